@@ -1,0 +1,3 @@
+export * from './clock.js';
+export { systemClock } from './system-clock.js';
+export { virtualClock, type VirtualClock } from './virtual-clock.js';

@@ -1,0 +1,90 @@
+/**
+ * Every error Docket throws on purpose is a {@link DocketError} with a `code` from this closed union.
+ * Match on `code`, never on `instanceof`: two copies of the library loaded side by side still agree on
+ * codes (see {@link isDocketError}).
+ */
+export type DocketErrorCode =
+  /** The workflow id (or id + version) is not registered with the engine. */
+  | 'WORKFLOW_NOT_FOUND'
+  /** A stored instance names a workflow version that is no longer registered. */
+  | 'WORKFLOW_VERSION_NOT_REGISTERED'
+  /** No instance with this id exists in the store. */
+  | 'INSTANCE_NOT_FOUND'
+  /** The instance is done, failed, cancelled or suspended and takes no events. */
+  | 'INSTANCE_NOT_ACTIVE'
+  /** The event type is not declared by the workflow at all. */
+  | 'UNKNOWN_EVENT'
+  /** The event is declared, but the instance's current state does not accept it. */
+  | 'EVENT_NOT_ACCEPTED'
+  /** The event or start input failed its zod schema. */
+  | 'INVALID_PAYLOAD'
+  /** The actor's roles (or task assignment) do not allow this event. */
+  | 'FORBIDDEN'
+  /** The same idempotency key was used before with a different payload. */
+  | 'IDEMPOTENCY_MISMATCH'
+  /** Another writer changed the instance first (optimistic concurrency on `revision`). */
+  | 'CONFLICT'
+  /** A stored snapshot or row could not be read back (corrupt, foreign, or from a newer schema). */
+  | 'CORRUPT_SNAPSHOT'
+  /** The business calendar has no holiday data for a year it was asked about. */
+  | 'CALENDAR_YEAR_MISSING'
+  /** A deadline rule is malformed (bad month, day, duration). */
+  | 'INVALID_DEADLINE_RULE'
+  /** The approver rule resolved to nobody and the step's policy refuses to start. */
+  | 'NO_APPROVER'
+  /** An approval operation is not allowed in the task's current situation. */
+  | 'OPERATION_NOT_ALLOWED'
+  /** An argument to a Docket API is invalid. */
+  | 'INVALID_ARGUMENT'
+  /** The store is closed, or its schema is newer than this library. */
+  | 'STORE_UNAVAILABLE'
+  /** The engine was closed. */
+  | 'ENGINE_CLOSED';
+
+export interface DocketErrorDetails {
+  readonly instanceId?: string;
+  readonly workflow?: string;
+  readonly version?: number;
+  readonly state?: unknown;
+  readonly event?: string;
+  readonly actor?: string;
+  readonly issues?: readonly { path: readonly PropertyKey[]; message: string }[];
+  readonly year?: number;
+  readonly cause?: unknown;
+  readonly [key: string]: unknown;
+}
+
+const BRAND = Symbol.for('docket.error');
+
+/**
+ * Thrown for every refusal Docket makes on purpose. `message` says what happened and what to do;
+ * `code` is stable and meant for programs; `details` names the instance, state and event involved.
+ *
+ * @example
+ * ```ts
+ * import { DocketError } from 'docket';
+ * const err = new DocketError('UNKNOWN_EVENT', 'Event "APPROV" is not declared.', { event: 'APPROV' });
+ * err.code; // 'UNKNOWN_EVENT'
+ * ```
+ */
+export class DocketError extends Error {
+  override readonly name = 'DocketError';
+  readonly [BRAND] = true;
+  constructor(
+    readonly code: DocketErrorCode,
+    message: string,
+    readonly details: DocketErrorDetails = {},
+  ) {
+    super(message, details.cause === undefined ? undefined : { cause: details.cause });
+  }
+}
+
+/** True for a {@link DocketError} from any loaded copy of the library; optionally of one `code`. */
+export function isDocketError(value: unknown, code?: DocketErrorCode): value is DocketError {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    (value as Record<symbol, unknown>)[BRAND] === true &&
+    (code === undefined || (value as DocketError).code === code)
+  );
+}

@@ -1,0 +1,255 @@
+import type { Instant } from '../clock/clock.js';
+import { DocketError } from '../errors.js';
+import { MinHeap } from './min-heap.js';
+import type {
+  EffectRecord,
+  HistoryEntry,
+  IdempotencyRecord,
+  InstanceRecord,
+  RefusalEntry,
+  TaskRecord,
+  TimerRecord,
+} from './records.js';
+import type { ClaimOptions, Commit, EffectUpdate, InstanceQuery, Page, Store, TaskQuery } from './store.js';
+import { matchesInstanceQuery, matchesTaskQuery } from './query-match.js';
+
+interface Lease {
+  owner: string;
+  until: Instant;
+}
+
+/**
+ * A store in process memory: for tests, simulations and short-lived work. Nothing survives the
+ * process. Records are kept by reference and must be treated as immutable (the engine never mutates
+ * what it loaded).
+ *
+ * @example
+ * ```ts
+ * import { memoryStore } from 'docket';
+ * const store = memoryStore();
+ * await store.init();
+ * (await store.list()).items.length; // 0
+ * ```
+ */
+export function memoryStore(): Store {
+  const instances = new Map<string, InstanceRecord>();
+  const order: string[] = [];
+  const history = new Map<string, HistoryEntry[]>();
+  const refusals = new Map<string, RefusalEntry[]>();
+  const timers = new Map<string, TimerRecord>();
+  const pendingByInstance = new Map<string, Set<string>>();
+  const timerDue = new MinHeap<string>();
+  const timerLeases = new Map<string, Lease>();
+  const effects = new Map<string, EffectRecord>();
+  const effectsByInstance = new Map<string, string[]>();
+  const effectDue = new MinHeap<string>();
+  const effectLeases = new Map<string, Lease>();
+  const tasks = new Map<string, readonly TaskRecord[]>();
+  const idempotency = new Map<string, IdempotencyRecord>();
+  let closed = false;
+
+  function open() {
+    if (closed) throw new DocketError('STORE_UNAVAILABLE', 'The memory store was closed; create a new one.');
+  }
+
+  function conflict(instanceId: string, message: string): never {
+    throw new DocketError('CONFLICT', `${message} Reload the instance and try again.`, { instanceId });
+  }
+
+  function cancelTimer(id: string) {
+    const timer = timers.get(id);
+    if (!timer || timer.status !== 'pending') return;
+    timers.set(id, { ...timer, status: 'cancelled' });
+    pendingByInstance.get(timer.instanceId)?.delete(id);
+    timerLeases.delete(id);
+  }
+
+  function claim<T extends { id: string }>(
+    heap: MinHeap<string>,
+    get: (id: string) => T | undefined,
+    isPending: (item: T) => boolean,
+    leases: Map<string, Lease>,
+    now: Instant,
+    options: ClaimOptions,
+  ): T[] {
+    const claimed: T[] = [];
+    const aside: [number, string][] = [];
+    while (claimed.length < options.limit) {
+      const key = heap.peekKey();
+      if (key === undefined || key > now) break;
+      const id = heap.pop()!;
+      const item = get(id);
+      if (!item || !isPending(item)) continue;
+      aside.push([key, id]);
+      const lease = leases.get(id);
+      if (lease && lease.owner !== options.owner && lease.until > now) continue;
+      leases.set(id, { owner: options.owner, until: now + options.leaseMs });
+      claimed.push(item);
+    }
+    for (const [key, id] of aside) heap.push(key, id);
+    return claimed;
+  }
+
+  const store: Store = {
+    kind: 'memory',
+    async init() {
+      open();
+    },
+    async load(instanceId) {
+      open();
+      return instances.get(instanceId);
+    },
+    async commit(c: Commit) {
+      open();
+      const id = c.instance.id;
+      const current = instances.get(id);
+      const currentRevision = current?.revision ?? 0;
+      if (currentRevision !== c.expectedRevision) {
+        conflict(id, `Instance ${id} is at revision ${currentRevision}, not ${c.expectedRevision}: another writer changed it first.`);
+      }
+      if (c.instance.revision !== c.expectedRevision + 1 || c.history.revision !== c.instance.revision) {
+        throw new DocketError('INVALID_ARGUMENT', `A commit must advance instance ${id} by exactly one revision.`, { instanceId: id });
+      }
+      if (c.firesTimer) {
+        const timer = timers.get(c.firesTimer.id);
+        if (!timer || timer.status !== 'pending') conflict(id, `Timer ${c.firesTimer.id} is no longer pending.`);
+      }
+      if (c.idempotency && idempotency.has(`${id}\u0000${c.idempotency.key}`)) {
+        conflict(id, `Idempotency key "${c.idempotency.key}" was used concurrently.`);
+      }
+      // All checks passed: apply everything; nothing below can fail halfway.
+      if (!current) order.push(id);
+      instances.set(id, c.instance);
+      let entries = history.get(id);
+      if (!entries) history.set(id, (entries = []));
+      entries.push(c.history);
+      if (c.firesTimer) {
+        const timer = timers.get(c.firesTimer.id)!;
+        timers.set(timer.id, { ...timer, status: 'fired', firedAt: c.firesTimer.firedAt });
+        pendingByInstance.get(id)?.delete(timer.id);
+        timerLeases.delete(timer.id);
+      }
+      const pending = pendingByInstance.get(id);
+      if (pending && (c.cancelAllTimers || c.cancelTimerKeys.length > 0)) {
+        for (const timerId of [...pending]) {
+          if (c.cancelAllTimers || c.cancelTimerKeys.includes(timers.get(timerId)!.key)) cancelTimer(timerId);
+        }
+      }
+      for (const timer of c.addTimers) {
+        timers.set(timer.id, timer);
+        let set = pendingByInstance.get(id);
+        if (!set) pendingByInstance.set(id, (set = new Set()));
+        set.add(timer.id);
+        timerDue.push(timer.dueAt, timer.id);
+      }
+      for (const effect of c.effects) {
+        effects.set(effect.id, effect);
+        let list = effectsByInstance.get(id);
+        if (!list) effectsByInstance.set(id, (list = []));
+        list.push(effect.id);
+        effectDue.push(effect.nextAttemptAt, effect.id);
+      }
+      if (c.tasks) {
+        if (c.tasks.length === 0) tasks.delete(id);
+        else tasks.set(id, c.tasks);
+      }
+      if (c.idempotency) idempotency.set(`${id}\u0000${c.idempotency.key}`, c.idempotency);
+    },
+    async list(query: InstanceQuery = {}): Promise<Page<InstanceRecord>> {
+      open();
+      const limit = query.limit ?? 100;
+      const start = query.cursor ? Number.parseInt(query.cursor, 36) : 0;
+      const items: InstanceRecord[] = [];
+      let i = start;
+      for (; i < order.length && items.length < limit; i++) {
+        const record = instances.get(order[i]!)!;
+        if (matchesInstanceQuery(record, query)) items.push(record);
+      }
+      return i < order.length ? { items, nextCursor: i.toString(36) } : { items };
+    },
+    async history(instanceId, options = {}) {
+      open();
+      const entries = history.get(instanceId) ?? [];
+      const after = options.afterRevision ?? 0;
+      const from = entries.filter((e) => e.revision > after);
+      return options.limit === undefined ? from : from.slice(0, options.limit);
+    },
+    async appendRefusal(entry) {
+      open();
+      let list = refusals.get(entry.instanceId);
+      if (!list) refusals.set(entry.instanceId, (list = []));
+      list.push(entry);
+    },
+    async refusals(instanceId) {
+      open();
+      return refusals.get(instanceId) ?? [];
+    },
+    async timers(instanceId) {
+      open();
+      const ids = pendingByInstance.get(instanceId);
+      if (!ids) return [];
+      return [...ids].map((id) => timers.get(id)!).sort((a, b) => a.dueAt - b.dueAt || a.id.localeCompare(b.id));
+    },
+    async nextTimerDue() {
+      open();
+      for (;;) {
+        const id = timerDue.peek();
+        if (id === undefined) return undefined;
+        if (timers.get(id)?.status === 'pending') return timerDue.peekKey();
+        timerDue.pop();
+      }
+    },
+    async claimDueTimers(now, options) {
+      open();
+      const claimed = claim(timerDue, (id) => timers.get(id), (t) => t.status === 'pending', timerLeases, now, options);
+      return claimed.sort((a, b) => a.dueAt - b.dueAt || a.id.localeCompare(b.id));
+    },
+    async releaseTimer(timerId, owner) {
+      open();
+      if (timerLeases.get(timerId)?.owner === owner) timerLeases.delete(timerId);
+    },
+    async findIdempotency(instanceId, key) {
+      open();
+      return idempotency.get(`${instanceId}\u0000${key}`);
+    },
+    async claimEffects(now, options) {
+      open();
+      const claimed = claim(effectDue, (id) => effects.get(id), (e) => e.status === 'pending', effectLeases, now, options);
+      return claimed.sort((a, b) => a.nextAttemptAt - b.nextAttemptAt || a.id.localeCompare(b.id));
+    },
+    async nextEffectDue() {
+      open();
+      for (;;) {
+        const id = effectDue.peek();
+        if (id === undefined) return undefined;
+        const effect = effects.get(id);
+        if (effect?.status === 'pending' && effect.nextAttemptAt === effectDue.peekKey()) return effect.nextAttemptAt;
+        effectDue.pop();
+      }
+    },
+    async updateEffect(effectId, update: EffectUpdate) {
+      open();
+      const effect = effects.get(effectId);
+      if (!effect) throw new DocketError('INVALID_ARGUMENT', `No effect ${effectId} in the outbox.`);
+      const next: EffectRecord = { ...effect, ...update };
+      effects.set(effectId, next);
+      effectLeases.delete(effectId);
+      if (next.status === 'pending') effectDue.push(next.nextAttemptAt, effectId);
+    },
+    async effects(instanceId) {
+      open();
+      return (effectsByInstance.get(instanceId) ?? []).map((id) => effects.get(id)!);
+    },
+    async tasks(query: TaskQuery = {}) {
+      open();
+      const out: TaskRecord[] = [];
+      const lists = query.instanceId ? [tasks.get(query.instanceId) ?? []] : tasks.values();
+      for (const list of lists) for (const task of list) if (matchesTaskQuery(task, query)) out.push(task);
+      return out;
+    },
+    async close() {
+      closed = true;
+    },
+  };
+  return store;
+}

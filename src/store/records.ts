@@ -1,0 +1,153 @@
+import type { Instant } from '../clock/clock.js';
+
+/** Where an instance is in its life. `suspended` is a flag beside `active`, not a status of its own. */
+export type InstanceStatus = 'active' | 'done' | 'failed' | 'cancelled';
+
+/** Who did something: a user (or the system) and the roles they act in. */
+export interface Actor {
+  readonly id: string;
+  readonly roles: readonly string[];
+  /** Display name, for history and the inbox. */
+  readonly name?: string;
+}
+
+/** The actor the engine itself acts as (timers, automatic approvals). */
+export const SYSTEM_ACTOR: Actor = Object.freeze({ id: 'docket:system', roles: Object.freeze(['system']) });
+
+/** One workflow instance as the store keeps it. Treat as immutable: stores may share the object. */
+export interface InstanceRecord {
+  readonly id: string;
+  readonly workflow: string;
+  readonly version: number;
+  readonly status: InstanceStatus;
+  readonly suspended: boolean;
+  /** XState's persisted snapshot (JSON-serialisable). */
+  readonly snapshot: unknown;
+  /** The state value, copied out of the snapshot for queries and views. */
+  readonly state: unknown;
+  /** Every active state node as a dotted path (`review`, `review.legal`), for `list({ state })`. */
+  readonly statePaths: readonly string[];
+  readonly context: unknown;
+  /** Starts at 1 on creation and grows by exactly 1 per commit: revisions are gapless. */
+  readonly revision: number;
+  /** Hash of the latest history entry (the head of the chain). */
+  readonly historyHash: string;
+  readonly initiator: string;
+  readonly createdAt: Instant;
+  readonly updatedAt: Instant;
+  /** Earliest pending timer, for `list({ dueBefore })`. */
+  readonly nextDueAt: Instant | null;
+  /** Timers held while the instance is suspended; re-armed (late if past due) on resume. */
+  readonly heldTimers?: readonly HeldTimer[];
+}
+
+/** A timer taken out of the schedule by a suspension, with what it needs to be re-armed. */
+export interface HeldTimer {
+  readonly key: string;
+  readonly name: string;
+  readonly event: { readonly type: string; readonly [key: string]: unknown };
+  readonly dueAt: Instant;
+}
+
+/** What a history entry records. */
+export type HistoryKind = 'start' | 'event' | 'timer' | 'admin';
+
+/** One accepted change, chained by hash to the one before it. One entry per revision. */
+export interface HistoryEntry {
+  readonly instanceId: string;
+  readonly revision: number;
+  readonly kind: HistoryKind;
+  readonly event: { readonly type: string; readonly [key: string]: unknown };
+  readonly actor: Actor;
+  readonly at: Instant;
+  readonly from: unknown;
+  readonly to: unknown;
+  /** For a timer: its name, due instant and how late it fired. */
+  readonly timer?: { readonly name: string; readonly dueAt: Instant; readonly lateMs: number };
+  /** For `send` on behalf of someone (delegate, stand-in): who the act counts for. */
+  readonly onBehalfOf?: string;
+  readonly reason?: string;
+  readonly prevHash: string;
+  readonly hash: string;
+}
+
+/** A refused attempt: kept for audit, outside the hash chain, never changing the instance. */
+export interface RefusalEntry {
+  readonly instanceId: string;
+  readonly at: Instant;
+  readonly actor: Actor;
+  readonly event: { readonly type: string; readonly [key: string]: unknown };
+  readonly code: string;
+  readonly message: string;
+  readonly state: unknown;
+  readonly revision: number;
+}
+
+export type TimerStatus = 'pending' | 'fired' | 'cancelled';
+
+/** A durable timer: stored with the instance, delivered once when due. */
+export interface TimerRecord {
+  /** `${instanceId}:${revision}:${key}`: unique. */
+  readonly id: string;
+  readonly instanceId: string;
+  /** XState's send id (`xstate.after.<delay>.<state>`); a later commit cancels by key. */
+  readonly key: string;
+  /** Human name: the delay's name, or its length in ms. */
+  readonly name: string;
+  /** The event delivered when it fires. */
+  readonly event: { readonly type: string; readonly [key: string]: unknown };
+  readonly dueAt: Instant;
+  readonly revision: number;
+  readonly status: TimerStatus;
+  readonly firedAt?: Instant;
+}
+
+export type EffectStatus = 'pending' | 'delivered' | 'dead';
+
+/** An effect recorded in the outbox in the same commit as the transition that produced it. */
+export interface EffectRecord {
+  /** `${instanceId}:${revision}:${index}`: stable, for handlers to deduplicate. */
+  readonly id: string;
+  readonly instanceId: string;
+  readonly workflow: string;
+  readonly revision: number;
+  readonly index: number;
+  readonly type: string;
+  readonly params: unknown;
+  readonly status: EffectStatus;
+  readonly attempts: number;
+  readonly nextAttemptAt: Instant;
+  readonly lastError?: string;
+  readonly deliveredAt?: Instant;
+}
+
+/** A human task projected from an instance, for the inbox. */
+export interface TaskRecord {
+  readonly id: string;
+  readonly instanceId: string;
+  readonly workflow: string;
+  /** The approval step (state) the task belongs to. */
+  readonly step: string;
+  readonly title?: { readonly 'zh-CN': string; readonly en: string };
+  /** Users who may act now (after delegation/stand-ins are applied by the engine). */
+  readonly assignees: readonly string[];
+  /** Roles whose members may claim the task (group task, 认领). */
+  readonly roles: readonly string[];
+  readonly status: 'open' | 'claimed';
+  readonly claimedBy?: string;
+  readonly dueAt: Instant | null;
+  /** Event types the assignee may send for this task. */
+  readonly actions: readonly string[];
+  readonly createdAt: Instant;
+  readonly data?: unknown;
+}
+
+/** A remembered idempotency key and the result it produced. */
+export interface IdempotencyRecord {
+  readonly instanceId: string;
+  readonly key: string;
+  readonly payloadHash: string;
+  readonly revision: number;
+  readonly result: unknown;
+  readonly at: Instant;
+}

@@ -1,0 +1,115 @@
+import type { Instant } from '../clock/clock.js';
+import type {
+  EffectRecord,
+  HistoryEntry,
+  IdempotencyRecord,
+  InstanceRecord,
+  InstanceStatus,
+  RefusalEntry,
+  TaskRecord,
+  TimerRecord,
+} from './records.js';
+
+/**
+ * Everything one accepted event writes. A store applies all of it in one transaction or none of it,
+ * and refuses it with a `CONFLICT` DocketError when `expectedRevision` is stale (another writer won),
+ * when the revision already exists, or when `firesTimer` is no longer pending.
+ */
+export interface Commit {
+  /** The instance after the event; `instance.revision === expectedRevision + 1`. */
+  readonly instance: InstanceRecord;
+  /** The revision the writer read; `0` creates the instance. */
+  readonly expectedRevision: number;
+  readonly history: HistoryEntry;
+  /** Pending timers of this instance with these keys are cancelled (before `addTimers` are added). */
+  readonly cancelTimerKeys: readonly string[];
+  readonly addTimers: readonly TimerRecord[];
+  /** The timer this commit delivers: it must still be pending, and becomes `fired`. */
+  readonly firesTimer?: { readonly id: string; readonly firedAt: Instant };
+  /** Cancel every pending timer of the instance (it ended, or was terminated). */
+  readonly cancelAllTimers?: boolean;
+  readonly effects: readonly EffectRecord[];
+  /** When present, replaces the instance's tasks in the inbox. */
+  readonly tasks?: readonly TaskRecord[];
+  readonly idempotency?: IdempotencyRecord;
+}
+
+/** Filters for {@link Store.list}. */
+export interface InstanceQuery {
+  readonly workflow?: string;
+  /** A dotted state path: matches that state and its children. */
+  readonly state?: string;
+  readonly status?: InstanceStatus;
+  /** Instances with a pending timer due before this instant. */
+  readonly dueBefore?: Instant;
+  readonly limit?: number;
+  /** From a previous page's `nextCursor`. */
+  readonly cursor?: string;
+}
+
+export interface TaskQuery {
+  readonly assignee?: string;
+  readonly role?: string;
+  readonly workflow?: string;
+  readonly instanceId?: string;
+  readonly status?: TaskRecord['status'];
+}
+
+/** A page of results; pass `nextCursor` back for the next one. */
+export interface Page<T> {
+  readonly items: readonly T[];
+  readonly nextCursor?: string;
+}
+
+/** How a worker claims due work: a lease that another worker may take over once it expires. */
+export interface ClaimOptions {
+  readonly owner: string;
+  readonly leaseMs: number;
+  readonly limit: number;
+}
+
+/** The outcome of one delivery attempt of an effect. */
+export interface EffectUpdate {
+  readonly status: EffectRecord['status'];
+  readonly attempts: number;
+  readonly nextAttemptAt: Instant;
+  readonly lastError?: string;
+  readonly deliveredAt?: Instant;
+}
+
+/**
+ * The one narrow interface every storage adapter implements (memory, SQLite, PostgreSQL). The
+ * conformance suite in `tests/store-conformance.ts` runs against each of them.
+ */
+export interface Store {
+  readonly kind: string;
+  /** Create tables / apply migrations. Idempotent; safe when two processes call it at once. */
+  init(): Promise<void>;
+  load(instanceId: string): Promise<InstanceRecord | undefined>;
+  /** Apply one event's writes atomically; throws `CONFLICT` (see {@link Commit}). */
+  commit(commit: Commit): Promise<void>;
+  list(query?: InstanceQuery): Promise<Page<InstanceRecord>>;
+  /** Accepted history, oldest first. */
+  history(instanceId: string, options?: { readonly afterRevision?: number; readonly limit?: number }): Promise<readonly HistoryEntry[]>;
+  appendRefusal(entry: RefusalEntry): Promise<void>;
+  refusals(instanceId: string): Promise<readonly RefusalEntry[]>;
+  /** Pending timers of one instance, by due instant. */
+  timers(instanceId: string): Promise<readonly TimerRecord[]>;
+  /** The earliest pending timer's due instant across all instances. */
+  nextTimerDue(): Promise<Instant | undefined>;
+  /**
+   * Pending timers due at or before `now`, in due order, leased to `owner` so that no other worker
+   * takes them until the lease expires (a crashed worker's claims are taken over after that).
+   */
+  claimDueTimers(now: Instant, options: ClaimOptions): Promise<readonly TimerRecord[]>;
+  /** Release a claim without firing (e.g. the instance is suspended). */
+  releaseTimer(timerId: string, owner: string): Promise<void>;
+  findIdempotency(instanceId: string, key: string): Promise<IdempotencyRecord | undefined>;
+  /** Pending effects whose next attempt is due, leased like timers. */
+  claimEffects(now: Instant, options: ClaimOptions): Promise<readonly EffectRecord[]>;
+  nextEffectDue(): Promise<Instant | undefined>;
+  updateEffect(effectId: string, update: EffectUpdate): Promise<void>;
+  effects(instanceId: string): Promise<readonly EffectRecord[]>;
+  tasks(query?: TaskQuery): Promise<readonly TaskRecord[]>;
+  close(): Promise<void>;
+}
