@@ -1,0 +1,316 @@
+import { durationToMs, type Instant } from '../clock/clock.js';
+import { DocketError } from '../errors.js';
+import { validateDeadlineRule, type DeadlineRule, type RollPolicy } from './deadline-rule.js';
+import { compileHolidaySources, type HolidaySource } from './holiday-source.js';
+import { daysInMonth, dayOrdinalOf, formatDayOrdinal, isoWeekdayOf, parseLocalDate, type DayOrdinal } from './local-date.js';
+import { quarterMonth, quarterOfMonth, shiftQuarter, type QuarterRef } from './quarter.js';
+import { END_OF_DAY_MS, parseTimeOfDay } from './time-of-day.js';
+import { WorkingDayIndex, type DayKind, type MissingYearPolicy } from './working-day-index.js';
+import { addWorkingTime, parseWorkingHours, type WorkingHoursOption } from './working-hours.js';
+import { ZonedTime, type CalendarInput } from './zoned-time.js';
+
+/**
+ * Options of {@link businessCalendar}.
+ *
+ * @example
+ * ```ts
+ * import { businessCalendar, type BusinessCalendarOptions } from 'docket';
+ * const options: BusinessCalendarOptions = { zone: 'Asia/Shanghai', holidays: 'CN', onMissingYear: 'throw' };
+ * businessCalendar(options);
+ * ```
+ */
+export interface BusinessCalendarOptions {
+  /** IANA time zone all local dates and times are in. Default `'Asia/Shanghai'`. */
+  readonly zone?: string;
+  /** Where days off come from; sources compose in order, later ones override. Default `'CN'`. */
+  readonly holidays?: HolidaySource | readonly HolidaySource[];
+  /** ISO weekdays that are normally worked (1 = Monday … 7 = Sunday). Default Monday–Friday. */
+  readonly workweek?: readonly (1 | 2 | 3 | 4 | 5 | 6 | 7)[];
+  /**
+   * What to do for a year no holiday source covers: `'throw'` (default) throws `CALENDAR_YEAR_MISSING`;
+   * `'weekdays-with-warning'` treats it as plain workweek days and warns once per year.
+   */
+  readonly onMissingYear?: MissingYearPolicy;
+  /** Receives the missing-year warning (once per year). Without it the calendar uses `console.warn`. */
+  readonly onWarning?: (message: string) => void;
+  /** The daily working window for hour-level deadlines. Default 09:00–18:00. */
+  readonly workingHours?: WorkingHoursOption;
+}
+
+/**
+ * One day as the visualizer shows it.
+ *
+ * @example
+ * ```ts
+ * import { businessCalendar, type DayInfo } from 'docket';
+ * const day: DayInfo = businessCalendar().describeDay('2026-10-10');
+ * // { date: '2026-10-10', weekday: 6, working: true, kind: 'makeup-workday', name: '国庆节', nameEn: 'National Day' }
+ * ```
+ */
+export interface DayInfo {
+  readonly date: string;
+  /** ISO weekday: 1 = Monday … 7 = Sunday. */
+  readonly weekday: 1 | 2 | 3 | 4 | 5 | 6 | 7;
+  readonly working: boolean;
+  readonly kind: DayKind;
+  /** Holiday (or make-up day) name in Chinese, when the source knows it. */
+  readonly name?: string;
+  /** Holiday (or make-up day) name in English, when the source knows it. */
+  readonly nameEn?: string;
+}
+
+/**
+ * A day of a quarter: month 1–3 of the quarter, day of month or `'last'`, optional time and roll.
+ *
+ * @example
+ * ```ts
+ * import { businessCalendar, type QuarterDayQuery } from 'docket';
+ * const q: QuarterDayQuery = { quarter: { year: 2026, quarter: 4 }, month: 3, day: 20, roll: 'previous' };
+ * businessCalendar().quarterDay(q); // Friday 18 Dec 2026, 23:59:59.999 Shanghai time
+ * ```
+ */
+export interface QuarterDayQuery {
+  readonly quarter: QuarterRef;
+  readonly month: 1 | 2 | 3;
+  readonly day: number | 'last';
+  /** Local time `'HH:mm'`; default end of day (23:59:59.999). */
+  readonly time?: string;
+  /** Default `'none'`. */
+  readonly roll?: RollPolicy;
+}
+
+/**
+ * Working-day and quarter arithmetic in one time zone with one holiday schedule. Every operation takes
+ * instants (epoch ms) or {@link CalendarInput} strings and returns absolute instants; day-level
+ * operations keep the local time of day.
+ *
+ * @example
+ * ```ts
+ * import { businessCalendar } from 'docket';
+ * const cal = businessCalendar({ zone: 'Asia/Shanghai', holidays: 'CN' });
+ * cal.toLocalDate(cal.nextWorkingDay('2026-09-30')); // '2026-10-08'
+ * ```
+ */
+export interface BusinessCalendar {
+  /** The IANA zone local dates are in. */
+  readonly zone: string;
+  /** The daily working window for hour-level operations. */
+  readonly workingHours: WorkingHoursOption;
+  /** True when some holiday source covers `year` (so no `CALENDAR_YEAR_MISSING` for it). */
+  hasYear(year: number): boolean;
+  /** True when the local date of `at` is a working day (including make-up working days). */
+  isWorkingDay(at: CalendarInput): boolean;
+  /** The first working day after `at`'s date, at the same local time of day. */
+  nextWorkingDay(at: CalendarInput): Instant;
+  /** The last working day before `at`'s date, at the same local time of day. */
+  previousWorkingDay(at: CalendarInput): Instant;
+  /**
+   * The `n`-th working day after `at`'s date (before it for negative `n`), keeping the local time of day.
+   * The start date is never counted; `n = 0` returns `at` unchanged.
+   */
+  addWorkingDays(at: CalendarInput, n: number): Instant;
+  /**
+   * Working days between the local dates of `a` and `b`: the count of working dates `d` with
+   * `a < d ≤ b` (negated when `b` is before `a`). Time of day is ignored.
+   */
+  workingDaysBetween(a: CalendarInput, b: CalendarInput): number;
+  /** Add working hours (negative to go back) inside the working window on working days. */
+  addWorkingHours(at: CalendarInput, hours: number): Instant;
+  /** Move `at` to a working day by `policy` when its date is not one (time of day kept). */
+  roll(at: CalendarInput, policy: RollPolicy): Instant;
+  /** The quarter containing `at`'s local date. */
+  quarterOf(at: CalendarInput): QuarterRef;
+  /** First and last local dates of a quarter, `'YYYY-MM-DD'`. */
+  quarterDates(quarter: QuarterRef): { readonly first: string; readonly last: string };
+  /** The instant of a day of a quarter ("second month, day 20"), rolled by `roll`. */
+  quarterDay(query: QuarterDayQuery): Instant;
+  /** Resolve a deadline rule from the instant `from` (usually when a state was entered). */
+  resolve(rule: DeadlineRule, from: Instant): Instant;
+  /** What kind of day `at`'s local date is. */
+  describeDay(at: CalendarInput): DayInfo;
+  /** Every local date from `from` to `to`, both included (at most 36 600 days). */
+  daysInRange(from: CalendarInput, to: CalendarInput): DayInfo[];
+  /** The local date of an instant, `'YYYY-MM-DD'`. */
+  toLocalDate(at: CalendarInput): string;
+  /** The instant of a local date at a local time (`'HH:mm'`, default 00:00). */
+  localInstant(date: string, time?: string): Instant;
+}
+
+const MAX_RANGE_DAYS = 36_600;
+
+function missingYearHint(sources: readonly HolidaySource[], knownYears: readonly number[]) {
+  const usesCn = sources.includes('CN');
+  const shipped =
+    usesCn && knownYears.length > 0 ? ` Docket ships China's schedule for ${knownYears[0]}–${knownYears[knownYears.length - 1]}.` : '';
+  return (year: number): string =>
+    `Add the year's schedule as a holiday source, e.g. holidays: [${usesCn ? "'CN', " : ''}{ years: [${year}], ` +
+    `holidays: [{ from: '${year}-10-01', to: '${year}-10-07', name: '国庆节' }, ...], workdays: ['${year}-09-27', ...] }] ` +
+    `(China's State Council publishes next year's schedule each autumn), or upgrade docket.${shipped} ` +
+    `To treat unknown years as plain weekdays instead, pass onMissingYear: 'weekdays-with-warning'.`;
+}
+
+/**
+ * Create a business calendar on luxon: working days, holidays (China's official schedule by default),
+ * working hours, quarter arithmetic and deadline-rule resolution, all in one IANA zone.
+ * Throws `INVALID_ARGUMENT` for an unknown zone or malformed options.
+ *
+ * @example
+ * ```ts
+ * import { businessCalendar, workingDays } from 'docket';
+ * const cal = businessCalendar(); // Asia/Shanghai, China's holidays, Mon–Fri, 09:00–18:00
+ * cal.isWorkingDay('2026-10-10'); // true (make-up working Saturday)
+ * cal.toLocalDate(cal.resolve(workingDays(1), cal.localInstant('2026-09-30', '10:00'))); // '2026-10-08'
+ * ```
+ */
+export function businessCalendar(options: BusinessCalendarOptions = {}): BusinessCalendar {
+  const zone = options.zone ?? 'Asia/Shanghai';
+  const time = new ZonedTime(zone);
+  const sourceOption = options.holidays ?? 'CN';
+  const sources: readonly HolidaySource[] = Array.isArray(sourceOption) ? sourceOption : [sourceOption as HolidaySource];
+  const holidays = compileHolidaySources(sources);
+  const workweek = options.workweek ?? [1, 2, 3, 4, 5];
+  if (!Array.isArray(workweek) || workweek.length === 0 || workweek.some((d) => !Number.isInteger(d) || d < 1 || d > 7)) {
+    throw new DocketError('INVALID_ARGUMENT', `Invalid workweek ${JSON.stringify(workweek)}: expected ISO weekdays 1 (Mon) … 7 (Sun), at least one.`);
+  }
+  const onMissingYear = options.onMissingYear ?? 'throw';
+  if (onMissingYear !== 'throw' && onMissingYear !== 'weekdays-with-warning') {
+    throw new DocketError('INVALID_ARGUMENT', `Invalid onMissingYear ${JSON.stringify(onMissingYear)}: use 'throw' or 'weekdays-with-warning'.`);
+  }
+  const workingHoursOption = options.workingHours ?? { start: '09:00', end: '18:00' };
+  const window = parseWorkingHours(workingHoursOption);
+  const index = new WorkingDayIndex({
+    holidays,
+    workweek,
+    onMissingYear,
+    ...(options.onWarning === undefined ? {} : { onWarning: options.onWarning }),
+    missingYearHint: missingYearHint(sources, holidays.knownYears),
+  });
+
+  const rollOrdinal = (ordinal: DayOrdinal, policy: RollPolicy | undefined): DayOrdinal => {
+    if (policy === undefined || policy === 'none' || index.isWorking(ordinal)) return ordinal;
+    if (policy === 'previous') return index.addWorkingDays(ordinal, -1);
+    if (policy === 'next') return index.addWorkingDays(ordinal, 1);
+    throw new DocketError('INVALID_ARGUMENT', `Invalid roll policy ${JSON.stringify(policy)}: use 'previous', 'next' or 'none'.`);
+  };
+
+  const shiftDays = (at: CalendarInput, n: number): Instant => {
+    const p = time.parse(at);
+    return time.toInstant({ ordinal: index.addWorkingDays(p.ordinal, n), timeOfDay: p.timeOfDay });
+  };
+
+  const dayInfo = (ordinal: DayOrdinal): DayInfo => {
+    const kind = index.kindOf(ordinal);
+    const override = kind === 'weekend' || kind === 'workday' ? undefined : holidays.days.get(ordinal);
+    return {
+      date: formatDayOrdinal(ordinal),
+      weekday: isoWeekdayOf(ordinal),
+      working: kind === 'workday' || kind === 'makeup-workday',
+      kind,
+      ...(override?.name === undefined ? {} : { name: override.name }),
+      ...(override?.nameEn === undefined ? {} : { nameEn: override.nameEn }),
+    };
+  };
+
+  const quarterOf = (at: CalendarInput): QuarterRef => {
+    const p = time.parse(at);
+    const d = formatDayOrdinal(p.ordinal);
+    return quarterOfMonth(Number(d.slice(0, 4)), Number(d.slice(5, 7)));
+  };
+
+  const quarterDay = (query: QuarterDayQuery): Instant => {
+    const { year, month } = quarterMonth(query.quarter, query.month);
+    const last = daysInMonth(year, month);
+    const day = query.day === 'last' ? last : query.day;
+    if (!Number.isInteger(day) || day < 1 || day > last) {
+      throw new DocketError('INVALID_DEADLINE_RULE', `Day ${String(query.day)} does not exist in ${year}-${String(month).padStart(2, '0')} (it has ${last} days); use day: 'last'.`);
+    }
+    if (query.month !== 1 && query.month !== 2 && query.month !== 3) {
+      throw new DocketError('INVALID_DEADLINE_RULE', `Month of quarter must be 1, 2 or 3, got ${String(query.month)}.`);
+    }
+    const ordinal = rollOrdinal(dayOrdinalOf(year, month, day), query.roll);
+    const timeOfDay = query.time === undefined ? END_OF_DAY_MS : parseTimeOfDay(query.time);
+    return time.toInstant({ ordinal, timeOfDay });
+  };
+
+  const withTimeOrUndefined = (q: Omit<QuarterDayQuery, 'time' | 'roll'>, t: string | undefined, roll: RollPolicy | undefined): QuarterDayQuery => ({
+    ...q,
+    ...(t === undefined ? {} : { time: t }),
+    ...(roll === undefined ? {} : { roll }),
+  });
+
+  const calendar: BusinessCalendar = {
+    zone,
+    workingHours: workingHoursOption,
+    hasYear: (year) => holidays.coversYear(year),
+    isWorkingDay: (at) => index.isWorking(time.parse(at).ordinal),
+    nextWorkingDay: (at) => shiftDays(at, 1),
+    previousWorkingDay: (at) => shiftDays(at, -1),
+    addWorkingDays: (at, n) => {
+      if (typeof n !== 'number' || !Number.isInteger(n)) throw new DocketError('INVALID_ARGUMENT', `Working days must be a whole number, got ${String(n)}.`);
+      return n === 0 ? time.parseInstant(at) : shiftDays(at, n);
+    },
+    workingDaysBetween: (a, b) => index.between(time.parse(a).ordinal, time.parse(b).ordinal),
+    addWorkingHours: (at, hours) => {
+      if (typeof hours !== 'number' || !Number.isFinite(hours)) throw new DocketError('INVALID_ARGUMENT', `Working hours must be a finite number, got ${String(hours)}.`);
+      if (hours === 0) return time.parseInstant(at);
+      return time.toInstant(addWorkingTime(index, window, time.parse(at), Math.round(hours * 3_600_000)));
+    },
+    roll: (at, policy) => {
+      const p = time.parse(at);
+      return time.toInstant({ ordinal: rollOrdinal(p.ordinal, policy), timeOfDay: p.timeOfDay });
+    },
+    quarterOf,
+    quarterDates: (q) => {
+      const first = quarterMonth(q, 1);
+      const last = quarterMonth(q, 3);
+      return {
+        first: formatDayOrdinal(dayOrdinalOf(first.year, first.month, 1)),
+        last: formatDayOrdinal(dayOrdinalOf(last.year, last.month, daysInMonth(last.year, last.month))),
+      };
+    },
+    quarterDay,
+    resolve: (input, from) => {
+      const rule = validateDeadlineRule(input);
+      if (typeof from !== 'number' || !Number.isFinite(from)) throw new DocketError('INVALID_ARGUMENT', `resolve() needs an epoch-ms instant as "from", got ${String(from)}.`);
+      switch (rule.kind) {
+        case 'duration':
+          return from + durationToMs(rule.duration);
+        case 'workingHours':
+          return calendar.addWorkingHours(from, rule.hours);
+        case 'workingDays': {
+          const p = time.toLocal(from);
+          const ordinal = rollOrdinal(index.addWorkingDays(p.ordinal, rule.days), rule.roll);
+          if (rule.time === undefined && ordinal === p.ordinal) return from;
+          return time.toInstant({ ordinal, timeOfDay: rule.time === undefined ? p.timeOfDay : parseTimeOfDay(rule.time) });
+        }
+        case 'quarterDay': {
+          const quarter = 'relative' in rule.quarter ? shiftQuarter(quarterOf(from), rule.quarter.relative) : rule.quarter;
+          return quarterDay(withTimeOrUndefined({ quarter, month: rule.month, day: rule.day }, rule.time, rule.roll));
+        }
+        case 'absolute': {
+          const at = rule.at;
+          let p;
+          if (typeof at === 'string' && at.length === 10) p = { ordinal: parseLocalDate(at), timeOfDay: END_OF_DAY_MS };
+          else p = time.parse(at);
+          const timeOfDay = rule.time === undefined ? p.timeOfDay : parseTimeOfDay(rule.time);
+          const ordinal = rollOrdinal(p.ordinal, rule.roll);
+          if (typeof at === 'number' && ordinal === p.ordinal && rule.time === undefined) return at;
+          return time.toInstant({ ordinal, timeOfDay });
+        }
+      }
+    },
+    describeDay: (at) => dayInfo(time.parse(at).ordinal),
+    daysInRange: (from, to) => {
+      const a = time.parse(from).ordinal;
+      const b = time.parse(to).ordinal;
+      if (b < a) throw new DocketError('INVALID_ARGUMENT', `daysInRange: "to" (${formatDayOrdinal(b)}) is before "from" (${formatDayOrdinal(a)}).`);
+      if (b - a >= MAX_RANGE_DAYS) throw new DocketError('INVALID_ARGUMENT', `daysInRange covers at most ${MAX_RANGE_DAYS} days.`);
+      const days: DayInfo[] = [];
+      for (let d = a; d <= b; d++) days.push(dayInfo(d));
+      return days;
+    },
+    toLocalDate: (at) => formatDayOrdinal(time.parse(at).ordinal),
+    localInstant: (date, t) => time.toInstant({ ordinal: parseLocalDate(date), timeOfDay: t === undefined ? 0 : parseTimeOfDay(t) }),
+  };
+  return calendar;
+}

@@ -1,0 +1,387 @@
+import { DateTime } from 'luxon';
+import type { DurationInput } from '../clock/clock.js';
+import { DocketError } from '../errors.js';
+import { daysInMonth, tryParseLocalDate } from './local-date.js';
+import { isQuarterRef, quarterMonth, type QuarterRef } from './quarter.js';
+import { formatTimeOfDay, tryParseTimeOfDay } from './time-of-day.js';
+
+export type { QuarterRef } from './quarter.js';
+
+/**
+ * What to do when a deadline lands on a day nobody works: move to the working day before
+ * (`'previous'`), after (`'next'`), or keep it (`'none'`, the default).
+ *
+ * @example
+ * ```ts
+ * import { quarterDay } from 'docket';
+ * // A submission due on Sunday 20 Dec 2026 moves to Friday 18 Dec.
+ * quarterDay({ quarter: { relative: 0 }, month: 3, day: 20, roll: 'previous' });
+ * ```
+ */
+export type RollPolicy = 'previous' | 'next' | 'none';
+
+/**
+ * A deadline as plain, JSON-serialisable data. A machine declares it; the engine resolves it with
+ * `calendar.resolve(rule, enteredAt)` into an absolute instant, computed in the calendar's zone.
+ *
+ * - `duration`: a fixed length of time (no calendar needed).
+ * - `workingDays`: the `days`-th working day after `from`, at `from`'s time of day or at `time`.
+ * - `workingHours`: working hours inside the calendar's working hours (09:00–18:00 by default).
+ * - `quarterDay`: day `day` (or `'last'`) of month `month` of a quarter, absolute or relative to
+ *   the quarter of `from`; at `time` (default: end of day 23:59:59.999).
+ * - `absolute`: a fixed instant (epoch ms or ISO with offset) or local date (`'YYYY-MM-DD'`, end of day
+ *   unless `time` or a time in the string).
+ *
+ * @example
+ * ```ts
+ * import type { DeadlineRule } from 'docket';
+ * const rule: DeadlineRule = { kind: 'quarterDay', quarter: { relative: 1 }, month: 2, day: 20, roll: 'previous' };
+ * ```
+ */
+export type DeadlineRule =
+  | { readonly kind: 'duration'; readonly duration: DurationInput }
+  | { readonly kind: 'workingDays'; readonly days: number; readonly time?: string; readonly roll?: RollPolicy }
+  | { readonly kind: 'workingHours'; readonly hours: number }
+  | {
+      readonly kind: 'quarterDay';
+      readonly quarter: QuarterRef | { readonly relative: number };
+      readonly month: 1 | 2 | 3;
+      readonly day: number | 'last';
+      readonly time?: string;
+      readonly roll?: RollPolicy;
+    }
+  | { readonly kind: 'absolute'; readonly at: string | number; readonly time?: string; readonly roll?: RollPolicy };
+
+/** Options shared by the date-landing rule builders. */
+export interface DeadlineTimeOptions {
+  /** Local wall-clock time `'HH:mm'` on the resulting date. */
+  readonly time?: string;
+  /** What to do when the date is not a working day. */
+  readonly roll?: RollPolicy;
+}
+
+/** The spec of a {@link quarterDay} rule. */
+export interface QuarterDaySpec extends DeadlineTimeOptions {
+  readonly quarter: QuarterRef | { readonly relative: number };
+  readonly month: 1 | 2 | 3;
+  readonly day: number | 'last';
+}
+
+function withOptions<T extends object>(base: T, opts: DeadlineTimeOptions | undefined): T & DeadlineTimeOptions {
+  return {
+    ...base,
+    ...(opts?.time === undefined ? {} : { time: opts.time }),
+    ...(opts?.roll === undefined ? {} : { roll: opts.roll }),
+  };
+}
+
+/**
+ * A fixed-length deadline: `duration({ hours: 4 })`.
+ *
+ * @example
+ * ```ts
+ * import { duration } from 'docket';
+ * duration({ days: 2 }); // { kind: 'duration', duration: { days: 2 } }
+ * ```
+ */
+export function duration(d: DurationInput): DeadlineRule {
+  return validateDeadlineRule({ kind: 'duration', duration: d });
+}
+
+/**
+ * "Within `days` working days": the `days`-th working day after the start (the start day is not counted).
+ *
+ * @example
+ * ```ts
+ * import { workingDays } from 'docket';
+ * workingDays(3); // { kind: 'workingDays', days: 3 }
+ * workingDays(3, { time: '18:00' }); // due at 18:00 on the third working day
+ * ```
+ */
+export function workingDays(days: number, opts?: DeadlineTimeOptions): DeadlineRule {
+  return validateDeadlineRule(withOptions({ kind: 'workingDays', days }, opts));
+}
+
+/**
+ * "Within `hours` working hours", counted only inside the calendar's working hours on working days.
+ *
+ * @example
+ * ```ts
+ * import { workingHours } from 'docket';
+ * workingHours(4); // { kind: 'workingHours', hours: 4 }
+ * ```
+ */
+export function workingHours(hours: number): DeadlineRule {
+  return validateDeadlineRule({ kind: 'workingHours', hours });
+}
+
+/**
+ * "Month `month`, day `day` of a quarter": `quarterDay({ quarter: { relative: 1 }, month: 2, day: 20 })`
+ * is the 20th of the second month of next quarter.
+ *
+ * @example
+ * ```ts
+ * import { quarterDay } from 'docket';
+ * quarterDay({ quarter: { relative: 1 }, month: 2, day: 20, roll: 'previous' });
+ * quarterDay({ quarter: { year: 2027, quarter: 1 }, month: 3, day: 'last', time: '18:00' });
+ * ```
+ */
+export function quarterDay(spec: QuarterDaySpec): DeadlineRule {
+  return validateDeadlineRule(
+    withOptions({ kind: 'quarterDay', quarter: spec.quarter, month: spec.month, day: spec.day }, spec),
+  );
+}
+
+/**
+ * A fixed deadline: an ISO instant or epoch ms, or a local date `'YYYY-MM-DD'` in the calendar's zone.
+ *
+ * @example
+ * ```ts
+ * import { absolute } from 'docket';
+ * absolute('2026-12-20', { time: '18:00', roll: 'previous' });
+ * ```
+ */
+export function absolute(at: string | number, opts?: DeadlineTimeOptions): DeadlineRule {
+  return validateDeadlineRule(withOptions({ kind: 'absolute', at }, opts));
+}
+
+const DURATION_KEYS = ['weeks', 'days', 'hours', 'minutes', 'seconds', 'milliseconds'] as const;
+const ALLOWED_KEYS: Record<DeadlineRule['kind'], readonly string[]> = {
+  duration: ['kind', 'duration'],
+  workingDays: ['kind', 'days', 'time', 'roll'],
+  workingHours: ['kind', 'hours'],
+  quarterDay: ['kind', 'quarter', 'month', 'day', 'time', 'roll'],
+  absolute: ['kind', 'at', 'time', 'roll'],
+};
+/** The fewest days month 1, 2, 3 of any quarter has (Jan/Apr/Jul/Oct ≥ 30, Feb ≥ 28, Mar/Jun/Sep/Dec = 30+). */
+const MIN_DAYS_OF_QUARTER_MONTH = [30, 28, 30] as const;
+const MAX_WORKING_DAYS = 100_000;
+
+function invalid(message: string, rule: unknown): DocketError {
+  return new DocketError('INVALID_DEADLINE_RULE', `Invalid deadline rule ${safeJson(rule)}: ${message}`, { rule });
+}
+
+function safeJson(value: unknown): string {
+  try {
+    return JSON.stringify(value) ?? String(value);
+  } catch {
+    return String(value);
+  }
+}
+
+/** True when `text` is an ISO instant or local date(-time) the calendar can resolve. */
+function isResolvableAt(text: string): boolean {
+  if (tryParseLocalDate(text) !== undefined) return true;
+  if (!/^\d{4}-\d{2}-\d{2}T/.test(text)) return false;
+  return DateTime.fromISO(text, { zone: 'UTC' }).isValid;
+}
+
+/**
+ * Check that `rule` is a well-formed {@link DeadlineRule} (for example one read from JSON) and return it
+ * typed. Throws `INVALID_DEADLINE_RULE` with a message saying what is wrong.
+ *
+ * @example
+ * ```ts
+ * import { validateDeadlineRule } from 'docket';
+ * validateDeadlineRule({ kind: 'workingDays', days: 3 }); // ok
+ * validateDeadlineRule({ kind: 'quarterDay', quarter: { relative: 1 }, month: 4, day: 1 }); // throws: month must be 1, 2 or 3
+ * ```
+ */
+export function validateDeadlineRule(rule: unknown): DeadlineRule {
+  if (typeof rule !== 'object' || rule === null || Array.isArray(rule)) throw invalid('a rule must be an object with a "kind".', rule);
+  const r = rule as Record<string, unknown>;
+  const kind = r['kind'];
+  if (typeof kind !== 'string' || !Object.hasOwn(ALLOWED_KEYS, kind)) {
+    throw invalid(`unknown kind ${safeJson(kind)}; expected 'duration', 'workingDays', 'workingHours', 'quarterDay' or 'absolute'.`, rule);
+  }
+  const allowed = ALLOWED_KEYS[kind as DeadlineRule['kind']];
+  for (const key of Object.keys(r)) {
+    if (!allowed.includes(key)) throw invalid(`unknown field "${key}" for a '${kind}' rule (allowed: ${allowed.join(', ')}).`, rule);
+  }
+  const checkTime = (): void => {
+    const time = r['time'];
+    if (time !== undefined && (typeof time !== 'string' || tryParseTimeOfDay(time) === undefined)) {
+      throw invalid(`"time" must be 'HH:mm' (00:00–23:59 or 24:00), got ${safeJson(time)}.`, rule);
+    }
+  };
+  const checkRoll = (): void => {
+    const roll = r['roll'];
+    if (roll !== undefined && roll !== 'previous' && roll !== 'next' && roll !== 'none') {
+      throw invalid(`"roll" must be 'previous', 'next' or 'none', got ${safeJson(roll)}.`, rule);
+    }
+  };
+  switch (kind) {
+    case 'duration': {
+      const d = r['duration'];
+      if (typeof d === 'number') {
+        if (!Number.isFinite(d) || d < 0) throw invalid(`"duration" in ms must be a finite number ≥ 0, got ${d}.`, rule);
+      } else if (typeof d === 'object' && d !== null && !Array.isArray(d)) {
+        const entries = Object.entries(d);
+        if (entries.length === 0) throw invalid('"duration" needs at least one of weeks, days, hours, minutes, seconds, milliseconds.', rule);
+        for (const [unit, value] of entries) {
+          if (!(DURATION_KEYS as readonly string[]).includes(unit)) throw invalid(`unknown duration unit "${unit}" (use ${DURATION_KEYS.join(', ')}).`, rule);
+          if (typeof value !== 'number' || !Number.isFinite(value)) throw invalid(`duration "${unit}" must be a finite number, got ${safeJson(value)}.`, rule);
+        }
+        if (entries.some(([, v]) => (v as number) < 0)) throw invalid('duration parts must not be negative.', rule);
+      } else {
+        throw invalid('"duration" must be milliseconds or { weeks?, days?, hours?, minutes?, seconds?, milliseconds? }.', rule);
+      }
+      break;
+    }
+    case 'workingDays': {
+      const days = r['days'];
+      if (typeof days !== 'number' || !Number.isInteger(days) || Math.abs(days) > MAX_WORKING_DAYS) {
+        throw invalid(`"days" must be a whole number of working days (|days| ≤ ${MAX_WORKING_DAYS}), got ${safeJson(days)}.`, rule);
+      }
+      checkTime();
+      checkRoll();
+      break;
+    }
+    case 'workingHours': {
+      const hours = r['hours'];
+      if (typeof hours !== 'number' || !Number.isFinite(hours) || Math.abs(hours) > MAX_WORKING_DAYS * 24) {
+        throw invalid(`"hours" must be a finite number of working hours, got ${safeJson(hours)}.`, rule);
+      }
+      break;
+    }
+    case 'quarterDay': {
+      const q = r['quarter'];
+      const isRelative = typeof q === 'object' && q !== null && 'relative' in q;
+      if (isRelative) {
+        const rel = (q as { relative: unknown }).relative;
+        if (Object.keys(q).length !== 1 || typeof rel !== 'number' || !Number.isInteger(rel) || Math.abs(rel) > 400) {
+          throw invalid(`"quarter.relative" must be a whole number of quarters (0 this, 1 next, -1 previous), got ${safeJson(q)}.`, rule);
+        }
+      } else if (!isQuarterRef(q)) {
+        throw invalid(`"quarter" must be { year, quarter: 1 | 2 | 3 | 4 } or { relative: n }, got ${safeJson(q)}.`, rule);
+      }
+      const month = r['month'];
+      if (month !== 1 && month !== 2 && month !== 3) throw invalid(`"month" must be 1, 2 or 3 (month of the quarter), got ${safeJson(month)}.`, rule);
+      const day = r['day'];
+      if (day !== 'last') {
+        if (typeof day !== 'number' || !Number.isInteger(day) || day < 1) {
+          throw invalid(`"day" must be a day of the month (1–31) or 'last', got ${safeJson(day)}.`, rule);
+        }
+        const max = isRelative
+          ? MIN_DAYS_OF_QUARTER_MONTH[month - 1]!
+          : (() => {
+              const ym = quarterMonth(q as QuarterRef, month);
+              return daysInMonth(ym.year, ym.month);
+            })();
+        if (day > max) {
+          throw invalid(
+            isRelative
+              ? `"day" ${day} does not exist in month ${month} of every quarter (at most ${max}); use day: 'last' for the end of the month.`
+              : `"day" ${day} does not exist in that month (it has ${max} days); use day: 'last' for the end of the month.`,
+            rule,
+          );
+        }
+      }
+      checkTime();
+      checkRoll();
+      break;
+    }
+    case 'absolute': {
+      const at = r['at'];
+      if (typeof at === 'number') {
+        if (!Number.isFinite(at)) throw invalid(`"at" must be a finite epoch-ms instant, got ${at}.`, rule);
+      } else if (typeof at !== 'string' || !isResolvableAt(at)) {
+        throw invalid(`"at" must be epoch ms, an ISO instant, or a local date 'YYYY-MM-DD' (optionally 'THH:mm'), got ${safeJson(at)}.`, rule);
+      }
+      checkTime();
+      checkRoll();
+      break;
+    }
+  }
+  return rule as DeadlineRule;
+}
+
+const ZH_MONTH_OF_QUARTER = ['首月', '次月', '末月'] as const;
+const ZH_QUARTER = ['一', '二', '三', '四'] as const;
+
+function plural(n: number, one: string): string {
+  return `${n} ${one}${Math.abs(n) === 1 ? '' : 's'}`;
+}
+
+function describeDuration(d: DurationInput, lang: 'zh-CN' | 'en'): string {
+  const zh = { weeks: '周', days: '天', hours: '小时', minutes: '分钟', seconds: '秒', milliseconds: '毫秒' } as const;
+  const en = { weeks: 'week', days: 'day', hours: 'hour', minutes: 'minute', seconds: 'second', milliseconds: 'millisecond' } as const;
+  let parts: [keyof typeof zh, number][];
+  if (typeof d === 'number') {
+    let rest = d;
+    parts = [];
+    for (const [unit, size] of [['days', 86_400_000], ['hours', 3_600_000], ['minutes', 60_000], ['seconds', 1000], ['milliseconds', 1]] as const) {
+      const n = Math.floor(rest / size);
+      if (n > 0) parts.push([unit, n]);
+      rest -= n * size;
+    }
+  } else {
+    parts = DURATION_KEYS.filter((k) => d[k] !== undefined && d[k] !== 0).map((k) => [k, d[k]!]);
+  }
+  if (parts.length === 0) return lang === 'zh-CN' ? '立即' : 'immediately';
+  return lang === 'zh-CN' ? parts.map(([u, n]) => `${n}${zh[u]}`).join('') : parts.map(([u, n]) => plural(n, en[u])).join(' ');
+}
+
+function describeRoll(roll: RollPolicy | undefined, lang: 'zh-CN' | 'en'): string {
+  if (roll === undefined || roll === 'none') return '';
+  if (lang === 'zh-CN') return roll === 'previous' ? '（遇非工作日提前）' : '（遇非工作日顺延）';
+  return roll === 'previous' ? ', rolls to previous working day' : ', rolls to next working day';
+}
+
+function describeTime(time: string | undefined): string {
+  return time === undefined ? '' : formatTimeOfDay(tryParseTimeOfDay(time) ?? 0);
+}
+
+/**
+ * A short human description of a rule, for the visualizer and task lists.
+ *
+ * @example
+ * ```ts
+ * import { describeDeadlineRule, quarterDay, workingDays } from 'docket';
+ * describeDeadlineRule(workingDays(3), 'en'); // '3 working days'
+ * describeDeadlineRule(workingDays(3), 'zh-CN'); // '3个工作日'
+ * describeDeadlineRule(quarterDay({ quarter: { relative: 1 }, month: 2, day: 20, roll: 'previous' }), 'zh-CN');
+ * // '下季度次月20日（遇非工作日提前）'
+ * ```
+ */
+export function describeDeadlineRule(rule: DeadlineRule, lang: 'zh-CN' | 'en'): string {
+  const zh = lang === 'zh-CN';
+  switch (rule.kind) {
+    case 'duration':
+      return describeDuration(rule.duration, lang);
+    case 'workingDays': {
+      const n = Math.abs(rule.days);
+      const time = describeTime(rule.time);
+      let text: string;
+      if (zh) text = `${rule.days < 0 ? '提前' : ''}${n}个工作日${time === '' ? '' : `，${time}前`}`;
+      else text = `${plural(n, 'working day')}${rule.days < 0 ? ' before' : ''}${time === '' ? '' : `, by ${time}`}`;
+      return text + describeRoll(rule.roll, lang);
+    }
+    case 'workingHours':
+      return zh ? `${rule.hours}个工作小时` : plural(rule.hours, 'working hour');
+    case 'quarterDay': {
+      const q = rule.quarter;
+      let quarterText: string;
+      if ('relative' in q) {
+        const n = q.relative;
+        if (zh) quarterText = n === 0 ? '本季度' : n === 1 ? '下季度' : n === -1 ? '上季度' : n > 0 ? `${n}个季度后` : `${-n}个季度前`;
+        else quarterText = n === 0 ? 'this quarter' : n === 1 ? 'next quarter' : n === -1 ? 'previous quarter' : n > 0 ? `${n} quarters later` : `${-n} quarters earlier`;
+      } else {
+        quarterText = zh ? `${q.year}年第${ZH_QUARTER[q.quarter - 1]}季度` : `${q.year}-Q${q.quarter}`;
+      }
+      const time = describeTime(rule.time);
+      if (zh) {
+        const dayText = rule.day === 'last' ? '最后一日' : `${rule.day}日`;
+        return `${quarterText}${ZH_MONTH_OF_QUARTER[rule.month - 1]}${dayText}${time}${describeRoll(rule.roll, lang)}`;
+      }
+      const dayText = rule.day === 'last' ? 'last day' : `D${rule.day}`;
+      return `M${rule.month} ${dayText} of ${quarterText}${time === '' ? '' : ` at ${time}`}${describeRoll(rule.roll, lang)}`;
+    }
+    case 'absolute': {
+      const at = typeof rule.at === 'number' ? new Date(rule.at).toISOString() : rule.at.replace('T', ' ');
+      const time = describeTime(rule.time);
+      const when = time === '' ? at : `${at} ${time}`;
+      return (zh ? when : `on ${when}`) + describeRoll(rule.roll, lang);
+    }
+  }
+}

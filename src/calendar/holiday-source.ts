@@ -1,0 +1,180 @@
+import { DocketError } from '../errors.js';
+import { CN_HOLIDAY_DATA } from './cn-holidays-data.js';
+import { parseLocalDate, type DayOrdinal } from './local-date.js';
+
+/**
+ * One day (or range of days) in a {@link HolidayList}: `'YYYY-MM-DD'`, `{ date, name? }`, or an inclusive
+ * range `{ from, to, name? }` (ranges are for `holidays` only).
+ *
+ * @example
+ * ```ts
+ * import type { HolidayDay } from 'docket';
+ * const days: HolidayDay[] = ['2027-01-01', { date: '2027-06-01', name: '司庆' }, { from: '2027-10-01', to: '2027-10-07', name: '国庆节' }];
+ * ```
+ */
+export type HolidayDay =
+  | string
+  | { readonly date: string; readonly name?: string; readonly nameEn?: string }
+  | { readonly from: string; readonly to: string; readonly name?: string; readonly nameEn?: string };
+
+/**
+ * A user-supplied schedule: days off, working days (e.g. make-up working Saturdays), and the `years`
+ * the list describes completely. Listing a year in `years` tells the calendar it has data for that
+ * year (so it stops throwing `CALENDAR_YEAR_MISSING`); a list without `years` only adds or overrides
+ * individual days (a company holiday) on top of the sources before it.
+ *
+ * @example
+ * ```ts
+ * import { businessCalendar, type HolidayList } from 'docket';
+ * const cn2031: HolidayList = {
+ *   years: [2031],
+ *   holidays: [{ from: '2031-10-01', to: '2031-10-07', name: '国庆节' }],
+ *   workdays: ['2031-09-28'],
+ * };
+ * businessCalendar({ holidays: ['CN', cn2031] });
+ * ```
+ */
+export interface HolidayList {
+  /** Years this list describes completely (all its holidays and make-up working days are listed). */
+  readonly years?: readonly number[];
+  /** Shorthand for `years: [year]`. */
+  readonly year?: number;
+  /** Days off that would otherwise be working days (or named days off on weekends). */
+  readonly holidays?: readonly HolidayDay[];
+  /** Days worked that would otherwise be days off (调休 make-up working days, or a cancelled holiday). */
+  readonly workdays?: readonly HolidayDay[];
+}
+
+/**
+ * Where a calendar's days off come from: `'CN'` (China's official schedule shipped with Docket),
+ * `'none'` (only the workweek; every year counts as known), or a {@link HolidayList}. Several sources
+ * compose in order; a later source overrides a day an earlier one set.
+ *
+ * @example
+ * ```ts
+ * import { businessCalendar } from 'docket';
+ * businessCalendar({ holidays: ['CN', { holidays: [{ date: '2026-06-01', name: '司庆' }] }] });
+ * ```
+ */
+export type HolidaySource = 'CN' | 'none' | HolidayList;
+
+/** What a holiday source says about one day. */
+export interface DayOverride {
+  readonly working: boolean;
+  readonly name?: string;
+  readonly nameEn?: string;
+}
+
+/**
+ * The composed sources, ready for lookups: which years are known and which days differ from the workweek.
+ *
+ * @example
+ * ```ts
+ * import { compileHolidaySources } from 'docket';
+ * compileHolidaySources(['CN']).coversYear(2026); // true
+ * ```
+ */
+export interface CompiledHolidays {
+  coversYear(year: number): boolean;
+  /** The years named explicitly (data years), ascending; `'none'` makes every year covered. */
+  readonly knownYears: readonly number[];
+  readonly coversAllYears: boolean;
+  /** Day overrides by day ordinal. */
+  readonly days: ReadonlyMap<DayOrdinal, DayOverride>;
+}
+
+function bad(message: string): DocketError {
+  return new DocketError('INVALID_ARGUMENT', message);
+}
+
+function checkYear(year: unknown): number {
+  if (typeof year !== 'number' || !Number.isInteger(year) || year < 1 || year > 9999) {
+    throw bad(`Invalid holiday list year ${JSON.stringify(year)}: expected an integer year like 2031.`);
+  }
+  return year;
+}
+
+function named(override: { working: boolean }, name: unknown, nameEn: unknown): DayOverride {
+  if (name !== undefined && typeof name !== 'string') throw bad('A holiday name must be a string.');
+  if (nameEn !== undefined && typeof nameEn !== 'string') throw bad('A holiday nameEn must be a string.');
+  return {
+    working: override.working,
+    ...(name === undefined ? {} : { name }),
+    ...(nameEn === undefined ? {} : { nameEn }),
+  };
+}
+
+function addDays(days: Map<DayOrdinal, DayOverride>, entries: unknown, working: boolean): void {
+  if (entries === undefined) return;
+  const field = working ? 'workdays' : 'holidays';
+  if (!Array.isArray(entries)) throw bad(`A holiday list's "${field}" must be an array of 'YYYY-MM-DD' dates.`);
+  for (const entry of entries as unknown[]) {
+    if (typeof entry === 'string') {
+      days.set(parseLocalDate(entry, `${field} date`), { working });
+    } else if (typeof entry === 'object' && entry !== null && 'date' in entry) {
+      const e = entry as { date: unknown; name?: unknown; nameEn?: unknown };
+      if (typeof e.date !== 'string') throw bad(`A ${field} entry's "date" must be 'YYYY-MM-DD'.`);
+      days.set(parseLocalDate(e.date, `${field} date`), named({ working }, e.name, e.nameEn));
+    } else if (typeof entry === 'object' && entry !== null && 'from' in entry && 'to' in entry) {
+      const e = entry as { from: unknown; to: unknown; name?: unknown; nameEn?: unknown };
+      if (typeof e.from !== 'string' || typeof e.to !== 'string') throw bad(`A ${field} range needs "from" and "to" as 'YYYY-MM-DD'.`);
+      const from = parseLocalDate(e.from, `${field} range start`);
+      const to = parseLocalDate(e.to, `${field} range end`);
+      if (to < from || to - from > 366) throw bad(`Invalid ${field} range ${e.from}..${e.to}: "to" must be on or after "from", within a year.`);
+      const value = named({ working }, e.name, e.nameEn);
+      for (let d = from; d <= to; d++) days.set(d, value);
+    } else {
+      throw bad(`Invalid ${field} entry ${JSON.stringify(entry)}: expected 'YYYY-MM-DD', { date, name? } or { from, to, name? }.`);
+    }
+  }
+}
+
+/**
+ * Compose holiday sources (later ones override earlier ones day by day) into lookup tables.
+ * Throws `INVALID_ARGUMENT` on a malformed source.
+ *
+ * @example
+ * ```ts
+ * import { compileHolidaySources } from 'docket';
+ * const h = compileHolidaySources(['CN', { years: [2031], holidays: ['2031-01-01'] }]);
+ * h.coversYear(2031); // true
+ * ```
+ */
+export function compileHolidaySources(sources: HolidaySource | readonly HolidaySource[]): CompiledHolidays {
+  const list: readonly HolidaySource[] = Array.isArray(sources) ? sources : [sources as HolidaySource];
+  const days = new Map<DayOrdinal, DayOverride>();
+  const years = new Set<number>();
+  let all = false;
+  for (const source of list) {
+    if (source === 'none') {
+      all = true;
+    } else if (source === 'CN') {
+      for (const [yearKey, data] of Object.entries(CN_HOLIDAY_DATA)) {
+        years.add(Number(yearKey));
+        for (const [from, to, name, nameEn] of data.holidays) {
+          const end = parseLocalDate(to);
+          for (let d = parseLocalDate(from); d <= end; d++) days.set(d, { working: false, name, nameEn });
+        }
+        for (const [date, name, nameEn] of data.workdays) days.set(parseLocalDate(date), { working: true, name, nameEn });
+      }
+    } else if (typeof source === 'object' && source !== null && !Array.isArray(source)) {
+      const s = source as HolidayList;
+      if (s.year !== undefined) years.add(checkYear(s.year));
+      if (s.years !== undefined) {
+        if (!Array.isArray(s.years)) throw bad('A holiday list\'s "years" must be an array of years.');
+        for (const y of s.years) years.add(checkYear(y));
+      }
+      addDays(days, s.holidays, false);
+      addDays(days, s.workdays, true);
+    } else {
+      throw bad(`Unknown holiday source ${JSON.stringify(source)}: use 'CN', 'none', or { years, holidays, workdays }.`);
+    }
+  }
+  const knownYears = [...years].sort((a, b) => a - b);
+  return {
+    coversYear: (year) => all || years.has(year),
+    knownYears,
+    coversAllYears: all,
+    days,
+  };
+}

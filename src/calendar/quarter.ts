@@ -1,0 +1,131 @@
+import { DocketError } from '../errors.js';
+
+/**
+ * A calendar quarter: Q1 = January–March … Q4 = October–December.
+ *
+ * @example
+ * ```ts
+ * import type { QuarterRef } from 'docket';
+ * const plan: QuarterRef = { year: 2027, quarter: 1 };
+ * ```
+ */
+export interface QuarterRef {
+  readonly year: number;
+  readonly quarter: 1 | 2 | 3 | 4;
+}
+
+/**
+ * True for a well-formed {@link QuarterRef}.
+ *
+ * @example
+ * ```ts
+ * import { isQuarterRef } from 'docket';
+ * isQuarterRef({ year: 2027, quarter: 5 }); // false
+ * ```
+ */
+export function isQuarterRef(value: unknown): value is QuarterRef {
+  if (typeof value !== 'object' || value === null) return false;
+  const q = value as { year?: unknown; quarter?: unknown };
+  return (
+    typeof q.year === 'number' &&
+    Number.isInteger(q.year) &&
+    q.year >= 1 &&
+    q.year <= 9999 &&
+    (q.quarter === 1 || q.quarter === 2 || q.quarter === 3 || q.quarter === 4)
+  );
+}
+
+function check(q: QuarterRef): void {
+  if (!isQuarterRef(q)) {
+    throw new DocketError('INVALID_ARGUMENT', `Invalid quarter ${JSON.stringify(q)}: expected { year, quarter: 1 | 2 | 3 | 4 }.`);
+  }
+}
+
+/**
+ * The quarter containing a month (1–12) of a year.
+ *
+ * @example
+ * ```ts
+ * import { quarterOfMonth } from 'docket';
+ * quarterOfMonth(2026, 11); // { year: 2026, quarter: 4 }
+ * ```
+ */
+export function quarterOfMonth(year: number, month: number): QuarterRef {
+  return { year, quarter: (Math.floor((month - 1) / 3) + 1) as 1 | 2 | 3 | 4 };
+}
+
+/**
+ * The quarter `n` quarters after `q` (before it for negative `n`): "next quarter" is `shiftQuarter(q, 1)`.
+ *
+ * @example
+ * ```ts
+ * import { shiftQuarter } from 'docket';
+ * shiftQuarter({ year: 2026, quarter: 4 }, 1); // { year: 2027, quarter: 1 }
+ * shiftQuarter({ year: 2027, quarter: 1 }, -1); // { year: 2026, quarter: 4 }
+ * ```
+ */
+export function shiftQuarter(q: QuarterRef, n: number): QuarterRef {
+  check(q);
+  if (!Number.isInteger(n)) throw new DocketError('INVALID_ARGUMENT', `Quarters to shift must be a whole number, got ${n}.`);
+  const index = q.year * 4 + (q.quarter - 1) + n;
+  return { year: Math.floor(index / 4), quarter: ((index % 4) + 1) as 1 | 2 | 3 | 4 };
+}
+
+/**
+ * The calendar month (`{ year, month: 1–12 }`) of the `m`-th month of a quarter. Month 0 or negative
+ * reach back before the quarter: `quarterMonth(q, 0)` is "the month before the quarter".
+ *
+ * @example
+ * ```ts
+ * import { quarterMonth } from 'docket';
+ * quarterMonth({ year: 2027, quarter: 1 }, 2); // { year: 2027, month: 2 }
+ * quarterMonth({ year: 2027, quarter: 1 }, 0); // { year: 2026, month: 12 } (month before the quarter)
+ * ```
+ */
+export function quarterMonth(q: QuarterRef, m: number): { readonly year: number; readonly month: number } {
+  check(q);
+  if (!Number.isInteger(m)) throw new DocketError('INVALID_ARGUMENT', `Month of quarter must be a whole number, got ${m}.`);
+  const index = q.year * 12 + (q.quarter - 1) * 3 + (m - 1);
+  return { year: Math.floor(index / 12), month: (index % 12) + 1 };
+}
+
+/**
+ * Compare two quarters: negative when `a` is earlier, 0 when equal, positive when later.
+ *
+ * @example
+ * ```ts
+ * import { compareQuarters } from 'docket';
+ * compareQuarters({ year: 2026, quarter: 4 }, { year: 2027, quarter: 1 }) < 0; // true
+ * ```
+ */
+export function compareQuarters(a: QuarterRef, b: QuarterRef): number {
+  return a.year * 4 + a.quarter - (b.year * 4 + b.quarter);
+}
+
+/**
+ * Format a quarter as `'2027-Q1'`.
+ *
+ * @example
+ * ```ts
+ * import { formatQuarter } from 'docket';
+ * formatQuarter({ year: 2027, quarter: 1 }); // '2027-Q1'
+ * ```
+ */
+export function formatQuarter(q: QuarterRef): string {
+  return `${q.year}-Q${q.quarter}`;
+}
+
+/**
+ * Parse `'2027-Q1'` (or `'2027Q1'`) into a quarter; throws `INVALID_ARGUMENT` otherwise.
+ *
+ * @example
+ * ```ts
+ * import { parseQuarter } from 'docket';
+ * parseQuarter('2027-Q1'); // { year: 2027, quarter: 1 }
+ * ```
+ */
+export function parseQuarter(text: string): QuarterRef {
+  const m = /^(\d{4})-?Q([1-4])$/i.exec(text);
+  if (m === null) throw new DocketError('INVALID_ARGUMENT', `Invalid quarter "${text}": expected 'YYYY-Qn', like '2027-Q1'.`);
+  return { year: Number(m[1]), quarter: Number(m[2]) as 1 | 2 | 3 | 4 };
+}

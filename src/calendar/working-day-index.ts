@@ -1,0 +1,213 @@
+import { DocketError } from '../errors.js';
+import type { CompiledHolidays } from './holiday-source.js';
+import { civilDateOf, dayOrdinalOf, isoWeekdayOf, type DayOrdinal } from './local-date.js';
+
+/** How a day counts: an ordinary working day, a weekend day, a holiday, or a make-up working day (调休). */
+export type DayKind = 'workday' | 'weekend' | 'holiday' | 'makeup-workday';
+
+/** What the calendar does for a year it has no holiday data for. */
+export type MissingYearPolicy = 'throw' | 'weekdays-with-warning';
+
+const KINDS: readonly DayKind[] = ['workday', 'weekend', 'holiday', 'makeup-workday'];
+const WORKDAY = 0;
+const WEEKEND = 1;
+const HOLIDAY = 2;
+const MAKEUP = 3;
+
+interface YearTable {
+  readonly year: number;
+  readonly start: DayOrdinal;
+  readonly length: number;
+  readonly kinds: Uint8Array;
+  /** prefix[i] = working days among the first i days of the year; prefix[length] = total. */
+  readonly prefix: Int32Array;
+  readonly total: number;
+}
+
+/** Options of a {@link WorkingDayIndex}. */
+export interface WorkingDayIndexOptions {
+  readonly holidays: CompiledHolidays;
+  /** ISO weekdays that are working days (1 = Monday … 7 = Sunday). */
+  readonly workweek: readonly number[];
+  readonly onMissingYear: MissingYearPolicy;
+  readonly onWarning?: (message: string) => void;
+  /** Extra text for the missing-year message (how to add the year). */
+  readonly missingYearHint: (year: number) => string;
+}
+
+/** Years a single working-day walk may cross before the calendar gives up. */
+const MAX_YEARS_WALKED = 400;
+
+/**
+ * Working-day arithmetic on day ordinals, with per-year tables built lazily: each year keeps the
+ * kind of each day and a prefix sum of working days, so adding or counting working days costs one
+ * binary search per year crossed instead of a step per day.
+ *
+ * @example
+ * ```ts
+ * import { WorkingDayIndex, compileHolidaySources, dayOrdinalOf, formatDayOrdinal } from 'docket';
+ * const index = new WorkingDayIndex({
+ *   holidays: compileHolidaySources('CN'), workweek: [1, 2, 3, 4, 5],
+ *   onMissingYear: 'throw', missingYearHint: () => '',
+ * });
+ * formatDayOrdinal(index.addWorkingDays(dayOrdinalOf(2026, 9, 30), 1)); // '2026-10-08'
+ * ```
+ */
+export class WorkingDayIndex {
+  readonly #years = new Map<number, YearTable>();
+  readonly #warned = new Set<number>();
+  readonly #options: WorkingDayIndexOptions;
+  readonly #workweek: boolean[];
+
+  constructor(options: WorkingDayIndexOptions) {
+    this.#options = options;
+    this.#workweek = [false, false, false, false, false, false, false, false];
+    for (const d of options.workweek) this.#workweek[d] = true;
+  }
+
+  /** The year table for `year`, building it (and applying the missing-year policy) on first use. */
+  #table(year: number): YearTable {
+    const cached = this.#years.get(year);
+    if (cached !== undefined) return cached;
+    const { holidays } = this.#options;
+    if (!holidays.coversYear(year)) {
+      const hint = this.#options.missingYearHint(year);
+      if (this.#options.onMissingYear === 'throw') {
+        throw new DocketError(
+          'CALENDAR_YEAR_MISSING',
+          `The business calendar has no holiday data for ${year}, so it cannot tell working days from holidays in ${year}. ${hint}`,
+          { year },
+        );
+      }
+      if (!this.#warned.has(year)) {
+        this.#warned.add(year);
+        const message = `The business calendar has no holiday data for ${year}; treating ${year} as plain weekdays. ${hint}`;
+        if (this.#options.onWarning !== undefined) this.#options.onWarning(message);
+        else console.warn(`[docket] ${message}`);
+      }
+    }
+    const start = dayOrdinalOf(year, 1, 1);
+    const length = dayOrdinalOf(year + 1, 1, 1) - start;
+    const kinds = new Uint8Array(length);
+    const prefix = new Int32Array(length + 1);
+    let weekday = isoWeekdayOf(start) as number;
+    for (let i = 0; i < length; i++) {
+      const override = holidays.days.get(start + i);
+      const normallyWorking = this.#workweek[weekday] === true;
+      let kind: number;
+      if (override === undefined) kind = normallyWorking ? WORKDAY : WEEKEND;
+      else if (override.working) kind = normallyWorking ? WORKDAY : MAKEUP;
+      else kind = HOLIDAY;
+      kinds[i] = kind;
+      prefix[i + 1] = prefix[i]! + (kind === WORKDAY || kind === MAKEUP ? 1 : 0);
+      weekday = weekday === 7 ? 1 : weekday + 1;
+    }
+    const table: YearTable = { year, start, length, kinds, prefix, total: prefix[length]! };
+    this.#years.set(year, table);
+    return table;
+  }
+
+  #last: YearTable | undefined;
+
+  #tableOf(ordinal: DayOrdinal): YearTable {
+    // Fast path: consecutive calls usually stay in the same year.
+    const last = this.#last;
+    if (last !== undefined && ordinal >= last.start && ordinal < last.start + last.length) return last;
+    const table = this.#table(civilDateOf(ordinal).year);
+    this.#last = table;
+    return table;
+  }
+
+  /** How the day counts. Throws `CALENDAR_YEAR_MISSING` for a year with no data (policy 'throw'). */
+  kindOf(ordinal: DayOrdinal): DayKind {
+    const t = this.#tableOf(ordinal);
+    return KINDS[t.kinds[ordinal - t.start]!]!;
+  }
+
+  /** True when people work that day. */
+  isWorking(ordinal: DayOrdinal): boolean {
+    const t = this.#tableOf(ordinal);
+    const k = t.kinds[ordinal - t.start]!;
+    return k === WORKDAY || k === MAKEUP;
+  }
+
+  /**
+   * The `n`-th working day after `ordinal` (n > 0) or before it (n < 0); `ordinal` itself for n = 0.
+   * The start day itself is never counted.
+   */
+  addWorkingDays(ordinal: DayOrdinal, n: number): DayOrdinal {
+    if (!Number.isInteger(n)) throw new DocketError('INVALID_ARGUMENT', `Working days must be a whole number, got ${n}.`);
+    if (n === 0) return ordinal;
+    let t = this.#tableOf(ordinal);
+    let i = ordinal - t.start;
+    let walked = 0;
+    if (n > 0) {
+      let remaining = n;
+      for (;;) {
+        // Working days strictly after index i in this year.
+        const after = t.total - t.prefix[i + 1]!;
+        if (remaining <= after) {
+          // Smallest j > i with prefix[j + 1] === prefix[i + 1] + remaining.
+          const target = t.prefix[i + 1]! + remaining;
+          let lo = i + 1;
+          let hi = t.length - 1;
+          while (lo < hi) {
+            const mid = (lo + hi) >>> 1;
+            if (t.prefix[mid + 1]! >= target) hi = mid;
+            else lo = mid + 1;
+          }
+          return t.start + lo;
+        }
+        remaining -= after;
+        if (++walked > MAX_YEARS_WALKED) throw this.#tooFar(n);
+        t = this.#table(t.year + 1);
+        i = -1;
+      }
+    }
+    let remaining = -n;
+    for (;;) {
+      // Working days strictly before index i in this year.
+      const before = t.prefix[i]!;
+      if (remaining <= before) {
+        // Largest j < i with prefix[j] === before - remaining (and day j working).
+        const target = before - remaining;
+        let lo = 0;
+        let hi = i - 1;
+        while (lo < hi) {
+          const mid = (lo + hi + 1) >>> 1;
+          if (t.prefix[mid]! <= target) lo = mid;
+          else hi = mid - 1;
+        }
+        return t.start + lo;
+      }
+      remaining -= before;
+      if (++walked > MAX_YEARS_WALKED) throw this.#tooFar(n);
+      t = this.#table(t.year - 1);
+      i = t.length;
+    }
+  }
+
+  /** Working days on or before `ordinal`, counted from the start of `ordinal`'s year, plus `base`. */
+  #cumulative(t: YearTable, ordinal: DayOrdinal): number {
+    return t.prefix[ordinal - t.start + 1]!;
+  }
+
+  /**
+   * Working days `d` with `a < d <= b` when `a <= b`, negated (with `b < d <= a`) when `b < a`.
+   * So `between(d, addWorkingDays(d, n)) === n` and `between(a, b) === -between(b, a)`.
+   */
+  between(a: DayOrdinal, b: DayOrdinal): number {
+    if (a === b) return 0;
+    if (b < a) return -this.between(b, a);
+    const ta = this.#tableOf(a);
+    const tb = this.#tableOf(b);
+    if (tb.year - ta.year > MAX_YEARS_WALKED) throw new DocketError('INVALID_ARGUMENT', 'Working days between dates more than 400 years apart are not counted.');
+    let count = this.#cumulative(tb, b) - this.#cumulative(ta, a);
+    for (let y = ta.year; y < tb.year; y++) count += this.#table(y).total;
+    return count;
+  }
+
+  #tooFar(n: number): DocketError {
+    return new DocketError('INVALID_ARGUMENT', `Adding ${n} working days walks more than ${MAX_YEARS_WALKED} years; the calendar has too few working days for that.`);
+  }
+}

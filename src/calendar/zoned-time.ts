@@ -1,0 +1,106 @@
+import { DateTime, IANAZone } from 'luxon';
+import type { Instant } from '../clock/clock.js';
+import { DocketError } from '../errors.js';
+import { civilDateOf, dayOrdinalOf, tryParseLocalDate, type DayOrdinal } from './local-date.js';
+import { MS_PER_DAY } from './time-of-day.js';
+
+/**
+ * What the calendar accepts as a point in time: epoch milliseconds, a `Date`, an ISO-8601 instant with
+ * offset (`'2026-10-08T09:00:00Z'`), or a local date / date-time in the calendar's zone
+ * (`'2026-10-08'` = local midnight, `'2026-10-08T18:00'`).
+ *
+ * @example
+ * ```ts
+ * import { businessCalendar, type CalendarInput } from 'docket';
+ * const when: CalendarInput = '2026-09-30';
+ * businessCalendar().nextWorkingDay(when);
+ * ```
+ */
+export type CalendarInput = Instant | Date | string;
+
+/** A wall-clock position in some zone: a local date and milliseconds since local midnight. */
+export interface LocalPoint {
+  readonly ordinal: DayOrdinal;
+  /** Milliseconds since local midnight (0 … 86 399 999; `86 400 000` means the end of the day). */
+  readonly timeOfDay: number;
+}
+
+/**
+ * Converts between absolute instants and local wall-clock positions in one IANA zone (via luxon).
+ *
+ * @example
+ * ```ts
+ * import { ZonedTime } from 'docket';
+ * const z = new ZonedTime('Asia/Shanghai');
+ * z.toInstant(z.parse('2026-10-08T09:00')) === Date.parse('2026-10-08T01:00:00Z'); // true
+ * ```
+ */
+export class ZonedTime {
+  constructor(readonly zone: string) {
+    if (typeof zone !== 'string' || !IANAZone.isValidZone(zone)) {
+      throw new DocketError('INVALID_ARGUMENT', `Unknown time zone "${zone}": use an IANA zone name like 'Asia/Shanghai'.`);
+    }
+  }
+
+  /** The local date and time of day of an instant. */
+  toLocal(instant: Instant): LocalPoint {
+    if (!Number.isFinite(instant)) throw new DocketError('INVALID_ARGUMENT', `Not an instant: ${instant}.`);
+    const dt = DateTime.fromMillis(instant, { zone: this.zone });
+    return {
+      ordinal: dayOrdinalOf(dt.year, dt.month, dt.day),
+      timeOfDay: ((dt.hour * 60 + dt.minute) * 60 + dt.second) * 1000 + dt.millisecond,
+    };
+  }
+
+  /**
+   * The instant of a local wall-clock position. A time inside a DST gap moves forward by the gap;
+   * an ambiguous time (DST fall-back) takes the earlier of the two instants.
+   */
+  toInstant(point: LocalPoint): Instant {
+    let { ordinal, timeOfDay } = point;
+    if (timeOfDay >= MS_PER_DAY) {
+      ordinal += Math.floor(timeOfDay / MS_PER_DAY);
+      timeOfDay %= MS_PER_DAY;
+    }
+    const { year, month, day } = civilDateOf(ordinal);
+    const dt = DateTime.fromObject(
+      {
+        year,
+        month,
+        day,
+        hour: Math.floor(timeOfDay / 3_600_000),
+        minute: Math.floor((timeOfDay % 3_600_000) / 60_000),
+        second: Math.floor((timeOfDay % 60_000) / 1000),
+        millisecond: timeOfDay % 1000,
+      },
+      { zone: this.zone },
+    );
+    return dt.toMillis();
+  }
+
+  /** Parse a {@link CalendarInput} into a local position (local dates mean local midnight). */
+  parse(input: CalendarInput): LocalPoint {
+    if (typeof input === 'number') return this.toLocal(input);
+    if (input instanceof Date) return this.toLocal(input.getTime());
+    if (typeof input !== 'string') throw new DocketError('INVALID_ARGUMENT', `Not a date or instant: ${String(input)}.`);
+    const date = tryParseLocalDate(input);
+    if (date !== undefined) return { ordinal: date, timeOfDay: 0 };
+    const dt = DateTime.fromISO(input, { zone: this.zone });
+    if (!dt.isValid) {
+      throw new DocketError(
+        'INVALID_ARGUMENT',
+        `Not a date or instant: "${input}". Use epoch ms, 'YYYY-MM-DD' (local date), 'YYYY-MM-DDTHH:mm' (local time) or an ISO instant with offset.`,
+      );
+    }
+    return this.toLocal(dt.toMillis());
+  }
+
+  /** Parse a {@link CalendarInput} into an instant. */
+  parseInstant(input: CalendarInput): Instant {
+    if (typeof input === 'number') {
+      if (!Number.isFinite(input)) throw new DocketError('INVALID_ARGUMENT', `Not an instant: ${input}.`);
+      return input;
+    }
+    return this.toInstant(this.parse(input));
+  }
+}
