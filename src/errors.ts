@@ -38,6 +38,8 @@ export type DocketErrorCode =
   | 'INVALID_ARGUMENT'
   /** The store is closed, or its schema is newer than this library. */
   | 'STORE_UNAVAILABLE'
+  /** The machine itself threw while computing a transition (a bug in a guard, action or delay). */
+  | 'MACHINE_ERROR'
   /** The engine was closed. */
   | 'ENGINE_CLOSED';
 

@@ -1,3 +1,4 @@
+import { CN_HOLIDAY_DATA, CN_HOLIDAY_DATA_SOURCE } from './cn-holidays-data.js';
 import { durationToMs, type Instant } from '../clock/clock.js';
 import { DocketError } from '../errors.js';
 import { validateDeadlineRule, type DeadlineRule, type RollPolicy } from './deadline-rule.js';
@@ -138,10 +139,10 @@ export interface BusinessCalendar {
 
 const MAX_RANGE_DAYS = 36_600;
 
-function missingYearHint(sources: readonly HolidaySource[], knownYears: readonly number[]) {
+function missingYearHint(sources: readonly HolidaySource[]): (year: number) => string {
   const usesCn = sources.includes('CN');
-  const shipped =
-    usesCn && knownYears.length > 0 ? ` Docket ships China's schedule for ${knownYears[0]}–${knownYears[knownYears.length - 1]}.` : '';
+  const cnYears = Object.keys(CN_HOLIDAY_DATA).map(Number).sort((a, b) => a - b);
+  const shipped = usesCn ? ` Docket ships China's schedule for ${cnYears[0]}–${cnYears[cnYears.length - 1]} (${CN_HOLIDAY_DATA_SOURCE}).` : '';
   return (year: number): string =>
     `Add the year's schedule as a holiday source, e.g. holidays: [${usesCn ? "'CN', " : ''}{ years: [${year}], ` +
     `holidays: [{ from: '${year}-10-01', to: '${year}-10-07', name: '国庆节' }, ...], workdays: ['${year}-09-27', ...] }] ` +
@@ -183,7 +184,7 @@ export function businessCalendar(options: BusinessCalendarOptions = {}): Busines
     workweek,
     onMissingYear,
     ...(options.onWarning === undefined ? {} : { onWarning: options.onWarning }),
-    missingYearHint: missingYearHint(sources, holidays.knownYears),
+    missingYearHint: missingYearHint(sources),
   });
 
   const rollOrdinal = (ordinal: DayOrdinal, policy: RollPolicy | undefined): DayOrdinal => {

@@ -198,7 +198,7 @@ export class WorkingDayIndex {
    */
   between(a: DayOrdinal, b: DayOrdinal): number {
     if (a === b) return 0;
-    if (b < a) return -this.between(b, a);
+    if (b < a) return 0 - this.between(b, a); // 0 - x, never -0
     const ta = this.#tableOf(a);
     const tb = this.#tableOf(b);
     if (tb.year - ta.year > MAX_YEARS_WALKED) throw new DocketError('INVALID_ARGUMENT', 'Working days between dates more than 400 years apart are not counted.');

@@ -1,1 +1,25 @@
-export {};
+export { createEngine, toView } from './create-engine.js';
+export {
+  defineWorkflow,
+  type Workflow,
+  type AnyWorkflow,
+  type WorkflowConfig,
+  type WorkflowEnv,
+  type EventFrom,
+  type InputFrom,
+  type WorkflowIdFrom,
+  type EventSchemas,
+  type Labels,
+  type DeadlineSpec,
+  type DeadlineArgs,
+  type DocketEventMeta,
+  type AuthorizeArgs,
+  type AuthorizeResult,
+  type InstanceFacts,
+} from './define-workflow.js';
+export type * from './engine-types.js';
+export { staticDirectory, type Directory, type DirectoryUser } from './directory.js';
+export { resolveDeadline } from './workflow-registry.js';
+export { verifyChain, GENESIS_HASH } from './history.js';
+export { canonicalJson } from './canonical-json.js';
+export { statePaths } from './xstate-runtime.js';

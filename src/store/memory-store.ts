@@ -80,10 +80,16 @@ export function memoryStore(): Store {
       const id = heap.pop()!;
       const item = get(id);
       if (!item || !isPending(item)) continue;
-      aside.push([key, id]);
       const lease = leases.get(id);
-      if (lease && lease.owner !== options.owner && lease.until > now) continue;
-      leases.set(id, { owner: options.owner, until: now + options.leaseMs });
+      if (lease && lease.until > now) {
+        // Claimed by a worker still within its lease (this one included: it is still working on it).
+        aside.push([lease.until, id]);
+        continue;
+      }
+      const until = now + options.leaseMs;
+      leases.set(id, { owner: options.owner, until });
+      // While leased, it is due again only when the lease runs out (a crashed worker's claim).
+      aside.push([until, id]);
       claimed.push(item);
     }
     for (const [key, id] of aside) heap.push(key, id);
@@ -129,12 +135,7 @@ export function memoryStore(): Store {
         pendingByInstance.get(id)?.delete(timer.id);
         timerLeases.delete(timer.id);
       }
-      const pending = pendingByInstance.get(id);
-      if (pending && (c.cancelAllTimers || c.cancelTimerKeys.length > 0)) {
-        for (const timerId of [...pending]) {
-          if (c.cancelAllTimers || c.cancelTimerKeys.includes(timers.get(timerId)!.key)) cancelTimer(timerId);
-        }
-      }
+      for (const timerId of c.cancelTimerIds) cancelTimer(timerId);
       for (const timer of c.addTimers) {
         timers.set(timer.id, timer);
         let set = pendingByInstance.get(id);
@@ -195,7 +196,11 @@ export function memoryStore(): Store {
       for (;;) {
         const id = timerDue.peek();
         if (id === undefined) return undefined;
-        if (timers.get(id)?.status === 'pending') return timerDue.peekKey();
+        const key = timerDue.peekKey()!;
+        const timer = timers.get(id);
+        const lease = timerLeases.get(id);
+        // Drop stale heap entries: fired/cancelled timers, and keys that no longer match due or lease.
+        if (timer?.status === 'pending' && (key === timer.dueAt ? !lease || lease.until <= key : lease?.until === key)) return key;
         timerDue.pop();
       }
     },
@@ -206,7 +211,11 @@ export function memoryStore(): Store {
     },
     async releaseTimer(timerId, owner) {
       open();
-      if (timerLeases.get(timerId)?.owner === owner) timerLeases.delete(timerId);
+      const timer = timers.get(timerId);
+      if (timerLeases.get(timerId)?.owner === owner) {
+        timerLeases.delete(timerId);
+        if (timer?.status === 'pending') timerDue.push(timer.dueAt, timerId);
+      }
     },
     async findIdempotency(instanceId, key) {
       open();
@@ -222,8 +231,10 @@ export function memoryStore(): Store {
       for (;;) {
         const id = effectDue.peek();
         if (id === undefined) return undefined;
+        const key = effectDue.peekKey()!;
         const effect = effects.get(id);
-        if (effect?.status === 'pending' && effect.nextAttemptAt === effectDue.peekKey()) return effect.nextAttemptAt;
+        const lease = effectLeases.get(id);
+        if (effect?.status === 'pending' && (key === effect.nextAttemptAt ? !lease || lease.until <= key : lease?.until === key)) return key;
         effectDue.pop();
       }
     },

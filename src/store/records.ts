@@ -35,10 +35,21 @@ export interface InstanceRecord {
   readonly initiator: string;
   readonly createdAt: Instant;
   readonly updatedAt: Instant;
+  /** The instance's pending timers (the timer table holds the same, for claiming). */
+  readonly timers: readonly PendingTimer[];
   /** Earliest pending timer, for `list({ dueBefore })`. */
   readonly nextDueAt: Instant | null;
   /** Timers held while the instance is suspended; re-armed (late if past due) on resume. */
   readonly heldTimers?: readonly HeldTimer[];
+}
+
+/** A pending timer as the instance record lists it. */
+export interface PendingTimer {
+  readonly id: string;
+  readonly key: string;
+  readonly name: string;
+  readonly dueAt: Instant;
+  readonly event: { readonly type: string; readonly [key: string]: unknown };
 }
 
 /** A timer taken out of the schedule by a suspension, with what it needs to be re-armed. */

@@ -21,13 +21,11 @@ export interface Commit {
   /** The revision the writer read; `0` creates the instance. */
   readonly expectedRevision: number;
   readonly history: HistoryEntry;
-  /** Pending timers of this instance with these keys are cancelled (before `addTimers` are added). */
-  readonly cancelTimerKeys: readonly string[];
+  /** These pending timers of the instance are cancelled (before `addTimers` are added). */
+  readonly cancelTimerIds: readonly string[];
   readonly addTimers: readonly TimerRecord[];
   /** The timer this commit delivers: it must still be pending, and becomes `fired`. */
   readonly firesTimer?: { readonly id: string; readonly firedAt: Instant };
-  /** Cancel every pending timer of the instance (it ended, or was terminated). */
-  readonly cancelAllTimers?: boolean;
   readonly effects: readonly EffectRecord[];
   /** When present, replaces the instance's tasks in the inbox. */
   readonly tasks?: readonly TaskRecord[];

@@ -1,0 +1,46 @@
+import { DocketError } from '../errors.js';
+import type { Actor, InstanceRecord } from '../store/records.js';
+import type { RegisteredWorkflow } from './workflow-registry.js';
+
+/** Check that the instance takes events and that this one is declared and well-formed; returns it parsed. */
+export function checkEvent(
+  reg: RegisteredWorkflow,
+  record: InstanceRecord,
+  raw: { type: string; [key: string]: unknown },
+): { event: { type: string; [key: string]: unknown } } {
+  const common = { instanceId: record.id, workflow: record.workflow, event: raw.type, state: record.state };
+  if (record.status !== 'active') {
+    throw new DocketError('INSTANCE_NOT_ACTIVE', `Instance ${record.id} is ${record.status} and takes no more events.`, common);
+  }
+  if (record.suspended) {
+    throw new DocketError('INSTANCE_NOT_ACTIVE', `Instance ${record.id} is suspended; an administrator must resume it before it takes events.`, common);
+  }
+  const schema = reg.workflow.events[raw.type];
+  if (!schema) {
+    const known = Object.keys(reg.workflow.events).join(', ');
+    throw new DocketError('UNKNOWN_EVENT', `Workflow "${record.workflow}" declares no event "${raw.type}". Declared events: ${known}.`, common);
+  }
+  const { type, ...payload } = raw;
+  const parsed = schema.safeParse(payload);
+  if (!parsed.success) {
+    const issues = parsed.error.issues.map((i) => ({ path: i.path, message: i.message }));
+    throw new DocketError(
+      'INVALID_PAYLOAD',
+      `Event "${type}" has an invalid payload: ${issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}. Fix the payload and send again.`,
+      { ...common, issues },
+    );
+  }
+  return { event: { ...(parsed.data as object), type } };
+}
+
+/** Check the actor's roles against the workflow's permissions for this event. */
+export function checkActor(reg: RegisteredWorkflow, record: InstanceRecord, event: { type: string }, actor: Actor): void {
+  const allowed = reg.workflow.permissions?.[event.type];
+  if (allowed && !allowed.some((role) => actor.roles.includes(role))) {
+    throw new DocketError(
+      'FORBIDDEN',
+      `${actor.id} may not send "${event.type}" to instance ${record.id}: it needs one of the roles [${allowed.join(', ')}], and ${actor.id} has [${actor.roles.join(', ')}].`,
+      { instanceId: record.id, workflow: record.workflow, event: event.type, actor: actor.id, state: record.state },
+    );
+  }
+}

@@ -1,0 +1,509 @@
+import { EventEmitter } from 'eventemitter3';
+import { nanoid } from 'nanoid';
+import type { AnyMachineSnapshot } from 'xstate';
+import type { FiredTimer, Instant } from '../clock/clock.js';
+import { DocketError, isDocketError } from '../errors.js';
+import { SYSTEM_ACTOR, type Actor, type InstanceRecord, type TimerRecord } from '../store/records.js';
+import type { Commit } from '../store/store.js';
+import { checkActor, checkEvent } from './authorize.js';
+import { canonicalJson, sha256 } from './canonical-json.js';
+import type { AnyWorkflow, InstanceFacts } from './define-workflow.js';
+import type { BatchResult, Engine, EngineEvents, EngineOptions, InstanceView, SendOptions } from './engine-types.js';
+import { verifyChain } from './history.js';
+import { KeyedMutex } from './keyed-mutex.js';
+import { Outbox } from './outbox.js';
+import { planCommit, type ChangeFacts } from './plan-commit.js';
+import { machineError, WorkflowRegistry, type RegisteredWorkflow } from './workflow-registry.js';
+import type { Step } from './xstate-runtime.js';
+
+/** The view callers get of a stored record. */
+export function toView(record: InstanceRecord): InstanceView {
+  return {
+    id: record.id,
+    workflow: record.workflow,
+    version: record.version,
+    state: record.state,
+    context: record.context,
+    status: record.status,
+    suspended: record.suspended,
+    revision: record.revision,
+    initiator: record.initiator,
+    timers: record.timers.map(({ name, dueAt }) => ({ name, dueAt })),
+    createdAt: record.createdAt,
+    updatedAt: record.updatedAt,
+  };
+}
+
+/**
+ * Create the engine that makes XState machines durable: every accepted event becomes one store
+ * commit (snapshot, chained history entry, timers, outbox effects), timers are delivered once by
+ * the clock, and bad input is refused with a typed error that changes nothing.
+ *
+ * @example
+ * ```ts
+ * import { setup } from 'xstate';
+ * import { z } from 'zod';
+ * import { createEngine, defineWorkflow, memoryStore, virtualClock } from 'docket';
+ *
+ * const review = defineWorkflow({
+ *   id: 'review',
+ *   version: 1,
+ *   machine: setup({}).createMachine({
+ *     initial: 'open',
+ *     states: {
+ *       open: { on: { APPROVE: 'approved' }, after: { 86400000: 'expired' } },
+ *       approved: { type: 'final' },
+ *       expired: { type: 'final' },
+ *     },
+ *   }),
+ *   input: z.object({}),
+ *   events: { APPROVE: z.object({}) },
+ *   permissions: { APPROVE: ['manager'] },
+ * });
+ * const clock = virtualClock('2026-11-02T09:00:00+08:00');
+ * const engine = createEngine({ store: memoryStore(), clock, workflows: [review] });
+ * const id = await engine.start('review', {}, { actor: { id: 'li', roles: ['staff'] } });
+ * await clock.advanceBy({ days: 2 });
+ * (await engine.get(id)).state; // 'expired'
+ * ```
+ */
+export function createEngine<const W extends AnyWorkflow>(options: EngineOptions<W>): Engine<W> {
+  const { store, clock, calendar, directory } = options;
+  const registry = new WorkflowRegistry(options.workflows, calendar, directory);
+  const emitter = new EventEmitter<EngineEvents>();
+  const mutex = new KeyedMutex();
+  const workerId = options.workerId ?? `engine-${nanoid(8)}`;
+  const leaseMs = options.leaseMs ?? 30_000;
+  const retries = options.conflictRetries ?? 5;
+  const outbox = new Outbox(store, options.effects ?? {}, options.retry ?? {}, workerId, leaseMs, emitter);
+  let closed = false;
+  let initialised: Promise<void> | undefined;
+
+  function ready(): Promise<void> {
+    if (closed) return Promise.reject(new DocketError('ENGINE_CLOSED', 'This engine was closed; create a new one.'));
+    return (initialised ??= store.init());
+  }
+
+  async function load(instanceId: string): Promise<InstanceRecord> {
+    const record = await store.load(instanceId);
+    if (!record) {
+      throw new DocketError('INSTANCE_NOT_FOUND', `No instance "${instanceId}" in the ${store.kind} store. Check the id (engine.list() shows what exists).`, {
+        instanceId,
+      });
+    }
+    return record;
+  }
+
+  function restore(reg: RegisteredWorkflow, record: InstanceRecord): AnyMachineSnapshot {
+    try {
+      const snapshot = reg.runtime.restore(record.snapshot);
+      if (!snapshot || snapshot.value === undefined) throw new Error('no state value');
+      return snapshot;
+    } catch (error) {
+      throw new DocketError(
+        'CORRUPT_SNAPSHOT',
+        `Instance ${record.id} has a stored snapshot that workflow "${record.workflow}" v${record.version} cannot restore (${error instanceof Error ? error.message : String(error)}). Restore it from a backup or terminate it; other instances are unaffected.`,
+        { instanceId: record.id, workflow: record.workflow, version: record.version, cause: error },
+      );
+    }
+  }
+
+  function facts(record: InstanceRecord): InstanceFacts {
+    return { id: record.id, workflow: record.workflow, initiator: record.initiator };
+  }
+
+  function transition(reg: RegisteredWorkflow, snapshot: AnyMachineSnapshot, event: { type: string }, now: Instant, instanceId: string): Step {
+    registry.now = now;
+    let step: Step;
+    try {
+      step = reg.runtime.transition(snapshot, event);
+    } catch (error) {
+      throw machineError(error, instanceId, reg.workflow.id);
+    }
+    if (step.snapshot.status === 'error') throw machineError(step.snapshot.error, instanceId, reg.workflow.id);
+    return step;
+  }
+
+  function tasksFor(reg: RegisteredWorkflow, step: Step, instance: InstanceFacts, now: Instant) {
+    return reg.workflow.tasks?.({ snapshot: step.snapshot, instance, now });
+  }
+
+  /** Commit with transparent retry on a revision conflict; `attempt` recomputes from a fresh load. */
+  async function withRetry<T>(attempt: () => Promise<T>): Promise<T> {
+    for (let i = 0; ; i++) {
+      try {
+        return await attempt();
+      } catch (error) {
+        if (isDocketError(error, 'CONFLICT') && i < retries) continue;
+        throw error;
+      }
+    }
+  }
+
+  async function afterCommit(commit: Commit) {
+    const view = toView(commit.instance);
+    if (commit.expectedRevision === 0) emitter.emit('started', view);
+    emitter.emit('transition', view, commit.history);
+    if (commit.effects.length > 0) await outbox.deliverDue(clock.now());
+    return view;
+  }
+
+  async function refuse(record: InstanceRecord, actor: Actor, event: { type: string }, error: DocketError) {
+    const refusal = {
+      instanceId: record.id,
+      at: clock.now(),
+      actor: { id: actor.id, roles: [...actor.roles] },
+      event: { ...event },
+      code: error.code,
+      message: error.message,
+      state: record.state,
+      revision: record.revision,
+    };
+    await store.appendRefusal(refusal);
+    emitter.emit('refused', refusal, error);
+  }
+
+  async function send(instanceId: string, rawEvent: { type: string }, opts: SendOptions): Promise<InstanceView> {
+    await ready();
+    if (typeof rawEvent !== 'object' || rawEvent === null || typeof rawEvent.type !== 'string') {
+      throw new DocketError('INVALID_ARGUMENT', 'An event must be an object with a string "type", e.g. { type: "APPROVE" }.', { instanceId });
+    }
+    if (!opts?.actor || typeof opts.actor.id !== 'string' || !Array.isArray(opts.actor.roles)) {
+      throw new DocketError('INVALID_ARGUMENT', 'send() needs { actor: { id, roles } }: who is acting.', { instanceId, event: rawEvent.type });
+    }
+    return mutex.run(instanceId, () =>
+      withRetry(async () => {
+        const record = await load(instanceId);
+        const payloadHash = opts.idempotencyKey === undefined ? '' : sha256(canonicalJson(rawEvent));
+        if (opts.idempotencyKey !== undefined) {
+          const seen = await store.findIdempotency(instanceId, opts.idempotencyKey);
+          if (seen) {
+            if (seen.payloadHash === payloadHash) return seen.result as InstanceView;
+            throw new DocketError(
+              'IDEMPOTENCY_MISMATCH',
+              `Idempotency key "${opts.idempotencyKey}" was already used on instance ${instanceId} with a different event. Use a new key for a new act.`,
+              { instanceId, event: rawEvent.type },
+            );
+          }
+        }
+        const reg = registry.get(record.workflow, record.version, record.id);
+        const now = clock.now();
+        let prepared;
+        try {
+          prepared = checkEvent(reg, record, rawEvent);
+          checkActor(reg, record, prepared.event, opts.actor);
+          const snapshot = restore(reg, record);
+          const event = { ...prepared.event, $actor: opts.actor, $at: now };
+          const hook = reg.workflow.authorize?.({ actor: opts.actor, event: prepared.event, snapshot, instance: facts(record), env: reg.env });
+          if (hook !== undefined && hook !== true) {
+            throw new DocketError('FORBIDDEN', hook, { instanceId, event: rawEvent.type, actor: opts.actor.id, state: record.state });
+          }
+          registry.now = now;
+          if (!snapshot.can(event as never)) {
+            throw new DocketError(
+              'EVENT_NOT_ACCEPTED',
+              `Instance ${instanceId} is in state ${JSON.stringify(record.state)}, which does not accept "${rawEvent.type}" (or its guard refused it). Check engine.get(id).state before sending.`,
+              { instanceId, event: rawEvent.type, state: record.state },
+            );
+          }
+          prepared = { event: prepared.event, snapshot, machineEvent: event };
+        } catch (error) {
+          if (isDocketError(error)) await refuse(record, opts.actor, rawEvent, error);
+          throw error;
+        }
+        const step = transition(reg, prepared.snapshot, prepared.machineEvent, now, instanceId);
+        const commit = planCommit(record, step, reg.runtime.persist(step.snapshot), {
+          instanceId,
+          workflow: record.workflow,
+          version: record.version,
+          initiator: record.initiator,
+          kind: 'event',
+          event: prepared.event,
+          actor: opts.actor,
+          now,
+          tasks: tasksFor(reg, step, facts(record), now),
+        });
+        const final =
+          opts.idempotencyKey === undefined
+            ? commit
+            : {
+                ...commit,
+                idempotency: {
+                  instanceId,
+                  key: opts.idempotencyKey,
+                  payloadHash,
+                  revision: commit.instance.revision,
+                  result: toView(commit.instance),
+                  at: now,
+                },
+              };
+        await store.commit(final);
+        return afterCommit(final);
+      }),
+    );
+  }
+
+  async function fireTimer(timer: TimerRecord, now: Instant): Promise<FiredTimer | undefined> {
+    return mutex.run(timer.instanceId, () =>
+      withRetry(async () => {
+        const record = await store.load(timer.instanceId);
+        // Fired, cancelled or held since it was claimed: nothing to do.
+        if (!record || !record.timers.some((t) => t.id === timer.id)) return undefined;
+        const reg = registry.get(record.workflow, record.version, record.id);
+        const snapshot = restore(reg, record);
+        const step = transition(reg, snapshot, { ...timer.event, $actor: SYSTEM_ACTOR, $at: now } as never, now, record.id);
+        const commit = planCommit(record, step, reg.runtime.persist(step.snapshot), {
+          instanceId: record.id,
+          workflow: record.workflow,
+          version: record.version,
+          initiator: record.initiator,
+          kind: 'timer',
+          event: { type: timer.event.type },
+          actor: SYSTEM_ACTOR,
+          now,
+          timer: { id: timer.id, name: timer.name, dueAt: timer.dueAt },
+          tasks: tasksFor(reg, step, facts(record), now),
+        });
+        await store.commit(commit);
+        await afterCommit(commit);
+        const fired: FiredTimer = { timerId: timer.id, instanceId: record.id, name: timer.name, dueAt: timer.dueAt, firedAt: now, lateMs: now - timer.dueAt };
+        emitter.emit('timer.fired', fired);
+        return fired;
+      }),
+    );
+  }
+
+  async function fireDue(now: Instant): Promise<FiredTimer[]> {
+    await ready();
+    const fired: FiredTimer[] = [];
+    for (;;) {
+      const claimed = await store.claimDueTimers(now, { owner: workerId, leaseMs, limit: 100 });
+      if (claimed.length === 0) break;
+      for (const timer of claimed) {
+        try {
+          const done = await fireTimer(timer, now);
+          if (done) fired.push(done);
+        } catch (error) {
+          // One broken instance must not stop the others: report it and leave its claim to expire.
+          emitter.emit('error', error);
+        }
+      }
+      if (claimed.length < 100) break;
+    }
+    await outbox.deliverDue(now);
+    return fired;
+  }
+
+  async function nextDue(): Promise<Instant | undefined> {
+    if (closed) return undefined;
+    await ready();
+    const [timer, effect] = await Promise.all([store.nextTimerDue(), store.nextEffectDue()]);
+    if (timer === undefined) return effect;
+    if (effect === undefined) return timer;
+    return Math.min(timer, effect);
+  }
+
+  const unsubscribe = clock.subscribe({ nextDue, fireDue });
+
+  function requireAdmin(actor: Actor, instanceId: string, op: string) {
+    if (!actor?.roles?.includes('admin')) {
+      throw new DocketError('FORBIDDEN', `Only an actor with the "admin" role may ${op} an instance; ${actor?.id ?? 'this actor'} has [${actor?.roles?.join(', ') ?? ''}].`, {
+        instanceId,
+        actor: actor?.id,
+      });
+    }
+  }
+
+  async function admin(
+    instanceId: string,
+    actor: Actor,
+    reason: string,
+    op: 'suspend' | 'resume' | 'terminate',
+    change: (record: InstanceRecord, now: Instant) => Partial<ChangeFacts>,
+  ): Promise<InstanceView> {
+    await ready();
+    return mutex.run(instanceId, () =>
+      withRetry(async () => {
+        const record = await load(instanceId);
+        try {
+          requireAdmin(actor, instanceId, op);
+          if (typeof reason !== 'string' || reason.trim() === '') {
+            throw new DocketError('INVALID_ARGUMENT', `Say why: ${op} needs a non-empty reason, for the audit trail.`, { instanceId });
+          }
+          if (record.status !== 'active') {
+            throw new DocketError('INSTANCE_NOT_ACTIVE', `Instance ${instanceId} is ${record.status}; only an active instance can be ${op === 'suspend' ? 'suspended' : op === 'resume' ? 'resumed' : 'terminated'}.`, { instanceId });
+          }
+          if (op === 'suspend' && record.suspended) throw new DocketError('INSTANCE_NOT_ACTIVE', `Instance ${instanceId} is already suspended.`, { instanceId });
+          if (op === 'resume' && !record.suspended) throw new DocketError('INSTANCE_NOT_ACTIVE', `Instance ${instanceId} is not suspended.`, { instanceId });
+        } catch (error) {
+          if (isDocketError(error)) await refuse(record, actor, { type: `docket.admin.${op}` }, error);
+          throw error;
+        }
+        const reg = registry.get(record.workflow, record.version, record.id);
+        const snapshot = restore(reg, record);
+        const now = clock.now();
+        const step: Step = { snapshot, actions: [] };
+        const commit = planCommit(record, step, record.snapshot, {
+          instanceId,
+          workflow: record.workflow,
+          version: record.version,
+          initiator: record.initiator,
+          kind: 'admin',
+          event: { type: `docket.admin.${op}` },
+          actor,
+          now,
+          reason,
+          ...change(record, now),
+        });
+        await store.commit(commit);
+        return afterCommit(commit);
+      }),
+    );
+  }
+
+  const engine: Engine<W> = {
+    clock,
+    store,
+    calendar,
+    directory,
+    async start(workflowId, input, opts) {
+      await ready();
+      const reg = registry.latest(workflowId);
+      const actor = opts?.actor;
+      if (!actor || typeof actor.id !== 'string' || !Array.isArray(actor.roles)) {
+        throw new DocketError('INVALID_ARGUMENT', 'start() needs { actor: { id, roles } }: who is starting it.', { workflow: workflowId });
+      }
+      const allowed = reg.workflow.permissions?.start;
+      if (allowed && !allowed.some((role) => actor.roles.includes(role))) {
+        throw new DocketError('FORBIDDEN', `Starting "${workflowId}" needs one of the roles [${allowed.join(', ')}]; ${actor.id} has [${actor.roles.join(', ')}].`, {
+          workflow: workflowId,
+          actor: actor.id,
+        });
+      }
+      const parsed = reg.workflow.input.safeParse(input);
+      if (!parsed.success) {
+        throw new DocketError('INVALID_PAYLOAD', `The input to start "${workflowId}" is invalid: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}.`, {
+          workflow: workflowId,
+          issues: parsed.error.issues.map((i) => ({ path: i.path, message: i.message })),
+        });
+      }
+      const id = opts.id ?? nanoid();
+      const now = clock.now();
+      registry.now = now;
+      let step: Step;
+      try {
+        step = reg.runtime.initial({ ...(parsed.data as object), $actor: actor, $at: now });
+      } catch (error) {
+        throw machineError(error, id, workflowId);
+      }
+      if (step.snapshot.status === 'error') throw machineError(step.snapshot.error, id, workflowId);
+      const instance = { id, workflow: workflowId, initiator: actor.id };
+      const commit = planCommit(undefined, step, reg.runtime.persist(step.snapshot), {
+        instanceId: id,
+        workflow: workflowId,
+        version: reg.workflow.version,
+        initiator: actor.id,
+        kind: 'start',
+        event: { type: 'docket.start', input: parsed.data },
+        actor,
+        now,
+        tasks: tasksFor(reg, step, instance, now),
+      });
+      await store.commit(commit);
+      await afterCommit(commit);
+      return id;
+    },
+    send: (instanceId, event, opts) => send(instanceId, event, opts),
+    async sendMany(acts, opts) {
+      const results: BatchResult[] = [];
+      for (const act of acts) {
+        try {
+          const view = await send(act.instanceId, act.event, {
+            actor: opts.actor,
+            ...(act.idempotencyKey === undefined ? {} : { idempotencyKey: act.idempotencyKey }),
+          });
+          results.push({ ok: true, instanceId: act.instanceId, view });
+        } catch (error) {
+          if (!isDocketError(error)) throw error;
+          results.push({ ok: false, instanceId: act.instanceId, error });
+        }
+      }
+      return results;
+    },
+    async get(instanceId) {
+      await ready();
+      return toView(await load(instanceId));
+    },
+    async record(instanceId) {
+      await ready();
+      return load(instanceId);
+    },
+    async list(query = {}) {
+      await ready();
+      const page = await store.list(query);
+      return { items: page.items.map(toView), ...(page.nextCursor === undefined ? {} : { nextCursor: page.nextCursor }) };
+    },
+    async history(instanceId, opts = {}) {
+      await ready();
+      await load(instanceId);
+      const entries = await store.history(instanceId);
+      if (!opts.includeRefused) return entries;
+      const refused = (await store.refusals(instanceId)).map((r) => ({ ...r, kind: 'refused' as const }));
+      return [...entries, ...refused].sort((a, b) => a.at - b.at || ('hash' in a ? 0 : 1) - ('hash' in b ? 0 : 1));
+    },
+    async tasks(query = {}) {
+      await ready();
+      return store.tasks(query);
+    },
+    async effects(instanceId) {
+      await ready();
+      return store.effects(instanceId);
+    },
+    async verify(instanceId) {
+      await ready();
+      const record = await load(instanceId);
+      return verifyChain(instanceId, await store.history(instanceId), record.historyHash);
+    },
+    suspend: (instanceId, opts) =>
+      admin(instanceId, opts.actor, opts.reason, 'suspend', (record) => ({
+        suspended: true,
+        cancelAll: true,
+        heldTimers: record.timers.map(({ key, name, dueAt, event }) => ({ key, name, dueAt, event })),
+      })),
+    resume: (instanceId, opts) =>
+      admin(instanceId, opts.actor, opts.reason, 'resume', (record) => ({
+        suspended: false,
+        heldTimers: [],
+        extraTimers: (record.heldTimers ?? []).map((t) => ({ key: t.key, name: t.name, event: t.event, dueAt: t.dueAt })),
+      })),
+    terminate: (instanceId, opts) => admin(instanceId, opts.actor, opts.reason, 'terminate', () => ({ status: 'cancelled', cancelAll: true, tasks: [] })),
+    async tick() {
+      return fireDue(clock.now());
+    },
+    async run(opts = {}) {
+      const pollMs = opts.pollMs ?? 1000;
+      while (!opts.signal?.aborted && !closed) {
+        try {
+          await fireDue(clock.now());
+        } catch (error) {
+          emitter.emit('error', error);
+        }
+        const due = await nextDue().catch(() => undefined);
+        const wake = Math.min(due ?? Number.POSITIVE_INFINITY, clock.now() + pollMs);
+        await clock.sleepUntil(wake, opts.signal);
+      }
+    },
+    on(event, fn) {
+      emitter.on(event, fn as never);
+      return () => emitter.off(event, fn as never);
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      unsubscribe();
+      await mutex.idle();
+      emitter.removeAllListeners();
+    },
+  };
+  return engine;
+}

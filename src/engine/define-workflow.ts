@@ -1,0 +1,157 @@
+import type { AnyMachineSnapshot, AnyStateMachine } from 'xstate';
+import type { z } from 'zod';
+import type { Instant } from '../clock/clock.js';
+import type { BusinessCalendar, DeadlineRule } from '../calendar/index.js';
+import type { Actor, TaskRecord } from '../store/records.js';
+import type { Directory } from './directory.js';
+
+/** A label in both languages the documents and their users speak. */
+export interface Labels {
+  readonly 'zh-CN': string;
+  readonly en: string;
+}
+
+/** What a workflow's machine may use at run time, handed over by the engine (never ambient). */
+export interface WorkflowEnv {
+  readonly directory: Directory | undefined;
+  readonly calendar: BusinessCalendar | undefined;
+  /** The instant of the transition being computed. */
+  now(): Instant;
+}
+
+/** Arguments a deadline function receives: the machine's context and the event being processed. */
+export interface DeadlineArgs {
+  readonly context: any;
+  readonly event: any;
+}
+
+/** A named deadline: a rule, or a function of context and event returning one. */
+export type DeadlineSpec = DeadlineRule | ((args: DeadlineArgs) => DeadlineRule);
+
+/** The extra fields the engine adds to every event a machine sees. */
+export interface DocketEventMeta {
+  /** Who sent it (the system actor for timers). */
+  readonly $actor: Actor;
+  /** When the engine processed it. */
+  readonly $at: Instant;
+}
+
+/** The instance facts authorization and task projection see. */
+export interface InstanceFacts {
+  readonly id: string;
+  readonly workflow: string;
+  readonly initiator: string;
+}
+
+/** Input to a workflow's own authorization hook, after the role check passed. */
+export interface AuthorizeArgs {
+  readonly actor: Actor;
+  readonly event: { readonly type: string; readonly [key: string]: unknown };
+  readonly snapshot: AnyMachineSnapshot;
+  readonly instance: InstanceFacts;
+  readonly env: WorkflowEnv;
+}
+
+/** `true` to allow; a sentence saying why not (and what to do) to refuse. */
+export type AuthorizeResult = true | string;
+
+/** Event payload schemas: one zod object per event type the workflow accepts from people. */
+export type EventSchemas = Record<string, z.ZodType<Record<string, unknown>>>;
+
+export interface WorkflowConfig<
+  TId extends string,
+  TMachine extends AnyStateMachine,
+  TInput extends z.ZodType,
+  TEvents extends EventSchemas,
+> {
+  readonly id: TId;
+  readonly version: number;
+  readonly machine: TMachine;
+  /** Schema of the start input. */
+  readonly input: TInput;
+  /** Schema of each event's payload (without `type`). An event not listed here is unknown. */
+  readonly events: TEvents;
+  /**
+   * Roles allowed to send each event, and `start` for who may start an instance. An event with no
+   * entry may be sent by any actor (the `authorize` hook can still refuse).
+   */
+  readonly permissions?: Partial<Record<(keyof TEvents & string) | 'start', readonly string[]>>;
+  /** Named deadlines used as XState delays (`after: { review: 'late' }`), resolved by the calendar. */
+  readonly deadlines?: Readonly<Record<string, DeadlineSpec>>;
+  /** Guards, actions and delays that need the engine's directory, calendar or clock. */
+  readonly implementations?: (env: WorkflowEnv) => Record<string, unknown>;
+  /** Finer authorization than roles (e.g. only the current assignee may approve). */
+  readonly authorize?: (args: AuthorizeArgs) => AuthorizeResult;
+  /** Project open human tasks from a snapshot, for the inbox. */
+  readonly tasks?: (args: { readonly snapshot: AnyMachineSnapshot; readonly instance: InstanceFacts; readonly now: Instant }) => readonly TaskRecord[];
+  readonly labels?: {
+    readonly title: Labels;
+    readonly states?: Readonly<Record<string, Labels>>;
+    readonly events?: Readonly<Record<string, Labels>>;
+  };
+  readonly roles?: Readonly<Record<string, Labels>>;
+  readonly description?: Labels;
+}
+
+/** A registered-ready workflow definition. */
+export interface Workflow<
+  TId extends string = string,
+  TMachine extends AnyStateMachine = AnyStateMachine,
+  TInput extends z.ZodType = z.ZodType,
+  TEvents extends EventSchemas = EventSchemas,
+> extends WorkflowConfig<TId, TMachine, TInput, TEvents> {
+  readonly kind: 'docket.workflow';
+}
+
+export type AnyWorkflow = Workflow<string, AnyStateMachine, z.ZodType, EventSchemas>;
+
+/** The events a workflow accepts from people, as a discriminated union on `type`. */
+export type EventFrom<W> = W extends Workflow<string, AnyStateMachine, z.ZodType, infer E>
+  ? { [K in keyof E & string]: { readonly type: K } & z.input<E[K]> }[keyof E & string]
+  : never;
+
+/** The start input a workflow takes. */
+export type InputFrom<W> = W extends Workflow<string, AnyStateMachine, infer I, EventSchemas> ? z.input<I> : never;
+
+/** The workflow ids in a union of workflows. */
+export type WorkflowIdFrom<W> = W extends Workflow<infer Id, AnyStateMachine, z.ZodType, EventSchemas> ? Id : never;
+
+/**
+ * Bind a machine to its schemas, roles, deadlines and labels: the unit the engine runs.
+ *
+ * @example
+ * ```ts
+ * import { setup } from 'xstate';
+ * import { z } from 'zod';
+ * import { defineWorkflow } from 'docket';
+ *
+ * const leave = defineWorkflow({
+ *   id: 'leave',
+ *   version: 1,
+ *   machine: setup({}).createMachine({
+ *     initial: 'pending',
+ *     states: { pending: { on: { APPROVE: 'approved' } }, approved: { type: 'final' } },
+ *   }),
+ *   input: z.object({ days: z.number().int().positive() }),
+ *   events: { APPROVE: z.object({ comment: z.string().optional() }) },
+ *   permissions: { APPROVE: ['manager'] },
+ * });
+ * leave.id; // 'leave'
+ * ```
+ */
+export function defineWorkflow<
+  const TId extends string,
+  TMachine extends AnyStateMachine,
+  TInput extends z.ZodType,
+  TEvents extends EventSchemas,
+>(config: WorkflowConfig<TId, TMachine, TInput, TEvents>): Workflow<TId, TMachine, TInput, TEvents> {
+  if (!Number.isInteger(config.version) || config.version < 1) {
+    throw new TypeError(`Workflow "${config.id}": version must be a positive integer, got ${String(config.version)}.`);
+  }
+  for (const type of Object.keys(config.events)) {
+    if (type.startsWith('docket.') || type.startsWith('xstate.')) {
+      throw new TypeError(`Workflow "${config.id}": event "${type}" uses a reserved prefix (docket., xstate.).`);
+    }
+  }
+  return Object.freeze({ ...config, kind: 'docket.workflow' as const });
+}

@@ -1,0 +1,51 @@
+/** A person as the organisation directory knows them. */
+export interface DirectoryUser {
+  readonly id: string;
+  readonly name?: string;
+  readonly roles: readonly string[];
+  readonly department?: string;
+  /** Direct supervisor's user id; `null` or absent at the top. */
+  readonly supervisor?: string | null;
+  /** `false` for someone who left (离职) or is otherwise unavailable. */
+  readonly active?: boolean;
+}
+
+/**
+ * Who is who: the engine hands it to approval steps to resolve approver rules (roles, department
+ * heads, supervisor chains). Lookups are synchronous and must be deterministic for a given state of
+ * the organisation; the resolved people are stored with the instance, so a later change of the
+ * directory never rewrites history.
+ */
+export interface Directory {
+  user(id: string): DirectoryUser | undefined;
+  usersWithRole(role: string): readonly DirectoryUser[];
+  departmentHead(department: string): string | undefined;
+}
+
+/**
+ * A directory from plain data.
+ *
+ * @example
+ * ```ts
+ * import { staticDirectory } from 'docket';
+ * const directory = staticDirectory({
+ *   users: [
+ *     { id: 'li', roles: ['sales'], department: 'sales', supervisor: 'wang' },
+ *     { id: 'wang', roles: ['manager'], department: 'sales', supervisor: null },
+ *   ],
+ *   departmentHeads: { sales: 'wang' },
+ * });
+ * directory.user('li')?.supervisor; // 'wang'
+ * ```
+ */
+export function staticDirectory(data: {
+  readonly users: readonly DirectoryUser[];
+  readonly departmentHeads?: Readonly<Record<string, string>>;
+}): Directory {
+  const byId = new Map(data.users.map((u) => [u.id, u]));
+  return {
+    user: (id) => byId.get(id),
+    usersWithRole: (role) => data.users.filter((u) => u.active !== false && u.roles.includes(role)),
+    departmentHead: (department) => data.departmentHeads?.[department],
+  };
+}

@@ -1,0 +1,145 @@
+import type { Clock, FiredTimer, Instant } from '../clock/clock.js';
+import type { BusinessCalendar } from '../calendar/index.js';
+import type {
+  Actor,
+  EffectRecord,
+  HistoryEntry,
+  InstanceRecord,
+  InstanceStatus,
+  RefusalEntry,
+  TaskRecord,
+} from '../store/records.js';
+import type { InstanceQuery, Page, Store, TaskQuery } from '../store/store.js';
+import type { AnyWorkflow, EventFrom, InputFrom, WorkflowIdFrom } from './define-workflow.js';
+import type { Directory } from './directory.js';
+import type { DocketError } from '../errors.js';
+
+/** What an effect handler receives besides the effect's params. */
+export interface EffectContext {
+  /** Stable across retries: `${instanceId}:${revision}:${index}`. Use it to deduplicate. */
+  readonly effectId: string;
+  readonly instanceId: string;
+  readonly workflow: string;
+  readonly type: string;
+  /** 1 for the first delivery. */
+  readonly attempt: number;
+  readonly now: Instant;
+}
+
+/** Delivers one kind of effect to the outside world. Throwing schedules a retry. */
+export type EffectHandler = (params: any, context: EffectContext) => void | Promise<void>;
+
+export interface RetryPolicy {
+  /** Attempts before the effect is marked `dead`. Default 10. */
+  readonly maxAttempts?: number;
+  /** First retry delay in ms, doubled per attempt. Default 1000. */
+  readonly initialDelayMs?: number;
+  /** Longest retry delay in ms. Default one hour. */
+  readonly maxDelayMs?: number;
+}
+
+export interface EngineOptions<W extends AnyWorkflow> {
+  readonly store: Store;
+  readonly clock: Clock;
+  readonly calendar?: BusinessCalendar;
+  readonly workflows: readonly W[];
+  readonly directory?: Directory;
+  /** Handlers for the machine's custom actions, by action type. */
+  readonly effects?: Readonly<Record<string, EffectHandler>>;
+  readonly retry?: RetryPolicy;
+  /** This engine's name in timer and effect leases. Default: a random id. */
+  readonly workerId?: string;
+  /** How long a claim on a timer or effect lasts before another worker may take it. Default 30 s. */
+  readonly leaseMs?: number;
+  /** How often `commit` retries on a revision conflict before giving up. Default 5. */
+  readonly conflictRetries?: number;
+}
+
+/** An instance as callers see it. */
+export interface InstanceView {
+  readonly id: string;
+  readonly workflow: string;
+  readonly version: number;
+  readonly state: unknown;
+  readonly context: unknown;
+  readonly status: InstanceStatus;
+  readonly suspended: boolean;
+  readonly revision: number;
+  readonly initiator: string;
+  readonly timers: readonly { readonly name: string; readonly dueAt: Instant }[];
+  readonly createdAt: Instant;
+  readonly updatedAt: Instant;
+}
+
+export interface SendOptions {
+  readonly actor: Actor;
+  /** The same key with the same payload returns the first result; with another payload it is refused. */
+  readonly idempotencyKey?: string;
+}
+
+/** What `engine.verify` found in an instance's history chain. */
+export interface VerifyReport {
+  readonly instanceId: string;
+  readonly ok: boolean;
+  readonly entries: number;
+  readonly problems: readonly {
+    readonly revision: number;
+    readonly problem: 'edited' | 'missing' | 'reordered' | 'head-mismatch';
+    readonly message: string;
+  }[];
+}
+
+/** Events the engine emits (typed map for `engine.on`). */
+export interface EngineEvents {
+  started: [view: InstanceView];
+  transition: [view: InstanceView, entry: HistoryEntry];
+  'timer.fired': [timer: FiredTimer];
+  refused: [refusal: RefusalEntry, error: DocketError];
+  'effect.delivered': [effect: EffectRecord];
+  'effect.failed': [effect: EffectRecord, error: unknown];
+  /** Background work failed (a corrupt instance while firing timers, a handler crash): never thrown into nowhere. */
+  error: [error: unknown];
+}
+
+/** The result of one act in a batch (批量审批): each act stands on its own. */
+export type BatchResult =
+  | { readonly ok: true; readonly instanceId: string; readonly view: InstanceView; readonly error?: never }
+  | { readonly ok: false; readonly instanceId: string; readonly error: DocketError; readonly view?: never };
+
+export interface Engine<W extends AnyWorkflow = AnyWorkflow> {
+  readonly clock: Clock;
+  readonly store: Store;
+  readonly calendar: BusinessCalendar | undefined;
+  readonly directory: Directory | undefined;
+  /** Start an instance of the newest registered version; resolves with its id. */
+  start<K extends WorkflowIdFrom<W>>(
+    workflowId: K,
+    input: InputFrom<Extract<W, { readonly id: K }>>,
+    options: { readonly actor: Actor; readonly id?: string },
+  ): Promise<string>;
+  /** Send one event; resolves with the instance after it. Refusals throw a DocketError and change nothing. */
+  send(instanceId: string, event: EventFrom<W>, options: SendOptions): Promise<InstanceView>;
+  /** Send several events (each its own act, authorized and recorded on its own). */
+  sendMany(
+    acts: readonly { readonly instanceId: string; readonly event: EventFrom<W>; readonly idempotencyKey?: string }[],
+    options: { readonly actor: Actor },
+  ): Promise<readonly BatchResult[]>;
+  get(instanceId: string): Promise<InstanceView>;
+  list(query?: InstanceQuery): Promise<Page<InstanceView>>;
+  history(instanceId: string, options?: { readonly includeRefused?: boolean }): Promise<readonly (HistoryEntry | (RefusalEntry & { readonly kind: 'refused' }))[]>;
+  tasks(query?: TaskQuery): Promise<readonly TaskRecord[]>;
+  effects(instanceId: string): Promise<readonly EffectRecord[]>;
+  verify(instanceId: string): Promise<VerifyReport>;
+  /** Administrator operations: audited, and only for actors with the `admin` role. */
+  suspend(instanceId: string, options: { readonly actor: Actor; readonly reason: string }): Promise<InstanceView>;
+  resume(instanceId: string, options: { readonly actor: Actor; readonly reason: string }): Promise<InstanceView>;
+  terminate(instanceId: string, options: { readonly actor: Actor; readonly reason: string }): Promise<InstanceView>;
+  /** Fire due timers and deliver due effects now; what `engine.run()` does in a loop. */
+  tick(): Promise<readonly FiredTimer[]>;
+  /** Work due timers and effects until `signal` aborts (for a real clock; a virtual clock drives itself). */
+  run(options?: { readonly signal?: AbortSignal; readonly pollMs?: number }): Promise<void>;
+  on<E extends keyof EngineEvents>(event: E, fn: (...args: EngineEvents[E]) => void): () => void;
+  /** The raw stored record (for tooling: export, CLI). */
+  record(instanceId: string): Promise<InstanceRecord>;
+  close(): Promise<void>;
+}

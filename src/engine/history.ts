@@ -1,0 +1,39 @@
+import type { HistoryEntry } from '../store/records.js';
+import { canonicalJson, sha256 } from './canonical-json.js';
+import type { VerifyReport } from './engine-types.js';
+
+/** The hash of the empty chain: what the first entry's `prevHash` is. */
+export const GENESIS_HASH = '0'.repeat(64);
+
+/** Seal an entry: its hash covers every field and the previous entry's hash. */
+export function sealEntry(entry: Omit<HistoryEntry, 'hash'>): HistoryEntry {
+  return { ...entry, hash: sha256(canonicalJson(entry)) };
+}
+
+/**
+ * Check an instance's history chain: revisions 1..n in order, each entry's hash matching its content,
+ * each `prevHash` matching the entry before, and the last hash matching the instance's head.
+ */
+export function verifyChain(instanceId: string, entries: readonly HistoryEntry[], headHash: string): VerifyReport {
+  const problems: VerifyReport['problems'][number][] = [];
+  let prev = GENESIS_HASH;
+  let expected = 1;
+  for (const entry of entries) {
+    if (entry.revision !== expected) {
+      const problem = entry.revision > expected ? 'missing' : 'reordered';
+      problems.push({ revision: entry.revision, problem, message: `Expected revision ${expected} here, found ${entry.revision}.` });
+    }
+    const { hash, ...rest } = entry;
+    if (sha256(canonicalJson(rest)) !== hash) {
+      problems.push({ revision: entry.revision, problem: 'edited', message: `Entry ${entry.revision} does not match its hash: it was changed after it was written.` });
+    } else if (entry.prevHash !== prev) {
+      problems.push({ revision: entry.revision, problem: 'reordered', message: `Entry ${entry.revision} does not follow the entry before it in the chain.` });
+    }
+    prev = hash;
+    expected = entry.revision + 1;
+  }
+  if (prev !== headHash) {
+    problems.push({ revision: expected - 1, problem: 'head-mismatch', message: 'The last entry is not the head the instance records: entries were removed or appended.' });
+  }
+  return { instanceId, ok: problems.length === 0, entries: entries.length, problems };
+}

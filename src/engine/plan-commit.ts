@@ -1,0 +1,164 @@
+import type { AnyMachineSnapshot } from 'xstate';
+import type { Instant } from '../clock/clock.js';
+import type {
+  Actor,
+  EffectRecord,
+  HistoryEntry,
+  HistoryKind,
+  InstanceRecord,
+  InstanceStatus,
+  PendingTimer,
+  TaskRecord,
+  TimerRecord,
+} from '../store/records.js';
+import type { Commit } from '../store/store.js';
+import { GENESIS_HASH, sealEntry } from './history.js';
+import { statePaths, type Step } from './xstate-runtime.js';
+
+/** What the engine knows about the change besides the XState step. */
+export interface ChangeFacts {
+  readonly instanceId: string;
+  readonly workflow: string;
+  readonly version: number;
+  readonly initiator: string;
+  readonly kind: HistoryKind;
+  readonly event: { readonly type: string; readonly [key: string]: unknown };
+  readonly actor: Actor;
+  readonly now: Instant;
+  readonly timer?: { readonly id: string; readonly name: string; readonly dueAt: Instant };
+  readonly reason?: string;
+  readonly tasks?: readonly TaskRecord[] | undefined;
+  /** Overrides for admin operations that do not come from XState. */
+  readonly status?: InstanceStatus;
+  readonly suspended?: boolean;
+  readonly heldTimers?: InstanceRecord['heldTimers'];
+  /** Timers to add besides what the step asks for (resuming held timers). */
+  readonly extraTimers?: readonly Omit<TimerRecord, 'id' | 'instanceId' | 'revision' | 'status'>[];
+  /** Cancel every pending timer (suspend, terminate). */
+  readonly cancelAll?: boolean;
+}
+
+const STATUS: Record<string, InstanceStatus> = { active: 'active', done: 'done', error: 'failed', stopped: 'cancelled' };
+
+function delayName(key: string): string {
+  // `xstate.after.<delay>.<state id>`: the delay is the first segment after the prefix.
+  const match = /^xstate\.after\.([^.]+)\./.exec(key);
+  return match ? match[1]! : key;
+}
+
+/**
+ * Turn one XState step into one store commit: XState's delayed raises become durable timers, its
+ * cancels cancel them, its custom actions become outbox effects; the history entry is sealed into
+ * the hash chain. Pure: reads nothing but its arguments.
+ */
+export function planCommit(
+  previous: InstanceRecord | undefined,
+  step: Step,
+  persisted: unknown,
+  facts: ChangeFacts,
+): Commit {
+  const revision = (previous?.revision ?? 0) + 1;
+  const { instanceId, now } = facts;
+  const cancelKeys = new Set<string>();
+  const added: TimerRecord[] = [];
+  const effects: EffectRecord[] = [];
+  for (const action of step.actions) {
+    const params = action.params as Record<string, any> | undefined;
+    if (action.type === 'xstate.raise') {
+      if (params?.delay === undefined) continue;
+      const key: string = params.id ?? `raise.${added.length}`;
+      const event = params.event as TimerRecord['event'];
+      added.push({
+        id: `${instanceId}:${revision}:${key}`,
+        instanceId,
+        key,
+        name: delayName(typeof event?.type === 'string' && event.type.startsWith('xstate.after.') ? event.type : key),
+        event,
+        dueAt: now + Number(params.delay),
+        revision,
+        status: 'pending',
+      });
+    } else if (action.type === 'xstate.cancel') {
+      if (typeof params?.sendId === 'string') cancelKeys.add(params.sendId);
+    } else if (!action.type.startsWith('xstate.')) {
+      effects.push({
+        id: `${instanceId}:${revision}:${effects.length}`,
+        instanceId,
+        workflow: facts.workflow,
+        revision,
+        index: effects.length,
+        type: action.type,
+        params: action.params ?? null,
+        status: 'pending',
+        attempts: 0,
+        nextAttemptAt: now,
+      });
+    }
+  }
+  for (const timer of facts.extraTimers ?? []) {
+    added.push({ ...timer, id: `${instanceId}:${revision}:${timer.key}`, instanceId, revision, status: 'pending' });
+  }
+  // A timer cancelled and re-armed in the same step (re-entry) keeps only the new one.
+  const status = facts.status ?? STATUS[step.snapshot.status] ?? 'active';
+  const ended = status !== 'active';
+  const cancelTimerIds: string[] = [];
+  const kept: PendingTimer[] = [];
+  for (const timer of previous?.timers ?? []) {
+    if (facts.cancelAll || ended || cancelKeys.has(timer.key) || timer.id === facts.timer?.id) {
+      if (timer.id !== facts.timer?.id) cancelTimerIds.push(timer.id);
+    } else {
+      kept.push(timer);
+    }
+  }
+  const addTimers = ended ? [] : added;
+  const timers = [...kept, ...addTimers.map(({ id, key, name, dueAt, event }) => ({ id, key, name, dueAt, event }))].sort(
+    (a, b) => a.dueAt - b.dueAt,
+  );
+  const state = step.snapshot.value;
+  const history: HistoryEntry = sealEntry({
+    instanceId,
+    revision,
+    kind: facts.kind,
+    event: facts.event,
+    actor: { id: facts.actor.id, roles: [...facts.actor.roles], ...(facts.actor.name ? { name: facts.actor.name } : {}) },
+    at: now,
+    from: previous?.state ?? null,
+    to: state,
+    ...(facts.timer ? { timer: { name: facts.timer.name, dueAt: facts.timer.dueAt, lateMs: now - facts.timer.dueAt } } : {}),
+    ...(facts.reason ? { reason: facts.reason } : {}),
+    prevHash: previous?.historyHash ?? GENESIS_HASH,
+  });
+  const heldTimers = facts.heldTimers ?? previous?.heldTimers;
+  const instance: InstanceRecord = {
+    id: instanceId,
+    workflow: facts.workflow,
+    version: facts.version,
+    status,
+    suspended: facts.suspended ?? previous?.suspended ?? false,
+    snapshot: persisted,
+    state,
+    statePaths: statePaths(state),
+    context: step.snapshot.context,
+    revision,
+    historyHash: history.hash,
+    initiator: facts.initiator,
+    createdAt: previous?.createdAt ?? now,
+    updatedAt: now,
+    timers,
+    nextDueAt: timers[0]?.dueAt ?? null,
+    ...(heldTimers && heldTimers.length > 0 ? { heldTimers } : {}),
+  };
+  return {
+    instance,
+    expectedRevision: previous?.revision ?? 0,
+    history,
+    cancelTimerIds,
+    addTimers,
+    ...(facts.timer ? { firesTimer: { id: facts.timer.id, firedAt: now } } : {}),
+    effects: ended && facts.status === 'cancelled' ? [] : effects,
+    ...(facts.tasks !== undefined ? { tasks: ended ? [] : facts.tasks } : ended ? { tasks: [] } : {}),
+  };
+}
+
+/** The persisted snapshot is what XState would persist; kept here so the engine has one place for it. */
+export type Snapshot = AnyMachineSnapshot;

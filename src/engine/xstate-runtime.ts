@@ -1,0 +1,85 @@
+import { createActor, type AnyStateMachine, type AnyMachineSnapshot } from 'xstate';
+
+/** An action XState asked to run, as data: `type` plus resolved `params`. */
+export interface ActionData {
+  readonly type: string;
+  readonly params: unknown;
+}
+
+/** The outcome of one pure step: the next snapshot and the actions it produced, none executed. */
+export interface Step {
+  readonly snapshot: AnyMachineSnapshot;
+  readonly actions: readonly ActionData[];
+}
+
+/**
+ * XState v5 driven as a pure function, the way v6 will work: `(snapshot, event) → (snapshot, actions)`.
+ *
+ * It uses `machine.transition(snapshot, event, scope)` with one inert actor scope per machine whose
+ * `actionExecutor` collects actions instead of running them. xstate's exported `transition()` builds
+ * a throwaway actor per call and is ~4x slower; this signature is less public, so xstate's minor
+ * version is pinned and `tests/xstate-runtime.test.ts` covers what is relied on here.
+ */
+export class XStateRuntime {
+  private readonly scope: any;
+  private collected: ActionData[] = [];
+
+  constructor(readonly machine: AnyStateMachine) {
+    const self = createActor(machine);
+    this.scope = {
+      self,
+      defer: () => {},
+      id: '',
+      logger: () => {},
+      sessionId: '',
+      stopChild: () => {},
+      system: self.system,
+      emit: () => {},
+      actionExecutor: (action: { type: string; params: unknown }) => {
+        this.collected.push({ type: action.type, params: action.params });
+      },
+    };
+  }
+
+  private collect<T>(fn: () => T): { value: T; actions: ActionData[] } {
+    this.collected = [];
+    try {
+      const value = fn();
+      return { value, actions: this.collected };
+    } finally {
+      this.collected = [];
+    }
+  }
+
+  initial(input: unknown): Step {
+    const { value, actions } = this.collect(() => this.machine.getInitialSnapshot(this.scope, input));
+    return { snapshot: value, actions };
+  }
+
+  transition(snapshot: AnyMachineSnapshot, event: { type: string }): Step {
+    this.scope.self._snapshot = snapshot;
+    const { value, actions } = this.collect(() => this.machine.transition(snapshot, event as never, this.scope));
+    return { snapshot: value, actions };
+  }
+
+  restore(persisted: unknown): AnyMachineSnapshot {
+    return this.machine.restoreSnapshot(persisted as never, this.scope) as AnyMachineSnapshot;
+  }
+
+  persist(snapshot: AnyMachineSnapshot): unknown {
+    return this.machine.getPersistedSnapshot(snapshot);
+  }
+}
+
+/** Every active state node as a dotted path, parents included: `{ a: { b: 'c' } }` → `a`, `a.b`, `a.b.c`. */
+export function statePaths(value: unknown, prefix = ''): string[] {
+  if (typeof value === 'string') return [prefix ? `${prefix}.${value}` : value];
+  if (value === null || typeof value !== 'object') return [];
+  const out: string[] = [];
+  for (const [key, child] of Object.entries(value as Record<string, unknown>)) {
+    const path = prefix ? `${prefix}.${key}` : key;
+    out.push(path);
+    out.push(...statePaths(child, path));
+  }
+  return out;
+}

@@ -1,0 +1,250 @@
+import { describe, expect, it } from 'vitest';
+import { createEngine, isDocketError, memoryStore, virtualClock, type Store } from '../src/index.js';
+import { admin, manager, reviewWorkflow, staff } from './fixtures/review-workflow.js';
+
+const START = '2026-11-02T09:00:00+08:00';
+const DAY = 86_400_000;
+
+function setup(store: Store = memoryStore(), effects: Record<string, (p: any) => void | Promise<void>> = {}) {
+  const clock = virtualClock(START);
+  const engine = createEngine({ store, clock, workflows: [reviewWorkflow], effects });
+  return { clock, engine, store };
+}
+
+describe('engine core', () => {
+  it('starts, sends and reports the instance after each event', async () => {
+    const { engine } = setup();
+    const id = await engine.start('review', { title: 'Q1 plan' }, { actor: staff });
+    const started = await engine.get(id);
+    expect(started).toMatchObject({ workflow: 'review', version: 1, state: 'draft', status: 'active', revision: 1, initiator: 'li' });
+    const view = await engine.send(id, { type: 'SUBMIT' }, { actor: staff });
+    expect(view.state).toBe('reviewing');
+    expect(view.revision).toBe(2);
+    expect(view.context).toMatchObject({ rounds: 1 });
+    expect(view.timers).toEqual([{ name: 'reviewDeadline', dueAt: Date.parse(START) + 3 * DAY }]);
+    const done = await engine.send(id, { type: 'APPROVE', comment: 'ok' }, { actor: manager });
+    expect(done.status).toBe('done');
+    expect(done.timers).toEqual([]);
+  });
+
+  it('fires a durable timer once, at its due instant, and cancels it on exit', async () => {
+    const { engine, clock } = setup();
+    const a = await engine.start('review', { title: 'a' }, { actor: staff });
+    const b = await engine.start('review', { title: 'b' }, { actor: staff });
+    await engine.send(a, { type: 'SUBMIT' }, { actor: staff });
+    await engine.send(b, { type: 'SUBMIT' }, { actor: staff });
+    await engine.send(b, { type: 'APPROVE' }, { actor: manager });
+    const fired = await clock.advanceBy({ days: 5 });
+    expect(fired.map((f) => [f.instanceId, f.name, f.firedAt - f.dueAt])).toEqual([[a, 'reviewDeadline', 0]]);
+    expect(fired[0]!.firedAt).toBe(Date.parse(START) + 3 * DAY);
+    expect((await engine.get(a)).state).toBe('escalated');
+    expect(await clock.advanceBy({ days: 30 })).toEqual([]);
+    const history = await engine.history(a);
+    expect(history.filter((h) => h.kind === 'timer')).toHaveLength(1);
+  });
+
+  it('restores an instance mid-deadline in a fresh engine and fires at the right instant, once', async () => {
+    const store = memoryStore();
+    const first = setup(store);
+    const id = await first.engine.start('review', { title: 'x' }, { actor: staff });
+    await first.engine.send(id, { type: 'SUBMIT' }, { actor: staff });
+    await first.clock.advanceBy({ days: 1 });
+    await first.engine.close();
+
+    // A new process: new engine, new clock at the same moment, same store.
+    const clock = virtualClock(Date.parse(START) + DAY);
+    const engine = createEngine({ store, clock, workflows: [reviewWorkflow] });
+    expect(await clock.advanceBy({ hours: 47 })).toEqual([]);
+    const fired = await clock.advanceBy({ hours: 2 });
+    expect(fired).toHaveLength(1);
+    expect(fired[0]!.firedAt).toBe(Date.parse(START) + 3 * DAY);
+    expect(await clock.advanceTo(Date.parse(START) + 40 * DAY)).toEqual([]);
+    expect((await engine.get(id)).state).toBe('escalated');
+  });
+
+  it('fires a timer that fell due while no engine ran at the next start, late, and records how late', async () => {
+    const store = memoryStore();
+    const first = setup(store);
+    const id = await first.engine.start('review', { title: 'x' }, { actor: staff });
+    await first.engine.send(id, { type: 'SUBMIT' }, { actor: staff });
+    await first.engine.close();
+    const clock = virtualClock(Date.parse(START) + 10 * DAY);
+    const engine = createEngine({ store, clock, workflows: [reviewWorkflow] });
+    const fired = await clock.flush();
+    expect(fired).toHaveLength(1);
+    expect(fired[0]!.lateMs).toBe(7 * DAY);
+    const entry = (await engine.history(id)).at(-1)!;
+    expect(entry.kind).toBe('timer');
+    expect('timer' in entry && entry.timer).toEqual({ name: 'reviewDeadline', dueAt: Date.parse(START) + 3 * DAY, lateMs: 7 * DAY });
+  });
+
+  it('records effects in the outbox with the commit and delivers each once, retrying after a handler error', async () => {
+    const calls: string[] = [];
+    let failNext = true;
+    const { engine, clock } = setup(memoryStore(), {
+      notify: (p) => {
+        calls.push(`notify:${p.title}`);
+        if (failNext) {
+          failNext = false;
+          throw new Error('mail server down');
+        }
+      },
+      archive: () => {
+        calls.push('archive');
+      },
+    });
+    const id = await engine.start('review', { title: 'T' }, { actor: staff });
+    await engine.send(id, { type: 'SUBMIT' }, { actor: staff });
+    expect(calls).toEqual(['notify:T']);
+    let effects = await engine.effects(id);
+    expect(effects).toHaveLength(1);
+    expect(effects[0]).toMatchObject({ id: `${id}:2:0`, status: 'pending', attempts: 1, lastError: 'mail server down' });
+    await clock.advanceBy({ seconds: 2 });
+    expect(calls).toEqual(['notify:T', 'notify:T']);
+    effects = await engine.effects(id);
+    expect(effects[0]).toMatchObject({ status: 'delivered', attempts: 2 });
+    await engine.send(id, { type: 'APPROVE' }, { actor: manager });
+    await clock.advanceBy({ days: 10 });
+    expect(calls).toEqual(['notify:T', 'notify:T', 'archive']);
+  });
+
+  it('marks an effect without a handler dead with a message saying how to register one', async () => {
+    const { engine } = setup();
+    const id = await engine.start('review', { title: 'T' }, { actor: staff });
+    await engine.send(id, { type: 'SUBMIT' }, { actor: staff });
+    const [effect] = await engine.effects(id);
+    expect(effect).toMatchObject({ type: 'notify', status: 'dead' });
+    expect(effect!.lastError).toContain('effects: { notify');
+  });
+
+  it('refuses bad input with a typed error and changes nothing', async () => {
+    const { engine } = setup();
+    const id = await engine.start('review', { title: 'T' }, { actor: staff });
+    const cases: [unknown, { id: string; roles: string[] }, string][] = [
+      [{ type: 'APPROV' }, staff, 'UNKNOWN_EVENT'],
+      [{ type: 'APPROVE' }, manager, 'EVENT_NOT_ACCEPTED'],
+      [{ type: 'SUBMIT' }, manager, 'FORBIDDEN'],
+      [{ type: 'REJECT', comment: 5 }, manager, 'INVALID_PAYLOAD'],
+    ];
+    for (const [event, actor, code] of cases) {
+      const error = await engine.send(id, event as never, { actor }).catch((e) => e);
+      expect(isDocketError(error, code as never), `${JSON.stringify(event)} → ${code}, got ${error?.code}`).toBe(true);
+      expect(error.message.length).toBeGreaterThan(20);
+    }
+    const view = await engine.get(id);
+    expect(view).toMatchObject({ state: 'draft', revision: 1 });
+    const history = await engine.history(id, { includeRefused: true });
+    expect(history.filter((h) => h.kind === 'refused').map((h) => ('code' in h ? h.code : ''))).toEqual([
+      'UNKNOWN_EVENT',
+      'EVENT_NOT_ACCEPTED',
+      'FORBIDDEN',
+      'INVALID_PAYLOAD',
+    ]);
+    await expect(engine.start('review', { title: '' }, { actor: staff })).rejects.toMatchObject({ code: 'INVALID_PAYLOAD' });
+    await expect(engine.start('nope' as never, {} as never, { actor: staff })).rejects.toMatchObject({ code: 'WORKFLOW_NOT_FOUND' });
+    await expect(engine.get('missing')).rejects.toMatchObject({ code: 'INSTANCE_NOT_FOUND' });
+  });
+
+  it('returns the first result for a repeated idempotency key and refuses it with another payload', async () => {
+    const { engine } = setup();
+    const id = await engine.start('review', { title: 'T' }, { actor: staff });
+    const first = await engine.send(id, { type: 'SUBMIT' }, { actor: staff, idempotencyKey: 'k1' });
+    const again = await engine.send(id, { type: 'SUBMIT' }, { actor: staff, idempotencyKey: 'k1' });
+    expect(again).toEqual(first);
+    expect((await engine.get(id)).revision).toBe(2);
+    await expect(engine.send(id, { type: 'WITHDRAW' }, { actor: staff, idempotencyKey: 'k1' })).rejects.toMatchObject({
+      code: 'IDEMPOTENCY_MISMATCH',
+    });
+  });
+
+  it('chains history by hash and reports an edited, removed or reordered entry', async () => {
+    const { engine, store } = setup();
+    const id = await engine.start('review', { title: 'T' }, { actor: staff });
+    await engine.send(id, { type: 'SUBMIT' }, { actor: staff });
+    await engine.send(id, { type: 'REJECT', comment: 'more data' }, { actor: manager });
+    await engine.send(id, { type: 'SUBMIT' }, { actor: staff });
+    expect(await engine.verify(id)).toMatchObject({ ok: true, entries: 4 });
+    const entries = (await store.history(id)) as any[];
+    const history = entries.map((e) => ({ ...e }));
+    const { verifyChain } = await import('../src/index.js');
+    const head = (await engine.get(id)).revision && (await store.load(id))!.historyHash;
+    const edited = history.map((e, i) => (i === 2 ? { ...e, actor: { id: 'mallory', roles: ['manager'] } } : e));
+    expect(verifyChain(id, edited, head).problems.map((p) => [p.revision, p.problem])).toEqual([[3, 'edited']]);
+    const removed = history.filter((_, i) => i !== 1);
+    expect(verifyChain(id, removed, head).ok).toBe(false);
+    expect(verifyChain(id, removed, head).problems[0]!.problem).toBe('missing');
+    const reordered = [history[0], history[2], history[1], history[3]];
+    expect(verifyChain(id, reordered, head).problems.some((p) => p.problem === 'reordered')).toBe(true);
+    const truncated = history.slice(0, 3);
+    expect(verifyChain(id, truncated, head).problems.map((p) => p.problem)).toEqual(['head-mismatch']);
+  });
+
+  it('keeps version-1 instances on version 1 and refuses an unregistered version clearly', async () => {
+    const store = memoryStore();
+    const { engine } = setup(store);
+    const id = await engine.start('review', { title: 'v1' }, { actor: staff });
+    const v2 = { ...reviewWorkflow, version: 2 } as typeof reviewWorkflow;
+    const both = createEngine({ store, clock: virtualClock(START), workflows: [reviewWorkflow, v2] });
+    const newId = await both.start('review', { title: 'v2' }, { actor: staff });
+    expect((await both.get(newId)).version).toBe(2);
+    expect((await both.send(id, { type: 'SUBMIT' }, { actor: staff })).version).toBe(1);
+    const onlyV2 = createEngine({ store, clock: virtualClock(START), workflows: [v2] });
+    const error = await onlyV2.send(id, { type: 'APPROVE' }, { actor: manager }).catch((e) => e);
+    expect(error.code).toBe('WORKFLOW_VERSION_NOT_REGISTERED');
+    expect(error.message).toContain('version 1');
+    expect((await onlyV2.get(id)).revision).toBe(2);
+  });
+
+  it('two engines on one store: one wins, the other retries transparently or is refused — never a lost update', async () => {
+    const store = memoryStore();
+    const clock = virtualClock(START);
+    const e1 = createEngine({ store, clock, workflows: [reviewWorkflow] });
+    const e2 = createEngine({ store, clock, workflows: [reviewWorkflow] });
+    const id = await e1.start('review', { title: 'race' }, { actor: staff });
+    await e1.send(id, { type: 'SUBMIT' }, { actor: staff });
+    const results = await Promise.allSettled([
+      e1.send(id, { type: 'REJECT', comment: 'no' }, { actor: manager }),
+      e2.send(id, { type: 'APPROVE' }, { actor: manager }),
+    ]);
+    const ok = results.filter((r) => r.status === 'fulfilled');
+    const failed = results.filter((r) => r.status === 'rejected') as PromiseRejectedResult[];
+    const history = await store.history(id);
+    // Every acknowledged send is in the history; revisions are gapless.
+    expect(history.map((h) => h.revision)).toEqual([1, 2, ...ok.map((_, i) => 3 + i)]);
+    for (const f of failed) expect(['EVENT_NOT_ACCEPTED', 'CONFLICT']).toContain(f.reason.code);
+    expect(ok.length).toBeGreaterThanOrEqual(1);
+  });
+
+  it('suspends an instance (its deadline waits), then resumes and fires it late; terminates with a reason', async () => {
+    const { engine, clock } = setup();
+    const id = await engine.start('review', { title: 'T' }, { actor: staff });
+    await engine.send(id, { type: 'SUBMIT' }, { actor: staff });
+    await expect(engine.suspend(id, { actor: staff, reason: 'x' })).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    await engine.suspend(id, { actor: admin, reason: 'audit hold' });
+    expect(await clock.advanceBy({ days: 5 })).toEqual([]);
+    await expect(engine.send(id, { type: 'APPROVE' }, { actor: manager })).rejects.toMatchObject({ code: 'INSTANCE_NOT_ACTIVE' });
+    expect((await engine.get(id)).state).toBe('reviewing');
+    await engine.resume(id, { actor: admin, reason: 'cleared' });
+    const fired = await clock.flush();
+    expect(fired).toHaveLength(1);
+    expect(fired[0]!.lateMs).toBe(2 * DAY);
+    expect((await engine.get(id)).state).toBe('escalated');
+    const t = await engine.terminate(id, { actor: admin, reason: 'duplicate request' });
+    expect(t.status).toBe('cancelled');
+    const last = (await engine.history(id)).at(-1)!;
+    expect(last).toMatchObject({ kind: 'admin', reason: 'duplicate request', actor: { id: 'root' } });
+  });
+
+  it('lists instances by workflow, state and status, with cursor pages', async () => {
+    const { engine } = setup();
+    const ids: string[] = [];
+    for (let i = 0; i < 5; i++) ids.push(await engine.start('review', { title: `t${i}` }, { actor: staff }));
+    await engine.send(ids[0]!, { type: 'SUBMIT' }, { actor: staff });
+    expect((await engine.list({ state: 'reviewing' })).items.map((v) => v.id)).toEqual([ids[0]]);
+    const page1 = await engine.list({ workflow: 'review', limit: 3 });
+    expect(page1.items).toHaveLength(3);
+    const page2 = await engine.list({ workflow: 'review', limit: 3, cursor: page1.nextCursor! });
+    expect([...page1.items, ...page2.items].map((v) => v.id)).toEqual(ids);
+    expect(page2.nextCursor).toBeUndefined();
+  });
+});
