@@ -54,7 +54,7 @@ export class ZonedTime {
 
   /**
    * The instant of a local wall-clock position. A time inside a DST gap moves forward by the gap;
-   * an ambiguous time (DST fall-back) takes the earlier of the two instants.
+   * an ambiguous time (DST fall-back) resolves as luxon does (to the second occurrence, standard time).
    */
   toInstant(point: LocalPoint): Instant {
     let { ordinal, timeOfDay } = point;
