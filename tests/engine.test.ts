@@ -167,7 +167,7 @@ describe('engine core', () => {
     const entries = (await store.history(id)) as any[];
     const history = entries.map((e) => ({ ...e }));
     const { verifyChain } = await import('../src/index.js');
-    const head = (await engine.get(id)).revision && (await store.load(id))!.historyHash;
+    const head = (await store.load(id))!.historyHash;
     const edited = history.map((e, i) => (i === 2 ? { ...e, actor: { id: 'mallory', roles: ['manager'] } } : e));
     expect(verifyChain(id, edited, head).problems.map((p) => [p.revision, p.problem])).toEqual([[3, 'edited']]);
     const removed = history.filter((_, i) => i !== 1);

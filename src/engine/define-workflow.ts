@@ -105,9 +105,12 @@ export interface Workflow<
 
 export type AnyWorkflow = Workflow<string, AnyStateMachine, z.ZodType, EventSchemas>;
 
+/** A payload type with zod's empty-object `Record<string, never>` read as "no fields". */
+type Payload<T> = string extends keyof T ? {} : T;
+
 /** The events a workflow accepts from people, as a discriminated union on `type`. */
 export type EventFrom<W> = W extends Workflow<string, AnyStateMachine, z.ZodType, infer E>
-  ? { [K in keyof E & string]: { readonly type: K } & z.input<E[K]> }[keyof E & string]
+  ? { [K in keyof E & string]: { readonly type: K } & Payload<z.input<E[K]>> }[keyof E & string]
   : never;
 
 /** The start input a workflow takes. */

@@ -23,3 +23,4 @@ export { resolveDeadline } from './workflow-registry.js';
 export { verifyChain, GENESIS_HASH } from './history.js';
 export { canonicalJson } from './canonical-json.js';
 export { statePaths } from './xstate-runtime.js';
+export { effect, deadline } from './effect.js';
