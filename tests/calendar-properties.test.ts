@@ -58,7 +58,7 @@ describe('working-day properties (China calendar, 2006–2024)', () => {
   it('workingDaysBetween(d, addWorkingDays(d, n)) === n, from any day for n ≥ 0 and from working days for n < 0', () => {
     fc.assert(
       fc.property(dateArb, nArb, (date, n) => {
-        // From a day off, going back counts the day off's own slot: (e, d] holds n - 1 working days.
+        // From a day off d, going back |n| working days to e leaves only |n| - 1 working days in (e, d].
         fc.pre(n >= 0 || cal.isWorkingDay(date));
         expect(cal.workingDaysBetween(date, cal.addWorkingDays(date, n))).toBe(n);
       }),

@@ -52,7 +52,16 @@ export type DeadlineRule =
     }
   | { readonly kind: 'absolute'; readonly at: string | number; readonly time?: string; readonly roll?: RollPolicy };
 
-/** Options shared by the date-landing rule builders. */
+/**
+ * Options shared by the date-landing rule builders.
+ *
+ * @example
+ * ```ts
+ * import { workingDays, type DeadlineTimeOptions } from 'docket';
+ * const opts: DeadlineTimeOptions = { time: '18:00', roll: 'next' };
+ * workingDays(0, opts); // today at 18:00, or the next working day if today is a day off
+ * ```
+ */
 export interface DeadlineTimeOptions {
   /** Local wall-clock time `'HH:mm'` on the resulting date. */
   readonly time?: string;
@@ -60,7 +69,16 @@ export interface DeadlineTimeOptions {
   readonly roll?: RollPolicy;
 }
 
-/** The spec of a {@link quarterDay} rule. */
+/**
+ * The spec of a {@link quarterDay} rule.
+ *
+ * @example
+ * ```ts
+ * import { quarterDay, type QuarterDaySpec } from 'docket';
+ * const spec: QuarterDaySpec = { quarter: { relative: 1 }, month: 2, day: 20, roll: 'previous' };
+ * quarterDay(spec);
+ * ```
+ */
 export interface QuarterDaySpec extends DeadlineTimeOptions {
   readonly quarter: QuarterRef | { readonly relative: number };
   readonly month: 1 | 2 | 3;

@@ -58,7 +58,15 @@ export interface HolidayList {
  */
 export type HolidaySource = 'CN' | 'none' | HolidayList;
 
-/** What a holiday source says about one day. */
+/**
+ * What a holiday source says about one day.
+ *
+ * @example
+ * ```ts
+ * import { compileHolidaySources, dayOrdinalOf } from 'docket';
+ * compileHolidaySources('CN').days.get(dayOrdinalOf(2026, 10, 10)); // { working: true, name: '国庆节', nameEn: 'National Day' }
+ * ```
+ */
 export interface DayOverride {
   readonly working: boolean;
   readonly name?: string;

@@ -32,7 +32,15 @@ export function dayOrdinalOf(year: number, month: number, day: number): DayOrdin
   return era * 146097 + doe - 719468;
 }
 
-/** A civil date split into its parts. */
+/**
+ * A civil date split into its parts.
+ *
+ * @example
+ * ```ts
+ * import { civilDateOf, type CivilDate } from 'docket';
+ * const d: CivilDate = civilDateOf(20_000); // { year: 2024, month: 10, day: 4 }
+ * ```
+ */
 export interface CivilDate {
   readonly year: number;
   /** 1–12. */

@@ -1,9 +1,25 @@
 import { DocketError } from '../errors.js';
 
-/** Milliseconds in one (wall-clock) day. */
+/**
+ * Milliseconds in one (wall-clock) day.
+ *
+ * @example
+ * ```ts
+ * import { MS_PER_DAY } from 'docket';
+ * MS_PER_DAY; // 86_400_000
+ * ```
+ */
 export const MS_PER_DAY = 86_400_000;
 
-/** The default deadline time on a date with no time given: the last millisecond of the local day. */
+/**
+ * The default deadline time on a date with no time given: the last millisecond of the local day.
+ *
+ * @example
+ * ```ts
+ * import { END_OF_DAY_MS, formatTimeOfDay } from 'docket';
+ * formatTimeOfDay(END_OF_DAY_MS); // '23:59:59.999'
+ * ```
+ */
 export const END_OF_DAY_MS = MS_PER_DAY - 1;
 
 const TIME_RE = /^(\d{2}):(\d{2})(?::(\d{2}))?$/;

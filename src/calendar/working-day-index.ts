@@ -2,10 +2,28 @@ import { DocketError } from '../errors.js';
 import type { CompiledHolidays } from './holiday-source.js';
 import { civilDateOf, dayOrdinalOf, isoWeekdayOf, type DayOrdinal } from './local-date.js';
 
-/** How a day counts: an ordinary working day, a weekend day, a holiday, or a make-up working day (调休). */
+/**
+ * How a day counts: an ordinary working day, a weekend day, a holiday, or a make-up working day (调休).
+ *
+ * @example
+ * ```ts
+ * import { businessCalendar, type DayKind } from 'docket';
+ * const kind: DayKind = businessCalendar().describeDay('2026-10-10').kind; // 'makeup-workday'
+ * ```
+ */
 export type DayKind = 'workday' | 'weekend' | 'holiday' | 'makeup-workday';
 
-/** What the calendar does for a year it has no holiday data for. */
+/**
+ * What the calendar does for a year it has no holiday data for: throw `CALENDAR_YEAR_MISSING`, or
+ * treat the year as plain workweek days and warn once.
+ *
+ * @example
+ * ```ts
+ * import { businessCalendar, type MissingYearPolicy } from 'docket';
+ * const policy: MissingYearPolicy = 'weekdays-with-warning';
+ * businessCalendar({ onMissingYear: policy, onWarning: (m) => console.log(m) });
+ * ```
+ */
 export type MissingYearPolicy = 'throw' | 'weekdays-with-warning';
 
 const KINDS: readonly DayKind[] = ['workday', 'weekend', 'holiday', 'makeup-workday'];
@@ -24,7 +42,17 @@ interface YearTable {
   readonly total: number;
 }
 
-/** Options of a {@link WorkingDayIndex}. */
+/**
+ * Options of a {@link WorkingDayIndex}.
+ *
+ * @example
+ * ```ts
+ * import { compileHolidaySources, type WorkingDayIndexOptions } from 'docket';
+ * const options: WorkingDayIndexOptions = {
+ *   holidays: compileHolidaySources('none'), workweek: [1, 2, 3, 4, 5], onMissingYear: 'throw', missingYearHint: () => '',
+ * };
+ * ```
+ */
 export interface WorkingDayIndexOptions {
   readonly holidays: CompiledHolidays;
   /** ISO weekdays that are working days (1 = Monday … 7 = Sunday). */

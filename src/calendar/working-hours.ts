@@ -17,7 +17,15 @@ export interface WorkingHoursOption {
   readonly end: string;
 }
 
-/** Parsed working hours: milliseconds since local midnight. */
+/**
+ * Parsed working hours: milliseconds since local midnight.
+ *
+ * @example
+ * ```ts
+ * import type { WorkingWindow } from 'docket';
+ * const nineToSix: WorkingWindow = { start: 9 * 3_600_000, end: 18 * 3_600_000 };
+ * ```
+ */
 export interface WorkingWindow {
   readonly start: number;
   readonly end: number;

@@ -18,7 +18,15 @@ import { MS_PER_DAY } from './time-of-day.js';
  */
 export type CalendarInput = Instant | Date | string;
 
-/** A wall-clock position in some zone: a local date and milliseconds since local midnight. */
+/**
+ * A wall-clock position in some zone: a local date and milliseconds since local midnight.
+ *
+ * @example
+ * ```ts
+ * import { dayOrdinalOf, type LocalPoint } from 'docket';
+ * const nineAm: LocalPoint = { ordinal: dayOrdinalOf(2026, 10, 8), timeOfDay: 9 * 3_600_000 };
+ * ```
+ */
 export interface LocalPoint {
   readonly ordinal: DayOrdinal;
   /** Milliseconds since local midnight (0 … 86 399 999; `86 400 000` means the end of the day). */
