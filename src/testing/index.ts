@@ -1,1 +1,15 @@
-export {};
+// docket/testing: path generation with @xstate/graph, replayed through the engine on a virtual clock.
+export { sampleEventsFor, sampleValue, type SampleEvent, type SampleEvents } from './sample-events.js';
+export {
+  actorFor,
+  assertNoDeadEnds,
+  exploreWorkflow,
+  machineForGraph,
+  stateNodePaths,
+  type ActorMap,
+  type Exploration,
+  type ExploreOptions,
+  type GeneratedPath,
+  type WaitingState,
+} from './explore-workflow.js';
+export { replayPaths, type ReplayOptions, type ReplayResult, type ReplayStep } from './replay-paths.js';

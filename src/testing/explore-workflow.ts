@@ -1,0 +1,200 @@
+import { getShortestPaths, getSimplePaths, type StatePath } from '@xstate/graph';
+import { __unsafe_getAllOwnEventDescriptors, type AnyMachineSnapshot, type AnyStateMachine, type AnyStateNode } from 'xstate';
+import { businessCalendar, type BusinessCalendar } from '../calendar/index.js';
+import { toInstant, type Instant, type InstantInput } from '../clock/index.js';
+import { statePaths, type AnyWorkflow, type Directory, type WorkflowEnv } from '../engine/index.js';
+import type { Actor } from '../store/index.js';
+import { sampleEventsFor, type SampleEvent, type SampleEvents } from './sample-events.js';
+
+/** Who sends each event type in generated paths: by type, with `start` for the starter. */
+export type ActorMap = Readonly<Record<string, Actor>>;
+
+/** Options shared by {@link exploreWorkflow} and `replayPaths`. */
+export interface ExploreOptions {
+  /** The start input (validated and defaulted by the workflow's input schema). */
+  readonly input: unknown;
+  /** Sample payloads per event type; types not listed get one payload derived from their schema. */
+  readonly events?: SampleEvents;
+  /**
+   * Who acts, by event type (and `start`). Missing types act as `{ id: 'role:<r>', roles: [r] }` for
+   * the first role the workflow's permissions allow, or as `sampler` with no roles.
+   */
+  readonly actors?: ActorMap;
+  /** `'shortest'` (default): one shortest path per reachable state; `'simple'`: every simple path. */
+  readonly traversal?: 'shortest' | 'simple';
+  /** Identity of a state for traversal; default its value and context. Project context to tame loops. */
+  readonly serialize?: (snapshot: AnyMachineSnapshot) => string;
+  /** Most states to visit before giving up (a loop that grows context forever). Default 20,000. */
+  readonly limit?: number;
+  /** The start instant (also `$at` of generated events). Default `2026-11-02T09:00:00+08:00`. */
+  readonly start?: InstantInput;
+  readonly calendar?: BusinessCalendar;
+  readonly directory?: Directory;
+  /** State paths (dotted) that need not be reachable, e.g. ones entered only by an admin. */
+  readonly ignoreUnreachable?: readonly string[];
+}
+
+/** One generated path: the events (timers as `xstate.after.*`) and the state value after each. */
+export interface GeneratedPath {
+  readonly description: string;
+  readonly steps: readonly { readonly event: SampleEvent; readonly state: unknown }[];
+  readonly state: unknown;
+  readonly done: boolean;
+}
+
+/** How a reachable, unfinished state can move on. */
+export interface WaitingState {
+  readonly state: unknown;
+  readonly waitingOn: readonly ('person' | 'timer')[];
+  readonly events: readonly string[];
+}
+
+/** What {@link exploreWorkflow} found. */
+export interface Exploration {
+  readonly paths: readonly GeneratedPath[];
+  /** Every state node path (dotted) in the machine. */
+  readonly stateNodes: readonly string[];
+  /** State node paths no generated state reaches. */
+  readonly unreachable: readonly string[];
+  /** Reachable states that are not final and accept no event and no timer. */
+  readonly deadEnds: readonly { readonly state: unknown; readonly path: GeneratedPath }[];
+  /** For each reachable unfinished state: what it waits on. */
+  readonly waiting: readonly WaitingState[];
+}
+
+export const DEFAULT_START = '2026-11-02T09:00:00+08:00';
+
+/** The actor who sends `type`: the caller's, else one holding the first permitted role. */
+export function actorFor(workflow: AnyWorkflow, type: string, actors: ActorMap = {}): Actor {
+  const given = actors[type];
+  if (given) return given;
+  const roles = (workflow.permissions as Record<string, readonly string[] | undefined> | undefined)?.[type];
+  const role = roles?.[0];
+  return role === undefined ? { id: 'sampler', roles: [] } : { id: `role:${role}`, roles: [role] };
+}
+
+/** Every state node of a machine as a dotted path, the root excluded. */
+export function stateNodePaths(machine: AnyStateMachine): string[] {
+  const out: string[] = [];
+  const walk = (node: AnyStateNode) => {
+    for (const child of Object.values(node.states) as AnyStateNode[]) {
+      out.push(child.path.join('.'));
+      walk(child);
+    }
+  };
+  walk(machine.root);
+  return out;
+}
+
+/**
+ * The workflow's machine as the engine would run it, with every named deadline resolved to 1 ms so
+ * traversal treats timers as events (`xstate.after.<name>.<state>`) instead of firing them at once.
+ */
+export function machineForGraph(workflow: AnyWorkflow, env: WorkflowEnv): AnyStateMachine {
+  const provided = (workflow.implementations?.(env) ?? {}) as { delays?: Record<string, unknown> };
+  const delays: Record<string, () => number> = {};
+  for (const name of Object.keys(workflow.deadlines ?? {})) delays[name] = () => 1;
+  return (workflow.machine as AnyStateMachine).provide({ ...provided, delays: { ...provided.delays, ...delays } } as never);
+}
+
+function eventKinds(snapshot: AnyMachineSnapshot, declared: ReadonlySet<string>): { person: string[]; timer: string[] } {
+  const person: string[] = [];
+  const timer: string[] = [];
+  for (const type of __unsafe_getAllOwnEventDescriptors(snapshot) as string[]) {
+    if (type.startsWith('xstate.after.')) timer.push(type);
+    else if (declared.has(type)) person.push(type);
+  }
+  return { person, timer };
+}
+
+/**
+ * Generate paths through a workflow with `@xstate/graph`, with its sample events and timers, and
+ * check the graph: which state nodes no path reaches, and which reachable states are dead ends (not
+ * final, yet accepting no event from a person and no timer).
+ *
+ * @example
+ * ```ts
+ * import { exploreWorkflow } from 'docket/testing';
+ * // const { unreachable, deadEnds, paths } = exploreWorkflow(leaveWorkflow, { input: { days: 2 } });
+ * ```
+ */
+export function exploreWorkflow(workflow: AnyWorkflow, options: ExploreOptions): Exploration {
+  const calendar = options.calendar ?? businessCalendar({ holidays: ['CN'] });
+  const at: Instant = toInstant(options.start ?? DEFAULT_START);
+  const env: WorkflowEnv = { directory: options.directory, calendar, now: () => at };
+  const machine = machineForGraph(workflow, env);
+  const declared = new Set(Object.keys(workflow.events));
+  const samples = sampleEventsFor(workflow, options.events ?? {}).map((e) => ({ ...e, $actor: actorFor(workflow, e.type, options.actors), $at: at }));
+  const startActor = actorFor(workflow, 'start', options.actors);
+  const input = { ...(workflow.input.parse(options.input) as object), $actor: startActor, $at: at };
+  const serialize = options.serialize ?? ((s: AnyMachineSnapshot) => JSON.stringify({ v: s.value, c: s.context }));
+  const events = (snapshot: AnyMachineSnapshot): SampleEvent[] => {
+    if (snapshot.status !== 'active') return [];
+    const { person, timer } = eventKinds(snapshot, declared);
+    return [...samples.filter((e) => person.includes(e.type)), ...timer.map((type) => ({ type, $actor: { id: 'docket:system', roles: ['system'] }, $at: at }))];
+  };
+  const traversal = {
+    input,
+    events: events as never,
+    serializeState: ((s: AnyMachineSnapshot) => serialize(s)) as never,
+    limit: options.limit ?? 20_000,
+  };
+  const raw: StatePath<AnyMachineSnapshot, SampleEvent>[] =
+    options.traversal === 'simple' ? (getSimplePaths(machine, traversal) as never) : (getShortestPaths(machine, traversal) as never);
+
+  const paths: GeneratedPath[] = raw.map((p) => {
+    const steps = p.steps
+      .filter((s) => s.event.type !== 'xstate.init')
+      .map((s) => ({ event: stripMeta(s.event), state: s.state.value }));
+    return {
+      description: steps.length === 0 ? '(initial state)' : steps.map((s) => s.event.type).join(' → '),
+      steps,
+      state: p.state.value,
+      done: p.state.status === 'done',
+    };
+  });
+
+  const reached = new Set<string>();
+  const deadEnds: { state: unknown; path: GeneratedPath }[] = [];
+  const waiting: WaitingState[] = [];
+  raw.forEach((p, i) => {
+    for (const path of statePaths(p.state.value)) reached.add(path);
+    for (const step of p.steps) for (const path of statePaths(step.state.value)) reached.add(path);
+    if (p.state.status === 'done') return;
+    const enabled = events(p.state).filter((e) => p.state.can(e as never));
+    const kinds = new Set<'person' | 'timer'>(enabled.map((e) => (e.type.startsWith('xstate.after.') ? 'timer' : 'person')));
+    if (kinds.size === 0) deadEnds.push({ state: p.state.value, path: paths[i]! });
+    else waiting.push({ state: p.state.value, waitingOn: [...kinds], events: [...new Set(enabled.map((e) => e.type))] });
+  });
+  const stateNodes = stateNodePaths(machine);
+  const ignore = new Set(options.ignoreUnreachable ?? []);
+  const unreachable = stateNodes.filter((s) => !reached.has(s) && !ignore.has(s));
+  return { paths, stateNodes, unreachable, deadEnds, waiting };
+}
+
+function stripMeta(event: SampleEvent): SampleEvent {
+  const { $actor: _actor, $at: _at, ...rest } = event as SampleEvent & { $actor?: unknown; $at?: unknown };
+  return rest as SampleEvent;
+}
+
+/**
+ * Throw when some state node is unreachable or some reachable state is a dead end; return the
+ * exploration otherwise. The message names each problem and the path that leads to it.
+ *
+ * @example
+ * ```ts
+ * import { assertNoDeadEnds } from 'docket/testing';
+ * // const report = assertNoDeadEnds(leaveWorkflow, { input: { days: 2 } });
+ * // report.paths.length > 0
+ * ```
+ */
+export function assertNoDeadEnds(workflow: AnyWorkflow, options: ExploreOptions): Exploration {
+  const report = exploreWorkflow(workflow, options);
+  const problems: string[] = [];
+  for (const s of report.unreachable) problems.push(`state "${s}" is never reached (give sample events that lead there, or list it in ignoreUnreachable)`);
+  for (const d of report.deadEnds) problems.push(`dead end ${JSON.stringify(d.state)} after ${d.path.description}: not final, and no person or timer can move it`);
+  if (problems.length > 0) {
+    throw new Error(`Workflow "${workflow.id}" has ${problems.length} graph problem(s):\n- ${problems.join('\n- ')}`);
+  }
+  return report;
+}

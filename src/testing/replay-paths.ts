@@ -1,0 +1,143 @@
+import { businessCalendar } from '../calendar/index.js';
+import { virtualClock, toInstant, type Instant, type DurationInput } from '../clock/index.js';
+import { durationToMs } from '../clock/index.js';
+import { canonicalJson, createEngine, type AnyWorkflow, type EffectHandler, type InstanceView } from '../engine/index.js';
+import { isDocketError } from '../errors.js';
+import { memoryStore } from '../store/index.js';
+import { actorFor, DEFAULT_START, exploreWorkflow, type ExploreOptions, type GeneratedPath } from './explore-workflow.js';
+
+/** Options for {@link replayPaths}: those of path generation plus how to run them. */
+export interface ReplayOptions extends ExploreOptions {
+  /**
+   * Time a person takes before each act, so acts land on real dates. The clock never passes a
+   * pending timer for this (a path that sends an event before a deadline stays before it). Default 1 hour.
+   */
+  readonly thinkTime?: DurationInput;
+  /** Effect handlers; effects without one are recorded and acknowledged. */
+  readonly effects?: Readonly<Record<string, EffectHandler>>;
+  /** Replay only the first `maxPaths` paths. */
+  readonly maxPaths?: number;
+}
+
+/** One step as the engine took it. */
+export interface ReplayStep {
+  readonly kind: 'event' | 'timer';
+  readonly type: string;
+  /** When the engine took it (virtual clock), epoch ms. */
+  readonly at: Instant;
+  readonly expected: unknown;
+  readonly actual: unknown;
+  readonly ok: boolean;
+  readonly error?: string;
+}
+
+/** What happened to one path on the engine. */
+export interface ReplayResult {
+  readonly path: GeneratedPath;
+  readonly ok: boolean;
+  readonly instanceId: string;
+  readonly steps: readonly ReplayStep[];
+  readonly final: InstanceView;
+  readonly effects: readonly { readonly type: string; readonly params: unknown; readonly at: Instant }[];
+  /** The first problem, in a sentence. */
+  readonly error?: string;
+}
+
+const same = (a: unknown, b: unknown) => canonicalJson(a) === canonicalJson(b);
+
+/**
+ * Generate paths with `@xstate/graph` and replay each through a real engine (memory store) on a
+ * virtual clock with a business calendar: person events are sent with their actors, timer steps are
+ * taken by advancing the clock to the timer's real due instant (working days, holidays, quarter
+ * dates), and after each step the engine's state is compared with the graph's.
+ *
+ * @example
+ * ```ts
+ * import { replayPaths } from 'docket/testing';
+ * // const results = await replayPaths(leaveWorkflow, { input: { days: 2 }, start: '2026-09-30T09:00:00+08:00' });
+ * // results.every((r) => r.ok)
+ * ```
+ */
+export async function replayPaths(workflow: AnyWorkflow, options: ReplayOptions): Promise<ReplayResult[]> {
+  const calendar = options.calendar ?? businessCalendar({ holidays: ['CN'] });
+  const start = toInstant(options.start ?? DEFAULT_START);
+  const exploration = exploreWorkflow(workflow, { ...options, calendar, start });
+  const paths = exploration.paths.slice(0, options.maxPaths ?? Number.POSITIVE_INFINITY);
+  const think = durationToMs(options.thinkTime ?? { hours: 1 });
+  const results: ReplayResult[] = [];
+  for (const path of paths) results.push(await replayOne(workflow, path, options, calendar, start, think));
+  return results;
+}
+
+async function replayOne(
+  workflow: AnyWorkflow,
+  path: GeneratedPath,
+  options: ReplayOptions,
+  calendar: NonNullable<ReplayOptions['calendar']>,
+  start: Instant,
+  think: number,
+): Promise<ReplayResult> {
+  const clock = virtualClock(start);
+  const effects: { type: string; params: unknown; at: Instant }[] = [];
+  const given = options.effects ?? {};
+  const handlers = new Proxy({} as Record<string, EffectHandler>, {
+    get: (_t, type: string) => (params: unknown, ctx: Parameters<EffectHandler>[1]) => {
+      effects.push({ type, params, at: ctx.now });
+      return given[type]?.(params, ctx);
+    },
+  });
+  const engine = createEngine({
+    store: memoryStore(),
+    clock,
+    calendar,
+    workflows: [workflow],
+    effects: handlers,
+    ...(options.directory ? { directory: options.directory } : {}),
+  });
+  const steps: ReplayStep[] = [];
+  let error: string | undefined;
+  const id = await engine.start(workflow.id as never, options.input as never, { actor: actorFor(workflow, 'start', options.actors) });
+  for (const step of path.steps) {
+      const record = await engine.record(id);
+      const type = step.event.type;
+      if (type.startsWith('xstate.after.')) {
+        const timer = record.timers.find((t) => t.event.type === type);
+        if (!timer) {
+          error = `timer ${type} was not armed in state ${JSON.stringify(record.state)}`;
+          steps.push({ kind: 'timer', type, at: clock.now(), expected: step.state, actual: record.state, ok: false, error });
+          break;
+        }
+        await clock.advanceTo(Math.max(clock.now(), timer.dueAt));
+        const view = await engine.get(id);
+        const ok = same(view.state, step.state);
+        steps.push({ kind: 'timer', type, at: clock.now(), expected: step.state, actual: view.state, ok });
+        if (!ok) {
+          error = `after timer ${type} the engine is in ${JSON.stringify(view.state)}, the graph expected ${JSON.stringify(step.state)}`;
+          break;
+        }
+        continue;
+      }
+      const nextDue = record.timers[0]?.dueAt;
+      let target = clock.now() + think;
+      if (nextDue !== undefined && nextDue <= target) target = Math.max(clock.now(), nextDue - 1);
+      await clock.advanceTo(target);
+      const { type: _type, ...payload } = step.event;
+      try {
+        const view = await engine.send(id, { type, ...payload } as never, { actor: actorFor(workflow, type, options.actors) });
+        const ok = same(view.state, step.state);
+        steps.push({ kind: 'event', type, at: clock.now(), expected: step.state, actual: view.state, ok });
+        if (!ok) {
+          error = `after ${type} the engine is in ${JSON.stringify(view.state)}, the graph expected ${JSON.stringify(step.state)}`;
+          break;
+        }
+      } catch (e) {
+        if (!isDocketError(e)) throw e;
+        error = `${type} was refused: ${e.message}`;
+        steps.push({ kind: 'event', type, at: clock.now(), expected: step.state, actual: record.state, ok: false, error });
+        break;
+      }
+  }
+  const final = await engine.get(id);
+  await engine.close();
+  return { path, ok: error === undefined, instanceId: id, steps, final, effects, ...(error === undefined ? {} : { error }) };
+}
