@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { assign, setup } from 'xstate';
 import { z } from 'zod';
-import { defineWorkflow, workingDays } from '../src/index.js';
+import { deadline, defineWorkflow, workingDays } from '../src/index.js';
 import { assertNoDeadEnds, exploreWorkflow, replayPaths, sampleEventsFor } from '../src/testing/index.js';
 import { reviewWorkflow, staff } from './fixtures/review-workflow.js';
 
@@ -42,7 +42,7 @@ describe('docket/testing', () => {
     const wf = defineWorkflow({
       id: 'ack',
       version: 1,
-      machine: setup({ types: {} as { context: { n: number } } }).createMachine({
+      machine: setup({ types: {} as { context: { n: number } }, delays: { ackDue: deadline('ackDue') } }).createMachine({
         context: { n: 0 },
         initial: 'waiting',
         states: {
