@@ -1,0 +1,8 @@
+// The visualizer: workflow → state graph → elk layout → SVG, plus mermaid, JSON and the quarter timeline.
+export { stateGraph, activeStateIds, eventLabel, type StateGraph, type StateGraphNode, type StateGraphEdge, type StateKind, type StateDeadline } from './state-graph.js';
+export { describeGuard, describeApproval, type GuardInfo, type ApprovalInfo } from './describe-meta.js';
+export { layoutStateGraph, type DiagramLayout, type LaidOutNode, type LaidOutEdge, type InitialMarker, type Box, type Point, type LayoutOptions } from './layout-graph.js';
+export { renderSvg, escapeXml, type RenderSvgOptions } from './render-svg.js';
+export { toMermaid } from './to-mermaid.js';
+export { nodeContent, edgeLines, type NodeContent } from './node-content.js';
+export { textWidth, same, isBiText, LANGS, type BiText, type Lang } from './text-metrics.js';

@@ -1,0 +1,201 @@
+import ElkModule from 'elkjs/lib/elk.bundled.js';
+import type { ELK as ElkApi, ElkExtendedEdge, ElkNode } from 'elkjs/lib/elk-api.js';
+import { edgeLines, headerSize, nodeContent, TYPE, biWidth } from './node-content.js';
+import type { StateGraph } from './state-graph.js';
+
+/** An axis-aligned box in diagram coordinates (absolute, top-left origin). */
+export interface Box {
+  readonly x: number;
+  readonly y: number;
+  readonly width: number;
+  readonly height: number;
+}
+
+/** A point in diagram coordinates. */
+export interface Point {
+  readonly x: number;
+  readonly y: number;
+}
+
+/** A state box, with how tall its header is (compound and parallel states draw children below it). */
+export interface LaidOutNode extends Box {
+  readonly id: string;
+  readonly headerHeight: number;
+}
+
+/** The small filled circle marking a compound state's initial child. */
+export interface InitialMarker extends Box {
+  /** The id of the compound state it belongs to (`''` for the machine's root). */
+  readonly parent: string;
+  readonly target: string;
+}
+
+export interface LaidOutEdge {
+  readonly id: string;
+  readonly points: readonly Point[];
+  readonly label: Box | null;
+}
+
+/** The whole diagram with absolute positions: what the SVG renderer draws. */
+export interface DiagramLayout {
+  readonly graph: StateGraph;
+  readonly width: number;
+  readonly height: number;
+  readonly nodes: Readonly<Record<string, LaidOutNode>>;
+  readonly markers: readonly InitialMarker[];
+  /** Edges from initial markers to initial states. */
+  readonly markerEdges: readonly LaidOutEdge[];
+  readonly edges: readonly LaidOutEdge[];
+}
+
+/** Layout knobs. */
+export interface LayoutOptions {
+  /** `DOWN` (default) reads top to bottom; `RIGHT` left to right. */
+  readonly direction?: 'DOWN' | 'RIGHT';
+}
+
+const MARKER = 12;
+
+// elkjs ships CommonJS with ESM-style typings: under NodeNext the default import is the module object
+// for the type checker but the constructor at run time (Node and esbuild agree on the latter).
+const ElkConstructor = ((ElkModule as unknown as { default?: unknown }).default ?? ElkModule) as new () => ElkApi;
+const ROOT = '__root__';
+
+/**
+ * Lay out a {@link StateGraph} with elkjs (layered, orthogonal edges, nested states laid out with
+ * their parents), sizing each box and edge label to fit the longer of its zh-CN and en text.
+ *
+ * @example
+ * ```ts
+ * const layout = await layoutStateGraph(stateGraph(reviewWorkflow));
+ * layout.nodes['reviewing']; // { x, y, width, height, ... }
+ * ```
+ */
+export async function layoutStateGraph(graph: StateGraph, options: LayoutOptions = {}): Promise<DiagramLayout> {
+  const elk = new ElkConstructor();
+  const byParent = new Map<string, ElkNode[]>();
+  const header = new Map<string, number>();
+  const push = (parent: string, node: ElkNode) => {
+    let list = byParent.get(parent);
+    if (!list) byParent.set(parent, (list = []));
+    list.push(node);
+  };
+  const hasChildren = new Set(graph.nodes.filter((n) => n.parent !== null).map((n) => n.parent as string));
+  const edges: ElkExtendedEdge[] = [];
+  const markerTargets: { id: string; parent: string; target: string }[] = [];
+
+  for (const node of graph.nodes) {
+    const size = headerSize(nodeContent(node));
+    header.set(node.id, size.height);
+    const parent = node.parent ?? ROOT;
+    // The initial marker goes first in model order, so the layout starts where the machine starts.
+    if (node.initial) {
+      const markerId = `${parent}#initial`;
+      if (!markerTargets.some((m) => m.id === markerId)) {
+        push(parent, { id: markerId, width: MARKER, height: MARKER });
+        markerTargets.push({ id: markerId, parent, target: node.id });
+        edges.push({ id: `${markerId}->`, sources: [markerId], targets: [node.id] });
+      }
+    }
+    if (hasChildren.has(node.id)) {
+      push(parent, {
+        id: node.id,
+        // Room for the header; the width of a compound state grows with its children.
+        layoutOptions: {
+          'elk.padding': `[top=${size.height + 12},left=14,bottom=14,right=14]`,
+          'elk.nodeSize.constraints': 'MINIMUM_SIZE',
+          'elk.nodeSize.minimum': `(${size.width}, ${size.height + 40})`,
+        },
+      });
+    } else {
+      push(parent, { id: node.id, width: size.width, height: node.kind === 'history' ? Math.max(size.height, 40) : size.height });
+    }
+  }
+
+  for (const edge of graph.edges) {
+    const lines = edgeLines(edge);
+    const width = Math.max(...lines.map((l) => biWidth(l, TYPE.edgeSize))) + 8;
+    edges.push({
+      id: edge.id,
+      sources: [edge.source],
+      targets: [edge.target],
+      labels: [{ id: `${edge.id}:label`, text: edge.label.en, width, height: lines.length * TYPE.lineHeight + 4 }],
+    });
+  }
+
+  const build = (id: string): ElkNode[] =>
+    (byParent.get(id) ?? []).map((n) => (byParent.has(n.id) ? { ...n, children: build(n.id) } : n));
+
+  const root: ElkNode = {
+    id: ROOT,
+    layoutOptions: {
+      'elk.algorithm': 'layered',
+      'elk.direction': options.direction ?? 'DOWN',
+      'elk.hierarchyHandling': 'INCLUDE_CHILDREN',
+      'elk.edgeRouting': 'ORTHOGONAL',
+      'elk.edgeLabels.placement': 'CENTER',
+      'elk.layered.edgeLabels.centerLabelPlacementStrategy': 'TAIL_LAYER',
+      'elk.spacing.nodeNode': '36',
+      'elk.spacing.edgeNode': '18',
+      'elk.spacing.edgeEdge': '14',
+      'elk.spacing.edgeLabel': '4',
+      'elk.spacing.labelNode': '6',
+      'elk.layered.spacing.nodeNodeBetweenLayers': '44',
+      'elk.layered.spacing.edgeNodeBetweenLayers': '18',
+      'elk.layered.spacing.edgeEdgeBetweenLayers': '12',
+      'elk.layered.nodePlacement.strategy': 'BRANDES_KOEPF',
+      'elk.layered.crossingMinimization.semiInteractive': 'false',
+      'elk.layered.considerModelOrder.strategy': 'NODES_AND_EDGES',
+      'elk.layered.cycleBreaking.strategy': 'MODEL_ORDER',
+      'elk.padding': '[top=16,left=16,bottom=16,right=16]',
+    },
+    children: build(ROOT),
+    edges,
+  };
+
+  const result = await elk.layout(root);
+
+  const abs = new Map<string, { x: number; y: number }>([[ROOT, { x: 0, y: 0 }]]);
+  const boxes: Record<string, LaidOutNode> = {};
+  const markers: InitialMarker[] = [];
+  const walk = (node: ElkNode, ox: number, oy: number) => {
+    for (const child of node.children ?? []) {
+      const x = ox + (child.x ?? 0);
+      const y = oy + (child.y ?? 0);
+      abs.set(child.id, { x, y });
+      const marker = markerTargets.find((m) => m.id === child.id);
+      if (marker) markers.push({ parent: marker.parent === ROOT ? '' : marker.parent, target: marker.target, x, y, width: child.width ?? MARKER, height: child.height ?? MARKER });
+      else boxes[child.id] = { id: child.id, x, y, width: child.width ?? 0, height: child.height ?? 0, headerHeight: header.get(child.id) ?? TYPE.titleHeight };
+      walk(child, x, y);
+    }
+  };
+  walk(result, 0, 0);
+
+  const laidEdges = new Map<string, LaidOutEdge>();
+  const collect = (node: ElkNode) => {
+    for (const e of (node.edges ?? []) as (ElkExtendedEdge & { container?: string })[]) {
+      const origin = abs.get(e.container ?? node.id) ?? { x: 0, y: 0 };
+      const points: Point[] = [];
+      for (const s of e.sections ?? []) {
+        points.push({ x: origin.x + s.startPoint.x, y: origin.y + s.startPoint.y });
+        for (const b of s.bendPoints ?? []) points.push({ x: origin.x + b.x, y: origin.y + b.y });
+        points.push({ x: origin.x + s.endPoint.x, y: origin.y + s.endPoint.y });
+      }
+      const l = e.labels?.[0];
+      const label = l && l.x !== undefined && l.y !== undefined ? { x: origin.x + l.x, y: origin.y + l.y, width: l.width ?? 0, height: l.height ?? 0 } : null;
+      laidEdges.set(e.id, { id: e.id, points, label });
+    }
+    for (const child of node.children ?? []) collect(child);
+  };
+  collect(result);
+
+  return {
+    graph,
+    width: Math.ceil(result.width ?? 0),
+    height: Math.ceil(result.height ?? 0),
+    nodes: boxes,
+    markers,
+    markerEdges: markerTargets.map((m) => laidEdges.get(`${m.id}->`)).filter((e): e is LaidOutEdge => e !== undefined),
+    edges: graph.edges.map((e) => laidEdges.get(e.id) ?? { id: e.id, points: [], label: null }),
+  };
+}

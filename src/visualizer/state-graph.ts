@@ -1,0 +1,243 @@
+import type { AnyStateMachine } from 'xstate';
+import { describeDeadlineRule, type DeadlineRule } from '../calendar/index.js';
+import type { AnyWorkflow } from '../engine/define-workflow.js';
+import { describeApproval, describeGuard, type ApprovalInfo, type GuardInfo } from './describe-meta.js';
+import { isBiText, same, type BiText } from './text-metrics.js';
+
+/** What kind of state a node is, as XState says. */
+export type StateKind = 'atomic' | 'compound' | 'parallel' | 'final' | 'history';
+
+/** A deadline on a state: an XState `after` delay, described in both languages. */
+export interface StateDeadline {
+  /** The delay's name (a key of `workflow.deadlines`) or its length in ms. */
+  readonly name: string;
+  /** The rule when it is static data; `null` when computed from the instance's data or a raw number. */
+  readonly rule: DeadlineRule | null;
+  readonly text: BiText;
+  /** Dotted paths of the states it leads to. */
+  readonly targets: readonly string[];
+}
+
+/** One state of the machine, as the diagram draws it. */
+export interface StateGraphNode {
+  /** Dotted path from the root (`review.legal`); unique in the graph. */
+  readonly id: string;
+  readonly key: string;
+  /** The parent state's id, or `null` for a top-level state. */
+  readonly parent: string | null;
+  readonly kind: StateKind;
+  readonly label: BiText;
+  /** True when this is its parent's initial state. */
+  readonly initial: boolean;
+  /** True when the parent is a parallel state (this node is one of its regions). */
+  readonly region: boolean;
+  readonly deadlines: readonly StateDeadline[];
+  /** Roles allowed to send at least one event this state accepts. */
+  readonly roles: readonly { readonly role: string; readonly label: BiText }[];
+  /** Event types this state handles itself. */
+  readonly events: readonly string[];
+  readonly approval: ApprovalInfo | null;
+  readonly description: BiText | null;
+  readonly tags: readonly string[];
+}
+
+/** One transition from a state to a state. */
+export interface StateGraphEdge {
+  readonly id: string;
+  readonly source: string;
+  readonly target: string;
+  /** `event`: sent by a person or the system; `after`: a deadline; `always`: eventless (条件分支). */
+  readonly kind: 'event' | 'after' | 'always';
+  /** The event type (`null` for eventless transitions). */
+  readonly event: string | null;
+  readonly label: BiText;
+  readonly guard: GuardInfo | null;
+  /** For `after` edges: the deadline's name. */
+  readonly delay?: string;
+}
+
+/** A workflow's statechart as plain data: the single source for SVG, mermaid and JSON output. */
+export interface StateGraph {
+  readonly workflow: string;
+  readonly version: number;
+  readonly title: BiText;
+  readonly description: BiText | null;
+  readonly nodes: readonly StateGraphNode[];
+  readonly edges: readonly StateGraphEdge[];
+}
+
+interface NodeLike {
+  readonly key: string;
+  readonly id: string;
+  readonly path: readonly string[];
+  readonly type: StateKind;
+  readonly states: Readonly<Record<string, NodeLike>>;
+  readonly meta?: unknown;
+  readonly description?: string;
+  readonly tags: readonly string[];
+  readonly transitions: ReadonlyMap<string, readonly TransitionLike[]>;
+  readonly after: readonly (TransitionLike & { readonly delay: unknown })[];
+  readonly always?: readonly TransitionLike[];
+  readonly initial?: { readonly target: readonly NodeLike[] };
+  readonly parent?: NodeLike;
+}
+
+interface TransitionLike {
+  readonly eventType: string;
+  readonly target?: readonly NodeLike[] | undefined;
+  readonly guard?: unknown;
+  readonly meta?: unknown;
+  readonly description?: string;
+}
+
+const AFTER_PREFIX = 'xstate.after.';
+
+function record(value: unknown): Record<string, unknown> | undefined {
+  return typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : undefined;
+}
+
+function pathOf(node: NodeLike): string {
+  return node.path.join('.');
+}
+
+function stateLabel(workflow: AnyWorkflow, node: NodeLike): BiText {
+  const meta = record(node.meta);
+  if (isBiText(meta?.['label'])) return meta['label'];
+  const byPath = workflow.labels?.states?.[pathOf(node)] ?? workflow.labels?.states?.[node.key];
+  return byPath ?? same(node.key);
+}
+
+/** The label of an event type: the workflow's `labels.events`, else the type itself. */
+export function eventLabel(workflow: AnyWorkflow, type: string): BiText {
+  return workflow.labels?.events?.[type] ?? same(type);
+}
+
+function deadlineOf(workflow: AnyWorkflow, delay: unknown, targets: readonly string[]): StateDeadline {
+  if (typeof delay === 'number') {
+    const rule: DeadlineRule = { kind: 'duration', duration: delay };
+    return { name: String(delay), rule: null, text: { 'zh-CN': describeDeadlineRule(rule, 'zh-CN'), en: describeDeadlineRule(rule, 'en') }, targets };
+  }
+  const name = typeof delay === 'string' ? delay : 'delay';
+  const spec = workflow.deadlines?.[name];
+  if (spec === undefined || typeof spec === 'function') {
+    return { name, rule: null, text: { 'zh-CN': `${name}（按实例数据计算）`, en: `${name} (from the instance's data)` }, targets };
+  }
+  return { name, rule: spec, text: { 'zh-CN': describeDeadlineRule(spec, 'zh-CN'), en: describeDeadlineRule(spec, 'en') }, targets };
+}
+
+function initialTargets(node: NodeLike): string[] {
+  if (node.type !== 'compound') return [];
+  try {
+    return (node.initial?.target ?? []).map((t) => t.id);
+  } catch {
+    return [];
+  }
+}
+
+function transitionsOf(node: NodeLike): { kind: StateGraphEdge['kind']; event: string | null; delay?: string; t: TransitionLike }[] {
+  const out: { kind: StateGraphEdge['kind']; event: string | null; delay?: string; t: TransitionLike }[] = [];
+  for (const [eventType, list] of node.transitions) {
+    if (eventType.startsWith(AFTER_PREFIX)) continue;
+    for (const t of list) out.push({ kind: 'event', event: eventType, t });
+  }
+  for (const t of node.after) out.push({ kind: 'after', event: null, delay: typeof t.delay === 'string' || typeof t.delay === 'number' ? String(t.delay) : 'delay', t });
+  for (const t of node.always ?? []) out.push({ kind: 'always', event: null, t });
+  return out;
+}
+
+/**
+ * Read a workflow's statechart out of its XState machine: every state node (nested, parallel,
+ * final, history), every transition with its guard, every `after` deadline described by the
+ * calendar, the roles that may act in each state and approval steps from state `meta`. Diagrams
+ * drawn from this can never drift from the machine.
+ *
+ * @example
+ * ```ts
+ * import { stateGraph } from './state-graph.js';
+ * const graph = stateGraph(reviewWorkflow);
+ * graph.nodes.map((n) => n.id); // ['draft', 'reviewing', 'escalated', 'approved', 'withdrawn']
+ * ```
+ */
+export function stateGraph(workflow: AnyWorkflow): StateGraph {
+  const root = (workflow.machine as AnyStateMachine).root as unknown as NodeLike;
+  const nodes: StateGraphNode[] = [];
+  const edges: StateGraphEdge[] = [];
+  const permissions = (workflow.permissions ?? {}) as Record<string, readonly string[] | undefined>;
+  const declared = new Set(Object.keys(workflow.events));
+
+  const visit = (node: NodeLike, parent: NodeLike) => {
+    const id = pathOf(node);
+    const own = transitionsOf(node);
+    const events = [...new Set(own.filter((o) => o.kind === 'event' && o.event !== null && declared.has(o.event)).map((o) => o.event as string))];
+    const roleIds = [...new Set(events.flatMap((e) => permissions[e] ?? []))];
+    const meta = record(node.meta);
+    const metaRoles = Array.isArray(meta?.['roles']) ? (meta['roles'] as unknown[]).filter((r): r is string => typeof r === 'string') : [];
+    for (const r of metaRoles) if (!roleIds.includes(r)) roleIds.push(r);
+    const deadlines = node.after.map((t) => deadlineOf(workflow, t.delay, (t.target ?? []).map(pathOf)));
+    const description = isBiText(meta?.['description']) ? meta['description'] : node.description ? same(node.description) : null;
+    nodes.push({
+      id,
+      key: node.key,
+      parent: parent === root ? null : pathOf(parent),
+      kind: node.type,
+      label: stateLabel(workflow, node),
+      initial: parent.type !== 'parallel' && initialTargets(parent).includes(node.id),
+      region: parent.type === 'parallel',
+      deadlines,
+      roles: roleIds.map((role) => ({ role, label: workflow.roles?.[role] ?? same(role) })),
+      events,
+      approval: describeApproval(meta?.['approval'], workflow),
+      description,
+      tags: [...node.tags],
+    });
+    for (const o of own) {
+      for (const target of o.t.target ?? []) {
+        const index = edges.length;
+        const guard = describeGuard(o.t.guard, workflow);
+        const tmeta = record(o.t.meta);
+        let label: BiText;
+        if (o.kind === 'event') label = eventLabel(workflow, o.event ?? '');
+        else if (o.kind === 'after') {
+          const d = deadlineOf(workflow, node.after.find((a) => a === o.t)?.delay ?? o.delay, []);
+          label = { 'zh-CN': `超时 ${d.text['zh-CN']}`, en: `timeout ${d.text.en}` };
+        } else label = isBiText(tmeta?.['label']) ? tmeta['label'] : guard ? { 'zh-CN': '条件', en: 'when' } : { 'zh-CN': '自动', en: 'always' };
+        if (o.kind !== 'always' && isBiText(tmeta?.['label'])) label = tmeta['label'];
+        edges.push({
+          id: `e${index}`,
+          source: id,
+          target: pathOf(target),
+          kind: o.kind,
+          event: o.event,
+          label,
+          guard,
+          ...(o.delay === undefined ? {} : { delay: o.delay }),
+        });
+      }
+    }
+    for (const child of Object.values(node.states)) visit(child, node);
+  };
+
+  for (const child of Object.values(root.states)) visit(child, root);
+  const meta = record(root.meta);
+  return {
+    workflow: workflow.id,
+    version: workflow.version,
+    title: workflow.labels?.title ?? same(workflow.id),
+    description: workflow.description ?? (isBiText(meta?.['description']) ? meta['description'] : null),
+    nodes,
+    edges,
+  };
+}
+
+/** The ids of the states active in a snapshot's state value (`{ review: 'legal' }` → review, review.legal). */
+export function activeStateIds(value: unknown, prefix = ''): string[] {
+  if (typeof value === 'string') return [prefix + value];
+  const obj = record(value);
+  if (!obj) return [];
+  const out: string[] = [];
+  for (const [key, child] of Object.entries(obj)) {
+    out.push(prefix + key);
+    out.push(...activeStateIds(child, `${prefix}${key}.`));
+  }
+  return out;
+}
