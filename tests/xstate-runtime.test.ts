@@ -60,3 +60,24 @@ describe('XStateRuntime (pure transitions on xstate 5.33)', () => {
     expect(fired.snapshot.status).toBe('done');
   });
 });
+
+describe('XStateRuntime.persist', () => {
+  it('matches xstate getPersistedSnapshot for a machine without children, history states included', () => {
+    const withHistory = setup({}).createMachine({
+      id: 'h',
+      initial: 'work',
+      states: {
+        work: { initial: 'one', states: { one: { on: { NEXT: 'two' } }, two: {}, hist: { type: 'history' } }, on: { PAUSE: 'paused' } },
+        paused: { on: { RESUME: 'work.hist' } },
+      },
+    });
+    const runtime = new XStateRuntime(withHistory);
+    let snapshot = runtime.initial(undefined).snapshot;
+    for (const type of ['NEXT', 'PAUSE', 'RESUME', 'PAUSE']) {
+      snapshot = runtime.transition(snapshot, { type }).snapshot;
+      expect(JSON.parse(JSON.stringify(runtime.persist(snapshot)))).toEqual(JSON.parse(JSON.stringify(withHistory.getPersistedSnapshot(snapshot))));
+    }
+    const restored = runtime.restore(JSON.parse(JSON.stringify(runtime.persist(snapshot))));
+    expect(runtime.transition(restored, { type: 'RESUME' }).snapshot.value).toEqual({ work: 'two' });
+  });
+});

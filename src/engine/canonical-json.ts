@@ -1,16 +1,56 @@
-import { createHash } from 'node:crypto';
+import * as crypto from 'node:crypto';
 
-/** JSON with object keys sorted at every depth, so equal data always hashes the same. */
+/**
+ * JSON with object keys sorted at every depth, so equal data always hashes the same (a store such as
+ * Postgres `jsonb` may hand keys back in another order). Hand-written: the history hash is on the
+ * hot path of every send, and a `JSON.stringify` replacer that rebuilds objects was its top cost.
+ */
 export function canonicalJson(value: unknown): string {
-  return JSON.stringify(value, (_key, v: unknown) => {
-    if (v === null || typeof v !== 'object' || Array.isArray(v)) return v;
-    const sorted: Record<string, unknown> = {};
-    for (const k of Object.keys(v as object).sort()) sorted[k] = (v as Record<string, unknown>)[k];
-    return sorted;
-  });
+  return write(value) ?? 'null';
+}
+
+function write(value: unknown): string | undefined {
+  switch (typeof value) {
+    case 'string':
+      return JSON.stringify(value);
+    case 'number':
+      return Number.isFinite(value) ? String(value) : 'null';
+    case 'boolean':
+      return value ? 'true' : 'false';
+    case 'object': {
+      if (value === null) return 'null';
+      if (Array.isArray(value)) {
+        let out = '[';
+        for (let i = 0; i < value.length; i++) {
+          if (i > 0) out += ',';
+          out += write(value[i]) ?? 'null';
+        }
+        return out + ']';
+      }
+      const toJSON = (value as { toJSON?: () => unknown }).toJSON;
+      if (typeof toJSON === 'function') return write(toJSON.call(value));
+      const keys = Object.keys(value);
+      if (keys.length > 1) keys.sort();
+      let out = '{';
+      let first = true;
+      for (const key of keys) {
+        const item = write((value as Record<string, unknown>)[key]);
+        if (item === undefined) continue;
+        out += (first ? '' : ',') + JSON.stringify(key) + ':' + item;
+        first = false;
+      }
+      return out + '}';
+    }
+    case 'bigint':
+      throw new TypeError('BigInt values cannot be stored in history; convert them to strings.');
+    default:
+      return undefined;
+  }
 }
 
 /** Hex SHA-256 of a string. */
 export function sha256(text: string): string {
-  return createHash('sha256').update(text).digest('hex');
+  // One-shot `crypto.hash` (Node >= 20.12) skips the Hash object; fall back where it is missing.
+  const oneShot = (crypto as { hash?: (algorithm: string, data: string, encoding: 'hex') => string }).hash;
+  return oneShot ? oneShot('sha256', text, 'hex') : crypto.createHash('sha256').update(text).digest('hex');
 }

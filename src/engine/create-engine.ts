@@ -94,7 +94,19 @@ export function createEngine<const W extends AnyWorkflow>(options: EngineOptions
     return record;
   }
 
+  // Live snapshots of recently written instances, by id. A revision is written by exactly one commit,
+  // so (id, revision, workflow version) names one state everywhere: reusing it skips XState's restore.
+  const live = new Map<string, { revision: number; reg: RegisteredWorkflow; snapshot: AnyMachineSnapshot }>();
+  const LIVE_MAX = options.snapshotCacheSize ?? 1000;
+  function remember(reg: RegisteredWorkflow, record: InstanceRecord, snapshot: AnyMachineSnapshot) {
+    live.delete(record.id);
+    live.set(record.id, { revision: record.revision, reg, snapshot });
+    if (live.size > LIVE_MAX) live.delete(live.keys().next().value!);
+  }
+
   function restore(reg: RegisteredWorkflow, record: InstanceRecord): AnyMachineSnapshot {
+    const cached = live.get(record.id);
+    if (cached && cached.revision === record.revision && cached.reg === reg) return cached.snapshot;
     try {
       const snapshot = reg.runtime.restore(record.snapshot);
       if (!snapshot || snapshot.value === undefined) throw new Error('no state value');
@@ -188,7 +200,8 @@ export function createEngine<const W extends AnyWorkflow>(options: EngineOptions
         }
         const reg = registry.get(record.workflow, record.version, record.id);
         const now = clock.now();
-        let prepared;
+        let prepared: { event: { type: string; [key: string]: unknown } };
+        let step: Step;
         try {
           prepared = checkEvent(reg, record, rawEvent);
           checkActor(reg, record, prepared.event, opts.actor);
@@ -198,20 +211,20 @@ export function createEngine<const W extends AnyWorkflow>(options: EngineOptions
           if (hook !== undefined && hook !== true) {
             throw new DocketError('FORBIDDEN', hook, { instanceId, event: rawEvent.type, actor: opts.actor.id, state: record.state });
           }
-          registry.now = now;
-          if (!snapshot.can(event as never)) {
+          step = transition(reg, snapshot, event, now, instanceId);
+          // XState hands back the very same snapshot when no transition was enabled; only then ask
+          // can() (an explicit empty handler is accepted and recorded, though nothing changes).
+          if (step.snapshot === snapshot && !snapshot.can(event as never)) {
             throw new DocketError(
               'EVENT_NOT_ACCEPTED',
               `Instance ${instanceId} is in state ${JSON.stringify(record.state)}, which does not accept "${rawEvent.type}" (or its guard refused it). Check engine.get(id).state before sending.`,
               { instanceId, event: rawEvent.type, state: record.state },
             );
           }
-          prepared = { event: prepared.event, snapshot, machineEvent: event };
         } catch (error) {
-          if (isDocketError(error)) await refuse(record, opts.actor, rawEvent, error);
+          if (isDocketError(error) && error.code !== 'MACHINE_ERROR') await refuse(record, opts.actor, rawEvent, error);
           throw error;
         }
-        const step = transition(reg, prepared.snapshot, prepared.machineEvent, now, instanceId);
         const commit = planCommit(record, step, reg.runtime.persist(step.snapshot), {
           instanceId,
           workflow: record.workflow,
@@ -238,6 +251,7 @@ export function createEngine<const W extends AnyWorkflow>(options: EngineOptions
                 },
               };
         await store.commit(final);
+        remember(reg, final.instance, step.snapshot);
         return afterCommit(final);
       }),
     );
@@ -265,6 +279,7 @@ export function createEngine<const W extends AnyWorkflow>(options: EngineOptions
           tasks: tasksFor(reg, step, facts(record), now),
         });
         await store.commit(commit);
+        remember(reg, commit.instance, step.snapshot);
         await afterCommit(commit);
         const fired: FiredTimer = { timerId: timer.id, instanceId: record.id, name: timer.name, dueAt: timer.dueAt, firedAt: now, lateMs: now - timer.dueAt };
         emitter.emit('timer.fired', fired);
@@ -410,6 +425,7 @@ export function createEngine<const W extends AnyWorkflow>(options: EngineOptions
         tasks: tasksFor(reg, step, instance, now),
       });
       await store.commit(commit);
+      remember(reg, commit.instance, step.snapshot);
       await afterCommit(commit);
       return id;
     },

@@ -51,6 +51,8 @@ export interface EngineOptions<W extends AnyWorkflow> {
   readonly workerId?: string;
   /** How long a claim on a timer or effect lasts before another worker may take it. Default 30 s. */
   readonly leaseMs?: number;
+  /** How many live XState snapshots to keep for recently written instances (skips restores). Default 1000. */
+  readonly snapshotCacheSize?: number;
   /** How often `commit` retries on a revision conflict before giving up. Default 5. */
   readonly conflictRetries?: number;
 }

@@ -38,6 +38,8 @@ export interface ChangeFacts {
   readonly cancelAll?: boolean;
 }
 
+const NO_TIMERS: readonly PendingTimer[] = Object.freeze([]);
+
 const STATUS: Record<string, InstanceStatus> = { active: 'active', done: 'done', error: 'failed', stopped: 'cancelled' };
 
 function delayName(key: string): string {
@@ -111,9 +113,10 @@ export function planCommit(
     }
   }
   const addTimers = ended ? [] : added;
-  const timers = [...kept, ...addTimers.map(({ id, key, name, dueAt, event }) => ({ id, key, name, dueAt, event }))].sort(
-    (a, b) => a.dueAt - b.dueAt,
-  );
+  const timers =
+    kept.length + addTimers.length === 0
+      ? NO_TIMERS
+      : [...kept, ...addTimers.map(({ id, key, name, dueAt, event }) => ({ id, key, name, dueAt, event }))].sort((a, b) => a.dueAt - b.dueAt);
   const state = step.snapshot.value;
   const history: HistoryEntry = sealEntry({
     instanceId,

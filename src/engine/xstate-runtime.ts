@@ -1,5 +1,8 @@
 import { createActor, type AnyStateMachine, type AnyMachineSnapshot } from 'xstate';
 
+// Shared, frozen empty objects: most persisted snapshots have no history and no children.
+const EMPTY = Object.freeze({}) as Record<string, never>;
+
 /** An action XState asked to run, as data: `type` plus resolved `params`. */
 export interface ActionData {
   readonly type: string;
@@ -67,7 +70,20 @@ export class XStateRuntime {
   }
 
   persist(snapshot: AnyMachineSnapshot): unknown {
-    return this.machine.getPersistedSnapshot(snapshot);
+    // Durable machines run no child actors (effects go through the outbox), so the context holds no
+    // actor refs and the persisted form is plain data. Build it directly: xstate's
+    // getPersistedSnapshot rest-destructures the whole snapshot and walks the context on every call.
+    const s = snapshot as AnyMachineSnapshot & { historyValue?: Record<string, { id: string }[]> };
+    for (const _ in s.children) return this.machine.getPersistedSnapshot(snapshot);
+    let historyValue: Record<string, { id: string }[]> = EMPTY;
+    for (const key in s.historyValue) {
+      if (historyValue === EMPTY) historyValue = {};
+      historyValue[key] = s.historyValue[key]!.map((node) => ({ id: node.id }));
+    }
+    const persisted: Record<string, unknown> = { status: s.status, value: s.value, historyValue, context: s.context, children: EMPTY };
+    if (s.output !== undefined) persisted.output = s.output;
+    if (s.error !== undefined) persisted.error = s.error;
+    return persisted;
   }
 }
 

@@ -1,0 +1,67 @@
+// Engine speed against its baseline, measured in the same run (not a test: numbers go in notes).
+//   npx tsx bench/engine.bench.ts
+// 1. in-memory engine.send vs raw XState actor.send on the same machine;
+// 2. heap per idle instance in the memory store, beyond the instance's own JSON.
+import { createActor, setup } from 'xstate';
+import { z } from 'zod';
+import { createEngine, defineWorkflow, memoryStore, virtualClock } from '../src/index.js';
+
+const machine = setup({ types: {} as { context: { n: number }; events: { type: 'PING' } | { type: 'PONG' } } }).createMachine({
+  id: 'pingpong',
+  context: { n: 0 },
+  initial: 'a',
+  states: { a: { on: { PING: 'b' } }, b: { on: { PONG: 'a' } } },
+});
+const workflow = defineWorkflow({
+  id: 'pingpong',
+  version: 1,
+  machine,
+  input: z.object({}),
+  events: { PING: z.object({}), PONG: z.object({}) },
+});
+const actor = { id: 'bench', roles: ['user'] };
+
+function rawXState(n: number): number {
+  const live = createActor(machine).start();
+  const t0 = performance.now();
+  for (let i = 0; i < n; i++) live.send({ type: i % 2 === 0 ? 'PING' : 'PONG' });
+  return n / ((performance.now() - t0) / 1000);
+}
+
+async function engineSend(n: number): Promise<number> {
+  const engine = createEngine({ store: memoryStore(), clock: virtualClock(0), workflows: [workflow] });
+  const id = await engine.start('pingpong', {}, { actor });
+  const t0 = performance.now();
+  for (let i = 0; i < n; i++) await engine.send(id, { type: i % 2 === 0 ? 'PING' : 'PONG' }, { actor });
+  return n / ((performance.now() - t0) / 1000);
+}
+
+async function heapPerInstance(n: number): Promise<{ perInstance: number; json: number }> {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (!gc) throw new Error('run with node --expose-gc (npx tsx --expose-gc bench/engine.bench.ts)');
+  const store = memoryStore();
+  const engine = createEngine({ store, clock: virtualClock(0), workflows: [workflow] });
+  await engine.start('pingpong', {}, { actor, id: 'warmup' });
+  gc();
+  const before = process.memoryUsage().heapUsed;
+  for (let i = 0; i < n; i++) await engine.start('pingpong', {}, { actor, id: `i${i}` });
+  gc();
+  const after = process.memoryUsage().heapUsed;
+  const record = await store.load('i0');
+  const json = Buffer.byteLength(JSON.stringify({ snapshot: record!.snapshot, context: record!.context, state: record!.state }));
+  return { perInstance: (after - before) / n, json };
+}
+
+const N = 200_000;
+rawXState(20_000);
+await engineSend(20_000);
+const raw = rawXState(N);
+const eng = await engineSend(N);
+console.log(`raw XState actor.send : ${Math.round(raw).toLocaleString('en')} events/s`);
+console.log(`docket engine.send    : ${Math.round(eng).toLocaleString('en')} events/s (memory store, durable history + hash chain)`);
+console.log(`engine: send/raw = ${(eng / raw).toFixed(2)}x (aim >= 0.5)`);
+const heap = await heapPerInstance(50_000).catch((e: Error) => ({ error: e.message }));
+if ('error' in heap) console.log(`heap: skipped (${heap.error})`);
+else {
+  console.log(`heap per idle instance: ${Math.round(heap.perInstance)} B, instance JSON ${heap.json} B, overhead ${Math.round(heap.perInstance - heap.json)} B (aim <= 1536)`);
+}
