@@ -1,1 +1,3 @@
-export {};
+// docket/sqlite: the embedded store. Loads better-sqlite3, so it lives behind its own subpath export.
+export { sqliteStore, type SqliteStore, type SqliteStoreOptions } from './sqlite-store.js';
+export { SQLITE_SCHEMA_VERSION } from './sqlite-migrations.js';

@@ -1,0 +1,116 @@
+/**
+ * Versioned schema of the SQLite store. Each entry moves the schema from `version - 1` to `version`;
+ * `docket_meta.schema_version` records where a file stands. Never edit a shipped migration: add one.
+ */
+export interface SqliteMigration {
+  readonly version: number;
+  readonly sql: string;
+}
+
+/** The `docket_meta` table itself, created before any migration runs. */
+export const SQLITE_META_TABLE = `CREATE TABLE IF NOT EXISTS docket_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)`;
+
+/** The row format this library writes into `docket_instances.row_format`; newer rows are refused. */
+export const SQLITE_ROW_FORMAT = 1;
+
+export const SQLITE_MIGRATIONS: readonly SqliteMigration[] = [
+  {
+    version: 1,
+    sql: `
+CREATE TABLE docket_instances (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  id TEXT NOT NULL UNIQUE,
+  workflow TEXT NOT NULL,
+  version INTEGER NOT NULL,
+  status TEXT NOT NULL,
+  suspended INTEGER NOT NULL,
+  revision INTEGER NOT NULL,
+  next_due_at INTEGER,
+  history_hash TEXT NOT NULL,
+  initiator TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL,
+  row_format INTEGER NOT NULL,
+  snapshot TEXT NOT NULL,
+  state TEXT NOT NULL,
+  context TEXT NOT NULL,
+  state_paths TEXT NOT NULL,
+  timers TEXT NOT NULL,
+  held_timers TEXT
+);
+CREATE INDEX docket_instances_workflow ON docket_instances (workflow, seq);
+CREATE INDEX docket_instances_status ON docket_instances (status, seq);
+CREATE INDEX docket_instances_due ON docket_instances (next_due_at) WHERE next_due_at IS NOT NULL;
+CREATE TABLE docket_instance_states (path TEXT NOT NULL, seq INTEGER NOT NULL, PRIMARY KEY (path, seq)) WITHOUT ROWID;
+CREATE INDEX docket_instance_states_seq ON docket_instance_states (seq);
+CREATE TABLE docket_history (
+  instance_id TEXT NOT NULL,
+  revision INTEGER NOT NULL,
+  kind TEXT NOT NULL,
+  at INTEGER NOT NULL,
+  entry TEXT NOT NULL,
+  PRIMARY KEY (instance_id, revision)
+) WITHOUT ROWID;
+CREATE TABLE docket_refusals (seq INTEGER PRIMARY KEY AUTOINCREMENT, instance_id TEXT NOT NULL, entry TEXT NOT NULL);
+CREATE INDEX docket_refusals_instance ON docket_refusals (instance_id, seq);
+CREATE TABLE docket_timers (
+  id TEXT PRIMARY KEY,
+  instance_id TEXT NOT NULL,
+  key TEXT NOT NULL,
+  name TEXT NOT NULL,
+  event TEXT NOT NULL,
+  due_at INTEGER NOT NULL,
+  revision INTEGER NOT NULL,
+  status TEXT NOT NULL,
+  fired_at INTEGER,
+  claimed_by TEXT,
+  lease_until INTEGER,
+  ready_at INTEGER NOT NULL
+);
+CREATE INDEX docket_timers_ready ON docket_timers (ready_at) WHERE status = 'pending';
+CREATE INDEX docket_timers_instance ON docket_timers (instance_id, due_at);
+CREATE TABLE docket_effects (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  id TEXT NOT NULL UNIQUE,
+  instance_id TEXT NOT NULL,
+  workflow TEXT NOT NULL,
+  revision INTEGER NOT NULL,
+  idx INTEGER NOT NULL,
+  type TEXT NOT NULL,
+  params TEXT NOT NULL,
+  status TEXT NOT NULL,
+  attempts INTEGER NOT NULL,
+  next_attempt_at INTEGER NOT NULL,
+  last_error TEXT,
+  delivered_at INTEGER,
+  claimed_by TEXT,
+  lease_until INTEGER,
+  ready_at INTEGER NOT NULL
+);
+CREATE INDEX docket_effects_ready ON docket_effects (ready_at) WHERE status = 'pending';
+CREATE INDEX docket_effects_instance ON docket_effects (instance_id, seq);
+CREATE TABLE docket_tasks (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  instance_id TEXT NOT NULL,
+  workflow TEXT NOT NULL,
+  status TEXT NOT NULL,
+  task TEXT NOT NULL
+);
+CREATE INDEX docket_tasks_instance ON docket_tasks (instance_id);
+CREATE INDEX docket_tasks_workflow ON docket_tasks (workflow);
+CREATE TABLE docket_task_assignees (assignee TEXT NOT NULL, task_seq INTEGER NOT NULL, instance_id TEXT NOT NULL, PRIMARY KEY (assignee, task_seq)) WITHOUT ROWID;
+CREATE INDEX docket_task_assignees_instance ON docket_task_assignees (instance_id);
+CREATE TABLE docket_task_roles (role TEXT NOT NULL, task_seq INTEGER NOT NULL, instance_id TEXT NOT NULL, PRIMARY KEY (role, task_seq)) WITHOUT ROWID;
+CREATE INDEX docket_task_roles_instance ON docket_task_roles (instance_id);
+CREATE TABLE docket_idempotency (
+  instance_id TEXT NOT NULL,
+  key TEXT NOT NULL,
+  record TEXT NOT NULL,
+  PRIMARY KEY (instance_id, key)
+) WITHOUT ROWID;
+`,
+  },
+];
+
+/** The newest schema version this library knows. */
+export const SQLITE_SCHEMA_VERSION = SQLITE_MIGRATIONS.reduce((max, m) => Math.max(max, m.version), 0);

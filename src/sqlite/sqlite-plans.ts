@@ -1,0 +1,241 @@
+import type { Instant } from '../clock/clock.js';
+import type { EffectRecord, HistoryEntry, IdempotencyRecord, InstanceRecord, RefusalEntry, TaskRecord, TimerRecord } from '../store/records.js';
+import type { EffectUpdate, InstanceQuery, TaskQuery } from '../store/store.js';
+import { SQLITE_ROW_FORMAT } from './sqlite-migrations.js';
+
+/** One SQL statement and its positional parameters: pure data, run by the store's thin driver. */
+export interface SqlitePlan {
+  readonly text: string;
+  readonly values: readonly (string | number | bigint | null)[];
+}
+
+function plan(text: string, ...values: (string | number | bigint | null)[]): SqlitePlan {
+  return { text, values };
+}
+
+const json = (value: unknown): string => JSON.stringify(value ?? null);
+
+export const getMeta = (key: string) => plan(`SELECT value FROM docket_meta WHERE key = ?`, key);
+export const setMeta = (key: string, value: string) =>
+  plan(`INSERT INTO docket_meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`, key, value);
+
+const INSTANCE_COLUMNS = `seq, id, workflow, version, status, suspended, revision, next_due_at, history_hash, initiator,
+  created_at, updated_at, row_format, snapshot, state, context, state_paths, timers, held_timers`;
+
+export const loadInstance = (id: string) => plan(`SELECT ${INSTANCE_COLUMNS} FROM docket_instances WHERE id = ?`, id);
+export const instanceHead = (id: string) => plan(`SELECT seq, revision FROM docket_instances WHERE id = ?`, id);
+
+function instanceValues(r: InstanceRecord) {
+  return [
+    r.workflow,
+    r.version,
+    r.status,
+    r.suspended ? 1 : 0,
+    r.revision,
+    r.nextDueAt,
+    r.historyHash,
+    r.initiator,
+    r.createdAt,
+    r.updatedAt,
+    SQLITE_ROW_FORMAT,
+    json(r.snapshot),
+    json(r.state),
+    json(r.context),
+    json(r.statePaths),
+    json(r.timers),
+    r.heldTimers === undefined ? null : json(r.heldTimers),
+  ] as const;
+}
+
+export const insertInstance = (r: InstanceRecord) =>
+  plan(
+    `INSERT INTO docket_instances (id, workflow, version, status, suspended, revision, next_due_at, history_hash, initiator,
+      created_at, updated_at, row_format, snapshot, state, context, state_paths, timers, held_timers)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`,
+    r.id,
+    ...instanceValues(r),
+  );
+
+/** Compare-and-set on the revision: zero rows changed means another writer got there first. */
+export const updateInstance = (r: InstanceRecord, expectedRevision: number) =>
+  plan(
+    `UPDATE docket_instances SET workflow = ?, version = ?, status = ?, suspended = ?, revision = ?, next_due_at = ?,
+      history_hash = ?, initiator = ?, created_at = ?, updated_at = ?, row_format = ?, snapshot = ?, state = ?, context = ?,
+      state_paths = ?, timers = ?, held_timers = ?
+     WHERE id = ? AND revision = ?`,
+    ...instanceValues(r),
+    r.id,
+    expectedRevision,
+  );
+
+export const deleteStatePaths = (seq: number) => plan(`DELETE FROM docket_instance_states WHERE seq = ?`, seq);
+export const insertStatePath = (path: string, seq: number) => plan(`INSERT OR IGNORE INTO docket_instance_states (path, seq) VALUES (?, ?)`, path, seq);
+
+/** Keyset pagination on the insertion sequence; each filter is served by an index. */
+export function listInstances(query: InstanceQuery, afterSeq: number, limit: number): SqlitePlan {
+  const where: string[] = ['i.seq > ?'];
+  const values: (string | number)[] = [afterSeq];
+  let from = 'docket_instances i';
+  if (query.state !== undefined) {
+    from = 'docket_instance_states s JOIN docket_instances i ON i.seq = s.seq';
+    where.push('s.path = ?');
+    values.push(query.state);
+  }
+  if (query.workflow !== undefined) {
+    where.push('i.workflow = ?');
+    values.push(query.workflow);
+  }
+  if (query.status !== undefined) {
+    where.push('i.status = ?');
+    values.push(query.status);
+  }
+  if (query.dueBefore !== undefined) {
+    where.push('i.next_due_at IS NOT NULL AND i.next_due_at < ?');
+    values.push(query.dueBefore);
+  }
+  const columns = INSTANCE_COLUMNS.split(',')
+    .map((c) => `i.${c.trim()}`)
+    .join(', ');
+  return plan(`SELECT ${columns} FROM ${from} WHERE ${where.join(' AND ')} ORDER BY i.seq LIMIT ?`, ...values, limit);
+}
+
+export const insertHistory = (e: HistoryEntry) =>
+  plan(`INSERT INTO docket_history (instance_id, revision, kind, at, entry) VALUES (?, ?, ?, ?, ?)`, e.instanceId, e.revision, e.kind, e.at, json(e));
+
+export const history = (instanceId: string, afterRevision: number, limit: number) =>
+  plan(`SELECT entry FROM docket_history WHERE instance_id = ? AND revision > ? ORDER BY revision LIMIT ?`, instanceId, afterRevision, limit);
+
+export const insertRefusal = (r: RefusalEntry) => plan(`INSERT INTO docket_refusals (instance_id, entry) VALUES (?, ?)`, r.instanceId, json(r));
+export const refusals = (instanceId: string) => plan(`SELECT entry FROM docket_refusals WHERE instance_id = ? ORDER BY seq`, instanceId);
+
+const TIMER_COLUMNS = `id, instance_id, key, name, event, due_at, revision, status, fired_at`;
+
+export const insertTimer = (t: TimerRecord) =>
+  plan(
+    `INSERT INTO docket_timers (id, instance_id, key, name, event, due_at, revision, status, fired_at, ready_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    t.id,
+    t.instanceId,
+    t.key,
+    t.name,
+    json(t.event),
+    t.dueAt,
+    t.revision,
+    t.status,
+    t.firedAt ?? null,
+    t.dueAt,
+  );
+
+/** Only a pending timer fires: zero rows changed means it fired or was cancelled meanwhile. */
+export const fireTimer = (id: string, firedAt: Instant) =>
+  plan(`UPDATE docket_timers SET status = 'fired', fired_at = ?, claimed_by = NULL, lease_until = NULL WHERE id = ? AND status = 'pending'`, firedAt, id);
+export const cancelTimer = (id: string) =>
+  plan(`UPDATE docket_timers SET status = 'cancelled', claimed_by = NULL, lease_until = NULL WHERE id = ? AND status = 'pending'`, id);
+export const pendingTimers = (instanceId: string) =>
+  plan(`SELECT ${TIMER_COLUMNS} FROM docket_timers WHERE instance_id = ? AND status = 'pending' ORDER BY due_at, id`, instanceId);
+/** `ready_at` is the due instant, or the lease expiry while a worker holds the timer. */
+export const nextTimerDue = () => plan(`SELECT MIN(ready_at) AS at FROM docket_timers WHERE status = 'pending'`);
+export const claimTimers = (now: Instant, owner: string, leaseMs: number, limit: number) =>
+  plan(
+    `UPDATE docket_timers SET claimed_by = ?, lease_until = ?, ready_at = ?
+     WHERE id IN (SELECT id FROM docket_timers WHERE status = 'pending' AND ready_at <= ? ORDER BY ready_at, id LIMIT ?)
+     RETURNING ${TIMER_COLUMNS}`,
+    owner,
+    now + leaseMs,
+    now + leaseMs,
+    now,
+    limit,
+  );
+export const releaseTimer = (id: string, owner: string) =>
+  plan(`UPDATE docket_timers SET claimed_by = NULL, lease_until = NULL, ready_at = due_at WHERE id = ? AND claimed_by = ? AND status = 'pending'`, id, owner);
+
+const EFFECT_COLUMNS = `id, instance_id, workflow, revision, idx, type, params, status, attempts, next_attempt_at, last_error, delivered_at`;
+
+export const insertEffect = (e: EffectRecord) =>
+  plan(
+    `INSERT INTO docket_effects (id, instance_id, workflow, revision, idx, type, params, status, attempts, next_attempt_at, last_error, delivered_at, ready_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    e.id,
+    e.instanceId,
+    e.workflow,
+    e.revision,
+    e.index,
+    e.type,
+    json(e.params),
+    e.status,
+    e.attempts,
+    e.nextAttemptAt,
+    e.lastError ?? null,
+    e.deliveredAt ?? null,
+    e.nextAttemptAt,
+  );
+export const claimEffects = (now: Instant, owner: string, leaseMs: number, limit: number) =>
+  plan(
+    `UPDATE docket_effects SET claimed_by = ?, lease_until = ?, ready_at = ?
+     WHERE seq IN (SELECT seq FROM docket_effects WHERE status = 'pending' AND ready_at <= ? ORDER BY ready_at, id LIMIT ?)
+     RETURNING ${EFFECT_COLUMNS}`,
+    owner,
+    now + leaseMs,
+    now + leaseMs,
+    now,
+    limit,
+  );
+export const nextEffectDue = () => plan(`SELECT MIN(ready_at) AS at FROM docket_effects WHERE status = 'pending'`);
+export const updateEffect = (id: string, u: EffectUpdate) =>
+  plan(
+    `UPDATE docket_effects SET status = ?, attempts = ?, next_attempt_at = ?, last_error = COALESCE(?, last_error),
+      delivered_at = COALESCE(?, delivered_at), claimed_by = NULL, lease_until = NULL, ready_at = ?
+     WHERE id = ?`,
+    u.status,
+    u.attempts,
+    u.nextAttemptAt,
+    u.lastError ?? null,
+    u.deliveredAt ?? null,
+    u.nextAttemptAt,
+    id,
+  );
+export const effects = (instanceId: string) => plan(`SELECT ${EFFECT_COLUMNS} FROM docket_effects WHERE instance_id = ? ORDER BY seq`, instanceId);
+
+export const deleteTasks = (instanceId: string) => [
+  plan(`DELETE FROM docket_task_assignees WHERE instance_id = ?`, instanceId),
+  plan(`DELETE FROM docket_task_roles WHERE instance_id = ?`, instanceId),
+  plan(`DELETE FROM docket_tasks WHERE instance_id = ?`, instanceId),
+];
+export const insertTask = (t: TaskRecord) =>
+  plan(`INSERT INTO docket_tasks (instance_id, workflow, status, task) VALUES (?, ?, ?, ?)`, t.instanceId, t.workflow, t.status, json(t));
+export const insertTaskAssignee = (assignee: string, taskSeq: number, instanceId: string) =>
+  plan(`INSERT OR IGNORE INTO docket_task_assignees (assignee, task_seq, instance_id) VALUES (?, ?, ?)`, assignee, taskSeq, instanceId);
+export const insertTaskRole = (role: string, taskSeq: number, instanceId: string) =>
+  plan(`INSERT OR IGNORE INTO docket_task_roles (role, task_seq, instance_id) VALUES (?, ?, ?)`, role, taskSeq, instanceId);
+
+/** Tasks by assignee or role go through their side table's index; the rest filter the narrowed set. */
+export function tasks(query: TaskQuery): SqlitePlan {
+  let from = 'docket_tasks t';
+  const where: string[] = [];
+  const values: string[] = [];
+  if (query.assignee !== undefined) {
+    from += ' JOIN docket_task_assignees a ON a.task_seq = t.seq';
+    where.push('a.assignee = ?');
+    values.push(query.assignee);
+  }
+  if (query.role !== undefined) {
+    from += ' JOIN docket_task_roles r ON r.task_seq = t.seq';
+    where.push('r.role = ?');
+    values.push(query.role);
+  }
+  for (const [column, value] of [
+    ['t.instance_id', query.instanceId],
+    ['t.workflow', query.workflow],
+    ['t.status', query.status],
+  ] as const) {
+    if (value !== undefined) {
+      where.push(`${column} = ?`);
+      values.push(value);
+    }
+  }
+  return plan(`SELECT t.task FROM ${from}${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY t.seq`, ...values);
+}
+
+export const insertIdempotency = (r: IdempotencyRecord) =>
+  plan(`INSERT INTO docket_idempotency (instance_id, key, record) VALUES (?, ?, ?) ON CONFLICT DO NOTHING`, r.instanceId, r.key, json(r));
+export const findIdempotency = (instanceId: string, key: string) =>
+  plan(`SELECT record FROM docket_idempotency WHERE instance_id = ? AND key = ?`, instanceId, key);

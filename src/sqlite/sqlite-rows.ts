@@ -1,0 +1,138 @@
+import { DocketError } from '../errors.js';
+import type { EffectRecord, InstanceRecord, TimerRecord } from '../store/records.js';
+import { SQLITE_ROW_FORMAT } from './sqlite-migrations.js';
+
+/** A `docket_instances` row as better-sqlite3 returns it. */
+export interface InstanceRow {
+  seq: number;
+  id: string;
+  workflow: string;
+  version: number;
+  status: string;
+  suspended: number;
+  revision: number;
+  next_due_at: number | null;
+  history_hash: string;
+  initiator: string;
+  created_at: number;
+  updated_at: number;
+  row_format: number;
+  snapshot: string;
+  state: string;
+  context: string;
+  state_paths: string;
+  timers: string;
+  held_timers: string | null;
+}
+
+export interface TimerRow {
+  id: string;
+  instance_id: string;
+  key: string;
+  name: string;
+  event: string;
+  due_at: number;
+  revision: number;
+  status: string;
+  fired_at: number | null;
+}
+
+export interface EffectRow {
+  id: string;
+  instance_id: string;
+  workflow: string;
+  revision: number;
+  idx: number;
+  type: string;
+  params: string;
+  status: string;
+  attempts: number;
+  next_attempt_at: number;
+  last_error: string | null;
+  delivered_at: number | null;
+}
+
+/** The error for a row that cannot be read back: it names the instance, and nothing else breaks. */
+export function corruptRow(instanceId: string, what: string, cause?: unknown): DocketError {
+  return new DocketError(
+    'CORRUPT_SNAPSHOT',
+    `Instance ${instanceId} has a stored row that cannot be read (${what}). Restore it from a backup or terminate it; other instances are unaffected.`,
+    { instanceId, ...(cause === undefined ? {} : { cause }) },
+  );
+}
+
+function parse(instanceId: string, column: string, text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw corruptRow(instanceId, `column ${column} is not valid JSON`, error);
+  }
+}
+
+/** Decode an instance row, refusing rows written by a newer schema or whose JSON does not parse. */
+export function instanceFromRow(row: InstanceRow): InstanceRecord {
+  if (row.row_format > SQLITE_ROW_FORMAT) {
+    throw corruptRow(row.id, `row format ${row.row_format} comes from a newer Docket schema than this library's ${SQLITE_ROW_FORMAT}; upgrade Docket`);
+  }
+  const snapshot = parse(row.id, 'snapshot', row.snapshot);
+  if (snapshot === null || typeof snapshot !== 'object') throw corruptRow(row.id, 'the snapshot is not an object');
+  const statePaths = parse(row.id, 'state_paths', row.state_paths);
+  const timers = parse(row.id, 'timers', row.timers);
+  if (!Array.isArray(statePaths) || !Array.isArray(timers)) throw corruptRow(row.id, 'state paths or timers are not arrays');
+  const held = row.held_timers === null ? undefined : parse(row.id, 'held_timers', row.held_timers);
+  return {
+    id: row.id,
+    workflow: row.workflow,
+    version: row.version,
+    status: row.status as InstanceRecord['status'],
+    suspended: row.suspended === 1,
+    snapshot,
+    state: parse(row.id, 'state', row.state),
+    statePaths: statePaths as string[],
+    context: parse(row.id, 'context', row.context),
+    revision: row.revision,
+    historyHash: row.history_hash,
+    initiator: row.initiator,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+    timers: timers as InstanceRecord['timers'],
+    nextDueAt: row.next_due_at,
+    ...(held === undefined ? {} : { heldTimers: held as InstanceRecord['heldTimers'] & object }),
+  };
+}
+
+export function timerFromRow(row: TimerRow): TimerRecord {
+  return {
+    id: row.id,
+    instanceId: row.instance_id,
+    key: row.key,
+    name: row.name,
+    event: parse(row.instance_id, 'timer event', row.event) as TimerRecord['event'],
+    dueAt: row.due_at,
+    revision: row.revision,
+    status: row.status as TimerRecord['status'],
+    ...(row.fired_at === null ? {} : { firedAt: row.fired_at }),
+  };
+}
+
+export function effectFromRow(row: EffectRow): EffectRecord {
+  return {
+    id: row.id,
+    instanceId: row.instance_id,
+    workflow: row.workflow,
+    revision: row.revision,
+    index: row.idx,
+    type: row.type,
+    params: parse(row.instance_id, 'effect params', row.params),
+    status: row.status as EffectRecord['status'],
+    attempts: row.attempts,
+    nextAttemptAt: row.next_attempt_at,
+    ...(row.last_error === null ? {} : { lastError: row.last_error }),
+    ...(row.delivered_at === null ? {} : { deliveredAt: row.delivered_at }),
+  };
+}
+
+/** Parse a JSON column of a history, refusal, task or idempotency row, naming the instance on failure. */
+export function jsonColumn<T>(instanceId: string, column: string, text: string): T {
+  return parse(instanceId, column, text) as T;
+}

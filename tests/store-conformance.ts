@@ -1,0 +1,367 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createEngine, isDocketError, virtualClock, type InstanceRecord, type Store } from '../src/index.js';
+import { manager, reviewWorkflow, staff } from './fixtures/review-workflow.js';
+import { nextCommit, T0, type CommitOptions } from './helpers/records.js';
+
+/** One store under test, fresh for each test (its own file or schema, named from the test). */
+export interface StoreUnderTest {
+  readonly store: Store;
+  /** Another handle on the same data, as a second process (or a restarted one) would open it. */
+  readonly reopen?: () => Promise<Store>;
+  /** Damage an instance's row: JSON that does not parse, or a row written by a newer schema. */
+  readonly corrupt?: (instanceId: string, how: 'unparsable' | 'newer-schema') => Promise<void>;
+  readonly cleanup: () => Promise<void>;
+}
+
+export type StoreFactory = (testName: string) => Promise<StoreUnderTest>;
+
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+
+async function codeOf(promise: Promise<unknown>): Promise<string> {
+  try {
+    await promise;
+    return 'ok';
+  } catch (error) {
+    if (isDocketError(error)) return error.code;
+    throw error;
+  }
+}
+
+/**
+ * The contract every Store adapter keeps, run against memory, SQLite and PostgreSQL alike. Each
+ * test gets a fresh store from `factory(testName)`; nothing is shared between tests.
+ */
+export function describeStoreConformance(name: string, factory: StoreFactory, options: { readonly skip?: boolean } = {}) {
+  describe.skipIf(options.skip === true)(`store conformance: ${name}`, () => {
+    let h: StoreUnderTest;
+    let store: Store;
+    const extra: Store[] = [];
+
+    beforeEach(async (ctx) => {
+      h = await factory(`${name} ${ctx.task.name}`);
+      store = h.store;
+      await store.init();
+    });
+    afterEach(async () => {
+      for (const s of extra.splice(0)) await s.close().catch(() => undefined);
+      await store.close().catch(() => undefined);
+      await h.cleanup();
+    });
+
+    async function other(): Promise<Store> {
+      if (!h.reopen) return store;
+      const s = await h.reopen();
+      await s.init();
+      extra.push(s);
+      return s;
+    }
+
+    /** Commit the next revision of `id` and return the new record. */
+    async function step(id: string, o: CommitOptions = {}): Promise<InstanceRecord> {
+      const previous = await store.load(id);
+      const c = nextCommit(id, previous, o);
+      await store.commit(c);
+      return c.instance;
+    }
+
+    it('init is idempotent and an empty store has nothing', async () => {
+      await store.init();
+      expect(await store.load('nope')).toBeUndefined();
+      expect((await store.list()).items).toEqual([]);
+      expect(await store.history('nope')).toEqual([]);
+      expect(await store.nextTimerDue()).toBeUndefined();
+      expect(await store.nextEffectDue()).toBeUndefined();
+      expect(await store.tasks()).toEqual([]);
+    });
+
+    it('round-trips an instance, its history and its timers exactly', async () => {
+      const c = nextCommit('a', undefined, { state: 'review.legal', addTimers: [{ key: 'd', dueAt: T0 + DAY }] });
+      await store.commit(c);
+      expect(await store.load('a')).toEqual(c.instance);
+      expect(await store.history('a')).toEqual([c.history]);
+      expect(await store.timers('a')).toEqual(c.addTimers);
+      const again = await other();
+      expect(await again.load('a')).toEqual(c.instance);
+    });
+
+    it('refuses a stale revision with CONFLICT and writes nothing of it', async () => {
+      const first = await step('a', { addTimers: [{ key: 'd', dueAt: T0 + DAY }] });
+      await step('a', { state: 'reviewing' });
+      const stale = nextCommit('a', first, {
+        state: 'elsewhere',
+        addTimers: [{ key: 'x', dueAt: T0 + HOUR }],
+        effects: 2,
+        tasks: [{ id: 't1', step: 'x', assignees: ['wang'], roles: [] }],
+        idempotencyKey: 'k1',
+      });
+      expect(await codeOf(store.commit(stale))).toBe('CONFLICT');
+      expect((await store.load('a'))?.revision).toBe(2);
+      expect((await store.history('a')).map((e) => e.revision)).toEqual([1, 2]);
+      expect((await store.timers('a')).map((t) => t.key)).toEqual(['d']);
+      expect(await store.effects('a')).toEqual([]);
+      expect(await store.tasks({ instanceId: 'a' })).toEqual([]);
+      expect(await store.findIdempotency('a', 'k1')).toBeUndefined();
+      expect((await store.list({ state: 'elsewhere' })).items).toEqual([]);
+    });
+
+    it('refuses creating an instance twice', async () => {
+      await step('a');
+      expect(await codeOf(store.commit(nextCommit('a', undefined)))).toBe('CONFLICT');
+      expect(await store.history('a')).toHaveLength(1);
+    });
+
+    it('refuses a commit whose timer is no longer pending, atomically', async () => {
+      const r1 = await step('a', { addTimers: [{ key: 'd', dueAt: T0 + HOUR }] });
+      const timer = (await store.timers('a'))[0]!;
+      await step('a', { fires: timer });
+      const r2 = (await store.load('a'))!;
+      // A second delivery of the same timer, even at the right revision, must fail and write nothing.
+      const twice = nextCommit('a', { ...r2, timers: r1.timers }, { fires: timer, effects: 1, addTimers: [{ key: 'e', dueAt: T0 + DAY }] });
+      expect(await codeOf(store.commit(twice))).toBe('CONFLICT');
+      expect((await store.history('a')).filter((e) => e.kind === 'timer')).toHaveLength(1);
+      expect(await store.timers('a')).toEqual([]);
+      expect(await store.effects('a')).toEqual([]);
+      expect((await store.load('a'))?.revision).toBe(2);
+    });
+
+    it('settles concurrent commits one by one: the loser alone fails, the others land', async () => {
+      const a = await step('a');
+      await step('b');
+      const results = await Promise.allSettled([
+        store.commit(nextCommit('a', a, { state: 'x' })),
+        store.commit(nextCommit('a', a, { state: 'y', effects: 1 })),
+        store.commit(nextCommit('b', (await store.load('b'))!, { state: 'z' })),
+        store.commit(nextCommit('c', undefined)),
+      ]);
+      expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled', 'fulfilled']);
+      expect(isDocketError((results[1] as PromiseRejectedResult).reason, 'CONFLICT')).toBe(true);
+      expect((await store.load('a'))?.state).toBe('x');
+      expect(await store.effects('a')).toEqual([]);
+      expect((await store.load('b'))?.state).toBe('z');
+      expect((await store.load('c'))?.revision).toBe(1);
+    });
+
+    it('claims due timers under a lease: not again, not by anyone, until the lease expires', async () => {
+      await step('a', { addTimers: [{ key: 'd1', dueAt: T0 + HOUR }, { key: 'd2', dueAt: T0 + 2 * HOUR }] });
+      await step('b', { addTimers: [{ key: 'late', dueAt: T0 + DAY }] });
+      expect(await store.nextTimerDue()).toBe(T0 + HOUR);
+      expect(await store.claimDueTimers(T0, { owner: 'w1', leaseMs: 1000, limit: 10 })).toEqual([]);
+      const now = T0 + 2 * HOUR;
+      const claimed = await store.claimDueTimers(now, { owner: 'w1', leaseMs: 60_000, limit: 10 });
+      expect(claimed.map((t) => t.key)).toEqual(['d1', 'd2']);
+      expect(claimed.every((t) => t.status === 'pending')).toBe(true);
+      const second = await other();
+      expect(await second.claimDueTimers(now, { owner: 'w2', leaseMs: 60_000, limit: 10 })).toEqual([]);
+      expect(await store.claimDueTimers(now + 1, { owner: 'w1', leaseMs: 60_000, limit: 10 })).toEqual([]);
+      // A leased timer is due again when its lease runs out (a crashed worker's claim).
+      expect(await store.nextTimerDue()).toBe(now + 60_000);
+      const takeover = await second.claimDueTimers(now + 60_000, { owner: 'w2', leaseMs: 60_000, limit: 1 });
+      expect(takeover.map((t) => t.key)).toEqual(['d1']);
+      // The limit is honoured; the rest stays claimable.
+      expect((await second.claimDueTimers(now + 60_000, { owner: 'w2', leaseMs: 60_000, limit: 5 })).map((t) => t.key)).toEqual(['d2']);
+    });
+
+    it('releases a claim for immediate re-claim, only by its owner', async () => {
+      await step('a', { addTimers: [{ key: 'd', dueAt: T0 + HOUR }] });
+      const [timer] = await store.claimDueTimers(T0 + HOUR, { owner: 'w1', leaseMs: 60_000, limit: 10 });
+      await store.releaseTimer(timer!.id, 'w2');
+      expect(await store.claimDueTimers(T0 + HOUR, { owner: 'w2', leaseMs: 60_000, limit: 10 })).toEqual([]);
+      await store.releaseTimer(timer!.id, 'w1');
+      expect(await store.nextTimerDue()).toBe(T0 + HOUR);
+      expect((await store.claimDueTimers(T0 + HOUR, { owner: 'w2', leaseMs: 60_000, limit: 10 })).map((t) => t.id)).toEqual([timer!.id]);
+    });
+
+    it('never hands out a fired or cancelled timer', async () => {
+      await step('a', { addTimers: [{ key: 'd', dueAt: T0 + HOUR }, { key: 'c', dueAt: T0 + HOUR }] });
+      const timers = await store.timers('a');
+      const d = timers.find((t) => t.key === 'd')!;
+      await store.claimDueTimers(T0 + HOUR, { owner: 'w1', leaseMs: 1000, limit: 10 });
+      await step('a', { fires: d, cancelKeys: ['c'] });
+      expect(await store.timers('a')).toEqual([]);
+      expect(await store.nextTimerDue()).toBeUndefined();
+      expect(await store.claimDueTimers(T0 + 10 * DAY, { owner: 'w2', leaseMs: 1000, limit: 10 })).toEqual([]);
+    });
+
+    it('claims effects under a lease, records retries and delivery', async () => {
+      await step('a', { effects: 2, at: T0 });
+      expect(await store.nextEffectDue()).toBe(T0);
+      const claimed = await store.claimEffects(T0, { owner: 'w1', leaseMs: 5000, limit: 10 });
+      expect(claimed.map((e) => [e.index, e.type, e.params])).toEqual([
+        [0, 'notify', { to: 'manager', n: 0 }],
+        [1, 'notify', { to: 'manager', n: 1 }],
+      ]);
+      const second = await other();
+      expect(await second.claimEffects(T0, { owner: 'w2', leaseMs: 5000, limit: 10 })).toEqual([]);
+      expect(await store.nextEffectDue()).toBe(T0 + 5000);
+      await store.updateEffect(claimed[0]!.id, { status: 'pending', attempts: 1, nextAttemptAt: T0 + 1000, lastError: 'smtp down' });
+      await store.updateEffect(claimed[1]!.id, { status: 'delivered', attempts: 1, nextAttemptAt: T0, deliveredAt: T0 });
+      expect(await store.nextEffectDue()).toBe(T0 + 1000);
+      expect(await store.claimEffects(T0 + 999, { owner: 'w2', leaseMs: 5000, limit: 10 })).toEqual([]);
+      const retry = await second.claimEffects(T0 + 1000, { owner: 'w2', leaseMs: 5000, limit: 10 });
+      expect(retry).toHaveLength(1);
+      expect(retry[0]).toMatchObject({ attempts: 1, lastError: 'smtp down', status: 'pending' });
+      await second.updateEffect(retry[0]!.id, { status: 'dead', attempts: 2, nextAttemptAt: T0 + 1000 });
+      const all = await store.effects('a');
+      expect(all.map((e) => [e.status, e.attempts, e.lastError ?? null, e.deliveredAt ?? null])).toEqual([
+        ['dead', 2, 'smtp down', null],
+        ['delivered', 1, null, T0],
+      ]);
+      expect(await store.nextEffectDue()).toBeUndefined();
+      expect(await codeOf(store.updateEffect('missing', { status: 'delivered', attempts: 1, nextAttemptAt: T0 }))).toBe('INVALID_ARGUMENT');
+    });
+
+    it('lists by workflow, exact state path, status and due-before, in cursor pages', async () => {
+      await step('i1', { workflow: 'review', state: 'review.legal', addTimers: [{ key: 'd', dueAt: T0 + DAY }] });
+      await step('i2', { workflow: 'expense', state: 'review.finance' });
+      await step('i3', { workflow: 'review', state: 'draft', addTimers: [{ key: 'd', dueAt: T0 + 3 * DAY }] });
+      await step('i4', { workflow: 'review', state: 'done', status: 'done' });
+      await step('i5', { workflow: 'review', state: 'review.legal' });
+      const ids = async (q: Parameters<Store['list']>[0]) => (await store.list(q)).items.map((i) => i.id);
+      expect(await ids({ workflow: 'review' })).toEqual(['i1', 'i3', 'i4', 'i5']);
+      expect(await ids({ state: 'review' })).toEqual(['i1', 'i2', 'i5']);
+      expect(await ids({ state: 'review.legal' })).toEqual(['i1', 'i5']);
+      expect(await ids({ state: 'legal' })).toEqual([]);
+      expect(await ids({ status: 'done' })).toEqual(['i4']);
+      expect(await ids({ dueBefore: T0 + 2 * DAY })).toEqual(['i1']);
+      expect(await ids({ dueBefore: T0 + DAY })).toEqual([]);
+      expect(await ids({ workflow: 'review', state: 'review', status: 'active' })).toEqual(['i1', 'i5']);
+      // An instance moving changes what matches.
+      await step('i5', { state: 'draft' });
+      expect(await ids({ state: 'review.legal' })).toEqual(['i1']);
+
+      const seen: string[] = [];
+      let cursor: string | undefined;
+      let pages = 0;
+      do {
+        const page = await store.list({ limit: 2, ...(cursor === undefined ? {} : { cursor }) });
+        expect(page.items.length).toBeLessThanOrEqual(2);
+        seen.push(...page.items.map((i) => i.id));
+        cursor = page.nextCursor;
+        pages++;
+      } while (cursor !== undefined && pages < 10);
+      expect(seen).toEqual(['i1', 'i2', 'i3', 'i4', 'i5']);
+      const filtered: string[] = [];
+      cursor = undefined;
+      pages = 0;
+      do {
+        const page = await store.list({ workflow: 'review', limit: 1, ...(cursor === undefined ? {} : { cursor }) });
+        filtered.push(...page.items.map((i) => i.id));
+        cursor = page.nextCursor;
+        pages++;
+      } while (cursor !== undefined && pages < 10);
+      expect(filtered).toEqual(['i1', 'i3', 'i4', 'i5']);
+    });
+
+    it('finds tasks by assignee, role, workflow, instance and status; a commit replaces them', async () => {
+      await step('a', { tasks: [{ id: 'a1', step: 'legal', assignees: ['wang', 'zhao'], roles: [] }, { id: 'a2', step: 'fin', assignees: [], roles: ['finance'] }] });
+      await step('b', { workflow: 'expense', tasks: [{ id: 'b1', step: 'boss', assignees: ['wang'], roles: ['finance'] }] });
+      const ids = async (q: Parameters<Store['tasks']>[0]) => (await store.tasks(q)).map((t) => t.id).sort();
+      expect(await ids({})).toEqual(['a1', 'a2', 'b1']);
+      expect(await ids({ assignee: 'wang' })).toEqual(['a1', 'b1']);
+      expect(await ids({ assignee: 'zhao' })).toEqual(['a1']);
+      expect(await ids({ role: 'finance' })).toEqual(['a2', 'b1']);
+      expect(await ids({ role: 'finance', workflow: 'expense' })).toEqual(['b1']);
+      expect(await ids({ instanceId: 'a' })).toEqual(['a1', 'a2']);
+      expect(await ids({ status: 'claimed' })).toEqual([]);
+      expect(await ids({ assignee: 'wang', role: 'finance' })).toEqual(['b1']);
+      const [task] = await store.tasks({ instanceId: 'b' });
+      expect(task).toMatchObject({ id: 'b1', instanceId: 'b', workflow: 'expense', step: 'boss', assignees: ['wang'], roles: ['finance'], status: 'open' });
+      await step('a', { tasks: [{ id: 'a3', step: 'ceo', assignees: ['zhao'], roles: [] }] });
+      expect(await ids({ assignee: 'wang' })).toEqual(['b1']);
+      expect(await ids({ instanceId: 'a' })).toEqual(['a3']);
+      await step('a'); // no `tasks`: unchanged
+      expect(await ids({ instanceId: 'a' })).toEqual(['a3']);
+      await step('b', { tasks: [] });
+      expect(await ids({})).toEqual(['a3']);
+    });
+
+    it('remembers idempotency keys and refuses a concurrent reuse', async () => {
+      const r1 = await step('a', { idempotencyKey: 'k' });
+      expect(await store.findIdempotency('a', 'k')).toMatchObject({ instanceId: 'a', key: 'k', revision: 1, result: { revision: 1 } });
+      expect(await store.findIdempotency('a', 'other')).toBeUndefined();
+      expect(await codeOf(store.commit(nextCommit('a', r1, { idempotencyKey: 'k' })))).toBe('CONFLICT');
+      expect((await store.load('a'))?.revision).toBe(1);
+    });
+
+    it('keeps refusals apart from history, in order', async () => {
+      await step('a');
+      for (const code of ['FORBIDDEN', 'UNKNOWN_EVENT']) {
+        await store.appendRefusal({ instanceId: 'a', at: T0, actor: { id: 'x', roles: [] }, event: { type: 'NOPE' }, code, message: code, state: 'draft', revision: 1 });
+      }
+      expect((await store.refusals('a')).map((r) => r.code)).toEqual(['FORBIDDEN', 'UNKNOWN_EVENT']);
+      expect(await store.refusals('b')).toEqual([]);
+      expect(await store.history('a')).toHaveLength(1);
+    });
+
+    it('pages history by revision', async () => {
+      for (let i = 0; i < 5; i++) await step('a');
+      expect((await store.history('a', { afterRevision: 2 })).map((e) => e.revision)).toEqual([3, 4, 5]);
+      expect((await store.history('a', { afterRevision: 1, limit: 2 })).map((e) => e.revision)).toEqual([2, 3]);
+    });
+
+    it('reports a corrupt or foreign row as CORRUPT_SNAPSHOT naming the instance, and the rest still work', async (ctx) => {
+      if (!h.corrupt) return ctx.skip();
+      const clock = virtualClock(T0);
+      const engine = createEngine({ store, clock, workflows: [reviewWorkflow], workerId: 'w' });
+      const bad = await engine.start('review', { title: 'bad' }, { actor: staff, id: 'bad' });
+      const foreign = await engine.start('review', { title: 'foreign' }, { actor: staff, id: 'foreign' });
+      const good = await engine.start('review', { title: 'good' }, { actor: staff, id: 'good' });
+      for (const id of [bad, foreign, good]) await engine.send(id, { type: 'SUBMIT' }, { actor: staff });
+      await h.corrupt(bad, 'unparsable');
+      await h.corrupt(foreign, 'newer-schema');
+      for (const id of [bad, foreign]) {
+        const error = await store.load(id).catch((e: unknown) => e);
+        expect(isDocketError(error, 'CORRUPT_SNAPSHOT')).toBe(true);
+        expect((error as Error).message).toContain(id);
+        expect((error as { details: { instanceId: string } }).details.instanceId).toBe(id);
+      }
+      const errors: unknown[] = [];
+      engine.on('error', (e) => errors.push(e));
+      const fired = await clock.advanceBy({ days: 3 });
+      expect(fired.map((f) => f.instanceId)).toEqual([good]);
+      expect((await engine.get(good)).state).toBe('escalated');
+      expect(errors.length).toBeGreaterThanOrEqual(2);
+      expect(errors.every((e) => isDocketError(e, 'CORRUPT_SNAPSHOT'))).toBe(true);
+      await engine.close();
+    });
+
+    it('refuses work once closed', async () => {
+      await store.close();
+      expect(await codeOf(store.load('a'))).toBe('STORE_UNAVAILABLE');
+      expect(await codeOf(store.commit(nextCommit('a', undefined)))).toBe('STORE_UNAVAILABLE');
+    });
+
+    it('runs the engine end to end and fires a timer once across a restart', async () => {
+      const clock = virtualClock(T0);
+      const first = createEngine({ store, clock, workflows: [reviewWorkflow], workerId: 'first' });
+      const id = await first.start('review', { title: '合同' }, { actor: staff });
+      await first.send(id, { type: 'SUBMIT' }, { actor: staff, idempotencyKey: 'submit-1' });
+      const again = await first.send(id, { type: 'SUBMIT' }, { actor: staff, idempotencyKey: 'submit-1' });
+      expect(again.revision).toBe(2);
+      expect(await codeOf(first.send(id, { type: 'APPROVE' }, { actor: staff }))).toBe('FORBIDDEN');
+      await clock.advanceBy({ days: 1 });
+      await first.close();
+
+      const reopened = await other();
+      const clock2 = virtualClock(T0 + DAY);
+      const second = createEngine({ store: reopened, clock: clock2, workflows: [reviewWorkflow], workerId: 'second' });
+      expect(await clock2.advanceBy({ hours: 47 })).toEqual([]);
+      const fired = await clock2.advanceBy({ hours: 2 });
+      expect(fired.map((f) => [f.instanceId, f.name, f.dueAt])).toEqual([[id, 'reviewDeadline', T0 + 3 * DAY]]);
+      expect(await clock2.advanceBy({ days: 30 })).toEqual([]);
+      expect((await second.get(id)).state).toBe('escalated');
+      const view = await second.send(id, { type: 'APPROVE', comment: '同意' }, { actor: manager });
+      expect(view.status).toBe('done');
+      const history = await second.history(id, { includeRefused: true });
+      expect(history.filter((e) => e.kind === 'timer')).toHaveLength(1);
+      expect(history.filter((e) => e.kind === 'refused')).toHaveLength(1);
+      expect(await second.verify(id)).toMatchObject({ ok: true });
+      expect((await second.effects(id)).map((e) => [e.type, e.status])).toEqual([
+        ['notify', 'dead'],
+        ['archive', 'dead'],
+      ]);
+      await second.close();
+    });
+  });
+}
