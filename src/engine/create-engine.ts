@@ -272,7 +272,8 @@ export function createEngine<const W extends AnyWorkflow>(options: EngineOptions
           version: record.version,
           initiator: record.initiator,
           kind: 'timer',
-          event: { type: timer.event.type },
+          // Recorded under Docket's namespaced name; `delivered` is the event the machine received.
+          event: { type: `docket.timer.${timer.name}`, delivered: timer.event.type },
           actor: SYSTEM_ACTOR,
           now,
           timer: { id: timer.id, name: timer.name, dueAt: timer.dueAt },
