@@ -1,0 +1,58 @@
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+// `npm pack` of the built package (tests/global-setup.ts builds dist/ once) installs into an empty
+// folder and works from both `import` and `require`.
+const root = new URL('..', import.meta.url).pathname;
+let dir: string;
+
+const script = (kind: 'esm' | 'cjs') => `
+${kind === 'esm' ? "import { createEngine, defineWorkflow, memoryStore, virtualClock, isDocketError } from 'docket';\nimport { setup } from 'xstate';\nimport { z } from 'zod';" : "const { createEngine, defineWorkflow, memoryStore, virtualClock, isDocketError } = require('docket');\nconst { setup } = require('xstate');\nconst { z } = require('zod');"}
+const wf = defineWorkflow({
+  id: 'w', version: 1, input: z.object({}), events: { GO: z.object({}) },
+  machine: setup({}).createMachine({ initial: 'a', states: { a: { on: { GO: 'b' }, after: { 1000: 'c' } }, b: { type: 'final' }, c: {} } }),
+});
+(async () => {
+  const clock = virtualClock(0);
+  const engine = createEngine({ store: memoryStore(), clock, workflows: [wf] });
+  const id = await engine.start('w', {}, { actor: { id: 'u', roles: [] } });
+  const err = await engine.send(id, { type: 'NOPE' }, { actor: { id: 'u', roles: [] } }).catch((e) => e);
+  const view = await engine.send(id, { type: 'GO' }, { actor: { id: 'u', roles: [] } });
+  console.log(JSON.stringify({ state: view.state, status: view.status, code: isDocketError(err) ? err.code : null }));
+})();
+`;
+
+describe('the npm package', () => {
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'docket-pack-'));
+    execFileSync('npm', ['pack', '--ignore-scripts', '--pack-destination', dir], { cwd: root, stdio: 'pipe' });
+    const tarball = readdirSync(dir).find((f) => f.endsWith('.tgz'))!;
+    const app = join(dir, 'app');
+    mkdirSync(app);
+    writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'app', private: true }));
+    execFileSync('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', join(dir, tarball), 'xstate@~5.33.3', 'zod@^4'], { cwd: app, stdio: 'pipe' });
+    writeFileSync(join(app, 'esm.mjs'), script('esm'));
+    writeFileSync(join(app, 'cjs.cjs'), script('cjs'));
+  }, 180_000);
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it.each(['esm.mjs', 'cjs.cjs'])('works from %s', (file) => {
+    const out = execFileSync(process.execPath, [file], { cwd: join(dir, 'app'), encoding: 'utf8' });
+    expect(JSON.parse(out.trim())).toEqual({ state: 'b', status: 'done', code: 'UNKNOWN_EVENT' });
+  });
+
+  it('ships no source, tests or driver code the memory-store user must install', () => {
+    const listing = execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: root, encoding: 'utf8' });
+    const files: string[] = JSON.parse(listing)[0].files.map((f: { path: string }) => f.path);
+    expect(files.some((f) => f.startsWith('src/') || f.startsWith('tests/'))).toBe(false);
+    expect(files).toContain('dist/index.js');
+    expect(files).toContain('dist/index.cjs');
+    const app = join(dir, 'app', 'node_modules');
+    const installed = readdirSync(app);
+    expect(installed).not.toContain('better-sqlite3');
+    expect(installed).not.toContain('pg');
+  });
+});
