@@ -1,0 +1,59 @@
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+// Every TSDoc `@example` in src/ is compiled, so examples cannot drift from the API (they did in
+// Temporal's SDK). Imports of `docket` and its subpaths are pointed at the sources.
+const root = new URL('..', import.meta.url).pathname;
+const out = join(root, '.tmp', 'tsdoc-examples');
+
+function walk(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    return statSync(path).isDirectory() ? walk(path) : path.endsWith('.ts') ? [path] : [];
+  });
+}
+
+function examples(): { file: string; code: string }[] {
+  const found: { file: string; code: string }[] = [];
+  for (const file of walk(join(root, 'src'))) {
+    const text = readFileSync(file, 'utf8');
+    for (const match of text.matchAll(/@example\s*\n((?:\s*\*.*\n)*?)\s*\*\/|@example\s*\n((?:\s*\*.*\n)+)/g)) {
+      const body = (match[1] ?? match[2] ?? '').split('\n').map((l) => l.replace(/^\s*\* ?/, '')).join('\n');
+      const code = /```ts\n([\s\S]*?)```/.exec(body)?.[1];
+      if (code) found.push({ file: relative(root, file), code });
+    }
+  }
+  return found;
+}
+
+describe('TSDoc examples', () => {
+  it('every @example in src/ type-checks against the current API', () => {
+    const list = examples();
+    expect(list.length).toBeGreaterThan(10);
+    rmSync(out, { recursive: true, force: true });
+    mkdirSync(out, { recursive: true });
+    const src = join(root, 'src');
+    list.forEach(({ file, code }, i) => {
+      const body = code
+        .replace(/from 'docket\/(sqlite|postgres|testing)'/g, (_m, sub: string) => `from '${join(src, sub, 'index.js')}'`)
+        .replace(/from 'docket\/machines'/g, `from '${join(root, 'machines', 'index.js')}'`)
+        .replace(/from 'docket'/g, `from '${join(src, 'index.js')}'`);
+      writeFileSync(join(out, `ex${i}.ts`), `// ${file}\n${body}\nexport {};\n`);
+    });
+    writeFileSync(
+      join(out, 'tsconfig.json'),
+      JSON.stringify({ extends: join(root, 'tsconfig.json'), compilerOptions: { noUnusedLocals: false }, include: ['./*.ts'] }),
+    );
+    let output = '';
+    try {
+      execFileSync(join(root, 'node_modules', '.bin', 'tsc'), ['-p', join(out, 'tsconfig.json'), '--noEmit'], { encoding: 'utf8', stdio: 'pipe' });
+    } catch (error) {
+      output = String((error as { stdout?: string }).stdout ?? error);
+    }
+    // Name the source file of each failing example.
+    const report = output.replace(/ex(\d+)\.ts/g, (_m, n: string) => `${list[Number(n)]!.file} (example ${n})`);
+    expect(report).toBe('');
+  }, 120_000);
+});
