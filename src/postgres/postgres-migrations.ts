@@ -1,0 +1,216 @@
+/**
+ * Versioned schema of the PostgreSQL store, applied by `init()` under an advisory transaction lock
+ * so that two processes starting at once neither race nor apply a step twice. Never edit a shipped
+ * migration: add one. `s` is the quoted schema name.
+ */
+export interface PostgresMigration {
+  readonly version: number;
+  readonly sql: (s: string) => string;
+}
+
+/** The row format written into `docket_instances.row_format`; newer rows are refused, never guessed at. */
+export const POSTGRES_ROW_FORMAT = 1;
+
+/** Applies a batch of commits, each in its own subtransaction (savepoint): one round trip, one fsync. */
+const commitFunction = (s: string) => `
+CREATE OR REPLACE FUNCTION ${s}.docket_commit(batch json) RETURNS jsonb LANGUAGE plpgsql AS $fn$
+DECLARE
+  c json;
+  i json;
+  h json;
+  v_seq bigint;
+  v_head int;
+  n int;
+  wake boolean := false;
+  results jsonb := '[]'::jsonb;
+BEGIN
+  FOR c IN SELECT value FROM json_array_elements(batch) LOOP
+    BEGIN
+      i := c->'instance';
+      h := c->'history';
+      v_seq := NULL;
+      IF (c->>'expected')::int = 0 THEN
+        INSERT INTO ${s}.docket_instances (id, workflow, version, status, suspended, revision, next_due_at, history_hash, initiator,
+          created_at, updated_at, row_format, snapshot, state, context, state_paths, timers, held_timers)
+        VALUES (i->>'id', i->>'workflow', (i->>'version')::int, i->>'status', (i->>'suspended')::boolean, (i->>'revision')::int,
+          (i->>'nextDueAt')::bigint, i->>'historyHash', i->>'initiator', (i->>'createdAt')::bigint, (i->>'updatedAt')::bigint,
+          ${POSTGRES_ROW_FORMAT}, i->'snapshot', i->'state', i->'context', ARRAY(SELECT json_array_elements_text(i->'statePaths')),
+          i->'timers', i->'heldTimers')
+        ON CONFLICT (id) DO NOTHING
+        RETURNING seq INTO v_seq;
+        IF v_seq IS NULL THEN
+          RAISE EXCEPTION 'Instance % already exists: another writer created it first.', i->>'id' USING ERRCODE = 'DK409';
+        END IF;
+      ELSE
+        UPDATE ${s}.docket_instances SET workflow = i->>'workflow', version = (i->>'version')::int, status = i->>'status',
+          suspended = (i->>'suspended')::boolean, revision = (i->>'revision')::int, next_due_at = (i->>'nextDueAt')::bigint,
+          history_hash = i->>'historyHash', initiator = i->>'initiator', created_at = (i->>'createdAt')::bigint,
+          updated_at = (i->>'updatedAt')::bigint, row_format = ${POSTGRES_ROW_FORMAT}, snapshot = i->'snapshot', state = i->'state',
+          context = i->'context', state_paths = ARRAY(SELECT json_array_elements_text(i->'statePaths')), timers = i->'timers',
+          held_timers = i->'heldTimers'
+        WHERE id = i->>'id' AND revision = (c->>'expected')::int
+        RETURNING seq INTO v_seq;
+        IF v_seq IS NULL THEN
+          SELECT revision INTO v_head FROM ${s}.docket_instances WHERE id = i->>'id';
+          RAISE EXCEPTION 'Instance % is at revision %, not %: another writer changed it first.', i->>'id', coalesce(v_head, 0), c->>'expected'
+            USING ERRCODE = 'DK409';
+        END IF;
+      END IF;
+      IF json_typeof(c->'fires') = 'object' THEN
+        UPDATE ${s}.docket_timers SET status = 'fired', fired_at = (c->'fires'->>'firedAt')::bigint, claimed_by = NULL, lease_until = NULL
+        WHERE id = c->'fires'->>'id' AND status = 'pending';
+        GET DIAGNOSTICS n = ROW_COUNT;
+        IF n = 0 THEN
+          RAISE EXCEPTION 'Timer % is no longer pending.', c->'fires'->>'id' USING ERRCODE = 'DK409';
+        END IF;
+      END IF;
+      IF json_typeof(c->'idempotency') = 'object' THEN
+        INSERT INTO ${s}.docket_idempotency (instance_id, key, record)
+        VALUES (i->>'id', c->'idempotency'->>'key', c->'idempotency') ON CONFLICT DO NOTHING;
+        GET DIAGNOSTICS n = ROW_COUNT;
+        IF n = 0 THEN
+          RAISE EXCEPTION 'Idempotency key "%" was used concurrently.', c->'idempotency'->>'key' USING ERRCODE = 'DK409';
+        END IF;
+      END IF;
+      INSERT INTO ${s}.docket_history (instance_id, revision, kind, at, entry)
+      VALUES (i->>'id', (h->>'revision')::int, h->>'kind', (h->>'at')::bigint, h);
+      IF json_array_length(c->'cancel') > 0 THEN
+        UPDATE ${s}.docket_timers SET status = 'cancelled', claimed_by = NULL, lease_until = NULL
+        WHERE id IN (SELECT json_array_elements_text(c->'cancel')) AND status = 'pending';
+      END IF;
+      IF json_array_length(c->'addTimers') > 0 THEN
+        INSERT INTO ${s}.docket_timers (id, instance_id, key, name, event, due_at, revision, status, ready_at)
+        SELECT t->>'id', t->>'instanceId', t->>'key', t->>'name', t->'event', (t->>'dueAt')::bigint, (t->>'revision')::int, 'pending',
+          (t->>'dueAt')::bigint
+        FROM json_array_elements(c->'addTimers') t;
+        wake := true;
+      END IF;
+      IF json_array_length(c->'effects') > 0 THEN
+        INSERT INTO ${s}.docket_effects (id, instance_id, workflow, revision, idx, type, params, status, attempts, next_attempt_at, ready_at)
+        SELECT e->>'id', e->>'instanceId', e->>'workflow', (e->>'revision')::int, (e->>'index')::int, e->>'type', e->'params',
+          e->>'status', (e->>'attempts')::int, (e->>'nextAttemptAt')::bigint, (e->>'nextAttemptAt')::bigint
+        FROM json_array_elements(c->'effects') e;
+        wake := true;
+      END IF;
+      IF json_typeof(c->'tasks') = 'array' THEN
+        DELETE FROM ${s}.docket_tasks WHERE instance_id = i->>'id';
+        INSERT INTO ${s}.docket_tasks (instance_id, workflow, status, assignees, roles, task)
+        SELECT t->>'instanceId', t->>'workflow', t->>'status', ARRAY(SELECT json_array_elements_text(t->'assignees')),
+          ARRAY(SELECT json_array_elements_text(t->'roles')), t
+        FROM json_array_elements(c->'tasks') t;
+      END IF;
+      results := results || jsonb_build_array(jsonb_build_object('ok', true));
+    EXCEPTION
+      WHEN SQLSTATE 'DK409' OR unique_violation OR deadlock_detected OR serialization_failure OR lock_not_available THEN
+        results := results || jsonb_build_array(jsonb_build_object('ok', false, 'code', 'CONFLICT', 'message', SQLERRM, 'sqlstate', SQLSTATE));
+      WHEN OTHERS THEN
+        results := results || jsonb_build_array(jsonb_build_object('ok', false, 'code', 'ERROR', 'message', SQLERRM, 'sqlstate', SQLSTATE));
+    END;
+  END LOOP;
+  IF wake THEN
+    PERFORM pg_notify('docket_wake', '${s.replace(/'/g, "''")}');
+  END IF;
+  RETURN results;
+END
+$fn$;`;
+
+export const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = [
+  {
+    version: 1,
+    sql: (s) => `
+CREATE TABLE ${s}.docket_instances (
+  seq bigserial PRIMARY KEY,
+  id text NOT NULL UNIQUE,
+  workflow text NOT NULL,
+  version int NOT NULL,
+  status text NOT NULL,
+  suspended boolean NOT NULL,
+  revision int NOT NULL,
+  next_due_at bigint,
+  history_hash text NOT NULL,
+  initiator text NOT NULL,
+  created_at bigint NOT NULL,
+  updated_at bigint NOT NULL,
+  row_format int NOT NULL,
+  snapshot json NOT NULL,
+  state json NOT NULL,
+  context json NOT NULL,
+  state_paths text[] NOT NULL,
+  timers json NOT NULL,
+  held_timers json
+);
+CREATE INDEX docket_instances_workflow ON ${s}.docket_instances (workflow, seq);
+CREATE INDEX docket_instances_status ON ${s}.docket_instances (status, seq);
+CREATE INDEX docket_instances_due ON ${s}.docket_instances (next_due_at) WHERE next_due_at IS NOT NULL;
+CREATE INDEX docket_instances_state_paths ON ${s}.docket_instances USING gin (state_paths);
+CREATE TABLE ${s}.docket_history (
+  instance_id text NOT NULL,
+  revision int NOT NULL,
+  kind text NOT NULL,
+  at bigint NOT NULL,
+  entry json NOT NULL,
+  PRIMARY KEY (instance_id, revision)
+);
+CREATE TABLE ${s}.docket_refusals (seq bigserial PRIMARY KEY, instance_id text NOT NULL, entry json NOT NULL);
+CREATE INDEX docket_refusals_instance ON ${s}.docket_refusals (instance_id, seq);
+CREATE TABLE ${s}.docket_timers (
+  id text PRIMARY KEY,
+  instance_id text NOT NULL,
+  key text NOT NULL,
+  name text NOT NULL,
+  event json NOT NULL,
+  due_at bigint NOT NULL,
+  revision int NOT NULL,
+  status text NOT NULL,
+  fired_at bigint,
+  claimed_by text,
+  lease_until bigint,
+  ready_at bigint NOT NULL
+);
+CREATE INDEX docket_timers_ready ON ${s}.docket_timers (ready_at) WHERE status = 'pending';
+CREATE INDEX docket_timers_instance ON ${s}.docket_timers (instance_id, due_at);
+CREATE TABLE ${s}.docket_effects (
+  seq bigserial PRIMARY KEY,
+  id text NOT NULL UNIQUE,
+  instance_id text NOT NULL,
+  workflow text NOT NULL,
+  revision int NOT NULL,
+  idx int NOT NULL,
+  type text NOT NULL,
+  params json NOT NULL,
+  status text NOT NULL,
+  attempts int NOT NULL,
+  next_attempt_at bigint NOT NULL,
+  last_error text,
+  delivered_at bigint,
+  claimed_by text,
+  lease_until bigint,
+  ready_at bigint NOT NULL
+);
+CREATE INDEX docket_effects_ready ON ${s}.docket_effects (ready_at) WHERE status = 'pending';
+CREATE INDEX docket_effects_instance ON ${s}.docket_effects (instance_id, seq);
+CREATE TABLE ${s}.docket_tasks (
+  seq bigserial PRIMARY KEY,
+  instance_id text NOT NULL,
+  workflow text NOT NULL,
+  status text NOT NULL,
+  assignees text[] NOT NULL,
+  roles text[] NOT NULL,
+  task json NOT NULL
+);
+CREATE INDEX docket_tasks_instance ON ${s}.docket_tasks (instance_id);
+CREATE INDEX docket_tasks_assignees ON ${s}.docket_tasks USING gin (assignees);
+CREATE INDEX docket_tasks_roles ON ${s}.docket_tasks USING gin (roles);
+CREATE TABLE ${s}.docket_idempotency (
+  instance_id text NOT NULL,
+  key text NOT NULL,
+  record json NOT NULL,
+  PRIMARY KEY (instance_id, key)
+);
+${commitFunction(s)}
+`,
+  },
+];
+
+/** The newest schema version this library knows. */
+export const POSTGRES_SCHEMA_VERSION = POSTGRES_MIGRATIONS.reduce((max, m) => Math.max(max, m.version), 0);

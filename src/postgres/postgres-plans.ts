@@ -1,0 +1,139 @@
+import type { Instant } from '../clock/clock.js';
+import type { Commit, EffectUpdate, InstanceQuery, TaskQuery } from '../store/store.js';
+import type { RefusalEntry } from '../store/records.js';
+
+/** One SQL statement and its parameters: pure data, run by the store's thin driver (pg-boss style). */
+export interface PostgresPlan {
+  readonly text: string;
+  readonly values: readonly unknown[];
+}
+
+const plan = (text: string, ...values: unknown[]): PostgresPlan => ({ text, values });
+
+/** Quote a schema name for SQL; only plain identifiers are accepted, so nothing needs escaping. */
+export function quoteSchema(schema: string): string {
+  return `"${schema}"`;
+}
+
+export const lockMigrations = (schema: string) => plan(`SELECT pg_advisory_xact_lock(hashtext($1))`, `docket:migrate:${schema}`);
+export const createSchema = (s: string) => plan(`CREATE SCHEMA IF NOT EXISTS ${s}`);
+export const createMeta = (s: string) => plan(`CREATE TABLE IF NOT EXISTS ${s}.docket_meta (key text PRIMARY KEY, value text NOT NULL)`);
+export const getMeta = (s: string, key: string) => plan(`SELECT value FROM ${s}.docket_meta WHERE key = $1`, key);
+export const setMeta = (s: string, key: string, value: string) =>
+  plan(`INSERT INTO ${s}.docket_meta (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value`, key, value);
+
+const INSTANCE_COLUMNS = `seq, id, workflow, version, status, suspended, revision, next_due_at, history_hash, initiator,
+  created_at, updated_at, row_format, snapshot, state, context, state_paths, timers, held_timers`;
+
+export const loadInstance = (s: string, id: string) => plan(`SELECT ${INSTANCE_COLUMNS} FROM ${s}.docket_instances WHERE id = $1`, id);
+
+/** The JSON one commit travels as into `docket_commit` (see the migration). */
+export function commitPayload(c: Commit): unknown {
+  return {
+    expected: c.expectedRevision,
+    instance: { ...c.instance, heldTimers: c.instance.heldTimers ?? null },
+    history: c.history,
+    fires: c.firesTimer ?? null,
+    idempotency: c.idempotency ?? null,
+    cancel: c.cancelTimerIds,
+    addTimers: c.addTimers,
+    effects: c.effects,
+    tasks: c.tasks ?? null,
+  };
+}
+
+/** A whole group of commits in one call: one round trip, one transaction, a savepoint each. */
+export const commitBatch = (s: string, commits: readonly Commit[]) => plan(`SELECT ${s}.docket_commit($1::json) AS results`, JSON.stringify(commits.map(commitPayload)));
+
+/** Keyset pagination on the insertion sequence; state paths go through the GIN index. */
+export function listInstances(s: string, query: InstanceQuery, afterSeq: string, limit: number): PostgresPlan {
+  const values: unknown[] = [afterSeq];
+  const where = ['seq > $1'];
+  const add = (sql: string, value: unknown) => {
+    values.push(value);
+    where.push(sql.replace('?', `$${values.length}`));
+  };
+  if (query.workflow !== undefined) add('workflow = ?', query.workflow);
+  if (query.status !== undefined) add('status = ?', query.status);
+  if (query.state !== undefined) add('state_paths @> ARRAY[?]::text[]', query.state);
+  if (query.dueBefore !== undefined) add('next_due_at < ?', query.dueBefore);
+  values.push(limit);
+  return plan(`SELECT ${INSTANCE_COLUMNS} FROM ${s}.docket_instances WHERE ${where.join(' AND ')} ORDER BY seq LIMIT $${values.length}`, ...values);
+}
+
+export const history = (s: string, instanceId: string, afterRevision: number, limit: number | null) =>
+  plan(`SELECT entry FROM ${s}.docket_history WHERE instance_id = $1 AND revision > $2 ORDER BY revision LIMIT $3`, instanceId, afterRevision, limit);
+
+export const insertRefusal = (s: string, r: RefusalEntry) =>
+  plan(`INSERT INTO ${s}.docket_refusals (instance_id, entry) VALUES ($1, $2::json)`, r.instanceId, JSON.stringify(r));
+export const refusals = (s: string, instanceId: string) => plan(`SELECT entry FROM ${s}.docket_refusals WHERE instance_id = $1 ORDER BY seq`, instanceId);
+
+const TIMER_COLUMNS = `id, instance_id, key, name, event, due_at, revision, status, fired_at`;
+
+export const pendingTimers = (s: string, instanceId: string) =>
+  plan(`SELECT ${TIMER_COLUMNS} FROM ${s}.docket_timers WHERE instance_id = $1 AND status = 'pending' ORDER BY due_at, id`, instanceId);
+/** `ready_at` is the due instant, or the lease expiry while a worker holds the timer. */
+export const nextTimerDue = (s: string) => plan(`SELECT MIN(ready_at) AS at FROM ${s}.docket_timers WHERE status = 'pending'`);
+/** Claim with `FOR UPDATE SKIP LOCKED`: concurrent workers never wait on, or get, each other's rows. */
+export const claimTimers = (s: string, now: Instant, owner: string, leaseMs: number, limit: number) =>
+  plan(
+    `WITH due AS (
+       SELECT id FROM ${s}.docket_timers WHERE status = 'pending' AND ready_at <= $1 ORDER BY ready_at LIMIT $2 FOR UPDATE SKIP LOCKED
+     )
+     UPDATE ${s}.docket_timers t SET claimed_by = $3, lease_until = $4, ready_at = $4 FROM due WHERE t.id = due.id
+     RETURNING t.id, t.instance_id, t.key, t.name, t.event, t.due_at, t.revision, t.status, t.fired_at`,
+    now,
+    limit,
+    owner,
+    now + leaseMs,
+  );
+export const releaseTimer = (s: string, id: string, owner: string) =>
+  plan(`UPDATE ${s}.docket_timers SET claimed_by = NULL, lease_until = NULL, ready_at = due_at WHERE id = $1 AND claimed_by = $2 AND status = 'pending'`, id, owner);
+
+const EFFECT_COLUMNS = `id, instance_id, workflow, revision, idx, type, params, status, attempts, next_attempt_at, last_error, delivered_at`;
+
+export const claimEffects = (s: string, now: Instant, owner: string, leaseMs: number, limit: number) =>
+  plan(
+    `WITH due AS (
+       SELECT seq FROM ${s}.docket_effects WHERE status = 'pending' AND ready_at <= $1 ORDER BY ready_at LIMIT $2 FOR UPDATE SKIP LOCKED
+     )
+     UPDATE ${s}.docket_effects e SET claimed_by = $3, lease_until = $4, ready_at = $4 FROM due WHERE e.seq = due.seq
+     RETURNING ${EFFECT_COLUMNS.split(', ').map((c) => `e.${c}`).join(', ')}`,
+    now,
+    limit,
+    owner,
+    now + leaseMs,
+  );
+export const nextEffectDue = (s: string) => plan(`SELECT MIN(ready_at) AS at FROM ${s}.docket_effects WHERE status = 'pending'`);
+export const updateEffect = (s: string, id: string, u: EffectUpdate) =>
+  plan(
+    `UPDATE ${s}.docket_effects SET status = $2, attempts = $3, next_attempt_at = $4, last_error = COALESCE($5, last_error),
+       delivered_at = COALESCE($6, delivered_at), claimed_by = NULL, lease_until = NULL, ready_at = $4
+     WHERE id = $1`,
+    id,
+    u.status,
+    u.attempts,
+    u.nextAttemptAt,
+    u.lastError ?? null,
+    u.deliveredAt ?? null,
+  );
+export const effects = (s: string, instanceId: string) => plan(`SELECT ${EFFECT_COLUMNS} FROM ${s}.docket_effects WHERE instance_id = $1 ORDER BY seq`, instanceId);
+
+/** Tasks by assignee or role use the GIN indexes on the array columns. */
+export function tasks(s: string, query: TaskQuery): PostgresPlan {
+  const values: unknown[] = [];
+  const where: string[] = [];
+  const add = (sql: string, value: unknown) => {
+    values.push(value);
+    where.push(sql.replace('?', `$${values.length}`));
+  };
+  if (query.assignee !== undefined) add('assignees @> ARRAY[?]::text[]', query.assignee);
+  if (query.role !== undefined) add('roles @> ARRAY[?]::text[]', query.role);
+  if (query.instanceId !== undefined) add('instance_id = ?', query.instanceId);
+  if (query.workflow !== undefined) add('workflow = ?', query.workflow);
+  if (query.status !== undefined) add('status = ?', query.status);
+  return plan(`SELECT instance_id, task FROM ${s}.docket_tasks${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY seq`, ...values);
+}
+
+export const findIdempotency = (s: string, instanceId: string, key: string) =>
+  plan(`SELECT record FROM ${s}.docket_idempotency WHERE instance_id = $1 AND key = $2`, instanceId, key);

@@ -1,0 +1,241 @@
+import pg from 'pg';
+import type { Pool, PoolClient } from 'pg';
+import { DocketError, isDocketError } from '../errors.js';
+import type { HistoryEntry, IdempotencyRecord, InstanceRecord, RefusalEntry, TaskRecord } from '../store/records.js';
+import type { Commit, InstanceQuery, Page, Store, TaskQuery } from '../store/store.js';
+import { PostgresGroupCommit } from './postgres-group-commit.js';
+import { POSTGRES_MIGRATIONS, POSTGRES_SCHEMA_VERSION } from './postgres-migrations.js';
+import * as plans from './postgres-plans.js';
+import type { PostgresPlan } from './postgres-plans.js';
+import { effectFromRow, instanceFromRow, timerFromRow, type EffectRow, type InstanceRow, type TimerRow } from './postgres-rows.js';
+
+/** Where the store connects: a connection string (the store owns its pool) or your own `pg.Pool`. */
+export type PostgresConnection = { readonly connectionString: string; readonly max?: number } | { readonly pool: Pool };
+
+/** Options for {@link postgresStore}. */
+export interface PostgresStoreOptions {
+  /** The schema holding Docket's tables (created by `init()`). Default `docket`. */
+  readonly schema?: string;
+  /** Most commits sent in one group-commit call. Default 256. */
+  readonly maxBatch?: number;
+}
+
+/** A {@link Store} on PostgreSQL; any number of processes may share one database. */
+export interface PostgresStore extends Store {
+  readonly kind: 'postgres';
+  readonly schema: string;
+  readonly pool: Pool;
+  /**
+   * Call `fn` when another process (or this one) commits a new timer or effect (LISTEN/NOTIFY), so
+   * a worker loop can wake early instead of waiting for its poll. Returns the unsubscribe function.
+   */
+  onWake(fn: () => void): () => void;
+  /** Group-commit counters: how many transactions carried how many commits. */
+  stats(): { readonly groups: number; readonly writes: number };
+}
+
+const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/;
+
+function unavailable(error: unknown, what: string): unknown {
+  if (isDocketError(error)) return error;
+  return new DocketError('STORE_UNAVAILABLE', `PostgreSQL ${what} failed: ${error instanceof Error ? error.message : String(error)}.`, { cause: error });
+}
+
+/**
+ * The store for many processes: every engine points at one PostgreSQL database and coordinates
+ * through it — row revisions for optimistic concurrency, `FOR UPDATE SKIP LOCKED` leases for timers
+ * and effects, `LISTEN/NOTIFY` wake-ups. Schema migrations run in `init()`, under an advisory lock.
+ *
+ * @example
+ * ```ts
+ * import { createEngine, systemClock } from 'docket';
+ * import { postgresStore } from 'docket/postgres';
+ * const store = postgresStore({ connectionString: 'postgres://postgres@127.0.0.1:5432/test' }, { schema: 'docket' });
+ * const engine = createEngine({ store, clock: systemClock(), workflows: [], workerId: 'web-1' });
+ * await store.init();
+ * ```
+ */
+export function postgresStore(connection: PostgresConnection, options: PostgresStoreOptions = {}): PostgresStore {
+  const schemaName = options.schema ?? 'docket';
+  if (!IDENTIFIER.test(schemaName)) {
+    throw new DocketError('INVALID_ARGUMENT', `Schema name "${schemaName}" must be a plain identifier (letters, digits, underscore; at most 63).`);
+  }
+  const s = plans.quoteSchema(schemaName);
+  const owned = !('pool' in connection);
+  const pool: Pool = 'pool' in connection ? connection.pool : new pg.Pool({ connectionString: connection.connectionString, max: connection.max ?? 10 });
+  const group = new PostgresGroupCommit(pool, s, options.maxBatch ?? 256);
+  let closed = false;
+  let migrated: Promise<void> | undefined;
+  const wakers = new Set<() => void>();
+  let listener: Promise<PoolClient | undefined> | undefined;
+
+  function open() {
+    if (closed) throw new DocketError('STORE_UNAVAILABLE', `The PostgreSQL store (schema ${schemaName}) was closed; create a new one.`);
+  }
+
+  async function query<T>(p: PostgresPlan, what: string): Promise<T[]> {
+    open();
+    try {
+      return (await pool.query(p.text, p.values as unknown[])).rows as T[];
+    } catch (error) {
+      throw unavailable(error, what);
+    }
+  }
+
+  async function migrate(): Promise<void> {
+    let client: PoolClient;
+    try {
+      client = await pool.connect();
+    } catch (error) {
+      throw unavailable(error, 'connection');
+    }
+    const run = (p: PostgresPlan) => client.query(p.text, p.values as unknown[]);
+    try {
+      await client.query('BEGIN');
+      // Two processes starting at once: the second waits here, then finds the work done.
+      await run(plans.lockMigrations(schemaName));
+      await run(plans.createSchema(s));
+      await run(plans.createMeta(s));
+      const row = (await run(plans.getMeta(s, 'schema_version'))).rows[0] as { value: string } | undefined;
+      const current = row ? Number(row.value) : 0;
+      if (current > POSTGRES_SCHEMA_VERSION) {
+        throw new DocketError(
+          'STORE_UNAVAILABLE',
+          `PostgreSQL schema ${schemaName} has Docket schema version ${current}, newer than this Docket's ${POSTGRES_SCHEMA_VERSION}. Upgrade Docket; this version will not write to it.`,
+        );
+      }
+      for (const migration of POSTGRES_MIGRATIONS) if (migration.version > current) await client.query(migration.sql(s));
+      if (current < POSTGRES_SCHEMA_VERSION) await run(plans.setMeta(s, 'schema_version', String(POSTGRES_SCHEMA_VERSION)));
+      await client.query('COMMIT');
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw unavailable(error, 'migration');
+    } finally {
+      client.release();
+    }
+  }
+
+  function listen(): Promise<PoolClient | undefined> {
+    return (listener ??= (async () => {
+      try {
+        const client = await pool.connect();
+        client.on('notification', (msg) => {
+          if (msg.channel === 'docket_wake' && msg.payload === s) for (const fn of wakers) fn();
+        });
+        await client.query('LISTEN docket_wake');
+        return client;
+      } catch {
+        // Wake-ups are an optimisation: without them, workers still poll.
+        return undefined;
+      }
+    })());
+  }
+
+  const store: PostgresStore = {
+    kind: 'postgres',
+    schema: schemaName,
+    pool,
+    async init() {
+      open();
+      migrated ??= migrate().catch((error: unknown) => {
+        migrated = undefined;
+        throw error;
+      });
+      return migrated;
+    },
+    async load(instanceId) {
+      const [row] = await query<InstanceRow>(plans.loadInstance(s, instanceId), 'load');
+      return row ? instanceFromRow(row) : undefined;
+    },
+    async commit(c: Commit) {
+      open();
+      if (c.instance.revision !== c.expectedRevision + 1 || c.history.revision !== c.instance.revision) {
+        throw new DocketError('INVALID_ARGUMENT', `A commit must advance instance ${c.instance.id} by exactly one revision.`, { instanceId: c.instance.id });
+      }
+      return group.submit(c);
+    },
+    async list(query_: InstanceQuery = {}): Promise<Page<InstanceRecord>> {
+      const limit = query_.limit ?? 100;
+      const after = query_.cursor ?? '0';
+      if (!/^\d+$/.test(after)) throw new DocketError('INVALID_ARGUMENT', `Cursor "${after}" is not one this store returned.`);
+      const rows = await query<InstanceRow>(plans.listInstances(s, query_, after, limit + 1), 'list');
+      const page = rows.slice(0, limit);
+      const last = page.at(-1);
+      const items = page.map(instanceFromRow);
+      return rows.length > limit && last ? { items, nextCursor: String(last.seq) } : { items };
+    },
+    async history(instanceId, opts = {}) {
+      const rows = await query<{ entry: HistoryEntry }>(plans.history(s, instanceId, opts.afterRevision ?? 0, opts.limit ?? null), 'history');
+      return rows.map((r) => r.entry);
+    },
+    async appendRefusal(entry: RefusalEntry) {
+      await query(plans.insertRefusal(s, entry), 'appendRefusal');
+    },
+    async refusals(instanceId) {
+      return (await query<{ entry: RefusalEntry }>(plans.refusals(s, instanceId), 'refusals')).map((r) => r.entry);
+    },
+    async timers(instanceId) {
+      return (await query<TimerRow>(plans.pendingTimers(s, instanceId), 'timers')).map(timerFromRow);
+    },
+    async nextTimerDue() {
+      const [row] = await query<{ at: string | null }>(plans.nextTimerDue(s), 'nextTimerDue');
+      return row?.at == null ? undefined : Number(row.at);
+    },
+    async claimDueTimers(now, opts) {
+      const rows = await query<TimerRow>(plans.claimTimers(s, now, opts.owner, opts.leaseMs, opts.limit), 'claimDueTimers');
+      return rows.map(timerFromRow).sort((a, b) => a.dueAt - b.dueAt || a.id.localeCompare(b.id));
+    },
+    async releaseTimer(timerId, owner) {
+      await query(plans.releaseTimer(s, timerId, owner), 'releaseTimer');
+    },
+    async findIdempotency(instanceId, key) {
+      const [row] = await query<{ record: IdempotencyRecord }>(plans.findIdempotency(s, instanceId, key), 'findIdempotency');
+      return row?.record;
+    },
+    async claimEffects(now, opts) {
+      const rows = await query<EffectRow>(plans.claimEffects(s, now, opts.owner, opts.leaseMs, opts.limit), 'claimEffects');
+      return rows.map(effectFromRow).sort((a, b) => a.nextAttemptAt - b.nextAttemptAt || a.id.localeCompare(b.id));
+    },
+    async nextEffectDue() {
+      const [row] = await query<{ at: string | null }>(plans.nextEffectDue(s), 'nextEffectDue');
+      return row?.at == null ? undefined : Number(row.at);
+    },
+    async updateEffect(effectId, update) {
+      open();
+      const p = plans.updateEffect(s, effectId, update);
+      let count: number | null;
+      try {
+        count = (await pool.query(p.text, p.values as unknown[])).rowCount;
+      } catch (error) {
+        throw unavailable(error, 'updateEffect');
+      }
+      if (count === 0) throw new DocketError('INVALID_ARGUMENT', `No effect ${effectId} in the outbox.`);
+    },
+    async effects(instanceId) {
+      return (await query<EffectRow>(plans.effects(s, instanceId), 'effects')).map(effectFromRow);
+    },
+    async tasks(q: TaskQuery = {}) {
+      return (await query<{ task: TaskRecord }>(plans.tasks(s, q), 'tasks')).map((r) => r.task);
+    },
+    onWake(fn) {
+      wakers.add(fn);
+      void listen();
+      return () => {
+        wakers.delete(fn);
+      };
+    },
+    stats: () => ({ groups: group.groups, writes: group.writes }),
+    async close() {
+      if (closed) return;
+      closed = true;
+      await group.idle();
+      const client = await listener;
+      if (client) {
+        await client.query('UNLISTEN docket_wake').catch(() => undefined);
+        client.release();
+      }
+      if (owned) await pool.end();
+    },
+  };
+  return store;
+}

@@ -1,0 +1,93 @@
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { isDocketError } from '../src/index.js';
+import { postgresStore, POSTGRES_SCHEMA_VERSION } from '../src/postgres/index.js';
+import { describeStoreConformance } from './store-conformance.js';
+import { dropSchema, PG_URL, postgresFactory, requirePostgres, schemaFor } from './helpers/pg-harness.js';
+import { nextCommit } from './helpers/records.js';
+
+const available = await requirePostgres('postgres store');
+let pool: pg.Pool;
+beforeAll(() => {
+  if (available) pool = new pg.Pool({ connectionString: PG_URL, max: 12 });
+});
+afterAll(async () => {
+  await pool?.end();
+});
+
+describeStoreConformance('postgres', postgresFactory(() => pool), { skip: !available });
+
+describe.skipIf(!available)('postgres store specifics', () => {
+  it('migrates once when several processes call init at the same moment', async (ctx) => {
+    const schema = schemaFor(ctx.task.name);
+    try {
+      const stores = Array.from({ length: 5 }, () => postgresStore({ connectionString: PG_URL, max: 2 }, { schema }));
+      await Promise.all(stores.map((s) => s.init()));
+      const { rows } = await pool.query(`SELECT value FROM "${schema}".docket_meta WHERE key = 'schema_version'`);
+      expect(rows).toEqual([{ value: String(POSTGRES_SCHEMA_VERSION) }]);
+      await stores[0]!.commit(nextCommit('a', undefined));
+      expect((await stores[4]!.load('a'))?.revision).toBe(1);
+      await Promise.all(stores.map((s) => s.close()));
+    } finally {
+      await dropSchema(pool, schema);
+    }
+  });
+
+  it('refuses a schema from a newer Docket', async (ctx) => {
+    const schema = schemaFor(ctx.task.name);
+    try {
+      const store = postgresStore({ pool }, { schema });
+      await store.init();
+      await pool.query(`UPDATE "${schema}".docket_meta SET value = '999' WHERE key = 'schema_version'`);
+      const error = await postgresStore({ pool }, { schema })
+        .init()
+        .catch((e: unknown) => e);
+      expect(isDocketError(error, 'STORE_UNAVAILABLE')).toBe(true);
+      expect((error as Error).message).toMatch(/version 999, newer than/);
+    } finally {
+      await dropSchema(pool, schema);
+    }
+  });
+
+  it('stores instants as bigint, state paths as text[] with a GIN index, and batches concurrent commits', async (ctx) => {
+    const schema = schemaFor(ctx.task.name);
+    try {
+      const store = postgresStore({ pool }, { schema });
+      await store.init();
+      const before = store.stats();
+      await Promise.all(Array.from({ length: 16 }, (_, i) => store.commit(nextCommit(`i${i}`, undefined, { state: 'review.legal' }))));
+      const after = store.stats();
+      expect(after.writes - before.writes).toBe(16);
+      expect(after.groups - before.groups).toBeLessThanOrEqual(2);
+      const { rows } = await pool.query(
+        `SELECT column_name, data_type FROM information_schema.columns WHERE table_schema = $1 AND table_name = 'docket_instances' AND column_name IN ('created_at', 'state_paths')`,
+        [schema],
+      );
+      expect(Object.fromEntries(rows.map((r) => [r.column_name, r.data_type]))).toEqual({ created_at: 'bigint', state_paths: 'ARRAY' });
+      const idx = await pool.query(`SELECT indexdef FROM pg_indexes WHERE schemaname = $1 AND indexname = 'docket_instances_state_paths'`, [schema]);
+      expect(idx.rows[0]?.indexdef).toMatch(/USING gin/);
+      expect(typeof (await store.load('i0'))?.createdAt).toBe('number');
+      await store.close();
+    } finally {
+      await dropSchema(pool, schema);
+    }
+  });
+
+  it('wakes listeners when a timer is committed (LISTEN/NOTIFY)', async (ctx) => {
+    const schema = schemaFor(ctx.task.name);
+    try {
+      const store = postgresStore({ pool }, { schema });
+      await store.init();
+      const woke = new Promise<void>((resolve) => store.onWake(resolve));
+      // Give LISTEN its round trip before committing.
+      await pool.query('SELECT 1');
+      const writer = postgresStore({ pool }, { schema });
+      await writer.commit(nextCommit('a', undefined, { addTimers: [{ key: 'd', dueAt: 1 }] }));
+      await woke;
+      await writer.close();
+      await store.close();
+    } finally {
+      await dropSchema(pool, schema);
+    }
+  });
+});
