@@ -248,3 +248,44 @@ describe('engine core', () => {
     expect(page2.nextCursor).toBeUndefined();
   });
 });
+
+describe('engine core: corrupt data', () => {
+  it.each([
+    ['a state the machine does not have', { status: 'active', value: 'nowhere', context: {}, children: {}, historyValue: {} }],
+    ['no snapshot at all', null],
+    ['a string instead of a snapshot', 'garbage'],
+  ])('refuses an instance whose stored snapshot has %s with CORRUPT_SNAPSHOT naming it, and changes nothing', async (_what, snapshot) => {
+    const { engine, store } = setup();
+    const id = await engine.start('review', { title: 'T' }, { actor: staff });
+    const record = (await store.load(id))!;
+    // Simulate a damaged row: the same record with a broken snapshot (a fresh engine, so no cache).
+    await store.commit({
+      instance: { ...record, snapshot, revision: 2 },
+      expectedRevision: 1,
+      history: { ...(await store.history(id))[0]!, revision: 2 },
+      cancelTimerIds: [],
+      addTimers: [],
+      effects: [],
+    });
+    const fresh = createEngine({ store, clock: virtualClock(START), workflows: [reviewWorkflow] });
+    const error = await fresh.send(id, { type: 'SUBMIT' }, { actor: staff }).catch((e) => e);
+    expect(error.code).toBe('CORRUPT_SNAPSHOT');
+    expect(error.message).toContain(id);
+    expect((await store.load(id))!.revision).toBe(2);
+    // Other instances are unaffected.
+    const other = await fresh.start('review', { title: 'ok' }, { actor: staff });
+    expect((await fresh.send(other, { type: 'SUBMIT' }, { actor: staff })).state).toBe('reviewing');
+  });
+
+  it('reports a deadline that cannot be computed (a year without holiday data) as a typed error and changes nothing', async () => {
+    const { businessCalendar, workingDays, defineWorkflow } = await import('../src/index.js');
+    const wf = defineWorkflow({ ...reviewWorkflow, deadlines: { reviewDeadline: workingDays(2) } });
+    const clock = virtualClock('2040-03-02T09:00:00+08:00');
+    const engine = createEngine({ store: memoryStore(), clock, calendar: businessCalendar({ holidays: ['CN'] }), workflows: [wf] });
+    const id = await engine.start('review', { title: 'T' }, { actor: staff });
+    const error = await engine.send(id, { type: 'SUBMIT' }, { actor: staff }).catch((e) => e);
+    expect(error.code).toBe('CALENDAR_YEAR_MISSING');
+    expect(error.message).toContain('2040');
+    expect(await engine.get(id)).toMatchObject({ state: 'draft', revision: 1 });
+  });
+});
