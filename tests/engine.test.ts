@@ -289,3 +289,14 @@ describe('engine core: corrupt data', () => {
     expect(await engine.get(id)).toMatchObject({ state: 'draft', revision: 1 });
   });
 });
+
+describe('engine core: deadline rules without a calendar', () => {
+  it('resolves durations and absolute instants, and asks for a calendar for working-day rules', async () => {
+    const { resolveDeadline, absolute, duration, workingDays } = await import('../src/index.js');
+    const from = Date.parse(START);
+    expect(resolveDeadline(duration({ hours: 2 }), from, undefined)).toBe(from + 7_200_000);
+    expect(resolveDeadline(absolute('2026-12-01T18:00:00+08:00'), from, undefined)).toBe(Date.parse('2026-12-01T10:00:00Z'));
+    expect(() => resolveDeadline(workingDays(3), from, undefined)).toThrow(/needs a business calendar/);
+    expect(() => resolveDeadline(absolute('2026-12-01'), from, undefined)).toThrow(/needs a business calendar/);
+  });
+});

@@ -16,6 +16,11 @@ export interface RegisteredWorkflow {
 /** Resolve a deadline rule to an instant: durations need no calendar, everything else does. */
 export function resolveDeadline(rule: DeadlineRule, from: Instant, calendar: BusinessCalendar | undefined): Instant {
   if (rule.kind === 'duration') return from + durationToMs(rule.duration);
+  if (!calendar && rule.kind === 'absolute' && rule.time === undefined && rule.roll === undefined) {
+    // An instant with its own offset needs no calendar; a local date does.
+    if (typeof rule.at === 'number') return rule.at;
+    if (/T.*(Z|[+-]\d\d:?\d\d)$/.test(rule.at)) return Date.parse(rule.at);
+  }
   if (!calendar) {
     throw new DocketError(
       'INVALID_DEADLINE_RULE',
