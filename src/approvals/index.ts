@@ -1,1 +1,12 @@
-export {};
+// Approval building blocks: the step fragment, its modes, rules, operations, and the task inbox.
+export { approvalContext, type ApprovalAct, type ApprovalAssignment, type ApprovalContext, type ApprovalFlowState, type ApprovalMode, type ApprovalOperation, type ApprovalOutcome, type ApprovalStepSpec, type ApprovalStepState, type ReturnTarget, type TimeoutAction } from './approval-types.js';
+export { chosen, departmentHead, describeApproverRule, field, readPath, resolveApprovers, role, supervisor, supervisorChain, supervisors, users, type ApproverRule, type ResolvedApprover, type ResolveFacts } from './approver-rules.js';
+export { actionable, decide, needed } from './approval-decision.js';
+export { applyApproval, enterStep, type ApprovalChange, type ApprovalEffect, type ApprovalInput, type ReduceFacts } from './approval-reducer.js';
+export { approvalEvents, APPROVAL_EVENT_TYPES, type ApprovalEvent, type ApprovalEventSchemas } from './approval-events.js';
+export { approvalStep, resubmitTo, stepTarget, type ApprovalStepConfig, type ApprovalStepNode, type ApprovedTarget } from './approval-step.js';
+export { approvalActions, approvalGuards, approvalImplementations, type ApprovalActions } from './approval-implementations.js';
+export { approvalAuthorize } from './approval-authorize.js';
+export { approvalTasks, taskActions } from './approval-tasks.js';
+export { targetStep } from './approval-target.js';
+export { branch, describeCondition, matches, type Branch, type BranchTransition, type Condition } from './branch.js';

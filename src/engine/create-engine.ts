@@ -15,6 +15,8 @@ import { Outbox } from './outbox.js';
 import { planCommit, type ChangeFacts } from './plan-commit.js';
 import { machineError, WorkflowRegistry, type RegisteredWorkflow } from './workflow-registry.js';
 import type { Step } from './xstate-runtime.js';
+import { moveToState } from './move-to-state.js';
+import { inboxWithStandIns } from './task-inbox.js';
 
 /** The view callers get of a stored record. */
 export function toView(record: InstanceRecord): InstanceView {
@@ -137,7 +139,7 @@ export function createEngine<const W extends AnyWorkflow>(options: EngineOptions
   }
 
   function tasksFor(reg: RegisteredWorkflow, step: Step, instance: InstanceFacts, now: Instant) {
-    return reg.workflow.tasks?.({ snapshot: step.snapshot, instance, now });
+    return reg.workflow.tasks?.({ snapshot: step.snapshot, instance, now, env: reg.env });
   }
 
   /** Commit with transparent retry on a revision conflict; `attempt` recomputes from a fresh load. */
@@ -202,15 +204,23 @@ export function createEngine<const W extends AnyWorkflow>(options: EngineOptions
         const now = clock.now();
         let prepared: { event: { type: string; [key: string]: unknown } };
         let step: Step;
+        let onBehalfOf: string | undefined;
         try {
           prepared = checkEvent(reg, record, rawEvent);
           checkActor(reg, record, prepared.event, opts.actor);
           const snapshot = restore(reg, record);
-          const event = { ...prepared.event, $actor: opts.actor, $at: now };
+          registry.now = now;
           const hook = reg.workflow.authorize?.({ actor: opts.actor, event: prepared.event, snapshot, instance: facts(record), env: reg.env });
-          if (hook !== undefined && hook !== true) {
+          // Added for approvals: a hook may refuse with its own DocketError code, or allow an act done
+          // on someone else's behalf (委托 / 代理), which the machine sees as `$onBehalfOf`.
+          if (isDocketError(hook)) {
+            throw new DocketError(hook.code, hook.message, { ...hook.details, instanceId, event: rawEvent.type, actor: opts.actor.id, state: record.state });
+          }
+          if (typeof hook === 'object' && hook !== null) onBehalfOf = hook.onBehalfOf;
+          else if (hook !== undefined && hook !== true) {
             throw new DocketError('FORBIDDEN', hook, { instanceId, event: rawEvent.type, actor: opts.actor.id, state: record.state });
           }
+          const event = { ...prepared.event, $actor: opts.actor, $at: now, ...(onBehalfOf === undefined ? {} : { $onBehalfOf: onBehalfOf }) };
           step = transition(reg, snapshot, event, now, instanceId);
           // XState hands back the very same snapshot when no transition was enabled; only then ask
           // can() (an explicit empty handler is accepted and recorded, though nothing changes).
@@ -234,6 +244,7 @@ export function createEngine<const W extends AnyWorkflow>(options: EngineOptions
           event: prepared.event,
           actor: opts.actor,
           now,
+          ...(onBehalfOf === undefined ? {} : { onBehalfOf }),
           tasks: tasksFor(reg, step, facts(record), now),
         });
         const final =
@@ -377,6 +388,50 @@ export function createEngine<const W extends AnyWorkflow>(options: EngineOptions
     );
   }
 
+  /** 任意跳转 (added for approvals): an administrator moves an instance to any state, with a reason. */
+  async function moveTo(instanceId: string, opts: { readonly actor: Actor; readonly target: string; readonly reason: string }): Promise<InstanceView> {
+    await ready();
+    return mutex.run(instanceId, () =>
+      withRetry(async () => {
+        const record = await load(instanceId);
+        const reg = registry.get(record.workflow, record.version, record.id);
+        const now = clock.now();
+        let step: Step;
+        try {
+          requireAdmin(opts.actor, instanceId, 'move');
+          if (typeof opts.reason !== 'string' || opts.reason.trim() === '') {
+            throw new DocketError('INVALID_ARGUMENT', 'Say why: moveTo needs a non-empty reason, for the audit trail.', { instanceId });
+          }
+          if (record.status !== 'active' || record.suspended) {
+            throw new DocketError('INSTANCE_NOT_ACTIVE', `Instance ${instanceId} is ${record.suspended ? 'suspended' : record.status}; resume it before moving it.`, { instanceId });
+          }
+          registry.now = now;
+          step = moveToState(reg.runtime, restore(reg, record), opts.target, { $actor: opts.actor, $at: now }, instanceId, reg.workflow.id);
+        } catch (error) {
+          if (isDocketError(error)) await refuse(record, opts.actor, { type: 'docket.admin.moveTo', target: opts.target } as { type: string }, error);
+          throw error;
+        }
+        const commit = planCommit(record, step, reg.runtime.persist(step.snapshot), {
+          instanceId,
+          workflow: record.workflow,
+          version: record.version,
+          initiator: record.initiator,
+          kind: 'admin',
+          event: { type: 'docket.admin.moveTo', target: opts.target },
+          actor: opts.actor,
+          now,
+          reason: opts.reason,
+          // The states left behind never ran their exits: drop their timers; the target's own are re-armed.
+          cancelAll: true,
+          tasks: tasksFor(reg, step, facts(record), now),
+        });
+        await store.commit(commit);
+        remember(reg, commit.instance, step.snapshot);
+        return afterCommit(commit);
+      }),
+    );
+  }
+
   const engine: Engine<W> = {
     clock,
     store,
@@ -470,8 +525,10 @@ export function createEngine<const W extends AnyWorkflow>(options: EngineOptions
     },
     async tasks(query = {}) {
       await ready();
-      return store.tasks(query);
+      // Added for approvals: a deputy's inbox also shows the tasks of whoever they stand in for (代理) today.
+      return inboxWithStandIns(store, directory, query, clock.now());
     },
+    moveTo: (instanceId, opts) => moveTo(instanceId, opts),
     async effects(instanceId) {
       await ready();
       return store.effects(instanceId);

@@ -4,6 +4,7 @@ import type { Instant } from '../clock/clock.js';
 import type { BusinessCalendar, DeadlineRule } from '../calendar/index.js';
 import type { Actor, TaskRecord } from '../store/records.js';
 import type { Directory } from './directory.js';
+import type { DocketError } from '../errors.js';
 
 /** A label in both languages the documents and their users speak. */
 export interface Labels {
@@ -52,8 +53,13 @@ export interface AuthorizeArgs {
   readonly env: WorkflowEnv;
 }
 
-/** `true` to allow; a sentence saying why not (and what to do) to refuse. */
-export type AuthorizeResult = true | string;
+/**
+ * `true` to allow; a sentence saying why not (and what to do) to refuse with `FORBIDDEN`.
+ * Added for approvals: a {@link DocketError} refuses with its own code (e.g. `OPERATION_NOT_ALLOWED`),
+ * and `{ onBehalfOf }` allows an act done for someone else (委托 delegate, 代理 stand-in): the machine
+ * sees `$onBehalfOf` on the event and the history entry records `onBehalfOf`.
+ */
+export type AuthorizeResult = true | string | DocketError | { readonly onBehalfOf: string };
 
 /** Event payload schemas: one zod object per event type the workflow accepts from people. */
 export type EventSchemas = Record<string, z.ZodType<Record<string, unknown>>>;
@@ -83,7 +89,13 @@ export interface WorkflowConfig<
   /** Finer authorization than roles (e.g. only the current assignee may approve). */
   readonly authorize?: (args: AuthorizeArgs) => AuthorizeResult;
   /** Project open human tasks from a snapshot, for the inbox. */
-  readonly tasks?: (args: { readonly snapshot: AnyMachineSnapshot; readonly instance: InstanceFacts; readonly now: Instant }) => readonly TaskRecord[];
+  readonly tasks?: (args: {
+    readonly snapshot: AnyMachineSnapshot;
+    readonly instance: InstanceFacts;
+    readonly now: Instant;
+    /** Added for approvals: the engine's directory and calendar, e.g. to show stand-ins. */
+    readonly env?: WorkflowEnv;
+  }) => readonly TaskRecord[];
   readonly labels?: {
     readonly title: Labels;
     readonly states?: Readonly<Record<string, Labels>>;

@@ -1,3 +1,5 @@
+import type { StandIn } from './stand-ins.js';
+
 /** A person as the organisation directory knows them. */
 export interface DirectoryUser {
   readonly id: string;
@@ -20,6 +22,8 @@ export interface Directory {
   user(id: string): DirectoryUser | undefined;
   usersWithRole(role: string): readonly DirectoryUser[];
   departmentHead(department: string): string | undefined;
+  /** 代理: standing stand-ins (deputy acts for principal in a date range). Optional; added for approvals. */
+  standIns?(): readonly StandIn[];
 }
 
 /**
@@ -41,11 +45,15 @@ export interface Directory {
 export function staticDirectory(data: {
   readonly users: readonly DirectoryUser[];
   readonly departmentHeads?: Readonly<Record<string, string>>;
+  /** 代理: standing stand-ins for date ranges (see {@link StandIn}). */
+  readonly standIns?: readonly StandIn[];
 }): Directory {
   const byId = new Map(data.users.map((u) => [u.id, u]));
+  const standIns = [...(data.standIns ?? [])];
   return {
     user: (id) => byId.get(id),
     usersWithRole: (role) => data.users.filter((u) => u.active !== false && u.roles.includes(role)),
     departmentHead: (department) => data.departmentHeads?.[department],
+    standIns: () => standIns,
   };
 }

@@ -136,6 +136,11 @@ export interface Engine<W extends AnyWorkflow = AnyWorkflow> {
   suspend(instanceId: string, options: { readonly actor: Actor; readonly reason: string }): Promise<InstanceView>;
   resume(instanceId: string, options: { readonly actor: Actor; readonly reason: string }): Promise<InstanceView>;
   terminate(instanceId: string, options: { readonly actor: Actor; readonly reason: string }): Promise<InstanceView>;
+  /**
+   * 任意跳转 (added for approvals): move an instance to any state (a dotted path, e.g. `'review.legal'`)
+   * with a reason; admin only, audited. Approval steps entered this way resolve their approvers afresh.
+   */
+  moveTo(instanceId: string, options: { readonly actor: Actor; readonly target: string; readonly reason: string }): Promise<InstanceView>;
   /** Fire due timers and deliver due effects now; what `engine.run()` does in a loop. */
   tick(): Promise<readonly FiredTimer[]>;
   /** Work due timers and effects until `signal` aborts (for a real clock; a virtual clock drives itself). */

@@ -19,6 +19,8 @@ export {
 } from './define-workflow.js';
 export type * from './engine-types.js';
 export { staticDirectory, type Directory, type DirectoryUser } from './directory.js';
+// Added for approvals: 代理 stand-ins.
+export { activeStandIns, type StandIn } from './stand-ins.js';
 export { resolveDeadline } from './workflow-registry.js';
 export { verifyChain, GENESIS_HASH } from './history.js';
 export { canonicalJson } from './canonical-json.js';

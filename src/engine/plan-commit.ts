@@ -27,6 +27,8 @@ export interface ChangeFacts {
   readonly now: Instant;
   readonly timer?: { readonly id: string; readonly name: string; readonly dueAt: Instant };
   readonly reason?: string;
+  /** Added for approvals: the person an act was done for (委托, 代理), recorded in the history entry. */
+  readonly onBehalfOf?: string;
   readonly tasks?: readonly TaskRecord[] | undefined;
   /** Overrides for admin operations that do not come from XState. */
   readonly status?: InstanceStatus;
@@ -129,6 +131,7 @@ export function planCommit(
     to: state,
     ...(facts.timer ? { timer: { name: facts.timer.name, dueAt: facts.timer.dueAt, lateMs: now - facts.timer.dueAt } } : {}),
     ...(facts.reason ? { reason: facts.reason } : {}),
+    ...(facts.onBehalfOf ? { onBehalfOf: facts.onBehalfOf } : {}),
     prevHash: previous?.historyHash ?? GENESIS_HASH,
   });
   const heldTimers = facts.heldTimers ?? previous?.heldTimers;

@@ -1,0 +1,53 @@
+import type { ApprovalAssignment, ApprovalMode } from './approval-types.js';
+
+const DONE = new Set(['approved', 'skipped', 'removed', 'transferred']);
+
+/** Assignments that count towards the decision (removed and transferred ones do not). */
+export function counted(assignments: readonly ApprovalAssignment[]): ApprovalAssignment[] {
+  return assignments.filter((a) => a.status !== 'removed' && a.status !== 'transferred');
+}
+
+/** Approvals needed to pass, of `n` counted assignments. */
+export function needed(mode: ApprovalMode, n: number): number {
+  if (mode === 'sequential' || mode === 'all') return n;
+  if (mode === 'any') return Math.min(1, n);
+  if ('count' in mode) return mode.count;
+  const exact = mode.ratio * n;
+  return mode.strict ? Math.floor(exact + 1e-9) + 1 : Math.ceil(exact - 1e-9);
+}
+
+/**
+ * The step's decision as soon as it is certain: approved once enough approvals are in; rejected
+ * once enough cannot be reached any more (or, for 依次/会签/或签, at the first rejection).
+ *
+ * @example
+ * ```ts
+ * import { decide } from 'docket';
+ * const a = (status: 'pending' | 'approved' | 'rejected') => ({ id: 't', user: 'u', status, waitsFor: [], origin: 'rule' as const, since: 0 });
+ * decide({ count: 2 }, [a('approved'), a('approved'), a('pending')]); // 'approved' (decided early)
+ * decide('all', [a('approved'), a('rejected'), a('pending')]); // 'rejected'
+ * ```
+ */
+export function decide(mode: ApprovalMode, assignments: readonly ApprovalAssignment[]): 'approved' | 'rejected' | null {
+  const live = counted(assignments);
+  const approvals = live.filter((a) => a.status === 'approved' || a.status === 'skipped').length;
+  const rejections = live.filter((a) => a.status === 'rejected').length;
+  const pending = live.length - approvals - rejections;
+  const need = needed(mode, live.length);
+  if (mode === 'sequential' || mode === 'all' || mode === 'any') {
+    if (rejections > 0) return 'rejected';
+    if (approvals >= need && live.length > 0) return 'approved';
+    return null;
+  }
+  if (approvals >= need) return 'approved';
+  if (approvals + pending < need) return 'rejected';
+  return null;
+}
+
+/** Pending assignments whose prerequisites are all done: the ones that may act now. */
+export function actionable(assignments: readonly ApprovalAssignment[]): ApprovalAssignment[] {
+  const byId = new Map(assignments.map((a) => [a.id, a]));
+  return assignments.filter(
+    (a) => a.status === 'pending' && a.waitsFor.every((id) => DONE.has(byId.get(id)?.status ?? 'removed')),
+  );
+}

@@ -1,0 +1,164 @@
+import { enqueueActions } from 'xstate';
+import type { Instant } from '../clock/clock.js';
+import type { DeadlineSpec, WorkflowEnv } from '../engine/define-workflow.js';
+import { resolveDeadline } from '../engine/workflow-registry.js';
+import { SYSTEM_ACTOR } from '../store/records.js';
+import { applyApproval, enterStep, type ApprovalChange, type ApprovalInput, type ReduceFacts } from './approval-reducer.js';
+import { targetStep } from './approval-target.js';
+import type { ApprovalContext, ApprovalStepSpec } from './approval-types.js';
+import { matches, type Condition } from './branch.js';
+
+/** What approval actions and guards need from the engine; absent outside an engine (tests of the bare machine). */
+interface ApprovalEnv {
+  readonly env: WorkflowEnv | undefined;
+  readonly deadlines: Readonly<Record<string, DeadlineSpec>>;
+}
+
+function nowOf(scope: ApprovalEnv, event: unknown): Instant {
+  if (scope.env) return scope.env.now();
+  const at = (event as { $at?: unknown } | undefined)?.$at;
+  return typeof at === 'number' ? at : 0;
+}
+
+function factsOf(scope: ApprovalEnv, event: unknown): ReduceFacts {
+  return { directory: scope.env?.directory, now: nowOf(scope, event) };
+}
+
+function dueAtOf(scope: ApprovalEnv, spec: ApprovalStepSpec, args: { context: unknown; event: unknown }, now: Instant): Instant | null {
+  const name = spec.deadline?.after;
+  const rule = name === undefined ? undefined : scope.deadlines[name];
+  if (rule === undefined) return null;
+  try {
+    return resolveDeadline(typeof rule === 'function' ? rule(args) : rule, now, scope.env?.calendar);
+  } catch {
+    // Without a calendar (a bare machine) the inbox shows no due instant; the engine's timer still fires.
+    return null;
+  }
+}
+
+function apply(enqueue: any, change: ApprovalChange<ApprovalContext>): void {
+  enqueue.assign({ approvals: change.context.approvals, approvalFlow: change.context.approvalFlow });
+  for (const effect of change.effects) enqueue({ type: effect.type, params: effect.params });
+}
+
+/**
+ * An action as `setup()` sees it. The implementations are XState built-ins (`enqueueActions`), which
+ * the engine applies inside the pure transition; typed loosely so any machine's context and events fit.
+ */
+type ApprovalActionFn<P> = (args: any, params: P) => void;
+
+/** The approval actions by name, with their params. */
+export interface ApprovalActions {
+  'approval.enter': ApprovalActionFn<{ spec: ApprovalStepSpec }>;
+  'approval.exit': ApprovalActionFn<{ step: string }>;
+  'approval.act': ApprovalActionFn<{ step: string }>;
+  'approval.timeout': ApprovalActionFn<{ step: string }>;
+  'approval.remind': ApprovalActionFn<{ step: string }>;
+}
+
+function makeActions(scope: ApprovalEnv): ApprovalActions {
+  return {
+    /** Enter a step: resolve approvers (directory), apply policies, emit `approval.assigned`. */
+    'approval.enter': enqueueActions(({ context, event, enqueue }: any, params: { spec: ApprovalStepSpec }) => {
+      const now = nowOf(scope, event);
+      const dueAt = dueAtOf(scope, params.spec, { context, event }, now);
+      apply(enqueue, enterStep(context as ApprovalContext, params.spec, { ...factsOf(scope, event), dueAt }));
+    }),
+    /** Leave a step: it no longer shows in the inbox. */
+    'approval.exit': enqueueActions(({ context, enqueue }: any, params: { step: string }) => {
+      const state = (context as ApprovalContext).approvals[params.step];
+      if (state) enqueue.assign({ approvals: { ...(context as ApprovalContext).approvals, [params.step]: { ...state, active: false } } });
+    }),
+    /** A person's act (APPROVE, ADD_SIGNER, …) on the step. */
+    'approval.act': enqueueActions(({ context, event, enqueue }: any, params: { step: string }) => {
+      apply(enqueue, applyApproval(context as ApprovalContext, params.step, event as ApprovalInput, factsOf(scope, event)));
+    }),
+    /** The step's deadline passed (超时自动处理). */
+    'approval.timeout': enqueueActions(({ context, event, enqueue }: any, params: { step: string }) => {
+      const at = nowOf(scope, event);
+      apply(enqueue, applyApproval(context as ApprovalContext, params.step, { type: 'TIMEOUT', $actor: SYSTEM_ACTOR, $at: at }, factsOf(scope, event)));
+    }),
+    /** The step's reminder interval passed (催办 on a schedule). */
+    'approval.remind': enqueueActions(({ context, event, enqueue }: any, params: { step: string }) => {
+      const at = nowOf(scope, event);
+      apply(enqueue, applyApproval(context as ApprovalContext, params.step, { type: 'REMIND_TIMER', $actor: SYSTEM_ACTOR, $at: at }, factsOf(scope, event)));
+    }),
+  } as unknown as ApprovalActions;
+}
+
+function makeGuards(scope: ApprovalEnv) {
+  return {
+    /** This event is meant for this step, and the step accepts it. */
+    'approval.targets': ({ context, event }: any, params: { step: string }) => {
+      const ctx = context as ApprovalContext;
+      if (targetStep(ctx, event, (s) => ctx.approvals[s]?.active === true) !== params.step) return false;
+      try {
+        applyApproval(ctx, params.step, event as ApprovalInput, factsOf(scope, event));
+        return true;
+      } catch {
+        return false;
+      }
+    },
+    /** The step's outcome is `kind` (and returns to `to`, or resumes at `resumeAt`). */
+    'approval.outcome': (
+      { context }: any,
+      params: { step: string; kind: 'approved' | 'rejected' | 'withdrawn' | 'returned'; to?: string; resumeAt?: string },
+    ) => {
+      const ctx = context as ApprovalContext;
+      const outcome = ctx.approvals[params.step]?.outcome;
+      if (!outcome || outcome.kind !== params.kind) return false;
+      if (params.to !== undefined && (outcome.kind !== 'returned' || outcome.to !== params.to)) return false;
+      if (params.resumeAt !== undefined && ctx.approvalFlow.resume?.step !== params.resumeAt) return false;
+      return true;
+    },
+    /** A resubmission should jump straight back to `step` (it returned with `resubmit: 'jump'`). */
+    'approval.resumeAt': ({ context }: any, params: { step: string }) => (context as ApprovalContext).approvalFlow.resume?.step === params.step,
+    /** 条件分支: a data condition on the context (see {@link branch}). */
+    'approval.when': ({ context }: any, params: { when: Condition }) => matches(params.when, context),
+  };
+}
+
+/**
+ * The approval actions, to spread into `setup({ actions })`. Outside an engine they run without a
+ * directory (named-user and field rules only); inside one, {@link approvalImplementations} replaces
+ * them with versions that see the engine's directory, calendar and clock.
+ *
+ * @example
+ * ```ts
+ * import { setup } from 'xstate';
+ * import { approvalActions, approvalGuards } from 'docket';
+ * const s = setup({ actions: { ...approvalActions }, guards: { ...approvalGuards } });
+ * ```
+ */
+export const approvalActions: ApprovalActions = makeActions({ env: undefined, deadlines: {} });
+
+/**
+ * The approval guards, to spread into `setup({ guards })`.
+ *
+ * @example
+ * ```ts
+ * import { setup } from 'xstate';
+ * import { approvalGuards } from 'docket';
+ * setup({ guards: approvalGuards });
+ * ```
+ */
+export const approvalGuards = makeGuards({ env: undefined, deadlines: {} });
+
+/**
+ * The approval actions and guards bound to the engine's env, for `defineWorkflow({ implementations })`.
+ * Pass the workflow's `deadlines` so each task in the inbox carries its due instant.
+ *
+ * @example
+ * ```ts
+ * import { approvalImplementations, workingDays } from 'docket';
+ * const deadlines = { legalDue: workingDays(2) };
+ * const implementations = (env: Parameters<typeof approvalImplementations>[0]) => approvalImplementations(env, { deadlines });
+ * ```
+ */
+export function approvalImplementations(
+  env: WorkflowEnv,
+  options: { readonly deadlines?: Readonly<Record<string, DeadlineSpec>> } = {},
+): { actions: ApprovalActions; guards: ReturnType<typeof makeGuards> } {
+  const scope = { env, deadlines: options.deadlines ?? {} };
+  return { actions: makeActions(scope), guards: makeGuards(scope) };
+}

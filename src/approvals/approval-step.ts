@@ -1,0 +1,173 @@
+import { APPROVAL_EVENT_TYPES } from './approval-events.js';
+import type { ApprovalStepSpec } from './approval-types.js';
+
+/** Where an approved step goes next: a target, optionally first jumping back to a step that returned. */
+export type ApprovedTarget = string | { readonly target: string; readonly jumpBack?: readonly string[] };
+
+/**
+ * An approval step's configuration: its {@link ApprovalStepSpec} plus where each outcome goes.
+ * Targets are XState targets relative to the step's parent (`'finance'`), or ids (`'#finance'`).
+ */
+export interface ApprovalStepConfig extends Omit<ApprovalStepSpec, 'returns'> {
+  /** Where to go once approved. `{ target, jumpBack }` first jumps back to a step that returned here (resubmit 'jump'). */
+  readonly onApproved: ApprovedTarget;
+  /** Where to go when rejected with `rejection: 'end'` (default) or on a deadline `reject`. */
+  readonly onRejected?: string;
+  /** Where to go when the initiator withdraws (撤回). Defaults to `onRejected`. */
+  readonly onWithdrawn?: string;
+  /** Where RETURN / REQUEST_CHANGES may go: the submitter's state, the previous step, earlier steps. */
+  readonly returns?: {
+    /** The state where the submitter revises and resubmits (`'draft'`). */
+    readonly submitter?: string;
+    /** The id of the step before this one (退回上一步). */
+    readonly previous?: string;
+    /** Other earlier steps this step may return to (退回任意步骤), by step id. */
+    readonly steps?: readonly string[];
+  };
+}
+
+type Ref<T extends string, P> = { type: T; params: P };
+type StepParams = { step: string };
+type OutcomeParams = { step: string; kind: 'approved' | 'rejected' | 'withdrawn' | 'returned'; to?: string; resumeAt?: string };
+type Transition = {
+  target?: string;
+  reenter?: boolean;
+  guard?: Ref<'approval.targets', StepParams> | Ref<'approval.outcome', OutcomeParams> | Ref<'approval.resumeAt', StepParams>;
+  actions?: (Ref<'approval.act', StepParams> | Ref<'approval.timeout', StepParams> | Ref<'approval.remind', StepParams>)[];
+  description?: string;
+};
+
+/**
+ * The XState state-node config an {@link approvalStep} returns: put it under any key of `states`.
+ * Its actions and guards are named (`approval.*`): spread {@link approvalActions} and
+ * {@link approvalGuards} into `setup()`, and give the engine their implementations with
+ * {@link approvalImplementations}.
+ */
+export interface ApprovalStepNode {
+  id: string;
+  tags: string[];
+  meta: { approval: ApprovalStepSpec; targets: Record<string, string> };
+  entry: Ref<'approval.enter', { spec: ApprovalStepSpec }>[];
+  exit: Ref<'approval.exit', StepParams>[];
+  initial: 'pending';
+  states: { pending: { after?: Record<string, Transition> } };
+  after?: Record<string, Transition>;
+  on: Record<string, Transition | Transition[]>;
+  always: Transition[];
+}
+
+/** The id under which a step's state node can be targeted: `#<step id>`. */
+export function stepTarget(step: string): string {
+  return `#${step}`;
+}
+
+/**
+ * An approval step as an XState state-node config fragment. The step keeps its state in
+ * `context.approvals[id]`, resolves its approvers through the engine's directory on entry, takes the
+ * approval events (each guarded so that only this step's events reach it) and leaves through
+ * `always` transitions as soon as its outcome is certain.
+ *
+ * @example
+ * ```ts
+ * import { setup } from 'xstate';
+ * import { approvalActions, approvalContext, approvalGuards, approvalStep, role, type ApprovalContext, type ApprovalEvent } from 'docket';
+ *
+ * const machine = setup({
+ *   types: {} as { context: ApprovalContext; events: ApprovalEvent | { type: 'SUBMIT' } },
+ *   actions: approvalActions,
+ *   guards: approvalGuards,
+ * }).createMachine({
+ *   context: ({ input }) => approvalContext(input),
+ *   initial: 'legal',
+ *   states: {
+ *     legal: approvalStep({ id: 'legal', mode: 'all', approvers: role('legal'), onApproved: 'approved', onRejected: 'rejected' }),
+ *     approved: { type: 'final' },
+ *     rejected: { type: 'final' },
+ *   },
+ * });
+ * ```
+ */
+export function approvalStep(config: ApprovalStepConfig): ApprovalStepNode {
+  const { onApproved, onRejected, onWithdrawn, returns, ...rest } = config;
+  const step = config.id;
+  if (!/^[A-Za-z][\w-]*$/.test(step)) {
+    throw new TypeError(`approvalStep: id "${step}" must start with a letter and use only letters, digits, "_" and "-" (it is an XState state id).`);
+  }
+  const spec: ApprovalStepSpec = {
+    ...rest,
+    ...(returns
+      ? {
+          returns: {
+            ...(returns.submitter !== undefined ? { submitter: true } : {}),
+            ...(returns.previous !== undefined ? { previous: returns.previous } : {}),
+            ...(returns.steps !== undefined ? { steps: returns.steps } : {}),
+          },
+        }
+      : {}),
+  };
+  const p = { step };
+  const outcome = (kind: OutcomeParams['kind'], extra: Omit<OutcomeParams, 'step' | 'kind'> = {}) => ({ type: 'approval.outcome' as const, params: { step, kind, ...extra } });
+  const approved = typeof onApproved === 'string' ? { target: onApproved, jumpBack: [] as readonly string[] } : { target: onApproved.target, jumpBack: onApproved.jumpBack ?? [] };
+  const always: Transition[] = [
+    ...approved.jumpBack.map((s) => ({ guard: outcome('approved', { resumeAt: s }), target: stepTarget(s), description: `jump back to ${s}` })),
+    { guard: outcome('approved'), target: approved.target, description: 'approved' },
+  ];
+  const targets: Record<string, string> = { approved: approved.target };
+  if (onRejected !== undefined) {
+    always.push({ guard: outcome('rejected'), target: onRejected, description: 'rejected' });
+    targets['rejected'] = onRejected;
+  }
+  const withdrawn = onWithdrawn ?? onRejected;
+  if (withdrawn !== undefined) {
+    always.push({ guard: outcome('withdrawn'), target: withdrawn, description: 'withdrawn' });
+    targets['withdrawn'] = withdrawn;
+  }
+  if (returns?.submitter !== undefined) {
+    always.push({ guard: outcome('returned', { to: 'submitter' }), target: returns.submitter, description: 'returned to the submitter' });
+    targets['returned:submitter'] = returns.submitter;
+  }
+  for (const s of new Set([...(returns?.previous !== undefined ? [returns.previous] : []), ...(returns?.steps ?? [])])) {
+    always.push({ guard: outcome('returned', { to: s }), target: stepTarget(s), description: `returned to ${s}` });
+    targets[`returned:${s}`] = stepTarget(s);
+  }
+  const on: Record<string, Transition | Transition[]> = {};
+  for (const type of APPROVAL_EVENT_TYPES) {
+    on[type] = { guard: { type: 'approval.targets', params: p }, actions: [{ type: 'approval.act', params: p }] };
+  }
+  // 任意跳转: after an administrator moves the instance here, re-enter so approvers are resolved afresh.
+  on['docket.admin.moved'] = { target: stepTarget(step), reenter: true };
+  const node: ApprovalStepNode = {
+    id: step,
+    tags: ['approval', `approval:${step}`],
+    meta: { approval: spec, targets },
+    entry: [{ type: 'approval.enter', params: { spec } }],
+    exit: [{ type: 'approval.exit', params: p }],
+    initial: 'pending',
+    states: {
+      pending: config.remind
+        ? { after: { [config.remind.every]: { target: 'pending', reenter: true, actions: [{ type: 'approval.remind', params: p }] } } }
+        : {},
+    },
+    on,
+    always,
+  };
+  if (config.deadline) node.after = { [config.deadline.after]: { actions: [{ type: 'approval.timeout', params: p }] } };
+  return node;
+}
+
+/**
+ * Transitions for the submitter's resubmit event: jump straight back to the step that returned the
+ * request (when it was configured with `resubmit: 'jump'`), otherwise go to `otherwise` (rerun).
+ *
+ * @example
+ * ```ts
+ * import { resubmitTo } from 'docket';
+ * const draft = { on: { SUBMIT: resubmitTo(['legal', 'finance'], 'legal') } };
+ * ```
+ */
+export function resubmitTo(steps: readonly string[], otherwise: string): Transition[] {
+  return [
+    ...steps.map((s) => ({ guard: { type: 'approval.resumeAt' as const, params: { step: s } }, target: stepTarget(s), description: `resubmit straight to ${s}` })),
+    { target: otherwise, description: 'resubmit: run the flow again' },
+  ];
+}

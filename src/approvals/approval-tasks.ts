@@ -1,0 +1,66 @@
+import type { AnyMachineSnapshot } from 'xstate';
+import type { Instant } from '../clock/clock.js';
+import type { InstanceFacts } from '../engine/define-workflow.js';
+import type { TaskRecord } from '../store/records.js';
+import { actionable } from './approval-decision.js';
+import type { ApprovalContext, ApprovalOperation, ApprovalStepState } from './approval-types.js';
+
+const ASSIGNEE_OPS: readonly ApprovalOperation[] = ['APPROVE', 'REJECT', 'REQUEST_CHANGES', 'RETURN', 'ADD_SIGNER', 'REMOVE_SIGNER', 'TRANSFER', 'DELEGATE', 'CC'];
+
+/** The operations an assignee may perform on a task of this step (what the inbox offers). */
+export function taskActions(state: ApprovalStepState, claimed: boolean): ApprovalOperation[] {
+  const allowed = state.spec.operations;
+  const r = state.spec.returns;
+  const ops = ASSIGNEE_OPS.filter((op) => {
+    if (allowed && !allowed.includes(op)) return false;
+    if (op === 'REQUEST_CHANGES') return r?.submitter === true;
+    if (op === 'RETURN') return r !== undefined && (r.submitter === true || r.previous !== undefined || (r.steps?.length ?? 0) > 0);
+    return true;
+  });
+  return claimed ? ops : ['CLAIM', ...ops];
+}
+
+/**
+ * The `tasks` projection for workflows built from approval steps: one inbox task per assignment that
+ * may act now, with its instance, step, due instant and the operations the user may perform.
+ * An unclaimed group task (认领) lists every member as assignee and the role in `roles`.
+ *
+ * @example
+ * ```ts
+ * import { approvalTasks } from 'docket';
+ * const tasks = approvalTasks({ data: (context: { amount?: number }) => ({ amount: context.amount }) });
+ * ```
+ */
+export function approvalTasks(options: { readonly data?: (context: any) => unknown } = {}) {
+  return (args: { readonly snapshot: AnyMachineSnapshot; readonly instance: InstanceFacts; readonly now: Instant }): TaskRecord[] => {
+    const { snapshot, instance } = args;
+    const ctx = snapshot.context as ApprovalContext | undefined;
+    if (!ctx || typeof ctx.approvals !== 'object') return [];
+    const extra = options.data ? options.data(ctx) : undefined;
+    const out: TaskRecord[] = [];
+    for (const state of Object.values(ctx.approvals)) {
+      const step = state.spec.id;
+      if (state.outcome || !snapshot.hasTag(`approval:${step}`)) continue;
+      for (const a of actionable(state.assignments)) {
+        const claimed = a.user !== null;
+        const people = a.user !== null ? [a.user] : [...(a.group?.members ?? [])];
+        out.push({
+          id: `${instance.id}:${step}:${state.round}:${a.id}`,
+          instanceId: instance.id,
+          workflow: instance.workflow,
+          step,
+          ...(state.spec.title ? { title: state.spec.title } : {}),
+          assignees: a.delegate !== undefined ? [...people, a.delegate] : people,
+          roles: a.group && a.user === null ? [a.group.role] : [],
+          status: a.group && a.user !== null ? 'claimed' : 'open',
+          ...(a.group && a.user !== null ? { claimedBy: a.user } : {}),
+          dueAt: state.dueAt,
+          actions: taskActions(state, claimed),
+          createdAt: a.since,
+          data: { round: state.round, task: a.id, mode: state.spec.mode, initiator: ctx.initiator, ...(a.delegate !== undefined ? { delegate: a.delegate } : {}), ...(extra === undefined ? {} : { extra }) },
+        });
+      }
+    }
+    return out;
+  };
+}

@@ -1,0 +1,266 @@
+import type { Directory } from '../engine/directory.js';
+import { DocketError } from '../errors.js';
+
+/**
+ * Who approves a step, as data (so the visualizer and the path preview can show it):
+ * named users, a role (each member, or one who claims it: 认领), a department's head, the initiator's
+ * supervisor or N levels of supervisors (连续多级主管, vacant levels skipped), the initiator's own
+ * choice (自选, validated against an allowed rule), or a field of the instance.
+ *
+ * @example
+ * ```ts
+ * import { role, supervisors, users, type ApproverRule } from 'docket';
+ * const rules: ApproverRule[] = [users('zhao'), role('legal', { claim: true }), supervisors(2)];
+ * ```
+ */
+export type ApproverRule =
+  | { readonly kind: 'users'; readonly users: readonly string[] }
+  | { readonly kind: 'role'; readonly role: string; readonly claim?: boolean }
+  | { readonly kind: 'departmentHead'; readonly department?: string; readonly field?: string }
+  | { readonly kind: 'supervisor'; readonly levels: number }
+  | { readonly kind: 'chosen'; readonly field: string; readonly among?: ApproverRule }
+  | { readonly kind: 'field'; readonly field: string };
+
+/**
+ * Named users, in order.
+ *
+ * @example
+ * ```ts
+ * import { users } from 'docket';
+ * users('zhao', 'qian'); // { kind: 'users', users: ['zhao', 'qian'] }
+ * ```
+ */
+export function users(...ids: readonly string[]): ApproverRule {
+  return { kind: 'users', users: [...ids] };
+}
+
+/**
+ * Everyone with a role; with `claim: true`, one group task that one member claims (认领).
+ *
+ * @example
+ * ```ts
+ * import { role } from 'docket';
+ * role('finance'); // each member must act (as the step's mode says)
+ * role('legal', { claim: true }); // one legal member claims and acts
+ * ```
+ */
+export function role(name: string, options: { readonly claim?: boolean } = {}): ApproverRule {
+  return options.claim ? { kind: 'role', role: name, claim: true } : { kind: 'role', role: name };
+}
+
+/**
+ * The head of a department: a fixed one, one named by a context field, or (default) the initiator's.
+ *
+ * @example
+ * ```ts
+ * import { departmentHead } from 'docket';
+ * departmentHead(); // the initiator's department head
+ * departmentHead({ department: 'legal' });
+ * ```
+ */
+export function departmentHead(options: { readonly department?: string; readonly field?: string } = {}): ApproverRule {
+  return { kind: 'departmentHead', ...options };
+}
+
+/**
+ * The initiator's direct supervisor.
+ *
+ * @example
+ * ```ts
+ * import { supervisor } from 'docket';
+ * supervisor(); // { kind: 'supervisor', levels: 1 }
+ * ```
+ */
+export function supervisor(): ApproverRule {
+  return { kind: 'supervisor', levels: 1 };
+}
+
+/**
+ * 连续多级主管: the initiator's supervisors up `levels` levels of the chart, in order (nearest first).
+ * A vacant level (its holder left: `active: false`) is skipped; the chain continues above it.
+ *
+ * @example
+ * ```ts
+ * import { supervisors } from 'docket';
+ * supervisors(3);
+ * ```
+ */
+export function supervisors(levels: number): ApproverRule {
+  if (!Number.isInteger(levels) || levels < 1) {
+    throw new DocketError('INVALID_ARGUMENT', `supervisors(levels) needs a positive integer, got ${String(levels)}.`);
+  }
+  return { kind: 'supervisor', levels };
+}
+
+/**
+ * 自选: the approvers the initiator chose, read from a context field (a user id or a list), each
+ * checked against `among` when given (refused with `INVALID_PAYLOAD` otherwise).
+ *
+ * @example
+ * ```ts
+ * import { chosen, role } from 'docket';
+ * chosen('reviewers', { among: role('legal') });
+ * ```
+ */
+export function chosen(field: string, options: { readonly among?: ApproverRule } = {}): ApproverRule {
+  return options.among ? { kind: 'chosen', field, among: options.among } : { kind: 'chosen', field };
+}
+
+/**
+ * The user id (or list of ids) in a context field, e.g. the account manager named on the form.
+ *
+ * @example
+ * ```ts
+ * import { field } from 'docket';
+ * field('customer.accountManager');
+ * ```
+ */
+export function field(path: string): ApproverRule {
+  return { kind: 'field', field: path };
+}
+
+/** What a rule resolved to: people, or one group task for a role. */
+export type ResolvedApprover =
+  | { readonly kind: 'user'; readonly user: string }
+  | { readonly kind: 'group'; readonly role: string; readonly members: readonly string[] };
+
+/** What resolution reads: the directory, the initiator and the instance's data. */
+export interface ResolveFacts {
+  readonly directory: Directory | undefined;
+  readonly initiator: string;
+  readonly context: unknown;
+}
+
+/** Read a dotted path (`customer.manager`) from a value. */
+export function readPath(value: unknown, path: string): unknown {
+  let at: unknown = value;
+  for (const key of path.split('.')) {
+    if (at === null || typeof at !== 'object') return undefined;
+    at = (at as Record<string, unknown>)[key];
+  }
+  return at;
+}
+
+function needDirectory(facts: ResolveFacts, rule: ApproverRule): Directory {
+  if (!facts.directory) {
+    throw new DocketError(
+      'INVALID_ARGUMENT',
+      `The approver rule "${rule.kind}" needs the organisation directory: pass createEngine({ directory: staticDirectory({ users: [...] }) }).`,
+    );
+  }
+  return facts.directory;
+}
+
+function idsIn(value: unknown): string[] {
+  if (typeof value === 'string' && value !== '') return [value];
+  if (Array.isArray(value)) return value.filter((v): v is string => typeof v === 'string' && v !== '');
+  return [];
+}
+
+function isActive(directory: Directory | undefined, id: string): boolean {
+  if (!directory) return true;
+  const user = directory.user(id);
+  return user !== undefined && user.active !== false;
+}
+
+/**
+ * The supervisors above `user`, nearest first, up to `levels` levels; vacant levels (inactive holders)
+ * are skipped but still counted as a level of the chart, and cycles stop the walk.
+ */
+export function supervisorChain(directory: Directory, user: string, levels: number): string[] {
+  const out: string[] = [];
+  const seen = new Set([user]);
+  let at = directory.user(user)?.supervisor ?? null;
+  for (let level = 0; level < levels && at !== null && !seen.has(at); level++) {
+    seen.add(at);
+    if (isActive(directory, at)) out.push(at);
+    at = directory.user(at)?.supervisor ?? null;
+  }
+  return out;
+}
+
+/**
+ * Resolve one rule to approvers, in order. Inactive users (离职) are dropped, never assigned.
+ *
+ * @example
+ * ```ts
+ * import { resolveApprovers, staticDirectory, supervisors } from 'docket';
+ * const directory = staticDirectory({ users: [
+ *   { id: 'li', roles: [], supervisor: 'wang' },
+ *   { id: 'wang', roles: [], supervisor: 'zhou', active: false },
+ *   { id: 'zhou', roles: [], supervisor: null },
+ * ] });
+ * resolveApprovers(supervisors(2), { directory, initiator: 'li', context: {} }); // [{ kind: 'user', user: 'zhou' }]
+ * ```
+ */
+export function resolveApprovers(rule: ApproverRule, facts: ResolveFacts): ResolvedApprover[] {
+  const people = (ids: readonly string[]): ResolvedApprover[] =>
+    ids.filter((id) => isActive(facts.directory, id)).map((user) => ({ kind: 'user' as const, user }));
+  switch (rule.kind) {
+    case 'users':
+      return people(rule.users);
+    case 'field':
+      return people(idsIn(readPath(facts.context, rule.field)));
+    case 'role': {
+      const members = needDirectory(facts, rule).usersWithRole(rule.role).map((u) => u.id);
+      if (members.length === 0) return [];
+      return rule.claim ? [{ kind: 'group', role: rule.role, members }] : people(members);
+    }
+    case 'departmentHead': {
+      const directory = needDirectory(facts, rule);
+      const department =
+        rule.department ?? (rule.field === undefined ? directory.user(facts.initiator)?.department : idsIn(readPath(facts.context, rule.field))[0]);
+      const head = department === undefined ? undefined : directory.departmentHead(department);
+      return head === undefined ? [] : people([head]);
+    }
+    case 'supervisor':
+      return people(supervisorChain(needDirectory(facts, rule), facts.initiator, rule.levels));
+    case 'chosen': {
+      const picked = idsIn(readPath(facts.context, rule.field));
+      if (rule.among) {
+        const allowed = new Set(
+          resolveApprovers(rule.among, facts).flatMap((a) => (a.kind === 'user' ? [a.user] : a.members)),
+        );
+        const bad = picked.filter((id) => !allowed.has(id));
+        if (bad.length > 0) {
+          throw new DocketError(
+            'INVALID_PAYLOAD',
+            `The chosen approvers [${bad.join(', ')}] in "${rule.field}" are not allowed here; choose among [${[...allowed].join(', ')}].`,
+            { field: rule.field, rejected: bad },
+          );
+        }
+      }
+      const inactive = picked.filter((id) => !isActive(facts.directory, id));
+      if (inactive.length > 0) {
+        throw new DocketError(
+          'INVALID_PAYLOAD',
+          `The chosen approvers [${inactive.join(', ')}] in "${rule.field}" are unknown or no longer active; choose someone else.`,
+          { field: rule.field, rejected: inactive },
+        );
+      }
+      return people(picked);
+    }
+  }
+}
+
+/** Describe a rule for people (visualizer, preview), in both languages. */
+export function describeApproverRule(rule: ApproverRule): { readonly 'zh-CN': string; readonly en: string } {
+  switch (rule.kind) {
+    case 'users':
+      return { 'zh-CN': `指定成员:${rule.users.join('、')}`, en: `named users: ${rule.users.join(', ')}` };
+    case 'role':
+      return rule.claim
+        ? { 'zh-CN': `角色 ${rule.role}(一人认领)`, en: `role ${rule.role} (one member claims)` }
+        : { 'zh-CN': `角色 ${rule.role}`, en: `role ${rule.role}` };
+    case 'departmentHead':
+      return { 'zh-CN': `部门负责人${rule.department ? `(${rule.department})` : ''}`, en: `department head${rule.department ? ` (${rule.department})` : ''}` };
+    case 'supervisor':
+      return rule.levels === 1
+        ? { 'zh-CN': '直属主管', en: "initiator's supervisor" }
+        : { 'zh-CN': `连续 ${rule.levels} 级主管`, en: `${rule.levels} levels of supervisors` };
+    case 'chosen':
+      return { 'zh-CN': `发起人自选(${rule.field})`, en: `chosen by the initiator (${rule.field})` };
+    case 'field':
+      return { 'zh-CN': `表单字段 ${rule.field}`, en: `form field ${rule.field}` };
+  }
+}

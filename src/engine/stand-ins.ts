@@ -1,0 +1,35 @@
+import type { Instant } from '../clock/clock.js';
+import type { Directory } from './directory.js';
+
+/**
+ * 代理: a standing stand-in. While `from <= now < to`, `deputy` may act on every task of `principal`
+ * (optionally only in the listed workflows); the history records both people (`onBehalfOf`).
+ *
+ * @example
+ * ```ts
+ * import type { StandIn } from 'docket';
+ * const leave: StandIn = { principal: 'wang', deputy: 'zhao', from: Date.parse('2026-10-08T00:00:00+08:00'), to: Date.parse('2026-10-15T00:00:00+08:00') };
+ * ```
+ */
+export interface StandIn {
+  readonly principal: string;
+  readonly deputy: string;
+  readonly from: Instant;
+  readonly to: Instant;
+  readonly workflows?: readonly string[];
+}
+
+/**
+ * The stand-ins in force at `at` (for `workflow`, when given), from a directory that lists them.
+ *
+ * @example
+ * ```ts
+ * import { activeStandIns, staticDirectory } from 'docket';
+ * const directory = staticDirectory({ users: [], standIns: [{ principal: 'wang', deputy: 'zhao', from: 0, to: 10 }] });
+ * activeStandIns(directory, 5).map((s) => s.deputy); // ['zhao']
+ * ```
+ */
+export function activeStandIns(directory: Directory | undefined, at: Instant, workflow?: string): StandIn[] {
+  const all = directory?.standIns?.() ?? [];
+  return all.filter((s) => s.from <= at && at < s.to && (workflow === undefined || !s.workflows || s.workflows.includes(workflow)));
+}

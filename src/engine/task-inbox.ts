@@ -1,0 +1,27 @@
+import type { Instant } from '../clock/clock.js';
+import type { TaskRecord } from '../store/records.js';
+import type { Store, TaskQuery } from '../store/store.js';
+import type { Directory } from './directory.js';
+import { activeStandIns } from './stand-ins.js';
+
+/**
+ * The inbox for a query: the store's tasks, plus, for an `assignee` who stands in for someone today
+ * (代理), that person's tasks too (in the stand-in's workflows). Without stand-ins it is exactly
+ * `store.tasks(query)`.
+ */
+export async function inboxWithStandIns(store: Store, directory: Directory | undefined, query: TaskQuery, now: Instant): Promise<readonly TaskRecord[]> {
+  const own = await store.tasks(query);
+  if (query.assignee === undefined) return own;
+  const covering = activeStandIns(directory, now).filter((s) => s.deputy === query.assignee);
+  if (covering.length === 0) return own;
+  const out = [...own];
+  const seen = new Set(own.map((t) => t.id));
+  for (const s of covering) {
+    for (const task of await store.tasks({ ...query, assignee: s.principal })) {
+      if (seen.has(task.id) || (s.workflows && !s.workflows.includes(task.workflow))) continue;
+      seen.add(task.id);
+      out.push(task);
+    }
+  }
+  return out;
+}
