@@ -6,3 +6,7 @@ export { renderSvg, escapeXml, type RenderSvgOptions } from './render-svg.js';
 export { toMermaid } from './to-mermaid.js';
 export { nodeContent, edgeLines, type NodeContent } from './node-content.js';
 export { textWidth, same, isBiText, LANGS, type BiText, type Lang } from './text-metrics.js';
+export { quarterTimeline, type QuarterTimeline, type TimelineMilestone } from './quarter-timeline.js';
+export { sampleValue, type SampleOptions } from './sample-value.js';
+export { exampleContext } from './state-graph.js';
+export { parseInstanceExport, INSTANCE_EXPORT_FORMAT, type InstanceExport } from './instance-export.js';

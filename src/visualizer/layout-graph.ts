@@ -52,6 +52,8 @@ export interface DiagramLayout {
 export interface LayoutOptions {
   /** `DOWN` (default) reads top to bottom; `RIGHT` left to right. */
   readonly direction?: 'DOWN' | 'RIGHT';
+  /** Extra elk layout options for the root (for experiments; the defaults are tuned for statecharts). */
+  readonly elk?: Readonly<Record<string, string>>;
 }
 
 const MARKER = 12;
@@ -143,11 +145,12 @@ export async function layoutStateGraph(graph: StateGraph, options: LayoutOptions
       'elk.layered.spacing.nodeNodeBetweenLayers': '44',
       'elk.layered.spacing.edgeNodeBetweenLayers': '18',
       'elk.layered.spacing.edgeEdgeBetweenLayers': '12',
-      'elk.layered.nodePlacement.strategy': 'BRANDES_KOEPF',
+      'elk.layered.nodePlacement.strategy': 'NETWORK_SIMPLEX',
       'elk.layered.crossingMinimization.semiInteractive': 'false',
       'elk.layered.considerModelOrder.strategy': 'NODES_AND_EDGES',
       'elk.layered.cycleBreaking.strategy': 'MODEL_ORDER',
       'elk.padding': '[top=16,left=16,bottom=16,right=16]',
+      ...options.elk,
     },
     children: build(ROOT),
     edges,

@@ -38,6 +38,9 @@ export function nodeContent(node: StateGraphNode): NodeContent {
       text: { 'zh-CN': `角色：${node.roles.map((r) => r.label['zh-CN']).join('、')}`, en: `Roles: ${node.roles.map((r) => r.label.en).join(', ')}` },
     });
   }
+  for (const f of node.fromAnyState) {
+    lines.push({ kind: 'meta', text: { 'zh-CN': `任何状态下「${f.label['zh-CN']}」`, en: `From any state: ${f.label.en}` } });
+  }
   if (node.kind === 'history') lines.push({ kind: 'meta', text: { 'zh-CN': '历史状态', en: 'history' } });
   return { title: node.label, lines };
 }

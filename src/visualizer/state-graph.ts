@@ -1,6 +1,7 @@
 import type { AnyStateMachine } from 'xstate';
 import { describeDeadlineRule, type DeadlineRule } from '../calendar/index.js';
 import type { AnyWorkflow } from '../engine/define-workflow.js';
+import { sampleValue } from './sample-value.js';
 import { describeApproval, describeGuard, type ApprovalInfo, type GuardInfo } from './describe-meta.js';
 import { isBiText, same, type BiText } from './text-metrics.js';
 
@@ -39,6 +40,8 @@ export interface StateGraphNode {
   readonly approval: ApprovalInfo | null;
   readonly description: BiText | null;
   readonly tags: readonly string[];
+  /** Events the machine's root handles that lead here from any state (withdraw, cancel). */
+  readonly fromAnyState: readonly { readonly event: string; readonly label: BiText; readonly guard: GuardInfo | null }[];
 }
 
 /** One transition from a state to a state. */
@@ -64,6 +67,8 @@ export interface StateGraph {
   readonly description: BiText | null;
   readonly nodes: readonly StateGraphNode[];
   readonly edges: readonly StateGraphEdge[];
+  /** The label of every event the workflow declares, by type. */
+  readonly events: Readonly<Record<string, BiText>>;
 }
 
 interface NodeLike {
@@ -112,13 +117,53 @@ export function eventLabel(workflow: AnyWorkflow, type: string): BiText {
   return workflow.labels?.events?.[type] ?? same(type);
 }
 
-function deadlineOf(workflow: AnyWorkflow, delay: unknown, targets: readonly string[]): StateDeadline {
+/**
+ * The context a new instance would have for a sample start input (see {@link sampleValue}), so that
+ * deadlines computed from instance data can still be shown with their default values.
+ */
+export function exampleContext(workflow: AnyWorkflow): unknown {
+  try {
+    const parsed = workflow.input.safeParse(sampleValue(workflow.input));
+    if (!parsed.success) return undefined;
+    const context = (workflow.machine as AnyStateMachine).config.context;
+    const input = { ...(parsed.data as object), $actor: { id: 'demo', roles: [] }, $at: 0 };
+    return typeof context === 'function' ? (context as (args: unknown) => unknown)({ input, self: undefined, spawn: () => undefined }) : context;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Describe a rule computed from a sample instance. A quarter day computed for one instance names that
+ * instance's quarter, which means nothing on a diagram: describe it as "month m, day d of the quarter".
+ */
+function describeComputedRule(rule: DeadlineRule): BiText {
+  if (rule.kind === 'quarterDay' && !('relative' in rule.quarter)) {
+    const relative = { ...rule, quarter: { relative: 0 } };
+    return {
+      'zh-CN': describeDeadlineRule(relative, 'zh-CN').replace('本季度', ''),
+      en: describeDeadlineRule(relative, 'en').replace(' of this quarter', ''),
+    };
+  }
+  return { 'zh-CN': describeDeadlineRule(rule, 'zh-CN'), en: describeDeadlineRule(rule, 'en') };
+}
+
+function deadlineOf(workflow: AnyWorkflow, delay: unknown, targets: readonly string[], context?: unknown): StateDeadline {
   if (typeof delay === 'number') {
     const rule: DeadlineRule = { kind: 'duration', duration: delay };
     return { name: String(delay), rule: null, text: { 'zh-CN': describeDeadlineRule(rule, 'zh-CN'), en: describeDeadlineRule(rule, 'en') }, targets };
   }
   const name = typeof delay === 'string' ? delay : 'delay';
   const spec = workflow.deadlines?.[name];
+  if (typeof spec === 'function') {
+    try {
+      const rule = spec({ context, event: {} });
+      const text = describeComputedRule(rule);
+      return { name, rule: null, text: { 'zh-CN': `${text['zh-CN']}（默认）`, en: `${text.en} (default)` }, targets };
+    } catch {
+      // Falls through to the generic description below.
+    }
+  }
   if (spec === undefined || typeof spec === 'function') {
     return { name, rule: null, text: { 'zh-CN': `${name}（按实例数据计算）`, en: `${name} (from the instance's data)` }, targets };
   }
@@ -164,6 +209,12 @@ export function stateGraph(workflow: AnyWorkflow): StateGraph {
   const edges: StateGraphEdge[] = [];
   const permissions = (workflow.permissions ?? {}) as Record<string, readonly string[] | undefined>;
   const declared = new Set(Object.keys(workflow.events));
+  const context = exampleContext(workflow);
+  // Transitions on the root apply in every state; drawing an arrow from each state would bury the
+  // diagram, so their targets say "from any state" instead.
+  const fromRoot = transitionsOf(root)
+    .filter((o) => o.kind === 'event' && o.event !== null)
+    .flatMap((o) => (o.t.target ?? []).map((target) => ({ event: o.event as string, target: pathOf(target), label: eventLabel(workflow, o.event as string), guard: describeGuard(o.t.guard, workflow) })));
 
   const visit = (node: NodeLike, parent: NodeLike) => {
     const id = pathOf(node);
@@ -173,7 +224,13 @@ export function stateGraph(workflow: AnyWorkflow): StateGraph {
     const meta = record(node.meta);
     const metaRoles = Array.isArray(meta?.['roles']) ? (meta['roles'] as unknown[]).filter((r): r is string => typeof r === 'string') : [];
     for (const r of metaRoles) if (!roleIds.includes(r)) roleIds.push(r);
-    const deadlines = node.after.map((t) => deadlineOf(workflow, t.delay, (t.target ?? []).map(pathOf)));
+    const deadlines: StateDeadline[] = [];
+    for (const t of node.after) {
+      const d = deadlineOf(workflow, t.delay, (t.target ?? []).map(pathOf), context);
+      const seen = deadlines.find((x) => x.name === d.name);
+      if (seen) (seen.targets as string[]).push(...d.targets.filter((x) => !seen.targets.includes(x)));
+      else deadlines.push({ ...d, targets: [...d.targets] });
+    }
     const description = isBiText(meta?.['description']) ? meta['description'] : node.description ? same(node.description) : null;
     nodes.push({
       id,
@@ -189,6 +246,7 @@ export function stateGraph(workflow: AnyWorkflow): StateGraph {
       approval: describeApproval(meta?.['approval'], workflow),
       description,
       tags: [...node.tags],
+      fromAnyState: fromRoot.filter((r) => r.target === id).map(({ event, label, guard }) => ({ event, label, guard })),
     });
     for (const o of own) {
       for (const target of o.t.target ?? []) {
@@ -198,8 +256,8 @@ export function stateGraph(workflow: AnyWorkflow): StateGraph {
         let label: BiText;
         if (o.kind === 'event') label = eventLabel(workflow, o.event ?? '');
         else if (o.kind === 'after') {
-          const d = deadlineOf(workflow, node.after.find((a) => a === o.t)?.delay ?? o.delay, []);
-          label = { 'zh-CN': `超时 ${d.text['zh-CN']}`, en: `timeout ${d.text.en}` };
+          // The state's box shows the rule; the arrow only says that time ran out.
+          label = { 'zh-CN': '超时', en: 'on timeout' };
         } else label = isBiText(tmeta?.['label']) ? tmeta['label'] : guard ? { 'zh-CN': '条件', en: 'when' } : { 'zh-CN': '自动', en: 'always' };
         if (o.kind !== 'always' && isBiText(tmeta?.['label'])) label = tmeta['label'];
         edges.push({
@@ -226,6 +284,7 @@ export function stateGraph(workflow: AnyWorkflow): StateGraph {
     description: workflow.description ?? (isBiText(meta?.['description']) ? meta['description'] : null),
     nodes,
     edges,
+    events: Object.fromEntries(Object.keys(workflow.events).map((type) => [type, eventLabel(workflow, type)])),
   };
 }
 

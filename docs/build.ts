@@ -1,0 +1,222 @@
+// `npm run docs`: build the static site into docs/site/ — a page per workflow with its statechart
+// drawn from the machine (elkjs layout, SVG), the quarter timeline, the simulator running the real
+// engine in the browser, the instance view, and the API reference from TSDoc (typedoc).
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+import { businessCalendar } from '../src/calendar/index.js';
+import { virtualClock } from '../src/clock/index.js';
+import { createEngine } from '../src/engine/create-engine.js';
+import type { AnyWorkflow } from '../src/engine/define-workflow.js';
+import { memoryStore } from '../src/store/index.js';
+import { autoStep, demoDirectory } from '../src/cli/auto-pilot.js';
+import { exportInstance } from '../src/cli/export-instance.js';
+import { isContractWorkflow, workflowCatalog } from '../src/cli/workflow-catalog.js';
+import { layoutStateGraph, renderSvg, sampleValue, stateGraph, type StateGraph } from '../src/visualizer/index.js';
+import { bi, esc, page, type NavItem } from './site-src/templates.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const out = resolve(here, 'site');
+const repo = resolve(here, '..');
+
+const NAV: NavItem[] = [
+  { href: 'index.html', label: { 'zh-CN': '流程', en: 'Workflows' } },
+  { href: 'timeline.html', label: { 'zh-CN': '季度时间线', en: 'Quarter timeline' } },
+  { href: 'simulator.html', label: { 'zh-CN': '模拟器', en: 'Simulator' } },
+  { href: 'instance.html', label: { 'zh-CN': '实例查看', en: 'Instance view' } },
+];
+
+const KIND: Record<string, { 'zh-CN': string; en: string }> = {
+  atomic: { 'zh-CN': '状态', en: 'state' },
+  compound: { 'zh-CN': '复合状态', en: 'compound' },
+  parallel: { 'zh-CN': '并行', en: 'parallel' },
+  final: { 'zh-CN': '终态', en: 'final' },
+  history: { 'zh-CN': '历史', en: 'history' },
+};
+
+function legend(): string {
+  const item = (cls: string, text: { 'zh-CN': string; en: string }) => `<span><i class="${cls}"></i>${bi(text)}</span>`;
+  return `<div class="legend">${item('', { 'zh-CN': '状态', en: 'State' })}${item('approval', { 'zh-CN': '审批节点', en: 'Approval step' })}${item('parallel', { 'zh-CN': '并行区域', en: 'Parallel regions' })}${item('final', { 'zh-CN': '终态', en: 'Final state' })}${item('timeout', { 'zh-CN': '超时转移', en: 'Deadline (timeout)' })}<span>${bi({ 'zh-CN': '[方括号] = 条件分支', en: '[brackets] = condition (guard)' })}</span></div>`;
+}
+
+function workflowPage(workflow: AnyWorkflow, graph: StateGraph, svg: string): string {
+  const stateRows = graph.nodes
+    .map((n) => {
+      const deadline = n.deadlines.map((d) => bi(d.text)).join('<br>');
+      const roles = n.roles.map((r) => bi(r.label)).join('、');
+      const approval = n.approval ? `${bi(n.approval.modeLabel)}${n.approval.approvers ? ` · ${bi(n.approval.approvers)}` : ''}` : '';
+      return `<tr data-state-row="${esc(n.id)}"><td>${bi(n.label)}<br><code>${esc(n.id)}</code></td><td>${bi(KIND[n.kind] ?? { 'zh-CN': n.kind, en: n.kind })}</td><td>${approval}</td><td>${deadline}</td><td>${roles}</td></tr>`;
+    })
+    .join('');
+  const perms = (workflow.permissions ?? {}) as Record<string, readonly string[] | undefined>;
+  const eventRows = Object.keys(workflow.events)
+    .map((type) => {
+      const roles = (perms[type] ?? []).map((r) => bi(workflow.roles?.[r] ?? { 'zh-CN': r, en: r })).join('、');
+      return `<tr><td>${bi(graph.events[type] ?? { 'zh-CN': type, en: type })}</td><td><code>${esc(type)}</code></td><td>${roles || bi({ 'zh-CN': '任何人', en: 'anyone' })}</td></tr>`;
+    })
+    .join('');
+  const body = `
+<h1>${bi(graph.title)}</h1>
+<p class="lead">${graph.description ? bi(graph.description) : ''} <code>${esc(workflow.id)} v${workflow.version}</code> · <a href="../simulator.html?workflow=${encodeURIComponent(workflow.id)}">${bi({ 'zh-CN': '在模拟器中运行', en: 'Run it in the simulator' })}</a></p>
+${legend()}
+<div class="diagram-wrap" id="diagram">${svg}</div>
+<h2>${bi({ 'zh-CN': '状态', en: 'States' })}</h2>
+<table id="states"><thead><tr><th>${bi({ 'zh-CN': '状态', en: 'State' })}</th><th>${bi({ 'zh-CN': '类型', en: 'Kind' })}</th><th>${bi({ 'zh-CN': '审批', en: 'Approval' })}</th><th>${bi({ 'zh-CN': '期限', en: 'Deadline' })}</th><th>${bi({ 'zh-CN': '角色', en: 'Roles' })}</th></tr></thead><tbody>${stateRows}</tbody></table>
+<h2>${bi({ 'zh-CN': '事件', en: 'Events' })}</h2>
+<table id="events"><thead><tr><th>${bi({ 'zh-CN': '事件', en: 'Event' })}</th><th>${bi({ 'zh-CN': '类型', en: 'Type' })}</th><th>${bi({ 'zh-CN': '可发送的角色', en: 'Who may send it' })}</th></tr></thead><tbody>${eventRows}</tbody></table>`;
+  return page({ title: graph.title, page: 'workflow', root: '../', nav: NAV, body, data: { workflow: workflow.id, states: String(graph.nodes.length) } });
+}
+
+function homePage(entries: readonly { workflow: AnyWorkflow; graph: StateGraph }[]): string {
+  const cards = entries
+    .map(
+      ({ workflow, graph }) =>
+        `<a class="card" href="workflows/${encodeURIComponent(workflow.id)}.html" style="text-decoration:none;color:inherit"><h3>${bi(graph.title)}</h3><p>${graph.description ? bi(graph.description) : ''}</p><p><code>${esc(workflow.id)}</code> · ${bi({ 'zh-CN': `${graph.nodes.length} 个状态`, en: `${graph.nodes.length} states` })}</p></a>`,
+    )
+    .join('');
+  const body = `<h1>${bi({ 'zh-CN': 'Docket 流程', en: 'Docket workflows' })}</h1>
+<p class="lead">${bi({
+    'zh-CN': '每张流程图都由状态机定义直接生成，永不过时。可查看季度时间线、在模拟器中逐步运行流程，或载入 `docket export` 导出的实例。',
+    en: 'Every diagram is generated from the machine definition itself, so it never drifts. See the quarter timeline, step through a workflow in the simulator, or load an instance exported with `docket export`.',
+  })}</p>
+<div class="grid-home">${cards}</div>`;
+  return page({ title: { 'zh-CN': '流程', en: 'Workflows' }, page: 'home', root: '', nav: NAV, body });
+}
+
+function timelinePage(): string {
+  const body = `<h1>${bi({ 'zh-CN': '季度时间线', en: 'Quarter timeline' })}</h1>
+<p class="lead">${bi({ 'zh-CN': '按中国法定节假日与调休安排，显示所选季度的每一天，以及季度流程各里程碑按规则解析后的日期。', en: "Every day of the chosen quarter under China's public holidays and make-up working days, with each milestone of the quarterly cycle on the date its rule resolves to." })}</p>
+<div class="controls"><label>${bi({ 'zh-CN': '年份', en: 'Year' })} <select id="tl-year"></select></label><label>${bi({ 'zh-CN': '季度', en: 'Quarter' })} <select id="tl-quarter"><option value="1">Q1</option><option value="2">Q2</option><option value="3">Q3</option><option value="4">Q4</option></select></label>
+<span class="legend legend-days"><span><i class="kind-weekend"></i>${bi({ 'zh-CN': '周末', en: 'Weekend' })}</span><span><i class="kind-holiday"></i>${bi({ 'zh-CN': '法定假日', en: 'Public holiday' })}</span><span><i class="kind-makeup-workday"></i>${bi({ 'zh-CN': '调休上班', en: 'Make-up working day' })}</span><span><i class="ms"></i>${bi({ 'zh-CN': '里程碑', en: 'Milestone' })}</span></span></div>
+<div id="tl-body"></div>`;
+  return page({ title: { 'zh-CN': '季度时间线', en: 'Quarter timeline' }, page: 'timeline', root: '', nav: NAV, body });
+}
+
+function simulatorPage(): string {
+  const body = `<h1>${bi({ 'zh-CN': '流程模拟器', en: 'Workflow simulator' })}</h1>
+<p class="lead">${bi({ 'zh-CN': '浏览器中运行真实的引擎（内存存储、虚拟时钟、中国工作日历）。点击事件推进流程，拨动时钟触发期限。', en: "The real engine runs in your browser (memory store, virtual clock, China's business calendar). Click events to move the workflow on; move the clock to fire deadlines." })}</p>
+<div class="controls">
+<label>${bi({ 'zh-CN': '流程', en: 'Workflow' })} <select id="sim-workflow"></select></label>
+<label>${bi({ 'zh-CN': '开始时间', en: 'Start at' })} <input id="sim-start" type="datetime-local" value="2026-10-08T09:00"></label>
+<button type="button" class="btn" id="sim-restart">${bi({ 'zh-CN': '重新开始', en: 'Restart' })}</button>
+<span class="status-line">${bi({ 'zh-CN': '虚拟时间', en: 'Virtual time' })}: <b id="sim-now"></b></span>
+<button type="button" class="btn" id="sim-advance-day">${bi({ 'zh-CN': '+1 天', en: '+1 day' })}</button>
+<button type="button" class="btn" id="sim-advance-week">${bi({ 'zh-CN': '+1 周', en: '+1 week' })}</button>
+<button type="button" class="btn" id="sim-next-timer">${bi({ 'zh-CN': '到下一个期限', en: 'To next deadline' })}</button>
+</div>
+<div id="sim-message"></div>
+<div class="sim-layout">
+<div><div class="diagram-wrap" id="sim-diagram"></div></div>
+<div class="sim-side">
+<div class="card"><h3>${bi({ 'zh-CN': '当前', en: 'Now' })}</h3><div class="status-line">${bi({ 'zh-CN': '状态', en: 'State' })}: <b id="sim-state"></b> <span id="sim-status"></span></div>
+<h3 style="margin-top:10px">${bi({ 'zh-CN': '可执行的事件', en: 'Events you can send' })}</h3><div class="event-buttons" id="sim-events"></div></div>
+<div class="card"><h3>${bi({ 'zh-CN': '待办', en: 'Task inbox' })}</h3><table><thead><tr><th>${bi({ 'zh-CN': '任务', en: 'Task' })}</th><th>${bi({ 'zh-CN': '处理人', en: 'Assignees' })}</th><th>${bi({ 'zh-CN': '期限', en: 'Due' })}</th></tr></thead><tbody id="sim-tasks"></tbody></table></div>
+<div class="card"><h3>${bi({ 'zh-CN': '计时器', en: 'Pending timers' })}</h3><table><tbody id="sim-timers"></tbody></table></div>
+</div>
+</div>
+<h2>${bi({ 'zh-CN': '历史', en: 'History' })}</h2>
+<div class="scroll"><table><thead><tr><th>#</th><th>${bi({ 'zh-CN': '时间', en: 'When' })}</th><th>${bi({ 'zh-CN': '操作人', en: 'Who' })}</th><th>${bi({ 'zh-CN': '事件', en: 'Event' })}</th><th>${bi({ 'zh-CN': '状态变化', en: 'From → to' })}</th></tr></thead><tbody id="sim-history"></tbody></table></div>`;
+  return page({ title: { 'zh-CN': '模拟器', en: 'Simulator' }, page: 'simulator', root: '', nav: NAV, body });
+}
+
+function instancePage(): string {
+  const body = `<h1>${bi({ 'zh-CN': '实例查看', en: 'Instance view' })}</h1>
+<p class="lead">${bi({ 'zh-CN': '载入 `docket export <db> <id>` 导出的 JSON 文件：在流程图上显示当前状态，并列出历史（谁、何时、从哪个状态）与待触发的计时器。', en: 'Load a JSON file from `docket export <db> <id>`: the current state on the diagram, the history (who, when, from which state) and the pending timers.' })}</p>
+<div class="controls"><label>${bi({ 'zh-CN': '导出文件', en: 'Export file' })} <input id="iv-file" type="file" accept="application/json,.json"></label>
+<a href="instance.html?src=data/example-instance.json">${bi({ 'zh-CN': '查看示例实例', en: 'Open the example instance' })}</a></div>
+<div id="iv-error"></div>
+<div id="iv-result" hidden>
+<div class="sim-layout"><div class="diagram-wrap" id="iv-diagram"></div><div class="sim-side"><div class="card" id="iv-summary"></div>
+<div class="card"><h3>${bi({ 'zh-CN': '待触发的计时器', en: 'Pending timers' })}</h3><table><thead><tr><th>${bi({ 'zh-CN': '名称', en: 'Name' })}</th><th>${bi({ 'zh-CN': '到期', en: 'Due' })}</th><th>${bi({ 'zh-CN': '事件', en: 'Event' })}</th></tr></thead><tbody id="iv-timers"></tbody></table></div>
+<div class="card"><h3>${bi({ 'zh-CN': '待办', en: 'Open tasks' })}</h3><table><tbody id="iv-tasks"></tbody></table></div></div></div>
+<h2>${bi({ 'zh-CN': '历史', en: 'History' })}</h2>
+<table><thead><tr><th>#</th><th>${bi({ 'zh-CN': '时间', en: 'When' })}</th><th>${bi({ 'zh-CN': '操作人', en: 'Who' })}</th><th>${bi({ 'zh-CN': '事件', en: 'Event' })}</th><th>${bi({ 'zh-CN': '原状态', en: 'From' })}</th><th>${bi({ 'zh-CN': '新状态', en: 'To' })}</th></tr></thead><tbody id="iv-history"></tbody></table>
+</div>`;
+  return page({ title: { 'zh-CN': '实例查看', en: 'Instance view' }, page: 'instance', root: '', nav: NAV, body });
+}
+
+/** An example export for the instance view: a few automatic steps of the contract approval (or the fixture). */
+async function exampleInstance(workflows: readonly AnyWorkflow[]): Promise<unknown> {
+  const workflow = workflows.find(isContractWorkflow) ?? workflows[workflows.length - 1]!;
+  const graph = stateGraph(workflow);
+  const clock = virtualClock('2026-09-28T09:00:00+08:00');
+  const engine = createEngine({ store: memoryStore(), clock, calendar: businessCalendar(), directory: demoDirectory(workflow), workflows: [workflow] });
+  const id = await engine.start(workflow.id as never, sampleValue(workflow.input, { date: '2026-12-31' }) as never, {
+    actor: { id: 'demo', roles: Object.keys(workflow.roles ?? {}).concat(...Object.values(workflow.permissions ?? {}).map((r) => [...(r ?? [])])), name: 'demo' },
+    id: 'example-1',
+  });
+  for (let i = 0; i < 2; i++) {
+    await clock.advanceBy({ hours: 26 });
+    await autoStep(engine, workflow, graph, id, '2026-12-31');
+  }
+  await clock.advanceBy({ days: 2 });
+  const data = await exportInstance(engine, id, workflows, clock.now());
+  await engine.close();
+  return data;
+}
+
+function apiReference(): string {
+  const api = join(out, 'api');
+  const result = spawnSync(
+    process.execPath,
+    [join(repo, 'node_modules/typedoc/bin/typedoc'), '--out', api, '--name', 'docket', '--readme', 'none', '--skipErrorChecking', '--logLevel', 'Warn', 'src/index.ts'],
+    { cwd: repo, encoding: 'utf8' },
+  );
+  if (result.status === 0) return 'ok';
+  mkdirSync(api, { recursive: true });
+  const why = `${result.stdout ?? ''}${result.stderr ?? ''}`.trim().slice(0, 4000);
+  writeFileSync(
+    join(api, 'index.html'),
+    page({ title: { 'zh-CN': 'API 参考', en: 'API reference' }, page: 'home', root: '../', nav: NAV, body: `<h1>API reference</h1><p class="lead">typedoc failed; see below.</p><pre>${esc(why)}</pre>` }),
+  );
+  return `failed: ${why.split('\n')[0] ?? ''}`;
+}
+
+async function main(): Promise<void> {
+  const started = performance.now();
+  rmSync(out, { recursive: true, force: true });
+  mkdirSync(join(out, 'workflows'), { recursive: true });
+  mkdirSync(join(out, 'assets'), { recursive: true });
+  mkdirSync(join(out, 'data'), { recursive: true });
+
+  const workflows = workflowCatalog();
+  const entries: { workflow: AnyWorkflow; graph: StateGraph; svg: string }[] = [];
+  for (const workflow of workflows) {
+    const graph = stateGraph(workflow);
+    const svg = renderSvg(await layoutStateGraph(graph), { lang: 'both' });
+    entries.push({ workflow, graph, svg });
+    writeFileSync(join(out, 'workflows', `${workflow.id}.html`), workflowPage(workflow, graph, svg));
+  }
+  writeFileSync(join(out, 'data', 'diagrams.json'), JSON.stringify(Object.fromEntries(entries.map((e) => [e.workflow.id, { svg: e.svg, graph: e.graph }]))));
+  writeFileSync(join(out, 'data', 'example-instance.json'), `${JSON.stringify(await exampleInstance(workflows), null, 2)}\n`);
+  writeFileSync(join(out, 'index.html'), homePage(entries));
+  writeFileSync(join(out, 'timeline.html'), timelinePage());
+  writeFileSync(join(out, 'simulator.html'), simulatorPage());
+  writeFileSync(join(out, 'instance.html'), instancePage());
+  copyFileSync(join(here, 'site-src', 'site.css'), join(out, 'assets', 'site.css'));
+
+  await build({
+    entryPoints: [join(here, 'site-src', 'app.ts')],
+    outfile: join(out, 'assets', 'app.js'),
+    bundle: true,
+    format: 'esm',
+    platform: 'browser',
+    target: 'es2022',
+    minify: true,
+    sourcemap: true,
+    // The engine hashes its history with node:crypto; in the browser a small pure-JS sha256 stands in.
+    alias: { 'node:crypto': join(here, 'site-src', 'sha256.ts') },
+    logLevel: 'warning',
+  });
+
+  const api = process.env['DOCKET_SKIP_TYPEDOC'] === '1' ? 'skipped (DOCKET_SKIP_TYPEDOC=1)' : apiReference();
+  const seconds = ((performance.now() - started) / 1000).toFixed(1);
+  process.stdout.write(`docs: ${entries.length} workflow pages, timeline, simulator, instance view; API reference ${api}; in ${seconds}s → ${out}\n`);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`docs build failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exitCode = 1;
+});

@@ -1,0 +1,24 @@
+// The one browser bundle: the language switch everywhere, and each page's own behaviour.
+import { initInstanceView } from './instance-page.js';
+import { initLangSwitch } from './lang.js';
+import { initSimulator } from './simulator.js';
+import { initTimeline } from './timeline-page.js';
+
+initLangSwitch();
+const pageKind = document.body.dataset['page'];
+const ready = (): void => {
+  document.body.dataset['ready'] = 'true';
+};
+const run = async (): Promise<void> => {
+  if (pageKind === 'simulator') await initSimulator();
+  else if (pageKind === 'timeline') initTimeline();
+  else if (pageKind === 'instance') await initInstanceView();
+  else ready();
+};
+run().catch((error: unknown) => {
+  const box = document.createElement('div');
+  box.className = 'message error';
+  box.textContent = `The page failed to start: ${error instanceof Error ? error.message : String(error)}`;
+  document.querySelector('main')?.prepend(box);
+  document.body.dataset['ready'] = 'error';
+});

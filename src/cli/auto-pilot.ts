@@ -1,0 +1,112 @@
+import type { AnyWorkflow } from '../engine/define-workflow.js';
+import { staticDirectory, type Directory } from '../engine/directory.js';
+import type { Engine } from '../engine/engine-types.js';
+import { isDocketError } from '../errors.js';
+import type { Actor, TaskRecord } from '../store/records.js';
+import { sampleValue } from '../visualizer/sample-value.js';
+import { activeStateIds, type StateGraph } from '../visualizer/state-graph.js';
+
+/** The simulated people: a chain of three, each holding every role the workflow mentions. */
+export const DEMO_USERS = ['demo', 'lead', 'director'] as const;
+
+/** Every role a workflow mentions (its role labels and its permissions). */
+export function rolesOf(workflow: AnyWorkflow): string[] {
+  const roles = new Set<string>(Object.keys(workflow.roles ?? {}));
+  for (const list of Object.values(workflow.permissions ?? {})) for (const r of list ?? []) roles.add(r);
+  return [...roles];
+}
+
+/**
+ * A directory for simulations: `demo` reports to `lead`, who reports to `director`; everyone holds
+ * every role, so approver rules (roles, supervisors, department heads) always resolve to someone.
+ */
+export function demoDirectory(workflow: AnyWorkflow): Directory {
+  const roles = rolesOf(workflow);
+  return staticDirectory({
+    users: DEMO_USERS.map((id, i) => ({ id, name: id, roles, department: 'demo', supervisor: DEMO_USERS[i + 1] ?? null })),
+    departmentHeads: { demo: 'lead' },
+  });
+}
+
+/** Who acts for an event: an assignee of an open task offering it, else the initiator `demo`. */
+export function demoActor(workflow: AnyWorkflow, type: string, tasks: readonly TaskRecord[]): Actor {
+  const task = tasks.find((t) => t.actions.includes(type));
+  const id = task?.claimedBy ?? task?.assignees[0] ?? 'demo';
+  return { id, roles: rolesOf(workflow), name: id };
+}
+
+/** Steps from each state to the nearest final state, along the diagram's arrows. */
+function distancesToFinal(graph: StateGraph): Map<string, number> {
+  const dist = new Map<string, number>();
+  const queue: string[] = [];
+  for (const n of graph.nodes) {
+    if (n.kind === 'final') {
+      dist.set(n.id, 0);
+      queue.push(n.id);
+    }
+  }
+  while (queue.length > 0) {
+    const id = queue.shift()!;
+    const d = dist.get(id)!;
+    const parent = graph.nodes.find((n) => n.id === id)?.parent;
+    // Reaching a final child finishes its parent's region: the parent is as close as the child.
+    if (parent && !dist.has(parent)) {
+      dist.set(parent, d);
+      queue.push(parent);
+    }
+    for (const e of graph.edges) {
+      if (e.target === id && !dist.has(e.source)) {
+        dist.set(e.source, d + 1);
+        queue.push(e.source);
+      }
+    }
+  }
+  return dist;
+}
+
+/**
+ * The events people could send now, best first: the ones whose arrow leads closest to a final
+ * state come first (the happy path), so a simulation that always takes the first one finishes.
+ */
+export function rankedEvents(workflow: AnyWorkflow, graph: StateGraph, state: unknown): string[] {
+  const active = new Set(activeStateIds(state));
+  const dist = distancesToFinal(graph);
+  const candidates: { event: string; d: number; order: number }[] = [];
+  graph.edges.forEach((e, order) => {
+    if (e.kind !== 'event' || e.event === null || !active.has(e.source) || !(e.event in workflow.events)) return;
+    candidates.push({ event: e.event, d: dist.get(e.target) ?? Number.POSITIVE_INFINITY, order });
+  });
+  candidates.sort((a, b) => a.d - b.d || a.order - b.order);
+  return [...new Set(candidates.map((c) => c.event))];
+}
+
+/** What one act of the auto-pilot did. */
+export type AutoStep =
+  | { readonly sent: string; readonly actor: string; readonly refused?: never }
+  | { readonly sent: null; readonly actor?: never; readonly refused: readonly string[] };
+
+/**
+ * Act once on an instance as the simulated people would: try the ranked events in order with a
+ * sample payload (dates `dateHint`) and send the first the engine accepts. Refusals are expected
+ * (guards, authorization) and change nothing.
+ */
+export async function autoStep(engine: Engine, workflow: AnyWorkflow, graph: StateGraph, id: string, dateHint: string, only?: readonly string[]): Promise<AutoStep> {
+  const view = await engine.get(id);
+  if (view.status !== 'active' || view.suspended) return { sent: null, refused: [] };
+  const tasks = await engine.tasks({ instanceId: id });
+  const refused: string[] = [];
+  for (const type of rankedEvents(workflow, graph, view.state)) {
+    if (only && !only.includes(type)) continue;
+    const schema = workflow.events[type];
+    const payload = schema ? sampleValue(schema, { date: dateHint }) : {};
+    const actor = demoActor(workflow, type, tasks);
+    try {
+      await engine.send(id, { ...(payload as object), type } as never, { actor });
+      return { sent: type, actor: actor.id };
+    } catch (error) {
+      if (!isDocketError(error)) throw error;
+      refused.push(`${type}: ${error.code}`);
+    }
+  }
+  return { sent: null, refused };
+}

@@ -1,0 +1,116 @@
+import { describeDeadlineRule, type BusinessCalendar, type DayInfo, type DeadlineRule, type QuarterRef } from '../calendar/index.js';
+import type { AnyWorkflow } from '../engine/define-workflow.js';
+import { exampleContext, stateGraph } from './state-graph.js';
+import { same, type BiText } from './text-metrics.js';
+
+/** A deadline of a workflow resolved to a date in the chosen quarter. */
+export interface TimelineMilestone {
+  readonly workflow: string;
+  /** The deadline's name in `workflow.deadlines`. */
+  readonly deadline: string;
+  /** The label of the state that waits on it (or the deadline's name). */
+  readonly label: BiText;
+  readonly rule: DeadlineRule;
+  /** The rule in words. */
+  readonly ruleText: BiText;
+  /** The resolved instant and its local date in the calendar's zone. */
+  readonly at: number;
+  readonly date: string;
+  /** The date the rule names before rolling off a non-working day (equal to `date` when not rolled). */
+  readonly nominalDate: string;
+  readonly rolled: boolean;
+  /** True when the date lies inside the chosen quarter. */
+  readonly inQuarter: boolean;
+}
+
+/** A calendar quarter, day by day, with the workflows' milestones on their resolved dates. */
+export interface QuarterTimeline {
+  readonly quarter: QuarterRef;
+  readonly first: string;
+  readonly last: string;
+  readonly zone: string;
+  readonly months: readonly { readonly year: number; readonly month: number; readonly days: readonly DayInfo[] }[];
+  readonly milestones: readonly TimelineMilestone[];
+}
+
+/** Resolve a deadline spec (static or computed from a sample instance's context) to a rule, if possible. */
+function ruleOf(workflow: AnyWorkflow, name: string, context: unknown): DeadlineRule | undefined {
+  const spec = workflow.deadlines?.[name];
+  if (spec === undefined) return undefined;
+  if (typeof spec !== 'function') return spec;
+  try {
+    return spec({ context, event: {} });
+  } catch {
+    return undefined;
+  }
+}
+
+/** True for rules that land on a calendar date (quarter days and fixed dates), the ones a timeline shows. */
+function isDated(rule: DeadlineRule): boolean {
+  return rule.kind === 'quarterDay' || rule.kind === 'absolute';
+}
+
+/**
+ * The days of `quarter` (weekends, public holidays, make-up working days 调休) and the date-landing
+ * deadlines (`quarterDay`, `absolute`) of `workflows` resolved from the quarter's first day, so the
+ * quarterly cycle reads as a calendar. Computed from the machines' own deadline rules.
+ *
+ * @example
+ * ```ts
+ * const t = quarterTimeline(businessCalendar(), { year: 2026, quarter: 4 }, [quarterlyCycle]);
+ * t.months[0].days[9]; // { date: '2026-10-10', working: true, kind: 'makeup-workday', ... }
+ * ```
+ */
+export function quarterTimeline(calendar: BusinessCalendar, quarter: QuarterRef, workflows: readonly AnyWorkflow[] = []): QuarterTimeline {
+  const { first, last } = calendar.quarterDates(quarter);
+  const days = calendar.daysInRange(first, last);
+  const months: { year: number; month: number; days: DayInfo[] }[] = [];
+  for (const day of days) {
+    const year = Number(day.date.slice(0, 4));
+    const month = Number(day.date.slice(5, 7));
+    let bucket = months[months.length - 1];
+    if (!bucket || bucket.month !== month) months.push((bucket = { year, month, days: [] }));
+    bucket.days.push(day);
+  }
+  const start = calendar.localInstant(first);
+  const milestones: TimelineMilestone[] = [];
+  for (const workflow of workflows) {
+    const names = Object.keys(workflow.deadlines ?? {});
+    if (names.length === 0) continue;
+    const graph = stateGraph(workflow);
+    const context = exampleContext(workflow);
+    for (const name of names) {
+      const found = ruleOf(workflow, name, context);
+      if (!found || !isDated(found)) continue;
+      // A quarter day computed from a sample instance names the sample's quarter: move it to the
+      // quarter on screen (the quarter the work happens in). Static rules keep their own quarter.
+      const computed = typeof workflow.deadlines?.[name] === 'function';
+      const rule: DeadlineRule = computed && found.kind === 'quarterDay' && !('relative' in found.quarter) ? { ...found, quarter } : found;
+      let at: number;
+      let nominal: number;
+      try {
+        at = calendar.resolve(rule, start);
+        nominal = calendar.resolve({ ...rule, roll: 'none' } as DeadlineRule, start);
+      } catch {
+        continue;
+      }
+      const state = graph.nodes.find((n) => n.deadlines.some((d) => d.name === name));
+      const date = calendar.toLocalDate(at);
+      const nominalDate = calendar.toLocalDate(nominal);
+      milestones.push({
+        workflow: workflow.id,
+        deadline: name,
+        label: state?.label ?? same(name),
+        rule,
+        ruleText: { 'zh-CN': describeDeadlineRule(rule, 'zh-CN'), en: describeDeadlineRule(rule, 'en') },
+        at,
+        date,
+        nominalDate,
+        rolled: date !== nominalDate,
+        inQuarter: date >= first && date <= last,
+      });
+    }
+  }
+  milestones.sort((a, b) => a.at - b.at);
+  return { quarter, first, last, zone: calendar.zone, months, milestones };
+}
