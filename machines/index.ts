@@ -10,3 +10,4 @@ export {
   type ObstacleSolutionEvent,
   type ObstacleComment,
 } from './obstacle-solution.js';
+export * from './strategy-cycle/index.js';

@@ -139,8 +139,18 @@ export function exploreWorkflow(workflow: AnyWorkflow, options: ExploreOptions):
     serializeState: ((s: AnyMachineSnapshot) => serialize(s)) as never,
     limit: options.limit ?? 20_000,
   };
-  const raw: StatePath<AnyMachineSnapshot, SampleEvent>[] =
-    options.traversal === 'simple' ? (getSimplePaths(machine, traversal) as never) : (getShortestPaths(machine, traversal) as never);
+  let raw: StatePath<AnyMachineSnapshot, SampleEvent>[];
+  try {
+    raw = options.traversal === 'simple' ? (getSimplePaths(machine, traversal) as never) : (getShortestPaths(machine, traversal) as never);
+  } catch (error) {
+    if (error instanceof Error && /limit exceeded/.test(error.message)) {
+      throw new Error(
+        `Workflow "${workflow.id}": path generation visited more than ${traversal.limit} transitions. A counter or history in the context makes every step a new state: pass serialize (e.g. the state value and what decides the guards) or a higher limit.`,
+        { cause: error },
+      );
+    }
+    throw error;
+  }
 
   const paths: GeneratedPath[] = raw.map((p) => {
     const steps = p.steps
