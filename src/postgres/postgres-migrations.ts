@@ -13,18 +13,18 @@ export const POSTGRES_ROW_FORMAT = 1;
 
 /** Applies a batch of commits, each in its own subtransaction (savepoint): one round trip, one fsync. */
 const commitFunction = (s: string) => `
-CREATE OR REPLACE FUNCTION ${s}.docket_commit(batch json) RETURNS jsonb LANGUAGE plpgsql AS $fn$
+CREATE OR REPLACE FUNCTION ${s}.docket_commit(batch jsonb) RETURNS jsonb LANGUAGE plpgsql AS $fn$
 DECLARE
-  c json;
-  i json;
-  h json;
+  c jsonb;
+  i jsonb;
+  h jsonb;
   v_seq bigint;
   v_head int;
   n int;
   wake boolean := false;
   results jsonb := '[]'::jsonb;
 BEGIN
-  FOR c IN SELECT value FROM json_array_elements(batch) LOOP
+  FOR c IN SELECT value FROM jsonb_array_elements(batch) LOOP
     BEGIN
       i := c->'instance';
       h := c->'history';
@@ -34,8 +34,8 @@ BEGIN
           created_at, updated_at, row_format, snapshot, state, context, state_paths, timers, held_timers)
         VALUES (i->>'id', i->>'workflow', (i->>'version')::int, i->>'status', (i->>'suspended')::boolean, (i->>'revision')::int,
           (i->>'nextDueAt')::bigint, i->>'historyHash', i->>'initiator', (i->>'createdAt')::bigint, (i->>'updatedAt')::bigint,
-          ${POSTGRES_ROW_FORMAT}, i->'snapshot', i->'state', i->'context', ARRAY(SELECT json_array_elements_text(i->'statePaths')),
-          i->'timers', i->'heldTimers')
+          ${POSTGRES_ROW_FORMAT}, (i->'snapshot')::json, (i->'state')::json, (i->'context')::json, ARRAY(SELECT jsonb_array_elements_text(i->'statePaths')),
+          (i->'timers')::json, (i->'heldTimers')::json)
         ON CONFLICT (id) DO NOTHING
         RETURNING seq INTO v_seq;
         IF v_seq IS NULL THEN
@@ -45,9 +45,9 @@ BEGIN
         UPDATE ${s}.docket_instances SET workflow = i->>'workflow', version = (i->>'version')::int, status = i->>'status',
           suspended = (i->>'suspended')::boolean, revision = (i->>'revision')::int, next_due_at = (i->>'nextDueAt')::bigint,
           history_hash = i->>'historyHash', initiator = i->>'initiator', created_at = (i->>'createdAt')::bigint,
-          updated_at = (i->>'updatedAt')::bigint, row_format = ${POSTGRES_ROW_FORMAT}, snapshot = i->'snapshot', state = i->'state',
-          context = i->'context', state_paths = ARRAY(SELECT json_array_elements_text(i->'statePaths')), timers = i->'timers',
-          held_timers = i->'heldTimers'
+          updated_at = (i->>'updatedAt')::bigint, row_format = ${POSTGRES_ROW_FORMAT}, snapshot = (i->'snapshot')::json, state = (i->'state')::json,
+          context = (i->'context')::json, state_paths = ARRAY(SELECT jsonb_array_elements_text(i->'statePaths')), timers = (i->'timers')::json,
+          held_timers = (i->'heldTimers')::json
         WHERE id = i->>'id' AND revision = (c->>'expected')::int
         RETURNING seq INTO v_seq;
         IF v_seq IS NULL THEN
@@ -56,7 +56,7 @@ BEGIN
             USING ERRCODE = 'DK409';
         END IF;
       END IF;
-      IF json_typeof(c->'fires') = 'object' THEN
+      IF jsonb_typeof(c->'fires') = 'object' THEN
         UPDATE ${s}.docket_timers SET status = 'fired', fired_at = (c->'fires'->>'firedAt')::bigint, claimed_by = NULL, lease_until = NULL
         WHERE id = c->'fires'->>'id' AND status = 'pending';
         GET DIAGNOSTICS n = ROW_COUNT;
@@ -64,40 +64,40 @@ BEGIN
           RAISE EXCEPTION 'Timer % is no longer pending.', c->'fires'->>'id' USING ERRCODE = 'DK409';
         END IF;
       END IF;
-      IF json_typeof(c->'idempotency') = 'object' THEN
+      IF jsonb_typeof(c->'idempotency') = 'object' THEN
         INSERT INTO ${s}.docket_idempotency (instance_id, key, record)
-        VALUES (i->>'id', c->'idempotency'->>'key', c->'idempotency') ON CONFLICT DO NOTHING;
+        VALUES (i->>'id', c->'idempotency'->>'key', (c->'idempotency')::json) ON CONFLICT DO NOTHING;
         GET DIAGNOSTICS n = ROW_COUNT;
         IF n = 0 THEN
           RAISE EXCEPTION 'Idempotency key "%" was used concurrently.', c->'idempotency'->>'key' USING ERRCODE = 'DK409';
         END IF;
       END IF;
       INSERT INTO ${s}.docket_history (instance_id, revision, kind, at, entry)
-      VALUES (i->>'id', (h->>'revision')::int, h->>'kind', (h->>'at')::bigint, h);
-      IF json_array_length(c->'cancel') > 0 THEN
+      VALUES (i->>'id', (h->>'revision')::int, h->>'kind', (h->>'at')::bigint, h::json);
+      IF jsonb_array_length(c->'cancel') > 0 THEN
         UPDATE ${s}.docket_timers SET status = 'cancelled', claimed_by = NULL, lease_until = NULL
-        WHERE id IN (SELECT json_array_elements_text(c->'cancel')) AND status = 'pending';
+        WHERE id IN (SELECT jsonb_array_elements_text(c->'cancel')) AND status = 'pending';
       END IF;
-      IF json_array_length(c->'addTimers') > 0 THEN
+      IF jsonb_array_length(c->'addTimers') > 0 THEN
         INSERT INTO ${s}.docket_timers (id, instance_id, key, name, event, due_at, revision, status, ready_at)
-        SELECT t->>'id', t->>'instanceId', t->>'key', t->>'name', t->'event', (t->>'dueAt')::bigint, (t->>'revision')::int, 'pending',
+        SELECT t->>'id', t->>'instanceId', t->>'key', t->>'name', (t->'event')::json, (t->>'dueAt')::bigint, (t->>'revision')::int, 'pending',
           (t->>'dueAt')::bigint
-        FROM json_array_elements(c->'addTimers') t;
+        FROM jsonb_array_elements(c->'addTimers') t;
         wake := true;
       END IF;
-      IF json_array_length(c->'effects') > 0 THEN
+      IF jsonb_array_length(c->'effects') > 0 THEN
         INSERT INTO ${s}.docket_effects (id, instance_id, workflow, revision, idx, type, params, status, attempts, next_attempt_at, ready_at)
-        SELECT e->>'id', e->>'instanceId', e->>'workflow', (e->>'revision')::int, (e->>'index')::int, e->>'type', e->'params',
+        SELECT e->>'id', e->>'instanceId', e->>'workflow', (e->>'revision')::int, (e->>'index')::int, e->>'type', (e->'params')::json,
           e->>'status', (e->>'attempts')::int, (e->>'nextAttemptAt')::bigint, (e->>'nextAttemptAt')::bigint
-        FROM json_array_elements(c->'effects') e;
+        FROM jsonb_array_elements(c->'effects') e;
         wake := true;
       END IF;
-      IF json_typeof(c->'tasks') = 'array' THEN
+      IF jsonb_typeof(c->'tasks') = 'array' THEN
         DELETE FROM ${s}.docket_tasks WHERE instance_id = i->>'id';
         INSERT INTO ${s}.docket_tasks (instance_id, workflow, status, assignees, roles, task)
-        SELECT t->>'instanceId', t->>'workflow', t->>'status', ARRAY(SELECT json_array_elements_text(t->'assignees')),
-          ARRAY(SELECT json_array_elements_text(t->'roles')), t
-        FROM json_array_elements(c->'tasks') t;
+        SELECT t->>'instanceId', t->>'workflow', t->>'status', ARRAY(SELECT jsonb_array_elements_text(t->'assignees')),
+          ARRAY(SELECT jsonb_array_elements_text(t->'roles')), t::json
+        FROM jsonb_array_elements(c->'tasks') t;
       END IF;
       results := results || jsonb_build_array(jsonb_build_object('ok', true));
     EXCEPTION

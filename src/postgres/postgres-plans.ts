@@ -43,7 +43,7 @@ export function commitPayload(c: Commit): unknown {
 }
 
 /** A whole group of commits in one call: one round trip, one transaction, a savepoint each. */
-export const commitBatch = (s: string, commits: readonly Commit[]) => plan(`SELECT ${s}.docket_commit($1::json) AS results`, JSON.stringify(commits.map(commitPayload)));
+export const commitBatch = (s: string, commits: readonly Commit[]) => plan(`SELECT ${s}.docket_commit($1::jsonb) AS results`, JSON.stringify(commits.map(commitPayload)));
 
 /** Keyset pagination on the insertion sequence; state paths go through the GIN index. */
 export function listInstances(s: string, query: InstanceQuery, afterSeq: string, limit: number): PostgresPlan {

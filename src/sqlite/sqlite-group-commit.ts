@@ -74,6 +74,33 @@ export class SqliteGroupCommit {
       for (const job of jobs) job.reject(unavailable(error));
       return;
     }
+    if (jobs.length === 1) {
+      // A group of one needs no savepoint: on failure the whole transaction is its own to undo.
+      const job = jobs[0]!;
+      let value: unknown;
+      try {
+        value = job.run();
+      } catch (error) {
+        try {
+          this.rollback.run();
+        } catch {
+          // Already rolled back by SQLite itself.
+        }
+        job.reject(error);
+        return;
+      }
+      try {
+        this.commit.run();
+      } catch (error) {
+        if (this.db.inTransaction) this.rollback.run();
+        job.reject(unavailable(error));
+        return;
+      }
+      this.groups++;
+      this.writes++;
+      job.resolve(value);
+      return;
+    }
     for (const job of jobs) {
       this.savepoint.run();
       try {

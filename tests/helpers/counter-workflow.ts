@@ -8,6 +8,8 @@ export const counterWorkflow = defineWorkflow({
   version: 1,
   machine: setup({
     types: {} as { context: { count: number; ticks: number }; events: { type: 'INC' } },
+    // Declared for the types; the engine supplies the real length from `deadlines` below.
+    delays: { tickEvery: 3_600_000 },
   }).createMachine({
     id: 'counter',
     context: { count: 0, ticks: 0 },

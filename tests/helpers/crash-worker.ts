@@ -29,7 +29,7 @@ function report(fired: { instanceId: string; dueAt: number; timerId: string }[])
 }
 
 async function act(id: string, type: string, actor: typeof staff, extra: Record<string, unknown> = {}) {
-  const view = await engine.send(id, { type, ...extra }, { actor });
+  const view = await engine.send(id, { type, ...extra } as never, { actor });
   say(`ACK ${id} ${view.revision} ${type}`);
   return view;
 }
