@@ -11,7 +11,7 @@ import { virtualClock } from '../src/clock/index.js';
 import { createEngine } from '../src/engine/create-engine.js';
 import type { AnyWorkflow } from '../src/engine/define-workflow.js';
 import { memoryStore } from '../src/store/index.js';
-import { autoStep, demoDirectory } from '../src/cli/auto-pilot.js';
+import { autoStep, demoDirectory, sampleOptionsAt } from '../src/cli/auto-pilot.js';
 import { exportInstance } from '../src/cli/export-instance.js';
 import { isContractWorkflow, workflowCatalog } from '../src/cli/workflow-catalog.js';
 import { layoutStateGraph, renderSvg, sampleValue, stateGraph, type StateGraph } from '../src/visualizer/index.js';
@@ -143,7 +143,7 @@ async function exampleInstance(workflows: readonly AnyWorkflow[]): Promise<unkno
   const graph = stateGraph(workflow);
   const clock = virtualClock('2026-09-28T09:00:00+08:00');
   const engine = createEngine({ store: memoryStore(), clock, calendar: businessCalendar(), directory: demoDirectory(workflow), workflows: [workflow] });
-  const id = await engine.start(workflow.id as never, sampleValue(workflow.input, { date: '2026-12-31' }) as never, {
+  const id = await engine.start(workflow.id as never, sampleValue(workflow.input, sampleOptionsAt(clock.now())) as never, {
     actor: { id: 'demo', roles: Object.keys(workflow.roles ?? {}).concat(...Object.values(workflow.permissions ?? {}).map((r) => [...(r ?? [])])), name: 'demo' },
     id: 'example-1',
   });
@@ -152,7 +152,7 @@ async function exampleInstance(workflows: readonly AnyWorkflow[]): Promise<unkno
     await autoStep(engine, workflow, graph, id, '2026-12-31');
   }
   await clock.advanceBy({ days: 2 });
-  const data = await exportInstance(engine, id, workflows, clock.now());
+  const data = await exportInstance(engine.store, id, workflows, clock.now());
   await engine.close();
   return data;
 }

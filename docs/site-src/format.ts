@@ -31,6 +31,7 @@ export function eventText(labels: Record<string, Bi> | undefined, type: string):
   const l = labels?.[type];
   if (l) return bi(l);
   if (type === 'docket.start') return bi({ 'zh-CN': '发起', en: 'Started' });
+  if (type.startsWith('docket.timer.')) return `${bi({ 'zh-CN': '期限到', en: 'Deadline' })} <code>${esc(type.slice(13))}</code>`;
   if (type.startsWith('xstate.after.')) return bi({ 'zh-CN': '超时', en: 'Timeout' });
   return esc(type);
 }

@@ -8,7 +8,7 @@ import type { AnyWorkflow } from '../../src/engine/define-workflow.js';
 import type { Engine, InstanceView } from '../../src/engine/engine-types.js';
 import { memoryStore } from '../../src/store/index.js';
 import type { Actor } from '../../src/store/records.js';
-import { demoActor, demoDirectory, rankedEvents, rolesOf } from '../../src/cli/auto-pilot.js';
+import { demoActor, demoDirectory, rankedEvents, rolesOf, sampleOptionsAt } from '../../src/cli/auto-pilot.js';
 import { sampleValue } from '../../src/visualizer/sample-value.js';
 import { activeStateIds } from '../../src/visualizer/state-graph.js';
 import { isContractWorkflow, workflowCatalog } from '../../src/cli/workflow-catalog.js';
@@ -60,7 +60,7 @@ async function start(): Promise<void> {
   const directory = demoDirectory(workflow);
   const clock = virtualClock(startInstant.toMillis());
   const engine = createEngine({ store: memoryStore(), clock, calendar: businessCalendar(), directory, workflows: [workflow] });
-  const input = sampleValue(workflow.input, { date: startInstant.plus({ days: 30 }).toISODate() ?? '2026-12-31' });
+  const input = sampleValue(workflow.input, sampleOptionsAt(startInstant.toMillis()));
   let id: string;
   try {
     id = await engine.start(workflow.id as never, input as never, { actor: { id: 'demo', roles, name: 'demo' } });

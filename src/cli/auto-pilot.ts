@@ -3,7 +3,8 @@ import { staticDirectory, type Directory } from '../engine/directory.js';
 import type { Engine } from '../engine/engine-types.js';
 import { isDocketError } from '../errors.js';
 import type { Actor, TaskRecord } from '../store/records.js';
-import { sampleValue } from '../visualizer/sample-value.js';
+import { DateTime } from 'luxon';
+import { sampleValue, type SampleOptions } from '../visualizer/sample-value.js';
 import { activeStateIds, type StateGraph } from '../visualizer/state-graph.js';
 
 /** The simulated people: a chain of three, each holding every role the workflow mentions. */
@@ -76,8 +77,24 @@ export function rankedEvents(workflow: AnyWorkflow, graph: StateGraph, state: un
     if (e.kind !== 'event' || e.event === null || !active.has(e.source) || !(e.event in workflow.events)) return;
     candidates.push({ event: e.event, d: dist.get(e.target) ?? Number.POSITIVE_INFINITY, order });
   });
+  // Events a state handles without leaving it (a provider's submission counted by a guard) come last.
+  graph.nodes.forEach((n, order) => {
+    if (!active.has(n.id)) return;
+    for (const event of n.events) candidates.push({ event, d: (dist.get(n.id) ?? Number.POSITIVE_INFINITY) + 0.5, order: graph.edges.length + order });
+  });
   candidates.sort((a, b) => a.d - b.d || a.order - b.order);
   return [...new Set(candidates.map((c) => c.event))];
+}
+
+/**
+ * Sample values for a simulation starting at `from`: dates a month later, and a quarter reference
+ * (a plan quarter) set to the quarter after the one a month from `from` (plans are made the quarter
+ * before, so a simulation from late September plans next year's first quarter).
+ */
+export function sampleOptionsAt(from: number): SampleOptions {
+  const start = DateTime.fromMillis(from, { zone: 'Asia/Shanghai' });
+  const next = start.plus({ months: 4 });
+  return { date: start.plus({ days: 30 }).toISODate() ?? '2026-12-31', quarter: { year: next.year, quarter: Math.ceil(next.month / 3) as 1 | 2 | 3 | 4 } };
 }
 
 /** What one act of the auto-pilot did. */
@@ -90,21 +107,32 @@ export type AutoStep =
  * sample payload (dates `dateHint`) and send the first the engine accepts. Refusals are expected
  * (guards, authorization) and change nothing.
  */
-export async function autoStep(engine: Engine, workflow: AnyWorkflow, graph: StateGraph, id: string, dateHint: string, only?: readonly string[]): Promise<AutoStep> {
+export async function autoStep(
+  engine: Engine,
+  workflow: AnyWorkflow,
+  graph: StateGraph,
+  id: string,
+  dateHint: string,
+  /** `state|event` pairs already tried without the state changing: not repeated (no daily no-op loops). */
+  tried: Set<string> = new Set(),
+): Promise<AutoStep> {
   const view = await engine.get(id);
+  const stateKey = JSON.stringify(view.state);
   if (view.status !== 'active' || view.suspended) return { sent: null, refused: [] };
   const tasks = await engine.tasks({ instanceId: id });
   const refused: string[] = [];
   for (const type of rankedEvents(workflow, graph, view.state)) {
-    if (only && !only.includes(type)) continue;
+    if (tried.has(`${stateKey}|${type}`)) continue;
     const schema = workflow.events[type];
     const payload = schema ? sampleValue(schema, { date: dateHint }) : {};
     const actor = demoActor(workflow, type, tasks);
     try {
-      await engine.send(id, { ...(payload as object), type } as never, { actor });
+      const after = await engine.send(id, { ...(payload as object), type } as never, { actor });
+      if (JSON.stringify(after.state) === stateKey) tried.add(`${stateKey}|${type}`);
       return { sent: type, actor: actor.id };
     } catch (error) {
       if (!isDocketError(error)) throw error;
+      tried.add(`${stateKey}|${type}`);
       refused.push(`${type}: ${error.code}`);
     }
   }

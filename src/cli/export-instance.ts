@@ -1,5 +1,7 @@
 import type { AnyWorkflow } from '../engine/define-workflow.js';
-import type { Engine } from '../engine/engine-types.js';
+import { verifyChain } from '../engine/history.js';
+import type { Store } from '../store/store.js';
+import { CliError } from './cli-error.js';
 import { INSTANCE_EXPORT_FORMAT, type InstanceExport } from '../visualizer/instance-export.js';
 
 /**
@@ -9,19 +11,15 @@ import { INSTANCE_EXPORT_FORMAT, type InstanceExport } from '../visualizer/insta
  *
  * @example
  * ```ts
- * const data = await exportInstance(engine, id, workflows, clock.now());
+ * const data = await exportInstance(store, id, workflows, clock.now());
  * JSON.stringify(data);
  * ```
  */
-export async function exportInstance(engine: Engine, id: string, workflows: readonly AnyWorkflow[], now: number): Promise<InstanceExport> {
-  const instance = await engine.record(id);
-  const [history, refusals, timers, tasks, verify] = await Promise.all([
-    engine.store.history(id),
-    engine.store.refusals(id),
-    engine.store.timers(id),
-    engine.store.tasks({ instanceId: id }),
-    engine.verify(id),
-  ]);
+export async function exportInstance(store: Store, id: string, workflows: readonly AnyWorkflow[], now: number): Promise<InstanceExport> {
+  const instance = await store.load(id);
+  if (!instance) throw new CliError(`No instance "${id}" in this database. \`docket list <db>\` shows the ids.`, 2, 'INSTANCE_NOT_FOUND');
+  const [history, refusals, timers, tasks] = await Promise.all([store.history(id), store.refusals(id), store.timers(id), store.tasks({ instanceId: id })]);
+  const verify = verifyChain(id, history, instance.historyHash);
   const workflow = workflows.find((w) => w.id === instance.workflow && w.version === instance.version) ?? workflows.find((w) => w.id === instance.workflow);
   return {
     format: INSTANCE_EXPORT_FORMAT,

@@ -6,6 +6,11 @@ export interface SampleOptions {
   readonly text?: string;
   /** The local date every date string becomes (`'YYYY-MM-DD'`). Default `'2026-12-31'`. */
   readonly date?: string;
+  /**
+   * What an object of exactly `{ year, quarter }` becomes (a quarter reference such as a plan quarter).
+   * Default: the quarter of `date`.
+   */
+  readonly quarter?: { readonly year: number; readonly quarter: 1 | 2 | 3 | 4 };
 }
 
 interface Def {
@@ -48,6 +53,11 @@ export function sampleValue(schema: z.ZodType, options: SampleOptions = {}, dept
   const next = (s: z.ZodType | undefined) => (s ? sampleValue(s, options, depth + 1) : undefined);
   switch (def.type) {
     case 'object': {
+      const keys = Object.keys(def.shape ?? {}).sort().join(',');
+      if (keys === 'quarter,year') {
+        const date = options.date ?? '2026-12-31';
+        return options.quarter ?? { year: Number(date.slice(0, 4)), quarter: Math.floor((Number(date.slice(5, 7)) - 1) / 3) + 1 };
+      }
       const out: Record<string, unknown> = {};
       for (const [key, child] of Object.entries(def.shape ?? {})) {
         if (defOf(child).type === 'optional') continue;

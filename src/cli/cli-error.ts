@@ -1,0 +1,20 @@
+/** Exit codes of `docket`: documented in docs/cli.md. */
+export const EXIT = {
+  ok: 0,
+  /** The command ran and found a problem (a broken history chain, a simulation that failed). */
+  problem: 1,
+  /** Bad arguments, or an input file that is missing, corrupt or not a Docket database. Nothing was written. */
+  usage: 2,
+} as const;
+
+/** An error the CLI reports as one clear sentence (no stack trace) with a chosen exit code. */
+export class CliError extends Error {
+  override readonly name = 'CliError';
+  constructor(
+    message: string,
+    readonly exitCode: number = EXIT.usage,
+    readonly code: string = 'USAGE',
+  ) {
+    super(message);
+  }
+}

@@ -1,0 +1,146 @@
+import { writeFileSync } from 'node:fs';
+import { toView } from '../engine/create-engine.js';
+import { verifyChain } from '../engine/history.js';
+import type { VerifyReport } from '../engine/engine-types.js';
+import type { InstanceRecord, InstanceStatus } from '../store/records.js';
+import type { Store } from '../store/store.js';
+import { stateGraph, type StateGraph } from '../visualizer/state-graph.js';
+import { CliError, EXIT } from './cli-error.js';
+import { intOption, print, printJson, type CommandContext } from './cli-context.js';
+import { t } from './cli-lang.js';
+import { exportInstance } from './export-instance.js';
+import { eventLabelOf, formatTime, stateLabel, table } from './format-text.js';
+import { openReadOnlyStore } from './read-only-store.js';
+import { workflowCatalog } from './workflow-catalog.js';
+
+const STATUSES: readonly InstanceStatus[] = ['active', 'done', 'failed', 'cancelled'];
+
+function graphs(): Map<string, StateGraph> {
+  return new Map(workflowCatalog().map((w) => [w.id, stateGraph(w)]));
+}
+
+async function withStore<T>(db: string, work: (store: Store) => Promise<T>): Promise<T> {
+  const store = openReadOnlyStore(db);
+  try {
+    return await work(store);
+  } finally {
+    await store.close();
+  }
+}
+
+async function load(store: Store, id: string): Promise<InstanceRecord> {
+  const record = await store.load(id);
+  if (!record) throw new CliError(`No instance "${id}" in this database. \`docket list <db>\` shows the ids.`, EXIT.usage, 'INSTANCE_NOT_FOUND');
+  return record;
+}
+
+/** `docket list <db> [--workflow id] [--status s] [--limit n]`. */
+export async function listCommand(ctx: CommandContext, db: string, opts: { workflow?: string; status?: string; limit?: string }): Promise<void> {
+  if (opts.status !== undefined && !STATUSES.includes(opts.status as InstanceStatus)) throw new CliError(`--status must be one of ${STATUSES.join(', ')}, got "${opts.status}".`);
+  const limit = intOption('--limit', opts.limit, 100);
+  const byId = graphs();
+  await withStore(db, async (store) => {
+    const page = await store.list({ ...(opts.workflow ? { workflow: opts.workflow } : {}), ...(opts.status ? { status: opts.status as InstanceStatus } : {}), limit });
+    const rows = page.items.map((r) => ({ ...toView(r), stateLabel: stateLabel(byId.get(r.workflow), r.state, ctx.lang), nextDueAt: r.nextDueAt }));
+    if (ctx.json) return printJson(ctx, { items: rows, ...(page.nextCursor ? { more: true } : {}) });
+    if (rows.length === 0) return print(ctx, t(ctx.lang, '没有实例。', 'No instances.'));
+    print(
+      ctx,
+      table(
+        ctx.lang === 'zh-CN' ? ['实例', '流程', '状态', '状况', '更新时间', '下一期限'] : ['id', 'workflow', 'state', 'status', 'updated', 'next due'],
+        rows.map((r) => [r.id, r.workflow, r.stateLabel, r.suspended ? `${r.status} (suspended)` : r.status, formatTime(r.updatedAt), r.nextDueAt === null ? '—' : formatTime(r.nextDueAt)]),
+      ),
+    );
+    if (page.nextCursor) print(ctx, t(ctx.lang, `（仅显示前 ${limit} 个；用 --limit 查看更多）`, `(first ${limit} shown; raise --limit for more)`));
+  });
+}
+
+/** `docket show <db> <id>`. */
+export async function showCommand(ctx: CommandContext, db: string, id: string): Promise<void> {
+  const byId = graphs();
+  await withStore(db, async (store) => {
+    const record = await load(store, id);
+    const graph = byId.get(record.workflow);
+    const tasks = await store.tasks({ instanceId: id });
+    const view = toView(record);
+    if (ctx.json) return printJson(ctx, { ...view, stateLabel: stateLabel(graph, record.state, ctx.lang), tasks });
+    const rows: [string, string][] = [
+      [t(ctx.lang, '实例', 'Instance'), record.id],
+      [t(ctx.lang, '流程', 'Workflow'), `${graph?.title[ctx.lang] ?? record.workflow} (${record.workflow} v${record.version})`],
+      [t(ctx.lang, '状态', 'State'), stateLabel(graph, record.state, ctx.lang)],
+      [t(ctx.lang, '状况', 'Status'), record.suspended ? `${record.status} (suspended)` : record.status],
+      [t(ctx.lang, '发起人', 'Initiator'), record.initiator],
+      [t(ctx.lang, '版本号', 'Revision'), String(record.revision)],
+      [t(ctx.lang, '创建', 'Created'), formatTime(record.createdAt)],
+      [t(ctx.lang, '更新', 'Updated'), formatTime(record.updatedAt)],
+    ];
+    for (const timer of record.timers) rows.push([t(ctx.lang, '计时器', 'Timer'), `${timer.name} @ ${formatTime(timer.dueAt)}`]);
+    for (const task of tasks) rows.push([t(ctx.lang, '待办', 'Task'), `${task.title?.[ctx.lang] ?? task.step} → ${task.assignees.join(', ') || task.roles.join(', ')}${task.dueAt === null ? '' : ` (${formatTime(task.dueAt)})`}`]);
+    const width = Math.max(...rows.map(([k]) => k.length));
+    print(ctx, rows.map(([k, v]) => `${k.padEnd(width)}  ${v}`).join('\n'));
+  });
+}
+
+/** `docket history <db> <id>`: who did what, when, from which state. */
+export async function historyCommand(ctx: CommandContext, db: string, id: string): Promise<void> {
+  const byId = graphs();
+  await withStore(db, async (store) => {
+    const record = await load(store, id);
+    const graph = byId.get(record.workflow);
+    const history = await store.history(id);
+    if (ctx.json) return printJson(ctx, history);
+    print(
+      ctx,
+      table(
+        ctx.lang === 'zh-CN' ? ['#', '时间', '操作人', '事件', '原状态', '新状态'] : ['#', 'when', 'who', 'event', 'from', 'to'],
+        history.map((h) => [
+          String(h.revision),
+          formatTime(h.at),
+          `${h.actor.name ?? h.actor.id}${h.onBehalfOf ? ` (for ${h.onBehalfOf})` : ''}`,
+          eventLabelOf(graph, h.event.type, ctx.lang),
+          h.from === null || h.from === undefined ? '—' : stateLabel(graph, h.from, ctx.lang),
+          stateLabel(graph, h.to, ctx.lang),
+        ]),
+      ),
+    );
+  });
+}
+
+/** `docket export <db> <id> [--out file]`: one instance as JSON, for the docs site's instance view. */
+export async function exportCommand(ctx: CommandContext, db: string, id: string, opts: { out?: string }): Promise<void> {
+  await withStore(db, async (store) => {
+    const data = await exportInstance(store, id, workflowCatalog(), ctx.io.now());
+    const text = `${JSON.stringify(data, null, 2)}\n`;
+    if (opts.out === undefined) return ctx.io.stdout.write(text);
+    writeFileSync(opts.out, text);
+    if (ctx.json) printJson(ctx, { instanceId: id, out: opts.out, bytes: Buffer.byteLength(text) });
+    else print(ctx, `${opts.out}`);
+  });
+}
+
+/** `docket verify <db> [id]`: check the history hash chain of one instance or all of them. */
+export async function verifyCommand(ctx: CommandContext, db: string, id: string | undefined): Promise<number> {
+  return withStore(db, async (store) => {
+    const reports: VerifyReport[] = [];
+    if (id !== undefined) {
+      const record = await load(store, id);
+      reports.push(verifyChain(id, await store.history(id), record.historyHash));
+    } else {
+      let cursor: string | undefined;
+      do {
+        const page = await store.list({ limit: 500, ...(cursor ? { cursor } : {}) });
+        for (const record of page.items) reports.push(verifyChain(record.id, await store.history(record.id), record.historyHash));
+        cursor = page.nextCursor;
+      } while (cursor);
+    }
+    const bad = reports.filter((r) => !r.ok);
+    if (ctx.json) printJson(ctx, { ok: bad.length === 0, instances: reports.length, reports });
+    else {
+      for (const r of reports) {
+        print(ctx, r.ok ? `✓ ${r.instanceId}: ${t(ctx.lang, `${r.entries} 条历史，链完整`, `${r.entries} entries, chain intact`)}` : `✗ ${r.instanceId}: ${r.problems.map((p) => p.message).join('; ')}`);
+      }
+      print(ctx, bad.length === 0 ? t(ctx.lang, `全部 ${reports.length} 个实例校验通过。`, `All ${reports.length} instances verified.`) : t(ctx.lang, `${bad.length} 个实例的历史链有问题。`, `${bad.length} of ${reports.length} instances have a broken history chain.`));
+    }
+    return bad.length === 0 ? EXIT.ok : EXIT.problem;
+  });
+}

@@ -1,0 +1,142 @@
+import { existsSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { DateTime } from 'luxon';
+import { businessCalendar } from '../calendar/index.js';
+import { virtualClock } from '../clock/index.js';
+import { createEngine } from '../engine/create-engine.js';
+import { isDocketError } from '../errors.js';
+import { memoryStore } from '../store/index.js';
+import type { Store } from '../store/store.js';
+import { sampleValue } from '../visualizer/sample-value.js';
+import { stateGraph } from '../visualizer/state-graph.js';
+import { autoStep, demoDirectory, rolesOf, sampleOptionsAt } from './auto-pilot.js';
+import { CliError, EXIT } from './cli-error.js';
+import { findWorkflow, print, printJson, type CommandContext } from './cli-context.js';
+import { t } from './cli-lang.js';
+import { eventLabelOf, formatTime, stateLabel, table } from './format-text.js';
+import { progressBar } from './progress-bar.js';
+
+const ZONE = 'Asia/Shanghai';
+const DAY = 86_400_000;
+
+/** Options of `docket simulate`. */
+export interface SimulateOptions {
+  readonly from?: string;
+  readonly to?: string;
+  readonly store?: string;
+  readonly input?: string;
+  readonly path?: string;
+}
+
+/** An ISO date (`2026-10-08`, 09:00 Shanghai time) or date-time, or a usage error naming the option. */
+export function parseWhen(name: string, text: string): number {
+  const dt = /^\d{4}-\d{2}-\d{2}$/.test(text) ? DateTime.fromISO(`${text}T09:00`, { zone: ZONE }) : DateTime.fromISO(text, { zone: ZONE });
+  if (!dt.isValid) throw new CliError(`${name} must be a date (2026-10-08) or date-time (2026-10-08T09:00+08:00), got "${text}".`);
+  return dt.toMillis();
+}
+
+async function openStore(spec: string | undefined): Promise<{ store: Store; label: string }> {
+  if (spec === undefined || spec === 'memory') return { store: memoryStore(), label: 'memory' };
+  const m = /^sqlite:(.+)$/.exec(spec);
+  if (!m) throw new CliError(`--store must be "memory" or "sqlite:<path>", got "${spec}".`);
+  const filename = m[1]!;
+  if (!existsSync(dirname(filename) || '.')) throw new CliError(`--store: the folder of ${filename} does not exist.`);
+  const { sqliteStore } = await import('../sqlite/index.js');
+  const store = sqliteStore({ filename });
+  try {
+    await store.init();
+  } catch (error) {
+    throw new CliError(`--store: cannot use ${filename} as a Docket database: ${error instanceof Error ? error.message : String(error)}`, 2, 'DB_CORRUPT');
+  }
+  return { store, label: `sqlite:${filename}` };
+}
+
+/**
+ * `docket simulate <workflow>`: start an instance on a virtual clock at `--from` and run it to `--to`
+ * with the business calendar: on each working day the simulated people act once (the event that
+ * leads closest to a final state), and every deadline fires on its calendar date in between.
+ */
+export async function simulateCommand(ctx: CommandContext, id: string, opts: SimulateOptions): Promise<number> {
+  const workflow = findWorkflow(id);
+  const from = opts.from === undefined ? ctx.io.now() : parseWhen('--from', opts.from);
+  const to = opts.to === undefined ? from + 90 * DAY : parseWhen('--to', opts.to);
+  if (to <= from) throw new CliError(`--to (${formatTime(to)}) must be after --from (${formatTime(from)}).`);
+  if (to - from > 3660 * DAY) throw new CliError('A simulation covers at most ten years; narrow --from/--to.');
+  const mode = opts.path ?? 'auto';
+  if (mode !== 'auto' && mode !== 'idle') throw new CliError(`--path must be "auto" (people act every working day) or "idle" (only deadlines fire), got "${mode}".`);
+  let input: unknown;
+  if (opts.input !== undefined) {
+    try {
+      input = JSON.parse(opts.input);
+    } catch {
+      throw new CliError(`--input must be JSON, e.g. --input '{"title":"Q4 plan"}'.`);
+    }
+  } else {
+    input = sampleValue(workflow.input, sampleOptionsAt(from));
+  }
+  const parsed = workflow.input.safeParse(input);
+  if (!parsed.success) {
+    throw new CliError(`The start input for "${workflow.id}" is invalid: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}. Pass --input '<json>'.`);
+  }
+
+  const { store, label } = await openStore(opts.store);
+  const calendar = businessCalendar();
+  const clock = virtualClock(from);
+  const engine = createEngine({ store, clock, calendar, directory: demoDirectory(workflow), workflows: [workflow] });
+  const graph = stateGraph(workflow);
+  const bar = progressBar(ctx.io.stderr, Math.ceil((to - from) / DAY));
+  try {
+    const instanceId = await engine.start(workflow.id as never, parsed.data as never, { actor: { id: 'demo', roles: rolesOf(workflow), name: 'demo' } });
+    const tried = new Set<string>();
+    for (let day = 0; clock.now() < to; day++) {
+      const view = await engine.get(instanceId);
+      if (view.status !== 'active') break;
+      const localDate = calendar.toLocalDate(clock.now());
+      if (mode === 'auto' && calendar.isWorkingDay(clock.now())) await autoStep(engine, workflow, graph, instanceId, DateTime.fromISO(localDate).plus({ days: 30 }).toISODate() ?? localDate, tried);
+      const nextDay = DateTime.fromISO(localDate, { zone: ZONE }).plus({ days: 1 }).set({ hour: 10 }).toMillis();
+      await clock.advanceTo(Math.min(to, nextDay));
+      bar.update(day + 1, calendar.toLocalDate(clock.now()));
+    }
+    bar.finish();
+    const view = await engine.get(instanceId);
+    const history = await engine.history(instanceId);
+    const entries = history.map((h) => {
+      const e = h as { revision: number; at: number; actor: { id: string; name?: string }; event: { type: string }; from: unknown; to: unknown; kind: string };
+      return { revision: e.revision, kind: e.kind, at: e.at, atLocal: formatTime(e.at), actor: e.actor.id, event: e.event.type, eventLabel: eventLabelOf(graph, e.event.type, ctx.lang), from: e.from, to: e.to };
+    });
+    const result = {
+      workflow: workflow.id,
+      instanceId,
+      store: label,
+      from: formatTime(from),
+      to: formatTime(to),
+      status: view.status,
+      state: view.state,
+      stateLabel: stateLabel(graph, view.state, ctx.lang),
+      history: entries,
+      timers: view.timers.map((tm) => ({ name: tm.name, dueAt: tm.dueAt, dueLocal: formatTime(tm.dueAt) })),
+    };
+    if (ctx.json) printJson(ctx, result);
+    else {
+      print(ctx, `${workflow.labels?.title[ctx.lang] ?? workflow.id} · ${instanceId} · ${label}`);
+      print(ctx, `${t(ctx.lang, '模拟', 'Simulated')} ${result.from} → ${result.to}\n`);
+      print(
+        ctx,
+        table(
+          ctx.lang === 'zh-CN' ? ['#', '时间', '操作人', '事件', '状态变化'] : ['#', 'when', 'who', 'event', 'from → to'],
+          entries.map((e) => [String(e.revision), e.atLocal, e.actor, e.eventLabel, `${e.from === null || e.from === undefined ? '—' : stateLabel(graph, e.from, ctx.lang)} → ${stateLabel(graph, e.to, ctx.lang)}`]),
+        ),
+      );
+      print(ctx, `\n${t(ctx.lang, '结果', 'Result')}: ${result.stateLabel} (${result.status})`);
+      for (const tm of result.timers) print(ctx, `${t(ctx.lang, '待触发', 'Pending')}: ${tm.name} @ ${tm.dueLocal}`);
+    }
+    return EXIT.ok;
+  } catch (error) {
+    bar.finish();
+    if (isDocketError(error)) throw new CliError(`Simulation stopped: ${error.message}`, EXIT.problem, error.code);
+    throw error;
+  } finally {
+    await engine.close();
+    await store.close();
+  }
+}

@@ -1,0 +1,39 @@
+import { DateTime } from 'luxon';
+import type { StateGraph } from '../visualizer/state-graph.js';
+import { activeStateIds } from '../visualizer/state-graph.js';
+import type { Lang } from '../visualizer/text-metrics.js';
+
+/** Local date and time in the calendar's zone, `2026-10-08 09:00`. */
+export function formatTime(ms: number, zone = 'Asia/Shanghai'): string {
+  return DateTime.fromMillis(ms, { zone }).toFormat('yyyy-MM-dd HH:mm');
+}
+
+/** The innermost active states of a state value, by label when the workflow is known. */
+export function stateLabel(graph: StateGraph | undefined, value: unknown, lang: Lang): string {
+  const ids = activeStateIds(value);
+  const leaves = ids.filter((id) => !ids.some((o) => o.startsWith(`${id}.`)));
+  if (leaves.length === 0) return '—';
+  return leaves.map((id) => graph?.nodes.find((n) => n.id === id)?.label[lang] ?? id).join(lang === 'zh-CN' ? '、' : ', ');
+}
+
+/** An event type by its label when the workflow is known. */
+export function eventLabelOf(graph: StateGraph | undefined, type: string, lang: Lang): string {
+  if (type === 'docket.start') return lang === 'zh-CN' ? '发起' : 'start';
+  if (type.startsWith('docket.timer.')) return lang === 'zh-CN' ? `期限到（${type.slice(13)}）` : `deadline (${type.slice(13)})`;
+  if (type.startsWith('docket.admin.')) return lang === 'zh-CN' ? `管理操作（${type.slice(13)}）` : `admin (${type.slice(13)})`;
+  if (type.startsWith('xstate.after.')) return lang === 'zh-CN' ? `超时（${type.split('.')[2] ?? ''}）` : `timeout (${type.split('.')[2] ?? ''})`;
+  return graph?.events[type]?.[lang] ?? type;
+}
+
+function displayWidth(text: string): number {
+  let w = 0;
+  for (const ch of text) w += (ch.codePointAt(0) ?? 0) >= 0x2e80 ? 2 : 1;
+  return w;
+}
+
+/** A plain-text table with aligned columns (CJK characters count double). */
+export function table(header: readonly string[], rows: readonly (readonly string[])[]): string {
+  const widths = header.map((h, i) => Math.max(displayWidth(h), ...rows.map((r) => displayWidth(r[i] ?? ''))));
+  const line = (cells: readonly string[]) => cells.map((c, i) => (i === cells.length - 1 ? c : c + ' '.repeat((widths[i] ?? 0) - displayWidth(c)))).join('  ');
+  return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
+}
