@@ -50,6 +50,7 @@ describe.skipIf(!available)('postgres: several processes on the same instances',
       const acks = lines.filter((l) => l.startsWith('ACK '));
       const nacks = lines.filter((l) => l.startsWith('NACK '));
       const fires = lines.filter((l) => l.startsWith('FIRE '));
+      const conflicts = lines.filter((l) => l.startsWith('CONFLICTS ')).reduce((sum, l) => sum + Number(l.split(' ')[1]), 0);
       expect(lines.filter((l) => l.startsWith('ERR '))).toEqual([]);
       expect(outputs.every((o) => o.at(-1) === 'DONE')).toBe(true);
 
@@ -77,9 +78,10 @@ describe.skipIf(!available)('postgres: several processes on the same instances',
       }
       const { rows } = await pool.query(`SELECT COUNT(*)::int AS n FROM "${schema}".docket_timers WHERE status = 'fired'`);
       console.log(
-        `concurrency (postgres): ${PROCESSES} processes, ${acks.length} acknowledged sends, ${nacks.length} gave up on conflict, ` +
+        `concurrency (postgres): ${PROCESSES} processes, ${acks.length} acknowledged sends, ${conflicts} store conflicts retried, ${nacks.length} gave up, ` +
           `${fires.length} timer firings, ${history} history entries, ${gaps} revision gaps, ${lost} lost updates, ${doubleFired} double-fired timers`,
       );
+      expect(conflicts).toBeGreaterThan(0);
       expect(gaps).toBe(0);
       expect(lost).toBe(0);
       expect(doubleFired).toBe(0);

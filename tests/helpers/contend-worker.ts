@@ -12,6 +12,14 @@ const ids = idList!.split(',');
 const start = Number(startArg);
 const say = (line: string) => writeSync(1, `${line}\n`);
 const store = postgresStore({ connectionString: PG_URL, max: 4 }, { schema: schema! });
+// Count the store's CONFLICT refusals (the engine retries them): proof the processes really raced.
+let conflicts = 0;
+const commit = store.commit.bind(store);
+store.commit = (c) =>
+  commit(c).catch((error: unknown) => {
+    if (isDocketError(error, 'CONFLICT')) conflicts++;
+    throw error;
+  });
 const clock = virtualClock(start);
 const engine = createEngine({ store, clock, workflows: [counterWorkflow], workerId: `p${index}`, conflictRetries: 200 });
 engine.on('error', (error) => say(`ERR ${error instanceof Error ? error.message : String(error)}`));
@@ -38,4 +46,5 @@ for (let step = 1; step <= Number(stepsArg); step++) {
 }
 await engine.close();
 await store.close();
+say(`CONFLICTS ${conflicts}`);
 say('DONE');
