@@ -11,3 +11,17 @@ export {
   type ObstacleComment,
 } from './obstacle-solution.js';
 export * from './strategy-cycle/index.js';
+export {
+  promotionPhases,
+  promotionPhasesMachine,
+  promotionPhasesInput,
+  metricTarget,
+  unmetTargets,
+  DEFAULT_PROMOTION_TARGETS,
+  PROMOTION_TRACKS,
+  type PromotionTrack,
+  type PromotionPhasesContext,
+  type PromotionPhasesEvent,
+  type MetricTarget,
+  type GatePassed,
+} from './promotion-phases.js';

@@ -24,6 +24,11 @@ export interface ExploreOptions {
   readonly traversal?: 'shortest' | 'simple';
   /** Identity of a state for traversal; default its value and context. Project context to tame loops. */
   readonly serialize?: (snapshot: AnyMachineSnapshot) => string;
+  /**
+   * Pick the actor for one event from the instance's context (e.g. the pending approver of an
+   * approval step); `undefined` falls back to `actors`. Used by path generation and replay alike.
+   */
+  readonly pickActor?: (event: SampleEvent, context: unknown) => Actor | undefined;
   /** Most states to visit before giving up (a loop that grows context forever). Default 20,000. */
   readonly limit?: number;
   /** The start instant (also `$at` of generated events). Default `2026-11-02T09:00:00+08:00`. */
@@ -54,6 +59,8 @@ export interface Exploration {
   readonly paths: readonly GeneratedPath[];
   /** Every state node path (dotted) in the machine. */
   readonly stateNodes: readonly string[];
+  /** Routing states left by `always` transitions at once: never seen in a snapshot, so not checked. */
+  readonly transient: readonly string[];
   /** State node paths no generated state reaches. */
   readonly unreachable: readonly string[];
   /** Reachable states that are not final and accept no event and no timer. */
@@ -71,6 +78,25 @@ export function actorFor(workflow: AnyWorkflow, type: string, actors: ActorMap =
   const roles = (workflow.permissions as Record<string, readonly string[] | undefined> | undefined)?.[type];
   const role = roles?.[0];
   return role === undefined ? { id: 'sampler', roles: [] } : { id: `role:${role}`, roles: [role] };
+}
+
+/** A routing state: only `always` transitions, nothing that waits (no events, no timers, not final). */
+function isTransient(node: AnyStateNode): boolean {
+  const config = node.config as { always?: unknown; on?: object; after?: object; type?: string; states?: object };
+  return config.always !== undefined && config.type !== 'final' && !config.states && Object.keys(config.on ?? {}).length === 0 && Object.keys(config.after ?? {}).length === 0;
+}
+
+/** Routing states of a machine (dotted paths). */
+export function transientStatePaths(machine: AnyStateMachine): string[] {
+  const out: string[] = [];
+  const walk = (node: AnyStateNode) => {
+    for (const child of Object.values(node.states) as AnyStateNode[]) {
+      if (isTransient(child)) out.push(child.path.join('.'));
+      walk(child);
+    }
+  };
+  walk(machine.root);
+  return out;
 }
 
 /** Every state node of a machine as a dotted path, the root excluded. */
@@ -131,7 +157,9 @@ export function exploreWorkflow(workflow: AnyWorkflow, options: ExploreOptions):
   const events = (snapshot: AnyMachineSnapshot): SampleEvent[] => {
     if (snapshot.status !== 'active') return [];
     const { person, timer } = eventKinds(snapshot, declared);
-    return [...samples.filter((e) => person.includes(e.type)), ...timer.map((type) => ({ type, $actor: { id: 'docket:system', roles: ['system'] }, $at: at }))];
+    const mine = samples.filter((e) => person.includes(e.type));
+    const picked = options.pickActor ? mine.map((e) => ({ ...e, $actor: options.pickActor!(stripMeta(e), snapshot.context) ?? e['$actor'] })) : mine;
+    return [...picked, ...timer.map((type) => ({ type, $actor: { id: 'docket:system', roles: ['system'] }, $at: at }))];
   };
   const traversal = {
     input,
@@ -177,9 +205,10 @@ export function exploreWorkflow(workflow: AnyWorkflow, options: ExploreOptions):
     else waiting.push({ state: p.state.value, waitingOn: [...kinds], events: [...new Set(enabled.map((e) => e.type))] });
   });
   const stateNodes = stateNodePaths(machine);
-  const ignore = new Set(options.ignoreUnreachable ?? []);
+  const transient = transientStatePaths(machine);
+  const ignore = new Set([...(options.ignoreUnreachable ?? []), ...transient]);
   const unreachable = stateNodes.filter((s) => !reached.has(s) && !ignore.has(s));
-  return { paths, stateNodes, unreachable, deadEnds, waiting };
+  return { paths, stateNodes, transient, unreachable, deadEnds, waiting };
 }
 
 function stripMeta(event: SampleEvent): SampleEvent {

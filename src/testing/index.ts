@@ -6,6 +6,7 @@ export {
   exploreWorkflow,
   machineForGraph,
   stateNodePaths,
+  transientStatePaths,
   type ActorMap,
   type Exploration,
   type ExploreOptions,

@@ -123,7 +123,8 @@ async function replayOne(
       await clock.advanceTo(target);
       const { type: _type, ...payload } = step.event;
       try {
-        const view = await engine.send(id, { type, ...payload } as never, { actor: actorFor(workflow, type, options.actors) });
+        const actor = options.pickActor?.(step.event, record.context) ?? actorFor(workflow, type, options.actors);
+        const view = await engine.send(id, { type, ...payload } as never, { actor });
         const ok = same(view.state, step.state);
         steps.push({ kind: 'event', type, at: clock.now(), expected: step.state, actual: view.state, ok });
         if (!ok) {
