@@ -25,3 +25,13 @@ export {
   type MetricTarget,
   type GatePassed,
 } from './promotion-phases.js';
+export {
+  contractApproval,
+  contractApprovalMachine,
+  contractApprovalInput,
+  contractThresholds,
+  approvalLevelFor,
+  type ContractApprovalContext,
+  type ContractApprovalEvent,
+  type ContractApprovalLevel,
+} from './contract-approval.js';

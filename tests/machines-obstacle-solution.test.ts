@@ -26,7 +26,7 @@ describe('obstacle-solution machine', () => {
   });
 
   it('replays every generated path through the engine on the virtual clock', async () => {
-    const results = await replayPaths(obstacleSolution, { ...(graph as never), start: '2026-09-28T10:00:00+08:00' });
+    const results = await replayPaths(obstacleSolution, { ...(graph as object), start: '2026-09-28T10:00:00+08:00' } as never);
     const failed = results.filter((r) => !r.ok).map((r) => `${r.path.description}: ${r.error}`);
     expect(failed).toEqual([]);
     expect(results.some((r) => r.final.state === 'distributed' && r.effects.some((e) => e.type === 'distributeSolution'))).toBe(true);

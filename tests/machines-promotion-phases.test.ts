@@ -30,7 +30,7 @@ describe('promotion-phases machine', () => {
   });
 
   it('replays every generated path through the engine', async () => {
-    const results = await replayPaths(promotionPhases, { ...(options as never), maxPaths: 150 });
+    const results = await replayPaths(promotionPhases, { ...(options as object), maxPaths: 150 } as never);
     expect(results.filter((r) => !r.ok).map((r) => `${r.path.description}: ${r.error}`)).toEqual([]);
   });
 

@@ -15,6 +15,8 @@ export interface ExploreOptions {
   readonly input: unknown;
   /** Sample payloads per event type; types not listed get one payload derived from their schema. */
   readonly events?: SampleEvents;
+  /** Event types to leave out of path generation (e.g. approval operations a test does not cover). */
+  readonly skipEvents?: readonly string[];
   /**
    * Who acts, by event type (and `start`). Missing types act as `{ id: 'role:<r>', roles: [r] }` for
    * the first role the workflow's permissions allow, or as `sampler` with no roles.
@@ -150,7 +152,8 @@ export function exploreWorkflow(workflow: AnyWorkflow, options: ExploreOptions):
   const env: WorkflowEnv = { directory: options.directory, calendar, now: () => at };
   const machine = machineForGraph(workflow, env);
   const declared = new Set(Object.keys(workflow.events));
-  const samples = sampleEventsFor(workflow, options.events ?? {}).map((e) => ({ ...e, $actor: actorFor(workflow, e.type, options.actors), $at: at }));
+  const skip = new Set(options.skipEvents ?? []);
+  const samples = sampleEventsFor(workflow, options.events ?? {}).filter((e) => !skip.has(e.type)).map((e) => ({ ...e, $actor: actorFor(workflow, e.type, options.actors), $at: at }));
   const startActor = actorFor(workflow, 'start', options.actors);
   const input = { ...(workflow.input.parse(options.input) as object), $actor: startActor, $at: at };
   const serialize = options.serialize ?? ((s: AnyMachineSnapshot) => JSON.stringify({ v: s.value, c: s.context }));

@@ -14,3 +14,4 @@ export {
   type WaitingState,
 } from './explore-workflow.js';
 export { replayPaths, type ReplayOptions, type ReplayResult, type ReplayStep } from './replay-paths.js';
+export { pickApprover } from './pick-approver.js';
