@@ -3,6 +3,8 @@ import { DocketError, isDocketError } from '../errors.js';
 
 interface Job {
   readonly run: () => unknown;
+  /** Called synchronously right after `COMMIT` returned, before any other code can run. */
+  readonly committed: ((value: any) => void) | undefined;
   readonly resolve: (value: any) => void;
   readonly reject: (error: unknown) => void;
 }
@@ -45,10 +47,14 @@ export class SqliteGroupCommit {
     this.rollbackTo = db.prepare('ROLLBACK TO docket_write');
   }
 
-  /** Queue `run` for the next group; resolves with its result once the group is durable. */
-  write<T>(run: () => T): Promise<T> {
+  /**
+   * Queue `run` for the next group; resolves with its result once the group is durable.
+   * `committed` runs synchronously just after `COMMIT` (only if this write landed), so what it
+   * records cannot interleave with anything else on this connection.
+   */
+  write<T>(run: () => T, committed?: (value: T) => void): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      this.queue.push({ run, resolve, reject });
+      this.queue.push({ run, committed, resolve, reject });
       if (!this.scheduled) {
         this.scheduled = true;
         // One event-loop turn: everything queued by the current wave of callers joins this group.
@@ -98,6 +104,7 @@ export class SqliteGroupCommit {
       }
       this.groups++;
       this.writes++;
+      job.committed?.(value);
       job.resolve(value);
       return;
     }
@@ -130,6 +137,10 @@ export class SqliteGroupCommit {
     }
     this.groups++;
     this.writes += jobs.length;
+    jobs.forEach((job, i) => {
+      const outcome = outcomes[i]!;
+      if (outcome.ok) job.committed?.(outcome.value);
+    });
     jobs.forEach((job, i) => {
       const outcome = outcomes[i]!;
       if (outcome.ok) job.resolve(outcome.value);

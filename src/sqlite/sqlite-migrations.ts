@@ -110,6 +110,12 @@ CREATE TABLE docket_idempotency (
 ) WITHOUT ROWID;
 `,
   },
+  {
+    // State paths are now deleted by their primary key (path, seq): a commit knows the paths the
+    // previous revision wrote, so the by-seq index is dead weight on every state change.
+    version: 2,
+    sql: `DROP INDEX IF EXISTS docket_instance_states_seq;`,
+  },
 ];
 
 /** The newest schema version this library knows. */

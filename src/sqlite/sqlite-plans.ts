@@ -47,29 +47,61 @@ function instanceValues(r: InstanceRecord) {
   ] as const;
 }
 
+export const INSERT_INSTANCE = `INSERT INTO docket_instances (id, workflow, version, status, suspended, revision, next_due_at, history_hash, initiator,
+      created_at, updated_at, row_format, snapshot, state, context, state_paths, timers, held_timers)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`;
 export const insertInstance = (r: InstanceRecord) =>
   plan(
-    `INSERT INTO docket_instances (id, workflow, version, status, suspended, revision, next_due_at, history_hash, initiator,
-      created_at, updated_at, row_format, snapshot, state, context, state_paths, timers, held_timers)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`,
+    INSERT_INSTANCE,
     r.id,
     ...instanceValues(r),
   );
 
-/** Compare-and-set on the revision: zero rows changed means another writer got there first. */
-export const updateInstance = (r: InstanceRecord, expectedRevision: number) =>
-  plan(
-    `UPDATE docket_instances SET workflow = ?, version = ?, status = ?, suspended = ?, revision = ?, next_due_at = ?,
-      history_hash = ?, initiator = ?, created_at = ?, updated_at = ?, row_format = ?, snapshot = ?, state = ?, context = ?,
-      state_paths = ?, timers = ?, held_timers = ?
-     WHERE id = ? AND revision = ?`,
-    ...instanceValues(r),
-    r.id,
-    expectedRevision,
-  );
+/** Indexed instance columns a commit may change; each one SET costs an index write even when equal. */
+export const INDEXED_WORKFLOW = 1;
+export const INDEXED_STATUS = 2;
+export const INDEXED_DUE = 4;
 
+/**
+ * The compare-and-set UPDATE for a commit whose previous row is known: it SETs an indexed column
+ * (`workflow`, `status`, `next_due_at`) only when its value changes (bits of `changed`), because
+ * SQLite rewrites an index entry for every indexed column in the SET list, equal value or not.
+ * Parameters: the indexed values that changed (in that order), then version, suspended, revision,
+ * history_hash, initiator, created_at, updated_at, snapshot, state, context, state_paths, timers,
+ * held_timers, id, expected revision.
+ */
+export function updateInstanceText(changed: number): string {
+  const set: string[] = [];
+  if (changed & INDEXED_WORKFLOW) set.push('workflow = ?');
+  if (changed & INDEXED_STATUS) set.push('status = ?');
+  if (changed & INDEXED_DUE) set.push('next_due_at = ?');
+  set.push(
+    'version = ?',
+    'suspended = ?',
+    'revision = ?',
+    'history_hash = ?',
+    'initiator = ?',
+    'created_at = ?',
+    'updated_at = ?',
+    `row_format = ${SQLITE_ROW_FORMAT}`,
+    'snapshot = ?',
+    'state = ?',
+    'context = ?',
+    'state_paths = ?',
+    'timers = ?',
+    'held_timers = ?',
+  );
+  return `UPDATE docket_instances SET ${set.join(', ')} WHERE id = ? AND revision = ?`;
+}
+
+/** What a commit needs to know about the revision it replaces, read inside its transaction. */
+export const INSTANCE_PREVIOUS = `SELECT seq, revision, workflow, status, next_due_at, state_paths FROM docket_instances WHERE id = ?`;
+
+/** Clears an instance's paths by scanning (no index on seq): only for a row whose paths column is unreadable. */
 export const deleteStatePaths = (seq: number) => plan(`DELETE FROM docket_instance_states WHERE seq = ?`, seq);
-export const insertStatePath = (path: string, seq: number) => plan(`INSERT OR IGNORE INTO docket_instance_states (path, seq) VALUES (?, ?)`, path, seq);
+export const DELETE_STATE_PATH = `DELETE FROM docket_instance_states WHERE path = ? AND seq = ?`;
+export const INSERT_STATE_PATH = `INSERT OR IGNORE INTO docket_instance_states (path, seq) VALUES (?, ?)`;
+export const insertStatePath = (path: string, seq: number) => plan(INSERT_STATE_PATH, path, seq);
 
 /** Keyset pagination on the insertion sequence; each filter is served by an index. */
 export function listInstances(query: InstanceQuery, afterSeq: number, limit: number): SqlitePlan {
@@ -99,6 +131,7 @@ export function listInstances(query: InstanceQuery, afterSeq: number, limit: num
   return plan(`SELECT ${columns} FROM ${from} WHERE ${where.join(' AND ')} ORDER BY i.seq LIMIT ?`, ...values, limit);
 }
 
+export const INSERT_HISTORY = `INSERT INTO docket_history (instance_id, revision, kind, at, entry) VALUES (?, ?, ?, ?, ?)`;
 export const insertHistory = (e: HistoryEntry) =>
   plan(`INSERT INTO docket_history (instance_id, revision, kind, at, entry) VALUES (?, ?, ?, ?, ?)`, e.instanceId, e.revision, e.kind, e.at, json(e));
 
@@ -200,8 +233,9 @@ export const deleteTasks = (instanceId: string) => [
   plan(`DELETE FROM docket_task_roles WHERE instance_id = ?`, instanceId),
   plan(`DELETE FROM docket_tasks WHERE instance_id = ?`, instanceId),
 ];
-export const insertTask = (t: TaskRecord) =>
-  plan(`INSERT INTO docket_tasks (instance_id, workflow, status, task) VALUES (?, ?, ?, ?)`, t.instanceId, t.workflow, t.status, json(t));
+export const insertTask = (t: TaskRecord) => insertTaskJson(t, json(t));
+export const insertTaskJson = (t: TaskRecord, body: string) =>
+  plan(`INSERT INTO docket_tasks (instance_id, workflow, status, task) VALUES (?, ?, ?, ?)`, t.instanceId, t.workflow, t.status, body);
 export const insertTaskAssignee = (assignee: string, taskSeq: number, instanceId: string) =>
   plan(`INSERT OR IGNORE INTO docket_task_assignees (assignee, task_seq, instance_id) VALUES (?, ?, ?)`, assignee, taskSeq, instanceId);
 export const insertTaskRole = (role: string, taskSeq: number, instanceId: string) =>

@@ -124,30 +124,143 @@ export function sqliteStore(options: SqliteStoreOptions): SqliteStore {
   const get = <T>(p: SqlitePlan) => statement(p).get(...p.values) as T | undefined;
   const all = <T>(p: SqlitePlan) => statement(p).all(...p.values) as T[];
 
-  async function write<T>(fn: () => T): Promise<T> {
+  async function write<T>(fn: () => T, committed?: (value: T) => void): Promise<T> {
     open();
-    return writer!.write(fn);
+    return writer!.write(fn, committed);
   }
 
-  function applyCommit(c: Commit): void {
+  // What this connection knows each instance looks like at its latest revision: the record it last
+  // loaded or committed, the row's seq, and the tasks JSON it wrote (undefined: not known). Exact
+  // while no other connection writes: `PRAGMA data_version` changes when one does, and then all of
+  // it is forgotten. It lets `load` skip parsing the row, and `commit` skip rewriting what did not
+  // change (indexed columns, state paths, tasks).
+  interface Known {
+    readonly record: InstanceRecord;
+    readonly seq: number;
+    readonly tasks: string | undefined;
+  }
+  const known = new Map<string, Known>();
+  const KNOWN_MAX = 2000;
+  let dataVersion: unknown;
+  let hot: ReturnType<typeof prepareHot> | undefined;
+
+  function prepareHot(handle: BetterSqlite3.Database) {
+    const updates = new Map<number, BetterSqlite3.Statement>();
+    return {
+      dataVersion: handle.prepare('PRAGMA data_version').pluck(),
+      load: handle.prepare(plans.loadInstance('').text),
+      previous: handle.prepare(plans.INSTANCE_PREVIOUS),
+      insertInstance: handle.prepare(`${plans.INSERT_INSTANCE} RETURNING seq`),
+      update(changed: number) {
+        let u = updates.get(changed);
+        if (!u) updates.set(changed, (u = handle.prepare(plans.updateInstanceText(changed))));
+        return u;
+      },
+      insertHistory: handle.prepare(plans.INSERT_HISTORY),
+      deletePath: handle.prepare(plans.DELETE_STATE_PATH),
+      insertPath: handle.prepare(plans.INSERT_STATE_PATH),
+    };
+  }
+
+  function hotStatements() {
+    const handle = open();
+    return (hot ??= prepareHot(handle));
+  }
+
+  /** Forget everything known if another connection wrote since we last looked. */
+  function revalidate(h: ReturnType<typeof prepareHot>): void {
+    const v = h.dataVersion.get();
+    if (v !== dataVersion) {
+      known.clear();
+      dataVersion = v;
+    }
+  }
+
+  function remember(k: Known): void {
+    const id = k.record.id;
+    known.delete(id);
+    known.set(id, k);
+    if (known.size > KNOWN_MAX) known.delete(known.keys().next().value!);
+  }
+
+  const json = (value: unknown): string => JSON.stringify(value ?? null);
+
+  function sameStrings(a: readonly string[], b: readonly string[]): boolean {
+    if (a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+    return true;
+  }
+
+  /** Apply one commit inside the group's transaction; returns what becomes known once it is durable. */
+  function applyCommit(c: Commit): Known {
     const id = c.instance.id;
-    if (c.instance.revision !== c.expectedRevision + 1 || c.history.revision !== c.instance.revision) {
+    const r = c.instance;
+    if (r.revision !== c.expectedRevision + 1 || c.history.revision !== r.revision) {
       throw new DocketError('INVALID_ARGUMENT', `A commit must advance instance ${id} by exactly one revision.`, { instanceId: id });
     }
+    const h = hotStatements();
+    revalidate(h);
     let seq: number;
+    let previousPaths: readonly string[] = [];
+    let previousTasks: string | undefined;
     if (c.expectedRevision === 0) {
-      const p = plans.insertInstance(c.instance);
-      const inserted = get<{ seq: number }>({ text: `${p.text} RETURNING seq`, values: p.values });
+      const inserted = h.insertInstance.get(...plans.insertInstance(r).values) as { seq: number } | undefined;
       if (!inserted) conflict(id, `Instance ${id} already exists: another writer created it first.`);
       seq = inserted.seq;
+      previousTasks = '';
     } else {
-      const p = plans.updateInstance(c.instance, c.expectedRevision);
-      const updated = get<{ seq: number }>({ text: `${p.text} RETURNING seq`, values: p.values });
-      if (!updated) {
+      let workflow: string;
+      let status: string;
+      let due: number | null;
+      const k = known.get(id);
+      if (k && k.record.revision === c.expectedRevision) {
+        ({ workflow, status, nextDueAt: due, statePaths: previousPaths } = k.record);
+        seq = k.seq;
+        previousTasks = k.tasks;
+      } else {
+        const row = h.previous.get(id) as
+          | { seq: number; revision: number; workflow: string; status: string; next_due_at: number | null; state_paths: string }
+          | undefined;
+        if (!row || row.revision !== c.expectedRevision) {
+          conflict(id, `Instance ${id} is at revision ${row?.revision ?? 0}, not ${c.expectedRevision}: another writer changed it first.`);
+        }
+        ({ seq, workflow, status, next_due_at: due } = row);
+        let parsed: unknown;
+        try {
+          parsed = JSON.parse(row.state_paths);
+        } catch {
+          // Handled below.
+        }
+        if (Array.isArray(parsed)) previousPaths = parsed as string[];
+        else run(plans.deleteStatePaths(seq)); // An unreadable paths column: clear by seq (a scan, but rare).
+      }
+      const changed =
+        (workflow !== r.workflow ? plans.INDEXED_WORKFLOW : 0) | (status !== r.status ? plans.INDEXED_STATUS : 0) | (due !== r.nextDueAt ? plans.INDEXED_DUE : 0);
+      const values: (string | number | null)[] = [];
+      if (changed & plans.INDEXED_WORKFLOW) values.push(r.workflow);
+      if (changed & plans.INDEXED_STATUS) values.push(r.status);
+      if (changed & plans.INDEXED_DUE) values.push(r.nextDueAt);
+      values.push(
+        r.version,
+        r.suspended ? 1 : 0,
+        r.revision,
+        r.historyHash,
+        r.initiator,
+        r.createdAt,
+        r.updatedAt,
+        json(r.snapshot),
+        json(r.state),
+        json(r.context),
+        json(r.statePaths),
+        json(r.timers),
+        r.heldTimers === undefined ? null : json(r.heldTimers),
+        id,
+        c.expectedRevision,
+      );
+      if (h.update(changed).run(...values).changes === 0) {
         const head = get<{ revision: number }>(plans.instanceHead(id));
         conflict(id, `Instance ${id} is at revision ${head?.revision ?? 0}, not ${c.expectedRevision}: another writer changed it first.`);
       }
-      seq = updated.seq;
     }
     if (c.firesTimer && run(plans.fireTimer(c.firesTimer.id, c.firesTimer.firedAt)).changes === 0) {
       conflict(id, `Timer ${c.firesTimer.id} is no longer pending.`);
@@ -155,25 +268,38 @@ export function sqliteStore(options: SqliteStoreOptions): SqliteStore {
     if (c.idempotency && run(plans.insertIdempotency(c.idempotency)).changes === 0) {
       conflict(id, `Idempotency key "${c.idempotency.key}" was used concurrently.`);
     }
+    const e = c.history;
     try {
-      run(plans.insertHistory(c.history));
+      h.insertHistory.run(e.instanceId, e.revision, e.kind, e.at, json(e));
     } catch (error) {
       if (isConstraint(error)) conflict(id, `Revision ${c.history.revision} of instance ${id} already exists.`);
       throw error;
     }
-    run(plans.deleteStatePaths(seq));
-    for (const path of c.instance.statePaths) run(plans.insertStatePath(path, seq));
+    // Only the paths that changed: most events move within a state or to a sibling.
+    const paths = r.statePaths;
+    if (!sameStrings(previousPaths, paths)) {
+      for (const path of previousPaths) if (!paths.includes(path)) h.deletePath.run(path, seq);
+      for (const path of paths) if (!previousPaths.includes(path)) h.insertPath.run(path, seq);
+    }
     for (const timerId of c.cancelTimerIds) run(plans.cancelTimer(timerId));
     for (const timer of c.addTimers) run(plans.insertTimer(timer));
     for (const effect of c.effects) run(plans.insertEffect(effect));
+    let tasks = previousTasks;
     if (c.tasks) {
-      for (const p of plans.deleteTasks(id)) run(p);
-      for (const task of c.tasks) {
-        const taskSeq = Number(run(plans.insertTask(task)).lastInsertRowid);
-        for (const assignee of task.assignees) run(plans.insertTaskAssignee(assignee, taskSeq, task.instanceId));
-        for (const role of task.roles) run(plans.insertTaskRole(role, taskSeq, task.instanceId));
+      const bodies = c.tasks.map((t) => json(t));
+      const key = bodies.join('\n');
+      // Rewritten only when they differ from what the previous revision left in the inbox.
+      if (key !== previousTasks) {
+        for (const p of plans.deleteTasks(id)) run(p);
+        c.tasks.forEach((task, i) => {
+          const taskSeq = Number(run(plans.insertTaskJson(task, bodies[i]!)).lastInsertRowid);
+          for (const assignee of task.assignees) run(plans.insertTaskAssignee(assignee, taskSeq, task.instanceId));
+          for (const role of task.roles) run(plans.insertTaskRole(role, taskSeq, task.instanceId));
+        });
       }
+      tasks = key;
     }
+    return { record: r, seq, tasks };
   }
 
   const store: SqliteStore = {
@@ -185,11 +311,24 @@ export function sqliteStore(options: SqliteStoreOptions): SqliteStore {
       open();
     },
     async load(instanceId) {
-      const row = get<InstanceRow>(plans.loadInstance(instanceId));
-      return row ? instanceFromRow(row) : undefined;
+      const h = hotStatements();
+      revalidate(h);
+      const k = known.get(instanceId);
+      if (k) return k.record;
+      const row = h.load.get(instanceId) as InstanceRow | undefined;
+      if (!row) return undefined;
+      const record = instanceFromRow(row);
+      remember({ record, seq: row.seq, tasks: undefined });
+      return record;
     },
-    commit(c: Commit) {
-      return write(() => applyCommit(c));
+    async commit(c: Commit) {
+      try {
+        await write(() => applyCommit(c), remember);
+      } catch (error) {
+        // Whatever we believed about this instance may be what made the commit fail.
+        known.delete(c.instance.id);
+        throw error;
+      }
     },
     async list(query: InstanceQuery = {}): Promise<Page<InstanceRecord>> {
       const limit = query.limit ?? 100;
@@ -257,6 +396,8 @@ export function sqliteStore(options: SqliteStoreOptions): SqliteStore {
       writer?.flush();
       closed = true;
       statements.clear();
+      known.clear();
+      hot = undefined;
       db?.close();
       db = undefined;
     },
