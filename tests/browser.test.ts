@@ -1,3 +1,5 @@
+/// <reference lib="dom" />
+/// <reference lib="dom.iterable" />
 // Browser tests of the docs site in headless Chromium (Debian's `chromium`, driven by playwright-core):
 // every workflow page draws one node per state without overlaps or cut-off labels, the language
 // switch changes labels, the simulator reaches a final state, and the 2026 Q4 timeline marks the

@@ -36,21 +36,18 @@ export function demoActor(workflow: AnyWorkflow, type: string, tasks: readonly T
   return { id, roles: rolesOf(workflow), name: id };
 }
 
-/** Steps from each state to the nearest final state, along the diagram's arrows. */
-function distancesToFinal(graph: StateGraph): Map<string, number> {
+/** Steps from each state to any of `goals`, along the diagram's arrows (a parent reaches what its children reach). */
+function distancesTo(graph: StateGraph, goals: readonly string[]): Map<string, number> {
   const dist = new Map<string, number>();
   const queue: string[] = [];
-  for (const n of graph.nodes) {
-    if (n.kind === 'final') {
-      dist.set(n.id, 0);
-      queue.push(n.id);
-    }
+  for (const g of goals) {
+    dist.set(g, 0);
+    queue.push(g);
   }
   while (queue.length > 0) {
     const id = queue.shift()!;
     const d = dist.get(id)!;
     const parent = graph.nodes.find((n) => n.id === id)?.parent;
-    // Reaching a final child finishes its parent's region: the parent is as close as the child.
     if (parent && !dist.has(parent)) {
       dist.set(parent, d);
       queue.push(parent);
@@ -66,21 +63,51 @@ function distancesToFinal(graph: StateGraph): Map<string, number> {
 }
 
 /**
- * The events people could send now, best first: the ones whose arrow leads closest to a final
- * state come first (the happy path), so a simulation that always takes the first one finishes.
+ * The final state a happy path ends in: the top-level final state farthest from the start (the
+ * process's real end, such as closed or archived), not the shallow ones (withdrawn, rejected).
+ */
+function goalOf(graph: StateGraph): string[] {
+  const finals = graph.nodes.filter((n) => n.kind === 'final' && n.parent === null).map((n) => n.id);
+  const start = graph.nodes.find((n) => n.initial && n.parent === null)?.id;
+  if (!start || finals.length <= 1) return finals;
+  const fromStart = new Map<string, number>([[start, 0]]);
+  const queue = [start];
+  while (queue.length > 0) {
+    const id = queue.shift()!;
+    for (const e of graph.edges) {
+      // Leaving a compound state by its own arrow also leaves from any of its children.
+      const fromHere = e.source === id || id.startsWith(`${e.source}.`) || e.source.startsWith(`${id}.`);
+      if (fromHere && !fromStart.has(e.target)) {
+        fromStart.set(e.target, fromStart.get(id)! + 1);
+        queue.push(e.target);
+      }
+    }
+  }
+  const reachable = finals.filter((f) => fromStart.has(f));
+  if (reachable.length === 0) return finals;
+  const far = Math.max(...reachable.map((f) => fromStart.get(f)!));
+  return reachable.filter((f) => fromStart.get(f) === far);
+}
+
+/**
+ * The events people could send now, best first: the ones whose arrow leads closest to the process's
+ * real end come first (the happy path), so a simulation that always takes the first one finishes.
  */
 export function rankedEvents(workflow: AnyWorkflow, graph: StateGraph, state: unknown): string[] {
   const active = new Set(activeStateIds(state));
-  const dist = distancesToFinal(graph);
+  const toGoal = distancesTo(graph, goalOf(graph));
+  const toAnyFinal = distancesTo(graph, graph.nodes.filter((n) => n.kind === 'final').map((n) => n.id));
+  const far = graph.nodes.length + 1;
+  const distance = (id: string) => toGoal.get(id) ?? far + (toAnyFinal.get(id) ?? far);
   const candidates: { event: string; d: number; order: number }[] = [];
   graph.edges.forEach((e, order) => {
     if (e.kind !== 'event' || e.event === null || !active.has(e.source) || !(e.event in workflow.events)) return;
-    candidates.push({ event: e.event, d: dist.get(e.target) ?? Number.POSITIVE_INFINITY, order });
+    candidates.push({ event: e.event, d: distance(e.target), order });
   });
   // Events a state handles without leaving it (a provider's submission counted by a guard) come last.
   graph.nodes.forEach((n, order) => {
     if (!active.has(n.id)) return;
-    for (const event of n.events) candidates.push({ event, d: (dist.get(n.id) ?? Number.POSITIVE_INFINITY) + 0.5, order: graph.edges.length + order });
+    for (const event of n.events) candidates.push({ event, d: distance(n.id) + 0.5, order: graph.edges.length + order });
   });
   candidates.sort((a, b) => a.d - b.d || a.order - b.order);
   return [...new Set(candidates.map((c) => c.event))];
@@ -117,9 +144,10 @@ export async function autoStep(
   tried: Set<string> = new Set(),
 ): Promise<AutoStep> {
   const view = await engine.get(id);
-  const stateKey = JSON.stringify(view.state);
   if (view.status !== 'active' || view.suspended) return { sent: null, refused: [] };
   const tasks = await engine.tasks({ instanceId: id });
+  // The situation: the state and who holds which task (an approval with a new assignee is new).
+  const stateKey = JSON.stringify([view.state, tasks.map((t) => `${t.id}:${t.assignees.join('+')}`).sort()]);
   const refused: string[] = [];
   for (const type of rankedEvents(workflow, graph, view.state)) {
     if (tried.has(`${stateKey}|${type}`)) continue;
@@ -127,8 +155,10 @@ export async function autoStep(
     const payload = schema ? sampleValue(schema, { date: dateHint }) : {};
     const actor = demoActor(workflow, type, tasks);
     try {
-      const after = await engine.send(id, { ...(payload as object), type } as never, { actor });
-      if (JSON.stringify(after.state) === stateKey) tried.add(`${stateKey}|${type}`);
+      await engine.send(id, { ...(payload as object), type } as never, { actor });
+      const tasksAfter = await engine.tasks({ instanceId: id });
+      const after = await engine.get(id);
+      if (JSON.stringify([after.state, tasksAfter.map((t) => `${t.id}:${t.assignees.join('+')}`).sort()]) === stateKey) tried.add(`${stateKey}|${type}`);
       return { sent: type, actor: actor.id };
     } catch (error) {
       if (!isDocketError(error)) throw error;

@@ -1,4 +1,3 @@
-#!/usr/bin/env node
 // The `docket` command line. The real clock is read here only (simulate's default start).
 import { systemClock } from '../clock/system-clock.js';
 import { runCli } from './program.js';

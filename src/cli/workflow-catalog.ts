@@ -23,7 +23,8 @@ export function workflowCatalog(): AnyWorkflow[] {
     const seen = byId.get(value.id);
     if (!seen || seen.version < value.version) byId.set(value.id, value);
   }
-  const list = [...byId.values()];
+  // By id, so every caller (the site, the CLI, the tests) sees the same order.
+  const list = [...byId.values()].sort((a, b) => a.id.localeCompare(b.id));
   if (!list.some(isContractWorkflow)) list.push(reviewWorkflow as unknown as AnyWorkflow);
   return list;
 }

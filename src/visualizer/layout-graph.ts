@@ -1,4 +1,3 @@
-import ElkModule from 'elkjs/lib/elk.bundled.js';
 import type { ELK as ElkApi, ElkExtendedEdge, ElkNode } from 'elkjs/lib/elk-api.js';
 import { edgeLines, headerSize, nodeContent, TYPE, biWidth } from './node-content.js';
 import type { StateGraph } from './state-graph.js';
@@ -58,9 +57,20 @@ export interface LayoutOptions {
 
 const MARKER = 12;
 
-// elkjs ships CommonJS with ESM-style typings: under NodeNext the default import is the module object
-// for the type checker but the constructor at run time (Node and esbuild agree on the latter).
-const ElkConstructor = ((ElkModule as unknown as { default?: unknown }).default ?? ElkModule) as new () => ElkApi;
+let elkConstructor: Promise<new () => ElkApi> | undefined;
+
+/**
+ * elkjs (1.5 MB) loads on the first layout only, so CLI commands that draw nothing start fast. It
+ * ships CommonJS with ESM-style typings: take `default` when present, else the module itself.
+ */
+function loadElk(): Promise<new () => ElkApi> {
+  elkConstructor ??= import('elkjs/lib/elk.bundled.js').then((m) => {
+    const mod = m as unknown as { default?: { default?: unknown } | unknown };
+    const first = mod.default ?? mod;
+    return ((first as { default?: unknown }).default ?? first) as new () => ElkApi;
+  });
+  return elkConstructor;
+}
 const ROOT = '__root__';
 
 /**
@@ -74,7 +84,34 @@ const ROOT = '__root__';
  * ```
  */
 export async function layoutStateGraph(graph: StateGraph, options: LayoutOptions = {}): Promise<DiagramLayout> {
-  const elk = new ElkConstructor();
+  // elk sizes a compound state from its children and ignores a minimum size under INCLUDE_CHILDREN;
+  // when the header (label, approval, deadline) is wider, lay out again with that much more padding.
+  const extra = new Map<string, number>();
+  let layout = await layoutOnce(graph, options, extra);
+  for (let pass = 0; pass < 3; pass++) {
+    let changed = false;
+    for (const node of graph.nodes) {
+      const box = layout.nodes[node.id];
+      const want = headerSize(nodeContent(node)).width;
+      if (box && box.headerHeight > 0 && graph.nodes.some((n) => n.parent === node.id) && box.width < want) {
+        extra.set(node.id, (extra.get(node.id) ?? 0) + Math.ceil(want - box.width));
+        changed = true;
+      }
+    }
+    if (!changed) break;
+    layout = await layoutOnce(graph, options, extra);
+  }
+  return layout;
+}
+
+async function layoutOnce(graph: StateGraph, options: LayoutOptions, extra: ReadonlyMap<string, number>): Promise<DiagramLayout> {
+  const padding = (id: string, headerHeight: number) => {
+    const add = extra.get(id) ?? 0;
+    const left = 14 + Math.floor(add / 2);
+    const right = 14 + Math.ceil(add / 2);
+    return `[top=${headerHeight + 12},left=${left},bottom=14,right=${right}]`;
+  };
+  const elk = new (await loadElk())();
   const byParent = new Map<string, ElkNode[]>();
   const header = new Map<string, number>();
   const push = (parent: string, node: ElkNode) => {
@@ -104,9 +141,7 @@ export async function layoutStateGraph(graph: StateGraph, options: LayoutOptions
         id: node.id,
         // Room for the header; the width of a compound state grows with its children.
         layoutOptions: {
-          'elk.padding': `[top=${size.height + 12},left=14,bottom=14,right=14]`,
-          'elk.nodeSize.constraints': 'MINIMUM_SIZE',
-          'elk.nodeSize.minimum': `(${size.width}, ${size.height + 40})`,
+          'elk.padding': padding(node.id, size.height),
         },
       });
     } else {

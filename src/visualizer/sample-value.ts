@@ -85,6 +85,13 @@ export function sampleValue(schema: z.ZodType, options: SampleOptions = {}, dept
       if (def.format === 'email') return 'demo@example.com';
       const min = Number(check(def, 'min_length')?.['minimum'] ?? 1);
       const text = options.text ?? 'demo';
+      const pattern = check(def, 'string_format')?.['pattern'];
+      if (pattern instanceof RegExp) {
+        // A pattern-checked string (a date, a code): the first of a few plausible values it accepts.
+        const date = options.date ?? '2026-12-31';
+        const fit = [date, `${date}T09:00:00+08:00`, `${date} 09:00`, text, date.slice(0, 7), '09:00', 'A1', '1', 'demo@example.com'].find((c) => pattern.test(c));
+        if (fit !== undefined) return fit;
+      }
       return text.length >= min ? text : text.padEnd(min, 'x');
     }
     case 'number':
