@@ -35,3 +35,12 @@ export {
   type ContractApprovalEvent,
   type ContractApprovalLevel,
 } from './contract-approval.js';
+export {
+  bidReview,
+  bidReviewMachine,
+  bidReviewInput,
+  type BidReviewContext,
+  type BidReviewEvent,
+  type BidOutcome,
+  type StartContractApprovalParams,
+} from './bid-review.js';

@@ -1,0 +1,48 @@
+import { describe, expect, it } from 'vitest';
+import type { AnyMachineSnapshot } from 'xstate';
+import { staticDirectory, type DirectoryUser } from '../src/index.js';
+import { assertNoDeadEnds, pickApprover, replayPaths } from '../src/testing/index.js';
+import { bidReview, type BidReviewContext } from '../machines/index.js';
+
+const people: DirectoryUser[] = [
+  { id: 'tang', roles: ['bidManager'] },
+  { id: 'zhang', roles: ['bidReviewer'] },
+  { id: 'wu', roles: ['bidReviewer'] },
+  { id: 'zhou', roles: ['bidApprover'] },
+  { id: 'sun', roles: ['finance'] },
+];
+const directory = staticDirectory({ users: people });
+const options = {
+  input: { tenderNo: 'SZ-2026-031', title: '营销平台', customer: '深圳电信', submissionDeadline: '2026-11-20T09:30:00+08:00', prequalification: true, bondAmount: 50_000 },
+  directory,
+  pickActor: pickApprover(directory),
+  skipEvents: ['RETURN', 'ADD_SIGNER', 'REMOVE_SIGNER', 'TRANSFER', 'DELEGATE', 'CLAIM', 'CC', 'REMIND', 'WITHDRAW'],
+  events: {
+    APPROVE: [{ step: 'bidReview' }, { step: 'bidApproval' }],
+    REJECT: [{ step: 'bidReview', comment: '报价偏高' }, { step: 'bidApproval', comment: '不投' }],
+    REQUEST_CHANGES: [{ step: 'bidApproval', comment: '补充资质' }],
+  },
+  serialize: (s: AnyMachineSnapshot) => {
+    const c = s.context as BidReviewContext;
+    const steps = Object.entries(c.approvals).filter(([, a]) => a.active).map(([k, a]) => [k, a.assignments.map((x) => x.status)]);
+    return JSON.stringify([s.value, steps]);
+  },
+  start: '2026-11-02T09:00:00+08:00',
+};
+
+describe('bid-review machine', () => {
+  it('reaches every state, and every path ends final or waiting on a person or a timer', () => {
+    const report = assertNoDeadEnds(bidReview, options as never);
+    expect(report.unreachable).toEqual([]);
+    expect(report.transient).toEqual(['open.registered']);
+    expect(report.paths.filter((p) => p.done).map((p) => p.state)).toEqual(expect.arrayContaining(['won', 'lost', 'missed', 'abandoned', 'disqualified']));
+  });
+
+  it('replays every generated path through the engine: the deadline is a real instant', async () => {
+    const results = await replayPaths(bidReview, options as never);
+    expect(results.filter((r) => !r.ok).map((r) => `${r.path.description}: ${r.error}`)).toEqual([]);
+    const missed = results.filter((r) => r.final.state === 'missed');
+    expect(missed.length).toBeGreaterThan(0);
+    for (const r of missed) expect(r.steps.at(-1)!.at).toBe(Date.parse('2026-11-20T09:30:00+08:00'));
+  });
+});
