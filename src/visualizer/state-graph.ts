@@ -182,7 +182,8 @@ function initialTargets(node: NodeLike): string[] {
 function transitionsOf(node: NodeLike): { kind: StateGraphEdge['kind']; event: string | null; delay?: string; t: TransitionLike }[] {
   const out: { kind: StateGraphEdge['kind']; event: string | null; delay?: string; t: TransitionLike }[] = [];
   for (const [eventType, list] of node.transitions) {
-    if (eventType.startsWith(AFTER_PREFIX)) continue;
+    // Deadlines come from `after`; administrator moves (任意跳转) can go anywhere and are audited, not drawn.
+    if (eventType.startsWith(AFTER_PREFIX) || eventType.startsWith('docket.admin.')) continue;
     for (const t of list) out.push({ kind: 'event', event: eventType, t });
   }
   for (const t of node.after) out.push({ kind: 'after', event: null, delay: typeof t.delay === 'string' || typeof t.delay === 'number' ? String(t.delay) : 'delay', t });
