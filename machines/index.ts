@@ -44,3 +44,10 @@ export {
   type BidOutcome,
   type StartContractApprovalParams,
 } from './bid-review.js';
+export {
+  expenseReimbursement,
+  expenseReimbursementMachine,
+  expenseReimbursementInput,
+  type ExpenseReimbursementContext,
+  type ExpenseReimbursementEvent,
+} from './expense-reimbursement.js';

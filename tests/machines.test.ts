@@ -2,9 +2,9 @@ import { describe, expect, it } from 'vitest';
 import type { AnyStateMachine } from 'xstate';
 import type { AnyWorkflow } from '../src/index.js';
 import { stateNodePaths } from '../src/testing/index.js';
-import { bidReview, contractApproval, obstacleSolution, promotionPhases, strategyCycle } from '../machines/index.js';
+import { bidReview, contractApproval, expenseReimbursement, obstacleSolution, promotionPhases, strategyCycle } from '../machines/index.js';
 
-const workflows: AnyWorkflow[] = [obstacleSolution, strategyCycle, bidReview, contractApproval, promotionPhases] as never;
+const workflows: AnyWorkflow[] = [obstacleSolution, strategyCycle, bidReview, contractApproval, promotionPhases, expenseReimbursement] as never;
 
 describe.each(workflows.map((w) => [w.id, w] as const))('%s: labels, roles, deadlines', (_id, workflow) => {
   it('labels every state in zh-CN and en, in labels.states and in the state meta', () => {
