@@ -90,4 +90,34 @@ describe.skipIf(!available)('postgres store specifics', () => {
       await dropSchema(pool, schema);
     }
   });
+
+  it('runs several groups in flight at once; the same instance in two groups still has one winner', async (ctx) => {
+    const schema = schemaFor(ctx.task.name);
+    try {
+      const store = postgresStore({ pool }, { schema, maxInFlight: 3 });
+      await store.init();
+      await Promise.all(Array.from({ length: 12 }, (_, i) => store.commit(nextCommit(`i${i}`, undefined))));
+      // Two waves on the same instances, each commit racing a twin that expects the same revision.
+      for (let wave = 0; wave < 3; wave++) {
+        const current = await Promise.all(Array.from({ length: 12 }, (_, i) => store.load(`i${i}`)));
+        const outcomes = await Promise.allSettled(
+          current.flatMap((record, i) => [
+            store.commit(nextCommit(`i${i}`, record, { state: `a${wave}` })),
+            store.commit(nextCommit(`i${i}`, record, { state: `b${wave}` })),
+          ]),
+        );
+        expect(outcomes.filter((o) => o.status === 'fulfilled')).toHaveLength(12);
+        const rejected = outcomes.filter((o): o is PromiseRejectedResult => o.status === 'rejected');
+        expect(rejected.every((o) => isDocketError(o.reason, 'CONFLICT'))).toBe(true);
+      }
+      for (let i = 0; i < 12; i++) {
+        expect((await store.load(`i${i}`))?.revision).toBe(4);
+        expect((await store.history(`i${i}`)).map((e) => e.revision)).toEqual([1, 2, 3, 4]);
+      }
+      expect(store.stats().writes).toBe(12 + 3 * 24);
+      await store.close();
+    } finally {
+      await dropSchema(pool, schema);
+    }
+  });
 });

@@ -18,6 +18,11 @@ export interface PostgresStoreOptions {
   readonly schema?: string;
   /** Most commits sent in one group-commit call. Default 256. */
   readonly maxBatch?: number;
+  /**
+   * Most group-commit calls in flight at once, each on its own pooled connection. Default 4; keep
+   * it below the pool size so loads and queries still find a connection.
+   */
+  readonly maxInFlight?: number;
 }
 
 /** A {@link Store} on PostgreSQL; any number of processes may share one database. */
@@ -63,7 +68,7 @@ export function postgresStore(connection: PostgresConnection, options: PostgresS
   const s = plans.quoteSchema(schemaName);
   const owned = !('pool' in connection);
   const pool: Pool = 'pool' in connection ? connection.pool : new pg.Pool({ connectionString: connection.connectionString, max: connection.max ?? 10 });
-  const group = new PostgresGroupCommit(pool, s, options.maxBatch ?? 256);
+  const group = new PostgresGroupCommit(pool, s, options.maxBatch ?? 256, options.maxInFlight ?? 4);
   let closed = false;
   let migrated: Promise<void> | undefined;
   const wakers = new Set<() => void>();
