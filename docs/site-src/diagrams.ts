@@ -32,13 +32,4 @@ export function mountDiagram(host: HTMLElement, entry: DiagramEntry): SVGSVGElem
 export function highlight(svg: SVGSVGElement, active: readonly string[]): void {
   const set = new Set(active);
   for (const g of svg.querySelectorAll<SVGGElement>('g.state-node')) g.classList.toggle('active', set.has(g.dataset['state'] ?? ''));
-  // Bring the innermost active state into view inside the scrolling diagram box.
-  const leaves = [...svg.querySelectorAll<SVGGElement>('g.state-node.active')].filter((g) => !active.some((id) => id.startsWith(`${g.dataset['state'] ?? ''}.`)));
-  const host = svg.parentElement;
-  const target = leaves[0];
-  if (host && target) {
-    const box = target.getBoundingClientRect();
-    const frame = host.getBoundingClientRect();
-    host.scrollBy({ left: box.left - frame.left - frame.width / 2 + box.width / 2, top: box.top - frame.top - frame.height / 2 + box.height / 2 });
-  }
 }
