@@ -53,7 +53,7 @@ export interface ApprovalActions {
   'approval.exit': ApprovalActionFn<{ step: string }>;
   'approval.act': ApprovalActionFn<{ step: string }>;
   'approval.timeout': ApprovalActionFn<{ step: string }>;
-  'approval.remind': ApprovalActionFn<{ step: string }>;
+  'approval.nudge': ApprovalActionFn<{ step: string }>;
 }
 
 function makeActions(scope: ApprovalEnv): ApprovalActions {
@@ -79,7 +79,7 @@ function makeActions(scope: ApprovalEnv): ApprovalActions {
       apply(enqueue, applyApproval(context as ApprovalContext, params.step, { type: 'TIMEOUT', $actor: SYSTEM_ACTOR, $at: at }, factsOf(scope, event)));
     }),
     /** The step's reminder interval passed (催办 on a schedule). */
-    'approval.remind': enqueueActions(({ context, event, enqueue }: any, params: { step: string }) => {
+    'approval.nudge': enqueueActions(({ context, event, enqueue }: any, params: { step: string }) => {
       const at = nowOf(scope, event);
       apply(enqueue, applyApproval(context as ApprovalContext, params.step, { type: 'REMIND_TIMER', $actor: SYSTEM_ACTOR, $at: at }, factsOf(scope, event)));
     }),

@@ -33,7 +33,7 @@ type Transition = {
   target?: string;
   reenter?: boolean;
   guard?: Ref<'approval.targets', StepParams> | Ref<'approval.outcome', OutcomeParams> | Ref<'approval.resumeAt', StepParams>;
-  actions?: (Ref<'approval.act', StepParams> | Ref<'approval.timeout', StepParams> | Ref<'approval.remind', StepParams>)[];
+  actions?: (Ref<'approval.act', StepParams> | Ref<'approval.timeout', StepParams> | Ref<'approval.nudge', StepParams>)[];
   description?: string;
 };
 
@@ -145,7 +145,7 @@ export function approvalStep(config: ApprovalStepConfig): ApprovalStepNode {
     initial: 'pending',
     states: {
       pending: config.remind
-        ? { after: { [config.remind.every]: { target: 'pending', reenter: true, actions: [{ type: 'approval.remind', params: p }] } } }
+        ? { after: { [config.remind.every]: { target: 'pending', reenter: true, actions: [{ type: 'approval.nudge', params: p }] } } }
         : {},
     },
     on,

@@ -10,3 +10,5 @@ export { approvalAuthorize } from './approval-authorize.js';
 export { approvalTasks, taskActions } from './approval-tasks.js';
 export { targetStep } from './approval-target.js';
 export { branch, describeCondition, matches, type Branch, type BranchTransition, type Condition } from './branch.js';
+export { previewApprovalPath, type PreviewStep } from './preview-approval-path.js';
+export { reassignTasks } from './reassign-tasks.js';
