@@ -53,14 +53,15 @@ async function engineSenders(store: Store, senders: number) {
   for (let i = 0; i < senders; i++) ids.push(await engine.start('pingpong', {}, { actor }));
   for (const id of ids) await engine.send(id, { type: 'PING' }, { actor }); // warm up
   for (const id of ids) await engine.send(id, { type: 'PONG' }, { actor });
+  const sent = ids.map(() => 0); // PING/PONG alternate across rounds, whatever a round's length
   return {
     sample: async () => (await store.load(ids[0]!))!,
     async run(total: number): Promise<number> {
       const per = Math.ceil(total / senders);
       const t0 = performance.now();
       await Promise.all(
-        ids.map(async (id) => {
-          for (let i = 0; i < per; i++) await engine.send(id, { type: i % 2 === 0 ? 'PING' : 'PONG' }, { actor });
+        ids.map(async (id, k) => {
+          for (let i = 0; i < per; i++) await engine.send(id, { type: sent[k]!++ % 2 === 0 ? 'PING' : 'PONG' }, { actor });
         }),
       );
       return (per * senders) / ((performance.now() - t0) / 1000);
