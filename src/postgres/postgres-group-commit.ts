@@ -26,12 +26,6 @@ interface CommitResult {
  * ordered by instance id (stable, so one instance's commits keep their order) to give every process
  * and every concurrent group the same lock order; two concurrent groups touching one instance are
  * still safe, because the second one's revision check fails (CONFLICT, and the engine retries).
- *
- * @example
- * ```ts
- * const group = new PostgresGroupCommit(pool, '"docket"', 256, 4);
- * await group.submit(commit);
- * ```
  */
 export class PostgresGroupCommit {
   private queue: Job[] = [];

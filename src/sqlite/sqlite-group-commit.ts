@@ -14,12 +14,6 @@ interface Job {
  * sends, claims, effect updates) is applied in ONE transaction, each inside its own SAVEPOINT, so a
  * conflicting write rolls back alone while the others land. Promises settle only after `COMMIT`
  * returned, i.e. after the WAL was synced (with `synchronous=FULL`): one fsync for the whole group.
- *
- * @example
- * ```ts
- * const writer = new SqliteGroupCommit(db, 256);
- * await writer.write(() => db.prepare('INSERT INTO t VALUES (1)').run());
- * ```
  */
 export class SqliteGroupCommit {
   private queue: Job[] = [];
