@@ -98,11 +98,14 @@ export function createEngine<const W extends AnyWorkflow>(options: EngineOptions
 
   // Live snapshots of recently written instances, by id. A revision is written by exactly one commit,
   // so (id, revision, workflow version) names one state everywhere: reusing it skips XState's restore.
-  const live = new Map<string, { revision: number; reg: RegisteredWorkflow; snapshot: AnyMachineSnapshot }>();
+  // The record is kept too: `send` starts from it instead of a store round trip (read-your-own-writes).
+  // That is safe because every commit is checked against the stored revision, and a refusal is only
+  // ever decided on a freshly loaded record (see `send`).
+  const live = new Map<string, { revision: number; reg: RegisteredWorkflow; snapshot: AnyMachineSnapshot; record: InstanceRecord }>();
   const LIVE_MAX = options.snapshotCacheSize ?? 1000;
   function remember(reg: RegisteredWorkflow, record: InstanceRecord, snapshot: AnyMachineSnapshot) {
     live.delete(record.id);
-    live.set(record.id, { revision: record.revision, reg, snapshot });
+    live.set(record.id, { revision: record.revision, reg, snapshot, record });
     if (live.size > LIVE_MAX) live.delete(live.keys().next().value!);
   }
 
@@ -187,7 +190,8 @@ export function createEngine<const W extends AnyWorkflow>(options: EngineOptions
     }
     return mutex.run(instanceId, () =>
       withRetry(async () => {
-        const record = await load(instanceId);
+        const cached = live.get(instanceId)?.record;
+        const record = cached ?? (await load(instanceId));
         const payloadHash = opts.idempotencyKey === undefined ? '' : sha256(canonicalJson(rawEvent));
         if (opts.idempotencyKey !== undefined) {
           const seen = await store.findIdempotency(instanceId, opts.idempotencyKey);
@@ -232,6 +236,12 @@ export function createEngine<const W extends AnyWorkflow>(options: EngineOptions
             );
           }
         } catch (error) {
+          if (cached && isDocketError(error)) {
+            // Decided on a remembered record, which another process may have moved on: decide again
+            // on a fresh load before refusing anyone.
+            live.delete(instanceId);
+            throw new DocketError('CONFLICT', 'Re-checking on a fresh load.', { instanceId });
+          }
           if (isDocketError(error) && error.code !== 'MACHINE_ERROR') await refuse(record, opts.actor, rawEvent, error);
           throw error;
         }
@@ -261,7 +271,12 @@ export function createEngine<const W extends AnyWorkflow>(options: EngineOptions
                   at: now,
                 },
               };
-        await store.commit(final);
+        try {
+          await store.commit(final);
+        } catch (error) {
+          live.delete(instanceId);
+          throw error;
+        }
         remember(reg, final.instance, step.snapshot);
         return afterCommit(final);
       }),
