@@ -48,13 +48,15 @@ function apply(enqueue: any, change: ApprovalChange<ApprovalContext>): void {
 type ApprovalActionFn<P> = (args: any, params: P) => void;
 
 /** The approval actions by name, with their params. */
-export interface ApprovalActions {
+export type ApprovalActions = {
   'approval.enter': ApprovalActionFn<{ spec: ApprovalStepSpec }>;
   'approval.exit': ApprovalActionFn<{ step: string }>;
   'approval.act': ApprovalActionFn<{ step: string }>;
   'approval.timeout': ApprovalActionFn<{ step: string }>;
+  // Named `nudge`, not `remind`: an action must never share a name with the effect it enqueues
+  // (`approval.remind`), or XState resolves the effect back to the action and recurses.
   'approval.nudge': ApprovalActionFn<{ step: string }>;
-}
+};
 
 function makeActions(scope: ApprovalEnv): ApprovalActions {
   return {

@@ -12,3 +12,4 @@ export { targetStep } from './approval-target.js';
 export { branch, describeCondition, matches, type Branch, type BranchTransition, type Condition } from './branch.js';
 export { previewApprovalPath, type PreviewStep } from './preview-approval-path.js';
 export { reassignTasks } from './reassign-tasks.js';
+export { describeApprovalGuard, describeConditionBrief, type ApprovalGuardDescription, type DescribeGuardOptions, type GuardText } from './describe-guard.js';

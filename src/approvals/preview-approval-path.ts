@@ -1,9 +1,10 @@
 import type { AnyMachineSnapshot } from 'xstate';
+import type { AnyStateMachine } from 'xstate';
 import { toInstant, type InstantInput } from '../clock/clock.js';
-import { businessCalendar, type BusinessCalendar } from '../calendar/index.js';
-import type { AnyWorkflow } from '../engine/define-workflow.js';
+import type { BusinessCalendar } from '../calendar/index.js';
+import type { AnyWorkflow, WorkflowEnv } from '../engine/define-workflow.js';
 import type { Directory } from '../engine/directory.js';
-import { WorkflowRegistry } from '../engine/workflow-registry.js';
+import { XStateRuntime } from '../engine/xstate-runtime.js';
 import { DocketError } from '../errors.js';
 import type { Actor } from '../store/records.js';
 import { actionable } from './approval-decision.js';
@@ -48,10 +49,14 @@ export function previewApprovalPath(
     readonly submit?: { readonly type: string; readonly [key: string]: unknown };
   },
 ): PreviewStep[] {
-  const registry = new WorkflowRegistry([workflow], options.calendar ?? businessCalendar(), options.directory);
-  const reg = registry.get(workflow.id, workflow.version);
   const now = options.at === undefined ? 0 : toInstant(options.at);
-  registry.now = now;
+  const env: WorkflowEnv = { directory: options.directory, calendar: options.calendar, now: () => now };
+  // Deadlines never fire in a preview: every named delay is a placeholder length, so no calendar
+  // year (or clock) is needed to preview a path.
+  const provided = (workflow.implementations?.(env) ?? {}) as { delays?: Record<string, unknown> };
+  const delays = Object.fromEntries(Object.keys(workflow.deadlines ?? {}).map((name) => [name, () => 1]));
+  const runtime = new XStateRuntime((workflow.machine as AnyStateMachine).provide({ ...provided, delays: { ...provided.delays, ...delays } } as never));
+  const reg = { runtime };
   const initiator: Actor = typeof options.initiator === 'string' ? { id: options.initiator, roles: options.directory.user(options.initiator)?.roles ?? [] } : options.initiator;
   const parsed = workflow.input.safeParse(input);
   if (!parsed.success) {
