@@ -10,6 +10,7 @@ import {
   approvalStep,
   approvalTasks,
   businessCalendar,
+  checkChoicesAtStart,
   createEngine,
   deadline,
   defineWorkflow,
@@ -21,6 +22,7 @@ import {
   type ApprovalContext,
   type ApprovalEvent,
   type ApprovalStepConfig,
+  type ApproverRule,
   type DeadlineSpec,
   type DirectoryUser,
   type StandIn,
@@ -39,7 +41,7 @@ export type FlowContext = ApprovalContext & { amount: number; chosen: string[]; 
  */
 export function approvalFlow<const Id extends string = 'flow'>(
   steps: readonly StepSpec[],
-  options: { readonly draft?: boolean; readonly deadlines?: Record<string, DeadlineSpec>; readonly id?: Id } = {},
+  options: { readonly draft?: boolean; readonly deadlines?: Record<string, DeadlineSpec>; readonly id?: Id; readonly checkChoices?: readonly ApproverRule[] } = {},
 ) {
   const ids = steps.map((s) => s.id);
   const deadlines = options.deadlines ?? {};
@@ -66,6 +68,7 @@ export function approvalFlow<const Id extends string = 'flow'>(
     delays,
   }).createMachine({
     id: 'flow',
+    entry: options.checkChoices ? [checkChoicesAtStart(options.checkChoices)] : [],
     context: ({ input }) => ({ ...approvalContext(input), amount: input.amount, chosen: input.chosen ?? [], manager: input.manager ?? null }),
     initial: options.draft ? 'draft' : ids[0]!,
     states: {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { businessCalendar, createEngine, role, staticDirectory, users, virtualClock, workingDays, memoryStore } from '../src/index.js';
+import { businessCalendar, chosen, createEngine, role, staticDirectory, users, virtualClock, workingDays, memoryStore } from '../src/index.js';
 import { actor, approvalFlow, harness, li, MONDAY, people } from './approvals-fixture.js';
 
 const top = (state: unknown) => (typeof state === 'string' ? state : Object.keys(state as object)[0]);
@@ -58,6 +58,18 @@ describe('the task inbox', () => {
     expect(fired.map((f) => [f.name, f.dueAt])).toEqual([['due', Date.parse('2026-11-04T09:00:00+08:00')]]);
     expect((await second.get(id)).state).toBe('approved');
     expect(await second.tasks({ instanceId: id })).toEqual([]);
+  });
+});
+
+describe('自选 validated at start', () => {
+  it('refuses a start whose choice for a later step is not allowed, and accepts a valid one', async () => {
+    const rule = chosen('chosen', { among: role('legal') });
+    const wf = approvalFlow([{ id: 'manager', mode: 'all', approvers: users('wang') }, { id: 'legal', mode: 'all', approvers: rule }], { checkChoices: [rule] });
+    const h = harness(wf);
+    await expect(h.engine.start('flow', { amount: 1, chosen: ['sun'] }, { actor: li })).rejects.toMatchObject({ code: 'INVALID_PAYLOAD' });
+    const id = await h.engine.start('flow', { amount: 1, chosen: ['qian'] }, { actor: li });
+    await h.engine.send(id, { type: 'APPROVE' }, { actor: actor('wang') });
+    expect(await h.inbox(id)).toEqual(['legal:qian']);
   });
 });
 

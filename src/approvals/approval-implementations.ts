@@ -7,6 +7,7 @@ import { applyApproval, enterStep, type ApprovalChange, type ApprovalInput, type
 import { targetStep } from './approval-target.js';
 import type { ApprovalContext, ApprovalStepSpec } from './approval-types.js';
 import { matches, type Condition } from './branch.js';
+import { resolveApprovers, type ApproverRule } from './approver-rules.js';
 
 /** What approval actions and guards need from the engine; absent outside an engine (tests of the bare machine). */
 interface ApprovalEnv {
@@ -56,6 +57,7 @@ export type ApprovalActions = {
   // Named `nudge`, not `remind`: an action must never share a name with the effect it enqueues
   // (`approval.remind`), or XState resolves the effect back to the action and recurses.
   'approval.nudge': ApprovalActionFn<{ step: string }>;
+  'approval.checkChoices': ApprovalActionFn<{ rules: readonly ApproverRule[] }>;
 };
 
 function makeActions(scope: ApprovalEnv): ApprovalActions {
@@ -84,6 +86,12 @@ function makeActions(scope: ApprovalEnv): ApprovalActions {
     'approval.nudge': enqueueActions(({ context, event, enqueue }: any, params: { step: string }) => {
       const at = nowOf(scope, event);
       apply(enqueue, applyApproval(context as ApprovalContext, params.step, { type: 'REMIND_TIMER', $actor: SYSTEM_ACTOR, $at: at }, factsOf(scope, event)));
+    }),
+    /** 自选 at start: resolve the initiator's choices now, so a bad choice refuses the start itself. */
+    'approval.checkChoices': enqueueActions(({ context, event }: any, params: { rules: readonly ApproverRule[] }) => {
+      const ctx = context as ApprovalContext;
+      for (const rule of params.rules) resolveApprovers(rule, { directory: scope.env?.directory, initiator: ctx.initiator, context: ctx });
+      void event;
     }),
   } as unknown as ApprovalActions;
 }
@@ -163,4 +171,20 @@ export function approvalImplementations(
 ): { actions: ApprovalActions; guards: ReturnType<typeof makeGuards> } {
   const scope = { env, deadlines: options.deadlines ?? {} };
   return { actions: makeActions(scope), guards: makeGuards(scope) };
+}
+
+/**
+ * 自选 validated at start: an entry action for the machine's root that resolves the given `chosen`
+ * rules when the instance starts, so an initiator's choice outside the allowed set (or of someone who
+ * left) refuses the start with `INVALID_PAYLOAD`, even when the step that uses it comes later.
+ *
+ * @example
+ * ```ts
+ * import { checkChoicesAtStart, chosen, role } from 'docket';
+ * const rule = chosen('reviewers', { among: role('legal') });
+ * const root = { entry: [checkChoicesAtStart([rule])] };
+ * ```
+ */
+export function checkChoicesAtStart(rules: readonly ApproverRule[]): { type: 'approval.checkChoices'; params: { rules: readonly ApproverRule[] } } {
+  return { type: 'approval.checkChoices', params: { rules } };
 }

@@ -5,7 +5,7 @@ export { actionable, decide, needed } from './approval-decision.js';
 export { applyApproval, enterStep, type ApprovalChange, type ApprovalEffect, type ApprovalInput, type ReduceFacts } from './approval-reducer.js';
 export { approvalEvents, APPROVAL_EVENT_TYPES, type ApprovalEvent, type ApprovalEventSchemas } from './approval-events.js';
 export { approvalStep, resubmitTo, stepTarget, type ApprovalStepConfig, type ApprovalStepNode, type ApprovedTarget } from './approval-step.js';
-export { approvalActions, approvalGuards, approvalImplementations, type ApprovalActions } from './approval-implementations.js';
+export { approvalActions, approvalGuards, approvalImplementations, checkChoicesAtStart, type ApprovalActions } from './approval-implementations.js';
 export { approvalAuthorize } from './approval-authorize.js';
 export { approvalTasks, taskActions } from './approval-tasks.js';
 export { targetStep } from './approval-target.js';
