@@ -2,12 +2,20 @@ import type { ApprovalAssignment, ApprovalMode } from './approval-types.js';
 
 const DONE = new Set(['approved', 'skipped', 'removed', 'transferred']);
 
-/** Assignments that count towards the decision (removed and transferred ones do not). */
+/** Assignments that count towards the decision (removed and transferred ones do not).
+ */
 export function counted(assignments: readonly ApprovalAssignment[]): ApprovalAssignment[] {
   return assignments.filter((a) => a.status !== 'removed' && a.status !== 'transferred');
 }
 
-/** Approvals needed to pass, of `n` counted assignments. */
+/** Approvals needed to pass, of `n` counted assignments.
+ *
+ * @example
+ * ```ts
+ * import { needed } from 'docket';
+ * needed({ ratio: 0.5, strict: true }, 4); // 3 (more than half of four)
+ * ```
+ */
 export function needed(mode: ApprovalMode, n: number): number {
   if (mode === 'sequential' || mode === 'all') return n;
   if (mode === 'any') return Math.min(1, n);
@@ -44,7 +52,15 @@ export function decide(mode: ApprovalMode, assignments: readonly ApprovalAssignm
   return null;
 }
 
-/** Pending assignments whose prerequisites are all done: the ones that may act now. */
+/** Pending assignments whose prerequisites are all done: the ones that may act now.
+ *
+ * @example
+ * ```ts
+ * import { actionable } from 'docket';
+ * const a = { id: 't1', user: 'a', status: 'pending' as const, waitsFor: [], origin: 'rule' as const, since: 0 };
+ * actionable([a, { ...a, id: 't2', user: 'b', waitsFor: ['t1'] }]).map((x) => x.user); // ['a']
+ * ```
+ */
 export function actionable(assignments: readonly ApprovalAssignment[]): ApprovalAssignment[] {
   const byId = new Map(assignments.map((a) => [a.id, a]));
   return assignments.filter(

@@ -64,5 +64,12 @@ export type ApprovalEvent = {
   [K in keyof ApprovalEventSchemas]: { type: K } & z.output<ApprovalEventSchemas[K]>;
 }[keyof ApprovalEventSchemas];
 
-/** The approval event types. */
+/** The approval event types.
+ *
+ * @example
+ * ```ts
+ * import { APPROVAL_EVENT_TYPES } from 'docket';
+ * APPROVAL_EVENT_TYPES.includes('ADD_SIGNER'); // true
+ * ```
+ */
 export const APPROVAL_EVENT_TYPES = Object.keys(approvalEvents) as (keyof ApprovalEventSchemas)[];

@@ -115,6 +115,14 @@ function settle<C extends ApprovalContext>(ctx: C, state: ApprovalStepState, bef
  * Enter a step (a new round): resolve its approvers through the directory, apply its policies
  * (去重, initiator, nobody resolved) and decide at once when nobody is left to ask.
  * Throws `NO_APPROVER` when nobody resolved and the step refuses to start.
+ *
+ * @example
+ * ```ts
+ * import { approvalContext, enterStep, users } from 'docket';
+ * const ctx = approvalContext({ $actor: { id: 'li', roles: [] } });
+ * const { context } = enterStep(ctx, { id: 'legal', mode: 'all', approvers: users('zhao') }, { directory: undefined, now: 0, dueAt: null });
+ * context.approvals['legal']?.assignments.map((a) => a.user); // ['zhao']
+ * ```
  */
 export function enterStep<C extends ApprovalContext>(ctx: C, spec: ApprovalStepSpec, facts: ReduceFacts & { readonly dueAt: Instant | null }): ApprovalChange<C> {
   const { directory, now } = facts;
@@ -214,6 +222,15 @@ function isAdmin(actor: Actor): boolean {
 /**
  * Apply one person's (or the system's) act to a step. Pure: returns the new context and effects,
  * or throws a DocketError (`FORBIDDEN`, `OPERATION_NOT_ALLOWED`) saying why the act is refused.
+ *
+ * @example
+ * ```ts
+ * import { applyApproval, approvalContext, enterStep, users } from 'docket';
+ * const facts = { directory: undefined, now: 0 };
+ * const entered = enterStep(approvalContext({ $actor: { id: 'li', roles: [] } }), { id: 'legal', mode: 'all', approvers: users('zhao') }, { ...facts, dueAt: null });
+ * const done = applyApproval(entered.context, 'legal', { type: 'APPROVE', $actor: { id: 'zhao', roles: [] } }, facts);
+ * done.context.approvals['legal']?.outcome; // { kind: 'approved' }
+ * ```
  */
 export function applyApproval<C extends ApprovalContext>(ctx: C, stepId: string, event: ApprovalInput, facts: ReduceFacts): ApprovalChange<C> {
   const state = ctx.approvals[stepId];
@@ -448,7 +465,8 @@ export function applyApproval<C extends ApprovalContext>(ctx: C, stepId: string,
   }
 }
 
-/** Whether `taskId` (full inbox id or short `t3`) names an assignment of this step's current round. */
+/** Whether `taskId` (full inbox id or short `t3`) names an assignment of this step's current round.
+ */
 export function taskInStep(state: ApprovalStepState, taskId: string): boolean {
   const { round, task } = parseTaskId(taskId);
   const parts = taskId.split(':');

@@ -56,7 +56,14 @@ export interface ApprovalStepNode {
   always: Transition[];
 }
 
-/** The id under which a step's state node can be targeted: `#<step id>`. */
+/** The id under which a step's state node can be targeted: `#<step id>`.
+ *
+ * @example
+ * ```ts
+ * import { stepTarget } from 'docket';
+ * stepTarget('legal'); // '#legal'
+ * ```
+ */
 export function stepTarget(step: string): string {
   return `#${step}`;
 }

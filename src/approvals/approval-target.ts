@@ -7,6 +7,12 @@ import { taskInStep } from './approval-reducer.js';
  * Which step an approval event is meant for: the one it names (`step`), the one holding its
  * `taskId`, or the active step where the actor (or the person they act for) has something to do.
  * `undefined` when none fits.
+ *
+ * @example
+ * ```ts
+ * import { approvalContext, targetStep } from 'docket';
+ * targetStep(approvalContext({}), { type: 'APPROVE', step: 'legal' }, () => true); // undefined: no such step yet
+ * ```
  */
 export function targetStep(
   ctx: ApprovalContext,

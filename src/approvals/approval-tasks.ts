@@ -7,7 +7,15 @@ import type { ApprovalContext, ApprovalOperation, ApprovalStepState } from './ap
 
 const ASSIGNEE_OPS: readonly ApprovalOperation[] = ['APPROVE', 'REJECT', 'REQUEST_CHANGES', 'RETURN', 'ADD_SIGNER', 'REMOVE_SIGNER', 'TRANSFER', 'DELEGATE', 'CC'];
 
-/** The operations an assignee may perform on a task of this step (what the inbox offers). */
+/** The operations an assignee may perform on a task of this step (what the inbox offers).
+ *
+ * @example
+ * ```ts
+ * import { taskActions, type ApprovalStepState } from 'docket';
+ * declare const legal: ApprovalStepState;
+ * taskActions(legal, false)[0]; // 'CLAIM' for an unclaimed group task
+ * ```
+ */
 export function taskActions(state: ApprovalStepState, claimed: boolean): ApprovalOperation[] {
   const allowed = state.spec.operations;
   const r = state.spec.returns;

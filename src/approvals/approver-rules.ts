@@ -131,7 +131,14 @@ export interface ResolveFacts {
   readonly context: unknown;
 }
 
-/** Read a dotted path (`customer.manager`) from a value. */
+/** Read a dotted path (`customer.manager`) from a value.
+ *
+ * @example
+ * ```ts
+ * import { readPath } from 'docket';
+ * readPath({ customer: { manager: 'wang' } }, 'customer.manager'); // 'wang'
+ * ```
+ */
 export function readPath(value: unknown, path: string): unknown {
   let at: unknown = value;
   for (const key of path.split('.')) {
@@ -166,6 +173,13 @@ function isActive(directory: Directory | undefined, id: string): boolean {
 /**
  * The supervisors above `user`, nearest first, up to `levels` levels; vacant levels (inactive holders)
  * are skipped but still counted as a level of the chart, and cycles stop the walk.
+ *
+ * @example
+ * ```ts
+ * import { staticDirectory, supervisorChain } from 'docket';
+ * const directory = staticDirectory({ users: [{ id: 'li', roles: [], supervisor: 'wang' }, { id: 'wang', roles: [], supervisor: null }] });
+ * supervisorChain(directory, 'li', 3); // ['wang']
+ * ```
  */
 export function supervisorChain(directory: Directory, user: string, levels: number): string[] {
   const out: string[] = [];
@@ -243,7 +257,14 @@ export function resolveApprovers(rule: ApproverRule, facts: ResolveFacts): Resol
   }
 }
 
-/** Describe a rule for people (visualizer, preview), in both languages. */
+/** Describe a rule for people (visualizer, preview), in both languages.
+ *
+ * @example
+ * ```ts
+ * import { describeApproverRule, supervisors } from 'docket';
+ * describeApproverRule(supervisors(2)); // { 'zh-CN': '连续 2 级主管', en: '2 levels of supervisors' }
+ * ```
+ */
 export function describeApproverRule(rule: ApproverRule): { readonly 'zh-CN': string; readonly en: string } {
   switch (rule.kind) {
     case 'users':

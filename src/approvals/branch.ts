@@ -50,7 +50,14 @@ export function matches(condition: Condition, context: unknown): boolean {
   return true;
 }
 
-/** Describe a condition in both languages, for the visualizer. */
+/** Describe a condition in both languages, for the visualizer.
+ *
+ * @example
+ * ```ts
+ * import { describeCondition } from 'docket';
+ * describeCondition({ field: 'amount', gt: 100_000 }).en; // 'amount > 100000'
+ * ```
+ */
 export function describeCondition(c: Condition): { readonly 'zh-CN': string; readonly en: string } {
   if ('all' in c) {
     const parts = c.all.map(describeCondition);

@@ -16,6 +16,14 @@ function toStateValue(path: string): string | Record<string, unknown> {
  * `docket.admin.moved` so the states there can initialise themselves (approval steps re-enter and
  * resolve their approvers). Plain states are placed without running their entry actions or `after`
  * timers: XState has no public way to "enter" a state except through a transition.
+ *
+ * @example
+ * ```ts
+ * import type { Engine } from 'docket';
+ * declare const engine: Engine;
+ * // The engine's public form: admin only, audited, with a reason.
+ * const move = () => engine.moveTo('inst-1', { actor: { id: 'feng', roles: ['admin'] }, target: 'finance', reason: 'legal signed on paper' });
+ * ```
  */
 export function moveToState(
   runtime: XStateRuntime,
