@@ -2,7 +2,7 @@
 // its history (who, when, from which state) and its pending timers.
 import { parseInstanceExport, type InstanceExport } from '../../src/visualizer/instance-export.js';
 import { activeStateIds } from '../../src/visualizer/state-graph.js';
-import { highlight, loadDiagrams, mountDiagram } from './diagrams.js';
+import { loadDiagrams, mountDiagram, showActive } from './diagrams.js';
 import { eventText, instantHtml, stateText } from './format.js';
 import { bi, esc } from './templates.js';
 
@@ -11,7 +11,7 @@ async function show(data: InstanceExport): Promise<void> {
   const entry = diagrams[data.workflow.id];
   const graph = entry?.graph;
   const host = document.getElementById('iv-diagram')!;
-  if (entry) highlight(mountDiagram(host, entry), activeStateIds(data.instance.state));
+  if (entry) showActive(mountDiagram(host, entry), activeStateIds(data.instance.state));
   else host.innerHTML = `<div class="message error">${esc(`This site has no diagram for workflow "${data.workflow.id}".`)}</div>`;
   const i = data.instance;
   document.getElementById('iv-summary')!.innerHTML = `

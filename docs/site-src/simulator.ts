@@ -12,7 +12,7 @@ import { demoActor, demoDirectory, rankedEvents, rolesOf, sampleOptionsAt } from
 import { sampleValue } from '../../src/visualizer/sample-value.js';
 import { activeStateIds } from '../../src/visualizer/state-graph.js';
 import { isContractWorkflow, workflowCatalog } from '../../src/cli/workflow-catalog.js';
-import { highlight, loadDiagrams, mountDiagram, type DiagramEntry } from './diagrams.js';
+import { loadDiagrams, mountDiagram, showActive, type DiagramEntry, type DiagramViewer } from './diagrams.js';
 import { eventText, instantHtml, stateText, ZONE } from './format.js';
 import { bi, esc } from './templates.js';
 
@@ -22,7 +22,7 @@ interface Session {
   readonly clock: VirtualClock;
   readonly id: string;
   readonly diagram: DiagramEntry;
-  readonly svg: SVGSVGElement;
+  readonly viewer: DiagramViewer;
   readonly roles: readonly string[];
 }
 
@@ -70,8 +70,8 @@ async function start(): Promise<void> {
   const diagrams = await loadDiagrams();
   const diagram = diagrams[workflow.id];
   if (!diagram) return message(esc(`No diagram for ${workflow.id}; rebuild the site.`), 'error');
-  const svg = mountDiagram($('sim-diagram'), diagram);
-  session = { workflow, engine, clock, id, diagram, svg, roles };
+  const viewer = mountDiagram($('sim-diagram'), diagram);
+  session = { workflow, engine, clock, id, diagram, viewer, roles };
   message('');
   await render();
 }
@@ -115,7 +115,7 @@ async function render(): Promise<void> {
   if (!s) return;
   const view = await s.engine.get(s.id);
   const graph = s.diagram.graph;
-  highlight(s.svg, activeStateIds(view.state));
+  showActive(s.viewer, activeStateIds(view.state));
   $('sim-now').innerHTML = instantHtml(s.clock.now());
   $('sim-state').innerHTML = bi(stateText(graph, view.state));
   $('sim-status').innerHTML = `<span class="badge ${view.status === 'done' ? 'done' : 'active'}" data-status="${view.status}">${esc(view.status)}</span>`;

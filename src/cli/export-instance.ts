@@ -8,12 +8,6 @@ import { INSTANCE_EXPORT_FORMAT, type InstanceExport } from '../visualizer/insta
  * Everything about one instance in one JSON-ready object: the record (with its XState snapshot),
  * accepted history, refusals, pending timers, open tasks and the hash-chain check. What
  * `docket export` prints and the docs site's instance view loads.
- *
- * @example
- * ```ts
- * const data = await exportInstance(store, id, workflows, clock.now());
- * JSON.stringify(data);
- * ```
  */
 export async function exportInstance(store: Store, id: string, workflows: readonly AnyWorkflow[], now: number): Promise<InstanceExport> {
   const instance = await store.load(id);

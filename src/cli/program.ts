@@ -11,11 +11,6 @@ import { simulateCommand } from './command-simulate.js';
  * Run `docket` with `argv` (the arguments after the program name) and resolve with the exit code:
  * 0 done, 1 the command found a problem (a broken history chain, a failed simulation), 2 bad
  * arguments or an unusable database file (nothing written). Never calls `process.exit`.
- *
- * @example
- * ```ts
- * const code = await runCli(['diagram', 'review', '--format', 'mermaid'], { stdout: process.stdout, stderr: process.stderr, env: process.env, now: () => systemClock().now() });
- * ```
  */
 export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
   let exitCode: number = EXIT.ok;

@@ -7,13 +7,6 @@ export interface ProgressBar {
 /**
  * A progress bar on `stream` (stderr), drawn only when it is a TTY, so piped and `--json` output
  * stays clean.
- *
- * @example
- * ```ts
- * const bar = progressBar(process.stderr, 90);
- * bar.update(45, '2026-11-15'); // [##########----------]  50% 2026-11-15
- * bar.finish();
- * ```
  */
 export function progressBar(stream: NodeJS.WriteStream | { isTTY?: boolean; write(s: string): unknown; columns?: number }, total: number): ProgressBar {
   const active = stream.isTTY === true && total > 0;

@@ -1,3 +1,4 @@
+import { describeApprovalGuard, type ApprovalGuardDescription } from '../approvals/describe-guard.js';
 import type { AnyWorkflow } from '../engine/define-workflow.js';
 import { isBiText, same, type BiText } from './text-metrics.js';
 
@@ -7,6 +8,8 @@ export interface GuardInfo {
   readonly type: string;
   readonly params?: unknown;
   readonly label: BiText;
+  /** For guards of the approval building blocks: which outcome of a step (or a branch condition) it tests. */
+  readonly outcome?: ApprovalGuardDescription['outcome'];
 }
 
 /** An approval step read from a state's `meta.approval`. */
@@ -59,14 +62,23 @@ function labelFor(workflow: AnyWorkflow, group: string, key: string): BiText | u
  * Describe an XState guard (a name, `{ type, params }`, an inline function, or `and`/`or`/`not`)
  * for the diagram. Labels come from `workflow.labels.guards[type]` when a workflow provides them.
  */
-export function describeGuard(guard: unknown, workflow: AnyWorkflow): GuardInfo | null {
+export function describeGuard(guard: unknown, workflow: AnyWorkflow, stepLabels?: ReadonlyMap<string, BiText>): GuardInfo | null {
   if (guard === undefined || guard === null) return null;
+  const approval = describeApprovalGuard(guard, {
+    stepLabel: (step) => stepLabels?.get(step),
+    fieldLabel: (field) => labelFor(workflow, 'fields', field),
+    valueLabel: (value) => (typeof value === 'string' ? (labelFor(workflow, 'values', value) ?? workflow.roles?.[value]) : undefined),
+  });
+  if (approval) {
+    const { type, params } = guard as { type: string; params?: unknown };
+    return { type, ...(params === undefined ? {} : { params }), label: approval.label, outcome: approval.outcome };
+  }
   if (typeof guard === 'string') return { type: guard, label: labelFor(workflow, 'guards', guard) ?? same(guard) };
   if (typeof guard === 'function') {
     const fn = guard as { name?: string; guards?: unknown[] };
     const name = fn.name && fn.name !== 'anonymous' ? fn.name : 'guard';
     if ((name === 'and' || name === 'or' || name === 'not') && Array.isArray(fn.guards)) {
-      const inner = fn.guards.map((g) => describeGuard(g, workflow)).filter((g): g is GuardInfo => g !== null);
+      const inner = fn.guards.map((g) => describeGuard(g, workflow, stepLabels)).filter((g): g is GuardInfo => g !== null);
       if (name === 'not') {
         const one = inner[0]?.label ?? same('?');
         return { type: 'not', label: { 'zh-CN': `非 ${one['zh-CN']}`, en: `not ${one.en}` } };

@@ -27,12 +27,6 @@ export interface InstanceExport {
 /**
  * Check that `value` (parsed JSON) is an {@link InstanceExport}; throws an `Error` saying what is
  * wrong and what to do otherwise.
- *
- * @example
- * ```ts
- * const data = parseInstanceExport(JSON.parse(text));
- * data.instance.state;
- * ```
  */
 export function parseInstanceExport(value: unknown): InstanceExport {
   const obj = value as Partial<InstanceExport> | null;

@@ -76,12 +76,6 @@ const ROOT = '__root__';
 /**
  * Lay out a {@link StateGraph} with elkjs (layered, orthogonal edges, nested states laid out with
  * their parents), sizing each box and edge label to fit the longer of its zh-CN and en text.
- *
- * @example
- * ```ts
- * const layout = await layoutStateGraph(stateGraph(reviewWorkflow));
- * layout.nodes['reviewing']; // { x, y, width, height, ... }
- * ```
  */
 export async function layoutStateGraph(graph: StateGraph, options: LayoutOptions = {}): Promise<DiagramLayout> {
   // elk sizes a compound state from its children and ignores a minimum size under INCLUDE_CHILDREN;

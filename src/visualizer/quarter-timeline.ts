@@ -54,12 +54,6 @@ function isDated(rule: DeadlineRule): boolean {
  * The days of `quarter` (weekends, public holidays, make-up working days 调休) and the date-landing
  * deadlines (`quarterDay`, `absolute`) of `workflows` resolved from the quarter's first day, so the
  * quarterly cycle reads as a calendar. Computed from the machines' own deadline rules.
- *
- * @example
- * ```ts
- * const t = quarterTimeline(businessCalendar(), { year: 2026, quarter: 4 }, [quarterlyCycle]);
- * t.months[0].days[9]; // { date: '2026-10-10', working: true, kind: 'makeup-workday', ... }
- * ```
  */
 export function quarterTimeline(calendar: BusinessCalendar, quarter: QuarterRef, workflows: readonly AnyWorkflow[] = []): QuarterTimeline {
   const { first, last } = calendar.quarterDates(quarter);

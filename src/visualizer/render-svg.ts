@@ -39,12 +39,16 @@ const STYLE = `
 .docket-diagram .edge{fill:none;stroke:#6b7785;stroke-width:1.3}
 .docket-diagram .edge.kind-after{stroke:#b06f00;stroke-dasharray:5 3}
 .docket-diagram .edge.kind-always{stroke:#5b6fb0}
+.docket-diagram .edge.minor{stroke:#a9b3bf;stroke-width:1;stroke-dasharray:4 3}
+.docket-diagram .edge-label.minor text{fill:#7b8794}
+.docket-diagram .edge-label.minor .guard{fill:#8a94b8}
 .docket-diagram .edge-label rect{fill:#fff;fill-opacity:.92;stroke:none}
 .docket-diagram .edge-label text{font-size:${TYPE.edgeSize}px;fill:#2d3946}
 .docket-diagram .edge-label .guard{fill:#5b6fb0}
 .docket-diagram .initial-marker{fill:#1d2733}
-.docket-diagram .active>.state-box{fill:#fff4c2;stroke:#d08b00;stroke-width:2.6}
-.docket-diagram .kind-compound.active>.state-box,.docket-diagram .kind-parallel.active>.state-box{fill:#fffbea}
+.docket-diagram .active>.state-box{fill:#ffe9a3;stroke:#e07b00;stroke-width:3.2}
+.docket-diagram .kind-final.active>.state-box{fill:#ffe9a3;stroke:#e07b00}
+.docket-diagram .kind-compound.active>.state-box,.docket-diagram .kind-parallel.active>.state-box{fill:#fffbea;stroke-width:2.6}
 `;
 
 function texts(text: BiText, langs: readonly Lang[], attrs: string, cls: string): string {
@@ -68,11 +72,6 @@ function depthOf(node: StateGraphNode, byId: ReadonlyMap<string, StateGraphNode>
  * regions inside their parents, finals with a double border, approval steps outlined in blue),
  * orthogonal arrows labelled with the event and its guard, deadlines as dashed arrows. Every state
  * is a `<g class="state-node" data-state="<dotted path>">`, so pages can highlight active states.
- *
- * @example
- * ```ts
- * const svg = renderSvg(await layoutStateGraph(stateGraph(reviewWorkflow)), { lang: 'en' });
- * ```
  */
 export function renderSvg(layout: DiagramLayout, options: RenderSvgOptions = {}): string {
   const langs: readonly Lang[] = options.lang === undefined || options.lang === 'both' ? LANGS : [options.lang];
@@ -91,6 +90,7 @@ export function renderSvg(layout: DiagramLayout, options: RenderSvgOptions = {})
   out.push(`<style>${STYLE}</style>`);
   out.push(
     '<defs><marker id="docket-arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="#6b7785"/></marker>' +
+      '<marker id="docket-arrow-minor" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="#a9b3bf"/></marker>' +
       '<marker id="docket-arrow-after" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="#b06f00"/></marker></defs>',
   );
 
@@ -127,7 +127,7 @@ export function renderSvg(layout: DiagramLayout, options: RenderSvgOptions = {})
 
   const drawEdge = (edge: LaidOutEdge, cls: string, attrs: string) => {
     if (edge.points.length < 2) return;
-    const marker = cls.includes('kind-after') ? 'docket-arrow-after' : 'docket-arrow';
+    const marker = cls.includes('kind-after') ? 'docket-arrow-after' : cls.includes('minor') ? 'docket-arrow-minor' : 'docket-arrow';
     out.push(`<path class="${cls}" ${attrs} d="${path(edge.points)}" marker-end="url(#${marker})"/>`);
   };
   for (const e of layout.markerEdges) drawEdge(e, 'edge initial-edge', '');
@@ -136,7 +136,7 @@ export function renderSvg(layout: DiagramLayout, options: RenderSvgOptions = {})
     if (!laid) return;
     drawEdge(
       laid,
-      `edge kind-${edge.kind}`,
+      `edge kind-${edge.kind}${edge.minor ? ' minor' : ''}`,
       `data-edge="${edge.id}" data-source="${escapeXml(edge.source)}" data-target="${escapeXml(edge.target)}"${edge.event ? ` data-event="${escapeXml(edge.event)}"` : ''}`,
     );
   });
@@ -153,7 +153,7 @@ export function renderSvg(layout: DiagramLayout, options: RenderSvgOptions = {})
     lines.forEach((line, j) => {
       parts.push(texts(line, langs, `x="${label.width / 2}" y="${2 + TYPE.edgeSize + j * TYPE.lineHeight}" text-anchor="middle"`, j === 0 ? 'event' : 'guard'));
     });
-    out.push(`<g class="edge-label" data-edge="${edge.id}" transform="translate(${label.x.toFixed(1)},${label.y.toFixed(1)})">${parts.join('')}</g>`);
+    out.push(`<g class="edge-label${edge.minor ? ' minor' : ''}" data-edge="${edge.id}" transform="translate(${label.x.toFixed(1)},${label.y.toFixed(1)})">${parts.join('')}</g>`);
   });
   out.push('</svg>');
   return out.join('\n');

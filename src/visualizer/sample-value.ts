@@ -41,11 +41,6 @@ function check(def: Def, name: string): Record<string, unknown> | undefined {
  * A small valid value for a zod schema (defaults applied, optional fields left out, the lower bound
  * for numbers and lengths): the payload the simulator and `docket simulate` prefill for a start
  * input or an event, so a person can click through a workflow without typing JSON first.
- *
- * @example
- * ```ts
- * sampleValue(z.object({ title: z.string().min(1), days: z.number().int().min(2) })); // { title: 'demo', days: 2 }
- * ```
  */
 export function sampleValue(schema: z.ZodType, options: SampleOptions = {}, depth = 0): unknown {
   const def = defOf(schema);

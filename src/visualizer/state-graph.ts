@@ -2,6 +2,7 @@ import type { AnyStateMachine } from 'xstate';
 import { describeDeadlineRule, type DeadlineRule } from '../calendar/index.js';
 import type { AnyWorkflow } from '../engine/define-workflow.js';
 import { sampleValue } from './sample-value.js';
+import { describeCondition, type Condition } from '../approvals/branch.js';
 import { describeApproval, describeGuard, type ApprovalInfo, type GuardInfo } from './describe-meta.js';
 import { isBiText, same, type BiText } from './text-metrics.js';
 
@@ -57,6 +58,13 @@ export interface StateGraphEdge {
   readonly guard: GuardInfo | null;
   /** For `after` edges: the deadline's name. */
   readonly delay?: string;
+  /**
+   * A side path of an approval step (rejected, withdrawn, returned, resubmitted straight back to a
+   * step): drawn lighter, so the main path reads first.
+   */
+  readonly minor?: boolean;
+  /** Ids of further transitions with the same source and target, drawn as this one arrow. */
+  readonly merged?: readonly string[];
 }
 
 /** A workflow's statechart as plain data: the single source for SVG, mermaid and JSON output. */
@@ -196,13 +204,6 @@ function transitionsOf(node: NodeLike): { kind: StateGraphEdge['kind']; event: s
  * final, history), every transition with its guard, every `after` deadline described by the
  * calendar, the roles that may act in each state and approval steps from state `meta`. Diagrams
  * drawn from this can never drift from the machine.
- *
- * @example
- * ```ts
- * import { stateGraph } from './state-graph.js';
- * const graph = stateGraph(reviewWorkflow);
- * graph.nodes.map((n) => n.id); // ['draft', 'reviewing', 'escalated', 'approved', 'withdrawn']
- * ```
  */
 export function stateGraph(workflow: AnyWorkflow): StateGraph {
   const root = (workflow.machine as AnyStateMachine).root as unknown as NodeLike;
@@ -211,11 +212,19 @@ export function stateGraph(workflow: AnyWorkflow): StateGraph {
   const permissions = (workflow.permissions ?? {}) as Record<string, readonly string[] | undefined>;
   const declared = new Set(Object.keys(workflow.events));
   const context = exampleContext(workflow);
+  // Approval steps by their id (an XState id), so guards can name the step a request returns to.
+  const stepLabels = new Map<string, BiText>();
+  const findSteps = (node: NodeLike) => {
+    const approval = record(record(node.meta)?.['approval']);
+    if (approval) stepLabels.set(typeof approval['id'] === 'string' ? approval['id'] : node.key, stateLabel(workflow, node));
+    for (const child of Object.values(node.states)) findSteps(child);
+  };
+  findSteps(root);
   // Transitions on the root apply in every state; drawing an arrow from each state would bury the
   // diagram, so their targets say "from any state" instead.
   const fromRoot = transitionsOf(root)
     .filter((o) => o.kind === 'event' && o.event !== null)
-    .flatMap((o) => (o.t.target ?? []).map((target) => ({ event: o.event as string, target: pathOf(target), label: eventLabel(workflow, o.event as string), guard: describeGuard(o.t.guard, workflow) })));
+    .flatMap((o) => (o.t.target ?? []).map((target) => ({ event: o.event as string, target: pathOf(target), label: eventLabel(workflow, o.event as string), guard: describeGuard(o.t.guard, workflow, stepLabels) })));
 
   const visit = (node: NodeLike, parent: NodeLike) => {
     const id = pathOf(node);
@@ -252,15 +261,24 @@ export function stateGraph(workflow: AnyWorkflow): StateGraph {
     for (const o of own) {
       for (const target of o.t.target ?? []) {
         const index = edges.length;
-        const guard = describeGuard(o.t.guard, workflow);
+        const guard = describeGuard(o.t.guard, workflow, stepLabels);
         const tmeta = record(o.t.meta);
         let label: BiText;
         if (o.kind === 'event') label = eventLabel(workflow, o.event ?? '');
         else if (o.kind === 'after') {
           // The state's box shows the rule; the arrow only says that time ran out.
           label = { 'zh-CN': '超时', en: 'on timeout' };
-        } else label = isBiText(tmeta?.['label']) ? tmeta['label'] : guard ? { 'zh-CN': '条件', en: 'when' } : { 'zh-CN': '自动', en: 'always' };
+        } else if (guard?.outcome !== undefined && guard.outcome !== 'condition') {
+          // An approval step's outcome (通过, 驳回, 撤回, 退回): the outcome is the label.
+          label = guard.label;
+        } else if (isBiText(tmeta?.['label'])) {
+          // A branch() condition: its default label is the raw condition; the short words read better.
+          const condition = record(tmeta['condition']) as Condition | undefined;
+          const raw = condition ? describeCondition(condition) : undefined;
+          label = guard?.outcome === 'condition' && raw !== undefined && raw.en === tmeta['label'].en ? guard.label : tmeta['label'];
+        } else label = guard ? { 'zh-CN': '条件', en: 'when' } : { 'zh-CN': '自动', en: 'always' };
         if (o.kind !== 'always' && isBiText(tmeta?.['label'])) label = tmeta['label'];
+        const minor = guard?.outcome === 'rejected' || guard?.outcome === 'withdrawn' || guard?.outcome === 'returned' || guard?.outcome === 'resume';
         edges.push({
           id: `e${index}`,
           source: id,
@@ -270,6 +288,7 @@ export function stateGraph(workflow: AnyWorkflow): StateGraph {
           label,
           guard,
           ...(o.delay === undefined ? {} : { delay: o.delay }),
+          ...(minor ? { minor } : {}),
         });
       }
     }
@@ -284,9 +303,65 @@ export function stateGraph(workflow: AnyWorkflow): StateGraph {
     title: workflow.labels?.title ?? same(workflow.id),
     description: workflow.description ?? (isBiText(meta?.['description']) ? meta['description'] : null),
     nodes,
-    edges,
+    edges: mergeParallel(edges),
     events: Object.fromEntries(Object.keys(workflow.events).map((type) => [type, eventLabel(workflow, type)])),
   };
+}
+
+function joinText(texts: readonly BiText[], zh: string, en: string): BiText {
+  const unique = (l: 'zh-CN' | 'en') => [...new Set(texts.map((t) => t[l]))];
+  return { 'zh-CN': unique('zh-CN').join(zh), en: unique('en').join(en) };
+}
+
+/**
+ * Transitions with the same source, target and event (an approval step's 驳回 and 退回提交人 both
+ * going back to the draft; a resubmit that may resume at the first step or run the flow again) are
+ * drawn as one arrow: the labels join, and a guard stays only when every one of them had one.
+ */
+function mergeParallel(edges: readonly StateGraphEdge[]): StateGraphEdge[] {
+  // A resubmit that may go straight back to the step that returned the request (resubmitTo) is one
+  // arrow per step from the draft; the plain resubmit arrow says so instead.
+  const plainKey = (e: StateGraphEdge) => `${e.source}\u0000${e.event ?? ''}`;
+  const plain = new Set(edges.filter((e) => e.kind === 'event' && e.guard === null).map(plainKey));
+  const resumes = new Map<string, StateGraphEdge[]>();
+  const kept = edges.filter((e) => {
+    if (e.kind !== 'event' || e.guard?.outcome !== 'resume' || !plain.has(plainKey(e))) return true;
+    resumes.set(plainKey(e), [...(resumes.get(plainKey(e)) ?? []), e]);
+    return false;
+  });
+  const groups = new Map<string, StateGraphEdge[]>();
+  for (const e of kept) {
+    const key = `${e.source}\u0000${e.target}\u0000${e.kind}\u0000${e.event ?? ''}\u0000${e.delay ?? ''}`;
+    const list = groups.get(key);
+    if (list) list.push(e);
+    else groups.set(key, [e]);
+  }
+  const out: StateGraphEdge[] = [];
+  for (const list of groups.values()) {
+    const first = list[0]!;
+    const absorbed = first.kind === 'event' && first.guard === null ? resumes.get(plainKey(first)) : undefined;
+    if (absorbed) resumes.delete(plainKey(first));
+    const extra = absorbed ? { merged: [...list.slice(1), ...absorbed].map((e) => e.id) } : {};
+    const resumeNote: GuardInfo | null = absorbed
+      ? { type: 'approval.resumeAt', label: { 'zh-CN': '被退回后：直接回到退回的步骤', en: 'after a return: straight back to that step' }, outcome: 'resume' }
+      : null;
+    if (list.length === 1) {
+      out.push(absorbed ? { ...first, guard: resumeNote, ...extra } : first);
+      continue;
+    }
+    const guards = list.map((e) => e.guard);
+    const unguarded = guards.some((g) => g === null);
+    const labelIsGuard = list.every((e) => e.guard !== null && e.label.en === e.guard.label.en);
+    const label = labelIsGuard ? joinText(list.map((e) => e.label), '、', ' or ') : first.label;
+    const guard: GuardInfo | null = unguarded
+      ? resumeNote
+      : labelIsGuard
+        ? { type: 'or', label }
+        : { type: 'or', label: joinText(guards.map((g) => g!.label), ' 或 ', ' or ') };
+    const { minor: _minor, ...rest } = first;
+    out.push({ ...rest, label, guard, ...(list.every((e) => e.minor) ? { minor: true } : {}), merged: list.slice(1).map((e) => e.id), ...extra });
+  }
+  return out;
 }
 
 /** The ids of the states active in a snapshot's state value (`{ review: 'legal' }` → review, review.legal). */

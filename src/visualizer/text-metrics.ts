@@ -52,11 +52,6 @@ function charEm(ch: string): number {
 /**
  * Estimated rendered width in px of `text` at `fontSize`, generous on purpose (labels must never be
  * cut off, a little slack costs nothing).
- *
- * @example
- * ```ts
- * textWidth('会签', 12); // 24
- * ```
  */
 export function textWidth(text: string, fontSize: number, bold = false): number {
   let em = 0;

@@ -15,11 +15,6 @@ function mermaidText(text: string): string {
  * The statechart as a mermaid `stateDiagram-v2` (paste into GitHub markdown or mermaid.live): nested
  * and parallel states (`--` between regions), initial and final markers, events with guards, and
  * each state's approval step, deadline and roles as a note.
- *
- * @example
- * ```ts
- * toMermaid(stateGraph(reviewWorkflow), 'en').startsWith('stateDiagram-v2'); // true
- * ```
  */
 export function toMermaid(graph: StateGraph, lang: Lang): string {
   const lines: string[] = ['stateDiagram-v2', `  %% ${graph.title[lang]} (${graph.workflow} v${graph.version})`];
