@@ -300,3 +300,53 @@ describe('engine core: deadline rules without a calendar', () => {
     expect(() => resolveDeadline(absolute('2026-12-01'), from, undefined)).toThrow(/needs a business calendar/);
   });
 });
+
+describe('engine core: a timer that cannot be delivered', () => {
+  it('suspends the instance with the reason instead of retrying forever; resuming after the fix fires it late', async () => {
+    const { defineWorkflow, duration } = await import('../src/index.js');
+    const failing = defineWorkflow({ ...reviewWorkflow, deadlines: { reviewDeadline: duration({ days: 1 }) } });
+    const clock = virtualClock(START);
+    const store = memoryStore();
+    const engine = createEngine({ store, clock, workflows: [failing] });
+    const errors: unknown[] = [];
+    engine.on('error', (e) => errors.push(e));
+    const id = await engine.start('review', { title: 'T' }, { actor: staff });
+    await engine.send(id, { type: 'SUBMIT' }, { actor: staff });
+    // Damage the stored snapshot so the timer's transition cannot be computed.
+    const record = (await store.load(id))!;
+    await store.commit({
+      instance: { ...record, snapshot: { status: 'active', value: 'nowhere', context: {}, children: {}, historyValue: {} }, revision: record.revision + 1 },
+      expectedRevision: record.revision,
+      history: { ...(await store.history(id)).at(-1)!, revision: record.revision + 1 },
+      cancelTimerIds: [],
+      addTimers: [],
+      effects: [],
+    });
+    const fresh = createEngine({ store, clock, workflows: [failing] });
+    fresh.on('error', (e) => errors.push(e));
+    await engine.close();
+    const fired = await clock.advanceBy({ days: 60 });
+    expect(fired).toEqual([]);
+    expect(errors.length).toBe(1);
+    const view = await fresh.get(id);
+    expect(view.suspended).toBe(true);
+    const last = (await fresh.history(id)).at(-1)!;
+    expect(last).toMatchObject({ kind: 'admin', event: { type: 'docket.admin.suspend', timer: 'reviewDeadline', code: 'CORRUPT_SNAPSHOT' } });
+    expect(last.reason).toContain('reviewDeadline');
+    // Repair the snapshot (as an operator restoring a backup would), then resume: the timer fires, late.
+    const broken = (await store.load(id))!;
+    await store.commit({
+      instance: { ...broken, snapshot: record.snapshot, revision: broken.revision + 1 },
+      expectedRevision: broken.revision,
+      history: { ...(await store.history(id)).at(-1)!, revision: broken.revision + 1 },
+      cancelTimerIds: [],
+      addTimers: [],
+      effects: [],
+    });
+    await fresh.resume(id, { actor: admin, reason: 'snapshot restored from backup' });
+    const late = await clock.flush();
+    expect(late).toHaveLength(1);
+    expect(late[0]!.lateMs).toBe(59 * DAY);
+    expect((await fresh.get(id)).state).toBe('escalated');
+  });
+});

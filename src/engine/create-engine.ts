@@ -326,14 +326,47 @@ export function createEngine<const W extends AnyWorkflow>(options: EngineOptions
           const done = await fireTimer(timer, now);
           if (done) fired.push(done);
         } catch (error) {
-          // One broken instance must not stop the others: report it and leave its claim to expire.
+          // One broken instance must not stop the others. A timer whose transition cannot be computed
+          // (a machine bug, a year without holiday data, a corrupt snapshot) would fail again at every
+          // retry, so the instance is suspended with the reason: its timers are held, nothing is
+          // lost, and an administrator resumes it once the cause is fixed (the timer then fires late).
           emitter.emit('error', error);
+          await suspendAfterFailure(timer, error, now).catch((e: unknown) => emitter.emit('error', e));
         }
       }
       if (claimed.length < 100) break;
     }
     await outbox.deliverDue(now);
     return fired;
+  }
+
+  async function suspendAfterFailure(timer: TimerRecord, error: unknown, now: Instant): Promise<void> {
+    await mutex.run(timer.instanceId, () =>
+      withRetry(async () => {
+        const record = await store.load(timer.instanceId).catch(() => undefined);
+        if (!record || record.suspended || record.status !== 'active' || !record.timers.some((t) => t.id === timer.id)) return;
+        const reason = `Suspended by the engine: timer "${timer.name}" could not be delivered (${error instanceof Error ? error.message : String(error)}). Fix the cause, then resume.`;
+        // The stored snapshot is kept as it is (it may be the very thing that cannot be restored).
+        const step = { snapshot: { value: record.state, context: record.context, status: 'active' } as never, actions: [] };
+        const commit = planCommit(record, step, record.snapshot, {
+          instanceId: record.id,
+          workflow: record.workflow,
+          version: record.version,
+          initiator: record.initiator,
+          kind: 'admin',
+          event: { type: 'docket.admin.suspend', timer: timer.name, ...(isDocketError(error) ? { code: error.code } : {}) },
+          actor: SYSTEM_ACTOR,
+          now,
+          reason,
+          suspended: true,
+          cancelAll: true,
+          heldTimers: record.timers.map(({ key, name, dueAt, event }) => ({ key, name, dueAt, event })),
+        });
+        await store.commit(commit);
+        live.delete(record.id);
+        await afterCommit(commit);
+      }),
+    );
   }
 
   async function nextDue(): Promise<Instant | undefined> {
