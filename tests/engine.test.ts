@@ -332,7 +332,7 @@ describe('engine core: a timer that cannot be delivered', () => {
     expect(view.suspended).toBe(true);
     const last = (await fresh.history(id)).at(-1)!;
     expect(last).toMatchObject({ kind: 'admin', event: { type: 'docket.admin.suspend', timer: 'reviewDeadline', code: 'CORRUPT_SNAPSHOT' } });
-    expect(last.reason).toContain('reviewDeadline');
+    expect('reason' in last && last.reason).toContain('reviewDeadline');
     // Repair the snapshot (as an operator restoring a backup would), then resume: the timer fires, late.
     const broken = (await store.load(id))!;
     await store.commit({
