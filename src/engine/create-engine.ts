@@ -604,15 +604,32 @@ export function createEngine<const W extends AnyWorkflow>(options: EngineOptions
     },
     async run(opts = {}) {
       const pollMs = opts.pollMs ?? 1000;
-      while (!opts.signal?.aborted && !closed) {
-        try {
-          await fireDue(clock.now());
-        } catch (error) {
-          emitter.emit('error', error);
+      // A store that can announce new work (Postgres LISTEN/NOTIFY) cuts the current sleep short.
+      let nap: AbortController | undefined;
+      let woken = false;
+      const stopWaking = store.onWake?.(() => {
+        woken = true;
+        nap?.abort();
+      });
+      const stop = () => nap?.abort();
+      opts.signal?.addEventListener('abort', stop);
+      try {
+        while (!opts.signal?.aborted && !closed) {
+          woken = false;
+          try {
+            await fireDue(clock.now());
+          } catch (error) {
+            emitter.emit('error', error);
+          }
+          const due = await nextDue().catch(() => undefined);
+          if (woken) continue;
+          const wake = Math.min(due ?? Number.POSITIVE_INFINITY, clock.now() + pollMs);
+          nap = new AbortController();
+          await clock.sleepUntil(wake, nap.signal);
         }
-        const due = await nextDue().catch(() => undefined);
-        const wake = Math.min(due ?? Number.POSITIVE_INFINITY, clock.now() + pollMs);
-        await clock.sleepUntil(wake, opts.signal);
+      } finally {
+        stopWaking?.();
+        opts.signal?.removeEventListener('abort', stop);
       }
     },
     on(event, fn) {

@@ -109,5 +109,10 @@ export interface Store {
   updateEffect(effectId: string, update: EffectUpdate): Promise<void>;
   effects(instanceId: string): Promise<readonly EffectRecord[]>;
   tasks(query?: TaskQuery): Promise<readonly TaskRecord[]>;
+  /**
+   * Optional: call `fn` when any process commits a new timer or effect (PostgreSQL LISTEN/NOTIFY),
+   * so `engine.run()` wakes at once instead of at its next poll. Returns the unsubscribe function.
+   */
+  onWake?(fn: () => void): () => void;
   close(): Promise<void>;
 }
