@@ -1,10 +1,13 @@
 import Database from 'better-sqlite3';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { isDocketError } from '../src/index.js';
-import { sqliteStore, SQLITE_SCHEMA_VERSION } from '../src/sqlite/index.js';
+import { isDocketError, type RefusalEntry } from '../src/index.js';
+import { sqliteStore, SQLITE_SCHEMA_VERSION, type SqliteStore } from '../src/sqlite/index.js';
 import { describeStoreConformance } from './store-conformance.js';
 import { sqliteFile, sqliteUnderTest } from './helpers/sqlite-harness.js';
-import { nextCommit } from './helpers/records.js';
+import { nextCommit, slug } from './helpers/records.js';
 
 describeStoreConformance('sqlite', (name) => sqliteUnderTest(name));
 describeStoreConformance('sqlite (durability normal)', (name) => sqliteUnderTest(name, 'normal'));
@@ -123,6 +126,130 @@ describe('sqlite store specifics', () => {
       await again.close();
     } finally {
       remove();
+    }
+  });
+});
+
+describe('sqlite store, read-only', () => {
+  /** Everything a reader can see, as one value to compare. */
+  async function readAll(store: SqliteStore, ids: readonly string[]) {
+    return {
+      list: await store.list(),
+      byState: await store.list({ state: 'review' }),
+      page: await store.list({ limit: 1 }),
+      nextTimerDue: await store.nextTimerDue(),
+      nextEffectDue: await store.nextEffectDue(),
+      tasks: await store.tasks(),
+      perInstance: await Promise.all(
+        ids.map(async (id) => ({
+          record: await store.load(id),
+          history: await store.history(id),
+          refusals: await store.refusals(id),
+          timers: await store.timers(id),
+          effects: await store.effects(id),
+          tasks: await store.tasks({ instanceId: id }),
+          idempotency: await store.findIdempotency(id, 'k1'),
+        })),
+      ),
+    };
+  }
+
+  /**
+   * The database file's bytes, and how many bytes of log its WAL holds. SQLite itself may create an
+   * empty `-wal` and a `-shm` index next to a WAL-mode file when a reader opens it; neither holds data.
+   */
+  function bytesOf(filename: string): { main: Buffer; wal: number } {
+    return { main: readFileSync(filename), wal: existsSync(`${filename}-wal`) ? readFileSync(`${filename}-wal`).length : 0 };
+  }
+
+  const refusal: RefusalEntry = { instanceId: 'a', at: 5, actor: { id: 'zhao', roles: [] }, event: { type: 'APPROVE' }, code: 'FORBIDDEN', message: 'no', state: 'review.legal', revision: 2 };
+
+  it('reads what a normal store wrote, refuses every write, and leaves the file byte for byte as it was', async (ctx) => {
+    const { filename, remove } = sqliteFile(ctx.task.name);
+    try {
+      const writer = sqliteStore({ filename });
+      await writer.init();
+      await writer.commit(nextCommit('a', undefined, { state: 'review.legal', addTimers: [{ key: 'd', dueAt: 99 }], effects: 2, idempotencyKey: 'k1' }));
+      await writer.commit(nextCommit('a', await writer.load('a'), { tasks: [{ id: 't1', step: 'legal', assignees: ['wang'], roles: ['legal'] }] }));
+      await writer.commit(nextCommit('b', undefined, { state: 'done', status: 'done' }));
+      await writer.appendRefusal(refusal);
+      const expected = await readAll(writer, ['a', 'b', 'missing']);
+      await writer.close();
+      const before = bytesOf(filename);
+
+      const reader = sqliteStore({ filename, readonly: true });
+      await reader.init();
+      expect(await readAll(reader, ['a', 'b', 'missing'])).toEqual(expected);
+
+      const a = (await reader.load('a'))!;
+      const writes: [string, () => Promise<unknown>][] = [
+        ['commit', () => reader.commit(nextCommit('a', a))],
+        ['appendRefusal', () => reader.appendRefusal({ ...refusal, at: 6 })],
+        ['claimDueTimers', () => reader.claimDueTimers(1_000, { owner: 'w', leaseMs: 10, limit: 10 })],
+        ['releaseTimer', () => reader.releaseTimer('a:1:d', 'w')],
+        ['claimEffects', () => reader.claimEffects(Number.MAX_SAFE_INTEGER, { owner: 'w', leaseMs: 10, limit: 10 })],
+        ['updateEffect', () => reader.updateEffect('a:1:0', { status: 'delivered', attempts: 1, nextAttemptAt: 7, deliveredAt: 7 })],
+      ];
+      for (const [name, attempt] of writes) {
+        const error = await attempt().then(
+          () => undefined,
+          (e: unknown) => e,
+        );
+        expect(isDocketError(error, 'STORE_UNAVAILABLE'), name).toBe(true);
+        expect((error as Error).message, name).toMatch(/read-only/);
+      }
+      expect(await readAll(reader, ['a', 'b', 'missing'])).toEqual(expected);
+      await reader.close();
+      expect(bytesOf(filename)).toEqual(before);
+    } finally {
+      remove();
+    }
+  });
+
+  it('refuses a missing file, a non-SQLite file, a foreign database and a newer schema, writing nothing', async (ctx) => {
+    const dir = mkdtempSync(join(tmpdir(), `docket-readonly-${slug(ctx.task.name)}-`));
+    try {
+      const open = async (filename: string) => {
+        const store = sqliteStore({ filename, readonly: true });
+        const error = await store.init().then(
+          () => undefined,
+          (e: unknown) => e,
+        );
+        await store.close();
+        return error as { code?: string; message?: string; details?: { reason?: string } } | undefined;
+      };
+
+      const missing = await open(join(dir, 'nowhere.db'));
+      expect(missing).toMatchObject({ code: 'STORE_UNAVAILABLE', details: { reason: 'missing' } });
+      expect(missing?.message).toMatch(/Database file not found: .*nowhere\.db/);
+
+      const garbage = join(dir, 'garbage.db');
+      writeFileSync(garbage, 'this is not a database\n'.repeat(200));
+      expect(await open(garbage)).toMatchObject({ code: 'CORRUPT_SNAPSHOT', details: { reason: 'not-sqlite' } });
+
+      const foreign = join(dir, 'foreign.db');
+      const f = new Database(foreign);
+      f.exec('CREATE TABLE t (x)');
+      f.close();
+      expect(await open(foreign)).toMatchObject({ code: 'CORRUPT_SNAPSHOT', details: { reason: 'not-docket' } });
+
+      const newer = join(dir, 'newer.db');
+      const n = sqliteStore({ filename: newer });
+      await n.init();
+      await n.close();
+      const raw = new Database(newer);
+      raw.prepare(`UPDATE docket_meta SET value = '999' WHERE key = 'schema_version'`).run();
+      raw.close();
+      const before = { garbage: readFileSync(garbage), foreign: readFileSync(foreign), newer: readFileSync(newer) };
+      const refused = await open(newer);
+      expect(refused).toMatchObject({ code: 'STORE_UNAVAILABLE', details: { reason: 'newer-schema' } });
+      expect(refused?.message).toMatch(/schema version 999, newer than/);
+
+      expect({ garbage: readFileSync(garbage), foreign: readFileSync(foreign), newer: readFileSync(newer) }).toEqual(before);
+      expect(readdirSync(dir).filter((f) => !/-(wal|shm)$/.test(f)).sort()).toEqual(['foreign.db', 'garbage.db', 'newer.db']);
+      expect(existsSync(`${newer}-wal`) ? readFileSync(`${newer}-wal`).length : 0).toBe(0);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });

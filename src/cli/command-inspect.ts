@@ -1,6 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { toView } from '../engine/create-engine.js';
 import { verifyChain } from '../engine/history.js';
+import { isDocketError } from '../errors.js';
 import type { VerifyReport } from '../engine/engine-types.js';
 import type { InstanceRecord, InstanceStatus } from '../store/records.js';
 import type { Store } from '../store/store.js';
@@ -10,7 +11,6 @@ import { intOption, print, printJson, type CommandContext } from './cli-context.
 import { t } from './cli-lang.js';
 import { exportInstance } from './export-instance.js';
 import { eventLabelOf, formatTime, stateLabel, table } from './format-text.js';
-import { openReadOnlyStore } from './read-only-store.js';
 import { workflowCatalog } from './workflow-catalog.js';
 
 const STATUSES: readonly InstanceStatus[] = ['active', 'done', 'failed', 'cancelled'];
@@ -19,8 +19,29 @@ function graphs(): Map<string, StateGraph> {
   return new Map(workflowCatalog().map((w) => [w.id, stateGraph(w)]));
 }
 
+/**
+ * The database behind a read command, opened with `sqliteStore({ readonly: true })`: never created,
+ * migrated or written. A failure to open becomes one sentence and exit code 2.
+ */
+async function openForReading(db: string): Promise<Store> {
+  let sqlite: typeof import('../sqlite/index.js');
+  try {
+    sqlite = await import('../sqlite/index.js');
+  } catch {
+    throw new CliError('Reading a SQLite database needs the better-sqlite3 package: npm install better-sqlite3', EXIT.usage, 'DRIVER_MISSING');
+  }
+  const store = sqlite.sqliteStore({ filename: db, readonly: true });
+  try {
+    await store.init();
+  } catch (error) {
+    if (!isDocketError(error)) throw error;
+    throw new CliError(error.message, EXIT.usage, error.details.reason === 'missing' ? 'DB_MISSING' : 'DB_CORRUPT');
+  }
+  return store;
+}
+
 async function withStore<T>(db: string, work: (store: Store) => Promise<T>): Promise<T> {
-  const store = openReadOnlyStore(db);
+  const store = await openForReading(db);
   try {
     return await work(store);
   } finally {

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import type BetterSqlite3 from 'better-sqlite3';
 import { DocketError } from '../errors.js';
@@ -13,6 +14,13 @@ import { effectFromRow, instanceFromRow, jsonColumn, timerFromRow, type EffectRo
 export interface SqliteStoreOptions {
   /** Path of the database file (created if missing). `':memory:'` works for throwaway use. */
   readonly filename: string;
+  /**
+   * Open an existing Docket database for reading only (tooling, the CLI's read commands): the file
+   * must exist, is never created or migrated, and every write method rejects with
+   * `STORE_UNAVAILABLE`. A file that is not SQLite or not a Docket database fails `init()` with
+   * `CORRUPT_SNAPSHOT`; a newer schema, with `STORE_UNAVAILABLE`. Nothing is written either way.
+   */
+  readonly readonly?: boolean;
   /**
    * `'full'` (default): an acknowledged event survives power loss (`synchronous=FULL`).
    * `'normal'`: faster; survives a process crash but may lose the last commits on power loss or an
@@ -43,6 +51,57 @@ function isConstraint(error: unknown): boolean {
   return typeof (error as { code?: unknown })?.code === 'string' && (error as { code: string }).code.startsWith('SQLITE_CONSTRAINT');
 }
 
+/** Why a read-only open failed, in `DocketError.details.reason` (the CLI maps it to its own codes). */
+export type SqliteReadonlyFailure = 'missing' | 'unopenable' | 'not-sqlite' | 'not-docket' | 'newer-schema';
+
+function readonlyFailure(code: 'STORE_UNAVAILABLE' | 'CORRUPT_SNAPSHOT', reason: SqliteReadonlyFailure, message: string, cause?: unknown): DocketError {
+  return new DocketError(code, message, cause === undefined ? { reason } : { reason, cause });
+}
+
+/**
+ * Open an existing Docket database without changing it: no pragma that writes, no migration. Every
+ * check runs before the handle is returned, so a bad path or a foreign file leaves the disk as it was.
+ */
+function openReadonly(filename: string, busyTimeoutMs: number): BetterSqlite3.Database {
+  if (filename === ':memory:' || !existsSync(filename)) {
+    throw readonlyFailure('STORE_UNAVAILABLE', 'missing', `Database file not found: ${filename}. Check the path (a read-only store never creates a database).`);
+  }
+  let handle: BetterSqlite3.Database;
+  try {
+    handle = new Database(filename, { readonly: true, fileMustExist: true });
+    handle.pragma(`busy_timeout = ${busyTimeoutMs}`);
+  } catch (error) {
+    throw readonlyFailure('STORE_UNAVAILABLE', 'unopenable', `Cannot open SQLite database ${filename} read-only: ${error instanceof Error ? error.message : String(error)}.`, error);
+  }
+  try {
+    let row: { value: string } | undefined;
+    try {
+      row = handle.prepare(plans.getMeta('schema_version').text).get('schema_version') as { value: string } | undefined;
+    } catch (error) {
+      const why = error instanceof Error ? error.message : String(error);
+      if (/no such table: docket_meta/.test(why)) {
+        throw readonlyFailure('CORRUPT_SNAPSHOT', 'not-docket', `${filename} is not a Docket database: it has no docket_meta table. Nothing was written.`);
+      }
+      throw readonlyFailure('CORRUPT_SNAPSHOT', 'not-sqlite', `${filename} is not a readable SQLite database (${why}). It may be corrupt or another kind of file; nothing was written.`, error);
+    }
+    const version = row ? Number(row.value) : Number.NaN;
+    if (!Number.isInteger(version) || version < 1) {
+      throw readonlyFailure('CORRUPT_SNAPSHOT', 'not-docket', `${filename} is not a Docket database: it has no schema version. Nothing was written.`);
+    }
+    if (version > SQLITE_SCHEMA_VERSION) {
+      throw readonlyFailure(
+        'STORE_UNAVAILABLE',
+        'newer-schema',
+        `SQLite database ${filename} has schema version ${version}, newer than this Docket's ${SQLITE_SCHEMA_VERSION}. Upgrade Docket to read it; nothing was written.`,
+      );
+    }
+  } catch (error) {
+    handle.close();
+    throw error;
+  }
+  return handle;
+}
+
 /**
  * The embedded default store: one SQLite file in WAL mode on better-sqlite3. Every acknowledged
  * event is on disk before `commit` resolves (`synchronous=FULL`); concurrent commits share one
@@ -55,6 +114,9 @@ function isConstraint(error: unknown): boolean {
  * const store = sqliteStore({ filename: './docket.db' });
  * const engine = createEngine({ store, clock: systemClock(), workflows: [] });
  * await store.init();
+ *
+ * // Tooling that only looks: never creates, migrates or writes the file.
+ * const reader = sqliteStore({ filename: './docket.db', readonly: true });
  * ```
  */
 export function sqliteStore(options: SqliteStoreOptions): SqliteStore {
@@ -67,6 +129,7 @@ export function sqliteStore(options: SqliteStoreOptions): SqliteStore {
   function open(): BetterSqlite3.Database {
     if (closed) throw new DocketError('STORE_UNAVAILABLE', `The SQLite store ${options.filename} was closed; create a new one.`);
     if (db) return db;
+    if (options.readonly === true) return (db = openReadonly(options.filename, options.busyTimeoutMs ?? 5000));
     let handle: BetterSqlite3.Database;
     try {
       handle = new Database(options.filename);
@@ -126,7 +189,14 @@ export function sqliteStore(options: SqliteStoreOptions): SqliteStore {
 
   async function write<T>(fn: () => T, committed?: (value: T) => void): Promise<T> {
     open();
-    return writer!.write(fn, committed);
+    if (!writer) {
+      throw new DocketError(
+        'STORE_UNAVAILABLE',
+        `The SQLite store ${options.filename} was opened read-only and never writes; open it without \`readonly: true\` to change it.`,
+        { reason: 'read-only' },
+      );
+    }
+    return writer.write(fn, committed);
   }
 
   // What this connection knows each instance looks like at its latest revision: the record it last
