@@ -19,7 +19,7 @@ import {
   type ApprovalEvent,
   type DocketEventMeta,
 } from '../src/index.js';
-import { label, stateLabelsOf } from './shared/labels.js';
+import { label, stateLabelsOf, workflowLabels } from './shared/labels.js';
 import { labelledStep } from './shared/labelled-step.js';
 
 /** Start input of 投标管理: the tender as registered, with its submission deadline (a hard limit). */
@@ -331,7 +331,7 @@ export const bidReview = defineWorkflow({
     finance: { 'zh-CN': '财务', en: 'Finance' },
     leadership: { 'zh-CN': '领导', en: 'Leadership' },
   },
-  labels: {
+  labels: workflowLabels({
     title: { 'zh-CN': '投标管理', en: 'Bid review' },
     states: stateLabelsOf(bidReviewMachine),
     events: {
@@ -361,7 +361,10 @@ export const bidReview = defineWorkflow({
       BOND_REFUNDED: { 'zh-CN': '保证金已退回', en: 'Bond refunded' },
       ABANDON: { 'zh-CN': '放弃投标', en: 'Abandon' },
     },
-  },
+    guards: {
+      needsPrequalification: { 'zh-CN': '需资格预审', en: 'needs prequalification' },
+    },
+  }),
   description: {
     'zh-CN': '招标登记 → 资格预审（可选）→ 技术/商务标编制 → 多人评审 → 审核 → 出版递交（截止时间为硬限制）→ 保证金 → 中标（服务费、转合同审批）或未中标（催退保证金）。',
     en: 'Tender → optional prequalification → technical and commercial parts → review → approval → publish and submit before the hard deadline → bond → won (fee, contract) or lost (bond refund chased).',

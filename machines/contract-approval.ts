@@ -10,6 +10,7 @@ import {
   approvalStep,
   approvalTasks,
   branch,
+  describeConditionBrief,
   deadline,
   defineWorkflow,
   departmentHead,
@@ -22,11 +23,17 @@ import {
   type ApprovalEvent,
   type DocketEventMeta,
 } from '../src/index.js';
-import { label, stateLabelsOf } from './shared/labels.js';
+import { label, stateLabelsOf, workflowLabels } from './shared/labels.js';
 import { labelledStep } from './shared/labelled-step.js';
 
+/** Default amount thresholds (CNY) from which the chain gets longer; the diagram labels its branches with them. */
+const DEFAULT_CONTRACT_THRESHOLDS = { vp: 500_000, ceo: 2_000_000 } as const;
+
 /** Amount thresholds (CNY) from which the chain gets longer. */
-export const contractThresholds = z.object({ vp: z.number().positive().default(500_000), ceo: z.number().positive().default(2_000_000) });
+export const contractThresholds = z.object({
+  vp: z.number().positive().default(DEFAULT_CONTRACT_THRESHOLDS.vp),
+  ceo: z.number().positive().default(DEFAULT_CONTRACT_THRESHOLDS.ceo),
+});
 
 /** Start input of 合同评审/审批. `source` links a contract to the bid it came from. */
 export const contractApprovalInput = z.object({
@@ -37,7 +44,7 @@ export const contractApprovalInput = z.object({
   amount: z.number().positive(),
   /** The initiating department; its head approves first. */
   department: z.string().min(1),
-  thresholds: contractThresholds.default({ vp: 500_000, ceo: 2_000_000 }),
+  thresholds: contractThresholds.default({ ...DEFAULT_CONTRACT_THRESHOLDS }),
   source: z.object({ bidInstanceId: z.string().optional(), tenderNo: z.string().optional() }).optional(),
 });
 
@@ -181,7 +188,11 @@ export const contractApprovalMachine = setup({
     ),
     afterDepartment: {
       meta: label('按金额分流', 'Route by amount'),
-      always: branch([{ when: { field: 'approvalLevel', in: ['vp', 'ceo'] }, target: 'vpApproval' }, { target: 'signing' }]),
+      // The level was fixed from the amount at submission; the labels say so at the default thresholds.
+      always: branch([
+        { when: { field: 'approvalLevel', in: ['vp', 'ceo'] }, target: 'vpApproval', label: describeConditionBrief({ field: 'amount', gte: DEFAULT_CONTRACT_THRESHOLDS.vp }) },
+        { target: 'signing', label: describeConditionBrief({ field: 'amount', lt: DEFAULT_CONTRACT_THRESHOLDS.vp }) },
+      ]),
     },
     vpApproval: labelledStep(
       approvalStep({ id: 'vpApproval', title: { 'zh-CN': '分管副总审批', en: 'VP approval' }, mode: 'any', approvers: role('vp'), onApproved: 'afterVp', ...common }),
@@ -190,7 +201,10 @@ export const contractApprovalMachine = setup({
     ),
     afterVp: {
       meta: label('按金额分流', 'Route by amount'),
-      always: branch([{ when: { field: 'approvalLevel', eq: 'ceo' }, target: 'ceoApproval' }, { target: 'signing' }]),
+      always: branch([
+        { when: { field: 'approvalLevel', eq: 'ceo' }, target: 'ceoApproval', label: describeConditionBrief({ field: 'amount', gte: DEFAULT_CONTRACT_THRESHOLDS.ceo }) },
+        { target: 'signing', label: describeConditionBrief({ field: 'amount', lt: DEFAULT_CONTRACT_THRESHOLDS.ceo }) },
+      ]),
     },
     ceoApproval: labelledStep(
       approvalStep({ id: 'ceoApproval', title: { 'zh-CN': '总经理审批', en: 'CEO approval' }, mode: 'any', approvers: role('ceo'), onApproved: 'signing', ...common }),
@@ -314,7 +328,7 @@ export const contractApproval = defineWorkflow({
     contractAdmin: { 'zh-CN': '合同管理（部门助理）', en: 'Contract administrator' },
     bidManager: { 'zh-CN': '投标管理', en: 'Bid manager' },
   },
-  labels: {
+  labels: workflowLabels({
     title: { 'zh-CN': '合同评审与审批', en: 'Contract approval' },
     states: stateLabelsOf(contractApprovalMachine),
     events: {
@@ -338,7 +352,10 @@ export const contractApproval = defineWorkflow({
       KICKOFF_HELD: { 'zh-CN': '已召开项目启动会', en: 'Kickoff held' },
       PAYMENT_RECEIVED: { 'zh-CN': '收到回款', en: 'Payment received' },
     },
-  },
+    guards: {
+      settles: { 'zh-CN': '回款结清', en: 'paid in full' },
+    },
+  }),
   description: {
     'zh-CN': '合同起草 → 法务/财务/技术会签 → 按金额逐级审批 → 签署 → 归档 → ERP客户与销售订单 → 项目启动 → 回款跟踪至结清。',
     en: 'Draft → legal/finance/technical review → amount-based approval chain → signing → archive → ERP → kickoff → receivables until paid.',

@@ -10,6 +10,7 @@ import {
   approvalStep,
   approvalTasks,
   branch,
+  describeConditionBrief,
   deadline,
   defineWorkflow,
   departmentHead,
@@ -25,12 +26,17 @@ import {
 import { label, stateLabelsOf } from './shared/labels.js';
 import { labelledStep } from './shared/labelled-step.js';
 
+/** Default amounts (CNY) from which the department head, then the CEO, sign too; the diagram labels its branches with them. */
+const DEFAULT_EXPENSE_THRESHOLDS = { director: 5_000, ceo: 20_000 } as const;
+
 /** Start input of 费用报销: the claim, its lines, and the amounts from which more approvers sign. */
 export const expenseReimbursementInput = z.object({
   title: z.string().min(1),
   department: z.string().min(1),
   items: z.array(z.object({ description: z.string().min(1), amount: z.number().positive(), category: z.string().default('other') })).min(1),
-  thresholds: z.object({ director: z.number().positive().default(5_000), ceo: z.number().positive().default(20_000) }).default({ director: 5_000, ceo: 20_000 }),
+  thresholds: z
+    .object({ director: z.number().positive().default(DEFAULT_EXPENSE_THRESHOLDS.director), ceo: z.number().positive().default(DEFAULT_EXPENSE_THRESHOLDS.ceo) })
+    .default({ ...DEFAULT_EXPENSE_THRESHOLDS }),
 });
 
 export interface ExpenseReimbursementContext extends ApprovalContext {
@@ -102,7 +108,11 @@ export const expenseReimbursementMachine = setup({
     ),
     routeAfterManager: {
       meta: label('按金额分流', 'Route by amount'),
-      always: branch([{ when: { field: 'level', in: ['director', 'ceo'] }, target: 'director' }, { target: 'financeCheck' }]),
+      // The level was fixed from the amount at submission; the labels say so at the default thresholds.
+      always: branch([
+        { when: { field: 'level', in: ['director', 'ceo'] }, target: 'director', label: describeConditionBrief({ field: 'amount', gte: DEFAULT_EXPENSE_THRESHOLDS.director }) },
+        { target: 'financeCheck', label: describeConditionBrief({ field: 'amount', lt: DEFAULT_EXPENSE_THRESHOLDS.director }) },
+      ]),
     },
     director: labelledStep(
       approvalStep({ id: 'director', title: { 'zh-CN': '部门负责人审批', en: 'Department head approval' }, mode: 'any', approvers: departmentHead({ field: 'department' }), dedupe: true, onApproved: 'routeAfterDirector', ...common }),
@@ -111,7 +121,10 @@ export const expenseReimbursementMachine = setup({
     ),
     routeAfterDirector: {
       meta: label('按金额分流', 'Route by amount'),
-      always: branch([{ when: { field: 'level', eq: 'ceo' }, target: 'ceo' }, { target: 'financeCheck' }]),
+      always: branch([
+        { when: { field: 'level', eq: 'ceo' }, target: 'ceo', label: describeConditionBrief({ field: 'amount', gte: DEFAULT_EXPENSE_THRESHOLDS.ceo }) },
+        { target: 'financeCheck', label: describeConditionBrief({ field: 'amount', lt: DEFAULT_EXPENSE_THRESHOLDS.ceo }) },
+      ]),
     },
     ceo: labelledStep(
       approvalStep({ id: 'ceo', title: { 'zh-CN': '总经理审批', en: 'CEO approval' }, mode: 'any', approvers: role('ceo'), onApproved: 'financeCheck', ...common }),

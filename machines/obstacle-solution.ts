@@ -1,7 +1,7 @@
 import { assign, setup } from 'xstate';
 import { z } from 'zod';
 import { deadline, defineWorkflow, effect, workingDays, type DocketEventMeta } from '../src/index.js';
-import { label, stateLabelsOf } from './shared/labels.js';
+import { label, stateLabelsOf, workflowLabels } from './shared/labels.js';
 import { timedStep, type RemindParams } from './shared/timed-step.js';
 
 /** Working days each step may take before its owner is reminded. */
@@ -320,7 +320,7 @@ export const obstacleSolution = defineWorkflow({
     provider: { 'zh-CN': '服务商', en: 'Service provider' },
     leadership: { 'zh-CN': '领导', en: 'Leadership' },
   },
-  labels: {
+  labels: workflowLabels({
     title: { 'zh-CN': '专项营销障碍解决方案', en: 'Marketing obstacle solution' },
     states: stateLabelsOf(obstacleSolutionMachine),
     events: {
@@ -336,7 +336,12 @@ export const obstacleSolution = defineWorkflow({
       CLOSE: { 'zh-CN': '领导决定关闭', en: 'Close' },
       WITHDRAW: { 'zh-CN': '撤回', en: 'Withdraw' },
     },
-  },
+    guards: {
+      roundsLeft: { 'zh-CN': '尚有轮次', en: 'rounds left' },
+      fromApproach: { 'zh-CN': '由思路升级', en: 'escalated from approach' },
+      fromSolution: { 'zh-CN': '由方案升级', en: 'escalated from solution' },
+    },
+  }),
   description: {
     'zh-CN': '客户部反映营销难点 → 专项讨论 → 服务商提交思路并反复调整 → 提交方案 → 市场部审核后下发；超过轮次上报领导。',
     en: 'A department reports an obstacle → discussion → the provider iterates an approach, then a solution → marketing approves and passes it on; too many rounds escalate to leadership.',

@@ -1,7 +1,7 @@
 import { assign, setup } from 'xstate';
 import { z } from 'zod';
 import { deadline, defineWorkflow, duration, effect, type DocketEventMeta } from '../src/index.js';
-import { label, stateLabelsOf } from './shared/labels.js';
+import { label, stateLabelsOf, workflowLabels } from './shared/labels.js';
 
 /** The three tracks that advance independently: game phases, office roll-out, website promotion. */
 export const PROMOTION_TRACKS = ['phase', 'offices', 'website'] as const;
@@ -184,14 +184,17 @@ export const promotionPhases = defineWorkflow({
     operations: { 'zh-CN': '运营 / 办事处 / 网站团队', en: 'Operations, offices and web team' },
     leadership: { 'zh-CN': '领导', en: 'Leadership' },
   },
-  labels: {
+  labels: workflowLabels({
     title: { 'zh-CN': '推广阶段推进', en: 'Promotion-phase progression' },
     states: stateLabelsOf(promotionPhasesMachine),
     events: {
       REPORT_METRICS: { 'zh-CN': '上报指标', en: 'Report metrics' },
       SIGN_OFF: { 'zh-CN': '阶段验收签批', en: 'Sign off the stage' },
     },
-  },
+    guards: {
+      gateMet: { 'zh-CN': '达到阶段目标', en: 'gate targets met' },
+    },
+  }),
   description: {
     'zh-CN': '封测 → 内测 → 公测 → 稳定运营；办事处三阶段布局；网站推广四阶段。每一关需指标达标并经领导签批。',
     en: 'Closed → internal → open beta → steady; offices in three stages; website in four. Each gate needs its targets met and a sign-off.',

@@ -38,3 +38,26 @@ export function stateLabelsOf(machine: AnyStateMachine): Record<string, Labels> 
   walk(machine.root);
   return out;
 }
+
+/** A workflow's `labels`, plus short names for its own guards (read by the visualizer from `labels.guards`). */
+export interface WorkflowLabels {
+  readonly title: Labels;
+  readonly states?: Readonly<Record<string, Labels>>;
+  readonly events?: Readonly<Record<string, Labels>>;
+  /** A guard's name in `setup({ guards })` → what the diagram prints for it (`settles` → 回款结清). */
+  readonly guards?: Readonly<Record<string, Labels>>;
+}
+
+/**
+ * Declare a workflow's labels with guard names too; `defineWorkflow`'s `labels` type does not list
+ * `guards`, which the visualizer reads all the same.
+ *
+ * @example
+ * ```ts
+ * import { workflowLabels } from './labels.js';
+ * const labels = workflowLabels({ title: { 'zh-CN': '报销', en: 'Expense' }, guards: { settles: { 'zh-CN': '回款结清', en: 'paid in full' } } });
+ * ```
+ */
+export function workflowLabels(labels: WorkflowLabels): WorkflowLabels {
+  return labels;
+}

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defineWorkflow, duration, workingDays } from '../../src/index.js';
-import { stateLabelsOf } from '../shared/labels.js';
+import { stateLabelsOf, workflowLabels } from '../shared/labels.js';
 import { milestoneRule, triPartyMeetingRule, type StrategyMilestone } from './schedule.js';
 import { strategyCycleInput } from './strategy-cycle-input.js';
 import { strategyCycleMachine, TRI_PARTY_MEETINGS_PER_CYCLE, type StrategyCycleContext } from './strategy-cycle-machine.js';
@@ -90,7 +90,7 @@ export const strategyCycle = defineWorkflow({
     provider: { 'zh-CN': '服务商', en: 'Service provider' },
     leadership: { 'zh-CN': '领导', en: 'Leadership' },
   },
-  labels: {
+  labels: workflowLabels({
     title: { 'zh-CN': '季度营销策略制定', en: 'Quarterly marketing strategy' },
     states: stateLabelsOf(strategyCycleMachine),
     events: {
@@ -107,7 +107,14 @@ export const strategyCycle = defineWorkflow({
       RELEASE: { 'zh-CN': '正式发布', en: 'Release' },
       CANCEL: { 'zh-CN': '取消', en: 'Cancel' },
     },
-  },
+    guards: {
+      canRemindAgain: { 'zh-CN': '未到催办上限', en: 'reminders left' },
+      surveyComplete: { 'zh-CN': '调研已收齐', en: 'survey complete' },
+      knownProvider: { 'zh-CN': '已登记的服务商', en: 'known provider' },
+      moreTriPartyMeetings: { 'zh-CN': '三方会未开满', en: 'more tri-party meetings due' },
+      allSegmentsIn: { 'zh-CN': '分段策略已齐', en: 'all segments in' },
+    },
+  }),
   description: {
     'zh-CN': '季度营销策略：首月启动调查，次月提交报告与热点、召开内部会，末月初稿、审核、领导审批并发布；三方例会每月一次。',
     en: 'Quarterly strategy: survey from M1, reports and hotspots in M2, draft, review, approval and release in M3; a tri-party meeting monthly.',

@@ -62,7 +62,8 @@ export function headerSize(content: NodeContent): { width: number; height: numbe
 /** The lines an edge label shows: the event (or deadline), then its guard in brackets. */
 export function edgeLines(edge: StateGraphEdge): BiText[] {
   const lines: BiText[] = [edge.label];
-  // An approval outcome or a branch condition is already the label: no need to say it twice.
-  if (edge.guard && edge.guard.label.en !== edge.label.en) lines.push({ 'zh-CN': `[${edge.guard.label['zh-CN']}]`, en: `[${edge.guard.label.en}]` });
+  // An approval outcome or a branch condition is already the label: no need to say it twice. A
+  // branch() with its own label (金额 ≥ 50万) says in words what its data condition tests.
+  if (edge.guard && edge.guard.label.en !== edge.label.en && edge.guard.outcome !== 'condition') lines.push({ 'zh-CN': `[${edge.guard.label['zh-CN']}]`, en: `[${edge.guard.label.en}]` });
   return lines;
 }
