@@ -15,7 +15,7 @@ afterAll(async () => {
   await pool?.end();
 });
 
-describeStoreConformance('postgres', postgresFactory(() => pool), { skip: !available });
+describeStoreConformance('postgres', postgresFactory(() => pool), { skip: !available, rows: true });
 
 describe.skipIf(!available)('postgres store specifics', () => {
   it('migrates once when several processes call init at the same moment', async (ctx) => {

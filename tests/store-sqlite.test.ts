@@ -9,8 +9,8 @@ import { describeStoreConformance } from './store-conformance.js';
 import { sqliteFile, sqliteUnderTest } from './helpers/sqlite-harness.js';
 import { nextCommit, slug } from './helpers/records.js';
 
-describeStoreConformance('sqlite', (name) => sqliteUnderTest(name));
-describeStoreConformance('sqlite (durability normal)', (name) => sqliteUnderTest(name, 'normal'));
+describeStoreConformance('sqlite', (name) => sqliteUnderTest(name), { rows: true });
+describeStoreConformance('sqlite (durability normal)', (name) => sqliteUnderTest(name, 'normal'), { rows: true });
 
 describe('sqlite store specifics', () => {
   it('runs in WAL mode with synchronous=FULL by default and NORMAL only when asked', async (ctx) => {
