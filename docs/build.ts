@@ -38,7 +38,7 @@ const KIND: Record<string, { 'zh-CN': string; en: string }> = {
 
 function legend(): string {
   const item = (cls: string, text: { 'zh-CN': string; en: string }) => `<span><i class="${cls}"></i>${bi(text)}</span>`;
-  return `<div class="legend">${item('', { 'zh-CN': '状态', en: 'State' })}${item('approval', { 'zh-CN': '审批节点', en: 'Approval step' })}${item('parallel', { 'zh-CN': '并行区域', en: 'Parallel regions' })}${item('final', { 'zh-CN': '终态', en: 'Final state' })}${item('timeout', { 'zh-CN': '超时转移', en: 'Deadline (timeout)' })}<span>${bi({ 'zh-CN': '[方括号] = 条件分支', en: '[brackets] = condition (guard)' })}</span></div>`;
+  return `<div class="legend">${item('', { 'zh-CN': '状态', en: 'State' })}${item('approval', { 'zh-CN': '审批节点', en: 'Approval step' })}${item('parallel', { 'zh-CN': '并行区域', en: 'Parallel regions' })}${item('final', { 'zh-CN': '终态', en: 'Final state' })}${item('timeout', { 'zh-CN': '超时转移', en: 'Deadline (timeout)' })}${item('minor', { 'zh-CN': '驳回/撤回/退回等支线', en: 'Side path (reject, withdraw, return)' })}${item('active', { 'zh-CN': '当前状态', en: 'Active state' })}<span>${bi({ 'zh-CN': '[方括号] = 条件分支', en: '[brackets] = condition (guard)' })}</span></div>`;
 }
 
 function workflowPage(workflow: AnyWorkflow, graph: StateGraph, svg: string): string {

@@ -56,6 +56,57 @@ export interface LayoutOptions {
 }
 
 const MARKER = 12;
+/** How far a self-loop stands out from its state's right side, and the gap before its label. */
+const LOOP_OUT = 16;
+const LOOP_GAP = 6;
+
+/** The label box of an edge: its lines at the edge font, plus a little padding. */
+function labelSize(edge: StateGraph['edges'][number]): { width: number; height: number } {
+  const lines = edgeLines(edge);
+  return { width: Math.max(...lines.map((l) => biWidth(l, TYPE.edgeSize))) + 8, height: lines.length * TYPE.lineHeight + 4 };
+}
+
+/**
+ * A transition back into its own state (a reminder that re-enters on each timeout) is drawn by us,
+ * not routed by elk: a small loop on the state's right side with its label beside it. Routed by elk,
+ * each one pulls its state into extra layers and pushes the diagram wide and diagonal. elk only
+ * reserves the room, as a wider box that the state is drawn at the left of.
+ */
+function selfLoops(graph: StateGraph): Map<string, { width: number; edges: StateGraph['edges'][number][] }> {
+  const loops = new Map<string, { width: number; edges: StateGraph['edges'][number][] }>();
+  const parents = new Set(graph.nodes.map((n) => n.parent));
+  for (const edge of graph.edges) {
+    if (edge.source !== edge.target || parents.has(edge.source)) continue;
+    const entry = loops.get(edge.source) ?? { width: 0, edges: [] };
+    entry.edges.push(edge);
+    entry.width = Math.max(entry.width, LOOP_OUT + LOOP_GAP + labelSize(edge).width);
+    loops.set(edge.source, entry);
+  }
+  return loops;
+}
+
+/** Keep an arrow's end on the drawn box when elk aimed at the room reserved for a self-loop. */
+function clampEnd(points: Point[], atStart: boolean, box: Box): Point[] {
+  if (points.length < 2) return points;
+  const ps = atStart ? [...points].reverse() : [...points];
+  const end = ps[ps.length - 1]!;
+  const before = ps[ps.length - 2]!;
+  const lo = box.x + 8;
+  const hi = box.x + box.width - 8;
+  if (end.x >= lo && end.x <= hi) return points;
+  const x = Math.min(Math.max(end.x, lo), Math.max(lo, hi));
+  if (before.x === end.x && ps.length > 2) {
+    ps[ps.length - 2] = { x, y: before.y };
+    ps[ps.length - 1] = { x, y: end.y };
+  } else if (before.x === end.x) {
+    // A straight vertical arrow: jog halfway instead of moving its other end.
+    const mid = (before.y + end.y) / 2;
+    ps.splice(ps.length - 1, 1, { x: before.x, y: mid }, { x, y: mid }, { x, y: end.y });
+  } else {
+    ps[ps.length - 1] = { x, y: end.y };
+  }
+  return atStart ? ps.reverse() : ps;
+}
 
 let elkConstructor: Promise<new () => ElkApi> | undefined;
 
@@ -72,6 +123,32 @@ function loadElk(): Promise<new () => ElkApi> {
   return elkConstructor;
 }
 const ROOT = '__root__';
+
+/** The layered-layout options of the whole diagram, and of each compound state laid out on its own. */
+function rootOptions(options: LayoutOptions): Record<string, string> {
+  return {
+    'elk.algorithm': 'layered',
+    'elk.direction': options.direction ?? 'DOWN',
+    'elk.hierarchyHandling': 'INCLUDE_CHILDREN',
+    'elk.edgeRouting': 'ORTHOGONAL',
+    'elk.edgeLabels.placement': 'CENTER',
+    'elk.layered.edgeLabels.centerLabelPlacementStrategy': 'TAIL_LAYER',
+    'elk.spacing.nodeNode': '36',
+    'elk.spacing.edgeNode': '18',
+    'elk.spacing.edgeEdge': '14',
+    'elk.spacing.edgeLabel': '4',
+    'elk.spacing.labelNode': '6',
+    'elk.layered.spacing.nodeNodeBetweenLayers': '44',
+    'elk.layered.spacing.edgeNodeBetweenLayers': '18',
+    'elk.layered.spacing.edgeEdgeBetweenLayers': '12',
+    'elk.layered.nodePlacement.strategy': 'NETWORK_SIMPLEX',
+    'elk.layered.crossingMinimization.semiInteractive': 'false',
+    'elk.layered.considerModelOrder.strategy': 'NODES_AND_EDGES',
+    'elk.layered.cycleBreaking.strategy': 'MODEL_ORDER',
+    'elk.padding': '[top=16,left=16,bottom=16,right=16]',
+    ...options.elk,
+  };
+}
 
 /**
  * Lay out a {@link StateGraph} with elkjs (layered, orthogonal edges, nested states laid out with
@@ -115,6 +192,7 @@ async function layoutOnce(graph: StateGraph, options: LayoutOptions, extra: Read
   };
   const hasChildren = new Set(graph.nodes.filter((n) => n.parent !== null).map((n) => n.parent as string));
   const edges: ElkExtendedEdge[] = [];
+  const loops = selfLoops(graph);
   const markerTargets: { id: string; parent: string; target: string }[] = [];
 
   for (const node of graph.nodes) {
@@ -139,19 +217,61 @@ async function layoutOnce(graph: StateGraph, options: LayoutOptions, extra: Read
         },
       });
     } else {
-      push(parent, { id: node.id, width: size.width, height: node.kind === 'history' ? Math.max(size.height, 40) : size.height });
+      push(parent, { id: node.id, width: size.width + (loops.get(node.id)?.width ?? 0), height: node.kind === 'history' ? Math.max(size.height, 40) : size.height });
     }
   }
 
+  // An arrow from deep inside one compound state to another is laid out between the two blocks
+  // that hold its ends (children of their lowest common ancestor), so each block stays
+  // self-contained and a chain of phases reads straight down instead of stepping right with every
+  // arrow that leaves from a nested region. The drawn arrow then leaves from that block's border.
+  const parentOf = new Map(graph.nodes.map((n) => [n.id, n.parent]));
+  const chain = (id: string): string[] => {
+    const out = [id];
+    for (let p = parentOf.get(id) ?? null; p !== null; p = parentOf.get(p) ?? null) out.push(p);
+    return out;
+  };
+  const lift = (edge: StateGraph['edges'][number]): { source: string; target: string } => {
+    const a = chain(edge.source);
+    const b = chain(edge.target);
+    const common = a.find((x) => b.includes(x) && x !== edge.source && x !== edge.target) ?? null;
+    const below = (list: string[]) => (common === null ? list.at(-1)! : list[list.indexOf(common) - 1]!);
+    if (a.includes(edge.target) || b.includes(edge.source)) return { source: edge.source, target: edge.target };
+    return { source: below(a), target: below(b) };
+  };
+  const lifted = new Map(graph.edges.map((e) => [e.id, lift(e)]));
   for (const edge of graph.edges) {
-    const lines = edgeLines(edge);
-    const width = Math.max(...lines.map((l) => biWidth(l, TYPE.edgeSize))) + 8;
+    if (loops.get(edge.source)?.edges.includes(edge)) continue;
+    const ends = lifted.get(edge.id)!;
     edges.push({
       id: edge.id,
-      sources: [edge.source],
-      targets: [edge.target],
-      labels: [{ id: `${edge.id}:label`, text: edge.label.en, width, height: lines.length * TYPE.lineHeight + 4 }],
+      sources: [ends.source],
+      targets: [ends.target],
+      labels: [{ id: `${edge.id}:label`, text: edge.label.en, ...labelSize(edge) }],
     });
+  }
+
+  // A compound state that no arrow enters or leaves below its own box is laid out on its own, then
+  // placed as one block: its children line up under its header instead of drifting with the layers
+  // of everything around them (the strategy cycle's phases each hold an on-time/overdue/escalated trio).
+  const ancestorsOf = (id: string): string[] => {
+    const out: string[] = [];
+    for (let p = graph.nodes.find((n) => n.id === id)?.parent ?? null; p !== null; p = graph.nodes.find((n) => n.id === p)?.parent ?? null) out.push(p);
+    return out;
+  };
+  const crossing = new Set<string>();
+  for (const edge of graph.edges) {
+    const ends = lifted.get(edge.id)!;
+    const a = ancestorsOf(ends.source);
+    const b = ancestorsOf(ends.target);
+    // Every compound holding exactly one end (strictly inside) is crossed.
+    for (const p of a) if (!b.includes(p) && p !== ends.target) crossing.add(p);
+    for (const p of b) if (!a.includes(p) && p !== ends.source) crossing.add(p);
+  }
+  for (const node of graph.nodes) {
+    if (!hasChildren.has(node.id) || crossing.has(node.id)) continue;
+    const elkNode = [...byParent.values()].flat().find((n) => n.id === node.id);
+    if (elkNode) elkNode.layoutOptions = { ...rootOptions(options), 'elk.hierarchyHandling': 'SEPARATE_CHILDREN', ...elkNode.layoutOptions };
   }
 
   const build = (id: string): ElkNode[] =>
@@ -159,31 +279,11 @@ async function layoutOnce(graph: StateGraph, options: LayoutOptions, extra: Read
 
   const root: ElkNode = {
     id: ROOT,
-    layoutOptions: {
-      'elk.algorithm': 'layered',
-      'elk.direction': options.direction ?? 'DOWN',
-      'elk.hierarchyHandling': 'INCLUDE_CHILDREN',
-      'elk.edgeRouting': 'ORTHOGONAL',
-      'elk.edgeLabels.placement': 'CENTER',
-      'elk.layered.edgeLabels.centerLabelPlacementStrategy': 'TAIL_LAYER',
-      'elk.spacing.nodeNode': '36',
-      'elk.spacing.edgeNode': '18',
-      'elk.spacing.edgeEdge': '14',
-      'elk.spacing.edgeLabel': '4',
-      'elk.spacing.labelNode': '6',
-      'elk.layered.spacing.nodeNodeBetweenLayers': '44',
-      'elk.layered.spacing.edgeNodeBetweenLayers': '18',
-      'elk.layered.spacing.edgeEdgeBetweenLayers': '12',
-      'elk.layered.nodePlacement.strategy': 'NETWORK_SIMPLEX',
-      'elk.layered.crossingMinimization.semiInteractive': 'false',
-      'elk.layered.considerModelOrder.strategy': 'NODES_AND_EDGES',
-      'elk.layered.cycleBreaking.strategy': 'MODEL_ORDER',
-      'elk.padding': '[top=16,left=16,bottom=16,right=16]',
-      ...options.elk,
-    },
+    layoutOptions: rootOptions(options),
     children: build(ROOT),
     edges,
   };
+
 
   const result = await elk.layout(root);
 
@@ -197,7 +297,10 @@ async function layoutOnce(graph: StateGraph, options: LayoutOptions, extra: Read
       abs.set(child.id, { x, y });
       const marker = markerTargets.find((m) => m.id === child.id);
       if (marker) markers.push({ parent: marker.parent === ROOT ? '' : marker.parent, target: marker.target, x, y, width: child.width ?? MARKER, height: child.height ?? MARKER });
-      else boxes[child.id] = { id: child.id, x, y, width: child.width ?? 0, height: child.height ?? 0, headerHeight: header.get(child.id) ?? TYPE.titleHeight };
+      else {
+        const width = (child.width ?? 0) - (loops.get(child.id)?.width ?? 0);
+        boxes[child.id] = { id: child.id, x, y, width, height: child.height ?? 0, headerHeight: header.get(child.id) ?? TYPE.titleHeight };
+      }
       walk(child, x, y);
     }
   };
@@ -215,11 +318,41 @@ async function layoutOnce(graph: StateGraph, options: LayoutOptions, extra: Read
       }
       const l = e.labels?.[0];
       const label = l && l.x !== undefined && l.y !== undefined ? { x: origin.x + l.x, y: origin.y + l.y, width: l.width ?? 0, height: l.height ?? 0 } : null;
-      laidEdges.set(e.id, { id: e.id, points, label });
+      const graphEdge = graph.edges.find((g) => g.id === e.id);
+      let clamped = points;
+      const from = graphEdge && loops.has(graphEdge.source) ? boxes[graphEdge.source] : undefined;
+      const to = graphEdge && loops.has(graphEdge.target) ? boxes[graphEdge.target] : undefined;
+      if (from) clamped = clampEnd(clamped, true, from);
+      if (to) clamped = clampEnd(clamped, false, to);
+      laidEdges.set(e.id, { id: e.id, points: clamped, label });
     }
     for (const child of node.children ?? []) collect(child);
   };
   collect(result);
+  for (const [id, loop] of loops) {
+    const box = boxes[id];
+    if (!box) continue;
+    // One loop per transition, stacked down the right side; the label sits just right of its loop.
+    const n = loop.edges.length;
+    loop.edges.forEach((edge, i) => {
+      const band = box.height / n;
+      const y1 = box.y + band * i + band * 0.28;
+      const y2 = box.y + band * i + band * 0.72;
+      const right = box.x + box.width;
+      const out = right + LOOP_OUT;
+      const size = labelSize(edge);
+      laidEdges.set(edge.id, {
+        id: edge.id,
+        points: [
+          { x: right, y: y1 },
+          { x: out, y: y1 },
+          { x: out, y: y2 },
+          { x: right, y: y2 },
+        ],
+        label: { x: out + LOOP_GAP, y: (y1 + y2) / 2 - size.height / 2, ...size },
+      });
+    });
+  }
 
   return {
     graph,
