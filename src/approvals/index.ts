@@ -13,3 +13,4 @@ export { branch, describeCondition, matches, type Branch, type BranchTransition,
 export { previewApprovalPath, type PreviewStep } from './preview-approval-path.js';
 export { reassignTasks } from './reassign-tasks.js';
 export { describeApprovalGuard, describeConditionBrief, type ApprovalGuardDescription, type DescribeGuardOptions, type GuardText } from './describe-guard.js';
+export { approvalEventLabels } from './approval-event-labels.js';

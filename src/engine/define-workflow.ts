@@ -100,6 +100,8 @@ export interface WorkflowConfig<
     readonly title: Labels;
     readonly states?: Readonly<Record<string, Labels>>;
     readonly events?: Readonly<Record<string, Labels>>;
+    /** Short names for the machine's guards (`settles` → 回款结清), shown on diagram edges. */
+    readonly guards?: Readonly<Record<string, Labels>>;
   };
   readonly roles?: Readonly<Record<string, Labels>>;
   readonly description?: Labels;
