@@ -88,7 +88,11 @@ export function quarterTimeline(calendar: BusinessCalendar, quarter: QuarterRef,
       } catch {
         continue;
       }
-      const state = graph.nodes.find((n) => n.deadlines.some((d) => d.name === name));
+      const holder = graph.nodes.find((n) => n.deadlines.some((d) => d.name === name));
+      // A deadline armed in a phase's first sub-state ("on time") is the phase's milestone: name it
+      // after the phase, not after "on time".
+      const parent = holder?.parent ? graph.nodes.find((n) => n.id === holder.parent) : undefined;
+      const state = holder?.initial && parent && parent.kind !== 'parallel' ? parent : holder;
       const date = calendar.toLocalDate(at);
       const nominalDate = calendar.toLocalDate(nominal);
       milestones.push({
