@@ -350,3 +350,27 @@ describe('engine core: a timer that cannot be delivered', () => {
     expect((await fresh.get(id)).state).toBe('escalated');
   });
 });
+
+describe('engine core: 任意跳转 (admin move to a chosen state)', () => {
+  it('leaves through exits (timers cancelled) and enters through entries (effects and timers armed), audited', async () => {
+    const calls: string[] = [];
+    const { engine, clock } = setup(memoryStore(), { notify: (p) => void calls.push(`notify:${p.title}`) });
+    const id = await engine.start('review', { title: 'T' }, { actor: staff });
+    // From draft straight into reviewing: its entry effect runs and its deadline is armed.
+    const moved = await engine.moveTo(id, { actor: admin, target: 'reviewing', reason: 'submitted on paper' });
+    expect(moved.state).toBe('reviewing');
+    expect(moved.timers).toEqual([{ name: 'reviewDeadline', dueAt: Date.parse(START) + 3 * DAY }]);
+    expect(calls).toEqual(['notify:T']);
+    // Back to draft: the reviewing deadline is cancelled and never fires.
+    const back = await engine.moveTo(id, { actor: admin, target: 'draft', reason: 'wrong form' });
+    expect(back.timers).toEqual([]);
+    expect(await clock.advanceBy({ days: 10 })).toEqual([]);
+    expect((await engine.get(id)).state).toBe('draft');
+    const last = (await engine.history(id)).at(-1)!;
+    expect(last).toMatchObject({ kind: 'admin', actor: { id: 'root' }, reason: 'wrong form', from: 'reviewing', to: 'draft' });
+    await expect(engine.moveTo(id, { actor: admin, target: 'nowhere', reason: 'x' })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
+    await expect(engine.moveTo(id, { actor: manager, target: 'approved', reason: 'x' })).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    await expect(engine.send(id, { type: 'docket.admin.moveTo', target: 'approved' } as never, { actor: admin })).rejects.toMatchObject({ code: 'UNKNOWN_EVENT' });
+    expect((await engine.get(id)).state).toBe('draft');
+  });
+});

@@ -469,8 +469,6 @@ export function createEngine<const W extends AnyWorkflow>(options: EngineOptions
           actor: opts.actor,
           now,
           reason: opts.reason,
-          // The states left behind never ran their exits: drop their timers; the target's own are re-armed.
-          cancelAll: true,
           tasks: tasksFor(reg, step, facts(record), now),
         });
         await store.commit(commit);

@@ -1,21 +1,35 @@
-import type { AnyMachineSnapshot, AnyStateMachine } from 'xstate';
+import { createMachine, type AnyMachineSnapshot, type AnyStateMachine, type AnyStateNode } from 'xstate';
 import { DocketError } from '../errors.js';
 import { machineError } from './workflow-registry.js';
 import type { Step, XStateRuntime } from './xstate-runtime.js';
 
-/** `'a.b.c'` → `{ a: { b: 'c' } }`, XState's state value for a dotted path. */
-function toStateValue(path: string): string | Record<string, unknown> {
-  const parts = path.split('.');
-  let value: string | Record<string, unknown> = parts.at(-1)!;
-  for (let i = parts.length - 2; i >= 0; i--) value = { [parts[i]!]: value };
-  return value;
+/** The engine-only event that moves an instance to a chosen state (任意跳转). */
+export const MOVE_EVENT = 'docket.admin.moveTo';
+
+/**
+ * The machine with one root transition per state for {@link MOVE_EVENT}, guarded on the event's
+ * `target` path and re-entering. Moving is then an ordinary XState transition: the states left run
+ * their exit actions (their timers are cancelled), the target runs its entry actions and arms its
+ * `after` timers, and approval steps resolve their approvers as on any entry. People cannot send the
+ * event: it is not among a workflow's declared events. Diagrams are drawn from the original machine.
+ */
+export function withAdminMoves(machine: AnyStateMachine): AnyStateMachine {
+  const moves: unknown[] = [];
+  const walk = (node: AnyStateNode) => {
+    for (const child of Object.values(node.states) as AnyStateNode[]) {
+      if (child.type === 'history') continue;
+      const path = child.path.join('.');
+      moves.push({ target: `#${child.id}`, reenter: true, guard: ({ event }: { event: { target?: unknown } }) => event.target === path });
+      walk(child);
+    }
+  };
+  walk(machine.root);
+  const config = machine.config as { on?: Record<string, unknown> };
+  return createMachine({ ...config, on: { ...config.on, [MOVE_EVENT]: moves } } as never, machine.implementations as never);
 }
 
 /**
- * 任意跳转 as a pure step: resolve the target state with the current context, then send the machine
- * `docket.admin.moved` so the states there can initialise themselves (approval steps re-enter and
- * resolve their approvers). Plain states are placed without running their entry actions or `after`
- * timers: XState has no public way to "enter" a state except through a transition.
+ * 任意跳转 as a pure step, on a machine prepared by {@link withAdminMoves}.
  *
  * @example
  * ```ts
@@ -33,25 +47,22 @@ export function moveToState(
   instanceId: string,
   workflow: string,
 ): Step {
-  const machine = runtime.machine as AnyStateMachine;
   if (typeof target !== 'string' || target.trim() === '') {
     throw new DocketError('INVALID_ARGUMENT', 'moveTo needs a target state path, e.g. "review.legal".', { instanceId });
   }
-  let moved: AnyMachineSnapshot;
+  let step: Step;
   try {
-    moved = machine.resolveState({ value: toStateValue(target) as never, context: snapshot.context }) as AnyMachineSnapshot;
-  } catch (error) {
-    throw new DocketError(
-      'INVALID_ARGUMENT',
-      `Workflow "${workflow}" has no state "${target}" (${error instanceof Error ? error.message : String(error)}). Use a dotted path of state keys, e.g. "review.legal".`,
-      { instanceId, workflow },
-    );
-  }
-  try {
-    const step = runtime.transition(moved, { type: 'docket.admin.moved', target, ...meta } as never);
-    if (step.snapshot.status === 'error') throw machineError(step.snapshot.error, instanceId, workflow);
-    return step;
+    step = runtime.transition(snapshot, { type: MOVE_EVENT, target, ...meta } as never);
   } catch (error) {
     throw machineError(error, instanceId, workflow);
   }
+  if (step.snapshot.status === 'error') throw machineError(step.snapshot.error, instanceId, workflow);
+  if (step.snapshot === snapshot) {
+    throw new DocketError(
+      'INVALID_ARGUMENT',
+      `Workflow "${workflow}" has no state "${target}". Use a dotted path of state keys, e.g. "review.legal".`,
+      { instanceId, workflow },
+    );
+  }
+  return step;
 }

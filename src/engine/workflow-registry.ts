@@ -4,6 +4,7 @@ import type { BusinessCalendar, DeadlineRule } from '../calendar/index.js';
 import { DocketError, isDocketError } from '../errors.js';
 import type { AnyWorkflow, DeadlineArgs, WorkflowEnv } from './define-workflow.js';
 import type { Directory } from './directory.js';
+import { withAdminMoves } from './move-to-state.js';
 import { XStateRuntime } from './xstate-runtime.js';
 
 /** A workflow version as the engine runs it: the machine with the engine's env provided. */
@@ -62,7 +63,7 @@ export class WorkflowRegistry {
         return Math.max(0, resolveDeadline(rule, this.now, this.calendar) - this.now);
       };
     }
-    const machine = (workflow.machine as AnyStateMachine).provide({
+    const machine = withAdminMoves(workflow.machine as AnyStateMachine).provide({
       ...provided,
       delays: { ...provided.delays, ...delays },
     } as never);
