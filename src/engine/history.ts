@@ -8,12 +8,11 @@ export const GENESIS_HASH = '0'.repeat(64);
 // The entry's own fields in sorted order, so the text equals canonicalJson(entry) without sorting
 // the top level on the hot path (nested values still go through canonicalJson).
 const FIELDS = ['actor', 'at', 'event', 'from', 'instanceId', 'kind', 'onBehalfOf', 'prevHash', 'reason', 'revision', 'timer', 'to'] as const;
+const FIELD_SET: ReadonlySet<string> = new Set(FIELDS);
 
 function entryText(entry: Omit<HistoryEntry, 'hash'>): string {
   const known = entry as unknown as Record<string, unknown>;
-  let extra = false;
-  for (const key in known) if (!(FIELDS as readonly string[]).includes(key)) extra = true;
-  if (extra) return canonicalJson(entry);
+  for (const key in known) if (!FIELD_SET.has(key)) return canonicalJson(entry);
   let out = '{';
   for (const field of FIELDS) {
     const value = known[field];

@@ -120,20 +120,25 @@ export function planCommit(
       ? NO_TIMERS
       : [...kept, ...addTimers.map(({ id, key, name, dueAt, event }) => ({ id, key, name, dueAt, event }))].sort((a, b) => a.dueAt - b.dueAt);
   const state = step.snapshot.value;
-  const history: HistoryEntry = sealEntry({
+  // Built without conditional spreads (each allocates and defeats V8's literal fast path); the key
+  // order is the same as before: optional timer, reason, onBehalfOf between `to` and `prevHash`.
+  const actor: { id: string; roles: string[]; name?: string } = { id: facts.actor.id, roles: [...facts.actor.roles] };
+  if (facts.actor.name) actor.name = facts.actor.name;
+  const entry: Record<string, unknown> = {
     instanceId,
     revision,
     kind: facts.kind,
     event: facts.event,
-    actor: { id: facts.actor.id, roles: [...facts.actor.roles], ...(facts.actor.name ? { name: facts.actor.name } : {}) },
+    actor,
     at: now,
     from: previous?.state ?? null,
     to: state,
-    ...(facts.timer ? { timer: { name: facts.timer.name, dueAt: facts.timer.dueAt, lateMs: now - facts.timer.dueAt } } : {}),
-    ...(facts.reason ? { reason: facts.reason } : {}),
-    ...(facts.onBehalfOf ? { onBehalfOf: facts.onBehalfOf } : {}),
-    prevHash: previous?.historyHash ?? GENESIS_HASH,
-  });
+  };
+  if (facts.timer) entry.timer = { name: facts.timer.name, dueAt: facts.timer.dueAt, lateMs: now - facts.timer.dueAt };
+  if (facts.reason) entry.reason = facts.reason;
+  if (facts.onBehalfOf) entry.onBehalfOf = facts.onBehalfOf;
+  entry.prevHash = previous?.historyHash ?? GENESIS_HASH;
+  const history: HistoryEntry = sealEntry(entry as unknown as Omit<HistoryEntry, 'hash'>);
   const heldTimers = facts.heldTimers ?? previous?.heldTimers;
   const instance: InstanceRecord = {
     id: instanceId,
