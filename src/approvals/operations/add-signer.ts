@@ -1,0 +1,42 @@
+// ADD_SIGNER (加签): the actor adds people before, after or alongside their own task.
+import type { ApprovalChange } from '../approval-change.js';
+import type { ApprovalAssignment, ApprovalContext } from '../approval-types.js';
+import type { OperationContext } from './operation-context.js';
+import { refuse, rewire } from './reducer-helpers.js';
+
+/** Add `event.users` at `event.position` (`before`, `after` (default) or `alongside`) relative to the actor's task. */
+export function addSigner<C extends ApprovalContext>(op: OperationContext<C>): ApprovalChange<C> {
+  const { state, stepId, details, event } = op;
+  const { task } = op.mine();
+  const added = (event['users'] as readonly string[] | undefined) ?? [];
+  const position = (event['position'] as 'before' | 'after' | 'alongside' | undefined) ?? 'after';
+  for (const u of added) {
+    op.activeUser(u);
+    if (state.assignments.some((a) => a.user === u && a.status === 'pending')) {
+      refuse('OPERATION_NOT_ALLOWED', `${u} already has an open task in step "${stepId}"; add someone else.`, { ...details, user: u });
+    }
+  }
+  let list = op.replace(task);
+  const created: ApprovalAssignment[] = [];
+  if (position === 'before') {
+    for (const u of added) created.push(op.newTask(u, 'add-before', task.waitsFor));
+    list = list.map((a) => (a.id === task.id ? { ...a, waitsFor: created.map((c) => c.id) } : a));
+    list = [...list.slice(0, list.findIndex((a) => a.id === task.id)), ...created, ...list.slice(list.findIndex((a) => a.id === task.id))];
+  } else if (position === 'after') {
+    let prevId = task.id;
+    for (const u of added) {
+      const c = op.newTask(u, 'add-after', [prevId]);
+      created.push(c);
+      prevId = c.id;
+    }
+    list = rewire(list, task.id, [prevId]);
+    const at = list.findIndex((a) => a.id === task.id) + 1;
+    list = [...list.slice(0, at), ...created, ...list.slice(at)];
+  } else {
+    for (const u of added) created.push(op.newTask(u, 'add-alongside', task.waitsFor));
+    list = rewire(list, task.id, [task.id, ...created.map((c) => c.id)]);
+    const at = list.findIndex((a) => a.id === task.id) + 1;
+    list = [...list.slice(0, at), ...created, ...list.slice(at)];
+  }
+  return op.update({ assignments: list, nextTask: op.nextNo }, op.act({ type: 'ADD_SIGNER', task: task.id, users: added, to: position }));
+}

@@ -1,0 +1,12 @@
+// APPROVE and REJECT: the actor decides their own task.
+import type { ApprovalChange } from '../approval-change.js';
+import type { ApprovalAssignment, ApprovalContext } from '../approval-types.js';
+import type { OperationContext } from './operation-context.js';
+
+/** Approve or reject the actor's current task (as assignee, delegate, stand-in or group member). */
+export function approveOrReject<C extends ApprovalContext>(op: OperationContext<C>, type: 'APPROVE' | 'REJECT'): ApprovalChange<C> {
+  const { now, comment } = op;
+  const { task, onBehalfOf } = op.mine();
+  const done: ApprovalAssignment = { ...task, status: type === 'APPROVE' ? 'approved' : 'rejected', actedAt: now, ...(comment === undefined ? {} : { comment }) };
+  return op.update({ assignments: op.replace(done) }, op.act({ type, task: task.id, ...(onBehalfOf ? { onBehalfOf } : {}) }), { acted: true });
+}

@@ -1,0 +1,16 @@
+// CC (抄送): copy people in on a step without asking them to act.
+import type { ApprovalChange, ApprovalEffect } from '../approval-change.js';
+import type { ApprovalContext } from '../approval-types.js';
+import type { OperationContext } from './operation-context.js';
+import { isAdmin, refuse, withStep } from './reducer-helpers.js';
+
+/** Copy `event.users` in; allowed to the initiator, an approver of the step or an administrator. */
+export function cc<C extends ApprovalContext>(op: OperationContext<C>): ApprovalChange<C> {
+  const { ctx, state, stepId, actor, principal, details, comment } = op;
+  const to = (op.event['users'] as readonly string[] | undefined) ?? [];
+  const involved = actor.id === ctx.initiator || isAdmin(actor) || state.assignments.some((a) => a.user === principal || a.delegate === actor.id);
+  if (!involved) refuse('FORBIDDEN', `Only the initiator, an approver of step "${stepId}" or an administrator may copy others in (抄送).`, details);
+  const next = { ...state, cc: [...new Set([...state.cc, ...to])], acts: [...state.acts, op.act({ type: 'CC', users: to })] };
+  const effect: ApprovalEffect = { type: 'approval.cc', params: { step: stepId, round: state.round, to, by: actor.id, ...(comment === undefined ? {} : { comment }) } };
+  return { context: withStep(ctx, next), effects: [effect] };
+}

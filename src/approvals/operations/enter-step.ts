@@ -1,0 +1,103 @@
+// Entering an approval step: resolve its approvers and open a new round.
+import type { Instant } from '../../clock/clock.js';
+import type { ApprovalChange, ReduceFacts } from '../approval-change.js';
+import type { ApprovalAct, ApprovalAssignment, ApprovalContext, ApprovalStepSpec, ApprovalStepState } from '../approval-types.js';
+import { resolveApprovers, supervisorChain } from '../approver-rules.js';
+import { refuse, settle, SYSTEM, withStep } from './reducer-helpers.js';
+
+/**
+ * Enter a step (a new round): resolve its approvers through the directory, apply its policies
+ * (去重, initiator, nobody resolved) and decide at once when nobody is left to ask.
+ * Throws `NO_APPROVER` when nobody resolved and the step refuses to start.
+ *
+ * @example
+ * ```ts
+ * import { approvalContext, enterStep, users } from 'docket';
+ * const ctx = approvalContext({ $actor: { id: 'li', roles: [] } });
+ * const { context } = enterStep(ctx, { id: 'legal', mode: 'all', approvers: users('zhao') }, { directory: undefined, now: 0, dueAt: null });
+ * context.approvals['legal']?.assignments.map((a) => a.user); // ['zhao']
+ * ```
+ */
+export function enterStep<C extends ApprovalContext>(ctx: C, spec: ApprovalStepSpec, facts: ReduceFacts & { readonly dueAt: Instant | null }): ApprovalChange<C> {
+  const { directory, now } = facts;
+  const prev = ctx.approvals[spec.id];
+  const rules = Array.isArray(spec.approvers) ? (spec.approvers as ApprovalStepSpec['approvers'][]) : [spec.approvers];
+  const resolved = rules.flatMap((rule) => resolveApprovers(rule as never, { directory, initiator: ctx.initiator, context: ctx }));
+  let n = 0;
+  const assignments: ApprovalAssignment[] = [];
+  const seen = new Set<string>();
+  const lastApproved = spec.dedupe ? new Set(ctx.approvalFlow.lastApproved?.users ?? []) : new Set<string>();
+  const acts: ApprovalAct[] = [];
+  const push = (user: string, origin: ApprovalAssignment['origin']) => {
+    if (seen.has(user)) return;
+    seen.add(user);
+    const auto = lastApproved.has(user) ? ('dedupe' as const) : undefined;
+    assignments.push({ id: `t${++n}`, user, status: auto ? 'skipped' : 'pending', waitsFor: [], origin, since: now, ...(auto ? { auto, actedAt: now } : {}) });
+    if (auto) acts.push({ type: 'AUTO', by: SYSTEM, onBehalfOf: user, at: now, task: `t${n}`, comment: 'approved in the previous step (去重)' });
+  };
+  for (const r of resolved) {
+    if (r.kind === 'group') {
+      assignments.push({ id: `t${++n}`, user: null, group: { role: r.role, members: r.members }, status: 'pending', waitsFor: [], origin: 'rule', since: now });
+      continue;
+    }
+    if (r.user === ctx.initiator) {
+      const policy = spec.initiatorIsApprover ?? 'keep';
+      if (policy === 'skip') {
+        if (seen.has(r.user)) continue;
+        seen.add(r.user);
+        assignments.push({ id: `t${++n}`, user: r.user, status: 'skipped', auto: 'initiator', waitsFor: [], origin: 'rule', since: now, actedAt: now });
+        acts.push({ type: 'AUTO', by: SYSTEM, onBehalfOf: r.user, at: now, task: `t${n}`, comment: 'the initiator is not asked to approve their own request' });
+        continue;
+      }
+      if (policy === 'supervisor') {
+        const boss = directory ? supervisorChain(directory, r.user, 10)[0] : undefined;
+        if (boss !== undefined) push(boss, 'rule');
+        continue;
+      }
+    }
+    push(r.user, 'rule');
+  }
+  if (assignments.length === 0) {
+    const policy = spec.whenNobody ?? 'refuse';
+    const rulesText = JSON.stringify(spec.approvers);
+    if (policy === 'refuse') {
+      refuse(
+        'NO_APPROVER',
+        `Approval step "${spec.id}" resolved no approver (rules ${rulesText}). Fix the directory (roles, supervisors, department heads) or give the step whenNobody: 'approve' or { role: 'admin' }.`,
+        { step: spec.id },
+      );
+    }
+    if (policy === 'approve') {
+      acts.push({ type: 'AUTO', by: SYSTEM, at: now, comment: 'no approver resolved; passed automatically' });
+    } else {
+      const members = directory?.usersWithRole(policy.role).map((u) => u.id) ?? [];
+      if (members.length === 0) {
+        refuse(
+          'NO_APPROVER',
+          `Approval step "${spec.id}" resolved no approver, and its fallback role "${policy.role}" has no active member. Give someone the role "${policy.role}" in the directory.`,
+          { step: spec.id },
+        );
+      }
+      assignments.push({ id: `t${++n}`, user: null, group: { role: policy.role, members }, status: 'pending', waitsFor: [], origin: 'fallback', since: now });
+    }
+  }
+  if (spec.mode === 'sequential') {
+    for (let i = 1; i < assignments.length; i++) assignments[i] = { ...assignments[i]!, waitsFor: [assignments[i - 1]!.id] };
+  }
+  const nobody = assignments.length === 0;
+  const state: ApprovalStepState = {
+    spec,
+    round: (prev?.round ?? 0) + 1,
+    active: true,
+    enteredAt: now,
+    dueAt: facts.dueAt,
+    assignments,
+    acts,
+    cc: [],
+    outcome: nobody ? { kind: 'approved' } : null,
+    nextTask: n + 1,
+  };
+  const resume = ctx.approvalFlow.resume?.step === spec.id ? { resume: null } : {};
+  const base = withStep(ctx, state, { ...resume, ...(nobody ? { lastApproved: { step: spec.id, users: [] } } : {}) });
+  return settle(base, state, [], 'entered');
+}

@@ -1,0 +1,93 @@
+// Small pure pieces every approval operation shares: refusing, storing a step, settling it.
+import type { Actor } from '../../store/records.js';
+import { DocketError } from '../../errors.js';
+import { actionable, decide } from '../approval-decision.js';
+import type { ApprovalAssignment, ApprovalContext, ApprovalStepSpec, ApprovalStepState } from '../approval-types.js';
+import type { ApprovalChange, ApprovalEffect } from '../approval-change.js';
+
+/** The actor id recorded for acts nobody in particular performed (timers, automatic passes). */
+export const SYSTEM = 'docket:system';
+
+/** Throw the DocketError that refuses an approval act. */
+export function refuse(code: 'FORBIDDEN' | 'OPERATION_NOT_ALLOWED' | 'NO_APPROVER' | 'EVENT_NOT_ACCEPTED' | 'INVALID_ARGUMENT', message: string, details: Record<string, unknown> = {}): never {
+  throw new DocketError(code, message, details);
+}
+
+/** Store a step's state in the context and merge flow facts. */
+export function withStep<C extends ApprovalContext>(ctx: C, state: ApprovalStepState, flow: Partial<ApprovalContext['approvalFlow']> = {}): C {
+  return { ...ctx, approvals: { ...ctx.approvals, [state.spec.id]: state }, approvalFlow: { ...ctx.approvalFlow, ...flow } };
+}
+
+/** The people an assignment reaches: its user, or every member of its group. */
+export function peopleOf(a: ApprovalAssignment): string[] {
+  return a.user !== null ? [a.user] : [...(a.group?.members ?? [])];
+}
+
+/** The `approval.assigned` effect for people who became actionable since `before`. */
+export function assignedEffects(before: readonly ApprovalAssignment[], state: ApprovalStepState, reason: string): ApprovalEffect[] {
+  if (state.outcome) return [];
+  const had = new Set(before.map((a) => `${a.id}:${a.user ?? ''}`));
+  const fresh = actionable(state.assignments).filter((a) => !had.has(`${a.id}:${a.user ?? ''}`));
+  const to = [...new Set(fresh.flatMap(peopleOf))];
+  return to.length === 0 ? [] : [{ type: 'approval.assigned', params: { step: state.spec.id, round: state.round, to, reason } }];
+}
+
+/** Resolve a return target (`previous`, `submitter`, a step id) against what the step allows. */
+export function returnTarget(spec: ApprovalStepSpec, to: string | undefined): string {
+  const r = spec.returns ?? {};
+  const fallback = typeof spec.rejection === 'object' ? spec.rejection.return : r.previous !== undefined ? 'previous' : 'submitter';
+  const wanted = to ?? fallback;
+  if (wanted === 'submitter' && r.submitter) return 'submitter';
+  if (wanted === 'previous' && r.previous !== undefined) return r.previous;
+  if (wanted !== 'submitter' && wanted !== 'previous' && (r.steps?.includes(wanted) || r.previous === wanted)) return wanted;
+  const allowed = [...(r.submitter ? ['submitter'] : []), ...(r.previous !== undefined ? ['previous'] : []), ...(r.steps ?? [])];
+  return refuse(
+    'OPERATION_NOT_ALLOWED',
+    `Step "${spec.id}" may not return to "${wanted}". It may return to: [${allowed.join(', ') || 'nowhere'}]; declare more in approvalStep({ returns }).`,
+    { step: spec.id, to: wanted },
+  );
+}
+
+/** Settle a step after a change: decide it if certain, route a rejection, update flow facts. */
+export function settle<C extends ApprovalContext>(ctx: C, state: ApprovalStepState, before: readonly ApprovalAssignment[], reason: string): ApprovalChange<C> {
+  let next = state;
+  let flow: Partial<ApprovalContext['approvalFlow']> = {};
+  if (!next.outcome) {
+    const verdict = decide(next.spec.mode, next.assignments);
+    if (verdict === 'approved') {
+      const approvers = next.assignments.filter((a) => a.status === 'approved' && a.user !== null).map((a) => a.user as string);
+      next = { ...next, outcome: { kind: 'approved' } };
+      flow = { lastApproved: { step: next.spec.id, users: approvers } };
+    } else if (verdict === 'rejected') {
+      const rejection = next.spec.rejection ?? 'end';
+      next =
+        rejection === 'end'
+          ? { ...next, outcome: { kind: 'rejected' } }
+          : { ...next, outcome: { kind: 'returned', to: returnTarget(next.spec, rejection.return) } };
+    }
+  }
+  if (next.outcome && next.outcome.kind !== 'approved') flow = { ...flow, lastApproved: null };
+  if (next.outcome?.kind === 'returned') {
+    flow = { ...flow, resume: next.spec.resubmit === 'jump' ? { step: next.spec.id } : null };
+    if (next.outcome.to === 'submitter') flow = { ...flow, acted: false };
+  }
+  return { context: withStep(ctx, next, flow), effects: assignedEffects(before, next, reason) };
+}
+
+/** Split a task id (full inbox id `…:step:round:t3` or short `t3`) into its round and task. */
+export function parseTaskId(taskId: string): { round: number | undefined; task: string } {
+  const parts = taskId.split(':');
+  const task = parts.at(-1) ?? taskId;
+  const round = parts.length >= 2 ? Number(parts.at(-2)) : undefined;
+  return { round: Number.isInteger(round) ? round : undefined, task };
+}
+
+/** Whether the actor holds the `admin` role. */
+export function isAdmin(actor: Actor): boolean {
+  return actor.roles.includes('admin');
+}
+
+/** Rewire assignments that waited for `oldId` to wait for `newIds` instead. */
+export function rewire(list: readonly ApprovalAssignment[], oldId: string, newIds: readonly string[]): ApprovalAssignment[] {
+  return list.map((a) => (a.waitsFor.includes(oldId) ? { ...a, waitsFor: [...a.waitsFor.filter((w) => w !== oldId), ...newIds] } : a));
+}

@@ -1,0 +1,21 @@
+// REMIND (催办) and REMIND_TIMER: nudge whoever may act now.
+import type { ApprovalChange, ApprovalEffect } from '../approval-change.js';
+import { actionable } from '../approval-decision.js';
+import type { ApprovalContext } from '../approval-types.js';
+import type { OperationContext } from './operation-context.js';
+import { isAdmin, peopleOf, refuse, withStep } from './reducer-helpers.js';
+
+/** Remind the current assignees: asked for (REMIND, by the initiator or an administrator) or on schedule (REMIND_TIMER). */
+export function remind<C extends ApprovalContext>(op: OperationContext<C>, type: 'REMIND' | 'REMIND_TIMER'): ApprovalChange<C> {
+  const { ctx, state, stepId, actor, details, comment } = op;
+  if (type === 'REMIND' && actor.id !== ctx.initiator && !isAdmin(actor)) {
+    refuse('FORBIDDEN', `Only the initiator or an administrator may send a reminder (催办) for step "${stepId}".`, details);
+  }
+  const to = [...new Set(actionable(state.assignments).flatMap(peopleOf))];
+  const next = { ...state, acts: [...state.acts, op.act({ type: 'REMIND', users: to })] };
+  const effect: ApprovalEffect = {
+    type: 'approval.remind',
+    params: { step: stepId, round: state.round, to, by: actor.id, reason: type === 'REMIND' ? 'asked' : 'schedule', ...(comment === undefined ? {} : { comment }) },
+  };
+  return { context: withStep(ctx, next), effects: [effect] };
+}

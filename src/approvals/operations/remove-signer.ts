@@ -1,0 +1,33 @@
+// REMOVE_SIGNER (减签): take a signer who has not acted yet off the step.
+import type { ApprovalChange } from '../approval-change.js';
+import { actionable, counted } from '../approval-decision.js';
+import type { ApprovalContext } from '../approval-types.js';
+import type { OperationContext } from './operation-context.js';
+import { isAdmin, refuse, rewire } from './reducer-helpers.js';
+
+/** Remove `event.user`'s open task; allowed to a current assignee, the initiator or an administrator. */
+export function removeSigner<C extends ApprovalContext>(op: OperationContext<C>): ApprovalChange<C> {
+  const { ctx, state, stepId, actor, principal, details, now } = op;
+  const user = op.event['user'] as string;
+  const isAssignee = actionable(state.assignments).some((a) => a.user === principal || a.delegate === actor.id);
+  if (!isAssignee && actor.id !== ctx.initiator && !isAdmin(actor)) {
+    refuse('FORBIDDEN', `Only a current assignee of step "${stepId}", the initiator or an administrator may remove a signer; ${actor.id} is none of these.`, details);
+  }
+  const open = state.assignments.find((a) => a.user === user && a.status === 'pending');
+  if (!open) {
+    const acted = state.assignments.some((a) => a.user === user && (a.status === 'approved' || a.status === 'rejected'));
+    return refuse(
+      'OPERATION_NOT_ALLOWED',
+      acted
+        ? `${user} already acted on step "${stepId}"; a signer who has acted cannot be removed (减签). Their decision stands.`
+        : `${user} has no open task in step "${stepId}"; there is nobody to remove.`,
+      { ...details, user },
+    );
+  }
+  if (counted(state.assignments).length <= 1) {
+    refuse('OPERATION_NOT_ALLOWED', `${user} is the last approver of step "${stepId}"; transfer the task instead of removing it.`, { ...details, user });
+  }
+  let list = state.assignments.map((a) => (a.id === open.id ? { ...a, status: 'removed' as const, actedAt: now } : a));
+  list = rewire(list, open.id, open.waitsFor);
+  return op.update({ assignments: list }, op.act({ type: 'REMOVE_SIGNER', task: open.id, users: [user] }));
+}

@@ -1,0 +1,15 @@
+// REQUEST_CHANGES and RETURN (退回): the actor sends the request back to the submitter or an earlier step.
+import type { ApprovalChange } from '../approval-change.js';
+import type { ApprovalAssignment, ApprovalContext } from '../approval-types.js';
+import type { OperationContext } from './operation-context.js';
+import { refuse, returnTarget } from './reducer-helpers.js';
+
+/** Return the step: REQUEST_CHANGES goes to the submitter (and needs a comment); RETURN goes to `event.to`. */
+export function returnStep<C extends ApprovalContext>(op: OperationContext<C>, type: 'REQUEST_CHANGES' | 'RETURN'): ApprovalChange<C> {
+  const { now, comment, spec, details } = op;
+  const { task, onBehalfOf } = op.mine();
+  const to = returnTarget(spec, type === 'REQUEST_CHANGES' ? 'submitter' : (op.event['to'] as string | undefined));
+  if (type === 'REQUEST_CHANGES' && comment === undefined) refuse('INVALID_ARGUMENT', 'REQUEST_CHANGES needs a comment telling the submitter what to change.', details);
+  const done: ApprovalAssignment = { ...task, status: 'rejected', actedAt: now, ...(comment === undefined ? {} : { comment }) };
+  return op.update({ assignments: op.replace(done), outcome: { kind: 'returned', to } }, op.act({ type, task: task.id, to, ...(onBehalfOf ? { onBehalfOf } : {}) }), { acted: true });
+}
