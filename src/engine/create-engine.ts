@@ -80,10 +80,21 @@ export function createEngine<const W extends AnyWorkflow>(options: EngineOptions
   const outbox = new Outbox(store, options.effects ?? {}, options.retry ?? {}, workerId, leaseMs, emitter);
   let closed = false;
   let initialised: Promise<void> | undefined;
+  // Set once the store's init has resolved: `send` then skips awaiting `ready()` (a microtask per event).
+  let isReady = false;
 
   function ready(): Promise<void> {
     if (closed) return Promise.reject(new DocketError('ENGINE_CLOSED', 'This engine was closed; create a new one.'));
-    return (initialised ??= store.init());
+    if (initialised === undefined) {
+      initialised = store.init();
+      initialised.then(
+        () => {
+          isReady = true;
+        },
+        () => {},
+      );
+    }
+    return initialised;
   }
 
   async function load(instanceId: string): Promise<InstanceRecord> {
@@ -103,8 +114,12 @@ export function createEngine<const W extends AnyWorkflow>(options: EngineOptions
   // ever decided on a freshly loaded record (see `send`).
   const live = new Map<string, { revision: number; reg: RegisteredWorkflow; snapshot: AnyMachineSnapshot; record: InstanceRecord }>();
   const LIVE_MAX = options.snapshotCacheSize ?? 1000;
+  // The id last remembered is the newest key in `live` (or absent from it): setting it again keeps it
+  // newest without the delete that moves it to the end.
+  let newest: string | undefined;
   function remember(reg: RegisteredWorkflow, record: InstanceRecord, snapshot: AnyMachineSnapshot) {
-    live.delete(record.id);
+    if (newest !== record.id) live.delete(record.id);
+    newest = record.id;
     live.set(record.id, { revision: record.revision, reg, snapshot, record });
     if (live.size > LIVE_MAX) live.delete(live.keys().next().value!);
   }
@@ -157,11 +172,11 @@ export function createEngine<const W extends AnyWorkflow>(options: EngineOptions
     }
   }
 
-  async function afterCommit(commit: Commit) {
+  function afterCommit(commit: Commit): InstanceView | Promise<InstanceView> {
     const view = toView(commit.instance);
     if (commit.expectedRevision === 0) emitter.emit('started', view);
     emitter.emit('transition', view, commit.history);
-    if (commit.effects.length > 0) await outbox.deliverDue(clock.now());
+    if (commit.effects.length > 0) return outbox.deliverDue(clock.now()).then(() => view);
     return view;
   }
 
@@ -181,7 +196,7 @@ export function createEngine<const W extends AnyWorkflow>(options: EngineOptions
   }
 
   async function send(instanceId: string, rawEvent: { type: string }, opts: SendOptions): Promise<InstanceView> {
-    await ready();
+    if (!isReady || closed) await ready();
     if (typeof rawEvent !== 'object' || rawEvent === null || typeof rawEvent.type !== 'string') {
       throw new DocketError('INVALID_ARGUMENT', 'An event must be an object with a string "type", e.g. { type: "APPROVE" }.', { instanceId });
     }
@@ -224,7 +239,8 @@ export function createEngine<const W extends AnyWorkflow>(options: EngineOptions
           else if (hook !== undefined && hook !== true) {
             throw new DocketError('FORBIDDEN', hook, { instanceId, event: rawEvent.type, actor: opts.actor.id, state: record.state });
           }
-          const event = { ...prepared.event, $actor: opts.actor, $at: now, ...(onBehalfOf === undefined ? {} : { $onBehalfOf: onBehalfOf }) };
+          const event: { type: string; [key: string]: unknown } = { ...prepared.event, $actor: opts.actor, $at: now };
+          if (onBehalfOf !== undefined) event.$onBehalfOf = onBehalfOf;
           step = transition(reg, snapshot, event, now, instanceId);
           // XState hands back the very same snapshot when no transition was enabled; only then ask
           // can() (an explicit empty handler is accepted and recorded, though nothing changes).
@@ -245,7 +261,7 @@ export function createEngine<const W extends AnyWorkflow>(options: EngineOptions
           if (isDocketError(error) && error.code !== 'MACHINE_ERROR') await refuse(record, opts.actor, rawEvent, error);
           throw error;
         }
-        const commit = planCommit(record, step, reg.runtime.persist(step.snapshot), {
+        const change: { -readonly [K in keyof ChangeFacts]: ChangeFacts[K] } = {
           instanceId,
           workflow: record.workflow,
           version: record.version,
@@ -254,9 +270,10 @@ export function createEngine<const W extends AnyWorkflow>(options: EngineOptions
           event: prepared.event,
           actor: opts.actor,
           now,
-          ...(onBehalfOf === undefined ? {} : { onBehalfOf }),
           tasks: tasksFor(reg, step, facts(record), now),
-        });
+        };
+        if (onBehalfOf !== undefined) change.onBehalfOf = onBehalfOf;
+        const commit = planCommit(record, step, reg.runtime.persist(step.snapshot), change);
         const final =
           opts.idempotencyKey === undefined
             ? commit
