@@ -10,21 +10,33 @@ export const GENESIS_HASH = '0'.repeat(64);
 const FIELDS = ['actor', 'at', 'event', 'from', 'instanceId', 'kind', 'onBehalfOf', 'prevHash', 'reason', 'revision', 'timer', 'to'] as const;
 const FIELD_SET: ReadonlySet<string> = new Set(FIELDS);
 
+// `,"field":` for each field, so the hot path appends one precomputed piece per present field.
+const PREFIX: Readonly<Record<string, string>> = Object.fromEntries(FIELDS.map((field) => [field, `,${JSON.stringify(field)}:`]));
+
 function entryText(entry: Omit<HistoryEntry, 'hash'>): string {
   const known = entry as unknown as Record<string, unknown>;
   for (const key in known) if (!FIELD_SET.has(key)) return canonicalJson(entry);
-  let out = '{';
+  let out = '';
   for (const field of FIELDS) {
     const value = known[field];
     if (value === undefined) continue;
-    out += (out.length > 1 ? ',"' : '"') + field + '":' + canonicalJson(value);
+    out += PREFIX[field]! + canonicalJson(value);
   }
-  return out + '}';
+  return out.length === 0 ? '{}' : '{' + out.slice(1) + '}';
 }
 
 /** Seal an entry: its hash covers every field and the previous entry's hash. */
 export function sealEntry(entry: Omit<HistoryEntry, 'hash'>): HistoryEntry {
   return { ...entry, hash: sha256(entryText(entry)) };
+}
+
+/**
+ * `sealEntry` for an entry the caller has just built and owns: adds `hash` to the same object (last,
+ * as the copy would) instead of copying every field into a new one.
+ */
+export function sealOwnEntry(entry: Omit<HistoryEntry, 'hash'>): HistoryEntry {
+  (entry as { hash?: string }).hash = sha256(entryText(entry));
+  return entry as HistoryEntry;
 }
 
 /**

@@ -12,7 +12,7 @@ import type {
   TimerRecord,
 } from '../store/records.js';
 import type { Commit } from '../store/store.js';
-import { GENESIS_HASH, sealEntry } from './history.js';
+import { GENESIS_HASH, sealOwnEntry } from './history.js';
 import { statePaths, type Step } from './xstate-runtime.js';
 
 /** What the engine knows about the change besides the XState step. */
@@ -138,7 +138,7 @@ export function planCommit(
   if (facts.reason) entry.reason = facts.reason;
   if (facts.onBehalfOf) entry.onBehalfOf = facts.onBehalfOf;
   entry.prevHash = previous?.historyHash ?? GENESIS_HASH;
-  const history: HistoryEntry = sealEntry(entry as unknown as Omit<HistoryEntry, 'hash'>);
+  const history: HistoryEntry = sealOwnEntry(entry as unknown as Omit<HistoryEntry, 'hash'>);
   const heldTimers = facts.heldTimers ?? previous?.heldTimers;
   const instance: InstanceRecord = {
     id: instanceId,
