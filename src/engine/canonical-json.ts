@@ -9,10 +9,19 @@ export function canonicalJson(value: unknown): string {
   return write(value) ?? 'null';
 }
 
+// Characters JSON.stringify escapes: quote, backslash, controls, and (well-formed JSON.stringify)
+// lone surrogates; any surrogate sends the string to JSON.stringify, which decides.
+const NEEDS_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/;
+
+/** JSON.stringify of a string, without the call into it for the common case of nothing to escape. */
+function quote(text: string): string {
+  return NEEDS_ESCAPE.test(text) ? JSON.stringify(text) : '"' + text + '"';
+}
+
 function write(value: unknown): string | undefined {
   switch (typeof value) {
     case 'string':
-      return JSON.stringify(value);
+      return quote(value);
     case 'number':
       return Number.isFinite(value) ? String(value) : 'null';
     case 'boolean':
@@ -36,7 +45,7 @@ function write(value: unknown): string | undefined {
       for (const key of keys) {
         const item = write((value as Record<string, unknown>)[key]);
         if (item === undefined) continue;
-        out += (first ? '' : ',') + JSON.stringify(key) + ':' + item;
+        out += (first ? '' : ',') + quote(key) + ':' + item;
         first = false;
       }
       return out + '}';
