@@ -63,7 +63,7 @@ export function planCommit(
 ): Commit {
   const revision = (previous?.revision ?? 0) + 1;
   const { instanceId, now } = facts;
-  const cancelKeys = new Set<string>();
+  let cancelKeys: Set<string> | undefined;
   const added: TimerRecord[] = [];
   const effects: EffectRecord[] = [];
   for (const action of step.actions) {
@@ -83,7 +83,7 @@ export function planCommit(
         status: 'pending',
       });
     } else if (action.type === 'xstate.cancel') {
-      if (typeof params?.sendId === 'string') cancelKeys.add(params.sendId);
+      if (typeof params?.sendId === 'string') (cancelKeys ??= new Set()).add(params.sendId);
     } else if (!action.type.startsWith('xstate.')) {
       effects.push({
         id: `${instanceId}:${revision}:${effects.length}`,
@@ -99,7 +99,7 @@ export function planCommit(
       });
     }
   }
-  for (const timer of facts.extraTimers ?? []) {
+  if (facts.extraTimers) for (const timer of facts.extraTimers) {
     added.push({ ...timer, id: `${instanceId}:${revision}:${timer.key}`, instanceId, revision, status: 'pending' });
   }
   // A timer cancelled and re-armed in the same step (re-entry) keeps only the new one.
@@ -107,8 +107,8 @@ export function planCommit(
   const ended = status !== 'active';
   const cancelTimerIds: string[] = [];
   const kept: PendingTimer[] = [];
-  for (const timer of previous?.timers ?? []) {
-    if (facts.cancelAll || ended || cancelKeys.has(timer.key) || timer.id === facts.timer?.id) {
+  if (previous?.timers) for (const timer of previous.timers) {
+    if (facts.cancelAll || ended || cancelKeys?.has(timer.key) || timer.id === facts.timer?.id) {
       if (timer.id !== facts.timer?.id) cancelTimerIds.push(timer.id);
     } else {
       kept.push(timer);
@@ -157,18 +157,21 @@ export function planCommit(
     updatedAt: now,
     timers,
     nextDueAt: timers[0]?.dueAt ?? null,
-    ...(heldTimers && heldTimers.length > 0 ? { heldTimers } : {}),
   };
-  return {
+  if (heldTimers && heldTimers.length > 0) (instance as { heldTimers?: typeof heldTimers }).heldTimers = heldTimers;
+  // Same keys in the same order as a literal with conditional spreads, without the throwaway objects.
+  const commit: { -readonly [K in keyof Commit]: Commit[K] } = {
     instance,
     expectedRevision: previous?.revision ?? 0,
     history,
     cancelTimerIds,
     addTimers,
-    ...(facts.timer ? { firesTimer: { id: facts.timer.id, firedAt: now } } : {}),
-    effects: ended && facts.status === 'cancelled' ? [] : effects,
-    ...(facts.tasks !== undefined ? { tasks: ended ? [] : facts.tasks } : ended ? { tasks: [] } : {}),
-  };
+  } as unknown as Commit;
+  if (facts.timer) commit.firesTimer = { id: facts.timer.id, firedAt: now };
+  commit.effects = ended && facts.status === 'cancelled' ? [] : effects;
+  if (facts.tasks !== undefined) commit.tasks = ended ? [] : facts.tasks;
+  else if (ended) commit.tasks = [];
+  return commit;
 }
 
 /** The persisted snapshot is what XState would persist; kept here so the engine has one place for it. */
