@@ -18,6 +18,22 @@ import type { Step } from './xstate-runtime.js';
 import { moveToState } from './move-to-state.js';
 import { inboxWithStandIns } from './task-inbox.js';
 
+/**
+ * `{ ...event, $actor, $at }` without the spread: the same own keys in the same order (a key named
+ * `__proto__`, which plain assignment would treat as the prototype, takes the spread).
+ */
+function withMeta(event: { type: string; [key: string]: unknown }, actor: Actor, at: Instant): { type: string; [key: string]: unknown } {
+  const out: Record<string, unknown> = {};
+  for (const key in event) {
+    if (key === '__proto__' || !Object.prototype.hasOwnProperty.call(event, key)) return { ...event, $actor: actor, $at: at };
+    out[key] = event[key];
+  }
+  if (Object.getOwnPropertySymbols(event).length > 0) return { ...event, $actor: actor, $at: at };
+  out.$actor = actor;
+  out.$at = at;
+  return out as { type: string; [key: string]: unknown };
+}
+
 /** The view callers get of a stored record. */
 export function toView(record: InstanceRecord): InstanceView {
   return {
@@ -239,7 +255,7 @@ export function createEngine<const W extends AnyWorkflow>(options: EngineOptions
           else if (hook !== undefined && hook !== true) {
             throw new DocketError('FORBIDDEN', hook, { instanceId, event: rawEvent.type, actor: opts.actor.id, state: record.state });
           }
-          const event: { type: string; [key: string]: unknown } = { ...prepared.event, $actor: opts.actor, $at: now };
+          const event = withMeta(prepared.event, opts.actor, now);
           if (onBehalfOf !== undefined) event.$onBehalfOf = onBehalfOf;
           step = transition(reg, snapshot, event, now, instanceId);
           // XState hands back the very same snapshot when no transition was enabled; only then ask
