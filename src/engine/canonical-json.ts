@@ -39,7 +39,13 @@ function write(value: unknown): string | undefined {
       const toJSON = (value as { toJSON?: () => unknown }).toJSON;
       if (typeof toJSON === 'function') return write(toJSON.call(value));
       const keys = Object.keys(value);
-      if (keys.length > 1) keys.sort();
+      // Keys usually arrive sorted already (small objects written in order): only sort when not.
+      for (let i = 1; i < keys.length; i++) {
+        if (keys[i - 1]! > keys[i]!) {
+          keys.sort();
+          break;
+        }
+      }
       let out = '{';
       let first = true;
       for (const key of keys) {

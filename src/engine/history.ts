@@ -10,19 +10,22 @@ export const GENESIS_HASH = '0'.repeat(64);
 const FIELDS = ['actor', 'at', 'event', 'from', 'instanceId', 'kind', 'onBehalfOf', 'prevHash', 'reason', 'revision', 'timer', 'to'] as const;
 const FIELD_SET: ReadonlySet<string> = new Set(FIELDS);
 
-// `,"field":` for each field, so the hot path appends one precomputed piece per present field.
-const PREFIX: Readonly<Record<string, string>> = Object.fromEntries(FIELDS.map((field) => [field, `,${JSON.stringify(field)}:`]));
+// `"field":` and `,"field":` for each field, so the hot path appends one precomputed piece per field.
+const FIRST: Readonly<Record<string, string>> = Object.fromEntries(FIELDS.map((field) => [field, `${JSON.stringify(field)}:`]));
+const NEXT: Readonly<Record<string, string>> = Object.fromEntries(FIELDS.map((field) => [field, `,${JSON.stringify(field)}:`]));
 
 function entryText(entry: Omit<HistoryEntry, 'hash'>): string {
   const known = entry as unknown as Record<string, unknown>;
   for (const key in known) if (!FIELD_SET.has(key)) return canonicalJson(entry);
-  let out = '';
+  let out = '{';
+  let first = true;
   for (const field of FIELDS) {
     const value = known[field];
     if (value === undefined) continue;
-    out += PREFIX[field]! + canonicalJson(value);
+    out += (first ? FIRST[field]! : NEXT[field]!) + canonicalJson(value);
+    first = false;
   }
-  return out.length === 0 ? '{}' : '{' + out.slice(1) + '}';
+  return out + '}';
 }
 
 /** Seal an entry: its hash covers every field and the previous entry's hash. */
