@@ -1,9 +1,9 @@
 import { EventEmitter } from 'eventemitter3';
 import { nanoid } from 'nanoid';
 import type { AnyMachineSnapshot } from 'xstate';
-import type { FiredTimer, Instant } from '../clock/clock.js';
+import type { Instant } from '../clock/clock.js';
 import { DocketError, isDocketError } from '../errors.js';
-import { SYSTEM_ACTOR, type Actor, type InstanceRecord, type TimerRecord } from '../store/records.js';
+import type { Actor, InstanceRecord } from '../store/records.js';
 import type { Commit } from '../store/store.js';
 import { checkActor, checkEvent } from './authorize.js';
 import { canonicalJson, sha256 } from './canonical-json.js';
@@ -15,7 +15,9 @@ import { Outbox } from './outbox.js';
 import { planCommit, type ChangeFacts } from './plan-commit.js';
 import { machineError, WorkflowRegistry, type RegisteredWorkflow } from './workflow-registry.js';
 import type { Step } from './xstate-runtime.js';
-import { moveToState } from './move-to-state.js';
+import { adminOperations } from './admin-operations.js';
+import type { EngineCore } from './engine-core.js';
+import { timerDelivery } from './timer-delivery.js';
 import { inboxWithStandIns } from './task-inbox.js';
 
 /**
@@ -316,200 +318,33 @@ export function createEngine<const W extends AnyWorkflow>(options: EngineOptions
     );
   }
 
-  async function fireTimer(timer: TimerRecord, now: Instant): Promise<FiredTimer | undefined> {
-    return mutex.run(timer.instanceId, () =>
-      withRetry(async () => {
-        const record = await store.load(timer.instanceId);
-        // Fired, cancelled or held since it was claimed: nothing to do.
-        if (!record || !record.timers.some((t) => t.id === timer.id)) return undefined;
-        const reg = registry.get(record.workflow, record.version, record.id);
-        const snapshot = restore(reg, record);
-        const step = transition(reg, snapshot, { ...timer.event, $actor: SYSTEM_ACTOR, $at: now } as never, now, record.id);
-        const commit = planCommit(record, step, reg.runtime.persist(step.snapshot), {
-          instanceId: record.id,
-          workflow: record.workflow,
-          version: record.version,
-          initiator: record.initiator,
-          kind: 'timer',
-          // Recorded under Docket's namespaced name; `delivered` is the event the machine received.
-          event: { type: `docket.timer.${timer.name}`, delivered: timer.event.type },
-          actor: SYSTEM_ACTOR,
-          now,
-          timer: { id: timer.id, name: timer.name, dueAt: timer.dueAt },
-          tasks: tasksFor(reg, step, facts(record), now),
-        });
-        await store.commit(commit);
-        remember(reg, commit.instance, step.snapshot);
-        await afterCommit(commit);
-        const fired: FiredTimer = { timerId: timer.id, instanceId: record.id, name: timer.name, dueAt: timer.dueAt, firedAt: now, lateMs: now - timer.dueAt };
-        emitter.emit('timer.fired', fired);
-        return fired;
-      }),
-    );
-  }
-
-  async function fireDue(now: Instant): Promise<FiredTimer[]> {
-    await ready();
-    const fired: FiredTimer[] = [];
-    for (;;) {
-      const claimed = await store.claimDueTimers(now, { owner: workerId, leaseMs, limit: 100 });
-      if (claimed.length === 0) break;
-      for (const timer of claimed) {
-        try {
-          const done = await fireTimer(timer, now);
-          if (done) fired.push(done);
-        } catch (error) {
-          // One broken instance must not stop the others. A timer whose transition cannot be computed
-          // (a machine bug, a year without holiday data, a corrupt snapshot) would fail again at every
-          // retry, so the instance is suspended with the reason: its timers are held, nothing is
-          // lost, and an administrator resumes it once the cause is fixed (the timer then fires late).
-          emitter.emit('error', error);
-          await suspendAfterFailure(timer, error, now).catch((e: unknown) => emitter.emit('error', e));
-        }
-      }
-      if (claimed.length < 100) break;
-    }
-    await outbox.deliverDue(now);
-    return fired;
-  }
-
-  async function suspendAfterFailure(timer: TimerRecord, error: unknown, now: Instant): Promise<void> {
-    await mutex.run(timer.instanceId, () =>
-      withRetry(async () => {
-        const record = await store.load(timer.instanceId).catch(() => undefined);
-        if (!record || record.suspended || record.status !== 'active' || !record.timers.some((t) => t.id === timer.id)) return;
-        const reason = `Suspended by the engine: timer "${timer.name}" could not be delivered (${error instanceof Error ? error.message : String(error)}). Fix the cause, then resume.`;
-        // The stored snapshot is kept as it is (it may be the very thing that cannot be restored).
-        const step = { snapshot: { value: record.state, context: record.context, status: 'active' } as never, actions: [] };
-        const commit = planCommit(record, step, record.snapshot, {
-          instanceId: record.id,
-          workflow: record.workflow,
-          version: record.version,
-          initiator: record.initiator,
-          kind: 'admin',
-          event: { type: 'docket.admin.suspend', timer: timer.name, ...(isDocketError(error) ? { code: error.code } : {}) },
-          actor: SYSTEM_ACTOR,
-          now,
-          reason,
-          suspended: true,
-          cancelAll: true,
-          heldTimers: record.timers.map(({ key, name, dueAt, event }) => ({ key, name, dueAt, event })),
-        });
-        await store.commit(commit);
-        live.delete(record.id);
-        await afterCommit(commit);
-      }),
-    );
-  }
-
-  async function nextDue(): Promise<Instant | undefined> {
-    if (closed) return undefined;
-    await ready();
-    const [timer, effect] = await Promise.all([store.nextTimerDue(), store.nextEffectDue()]);
-    if (timer === undefined) return effect;
-    if (effect === undefined) return timer;
-    return Math.min(timer, effect);
-  }
-
-  const unsubscribe = clock.subscribe({ nextDue, fireDue });
-
-  function requireAdmin(actor: Actor, instanceId: string, op: string) {
-    if (!actor?.roles?.includes('admin')) {
-      throw new DocketError('FORBIDDEN', `Only an actor with the "admin" role may ${op} an instance; ${actor?.id ?? 'this actor'} has [${actor?.roles?.join(', ') ?? ''}].`, {
-        instanceId,
-        actor: actor?.id,
-      });
-    }
-  }
-
-  async function admin(
-    instanceId: string,
-    actor: Actor,
-    reason: string,
-    op: 'suspend' | 'resume' | 'terminate',
-    change: (record: InstanceRecord, now: Instant) => Partial<ChangeFacts>,
-  ): Promise<InstanceView> {
-    await ready();
-    return mutex.run(instanceId, () =>
-      withRetry(async () => {
-        const record = await load(instanceId);
-        try {
-          requireAdmin(actor, instanceId, op);
-          if (typeof reason !== 'string' || reason.trim() === '') {
-            throw new DocketError('INVALID_ARGUMENT', `Say why: ${op} needs a non-empty reason, for the audit trail.`, { instanceId });
-          }
-          if (record.status !== 'active') {
-            throw new DocketError('INSTANCE_NOT_ACTIVE', `Instance ${instanceId} is ${record.status}; only an active instance can be ${op === 'suspend' ? 'suspended' : op === 'resume' ? 'resumed' : 'terminated'}.`, { instanceId });
-          }
-          if (op === 'suspend' && record.suspended) throw new DocketError('INSTANCE_NOT_ACTIVE', `Instance ${instanceId} is already suspended.`, { instanceId });
-          if (op === 'resume' && !record.suspended) throw new DocketError('INSTANCE_NOT_ACTIVE', `Instance ${instanceId} is not suspended.`, { instanceId });
-        } catch (error) {
-          if (isDocketError(error)) await refuse(record, actor, { type: `docket.admin.${op}` }, error);
-          throw error;
-        }
-        const reg = registry.get(record.workflow, record.version, record.id);
-        const snapshot = restore(reg, record);
-        const now = clock.now();
-        const step: Step = { snapshot, actions: [] };
-        const commit = planCommit(record, step, record.snapshot, {
-          instanceId,
-          workflow: record.workflow,
-          version: record.version,
-          initiator: record.initiator,
-          kind: 'admin',
-          event: { type: `docket.admin.${op}` },
-          actor,
-          now,
-          reason,
-          ...change(record, now),
-        });
-        await store.commit(commit);
-        return afterCommit(commit);
-      }),
-    );
-  }
-
-  /** 任意跳转 (added for approvals): an administrator moves an instance to any state, with a reason. */
-  async function moveTo(instanceId: string, opts: { readonly actor: Actor; readonly target: string; readonly reason: string }): Promise<InstanceView> {
-    await ready();
-    return mutex.run(instanceId, () =>
-      withRetry(async () => {
-        const record = await load(instanceId);
-        const reg = registry.get(record.workflow, record.version, record.id);
-        const now = clock.now();
-        let step: Step;
-        try {
-          requireAdmin(opts.actor, instanceId, 'move');
-          if (typeof opts.reason !== 'string' || opts.reason.trim() === '') {
-            throw new DocketError('INVALID_ARGUMENT', 'Say why: moveTo needs a non-empty reason, for the audit trail.', { instanceId });
-          }
-          if (record.status !== 'active' || record.suspended) {
-            throw new DocketError('INSTANCE_NOT_ACTIVE', `Instance ${instanceId} is ${record.suspended ? 'suspended' : record.status}; resume it before moving it.`, { instanceId });
-          }
-          registry.now = now;
-          step = moveToState(reg.runtime, restore(reg, record), opts.target, { $actor: opts.actor, $at: now }, instanceId, reg.workflow.id);
-        } catch (error) {
-          if (isDocketError(error)) await refuse(record, opts.actor, { type: 'docket.admin.moveTo', target: opts.target } as { type: string }, error);
-          throw error;
-        }
-        const commit = planCommit(record, step, reg.runtime.persist(step.snapshot), {
-          instanceId,
-          workflow: record.workflow,
-          version: record.version,
-          initiator: record.initiator,
-          kind: 'admin',
-          event: { type: 'docket.admin.moveTo', target: opts.target },
-          actor: opts.actor,
-          now,
-          reason: opts.reason,
-          tasks: tasksFor(reg, step, facts(record), now),
-        });
-        await store.commit(commit);
-        remember(reg, commit.instance, step.snapshot);
-        return afterCommit(commit);
-      }),
-    );
-  }
+  const core: EngineCore = {
+    store,
+    clock,
+    registry,
+    emitter,
+    mutex,
+    outbox,
+    workerId,
+    leaseMs,
+    ready,
+    isClosed: () => closed,
+    load,
+    restore,
+    remember,
+    forget: (instanceId) => {
+      live.delete(instanceId);
+    },
+    facts,
+    transition,
+    tasksFor,
+    withRetry,
+    afterCommit,
+    refuse,
+  };
+  const admin = adminOperations(core);
+  const timers = timerDelivery(core, admin.suspendAfterFailure);
+  const unsubscribe = clock.subscribe(timers);
 
   const engine: Engine<W> = {
     clock,
@@ -607,7 +442,6 @@ export function createEngine<const W extends AnyWorkflow>(options: EngineOptions
       // Added for approvals: a deputy's inbox also shows the tasks of whoever they stand in for (代理) today.
       return inboxWithStandIns(store, directory, query, clock.now());
     },
-    moveTo: (instanceId, opts) => moveTo(instanceId, opts),
     async effects(instanceId) {
       await ready();
       return store.effects(instanceId);
@@ -617,21 +451,12 @@ export function createEngine<const W extends AnyWorkflow>(options: EngineOptions
       const record = await load(instanceId);
       return verifyChain(instanceId, await store.history(instanceId), record.historyHash);
     },
-    suspend: (instanceId, opts) =>
-      admin(instanceId, opts.actor, opts.reason, 'suspend', (record) => ({
-        suspended: true,
-        cancelAll: true,
-        heldTimers: record.timers.map(({ key, name, dueAt, event }) => ({ key, name, dueAt, event })),
-      })),
-    resume: (instanceId, opts) =>
-      admin(instanceId, opts.actor, opts.reason, 'resume', (record) => ({
-        suspended: false,
-        heldTimers: [],
-        extraTimers: (record.heldTimers ?? []).map((t) => ({ key: t.key, name: t.name, event: t.event, dueAt: t.dueAt })),
-      })),
-    terminate: (instanceId, opts) => admin(instanceId, opts.actor, opts.reason, 'terminate', () => ({ status: 'cancelled', cancelAll: true, tasks: [] })),
+    suspend: admin.suspend,
+    resume: admin.resume,
+    terminate: admin.terminate,
+    moveTo: admin.moveTo,
     async tick() {
-      return fireDue(clock.now());
+      return timers.fireDue(clock.now());
     },
     async run(opts = {}) {
       const pollMs = opts.pollMs ?? 1000;
@@ -648,11 +473,11 @@ export function createEngine<const W extends AnyWorkflow>(options: EngineOptions
         while (!opts.signal?.aborted && !closed) {
           woken = false;
           try {
-            await fireDue(clock.now());
+            await timers.fireDue(clock.now());
           } catch (error) {
             emitter.emit('error', error);
           }
-          const due = await nextDue().catch(() => undefined);
+          const due = await timers.nextDue().catch(() => undefined);
           if (woken) continue;
           const wake = Math.min(due ?? Number.POSITIVE_INFINITY, clock.now() + pollMs);
           nap = new AbortController();

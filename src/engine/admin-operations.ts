@@ -1,0 +1,175 @@
+import type { Instant } from '../clock/clock.js';
+import { DocketError, isDocketError } from '../errors.js';
+import { SYSTEM_ACTOR, type Actor, type InstanceRecord, type TimerRecord } from '../store/records.js';
+import type { EngineCore } from './engine-core.js';
+import type { InstanceView } from './engine-types.js';
+import { moveToState } from './move-to-state.js';
+import { planCommit, type ChangeFacts } from './plan-commit.js';
+import type { Step } from './xstate-runtime.js';
+
+/** Who may act and why, for every administrator operation. */
+export interface AdminOptions {
+  readonly actor: Actor;
+  readonly reason: string;
+}
+
+/** The administrator operations (internal; the engine exposes them), all audited and admin-only. */
+export interface AdminOperations {
+  suspend(instanceId: string, options: AdminOptions): Promise<InstanceView>;
+  resume(instanceId: string, options: AdminOptions): Promise<InstanceView>;
+  terminate(instanceId: string, options: AdminOptions): Promise<InstanceView>;
+  /** 任意跳转: move to any state, through an ordinary XState transition (see move-to-state.ts). */
+  moveTo(instanceId: string, options: AdminOptions & { readonly target: string }): Promise<InstanceView>;
+  /** The engine's own suspension of an instance whose timer could not be delivered. */
+  suspendAfterFailure(timer: TimerRecord, error: unknown, now: Instant): Promise<void>;
+}
+
+function requireAdmin(actor: Actor, instanceId: string, op: string) {
+  if (!actor?.roles?.includes('admin')) {
+    throw new DocketError('FORBIDDEN', `Only an actor with the "admin" role may ${op} an instance; ${actor?.id ?? 'this actor'} has [${actor?.roles?.join(', ') ?? ''}].`, {
+      instanceId,
+      actor: actor?.id,
+    });
+  }
+}
+
+function requireReason(reason: unknown, op: string, instanceId: string) {
+  if (typeof reason !== 'string' || reason.trim() === '') {
+    throw new DocketError('INVALID_ARGUMENT', `Say why: ${op} needs a non-empty reason, for the audit trail.`, { instanceId });
+  }
+}
+
+function heldTimersOf(record: InstanceRecord) {
+  return record.timers.map(({ key, name, dueAt, event }) => ({ key, name, dueAt, event }));
+}
+
+/** Build the administrator operations on an engine's core. */
+export function adminOperations(core: EngineCore): AdminOperations {
+  const { store, registry, mutex, clock } = core;
+
+  async function admin(
+    instanceId: string,
+    { actor, reason }: AdminOptions,
+    op: 'suspend' | 'resume' | 'terminate',
+    change: (record: InstanceRecord) => Partial<ChangeFacts>,
+  ): Promise<InstanceView> {
+    await core.ready();
+    return mutex.run(instanceId, () =>
+      core.withRetry(async () => {
+        const record = await core.load(instanceId);
+        try {
+          requireAdmin(actor, instanceId, op);
+          requireReason(reason, op, instanceId);
+          if (record.status !== 'active') {
+            throw new DocketError('INSTANCE_NOT_ACTIVE', `Instance ${instanceId} is ${record.status}; only an active instance can be ${op === 'suspend' ? 'suspended' : op === 'resume' ? 'resumed' : 'terminated'}.`, { instanceId });
+          }
+          if (op === 'suspend' && record.suspended) throw new DocketError('INSTANCE_NOT_ACTIVE', `Instance ${instanceId} is already suspended.`, { instanceId });
+          if (op === 'resume' && !record.suspended) throw new DocketError('INSTANCE_NOT_ACTIVE', `Instance ${instanceId} is not suspended.`, { instanceId });
+        } catch (error) {
+          if (isDocketError(error)) await core.refuse(record, actor, { type: `docket.admin.${op}` }, error);
+          throw error;
+        }
+        const reg = registry.get(record.workflow, record.version, record.id);
+        const snapshot = core.restore(reg, record);
+        const now = clock.now();
+        const step: Step = { snapshot, actions: [] };
+        const commit = planCommit(record, step, record.snapshot, {
+          instanceId,
+          workflow: record.workflow,
+          version: record.version,
+          initiator: record.initiator,
+          kind: 'admin',
+          event: { type: `docket.admin.${op}` },
+          actor,
+          now,
+          reason,
+          ...change(record),
+        });
+        await store.commit(commit);
+        core.remember(reg, commit.instance, snapshot);
+        return core.afterCommit(commit);
+      }),
+    );
+  }
+
+  async function moveTo(instanceId: string, opts: AdminOptions & { readonly target: string }): Promise<InstanceView> {
+    await core.ready();
+    return mutex.run(instanceId, () =>
+      core.withRetry(async () => {
+        const record = await core.load(instanceId);
+        const reg = registry.get(record.workflow, record.version, record.id);
+        const now = clock.now();
+        let step: Step;
+        try {
+          requireAdmin(opts.actor, instanceId, 'move');
+          requireReason(opts.reason, 'moveTo', instanceId);
+          if (record.status !== 'active' || record.suspended) {
+            throw new DocketError('INSTANCE_NOT_ACTIVE', `Instance ${instanceId} is ${record.suspended ? 'suspended' : record.status}; resume it before moving it.`, { instanceId });
+          }
+          registry.now = now;
+          step = moveToState(reg.runtime, core.restore(reg, record), opts.target, { $actor: opts.actor, $at: now }, instanceId, reg.workflow.id);
+        } catch (error) {
+          if (isDocketError(error)) await core.refuse(record, opts.actor, { type: 'docket.admin.moveTo', target: opts.target } as { type: string }, error);
+          throw error;
+        }
+        const commit = planCommit(record, step, reg.runtime.persist(step.snapshot), {
+          instanceId,
+          workflow: record.workflow,
+          version: record.version,
+          initiator: record.initiator,
+          kind: 'admin',
+          event: { type: 'docket.admin.moveTo', target: opts.target },
+          actor: opts.actor,
+          now,
+          reason: opts.reason,
+          tasks: core.tasksFor(reg, step, core.facts(record), now),
+        });
+        await store.commit(commit);
+        core.remember(reg, commit.instance, step.snapshot);
+        return core.afterCommit(commit);
+      }),
+    );
+  }
+
+  async function suspendAfterFailure(timer: TimerRecord, error: unknown, now: Instant): Promise<void> {
+    await mutex.run(timer.instanceId, () =>
+      core.withRetry(async () => {
+        const record = await store.load(timer.instanceId).catch(() => undefined);
+        if (!record || record.suspended || record.status !== 'active' || !record.timers.some((t) => t.id === timer.id)) return;
+        const reason = `Suspended by the engine: timer "${timer.name}" could not be delivered (${error instanceof Error ? error.message : String(error)}). Fix the cause, then resume.`;
+        // The stored snapshot is kept as it is (it may be the very thing that cannot be restored).
+        const step = { snapshot: { value: record.state, context: record.context, status: 'active' } as never, actions: [] };
+        const commit = planCommit(record, step, record.snapshot, {
+          instanceId: record.id,
+          workflow: record.workflow,
+          version: record.version,
+          initiator: record.initiator,
+          kind: 'admin',
+          event: { type: 'docket.admin.suspend', timer: timer.name, ...(isDocketError(error) ? { code: error.code } : {}) },
+          actor: SYSTEM_ACTOR,
+          now,
+          reason,
+          suspended: true,
+          cancelAll: true,
+          heldTimers: heldTimersOf(record),
+        });
+        await store.commit(commit);
+        core.forget(record.id);
+        await core.afterCommit(commit);
+      }),
+    );
+  }
+
+  return {
+    suspend: (id, opts) => admin(id, opts, 'suspend', (record) => ({ suspended: true, cancelAll: true, heldTimers: heldTimersOf(record) })),
+    resume: (id, opts) =>
+      admin(id, opts, 'resume', (record) => ({
+        suspended: false,
+        heldTimers: [],
+        extraTimers: (record.heldTimers ?? []).map((t) => ({ key: t.key, name: t.name, event: t.event, dueAt: t.dueAt })),
+      })),
+    terminate: (id, opts) => admin(id, opts, 'terminate', () => ({ status: 'cancelled', cancelAll: true, tasks: [] })),
+    moveTo,
+    suspendAfterFailure,
+  };
+}
