@@ -68,7 +68,8 @@ export const INDEXED_DUE = 4;
  * SQLite rewrites an index entry for every indexed column in the SET list, equal value or not.
  * Parameters: the indexed values that changed (in that order), then version, suspended, revision,
  * history_hash, initiator, created_at, updated_at, snapshot, state, context, state_paths, timers,
- * held_timers, id, expected revision.
+ * held_timers, seq, expected revision. The row is found by its rowid (`seq`, which a commit always
+ * knows by then), not through the `id` index.
  */
 export function updateInstanceText(changed: number): string {
   const set: string[] = [];
@@ -91,7 +92,7 @@ export function updateInstanceText(changed: number): string {
     'timers = ?',
     'held_timers = ?',
   );
-  return `UPDATE docket_instances SET ${set.join(', ')} WHERE id = ? AND revision = ?`;
+  return `UPDATE docket_instances SET ${set.join(', ')} WHERE seq = ? AND revision = ?`;
 }
 
 /** What a commit needs to know about the revision it replaces, read inside its transaction. */
@@ -101,6 +102,8 @@ export const INSTANCE_PREVIOUS = `SELECT seq, revision, workflow, status, next_d
 export const deleteStatePaths = (seq: number) => plan(`DELETE FROM docket_instance_states WHERE seq = ?`, seq);
 export const DELETE_STATE_PATH = `DELETE FROM docket_instance_states WHERE path = ? AND seq = ?`;
 export const INSERT_STATE_PATH = `INSERT OR IGNORE INTO docket_instance_states (path, seq) VALUES (?, ?)`;
+/** One path replaced by another (the usual move to a sibling state): one statement instead of two. */
+export const MOVE_STATE_PATH = `UPDATE OR REPLACE docket_instance_states SET path = ? WHERE path = ? AND seq = ?`;
 export const insertStatePath = (path: string, seq: number) => plan(INSERT_STATE_PATH, path, seq);
 
 /** Keyset pagination on the insertion sequence; each filter is served by an index. */

@@ -229,6 +229,7 @@ export function sqliteStore(options: SqliteStoreOptions): SqliteStore {
       insertHistory: handle.prepare(plans.INSERT_HISTORY),
       deletePath: handle.prepare(plans.DELETE_STATE_PATH),
       insertPath: handle.prepare(plans.INSERT_STATE_PATH),
+      movePath: handle.prepare(plans.MOVE_STATE_PATH),
     };
   }
 
@@ -324,7 +325,7 @@ export function sqliteStore(options: SqliteStoreOptions): SqliteStore {
         json(r.statePaths),
         json(r.timers),
         r.heldTimers === undefined ? null : json(r.heldTimers),
-        id,
+        seq,
         c.expectedRevision,
       );
       if (h.update(changed).run(...values).changes === 0) {
@@ -347,7 +348,9 @@ export function sqliteStore(options: SqliteStoreOptions): SqliteStore {
     }
     // Only the paths that changed: most events move within a state or to a sibling.
     const paths = r.statePaths;
-    if (!sameStrings(previousPaths, paths)) {
+    if (previousPaths.length === 1 && paths.length === 1) {
+      if (previousPaths[0] !== paths[0]) h.movePath.run(paths[0], previousPaths[0], seq);
+    } else if (!sameStrings(previousPaths, paths)) {
       for (const path of previousPaths) if (!paths.includes(path)) h.deletePath.run(path, seq);
       for (const path of paths) if (!previousPaths.includes(path)) h.insertPath.run(path, seq);
     }
