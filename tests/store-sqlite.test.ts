@@ -3,8 +3,9 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { isDocketError, type RefusalEntry } from '../src/index.js';
+import { isDocketError, type Commit, type RefusalEntry } from '../src/index.js';
 import { sqliteStore, SQLITE_SCHEMA_VERSION, type SqliteStore } from '../src/sqlite/index.js';
+import { SQLITE_META_TABLE, SQLITE_MIGRATIONS } from '../src/sqlite/sqlite-migrations.js';
 import { describeStoreConformance } from './store-conformance.js';
 import { sqliteFile, sqliteUnderTest } from './helpers/sqlite-harness.js';
 import { nextCommit, slug } from './helpers/records.js';
@@ -124,6 +125,86 @@ describe('sqlite store specifics', () => {
       expect((await again.list({ status: 'active' })).items).toEqual([]);
       expect(again.database().prepare('SELECT path FROM docket_instance_states').all()).toEqual([{ path: 'archived' }]);
       await again.close();
+    } finally {
+      remove();
+    }
+  });
+});
+
+describe('sqlite store, schema v2 -> v3 (history keyed by instance seq and revision)', () => {
+  /** A schema v2 file as Docket 2 left it: instances a (3 revisions) and b (1), plus a stray entry. */
+  function writeV2(filename: string): Commit[] {
+    const db = new Database(filename);
+    db.exec(SQLITE_META_TABLE);
+    for (const m of SQLITE_MIGRATIONS) if (m.version <= 2) db.exec(m.sql);
+    db.prepare(`INSERT INTO docket_meta (key, value) VALUES ('schema_version', '2')`).run();
+    const commits: Commit[] = [];
+    for (const [id, n] of [['a', 3], ['b', 1]] as const) {
+      let previous: Commit['instance'] | undefined;
+      for (let i = 0; i < n; i++) {
+        const c = nextCommit(id, previous, { state: i % 2 === 0 ? 'review.legal' : 'draft' });
+        commits.push(c);
+        previous = c.instance;
+      }
+      const r = previous!;
+      db.prepare(
+        `INSERT INTO docket_instances (id, workflow, version, status, suspended, revision, next_due_at, history_hash, initiator, created_at, updated_at,
+           row_format, snapshot, state, context, state_paths, timers, held_timers) VALUES (?, ?, ?, ?, 0, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?, NULL)`,
+      ).run(r.id, r.workflow, r.version, r.status, r.revision, r.nextDueAt, r.historyHash, r.initiator, r.createdAt, r.updatedAt,
+        JSON.stringify(r.snapshot), JSON.stringify(r.state), JSON.stringify(r.context), JSON.stringify(r.statePaths), JSON.stringify(r.timers));
+      for (const path of r.statePaths) db.prepare(`INSERT INTO docket_instance_states (path, seq) SELECT ?, seq FROM docket_instances WHERE id = ?`).run(path, id);
+    }
+    // Inserted out of order, as concurrent instances interleave.
+    for (const c of [...commits].reverse()) {
+      db.prepare(`INSERT INTO docket_history (instance_id, revision, kind, at, entry) VALUES (?, ?, ?, ?, ?)`).run(
+        c.history.instanceId, c.history.revision, c.history.kind, c.history.at, JSON.stringify(c.history));
+    }
+    db.prepare(`INSERT INTO docket_history (instance_id, revision, kind, at, entry) VALUES ('ghost', 1, 'start', 0, '{}')`).run();
+    db.close();
+    return commits;
+  }
+
+  it('reads a v2 file read-only without migrating it, and migrates it on a writable open, keeping every entry', async (ctx) => {
+    const { filename, remove } = sqliteFile(ctx.task.name);
+    try {
+      const commits = writeV2(filename);
+      const entries = (id: string) => commits.filter((c) => c.instance.id === id).map((c) => c.history);
+
+      const reader = sqliteStore({ filename, readonly: true });
+      await reader.init();
+      expect(await reader.history('a')).toEqual(entries('a'));
+      expect(await reader.history('a', { afterRevision: 1, limit: 1 })).toEqual([entries('a')[1]]);
+      await reader.close();
+      const check = new Database(filename, { readonly: true });
+      expect(check.prepare(`SELECT value FROM docket_meta WHERE key = 'schema_version'`).get()).toEqual({ value: '2' });
+      check.close();
+
+      const store = sqliteStore({ filename });
+      await store.init();
+      expect(store.database().prepare(`SELECT value FROM docket_meta WHERE key = 'schema_version'`).get()).toEqual({ value: String(SQLITE_SCHEMA_VERSION) });
+      const rows = store.database().prepare(`SELECT pos, instance_id, revision FROM docket_history ORDER BY pos`).all() as { pos: number; instance_id: string; revision: number }[];
+      expect(rows.map((r) => `${r.instance_id}@${r.revision}`)).toEqual(['ghost@1', 'a@1', 'a@2', 'a@3', 'b@1']);
+      expect(rows[0]!.pos).toBeLessThan(0);
+      expect(await store.history('a')).toEqual(entries('a'));
+      expect(await store.history('b')).toEqual(entries('b'));
+      expect(await store.history('a', { afterRevision: 1, limit: 1 })).toEqual([entries('a')[1]]);
+      expect(await store.history('a', { afterRevision: -3 })).toEqual(entries('a'));
+      expect(await store.history('ghost')).toEqual([]);
+
+      // Writing continues where v2 left off: the next revision lands, a repeated one conflicts.
+      const a = (await store.load('a'))!;
+      expect(a.revision).toBe(3);
+      const next = nextCommit('a', a, { state: 'done', status: 'done' });
+      await store.commit(next);
+      expect((await store.history('a')).map((e) => e.revision)).toEqual([1, 2, 3, 4]);
+      expect(await store.history('a', { afterRevision: 3 })).toEqual([next.history]);
+      expect((await store.list({ state: 'done' })).items.map((r) => r.id)).toEqual(['a']);
+      store.database().prepare(`UPDATE docket_instances SET revision = 3 WHERE id = 'a'`).run(); // as if rev 4 were lost
+      const again = sqliteStore({ filename });
+      const dup = await again.commit(nextCommit('a', a)).catch((e: unknown) => e);
+      expect(isDocketError(dup, 'CONFLICT')).toBe(true);
+      await again.close();
+      await store.close();
     } finally {
       remove();
     }

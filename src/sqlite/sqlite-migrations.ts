@@ -116,6 +116,31 @@ CREATE TABLE docket_idempotency (
     version: 2,
     sql: `DROP INDEX IF EXISTS docket_instance_states_seq;`,
   },
+  {
+    // History becomes a rowid table keyed by pos = instance seq * 2^32 + revision. The old WITHOUT
+    // ROWID table on (instance_id, revision) kept whole ~350-byte entries in its interior pages too,
+    // so appending an entry rebalanced the tree on most commits: 2.0 WAL pages per entry, against
+    // 1.2 for a rowid append. pos is unique per (instance, revision) as the old key was (seq and id
+    // are one-to-one), and an instance's history is one contiguous pos range. Every row is copied;
+    // an entry whose instance row is missing (never written by Docket) keeps a negative pos.
+    version: 3,
+    sql: `
+CREATE TABLE docket_history_v3 (
+  pos INTEGER PRIMARY KEY,
+  instance_id TEXT NOT NULL,
+  revision INTEGER NOT NULL,
+  kind TEXT NOT NULL,
+  at INTEGER NOT NULL,
+  entry TEXT NOT NULL
+);
+INSERT INTO docket_history_v3 (pos, instance_id, revision, kind, at, entry)
+  SELECT COALESCE(i.seq * 4294967296 + h.revision, -ROW_NUMBER() OVER (ORDER BY h.instance_id, h.revision)), h.instance_id, h.revision, h.kind, h.at, h.entry
+  FROM docket_history h LEFT JOIN docket_instances i ON i.id = h.instance_id
+  ORDER BY 1;
+DROP TABLE docket_history;
+ALTER TABLE docket_history_v3 RENAME TO docket_history;
+`,
+  },
 ];
 
 /** The newest schema version this library knows. */

@@ -134,11 +134,23 @@ export function listInstances(query: InstanceQuery, afterSeq: number, limit: num
   return plan(`SELECT ${columns} FROM ${from} WHERE ${where.join(' AND ')} ORDER BY i.seq LIMIT ?`, ...values, limit);
 }
 
-export const INSERT_HISTORY = `INSERT INTO docket_history (instance_id, revision, kind, at, entry) VALUES (?, ?, ?, ?, ?)`;
-export const insertHistory = (e: HistoryEntry) =>
-  plan(`INSERT INTO docket_history (instance_id, revision, kind, at, entry) VALUES (?, ?, ?, ?, ?)`, e.instanceId, e.revision, e.kind, e.at, json(e));
+/** History rows are keyed by pos = instance seq * 2^32 + revision (schema v3). */
+export const HISTORY_POS_BASE = 4294967296;
+/** Parameters: instance seq, revision, instance id, revision, kind, at, entry. */
+export const INSERT_HISTORY = `INSERT INTO docket_history (pos, instance_id, revision, kind, at, entry) VALUES (? * ${HISTORY_POS_BASE} + ?, ?, ?, ?, ?, ?)`;
 
+/** An instance's history after a revision: one range of pos (schema v3 and later). */
 export const history = (instanceId: string, afterRevision: number, limit: number) =>
+  plan(
+    `SELECT h.entry FROM docket_instances i JOIN docket_history h
+       ON h.pos > i.seq * ${HISTORY_POS_BASE} + ? AND h.pos < (i.seq + 1) * ${HISTORY_POS_BASE}
+     WHERE i.id = ? ORDER BY h.pos LIMIT ?`,
+    Math.max(0, afterRevision),
+    instanceId,
+    limit,
+  );
+/** The same on a schema v1/v2 file opened read-only (never migrated). */
+export const historyBeforeV3 = (instanceId: string, afterRevision: number, limit: number) =>
   plan(`SELECT entry FROM docket_history WHERE instance_id = ? AND revision > ? ORDER BY revision LIMIT ?`, instanceId, afterRevision, limit);
 
 export const insertRefusal = (r: RefusalEntry) => plan(`INSERT INTO docket_refusals (instance_id, entry) VALUES (?, ?)`, r.instanceId, json(r));

@@ -124,12 +124,18 @@ export function sqliteStore(options: SqliteStoreOptions): SqliteStore {
   let db: BetterSqlite3.Database | undefined;
   let writer: SqliteGroupCommit | undefined;
   let closed = false;
+  /** The file's schema version: this library's once migrated; an older one only in read-only mode. */
+  let schemaVersion = SQLITE_SCHEMA_VERSION;
   const statements = new Map<string, BetterSqlite3.Statement>();
 
   function open(): BetterSqlite3.Database {
     if (closed) throw new DocketError('STORE_UNAVAILABLE', `The SQLite store ${options.filename} was closed; create a new one.`);
     if (db) return db;
-    if (options.readonly === true) return (db = openReadonly(options.filename, options.busyTimeoutMs ?? 5000));
+    if (options.readonly === true) {
+      db = openReadonly(options.filename, options.busyTimeoutMs ?? 5000);
+      schemaVersion = Number((db.prepare(plans.getMeta('schema_version').text).get('schema_version') as { value: string }).value);
+      return db;
+    }
     let handle: BetterSqlite3.Database;
     try {
       handle = new Database(options.filename);
@@ -341,7 +347,7 @@ export function sqliteStore(options: SqliteStoreOptions): SqliteStore {
     }
     const e = c.history;
     try {
-      h.insertHistory.run(e.instanceId, e.revision, e.kind, e.at, json(e));
+      h.insertHistory.run(seq, e.revision, e.instanceId, e.revision, e.kind, e.at, json(e));
     } catch (error) {
       if (isConstraint(error)) conflict(id, `Revision ${c.history.revision} of instance ${id} already exists.`);
       throw error;
@@ -414,7 +420,9 @@ export function sqliteStore(options: SqliteStoreOptions): SqliteStore {
       return rows.length > limit && last ? { items, nextCursor: last.seq.toString(36) } : { items };
     },
     async history(instanceId, opts = {}) {
-      const rows = all<{ entry: string }>(plans.history(instanceId, opts.afterRevision ?? 0, opts.limit ?? -1));
+      open();
+      const plan = schemaVersion >= 3 ? plans.history : plans.historyBeforeV3;
+      const rows = all<{ entry: string }>(plan(instanceId, opts.afterRevision ?? 0, opts.limit ?? -1));
       return rows.map((r) => jsonColumn<HistoryEntry>(instanceId, 'history entry', r.entry));
     },
     appendRefusal(entry: RefusalEntry) {
