@@ -1,7 +1,7 @@
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import { postgresStore } from '../src/postgres/index.js';
-import { runAndKill, verifyAfterCrash } from './helpers/crash-harness.js';
+import { expectCrashSurvived, runAndKill, verifyAfterCrash } from './helpers/crash-harness.js';
 import { dropSchema, PG_URL, requirePostgres, schemaFor } from './helpers/pg-harness.js';
 
 const KILLS = 4;
@@ -30,20 +30,7 @@ describe.skipIf(!available)('crash (postgres)', () => {
         KILLS,
       );
       await store.close();
-      console.log(
-        `crash (postgres): ${log.kills} kills, ${check.acknowledged} acknowledged sends, ${log.fires.length} timers fired before kills, ` +
-          `${check.firedAfterRestart} fired after restart, ${check.instances} instances, ${check.historyEntries} history entries, ` +
-          `${check.timerEntries} timer entries, ${check.missing.length} missing, ${check.duplicateTimerEntries} double-fired`,
-      );
-      expect(log.kills).toBe(KILLS);
-      expect(log.errors).toEqual([]);
-      expect(check.acknowledged).toBeGreaterThan(50);
-      expect(log.fires.length).toBeGreaterThan(0);
-      expect(check.missing).toEqual([]);
-      expect(check.duplicateTimerEntries).toBe(0);
-      expect(check.tableMismatches).toEqual([]);
-      expect(check.brokenChains).toBe(0);
-      expect(check.stillDue).toBeUndefined();
+      expectCrashSurvived('postgres', log, check, KILLS);
     } finally {
       await dropSchema(pool, schema);
     }

@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
 import { expect, it } from 'vitest';
 import { sqliteStore } from '../src/sqlite/index.js';
-import { runAndKill, verifyAfterCrash } from './helpers/crash-harness.js';
+import { expectCrashSurvived, runAndKill, verifyAfterCrash } from './helpers/crash-harness.js';
 import { sqliteFile } from './helpers/sqlite-harness.js';
 
 const KILLS = 4;
@@ -23,20 +23,7 @@ it('loses no acknowledged event and fires no timer twice across SIGKILLs (SQLite
       KILLS,
     );
     await store.close();
-    console.log(
-      `crash (sqlite): ${log.kills} kills, ${check.acknowledged} acknowledged sends, ${log.fires.length} timers fired before kills, ` +
-        `${check.firedAfterRestart} fired after restart, ${check.instances} instances, ${check.historyEntries} history entries, ` +
-        `${check.timerEntries} timer entries, ${check.missing.length} missing, ${check.duplicateTimerEntries} double-fired`,
-    );
-    expect(log.kills).toBe(KILLS);
-    expect(log.errors).toEqual([]);
-    expect(check.acknowledged).toBeGreaterThan(50);
-    expect(log.fires.length).toBeGreaterThan(0);
-    expect(check.missing).toEqual([]);
-    expect(check.duplicateTimerEntries).toBe(0);
-    expect(check.tableMismatches).toEqual([]);
-    expect(check.brokenChains).toBe(0);
-    expect(check.stillDue).toBeUndefined();
+    expectCrashSurvived('sqlite', log, check, KILLS);
     expect(check.historyEntries).toBeGreaterThanOrEqual(check.acknowledged);
   } finally {
     remove();

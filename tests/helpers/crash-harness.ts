@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { expect } from 'vitest';
 import { createEngine, virtualClock, type InstanceRecord, type Store } from '../../src/index.js';
 import { reviewWorkflow } from '../fixtures/review-workflow.js';
 
@@ -126,4 +127,25 @@ export async function verifyAfterCrash(store: Store, log: CrashLog, firedInTable
     brokenChains,
     tableMismatches,
   };
+}
+
+/**
+ * Report the counts of a crash run and assert what every store must guarantee after SIGKILLs:
+ * every acknowledged event in the history, no timer fired twice, every due timer fired.
+ */
+export function expectCrashSurvived(label: string, log: CrashLog, check: CrashCheck, kills: number): void {
+  console.log(
+    `crash (${label}): ${log.kills} kills, ${check.acknowledged} acknowledged sends, ${log.fires.length} timers fired before kills, ` +
+      `${check.firedAfterRestart} fired after restart, ${check.instances} instances, ${check.historyEntries} history entries, ` +
+      `${check.timerEntries} timer entries, ${check.missing.length} missing, ${check.duplicateTimerEntries} double-fired`,
+  );
+  expect(log.kills).toBe(kills);
+  expect(log.errors).toEqual([]);
+  expect(check.acknowledged).toBeGreaterThan(50);
+  expect(log.fires.length).toBeGreaterThan(0);
+  expect(check.missing).toEqual([]);
+  expect(check.duplicateTimerEntries).toBe(0);
+  expect(check.tableMismatches).toEqual([]);
+  expect(check.brokenChains).toBe(0);
+  expect(check.stillDue).toBeUndefined();
 }
