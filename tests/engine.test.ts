@@ -374,3 +374,29 @@ describe('engine core: 任意跳转 (admin move to a chosen state)', () => {
     expect((await engine.get(id)).state).toBe('draft');
   });
 });
+
+describe('engine core: an instance that cannot be restored', () => {
+  it('can still be terminated, as the CORRUPT_SNAPSHOT message advises, without restoring its snapshot', async () => {
+    const { engine, store } = setup();
+    const id = await engine.start('review', { title: 'T' }, { actor: staff });
+    await engine.send(id, { type: 'SUBMIT' }, { actor: staff });
+    const record = (await store.load(id))!;
+    const broken = { status: 'active', value: 'nowhere', context: {}, children: {}, historyValue: {} };
+    await store.commit({
+      instance: { ...record, snapshot: broken, revision: record.revision + 1 },
+      expectedRevision: record.revision,
+      history: { ...(await store.history(id)).at(-1)!, revision: record.revision + 1 },
+      cancelTimerIds: [],
+      addTimers: [],
+      effects: [],
+    });
+    const fresh = createEngine({ store, clock: virtualClock(START), workflows: [reviewWorkflow] });
+    const error = await fresh.send(id, { type: 'APPROVE' }, { actor: manager }).catch((e) => e);
+    expect(error.code).toBe('CORRUPT_SNAPSHOT');
+    expect(error.message).toContain('terminate');
+    const view = await fresh.terminate(id, { actor: admin, reason: 'snapshot lost, no backup' });
+    expect(view).toMatchObject({ status: 'cancelled', timers: [] });
+    expect((await store.load(id))!.snapshot).toEqual(broken);
+    expect(await fresh.verify(id)).toMatchObject({ ok: false });
+  });
+});

@@ -43,6 +43,15 @@ function heldTimersOf(record: InstanceRecord) {
   return record.timers.map(({ key, name, dueAt, event }) => ({ key, name, dueAt, event }));
 }
 
+/**
+ * Suspend, resume and terminate change flags and timers, not the machine's state: they keep the
+ * stored snapshot as it is and never restore it, so they work on an instance whose snapshot cannot
+ * be restored (CORRUPT_SNAPSHOT tells the operator to terminate such an instance).
+ */
+function recordStep(record: InstanceRecord): Step {
+  return { snapshot: { value: record.state, context: record.context, status: 'active' } as never, actions: [] };
+}
+
 /** Build the administrator operations on an engine's core. */
 export function adminOperations(core: EngineCore): AdminOperations {
   const { store, registry, mutex, clock } = core;
@@ -69,11 +78,8 @@ export function adminOperations(core: EngineCore): AdminOperations {
           if (isDocketError(error)) await core.refuse(record, actor, { type: `docket.admin.${op}` }, error);
           throw error;
         }
-        const reg = registry.get(record.workflow, record.version, record.id);
-        const snapshot = core.restore(reg, record);
         const now = clock.now();
-        const step: Step = { snapshot, actions: [] };
-        const commit = planCommit(record, step, record.snapshot, {
+        const commit = planCommit(record, recordStep(record), record.snapshot, {
           instanceId,
           workflow: record.workflow,
           version: record.version,
@@ -86,7 +92,7 @@ export function adminOperations(core: EngineCore): AdminOperations {
           ...change(record),
         });
         await store.commit(commit);
-        core.remember(reg, commit.instance, snapshot);
+        core.forget(instanceId);
         return core.afterCommit(commit);
       }),
     );
@@ -137,9 +143,7 @@ export function adminOperations(core: EngineCore): AdminOperations {
         const record = await store.load(timer.instanceId).catch(() => undefined);
         if (!record || record.suspended || record.status !== 'active' || !record.timers.some((t) => t.id === timer.id)) return;
         const reason = `Suspended by the engine: timer "${timer.name}" could not be delivered (${error instanceof Error ? error.message : String(error)}). Fix the cause, then resume.`;
-        // The stored snapshot is kept as it is (it may be the very thing that cannot be restored).
-        const step = { snapshot: { value: record.state, context: record.context, status: 'active' } as never, actions: [] };
-        const commit = planCommit(record, step, record.snapshot, {
+        const commit = planCommit(record, recordStep(record), record.snapshot, {
           instanceId: record.id,
           workflow: record.workflow,
           version: record.version,
