@@ -69,8 +69,8 @@ export function seatedPeople(assignments: readonly ApprovalAssignment[]): string
 
 /**
  * The most approvals the assignments can still reach from distinct people: those already in, one per
- * pending personal assignment, and for unclaimed group slots at most as many as there are group
- * members without a seat of their own (a person votes once per step).
+ * pending personal assignment, and one per unclaimed group slot that a distinct group member without
+ * a seat of their own can still take (a person votes once per step).
  *
  * @example
  * ```ts
@@ -87,8 +87,27 @@ export function reachableApprovals(assignments: readonly ApprovalAssignment[]): 
   const groups = live.filter((a) => a.status === 'pending' && a.user === null);
   if (groups.length === 0) return approvals + personal;
   const taken = new Set(seatedPeople(assignments));
-  const free = new Set(groups.flatMap((g) => g.group?.members ?? []).filter((m) => !taken.has(m)));
-  return approvals + personal + Math.min(groups.length, free.size);
+  return approvals + personal + fillable(groups.map((g) => (g.group?.members ?? []).filter((m) => !taken.has(m))));
+}
+
+/** How many slots can get a distinct person each (a maximum bipartite matching, by augmenting paths). */
+function fillable(slots: readonly (readonly string[])[]): number {
+  const holder = new Map<string, number>();
+  const place = (slot: number, seen: Set<string>): boolean => {
+    for (const person of slots[slot]!) {
+      if (seen.has(person)) continue;
+      seen.add(person);
+      const other = holder.get(person);
+      if (other === undefined || place(other, seen)) {
+        holder.set(person, slot);
+        return true;
+      }
+    }
+    return false;
+  };
+  let filled = 0;
+  for (let slot = 0; slot < slots.length; slot++) if (place(slot, new Set())) filled++;
+  return filled;
 }
 
 /** Pending assignments whose prerequisites are all done: the ones that may act now.

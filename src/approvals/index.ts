@@ -12,6 +12,6 @@ export { approvalTasks, taskActions } from './approval-tasks.js';
 export { targetStep } from './approval-target.js';
 export { branch, describeCondition, matches, type Branch, type BranchTransition, type Condition } from './branch.js';
 export { previewApprovalPath, type PreviewStep } from './preview-approval-path.js';
-export { reassignTasks } from './reassign-tasks.js';
+export { reassignTasks, type ReassignResult } from './reassign-tasks.js';
 export { describeApprovalGuard, describeConditionBrief, type ApprovalGuardDescription, type DescribeGuardOptions, type GuardText } from './describe-guard.js';
 export { approvalEventLabels } from './approval-event-labels.js';
