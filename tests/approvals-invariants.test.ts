@@ -56,6 +56,18 @@ describe('one seat per person per step (votes count distinct people)', () => {
     expect(approvers).toEqual(['zhao', 'qian']);
   });
 
+  it('an escalation to a role with too few free members decides nothing: the instance is suspended with the reason', async () => {
+    const wf = approvalFlow([{ id: 'legal', mode: 'all', approvers: users('zhao', 'qian'), deadline: { after: 'due', then: { kind: 'escalate', role: 'vp' } } }], {
+      deadlines: { due: workingDays(1) },
+    });
+    const h = harness(wf);
+    const id = await h.engine.start('flow', { amount: 1 }, { actor: li });
+    await h.clock.advanceBy({ days: 1 });
+    const view = await h.engine.get(id);
+    expect([top(view.state), view.suspended]).toEqual(['legal', true]);
+    expect(await h.statuses(id, 'legal')).toEqual(['zhao:pending', 'qian:pending']);
+  });
+
   it('认领 by a member who already holds a seat in the step is refused', async () => {
     const h = harness(approvalFlow([{ id: 'legal', mode: 'all', approvers: [users('zhao'), role('legal', { claim: true })] }]));
     const id = await h.engine.start('flow', { amount: 1 }, { actor: li });
