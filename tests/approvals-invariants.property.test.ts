@@ -48,11 +48,11 @@ const specArb: fc.Arbitrary<ApprovalStepSpec> = fc
     mode: modeArb,
     named: fc.uniqueArray(fc.constantFrom(...PEOPLE, INITIATOR, 'gone'), { minLength: 0, maxLength: 4 }),
     claimGroup: fc.boolean(),
-    whenNobody: fc.constantFrom<ApprovalStepSpec['whenNobody']>('approve', { role: 'r' }, 'refuse'),
-    whenTooFew: fc.constantFrom<ApprovalStepSpec['whenTooFew']>('refuse', 'lower', { role: 'r' }),
-    initiatorIsApprover: fc.constantFrom<ApprovalStepSpec['initiatorIsApprover']>('keep', 'skip'),
-    rejection: fc.constantFrom<ApprovalStepSpec['rejection']>('end', { return: 'submitter' }),
-    withdraw: fc.constantFrom<ApprovalStepSpec['withdraw']>('untilActed', 'anytime', 'never'),
+    whenNobody: fc.constantFrom<NonNullable<ApprovalStepSpec['whenNobody']>>('approve', { role: 'r' }, 'refuse'),
+    whenTooFew: fc.constantFrom<NonNullable<ApprovalStepSpec['whenTooFew']>>('refuse', 'lower', { role: 'r' }),
+    initiatorIsApprover: fc.constantFrom<NonNullable<ApprovalStepSpec['initiatorIsApprover']>>('keep', 'skip'),
+    rejection: fc.constantFrom<NonNullable<ApprovalStepSpec['rejection']>>('end', { return: 'submitter' }),
+    withdraw: fc.constantFrom<NonNullable<ApprovalStepSpec['withdraw']>>('untilActed', 'anytime', 'never'),
     then: fc.constantFrom<NonNullable<ApprovalStepSpec['deadline']>['then']>({ kind: 'approve' }, { kind: 'reject' }, { kind: 'escalate', role: 'r' }),
   })
   .map((r) => {
