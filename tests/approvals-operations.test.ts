@@ -216,11 +216,14 @@ describe('代理 stand-ins and 离职转办', () => {
     await h.engine.send(b, { type: 'APPROVE' }, { actor: actor('zhao') });
     // wang is waiting in `a` (not yet his turn) and open in `b`: only open tasks are in the inbox.
     expect((await h.engine.tasks({ assignee: 'wang' })).map((t) => t.instanceId)).toEqual([b]);
-    await expect(reassignTasks(h.engine, { from: 'wang', to: 'zhou', actor: actor('zhao'), reason: 'x' })).resolves.toMatchObject([{ ok: false }]);
+    // 离职转办 reads the steps' state: wang's queued slot in `a` moves too (the inbox view alone missed it).
+    await expect(reassignTasks(h.engine, { from: 'wang', to: 'zhou', actor: actor('zhao'), reason: 'x' })).resolves.toMatchObject([{ ok: false }, { ok: false }]);
     const results = await reassignTasks(h.engine, { from: 'wang', to: 'zhou', actor: admin, reason: '王经理离职' });
-    expect(results.map((r) => r.ok)).toEqual([true]);
+    expect(results.map((r) => [r.instanceId, r.status, r.ok]).sort()).toEqual([[a, 'queued', true], [b, 'open', true]].sort());
     expect(await h.engine.tasks({ assignee: 'wang' })).toEqual([]);
     expect(await h.inbox(b)).toEqual(['manager:zhou']);
+    await h.engine.send(a, { type: 'APPROVE' }, { actor: actor('zhao') });
+    expect(await h.inbox(a)).toEqual(['manager:zhou']);
     const entry = (await h.engine.history(b)).at(-1)!;
     expect(entry.event).toMatchObject({ type: 'TRANSFER', from: 'wang', to: 'zhou', comment: '王经理离职' });
   });

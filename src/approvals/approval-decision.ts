@@ -40,16 +40,74 @@ export function decide(mode: ApprovalMode, assignments: readonly ApprovalAssignm
   const live = counted(assignments);
   const approvals = live.filter((a) => a.status === 'approved' || a.status === 'skipped').length;
   const rejections = live.filter((a) => a.status === 'rejected').length;
-  const pending = live.length - approvals - rejections;
   const need = needed(mode, live.length);
   if (mode === 'sequential' || mode === 'all' || mode === 'any') {
     if (rejections > 0) return 'rejected';
     if (approvals >= need && live.length > 0) return 'approved';
+    if (live.length > 0 && reachableApprovals(assignments) < need) return 'rejected';
     return null;
   }
   if (approvals >= need) return 'approved';
-  if (approvals + pending < need) return 'rejected';
+  if (reachableApprovals(assignments) < need) return 'rejected';
   return null;
+}
+
+const SEATED = new Set<ApprovalAssignment['status']>(['pending', 'approved', 'rejected', 'skipped']);
+
+/** People holding a live seat (their own assignment: open, queued or decided), once per assignment.
+ *
+ * @example
+ * ```ts
+ * import { seatedPeople } from 'docket';
+ * const a = { id: 't1', user: 'zhao', status: 'approved' as const, waitsFor: [], origin: 'rule' as const, since: 0 };
+ * seatedPeople([a, { ...a, id: 't2', user: 'qian', status: 'transferred' as const }]); // ['zhao']
+ * ```
+ */
+export function seatedPeople(assignments: readonly ApprovalAssignment[]): string[] {
+  return assignments.filter((a) => SEATED.has(a.status) && a.user !== null).map((a) => a.user as string);
+}
+
+/**
+ * The most approvals the assignments can still reach from distinct people: those already in, one per
+ * pending personal assignment, and one per unclaimed group slot that a distinct group member without
+ * a seat of their own can still take (a person votes once per step).
+ *
+ * @example
+ * ```ts
+ * import { reachableApprovals } from 'docket';
+ * const a = { id: 't1', user: 'zhao', status: 'approved' as const, waitsFor: [], origin: 'rule' as const, since: 0 };
+ * const g = { ...a, id: 't2', user: null, status: 'pending' as const, group: { role: 'legal', members: ['zhao'] } };
+ * reachableApprovals([a, g]); // 1: zhao already voted, so the group slot cannot be filled
+ * ```
+ */
+export function reachableApprovals(assignments: readonly ApprovalAssignment[]): number {
+  const live = counted(assignments);
+  const approvals = live.filter((a) => a.status === 'approved' || a.status === 'skipped').length;
+  const personal = live.filter((a) => a.status === 'pending' && a.user !== null).length;
+  const groups = live.filter((a) => a.status === 'pending' && a.user === null);
+  if (groups.length === 0) return approvals + personal;
+  const taken = new Set(seatedPeople(assignments));
+  return approvals + personal + fillable(groups.map((g) => (g.group?.members ?? []).filter((m) => !taken.has(m))));
+}
+
+/** How many slots can get a distinct person each (a maximum bipartite matching, by augmenting paths). */
+function fillable(slots: readonly (readonly string[])[]): number {
+  const holder = new Map<string, number>();
+  const place = (slot: number, seen: Set<string>): boolean => {
+    for (const person of slots[slot]!) {
+      if (seen.has(person)) continue;
+      seen.add(person);
+      const other = holder.get(person);
+      if (other === undefined || place(other, seen)) {
+        holder.set(person, slot);
+        return true;
+      }
+    }
+    return false;
+  };
+  let filled = 0;
+  for (let slot = 0; slot < slots.length; slot++) if (place(slot, new Set())) filled++;
+  return filled;
 }
 
 /** Pending assignments whose prerequisites are all done: the ones that may act now.

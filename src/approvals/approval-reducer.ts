@@ -5,7 +5,7 @@ import { addSigner } from './operations/add-signer.js';
 import { approveOrReject } from './operations/approve-or-reject.js';
 import { cc } from './operations/cc.js';
 import { claim } from './operations/claim.js';
-import { createOperationContext } from './operations/operation-context.js';
+import { createOperationContext, type OperationContext } from './operations/operation-context.js';
 import { parseTaskId, refuse } from './operations/reducer-helpers.js';
 import { remind } from './operations/remind.js';
 import { removeSigner } from './operations/remove-signer.js';
@@ -13,6 +13,7 @@ import { returnStep } from './operations/return-step.js';
 import { timeout } from './operations/timeout.js';
 import { transferOrDelegate } from './operations/transfer-or-delegate.js';
 import { withdraw } from './operations/withdraw.js';
+import { checkStepInvariants } from './step-invariants.js';
 
 export type { ApprovalChange, ApprovalEffect, ApprovalInput, ReduceFacts } from './approval-change.js';
 export { enterStep } from './operations/enter-step.js';
@@ -20,6 +21,7 @@ export { enterStep } from './operations/enter-step.js';
 /**
  * Apply one person's (or the system's) act to a step. Pure: returns the new context and effects,
  * or throws a DocketError (`FORBIDDEN`, `OPERATION_NOT_ALLOWED`) saying why the act is refused.
+ * Every operation's result is checked against the step invariants ({@link checkStepInvariants}).
  *
  * @example
  * ```ts
@@ -32,6 +34,16 @@ export { enterStep } from './operations/enter-step.js';
  */
 export function applyApproval<C extends ApprovalContext>(ctx: C, stepId: string, event: ApprovalInput, facts: ReduceFacts): ApprovalChange<C> {
   const op = createOperationContext(ctx, stepId, event, facts);
+  const change = operate(op);
+  // Every operation passes the same invariants (one seat per person, outcomes only from votes,
+  // the mode still reachable): a violation refuses the act, and nothing changes.
+  const after = change.context.approvals[stepId];
+  const act = op.type === 'TIMEOUT' ? `TIMEOUT:${op.spec.deadline?.then.kind ?? 'approve'}` : op.type;
+  if (after) checkStepInvariants(op.state, after, { act, details: op.details });
+  return change;
+}
+
+function operate<C extends ApprovalContext>(op: OperationContext<C>): ApprovalChange<C> {
   const type = op.type;
   switch (type) {
     case 'APPROVE':

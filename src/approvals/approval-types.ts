@@ -59,6 +59,13 @@ export interface ApprovalStepSpec {
   readonly approvers: ApproverRule | readonly ApproverRule[];
   /** Nobody resolved: pass automatically, hand to a role, or refuse with `NO_APPROVER`. Default `'refuse'`. */
   readonly whenNobody?: 'approve' | 'refuse' | { readonly role: string };
+  /**
+   * Fewer people resolved than the mode needs (票签 `{ count: 3 }` over two approvers): refuse with
+   * `NO_APPROVER` (default), `'lower'` the count to the people resolved (all of them must then
+   * approve; recorded as an `AUTO` act), or add group slots for `{ role }` (认领, one per missing
+   * approval, for members not already asked). Never a silent rejection.
+   */
+  readonly whenTooFew?: 'refuse' | 'lower' | { readonly role: string };
   /** The same person approved the previous step: 去重, approve for them once. Default `false`. */
   readonly dedupe?: boolean;
   /** The initiator is among the approvers: keep, skip (auto-approve), or hand to their supervisor. Default `'keep'`. */

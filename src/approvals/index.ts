@@ -1,7 +1,8 @@
 // Approval building blocks: the step fragment, its modes, rules, operations, and the task inbox.
 export { approvalContext, type ApprovalAct, type ApprovalAssignment, type ApprovalContext, type ApprovalFlowState, type ApprovalMode, type ApprovalOperation, type ApprovalOutcome, type ApprovalStepSpec, type ApprovalStepState, type ReturnTarget, type TimeoutAction } from './approval-types.js';
 export { chosen, departmentHead, describeApproverRule, field, readPath, resolveApprovers, role, supervisor, supervisorChain, supervisors, users, type ApproverRule, type ResolvedApprover, type ResolveFacts } from './approver-rules.js';
-export { actionable, decide, needed } from './approval-decision.js';
+export { actionable, decide, needed, reachableApprovals, seatedPeople } from './approval-decision.js';
+export { checkStepInvariants, stepViolations, type StepInvariant, type StepViolation } from './step-invariants.js';
 export { applyApproval, enterStep, type ApprovalChange, type ApprovalEffect, type ApprovalInput, type ReduceFacts } from './approval-reducer.js';
 export { approvalEvents, APPROVAL_EVENT_TYPES, type ApprovalEvent, type ApprovalEventSchemas } from './approval-events.js';
 export { approvalStep, resubmitTo, stepTarget, type ApprovalStepConfig, type ApprovalStepNode, type ApprovedTarget } from './approval-step.js';
@@ -11,6 +12,6 @@ export { approvalTasks, taskActions } from './approval-tasks.js';
 export { targetStep } from './approval-target.js';
 export { branch, describeCondition, matches, type Branch, type BranchTransition, type Condition } from './branch.js';
 export { previewApprovalPath, type PreviewStep } from './preview-approval-path.js';
-export { reassignTasks } from './reassign-tasks.js';
+export { reassignTasks, type ReassignResult } from './reassign-tasks.js';
 export { describeApprovalGuard, describeConditionBrief, type ApprovalGuardDescription, type DescribeGuardOptions, type GuardText } from './describe-guard.js';
 export { approvalEventLabels } from './approval-event-labels.js';

@@ -6,16 +6,13 @@ import { refuse, rewire } from './reducer-helpers.js';
 
 /** Add `event.users` at `event.position` (`before`, `after` (default) or `alongside`) relative to the actor's task. */
 export function addSigner<C extends ApprovalContext>(op: OperationContext<C>): ApprovalChange<C> {
-  const { state, stepId, details, event } = op;
+  const { details, event } = op;
   const { task } = op.mine();
   const added = (event['users'] as readonly string[] | undefined) ?? [];
   const position = (event['position'] as 'before' | 'after' | 'alongside' | undefined) ?? 'after';
-  for (const u of added) {
-    op.activeUser(u);
-    if (state.assignments.some((a) => a.user === u && a.status === 'pending')) {
-      refuse('OPERATION_NOT_ALLOWED', `${u} already has an open task in step "${stepId}"; add someone else.`, { ...details, user: u });
-    }
-  }
+  // Adding someone who already holds a seat here is refused by the step invariants (one seat per person).
+  for (const u of added) op.activeUser(u);
+  if (new Set(added).size !== added.length) refuse('INVALID_ARGUMENT', `ADD_SIGNER names the same person twice (${added.join(', ')}).`, details);
   let list = op.replace(task);
   const created: ApprovalAssignment[] = [];
   if (position === 'before') {

@@ -3,12 +3,14 @@ import type { Instant } from '../../clock/clock.js';
 import type { ApprovalChange, ReduceFacts } from '../approval-change.js';
 import type { ApprovalAct, ApprovalAssignment, ApprovalContext, ApprovalStepSpec, ApprovalStepState } from '../approval-types.js';
 import { resolveApprovers, supervisorChain } from '../approver-rules.js';
+import { needed, reachableApprovals } from '../approval-decision.js';
+import { checkStepInvariants } from '../step-invariants.js';
 import { refuse, settle, SYSTEM, withStep } from './reducer-helpers.js';
 
 /**
  * Enter a step (a new round): resolve its approvers through the directory, apply its policies
- * (去重, initiator, nobody resolved) and decide at once when nobody is left to ask.
- * Throws `NO_APPROVER` when nobody resolved and the step refuses to start.
+ * (去重, initiator, nobody resolved, too few resolved) and decide at once when nobody is left to ask.
+ * Throws `NO_APPROVER` when nobody (or fewer than the mode needs) resolved and the step refuses to start.
  *
  * @example
  * ```ts
@@ -81,12 +83,44 @@ export function enterStep<C extends ApprovalContext>(ctx: C, spec: ApprovalStepS
       assignments.push({ id: `t${++n}`, user: null, group: { role: policy.role, members }, status: 'pending', waitsFor: [], origin: 'fallback', since: now });
     }
   }
+  let effective = spec;
+  const live = assignments.length;
+  const need = needed(spec.mode, live);
+  if (live > 0 && need > reachableApprovals(assignments)) {
+    const policy = spec.whenTooFew ?? 'refuse';
+    const short = need - reachableApprovals(assignments);
+    const asked = assignments.flatMap((a) => (a.user !== null ? [a.user] : [...(a.group?.members ?? [])]));
+    if (policy === 'refuse') {
+      refuse(
+        'NO_APPROVER',
+        `Approval step "${spec.id}" needs ${need} approvals but only ${reachableApprovals(assignments)} distinct approver(s) resolved ([${asked.join(', ')}]; rules ${JSON.stringify(spec.approvers)}). Widen the rule, lower the mode's count, or give the step whenTooFew: 'lower' or { role: 'admin' }.`,
+        { step: spec.id, needed: need, resolved: asked },
+      );
+    } else if (policy === 'lower') {
+      const count = reachableApprovals(assignments);
+      effective = { ...spec, mode: { count } };
+      acts.push({ type: 'AUTO', by: SYSTEM, at: now, comment: `only ${count} approver(s) resolved; the step needs all of them instead of ${need} (whenTooFew: 'lower')` });
+    } else {
+      const taken = new Set(asked);
+      const members = (directory?.usersWithRole(policy.role).map((u) => u.id) ?? []).filter((m) => !taken.has(m));
+      if (members.length < short) {
+        refuse(
+          'NO_APPROVER',
+          `Approval step "${spec.id}" needs ${need} approvals, ${short} more than the ${reachableApprovals(assignments)} resolved, and its fallback role "${policy.role}" has only ${members.length} active member(s) not already asked. Give more people the role "${policy.role}".`,
+          { step: spec.id, needed: need, role: policy.role },
+        );
+      }
+      for (let i = 0; i < short; i++) {
+        assignments.push({ id: `t${++n}`, user: null, group: { role: policy.role, members }, status: 'pending', waitsFor: [], origin: 'fallback', since: now });
+      }
+    }
+  }
   if (spec.mode === 'sequential') {
     for (let i = 1; i < assignments.length; i++) assignments[i] = { ...assignments[i]!, waitsFor: [assignments[i - 1]!.id] };
   }
   const nobody = assignments.length === 0;
   const state: ApprovalStepState = {
-    spec,
+    spec: effective,
     round: (prev?.round ?? 0) + 1,
     active: true,
     enteredAt: now,
@@ -99,5 +133,8 @@ export function enterStep<C extends ApprovalContext>(ctx: C, spec: ApprovalStepS
   };
   const resume = ctx.approvalFlow.resume?.step === spec.id ? { resume: null } : {};
   const base = withStep(ctx, state, { ...resume, ...(nobody ? { lastApproved: { step: spec.id, users: [] } } : {}) });
-  return settle(base, state, [], 'entered');
+  const change = settle(base, state, [], 'entered');
+  const after = change.context.approvals[spec.id];
+  if (after) checkStepInvariants(undefined, after, { act: 'ENTER', code: 'NO_APPROVER', details: { step: spec.id } });
+  return change;
 }

@@ -1,6 +1,6 @@
 // TIMEOUT: the step's deadline passed; escalate, approve or reject as its `deadline.then` says.
 import type { ApprovalChange } from '../approval-change.js';
-import { actionable } from '../approval-decision.js';
+import { actionable, seatedPeople } from '../approval-decision.js';
 import type { ApprovalAssignment, ApprovalContext } from '../approval-types.js';
 import type { OperationContext } from './operation-context.js';
 import { returnTarget, rewire } from './reducer-helpers.js';
@@ -11,12 +11,17 @@ export function timeout<C extends ApprovalContext>(op: OperationContext<C>): App
   const then = spec.deadline?.then ?? { kind: 'approve' };
   const open = actionable(state.assignments).map((a) => a.id);
   if (then.kind === 'escalate') {
-    const members = facts.directory?.usersWithRole(then.role).map((u) => u.id) ?? [];
-    if (members.length === 0) return { context: ctx, effects: [] };
-    const group: ApprovalAssignment = { id: op.takeTaskId(), user: null, group: { role: then.role, members }, status: 'pending', waitsFor: [], origin: 'escalation', since: now };
-    let list = state.assignments.map((a) => (open.includes(a.id) ? { ...a, status: 'transferred' as const, actedAt: now } : a));
-    for (const id of open) list = rewire(list, id, [group.id]);
-    return op.update({ assignments: [...list, group], nextTask: op.nextNo }, op.act({ type: 'TIMEOUT', to: then.role }));
+    // Each late task becomes a group slot of the role (one for 或签, where one decision suffices), so
+    // the mode's count is kept; members who already hold a seat in this step are left out (one vote each).
+    const late = new Set(open);
+    const seated = new Set(seatedPeople(state.assignments.filter((a) => !late.has(a.id))));
+    const members = (facts.directory?.usersWithRole(then.role).map((u) => u.id) ?? []).filter((m) => !seated.has(m));
+    if (members.length === 0 || open.length === 0) return { context: ctx, effects: [] };
+    const slots = spec.mode === 'any' ? open.slice(0, 1) : open;
+    const groups: ApprovalAssignment[] = slots.map(() => ({ id: op.takeTaskId(), user: null, group: { role: then.role, members }, status: 'pending', waitsFor: [], origin: 'escalation', since: now }));
+    let list = state.assignments.map((a) => (late.has(a.id) ? { ...a, status: 'transferred' as const, actedAt: now } : a));
+    for (const id of open) list = rewire(list, id, groups.map((g) => g.id));
+    return op.update({ assignments: [...list, ...groups], nextTask: op.nextNo }, op.act({ type: 'TIMEOUT', to: then.role }));
   }
   if (then.kind === 'approve') {
     const list = state.assignments.map((a) => (a.status === 'pending' ? { ...a, status: 'approved' as const, auto: 'timeout' as const, actedAt: now } : a));

@@ -1,0 +1,132 @@
+// The rules every approval step obeys after every act, written once: the reducer checks them after
+// each operation (and on entry), so no operation can break what its siblings already refuse.
+import { DocketError, type DocketErrorCode } from '../errors.js';
+import { counted, needed, reachableApprovals, seatedPeople } from './approval-decision.js';
+import type { ApprovalStepState } from './approval-types.js';
+
+/** The invariants, by name. */
+export type StepInvariant =
+  /** A person holds at most one live assignment (open, queued or already decided) per step round, so votes count distinct people. */
+  | 'one-seat-per-person'
+  /** An outcome comes only from votes, a deadline (TIMEOUT), a withdrawal or an entry policy. */
+  | 'outcome-from-votes'
+  /** While undecided, enough distinct people can still approve for the step's mode to pass. */
+  | 'mode-reachable';
+
+/** One broken invariant, with a sentence saying what is wrong and what to do. */
+export interface StepViolation {
+  readonly invariant: StepInvariant;
+  readonly message: string;
+  /** The person concerned, when there is one. */
+  readonly user?: string;
+}
+
+/** Which outcomes each act may produce: votes, the deadline, the initiator's withdrawal, entry policies. */
+const MAY_DECIDE: Readonly<Record<string, readonly string[]>> = {
+  APPROVE: ['approved'],
+  REJECT: ['rejected', 'returned'],
+  REQUEST_CHANGES: ['returned'],
+  RETURN: ['returned'],
+  'TIMEOUT:approve': ['approved'],
+  'TIMEOUT:reject': ['rejected', 'returned'],
+  'TIMEOUT:escalate': [],
+  WITHDRAW: ['withdrawn'],
+  ENTER: ['approved'],
+};
+
+/** Whether the step, while undecided, can still pass under its mode. */
+function reachable(state: ApprovalStepState): boolean {
+  const live = counted(state.assignments);
+  if (live.length === 0) return false;
+  const mode = state.spec.mode;
+  if ((mode === 'sequential' || mode === 'all' || mode === 'any') && live.some((a) => a.status === 'rejected')) return false;
+  return reachableApprovals(state.assignments) >= needed(mode, live.length);
+}
+
+/** Whether an `approved` outcome is backed by enough approvals (or an entry with nobody to ask). */
+function approvedByVotes(state: ApprovalStepState): boolean {
+  const live = counted(state.assignments);
+  if (live.length === 0) return true;
+  const approvals = live.filter((a) => a.status === 'approved' || a.status === 'skipped').length;
+  return approvals >= needed(state.spec.mode, live.length);
+}
+
+/**
+ * Every invariant `after` breaks, given the step before the act (`undefined` on entry) and the
+ * act's type (`'ENTER'` on entry, `'TIMEOUT:<then.kind>'` for a deadline). A violation already present before the act is not reported again,
+ * so a step stored before a rule existed is never locked by it.
+ *
+ * @example
+ * ```ts
+ * import { stepViolations, type ApprovalStepState } from 'docket';
+ * declare const before: ApprovalStepState, after: ApprovalStepState;
+ * stepViolations(before, after, 'TRANSFER').map((v) => v.invariant); // e.g. ['one-seat-per-person']
+ * ```
+ */
+export function stepViolations(before: ApprovalStepState | undefined, after: ApprovalStepState, act: string): StepViolation[] {
+  const out: StepViolation[] = [];
+  const step = after.spec.id;
+  const doubled = (s: ApprovalStepState | undefined) => {
+    const seen = new Set<string>();
+    const twice = new Set<string>();
+    for (const u of s ? seatedPeople(s.assignments) : []) (seen.has(u) ? twice : seen).add(u);
+    return twice;
+  };
+  const had = before && before.round === after.round ? doubled(before) : new Set<string>();
+  for (const user of doubled(after)) {
+    if (had.has(user)) continue;
+    out.push({
+      invariant: 'one-seat-per-person',
+      user,
+      message: `${user} already holds an assignment in step "${step}" (round ${after.round}); one person has one vote per step. Choose someone else.`,
+    });
+  }
+  const decidedNow = after.outcome !== null && (before?.outcome ?? null) === null;
+  const kind = after.outcome?.kind ?? '';
+  if (decidedNow && !(MAY_DECIDE[act] ?? []).includes(kind) && !(kind === 'approved' && approvedByVotes(after))) {
+    out.push({
+      invariant: 'outcome-from-votes',
+      message: `${act} would decide step "${step}" (${kind}) without a vote, a deadline or a policy saying so: the ${needed(after.spec.mode, counted(after.assignments).length)} approval(s) its mode needs would no longer be reachable from distinct people (at most ${reachableApprovals(after.assignments)}). Leave enough approvers, or add someone first.`,
+    });
+  }
+  const wasReachable = before === undefined || before.outcome !== null || before.round !== after.round || reachable(before);
+  if (after.outcome === null && wasReachable && !reachable(after)) {
+    const live = counted(after.assignments).length;
+    const need = needed(after.spec.mode, live);
+    out.push({
+      invariant: 'mode-reachable',
+      message:
+        live === 0
+          ? `After ${act}, step "${step}" would have nobody left to decide it. Transfer the task instead, or add someone first.`
+          : `After ${act}, step "${step}" could no longer reach the ${need} approval(s) its mode needs from distinct people (at most ${reachableApprovals(after.assignments)}). Add an approver first, or transfer instead.`,
+    });
+  }
+  return out;
+}
+
+/**
+ * Refuse an act whose result breaks a step invariant: throws a {@link DocketError} (`code`, by
+ * default `OPERATION_NOT_ALLOWED`; details name the step, the invariant and the person) and
+ * returns nothing otherwise. The reducer runs it after every operation and on entry.
+ *
+ * @example
+ * ```ts
+ * import { checkStepInvariants, type ApprovalStepState } from 'docket';
+ * declare const before: ApprovalStepState, after: ApprovalStepState;
+ * checkStepInvariants(before, after, { act: 'REMOVE_SIGNER' }); // throws OPERATION_NOT_ALLOWED when after breaks a rule
+ * ```
+ */
+export function checkStepInvariants(
+  before: ApprovalStepState | undefined,
+  after: ApprovalStepState,
+  options: { readonly act: string; readonly code?: DocketErrorCode; readonly details?: Readonly<Record<string, unknown>> },
+): void {
+  const [first] = stepViolations(before, after, options.act);
+  if (!first) return;
+  throw new DocketError(options.code ?? 'OPERATION_NOT_ALLOWED', first.message, {
+    ...options.details,
+    step: after.spec.id,
+    invariant: first.invariant,
+    ...(first.user === undefined ? {} : { user: first.user }),
+  });
+}
