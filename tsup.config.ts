@@ -1,7 +1,9 @@
 import { defineConfig } from 'tsup';
 
 // One bundle per subpath export. Optional drivers (better-sqlite3, pg) stay external, so a user of
-// the memory store installs and bundles neither.
+// the memory store installs and bundles neither. xstate, zod and @opentelemetry/api are peers (one
+// copy shared with the app). Tooling weight is bundled, not installed: @xstate/graph into
+// docket/testing, hono into docket/http, commander and elkjs into the CLI (all devDependencies).
 export default defineConfig([
   {
     entry: {
@@ -10,6 +12,8 @@ export default defineConfig([
       postgres: 'src/postgres/index.ts',
       testing: 'src/testing/index.ts',
       machines: 'machines/index.ts',
+      http: 'src/http/index.ts',
+      otel: 'src/otel/index.ts',
     },
     format: ['esm', 'cjs'],
     dts: true,
@@ -17,8 +21,10 @@ export default defineConfig([
     clean: true,
     target: 'node20',
     splitting: true,
+    shims: true, // import.meta.url in the CommonJS build (optional drivers load through createRequire)
     treeshake: true,
-    external: ['better-sqlite3', 'pg', 'xstate', 'zod', 'luxon', 'nanoid', 'eventemitter3', '@xstate/graph'],
+    external: ['better-sqlite3', 'pg', 'xstate', 'zod', 'luxon', 'nanoid', 'eventemitter3', '@opentelemetry/api'],
+    noExternal: ['@xstate/graph', 'hono'],
   },
   {
     entry: { cli: 'src/cli/main.ts' },
@@ -27,6 +33,7 @@ export default defineConfig([
     clean: false,
     target: 'node20',
     banner: { js: '#!/usr/bin/env node' },
-    external: ['better-sqlite3', 'pg'],
+    external: ['better-sqlite3', 'pg', 'xstate', 'zod', 'luxon', 'nanoid', 'eventemitter3'],
+    noExternal: ['commander', 'elkjs', '@xstate/graph'],
   },
 ]);

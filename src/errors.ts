@@ -41,7 +41,9 @@ export type DocketErrorCode =
   /** The machine itself threw while computing a transition (a bug in a guard, action or delay). */
   | 'MACHINE_ERROR'
   /** The engine was closed. */
-  | 'ENGINE_CLOSED';
+  | 'ENGINE_CLOSED'
+  /** An optional package (a database driver) is not installed; the message names what to install. */
+  | 'MISSING_DEPENDENCY';
 
 export interface DocketErrorDetails {
   readonly instanceId?: string;

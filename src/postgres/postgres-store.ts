@@ -1,4 +1,5 @@
-import pg from 'pg';
+import type pg from 'pg';
+import { loadOptionalDriver } from '../load-optional-driver.js';
 import type { Pool, PoolClient } from 'pg';
 import { DocketError, isDocketError } from '../errors.js';
 import type { HistoryEntry, IdempotencyRecord, InstanceRecord, RefusalEntry, TaskRecord } from '../store/records.js';
@@ -67,7 +68,7 @@ export function postgresStore(connection: PostgresConnection, options: PostgresS
   }
   const s = plans.quoteSchema(schemaName);
   const owned = !('pool' in connection);
-  const pool: Pool = 'pool' in connection ? connection.pool : new pg.Pool({ connectionString: connection.connectionString, max: connection.max ?? 10 });
+  const pool: Pool = 'pool' in connection ? connection.pool : new (loadOptionalDriver<typeof pg>('pg', 'docket/postgres').Pool)({ connectionString: connection.connectionString, max: connection.max ?? 10 });
   const group = new PostgresGroupCommit(pool, s, options.maxBatch ?? 256, options.maxInFlight ?? 4);
   let closed = false;
   let migrated: Promise<void> | undefined;

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
-import Database from 'better-sqlite3';
 import type BetterSqlite3 from 'better-sqlite3';
+import { loadOptionalDriver } from '../load-optional-driver.js';
 import { DocketError } from '../errors.js';
 import type { EffectRecord, IdempotencyRecord, InstanceRecord, RefusalEntry, TaskRecord, TimerRecord, HistoryEntry } from '../store/records.js';
 import type { Commit, InstanceQuery, Page, Store, TaskQuery } from '../store/store.js';
@@ -66,6 +66,7 @@ function openReadonly(filename: string, busyTimeoutMs: number): BetterSqlite3.Da
   if (filename === ':memory:' || !existsSync(filename)) {
     throw readonlyFailure('STORE_UNAVAILABLE', 'missing', `Database file not found: ${filename}. Check the path (a read-only store never creates a database).`);
   }
+  const Database = loadOptionalDriver<typeof BetterSqlite3>('better-sqlite3', 'docket/sqlite');
   let handle: BetterSqlite3.Database;
   try {
     handle = new Database(filename, { readonly: true, fileMustExist: true });
@@ -136,6 +137,7 @@ export function sqliteStore(options: SqliteStoreOptions): SqliteStore {
       schemaVersion = Number((db.prepare(plans.getMeta('schema_version').text).get('schema_version') as { value: string }).value);
       return db;
     }
+    const Database = loadOptionalDriver<typeof BetterSqlite3>('better-sqlite3', 'docket/sqlite');
     let handle: BetterSqlite3.Database;
     try {
       handle = new Database(options.filename);
