@@ -3,7 +3,7 @@ import { defineConfig } from 'tsup';
 // One bundle per subpath export. Optional drivers (better-sqlite3, pg) stay external, so a user of
 // the memory store installs and bundles neither. xstate, zod and @opentelemetry/api are peers (one
 // copy shared with the app). Tooling weight is bundled, not installed: @xstate/graph into
-// docket/testing, hono into docket/http, commander and elkjs into the CLI (all devDependencies).
+// docket/testing, hono into docket/http, commander into the CLI (all devDependencies); elkjs is an optional peer.
 export default defineConfig([
   {
     entry: {
@@ -32,8 +32,10 @@ export default defineConfig([
     sourcemap: true,
     clean: false,
     target: 'node20',
-    banner: { js: '#!/usr/bin/env node' },
-    external: ['better-sqlite3', 'pg', 'xstate', 'zod', 'luxon', 'nanoid', 'eventemitter3'],
-    noExternal: ['commander', 'elkjs', '@xstate/graph'],
+    // commander is CommonJS: bundled into ESM it needs a real `require` for node's builtins.
+    banner: { js: "#!/usr/bin/env node\nimport { createRequire as __docketRequire } from 'node:module';\nconst require = __docketRequire(import.meta.url);" },
+    // elkjs (diagrams only) is an optional peer, loaded on first use; the rest is bundled.
+    external: ['better-sqlite3', 'pg', 'xstate', 'zod', 'luxon', 'nanoid', 'eventemitter3', 'elkjs'],
+    noExternal: ['commander', '@xstate/graph'],
   },
 ]);

@@ -104,18 +104,18 @@ describe('docket/http over a real socket', () => {
   });
 
   it.each([
-    ['no identity', 'GET', () => `/tasks`, undefined, undefined, 401, 'UNAUTHENTICATED'],
-    ['malformed JSON', 'POST', () => `/instances/${id}/events`, 'sun', '{"type":', 400, 'INVALID_ARGUMENT'],
-    ['bad limit', 'GET', () => `/instances?limit=-1`, 'sun', undefined, 400, 'INVALID_ARGUMENT'],
-    ['someone else\'s task', 'POST', () => `/instances/${id}/events`, 'wang', { type: 'APPROVE', step: 'review' }, 403, 'FORBIDDEN'],
-    ['another person\'s inbox', 'GET', () => `/tasks?assignee=zhao`, 'sun', undefined, 403, 'FORBIDDEN'],
-    ['admin op as non-admin', 'POST', () => `/instances/${id}/suspend`, 'li', { reason: 'x' }, 403, 'FORBIDDEN'],
-    ['unknown instance', 'GET', () => `/instances/nope`, 'sun', undefined, 404, 'INSTANCE_NOT_FOUND'],
-    ['unknown workflow', 'POST', () => `/instances`, 'li', { workflow: 'nope', input: {} }, 404, 'WORKFLOW_NOT_FOUND'],
-    ['unknown route', 'GET', () => `/nowhere`, 'sun', undefined, 404, 'NOT_FOUND'],
-    ['event the state does not take', 'POST', () => `/instances/${id}/events`, 'ma', { type: 'SIGNED', signedOn: '2026-11-05' }, 409, 'EVENT_NOT_ACCEPTED'],
-    ['undeclared event', 'POST', () => `/instances/${id}/events`, 'sun', { type: 'APPROV' }, 422, 'UNKNOWN_EVENT'],
-    ['payload failing the schema', 'POST', () => `/instances`, 'li', { workflow: 'contract-approval', input: { ...input, amount: 'lots' } }, 422, 'INVALID_PAYLOAD'],
+    ['no identity', 'GET', (): string => `/tasks`, undefined, undefined, 401, 'UNAUTHENTICATED'],
+    ['malformed JSON', 'POST', (): string => `/instances/${id}/events`, 'sun', '{"type":', 400, 'INVALID_ARGUMENT'],
+    ['bad limit', 'GET', (): string => `/instances?limit=-1`, 'sun', undefined, 400, 'INVALID_ARGUMENT'],
+    ['someone else\'s task', 'POST', (): string => `/instances/${id}/events`, 'wang', { type: 'APPROVE', step: 'review' }, 403, 'FORBIDDEN'],
+    ['another person\'s inbox', 'GET', (): string => `/tasks?assignee=zhao`, 'sun', undefined, 403, 'FORBIDDEN'],
+    ['admin op as non-admin', 'POST', (): string => `/instances/${id}/suspend`, 'li', { reason: 'x' }, 403, 'FORBIDDEN'],
+    ['unknown instance', 'GET', (): string => `/instances/nope`, 'sun', undefined, 404, 'INSTANCE_NOT_FOUND'],
+    ['unknown workflow', 'POST', (): string => `/instances`, 'li', { workflow: 'nope', input: {} }, 404, 'WORKFLOW_NOT_FOUND'],
+    ['unknown route', 'GET', (): string => `/nowhere`, 'sun', undefined, 404, 'NOT_FOUND'],
+    ['event the state does not take', 'POST', (): string => `/instances/${id}/events`, 'ma', { type: 'SIGNED', signedOn: '2026-11-05' }, 409, 'EVENT_NOT_ACCEPTED'],
+    ['undeclared event', 'POST', (): string => `/instances/${id}/events`, 'sun', { type: 'APPROV' }, 422, 'UNKNOWN_EVENT'],
+    ['payload failing the schema', 'POST', (): string => `/instances`, 'li', { workflow: 'contract-approval', input: { ...input, amount: 'lots' } }, 422, 'INVALID_PAYLOAD'],
   ] as const)('refuses %s with its status and a problem+json body', async (_name, method, path, user, body, status, code) => {
     const before = id ? (await engine.get(id)).revision : 0;
     const res = await call(method, path(), user, body);
