@@ -13,7 +13,7 @@ export default defineConfig([
       testing: 'src/testing/index.ts',
       machines: 'machines/index.ts',
       http: 'src/http/index.ts',
-      otel: 'src/otel/index.ts',
+      otel: 'src/observe/otel.ts',
     },
     format: ['esm', 'cjs'],
     dts: true,

@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { loadOptionalDriver } from '../load-optional-driver.js';
+import { loadOptionalDriver } from '../store/load-optional-driver.js';
 import type { Pool, PoolClient } from 'pg';
 import { DocketError, isDocketError } from '../errors.js';
 import type { HistoryEntry, IdempotencyRecord, InstanceRecord, RefusalEntry, TaskRecord } from '../store/records.js';

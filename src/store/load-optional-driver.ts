@@ -1,5 +1,5 @@
 import { createRequire } from 'node:module';
-import { DocketError } from './errors.js';
+import { DocketError } from '../errors.js';
 
 const requireHere = createRequire(import.meta.url);
 
