@@ -1,4 +1,6 @@
 import { metrics, SpanStatusCode, trace, type Attributes, type Link, type Meter, type Span, type SpanContext, type Tracer } from '@opentelemetry/api';
+import type { Clock } from '../clock/clock.js';
+import { systemClock } from '../clock/system-clock.js';
 import type { EffectHandler, Engine } from '../engine/engine-types.js';
 import { isDocketError } from '../errors.js';
 import type { Store } from '../store/store.js';
@@ -7,6 +9,11 @@ import type { Store } from '../store/store.js';
 export interface TelemetryOptions {
   readonly tracer?: Tracer;
   readonly meter?: Meter;
+  /**
+   * Where durations (commit time, operation time) are read: the real clock by default, since they
+   * measure latency. Pass the engine's clock to measure in its time instead (a virtual clock gives 0).
+   */
+  readonly clock?: Pick<Clock, 'now'>;
   /** How many recent commits to remember for linking an effect's span to the span that caused it. Default 10 000. */
   readonly linkCacheSize?: number;
 }
@@ -27,8 +34,6 @@ export const TELEMETRY_NAMES = Object.freeze({
 const S = TELEMETRY_NAMES.spans;
 const M = TELEMETRY_NAMES.metrics;
 
-/** Monotonic milliseconds for durations (observability measures real latency, whatever the engine's clock). */
-const monotonic = () => performance.now();
 
 /** What {@link docketTelemetry} returns: three wrappers that share one span-link cache. */
 export interface DocketTelemetry {
@@ -73,6 +78,8 @@ export function docketTelemetry(options: TelemetryOptions = {}): DocketTelemetry
   const tracer = options.tracer ?? trace.getTracer('docket');
   const meter = options.meter ?? metrics.getMeter('docket');
   const cacheSize = options.linkCacheSize ?? 10_000;
+  const clock = options.clock ?? systemClock();
+  const monotonic = () => clock.now();
   /** `${instanceId}:${revision}` → the span context of the call whose commit wrote it. */
   const causes = new Map<string, SpanContext>();
   const remember = (key: string, ctx: SpanContext) => {
