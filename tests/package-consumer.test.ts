@@ -2,7 +2,8 @@
 // xstate and zod (the peer ranges' floors, read from package.json), the README quickstart
 // (examples/quickstart.ts) type-checked with `tsc` and run, one copy of xstate in the tree, no CLI or
 // visualizer weight installed, and a clear MISSING_DEPENDENCY when an optional driver is absent.
-// Set DOCKET_CONSUMER_XSTATE / DOCKET_CONSUMER_ZOD to check another version (CI: the newest too).
+// It runs twice: on the floors, and on the newest versions this repository develops against (the
+// installed devDependencies), so CI covers both ends of the supported range.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -13,11 +14,23 @@ const root = new URL('..', import.meta.url).pathname;
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
 /** The floor of a caret range: `^5.19.4` → `5.19.4`. */
 const floor = (range: string) => range.replace(/^[\^~>=\s]+/, '').split(/\s/)[0]!;
-const xstate = process.env.DOCKET_CONSUMER_XSTATE ?? floor(pkg.peerDependencies.xstate);
-const zod = process.env.DOCKET_CONSUMER_ZOD ?? floor(pkg.peerDependencies.zod);
+const installed = (name: string): string => JSON.parse(readFileSync(join(root, 'node_modules', name, 'package.json'), 'utf8')).version;
+const ends = [
+  { xstate: floor(pkg.peerDependencies.xstate), zod: floor(pkg.peerDependencies.zod) },
+  { xstate: installed('xstate'), zod: installed('zod') },
+];
 const tsc = join(root, 'node_modules', 'typescript', 'bin', 'tsc');
-let dir: string;
-let app: string;
+let packed: { dir: string; tarball: string } | undefined;
+
+/** `npm pack` once for both ends. */
+function pack(): { dir: string; tarball: string } {
+  if (packed) return packed;
+  const dir = mkdtempSync(join(tmpdir(), 'docket-consumer-'));
+  execFileSync('npm', ['pack', '--ignore-scripts', '--pack-destination', dir], { cwd: root, stdio: 'pipe' });
+  packed = { dir, tarball: join(dir, readdirSync(dir).find((f) => f.endsWith('.tgz'))!) };
+  return packed;
+}
+afterAll(() => packed && rmSync(packed.dir, { recursive: true, force: true }));
 
 const driverScript = (kind: 'esm' | 'cjs') => `
 ${kind === 'esm' ? "import { sqliteStore } from 'docket/sqlite';\nimport { postgresStore } from 'docket/postgres';" : "const { sqliteStore } = require('docket/sqlite');\nconst { postgresStore } = require('docket/postgres');"}
@@ -29,15 +42,14 @@ const seen = [];
 })();
 `;
 
-describe(`a consumer app on xstate ${xstate} and zod ${zod}`, () => {
+describe.each(ends)('a consumer app on xstate $xstate and zod $zod', ({ xstate, zod }) => {
+  let app: string;
   beforeAll(() => {
-    dir = mkdtempSync(join(tmpdir(), 'docket-consumer-'));
-    execFileSync('npm', ['pack', '--ignore-scripts', '--pack-destination', dir], { cwd: root, stdio: 'pipe' });
-    const tarball = readdirSync(dir).find((f) => f.endsWith('.tgz'))!;
-    app = join(dir, 'app');
+    const { dir, tarball } = pack();
+    app = join(dir, `app-${xstate}-${zod}`);
     mkdirSync(app);
     writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'consumer', private: true, type: 'module' }));
-    execFileSync('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', join(dir, tarball), `xstate@${xstate}`, `zod@${zod}`], { cwd: app, stdio: 'pipe' });
+    execFileSync('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', tarball, `xstate@${xstate}`, `zod@${zod}`], { cwd: app, stdio: 'pipe' });
     const quickstart = readFileSync(join(root, 'examples', 'quickstart.ts'), 'utf8').replace("'../src/index.js'", "'docket'");
     expect(quickstart).toContain("from 'docket'");
     writeFileSync(join(app, 'quickstart.ts'), quickstart);
@@ -48,7 +60,6 @@ describe(`a consumer app on xstate ${xstate} and zod ${zod}`, () => {
     writeFileSync(join(app, 'drivers.mjs'), driverScript('esm'));
     writeFileSync(join(app, 'drivers.cjs'), driverScript('cjs'));
   }, 240_000);
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it('installs the requested peers once, shared with docket (no nested copy)', () => {
     const version = (name: string) => JSON.parse(readFileSync(join(app, 'node_modules', name, 'package.json'), 'utf8')).version;
