@@ -73,10 +73,10 @@ function batchJson(r: BatchResult): unknown {
  *
  * @example
  * ```ts
- * import { createServer } from 'node:http';
+ * import type { AnyWorkflow, Engine } from 'docket';
  * import { createHttpHandler } from 'docket/http';
- * declare const engine: import('docket').Engine;
- * declare const workflows: import('docket').AnyWorkflow[];
+ * declare const engine: Engine;
+ * declare const workflows: AnyWorkflow[];
  * const handler = createHttpHandler({
  *   engine, workflows, basePath: '/api',
  *   identify: (req) => (req.headers.get('x-user') ? { id: req.headers.get('x-user')!, roles: ['staff'] } : undefined),

@@ -63,9 +63,9 @@ export interface DocketTelemetry {
  *
  * @example
  * ```ts
- * import { createEngine, memoryStore, systemClock } from 'docket';
+ * import { createEngine, memoryStore, systemClock, type AnyWorkflow } from 'docket';
  * import { docketTelemetry } from 'docket/otel';
- * declare const workflows: import('docket').AnyWorkflow[];
+ * declare const workflows: AnyWorkflow[];
  * const otel = docketTelemetry();
  * const engine = otel.instrument(createEngine({
  *   store: otel.store(memoryStore()), clock: systemClock(), workflows,
