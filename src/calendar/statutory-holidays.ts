@@ -94,8 +94,12 @@ export function statutoryOverrides(year: number, rule: StatutoryWeekendRule): Ma
   const holidays = fixedHolidays(year);
   for (const h of holidays) out.set(h.ordinal, { working: false, name: h.name, nameEn: h.nameEn });
   if (rule === 'next-weekday') {
+    // One substitute per weekend date: when two holidays coincide (中秋 on 1–3 October) the date is
+    // one day off, as on a weekday.
+    const seen = new Set<DayOrdinal>();
     for (const h of holidays) {
-      if (isoWeekdayOf(h.ordinal) < 6) continue;
+      if (isoWeekdayOf(h.ordinal) < 6 || seen.has(h.ordinal)) continue;
+      seen.add(h.ordinal);
       let d = h.ordinal + 1;
       while (isoWeekdayOf(d) >= 6 || out.has(d)) d++;
       out.set(d, { working: false, name: `${h.name}（补假）`, nameEn: `${h.nameEn} (substitute day)` });
