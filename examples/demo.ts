@@ -221,7 +221,7 @@ for (const view of all.items) {
 console.log(`  ${count.transitions} transitions (${count.timers} by timers), ${count.effects} effects delivered, in ${Math.round(performance.now() - t0)} ms of real time`);
 if (warnings.length > 0) console.log(`  note: ${warnings[0]?.split(';')[0]} (the demo's contract runs into January).`);
 console.log(
-  `  2027 is ${calendar.yearCoverage(2027)}: dates marked marked 暂定 use the statutory estimate (no official schedule yet; 调休 unknown). ` +
+  `  2027 is ${calendar.yearCoverage(2027)}: dates marked 暂定 use the statutory estimate (no official schedule yet; 调休 unknown). ` +
     `The receivable chase is 30 calendar days, so its instant is exact; a working-day deadline there would be flagged and re-resolved with engine.reresolveDeadlines().`,
 );
 for (const p of [...new Set(provisional)]) console.log(`  provisional: ${p}; re-resolve with engine.reresolveDeadlines() once 2027 is published.`);
