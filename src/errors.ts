@@ -28,6 +28,8 @@ export type DocketErrorCode =
   | 'CORRUPT_SNAPSHOT'
   /** The business calendar has no holiday data for a year it was asked about. */
   | 'CALENDAR_YEAR_MISSING'
+  /** A holiday schedule loaded at run time (JSON) is malformed or contradicts itself. */
+  | 'INVALID_HOLIDAY_DATA'
   /** A deadline rule is malformed (bad month, day, duration). */
   | 'INVALID_DEADLINE_RULE'
   /** The approver rule resolved to nobody and the step's policy refuses to start. */

@@ -281,7 +281,8 @@ describe('engine core: corrupt data', () => {
     const { businessCalendar, workingDays, defineWorkflow } = await import('../src/index.js');
     const wf = defineWorkflow({ ...reviewWorkflow, deadlines: { reviewDeadline: workingDays(2) } });
     const clock = virtualClock('2040-03-02T09:00:00+08:00');
-    const engine = createEngine({ store: memoryStore(), clock, calendar: businessCalendar({ holidays: ['CN'] }), workflows: [wf] });
+    // 'throw' explicitly: the CN default since issue 15 is the statutory estimate.
+    const engine = createEngine({ store: memoryStore(), clock, calendar: businessCalendar({ holidays: ['CN'], onMissingYear: 'throw' }), workflows: [wf] });
     const id = await engine.start('review', { title: 'T' }, { actor: staff });
     const error = await engine.send(id, { type: 'SUBMIT' }, { actor: staff }).catch((e) => e);
     expect(error.code).toBe('CALENDAR_YEAR_MISSING');

@@ -12,6 +12,7 @@ import { t } from './cli-lang.js';
 import { exportInstance } from './export-instance.js';
 import { eventLabelOf, formatTime, stateLabel, table } from './format-text.js';
 import { workflowCatalog } from './workflow-catalog.js';
+import { provisionalNote } from './command-calendar.js';
 
 const STATUSES: readonly InstanceStatus[] = ['active', 'done', 'failed', 'cancelled'];
 
@@ -63,7 +64,8 @@ export async function listCommand(ctx: CommandContext, db: string, opts: { workf
   await withStore(db, async (store) => {
     const page = await store.list({ ...(opts.workflow ? { workflow: opts.workflow } : {}), ...(opts.status ? { status: opts.status as InstanceStatus } : {}), limit });
     const rows = page.items.map((r) => ({ ...toView(r), stateLabel: stateLabel(byId.get(r.workflow), r.state, ctx.lang), nextDueAt: r.nextDueAt }));
-    if (ctx.json) return printJson(ctx, { items: rows, ...(page.nextCursor ? { more: true } : {}) });
+    const provisional = provisionalNote({ ...ctx, json: true }, page.items);
+    if (ctx.json) return printJson(ctx, { items: rows, ...(page.nextCursor ? { more: true } : {}), ...(provisional.length > 0 ? { provisional } : {}) });
     if (rows.length === 0) return print(ctx, t(ctx.lang, '没有实例。', 'No instances.'));
     print(
       ctx,
@@ -72,6 +74,7 @@ export async function listCommand(ctx: CommandContext, db: string, opts: { workf
         rows.map((r) => [r.id, r.workflow, r.stateLabel, r.suspended ? `${r.status} (suspended)` : r.status, formatTime(r.updatedAt), r.nextDueAt === null ? '—' : formatTime(r.nextDueAt)]),
       ),
     );
+    provisionalNote(ctx, page.items);
     if (page.nextCursor) print(ctx, t(ctx.lang, `（仅显示前 ${limit} 个；用 --limit 查看更多）`, `(first ${limit} shown; raise --limit for more)`));
   });
 }
@@ -143,20 +146,25 @@ export async function exportCommand(ctx: CommandContext, db: string, id: string,
 export async function verifyCommand(ctx: CommandContext, db: string, id: string | undefined): Promise<number> {
   return withStore(db, async (store) => {
     const reports: VerifyReport[] = [];
+    const records: InstanceRecord[] = [];
     if (id !== undefined) {
       const record = await load(store, id);
+      records.push(record);
       reports.push(verifyChain(id, await store.history(id), record.historyHash));
     } else {
       let cursor: string | undefined;
       do {
         const page = await store.list({ limit: 500, ...(cursor ? { cursor } : {}) });
         for (const record of page.items) reports.push(verifyChain(record.id, await store.history(record.id), record.historyHash));
+        records.push(...page.items);
         cursor = page.nextCursor;
       } while (cursor);
     }
     const bad = reports.filter((r) => !r.ok);
-    if (ctx.json) printJson(ctx, { ok: bad.length === 0, instances: reports.length, reports });
+    const provisional = provisionalNote({ ...ctx, json: true }, records);
+    if (ctx.json) printJson(ctx, { ok: bad.length === 0, instances: reports.length, reports, ...(provisional.length > 0 ? { provisional } : {}) });
     else {
+      provisionalNote(ctx, records);
       for (const r of reports) {
         print(ctx, r.ok ? `✓ ${r.instanceId}: ${t(ctx.lang, `${r.entries} 条历史，链完整`, `${r.entries} entries, chain intact`)}` : `✗ ${r.instanceId}: ${r.problems.map((p) => p.message).join('; ')}`);
       }

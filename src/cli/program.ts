@@ -6,6 +6,7 @@ import { resolveLang } from './cli-lang.js';
 import { diagramCommand, workflowsCommand } from './command-diagram.js';
 import { exportCommand, historyCommand, listCommand, showCommand, verifyCommand } from './command-inspect.js';
 import { simulateCommand } from './command-simulate.js';
+import { registerCalendarCommands } from './command-calendar.js';
 
 /**
  * Run `docket` with `argv` (the arguments after the program name) and resolve with the exit code:
@@ -88,6 +89,10 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     .action(async (db: string, id: string | undefined, _o, cmd: Command) => {
       exitCode = await verifyCommand(context(cmd), db, id);
     });
+
+  registerCalendarCommands(program, context, (code) => {
+    exitCode = code;
+  });
 
   for (const cmd of program.commands) cmd.exitOverride().showHelpAfterError(`(run docket ${cmd.name()} --help for usage)`).allowExcessArguments(false);
 

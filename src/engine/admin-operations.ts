@@ -40,7 +40,7 @@ function requireReason(reason: unknown, op: string, instanceId: string) {
 }
 
 function heldTimersOf(record: InstanceRecord) {
-  return record.timers.map(({ key, name, dueAt, event }) => ({ key, name, dueAt, event }));
+  return record.timers.map(({ key, name, dueAt, event, deadline }) => (deadline ? { key, name, dueAt, event, deadline } : { key, name, dueAt, event }));
 }
 
 /**
@@ -129,6 +129,7 @@ export function adminOperations(core: EngineCore): AdminOperations {
           now,
           reason: opts.reason,
           tasks: core.tasksFor(reg, step, core.facts(record), now),
+          provisional: registry.takeProvisional(),
         });
         await store.commit(commit);
         core.remember(reg, commit.instance, step.snapshot);
@@ -170,7 +171,7 @@ export function adminOperations(core: EngineCore): AdminOperations {
       admin(id, opts, 'resume', (record) => ({
         suspended: false,
         heldTimers: [],
-        extraTimers: (record.heldTimers ?? []).map((t) => ({ key: t.key, name: t.name, event: t.event, dueAt: t.dueAt })),
+        extraTimers: (record.heldTimers ?? []).map((t) => ({ key: t.key, name: t.name, event: t.event, dueAt: t.dueAt, ...(t.deadline ? { deadline: t.deadline } : {}) })),
       })),
     terminate: (id, opts) => admin(id, opts, 'terminate', () => ({ status: 'cancelled', cancelAll: true, tasks: [] })),
     moveTo,

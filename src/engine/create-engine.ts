@@ -19,6 +19,7 @@ import { adminOperations } from './admin-operations.js';
 import type { EngineCore } from './engine-core.js';
 import { timerDelivery } from './timer-delivery.js';
 import { inboxWithStandIns } from './task-inbox.js';
+import { provisionalDeadlines, provisionalWarning, reresolveDeadlines } from './reresolve-deadlines.js';
 
 /**
  * `{ ...event, $actor, $at }` without the spread: the same own keys in the same order (a key named
@@ -48,7 +49,7 @@ export function toView(record: InstanceRecord): InstanceView {
     suspended: record.suspended,
     revision: record.revision,
     initiator: record.initiator,
-    timers: record.timers.map(({ name, dueAt }) => ({ name, dueAt })),
+    timers: record.timers.map(({ name, dueAt, deadline }) => (deadline?.provisional ? { name, dueAt, provisional: true as const } : { name, dueAt })),
     createdAt: record.createdAt,
     updatedAt: record.updatedAt,
   };
@@ -194,6 +195,7 @@ export function createEngine<const W extends AnyWorkflow>(options: EngineOptions
     const view = toView(commit.instance);
     if (commit.expectedRevision === 0) emitter.emit('started', view);
     emitter.emit('transition', view, commit.history);
+    if (commit.history.deadlines?.some((d) => d.provisional)) emitter.emit('warning', provisionalWarning(commit.instance, commit.history.deadlines));
     if (commit.effects.length > 0) return outbox.deliverDue(clock.now()).then(() => view);
     return view;
   }
@@ -289,6 +291,7 @@ export function createEngine<const W extends AnyWorkflow>(options: EngineOptions
           actor: opts.actor,
           now,
           tasks: tasksFor(reg, step, facts(record), now),
+          provisional: registry.takeProvisional(),
         };
         if (onBehalfOf !== undefined) change.onBehalfOf = onBehalfOf;
         const commit = planCommit(record, step, reg.runtime.persist(step.snapshot), change);
@@ -393,6 +396,7 @@ export function createEngine<const W extends AnyWorkflow>(options: EngineOptions
         actor,
         now,
         tasks: tasksFor(reg, step, instance, now),
+        provisional: registry.takeProvisional(),
       });
       await store.commit(commit);
       remember(reg, commit.instance, step.snapshot);
@@ -450,6 +454,11 @@ export function createEngine<const W extends AnyWorkflow>(options: EngineOptions
       await ready();
       const record = await load(instanceId);
       return verifyChain(instanceId, await store.history(instanceId), record.historyHash);
+    },
+    reresolveDeadlines: (opts) => reresolveDeadlines(core, calendar, opts),
+    provisionalDeadlines: async (opts) => {
+      await ready();
+      return provisionalDeadlines(store, opts);
     },
     suspend: admin.suspend,
     resume: admin.resume,

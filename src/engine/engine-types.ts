@@ -13,6 +13,7 @@ import type { InstanceQuery, Page, Store, TaskQuery } from '../store/store.js';
 import type { AnyWorkflow, EventFrom, InputFrom, WorkflowIdFrom } from './define-workflow.js';
 import type { Directory } from './directory.js';
 import type { DocketError } from '../errors.js';
+import type { EngineWarning, ProvisionalDeadline, ReresolveOptions, ReresolveReport } from './reresolve-deadlines.js';
 
 /** What an effect handler receives besides the effect's params. */
 export interface EffectContext {
@@ -68,7 +69,8 @@ export interface InstanceView {
   readonly suspended: boolean;
   readonly revision: number;
   readonly initiator: string;
-  readonly timers: readonly { readonly name: string; readonly dueAt: Instant }[];
+  /** Pending timers; `provisional` when the due instant rests on estimated holiday data. */
+  readonly timers: readonly { readonly name: string; readonly dueAt: Instant; readonly provisional?: true }[];
   readonly createdAt: Instant;
   readonly updatedAt: Instant;
 }
@@ -99,6 +101,8 @@ export interface EngineEvents {
   refused: [refusal: RefusalEntry, error: DocketError];
   'effect.delivered': [effect: EffectRecord];
   'effect.failed': [effect: EffectRecord, error: unknown];
+  /** Something an operator should act on, e.g. a deadline armed on estimated holiday data (`PROVISIONAL_DEADLINE`). */
+  warning: [warning: EngineWarning];
   /** Background work failed (a corrupt instance while firing timers, a handler crash): never thrown into nowhere. */
   error: [error: unknown];
 }
@@ -141,6 +145,16 @@ export interface Engine<W extends AnyWorkflow = AnyWorkflow> {
    * with a reason; admin only, audited. Approval steps entered this way resolve their approvers afresh.
    */
   moveTo(instanceId: string, options: { readonly actor: Actor; readonly target: string; readonly reason: string }): Promise<InstanceView>;
+  /**
+   * Re-resolve provisional deadlines (armed on estimated holiday data) from their stored rules with the
+   * engine's calendar, e.g. after adding the official schedule of `year`: each instance whose deadline
+   * moves (or becomes official) gets one audited commit, its history entry listing old and new instants;
+   * the old timer is cancelled and the new one armed in that commit, so it still fires once. Admin only
+   * (`FORBIDDEN`); `INVALID_ARGUMENT` without a calendar. Instances that fail are reported, not thrown.
+   */
+  reresolveDeadlines(options: ReresolveOptions): Promise<ReresolveReport>;
+  /** Live instances' deadlines that rest on estimated holiday data (optionally only in `year`). */
+  provisionalDeadlines(options?: { readonly year?: number }): Promise<readonly ProvisionalDeadline[]>;
   /** Fire due timers and deliver due effects now; what `engine.run()` does in a loop. */
   tick(): Promise<readonly FiredTimer[]>;
   /** Work due timers and effects until `signal` aborts (for a real clock; a virtual clock drives itself). */

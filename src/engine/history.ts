@@ -7,7 +7,7 @@ export const GENESIS_HASH = '0'.repeat(64);
 
 // The entry's own fields in sorted order, so the text equals canonicalJson(entry) without sorting
 // the top level on the hot path (nested values still go through canonicalJson).
-const FIELDS = ['actor', 'at', 'event', 'from', 'instanceId', 'kind', 'onBehalfOf', 'prevHash', 'reason', 'revision', 'timer', 'to'] as const;
+const FIELDS = ['actor', 'at', 'deadlines', 'event', 'from', 'instanceId', 'kind', 'onBehalfOf', 'prevHash', 'reason', 'revision', 'timer', 'to'] as const;
 const FIELD_SET: ReadonlySet<string> = new Set(FIELDS);
 
 // `"field":` and `,"field":` for each field, so the hot path appends one precomputed piece per field.

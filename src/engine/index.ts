@@ -26,3 +26,11 @@ export { verifyChain, GENESIS_HASH } from './history.js';
 export { canonicalJson } from './canonical-json.js';
 export { statePaths } from './xstate-runtime.js';
 export { effect, deadline } from './effect.js';
+export {
+  provisionalDeadlinesOf,
+  type EngineWarning,
+  type ProvisionalDeadline,
+  type ReresolveOptions,
+  type ReresolveReport,
+} from './reresolve-deadlines.js';
+export type { ProvisionalResolution } from './workflow-registry.js';

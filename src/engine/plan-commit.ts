@@ -7,10 +7,12 @@ import type {
   HistoryKind,
   InstanceRecord,
   InstanceStatus,
+  DeadlineNote,
   PendingTimer,
   TaskRecord,
   TimerRecord,
 } from '../store/records.js';
+import type { ProvisionalResolution } from './workflow-registry.js';
 import type { Commit } from '../store/store.js';
 import { GENESIS_HASH, sealOwnEntry } from './history.js';
 import { statePaths, type Step } from './xstate-runtime.js';
@@ -38,6 +40,12 @@ export interface ChangeFacts {
   readonly extraTimers?: readonly Omit<TimerRecord, 'id' | 'instanceId' | 'revision' | 'status'>[];
   /** Cancel every pending timer (suspend, terminate). */
   readonly cancelAll?: boolean;
+  /** Cancel these pending timers by id (deadline re-resolution). */
+  readonly cancelTimers?: ReadonlySet<string>;
+  /** Deadlines the step resolved on estimated holiday data (`registry.takeProvisional()`). */
+  readonly provisional?: readonly ProvisionalResolution[] | undefined;
+  /** Deadline notes for the history entry (re-resolution); otherwise built from `provisional`. */
+  readonly deadlineNotes?: readonly DeadlineNote[];
 }
 
 const NO_TIMERS: readonly PendingTimer[] = Object.freeze([]);
@@ -72,7 +80,7 @@ export function planCommit(
       if (params?.delay === undefined) continue;
       const key: string = params.id ?? `raise.${added.length}`;
       const event = params.event as TimerRecord['event'];
-      added.push({
+      const timer: { -readonly [K in keyof TimerRecord]: TimerRecord[K] } = {
         id: `${instanceId}:${revision}:${key}`,
         instanceId,
         key,
@@ -81,7 +89,12 @@ export function planCommit(
         dueAt: now + Number(params.delay),
         revision,
         status: 'pending',
-      });
+      };
+      if (facts.provisional) {
+        const p = facts.provisional.find((r) => r.name === timer.name && r.delayMs === Number(params.delay));
+        if (p) timer.deadline = { rule: p.rule, from: p.from, provisional: true, years: p.years, armedDueAt: timer.dueAt };
+      }
+      added.push(timer);
     } else if (action.type === 'xstate.cancel') {
       if (typeof params?.sendId === 'string') (cancelKeys ??= new Set()).add(params.sendId);
     } else if (!action.type.startsWith('xstate.')) {
@@ -108,7 +121,7 @@ export function planCommit(
   const cancelTimerIds: string[] = [];
   const kept: PendingTimer[] = [];
   if (previous?.timers) for (const timer of previous.timers) {
-    if (facts.cancelAll || ended || cancelKeys?.has(timer.key) || timer.id === facts.timer?.id) {
+    if (facts.cancelAll || ended || cancelKeys?.has(timer.key) || timer.id === facts.timer?.id || facts.cancelTimers?.has(timer.id)) {
       if (timer.id !== facts.timer?.id) cancelTimerIds.push(timer.id);
     } else {
       kept.push(timer);
@@ -118,7 +131,7 @@ export function planCommit(
   const timers =
     kept.length + addTimers.length === 0
       ? NO_TIMERS
-      : [...kept, ...addTimers.map(({ id, key, name, dueAt, event }) => ({ id, key, name, dueAt, event }))].sort((a, b) => a.dueAt - b.dueAt);
+      : [...kept, ...addTimers.map(({ id, key, name, dueAt, event, deadline }) => (deadline ? { id, key, name, dueAt, event, deadline } : { id, key, name, dueAt, event }))].sort((a, b) => a.dueAt - b.dueAt);
   const state = step.snapshot.value;
   // Built without conditional spreads (each allocates and defeats V8's literal fast path); the key
   // order is the same as before: optional timer, reason, onBehalfOf between `to` and `prevHash`.
@@ -137,6 +150,8 @@ export function planCommit(
   if (facts.timer) entry.timer = { name: facts.timer.name, dueAt: facts.timer.dueAt, lateMs: now - facts.timer.dueAt };
   if (facts.reason) entry.reason = facts.reason;
   if (facts.onBehalfOf) entry.onBehalfOf = facts.onBehalfOf;
+  const notes = facts.deadlineNotes ?? provisionalNotes(addTimers);
+  if (notes.length > 0) entry.deadlines = notes;
   entry.prevHash = previous?.historyHash ?? GENESIS_HASH;
   const history: HistoryEntry = sealOwnEntry(entry as unknown as Omit<HistoryEntry, 'hash'>);
   const heldTimers = facts.heldTimers ?? previous?.heldTimers;
@@ -169,9 +184,30 @@ export function planCommit(
   } as unknown as Commit;
   if (facts.timer) commit.firesTimer = { id: facts.timer.id, firedAt: now };
   commit.effects = ended && facts.status === 'cancelled' ? [] : effects;
-  if (facts.tasks !== undefined) commit.tasks = ended ? [] : facts.tasks;
+  if (facts.tasks !== undefined) commit.tasks = ended ? [] : withDeadlineDues(facts.tasks, timers);
   else if (ended) commit.tasks = [];
   return commit;
+}
+
+function provisionalNotes(timers: readonly TimerRecord[]): readonly DeadlineNote[] {
+  let notes: DeadlineNote[] | undefined;
+  for (const t of timers) if (t.deadline?.provisional) (notes ??= []).push({ name: t.name, dueAt: t.dueAt, provisional: true, years: t.deadline.years });
+  return notes ?? NO_NOTES;
+}
+const NO_NOTES: readonly DeadlineNote[] = Object.freeze([]);
+
+/**
+ * Inbox tasks due at the instant a provisional timer was armed for follow that timer: they show its
+ * current due instant (moved by re-resolution) and `dueProvisional` while it rests on estimated data.
+ */
+function withDeadlineDues(tasks: readonly TaskRecord[], timers: readonly PendingTimer[]): readonly TaskRecord[] {
+  if (tasks.length === 0 || !timers.some((t) => t.deadline)) return tasks;
+  return tasks.map((task) => {
+    const timer = task.dueAt === null ? undefined : timers.find((t) => t.deadline?.armedDueAt === task.dueAt);
+    if (!timer) return task;
+    const { dueProvisional: _, ...rest } = task;
+    return timer.deadline!.provisional ? { ...rest, dueAt: timer.dueAt, dueProvisional: true as const } : { ...rest, dueAt: timer.dueAt };
+  });
 }
 
 /** The persisted snapshot is what XState would persist; kept here so the engine has one place for it. */

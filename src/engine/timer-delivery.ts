@@ -36,6 +36,7 @@ export function timerDelivery(
           now,
           timer: { id: timer.id, name: timer.name, dueAt: timer.dueAt },
           tasks: core.tasksFor(reg, step, core.facts(record), now),
+          provisional: registry.takeProvisional(),
         });
         await store.commit(commit);
         core.remember(reg, commit.instance, step.snapshot);
