@@ -289,6 +289,7 @@ export function createEngine<const W extends AnyWorkflow>(options: EngineOptions
           actor: opts.actor,
           now,
           tasks: tasksFor(reg, step, facts(record), now),
+          timerOwners: reg.runtime.timerOwners,
         };
         if (onBehalfOf !== undefined) change.onBehalfOf = onBehalfOf;
         const commit = planCommit(record, step, reg.runtime.persist(step.snapshot), change);
@@ -393,6 +394,7 @@ export function createEngine<const W extends AnyWorkflow>(options: EngineOptions
         actor,
         now,
         tasks: tasksFor(reg, step, instance, now),
+        timerOwners: reg.runtime.timerOwners,
       });
       await store.commit(commit);
       remember(reg, commit.instance, step.snapshot);

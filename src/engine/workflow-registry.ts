@@ -60,7 +60,10 @@ export class WorkflowRegistry {
     for (const [name, spec] of Object.entries(workflow.deadlines ?? {})) {
       delays[name] = (args) => {
         const rule = typeof spec === 'function' ? spec(args) : spec;
-        return Math.max(0, resolveDeadline(rule, this.now, this.calendar) - this.now);
+        // Not clamped at 0: a deadline already past when its state is entered arms a timer due at
+        // the rule's own instant, which is due at once and fires late by the right amount (the
+        // history's `lateMs` shows it was overdue on entry).
+        return resolveDeadline(rule, this.now, this.calendar) - this.now;
       };
     }
     const machine = withAdminMoves(workflow.machine as AnyStateMachine).provide({
