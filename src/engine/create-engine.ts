@@ -19,6 +19,7 @@ import { adminOperations } from './admin-operations.js';
 import type { EngineCore } from './engine-core.js';
 import { timerDelivery } from './timer-delivery.js';
 import { inboxWithStandIns } from './task-inbox.js';
+import { ownerOfTimer, timerLabel, type TimerOwners } from './timer-owner.js';
 
 /**
  * `{ ...event, $actor, $at }` without the spread: the same own keys in the same order (a key named
@@ -36,8 +37,11 @@ function withMeta(event: { type: string; [key: string]: unknown }, actor: Actor,
   return out as { type: string; [key: string]: unknown };
 }
 
-/** The view callers get of a stored record. */
-export function toView(record: InstanceRecord): InstanceView {
+/**
+ * The view callers get of a stored record. `owners` (the workflow runtime's `timerOwners`) names each
+ * timer's state exactly; without it the state is read from the timer's key (XState's default ids).
+ */
+export function toView(record: InstanceRecord, owners?: TimerOwners): InstanceView {
   return {
     id: record.id,
     workflow: record.workflow,
@@ -48,7 +52,10 @@ export function toView(record: InstanceRecord): InstanceView {
     suspended: record.suspended,
     revision: record.revision,
     initiator: record.initiator,
-    timers: record.timers.map(({ name, dueAt }) => ({ name, dueAt })),
+    timers: record.timers.map(({ key, name, dueAt }) => {
+      const state = ownerOfTimer(key, owners);
+      return { name, dueAt, state, label: timerLabel(name, state) };
+    }),
     createdAt: record.createdAt,
     updatedAt: record.updatedAt,
   };
@@ -190,8 +197,20 @@ export function createEngine<const W extends AnyWorkflow>(options: EngineOptions
     }
   }
 
+  /** {@link toView} with the owners of the record's own workflow version, when it is registered. */
+  function viewOf(record: InstanceRecord): InstanceView {
+    if (record.timers.length === 0) return toView(record);
+    let owners: TimerOwners | undefined;
+    try {
+      owners = registry.get(record.workflow, record.version, record.id).runtime.timerOwners;
+    } catch {
+      owners = undefined;
+    }
+    return toView(record, owners);
+  }
+
   function afterCommit(commit: Commit): InstanceView | Promise<InstanceView> {
-    const view = toView(commit.instance);
+    const view = viewOf(commit.instance);
     if (commit.expectedRevision === 0) emitter.emit('started', view);
     emitter.emit('transition', view, commit.history);
     if (commit.effects.length > 0) return outbox.deliverDue(clock.now()).then(() => view);
@@ -303,7 +322,7 @@ export function createEngine<const W extends AnyWorkflow>(options: EngineOptions
                   key: opts.idempotencyKey,
                   payloadHash,
                   revision: commit.instance.revision,
-                  result: toView(commit.instance),
+                  result: viewOf(commit.instance),
                   at: now,
                 },
               };
@@ -420,7 +439,7 @@ export function createEngine<const W extends AnyWorkflow>(options: EngineOptions
     },
     async get(instanceId) {
       await ready();
-      return toView(await load(instanceId));
+      return viewOf(await load(instanceId));
     },
     async record(instanceId) {
       await ready();
@@ -429,7 +448,7 @@ export function createEngine<const W extends AnyWorkflow>(options: EngineOptions
     async list(query = {}) {
       await ready();
       const page = await store.list(query);
-      return { items: page.items.map(toView), ...(page.nextCursor === undefined ? {} : { nextCursor: page.nextCursor }) };
+      return { items: page.items.map(viewOf), ...(page.nextCursor === undefined ? {} : { nextCursor: page.nextCursor }) };
     },
     async history(instanceId, opts = {}) {
       await ready();

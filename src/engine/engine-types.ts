@@ -57,6 +57,23 @@ export interface EngineOptions<W extends AnyWorkflow> {
   readonly conflictRetries?: number;
 }
 
+/**
+ * A pending timer as callers see it.
+ *
+ * - `name`: the delay's name (`reviewDeadline`) or its length in ms (`3600000`); the history records
+ *   the firing as `docket.timer.<name>`.
+ * - `state`: the dotted path of the state whose `after` armed it (`review.legal`; `''` for the root),
+ *   or `null` for a delayed event the machine raised itself.
+ * - `label`: for people, e.g. `after 1h in parked` or `reviewDeadline in review`.
+ */
+export interface TimerView {
+  readonly name: string;
+  /** Epoch ms. */
+  readonly dueAt: Instant;
+  readonly state: string | null;
+  readonly label: string;
+}
+
 /** An instance as callers see it. */
 export interface InstanceView {
   readonly id: string;
@@ -68,7 +85,8 @@ export interface InstanceView {
   readonly suspended: boolean;
   readonly revision: number;
   readonly initiator: string;
-  readonly timers: readonly { readonly name: string; readonly dueAt: Instant }[];
+  /** Pending timers, earliest first, each with the state that armed it. */
+  readonly timers: readonly TimerView[];
   readonly createdAt: Instant;
   readonly updatedAt: Instant;
 }
