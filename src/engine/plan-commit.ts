@@ -82,7 +82,9 @@ export function planCommit(
       if (params?.delay === undefined) continue;
       const key: string = params.id ?? `raise.${added.length}`;
       const event = params.event as TimerRecord['event'];
-      // A second raise with the same id in one step replaces the first (as XState's scheduler does).
+      // One pending timer per key: a raise replaces a stored timer with its key (a re-entered state
+      // re-arms its timer), and a second raise in one step replaces the first.
+      (cancelKeys ??= new Set()).add(key);
       if (added.some((t) => t.key === key)) added = added.filter((t) => t.key !== key);
       added.push({
         id: `${instanceId}:${revision}:${key}`,

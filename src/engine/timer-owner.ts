@@ -22,7 +22,8 @@ export function timerOwnersOf(machine: AnyStateMachine): TimerOwners {
 
 /**
  * The owning state of a timer key: from `owners` when the machine is known, otherwise read from the
- * key itself (`xstate.after.<delay>.<machine id>.<path>`, right for XState's default state ids).
+ * key itself (`xstate.after.<delay>.<machine id>.<path>`, right for XState's default state ids; a
+ * custom id without a dot is taken as the state's name).
  * `null` when the key was not armed by a state's `after`.
  */
 export function ownerOfTimer(key: string, owners?: TimerOwners): string | null {
@@ -33,8 +34,10 @@ export function ownerOfTimer(key: string, owners?: TimerOwners): string | null {
   const match = /^xstate\.after\.(?:\d+(?:\.\d+)?|[^.]+)\.(.+)$/.exec(key);
   if (!match) return null;
   const id = match[1]!;
+  // `<machine id>.<path>` by default; a state with its own id (approval steps use the step id) has
+  // no dot and is read as that id.
   const dot = id.indexOf('.');
-  return dot < 0 ? '' : id.slice(dot + 1);
+  return dot < 0 ? id : id.slice(dot + 1);
 }
 
 /** Is the owning state of `key` among the active `statePaths` (a timer with no owner always is)? */
