@@ -1,10 +1,10 @@
 import fc from 'fast-check';
-import { assign, setup } from 'xstate';
+import { assign, setup, type AnyStateMachine } from 'xstate';
 import { z } from 'zod';
 import { describe, expect, it } from 'vitest';
-import { absolute, createEngine, deadline, defineWorkflow, isDocketError, memoryStore, statePaths, users, virtualClock, workingDays, type StepSpec } from '../src/index.js';
+import { absolute, createEngine, deadline, defineWorkflow, isDocketError, memoryStore, statePaths, users, virtualClock, workingDays } from '../src/index.js';
 import { planCommit } from '../src/engine/plan-commit.js';
-import { actor, admin, approvalFlow, harness, li } from './approvals-fixture.js';
+import { actor, admin, approvalFlow, harness, li, type StepSpec } from './approvals-fixture.js';
 
 const HOUR = 3_600_000;
 const at = (hhmm: string) => Date.parse(`2026-11-02T${hhmm}:00+08:00`);
@@ -182,7 +182,7 @@ describe('timer lifecycle: deadlines and names', () => {
     const fired = await clock.flush();
     expect(fired.map((f) => [f.firedAt, f.lateMs])).toEqual([[at('09:00'), 15 * HOUR]]);
     const entry = (await engine.history(id)).find((e) => e.kind === 'timer')!;
-    expect(entry.timer).toEqual({ name: 'cutoff', dueAt: Date.parse('2026-11-01T18:00:00+08:00'), lateMs: 15 * HOUR });
+    expect('timer' in entry && entry.timer).toEqual({ name: 'cutoff', dueAt: Date.parse('2026-11-01T18:00:00+08:00'), lateMs: 15 * HOUR });
     expect(entry.event.type).toBe('docket.timer.cutoff');
     expect((await engine.get(id)).state).toBe('closed');
   });
@@ -281,7 +281,7 @@ function buildMachine(spec: Record<string, NodeSpec>) {
   const states: Record<string, unknown> = {};
   for (const name of ROOT) states[name] = name === 'p' ? node('p', ROOT, { type: 'parallel', states: regions }) : node(name, ROOT);
   return setup({
-    types: {} as { context: { f: boolean; g: boolean } },
+    types: {} as { context: { f: boolean; g: boolean }; events: { type: 'E1' | 'E2' | 'F' | 'G' } },
     guards: { f: ({ context }) => context.f, g: ({ context }) => context.g },
   }).createMachine({
     id: 'm',
@@ -289,7 +289,7 @@ function buildMachine(spec: Record<string, NodeSpec>) {
     initial: 's0',
     on: { F: { actions: assign({ f: ({ context }) => !context.f }) }, G: { actions: assign({ g: ({ context }) => !context.g }) } },
     states: states as never,
-  });
+  }) as unknown as AnyStateMachine;
 }
 
 /**

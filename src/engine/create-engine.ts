@@ -5,7 +5,7 @@ import type { Instant } from '../clock/clock.js';
 import { DocketError, isDocketError } from '../errors.js';
 import type { Actor, InstanceRecord } from '../store/records.js';
 import type { Commit } from '../store/store.js';
-import { checkActor, checkEvent } from './authorize.js';
+import { checkActor, checkPayload, checkTakesEvents } from './authorize.js';
 import { canonicalJson, sha256 } from './canonical-json.js';
 import type { AnyWorkflow, InstanceFacts } from './define-workflow.js';
 import type { BatchResult, Engine, EngineEvents, EngineOptions, InstanceView, SendOptions } from './engine-types.js';
@@ -244,26 +244,29 @@ export function createEngine<const W extends AnyWorkflow>(options: EngineOptions
       withRetry(async () => {
         const cached = live.get(instanceId)?.record;
         const record = cached ?? (await load(instanceId));
-        const payloadHash = opts.idempotencyKey === undefined ? '' : sha256(canonicalJson(rawEvent));
-        if (opts.idempotencyKey !== undefined) {
-          const seen = await store.findIdempotency(instanceId, opts.idempotencyKey);
-          if (seen) {
-            if (seen.payloadHash === payloadHash) return seen.result as InstanceView;
-            throw new DocketError(
-              'IDEMPOTENCY_MISMATCH',
-              `Idempotency key "${opts.idempotencyKey}" was already used on instance ${instanceId} with a different event. Use a new key for a new act.`,
-              { instanceId, event: rawEvent.type },
-            );
-          }
-        }
+        const key = opts.idempotencyKey;
+        const payloadHash = key === undefined ? '' : sha256(canonicalJson(rawEvent));
+        const seen = key === undefined ? undefined : await store.findIdempotency(instanceId, key);
         const reg = registry.get(record.workflow, record.version, record.id);
         const now = clock.now();
         let prepared: { event: { type: string; [key: string]: unknown } };
         let step: Step;
         let onBehalfOf: string | undefined;
         try {
-          prepared = checkEvent(reg, record, rawEvent);
+          // Who may send this event is checked before any replay: a key never stands in for the
+          // right to act. The rest (the instance still active, the workflow's hook, the machine's
+          // guards) concerns the state the first act already changed, so a retry skips it.
+          prepared = checkPayload(reg, record, rawEvent);
           checkActor(reg, record, prepared.event, opts.actor);
+          if (seen && (seen.actor === undefined || seen.actor === opts.actor.id)) {
+            if (seen.payloadHash === payloadHash) return seen.result as InstanceView;
+            throw new DocketError(
+              'IDEMPOTENCY_MISMATCH',
+              `Idempotency key "${key}" was already used on instance ${instanceId} with a different event. Use a new key for a new act.`,
+              { instanceId, event: rawEvent.type, actor: opts.actor.id },
+            );
+          }
+          checkTakesEvents(record, rawEvent.type);
           const snapshot = restore(reg, record);
           registry.now = now;
           const hook = reg.workflow.authorize?.({ actor: opts.actor, event: prepared.event, snapshot, instance: facts(record), env: reg.env });
@@ -275,6 +278,15 @@ export function createEngine<const W extends AnyWorkflow>(options: EngineOptions
           if (typeof hook === 'object' && hook !== null) onBehalfOf = hook.onBehalfOf;
           else if (hook !== undefined && hook !== true) {
             throw new DocketError('FORBIDDEN', hook, { instanceId, event: rawEvent.type, actor: opts.actor.id, state: record.state });
+          }
+          if (seen) {
+            // Another person's key: their act is not replayed to this actor, and this act is not
+            // silently dropped either.
+            throw new DocketError(
+              'IDEMPOTENCY_MISMATCH',
+              `Idempotency key "${key}" was already used on instance ${instanceId} by ${seen.actor}; keys are per actor. Send again with a key of your own.`,
+              { instanceId, event: rawEvent.type, actor: opts.actor.id },
+            );
           }
           const event = withMeta(prepared.event, opts.actor, now);
           if (onBehalfOf !== undefined) event.$onBehalfOf = onBehalfOf;
@@ -320,6 +332,7 @@ export function createEngine<const W extends AnyWorkflow>(options: EngineOptions
                 idempotency: {
                   instanceId,
                   key: opts.idempotencyKey,
+                  actor: opts.actor.id,
                   payloadHash,
                   revision: commit.instance.revision,
                   result: viewOf(commit.instance),
