@@ -21,7 +21,7 @@ describe('engine core', () => {
     expect(view.state).toBe('reviewing');
     expect(view.revision).toBe(2);
     expect(view.context).toMatchObject({ rounds: 1 });
-    expect(view.timers).toEqual([{ name: 'reviewDeadline', dueAt: Date.parse(START) + 3 * DAY }]);
+    expect(view.timers).toEqual([{ name: 'reviewDeadline', dueAt: Date.parse(START) + 3 * DAY, state: 'reviewing', label: 'reviewDeadline in reviewing' }]);
     const done = await engine.send(id, { type: 'APPROVE', comment: 'ok' }, { actor: manager });
     expect(done.status).toBe('done');
     expect(done.timers).toEqual([]);
@@ -360,7 +360,7 @@ describe('engine core: 任意跳转 (admin move to a chosen state)', () => {
     // From draft straight into reviewing: its entry effect runs and its deadline is armed.
     const moved = await engine.moveTo(id, { actor: admin, target: 'reviewing', reason: 'submitted on paper' });
     expect(moved.state).toBe('reviewing');
-    expect(moved.timers).toEqual([{ name: 'reviewDeadline', dueAt: Date.parse(START) + 3 * DAY }]);
+    expect(moved.timers).toEqual([{ name: 'reviewDeadline', dueAt: Date.parse(START) + 3 * DAY, state: 'reviewing', label: 'reviewDeadline in reviewing' }]);
     expect(calls).toEqual(['notify:T']);
     // Back to draft: the reviewing deadline is cancelled and never fires.
     const back = await engine.moveTo(id, { actor: admin, target: 'draft', reason: 'wrong form' });

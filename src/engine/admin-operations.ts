@@ -5,6 +5,7 @@ import type { EngineCore } from './engine-core.js';
 import type { InstanceView } from './engine-types.js';
 import { moveToState } from './move-to-state.js';
 import { planCommit, type ChangeFacts } from './plan-commit.js';
+import type { TimerOwners } from './timer-owner.js';
 import type { Step } from './xstate-runtime.js';
 
 /** Who may act and why, for every administrator operation. */
@@ -56,6 +57,16 @@ function recordStep(record: InstanceRecord): Step {
 export function adminOperations(core: EngineCore): AdminOperations {
   const { store, registry, mutex, clock } = core;
 
+  // The owners of the machine's `after` timers, when its version is registered (suspend and
+  // terminate also work on an instance whose version is not: they drop every timer anyway).
+  function ownersOf(record: InstanceRecord): TimerOwners | undefined {
+    try {
+      return registry.get(record.workflow, record.version, record.id).runtime.timerOwners;
+    } catch {
+      return undefined;
+    }
+  }
+
   async function admin(
     instanceId: string,
     { actor, reason }: AdminOptions,
@@ -79,6 +90,7 @@ export function adminOperations(core: EngineCore): AdminOperations {
           throw error;
         }
         const now = clock.now();
+        const owners = ownersOf(record);
         const commit = planCommit(record, recordStep(record), record.snapshot, {
           instanceId,
           workflow: record.workflow,
@@ -89,6 +101,7 @@ export function adminOperations(core: EngineCore): AdminOperations {
           actor,
           now,
           reason,
+          ...(owners ? { timerOwners: owners } : {}),
           ...change(record),
         });
         await store.commit(commit);
@@ -130,6 +143,7 @@ export function adminOperations(core: EngineCore): AdminOperations {
           reason: opts.reason,
           tasks: core.tasksFor(reg, step, core.facts(record), now),
           provisional: registry.takeProvisional(),
+          timerOwners: reg.runtime.timerOwners,
         });
         await store.commit(commit);
         core.remember(reg, commit.instance, step.snapshot);

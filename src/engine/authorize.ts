@@ -8,20 +8,40 @@ export function checkEvent(
   record: InstanceRecord,
   raw: { type: string; [key: string]: unknown },
 ): { event: { type: string; [key: string]: unknown } } {
-  const common = { instanceId: record.id, workflow: record.workflow, event: raw.type, state: record.state };
+  checkTakesEvents(record, raw.type);
+  return checkPayload(reg, record, raw);
+}
+
+/** Check that the instance is active and not suspended (it may take events now). */
+export function checkTakesEvents(record: InstanceRecord, type: string): void {
+  const common = { instanceId: record.id, workflow: record.workflow, event: type, state: record.state };
   if (record.status !== 'active') {
     throw new DocketError('INSTANCE_NOT_ACTIVE', `Instance ${record.id} is ${record.status} and takes no more events.`, common);
   }
   if (record.suspended) {
     throw new DocketError('INSTANCE_NOT_ACTIVE', `Instance ${record.id} is suspended; an administrator must resume it before it takes events.`, common);
   }
-  const schema = reg.workflow.events[raw.type];
+}
+
+/**
+ * Check that the event is declared and its payload valid; returns it parsed. A schema may describe
+ * the payload alone (`z.object({ comment: z.string() })`) or the whole event, naming its own `type`
+ * (`z.object({ type: z.literal('SUBMIT'), comment: z.string() })`): a schema whose shape has a `type`
+ * key is given the event with its `type`, any other the payload without it.
+ */
+export function checkPayload(
+  reg: RegisteredWorkflow,
+  record: InstanceRecord,
+  raw: { type: string; [key: string]: unknown },
+): { event: { type: string; [key: string]: unknown } } {
+  const common = { instanceId: record.id, workflow: record.workflow, event: raw.type, state: record.state };
+  const schema = Object.prototype.hasOwnProperty.call(reg.workflow.events, raw.type) ? reg.workflow.events[raw.type] : undefined;
   if (!schema) {
     const known = Object.keys(reg.workflow.events).join(', ');
     throw new DocketError('UNKNOWN_EVENT', `Workflow "${record.workflow}" declares no event "${raw.type}". Declared events: ${known}.`, common);
   }
   const { type, ...payload } = raw;
-  const parsed = schema.safeParse(payload);
+  const parsed = schemaNamesType(schema) ? schema.safeParse(raw) : schema.safeParse(payload);
   if (!parsed.success) {
     const issues = parsed.error.issues.map((i) => ({ path: i.path, message: i.message }));
     throw new DocketError(
@@ -31,6 +51,19 @@ export function checkEvent(
     );
   }
   return { event: { ...(parsed.data as object), type } };
+}
+
+const NAMES_TYPE = new WeakMap<object, boolean>();
+
+/** Does this (object) schema list a `type` key in its shape? Read once per schema. */
+export function schemaNamesType(schema: object): boolean {
+  let names = NAMES_TYPE.get(schema);
+  if (names === undefined) {
+    const shape = (schema as { shape?: unknown }).shape;
+    names = typeof shape === 'object' && shape !== null && Object.prototype.hasOwnProperty.call(shape, 'type');
+    NAMES_TYPE.set(schema, names);
+  }
+  return names;
 }
 
 /** Check the actor's roles against the workflow's permissions for this event. */

@@ -5,7 +5,7 @@ import type { Instant } from '../clock/clock.js';
 import { DocketError, isDocketError } from '../errors.js';
 import type { Actor, InstanceRecord } from '../store/records.js';
 import type { Commit } from '../store/store.js';
-import { checkActor, checkEvent } from './authorize.js';
+import { checkActor, checkPayload, checkTakesEvents } from './authorize.js';
 import { canonicalJson, sha256 } from './canonical-json.js';
 import type { AnyWorkflow, InstanceFacts } from './define-workflow.js';
 import type { BatchResult, Engine, EngineEvents, EngineOptions, InstanceView, SendOptions } from './engine-types.js';
@@ -20,6 +20,7 @@ import type { EngineCore } from './engine-core.js';
 import { timerDelivery } from './timer-delivery.js';
 import { inboxWithStandIns } from './task-inbox.js';
 import { provisionalDeadlines, provisionalWarning, reresolveDeadlines } from './reresolve-deadlines.js';
+import { ownerOfTimer, timerLabel, type TimerOwners } from './timer-owner.js';
 
 /**
  * `{ ...event, $actor, $at }` without the spread: the same own keys in the same order (a key named
@@ -37,8 +38,11 @@ function withMeta(event: { type: string; [key: string]: unknown }, actor: Actor,
   return out as { type: string; [key: string]: unknown };
 }
 
-/** The view callers get of a stored record. */
-export function toView(record: InstanceRecord): InstanceView {
+/**
+ * The view callers get of a stored record. `owners` (the workflow runtime's `timerOwners`) names each
+ * timer's state exactly; without it the state is read from the timer's key (XState's default ids).
+ */
+export function toView(record: InstanceRecord, owners?: TimerOwners): InstanceView {
   return {
     id: record.id,
     workflow: record.workflow,
@@ -49,7 +53,11 @@ export function toView(record: InstanceRecord): InstanceView {
     suspended: record.suspended,
     revision: record.revision,
     initiator: record.initiator,
-    timers: record.timers.map(({ name, dueAt, deadline }) => (deadline?.provisional ? { name, dueAt, provisional: true as const } : { name, dueAt })),
+    timers: record.timers.map(({ key, name, dueAt, deadline }) => {
+      const state = ownerOfTimer(key, owners);
+      const view = { name, dueAt, state, label: timerLabel(name, state) };
+      return deadline?.provisional ? { ...view, provisional: true as const } : view;
+    }),
     createdAt: record.createdAt,
     updatedAt: record.updatedAt,
   };
@@ -191,8 +199,20 @@ export function createEngine<const W extends AnyWorkflow>(options: EngineOptions
     }
   }
 
+  /** {@link toView} with the owners of the record's own workflow version, when it is registered. */
+  function viewOf(record: InstanceRecord): InstanceView {
+    if (record.timers.length === 0) return toView(record);
+    let owners: TimerOwners | undefined;
+    try {
+      owners = registry.get(record.workflow, record.version, record.id).runtime.timerOwners;
+    } catch {
+      owners = undefined;
+    }
+    return toView(record, owners);
+  }
+
   function afterCommit(commit: Commit): InstanceView | Promise<InstanceView> {
-    const view = toView(commit.instance);
+    const view = viewOf(commit.instance);
     if (commit.expectedRevision === 0) emitter.emit('started', view);
     emitter.emit('transition', view, commit.history);
     if (commit.history.deadlines?.some((d) => d.provisional)) emitter.emit('warning', provisionalWarning(commit.instance, commit.history.deadlines));
@@ -227,26 +247,29 @@ export function createEngine<const W extends AnyWorkflow>(options: EngineOptions
       withRetry(async () => {
         const cached = live.get(instanceId)?.record;
         const record = cached ?? (await load(instanceId));
-        const payloadHash = opts.idempotencyKey === undefined ? '' : sha256(canonicalJson(rawEvent));
-        if (opts.idempotencyKey !== undefined) {
-          const seen = await store.findIdempotency(instanceId, opts.idempotencyKey);
-          if (seen) {
-            if (seen.payloadHash === payloadHash) return seen.result as InstanceView;
-            throw new DocketError(
-              'IDEMPOTENCY_MISMATCH',
-              `Idempotency key "${opts.idempotencyKey}" was already used on instance ${instanceId} with a different event. Use a new key for a new act.`,
-              { instanceId, event: rawEvent.type },
-            );
-          }
-        }
+        const key = opts.idempotencyKey;
+        const payloadHash = key === undefined ? '' : sha256(canonicalJson(rawEvent));
+        const seen = key === undefined ? undefined : await store.findIdempotency(instanceId, key);
         const reg = registry.get(record.workflow, record.version, record.id);
         const now = clock.now();
         let prepared: { event: { type: string; [key: string]: unknown } };
         let step: Step;
         let onBehalfOf: string | undefined;
         try {
-          prepared = checkEvent(reg, record, rawEvent);
+          // Who may send this event is checked before any replay: a key never stands in for the
+          // right to act. The rest (the instance still active, the workflow's hook, the machine's
+          // guards) concerns the state the first act already changed, so a retry skips it.
+          prepared = checkPayload(reg, record, rawEvent);
           checkActor(reg, record, prepared.event, opts.actor);
+          if (seen && (seen.actor === undefined || seen.actor === opts.actor.id)) {
+            if (seen.payloadHash === payloadHash) return seen.result as InstanceView;
+            throw new DocketError(
+              'IDEMPOTENCY_MISMATCH',
+              `Idempotency key "${key}" was already used on instance ${instanceId} with a different event. Use a new key for a new act.`,
+              { instanceId, event: rawEvent.type, actor: opts.actor.id },
+            );
+          }
+          checkTakesEvents(record, rawEvent.type);
           const snapshot = restore(reg, record);
           registry.now = now;
           const hook = reg.workflow.authorize?.({ actor: opts.actor, event: prepared.event, snapshot, instance: facts(record), env: reg.env });
@@ -258,6 +281,15 @@ export function createEngine<const W extends AnyWorkflow>(options: EngineOptions
           if (typeof hook === 'object' && hook !== null) onBehalfOf = hook.onBehalfOf;
           else if (hook !== undefined && hook !== true) {
             throw new DocketError('FORBIDDEN', hook, { instanceId, event: rawEvent.type, actor: opts.actor.id, state: record.state });
+          }
+          if (seen) {
+            // Another person's key: their act is not replayed to this actor, and this act is not
+            // silently dropped either.
+            throw new DocketError(
+              'IDEMPOTENCY_MISMATCH',
+              `Idempotency key "${key}" was already used on instance ${instanceId} by ${seen.actor}; keys are per actor. Send again with a key of your own.`,
+              { instanceId, event: rawEvent.type, actor: opts.actor.id },
+            );
           }
           const event = withMeta(prepared.event, opts.actor, now);
           if (onBehalfOf !== undefined) event.$onBehalfOf = onBehalfOf;
@@ -292,6 +324,7 @@ export function createEngine<const W extends AnyWorkflow>(options: EngineOptions
           now,
           tasks: tasksFor(reg, step, facts(record), now),
           provisional: registry.takeProvisional(),
+          timerOwners: reg.runtime.timerOwners,
         };
         if (onBehalfOf !== undefined) change.onBehalfOf = onBehalfOf;
         const commit = planCommit(record, step, reg.runtime.persist(step.snapshot), change);
@@ -303,9 +336,10 @@ export function createEngine<const W extends AnyWorkflow>(options: EngineOptions
                 idempotency: {
                   instanceId,
                   key: opts.idempotencyKey,
+                  actor: opts.actor.id,
                   payloadHash,
                   revision: commit.instance.revision,
-                  result: toView(commit.instance),
+                  result: viewOf(commit.instance),
                   at: now,
                 },
               };
@@ -397,6 +431,7 @@ export function createEngine<const W extends AnyWorkflow>(options: EngineOptions
         now,
         tasks: tasksFor(reg, step, instance, now),
         provisional: registry.takeProvisional(),
+        timerOwners: reg.runtime.timerOwners,
       });
       await store.commit(commit);
       remember(reg, commit.instance, step.snapshot);
@@ -422,7 +457,7 @@ export function createEngine<const W extends AnyWorkflow>(options: EngineOptions
     },
     async get(instanceId) {
       await ready();
-      return toView(await load(instanceId));
+      return viewOf(await load(instanceId));
     },
     async record(instanceId) {
       await ready();
@@ -431,7 +466,7 @@ export function createEngine<const W extends AnyWorkflow>(options: EngineOptions
     async list(query = {}) {
       await ready();
       const page = await store.list(query);
-      return { items: page.items.map(toView), ...(page.nextCursor === undefined ? {} : { nextCursor: page.nextCursor }) };
+      return { items: page.items.map(viewOf), ...(page.nextCursor === undefined ? {} : { nextCursor: page.nextCursor }) };
     },
     async history(instanceId, opts = {}) {
       await ready();

@@ -58,6 +58,25 @@ export interface EngineOptions<W extends AnyWorkflow> {
   readonly conflictRetries?: number;
 }
 
+/**
+ * A pending timer as callers see it.
+ *
+ * - `name`: the delay's name (`reviewDeadline`) or its length in ms (`3600000`); the history records
+ *   the firing as `docket.timer.<name>`.
+ * - `state`: the dotted path of the state whose `after` armed it (`review.legal`; `''` for the root),
+ *   or `null` for a delayed event the machine raised itself.
+ * - `label`: for people, e.g. `after 1h in parked` or `reviewDeadline in review`.
+ */
+export interface TimerView {
+  readonly name: string;
+  /** Epoch ms. */
+  readonly dueAt: Instant;
+  readonly state: string | null;
+  readonly label: string;
+  /** Present when the due instant rests on estimated holiday data (a year with no official schedule). */
+  readonly provisional?: true;
+}
+
 /** An instance as callers see it. */
 export interface InstanceView {
   readonly id: string;
@@ -69,15 +88,30 @@ export interface InstanceView {
   readonly suspended: boolean;
   readonly revision: number;
   readonly initiator: string;
-  /** Pending timers; `provisional` when the due instant rests on estimated holiday data. */
-  readonly timers: readonly { readonly name: string; readonly dueAt: Instant; readonly provisional?: true }[];
+  /** Pending timers, earliest first, each with the state that armed it. */
+  readonly timers: readonly TimerView[];
   readonly createdAt: Instant;
   readonly updatedAt: Instant;
 }
 
 export interface SendOptions {
   readonly actor: Actor;
-  /** The same key with the same payload returns the first result; with another payload it is refused. */
+  /**
+   * Makes a retry safe: the key names one act of one actor on one instance. The rule, in order:
+   *
+   * 1. The actor's right to send the event (declared event, valid payload, role in `permissions`) is
+   *    checked first, key or no key: an actor without it gets `FORBIDDEN`, recorded as a refusal.
+   * 2. The same key from the same actor with the same event (type and payload) returns the first
+   *    act's result without acting again, even if the instance has moved on or finished since.
+   * 3. The same key from the same actor with another event is refused: `IDEMPOTENCY_MISMATCH`.
+   * 4. The same key from another actor is never replayed to them and never silently dropped: the
+   *    act is authorized against the current state as usual (the `authorize` hook may refuse it),
+   *    and if it would be allowed it is refused with `IDEMPOTENCY_MISMATCH` ("use a key of your
+   *    own"). Every refusal is in `engine.history(id, { includeRefused: true })`.
+   *
+   * `sendMany` (and so `reassignTasks`) applies the same rule to each act. Keys stored before keys
+   * were per actor carry no actor and replay to any actor who passes step 1.
+   */
   readonly idempotencyKey?: string;
 }
 

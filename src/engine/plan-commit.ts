@@ -15,6 +15,7 @@ import type {
 import type { ProvisionalResolution } from './workflow-registry.js';
 import type { Commit } from '../store/store.js';
 import { GENESIS_HASH, sealOwnEntry } from './history.js';
+import { timerIsLive, type TimerOwners } from './timer-owner.js';
 import { statePaths, type Step } from './xstate-runtime.js';
 
 /** What the engine knows about the change besides the XState step. */
@@ -46,6 +47,11 @@ export interface ChangeFacts {
   readonly provisional?: readonly ProvisionalResolution[] | undefined;
   /** Deadline notes for the history entry (re-resolution); otherwise built from `provisional`. */
   readonly deadlineNotes?: readonly DeadlineNote[];
+  /**
+   * Which state arms each `after` timer (the workflow runtime's `timerOwners`). When given, a timer
+   * is kept only while its owning state is active in the new state.
+   */
+  readonly timerOwners?: TimerOwners;
 }
 
 const NO_TIMERS: readonly PendingTimer[] = Object.freeze([]);
@@ -72,14 +78,22 @@ export function planCommit(
   const revision = (previous?.revision ?? 0) + 1;
   const { instanceId, now } = facts;
   let cancelKeys: Set<string> | undefined;
-  const added: TimerRecord[] = [];
+  let added: TimerRecord[] = [];
   const effects: EffectRecord[] = [];
+  // XState lists a step's actions in the order they happen: a state entered and left within one
+  // macrostep (an eventless `always` out of it) arms its `after` timer and then cancels it. So raises
+  // and cancels are applied in order: a cancel removes a timer raised earlier in this same step as
+  // well as the stored ones with its key.
   for (const action of step.actions) {
     const params = action.params as Record<string, any> | undefined;
     if (action.type === 'xstate.raise') {
       if (params?.delay === undefined) continue;
       const key: string = params.id ?? `raise.${added.length}`;
       const event = params.event as TimerRecord['event'];
+      // One pending timer per key: a raise replaces a stored timer with its key (a re-entered state
+      // re-arms its timer), and a second raise in one step replaces the first.
+      (cancelKeys ??= new Set()).add(key);
+      if (added.some((t) => t.key === key)) added = added.filter((t) => t.key !== key);
       const timer: { -readonly [K in keyof TimerRecord]: TimerRecord[K] } = {
         id: `${instanceId}:${revision}:${key}`,
         instanceId,
@@ -96,7 +110,11 @@ export function planCommit(
       }
       added.push(timer);
     } else if (action.type === 'xstate.cancel') {
-      if (typeof params?.sendId === 'string') (cancelKeys ??= new Set()).add(params.sendId);
+      if (typeof params?.sendId === 'string') {
+        const sendId = params.sendId;
+        (cancelKeys ??= new Set()).add(sendId);
+        if (added.length > 0 && added.some((t) => t.key === sendId)) added = added.filter((t) => t.key !== sendId);
+      }
     } else if (!action.type.startsWith('xstate.')) {
       effects.push({
         id: `${instanceId}:${revision}:${effects.length}`,
@@ -115,13 +133,21 @@ export function planCommit(
   if (facts.extraTimers) for (const timer of facts.extraTimers) {
     added.push({ ...timer, id: `${instanceId}:${revision}:${timer.key}`, instanceId, revision, status: 'pending' });
   }
-  // A timer cancelled and re-armed in the same step (re-entry) keeps only the new one.
   const status = facts.status ?? STATUS[step.snapshot.status] ?? 'active';
   const ended = status !== 'active';
+  const state = step.snapshot.value;
+  const paths = statePaths(state);
+  // Every pending timer must belong to a state that is active after this commit: one whose owner
+  // is not (a timer stored before in-order cancels, a held timer of a state since left) is dropped.
+  const owners = facts.timerOwners;
+  let active: Set<string> | undefined;
+  const live = (key: string) => !owners || timerIsLive(key, (active ??= new Set(paths)), owners);
+  if (owners && added.length > 0 && !added.every((t) => live(t.key))) added = added.filter((t) => live(t.key));
+  // A timer cancelled and re-armed in the same step (re-entry) keeps only the new one.
   const cancelTimerIds: string[] = [];
   const kept: PendingTimer[] = [];
   if (previous?.timers) for (const timer of previous.timers) {
-    if (facts.cancelAll || ended || cancelKeys?.has(timer.key) || timer.id === facts.timer?.id || facts.cancelTimers?.has(timer.id)) {
+    if (facts.cancelAll || ended || cancelKeys?.has(timer.key) || timer.id === facts.timer?.id || facts.cancelTimers?.has(timer.id) || !live(timer.key)) {
       if (timer.id !== facts.timer?.id) cancelTimerIds.push(timer.id);
     } else {
       kept.push(timer);
@@ -132,7 +158,6 @@ export function planCommit(
     kept.length + addTimers.length === 0
       ? NO_TIMERS
       : [...kept, ...addTimers.map(({ id, key, name, dueAt, event, deadline }) => (deadline ? { id, key, name, dueAt, event, deadline } : { id, key, name, dueAt, event }))].sort((a, b) => a.dueAt - b.dueAt);
-  const state = step.snapshot.value;
   // Built without conditional spreads (each allocates and defeats V8's literal fast path); the key
   // order is the same as before: optional timer, reason, onBehalfOf between `to` and `prevHash`.
   const actor: { id: string; roles: string[]; name?: string } = { id: facts.actor.id, roles: [...facts.actor.roles] };
@@ -163,7 +188,7 @@ export function planCommit(
     suspended: facts.suspended ?? previous?.suspended ?? false,
     snapshot: persisted,
     state,
-    statePaths: statePaths(state),
+    statePaths: paths,
     context: step.snapshot.context,
     revision,
     historyHash: history.hash,

@@ -2,6 +2,7 @@ import type { ClockSubscriber, FiredTimer, Instant } from '../clock/clock.js';
 import { SYSTEM_ACTOR, type TimerRecord } from '../store/records.js';
 import type { EngineCore } from './engine-core.js';
 import { planCommit } from './plan-commit.js';
+import { timerIsLive } from './timer-owner.js';
 
 /**
  * Delivers due timers (internal): what a virtual clock drives step by step and `engine.run()` drives
@@ -22,6 +23,10 @@ export function timerDelivery(
         // Fired, cancelled or held since it was claimed: nothing to do.
         if (!record || !record.timers.some((t) => t.id === timer.id)) return undefined;
         const reg = registry.get(record.workflow, record.version, record.id);
+        // A timer whose owning state is no longer active (stored before cancels were applied in
+        // order) is not an event: no transition, no history entry. It stays claimed until its lease
+        // ends, and the instance's next commit drops it (see planCommit's `timerOwners`).
+        if (!timerIsLive(timer.key, new Set(record.statePaths), reg.runtime.timerOwners)) return undefined;
         const snapshot = core.restore(reg, record);
         const step = core.transition(reg, snapshot, { ...timer.event, $actor: SYSTEM_ACTOR, $at: now } as never, now, record.id);
         const commit = planCommit(record, step, reg.runtime.persist(step.snapshot), {
@@ -35,6 +40,7 @@ export function timerDelivery(
           actor: SYSTEM_ACTOR,
           now,
           timer: { id: timer.id, name: timer.name, dueAt: timer.dueAt },
+          timerOwners: reg.runtime.timerOwners,
           tasks: core.tasksFor(reg, step, core.facts(record), now),
           provisional: registry.takeProvisional(),
         });

@@ -86,13 +86,16 @@ export class WorkflowRegistry {
       delays[name] = (args) => {
         const rule = typeof spec === 'function' ? spec(args) : spec;
         const from = this.now;
+        // Not clamped at 0: a deadline already past when its state is entered arms a timer due at
+        // the rule's own instant, which is due at once and fires late by the right amount (the
+        // history's `lateMs` shows it was overdue on entry).
         if (this.calendar !== undefined && rule.kind !== 'duration') {
           const r = this.calendar.resolveWithProvenance(rule, from);
-          const delayMs = Math.max(0, r.at - from);
+          const delayMs = r.at - from;
           if (r.provisional) this.#provisional.push({ name, delayMs, rule, from, dueAt: r.at, years: r.estimatedYears });
           return delayMs;
         }
-        return Math.max(0, resolveDeadline(rule, from, this.calendar) - from);
+        return resolveDeadline(rule, from, this.calendar) - from;
       };
     }
     const machine = withAdminMoves(workflow.machine as AnyStateMachine).provide({

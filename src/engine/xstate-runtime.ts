@@ -1,4 +1,5 @@
 import { createActor, type AnyStateMachine, type AnyMachineSnapshot } from 'xstate';
+import { timerOwnersOf, type TimerOwners } from './timer-owner.js';
 
 // Shared, frozen empty objects: most persisted snapshots have no history and no children.
 const EMPTY = Object.freeze({}) as Record<string, never>;
@@ -26,8 +27,11 @@ export interface Step {
 export class XStateRuntime {
   private readonly scope: any;
   private collected: ActionData[] = [];
+  /** Which state arms each `after` timer (see timer-owner.ts). */
+  readonly timerOwners: TimerOwners;
 
   constructor(readonly machine: AnyStateMachine) {
+    this.timerOwners = timerOwnersOf(machine);
     const self = createActor(machine);
     this.scope = {
       self,

@@ -197,6 +197,11 @@ export interface TaskRecord {
 export interface IdempotencyRecord {
   readonly instanceId: string;
   readonly key: string;
+  /**
+   * Who used the key (actor id): a key replays only to its own actor. Absent in records written
+   * before keys were per actor, which replay to anyone authorized to send the event.
+   */
+  readonly actor?: string;
   readonly payloadHash: string;
   readonly revision: number;
   readonly result: unknown;
