@@ -52,7 +52,7 @@ export function print(ctx: CommandContext, text: string): void {
 export function findWorkflow(ctx: CommandContext, id: string): AnyWorkflow {
   const all = ctx.workflows;
   const found = all.find((w) => w.id === id);
-  if (!found) throw new CliError(`Unknown workflow "${id}". Known workflows: ${all.map((w) => w.id).join(', ')} (\`docket workflows\` lists them).`, 2, 'UNKNOWN_WORKFLOW');
+  if (!found) throw new CliError(`Unknown workflow "${id}". Known workflows: ${all.map((w) => w.id).join(', ')} (\`docket workflows\` lists them; load your own with --workflows <module>).`, 2, 'UNKNOWN_WORKFLOW');
   return found;
 }
 
