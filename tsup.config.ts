@@ -10,6 +10,7 @@ export default defineConfig([
       postgres: 'src/postgres/index.ts',
       testing: 'src/testing/index.ts',
       machines: 'machines/index.ts',
+      visualizer: 'src/visualizer/index.ts',
     },
     format: ['esm', 'cjs'],
     dts: true,
@@ -18,7 +19,7 @@ export default defineConfig([
     target: 'node20',
     splitting: true,
     treeshake: true,
-    external: ['better-sqlite3', 'pg', 'xstate', 'zod', 'luxon', 'nanoid', 'eventemitter3', '@xstate/graph'],
+    external: ['better-sqlite3', 'pg', 'xstate', 'zod', 'luxon', 'nanoid', 'eventemitter3', '@xstate/graph', 'elkjs'],
   },
   {
     entry: { cli: 'src/cli/main.ts' },

@@ -111,7 +111,7 @@ describe('timer lifecycle in approvals: a step decided on entry leaves no 超时
       };
       await submit();
       let view = await h.engine.get(id);
-      expect(Object.keys(view.state as object)).toEqual(['finance']);
+      expect(Object.keys(view.state as unknown as object)).toEqual(['finance']);
       expect((await h.step(id, c.first.id)).outcome).toEqual({ kind: 'approved' });
       expect((await h.step(id, c.first.id)).active).toBe(false);
       expect(view.timers.filter((t) => t.state === c.first.id)).toEqual([]);
@@ -126,7 +126,7 @@ describe('timer lifecycle in approvals: a step decided on entry leaves no 超时
       await h.clock.advanceBy({ days: 10 });
       const history = await h.engine.history(id);
       expect(history.filter((e) => e.actor.id === 'docket:system')).toEqual([]);
-      expect(Object.keys((await h.engine.get(id)).state as object)).toEqual(['finance']);
+      expect(Object.keys((await h.engine.get(id)).state as unknown as object)).toEqual(['finance']);
     });
   }
 

@@ -97,7 +97,7 @@ export function provisionalNote(ctx: CommandContext, records: readonly InstanceR
 }
 
 /** Register `docket calendar` and `docket calendar reresolve` on the program. */
-export function registerCalendarCommands(program: Command, context: (cmd: Command) => CommandContext, setExit: (code: number) => void): void {
+export function registerCalendarCommands(program: Command, context: (cmd: Command) => CommandContext | Promise<CommandContext>, setExit: (code: number) => void): void {
   const calendar = program
     .command('calendar')
     .description('which years of the holiday calendar are official, provisional or missing; re-resolve provisional deadlines')
@@ -105,7 +105,7 @@ export function registerCalendarCommands(program: Command, context: (cmd: Comman
     .option('--to <year>', 'last year to show (default: two years ahead)')
     .option('--holidays <file>', 'an official schedule as JSON (repeatable)', collect)
     .option('--on-missing-year <policy>', 'statutory (default), weekdays-with-warning or throw')
-    .action((o: { from?: string; to?: string; holidays?: string[]; onMissingYear?: string }, cmd: Command) => calendarCommand(context(cmd), o));
+    .action((o: { from?: string; to?: string; holidays?: string[]; onMissingYear?: string }, cmd: Command) => Promise.resolve(context(cmd)).then((ctx) => calendarCommand(ctx, o)));
   calendar
     .command('reresolve')
     .description('re-resolve provisional deadlines in a SQLite database with the official schedule (one audited history entry per instance)')
@@ -114,6 +114,6 @@ export function registerCalendarCommands(program: Command, context: (cmd: Comman
     .option('--year <year>', 'only deadlines resting on this year')
     .option('--actor <id>', 'who runs it, recorded in history (default docket-cli)')
     .action(async (db: string, o: { holidays?: string[]; year?: string; actor?: string }, cmd: Command) => {
-      setExit(await reresolveCommand(context(cmd), db, o));
+      setExit(await reresolveCommand(await context(cmd), db, o));
     });
 }

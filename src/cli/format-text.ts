@@ -2,6 +2,7 @@ import { DateTime } from 'luxon';
 import type { StateGraph } from '../visualizer/state-graph.js';
 import { activeStateIds } from '../visualizer/state-graph.js';
 import type { Lang } from '../visualizer/text-metrics.js';
+import { terminalSafe } from './terminal-safe.js';
 
 /** Local date and time in the calendar's zone, `2026-10-08 09:00`. */
 export function formatTime(ms: number, zone = 'Asia/Shanghai'): string {
@@ -31,9 +32,14 @@ function displayWidth(text: string): number {
   return w;
 }
 
-/** A plain-text table with aligned columns (CJK characters count double). */
-export function table(header: readonly string[], rows: readonly (readonly string[])[]): string {
+/**
+ * A plain-text table with aligned columns (CJK characters count double). Every cell is one value
+ * made terminal-safe ({@link terminalSafe}: controls and newlines escaped), so a stored id or
+ * actor name can neither drive the terminal nor break the table into forged lines.
+ */
+export function table(header: readonly string[], body: readonly (readonly string[])[]): string {
+  const rows = body.map((r) => r.map((c) => terminalSafe(c)));
   const widths = header.map((h, i) => Math.max(displayWidth(h), ...rows.map((r) => displayWidth(r[i] ?? ''))));
   const line = (cells: readonly string[]) => cells.map((c, i) => (i === cells.length - 1 ? c : c + ' '.repeat((widths[i] ?? 0) - displayWidth(c)))).join('  ');
-  return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
+  return [line(header.map((h) => terminalSafe(h))), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
 }

@@ -5,10 +5,10 @@ import type { Instant } from '../clock/clock.js';
 import { DocketError, isDocketError } from '../errors.js';
 import type { Actor, InstanceRecord } from '../store/records.js';
 import type { Commit } from '../store/store.js';
-import { checkActor, checkPayload, checkTakesEvents } from './authorize.js';
+import { checkActor, checkEvent, checkPayload, checkTakesEvents } from './authorize.js';
 import { canonicalJson, sha256 } from './canonical-json.js';
 import type { AnyWorkflow, InstanceFacts } from './define-workflow.js';
-import type { BatchResult, Engine, EngineEvents, EngineOptions, InstanceView, SendOptions } from './engine-types.js';
+import type { BatchResult, CanResult, Engine, EngineEvents, EngineOptions, InstanceView, SendOptions, TypedInstanceView } from './engine-types.js';
 import { verifyChain } from './history.js';
 import { KeyedMutex } from './keyed-mutex.js';
 import { Outbox } from './outbox.js';
@@ -21,6 +21,7 @@ import { timerDelivery } from './timer-delivery.js';
 import { inboxWithStandIns } from './task-inbox.js';
 import { provisionalDeadlines, provisionalWarning, reresolveDeadlines } from './reresolve-deadlines.js';
 import { ownerOfTimer, timerLabel, type TimerOwners } from './timer-owner.js';
+import { InstanceWaiters } from './instance-waiters.js';
 
 /**
  * `{ ...event, $actor, $at }` without the spread: the same own keys in the same order (a key named
@@ -355,6 +356,52 @@ export function createEngine<const W extends AnyWorkflow>(options: EngineOptions
     );
   }
 
+  /**
+   * `engine.can`: the checks `send` makes, in the same order, on a fresh load, without committing,
+   * recording a refusal or emitting anything. Keep in step with `send` above.
+   */
+  async function canSend(instanceId: string, rawEvent: { type: string }, actor: Actor): Promise<CanResult> {
+    if (typeof rawEvent !== 'object' || rawEvent === null || typeof rawEvent.type !== 'string') {
+      throw new DocketError('INVALID_ARGUMENT', 'An event must be an object with a string "type", e.g. { type: "APPROVE" }.', { instanceId });
+    }
+    if (!actor || typeof actor.id !== 'string' || !Array.isArray(actor.roles)) {
+      throw new DocketError('INVALID_ARGUMENT', 'can() needs an actor { id, roles }: who would act.', { instanceId, event: rawEvent.type });
+    }
+    const record = await load(instanceId);
+    try {
+      const reg = registry.get(record.workflow, record.version, record.id);
+      const now = clock.now();
+      const prepared = checkEvent(reg, record, rawEvent);
+      checkActor(reg, record, prepared.event, actor);
+      const snapshot = restore(reg, record);
+      registry.now = now;
+      const hook = reg.workflow.authorize?.({ actor, event: prepared.event, snapshot, instance: facts(record), env: reg.env });
+      if (isDocketError(hook)) return { ok: false, code: hook.code, message: hook.message };
+      if (typeof hook === 'string') return { ok: false, code: 'FORBIDDEN', message: hook };
+      const event = withMeta(prepared.event, actor, now);
+      if (typeof hook === 'object' && hook !== null) event.$onBehalfOf = hook.onBehalfOf;
+      const step = transition(reg, snapshot, event, now, instanceId);
+      if (step.snapshot === snapshot && !snapshot.can(event as never)) {
+        return { ok: false, code: 'EVENT_NOT_ACCEPTED', message: `Instance ${instanceId} is in state ${JSON.stringify(record.state)}, which does not accept "${rawEvent.type}" (or its guard refused it).` };
+      }
+      return { ok: true };
+    } catch (error) {
+      if (isDocketError(error)) return { ok: false, code: error.code, message: error.message };
+      throw error;
+    }
+  }
+
+  const waiters = new InstanceWaiters({
+    get: async (instanceId) => {
+      await ready();
+      return toView(await load(instanceId));
+    },
+    onTransition: (fn) => {
+      emitter.on('transition', fn);
+      return () => emitter.off('transition', fn);
+    },
+  });
+
   const core: EngineCore = {
     store,
     clock,
@@ -457,7 +504,14 @@ export function createEngine<const W extends AnyWorkflow>(options: EngineOptions
     },
     async get(instanceId) {
       await ready();
-      return viewOf(await load(instanceId));
+      return viewOf(await load(instanceId)) as TypedInstanceView<W>;
+    },
+    async can(instanceId, rawEvent, actor) {
+      await ready();
+      return canSend(instanceId, rawEvent as { type: string }, actor);
+    },
+    waitFor(instanceId, until, opts = {}) {
+      return waiters.wait(instanceId, until as never, opts.signal) as Promise<TypedInstanceView<W>>;
     },
     async record(instanceId) {
       await ready();
@@ -539,6 +593,7 @@ export function createEngine<const W extends AnyWorkflow>(options: EngineOptions
     async close() {
       if (closed) return;
       closed = true;
+      waiters.closeAll();
       unsubscribe();
       await mutex.idle();
       emitter.removeAllListeners();

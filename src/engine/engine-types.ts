@@ -10,6 +10,7 @@ import type {
   TaskRecord,
 } from '../store/records.js';
 import type { InstanceQuery, Page, Store, TaskQuery } from '../store/store.js';
+import type { AnyStateMachine, ContextFrom, StateValueFrom } from 'xstate';
 import type { AnyWorkflow, EventFrom, InputFrom, WorkflowIdFrom } from './define-workflow.js';
 import type { Directory } from './directory.js';
 import type { DocketError } from '../errors.js';
@@ -94,6 +95,37 @@ export interface InstanceView {
   readonly updatedAt: Instant;
 }
 
+/**
+ * The state value of a workflow's instances (e.g. `'draft' | 'reviewing' | { review: 'legal' }`),
+ * from its machine; `unknown` for a workflow whose machine type is not known (`AnyWorkflow`).
+ */
+export type WorkflowStateValue<W> = W extends { readonly machine: infer M extends AnyStateMachine } ? (AnyStateMachine extends M ? unknown : StateValueFrom<M>) : unknown;
+
+/** The context of a workflow's instances, from its machine; `unknown` when the machine type is not known. */
+export type WorkflowContext<W> = W extends { readonly machine: infer M extends AnyStateMachine } ? (AnyStateMachine extends M ? unknown : ContextFrom<M>) : unknown;
+
+/**
+ * An instance of one workflow as callers see it: {@link InstanceView} with `workflow` narrowed to
+ * the workflow's id and `state` / `context` typed from its machine.
+ */
+export type InstanceViewOf<W> = W extends AnyWorkflow
+  ? Omit<InstanceView, 'workflow' | 'state' | 'context'> & { readonly workflow: W['id']; readonly state: WorkflowStateValue<W>; readonly context: WorkflowContext<W> }
+  : never;
+
+/**
+ * What `engine.get` returns for an engine of workflows `W`: a union over the registered workflows,
+ * discriminated by `workflow`, so `if (view.workflow === 'review')` narrows `state` and `context`.
+ * For an engine typed with `AnyWorkflow`, `state` and `context` are `unknown`, as in {@link InstanceView}.
+ */
+export type TypedInstanceView<W extends AnyWorkflow> = InstanceViewOf<W>;
+
+/** What `engine.can` answers: allowed, or the refusal `send` would throw (nothing recorded). */
+export type CanResult = { readonly ok: true; readonly code?: never; readonly message?: never } | { readonly ok: false; readonly code: DocketError['code']; readonly message: string };
+
+/** When `engine.waitFor` resolves: a predicate on the view, or `'done'` (the instance is no longer active). */
+// Method syntax keeps the predicate bivariant, so an Engine<SomeWorkflow> is still an Engine<AnyWorkflow>.
+export type WaitCondition<V> = 'done' | { check(view: V): boolean }['check'];
+
 export interface SendOptions {
   readonly actor: Actor;
   /**
@@ -164,7 +196,29 @@ export interface Engine<W extends AnyWorkflow = AnyWorkflow> {
     acts: readonly { readonly instanceId: string; readonly event: EventFrom<W>; readonly idempotencyKey?: string }[],
     options: { readonly actor: Actor },
   ): Promise<readonly BatchResult[]>;
-  get(instanceId: string): Promise<InstanceView>;
+  /**
+   * The instance now. Typed from the registered workflows: narrow on `view.workflow` to get its
+   * machine's `state` value and `context` types. Throws `INSTANCE_NOT_FOUND`.
+   */
+  get(instanceId: string): Promise<TypedInstanceView<W>>;
+  /**
+   * Would `send(instanceId, event, { actor })` be accepted now? Runs the same checks as `send`
+   * (instance active and not suspended, event declared and its payload valid, the actor's roles,
+   * the workflow's `authorize` hook, the current state and its guards) on a fresh load, and changes
+   * nothing: no commit, no refusal recorded, no event emitted. For a UI deciding which buttons to show.
+   * An answer, not a reservation: another act may change the instance before the real `send`.
+   * Throws `INSTANCE_NOT_FOUND` for an unknown id and `INVALID_ARGUMENT` for a malformed event or actor.
+   */
+  can(instanceId: string, event: EventFrom<W>, actor: Actor): Promise<CanResult>;
+  /**
+   * Resolve with the instance's view once `until` holds: `'done'` (status is no longer `active`:
+   * done, failed or cancelled) or a predicate on the view. Checked now, then after every transition
+   * this engine commits for the instance (its `transition` events: no polling, no timers), so an
+   * instance moved on only by another process is seen at this engine's next transition of it.
+   * Rejects with `signal.reason` when `signal` aborts, `ENGINE_CLOSED` when the engine closes,
+   * `INSTANCE_NOT_FOUND` for an unknown id, and with whatever the predicate throws.
+   */
+  waitFor(instanceId: string, until: WaitCondition<TypedInstanceView<W>>, options?: { readonly signal?: AbortSignal }): Promise<TypedInstanceView<W>>;
   list(query?: InstanceQuery): Promise<Page<InstanceView>>;
   history(instanceId: string, options?: { readonly includeRefused?: boolean }): Promise<readonly (HistoryEntry | (RefusalEntry & { readonly kind: 'refused' }))[]>;
   tasks(query?: TaskQuery): Promise<readonly TaskRecord[]>;

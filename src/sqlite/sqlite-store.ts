@@ -1,4 +1,6 @@
 import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import Database from 'better-sqlite3';
 import type BetterSqlite3 from 'better-sqlite3';
 import { DocketError } from '../errors.js';
@@ -22,6 +24,20 @@ export interface SqliteStoreOptions {
    */
   readonly readonly?: boolean;
   /**
+   * With `readonly`: leave the folder exactly as it was. SQLite opens a WAL-mode file read-only by
+   * creating `-wal` and `-shm` files beside it (and leaves them); with this option, when no `-wal`
+   * file exists (no writer has the database open and the last one closed cleanly, so the main file
+   * holds every commit) the file is opened as immutable (URI `immutable=1`: no locks, no side
+   * files). When a `-wal` file exists its commits are only readable through it, so the file is
+   * opened normally (SQLite uses, and if missing creates, the `-shm` file). Immutable reads take no
+   * lock: a writer that opens the file meanwhile can change it under the reader, so check
+   * {@link SqliteStore.openedImmutable} and re-read when a `-wal` file appeared (the CLI does).
+   * Needs SQLite URI filenames: better-sqlite3 enables them when `SQLITE_USE_URI=1` is in the
+   * environment before its first database opens; otherwise `init()` fails with STORE_UNAVAILABLE
+   * (reason `unopenable`) saying so.
+   */
+  readonly untouched?: boolean;
+  /**
    * `'full'` (default): an acknowledged event survives power loss (`synchronous=FULL`).
    * `'normal'`: faster; survives a process crash but may lose the last commits on power loss or an
    * OS crash (`synchronous=NORMAL` in WAL mode). An explicit opt-in.
@@ -41,6 +57,8 @@ export interface SqliteStore extends Store {
   database(): BetterSqlite3.Database;
   /** Group-commit counters: how many transactions carried how many writes. */
   stats(): { readonly groups: number; readonly writes: number };
+  /** True once opened as immutable (`readonly` + `untouched`, no `-wal` file at open); else false. */
+  openedImmutable(): boolean;
 }
 
 function conflict(instanceId: string, message: string): never {
@@ -62,14 +80,25 @@ function readonlyFailure(code: 'STORE_UNAVAILABLE' | 'CORRUPT_SNAPSHOT', reason:
  * Open an existing Docket database without changing it: no pragma that writes, no migration. Every
  * check runs before the handle is returned, so a bad path or a foreign file leaves the disk as it was.
  */
-function openReadonly(filename: string, busyTimeoutMs: number): BetterSqlite3.Database {
+function openReadonly(filename: string, busyTimeoutMs: number, immutable: boolean): BetterSqlite3.Database {
   if (filename === ':memory:' || !existsSync(filename)) {
     throw readonlyFailure('STORE_UNAVAILABLE', 'missing', `Database file not found: ${filename}. Check the path (a read-only store never creates a database).`);
   }
   let handle: BetterSqlite3.Database;
   try {
-    handle = new Database(filename, { readonly: true, fileMustExist: true });
-    handle.pragma(`busy_timeout = ${busyTimeoutMs}`);
+    if (immutable) {
+      // pathToFileURL percent-encodes `?`, `#` and `%`, which SQLite's URI parser decodes back.
+      try {
+        handle = new Database(`${pathToFileURL(resolve(filename)).href}?immutable=1`, { readonly: true });
+      } catch (error) {
+        throw new Error(
+          `opening it untouched needs SQLite URI filenames; set SQLITE_USE_URI=1 in the environment before better-sqlite3 opens its first database (${error instanceof Error ? error.message : String(error)})`,
+        );
+      }
+    } else {
+      handle = new Database(filename, { readonly: true, fileMustExist: true });
+      handle.pragma(`busy_timeout = ${busyTimeoutMs}`);
+    }
   } catch (error) {
     throw readonlyFailure('STORE_UNAVAILABLE', 'unopenable', `Cannot open SQLite database ${filename} read-only: ${error instanceof Error ? error.message : String(error)}.`, error);
   }
@@ -124,6 +153,7 @@ export function sqliteStore(options: SqliteStoreOptions): SqliteStore {
   let db: BetterSqlite3.Database | undefined;
   let writer: SqliteGroupCommit | undefined;
   let closed = false;
+  let immutable = false;
   /** The file's schema version: this library's once migrated; an older one only in read-only mode. */
   let schemaVersion = SQLITE_SCHEMA_VERSION;
   const statements = new Map<string, BetterSqlite3.Statement>();
@@ -132,7 +162,8 @@ export function sqliteStore(options: SqliteStoreOptions): SqliteStore {
     if (closed) throw new DocketError('STORE_UNAVAILABLE', `The SQLite store ${options.filename} was closed; create a new one.`);
     if (db) return db;
     if (options.readonly === true) {
-      db = openReadonly(options.filename, options.busyTimeoutMs ?? 5000);
+      immutable = options.untouched === true && !existsSync(`${options.filename}-wal`);
+      db = openReadonly(options.filename, options.busyTimeoutMs ?? 5000, immutable);
       schemaVersion = Number((db.prepare(plans.getMeta('schema_version').text).get('schema_version') as { value: string }).value);
       return db;
     }
@@ -386,6 +417,7 @@ export function sqliteStore(options: SqliteStoreOptions): SqliteStore {
     filename: options.filename,
     database: open,
     stats: () => ({ groups: writer?.groups ?? 0, writes: writer?.writes ?? 0 }),
+    openedImmutable: () => immutable,
     async init() {
       open();
     },
