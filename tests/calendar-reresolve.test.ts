@@ -32,7 +32,7 @@ describe('provisional deadlines, re-resolved when the official year arrives', ()
 
     // Statutory estimate: Thu 31 Dec (1), 元旦 + weekend, Mon 4 Jan (2), Tue 5 Jan (3).
     const estimated = at('2027-01-05T10:00:00+08:00');
-    expect((await before.get(id)).timers).toEqual([{ name: 'due', dueAt: estimated, provisional: true }]);
+    expect((await before.get(id)).timers).toEqual([{ name: 'due', dueAt: estimated, state: 'legal', label: 'due in legal', provisional: true }]);
     const [armed] = await before.history(id);
     expect(armed).toMatchObject({ kind: 'start', deadlines: [{ name: 'due', dueAt: estimated, provisional: true, years: [2027] }] });
     expect(await before.tasks({ instanceId: id })).toMatchObject([{ step: 'legal', dueAt: estimated, dueProvisional: true }]);
@@ -51,7 +51,7 @@ describe('provisional deadlines, re-resolved when the official year arrives', ()
     const report = await after.reresolveDeadlines({ actor: admin, year: 2027 });
     expect(report).toEqual({ checked: 1, failed: [], changes: [{ instanceId: id, revision: 2, name: 'due', previousDueAt: estimated, dueAt: official, provisional: false, years: [] }] });
 
-    expect((await after.get(id)).timers).toEqual([{ name: 'due', dueAt: official }]);
+    expect((await after.get(id)).timers).toEqual([{ name: 'due', dueAt: official, state: 'legal', label: 'due in legal' }]);
     const history = await after.history(id);
     expect(history).toHaveLength(2);
     expect(history[1]).toMatchObject({
@@ -84,7 +84,7 @@ describe('provisional deadlines, re-resolved when the official year arrives', ()
     const id = await engine.start('flow', { amount: 1 }, { actor: li });
     await engine.suspend(id, { actor: admin, reason: 'audit' });
     expect(await engine.provisionalDeadlines()).toMatchObject([{ instanceId: id, held: true }]);
-    expect((await engine.resume(id, { actor: admin, reason: 'done' })).timers).toEqual([{ name: 'due', dueAt: at('2027-01-05T10:00:00+08:00'), provisional: true }]);
+    expect((await engine.resume(id, { actor: admin, reason: 'done' })).timers).toEqual([{ name: 'due', dueAt: at('2027-01-05T10:00:00+08:00'), state: 'legal', label: 'due in legal', provisional: true }]);
     await engine.close();
   });
 });

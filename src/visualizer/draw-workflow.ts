@@ -13,8 +13,10 @@ import { toMermaid } from './to-mermaid.js';
  *
  * @example
  * ```ts
+ * import { writeFileSync } from 'node:fs';
+ * import { contractApproval } from 'docket/machines';
  * import { workflowSvg } from 'docket/visualizer';
- * writeFileSync('leave.svg', await workflowSvg(leaveRequest, { lang: 'en' }));
+ * writeFileSync('contract.svg', await workflowSvg(contractApproval, { lang: 'en' }));
  * ```
  * @category Visualizer
  */
@@ -29,8 +31,9 @@ export async function workflowSvg(workflow: AnyWorkflow, options: RenderSvgOptio
  *
  * @example
  * ```ts
+ * import { contractApproval } from 'docket/machines';
  * import { workflowMermaid } from 'docket/visualizer';
- * console.log(workflowMermaid(leaveRequest, 'zh-CN'));
+ * console.log(workflowMermaid(contractApproval, 'zh-CN'));
  * ```
  * @category Visualizer
  */
