@@ -170,7 +170,7 @@ function notWritten(error: unknown): DocketError {
 function invalidPayload(instanceId: string, error: unknown): DocketError {
   return new DocketError(
     'INVALID_PAYLOAD',
-    `PostgreSQL cannot store the data of this commit of instance ${instanceId} (${error instanceof Error ? error.message : String(error)}). Nothing of it was written; the same data will fail again, so change it.`,
+    `PostgreSQL cannot store the data of this commit of instance ${instanceId} (${error instanceof Error ? error.message : String(error)}). Nothing of it was written; the same data is refused every time, so change it.`,
     { instanceId, cause: error },
   );
 }

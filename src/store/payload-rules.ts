@@ -98,7 +98,7 @@ function checkPayload(value: unknown, root: string, instanceId: string): void {
   if (bad !== undefined) {
     throw new DocketError(
       'INVALID_PAYLOAD',
-      `Instance ${instanceId}: ${bad.path} ${bad.fault}, which no Docket store can keep. Remove or replace that character; retrying the same data will fail again.`,
+      `Instance ${instanceId}: ${bad.path} ${bad.fault}, which no Docket store can keep. Remove or replace that character: the same data is refused every time.`,
       { instanceId, path: bad.path },
     );
   }
