@@ -83,7 +83,7 @@ describe('sqlite group commit when the disk fills (SQLITE_FULL)', () => {
         ids.push(id);
       }
       nearlyFull(store);
-      const events = ids.map((_, i) => (i === 2 ? { type: 'REJECT', comment: BIG } : { type: 'REJECT', comment: 'short' }));
+      const events = ids.map((_, i) => ({ type: 'REJECT' as const, comment: i === 2 ? BIG : 'short' }));
       const results = await Promise.allSettled(ids.map((id, i) => engine.send(id, events[i]!, { actor: manager })));
       expect(results.map(outcome)).toEqual(['ok', 'ok', 'STORE_UNAVAILABLE', 'ok', 'ok']);
       const rejects = async (id: string) => (await engine.history(id)).filter((e) => e.event.type === 'REJECT').length;

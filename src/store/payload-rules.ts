@@ -66,12 +66,34 @@ export function checkKey(value: unknown, what = 'idempotency key'): string {
   return checkIdentifier(value, what, KEY_MAX_LENGTH);
 }
 
+/** Whether any string or own key in `value` is unstorable: the hot path, no paths built. */
+function hasUnstorableString(value: unknown): boolean {
+  const stack: unknown[] = [value];
+  while (stack.length > 0) {
+    const v = stack.pop();
+    if (typeof v === 'string') {
+      if (SUSPECT.test(v) && stringFault(v) !== undefined) return true;
+    } else if (Array.isArray(v)) {
+      for (let i = 0; i < v.length; i++) stack.push(v[i]);
+    } else if (v !== null && typeof v === 'object') {
+      for (const key in v) {
+        if (!Object.hasOwn(v, key)) continue;
+        if (SUSPECT.test(key) && stringFault(key) !== undefined) return true;
+        const child = (v as Record<string, unknown>)[key];
+        if (child !== null && (typeof child === 'object' || typeof child === 'string')) stack.push(child);
+      }
+    }
+  }
+  return false;
+}
+
 /**
  * The path (`context.note`, `event["a\u0000"]`) of the first string or key in `value` that no store
  * can keep, and why; `undefined` when every string is storable. Iterative, so deep nesting cannot
  * overflow the stack; only plain JSON shapes (objects, arrays, strings) are walked.
  */
 export function findUnstorableString(value: unknown, root = 'payload'): { path: string; fault: string } | undefined {
+  if (!hasUnstorableString(value)) return undefined;
   const stack: [unknown, string][] = [[value, root]];
   while (stack.length > 0) {
     const [v, path] = stack.pop()!;
@@ -94,6 +116,7 @@ export function findUnstorableString(value: unknown, root = 'payload'): { path: 
 }
 
 function checkPayload(value: unknown, root: string, instanceId: string): void {
+  if (!hasUnstorableString(value)) return;
   const bad = findUnstorableString(value, root);
   if (bad !== undefined) {
     throw new DocketError(
@@ -140,5 +163,5 @@ function sanitize(value: unknown): unknown {
  */
 export function storableRefusal(entry: RefusalEntry): RefusalEntry {
   checkId(entry?.instanceId);
-  return findUnstorableString(entry) === undefined ? entry : (sanitize(entry) as RefusalEntry);
+  return hasUnstorableString(entry) ? (sanitize(entry) as RefusalEntry) : entry;
 }
