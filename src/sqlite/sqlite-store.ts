@@ -1,4 +1,5 @@
 import { existsSync, statSync } from 'node:fs';
+import { resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import type BetterSqlite3 from 'better-sqlite3';
 import { DocketError } from '../errors.js';
@@ -167,7 +168,8 @@ export function sqliteStore(options: SqliteStoreOptions): SqliteStore {
   // next crash. Checked before every COMMIT; see `checkWal`.
   let wal: { dev: number; ino: number } | undefined;
   let walLost: DocketError | undefined;
-  const walPath = `${options.filename}-wal`;
+  // Resolved now: a later `process.chdir` must not make the WAL look deleted.
+  const walPath = `${resolve(options.filename)}-wal`;
 
   function walIdentity(): { dev: number; ino: number } | undefined {
     if (options.filename === ':memory:' || options.filename === '') return undefined;
