@@ -40,6 +40,12 @@ export type DocketErrorCode =
   | 'INVALID_ARGUMENT'
   /** The store is closed, or its schema is newer than this library. */
   | 'STORE_UNAVAILABLE'
+  /**
+   * The store failed while committing and cannot tell whether the write landed (an I/O error at
+   * commit, a connection lost mid-commit). Do not blindly retry: reload the instance first (its
+   * revision and history show whether the act was applied), or retry with the same idempotency key.
+   */
+  | 'STORE_OUTCOME_UNKNOWN'
   /** The machine itself threw while computing a transition (a bug in a guard, action or delay). */
   | 'MACHINE_ERROR'
   /** The engine was closed. */

@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import Database from 'better-sqlite3';
@@ -6,6 +6,8 @@ import type BetterSqlite3 from 'better-sqlite3';
 import { DocketError } from '../errors.js';
 import type { EffectRecord, IdempotencyRecord, InstanceRecord, RefusalEntry, TaskRecord, TimerRecord, HistoryEntry } from '../store/records.js';
 import type { Commit, InstanceQuery, Page, Store, TaskQuery } from '../store/store.js';
+import { checkCommit, checkId, checkKey, storableRefusal } from '../store/payload-rules.js';
+import { checkInstanceQuery, checkTaskQuery, encodeCursor } from '../store/query-rules.js';
 import { SqliteGroupCommit } from './sqlite-group-commit.js';
 import { SQLITE_META_TABLE, SQLITE_MIGRATIONS, SQLITE_SCHEMA_VERSION } from './sqlite-migrations.js';
 import * as plans from './sqlite-plans.js';
@@ -186,8 +188,52 @@ export function sqliteStore(options: SqliteStoreOptions): SqliteStore {
       throw error;
     }
     db = handle;
-    writer = new SqliteGroupCommit(handle, options.maxBatch ?? 512);
+    wal = walIdentity();
+    writer = new SqliteGroupCommit(handle, options.maxBatch ?? 512, checkWal);
     return handle;
+  }
+
+  // The WAL file this connection writes to, by device and inode. Deleting (or replacing) it under a
+  // running store is silent for SQLite: commits keep going to the unlinked file and are lost at the
+  // next crash. Checked before every COMMIT; see `checkWal`.
+  let wal: { dev: number; ino: number } | undefined;
+  let walLost: DocketError | undefined;
+  // Resolved now: a later `process.chdir` must not make the WAL look deleted.
+  const walPath = `${resolve(options.filename)}-wal`;
+
+  function walIdentity(): { dev: number; ino: number } | undefined {
+    if (options.filename === ':memory:' || options.filename === '') return undefined;
+    const st = statSync(walPath, { throwIfNoEntry: false });
+    return st ? { dev: st.dev, ino: st.ino } : undefined;
+  }
+
+  /**
+   * Before each COMMIT: is the WAL we write to still the file on disk? If it was deleted or
+   * replaced, copy what is in it (every acknowledged commit) into the database file with a
+   * checkpoint, refuse this group (nothing of it is written) and every later write.
+   */
+  function checkWal(): void {
+    if (walLost) throw walLost;
+    if (wal === undefined) {
+      wal = walIdentity();
+      return;
+    }
+    const now = walIdentity();
+    if (now !== undefined && now.dev === wal.dev && now.ino === wal.ino) return;
+    walLost = new DocketError(
+      'STORE_UNAVAILABLE',
+      `The SQLite write-ahead log ${walPath} was ${now === undefined ? 'deleted' : 'replaced by another file'} while this store had it open. ` +
+        'Never delete -wal or -shm files of an open database: they hold committed data. Docket copied every acknowledged commit into the ' +
+        'database file and stopped writing; this write was not applied. Stop every process using the file, run `PRAGMA integrity_check`, then reopen the store.',
+      { reason: 'wal-lost', filename: options.filename },
+    );
+    try {
+      db?.exec('ROLLBACK');
+      db?.pragma('wal_checkpoint(FULL)');
+    } catch {
+      // Best effort: the error below still stops every write.
+    }
+    throw walLost;
   }
 
   function migrate(handle: BetterSqlite3.Database) {
@@ -422,6 +468,7 @@ export function sqliteStore(options: SqliteStoreOptions): SqliteStore {
       open();
     },
     async load(instanceId) {
+      checkId(instanceId);
       const h = hotStatements();
       revalidate(h);
       const k = known.get(instanceId);
@@ -433,6 +480,7 @@ export function sqliteStore(options: SqliteStoreOptions): SqliteStore {
       return record;
     },
     async commit(c: Commit) {
+      checkCommit(c);
       try {
         await write(() => applyCommit(c), remember);
       } catch (error) {
@@ -442,14 +490,12 @@ export function sqliteStore(options: SqliteStoreOptions): SqliteStore {
       }
     },
     async list(query: InstanceQuery = {}): Promise<Page<InstanceRecord>> {
-      const limit = query.limit ?? 100;
-      const after = query.cursor ? Number.parseInt(query.cursor, 36) : 0;
-      if (!Number.isFinite(after)) throw new DocketError('INVALID_ARGUMENT', `Cursor "${query.cursor}" is not one this store returned.`);
+      const { limit, after } = checkInstanceQuery(query);
       const rows = all<InstanceRow>(plans.listInstances(query, after, limit + 1));
       const page = rows.slice(0, limit);
       const items = page.map(instanceFromRow);
       const last = page.at(-1);
-      return rows.length > limit && last ? { items, nextCursor: last.seq.toString(36) } : { items };
+      return rows.length > limit && last ? { items, nextCursor: encodeCursor(last.seq) } : { items };
     },
     async history(instanceId, opts = {}) {
       open();
@@ -457,13 +503,16 @@ export function sqliteStore(options: SqliteStoreOptions): SqliteStore {
       const rows = all<{ entry: string }>(plan(instanceId, opts.afterRevision ?? 0, opts.limit ?? -1));
       return rows.map((r) => jsonColumn<HistoryEntry>(instanceId, 'history entry', r.entry));
     },
-    appendRefusal(entry: RefusalEntry) {
+    async appendRefusal(raw: RefusalEntry) {
+      const entry = storableRefusal(raw);
       return write(() => void run(plans.insertRefusal(entry)));
     },
     async refusals(instanceId) {
+      checkId(instanceId);
       return all<{ entry: string }>(plans.refusals(instanceId)).map((r) => jsonColumn<RefusalEntry>(instanceId, 'refusal', r.entry));
     },
     async timers(instanceId) {
+      checkId(instanceId);
       return all<TimerRow>(plans.pendingTimers(instanceId)).map(timerFromRow);
     },
     async nextTimerDue() {
@@ -479,6 +528,8 @@ export function sqliteStore(options: SqliteStoreOptions): SqliteStore {
       return write(() => void run(plans.releaseTimer(timerId, owner)));
     },
     async findIdempotency(instanceId, key) {
+      checkId(instanceId);
+      checkKey(key);
       const row = get<{ record: string }>(plans.findIdempotency(instanceId, key));
       return row ? jsonColumn<IdempotencyRecord>(instanceId, 'idempotency record', row.record) : undefined;
     },
@@ -499,9 +550,11 @@ export function sqliteStore(options: SqliteStoreOptions): SqliteStore {
       });
     },
     async effects(instanceId) {
+      checkId(instanceId);
       return all<EffectRow>(plans.effects(instanceId)).map(effectFromRow);
     },
     async tasks(query: TaskQuery = {}) {
+      checkTaskQuery(query);
       return all<{ task: string }>(plans.tasks(query)).map((r) => jsonColumn<TaskRecord>(query.instanceId ?? '(task)', 'task', r.task));
     },
     async close() {
