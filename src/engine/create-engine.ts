@@ -36,6 +36,15 @@ function withMeta(event: { type: string; [key: string]: unknown }, actor: Actor,
   return out as { type: string; [key: string]: unknown };
 }
 
+/** A positive finite option, its default when absent, or INVALID_ARGUMENT naming it. */
+function positive(value: number | undefined, fallback: number, name: string): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
+    throw new DocketError('INVALID_ARGUMENT', `${name} must be a positive number of ${name.includes('Concurrency') ? 'deliveries' : 'milliseconds'}; got ${String(value)}.`);
+  }
+  return value;
+}
+
 /** The view callers get of a stored record. */
 export function toView(record: InstanceRecord): InstanceView {
   return {
@@ -95,8 +104,18 @@ export function createEngine<const W extends AnyWorkflow>(options: EngineOptions
   const workerId = options.workerId ?? `engine-${nanoid(8)}`;
   const leaseMs = options.leaseMs ?? 30_000;
   const retries = options.conflictRetries ?? 5;
-  const outbox = new Outbox(store, options.effects ?? {}, options.retry ?? {}, workerId, leaseMs, emitter);
+  const effectTimeoutMs = positive(options.effectTimeoutMs, 30_000, 'effectTimeoutMs');
+  const outbox = new Outbox(
+    store,
+    clock,
+    options.effects ?? {},
+    { workerId, leaseMs, timeoutMs: effectTimeoutMs, concurrency: positive(options.effectConcurrency, 16, 'effectConcurrency'), retry: options.retry ?? {} },
+    emitter,
+  );
   let closed = false;
+  let closing: Promise<void> | undefined;
+  // Sleeps of `run` loops, cut short by `close`.
+  const naps = new Set<AbortController>();
   let initialised: Promise<void> | undefined;
   // Set once the store's init has resolved: `send` then skips awaiting `ready()` (a microtask per event).
   let isReady = false;
@@ -190,11 +209,13 @@ export function createEngine<const W extends AnyWorkflow>(options: EngineOptions
     }
   }
 
+  // The commit is durable: tell the caller now. Its effects are delivered after the instance's lock is
+  // released, in the background (`engine.settled()` waits for them), never inside the act.
   function afterCommit(commit: Commit): InstanceView | Promise<InstanceView> {
     const view = toView(commit.instance);
     if (commit.expectedRevision === 0) emitter.emit('started', view);
     emitter.emit('transition', view, commit.history);
-    if (commit.effects.length > 0) return outbox.deliverDue(clock.now()).then(() => view);
+    if (commit.effects.length > 0) outbox.dispatch();
     return view;
   }
 
@@ -344,7 +365,19 @@ export function createEngine<const W extends AnyWorkflow>(options: EngineOptions
   };
   const admin = adminOperations(core);
   const timers = timerDelivery(core, admin.suspendAfterFailure);
-  const unsubscribe = clock.subscribe(timers);
+  // A virtual clock steps only once the deliveries in flight have settled, and a step ends once its
+  // own have: simulated time never passes while a handler runs (`engine.run` does not wait for them).
+  const unsubscribe = clock.subscribe({
+    async nextDue() {
+      await outbox.settled();
+      return timers.nextDue();
+    },
+    async fireDue(now) {
+      const fired = await timers.fireDue(now);
+      await outbox.settled();
+      return fired;
+    },
+  });
 
   const engine: Engine<W> = {
     clock,
@@ -456,8 +489,11 @@ export function createEngine<const W extends AnyWorkflow>(options: EngineOptions
     terminate: admin.terminate,
     moveTo: admin.moveTo,
     async tick() {
-      return timers.fireDue(clock.now());
+      const fired = await timers.fireDue(clock.now());
+      await outbox.settled();
+      return fired;
     },
+    settled: () => outbox.settled(),
     async run(opts = {}) {
       const pollMs = opts.pollMs ?? 1000;
       // A store that can announce new work (Postgres LISTEN/NOTIFY) cuts the current sleep short.
@@ -481,9 +517,12 @@ export function createEngine<const W extends AnyWorkflow>(options: EngineOptions
           if (woken) continue;
           const wake = Math.min(due ?? Number.POSITIVE_INFINITY, clock.now() + pollMs);
           nap = new AbortController();
+          naps.add(nap);
           await clock.sleepUntil(wake, nap.signal);
+          naps.delete(nap);
         }
       } finally {
+        if (nap) naps.delete(nap);
         stopWaking?.();
         opts.signal?.removeEventListener('abort', stop);
       }
@@ -492,12 +531,23 @@ export function createEngine<const W extends AnyWorkflow>(options: EngineOptions
       emitter.on(event, fn as never);
       return () => emitter.off(event, fn as never);
     },
-    async close() {
-      if (closed) return;
+    close(opts = {}) {
+      if (closing) return closing;
+      let timeoutMs: number;
+      try {
+        timeoutMs = positive(opts?.timeoutMs, effectTimeoutMs, 'close({ timeoutMs })');
+      } catch (error) {
+        return Promise.reject(error);
+      }
       closed = true;
       unsubscribe();
-      await mutex.idle();
-      emitter.removeAllListeners();
+      for (const nap of naps) nap.abort();
+      // Acts already inside the engine finish (their commits' effects are dispatched), then deliveries
+      // get until the deadline; whatever still runs then is aborted and left claimed for a retry.
+      closing = outbox.close(clock.now() + timeoutMs, mutex.idle()).then(() => {
+        emitter.removeAllListeners();
+      });
+      return closing;
     },
   };
   return engine;
