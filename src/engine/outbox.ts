@@ -121,7 +121,7 @@ export class Outbox {
           leaseMs: this.options.timeoutMs + this.options.leaseMs,
           limit: room,
         });
-        if (this.closed) return;
+        // Claimed is taken: deliver it even if `close` began meanwhile (it waits for it, up to its bound).
         this.start(claimed);
         if (claimed.length < room) break;
       }
@@ -156,7 +156,9 @@ export class Outbox {
   private async deliver(effect: EffectRecord): Promise<void> {
     if (this.abandon.signal.aborted) return;
     const attempt = effect.attempts + 1;
-    const handler = Object.prototype.hasOwnProperty.call(this.handlers, effect.type) ? this.handlers[effect.type] : undefined;
+    const found: unknown = this.handlers[effect.type];
+    // Not one inherited from Object.prototype (an effect named "toString"); a Proxy of handlers works.
+    const handler = typeof found === 'function' && found !== (Object.prototype as Record<string, unknown>)[effect.type] ? (found as EffectHandler) : undefined;
     if (!handler) {
       const lastError = `No handler is registered for effect "${effect.type}": pass createEngine({ effects: { ${effect.type}: async (params) => { ... } } }).`;
       await this.record(effect, { status: 'dead', attempts: effect.attempts, nextAttemptAt: this.clock.now(), lastError }, new Error(lastError));
