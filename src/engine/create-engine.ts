@@ -367,14 +367,18 @@ export function createEngine<const W extends AnyWorkflow>(options: EngineOptions
   const timers = timerDelivery(core, admin.suspendAfterFailure);
   // A virtual clock steps only once the deliveries in flight have settled, and a step ends once its
   // own have: simulated time never passes while a handler runs (`engine.run` does not wait for them).
+  // (Like a time-skipping test server: a handler that never settles holds the advance, until `close`.)
+  let closeStarted!: () => void;
+  const closeBegins = new Promise<void>((resolve) => (closeStarted = resolve));
+  const settledOrClosing = () => Promise.race([outbox.settled(), closeBegins]);
   const unsubscribe = clock.subscribe({
     async nextDue() {
-      await outbox.settled();
+      await settledOrClosing();
       return timers.nextDue();
     },
     async fireDue(now) {
       const fired = await timers.fireDue(now);
-      await outbox.settled();
+      await settledOrClosing();
       return fired;
     },
   });
@@ -541,6 +545,7 @@ export function createEngine<const W extends AnyWorkflow>(options: EngineOptions
       }
       closed = true;
       unsubscribe();
+      closeStarted();
       for (const nap of naps) nap.abort();
       // Acts already inside the engine finish (their commits' effects are dispatched), then deliveries
       // get until the deadline; whatever still runs then is aborted and left claimed for a retry.
