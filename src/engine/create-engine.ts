@@ -37,10 +37,10 @@ function withMeta(event: { type: string; [key: string]: unknown }, actor: Actor,
 }
 
 /** A positive finite option, its default when absent, or INVALID_ARGUMENT naming it. */
-function positive(value: number | undefined, fallback: number, name: string): number {
+function positive(value: number | undefined, fallback: number, name: string, integer = false): number {
   if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
-    throw new DocketError('INVALID_ARGUMENT', `${name} must be a positive number of ${name.includes('Concurrency') ? 'deliveries' : 'milliseconds'}; got ${String(value)}.`);
+  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0 || (integer && !Number.isInteger(value))) {
+    throw new DocketError('INVALID_ARGUMENT', `${name} must be a positive ${integer ? 'whole number of deliveries' : 'number of milliseconds'}; got ${String(value)}.`);
   }
   return value;
 }
@@ -109,7 +109,7 @@ export function createEngine<const W extends AnyWorkflow>(options: EngineOptions
     store,
     clock,
     options.effects ?? {},
-    { workerId, leaseMs, timeoutMs: effectTimeoutMs, concurrency: positive(options.effectConcurrency, 16, 'effectConcurrency'), retry: options.retry ?? {} },
+    { workerId, leaseMs, timeoutMs: effectTimeoutMs, concurrency: positive(options.effectConcurrency, 16, 'effectConcurrency', true), retry: options.retry ?? {} },
     emitter,
   );
   let closed = false;

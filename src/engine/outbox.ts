@@ -73,6 +73,8 @@ export class Outbox {
       })
       .finally(() => {
         this.pumping = undefined;
+        // A dispatch that arrived after the last claim's check: claim once more.
+        if (this.again) this.dispatch();
       });
   }
 
