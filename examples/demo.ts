@@ -196,7 +196,12 @@ const t0 = performance.now();
 for (const [at, run] of [...script].sort((a, b) => a[0].localeCompare(b[0]))) {
   await clock.advanceTo(`${at}:00+08:00`);
   await run();
-  while (later.length > 0) await later.shift()!();
+  // An act resolves once committed; its effects (which may queue acts in `later`) are delivered after.
+  await engine.settled();
+  while (later.length > 0) {
+    await later.shift()!();
+    await engine.settled();
+  }
 }
 await clock.advanceTo('2027-01-31T00:00:00+08:00');
 

@@ -95,6 +95,7 @@ describe('engine core', () => {
     });
     const id = await engine.start('review', { title: 'T' }, { actor: staff });
     await engine.send(id, { type: 'SUBMIT' }, { actor: staff });
+    await engine.settled(); // send resolves once committed; its effects are delivered after it
     expect(calls).toEqual(['notify:T']);
     let effects = await engine.effects(id);
     expect(effects).toHaveLength(1);
@@ -112,6 +113,7 @@ describe('engine core', () => {
     const { engine } = setup();
     const id = await engine.start('review', { title: 'T' }, { actor: staff });
     await engine.send(id, { type: 'SUBMIT' }, { actor: staff });
+    await engine.settled();
     const [effect] = await engine.effects(id);
     expect(effect).toMatchObject({ type: 'notify', status: 'dead' });
     expect(effect!.lastError).toContain('effects: { notify');

@@ -548,6 +548,7 @@ export function describeStoreConformance(
       expect(history.filter((e) => e.kind === 'timer')).toHaveLength(1);
       expect(history.filter((e) => e.kind === 'refused')).toHaveLength(1);
       expect(await second.verify(id)).toMatchObject({ ok: true });
+      await second.settled(); // the send resolves once committed; its effect is delivered after it
       expect((await second.effects(id)).map((e) => [e.type, e.status])).toEqual([
         ['notify', 'dead'],
         ['archive', 'dead'],

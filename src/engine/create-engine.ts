@@ -39,6 +39,15 @@ function withMeta(event: { type: string; [key: string]: unknown }, actor: Actor,
   return out as { type: string; [key: string]: unknown };
 }
 
+/** A positive finite option, its default when absent, or INVALID_ARGUMENT naming it. */
+function positive(value: number | undefined, fallback: number, name: string, integer = false): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0 || (integer && !Number.isInteger(value))) {
+    throw new DocketError('INVALID_ARGUMENT', `${name} must be a positive ${integer ? 'whole number of deliveries' : 'number of milliseconds'}; got ${String(value)}.`);
+  }
+  return value;
+}
+
 /**
  * The view callers get of a stored record. `owners` (the workflow runtime's `timerOwners`) names each
  * timer's state exactly; without it the state is read from the timer's key (XState's default ids).
@@ -105,8 +114,18 @@ export function createEngine<const W extends AnyWorkflow>(options: EngineOptions
   const workerId = options.workerId ?? `engine-${nanoid(8)}`;
   const leaseMs = options.leaseMs ?? 30_000;
   const retries = options.conflictRetries ?? 5;
-  const outbox = new Outbox(store, options.effects ?? {}, options.retry ?? {}, workerId, leaseMs, emitter);
+  const effectTimeoutMs = positive(options.effectTimeoutMs, 30_000, 'effectTimeoutMs');
+  const outbox = new Outbox(
+    store,
+    clock,
+    options.effects ?? {},
+    { workerId, leaseMs, timeoutMs: effectTimeoutMs, concurrency: positive(options.effectConcurrency, 16, 'effectConcurrency', true), retry: options.retry ?? {} },
+    emitter,
+  );
   let closed = false;
+  let closing: Promise<void> | undefined;
+  // Sleeps of `run` loops, cut short by `close`.
+  const naps = new Set<AbortController>();
   let initialised: Promise<void> | undefined;
   // Set once the store's init has resolved: `send` then skips awaiting `ready()` (a microtask per event).
   let isReady = false;
@@ -212,12 +231,14 @@ export function createEngine<const W extends AnyWorkflow>(options: EngineOptions
     return toView(record, owners);
   }
 
+  // The commit is durable: tell the caller now. Its effects are delivered after the instance's lock is
+  // released, in the background (`engine.settled()` waits for them), never inside the act.
   function afterCommit(commit: Commit): InstanceView | Promise<InstanceView> {
     const view = viewOf(commit.instance);
     if (commit.expectedRevision === 0) emitter.emit('started', view);
     emitter.emit('transition', view, commit.history);
     if (commit.history.deadlines?.some((d) => d.provisional)) emitter.emit('warning', provisionalWarning(commit.instance, commit.history.deadlines));
-    if (commit.effects.length > 0) return outbox.deliverDue(clock.now()).then(() => view);
+    if (commit.effects.length > 0) outbox.dispatch();
     return view;
   }
 
@@ -428,7 +449,23 @@ export function createEngine<const W extends AnyWorkflow>(options: EngineOptions
   };
   const admin = adminOperations(core);
   const timers = timerDelivery(core, admin.suspendAfterFailure);
-  const unsubscribe = clock.subscribe(timers);
+  // A virtual clock steps only once the deliveries in flight have settled, and a step ends once its
+  // own have: simulated time never passes while a handler runs (`engine.run` does not wait for them).
+  // (Like a time-skipping test server: a handler that never settles holds the advance, until `close`.)
+  let closeStarted!: () => void;
+  const closeBegins = new Promise<void>((resolve) => (closeStarted = resolve));
+  const settledOrClosing = () => Promise.race([outbox.settled(), closeBegins]);
+  const unsubscribe = clock.subscribe({
+    async nextDue() {
+      await settledOrClosing();
+      return timers.nextDue();
+    },
+    async fireDue(now) {
+      const fired = await timers.fireDue(now);
+      await settledOrClosing();
+      return fired;
+    },
+  });
 
   const engine: Engine<W> = {
     clock,
@@ -554,8 +591,11 @@ export function createEngine<const W extends AnyWorkflow>(options: EngineOptions
     terminate: admin.terminate,
     moveTo: admin.moveTo,
     async tick() {
-      return timers.fireDue(clock.now());
+      const fired = await timers.fireDue(clock.now());
+      await outbox.settled();
+      return fired;
     },
+    settled: () => outbox.settled(),
     async run(opts = {}) {
       const pollMs = opts.pollMs ?? 1000;
       // A store that can announce new work (Postgres LISTEN/NOTIFY) cuts the current sleep short.
@@ -579,9 +619,12 @@ export function createEngine<const W extends AnyWorkflow>(options: EngineOptions
           if (woken) continue;
           const wake = Math.min(due ?? Number.POSITIVE_INFINITY, clock.now() + pollMs);
           nap = new AbortController();
+          naps.add(nap);
           await clock.sleepUntil(wake, nap.signal);
+          naps.delete(nap);
         }
       } finally {
+        if (nap) naps.delete(nap);
         stopWaking?.();
         opts.signal?.removeEventListener('abort', stop);
       }
@@ -590,13 +633,25 @@ export function createEngine<const W extends AnyWorkflow>(options: EngineOptions
       emitter.on(event, fn as never);
       return () => emitter.off(event, fn as never);
     },
-    async close() {
-      if (closed) return;
+    close(opts = {}) {
+      if (closing) return closing;
+      let timeoutMs: number;
+      try {
+        timeoutMs = positive(opts?.timeoutMs, effectTimeoutMs, 'close({ timeoutMs })');
+      } catch (error) {
+        return Promise.reject(error);
+      }
       closed = true;
       waiters.closeAll();
       unsubscribe();
-      await mutex.idle();
-      emitter.removeAllListeners();
+      closeStarted();
+      for (const nap of naps) nap.abort();
+      // Acts already inside the engine finish (their commits' effects are dispatched), then deliveries
+      // get until the deadline; whatever still runs then is aborted and left claimed for a retry.
+      closing = outbox.close(clock.now() + timeoutMs, mutex.idle()).then(() => {
+        emitter.removeAllListeners();
+      });
+      return closing;
     },
   };
   return engine;

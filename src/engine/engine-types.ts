@@ -25,10 +25,21 @@ export interface EffectContext {
   readonly type: string;
   /** 1 for the first delivery. */
   readonly attempt: number;
+  /** When this attempt started, on the engine's clock. */
   readonly now: Instant;
+  /**
+   * Aborted when the attempt runs past `effectTimeoutMs` (reason: an `EFFECT_TIMEOUT` DocketError)
+   * or the engine is closed before it settles (reason: `ENGINE_CLOSED`). Pass it to `fetch` and the
+   * like; whatever the handler does after it aborts is not waited for, and the effect is delivered
+   * again later (at least once).
+   */
+  readonly signal: AbortSignal;
 }
 
-/** Delivers one kind of effect to the outside world. Throwing schedules a retry. */
+/**
+ * Delivers one kind of effect to the outside world, outside any instance's lock and after the commit
+ * that recorded it. Throwing, rejecting or running past `effectTimeoutMs` schedules a retry.
+ */
 export type EffectHandler = (params: any, context: EffectContext) => void | Promise<void>;
 
 export interface RetryPolicy {
@@ -57,6 +68,24 @@ export interface EngineOptions<W extends AnyWorkflow> {
   readonly snapshotCacheSize?: number;
   /** How often `commit` retries on a revision conflict before giving up. Default 5. */
   readonly conflictRetries?: number;
+  /**
+   * How long one effect handler call may run, in ms of the engine's clock, before its
+   * `context.signal` is aborted and the attempt counts as failed (retried with backoff, `dead` after
+   * `retry.maxAttempts`). An effect stays claimed for `effectTimeoutMs + leaseMs`. Default 30 000.
+   */
+  readonly effectTimeoutMs?: number;
+  /** How many effect deliveries one engine runs at once. Default 16. */
+  readonly effectConcurrency?: number;
+}
+
+/** Options of {@link Engine.close}. */
+export interface CloseOptions {
+  /**
+   * The longest `close` waits, in ms of the engine's clock, for effect deliveries still running; then
+   * their handlers are aborted and their effects are left claimed, to be delivered again (by any
+   * engine) once the claim runs out. Default: the engine's `effectTimeoutMs`.
+   */
+  readonly timeoutMs?: number;
 }
 
 /**
@@ -243,12 +272,29 @@ export interface Engine<W extends AnyWorkflow = AnyWorkflow> {
   reresolveDeadlines(options: ReresolveOptions): Promise<ReresolveReport>;
   /** Live instances' deadlines that rest on estimated holiday data (optionally only in `year`). */
   provisionalDeadlines(options?: { readonly year?: number }): Promise<readonly ProvisionalDeadline[]>;
-  /** Fire due timers and deliver due effects now; what `engine.run()` does in a loop. */
+  /** Fire due timers and deliver due effects now, resolving once those deliveries have settled. */
   tick(): Promise<readonly FiredTimer[]>;
-  /** Work due timers and effects until `signal` aborts (for a real clock; a virtual clock drives itself). */
+  /**
+   * Work due timers and effects until `signal` aborts or the engine closes (for a real clock; a
+   * virtual clock drives itself). Effects are delivered in the background: a slow or hung handler
+   * never holds up timers.
+   */
   run(options?: { readonly signal?: AbortSignal; readonly pollMs?: number }): Promise<void>;
+  /**
+   * Resolves once every effect delivery this engine has started — and whatever those lead to, e.g. a
+   * handler that starts another instance — has settled (delivered, failed, timed out). `send` and
+   * `start` resolve as soon as their commit is durable and deliver its effects afterwards; await this
+   * in tests and scripts that look at what handlers did. A virtual clock awaits it before and after
+   * each step, so `advanceTo` resolves with the step's effects delivered.
+   */
+  settled(): Promise<void>;
   on<E extends keyof EngineEvents>(event: E, fn: (...args: EngineEvents[E]) => void): () => void;
   /** The raw stored record (for tooling: export, CLI). */
   record(instanceId: string): Promise<InstanceRecord>;
-  close(): Promise<void>;
+  /**
+   * Stop taking work (further calls reject with `ENGINE_CLOSED`), let acts in progress finish, wait
+   * for effect deliveries up to `timeoutMs` on the engine's clock, then return. Calling it again
+   * returns the same promise.
+   */
+  close(options?: CloseOptions): Promise<void>;
 }

@@ -138,6 +138,8 @@ async function replayOne(
         break;
       }
   }
+  // Acts resolve once committed; the effects of the last one are delivered after it.
+  await engine.settled();
   const final = await engine.get(id);
   await engine.close();
   return { path, ok: error === undefined, instanceId: id, steps, final, effects, ...(error === undefined ? {} : { error }) };
