@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { toView } from '../engine/create-engine.js';
-import { verifyChain } from '../engine/history.js';
+import { verifyHistory } from '../engine/chain-verifier.js';
 import { isDocketError } from '../errors.js';
 import type { VerifyReport } from '../engine/engine-types.js';
 import type { InstanceRecord, InstanceStatus } from '../store/records.js';
@@ -145,12 +145,12 @@ export async function verifyCommand(ctx: CommandContext, db: string, id: string 
     const reports: VerifyReport[] = [];
     if (id !== undefined) {
       const record = await load(store, id);
-      reports.push(verifyChain(id, await store.history(id), record.historyHash));
+      reports.push(await verifyHistory(store, record));
     } else {
       let cursor: string | undefined;
       do {
         const page = await store.list({ limit: 500, ...(cursor ? { cursor } : {}) });
-        for (const record of page.items) reports.push(verifyChain(record.id, await store.history(record.id), record.historyHash));
+        for (const record of page.items) reports.push(await verifyHistory(store, record));
         cursor = page.nextCursor;
       } while (cursor);
     }

@@ -9,7 +9,10 @@ import { checkActor, checkEvent } from './authorize.js';
 import { canonicalJson, sha256 } from './canonical-json.js';
 import type { AnyWorkflow, InstanceFacts } from './define-workflow.js';
 import type { BatchResult, Engine, EngineEvents, EngineOptions, InstanceView, SendOptions } from './engine-types.js';
-import { verifyChain } from './history.js';
+import { walkHistory } from './chain-verifier.js';
+import { checkHead } from './head-check.js';
+import { createKeyring } from './history-key.js';
+import { historyPage } from './history-page.js';
 import { KeyedMutex } from './keyed-mutex.js';
 import { Outbox } from './outbox.js';
 import { planCommit, type ChangeFacts } from './plan-commit.js';
@@ -95,6 +98,7 @@ export function createEngine<const W extends AnyWorkflow>(options: EngineOptions
   const workerId = options.workerId ?? `engine-${nanoid(8)}`;
   const leaseMs = options.leaseMs ?? 30_000;
   const retries = options.conflictRetries ?? 5;
+  const keys = createKeyring(options.historyKey);
   const outbox = new Outbox(store, options.effects ?? {}, options.retry ?? {}, workerId, leaseMs, emitter);
   let closed = false;
   let initialised: Promise<void> | undefined;
@@ -122,6 +126,13 @@ export function createEngine<const W extends AnyWorkflow>(options: EngineOptions
         instanceId,
       });
     }
+    return record;
+  }
+
+  /** `load`, then refuse a record whose state its history chain does not vouch for (see `checkHead`). */
+  async function loadForAct(instanceId: string): Promise<InstanceRecord> {
+    const record = await load(instanceId);
+    await checkHead(store, keys, record);
     return record;
   }
 
@@ -224,7 +235,8 @@ export function createEngine<const W extends AnyWorkflow>(options: EngineOptions
     return mutex.run(instanceId, () =>
       withRetry(async () => {
         const cached = live.get(instanceId)?.record;
-        const record = cached ?? (await load(instanceId));
+        // A record the engine wrote itself is trusted; one loaded from the store is checked first.
+        const record = cached ?? (await loadForAct(instanceId));
         const payloadHash = opts.idempotencyKey === undefined ? '' : sha256(canonicalJson(rawEvent));
         if (opts.idempotencyKey !== undefined) {
           const seen = await store.findIdempotency(instanceId, opts.idempotencyKey);
@@ -291,7 +303,7 @@ export function createEngine<const W extends AnyWorkflow>(options: EngineOptions
           tasks: tasksFor(reg, step, facts(record), now),
         };
         if (onBehalfOf !== undefined) change.onBehalfOf = onBehalfOf;
-        const commit = planCommit(record, step, reg.runtime.persist(step.snapshot), change);
+        const commit = planCommit(record, step, reg.runtime.persist(step.snapshot), change, keys.current);
         const final =
           opts.idempotencyKey === undefined
             ? commit
@@ -330,6 +342,9 @@ export function createEngine<const W extends AnyWorkflow>(options: EngineOptions
     ready,
     isClosed: () => closed,
     load,
+    loadForAct,
+    checkHead: (record) => checkHead(store, keys, record),
+    keys,
     restore,
     remember,
     forget: (instanceId) => {
@@ -393,7 +408,7 @@ export function createEngine<const W extends AnyWorkflow>(options: EngineOptions
         actor,
         now,
         tasks: tasksFor(reg, step, instance, now),
-      });
+      }, keys.current);
       await store.commit(commit);
       remember(reg, commit.instance, step.snapshot);
       await afterCommit(commit);
@@ -429,14 +444,18 @@ export function createEngine<const W extends AnyWorkflow>(options: EngineOptions
       const page = await store.list(query);
       return { items: page.items.map(toView), ...(page.nextCursor === undefined ? {} : { nextCursor: page.nextCursor }) };
     },
-    async history(instanceId, opts = {}) {
+    history: (async (instanceId: string, opts: { includeRefused?: boolean; limit?: number; cursor?: string } = {}) => {
       await ready();
-      await load(instanceId);
+      const record = await load(instanceId);
+      if (opts.limit !== undefined || opts.cursor !== undefined) {
+        if (opts.includeRefused) throw new DocketError('INVALID_ARGUMENT', 'history() pages accepted entries only: leave out includeRefused when giving limit or cursor.', { instanceId });
+        return historyPage(store, record, { ...(opts.limit === undefined ? {} : { limit: opts.limit }), ...(opts.cursor === undefined ? {} : { cursor: opts.cursor }) });
+      }
       const entries = await store.history(instanceId);
       if (!opts.includeRefused) return entries;
       const refused = (await store.refusals(instanceId)).map((r) => ({ ...r, kind: 'refused' as const }));
       return [...entries, ...refused].sort((a, b) => a.at - b.at || ('hash' in a ? 0 : 1) - ('hash' in b ? 0 : 1));
-    },
+    }) as Engine<W>['history'],
     async tasks(query = {}) {
       await ready();
       // Added for approvals: a deputy's inbox also shows the tasks of whoever they stand in for (代理) today.
@@ -449,7 +468,7 @@ export function createEngine<const W extends AnyWorkflow>(options: EngineOptions
     async verify(instanceId) {
       await ready();
       const record = await load(instanceId);
-      return verifyChain(instanceId, await store.history(instanceId), record.historyHash);
+      return walkHistory(store, record, keys, () => store.load(instanceId));
     },
     suspend: admin.suspend,
     resume: admin.resume,

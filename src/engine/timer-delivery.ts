@@ -21,6 +21,7 @@ export function timerDelivery(
         const record = await store.load(timer.instanceId);
         // Fired, cancelled or held since it was claimed: nothing to do.
         if (!record || !record.timers.some((t) => t.id === timer.id)) return undefined;
+        await core.checkHead(record);
         const reg = registry.get(record.workflow, record.version, record.id);
         const snapshot = core.restore(reg, record);
         const step = core.transition(reg, snapshot, { ...timer.event, $actor: SYSTEM_ACTOR, $at: now } as never, now, record.id);
@@ -36,7 +37,7 @@ export function timerDelivery(
           now,
           timer: { id: timer.id, name: timer.name, dueAt: timer.dueAt },
           tasks: core.tasksFor(reg, step, core.facts(record), now),
-        });
+        }, core.keys.current);
         await store.commit(commit);
         core.remember(reg, commit.instance, step.snapshot);
         await core.afterCommit(commit);
