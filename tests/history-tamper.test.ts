@@ -61,7 +61,8 @@ async function withEngine<T>(filename: string, historyKey: HistoryKeyOption | un
 }
 
 function open(filename: string, historyKey?: HistoryKeyOption) {
-  return createEngine({ store: sqliteStore({ filename }), clock: virtualClock(START), workflows: [counterWorkflow], ...(historyKey ? { historyKey } : {}) });
+  const clock = virtualClock(START);
+  return createEngine({ store: sqliteStore({ filename }), clock, workflows: [counterWorkflow], ...(historyKey ? { historyKey } : {}) });
 }
 
 /** Start a counter and bump it `bumps` times; returns its id. */
@@ -161,7 +162,7 @@ describe('tamper evidence: the chain against the instance', () => {
       engine.on('error', (e) => errors.push(e));
       // The hourly tick is due: the timer is not fired on the edited state (and the instance is not
       // suspended either, which would seal the edit into a new entry).
-      expect(await engine.clock.advanceBy({ hours: 1 })).toEqual([]);
+      expect(await (engine.clock as ReturnType<typeof virtualClock>).advanceBy({ hours: 1 })).toEqual([]);
       expect(errors.map((e) => (e as { details?: { problem?: string } }).details?.problem)).toEqual(['snapshot-mismatch']);
       expect(await engine.get(id)).toMatchObject({ revision: 3, suspended: false, context: { count: 1_000_000, ticks: 0 } });
     });
