@@ -76,7 +76,7 @@ describe('timer lifecycle: a timer armed and cancelled in the same step does not
       actor: admin,
       now: clock.now(),
       extraTimers: [stale],
-    });
+    }, undefined);
     await store.commit(legacy);
     expect((await store.timers(id)).map((t) => t.key)).toEqual([key]);
     const before = (await engine.history(id)).length;

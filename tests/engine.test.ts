@@ -1,9 +1,16 @@
 import { describe, expect, it } from 'vitest';
+import { setup as xstateSetup } from 'xstate';
 import { createEngine, isDocketError, memoryStore, virtualClock, type Store } from '../src/index.js';
 import { admin, manager, reviewWorkflow, staff } from './fixtures/review-workflow.js';
 
 const START = '2026-11-02T09:00:00+08:00';
 const DAY = 86_400_000;
+
+/** The workflow under the same id and version with a machine that lost every state but `draft`. */
+function redeployedWithoutItsStates<T extends typeof reviewWorkflow>(workflow: T): T {
+  const machine = xstateSetup({}).createMachine({ id: 'review', initial: 'draft', states: { draft: {} } });
+  return { ...workflow, machine } as unknown as T;
+}
 
 function setup(store: Store = memoryStore(), effects: Record<string, (p: any) => void | Promise<void>> = {}) {
   const clock = virtualClock(START);
@@ -315,17 +322,10 @@ describe('engine core: a timer that cannot be delivered', () => {
     engine.on('error', (e) => errors.push(e));
     const id = await engine.start('review', { title: 'T' }, { actor: staff });
     await engine.send(id, { type: 'SUBMIT' }, { actor: staff });
-    // Damage the stored snapshot so the timer's transition cannot be computed.
-    const record = (await store.load(id))!;
-    await store.commit({
-      instance: { ...record, snapshot: { status: 'active', value: 'nowhere', context: {}, children: {}, historyValue: {} }, revision: record.revision + 1 },
-      expectedRevision: record.revision,
-      history: { ...(await store.history(id)).at(-1)!, revision: record.revision + 1 },
-      cancelTimerIds: [],
-      addTimers: [],
-      effects: [],
-    });
-    const fresh = createEngine({ store, clock, workflows: [failing] });
+    // The machine redeployed under the same version without the state the instance is in: its
+    // snapshot cannot be restored, so the timer's transition cannot be computed. (Editing the stored
+    // snapshot instead is tampering, which the engine refuses outright: see tests/history-tamper.test.ts.)
+    const fresh = createEngine({ store, clock, workflows: [redeployedWithoutItsStates(failing)] });
     fresh.on('error', (e) => errors.push(e));
     await engine.close();
     const fired = await clock.advanceBy({ days: 60 });
@@ -336,21 +336,14 @@ describe('engine core: a timer that cannot be delivered', () => {
     const last = (await fresh.history(id)).at(-1)!;
     expect(last).toMatchObject({ kind: 'admin', event: { type: 'docket.admin.suspend', timer: 'reviewDeadline', code: 'CORRUPT_SNAPSHOT' } });
     expect('reason' in last && last.reason).toContain('reviewDeadline');
-    // Repair the snapshot (as an operator restoring a backup would), then resume: the timer fires, late.
-    const broken = (await store.load(id))!;
-    await store.commit({
-      instance: { ...broken, snapshot: record.snapshot, revision: broken.revision + 1 },
-      expectedRevision: broken.revision,
-      history: { ...(await store.history(id)).at(-1)!, revision: broken.revision + 1 },
-      cancelTimerIds: [],
-      addTimers: [],
-      effects: [],
-    });
-    await fresh.resume(id, { actor: admin, reason: 'snapshot restored from backup' });
+    // Deploy the right machine again (the fix), then resume: the timer fires, late.
+    await fresh.close();
+    const fixed = createEngine({ store, clock, workflows: [failing] });
+    await fixed.resume(id, { actor: admin, reason: 'machine redeployed with its states' });
     const late = await clock.flush();
     expect(late).toHaveLength(1);
     expect(late[0]!.lateMs).toBe(59 * DAY);
-    expect((await fresh.get(id)).state).toBe('escalated');
+    expect((await fixed.get(id)).state).toBe('escalated');
   });
 });
 
@@ -384,22 +377,13 @@ describe('engine core: an instance that cannot be restored', () => {
     const id = await engine.start('review', { title: 'T' }, { actor: staff });
     await engine.send(id, { type: 'SUBMIT' }, { actor: staff });
     const record = (await store.load(id))!;
-    const broken = { status: 'active', value: 'nowhere', context: {}, children: {}, historyValue: {} };
-    await store.commit({
-      instance: { ...record, snapshot: broken, revision: record.revision + 1 },
-      expectedRevision: record.revision,
-      history: { ...(await store.history(id)).at(-1)!, revision: record.revision + 1 },
-      cancelTimerIds: [],
-      addTimers: [],
-      effects: [],
-    });
-    const fresh = createEngine({ store, clock: virtualClock(START), workflows: [reviewWorkflow] });
+    const fresh = createEngine({ store, clock: virtualClock(START), workflows: [redeployedWithoutItsStates(reviewWorkflow)] });
     const error = await fresh.send(id, { type: 'APPROVE' }, { actor: manager }).catch((e) => e);
     expect(error.code).toBe('CORRUPT_SNAPSHOT');
     expect(error.message).toContain('terminate');
     const view = await fresh.terminate(id, { actor: admin, reason: 'snapshot lost, no backup' });
     expect(view).toMatchObject({ status: 'cancelled', timers: [] });
-    expect((await store.load(id))!.snapshot).toEqual(broken);
-    expect(await fresh.verify(id)).toMatchObject({ ok: false });
+    expect((await store.load(id))!.snapshot).toEqual(record.snapshot);
+    expect(await fresh.verify(id)).toMatchObject({ ok: true, snapshot: 'verified' });
   });
 });

@@ -16,6 +16,7 @@ import {
 } from '../src/index.js';
 import { manager, reviewWorkflow, staff } from './fixtures/review-workflow.js';
 import { nextCommit, T0, type CommitOptions } from './helpers/records.js';
+import { stateDigest } from '../src/engine/state-digest.js';
 
 /** One store under test, fresh for each test (its own file or schema, named from the test). */
 export interface StoreUnderTest {
@@ -320,6 +321,40 @@ export function describeStoreConformance(
       expect((await store.history('a', { afterRevision: 1, limit: 2 })).map((e) => e.revision)).toEqual([2, 3]);
     });
 
+    it('pages history: walking by the last revision of each page visits every entry once, in order', async () => {
+      for (let i = 0; i < 7; i++) {
+        await step('a');
+        if (i % 2 === 0) await step('b');
+      }
+      const pages: number[][] = [];
+      let after = 0;
+      for (;;) {
+        const page = await store.history('a', { afterRevision: after, limit: 3 });
+        pages.push(page.map((e) => e.revision));
+        if (page.length < 3) break;
+        after = page[page.length - 1]!.revision;
+      }
+      expect(pages).toEqual([[1, 2, 3], [4, 5, 6], [7]]);
+      expect((await store.history('a', { afterRevision: 6, limit: 1000 })).map((e) => e.revision)).toEqual([7]);
+      expect(await store.history('a', { afterRevision: 7, limit: 3 })).toEqual([]);
+      expect(await store.history('nope', { afterRevision: 0, limit: 3 })).toEqual([]);
+      expect((await store.history('b', { afterRevision: 0, limit: 10 })).map((e) => [e.instanceId, e.revision])).toEqual([
+        ['b', 1],
+        ['b', 2],
+        ['b', 3],
+        ['b', 4],
+      ]);
+    });
+
+    it('hands back a history entry with its state commitment and key id, and a record whose state digest is unchanged', async () => {
+      const c = nextCommit('a', undefined);
+      const history = { ...c.history, stateHash: stateDigest(c.instance), keyId: 'k-2026' };
+      await store.commit({ ...c, history });
+      expect(await store.history('a')).toEqual([history]);
+      const loaded = (await (await other()).load('a'))!;
+      expect(stateDigest(loaded)).toBe(history.stateHash);
+    });
+
     // Only stores with rows to damage have this test at all (the memory store has none to damage).
     if (options.rows === true) it('reports a corrupt or foreign row as CORRUPT_SNAPSHOT naming the instance, and the rest still work', async () => {
       if (!h.corrupt) throw new Error(`The ${name} harness declares rows: true but gives no corrupt() helper.`);
@@ -548,6 +583,7 @@ export function describeStoreConformance(
       expect(history.filter((e) => e.kind === 'timer')).toHaveLength(1);
       expect(history.filter((e) => e.kind === 'refused')).toHaveLength(1);
       expect(await second.verify(id)).toMatchObject({ ok: true });
+      expect((await second.verify(id)).snapshot).toBe('verified');
       await second.settled(); // the send resolves once committed; its effect is delivered after it
       expect((await second.effects(id)).map((e) => [e.type, e.status])).toEqual([
         ['notify', 'dead'],

@@ -1,6 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { toView } from '../engine/create-engine.js';
-import { verifyChain } from '../engine/history.js';
+import { verifyHistory } from '../engine/chain-verifier.js';
+import { isDocketError } from '../errors.js';
 import type { VerifyReport } from '../engine/engine-types.js';
 import type { InstanceRecord, InstanceStatus } from '../store/records.js';
 import type { Store } from '../store/store.js';
@@ -161,12 +162,12 @@ export async function verifyCommand(ctx: CommandContext, db: string, id: string 
     if (id !== undefined) {
       const record = await load(store, id);
       records.push(record);
-      reports.push(verifyChain(id, await store.history(id), record.historyHash));
+      reports.push(await verifyHistory(store, record));
     } else {
       let cursor: string | undefined;
       do {
         const page = await store.list({ limit: 500, ...(cursor ? { cursor } : {}) });
-        for (const record of page.items) reports.push(verifyChain(record.id, await store.history(record.id), record.historyHash));
+        for (const record of page.items) reports.push(await verifyHistory(store, record));
         records.push(...page.items);
         cursor = page.nextCursor;
       } while (cursor);

@@ -47,7 +47,9 @@ function heldTimersOf(record: InstanceRecord) {
 /**
  * Suspend, resume and terminate change flags and timers, not the machine's state: they keep the
  * stored snapshot as it is and never restore it, so they work on an instance whose snapshot cannot
- * be restored (CORRUPT_SNAPSHOT tells the operator to terminate such an instance).
+ * be restored (CORRUPT_SNAPSHOT tells the operator to terminate such an instance). They do refuse an
+ * instance whose stored state is not what its history chain committed to (edited outside Docket):
+ * sealing it into a new entry would make the edit verify.
  */
 function recordStep(record: InstanceRecord): Step {
   return { snapshot: { value: record.state, context: record.context, status: 'active' } as never, actions: [] };
@@ -76,7 +78,7 @@ export function adminOperations(core: EngineCore): AdminOperations {
     await core.ready();
     return mutex.run(instanceId, () =>
       core.withRetry(async () => {
-        const record = await core.load(instanceId);
+        const record = await core.loadForAct(instanceId);
         try {
           requireAdmin(actor, instanceId, op);
           requireReason(reason, op, instanceId);
@@ -103,7 +105,7 @@ export function adminOperations(core: EngineCore): AdminOperations {
           reason,
           ...(owners ? { timerOwners: owners } : {}),
           ...change(record),
-        });
+        }, core.keys.current);
         await store.commit(commit);
         core.forget(instanceId);
         return core.afterCommit(commit);
@@ -115,7 +117,7 @@ export function adminOperations(core: EngineCore): AdminOperations {
     await core.ready();
     return mutex.run(instanceId, () =>
       core.withRetry(async () => {
-        const record = await core.load(instanceId);
+        const record = await core.loadForAct(instanceId);
         const reg = registry.get(record.workflow, record.version, record.id);
         const now = clock.now();
         let step: Step;
@@ -144,7 +146,7 @@ export function adminOperations(core: EngineCore): AdminOperations {
           tasks: core.tasksFor(reg, step, core.facts(record), now),
           provisional: registry.takeProvisional(),
           timerOwners: reg.runtime.timerOwners,
-        });
+        }, core.keys.current);
         await store.commit(commit);
         core.remember(reg, commit.instance, step.snapshot);
         return core.afterCommit(commit);
@@ -155,7 +157,7 @@ export function adminOperations(core: EngineCore): AdminOperations {
   async function suspendAfterFailure(timer: TimerRecord, error: unknown, now: Instant): Promise<void> {
     await mutex.run(timer.instanceId, () =>
       core.withRetry(async () => {
-        const record = await store.load(timer.instanceId).catch(() => undefined);
+        const record = await core.loadForAct(timer.instanceId).catch(() => undefined);
         if (!record || record.suspended || record.status !== 'active' || !record.timers.some((t) => t.id === timer.id)) return;
         const reason = `Suspended by the engine: timer "${timer.name}" could not be delivered (${error instanceof Error ? error.message : String(error)}). Fix the cause, then resume.`;
         const commit = planCommit(record, recordStep(record), record.snapshot, {
@@ -171,7 +173,7 @@ export function adminOperations(core: EngineCore): AdminOperations {
           suspended: true,
           cancelAll: true,
           heldTimers: heldTimersOf(record),
-        });
+        }, core.keys.current);
         await store.commit(commit);
         core.forget(record.id);
         await core.afterCommit(commit);

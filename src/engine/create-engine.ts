@@ -9,7 +9,10 @@ import { checkActor, checkEvent, checkPayload, checkTakesEvents } from './author
 import { canonicalJson, sha256 } from './canonical-json.js';
 import type { AnyWorkflow, InstanceFacts } from './define-workflow.js';
 import type { BatchResult, CanResult, Engine, EngineEvents, EngineOptions, InstanceView, SendOptions, TypedInstanceView } from './engine-types.js';
-import { verifyChain } from './history.js';
+import { walkHistory } from './chain-verifier.js';
+import { checkHead } from './head-check.js';
+import { createKeyring } from './history-key.js';
+import { historyPage } from './history-page.js';
 import { KeyedMutex } from './keyed-mutex.js';
 import { Outbox } from './outbox.js';
 import { planCommit, type ChangeFacts } from './plan-commit.js';
@@ -114,6 +117,7 @@ export function createEngine<const W extends AnyWorkflow>(options: EngineOptions
   const workerId = options.workerId ?? `engine-${nanoid(8)}`;
   const leaseMs = options.leaseMs ?? 30_000;
   const retries = options.conflictRetries ?? 5;
+  const keys = createKeyring(options.historyKey);
   const effectTimeoutMs = positive(options.effectTimeoutMs, 30_000, 'effectTimeoutMs');
   const outbox = new Outbox(
     store,
@@ -151,6 +155,13 @@ export function createEngine<const W extends AnyWorkflow>(options: EngineOptions
         instanceId,
       });
     }
+    return record;
+  }
+
+  /** `load`, then refuse a record whose state its history chain does not vouch for (see `checkHead`). */
+  async function loadForAct(instanceId: string): Promise<InstanceRecord> {
+    const record = await load(instanceId);
+    await checkHead(store, keys, record);
     return record;
   }
 
@@ -268,7 +279,8 @@ export function createEngine<const W extends AnyWorkflow>(options: EngineOptions
     return mutex.run(instanceId, () =>
       withRetry(async () => {
         const cached = live.get(instanceId)?.record;
-        const record = cached ?? (await load(instanceId));
+        // A record the engine wrote itself is trusted; one loaded from the store is checked first.
+        const record = cached ?? (await loadForAct(instanceId));
         const key = opts.idempotencyKey;
         const payloadHash = key === undefined ? '' : sha256(canonicalJson(rawEvent));
         const seen = key === undefined ? undefined : await store.findIdempotency(instanceId, key);
@@ -349,7 +361,7 @@ export function createEngine<const W extends AnyWorkflow>(options: EngineOptions
           timerOwners: reg.runtime.timerOwners,
         };
         if (onBehalfOf !== undefined) change.onBehalfOf = onBehalfOf;
-        const commit = planCommit(record, step, reg.runtime.persist(step.snapshot), change);
+        const commit = planCommit(record, step, reg.runtime.persist(step.snapshot), change, keys.current);
         const final =
           opts.idempotencyKey === undefined
             ? commit
@@ -435,6 +447,9 @@ export function createEngine<const W extends AnyWorkflow>(options: EngineOptions
     ready,
     isClosed: () => closed,
     load,
+    loadForAct,
+    checkHead: (record) => checkHead(store, keys, record),
+    keys,
     restore,
     remember,
     forget: (instanceId) => {
@@ -516,7 +531,7 @@ export function createEngine<const W extends AnyWorkflow>(options: EngineOptions
         tasks: tasksFor(reg, step, instance, now),
         provisional: registry.takeProvisional(),
         timerOwners: reg.runtime.timerOwners,
-      });
+      }, keys.current);
       await store.commit(commit);
       remember(reg, commit.instance, step.snapshot);
       await afterCommit(commit);
@@ -559,14 +574,18 @@ export function createEngine<const W extends AnyWorkflow>(options: EngineOptions
       const page = await store.list(query);
       return { items: page.items.map(viewOf), ...(page.nextCursor === undefined ? {} : { nextCursor: page.nextCursor }) };
     },
-    async history(instanceId, opts = {}) {
+    history: (async (instanceId: string, opts: { includeRefused?: boolean; limit?: number; cursor?: string } = {}) => {
       await ready();
-      await load(instanceId);
+      const record = await load(instanceId);
+      if (opts.limit !== undefined || opts.cursor !== undefined) {
+        if (opts.includeRefused) throw new DocketError('INVALID_ARGUMENT', 'history() pages accepted entries only: leave out includeRefused when giving limit or cursor.', { instanceId });
+        return historyPage(store, record, { ...(opts.limit === undefined ? {} : { limit: opts.limit }), ...(opts.cursor === undefined ? {} : { cursor: opts.cursor }) });
+      }
       const entries = await store.history(instanceId);
       if (!opts.includeRefused) return entries;
       const refused = (await store.refusals(instanceId)).map((r) => ({ ...r, kind: 'refused' as const }));
       return [...entries, ...refused].sort((a, b) => a.at - b.at || ('hash' in a ? 0 : 1) - ('hash' in b ? 0 : 1));
-    },
+    }) as Engine<W>['history'],
     async tasks(query = {}) {
       await ready();
       // Added for approvals: a deputy's inbox also shows the tasks of whoever they stand in for (代理) today.
@@ -579,7 +598,7 @@ export function createEngine<const W extends AnyWorkflow>(options: EngineOptions
     async verify(instanceId) {
       await ready();
       const record = await load(instanceId);
-      return verifyChain(instanceId, await store.history(instanceId), record.historyHash);
+      return walkHistory(store, record, keys, () => store.load(instanceId));
     },
     reresolveDeadlines: (opts) => reresolveDeadlines(core, calendar, opts),
     provisionalDeadlines: async (opts) => {

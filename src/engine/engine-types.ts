@@ -15,6 +15,7 @@ import type { AnyWorkflow, EventFrom, InputFrom, WorkflowIdFrom } from './define
 import type { Directory } from './directory.js';
 import type { DocketError } from '../errors.js';
 import type { EngineWarning, ProvisionalDeadline, ReresolveOptions, ReresolveReport } from './reresolve-deadlines.js';
+import type { HistoryKeyOption } from './history-key.js';
 
 /** What an effect handler receives besides the effect's params. */
 export interface EffectContext {
@@ -76,6 +77,12 @@ export interface EngineOptions<W extends AnyWorkflow> {
   readonly effectTimeoutMs?: number;
   /** How many effect deliveries one engine runs at once. Default 16. */
   readonly effectConcurrency?: number;
+  /**
+   * Seal history entries with HMAC-SHA256 under a secret instead of plain SHA-256, so that only a
+   * holder of the secret can write a chain that verifies; a keyring rotates keys. See docs/security.md.
+   * Without it, the chain detects edits by anyone who does not recompute the hashes.
+   */
+  readonly historyKey?: HistoryKeyOption;
 }
 
 /** Options of {@link Engine.close}. */
@@ -176,16 +183,51 @@ export interface SendOptions {
   readonly idempotencyKey?: string;
 }
 
+/**
+ * One thing `verify` found wrong:
+ * - `edited`: an entry does not match its hash (or lost the state commitment later entries carry);
+ * - `missing`: revisions are skipped, or the chain ends before the instance's revision;
+ * - `reordered`: an entry does not follow the one before it;
+ * - `head-mismatch`: the last entry is not the head the instance records;
+ * - `snapshot-mismatch`: the stored state is not the state the head entry committed to;
+ * - `unknown-key`: an entry is sealed with a history key the verifier does not hold (`keyId` names it);
+ * - `unkeyed`: keys are configured but an entry after a keyed one, or the whole chain, is unkeyed.
+ */
+export interface VerifyProblem {
+  readonly revision: number;
+  readonly problem: 'edited' | 'missing' | 'reordered' | 'head-mismatch' | 'snapshot-mismatch' | 'unknown-key' | 'unkeyed';
+  readonly message: string;
+  readonly keyId?: string;
+}
+
 /** What `engine.verify` found in an instance's history chain. */
 export interface VerifyReport {
   readonly instanceId: string;
+  /** True when no problem was found. */
   readonly ok: boolean;
+  /** Entries read. */
   readonly entries: number;
-  readonly problems: readonly {
-    readonly revision: number;
-    readonly problem: 'edited' | 'missing' | 'reordered' | 'head-mismatch';
-    readonly message: string;
-  }[];
+  /**
+   * Whether the stored state (snapshot, context, status) is the one the head entry committed to:
+   * `verified`, `mismatch` (also a `snapshot-mismatch` problem), or `unverified` when the head entry
+   * predates entry format 2 (written by an older Docket) or the chain does not reach the head.
+   */
+  readonly snapshot: 'verified' | 'unverified' | 'mismatch';
+  /** True when the head entry is sealed with a history key the verifier holds, and matches it. */
+  readonly keyed: boolean;
+  /** At most 100 problems, oldest first. */
+  readonly problems: readonly VerifyProblem[];
+  /** How many problems were found beyond those listed. */
+  readonly omittedProblems?: number;
+}
+
+/** Options of the paged form of `engine.history`. */
+export interface HistoryPageOptions {
+  /** Entries per page: an integer from 1 to {@link HISTORY_PAGE_MAX} (1000). Default 100. */
+  readonly limit?: number;
+  /** From a previous page's `nextCursor`; absent for the first page. */
+  readonly cursor?: string;
+  readonly includeRefused?: never;
 }
 
 /** Events the engine emits (typed map for `engine.on`). */
@@ -249,9 +291,23 @@ export interface Engine<W extends AnyWorkflow = AnyWorkflow> {
    */
   waitFor(instanceId: string, until: WaitCondition<TypedInstanceView<W>>, options?: { readonly signal?: AbortSignal }): Promise<TypedInstanceView<W>>;
   list(query?: InstanceQuery): Promise<Page<InstanceView>>;
+  /**
+   * The instance's accepted history, oldest first (all of it; with `includeRefused`, merged with the
+   * refusal log by time). For a long history, page it instead: see the overload with `limit`/`cursor`.
+   */
   history(instanceId: string, options?: { readonly includeRefused?: boolean }): Promise<readonly (HistoryEntry | (RefusalEntry & { readonly kind: 'refused' }))[]>;
+  /**
+   * One page of accepted history, oldest first: pass `nextCursor` back as `cursor` for the next page
+   * (absent on the last). Throws `INVALID_ARGUMENT` for a limit outside 1..1000 or a malformed cursor.
+   */
+  history(instanceId: string, options: HistoryPageOptions): Promise<Page<HistoryEntry>>;
   tasks(query?: TaskQuery): Promise<readonly TaskRecord[]>;
   effects(instanceId: string): Promise<readonly EffectRecord[]>;
+  /**
+   * Check the instance's history chain page by page (bounded memory): revisions gapless up to the
+   * instance's revision, every hash (or HMAC) matching, the head matching, the stored state matching
+   * what the head entry committed to. Problems are reported, not thrown.
+   */
   verify(instanceId: string): Promise<VerifyReport>;
   /** Administrator operations: audited, and only for actors with the `admin` role. */
   suspend(instanceId: string, options: { readonly actor: Actor; readonly reason: string }): Promise<InstanceView>;

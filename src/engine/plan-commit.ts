@@ -16,6 +16,8 @@ import type { ProvisionalResolution } from './workflow-registry.js';
 import type { Commit } from '../store/store.js';
 import { GENESIS_HASH, sealOwnEntry } from './history.js';
 import { timerIsLive, type TimerOwners } from './timer-owner.js';
+import type { SealingKey } from './history-key.js';
+import { stateDigest } from './state-digest.js';
 import { statePaths, type Step } from './xstate-runtime.js';
 
 /** What the engine knows about the change besides the XState step. */
@@ -67,13 +69,15 @@ function delayName(key: string): string {
 /**
  * Turn one XState step into one store commit: XState's delayed raises become durable timers, its
  * cancels cancel them, its custom actions become outbox effects; the history entry is sealed into
- * the hash chain. Pure: reads nothing but its arguments.
+ * the hash chain (committing to the new state, sealed with `key`'s HMAC when given, else SHA-256).
+ * Pure: reads nothing but its arguments.
  */
 export function planCommit(
   previous: InstanceRecord | undefined,
   step: Step,
   persisted: unknown,
   facts: ChangeFacts,
+  key: SealingKey | undefined,
 ): Commit {
   const revision = (previous?.revision ?? 0) + 1;
   const { instanceId, now } = facts;
@@ -178,7 +182,6 @@ export function planCommit(
   const notes = facts.deadlineNotes ?? provisionalNotes(addTimers);
   if (notes.length > 0) entry.deadlines = notes;
   entry.prevHash = previous?.historyHash ?? GENESIS_HASH;
-  const history: HistoryEntry = sealOwnEntry(entry as unknown as Omit<HistoryEntry, 'hash'>);
   const heldTimers = facts.heldTimers ?? previous?.heldTimers;
   const instance: InstanceRecord = {
     id: instanceId,
@@ -191,7 +194,7 @@ export function planCommit(
     statePaths: paths,
     context: step.snapshot.context,
     revision,
-    historyHash: history.hash,
+    historyHash: '',
     initiator: facts.initiator,
     createdAt: previous?.createdAt ?? now,
     updatedAt: now,
@@ -199,6 +202,10 @@ export function planCommit(
     nextDueAt: timers[0]?.dueAt ?? null,
   };
   if (heldTimers && heldTimers.length > 0) (instance as { heldTimers?: typeof heldTimers }).heldTimers = heldTimers;
+  // Entry format 2: the entry commits to the state it leaves behind, then seals (with the key, if any).
+  entry.stateHash = stateDigest(instance);
+  const history: HistoryEntry = sealOwnEntry(entry as unknown as Omit<HistoryEntry, 'hash'>, key);
+  (instance as { historyHash: string }).historyHash = history.hash;
   // Same keys in the same order as a literal with conditional spreads, without the throwaway objects.
   const commit: { -readonly [K in keyof Commit]: Commit[K] } = {
     instance,

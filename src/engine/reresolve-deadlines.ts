@@ -163,7 +163,7 @@ export async function reresolveDeadlines(core: EngineCore, calendar: BusinessCal
     try {
       await mutex.run(instanceId, () =>
         core.withRetry(async () => {
-          const record = await core.load(instanceId);
+          const record = await core.loadForAct(instanceId);
           if (record.status !== 'active') return;
           const notes: DeadlineNote[] = [];
           const cancel = new Set<string>();
@@ -208,7 +208,7 @@ export async function reresolveDeadlines(core: EngineCore, calendar: BusinessCal
             ...(held ? { heldTimers: held } : {}),
             tasks,
             deadlineNotes: notes,
-          });
+          }, core.keys.current);
           await store.commit(commit);
           core.forget(instanceId);
           await core.afterCommit(commit);

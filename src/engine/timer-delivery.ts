@@ -29,6 +29,7 @@ export function timerDelivery(
         const record = await store.load(timer.instanceId);
         // Fired, cancelled or held since it was claimed: nothing to do.
         if (!record || !record.timers.some((t) => t.id === timer.id)) return undefined;
+        await core.checkHead(record);
         const reg = registry.get(record.workflow, record.version, record.id);
         // A timer whose owning state is no longer active (stored before cancels were applied in
         // order) is not an event: no transition, no history entry. It stays claimed until its lease
@@ -50,7 +51,7 @@ export function timerDelivery(
           timerOwners: reg.runtime.timerOwners,
           tasks: core.tasksFor(reg, step, core.facts(record), now),
           provisional: registry.takeProvisional(),
-        });
+        }, core.keys.current);
         await store.commit(commit);
         core.remember(reg, commit.instance, step.snapshot);
         await core.afterCommit(commit);

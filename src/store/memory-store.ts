@@ -174,7 +174,10 @@ export function memoryStore(): Store {
     async history(instanceId, options = {}) {
       open();
       const entries = history.get(instanceId) ?? [];
-      const after = options.afterRevision ?? 0;
+      const after = Math.max(0, options.afterRevision ?? 0);
+      const end = options.limit === undefined ? undefined : after + options.limit;
+      // Revisions are gapless from 1, so revision r sits at index r - 1: a page is one slice.
+      if (Number.isInteger(after) && (after === 0 || entries[after - 1]?.revision === after)) return entries.slice(after, end);
       const from = entries.filter((e) => e.revision > after);
       return options.limit === undefined ? from : from.slice(0, options.limit);
     },

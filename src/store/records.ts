@@ -114,7 +114,16 @@ export interface HistoryEntry {
   /** For `send` on behalf of someone (delegate, stand-in): who the act counts for. */
   readonly onBehalfOf?: string;
   readonly reason?: string;
+  /**
+   * Entry format 2: SHA-256 of the instance state this entry leaves behind (see `stateDigest` in
+   * `src/engine/state-digest.ts`), so the chain commits to the stored snapshot. Absent from entries
+   * written before format 2, whose snapshot `verify` reports as unverified.
+   */
+  readonly stateHash?: string;
+  /** The id of the history key whose HMAC-SHA256 is `hash`; absent when `hash` is plain SHA-256. */
+  readonly keyId?: string;
   readonly prevHash: string;
+  /** SHA-256 (or the key's HMAC-SHA256) of the canonical JSON of every other field. */
   readonly hash: string;
 }
 
