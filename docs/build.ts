@@ -206,8 +206,8 @@ async function main(): Promise<void> {
     target: 'es2022',
     minify: true,
     sourcemap: true,
-    // The engine hashes its history with node:crypto; in the browser a small pure-JS sha256 stands in.
-    alias: { 'node:crypto': join(here, 'site-src', 'sha256.ts') },
+    // The engine hashes its history with node:crypto; in the browser @noble/hashes stands in.
+    alias: { 'node:crypto': join(here, 'site-src', 'node-crypto-shim.ts') },
     logLevel: 'warning',
   });
 
