@@ -1,5 +1,6 @@
 import { DocketError } from '../errors.js';
 import type { Actor, InstanceRecord } from '../store/records.js';
+import { ownValue } from './own-property.js';
 import type { RegisteredWorkflow } from './workflow-registry.js';
 
 /** Check that the instance takes events and that this one is declared and well-formed; returns it parsed. */
@@ -15,7 +16,8 @@ export function checkEvent(
   if (record.suspended) {
     throw new DocketError('INSTANCE_NOT_ACTIVE', `Instance ${record.id} is suspended; an administrator must resume it before it takes events.`, common);
   }
-  const schema = reg.workflow.events[raw.type];
+  // Own properties only: an event type such as `__proto__` or `toString` is simply not declared.
+  const schema = ownValue(reg.workflow.events, raw.type);
   if (!schema) {
     const known = Object.keys(reg.workflow.events).join(', ');
     throw new DocketError('UNKNOWN_EVENT', `Workflow "${record.workflow}" declares no event "${raw.type}". Declared events: ${known}.`, common);
@@ -35,7 +37,7 @@ export function checkEvent(
 
 /** Check the actor's roles against the workflow's permissions for this event. */
 export function checkActor(reg: RegisteredWorkflow, record: InstanceRecord, event: { type: string }, actor: Actor): void {
-  const allowed = reg.workflow.permissions?.[event.type];
+  const allowed = ownValue<readonly string[] | undefined>(reg.workflow.permissions, event.type);
   if (allowed && !allowed.some((role) => actor.roles.includes(role))) {
     throw new DocketError(
       'FORBIDDEN',

@@ -1,0 +1,370 @@
+import { types } from 'node:util';
+import { DocketError, type DocketErrorDetails } from '../errors.js';
+import type { Actor } from '../store/records.js';
+
+/**
+ * What Docket accepts at its public boundary. Every id (instance ids, actor ids, roles, event types,
+ * idempotency keys) is a non-empty, well-formed string of at most `idLength` UTF-16 units without
+ * U+0000; a payload (event or start input) is a JSON value within the depth and size below.
+ * Anything else is refused before it is hashed or stored: `INVALID_ARGUMENT` for ids and actors,
+ * `INVALID_PAYLOAD` for payloads.
+ *
+ * @example
+ * ```ts
+ * import { INPUT_LIMITS } from 'docket';
+ * INPUT_LIMITS.idLength; // 256
+ * ```
+ */
+export const INPUT_LIMITS = Object.freeze({
+  /** Longest id, role, event type or idempotency key, in UTF-16 code units. */
+  idLength: 256,
+  /** Most roles one actor may carry. */
+  roles: 64,
+  /** Longest free text the engine records beside an act (an admin `reason`, a `moveTo` target), in UTF-16 code units. */
+  textLength: 10_000,
+  /** Deepest nesting of objects and arrays in a payload (the payload itself is depth 1). */
+  payloadDepth: 64,
+  /** Most values (objects, arrays, strings, numbers, booleans, nulls) in one payload. */
+  payloadValues: 100_000,
+  /** Most UTF-16 code units in one payload's strings and keys together. */
+  payloadChars: 1_000_000,
+});
+
+const hasOwn = Object.prototype.hasOwnProperty;
+const OBJECT_PROTO = Object.prototype;
+const ARRAY_PROTO = Array.prototype;
+
+/** Well-formed (no lone surrogates: Postgres refuses them, and UTF-8 drivers rewrite them) and without U+0000. */
+function storable(text: string): boolean {
+  return !text.includes('\u0000') && (text as unknown as { isWellFormed(): boolean }).isWellFormed();
+}
+
+/** A short, safe description of a value for an error message: never the whole of a huge or hostile value. */
+function describe(value: unknown): string {
+  switch (typeof value) {
+    case 'string':
+      return value.length > 40 ? `a string of ${value.length} characters` : JSON.stringify(value);
+    case 'number':
+    case 'boolean':
+    case 'undefined':
+      return String(value);
+    case 'bigint':
+      return 'a BigInt';
+    case 'symbol':
+      return 'a symbol';
+    case 'function':
+      return 'a function';
+    default:
+      if (value === null) return 'null';
+      if (types.isProxy(value)) return 'a Proxy';
+      return Array.isArray(value) ? 'an array' : 'an object';
+  }
+}
+
+function invalid(message: string, details: DocketErrorDetails = {}): DocketError {
+  return new DocketError('INVALID_ARGUMENT', message, details);
+}
+
+/** The problem with `value` as an id, or `undefined` when it is a valid one. */
+function idProblem(value: unknown, max = INPUT_LIMITS.idLength): string | undefined {
+  if (typeof value !== 'string') return `must be a string, got ${describe(value)}`;
+  if (value.length === 0) return 'must not be empty';
+  if (value.length > max) return `must be at most ${max} characters, got ${value.length}`;
+  if (!storable(value)) return 'must not contain U+0000 or unpaired surrogates';
+  return undefined;
+}
+
+/**
+ * Check an id-like argument (instance id, actor id, idempotency key, workflow id).
+ *
+ * @throws DocketError `INVALID_ARGUMENT` unless `value` is a non-empty string of at most
+ * {@link INPUT_LIMITS}`.idLength` characters, well-formed and without U+0000.
+ */
+export function assertId(value: unknown, what: string, details: DocketErrorDetails = {}): asserts value is string {
+  const problem = idProblem(value);
+  if (problem !== undefined) throw invalid(`${what} ${problem}. Ids are non-empty strings of at most ${INPUT_LIMITS.idLength} characters.`, details);
+}
+
+/** Read a property without letting a getter or a Proxy trap throw past us. */
+function read(from: object, key: string): { value: unknown } | undefined {
+  try {
+    if (types.isProxy(from)) return undefined;
+    return { value: (from as Record<string, unknown>)[key] };
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Check who is acting: `{ id, roles, name? }` with `id` an id (see {@link assertId}), `roles` an
+ * array of at most {@link INPUT_LIMITS}`.roles` ids (a string such as `'admin'` is not an array of
+ * roles), and `name`, when given, a string of at most `idLength` characters.
+ *
+ * @throws DocketError `INVALID_ARGUMENT` otherwise, naming what is wrong.
+ */
+export function assertActor(value: unknown, method: string, details: DocketErrorDetails = {}): asserts value is Actor {
+  const usage = `${method}() needs { actor: { id, roles } }: who is acting, e.g. { id: 'li', roles: ['staff'] }`;
+  if (typeof value !== 'object' || value === null || Array.isArray(value) || types.isProxy(value)) {
+    throw invalid(`${usage}; got ${describe(value)}.`, details);
+  }
+  const id = read(value, 'id');
+  const roles = read(value, 'roles');
+  const name = read(value, 'name');
+  if (id === undefined || roles === undefined || name === undefined) throw invalid(`${usage}; the actor could not be read.`, details);
+  const idIssue = idProblem(id.value);
+  if (idIssue !== undefined) throw invalid(`${usage}; actor.id ${idIssue}.`, details);
+  const who = { ...details, actor: id.value as string };
+  const list = roles.value;
+  if (!Array.isArray(list) || types.isProxy(list)) throw invalid(`${usage}; actor.roles must be an array of strings, got ${describe(list)}.`, who);
+  if (list.length > INPUT_LIMITS.roles) throw invalid(`${usage}; an actor may carry at most ${INPUT_LIMITS.roles} roles, got ${list.length}.`, who);
+  for (let i = 0; i < list.length; i++) {
+    const issue = idProblem(list[i]);
+    if (issue !== undefined) throw invalid(`${usage}; actor.roles[${i}] ${issue}.`, who);
+  }
+  if (name.value !== undefined) {
+    const issue = idProblem(name.value);
+    if (issue !== undefined) throw invalid(`${usage}; actor.name, when given, ${issue}.`, who);
+  }
+}
+
+/**
+ * Check free text the engine records (an admin `reason`, a `moveTo` target): a string of at most
+ * {@link INPUT_LIMITS}`.textLength` characters, well-formed, without U+0000. Emptiness is the
+ * caller's rule to enforce.
+ *
+ * @throws DocketError `INVALID_ARGUMENT` otherwise.
+ */
+export function assertText(value: unknown, what: string, details: DocketErrorDetails = {}): asserts value is string {
+  if (typeof value !== 'string') throw invalid(`${what} must be a string, got ${describe(value)}.`, details);
+  if (value.length > INPUT_LIMITS.textLength) throw invalid(`${what} must be at most ${INPUT_LIMITS.textLength} characters, got ${value.length}.`, details);
+  if (!storable(value)) throw invalid(`${what} must not contain U+0000 or unpaired surrogates.`, details);
+}
+
+/** Where a walk is: the source container, its copy, its depth, and how it was reached (for messages). */
+interface Frame {
+  readonly from: object;
+  readonly to: Record<string, unknown> | unknown[];
+  readonly depth: number;
+  readonly parent: Frame | undefined;
+  readonly key: string | number;
+}
+
+function pathOf(frame: Frame | undefined, key: string | number | undefined): string {
+  const parts: (string | number)[] = key === undefined ? [] : [key];
+  for (let f = frame; f?.parent !== undefined; f = f.parent) parts.push(f.key);
+  parts.reverse();
+  let out = '';
+  for (const part of parts) out += typeof part === 'number' ? `[${part}]` : /^[A-Za-z_$][\w$]*$/.test(part) ? `.${part}` : `[${JSON.stringify(part.length > 40 ? `${part.slice(0, 40)}…` : part)}]`;
+  return out === '' ? '(root)' : out.startsWith('.') ? out.slice(1) : out;
+}
+
+class Refused {
+  constructor(
+    readonly frame: Frame | undefined,
+    readonly key: string | number | undefined,
+    readonly problem: string,
+  ) {}
+}
+
+/** The name a non-plain object goes by in a message (`Date`, `Number`, `Map`, a class name). */
+function kindOf(value: object): string {
+  try {
+    const name = (Object.getPrototypeOf(value) as { constructor?: { name?: unknown } } | null)?.constructor?.name;
+    return typeof name === 'string' && name !== '' && name.length <= 40 ? `a ${name} object` : 'an object that is not plain';
+  } catch {
+    return 'an object that is not plain';
+  }
+}
+
+/**
+ * Copy `value` as a JSON value, or say why it is not one. What a payload may hold: plain objects
+ * (prototype `Object.prototype` or `null`, no Proxy) and arrays without holes, finite numbers (`-0`
+ * becomes `0`), strings without U+0000 or unpaired surrogates, booleans and `null`; an object
+ * property whose value is `undefined` is left out, as JSON does. Nesting is at most
+ * {@link INPUT_LIMITS}`.payloadDepth` deep (a cycle ends there too), with at most `payloadValues`
+ * values and `payloadChars` characters of strings and keys.
+ *
+ * One iterative walk (no recursion, so 20,000 levels cannot overflow the stack) that reads every
+ * property once: the copy is what the engine hashes and stores, so a getter or a changing value
+ * cannot make the hash and the stored row disagree.
+ */
+export function jsonCopy(value: unknown): { readonly ok: true; readonly value: unknown } | { readonly ok: false; readonly path: string; readonly problem: string } {
+  let values = 0;
+  let chars = 0;
+  const stack: Frame[] = [];
+  let frame: Frame | undefined;
+  // The key being read, so a getter that throws is named in the message.
+  let reading: string | number | undefined;
+
+  /** Check one value; returns its copy (a new container is queued for filling). */
+  function take(item: unknown, parent: Frame | undefined, key: string | number | undefined, depth: number): unknown {
+    if (++values > INPUT_LIMITS.payloadValues) throw new Refused(parent, key, `has more than ${INPUT_LIMITS.payloadValues} values`);
+    switch (typeof item) {
+      case 'string':
+        chars += item.length;
+        if (chars > INPUT_LIMITS.payloadChars) throw new Refused(parent, key, `has more than ${INPUT_LIMITS.payloadChars} characters of text`);
+        if (!storable(item)) throw new Refused(parent, key, 'is a string with U+0000 or an unpaired surrogate, which cannot be stored');
+        return item;
+      case 'number':
+        if (!Number.isFinite(item)) throw new Refused(parent, key, `is ${item}, which JSON cannot hold`);
+        return item === 0 ? 0 : item;
+      case 'boolean':
+        return item;
+      case 'object': {
+        if (item === null) return null;
+        if (types.isProxy(item)) throw new Refused(parent, key, 'is a Proxy; pass plain data');
+        if (depth > INPUT_LIMITS.payloadDepth) throw new Refused(parent, key, `is nested more than ${INPUT_LIMITS.payloadDepth} levels deep (or is part of a cycle)`);
+        const proto = Object.getPrototypeOf(item) as unknown;
+        let to: Record<string, unknown> | unknown[];
+        if (Array.isArray(item)) {
+          if (proto !== ARRAY_PROTO) throw new Refused(parent, key, `is ${kindOf(item)}; pass a plain array`);
+          if (item.length > INPUT_LIMITS.payloadValues - values) throw new Refused(parent, key, `has more than ${INPUT_LIMITS.payloadValues} values`);
+          to = new Array<unknown>(item.length);
+        } else if (proto === OBJECT_PROTO || proto === null) {
+          to = {};
+        } else {
+          throw new Refused(parent, key, `is ${kindOf(item)}, not a JSON value; pass plain data (a string, number, boolean, null, plain object or array)`);
+        }
+        stack.push({ from: item, to, depth, parent, key: key ?? '' });
+        return to;
+      }
+      case 'undefined':
+        throw new Refused(parent, key, 'is undefined (or a hole in an array), which JSON cannot hold; use null');
+      default:
+        throw new Refused(parent, key, `is ${describe(item)}, which JSON cannot hold${typeof item === 'bigint' ? '; convert it to a string' : ''}`);
+    }
+  }
+
+  try {
+    const root = take(value, undefined, undefined, 1);
+    while ((frame = stack.pop()) !== undefined) {
+      const { from, to, depth } = frame;
+      if (Array.isArray(to)) {
+        const list = from as unknown[];
+        for (let i = 0; i < to.length; i++) {
+          reading = i;
+          to[i] = take(list[i], frame, i, depth + 1);
+        }
+      } else {
+        const record = from as Record<string, unknown>;
+        for (const key of Object.keys(record)) {
+          reading = key;
+          const item = record[key];
+          if (item === undefined) continue;
+          chars += key.length;
+          if (!storable(key)) throw new Refused(frame, key, 'has a key with U+0000 or an unpaired surrogate');
+          const copy = take(item, frame, key, depth + 1);
+          // `__proto__` is an own key like any other here: define it rather than set the prototype.
+          if (key === '__proto__') Object.defineProperty(to, key, { value: copy, enumerable: true, writable: true, configurable: true });
+          else to[key] = copy;
+        }
+      }
+    }
+    return { ok: true, value: root };
+  } catch (error) {
+    if (error instanceof Refused) return { ok: false, path: pathOf(error.frame, error.key), problem: error.problem };
+    // A getter or another trap threw while the value was read.
+    const message = error instanceof Error ? error.message : String(error);
+    return { ok: false, path: pathOf(frame, reading), problem: `could not be read (${message.length > 200 ? `${message.slice(0, 200)}…` : message})` };
+  }
+}
+
+function payloadError(what: string, result: { path: string; problem: string }, details: DocketErrorDetails): DocketError {
+  return new DocketError(
+    'INVALID_PAYLOAD',
+    `${what} is not a JSON value: ${result.path} ${result.problem}. Docket stores and hashes payloads as JSON; send plain data.`,
+    { ...details, issues: [{ path: result.path === '(root)' ? [] : [result.path], message: result.problem }] },
+  );
+}
+
+/** A checked `send`: the event as a JSON copy, or (for a bad payload) its type and the refusal. */
+export type CheckedSend =
+  | { readonly event: { type: string; [key: string]: unknown }; readonly invalid?: never }
+  | { readonly event: { type: string }; readonly invalid: DocketError };
+
+/**
+ * Check `send`'s arguments before anything else happens.
+ *
+ * @throws DocketError `INVALID_ARGUMENT` for a bad instance id, event shape or type, actor, or
+ * idempotency key. A payload that is not a JSON value (see {@link jsonCopy}) is returned as
+ * `invalid` (`INVALID_PAYLOAD`), so the engine can record the refusal against the instance.
+ */
+export function checkSendInput(instanceId: unknown, event: unknown, opts: unknown, method = 'send'): CheckedSend {
+  assertId(instanceId, 'The instance id');
+  const at = { instanceId };
+  if (typeof event !== 'object' || event === null || Array.isArray(event) || types.isProxy(event)) {
+    throw invalid(`An event must be a plain object with a string "type", e.g. { type: "APPROVE" }; got ${describe(event)}.`, at);
+  }
+  const slot = Object.getOwnPropertyDescriptor(event, 'type');
+  const type: unknown = slot !== undefined && 'value' in slot ? slot.value : undefined;
+  if (typeof type !== 'string' || type.length > INPUT_LIMITS.idLength || !storable(type)) {
+    throw invalid(
+      `An event must be a plain object with a string "type" of at most ${INPUT_LIMITS.idLength} characters, e.g. { type: "APPROVE" }; its type is ${slot !== undefined && !('value' in slot) ? 'a getter' : describe(type)}.`,
+      at,
+    );
+  }
+  if (typeof opts !== 'object' || opts === null || types.isProxy(opts)) throw invalid(`${method}() needs options { actor: { id, roles } }: who is acting.`, { ...at, event: type });
+  const options = opts as { actor?: unknown; idempotencyKey?: unknown };
+  assertActor(options.actor, method, { ...at, event: type });
+  if (options.idempotencyKey !== undefined) assertId(options.idempotencyKey, 'The idempotency key', { ...at, event: type });
+  const copy = jsonCopy(event);
+  if (!copy.ok) return { event: { type }, invalid: payloadError(`The payload of event "${type}"`, copy, { ...at, event: type }) };
+  return { event: copy.value as { type: string; [key: string]: unknown } };
+}
+
+/**
+ * Check `start`'s arguments; returns the input as a JSON copy (`undefined` stays `undefined`).
+ *
+ * @throws DocketError `INVALID_ARGUMENT` for a bad workflow id, options, actor or instance id;
+ * `INVALID_PAYLOAD` for an input that is not a JSON value.
+ */
+export function checkStartInput(workflowId: unknown, input: unknown, opts: unknown): { readonly input: unknown } {
+  assertId(workflowId, 'The workflow id');
+  const at = { workflow: workflowId };
+  if (typeof opts !== 'object' || opts === null || types.isProxy(opts)) throw invalid('start() needs options { actor: { id, roles } }: who is starting it.', at);
+  const options = opts as { actor?: unknown; id?: unknown };
+  assertActor(options.actor, 'start', at);
+  if (options.id !== undefined) assertId(options.id, 'The instance id (options.id)', at);
+  if (input === undefined) return { input };
+  const copy = jsonCopy(input);
+  if (!copy.ok) throw payloadError(`The input to start "${workflowId}"`, copy, at);
+  return { input: copy.value };
+}
+
+/**
+ * Check `sendMany`'s batch shape: an array of `{ instanceId, event, idempotencyKey? }` and one actor.
+ * Each act's event is checked when it is sent, and refused on its own.
+ *
+ * @throws DocketError `INVALID_ARGUMENT` for a batch that is not an array, an act that is not an
+ * object, a bad instance id or idempotency key, or a bad actor: then nothing in the batch is sent.
+ */
+export function checkBatchInput(acts: unknown, opts: unknown): void {
+  if (!Array.isArray(acts) || types.isProxy(acts)) throw invalid(`sendMany() needs an array of { instanceId, event }; got ${describe(acts)}.`);
+  if (typeof opts !== 'object' || opts === null || types.isProxy(opts)) throw invalid('sendMany() needs options { actor: { id, roles } }: who is acting.');
+  assertActor((opts as { actor?: unknown }).actor, 'sendMany');
+  for (let i = 0; i < acts.length; i++) {
+    const act: unknown = acts[i];
+    if (typeof act !== 'object' || act === null || types.isProxy(act)) throw invalid(`sendMany(): act [${i}] must be an object { instanceId, event }; got ${describe(act)}. Nothing was sent.`);
+    const id = read(act, 'instanceId');
+    const key = read(act, 'idempotencyKey');
+    if (id === undefined || key === undefined) throw invalid(`sendMany(): act [${i}] could not be read. Nothing was sent.`);
+    assertId(id.value, `sendMany(): act [${i}]'s instanceId`);
+    if (key.value !== undefined) assertId(key.value, `sendMany(): act [${i}]'s idempotencyKey`, { instanceId: id.value });
+  }
+}
+
+/**
+ * Check an administrator operation's arguments (the admin role and a non-blank reason are checked
+ * against the instance, so their refusal is recorded).
+ *
+ * @throws DocketError `INVALID_ARGUMENT` for a bad instance id, options, actor, reason or target.
+ */
+export function checkAdminInput(instanceId: unknown, opts: unknown, op: string, withTarget = false): void {
+  assertId(instanceId, 'The instance id');
+  const at = { instanceId };
+  if (typeof opts !== 'object' || opts === null || types.isProxy(opts)) throw invalid(`${op}() needs options { actor, reason${withTarget ? ', target' : ''} }.`, at);
+  const options = opts as { actor?: unknown; reason?: unknown; target?: unknown };
+  assertActor(options.actor, op, at);
+  assertText(options.reason, `${op}()'s reason`, at);
+  if (withTarget) assertText(options.target, `${op}()'s target`, at);
+}
