@@ -1,5 +1,6 @@
 import type { BatchResult, Engine } from '../engine/engine-types.js';
 import type { Actor } from '../store/records.js';
+import { checkReassignInput } from '../engine/validate-input.js';
 
 /**
  * 离职转办: hand every open task of a person to another, across all instances, in one call. Each
@@ -18,6 +19,7 @@ export async function reassignTasks(
   engine: Engine,
   options: { readonly from: string; readonly to: string; readonly actor: Actor; readonly reason: string; readonly workflow?: string },
 ): Promise<readonly BatchResult[]> {
+  checkReassignInput(options);
   const tasks = await engine.store.tasks({ assignee: options.from, ...(options.workflow === undefined ? {} : { workflow: options.workflow }) });
   const acts = tasks
     .filter((t) => t.data === undefined || (t.data as { delegate?: string }).delegate !== options.from)

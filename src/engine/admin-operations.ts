@@ -6,6 +6,7 @@ import type { InstanceView } from './engine-types.js';
 import { moveToState } from './move-to-state.js';
 import { planCommit, type ChangeFacts } from './plan-commit.js';
 import type { Step } from './xstate-runtime.js';
+import { checkAdminInput } from './validate-input.js';
 
 /** Who may act and why, for every administrator operation. */
 export interface AdminOptions {
@@ -58,10 +59,12 @@ export function adminOperations(core: EngineCore): AdminOperations {
 
   async function admin(
     instanceId: string,
-    { actor, reason }: AdminOptions,
+    options: AdminOptions,
     op: 'suspend' | 'resume' | 'terminate',
     change: (record: InstanceRecord) => Partial<ChangeFacts>,
   ): Promise<InstanceView> {
+    checkAdminInput(instanceId, options, op);
+    const { actor, reason } = options;
     await core.ready();
     return mutex.run(instanceId, () =>
       core.withRetry(async () => {
@@ -99,6 +102,7 @@ export function adminOperations(core: EngineCore): AdminOperations {
   }
 
   async function moveTo(instanceId: string, opts: AdminOptions & { readonly target: string }): Promise<InstanceView> {
+    checkAdminInput(instanceId, opts, 'moveTo', true);
     await core.ready();
     return mutex.run(instanceId, () =>
       core.withRetry(async () => {

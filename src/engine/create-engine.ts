@@ -19,6 +19,7 @@ import { adminOperations } from './admin-operations.js';
 import type { EngineCore } from './engine-core.js';
 import { timerDelivery } from './timer-delivery.js';
 import { inboxWithStandIns } from './task-inbox.js';
+import { assertId, checkBatchInput, checkSendInput, checkStartInput } from './validate-input.js';
 
 /**
  * `{ ...event, $actor, $at }` without the spread: the same own keys in the same order (a key named
@@ -116,6 +117,7 @@ export function createEngine<const W extends AnyWorkflow>(options: EngineOptions
   }
 
   async function load(instanceId: string): Promise<InstanceRecord> {
+    assertId(instanceId, 'The instance id');
     const record = await store.load(instanceId);
     if (!record) {
       throw new DocketError('INSTANCE_NOT_FOUND', `No instance "${instanceId}" in the ${store.kind} store. Check the id (engine.list() shows what exists).`, {
@@ -213,14 +215,18 @@ export function createEngine<const W extends AnyWorkflow>(options: EngineOptions
     emitter.emit('refused', refusal, error);
   }
 
+  /** Refuse a payload that is not a JSON value: recorded (type only) against the instance, if it exists. */
+  async function refuseInput(instanceId: string, actor: Actor, event: { type: string }, error: DocketError): Promise<never> {
+    await mutex.run(instanceId, async () => refuse(await load(instanceId), actor, event, error));
+    throw error;
+  }
+
   async function send(instanceId: string, rawEvent: { type: string }, opts: SendOptions): Promise<InstanceView> {
     if (!isReady || closed) await ready();
-    if (typeof rawEvent !== 'object' || rawEvent === null || typeof rawEvent.type !== 'string') {
-      throw new DocketError('INVALID_ARGUMENT', 'An event must be an object with a string "type", e.g. { type: "APPROVE" }.', { instanceId });
-    }
-    if (!opts?.actor || typeof opts.actor.id !== 'string' || !Array.isArray(opts.actor.roles)) {
-      throw new DocketError('INVALID_ARGUMENT', 'send() needs { actor: { id, roles } }: who is acting.', { instanceId, event: rawEvent.type });
-    }
+    // Ids, actor and key are checked, and the event copied as plain JSON, before anything is hashed or stored.
+    const input = checkSendInput(instanceId, rawEvent, opts);
+    if (input.invalid) return refuseInput(instanceId, opts.actor, input.event, input.invalid);
+    rawEvent = input.event;
     return mutex.run(instanceId, () =>
       withRetry(async () => {
         const cached = live.get(instanceId)?.record;
@@ -351,13 +357,11 @@ export function createEngine<const W extends AnyWorkflow>(options: EngineOptions
     store,
     calendar,
     directory,
-    async start(workflowId, input, opts) {
+    async start(workflowId, rawInput, opts) {
       await ready();
+      const { input } = checkStartInput(workflowId, rawInput, opts);
       const reg = registry.latest(workflowId);
-      const actor = opts?.actor;
-      if (!actor || typeof actor.id !== 'string' || !Array.isArray(actor.roles)) {
-        throw new DocketError('INVALID_ARGUMENT', 'start() needs { actor: { id, roles } }: who is starting it.', { workflow: workflowId });
-      }
+      const actor = opts.actor;
       const allowed = reg.workflow.permissions?.start;
       if (allowed && !allowed.some((role) => actor.roles.includes(role))) {
         throw new DocketError('FORBIDDEN', `Starting "${workflowId}" needs one of the roles [${allowed.join(', ')}]; ${actor.id} has [${actor.roles.join(', ')}].`, {
@@ -401,6 +405,7 @@ export function createEngine<const W extends AnyWorkflow>(options: EngineOptions
     },
     send: (instanceId, event, opts) => send(instanceId, event, opts),
     async sendMany(acts, opts) {
+      checkBatchInput(acts, opts);
       const results: BatchResult[] = [];
       for (const act of acts) {
         try {
@@ -443,6 +448,7 @@ export function createEngine<const W extends AnyWorkflow>(options: EngineOptions
       return inboxWithStandIns(store, directory, query, clock.now());
     },
     async effects(instanceId) {
+      assertId(instanceId, 'The instance id');
       await ready();
       return store.effects(instanceId);
     },

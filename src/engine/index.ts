@@ -26,3 +26,4 @@ export { verifyChain, GENESIS_HASH } from './history.js';
 export { canonicalJson } from './canonical-json.js';
 export { statePaths } from './xstate-runtime.js';
 export { effect, deadline } from './effect.js';
+export { INPUT_LIMITS } from './validate-input.js';

@@ -368,3 +368,19 @@ export function checkAdminInput(instanceId: unknown, opts: unknown, op: string, 
   assertText(options.reason, `${op}()'s reason`, at);
   if (withTarget) assertText(options.target, `${op}()'s target`, at);
 }
+
+/**
+ * Check `reassignTasks`' options: an actor, `from` and `to` user ids, a reason and an optional
+ * workflow id.
+ *
+ * @throws DocketError `INVALID_ARGUMENT` otherwise: then nothing is handed over.
+ */
+export function checkReassignInput(opts: unknown): void {
+  if (typeof opts !== 'object' || opts === null || types.isProxy(opts)) throw invalid('reassignTasks() needs options { from, to, actor, reason }.');
+  const options = opts as { from?: unknown; to?: unknown; actor?: unknown; reason?: unknown; workflow?: unknown };
+  assertActor(options.actor, 'reassignTasks');
+  assertId(options.from, 'reassignTasks(): from');
+  assertId(options.to, 'reassignTasks(): to');
+  assertText(options.reason, 'reassignTasks(): reason');
+  if (options.workflow !== undefined) assertId(options.workflow, 'reassignTasks(): workflow');
+}
