@@ -63,8 +63,7 @@ export function adminOperations(core: EngineCore): AdminOperations {
     op: 'suspend' | 'resume' | 'terminate',
     change: (record: InstanceRecord) => Partial<ChangeFacts>,
   ): Promise<InstanceView> {
-    checkAdminInput(instanceId, options, op);
-    const { actor, reason } = options;
+    const { actor, reason } = checkAdminInput(instanceId, options, op);
     await core.ready();
     return mutex.run(instanceId, () =>
       core.withRetry(async () => {
@@ -101,8 +100,8 @@ export function adminOperations(core: EngineCore): AdminOperations {
     );
   }
 
-  async function moveTo(instanceId: string, opts: AdminOptions & { readonly target: string }): Promise<InstanceView> {
-    checkAdminInput(instanceId, opts, 'moveTo', true);
+  async function moveTo(instanceId: string, options: AdminOptions & { readonly target: string }): Promise<InstanceView> {
+    const opts = checkAdminInput(instanceId, options, 'moveTo');
     await core.ready();
     return mutex.run(instanceId, () =>
       core.withRetry(async () => {

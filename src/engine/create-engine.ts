@@ -225,6 +225,7 @@ export function createEngine<const W extends AnyWorkflow>(options: EngineOptions
     if (!isReady || closed) await ready();
     // Ids, actor and key are checked, and the event copied as plain JSON, before anything is hashed or stored.
     const input = checkSendInput(instanceId, rawEvent, opts);
+    opts = input.opts;
     if (input.invalid) return refuseInput(instanceId, opts.actor, input.event, input.invalid);
     rawEvent = input.event;
     return mutex.run(instanceId, () =>
@@ -359,9 +360,8 @@ export function createEngine<const W extends AnyWorkflow>(options: EngineOptions
     directory,
     async start(workflowId, rawInput, opts) {
       await ready();
-      const { input } = checkStartInput(workflowId, rawInput, opts);
+      const { input, actor, id: givenId } = checkStartInput(workflowId, rawInput, opts);
       const reg = registry.latest(workflowId);
-      const actor = opts.actor;
       const allowed = reg.workflow.permissions?.start;
       if (allowed && !allowed.some((role) => actor.roles.includes(role))) {
         throw new DocketError('FORBIDDEN', `Starting "${workflowId}" needs one of the roles [${allowed.join(', ')}]; ${actor.id} has [${actor.roles.join(', ')}].`, {
@@ -376,7 +376,7 @@ export function createEngine<const W extends AnyWorkflow>(options: EngineOptions
           issues: parsed.error.issues.map((i) => ({ path: i.path, message: i.message })),
         });
       }
-      const id = opts.id ?? nanoid();
+      const id = givenId ?? nanoid();
       const now = clock.now();
       registry.now = now;
       let step: Step;

@@ -85,7 +85,7 @@ export function assertId(value: unknown, what: string, details: DocketErrorDetai
   if (problem !== undefined) throw invalid(`${what} ${problem}. Ids are non-empty strings of at most ${INPUT_LIMITS.idLength} characters.`, details);
 }
 
-/** Read a property without letting a getter or a Proxy trap throw past us. */
+/** Read a property once, without letting a getter or a Proxy trap throw past us. */
 function read(from: object, key: string): { value: unknown } | undefined {
   try {
     if (types.isProxy(from)) return undefined;
@@ -95,36 +95,50 @@ function read(from: object, key: string): { value: unknown } | undefined {
   }
 }
 
+/** The options object of a method, with the named fields read once; INVALID_ARGUMENT if it is not a plain readable object. */
+function optionsOf<K extends string>(opts: unknown, keys: readonly K[], usage: string, details: DocketErrorDetails): Record<K, unknown> {
+  if (typeof opts !== 'object' || opts === null || Array.isArray(opts) || types.isProxy(opts)) throw invalid(`${usage}; got ${describe(opts)}.`, details);
+  const out = {} as Record<K, unknown>;
+  for (const key of keys) {
+    const slot = read(opts, key);
+    if (slot === undefined) throw invalid(`${usage}; its "${key}" could not be read.`, details);
+    out[key] = slot.value;
+  }
+  return out;
+}
+
 /**
- * Check who is acting: `{ id, roles, name? }` with `id` an id (see {@link assertId}), `roles` an
- * array of at most {@link INPUT_LIMITS}`.roles` ids (a string such as `'admin'` is not an array of
- * roles), and `name`, when given, a string of at most `idLength` characters.
+ * Check who is acting, and return a plain copy of the actor for the engine to use (read once, so a
+ * getter or a later change to the caller's object cannot differ from what was checked): `{ id,
+ * roles, name? }` with `id` an id (see {@link assertId}), `roles` an array of at most
+ * {@link INPUT_LIMITS}`.roles` ids (a string such as `'admin'` is not an array of roles), `name`,
+ * when given, an id-like string, and any other field a JSON value.
  *
  * @throws DocketError `INVALID_ARGUMENT` otherwise, naming what is wrong.
  */
-export function assertActor(value: unknown, method: string, details: DocketErrorDetails = {}): asserts value is Actor {
+export function checkActorInput(value: unknown, method: string, details: DocketErrorDetails = {}): Actor {
   const usage = `${method}() needs { actor: { id, roles } }: who is acting, e.g. { id: 'li', roles: ['staff'] }`;
   if (typeof value !== 'object' || value === null || Array.isArray(value) || types.isProxy(value)) {
     throw invalid(`${usage}; got ${describe(value)}.`, details);
   }
-  const id = read(value, 'id');
-  const roles = read(value, 'roles');
-  const name = read(value, 'name');
-  if (id === undefined || roles === undefined || name === undefined) throw invalid(`${usage}; the actor could not be read.`, details);
-  const idIssue = idProblem(id.value);
+  const copy = jsonCopy(value);
+  if (!copy.ok) throw invalid(`${usage}; actor.${copy.path === '(root)' ? '' : copy.path + ' '}${copy.problem}.`, details);
+  const actor = copy.value as { id?: unknown; roles?: unknown; name?: unknown };
+  const idIssue = idProblem(actor.id);
   if (idIssue !== undefined) throw invalid(`${usage}; actor.id ${idIssue}.`, details);
-  const who = { ...details, actor: id.value as string };
-  const list = roles.value;
-  if (!Array.isArray(list) || types.isProxy(list)) throw invalid(`${usage}; actor.roles must be an array of strings, got ${describe(list)}.`, who);
+  const who = { ...details, actor: actor.id as string };
+  const list = actor.roles;
+  if (!Array.isArray(list)) throw invalid(`${usage}; actor.roles must be an array of strings, got ${describe(list)}.`, who);
   if (list.length > INPUT_LIMITS.roles) throw invalid(`${usage}; an actor may carry at most ${INPUT_LIMITS.roles} roles, got ${list.length}.`, who);
   for (let i = 0; i < list.length; i++) {
     const issue = idProblem(list[i]);
     if (issue !== undefined) throw invalid(`${usage}; actor.roles[${i}] ${issue}.`, who);
   }
-  if (name.value !== undefined) {
-    const issue = idProblem(name.value);
+  if (actor.name !== undefined) {
+    const issue = idProblem(actor.name);
     if (issue !== undefined) throw invalid(`${usage}; actor.name, when given, ${issue}.`, who);
   }
+  return actor as Actor;
 }
 
 /**
@@ -277,10 +291,13 @@ function payloadError(what: string, result: { path: string; problem: string }, d
   );
 }
 
-/** A checked `send`: the event as a JSON copy, or (for a bad payload) its type and the refusal. */
-export type CheckedSend =
+/** A checked `send`: the options as plain copies, and the event as a JSON copy or (for a bad payload) its type and the refusal. */
+export type CheckedSend = {
+  readonly opts: { readonly actor: Actor; readonly idempotencyKey?: string };
+} & (
   | { readonly event: { type: string; [key: string]: unknown }; readonly invalid?: never }
-  | { readonly event: { type: string }; readonly invalid: DocketError };
+  | { readonly event: { type: string }; readonly invalid: DocketError }
+);
 
 /**
  * Check `send`'s arguments before anything else happens.
@@ -303,32 +320,35 @@ export function checkSendInput(instanceId: unknown, event: unknown, opts: unknow
       at,
     );
   }
-  if (typeof opts !== 'object' || opts === null || types.isProxy(opts)) throw invalid(`${method}() needs options { actor: { id, roles } }: who is acting.`, { ...at, event: type });
-  const options = opts as { actor?: unknown; idempotencyKey?: unknown };
-  assertActor(options.actor, method, { ...at, event: type });
-  if (options.idempotencyKey !== undefined) assertId(options.idempotencyKey, 'The idempotency key', { ...at, event: type });
+  const here = { ...at, event: type };
+  const options = optionsOf(opts, ['actor', 'idempotencyKey'], `${method}() needs options { actor: { id, roles } }: who is acting`, here);
+  const actor = checkActorInput(options.actor, method, here);
+  const key = options.idempotencyKey;
+  if (key !== undefined) assertId(key, 'The idempotency key', here);
+  const checked = key === undefined ? { actor } : { actor, idempotencyKey: key };
   const copy = jsonCopy(event);
-  if (!copy.ok) return { event: { type }, invalid: payloadError(`The payload of event "${type}"`, copy, { ...at, event: type }) };
-  return { event: copy.value as { type: string; [key: string]: unknown } };
+  if (!copy.ok) return { opts: checked, event: { type }, invalid: payloadError(`The payload of event "${type}"`, copy, here) };
+  return { opts: checked, event: copy.value as { type: string; [key: string]: unknown } };
 }
 
 /**
- * Check `start`'s arguments; returns the input as a JSON copy (`undefined` stays `undefined`).
+ * Check `start`'s arguments; returns the actor and the input as plain copies (`undefined` input
+ * stays `undefined`).
  *
  * @throws DocketError `INVALID_ARGUMENT` for a bad workflow id, options, actor or instance id;
  * `INVALID_PAYLOAD` for an input that is not a JSON value.
  */
-export function checkStartInput(workflowId: unknown, input: unknown, opts: unknown): { readonly input: unknown } {
+export function checkStartInput(workflowId: unknown, input: unknown, opts: unknown): { readonly input: unknown; readonly actor: Actor; readonly id: string | undefined } {
   assertId(workflowId, 'The workflow id');
   const at = { workflow: workflowId };
-  if (typeof opts !== 'object' || opts === null || types.isProxy(opts)) throw invalid('start() needs options { actor: { id, roles } }: who is starting it.', at);
-  const options = opts as { actor?: unknown; id?: unknown };
-  assertActor(options.actor, 'start', at);
-  if (options.id !== undefined) assertId(options.id, 'The instance id (options.id)', at);
-  if (input === undefined) return { input };
+  const options = optionsOf(opts, ['actor', 'id'], 'start() needs options { actor: { id, roles } }: who is starting it', at);
+  const actor = checkActorInput(options.actor, 'start', at);
+  const id = options.id;
+  if (id !== undefined) assertId(id, 'The instance id (options.id)', at);
+  if (input === undefined) return { input, actor, id };
   const copy = jsonCopy(input);
   if (!copy.ok) throw payloadError(`The input to start "${workflowId}"`, copy, at);
-  return { input: copy.value };
+  return { input: copy.value, actor, id };
 }
 
 /**
@@ -340,33 +360,29 @@ export function checkStartInput(workflowId: unknown, input: unknown, opts: unkno
  */
 export function checkBatchInput(acts: unknown, opts: unknown): void {
   if (!Array.isArray(acts) || types.isProxy(acts)) throw invalid(`sendMany() needs an array of { instanceId, event }; got ${describe(acts)}.`);
-  if (typeof opts !== 'object' || opts === null || types.isProxy(opts)) throw invalid('sendMany() needs options { actor: { id, roles } }: who is acting.');
-  assertActor((opts as { actor?: unknown }).actor, 'sendMany');
+  checkActorInput(optionsOf(opts, ['actor'], 'sendMany() needs options { actor: { id, roles } }: who is acting', {}).actor, 'sendMany');
   for (let i = 0; i < acts.length; i++) {
-    const act: unknown = acts[i];
-    if (typeof act !== 'object' || act === null || types.isProxy(act)) throw invalid(`sendMany(): act [${i}] must be an object { instanceId, event }; got ${describe(act)}. Nothing was sent.`);
-    const id = read(act, 'instanceId');
-    const key = read(act, 'idempotencyKey');
-    if (id === undefined || key === undefined) throw invalid(`sendMany(): act [${i}] could not be read. Nothing was sent.`);
-    assertId(id.value, `sendMany(): act [${i}]'s instanceId`);
-    if (key.value !== undefined) assertId(key.value, `sendMany(): act [${i}]'s idempotencyKey`, { instanceId: id.value });
+    const act = optionsOf(acts[i], ['instanceId', 'idempotencyKey'], `sendMany(): act [${i}] must be an object { instanceId, event }; nothing was sent`, {});
+    assertId(act.instanceId, `sendMany(): act [${i}]'s instanceId`);
+    if (act.idempotencyKey !== undefined) assertId(act.idempotencyKey, `sendMany(): act [${i}]'s idempotencyKey`, { instanceId: act.instanceId });
   }
 }
 
 /**
- * Check an administrator operation's arguments (the admin role and a non-blank reason are checked
- * against the instance, so their refusal is recorded).
+ * Check an administrator operation's arguments and return them as plain copies (the admin role and
+ * a non-blank reason are checked against the instance, so their refusal is recorded).
  *
  * @throws DocketError `INVALID_ARGUMENT` for a bad instance id, options, actor, reason or target.
  */
-export function checkAdminInput(instanceId: unknown, opts: unknown, op: string, withTarget = false): void {
+export function checkAdminInput(instanceId: unknown, opts: unknown, op: string): { readonly actor: Actor; readonly reason: string; readonly target: string } {
   assertId(instanceId, 'The instance id');
   const at = { instanceId };
-  if (typeof opts !== 'object' || opts === null || types.isProxy(opts)) throw invalid(`${op}() needs options { actor, reason${withTarget ? ', target' : ''} }.`, at);
-  const options = opts as { actor?: unknown; reason?: unknown; target?: unknown };
-  assertActor(options.actor, op, at);
+  const withTarget = op === 'moveTo';
+  const options = optionsOf(opts, ['actor', 'reason', 'target'], `${op}() needs options { actor, reason${withTarget ? ', target' : ''} }`, at);
+  const actor = checkActorInput(options.actor, op, at);
   assertText(options.reason, `${op}()'s reason`, at);
   if (withTarget) assertText(options.target, `${op}()'s target`, at);
+  return { actor, reason: options.reason, target: withTarget ? (options.target as string) : '' };
 }
 
 /**
@@ -376,9 +392,8 @@ export function checkAdminInput(instanceId: unknown, opts: unknown, op: string, 
  * @throws DocketError `INVALID_ARGUMENT` otherwise: then nothing is handed over.
  */
 export function checkReassignInput(opts: unknown): void {
-  if (typeof opts !== 'object' || opts === null || types.isProxy(opts)) throw invalid('reassignTasks() needs options { from, to, actor, reason }.');
-  const options = opts as { from?: unknown; to?: unknown; actor?: unknown; reason?: unknown; workflow?: unknown };
-  assertActor(options.actor, 'reassignTasks');
+  const options = optionsOf(opts, ['actor', 'from', 'to', 'reason', 'workflow'], 'reassignTasks() needs options { from, to, actor, reason }', {});
+  checkActorInput(options.actor, 'reassignTasks');
   assertId(options.from, 'reassignTasks(): from');
   assertId(options.to, 'reassignTasks(): to');
   assertText(options.reason, 'reassignTasks(): reason');
