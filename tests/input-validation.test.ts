@@ -312,7 +312,7 @@ describe('payloads are JSON values, refused with INVALID_PAYLOAD before anything
     const { engine, store } = setupEngine();
     const id = await engine.start('notes', {}, { actor: staff });
     const before = await footprint(engine, store, id);
-    const events: unknown[] = [null, 'NOTE', ['NOTE'], { type: 5 }, { type: HUGE }, { type: 'a\u0000' }, new Proxy({ type: 'NOTE' }, {}), Object.defineProperty({}, 'type', { get: () => 'NOTE' })];
+    const events: unknown[] = [null, 'NOTE', ['NOTE'], { type: 5 }, { type: HUGE }, { type: 'a\u0000' }, new Proxy({ type: 'NOTE' }, {}), Object.defineProperty({ data: 1n }, 'type', { get: () => 'NOTE' })];
     for (const event of events) expect(await codeOf(engine.send(id, event as never, { actor: staff }))).toBe('INVALID_ARGUMENT');
     expect(await footprint(engine, store, id)).toEqual(before);
   });

@@ -30,12 +30,21 @@ export const INPUT_LIMITS = Object.freeze({
   payloadChars: 1_000_000,
 });
 
-const hasOwn = Object.prototype.hasOwnProperty;
 const OBJECT_PROTO = Object.prototype;
 const ARRAY_PROTO = Array.prototype;
 
 /** Well-formed (no lone surrogates: Postgres refuses them, and UTF-8 drivers rewrite them) and without U+0000. */
 function storable(text: string): boolean {
+  // Short strings (ids, types, most keys and values) by one pass over the code units; long ones natively.
+  const length = text.length;
+  if (length <= 32) {
+    for (let i = 0; i < length; i++) {
+      const code = text.charCodeAt(i);
+      if (code === 0) return false;
+      if (code >= 0xd800 && code <= 0xdfff) return !text.includes('\u0000') && (text as unknown as { isWellFormed(): boolean }).isWellFormed();
+    }
+    return true;
+  }
   return !text.includes('\u0000') && (text as unknown as { isWellFormed(): boolean }).isWellFormed();
 }
 
@@ -88,14 +97,13 @@ export function assertId(value: unknown, what: string, details: DocketErrorDetai
 /** Read a property once, without letting a getter or a Proxy trap throw past us. */
 function read(from: object, key: string): { value: unknown } | undefined {
   try {
-    if (types.isProxy(from)) return undefined;
     return { value: (from as Record<string, unknown>)[key] };
   } catch {
     return undefined;
   }
 }
 
-/** The options object of a method, with the named fields read once; INVALID_ARGUMENT if it is not a plain readable object. */
+/** The options object of a method, with the named fields read once; INVALID_ARGUMENT (saying `usage`) if it is not a plain readable object. */
 function optionsOf<K extends string>(opts: unknown, keys: readonly K[], usage: string, details: DocketErrorDetails): Record<K, unknown> {
   if (typeof opts !== 'object' || opts === null || Array.isArray(opts) || types.isProxy(opts)) throw invalid(`${usage}; got ${describe(opts)}.`, details);
   const out = {} as Record<K, unknown>;
@@ -108,6 +116,41 @@ function optionsOf<K extends string>(opts: unknown, keys: readonly K[], usage: s
 }
 
 /**
+ * The usual actor, a plain `{ id, roles, name? }` with string fields, copied without the general
+ * walk (this runs on every send); `undefined` for anything else, which {@link jsonCopy} then decides.
+ */
+function usualActor(value: object): { id: string; roles: string[]; name?: string } | undefined {
+  try {
+    return usualActorOf(value);
+  } catch {
+    // A getter threw: the full walk names it.
+    return undefined;
+  }
+}
+
+function usualActorOf(value: object): { id: string; roles: string[]; name?: string } | undefined {
+  if (Object.getPrototypeOf(value) !== OBJECT_PROTO) return undefined;
+  const keys = Object.keys(value);
+  if (keys.length > 3) return undefined;
+  for (const key of keys) if (key !== 'id' && key !== 'roles' && key !== 'name') return undefined;
+  const { id, roles, name } = value as { id?: unknown; roles?: unknown; name?: unknown };
+  if (typeof id !== 'string' || (name !== undefined && typeof name !== 'string')) return undefined;
+  if (!Array.isArray(roles) || types.isProxy(roles) || Object.getPrototypeOf(roles) !== ARRAY_PROTO || roles.length > INPUT_LIMITS.roles) return undefined;
+  const list = new Array<string>(roles.length);
+  for (let i = 0; i < list.length; i++) {
+    const role: unknown = roles[i];
+    if (typeof role !== 'string') return undefined;
+    list[i] = role;
+  }
+  return name === undefined ? { id, roles: list } : { id, roles: list, name };
+}
+
+/** What a method needs of its actor, for messages (built only on failure: the checks run on every send). */
+function actorUsage(method: string): string {
+  return `${method}() needs { actor: { id, roles } }: who is acting, e.g. { id: 'li', roles: ['staff'] }`;
+}
+
+/**
  * Check who is acting, and return a plain copy of the actor for the engine to use (read once, so a
  * getter or a later change to the caller's object cannot differ from what was checked): `{ id,
  * roles, name? }` with `id` an id (see {@link assertId}), `roles` an array of at most
@@ -117,26 +160,27 @@ function optionsOf<K extends string>(opts: unknown, keys: readonly K[], usage: s
  * @throws DocketError `INVALID_ARGUMENT` otherwise, naming what is wrong.
  */
 export function checkActorInput(value: unknown, method: string, details: DocketErrorDetails = {}): Actor {
-  const usage = `${method}() needs { actor: { id, roles } }: who is acting, e.g. { id: 'li', roles: ['staff'] }`;
   if (typeof value !== 'object' || value === null || Array.isArray(value) || types.isProxy(value)) {
-    throw invalid(`${usage}; got ${describe(value)}.`, details);
+    throw invalid(`${actorUsage(method)}; got ${describe(value)}.`, details);
   }
-  const copy = jsonCopy(value);
-  if (!copy.ok) throw invalid(`${usage}; actor.${copy.path === '(root)' ? '' : copy.path + ' '}${copy.problem}.`, details);
-  const actor = copy.value as { id?: unknown; roles?: unknown; name?: unknown };
+  let actor: { id?: unknown; roles?: unknown; name?: unknown } | undefined = usualActor(value);
+  if (actor === undefined) {
+    const copy = jsonCopy(value);
+    if (!copy.ok) throw invalid(`${actorUsage(method)}; actor.${copy.path === '(root)' ? '' : copy.path + ' '}${copy.problem}.`, details);
+    actor = copy.value as { id?: unknown; roles?: unknown; name?: unknown };
+  }
   const idIssue = idProblem(actor.id);
-  if (idIssue !== undefined) throw invalid(`${usage}; actor.id ${idIssue}.`, details);
-  const who = { ...details, actor: actor.id as string };
+  if (idIssue !== undefined) throw invalid(`${actorUsage(method)}; actor.id ${idIssue}.`, details);
   const list = actor.roles;
-  if (!Array.isArray(list)) throw invalid(`${usage}; actor.roles must be an array of strings, got ${describe(list)}.`, who);
-  if (list.length > INPUT_LIMITS.roles) throw invalid(`${usage}; an actor may carry at most ${INPUT_LIMITS.roles} roles, got ${list.length}.`, who);
+  if (!Array.isArray(list)) throw invalid(`${actorUsage(method)}; actor.roles must be an array of strings, got ${describe(list)}.`, { ...details, actor: actor.id as string });
+  if (list.length > INPUT_LIMITS.roles) throw invalid(`${actorUsage(method)}; an actor may carry at most ${INPUT_LIMITS.roles} roles, got ${list.length}.`, { ...details, actor: actor.id as string });
   for (let i = 0; i < list.length; i++) {
     const issue = idProblem(list[i]);
-    if (issue !== undefined) throw invalid(`${usage}; actor.roles[${i}] ${issue}.`, who);
+    if (issue !== undefined) throw invalid(`${actorUsage(method)}; actor.roles[${i}] ${issue}.`, { ...details, actor: actor.id as string });
   }
   if (actor.name !== undefined) {
     const issue = idProblem(actor.name);
-    if (issue !== undefined) throw invalid(`${usage}; actor.name, when given, ${issue}.`, who);
+    if (issue !== undefined) throw invalid(`${actorUsage(method)}; actor.name, when given, ${issue}.`, { ...details, actor: actor.id as string });
   }
   return actor as Actor;
 }
@@ -203,61 +247,21 @@ function kindOf(value: object): string {
  * cannot make the hash and the stored row disagree.
  */
 export function jsonCopy(value: unknown): { readonly ok: true; readonly value: unknown } | { readonly ok: false; readonly path: string; readonly problem: string } {
-  let values = 0;
-  let chars = 0;
-  const stack: Frame[] = [];
+  const quick = quickCopy(value);
+  if (quick !== UNUSUAL) return { ok: true, value: quick };
+  const walk: Walk = { values: 0, chars: 0, stack: [] };
   let frame: Frame | undefined;
   // The key being read, so a getter that throws is named in the message.
   let reading: string | number | undefined;
-
-  /** Check one value; returns its copy (a new container is queued for filling). */
-  function take(item: unknown, parent: Frame | undefined, key: string | number | undefined, depth: number): unknown {
-    if (++values > INPUT_LIMITS.payloadValues) throw new Refused(parent, key, `has more than ${INPUT_LIMITS.payloadValues} values`);
-    switch (typeof item) {
-      case 'string':
-        chars += item.length;
-        if (chars > INPUT_LIMITS.payloadChars) throw new Refused(parent, key, `has more than ${INPUT_LIMITS.payloadChars} characters of text`);
-        if (!storable(item)) throw new Refused(parent, key, 'is a string with U+0000 or an unpaired surrogate, which cannot be stored');
-        return item;
-      case 'number':
-        if (!Number.isFinite(item)) throw new Refused(parent, key, `is ${item}, which JSON cannot hold`);
-        return item === 0 ? 0 : item;
-      case 'boolean':
-        return item;
-      case 'object': {
-        if (item === null) return null;
-        if (types.isProxy(item)) throw new Refused(parent, key, 'is a Proxy; pass plain data');
-        if (depth > INPUT_LIMITS.payloadDepth) throw new Refused(parent, key, `is nested more than ${INPUT_LIMITS.payloadDepth} levels deep (or is part of a cycle)`);
-        const proto = Object.getPrototypeOf(item) as unknown;
-        let to: Record<string, unknown> | unknown[];
-        if (Array.isArray(item)) {
-          if (proto !== ARRAY_PROTO) throw new Refused(parent, key, `is ${kindOf(item)}; pass a plain array`);
-          if (item.length > INPUT_LIMITS.payloadValues - values) throw new Refused(parent, key, `has more than ${INPUT_LIMITS.payloadValues} values`);
-          to = new Array<unknown>(item.length);
-        } else if (proto === OBJECT_PROTO || proto === null) {
-          to = {};
-        } else {
-          throw new Refused(parent, key, `is ${kindOf(item)}, not a JSON value; pass plain data (a string, number, boolean, null, plain object or array)`);
-        }
-        stack.push({ from: item, to, depth, parent, key: key ?? '' });
-        return to;
-      }
-      case 'undefined':
-        throw new Refused(parent, key, 'is undefined (or a hole in an array), which JSON cannot hold; use null');
-      default:
-        throw new Refused(parent, key, `is ${describe(item)}, which JSON cannot hold${typeof item === 'bigint' ? '; convert it to a string' : ''}`);
-    }
-  }
-
   try {
-    const root = take(value, undefined, undefined, 1);
-    while ((frame = stack.pop()) !== undefined) {
+    const root = take(walk, value, undefined, undefined, 1);
+    while ((frame = walk.stack.pop()) !== undefined) {
       const { from, to, depth } = frame;
       if (Array.isArray(to)) {
         const list = from as unknown[];
         for (let i = 0; i < to.length; i++) {
           reading = i;
-          to[i] = take(list[i], frame, i, depth + 1);
+          to[i] = take(walk, list[i], frame, i, depth + 1);
         }
       } else {
         const record = from as Record<string, unknown>;
@@ -265,9 +269,9 @@ export function jsonCopy(value: unknown): { readonly ok: true; readonly value: u
           reading = key;
           const item = record[key];
           if (item === undefined) continue;
-          chars += key.length;
+          walk.chars += key.length;
           if (!storable(key)) throw new Refused(frame, key, 'has a key with U+0000 or an unpaired surrogate');
-          const copy = take(item, frame, key, depth + 1);
+          const copy = take(walk, item, frame, key, depth + 1);
           // `__proto__` is an own key like any other here: define it rather than set the prototype.
           if (key === '__proto__') Object.defineProperty(to, key, { value: copy, enumerable: true, writable: true, configurable: true });
           else to[key] = copy;
@@ -280,6 +284,126 @@ export function jsonCopy(value: unknown): { readonly ok: true; readonly value: u
     // A getter or another trap threw while the value was read.
     const message = error instanceof Error ? error.message : String(error);
     return { ok: false, path: pathOf(frame, reading), problem: `could not be read (${message.length > 200 ? `${message.slice(0, 200)}…` : message})` };
+  }
+}
+
+// The common case, small and shallow plain data, is copied by a short recursion without frames or
+// paths; anything unusual (deeper than FAST_DEPTH, bigger than FAST_VALUES, any value it would refuse)
+// sends the value to the full iterative walk, which decides and names the problem.
+const UNUSUAL: unique symbol = Symbol('unusual');
+const FAST_DEPTH = 8;
+const FAST_VALUES = 1_000;
+const FAST_CHARS = 100_000;
+
+// Totals of the quick copy in progress (module state, saved and restored around each copy, so a
+// getter that itself copies a payload cannot disturb them; no object is allocated per send for them).
+let quickValues = 0;
+let quickChars = 0;
+
+/** {@link jsonCopy}'s quick path: the copy, or UNUSUAL for the full walk to decide. */
+function quickCopy(value: unknown): unknown {
+  const values = quickValues;
+  const chars = quickChars;
+  quickValues = 0;
+  quickChars = 0;
+  try {
+    return fastCopy(value, 1);
+  } catch {
+    // A getter threw: the full walk names it.
+    return UNUSUAL;
+  } finally {
+    quickValues = values;
+    quickChars = chars;
+  }
+}
+
+function fastCopy(item: unknown, depth: number): unknown {
+  switch (typeof item) {
+    case 'string':
+      quickChars += item.length;
+      return quickChars > FAST_CHARS || !storable(item) ? UNUSUAL : item;
+    case 'number':
+      return Number.isFinite(item) ? (item === 0 ? 0 : item) : UNUSUAL;
+    case 'boolean':
+      return item;
+    case 'object': {
+      if (item === null) return null;
+      if (depth > FAST_DEPTH || types.isProxy(item)) return UNUSUAL;
+      const proto = Object.getPrototypeOf(item) as unknown;
+      if (Array.isArray(item)) {
+        const length = item.length;
+        if (proto !== ARRAY_PROTO || (quickValues += length) > FAST_VALUES) return UNUSUAL;
+        const out = new Array<unknown>(length);
+        for (let i = 0; i < length; i++) {
+          const copy = fastCopy(item[i], depth + 1);
+          if (copy === UNUSUAL) return UNUSUAL;
+          out[i] = copy;
+        }
+        return out;
+      }
+      if (proto !== OBJECT_PROTO && proto !== null) return UNUSUAL;
+      const record = item as Record<string, unknown>;
+      const out: Record<string, unknown> = {};
+      for (const key of Object.keys(record)) {
+        const value = record[key];
+        if (value === undefined) continue;
+        if (key === '__proto__' || ++quickValues > FAST_VALUES) return UNUSUAL;
+        quickChars += key.length;
+        if (!storable(key)) return UNUSUAL;
+        const copy = fastCopy(value, depth + 1);
+        if (copy === UNUSUAL) return UNUSUAL;
+        out[key] = copy;
+      }
+      return out;
+    }
+    default:
+      return UNUSUAL;
+  }
+}
+
+/** The running totals of one {@link jsonCopy} walk and its containers still to fill. */
+interface Walk {
+  values: number;
+  chars: number;
+  readonly stack: Frame[];
+}
+
+/** Check one value of a walk; returns its copy (a new container is queued for filling). */
+function take(walk: Walk, item: unknown, parent: Frame | undefined, key: string | number | undefined, depth: number): unknown {
+  if (++walk.values > INPUT_LIMITS.payloadValues) throw new Refused(parent, key, `has more than ${INPUT_LIMITS.payloadValues} values`);
+  switch (typeof item) {
+    case 'string':
+      walk.chars += item.length;
+      if (walk.chars > INPUT_LIMITS.payloadChars) throw new Refused(parent, key, `has more than ${INPUT_LIMITS.payloadChars} characters of text`);
+      if (!storable(item)) throw new Refused(parent, key, 'is a string with U+0000 or an unpaired surrogate, which cannot be stored');
+      return item;
+    case 'number':
+      if (!Number.isFinite(item)) throw new Refused(parent, key, `is ${item}, which JSON cannot hold`);
+      return item === 0 ? 0 : item;
+    case 'boolean':
+      return item;
+    case 'object': {
+      if (item === null) return null;
+      if (types.isProxy(item)) throw new Refused(parent, key, 'is a Proxy; pass plain data');
+      if (depth > INPUT_LIMITS.payloadDepth) throw new Refused(parent, key, `is nested more than ${INPUT_LIMITS.payloadDepth} levels deep (or is part of a cycle)`);
+      const proto = Object.getPrototypeOf(item) as unknown;
+      let to: Record<string, unknown> | unknown[];
+      if (Array.isArray(item)) {
+        if (proto !== ARRAY_PROTO) throw new Refused(parent, key, `is ${kindOf(item)}; pass a plain array`);
+        if (item.length > INPUT_LIMITS.payloadValues - walk.values) throw new Refused(parent, key, `has more than ${INPUT_LIMITS.payloadValues} values`);
+        to = new Array<unknown>(item.length);
+      } else if (proto === OBJECT_PROTO || proto === null) {
+        to = {};
+      } else {
+        throw new Refused(parent, key, `is ${kindOf(item)}, not a JSON value; pass plain data (a string, number, boolean, null, plain object or array)`);
+      }
+      walk.stack.push({ from: item, to, depth, parent, key: key ?? '' });
+      return to;
+    }
+    case 'undefined':
+      throw new Refused(parent, key, 'is undefined (or a hole in an array), which JSON cannot hold; use null');
+    default:
+      throw new Refused(parent, key, `is ${describe(item)}, which JSON cannot hold${typeof item === 'bigint' ? '; convert it to a string' : ''}`);
   }
 }
 
@@ -308,28 +432,48 @@ export type CheckedSend = {
  */
 export function checkSendInput(instanceId: unknown, event: unknown, opts: unknown, method = 'send'): CheckedSend {
   assertId(instanceId, 'The instance id');
-  const at = { instanceId };
   if (typeof event !== 'object' || event === null || Array.isArray(event) || types.isProxy(event)) {
-    throw invalid(`An event must be a plain object with a string "type", e.g. { type: "APPROVE" }; got ${describe(event)}.`, at);
+    throw invalid(`An event must be a plain object with a string "type", e.g. { type: "APPROVE" }; got ${describe(event)}.`, { instanceId });
   }
-  const slot = Object.getOwnPropertyDescriptor(event, 'type');
-  const type: unknown = slot !== undefined && 'value' in slot ? slot.value : undefined;
+  // The copy reads every property once; only when the quick copy cannot decide does the full walk
+  // run, and `type` is then looked up on its own, to name the refusal.
+  let copied = quickCopy(event);
+  let refused: { readonly path: string; readonly problem: string } | undefined;
+  let type: unknown;
+  let accessor = false;
+  if (copied === UNUSUAL) {
+    const full = jsonCopy(event);
+    if (full.ok) copied = full.value;
+    else refused = full;
+  }
+  if (refused === undefined) type = (copied as { type?: unknown }).type;
+  else {
+    const slot = Object.getOwnPropertyDescriptor(event, 'type');
+    accessor = slot !== undefined && !('value' in slot);
+    type = slot !== undefined && 'value' in slot ? slot.value : undefined;
+  }
   if (typeof type !== 'string' || type.length > INPUT_LIMITS.idLength || !storable(type)) {
     throw invalid(
-      `An event must be a plain object with a string "type" of at most ${INPUT_LIMITS.idLength} characters, e.g. { type: "APPROVE" }; its type is ${slot !== undefined && !('value' in slot) ? 'a getter' : describe(type)}.`,
-      at,
+      `An event must be a plain object with a string "type" of at most ${INPUT_LIMITS.idLength} characters, e.g. { type: "APPROVE" }; its type is ${accessor ? 'a getter' : describe(type)}.`,
+      { instanceId },
     );
   }
-  const here = { ...at, event: type };
-  const options = optionsOf(opts, ['actor', 'idempotencyKey'], `${method}() needs options { actor: { id, roles } }: who is acting`, here);
-  const actor = checkActorInput(options.actor, method, here);
-  const key = options.idempotencyKey;
-  if (key !== undefined) assertId(key, 'The idempotency key', here);
+  let actorValue: unknown;
+  let key: unknown;
+  try {
+    if (typeof opts !== 'object' || opts === null || Array.isArray(opts) || types.isProxy(opts)) throw new TypeError(`got ${describe(opts)}`);
+    actorValue = (opts as { actor?: unknown }).actor;
+    key = (opts as { idempotencyKey?: unknown }).idempotencyKey;
+  } catch (error) {
+    throw invalid(`${method}() needs options { actor: { id, roles } }: who is acting (${error instanceof Error ? error.message : 'unreadable'}).`, { instanceId, event: type });
+  }
+  const actor = checkActorInput(actorValue, method, { instanceId, event: type });
+  if (key !== undefined) assertId(key, 'The idempotency key', { instanceId, event: type });
   const checked = key === undefined ? { actor } : { actor, idempotencyKey: key };
-  const copy = jsonCopy(event);
-  if (!copy.ok) return { opts: checked, event: { type }, invalid: payloadError(`The payload of event "${type}"`, copy, here) };
-  return { opts: checked, event: copy.value as { type: string; [key: string]: unknown } };
+  if (refused !== undefined) return { opts: checked, event: { type }, invalid: payloadError(`The payload of event "${type}"`, refused, { instanceId, event: type }) };
+  return { opts: checked, event: copied as { type: string; [key: string]: unknown } };
 }
+
 
 /**
  * Check `start`'s arguments; returns the actor and the input as plain copies (`undefined` input

@@ -239,8 +239,9 @@ export function stateGraph(workflow: AnyWorkflow): StateGraph {
     for (const t of node.after) {
       const d = deadlineOf(workflow, t.delay, (t.target ?? []).map(pathOf), context);
       const seen = deadlines.find((x) => x.name === d.name);
-      if (seen) for (const x of d.targets) if (!seen.targets.includes(x)) (seen.targets as string[]).push(x);
-      else deadlines.push({ ...d, targets: [...d.targets] });
+      if (seen) {
+        for (const x of d.targets) if (!seen.targets.includes(x)) (seen.targets as string[]).push(x);
+      } else deadlines.push({ ...d, targets: [...d.targets] });
     }
     const description = isBiText(meta?.['description']) ? meta['description'] : node.description ? same(node.description) : null;
     nodes.push({
