@@ -3,6 +3,7 @@ import type { StateGraph } from '../visualizer/state-graph.js';
 import { activeStateIds } from '../visualizer/state-graph.js';
 import type { Lang } from '../visualizer/text-metrics.js';
 import { terminalSafe } from './terminal-safe.js';
+import { ownValue } from '../engine/own-property.js';
 
 /** Local date and time in the calendar's zone, `2026-10-08 09:00`. */
 export function formatTime(ms: number, zone = 'Asia/Shanghai'): string {
@@ -23,7 +24,7 @@ export function eventLabelOf(graph: StateGraph | undefined, type: string, lang: 
   if (type.startsWith('docket.timer.')) return lang === 'zh-CN' ? `期限到（${type.slice(13)}）` : `deadline (${type.slice(13)})`;
   if (type.startsWith('docket.admin.')) return lang === 'zh-CN' ? `管理操作（${type.slice(13)}）` : `admin (${type.slice(13)})`;
   if (type.startsWith('xstate.after.')) return lang === 'zh-CN' ? `超时（${type.split('.')[2] ?? ''}）` : `timeout (${type.split('.')[2] ?? ''})`;
-  return graph?.events[type]?.[lang] ?? type;
+  return ownValue(graph?.events, type)?.[lang] ?? type;
 }
 
 function displayWidth(text: string): number {

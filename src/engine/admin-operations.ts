@@ -7,6 +7,7 @@ import { moveToState } from './move-to-state.js';
 import { planCommit, type ChangeFacts } from './plan-commit.js';
 import type { TimerOwners } from './timer-owner.js';
 import type { Step } from './xstate-runtime.js';
+import { checkAdminInput } from './validate-input.js';
 
 /** Who may act and why, for every administrator operation. */
 export interface AdminOptions {
@@ -71,10 +72,11 @@ export function adminOperations(core: EngineCore): AdminOperations {
 
   async function admin(
     instanceId: string,
-    { actor, reason }: AdminOptions,
+    options: AdminOptions,
     op: 'suspend' | 'resume' | 'terminate',
     change: (record: InstanceRecord) => Partial<ChangeFacts>,
   ): Promise<InstanceView> {
+    const { actor, reason } = checkAdminInput(instanceId, options, op);
     await core.ready();
     return mutex.run(instanceId, () =>
       core.withRetry(async () => {
@@ -113,7 +115,8 @@ export function adminOperations(core: EngineCore): AdminOperations {
     );
   }
 
-  async function moveTo(instanceId: string, opts: AdminOptions & { readonly target: string }): Promise<InstanceView> {
+  async function moveTo(instanceId: string, options: AdminOptions & { readonly target: string }): Promise<InstanceView> {
+    const opts = checkAdminInput(instanceId, options, 'moveTo');
     await core.ready();
     return mutex.run(instanceId, () =>
       core.withRetry(async () => {

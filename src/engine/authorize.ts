@@ -1,5 +1,6 @@
 import { DocketError } from '../errors.js';
 import type { Actor, InstanceRecord } from '../store/records.js';
+import { ownValue } from './own-property.js';
 import type { RegisteredWorkflow } from './workflow-registry.js';
 
 /** Check that the instance takes events and that this one is declared and well-formed; returns it parsed. */
@@ -35,7 +36,8 @@ export function checkPayload(
   raw: { type: string; [key: string]: unknown },
 ): { event: { type: string; [key: string]: unknown } } {
   const common = { instanceId: record.id, workflow: record.workflow, event: raw.type, state: record.state };
-  const schema = Object.prototype.hasOwnProperty.call(reg.workflow.events, raw.type) ? reg.workflow.events[raw.type] : undefined;
+  // Own properties only: an event type such as `__proto__` or `toString` is simply not declared.
+  const schema = ownValue(reg.workflow.events, raw.type);
   if (!schema) {
     const known = Object.keys(reg.workflow.events).join(', ');
     throw new DocketError('UNKNOWN_EVENT', `Workflow "${record.workflow}" declares no event "${raw.type}". Declared events: ${known}.`, common);
@@ -68,7 +70,7 @@ export function schemaNamesType(schema: object): boolean {
 
 /** Check the actor's roles against the workflow's permissions for this event. */
 export function checkActor(reg: RegisteredWorkflow, record: InstanceRecord, event: { type: string }, actor: Actor): void {
-  const allowed = reg.workflow.permissions?.[event.type];
+  const allowed = ownValue<readonly string[] | undefined>(reg.workflow.permissions, event.type);
   if (allowed && !allowed.some((role) => actor.roles.includes(role))) {
     throw new DocketError(
       'FORBIDDEN',

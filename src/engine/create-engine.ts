@@ -25,6 +25,7 @@ import { inboxWithStandIns } from './task-inbox.js';
 import { provisionalDeadlines, provisionalWarning, reresolveDeadlines } from './reresolve-deadlines.js';
 import { ownerOfTimer, timerLabel, type TimerOwners } from './timer-owner.js';
 import { InstanceWaiters } from './instance-waiters.js';
+import { assertId, checkBatchInput, checkSendInput, checkStartInput } from './validate-input.js';
 
 /**
  * `{ ...event, $actor, $at }` without the spread: the same own keys in the same order (a key named
@@ -149,6 +150,7 @@ export function createEngine<const W extends AnyWorkflow>(options: EngineOptions
   }
 
   async function load(instanceId: string): Promise<InstanceRecord> {
+    assertId(instanceId, 'The instance id');
     const record = await store.load(instanceId);
     if (!record) {
       throw new DocketError('INSTANCE_NOT_FOUND', `No instance "${instanceId}" in the ${store.kind} store. Check the id (engine.list() shows what exists).`, {
@@ -268,14 +270,19 @@ export function createEngine<const W extends AnyWorkflow>(options: EngineOptions
     emitter.emit('refused', refusal, error);
   }
 
+  /** Refuse a payload that is not a JSON value: recorded (type only) against the instance, if it exists. */
+  async function refuseInput(instanceId: string, actor: Actor, event: { type: string }, error: DocketError): Promise<never> {
+    await mutex.run(instanceId, async () => refuse(await load(instanceId), actor, event, error));
+    throw error;
+  }
+
   async function send(instanceId: string, rawEvent: { type: string }, opts: SendOptions): Promise<InstanceView> {
     if (!isReady || closed) await ready();
-    if (typeof rawEvent !== 'object' || rawEvent === null || typeof rawEvent.type !== 'string') {
-      throw new DocketError('INVALID_ARGUMENT', 'An event must be an object with a string "type", e.g. { type: "APPROVE" }.', { instanceId });
-    }
-    if (!opts?.actor || typeof opts.actor.id !== 'string' || !Array.isArray(opts.actor.roles)) {
-      throw new DocketError('INVALID_ARGUMENT', 'send() needs { actor: { id, roles } }: who is acting.', { instanceId, event: rawEvent.type });
-    }
+    // Ids, actor and key are checked, and the event copied as plain JSON, before anything is hashed or stored.
+    const input = checkSendInput(instanceId, rawEvent, opts);
+    opts = input.opts;
+    if (input.invalid) return refuseInput(instanceId, opts.actor, input.event, input.invalid);
+    rawEvent = input.event;
     return mutex.run(instanceId, () =>
       withRetry(async () => {
         const cached = live.get(instanceId)?.record;
@@ -394,12 +401,12 @@ export function createEngine<const W extends AnyWorkflow>(options: EngineOptions
    * recording a refusal or emitting anything. Keep in step with `send` above.
    */
   async function canSend(instanceId: string, rawEvent: { type: string }, actor: Actor): Promise<CanResult> {
-    if (typeof rawEvent !== 'object' || rawEvent === null || typeof rawEvent.type !== 'string') {
-      throw new DocketError('INVALID_ARGUMENT', 'An event must be an object with a string "type", e.g. { type: "APPROVE" }.', { instanceId });
-    }
-    if (!actor || typeof actor.id !== 'string' || !Array.isArray(actor.roles)) {
-      throw new DocketError('INVALID_ARGUMENT', 'can() needs an actor { id, roles }: who would act.', { instanceId, event: rawEvent.type });
-    }
+    // The same input checks as `send`: malformed ids, events or actors throw INVALID_ARGUMENT; a
+    // payload that is not plain JSON is an answer (INVALID_PAYLOAD), as `send` would refuse it.
+    const input = checkSendInput(instanceId, rawEvent, { actor }, 'can');
+    if (input.invalid) return { ok: false, code: input.invalid.code, message: input.invalid.message };
+    rawEvent = input.event;
+    actor = input.opts.actor;
     const record = await load(instanceId);
     try {
       const reg = registry.get(record.workflow, record.version, record.id);
@@ -487,13 +494,10 @@ export function createEngine<const W extends AnyWorkflow>(options: EngineOptions
     store,
     calendar,
     directory,
-    async start(workflowId, input, opts) {
+    async start(workflowId, rawInput, opts) {
       await ready();
+      const { input, actor, id: givenId } = checkStartInput(workflowId, rawInput, opts);
       const reg = registry.latest(workflowId);
-      const actor = opts?.actor;
-      if (!actor || typeof actor.id !== 'string' || !Array.isArray(actor.roles)) {
-        throw new DocketError('INVALID_ARGUMENT', 'start() needs { actor: { id, roles } }: who is starting it.', { workflow: workflowId });
-      }
       const allowed = reg.workflow.permissions?.start;
       if (allowed && !allowed.some((role) => actor.roles.includes(role))) {
         throw new DocketError('FORBIDDEN', `Starting "${workflowId}" needs one of the roles [${allowed.join(', ')}]; ${actor.id} has [${actor.roles.join(', ')}].`, {
@@ -508,7 +512,7 @@ export function createEngine<const W extends AnyWorkflow>(options: EngineOptions
           issues: parsed.error.issues.map((i) => ({ path: i.path, message: i.message })),
         });
       }
-      const id = opts.id ?? nanoid();
+      const id = givenId ?? nanoid();
       const now = clock.now();
       registry.now = now;
       let step: Step;
@@ -539,6 +543,7 @@ export function createEngine<const W extends AnyWorkflow>(options: EngineOptions
     },
     send: (instanceId, event, opts) => send(instanceId, event, opts),
     async sendMany(acts, opts) {
+      checkBatchInput(acts, opts);
       const results: BatchResult[] = [];
       for (const act of acts) {
         try {
@@ -592,6 +597,7 @@ export function createEngine<const W extends AnyWorkflow>(options: EngineOptions
       return inboxWithStandIns(store, directory, query, clock.now());
     },
     async effects(instanceId) {
+      assertId(instanceId, 'The instance id');
       await ready();
       return store.effects(instanceId);
     },

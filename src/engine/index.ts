@@ -37,3 +37,4 @@ export {
   type ReresolveReport,
 } from './reresolve-deadlines.js';
 export type { ProvisionalResolution } from './workflow-registry.js';
+export { INPUT_LIMITS } from './validate-input.js';

@@ -93,13 +93,21 @@ export class XStateRuntime {
 
 /** Every active state node as a dotted path, parents included: `{ a: { b: 'c' } }` → `a`, `a.b`, `a.b.c`. */
 export function statePaths(value: unknown, prefix = ''): string[] {
-  if (typeof value === 'string') return [prefix ? `${prefix}.${value}` : value];
-  if (value === null || typeof value !== 'object') return [];
   const out: string[] = [];
+  collectPaths(value, prefix, out);
+  return out;
+}
+
+// Appends into one array instead of spreading each child's list into push() (argument-count limit).
+function collectPaths(value: unknown, prefix: string, out: string[]): void {
+  if (typeof value === 'string') {
+    out.push(prefix ? `${prefix}.${value}` : value);
+    return;
+  }
+  if (value === null || typeof value !== 'object') return;
   for (const [key, child] of Object.entries(value as Record<string, unknown>)) {
     const path = prefix ? `${prefix}.${key}` : key;
     out.push(path);
-    out.push(...statePaths(child, path));
+    collectPaths(child, path, out);
   }
-  return out;
 }

@@ -1,5 +1,6 @@
 import { describeApprovalGuard, type ApprovalGuardDescription } from '../approvals/describe-guard.js';
 import type { AnyWorkflow } from '../engine/define-workflow.js';
+import { ownValue } from '../engine/own-property.js';
 import { isBiText, same, type BiText } from './text-metrics.js';
 
 /** A transition's guard as the diagram shows it (条件分支 conditions included). */
@@ -54,7 +55,7 @@ function compact(value: unknown): string {
 
 function labelFor(workflow: AnyWorkflow, group: string, key: string): BiText | undefined {
   const labels = record(workflow.labels) ?? {};
-  const found = record(labels[group])?.[key];
+  const found = ownValue(record(ownValue(labels, group)), key);
   return isBiText(found) ? found : undefined;
 }
 
@@ -67,7 +68,7 @@ export function describeGuard(guard: unknown, workflow: AnyWorkflow, stepLabels?
   const approval = describeApprovalGuard(guard, {
     stepLabel: (step) => stepLabels?.get(step),
     fieldLabel: (field) => labelFor(workflow, 'fields', field),
-    valueLabel: (value) => (typeof value === 'string' ? (labelFor(workflow, 'values', value) ?? workflow.roles?.[value]) : undefined),
+    valueLabel: (value) => (typeof value === 'string' ? (labelFor(workflow, 'values', value) ?? ownValue(workflow.roles, value)) : undefined),
   });
   if (approval) {
     const { type, params } = guard as { type: string; params?: unknown };
@@ -106,7 +107,7 @@ export function describeGuard(guard: unknown, workflow: AnyWorkflow, stepLabels?
 function describeApprovers(rule: unknown, workflow: AnyWorkflow): BiText | null {
   if (rule === undefined || rule === null) return null;
   if (isBiText(rule)) return rule;
-  if (typeof rule === 'string') return workflow.roles?.[rule] ?? same(rule);
+  if (typeof rule === 'string') return ownValue(workflow.roles, rule) ?? same(rule);
   if (Array.isArray(rule)) {
     const parts = rule.map((r) => describeApprovers(r, workflow)).filter((r): r is BiText => r !== null);
     return { 'zh-CN': parts.map((p) => p['zh-CN']).join('、'), en: parts.map((p) => p.en).join(', ') };

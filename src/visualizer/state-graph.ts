@@ -1,6 +1,7 @@
 import type { AnyStateMachine } from 'xstate';
 import { describeDeadlineRule, type DeadlineRule } from '../calendar/index.js';
 import type { AnyWorkflow } from '../engine/define-workflow.js';
+import { ownValue } from '../engine/own-property.js';
 import { sampleValue } from './sample-value.js';
 import { describeCondition, type Condition } from '../approvals/branch.js';
 import { describeApproval, describeGuard, type ApprovalInfo, type GuardInfo } from './describe-meta.js';
@@ -116,13 +117,13 @@ function pathOf(node: NodeLike): string {
 function stateLabel(workflow: AnyWorkflow, node: NodeLike): BiText {
   const meta = record(node.meta);
   if (isBiText(meta?.['label'])) return meta['label'];
-  const byPath = workflow.labels?.states?.[pathOf(node)] ?? workflow.labels?.states?.[node.key];
+  const byPath = ownValue(workflow.labels?.states, pathOf(node)) ?? ownValue(workflow.labels?.states, node.key);
   return byPath ?? same(node.key);
 }
 
 /** The label of an event type: the workflow's `labels.events`, else the type itself. */
 export function eventLabel(workflow: AnyWorkflow, type: string): BiText {
-  return workflow.labels?.events?.[type] ?? same(type);
+  return ownValue(workflow.labels?.events, type) ?? same(type);
 }
 
 /**
@@ -230,7 +231,7 @@ export function stateGraph(workflow: AnyWorkflow): StateGraph {
     const id = pathOf(node);
     const own = transitionsOf(node);
     const events = [...new Set(own.filter((o) => o.kind === 'event' && o.event !== null && declared.has(o.event)).map((o) => o.event as string))];
-    const roleIds = [...new Set(events.flatMap((e) => permissions[e] ?? []))];
+    const roleIds = [...new Set(events.flatMap((e) => ownValue(permissions, e) ?? []))];
     const meta = record(node.meta);
     const metaRoles = Array.isArray(meta?.['roles']) ? (meta['roles'] as unknown[]).filter((r): r is string => typeof r === 'string') : [];
     for (const r of metaRoles) if (!roleIds.includes(r)) roleIds.push(r);
@@ -238,8 +239,9 @@ export function stateGraph(workflow: AnyWorkflow): StateGraph {
     for (const t of node.after) {
       const d = deadlineOf(workflow, t.delay, (t.target ?? []).map(pathOf), context);
       const seen = deadlines.find((x) => x.name === d.name);
-      if (seen) (seen.targets as string[]).push(...d.targets.filter((x) => !seen.targets.includes(x)));
-      else deadlines.push({ ...d, targets: [...d.targets] });
+      if (seen) {
+        for (const x of d.targets) if (!seen.targets.includes(x)) (seen.targets as string[]).push(x);
+      } else deadlines.push({ ...d, targets: [...d.targets] });
     }
     const description = isBiText(meta?.['description']) ? meta['description'] : node.description ? same(node.description) : null;
     nodes.push({
@@ -251,7 +253,7 @@ export function stateGraph(workflow: AnyWorkflow): StateGraph {
       initial: parent.type !== 'parallel' && initialTargets(parent).includes(node.id),
       region: parent.type === 'parallel',
       deadlines,
-      roles: roleIds.map((role) => ({ role, label: workflow.roles?.[role] ?? same(role) })),
+      roles: roleIds.map((role) => ({ role, label: ownValue(workflow.roles, role) ?? same(role) })),
       events,
       approval: describeApproval(meta?.['approval'], workflow),
       description,
@@ -365,14 +367,17 @@ function mergeParallel(edges: readonly StateGraphEdge[]): StateGraphEdge[] {
 }
 
 /** The ids of the states active in a snapshot's state value (`{ review: 'legal' }` → review, review.legal). */
-export function activeStateIds(value: unknown, prefix = ''): string[] {
-  if (typeof value === 'string') return [prefix + value];
+export function activeStateIds(value: unknown, prefix = '', out: string[] = []): string[] {
+  if (typeof value === 'string') {
+    out.push(prefix + value);
+    return out;
+  }
   const obj = record(value);
-  if (!obj) return [];
-  const out: string[] = [];
+  if (!obj) return out;
   for (const [key, child] of Object.entries(obj)) {
     out.push(prefix + key);
-    out.push(...activeStateIds(child, `${prefix}${key}.`));
+    // Into the same array: no spread of a child's list into push() (argument-count limit).
+    activeStateIds(child, `${prefix}${key}.`, out);
   }
   return out;
 }
