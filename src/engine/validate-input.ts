@@ -1,4 +1,4 @@
-import { types } from 'node:util';
+import { isProxy } from './is-proxy.js';
 import { DocketError, type DocketErrorDetails } from '../errors.js';
 import type { Actor } from '../store/records.js';
 
@@ -65,7 +65,7 @@ function describe(value: unknown): string {
       return 'a function';
     default:
       if (value === null) return 'null';
-      if (types.isProxy(value)) return 'a Proxy';
+      if (isProxy(value)) return 'a Proxy';
       return Array.isArray(value) ? 'an array' : 'an object';
   }
 }
@@ -105,7 +105,7 @@ function read(from: object, key: string): { value: unknown } | undefined {
 
 /** The options object of a method, with the named fields read once; INVALID_ARGUMENT (saying `usage`) if it is not a plain readable object. */
 function optionsOf<K extends string>(opts: unknown, keys: readonly K[], usage: string, details: DocketErrorDetails): Record<K, unknown> {
-  if (typeof opts !== 'object' || opts === null || Array.isArray(opts) || types.isProxy(opts)) throw invalid(`${usage}; got ${describe(opts)}.`, details);
+  if (typeof opts !== 'object' || opts === null || Array.isArray(opts) || isProxy(opts)) throw invalid(`${usage}; got ${describe(opts)}.`, details);
   const out = {} as Record<K, unknown>;
   for (const key of keys) {
     const slot = read(opts, key);
@@ -135,7 +135,7 @@ function usualActorOf(value: object): { id: string; roles: string[]; name?: stri
   for (const key of keys) if (key !== 'id' && key !== 'roles' && key !== 'name') return undefined;
   const { id, roles, name } = value as { id?: unknown; roles?: unknown; name?: unknown };
   if (typeof id !== 'string' || (name !== undefined && typeof name !== 'string')) return undefined;
-  if (!Array.isArray(roles) || types.isProxy(roles) || Object.getPrototypeOf(roles) !== ARRAY_PROTO || roles.length > INPUT_LIMITS.roles) return undefined;
+  if (!Array.isArray(roles) || isProxy(roles) || Object.getPrototypeOf(roles) !== ARRAY_PROTO || roles.length > INPUT_LIMITS.roles) return undefined;
   const list = new Array<string>(roles.length);
   for (let i = 0; i < list.length; i++) {
     const role: unknown = roles[i];
@@ -160,7 +160,7 @@ function actorUsage(method: string): string {
  * @throws DocketError `INVALID_ARGUMENT` otherwise, naming what is wrong.
  */
 export function checkActorInput(value: unknown, method: string, details: DocketErrorDetails = {}): Actor {
-  if (typeof value !== 'object' || value === null || Array.isArray(value) || types.isProxy(value)) {
+  if (typeof value !== 'object' || value === null || Array.isArray(value) || isProxy(value)) {
     throw invalid(`${actorUsage(method)}; got ${describe(value)}.`, details);
   }
   let actor: { id?: unknown; roles?: unknown; name?: unknown } | undefined = usualActor(value);
@@ -328,7 +328,7 @@ function fastCopy(item: unknown, depth: number): unknown {
       return item;
     case 'object': {
       if (item === null) return null;
-      if (depth > FAST_DEPTH || types.isProxy(item)) return UNUSUAL;
+      if (depth > FAST_DEPTH || isProxy(item)) return UNUSUAL;
       const proto = Object.getPrototypeOf(item) as unknown;
       if (Array.isArray(item)) {
         const length = item.length;
@@ -384,7 +384,7 @@ function take(walk: Walk, item: unknown, parent: Frame | undefined, key: string 
       return item;
     case 'object': {
       if (item === null) return null;
-      if (types.isProxy(item)) throw new Refused(parent, key, 'is a Proxy; pass plain data');
+      if (isProxy(item)) throw new Refused(parent, key, 'is a Proxy; pass plain data');
       if (depth > INPUT_LIMITS.payloadDepth) throw new Refused(parent, key, `is nested more than ${INPUT_LIMITS.payloadDepth} levels deep (or is part of a cycle)`);
       const proto = Object.getPrototypeOf(item) as unknown;
       let to: Record<string, unknown> | unknown[];
@@ -432,7 +432,7 @@ export type CheckedSend = {
  */
 export function checkSendInput(instanceId: unknown, event: unknown, opts: unknown, method = 'send'): CheckedSend {
   assertId(instanceId, 'The instance id');
-  if (typeof event !== 'object' || event === null || Array.isArray(event) || types.isProxy(event)) {
+  if (typeof event !== 'object' || event === null || Array.isArray(event) || isProxy(event)) {
     throw invalid(`An event must be a plain object with a string "type", e.g. { type: "APPROVE" }; got ${describe(event)}.`, { instanceId });
   }
   // The copy reads every property once; only when the quick copy cannot decide does the full walk
@@ -461,7 +461,7 @@ export function checkSendInput(instanceId: unknown, event: unknown, opts: unknow
   let actorValue: unknown;
   let key: unknown;
   try {
-    if (typeof opts !== 'object' || opts === null || Array.isArray(opts) || types.isProxy(opts)) throw new TypeError(`got ${describe(opts)}`);
+    if (typeof opts !== 'object' || opts === null || Array.isArray(opts) || isProxy(opts)) throw new TypeError(`got ${describe(opts)}`);
     actorValue = (opts as { actor?: unknown }).actor;
     key = (opts as { idempotencyKey?: unknown }).idempotencyKey;
   } catch (error) {
@@ -503,7 +503,7 @@ export function checkStartInput(workflowId: unknown, input: unknown, opts: unkno
  * object, a bad instance id or idempotency key, or a bad actor: then nothing in the batch is sent.
  */
 export function checkBatchInput(acts: unknown, opts: unknown): void {
-  if (!Array.isArray(acts) || types.isProxy(acts)) throw invalid(`sendMany() needs an array of { instanceId, event }; got ${describe(acts)}.`);
+  if (!Array.isArray(acts) || isProxy(acts)) throw invalid(`sendMany() needs an array of { instanceId, event }; got ${describe(acts)}.`);
   checkActorInput(optionsOf(opts, ['actor'], 'sendMany() needs options { actor: { id, roles } }: who is acting', {}).actor, 'sendMany');
   for (let i = 0; i < acts.length; i++) {
     const act = optionsOf(acts[i], ['instanceId', 'idempotencyKey'], `sendMany(): act [${i}] must be an object { instanceId, event }; nothing was sent`, {});
