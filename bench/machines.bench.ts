@@ -11,9 +11,10 @@ import { mkdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import { createEngine, memoryStore, virtualClock, type Engine, type EffectHandler, type InstanceRecord, type Store } from '../src/index.js';
+import { createEngine, memoryStore, virtualClock, type Engine, type InstanceRecord, type Store } from '../src/index.js';
 import { postgresStore } from '../src/postgres/index.js';
 import { sqliteStore } from '../src/sqlite/index.js';
+import { noopEffects } from './effects.js';
 import { alternate, compare, figure, report, size } from './harness.js';
 import { calendar, directory, rawTwin, scenarios, type Act, type Scenario } from './real-machines.js';
 
@@ -22,8 +23,6 @@ const ROUNDS = size(3, 1);
 const only = process.argv.slice(2).filter((a) => !a.startsWith('--'));
 const want = (part: string) => only.length === 0 || only.includes(part);
 
-/** Every effect is delivered to a no-op handler (an engine without handlers marks them dead). */
-export const noopEffects = new Proxy({} as Record<string, EffectHandler>, { get: () => () => {}, has: () => true });
 
 function engineFor(sc: Scenario, store: Store = memoryStore()) {
   const clock = virtualClock(sc.startAt);
