@@ -23,7 +23,8 @@ void bidReview;
 const marketing: Actor = { id: 'wangm', roles: ['marketing'] };
 const leader: Actor = { id: 'zhaol', roles: ['leadership'] };
 const provider = (id: string): Actor => ({ id, roles: ['provider'] });
-type Script = readonly [at: string, acts: readonly [workflow: 'strategy' | 'contract', type: string, payload: Record<string, unknown>, actor: Actor][]][];
+type ScriptAct = readonly [workflow: 'strategy' | 'contract', type: string, payload: Readonly<Record<string, unknown>>, actor: Actor];
+type Script = readonly [at: string, acts: readonly ScriptAct[]][];
 
 /** The people's year: the strategy cycle's quarter as the simulation test works it, contracts signed and paid late. */
 const script: Script = [
@@ -45,13 +46,13 @@ const script: Script = [
     ['contract', 'KICKOFF_HELD', {}, as('ma')],
   ]],
   ['2026-11-10T10:00:00+08:00', [
-    ...['zhongzhi', 'tiandao', 'yamei'].map((p) => ['strategy', 'SUBMIT_SURVEY', { provider: p, report: `${p} 调查`, hotspots: ['双十一'] }, provider(p)] as const),
+    ...['zhongzhi', 'tiandao', 'yamei'].map((p) => ['strategy', 'SUBMIT_SURVEY', { provider: p, report: `${p} 调查`, hotspots: ['双十一'] }, provider(p)] as ScriptAct),
     ['strategy', 'CUSTOMER_COMMS_DONE', {}, marketing],
   ]],
   ['2026-11-26T15:00:00+08:00', [['strategy', 'SUBMIT_SURVEY', { provider: 'bozhida', report: '政企受众调查', hotspots: [] }, provider('bozhida')]]],
   ['2026-11-27T10:00:00+08:00', [['strategy', 'INTERNAL_MEETING_HELD', {}, marketing]]],
   ['2026-11-30T10:00:00+08:00', [
-    ...['zhongzhi', 'tiandao', 'bozhida', 'yamei'].map((p) => ['strategy', 'SUBMIT_SEGMENT', { provider: p, summary: `${p} 分段策略` }, provider(p)] as const),
+    ...['zhongzhi', 'tiandao', 'bozhida', 'yamei'].map((p) => ['strategy', 'SUBMIT_SEGMENT', { provider: p, summary: `${p} 分段策略` }, provider(p)] as ScriptAct),
     ['strategy', 'SUBMIT_DRAFT', { summary: '初稿' }, provider('yamei')],
   ]],
   ['2026-12-04T10:00:00+08:00', [['strategy', 'REQUEST_CHANGES', { comment: '补充竞争分析' }, marketing]]],
