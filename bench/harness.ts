@@ -89,7 +89,8 @@ const fmt = (n: number) => (Math.abs(n) >= 100 ? Math.round(n).toLocaleString('e
 
 /** One human line for a comparison. */
 export function describe(c: Comparison): string {
-  const ratio = Number.isNaN(c.ratio) ? '' : ` = ${c.ratio.toFixed(2)}x`;
+  // JSON turns NaN (no ratio) into null.
+  const ratio = typeof c.ratio !== 'number' || Number.isNaN(c.ratio) ? '' : ` = ${c.ratio.toFixed(2)}x`;
   const verdict = c.met === undefined ? '' : c.met ? ' ✓' : ' ✗';
   const rounds = c.rounds ? ` (rounds ${c.rounds.map((r) => r.toFixed(2)).join(' ')})` : '';
   return `[${c.workload}] ${c.name}: docket ${fmt(c.ours)} ${c.unit} vs ${c.baselineLabel} ${fmt(c.baseline)} ${c.unit}${ratio} (target ${c.target})${verdict}${rounds}${c.note ? ` — ${c.note}` : ''}`;

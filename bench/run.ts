@@ -3,10 +3,11 @@
 //   npm run bench                       every workload
 //   npm run bench -- --only machines    files whose name contains "machines" (repeatable, or a,b)
 //   npm run bench -- --quick            smaller sizes, one round (a rerun to check a change)
+//   npm run bench -- --table            print the last run's table again from bench/results.json
 // Workloads: 1/2/6 machines.bench.ts, 3 peer.bench.ts, 4/5 scale.bench.ts, 7 engine.bench.ts,
 // 8 calendar.bench.ts; store.bench.ts is the ping-pong durable harness.
 import { spawnSync } from 'node:child_process';
-import { readdirSync, writeFileSync } from 'node:fs';
+import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { arch, cpus, platform } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -20,6 +21,14 @@ args.forEach((a, i) => {
   if (a === '--only' && args[i + 1]) only.push(...args[i + 1]!.split(','));
   else if (a.startsWith('--only=')) only.push(...a.slice(7).split(','));
 });
+if (args.includes('--table')) {
+  // Print the table of the last run again (bench/results.json), without measuring.
+  const last = JSON.parse(readFileSync(join(here, 'results.json'), 'utf8')) as { when: string; seconds: number; results: Comparison[]; other: string[]; failures: string[] };
+  console.log(`=== bench/results.json of ${last.when} (${last.seconds} s)`);
+  for (const r of [...last.results].sort((a, b) => a.workload - b.workload)) console.log(describe(r));
+  for (const line of [...last.other, ...last.failures]) console.log(line);
+  process.exit(0);
+}
 const files = readdirSync(here)
   .filter((f) => f.endsWith('.bench.ts'))
   .filter((f) => only.length === 0 || only.some((o) => f.includes(o)))
@@ -45,7 +54,7 @@ for (const file of files) {
     else if (line.trim()) {
       console.log(line);
       // Older benches print "... = 0.45x" lines without a BENCH_RESULT: keep them in the summary.
-      if (/\d+(\.\d+)?x\b/.test(line) && !line.startsWith('[')) legacy.push(`${file}: ${line.trim()}`);
+      if (/\d+(\.\d+)?x\b/.test(line) && !line.startsWith("[") && !legacy.includes(`${file}: ${line.trim()}`)) legacy.push(`${file}: ${line.trim()}`);
     }
   }
   if (run.status !== 0) failures.push(`${file}: FAILED (exit ${run.status})`);
