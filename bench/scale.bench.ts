@@ -283,5 +283,6 @@ async function workload5() {
   }
 }
 
-if (want('sim')) await workload4();
-if (want('timers')) await workload5();
+if (process.env.SIM_ONLY_N) console.log(`sim ${process.env.SIM_ONLY_N}: ${(await simulateYear(Number(process.env.SIM_ONLY_N))).seconds.toFixed(2)} s`);
+else if (want('sim')) await workload4();
+if (!process.env.SIM_ONLY_N && want('timers')) await workload5();
