@@ -62,6 +62,26 @@ describe('ZonedTime: the cached-offset path equals luxon', () => {
     );
   });
 
+  it('parse(ISO instant with its own offset) is luxon’s instant read in the zone, for Z, ±hh:mm, ±hhmm and ±hh', () => {
+    const offsetArb = fc.oneof(
+      fc.constant('Z'),
+      fc.record({ sign: fc.constantFrom('+', '-'), h: fc.integer({ min: 0, max: 14 }), m: fc.constantFrom(0, 15, 30, 45), style: fc.constantFrom(':', '', 'h') }).map(({ sign, h, m, style }) => {
+        const hh = String(h).padStart(2, '0');
+        const mm = String(m).padStart(2, '0');
+        return style === 'h' ? `${sign}${hh}` : `${sign}${hh}${style}${mm}`;
+      }),
+    );
+    fc.assert(
+      fc.property(zoneArb, instantArb, offsetArb, (zone, wallAsUtc, offset) => {
+        const iso = new Date(wallAsUtc).toISOString().slice(0, 19) + offset;
+        const dt = DateTime.fromISO(iso, { zone });
+        fc.pre(dt.isValid);
+        expect(zones.get(zone)!.parse(iso)).toEqual(luxonLocal(dt.toMillis(), zone));
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
   it('the documented transition cases: a gap moves forward, an overlap resolves as luxon does, Apia’s skipped day', () => {
     const ny = zones.get('America/New_York')!;
     const cases: [ZonedTime, string, string, string][] = [

@@ -33,6 +33,9 @@ export interface LocalPoint {
   readonly timeOfDay: number;
 }
 
+/** An ISO-8601 time that ends in its own offset: `Z`, `+08:00`, `+0800` or `+08`. */
+const OWN_OFFSET = /T[^]*(?:[zZ]|[+-]\d\d(?::?\d\d)?)$/;
+
 /**
  * Converts between absolute instants and local wall-clock positions in one IANA zone (via luxon).
  *
@@ -137,7 +140,9 @@ export class ZonedTime {
     if (typeof input !== 'string') throw new DocketError('INVALID_ARGUMENT', `Not a date or instant: ${String(input)}.`);
     const date = tryParseLocalDate(input);
     if (date !== undefined) return { ordinal: date, timeOfDay: 0 };
-    const dt = DateTime.fromISO(input, { zone: this.zone });
+    // An ISO instant with its own offset names one instant whatever the zone: parse it in UTC (a fixed
+    // zone, no Intl offset lookup) and convert through the offset cache. Local date-times need the zone.
+    const dt = DateTime.fromISO(input, { zone: OWN_OFFSET.test(input) ? 'UTC' : this.zone });
     if (!dt.isValid) {
       throw new DocketError(
         'INVALID_ARGUMENT',
