@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defineWorkflow, duration, workingDays } from '../../src/index.js';
+import { defineWorkflow, workingDays } from '../../src/index.js';
 import { stateLabelsOf, workflowLabels } from '../shared/labels.js';
 import { milestoneRule, triPartyMeetingRule, type StrategyMilestone } from './schedule.js';
 import { strategyCycleInput } from './strategy-cycle-input.js';
@@ -80,9 +80,9 @@ export const strategyCycle = defineWorkflow({
     reminderEvery: (args) => workingDays(ctx(args).reminderEveryWorkingDays, { time: '10:00' }),
     triPartyMeeting: (args) => {
       const c = ctx(args);
-      // Each instance holds the meetings of its own working quarter; the next quarter's instance holds the rest.
-      if (c.triPartyMeetingsHeld >= TRI_PARTY_MEETINGS_PER_CYCLE) return duration({ days: 365 });
-      return triPartyMeetingRule(c.planQuarter, c.triPartyMeetingsHeld, c.triPartyDay, c.triPartyTime);
+      // Each instance holds the meetings of its own working quarter; the next quarter's instance holds
+      // the rest. After the last one the timer is not armed again (the min() only keeps the rule total).
+      return triPartyMeetingRule(c.planQuarter, Math.min(c.triPartyMeetingsHeld, TRI_PARTY_MEETINGS_PER_CYCLE - 1), c.triPartyDay, c.triPartyTime);
     },
   },
   roles: {
@@ -112,6 +112,7 @@ export const strategyCycle = defineWorkflow({
       surveyComplete: { 'zh-CN': '调研已收齐', en: 'survey complete' },
       knownProvider: { 'zh-CN': '已登记的服务商', en: 'known provider' },
       moreTriPartyMeetings: { 'zh-CN': '三方会未开满', en: 'more tri-party meetings due' },
+      lastTriPartyMeeting: { 'zh-CN': '本季度最后一次三方会', en: "the quarter's last tri-party meeting" },
       allSegmentsIn: { 'zh-CN': '分段策略已齐', en: 'all segments in' },
     },
   }),
