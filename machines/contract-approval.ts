@@ -332,6 +332,10 @@ export const contractApproval = defineWorkflow({
   labels: workflowLabels({
     title: { 'zh-CN': '合同评审与审批', en: 'Contract approval' },
     states: stateLabelsOf(contractApprovalMachine),
+    deadlines: {
+      signingRemind: { 'zh-CN': '签署提醒', en: 'Signing reminder' },
+      receivableChase: { 'zh-CN': '回款催收', en: 'Receivable reminder' },
+    },
     events: {
       ...approvalEventLabels,
       SUBMIT: { 'zh-CN': '提交审批', en: 'Submit' },

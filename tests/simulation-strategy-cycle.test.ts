@@ -105,7 +105,7 @@ describe('strategy cycle: no stand-in timer once every tri-party meeting is held
     expect(meetings).toEqual(['2026-10', '2026-11', '2026-12']);
     expect((view.context as StrategyCycleContext).triPartyMeetingsHeld).toBe(3);
     expect(view.status).toBe('active');
-    expect(view.timers.filter((t) => t.event.type.includes('triPartyMeeting'))).toEqual([]);
+    expect(view.timers.filter((t) => t.name.includes('triPartyMeeting'))).toEqual([]);
     const quarterAhead = clock.now() + 92 * 24 * 3600 * 1000;
     expect(view.timers.filter((t) => t.dueAt > quarterAhead).map((t) => [t.name, local(t.dueAt)])).toEqual([]);
   });

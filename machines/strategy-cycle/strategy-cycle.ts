@@ -93,6 +93,25 @@ export const strategyCycle = defineWorkflow({
   labels: workflowLabels({
     title: { 'zh-CN': '季度营销策略制定', en: 'Quarterly marketing strategy' },
     states: stateLabelsOf(strategyCycleMachine),
+    values: {
+      survey: { 'zh-CN': '调查阶段', en: 'survey phase' },
+      internalMeeting: { 'zh-CN': '内部沟通会阶段', en: 'internal meeting phase' },
+      drafting: { 'zh-CN': '初稿阶段', en: 'drafting phase' },
+      reviewing: { 'zh-CN': '审核阶段', en: 'review phase' },
+      approval: { 'zh-CN': '领导审批阶段', en: 'leadership approval phase' },
+      releasing: { 'zh-CN': '发布阶段', en: 'release phase' },
+    },
+    deadlines: {
+      kickoff: { 'zh-CN': '启动', en: 'Kickoff' },
+      surveyDue: { 'zh-CN': '调查报告与热点截止', en: 'Survey reports and hotspots due' },
+      internalMeetingDue: { 'zh-CN': '内部沟通会截止', en: 'Internal meeting due' },
+      draftDue: { 'zh-CN': '初稿截止', en: 'First draft due' },
+      reviewDue: { 'zh-CN': '审核截止', en: 'Review due' },
+      approvalDue: { 'zh-CN': '领导审批截止', en: 'Leadership approval due' },
+      releaseDue: { 'zh-CN': '发布截止', en: 'Release due' },
+      reminderEvery: { 'zh-CN': '逾期催办', en: 'Overdue reminder' },
+      triPartyMeeting: { 'zh-CN': '三方例会', en: 'Tri-party meeting' },
+    },
     events: {
       SUBMIT_SURVEY: { 'zh-CN': '提交受众调查分析报告与社会热点收集表', en: 'Submit survey report and hotspot form' },
       CUSTOMER_COMMS_DONE: { 'zh-CN': '完成客户部沟通', en: 'Customer-department communication done' },

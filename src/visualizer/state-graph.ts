@@ -77,6 +77,8 @@ export interface StateGraph {
   readonly edges: readonly StateGraphEdge[];
   /** The label of every event the workflow declares, by type. */
   readonly events: Readonly<Record<string, BiText>>;
+  /** The label of every deadline the workflow declares, by name (see {@link deadlineLabel}). */
+  readonly deadlines: Readonly<Record<string, BiText>>;
 }
 
 interface NodeLike {
@@ -117,7 +119,31 @@ function stateLabel(workflow: AnyWorkflow, node: NodeLike): BiText {
   const meta = record(node.meta);
   if (isBiText(meta?.['label'])) return meta['label'];
   const byPath = workflow.labels?.states?.[pathOf(node)] ?? workflow.labels?.states?.[node.key];
-  return byPath ?? same(node.key);
+  if (byPath) return byPath;
+  // An approval step's own waiting state, unlabelled: named after its step, so a history line reads
+  // "Legal review · awaiting decision" rather than a bare "pending".
+  const parent = node.parent;
+  if (parent && record(record(parent.meta)?.['approval'])) {
+    const step = stateLabel(workflow, parent);
+    return { 'zh-CN': `${step['zh-CN']} · 待审批`, en: `${step.en} · awaiting decision` };
+  }
+  return same(node.key);
+}
+
+/** `submissionDeadline` → `submission deadline`: the last resort for a name nobody labelled. */
+function words(name: string): string {
+  return name.replace(/([a-z0-9])([A-Z])/g, '$1 $2').replace(/[_-]+/g, ' ').toLowerCase();
+}
+
+/**
+ * What a deadline (a key of `workflow.deadlines`, or an XState delay name) is called: the workflow's
+ * `labels.deadlines`, else the label of the state that waits on it, else its name in words.
+ */
+export function deadlineLabel(workflow: AnyWorkflow, name: string, holder?: BiText): BiText {
+  const found = workflow.labels?.deadlines?.[name];
+  if (found) return found;
+  if (holder) return { 'zh-CN': `${holder['zh-CN']}期限`, en: `${holder.en} deadline` };
+  return same(words(name));
 }
 
 /** The label of an event type: the workflow's `labels.events`, else the type itself. */
@@ -156,7 +182,7 @@ function describeComputedRule(rule: DeadlineRule): BiText {
   return { 'zh-CN': describeDeadlineRule(rule, 'zh-CN'), en: describeDeadlineRule(rule, 'en') };
 }
 
-function deadlineOf(workflow: AnyWorkflow, delay: unknown, targets: readonly string[], context?: unknown): StateDeadline {
+function deadlineOf(workflow: AnyWorkflow, delay: unknown, targets: readonly string[], context?: unknown, holder?: BiText): StateDeadline {
   if (typeof delay === 'number') {
     const rule: DeadlineRule = { kind: 'duration', duration: delay };
     return { name: String(delay), rule: null, text: { 'zh-CN': describeDeadlineRule(rule, 'zh-CN'), en: describeDeadlineRule(rule, 'en') }, targets };
@@ -173,7 +199,8 @@ function deadlineOf(workflow: AnyWorkflow, delay: unknown, targets: readonly str
     }
   }
   if (spec === undefined || typeof spec === 'function') {
-    return { name, rule: null, text: { 'zh-CN': `${name}（按实例数据计算）`, en: `${name} (from the instance's data)` }, targets };
+    const called = deadlineLabel(workflow, name, holder);
+    return { name, rule: null, text: { 'zh-CN': `${called['zh-CN']}（按实例数据计算）`, en: `${called.en} (from the instance's data)` }, targets };
   }
   return { name, rule: spec, text: { 'zh-CN': describeDeadlineRule(spec, 'zh-CN'), en: describeDeadlineRule(spec, 'en') }, targets };
 }
@@ -236,7 +263,7 @@ export function stateGraph(workflow: AnyWorkflow): StateGraph {
     for (const r of metaRoles) if (!roleIds.includes(r)) roleIds.push(r);
     const deadlines: StateDeadline[] = [];
     for (const t of node.after) {
-      const d = deadlineOf(workflow, t.delay, (t.target ?? []).map(pathOf), context);
+      const d = deadlineOf(workflow, t.delay, (t.target ?? []).map(pathOf), context, stateLabel(workflow, node));
       const seen = deadlines.find((x) => x.name === d.name);
       if (seen) (seen.targets as string[]).push(...d.targets.filter((x) => !seen.targets.includes(x)));
       else deadlines.push({ ...d, targets: [...d.targets] });
@@ -305,6 +332,12 @@ export function stateGraph(workflow: AnyWorkflow): StateGraph {
     nodes,
     edges: mergeParallel(edges),
     events: Object.fromEntries(Object.keys(workflow.events).map((type) => [type, eventLabel(workflow, type)])),
+    deadlines: Object.fromEntries(
+      [...new Set([...Object.keys(workflow.deadlines ?? {}), ...nodes.flatMap((n) => n.deadlines.map((d) => d.name))])].map((name) => {
+        const holder = nodes.find((n) => n.deadlines.some((d) => d.name === name));
+        return [name, deadlineLabel(workflow, name, holder?.label)];
+      }),
+    ),
   };
 }
 
