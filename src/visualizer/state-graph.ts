@@ -151,16 +151,21 @@ export function eventLabel(workflow: AnyWorkflow, type: string): BiText {
   return workflow.labels?.events?.[type] ?? same(type);
 }
 
+/** The start input of a sample instance, as the machine receives it (with `$actor` and `$at`). */
+export function exampleInput(workflow: AnyWorkflow): Record<string, unknown> | undefined {
+  const parsed = workflow.input.safeParse(sampleValue(workflow.input));
+  return parsed.success ? { ...(parsed.data as object), $actor: { id: 'demo', roles: [] }, $at: 0 } : undefined;
+}
+
 /**
  * The context a new instance would have for a sample start input (see {@link sampleValue}), so that
  * deadlines computed from instance data can still be shown with their default values.
  */
 export function exampleContext(workflow: AnyWorkflow): unknown {
   try {
-    const parsed = workflow.input.safeParse(sampleValue(workflow.input));
-    if (!parsed.success) return undefined;
+    const input = exampleInput(workflow);
+    if (input === undefined) return undefined;
     const context = (workflow.machine as AnyStateMachine).config.context;
-    const input = { ...(parsed.data as object), $actor: { id: 'demo', roles: [] }, $at: 0 };
     return typeof context === 'function' ? (context as (args: unknown) => unknown)({ input, self: undefined, spawn: () => undefined }) : context;
   } catch {
     return undefined;
