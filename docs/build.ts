@@ -46,7 +46,7 @@ function legend(): string {
 }
 
 /** Approval operations a step's assignees perform; the step, not a role list, decides who. */
-const STEP_OPERATIONS = new Set(['APPROVE', 'REJECT', 'REQUEST_CHANGES', 'RETURN', 'ADD_SIGNER', 'REMOVE_SIGNER', 'TRANSFER', 'DELEGATE', 'CLAIM', 'CC', 'REMIND']);
+const STEP_OPERATIONS = new Set(['APPROVE', 'REJECT', 'REQUEST_CHANGES', 'RETURN', 'ADD_SIGNER', 'REMOVE_SIGNER', 'TRANSFER', 'DELEGATE', 'CLAIM', 'CC']);
 const APPROVAL_TYPES = new Set<string>(APPROVAL_EVENT_TYPES);
 
 /**
@@ -61,7 +61,9 @@ function whoMaySend(workflow: AnyWorkflow, type: string): Bi[] {
     const step: Bi =
       type === 'WITHDRAW'
         ? { 'zh-CN': '发起人（审批步骤允许撤回时）', en: 'the initiator (while the approval step allows withdrawal)' }
-        : STEP_OPERATIONS.has(type)
+        : type === 'REMIND'
+          ? { 'zh-CN': '发起人（或管理员）', en: 'the initiator (or an administrator)' }
+          : STEP_OPERATIONS.has(type)
           ? { 'zh-CN': '审批步骤的审批人（见该步骤）', en: "the step's approvers (see the step)" }
           : { 'zh-CN': '由审批步骤决定（见该步骤）', en: 'decided by the approval step (see the step)' };
     return roles.length === 0 ? [step] : [{ 'zh-CN': `${biJoin(roles)['zh-CN']}；且须是${step['zh-CN']}`, en: `${biJoin(roles).en}; and only ${step.en}` }];
