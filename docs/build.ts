@@ -5,7 +5,8 @@ import { spawnSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
+import { build, type Plugin } from 'esbuild';
+import { loadConfig } from '../src/cli/load-workflows.js';
 import { businessCalendar } from '../src/calendar/index.js';
 import { virtualClock } from '../src/clock/index.js';
 import { createEngine } from '../src/engine/create-engine.js';
@@ -21,8 +22,16 @@ import { bim } from './site-src/markdown.js';
 import { guidePages, type Guide } from './site-src/guides.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const out = resolve(here, 'site');
 const repo = resolve(here, '..');
+
+/** `npm run docs -- [--workflows ./module.js] [--config docket.config.mjs] [--out dir]`. */
+function argValue(name: string): string | undefined {
+  const args = process.argv.slice(2);
+  const i = args.indexOf(name);
+  const inline = args.find((a) => a.startsWith(`${name}=`));
+  return inline !== undefined ? inline.slice(name.length + 1) : i >= 0 ? args[i + 1] : undefined;
+}
+const out = resolve(process.cwd(), argValue('--out') ?? resolve(here, 'site'));
 
 const NAV: NavItem[] = [
   { href: 'index.html', label: { 'zh-CN': '流程', en: 'Workflows' } },
@@ -54,10 +63,11 @@ const APPROVAL_TYPES = new Set<string>(APPROVAL_EVENT_TYPES);
  * approval step decides (its approvers, or the initiator for 撤回), or by the workflow's own rules
  * (its `authorize` hook). "Anyone" only when nothing at all restricts it.
  */
-function whoMaySend(workflow: AnyWorkflow, type: string): Bi[] {
+function whoMaySend(workflow: AnyWorkflow, type: string, hasApprovalSteps: boolean): Bi[] {
   const perms = ((workflow.permissions ?? {}) as Record<string, readonly string[] | undefined>)[type] ?? [];
   const roles = perms.map((r) => workflow.roles?.[r] ?? { 'zh-CN': r, en: r });
-  if (APPROVAL_TYPES.has(type)) {
+  // An approval operation's name on a workflow without approval steps is just the workflow's own event.
+  if (hasApprovalSteps && APPROVAL_TYPES.has(type)) {
     const step: Bi =
       type === 'WITHDRAW'
         ? { 'zh-CN': '发起人（审批步骤允许撤回时）', en: 'the initiator (while the approval step allows withdrawal)' }
@@ -85,7 +95,7 @@ function workflowPage(workflow: AnyWorkflow, graph: StateGraph, svg: string): st
     .join('');
   const eventRows = Object.keys(workflow.events)
     .map((type) => {
-      return `<tr data-event-row="${esc(type)}"><td>${bi(graph.events[type] ?? { 'zh-CN': type, en: type })}</td><td><code>${esc(type)}</code></td><td class="who">${bi(biJoin(whoMaySend(workflow, type)))}</td></tr>`;
+      return `<tr data-event-row="${esc(type)}"><td>${bi(graph.events[type] ?? { 'zh-CN': type, en: type })}</td><td><code>${esc(type)}</code></td><td class="who">${bi(biJoin(whoMaySend(workflow, type, graph.nodes.some((n) => n.approval !== null))))}</td></tr>`;
     })
     .join('');
   const body = `
@@ -227,6 +237,24 @@ function apiReference(): string {
   return `failed: ${why.split('\n')[0] ?? ''}`;
 }
 
+/**
+ * The browser bundle with the user's workflows: `site-src/user-workflows.ts` is replaced by a module
+ * importing the user's module (or their config file's `workflows`) and keeping the workflows it exports.
+ */
+function userWorkflowsPlugin(file: string, isModule: boolean): Plugin {
+  const catalog = join(repo, 'src', 'cli', 'workflow-catalog.ts');
+  const contents = isModule
+    ? `import * as m from ${JSON.stringify(file)};\nimport { isWorkflow } from ${JSON.stringify(catalog)};\nexport const USER_WORKFLOWS = Object.values(m).flatMap((v) => (Array.isArray(v) ? v : v && typeof v === 'object' && !isWorkflow(v) ? Object.values(v) : [v])).filter(isWorkflow);\n`
+    : `import * as c from ${JSON.stringify(file)};\nimport { isWorkflow } from ${JSON.stringify(catalog)};\nconst w = (c.default ?? c).workflows;\nexport const USER_WORKFLOWS = (Array.isArray(w) ? w : w && typeof w === 'object' ? Object.values(w) : []).filter(isWorkflow);\n`;
+  return {
+    name: 'docket-user-workflows',
+    setup(b) {
+      b.onResolve({ filter: /[\\/]user-workflows\.js$/ }, () => ({ path: 'user-workflows', namespace: 'docket-user' }));
+      b.onLoad({ filter: /.*/, namespace: 'docket-user' }, () => ({ contents, loader: 'ts', resolveDir: dirname(file) }));
+    },
+  };
+}
+
 async function main(): Promise<void> {
   const started = performance.now();
   rmSync(out, { recursive: true, force: true });
@@ -234,7 +262,14 @@ async function main(): Promise<void> {
   mkdirSync(join(out, 'assets'), { recursive: true });
   mkdirSync(join(out, 'data'), { recursive: true });
 
-  const workflows = workflowCatalog();
+  // The user's workflows (the CLI's loader: --workflows, or a docket.config file), with the built-in
+  // processes as examples unless the config says `examples: false`.
+  const workflowsArg = argValue('--workflows');
+  const configArg = argValue('--config');
+  const config = await loadConfig({ ...(workflowsArg === undefined ? {} : { workflows: workflowsArg }), ...(configArg === undefined ? {} : { config: configArg }) }, process.cwd());
+  const user = config.workflows;
+  const workflows = config.examples === false ? [...user] : workflowCatalog(user);
+  const userModule = workflowsArg !== undefined ? resolve(process.cwd(), workflowsArg) : config.file;
   const entries: { workflow: AnyWorkflow; graph: StateGraph; svg: string }[] = [];
   for (const workflow of workflows) {
     const graph = stateGraph(workflow);
@@ -266,6 +301,7 @@ async function main(): Promise<void> {
     sourcemap: true,
     // The engine hashes its history with node:crypto; in the browser a small pure-JS sha256 stands in.
     alias: { 'node:crypto': join(here, 'site-src', 'sha256.ts') },
+    plugins: userModule === undefined || user.length === 0 ? [] : [userWorkflowsPlugin(userModule, workflowsArg !== undefined)],
     logLevel: 'warning',
   });
 

@@ -4,7 +4,7 @@
 // page shows, in headless Chromium (Debian's `chromium`, driven by playwright-core). Screenshots of
 // the fixed pages land in docs/screenshots/, both languages.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
@@ -208,4 +208,60 @@ describe.skipIf(skip)('docs site, as an analyst reads it', () => {
     await cli.screenshot({ path: `${shots}/guide-cli.en.png`, fullPage: false });
     await cli.close();
   });
+
+  it("npm run docs -- --workflows ./module.js renders the user's workflow: its page, its diagram, and the simulator runs it", async () => {
+    // A user's module (built JS importing the library), inside the repository so xstate and zod resolve.
+    const dir = resolve(repo, '.tmp/browser-docs-user');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(
+      resolve(dir, 'workflows.mjs'),
+      `import { setup } from 'xstate';
+import { z } from 'zod';
+import { defineWorkflow } from '../../src/index.ts';
+const machine = setup({ types: {} }).createMachine({
+  id: 'leave', initial: 'draft',
+  states: { draft: { on: { SUBMIT: 'pending' } }, pending: { on: { APPROVE: 'approved', REJECT: 'rejected' } }, approved: { type: 'final' }, rejected: { type: 'final' } },
+});
+export const leave = defineWorkflow({
+  id: 'leave', version: 1, machine, input: z.object({ days: z.number().int().min(1) }),
+  events: { SUBMIT: z.object({}), APPROVE: z.object({}), REJECT: z.object({}) },
+  permissions: { start: ['employee'], SUBMIT: ['employee'], APPROVE: ['manager'], REJECT: ['manager'] },
+  roles: { employee: { 'zh-CN': '员工', en: 'Employee' }, manager: { 'zh-CN': '经理', en: 'Manager' } },
+  labels: { title: { 'zh-CN': '请假', en: 'Leave request' }, states: { draft: { 'zh-CN': '草稿', en: 'Draft' }, pending: { 'zh-CN': '待批', en: 'Awaiting the manager' }, approved: { 'zh-CN': '已批准', en: 'Approved' }, rejected: { 'zh-CN': '已驳回', en: 'Rejected' } } },
+});
+`,
+    );
+    const out = resolve(dir, 'site');
+    const built = spawnSync(process.execPath, ['--import', 'tsx', 'docs/build.ts', '--workflows', resolve(dir, 'workflows.mjs'), '--out', out], {
+      cwd: repo,
+      encoding: 'utf8',
+      env: { ...process.env, DOCKET_SKIP_TYPEDOC: '1' },
+    });
+    expect(built.status, built.stderr).toBe(0);
+    expect(Object.keys(JSON.parse(readFileSync(resolve(out, 'data/diagrams.json'), 'utf8')) as object)).toContain('leave');
+    const own = await serveSite(out, 0);
+    const ownBase = `http://127.0.0.1:${(own.address() as AddressInfo).port}`;
+    try {
+      const page = await browser!.newPage({ viewport: { width: 1440, height: 900 } });
+      await page.addInitScript(() => localStorage.setItem('docket.lang', 'en'));
+      await page.goto(`${ownBase}/workflows/leave.html`);
+      await page.waitForSelector('body[data-ready="true"]');
+      expect(await page.$eval('h1', (h) => (h as HTMLElement).innerText)).toBe('Leave request');
+      expect(await nodeTitles(page)).toEqual(expect.arrayContaining(['Draft', 'Awaiting the manager', 'Approved', 'Rejected']));
+      expect(await page.$eval('#events tr[data-event-row="APPROVE"] td.who', (td) => (td as HTMLElement).innerText.trim())).toBe('Manager');
+      await page.goto(`${ownBase}/simulator.html?workflow=leave`);
+      await page.waitForSelector('body[data-ready="true"]');
+      expect(await page.$eval('#sim-workflow', (s) => (s as HTMLSelectElement).value)).toBe('leave');
+      await page.click('#sim-events button[data-event="SUBMIT"]');
+      await page.waitForSelector('body[data-busy="false"]');
+      expect(await page.$eval('#sim-state', (s) => (s as HTMLElement).innerText)).toBe('Awaiting the manager');
+      // The initiator holds only the start roles: the manager's decision is offered to the others.
+      const approvers = await page.$$eval('#sim-events button[data-event="APPROVE"]', (bs) => bs.map((b) => (b as HTMLElement).dataset['actor']));
+      expect(approvers.length).toBeGreaterThan(0);
+      expect(approvers).not.toContain('demo');
+      await page.close();
+    } finally {
+      await new Promise((done) => own.close(done));
+    }
+  }, 120_000);
 });

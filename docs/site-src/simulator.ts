@@ -15,6 +15,7 @@ import { activeStateIds } from '../../src/visualizer/state-graph.js';
 import { isContractWorkflow, workflowCatalog } from '../../src/cli/workflow-catalog.js';
 import { loadDiagrams, mountDiagram, showActive, type DiagramEntry, type DiagramViewer } from './diagrams.js';
 import { eventText, instantHtml, stateText, timerText, ZONE } from './format.js';
+import { USER_WORKFLOWS } from './user-workflows.js';
 import { bi, esc } from './templates.js';
 
 interface Session {
@@ -67,7 +68,7 @@ function message(text: string, kind: 'error' | 'info' = 'info') {
 }
 
 async function start(): Promise<void> {
-  const workflows = workflowCatalog();
+  const workflows = workflowCatalog(USER_WORKFLOWS);
   const select = $('sim-workflow') as HTMLSelectElement;
   const workflow = workflows.find((w) => w.id === select.value) ?? workflows[0]!;
   const startAt = ($('sim-start') as HTMLInputElement).value || '2026-10-08T09:00';
@@ -193,7 +194,7 @@ async function render(): Promise<void> {
 
 /** Wire the simulator page. */
 export async function initSimulator(): Promise<void> {
-  const workflows = workflowCatalog();
+  const workflows = workflowCatalog(USER_WORKFLOWS);
   const select = $('sim-workflow') as HTMLSelectElement;
   select.innerHTML = workflows
     .map((w) => `<option value="${esc(w.id)}">${esc(w.labels?.title['zh-CN'] ?? w.id)} · ${esc(w.labels?.title.en ?? w.id)}</option>`)
