@@ -264,4 +264,31 @@ export const leave = defineWorkflow({
       await new Promise((done) => own.close(done));
     }
   }, 120_000);
+
+  it('the API reference (typedoc) groups the exports by category, with the site navigation on its pages', async () => {
+    const out = resolve(repo, '.tmp/browser-docs-api');
+    const built = spawnSync(process.execPath, ['--import', 'tsx', 'docs/build.ts', '--out', out], { cwd: repo, encoding: 'utf8' });
+    expect(built.status, built.stderr).toBe(0);
+    expect(built.stdout).toContain('API reference ok');
+    const own = await serveSite(out, 0);
+    try {
+      const page = await browser!.newPage();
+      const notFound: string[] = [];
+      page.on('response', (r) => {
+        if (r.status() === 404) notFound.push(r.url());
+      });
+      await page.goto(`http://127.0.0.1:${(own.address() as AddressInfo).port}/api/modules/index.html`);
+      const categories = await page.$$eval('h2.tsd-anchor-link', (hs) => hs.map((h) => (h as HTMLElement).innerText.trim()));
+      expect(categories).toEqual(expect.arrayContaining(['Engine', 'Workflow', 'Approvals', 'Calendar', 'Clock', 'Store', 'Errors']));
+      expect(categories.indexOf('Engine')).toBeLessThan(categories.indexOf('Errors'));
+      const nav = await page.$$eval('.docket-site-nav nav a', (as) => as.map((a) => (a as HTMLElement).dataset['nav']));
+      expect(nav).toEqual(expect.arrayContaining(['index.html', 'guides/index.html', 'timeline.html', 'api/index.html']));
+      await page.click('.docket-site-nav a[data-nav="guides/index.html"]');
+      expect(new URL(page.url()).pathname).toBe('/guides/index.html');
+      expect(notFound).toEqual([]);
+      await page.close();
+    } finally {
+      await new Promise((done) => own.close(done));
+    }
+  }, 180_000);
 });
