@@ -173,7 +173,7 @@ export const contractApprovalMachine = setup({
         ...common,
       }),
       '合同评审（会签）',
-      'Contract review (会签)',
+      'Contract review (all sign)',
     ),
     departmentApproval: labelledStep(
       approvalStep({
