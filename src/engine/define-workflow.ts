@@ -106,6 +106,12 @@ export interface WorkflowConfig<
     readonly events?: Readonly<Record<string, Labels>>;
     /** Short names for the machine's guards (`settles` → 回款结清), shown on diagram edges. */
     readonly guards?: Readonly<Record<string, Labels>>;
+    /** Names of the `deadlines` (`signingRemind` → 签署提醒), shown for timers and deadlines instead of the key. */
+    readonly deadlines?: Readonly<Record<string, Labels>>;
+    /** Words for values a guard's params or a condition name (`internalMeeting` → 内部沟通会). */
+    readonly values?: Readonly<Record<string, Labels>>;
+    /** Words for context fields a condition reads (`amount` → 金额). */
+    readonly fields?: Readonly<Record<string, Labels>>;
   };
   readonly roles?: Readonly<Record<string, Labels>>;
   readonly description?: Labels;

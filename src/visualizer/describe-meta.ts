@@ -60,6 +60,44 @@ function labelFor(workflow: AnyWorkflow, group: string, key: string): BiText | u
 }
 
 /**
+ * Words for a value a guard's params name: the workflow's `labels.values`, else a state with that key
+ * (a phase or gate named after its state), else a role. `undefined` when nothing names it.
+ */
+export function valueLabel(workflow: AnyWorkflow, value: string): BiText | undefined {
+  const direct = labelFor(workflow, 'values', value) ?? workflow.roles?.[value];
+  if (direct) return direct;
+  const states = workflow.labels?.states ?? {};
+  const path = Object.keys(states).find((p) => p === value || p.endsWith(`.${value}`));
+  return path === undefined ? undefined : states[path];
+}
+
+/**
+ * A guard's params in words: each labelled value by its label (its key dropped: "reminders left
+ * (internal meeting phase)"), a labelled field as "label: value"; `null` when some part has no words,
+ * so the diagram leaves the params out rather than print raw identifiers.
+ */
+function describeParams(workflow: AnyWorkflow, params: unknown): BiText | null {
+  const obj = record(params);
+  if (!obj) return null;
+  const parts: BiText[] = [];
+  for (const [key, value] of Object.entries(obj)) {
+    if (value === undefined || typeof value === 'function') continue;
+    const named = typeof value === 'string' ? valueLabel(workflow, value) : undefined;
+    if (named) {
+      parts.push(named);
+      continue;
+    }
+    const field = labelFor(workflow, 'fields', key);
+    if (field && (typeof value === 'number' || typeof value === 'boolean')) {
+      parts.push({ 'zh-CN': `${field['zh-CN']}：${String(value)}`, en: `${field.en}: ${String(value)}` });
+      continue;
+    }
+    return null;
+  }
+  return parts.length === 0 ? null : { 'zh-CN': parts.map((p) => p['zh-CN']).join('、'), en: parts.map((p) => p.en).join(', ') };
+}
+
+/**
  * Describe an XState guard (a name, `{ type, params }`, an inline function, or `and`/`or`/`not`)
  * for the diagram. Labels come from `workflow.labels.guards[type]` when a workflow provides them.
  */
@@ -96,9 +134,17 @@ export function describeGuard(guard: unknown, workflow: AnyWorkflow, stepLabels?
   if (obj && typeof obj['type'] === 'string') {
     const type = obj['type'];
     const params = obj['params'];
-    const base = labelFor(workflow, 'guards', type) ?? same(type);
-    const shown = typeof params === 'function' ? '' : compact(params);
-    const label = shown === '' ? base : { 'zh-CN': `${base['zh-CN']}（${shown}）`, en: `${base.en} (${shown})` };
+    const labelled = labelFor(workflow, 'guards', type);
+    const base = labelled ?? same(type);
+    // Params in words when the workflow names them; raw params only beside a raw guard name (a
+    // workflow with no labels at all), never after a label an analyst reads.
+    const words = typeof params === 'function' ? null : describeParams(workflow, params);
+    const raw = typeof params === 'function' || labelled ? '' : compact(params);
+    const label = words
+      ? { 'zh-CN': `${base['zh-CN']}（${words['zh-CN']}）`, en: `${base.en} (${words.en})` }
+      : raw === ''
+        ? base
+        : { 'zh-CN': `${base['zh-CN']}（${raw}）`, en: `${base.en} (${raw})` };
     return { type, ...(params === undefined || typeof params === 'function' ? {} : { params }), label };
   }
   return { type: 'guard', label: same('guard') };

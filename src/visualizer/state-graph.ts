@@ -78,6 +78,8 @@ export interface StateGraph {
   readonly edges: readonly StateGraphEdge[];
   /** The label of every event the workflow declares, by type. */
   readonly events: Readonly<Record<string, BiText>>;
+  /** The label of every deadline the workflow declares, by name (see {@link deadlineLabel}). */
+  readonly deadlines: Readonly<Record<string, BiText>>;
 }
 
 interface NodeLike {
@@ -118,12 +120,42 @@ function stateLabel(workflow: AnyWorkflow, node: NodeLike): BiText {
   const meta = record(node.meta);
   if (isBiText(meta?.['label'])) return meta['label'];
   const byPath = ownValue(workflow.labels?.states, pathOf(node)) ?? ownValue(workflow.labels?.states, node.key);
-  return byPath ?? same(node.key);
+  if (byPath) return byPath;
+  // An approval step's own waiting state, unlabelled: named after its step, so a history line reads
+  // "Legal review · awaiting decision" rather than a bare "pending".
+  const parent = node.parent;
+  if (parent && record(record(parent.meta)?.['approval'])) {
+    const step = stateLabel(workflow, parent);
+    return { 'zh-CN': `${step['zh-CN']} · 待审批`, en: `${step.en} · awaiting decision` };
+  }
+  return same(node.key);
+}
+
+/** `submissionDeadline` → `submission deadline`: the last resort for a name nobody labelled. */
+function words(name: string): string {
+  return name.replace(/([a-z0-9])([A-Z])/g, '$1 $2').replace(/[_-]+/g, ' ').toLowerCase();
+}
+
+/**
+ * What a deadline (a key of `workflow.deadlines`, or an XState delay name) is called: the workflow's
+ * `labels.deadlines`, else the label of the state that waits on it, else its name in words.
+ */
+export function deadlineLabel(workflow: AnyWorkflow, name: string, holder?: BiText): BiText {
+  const found = ownValue(workflow.labels?.deadlines, name);
+  if (found) return found;
+  if (holder) return { 'zh-CN': `${holder['zh-CN']}期限`, en: `${holder.en} deadline` };
+  return same(words(name));
 }
 
 /** The label of an event type: the workflow's `labels.events`, else the type itself. */
 export function eventLabel(workflow: AnyWorkflow, type: string): BiText {
   return ownValue(workflow.labels?.events, type) ?? same(type);
+}
+
+/** The start input of a sample instance, as the machine receives it (with `$actor` and `$at`). */
+export function exampleInput(workflow: AnyWorkflow): Record<string, unknown> | undefined {
+  const parsed = workflow.input.safeParse(sampleValue(workflow.input));
+  return parsed.success ? { ...(parsed.data as object), $actor: { id: 'demo', roles: [] }, $at: 0 } : undefined;
 }
 
 /**
@@ -132,10 +164,9 @@ export function eventLabel(workflow: AnyWorkflow, type: string): BiText {
  */
 export function exampleContext(workflow: AnyWorkflow): unknown {
   try {
-    const parsed = workflow.input.safeParse(sampleValue(workflow.input));
-    if (!parsed.success) return undefined;
+    const input = exampleInput(workflow);
+    if (input === undefined) return undefined;
     const context = (workflow.machine as AnyStateMachine).config.context;
-    const input = { ...(parsed.data as object), $actor: { id: 'demo', roles: [] }, $at: 0 };
     return typeof context === 'function' ? (context as (args: unknown) => unknown)({ input, self: undefined, spawn: () => undefined }) : context;
   } catch {
     return undefined;
@@ -157,7 +188,7 @@ function describeComputedRule(rule: DeadlineRule): BiText {
   return { 'zh-CN': describeDeadlineRule(rule, 'zh-CN'), en: describeDeadlineRule(rule, 'en') };
 }
 
-function deadlineOf(workflow: AnyWorkflow, delay: unknown, targets: readonly string[], context?: unknown): StateDeadline {
+function deadlineOf(workflow: AnyWorkflow, delay: unknown, targets: readonly string[], context?: unknown, holder?: BiText): StateDeadline {
   if (typeof delay === 'number') {
     const rule: DeadlineRule = { kind: 'duration', duration: delay };
     return { name: String(delay), rule: null, text: { 'zh-CN': describeDeadlineRule(rule, 'zh-CN'), en: describeDeadlineRule(rule, 'en') }, targets };
@@ -174,7 +205,8 @@ function deadlineOf(workflow: AnyWorkflow, delay: unknown, targets: readonly str
     }
   }
   if (spec === undefined || typeof spec === 'function') {
-    return { name, rule: null, text: { 'zh-CN': `${name}（按实例数据计算）`, en: `${name} (from the instance's data)` }, targets };
+    const called = deadlineLabel(workflow, name, holder);
+    return { name, rule: null, text: { 'zh-CN': `${called['zh-CN']}（按实例数据计算）`, en: `${called.en} (from the instance's data)` }, targets };
   }
   return { name, rule: spec, text: { 'zh-CN': describeDeadlineRule(spec, 'zh-CN'), en: describeDeadlineRule(spec, 'en') }, targets };
 }
@@ -237,7 +269,7 @@ export function stateGraph(workflow: AnyWorkflow): StateGraph {
     for (const r of metaRoles) if (!roleIds.includes(r)) roleIds.push(r);
     const deadlines: StateDeadline[] = [];
     for (const t of node.after) {
-      const d = deadlineOf(workflow, t.delay, (t.target ?? []).map(pathOf), context);
+      const d = deadlineOf(workflow, t.delay, (t.target ?? []).map(pathOf), context, stateLabel(workflow, node));
       const seen = deadlines.find((x) => x.name === d.name);
       if (seen) {
         for (const x of d.targets) if (!seen.targets.includes(x)) (seen.targets as string[]).push(x);
@@ -307,6 +339,12 @@ export function stateGraph(workflow: AnyWorkflow): StateGraph {
     nodes,
     edges: mergeParallel(edges),
     events: Object.fromEntries(Object.keys(workflow.events).map((type) => [type, eventLabel(workflow, type)])),
+    deadlines: Object.fromEntries(
+      [...new Set([...Object.keys(workflow.deadlines ?? {}), ...nodes.flatMap((n) => n.deadlines.map((d) => d.name))])].map((name) => {
+        const holder = nodes.find((n) => n.deadlines.some((d) => d.name === name));
+        return [name, deadlineLabel(workflow, name, holder?.label)];
+      }),
+    ),
   };
 }
 
