@@ -14,6 +14,7 @@ export default defineConfig([
       machines: 'machines/index.ts',
       http: 'src/http/index.ts',
       otel: 'src/observe/otel.ts',
+      visualizer: 'src/visualizer/index.ts',
     },
     format: ['esm', 'cjs'],
     dts: true,
@@ -23,7 +24,7 @@ export default defineConfig([
     splitting: true,
     shims: true, // import.meta.url in the CommonJS build (optional drivers load through createRequire)
     treeshake: true,
-    external: ['better-sqlite3', 'pg', 'xstate', 'zod', 'luxon', 'nanoid', 'eventemitter3', '@opentelemetry/api'],
+    external: ['better-sqlite3', 'pg', 'xstate', 'zod', 'luxon', 'nanoid', 'eventemitter3', 'tyme4ts', 'elkjs', '@opentelemetry/api'],
     noExternal: ['@xstate/graph', 'hono'],
   },
   {
@@ -35,7 +36,7 @@ export default defineConfig([
     // commander is CommonJS: bundled into ESM it needs a real `require` for node's builtins.
     banner: { js: "#!/usr/bin/env node\nimport { createRequire as __docketRequire } from 'node:module';\nconst require = __docketRequire(import.meta.url);" },
     // elkjs (diagrams only) is an optional peer, loaded on first use; the rest is bundled.
-    external: ['better-sqlite3', 'pg', 'xstate', 'zod', 'luxon', 'nanoid', 'eventemitter3', 'elkjs'],
+    external: ['better-sqlite3', 'pg', 'xstate', 'zod', 'luxon', 'nanoid', 'eventemitter3', 'tyme4ts', 'elkjs'],
     noExternal: ['commander', '@xstate/graph'],
   },
 ]);

@@ -5,6 +5,7 @@
 import { createActor, setup } from 'xstate';
 import { z } from 'zod';
 import { createEngine, defineWorkflow, memoryStore, virtualClock } from '../src/index.js';
+import { compare, figure, report, size } from './harness.js';
 
 const machine = setup({ types: {} as { context: { n: number }; events: { type: 'PING' } | { type: 'PONG' } } }).createMachine({
   id: 'pingpong',
@@ -52,12 +53,12 @@ async function heapPerInstance(n: number): Promise<{ perInstance: number; json: 
   return { perInstance: (after - before) / n, json };
 }
 
-const N = 100_000;
+const N = size(100_000, 20_000);
 rawXState(20_000);
 await engineSend(20_000);
 // Alternate the two a few times and keep the median of each: one noisy slice on a shared machine
 // should not decide the ratio.
-const ROUNDS = 5;
+const ROUNDS = size(5, 1);
 const raws: number[] = [];
 const engs: number[] = [];
 for (let r = 0; r < ROUNDS; r++) {
@@ -69,9 +70,9 @@ const raw = median(raws);
 const eng = median(engs);
 console.log(`raw XState actor.send : ${Math.round(raw).toLocaleString('en')} events/s`);
 console.log(`docket engine.send    : ${Math.round(eng).toLocaleString('en')} events/s (memory store, durable history + hash chain)`);
-console.log(`engine: send/raw = ${(eng / raw).toFixed(2)}x (aim >= 0.5)`);
+report(compare({ workload: 7, name: 'toy ping-pong: engine.send vs actor.send (memory, hash chain)', unit: 'events/s', better: 'higher', baselineLabel: 'raw XState actor.send', target: '>= 0.5x', targetRatio: 0.5 }, raws.map((r, i) => [engs[i]!, r] as const)));
 const heap = await heapPerInstance(50_000).catch((e: Error) => ({ error: e.message }));
 if ('error' in heap) console.log(`heap: skipped (${heap.error})`);
 else {
-  console.log(`heap per idle instance: ${Math.round(heap.perInstance)} B, instance JSON ${heap.json} B, overhead ${Math.round(heap.perInstance - heap.json)} B (aim <= 1536)`);
+  report(figure({ workload: 6, name: 'heap per idle toy ping-pong instance (50,000)', unit: 'B', ours: heap.perInstance, baselineLabel: 'instance JSON', baseline: heap.json, target: '<= JSON + 1536 B', met: heap.perInstance - heap.json <= 1536, note: `overhead ${Math.round(heap.perInstance - heap.json)} B` }));
 }

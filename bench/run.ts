@@ -1,24 +1,76 @@
-// Runs every bench/*.bench.ts in its own process, one after another (so they don't compete for the
-// two cores), and prints their closing lines together. `npm run bench`.
+// Runs the bench/*.bench.ts files, each in its own process one after another (so they don't compete
+// for the two cores), collects their `BENCH_RESULT` lines into bench/results.json and prints the table.
+//   npm run bench                       every workload
+//   npm run bench -- --only machines    files whose name contains "machines" (repeatable, or a,b)
+//   npm run bench -- --quick            smaller sizes, one round (a rerun to check a change)
+//   npm run bench -- --table            print the last run's table again from bench/results.json
+// Workloads: 1/2/6 machines.bench.ts, 3 peer.bench.ts, 4/5 scale.bench.ts, 7 engine.bench.ts,
+// 8 calendar.bench.ts; store.bench.ts is the ping-pong durable harness.
 import { spawnSync } from 'node:child_process';
-import { readdirSync } from 'node:fs';
+import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { arch, cpus, platform } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { describe, type Comparison } from './harness.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const only = process.argv.slice(2);
+const args = process.argv.slice(2);
+const quick = args.includes('--quick');
+const only: string[] = [];
+args.forEach((a, i) => {
+  if (a === '--only' && args[i + 1]) only.push(...args[i + 1]!.split(','));
+  else if (a.startsWith('--only=')) only.push(...a.slice(7).split(','));
+});
+if (args.includes('--table')) {
+  // Print the table of the last run again (bench/results.json), without measuring.
+  const last = JSON.parse(readFileSync(join(here, 'results.json'), 'utf8')) as { when: string; seconds: number; results: Comparison[]; other: string[]; failures: string[] };
+  console.log(`=== bench/results.json of ${last.when} (${last.seconds} s)`);
+  for (const r of [...last.results].sort((a, b) => a.workload - b.workload)) console.log(describe(r));
+  for (const line of [...last.other, ...last.failures]) console.log(line);
+  process.exit(0);
+}
 const files = readdirSync(here)
   .filter((f) => f.endsWith('.bench.ts'))
   .filter((f) => only.length === 0 || only.some((o) => f.includes(o)))
   .sort();
-const summary: string[] = [];
-for (const file of files) {
-  console.log(`\n=== ${file}`);
-  const run = spawnSync(process.execPath, ['--expose-gc', '--import', 'tsx', join(here, file)], { stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8' });
-  process.stdout.write(run.stdout);
-  const lines = run.stdout.trim().split('\n');
-  summary.push(...lines.filter((l) => /\d+(\.\d+)?x\b/.test(l)).map((l) => `${file}: ${l.trim()}`));
-  if (run.status !== 0) summary.push(`${file}: FAILED (exit ${run.status})`);
+if (files.length === 0) {
+  console.error(`No bench matches --only ${only.join(',')}; have: ${readdirSync(here).filter((f) => f.endsWith('.bench.ts')).join(', ')}`);
+  process.exit(2);
 }
-console.log('\n=== ratios (each against its baseline in the same run)');
-for (const line of summary) console.log(line);
+const results: (Comparison & { file: string })[] = [];
+const failures: string[] = [];
+const legacy: string[] = [];
+const started = Date.now();
+for (const file of files) {
+  console.log(`\n=== ${file}${quick ? ' (quick)' : ''}`);
+  const run = spawnSync(process.execPath, ['--expose-gc', '--import', 'tsx', join(here, file)], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+    encoding: 'utf8',
+    env: { ...process.env, ...(quick ? { BENCH_QUICK: '1', ROUNDS: process.env.ROUNDS ?? '1', SCALE: process.env.SCALE ?? '0.3' } : {}) },
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  for (const line of run.stdout.split('\n')) {
+    if (line.startsWith('BENCH_RESULT ')) results.push({ file, ...(JSON.parse(line.slice(13)) as Comparison) });
+    else if (line.trim()) {
+      console.log(line);
+      // Older benches print "... = 0.45x" lines without a BENCH_RESULT: keep them in the summary.
+      if (/\d+(\.\d+)?x\b/.test(line) && !line.startsWith("[") && !legacy.includes(`${file}: ${line.trim()}`)) legacy.push(`${file}: ${line.trim()}`);
+    }
+  }
+  if (run.status !== 0) failures.push(`${file}: FAILED (exit ${run.status})`);
+}
+const out = {
+  when: new Date().toISOString(),
+  quick,
+  machine: { cpus: cpus().length, model: cpus()[0]?.model, platform: platform(), arch: arch(), node: process.version },
+  seconds: Math.round((Date.now() - started) / 1000),
+  results,
+  other: legacy,
+  failures,
+};
+writeFileSync(join(here, 'results.json'), `${JSON.stringify(out, null, 2)}\n`);
+console.log(`\n=== every workload against its baseline in the same run (${out.seconds} s; bench/results.json)`);
+for (const r of [...results].sort((a, b) => a.workload - b.workload)) console.log(describe(r));
+for (const line of legacy) console.log(line);
+for (const line of failures) console.log(line);
+if (failures.length > 0) process.exitCode = 1;

@@ -49,7 +49,9 @@ const as = (id: string): Actor => {
 const ERP: Actor = { id: 'erp', roles: ['system'], name: 'ERP' };
 
 const warnings: string[] = [];
-const calendar = businessCalendar({ holidays: ['CN'], onMissingYear: 'weekdays-with-warning', onWarning: (m) => warnings.push(m) });
+// The default for 'CN': a year without the official schedule (2027 here) is estimated from the
+// holiday law (statutory days off, 补假), and deadlines in it are marked provisional.
+const calendar = businessCalendar({ holidays: ['CN'], onWarning: (m) => warnings.push(m) });
 const clock = virtualClock('2026-09-21T09:00:00+08:00');
 const store = demoStore();
 const later: (() => Promise<unknown>)[] = []; // acts an effect handler asks for, run after the current act
@@ -94,6 +96,8 @@ const WEEKDAY = ['', '一', '二', '三', '四', '五', '六', '日'];
 function when(at: number): string {
   const day = calendar.describeDay(at);
   const note = day.working ? (day.kind === 'makeup-workday' ? ' 调休' : '') : day.name ? ` ${day.name}` : ' 休';
+  // A day in a year without the official schedule (2027 here): its kind is the statutory estimate.
+  if (day.provisional) return pad(`${fmt.format(at)} 周${WEEKDAY[day.weekday]}${note} 暂定`, 25);
   return pad(`${fmt.format(at)} 周${WEEKDAY[day.weekday]}${note}`, 25);
 }
 /** Pad to a display width: CJK characters take two columns in a terminal. */
@@ -123,6 +127,10 @@ engine.on('transition', (view: InstanceView, entry: HistoryEntry) => {
   const to = short(entry.to);
   const change = from === to ? `(${to})` : `${from} → ${to}`;
   lines.push(`${when(entry.at)}${pad(names.get(view.id) ?? view.id, 20)}${pad(change, 62)}${who}`);
+});
+const provisional: string[] = [];
+engine.on('warning', (w) => {
+  for (const d of w.deadlines) provisional.push(`${names.get(w.instanceId) ?? w.instanceId} "${d.name}" due ${when(d.dueAt)} is provisional (${d.years.join(', ')}: statutory estimate, no official schedule yet)`);
 });
 engine.on('effect.delivered', (effect) => {
   count.effects++;
@@ -188,7 +196,12 @@ const t0 = performance.now();
 for (const [at, run] of [...script].sort((a, b) => a[0].localeCompare(b[0]))) {
   await clock.advanceTo(`${at}:00+08:00`);
   await run();
-  while (later.length > 0) await later.shift()!();
+  // An act resolves once committed; its effects (which may queue acts in `later`) are delivered after.
+  await engine.settled();
+  while (later.length > 0) {
+    await later.shift()!();
+    await engine.settled();
+  }
 }
 await clock.advanceTo('2027-01-31T00:00:00+08:00');
 
@@ -211,6 +224,11 @@ for (const view of all.items) {
   console.log(`  ${pad(names.get(view.id) ?? view.id, 20)}${pad(view.workflow, 18)}${pad(short(view.state), 10)}${pad(view.status, 6)}${history.length} history entries, chain ${verified.ok ? 'verified' : 'BROKEN'}${extra}`);
 }
 console.log(`  ${count.transitions} transitions (${count.timers} by timers), ${count.effects} effects delivered, in ${Math.round(performance.now() - t0)} ms of real time`);
-if (warnings.length > 0) console.log(`  note: ${warnings[0]?.split('; ')[0]} (the demo's contract runs into January).`);
+if (warnings.length > 0) console.log(`  note: ${warnings[0]?.split(';')[0]} (the demo's contract runs into January).`);
+console.log(
+  `  2027 is ${calendar.yearCoverage(2027)}: dates marked 暂定 use the statutory estimate (no official schedule yet; 调休 unknown). ` +
+    `The receivable chase is 30 calendar days, so its instant is exact; a working-day deadline there would be flagged and re-resolved with engine.reresolveDeadlines().`,
+);
+for (const p of [...new Set(provisional)]) console.log(`  provisional: ${p}; re-resolve with engine.reresolveDeadlines() once 2027 is published.`);
 await engine.close();
 await store.close();

@@ -335,6 +335,11 @@ export const bidReview = defineWorkflow({
   labels: workflowLabels({
     title: { 'zh-CN': '投标管理', en: 'Bid review' },
     states: stateLabelsOf(bidReviewMachine),
+    deadlines: {
+      submissionDeadline: { 'zh-CN': '投标截止时间', en: 'Bid submission deadline' },
+      bondChase: { 'zh-CN': '保证金催缴', en: 'Bond payment reminder' },
+      refundChase: { 'zh-CN': '保证金退款催收', en: 'Bond refund reminder' },
+    },
     events: {
       ...approvalEventLabels,
       PREQUAL_SUBMITTED: { 'zh-CN': '已递交资格预审文件', en: 'Prequalification submitted' },

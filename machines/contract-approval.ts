@@ -173,7 +173,7 @@ export const contractApprovalMachine = setup({
         ...common,
       }),
       '合同评审（会签）',
-      'Contract review (会签)',
+      'Contract review (all sign)',
     ),
     departmentApproval: labelledStep(
       approvalStep({
@@ -332,6 +332,10 @@ export const contractApproval = defineWorkflow({
   labels: workflowLabels({
     title: { 'zh-CN': '合同评审与审批', en: 'Contract approval' },
     states: stateLabelsOf(contractApprovalMachine),
+    deadlines: {
+      signingRemind: { 'zh-CN': '签署提醒', en: 'Signing reminder' },
+      receivableChase: { 'zh-CN': '回款催收', en: 'Receivable reminder' },
+    },
     events: {
       ...approvalEventLabels,
       SUBMIT: { 'zh-CN': '提交审批', en: 'Submit' },

@@ -189,6 +189,9 @@ export const expenseReimbursement = defineWorkflow({
   labels: {
     title: { 'zh-CN': '费用报销', en: 'Expense reimbursement' },
     states: stateLabelsOf(expenseReimbursementMachine),
+    deadlines: {
+      paymentRemind: { 'zh-CN': '付款提醒', en: 'Payment reminder' },
+    },
     events: {
       ...approvalEventLabels,
       SUBMIT: { 'zh-CN': '提交报销', en: 'Submit' },

@@ -323,6 +323,13 @@ export const obstacleSolution = defineWorkflow({
   labels: workflowLabels({
     title: { 'zh-CN': '专项营销障碍解决方案', en: 'Marketing obstacle solution' },
     states: stateLabelsOf(obstacleSolutionMachine),
+    deadlines: {
+      meetingDue: { 'zh-CN': '讨论会期限', en: 'Discussion meeting due' },
+      approachDue: { 'zh-CN': '解决思路期限', en: 'Approach due' },
+      reviewDue: { 'zh-CN': '审核期限', en: 'Review due' },
+      solutionDue: { 'zh-CN': '解决方案期限', en: 'Solution due' },
+      leadershipDue: { 'zh-CN': '领导决定期限', en: 'Leadership decision due' },
+    },
     events: {
       MEETING_HELD: { 'zh-CN': '已召开专项讨论会', en: 'Discussion meeting held' },
       SUBMIT_APPROACH: { 'zh-CN': '提交解决思路', en: 'Submit approach' },

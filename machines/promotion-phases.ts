@@ -187,6 +187,9 @@ export const promotionPhases = defineWorkflow({
   labels: workflowLabels({
     title: { 'zh-CN': '推广阶段推进', en: 'Promotion-phase progression' },
     states: stateLabelsOf(promotionPhasesMachine),
+    deadlines: {
+      steadyEarliest: { 'zh-CN': '最早进入稳定期', en: 'Earliest move to steady phase' },
+    },
     events: {
       REPORT_METRICS: { 'zh-CN': '上报指标', en: 'Report metrics' },
       SIGN_OFF: { 'zh-CN': '阶段验收签批', en: 'Sign off the stage' },

@@ -28,6 +28,8 @@ export type DocketErrorCode =
   | 'CORRUPT_SNAPSHOT'
   /** The business calendar has no holiday data for a year it was asked about. */
   | 'CALENDAR_YEAR_MISSING'
+  /** A holiday schedule loaded at run time (JSON) is malformed or contradicts itself. */
+  | 'INVALID_HOLIDAY_DATA'
   /** A deadline rule is malformed (bad month, day, duration). */
   | 'INVALID_DEADLINE_RULE'
   /** The approver rule resolved to nobody and the step's policy refuses to start. */
@@ -38,11 +40,19 @@ export type DocketErrorCode =
   | 'INVALID_ARGUMENT'
   /** The store is closed, or its schema is newer than this library. */
   | 'STORE_UNAVAILABLE'
+  /**
+   * The store failed while committing and cannot tell whether the write landed (an I/O error at
+   * commit, a connection lost mid-commit). Do not blindly retry: reload the instance first (its
+   * revision and history show whether the act was applied), or retry with the same idempotency key.
+   */
+  | 'STORE_OUTCOME_UNKNOWN'
   /** The machine itself threw while computing a transition (a bug in a guard, action or delay). */
   | 'MACHINE_ERROR'
   /** The engine was closed. */
   | 'ENGINE_CLOSED'
-  /** An optional package (a database driver) is not installed; the message names what to install. */
+  /** An effect handler did not settle within the engine's `effectTimeoutMs` (a failed attempt, retried). */
+  | 'EFFECT_TIMEOUT'
+  /** An optional package (a database driver, elkjs) is not installed; the message names what to install. */
   | 'MISSING_DEPENDENCY';
 
 export interface DocketErrorDetails {
@@ -91,4 +101,28 @@ export function isDocketError(value: unknown, code?: DocketErrorCode): value is 
     (value as Record<symbol, unknown>)[BRAND] === true &&
     (code === undefined || (value as DocketError).code === code)
   );
+}
+
+/** Node and driver error codes of a connection or lock that may well work on the next try. */
+const TRANSIENT_SYSTEM_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'ETIMEDOUT', 'EPIPE', 'EAI_AGAIN', 'SQLITE_BUSY', 'SQLITE_LOCKED']);
+
+/**
+ * True when `error` is worth retrying unchanged later: the store was unreachable or busy
+ * (`STORE_UNAVAILABLE`, a raw connection error or SQLite lock from a custom store) or another writer
+ * kept winning (`CONFLICT` after the engine's own retries). Everything else is deterministic: the
+ * same input fails the same way (a machine error, a corrupt snapshot, a missing calendar year), so
+ * retrying it changes nothing. The one place the engine decides which failures suspend an instance
+ * (timer delivery) and which are only retried with backoff and reported on `error`.
+ *
+ * @example
+ * ```ts
+ * import { DocketError, isTransient } from 'docket';
+ * isTransient(new DocketError('STORE_UNAVAILABLE', 'The database is down.')); // true
+ * isTransient(new DocketError('MACHINE_ERROR', 'A guard threw.')); // false
+ * ```
+ */
+export function isTransient(error: unknown): boolean {
+  if (isDocketError(error)) return error.code === 'STORE_UNAVAILABLE' || error.code === 'CONFLICT';
+  const code = typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined;
+  return typeof code === 'string' && TRANSIENT_SYSTEM_CODES.has(code);
 }

@@ -154,7 +154,7 @@ describe('deadlines on the business calendar', () => {
     const h = harness(wf, { start: '2026-09-30T10:00:00+08:00' });
     const id = await h.engine.start('flow', { amount: 1 }, { actor: li });
     const due = Date.parse('2026-10-09T10:00:00+08:00');
-    expect((await h.engine.get(id)).timers).toEqual([{ name: 'financeDue', dueAt: due }]);
+    expect((await h.engine.get(id)).timers).toEqual([{ name: 'financeDue', dueAt: due, state: 'finance', label: 'financeDue in finance' }]);
     expect((await h.engine.tasks({ assignee: 'sun' }))[0]).toMatchObject({ step: 'finance', dueAt: due, instanceId: id });
     expect(await h.clock.advanceTo('2026-10-09T09:59:00+08:00')).toEqual([]);
     const fired = await h.clock.advanceTo('2026-10-09T10:00:00+08:00');

@@ -104,6 +104,15 @@ describe('architecture', () => {
     expect(violations).toEqual([]);
   });
 
+  it('the engine stack bundles for a browser: no node: imports below the CLI but node:crypto (aliased by the docs build)', () => {
+    const violations: string[] = [];
+    for (const file of srcFiles) {
+      if (!/[\\/]src[\\/](errors\.ts|clock|calendar|store|organisation|engine|approvals)[\\/]?/.test(file)) continue;
+      for (const spec of importsOf(file)) if (spec.startsWith('node:') && spec !== 'node:crypto') violations.push(`${relative(root, file)} imports ${spec}`);
+    }
+    expect(violations).toEqual([]);
+  });
+
   it('engine and machine code never read ambient time (the clock is injected)', () => {
     // The system clock is the one place real time enters; the CLI and HTTP layers hand it in.
     const allowed = new Set(['src/clock/system-clock.ts']);

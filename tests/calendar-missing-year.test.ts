@@ -16,8 +16,8 @@ afterEach(() => {
 });
 
 describe('a year with no holiday data', () => {
-  it('throws CALENDAR_YEAR_MISSING for 2040, naming the year and how to add it', () => {
-    const cal = businessCalendar();
+  it("throws CALENDAR_YEAR_MISSING for 2040 with onMissingYear 'throw', naming the year and how to add it", () => {
+    const cal = businessCalendar({ onMissingYear: 'throw' });
     expect(cal.hasYear(2026)).toBe(true);
     expect(cal.hasYear(2040)).toBe(false);
     const error = caught(() => cal.isWorkingDay('2040-03-01'));
@@ -25,12 +25,13 @@ describe('a year with no holiday data', () => {
     expect(error.details.year).toBe(2040);
     expect(error.message).toContain('no holiday data for 2040');
     expect(error.message).toContain("holidays: ['CN', { years: [2040]");
-    expect(error.message).toContain("onMissingYear: 'weekdays-with-warning'");
+    expect(error.message).toContain("onMissingYear: 'statutory'");
+    expect(error.message).toContain("'weekdays-with-warning'");
     expect(caught(() => cal.describeDay('2040-03-01')).code).toBe('CALENDAR_YEAR_MISSING');
   });
 
-  it('also throws when a walk crosses into an unknown year (the shipped data ends with 2026)', () => {
-    const cal = businessCalendar();
+  it("also throws when a walk crosses into an unknown year (the shipped data ends with 2026), with 'throw'", () => {
+    const cal = businessCalendar({ onMissingYear: 'throw' });
     expect(cal.toLocalDate(cal.addWorkingDays('2026-12-30', 1))).toBe('2026-12-31');
     const error = caught(() => cal.addWorkingDays('2026-12-30', 2));
     expect(error.code).toBe('CALENDAR_YEAR_MISSING');
@@ -53,7 +54,7 @@ describe('a year with no holiday data', () => {
   });
 
   it('is not fixed by a list that only adds days without declaring the year', () => {
-    const cal = businessCalendar({ holidays: ['CN', { holidays: ['2040-03-01'] }] });
+    const cal = businessCalendar({ holidays: ['CN', { holidays: ['2040-03-01'] }], onMissingYear: 'throw' });
     expect(caught(() => cal.isWorkingDay('2040-03-02')).code).toBe('CALENDAR_YEAR_MISSING');
   });
 

@@ -71,11 +71,11 @@ describe('quarter arithmetic', () => {
     // "Submit the plan by M3 D20 of this quarter (the quarter before the plan's), rolling back": Friday 18 Dec 2026.
     const submit = quarterDay({ quarter: { relative: 0 }, month: 3, day: 20, time: '18:00', roll: 'previous' });
     expect(cal.resolve(submit, entered)).toBe(at('2026-12-18', '18:00'));
-    // "Review by M2 D20 of next quarter" needs 2027: without its schedule the calendar refuses to guess.
+    // "Review by M2 D20 of next quarter" needs 2027: with onMissingYear 'throw' the calendar refuses to guess.
     const review = quarterDay({ quarter: { relative: 1 }, month: 2, day: 20, roll: 'previous' });
     let error: unknown;
     try {
-      cal.resolve(review, entered);
+      businessCalendar({ onMissingYear: 'throw' }).resolve(review, entered);
     } catch (e) {
       error = e;
     }

@@ -1,5 +1,7 @@
 import { describe, expectTypeOf, it } from 'vitest';
-import { createEngine, memoryStore, virtualClock, type EventFrom, type InputFrom, type InstanceView } from '../src/index.js';
+import { setup } from 'xstate';
+import { z } from 'zod';
+import { createEngine, defineWorkflow, memoryStore, virtualClock, type EventFrom, type InputFrom, type InstanceView } from '../src/index.js';
 import { reviewWorkflow, staff } from './fixtures/review-workflow.js';
 
 describe('engine types', () => {
@@ -26,5 +28,30 @@ describe('engine types', () => {
       await engine.send('id', { type: 'REJECT', comment: 3 }, { actor: staff });
     };
     expectTypeOf(typed).toBeFunction();
+  });
+});
+
+describe('event schemas with or without their type', () => {
+  it('types an event schema that names its `type` the same as one that does not', () => {
+    const machine = setup({}).createMachine({ initial: 'a', states: { a: {} } });
+    const withType = defineWorkflow({
+      id: 'with',
+      version: 1,
+      machine,
+      input: z.object({}),
+      events: { SUBMIT: z.object({ type: z.literal('SUBMIT'), note: z.string() }), PING: z.object({ type: z.literal('PING') }) },
+    });
+    const withoutType = defineWorkflow({ id: 'without', version: 1, machine, input: z.object({}), events: { SUBMIT: z.object({ note: z.string() }), PING: z.object({}) } });
+    // The same events either way: each form is assignable to the other.
+    expectTypeOf<EventFrom<typeof withType>>().toMatchTypeOf<EventFrom<typeof withoutType>>();
+    expectTypeOf<EventFrom<typeof withoutType>>().toMatchTypeOf<EventFrom<typeof withType>>();
+    const submit: EventFrom<typeof withType> = { type: 'SUBMIT', note: 'x' };
+    const same: EventFrom<typeof withoutType> = submit;
+    expectTypeOf(same).toMatchTypeOf<{ readonly type: 'SUBMIT' | 'PING' }>();
+    // @ts-expect-error the note is a string in both forms
+    const wrong: EventFrom<typeof withType> = { type: 'SUBMIT', note: 3 };
+    // @ts-expect-error an event type the schema does not declare
+    const unknown: EventFrom<typeof withType> = { type: 'OTHER' };
+    expectTypeOf([wrong, unknown]).toBeArray();
   });
 });

@@ -44,6 +44,19 @@ describe('the npm package', () => {
     expect(JSON.parse(out.trim())).toEqual({ state: 'b', status: 'done', code: 'UNKNOWN_EVENT' });
   });
 
+  it.each([
+    ['esm', "import { workflowSvg, workflowMermaid, stateGraph } from 'docket/visualizer';\nimport { contractApproval } from 'docket/machines';", 'vis.mjs'],
+    ['cjs', "const { workflowSvg, workflowMermaid, stateGraph } = require('docket/visualizer');\nconst { contractApproval } = require('docket/machines');", 'vis.cjs'],
+  ])('exports the visualizer API as docket/visualizer (%s): state graph, SVG and Mermaid of a workflow', (_kind, head, file) => {
+    writeFileSync(
+      join(dir, 'app', file),
+      `${head}\n(async () => { const svg = await workflowSvg(contractApproval, { lang: 'en' }); console.log(JSON.stringify({ svg: svg.startsWith('<svg'), nodes: (svg.match(/class="state-node/g) || []).length, states: stateGraph(contractApproval).nodes.length, mermaid: workflowMermaid(contractApproval, 'zh-CN').split('\\n')[0] })); })();`,
+    );
+    const out = JSON.parse(execFileSync(process.execPath, [file], { cwd: join(dir, 'app'), encoding: 'utf8' }).trim()) as { svg: boolean; nodes: number; states: number; mermaid: string };
+    expect(out).toEqual({ svg: true, nodes: out.states, states: out.states, mermaid: 'stateDiagram-v2' });
+    expect(out.states).toBeGreaterThan(3);
+  });
+
   it('ships no source, tests or driver code the memory-store user must install', () => {
     const listing = execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: root, encoding: 'utf8' });
     const files: string[] = JSON.parse(listing)[0].files.map((f: { path: string }) => f.path);

@@ -88,6 +88,7 @@ describe('simulation: bids on the real calendar', () => {
     await engine.send(id, { type: 'BOND_PAID', amount: 50_000 } as never, { actor: as('sun') });
     await clock.advanceTo('2026-11-27T10:00:00+08:00');
     await engine.send(id, { type: 'RESULT_WON', contractAmount: 1_180_000, serviceFee: 15_000 } as never, { actor: as('tang') });
+    await engine.settled(); // the send resolves once committed; its effect starts the contract after it
     expect(started).toHaveLength(1);
     const contract = await engine.get(started[0]!);
     expect(contract).toMatchObject({ workflow: 'contract-approval', state: 'draft', initiator: 'tang' });

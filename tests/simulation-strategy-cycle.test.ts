@@ -93,3 +93,20 @@ describe('simulation: the 2027 Q1 strategy cycle, worked during 2026 Q4', () => 
     expect(effects.at(-1)).toMatchObject({ type: 'publishPlan', params: { latePhases: ['survey', 'internalMeeting', 'approval'] } });
   });
 });
+
+describe('strategy cycle: no stand-in timer once every tri-party meeting is held', () => {
+  it('holds three meetings, one a month, then no timer due more than a quarter ahead (and no meeting timer at all)', async () => {
+    const { clock, engine, effects } = setup();
+    const id = await engine.start('strategy-cycle', { planQuarter: { year: 2027, quarter: 1 } }, { actor: marketing });
+    // Past the third month of the working quarter (2026 Q4), with the flow still open.
+    await clock.advanceTo('2026-12-31T18:00:00+08:00');
+    const view = await engine.get(id);
+    const meetings = effects.filter((e) => e.type === 'holdTriPartyMeeting').map((e) => e.at.slice(0, 7));
+    expect(meetings).toEqual(['2026-10', '2026-11', '2026-12']);
+    expect((view.context as StrategyCycleContext).triPartyMeetingsHeld).toBe(3);
+    expect(view.status).toBe('active');
+    expect(view.timers.filter((t) => t.name.includes('triPartyMeeting'))).toEqual([]);
+    const quarterAhead = clock.now() + 92 * 24 * 3600 * 1000;
+    expect(view.timers.filter((t) => t.dueAt > quarterAhead).map((t) => [t.name, local(t.dueAt)])).toEqual([]);
+  });
+});

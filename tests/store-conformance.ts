@@ -1,7 +1,22 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createEngine, isDocketError, virtualClock, type InstanceRecord, type Store } from '../src/index.js';
+import fc from 'fast-check';
+import {
+  createEngine,
+  findUnstorableString,
+  ID_MAX_LENGTH,
+  isDocketError,
+  KEY_MAX_LENGTH,
+  PAGE_LIMIT_MAX,
+  virtualClock,
+  type Commit,
+  type InstanceQuery,
+  type InstanceRecord,
+  type Store,
+  type TaskQuery,
+} from '../src/index.js';
 import { manager, reviewWorkflow, staff } from './fixtures/review-workflow.js';
 import { nextCommit, T0, type CommitOptions } from './helpers/records.js';
+import { stateDigest } from '../src/engine/state-digest.js';
 
 /** One store under test, fresh for each test (its own file or schema, named from the test). */
 export interface StoreUnderTest {
@@ -15,6 +30,8 @@ export interface StoreUnderTest {
 
 export type StoreFactory = (testName: string) => Promise<StoreUnderTest>;
 
+/** Runs per property and store (three stores run them; Postgres round trips dominate). */
+const PROPERTY_RUNS = 300;
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 
@@ -304,6 +321,40 @@ export function describeStoreConformance(
       expect((await store.history('a', { afterRevision: 1, limit: 2 })).map((e) => e.revision)).toEqual([2, 3]);
     });
 
+    it('pages history: walking by the last revision of each page visits every entry once, in order', async () => {
+      for (let i = 0; i < 7; i++) {
+        await step('a');
+        if (i % 2 === 0) await step('b');
+      }
+      const pages: number[][] = [];
+      let after = 0;
+      for (;;) {
+        const page = await store.history('a', { afterRevision: after, limit: 3 });
+        pages.push(page.map((e) => e.revision));
+        if (page.length < 3) break;
+        after = page[page.length - 1]!.revision;
+      }
+      expect(pages).toEqual([[1, 2, 3], [4, 5, 6], [7]]);
+      expect((await store.history('a', { afterRevision: 6, limit: 1000 })).map((e) => e.revision)).toEqual([7]);
+      expect(await store.history('a', { afterRevision: 7, limit: 3 })).toEqual([]);
+      expect(await store.history('nope', { afterRevision: 0, limit: 3 })).toEqual([]);
+      expect((await store.history('b', { afterRevision: 0, limit: 10 })).map((e) => [e.instanceId, e.revision])).toEqual([
+        ['b', 1],
+        ['b', 2],
+        ['b', 3],
+        ['b', 4],
+      ]);
+    });
+
+    it('hands back a history entry with its state commitment and key id, and a record whose state digest is unchanged', async () => {
+      const c = nextCommit('a', undefined);
+      const history = { ...c.history, stateHash: stateDigest(c.instance), keyId: 'k-2026' };
+      await store.commit({ ...c, history });
+      expect(await store.history('a')).toEqual([history]);
+      const loaded = (await (await other()).load('a'))!;
+      expect(stateDigest(loaded)).toBe(history.stateHash);
+    });
+
     // Only stores with rows to damage have this test at all (the memory store has none to damage).
     if (options.rows === true) it('reports a corrupt or foreign row as CORRUPT_SNAPSHOT naming the instance, and the rest still work', async () => {
       if (!h.corrupt) throw new Error(`The ${name} harness declares rows: true but gives no corrupt() helper.`);
@@ -329,6 +380,176 @@ export function describeStoreConformance(
       expect(errors.length).toBeGreaterThanOrEqual(2);
       expect(errors.every((e) => isDocketError(e, 'CORRUPT_SNAPSHOT'))).toBe(true);
       await engine.close();
+    });
+
+    it('refuses U+0000 and lone surrogates in any payload string or key with INVALID_PAYLOAD, alone: the rest of a concurrent group lands', async () => {
+      const ids = ['a', 'b', 'c', 'd', 'e', 'f'];
+      for (const id of ids) await step(id);
+      const previous = await Promise.all(ids.map(async (id) => (await store.load(id))!));
+      const poison: Record<string, (c: Commit) => Commit> = {
+        b: (c) => ({ ...c, instance: { ...c.instance, context: { note: 'a\u0000b' } } }),
+        c: (c) => ({ ...c, history: { ...c.history, event: { type: 'NEXT', ['k\u0000']: 1 } } }),
+        d: (c) => ({ ...c, instance: { ...c.instance, context: { note: 'half \ud800 a pair' } } }),
+        e: (c) => ({ ...c, effects: [{ ...nextCommit('e', previous[4], { effects: 1 }).effects[0]!, params: { to: '\udc00' } }] }),
+      };
+      const commits = previous.map((p) => (poison[p.id] ?? ((c: Commit) => c))(nextCommit(p.id, p, { state: 'moved' })));
+      const outcomes = await Promise.allSettled(commits.map((c) => store.commit(c)));
+      expect(outcomes.map((o) => (o.status === 'fulfilled' ? 'ok' : (o.reason as { code: string }).code))).toEqual([
+        'ok',
+        'INVALID_PAYLOAD',
+        'INVALID_PAYLOAD',
+        'INVALID_PAYLOAD',
+        'INVALID_PAYLOAD',
+        'ok',
+      ]);
+      for (const o of outcomes) if (o.status === 'rejected') expect((o.reason as Error).message).not.toMatch(/retry/i);
+      expect(await Promise.all(ids.map(async (id) => (await store.load(id))!.revision))).toEqual([2, 1, 1, 1, 1, 2]);
+      expect(await Promise.all(ids.map(async (id) => (await store.history(id)).length))).toEqual([2, 1, 1, 1, 1, 2]);
+      expect(await store.effects('e')).toEqual([]);
+      // A well-formed pair (an emoji) and other control characters are fine, and round-trip exactly.
+      const fine = nextCommit('b', previous[1], { state: 'moved' });
+      const kept = { ...fine, instance: { ...fine.instance, context: { note: 'ok 😀 \u0001\u001b[31m' } } };
+      await store.commit(kept);
+      expect((await store.load('b'))?.context).toEqual({ note: 'ok 😀 \u0001\u001b[31m' });
+    });
+
+    it('records a refused payload with U+0000 or a lone surrogate, each replaced by U+FFFD, the same in every store', async () => {
+      await step('a');
+      const refusal = { instanceId: 'a', at: T0, actor: { id: 'x', roles: [] }, code: 'INVALID_PAYLOAD', message: 'no', state: 'draft', revision: 1 };
+      await store.appendRefusal({ ...refusal, event: { type: 'NOTE', text: 'a\u0000b\ud800', ['k\u0000']: 'v' } });
+      expect((await store.refusals('a')).map((r) => r.event)).toEqual([{ type: 'NOTE', text: 'a\uFFFDb\uFFFD', ['k\uFFFD']: 'v' }]);
+    });
+
+    it('refuses empty, over-long and non-string ids and keys with INVALID_ARGUMENT, writing nothing', async () => {
+      const huge = 'x'.repeat(1_000_000);
+      const base = nextCommit('ok', undefined);
+      const withId = (id: unknown) => nextCommit(id as string, undefined);
+      expect(await codeOf(store.commit(withId(huge)))).toBe('INVALID_ARGUMENT');
+      expect(await codeOf(store.commit(withId('x'.repeat(ID_MAX_LENGTH + 1))))).toBe('INVALID_ARGUMENT');
+      expect(await codeOf(store.commit(withId('')))).toBe('INVALID_ARGUMENT');
+      expect(await codeOf(store.commit(withId(12)))).toBe('INVALID_ARGUMENT');
+      expect(await codeOf(store.commit(withId('a\u0000b')))).toBe('INVALID_ARGUMENT');
+      expect(await codeOf(store.commit(nextCommit('k', undefined, { idempotencyKey: huge })))).toBe('INVALID_ARGUMENT');
+      expect(await codeOf(store.commit(nextCommit('k', undefined, { idempotencyKey: '' })))).toBe('INVALID_ARGUMENT');
+      expect(await codeOf(store.commit({ ...base, history: { ...base.history, actor: { id: huge, roles: [] } } }))).toBe('INVALID_ARGUMENT');
+      expect(await codeOf(store.commit({ ...base, history: { ...base.history, actor: { id: 7 as unknown as string, roles: [] } } }))).toBe('INVALID_ARGUMENT');
+      expect((await store.list()).items).toEqual([]);
+      for (const bad of [huge, '', 12, null, undefined, ['a']]) {
+        expect(await codeOf(store.load(bad as string))).toBe('INVALID_ARGUMENT');
+        expect(await codeOf(store.timers(bad as string))).toBe('INVALID_ARGUMENT');
+        expect(await codeOf(store.effects(bad as string))).toBe('INVALID_ARGUMENT');
+        expect(await codeOf(store.refusals(bad as string))).toBe('INVALID_ARGUMENT');
+        expect(await codeOf(store.findIdempotency('ok', bad as string))).toBe('INVALID_ARGUMENT');
+      }
+      // At the limits exactly: accepted, and found again by the same string.
+      const longest = 'é'.repeat(ID_MAX_LENGTH);
+      await store.commit(nextCommit(longest, undefined, { idempotencyKey: 'k'.repeat(KEY_MAX_LENGTH) }));
+      expect((await store.load(longest))?.id).toBe(longest);
+      expect((await store.findIdempotency(longest, 'k'.repeat(KEY_MAX_LENGTH)))?.revision).toBe(1);
+    });
+
+    it('keeps the id "12" as the string "12": a number id is refused, never stored as "12.0"', async () => {
+      expect(await codeOf(store.commit(nextCommit(12 as unknown as string, undefined)))).toBe('INVALID_ARGUMENT');
+      expect(await store.load('12')).toBeUndefined();
+      await step('12');
+      expect((await store.load('12'))?.id).toBe('12');
+      expect((await store.list()).items.map((i) => i.id)).toEqual(['12']);
+      expect(await codeOf(store.load(12 as unknown as string))).toBe('INVALID_ARGUMENT');
+    });
+
+    it('validates list and tasks queries: bad limits, cursors and filters are INVALID_ARGUMENT; pages are capped', async () => {
+      for (const id of ['i1', 'i2', 'i3']) await step(id, { tasks: [{ id: `${id}t`, step: 's', assignees: ['wang'], roles: [] }] });
+      const bad: unknown[] = [
+        null,
+        'review',
+        [],
+        { limit: 0 },
+        { limit: -1 },
+        { limit: 1.5 },
+        { limit: 'abc' },
+        { limit: '5' },
+        { limit: Number.NaN },
+        { limit: Number.POSITIVE_INFINITY },
+        { limit: PAGE_LIMIT_MAX + 1 },
+        { cursor: '-5' },
+        { cursor: '' },
+        { cursor: '1.5' },
+        { cursor: 'ZZ' },
+        { cursor: 'zzzzzzzzzzzz' },
+        { cursor: 5 },
+        { cursor: ['1'] },
+        { workflow: ['review', 'expense'] },
+        { workflow: 1 },
+        { state: { $ne: null } },
+        { status: 'bogus' },
+        { status: ['active'] },
+        { dueBefore: '5' },
+        { dueBefore: Number.NaN },
+      ];
+      for (const q of bad) {
+        const error = await store.list(q as InstanceQuery).catch((e: unknown) => e);
+        expect(isDocketError(error, 'INVALID_ARGUMENT'), JSON.stringify(q)).toBe(true);
+        expect((error as Error).message.length).toBeGreaterThan(20);
+      }
+      for (const q of [null, 'wang', { assignee: ['wang'] }, { role: 1 }, { instanceId: ['i1'] }, { workflow: {} }, { status: 'done' }]) {
+        expect(await codeOf(store.tasks(q as TaskQuery)), JSON.stringify(q)).toBe('INVALID_ARGUMENT');
+      }
+      expect((await store.list({ limit: PAGE_LIMIT_MAX })).items.map((i) => i.id)).toEqual(['i1', 'i2', 'i3']);
+      expect((await store.tasks({ assignee: 'wang' })).map((t) => t.id)).toEqual(['i1t', 'i2t', 'i3t']);
+      // Paging ends: each cursor moves forward, and the last page has none.
+      const cursors: string[] = [];
+      const seen: string[] = [];
+      let cursor: string | undefined;
+      for (let n = 0; n < 10; n++) {
+        const page = await store.list({ limit: 1, ...(cursor === undefined ? {} : { cursor }) });
+        seen.push(...page.items.map((i) => i.id));
+        cursor = page.nextCursor;
+        if (cursor === undefined) break;
+        expect(cursors).not.toContain(cursor);
+        cursors.push(cursor);
+      }
+      expect(seen).toEqual(['i1', 'i2', 'i3']);
+      expect(cursor).toBeUndefined();
+      expect(cursors.length).toBeLessThanOrEqual(3);
+    });
+
+    it('property: any string is either stored exactly or refused with INVALID_PAYLOAD, exactly when the shared rule says so', async () => {
+      let n = 0;
+      await fc.assert(
+        fc.asyncProperty(
+          fc.oneof(fc.string({ unit: 'binary' }), fc.string({ unit: 'grapheme' }), fc.constantFrom('\u0000', '\ud800x', 'x\udfff', '😀', '\\u0000', 'a\u0000')),
+          fc.boolean(),
+          async (text, asKey) => {
+            const id = `p${n++}`;
+            const c = nextCommit(id, undefined);
+            const context = asKey ? { [text]: 1 } : { text };
+            const commit = { ...c, instance: { ...c.instance, context } };
+            const storable = findUnstorableString(context) === undefined;
+            const outcome = await codeOf(store.commit(commit));
+            expect(outcome).toBe(storable ? 'ok' : 'INVALID_PAYLOAD');
+            if (storable) expect((await store.load(id))?.context).toEqual(context);
+            else expect(await store.load(id)).toBeUndefined();
+          },
+        ),
+        { numRuns: PROPERTY_RUNS },
+      );
+    });
+
+    it('property: any limit or cursor value gives a page or INVALID_ARGUMENT, never a raw error or an endless loop', async () => {
+      for (const id of ['i1', 'i2']) await step(id);
+      await fc.assert(
+        fc.asyncProperty(fc.anything(), fc.anything(), async (limit, cursor) => {
+          const q = { limit, cursor } as unknown as InstanceQuery;
+          try {
+            const page = await store.list(q);
+            expect(page.items.length).toBeGreaterThanOrEqual(0);
+            if (page.nextCursor !== undefined) expect(page.items.length).toBeGreaterThan(0);
+          } catch (error) {
+            expect(isDocketError(error, 'INVALID_ARGUMENT')).toBe(true);
+          }
+        }),
+        { numRuns: PROPERTY_RUNS },
+      );
     });
 
     it('refuses work once closed', async () => {
@@ -362,6 +583,8 @@ export function describeStoreConformance(
       expect(history.filter((e) => e.kind === 'timer')).toHaveLength(1);
       expect(history.filter((e) => e.kind === 'refused')).toHaveLength(1);
       expect(await second.verify(id)).toMatchObject({ ok: true });
+      expect((await second.verify(id)).snapshot).toBe('verified');
+      await second.settled(); // the send resolves once committed; its effect is delivered after it
       expect((await second.effects(id)).map((e) => [e.type, e.status])).toEqual([
         ['notify', 'dead'],
         ['archive', 'dead'],

@@ -2,6 +2,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isDocketError } from '../src/index.js';
 import { postgresStore, POSTGRES_SCHEMA_VERSION } from '../src/postgres/index.js';
+import { PostgresGroupCommit } from '../src/postgres/postgres-group-commit.js';
 import { describeStoreConformance } from './store-conformance.js';
 import { dropSchema, PG_URL, postgresFactory, requirePostgres, schemaFor } from './helpers/pg-harness.js';
 import { nextCommit } from './helpers/records.js';
@@ -119,5 +120,57 @@ describe.skipIf(!available)('postgres store specifics', () => {
     } finally {
       await dropSchema(pool, schema);
     }
+  });
+});
+
+describe.skipIf(!available)('postgres group commit: one bad commit fails alone, and each caller hears its own truth', () => {
+  it('a commit whose data Postgres cannot store (U+0000 reaching the server) fails alone with INVALID_PAYLOAD; the rest of its group lands', async (ctx) => {
+    const schema = schemaFor(ctx.task.name);
+    try {
+      const store = postgresStore({ pool }, { schema });
+      await store.init();
+      // Straight to the group commit, past the store's own check: the server's refusal is the safety net.
+      const group = new PostgresGroupCommit(pool, `"${schema}"`, 256);
+      const commits = ['a', 'b', 'c', 'd'].map((id) => nextCommit(id, undefined));
+      const bad = { ...commits[1]!, instance: { ...commits[1]!.instance, context: { note: 'a\u0000b' } } };
+      const results = await Promise.allSettled([group.submit(commits[0]!), group.submit(bad), group.submit(commits[2]!), group.submit(commits[3]!)]);
+      expect(results.map((r) => (r.status === 'fulfilled' ? 'ok' : (r.reason as { code: string }).code))).toEqual(['ok', 'INVALID_PAYLOAD', 'ok', 'ok']);
+      expect(((results[1] as PromiseRejectedResult).reason as Error).message).not.toMatch(/retry/i);
+      expect(await Promise.all(['a', 'b', 'c', 'd'].map(async (id) => (await store.load(id))?.revision ?? 0))).toEqual([1, 0, 1, 1]);
+      await store.close();
+    } finally {
+      await dropSchema(pool, schema);
+    }
+  });
+
+  function stubPool(behaviour: { connect?: unknown; query?: unknown }): pg.Pool {
+    return {
+      connect: async () => {
+        if (behaviour.connect) throw behaviour.connect;
+        return {
+          query: async () => {
+            throw behaviour.query;
+          },
+          release: () => undefined,
+        };
+      },
+    } as unknown as pg.Pool;
+  }
+
+  it('says STORE_OUTCOME_UNKNOWN when the connection drops without an answer, STORE_UNAVAILABLE when the server refused or nothing was sent', async () => {
+    const codeFor = async (pool_: pg.Pool) => {
+      const group = new PostgresGroupCommit(pool_, '"x"', 256);
+      const results = await Promise.allSettled([group.submit(nextCommit('a', undefined)), group.submit(nextCommit('b', undefined))]);
+      return results.map((r) => (r.status === 'fulfilled' ? 'ok' : (r.reason as { code: string }).code));
+    };
+    expect(await codeFor(stubPool({ query: new Error('Connection terminated unexpectedly') }))).toEqual(['STORE_OUTCOME_UNKNOWN', 'STORE_OUTCOME_UNKNOWN']);
+    expect(await codeFor(stubPool({ connect: Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }) }))).toEqual([
+      'STORE_UNAVAILABLE',
+      'STORE_UNAVAILABLE',
+    ]);
+    expect(await codeFor(stubPool({ query: Object.assign(new Error('the database system is shutting down'), { code: '57P03', severity: 'FATAL' }) }))).toEqual([
+      'STORE_UNAVAILABLE',
+      'STORE_UNAVAILABLE',
+    ]);
   });
 });

@@ -57,6 +57,9 @@ function boxOf(svg: SVGSVGElement, id: string): { x: number; y: number; w: numbe
 }
 
 /** Wrap the `<svg>` inside `host` in a framed, zoomable viewer. */
+/** Below this a box-mode viewer does not shrink a diagram to fit: it scrolls and pans instead (labels stay readable). */
+export const MIN_READABLE_SCALE = 0.6;
+
 export function attachViewer(host: HTMLElement, mode: ViewerMode, minScale = 0.7): DiagramViewer {
   const svg = host.querySelector<SVGSVGElement>('svg.docket-diagram')!;
   const [, , w = 1, h = 1] = (svg.getAttribute('viewBox') ?? '').split(/\s+/).map(Number);
@@ -80,11 +83,12 @@ export function attachViewer(host: HTMLElement, mode: ViewerMode, minScale = 0.7
     svg.style.width = `${(w * scale).toFixed(1)}px`;
     svg.style.height = `${(h * scale).toFixed(1)}px`;
     tools.querySelector('[data-zoom-level]')!.textContent = `${Math.round(scale * 100)}%`;
+    host.dataset['zoom'] = scale.toFixed(3);
   };
   const fitScale = () => {
     const fw = frame.clientWidth - 2;
     if (mode === 'page') return Math.min(1, Math.max(minScale, fw / w));
-    return Math.min(1, fw / w, (frame.clientHeight - 2) / h);
+    return Math.max(MIN_READABLE_SCALE, Math.min(1, fw / w, (frame.clientHeight - 2) / h));
   };
   const centreOn = (cx: number, cy: number) => {
     frame.scrollLeft = cx * scale - frame.clientWidth / 2;
@@ -93,7 +97,7 @@ export function attachViewer(host: HTMLElement, mode: ViewerMode, minScale = 0.7
   const viewer: DiagramViewer = {
     svg,
     fit: () => {
-      apply(mode === 'page' ? fitScale() : Math.min(1, (frame.clientWidth - 2) / w, (frame.clientHeight - 2) / h));
+      apply(fitScale());
       frame.scrollLeft = 0;
       frame.scrollTop = 0;
     },
@@ -114,7 +118,7 @@ export function attachViewer(host: HTMLElement, mode: ViewerMode, minScale = 0.7
       const y1 = Math.max(...boxes.map((b) => b.y + b.h));
       const margin = 160;
       const k = Math.min(1, (frame.clientWidth - 2) / (x1 - x0 + 2 * margin), (frame.clientHeight - 2) / (y1 - y0 + 2 * margin));
-      apply(Math.max(k, Math.min(1, fitScale())));
+      apply(Math.max(k, MIN_READABLE_SCALE, Math.min(1, fitScale())));
       centreOn((x0 + x1) / 2, (y0 + y1) / 2);
     },
   };

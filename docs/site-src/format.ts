@@ -26,12 +26,18 @@ export function stateText(graph: StateGraph | undefined, value: unknown): Bi {
   return { 'zh-CN': parts.map((p) => p['zh-CN']).join('、') || '—', en: parts.map((p) => p.en).join(', ') || '—' };
 }
 
+/** A timer by the label of its deadline (never its key, `signingRemind`). */
+export function timerText(graph: StateGraph | undefined, name: string): string {
+  const label = graph?.deadlines?.[name];
+  return label ? bi(label) : bi({ 'zh-CN': '期限', en: 'Deadline' });
+}
+
 /** An event type by its label in the graph's workflow. */
 export function eventText(labels: Record<string, Bi> | undefined, type: string): string {
   const l = labels?.[type];
   if (l) return bi(l);
   if (type === 'docket.start') return bi({ 'zh-CN': '发起', en: 'Started' });
-  if (type.startsWith('docket.timer.')) return `${bi({ 'zh-CN': '期限到', en: 'Deadline' })} <code>${esc(type.slice(13))}</code>`;
+  if (type.startsWith('docket.timer.')) return bi({ 'zh-CN': '期限到', en: 'Deadline reached' });
   if (type.startsWith('xstate.after.')) return bi({ 'zh-CN': '超时', en: 'Timeout' });
   return esc(type);
 }

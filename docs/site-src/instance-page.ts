@@ -3,7 +3,7 @@
 import { parseInstanceExport, type InstanceExport } from '../../src/visualizer/instance-export.js';
 import { activeStateIds } from '../../src/visualizer/state-graph.js';
 import { loadDiagrams, mountDiagram, showActive } from './diagrams.js';
-import { eventText, instantHtml, stateText } from './format.js';
+import { eventText, instantHtml, stateText, timerText } from './format.js';
 import { bi, esc } from './templates.js';
 
 async function show(data: InstanceExport): Promise<void> {
@@ -27,13 +27,13 @@ async function show(data: InstanceExport): Promise<void> {
   document.getElementById('iv-history')!.innerHTML = data.history
     .map(
       (h) =>
-        `<tr><td>${h.revision}</td><td>${instantHtml(h.at)}</td><td>${esc(h.actor.name ?? h.actor.id)}${h.onBehalfOf ? esc(` (for ${h.onBehalfOf})`) : ''}</td><td>${eventText(graph?.events, h.event.type)}${h.timer ? ` <code>${esc(h.timer.name)}</code>` : ''}</td><td>${h.from === null || h.from === undefined ? '—' : bi(stateText(graph, h.from))}</td><td>${bi(stateText(graph, h.to))}</td></tr>`,
+        `<tr><td>${h.revision}</td><td>${instantHtml(h.at)}</td><td>${esc(h.actor.name ?? h.actor.id)}${h.onBehalfOf ? esc(` (for ${h.onBehalfOf})`) : ''}</td><td>${eventText(graph?.events, h.event.type)}${h.timer ? `: ${timerText(graph, h.timer.name)}` : ''}</td><td>${h.from === null || h.from === undefined ? '—' : bi(stateText(graph, h.from))}</td><td>${bi(stateText(graph, h.to))}</td></tr>`,
     )
     .join('');
   document.getElementById('iv-timers')!.innerHTML =
     data.timers.length === 0
       ? `<tr><td colspan="3">${bi({ 'zh-CN': '没有待触发的计时器。', en: 'No pending timers.' })}</td></tr>`
-      : data.timers.map((t) => `<tr><td>${esc(t.name)}</td><td>${instantHtml(t.dueAt)}</td><td><code>${esc(t.event.type)}</code></td></tr>`).join('');
+      : data.timers.map((t) => `<tr data-timer="${esc(t.name)}"><td>${timerText(graph, t.name)}</td><td>${instantHtml(t.dueAt)}</td><td>${eventText(graph?.events, t.event.type)}</td></tr>`).join('');
   document.getElementById('iv-tasks')!.innerHTML =
     data.tasks.length === 0
       ? `<tr><td colspan="3">${bi({ 'zh-CN': '没有待办。', en: 'No open tasks.' })}</td></tr>`

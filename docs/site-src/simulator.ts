@@ -8,12 +8,14 @@ import type { AnyWorkflow } from '../../src/engine/define-workflow.js';
 import type { Engine, InstanceView } from '../../src/engine/engine-types.js';
 import { memoryStore } from '../../src/store/index.js';
 import type { Actor } from '../../src/store/records.js';
-import { demoActor, demoDirectory, rankedEvents, rolesOf, sampleOptionsAt } from '../../src/cli/auto-pilot.js';
+import { DEMO_USERS, rankedEvents, rolesOf, sampleOptionsAt } from '../../src/cli/auto-pilot.js';
+import { staticDirectory, type Directory } from '../../src/engine/directory.js';
 import { sampleValue } from '../../src/visualizer/sample-value.js';
 import { activeStateIds } from '../../src/visualizer/state-graph.js';
 import { isContractWorkflow, workflowCatalog } from '../../src/cli/workflow-catalog.js';
 import { loadDiagrams, mountDiagram, showActive, type DiagramEntry, type DiagramViewer } from './diagrams.js';
-import { eventText, instantHtml, stateText, ZONE } from './format.js';
+import { eventText, instantHtml, stateText, timerText, ZONE } from './format.js';
+import { USER_WORKFLOWS } from './user-workflows.js';
 import { bi, esc } from './templates.js';
 
 interface Session {
@@ -23,7 +25,24 @@ interface Session {
   readonly id: string;
   readonly diagram: DiagramEntry;
   readonly viewer: DiagramViewer;
-  readonly roles: readonly string[];
+  readonly people: readonly Actor[];
+}
+
+/**
+ * The simulated people: `demo` starts the request and holds only the roles that may start it
+ * (`permissions.start`; every role when the workflow names none); `lead` (demo's supervisor and department head) and `director`
+ * above them hold every role. So approver rules resolve to people other than the initiator, as in a
+ * real organisation, and the engine's own checks decide who may act.
+ */
+function simulatedPeople(workflow: AnyWorkflow): { people: Actor[]; directory: Directory } {
+  const all = rolesOf(workflow);
+  const initiatorRoles = [...((workflow.permissions as Record<string, readonly string[] | undefined> | undefined)?.['start'] ?? [])];
+  const rolesFor = (id: string) => (id === 'demo' ? (initiatorRoles.length > 0 ? initiatorRoles : all) : all);
+  const directory = staticDirectory({
+    users: DEMO_USERS.map((id, i) => ({ id, name: id, roles: rolesFor(id), department: 'demo', supervisor: DEMO_USERS[i + 1] ?? null })),
+    departmentHeads: { demo: 'lead' },
+  });
+  return { people: DEMO_USERS.map((id) => ({ id, roles: rolesFor(id), name: id })), directory };
 }
 
 /** Mark the page busy while the engine works, so tests (and people) wait for the result. */
@@ -49,21 +68,20 @@ function message(text: string, kind: 'error' | 'info' = 'info') {
 }
 
 async function start(): Promise<void> {
-  const workflows = workflowCatalog();
+  const workflows = workflowCatalog(USER_WORKFLOWS);
   const select = $('sim-workflow') as HTMLSelectElement;
   const workflow = workflows.find((w) => w.id === select.value) ?? workflows[0]!;
   const startAt = ($('sim-start') as HTMLInputElement).value || '2026-10-08T09:00';
   const startInstant = DateTime.fromISO(startAt, { zone: ZONE });
   if (!startInstant.isValid) return message(esc(`Not a date and time: ${startAt}`), 'error');
   await session?.engine.close();
-  const roles = rolesOf(workflow);
-  const directory = demoDirectory(workflow);
+  const { people, directory } = simulatedPeople(workflow);
   const clock = virtualClock(startInstant.toMillis());
   const engine = createEngine({ store: memoryStore(), clock, calendar: businessCalendar(), directory, workflows: [workflow] });
   const input = sampleValue(workflow.input, sampleOptionsAt(startInstant.toMillis()));
   let id: string;
   try {
-    id = await engine.start(workflow.id as never, input as never, { actor: { id: 'demo', roles, name: 'demo' } });
+    id = await engine.start(workflow.id as never, input as never, { actor: people[0]! });
   } catch (error) {
     return message(esc(error instanceof Error ? error.message : String(error)), 'error');
   }
@@ -71,19 +89,24 @@ async function start(): Promise<void> {
   const diagram = diagrams[workflow.id];
   if (!diagram) return message(esc(`No diagram for ${workflow.id}; rebuild the site.`), 'error');
   const viewer = mountDiagram($('sim-diagram'), diagram);
-  session = { workflow, engine, clock, id, diagram, viewer, roles };
+  session = { workflow, engine, clock, id, diagram, viewer, people };
   message('');
   await render();
 }
 
-async function send(type: string): Promise<void> {
-  const s = session;
-  if (!s) return;
+function sampleEvent(s: Session, type: string): { type: string } {
   const schema = s.workflow.events[type];
   const payload = schema ? sampleValue(schema, { date: DateTime.fromMillis(s.clock.now(), { zone: ZONE }).plus({ days: 30 }).toISODate() ?? '2026-12-31' }) : {};
-  const tasks = await s.engine.tasks({ instanceId: s.id });
+  return { ...(payload as object), type };
+}
+
+async function send(type: string, actorId: string): Promise<void> {
+  const s = session;
+  if (!s) return;
+  const actor = s.people.find((p) => p.id === actorId);
+  if (!actor) return message(esc(`Unknown person ${actorId}.`), 'error');
   try {
-    await s.engine.send(s.id, { ...(payload as object), type } as never, { actor: demoActor(s.workflow, type, tasks) });
+    await s.engine.send(s.id, sampleEvent(s, type) as never, { actor });
     message('');
   } catch (error) {
     message(esc(error instanceof Error ? error.message : String(error)), 'error');
@@ -106,8 +129,23 @@ async function advance(kind: 'day' | 'week' | 'timer'): Promise<void> {
   await render();
 }
 
-function acceptedEvents(s: Session, view: InstanceView): string[] {
-  return view.status === 'active' ? rankedEvents(s.workflow, s.diagram.graph, view.state) : [];
+/**
+ * The events that can be sent now and who may send each, asked of the engine itself (`engine.can`:
+ * roles, the workflow's authorization, the approval step's assignees, the state's guards): the page
+ * offers only acts the engine would accept.
+ */
+async function acceptedEvents(s: Session, view: InstanceView): Promise<{ event: string; actors: string[] }[]> {
+  if (view.status !== 'active') return [];
+  const out: { event: string; actors: string[] }[] = [];
+  for (const event of rankedEvents(s.workflow, s.diagram.graph, view.state)) {
+    const actors: string[] = [];
+    for (const person of s.people) {
+      const answer = await s.engine.can(s.id, sampleEvent(s, event) as never, person);
+      if (answer.ok) actors.push(person.id);
+    }
+    if (actors.length > 0) out.push({ event, actors });
+  }
+  return out;
 }
 
 async function render(): Promise<void> {
@@ -119,9 +157,16 @@ async function render(): Promise<void> {
   $('sim-now').innerHTML = instantHtml(s.clock.now());
   $('sim-state').innerHTML = bi(stateText(graph, view.state));
   $('sim-status').innerHTML = `<span class="badge ${view.status === 'done' ? 'done' : 'active'}" data-status="${view.status}">${esc(view.status)}</span>`;
-  const events = acceptedEvents(s, view);
+  const events = await acceptedEvents(s, view);
   $('sim-events').innerHTML =
-    events.map((e) => `<button type="button" class="btn event-button" data-event="${esc(e)}">${eventText(graph.events, e)}</button>`).join('') ||
+    events
+      .map(
+        (e) =>
+          `<div class="event-row" data-event-row="${esc(e.event)}"><span class="event-name">${eventText(graph.events, e.event)}</span>${e.actors
+            .map((a) => `<button type="button" class="btn event-button" data-event="${esc(e.event)}" data-actor="${esc(a)}">${bi({ 'zh-CN': `以 ${a} 身份`, en: `as ${a}` })}</button>`)
+            .join('')}</div>`,
+      )
+      .join('') ||
     `<span class="status-line">${bi({ 'zh-CN': '当前状态不接受人工事件。', en: 'No events accepted by people in this state.' })}</span>`;
   const tasks = await s.engine.tasks({ instanceId: s.id });
   $('sim-tasks').innerHTML =
@@ -136,7 +181,7 @@ async function render(): Promise<void> {
   $('sim-timers').innerHTML =
     view.timers.length === 0
       ? `<tr><td colspan="2">${bi({ 'zh-CN': '没有计时器。', en: 'No pending timers.' })}</td></tr>`
-      : view.timers.map((t) => `<tr><td>${esc(t.name)}</td><td>${instantHtml(t.dueAt)}</td></tr>`).join('');
+      : view.timers.map((t) => `<tr data-timer="${esc(t.name)}"><td>${timerText(graph, t.name)}</td><td>${instantHtml(t.dueAt)}</td></tr>`).join('');
   const history = await s.engine.history(s.id);
   $('sim-history').innerHTML = history
     .map((h) => {
@@ -149,7 +194,7 @@ async function render(): Promise<void> {
 
 /** Wire the simulator page. */
 export async function initSimulator(): Promise<void> {
-  const workflows = workflowCatalog();
+  const workflows = workflowCatalog(USER_WORKFLOWS);
   const select = $('sim-workflow') as HTMLSelectElement;
   select.innerHTML = workflows
     .map((w) => `<option value="${esc(w.id)}">${esc(w.labels?.title['zh-CN'] ?? w.id)} · ${esc(w.labels?.title.en ?? w.id)}</option>`)
@@ -163,7 +208,7 @@ export async function initSimulator(): Promise<void> {
   $('sim-next-timer').addEventListener('click', () => void busy(() => advance('timer')));
   $('sim-events').addEventListener('click', (e) => {
     const button = (e.target as HTMLElement).closest<HTMLButtonElement>('button[data-event]');
-    if (button) void busy(() => send(button.dataset['event'] ?? ''));
+    if (button) void busy(() => send(button.dataset['event'] ?? '', button.dataset['actor'] ?? ''));
   });
   await busy(start);
   document.body.dataset['ready'] = 'true';

@@ -3,6 +3,7 @@
 import { businessCalendar, CN_HOLIDAY_DATA } from '../../src/calendar/index.js';
 import { quarterTimeline, type QuarterTimeline } from '../../src/visualizer/quarter-timeline.js';
 import { workflowCatalog } from '../../src/cli/workflow-catalog.js';
+import { USER_WORKFLOWS } from './user-workflows.js';
 import { bi, esc, type Bi } from './templates.js';
 
 const DOW: readonly Bi[] = [
@@ -61,7 +62,7 @@ export function initTimeline(): void {
   yearSelect.value = params.get('year') ?? (years.includes(2026) ? '2026' : String(years[years.length - 1]));
   quarterSelect.value = params.get('quarter') ?? '4';
   const calendar = businessCalendar();
-  const workflows = workflowCatalog();
+  const workflows = workflowCatalog(USER_WORKFLOWS);
   const draw = () => {
     const quarter = { year: Number(yearSelect.value), quarter: Number(quarterSelect.value) as 1 | 2 | 3 | 4 };
     host.innerHTML = renderTimeline(quarterTimeline(calendar, quarter, workflows));

@@ -3,7 +3,7 @@ import { label } from './labels.js';
 
 /**
  * An approval step node (from `approvalStep`) with bilingual labels on it and on its `pending`
- * sub-state, kept beside the step's own `meta.approval`, so every state carries `meta.label`.
+ * sub-state (named after the step), kept beside the step's own `meta.approval`, so every state carries `meta.label`.
  *
  * @example
  * ```ts
@@ -16,6 +16,7 @@ export function labelledStep(node: ApprovalStepNode, zh: string, en: string) {
   return {
     ...node,
     meta: { ...node.meta, ...label(zh, en) },
-    states: { pending: { ...node.states.pending, meta: label('待审批', 'Awaiting decision') } },
+    // Named after its step, so a history line reads "Legal review · awaiting decision", never a bare "Awaiting decision".
+    states: { pending: { ...node.states.pending, meta: label(`${zh} · 待审批`, `${en} · awaiting decision`) } },
   };
 }

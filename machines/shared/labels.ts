@@ -46,6 +46,12 @@ export interface WorkflowLabels {
   readonly events?: Readonly<Record<string, Labels>>;
   /** A guard's name in `setup({ guards })` → what the diagram prints for it (`settles` → 回款结清). */
   readonly guards?: Readonly<Record<string, Labels>>;
+  /** A deadline's name in `deadlines` → what timers and deadline lines print for it (`signingRemind` → 签署提醒). */
+  readonly deadlines?: Readonly<Record<string, Labels>>;
+  /** Words for values in guard params (`internalMeeting` → 内部沟通会). */
+  readonly values?: Readonly<Record<string, Labels>>;
+  /** Words for context fields (`amount` → 金额). */
+  readonly fields?: Readonly<Record<string, Labels>>;
 }
 
 /**

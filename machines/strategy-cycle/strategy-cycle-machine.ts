@@ -181,6 +181,7 @@ export const strategyCycleMachine = setup({
     surveyComplete: ({ context }) => missingIn(context, 'survey').length === 0,
     knownProvider: ({ context, event }) => context.providers.includes((event as { provider?: string }).provider ?? ''),
     moreTriPartyMeetings: ({ context }) => context.triPartyMeetingsHeld < TRI_PARTY_MEETINGS_PER_CYCLE,
+    lastTriPartyMeeting: ({ context }) => context.triPartyMeetingsHeld === TRI_PARTY_MEETINGS_PER_CYCLE - 1,
     allSegmentsIn: ({ context }) => context.providers.every((p) => context.segments[p] !== undefined),
   },
   delays: {
@@ -362,15 +363,27 @@ export const strategyCycleMachine = setup({
             recurring: {
               meta: label('按月召开', 'Held monthly'),
               after: {
-                triPartyMeeting: {
-                  guard: 'moreTriPartyMeetings',
-                  target: 'recurring',
-                  reenter: true,
-                  actions: [
-                    assign({ triPartyMeetingsHeld: ({ context }) => context.triPartyMeetingsHeld + 1 }),
-                    { type: 'holdTriPartyMeeting', params: ({ context }) => ({ planQuarter: context.planQuarter, meeting: context.triPartyMeetingsHeld }) },
-                  ],
-                },
+                // The last meeting is a targetless transition: the state is not re-entered, so no next
+                // timer is armed, and a cycle whose meetings are all held holds no meeting timer at all
+                // (no far-off stand-in date for a reader to mistake for a meeting).
+                triPartyMeeting: [
+                  {
+                    guard: 'lastTriPartyMeeting',
+                    actions: [
+                      assign({ triPartyMeetingsHeld: ({ context }) => context.triPartyMeetingsHeld + 1 }),
+                      { type: 'holdTriPartyMeeting', params: ({ context }) => ({ planQuarter: context.planQuarter, meeting: context.triPartyMeetingsHeld }) },
+                    ],
+                  },
+                  {
+                    guard: 'moreTriPartyMeetings',
+                    target: 'recurring',
+                    reenter: true,
+                    actions: [
+                      assign({ triPartyMeetingsHeld: ({ context }) => context.triPartyMeetingsHeld + 1 }),
+                      { type: 'holdTriPartyMeeting', params: ({ context }) => ({ planQuarter: context.planQuarter, meeting: context.triPartyMeetingsHeld }) },
+                    ],
+                  },
+                ],
               },
             },
           },

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defineWorkflow, duration, workingDays } from '../../src/index.js';
+import { defineWorkflow, workingDays } from '../../src/index.js';
 import { stateLabelsOf, workflowLabels } from '../shared/labels.js';
 import { milestoneRule, triPartyMeetingRule, type StrategyMilestone } from './schedule.js';
 import { strategyCycleInput } from './strategy-cycle-input.js';
@@ -80,9 +80,9 @@ export const strategyCycle = defineWorkflow({
     reminderEvery: (args) => workingDays(ctx(args).reminderEveryWorkingDays, { time: '10:00' }),
     triPartyMeeting: (args) => {
       const c = ctx(args);
-      // Each instance holds the meetings of its own working quarter; the next quarter's instance holds the rest.
-      if (c.triPartyMeetingsHeld >= TRI_PARTY_MEETINGS_PER_CYCLE) return duration({ days: 365 });
-      return triPartyMeetingRule(c.planQuarter, c.triPartyMeetingsHeld, c.triPartyDay, c.triPartyTime);
+      // Each instance holds the meetings of its own working quarter; the next quarter's instance holds
+      // the rest. After the last one the timer is not armed again (the min() only keeps the rule total).
+      return triPartyMeetingRule(c.planQuarter, Math.min(c.triPartyMeetingsHeld, TRI_PARTY_MEETINGS_PER_CYCLE - 1), c.triPartyDay, c.triPartyTime);
     },
   },
   roles: {
@@ -93,6 +93,25 @@ export const strategyCycle = defineWorkflow({
   labels: workflowLabels({
     title: { 'zh-CN': '季度营销策略制定', en: 'Quarterly marketing strategy' },
     states: stateLabelsOf(strategyCycleMachine),
+    values: {
+      survey: { 'zh-CN': '调查阶段', en: 'survey phase' },
+      internalMeeting: { 'zh-CN': '内部沟通会阶段', en: 'internal meeting phase' },
+      drafting: { 'zh-CN': '初稿阶段', en: 'drafting phase' },
+      reviewing: { 'zh-CN': '审核阶段', en: 'review phase' },
+      approval: { 'zh-CN': '领导审批阶段', en: 'leadership approval phase' },
+      releasing: { 'zh-CN': '发布阶段', en: 'release phase' },
+    },
+    deadlines: {
+      kickoff: { 'zh-CN': '启动', en: 'Kickoff' },
+      surveyDue: { 'zh-CN': '调查报告与热点截止', en: 'Survey reports and hotspots due' },
+      internalMeetingDue: { 'zh-CN': '内部沟通会截止', en: 'Internal meeting due' },
+      draftDue: { 'zh-CN': '初稿截止', en: 'First draft due' },
+      reviewDue: { 'zh-CN': '审核截止', en: 'Review due' },
+      approvalDue: { 'zh-CN': '领导审批截止', en: 'Leadership approval due' },
+      releaseDue: { 'zh-CN': '发布截止', en: 'Release due' },
+      reminderEvery: { 'zh-CN': '逾期催办', en: 'Overdue reminder' },
+      triPartyMeeting: { 'zh-CN': '三方例会', en: 'Tri-party meeting' },
+    },
     events: {
       SUBMIT_SURVEY: { 'zh-CN': '提交受众调查分析报告与社会热点收集表', en: 'Submit survey report and hotspot form' },
       CUSTOMER_COMMS_DONE: { 'zh-CN': '完成客户部沟通', en: 'Customer-department communication done' },
@@ -112,6 +131,7 @@ export const strategyCycle = defineWorkflow({
       surveyComplete: { 'zh-CN': '调研已收齐', en: 'survey complete' },
       knownProvider: { 'zh-CN': '已登记的服务商', en: 'known provider' },
       moreTriPartyMeetings: { 'zh-CN': '三方会未开满', en: 'more tri-party meetings due' },
+      lastTriPartyMeeting: { 'zh-CN': '本季度最后一次三方会', en: "the quarter's last tri-party meeting" },
       allSegmentsIn: { 'zh-CN': '分段策略已齐', en: 'all segments in' },
     },
   }),

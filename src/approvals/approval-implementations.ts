@@ -1,6 +1,7 @@
 import { enqueueActions } from 'xstate';
 import type { Instant } from '../clock/clock.js';
 import type { DeadlineSpec, WorkflowEnv } from '../engine/define-workflow.js';
+import { ownValue } from '../engine/own-property.js';
 import { resolveDeadline } from '../engine/workflow-registry.js';
 import { SYSTEM_ACTOR } from '../store/records.js';
 import { applyApproval, enterStep, type ApprovalChange, type ApprovalInput, type ReduceFacts } from './approval-reducer.js';
@@ -27,7 +28,7 @@ function factsOf(scope: ApprovalEnv, event: unknown): ReduceFacts {
 
 function dueAtOf(scope: ApprovalEnv, spec: ApprovalStepSpec, args: { context: unknown; event: unknown }, now: Instant): Instant | null {
   const name = spec.deadline?.after;
-  const rule = name === undefined ? undefined : scope.deadlines[name];
+  const rule = name === undefined ? undefined : ownValue(scope.deadlines, name);
   if (rule === undefined) return null;
   try {
     return resolveDeadline(typeof rule === 'function' ? rule(args) : rule, now, scope.env?.calendar);

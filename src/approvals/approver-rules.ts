@@ -1,4 +1,5 @@
 import type { Directory } from '../engine/directory.js';
+import { ownValue } from '../engine/own-property.js';
 import { DocketError } from '../errors.js';
 
 /**
@@ -143,7 +144,7 @@ export function readPath(value: unknown, path: string): unknown {
   let at: unknown = value;
   for (const key of path.split('.')) {
     if (at === null || typeof at !== 'object') return undefined;
-    at = (at as Record<string, unknown>)[key];
+    at = ownValue(at as Record<string, unknown>, key);
   }
   return at;
 }

@@ -1,4 +1,5 @@
 import type { Condition } from './branch.js';
+import { ownValue } from '../engine/own-property.js';
 
 /** A label in both languages. */
 export interface GuardText {
@@ -69,7 +70,7 @@ export function describeConditionBrief(condition: Condition, options: DescribeGu
     const inner = describeConditionBrief(condition.not, options);
     return { 'zh-CN': `非（${inner['zh-CN']}）`, en: `not (${inner.en})` };
   }
-  const field = options.fieldLabel?.(condition.field) ?? FIELDS[condition.field] ?? { 'zh-CN': condition.field, en: words(condition.field) };
+  const field = options.fieldLabel?.(condition.field) ?? ownValue(FIELDS, condition.field) ?? { 'zh-CN': condition.field, en: words(condition.field) };
   const value = (v: unknown): GuardText => options.valueLabel?.(v) ?? (typeof v === 'number' ? amount(v) : { 'zh-CN': String(v), en: String(v) });
   const parts: GuardText[] = [];
   const op = (symbol: string, v: GuardText) => parts.push({ 'zh-CN': `${field['zh-CN']} ${symbol} ${v['zh-CN']}`, en: `${field.en} ${symbol} ${v.en}` });

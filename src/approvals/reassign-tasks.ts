@@ -14,6 +14,7 @@ export type ReassignResult = BatchResult & {
   readonly from: string;
   readonly to: string;
 };
+import { checkReassignInput } from '../engine/validate-input.js';
 
 /**
  * 离职转办: hand every assignment a person holds to another, across all active instances, in one
@@ -40,6 +41,7 @@ export async function reassignTasks(
   engine: Engine,
   options: { readonly from: string; readonly to: string; readonly actor: Actor; readonly reason: string; readonly workflow?: string },
 ): Promise<readonly ReassignResult[]> {
+  checkReassignInput(options);
   const { from, to } = options;
   const found: { instanceId: string; step: string; taskId: string; status: 'open' | 'queued' }[] = [];
   let cursor: string | undefined;

@@ -3,9 +3,10 @@ import { durationToMs, type Instant } from '../clock/clock.js';
 import { DocketError } from '../errors.js';
 import { validateDeadlineRule, type DeadlineRule, type RollPolicy } from './deadline-rule.js';
 import { compileHolidaySources, type HolidaySource } from './holiday-source.js';
-import { daysInMonth, dayOrdinalOf, formatDayOrdinal, isoWeekdayOf, parseLocalDate, type DayOrdinal } from './local-date.js';
+import { civilDateOf, daysInMonth, dayOrdinalOf, formatDayOrdinal, isoWeekdayOf, parseLocalDate, type DayOrdinal } from './local-date.js';
 import { quarterMonth, quarterOfMonth, shiftQuarter, type QuarterRef } from './quarter.js';
 import { END_OF_DAY_MS, parseTimeOfDay } from './time-of-day.js';
+import { statutoryOverrides, type StatutoryWeekendRule } from './statutory-holidays.js';
 import { WorkingDayIndex, type DayKind, type MissingYearPolicy } from './working-day-index.js';
 import { addWorkingTime, parseWorkingHours, type WorkingHoursOption } from './working-hours.js';
 import { ZonedTime, type CalendarInput } from './zoned-time.js';
@@ -28,10 +29,17 @@ export interface BusinessCalendarOptions {
   /** ISO weekdays that are normally worked (1 = Monday … 7 = Sunday). Default Monday–Friday. */
   readonly workweek?: readonly (1 | 2 | 3 | 4 | 5 | 6 | 7)[];
   /**
-   * What to do for a year no holiday source covers: `'throw'` (default) throws `CALENDAR_YEAR_MISSING`;
-   * `'weekdays-with-warning'` treats it as plain workweek days and warns once per year.
+   * What to do for a year no holiday source covers: `'statutory'` (the default when the sources include
+   * `'CN'`) estimates the days off China's law fixes, `'throw'` (the default otherwise) throws
+   * `CALENDAR_YEAR_MISSING`, `'weekdays-with-warning'` treats it as plain workweek days. Both estimates
+   * warn once per year and make deadlines in that year *provisional* (see {@link BusinessCalendar.resolveWithProvenance}).
    */
   readonly onMissingYear?: MissingYearPolicy;
+  /**
+   * For `'statutory'`: a statutory holiday on a Saturday or Sunday gives a substitute weekday off
+   * (`'next-weekday'`, the law's 补假 rule, default) or nothing (`'none'`).
+   */
+  readonly statutoryWeekendRule?: StatutoryWeekendRule;
   /** Receives the missing-year warning (once per year). Without it the calendar uses `console.warn`. */
   readonly onWarning?: (message: string) => void;
   /** The daily working window for hour-level deadlines. Default 09:00–18:00. */
@@ -58,6 +66,40 @@ export interface DayInfo {
   readonly name?: string;
   /** Holiday (or make-up day) name in English, when the source knows it. */
   readonly nameEn?: string;
+  /** True when the day's year has no official schedule and the kind is an estimate. */
+  readonly provisional?: true;
+}
+
+/**
+ * How well the calendar knows a year: `'official'` (a source covers it), `'provisional'` (estimated by
+ * the missing-year policy: statutory or plain weekdays) or `'missing'` (policy `'throw'`).
+ *
+ * @example
+ * ```ts
+ * import { businessCalendar, type YearCoverage } from 'docket';
+ * const c: YearCoverage = businessCalendar().yearCoverage(2040); // 'provisional' (statutory estimate)
+ * ```
+ */
+export type YearCoverage = 'official' | 'provisional' | 'missing';
+
+/**
+ * A resolved deadline and whether it rests on estimated holiday data.
+ *
+ * @example
+ * ```ts
+ * import { businessCalendar, workingDays, type Resolution } from 'docket';
+ * const cal = businessCalendar();
+ * const r: Resolution = cal.resolveWithProvenance(workingDays(3), cal.localInstant('2026-12-30', '10:00'));
+ * r.provisional; // true: the walk crossed into 2027, which only the statutory estimate covers
+ * ```
+ */
+export interface Resolution {
+  /** The instant, epoch ms. */
+  readonly at: Instant;
+  /** True when some year the resolution looked at is estimated (no official schedule). */
+  readonly provisional: boolean;
+  /** The estimated years it looked at, ascending (empty when `provisional` is false). */
+  readonly estimatedYears: readonly number[];
 }
 
 /**
@@ -127,6 +169,16 @@ export interface BusinessCalendar {
   quarterDay(query: QuarterDayQuery): Instant;
   /** Resolve a deadline rule from the instant `from` (usually when a state was entered). */
   resolve(rule: DeadlineRule, from: Instant): Instant;
+  /**
+   * {@link BusinessCalendar.resolve}, also saying whether the result rests on estimated holiday data
+   * (a year no source covers, estimated by `onMissingYear`): such a deadline is provisional and should
+   * be re-resolved once the official schedule is added. Throws what `resolve` throws.
+   */
+  resolveWithProvenance(rule: DeadlineRule, from: Instant): Resolution;
+  /** Whether `year` is official, provisional (estimated) or missing. */
+  yearCoverage(year: number): YearCoverage;
+  /** The missing-year policy in force. */
+  readonly onMissingYear: MissingYearPolicy;
   /** What kind of day `at`'s local date is. */
   describeDay(at: CalendarInput): DayInfo;
   /** Every local date from `from` to `to`, both included (at most 36 600 days). */
@@ -146,8 +198,8 @@ function missingYearHint(sources: readonly HolidaySource[]): (year: number) => s
   return (year: number): string =>
     `Add the year's schedule as a holiday source, e.g. holidays: [${usesCn ? "'CN', " : ''}{ years: [${year}], ` +
     `holidays: [{ from: '${year}-10-01', to: '${year}-10-07', name: '国庆节' }, ...], workdays: ['${year}-09-27', ...] }] ` +
-    `(China's State Council publishes next year's schedule each autumn), or upgrade docket.${shipped} ` +
-    `To treat unknown years as plain weekdays instead, pass onMissingYear: 'weekdays-with-warning'.`;
+    `(China's State Council publishes next year's schedule each autumn; parseHolidaySchedule() loads it from JSON), or upgrade docket.${shipped} ` +
+    `To estimate unknown years from the law instead, pass onMissingYear: 'statutory' (or 'weekdays-with-warning' for plain weekdays).`;
 }
 
 /**
@@ -173,10 +225,20 @@ export function businessCalendar(options: BusinessCalendarOptions = {}): Busines
   if (!Array.isArray(workweek) || workweek.length === 0 || workweek.some((d) => !Number.isInteger(d) || d < 1 || d > 7)) {
     throw new DocketError('INVALID_ARGUMENT', `Invalid workweek ${JSON.stringify(workweek)}: expected ISO weekdays 1 (Mon) … 7 (Sun), at least one.`);
   }
-  const onMissingYear = options.onMissingYear ?? 'throw';
-  if (onMissingYear !== 'throw' && onMissingYear !== 'weekdays-with-warning') {
-    throw new DocketError('INVALID_ARGUMENT', `Invalid onMissingYear ${JSON.stringify(onMissingYear)}: use 'throw' or 'weekdays-with-warning'.`);
+  const onMissingYear = options.onMissingYear ?? (sources.includes('CN') ? 'statutory' : 'throw');
+  if (onMissingYear !== 'throw' && onMissingYear !== 'statutory' && onMissingYear !== 'weekdays-with-warning') {
+    throw new DocketError('INVALID_ARGUMENT', `Invalid onMissingYear ${JSON.stringify(onMissingYear)}: use 'statutory', 'throw' or 'weekdays-with-warning'.`);
   }
+  const weekendRule = options.statutoryWeekendRule ?? 'next-weekday';
+  if (weekendRule !== 'next-weekday' && weekendRule !== 'none') {
+    throw new DocketError('INVALID_ARGUMENT', `Invalid statutoryWeekendRule ${JSON.stringify(weekendRule)}: use 'next-weekday' or 'none'.`);
+  }
+  const estimates = new Map<number, ReturnType<typeof statutoryOverrides>>();
+  const statutory = (year: number) => {
+    let days = estimates.get(year);
+    if (days === undefined) estimates.set(year, (days = statutoryOverrides(year, weekendRule)));
+    return days;
+  };
   const workingHoursOption = options.workingHours ?? { start: '09:00', end: '18:00' };
   const window = parseWorkingHours(workingHoursOption);
   const index = new WorkingDayIndex({
@@ -185,6 +247,7 @@ export function businessCalendar(options: BusinessCalendarOptions = {}): Busines
     onMissingYear,
     ...(options.onWarning === undefined ? {} : { onWarning: options.onWarning }),
     missingYearHint: missingYearHint(sources),
+    statutory,
   });
 
   const rollOrdinal = (ordinal: DayOrdinal, policy: RollPolicy | undefined): DayOrdinal => {
@@ -201,7 +264,9 @@ export function businessCalendar(options: BusinessCalendarOptions = {}): Busines
 
   const dayInfo = (ordinal: DayOrdinal): DayInfo => {
     const kind = index.kindOf(ordinal);
-    const override = kind === 'weekend' || kind === 'workday' ? undefined : holidays.days.get(ordinal);
+    const year = civilDateOf(ordinal).year;
+    const estimated = index.isEstimated(year);
+    const override = kind === 'weekend' || kind === 'workday' ? undefined : (holidays.days.get(ordinal) ?? (estimated && onMissingYear === 'statutory' ? statutory(year).get(ordinal) : undefined));
     return {
       date: formatDayOrdinal(ordinal),
       weekday: isoWeekdayOf(ordinal),
@@ -209,6 +274,7 @@ export function businessCalendar(options: BusinessCalendarOptions = {}): Busines
       kind,
       ...(override?.name === undefined ? {} : { name: override.name }),
       ...(override?.nameEn === undefined ? {} : { nameEn: override.nameEn }),
+      ...(estimated ? { provisional: true as const } : {}),
     };
   };
 
@@ -243,6 +309,12 @@ export function businessCalendar(options: BusinessCalendarOptions = {}): Busines
     zone,
     workingHours: workingHoursOption,
     hasYear: (year) => holidays.coversYear(year),
+    onMissingYear,
+    yearCoverage: (year) => (holidays.coversYear(year) ? 'official' : onMissingYear === 'throw' ? 'missing' : 'provisional'),
+    resolveWithProvenance: (rule, from) => {
+      const { value, estimatedYears } = index.track(() => calendar.resolve(rule, from));
+      return { at: value, provisional: estimatedYears.length > 0, estimatedYears };
+    },
     isWorkingDay: (at) => index.isWorking(time.parse(at).ordinal),
     nextWorkingDay: (at) => shiftDays(at, 1),
     previousWorkingDay: (at) => shiftDays(at, -1),

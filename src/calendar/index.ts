@@ -1,5 +1,16 @@
 // The business calendar: working days, China's holidays, quarters and deadline rules.
-export { businessCalendar, type BusinessCalendar, type BusinessCalendarOptions, type DayInfo, type QuarterDayQuery } from './business-calendar.js';
+export {
+  businessCalendar,
+  type BusinessCalendar,
+  type BusinessCalendarOptions,
+  type DayInfo,
+  type QuarterDayQuery,
+  type Resolution,
+  type YearCoverage,
+} from './business-calendar.js';
+export { STATUTORY_HOLIDAY_LAW, statutoryDaysOff, statutoryOverrides, type StatutoryDayOff, type StatutoryWeekendRule } from './statutory-holidays.js';
+export { parseHolidaySchedule, type HolidayScheduleJson } from './holiday-schedule-json.js';
+export { holidayCoverageCheck, type HolidayCoverageCheck } from './holiday-coverage.js';
 export {
   absolute,
   describeDeadlineRule,

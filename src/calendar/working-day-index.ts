@@ -14,8 +14,10 @@ import { civilDateOf, dayOrdinalOf, isoWeekdayOf, type DayOrdinal } from './loca
 export type DayKind = 'workday' | 'weekend' | 'holiday' | 'makeup-workday';
 
 /**
- * What the calendar does for a year it has no holiday data for: throw `CALENDAR_YEAR_MISSING`, or
- * treat the year as plain workweek days and warn once.
+ * What the calendar does for a year it has no holiday data for: throw `CALENDAR_YEAR_MISSING`;
+ * `'statutory'`: estimate the days off the law fixes (see {@link statutoryOverrides}) and warn once;
+ * or `'weekdays-with-warning'`: treat the year as plain workweek days and warn once. Both estimates
+ * make the year *provisional*: deadlines resolved on it are flagged so they can be re-resolved.
  *
  * @example
  * ```ts
@@ -24,7 +26,7 @@ export type DayKind = 'workday' | 'weekend' | 'holiday' | 'makeup-workday';
  * businessCalendar({ onMissingYear: policy, onWarning: (m) => console.log(m) });
  * ```
  */
-export type MissingYearPolicy = 'throw' | 'weekdays-with-warning';
+export type MissingYearPolicy = 'throw' | 'statutory' | 'weekdays-with-warning';
 
 const KINDS: readonly DayKind[] = ['workday', 'weekend', 'holiday', 'makeup-workday'];
 const WORKDAY = 0;
@@ -40,6 +42,8 @@ interface YearTable {
   /** prefix[i] = working days among the first i days of the year; prefix[length] = total. */
   readonly prefix: Int32Array;
   readonly total: number;
+  /** True when the year is an estimate (no source covers it). */
+  readonly estimated: boolean;
 }
 
 /**
@@ -61,6 +65,8 @@ export interface WorkingDayIndexOptions {
   readonly onWarning?: (message: string) => void;
   /** Extra text for the missing-year message (how to add the year). */
   readonly missingYearHint: (year: number) => string;
+  /** For `'statutory'`: the estimated days off of a year no source covers. */
+  readonly statutory?: (year: number) => ReadonlyMap<DayOrdinal, { readonly working: boolean; readonly name?: string; readonly nameEn?: string }>;
 }
 
 /** Years a single working-day walk may cross before the calendar gives up. */
@@ -86,6 +92,8 @@ export class WorkingDayIndex {
   readonly #warned = new Set<number>();
   readonly #options: WorkingDayIndexOptions;
   readonly #workweek: boolean[];
+  /** Estimated years a resolution touched, while {@link WorkingDayIndex.track} runs. */
+  #touched: Set<number> | undefined;
 
   constructor(options: WorkingDayIndexOptions) {
     this.#options = options;
@@ -96,9 +104,14 @@ export class WorkingDayIndex {
   /** The year table for `year`, building it (and applying the missing-year policy) on first use. */
   #table(year: number): YearTable {
     const cached = this.#years.get(year);
-    if (cached !== undefined) return cached;
+    if (cached !== undefined) {
+      if (cached.estimated && this.#touched !== undefined) this.#touched.add(year);
+      return cached;
+    }
     const { holidays } = this.#options;
-    if (!holidays.coversYear(year)) {
+    const estimated = !holidays.coversYear(year);
+    let estimate: ReadonlyMap<DayOrdinal, { readonly working: boolean }> | undefined;
+    if (estimated) {
       const hint = this.#options.missingYearHint(year);
       if (this.#options.onMissingYear === 'throw') {
         throw new DocketError(
@@ -107,9 +120,15 @@ export class WorkingDayIndex {
           { year },
         );
       }
+      const statutory = this.#options.onMissingYear === 'statutory' && this.#options.statutory !== undefined;
+      if (statutory) estimate = this.#options.statutory!(year);
       if (!this.#warned.has(year)) {
         this.#warned.add(year);
-        const message = `The business calendar has no holiday data for ${year}; treating ${year} as plain weekdays. ${hint}`;
+        const message = statutory
+          ? `The business calendar has no official holiday schedule for ${year}; estimating ${year} from the law (全国年节及纪念日放假办法: the statutory days off, a weekday off for one on a weekend). ` +
+            `Make-up working days (调休) and the bridging days of the real schedule cannot be known until the State Council publishes it, so deadlines in ${year} are provisional: ` +
+            `add the official schedule when it is published (parseHolidaySchedule loads its JSON) and run engine.reresolveDeadlines() (docket calendar reresolve).`
+          : `The business calendar has no holiday data for ${year}; treating ${year} as plain weekdays. ${hint}`;
         if (this.#options.onWarning !== undefined) this.#options.onWarning(message);
         else console.warn(`[docket] ${message}`);
       }
@@ -120,7 +139,7 @@ export class WorkingDayIndex {
     const prefix = new Int32Array(length + 1);
     let weekday = isoWeekdayOf(start) as number;
     for (let i = 0; i < length; i++) {
-      const override = holidays.days.get(start + i);
+      const override = holidays.days.get(start + i) ?? estimate?.get(start + i);
       const normallyWorking = this.#workweek[weekday] === true;
       let kind: number;
       if (override === undefined) kind = normallyWorking ? WORKDAY : WEEKEND;
@@ -130,8 +149,9 @@ export class WorkingDayIndex {
       prefix[i + 1] = prefix[i]! + (kind === WORKDAY || kind === MAKEUP ? 1 : 0);
       weekday = weekday === 7 ? 1 : weekday + 1;
     }
-    const table: YearTable = { year, start, length, kinds, prefix, total: prefix[length]! };
+    const table: YearTable = { year, start, length, kinds, prefix, total: prefix[length]!, estimated };
     this.#years.set(year, table);
+    if (estimated && this.#touched !== undefined) this.#touched.add(year);
     return table;
   }
 
@@ -140,10 +160,34 @@ export class WorkingDayIndex {
   #tableOf(ordinal: DayOrdinal): YearTable {
     // Fast path: consecutive calls usually stay in the same year.
     const last = this.#last;
-    if (last !== undefined && ordinal >= last.start && ordinal < last.start + last.length) return last;
+    if (last !== undefined && ordinal >= last.start && ordinal < last.start + last.length) {
+      if (last.estimated && this.#touched !== undefined) this.#touched.add(last.year);
+      return last;
+    }
     const table = this.#table(civilDateOf(ordinal).year);
     this.#last = table;
     return table;
+  }
+
+  /**
+   * Run `fn` and report which estimated years (no source covers them) it looked at: a deadline
+   * resolved on one of them is provisional. Not re-entrant (a nested call reports to the outer one).
+   */
+  track<T>(fn: () => T): { readonly value: T; readonly estimatedYears: readonly number[] } {
+    if (this.#touched !== undefined) return { value: fn(), estimatedYears: [] };
+    const touched = new Set<number>();
+    this.#touched = touched;
+    try {
+      const value = fn();
+      return { value, estimatedYears: [...touched].sort((a, b) => a - b) };
+    } finally {
+      this.#touched = undefined;
+    }
+  }
+
+  /** True when `year` is estimated rather than covered by a source. */
+  isEstimated(year: number): boolean {
+    return !this.#options.holidays.coversYear(year);
   }
 
   /** How the day counts. Throws `CALENDAR_YEAR_MISSING` for a year with no data (policy 'throw'). */

@@ -33,6 +33,9 @@ export interface LocalPoint {
   readonly timeOfDay: number;
 }
 
+/** An ISO-8601 time that ends in its own offset: `Z`, `+08:00`, `+0800` or `+08`. */
+const OWN_OFFSET = /T[^]*(?:[zZ]|[+-]\d\d(?::?\d\d)?)$/;
+
 /**
  * Converts between absolute instants and local wall-clock positions in one IANA zone (via luxon).
  *
@@ -44,15 +47,47 @@ export interface LocalPoint {
  * ```
  */
 export class ZonedTime {
+  readonly #zone: IANAZone;
+  /**
+   * UTC day number → the zone's offset in ms throughout that UTC day, or `null` when the offset
+   * changes during it (a DST or other transition day: those take luxon's own path). Asking luxon
+   * for an offset formats a date through Intl (`partsOffset`), which was the top self-time function
+   * of a simulated year; the offset of a UTC day is asked twice, then read from here.
+   */
+  readonly #dayOffsets = new Map<number, number | null>();
+
   constructor(readonly zone: string) {
     if (typeof zone !== 'string' || !IANAZone.isValidZone(zone)) {
       throw new DocketError('INVALID_ARGUMENT', `Unknown time zone "${zone}": use an IANA zone name like 'Asia/Shanghai'.`);
     }
+    this.#zone = IANAZone.create(zone);
+  }
+
+  /** The offset (ms) in force during the whole UTC day `day`, or `null` if it changes during that day. */
+  #stableOffset(day: number): number | null {
+    let offset = this.#dayOffsets.get(day);
+    if (offset === undefined) {
+      const start = day * MS_PER_DAY;
+      const a = this.#zone.offset(start);
+      const b = this.#zone.offset(start + MS_PER_DAY - 1);
+      // Offsets are minutes (fractional for historical local mean time); keep whole milliseconds.
+      offset = a === b && Number.isFinite(a) ? Math.round(a * 60_000) : null;
+      if (this.#dayOffsets.size >= 50_000) this.#dayOffsets.clear(); // ~137 years of days; never unbounded
+      this.#dayOffsets.set(day, offset);
+    }
+    return offset;
   }
 
   /** The local date and time of day of an instant. */
   toLocal(instant: Instant): LocalPoint {
     if (!Number.isFinite(instant)) throw new DocketError('INVALID_ARGUMENT', `Not an instant: ${instant}.`);
+    const offset = this.#stableOffset(Math.floor(instant / MS_PER_DAY));
+    if (offset !== null) {
+      // The offset holds all day: local wall time is plain arithmetic (what luxon does with it too).
+      const local = instant + offset;
+      const ordinal = Math.floor(local / MS_PER_DAY);
+      return { ordinal, timeOfDay: local - ordinal * MS_PER_DAY };
+    }
     const dt = DateTime.fromMillis(instant, { zone: this.zone });
     return {
       ordinal: dayOrdinalOf(dt.year, dt.month, dt.day),
@@ -69,6 +104,18 @@ export class ZonedTime {
     if (timeOfDay >= MS_PER_DAY) {
       ordinal += Math.floor(timeOfDay / MS_PER_DAY);
       timeOfDay %= MS_PER_DAY;
+    }
+    // The wall time read as if it were UTC. The instant lies within 14 h of it (the widest offset), so
+    // when one offset holds from 26 h before to 26 h after, the answer is unique and plain arithmetic
+    // (no gap, no overlap); near a transition luxon decides, as it always has.
+    const wall = ordinal * MS_PER_DAY + timeOfDay;
+    const first = Math.floor((wall - 26 * 3_600_000) / MS_PER_DAY);
+    const last = Math.floor((wall + 26 * 3_600_000) / MS_PER_DAY);
+    const offset = this.#stableOffset(first);
+    if (offset !== null) {
+      let same = true;
+      for (let d = first + 1; d <= last && same; d++) same = this.#stableOffset(d) === offset;
+      if (same) return wall - offset;
     }
     const { year, month, day } = civilDateOf(ordinal);
     const dt = DateTime.fromObject(
@@ -93,7 +140,9 @@ export class ZonedTime {
     if (typeof input !== 'string') throw new DocketError('INVALID_ARGUMENT', `Not a date or instant: ${String(input)}.`);
     const date = tryParseLocalDate(input);
     if (date !== undefined) return { ordinal: date, timeOfDay: 0 };
-    const dt = DateTime.fromISO(input, { zone: this.zone });
+    // An ISO instant with its own offset names one instant whatever the zone: parse it in UTC (a fixed
+    // zone, no Intl offset lookup) and convert through the offset cache. Local date-times need the zone.
+    const dt = DateTime.fromISO(input, { zone: OWN_OFFSET.test(input) ? 'UTC' : this.zone });
     if (!dt.isValid) {
       throw new DocketError(
         'INVALID_ARGUMENT',

@@ -1,6 +1,7 @@
 import type { AnyWorkflow } from '../engine/define-workflow.js';
 import { staticDirectory, type Directory } from '../engine/directory.js';
 import type { Engine } from '../engine/engine-types.js';
+import { ownValue } from '../engine/own-property.js';
 import { isDocketError } from '../errors.js';
 import type { Actor, TaskRecord } from '../store/records.js';
 import { DateTime } from 'luxon';
@@ -151,7 +152,7 @@ export async function autoStep(
   const refused: string[] = [];
   for (const type of rankedEvents(workflow, graph, view.state)) {
     if (tried.has(`${stateKey}|${type}`)) continue;
-    const schema = workflow.events[type];
+    const schema = ownValue(workflow.events, type);
     const payload = schema ? sampleValue(schema, { date: dateHint }) : {};
     const actor = demoActor(workflow, type, tasks);
     try {

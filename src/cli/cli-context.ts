@@ -1,7 +1,8 @@
 import type { AnyWorkflow } from '../engine/define-workflow.js';
 import type { Lang } from '../visualizer/text-metrics.js';
 import { CliError } from './cli-error.js';
-import { workflowCatalog } from './workflow-catalog.js';
+import { jsonSafe, terminalSafe } from './terminal-safe.js';
+import type { MissingYearPolicy } from '../calendar/index.js';
 
 /** Where the CLI writes and what it reads from its environment (swappable in tests). */
 export interface CliIo {
@@ -10,30 +11,48 @@ export interface CliIo {
   readonly env: NodeJS.ProcessEnv;
   /** The real clock: only `simulate` without `--from` reads it. */
   now(): number;
+  /** The working directory (config file lookup, relative module paths). Default `process.cwd()`. */
+  readonly cwd?: string;
 }
 
-/** What every command gets: the io, the output language and whether to print JSON. */
+/** What every command gets: the io, the output language, whether to print JSON, and the user's setup. */
 export interface CommandContext {
   readonly io: CliIo;
   readonly lang: Lang;
   readonly json: boolean;
+  /** Every workflow known: the user's (`--workflows`, a config file), then the built-in examples. */
+  readonly workflows: readonly AnyWorkflow[];
+  /** IANA zone printed times are in (`--tz`). Default `Asia/Shanghai`. */
+  readonly tz: string;
+  /** The calendar's policy for a year without holiday data (`--on-missing-year`). Default `throw`. */
+  readonly onMissingYear: MissingYearPolicy;
+  /** The database from `--db` or the config file, if any: the read commands then take no db argument. */
+  readonly db?: string;
+  /** PostgreSQL schema of the store (`--schema`). Default `docket`. */
+  readonly schema?: string;
 }
 
-/** Print a value as JSON (one document on stdout). */
+/** Print a value as JSON (one document on stdout), with terminal controls escaped ({@link jsonSafe}). */
 export function printJson(ctx: CommandContext, value: unknown): void {
-  ctx.io.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+  ctx.io.stdout.write(`${jsonSafe(JSON.stringify(value, null, 2))}\n`);
 }
 
-/** Print lines of text on stdout. */
+/**
+ * Print lines of text on stdout. Every text formatter of the CLI ends here, so terminal control
+ * characters in stored or user-supplied text are written out visibly, never obeyed
+ * ({@link terminalSafe}); single values should also pass through `terminalSafe` (as `table` does)
+ * so that a newline inside one cannot forge a line.
+ */
 export function print(ctx: CommandContext, text: string): void {
-  ctx.io.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
+  const safe = terminalSafe(text, { keepNewlines: true });
+  ctx.io.stdout.write(safe.endsWith('\n') ? safe : `${safe}\n`);
 }
 
 /** The workflow with this id, or a usage error listing the ones that exist. */
-export function findWorkflow(id: string): AnyWorkflow {
-  const all = workflowCatalog();
+export function findWorkflow(ctx: CommandContext, id: string): AnyWorkflow {
+  const all = ctx.workflows;
   const found = all.find((w) => w.id === id);
-  if (!found) throw new CliError(`Unknown workflow "${id}". Known workflows: ${all.map((w) => w.id).join(', ')} (\`docket workflows\` lists them).`, 2, 'UNKNOWN_WORKFLOW');
+  if (!found) throw new CliError(`Unknown workflow "${id}". Known workflows: ${all.map((w) => w.id).join(', ')} (\`docket workflows\` lists them; load your own with --workflows <module>).`, 2, 'UNKNOWN_WORKFLOW');
   return found;
 }
 

@@ -6,7 +6,9 @@ import { toMermaid } from '../visualizer/to-mermaid.js';
 import { CliError } from './cli-error.js';
 import { findWorkflow, print, printJson, type CommandContext } from './cli-context.js';
 import { table } from './format-text.js';
-import { workflowCatalog } from './workflow-catalog.js';
+import { t } from './cli-lang.js';
+import { builtinWorkflows } from './workflow-catalog.js';
+import { jsonSafe, terminalSafe } from './terminal-safe.js';
 
 const FORMATS = ['svg', 'mermaid', 'json'] as const;
 
@@ -14,10 +16,10 @@ const FORMATS = ['svg', 'mermaid', 'json'] as const;
 export async function diagramCommand(ctx: CommandContext, id: string, opts: { format?: string; out?: string }): Promise<void> {
   const format = (opts.format ?? 'svg') as (typeof FORMATS)[number];
   if (!FORMATS.includes(format)) throw new CliError(`Unknown format "${opts.format}": use --format svg, mermaid or json.`);
-  const workflow = findWorkflow(id);
+  const workflow = findWorkflow(ctx, id);
   const graph = stateGraph(workflow);
   let content: string;
-  if (format === 'json') content = `${JSON.stringify(graph, null, 2)}\n`;
+  if (format === 'json') content = `${jsonSafe(JSON.stringify(graph, null, 2))}\n`;
   else if (format === 'mermaid') content = toMermaid(graph, ctx.lang);
   else content = `${renderSvg(await layoutStateGraph(graph), { lang: ctx.lang })}\n`;
   if (opts.out !== undefined) {
@@ -27,12 +29,26 @@ export async function diagramCommand(ctx: CommandContext, id: string, opts: { fo
     return;
   }
   if (ctx.json) printJson(ctx, format === 'json' ? graph : { workflow: workflow.id, format, lang: ctx.lang, content });
-  else ctx.io.stdout.write(content);
+  else ctx.io.stdout.write(format === 'json' ? content : terminalSafe(content, { keepNewlines: true }));
 }
 
 /** `docket workflows`: what `diagram` and `simulate` accept. */
 export function workflowsCommand(ctx: CommandContext): void {
-  const list = workflowCatalog().map((w) => ({ id: w.id, version: w.version, title: w.labels?.title ?? { 'zh-CN': w.id, en: w.id }, states: stateGraph(w).nodes.length }));
+  const builtin = new Set(builtinWorkflows());
+  const list = ctx.workflows.map((w) => ({
+    id: w.id,
+    version: w.version,
+    title: w.labels?.title ?? { 'zh-CN': w.id, en: w.id },
+    states: stateGraph(w).nodes.length,
+    source: builtin.has(w) ? ('example' as const) : ('yours' as const),
+  }));
   if (ctx.json) return printJson(ctx, list);
-  print(ctx, table(ctx.lang === 'zh-CN' ? ['流程', '版本', '名称', '状态数'] : ['workflow', 'version', 'title', 'states'], list.map((w) => [w.id, String(w.version), w.title[ctx.lang], String(w.states)])));
+  const source = (s: 'example' | 'yours') => (s === 'example' ? t(ctx.lang, '示例', 'example') : t(ctx.lang, '你的', 'yours'));
+  print(
+    ctx,
+    table(
+      ctx.lang === 'zh-CN' ? ['流程', '版本', '名称', '状态数', '来源'] : ['workflow', 'version', 'title', 'states', 'source'],
+      list.map((w) => [w.id, String(w.version), w.title[ctx.lang], String(w.states), source(w.source)]),
+    ),
+  );
 }

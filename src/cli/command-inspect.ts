@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { toView } from '../engine/create-engine.js';
-import { verifyChain } from '../engine/history.js';
+import { verifyHistory } from '../engine/chain-verifier.js';
 import { isDocketError } from '../errors.js';
 import type { VerifyReport } from '../engine/engine-types.js';
 import type { InstanceRecord, InstanceStatus } from '../store/records.js';
@@ -11,42 +11,52 @@ import { intOption, print, printJson, type CommandContext } from './cli-context.
 import { t } from './cli-lang.js';
 import { exportInstance } from './export-instance.js';
 import { eventLabelOf, formatTime, stateLabel, table } from './format-text.js';
-import { workflowCatalog } from './workflow-catalog.js';
+import { provisionalNote } from './command-calendar.js';
+import { jsonSafe, terminalSafe } from './terminal-safe.js';
+import { withReadStore } from './open-store.js';
 
 const STATUSES: readonly InstanceStatus[] = ['active', 'done', 'failed', 'cancelled'];
 
-function graphs(): Map<string, StateGraph> {
-  return new Map(workflowCatalog().map((w) => [w.id, stateGraph(w)]));
+function graphs(ctx: CommandContext): Map<string, StateGraph> {
+  return new Map(ctx.workflows.map((w) => [w.id, stateGraph(w)]));
 }
 
 /**
- * The database behind a read command, opened with `sqliteStore({ readonly: true })`: never created,
- * migrated or written. A failure to open becomes one sentence and exit code 2.
+ * Run `work` on the database of a read command, opened without changing it (see
+ * {@link withReadStore}: SQLite read-only and, when no writer has it open, immutable; PostgreSQL with
+ * read-only transactions). Output goes through the `ctx` given to `work`, buffered and printed once
+ * from the read that counts.
  */
-async function openForReading(db: string): Promise<Store> {
-  let sqlite: typeof import('../sqlite/index.js');
-  try {
-    sqlite = await import('../sqlite/index.js');
-  } catch {
-    throw new CliError('Reading a SQLite database needs the better-sqlite3 package: npm install better-sqlite3', EXIT.usage, 'DRIVER_MISSING');
-  }
-  const store = sqlite.sqliteStore({ filename: db, readonly: true });
-  try {
-    await store.init();
-  } catch (error) {
-    if (!isDocketError(error)) throw error;
-    throw new CliError(error.message, EXIT.usage, error.details.reason === 'missing' ? 'DB_MISSING' : 'DB_CORRUPT');
-  }
-  return store;
+async function withStore<T>(ctx: CommandContext, db: string, work: (store: Store, out: CommandContext) => Promise<T>): Promise<T> {
+  return withReadStore(db, ctx.schema === undefined ? {} : { schema: ctx.schema }, async (store, emit) => {
+    const chunks: string[] = [];
+    const out: CommandContext = { ...ctx, io: { ...ctx.io, now: ctx.io.now, stdout: { write: (text: string) => chunks.push(text) } } };
+    const result = await work(store, out);
+    emit(() => {
+      for (const c of chunks) ctx.io.stdout.write(c);
+    });
+    return result;
+  });
 }
 
-async function withStore<T>(db: string, work: (store: Store) => Promise<T>): Promise<T> {
-  const store = await openForReading(db);
-  try {
-    return await work(store);
-  } finally {
-    await store.close();
+/**
+ * The database and the instance id of a read command: with `--db` (or a config's `db`) the
+ * arguments are `[id]`, else `<db> [id]`. A usage error when the id is required and missing.
+ */
+export function dbAndId(ctx: CommandContext, first: string | undefined, second: string | undefined, idRequired: boolean): { db: string; id: string | undefined } {
+  let db: string | undefined;
+  let id: string | undefined;
+  if (ctx.db !== undefined) {
+    if (second !== undefined) throw new CliError(`With --db ${ctx.db} give only the instance id, got "${first}" and "${second}".`);
+    db = ctx.db;
+    id = first;
+  } else {
+    db = first;
+    id = second;
   }
+  if (db === undefined) throw new CliError("missing database: give a SQLite file or a postgres:// URL as the first argument, or --db <file|url>.");
+  if (idRequired && id === undefined) throw new CliError("missing required argument 'id' (the instance id; `docket list <db>` shows them).");
+  return { db, id };
 }
 
 async function load(store: Store, id: string): Promise<InstanceRecord> {
@@ -59,27 +69,29 @@ async function load(store: Store, id: string): Promise<InstanceRecord> {
 export async function listCommand(ctx: CommandContext, db: string, opts: { workflow?: string; status?: string; limit?: string }): Promise<void> {
   if (opts.status !== undefined && !STATUSES.includes(opts.status as InstanceStatus)) throw new CliError(`--status must be one of ${STATUSES.join(', ')}, got "${opts.status}".`);
   const limit = intOption('--limit', opts.limit, 100);
-  const byId = graphs();
-  await withStore(db, async (store) => {
+  const byId = graphs(ctx);
+  await withStore(ctx, db, async (store, ctx) => {
     const page = await store.list({ ...(opts.workflow ? { workflow: opts.workflow } : {}), ...(opts.status ? { status: opts.status as InstanceStatus } : {}), limit });
     const rows = page.items.map((r) => ({ ...toView(r), stateLabel: stateLabel(byId.get(r.workflow), r.state, ctx.lang), nextDueAt: r.nextDueAt }));
-    if (ctx.json) return printJson(ctx, { items: rows, ...(page.nextCursor ? { more: true } : {}) });
+    const provisional = provisionalNote({ ...ctx, json: true }, page.items);
+    if (ctx.json) return printJson(ctx, { items: rows, ...(page.nextCursor ? { more: true } : {}), ...(provisional.length > 0 ? { provisional } : {}) });
     if (rows.length === 0) return print(ctx, t(ctx.lang, '没有实例。', 'No instances.'));
     print(
       ctx,
       table(
         ctx.lang === 'zh-CN' ? ['实例', '流程', '状态', '状况', '更新时间', '下一期限'] : ['id', 'workflow', 'state', 'status', 'updated', 'next due'],
-        rows.map((r) => [r.id, r.workflow, r.stateLabel, r.suspended ? `${r.status} (suspended)` : r.status, formatTime(r.updatedAt), r.nextDueAt === null ? '—' : formatTime(r.nextDueAt)]),
+        rows.map((r) => [r.id, r.workflow, r.stateLabel, r.suspended ? `${r.status} (suspended)` : r.status, formatTime(r.updatedAt, ctx.tz), r.nextDueAt === null ? '—' : formatTime(r.nextDueAt, ctx.tz)]),
       ),
     );
+    provisionalNote(ctx, page.items);
     if (page.nextCursor) print(ctx, t(ctx.lang, `（仅显示前 ${limit} 个；用 --limit 查看更多）`, `(first ${limit} shown; raise --limit for more)`));
   });
 }
 
 /** `docket show <db> <id>`. */
 export async function showCommand(ctx: CommandContext, db: string, id: string): Promise<void> {
-  const byId = graphs();
-  await withStore(db, async (store) => {
+  const byId = graphs(ctx);
+  await withStore(ctx, db, async (store, ctx) => {
     const record = await load(store, id);
     const graph = byId.get(record.workflow);
     const tasks = await store.tasks({ instanceId: id });
@@ -92,20 +104,20 @@ export async function showCommand(ctx: CommandContext, db: string, id: string): 
       [t(ctx.lang, '状况', 'Status'), record.suspended ? `${record.status} (suspended)` : record.status],
       [t(ctx.lang, '发起人', 'Initiator'), record.initiator],
       [t(ctx.lang, '版本号', 'Revision'), String(record.revision)],
-      [t(ctx.lang, '创建', 'Created'), formatTime(record.createdAt)],
-      [t(ctx.lang, '更新', 'Updated'), formatTime(record.updatedAt)],
+      [t(ctx.lang, '创建', 'Created'), formatTime(record.createdAt, ctx.tz)],
+      [t(ctx.lang, '更新', 'Updated'), formatTime(record.updatedAt, ctx.tz)],
     ];
-    for (const timer of record.timers) rows.push([t(ctx.lang, '计时器', 'Timer'), `${timer.name} @ ${formatTime(timer.dueAt)}`]);
-    for (const task of tasks) rows.push([t(ctx.lang, '待办', 'Task'), `${task.title?.[ctx.lang] ?? task.step} → ${task.assignees.join(', ') || task.roles.join(', ')}${task.dueAt === null ? '' : ` (${formatTime(task.dueAt)})`}`]);
+    for (const timer of record.timers) rows.push([t(ctx.lang, '计时器', 'Timer'), `${timer.name} @ ${formatTime(timer.dueAt, ctx.tz)}`]);
+    for (const task of tasks) rows.push([t(ctx.lang, '待办', 'Task'), `${task.title?.[ctx.lang] ?? task.step} → ${task.assignees.join(', ') || task.roles.join(', ')}${task.dueAt === null ? '' : ` (${formatTime(task.dueAt, ctx.tz)})`}`]);
     const width = Math.max(...rows.map(([k]) => k.length));
-    print(ctx, rows.map(([k, v]) => `${k.padEnd(width)}  ${v}`).join('\n'));
+    print(ctx, rows.map(([k, v]) => `${k.padEnd(width)}  ${terminalSafe(v)}`).join('\n'));
   });
 }
 
 /** `docket history <db> <id>`: who did what, when, from which state. */
 export async function historyCommand(ctx: CommandContext, db: string, id: string): Promise<void> {
-  const byId = graphs();
-  await withStore(db, async (store) => {
+  const byId = graphs(ctx);
+  await withStore(ctx, db, async (store, ctx) => {
     const record = await load(store, id);
     const graph = byId.get(record.workflow);
     const history = await store.history(id);
@@ -116,7 +128,7 @@ export async function historyCommand(ctx: CommandContext, db: string, id: string
         ctx.lang === 'zh-CN' ? ['#', '时间', '操作人', '事件', '原状态', '新状态'] : ['#', 'when', 'who', 'event', 'from', 'to'],
         history.map((h) => [
           String(h.revision),
-          formatTime(h.at),
+          formatTime(h.at, ctx.tz),
           `${h.actor.name ?? h.actor.id}${h.onBehalfOf ? ` (for ${h.onBehalfOf})` : ''}`,
           eventLabelOf(graph, h.event.type, ctx.lang),
           h.from === null || h.from === undefined ? '—' : stateLabel(graph, h.from, ctx.lang),
@@ -129,36 +141,44 @@ export async function historyCommand(ctx: CommandContext, db: string, id: string
 
 /** `docket export <db> <id> [--out file]`: one instance as JSON, for the docs site's instance view. */
 export async function exportCommand(ctx: CommandContext, db: string, id: string, opts: { out?: string }): Promise<void> {
-  await withStore(db, async (store) => {
-    const data = await exportInstance(store, id, workflowCatalog(), ctx.io.now());
+  await withStore(ctx, db, async (store, ctx) => {
+    const data = await exportInstance(store, id, ctx.workflows, ctx.io.now());
     const text = `${JSON.stringify(data, null, 2)}\n`;
-    if (opts.out === undefined) return ctx.io.stdout.write(text);
+    if (opts.out === undefined) {
+      ctx.io.stdout.write(jsonSafe(text));
+      return;
+    }
     writeFileSync(opts.out, text);
     if (ctx.json) printJson(ctx, { instanceId: id, out: opts.out, bytes: Buffer.byteLength(text) });
-    else print(ctx, `${opts.out}`);
+    else print(ctx, terminalSafe(opts.out));
   });
 }
 
 /** `docket verify <db> [id]`: check the history hash chain of one instance or all of them. */
 export async function verifyCommand(ctx: CommandContext, db: string, id: string | undefined): Promise<number> {
-  return withStore(db, async (store) => {
+  return withStore(ctx, db, async (store, ctx) => {
     const reports: VerifyReport[] = [];
+    const records: InstanceRecord[] = [];
     if (id !== undefined) {
       const record = await load(store, id);
-      reports.push(verifyChain(id, await store.history(id), record.historyHash));
+      records.push(record);
+      reports.push(await verifyHistory(store, record));
     } else {
       let cursor: string | undefined;
       do {
         const page = await store.list({ limit: 500, ...(cursor ? { cursor } : {}) });
-        for (const record of page.items) reports.push(verifyChain(record.id, await store.history(record.id), record.historyHash));
+        for (const record of page.items) reports.push(await verifyHistory(store, record));
+        records.push(...page.items);
         cursor = page.nextCursor;
       } while (cursor);
     }
     const bad = reports.filter((r) => !r.ok);
-    if (ctx.json) printJson(ctx, { ok: bad.length === 0, instances: reports.length, reports });
+    const provisional = provisionalNote({ ...ctx, json: true }, records);
+    if (ctx.json) printJson(ctx, { ok: bad.length === 0, instances: reports.length, reports, ...(provisional.length > 0 ? { provisional } : {}) });
     else {
+      provisionalNote(ctx, records);
       for (const r of reports) {
-        print(ctx, r.ok ? `✓ ${r.instanceId}: ${t(ctx.lang, `${r.entries} 条历史，链完整`, `${r.entries} entries, chain intact`)}` : `✗ ${r.instanceId}: ${r.problems.map((p) => p.message).join('; ')}`);
+        print(ctx, r.ok ? `✓ ${terminalSafe(r.instanceId)}: ${t(ctx.lang, `${r.entries} 条历史，链完整`, `${r.entries} entries, chain intact`)}` : `✗ ${terminalSafe(r.instanceId)}: ${terminalSafe(r.problems.map((p) => p.message).join('; '))}`);
       }
       print(ctx, bad.length === 0 ? t(ctx.lang, `全部 ${reports.length} 个实例校验通过。`, `All ${reports.length} instances verified.`) : t(ctx.lang, `${bad.length} 个实例的历史链有问题。`, `${bad.length} of ${reports.length} instances have a broken history chain.`));
     }

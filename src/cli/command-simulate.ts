@@ -57,10 +57,10 @@ async function openStore(spec: string | undefined): Promise<{ store: Store; labe
  * leads closest to a final state), and every deadline fires on its calendar date in between.
  */
 export async function simulateCommand(ctx: CommandContext, id: string, opts: SimulateOptions): Promise<number> {
-  const workflow = findWorkflow(id);
+  const workflow = findWorkflow(ctx, id);
   const from = opts.from === undefined ? ctx.io.now() : parseWhen('--from', opts.from);
   const to = opts.to === undefined ? from + 90 * DAY : parseWhen('--to', opts.to);
-  if (to <= from) throw new CliError(`--to (${formatTime(to)}) must be after --from (${formatTime(from)}).`);
+  if (to <= from) throw new CliError(`--to (${formatTime(to, ctx.tz)}) must be after --from (${formatTime(from, ctx.tz)}).`);
   if (to - from > 3660 * DAY) throw new CliError('A simulation covers at most ten years; narrow --from/--to.');
   const mode = opts.path ?? 'auto';
   if (mode !== 'auto' && mode !== 'idle') throw new CliError(`--path must be "auto" (people act every working day) or "idle" (only deadlines fire), got "${mode}".`);
@@ -80,7 +80,7 @@ export async function simulateCommand(ctx: CommandContext, id: string, opts: Sim
   }
 
   const { store, label } = await openStore(opts.store);
-  const calendar = businessCalendar();
+  const calendar = businessCalendar({ onMissingYear: ctx.onMissingYear });
   const clock = virtualClock(from);
   const engine = createEngine({ store, clock, calendar, directory: demoDirectory(workflow), workflows: [workflow] });
   const graph = stateGraph(workflow);
@@ -102,19 +102,19 @@ export async function simulateCommand(ctx: CommandContext, id: string, opts: Sim
     const history = await engine.history(instanceId);
     const entries = history.map((h) => {
       const e = h as { revision: number; at: number; actor: { id: string; name?: string }; event: { type: string }; from: unknown; to: unknown; kind: string };
-      return { revision: e.revision, kind: e.kind, at: e.at, atLocal: formatTime(e.at), actor: e.actor.id, event: e.event.type, eventLabel: eventLabelOf(graph, e.event.type, ctx.lang), from: e.from, to: e.to };
+      return { revision: e.revision, kind: e.kind, at: e.at, atLocal: formatTime(e.at, ctx.tz), actor: e.actor.id, event: e.event.type, eventLabel: eventLabelOf(graph, e.event.type, ctx.lang), from: e.from, to: e.to };
     });
     const result = {
       workflow: workflow.id,
       instanceId,
       store: label,
-      from: formatTime(from),
-      to: formatTime(to),
+      from: formatTime(from, ctx.tz),
+      to: formatTime(to, ctx.tz),
       status: view.status,
       state: view.state,
       stateLabel: stateLabel(graph, view.state, ctx.lang),
       history: entries,
-      timers: view.timers.map((tm) => ({ name: tm.name, dueAt: tm.dueAt, dueLocal: formatTime(tm.dueAt) })),
+      timers: view.timers.map((tm) => ({ name: tm.name, dueAt: tm.dueAt, dueLocal: formatTime(tm.dueAt, ctx.tz) })),
     };
     if (ctx.json) printJson(ctx, result);
     else {

@@ -1,5 +1,5 @@
 import type { AnyWorkflow } from '../engine/define-workflow.js';
-import { verifyChain } from '../engine/history.js';
+import { verifyChain } from '../engine/chain-verifier.js';
 import type { Store } from '../store/store.js';
 import { CliError } from './cli-error.js';
 import { INSTANCE_EXPORT_FORMAT, type InstanceExport } from '../visualizer/instance-export.js';
@@ -13,7 +13,7 @@ export async function exportInstance(store: Store, id: string, workflows: readon
   const instance = await store.load(id);
   if (!instance) throw new CliError(`No instance "${id}" in this database. \`docket list <db>\` shows the ids.`, 2, 'INSTANCE_NOT_FOUND');
   const [history, refusals, timers, tasks] = await Promise.all([store.history(id), store.refusals(id), store.timers(id), store.tasks({ instanceId: id })]);
-  const verify = verifyChain(id, history, instance.historyHash);
+  const verify = verifyChain(id, history, instance);
   const workflow = workflows.find((w) => w.id === instance.workflow && w.version === instance.version) ?? workflows.find((w) => w.id === instance.workflow);
   return {
     format: INSTANCE_EXPORT_FORMAT,

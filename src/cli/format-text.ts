@@ -2,6 +2,8 @@ import { DateTime } from 'luxon';
 import type { StateGraph } from '../visualizer/state-graph.js';
 import { activeStateIds } from '../visualizer/state-graph.js';
 import type { Lang } from '../visualizer/text-metrics.js';
+import { terminalSafe } from './terminal-safe.js';
+import { ownValue } from '../engine/own-property.js';
 
 /** Local date and time in the calendar's zone, `2026-10-08 09:00`. */
 export function formatTime(ms: number, zone = 'Asia/Shanghai'): string {
@@ -22,7 +24,7 @@ export function eventLabelOf(graph: StateGraph | undefined, type: string, lang: 
   if (type.startsWith('docket.timer.')) return lang === 'zh-CN' ? `期限到（${type.slice(13)}）` : `deadline (${type.slice(13)})`;
   if (type.startsWith('docket.admin.')) return lang === 'zh-CN' ? `管理操作（${type.slice(13)}）` : `admin (${type.slice(13)})`;
   if (type.startsWith('xstate.after.')) return lang === 'zh-CN' ? `超时（${type.split('.')[2] ?? ''}）` : `timeout (${type.split('.')[2] ?? ''})`;
-  return graph?.events[type]?.[lang] ?? type;
+  return ownValue(graph?.events, type)?.[lang] ?? type;
 }
 
 function displayWidth(text: string): number {
@@ -31,9 +33,14 @@ function displayWidth(text: string): number {
   return w;
 }
 
-/** A plain-text table with aligned columns (CJK characters count double). */
-export function table(header: readonly string[], rows: readonly (readonly string[])[]): string {
+/**
+ * A plain-text table with aligned columns (CJK characters count double). Every cell is one value
+ * made terminal-safe ({@link terminalSafe}: controls and newlines escaped), so a stored id or
+ * actor name can neither drive the terminal nor break the table into forged lines.
+ */
+export function table(header: readonly string[], body: readonly (readonly string[])[]): string {
+  const rows = body.map((r) => r.map((c) => terminalSafe(c)));
   const widths = header.map((h, i) => Math.max(displayWidth(h), ...rows.map((r) => displayWidth(r[i] ?? ''))));
   const line = (cells: readonly string[]) => cells.map((c, i) => (i === cells.length - 1 ? c : c + ' '.repeat((widths[i] ?? 0) - displayWidth(c)))).join('  ');
-  return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
+  return [line(header.map((h) => terminalSafe(h))), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
 }

@@ -4,8 +4,15 @@ import { CliError, EXIT } from './cli-error.js';
 import type { CliIo, CommandContext } from './cli-context.js';
 import { resolveLang } from './cli-lang.js';
 import { diagramCommand, workflowsCommand } from './command-diagram.js';
-import { exportCommand, historyCommand, listCommand, showCommand, verifyCommand } from './command-inspect.js';
+import { dbAndId, exportCommand, historyCommand, listCommand, showCommand, verifyCommand } from './command-inspect.js';
 import { simulateCommand } from './command-simulate.js';
+import { registerCalendarCommands } from './command-calendar.js';
+import { loadConfig, type LoadedConfig } from './load-workflows.js';
+import { workflowCatalog } from './workflow-catalog.js';
+import { DateTime } from 'luxon';
+import packageJson from '../../package.json' with { type: 'json' };
+import type { MissingYearPolicy } from '../calendar/index.js';
+import { jsonSafe, terminalSafe } from './terminal-safe.js';
 
 /**
  * Run `docket` with `argv` (the arguments after the program name) and resolve with the exit code:
@@ -18,29 +25,55 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   const program = new Command('docket');
   program
     .description('Docket: diagrams, simulations and instance inspection for durable approval workflows.')
+    .version(packageJson.version, '-V, --version', 'print the version of docket')
     .option('--json', 'print machine-readable JSON on stdout')
     .addOption(new Option('--lang <lang>', 'output language: zh-CN or en (default: from the locale)'))
+    .option('--workflows <module>', 'load your workflows from a built JS module (e.g. ./dist/workflows.js); the built-in examples stay available')
+    .option('--config <file>', 'config file (default: docket.config.js, .mjs or .cjs in the working directory)')
+    .option('--db <file|url>', 'database of list/show/history/export/verify: a SQLite file or postgres://… (then omit it from the arguments)')
+    .option('--schema <name>', 'PostgreSQL schema of the store (default docket)')
+    .option('--tz <zone>', 'IANA time zone for printed times (default Asia/Shanghai)')
+    .addOption(new Option('--on-missing-year <policy>', "simulate: a year without holiday data 'throw's (default) or counts weekdays ('weekdays-with-warning')"))
     .showHelpAfterError('(run docket --help for usage)')
     .exitOverride()
-    .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) })
+    .configureOutput({ writeOut: (s) => io.stdout.write(terminalSafe(s, { keepNewlines: true })), writeErr: (s) => io.stderr.write(terminalSafe(s, { keepNewlines: true })) })
     .allowExcessArguments(false);
 
-  const context = (cmd: Command): CommandContext => {
-    const opts = cmd.optsWithGlobals<{ json?: boolean; lang?: string }>();
-    return { io, lang: resolveLang(opts.lang, io.env), json: opts.json === true };
+  let loaded: Promise<LoadedConfig> | undefined;
+  const context = async (cmd: Command): Promise<CommandContext> => {
+    const opts = cmd.optsWithGlobals<{ json?: boolean; lang?: string; workflows?: string; config?: string; db?: string; schema?: string; tz?: string; onMissingYear?: string }>();
+    const lang = resolveLang(opts.lang, io.env);
+    const config = await (loaded ??= loadConfig({ ...(opts.config !== undefined ? { config: opts.config } : {}), ...(opts.workflows !== undefined ? { workflows: opts.workflows } : {}) }, io.cwd ?? process.cwd()));
+    const tz = opts.tz ?? config.tz ?? 'Asia/Shanghai';
+    if (!DateTime.now().setZone(tz).isValid) throw new CliError(`Unknown time zone "${tz}": use an IANA zone such as Asia/Shanghai, Europe/Berlin or UTC.`);
+    const onMissingYear = opts.onMissingYear ?? config.onMissingYear ?? 'throw';
+    if (onMissingYear !== 'throw' && onMissingYear !== 'weekdays-with-warning') throw new CliError(`--on-missing-year must be "throw" or "weekdays-with-warning", got "${onMissingYear}".`);
+    const db = opts.db ?? config.db;
+    const schema = opts.schema ?? config.schema;
+    const examples = config.examples !== false;
+    return {
+      io,
+      lang,
+      json: opts.json === true,
+      workflows: examples ? workflowCatalog(config.workflows) : [...config.workflows],
+      tz,
+      onMissingYear: onMissingYear as MissingYearPolicy,
+      ...(db !== undefined ? { db } : {}),
+      ...(schema !== undefined ? { schema } : {}),
+    };
   };
 
   program
     .command('workflows')
-    .description('list the workflows diagram and simulate know')
-    .action((_o, cmd: Command) => workflowsCommand(context(cmd)));
+    .description('list the workflows diagram and simulate know: yours (--workflows, docket.config.*) and the built-in examples')
+    .action(async (_o, cmd: Command) => workflowsCommand(await context(cmd)));
   program
     .command('diagram')
     .description('draw a workflow as SVG, mermaid or JSON, from its machine')
     .argument('<workflow>', 'workflow id (see docket workflows)')
     .addOption(new Option('--format <format>', 'svg, mermaid or json').default('svg'))
     .option('--out <file>', 'write to a file instead of stdout')
-    .action((id: string, o: { format?: string; out?: string }, cmd: Command) => diagramCommand(context(cmd), id, o));
+    .action(async (id: string, o: { format?: string; out?: string }, cmd: Command) => diagramCommand(await context(cmd), id, o));
   program
     .command('simulate')
     .description('run a workflow on a virtual clock with the business calendar; people act each working day')
@@ -51,43 +84,67 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     .option('--input <json>', 'start input as JSON (default: a sample built from the schema)')
     .option('--path <mode>', 'auto (act every working day, default) or idle (only deadlines fire)')
     .action(async (id: string, o: Record<string, string>, cmd: Command) => {
-      exitCode = await simulateCommand(context(cmd), id, o);
+      exitCode = await simulateCommand(await context(cmd), id, o);
     });
   program
     .command('list')
-    .description('list instances in a SQLite database (opened read-only)')
-    .argument('<db>', 'SQLite database file')
+    .description('list instances in a store (SQLite file or postgres:// URL, opened read-only)')
+    .argument('[db]', 'SQLite database file or postgres:// URL (omit with --db)')
     .option('--workflow <id>', 'only this workflow')
     .option('--status <status>', 'active, done, failed or cancelled')
     .option('--limit <n>', 'at most n instances (default 100)')
-    .action((db: string, o: Record<string, string>, cmd: Command) => listCommand(context(cmd), db, o));
+    .action(async (db: string | undefined, o: Record<string, string>, cmd: Command) => {
+      const ctx = await context(cmd);
+      if (ctx.db !== undefined && db !== undefined) throw new CliError(`With --db ${ctx.db} give no database argument, got "${db}".`);
+      const target = db ?? ctx.db;
+      if (target === undefined) throw new CliError("missing required argument 'db' (a SQLite file or postgres:// URL, or --db).");
+      await listCommand(ctx, target, o);
+    });
   program
     .command('show')
     .description('show one instance: state, timers, tasks')
-    .argument('<db>', 'SQLite database file')
-    .argument('<id>', 'instance id')
-    .action((db: string, id: string, _o, cmd: Command) => showCommand(context(cmd), db, id));
+    .argument('<db>', 'SQLite database file or postgres:// URL (omit with --db)')
+    .argument('[id]', 'instance id')
+    .action(async (a: string, b: string | undefined, _o, cmd: Command) => {
+      const ctx = await context(cmd);
+      const { db, id } = dbAndId(ctx, a, b, true);
+      await showCommand(ctx, db, id!);
+    });
   program
     .command('history')
     .description("one instance's history: who, when, from which state")
-    .argument('<db>', 'SQLite database file')
-    .argument('<id>', 'instance id')
-    .action((db: string, id: string, _o, cmd: Command) => historyCommand(context(cmd), db, id));
+    .argument('<db>', 'SQLite database file or postgres:// URL (omit with --db)')
+    .argument('[id]', 'instance id')
+    .action(async (a: string, b: string | undefined, _o, cmd: Command) => {
+      const ctx = await context(cmd);
+      const { db, id } = dbAndId(ctx, a, b, true);
+      await historyCommand(ctx, db, id!);
+    });
   program
     .command('export')
     .description('export one instance as JSON (for the docs site instance view)')
-    .argument('<db>', 'SQLite database file')
-    .argument('<id>', 'instance id')
+    .argument('<db>', 'SQLite database file or postgres:// URL (omit with --db)')
+    .argument('[id]', 'instance id')
     .option('--out <file>', 'write to a file instead of stdout')
-    .action((db: string, id: string, o: { out?: string }, cmd: Command) => exportCommand(context(cmd), db, id, o));
+    .action(async (a: string, b: string | undefined, o: { out?: string }, cmd: Command) => {
+      const ctx = await context(cmd);
+      const { db, id } = dbAndId(ctx, a, b, true);
+      await exportCommand(ctx, db, id!, o);
+    });
   program
     .command('verify')
     .description('check the history hash chain of one instance, or of all')
-    .argument('<db>', 'SQLite database file')
+    .argument('[db]', 'SQLite database file or postgres:// URL (omit with --db)')
     .argument('[id]', 'instance id (default: every instance)')
-    .action(async (db: string, id: string | undefined, _o, cmd: Command) => {
-      exitCode = await verifyCommand(context(cmd), db, id);
+    .action(async (a: string | undefined, b: string | undefined, _o, cmd: Command) => {
+      const ctx = await context(cmd);
+      const { db, id } = dbAndId(ctx, a, b, false);
+      exitCode = await verifyCommand(ctx, db, id);
     });
+
+  registerCalendarCommands(program, context, (code) => {
+    exitCode = code;
+  });
 
   for (const cmd of program.commands) cmd.exitOverride().showHelpAfterError(`(run docket ${cmd.name()} --help for usage)`).allowExcessArguments(false);
 
@@ -102,17 +159,17 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     if (error instanceof CommanderError) {
       if (error.code === 'commander.helpDisplayed' || error.code === 'commander.help' || error.code === 'commander.version') return EXIT.ok;
       // Commander already printed "error: …" on stderr.
-      if (wantsJson) io.stdout.write(`${JSON.stringify({ error: { code: error.code, message: error.message } })}\n`);
+      if (wantsJson) io.stdout.write(`${jsonSafe(JSON.stringify({ error: { code: error.code, message: error.message } }))}\n`);
       return EXIT.usage;
     }
     const known = error instanceof CliError ? error : isDocketError(error) ? new CliError(error.message, EXIT.problem, error.code) : undefined;
     if (known) {
-      io.stderr.write(`docket: ${known.message}\n`);
-      if (wantsJson) io.stdout.write(`${JSON.stringify({ error: { code: known.code, message: known.message } })}\n`);
+      io.stderr.write(`docket: ${terminalSafe(known.message)}\n`);
+      if (wantsJson) io.stdout.write(`${jsonSafe(JSON.stringify({ error: { code: known.code, message: known.message } }))}\n`);
       return known.exitCode;
     }
-    io.stderr.write(`docket: unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-    if (wantsJson) io.stdout.write(`${JSON.stringify({ error: { code: 'INTERNAL', message: error instanceof Error ? error.message : String(error) } })}\n`);
+    io.stderr.write(`docket: unexpected error: ${terminalSafe(error instanceof Error ? (error.stack ?? error.message) : String(error), { keepNewlines: true })}\n`);
+    if (wantsJson) io.stdout.write(`${jsonSafe(JSON.stringify({ error: { code: 'INTERNAL', message: error instanceof Error ? error.message : String(error) } }))}\n`);
     return EXIT.problem;
   }
 }

@@ -1,8 +1,8 @@
 import * as machines from '../../machines/index.js';
 import type { AnyWorkflow } from '../engine/define-workflow.js';
-import { reviewWorkflow } from '../../tests/fixtures/review-workflow.js';
 
-function isWorkflow(value: unknown): value is AnyWorkflow {
+/** True for a value made by `defineWorkflow` (any copy of Docket: it checks the `kind` tag). */
+export function isWorkflow(value: unknown): value is AnyWorkflow {
   return typeof value === 'object' && value !== null && (value as { kind?: unknown }).kind === 'docket.workflow';
 }
 
@@ -11,20 +11,31 @@ export function isContractWorkflow(workflow: AnyWorkflow): boolean {
   return /contract/i.test(workflow.id);
 }
 
-/**
- * Every workflow the CLI and the docs site know: those exported from `machines/index.ts` (the newest
- * version of each id), plus the engine tests' review fixture for as long as the contract approval
- * has not landed, so the simulator always has a workflow that reaches a final state.
- */
-export function workflowCatalog(): AnyWorkflow[] {
+/** The newest version of each id among `values`, sorted by id (every caller sees the same order). */
+export function newestById(values: Iterable<unknown>): AnyWorkflow[] {
   const byId = new Map<string, AnyWorkflow>();
-  for (const value of Object.values(machines as Record<string, unknown>)) {
+  for (const value of values) {
     if (!isWorkflow(value)) continue;
     const seen = byId.get(value.id);
     if (!seen || seen.version < value.version) byId.set(value.id, value);
   }
-  // By id, so every caller (the site, the CLI, the tests) sees the same order.
-  const list = [...byId.values()].sort((a, b) => a.id.localeCompare(b.id));
-  if (!list.some(isContractWorkflow)) list.push(reviewWorkflow as unknown as AnyWorkflow);
-  return list;
+  return [...byId.values()].sort((a, b) => a.id.localeCompare(b.id));
+}
+
+/**
+ * The built-in example processes: the workflows exported from `machines/index.ts` (newest version
+ * of each id), sorted by id.
+ */
+export function builtinWorkflows(): AnyWorkflow[] {
+  return newestById(Object.values(machines as Record<string, unknown>));
+}
+
+/**
+ * Every workflow the CLI and the docs site know: the user's (`user`, from `--workflows` or a
+ * `docket.config.*` file) first, then the built-in examples whose ids the user's do not take.
+ * Without `user`, the built-in examples.
+ */
+export function workflowCatalog(user: readonly AnyWorkflow[] = []): AnyWorkflow[] {
+  const taken = new Set(user.map((w) => w.id));
+  return [...user, ...builtinWorkflows().filter((w) => !taken.has(w.id))];
 }

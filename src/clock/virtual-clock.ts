@@ -78,7 +78,9 @@ export function virtualClock(start: InstantInput): VirtualClock {
       now = Math.max(now, next);
       wakeSleepers();
       const done = await owner.fireDue(now);
-      fired.push(...done);
+      // One push per timer: spreading a step's timers into push() passes them as arguments, and a
+      // step of 130k+ timers due at one instant overflows the argument limit (RangeError).
+      for (const timer of done) fired.push(timer);
     }
     now = target;
     wakeSleepers();

@@ -5,7 +5,9 @@ import type { EngineCore } from './engine-core.js';
 import type { InstanceView } from './engine-types.js';
 import { moveToState } from './move-to-state.js';
 import { planCommit, type ChangeFacts } from './plan-commit.js';
+import type { TimerOwners } from './timer-owner.js';
 import type { Step } from './xstate-runtime.js';
+import { checkAdminInput } from './validate-input.js';
 
 /** Who may act and why, for every administrator operation. */
 export interface AdminOptions {
@@ -40,13 +42,15 @@ function requireReason(reason: unknown, op: string, instanceId: string) {
 }
 
 function heldTimersOf(record: InstanceRecord) {
-  return record.timers.map(({ key, name, dueAt, event }) => ({ key, name, dueAt, event }));
+  return record.timers.map(({ key, name, dueAt, event, deadline }) => (deadline ? { key, name, dueAt, event, deadline } : { key, name, dueAt, event }));
 }
 
 /**
  * Suspend, resume and terminate change flags and timers, not the machine's state: they keep the
  * stored snapshot as it is and never restore it, so they work on an instance whose snapshot cannot
- * be restored (CORRUPT_SNAPSHOT tells the operator to terminate such an instance).
+ * be restored (CORRUPT_SNAPSHOT tells the operator to terminate such an instance). They do refuse an
+ * instance whose stored state is not what its history chain committed to (edited outside Docket):
+ * sealing it into a new entry would make the edit verify.
  */
 function recordStep(record: InstanceRecord): Step {
   return { snapshot: { value: record.state, context: record.context, status: 'active' } as never, actions: [] };
@@ -56,16 +60,27 @@ function recordStep(record: InstanceRecord): Step {
 export function adminOperations(core: EngineCore): AdminOperations {
   const { store, registry, mutex, clock } = core;
 
+  // The owners of the machine's `after` timers, when its version is registered (suspend and
+  // terminate also work on an instance whose version is not: they drop every timer anyway).
+  function ownersOf(record: InstanceRecord): TimerOwners | undefined {
+    try {
+      return registry.get(record.workflow, record.version, record.id).runtime.timerOwners;
+    } catch {
+      return undefined;
+    }
+  }
+
   async function admin(
     instanceId: string,
-    { actor, reason }: AdminOptions,
+    options: AdminOptions,
     op: 'suspend' | 'resume' | 'terminate',
     change: (record: InstanceRecord) => Partial<ChangeFacts>,
   ): Promise<InstanceView> {
+    const { actor, reason } = checkAdminInput(instanceId, options, op);
     await core.ready();
     return mutex.run(instanceId, () =>
       core.withRetry(async () => {
-        const record = await core.load(instanceId);
+        const record = await core.loadForAct(instanceId);
         try {
           requireAdmin(actor, instanceId, op);
           requireReason(reason, op, instanceId);
@@ -79,6 +94,7 @@ export function adminOperations(core: EngineCore): AdminOperations {
           throw error;
         }
         const now = clock.now();
+        const owners = ownersOf(record);
         const commit = planCommit(record, recordStep(record), record.snapshot, {
           instanceId,
           workflow: record.workflow,
@@ -89,8 +105,9 @@ export function adminOperations(core: EngineCore): AdminOperations {
           actor,
           now,
           reason,
+          ...(owners ? { timerOwners: owners } : {}),
           ...change(record),
-        });
+        }, core.keys.current);
         await store.commit(commit);
         core.forget(instanceId);
         return core.afterCommit(commit);
@@ -98,11 +115,12 @@ export function adminOperations(core: EngineCore): AdminOperations {
     );
   }
 
-  async function moveTo(instanceId: string, opts: AdminOptions & { readonly target: string }): Promise<InstanceView> {
+  async function moveTo(instanceId: string, options: AdminOptions & { readonly target: string }): Promise<InstanceView> {
+    const opts = checkAdminInput(instanceId, options, 'moveTo');
     await core.ready();
     return mutex.run(instanceId, () =>
       core.withRetry(async () => {
-        const record = await core.load(instanceId);
+        const record = await core.loadForAct(instanceId);
         const reg = registry.get(record.workflow, record.version, record.id);
         const now = clock.now();
         let step: Step;
@@ -129,7 +147,9 @@ export function adminOperations(core: EngineCore): AdminOperations {
           now,
           reason: opts.reason,
           tasks: core.tasksFor(reg, step, core.facts(record), now),
-        });
+          provisional: registry.takeProvisional(),
+          timerOwners: reg.runtime.timerOwners,
+        }, core.keys.current);
         await store.commit(commit);
         core.remember(reg, commit.instance, step.snapshot);
         return core.afterCommit(commit);
@@ -140,7 +160,7 @@ export function adminOperations(core: EngineCore): AdminOperations {
   async function suspendAfterFailure(timer: TimerRecord, error: unknown, now: Instant): Promise<void> {
     await mutex.run(timer.instanceId, () =>
       core.withRetry(async () => {
-        const record = await store.load(timer.instanceId).catch(() => undefined);
+        const record = await core.loadForAct(timer.instanceId).catch(() => undefined);
         if (!record || record.suspended || record.status !== 'active' || !record.timers.some((t) => t.id === timer.id)) return;
         const reason = `Suspended by the engine: timer "${timer.name}" could not be delivered (${error instanceof Error ? error.message : String(error)}). Fix the cause, then resume.`;
         const commit = planCommit(record, recordStep(record), record.snapshot, {
@@ -156,7 +176,7 @@ export function adminOperations(core: EngineCore): AdminOperations {
           suspended: true,
           cancelAll: true,
           heldTimers: heldTimersOf(record),
-        });
+        }, core.keys.current);
         await store.commit(commit);
         core.forget(record.id);
         await core.afterCommit(commit);
@@ -170,7 +190,7 @@ export function adminOperations(core: EngineCore): AdminOperations {
       admin(id, opts, 'resume', (record) => ({
         suspended: false,
         heldTimers: [],
-        extraTimers: (record.heldTimers ?? []).map((t) => ({ key: t.key, name: t.name, event: t.event, dueAt: t.dueAt })),
+        extraTimers: (record.heldTimers ?? []).map((t) => ({ key: t.key, name: t.name, event: t.event, dueAt: t.dueAt, ...(t.deadline ? { deadline: t.deadline } : {}) })),
       })),
     terminate: (id, opts) => admin(id, opts, 'terminate', () => ({ status: 'cancelled', cancelAll: true, tasks: [] })),
     moveTo,

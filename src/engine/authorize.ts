@@ -1,5 +1,6 @@
 import { DocketError } from '../errors.js';
 import type { Actor, InstanceRecord } from '../store/records.js';
+import { ownValue } from './own-property.js';
 import type { RegisteredWorkflow } from './workflow-registry.js';
 
 /** Check that the instance takes events and that this one is declared and well-formed; returns it parsed. */
@@ -8,20 +9,41 @@ export function checkEvent(
   record: InstanceRecord,
   raw: { type: string; [key: string]: unknown },
 ): { event: { type: string; [key: string]: unknown } } {
-  const common = { instanceId: record.id, workflow: record.workflow, event: raw.type, state: record.state };
+  checkTakesEvents(record, raw.type);
+  return checkPayload(reg, record, raw);
+}
+
+/** Check that the instance is active and not suspended (it may take events now). */
+export function checkTakesEvents(record: InstanceRecord, type: string): void {
+  const common = { instanceId: record.id, workflow: record.workflow, event: type, state: record.state };
   if (record.status !== 'active') {
     throw new DocketError('INSTANCE_NOT_ACTIVE', `Instance ${record.id} is ${record.status} and takes no more events.`, common);
   }
   if (record.suspended) {
     throw new DocketError('INSTANCE_NOT_ACTIVE', `Instance ${record.id} is suspended; an administrator must resume it before it takes events.`, common);
   }
-  const schema = reg.workflow.events[raw.type];
+}
+
+/**
+ * Check that the event is declared and its payload valid; returns it parsed. A schema may describe
+ * the payload alone (`z.object({ comment: z.string() })`) or the whole event, naming its own `type`
+ * (`z.object({ type: z.literal('SUBMIT'), comment: z.string() })`): a schema whose shape has a `type`
+ * key is given the event with its `type`, any other the payload without it.
+ */
+export function checkPayload(
+  reg: RegisteredWorkflow,
+  record: InstanceRecord,
+  raw: { type: string; [key: string]: unknown },
+): { event: { type: string; [key: string]: unknown } } {
+  const common = { instanceId: record.id, workflow: record.workflow, event: raw.type, state: record.state };
+  // Own properties only: an event type such as `__proto__` or `toString` is simply not declared.
+  const schema = ownValue(reg.workflow.events, raw.type);
   if (!schema) {
     const known = Object.keys(reg.workflow.events).join(', ');
     throw new DocketError('UNKNOWN_EVENT', `Workflow "${record.workflow}" declares no event "${raw.type}". Declared events: ${known}.`, common);
   }
   const { type, ...payload } = raw;
-  const parsed = schema.safeParse(payload);
+  const parsed = schemaNamesType(schema) ? schema.safeParse(raw) : schema.safeParse(payload);
   if (!parsed.success) {
     const issues = parsed.error.issues.map((i) => ({ path: i.path, message: i.message }));
     throw new DocketError(
@@ -33,9 +55,22 @@ export function checkEvent(
   return { event: { ...(parsed.data as object), type } };
 }
 
+const NAMES_TYPE = new WeakMap<object, boolean>();
+
+/** Does this (object) schema list a `type` key in its shape? Read once per schema. */
+export function schemaNamesType(schema: object): boolean {
+  let names = NAMES_TYPE.get(schema);
+  if (names === undefined) {
+    const shape = (schema as { shape?: unknown }).shape;
+    names = typeof shape === 'object' && shape !== null && Object.prototype.hasOwnProperty.call(shape, 'type');
+    NAMES_TYPE.set(schema, names);
+  }
+  return names;
+}
+
 /** Check the actor's roles against the workflow's permissions for this event. */
 export function checkActor(reg: RegisteredWorkflow, record: InstanceRecord, event: { type: string }, actor: Actor): void {
-  const allowed = reg.workflow.permissions?.[event.type];
+  const allowed = ownValue<readonly string[] | undefined>(reg.workflow.permissions, event.type);
   if (allowed && !allowed.some((role) => actor.roles.includes(role))) {
     throw new DocketError(
       'FORBIDDEN',

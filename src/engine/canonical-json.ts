@@ -38,6 +38,8 @@ function write(value: unknown): string | undefined {
       }
       const toJSON = (value as { toJSON?: () => unknown }).toJSON;
       if (typeof toJSON === 'function') return write(toJSON.call(value));
+      // Boxed primitives are written as their value, as JSON.stringify (and so every store) does.
+      if (value instanceof Number || value instanceof String || value instanceof Boolean) return write(value.valueOf());
       const keys = Object.keys(value);
       // Keys usually arrive sorted already (small objects written in order): only sort when not.
       for (let i = 1; i < keys.length; i++) {

@@ -5,11 +5,14 @@ import type { Instant } from '../clock/clock.js';
 import { DocketError, isDocketError } from '../errors.js';
 import type { Actor, InstanceRecord } from '../store/records.js';
 import type { Commit } from '../store/store.js';
-import { checkActor, checkEvent } from './authorize.js';
+import { checkActor, checkEvent, checkPayload, checkTakesEvents } from './authorize.js';
 import { canonicalJson, sha256 } from './canonical-json.js';
 import type { AnyWorkflow, InstanceFacts } from './define-workflow.js';
-import type { BatchResult, Engine, EngineEvents, EngineOptions, InstanceView, SendOptions } from './engine-types.js';
-import { verifyChain } from './history.js';
+import type { BatchResult, CanResult, Engine, EngineEvents, EngineOptions, InstanceView, SendOptions, TypedInstanceView } from './engine-types.js';
+import { walkHistory } from './chain-verifier.js';
+import { checkHead } from './head-check.js';
+import { createKeyring } from './history-key.js';
+import { historyPage } from './history-page.js';
 import { KeyedMutex } from './keyed-mutex.js';
 import { Outbox } from './outbox.js';
 import { planCommit, type ChangeFacts } from './plan-commit.js';
@@ -19,6 +22,10 @@ import { adminOperations } from './admin-operations.js';
 import type { EngineCore } from './engine-core.js';
 import { timerDelivery } from './timer-delivery.js';
 import { inboxWithStandIns } from './task-inbox.js';
+import { provisionalDeadlines, provisionalWarning, reresolveDeadlines } from './reresolve-deadlines.js';
+import { ownerOfTimer, timerLabel, type TimerOwners } from './timer-owner.js';
+import { InstanceWaiters } from './instance-waiters.js';
+import { assertId, checkBatchInput, checkSendInput, checkStartInput } from './validate-input.js';
 
 /**
  * `{ ...event, $actor, $at }` without the spread: the same own keys in the same order (a key named
@@ -36,8 +43,20 @@ function withMeta(event: { type: string; [key: string]: unknown }, actor: Actor,
   return out as { type: string; [key: string]: unknown };
 }
 
-/** The view callers get of a stored record. */
-export function toView(record: InstanceRecord): InstanceView {
+/** A positive finite option, its default when absent, or INVALID_ARGUMENT naming it. */
+function positive(value: number | undefined, fallback: number, name: string, integer = false): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0 || (integer && !Number.isInteger(value))) {
+    throw new DocketError('INVALID_ARGUMENT', `${name} must be a positive ${integer ? 'whole number of deliveries' : 'number of milliseconds'}; got ${String(value)}.`);
+  }
+  return value;
+}
+
+/**
+ * The view callers get of a stored record. `owners` (the workflow runtime's `timerOwners`) names each
+ * timer's state exactly; without it the state is read from the timer's key (XState's default ids).
+ */
+export function toView(record: InstanceRecord, owners?: TimerOwners): InstanceView {
   return {
     id: record.id,
     workflow: record.workflow,
@@ -48,7 +67,11 @@ export function toView(record: InstanceRecord): InstanceView {
     suspended: record.suspended,
     revision: record.revision,
     initiator: record.initiator,
-    timers: record.timers.map(({ name, dueAt }) => ({ name, dueAt })),
+    timers: record.timers.map(({ key, name, dueAt, deadline }) => {
+      const state = ownerOfTimer(key, owners);
+      const view = { name, dueAt, state, label: timerLabel(name, state) };
+      return deadline?.provisional ? { ...view, provisional: true as const } : view;
+    }),
     createdAt: record.createdAt,
     updatedAt: record.updatedAt,
   };
@@ -95,8 +118,19 @@ export function createEngine<const W extends AnyWorkflow>(options: EngineOptions
   const workerId = options.workerId ?? `engine-${nanoid(8)}`;
   const leaseMs = options.leaseMs ?? 30_000;
   const retries = options.conflictRetries ?? 5;
-  const outbox = new Outbox(store, options.effects ?? {}, options.retry ?? {}, workerId, leaseMs, emitter);
+  const keys = createKeyring(options.historyKey);
+  const effectTimeoutMs = positive(options.effectTimeoutMs, 30_000, 'effectTimeoutMs');
+  const outbox = new Outbox(
+    store,
+    clock,
+    options.effects ?? {},
+    { workerId, leaseMs, timeoutMs: effectTimeoutMs, concurrency: positive(options.effectConcurrency, 16, 'effectConcurrency', true), retry: options.retry ?? {} },
+    emitter,
+  );
   let closed = false;
+  let closing: Promise<void> | undefined;
+  // Sleeps of `run` loops, cut short by `close`.
+  const naps = new Set<AbortController>();
   let initialised: Promise<void> | undefined;
   // Set once the store's init has resolved: `send` then skips awaiting `ready()` (a microtask per event).
   let isReady = false;
@@ -116,12 +150,20 @@ export function createEngine<const W extends AnyWorkflow>(options: EngineOptions
   }
 
   async function load(instanceId: string): Promise<InstanceRecord> {
+    assertId(instanceId, 'The instance id');
     const record = await store.load(instanceId);
     if (!record) {
       throw new DocketError('INSTANCE_NOT_FOUND', `No instance "${instanceId}" in the ${store.kind} store. Check the id (engine.list() shows what exists).`, {
         instanceId,
       });
     }
+    return record;
+  }
+
+  /** `load`, then refuse a record whose state its history chain does not vouch for (see `checkHead`). */
+  async function loadForAct(instanceId: string): Promise<InstanceRecord> {
+    const record = await load(instanceId);
+    await checkHead(store, keys, record);
     return record;
   }
 
@@ -190,11 +232,26 @@ export function createEngine<const W extends AnyWorkflow>(options: EngineOptions
     }
   }
 
+  /** {@link toView} with the owners of the record's own workflow version, when it is registered. */
+  function viewOf(record: InstanceRecord): InstanceView {
+    if (record.timers.length === 0) return toView(record);
+    let owners: TimerOwners | undefined;
+    try {
+      owners = registry.get(record.workflow, record.version, record.id).runtime.timerOwners;
+    } catch {
+      owners = undefined;
+    }
+    return toView(record, owners);
+  }
+
+  // The commit is durable: tell the caller now. Its effects are delivered after the instance's lock is
+  // released, in the background (`engine.settled()` waits for them), never inside the act.
   function afterCommit(commit: Commit): InstanceView | Promise<InstanceView> {
-    const view = toView(commit.instance);
+    const view = viewOf(commit.instance);
     if (commit.expectedRevision === 0) emitter.emit('started', view);
     emitter.emit('transition', view, commit.history);
-    if (commit.effects.length > 0) return outbox.deliverDue(clock.now()).then(() => view);
+    if (commit.history.deadlines?.some((d) => d.provisional)) emitter.emit('warning', provisionalWarning(commit.instance, commit.history.deadlines));
+    if (commit.effects.length > 0) outbox.dispatch();
     return view;
   }
 
@@ -213,38 +270,47 @@ export function createEngine<const W extends AnyWorkflow>(options: EngineOptions
     emitter.emit('refused', refusal, error);
   }
 
+  /** Refuse a payload that is not a JSON value: recorded (type only) against the instance, if it exists. */
+  async function refuseInput(instanceId: string, actor: Actor, event: { type: string }, error: DocketError): Promise<never> {
+    await mutex.run(instanceId, async () => refuse(await load(instanceId), actor, event, error));
+    throw error;
+  }
+
   async function send(instanceId: string, rawEvent: { type: string }, opts: SendOptions): Promise<InstanceView> {
     if (!isReady || closed) await ready();
-    if (typeof rawEvent !== 'object' || rawEvent === null || typeof rawEvent.type !== 'string') {
-      throw new DocketError('INVALID_ARGUMENT', 'An event must be an object with a string "type", e.g. { type: "APPROVE" }.', { instanceId });
-    }
-    if (!opts?.actor || typeof opts.actor.id !== 'string' || !Array.isArray(opts.actor.roles)) {
-      throw new DocketError('INVALID_ARGUMENT', 'send() needs { actor: { id, roles } }: who is acting.', { instanceId, event: rawEvent.type });
-    }
+    // Ids, actor and key are checked, and the event copied as plain JSON, before anything is hashed or stored.
+    const input = checkSendInput(instanceId, rawEvent, opts);
+    opts = input.opts;
+    if (input.invalid) return refuseInput(instanceId, opts.actor, input.event, input.invalid);
+    rawEvent = input.event;
     return mutex.run(instanceId, () =>
       withRetry(async () => {
         const cached = live.get(instanceId)?.record;
-        const record = cached ?? (await load(instanceId));
-        const payloadHash = opts.idempotencyKey === undefined ? '' : sha256(canonicalJson(rawEvent));
-        if (opts.idempotencyKey !== undefined) {
-          const seen = await store.findIdempotency(instanceId, opts.idempotencyKey);
-          if (seen) {
-            if (seen.payloadHash === payloadHash) return seen.result as InstanceView;
-            throw new DocketError(
-              'IDEMPOTENCY_MISMATCH',
-              `Idempotency key "${opts.idempotencyKey}" was already used on instance ${instanceId} with a different event. Use a new key for a new act.`,
-              { instanceId, event: rawEvent.type },
-            );
-          }
-        }
+        // A record the engine wrote itself is trusted; one loaded from the store is checked first.
+        const record = cached ?? (await loadForAct(instanceId));
+        const key = opts.idempotencyKey;
+        const payloadHash = key === undefined ? '' : sha256(canonicalJson(rawEvent));
+        const seen = key === undefined ? undefined : await store.findIdempotency(instanceId, key);
         const reg = registry.get(record.workflow, record.version, record.id);
         const now = clock.now();
         let prepared: { event: { type: string; [key: string]: unknown } };
         let step: Step;
         let onBehalfOf: string | undefined;
         try {
-          prepared = checkEvent(reg, record, rawEvent);
+          // Who may send this event is checked before any replay: a key never stands in for the
+          // right to act. The rest (the instance still active, the workflow's hook, the machine's
+          // guards) concerns the state the first act already changed, so a retry skips it.
+          prepared = checkPayload(reg, record, rawEvent);
           checkActor(reg, record, prepared.event, opts.actor);
+          if (seen && (seen.actor === undefined || seen.actor === opts.actor.id)) {
+            if (seen.payloadHash === payloadHash) return seen.result as InstanceView;
+            throw new DocketError(
+              'IDEMPOTENCY_MISMATCH',
+              `Idempotency key "${key}" was already used on instance ${instanceId} with a different event. Use a new key for a new act.`,
+              { instanceId, event: rawEvent.type, actor: opts.actor.id },
+            );
+          }
+          checkTakesEvents(record, rawEvent.type);
           const snapshot = restore(reg, record);
           registry.now = now;
           const hook = reg.workflow.authorize?.({ actor: opts.actor, event: prepared.event, snapshot, instance: facts(record), env: reg.env });
@@ -256,6 +322,15 @@ export function createEngine<const W extends AnyWorkflow>(options: EngineOptions
           if (typeof hook === 'object' && hook !== null) onBehalfOf = hook.onBehalfOf;
           else if (hook !== undefined && hook !== true) {
             throw new DocketError('FORBIDDEN', hook, { instanceId, event: rawEvent.type, actor: opts.actor.id, state: record.state });
+          }
+          if (seen) {
+            // Another person's key: their act is not replayed to this actor, and this act is not
+            // silently dropped either.
+            throw new DocketError(
+              'IDEMPOTENCY_MISMATCH',
+              `Idempotency key "${key}" was already used on instance ${instanceId} by ${seen.actor}; keys are per actor. Send again with a key of your own.`,
+              { instanceId, event: rawEvent.type, actor: opts.actor.id },
+            );
           }
           const event = withMeta(prepared.event, opts.actor, now);
           if (onBehalfOf !== undefined) event.$onBehalfOf = onBehalfOf;
@@ -289,9 +364,11 @@ export function createEngine<const W extends AnyWorkflow>(options: EngineOptions
           actor: opts.actor,
           now,
           tasks: tasksFor(reg, step, facts(record), now),
+          provisional: registry.takeProvisional(),
+          timerOwners: reg.runtime.timerOwners,
         };
         if (onBehalfOf !== undefined) change.onBehalfOf = onBehalfOf;
-        const commit = planCommit(record, step, reg.runtime.persist(step.snapshot), change);
+        const commit = planCommit(record, step, reg.runtime.persist(step.snapshot), change, keys.current);
         const final =
           opts.idempotencyKey === undefined
             ? commit
@@ -300,9 +377,10 @@ export function createEngine<const W extends AnyWorkflow>(options: EngineOptions
                 idempotency: {
                   instanceId,
                   key: opts.idempotencyKey,
+                  actor: opts.actor.id,
                   payloadHash,
                   revision: commit.instance.revision,
-                  result: toView(commit.instance),
+                  result: viewOf(commit.instance),
                   at: now,
                 },
               };
@@ -318,6 +396,52 @@ export function createEngine<const W extends AnyWorkflow>(options: EngineOptions
     );
   }
 
+  /**
+   * `engine.can`: the checks `send` makes, in the same order, on a fresh load, without committing,
+   * recording a refusal or emitting anything. Keep in step with `send` above.
+   */
+  async function canSend(instanceId: string, rawEvent: { type: string }, actor: Actor): Promise<CanResult> {
+    // The same input checks as `send`: malformed ids, events or actors throw INVALID_ARGUMENT; a
+    // payload that is not plain JSON is an answer (INVALID_PAYLOAD), as `send` would refuse it.
+    const input = checkSendInput(instanceId, rawEvent, { actor }, 'can');
+    if (input.invalid) return { ok: false, code: input.invalid.code, message: input.invalid.message };
+    rawEvent = input.event;
+    actor = input.opts.actor;
+    const record = await load(instanceId);
+    try {
+      const reg = registry.get(record.workflow, record.version, record.id);
+      const now = clock.now();
+      const prepared = checkEvent(reg, record, rawEvent);
+      checkActor(reg, record, prepared.event, actor);
+      const snapshot = restore(reg, record);
+      registry.now = now;
+      const hook = reg.workflow.authorize?.({ actor, event: prepared.event, snapshot, instance: facts(record), env: reg.env });
+      if (isDocketError(hook)) return { ok: false, code: hook.code, message: hook.message };
+      if (typeof hook === 'string') return { ok: false, code: 'FORBIDDEN', message: hook };
+      const event = withMeta(prepared.event, actor, now);
+      if (typeof hook === 'object' && hook !== null) event.$onBehalfOf = hook.onBehalfOf;
+      const step = transition(reg, snapshot, event, now, instanceId);
+      if (step.snapshot === snapshot && !snapshot.can(event as never)) {
+        return { ok: false, code: 'EVENT_NOT_ACCEPTED', message: `Instance ${instanceId} is in state ${JSON.stringify(record.state)}, which does not accept "${rawEvent.type}" (or its guard refused it).` };
+      }
+      return { ok: true };
+    } catch (error) {
+      if (isDocketError(error)) return { ok: false, code: error.code, message: error.message };
+      throw error;
+    }
+  }
+
+  const waiters = new InstanceWaiters({
+    get: async (instanceId) => {
+      await ready();
+      return toView(await load(instanceId));
+    },
+    onTransition: (fn) => {
+      emitter.on('transition', fn);
+      return () => emitter.off('transition', fn);
+    },
+  });
+
   const core: EngineCore = {
     store,
     clock,
@@ -330,6 +454,9 @@ export function createEngine<const W extends AnyWorkflow>(options: EngineOptions
     ready,
     isClosed: () => closed,
     load,
+    loadForAct,
+    checkHead: (record) => checkHead(store, keys, record),
+    keys,
     restore,
     remember,
     forget: (instanceId) => {
@@ -344,20 +471,33 @@ export function createEngine<const W extends AnyWorkflow>(options: EngineOptions
   };
   const admin = adminOperations(core);
   const timers = timerDelivery(core, admin.suspendAfterFailure);
-  const unsubscribe = clock.subscribe(timers);
+  // A virtual clock steps only once the deliveries in flight have settled, and a step ends once its
+  // own have: simulated time never passes while a handler runs (`engine.run` does not wait for them).
+  // (Like a time-skipping test server: a handler that never settles holds the advance, until `close`.)
+  let closeStarted!: () => void;
+  const closeBegins = new Promise<void>((resolve) => (closeStarted = resolve));
+  const settledOrClosing = () => Promise.race([outbox.settled(), closeBegins]);
+  const unsubscribe = clock.subscribe({
+    async nextDue() {
+      await settledOrClosing();
+      return timers.nextDue();
+    },
+    async fireDue(now) {
+      const fired = await timers.fireDue(now);
+      await settledOrClosing();
+      return fired;
+    },
+  });
 
   const engine: Engine<W> = {
     clock,
     store,
     calendar,
     directory,
-    async start(workflowId, input, opts) {
+    async start(workflowId, rawInput, opts) {
       await ready();
+      const { input, actor, id: givenId } = checkStartInput(workflowId, rawInput, opts);
       const reg = registry.latest(workflowId);
-      const actor = opts?.actor;
-      if (!actor || typeof actor.id !== 'string' || !Array.isArray(actor.roles)) {
-        throw new DocketError('INVALID_ARGUMENT', 'start() needs { actor: { id, roles } }: who is starting it.', { workflow: workflowId });
-      }
       const allowed = reg.workflow.permissions?.start;
       if (allowed && !allowed.some((role) => actor.roles.includes(role))) {
         throw new DocketError('FORBIDDEN', `Starting "${workflowId}" needs one of the roles [${allowed.join(', ')}]; ${actor.id} has [${actor.roles.join(', ')}].`, {
@@ -372,7 +512,7 @@ export function createEngine<const W extends AnyWorkflow>(options: EngineOptions
           issues: parsed.error.issues.map((i) => ({ path: i.path, message: i.message })),
         });
       }
-      const id = opts.id ?? nanoid();
+      const id = givenId ?? nanoid();
       const now = clock.now();
       registry.now = now;
       let step: Step;
@@ -393,7 +533,9 @@ export function createEngine<const W extends AnyWorkflow>(options: EngineOptions
         actor,
         now,
         tasks: tasksFor(reg, step, instance, now),
-      });
+        provisional: registry.takeProvisional(),
+        timerOwners: reg.runtime.timerOwners,
+      }, keys.current);
       await store.commit(commit);
       remember(reg, commit.instance, step.snapshot);
       await afterCommit(commit);
@@ -401,6 +543,7 @@ export function createEngine<const W extends AnyWorkflow>(options: EngineOptions
     },
     send: (instanceId, event, opts) => send(instanceId, event, opts),
     async sendMany(acts, opts) {
+      checkBatchInput(acts, opts);
       const results: BatchResult[] = [];
       for (const act of acts) {
         try {
@@ -418,7 +561,14 @@ export function createEngine<const W extends AnyWorkflow>(options: EngineOptions
     },
     async get(instanceId) {
       await ready();
-      return toView(await load(instanceId));
+      return viewOf(await load(instanceId)) as TypedInstanceView<W>;
+    },
+    async can(instanceId, rawEvent, actor) {
+      await ready();
+      return canSend(instanceId, rawEvent as { type: string }, actor);
+    },
+    waitFor(instanceId, until, opts = {}) {
+      return waiters.wait(instanceId, until as never, opts.signal) as Promise<TypedInstanceView<W>>;
     },
     async record(instanceId) {
       await ready();
@@ -427,37 +577,50 @@ export function createEngine<const W extends AnyWorkflow>(options: EngineOptions
     async list(query = {}) {
       await ready();
       const page = await store.list(query);
-      return { items: page.items.map(toView), ...(page.nextCursor === undefined ? {} : { nextCursor: page.nextCursor }) };
+      return { items: page.items.map(viewOf), ...(page.nextCursor === undefined ? {} : { nextCursor: page.nextCursor }) };
     },
-    async history(instanceId, opts = {}) {
+    history: (async (instanceId: string, opts: { includeRefused?: boolean; limit?: number; cursor?: string } = {}) => {
       await ready();
-      await load(instanceId);
+      const record = await load(instanceId);
+      if (opts.limit !== undefined || opts.cursor !== undefined) {
+        if (opts.includeRefused) throw new DocketError('INVALID_ARGUMENT', 'history() pages accepted entries only: leave out includeRefused when giving limit or cursor.', { instanceId });
+        return historyPage(store, record, { ...(opts.limit === undefined ? {} : { limit: opts.limit }), ...(opts.cursor === undefined ? {} : { cursor: opts.cursor }) });
+      }
       const entries = await store.history(instanceId);
       if (!opts.includeRefused) return entries;
       const refused = (await store.refusals(instanceId)).map((r) => ({ ...r, kind: 'refused' as const }));
       return [...entries, ...refused].sort((a, b) => a.at - b.at || ('hash' in a ? 0 : 1) - ('hash' in b ? 0 : 1));
-    },
+    }) as Engine<W>['history'],
     async tasks(query = {}) {
       await ready();
       // Added for approvals: a deputy's inbox also shows the tasks of whoever they stand in for (代理) today.
       return inboxWithStandIns(store, directory, query, clock.now());
     },
     async effects(instanceId) {
+      assertId(instanceId, 'The instance id');
       await ready();
       return store.effects(instanceId);
     },
     async verify(instanceId) {
       await ready();
       const record = await load(instanceId);
-      return verifyChain(instanceId, await store.history(instanceId), record.historyHash);
+      return walkHistory(store, record, keys, () => store.load(instanceId));
+    },
+    reresolveDeadlines: (opts) => reresolveDeadlines(core, calendar, opts),
+    provisionalDeadlines: async (opts) => {
+      await ready();
+      return provisionalDeadlines(store, opts);
     },
     suspend: admin.suspend,
     resume: admin.resume,
     terminate: admin.terminate,
     moveTo: admin.moveTo,
     async tick() {
-      return timers.fireDue(clock.now());
+      const fired = await timers.fireDue(clock.now());
+      await outbox.settled();
+      return fired;
     },
+    settled: () => outbox.settled(),
     async run(opts = {}) {
       const pollMs = opts.pollMs ?? 1000;
       // A store that can announce new work (Postgres LISTEN/NOTIFY) cuts the current sleep short.
@@ -481,9 +644,12 @@ export function createEngine<const W extends AnyWorkflow>(options: EngineOptions
           if (woken) continue;
           const wake = Math.min(due ?? Number.POSITIVE_INFINITY, clock.now() + pollMs);
           nap = new AbortController();
+          naps.add(nap);
           await clock.sleepUntil(wake, nap.signal);
+          naps.delete(nap);
         }
       } finally {
+        if (nap) naps.delete(nap);
         stopWaking?.();
         opts.signal?.removeEventListener('abort', stop);
       }
@@ -492,12 +658,25 @@ export function createEngine<const W extends AnyWorkflow>(options: EngineOptions
       emitter.on(event, fn as never);
       return () => emitter.off(event, fn as never);
     },
-    async close() {
-      if (closed) return;
+    close(opts = {}) {
+      if (closing) return closing;
+      let timeoutMs: number;
+      try {
+        timeoutMs = positive(opts?.timeoutMs, effectTimeoutMs, 'close({ timeoutMs })');
+      } catch (error) {
+        return Promise.reject(error);
+      }
       closed = true;
+      waiters.closeAll();
       unsubscribe();
-      await mutex.idle();
-      emitter.removeAllListeners();
+      closeStarted();
+      for (const nap of naps) nap.abort();
+      // Acts already inside the engine finish (their commits' effects are dispatched), then deliveries
+      // get until the deadline; whatever still runs then is aborted and left claimed for a retry.
+      closing = outbox.close(clock.now() + timeoutMs, mutex.idle()).then(() => {
+        emitter.removeAllListeners();
+      });
+      return closing;
     },
   };
   return engine;

@@ -75,7 +75,11 @@ export interface WorkflowConfig<
   readonly machine: TMachine;
   /** Schema of the start input. */
   readonly input: TInput;
-  /** Schema of each event's payload (without `type`). An event not listed here is unknown. */
+  /**
+   * Schema of each event, by type. An event not listed here is unknown. Either form is accepted and
+   * typed the same way: the payload alone (`z.object({ comment: z.string() })`), or the whole event
+   * as XState users write it, naming its `type` (`z.object({ type: z.literal('SUBMIT'), comment: z.string() })`).
+   */
   readonly events: TEvents;
   /**
    * Roles allowed to send each event, and `start` for who may start an instance. An event with no
@@ -102,6 +106,12 @@ export interface WorkflowConfig<
     readonly events?: Readonly<Record<string, Labels>>;
     /** Short names for the machine's guards (`settles` → 回款结清), shown on diagram edges. */
     readonly guards?: Readonly<Record<string, Labels>>;
+    /** Names of the `deadlines` (`signingRemind` → 签署提醒), shown for timers and deadlines instead of the key. */
+    readonly deadlines?: Readonly<Record<string, Labels>>;
+    /** Words for values a guard's params or a condition name (`internalMeeting` → 内部沟通会). */
+    readonly values?: Readonly<Record<string, Labels>>;
+    /** Words for context fields a condition reads (`amount` → 金额). */
+    readonly fields?: Readonly<Record<string, Labels>>;
   };
   readonly roles?: Readonly<Record<string, Labels>>;
   readonly description?: Labels;
@@ -119,8 +129,11 @@ export interface Workflow<
 
 export type AnyWorkflow = Workflow<string, AnyStateMachine, z.ZodType, EventSchemas>;
 
-/** A payload type with zod's empty-object `Record<string, never>` read as "no fields". */
-type Payload<T> = string extends keyof T ? {} : T;
+/**
+ * A payload type with zod's empty-object `Record<string, never>` read as "no fields", and without a
+ * `type` its schema may name (the event's `type` comes from its key in `events`).
+ */
+type Payload<T> = string extends keyof T ? {} : 'type' extends keyof T ? Omit<T, 'type'> : T;
 
 /** The events a workflow accepts from people, as a discriminated union on `type`. */
 export type EventFrom<W> = W extends Workflow<string, AnyStateMachine, z.ZodType, infer E>
@@ -135,6 +148,11 @@ export type WorkflowIdFrom<W> = W extends Workflow<infer Id, AnyStateMachine, z.
 
 /**
  * Bind a machine to its schemas, roles, deadlines and labels: the unit the engine runs.
+ *
+ * Event schemas may describe the payload alone or the whole event with its `type`
+ * (`SUBMIT: z.object({ type: z.literal('SUBMIT'), note: z.string() })`): a schema whose shape has a
+ * `type` key is checked against the event as sent, `type` included; any other against the payload
+ * without it. Both forms give the same `EventFrom` type and the machine sees the same event.
  *
  * @example
  * ```ts

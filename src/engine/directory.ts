@@ -1,4 +1,5 @@
 import type { StandIn } from './stand-ins.js';
+import { ownValue } from './own-property.js';
 
 /** A person as the organisation directory knows them. */
 export interface DirectoryUser {
@@ -53,7 +54,7 @@ export function staticDirectory(data: {
   return {
     user: (id) => byId.get(id),
     usersWithRole: (role) => data.users.filter((u) => u.active !== false && u.roles.includes(role)),
-    departmentHead: (department) => data.departmentHeads?.[department],
+    departmentHead: (department) => ownValue(data.departmentHeads, department),
     standIns: () => standIns,
   };
 }

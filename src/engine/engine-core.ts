@@ -5,6 +5,7 @@ import type { DocketError } from '../errors.js';
 import type { Actor, InstanceRecord, TaskRecord } from '../store/records.js';
 import type { Commit, Store } from '../store/store.js';
 import type { InstanceFacts } from './define-workflow.js';
+import type { Keyring } from './history-key.js';
 import type { EngineEvents, InstanceView } from './engine-types.js';
 import type { KeyedMutex } from './keyed-mutex.js';
 import type { Outbox } from './outbox.js';
@@ -28,6 +29,15 @@ export interface EngineCore {
   isClosed(): boolean;
   /** Load a record or throw INSTANCE_NOT_FOUND. */
   load(instanceId: string): Promise<InstanceRecord>;
+  /**
+   * Load a record the engine is about to act on: as `load`, then refuse with CORRUPT_SNAPSHOT a record
+   * whose state is not what the head of its history chain committed to (see `checkHead`).
+   */
+  loadForAct(instanceId: string): Promise<InstanceRecord>;
+  /** Refuse (CORRUPT_SNAPSHOT) a loaded record whose state or head does not match its chain's head entry. */
+  checkHead(record: InstanceRecord): Promise<void>;
+  /** The keys history entries are sealed and checked with. */
+  readonly keys: Keyring;
   /** The live snapshot of a record (cached by revision), or CORRUPT_SNAPSHOT. */
   restore(reg: RegisteredWorkflow, record: InstanceRecord): AnyMachineSnapshot;
   /** Keep what was just committed, for read-your-own-writes. */

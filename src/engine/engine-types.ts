@@ -10,9 +10,12 @@ import type {
   TaskRecord,
 } from '../store/records.js';
 import type { InstanceQuery, Page, Store, TaskQuery } from '../store/store.js';
+import type { AnyStateMachine, ContextFrom, StateValueFrom } from 'xstate';
 import type { AnyWorkflow, EventFrom, InputFrom, WorkflowIdFrom } from './define-workflow.js';
 import type { Directory } from './directory.js';
 import type { DocketError } from '../errors.js';
+import type { EngineWarning, ProvisionalDeadline, ReresolveOptions, ReresolveReport } from './reresolve-deadlines.js';
+import type { HistoryKeyOption } from './history-key.js';
 
 /** What an effect handler receives besides the effect's params. */
 export interface EffectContext {
@@ -23,10 +26,21 @@ export interface EffectContext {
   readonly type: string;
   /** 1 for the first delivery. */
   readonly attempt: number;
+  /** When this attempt started, on the engine's clock. */
   readonly now: Instant;
+  /**
+   * Aborted when the attempt runs past `effectTimeoutMs` (reason: an `EFFECT_TIMEOUT` DocketError)
+   * or the engine is closed before it settles (reason: `ENGINE_CLOSED`). Pass it to `fetch` and the
+   * like; whatever the handler does after it aborts is not waited for, and the effect is delivered
+   * again later (at least once).
+   */
+  readonly signal: AbortSignal;
 }
 
-/** Delivers one kind of effect to the outside world. Throwing schedules a retry. */
+/**
+ * Delivers one kind of effect to the outside world, outside any instance's lock and after the commit
+ * that recorded it. Throwing, rejecting or running past `effectTimeoutMs` schedules a retry.
+ */
 export type EffectHandler = (params: any, context: EffectContext) => void | Promise<void>;
 
 export interface RetryPolicy {
@@ -55,6 +69,49 @@ export interface EngineOptions<W extends AnyWorkflow> {
   readonly snapshotCacheSize?: number;
   /** How often `commit` retries on a revision conflict before giving up. Default 5. */
   readonly conflictRetries?: number;
+  /**
+   * How long one effect handler call may run, in ms of the engine's clock, before its
+   * `context.signal` is aborted and the attempt counts as failed (retried with backoff, `dead` after
+   * `retry.maxAttempts`). An effect stays claimed for `effectTimeoutMs + leaseMs`. Default 30 000.
+   */
+  readonly effectTimeoutMs?: number;
+  /** How many effect deliveries one engine runs at once. Default 16. */
+  readonly effectConcurrency?: number;
+  /**
+   * Seal history entries with HMAC-SHA256 under a secret instead of plain SHA-256, so that only a
+   * holder of the secret can write a chain that verifies; a keyring rotates keys. See docs/security.md.
+   * Without it, the chain detects edits by anyone who does not recompute the hashes.
+   */
+  readonly historyKey?: HistoryKeyOption;
+}
+
+/** Options of {@link Engine.close}. */
+export interface CloseOptions {
+  /**
+   * The longest `close` waits, in ms of the engine's clock, for effect deliveries still running; then
+   * their handlers are aborted and their effects are left claimed, to be delivered again (by any
+   * engine) once the claim runs out. Default: the engine's `effectTimeoutMs`.
+   */
+  readonly timeoutMs?: number;
+}
+
+/**
+ * A pending timer as callers see it.
+ *
+ * - `name`: the delay's name (`reviewDeadline`) or its length in ms (`3600000`); the history records
+ *   the firing as `docket.timer.<name>`.
+ * - `state`: the dotted path of the state whose `after` armed it (`review.legal`; `''` for the root),
+ *   or `null` for a delayed event the machine raised itself.
+ * - `label`: for people, e.g. `after 1h in parked` or `reviewDeadline in review`.
+ */
+export interface TimerView {
+  readonly name: string;
+  /** Epoch ms. */
+  readonly dueAt: Instant;
+  readonly state: string | null;
+  readonly label: string;
+  /** Present when the due instant rests on estimated holiday data (a year with no official schedule). */
+  readonly provisional?: true;
 }
 
 /** An instance as callers see it. */
@@ -68,27 +125,109 @@ export interface InstanceView {
   readonly suspended: boolean;
   readonly revision: number;
   readonly initiator: string;
-  readonly timers: readonly { readonly name: string; readonly dueAt: Instant }[];
+  /** Pending timers, earliest first, each with the state that armed it. */
+  readonly timers: readonly TimerView[];
   readonly createdAt: Instant;
   readonly updatedAt: Instant;
 }
 
+/**
+ * The state value of a workflow's instances (e.g. `'draft' | 'reviewing' | { review: 'legal' }`),
+ * from its machine; `unknown` for a workflow whose machine type is not known (`AnyWorkflow`).
+ */
+export type WorkflowStateValue<W> = W extends { readonly machine: infer M extends AnyStateMachine } ? (AnyStateMachine extends M ? unknown : StateValueFrom<M>) : unknown;
+
+/** The context of a workflow's instances, from its machine; `unknown` when the machine type is not known. */
+export type WorkflowContext<W> = W extends { readonly machine: infer M extends AnyStateMachine } ? (AnyStateMachine extends M ? unknown : ContextFrom<M>) : unknown;
+
+/**
+ * An instance of one workflow as callers see it: {@link InstanceView} with `workflow` narrowed to
+ * the workflow's id and `state` / `context` typed from its machine.
+ */
+export type InstanceViewOf<W> = W extends AnyWorkflow
+  ? Omit<InstanceView, 'workflow' | 'state' | 'context'> & { readonly workflow: W['id']; readonly state: WorkflowStateValue<W>; readonly context: WorkflowContext<W> }
+  : never;
+
+/**
+ * What `engine.get` returns for an engine of workflows `W`: a union over the registered workflows,
+ * discriminated by `workflow`, so `if (view.workflow === 'review')` narrows `state` and `context`.
+ * For an engine typed with `AnyWorkflow`, `state` and `context` are `unknown`, as in {@link InstanceView}.
+ */
+export type TypedInstanceView<W extends AnyWorkflow> = InstanceViewOf<W>;
+
+/** What `engine.can` answers: allowed, or the refusal `send` would throw (nothing recorded). */
+export type CanResult = { readonly ok: true; readonly code?: never; readonly message?: never } | { readonly ok: false; readonly code: DocketError['code']; readonly message: string };
+
+/** When `engine.waitFor` resolves: a predicate on the view, or `'done'` (the instance is no longer active). */
+// Method syntax keeps the predicate bivariant, so an Engine<SomeWorkflow> is still an Engine<AnyWorkflow>.
+export type WaitCondition<V> = 'done' | { check(view: V): boolean }['check'];
+
 export interface SendOptions {
   readonly actor: Actor;
-  /** The same key with the same payload returns the first result; with another payload it is refused. */
+  /**
+   * Makes a retry safe: the key names one act of one actor on one instance. The rule, in order:
+   *
+   * 1. The actor's right to send the event (declared event, valid payload, role in `permissions`) is
+   *    checked first, key or no key: an actor without it gets `FORBIDDEN`, recorded as a refusal.
+   * 2. The same key from the same actor with the same event (type and payload) returns the first
+   *    act's result without acting again, even if the instance has moved on or finished since.
+   * 3. The same key from the same actor with another event is refused: `IDEMPOTENCY_MISMATCH`.
+   * 4. The same key from another actor is never replayed to them and never silently dropped: the
+   *    act is authorized against the current state as usual (the `authorize` hook may refuse it),
+   *    and if it would be allowed it is refused with `IDEMPOTENCY_MISMATCH` ("use a key of your
+   *    own"). Every refusal is in `engine.history(id, { includeRefused: true })`.
+   *
+   * `sendMany` (and so `reassignTasks`) applies the same rule to each act. Keys stored before keys
+   * were per actor carry no actor and replay to any actor who passes step 1.
+   */
   readonly idempotencyKey?: string;
+}
+
+/**
+ * One thing `verify` found wrong:
+ * - `edited`: an entry does not match its hash (or lost the state commitment later entries carry);
+ * - `missing`: revisions are skipped, or the chain ends before the instance's revision;
+ * - `reordered`: an entry does not follow the one before it;
+ * - `head-mismatch`: the last entry is not the head the instance records;
+ * - `snapshot-mismatch`: the stored state is not the state the head entry committed to;
+ * - `unknown-key`: an entry is sealed with a history key the verifier does not hold (`keyId` names it);
+ * - `unkeyed`: keys are configured but an entry after a keyed one, or the whole chain, is unkeyed.
+ */
+export interface VerifyProblem {
+  readonly revision: number;
+  readonly problem: 'edited' | 'missing' | 'reordered' | 'head-mismatch' | 'snapshot-mismatch' | 'unknown-key' | 'unkeyed';
+  readonly message: string;
+  readonly keyId?: string;
 }
 
 /** What `engine.verify` found in an instance's history chain. */
 export interface VerifyReport {
   readonly instanceId: string;
+  /** True when no problem was found. */
   readonly ok: boolean;
+  /** Entries read. */
   readonly entries: number;
-  readonly problems: readonly {
-    readonly revision: number;
-    readonly problem: 'edited' | 'missing' | 'reordered' | 'head-mismatch';
-    readonly message: string;
-  }[];
+  /**
+   * Whether the stored state (snapshot, context, status) is the one the head entry committed to:
+   * `verified`, `mismatch` (also a `snapshot-mismatch` problem), or `unverified` when the head entry
+   * predates entry format 2 (written by an older Docket) or the chain does not reach the head.
+   */
+  readonly snapshot: 'verified' | 'unverified' | 'mismatch';
+  /** True when the head entry is sealed with a history key the verifier holds, and matches it. */
+  readonly keyed: boolean;
+  /** At most 100 problems, oldest first. */
+  readonly problems: readonly VerifyProblem[];
+  /** How many problems were found beyond those listed. */
+  readonly omittedProblems?: number;
+}
+
+/** Options of the paged form of `engine.history`. */
+export interface HistoryPageOptions {
+  /** Entries per page: an integer from 1 to {@link HISTORY_PAGE_MAX} (1000). Default 100. */
+  readonly limit?: number;
+  /** From a previous page's `nextCursor`; absent for the first page. */
+  readonly cursor?: string;
+  readonly includeRefused?: never;
 }
 
 /** Events the engine emits (typed map for `engine.on`). */
@@ -99,6 +238,8 @@ export interface EngineEvents {
   refused: [refusal: RefusalEntry, error: DocketError];
   'effect.delivered': [effect: EffectRecord];
   'effect.failed': [effect: EffectRecord, error: unknown];
+  /** Something an operator should act on, e.g. a deadline armed on estimated holiday data (`PROVISIONAL_DEADLINE`). */
+  warning: [warning: EngineWarning];
   /** Background work failed (a corrupt instance while firing timers, a handler crash): never thrown into nowhere. */
   error: [error: unknown];
 }
@@ -126,11 +267,47 @@ export interface Engine<W extends AnyWorkflow = AnyWorkflow> {
     acts: readonly { readonly instanceId: string; readonly event: EventFrom<W>; readonly idempotencyKey?: string }[],
     options: { readonly actor: Actor },
   ): Promise<readonly BatchResult[]>;
-  get(instanceId: string): Promise<InstanceView>;
+  /**
+   * The instance now. Typed from the registered workflows: narrow on `view.workflow` to get its
+   * machine's `state` value and `context` types. Throws `INSTANCE_NOT_FOUND`.
+   */
+  get(instanceId: string): Promise<TypedInstanceView<W>>;
+  /**
+   * Would `send(instanceId, event, { actor })` be accepted now? Runs the same checks as `send`
+   * (instance active and not suspended, event declared and its payload valid, the actor's roles,
+   * the workflow's `authorize` hook, the current state and its guards) on a fresh load, and changes
+   * nothing: no commit, no refusal recorded, no event emitted. For a UI deciding which buttons to show.
+   * An answer, not a reservation: another act may change the instance before the real `send`.
+   * Throws `INSTANCE_NOT_FOUND` for an unknown id and `INVALID_ARGUMENT` for a malformed event or actor.
+   */
+  can(instanceId: string, event: EventFrom<W>, actor: Actor): Promise<CanResult>;
+  /**
+   * Resolve with the instance's view once `until` holds: `'done'` (status is no longer `active`:
+   * done, failed or cancelled) or a predicate on the view. Checked now, then after every transition
+   * this engine commits for the instance (its `transition` events: no polling, no timers), so an
+   * instance moved on only by another process is seen at this engine's next transition of it.
+   * Rejects with `signal.reason` when `signal` aborts, `ENGINE_CLOSED` when the engine closes,
+   * `INSTANCE_NOT_FOUND` for an unknown id, and with whatever the predicate throws.
+   */
+  waitFor(instanceId: string, until: WaitCondition<TypedInstanceView<W>>, options?: { readonly signal?: AbortSignal }): Promise<TypedInstanceView<W>>;
   list(query?: InstanceQuery): Promise<Page<InstanceView>>;
+  /**
+   * The instance's accepted history, oldest first (all of it; with `includeRefused`, merged with the
+   * refusal log by time). For a long history, page it instead: see the overload with `limit`/`cursor`.
+   */
   history(instanceId: string, options?: { readonly includeRefused?: boolean }): Promise<readonly (HistoryEntry | (RefusalEntry & { readonly kind: 'refused' }))[]>;
+  /**
+   * One page of accepted history, oldest first: pass `nextCursor` back as `cursor` for the next page
+   * (absent on the last). Throws `INVALID_ARGUMENT` for a limit outside 1..1000 or a malformed cursor.
+   */
+  history(instanceId: string, options: HistoryPageOptions): Promise<Page<HistoryEntry>>;
   tasks(query?: TaskQuery): Promise<readonly TaskRecord[]>;
   effects(instanceId: string): Promise<readonly EffectRecord[]>;
+  /**
+   * Check the instance's history chain page by page (bounded memory): revisions gapless up to the
+   * instance's revision, every hash (or HMAC) matching, the head matching, the stored state matching
+   * what the head entry committed to. Problems are reported, not thrown.
+   */
   verify(instanceId: string): Promise<VerifyReport>;
   /** Administrator operations: audited, and only for actors with the `admin` role. */
   suspend(instanceId: string, options: { readonly actor: Actor; readonly reason: string }): Promise<InstanceView>;
@@ -141,12 +318,39 @@ export interface Engine<W extends AnyWorkflow = AnyWorkflow> {
    * with a reason; admin only, audited. Approval steps entered this way resolve their approvers afresh.
    */
   moveTo(instanceId: string, options: { readonly actor: Actor; readonly target: string; readonly reason: string }): Promise<InstanceView>;
-  /** Fire due timers and deliver due effects now; what `engine.run()` does in a loop. */
+  /**
+   * Re-resolve provisional deadlines (armed on estimated holiday data) from their stored rules with the
+   * engine's calendar, e.g. after adding the official schedule of `year`: each instance whose deadline
+   * moves (or becomes official) gets one audited commit, its history entry listing old and new instants;
+   * the old timer is cancelled and the new one armed in that commit, so it still fires once. Admin only
+   * (`FORBIDDEN`); `INVALID_ARGUMENT` without a calendar. Instances that fail are reported, not thrown.
+   */
+  reresolveDeadlines(options: ReresolveOptions): Promise<ReresolveReport>;
+  /** Live instances' deadlines that rest on estimated holiday data (optionally only in `year`). */
+  provisionalDeadlines(options?: { readonly year?: number }): Promise<readonly ProvisionalDeadline[]>;
+  /** Fire due timers and deliver due effects now, resolving once those deliveries have settled. */
   tick(): Promise<readonly FiredTimer[]>;
-  /** Work due timers and effects until `signal` aborts (for a real clock; a virtual clock drives itself). */
+  /**
+   * Work due timers and effects until `signal` aborts or the engine closes (for a real clock; a
+   * virtual clock drives itself). Effects are delivered in the background: a slow or hung handler
+   * never holds up timers.
+   */
   run(options?: { readonly signal?: AbortSignal; readonly pollMs?: number }): Promise<void>;
+  /**
+   * Resolves once every effect delivery this engine has started — and whatever those lead to, e.g. a
+   * handler that starts another instance — has settled (delivered, failed, timed out). `send` and
+   * `start` resolve as soon as their commit is durable and deliver its effects afterwards; await this
+   * in tests and scripts that look at what handlers did. A virtual clock awaits it before and after
+   * each step, so `advanceTo` resolves with the step's effects delivered.
+   */
+  settled(): Promise<void>;
   on<E extends keyof EngineEvents>(event: E, fn: (...args: EngineEvents[E]) => void): () => void;
   /** The raw stored record (for tooling: export, CLI). */
   record(instanceId: string): Promise<InstanceRecord>;
-  close(): Promise<void>;
+  /**
+   * Stop taking work (further calls reject with `ENGINE_CLOSED`), let acts in progress finish, wait
+   * for effect deliveries up to `timeoutMs` on the engine's clock, then return. Calling it again
+   * returns the same promise.
+   */
+  close(options?: CloseOptions): Promise<void>;
 }

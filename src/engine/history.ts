@@ -1,20 +1,38 @@
 import type { HistoryEntry } from '../store/records.js';
 import { canonicalJson, sha256 } from './canonical-json.js';
-import type { VerifyReport } from './engine-types.js';
+import type { Keyring, SealingKey } from './history-key.js';
 
 /** The hash of the empty chain: what the first entry's `prevHash` is. */
 export const GENESIS_HASH = '0'.repeat(64);
 
 // The entry's own fields in sorted order, so the text equals canonicalJson(entry) without sorting
-// the top level on the hot path (nested values still go through canonicalJson).
-const FIELDS = ['actor', 'at', 'event', 'from', 'instanceId', 'kind', 'onBehalfOf', 'prevHash', 'reason', 'revision', 'timer', 'to'] as const;
+// the top level on the hot path (nested values still go through canonicalJson). `keyId` and
+// `stateHash` (entry format 2) are absent from older entries, whose text is therefore unchanged.
+const FIELDS = [
+  'actor',
+  'at',
+  'deadlines',
+  'event',
+  'from',
+  'instanceId',
+  'keyId',
+  'kind',
+  'onBehalfOf',
+  'prevHash',
+  'reason',
+  'revision',
+  'stateHash',
+  'timer',
+  'to',
+] as const;
 const FIELD_SET: ReadonlySet<string> = new Set(FIELDS);
 
 // `"field":` and `,"field":` for each field, so the hot path appends one precomputed piece per field.
 const FIRST: Readonly<Record<string, string>> = Object.fromEntries(FIELDS.map((field) => [field, `${JSON.stringify(field)}:`]));
 const NEXT: Readonly<Record<string, string>> = Object.fromEntries(FIELDS.map((field) => [field, `,${JSON.stringify(field)}:`]));
 
-function entryText(entry: Omit<HistoryEntry, 'hash'>): string {
+/** The sealed text of an entry: canonical JSON of every field but `hash`. */
+export function entryText(entry: Omit<HistoryEntry, 'hash'>): string {
   const known = entry as unknown as Record<string, unknown>;
   for (const key in known) if (!FIELD_SET.has(key)) return canonicalJson(entry);
   let out = '{';
@@ -28,44 +46,34 @@ function entryText(entry: Omit<HistoryEntry, 'hash'>): string {
   return out + '}';
 }
 
-/** Seal an entry: its hash covers every field and the previous entry's hash. */
-export function sealEntry(entry: Omit<HistoryEntry, 'hash'>): HistoryEntry {
-  return { ...entry, hash: sha256(entryText(entry)) };
+/**
+ * Seal an entry: its hash covers every field and the previous entry's hash. With a `key`, the entry
+ * records the key's id and its hash is the key's HMAC-SHA256 instead of plain SHA-256.
+ */
+export function sealEntry(entry: Omit<HistoryEntry, 'hash' | 'keyId'>, key?: SealingKey): HistoryEntry {
+  return sealOwnEntry({ ...entry }, key);
 }
 
 /**
- * `sealEntry` for an entry the caller has just built and owns: adds `hash` to the same object (last,
- * as the copy would) instead of copying every field into a new one.
+ * `sealEntry` for an entry the caller has just built and owns: adds `keyId` (with a key) and `hash`
+ * to the same object instead of copying every field into a new one.
  */
-export function sealOwnEntry(entry: Omit<HistoryEntry, 'hash'>): HistoryEntry {
-  (entry as { hash?: string }).hash = sha256(entryText(entry));
+export function sealOwnEntry(entry: Omit<HistoryEntry, 'hash' | 'keyId'>, key?: SealingKey): HistoryEntry {
+  if (key) (entry as { keyId?: string }).keyId = key.id;
+  const text = entryText(entry);
+  (entry as { hash?: string }).hash = key ? key.digest(text) : sha256(text);
   return entry as HistoryEntry;
 }
 
 /**
- * Check an instance's history chain: revisions 1..n in order, each entry's hash matching its content,
- * each `prevHash` matching the entry before, and the last hash matching the instance's head.
+ * Whether an entry's hash matches its content: `'ok'`, `'edited'`, or `'unknown-key'` when it names a
+ * key the keyring does not hold (its hash cannot be checked).
  */
-export function verifyChain(instanceId: string, entries: readonly HistoryEntry[], headHash: string): VerifyReport {
-  const problems: VerifyReport['problems'][number][] = [];
-  let prev = GENESIS_HASH;
-  let expected = 1;
-  for (const entry of entries) {
-    if (entry.revision !== expected) {
-      const problem = entry.revision > expected ? 'missing' : 'reordered';
-      problems.push({ revision: entry.revision, problem, message: `Expected revision ${expected} here, found ${entry.revision}.` });
-    }
-    const { hash, ...rest } = entry;
-    if (sha256(entryText(rest)) !== hash) {
-      problems.push({ revision: entry.revision, problem: 'edited', message: `Entry ${entry.revision} does not match its hash: it was changed after it was written.` });
-    } else if (entry.prevHash !== prev) {
-      problems.push({ revision: entry.revision, problem: 'reordered', message: `Entry ${entry.revision} does not follow the entry before it in the chain.` });
-    }
-    prev = hash;
-    expected = entry.revision + 1;
-  }
-  if (prev !== headHash) {
-    problems.push({ revision: expected - 1, problem: 'head-mismatch', message: 'The last entry is not the head the instance records: entries were removed or appended.' });
-  }
-  return { instanceId, ok: problems.length === 0, entries: entries.length, problems };
+export function checkSeal(entry: HistoryEntry, keys: Keyring): 'ok' | 'edited' | 'unknown-key' {
+  const { hash, ...rest } = entry;
+  const text = entryText(rest);
+  if (entry.keyId === undefined) return sha256(text) === hash ? 'ok' : 'edited';
+  const key = keys.byId.get(entry.keyId);
+  if (!key) return 'unknown-key';
+  return key.digest(text) === hash ? 'ok' : 'edited';
 }

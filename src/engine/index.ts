@@ -22,7 +22,19 @@ export { staticDirectory, type Directory, type DirectoryUser } from './directory
 // Added for approvals: 代理 stand-ins.
 export { activeStandIns, type StandIn } from './stand-ins.js';
 export { resolveDeadline } from './workflow-registry.js';
-export { verifyChain, GENESIS_HASH } from './history.js';
+export { GENESIS_HASH } from './history.js';
+export { verifyChain, verifyHistory, type VerifyOptions } from './chain-verifier.js';
+export type { HistoryKey, HistoryKeyring, HistoryKeyOption } from './history-key.js';
+export { HISTORY_PAGE_MAX } from './history-page.js';
 export { canonicalJson } from './canonical-json.js';
 export { statePaths } from './xstate-runtime.js';
 export { effect, deadline } from './effect.js';
+export {
+  provisionalDeadlinesOf,
+  type EngineWarning,
+  type ProvisionalDeadline,
+  type ReresolveOptions,
+  type ReresolveReport,
+} from './reresolve-deadlines.js';
+export type { ProvisionalResolution } from './workflow-registry.js';
+export { INPUT_LIMITS } from './validate-input.js';

@@ -1,59 +1,237 @@
 import type { EventEmitter } from 'eventemitter3';
-import type { Instant } from '../clock/clock.js';
-import type { Store } from '../store/store.js';
+import type { Clock, Instant } from '../clock/clock.js';
+import { DocketError } from '../errors.js';
+import type { EffectRecord } from '../store/records.js';
+import type { EffectUpdate, Store } from '../store/store.js';
 import type { EffectHandler, EngineEvents, RetryPolicy } from './engine-types.js';
 
+/** How an {@link Outbox} delivers (internal; the engine fills it from its options). */
+export interface OutboxOptions {
+  readonly workerId: string;
+  /** How long a claim outlives the handler's timeout (ms): time to record the outcome. */
+  readonly leaseMs: number;
+  /** How long one handler call may take before it is aborted and counted as a failed attempt (ms). */
+  readonly timeoutMs: number;
+  /** How many deliveries may run at once (effects of one instance in one claim run one by one). */
+  readonly concurrency: number;
+  readonly retry: RetryPolicy;
+}
+
+type Outcome = { readonly ok: true } | { readonly ok: false; readonly error: unknown };
+
 /**
- * Delivers outbox effects at least once: claimed under a lease, handed to the handler for their
- * type, retried with exponential backoff on failure, marked `dead` after the last attempt. An effect
- * whose type has no handler is marked `dead` at once with a message saying so (never silently kept).
+ * Delivers outbox effects at least once, outside any instance's lock: a commit only asks for a
+ * delivery (`dispatch`), which claims due effects under a lease and hands each to the handler for its
+ * type in the background. A handler that throws, rejects, or does not settle within `timeoutMs`
+ * (its `signal` is then aborted) has failed one attempt: retried with exponential backoff, `dead`
+ * after the last attempt with the reason. An effect whose type has no handler is marked `dead` at
+ * once with a message saying how to register one (never silently kept).
+ *
+ * One engine never runs two deliveries of the same effect: a claim of an effect it is still
+ * delivering is skipped. A claim lasts `timeoutMs + leaseMs`, so another engine takes an effect over
+ * only when its claimant crashed or gave it up at `close` (at least once, never lost).
  */
 export class Outbox {
   private readonly maxAttempts: number;
   private readonly initialDelayMs: number;
   private readonly maxDelayMs: number;
+  /** Deliveries in progress, by effect id; each settles (never rejects) once its outcome is stored. */
+  private readonly inFlight = new Map<string, Promise<void>>();
+  private pumping: Promise<void> | undefined;
+  /** A dispatch arrived while claiming, or the last claim was cut short by `concurrency`: claim again. */
+  private again = false;
+  private starved = false;
+  private closed = false;
+  /** Aborted when `close` gives up on what is still running: those handlers are told to stop. */
+  private readonly abandon = new AbortController();
 
   constructor(
     private readonly store: Store,
+    private readonly clock: Clock,
     private readonly handlers: Readonly<Record<string, EffectHandler>>,
-    retry: RetryPolicy,
-    private readonly workerId: string,
-    private readonly leaseMs: number,
+    private readonly options: OutboxOptions,
     private readonly emitter: EventEmitter<EngineEvents>,
   ) {
-    this.maxAttempts = retry.maxAttempts ?? 10;
-    this.initialDelayMs = retry.initialDelayMs ?? 1000;
-    this.maxDelayMs = retry.maxDelayMs ?? 3_600_000;
+    this.maxAttempts = options.retry.maxAttempts ?? 10;
+    this.initialDelayMs = options.retry.initialDelayMs ?? 1000;
+    this.maxDelayMs = options.retry.maxDelayMs ?? 3_600_000;
   }
 
-  async deliverDue(now: Instant): Promise<number> {
-    let delivered = 0;
-    for (;;) {
-      const claimed = await this.store.claimEffects(now, { owner: this.workerId, leaseMs: this.leaseMs, limit: 100 });
-      for (const effect of claimed) {
-        const attempt = effect.attempts + 1;
-        const handler = this.handlers[effect.type];
-        if (!handler) {
-          const lastError = `No handler is registered for effect "${effect.type}": pass createEngine({ effects: { ${effect.type}: async (params) => { ... } } }).`;
-          await this.store.updateEffect(effect.id, { status: 'dead', attempts: effect.attempts, nextAttemptAt: now, lastError });
-          this.emitter.emit('effect.failed', { ...effect, status: 'dead', lastError }, new Error(lastError));
-          continue;
-        }
-        try {
-          await handler(effect.params, { effectId: effect.id, instanceId: effect.instanceId, workflow: effect.workflow, type: effect.type, attempt, now });
-          await this.store.updateEffect(effect.id, { status: 'delivered', attempts: attempt, nextAttemptAt: now, deliveredAt: now });
-          delivered++;
-          this.emitter.emit('effect.delivered', { ...effect, status: 'delivered', attempts: attempt, deliveredAt: now });
-        } catch (error) {
-          const lastError = error instanceof Error ? error.message : String(error);
-          const dead = attempt >= this.maxAttempts;
-          const delay = Math.min(this.maxDelayMs, this.initialDelayMs * 2 ** (attempt - 1));
-          const update = { status: dead ? ('dead' as const) : ('pending' as const), attempts: attempt, nextAttemptAt: now + delay, lastError };
-          await this.store.updateEffect(effect.id, update);
-          this.emitter.emit('effect.failed', { ...effect, ...update }, error);
-        }
-      }
-      if (claimed.length < 100) return delivered;
+  /**
+   * Start delivering whatever is due now, in the background; returns at once and never throws
+   * (a store failure while claiming is emitted as `error`, and the next dispatch claims again).
+   */
+  dispatch(): void {
+    if (this.closed) return;
+    if (this.pumping) {
+      this.again = true;
+      return;
     }
+    this.pumping = this.pump()
+      .catch((error: unknown) => {
+        this.emitter.emit('error', error);
+      })
+      .finally(() => {
+        this.pumping = undefined;
+        // A dispatch that arrived after the last claim's check: claim once more.
+        if (this.again) this.dispatch();
+      });
+  }
+
+  /** Resolves once nothing is being claimed or delivered (including deliveries those lead to). */
+  async settled(): Promise<void> {
+    while (this.pumping !== undefined || this.inFlight.size > 0) {
+      await Promise.all([this.pumping, ...this.inFlight.values()]);
+    }
+  }
+
+  /**
+   * Stop taking work: wait for deliveries in progress until `deadline` on the clock, then abort the
+   * handlers still running and forget them. Their effects keep their claim and are delivered again
+   * once it runs out, by whichever engine claims them (at least once). Resolves by `deadline`.
+   */
+  async close(deadline: Instant, before: Promise<void>): Promise<void> {
+    const stop = new AbortController();
+    const timedOut = this.clock.sleepUntil(deadline, stop.signal).then(() => 'timeout' as const);
+    const drained = before.then(() => {
+      this.closed = true;
+      return this.settled();
+    });
+    await Promise.race([drained, timedOut]);
+    stop.abort();
+    this.closed = true;
+    if (this.pumping !== undefined || this.inFlight.size > 0) {
+      this.abandon.abort(new DocketError('ENGINE_CLOSED', 'The engine was closed before this effect handler settled; the effect will be delivered again.'));
+      this.inFlight.clear();
+      this.pumping = undefined;
+    }
+  }
+
+  private async pump(): Promise<void> {
+    do {
+      this.again = false;
+      this.starved = false;
+      for (;;) {
+        if (this.closed) return;
+        const room = Math.min(100, this.options.concurrency - this.inFlight.size);
+        if (room <= 0) {
+          this.starved = true;
+          return;
+        }
+        const claimed = await this.store.claimEffects(this.clock.now(), {
+          owner: this.options.workerId,
+          leaseMs: this.options.timeoutMs + this.options.leaseMs,
+          limit: room,
+        });
+        // Claimed is taken: deliver it even if `close` began meanwhile (it waits for it, up to its bound).
+        this.start(claimed);
+        if (claimed.length < room) break;
+      }
+    } while (this.again);
+  }
+
+  /** Deliver the claimed effects: one instance's effects in claim order, instances side by side. */
+  private start(claimed: readonly EffectRecord[]): void {
+    const byInstance = new Map<string, EffectRecord[]>();
+    for (const effect of claimed) {
+      // Re-claimed after its lease ran out while this engine still delivers it: never twice at once.
+      if (this.inFlight.has(effect.id)) continue;
+      const list = byInstance.get(effect.instanceId);
+      if (list) list.push(effect);
+      else byInstance.set(effect.instanceId, [effect]);
+    }
+    for (const effects of byInstance.values()) {
+      let previous: Promise<void> = Promise.resolve();
+      for (const effect of effects) {
+        const delivery = previous.then(() => this.deliver(effect));
+        previous = delivery;
+        this.inFlight.set(effect.id, delivery);
+        void delivery.then(() => {
+          if (this.inFlight.get(effect.id) !== delivery) return;
+          this.inFlight.delete(effect.id);
+          if (this.starved) this.dispatch();
+        });
+      }
+    }
+  }
+
+  private async deliver(effect: EffectRecord): Promise<void> {
+    if (this.abandon.signal.aborted) return;
+    const attempt = effect.attempts + 1;
+    const found: unknown = this.handlers[effect.type];
+    // Not one inherited from Object.prototype (an effect named "toString"); a Proxy of handlers works.
+    const handler = typeof found === 'function' && found !== (Object.prototype as Record<string, unknown>)[effect.type] ? (found as EffectHandler) : undefined;
+    if (!handler) {
+      const lastError = `No handler is registered for effect "${effect.type}": pass createEngine({ effects: { ${effect.type}: async (params) => { ... } } }).`;
+      await this.record(effect, { status: 'dead', attempts: effect.attempts, nextAttemptAt: this.clock.now(), lastError }, new Error(lastError));
+      return;
+    }
+    const outcome = await this.call(handler, effect, attempt);
+    if (this.abandon.signal.aborted) return;
+    const now = this.clock.now();
+    if (outcome.ok) {
+      await this.record(effect, { status: 'delivered', attempts: attempt, nextAttemptAt: now, deliveredAt: now });
+      return;
+    }
+    const lastError = outcome.error instanceof Error ? outcome.error.message : String(outcome.error);
+    const dead = attempt >= this.maxAttempts;
+    const delay = Math.min(this.maxDelayMs, this.initialDelayMs * 2 ** (attempt - 1));
+    const update = { status: dead ? ('dead' as const) : ('pending' as const), attempts: attempt, nextAttemptAt: now + delay, lastError };
+    await this.record(effect, update, outcome.error);
+  }
+
+  /** Run the handler against its timeout (on the engine's clock) and the engine's close. */
+  private async call(handler: EffectHandler, effect: EffectRecord, attempt: number): Promise<Outcome> {
+    const startedAt = this.clock.now();
+    const controller = new AbortController();
+    const stopTimer = new AbortController();
+    let onAbandon = () => {};
+    const abandoned = new Promise<Outcome>((resolve) => {
+      onAbandon = () => {
+        controller.abort(this.abandon.signal.reason);
+        resolve({ ok: false, error: this.abandon.signal.reason });
+      };
+    });
+    this.abandon.signal.addEventListener('abort', onAbandon, { once: true });
+    const timeout = new DocketError(
+      'EFFECT_TIMEOUT',
+      `The handler for effect "${effect.type}" did not settle within ${this.options.timeoutMs} ms (attempt ${attempt}); it was aborted through context.signal and counts as a failed attempt. Make it honour the signal or raise createEngine({ effectTimeoutMs }).`,
+      { instanceId: effect.instanceId, workflow: effect.workflow, effectId: effect.id, attempt },
+    );
+    const timedOut = this.clock.sleepUntil(startedAt + this.options.timeoutMs, stopTimer.signal).then((): Outcome => {
+      if (stopTimer.signal.aborted) return { ok: true };
+      controller.abort(timeout);
+      return { ok: false, error: timeout };
+    });
+    const run = (async (): Promise<Outcome> => {
+      await handler(effect.params, {
+        effectId: effect.id,
+        instanceId: effect.instanceId,
+        workflow: effect.workflow,
+        type: effect.type,
+        attempt,
+        now: startedAt,
+        signal: controller.signal,
+      });
+      return { ok: true };
+    })().catch((error: unknown): Outcome => ({ ok: false, error }));
+    try {
+      return await Promise.race([run, timedOut, abandoned]);
+    } finally {
+      stopTimer.abort();
+      this.abandon.signal.removeEventListener('abort', onAbandon);
+    }
+  }
+
+  /** Store an attempt's outcome; a store failure leaves the claim to run out (retried, never lost). */
+  private async record(effect: EffectRecord, update: EffectUpdate, error?: unknown): Promise<void> {
+    try {
+      await this.store.updateEffect(effect.id, update);
+    } catch (failure) {
+      this.emitter.emit('error', failure);
+      return;
+    }
+    if (update.status === 'delivered') this.emitter.emit('effect.delivered', { ...effect, ...update });
+    else this.emitter.emit('effect.failed', { ...effect, ...update }, error);
   }
 }

@@ -7,12 +7,17 @@ import type {
   HistoryKind,
   InstanceRecord,
   InstanceStatus,
+  DeadlineNote,
   PendingTimer,
   TaskRecord,
   TimerRecord,
 } from '../store/records.js';
+import type { ProvisionalResolution } from './workflow-registry.js';
 import type { Commit } from '../store/store.js';
 import { GENESIS_HASH, sealOwnEntry } from './history.js';
+import { timerIsLive, type TimerOwners } from './timer-owner.js';
+import type { SealingKey } from './history-key.js';
+import { stateDigest } from './state-digest.js';
 import { statePaths, type Step } from './xstate-runtime.js';
 
 /** What the engine knows about the change besides the XState step. */
@@ -38,6 +43,17 @@ export interface ChangeFacts {
   readonly extraTimers?: readonly Omit<TimerRecord, 'id' | 'instanceId' | 'revision' | 'status'>[];
   /** Cancel every pending timer (suspend, terminate). */
   readonly cancelAll?: boolean;
+  /** Cancel these pending timers by id (deadline re-resolution). */
+  readonly cancelTimers?: ReadonlySet<string>;
+  /** Deadlines the step resolved on estimated holiday data (`registry.takeProvisional()`). */
+  readonly provisional?: readonly ProvisionalResolution[] | undefined;
+  /** Deadline notes for the history entry (re-resolution); otherwise built from `provisional`. */
+  readonly deadlineNotes?: readonly DeadlineNote[];
+  /**
+   * Which state arms each `after` timer (the workflow runtime's `timerOwners`). When given, a timer
+   * is kept only while its owning state is active in the new state.
+   */
+  readonly timerOwners?: TimerOwners;
 }
 
 const NO_TIMERS: readonly PendingTimer[] = Object.freeze([]);
@@ -53,26 +69,36 @@ function delayName(key: string): string {
 /**
  * Turn one XState step into one store commit: XState's delayed raises become durable timers, its
  * cancels cancel them, its custom actions become outbox effects; the history entry is sealed into
- * the hash chain. Pure: reads nothing but its arguments.
+ * the hash chain (committing to the new state, sealed with `key`'s HMAC when given, else SHA-256).
+ * Pure: reads nothing but its arguments.
  */
 export function planCommit(
   previous: InstanceRecord | undefined,
   step: Step,
   persisted: unknown,
   facts: ChangeFacts,
+  key: SealingKey | undefined,
 ): Commit {
   const revision = (previous?.revision ?? 0) + 1;
   const { instanceId, now } = facts;
   let cancelKeys: Set<string> | undefined;
-  const added: TimerRecord[] = [];
+  let added: TimerRecord[] = [];
   const effects: EffectRecord[] = [];
+  // XState lists a step's actions in the order they happen: a state entered and left within one
+  // macrostep (an eventless `always` out of it) arms its `after` timer and then cancels it. So raises
+  // and cancels are applied in order: a cancel removes a timer raised earlier in this same step as
+  // well as the stored ones with its key.
   for (const action of step.actions) {
     const params = action.params as Record<string, any> | undefined;
     if (action.type === 'xstate.raise') {
       if (params?.delay === undefined) continue;
       const key: string = params.id ?? `raise.${added.length}`;
       const event = params.event as TimerRecord['event'];
-      added.push({
+      // One pending timer per key: a raise replaces a stored timer with its key (a re-entered state
+      // re-arms its timer), and a second raise in one step replaces the first.
+      (cancelKeys ??= new Set()).add(key);
+      if (added.some((t) => t.key === key)) added = added.filter((t) => t.key !== key);
+      const timer: { -readonly [K in keyof TimerRecord]: TimerRecord[K] } = {
         id: `${instanceId}:${revision}:${key}`,
         instanceId,
         key,
@@ -81,9 +107,18 @@ export function planCommit(
         dueAt: now + Number(params.delay),
         revision,
         status: 'pending',
-      });
+      };
+      if (facts.provisional) {
+        const p = facts.provisional.find((r) => r.name === timer.name && r.delayMs === Number(params.delay));
+        if (p) timer.deadline = { rule: p.rule, from: p.from, provisional: true, years: p.years, armedDueAt: timer.dueAt };
+      }
+      added.push(timer);
     } else if (action.type === 'xstate.cancel') {
-      if (typeof params?.sendId === 'string') (cancelKeys ??= new Set()).add(params.sendId);
+      if (typeof params?.sendId === 'string') {
+        const sendId = params.sendId;
+        (cancelKeys ??= new Set()).add(sendId);
+        if (added.length > 0 && added.some((t) => t.key === sendId)) added = added.filter((t) => t.key !== sendId);
+      }
     } else if (!action.type.startsWith('xstate.')) {
       effects.push({
         id: `${instanceId}:${revision}:${effects.length}`,
@@ -102,13 +137,21 @@ export function planCommit(
   if (facts.extraTimers) for (const timer of facts.extraTimers) {
     added.push({ ...timer, id: `${instanceId}:${revision}:${timer.key}`, instanceId, revision, status: 'pending' });
   }
-  // A timer cancelled and re-armed in the same step (re-entry) keeps only the new one.
   const status = facts.status ?? STATUS[step.snapshot.status] ?? 'active';
   const ended = status !== 'active';
+  const state = step.snapshot.value;
+  const paths = statePaths(state);
+  // Every pending timer must belong to a state that is active after this commit: one whose owner
+  // is not (a timer stored before in-order cancels, a held timer of a state since left) is dropped.
+  const owners = facts.timerOwners;
+  let active: Set<string> | undefined;
+  const live = (key: string) => !owners || timerIsLive(key, (active ??= new Set(paths)), owners);
+  if (owners && added.length > 0 && !added.every((t) => live(t.key))) added = added.filter((t) => live(t.key));
+  // A timer cancelled and re-armed in the same step (re-entry) keeps only the new one.
   const cancelTimerIds: string[] = [];
   const kept: PendingTimer[] = [];
   if (previous?.timers) for (const timer of previous.timers) {
-    if (facts.cancelAll || ended || cancelKeys?.has(timer.key) || timer.id === facts.timer?.id) {
+    if (facts.cancelAll || ended || cancelKeys?.has(timer.key) || timer.id === facts.timer?.id || facts.cancelTimers?.has(timer.id) || !live(timer.key)) {
       if (timer.id !== facts.timer?.id) cancelTimerIds.push(timer.id);
     } else {
       kept.push(timer);
@@ -118,8 +161,7 @@ export function planCommit(
   const timers =
     kept.length + addTimers.length === 0
       ? NO_TIMERS
-      : [...kept, ...addTimers.map(({ id, key, name, dueAt, event }) => ({ id, key, name, dueAt, event }))].sort((a, b) => a.dueAt - b.dueAt);
-  const state = step.snapshot.value;
+      : [...kept, ...addTimers.map(({ id, key, name, dueAt, event, deadline }) => (deadline ? { id, key, name, dueAt, event, deadline } : { id, key, name, dueAt, event }))].sort((a, b) => a.dueAt - b.dueAt);
   // Built without conditional spreads (each allocates and defeats V8's literal fast path); the key
   // order is the same as before: optional timer, reason, onBehalfOf between `to` and `prevHash`.
   const actor: { id: string; roles: string[]; name?: string } = { id: facts.actor.id, roles: [...facts.actor.roles] };
@@ -137,8 +179,9 @@ export function planCommit(
   if (facts.timer) entry.timer = { name: facts.timer.name, dueAt: facts.timer.dueAt, lateMs: now - facts.timer.dueAt };
   if (facts.reason) entry.reason = facts.reason;
   if (facts.onBehalfOf) entry.onBehalfOf = facts.onBehalfOf;
+  const notes = facts.deadlineNotes ?? provisionalNotes(addTimers);
+  if (notes.length > 0) entry.deadlines = notes;
   entry.prevHash = previous?.historyHash ?? GENESIS_HASH;
-  const history: HistoryEntry = sealOwnEntry(entry as unknown as Omit<HistoryEntry, 'hash'>);
   const heldTimers = facts.heldTimers ?? previous?.heldTimers;
   const instance: InstanceRecord = {
     id: instanceId,
@@ -148,10 +191,10 @@ export function planCommit(
     suspended: facts.suspended ?? previous?.suspended ?? false,
     snapshot: persisted,
     state,
-    statePaths: statePaths(state),
+    statePaths: paths,
     context: step.snapshot.context,
     revision,
-    historyHash: history.hash,
+    historyHash: '',
     initiator: facts.initiator,
     createdAt: previous?.createdAt ?? now,
     updatedAt: now,
@@ -159,6 +202,10 @@ export function planCommit(
     nextDueAt: timers[0]?.dueAt ?? null,
   };
   if (heldTimers && heldTimers.length > 0) (instance as { heldTimers?: typeof heldTimers }).heldTimers = heldTimers;
+  // Entry format 2: the entry commits to the state it leaves behind, then seals (with the key, if any).
+  entry.stateHash = stateDigest(instance);
+  const history: HistoryEntry = sealOwnEntry(entry as unknown as Omit<HistoryEntry, 'hash'>, key);
+  (instance as { historyHash: string }).historyHash = history.hash;
   // Same keys in the same order as a literal with conditional spreads, without the throwaway objects.
   const commit: { -readonly [K in keyof Commit]: Commit[K] } = {
     instance,
@@ -169,9 +216,30 @@ export function planCommit(
   } as unknown as Commit;
   if (facts.timer) commit.firesTimer = { id: facts.timer.id, firedAt: now };
   commit.effects = ended && facts.status === 'cancelled' ? [] : effects;
-  if (facts.tasks !== undefined) commit.tasks = ended ? [] : facts.tasks;
+  if (facts.tasks !== undefined) commit.tasks = ended ? [] : withDeadlineDues(facts.tasks, timers);
   else if (ended) commit.tasks = [];
   return commit;
+}
+
+function provisionalNotes(timers: readonly TimerRecord[]): readonly DeadlineNote[] {
+  let notes: DeadlineNote[] | undefined;
+  for (const t of timers) if (t.deadline?.provisional) (notes ??= []).push({ name: t.name, dueAt: t.dueAt, provisional: true, years: t.deadline.years });
+  return notes ?? NO_NOTES;
+}
+const NO_NOTES: readonly DeadlineNote[] = Object.freeze([]);
+
+/**
+ * Inbox tasks due at the instant a provisional timer was armed for follow that timer: they show its
+ * current due instant (moved by re-resolution) and `dueProvisional` while it rests on estimated data.
+ */
+function withDeadlineDues(tasks: readonly TaskRecord[], timers: readonly PendingTimer[]): readonly TaskRecord[] {
+  if (tasks.length === 0 || !timers.some((t) => t.deadline)) return tasks;
+  return tasks.map((task) => {
+    const timer = task.dueAt === null ? undefined : timers.find((t) => t.deadline?.armedDueAt === task.dueAt);
+    if (!timer) return task;
+    const { dueProvisional: _, ...rest } = task;
+    return timer.deadline!.provisional ? { ...rest, dueAt: timer.dueAt, dueProvisional: true as const } : { ...rest, dueAt: timer.dueAt };
+  });
 }
 
 /** The persisted snapshot is what XState would persist; kept here so the engine has one place for it. */

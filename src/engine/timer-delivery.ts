@@ -1,19 +1,27 @@
 import type { ClockSubscriber, FiredTimer, Instant } from '../clock/clock.js';
+import { DocketError, isDocketError, isTransient } from '../errors.js';
 import { SYSTEM_ACTOR, type TimerRecord } from '../store/records.js';
 import type { EngineCore } from './engine-core.js';
 import { planCommit } from './plan-commit.js';
+import { timerIsLive } from './timer-owner.js';
 
 /**
  * Delivers due timers (internal): what a virtual clock drives step by step and `engine.run()` drives
  * in a loop. Each timer is its own event and its own commit, which marks it fired in the same
  * transaction, so it fires once. A timer whose transition cannot be computed is handed to
- * `onFailure` (the engine suspends that instance) instead of being retried at every lease.
+ * `onFailure` (the engine suspends that instance) instead of being retried at every lease; a
+ * transient failure (see {@link isTransient}: the store unreachable, conflicts that outlasted their
+ * retries) is reported on `error` and retried with backoff, the instance left as it is.
  */
 export function timerDelivery(
   core: EngineCore,
   onFailure: (timer: TimerRecord, error: unknown, now: Instant) => Promise<void>,
 ): ClockSubscriber {
   const { store, registry, emitter, mutex } = core;
+  // Timers whose last attempt failed transiently, by id: how often in a row, and when to try again.
+  // The claim is kept meanwhile, so the timer is due again when its lease runs out; each lease that
+  // runs out before `retryAt` is renewed without an attempt (backoff in whole leases, capped).
+  const backoff = new Map<string, { failures: number; retryAt: Instant }>();
 
   async function fireTimer(timer: TimerRecord, now: Instant): Promise<FiredTimer | undefined> {
     return mutex.run(timer.instanceId, () =>
@@ -21,7 +29,12 @@ export function timerDelivery(
         const record = await store.load(timer.instanceId);
         // Fired, cancelled or held since it was claimed: nothing to do.
         if (!record || !record.timers.some((t) => t.id === timer.id)) return undefined;
+        await core.checkHead(record);
         const reg = registry.get(record.workflow, record.version, record.id);
+        // A timer whose owning state is no longer active (stored before cancels were applied in
+        // order) is not an event: no transition, no history entry. It stays claimed until its lease
+        // ends, and the instance's next commit drops it (see planCommit's `timerOwners`).
+        if (!timerIsLive(timer.key, new Set(record.statePaths), reg.runtime.timerOwners)) return undefined;
         const snapshot = core.restore(reg, record);
         const step = core.transition(reg, snapshot, { ...timer.event, $actor: SYSTEM_ACTOR, $at: now } as never, now, record.id);
         const commit = planCommit(record, step, reg.runtime.persist(step.snapshot), {
@@ -35,8 +48,10 @@ export function timerDelivery(
           actor: SYSTEM_ACTOR,
           now,
           timer: { id: timer.id, name: timer.name, dueAt: timer.dueAt },
+          timerOwners: reg.runtime.timerOwners,
           tasks: core.tasksFor(reg, step, core.facts(record), now),
-        });
+          provisional: registry.takeProvisional(),
+        }, core.keys.current);
         await store.commit(commit);
         core.remember(reg, commit.instance, step.snapshot);
         await core.afterCommit(commit);
@@ -54,10 +69,24 @@ export function timerDelivery(
       const claimed = await store.claimDueTimers(now, { owner: core.workerId, leaseMs: core.leaseMs, limit: 100 });
       if (claimed.length === 0) break;
       for (const timer of claimed) {
+        const held = backoff.get(timer.id);
+        if (held && now < held.retryAt) continue;
         try {
           const done = await fireTimer(timer, now);
+          backoff.delete(timer.id);
           if (done) fired.push(done);
         } catch (error) {
+          if (isTransient(error)) {
+            // The store, not the instance, failed: nothing about the timer is wrong. Keep the claim
+            // and try again later; suspending would need an administrator for a passing outage.
+            const failures = (held?.failures ?? 0) + 1;
+            const delayMs = Math.min(MAX_RETRY_MS, core.leaseMs * 2 ** (failures - 1));
+            const retryAt = now + delayMs;
+            backoff.set(timer.id, { failures, retryAt });
+            emitter.emit('error', retrying(error, timer, failures, retryAt, delayMs));
+            continue;
+          }
+          backoff.delete(timer.id);
           // One broken instance must not stop the others. A timer whose transition cannot be computed
           // (a machine bug, a year without holiday data, a corrupt snapshot) would fail again at every
           // retry, so the instance is suspended with the reason: its timers are held, nothing is
@@ -68,7 +97,8 @@ export function timerDelivery(
       }
       if (claimed.length < 100) break;
     }
-    await core.outbox.deliverDue(now);
+    // Effects due now (retries included) go to the outbox, which delivers them in the background.
+    core.outbox.dispatch();
     return fired;
   }
 
@@ -82,4 +112,17 @@ export function timerDelivery(
   }
 
   return { nextDue, fireDue };
+}
+
+/** The longest wait between two attempts at a timer that keeps failing transiently (ms). */
+const MAX_RETRY_MS = 3_600_000;
+
+/** The error reported for a transient failure: same code, saying it is retried and when. */
+function retrying(error: unknown, timer: TimerRecord, failures: number, retryAt: Instant, delayMs: number): unknown {
+  if (!isDocketError(error)) return error;
+  return new DocketError(
+    error.code,
+    `Timer "${timer.name}" of instance ${timer.instanceId} was not delivered (${error.message}); the instance is left as it is and the timer is tried again in ${delayMs} ms (failure ${failures} in a row).`,
+    { ...error.details, instanceId: timer.instanceId, timer: timer.name, failures, retryAt, cause: error },
+  );
 }

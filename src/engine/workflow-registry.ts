@@ -31,11 +31,36 @@ export function resolveDeadline(rule: DeadlineRule, from: Instant, calendar: Bus
   return calendar.resolve(rule, from);
 }
 
+/** A deadline resolved on estimated holiday data while computing a step (see `takeProvisional`). */
+export interface ProvisionalResolution {
+  /** The delay's name (the deadline name in `defineWorkflow({ deadlines })`). */
+  readonly name: string;
+  /** The delay XState was given, ms. */
+  readonly delayMs: number;
+  readonly rule: DeadlineRule;
+  readonly from: Instant;
+  readonly dueAt: Instant;
+  readonly years: readonly number[];
+}
+
 /** Workflows by id and version. Starting uses the newest version; loading uses the instance's own. */
 export class WorkflowRegistry {
   private readonly byId = new Map<string, Map<number, RegisteredWorkflow>>();
   /** The instant of the transition being computed; delays and env.now() read it. */
   now: Instant = 0;
+  /** Deadlines resolved on estimated data since the last `takeProvisional()`. */
+  #provisional: ProvisionalResolution[] = [];
+
+  /**
+   * The provisional deadlines the step just computed resolved (cleared on read): the caller passes
+   * them to `planCommit` so the timers they arm are marked and their rules stored.
+   */
+  takeProvisional(): readonly ProvisionalResolution[] | undefined {
+    if (this.#provisional.length === 0) return undefined;
+    const out = this.#provisional;
+    this.#provisional = [];
+    return out;
+  }
 
   constructor(
     workflows: readonly AnyWorkflow[],
@@ -60,7 +85,17 @@ export class WorkflowRegistry {
     for (const [name, spec] of Object.entries(workflow.deadlines ?? {})) {
       delays[name] = (args) => {
         const rule = typeof spec === 'function' ? spec(args) : spec;
-        return Math.max(0, resolveDeadline(rule, this.now, this.calendar) - this.now);
+        const from = this.now;
+        // Not clamped at 0: a deadline already past when its state is entered arms a timer due at
+        // the rule's own instant, which is due at once and fires late by the right amount (the
+        // history's `lateMs` shows it was overdue on entry).
+        if (this.calendar !== undefined && rule.kind !== 'duration') {
+          const r = this.calendar.resolveWithProvenance(rule, from);
+          const delayMs = r.at - from;
+          if (r.provisional) this.#provisional.push({ name, delayMs, rule, from, dueAt: r.at, years: r.estimatedYears });
+          return delayMs;
+        }
+        return resolveDeadline(rule, from, this.calendar) - from;
       };
     }
     const machine = withAdminMoves(workflow.machine as AnyStateMachine).provide({

@@ -1,4 +1,5 @@
 import { createActor, type AnyStateMachine, type AnyMachineSnapshot } from 'xstate';
+import { timerOwnersOf, type TimerOwners } from './timer-owner.js';
 
 // Shared, frozen empty objects: most persisted snapshots have no history and no children.
 const EMPTY = Object.freeze({}) as Record<string, never>;
@@ -26,8 +27,11 @@ export interface Step {
 export class XStateRuntime {
   private readonly scope: any;
   private collected: ActionData[] = [];
+  /** Which state arms each `after` timer (see timer-owner.ts). */
+  readonly timerOwners: TimerOwners;
 
   constructor(readonly machine: AnyStateMachine) {
+    this.timerOwners = timerOwnersOf(machine);
     const self = createActor(machine);
     this.scope = {
       self,
@@ -89,13 +93,21 @@ export class XStateRuntime {
 
 /** Every active state node as a dotted path, parents included: `{ a: { b: 'c' } }` → `a`, `a.b`, `a.b.c`. */
 export function statePaths(value: unknown, prefix = ''): string[] {
-  if (typeof value === 'string') return [prefix ? `${prefix}.${value}` : value];
-  if (value === null || typeof value !== 'object') return [];
   const out: string[] = [];
+  collectPaths(value, prefix, out);
+  return out;
+}
+
+// Appends into one array instead of spreading each child's list into push() (argument-count limit).
+function collectPaths(value: unknown, prefix: string, out: string[]): void {
+  if (typeof value === 'string') {
+    out.push(prefix ? `${prefix}.${value}` : value);
+    return;
+  }
+  if (value === null || typeof value !== 'object') return;
   for (const [key, child] of Object.entries(value as Record<string, unknown>)) {
     const path = prefix ? `${prefix}.${key}` : key;
     out.push(path);
-    out.push(...statePaths(child, path));
+    collectPaths(child, path, out);
   }
-  return out;
 }

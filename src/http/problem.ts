@@ -22,6 +22,10 @@ export const STATUS_BY_CODE: Readonly<Record<DocketErrorCode, number>> = {
   STORE_UNAVAILABLE: 503,
   ENGINE_CLOSED: 503,
   MISSING_DEPENDENCY: 503,
+  // The write may or may not have landed: retry with the same Idempotency-Key, or read the instance.
+  STORE_OUTCOME_UNKNOWN: 503,
+  INVALID_HOLIDAY_DATA: 500,
+  EFFECT_TIMEOUT: 500,
   WORKFLOW_VERSION_NOT_REGISTERED: 500,
   CORRUPT_SNAPSHOT: 500,
   CALENDAR_YEAR_MISSING: 500,

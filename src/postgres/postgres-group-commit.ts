@@ -1,4 +1,4 @@
-import type { Pool } from 'pg';
+import type { Pool, PoolClient } from 'pg';
 import { DocketError } from '../errors.js';
 import type { Commit } from '../store/store.js';
 import { commitBatch } from './postgres-plans.js';
@@ -74,33 +74,103 @@ export class PostgresGroupCommit {
         .map((job, i) => ({ job, i }))
         .sort((a, b) => (a.job.commit.instance.id < b.job.commit.instance.id ? -1 : a.job.commit.instance.id > b.job.commit.instance.id ? 1 : a.i - b.i))
         .map(({ job }) => job);
-      let results: CommitResult[];
-      try {
-        const p = commitBatch(this.schema, ordered.map((j) => j.commit));
-        const res = await this.pool.query(p.text, p.values as unknown[]);
-        results = res.rows[0].results as CommitResult[];
-      } catch (error) {
-        const failure = new DocketError(
-          'STORE_UNAVAILABLE',
-          `PostgreSQL could not commit (${error instanceof Error ? error.message : String(error)}). Nothing in this group was written; retry.`,
-          { cause: error },
-        );
-        for (const job of ordered) job.reject(failure);
-        return;
-      }
-      this.groups++;
-      this.writes += ordered.length;
-      ordered.forEach((job, i) => {
-        const r = results[i];
-        const instanceId = job.commit.instance.id;
-        if (r?.ok) job.resolve();
-        else if (r?.code === 'CONFLICT') job.reject(new DocketError('CONFLICT', `${r.message ?? 'Conflict.'} Reload the instance and try again.`, { instanceId }));
-        else job.reject(new DocketError('STORE_UNAVAILABLE', `PostgreSQL refused the commit of instance ${instanceId}: ${r?.message ?? 'no result'} (${r?.sqlstate ?? '?'}).`, { instanceId }));
-      });
+      await this.settle(ordered);
     } finally {
       this.inFlight--;
       this.pump();
       if (this.queue.length === 0 && this.inFlight === 0) for (const resolve of this.idlers.splice(0)) resolve();
     }
   }
+
+  /** One `docket_commit` call for `jobs`; settles each job with the truth about its own commit. */
+  private async settle(jobs: Job[]): Promise<void> {
+    let client: PoolClient;
+    try {
+      client = await this.pool.connect();
+    } catch (error) {
+      // Nothing was sent.
+      const failure = notWritten(error);
+      for (const job of jobs) job.reject(failure);
+      return;
+    }
+    let outcome: { results: CommitResult[] } | { error: unknown; state: string | undefined };
+    try {
+      const p = commitBatch(this.schema, jobs.map((j) => j.commit));
+      const res = await client.query(p.text, p.values as unknown[]);
+      outcome = { results: res.rows[0].results as CommitResult[] };
+      client.release();
+    } catch (error) {
+      const state = sqlstate(error);
+      outcome = { error, state };
+      // A connection that gave no answer is discarded, not reused.
+      client.release(state === undefined ? (error instanceof Error ? error : new Error(String(error))) : undefined);
+    }
+    if ('error' in outcome) {
+      const { error, state } = outcome;
+      if (state === undefined) {
+        // No answer from the server (connection lost, client timeout): the call may have committed.
+        const failure = new DocketError(
+          'STORE_OUTCOME_UNKNOWN',
+          `PostgreSQL did not answer the commit (${error instanceof Error ? error.message : String(error)}); it may or may not have been applied. Reload the instance before acting again, or retry with the same idempotency key.`,
+          { cause: error },
+        );
+        for (const job of jobs) job.reject(failure);
+        return;
+      }
+      // The server refused the call, so its one transaction wrote nothing. A data error comes from
+      // one commit's content: apply each commit alone, so only that one fails.
+      if (isDataError(state) && jobs.length > 1) {
+        for (const job of jobs) await this.settle([job]);
+        return;
+      }
+      const failure = isDataError(state) ? invalidPayload(jobs[0]!.commit.instance.id, error) : notWritten(error);
+      for (const job of jobs) job.reject(failure);
+      return;
+    }
+    const { results } = outcome;
+    this.groups++;
+    this.writes += jobs.length;
+    jobs.forEach((job, i) => {
+      const r = results[i];
+      const instanceId = job.commit.instance.id;
+      if (r?.ok) job.resolve();
+      else if (r?.code === 'CONFLICT') job.reject(new DocketError('CONFLICT', `${r.message ?? 'Conflict.'} Reload the instance and try again.`, { instanceId }));
+      else if (r?.sqlstate !== undefined && isDataError(r.sqlstate)) job.reject(invalidPayload(instanceId, new Error(r.message)));
+      else
+        job.reject(
+          new DocketError(
+            'STORE_UNAVAILABLE',
+            `PostgreSQL refused the commit of instance ${instanceId}: ${r?.message ?? 'no result'} (${r?.sqlstate ?? '?'}). Nothing of it was written.`,
+            { instanceId },
+          ),
+        );
+    });
+  }
+}
+
+/** The SQLSTATE of an error the server sent (`undefined`: not an answer from the server). */
+function sqlstate(error: unknown): string | undefined {
+  const e = error as { code?: unknown; severity?: unknown } | null;
+  return e && typeof e.code === 'string' && typeof e.severity === 'string' ? e.code : undefined;
+}
+
+/** SQLSTATE class 22 (data exception: U+0000, bad surrogate, bad number) or 54 (value too large for an index). */
+function isDataError(state: string): boolean {
+  return state.startsWith('22') || state.startsWith('54');
+}
+
+function notWritten(error: unknown): DocketError {
+  return new DocketError(
+    'STORE_UNAVAILABLE',
+    `PostgreSQL could not commit (${error instanceof Error ? error.message : String(error)}). Nothing of this commit was written; retry once the database is reachable.`,
+    { cause: error },
+  );
+}
+
+function invalidPayload(instanceId: string, error: unknown): DocketError {
+  return new DocketError(
+    'INVALID_PAYLOAD',
+    `PostgreSQL cannot store the data of this commit of instance ${instanceId} (${error instanceof Error ? error.message : String(error)}). Nothing of it was written; the same data is refused every time, so change it.`,
+    { instanceId, cause: error },
+  );
 }

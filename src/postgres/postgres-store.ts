@@ -4,6 +4,8 @@ import type { Pool, PoolClient } from 'pg';
 import { DocketError, isDocketError } from '../errors.js';
 import type { HistoryEntry, IdempotencyRecord, InstanceRecord, RefusalEntry, TaskRecord } from '../store/records.js';
 import type { Commit, InstanceQuery, Page, Store, TaskQuery } from '../store/store.js';
+import { checkCommit, checkId, checkKey, storableRefusal } from '../store/payload-rules.js';
+import { checkInstanceQuery, checkTaskQuery, encodeCursor } from '../store/query-rules.js';
 import { PostgresGroupCommit } from './postgres-group-commit.js';
 import { POSTGRES_MIGRATIONS, POSTGRES_SCHEMA_VERSION } from './postgres-migrations.js';
 import * as plans from './postgres-plans.js';
@@ -150,37 +152,40 @@ export function postgresStore(connection: PostgresConnection, options: PostgresS
       return migrated;
     },
     async load(instanceId) {
+      checkId(instanceId);
       const [row] = await query<InstanceRow>(plans.loadInstance(s, instanceId), 'load');
       return row ? instanceFromRow(row) : undefined;
     },
     async commit(c: Commit) {
       open();
+      checkCommit(c);
       if (c.instance.revision !== c.expectedRevision + 1 || c.history.revision !== c.instance.revision) {
         throw new DocketError('INVALID_ARGUMENT', `A commit must advance instance ${c.instance.id} by exactly one revision.`, { instanceId: c.instance.id });
       }
       return group.submit(c);
     },
     async list(query_: InstanceQuery = {}): Promise<Page<InstanceRecord>> {
-      const limit = query_.limit ?? 100;
-      const after = query_.cursor ?? '0';
-      if (!/^\d+$/.test(after)) throw new DocketError('INVALID_ARGUMENT', `Cursor "${after}" is not one this store returned.`);
-      const rows = await query<InstanceRow>(plans.listInstances(s, query_, after, limit + 1), 'list');
+      const { limit, after } = checkInstanceQuery(query_);
+      const rows = await query<InstanceRow>(plans.listInstances(s, query_, String(after), limit + 1), 'list');
       const page = rows.slice(0, limit);
       const last = page.at(-1);
       const items = page.map(instanceFromRow);
-      return rows.length > limit && last ? { items, nextCursor: String(last.seq) } : { items };
+      return rows.length > limit && last ? { items, nextCursor: encodeCursor(last.seq) } : { items };
     },
     async history(instanceId, opts = {}) {
       const rows = await query<{ entry: HistoryEntry }>(plans.history(s, instanceId, opts.afterRevision ?? 0, opts.limit ?? null), 'history');
       return rows.map((r) => r.entry);
     },
-    async appendRefusal(entry: RefusalEntry) {
+    async appendRefusal(raw: RefusalEntry) {
+      const entry = storableRefusal(raw);
       await query(plans.insertRefusal(s, entry), 'appendRefusal');
     },
     async refusals(instanceId) {
+      checkId(instanceId);
       return (await query<{ entry: RefusalEntry }>(plans.refusals(s, instanceId), 'refusals')).map((r) => r.entry);
     },
     async timers(instanceId) {
+      checkId(instanceId);
       return (await query<TimerRow>(plans.pendingTimers(s, instanceId), 'timers')).map(timerFromRow);
     },
     async nextTimerDue() {
@@ -195,6 +200,8 @@ export function postgresStore(connection: PostgresConnection, options: PostgresS
       await query(plans.releaseTimer(s, timerId, owner), 'releaseTimer');
     },
     async findIdempotency(instanceId, key) {
+      checkId(instanceId);
+      checkKey(key);
       const [row] = await query<{ record: IdempotencyRecord }>(plans.findIdempotency(s, instanceId, key), 'findIdempotency');
       return row?.record;
     },
@@ -218,9 +225,11 @@ export function postgresStore(connection: PostgresConnection, options: PostgresS
       if (count === 0) throw new DocketError('INVALID_ARGUMENT', `No effect ${effectId} in the outbox.`);
     },
     async effects(instanceId) {
+      checkId(instanceId);
       return (await query<EffectRow>(plans.effects(s, instanceId), 'effects')).map(effectFromRow);
     },
     async tasks(q: TaskQuery = {}) {
+      checkTaskQuery(q);
       return (await query<{ task: TaskRecord }>(plans.tasks(s, q), 'tasks')).map((r) => r.task);
     },
     onWake(fn) {

@@ -14,6 +14,9 @@ interface Job {
  * sends, claims, effect updates) is applied in ONE transaction, each inside its own SAVEPOINT, so a
  * conflicting write rolls back alone while the others land. Promises settle only after `COMMIT`
  * returned, i.e. after the WAL was synced (with `synchronous=FULL`): one fsync for the whole group.
+ * Every write is all-or-nothing and each caller learns its own outcome: resolved = durable;
+ * `STORE_UNAVAILABLE` (or the write's own DocketError) = nothing of it was written;
+ * `STORE_OUTCOME_UNKNOWN` = COMMIT failed in a way that may have landed.
  */
 export class SqliteGroupCommit {
   private queue: Job[] = [];
@@ -29,9 +32,14 @@ export class SqliteGroupCommit {
   private readonly release;
   private readonly rollbackTo;
 
+  /**
+   * @param guard Runs just before each `COMMIT`; throwing a DocketError rolls the group back and
+   *   fails its writes with that error (the WAL check of the store uses it).
+   */
   constructor(
     private readonly db: BetterSqlite3.Database,
     private readonly maxBatch: number,
+    private readonly guard?: () => void,
   ) {
     this.begin = db.prepare('BEGIN IMMEDIATE');
     this.commit = db.prepare('COMMIT');
@@ -67,85 +75,110 @@ export class SqliteGroupCommit {
   }
 
   private flushGroup(jobs: Job[]): void {
-    const outcomes: { ok: boolean; value: unknown }[] = [];
+    // Each attempt settles every job whose outcome it knows and hands back those that were rolled
+    // back through no fault of their own; each round settles at least one job, so this ends.
+    let pending = jobs;
+    while (pending.length > 0) pending = this.attempt(pending);
+  }
+
+  /** Roll the open transaction back, if SQLite has not already done so. */
+  private rollbackAll(): void {
+    try {
+      if (this.db.inTransaction) this.rollback.run();
+    } catch {
+      // Nothing more to undo.
+    }
+  }
+
+  /**
+   * Run `jobs` in ONE transaction, each in its own savepoint. A job that fails while the transaction
+   * survives is rolled back to its savepoint and fails alone. A job whose failure ends the whole
+   * transaction (SQLITE_FULL, I/O errors: SQLite rolls everything back) is told that nothing of it
+   * was written, and the jobs that had already run in that transaction are returned to be applied
+   * again in a fresh one — never continued in a new implicit transaction opened by the next SAVEPOINT.
+   */
+  private attempt(jobs: Job[]): Job[] {
     try {
       this.begin.run();
     } catch (error) {
-      for (const job of jobs) job.reject(unavailable(error));
-      return;
+      for (const job of jobs) job.reject(notWritten(error));
+      return [];
     }
-    if (jobs.length === 1) {
-      // A group of one needs no savepoint: on failure the whole transaction is its own to undo.
-      const job = jobs[0]!;
-      let value: unknown;
+    const applied: { job: Job; value: unknown }[] = [];
+    const refused: { job: Job; error: unknown }[] = [];
+    const single = jobs.length === 1;
+    for (let i = 0; i < jobs.length; i++) {
+      const job = jobs[i]!;
       try {
-        value = job.run();
-      } catch (error) {
-        try {
-          this.rollback.run();
-        } catch {
-          // Already rolled back by SQLite itself.
-        }
-        job.reject(error);
-        return;
-      }
-      try {
-        this.commit.run();
-      } catch (error) {
-        if (this.db.inTransaction) this.rollback.run();
-        job.reject(unavailable(error));
-        return;
-      }
-      this.groups++;
-      this.writes++;
-      job.committed?.(value);
-      job.resolve(value);
-      return;
-    }
-    for (const job of jobs) {
-      this.savepoint.run();
-      try {
+        // A group of one needs no savepoint: on failure the whole transaction is its own to undo.
+        if (!single) this.savepoint.run();
         const value = job.run();
-        this.release.run();
-        outcomes.push({ ok: true, value });
+        if (!single) this.release.run();
+        applied.push({ job, value });
       } catch (error) {
-        try {
-          this.rollbackTo.run();
-          this.release.run();
-        } catch {
-          // The transaction is gone (disk full, I/O error): the commit below reports it for all.
+        let alive = this.db.inTransaction;
+        if (alive && !single) {
+          try {
+            this.rollbackTo.run();
+            this.release.run();
+          } catch {
+            alive = false;
+          }
         }
-        outcomes.push({ ok: false, value: error });
+        if (alive && !single) {
+          refused.push({ job, error: notWritten(error) });
+          continue;
+        }
+        // The transaction is gone (or, for a group of one, is this job's alone): undo what is left.
+        this.rollbackAll();
+        job.reject(notWritten(error));
+        for (const r of refused) r.job.reject(r.error);
+        return [...applied.map((a) => a.job), ...jobs.slice(i + 1)];
       }
     }
     try {
+      this.guard?.();
+      if (!this.db.inTransaction) throw new Error('the transaction ended before COMMIT');
       this.commit.run();
     } catch (error) {
-      try {
-        if (this.db.inTransaction) this.rollback.run();
-      } catch {
-        // Nothing more to undo.
-      }
-      for (const job of jobs) job.reject(unavailable(error));
-      return;
+      // Still open: roll back, nothing landed. Ended by SQLite on SQLITE_FULL: nothing landed (the
+      // commit frame was never written). Any other failure of COMMIT itself may have landed.
+      const open = this.db.inTransaction;
+      this.rollbackAll();
+      const known = open || isDocketError(error) || sqliteCode(error) === 'SQLITE_FULL' || !(error as { code?: unknown })?.code;
+      for (const a of applied) a.job.reject(known ? notWritten(error) : outcomeUnknown(error));
+      for (const r of refused) r.job.reject(r.error);
+      return [];
     }
     this.groups++;
     this.writes += jobs.length;
-    jobs.forEach((job, i) => {
-      const outcome = outcomes[i]!;
-      if (outcome.ok) job.committed?.(outcome.value);
-    });
-    jobs.forEach((job, i) => {
-      const outcome = outcomes[i]!;
-      if (outcome.ok) job.resolve(outcome.value);
-      else job.reject(outcome.value);
-    });
+    for (const a of applied) a.job.committed?.(a.value);
+    for (const a of applied) a.job.resolve(a.value);
+    for (const r of refused) r.job.reject(r.error);
+    return [];
   }
 }
 
-function unavailable(error: unknown): unknown {
+function sqliteCode(error: unknown): string | undefined {
+  const code = (error as { code?: unknown })?.code;
+  return typeof code === 'string' ? code : undefined;
+}
+
+/** The job's own typed refusal, or: SQLite failed it and nothing of it was written (retry may help). */
+function notWritten(error: unknown): unknown {
   if (isDocketError(error)) return error;
-  return new DocketError('STORE_UNAVAILABLE', `The SQLite store could not commit (${error instanceof Error ? error.message : String(error)}). Nothing in this group was written; retry.`, {
-    cause: error,
-  });
+  return new DocketError(
+    'STORE_UNAVAILABLE',
+    `The SQLite store could not apply this write (${error instanceof Error ? error.message : String(error)}); nothing of it was written. Retry once the cause is fixed (disk space, permissions).`,
+    { cause: error, sqliteCode: sqliteCode(error) },
+  );
+}
+
+/** COMMIT itself failed in a way that may or may not have made the group durable. */
+function outcomeUnknown(error: unknown): DocketError {
+  return new DocketError(
+    'STORE_OUTCOME_UNKNOWN',
+    `The SQLite store failed while committing (${error instanceof Error ? error.message : String(error)}) and cannot tell whether this write landed. Reload the instance before acting again, or retry with the same idempotency key.`,
+    { cause: error, sqliteCode: sqliteCode(error) },
+  );
 }

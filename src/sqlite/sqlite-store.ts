@@ -1,9 +1,13 @@
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import type BetterSqlite3 from 'better-sqlite3';
 import { loadOptionalDriver } from '../store/load-optional-driver.js';
 import { DocketError } from '../errors.js';
 import type { EffectRecord, IdempotencyRecord, InstanceRecord, RefusalEntry, TaskRecord, TimerRecord, HistoryEntry } from '../store/records.js';
 import type { Commit, InstanceQuery, Page, Store, TaskQuery } from '../store/store.js';
+import { checkCommit, checkId, checkKey, storableRefusal } from '../store/payload-rules.js';
+import { checkInstanceQuery, checkTaskQuery, encodeCursor } from '../store/query-rules.js';
 import { SqliteGroupCommit } from './sqlite-group-commit.js';
 import { SQLITE_META_TABLE, SQLITE_MIGRATIONS, SQLITE_SCHEMA_VERSION } from './sqlite-migrations.js';
 import * as plans from './sqlite-plans.js';
@@ -21,6 +25,20 @@ export interface SqliteStoreOptions {
    * `CORRUPT_SNAPSHOT`; a newer schema, with `STORE_UNAVAILABLE`. Nothing is written either way.
    */
   readonly readonly?: boolean;
+  /**
+   * With `readonly`: leave the folder exactly as it was. SQLite opens a WAL-mode file read-only by
+   * creating `-wal` and `-shm` files beside it (and leaves them); with this option, when no `-wal`
+   * file exists (no writer has the database open and the last one closed cleanly, so the main file
+   * holds every commit) the file is opened as immutable (URI `immutable=1`: no locks, no side
+   * files). When a `-wal` file exists its commits are only readable through it, so the file is
+   * opened normally (SQLite uses, and if missing creates, the `-shm` file). Immutable reads take no
+   * lock: a writer that opens the file meanwhile can change it under the reader, so check
+   * {@link SqliteStore.openedImmutable} and re-read when a `-wal` file appeared (the CLI does).
+   * Needs SQLite URI filenames: better-sqlite3 enables them when `SQLITE_USE_URI=1` is in the
+   * environment before its first database opens; otherwise `init()` fails with STORE_UNAVAILABLE
+   * (reason `unopenable`) saying so.
+   */
+  readonly untouched?: boolean;
   /**
    * `'full'` (default): an acknowledged event survives power loss (`synchronous=FULL`).
    * `'normal'`: faster; survives a process crash but may lose the last commits on power loss or an
@@ -41,6 +59,8 @@ export interface SqliteStore extends Store {
   database(): BetterSqlite3.Database;
   /** Group-commit counters: how many transactions carried how many writes. */
   stats(): { readonly groups: number; readonly writes: number };
+  /** True once opened as immutable (`readonly` + `untouched`, no `-wal` file at open); else false. */
+  openedImmutable(): boolean;
 }
 
 function conflict(instanceId: string, message: string): never {
@@ -62,15 +82,26 @@ function readonlyFailure(code: 'STORE_UNAVAILABLE' | 'CORRUPT_SNAPSHOT', reason:
  * Open an existing Docket database without changing it: no pragma that writes, no migration. Every
  * check runs before the handle is returned, so a bad path or a foreign file leaves the disk as it was.
  */
-function openReadonly(filename: string, busyTimeoutMs: number): BetterSqlite3.Database {
+function openReadonly(filename: string, busyTimeoutMs: number, immutable: boolean): BetterSqlite3.Database {
   if (filename === ':memory:' || !existsSync(filename)) {
     throw readonlyFailure('STORE_UNAVAILABLE', 'missing', `Database file not found: ${filename}. Check the path (a read-only store never creates a database).`);
   }
   const Database = loadOptionalDriver<typeof BetterSqlite3>('better-sqlite3', 'docket/sqlite');
   let handle: BetterSqlite3.Database;
   try {
-    handle = new Database(filename, { readonly: true, fileMustExist: true });
-    handle.pragma(`busy_timeout = ${busyTimeoutMs}`);
+    if (immutable) {
+      // pathToFileURL percent-encodes `?`, `#` and `%`, which SQLite's URI parser decodes back.
+      try {
+        handle = new Database(`${pathToFileURL(resolve(filename)).href}?immutable=1`, { readonly: true });
+      } catch (error) {
+        throw new Error(
+          `opening it untouched needs SQLite URI filenames; set SQLITE_USE_URI=1 in the environment before better-sqlite3 opens its first database (${error instanceof Error ? error.message : String(error)})`,
+        );
+      }
+    } else {
+      handle = new Database(filename, { readonly: true, fileMustExist: true });
+      handle.pragma(`busy_timeout = ${busyTimeoutMs}`);
+    }
   } catch (error) {
     throw readonlyFailure('STORE_UNAVAILABLE', 'unopenable', `Cannot open SQLite database ${filename} read-only: ${error instanceof Error ? error.message : String(error)}.`, error);
   }
@@ -125,6 +156,7 @@ export function sqliteStore(options: SqliteStoreOptions): SqliteStore {
   let db: BetterSqlite3.Database | undefined;
   let writer: SqliteGroupCommit | undefined;
   let closed = false;
+  let immutable = false;
   /** The file's schema version: this library's once migrated; an older one only in read-only mode. */
   let schemaVersion = SQLITE_SCHEMA_VERSION;
   const statements = new Map<string, BetterSqlite3.Statement>();
@@ -133,7 +165,8 @@ export function sqliteStore(options: SqliteStoreOptions): SqliteStore {
     if (closed) throw new DocketError('STORE_UNAVAILABLE', `The SQLite store ${options.filename} was closed; create a new one.`);
     if (db) return db;
     if (options.readonly === true) {
-      db = openReadonly(options.filename, options.busyTimeoutMs ?? 5000);
+      immutable = options.untouched === true && !existsSync(`${options.filename}-wal`);
+      db = openReadonly(options.filename, options.busyTimeoutMs ?? 5000, immutable);
       schemaVersion = Number((db.prepare(plans.getMeta('schema_version').text).get('schema_version') as { value: string }).value);
       return db;
     }
@@ -157,8 +190,52 @@ export function sqliteStore(options: SqliteStoreOptions): SqliteStore {
       throw error;
     }
     db = handle;
-    writer = new SqliteGroupCommit(handle, options.maxBatch ?? 512);
+    wal = walIdentity();
+    writer = new SqliteGroupCommit(handle, options.maxBatch ?? 512, checkWal);
     return handle;
+  }
+
+  // The WAL file this connection writes to, by device and inode. Deleting (or replacing) it under a
+  // running store is silent for SQLite: commits keep going to the unlinked file and are lost at the
+  // next crash. Checked before every COMMIT; see `checkWal`.
+  let wal: { dev: number; ino: number } | undefined;
+  let walLost: DocketError | undefined;
+  // Resolved now: a later `process.chdir` must not make the WAL look deleted.
+  const walPath = `${resolve(options.filename)}-wal`;
+
+  function walIdentity(): { dev: number; ino: number } | undefined {
+    if (options.filename === ':memory:' || options.filename === '') return undefined;
+    const st = statSync(walPath, { throwIfNoEntry: false });
+    return st ? { dev: st.dev, ino: st.ino } : undefined;
+  }
+
+  /**
+   * Before each COMMIT: is the WAL we write to still the file on disk? If it was deleted or
+   * replaced, copy what is in it (every acknowledged commit) into the database file with a
+   * checkpoint, refuse this group (nothing of it is written) and every later write.
+   */
+  function checkWal(): void {
+    if (walLost) throw walLost;
+    if (wal === undefined) {
+      wal = walIdentity();
+      return;
+    }
+    const now = walIdentity();
+    if (now !== undefined && now.dev === wal.dev && now.ino === wal.ino) return;
+    walLost = new DocketError(
+      'STORE_UNAVAILABLE',
+      `The SQLite write-ahead log ${walPath} was ${now === undefined ? 'deleted' : 'replaced by another file'} while this store had it open. ` +
+        'Never delete -wal or -shm files of an open database: they hold committed data. Docket copied every acknowledged commit into the ' +
+        'database file and stopped writing; this write was not applied. Stop every process using the file, run `PRAGMA integrity_check`, then reopen the store.',
+      { reason: 'wal-lost', filename: options.filename },
+    );
+    try {
+      db?.exec('ROLLBACK');
+      db?.pragma('wal_checkpoint(FULL)');
+    } catch {
+      // Best effort: the error below still stops every write.
+    }
+    throw walLost;
   }
 
   function migrate(handle: BetterSqlite3.Database) {
@@ -388,10 +465,12 @@ export function sqliteStore(options: SqliteStoreOptions): SqliteStore {
     filename: options.filename,
     database: open,
     stats: () => ({ groups: writer?.groups ?? 0, writes: writer?.writes ?? 0 }),
+    openedImmutable: () => immutable,
     async init() {
       open();
     },
     async load(instanceId) {
+      checkId(instanceId);
       const h = hotStatements();
       revalidate(h);
       const k = known.get(instanceId);
@@ -403,6 +482,7 @@ export function sqliteStore(options: SqliteStoreOptions): SqliteStore {
       return record;
     },
     async commit(c: Commit) {
+      checkCommit(c);
       try {
         await write(() => applyCommit(c), remember);
       } catch (error) {
@@ -412,14 +492,12 @@ export function sqliteStore(options: SqliteStoreOptions): SqliteStore {
       }
     },
     async list(query: InstanceQuery = {}): Promise<Page<InstanceRecord>> {
-      const limit = query.limit ?? 100;
-      const after = query.cursor ? Number.parseInt(query.cursor, 36) : 0;
-      if (!Number.isFinite(after)) throw new DocketError('INVALID_ARGUMENT', `Cursor "${query.cursor}" is not one this store returned.`);
+      const { limit, after } = checkInstanceQuery(query);
       const rows = all<InstanceRow>(plans.listInstances(query, after, limit + 1));
       const page = rows.slice(0, limit);
       const items = page.map(instanceFromRow);
       const last = page.at(-1);
-      return rows.length > limit && last ? { items, nextCursor: last.seq.toString(36) } : { items };
+      return rows.length > limit && last ? { items, nextCursor: encodeCursor(last.seq) } : { items };
     },
     async history(instanceId, opts = {}) {
       open();
@@ -427,13 +505,16 @@ export function sqliteStore(options: SqliteStoreOptions): SqliteStore {
       const rows = all<{ entry: string }>(plan(instanceId, opts.afterRevision ?? 0, opts.limit ?? -1));
       return rows.map((r) => jsonColumn<HistoryEntry>(instanceId, 'history entry', r.entry));
     },
-    appendRefusal(entry: RefusalEntry) {
+    async appendRefusal(raw: RefusalEntry) {
+      const entry = storableRefusal(raw);
       return write(() => void run(plans.insertRefusal(entry)));
     },
     async refusals(instanceId) {
+      checkId(instanceId);
       return all<{ entry: string }>(plans.refusals(instanceId)).map((r) => jsonColumn<RefusalEntry>(instanceId, 'refusal', r.entry));
     },
     async timers(instanceId) {
+      checkId(instanceId);
       return all<TimerRow>(plans.pendingTimers(instanceId)).map(timerFromRow);
     },
     async nextTimerDue() {
@@ -449,6 +530,8 @@ export function sqliteStore(options: SqliteStoreOptions): SqliteStore {
       return write(() => void run(plans.releaseTimer(timerId, owner)));
     },
     async findIdempotency(instanceId, key) {
+      checkId(instanceId);
+      checkKey(key);
       const row = get<{ record: string }>(plans.findIdempotency(instanceId, key));
       return row ? jsonColumn<IdempotencyRecord>(instanceId, 'idempotency record', row.record) : undefined;
     },
@@ -469,9 +552,11 @@ export function sqliteStore(options: SqliteStoreOptions): SqliteStore {
       });
     },
     async effects(instanceId) {
+      checkId(instanceId);
       return all<EffectRow>(plans.effects(instanceId)).map(effectFromRow);
     },
     async tasks(query: TaskQuery = {}) {
+      checkTaskQuery(query);
       return all<{ task: string }>(plans.tasks(query)).map((r) => jsonColumn<TaskRecord>(query.instanceId ?? '(task)', 'task', r.task));
     },
     async close() {

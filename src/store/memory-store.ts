@@ -12,6 +12,8 @@ import type {
 } from './records.js';
 import type { ClaimOptions, Commit, EffectUpdate, InstanceQuery, Page, Store, TaskQuery } from './store.js';
 import { matchesInstanceQuery, matchesTaskQuery } from './query-match.js';
+import { checkCommit, checkId, checkKey, storableRefusal } from './payload-rules.js';
+import { checkInstanceQuery, checkTaskQuery, encodeCursor } from './query-rules.js';
 
 interface Lease {
   owner: string;
@@ -103,10 +105,12 @@ export function memoryStore(): Store {
     },
     async load(instanceId) {
       open();
+      checkId(instanceId);
       return instances.get(instanceId);
     },
     async commit(c: Commit) {
       open();
+      checkCommit(c);
       const id = c.instance.id;
       const current = instances.get(id);
       const currentRevision = current?.revision ?? 0;
@@ -158,35 +162,40 @@ export function memoryStore(): Store {
     },
     async list(query: InstanceQuery = {}): Promise<Page<InstanceRecord>> {
       open();
-      const limit = query.limit ?? 100;
-      const start = query.cursor ? Number.parseInt(query.cursor, 36) : 0;
+      const { limit, after } = checkInstanceQuery(query);
       const items: InstanceRecord[] = [];
-      let i = start;
+      let i = after;
       for (; i < order.length && items.length < limit; i++) {
         const record = instances.get(order[i]!)!;
         if (matchesInstanceQuery(record, query)) items.push(record);
       }
-      return i < order.length ? { items, nextCursor: i.toString(36) } : { items };
+      return i < order.length ? { items, nextCursor: encodeCursor(i) } : { items };
     },
     async history(instanceId, options = {}) {
       open();
       const entries = history.get(instanceId) ?? [];
-      const after = options.afterRevision ?? 0;
+      const after = Math.max(0, options.afterRevision ?? 0);
+      const end = options.limit === undefined ? undefined : after + options.limit;
+      // Revisions are gapless from 1, so revision r sits at index r - 1: a page is one slice.
+      if (Number.isInteger(after) && (after === 0 || entries[after - 1]?.revision === after)) return entries.slice(after, end);
       const from = entries.filter((e) => e.revision > after);
       return options.limit === undefined ? from : from.slice(0, options.limit);
     },
-    async appendRefusal(entry) {
+    async appendRefusal(raw) {
       open();
+      const entry = storableRefusal(raw);
       let list = refusals.get(entry.instanceId);
       if (!list) refusals.set(entry.instanceId, (list = []));
       list.push(entry);
     },
     async refusals(instanceId) {
       open();
+      checkId(instanceId);
       return refusals.get(instanceId) ?? [];
     },
     async timers(instanceId) {
       open();
+      checkId(instanceId);
       const ids = pendingByInstance.get(instanceId);
       if (!ids) return [];
       return [...ids].map((id) => timers.get(id)!).sort((a, b) => a.dueAt - b.dueAt || a.id.localeCompare(b.id));
@@ -219,6 +228,8 @@ export function memoryStore(): Store {
     },
     async findIdempotency(instanceId, key) {
       open();
+      checkId(instanceId);
+      checkKey(key);
       return idempotency.get(`${instanceId}\u0000${key}`);
     },
     async claimEffects(now, options) {
@@ -249,10 +260,12 @@ export function memoryStore(): Store {
     },
     async effects(instanceId) {
       open();
+      checkId(instanceId);
       return (effectsByInstance.get(instanceId) ?? []).map((id) => effects.get(id)!);
     },
     async tasks(query: TaskQuery = {}) {
       open();
+      checkTaskQuery(query);
       const out: TaskRecord[] = [];
       const lists = query.instanceId ? [tasks.get(query.instanceId) ?? []] : tasks.values();
       for (const list of lists) for (const task of list) if (matchesTaskQuery(task, query)) out.push(task);

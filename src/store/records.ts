@@ -1,4 +1,5 @@
 import type { Instant } from '../clock/clock.js';
+import type { DeadlineRule } from '../calendar/deadline-rule.js';
 
 /** Where an instance is in its life. `suspended` is a flag beside `active`, not a status of its own. */
 export type InstanceStatus = 'active' | 'done' | 'failed' | 'cancelled';
@@ -43,6 +44,23 @@ export interface InstanceRecord {
   readonly heldTimers?: readonly HeldTimer[];
 }
 
+/**
+ * How a timer's due instant was derived, kept (in the instance's timers JSON) for a timer resolved on
+ * estimated holiday data, so it can be re-resolved when the official schedule arrives.
+ */
+export interface TimerDeadline {
+  /** The deadline rule, as resolved (a function rule's result). */
+  readonly rule: DeadlineRule;
+  /** The instant it was resolved from (when the state was entered), epoch ms. */
+  readonly from: Instant;
+  /** True while the due instant rests on estimated data. */
+  readonly provisional: boolean;
+  /** The estimated years the resolution used (empty once official). */
+  readonly years: readonly number[];
+  /** The due instant first armed; inbox tasks due then follow the timer when it moves. */
+  readonly armedDueAt: Instant;
+}
+
 /** A pending timer as the instance record lists it. */
 export interface PendingTimer {
   readonly id: string;
@@ -50,6 +68,8 @@ export interface PendingTimer {
   readonly name: string;
   readonly dueAt: Instant;
   readonly event: { readonly type: string; readonly [key: string]: unknown };
+  /** Set when the due instant was (or is) provisional: see {@link TimerDeadline}. */
+  readonly deadline?: TimerDeadline;
 }
 
 /** A timer taken out of the schedule by a suspension, with what it needs to be re-armed. */
@@ -58,6 +78,20 @@ export interface HeldTimer {
   readonly name: string;
   readonly event: { readonly type: string; readonly [key: string]: unknown };
   readonly dueAt: Instant;
+  readonly deadline?: TimerDeadline;
+}
+
+/**
+ * A deadline a history entry armed on estimated data, or moved when it was re-resolved
+ * (`previousDueAt` set).
+ */
+export interface DeadlineNote {
+  readonly name: string;
+  readonly dueAt: Instant;
+  readonly previousDueAt?: Instant;
+  readonly provisional: boolean;
+  /** Estimated years the due instant rests on (empty when official). */
+  readonly years: readonly number[];
 }
 
 /** What a history entry records. */
@@ -75,10 +109,21 @@ export interface HistoryEntry {
   readonly to: unknown;
   /** For a timer: its name, due instant and how late it fired. */
   readonly timer?: { readonly name: string; readonly dueAt: Instant; readonly lateMs: number };
+  /** Deadlines this entry armed on estimated holiday data, or moved by re-resolution. */
+  readonly deadlines?: readonly DeadlineNote[];
   /** For `send` on behalf of someone (delegate, stand-in): who the act counts for. */
   readonly onBehalfOf?: string;
   readonly reason?: string;
+  /**
+   * Entry format 2: SHA-256 of the instance state this entry leaves behind (see `stateDigest` in
+   * `src/engine/state-digest.ts`), so the chain commits to the stored snapshot. Absent from entries
+   * written before format 2, whose snapshot `verify` reports as unverified.
+   */
+  readonly stateHash?: string;
+  /** The id of the history key whose HMAC-SHA256 is `hash`; absent when `hash` is plain SHA-256. */
+  readonly keyId?: string;
   readonly prevHash: string;
+  /** SHA-256 (or the key's HMAC-SHA256) of the canonical JSON of every other field. */
   readonly hash: string;
 }
 
@@ -111,6 +156,8 @@ export interface TimerRecord {
   readonly revision: number;
   readonly status: TimerStatus;
   readonly firedAt?: Instant;
+  /** Kept in the instance's timers (not the timer table): see {@link TimerDeadline}. */
+  readonly deadline?: TimerDeadline;
 }
 
 export type EffectStatus = 'pending' | 'delivered' | 'dead';
@@ -147,6 +194,8 @@ export interface TaskRecord {
   readonly status: 'open' | 'claimed';
   readonly claimedBy?: string;
   readonly dueAt: Instant | null;
+  /** True when `dueAt` rests on estimated holiday data (a provisional deadline). */
+  readonly dueProvisional?: true;
   /** Event types the assignee may send for this task. */
   readonly actions: readonly string[];
   readonly createdAt: Instant;
@@ -157,6 +206,11 @@ export interface TaskRecord {
 export interface IdempotencyRecord {
   readonly instanceId: string;
   readonly key: string;
+  /**
+   * Who used the key (actor id): a key replays only to its own actor. Absent in records written
+   * before keys were per actor, which replay to anyone authorized to send the event.
+   */
+  readonly actor?: string;
   readonly payloadHash: string;
   readonly revision: number;
   readonly result: unknown;

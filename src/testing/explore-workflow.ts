@@ -3,6 +3,7 @@ import { __unsafe_getAllOwnEventDescriptors, type AnyMachineSnapshot, type AnySt
 import { businessCalendar, type BusinessCalendar } from '../calendar/index.js';
 import { toInstant, type Instant, type InstantInput } from '../clock/index.js';
 import { statePaths, type AnyWorkflow, type Directory, type WorkflowEnv } from '../engine/index.js';
+import { ownValue } from '../engine/own-property.js';
 import type { Actor } from '../store/index.js';
 import { sampleEventsFor, type SampleEvent, type SampleEvents } from './sample-events.js';
 
@@ -75,9 +76,9 @@ export const DEFAULT_START = '2026-11-02T09:00:00+08:00';
 
 /** The actor who sends `type`: the caller's, else one holding the first permitted role. */
 export function actorFor(workflow: AnyWorkflow, type: string, actors: ActorMap = {}): Actor {
-  const given = actors[type];
+  const given = ownValue(actors, type);
   if (given) return given;
-  const roles = (workflow.permissions as Record<string, readonly string[] | undefined> | undefined)?.[type];
+  const roles = ownValue(workflow.permissions as Record<string, readonly string[] | undefined> | undefined, type);
   const role = roles?.[0];
   return role === undefined ? { id: 'sampler', roles: [] } : { id: `role:${role}`, roles: [role] };
 }

@@ -3,6 +3,7 @@ import { virtualClock, toInstant, type Instant, type DurationInput } from '../cl
 import { durationToMs } from '../clock/index.js';
 import { canonicalJson, createEngine, type AnyWorkflow, type EffectHandler, type InstanceView } from '../engine/index.js';
 import { isDocketError } from '../errors.js';
+import { ownValue } from '../engine/own-property.js';
 import { memoryStore } from '../store/index.js';
 import { actorFor, DEFAULT_START, exploreWorkflow, type ExploreOptions, type GeneratedPath } from './explore-workflow.js';
 
@@ -83,7 +84,7 @@ async function replayOne(
   const handlers = new Proxy({} as Record<string, EffectHandler>, {
     get: (_t, type: string) => (params: unknown, ctx: Parameters<EffectHandler>[1]) => {
       effects.push({ type, params, at: ctx.now });
-      return given[type]?.(params, ctx);
+      return ownValue(given, type)?.(params, ctx);
     },
   });
   const engine = createEngine({
@@ -138,6 +139,8 @@ async function replayOne(
         break;
       }
   }
+  // Acts resolve once committed; the effects of the last one are delivered after it.
+  await engine.settled();
   const final = await engine.get(id);
   await engine.close();
   return { path, ok: error === undefined, instanceId: id, steps, final, effects, ...(error === undefined ? {} : { error }) };

@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import type { AnyWorkflow } from '../engine/index.js';
+import { ownValue } from '../engine/own-property.js';
 
 /** A payload (without `type`) or several, per event type: what path generation sends for that type. */
 export type SampleEvents = Readonly<Record<string, Readonly<Record<string, unknown>> | readonly Readonly<Record<string, unknown>>[]>>;
@@ -91,7 +92,7 @@ export function sampleValue(schema: z.ZodType): unknown {
 export function sampleEventsFor(workflow: AnyWorkflow, samples: SampleEvents = {}): readonly SampleEvent[] {
   const out: SampleEvent[] = [];
   for (const [type, schema] of Object.entries(workflow.events)) {
-    const given = samples[type];
+    const given = ownValue(samples, type);
     if (given !== undefined) {
       const list = Array.isArray(given) ? given : [given];
       for (const payload of list as Record<string, unknown>[]) out.push({ ...payload, type });

@@ -1,5 +1,6 @@
 import { describeApprovalGuard, type ApprovalGuardDescription } from '../approvals/describe-guard.js';
 import type { AnyWorkflow } from '../engine/define-workflow.js';
+import { ownValue } from '../engine/own-property.js';
 import { isBiText, same, type BiText } from './text-metrics.js';
 
 /** A transition's guard as the diagram shows it (条件分支 conditions included). */
@@ -54,8 +55,46 @@ function compact(value: unknown): string {
 
 function labelFor(workflow: AnyWorkflow, group: string, key: string): BiText | undefined {
   const labels = record(workflow.labels) ?? {};
-  const found = record(labels[group])?.[key];
+  const found = ownValue(record(ownValue(labels, group)), key);
   return isBiText(found) ? found : undefined;
+}
+
+/**
+ * Words for a value a guard's params name: the workflow's `labels.values`, else a state with that key
+ * (a phase or gate named after its state), else a role. `undefined` when nothing names it.
+ */
+export function valueLabel(workflow: AnyWorkflow, value: string): BiText | undefined {
+  const direct = labelFor(workflow, 'values', value) ?? workflow.roles?.[value];
+  if (direct) return direct;
+  const states = workflow.labels?.states ?? {};
+  const path = Object.keys(states).find((p) => p === value || p.endsWith(`.${value}`));
+  return path === undefined ? undefined : states[path];
+}
+
+/**
+ * A guard's params in words: each labelled value by its label (its key dropped: "reminders left
+ * (internal meeting phase)"), a labelled field as "label: value"; `null` when some part has no words,
+ * so the diagram leaves the params out rather than print raw identifiers.
+ */
+function describeParams(workflow: AnyWorkflow, params: unknown): BiText | null {
+  const obj = record(params);
+  if (!obj) return null;
+  const parts: BiText[] = [];
+  for (const [key, value] of Object.entries(obj)) {
+    if (value === undefined || typeof value === 'function') continue;
+    const named = typeof value === 'string' ? valueLabel(workflow, value) : undefined;
+    if (named) {
+      parts.push(named);
+      continue;
+    }
+    const field = labelFor(workflow, 'fields', key);
+    if (field && (typeof value === 'number' || typeof value === 'boolean')) {
+      parts.push({ 'zh-CN': `${field['zh-CN']}：${String(value)}`, en: `${field.en}: ${String(value)}` });
+      continue;
+    }
+    return null;
+  }
+  return parts.length === 0 ? null : { 'zh-CN': parts.map((p) => p['zh-CN']).join('、'), en: parts.map((p) => p.en).join(', ') };
 }
 
 /**
@@ -67,7 +106,7 @@ export function describeGuard(guard: unknown, workflow: AnyWorkflow, stepLabels?
   const approval = describeApprovalGuard(guard, {
     stepLabel: (step) => stepLabels?.get(step),
     fieldLabel: (field) => labelFor(workflow, 'fields', field),
-    valueLabel: (value) => (typeof value === 'string' ? (labelFor(workflow, 'values', value) ?? workflow.roles?.[value]) : undefined),
+    valueLabel: (value) => (typeof value === 'string' ? (labelFor(workflow, 'values', value) ?? ownValue(workflow.roles, value)) : undefined),
   });
   if (approval) {
     const { type, params } = guard as { type: string; params?: unknown };
@@ -95,9 +134,17 @@ export function describeGuard(guard: unknown, workflow: AnyWorkflow, stepLabels?
   if (obj && typeof obj['type'] === 'string') {
     const type = obj['type'];
     const params = obj['params'];
-    const base = labelFor(workflow, 'guards', type) ?? same(type);
-    const shown = typeof params === 'function' ? '' : compact(params);
-    const label = shown === '' ? base : { 'zh-CN': `${base['zh-CN']}（${shown}）`, en: `${base.en} (${shown})` };
+    const labelled = labelFor(workflow, 'guards', type);
+    const base = labelled ?? same(type);
+    // Params in words when the workflow names them; raw params only beside a raw guard name (a
+    // workflow with no labels at all), never after a label an analyst reads.
+    const words = typeof params === 'function' ? null : describeParams(workflow, params);
+    const raw = typeof params === 'function' || labelled ? '' : compact(params);
+    const label = words
+      ? { 'zh-CN': `${base['zh-CN']}（${words['zh-CN']}）`, en: `${base.en} (${words.en})` }
+      : raw === ''
+        ? base
+        : { 'zh-CN': `${base['zh-CN']}（${raw}）`, en: `${base.en} (${raw})` };
     return { type, ...(params === undefined || typeof params === 'function' ? {} : { params }), label };
   }
   return { type: 'guard', label: same('guard') };
@@ -106,7 +153,7 @@ export function describeGuard(guard: unknown, workflow: AnyWorkflow, stepLabels?
 function describeApprovers(rule: unknown, workflow: AnyWorkflow): BiText | null {
   if (rule === undefined || rule === null) return null;
   if (isBiText(rule)) return rule;
-  if (typeof rule === 'string') return workflow.roles?.[rule] ?? same(rule);
+  if (typeof rule === 'string') return ownValue(workflow.roles, rule) ?? same(rule);
   if (Array.isArray(rule)) {
     const parts = rule.map((r) => describeApprovers(r, workflow)).filter((r): r is BiText => r !== null);
     return { 'zh-CN': parts.map((p) => p['zh-CN']).join('、'), en: parts.map((p) => p.en).join(', ') };

@@ -1,4 +1,5 @@
-// The visualizer: workflow → state graph → elk layout → SVG, plus mermaid, JSON and the quarter timeline.
+// docket/visualizer: workflow → state graph → elk layout → SVG, plus mermaid, JSON and the quarter timeline.
+export { workflowSvg, workflowMermaid } from './draw-workflow.js';
 export { stateGraph, activeStateIds, eventLabel, type StateGraph, type StateGraphNode, type StateGraphEdge, type StateKind, type StateDeadline } from './state-graph.js';
 export { describeGuard, describeApproval, type GuardInfo, type ApprovalInfo } from './describe-meta.js';
 export { layoutStateGraph, type DiagramLayout, type LaidOutNode, type LaidOutEdge, type InitialMarker, type Box, type Point, type LayoutOptions } from './layout-graph.js';

@@ -1,6 +1,7 @@
 import { describeDeadlineRule, type BusinessCalendar, type DayInfo, type DeadlineRule, type QuarterRef } from '../calendar/index.js';
 import type { AnyWorkflow } from '../engine/define-workflow.js';
-import { exampleContext, stateGraph } from './state-graph.js';
+import { initialTransition, transition, type AnyStateMachine, type AnyMachineSnapshot } from 'xstate';
+import { exampleContext, exampleInput, stateGraph, type StateGraph } from './state-graph.js';
 import { same, type BiText } from './text-metrics.js';
 
 /** A deadline of a workflow resolved to a date in the chosen quarter. */
@@ -45,6 +46,48 @@ function ruleOf(workflow: AnyWorkflow, name: string, context: unknown): Deadline
   }
 }
 
+/** How many times a recurring deadline is followed at most (a monthly meeting: three a quarter). */
+const MAX_RECURRENCES = 12;
+
+/**
+ * The contexts a recurring deadline (a state whose `after` re-enters itself: a monthly meeting) is
+ * armed with, one per occurrence: the machine is run purely (XState's `transition`, no engine, no
+ * clock) from a sample instance, firing that timer again and again while the state keeps arming it.
+ * Just the sample context for a deadline that does not recur, or when the machine cannot be run so.
+ */
+function occurrenceContexts(workflow: AnyWorkflow, graph: StateGraph, name: string, context: unknown): unknown[] {
+  const loop = graph.edges.find((e) => e.kind === 'after' && e.delay === name && e.source === e.target);
+  if (!loop) return [context];
+  try {
+    const base = workflow.machine as AnyStateMachine;
+    // Delays as plain numbers: the engine's deadline placeholders throw outside the engine.
+    const delays = Object.fromEntries(Object.keys(workflow.deadlines ?? {}).map((n) => [n, 1]));
+    const machine = base.provide({ delays }) as AnyStateMachine;
+    const [initial] = initialTransition(machine, exampleInput(workflow)) as [AnyMachineSnapshot, unknown];
+    // Straight into the state that holds the timer, with the sample's starting context.
+    let snapshot = machine.resolveState({ value: pathValue(loop.source) as never, context: initial.context }) as AnyMachineSnapshot;
+    const event = { type: `xstate.after.${name}.${base.id}.${loop.source}` };
+    const out: unknown[] = [];
+    for (let i = 0; i < MAX_RECURRENCES && snapshot.status === 'active' && snapshot.matches(pathValue(loop.source)); i++) {
+      out.push(snapshot.context);
+      const [next, actions] = transition(machine, snapshot, event as never) as [AnyMachineSnapshot, readonly { readonly params?: unknown }[]];
+      // The timer fired without arming itself again (the last occurrence), or nothing changed: done.
+      const rearmed = actions.some((a) => JSON.stringify(a.params ?? null).includes(event.type));
+      if (!rearmed || JSON.stringify(next.context) === JSON.stringify(snapshot.context)) break;
+      snapshot = next;
+    }
+    return out.length > 0 ? out : [context];
+  } catch {
+    return [context];
+  }
+}
+
+/** `a.b.c` → `{ a: { b: 'c' } }`, for `snapshot.matches`. */
+function pathValue(path: string): unknown {
+  const parts = path.split('.');
+  return parts.reduceRight<unknown>((inner, key) => (inner === undefined ? key : { [key]: inner }), undefined);
+}
+
 /** True for rules that land on a calendar date (quarter days and fixed dates), the ones a timeline shows. */
 function isDated(rule: DeadlineRule): boolean {
   return rule.kind === 'quarterDay' || rule.kind === 'absolute';
@@ -74,7 +117,8 @@ export function quarterTimeline(calendar: BusinessCalendar, quarter: QuarterRef,
     const graph = stateGraph(workflow);
     const context = exampleContext(workflow);
     for (const name of names) {
-      const found = ruleOf(workflow, name, context);
+     for (const occurrence of occurrenceContexts(workflow, graph, name, context)) {
+      const found = ruleOf(workflow, name, occurrence);
       if (!found || !isDated(found)) continue;
       // A quarter day computed from a sample instance names the sample's quarter: move it to the
       // quarter on screen (the quarter the work happens in). Static rules keep their own quarter.
@@ -107,6 +151,7 @@ export function quarterTimeline(calendar: BusinessCalendar, quarter: QuarterRef,
         rolled: date !== nominalDate,
         inQuarter: date >= first && date <= last,
       });
+     }
     }
   }
   milestones.sort((a, b) => a.at - b.at);

@@ -1,6 +1,7 @@
 import type { AnyStateMachine } from 'xstate';
 import { describeDeadlineRule, type DeadlineRule } from '../calendar/index.js';
 import type { AnyWorkflow } from '../engine/define-workflow.js';
+import { ownValue } from '../engine/own-property.js';
 import { sampleValue } from './sample-value.js';
 import { describeCondition, type Condition } from '../approvals/branch.js';
 import { describeApproval, describeGuard, type ApprovalInfo, type GuardInfo } from './describe-meta.js';
@@ -77,6 +78,8 @@ export interface StateGraph {
   readonly edges: readonly StateGraphEdge[];
   /** The label of every event the workflow declares, by type. */
   readonly events: Readonly<Record<string, BiText>>;
+  /** The label of every deadline the workflow declares, by name (see {@link deadlineLabel}). */
+  readonly deadlines: Readonly<Record<string, BiText>>;
 }
 
 interface NodeLike {
@@ -116,13 +119,43 @@ function pathOf(node: NodeLike): string {
 function stateLabel(workflow: AnyWorkflow, node: NodeLike): BiText {
   const meta = record(node.meta);
   if (isBiText(meta?.['label'])) return meta['label'];
-  const byPath = workflow.labels?.states?.[pathOf(node)] ?? workflow.labels?.states?.[node.key];
-  return byPath ?? same(node.key);
+  const byPath = ownValue(workflow.labels?.states, pathOf(node)) ?? ownValue(workflow.labels?.states, node.key);
+  if (byPath) return byPath;
+  // An approval step's own waiting state, unlabelled: named after its step, so a history line reads
+  // "Legal review · awaiting decision" rather than a bare "pending".
+  const parent = node.parent;
+  if (parent && record(record(parent.meta)?.['approval'])) {
+    const step = stateLabel(workflow, parent);
+    return { 'zh-CN': `${step['zh-CN']} · 待审批`, en: `${step.en} · awaiting decision` };
+  }
+  return same(node.key);
+}
+
+/** `submissionDeadline` → `submission deadline`: the last resort for a name nobody labelled. */
+function words(name: string): string {
+  return name.replace(/([a-z0-9])([A-Z])/g, '$1 $2').replace(/[_-]+/g, ' ').toLowerCase();
+}
+
+/**
+ * What a deadline (a key of `workflow.deadlines`, or an XState delay name) is called: the workflow's
+ * `labels.deadlines`, else the label of the state that waits on it, else its name in words.
+ */
+export function deadlineLabel(workflow: AnyWorkflow, name: string, holder?: BiText): BiText {
+  const found = ownValue(workflow.labels?.deadlines, name);
+  if (found) return found;
+  if (holder) return { 'zh-CN': `${holder['zh-CN']}期限`, en: `${holder.en} deadline` };
+  return same(words(name));
 }
 
 /** The label of an event type: the workflow's `labels.events`, else the type itself. */
 export function eventLabel(workflow: AnyWorkflow, type: string): BiText {
-  return workflow.labels?.events?.[type] ?? same(type);
+  return ownValue(workflow.labels?.events, type) ?? same(type);
+}
+
+/** The start input of a sample instance, as the machine receives it (with `$actor` and `$at`). */
+export function exampleInput(workflow: AnyWorkflow): Record<string, unknown> | undefined {
+  const parsed = workflow.input.safeParse(sampleValue(workflow.input));
+  return parsed.success ? { ...(parsed.data as object), $actor: { id: 'demo', roles: [] }, $at: 0 } : undefined;
 }
 
 /**
@@ -131,10 +164,9 @@ export function eventLabel(workflow: AnyWorkflow, type: string): BiText {
  */
 export function exampleContext(workflow: AnyWorkflow): unknown {
   try {
-    const parsed = workflow.input.safeParse(sampleValue(workflow.input));
-    if (!parsed.success) return undefined;
+    const input = exampleInput(workflow);
+    if (input === undefined) return undefined;
     const context = (workflow.machine as AnyStateMachine).config.context;
-    const input = { ...(parsed.data as object), $actor: { id: 'demo', roles: [] }, $at: 0 };
     return typeof context === 'function' ? (context as (args: unknown) => unknown)({ input, self: undefined, spawn: () => undefined }) : context;
   } catch {
     return undefined;
@@ -156,7 +188,7 @@ function describeComputedRule(rule: DeadlineRule): BiText {
   return { 'zh-CN': describeDeadlineRule(rule, 'zh-CN'), en: describeDeadlineRule(rule, 'en') };
 }
 
-function deadlineOf(workflow: AnyWorkflow, delay: unknown, targets: readonly string[], context?: unknown): StateDeadline {
+function deadlineOf(workflow: AnyWorkflow, delay: unknown, targets: readonly string[], context?: unknown, holder?: BiText): StateDeadline {
   if (typeof delay === 'number') {
     const rule: DeadlineRule = { kind: 'duration', duration: delay };
     return { name: String(delay), rule: null, text: { 'zh-CN': describeDeadlineRule(rule, 'zh-CN'), en: describeDeadlineRule(rule, 'en') }, targets };
@@ -173,7 +205,8 @@ function deadlineOf(workflow: AnyWorkflow, delay: unknown, targets: readonly str
     }
   }
   if (spec === undefined || typeof spec === 'function') {
-    return { name, rule: null, text: { 'zh-CN': `${name}（按实例数据计算）`, en: `${name} (from the instance's data)` }, targets };
+    const called = deadlineLabel(workflow, name, holder);
+    return { name, rule: null, text: { 'zh-CN': `${called['zh-CN']}（按实例数据计算）`, en: `${called.en} (from the instance's data)` }, targets };
   }
   return { name, rule: spec, text: { 'zh-CN': describeDeadlineRule(spec, 'zh-CN'), en: describeDeadlineRule(spec, 'en') }, targets };
 }
@@ -230,16 +263,17 @@ export function stateGraph(workflow: AnyWorkflow): StateGraph {
     const id = pathOf(node);
     const own = transitionsOf(node);
     const events = [...new Set(own.filter((o) => o.kind === 'event' && o.event !== null && declared.has(o.event)).map((o) => o.event as string))];
-    const roleIds = [...new Set(events.flatMap((e) => permissions[e] ?? []))];
+    const roleIds = [...new Set(events.flatMap((e) => ownValue(permissions, e) ?? []))];
     const meta = record(node.meta);
     const metaRoles = Array.isArray(meta?.['roles']) ? (meta['roles'] as unknown[]).filter((r): r is string => typeof r === 'string') : [];
     for (const r of metaRoles) if (!roleIds.includes(r)) roleIds.push(r);
     const deadlines: StateDeadline[] = [];
     for (const t of node.after) {
-      const d = deadlineOf(workflow, t.delay, (t.target ?? []).map(pathOf), context);
+      const d = deadlineOf(workflow, t.delay, (t.target ?? []).map(pathOf), context, stateLabel(workflow, node));
       const seen = deadlines.find((x) => x.name === d.name);
-      if (seen) (seen.targets as string[]).push(...d.targets.filter((x) => !seen.targets.includes(x)));
-      else deadlines.push({ ...d, targets: [...d.targets] });
+      if (seen) {
+        for (const x of d.targets) if (!seen.targets.includes(x)) (seen.targets as string[]).push(x);
+      } else deadlines.push({ ...d, targets: [...d.targets] });
     }
     const description = isBiText(meta?.['description']) ? meta['description'] : node.description ? same(node.description) : null;
     nodes.push({
@@ -251,7 +285,7 @@ export function stateGraph(workflow: AnyWorkflow): StateGraph {
       initial: parent.type !== 'parallel' && initialTargets(parent).includes(node.id),
       region: parent.type === 'parallel',
       deadlines,
-      roles: roleIds.map((role) => ({ role, label: workflow.roles?.[role] ?? same(role) })),
+      roles: roleIds.map((role) => ({ role, label: ownValue(workflow.roles, role) ?? same(role) })),
       events,
       approval: describeApproval(meta?.['approval'], workflow),
       description,
@@ -305,6 +339,12 @@ export function stateGraph(workflow: AnyWorkflow): StateGraph {
     nodes,
     edges: mergeParallel(edges),
     events: Object.fromEntries(Object.keys(workflow.events).map((type) => [type, eventLabel(workflow, type)])),
+    deadlines: Object.fromEntries(
+      [...new Set([...Object.keys(workflow.deadlines ?? {}), ...nodes.flatMap((n) => n.deadlines.map((d) => d.name))])].map((name) => {
+        const holder = nodes.find((n) => n.deadlines.some((d) => d.name === name));
+        return [name, deadlineLabel(workflow, name, holder?.label)];
+      }),
+    ),
   };
 }
 
@@ -365,14 +405,17 @@ function mergeParallel(edges: readonly StateGraphEdge[]): StateGraphEdge[] {
 }
 
 /** The ids of the states active in a snapshot's state value (`{ review: 'legal' }` → review, review.legal). */
-export function activeStateIds(value: unknown, prefix = ''): string[] {
-  if (typeof value === 'string') return [prefix + value];
+export function activeStateIds(value: unknown, prefix = '', out: string[] = []): string[] {
+  if (typeof value === 'string') {
+    out.push(prefix + value);
+    return out;
+  }
   const obj = record(value);
-  if (!obj) return [];
-  const out: string[] = [];
+  if (!obj) return out;
   for (const [key, child] of Object.entries(obj)) {
     out.push(prefix + key);
-    out.push(...activeStateIds(child, `${prefix}${key}.`));
+    // Into the same array: no spread of a child's list into push() (argument-count limit).
+    activeStateIds(child, `${prefix}${key}.`, out);
   }
   return out;
 }

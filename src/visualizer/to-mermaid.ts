@@ -48,6 +48,6 @@ export function toMermaid(graph: StateGraph, lang: Lang): string {
     const guard = edge.guard ? ` [${mermaidText(edge.guard.label[lang])}]` : '';
     lines.push(`  ${mermaidId(edge.source)} --> ${mermaidId(edge.target)} : ${mermaidText(edge.label[lang])}${guard}`);
   }
-  lines.push(...notes);
+  for (const note of notes) lines.push(note);
   return `${lines.join('\n')}\n`;
 }

@@ -1,0 +1,47 @@
+import { CN_HOLIDAY_DATA } from './cn-holidays-data.js';
+import { dayOrdinalOf, parseLocalDate } from './local-date.js';
+
+/**
+ * What a coverage check found: the last official year, the days until it ends, and a warning when
+ * that is within the notice period.
+ *
+ * @example
+ * ```ts
+ * import { holidayCoverageCheck, type HolidayCoverageCheck } from 'docket';
+ * const c: HolidayCoverageCheck = holidayCoverageCheck('2026-11-29');
+ * c.warning; // "China's official holiday data ends with 2026 (in 33 days) …"
+ * ```
+ */
+export interface HolidayCoverageCheck {
+  readonly lastOfficialYear: number;
+  /** Days from `today` to 31 December of the last official year (negative once it has passed). */
+  readonly daysLeft: number;
+  readonly warning?: string;
+}
+
+/**
+ * Check how long the shipped official China data lasts, for CI: warns when `today` ('YYYY-MM-DD') is
+ * within `noticeDays` (default 60) of the end of the last official year, or past it. `years` defaults
+ * to the years of `CN_HOLIDAY_DATA`. Throws `INVALID_ARGUMENT` for a malformed date.
+ *
+ * @example
+ * ```ts
+ * import { holidayCoverageCheck } from 'docket';
+ * holidayCoverageCheck('2026-06-01').warning; // undefined: 213 days left
+ * ```
+ */
+export function holidayCoverageCheck(today: string, options: { readonly noticeDays?: number; readonly years?: readonly number[] } = {}): HolidayCoverageCheck {
+  const years = options.years ?? Object.keys(CN_HOLIDAY_DATA).map(Number);
+  const last = Math.max(...years);
+  const daysLeft = dayOrdinalOf(last, 12, 31) - parseLocalDate(today, 'today');
+  const notice = options.noticeDays ?? 60;
+  if (daysLeft > notice) return { lastOfficialYear: last, daysLeft };
+  const when = daysLeft >= 0 ? `in ${daysLeft} days` : `${-daysLeft} days ago`;
+  return {
+    lastOfficialYear: last,
+    daysLeft,
+    warning:
+      `China's official holiday data ends with ${last} (${when}). Deadlines in ${last + 1} are provisional (statutory estimate) until the State Council's schedule is added: ` +
+      `upgrade chinese-days and run scripts/generate-cn-holidays.ts when it has ${last + 1}, or ship it as a holiday source (parseHolidaySchedule).`,
+  };
+}

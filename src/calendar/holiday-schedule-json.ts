@@ -1,0 +1,111 @@
+import { DocketError } from '../errors.js';
+import type { CnHolidayYear } from './cn-holiday-year.js';
+import type { HolidayDay, HolidayList } from './holiday-source.js';
+import { formatDayOrdinal, tryParseLocalDate, type DayOrdinal } from './local-date.js';
+
+/**
+ * One year's official schedule as JSON, in the shape Docket ships (`CN_HOLIDAY_DATA`): either
+ * `{ "2027": { "holidays": [...], "workdays": [...] } }` (several years allowed) or
+ * `{ "year": 2027, "holidays": [...], "workdays": [...] }`. Holidays are `[from, to, nameZh, nameEn?]`
+ * inclusive ranges, make-up working days `[date, nameZh, nameEn?]`.
+ *
+ * @example
+ * ```ts
+ * import type { HolidayScheduleJson } from 'docket';
+ * const cn2027: HolidayScheduleJson = { year: 2027, holidays: [['2027-10-01', '2027-10-07', '国庆节', 'National Day']], workdays: [['2027-10-09', '国庆节', 'National Day']] };
+ * ```
+ */
+export type HolidayScheduleJson =
+  | Readonly<Record<string, CnHolidayYear>>
+  | ({ readonly year: number } & CnHolidayYear);
+
+function invalid(message: string, details: Record<string, unknown> = {}): DocketError {
+  return new DocketError('INVALID_HOLIDAY_DATA', `${message} Nothing was loaded: fix the file (the shape is docs/calendar.md's "Adding next year's schedule") and load it again.`, details);
+}
+
+function date(value: unknown, year: number, where: string): DayOrdinal {
+  const ordinal = typeof value === 'string' ? tryParseLocalDate(value) : undefined;
+  if (ordinal === undefined) throw invalid(`${year}: ${where} ${JSON.stringify(value)} is not a 'YYYY-MM-DD' date.`, { year });
+  if ((value as string).slice(0, 4) !== String(year)) throw invalid(`${year}: ${where} ${String(value)} is outside ${year}.`, { year, date: value });
+  return ordinal;
+}
+
+function name(value: unknown, year: number, where: string): string | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string' || value.trim() === '') throw invalid(`${year}: ${where} has a name that is not a non-empty string.`, { year });
+  return value;
+}
+
+function parseYear(year: number, raw: unknown): HolidayList {
+  if (!Number.isInteger(year) || year < 1900 || year > 2200) throw invalid(`Year ${JSON.stringify(year)} is not a year like 2027.`, { year });
+  if (typeof raw !== 'object' || raw === null) throw invalid(`${year}: expected { holidays: [...], workdays: [...] }.`, { year });
+  const { holidays = [], workdays = [] } = raw as { holidays?: unknown; workdays?: unknown };
+  if (!Array.isArray(holidays) || !Array.isArray(workdays)) throw invalid(`${year}: "holidays" and "workdays" must be arrays.`, { year });
+  const off = new Map<DayOrdinal, string>();
+  const outHolidays: HolidayDay[] = [];
+  for (const entry of holidays as unknown[]) {
+    if (!Array.isArray(entry) || entry.length < 2) throw invalid(`${year}: a holiday must be [from, to, nameZh, nameEn?], got ${JSON.stringify(entry)}.`, { year });
+    const from = date(entry[0], year, 'holiday start');
+    const to = date(entry[1], year, 'holiday end');
+    if (to < from) throw invalid(`${year}: holiday ${String(entry[0])}..${String(entry[1])} ends before it starts.`, { year });
+    const zh = name(entry[2], year, `holiday ${String(entry[0])}`);
+    const en = name(entry[3], year, `holiday ${String(entry[0])}`);
+    for (let d = from; d <= to; d++) {
+      if (off.has(d)) throw invalid(`${year}: ${formatDayOrdinal(d)} is listed twice as a holiday.`, { year, date: formatDayOrdinal(d) });
+      off.set(d, zh ?? '');
+    }
+    outHolidays.push({ from: String(entry[0]), to: String(entry[1]), ...(zh === undefined ? {} : { name: zh }), ...(en === undefined ? {} : { nameEn: en }) });
+  }
+  const worked = new Set<DayOrdinal>();
+  const outWorkdays: HolidayDay[] = [];
+  for (const entry of workdays as unknown[]) {
+    if (!Array.isArray(entry) || entry.length < 1) throw invalid(`${year}: a make-up working day must be [date, nameZh, nameEn?], got ${JSON.stringify(entry)}.`, { year });
+    const d = date(entry[0], year, 'make-up working day');
+    const when = formatDayOrdinal(d);
+    if (worked.has(d)) throw invalid(`${year}: make-up working day ${when} is listed twice.`, { year, date: when });
+    if (off.has(d)) throw invalid(`${year}: ${when} is both a holiday and a make-up working day.`, { year, date: when });
+    worked.add(d);
+    const zh = name(entry[1], year, `make-up working day ${when}`);
+    const en = name(entry[2], year, `make-up working day ${when}`);
+    outWorkdays.push({ date: when, ...(zh === undefined ? {} : { name: zh }), ...(en === undefined ? {} : { nameEn: en }) });
+  }
+  const nationalDay = tryParseLocalDate(`${year}-10-01`)!;
+  if (!off.has(nationalDay)) {
+    throw invalid(`${year}: no holiday covers National Day (${year}-10-01). Every official schedule has one: is this the whole year's notice?`, { year });
+  }
+  return { years: [year], holidays: outHolidays, workdays: outWorkdays };
+}
+
+/**
+ * Load official holiday schedules from JSON (text or parsed), so an operator can add a year the day
+ * the State Council publishes it: `businessCalendar({ holidays: ['CN', ...parseHolidaySchedule(json)] })`.
+ * Each year is checked before anything is returned: dates are real and inside their year, no date is
+ * listed twice, no make-up working day is also a holiday, and National Day (10-01) is a holiday.
+ * Throws `INVALID_HOLIDAY_DATA` (with `details.year`, and `details.date` when one date is at fault).
+ *
+ * @example
+ * ```ts
+ * import { businessCalendar, parseHolidaySchedule } from 'docket';
+ * const cn2027 = parseHolidaySchedule('{"2027":{"holidays":[["2027-10-01","2027-10-07","国庆节","National Day"]],"workdays":[]}}');
+ * businessCalendar({ holidays: ['CN', ...cn2027] }).yearCoverage(2027); // 'official'
+ * ```
+ */
+export function parseHolidaySchedule(input: string | HolidayScheduleJson | unknown): HolidayList[] {
+  let raw: unknown = input;
+  if (typeof input === 'string') {
+    try {
+      raw = JSON.parse(input);
+    } catch (error) {
+      throw invalid(`The holiday schedule is not valid JSON (${error instanceof Error ? error.message : String(error)}).`);
+    }
+  }
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw invalid('A holiday schedule must be a JSON object: { "2027": { "holidays": [...], "workdays": [...] } }.');
+  const obj = raw as Record<string, unknown>;
+  if ('year' in obj) return [parseYear(obj.year as number, obj)];
+  const keys = Object.keys(obj);
+  if (keys.length === 0) throw invalid('The holiday schedule lists no year.');
+  return keys.map((key) => {
+    if (!/^\d{4}$/.test(key)) throw invalid(`"${key}" is not a year: keys must be years like "2027".`, { year: key });
+    return parseYear(Number(key), obj[key]);
+  });
+}

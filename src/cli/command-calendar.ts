@@ -1,0 +1,119 @@
+import { readFileSync } from 'node:fs';
+import type { Command } from 'commander';
+import { businessCalendar, CN_HOLIDAY_DATA, CN_HOLIDAY_DATA_SOURCE, holidayCoverageCheck, parseHolidaySchedule, type HolidayList } from '../calendar/index.js';
+import { virtualClock } from '../clock/index.js';
+import { createEngine } from '../engine/create-engine.js';
+import { provisionalDeadlinesOf, type ProvisionalDeadline } from '../engine/reresolve-deadlines.js';
+import { isDocketError } from '../errors.js';
+import type { InstanceRecord } from '../store/records.js';
+import { CliError, EXIT } from './cli-error.js';
+import { print, printJson, type CommandContext } from './cli-context.js';
+import { t } from './cli-lang.js';
+import { formatTime } from './format-text.js';
+import { workflowCatalog } from './workflow-catalog.js';
+
+function loadSchedules(files: readonly string[]): HolidayList[] {
+  return files.flatMap((file) => {
+    let text: string;
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch {
+      throw new CliError(`Cannot read holiday schedule ${file}.`, EXIT.usage, 'FILE_MISSING');
+    }
+    return parseHolidaySchedule(text);
+  });
+}
+
+function yearOption(name: string, value: string | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1901 || n > 2099) throw new CliError(`${name} must be a year 1901–2099, got "${value}".`);
+  return n;
+}
+
+const collect = (value: string, previous: string[] = []) => [...previous, value];
+
+/** `docket calendar [--from y] [--to y] [--holidays file]`: which years are official, provisional or missing. */
+export function calendarCommand(ctx: CommandContext, opts: { from?: string; to?: string; holidays?: string[]; onMissingYear?: string }): void {
+  const today = new Date(ctx.io.now()).toISOString().slice(0, 10);
+  const shipped = Object.keys(CN_HOLIDAY_DATA).map(Number);
+  const from = yearOption('--from', opts.from, Math.max(...shipped) - 1);
+  const to = yearOption('--to', opts.to, Number(today.slice(0, 4)) + 2);
+  if (to < from) throw new CliError('--to is before --from.');
+  const extra = loadSchedules(opts.holidays ?? []);
+  const policy = opts.onMissingYear as 'statutory' | 'throw' | 'weekdays-with-warning' | undefined;
+  const cal = businessCalendar({ holidays: ['CN', ...extra], ...(policy ? { onMissingYear: policy } : {}), onWarning: () => {} });
+  const years = [];
+  for (let y = from; y <= to; y++) years.push({ year: y, coverage: cal.yearCoverage(y) });
+  const coverage = holidayCoverageCheck(today, { years: [...shipped, ...extra.flatMap((l) => l.years ?? [])] });
+  if (ctx.json) return printJson(ctx, { source: CN_HOLIDAY_DATA_SOURCE, onMissingYear: cal.onMissingYear, years, ...(coverage.warning ? { warning: coverage.warning } : {}) });
+  const label = (c: string) => (c === 'official' ? t(ctx.lang, '正式', 'official') : c === 'provisional' ? t(ctx.lang, `暂定（${cal.onMissingYear === 'statutory' ? '按法定假日估算' : '仅按工作日'}）`, `provisional (${cal.onMissingYear === 'statutory' ? 'statutory estimate, no 调休' : 'plain weekdays'})`) : t(ctx.lang, '缺失（抛出 CALENDAR_YEAR_MISSING）', 'missing (CALENDAR_YEAR_MISSING)'));
+  print(ctx, t(ctx.lang, `中国节假日数据：${CN_HOLIDAY_DATA_SOURCE}（${Math.min(...shipped)}–${Math.max(...shipped)}）`, `China holiday data: ${CN_HOLIDAY_DATA_SOURCE} (${Math.min(...shipped)}–${Math.max(...shipped)})`));
+  for (const y of years) print(ctx, `  ${y.year}  ${label(y.coverage)}`);
+  if (coverage.warning) print(ctx, `⚠ ${coverage.warning}`);
+}
+
+/** `docket calendar reresolve <db> [--holidays file] [--year y]`: re-resolve provisional deadlines in a SQLite database. */
+export async function reresolveCommand(ctx: CommandContext, db: string, opts: { holidays?: string[]; year?: string; actor?: string }): Promise<number> {
+  const extra = loadSchedules(opts.holidays ?? []);
+  const year = opts.year === undefined ? undefined : yearOption('--year', opts.year, 0);
+  let sqlite: typeof import('../sqlite/index.js');
+  try {
+    sqlite = await import('../sqlite/index.js');
+  } catch {
+    throw new CliError('Re-resolving a SQLite database needs the better-sqlite3 package: npm install better-sqlite3', EXIT.usage, 'DRIVER_MISSING');
+  }
+  const store = sqlite.sqliteStore({ filename: db });
+  // A virtual clock at the real time: the engine records the instant but fires no timers here.
+  const engine = createEngine({ store, clock: virtualClock(ctx.io.now()), workflows: workflowCatalog(), calendar: businessCalendar({ holidays: ['CN', ...extra], onWarning: () => {} }) });
+  try {
+    const report = await engine.reresolveDeadlines({ actor: { id: opts.actor ?? 'docket-cli', roles: ['admin'] }, ...(year === undefined ? {} : { year }) });
+    if (ctx.json) printJson(ctx, report);
+    else {
+      for (const c of report.changes) {
+        print(ctx, `${c.instanceId}  ${c.name}: ${formatTime(c.previousDueAt!)} → ${formatTime(c.dueAt)}${c.provisional ? t(ctx.lang, '（仍为暂定）', ' (still provisional)') : t(ctx.lang, '（正式）', ' (official)')}`);
+      }
+      for (const f of report.failed) print(ctx, `✗ ${f.instanceId}: ${f.code} ${f.message}`);
+      print(ctx, t(ctx.lang, `检查 ${report.checked} 个实例，${report.changes.length} 个期限已重新计算并记入历史。`, `${report.checked} instances checked, ${report.changes.length} deadlines re-resolved and recorded in history.`));
+    }
+    return report.failed.length === 0 ? EXIT.ok : EXIT.problem;
+  } catch (error) {
+    if (isDocketError(error)) throw new CliError(error.message, EXIT.usage, error.code);
+    throw error;
+  } finally {
+    await engine.close();
+    await store.close();
+  }
+}
+
+/** The provisional-deadline warning `list` and `verify` print (nothing when there is none). */
+export function provisionalNote(ctx: CommandContext, records: readonly InstanceRecord[]): ProvisionalDeadline[] {
+  const found = records.filter((r) => r.status === 'active').flatMap((r) => provisionalDeadlinesOf(r));
+  if (found.length > 0 && !ctx.json) {
+    const years = [...new Set(found.flatMap((d) => d.years))].sort().join(', ');
+    print(ctx, t(ctx.lang, `⚠ ${found.length} 个期限基于暂定的 ${years} 年节假日（尚无官方安排）；官方安排公布后运行 docket calendar reresolve。`, `⚠ ${found.length} deadline(s) rest on provisional holidays for ${years} (no official schedule yet); run docket calendar reresolve once it is published.`));
+  }
+  return found;
+}
+
+/** Register `docket calendar` and `docket calendar reresolve` on the program. */
+export function registerCalendarCommands(program: Command, context: (cmd: Command) => CommandContext | Promise<CommandContext>, setExit: (code: number) => void): void {
+  const calendar = program
+    .command('calendar')
+    .description('which years of the holiday calendar are official, provisional or missing; re-resolve provisional deadlines')
+    .option('--from <year>', 'first year to show')
+    .option('--to <year>', 'last year to show (default: two years ahead)')
+    .option('--holidays <file>', 'an official schedule as JSON (repeatable)', collect)
+    .option('--on-missing-year <policy>', 'statutory (default), weekdays-with-warning or throw')
+    .action((o: { from?: string; to?: string; holidays?: string[]; onMissingYear?: string }, cmd: Command) => Promise.resolve(context(cmd)).then((ctx) => calendarCommand(ctx, o)));
+  calendar
+    .command('reresolve')
+    .description('re-resolve provisional deadlines in a SQLite database with the official schedule (one audited history entry per instance)')
+    .argument('<db>', 'SQLite database file')
+    .option('--holidays <file>', 'the official schedule as JSON (repeatable)', collect)
+    .option('--year <year>', 'only deadlines resting on this year')
+    .option('--actor <id>', 'who runs it, recorded in history (default docket-cli)')
+    .action(async (db: string, o: { holidays?: string[]; year?: string; actor?: string }, cmd: Command) => {
+      setExit(await reresolveCommand(await context(cmd), db, o));
+    });
+}

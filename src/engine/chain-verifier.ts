@@ -1,0 +1,198 @@
+import type { HistoryEntry, InstanceRecord } from '../store/records.js';
+import type { Store } from '../store/store.js';
+import type { VerifyProblem, VerifyReport } from './engine-types.js';
+import { checkSeal, GENESIS_HASH } from './history.js';
+import { createKeyring, type HistoryKeyOption, type Keyring } from './history-key.js';
+import { stateDigest } from './state-digest.js';
+
+/** Entries `verify` reads per store call: memory stays bounded by one page, whatever the history's length. */
+export const VERIFY_PAGE_SIZE = 500;
+
+/** Problems a report lists at most; the rest are counted in `omittedProblems`. */
+export const MAX_REPORTED_PROBLEMS = 100;
+
+/**
+ * Checks one instance's chain entry by entry (internal), so a caller can feed it page by page: feed
+ * every entry oldest first with `add`, then `finish` with the instance record (or only its head hash).
+ */
+export class ChainVerifier {
+  private prev = GENESIS_HASH;
+  private expected = 1;
+  private count = 0;
+  private last: HistoryEntry | undefined;
+  private lastSealOk = false;
+  private firstKeyed: number | undefined;
+  private firstCommitted: number | undefined;
+  private readonly unknownKeys = new Set<string>();
+  private readonly problems: VerifyProblem[] = [];
+  private omitted = 0;
+
+  constructor(
+    private readonly instanceId: string,
+    private readonly keys: Keyring,
+  ) {}
+
+  /** The newest revision fed so far (0 before any). */
+  get lastRevision(): number {
+    return this.last?.revision ?? 0;
+  }
+
+  private report(problem: VerifyProblem): void {
+    if (this.problems.length < MAX_REPORTED_PROBLEMS) this.problems.push(problem);
+    else this.omitted++;
+  }
+
+  add(entry: HistoryEntry): void {
+    const { revision } = entry;
+    if (revision !== this.expected) {
+      this.report({ revision, problem: revision > this.expected ? 'missing' : 'reordered', message: `Expected revision ${this.expected} here, found ${revision}.` });
+    }
+    const seal = checkSeal(entry, this.keys);
+    if (seal === 'edited') {
+      this.report({ revision, problem: 'edited', message: `Entry ${revision} does not match its hash: it was changed after it was written.` });
+    } else if (seal === 'unknown-key') {
+      const keyId = entry.keyId!;
+      if (!this.unknownKeys.has(keyId)) {
+        this.unknownKeys.add(keyId);
+        this.report({
+          revision,
+          problem: 'unknown-key',
+          keyId,
+          message: `Entry ${revision} (and any later one naming it) is sealed with history key "${keyId}", which this verifier does not hold, so it cannot be checked. Give that key to the engine (historyKey.current or historyKey.previous).`,
+        });
+      }
+    }
+    if (seal !== 'edited' && entry.prevHash !== this.prev) {
+      this.report({ revision, problem: 'reordered', message: `Entry ${revision} does not follow the entry before it in the chain.` });
+    }
+    if (entry.keyId !== undefined) this.firstKeyed ??= revision;
+    else if (this.keys.current && this.firstKeyed !== undefined) {
+      this.report({
+        revision,
+        problem: 'unkeyed',
+        message: `Entry ${revision} is not sealed with a history key although entry ${this.firstKeyed} is: it was written or rewritten without the key.`,
+      });
+    }
+    if (entry.stateHash !== undefined) this.firstCommitted ??= revision;
+    else if (this.firstCommitted !== undefined) {
+      this.report({
+        revision,
+        problem: 'edited',
+        message: `Entry ${revision} lacks the state commitment (stateHash) that entries since ${this.firstCommitted} carry: it was rewritten in the older format.`,
+      });
+    }
+    this.lastSealOk = seal === 'ok';
+    this.prev = entry.hash;
+    this.expected = revision + 1;
+    this.count++;
+    this.last = entry;
+  }
+
+  /** The report: `head` is the instance record (full check) or only its head hash (chain check only). */
+  finish(head: InstanceRecord | string): VerifyReport {
+    const record = typeof head === 'string' ? undefined : head;
+    const headHash = typeof head === 'string' ? head : head.historyHash;
+    const lastRevision = this.lastRevision;
+    const atHead = record !== undefined && lastRevision === record.revision;
+    if (record && lastRevision < record.revision) {
+      this.report({
+        revision: lastRevision + 1,
+        problem: 'missing',
+        message: `Instance ${this.instanceId} is at revision ${record.revision} but its chain ends at revision ${lastRevision}: the newest entries were removed.`,
+      });
+    } else if (this.prev !== headHash || (record && lastRevision > record.revision)) {
+      this.report({ revision: lastRevision, problem: 'head-mismatch', message: 'The last entry is not the head the instance records: entries were removed or appended.' });
+    }
+    const last = this.last;
+    if (this.keys.current && last && last.keyId === undefined && this.firstKeyed === undefined && !this.keys.acceptUnkeyed) {
+      this.report({
+        revision: last.revision,
+        problem: 'unkeyed',
+        message: `No entry of instance ${this.instanceId} is sealed with a history key: the chain was written before the key was set, or rewritten without it. While migrating, historyKey.acceptUnkeyed lets such chains verify.`,
+      });
+    }
+    let snapshot: VerifyReport['snapshot'] = 'unverified';
+    if (atHead && last!.stateHash !== undefined) {
+      snapshot = stateDigest(record) === last!.stateHash ? 'verified' : 'mismatch';
+      if (snapshot === 'mismatch') {
+        this.report({
+          revision: record.revision,
+          problem: 'snapshot-mismatch',
+          message: `The stored state of instance ${this.instanceId} (snapshot, context, status) is not the state entry ${record.revision} committed to: it was changed outside Docket.`,
+        });
+      }
+    }
+    const keyed = last?.keyId !== undefined && this.lastSealOk;
+    const report: { -readonly [K in keyof VerifyReport]: VerifyReport[K] } = {
+      instanceId: this.instanceId,
+      ok: this.problems.length === 0,
+      entries: this.count,
+      snapshot,
+      keyed,
+      problems: this.problems,
+    };
+    if (this.omitted > 0) report.omittedProblems = this.omitted;
+    return report;
+  }
+}
+
+/** Options of {@link verifyChain} and {@link verifyHistory}. */
+export interface VerifyOptions {
+  /** The keys of a keyed chain (the engine's `historyKey`); without it, keyed entries report `unknown-key`. */
+  readonly historyKey?: HistoryKeyOption;
+}
+
+/**
+ * Check an instance's history chain held in memory: revisions 1..n in order, each entry's hash (or
+ * HMAC) matching its content, each `prevHash` matching the entry before, and the last hash matching
+ * the head. Given the instance record as `head`, also checks that the chain reaches the record's
+ * revision and that the stored state is the one the head entry committed to.
+ *
+ * @throws DocketError `INVALID_ARGUMENT` for a malformed `historyKey`.
+ */
+export function verifyChain(instanceId: string, entries: Iterable<HistoryEntry>, head: InstanceRecord | string, options: VerifyOptions = {}): VerifyReport {
+  const verifier = new ChainVerifier(instanceId, createKeyring(options.historyKey));
+  for (const entry of entries) verifier.add(entry);
+  return verifier.finish(head);
+}
+
+/**
+ * Walk an instance's chain from the store page by page (internal form of {@link verifyHistory}).
+ * `reload` re-reads the record when the walk finds entries past it (a commit landed meanwhile).
+ */
+export async function walkHistory(
+  store: Pick<Store, 'history'>,
+  record: InstanceRecord,
+  keys: Keyring,
+  reload?: () => Promise<InstanceRecord | undefined>,
+  pageSize = VERIFY_PAGE_SIZE,
+): Promise<VerifyReport> {
+  const verifier = new ChainVerifier(record.id, keys);
+  let after = 0;
+  let head = record;
+  for (let round = 0; ; round++) {
+    for (;;) {
+      const page = await store.history(record.id, { afterRevision: after, limit: pageSize });
+      for (const entry of page) verifier.add(entry);
+      const next = page.length === 0 ? after : page[page.length - 1]!.revision;
+      if (page.length < pageSize || next <= after) break;
+      after = next;
+    }
+    after = verifier.lastRevision;
+    if (!reload || round >= 3 || verifier.lastRevision <= head.revision) break;
+    const fresh = await reload();
+    if (!fresh || fresh.revision <= head.revision) break;
+    head = fresh;
+  }
+  return verifier.finish(head);
+}
+
+/**
+ * Check an instance's chain straight from a store, one page of entries at a time (memory bounded by
+ * `pageSize`, whatever the history's length): what `engine.verify` and `docket verify` run.
+ *
+ * @throws DocketError `INVALID_ARGUMENT` for a malformed `historyKey`; store errors as the store throws them.
+ */
+export function verifyHistory(store: Pick<Store, 'history' | 'load'>, record: InstanceRecord, options: VerifyOptions = {}): Promise<VerifyReport> {
+  return walkHistory(store, record, createKeyring(options.historyKey), () => store.load(record.id));
+}

@@ -1,0 +1,88 @@
+import { createHmac } from 'node:crypto';
+import { DocketError } from '../errors.js';
+
+/**
+ * A secret that seals history entries with HMAC-SHA256 instead of plain SHA-256, so that only a holder
+ * of the secret can write a chain that verifies (see docs/security.md).
+ *
+ * - `id`: recorded in every entry the key seals (`keyId`), so a verifier knows which key to use;
+ *   1 to 64 characters from `A-Z a-z 0-9 . _ : -`.
+ * - `secret`: at least 32 bytes (a string counts its UTF-8 bytes). Keep it outside the database.
+ */
+export interface HistoryKey {
+  readonly id: string;
+  readonly secret: string | Uint8Array;
+}
+
+/**
+ * Keys for a keyed chain, with rotation: `current` seals new entries; `previous` keys only verify
+ * entries they sealed earlier. Rotate by moving the old current key into `previous`.
+ *
+ * `acceptUnkeyed` (default `false`): while migrating a deployment that ran without a key, let a chain
+ * whose newest entry is unkeyed (an instance not touched since the key was set) verify. It also lets a
+ * full unkeyed rewrite verify, so turn it off once every instance has a keyed head.
+ */
+export interface HistoryKeyring {
+  readonly current: HistoryKey;
+  readonly previous?: readonly HistoryKey[];
+  readonly acceptUnkeyed?: boolean;
+}
+
+/** The engine's `historyKey` option: one key, or a keyring for rotation. */
+export type HistoryKeyOption = HistoryKey | HistoryKeyring;
+
+/** A validated key ready to seal: `digest(text)` is the hex HMAC-SHA256 of `text`. */
+export interface SealingKey {
+  readonly id: string;
+  digest(text: string): string;
+}
+
+/** The validated keys an engine or verifier holds (internal shape of {@link HistoryKeyOption}). */
+export interface Keyring {
+  /** Seals new entries; absent in unkeyed mode. */
+  readonly current: SealingKey | undefined;
+  readonly byId: ReadonlyMap<string, SealingKey>;
+  /** Whether an unkeyed head is accepted although keys are configured. */
+  readonly acceptUnkeyed: boolean;
+}
+
+/** The keyring of an engine without `historyKey`: plain SHA-256 chain. */
+export const UNKEYED: Keyring = Object.freeze({ current: undefined, byId: new Map<string, SealingKey>(), acceptUnkeyed: true });
+
+const KEY_ID = /^[A-Za-z0-9._:-]{1,64}$/;
+const MIN_SECRET_BYTES = 32;
+
+function sealingKey(key: unknown): SealingKey {
+  const { id, secret } = (typeof key === 'object' && key !== null ? key : {}) as { id?: unknown; secret?: unknown };
+  if (typeof id !== 'string' || !KEY_ID.test(id)) {
+    throw new DocketError('INVALID_ARGUMENT', 'A history key needs an id of 1 to 64 characters from A-Z a-z 0-9 . _ : - (it is stored in every entry it seals).');
+  }
+  const bytes = typeof secret === 'string' ? Buffer.byteLength(secret, 'utf8') : secret instanceof Uint8Array ? secret.byteLength : -1;
+  if (bytes < MIN_SECRET_BYTES) {
+    throw new DocketError('INVALID_ARGUMENT', `History key "${id}" needs a secret of at least ${MIN_SECRET_BYTES} bytes (a string or a Uint8Array), e.g. crypto.randomBytes(32).`, {
+      keyId: id,
+    });
+  }
+  const material: string | Uint8Array = typeof secret === 'string' ? secret : Uint8Array.from(secret as Uint8Array);
+  return { id, digest: (text) => createHmac('sha256', material).update(text).digest('hex') };
+}
+
+/**
+ * Validate the `historyKey` option into a {@link Keyring}.
+ *
+ * @throws DocketError `INVALID_ARGUMENT` for a malformed id, a secret under 32 bytes, or two keys with one id.
+ */
+export function createKeyring(option: HistoryKeyOption | undefined): Keyring {
+  if (option === undefined) return UNKEYED;
+  const ring = 'current' in option ? option : { current: option };
+  const current = sealingKey(ring.current);
+  const byId = new Map<string, SealingKey>([[current.id, current]]);
+  for (const key of ring.previous ?? []) {
+    const sealing = sealingKey(key);
+    if (byId.has(sealing.id)) {
+      throw new DocketError('INVALID_ARGUMENT', `History key id "${sealing.id}" is given twice; every key needs its own id.`, { keyId: sealing.id });
+    }
+    byId.set(sealing.id, sealing);
+  }
+  return { current, byId, acceptUnkeyed: ring.acceptUnkeyed === true };
+}

@@ -1,0 +1,36 @@
+import { DocketError } from '../errors.js';
+import type { HistoryEntry, InstanceRecord } from '../store/records.js';
+import type { Page, Store } from '../store/store.js';
+import type { HistoryPageOptions } from './engine-types.js';
+
+/** The most entries one page of `engine.history` returns. */
+export const HISTORY_PAGE_MAX = 1000;
+
+/** Entries per page when `limit` is not given. */
+export const HISTORY_PAGE_DEFAULT = 100;
+
+const CURSOR = /^(0|[1-9][0-9]{0,14})$/;
+
+/**
+ * One page of an instance's accepted history (internal: `engine.history` with `limit`/`cursor`). The
+ * cursor is the last revision of the previous page, as a decimal string; treat it as opaque.
+ *
+ * @throws DocketError `INVALID_ARGUMENT` for a limit that is not an integer from 1 to 1000, or a cursor
+ *   that is not one `nextCursor` could have been; nothing is read.
+ */
+export async function historyPage(store: Pick<Store, 'history'>, record: InstanceRecord, options: HistoryPageOptions): Promise<Page<HistoryEntry>> {
+  const limit = options.limit ?? HISTORY_PAGE_DEFAULT;
+  if (typeof limit !== 'number' || !Number.isInteger(limit) || limit < 1 || limit > HISTORY_PAGE_MAX) {
+    throw new DocketError('INVALID_ARGUMENT', `history() takes a limit from 1 to ${HISTORY_PAGE_MAX} entries per page; got ${String(limit).slice(0, 40)}.`, {
+      instanceId: record.id,
+    });
+  }
+  const cursor = options.cursor;
+  if (cursor !== undefined && (typeof cursor !== 'string' || !CURSOR.test(cursor))) {
+    throw new DocketError('INVALID_ARGUMENT', 'history() takes as cursor the nextCursor of a previous page (or none for the first page).', { instanceId: record.id });
+  }
+  const after = cursor === undefined ? 0 : Number(cursor);
+  const items = await store.history(record.id, { afterRevision: after, limit });
+  const last = items.length === 0 ? after : items[items.length - 1]!.revision;
+  return items.length === limit && last < record.revision ? { items, nextCursor: String(last) } : { items };
+}

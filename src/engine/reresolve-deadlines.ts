@@ -1,0 +1,224 @@
+import type { Instant } from '../clock/clock.js';
+import type { BusinessCalendar } from '../calendar/index.js';
+import { DocketError, isDocketError } from '../errors.js';
+import type { Actor, DeadlineNote, HeldTimer, InstanceRecord, PendingTimer, TimerDeadline } from '../store/records.js';
+import type { Store } from '../store/store.js';
+import type { EngineCore } from './engine-core.js';
+import { planCommit } from './plan-commit.js';
+import type { Step } from './xstate-runtime.js';
+
+/**
+ * A warning the engine emits (`engine.on('warning', …)`).
+ *
+ * @example
+ * ```ts
+ * import type { EngineWarning } from 'docket';
+ * const onWarning = (w: EngineWarning) => console.warn(w.code, w.message);
+ * ```
+ */
+export interface EngineWarning {
+  readonly code: 'PROVISIONAL_DEADLINE';
+  readonly message: string;
+  readonly instanceId: string;
+  readonly deadlines: readonly DeadlineNote[];
+}
+
+/**
+ * A live instance's deadline that rests on estimated holiday data.
+ *
+ * @example
+ * ```ts
+ * import type { ProvisionalDeadline } from 'docket';
+ * const d: ProvisionalDeadline = { instanceId: 'c-1', workflow: 'contract', name: 'receivableDue', dueAt: 1799114400000, years: [2027], held: false };
+ * ```
+ */
+export interface ProvisionalDeadline {
+  readonly instanceId: string;
+  readonly workflow: string;
+  readonly name: string;
+  readonly dueAt: Instant;
+  readonly years: readonly number[];
+  /** True for a timer held by a suspension. */
+  readonly held: boolean;
+}
+
+/**
+ * Options of `engine.reresolveDeadlines`.
+ *
+ * @example
+ * ```ts
+ * import type { ReresolveOptions } from 'docket';
+ * const o: ReresolveOptions = { actor: { id: 'ops', roles: ['admin'] }, year: 2027 };
+ * ```
+ */
+export interface ReresolveOptions {
+  /** Who runs it: needs the `admin` role; recorded in each history entry. */
+  readonly actor: Actor;
+  /** Only deadlines resting on this estimated year (default: every provisional deadline). */
+  readonly year?: number;
+  /** Recorded in each history entry; default names the calendar's coverage of the years involved. */
+  readonly reason?: string;
+}
+
+/**
+ * What `engine.reresolveDeadlines` did.
+ *
+ * @example
+ * ```ts
+ * import type { ReresolveReport } from 'docket';
+ * const empty: ReresolveReport = { checked: 0, changes: [], failed: [] };
+ * ```
+ */
+export interface ReresolveReport {
+  /** Instances with a provisional deadline that were looked at. */
+  readonly checked: number;
+  /** One entry per deadline that moved or became official (each instance got one commit). */
+  readonly changes: readonly (DeadlineNote & { readonly instanceId: string; readonly revision: number })[];
+  /** Instances that could not be re-resolved (left unchanged). */
+  readonly failed: readonly { readonly instanceId: string; readonly code: string; readonly message: string }[];
+}
+
+type AnyTimer = PendingTimer | HeldTimer;
+
+function matches(deadline: TimerDeadline | undefined, year: number | undefined): deadline is TimerDeadline {
+  return deadline?.provisional === true && (year === undefined || deadline.years.includes(year));
+}
+
+/** The provisional deadlines of one stored instance (pending and held timers). */
+export function provisionalDeadlinesOf(record: InstanceRecord, year?: number): ProvisionalDeadline[] {
+  const out: ProvisionalDeadline[] = [];
+  const add = (t: AnyTimer, held: boolean) => {
+    if (matches(t.deadline, year)) out.push({ instanceId: record.id, workflow: record.workflow, name: t.name, dueAt: t.dueAt, years: t.deadline.years, held });
+  };
+  for (const t of record.timers) add(t, false);
+  for (const t of record.heldTimers ?? []) add(t, true);
+  return out;
+}
+
+async function* activeRecords(store: Store): AsyncGenerator<InstanceRecord> {
+  let cursor: string | undefined;
+  do {
+    const page = await store.list({ status: 'active', limit: 200, ...(cursor === undefined ? {} : { cursor }) });
+    yield* page.items;
+    cursor = page.nextCursor;
+  } while (cursor !== undefined);
+}
+
+/** Every live instance's provisional deadline (optionally only those resting on `year`). */
+export async function provisionalDeadlines(store: Store, options: { readonly year?: number } = {}): Promise<ProvisionalDeadline[]> {
+  const out: ProvisionalDeadline[] = [];
+  for await (const record of activeRecords(store)) out.push(...provisionalDeadlinesOf(record, options.year));
+  return out;
+}
+
+/** The warning emitted when a commit arms deadlines on estimated holiday data. */
+export function provisionalWarning(instance: InstanceRecord, notes: readonly DeadlineNote[]): EngineWarning {
+  const provisional = notes.filter((n) => n.provisional);
+  const years = [...new Set(provisional.flatMap((n) => n.years))].sort();
+  return {
+    code: 'PROVISIONAL_DEADLINE',
+    instanceId: instance.id,
+    deadlines: provisional,
+    message:
+      `Instance ${instance.id} (${instance.workflow}) has deadline${provisional.length > 1 ? 's' : ''} ${provisional.map((n) => `"${n.name}" at ${new Date(n.dueAt).toISOString()}`).join(', ')} ` +
+      `resting on estimated holidays for ${years.join(', ')} (no official schedule yet). Add the official schedule when the State Council publishes it, then run engine.reresolveDeadlines() (docket calendar reresolve).`,
+  };
+}
+
+function recordStep(record: InstanceRecord): Step {
+  return { snapshot: { value: record.state, context: record.context, status: 'active' } as never, actions: [] };
+}
+
+/** Re-resolve one timer; undefined when nothing changes. */
+function reresolve(calendar: BusinessCalendar, t: AnyTimer, year: number | undefined): { timer: AnyTimer; note: DeadlineNote } | undefined {
+  if (!matches(t.deadline, year)) return undefined;
+  const r = calendar.resolveWithProvenance(t.deadline.rule, t.deadline.from);
+  const dueAt = Math.max(r.at, t.deadline.from);
+  if (dueAt === t.dueAt && r.provisional && r.estimatedYears.join() === t.deadline.years.join()) return undefined;
+  const deadline: TimerDeadline = { ...t.deadline, provisional: r.provisional, years: r.estimatedYears };
+  return {
+    timer: { ...t, dueAt, deadline },
+    note: { name: t.name, previousDueAt: t.dueAt, dueAt, provisional: r.provisional, years: r.estimatedYears },
+  };
+}
+
+/** `engine.reresolveDeadlines`: see {@link Engine.reresolveDeadlines}. */
+export async function reresolveDeadlines(core: EngineCore, calendar: BusinessCalendar | undefined, options: ReresolveOptions): Promise<ReresolveReport> {
+  const actor = options?.actor;
+  if (!actor || typeof actor.id !== 'string' || !Array.isArray(actor.roles)) {
+    throw new DocketError('INVALID_ARGUMENT', 'reresolveDeadlines() needs { actor: { id, roles } } with the "admin" role: who re-resolves.');
+  }
+  if (!actor.roles.includes('admin')) {
+    throw new DocketError('FORBIDDEN', `Only an actor with the "admin" role may re-resolve deadlines; ${actor.id} has [${actor.roles.join(', ')}].`, { actor: actor.id });
+  }
+  if (options.year !== undefined && !Number.isInteger(options.year)) throw new DocketError('INVALID_ARGUMENT', `year must be a whole year like 2027, got ${String(options.year)}.`);
+  if (!calendar) throw new DocketError('INVALID_ARGUMENT', 'reresolveDeadlines() needs the engine to have a business calendar: createEngine({ calendar }).');
+  await core.ready();
+  const { store, registry, mutex, clock } = core;
+  const changes: ReresolveReport['changes'][number][] = [];
+  const failed: ReresolveReport['failed'][number][] = [];
+  const ids: string[] = [];
+  for await (const record of activeRecords(store)) if (provisionalDeadlinesOf(record, options.year).length > 0) ids.push(record.id);
+  for (const instanceId of ids) {
+    try {
+      await mutex.run(instanceId, () =>
+        core.withRetry(async () => {
+          const record = await core.loadForAct(instanceId);
+          if (record.status !== 'active') return;
+          const notes: DeadlineNote[] = [];
+          const cancel = new Set<string>();
+          const rearm: (Omit<PendingTimer, 'id'>)[] = [];
+          for (const t of record.timers) {
+            const r = reresolve(calendar, t, options.year);
+            if (!r) continue;
+            notes.push(r.note);
+            cancel.add(t.id);
+            const { id: _, ...rest } = r.timer as PendingTimer;
+            rearm.push(rest);
+          }
+          let held = record.heldTimers;
+          if (held) {
+            held = held.map((t) => {
+              const r = reresolve(calendar, t, options.year);
+              if (!r) return t;
+              notes.push(r.note);
+              return r.timer as HeldTimer;
+            });
+          }
+          if (notes.length === 0) return;
+          const now = clock.now();
+          const reg = registry.get(record.workflow, record.version, record.id);
+          const tasks = core.tasksFor(reg, { snapshot: core.restore(reg, record), actions: [] }, core.facts(record), now);
+          const years = [...new Set(notes.flatMap((n) => n.years))];
+          const official = notes.filter((n) => !n.provisional).length;
+          const commit = planCommit(record, recordStep(record), record.snapshot, {
+            instanceId,
+            workflow: record.workflow,
+            version: record.version,
+            initiator: record.initiator,
+            kind: 'admin',
+            event: { type: 'docket.admin.reresolveDeadlines', ...(options.year === undefined ? {} : { year: options.year }) },
+            actor,
+            now,
+            reason:
+              options.reason ??
+              `Deadlines re-resolved with the calendar's holiday data${official > 0 ? ` (${official} now official)` : ''}${years.length > 0 ? `; still estimated: ${years.join(', ')}` : ''}.`,
+            cancelTimers: cancel,
+            extraTimers: rearm,
+            ...(held ? { heldTimers: held } : {}),
+            tasks,
+            deadlineNotes: notes,
+          }, core.keys.current);
+          await store.commit(commit);
+          core.forget(instanceId);
+          await core.afterCommit(commit);
+          for (const note of notes) changes.push({ ...note, instanceId, revision: commit.instance.revision });
+        }),
+      );
+    } catch (error) {
+      if (!isDocketError(error)) throw error;
+      failed.push({ instanceId, code: error.code, message: error.message });
+    }
+  }
+  return { checked: ids.length, changes, failed };
+}

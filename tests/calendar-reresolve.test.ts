@@ -1,0 +1,90 @@
+import { describe, expect, it } from 'vitest';
+import { businessCalendar, createEngine, memoryStore, parseHolidaySchedule, staticDirectory, users, virtualClock, workingDays, type EngineWarning, type FiredTimer } from '../src/index.js';
+import { admin, approvalFlow, li, people } from './approvals-fixture.js';
+
+// A made-up "official" 2027 schedule for the test (not the State Council's): it declares Saturday
+// 2 January a make-up working day, which moves a workingDays(3) deadline from 30 December one day earlier.
+const OFFICIAL_2027 = JSON.stringify({
+  '2027': {
+    holidays: [
+      ['2027-01-01', '2027-01-01', '元旦', "New Year's Day"],
+      ['2027-02-05', '2027-02-11', '春节', 'Spring Festival'],
+      ['2027-10-01', '2027-10-07', '国庆节', 'National Day'],
+    ],
+    workdays: [['2027-01-02', '元旦', "New Year's Day"]],
+  },
+});
+
+const at = (iso: string) => Date.parse(iso);
+
+describe('provisional deadlines, re-resolved when the official year arrives', () => {
+  it('marks a December 2026 → January 2027 deadline provisional, moves it with the official source, records it, fires once', async () => {
+    const wf = approvalFlow([{ id: 'legal', mode: 'all', approvers: users('zhao'), deadline: { after: 'due', then: { kind: 'approve' } } }], { deadlines: { due: workingDays(3) } });
+    const store = memoryStore();
+    const clock = virtualClock('2026-12-30T10:00:00+08:00');
+    const directory = staticDirectory({ users: people });
+    const effects = { 'approval.assigned': () => {}, 'approval.cc': () => {}, 'approval.remind': () => {}, notify: () => {} };
+    const calendarWarnings: string[] = [];
+    const before = createEngine({ store, clock, directory, effects, workflows: [wf], calendar: businessCalendar({ onWarning: (m) => calendarWarnings.push(m) }) });
+    const warnings: EngineWarning[] = [];
+    before.on('warning', (w) => warnings.push(w));
+    const id = await before.start('flow', { amount: 1 }, { actor: li });
+
+    // Statutory estimate: Thu 31 Dec (1), 元旦 + weekend, Mon 4 Jan (2), Tue 5 Jan (3).
+    const estimated = at('2027-01-05T10:00:00+08:00');
+    expect((await before.get(id)).timers).toEqual([{ name: 'due', dueAt: estimated, state: 'legal', label: 'due in legal', provisional: true }]);
+    const [armed] = await before.history(id);
+    expect(armed).toMatchObject({ kind: 'start', deadlines: [{ name: 'due', dueAt: estimated, provisional: true, years: [2027] }] });
+    expect(await before.tasks({ instanceId: id })).toMatchObject([{ step: 'legal', dueAt: estimated, dueProvisional: true }]);
+    expect(warnings).toMatchObject([{ code: 'PROVISIONAL_DEADLINE', instanceId: id }]);
+    expect(warnings[0]!.message).toContain('2027');
+    expect(calendarWarnings).toHaveLength(1);
+    expect(await before.provisionalDeadlines({ year: 2027 })).toEqual([{ instanceId: id, workflow: 'flow', name: 'due', dueAt: estimated, years: [2027], held: false }]);
+    await before.close();
+
+    // The operator adds the official 2027 schedule (runtime JSON) and re-resolves.
+    const after = createEngine({ store, clock, directory, effects, workflows: [wf], calendar: businessCalendar({ holidays: ['CN', ...parseHolidaySchedule(OFFICIAL_2027)] }) });
+    const fired: FiredTimer[] = [];
+    after.on('timer.fired', (t) => fired.push(t));
+    await expect(after.reresolveDeadlines({ actor: li })).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    const official = at('2027-01-04T10:00:00+08:00');
+    const report = await after.reresolveDeadlines({ actor: admin, year: 2027 });
+    expect(report).toEqual({ checked: 1, failed: [], changes: [{ instanceId: id, revision: 2, name: 'due', previousDueAt: estimated, dueAt: official, provisional: false, years: [] }] });
+
+    expect((await after.get(id)).timers).toEqual([{ name: 'due', dueAt: official, state: 'legal', label: 'due in legal' }]);
+    const history = await after.history(id);
+    expect(history).toHaveLength(2);
+    expect(history[1]).toMatchObject({
+      kind: 'admin',
+      event: { type: 'docket.admin.reresolveDeadlines', year: 2027 },
+      actor: { id: 'feng' },
+      deadlines: [{ name: 'due', previousDueAt: estimated, dueAt: official, provisional: false, years: [] }],
+    });
+    expect((await after.verify(id)).ok).toBe(true);
+    const [task] = await after.tasks({ instanceId: id });
+    expect(task).toMatchObject({ dueAt: official });
+    expect(task!.dueProvisional).toBeUndefined();
+    expect(await after.provisionalDeadlines()).toEqual([]);
+    expect(await after.reresolveDeadlines({ actor: admin })).toEqual({ checked: 0, changes: [], failed: [] });
+
+    // The timer fires once, at the new instant (the old one was cancelled in the same commit).
+    await clock.advanceTo('2027-01-06T12:00:00+08:00');
+    expect(fired.map((f) => [f.name, f.dueAt])).toEqual([['due', official]]);
+    expect((await store.timers(id))).toEqual([]);
+    expect((await after.history(id)).filter((h) => h.kind === 'timer')).toHaveLength(1);
+    await after.close();
+  });
+
+  it('keeps the provisional mark through suspend/resume and re-resolves held timers', async () => {
+    const wf = approvalFlow([{ id: 'legal', mode: 'all', approvers: users('zhao'), deadline: { after: 'due', then: { kind: 'approve' } } }], { deadlines: { due: workingDays(3) } });
+    const store = memoryStore();
+    const clock = virtualClock('2026-12-30T10:00:00+08:00');
+    const effects = { 'approval.assigned': () => {}, 'approval.cc': () => {}, 'approval.remind': () => {}, notify: () => {} };
+    const engine = createEngine({ store, clock, directory: staticDirectory({ users: people }), effects, workflows: [wf], calendar: businessCalendar({ onWarning: () => {} }) });
+    const id = await engine.start('flow', { amount: 1 }, { actor: li });
+    await engine.suspend(id, { actor: admin, reason: 'audit' });
+    expect(await engine.provisionalDeadlines()).toMatchObject([{ instanceId: id, held: true }]);
+    expect((await engine.resume(id, { actor: admin, reason: 'done' })).timers).toEqual([{ name: 'due', dueAt: at('2027-01-05T10:00:00+08:00'), state: 'legal', label: 'due in legal', provisional: true }]);
+    await engine.close();
+  });
+});

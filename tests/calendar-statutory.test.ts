@@ -1,0 +1,161 @@
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { LunarDay, SolarTerm } from 'tyme4ts';
+import { businessCalendar, holidayCoverageCheck, isDocketError, parseHolidaySchedule, statutoryDaysOff, workingDays, type DocketError } from '../src/index.js';
+
+function caught(fn: () => unknown): DocketError {
+  try {
+    fn();
+  } catch (e) {
+    if (isDocketError(e)) return e;
+    throw e;
+  }
+  throw new Error('expected a DocketError');
+}
+
+const OFF_2027 = ['2027-01-01', '2027-02-05', '2027-02-06', '2027-02-07', '2027-02-08', '2027-04-05', '2027-05-01', '2027-05-02', '2027-06-09', '2027-09-15', '2027-10-01', '2027-10-02', '2027-10-03'];
+// The law's 补假 rule: 初一 (Sat 6 Feb), 初二 (Sun 7 Feb), 1–2 May (Sat/Sun), 2–3 Oct (Sat/Sun) each give the next weekday not already off.
+const SUBSTITUTES_2027 = ['2027-02-09', '2027-02-10', '2027-05-03', '2027-05-04', '2027-10-04', '2027-10-05'];
+
+describe("onMissingYear 'statutory': 2027 from the law and the lunar calendar", () => {
+  it('tyme4ts gives the lunar dates and 清明 the 2027 estimate uses (source: tyme4ts 1.5.2)', () => {
+    const ymd = (d: { getYear(): number; getMonth(): number; getDay(): number }) => [d.getYear(), d.getMonth(), d.getDay()];
+    expect(ymd(LunarDay.fromYmd(2027, 1, 1).next(-1).getSolarDay())).toEqual([2027, 2, 5]); // 除夕
+    expect(ymd(LunarDay.fromYmd(2027, 1, 1).getSolarDay())).toEqual([2027, 2, 6]); // 正月初一
+    expect(ymd(SolarTerm.fromName(2027, '清明').getJulianDay().getSolarDay())).toEqual([2027, 4, 5]);
+    expect(ymd(LunarDay.fromYmd(2027, 5, 5).getSolarDay())).toEqual([2027, 6, 9]); // 端午
+    expect(ymd(LunarDay.fromYmd(2027, 8, 15).getSolarDay())).toEqual([2027, 9, 15]); // 中秋
+  });
+
+  it("is the default for 'CN': the statutory days are off, substitutes follow the weekend rule, ordinary weekdays work", () => {
+    const warnings: string[] = [];
+    const cal = businessCalendar({ onWarning: (m) => warnings.push(m) });
+    expect(cal.onMissingYear).toBe('statutory');
+    expect(cal.yearCoverage(2026)).toBe('official');
+    expect(cal.yearCoverage(2027)).toBe('provisional');
+    for (const d of OFF_2027) expect([d, cal.isWorkingDay(d)]).toEqual([d, false]);
+    for (const d of SUBSTITUTES_2027) expect([d, cal.describeDay(d).kind]).toEqual([d, 'holiday']);
+    expect(cal.describeDay('2027-02-09')).toMatchObject({ name: '春节（补假）', provisional: true, weekday: 2 });
+    expect(cal.describeDay('2027-10-01')).toMatchObject({ kind: 'holiday', name: '国庆节', provisional: true });
+    // Ordinary weekdays work; no make-up working days (调休) are invented.
+    for (const d of ['2027-01-04', '2027-02-04', '2027-02-11', '2027-04-06', '2027-05-05', '2027-06-10', '2027-09-16', '2027-10-06', '2027-10-07']) expect([d, cal.isWorkingDay(d)]).toEqual([d, true]);
+    for (const d of ['2027-01-02', '2027-02-13', '2027-09-26', '2027-10-09']) expect([d, cal.isWorkingDay(d)]).toEqual([d, false]); // weekends stay off
+    const all = cal.daysInRange('2027-01-01', '2027-12-31');
+    expect(all.filter((d) => d.kind === 'holiday').map((d) => d.date)).toEqual([...OFF_2027, ...SUBSTITUTES_2027].sort());
+    expect(all.some((d) => d.kind === 'makeup-workday')).toBe(false);
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toContain('2027');
+    expect(warnings[0]).toContain('调休');
+  });
+
+  it("weekend rule 'none': no substitute days", () => {
+    const cal = businessCalendar({ statutoryWeekendRule: 'none', onWarning: () => {} });
+    expect(cal.daysInRange('2027-01-01', '2027-12-31').filter((d) => d.kind === 'holiday').map((d) => d.date)).toEqual(OFF_2027);
+    expect(statutoryDaysOff(2027, 'none').map((d) => d.date)).toEqual(OFF_2027);
+    expect(statutoryDaysOff(2027).filter((d) => d.substitute).map((d) => d.date)).toEqual(SUBSTITUTES_2027);
+    expect(caught(() => businessCalendar({ statutoryWeekendRule: 'sunday' as never })).code).toBe('INVALID_ARGUMENT');
+  });
+
+  it('matches the official 2026 schedule on every statutory day (each falls inside an official holiday)', () => {
+    const official = businessCalendar();
+    for (const d of statutoryDaysOff(2026, 'none')) expect([d.date, official.isWorkingDay(d.date)]).toEqual([d.date, false]);
+  });
+
+  it('property: every year 2027–2099 has 13 statutory days (12 when 中秋 falls on 1–3 October), substitutes only on weekdays', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 2027, max: 2099 }), (year) => {
+        const plain = statutoryDaysOff(year, 'none');
+        const withSubs = statutoryDaysOff(year, 'next-weekday');
+        const weekday = (date: string) => new Date(`${date}T00:00:00Z`).getUTCDay();
+        const onWeekend = plain.filter((d) => weekday(d.date) === 0 || weekday(d.date) === 6).length;
+        const subs = withSubs.filter((d) => d.substitute);
+        const midAutumn = LunarDay.fromYmd(year, 8, 15).getSolarDay();
+        const overlaps = midAutumn.getMonth() === 10 && midAutumn.getDay() <= 3 ? 1 : 0;
+        return plain.length === 13 - overlaps && subs.length <= onWeekend && subs.every((d) => weekday(d.date) >= 1 && weekday(d.date) <= 5) && plain.some((d) => d.date === `${year}-10-01`);
+      }),
+      { numRuns: 73 },
+    );
+  });
+
+  it('resolveWithProvenance says when a deadline rests on the estimate', () => {
+    const cal = businessCalendar({ onWarning: () => {} });
+    const dec30 = cal.localInstant('2026-12-30', '10:00');
+    const r = cal.resolveWithProvenance(workingDays(3), dec30);
+    // Thu 31 Dec (1), Fri 1 Jan 元旦, weekend, Mon 4 Jan (2), Tue 5 Jan (3).
+    expect(cal.toLocalDate(r.at)).toBe('2027-01-05');
+    expect(r).toMatchObject({ provisional: true, estimatedYears: [2027] });
+    expect(cal.resolveWithProvenance(workingDays(1), dec30)).toMatchObject({ provisional: false, estimatedYears: [] });
+    expect(cal.resolve(workingDays(3), dec30)).toBe(r.at);
+  });
+
+  it("'throw' is still available and 'none' holidays stay official", () => {
+    expect(businessCalendar({ onMissingYear: 'throw' }).yearCoverage(2027)).toBe('missing');
+    expect(caught(() => businessCalendar({ onMissingYear: 'throw' }).isWorkingDay('2027-10-01')).code).toBe('CALENDAR_YEAR_MISSING');
+    expect(businessCalendar({ holidays: 'none' }).yearCoverage(2027)).toBe('official');
+    expect(businessCalendar({ holidays: { years: [2031] } }).onMissingYear).toBe('throw'); // not China: no statutory guess by default
+  });
+});
+
+const OFFICIAL_2027 = {
+  '2027': {
+    holidays: [
+      ['2027-01-01', '2027-01-03', '元旦', "New Year's Day"],
+      ['2027-02-05', '2027-02-12', '春节', 'Spring Festival'],
+      ['2027-10-01', '2027-10-07', '国庆节', 'National Day'],
+    ],
+    workdays: [['2027-02-14', '春节', 'Spring Festival'], ['2027-10-09', '国庆节', 'National Day']],
+  },
+};
+
+describe('parseHolidaySchedule: an official year loaded at run time', () => {
+  it('makes the year official', () => {
+    const cal = businessCalendar({ holidays: ['CN', ...parseHolidaySchedule(JSON.stringify(OFFICIAL_2027))] });
+    expect(cal.yearCoverage(2027)).toBe('official');
+    expect(cal.describeDay('2027-02-14')).toMatchObject({ kind: 'makeup-workday', name: '春节' });
+    expect(cal.isWorkingDay('2027-02-11')).toBe(false);
+    expect(cal.describeDay('2027-02-11').provisional).toBeUndefined();
+    expect(parseHolidaySchedule({ year: 2027, ...OFFICIAL_2027['2027'] })).toEqual(parseHolidaySchedule(OFFICIAL_2027));
+  });
+
+  const bad = (data: unknown) => caught(() => parseHolidaySchedule(data));
+  const year = (patch: object) => ({ '2027': { ...OFFICIAL_2027['2027'], ...patch } });
+
+  it('refuses a date listed twice', () => {
+    const e = bad(year({ holidays: [...OFFICIAL_2027['2027'].holidays, ['2027-10-03', '2027-10-03', '国庆节']] }));
+    expect(e.code).toBe('INVALID_HOLIDAY_DATA');
+    expect(e.details).toMatchObject({ year: 2027, date: '2027-10-03' });
+    expect(e.message).toContain('listed twice');
+    expect(bad(year({ workdays: [['2027-02-14'], ['2027-02-14']] })).details.date).toBe('2027-02-14');
+  });
+
+  it('refuses a make-up working day that is also a holiday', () => {
+    const e = bad(year({ workdays: [['2027-10-02', '国庆节']] }));
+    expect(e.code).toBe('INVALID_HOLIDAY_DATA');
+    expect(e.message).toContain('both a holiday and a make-up working day');
+  });
+
+  it('refuses a year with no National Day', () => {
+    const e = bad(year({ holidays: [['2027-01-01', '2027-01-01', '元旦']] }));
+    expect(e.code).toBe('INVALID_HOLIDAY_DATA');
+    expect(e.message).toContain('National Day');
+  });
+
+  it('refuses dates outside the year, malformed dates, bad JSON and non-year keys', () => {
+    expect(bad(year({ workdays: [['2026-12-27']] })).message).toContain('outside 2027');
+    expect(bad(year({ workdays: [['2027-02-30']] })).message).toContain("not a 'YYYY-MM-DD' date");
+    expect(bad('{"2027": ').code).toBe('INVALID_HOLIDAY_DATA');
+    expect(bad({ next: OFFICIAL_2027['2027'] }).message).toContain('not a year');
+    expect(bad(year({ holidays: [['2027-10-07', '2027-10-01', '国庆节']] })).message).toContain('ends before it starts');
+  });
+});
+
+describe('holidayCoverageCheck (the CI check, with an injected date)', () => {
+  it('warns from 60 days before the last official year ends', () => {
+    expect(holidayCoverageCheck('2026-10-31', { years: [2025, 2026] })).toEqual({ lastOfficialYear: 2026, daysLeft: 61 });
+    const late = holidayCoverageCheck('2026-11-01', { years: [2025, 2026] });
+    expect(late.daysLeft).toBe(60);
+    expect(late.warning).toContain('ends with 2026 (in 60 days)');
+    expect(holidayCoverageCheck('2027-01-03', { years: [2026] }).warning).toContain('3 days ago');
+    expect(holidayCoverageCheck('2026-11-29').lastOfficialYear).toBe(2026); // the shipped data
+  });
+});

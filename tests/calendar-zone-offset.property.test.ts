@@ -1,0 +1,104 @@
+import fc from 'fast-check';
+import { DateTime } from 'luxon';
+import { describe, expect, it } from 'vitest';
+import { civilDateOf, dayOrdinalOf, ZonedTime } from '../src/index.js';
+
+// ZonedTime reads a zone's offset once per UTC day and converts by arithmetic when the offset holds;
+// near a transition it takes luxon's path. Whatever path it takes, it must give luxon's answer.
+const ZONES = [
+  'Asia/Shanghai', // fixed +08:00 since 1991; DST 1986–1991; LMT +08:05:43 before 1901
+  'America/New_York',
+  'Europe/London',
+  'Australia/Lord_Howe', // 30-minute DST
+  'Asia/Kathmandu', // +05:45
+  'America/Sao_Paulo', // DST until 2019, transitions at midnight
+  'Pacific/Apia', // skipped 30 Dec 2011
+  'UTC',
+];
+const zones = new Map(ZONES.map((z) => [z, new ZonedTime(z)])); // shared: later runs hit the cache
+const MIN = Date.UTC(1890, 0, 1);
+const MAX = Date.UTC(2100, 0, 1);
+const DAY = 86_400_000;
+
+function luxonLocal(instant: number, zone: string) {
+  const dt = DateTime.fromMillis(instant, { zone });
+  return { ordinal: dayOrdinalOf(dt.year, dt.month, dt.day), timeOfDay: ((dt.hour * 60 + dt.minute) * 60 + dt.second) * 1000 + dt.millisecond };
+}
+function luxonInstant(ordinal: number, timeOfDay: number, zone: string) {
+  const { year, month, day } = civilDateOf(ordinal);
+  return DateTime.fromObject(
+    { year, month, day, hour: Math.floor(timeOfDay / 3_600_000), minute: Math.floor((timeOfDay % 3_600_000) / 60_000), second: Math.floor((timeOfDay % 60_000) / 1000), millisecond: timeOfDay % 1000 },
+    { zone },
+  ).toMillis();
+}
+
+const zoneArb = fc.constantFrom(...ZONES);
+// Instants anywhere in two centuries, and instants close to the spring/autumn transitions.
+const anyInstant = fc.integer({ min: MIN, max: MAX });
+const nearTransition = fc
+  .record({ year: fc.integer({ min: 1900, max: 2060 }), month: fc.constantFrom(3, 4, 9, 10, 11, 12), day: fc.integer({ min: 1, max: 31 }), ms: fc.integer({ min: 0, max: DAY - 1 }) })
+  .map(({ year, month, day, ms }) => Date.UTC(year, month - 1, day) + ms);
+const instantArb = fc.oneof(anyInstant, nearTransition);
+
+describe('ZonedTime: the cached-offset path equals luxon', () => {
+  it('toLocal(instant) is luxon’s local date and time of day, in every zone, 1890–2100', () => {
+    fc.assert(
+      fc.property(zoneArb, instantArb, (zone, instant) => {
+        expect(zones.get(zone)!.toLocal(instant)).toEqual(luxonLocal(instant, zone));
+      }),
+      { numRuns: 4000 },
+    );
+  });
+
+  it('toInstant(local point) is luxon’s instant, including DST gaps and overlaps', () => {
+    fc.assert(
+      fc.property(zoneArb, instantArb, (zone, wallAsUtc) => {
+        // Read a UTC instant's fields as a wall time in the zone: near transitions this lands in gaps and overlaps.
+        const ordinal = Math.floor(wallAsUtc / DAY);
+        const timeOfDay = wallAsUtc - ordinal * DAY;
+        expect(zones.get(zone)!.toInstant({ ordinal, timeOfDay })).toBe(luxonInstant(ordinal, timeOfDay, zone));
+      }),
+      { numRuns: 4000 },
+    );
+  });
+
+  it('parse(ISO instant with its own offset) is luxon’s instant read in the zone, for Z, ±hh:mm, ±hhmm and ±hh', () => {
+    const offsetArb = fc.oneof(
+      fc.constant('Z'),
+      fc.record({ sign: fc.constantFrom('+', '-'), h: fc.integer({ min: 0, max: 14 }), m: fc.constantFrom(0, 15, 30, 45), style: fc.constantFrom(':', '', 'h') }).map(({ sign, h, m, style }) => {
+        const hh = String(h).padStart(2, '0');
+        const mm = String(m).padStart(2, '0');
+        return style === 'h' ? `${sign}${hh}` : `${sign}${hh}${style}${mm}`;
+      }),
+    );
+    fc.assert(
+      fc.property(zoneArb, instantArb, offsetArb, (zone, wallAsUtc, offset) => {
+        const iso = new Date(wallAsUtc).toISOString().slice(0, 19) + offset;
+        const dt = DateTime.fromISO(iso, { zone });
+        fc.pre(dt.isValid);
+        expect(zones.get(zone)!.parse(iso)).toEqual(luxonLocal(dt.toMillis(), zone));
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('the documented transition cases: a gap moves forward, an overlap resolves as luxon does, Apia’s skipped day', () => {
+    const ny = zones.get('America/New_York')!;
+    const cases: [ZonedTime, string, string, string][] = [
+      [ny, 'America/New_York', '2026-03-08', '02:30'], // gap
+      [ny, 'America/New_York', '2026-11-01', '01:30'], // overlap
+      [zones.get('Pacific/Apia')!, 'Pacific/Apia', '2011-12-30', '12:00'], // the day that did not exist
+      [zones.get('Asia/Shanghai')!, 'Asia/Shanghai', '1900-06-01', '09:00'], // LMT +08:05:43
+    ];
+    for (const [z, zone, date, time] of cases) {
+      const [y, m, d] = date.split('-').map(Number) as [number, number, number];
+      const [hh, mm] = time.split(':').map(Number) as [number, number];
+      const ordinal = dayOrdinalOf(y, m, d);
+      const timeOfDay = (hh * 60 + mm) * 60_000;
+      expect(z.toInstant({ ordinal, timeOfDay })).toBe(luxonInstant(ordinal, timeOfDay, zone));
+    }
+    // A fixed-offset day: plain arithmetic, 09:00 in Shanghai is 01:00Z.
+    expect(zones.get('Asia/Shanghai')!.toInstant({ ordinal: dayOrdinalOf(2026, 10, 8), timeOfDay: 9 * 3_600_000 })).toBe(Date.parse('2026-10-08T01:00:00Z'));
+    expect(zones.get('Asia/Shanghai')!.toLocal(Date.parse('2026-10-08T01:00:00Z'))).toEqual({ ordinal: dayOrdinalOf(2026, 10, 8), timeOfDay: 9 * 3_600_000 });
+  });
+});

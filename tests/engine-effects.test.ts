@@ -1,0 +1,269 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { createEngine, isDocketError, memoryStore, virtualClock, type Clock, type ClockSubscriber, type EffectContext } from '../src/index.js';
+import { manager, reviewWorkflow, staff } from './fixtures/review-workflow.js';
+
+const START = Date.parse('2026-11-02T09:00:00+08:00');
+const DAY = 86_400_000;
+
+/** A promise the test settles. */
+function deferred() {
+  let resolve!: () => void;
+  const promise = new Promise<void>((r) => (resolve = r));
+  return { promise, resolve };
+}
+
+/** Let pending promise callbacks and store work run (one macrotask turn; no time passes). */
+const turn = () => new Promise((r) => setImmediate(r));
+
+/** An injected clock that moves only when the test sets it; its sleeps end when it passes them. */
+function manualClock(start: number) {
+  let now = start;
+  const sleeps: { at: number; resolve: () => void }[] = [];
+  const clock: Clock = {
+    kind: 'system',
+    now: () => now,
+    subscribe: (_s: ClockSubscriber) => () => {},
+    sleepUntil(at, signal) {
+      return new Promise((resolve) => {
+        if (at <= now || signal?.aborted) return resolve();
+        const sleep = { at, resolve };
+        sleeps.push(sleep);
+        signal?.addEventListener('abort', () => resolve(), { once: true });
+      });
+    },
+  };
+  return {
+    clock,
+    set(t: number) {
+      now = t;
+      for (let i = sleeps.length - 1; i >= 0; i--) if (sleeps[i]!.at <= t) sleeps.splice(i, 1)[0]!.resolve();
+    },
+  };
+}
+
+describe('effects are delivered after the commit, outside the instance lock', () => {
+  it('a hanging handler blocks neither another send on its instance nor a send on another instance', async () => {
+    const hang = deferred();
+    const calls: string[] = [];
+    const clock = virtualClock(START);
+    const engine = createEngine({
+      store: memoryStore(),
+      clock,
+      workflows: [reviewWorkflow],
+      effects: {
+        notify: async (p: { title: string }) => {
+          calls.push(p.title);
+          if (p.title === 'a') await hang.promise;
+        },
+      },
+    });
+    const a = await engine.start('review', { title: 'a' }, { actor: staff });
+    const b = await engine.start('review', { title: 'b' }, { actor: staff });
+    // Each send resolves while a's handler is still hanging (it never resolves before the end).
+    expect((await engine.send(a, { type: 'SUBMIT' }, { actor: staff })).state).toBe('reviewing');
+    await turn();
+    expect(calls).toEqual(['a']);
+    expect((await engine.send(a, { type: 'REJECT', comment: 'again' }, { actor: manager })).state).toBe('draft');
+    expect((await engine.send(b, { type: 'SUBMIT' }, { actor: staff })).state).toBe('reviewing');
+    expect((await engine.send(b, { type: 'APPROVE' }, { actor: manager })).status).toBe('done');
+    expect((await engine.effects(a))[0]).toMatchObject({ status: 'pending', attempts: 0 });
+    hang.resolve();
+    await engine.settled();
+    expect((await engine.effects(a))[0]).toMatchObject({ status: 'delivered', attempts: 1 });
+    expect(calls.sort()).toEqual(['a', 'b']);
+    await engine.close();
+  });
+
+  it('close() returns at its bound on the clock with a handler still hanging; another engine delivers the effect later', async () => {
+    const store = memoryStore();
+    const clock = virtualClock(START);
+    const started = deferred();
+    let signal: AbortSignal | undefined;
+    const first = createEngine({
+      store,
+      clock,
+      workflows: [reviewWorkflow],
+      effects: {
+        notify: (_p: unknown, ctx: EffectContext) => {
+          signal = ctx.signal;
+          started.resolve();
+          return new Promise<void>(() => {}); // never settles
+        },
+      },
+    });
+    const id = await first.start('review', { title: 'T' }, { actor: staff });
+    await first.send(id, { type: 'SUBMIT' }, { actor: staff });
+    await started.promise;
+    let closed = false;
+    const closing = first.close({ timeoutMs: 5_000 }).then(() => (closed = true));
+    await turn();
+    expect(closed).toBe(false);
+    await clock.advanceBy(4_999);
+    await turn();
+    expect(closed).toBe(false);
+    await clock.advanceBy(1);
+    await closing;
+    expect(closed).toBe(true);
+    expect(isDocketError(signal!.reason, 'ENGINE_CLOSED')).toBe(true);
+    // Abandoned, not failed: still claimed, no attempt counted.
+    expect((await store.effects(id))[0]).toMatchObject({ status: 'pending', attempts: 0 });
+    await expect(first.send(id, { type: 'APPROVE' }, { actor: manager })).rejects.toSatisfy((e) => isDocketError(e, 'ENGINE_CLOSED'));
+
+    const delivered: string[] = [];
+    const second = createEngine({ store, clock, workflows: [reviewWorkflow], effects: { notify: (_p: unknown, ctx: EffectContext) => void delivered.push(`${ctx.effectId}@${ctx.attempt}`) } });
+    // The claim lasts effectTimeoutMs + leaseMs (30 s + 30 s by default) from the first delivery.
+    await clock.advanceTo(START + 59_999);
+    expect(delivered).toEqual([]);
+    await clock.advanceTo(START + 60_000);
+    expect(delivered).toEqual([`${id}:2:0@1`]);
+    expect((await store.effects(id))[0]).toMatchObject({ status: 'delivered', attempts: 1, deliveredAt: START + 60_000 });
+    await second.close();
+  });
+
+  it('a handler past effectTimeoutMs is aborted and retried with backoff, then dead after maxAttempts with the reason', async () => {
+    const { clock, set } = manualClock(START);
+    const attempts: { attempt: number; signal: AbortSignal }[] = [];
+    let invoked = deferred();
+    const failed: unknown[] = [];
+    const engine = createEngine({
+      store: memoryStore(),
+      clock,
+      workflows: [reviewWorkflow],
+      effectTimeoutMs: 1_000,
+      retry: { maxAttempts: 3, initialDelayMs: 100 },
+      effects: {
+        notify: (_p: unknown, ctx: EffectContext) => {
+          attempts.push({ attempt: ctx.attempt, signal: ctx.signal });
+          invoked.resolve();
+          return new Promise<void>(() => {});
+        },
+      },
+    });
+    engine.on('effect.failed', (_e, error) => failed.push(error));
+    const id = await engine.start('review', { title: 'T' }, { actor: staff });
+    await engine.send(id, { type: 'SUBMIT' }, { actor: staff });
+    await invoked.promise;
+    set(START + 1_000);
+    await engine.settled();
+    let [effect] = await engine.effects(id);
+    expect(effect).toMatchObject({ status: 'pending', attempts: 1, nextAttemptAt: START + 1_100 });
+    expect(effect!.lastError).toContain('did not settle within 1000 ms (attempt 1)');
+    expect(isDocketError(attempts[0]!.signal.reason, 'EFFECT_TIMEOUT')).toBe(true);
+
+    // Second attempt, due 100 ms later; it times out at 1 100 + 1 000.
+    set(START + 1_100);
+    invoked = deferred();
+    let tick = engine.tick();
+    await invoked.promise;
+    set(START + 2_100);
+    await tick;
+    [effect] = await engine.effects(id);
+    expect(effect).toMatchObject({ status: 'pending', attempts: 2, nextAttemptAt: START + 2_300 });
+
+    // Third and last attempt: dead, with the reason.
+    set(START + 2_300);
+    invoked = deferred();
+    tick = engine.tick();
+    await invoked.promise;
+    set(START + 3_300);
+    await tick;
+    [effect] = await engine.effects(id);
+    expect(effect).toMatchObject({ status: 'dead', attempts: 3 });
+    expect(effect!.lastError).toMatch(/did not settle within 1000 ms \(attempt 3\).*effectTimeoutMs/);
+    expect(attempts.map((a) => [a.attempt, a.signal.aborted])).toEqual([
+      [1, true],
+      [2, true],
+      [3, true],
+    ]);
+    expect(failed.map((e) => isDocketError(e, 'EFFECT_TIMEOUT'))).toEqual([true, true, true]);
+    await engine.close();
+  });
+
+  it('engine.run() keeps firing timers while a handler hangs', async () => {
+    const { clock, set } = manualClock(START);
+    const hang = deferred();
+    const started = deferred();
+    const engine = createEngine({
+      store: memoryStore(),
+      clock,
+      workflows: [reviewWorkflow],
+      effectTimeoutMs: 10 * DAY,
+      effects: {
+        notify: async () => {
+          started.resolve();
+          await hang.promise;
+        },
+      },
+    });
+    const id = await engine.start('review', { title: 'T' }, { actor: staff });
+    await engine.send(id, { type: 'SUBMIT' }, { actor: staff });
+    await started.promise;
+    const controller = new AbortController();
+    const running = engine.run({ signal: controller.signal, pollMs: DAY });
+    await turn();
+    set(START + 3 * DAY);
+    for (let i = 0; i < 50 && (await engine.get(id)).state !== 'escalated'; i++) await turn();
+    expect((await engine.get(id)).state).toBe('escalated');
+    expect((await engine.effects(id))[0]).toMatchObject({ status: 'pending', attempts: 0 });
+    controller.abort();
+    await running;
+    hang.resolve();
+    await engine.settled();
+    expect((await engine.effects(id))[0]).toMatchObject({ status: 'delivered', attempts: 1 });
+    await engine.close();
+  });
+
+  it('close() on an idle engine returns at once, and twice returns the same promise', async () => {
+    const engine = createEngine({ store: memoryStore(), clock: virtualClock(START), workflows: [reviewWorkflow] });
+    const a = engine.close();
+    expect(engine.close()).toBe(a);
+    await a;
+    await expect(createEngine({ store: memoryStore(), clock: virtualClock(START), workflows: [reviewWorkflow] }).close({ timeoutMs: -1 })).rejects.toSatisfy((e) =>
+      isDocketError(e, 'INVALID_ARGUMENT'),
+    );
+    expect(() => createEngine({ store: memoryStore(), clock: virtualClock(START), workflows: [reviewWorkflow], effectTimeoutMs: 0 })).toThrow(/effectTimeoutMs/);
+  });
+
+  it('property: across sends, ticks and clock advances on several instances, every effect is delivered exactly once by one engine', async () => {
+    const op = fc.oneof(
+      fc.record({ kind: fc.constant('send' as const), instance: fc.nat(3), event: fc.constantFrom('SUBMIT', 'REJECT', 'APPROVE', 'WITHDRAW') }),
+      fc.record({ kind: fc.constant('advance' as const), ms: fc.integer({ min: 0, max: 4 * DAY }) }),
+      fc.record({ kind: fc.constant('tick' as const) }),
+    );
+    await fc.assert(
+      fc.asyncProperty(fc.array(op, { maxLength: 25 }), fc.nat(3), async (ops, failEvery) => {
+        const clock = virtualClock(START);
+        const calls = new Map<string, number>();
+        let n = 0;
+        const handler = async (_p: unknown, ctx: EffectContext) => {
+          await Promise.resolve();
+          // Some attempts fail, to mix retries in; a success is counted once per effect id.
+          if (failEvery > 0 && ++n % (failEvery + 1) === 0) throw new Error('flaky');
+          calls.set(ctx.effectId, (calls.get(ctx.effectId) ?? 0) + 1);
+        };
+        const engine = createEngine({ store: memoryStore(), clock, workflows: [reviewWorkflow], effects: { notify: handler, archive: handler } });
+        const ids: string[] = [];
+        for (let i = 0; i < 4; i++) ids.push(await engine.start('review', { title: `t${i}` }, { actor: staff }));
+        const pending: Promise<unknown>[] = [];
+        for (const o of ops) {
+          if (o.kind === 'send') {
+            const event = o.event === 'REJECT' ? { type: 'REJECT' as const, comment: 'x' } : { type: o.event };
+            // Not awaited: sends race the clock and ticks, as callers do.
+            pending.push(engine.send(ids[o.instance]!, event as never, { actor: o.event === 'SUBMIT' || o.event === 'WITHDRAW' ? staff : manager }).catch(() => undefined));
+          } else if (o.kind === 'advance') await clock.advanceBy(o.ms);
+          else await engine.tick();
+        }
+        await Promise.all(pending);
+        await engine.settled();
+        await clock.advanceBy(DAY); // retries (1 s, 2 s, ...) come due
+        const effects = (await Promise.all(ids.map((id) => engine.effects(id)))).flat();
+        for (const effect of effects) expect(effect.status).toBe('delivered');
+        expect([...calls.keys()].sort()).toEqual(effects.map((e) => e.id).sort());
+        expect([...calls.values()].every((c) => c === 1)).toBe(true);
+        await engine.close();
+      }),
+      { numRuns: 60 },
+    );
+  });
+});

@@ -1,0 +1,469 @@
+import Database from 'better-sqlite3';
+import fc from 'fast-check';
+import { afterEach, describe, expect, it } from 'vitest';
+import {
+  createEngine,
+  GENESIS_HASH,
+  memoryStore,
+  verifyHistory,
+  virtualClock,
+  type HistoryEntry,
+  type HistoryKeyOption,
+  type InstanceRecord,
+  type Store,
+} from '../src/index.js';
+import { sealEntry } from '../src/engine/history.js';
+import { stateDigest } from '../src/engine/state-digest.js';
+import { sqliteStore } from '../src/sqlite/index.js';
+import { counterWorkflow } from './helpers/counter-workflow.js';
+import { sqliteFile } from './helpers/sqlite-harness.js';
+
+const START = '2026-11-02T09:00:00+08:00';
+const staff = { id: 'li', roles: ['staff'] };
+const admin = { id: 'root', roles: ['admin'] };
+const K1 = { id: 'k1', secret: 'first-secret-of-at-least-32-bytes!' };
+const K2 = { id: 'k2', secret: Buffer.from('second-secret-of-at-least-32-bytes') };
+
+async function codeOf(promise: Promise<unknown>): Promise<{ code: string; problem?: unknown; keyId?: unknown }> {
+  try {
+    await promise;
+    return { code: 'ok' };
+  } catch (error) {
+    const e = error as { code?: string; details?: { problem?: unknown; keyId?: unknown } };
+    if (typeof e.code !== 'string') throw error;
+    return { code: e.code, problem: e.details?.problem, ...(e.details?.keyId === undefined ? {} : { keyId: e.details.keyId }) };
+  }
+}
+
+// ---- a SQLite file the tests write through the engine, then edit behind its back ----
+
+const files: (() => void)[] = [];
+afterEach(() => {
+  for (const remove of files.splice(0)) remove();
+});
+
+function dbFile(name: string): string {
+  const { filename, remove } = sqliteFile(`history-tamper ${name}`);
+  remove();
+  files.push(remove);
+  return filename;
+}
+
+/** Open an engine on the file, run `work`, close it: what one process's life looks like. */
+async function withEngine<T>(filename: string, historyKey: HistoryKeyOption | undefined, work: (engine: ReturnType<typeof open>) => Promise<T>): Promise<T> {
+  const engine = open(filename, historyKey);
+  try {
+    return await work(engine);
+  } finally {
+    await engine.close();
+    await engine.store.close();
+  }
+}
+
+function open(filename: string, historyKey?: HistoryKeyOption) {
+  const clock = virtualClock(START);
+  return createEngine({ store: sqliteStore({ filename }), clock, workflows: [counterWorkflow], ...(historyKey ? { historyKey } : {}) });
+}
+
+/** Start a counter and bump it `bumps` times; returns its id. */
+async function counter(filename: string, bumps: number, historyKey?: HistoryKeyOption): Promise<string> {
+  return withEngine(filename, historyKey, async (engine) => {
+    const id = await engine.start('counter', {}, { actor: staff, id: 'c1' });
+    for (let i = 0; i < bumps; i++) await engine.send(id, { type: 'INC' }, { actor: staff });
+    return id;
+  });
+}
+
+/** Edit the database directly, as someone with write access to it (not Docket) would. */
+function edit(filename: string, fn: (db: Database.Database) => void): void {
+  const db = new Database(filename);
+  try {
+    fn(db);
+  } finally {
+    db.close();
+  }
+}
+
+function storedEntries(db: Database.Database, id: string): HistoryEntry[] {
+  return db
+    .prepare('SELECT entry FROM docket_history WHERE instance_id = ? ORDER BY revision')
+    .all(id)
+    .map((row) => JSON.parse((row as { entry: string }).entry) as HistoryEntry);
+}
+
+function setContextCount(db: Database.Database, id: string, count: number): void {
+  db.prepare(`UPDATE docket_instances SET context = json_set(context, '$.count', ?), snapshot = json_set(snapshot, '$.context.count', ?) WHERE id = ?`).run(count, count, id);
+}
+
+/** The loaded record, through a store of its own. */
+async function recordOf(filename: string, id: string): Promise<InstanceRecord> {
+  const store = sqliteStore({ filename });
+  try {
+    await store.init();
+    return (await store.load(id))!;
+  } finally {
+    await store.close();
+  }
+}
+
+/**
+ * What an attacker who can write the database but holds no key does: rewrite every entry (dropping
+ * any key id) with recomputed SHA-256 hashes, committing the last one to the edited state, and point
+ * the instance's head at the new chain.
+ */
+async function rewriteWithSha256(filename: string, id: string, count: number): Promise<void> {
+  edit(filename, (db) => setContextCount(db, id, count));
+  const record = await recordOf(filename, id);
+  edit(filename, (db) => {
+    let prev = GENESIS_HASH;
+    const entries = storedEntries(db, id);
+    for (const entry of entries) {
+      const { hash: _hash, keyId: _keyId, ...rest } = entry;
+      const last = entry.revision === entries.length;
+      const forged = sealEntry({ ...rest, prevHash: prev, ...(last ? { stateHash: stateDigest(record) } : {}) });
+      db.prepare('UPDATE docket_history SET entry = ? WHERE instance_id = ? AND revision = ?').run(JSON.stringify(forged), id, entry.revision);
+      prev = forged.hash;
+    }
+    db.prepare('UPDATE docket_instances SET history_hash = ? WHERE id = ?').run(prev, id);
+  });
+}
+
+describe('tamper evidence: the chain against the instance', () => {
+  it('verify fails when the newest entry is deleted and the head moved back (revision 2, one entry), and the engine refuses to act', async () => {
+    const file = dbFile('truncated head');
+    const id = await counter(file, 1);
+    edit(file, (db) => {
+      const [first] = storedEntries(db, id);
+      db.prepare('DELETE FROM docket_history WHERE instance_id = ? AND revision = 2').run(id);
+      db.prepare('UPDATE docket_instances SET history_hash = ? WHERE id = ?').run(first!.hash, id);
+    });
+    await withEngine(file, undefined, async (engine) => {
+      const report = await engine.verify(id);
+      expect(report.ok).toBe(false);
+      expect(report.entries).toBe(1);
+      expect(report.problems.map((p) => [p.revision, p.problem])).toEqual([[2, 'missing']]);
+      expect(await codeOf(engine.send(id, { type: 'INC' }, { actor: staff }))).toEqual({ code: 'CORRUPT_SNAPSHOT', problem: 'head-mismatch' });
+      expect((await engine.get(id)).revision).toBe(2);
+    });
+  });
+
+  it('an edited context (count = 1,000,000) fails verify as snapshot-mismatch, and neither send, timers nor admins act on it', async () => {
+    const file = dbFile('edited context');
+    const id = await counter(file, 2);
+    edit(file, (db) => setContextCount(db, id, 1_000_000));
+    await withEngine(file, undefined, async (engine) => {
+      const report = await engine.verify(id);
+      expect(report).toMatchObject({ ok: false, entries: 3, snapshot: 'mismatch' });
+      expect(report.problems.map((p) => [p.revision, p.problem])).toEqual([[3, 'snapshot-mismatch']]);
+      expect(await codeOf(engine.send(id, { type: 'INC' }, { actor: staff }))).toEqual({ code: 'CORRUPT_SNAPSHOT', problem: 'snapshot-mismatch' });
+      expect(await codeOf(engine.suspend(id, { actor: admin, reason: 'x' }))).toEqual({ code: 'CORRUPT_SNAPSHOT', problem: 'snapshot-mismatch' });
+      expect(await codeOf(engine.terminate(id, { actor: admin, reason: 'x' }))).toEqual({ code: 'CORRUPT_SNAPSHOT', problem: 'snapshot-mismatch' });
+      const errors: unknown[] = [];
+      engine.on('error', (e) => errors.push(e));
+      // The hourly tick is due: the timer is not fired on the edited state (and the instance is not
+      // suspended either, which would seal the edit into a new entry).
+      expect(await (engine.clock as ReturnType<typeof virtualClock>).advanceBy({ hours: 1 })).toEqual([]);
+      expect(errors.map((e) => (e as { details?: { problem?: string } }).details?.problem)).toEqual(['snapshot-mismatch']);
+      expect(await engine.get(id)).toMatchObject({ revision: 3, suspended: false, context: { count: 1_000_000, ticks: 0 } });
+    });
+  });
+
+  it('an edited state fails verify as snapshot-mismatch', async () => {
+    const file = dbFile('edited state');
+    const id = await counter(file, 1);
+    edit(file, (db) => db.prepare(`UPDATE docket_instances SET status = 'done' WHERE id = ?`).run(id));
+    await withEngine(file, undefined, async (engine) => {
+      const report = await engine.verify(id);
+      expect(report.snapshot).toBe('mismatch');
+      expect(report.problems.map((p) => p.problem)).toEqual(['snapshot-mismatch']);
+    });
+  });
+
+  it('an untouched instance verifies with its snapshot verified, unkeyed', async () => {
+    const file = dbFile('untouched');
+    const id = await counter(file, 3);
+    await withEngine(file, undefined, async (engine) => {
+      expect(await engine.verify(id)).toEqual({ instanceId: id, ok: true, entries: 4, snapshot: 'verified', keyed: false, problems: [] });
+      // A cold load passes the engine's own check and acts.
+      expect((await engine.send(id, { type: 'INC' }, { actor: staff })).context).toEqual({ count: 4, ticks: 0 });
+    });
+  });
+
+  it('a chain written before entry format 2 (no stateHash) still verifies, reported as an unverified snapshot; the next act commits to its state', async () => {
+    const file = dbFile('legacy');
+    const id = await counter(file, 2);
+    // Rewrite the chain as an older Docket wrote it: the same entries without the state commitment.
+    edit(file, (db) => {
+      let prev = GENESIS_HASH;
+      for (const entry of storedEntries(db, id)) {
+        const { hash: _hash, stateHash: _stateHash, ...rest } = entry;
+        const legacy = sealEntry({ ...rest, prevHash: prev });
+        db.prepare('UPDATE docket_history SET entry = ? WHERE instance_id = ? AND revision = ?').run(JSON.stringify(legacy), id, entry.revision);
+        prev = legacy.hash;
+      }
+      db.prepare('UPDATE docket_instances SET history_hash = ? WHERE id = ?').run(prev, id);
+    });
+    await withEngine(file, undefined, async (engine) => {
+      expect(await engine.verify(id)).toMatchObject({ ok: true, entries: 3, snapshot: 'unverified', problems: [] });
+      expect((await engine.send(id, { type: 'INC' }, { actor: staff })).context).toEqual({ count: 3, ticks: 0 });
+      expect(await engine.verify(id)).toMatchObject({ ok: true, entries: 4, snapshot: 'verified' });
+      const entries = (await engine.history(id)) as HistoryEntry[];
+      expect(entries.map((e) => e.stateHash === undefined)).toEqual([true, true, true, false]);
+    });
+  });
+});
+
+describe('tamper evidence: keyed chain (HMAC)', () => {
+  it('a full rewrite with recomputed SHA-256 verifies without a key but fails verify in keyed mode', async () => {
+    const plain = dbFile('rewrite unkeyed');
+    const plainId = await counter(plain, 2);
+    await rewriteWithSha256(plain, plainId, 1_000_000);
+    await withEngine(plain, undefined, async (engine) => {
+      // What an unkeyed chain cannot prove: a writer who recomputes every hash goes unnoticed.
+      expect(await engine.verify(plainId)).toMatchObject({ ok: true, snapshot: 'verified', keyed: false });
+    });
+
+    const keyed = dbFile('rewrite keyed');
+    const id = await counter(keyed, 2, K1);
+    await rewriteWithSha256(keyed, id, 1_000_000);
+    await withEngine(keyed, K1, async (engine) => {
+      const report = await engine.verify(id);
+      expect(report).toMatchObject({ ok: false, keyed: false });
+      expect(report.problems.map((p) => [p.revision, p.problem])).toEqual([[3, 'unkeyed']]);
+      expect(await codeOf(engine.send(id, { type: 'INC' }, { actor: staff }))).toEqual({ code: 'CORRUPT_SNAPSHOT', problem: 'unkeyed' });
+    });
+  });
+
+  it('a rewrite that keeps the key ids but cannot compute the HMAC is reported edited, entry by entry', async () => {
+    const file = dbFile('rewrite keeping key ids');
+    const id = await counter(file, 2, K1);
+    edit(file, (db) => {
+      let prev = GENESIS_HASH;
+      for (const entry of storedEntries(db, id)) {
+        const { hash: _hash, keyId: _keyId, ...rest } = entry;
+        const forged = { ...sealEntry({ ...rest, prevHash: prev }), keyId: 'k1' };
+        db.prepare('UPDATE docket_history SET entry = ? WHERE instance_id = ? AND revision = ?').run(JSON.stringify(forged), id, entry.revision);
+        prev = forged.hash;
+      }
+      db.prepare('UPDATE docket_instances SET history_hash = ? WHERE id = ?').run(prev, id);
+    });
+    await withEngine(file, K1, async (engine) => {
+      const report = await engine.verify(id);
+      expect(report.problems.map((p) => [p.revision, p.problem])).toEqual([
+        [1, 'edited'],
+        [2, 'edited'],
+        [3, 'edited'],
+      ]);
+      expect(report.keyed).toBe(false);
+    });
+  });
+
+  it('rotation: new entries use the current key, old entries stay verifiable by the previous one', async () => {
+    const file = dbFile('rotation');
+    const id = await counter(file, 1, K1);
+    await withEngine(file, { current: K2, previous: [K1] }, async (engine) => {
+      await engine.send(id, { type: 'INC' }, { actor: staff });
+      await engine.send(id, { type: 'INC' }, { actor: staff });
+      expect(((await engine.history(id)) as HistoryEntry[]).map((e) => e.keyId)).toEqual(['k1', 'k1', 'k2', 'k2']);
+      expect(await engine.verify(id)).toEqual({ instanceId: id, ok: true, entries: 4, snapshot: 'verified', keyed: true, problems: [] });
+    });
+  });
+
+  it('a key id the verifier does not hold gives an unknown-key problem naming it, and the engine refuses with its id', async () => {
+    const file = dbFile('unknown key');
+    const id = await counter(file, 1, K1);
+    await withEngine(file, K2, async (engine) => {
+      const report = await engine.verify(id);
+      expect(report.ok).toBe(false);
+      expect(report.problems.map((p) => [p.revision, p.problem, p.keyId])).toEqual([[1, 'unknown-key', 'k1']]);
+      expect(await codeOf(engine.send(id, { type: 'INC' }, { actor: staff }))).toEqual({ code: 'CORRUPT_SNAPSHOT', problem: 'unknown-key', keyId: 'k1' });
+    });
+    // Without any key (the default), the same chain cannot be checked either: say so, do not pass it.
+    const record = await recordOf(file, id);
+    const store = sqliteStore({ filename: file });
+    await store.init();
+    const report = await verifyHistory(store, record);
+    await store.close();
+    expect(report.problems.map((p) => [p.problem, p.keyId])).toEqual([['unknown-key', 'k1']]);
+  });
+
+  it('an unkeyed chain from before the key was set fails in keyed mode, unless acceptUnkeyed is set while migrating; its next act seals it', async () => {
+    const file = dbFile('migration');
+    const id = await counter(file, 1);
+    await withEngine(file, K1, async (engine) => {
+      expect((await engine.verify(id)).problems.map((p) => p.problem)).toEqual(['unkeyed']);
+    });
+    await withEngine(file, { current: K1, acceptUnkeyed: true }, async (engine) => {
+      expect(await engine.verify(id)).toMatchObject({ ok: true, keyed: false });
+      await engine.send(id, { type: 'INC' }, { actor: staff });
+    });
+    // The keyed entry seals the unkeyed ones before it (its HMAC covers their hash).
+    await withEngine(file, K1, async (engine) => {
+      expect(await engine.verify(id)).toMatchObject({ ok: true, keyed: true });
+    });
+  });
+
+  it('refuses a malformed key with INVALID_ARGUMENT when the engine is created', () => {
+    const make = (historyKey: unknown) => {
+      try {
+        createEngine({ store: memoryStore(), clock: virtualClock(START), workflows: [counterWorkflow], historyKey: historyKey as HistoryKeyOption });
+        return 'ok';
+      } catch (error) {
+        return (error as { code?: string }).code;
+      }
+    };
+    expect(make({ id: 'k1', secret: 'too short' })).toBe('INVALID_ARGUMENT');
+    expect(make({ id: '', secret: K1.secret })).toBe('INVALID_ARGUMENT');
+    expect(make({ id: 'has space', secret: K1.secret })).toBe('INVALID_ARGUMENT');
+    expect(make({ current: K1, previous: [{ ...K2, id: 'k1' }] })).toBe('INVALID_ARGUMENT');
+    expect(make({ current: K2, previous: [K1] })).toBe('ok');
+  });
+});
+
+// ---- paging ----
+
+/** A memory store whose `history` calls are recorded, to see how readers page. */
+function spied(): { store: Store; calls: { afterRevision: number | undefined; limit: number | undefined }[] } {
+  const inner = memoryStore();
+  const calls: { afterRevision: number | undefined; limit: number | undefined }[] = [];
+  const store: Store = Object.create(inner);
+  store.history = (id, options) => {
+    calls.push({ afterRevision: options?.afterRevision, limit: options?.limit });
+    return inner.history(id, options);
+  };
+  return { store, calls };
+}
+
+describe('history and verify in pages', () => {
+  it('verify on a long history walks it page by page (500 entries a call), never reading it whole', async () => {
+    const { store, calls } = spied();
+    const engine = createEngine({ store, clock: virtualClock(START), workflows: [counterWorkflow] });
+    const id = await engine.start('counter', {}, { actor: staff });
+    for (let i = 0; i < 1200; i++) await engine.send(id, { type: 'INC' }, { actor: staff });
+    calls.length = 0;
+    const report = await engine.verify(id);
+    expect(report).toMatchObject({ ok: true, entries: 1201, snapshot: 'verified' });
+    expect(calls).toEqual([
+      { afterRevision: 0, limit: 500 },
+      { afterRevision: 500, limit: 500 },
+      { afterRevision: 1000, limit: 500 },
+    ]);
+    await engine.close();
+  });
+
+  it('engine.history pages with limit and cursor; without options it still returns every entry', async () => {
+    const engine = createEngine({ store: memoryStore(), clock: virtualClock(START), workflows: [counterWorkflow] });
+    const id = await engine.start('counter', {}, { actor: staff });
+    for (let i = 0; i < 4; i++) await engine.send(id, { type: 'INC' }, { actor: staff });
+    const first = await engine.history(id, { limit: 2 });
+    expect(first.items.map((e) => e.revision)).toEqual([1, 2]);
+    expect(first.nextCursor).toBe('2');
+    const second = await engine.history(id, { limit: 2, cursor: first.nextCursor! });
+    expect(second.items.map((e) => e.revision)).toEqual([3, 4]);
+    const last = await engine.history(id, { limit: 2, cursor: second.nextCursor! });
+    expect(last).toEqual({ items: [expect.objectContaining({ revision: 5 })] });
+    // A page that ends exactly at the head says there is no more.
+    expect((await engine.history(id, { limit: 5 })).nextCursor).toBeUndefined();
+    expect(((await engine.history(id)) as HistoryEntry[]).map((e) => e.revision)).toEqual([1, 2, 3, 4, 5]);
+    await engine.close();
+  });
+
+  it('refuses a bad page size or cursor with INVALID_ARGUMENT', async () => {
+    const engine = createEngine({ store: memoryStore(), clock: virtualClock(START), workflows: [counterWorkflow] });
+    const id = await engine.start('counter', {}, { actor: staff });
+    const bad: unknown[] = [{ limit: 0 }, { limit: 1001 }, { limit: 'abc' }, { limit: 1.5 }, { limit: 2, cursor: '-5' }, { limit: 2, cursor: 'x' }, { limit: 2, cursor: [3] }, { limit: 2, includeRefused: true }];
+    for (const options of bad) expect([options, (await codeOf(engine.history(id, options as never))).code]).toEqual([options, 'INVALID_ARGUMENT']);
+    expect((await engine.history(id, { limit: 1000 })).items).toHaveLength(1);
+    await engine.close();
+  });
+});
+
+// ---- the kind: any single edit of what is stored is found ----
+
+type Edit =
+  | { readonly kind: 'entry'; readonly revision: number; readonly field: 'actor' | 'at' | 'event' | 'to' | 'from' | 'reason' | 'stateHash' | 'prevHash' | 'drop' }
+  | { readonly kind: 'record'; readonly field: 'count' | 'state' | 'status' | 'suspended' | 'initiator' | 'revision' | 'historyHash' };
+
+/** A store that shows one edit of what it holds, as a writer of the database could make it. */
+function edited(inner: Store, edit: Edit): Store {
+  const store: Store = Object.create(inner);
+  store.history = async (id, options) => {
+    const entries = await inner.history(id, options);
+    if (edit.kind !== 'entry') return entries;
+    if (edit.field === 'drop') return entries.filter((e) => e.revision !== edit.revision);
+    return entries.map((e) => {
+      if (e.revision !== edit.revision) return e;
+      const changes: Record<string, unknown> = {
+        actor: { ...e.actor, id: 'mallory' },
+        at: e.at + 1,
+        event: { ...e.event, extra: 1 },
+        to: 'elsewhere',
+        from: 'nowhere',
+        reason: 'because',
+        stateHash: '0'.repeat(64),
+        prevHash: '1'.repeat(64),
+      };
+      return { ...e, [edit.field]: changes[edit.field] };
+    });
+  };
+  store.load = async (id) => {
+    const record = await inner.load(id);
+    if (!record || edit.kind !== 'record') return record;
+    const context = record.context as { count: number; ticks: number };
+    switch (edit.field) {
+      case 'count':
+        return { ...record, context: { ...context, count: context.count + 1 } };
+      case 'state':
+        return { ...record, state: 'elsewhere' };
+      case 'status':
+        return { ...record, status: 'done' };
+      case 'suspended':
+        return { ...record, suspended: !record.suspended };
+      case 'initiator':
+        return { ...record, initiator: 'mallory' };
+      case 'revision':
+        return { ...record, revision: record.revision + 1 };
+      case 'historyHash':
+        return { ...record, historyHash: '2'.repeat(64) };
+    }
+  };
+  return store;
+}
+
+describe('tamper evidence: property', () => {
+  it('any single edit of an entry or of the stored state fails verify, keyed or not (fast-check, 400 runs)', async () => {
+    const chains = new Map<string, { store: Store; id: string; length: number }>();
+    for (const mode of ['unkeyed', 'keyed'] as const) {
+      const store = memoryStore();
+      const engine = createEngine({ store, clock: virtualClock(START), workflows: [counterWorkflow], ...(mode === 'keyed' ? { historyKey: K1 } : {}) });
+      const id = await engine.start('counter', {}, { actor: staff });
+      for (let i = 0; i < 5; i++) await engine.send(id, { type: 'INC' }, { actor: staff });
+      await engine.close();
+      chains.set(mode, { store, id, length: 6 });
+    }
+    const entryEdit = fc.record({
+      kind: fc.constant('entry' as const),
+      revision: fc.integer({ min: 1, max: 6 }),
+      field: fc.constantFrom('actor', 'at', 'event', 'to', 'from', 'reason', 'stateHash', 'prevHash', 'drop'),
+    });
+    const recordEdit = fc.record({
+      kind: fc.constant('record' as const),
+      field: fc.constantFrom('count', 'state', 'status', 'suspended', 'initiator', 'revision', 'historyHash'),
+    });
+    await fc.assert(
+      fc.asyncProperty(fc.constantFrom('unkeyed', 'keyed'), fc.oneof(entryEdit, recordEdit), async (mode, edit) => {
+        const { store, id } = chains.get(mode)!;
+        const view = edited(store, edit as Edit);
+        const record = (await view.load(id))!;
+        const report = await verifyHistory(view, record, mode === 'keyed' ? { historyKey: K1 } : {});
+        expect(report.ok).toBe(false);
+        expect(report.problems.length).toBeGreaterThan(0);
+      }),
+      { numRuns: 400 },
+    );
+    for (const mode of ['unkeyed', 'keyed'] as const) {
+      const { store, id } = chains.get(mode)!;
+      expect((await verifyHistory(store, (await store.load(id))!, mode === 'keyed' ? { historyKey: K1 } : {})).ok).toBe(true);
+    }
+  });
+});
