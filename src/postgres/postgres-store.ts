@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { createRequire } from 'node:module';
 import { loadOptionalDriver } from '../store/load-optional-driver.js';
 import type { Pool, PoolClient } from 'pg';
 import { DocketError, isDocketError } from '../errors.js';
@@ -70,7 +71,7 @@ export function postgresStore(connection: PostgresConnection, options: PostgresS
   }
   const s = plans.quoteSchema(schemaName);
   const owned = !('pool' in connection);
-  const pool: Pool = 'pool' in connection ? connection.pool : new (loadOptionalDriver<typeof pg>('pg', 'docket/postgres').Pool)({ connectionString: connection.connectionString, max: connection.max ?? 10 });
+  const pool: Pool = 'pool' in connection ? connection.pool : new (loadOptionalDriver<typeof pg>(createRequire(import.meta.url), 'pg', 'docket/postgres').Pool)({ connectionString: connection.connectionString, max: connection.max ?? 10 });
   const group = new PostgresGroupCommit(pool, s, options.maxBatch ?? 256, options.maxInFlight ?? 4);
   let closed = false;
   let migrated: Promise<void> | undefined;

@@ -2,6 +2,7 @@ import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type BetterSqlite3 from 'better-sqlite3';
+import { createRequire } from 'node:module';
 import { loadOptionalDriver } from '../store/load-optional-driver.js';
 import { DocketError } from '../errors.js';
 import type { EffectRecord, IdempotencyRecord, InstanceRecord, RefusalEntry, TaskRecord, TimerRecord, HistoryEntry } from '../store/records.js';
@@ -86,7 +87,7 @@ function openReadonly(filename: string, busyTimeoutMs: number, immutable: boolea
   if (filename === ':memory:' || !existsSync(filename)) {
     throw readonlyFailure('STORE_UNAVAILABLE', 'missing', `Database file not found: ${filename}. Check the path (a read-only store never creates a database).`);
   }
-  const Database = loadOptionalDriver<typeof BetterSqlite3>('better-sqlite3', 'docket/sqlite');
+  const Database = loadOptionalDriver<typeof BetterSqlite3>(createRequire(import.meta.url), 'better-sqlite3', 'docket/sqlite');
   let handle: BetterSqlite3.Database;
   try {
     if (immutable) {
@@ -170,7 +171,7 @@ export function sqliteStore(options: SqliteStoreOptions): SqliteStore {
       schemaVersion = Number((db.prepare(plans.getMeta('schema_version').text).get('schema_version') as { value: string }).value);
       return db;
     }
-    const Database = loadOptionalDriver<typeof BetterSqlite3>('better-sqlite3', 'docket/sqlite');
+    const Database = loadOptionalDriver<typeof BetterSqlite3>(createRequire(import.meta.url), 'better-sqlite3', 'docket/sqlite');
     let handle: BetterSqlite3.Database;
     try {
       handle = new Database(options.filename);
