@@ -73,7 +73,7 @@ describe.each(ends)('a consumer app on xstate $xstate and zod $zod', ({ xstate, 
     expect(checked.stdout + checked.stderr).toBe('');
     expect(checked.status).toBe(0);
     const run = spawnSync(process.execPath, [join('out', 'quickstart.js')], { cwd: app, encoding: 'utf8' });
-    expect(run.stderr).toBe('');
+    expect(run.status).toBe(0); // (stderr may carry the calendar's warnings about estimated years)
     expect(run.stdout).toMatch(/^autoApproved /); // three working days after 2026-09-30, across 国庆
   });
 
