@@ -164,13 +164,15 @@ describe('SQLite plans carry their own values', () => {
 });
 
 describe('the stores restate none of the shared rules', () => {
-  const storeFiles = [
-    'src/store/memory-store.ts',
-    ...readdirSync('src/sqlite').map((f) => join('src/sqlite', f)),
-    ...readdirSync('src/postgres')
-      .filter((f) => f !== 'postgres-migrations.ts') // docket_commit runs on the server: it raises the shared sentences itself
-      .map((f) => join('src/postgres', f)),
-  ];
+  // The memory store, and every file of each store folder `src/<name>/` holding `<name>-store.ts` (a new store included).
+  const storeFolders = readdirSync('src', { withFileTypes: true })
+    .filter((d) => d.isDirectory() && readdirSync(join('src', d.name)).includes(`${d.name}-store.ts`))
+    .map((d) => join('src', d.name));
+  const storeFiles = ['src/store/memory-store.ts', ...storeFolders.flatMap((dir) => readdirSync(dir).map((f) => join(dir, f)))];
+
+  it('finds the SQLite and PostgreSQL stores', () => {
+    expect(storeFolders.sort()).toEqual(expect.arrayContaining([join('src', 'postgres'), join('src', 'sqlite')]));
+  });
 
   it.each(storeFiles)('%s builds no CONFLICT, closed-store, newer-schema, row-format or unknown-effect error of its own', (file) => {
     const text = readFileSync(file, 'utf8');
