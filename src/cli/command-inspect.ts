@@ -157,7 +157,7 @@ export async function exportCommand(ctx: CommandContext, db: string, id: string,
 
 /** `docket verify <db> [id]`: check the history hash chain of one instance or all of them. */
 export async function verifyCommand(ctx: CommandContext, db: string, id: string | undefined, opts: { historyKeyFile?: string } = {}): Promise<number> {
-  const historyKey = readHistoryKey(opts.historyKeyFile);
+  const historyKey = readHistoryKey(opts.historyKeyFile, ctx.io.env);
   const verifyOptions = historyKey === undefined ? {} : { historyKey };
   return withStore(ctx, db, async (store, ctx) => {
     const reports: VerifyReport[] = [];
