@@ -1,9 +1,11 @@
+import { latestSchemaVersion, type VersionedMigration } from '../store/schema-version.js';
+
 /**
  * Versioned schema of the PostgreSQL store, applied by `init()` under an advisory transaction lock
  * so that two processes starting at once neither race nor apply a step twice. Never edit a shipped
  * migration: add one. `s` is the quoted schema name.
  */
-export interface PostgresMigration {
+export interface PostgresMigration extends VersionedMigration {
   readonly version: number;
   readonly sql: (s: string) => string;
 }
@@ -213,4 +215,4 @@ ${commitFunction(s)}
 ];
 
 /** The newest schema version this library knows. */
-export const POSTGRES_SCHEMA_VERSION = POSTGRES_MIGRATIONS.reduce((max, m) => Math.max(max, m.version), 0);
+export const POSTGRES_SCHEMA_VERSION = latestSchemaVersion(POSTGRES_MIGRATIONS);
