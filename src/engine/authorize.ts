@@ -57,15 +57,51 @@ export function checkPayload(
 
 const NAMES_TYPE = new WeakMap<object, boolean>();
 
-/** Does this (object) schema list a `type` key in its shape? Read once per schema. */
+/**
+ * Does this schema describe the whole event, naming its own `type`? Read once per schema. An object
+ * whose shape lists `type`, and any schema built from such objects: a transform or pipe over one
+ * (`z.object({ type, … }).transform(…)`), a union or discriminated union (on `type`) of them, an
+ * intersection with one, and the optional/default/readonly/catch wrappers around them.
+ */
 export function schemaNamesType(schema: object): boolean {
   let names = NAMES_TYPE.get(schema);
   if (names === undefined) {
-    const shape = (schema as { shape?: unknown }).shape;
-    names = typeof shape === 'object' && shape !== null && Object.prototype.hasOwnProperty.call(shape, 'type');
+    names = namesType(schema, 0);
     NAMES_TYPE.set(schema, names);
   }
   return names;
+}
+
+interface ZodDefLike {
+  readonly type?: unknown;
+  readonly shape?: unknown;
+  readonly in?: object;
+  readonly options?: readonly object[];
+  readonly left?: object;
+  readonly right?: object;
+  readonly innerType?: object;
+  readonly getter?: () => object;
+}
+
+function namesType(schema: object, depth: number): boolean {
+  if (depth > 16) return false;
+  const shape = (schema as { shape?: unknown }).shape;
+  if (typeof shape === 'object' && shape !== null) return Object.prototype.hasOwnProperty.call(shape, 'type');
+  const def = (schema as { _zod?: { def?: ZodDefLike } })._zod?.def;
+  if (typeof def !== 'object' || def === null) return false;
+  const inner = (s: object | undefined) => typeof s === 'object' && s !== null && namesType(s, depth + 1);
+  switch (def.type) {
+    case 'pipe':
+      return inner(def.in);
+    case 'union':
+      return Array.isArray(def.options) && def.options.some((o) => inner(o));
+    case 'intersection':
+      return inner(def.left) || inner(def.right);
+    case 'lazy':
+      return typeof def.getter === 'function' && inner(def.getter());
+    default:
+      return def.innerType !== undefined && inner(def.innerType);
+  }
 }
 
 /** Check the actor's roles against the workflow's permissions for this event. */
