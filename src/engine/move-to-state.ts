@@ -51,13 +51,17 @@ export function moveToState(
     throw new DocketError('INVALID_ARGUMENT', 'moveTo needs a target state path, e.g. "review.legal".', { instanceId });
   }
   let step: Step;
+  const event = { type: MOVE_EVENT, target, ...meta };
   try {
-    step = runtime.transition(snapshot, { type: MOVE_EVENT, target, ...meta } as never);
+    step = runtime.transition(snapshot, event as never);
   } catch (error) {
     throw machineError(error, instanceId, workflow);
   }
   if (step.snapshot.status === 'error') throw machineError(step.snapshot.error, instanceId, workflow);
-  if (step.snapshot === snapshot) {
+  // XState hands back the same snapshot when the move changes neither state nor context (moving to
+  // the current state, to restart it): its exit and entry still ran, timers re-armed. Only a target
+  // no transition exists for is unknown.
+  if (step.snapshot === snapshot && !snapshot.can(event as never)) {
     throw new DocketError(
       'INVALID_ARGUMENT',
       `Workflow "${workflow}" has no state "${target}". Use a dotted path of state keys, e.g. "review.legal".`,
