@@ -51,7 +51,9 @@ export type DocketErrorCode =
   /** The engine was closed. */
   | 'ENGINE_CLOSED'
   /** An effect handler did not settle within the engine's `effectTimeoutMs` (a failed attempt, retried). */
-  | 'EFFECT_TIMEOUT';
+  | 'EFFECT_TIMEOUT'
+  /** A workflow's declared migration is malformed (unknown state, bad `from`), or none is declared for `migrate`. */
+  | 'INVALID_MIGRATION';
 
 export interface DocketErrorDetails {
   readonly instanceId?: string;
