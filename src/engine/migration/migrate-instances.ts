@@ -59,6 +59,20 @@ function targetOf(spec: WorkflowMigration, to: number, record: InstanceRecord, i
   return target;
 }
 
+/**
+ * The state path a migration maps a record to, or undefined when it cannot say (no mapping, or the
+ * mapping chooses nothing or an unknown path). For tools comparing an instance's two futures.
+ */
+export function mappedTarget(spec: WorkflowMigration, record: InstanceRecord, targets: ReadonlySet<string>): string | undefined {
+  const info: MigrationInstanceInfo = { instanceId: record.id, state: record.state, statePaths: record.statePaths, initiator: record.initiator };
+  try {
+    return targetOf(spec, 0, record, info, structuredClone(record.context), targets);
+  } catch (error) {
+    if (error instanceof Blocked) return undefined;
+    throw error;
+  }
+}
+
 interface Plan {
   readonly commit: Commit;
   readonly move: MigrationMove;
