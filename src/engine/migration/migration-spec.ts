@@ -75,8 +75,8 @@ export type WorkflowMigrations<TNewContext = unknown> = WorkflowMigration<any, T
  *
  * @example
  * ```ts
- * import { migrateFrom } from 'docket';
- * declare const leaveV1: import('docket').AnyWorkflow;
+ * import { migrateFrom, type AnyWorkflow } from 'docket';
+ * declare const leaveV1: AnyWorkflow;
  * const m = migrateFrom(leaveV1, { states: { pending: 'review.pending' }, context: (old) => ({ ...old, currency: 'CNY' }) });
  * m.from; // leaveV1.version
  * ```
