@@ -53,7 +53,9 @@ export type DocketErrorCode =
   /** An effect handler did not settle within the engine's `effectTimeoutMs` (a failed attempt, retried). */
   | 'EFFECT_TIMEOUT'
   /** An optional package (a database driver, elkjs) is not installed; the message names what to install. */
-  | 'MISSING_DEPENDENCY';
+  | 'MISSING_DEPENDENCY'
+  /** A workflow's declared migration is malformed (unknown state, bad `from`), or none is declared for `migrate`. */
+  | 'INVALID_MIGRATION';
 
 export interface DocketErrorDetails {
   readonly instanceId?: string;

@@ -25,6 +25,7 @@ import { inboxWithStandIns } from './task-inbox.js';
 import { provisionalDeadlines, provisionalWarning, reresolveDeadlines } from './reresolve-deadlines.js';
 import { ownerOfTimer, timerLabel, type TimerOwners } from './timer-owner.js';
 import { InstanceWaiters } from './instance-waiters.js';
+import { migrateInstances } from './migration/migrate-instances.js';
 import { assertId, checkBatchInput, checkSendInput, checkStartInput } from './validate-input.js';
 
 /**
@@ -607,6 +608,7 @@ export function createEngine<const W extends AnyWorkflow>(options: EngineOptions
       return walkHistory(store, record, keys, () => store.load(instanceId));
     },
     reresolveDeadlines: (opts) => reresolveDeadlines(core, calendar, opts),
+    migrate: (opts) => migrateInstances(core, opts),
     provisionalDeadlines: async (opts) => {
       await ready();
       return provisionalDeadlines(store, opts);

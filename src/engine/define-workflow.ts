@@ -1,10 +1,11 @@
-import type { AnyMachineSnapshot, AnyStateMachine } from 'xstate';
+import type { AnyMachineSnapshot, AnyStateMachine, ContextFrom } from 'xstate';
 import type { z } from 'zod';
 import type { Instant } from '../clock/clock.js';
 import type { BusinessCalendar, DeadlineRule } from '../calendar/index.js';
 import type { Actor, TaskRecord } from '../store/records.js';
 import type { Directory } from './directory.js';
 import type { DocketError } from '../errors.js';
+import { checkMigrations, type WorkflowMigrations } from './migration/migration-spec.js';
 
 /** A label in both languages the documents and their users speak. */
 export interface Labels {
@@ -115,6 +116,8 @@ export interface WorkflowConfig<
   };
   readonly roles?: Readonly<Record<string, Labels>>;
   readonly description?: Labels;
+  /** How instances of older versions move to this one (`migrateFrom(v1, { states, context })`); see `engine.migrate`. */
+  readonly migrations?: WorkflowMigrations<ContextFrom<TMachine>>;
 }
 
 /** A registered-ready workflow definition. */
@@ -188,5 +191,6 @@ export function defineWorkflow<
       throw new TypeError(`Workflow "${config.id}": event "${type}" uses a reserved prefix (docket., xstate.).`);
     }
   }
+  checkMigrations(config);
   return Object.freeze({ ...config, kind: 'docket.workflow' as const });
 }

@@ -16,6 +16,7 @@ import type { Directory } from './directory.js';
 import type { DocketError } from '../errors.js';
 import type { EngineWarning, ProvisionalDeadline, ReresolveOptions, ReresolveReport } from './reresolve-deadlines.js';
 import type { HistoryKeyOption } from './history-key.js';
+import type { MigrateOptions, MigrationReport } from './migration/migration-types.js';
 
 /** What an effect handler receives besides the effect's params. */
 export interface EffectContext {
@@ -326,6 +327,16 @@ export interface Engine<W extends AnyWorkflow = AnyWorkflow> {
    * (`FORBIDDEN`); `INVALID_ARGUMENT` without a calendar. Instances that fail are reported, not thrown.
    */
   reresolveDeadlines(options: ReresolveOptions): Promise<ReresolveReport>;
+  /**
+   * Move instances of `workflow` from version `from` to `to` by the migration `to` declares
+   * (`migrations: migrateFrom(v1, { states, context })`): each instance in its own audited commit
+   * (`docket.admin.migrate` in its history), the new state entered as `moveTo` enters one (timers of
+   * the new version's rules armed from now, tasks recomputed). Instances that cannot move stay,
+   * listed in `blocked` with a reason; `dryRun` reports the same without changing anything. Re-running
+   * skips instances already moved. Admin only (`FORBIDDEN`, recorded per selected instance);
+   * `INVALID_MIGRATION` when `to` declares no migration from `from`; `WORKFLOW_VERSION_NOT_REGISTERED`.
+   */
+  migrate(options: MigrateOptions): Promise<MigrationReport>;
   /** Live instances' deadlines that rest on estimated holiday data (optionally only in `year`). */
   provisionalDeadlines(options?: { readonly year?: number }): Promise<readonly ProvisionalDeadline[]>;
   /** Fire due timers and deliver due effects now, resolving once those deliveries have settled. */

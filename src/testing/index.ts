@@ -15,3 +15,14 @@ export {
 } from './explore-workflow.js';
 export { replayPaths, type ReplayOptions, type ReplayResult, type ReplayStep } from './replay-paths.js';
 export { pickApprover } from './pick-approver.js';
+// Issue 18: rehearse a migration on copies, on the virtual clock.
+export {
+  rehearseMigration,
+  type RehearseOptions,
+  type RehearsalAct,
+  type RehearsalDifference,
+  type RehearsalInstance,
+  type RehearsalReport,
+  type RehearsedDeadline,
+  type RehearsedFuture,
+} from './rehearse-migration.js';

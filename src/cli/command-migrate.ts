@@ -1,0 +1,151 @@
+import type { Command } from 'commander';
+import { existsSync } from 'node:fs';
+import { isAbsolute, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { businessCalendar } from '../calendar/index.js';
+import { virtualClock } from '../clock/index.js';
+import { createEngine } from '../engine/create-engine.js';
+import type { AnyWorkflow } from '../engine/define-workflow.js';
+import type { Directory } from '../engine/directory.js';
+import type { MigrationReport } from '../engine/migration/migration-types.js';
+import { isDocketError } from '../errors.js';
+import * as machines from '../../machines/index.js';
+import type { Store } from '../store/store.js';
+import { CliError, EXIT } from './cli-error.js';
+import { print, printJson, type CommandContext } from './cli-context.js';
+import { t } from './cli-lang.js';
+import { isPostgresUrl, redactUrl } from './open-store.js';
+import { isWorkflow } from './workflow-catalog.js';
+import { formatTime } from './format-text.js';
+
+interface MigrateCliOptions {
+  readonly workflow?: string;
+  readonly from?: string;
+  readonly to?: string;
+  readonly dryRun?: boolean;
+  readonly reason?: string;
+  readonly actor?: string;
+  readonly state?: string;
+}
+
+/** Every workflow version (not only the newest) and a `directory` export, from a module and the built-in examples. */
+async function loadAll(path: string | undefined, cwd: string): Promise<{ workflows: AnyWorkflow[]; directory?: Directory }> {
+  const found = new Map<string, AnyWorkflow>();
+  const visit = (value: unknown, depth: number) => {
+    if (isWorkflow(value)) found.set(`${value.id}@${value.version}`, value);
+    else if (depth < 2 && Array.isArray(value)) for (const v of value) visit(v, depth + 1);
+    else if (depth < 2 && typeof value === 'object' && value !== null) for (const v of Object.values(value)) visit(v, depth + 1);
+  };
+  for (const value of Object.values(machines as Record<string, unknown>)) visit(value, 2);
+  let directory: Directory | undefined;
+  if (path !== undefined) {
+    const file = isAbsolute(path) ? path : resolve(cwd, path);
+    if (!existsSync(file)) throw new CliError(`Workflows module not found: ${file}.`, EXIT.usage, 'WORKFLOWS_MISSING');
+    let exports: Record<string, unknown>;
+    try {
+      exports = (await import(pathToFileURL(file).href)) as Record<string, unknown>;
+    } catch (error) {
+      throw new CliError(`Cannot load workflows module ${file}: ${error instanceof Error ? error.message : String(error)}`, EXIT.usage, 'WORKFLOWS_UNLOADABLE');
+    }
+    for (const [name, value] of Object.entries(exports)) {
+      if (name === 'directory' && value && typeof value === 'object' && 'user' in value) directory = value as Directory;
+      else visit(value, name === 'default' || name === 'workflows' ? 0 : 1);
+    }
+  }
+  return { workflows: [...found.values()], ...(directory ? { directory } : {}) };
+}
+
+function version(name: string, value: string | undefined): number {
+  const n = Number(value);
+  if (value === undefined || !Number.isInteger(n) || n < 1) throw new CliError(`--${name} must be a version number (1, 2, …), got "${value ?? ''}".`);
+  return n;
+}
+
+async function openWritable(db: string, schema: string | undefined): Promise<Store> {
+  try {
+    if (isPostgresUrl(db)) {
+      const { postgresStore } = await import('../postgres/index.js');
+      return postgresStore({ connectionString: db, max: 2 }, schema === undefined ? {} : { schema });
+    }
+    const { sqliteStore } = await import('../sqlite/index.js');
+    if (!existsSync(db)) throw new CliError(`No database at ${db}.`, EXIT.usage, 'DB_MISSING');
+    return sqliteStore({ filename: db });
+  } catch (error) {
+    if (error instanceof CliError) throw error;
+    throw new CliError(`Cannot open ${redactUrl(db)}: ${error instanceof Error ? error.message : String(error)} (SQLite needs better-sqlite3, PostgreSQL needs pg).`, EXIT.usage, 'DRIVER_MISSING');
+  }
+}
+
+function printReport(ctx: CommandContext, report: MigrationReport): void {
+  const state = (s: unknown) => (typeof s === 'string' ? s : JSON.stringify(s));
+  for (const m of report.moved) {
+    const timers = m.timers.map((x) => `${x.name} ${formatTime(x.dueAt, ctx.tz)}`).join(', ');
+    print(ctx, `${report.dryRun ? '→' : '✓'} ${m.instanceId}  ${state(m.fromState)} → ${state(m.toState)}${timers ? `  (${timers})` : ''}`);
+  }
+  for (const b of report.blocked) print(ctx, `✗ ${b.instanceId}  ${state(b.state)}  ${b.code}: ${b.message}`);
+  const verb = report.dryRun ? t(ctx.lang, '将迁移', 'would move') : t(ctx.lang, '已迁移', 'moved');
+  print(
+    ctx,
+    t(
+      ctx.lang,
+      `${report.workflow} v${report.from} → v${report.to}：${report.selected} 个进行中实例，${verb} ${report.moved.length} 个，${report.blocked.length} 个无法迁移（保留在 v${report.from}），${report.finished} 个已结束的保持原版本。`,
+      `${report.workflow} v${report.from} → v${report.to}: ${report.selected} active instances, ${verb} ${report.moved.length}, ${report.blocked.length} cannot move (they stay on v${report.from}), ${report.finished} finished ones keep their version.`,
+    ),
+  );
+}
+
+/**
+ * `docket migrate <db> --workflow id --from 1 --to 2 [--dry-run] --reason text [--workflows module]`:
+ * run `engine.migrate` on a SQLite file or a PostgreSQL store. Exit 0 when every selected instance
+ * moved (or would), 1 when some cannot (listed with the reason), 2 for bad arguments.
+ */
+export async function migrateCommand(ctx: CommandContext, db: string, opts: MigrateCliOptions & { workflows?: string }): Promise<number> {
+  if (!opts.workflow) throw new CliError('--workflow <id> is required: which workflow to migrate.');
+  const from = version('from', opts.from);
+  const to = version('to', opts.to);
+  if (!opts.reason || opts.reason.trim() === '') throw new CliError('--reason <text> is required: it is recorded in every migrated instance history.');
+  const { workflows, directory } = await loadAll(opts.workflows, ctx.io.cwd ?? process.cwd());
+  const store = await openWritable(db, ctx.schema);
+  const calendar = businessCalendar({ holidays: ['CN'], onMissingYear: ctx.onMissingYear, onWarning: () => {} });
+  // A virtual clock at the real time: timers of the new states are armed from now; none fire here.
+  const engine = createEngine({ store, clock: virtualClock(ctx.io.now()), workflows, calendar, ...(directory ? { directory } : {}) });
+  try {
+    const report = await engine.migrate({
+      workflow: opts.workflow,
+      from,
+      to,
+      dryRun: opts.dryRun === true,
+      actor: { id: opts.actor ?? 'docket-cli', roles: ['admin'] },
+      reason: opts.reason,
+      ...(opts.state === undefined ? {} : { where: { state: opts.state } }),
+    });
+    if (ctx.json) printJson(ctx, report);
+    else printReport(ctx, report);
+    return report.blocked.length === 0 ? EXIT.ok : EXIT.problem;
+  } catch (error) {
+    if (isDocketError(error)) throw new CliError(error.message, EXIT.usage, error.code);
+    throw error;
+  } finally {
+    await engine.close();
+    await store.close();
+  }
+}
+
+/** Register `docket migrate` on the program. */
+export function registerMigrateCommand(program: Command, context: (cmd: Command) => CommandContext | Promise<CommandContext>, setExit: (code: number) => void): void {
+  program
+    .command('migrate')
+    .description('move running instances of a workflow to a newer version by the migration it declares (dry run first; one audited commit per instance)')
+    .argument('<db>', 'SQLite database file or postgres:// URL')
+    .option('--workflow <id>', 'workflow id')
+    .option('--from <version>', 'the version instances are on')
+    .option('--to <version>', 'the version to move them to (it declares migrations: migrateFrom(...))')
+    .option('--dry-run', 'report what would move and what cannot; change nothing')
+    .option('--reason <text>', 'why, recorded in each migrated instance history')
+    .option('--state <path>', 'only instances in this state (dotted path)')
+    .option('--actor <id>', 'who runs it, recorded in history (default docket-cli)')
+    .action(async (db: string, o: MigrateCliOptions, cmd: Command) => {
+      const globals = cmd.optsWithGlobals<{ workflows?: string }>();
+      setExit(await migrateCommand(await context(cmd), db, { ...o, ...(globals.workflows === undefined ? {} : { workflows: globals.workflows }) }));
+    });
+}

@@ -1,0 +1,241 @@
+import { DocketError, isDocketError } from '../../errors.js';
+import type { InstanceRecord } from '../../store/records.js';
+import type { Commit } from '../../store/store.js';
+import type { EngineCore } from '../engine-core.js';
+import { toView } from '../create-engine.js';
+import { MOVE_EVENT } from '../move-to-state.js';
+import { planCommit } from '../plan-commit.js';
+import { ownerOfTimer } from '../timer-owner.js';
+import { assertId, assertText, checkActorInput, jsonCopy } from '../validate-input.js';
+import { machineError } from '../workflow-registry.js';
+import { machineStatePaths, migrationsOf, type MigrationInstanceInfo, type WorkflowMigration } from './migration-spec.js';
+import { migrationRuntime, originSnapshot } from './migration-runtime.js';
+import type { MigrateOptions, MigrationBlocked, MigrationBlockCode, MigrationMove, MigrationReport } from './migration-types.js';
+
+/** The history entry's event type of a migration. */
+export const MIGRATE_EVENT = 'docket.admin.migrate';
+
+class Blocked extends Error {
+  constructor(
+    readonly code: MigrationBlockCode,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** The leaves of a state (paths with no active child). */
+function leavesOf(paths: readonly string[]): string[] {
+  return paths.filter((p) => !paths.some((q) => q.startsWith(`${p}.`)));
+}
+
+/**
+ * The target path for a record: the most specific mapping key that is one of its active states and
+ * covers all its active leaves (a key inside one region of a parallel state does not); without one,
+ * the same path when the new version has it (single leaf only).
+ */
+function targetOf(spec: WorkflowMigration, to: number, record: InstanceRecord, info: MigrationInstanceInfo, context: unknown, targets: ReadonlySet<string>): string {
+  const leaves = leavesOf(record.statePaths);
+  const covering = Object.keys(spec.states ?? {})
+    .filter((key) => record.statePaths.includes(key) && leaves.every((leaf) => leaf === key || leaf.startsWith(`${key}.`)))
+    .sort((a, b) => b.length - a.length);
+  const key = covering[0];
+  if (key === undefined) {
+    if (leaves.length === 1 && targets.has(leaves[0]!)) return leaves[0]!;
+    throw new Blocked('STATE_NOT_MAPPED', `State ${JSON.stringify(record.state)} has no mapping in the migration to v${to} and the new version has no state "${leaves.join('", "')}". Map it in migrations.states, or finish or move the instance first.`);
+  }
+  const mapping = spec.states![key]!;
+  let target: string | undefined;
+  if (typeof mapping === 'string') target = mapping;
+  else {
+    try {
+      target = mapping(context, info);
+    } catch (error) {
+      throw new Blocked('STATE_NOT_MAPPED', `The state mapping for "${key}" threw: ${error instanceof Error ? error.message : String(error)}.`);
+    }
+    if (target === undefined) throw new Blocked('STATE_NOT_MAPPED', `The state mapping for "${key}" chose no state for this instance.`);
+  }
+  if (typeof target !== 'string' || !targets.has(target)) throw new Blocked('TARGET_STATE_INVALID', `The mapping for "${key}" chose ${JSON.stringify(target)}, which is not a state of the new version.`);
+  return target;
+}
+
+/**
+ * The state path a migration maps a record to, or undefined when it cannot say (no mapping, or the
+ * mapping chooses nothing or an unknown path). For tools comparing an instance's two futures.
+ */
+export function mappedTarget(spec: WorkflowMigration, record: InstanceRecord, targets: ReadonlySet<string>): string | undefined {
+  const info: MigrationInstanceInfo = { instanceId: record.id, state: record.state, statePaths: record.statePaths, initiator: record.initiator };
+  try {
+    return targetOf(spec, 0, record, info, structuredClone(record.context), targets);
+  } catch (error) {
+    if (error instanceof Blocked) return undefined;
+    throw error;
+  }
+}
+
+interface Plan {
+  readonly commit: Commit;
+  readonly move: MigrationMove;
+}
+
+/** `engine.migrate`: see `Engine.migrate`. */
+export async function migrateInstances(core: EngineCore, options: MigrateOptions): Promise<MigrationReport> {
+  if (typeof options !== 'object' || options === null) throw new DocketError('INVALID_ARGUMENT', 'migrate() needs options { workflow, from, to, actor, reason, dryRun?, where? }.');
+  const actor = checkActorInput(options.actor, 'migrate');
+  assertId(options.workflow, 'migrate(): workflow');
+  assertText(options.reason, 'migrate(): reason');
+  if (options.reason.trim() === '') throw new DocketError('INVALID_ARGUMENT', 'Say why: migrate needs a non-empty reason, for the audit trail.', { workflow: options.workflow });
+  const { workflow, from, to } = options;
+  for (const [name, v] of [['from', from], ['to', to]] as const) {
+    if (!Number.isInteger(v) || v < 1) throw new DocketError('INVALID_ARGUMENT', `migrate(): ${name} must be a version number (a positive integer), got ${String(v)}.`, { workflow });
+  }
+  if (from === to) throw new DocketError('INVALID_ARGUMENT', `migrate(): from and to are both ${from}; name the version instances move to.`, { workflow });
+  const where = options.where ?? {};
+  if (where.state !== undefined) assertText(where.state, 'migrate(): where.state');
+  if (where.match !== undefined && typeof where.match !== 'function') throw new DocketError('INVALID_ARGUMENT', 'migrate(): where.match must be a function of the instance view.', { workflow });
+  const ids = where.instanceIds === undefined ? undefined : new Set(where.instanceIds);
+  if (ids) for (const id of ids) assertId(id, 'migrate(): where.instanceIds[]');
+  await core.ready();
+  const { registry, store, mutex, clock } = core;
+  const oldReg = registry.get(workflow, from);
+  const newReg = registry.get(workflow, to);
+  const spec = migrationsOf(newReg.workflow).find((m) => m.from === from);
+  if (!spec) {
+    throw new DocketError('INVALID_MIGRATION', `Workflow "${workflow}" v${to} declares no migration from v${from}. Add migrations: migrateFrom(v${from}, { states, context }) to its definition.`, { workflow, version: to, from });
+  }
+  const runtime = migrationRuntime(newReg);
+  if (!runtime) throw new DocketError('INVALID_MIGRATION', `Workflow "${workflow}" v${to} has a parallel root state; migrating into it is not supported. Move instances with moveTo instead.`, { workflow, version: to });
+  const targets = machineStatePaths(newReg.runtime.machine);
+
+  // Select: the instances of `workflow` on `from` matching `where`.
+  const selected: string[] = [];
+  let finished = 0;
+  let cursor: string | undefined;
+  do {
+    const page = await store.list({ workflow, limit: 500, ...(where.state === undefined ? {} : { state: where.state }), ...(cursor === undefined ? {} : { cursor }) });
+    for (const r of page.items) {
+      if (r.version !== from || (ids && !ids.has(r.id))) continue;
+      if (where.match && !where.match(toView(r, oldReg.runtime.timerOwners))) continue;
+      if (r.status === 'active') selected.push(r.id);
+      else finished++;
+    }
+    cursor = page.nextCursor;
+  } while (cursor !== undefined);
+
+  if (!actor.roles.includes('admin')) {
+    const error = new DocketError('FORBIDDEN', `Only an actor with the "admin" role may migrate instances; ${actor.id} has [${actor.roles.join(', ')}].`, { workflow, actor: actor.id });
+    for (const id of selected) {
+      const record = await store.load(id);
+      if (record) await core.refuse(record, actor, { type: MIGRATE_EVENT, from, to } as { type: string }, error);
+    }
+    throw error;
+  }
+
+  const now = clock.now();
+  const moved: MigrationMove[] = [];
+  const blocked: MigrationBlocked[] = [];
+  let skipped = 0;
+
+  const plan = (record: InstanceRecord): Plan => {
+    if (record.suspended) throw new Blocked('INSTANCE_SUSPENDED', `Instance ${record.id} is suspended; its held timers belong to v${from}'s states. Resume it, then migrate.`);
+    core.restore(oldReg, record); // A snapshot v`from` cannot restore is corrupt: CORRUPT_SNAPSHOT.
+    const info: MigrationInstanceInfo = { instanceId: record.id, state: record.state, statePaths: record.statePaths, initiator: record.initiator };
+    // Each function gets its own copy of the stored context: what it changes in place changes nothing.
+    const fresh = () => {
+      const c = jsonCopy(record.context);
+      return c.ok ? c.value : structuredClone(record.context);
+    };
+    const target = targetOf(spec, to, record, info, fresh(), targets);
+    let context: unknown = record.context;
+    if (spec.context) {
+      try {
+        context = spec.context(fresh(), info);
+      } catch (error) {
+        throw new Blocked('CONTEXT_TRANSFORM_FAILED', `The context transform threw: ${error instanceof Error ? error.message : String(error)}.`);
+      }
+    }
+    const copy = jsonCopy(context);
+    if (!copy.ok || typeof copy.value !== 'object' || copy.value === null || Array.isArray(copy.value)) {
+      throw new Blocked('CONTEXT_INVALID', `The context transform returned ${copy.ok ? 'something that is not an object' : `a value that is not plain JSON (${copy.path}: ${copy.problem})`}.`);
+    }
+    context = copy.value;
+    if (spec.contextSchema) {
+      const parsed = spec.contextSchema.safeParse(context);
+      if (!parsed.success) {
+        throw new Blocked('CONTEXT_INVALID', `The new context fails the migration's contextSchema: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}.`);
+      }
+    }
+    registry.now = now;
+    registry.takeProvisional();
+    let step;
+    try {
+      step = runtime.transition(originSnapshot(runtime, context), { type: MOVE_EVENT, target, $actor: actor, $at: now } as never);
+    } catch (error) {
+      throw machineError(error, record.id, workflow);
+    }
+    if (step.snapshot.status === 'error') throw machineError(step.snapshot.error, record.id, workflow);
+    const persisted = newReg.runtime.persist(step.snapshot);
+    let restored;
+    try {
+      restored = newReg.runtime.restore(persisted);
+    } catch (error) {
+      throw new Blocked('TARGET_STATE_INVALID', `v${to} cannot restore the migrated snapshot: ${error instanceof Error ? error.message : String(error)}.`);
+    }
+    const tasks = core.tasksFor(newReg, { snapshot: restored, actions: [] }, core.facts(record), now);
+    const commit = planCommit(record, step, persisted, {
+      instanceId: record.id,
+      workflow,
+      version: to,
+      initiator: record.initiator,
+      kind: 'admin',
+      event: { type: MIGRATE_EVENT, fromVersion: from, toVersion: to, fromState: record.state as never, target },
+      actor,
+      now,
+      reason: options.reason,
+      tasks,
+      provisional: registry.takeProvisional(),
+      timerOwners: newReg.runtime.timerOwners,
+      // The old version's timers go with its states; the new state's entry armed its own.
+      cancelAll: true,
+    }, core.keys.current);
+    const owners = newReg.runtime.timerOwners;
+    const move: MigrationMove = {
+      instanceId: record.id,
+      fromState: record.state,
+      target,
+      toState: commit.instance.state,
+      timers: commit.instance.timers.map((t) => ({ name: t.name, dueAt: t.dueAt, state: ownerOfTimer(t.key, owners) })),
+      revision: commit.instance.revision,
+    };
+    return { commit, move };
+  };
+
+  for (const instanceId of selected) {
+    let record: InstanceRecord | undefined;
+    try {
+      const outcome = await mutex.run(instanceId, () =>
+        core.withRetry(async () => {
+          record = await core.loadForAct(instanceId);
+          if (record.version !== from || record.workflow !== workflow) return 'skipped' as const;
+          if (record.status !== 'active') return 'finished' as const;
+          const { commit, move } = plan(record);
+          if (!options.dryRun) {
+            await store.commit(commit);
+            core.forget(instanceId);
+            await core.afterCommit(commit);
+          }
+          return move;
+        }),
+      );
+      if (outcome === 'skipped') skipped++;
+      else if (outcome === 'finished') finished++;
+      else moved.push(outcome);
+    } catch (error) {
+      const state = (record as InstanceRecord | undefined)?.state ?? null;
+      if (error instanceof Blocked) blocked.push({ instanceId, state, code: error.code, message: error.message });
+      else if (isDocketError(error)) blocked.push({ instanceId, state, code: error.code, message: error.message });
+      else throw error;
+    }
+  }
+  return { workflow, from, to, dryRun: options.dryRun === true, at: now, selected: selected.length, moved, blocked, finished, skipped };
+}

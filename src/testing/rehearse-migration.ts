@@ -1,0 +1,238 @@
+import type { BusinessCalendar } from '../calendar/index.js';
+import { toInstant, virtualClock, type Instant, type InstantInput } from '../clock/index.js';
+import { createEngine, type AnyWorkflow, type Directory, type MigrationBlockCode, type MigrationReport, type WorkflowMigration } from '../engine/index.js';
+import { mappedTarget } from '../engine/migration/migrate-instances.js';
+import { machineStatePaths, migrationsOf } from '../engine/migration/migration-spec.js';
+import { DocketError } from '../errors.js';
+import type { Actor, HistoryEntry, InstanceRecord, TaskRecord, TimerRecord } from '../store/records.js';
+import { memoryStore, type Store } from '../store/index.js';
+
+/** One instance to rehearse on: its record and its whole history (tasks optional). */
+export interface RehearsalInstance {
+  readonly record: InstanceRecord;
+  readonly history: readonly HistoryEntry[];
+  readonly tasks?: readonly TaskRecord[];
+}
+
+/** A person's act, sent to both copies of an instance at `at` (its outcome may differ between them). */
+export interface RehearsalAct {
+  readonly at: InstantInput;
+  readonly instanceId: string;
+  readonly event: { readonly type: string; readonly [key: string]: unknown };
+  readonly actor: Actor;
+}
+
+/**
+ * Options of {@link rehearseMigration}.
+ *
+ * - `source`: a store to copy from (only read: the instances of `from`'s id and version), or the
+ *   instances themselves.
+ * - `from`, `to`: the two versions of the workflow. `migration`: the one to rehearse (default: the one
+ *   `to` declares from `from.version`), so a draft migration can be tried before `to` declares it.
+ * - `at`: when the migration runs (default: the latest `updatedAt` of the copied instances);
+ *   `horizon`: how far both copies are driven (an instant after `at`).
+ * - `script`: acts people do meanwhile; without one, only timers move instances.
+ */
+export interface RehearseOptions {
+  readonly source: Store | readonly RehearsalInstance[];
+  readonly from: AnyWorkflow;
+  readonly to: AnyWorkflow;
+  readonly migration?: WorkflowMigration;
+  readonly at?: InstantInput;
+  readonly horizon: InstantInput;
+  readonly calendar?: BusinessCalendar;
+  readonly directory?: Directory;
+  readonly script?: readonly RehearsalAct[];
+}
+
+/** A deadline of one copy after the migration instant: fired (at `dueAt`) or still pending at the horizon. */
+export interface RehearsedDeadline {
+  readonly name: string;
+  /** Epoch ms. */
+  readonly dueAt: Instant;
+  readonly fired: boolean;
+}
+
+/** Where one copy of an instance is at the horizon. */
+export interface RehearsedFuture {
+  readonly version: number;
+  readonly state: unknown;
+  readonly status: InstanceRecord['status'];
+  /** Deadlines after the migration instant, by due instant. */
+  readonly deadlines: readonly RehearsedDeadline[];
+  /** Acts of the script this copy refused, with the error code. */
+  readonly refusedActs: readonly { readonly at: Instant; readonly event: string; readonly code: string }[];
+}
+
+/** An instance whose future differs between the unmigrated and the migrated copy. */
+export interface RehearsalDifference {
+  readonly instanceId: string;
+  /** False when the migration left it on its version (`blocked` says why). */
+  readonly migrated: boolean;
+  readonly blocked?: MigrationBlockCode;
+  readonly unmigrated: RehearsedFuture;
+  readonly migratedFuture: RehearsedFuture;
+  /** The final state (mapped through the migration's states) or status differs. */
+  readonly finalStateDiffers: boolean;
+  /** The due instants differ: old (unmigrated) and new (migrated), each sorted. */
+  readonly deadlinesMoved?: { readonly old: readonly Instant[]; readonly new: readonly Instant[] };
+}
+
+/**
+ * What {@link rehearseMigration} found.
+ *
+ * @example
+ * ```ts
+ * import type { RehearsalReport } from 'docket/testing';
+ * const ok = (r: RehearsalReport) => r.differences.length === 0;
+ * ```
+ */
+export interface RehearsalReport {
+  readonly at: Instant;
+  readonly horizon: Instant;
+  readonly instances: number;
+  /** The migration as it ran on the copies. */
+  readonly migration: MigrationReport;
+  readonly differences: readonly RehearsalDifference[];
+}
+
+const REHEARSAL_ACTOR: Actor = { id: 'docket:rehearsal', roles: ['admin'] };
+
+async function instancesOf(source: Store, from: AnyWorkflow): Promise<RehearsalInstance[]> {
+  await source.init();
+  const out: RehearsalInstance[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await source.list({ workflow: from.id, limit: 200, ...(cursor === undefined ? {} : { cursor }) });
+    for (const record of page.items) {
+      if (record.version !== from.version) continue;
+      out.push({ record, history: await source.history(record.id), tasks: await source.tasks({ instanceId: record.id }) });
+    }
+    cursor = page.nextCursor;
+  } while (cursor !== undefined);
+  return out;
+}
+
+/** Copy an instance into a store as it is: one commit per history entry, the record last. */
+async function importInstance(store: Store, { record, history, tasks }: RehearsalInstance): Promise<void> {
+  if (history.length !== record.revision || history.some((h, i) => h.revision !== i + 1)) {
+    throw new DocketError('INVALID_ARGUMENT', `rehearseMigration(): instance ${record.id} needs its whole history (revisions 1..${record.revision}); got ${history.length} entries.`, { instanceId: record.id });
+  }
+  for (const entry of history) {
+    const last = entry.revision === record.revision;
+    const instance: InstanceRecord = last ? record : { ...record, revision: entry.revision, historyHash: entry.hash, timers: [], nextDueAt: null };
+    const addTimers: TimerRecord[] = last ? record.timers.map((t) => ({ ...t, instanceId: record.id, revision: record.revision, status: 'pending' as const })) : [];
+    await store.commit({ instance, expectedRevision: entry.revision - 1, history: entry, cancelTimerIds: [], addTimers, effects: [], ...(last && tasks ? { tasks } : {}) });
+  }
+}
+
+function futureOf(record: InstanceRecord, history: readonly HistoryEntry[], afterRevision: number, refusedActs: RehearsedFuture['refusedActs']): RehearsedFuture {
+  const fired = history.filter((h) => h.revision > afterRevision && h.kind === 'timer' && h.timer).map((h) => ({ name: h.timer!.name, dueAt: h.timer!.dueAt, fired: true }));
+  const pending = record.timers.map((t) => ({ name: t.name, dueAt: t.dueAt, fired: false }));
+  return {
+    version: record.version,
+    state: record.state,
+    status: record.status,
+    deadlines: [...fired, ...pending].sort((a, b) => a.dueAt - b.dueAt),
+    refusedActs,
+  };
+}
+
+const leaves = (paths: readonly string[]) => paths.filter((p) => !paths.some((q) => q.startsWith(`${p}.`)));
+
+/**
+ * Rehearse a migration on copies: the instances of `from` are copied into two memory stores, one is
+ * migrated at `at` (as `engine.migrate` would, on a virtual clock), and both are driven to `horizon`
+ * (timers fire; people act only as `script` says). Reports every instance whose future differs: a
+ * different final state (the unmigrated one's mapped through the migration's states) or status, or
+ * moved deadlines (the due instants each copy met or holds after `at`). The source is only read.
+ *
+ * @throws DocketError `INVALID_ARGUMENT` for a horizon before `at` or an instance without its full
+ *   history; `INVALID_MIGRATION` when `to` declares no migration from `from` and none is given.
+ *
+ * @example
+ * ```ts
+ * import { rehearseMigration } from 'docket/testing';
+ * // const report = await rehearseMigration({ source: store, from: v1, to: v2, horizon: '2026-12-31T00:00:00+08:00', calendar });
+ * // report.differences.filter((d) => d.deadlinesMoved)
+ * ```
+ */
+export async function rehearseMigration(options: RehearseOptions): Promise<RehearsalReport> {
+  const { from, calendar, directory } = options;
+  const spec = options.migration ?? migrationsOf(options.to).find((m) => m.from === from.version);
+  if (!spec) throw new DocketError('INVALID_MIGRATION', `Workflow "${options.to.id}" v${options.to.version} declares no migration from v${from.version}; pass one as \`migration\`.`, { workflow: options.to.id });
+  const to: AnyWorkflow = options.migration ? { ...options.to, migrations: [spec] } : options.to;
+  const instances = Array.isArray(options.source) ? (options.source as readonly RehearsalInstance[]) : await instancesOf(options.source as Store, from);
+  const at = options.at !== undefined ? toInstant(options.at) : Math.max(0, ...instances.map((i) => i.record.updatedAt));
+  const horizon = toInstant(options.horizon);
+  if (!(horizon >= at)) throw new DocketError('INVALID_ARGUMENT', `rehearseMigration(): the horizon ${new Date(horizon).toISOString()} is before the migration instant ${new Date(at).toISOString()}.`);
+  const script = [...(options.script ?? [])].map((a) => ({ ...a, at: toInstant(a.at) })).sort((a, b) => a.at - b.at);
+
+  const side = async (migrate: boolean) => {
+    const store = memoryStore();
+    await store.init();
+    for (const instance of instances) await importInstance(store, instance);
+    const clock = virtualClock(at);
+    const engine = createEngine({ store, clock, workflows: [from, to], ...(calendar ? { calendar } : {}), ...(directory ? { directory } : {}) });
+    try {
+      const report = migrate ? await engine.migrate({ workflow: from.id, from: from.version, to: to.version, actor: REHEARSAL_ACTOR, reason: 'rehearsal' }) : undefined;
+      const refused = new Map<string, { at: Instant; event: string; code: string }[]>();
+      for (const act of script) {
+        if (act.at > horizon) break;
+        await clock.advanceTo(Math.max(act.at, clock.now()));
+        try {
+          await engine.send(act.instanceId, act.event as never, { actor: act.actor });
+        } catch (error) {
+          const code = error instanceof DocketError ? error.code : 'ERROR';
+          refused.set(act.instanceId, [...(refused.get(act.instanceId) ?? []), { at: act.at, event: act.event.type, code }]);
+        }
+      }
+      await clock.advanceTo(horizon);
+      const futures = new Map<string, { future: RehearsedFuture; record: InstanceRecord }>();
+      for (const { record } of instances) {
+        const now = await store.load(record.id);
+        const moved = report?.moved.some((m) => m.instanceId === record.id) ?? false;
+        futures.set(record.id, { future: futureOf(now!, await store.history(record.id), record.revision + (moved ? 1 : 0), refused.get(record.id) ?? []), record: now! });
+      }
+      return { futures, report };
+    } finally {
+      await engine.close();
+      await store.close();
+    }
+  };
+
+  const before = await side(false);
+  const after = await side(true);
+  const migration = after.report!;
+  const targets = machineStatePaths(to.machine);
+  const differences: RehearsalDifference[] = [];
+  for (const { record } of instances) {
+    const a = before.futures.get(record.id)!;
+    const b = after.futures.get(record.id)!;
+    const moved = migration.moved.some((m) => m.instanceId === record.id);
+    const block = migration.blocked.find((x) => x.instanceId === record.id);
+    let sameState: boolean;
+    if (a.record.version === b.record.version) sameState = JSON.stringify(a.record.state) === JSON.stringify(b.record.state);
+    else {
+      // Compare through the migration: where would the unmigrated copy's final state map to?
+      const mapped = mappedTarget(spec, a.record, targets);
+      const bLeaves = leaves(b.record.statePaths);
+      sameState = mapped !== undefined && bLeaves.length > 0 && bLeaves.every((l) => l === mapped || l.startsWith(`${mapped}.`));
+    }
+    const finalStateDiffers = !sameState || a.record.status !== b.record.status;
+    const oldDue = a.future.deadlines.map((d) => d.dueAt);
+    const newDue = b.future.deadlines.map((d) => d.dueAt);
+    const moves = oldDue.length !== newDue.length || oldDue.some((d, i) => d !== newDue[i]);
+    if (!finalStateDiffers && !moves) continue;
+    differences.push({
+      instanceId: record.id,
+      migrated: moved,
+      ...(block ? { blocked: block.code } : {}),
+      unmigrated: a.future,
+      migratedFuture: b.future,
+      finalStateDiffers,
+      ...(moves ? { deadlinesMoved: { old: oldDue, new: newDue } } : {}),
+    });
+  }
+  return { at, horizon, instances: instances.length, migration, differences };
+}
