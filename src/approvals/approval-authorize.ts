@@ -1,5 +1,5 @@
 import type { AuthorizeArgs, AuthorizeResult } from '../engine/define-workflow.js';
-import { activeStandIns } from '../engine/stand-ins.js';
+import { activeStandIns } from '../organisation/stand-ins.js';
 import { DocketError, isDocketError } from '../errors.js';
 import { actionable } from './approval-decision.js';
 import { APPROVAL_EVENT_TYPES } from './approval-events.js';

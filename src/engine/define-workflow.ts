@@ -3,7 +3,7 @@ import type { z } from 'zod';
 import type { Instant } from '../clock/clock.js';
 import type { BusinessCalendar, DeadlineRule } from '../calendar/index.js';
 import type { Actor, TaskRecord } from '../store/records.js';
-import type { Directory } from './directory.js';
+import type { Directory } from '../organisation/directory.js';
 import type { DocketError } from '../errors.js';
 
 /** A label in both languages the documents and their users speak. */

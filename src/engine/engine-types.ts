@@ -12,7 +12,7 @@ import type {
 import type { InstanceQuery, Page, Store, TaskQuery } from '../store/store.js';
 import type { AnyStateMachine, ContextFrom, StateValueFrom } from 'xstate';
 import type { AnyWorkflow, EventFrom, InputFrom, WorkflowIdFrom } from './define-workflow.js';
-import type { Directory } from './directory.js';
+import type { Directory } from '../organisation/directory.js';
 import type { DocketError } from '../errors.js';
 import type { EngineWarning, ProvisionalDeadline, ReresolveOptions, ReresolveReport } from './reresolve-deadlines.js';
 import type { HistoryKeyOption } from './history-key.js';
