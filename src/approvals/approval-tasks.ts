@@ -4,8 +4,8 @@ import type { InstanceFacts } from '../engine/define-workflow.js';
 import type { TaskRecord } from '../store/records.js';
 import { actionable } from './approval-decision.js';
 import type { ApprovalContext, ApprovalOperation, ApprovalStepState } from './approval-types.js';
+import { APPROVAL_OPERATIONS } from './operations.js';
 
-const ASSIGNEE_OPS: readonly ApprovalOperation[] = ['APPROVE', 'REJECT', 'REQUEST_CHANGES', 'RETURN', 'ADD_SIGNER', 'REMOVE_SIGNER', 'TRANSFER', 'DELEGATE', 'CC'];
 
 /** The operations an assignee may perform on a task of this step (what the inbox offers).
  *
@@ -18,14 +18,14 @@ const ASSIGNEE_OPS: readonly ApprovalOperation[] = ['APPROVE', 'REJECT', 'REQUES
  */
 export function taskActions(state: ApprovalStepState, claimed: boolean): ApprovalOperation[] {
   const allowed = state.spec.operations;
-  const r = state.spec.returns;
-  const ops = ASSIGNEE_OPS.filter((op) => {
-    if (allowed && !allowed.includes(op)) return false;
-    if (op === 'REQUEST_CHANGES') return r?.submitter === true;
-    if (op === 'RETURN') return r !== undefined && (r.submitter === true || r.previous !== undefined || (r.steps?.length ?? 0) > 0);
-    return true;
-  });
-  return claimed ? ops : ['CLAIM', ...ops];
+  const offered = (d: (typeof APPROVAL_OPERATIONS)[number]): boolean => {
+    if (allowed && !allowed.includes(d.type)) return false;
+    return typeof d.inbox === 'function' ? d.inbox(state.spec) : d.inbox === true;
+  };
+  const ops = APPROVAL_OPERATIONS.filter(offered).map((d) => d.type);
+  // An unclaimed group task offers its claim first (认领), whatever the step allows otherwise.
+  const claim = APPROVAL_OPERATIONS.filter((d) => d.inbox === 'unclaimed').map((d) => d.type);
+  return claimed ? ops : [...claim, ...ops];
 }
 
 /**

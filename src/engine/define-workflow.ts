@@ -59,7 +59,7 @@ export interface AuthorizeArgs {
  * and `{ onBehalfOf }` allows an act done for someone else (委托 delegate, 代理 stand-in): the machine
  * sees `$onBehalfOf` on the event and the history entry records `onBehalfOf`.
  */
-export type AuthorizeResult = true | string | DocketError | { readonly onBehalfOf: string };
+export type AuthorizeResult = true | string | DocketError | { readonly onBehalfOf?: string; readonly carry?: unknown };
 
 /** Event payload schemas: one zod object per event type the workflow accepts from people. */
 export type EventSchemas = Record<string, z.ZodType<Record<string, unknown>>>;
