@@ -28,9 +28,41 @@ export function taskActions(state: ApprovalStepState, claimed: boolean): Approva
   return claimed ? ops : [...claim, ...ops];
 }
 
+/** A timer pending after the commit, as the engine hands it to the `tasks` hook. */
+export interface PendingTimer {
+  /** The delay's name: the deadline's name for an approval step's deadline. */
+  readonly name: string;
+  readonly dueAt: Instant;
+  /** The state (node id or path) whose entry armed it. */
+  readonly state?: string;
+  readonly provisional?: boolean;
+}
+
+/** What the `tasks` hook receives. `timers` comes from the commit plan when the engine supplies it. */
+export interface ApprovalTasksArgs {
+  readonly snapshot: AnyMachineSnapshot;
+  readonly instance: InstanceFacts;
+  readonly now: Instant;
+  readonly timers?: readonly PendingTimer[];
+}
+
+/**
+ * A step's due instant from the timers the commit planned: its deadline's timer, armed by the step's
+ * own state. `undefined` when the engine gave no timers (the due instant resolved on entry is used).
+ */
+function dueAtFromTimers(state: ApprovalStepState, timers: readonly PendingTimer[] | undefined): Instant | null | undefined {
+  if (timers === undefined) return undefined;
+  const name = state.spec.deadline?.after;
+  if (name === undefined) return null;
+  const step = state.spec.id;
+  const timer = timers.find((t) => t.name === name && (t.state === undefined || t.state === step || t.state.split('.').includes(step)));
+  return timer === undefined ? null : timer.dueAt;
+}
+
 /**
  * The `tasks` projection for workflows built from approval steps: one inbox task per assignment that
- * may act now, with its instance, step, due instant and the operations the user may perform.
+ * may act now, with its instance, step, due instant (from the commit's timers when the engine gives
+ * them, else as resolved on entry) and the operations the user may perform.
  * An unclaimed group task (认领) lists every member as assignee and the role in `roles`.
  *
  * @example
@@ -39,12 +71,12 @@ export function taskActions(state: ApprovalStepState, claimed: boolean): Approva
  * const tasks = approvalTasks({ data: (context: { amount?: number }) => ({ amount: context.amount }) });
  * ```
  */
-export function approvalTasks(options: { readonly data?: (context: any) => unknown } = {}) {
-  return (args: { readonly snapshot: AnyMachineSnapshot; readonly instance: InstanceFacts; readonly now: Instant }): TaskRecord[] => {
+export function approvalTasks<C = ApprovalContext>(options: { readonly data?: (context: C) => unknown } = {}) {
+  return (args: ApprovalTasksArgs): TaskRecord[] => {
     const { snapshot, instance } = args;
     const ctx = snapshot.context as ApprovalContext | undefined;
     if (!ctx || typeof ctx.approvals !== 'object') return [];
-    const extra = options.data ? options.data(ctx) : undefined;
+    const extra = options.data ? options.data(snapshot.context as C) : undefined;
     const out: TaskRecord[] = [];
     for (const state of Object.values(ctx.approvals)) {
       const step = state.spec.id;
@@ -62,7 +94,7 @@ export function approvalTasks(options: { readonly data?: (context: any) => unkno
           roles: a.group && a.user === null ? [a.group.role] : [],
           status: a.group && a.user !== null ? 'claimed' : 'open',
           ...(a.group && a.user !== null ? { claimedBy: a.user } : {}),
-          dueAt: state.dueAt,
+          dueAt: dueAtFromTimers(state, args.timers) ?? state.dueAt,
           actions: taskActions(state, claimed),
           createdAt: a.since,
           data: { round: state.round, task: a.id, mode: state.spec.mode, initiator: ctx.initiator, ...(a.delegate !== undefined ? { delegate: a.delegate } : {}), ...(extra === undefined ? {} : { extra }) },
