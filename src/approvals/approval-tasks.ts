@@ -48,10 +48,9 @@ export interface ApprovalTasksArgs {
 
 /**
  * A step's due instant from the timers the commit planned: its deadline's timer, armed by the step's
- * own state. `undefined` when the engine gave no timers (the due instant resolved on entry is used).
+ * own state; `null` when none is pending.
  */
-function dueAtFromTimers(state: ApprovalStepState, timers: readonly PendingTimer[] | undefined): Instant | null | undefined {
-  if (timers === undefined) return undefined;
+function dueAtFromTimers(state: ApprovalStepState, timers: readonly PendingTimer[]): Instant | null {
   const name = state.spec.deadline?.after;
   if (name === undefined) return null;
   const step = state.spec.id;
@@ -94,7 +93,7 @@ export function approvalTasks<C = ApprovalContext>(options: { readonly data?: (c
           roles: a.group && a.user === null ? [a.group.role] : [],
           status: a.group && a.user !== null ? 'claimed' : 'open',
           ...(a.group && a.user !== null ? { claimedBy: a.user } : {}),
-          dueAt: dueAtFromTimers(state, args.timers) ?? state.dueAt,
+          dueAt: args.timers === undefined ? state.dueAt : dueAtFromTimers(state, args.timers),
           actions: taskActions(state, claimed),
           createdAt: a.since,
           data: { round: state.round, task: a.id, mode: state.spec.mode, initiator: ctx.initiator, ...(a.delegate !== undefined ? { delegate: a.delegate } : {}), ...(extra === undefined ? {} : { extra }) },
