@@ -2,23 +2,14 @@ import { assign, setup } from 'xstate';
 import { z } from 'zod';
 import {
   absolute,
-  approvalActions,
-  approvalAuthorize,
-  approvalContext,
-  approvalEventLabels,
-  approvalEvents,
-  approvalGuards,
-  approvalImplementations,
   approvalStep,
-  approvalTasks,
-  deadline,
-  defineWorkflow,
   effect,
   role,
   workingDays,
   type ApprovalContext,
   type ApprovalEvent,
   type DocketEventMeta,
+  withApprovals,
 } from '../src/index.js';
 import { label, stateLabelsOf, workflowLabels } from './shared/labels.js';
 import { labelledStep } from './shared/labelled-step.js';
@@ -89,6 +80,9 @@ const deadlines = {
   refundChase: workingDays(5, { time: '10:00' }),
 };
 
+/** The approval plugin: events, actions, guards, authorization, inbox and labels, with the deadlines named once. */
+const approvals = withApprovals({ deadlines, inbox: { data: (c: BidReviewContext) => ({ tenderNo: c.tenderNo, submissionDeadline: c.submissionDeadline }) } });
+
 export const bidReviewMachine = setup({
   types: {} as {
     context: BidReviewContext;
@@ -96,18 +90,18 @@ export const bidReviewMachine = setup({
     input: z.output<typeof bidReviewInput> & DocketEventMeta;
   },
   actions: {
-    ...approvalActions,
+    ...approvals.actions,
     chaseBond: effect<{ tenderNo: string; amount: number }>(),
     chaseBondRefund: effect<{ tenderNo: string; amount: number; reminder: number }>(),
     startContractApproval: effect<StartContractApprovalParams>(),
     bidMissed: effect<{ tenderNo: string; submissionDeadline: string }>(),
   },
-  guards: { ...approvalGuards, needsPrequalification: ({ context }) => context.prequalification },
-  delays: { submissionDeadline: deadline('submissionDeadline'), bondChase: deadline('bondChase'), refundChase: deadline('refundChase') },
+  guards: { ...approvals.guards, needsPrequalification: ({ context }) => context.prequalification },
+  delays: approvals.delays,
 }).createMachine({
   id: 'bid',
   context: ({ input }) => ({
-    ...approvalContext(input),
+    ...approvals.context(input),
     tenderNo: input.tenderNo,
     title: input.title,
     customer: input.customer,
@@ -282,13 +276,12 @@ export const bidReviewMachine = setup({
  * // await engine.start('bid-review', { tenderNo: 'SZ-2026-031', title: '营销平台', customer: '深圳电信', submissionDeadline: '2026-11-20T09:30:00+08:00' }, { actor: bidManager });
  * ```
  */
-export const bidReview = defineWorkflow({
+export const bidReview = approvals.defineWorkflow({
   id: 'bid-review',
   version: 1,
   machine: bidReviewMachine,
   input: bidReviewInput,
   events: {
-    ...approvalEvents,
     PREQUAL_SUBMITTED: z.object({}),
     PREQUAL_PASSED: z.object({}),
     PREQUAL_FAILED: z.object({ reason: z.string().optional() }),
@@ -319,10 +312,6 @@ export const bidReview = defineWorkflow({
     BOND_REFUNDED: ['finance', 'costManager'],
     ABANDON: ['bidManager', 'leadership'],
   },
-  authorize: approvalAuthorize(),
-  deadlines,
-  implementations: (env) => approvalImplementations(env, { deadlines }),
-  tasks: approvalTasks({ data: (c: BidReviewContext) => ({ tenderNo: c.tenderNo, submissionDeadline: c.submissionDeadline }) }),
   roles: {
     bidManager: { 'zh-CN': '投标管理', en: 'Bid manager' },
     technical: { 'zh-CN': '技术', en: 'Technical' },
@@ -341,7 +330,6 @@ export const bidReview = defineWorkflow({
       refundChase: { 'zh-CN': '保证金退款催收', en: 'Bond refund reminder' },
     },
     events: {
-      ...approvalEventLabels,
       PREQUAL_SUBMITTED: { 'zh-CN': '已递交资格预审文件', en: 'Prequalification submitted' },
       PREQUAL_PASSED: { 'zh-CN': '资格预审通过', en: 'Prequalification passed' },
       PREQUAL_FAILED: { 'zh-CN': '资格预审未通过', en: 'Prequalification failed' },

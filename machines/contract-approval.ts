@@ -1,19 +1,9 @@
 import { assign, setup } from 'xstate';
 import { z } from 'zod';
 import {
-  approvalActions,
-  approvalAuthorize,
-  approvalContext,
-  approvalEventLabels,
-  approvalEvents,
-  approvalGuards,
-  approvalImplementations,
   approvalStep,
-  approvalTasks,
   branch,
   describeConditionBrief,
-  deadline,
-  defineWorkflow,
   departmentHead,
   duration,
   effect,
@@ -23,6 +13,7 @@ import {
   type ApprovalContext,
   type ApprovalEvent,
   type DocketEventMeta,
+  withApprovals,
 } from '../src/index.js';
 import { label, stateLabelsOf, workflowLabels } from './shared/labels.js';
 import { labelledStep } from './shared/labelled-step.js';
@@ -90,6 +81,9 @@ const deadlines = {
   receivableChase: duration({ days: 30 }),
 };
 
+/** The approval plugin: events, actions, guards, authorization, inbox and labels, with the deadlines named once. */
+const approvals = withApprovals({ deadlines, inbox: { data: (c: ContractApprovalContext) => ({ contractNo: c.contractNo, customer: c.customer, amount: c.amount }) } });
+
 const approvalSteps = ['review', 'departmentApproval', 'vpApproval', 'ceoApproval'] as const;
 const common = {
   onRejected: '#contractApproval.draft',
@@ -108,7 +102,7 @@ export const contractApprovalMachine = setup({
     input: z.output<typeof contractApprovalInput> & DocketEventMeta;
   },
   actions: {
-    ...approvalActions,
+    ...approvals.actions,
     erpCreateCustomer: effect<{ contractNo: string; customer: string }>(),
     erpCreateSalesOrder: effect<{ contractNo: string; customerCode: string | undefined; amount: number }>(),
     remindSigning: effect<{ contractNo: string }>(),
@@ -121,14 +115,14 @@ export const contractApprovalMachine = setup({
     }),
   },
   guards: {
-    ...approvalGuards,
+    ...approvals.guards,
     settles: ({ context, event }) => event.type === 'PAYMENT_RECEIVED' && context.paid + event.amount >= context.amount,
   },
-  delays: { signingRemind: deadline('signingRemind'), receivableChase: deadline('receivableChase') },
+  delays: approvals.delays,
 }).createMachine({
   id: 'contractApproval',
   context: ({ input }) => ({
-    ...approvalContext(input),
+    ...approvals.context(input),
     contractNo: input.contractNo,
     title: input.title,
     customer: input.customer,
@@ -266,11 +260,6 @@ export const contractApprovalMachine = setup({
   },
 });
 
-const approvalAuth = approvalAuthorize({
-  also: ({ event, actor, instance }) =>
-    event.type === 'SUBMIT' && actor.id !== instance.initiator ? `Only the initiator (${instance.initiator}) submits this contract.` : true,
-});
-
 /**
  * 合同评审 / 合同审批 — contract approval: draft → legal, finance and technical review (会签, all
  * must approve) → department head → VP (from `thresholds.vp`) → CEO (from `thresholds.ceo`) →
@@ -284,13 +273,12 @@ const approvalAuth = approvalAuthorize({
  * // await engine.start('contract-approval', { contractNo: 'HT-2026-118', title: '营销平台', customer: '深圳电信', amount: 880_000, department: 'sales' }, { actor: sales });
  * ```
  */
-export const contractApproval = defineWorkflow({
+export const contractApproval = approvals.defineWorkflow({
   id: 'contract-approval',
   version: 1,
   machine: contractApprovalMachine,
   input: contractApprovalInput,
   events: {
-    ...approvalEvents,
     SUBMIT: z.object({ amount: z.number().positive().optional(), note: z.string().optional() }),
     SIGNED: z.object({ signedOn: z.string().regex(/^\d{4}-\d{2}-\d{2}$/), note: z.string().optional() }),
     ARCHIVED: z.object({ archiveNo: z.string().min(1) }),
@@ -308,16 +296,14 @@ export const contractApproval = defineWorkflow({
     KICKOFF_HELD: ['contractAdmin', 'sales'],
     PAYMENT_RECEIVED: ['finance'],
   },
-  authorize: (args) => {
+  authorize: (args, approvals) => {
     // 撤回 from the draft or while signing is outside any approval step: the initiator's call alone.
     if (args.event.type === 'WITHDRAW' && (args.snapshot.matches('draft') || args.snapshot.matches('signing'))) {
       return args.actor.id === args.instance.initiator ? true : `Only the initiator (${args.instance.initiator}) may withdraw this contract.`;
     }
-    return approvalAuth(args);
+    if (args.event.type === 'SUBMIT' && args.actor.id !== args.instance.initiator) return `Only the initiator (${args.instance.initiator}) submits this contract.`;
+    return approvals(args);
   },
-  deadlines,
-  implementations: (env) => approvalImplementations(env, { deadlines }),
-  tasks: approvalTasks({ data: (c: ContractApprovalContext) => ({ contractNo: c.contractNo, customer: c.customer, amount: c.amount }) }),
   roles: {
     sales: { 'zh-CN': '业务发起人', en: 'Sales (initiator)' },
     legal: { 'zh-CN': '法务', en: 'Legal' },
@@ -337,7 +323,6 @@ export const contractApproval = defineWorkflow({
       receivableChase: { 'zh-CN': '回款催收', en: 'Receivable reminder' },
     },
     events: {
-      ...approvalEventLabels,
       SUBMIT: { 'zh-CN': '提交审批', en: 'Submit' },
       SIGNED: { 'zh-CN': '合同已签署', en: 'Signed' },
       ARCHIVED: { 'zh-CN': '合同已归档', en: 'Archived' },

@@ -1,19 +1,9 @@
 import { assign, setup } from 'xstate';
 import { z } from 'zod';
 import {
-  approvalActions,
-  approvalAuthorize,
-  approvalContext,
-  approvalEventLabels,
-  approvalEvents,
-  approvalGuards,
-  approvalImplementations,
   approvalStep,
-  approvalTasks,
   branch,
   describeConditionBrief,
-  deadline,
-  defineWorkflow,
   departmentHead,
   effect,
   resubmitTo,
@@ -23,6 +13,7 @@ import {
   type ApprovalContext,
   type ApprovalEvent,
   type DocketEventMeta,
+  withApprovals,
 } from '../src/index.js';
 import { label, stateLabelsOf } from './shared/labels.js';
 import { labelledStep } from './shared/labelled-step.js';
@@ -64,17 +55,20 @@ const common = {
   returns: { submitter: '#expense.draft' },
 };
 
+/** The approval plugin: events, actions, guards, authorization, inbox and labels, with the deadlines named once. */
+const approvals = withApprovals({ deadlines, inbox: { data: (c: ExpenseReimbursementContext) => ({ title: c.title, amount: c.amount }) } });
+
 export const expenseReimbursementMachine = setup({
   types: {} as { context: ExpenseReimbursementContext; events: ExpenseReimbursementEvent; input: z.output<typeof expenseReimbursementInput> & DocketEventMeta },
-  actions: { ...approvalActions, remindPayment: effect<{ title: string; amount: number }>() },
-  guards: approvalGuards,
-  delays: { paymentRemind: deadline('paymentRemind') },
+  actions: { ...approvals.actions, remindPayment: effect<{ title: string; amount: number }>() },
+  guards: approvals.guards,
+  delays: approvals.delays,
 }).createMachine({
   id: 'expense',
   context: ({ input }) => {
     const amount = input.items.reduce((sum, i) => sum + i.amount, 0);
     return {
-      ...approvalContext(input),
+      ...approvals.context(input),
       title: input.title,
       department: input.department,
       items: input.items,
@@ -159,29 +153,25 @@ export const expenseReimbursementMachine = setup({
  * // await engine.start('expense-reimbursement', { title: '11月差旅', department: 'sales', items: [{ description: '机票', amount: 1800 }] }, { actor: staff });
  * ```
  */
-export const expenseReimbursement = defineWorkflow({
+export const expenseReimbursement = approvals.defineWorkflow({
   id: 'expense-reimbursement',
   version: 1,
   machine: expenseReimbursementMachine,
   input: expenseReimbursementInput,
   events: {
-    ...approvalEvents,
     SUBMIT: z.object({
       note: z.string().optional(),
       items: z.array(z.object({ description: z.string().min(1), amount: z.number().positive(), category: z.string().default('other') })).min(1).optional(),
     }), PAID: z.object({ voucherNo: z.string().min(1) }),
   },
   permissions: { PAID: ['finance'] },
-  authorize: (args) => {
+  authorize: (args, approvals) => {
     if (args.event.type === 'WITHDRAW' && args.snapshot.matches('draft')) {
       return args.actor.id === args.instance.initiator ? true : `Only ${args.instance.initiator} may withdraw this claim.`;
     }
     if (args.event.type === 'SUBMIT') return args.actor.id === args.instance.initiator ? true : `Only ${args.instance.initiator} submits this claim.`;
-    return approvalAuthorize()(args);
+    return approvals(args);
   },
-  deadlines,
-  implementations: (env) => approvalImplementations(env, { deadlines }),
-  tasks: approvalTasks({ data: (c: ExpenseReimbursementContext) => ({ title: c.title, amount: c.amount }) }),
   roles: {
     finance: { 'zh-CN': '财务', en: 'Finance' },
     ceo: { 'zh-CN': '总经理', en: 'CEO' },
@@ -193,7 +183,6 @@ export const expenseReimbursement = defineWorkflow({
       paymentRemind: { 'zh-CN': '付款提醒', en: 'Payment reminder' },
     },
     events: {
-      ...approvalEventLabels,
       SUBMIT: { 'zh-CN': '提交报销', en: 'Submit' },
       PAID: { 'zh-CN': '已付款', en: 'Paid' },
     },

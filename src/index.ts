@@ -3,6 +3,7 @@ export * from './errors.js';
 export * from './clock/index.js';
 export * from './calendar/index.js';
 export * from './store/index.js';
+export * from './organisation/index.js';
 export * from './engine/index.js';
 export * from './approvals/index.js';
 export * from './observe/index.js';

@@ -1,24 +1,16 @@
 import { setup } from 'xstate';
 import { z } from 'zod';
 import {
-  approvalActions,
-  approvalAuthorize,
-  approvalContext,
-  approvalEvents,
-  approvalGuards,
-  approvalImplementations,
   approvalStep,
-  approvalTasks,
   businessCalendar,
   checkChoicesAtStart,
   createEngine,
-  deadline,
-  defineWorkflow,
   effect,
   memoryStore,
   resubmitTo,
   staticDirectory,
   virtualClock,
+  withApprovals,
   type ApprovalContext,
   type ApprovalEvent,
   type ApprovalStepConfig,
@@ -44,8 +36,7 @@ export function approvalFlow<const Id extends string = 'flow'>(
   options: { readonly draft?: boolean; readonly deadlines?: Record<string, DeadlineSpec>; readonly id?: Id; readonly checkChoices?: readonly ApproverRule[] } = {},
 ) {
   const ids = steps.map((s) => s.id);
-  const deadlines = options.deadlines ?? {};
-  const delays = Object.fromEntries(Object.keys(deadlines).map((name) => [name, deadline(name)]));
+  const approvals = withApprovals({ deadlines: options.deadlines ?? {} });
   const states: Record<string, unknown> = {};
   steps.forEach((s, i) => {
     const { returns, ...rest } = s;
@@ -63,13 +54,13 @@ export function approvalFlow<const Id extends string = 'flow'>(
       events: ApprovalEvent | { type: 'SUBMIT' };
       input: { amount: number; chosen?: string[]; manager?: string };
     },
-    actions: { ...approvalActions, notify: effect<{ to: string }>() },
-    guards: approvalGuards,
-    delays,
+    actions: { ...approvals.actions, notify: effect<{ to: string }>() },
+    guards: approvals.guards,
+    delays: approvals.delays,
   }).createMachine({
     id: 'flow',
     entry: options.checkChoices ? [checkChoicesAtStart(options.checkChoices)] : [],
-    context: ({ input }) => ({ ...approvalContext(input), amount: input.amount, chosen: input.chosen ?? [], manager: input.manager ?? null }),
+    context: ({ input }) => ({ ...approvals.context(input), amount: input.amount, chosen: input.chosen ?? [], manager: input.manager ?? null }),
     initial: options.draft ? 'draft' : ids[0]!,
     states: {
       ...(states as {}),
@@ -79,18 +70,14 @@ export function approvalFlow<const Id extends string = 'flow'>(
       withdrawn: { type: 'final' },
     },
   });
-  return defineWorkflow({
+  return approvals.defineWorkflow({
     id: (options.id ?? 'flow') as Id,
     version: 1,
     machine,
     input: z.object({ amount: z.number().default(0), chosen: z.array(z.string()).optional(), manager: z.string().optional() }),
-    events: { ...approvalEvents, SUBMIT: z.object({}) },
-    deadlines,
-    implementations: (env) => approvalImplementations(env, { deadlines }),
-    authorize: approvalAuthorize({
-      also: ({ event, actor, instance }) => (event.type === 'SUBMIT' && actor.id !== instance.initiator ? 'Only the initiator may submit.' : true),
-    }),
-    tasks: approvalTasks(),
+    events: { SUBMIT: z.object({}) },
+    authorize: (args, approvals) =>
+      args.event.type === 'SUBMIT' && args.actor.id !== args.instance.initiator ? 'Only the initiator may submit.' : approvals(args),
   });
 }
 

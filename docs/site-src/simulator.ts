@@ -9,7 +9,7 @@ import type { Engine, InstanceView } from '../../src/engine/engine-types.js';
 import { memoryStore } from '../../src/store/index.js';
 import type { Actor } from '../../src/store/records.js';
 import { demoDirectory, demoPeople, rankedEvents, sampleOptionsAt } from '../../src/cli/auto-pilot.js';
-import type { Directory } from '../../src/engine/directory.js';
+import type { Directory } from '../../src/organisation/directory.js';
 import { sampleValue } from '../../src/visualizer/sample-value.js';
 import { activeStateIds } from '../../src/visualizer/state-graph.js';
 import { isContractWorkflow, workflowCatalog } from '../../src/cli/workflow-catalog.js';

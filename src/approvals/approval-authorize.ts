@@ -1,15 +1,12 @@
 import type { AuthorizeArgs, AuthorizeResult } from '../engine/define-workflow.js';
-import { activeStandIns } from '../engine/stand-ins.js';
 import { DocketError, isDocketError } from '../errors.js';
+import { standInFor } from '../organisation/on-behalf-of.js';
+import { reduceAct, type ApprovalCarry } from './approval-act.js';
 import { actionable } from './approval-decision.js';
-import { APPROVAL_EVENT_TYPES } from './approval-events.js';
-import { applyApproval, type ApprovalInput } from './approval-reducer.js';
+import type { ApprovalInput } from './approval-reducer.js';
 import { targetStep } from './approval-target.js';
 import type { ApprovalContext } from './approval-types.js';
-
-const TYPES = new Set<string>(APPROVAL_EVENT_TYPES);
-/** Operations a stand-in (代理) may perform for the person they stand in for. */
-const FOR_OTHERS = new Set(['APPROVE', 'REJECT', 'REQUEST_CHANGES', 'RETURN', 'ADD_SIGNER', 'TRANSFER', 'DELEGATE', 'CLAIM']);
+import { operationOf } from './operations.js';
 
 /**
  * The `authorize` hook for workflows built from approval steps: task-aware authorization on top of
@@ -19,6 +16,9 @@ const FOR_OTHERS = new Set(['APPROVE', 'REJECT', 'REQUEST_CHANGES', 'RETURN', 'A
  * 撤回 after someone acted) is refused with `OPERATION_NOT_ALLOWED`. Acts done for someone else
  * are recorded with `onBehalfOf` in the history. Every refusal is audited by the engine.
  * Events other than approval events go to `also` (default: allowed).
+ *
+ * The act is reduced here once; the result goes back to the engine as `carry`, which the engine hands
+ * the machine as the event's `$carry`, so the step's guard and action do not reduce it again.
  *
  * @example
  * ```ts
@@ -31,7 +31,8 @@ const FOR_OTHERS = new Set(['APPROVE', 'REJECT', 'REQUEST_CHANGES', 'RETURN', 'A
 export function approvalAuthorize(options: { readonly also?: (args: AuthorizeArgs) => AuthorizeResult } = {}): (args: AuthorizeArgs) => AuthorizeResult {
   return (args) => {
     const { actor, event, snapshot, env } = args;
-    if (!TYPES.has(event.type)) return options.also ? options.also(args) : true;
+    const operation = operationOf(event.type);
+    if (operation === undefined) return options.also ? options.also(args) : true;
     const ctx = snapshot.context as ApprovalContext;
     if (!ctx || typeof ctx.approvals !== 'object') return true;
     const now = env.now();
@@ -46,22 +47,23 @@ export function approvalAuthorize(options: { readonly also?: (args: AuthorizeArg
     }
     const state = ctx.approvals[step]!;
     let onBehalfOf: string | undefined;
-    if (FOR_OTHERS.has(event.type)) {
+    if (operation.forOthers) {
       const open = actionable(state.assignments);
       const direct = open.some((a) => a.user === actor.id || (a.user === null && a.group?.members.includes(actor.id)));
       const delegated = open.find((a) => a.delegate === actor.id && a.user !== null);
       if (!direct && delegated) onBehalfOf = delegated.user as string;
       if (!direct && !delegated && env.directory) {
-        const principals = new Set(activeStandIns(env.directory, now, args.instance.workflow).filter((s) => s.deputy === actor.id).map((s) => s.principal));
-        onBehalfOf = open.find((a) => a.user !== null && principals.has(a.user))?.user ?? undefined;
+        const holders = open.flatMap((a) => (a.user === null ? [] : [a.user]));
+        onBehalfOf = standInFor(env.directory, now, actor.id, holders, args.instance.workflow);
       }
     }
+    let carry: ApprovalCarry;
     try {
-      applyApproval(ctx, step, onBehalfOf === undefined ? input : { ...input, $onBehalfOf: onBehalfOf }, { directory: env.directory, now });
+      carry = reduceAct(ctx, step, onBehalfOf === undefined ? input : { ...input, $onBehalfOf: onBehalfOf }, { directory: env.directory, now });
     } catch (error) {
       if (isDocketError(error)) return error;
       throw error;
     }
-    return onBehalfOf === undefined ? true : { onBehalfOf };
+    return onBehalfOf === undefined ? { carry } : { onBehalfOf, carry };
   };
 }

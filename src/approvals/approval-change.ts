@@ -1,6 +1,6 @@
 // What the approval reducer reads (an event, facts) and what it returns (a change and its effects).
 import type { Instant } from '../clock/clock.js';
-import type { Directory } from '../engine/directory.js';
+import type { Directory } from '../organisation/directory.js';
 import type { Actor } from '../store/records.js';
 import type { ApprovalContext } from './approval-types.js';
 

@@ -1,12 +1,9 @@
-import { z } from 'zod';
+import { operationSchemas, type ApprovalEventSchemas } from './operations.js';
 
-const step = z.string().min(1).optional();
-const taskId = z.string().min(1).optional();
-const comment = z.string().optional();
-const user = z.string().min(1);
+export type { ApprovalEvent, ApprovalEventSchemas } from './operations.js';
 
 /**
- * The zod schemas of every approval operation, to spread into `defineWorkflow({ events })`. Each act
+ * The zod schemas of every approval operation (derived from the operations list, `operations.ts`), to spread into `defineWorkflow({ events })`. Each act
  * may name its step (`step`) or inbox task (`taskId`); without them, the step where the actor has
  * an open task is meant.
  *
@@ -33,36 +30,7 @@ const user = z.string().min(1);
  * events.ADD_SIGNER.parse({ users: ['zhao'], position: 'after' });
  * ```
  */
-export const approvalEvents = {
-  APPROVE: z.object({ step, taskId, comment }),
-  REJECT: z.object({ step, taskId, comment }),
-  REQUEST_CHANGES: z.object({ step, taskId, comment: z.string().min(1) }),
-  RETURN: z.object({ step, taskId, comment, to: z.string().min(1).optional() }),
-  ADD_SIGNER: z.object({ step, taskId, comment, users: z.array(user).min(1), position: z.enum(['before', 'after', 'alongside']) }),
-  REMOVE_SIGNER: z.object({ step, comment, user }),
-  TRANSFER: z.object({ step, taskId, comment, to: user, from: user.optional() }),
-  DELEGATE: z.object({ step, taskId, comment, to: user }),
-  CLAIM: z.object({ step, taskId }),
-  WITHDRAW: z.object({ comment }),
-  CC: z.object({ step, comment, users: z.array(user).min(1) }),
-  REMIND: z.object({ step, comment }),
-};
-
-/** The approval event schemas' type. */
-export type ApprovalEventSchemas = typeof approvalEvents;
-
-/**
- * The approval events as the machine sees them (a union on `type`), for `setup({ types: { events } })`.
- *
- * @example
- * ```ts
- * import type { ApprovalEvent } from 'docket';
- * type MyEvent = ApprovalEvent | { type: 'SUBMIT' };
- * ```
- */
-export type ApprovalEvent = {
-  [K in keyof ApprovalEventSchemas]: { type: K } & z.output<ApprovalEventSchemas[K]>;
-}[keyof ApprovalEventSchemas];
+export const approvalEvents: ApprovalEventSchemas = operationSchemas;
 
 /** The approval event types.
  *

@@ -1,10 +1,11 @@
-import { enqueueActions } from 'xstate';
+import { enqueueActions, type EventObject } from 'xstate';
 import type { Instant } from '../clock/clock.js';
 import type { DeadlineSpec, WorkflowEnv } from '../engine/define-workflow.js';
 import { ownValue } from '../engine/own-property.js';
 import { resolveDeadline } from '../engine/workflow-registry.js';
 import { SYSTEM_ACTOR } from '../store/records.js';
-import { applyApproval, enterStep, type ApprovalChange, type ApprovalInput, type ReduceFacts } from './approval-reducer.js';
+import { changeFor } from './approval-act.js';
+import { applyApproval, enterStep, type ApprovalChange, type ApprovalEffect, type ReduceFacts } from './approval-reducer.js';
 import { targetStep } from './approval-target.js';
 import type { ApprovalContext, ApprovalStepSpec } from './approval-types.js';
 import { matches, type Condition } from './branch.js';
@@ -26,7 +27,7 @@ function factsOf(scope: ApprovalEnv, event: unknown): ReduceFacts {
   return { directory: scope.env?.directory, now: nowOf(scope, event) };
 }
 
-function dueAtOf(scope: ApprovalEnv, spec: ApprovalStepSpec, args: { context: unknown; event: unknown }, now: Instant): Instant | null {
+function dueAtOf(scope: ApprovalEnv, spec: ApprovalStepSpec, args: { context: ApprovalContext; event: EventObject }, now: Instant): Instant | null {
   const name = spec.deadline?.after;
   const rule = name === undefined ? undefined : ownValue(scope.deadlines, name);
   if (rule === undefined) return null;
@@ -38,16 +39,44 @@ function dueAtOf(scope: ApprovalEnv, spec: ApprovalStepSpec, args: { context: un
   }
 }
 
-function apply(enqueue: any, change: ApprovalChange<ApprovalContext>): void {
+/** The part of XState's `enqueue` the approval actions use: assign context fields, enqueue an effect. */
+interface Enqueue {
+  (action: { type: string; params: ApprovalEffect['params'] }): void;
+  assign(values: Partial<ApprovalContext>): void;
+}
+
+function apply(enqueue: Enqueue, change: ApprovalChange<ApprovalContext>): void {
   enqueue.assign({ approvals: change.context.approvals, approvalFlow: change.context.approvalFlow });
   for (const effect of change.effects) enqueue({ type: effect.type, params: effect.params });
 }
 
+/** What an approval action reads: any machine whose context holds the approval fields, any event. */
+export interface ApprovalActionArgs {
+  readonly context: ApprovalContext;
+  readonly event: EventObject;
+}
+
 /**
  * An action as `setup()` sees it. The implementations are XState built-ins (`enqueueActions`), which
- * the engine applies inside the pure transition; typed loosely so any machine's context and events fit.
+ * the engine applies inside the pure transition; any machine whose context extends
+ * {@link ApprovalContext} fits.
  */
-type ApprovalActionFn<P> = (args: any, params: P) => void;
+type ApprovalActionFn<P> = (args: ApprovalActionArgs, params: P) => void;
+
+/** A guard as `setup()` sees it. */
+type ApprovalGuardFn<P> = (args: ApprovalActionArgs, params: P) => boolean;
+
+/** The approval guards by name, with their params. */
+export type ApprovalGuards = {
+  'approval.targets': ApprovalGuardFn<{ step: string }>;
+  'approval.outcome': ApprovalGuardFn<{ step: string; kind: 'approved' | 'rejected' | 'withdrawn' | 'returned'; to?: string; resumeAt?: string }>;
+  'approval.resumeAt': ApprovalGuardFn<{ step: string }>;
+  'approval.when': ApprovalGuardFn<{ when: Condition }>;
+};
+
+/** XState's args to an `enqueueActions` callback, as the approval actions read them. */
+type EnqueueArgs = { readonly context: unknown; readonly event: EventObject; readonly enqueue: unknown };
+const argsOf = (args: EnqueueArgs) => ({ context: args.context as ApprovalContext, event: args.event, enqueue: args.enqueue as Enqueue });
 
 /** The approval actions by name, with their params. */
 export type ApprovalActions = {
@@ -64,58 +93,57 @@ export type ApprovalActions = {
 function makeActions(scope: ApprovalEnv): ApprovalActions {
   return {
     /** Enter a step: resolve approvers (directory), apply policies, emit `approval.assigned`. */
-    'approval.enter': enqueueActions(({ context, event, enqueue }: any, params: { spec: ApprovalStepSpec }) => {
+    'approval.enter': enqueueActions((args: EnqueueArgs, params: { spec: ApprovalStepSpec }) => {
+      const { context, event, enqueue } = argsOf(args);
       const now = nowOf(scope, event);
       const dueAt = dueAtOf(scope, params.spec, { context, event }, now);
-      apply(enqueue, enterStep(context as ApprovalContext, params.spec, { ...factsOf(scope, event), dueAt }));
+      apply(enqueue, enterStep(context, params.spec, { ...factsOf(scope, event), dueAt }));
     }),
     /** Leave a step: it no longer shows in the inbox. */
-    'approval.exit': enqueueActions(({ context, enqueue }: any, params: { step: string }) => {
-      const state = (context as ApprovalContext).approvals[params.step];
-      if (state) enqueue.assign({ approvals: { ...(context as ApprovalContext).approvals, [params.step]: { ...state, active: false } } });
+    'approval.exit': enqueueActions((args: EnqueueArgs, params: { step: string }) => {
+      const { context, enqueue } = argsOf(args);
+      const state = context.approvals[params.step];
+      if (state) enqueue.assign({ approvals: { ...context.approvals, [params.step]: { ...state, active: false } } });
     }),
-    /** A person's act (APPROVE, ADD_SIGNER, …) on the step. */
-    'approval.act': enqueueActions(({ context, event, enqueue }: any, params: { step: string }) => {
-      apply(enqueue, applyApproval(context as ApprovalContext, params.step, event as ApprovalInput, factsOf(scope, event)));
+    /** A person's act (APPROVE, ADD_SIGNER, …) on the step: reduced once, by the authorize hook when it ran. */
+    'approval.act': enqueueActions((args: EnqueueArgs, params: { step: string }) => {
+      const { context, event, enqueue } = argsOf(args);
+      apply(enqueue, changeFor(context, params.step, event, () => factsOf(scope, event)));
     }),
     /** The step's deadline passed (超时自动处理). */
-    'approval.timeout': enqueueActions(({ context, event, enqueue }: any, params: { step: string }) => {
+    'approval.timeout': enqueueActions((args: EnqueueArgs, params: { step: string }) => {
+      const { context, event, enqueue } = argsOf(args);
       const at = nowOf(scope, event);
-      apply(enqueue, applyApproval(context as ApprovalContext, params.step, { type: 'TIMEOUT', $actor: SYSTEM_ACTOR, $at: at }, factsOf(scope, event)));
+      apply(enqueue, applyApproval(context, params.step, { type: 'TIMEOUT', $actor: SYSTEM_ACTOR, $at: at }, factsOf(scope, event)));
     }),
     /** The step's reminder interval passed (催办 on a schedule). */
-    'approval.nudge': enqueueActions(({ context, event, enqueue }: any, params: { step: string }) => {
+    'approval.nudge': enqueueActions((args: EnqueueArgs, params: { step: string }) => {
+      const { context, event, enqueue } = argsOf(args);
       const at = nowOf(scope, event);
-      apply(enqueue, applyApproval(context as ApprovalContext, params.step, { type: 'REMIND_TIMER', $actor: SYSTEM_ACTOR, $at: at }, factsOf(scope, event)));
+      apply(enqueue, applyApproval(context, params.step, { type: 'REMIND_TIMER', $actor: SYSTEM_ACTOR, $at: at }, factsOf(scope, event)));
     }),
     /** 自选 at start: resolve the initiator's choices now, so a bad choice refuses the start itself. */
-    'approval.checkChoices': enqueueActions(({ context, event }: any, params: { rules: readonly ApproverRule[] }) => {
-      const ctx = context as ApprovalContext;
-      for (const rule of params.rules) resolveApprovers(rule, { directory: scope.env?.directory, initiator: ctx.initiator, context: ctx });
-      void event;
+    'approval.checkChoices': enqueueActions((args: EnqueueArgs, params: { rules: readonly ApproverRule[] }) => {
+      const { context } = argsOf(args);
+      for (const rule of params.rules) resolveApprovers(rule, { directory: scope.env?.directory, initiator: context.initiator, context });
     }),
   } as unknown as ApprovalActions;
 }
 
-function makeGuards(scope: ApprovalEnv) {
+function makeGuards(scope: ApprovalEnv): ApprovalGuards {
   return {
-    /** This event is meant for this step, and the step accepts it. */
-    'approval.targets': ({ context, event }: any, params: { step: string }) => {
-      const ctx = context as ApprovalContext;
+    /** This event is meant for this step, and the step accepts it (the act reduced once, see {@link changeFor}). */
+    'approval.targets': ({ context: ctx, event }, params) => {
       if (targetStep(ctx, event, (s) => ctx.approvals[s]?.active === true) !== params.step) return false;
       try {
-        applyApproval(ctx, params.step, event as ApprovalInput, factsOf(scope, event));
+        changeFor(ctx, params.step, event, () => factsOf(scope, event));
         return true;
       } catch {
         return false;
       }
     },
     /** The step's outcome is `kind` (and returns to `to`, or resumes at `resumeAt`). */
-    'approval.outcome': (
-      { context }: any,
-      params: { step: string; kind: 'approved' | 'rejected' | 'withdrawn' | 'returned'; to?: string; resumeAt?: string },
-    ) => {
-      const ctx = context as ApprovalContext;
+    'approval.outcome': ({ context: ctx }, params) => {
       const outcome = ctx.approvals[params.step]?.outcome;
       if (!outcome || outcome.kind !== params.kind) return false;
       if (params.to !== undefined && (outcome.kind !== 'returned' || outcome.to !== params.to)) return false;
@@ -123,9 +151,9 @@ function makeGuards(scope: ApprovalEnv) {
       return true;
     },
     /** A resubmission should jump straight back to `step` (it returned with `resubmit: 'jump'`). */
-    'approval.resumeAt': ({ context }: any, params: { step: string }) => (context as ApprovalContext).approvalFlow.resume?.step === params.step,
+    'approval.resumeAt': ({ context }, params) => context.approvalFlow.resume?.step === params.step,
     /** 条件分支: a data condition on the context (see {@link branch}). */
-    'approval.when': ({ context }: any, params: { when: Condition }) => matches(params.when, context),
+    'approval.when': ({ context }, params) => matches(params.when, context),
   };
 }
 
@@ -153,7 +181,7 @@ export const approvalActions: ApprovalActions = makeActions({ env: undefined, de
  * setup({ guards: approvalGuards });
  * ```
  */
-export const approvalGuards = makeGuards({ env: undefined, deadlines: {} });
+export const approvalGuards: ApprovalGuards = makeGuards({ env: undefined, deadlines: {} });
 
 /**
  * The approval actions and guards bound to the engine's env, for `defineWorkflow({ implementations })`.
@@ -169,7 +197,7 @@ export const approvalGuards = makeGuards({ env: undefined, deadlines: {} });
 export function approvalImplementations(
   env: WorkflowEnv,
   options: { readonly deadlines?: Readonly<Record<string, DeadlineSpec>> } = {},
-): { actions: ApprovalActions; guards: ReturnType<typeof makeGuards> } {
+): { actions: ApprovalActions; guards: ApprovalGuards } {
   const scope = { env, deadlines: options.deadlines ?? {} };
   return { actions: makeActions(scope), guards: makeGuards(scope) };
 }

@@ -1,18 +1,9 @@
 // The approval reducer: enter a step, or apply one act to it. Each operation lives in ./operations/.
 import type { ApprovalChange, ApprovalInput, ReduceFacts } from './approval-change.js';
 import type { ApprovalContext, ApprovalStepState } from './approval-types.js';
-import { addSigner } from './operations/add-signer.js';
-import { approveOrReject } from './operations/approve-or-reject.js';
-import { cc } from './operations/cc.js';
-import { claim } from './operations/claim.js';
-import { createOperationContext, type OperationContext } from './operations/operation-context.js';
+import { applyOf } from './operations.js';
+import { createOperationContext } from './operations/operation-context.js';
 import { parseTaskId, refuse } from './operations/reducer-helpers.js';
-import { remind } from './operations/remind.js';
-import { removeSigner } from './operations/remove-signer.js';
-import { returnStep } from './operations/return-step.js';
-import { timeout } from './operations/timeout.js';
-import { transferOrDelegate } from './operations/transfer-or-delegate.js';
-import { withdraw } from './operations/withdraw.js';
 import { checkStepInvariants } from './step-invariants.js';
 
 export type { ApprovalChange, ApprovalEffect, ApprovalInput, ReduceFacts } from './approval-change.js';
@@ -34,45 +25,14 @@ export { enterStep } from './operations/enter-step.js';
  */
 export function applyApproval<C extends ApprovalContext>(ctx: C, stepId: string, event: ApprovalInput, facts: ReduceFacts): ApprovalChange<C> {
   const op = createOperationContext(ctx, stepId, event, facts);
-  const change = operate(op);
+  const apply = applyOf(op.type);
+  const change = apply ? apply(op) : refuse('EVENT_NOT_ACCEPTED', `Approval steps do not handle "${String(op.type)}".`, op.details);
   // Every operation passes the same invariants (one seat per person, outcomes only from votes,
   // the mode still reachable): a violation refuses the act, and nothing changes.
   const after = change.context.approvals[stepId];
   const act = op.type === 'TIMEOUT' ? `TIMEOUT:${op.spec.deadline?.then.kind ?? 'approve'}` : op.type;
   if (after) checkStepInvariants(op.state, after, { act, details: op.details });
   return change;
-}
-
-function operate<C extends ApprovalContext>(op: OperationContext<C>): ApprovalChange<C> {
-  const type = op.type;
-  switch (type) {
-    case 'APPROVE':
-    case 'REJECT':
-      return approveOrReject(op, type);
-    case 'REQUEST_CHANGES':
-    case 'RETURN':
-      return returnStep(op, type);
-    case 'ADD_SIGNER':
-      return addSigner(op);
-    case 'REMOVE_SIGNER':
-      return removeSigner(op);
-    case 'TRANSFER':
-    case 'DELEGATE':
-      return transferOrDelegate(op, type);
-    case 'CLAIM':
-      return claim(op);
-    case 'WITHDRAW':
-      return withdraw(op);
-    case 'CC':
-      return cc(op);
-    case 'REMIND':
-    case 'REMIND_TIMER':
-      return remind(op, type);
-    case 'TIMEOUT':
-      return timeout(op);
-    default:
-      return refuse('EVENT_NOT_ACCEPTED', `Approval steps do not handle "${String(type)}".`, op.details);
-  }
 }
 
 /** Whether `taskId` (full inbox id or short `t3`) names an assignment of this step's current round.

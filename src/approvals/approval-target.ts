@@ -1,6 +1,7 @@
 import type { Actor } from '../store/records.js';
 import { actionable } from './approval-decision.js';
 import type { ApprovalContext } from './approval-types.js';
+import { operationOf } from './operations.js';
 import { taskInStep } from './approval-reducer.js';
 
 /**
@@ -31,7 +32,7 @@ export function targetStep(
       (a) =>
         a.status === 'pending' &&
         (a.user === (from ?? who) || a.delegate === actor?.id || (a.user === null && who !== undefined && a.group?.members.includes(who))) &&
-        (from !== undefined || event.type === 'TRANSFER' || event.type === 'REMOVE_SIGNER' || actionable(s.assignments).some((x) => x.id === a.id)),
+        (from !== undefined || operationOf(event.type)?.reachesWaitingTasks === true || actionable(s.assignments).some((x) => x.id === a.id)),
     ),
   );
   return (mine ?? live[0])?.spec.id;

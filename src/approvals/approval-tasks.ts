@@ -4,8 +4,8 @@ import type { InstanceFacts } from '../engine/define-workflow.js';
 import type { TaskRecord } from '../store/records.js';
 import { actionable } from './approval-decision.js';
 import type { ApprovalContext, ApprovalOperation, ApprovalStepState } from './approval-types.js';
+import { APPROVAL_OPERATIONS } from './operations.js';
 
-const ASSIGNEE_OPS: readonly ApprovalOperation[] = ['APPROVE', 'REJECT', 'REQUEST_CHANGES', 'RETURN', 'ADD_SIGNER', 'REMOVE_SIGNER', 'TRANSFER', 'DELEGATE', 'CC'];
 
 /** The operations an assignee may perform on a task of this step (what the inbox offers).
  *
@@ -18,19 +18,50 @@ const ASSIGNEE_OPS: readonly ApprovalOperation[] = ['APPROVE', 'REJECT', 'REQUES
  */
 export function taskActions(state: ApprovalStepState, claimed: boolean): ApprovalOperation[] {
   const allowed = state.spec.operations;
-  const r = state.spec.returns;
-  const ops = ASSIGNEE_OPS.filter((op) => {
-    if (allowed && !allowed.includes(op)) return false;
-    if (op === 'REQUEST_CHANGES') return r?.submitter === true;
-    if (op === 'RETURN') return r !== undefined && (r.submitter === true || r.previous !== undefined || (r.steps?.length ?? 0) > 0);
-    return true;
-  });
-  return claimed ? ops : ['CLAIM', ...ops];
+  const offered = (d: (typeof APPROVAL_OPERATIONS)[number]): boolean => {
+    if (allowed && !allowed.includes(d.type)) return false;
+    return typeof d.inbox === 'function' ? d.inbox(state.spec) : d.inbox === true;
+  };
+  const ops = APPROVAL_OPERATIONS.filter(offered).map((d) => d.type);
+  // An unclaimed group task offers its claim first (认领), whatever the step allows otherwise.
+  const claim = APPROVAL_OPERATIONS.filter((d) => d.inbox === 'unclaimed').map((d) => d.type);
+  return claimed ? ops : [...claim, ...ops];
+}
+
+/** A timer pending after the commit, as the engine hands it to the `tasks` hook. */
+export interface PendingTimer {
+  /** The delay's name: the deadline's name for an approval step's deadline. */
+  readonly name: string;
+  readonly dueAt: Instant;
+  /** The state (node id or path) whose entry armed it. */
+  readonly state?: string;
+  readonly provisional?: boolean;
+}
+
+/** What the `tasks` hook receives. `timers` comes from the commit plan when the engine supplies it. */
+export interface ApprovalTasksArgs {
+  readonly snapshot: AnyMachineSnapshot;
+  readonly instance: InstanceFacts;
+  readonly now: Instant;
+  readonly timers?: readonly PendingTimer[];
+}
+
+/**
+ * A step's due instant from the timers the commit planned: its deadline's timer, armed by the step's
+ * own state; `null` when none is pending.
+ */
+function dueAtFromTimers(state: ApprovalStepState, timers: readonly PendingTimer[]): Instant | null {
+  const name = state.spec.deadline?.after;
+  if (name === undefined) return null;
+  const step = state.spec.id;
+  const timer = timers.find((t) => t.name === name && (t.state === undefined || t.state === step || t.state.split('.').includes(step)));
+  return timer === undefined ? null : timer.dueAt;
 }
 
 /**
  * The `tasks` projection for workflows built from approval steps: one inbox task per assignment that
- * may act now, with its instance, step, due instant and the operations the user may perform.
+ * may act now, with its instance, step, due instant (from the commit's timers when the engine gives
+ * them, else as resolved on entry) and the operations the user may perform.
  * An unclaimed group task (认领) lists every member as assignee and the role in `roles`.
  *
  * @example
@@ -39,12 +70,12 @@ export function taskActions(state: ApprovalStepState, claimed: boolean): Approva
  * const tasks = approvalTasks({ data: (context: { amount?: number }) => ({ amount: context.amount }) });
  * ```
  */
-export function approvalTasks(options: { readonly data?: (context: any) => unknown } = {}) {
-  return (args: { readonly snapshot: AnyMachineSnapshot; readonly instance: InstanceFacts; readonly now: Instant }): TaskRecord[] => {
+export function approvalTasks<C = ApprovalContext>(options: { readonly data?: (context: C) => unknown } = {}) {
+  return (args: ApprovalTasksArgs): TaskRecord[] => {
     const { snapshot, instance } = args;
     const ctx = snapshot.context as ApprovalContext | undefined;
     if (!ctx || typeof ctx.approvals !== 'object') return [];
-    const extra = options.data ? options.data(ctx) : undefined;
+    const extra = options.data ? options.data(snapshot.context as C) : undefined;
     const out: TaskRecord[] = [];
     for (const state of Object.values(ctx.approvals)) {
       const step = state.spec.id;
@@ -62,7 +93,7 @@ export function approvalTasks(options: { readonly data?: (context: any) => unkno
           roles: a.group && a.user === null ? [a.group.role] : [],
           status: a.group && a.user !== null ? 'claimed' : 'open',
           ...(a.group && a.user !== null ? { claimedBy: a.user } : {}),
-          dueAt: state.dueAt,
+          dueAt: args.timers === undefined ? state.dueAt : dueAtFromTimers(state, args.timers),
           actions: taskActions(state, claimed),
           createdAt: a.since,
           data: { round: state.round, task: a.id, mode: state.spec.mode, initiator: ctx.initiator, ...(a.delegate !== undefined ? { delegate: a.delegate } : {}), ...(extra === undefined ? {} : { extra }) },

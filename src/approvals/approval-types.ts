@@ -1,5 +1,6 @@
 import type { Instant } from '../clock/clock.js';
 import type { ApproverRule } from './approver-rules.js';
+import type { ApprovalOperationType } from './operations.js';
 
 /**
  * How a step decides: 依次 `sequential` (one after another, all must approve), 会签 `all` (in
@@ -21,20 +22,8 @@ export type ApprovalMode =
   | { readonly count: number }
   | { readonly ratio: number; readonly strict?: boolean };
 
-/** Every operation a person can perform on an approval step (the event types of {@link approvalEvents}). */
-export type ApprovalOperation =
-  | 'APPROVE'
-  | 'REJECT'
-  | 'REQUEST_CHANGES'
-  | 'RETURN'
-  | 'ADD_SIGNER'
-  | 'REMOVE_SIGNER'
-  | 'TRANSFER'
-  | 'DELEGATE'
-  | 'CLAIM'
-  | 'WITHDRAW'
-  | 'CC'
-  | 'REMIND';
+/** Every operation a person can perform on an approval step (the event types of {@link approvalEvents}, derived from the operations list). */
+export type ApprovalOperation = ApprovalOperationType;
 
 /** Where a returned (退回) step goes: the submitter, the previous step, or a named earlier step. */
 export type ReturnTarget = 'submitter' | 'previous' | (string & {});

@@ -1,4 +1,4 @@
-import type { Directory } from '../engine/directory.js';
+import type { Directory } from '../organisation/directory.js';
 import { ownValue } from '../engine/own-property.js';
 import { DocketError } from '../errors.js';
 

@@ -3,7 +3,7 @@ import type { AnyStateMachine } from 'xstate';
 import { toInstant, type InstantInput } from '../clock/clock.js';
 import type { BusinessCalendar } from '../calendar/index.js';
 import type { AnyWorkflow, WorkflowEnv } from '../engine/define-workflow.js';
-import type { Directory } from '../engine/directory.js';
+import type { Directory } from '../organisation/directory.js';
 import { XStateRuntime } from '../engine/xstate-runtime.js';
 import { DocketError } from '../errors.js';
 import type { Actor } from '../store/records.js';

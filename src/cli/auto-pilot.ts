@@ -1,5 +1,5 @@
 import type { AnyWorkflow } from '../engine/define-workflow.js';
-import { staticDirectory, type Directory } from '../engine/directory.js';
+import { staticDirectory, type Directory } from '../organisation/directory.js';
 import type { Engine } from '../engine/engine-types.js';
 import { ownValue } from '../engine/own-property.js';
 import { isDocketError } from '../errors.js';

@@ -6,7 +6,7 @@ import { businessCalendar } from '../calendar/index.js';
 import { virtualClock } from '../clock/index.js';
 import { createEngine } from '../engine/create-engine.js';
 import type { AnyWorkflow } from '../engine/define-workflow.js';
-import type { Directory } from '../engine/directory.js';
+import type { Directory } from '../organisation/directory.js';
 import type { MigrationReport } from '../engine/migration/migration-types.js';
 import { isDocketError } from '../errors.js';
 import * as machines from '../../machines/index.js';

@@ -21,7 +21,7 @@ import type { Step } from './xstate-runtime.js';
 import { adminOperations } from './admin-operations.js';
 import type { EngineCore } from './engine-core.js';
 import { timerDelivery } from './timer-delivery.js';
-import { inboxWithStandIns } from './task-inbox.js';
+import { inboxWithStandIns } from '../organisation/task-inbox.js';
 import { provisionalDeadlines, provisionalWarning, reresolveDeadlines } from './reresolve-deadlines.js';
 import { ownerOfTimer, timerLabel, type TimerOwners } from './timer-owner.js';
 import { InstanceWaiters } from './instance-waiters.js';

@@ -3,7 +3,7 @@ import type { z } from 'zod';
 import type { Instant } from '../clock/clock.js';
 import type { BusinessCalendar, DeadlineRule } from '../calendar/index.js';
 import type { Actor, TaskRecord } from '../store/records.js';
-import type { Directory } from './directory.js';
+import type { Directory } from '../organisation/directory.js';
 import type { DocketError } from '../errors.js';
 import { checkMigrations, type WorkflowMigrations } from './migration/migration-spec.js';
 
@@ -60,7 +60,7 @@ export interface AuthorizeArgs {
  * and `{ onBehalfOf }` allows an act done for someone else (委托 delegate, 代理 stand-in): the machine
  * sees `$onBehalfOf` on the event and the history entry records `onBehalfOf`.
  */
-export type AuthorizeResult = true | string | DocketError | { readonly onBehalfOf: string };
+export type AuthorizeResult = true | string | DocketError | { readonly onBehalfOf?: string; readonly carry?: unknown };
 
 /** Event payload schemas: one zod object per event type the workflow accepts from people. */
 export type EventSchemas = Record<string, z.ZodType<Record<string, unknown>>>;

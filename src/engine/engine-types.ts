@@ -12,7 +12,7 @@ import type {
 import type { InstanceQuery, Page, Store, TaskQuery } from '../store/store.js';
 import type { AnyStateMachine, ContextFrom, StateValueFrom } from 'xstate';
 import type { AnyWorkflow, EventFrom, InputFrom, WorkflowIdFrom } from './define-workflow.js';
-import type { Directory } from './directory.js';
+import type { Directory } from '../organisation/directory.js';
 import type { DocketError } from '../errors.js';
 import type { EngineWarning, ProvisionalDeadline, ReresolveOptions, ReresolveReport } from './reresolve-deadlines.js';
 import type { HistoryKeyOption } from './history-key.js';
@@ -41,8 +41,9 @@ export interface EffectContext {
 /**
  * Delivers one kind of effect to the outside world, outside any instance's lock and after the commit
  * that recorded it. Throwing, rejecting or running past `effectTimeoutMs` schedules a retry.
+ * `P` is the effect's params (unknown by default); a handler typed for its own params fits (method-style).
  */
-export type EffectHandler = (params: any, context: EffectContext) => void | Promise<void>;
+export type EffectHandler<P = unknown> = { handle(params: P, context: EffectContext): void | Promise<void> }['handle'];
 
 export interface RetryPolicy {
   /** Attempts before the effect is marked `dead`. Default 10. */

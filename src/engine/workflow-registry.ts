@@ -3,7 +3,7 @@ import { durationToMs, type Instant } from '../clock/clock.js';
 import type { BusinessCalendar, DeadlineRule } from '../calendar/index.js';
 import { DocketError, isDocketError } from '../errors.js';
 import type { AnyWorkflow, DeadlineArgs, WorkflowEnv } from './define-workflow.js';
-import type { Directory } from './directory.js';
+import type { Directory } from '../organisation/directory.js';
 import { withAdminMoves } from './move-to-state.js';
 import { XStateRuntime } from './xstate-runtime.js';
 

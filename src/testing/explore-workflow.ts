@@ -2,7 +2,8 @@ import { getShortestPaths, getSimplePaths, type StatePath } from '@xstate/graph'
 import { __unsafe_getAllOwnEventDescriptors, type AnyMachineSnapshot, type AnyStateMachine, type AnyStateNode } from 'xstate';
 import { businessCalendar, type BusinessCalendar } from '../calendar/index.js';
 import { toInstant, type Instant, type InstantInput } from '../clock/index.js';
-import { statePaths, type AnyWorkflow, type Directory, type WorkflowEnv } from '../engine/index.js';
+import { statePaths, type AnyWorkflow, type WorkflowEnv } from '../engine/index.js';
+import type { Directory } from '../organisation/index.js';
 import { ownValue } from '../engine/own-property.js';
 import type { Actor } from '../store/index.js';
 import { sampleEventsFor, type SampleEvent, type SampleEvents } from './sample-events.js';

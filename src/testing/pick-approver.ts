@@ -1,5 +1,5 @@
 import { actionable, APPROVAL_EVENT_TYPES, type ApprovalContext } from '../approvals/index.js';
-import type { Directory } from '../engine/index.js';
+import type { Directory } from '../organisation/index.js';
 import type { Actor } from '../store/index.js';
 import type { SampleEvent } from './sample-events.js';
 

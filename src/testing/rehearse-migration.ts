@@ -1,6 +1,7 @@
 import type { BusinessCalendar } from '../calendar/index.js';
 import { toInstant, virtualClock, type Instant, type InstantInput } from '../clock/index.js';
-import { createEngine, type AnyWorkflow, type Directory, type MigrationBlockCode, type MigrationReport, type WorkflowMigration } from '../engine/index.js';
+import { createEngine, type AnyWorkflow, type MigrationBlockCode, type MigrationReport, type WorkflowMigration } from '../engine/index.js';
+import type { Directory } from '../organisation/directory.js';
 import { mappedTarget } from '../engine/migration/migrate-instances.js';
 import { machineStatePaths, migrationsOf } from '../engine/migration/migration-spec.js';
 import { DocketError } from '../errors.js';

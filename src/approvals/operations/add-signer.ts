@@ -1,4 +1,7 @@
 // ADD_SIGNER (加签): the actor adds people before, after or alongside their own task.
+import { z } from 'zod';
+import { defineOperation } from './operation-descriptor.js';
+import { comment, step, taskId, user } from './event-fields.js';
 import type { ApprovalChange } from '../approval-change.js';
 import type { ApprovalAssignment, ApprovalContext } from '../approval-types.js';
 import type { OperationContext } from './operation-context.js';
@@ -37,3 +40,13 @@ export function addSigner<C extends ApprovalContext>(op: OperationContext<C>): A
   }
   return op.update({ assignments: list, nextTask: op.nextNo }, op.act({ type: 'ADD_SIGNER', task: task.id, users: added, to: position }));
 }
+
+/** 加签: add people before, after or alongside the actor's task. */
+export const ADD_SIGNER = defineOperation({
+  type: 'ADD_SIGNER',
+  schema: z.object({ step, taskId, comment, users: z.array(user).min(1), position: z.enum(['before', 'after', 'alongside']) }),
+  label: { 'zh-CN': '加签', en: 'Add signer' },
+  forOthers: true,
+  inbox: true,
+  apply: addSigner,
+});

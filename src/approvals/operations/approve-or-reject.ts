@@ -1,4 +1,7 @@
 // APPROVE and REJECT: the actor decides their own task.
+import { z } from 'zod';
+import { defineOperation } from './operation-descriptor.js';
+import { comment, step, taskId } from './event-fields.js';
 import type { ApprovalChange } from '../approval-change.js';
 import type { ApprovalAssignment, ApprovalContext } from '../approval-types.js';
 import type { OperationContext } from './operation-context.js';
@@ -10,3 +13,23 @@ export function approveOrReject<C extends ApprovalContext>(op: OperationContext<
   const done: ApprovalAssignment = { ...task, status: type === 'APPROVE' ? 'approved' : 'rejected', actedAt: now, ...(comment === undefined ? {} : { comment }) };
   return op.update({ assignments: op.replace(done) }, op.act({ type, task: task.id, ...(onBehalfOf ? { onBehalfOf } : {}) }), { acted: true });
 }
+
+/** 同意: approve the actor's task. */
+export const APPROVE = defineOperation({
+  type: 'APPROVE',
+  schema: z.object({ step, taskId, comment }),
+  label: { 'zh-CN': '同意', en: 'Approve' },
+  forOthers: true,
+  inbox: true,
+  apply: (op) => approveOrReject(op, 'APPROVE'),
+});
+
+/** 驳回: reject the actor's task. */
+export const REJECT = defineOperation({
+  type: 'REJECT',
+  schema: z.object({ step, taskId, comment }),
+  label: { 'zh-CN': '驳回', en: 'Reject' },
+  forOthers: true,
+  inbox: true,
+  apply: (op) => approveOrReject(op, 'REJECT'),
+});

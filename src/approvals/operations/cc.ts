@@ -1,4 +1,7 @@
 // CC (抄送): copy people in on a step without asking them to act.
+import { z } from 'zod';
+import { defineOperation } from './operation-descriptor.js';
+import { comment, step, user } from './event-fields.js';
 import type { ApprovalChange, ApprovalEffect } from '../approval-change.js';
 import type { ApprovalContext } from '../approval-types.js';
 import type { OperationContext } from './operation-context.js';
@@ -14,3 +17,13 @@ export function cc<C extends ApprovalContext>(op: OperationContext<C>): Approval
   const effect: ApprovalEffect = { type: 'approval.cc', params: { step: stepId, round: state.round, to, by: actor.id, ...(comment === undefined ? {} : { comment }) } };
   return { context: withStep(ctx, next), effects: [effect] };
 }
+
+/** 抄送: copy people in without asking them to act. */
+export const CC = defineOperation({
+  type: 'CC',
+  schema: z.object({ step, comment, users: z.array(user).min(1) }),
+  label: { 'zh-CN': '抄送', en: 'Copy to' },
+  forOthers: false,
+  inbox: true,
+  apply: cc,
+});

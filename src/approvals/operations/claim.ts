@@ -1,4 +1,7 @@
 // CLAIM (认领): a group member takes an unclaimed group task.
+import { z } from 'zod';
+import { defineOperation } from './operation-descriptor.js';
+import { step, taskId } from './event-fields.js';
 import type { ApprovalChange } from '../approval-change.js';
 import { actionable } from '../approval-decision.js';
 import type { ApprovalContext } from '../approval-types.js';
@@ -14,3 +17,13 @@ export function claim<C extends ApprovalContext>(op: OperationContext<C>): Appro
   }
   return op.update({ assignments: op.replace({ ...task, user: principal }) }, op.act({ type: 'CLAIM', task: task.id }));
 }
+
+/** 认领: take an unclaimed group task (offered first on such a task). */
+export const CLAIM = defineOperation({
+  type: 'CLAIM',
+  schema: z.object({ step, taskId }),
+  label: { 'zh-CN': '认领', en: 'Claim' },
+  forOthers: true,
+  inbox: 'unclaimed',
+  apply: claim,
+});

@@ -1,4 +1,7 @@
 // REMIND (催办) and REMIND_TIMER: nudge whoever may act now.
+import { z } from 'zod';
+import { defineOperation } from './operation-descriptor.js';
+import { comment, step } from './event-fields.js';
 import type { ApprovalChange, ApprovalEffect } from '../approval-change.js';
 import { actionable } from '../approval-decision.js';
 import type { ApprovalContext } from '../approval-types.js';
@@ -19,3 +22,13 @@ export function remind<C extends ApprovalContext>(op: OperationContext<C>, type:
   };
   return { context: withStep(ctx, next), effects: [effect] };
 }
+
+/** 催办: the initiator or an administrator nudges whoever may act now (not an inbox action). */
+export const REMIND = defineOperation({
+  type: 'REMIND',
+  schema: z.object({ step, comment }),
+  label: { 'zh-CN': '催办', en: 'Remind' },
+  forOthers: false,
+  inbox: false,
+  apply: (op) => remind(op, 'REMIND'),
+});

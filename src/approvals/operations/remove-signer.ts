@@ -1,4 +1,7 @@
 // REMOVE_SIGNER (减签): take a signer who has not acted yet off the step.
+import { z } from 'zod';
+import { defineOperation } from './operation-descriptor.js';
+import { comment, step, user } from './event-fields.js';
 import type { ApprovalChange } from '../approval-change.js';
 import { actionable } from '../approval-decision.js';
 import type { ApprovalContext } from '../approval-types.js';
@@ -29,3 +32,14 @@ export function removeSigner<C extends ApprovalContext>(op: OperationContext<C>)
   list = rewire(list, open.id, open.waitsFor);
   return op.update({ assignments: list }, op.act({ type: 'REMOVE_SIGNER', task: open.id, users: [user] }));
 }
+
+/** 减签: take a signer who has not acted yet off the step (their task need not be actionable yet). */
+export const REMOVE_SIGNER = defineOperation({
+  type: 'REMOVE_SIGNER',
+  schema: z.object({ step, comment, user }),
+  label: { 'zh-CN': '减签', en: 'Remove signer' },
+  forOthers: false,
+  inbox: true,
+  reachesWaitingTasks: true,
+  apply: removeSigner,
+});

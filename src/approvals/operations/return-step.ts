@@ -1,4 +1,7 @@
 // REQUEST_CHANGES and RETURN (退回): the actor sends the request back to the submitter or an earlier step.
+import { z } from 'zod';
+import { defineOperation } from './operation-descriptor.js';
+import { comment, step, taskId } from './event-fields.js';
 import type { ApprovalChange } from '../approval-change.js';
 import type { ApprovalAssignment, ApprovalContext } from '../approval-types.js';
 import type { OperationContext } from './operation-context.js';
@@ -13,3 +16,23 @@ export function returnStep<C extends ApprovalContext>(op: OperationContext<C>, t
   const done: ApprovalAssignment = { ...task, status: 'rejected', actedAt: now, ...(comment === undefined ? {} : { comment }) };
   return op.update({ assignments: op.replace(done), outcome: { kind: 'returned', to } }, op.act({ type, task: task.id, to, ...(onBehalfOf ? { onBehalfOf } : {}) }), { acted: true });
 }
+
+/** 退回修改: send the request back to the submitter, saying what to change. */
+export const REQUEST_CHANGES = defineOperation({
+  type: 'REQUEST_CHANGES',
+  schema: z.object({ step, taskId, comment: z.string().min(1) }),
+  label: { 'zh-CN': '退回修改', en: 'Request changes' },
+  forOthers: true,
+  inbox: (spec) => spec.returns?.submitter === true,
+  apply: (op) => returnStep(op, 'REQUEST_CHANGES'),
+});
+
+/** 退回: send the request back to the submitter, the previous step or a named earlier step. */
+export const RETURN = defineOperation({
+  type: 'RETURN',
+  schema: z.object({ step, taskId, comment, to: z.string().min(1).optional() }),
+  label: { 'zh-CN': '退回', en: 'Return' },
+  forOthers: true,
+  inbox: ({ returns: r }) => r !== undefined && (r.submitter === true || r.previous !== undefined || (r.steps?.length ?? 0) > 0),
+  apply: (op) => returnStep(op, 'RETURN'),
+});

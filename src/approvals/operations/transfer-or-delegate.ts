@@ -1,4 +1,7 @@
 // TRANSFER (转交) and DELEGATE (委托): hand a task to someone else.
+import { z } from 'zod';
+import { defineOperation } from './operation-descriptor.js';
+import { comment, step, taskId, user } from './event-fields.js';
 import type { ApprovalChange } from '../approval-change.js';
 import type { ApprovalAssignment, ApprovalContext } from '../approval-types.js';
 import type { OperationContext } from './operation-context.js';
@@ -33,3 +36,24 @@ export function transferOrDelegate<C extends ApprovalContext>(op: OperationConte
   list = [...list.slice(0, at), moved, ...list.slice(at)];
   return op.update({ assignments: list, nextTask: op.nextNo }, op.act({ type, task: t.id, to, ...(from !== undefined ? { onBehalfOf: from } : {}) }));
 }
+
+/** 转交: hand a task (one's own, or as an administrator `from`'s) to someone else. */
+export const TRANSFER = defineOperation({
+  type: 'TRANSFER',
+  schema: z.object({ step, taskId, comment, to: user, from: user.optional() }),
+  label: { 'zh-CN': '转交', en: 'Transfer' },
+  forOthers: true,
+  inbox: true,
+  reachesWaitingTasks: true,
+  apply: (op) => transferOrDelegate(op, 'TRANSFER'),
+});
+
+/** 委托: let someone act on one's task. */
+export const DELEGATE = defineOperation({
+  type: 'DELEGATE',
+  schema: z.object({ step, taskId, comment, to: user }),
+  label: { 'zh-CN': '委托', en: 'Delegate' },
+  forOthers: true,
+  inbox: true,
+  apply: (op) => transferOrDelegate(op, 'DELEGATE'),
+});

@@ -1,4 +1,7 @@
 // WITHDRAW (撤回): the initiator takes the request back.
+import { z } from 'zod';
+import { defineOperation } from './operation-descriptor.js';
+import { comment } from './event-fields.js';
 import type { ApprovalChange } from '../approval-change.js';
 import type { ApprovalContext } from '../approval-types.js';
 import type { OperationContext } from './operation-context.js';
@@ -15,3 +18,13 @@ export function withdraw<C extends ApprovalContext>(op: OperationContext<C>): Ap
   }
   return op.update({ outcome: { kind: 'withdrawn' } }, op.act({ type: 'WITHDRAW' }), { acted: false, resume: null });
 }
+
+/** 撤回: the initiator takes the request back (not an inbox action). */
+export const WITHDRAW = defineOperation({
+  type: 'WITHDRAW',
+  schema: z.object({ comment }),
+  label: { 'zh-CN': '撤回', en: 'Withdraw' },
+  forOthers: false,
+  inbox: false,
+  apply: withdraw,
+});

@@ -1,5 +1,4 @@
 import type { StandIn } from './stand-ins.js';
-import { ownValue } from './own-property.js';
 
 /** A person as the organisation directory knows them. */
 export interface DirectoryUser {
@@ -54,7 +53,8 @@ export function staticDirectory(data: {
   return {
     user: (id) => byId.get(id),
     usersWithRole: (role) => data.users.filter((u) => u.active !== false && u.roles.includes(role)),
-    departmentHead: (department) => ownValue(data.departmentHeads, department),
+    // Own keys only: `__proto__` or `toString` as a department finds nobody.
+    departmentHead: (department) => (data.departmentHeads !== undefined && Object.prototype.hasOwnProperty.call(data.departmentHeads, department) ? data.departmentHeads[department] : undefined),
     standIns: () => standIns,
   };
 }
