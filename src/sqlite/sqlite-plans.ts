@@ -21,8 +21,10 @@ export const setMeta = (key: string, value: string) =>
 
 const INSTANCE_COLUMNS = `seq, id, workflow, version, status, suspended, revision, next_due_at, history_hash, initiator,
   created_at, updated_at, row_format, snapshot, state, context, state_paths, timers, held_timers`;
+/** With the tenant column (schema v4); a file opened read-only at an older schema has none. */
+const columnsOf = (tenant: boolean) => (tenant ? `${INSTANCE_COLUMNS}, tenant` : INSTANCE_COLUMNS);
 
-export const loadInstance = (id: string) => plan(`SELECT ${INSTANCE_COLUMNS} FROM docket_instances WHERE id = ?`, id);
+export const loadInstance = (id: string, tenant = true) => plan(`SELECT ${columnsOf(tenant)} FROM docket_instances WHERE id = ?`, id);
 export const instanceHead = (id: string) => plan(`SELECT seq, revision FROM docket_instances WHERE id = ?`, id);
 
 function instanceValues(r: InstanceRecord) {
@@ -107,7 +109,7 @@ export const MOVE_STATE_PATH = `UPDATE OR REPLACE docket_instance_states SET pat
 export const insertStatePath = (path: string, seq: number) => plan(INSERT_STATE_PATH, path, seq);
 
 /** Keyset pagination on the insertion sequence; each filter is served by an index. */
-export function listInstances(query: InstanceQuery, afterSeq: number, limit: number): SqlitePlan {
+export function listInstances(query: InstanceQuery, afterSeq: number, limit: number, tenant = true): SqlitePlan {
   const where: string[] = ['i.seq > ?'];
   const values: (string | number)[] = [afterSeq];
   let from = 'docket_instances i';
@@ -124,11 +126,15 @@ export function listInstances(query: InstanceQuery, afterSeq: number, limit: num
     where.push('i.status = ?');
     values.push(query.status);
   }
+  if (query.tenant !== undefined) {
+    where.push('i.tenant = ?');
+    values.push(query.tenant);
+  }
   if (query.dueBefore !== undefined) {
     where.push('i.next_due_at IS NOT NULL AND i.next_due_at < ?');
     values.push(query.dueBefore);
   }
-  const columns = INSTANCE_COLUMNS.split(',')
+  const columns = columnsOf(tenant).split(',')
     .map((c) => `i.${c.trim()}`)
     .join(', ');
   return plan(`SELECT ${columns} FROM ${from} WHERE ${where.join(' AND ')} ORDER BY i.seq LIMIT ?`, ...values, limit);

@@ -13,6 +13,7 @@ import { SQLITE_META_TABLE, SQLITE_MIGRATIONS, SQLITE_SCHEMA_VERSION } from './s
 import * as plans from './sqlite-plans.js';
 import type { SqlitePlan } from './sqlite-plans.js';
 import { effectFromRow, instanceFromRow, jsonColumn, timerFromRow, type EffectRow, type InstanceRow, type TimerRow } from './sqlite-rows.js';
+import { sqliteRetention } from './sqlite-retention.js';
 
 /** Options for {@link sqliteStore}. */
 export interface SqliteStoreOptions {
@@ -301,7 +302,7 @@ export function sqliteStore(options: SqliteStoreOptions): SqliteStore {
     const updates = new Map<number, BetterSqlite3.Statement>();
     return {
       dataVersion: handle.prepare('PRAGMA data_version').pluck(),
-      load: handle.prepare(plans.loadInstance('').text),
+      load: handle.prepare(plans.loadInstance('', schemaVersion >= 4).text),
       previous: handle.prepare(plans.INSTANCE_PREVIOUS),
       insertInstance: handle.prepare(`${plans.INSERT_INSTANCE} RETURNING seq`),
       update(changed: number) {
@@ -459,6 +460,7 @@ export function sqliteStore(options: SqliteStoreOptions): SqliteStore {
   }
 
   const store: SqliteStore = {
+    ...sqliteRetention({ write, run, get, all, open, forget: (id) => known.delete(id) }),
     kind: 'sqlite',
     filename: options.filename,
     database: open,
@@ -491,7 +493,7 @@ export function sqliteStore(options: SqliteStoreOptions): SqliteStore {
     },
     async list(query: InstanceQuery = {}): Promise<Page<InstanceRecord>> {
       const { limit, after } = checkInstanceQuery(query);
-      const rows = all<InstanceRow>(plans.listInstances(query, after, limit + 1));
+      const rows = all<InstanceRow>(plans.listInstances(query, after, limit + 1, schemaVersion >= 4));
       const page = rows.slice(0, limit);
       const items = page.map(instanceFromRow);
       const last = page.at(-1);
