@@ -7,6 +7,7 @@ import { diagramCommand, workflowsCommand } from './command-diagram.js';
 import { dbAndId, exportCommand, historyCommand, listCommand, showCommand, verifyCommand } from './command-inspect.js';
 import { simulateCommand } from './command-simulate.js';
 import { registerCalendarCommands } from './command-calendar.js';
+import { registerRetainCommand } from './command-retain.js';
 import { loadConfig, type LoadedConfig } from './load-workflows.js';
 import { workflowCatalog } from './workflow-catalog.js';
 import { DateTime } from 'luxon';
@@ -145,6 +146,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   registerCalendarCommands(program, context, (code) => {
     exitCode = code;
   });
+  registerRetainCommand(program, context, (code) => (exitCode = code));
 
   for (const cmd of program.commands) cmd.exitOverride().showHelpAfterError(`(run docket ${cmd.name()} --help for usage)`).allowExcessArguments(false);
 
