@@ -125,7 +125,8 @@ export function describeRetentionConformance(name: string, factory: StoreFactory
       const controller = new AbortController();
       engine.on('error', () => controller.abort());
       const running = engine.run({ signal: controller.signal, retain: { policy: { olderThan: { days: 90 } }, mode: 'archive', limit: 2 } });
-      for (let i = 0; i < 50 && (await store.load(cancelled)) !== undefined; i++) await new Promise((r) => setImmediate(r));
+      // Yield until the loop's first step has archived both (bounded: the test fails rather than hangs).
+      for (let i = 0; i < 100_000 && ((await store.load(cancelled)) !== undefined || (await store.load(done)) !== undefined); i++) await new Promise((r) => setImmediate(r));
       controller.abort();
       await running;
       expect(await store.load(done)).toBeUndefined();

@@ -658,6 +658,7 @@ export function createEngine<const W extends AnyWorkflow>(options: EngineOptions
           }
           const due = await timers.nextDue().catch(() => undefined);
           if (woken) continue;
+          if (opts.signal?.aborted) break; // Aborted while working: a nap begun now would never be cut short.
           const wake = Math.min(due ?? Number.POSITIVE_INFINITY, clock.now() + pollMs);
           nap = new AbortController();
           naps.add(nap);
