@@ -1,7 +1,9 @@
 import { defineConfig } from 'tsup';
 
 // One bundle per subpath export. Optional drivers (better-sqlite3, pg) stay external, so a user of
-// the memory store installs and bundles neither.
+// the memory store installs and bundles neither. xstate, zod and @opentelemetry/api are peers (one
+// copy shared with the app). Tooling weight is bundled, not installed: @xstate/graph into
+// docket/testing, hono into docket/http, commander into the CLI (all devDependencies); elkjs is an optional peer.
 export default defineConfig([
   {
     entry: {
@@ -10,6 +12,8 @@ export default defineConfig([
       postgres: 'src/postgres/index.ts',
       testing: 'src/testing/index.ts',
       machines: 'machines/index.ts',
+      http: 'src/http/index.ts',
+      otel: 'src/observe/otel.ts',
       visualizer: 'src/visualizer/index.ts',
     },
     format: ['esm', 'cjs'],
@@ -18,8 +22,10 @@ export default defineConfig([
     clean: true,
     target: 'node20',
     splitting: true,
+    shims: true, // import.meta.url in the CommonJS build (optional drivers load through createRequire)
     treeshake: true,
-    external: ['better-sqlite3', 'pg', 'xstate', 'zod', 'luxon', 'nanoid', 'eventemitter3', '@xstate/graph', 'elkjs'],
+    external: ['better-sqlite3', 'pg', 'xstate', 'zod', 'luxon', 'nanoid', 'eventemitter3', 'tyme4ts', 'elkjs', '@opentelemetry/api'],
+    noExternal: ['@xstate/graph', 'hono'],
   },
   {
     entry: { cli: 'src/cli/main.ts' },
@@ -27,7 +33,10 @@ export default defineConfig([
     sourcemap: true,
     clean: false,
     target: 'node20',
-    banner: { js: '#!/usr/bin/env node' },
-    external: ['better-sqlite3', 'pg'],
+    // commander is CommonJS: bundled into ESM it needs a real `require` for node's builtins.
+    banner: { js: "#!/usr/bin/env node\nimport { createRequire as __docketRequire } from 'node:module';\nconst require = __docketRequire(import.meta.url);" },
+    // elkjs (diagrams only) is an optional peer, loaded on first use; the rest is bundled.
+    external: ['better-sqlite3', 'pg', 'xstate', 'zod', 'luxon', 'nanoid', 'eventemitter3', 'tyme4ts', 'elkjs'],
+    noExternal: ['commander', '@xstate/graph'],
   },
 ]);

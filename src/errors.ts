@@ -51,7 +51,9 @@ export type DocketErrorCode =
   /** The engine was closed. */
   | 'ENGINE_CLOSED'
   /** An effect handler did not settle within the engine's `effectTimeoutMs` (a failed attempt, retried). */
-  | 'EFFECT_TIMEOUT';
+  | 'EFFECT_TIMEOUT'
+  /** An optional package (a database driver, elkjs) is not installed; the message names what to install. */
+  | 'MISSING_DEPENDENCY';
 
 export interface DocketErrorDetails {
   readonly instanceId?: string;

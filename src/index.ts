@@ -5,3 +5,4 @@ export * from './calendar/index.js';
 export * from './store/index.js';
 export * from './engine/index.js';
 export * from './approvals/index.js';
+export * from './observe/index.js';

@@ -46,6 +46,7 @@ const RANK: Record<string, number> = {
   visualizer: 6,
   cli: 7,
   http: 7,
+  observe: 7,
 };
 
 function layerOf(file: string): string {

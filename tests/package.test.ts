@@ -33,7 +33,8 @@ describe('the npm package', () => {
     const app = join(dir, 'app');
     mkdirSync(app);
     writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'app', private: true }));
-    execFileSync('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', join(dir, tarball), 'xstate@~5.33.3', 'zod@^4'], { cwd: app, stdio: 'pipe' });
+    // elkjs: an optional peer that docket/visualizer needs to lay out SVG diagrams (tested below).
+    execFileSync('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', join(dir, tarball), 'xstate@~5.33.3', 'zod@^4', 'elkjs@^0.12.1'], { cwd: app, stdio: 'pipe' });
     writeFileSync(join(app, 'esm.mjs'), script('esm'));
     writeFileSync(join(app, 'cjs.cjs'), script('cjs'));
   }, 180_000);

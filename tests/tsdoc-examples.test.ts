@@ -37,6 +37,7 @@ describe('TSDoc examples', () => {
     const src = join(root, 'src');
     list.forEach(({ file, code }, i) => {
       const body = code
+        .replace(/from 'docket\/otel'/g, `from '${join(src, 'observe', 'otel.js')}'`)
         .replace(/from 'docket\/(sqlite|postgres|testing|visualizer|http|otel)'/g, (_m, sub: string) => `from '${join(src, sub, 'index.js')}'`)
         .replace(/from 'docket\/machines'/g, `from '${join(root, 'machines', 'index.js')}'`)
         .replace(/from 'docket'/g, `from '${join(src, 'index.js')}'`);

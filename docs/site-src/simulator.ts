@@ -8,8 +8,8 @@ import type { AnyWorkflow } from '../../src/engine/define-workflow.js';
 import type { Engine, InstanceView } from '../../src/engine/engine-types.js';
 import { memoryStore } from '../../src/store/index.js';
 import type { Actor } from '../../src/store/records.js';
-import { DEMO_USERS, rankedEvents, rolesOf, sampleOptionsAt } from '../../src/cli/auto-pilot.js';
-import { staticDirectory, type Directory } from '../../src/engine/directory.js';
+import { demoDirectory, demoPeople, rankedEvents, sampleOptionsAt } from '../../src/cli/auto-pilot.js';
+import type { Directory } from '../../src/engine/directory.js';
 import { sampleValue } from '../../src/visualizer/sample-value.js';
 import { activeStateIds } from '../../src/visualizer/state-graph.js';
 import { isContractWorkflow, workflowCatalog } from '../../src/cli/workflow-catalog.js';
@@ -28,21 +28,9 @@ interface Session {
   readonly people: readonly Actor[];
 }
 
-/**
- * The simulated people: `demo` starts the request and holds only the roles that may start it
- * (`permissions.start`; every role when the workflow names none); `lead` (demo's supervisor and department head) and `director`
- * above them hold every role. So approver rules resolve to people other than the initiator, as in a
- * real organisation, and the engine's own checks decide who may act.
- */
+/** The simulated people and their directory: the CLI's (`demo` holds only the roles that may start). */
 function simulatedPeople(workflow: AnyWorkflow): { people: Actor[]; directory: Directory } {
-  const all = rolesOf(workflow);
-  const initiatorRoles = [...((workflow.permissions as Record<string, readonly string[] | undefined> | undefined)?.['start'] ?? [])];
-  const rolesFor = (id: string) => (id === 'demo' ? (initiatorRoles.length > 0 ? initiatorRoles : all) : all);
-  const directory = staticDirectory({
-    users: DEMO_USERS.map((id, i) => ({ id, name: id, roles: rolesFor(id), department: 'demo', supervisor: DEMO_USERS[i + 1] ?? null })),
-    departmentHeads: { demo: 'lead' },
-  });
-  return { people: DEMO_USERS.map((id) => ({ id, roles: rolesFor(id), name: id })), directory };
+  return { people: demoPeople(workflow), directory: demoDirectory(workflow) };
 }
 
 /** Mark the page busy while the engine works, so tests (and people) wait for the result. */

@@ -19,22 +19,40 @@ export function rolesOf(workflow: AnyWorkflow): string[] {
 }
 
 /**
- * A directory for simulations: `demo` reports to `lead`, who reports to `director`; everyone holds
- * every role, so approver rules (roles, supervisors, department heads) always resolve to someone.
+ * The roles a simulated person holds: `demo` starts the request and holds only the roles that may
+ * start it (`permissions.start`; every role when the workflow names none); `lead` and `director`
+ * above them hold every role. So approver rules resolve to people other than the initiator, as in a
+ * real organisation, and nobody approves their own request.
+ */
+export function demoRoles(workflow: AnyWorkflow, id: string): string[] {
+  const all = rolesOf(workflow);
+  if (id !== 'demo') return all;
+  const start = ownValue<readonly string[] | undefined>(workflow.permissions, 'start') ?? [];
+  return start.length > 0 ? [...start] : all;
+}
+
+/**
+ * A directory for simulations: `demo` reports to `lead`, who reports to `director` (and `lead` heads
+ * demo's department), each with {@link demoRoles}, so approver rules (roles, supervisors,
+ * department heads) always resolve to someone other than the initiator.
  */
 export function demoDirectory(workflow: AnyWorkflow): Directory {
-  const roles = rolesOf(workflow);
   return staticDirectory({
-    users: DEMO_USERS.map((id, i) => ({ id, name: id, roles, department: 'demo', supervisor: DEMO_USERS[i + 1] ?? null })),
+    users: DEMO_USERS.map((id, i) => ({ id, name: id, roles: demoRoles(workflow, id), department: 'demo', supervisor: DEMO_USERS[i + 1] ?? null })),
     departmentHeads: { demo: 'lead' },
   });
+}
+
+/** The simulated people as actors, each with {@link demoRoles}. */
+export function demoPeople(workflow: AnyWorkflow): Actor[] {
+  return DEMO_USERS.map((id) => ({ id, roles: demoRoles(workflow, id), name: id }));
 }
 
 /** Who acts for an event: an assignee of an open task offering it, else the initiator `demo`. */
 export function demoActor(workflow: AnyWorkflow, type: string, tasks: readonly TaskRecord[]): Actor {
   const task = tasks.find((t) => t.actions.includes(type));
   const id = task?.claimedBy ?? task?.assignees[0] ?? 'demo';
-  return { id, roles: rolesOf(workflow), name: id };
+  return { id, roles: demoRoles(workflow, id), name: id };
 }
 
 /** Steps from each state to any of `goals`, along the diagram's arrows (a parent reaches what its children reach). */

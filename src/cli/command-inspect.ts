@@ -1,6 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { toView } from '../engine/create-engine.js';
 import { verifyHistory } from '../engine/chain-verifier.js';
+import { readHistoryKey } from './history-key-file.js';
 import { isDocketError } from '../errors.js';
 import type { VerifyReport } from '../engine/engine-types.js';
 import type { InstanceRecord, InstanceStatus } from '../store/records.js';
@@ -155,19 +156,21 @@ export async function exportCommand(ctx: CommandContext, db: string, id: string,
 }
 
 /** `docket verify <db> [id]`: check the history hash chain of one instance or all of them. */
-export async function verifyCommand(ctx: CommandContext, db: string, id: string | undefined): Promise<number> {
+export async function verifyCommand(ctx: CommandContext, db: string, id: string | undefined, opts: { historyKeyFile?: string } = {}): Promise<number> {
+  const historyKey = readHistoryKey(opts.historyKeyFile, ctx.io.env);
+  const verifyOptions = historyKey === undefined ? {} : { historyKey };
   return withStore(ctx, db, async (store, ctx) => {
     const reports: VerifyReport[] = [];
     const records: InstanceRecord[] = [];
     if (id !== undefined) {
       const record = await load(store, id);
       records.push(record);
-      reports.push(await verifyHistory(store, record));
+      reports.push(await verifyHistory(store, record, verifyOptions));
     } else {
       let cursor: string | undefined;
       do {
         const page = await store.list({ limit: 500, ...(cursor ? { cursor } : {}) });
-        for (const record of page.items) reports.push(await verifyHistory(store, record));
+        for (const record of page.items) reports.push(await verifyHistory(store, record, verifyOptions));
         records.push(...page.items);
         cursor = page.nextCursor;
       } while (cursor);

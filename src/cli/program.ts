@@ -137,10 +137,11 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     .description('check the history hash chain of one instance, or of all')
     .argument('[db]', 'SQLite database file or postgres:// URL (omit with --db)')
     .argument('[id]', 'instance id (default: every instance)')
-    .action(async (a: string | undefined, b: string | undefined, _o, cmd: Command) => {
+    .option('--history-key-file <file>', 'JSON history key (or keyring) of a keyed chain; default: $DOCKET_HISTORY_KEY')
+    .action(async (a: string | undefined, b: string | undefined, o: { historyKeyFile?: string }, cmd: Command) => {
       const ctx = await context(cmd);
       const { db, id } = dbAndId(ctx, a, b, false);
-      exitCode = await verifyCommand(ctx, db, id);
+      exitCode = await verifyCommand(ctx, db, id, o.historyKeyFile === undefined ? {} : { historyKeyFile: o.historyKeyFile });
     });
 
   registerCalendarCommands(program, context, (code) => {

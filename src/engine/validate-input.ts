@@ -1,4 +1,5 @@
 import { isProxy } from './is-proxy.js';
+import { ID_MAX_LENGTH } from '../store/payload-rules.js';
 import { DocketError, type DocketErrorDetails } from '../errors.js';
 import type { Actor } from '../store/records.js';
 
@@ -17,7 +18,7 @@ import type { Actor } from '../store/records.js';
  */
 export const INPUT_LIMITS = Object.freeze({
   /** Longest id, role, event type or idempotency key, in UTF-16 code units. */
-  idLength: 256,
+  idLength: ID_MAX_LENGTH,
   /** Most roles one actor may carry. */
   roles: 64,
   /** Longest free text the engine records beside an act (an admin `reason`, a `moveTo` target), in UTF-16 code units. */

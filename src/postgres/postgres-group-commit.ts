@@ -1,5 +1,6 @@
 import type { Pool, PoolClient } from 'pg';
 import { DocketError } from '../errors.js';
+import { conflict } from '../store/commit-rules.js';
 import type { Commit } from '../store/store.js';
 import { commitBatch } from './postgres-plans.js';
 
@@ -134,7 +135,7 @@ export class PostgresGroupCommit {
       const r = results[i];
       const instanceId = job.commit.instance.id;
       if (r?.ok) job.resolve();
-      else if (r?.code === 'CONFLICT') job.reject(new DocketError('CONFLICT', `${r.message ?? 'Conflict.'} Reload the instance and try again.`, { instanceId }));
+      else if (r?.code === 'CONFLICT') job.reject(conflict(instanceId, r.message ?? 'Conflict.'));
       else if (r?.sqlstate !== undefined && isDataError(r.sqlstate)) job.reject(invalidPayload(instanceId, new Error(r.message)));
       else
         job.reject(

@@ -1,9 +1,11 @@
+import { latestSchemaVersion, type VersionedMigration } from '../store/schema-version.js';
+
 /**
  * Versioned schema of the PostgreSQL store, applied by `init()` under an advisory transaction lock
  * so that two processes starting at once neither race nor apply a step twice. Never edit a shipped
  * migration: add one. `s` is the quoted schema name.
  */
-export interface PostgresMigration {
+export interface PostgresMigration extends VersionedMigration {
   readonly version: number;
   readonly sql: (s: string) => string;
 }
@@ -236,4 +238,4 @@ CREATE TABLE ${s}.docket_tombstones (id text PRIMARY KEY, tenant text, purged_at
 ];
 
 /** The newest schema version this library knows. */
-export const POSTGRES_SCHEMA_VERSION = POSTGRES_MIGRATIONS.reduce((max, m) => Math.max(max, m.version), 0);
+export const POSTGRES_SCHEMA_VERSION = latestSchemaVersion(POSTGRES_MIGRATIONS);

@@ -1,4 +1,4 @@
-import { DocketError } from '../errors.js';
+import { checkRowFormat, corruptRow } from '../store/row-rules.js';
 import type { EffectRecord, InstanceRecord, TimerRecord } from '../store/records.js';
 import { POSTGRES_ROW_FORMAT } from './postgres-migrations.js';
 
@@ -56,20 +56,9 @@ export interface EffectRow {
   delivered_at: Bigint | null;
 }
 
-/** The error for a row that cannot be read back: it names the instance, and nothing else breaks. */
-export function corruptRow(instanceId: string, what: string): DocketError {
-  return new DocketError(
-    'CORRUPT_SNAPSHOT',
-    `Instance ${instanceId} has a stored row that cannot be read (${what}). Restore it from a backup or terminate it; other instances are unaffected.`,
-    { instanceId },
-  );
-}
-
 /** Decode an instance row, refusing rows written by a newer schema or with a malformed snapshot. */
 export function instanceFromRow(row: InstanceRow): InstanceRecord {
-  if (row.row_format > POSTGRES_ROW_FORMAT) {
-    throw corruptRow(row.id, `row format ${row.row_format} comes from a newer Docket schema than this library's ${POSTGRES_ROW_FORMAT}; upgrade Docket`);
-  }
+  checkRowFormat(row.id, row.row_format, POSTGRES_ROW_FORMAT);
   if (row.snapshot === null || typeof row.snapshot !== 'object' || Array.isArray(row.snapshot)) throw corruptRow(row.id, 'the snapshot is not an object');
   if (!Array.isArray(row.timers)) throw corruptRow(row.id, 'the timers column is not an array');
   return {

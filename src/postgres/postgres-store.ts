@@ -1,10 +1,16 @@
-import pg from 'pg';
+import type pg from 'pg';
+import { createRequire } from 'node:module';
+import { loadOptionalDriver } from '../store/load-optional-driver.js';
 import type { Pool, PoolClient } from 'pg';
 import { DocketError, isDocketError } from '../errors.js';
 import type { HistoryEntry, IdempotencyRecord, InstanceRecord, RefusalEntry, TaskRecord } from '../store/records.js';
 import type { Commit, InstanceQuery, Page, Store, TaskQuery } from '../store/store.js';
-import { checkCommit, checkId, checkKey, storableRefusal } from '../store/payload-rules.js';
-import { checkInstanceQuery, checkTaskQuery, encodeCursor } from '../store/query-rules.js';
+import { byEffectDue, byTimerDue, unknownEffect } from '../store/claim-rules.js';
+import { closedGuard } from '../store/closed-guard.js';
+import { checkCommitRules } from '../store/commit-rules.js';
+import { checkId, checkKey, storableRefusal } from '../store/payload-rules.js';
+import { checkInstanceQuery, checkTaskQuery, keysetPage } from '../store/query-rules.js';
+import { migrationsToApply } from '../store/schema-version.js';
 import { PostgresGroupCommit } from './postgres-group-commit.js';
 import { POSTGRES_MIGRATIONS, POSTGRES_SCHEMA_VERSION } from './postgres-migrations.js';
 import * as plans from './postgres-plans.js';
@@ -70,16 +76,13 @@ export function postgresStore(connection: PostgresConnection, options: PostgresS
   }
   const s = plans.quoteSchema(schemaName);
   const owned = !('pool' in connection);
-  const pool: Pool = 'pool' in connection ? connection.pool : new pg.Pool({ connectionString: connection.connectionString, max: connection.max ?? 10 });
+  const pool: Pool = 'pool' in connection ? connection.pool : new (loadOptionalDriver<typeof pg>(createRequire(import.meta.url), 'pg', 'docket/postgres').Pool)({ connectionString: connection.connectionString, max: connection.max ?? 10 });
   const group = new PostgresGroupCommit(pool, s, options.maxBatch ?? 256, options.maxInFlight ?? 4);
-  let closed = false;
+  const guard = closedGuard(`PostgreSQL store (schema ${schemaName})`);
+  const open = guard.check;
   let migrated: Promise<void> | undefined;
   const wakers = new Set<() => void>();
   let listener: Promise<PoolClient | undefined> | undefined;
-
-  function open() {
-    if (closed) throw new DocketError('STORE_UNAVAILABLE', `The PostgreSQL store (schema ${schemaName}) was closed; create a new one.`);
-  }
 
   async function query<T>(p: PostgresPlan, what: string): Promise<T[]> {
     open();
@@ -105,15 +108,9 @@ export function postgresStore(connection: PostgresConnection, options: PostgresS
       await run(plans.createSchema(s));
       await run(plans.createMeta(s));
       const row = (await run(plans.getMeta(s, 'schema_version'))).rows[0] as { value: string } | undefined;
-      const current = row ? Number(row.value) : 0;
-      if (current > POSTGRES_SCHEMA_VERSION) {
-        throw new DocketError(
-          'STORE_UNAVAILABLE',
-          `PostgreSQL schema ${schemaName} has Docket schema version ${current}, newer than this Docket's ${POSTGRES_SCHEMA_VERSION}. Upgrade Docket; this version will not write to it.`,
-        );
-      }
-      for (const migration of POSTGRES_MIGRATIONS) if (migration.version > current) await client.query(migration.sql(s));
-      if (current < POSTGRES_SCHEMA_VERSION) await run(plans.setMeta(s, 'schema_version', String(POSTGRES_SCHEMA_VERSION)));
+      const pending = migrationsToApply(`PostgreSQL schema ${schemaName}`, row ? Number(row.value) : 0, POSTGRES_MIGRATIONS);
+      for (const migration of pending) await client.query(migration.sql(s));
+      if (pending.length > 0) await run(plans.setMeta(s, 'schema_version', String(POSTGRES_SCHEMA_VERSION)));
       await client.query('COMMIT');
     } catch (error) {
       await client.query('ROLLBACK').catch(() => undefined);
@@ -159,19 +156,13 @@ export function postgresStore(connection: PostgresConnection, options: PostgresS
     },
     async commit(c: Commit) {
       open();
-      checkCommit(c);
-      if (c.instance.revision !== c.expectedRevision + 1 || c.history.revision !== c.instance.revision) {
-        throw new DocketError('INVALID_ARGUMENT', `A commit must advance instance ${c.instance.id} by exactly one revision.`, { instanceId: c.instance.id });
-      }
+      checkCommitRules(c);
       return group.submit(c);
     },
     async list(query_: InstanceQuery = {}): Promise<Page<InstanceRecord>> {
       const { limit, after } = checkInstanceQuery(query_);
       const rows = await query<InstanceRow>(plans.listInstances(s, query_, String(after), limit + 1), 'list');
-      const page = rows.slice(0, limit);
-      const last = page.at(-1);
-      const items = page.map(instanceFromRow);
-      return rows.length > limit && last ? { items, nextCursor: encodeCursor(last.seq) } : { items };
+      return keysetPage(rows, limit, (row) => row.seq, instanceFromRow);
     },
     async history(instanceId, opts = {}) {
       const rows = await query<{ entry: HistoryEntry }>(plans.history(s, instanceId, opts.afterRevision ?? 0, opts.limit ?? null), 'history');
@@ -195,7 +186,7 @@ export function postgresStore(connection: PostgresConnection, options: PostgresS
     },
     async claimDueTimers(now, opts) {
       const rows = await query<TimerRow>(plans.claimTimers(s, now, opts.owner, opts.leaseMs, opts.limit), 'claimDueTimers');
-      return rows.map(timerFromRow).sort((a, b) => a.dueAt - b.dueAt || a.id.localeCompare(b.id));
+      return rows.map(timerFromRow).sort(byTimerDue);
     },
     async releaseTimer(timerId, owner) {
       await query(plans.releaseTimer(s, timerId, owner), 'releaseTimer');
@@ -208,7 +199,7 @@ export function postgresStore(connection: PostgresConnection, options: PostgresS
     },
     async claimEffects(now, opts) {
       const rows = await query<EffectRow>(plans.claimEffects(s, now, opts.owner, opts.leaseMs, opts.limit), 'claimEffects');
-      return rows.map(effectFromRow).sort((a, b) => a.nextAttemptAt - b.nextAttemptAt || a.id.localeCompare(b.id));
+      return rows.map(effectFromRow).sort(byEffectDue);
     },
     async nextEffectDue() {
       const [row] = await query<{ at: string | null }>(plans.nextEffectDue(s), 'nextEffectDue');
@@ -223,7 +214,7 @@ export function postgresStore(connection: PostgresConnection, options: PostgresS
       } catch (error) {
         throw unavailable(error, 'updateEffect');
       }
-      if (count === 0) throw new DocketError('INVALID_ARGUMENT', `No effect ${effectId} in the outbox.`);
+      if (count === 0) throw unknownEffect(effectId);
     },
     async effects(instanceId) {
       checkId(instanceId);
@@ -242,8 +233,7 @@ export function postgresStore(connection: PostgresConnection, options: PostgresS
     },
     stats: () => ({ groups: group.groups, writes: group.writes }),
     async close() {
-      if (closed) return;
-      closed = true;
+      if (!guard.close()) return;
       await group.idle();
       const client = await listener;
       if (client) {

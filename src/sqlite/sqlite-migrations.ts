@@ -1,8 +1,10 @@
+import { latestSchemaVersion, type VersionedMigration } from '../store/schema-version.js';
+
 /**
  * Versioned schema of the SQLite store. Each entry moves the schema from `version - 1` to `version`;
  * `docket_meta.schema_version` records where a file stands. Never edit a shipped migration: add one.
  */
-export interface SqliteMigration {
+export interface SqliteMigration extends VersionedMigration {
   readonly version: number;
   readonly sql: string;
 }
@@ -164,4 +166,4 @@ CREATE TABLE docket_tombstones (id TEXT PRIMARY KEY, tenant TEXT, purged_at INTE
 ];
 
 /** The newest schema version this library knows. */
-export const SQLITE_SCHEMA_VERSION = SQLITE_MIGRATIONS.reduce((max, m) => Math.max(max, m.version), 0);
+export const SQLITE_SCHEMA_VERSION = latestSchemaVersion(SQLITE_MIGRATIONS);

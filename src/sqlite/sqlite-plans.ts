@@ -3,13 +3,20 @@ import type { EffectRecord, HistoryEntry, IdempotencyRecord, InstanceRecord, Ref
 import type { EffectUpdate, InstanceQuery, TaskQuery } from '../store/store.js';
 import { SQLITE_ROW_FORMAT } from './sqlite-migrations.js';
 
-/** One SQL statement and its positional parameters: pure data, run by the store's thin driver. */
+/**
+ * One SQL statement and its positional parameters: pure data, run by the store's thin driver, which
+ * caches one prepared statement per distinct `text` (so a plan's text is a constant, or one of a
+ * few precomputed strings, never built per call on the hot path).
+ */
 export interface SqlitePlan {
   readonly text: string;
-  readonly values: readonly (string | number | bigint | null)[];
+  readonly values: readonly SqliteValue[];
 }
 
-function plan(text: string, ...values: (string | number | bigint | null)[]): SqlitePlan {
+/** A value SQLite binds to a `?`. */
+export type SqliteValue = string | number | bigint | null;
+
+function plan(text: string, ...values: SqliteValue[]): SqlitePlan {
   return { text, values };
 }
 
@@ -18,6 +25,8 @@ const json = (value: unknown): string => JSON.stringify(value ?? null);
 export const getMeta = (key: string) => plan(`SELECT value FROM docket_meta WHERE key = ?`, key);
 export const setMeta = (key: string, value: string) =>
   plan(`INSERT INTO docket_meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`, key, value);
+/** Changes whenever another connection commits to the file (one integer column, `data_version`). */
+export const dataVersion = () => plan(`PRAGMA data_version`);
 
 const INSTANCE_COLUMNS = `seq, id, workflow, version, status, suspended, revision, next_due_at, history_hash, initiator,
   created_at, updated_at, row_format, snapshot, state, context, state_paths, timers, held_timers`;
@@ -27,86 +36,102 @@ const columnsOf = (tenant: boolean) => (tenant ? `${INSTANCE_COLUMNS}, tenant` :
 export const loadInstance = (id: string, tenant = true) => plan(`SELECT ${columnsOf(tenant)} FROM docket_instances WHERE id = ?`, id);
 export const instanceHead = (id: string) => plan(`SELECT seq, revision FROM docket_instances WHERE id = ?`, id);
 
-function instanceValues(r: InstanceRecord) {
-  return [
-    r.workflow,
-    r.version,
-    r.status,
-    r.suspended ? 1 : 0,
-    r.revision,
-    r.nextDueAt,
-    r.historyHash,
-    r.initiator,
-    r.createdAt,
-    r.updatedAt,
-    SQLITE_ROW_FORMAT,
-    json(r.snapshot),
-    json(r.state),
-    json(r.context),
-    json(r.statePaths),
-    json(r.timers),
-    r.heldTimers === undefined ? null : json(r.heldTimers),
-  ] as const;
+/** Indexed instance columns a commit may change; each one SET costs an index write even when equal. */
+const INDEXED_WORKFLOW = 1;
+const INDEXED_STATUS = 2;
+const INDEXED_DUE = 4;
+
+/** A column a commit writes, and how its value comes from the record: texts and values both follow this one list. */
+interface InstanceColumn {
+  readonly name: string;
+  readonly value: (r: InstanceRecord) => SqliteValue;
+  /** Its bit when the column is indexed (see {@link changedIndexed}). */
+  readonly indexed?: number;
 }
 
-export const INSERT_INSTANCE = `INSERT INTO docket_instances (id, workflow, version, status, suspended, revision, next_due_at, history_hash, initiator,
-      created_at, updated_at, row_format, snapshot, state, context, state_paths, timers, held_timers)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`;
-export const insertInstance = (r: InstanceRecord) =>
-  plan(
-    INSERT_INSTANCE,
-    r.id,
-    ...instanceValues(r),
-  );
+const INSTANCE_WRITES: readonly InstanceColumn[] = [
+  { name: 'workflow', value: (r) => r.workflow, indexed: INDEXED_WORKFLOW },
+  { name: 'version', value: (r) => r.version },
+  { name: 'status', value: (r) => r.status, indexed: INDEXED_STATUS },
+  { name: 'suspended', value: (r) => (r.suspended ? 1 : 0) },
+  { name: 'revision', value: (r) => r.revision },
+  { name: 'next_due_at', value: (r) => r.nextDueAt, indexed: INDEXED_DUE },
+  { name: 'history_hash', value: (r) => r.historyHash },
+  { name: 'initiator', value: (r) => r.initiator },
+  { name: 'created_at', value: (r) => r.createdAt },
+  { name: 'updated_at', value: (r) => r.updatedAt },
+  { name: 'snapshot', value: (r) => json(r.snapshot) },
+  { name: 'state', value: (r) => json(r.state) },
+  { name: 'context', value: (r) => json(r.context) },
+  { name: 'state_paths', value: (r) => json(r.statePaths) },
+  { name: 'timers', value: (r) => json(r.timers) },
+  { name: 'held_timers', value: (r) => (r.heldTimers === undefined ? null : json(r.heldTimers)) },
+];
 
-/** Indexed instance columns a commit may change; each one SET costs an index write even when equal. */
-export const INDEXED_WORKFLOW = 1;
-export const INDEXED_STATUS = 2;
-export const INDEXED_DUE = 4;
+const INSERT_INSTANCE = `INSERT INTO docket_instances (id, ${INSTANCE_WRITES.map((c) => c.name).join(', ')}, row_format)
+     VALUES (?, ${INSTANCE_WRITES.map(() => '?').join(', ')}, ${SQLITE_ROW_FORMAT}) ON CONFLICT (id) DO NOTHING RETURNING seq`;
+
+/** Creates the instance (revision 0 expected); no row back (`seq`) means it already exists. */
+export function insertInstance(r: InstanceRecord): SqlitePlan {
+  const values: SqliteValue[] = new Array(INSTANCE_WRITES.length + 1);
+  values[0] = r.id;
+  for (let i = 0; i < INSTANCE_WRITES.length; i++) values[i + 1] = INSTANCE_WRITES[i]!.value(r);
+  return { text: INSERT_INSTANCE, values };
+}
+
+/** Which indexed columns differ between the row a commit replaces and the new record (bits for {@link updateInstance}). */
+export function changedIndexed(previous: { readonly workflow: string; readonly status: string; readonly nextDueAt: number | null }, r: InstanceRecord): number {
+  return (
+    (previous.workflow !== r.workflow ? INDEXED_WORKFLOW : 0) | (previous.status !== r.status ? INDEXED_STATUS : 0) | (previous.nextDueAt !== r.nextDueAt ? INDEXED_DUE : 0)
+  );
+}
+
+/** For each combination of changed indexed columns: the columns the UPDATE sets, and its text. */
+const UPDATES = Array.from({ length: (INDEXED_WORKFLOW | INDEXED_STATUS | INDEXED_DUE) + 1 }, (_, changed) => {
+  const columns = INSTANCE_WRITES.filter((c) => c.indexed === undefined || (changed & c.indexed) !== 0);
+  const set = columns.map((c) => `${c.name} = ?`).join(', ');
+  return { columns, text: `UPDATE docket_instances SET ${set}, row_format = ${SQLITE_ROW_FORMAT} WHERE seq = ? AND revision = ?` };
+});
 
 /**
- * The compare-and-set UPDATE for a commit whose previous row is known: it SETs an indexed column
- * (`workflow`, `status`, `next_due_at`) only when its value changes (bits of `changed`), because
- * SQLite rewrites an index entry for every indexed column in the SET list, equal value or not.
- * Parameters: the indexed values that changed (in that order), then version, suspended, revision,
- * history_hash, initiator, created_at, updated_at, snapshot, state, context, state_paths, timers,
- * held_timers, seq, expected revision. The row is found by its rowid (`seq`, which a commit always
- * knows by then), not through the `id` index.
+ * The compare-and-set UPDATE of a commit whose previous row is known (its `seq` and the indexed
+ * columns it held): it SETs an indexed column (`workflow`, `status`, `next_due_at`) only when its
+ * value changes (`changed`, from {@link changedIndexed}), because SQLite rewrites an index entry for
+ * every indexed column in the SET list, equal value or not. The row is found by its rowid (`seq`),
+ * not through the `id` index, and only at `expectedRevision`: zero rows changed means another writer
+ * moved it.
  */
-export function updateInstanceText(changed: number): string {
-  const set: string[] = [];
-  if (changed & INDEXED_WORKFLOW) set.push('workflow = ?');
-  if (changed & INDEXED_STATUS) set.push('status = ?');
-  if (changed & INDEXED_DUE) set.push('next_due_at = ?');
-  set.push(
-    'version = ?',
-    'suspended = ?',
-    'revision = ?',
-    'history_hash = ?',
-    'initiator = ?',
-    'created_at = ?',
-    'updated_at = ?',
-    `row_format = ${SQLITE_ROW_FORMAT}`,
-    'snapshot = ?',
-    'state = ?',
-    'context = ?',
-    'state_paths = ?',
-    'timers = ?',
-    'held_timers = ?',
-  );
-  return `UPDATE docket_instances SET ${set.join(', ')} WHERE seq = ? AND revision = ?`;
+export function updateInstance(r: InstanceRecord, changed: number, seq: number, expectedRevision: number): SqlitePlan {
+  const { columns, text } = UPDATES[changed]!;
+  const n = columns.length;
+  const values: SqliteValue[] = new Array(n + 2);
+  for (let i = 0; i < n; i++) values[i] = columns[i]!.value(r);
+  values[n] = seq;
+  values[n + 1] = expectedRevision;
+  return { text, values };
 }
 
 /** What a commit needs to know about the revision it replaces, read inside its transaction. */
-export const INSTANCE_PREVIOUS = `SELECT seq, revision, workflow, status, next_due_at, state_paths FROM docket_instances WHERE id = ?`;
+export const instancePrevious = (id: string) =>
+  plan(`SELECT seq, revision, workflow, status, next_due_at, state_paths FROM docket_instances WHERE id = ?`, id);
 
 /** Clears an instance's paths by scanning (no index on seq): only for a row whose paths column is unreadable. */
 export const deleteStatePaths = (seq: number) => plan(`DELETE FROM docket_instance_states WHERE seq = ?`, seq);
-export const DELETE_STATE_PATH = `DELETE FROM docket_instance_states WHERE path = ? AND seq = ?`;
-export const INSERT_STATE_PATH = `INSERT OR IGNORE INTO docket_instance_states (path, seq) VALUES (?, ?)`;
+const DELETE_STATE_PATH = `DELETE FROM docket_instance_states WHERE path = ? AND seq = ?`;
+const INSERT_STATE_PATH = `INSERT OR IGNORE INTO docket_instance_states (path, seq) VALUES (?, ?)`;
+const MOVE_STATE_PATH = `UPDATE OR REPLACE docket_instance_states SET path = ? WHERE path = ? AND seq = ?`;
+/** Removes one state path of an instance, by primary key. */
+export const deleteStatePath = (path: string, seq: number): SqlitePlan => ({ text: DELETE_STATE_PATH, values: [path, seq] });
+export const insertStatePath = (path: string, seq: number): SqlitePlan => ({ text: INSERT_STATE_PATH, values: [path, seq] });
 /** One path replaced by another (the usual move to a sibling state): one statement instead of two. */
-export const MOVE_STATE_PATH = `UPDATE OR REPLACE docket_instance_states SET path = ? WHERE path = ? AND seq = ?`;
-export const insertStatePath = (path: string, seq: number) => plan(INSERT_STATE_PATH, path, seq);
+export const moveStatePath = (from: string, to: string, seq: number): SqlitePlan => ({ text: MOVE_STATE_PATH, values: [to, from, seq] });
+
+const LIST_COLUMNS = [false, true].map((tenant) =>
+  columnsOf(tenant)
+    .split(',')
+    .map((c) => `i.${c.trim()}`)
+    .join(', '),
+);
 
 /** Keyset pagination on the insertion sequence; each filter is served by an index. */
 export function listInstances(query: InstanceQuery, afterSeq: number, limit: number, tenant = true): SqlitePlan {
@@ -134,16 +159,17 @@ export function listInstances(query: InstanceQuery, afterSeq: number, limit: num
     where.push('i.next_due_at IS NOT NULL AND i.next_due_at < ?');
     values.push(query.dueBefore);
   }
-  const columns = columnsOf(tenant).split(',')
-    .map((c) => `i.${c.trim()}`)
-    .join(', ');
-  return plan(`SELECT ${columns} FROM ${from} WHERE ${where.join(' AND ')} ORDER BY i.seq LIMIT ?`, ...values, limit);
+  return plan(`SELECT ${LIST_COLUMNS[tenant ? 1 : 0]} FROM ${from} WHERE ${where.join(' AND ')} ORDER BY i.seq LIMIT ?`, ...values, limit);
 }
 
 /** History rows are keyed by pos = instance seq * 2^32 + revision (schema v3). */
 export const HISTORY_POS_BASE = 4294967296;
-/** Parameters: instance seq, revision, instance id, revision, kind, at, entry. */
-export const INSERT_HISTORY = `INSERT INTO docket_history (pos, instance_id, revision, kind, at, entry) VALUES (? * ${HISTORY_POS_BASE} + ?, ?, ?, ?, ?, ?)`;
+const INSERT_HISTORY = `INSERT INTO docket_history (pos, instance_id, revision, kind, at, entry) VALUES (? * ${HISTORY_POS_BASE} + ?, ?, ?, ?, ?, ?)`;
+/** Appends one entry of the instance whose row is `seq`; a constraint error means the revision exists. */
+export const insertHistory = (seq: number, e: HistoryEntry): SqlitePlan => ({
+  text: INSERT_HISTORY,
+  values: [seq, e.revision, e.instanceId, e.revision, e.kind, e.at, json(e)],
+});
 
 /** An instance's history after a revision: one range of pos (schema v3 and later). */
 export const history = (instanceId: string, afterRevision: number, limit: number) =>

@@ -60,7 +60,7 @@ export function sqliteRetention(d: SqliteRetentionDriver): StoreRetention {
   }
 
   function deleteHot(row: InstanceRow, record: InstanceRecord) {
-    for (const path of record.statePaths) d.run(plan(plans.DELETE_STATE_PATH, path, row.seq));
+    for (const path of record.statePaths) d.run(plans.deleteStatePath(path, row.seq));
     for (const p of deleteHotRows(row.id, row.seq)) d.run(p);
   }
 

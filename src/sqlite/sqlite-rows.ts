@@ -1,4 +1,4 @@
-import { DocketError } from '../errors.js';
+import { checkRowFormat, corruptRow } from '../store/row-rules.js';
 import type { EffectRecord, InstanceRecord, TimerRecord } from '../store/records.js';
 import { SQLITE_ROW_FORMAT } from './sqlite-migrations.js';
 
@@ -54,15 +54,6 @@ export interface EffectRow {
   delivered_at: number | null;
 }
 
-/** The error for a row that cannot be read back: it names the instance, and nothing else breaks. */
-export function corruptRow(instanceId: string, what: string, cause?: unknown): DocketError {
-  return new DocketError(
-    'CORRUPT_SNAPSHOT',
-    `Instance ${instanceId} has a stored row that cannot be read (${what}). Restore it from a backup or terminate it; other instances are unaffected.`,
-    { instanceId, ...(cause === undefined ? {} : { cause }) },
-  );
-}
-
 function parse(instanceId: string, column: string, text: string): unknown {
   try {
     return JSON.parse(text);
@@ -73,9 +64,7 @@ function parse(instanceId: string, column: string, text: string): unknown {
 
 /** Decode an instance row, refusing rows written by a newer schema or whose JSON does not parse. */
 export function instanceFromRow(row: InstanceRow): InstanceRecord {
-  if (row.row_format > SQLITE_ROW_FORMAT) {
-    throw corruptRow(row.id, `row format ${row.row_format} comes from a newer Docket schema than this library's ${SQLITE_ROW_FORMAT}; upgrade Docket`);
-  }
+  checkRowFormat(row.id, row.row_format, SQLITE_ROW_FORMAT);
   const snapshot = parse(row.id, 'snapshot', row.snapshot);
   if (snapshot === null || typeof snapshot !== 'object') throw corruptRow(row.id, 'the snapshot is not an object');
   const statePaths = parse(row.id, 'state_paths', row.state_paths);

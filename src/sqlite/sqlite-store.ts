@@ -1,13 +1,18 @@
 import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import Database from 'better-sqlite3';
 import type BetterSqlite3 from 'better-sqlite3';
+import { createRequire } from 'node:module';
+import { loadOptionalDriver } from '../store/load-optional-driver.js';
 import { DocketError } from '../errors.js';
-import type { EffectRecord, IdempotencyRecord, InstanceRecord, RefusalEntry, TaskRecord, TimerRecord, HistoryEntry } from '../store/records.js';
+import type { IdempotencyRecord, InstanceRecord, RefusalEntry, TaskRecord, HistoryEntry } from '../store/records.js';
 import type { Commit, InstanceQuery, Page, Store, TaskQuery } from '../store/store.js';
-import { checkCommit, checkId, checkKey, storableRefusal } from '../store/payload-rules.js';
-import { checkInstanceQuery, checkTaskQuery, encodeCursor } from '../store/query-rules.js';
+import { byEffectDue, byTimerDue, unknownEffect } from '../store/claim-rules.js';
+import { closedGuard } from '../store/closed-guard.js';
+import { checkCommitRules, checkRevision, conflict, conflictReason } from '../store/commit-rules.js';
+import { checkId, checkKey, storableRefusal } from '../store/payload-rules.js';
+import { checkInstanceQuery, checkTaskQuery, keysetPage } from '../store/query-rules.js';
+import { migrationsToApply, newerSchema } from '../store/schema-version.js';
 import { SqliteGroupCommit } from './sqlite-group-commit.js';
 import { SQLITE_META_TABLE, SQLITE_MIGRATIONS, SQLITE_SCHEMA_VERSION } from './sqlite-migrations.js';
 import * as plans from './sqlite-plans.js';
@@ -64,10 +69,6 @@ export interface SqliteStore extends Store {
   openedImmutable(): boolean;
 }
 
-function conflict(instanceId: string, message: string): never {
-  throw new DocketError('CONFLICT', `${message} Reload the instance and try again.`, { instanceId });
-}
-
 function isConstraint(error: unknown): boolean {
   return typeof (error as { code?: unknown })?.code === 'string' && (error as { code: string }).code.startsWith('SQLITE_CONSTRAINT');
 }
@@ -87,6 +88,7 @@ function openReadonly(filename: string, busyTimeoutMs: number, immutable: boolea
   if (filename === ':memory:' || !existsSync(filename)) {
     throw readonlyFailure('STORE_UNAVAILABLE', 'missing', `Database file not found: ${filename}. Check the path (a read-only store never creates a database).`);
   }
+  const Database = loadOptionalDriver<typeof BetterSqlite3>(createRequire(import.meta.url), 'better-sqlite3', 'docket/sqlite');
   let handle: BetterSqlite3.Database;
   try {
     if (immutable) {
@@ -108,7 +110,8 @@ function openReadonly(filename: string, busyTimeoutMs: number, immutable: boolea
   try {
     let row: { value: string } | undefined;
     try {
-      row = handle.prepare(plans.getMeta('schema_version').text).get('schema_version') as { value: string } | undefined;
+      const p = plans.getMeta('schema_version');
+      row = handle.prepare(p.text).get(p.values) as { value: string } | undefined;
     } catch (error) {
       const why = error instanceof Error ? error.message : String(error);
       if (/no such table: docket_meta/.test(why)) {
@@ -120,13 +123,7 @@ function openReadonly(filename: string, busyTimeoutMs: number, immutable: boolea
     if (!Number.isInteger(version) || version < 1) {
       throw readonlyFailure('CORRUPT_SNAPSHOT', 'not-docket', `${filename} is not a Docket database: it has no schema version. Nothing was written.`);
     }
-    if (version > SQLITE_SCHEMA_VERSION) {
-      throw readonlyFailure(
-        'STORE_UNAVAILABLE',
-        'newer-schema',
-        `SQLite database ${filename} has schema version ${version}, newer than this Docket's ${SQLITE_SCHEMA_VERSION}. Upgrade Docket to read it; nothing was written.`,
-      );
-    }
+    if (version > SQLITE_SCHEMA_VERSION) throw newerSchema(`SQLite database ${filename}`, version, SQLITE_SCHEMA_VERSION, 'read');
   } catch (error) {
     handle.close();
     throw error;
@@ -155,21 +152,23 @@ export function sqliteStore(options: SqliteStoreOptions): SqliteStore {
   const durability = options.durability ?? 'full';
   let db: BetterSqlite3.Database | undefined;
   let writer: SqliteGroupCommit | undefined;
-  let closed = false;
+  const guard = closedGuard(`SQLite store ${options.filename}`);
   let immutable = false;
   /** The file's schema version: this library's once migrated; an older one only in read-only mode. */
   let schemaVersion = SQLITE_SCHEMA_VERSION;
   const statements = new Map<string, BetterSqlite3.Statement>();
 
   function open(): BetterSqlite3.Database {
-    if (closed) throw new DocketError('STORE_UNAVAILABLE', `The SQLite store ${options.filename} was closed; create a new one.`);
+    guard.check();
     if (db) return db;
     if (options.readonly === true) {
       immutable = options.untouched === true && !existsSync(`${options.filename}-wal`);
       db = openReadonly(options.filename, options.busyTimeoutMs ?? 5000, immutable);
-      schemaVersion = Number((db.prepare(plans.getMeta('schema_version').text).get('schema_version') as { value: string }).value);
+      const p = plans.getMeta('schema_version');
+      schemaVersion = Number((db.prepare(p.text).get(p.values) as { value: string }).value);
       return db;
     }
+    const Database = loadOptionalDriver<typeof BetterSqlite3>(createRequire(import.meta.url), 'better-sqlite3', 'docket/sqlite');
     let handle: BetterSqlite3.Database;
     try {
       handle = new Database(options.filename);
@@ -241,18 +240,13 @@ export function sqliteStore(options: SqliteStoreOptions): SqliteStore {
     handle.exec('BEGIN IMMEDIATE');
     try {
       handle.exec(SQLITE_META_TABLE);
-      const row = handle.prepare(plans.getMeta('schema_version').text).get('schema_version') as { value: string } | undefined;
-      const current = row ? Number(row.value) : 0;
-      if (current > SQLITE_SCHEMA_VERSION) {
-        throw new DocketError(
-          'STORE_UNAVAILABLE',
-          `SQLite database ${options.filename} has schema version ${current}, newer than this Docket's ${SQLITE_SCHEMA_VERSION}. Upgrade Docket; this version will not write to it.`,
-        );
-      }
-      for (const migration of SQLITE_MIGRATIONS) if (migration.version > current) handle.exec(migration.sql);
-      if (current < SQLITE_SCHEMA_VERSION) {
+      const meta = plans.getMeta('schema_version');
+      const row = handle.prepare(meta.text).get(meta.values) as { value: string } | undefined;
+      const pending = migrationsToApply(`SQLite database ${options.filename}`, row ? Number(row.value) : 0, SQLITE_MIGRATIONS);
+      for (const migration of pending) handle.exec(migration.sql);
+      if (pending.length > 0) {
         const p = plans.setMeta('schema_version', String(SQLITE_SCHEMA_VERSION));
-        handle.prepare(p.text).run(...p.values);
+        handle.prepare(p.text).run(p.values);
       }
       handle.exec('COMMIT');
     } catch (error) {
@@ -267,9 +261,10 @@ export function sqliteStore(options: SqliteStoreOptions): SqliteStore {
     if (!s) statements.set(p.text, (s = handle.prepare(p.text)));
     return s;
   }
-  const run = (p: SqlitePlan) => statement(p).run(...p.values);
-  const get = <T>(p: SqlitePlan) => statement(p).get(...p.values) as T | undefined;
-  const all = <T>(p: SqlitePlan) => statement(p).all(...p.values) as T[];
+  // better-sqlite3 binds an array to the anonymous parameters in order: no spread on the hot path.
+  const run = (p: SqlitePlan) => statement(p).run(p.values);
+  const get = <T>(p: SqlitePlan) => statement(p).get(p.values) as T | undefined;
+  const all = <T>(p: SqlitePlan) => statement(p).all(p.values) as T[];
 
   async function write<T>(fn: () => T, committed?: (value: T) => void): Promise<T> {
     open();
@@ -296,35 +291,12 @@ export function sqliteStore(options: SqliteStoreOptions): SqliteStore {
   const known = new Map<string, Known>();
   const KNOWN_MAX = 2000;
   let dataVersion: unknown;
-  let hot: ReturnType<typeof prepareHot> | undefined;
-
-  function prepareHot(handle: BetterSqlite3.Database) {
-    const updates = new Map<number, BetterSqlite3.Statement>();
-    return {
-      dataVersion: handle.prepare('PRAGMA data_version').pluck(),
-      load: handle.prepare(plans.loadInstance('', schemaVersion >= 4).text),
-      previous: handle.prepare(plans.INSTANCE_PREVIOUS),
-      insertInstance: handle.prepare(`${plans.INSERT_INSTANCE} RETURNING seq`),
-      update(changed: number) {
-        let u = updates.get(changed);
-        if (!u) updates.set(changed, (u = handle.prepare(plans.updateInstanceText(changed))));
-        return u;
-      },
-      insertHistory: handle.prepare(plans.INSERT_HISTORY),
-      deletePath: handle.prepare(plans.DELETE_STATE_PATH),
-      insertPath: handle.prepare(plans.INSERT_STATE_PATH),
-      movePath: handle.prepare(plans.MOVE_STATE_PATH),
-    };
-  }
-
-  function hotStatements() {
-    const handle = open();
-    return (hot ??= prepareHot(handle));
-  }
+  /** `PRAGMA data_version`, plucked: prepared once per connection. */
+  let versionProbe: BetterSqlite3.Statement | undefined;
 
   /** Forget everything known if another connection wrote since we last looked. */
-  function revalidate(h: ReturnType<typeof prepareHot>): void {
-    const v = h.dataVersion.get();
+  function revalidate(): void {
+    const v = (versionProbe ??= statement(plans.dataVersion()).pluck()).get();
     if (v !== dataVersion) {
       known.clear();
       dataVersion = v;
@@ -338,8 +310,6 @@ export function sqliteStore(options: SqliteStoreOptions): SqliteStore {
     if (known.size > KNOWN_MAX) known.delete(known.keys().next().value!);
   }
 
-  const json = (value: unknown): string => JSON.stringify(value ?? null);
-
   function sameStrings(a: readonly string[], b: readonly string[]): boolean {
     if (a.length !== b.length) return false;
     for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
@@ -350,100 +320,70 @@ export function sqliteStore(options: SqliteStoreOptions): SqliteStore {
   function applyCommit(c: Commit): Known {
     const id = c.instance.id;
     const r = c.instance;
-    if (r.revision !== c.expectedRevision + 1 || c.history.revision !== r.revision) {
-      throw new DocketError('INVALID_ARGUMENT', `A commit must advance instance ${id} by exactly one revision.`, { instanceId: id });
-    }
-    const h = hotStatements();
-    revalidate(h);
+    revalidate();
     let seq: number;
     let previousPaths: readonly string[] = [];
     let previousTasks: string | undefined;
     if (c.expectedRevision === 0) {
-      const inserted = h.insertInstance.get(...plans.insertInstance(r).values) as { seq: number } | undefined;
-      if (!inserted) conflict(id, `Instance ${id} already exists: another writer created it first.`);
+      const inserted = get<{ seq: number }>(plans.insertInstance(r));
+      if (!inserted) throw conflict(id, conflictReason.exists(id));
       seq = inserted.seq;
       previousTasks = '';
     } else {
-      let workflow: string;
-      let status: string;
-      let due: number | null;
+      let previous: { readonly workflow: string; readonly status: string; readonly nextDueAt: number | null };
       const k = known.get(id);
       if (k && k.record.revision === c.expectedRevision) {
-        ({ workflow, status, nextDueAt: due, statePaths: previousPaths } = k.record);
+        previous = k.record;
+        previousPaths = k.record.statePaths;
         seq = k.seq;
         previousTasks = k.tasks;
       } else {
-        const row = h.previous.get(id) as
-          | { seq: number; revision: number; workflow: string; status: string; next_due_at: number | null; state_paths: string }
-          | undefined;
-        if (!row || row.revision !== c.expectedRevision) {
-          conflict(id, `Instance ${id} is at revision ${row?.revision ?? 0}, not ${c.expectedRevision}: another writer changed it first.`);
-        }
-        ({ seq, workflow, status, next_due_at: due } = row);
+        const row = get<{ seq: number; revision: number; workflow: string; status: string; next_due_at: number | null; state_paths: string }>(
+          plans.instancePrevious(id),
+        );
+        checkRevision(id, row?.revision, c.expectedRevision);
+        seq = row!.seq;
+        previous = { workflow: row!.workflow, status: row!.status, nextDueAt: row!.next_due_at };
         let parsed: unknown;
         try {
-          parsed = JSON.parse(row.state_paths);
+          parsed = JSON.parse(row!.state_paths);
         } catch {
           // Handled below.
         }
         if (Array.isArray(parsed)) previousPaths = parsed as string[];
         else run(plans.deleteStatePaths(seq)); // An unreadable paths column: clear by seq (a scan, but rare).
       }
-      const changed =
-        (workflow !== r.workflow ? plans.INDEXED_WORKFLOW : 0) | (status !== r.status ? plans.INDEXED_STATUS : 0) | (due !== r.nextDueAt ? plans.INDEXED_DUE : 0);
-      const values: (string | number | null)[] = [];
-      if (changed & plans.INDEXED_WORKFLOW) values.push(r.workflow);
-      if (changed & plans.INDEXED_STATUS) values.push(r.status);
-      if (changed & plans.INDEXED_DUE) values.push(r.nextDueAt);
-      values.push(
-        r.version,
-        r.suspended ? 1 : 0,
-        r.revision,
-        r.historyHash,
-        r.initiator,
-        r.createdAt,
-        r.updatedAt,
-        json(r.snapshot),
-        json(r.state),
-        json(r.context),
-        json(r.statePaths),
-        json(r.timers),
-        r.heldTimers === undefined ? null : json(r.heldTimers),
-        seq,
-        c.expectedRevision,
-      );
-      if (h.update(changed).run(...values).changes === 0) {
+      if (run(plans.updateInstance(r, plans.changedIndexed(previous, r), seq, c.expectedRevision)).changes === 0) {
         const head = get<{ revision: number }>(plans.instanceHead(id));
-        conflict(id, `Instance ${id} is at revision ${head?.revision ?? 0}, not ${c.expectedRevision}: another writer changed it first.`);
+        throw conflict(id, conflictReason.stale(id, head?.revision ?? 0, c.expectedRevision));
       }
     }
     if (c.firesTimer && run(plans.fireTimer(c.firesTimer.id, c.firesTimer.firedAt)).changes === 0) {
-      conflict(id, `Timer ${c.firesTimer.id} is no longer pending.`);
+      throw conflict(id, conflictReason.timerNotPending(c.firesTimer.id));
     }
     if (c.idempotency && run(plans.insertIdempotency(c.idempotency)).changes === 0) {
-      conflict(id, `Idempotency key "${c.idempotency.key}" was used concurrently.`);
+      throw conflict(id, conflictReason.idempotencyKeyUsed(c.idempotency.key));
     }
-    const e = c.history;
     try {
-      h.insertHistory.run(seq, e.revision, e.instanceId, e.revision, e.kind, e.at, json(e));
+      run(plans.insertHistory(seq, c.history));
     } catch (error) {
-      if (isConstraint(error)) conflict(id, `Revision ${c.history.revision} of instance ${id} already exists.`);
+      if (isConstraint(error)) throw conflict(id, conflictReason.revisionExists(id, c.history.revision));
       throw error;
     }
     // Only the paths that changed: most events move within a state or to a sibling.
     const paths = r.statePaths;
     if (previousPaths.length === 1 && paths.length === 1) {
-      if (previousPaths[0] !== paths[0]) h.movePath.run(paths[0], previousPaths[0], seq);
+      if (previousPaths[0] !== paths[0]) run(plans.moveStatePath(previousPaths[0]!, paths[0]!, seq));
     } else if (!sameStrings(previousPaths, paths)) {
-      for (const path of previousPaths) if (!paths.includes(path)) h.deletePath.run(path, seq);
-      for (const path of paths) if (!previousPaths.includes(path)) h.insertPath.run(path, seq);
+      for (const path of previousPaths) if (!paths.includes(path)) run(plans.deleteStatePath(path, seq));
+      for (const path of paths) if (!previousPaths.includes(path)) run(plans.insertStatePath(path, seq));
     }
     for (const timerId of c.cancelTimerIds) run(plans.cancelTimer(timerId));
     for (const timer of c.addTimers) run(plans.insertTimer(timer));
     for (const effect of c.effects) run(plans.insertEffect(effect));
     let tasks = previousTasks;
     if (c.tasks) {
-      const bodies = c.tasks.map((t) => json(t));
+      const bodies = c.tasks.map((t) => JSON.stringify(t));
       const key = bodies.join('\n');
       // Rewritten only when they differ from what the previous revision left in the inbox.
       if (key !== previousTasks) {
@@ -471,18 +411,17 @@ export function sqliteStore(options: SqliteStoreOptions): SqliteStore {
     },
     async load(instanceId) {
       checkId(instanceId);
-      const h = hotStatements();
-      revalidate(h);
+      revalidate();
       const k = known.get(instanceId);
       if (k) return k.record;
-      const row = h.load.get(instanceId) as InstanceRow | undefined;
+      const row = get<InstanceRow>(plans.loadInstance(instanceId, schemaVersion >= 4));
       if (!row) return undefined;
       const record = instanceFromRow(row);
       remember({ record, seq: row.seq, tasks: undefined });
       return record;
     },
     async commit(c: Commit) {
-      checkCommit(c);
+      checkCommitRules(c);
       try {
         await write(() => applyCommit(c), remember);
       } catch (error) {
@@ -493,11 +432,7 @@ export function sqliteStore(options: SqliteStoreOptions): SqliteStore {
     },
     async list(query: InstanceQuery = {}): Promise<Page<InstanceRecord>> {
       const { limit, after } = checkInstanceQuery(query);
-      const rows = all<InstanceRow>(plans.listInstances(query, after, limit + 1, schemaVersion >= 4));
-      const page = rows.slice(0, limit);
-      const items = page.map(instanceFromRow);
-      const last = page.at(-1);
-      return rows.length > limit && last ? { items, nextCursor: encodeCursor(last.seq) } : { items };
+      return keysetPage(all<InstanceRow>(plans.listInstances(query, after, limit + 1, schemaVersion >= 4)), limit, (row) => row.seq, instanceFromRow);
     },
     async history(instanceId, opts = {}) {
       open();
@@ -523,7 +458,7 @@ export function sqliteStore(options: SqliteStoreOptions): SqliteStore {
     claimDueTimers(now, opts) {
       return write(() => {
         const rows = all<TimerRow>(plans.claimTimers(now, opts.owner, opts.leaseMs, opts.limit));
-        return rows.map(timerFromRow).sort((a: TimerRecord, b: TimerRecord) => a.dueAt - b.dueAt || a.id.localeCompare(b.id));
+        return rows.map(timerFromRow).sort(byTimerDue);
       });
     },
     releaseTimer(timerId, owner) {
@@ -538,7 +473,7 @@ export function sqliteStore(options: SqliteStoreOptions): SqliteStore {
     claimEffects(now, opts) {
       return write(() => {
         const rows = all<EffectRow>(plans.claimEffects(now, opts.owner, opts.leaseMs, opts.limit));
-        return rows.map(effectFromRow).sort((a: EffectRecord, b: EffectRecord) => a.nextAttemptAt - b.nextAttemptAt || a.id.localeCompare(b.id));
+        return rows.map(effectFromRow).sort(byEffectDue);
       });
     },
     async nextEffectDue() {
@@ -547,7 +482,7 @@ export function sqliteStore(options: SqliteStoreOptions): SqliteStore {
     updateEffect(effectId, update) {
       return write(() => {
         if (run(plans.updateEffect(effectId, update)).changes === 0) {
-          throw new DocketError('INVALID_ARGUMENT', `No effect ${effectId} in the outbox.`);
+          throw unknownEffect(effectId);
         }
       });
     },
@@ -560,12 +495,12 @@ export function sqliteStore(options: SqliteStoreOptions): SqliteStore {
       return all<{ task: string }>(plans.tasks(query)).map((r) => jsonColumn<TaskRecord>(query.instanceId ?? '(task)', 'task', r.task));
     },
     async close() {
-      if (closed) return;
+      if (guard.closed) return;
       writer?.flush();
-      closed = true;
+      guard.close();
       statements.clear();
       known.clear();
-      hot = undefined;
+      versionProbe = undefined;
       db?.close();
       db = undefined;
     },

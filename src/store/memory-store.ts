@@ -1,5 +1,4 @@
 import type { Instant } from '../clock/clock.js';
-import { DocketError } from '../errors.js';
 import { MinHeap } from './min-heap.js';
 import type {
   EffectRecord,
@@ -12,9 +11,12 @@ import type {
 } from './records.js';
 import type { ClaimOptions, Commit, EffectUpdate, InstanceQuery, Page, Store, TaskQuery } from './store.js';
 import { matchesInstanceQuery, matchesTaskQuery } from './query-match.js';
-import { checkCommit, checkId, checkKey, storableRefusal } from './payload-rules.js';
+import { checkId, checkKey, storableRefusal } from './payload-rules.js';
 import { checkInstanceQuery, checkTaskQuery, encodeCursor } from './query-rules.js';
 import { memoryRetention } from './memory-retention.js';
+import { checkCommitRules, checkRevision, conflict, conflictReason } from './commit-rules.js';
+import { byEffectDue, byTimerDue, leaseExpiry, unknownEffect } from './claim-rules.js';
+import { closedGuard } from './closed-guard.js';
 
 interface Lease {
   owner: string;
@@ -49,15 +51,8 @@ export function memoryStore(): Store {
   const effectLeases = new Map<string, Lease>();
   const tasks = new Map<string, readonly TaskRecord[]>();
   const idempotency = new Map<string, IdempotencyRecord>();
-  let closed = false;
-
-  function open() {
-    if (closed) throw new DocketError('STORE_UNAVAILABLE', 'The memory store was closed; create a new one.');
-  }
-
-  function conflict(instanceId: string, message: string): never {
-    throw new DocketError('CONFLICT', `${message} Reload the instance and try again.`, { instanceId });
-  }
+  const guard = closedGuard('memory store');
+  const open = guard.check;
 
   function cancelTimer(id: string) {
     const timer = timers.get(id);
@@ -89,7 +84,7 @@ export function memoryStore(): Store {
         aside.push([lease.until, id]);
         continue;
       }
-      const until = now + options.leaseMs;
+      const until = leaseExpiry(now, options);
       leases.set(id, { owner: options.owner, until });
       // While leased, it is due again only when the lease runs out (a crashed worker's claim).
       aside.push([until, id]);
@@ -112,22 +107,16 @@ export function memoryStore(): Store {
     },
     async commit(c: Commit) {
       open();
-      checkCommit(c);
+      checkCommitRules(c);
       const id = c.instance.id;
       const current = instances.get(id);
-      const currentRevision = current?.revision ?? 0;
-      if (currentRevision !== c.expectedRevision) {
-        conflict(id, `Instance ${id} is at revision ${currentRevision}, not ${c.expectedRevision}: another writer changed it first.`);
-      }
-      if (c.instance.revision !== c.expectedRevision + 1 || c.history.revision !== c.instance.revision) {
-        throw new DocketError('INVALID_ARGUMENT', `A commit must advance instance ${id} by exactly one revision.`, { instanceId: id });
-      }
+      checkRevision(id, current?.revision, c.expectedRevision);
       if (c.firesTimer) {
         const timer = timers.get(c.firesTimer.id);
-        if (!timer || timer.status !== 'pending') conflict(id, `Timer ${c.firesTimer.id} is no longer pending.`);
+        if (!timer || timer.status !== 'pending') throw conflict(id, conflictReason.timerNotPending(c.firesTimer.id));
       }
       if (c.idempotency && idempotency.has(`${id}\u0000${c.idempotency.key}`)) {
-        conflict(id, `Idempotency key "${c.idempotency.key}" was used concurrently.`);
+        throw conflict(id, conflictReason.idempotencyKeyUsed(c.idempotency.key));
       }
       // All checks passed: apply everything; nothing below can fail halfway.
       if (!current) order.push(id);
@@ -201,7 +190,7 @@ export function memoryStore(): Store {
       checkId(instanceId);
       const ids = pendingByInstance.get(instanceId);
       if (!ids) return [];
-      return [...ids].map((id) => timers.get(id)!).sort((a, b) => a.dueAt - b.dueAt || a.id.localeCompare(b.id));
+      return [...ids].map((id) => timers.get(id)!).sort(byTimerDue);
     },
     async nextTimerDue() {
       open();
@@ -219,7 +208,7 @@ export function memoryStore(): Store {
     async claimDueTimers(now, options) {
       open();
       const claimed = claim(timerDue, (id) => timers.get(id), (t) => t.status === 'pending', timerLeases, now, options);
-      return claimed.sort((a, b) => a.dueAt - b.dueAt || a.id.localeCompare(b.id));
+      return claimed.sort(byTimerDue);
     },
     async releaseTimer(timerId, owner) {
       open();
@@ -238,7 +227,7 @@ export function memoryStore(): Store {
     async claimEffects(now, options) {
       open();
       const claimed = claim(effectDue, (id) => effects.get(id), (e) => e.status === 'pending', effectLeases, now, options);
-      return claimed.sort((a, b) => a.nextAttemptAt - b.nextAttemptAt || a.id.localeCompare(b.id));
+      return claimed.sort(byEffectDue);
     },
     async nextEffectDue() {
       open();
@@ -255,7 +244,7 @@ export function memoryStore(): Store {
     async updateEffect(effectId, update: EffectUpdate) {
       open();
       const effect = effects.get(effectId);
-      if (!effect) throw new DocketError('INVALID_ARGUMENT', `No effect ${effectId} in the outbox.`);
+      if (!effect) throw unknownEffect(effectId);
       const next: EffectRecord = { ...effect, ...update };
       effects.set(effectId, next);
       effectLeases.delete(effectId);
@@ -275,7 +264,7 @@ export function memoryStore(): Store {
       return out;
     },
     async close() {
-      closed = true;
+      guard.close();
     },
   };
   return store;

@@ -1,6 +1,6 @@
 import { DocketError } from '../errors.js';
 import type { InstanceStatus, TaskRecord } from './records.js';
-import type { InstanceQuery, TaskQuery } from './store.js';
+import type { InstanceQuery, Page, TaskQuery } from './store.js';
 
 /** Page size of `list()` when the query gives no `limit`. */
 export const PAGE_LIMIT_DEFAULT = 100;
@@ -51,6 +51,19 @@ export function decodeCursor(cursor: unknown): number {
 /** The cursor for the page that continues after `position` (an insertion sequence or index, ≥ 0). */
 export function encodeCursor(position: number | string): string {
   return Number(position).toString(36);
+}
+
+/**
+ * The page of a keyset query, the same in every store that pages on an insertion sequence: ask the
+ * database for `limit + 1` rows after the position {@link checkInstanceQuery} returned, in sequence
+ * order, and pass them here. Returns the first `limit` rows decoded (a decode error propagates), with
+ * a `nextCursor` at the last one's `position` only when the extra row shows that more exist.
+ */
+export function keysetPage<R, T>(rows: readonly R[], limit: number, position: (row: R) => number | string, decode: (row: R) => T): Page<T> {
+  const page = rows.length > limit ? rows.slice(0, limit) : rows;
+  const items = page.map(decode);
+  const last = page.at(-1);
+  return rows.length > limit && last !== undefined ? { items, nextCursor: encodeCursor(position(last)) } : { items };
 }
 
 /**

@@ -1,3 +1,4 @@
+import { DocketError } from '../errors.js';
 import type { ELK as ElkApi, ElkExtendedEdge, ElkNode } from 'elkjs/lib/elk-api.js';
 import { edgeLines, headerSize, nodeContent, TYPE, biWidth } from './node-content.js';
 import type { StateGraph } from './state-graph.js';
@@ -119,6 +120,12 @@ function loadElk(): Promise<new () => ElkApi> {
     const mod = m as unknown as { default?: { default?: unknown } | unknown };
     const first = mod.default ?? mod;
     return ((first as { default?: unknown }).default ?? first) as new () => ElkApi;
+  }, (error: unknown) => {
+    elkConstructor = undefined;
+    const code = (error as { code?: unknown } | null)?.code;
+    if (code !== 'ERR_MODULE_NOT_FOUND' && code !== 'MODULE_NOT_FOUND') throw error;
+    // elkjs is an optional peer: only diagrams need it, so a library user does not install 8 MB.
+    throw new DocketError('MISSING_DEPENDENCY', 'Drawing a diagram needs the "elkjs" package, which is not installed. Install it: npm install elkjs', { package: 'elkjs', cause: error });
   });
   return elkConstructor;
 }

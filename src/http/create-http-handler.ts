@@ -1,0 +1,209 @@
+import { Hono, type Context } from 'hono';
+import { reassignTasks } from '../approvals/reassign-tasks.js';
+import type { AnyWorkflow } from '../engine/define-workflow.js';
+import type { BatchResult, Engine } from '../engine/engine-types.js';
+import { DocketError } from '../errors.js';
+import type { Actor, InstanceStatus, TaskRecord } from '../store/records.js';
+import { openApiDocument, type OpenApiOptions } from './openapi.js';
+import { problemResponse, toProblem, type Problem } from './problem.js';
+
+/** Options for {@link createHttpHandler}. */
+export interface HttpHandlerOptions {
+  readonly engine: Engine<any>;
+  /** The workflows registered with the engine: their zod schemas make the OpenAPI document. */
+  readonly workflows: readonly AnyWorkflow[];
+  /**
+   * The host's identity hook: the acting user of a request (from a session cookie, a verified JWT,
+   * mTLS…), or `undefined` for 401. The handler trusts what it returns; roles decide the rest.
+   */
+  readonly identify: (request: Request) => Actor | undefined | Promise<Actor | undefined>;
+  /** Where the handler is mounted, e.g. `/api` (routes and the OpenAPI server URL). Default: the root. */
+  readonly basePath?: string;
+  readonly openapi?: Omit<OpenApiOptions, 'basePath'>;
+  /** Called with every error answered with a 500 (not with refusals), e.g. to log it. */
+  readonly onError?: (error: unknown, request: Request) => void;
+}
+
+const STATUSES: readonly InstanceStatus[] = ['active', 'done', 'failed', 'cancelled'];
+
+function bad(message: string, details: Record<string, unknown> = {}): DocketError {
+  return new DocketError('INVALID_ARGUMENT', message, details);
+}
+
+async function body(c: Context): Promise<Record<string, unknown>> {
+  let value: unknown;
+  try {
+    value = await c.req.json();
+  } catch {
+    throw bad('The request body is not valid JSON. Send a JSON object with content-type application/json.');
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw bad('The request body must be a JSON object.');
+  return value as Record<string, unknown>;
+}
+
+function text(value: unknown, name: string, required = true): string | undefined {
+  if (value === undefined && !required) return undefined;
+  if (typeof value !== 'string' || value.length === 0) throw bad(`"${name}" must be a non-empty string.`, { field: name });
+  return value;
+}
+
+function batchJson(r: BatchResult): unknown {
+  return r.ok ? r : { ok: false, instanceId: r.instanceId, error: toProblem(r.error) };
+}
+
+/**
+ * A web-standard `(Request) => Promise<Response>` handler exposing an engine over HTTP, for Node's
+ * `http` (through `@hono/node-server`), Hono, Express/Fastify adapters, Bun, Deno or a worker.
+ *
+ * Routes (relative to `basePath`; bodies are JSON; times are epoch ms):
+ * - `GET /openapi.json` — the OpenAPI 3.1 document (no identity needed).
+ * - `GET /me` — the identified actor.
+ * - `POST /instances` `{ workflow, input, id? }` → 201 instance; `GET /instances?workflow&state&status&limit&cursor` → page.
+ * - `GET /instances/:id`, `GET /instances/:id/history?includeRefused=true`.
+ * - `POST /instances/:id/events` `{ type, ...payload }` (header `Idempotency-Key` optional) → instance.
+ * - `POST /batch` `{ acts: [{ instanceId, event, idempotencyKey? }] }` → one result per act.
+ * - `GET /tasks` — the caller's inbox (by user id and by each role), each task with its `actions`;
+ *   an `admin` may pass `?assignee=`.
+ * - `POST /instances/:id/suspend|resume|terminate` `{ reason }`, `POST /instances/:id/move`
+ *   `{ target, reason }`, `POST /admin/reassign` `{ from, to, reason, workflow? }` (admin role; the
+ *   engine enforces it).
+ *
+ * No identity → 401. Every refusal is an RFC 9457 `application/problem+json` body with the
+ * DocketError `code` and message; statuses per {@link STATUS_BY_CODE} (400/403/404/409/422/503).
+ *
+ * @example
+ * ```ts
+ * import type { AnyWorkflow, Engine } from 'docket';
+ * import { createHttpHandler } from 'docket/http';
+ * declare const engine: Engine;
+ * declare const workflows: AnyWorkflow[];
+ * const handler = createHttpHandler({
+ *   engine, workflows, basePath: '/api',
+ *   identify: (req) => (req.headers.get('x-user') ? { id: req.headers.get('x-user')!, roles: ['staff'] } : undefined),
+ * });
+ * // e.g. with @hono/node-server: serve({ fetch: handler, port: 3000, hostname: '127.0.0.1' })
+ * ```
+ */
+export function createHttpHandler(options: HttpHandlerOptions): (request: Request) => Promise<Response> {
+  const { engine } = options;
+  const basePath = options.basePath && options.basePath !== '/' ? options.basePath.replace(/\/$/, '') : '';
+  const app = new Hono<{ Variables: { actor: Actor } }>();
+  const api = basePath ? app.basePath(basePath) : app;
+  let document: string | undefined;
+
+  api.get('/openapi.json', (c) => {
+    document ??= JSON.stringify(openApiDocument(options.workflows, { ...options.openapi, basePath: basePath || '/' }));
+    return c.body(document, 200, { 'content-type': 'application/json; charset=utf-8' });
+  });
+
+  api.use('*', async (c, next) => {
+    const actor = await options.identify(c.req.raw);
+    if (actor === undefined) {
+      const problem: Problem = {
+        type: 'urn:docket:error:UNAUTHENTICATED', title: 'UNAUTHENTICATED', status: 401, code: 'UNAUTHENTICATED',
+        detail: 'Who is asking? The request carries no identity the host recognizes. Sign in and retry.', instance: c.req.path,
+      };
+      return problemResponse(problem);
+    }
+    c.set('actor', actor);
+    await next();
+  });
+
+  api.get('/me', (c) => c.json(c.get('actor')));
+
+  api.post('/instances', async (c) => {
+    const b = await body(c);
+    const workflow = text(b.workflow, 'workflow')!;
+    const id = text(b.id, 'id', false);
+    const instanceId = await engine.start(workflow as never, (b.input ?? {}) as never, { actor: c.get('actor'), ...(id === undefined ? {} : { id }) });
+    return c.json(await engine.get(instanceId), 201, { location: `${basePath}/instances/${encodeURIComponent(instanceId)}` });
+  });
+
+  api.get('/instances', async (c) => {
+    const q = c.req.query();
+    const limit = q.limit === undefined ? undefined : Number(q.limit);
+    if (limit !== undefined && !(Number.isInteger(limit) && limit > 0)) throw bad('"limit" must be a positive integer.', { field: 'limit' });
+    if (q.status !== undefined && !STATUSES.includes(q.status as InstanceStatus)) throw bad(`"status" must be one of ${STATUSES.join(', ')}.`, { field: 'status' });
+    const page = await engine.list({
+      ...(q.workflow ? { workflow: q.workflow } : {}), ...(q.state ? { state: q.state } : {}),
+      ...(q.status ? { status: q.status as InstanceStatus } : {}), ...(limit ? { limit } : {}), ...(q.cursor ? { cursor: q.cursor } : {}),
+    });
+    return c.json(page);
+  });
+
+  api.get('/instances/:id', async (c) => c.json(await engine.get(c.req.param('id'))));
+
+  api.get('/instances/:id/history', async (c) =>
+    c.json(await engine.history(c.req.param('id'), { includeRefused: c.req.query('includeRefused') === 'true' })));
+
+  api.post('/instances/:id/events', async (c) => {
+    const event = await body(c);
+    text(event.type, 'type');
+    const key = c.req.header('idempotency-key');
+    return c.json(await engine.send(c.req.param('id'), event as never, { actor: c.get('actor'), ...(key ? { idempotencyKey: key } : {}) }));
+  });
+
+  api.post('/batch', async (c) => {
+    const b = await body(c);
+    if (!Array.isArray(b.acts)) throw bad('"acts" must be an array of { instanceId, event, idempotencyKey? }.', { field: 'acts' });
+    const acts = b.acts.map((a: unknown, i: number) => {
+      const act = (a ?? {}) as Record<string, unknown>;
+      const event = act.event as Record<string, unknown> | undefined;
+      if (typeof act.instanceId !== 'string' || typeof event !== 'object' || event === null || typeof event.type !== 'string') {
+        throw bad(`acts[${i}] must be { instanceId: string, event: { type: string, … } }.`, { field: `acts[${i}]` });
+      }
+      return { instanceId: act.instanceId, event: event as never, ...(typeof act.idempotencyKey === 'string' ? { idempotencyKey: act.idempotencyKey } : {}) };
+    });
+    const results = await engine.sendMany(acts, { actor: c.get('actor') });
+    return c.json(results.map(batchJson));
+  });
+
+  api.get('/tasks', async (c) => {
+    const actor = c.get('actor');
+    const q = c.req.query();
+    const filter = { ...(q.workflow ? { workflow: q.workflow } : {}), ...(q.instanceId ? { instanceId: q.instanceId } : {}) };
+    if (q.assignee !== undefined && q.assignee !== actor.id) {
+      if (!actor.roles.includes('admin')) throw new DocketError('FORBIDDEN', `Only an admin may read another person's inbox (asked for "${q.assignee}").`, { actor: actor.id });
+      return c.json(await engine.tasks({ ...filter, assignee: q.assignee }));
+    }
+    const found = new Map<string, TaskRecord>();
+    for (const t of await engine.tasks({ ...filter, assignee: actor.id })) found.set(t.id, t);
+    for (const role of actor.roles) for (const t of await engine.tasks({ ...filter, role })) found.set(t.id, t);
+    return c.json([...found.values()].sort((a, b) => (a.dueAt ?? Infinity) - (b.dueAt ?? Infinity) || a.createdAt - b.createdAt));
+  });
+
+  for (const op of ['suspend', 'resume', 'terminate'] as const) {
+    api.post(`/instances/:id/${op}`, async (c) => {
+      const reason = text((await body(c)).reason, 'reason')!;
+      return c.json(await engine[op](c.req.param('id'), { actor: c.get('actor'), reason }));
+    });
+  }
+
+  api.post('/instances/:id/move', async (c) => {
+    const b = await body(c);
+    return c.json(await engine.moveTo(c.req.param('id'), { actor: c.get('actor'), target: text(b.target, 'target')!, reason: text(b.reason, 'reason')! }));
+  });
+
+  api.post('/admin/reassign', async (c) => {
+    const b = await body(c);
+    const actor = c.get('actor');
+    if (!actor.roles.includes('admin')) throw new DocketError('FORBIDDEN', 'Only an admin may reassign another person\'s work.', { actor: actor.id });
+    const workflow = text(b.workflow, 'workflow', false);
+    const results = await reassignTasks(engine, {
+      from: text(b.from, 'from')!, to: text(b.to, 'to')!, reason: text(b.reason, 'reason')!, actor, ...(workflow === undefined ? {} : { workflow }),
+    });
+    return c.json(results.map((r) => ({ ...(batchJson(r) as object), step: r.step, taskId: r.taskId, status: r.status, from: r.from, to: r.to })));
+  });
+
+  app.notFound((c) => problemResponse({
+    type: 'urn:docket:error:NOT_FOUND', title: 'NOT_FOUND', status: 404, code: 'NOT_FOUND',
+    detail: `No route ${c.req.method} ${c.req.path}. See ${basePath}/openapi.json for the routes.`, instance: c.req.path,
+  }));
+  app.onError((error, c) => {
+    const problem = toProblem(error, c.req.path);
+    if (problem.status >= 500 && problem.code === 'INTERNAL') options.onError?.(error, c.req.raw);
+    return problemResponse(problem);
+  });
+
+  return async (request: Request) => app.fetch(request);
+}

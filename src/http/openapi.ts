@@ -1,0 +1,185 @@
+import { z } from 'zod';
+import type { AnyWorkflow } from '../engine/define-workflow.js';
+
+type Json = Record<string, unknown>;
+
+/** One zod schema as a JSON Schema (draft 2020-12, the dialect of OpenAPI 3.1), input side. */
+function jsonSchema(schema: z.ZodType): Json {
+  try {
+    const { $schema: _dialect, ...rest } = z.toJSONSchema(schema, { target: 'draft-2020-12', io: 'input', unrepresentable: 'any' }) as Json;
+    return rest;
+  } catch {
+    // A schema zod cannot describe (a cycle without an id): accept any JSON rather than fail the document.
+    return {};
+  }
+}
+
+/** Component names allow `[A-Za-z0-9._-]` only. */
+const componentName = (...parts: string[]) => parts.join('.').replace(/[^A-Za-z0-9._-]/g, '_');
+
+const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
+const problem = (description: string) => ({ description, content: { 'application/problem+json': { schema: ref('Problem') } } });
+const json = (schema: Json, description = 'OK') => ({ description, content: { 'application/json': { schema } } });
+const idParam = { name: 'id', in: 'path', required: true, schema: { type: 'string' } };
+const refusals = {
+  '400': problem('Malformed request (INVALID_ARGUMENT).'),
+  '401': problem('No identity: the host hook returned no actor.'),
+  '403': problem('FORBIDDEN: the actor may not do this.'),
+  '404': problem('WORKFLOW_NOT_FOUND or INSTANCE_NOT_FOUND.'),
+  '409': problem('INSTANCE_NOT_ACTIVE, EVENT_NOT_ACCEPTED, OPERATION_NOT_ALLOWED, IDEMPOTENCY_MISMATCH or CONFLICT.'),
+  '422': problem('INVALID_PAYLOAD or UNKNOWN_EVENT (the body failed the workflow\'s schema).'),
+  '503': problem('STORE_UNAVAILABLE or ENGINE_CLOSED: retry later.'),
+};
+const reasonBody = (extra: Json = {}, required: string[] = []) => ({
+  required: true,
+  content: { 'application/json': { schema: { type: 'object', properties: { reason: { type: 'string', minLength: 1 }, ...extra }, required: ['reason', ...required] } } },
+});
+
+/** Options for {@link openApiDocument}. */
+export interface OpenApiOptions {
+  readonly title?: string;
+  readonly version?: string;
+  /** Where the handler is mounted (e.g. `/api`), as the document's server URL. Default `/`. */
+  readonly basePath?: string;
+}
+
+/**
+ * An OpenAPI 3.1 document for the routes of {@link createHttpHandler}, with each workflow's start
+ * input and event payloads converted from its zod schemas by `z.toJSONSchema` (newest version of
+ * each workflow id), so that a front end can build its forms from it. Start bodies and event bodies
+ * are `oneOf` unions discriminated by `workflow` and `type`.
+ *
+ * @returns a plain JSON object (serialize it with `JSON.stringify`).
+ */
+export function openApiDocument(workflows: readonly AnyWorkflow[], options: OpenApiOptions = {}): Json {
+  const newest = new Map<string, AnyWorkflow>();
+  for (const w of workflows) if ((newest.get(w.id)?.version ?? -Infinity) < w.version) newest.set(w.id, w);
+  const schemas: Record<string, Json> = {
+    Problem: {
+      type: 'object',
+      properties: {
+        type: { type: 'string' }, title: { type: 'string' }, status: { type: 'integer' }, detail: { type: 'string' },
+        code: { type: 'string' }, instance: { type: 'string' }, details: { type: 'object' },
+      },
+      required: ['type', 'title', 'status', 'detail', 'code'],
+    },
+    Instance: {
+      type: 'object',
+      properties: {
+        id: { type: 'string' }, workflow: { type: 'string' }, version: { type: 'integer' }, state: {}, context: {},
+        status: { type: 'string', enum: ['active', 'done', 'failed', 'cancelled'] }, suspended: { type: 'boolean' },
+        revision: { type: 'integer' }, initiator: { type: 'string' },
+        timers: { type: 'array', items: { type: 'object', properties: { name: { type: 'string' }, dueAt: { type: 'integer', description: 'epoch ms' } } } },
+        createdAt: { type: 'integer', description: 'epoch ms' }, updatedAt: { type: 'integer', description: 'epoch ms' },
+      },
+      required: ['id', 'workflow', 'version', 'status', 'revision'],
+    },
+    Task: {
+      type: 'object',
+      properties: {
+        id: { type: 'string' }, instanceId: { type: 'string' }, workflow: { type: 'string' }, step: { type: 'string' },
+        title: { type: 'object', properties: { 'zh-CN': { type: 'string' }, en: { type: 'string' } } },
+        assignees: { type: 'array', items: { type: 'string' } }, roles: { type: 'array', items: { type: 'string' } },
+        status: { type: 'string', enum: ['open', 'claimed'] }, claimedBy: { type: 'string' },
+        dueAt: { type: ['integer', 'null'], description: 'epoch ms' },
+        actions: { type: 'array', items: { type: 'string' }, description: 'Event types the assignee may send for this task.' },
+        createdAt: { type: 'integer' }, data: {},
+      },
+      required: ['id', 'instanceId', 'workflow', 'step', 'actions'],
+    },
+    BatchResult: {
+      type: 'object',
+      properties: { ok: { type: 'boolean' }, instanceId: { type: 'string' }, view: ref('Instance'), error: ref('Problem') },
+      required: ['ok', 'instanceId'],
+    },
+  };
+  const starts: Json[] = [];
+  const events: Json[] = [];
+  for (const w of newest.values()) {
+    const input = componentName(w.id, 'input');
+    schemas[input] = jsonSchema(w.input);
+    starts.push({
+      type: 'object',
+      title: w.labels?.title?.en ?? w.id,
+      properties: { workflow: { const: w.id }, input: ref(input), id: { type: 'string', description: 'Optional instance id (else generated).' } },
+      required: ['workflow', 'input'],
+    });
+    for (const [type, schema] of Object.entries(w.events)) {
+      const name = componentName(w.id, 'event', type);
+      schemas[name] = jsonSchema(schema);
+      events.push({ allOf: [ref(name), { type: 'object', properties: { type: { const: type } }, required: ['type'] }], title: `${w.id} ${type}` });
+    }
+  }
+  const page = { type: 'object', properties: { items: { type: 'array', items: ref('Instance') }, nextCursor: { type: 'string' } }, required: ['items'] };
+  return {
+    openapi: '3.1.0',
+    info: { title: options.title ?? 'Docket workflows', version: options.version ?? '1' },
+    servers: [{ url: options.basePath && options.basePath !== '/' ? options.basePath : '/' }],
+    paths: {
+      '/instances': {
+        post: {
+          operationId: 'start', summary: 'Start an instance of a workflow (its newest version).',
+          requestBody: { required: true, content: { 'application/json': { schema: { oneOf: starts } } } },
+          responses: { '201': json(ref('Instance'), 'Started'), ...refusals },
+        },
+        get: {
+          operationId: 'list', summary: 'List instances, a page at a time.',
+          parameters: ['workflow', 'state', 'status', 'cursor'].map((name) => ({ name, in: 'query', required: false, schema: { type: 'string' } }))
+            .concat([{ name: 'limit', in: 'query', required: false, schema: { type: 'integer', minimum: 1 } } as never]),
+          responses: { '200': json(page), ...refusals },
+        },
+      },
+      '/instances/{id}': {
+        get: { operationId: 'get', parameters: [idParam], responses: { '200': json(ref('Instance')), ...refusals } },
+      },
+      '/instances/{id}/events': {
+        post: {
+          operationId: 'send', summary: 'Send one event. An Idempotency-Key header makes a retry safe.',
+          parameters: [idParam, { name: 'Idempotency-Key', in: 'header', required: false, schema: { type: 'string' } }],
+          requestBody: { required: true, content: { 'application/json': { schema: { oneOf: events.length ? events : [{ type: 'object' }] } } } },
+          responses: { '200': json(ref('Instance')), ...refusals },
+        },
+      },
+      '/instances/{id}/history': {
+        get: {
+          operationId: 'history',
+          parameters: [idParam, { name: 'includeRefused', in: 'query', required: false, schema: { type: 'boolean' } }],
+          responses: { '200': json({ type: 'array', items: { type: 'object' } }), ...refusals },
+        },
+      },
+      '/tasks': {
+        get: {
+          operationId: 'tasks', summary: 'The inbox: open tasks of the caller (by user and by role), each with the actions it allows. Admins may pass assignee.',
+          parameters: ['assignee', 'workflow', 'instanceId'].map((name) => ({ name, in: 'query', required: false, schema: { type: 'string' } })),
+          responses: { '200': json({ type: 'array', items: ref('Task') }), ...refusals },
+        },
+      },
+      '/batch': {
+        post: {
+          operationId: 'sendMany', summary: 'Send several events; each act stands on its own (批量审批).',
+          requestBody: {
+            required: true,
+            content: { 'application/json': { schema: { type: 'object', properties: { acts: { type: 'array', items: { type: 'object', properties: { instanceId: { type: 'string' }, event: { oneOf: events.length ? events : [{ type: 'object' }] }, idempotencyKey: { type: 'string' } }, required: ['instanceId', 'event'] } } }, required: ['acts'] } } },
+          },
+          responses: { '200': json({ type: 'array', items: ref('BatchResult') }), ...refusals },
+        },
+      },
+      ...Object.fromEntries((['suspend', 'resume', 'terminate'] as const).map((op) => [
+        `/instances/{id}/${op}`,
+        { post: { operationId: op, summary: `Admin: ${op} an instance (audited).`, parameters: [idParam], requestBody: reasonBody(), responses: { '200': json(ref('Instance')), ...refusals } } },
+      ])),
+      '/instances/{id}/move': {
+        post: { operationId: 'moveTo', summary: 'Admin: move an instance to any state (a dotted path).', parameters: [idParam], requestBody: reasonBody({ target: { type: 'string' } }, ['target']), responses: { '200': json(ref('Instance')), ...refusals } },
+      },
+      '/admin/reassign': {
+        post: {
+          operationId: 'reassign', summary: 'Admin: hand every assignment of a leaver to another person (离职转办).',
+          requestBody: reasonBody({ from: { type: 'string' }, to: { type: 'string' }, workflow: { type: 'string' } }, ['from', 'to']),
+          responses: { '200': json({ type: 'array', items: ref('BatchResult') }), ...refusals },
+        },
+      },
+      '/me': { get: { operationId: 'me', summary: 'The actor the host hook identified.', responses: { '200': json({ type: 'object' }), ...refusals } } },
+    },
+    components: { schemas },
+  };
+}

@@ -1,0 +1,66 @@
+import { DocketError } from '../errors.js';
+import { checkCommit } from './payload-rules.js';
+import type { Commit } from './store.js';
+
+/**
+ * How every store applies a {@link Commit}, the same in memory, SQLite and PostgreSQL (and in any
+ * store added later). A store restates none of it: it calls these functions, or (PostgreSQL's
+ * `docket_commit` function, which runs on the server) raises the same sentences.
+ *
+ * 1. Before the commit is queued or a transaction opens: {@link checkCommitRules} — the payload
+ *    rules (`INVALID_ARGUMENT`, `INVALID_PAYLOAD`) and the one-revision step (`INVALID_ARGUMENT`).
+ *    A commit refused here never fails another commit of its group.
+ * 2. Inside the transaction, in this order, each failure a `CONFLICT` ({@link conflict}) that writes
+ *    nothing of the commit: the revision check ({@link checkRevision}: `expectedRevision` 0 creates
+ *    an absent instance, any other value must equal the stored revision); the delivered timer
+ *    (`firesTimer`) is still pending; the idempotency key is unused for the instance; the history
+ *    revision is not stored yet.
+ * 3. Then everything, all or nothing: the instance row, the history entry, the delivered timer
+ *    becomes `fired` (its lease cleared), `cancelTimerIds` that are still pending become `cancelled`
+ *    (before `addTimers` are added), the effects, the tasks (replaced when present; an empty list
+ *    clears the instance's inbox), the idempotency record.
+ */
+
+/**
+ * Throws `INVALID_ARGUMENT` / `INVALID_PAYLOAD` for a commit no store accepts, whatever is stored:
+ * a bad instance id, actor id or idempotency key, an unstorable string (see `checkCommit` in
+ * `payload-rules.ts`), or an instance that does not advance by exactly one revision
+ * (`instance.revision === expectedRevision + 1 === history.revision`). Nothing is written.
+ */
+export function checkCommitRules(c: Commit): void {
+  checkCommit(c);
+  const id = c.instance.id;
+  if (c.instance.revision !== c.expectedRevision + 1 || c.history.revision !== c.instance.revision) {
+    throw new DocketError('INVALID_ARGUMENT', `A commit must advance instance ${id} by exactly one revision.`, { instanceId: id });
+  }
+}
+
+/** The `CONFLICT` a store throws when another writer won: `reason` says what it found. */
+export function conflict(instanceId: string, reason: string): DocketError {
+  return new DocketError('CONFLICT', `${reason} Reload the instance and try again.`, { instanceId });
+}
+
+/** The sentences of each `CONFLICT` (PostgreSQL's `docket_commit` raises the same ones). */
+export const conflictReason = {
+  /** `expectedRevision` 0, but the instance exists. */
+  exists: (instanceId: string) => `Instance ${instanceId} already exists: another writer created it first.`,
+  /** The stored revision (0: no such instance) is not the expected one. */
+  stale: (instanceId: string, stored: number, expected: number) =>
+    `Instance ${instanceId} is at revision ${stored}, not ${expected}: another writer changed it first.`,
+  timerNotPending: (timerId: string) => `Timer ${timerId} is no longer pending.`,
+  idempotencyKeyUsed: (key: string) => `Idempotency key "${key}" was used concurrently.`,
+  revisionExists: (instanceId: string, revision: number) => `Revision ${revision} of instance ${instanceId} already exists.`,
+} as const;
+
+/**
+ * The revision check: throws `CONFLICT` unless `stored` (the instance's stored revision, `undefined`
+ * when there is no such instance) is what the commit expected — absent for `expectedRevision` 0,
+ * equal otherwise.
+ */
+export function checkRevision(instanceId: string, stored: number | undefined, expectedRevision: number): void {
+  if (expectedRevision === 0) {
+    if (stored !== undefined) throw conflict(instanceId, conflictReason.exists(instanceId));
+  } else if (stored !== expectedRevision) {
+    throw conflict(instanceId, conflictReason.stale(instanceId, stored ?? 0, expectedRevision));
+  }
+}

@@ -1,0 +1,42 @@
+import { mkdirSync, rmSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { sqliteStore } from '../src/sqlite/index.js';
+import { runCli } from '../src/cli/program.js';
+import { demoPeople, demoRoles } from '../src/cli/auto-pilot.js';
+import { contractApproval, bidReview, expenseReimbursement } from '../machines/index.js';
+
+// `docket simulate` (and the docs site's simulator, which uses the same people) must not let the
+// initiator decide their own request: 'demo' starts it and holds only the roles that may start it.
+process.env.SQLITE_USE_URI = '1';
+const work = resolve(import.meta.dirname, '..', '.tmp', `cli-simulate-people-${process.pid}`);
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+const DECISIONS = new Set(['APPROVE', 'REJECT', 'RETURN', 'REQUEST_CHANGES']);
+
+describe('simulated people', () => {
+  it('the initiator holds only the start roles; the others hold every role', () => {
+    for (const w of [contractApproval, bidReview, expenseReimbursement]) {
+      const start = (w.permissions as Record<string, readonly string[]> | undefined)?.['start'];
+      if (start && start.length > 0) expect(demoRoles(w, 'demo')).toEqual([...start]);
+      expect(demoPeople(w).map((p) => p.id)).toEqual(['demo', 'lead', 'director']);
+    }
+  });
+
+  it('docket simulate contract-approval: nobody decides their own contract', async () => {
+    mkdirSync(work, { recursive: true });
+    const db = join(work, 'contract.db');
+    const io = { stdout: { write: () => true }, stderr: { write: () => true }, env: {}, now: () => Date.parse('2026-11-02T01:00:00Z'), cwd: work };
+    const code = await runCli(['simulate', contractApproval.id, '--from', '2026-11-02', '--to', '2027-01-31', '--store', `sqlite:${db}`], io);
+    expect(code).toBe(0);
+    const store = sqliteStore({ filename: db, readonly: true });
+    const { items } = await store.list({});
+    expect(items.length).toBe(1);
+    const instance = items[0]!;
+    const history = await store.history(instance.id);
+    const decisions = history.filter((e) => DECISIONS.has(e.event.type));
+    expect(decisions.length).toBeGreaterThan(0);
+    expect(decisions.filter((e) => e.actor.id === instance.initiator)).toEqual([]);
+    await store.close?.();
+  });
+});

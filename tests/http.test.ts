@@ -1,0 +1,182 @@
+// docket/http over real HTTP on 127.0.0.1: a node:http server (through @hono/node-server) on an
+// ephemeral port, a SQLite store in a temp dir, the contract approval from docket/machines.
+import { mkdtempSync, rmSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { serve, type ServerType } from '@hono/node-server';
+import { Validator } from '@seriousme/openapi-schema-validator';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { businessCalendar, createEngine, staticDirectory, virtualClock, type DirectoryUser, type Engine } from '../src/index.js';
+import { createHttpHandler, STATUS_BY_CODE } from '../src/http/index.js';
+import { sqliteStore } from '../src/sqlite/index.js';
+import { contractApproval } from '../machines/index.js';
+
+const people: DirectoryUser[] = [
+  { id: 'li', roles: ['sales'], department: 'sales', supervisor: 'wang' },
+  { id: 'wang', roles: ['manager'], department: 'sales', supervisor: 'zhou' },
+  { id: 'zhao', roles: ['legal'], department: 'legal' },
+  { id: 'sun', roles: ['finance'], department: 'finance' },
+  { id: 'qian', roles: ['technical'], department: 'tech' },
+  { id: 'zhou', roles: ['vp'], department: 'exec' },
+  { id: 'ma', roles: ['contractAdmin'], department: 'sales' },
+  { id: 'feng', roles: ['admin'], department: 'it' },
+];
+const input = { contractNo: 'HT-2026-200', title: '数据平台', customer: '深圳电信', amount: 100_000, department: 'sales' };
+
+let dir: string;
+let engine: Engine;
+let server: ServerType;
+let base: string;
+
+/** One request as `user` (no user: no identity header). */
+async function call(method: string, path: string, user?: string, body?: unknown, headers: Record<string, string> = {}) {
+  const res = await fetch(`${base}/api${path}`, {
+    method,
+    headers: { ...(user ? { 'x-user': user } : {}), ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
+    ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
+  });
+  const text = await res.text();
+  return { status: res.status, type: res.headers.get('content-type') ?? '', body: text ? JSON.parse(text) : undefined };
+}
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'docket-http-'));
+  const directory = staticDirectory({ users: people, departmentHeads: { sales: 'wang' } });
+  engine = createEngine({
+    store: sqliteStore({ filename: join(dir, 'docket.db') }), clock: virtualClock('2026-11-02T09:00:00+08:00'),
+    calendar: businessCalendar({ holidays: ['CN'] }), directory, workflows: [contractApproval],
+  });
+  const handler = createHttpHandler({
+    engine, workflows: [contractApproval], basePath: '/api',
+    identify: (req) => {
+      const p = people.find((x) => x.id === req.headers.get('x-user'));
+      return p && { id: p.id, roles: p.roles };
+    },
+  });
+  server = await new Promise<ServerType>((ready) => {
+    const s = serve({ fetch: handler, port: 0, hostname: '127.0.0.1' }, () => ready(s));
+  });
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+
+afterAll(async () => {
+  await new Promise<void>((done) => server.close(() => done()));
+  await engine.close().catch(() => {});
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('docket/http over a real socket', () => {
+  let id: string;
+
+  it('starts, submits, shows the inbox with each task\'s actions, and approves', async () => {
+    const started = await call('POST', '/instances', 'li', { workflow: 'contract-approval', input });
+    expect(started.status).toBe(201);
+    expect(started.body).toMatchObject({ workflow: 'contract-approval', state: 'draft', status: 'active', initiator: 'li' });
+    id = started.body.id;
+    const submitted = await call('POST', `/instances/${id}/events`, 'li', { type: 'SUBMIT' }, { 'idempotency-key': 'submit-1' });
+    expect(submitted.status).toBe(200);
+    expect(submitted.body.state).toMatchObject({ review: expect.anything() });
+
+    const inbox = await call('GET', '/tasks', 'zhao');
+    expect(inbox.status).toBe(200);
+    const task = inbox.body.find((t: { instanceId: string }) => t.instanceId === id);
+    expect(task).toMatchObject({ step: 'review', assignees: ['zhao'] });
+    expect(task.actions).toEqual(expect.arrayContaining(['APPROVE', 'REJECT']));
+    expect((await call('GET', '/tasks', 'wang')).body.filter((t: { instanceId: string }) => t.instanceId === id)).toEqual([]);
+
+    const approved = await call('POST', `/instances/${id}/events`, 'zhao', { type: 'APPROVE', step: 'review', comment: '同意' });
+    expect(approved.status).toBe(200);
+    expect(approved.body.revision).toBe(submitted.body.revision + 1);
+    expect((await call('GET', '/tasks', 'zhao')).body.filter((t: { instanceId: string }) => t.instanceId === id)).toEqual([]);
+
+    const history = await call('GET', `/instances/${id}/history`, 'li');
+    expect(history.body.map((h: { event: { type: string } }) => h.event.type)).toEqual(['docket.start', 'SUBMIT', 'APPROVE']);
+    expect((await call('GET', `/instances/${id}`, 'li')).body.id).toBe(id);
+    expect((await call('GET', '/instances?workflow=contract-approval&status=active', 'li')).body.items.map((v: { id: string }) => v.id)).toContain(id);
+  });
+
+  it('replays a retried send with the same Idempotency-Key and refuses the key with another payload (409)', async () => {
+    const again = await call('POST', `/instances/${id}/events`, 'li', { type: 'SUBMIT' }, { 'idempotency-key': 'submit-1' });
+    expect(again.status).toBe(200);
+    const other = await call('POST', `/instances/${id}/events`, 'li', { type: 'SUBMIT', note: 'x' }, { 'idempotency-key': 'submit-1' });
+    expect([other.status, other.body.code]).toEqual([409, 'IDEMPOTENCY_MISMATCH']);
+  });
+
+  it.each([
+    ['no identity', 'GET', (): string => `/tasks`, undefined, undefined, 401, 'UNAUTHENTICATED'],
+    ['malformed JSON', 'POST', (): string => `/instances/${id}/events`, 'sun', '{"type":', 400, 'INVALID_ARGUMENT'],
+    ['bad limit', 'GET', (): string => `/instances?limit=-1`, 'sun', undefined, 400, 'INVALID_ARGUMENT'],
+    ['someone else\'s task', 'POST', (): string => `/instances/${id}/events`, 'wang', { type: 'APPROVE', step: 'review' }, 403, 'FORBIDDEN'],
+    ['another person\'s inbox', 'GET', (): string => `/tasks?assignee=zhao`, 'sun', undefined, 403, 'FORBIDDEN'],
+    ['admin op as non-admin', 'POST', (): string => `/instances/${id}/suspend`, 'li', { reason: 'x' }, 403, 'FORBIDDEN'],
+    ['unknown instance', 'GET', (): string => `/instances/nope`, 'sun', undefined, 404, 'INSTANCE_NOT_FOUND'],
+    ['unknown workflow', 'POST', (): string => `/instances`, 'li', { workflow: 'nope', input: {} }, 404, 'WORKFLOW_NOT_FOUND'],
+    ['unknown route', 'GET', (): string => `/nowhere`, 'sun', undefined, 404, 'NOT_FOUND'],
+    ['event the state does not take', 'POST', (): string => `/instances/${id}/events`, 'ma', { type: 'SIGNED', signedOn: '2026-11-05' }, 409, 'EVENT_NOT_ACCEPTED'],
+    ['undeclared event', 'POST', (): string => `/instances/${id}/events`, 'sun', { type: 'APPROV' }, 422, 'UNKNOWN_EVENT'],
+    ['payload failing the schema', 'POST', (): string => `/instances`, 'li', { workflow: 'contract-approval', input: { ...input, amount: 'lots' } }, 422, 'INVALID_PAYLOAD'],
+  ] as const)('refuses %s with its status and a problem+json body', async (_name, method, path, user, body, status, code) => {
+    const before = id ? (await engine.get(id)).revision : 0;
+    const res = await call(method, path(), user, body);
+    expect(res.status).toBe(status);
+    expect(res.type).toMatch(/^application\/problem\+json/);
+    expect(res.body).toMatchObject({ status, code, title: code, type: `urn:docket:error:${code}` });
+    expect(res.body.detail).toEqual(expect.any(String));
+    expect(res.body.detail.length).toBeGreaterThan(10);
+    expect((await engine.get(id)).revision).toBe(before); // a refusal changes nothing
+  });
+
+  it('batch: each act stands on its own, refusals carry their problem', async () => {
+    const second = (await call('POST', '/instances', 'li', { workflow: 'contract-approval', input: { ...input, contractNo: 'HT-2026-201' } })).body.id;
+    await call('POST', `/instances/${second}/events`, 'li', { type: 'SUBMIT' });
+    const res = await call('POST', '/batch', 'sun', {
+      acts: [
+        { instanceId: id, event: { type: 'APPROVE', step: 'review' } },
+        { instanceId: second, event: { type: 'APPROVE', step: 'review' } },
+        { instanceId: 'nope', event: { type: 'APPROVE', step: 'review' } },
+      ],
+    });
+    expect(res.status).toBe(200);
+    expect(res.body.map((r: { ok: boolean }) => r.ok)).toEqual([true, true, false]);
+    expect(res.body[2].error).toMatchObject({ code: 'INSTANCE_NOT_FOUND', status: 404 });
+    expect((await call('POST', '/batch', 'sun', { acts: 'x' })).status).toBe(400);
+  });
+
+  it('admin: suspend refuses sends with 409, resume, move, reassign a leaver\'s work', async () => {
+    expect((await call('POST', `/instances/${id}/suspend`, 'feng', { reason: '核查' })).body.suspended).toBe(true);
+    const refused = await call('POST', `/instances/${id}/events`, 'qian', { type: 'APPROVE', step: 'review' });
+    expect([refused.status, refused.body.code]).toEqual([409, 'INSTANCE_NOT_ACTIVE']);
+    expect((await call('POST', `/instances/${id}/resume`, 'feng', { reason: '核查完毕' })).body.suspended).toBe(false);
+    expect((await call('POST', `/instances/${id}/resume`, 'feng', {})).status).toBe(400); // reason required
+    const moved = await call('POST', '/admin/reassign', 'feng', { from: 'qian', to: 'zhou', reason: '钱工离职' });
+    expect(moved.status).toBe(200);
+    expect(moved.body.filter((m: { instanceId: string; ok: boolean }) => m.instanceId === id && m.ok)).toHaveLength(1);
+    expect((await call('GET', '/tasks', 'zhou')).body.map((t: { instanceId: string }) => t.instanceId)).toContain(id);
+    expect((await call('GET', '/tasks?assignee=zhou', 'feng')).body.map((t: { instanceId: string }) => t.instanceId)).toContain(id);
+    const jumped = await call('POST', `/instances/${id}/move`, 'feng', { target: 'draft', reason: '退回重填' });
+    expect([jumped.status, jumped.body.state]).toEqual([200, 'draft']);
+  });
+
+  it('serves an OpenAPI 3.1 document built from the zod schemas, valid against the 3.1 schema', async () => {
+    const res = await fetch(`${base}/api/openapi.json`); // no identity needed
+    expect(res.status).toBe(200);
+    const doc = await res.json();
+    const validator = new Validator();
+    const result = await validator.validate(doc);
+    expect(result.errors ?? []).toEqual([]);
+    expect([result.valid, validator.version]).toEqual([true, '3.1']);
+    const inputSchema = doc.components.schemas['contract-approval.input'];
+    expect(inputSchema.properties.amount.type).toBe('number');
+    expect(inputSchema.required).toEqual(expect.arrayContaining(['contractNo', 'amount']));
+    expect(Object.keys(doc.components.schemas)).toEqual(expect.arrayContaining(['contract-approval.event.APPROVE', 'contract-approval.event.SUBMIT']));
+    expect(doc.servers).toEqual([{ url: '/api' }]);
+  });
+
+  it('maps every DocketError code to a 4xx/5xx status, the engine closed to 503', async () => {
+    for (const status of Object.values(STATUS_BY_CODE)) expect([400, 403, 404, 409, 422, 500, 503]).toContain(status);
+    await engine.close();
+    const res = await call('GET', `/instances/${id}`, 'li');
+    expect([res.status, res.body.code]).toEqual([503, 'ENGINE_CLOSED']);
+  });
+});
