@@ -17,6 +17,7 @@ import {
 import { manager, reviewWorkflow, staff } from './fixtures/review-workflow.js';
 import { nextCommit, T0, type CommitOptions } from './helpers/records.js';
 import { stateDigest } from '../src/engine/state-digest.js';
+import { describeRetentionConformance } from './store-retention-conformance.js';
 
 /** One store under test, fresh for each test (its own file or schema, named from the test). */
 export interface StoreUnderTest {
@@ -54,6 +55,7 @@ export function describeStoreConformance(
   factory: StoreFactory,
   options: { readonly skip?: boolean; /** The store keeps rows that can be damaged (not the memory store). */ readonly rows?: boolean } = {},
 ) {
+  describeRetentionConformance(name, factory, options.skip === true);
   describe.skipIf(options.skip === true)(`store conformance: ${name}`, () => {
     let h: StoreUnderTest;
     let store: Store;

@@ -8,6 +8,7 @@ import { dbAndId, exportCommand, historyCommand, listCommand, showCommand, verif
 import { simulateCommand } from './command-simulate.js';
 import { registerCalendarCommands } from './command-calendar.js';
 import { registerMigrateCommand } from './command-migrate.js';
+import { registerRetainCommand } from './command-retain.js';
 import { loadConfig, type LoadedConfig } from './load-workflows.js';
 import { workflowCatalog } from './workflow-catalog.js';
 import { DateTime } from 'luxon';
@@ -148,6 +149,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     exitCode = code;
   });
   registerMigrateCommand(program, context, (code) => (exitCode = code));
+  registerRetainCommand(program, context, (code) => (exitCode = code));
 
   for (const cmd of program.commands) cmd.exitOverride().showHelpAfterError(`(run docket ${cmd.name()} --help for usage)`).allowExcessArguments(false);
 

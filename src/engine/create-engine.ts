@@ -27,6 +27,9 @@ import { ownerOfTimer, timerLabel, type TimerOwners } from './timer-owner.js';
 import { InstanceWaiters } from './instance-waiters.js';
 import { migrateInstances } from './migration/migrate-instances.js';
 import { assertId, checkBatchInput, checkSendInput, checkStartInput } from './validate-input.js';
+import { archivedHistory, archivedView, orArchived, retain, retentionStep, verifyArchived } from './retention.js';
+import { TenantRouting } from './tenant-routing.js';
+import { tenantView } from './tenant-view.js';
 
 /**
  * `{ ...event, $actor, $at }` without the spread: the same own keys in the same order (a key named
@@ -75,6 +78,7 @@ export function toView(record: InstanceRecord, owners?: TimerOwners): InstanceVi
     }),
     createdAt: record.createdAt,
     updatedAt: record.updatedAt,
+    ...(record.tenant === undefined ? {} : { tenant: record.tenant }),
   };
 }
 
@@ -113,7 +117,8 @@ export function toView(record: InstanceRecord, owners?: TimerOwners): InstanceVi
  */
 export function createEngine<const W extends AnyWorkflow>(options: EngineOptions<W>): Engine<W> {
   const { store, clock, calendar, directory } = options;
-  const registry = new WorkflowRegistry(options.workflows, calendar, directory);
+  const routing = new TenantRouting({ calendar, directory }, options.tenants);
+  const registry = new WorkflowRegistry(options.workflows, routing.calendar, routing.directory);
   const emitter = new EventEmitter<EngineEvents>();
   const mutex = new KeyedMutex();
   const workerId = options.workerId ?? `engine-${nanoid(8)}`;
@@ -186,6 +191,7 @@ export function createEngine<const W extends AnyWorkflow>(options: EngineOptions
   }
 
   function restore(reg: RegisteredWorkflow, record: InstanceRecord): AnyMachineSnapshot {
+    routing.tenant = record.tenant; // The transition that follows sees its tenant's calendar and directory.
     const cached = live.get(record.id);
     if (cached && cached.revision === record.revision && cached.reg === reg) return cached.snapshot;
     try {
@@ -497,7 +503,8 @@ export function createEngine<const W extends AnyWorkflow>(options: EngineOptions
     directory,
     async start(workflowId, rawInput, opts) {
       await ready();
-      const { input, actor, id: givenId } = checkStartInput(workflowId, rawInput, opts);
+      const { input, actor, id: givenId, tenant } = checkStartInput(workflowId, rawInput, opts);
+      routing.tenant = tenant;
       const reg = registry.latest(workflowId);
       const allowed = reg.workflow.permissions?.start;
       if (allowed && !allowed.some((role) => actor.roles.includes(role))) {
@@ -530,7 +537,8 @@ export function createEngine<const W extends AnyWorkflow>(options: EngineOptions
         version: reg.workflow.version,
         initiator: actor.id,
         kind: 'start',
-        event: { type: 'docket.start', input: parsed.data },
+        event: tenant === undefined ? { type: 'docket.start', input: parsed.data } : { type: 'docket.start', input: parsed.data, tenant },
+        ...(tenant === undefined ? {} : { tenant }),
         actor,
         now,
         tasks: tasksFor(reg, step, instance, now),
@@ -542,7 +550,7 @@ export function createEngine<const W extends AnyWorkflow>(options: EngineOptions
       await afterCommit(commit);
       return id;
     },
-    send: (instanceId, event, opts) => send(instanceId, event, opts),
+    send: (instanceId, event, opts) => (opts?.actor?.tenant !== undefined ? engine.forTenant(opts.actor.tenant).send(instanceId, event, opts) : send(instanceId, event, opts)),
     async sendMany(acts, opts) {
       checkBatchInput(acts, opts);
       const results: BatchResult[] = [];
@@ -565,6 +573,7 @@ export function createEngine<const W extends AnyWorkflow>(options: EngineOptions
       return viewOf(await load(instanceId)) as TypedInstanceView<W>;
     },
     async can(instanceId, rawEvent, actor) {
+      if (actor?.tenant !== undefined) return engine.forTenant(actor.tenant).can(instanceId, rawEvent, actor);
       await ready();
       return canSend(instanceId, rawEvent as { type: string }, actor);
     },
@@ -604,9 +613,14 @@ export function createEngine<const W extends AnyWorkflow>(options: EngineOptions
     },
     async verify(instanceId) {
       await ready();
-      const record = await load(instanceId);
-      return walkHistory(store, record, keys, () => store.load(instanceId));
+      return orArchived(async () => walkHistory(store, await load(instanceId), keys, () => store.load(instanceId)), () => verifyArchived(core, instanceId));
     },
+    retain: (opts) => retain(core, opts),
+    archived: async (instanceId) => {
+      assertId(instanceId, 'The instance id');
+      return archivedView(core, instanceId);
+    },
+    forTenant: (tenant) => tenantView(engine, core, tenant),
     reresolveDeadlines: (opts) => reresolveDeadlines(core, calendar, opts),
     migrate: (opts) => migrateInstances(core, opts),
     provisionalDeadlines: async (opts) => {
@@ -633,17 +647,20 @@ export function createEngine<const W extends AnyWorkflow>(options: EngineOptions
         nap?.abort();
       });
       const stop = () => nap?.abort();
+      const retention = opts.retain && retentionStep(core, opts.retain);
       opts.signal?.addEventListener('abort', stop);
       try {
         while (!opts.signal?.aborted && !closed) {
           woken = false;
           try {
             await timers.fireDue(clock.now());
+            await retention?.();
           } catch (error) {
             emitter.emit('error', error);
           }
           const due = await timers.nextDue().catch(() => undefined);
           if (woken) continue;
+          if (opts.signal?.aborted) break; // Aborted while working: a nap begun now would never be cut short.
           const wake = Math.min(due ?? Number.POSITIVE_INFINITY, clock.now() + pollMs);
           nap = new AbortController();
           naps.add(nap);
@@ -681,5 +698,8 @@ export function createEngine<const W extends AnyWorkflow>(options: EngineOptions
       return closing;
     },
   };
+  // An archived instance's history is read from the archive (see `engine.retain`).
+  const hotHistory = engine.history;
+  engine.history = ((instanceId: string, opts?: never) => orArchived(() => hotHistory(instanceId, opts), () => archivedHistory(core, instanceId, opts))) as Engine<W>['history'];
   return engine;
 }

@@ -17,6 +17,10 @@ import type { DocketError } from '../errors.js';
 import type { EngineWarning, ProvisionalDeadline, ReresolveOptions, ReresolveReport } from './reresolve-deadlines.js';
 import type { HistoryKeyOption } from './history-key.js';
 import type { MigrateOptions, MigrationReport } from './migration/migration-types.js';
+import type { ArchivedView, RetainOptions, RetainReport } from './retention.js';
+import type { Tombstone } from '../store/retention.js';
+import type { TenantsOption } from './tenant-routing.js';
+import type { TenantEngine } from './tenant-view.js';
 
 /** What an effect handler receives besides the effect's params. */
 export interface EffectContext {
@@ -85,6 +89,11 @@ export interface EngineOptions<W extends AnyWorkflow> {
    * Without it, the chain detects edits by anyone who does not recompute the hashes.
    */
   readonly historyKey?: HistoryKeyOption;
+  /**
+   * Per-tenant business calendar and directory (by tenant id, or a resolver function): transitions of
+   * a tenant's instances resolve deadlines and approvers with them. See `engine.forTenant`.
+   */
+  readonly tenants?: TenantsOption;
 }
 
 /** Options of {@link Engine.close}. */
@@ -127,6 +136,8 @@ export interface InstanceView {
   readonly suspended: boolean;
   readonly revision: number;
   readonly initiator: string;
+  /** The tenant that owns the instance, when it was started for one. */
+  readonly tenant?: string;
   /** Pending timers, earliest first, each with the state that armed it. */
   readonly timers: readonly TimerView[];
   readonly createdAt: Instant;
@@ -221,6 +232,11 @@ export interface VerifyReport {
   readonly problems: readonly VerifyProblem[];
   /** How many problems were found beyond those listed. */
   readonly omittedProblems?: number;
+  /**
+   * Set for an instance retention took out of the hot tables: `archived` (the chain was checked from
+   * the archive as usual) or `purged` (only its sealed tombstone was checked; it records the head).
+   */
+  readonly retention?: { readonly kind: 'archived'; readonly archivedAt: Instant; readonly tombstone?: never } | { readonly kind: 'purged'; readonly tombstone: Tombstone; readonly archivedAt?: never };
 }
 
 /** Options of the paged form of `engine.history`. */
@@ -260,7 +276,7 @@ export interface Engine<W extends AnyWorkflow = AnyWorkflow> {
   start<K extends WorkflowIdFrom<W>>(
     workflowId: K,
     input: InputFrom<Extract<W, { readonly id: K }>>,
-    options: { readonly actor: Actor; readonly id?: string },
+    options: { readonly actor: Actor; readonly id?: string; readonly tenant?: string },
   ): Promise<string>;
   /** Send one event; resolves with the instance after it. Refusals throw a DocketError and change nothing. */
   send(instanceId: string, event: EventFrom<W>, options: SendOptions): Promise<InstanceView>;
@@ -347,7 +363,20 @@ export interface Engine<W extends AnyWorkflow = AnyWorkflow> {
    * virtual clock drives itself). Effects are delivered in the background: a slow or hung handler
    * never holds up timers.
    */
-  run(options?: { readonly signal?: AbortSignal; readonly pollMs?: number }): Promise<void>;
+  run(options?: { readonly signal?: AbortSignal; readonly pollMs?: number; readonly retain?: RetainOptions & { readonly everyMs?: number } }): Promise<void>;
+  /**
+   * Retention: take one batch (`limit`, default 100) of finished instances older than `policy` out of
+   * the hot tables, archiving them (history, refusals and effects stay readable by `history`,
+   * `archived` and `verify`) or purging them (a purge verifies the chain first and keeps a sealed
+   * tombstone of its head). Active instances are never taken. `run({ retain })` calls it every
+   * `everyMs` (default one hour). Throws `INVALID_ARGUMENT` for a bad policy, mode or limit, or a store
+   * without retention.
+   */
+  retain(options: RetainOptions): Promise<RetainReport>;
+  /** An archived instance with its history, or a purged one's tombstone; undefined when it is neither. */
+  archived(instanceId: string): Promise<ArchivedView | undefined>;
+  /** The engine as one tenant sees it: see {@link TenantEngine}. Throws `INVALID_ARGUMENT` for a bad tenant id. */
+  forTenant(tenant: string): TenantEngine<W>;
   /**
    * Resolves once every effect delivery this engine has started — and whatever those lead to, e.g. a
    * handler that starts another instance — has settled (delivered, failed, timed out). `send` and

@@ -34,6 +34,8 @@ export interface ChangeFacts {
   readonly reason?: string;
   /** Added for approvals: the person an act was done for (委托, 代理), recorded in the history entry. */
   readonly onBehalfOf?: string;
+  /** The tenant of a new instance (later revisions keep the previous record's). */
+  readonly tenant?: string;
   readonly tasks?: readonly TaskRecord[] | undefined;
   /** Overrides for admin operations that do not come from XState. */
   readonly status?: InstanceStatus;
@@ -202,6 +204,8 @@ export function planCommit(
     nextDueAt: timers[0]?.dueAt ?? null,
   };
   if (heldTimers && heldTimers.length > 0) (instance as { heldTimers?: typeof heldTimers }).heldTimers = heldTimers;
+  const tenant = previous ? previous.tenant : facts.tenant;
+  if (tenant !== undefined) (instance as { tenant?: string }).tenant = tenant;
   // Entry format 2: the entry commits to the state it leaves behind, then seals (with the key, if any).
   entry.stateHash = stateDigest(instance);
   const history: HistoryEntry = sealOwnEntry(entry as unknown as Omit<HistoryEntry, 'hash'>, key);

@@ -483,17 +483,23 @@ export function checkSendInput(instanceId: unknown, event: unknown, opts: unknow
  * @throws DocketError `INVALID_ARGUMENT` for a bad workflow id, options, actor or instance id;
  * `INVALID_PAYLOAD` for an input that is not a JSON value.
  */
-export function checkStartInput(workflowId: unknown, input: unknown, opts: unknown): { readonly input: unknown; readonly actor: Actor; readonly id: string | undefined } {
+export function checkStartInput(
+  workflowId: unknown,
+  input: unknown,
+  opts: unknown,
+): { readonly input: unknown; readonly actor: Actor; readonly id: string | undefined; readonly tenant?: string | undefined } {
   assertId(workflowId, 'The workflow id');
   const at = { workflow: workflowId };
-  const options = optionsOf(opts, ['actor', 'id'], 'start() needs options { actor: { id, roles } }: who is starting it', at);
+  const options = optionsOf(opts, ['actor', 'id', 'tenant'], 'start() needs options { actor: { id, roles } }: who is starting it', at);
   const actor = checkActorInput(options.actor, 'start', at);
   const id = options.id;
   if (id !== undefined) assertId(id, 'The instance id (options.id)', at);
-  if (input === undefined) return { input, actor, id };
+  const tenant = options.tenant;
+  if (tenant !== undefined) assertId(tenant, 'The tenant (options.tenant)', at);
+  if (input === undefined) return { input, actor, id, tenant };
   const copy = jsonCopy(input);
   if (!copy.ok) throw payloadError(`The input to start "${workflowId}"`, copy, at);
-  return { input: copy.value, actor, id };
+  return { input: copy.value, actor, id, tenant };
 }
 
 /**

@@ -109,14 +109,24 @@ export function createHttpHandler(options: HttpHandlerOptions): (request: Reques
     await next();
   });
 
+  /**
+   * The engine as the caller may see it: an actor the host identified with a `tenant` reads and acts
+   * through `engine.forTenant(tenant)` on every route, so another tenant's instance is a 404 like an
+   * id that does not exist.
+   */
+  const on = (c: Context<{ Variables: { actor: Actor } }>) => {
+    const tenant = c.get('actor').tenant;
+    return tenant === undefined ? engine : engine.forTenant(tenant);
+  };
+
   api.get('/me', (c) => c.json(c.get('actor')));
 
   api.post('/instances', async (c) => {
     const b = await body(c);
     const workflow = text(b.workflow, 'workflow')!;
     const id = text(b.id, 'id', false);
-    const instanceId = await engine.start(workflow as never, (b.input ?? {}) as never, { actor: c.get('actor'), ...(id === undefined ? {} : { id }) });
-    return c.json(await engine.get(instanceId), 201, { location: `${basePath}/instances/${encodeURIComponent(instanceId)}` });
+    const instanceId = await on(c).start(workflow as never, (b.input ?? {}) as never, { actor: c.get('actor'), ...(id === undefined ? {} : { id }) });
+    return c.json(await on(c).get(instanceId), 201, { location: `${basePath}/instances/${encodeURIComponent(instanceId)}` });
   });
 
   api.get('/instances', async (c) => {
@@ -124,23 +134,23 @@ export function createHttpHandler(options: HttpHandlerOptions): (request: Reques
     const limit = q.limit === undefined ? undefined : Number(q.limit);
     if (limit !== undefined && !(Number.isInteger(limit) && limit > 0)) throw bad('"limit" must be a positive integer.', { field: 'limit' });
     if (q.status !== undefined && !STATUSES.includes(q.status as InstanceStatus)) throw bad(`"status" must be one of ${STATUSES.join(', ')}.`, { field: 'status' });
-    const page = await engine.list({
+    const page = await on(c).list({
       ...(q.workflow ? { workflow: q.workflow } : {}), ...(q.state ? { state: q.state } : {}),
       ...(q.status ? { status: q.status as InstanceStatus } : {}), ...(limit ? { limit } : {}), ...(q.cursor ? { cursor: q.cursor } : {}),
     });
     return c.json(page);
   });
 
-  api.get('/instances/:id', async (c) => c.json(await engine.get(c.req.param('id'))));
+  api.get('/instances/:id', async (c) => c.json(await on(c).get(c.req.param('id'))));
 
   api.get('/instances/:id/history', async (c) =>
-    c.json(await engine.history(c.req.param('id'), { includeRefused: c.req.query('includeRefused') === 'true' })));
+    c.json(await on(c).history(c.req.param('id'), { includeRefused: c.req.query('includeRefused') === 'true' })));
 
   api.post('/instances/:id/events', async (c) => {
     const event = await body(c);
     text(event.type, 'type');
     const key = c.req.header('idempotency-key');
-    return c.json(await engine.send(c.req.param('id'), event as never, { actor: c.get('actor'), ...(key ? { idempotencyKey: key } : {}) }));
+    return c.json(await on(c).send(c.req.param('id'), event as never, { actor: c.get('actor'), ...(key ? { idempotencyKey: key } : {}) }));
   });
 
   api.post('/batch', async (c) => {
@@ -154,7 +164,7 @@ export function createHttpHandler(options: HttpHandlerOptions): (request: Reques
       }
       return { instanceId: act.instanceId, event: event as never, ...(typeof act.idempotencyKey === 'string' ? { idempotencyKey: act.idempotencyKey } : {}) };
     });
-    const results = await engine.sendMany(acts, { actor: c.get('actor') });
+    const results = await on(c).sendMany(acts, { actor: c.get('actor') });
     return c.json(results.map(batchJson));
   });
 
@@ -164,24 +174,24 @@ export function createHttpHandler(options: HttpHandlerOptions): (request: Reques
     const filter = { ...(q.workflow ? { workflow: q.workflow } : {}), ...(q.instanceId ? { instanceId: q.instanceId } : {}) };
     if (q.assignee !== undefined && q.assignee !== actor.id) {
       if (!actor.roles.includes('admin')) throw new DocketError('FORBIDDEN', `Only an admin may read another person's inbox (asked for "${q.assignee}").`, { actor: actor.id });
-      return c.json(await engine.tasks({ ...filter, assignee: q.assignee }));
+      return c.json(await on(c).tasks({ ...filter, assignee: q.assignee }));
     }
     const found = new Map<string, TaskRecord>();
-    for (const t of await engine.tasks({ ...filter, assignee: actor.id })) found.set(t.id, t);
-    for (const role of actor.roles) for (const t of await engine.tasks({ ...filter, role })) found.set(t.id, t);
+    for (const t of await on(c).tasks({ ...filter, assignee: actor.id })) found.set(t.id, t);
+    for (const role of actor.roles) for (const t of await on(c).tasks({ ...filter, role })) found.set(t.id, t);
     return c.json([...found.values()].sort((a, b) => (a.dueAt ?? Infinity) - (b.dueAt ?? Infinity) || a.createdAt - b.createdAt));
   });
 
   for (const op of ['suspend', 'resume', 'terminate'] as const) {
     api.post(`/instances/:id/${op}`, async (c) => {
       const reason = text((await body(c)).reason, 'reason')!;
-      return c.json(await engine[op](c.req.param('id'), { actor: c.get('actor'), reason }));
+      return c.json(await on(c)[op](c.req.param('id'), { actor: c.get('actor'), reason }));
     });
   }
 
   api.post('/instances/:id/move', async (c) => {
     const b = await body(c);
-    return c.json(await engine.moveTo(c.req.param('id'), { actor: c.get('actor'), target: text(b.target, 'target')!, reason: text(b.reason, 'reason')! }));
+    return c.json(await on(c).moveTo(c.req.param('id'), { actor: c.get('actor'), target: text(b.target, 'target')!, reason: text(b.reason, 'reason')! }));
   });
 
   api.post('/admin/reassign', async (c) => {
@@ -189,7 +199,7 @@ export function createHttpHandler(options: HttpHandlerOptions): (request: Reques
     const actor = c.get('actor');
     if (!actor.roles.includes('admin')) throw new DocketError('FORBIDDEN', 'Only an admin may reassign another person\'s work.', { actor: actor.id });
     const workflow = text(b.workflow, 'workflow', false);
-    const results = await reassignTasks(engine, {
+    const results = await reassignTasks(on(c) as Engine<any>, {
       from: text(b.from, 'from')!, to: text(b.to, 'to')!, reason: text(b.reason, 'reason')!, actor, ...(workflow === undefined ? {} : { workflow }),
     });
     return c.json(results.map((r) => ({ ...(batchJson(r) as object), step: r.step, taskId: r.taskId, status: r.status, from: r.from, to: r.to })));

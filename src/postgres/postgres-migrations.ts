@@ -212,6 +212,29 @@ CREATE TABLE ${s}.docket_idempotency (
 ${commitFunction(s)}
 `,
   },
+  {
+    // Tenants and retention (see the SQLite store's schema v4): the tenant column is filled from the
+    // chained start entry by a trigger, so the commit function is unchanged; finished rows are found
+    // by a partial index active commits never touch; archive and tombstone tables keep JSON records.
+    version: 2,
+    sql: (s) => `
+ALTER TABLE ${s}.docket_instances ADD COLUMN tenant text;
+CREATE INDEX docket_instances_tenant ON ${s}.docket_instances (tenant, seq) WHERE tenant IS NOT NULL;
+CREATE INDEX docket_instances_finished ON ${s}.docket_instances (updated_at) WHERE status <> 'active';
+CREATE FUNCTION ${s}.docket_instance_tenant() RETURNS trigger LANGUAGE plpgsql AS $fn$
+BEGIN
+  UPDATE ${s}.docket_instances SET tenant = NEW.entry->'event'->>'tenant' WHERE id = NEW.instance_id;
+  RETURN NULL;
+END
+$fn$;
+CREATE TRIGGER docket_instance_tenant AFTER INSERT ON ${s}.docket_history FOR EACH ROW
+  WHEN (NEW.revision = 1 AND NEW.kind = 'start' AND NEW.entry->'event'->>'tenant' IS NOT NULL)
+  EXECUTE FUNCTION ${s}.docket_instance_tenant();
+CREATE TABLE ${s}.docket_archive_instances (id text PRIMARY KEY, tenant text, archived_at bigint NOT NULL, record json NOT NULL, refusals json NOT NULL, effects json NOT NULL);
+CREATE TABLE ${s}.docket_archive_history (instance_id text NOT NULL, revision int NOT NULL, entry json NOT NULL, PRIMARY KEY (instance_id, revision));
+CREATE TABLE ${s}.docket_tombstones (id text PRIMARY KEY, tenant text, purged_at bigint NOT NULL, tombstone json NOT NULL);
+`,
+  },
 ];
 
 /** The newest schema version this library knows. */

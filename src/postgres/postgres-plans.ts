@@ -23,7 +23,7 @@ export const setMeta = (s: string, key: string, value: string) =>
   plan(`INSERT INTO ${s}.docket_meta (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value`, key, value);
 
 const INSTANCE_COLUMNS = `seq, id, workflow, version, status, suspended, revision, next_due_at, history_hash, initiator,
-  created_at, updated_at, row_format, snapshot, state, context, state_paths, timers, held_timers`;
+  created_at, updated_at, row_format, snapshot, state, context, state_paths, timers, held_timers, tenant`;
 
 export const loadInstance = (s: string, id: string) => plan(`SELECT ${INSTANCE_COLUMNS} FROM ${s}.docket_instances WHERE id = $1`, id);
 
@@ -55,6 +55,7 @@ export function listInstances(s: string, query: InstanceQuery, afterSeq: string,
   };
   if (query.workflow !== undefined) add('workflow = ?', query.workflow);
   if (query.status !== undefined) add('status = ?', query.status);
+  if (query.tenant !== undefined) add('tenant = ?', query.tenant);
   if (query.state !== undefined) add('state_paths @> ARRAY[?]::text[]', query.state);
   if (query.dueBefore !== undefined) add('next_due_at < ?', query.dueBefore);
   values.push(limit);

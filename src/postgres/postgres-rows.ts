@@ -26,6 +26,7 @@ export interface InstanceRow {
   state_paths: string[];
   timers: unknown;
   held_timers: unknown;
+  tenant?: string | null;
 }
 
 export interface TimerRow {
@@ -78,6 +79,7 @@ export function instanceFromRow(row: InstanceRow): InstanceRecord {
     timers: row.timers as InstanceRecord['timers'],
     nextDueAt: numOrNull(row.next_due_at),
     ...(row.held_timers === null || row.held_timers === undefined ? {} : { heldTimers: row.held_timers as NonNullable<InstanceRecord['heldTimers']> }),
+    ...(row.tenant == null ? {} : { tenant: row.tenant }),
   };
 }
 

@@ -16,6 +16,7 @@ import { POSTGRES_MIGRATIONS, POSTGRES_SCHEMA_VERSION } from './postgres-migrati
 import * as plans from './postgres-plans.js';
 import type { PostgresPlan } from './postgres-plans.js';
 import { effectFromRow, instanceFromRow, timerFromRow, type EffectRow, type InstanceRow, type TimerRow } from './postgres-rows.js';
+import { postgresRetention } from './postgres-retention.js';
 
 /** Where the store connects: a connection string (the store owns its pool) or your own `pg.Pool`. */
 export type PostgresConnection = { readonly connectionString: string; readonly max?: number } | { readonly pool: Pool };
@@ -136,6 +137,7 @@ export function postgresStore(connection: PostgresConnection, options: PostgresS
   }
 
   const store: PostgresStore = {
+    ...postgresRetention(pool, s, open),
     kind: 'postgres',
     schema: schemaName,
     pool,

@@ -143,6 +143,26 @@ DROP TABLE docket_history;
 ALTER TABLE docket_history_v3 RENAME TO docket_history;
 `,
   },
+  {
+    // Tenants and retention. The tenant column is filled from the chained start entry by a trigger,
+    // so no commit path changes and the tenant can only be what the hash chain records. Finished
+    // instances are found by a partial index that active rows (every hot commit) never touch.
+    // Archived rows keep their records as JSON; a purge leaves only the sealed tombstone.
+    version: 4,
+    sql: `
+ALTER TABLE docket_instances ADD COLUMN tenant TEXT;
+CREATE INDEX docket_instances_tenant ON docket_instances (tenant, seq) WHERE tenant IS NOT NULL;
+CREATE TRIGGER docket_instance_tenant AFTER INSERT ON docket_history
+  WHEN NEW.revision = 1 AND NEW.kind = 'start' AND json_extract(NEW.entry, '$.event.tenant') IS NOT NULL
+BEGIN
+  UPDATE docket_instances SET tenant = json_extract(NEW.entry, '$.event.tenant') WHERE id = NEW.instance_id;
+END;
+CREATE INDEX docket_instances_finished ON docket_instances (updated_at) WHERE status <> 'active';
+CREATE TABLE docket_archive_instances (id TEXT PRIMARY KEY, tenant TEXT, archived_at INTEGER NOT NULL, record TEXT NOT NULL, refusals TEXT NOT NULL, effects TEXT NOT NULL);
+CREATE TABLE docket_archive_history (instance_id TEXT NOT NULL, revision INTEGER NOT NULL, entry TEXT NOT NULL, PRIMARY KEY (instance_id, revision));
+CREATE TABLE docket_tombstones (id TEXT PRIMARY KEY, tenant TEXT, purged_at INTEGER NOT NULL, tombstone TEXT NOT NULL);
+`,
+  },
 ];
 
 /** The newest schema version this library knows. */

@@ -30,8 +30,10 @@ export const dataVersion = () => plan(`PRAGMA data_version`);
 
 const INSTANCE_COLUMNS = `seq, id, workflow, version, status, suspended, revision, next_due_at, history_hash, initiator,
   created_at, updated_at, row_format, snapshot, state, context, state_paths, timers, held_timers`;
+/** With the tenant column (schema v4); a file opened read-only at an older schema has none. */
+const columnsOf = (tenant: boolean) => (tenant ? `${INSTANCE_COLUMNS}, tenant` : INSTANCE_COLUMNS);
 
-export const loadInstance = (id: string) => plan(`SELECT ${INSTANCE_COLUMNS} FROM docket_instances WHERE id = ?`, id);
+export const loadInstance = (id: string, tenant = true) => plan(`SELECT ${columnsOf(tenant)} FROM docket_instances WHERE id = ?`, id);
 export const instanceHead = (id: string) => plan(`SELECT seq, revision FROM docket_instances WHERE id = ?`, id);
 
 /** Indexed instance columns a commit may change; each one SET costs an index write even when equal. */
@@ -124,12 +126,15 @@ export const insertStatePath = (path: string, seq: number): SqlitePlan => ({ tex
 /** One path replaced by another (the usual move to a sibling state): one statement instead of two. */
 export const moveStatePath = (from: string, to: string, seq: number): SqlitePlan => ({ text: MOVE_STATE_PATH, values: [to, from, seq] });
 
-const LIST_COLUMNS = INSTANCE_COLUMNS.split(',')
-  .map((c) => `i.${c.trim()}`)
-  .join(', ');
+const LIST_COLUMNS = [false, true].map((tenant) =>
+  columnsOf(tenant)
+    .split(',')
+    .map((c) => `i.${c.trim()}`)
+    .join(', '),
+);
 
 /** Keyset pagination on the insertion sequence; each filter is served by an index. */
-export function listInstances(query: InstanceQuery, afterSeq: number, limit: number): SqlitePlan {
+export function listInstances(query: InstanceQuery, afterSeq: number, limit: number, tenant = true): SqlitePlan {
   const where: string[] = ['i.seq > ?'];
   const values: (string | number)[] = [afterSeq];
   let from = 'docket_instances i';
@@ -146,11 +151,15 @@ export function listInstances(query: InstanceQuery, afterSeq: number, limit: num
     where.push('i.status = ?');
     values.push(query.status);
   }
+  if (query.tenant !== undefined) {
+    where.push('i.tenant = ?');
+    values.push(query.tenant);
+  }
   if (query.dueBefore !== undefined) {
     where.push('i.next_due_at IS NOT NULL AND i.next_due_at < ?');
     values.push(query.dueBefore);
   }
-  return plan(`SELECT ${LIST_COLUMNS} FROM ${from} WHERE ${where.join(' AND ')} ORDER BY i.seq LIMIT ?`, ...values, limit);
+  return plan(`SELECT ${LIST_COLUMNS[tenant ? 1 : 0]} FROM ${from} WHERE ${where.join(' AND ')} ORDER BY i.seq LIMIT ?`, ...values, limit);
 }
 
 /** History rows are keyed by pos = instance seq * 2^32 + revision (schema v3). */

@@ -23,6 +23,8 @@ export interface InstanceRow {
   state_paths: string;
   timers: string;
   held_timers: string | null;
+  /** Schema v4; absent when read from an older file opened read-only. */
+  tenant?: string | null;
 }
 
 export interface TimerRow {
@@ -87,6 +89,7 @@ export function instanceFromRow(row: InstanceRow): InstanceRecord {
     timers: timers as InstanceRecord['timers'],
     nextDueAt: row.next_due_at,
     ...(held === undefined ? {} : { heldTimers: held as InstanceRecord['heldTimers'] & object }),
+    ...(row.tenant == null ? {} : { tenant: row.tenant }),
   };
 }
 

@@ -18,6 +18,7 @@ import { SQLITE_META_TABLE, SQLITE_MIGRATIONS, SQLITE_SCHEMA_VERSION } from './s
 import * as plans from './sqlite-plans.js';
 import type { SqlitePlan } from './sqlite-plans.js';
 import { effectFromRow, instanceFromRow, jsonColumn, timerFromRow, type EffectRow, type InstanceRow, type TimerRow } from './sqlite-rows.js';
+import { sqliteRetention } from './sqlite-retention.js';
 
 /** Options for {@link sqliteStore}. */
 export interface SqliteStoreOptions {
@@ -399,6 +400,7 @@ export function sqliteStore(options: SqliteStoreOptions): SqliteStore {
   }
 
   const store: SqliteStore = {
+    ...sqliteRetention({ write, run, get, all, open, forget: (id) => known.delete(id) }),
     kind: 'sqlite',
     filename: options.filename,
     database: open,
@@ -412,7 +414,7 @@ export function sqliteStore(options: SqliteStoreOptions): SqliteStore {
       revalidate();
       const k = known.get(instanceId);
       if (k) return k.record;
-      const row = get<InstanceRow>(plans.loadInstance(instanceId));
+      const row = get<InstanceRow>(plans.loadInstance(instanceId, schemaVersion >= 4));
       if (!row) return undefined;
       const record = instanceFromRow(row);
       remember({ record, seq: row.seq, tasks: undefined });
@@ -430,7 +432,7 @@ export function sqliteStore(options: SqliteStoreOptions): SqliteStore {
     },
     async list(query: InstanceQuery = {}): Promise<Page<InstanceRecord>> {
       const { limit, after } = checkInstanceQuery(query);
-      return keysetPage(all<InstanceRow>(plans.listInstances(query, after, limit + 1)), limit, (row) => row.seq, instanceFromRow);
+      return keysetPage(all<InstanceRow>(plans.listInstances(query, after, limit + 1, schemaVersion >= 4)), limit, (row) => row.seq, instanceFromRow);
     },
     async history(instanceId, opts = {}) {
       open();

@@ -13,6 +13,7 @@ import type { ClaimOptions, Commit, EffectUpdate, InstanceQuery, Page, Store, Ta
 import { matchesInstanceQuery, matchesTaskQuery } from './query-match.js';
 import { checkId, checkKey, storableRefusal } from './payload-rules.js';
 import { checkInstanceQuery, checkTaskQuery, encodeCursor } from './query-rules.js';
+import { memoryRetention } from './memory-retention.js';
 import { checkCommitRules, checkRevision, conflict, conflictReason } from './commit-rules.js';
 import { byEffectDue, byTimerDue, leaseExpiry, unknownEffect } from './claim-rules.js';
 import { closedGuard } from './closed-guard.js';
@@ -94,6 +95,7 @@ export function memoryStore(): Store {
   }
 
   const store: Store = {
+    ...memoryRetention({ instances, history, refusals, timers, pendingByInstance, effects, effectsByInstance, tasks, idempotency, open }),
     kind: 'memory',
     async init() {
       open();
@@ -155,8 +157,9 @@ export function memoryStore(): Store {
       const items: InstanceRecord[] = [];
       let i = after;
       for (; i < order.length && items.length < limit; i++) {
-        const record = instances.get(order[i]!)!;
-        if (matchesInstanceQuery(record, query)) items.push(record);
+        // An archived or purged instance leaves its place in `order` (cursors are positions in it).
+        const record = instances.get(order[i]!);
+        if (record && matchesInstanceQuery(record, query)) items.push(record);
       }
       return i < order.length ? { items, nextCursor: encodeCursor(i) } : { items };
     },

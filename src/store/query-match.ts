@@ -5,6 +5,7 @@ import type { InstanceQuery, TaskQuery } from './store.js';
 export function matchesInstanceQuery(record: InstanceRecord, query: InstanceQuery): boolean {
   if (query.workflow !== undefined && record.workflow !== query.workflow) return false;
   if (query.status !== undefined && record.status !== query.status) return false;
+  if (query.tenant !== undefined && record.tenant !== query.tenant) return false;
   if (query.state !== undefined && !record.statePaths.includes(query.state)) return false;
   if (query.dueBefore !== undefined && (record.nextDueAt === null || record.nextDueAt >= query.dueBefore)) return false;
   return true;

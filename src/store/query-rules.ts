@@ -78,6 +78,7 @@ export function checkInstanceQuery(query: InstanceQuery | undefined): { readonly
   checkText(q, 'workflow', 'The list');
   checkText(q, 'state', 'The list');
   checkText(q, 'status', 'The list', STATUSES);
+  checkText(q, 'tenant', 'The list');
   if (q.dueBefore !== undefined && (typeof q.dueBefore !== 'number' || !Number.isFinite(q.dueBefore))) {
     invalid(`The list query field "dueBefore" must be an instant in epoch milliseconds (a finite number), not ${describe(q.dueBefore)}.`, 'dueBefore');
   }

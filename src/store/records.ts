@@ -10,6 +10,11 @@ export interface Actor {
   readonly roles: readonly string[];
   /** Display name, for history and the inbox. */
   readonly name?: string;
+  /**
+   * The tenant this actor belongs to: `engine.send` / `can` with it act only on that tenant's
+   * instances (another tenant's is `INSTANCE_NOT_FOUND`). Not recorded in history entries.
+   */
+  readonly tenant?: string;
 }
 
 /** The actor the engine itself acts as (timers, automatic approvals). */
@@ -42,6 +47,8 @@ export interface InstanceRecord {
   readonly nextDueAt: Instant | null;
   /** Timers held while the instance is suspended; re-armed (late if past due) on resume. */
   readonly heldTimers?: readonly HeldTimer[];
+  /** The tenant that owns it (set at start, never changed; recorded in its start entry's event). */
+  readonly tenant?: string;
 }
 
 /**

@@ -9,6 +9,7 @@ import type {
   TaskRecord,
   TimerRecord,
 } from './records.js';
+import type { StoreRetention } from './retention.js';
 
 /**
  * Everything one accepted event writes. A store applies all of it in one transaction or none of it,
@@ -40,6 +41,8 @@ export interface InstanceQuery {
   readonly status?: InstanceStatus;
   /** Instances with a pending timer due before this instant. */
   readonly dueBefore?: Instant;
+  /** Only this tenant's instances (see `engine.forTenant`). */
+  readonly tenant?: string;
   readonly limit?: number;
   /** From a previous page's `nextCursor`. */
   readonly cursor?: string;
@@ -79,7 +82,7 @@ export interface EffectUpdate {
  * The one narrow interface every storage adapter implements (memory, SQLite, PostgreSQL). The
  * conformance suite in `tests/store-conformance.ts` runs against each of them.
  */
-export interface Store {
+export interface Store extends Partial<StoreRetention> {
   readonly kind: string;
   /** Create tables / apply migrations. Idempotent; safe when two processes call it at once. */
   init(): Promise<void>;

@@ -1,0 +1,293 @@
+import type { Instant } from '../clock/clock.js';
+import { DocketError, isDocketError } from '../errors.js';
+import type { HistoryEntry, InstanceRecord } from '../store/records.js';
+import type { ArchivedInstance, StoreRetention, Tombstone } from '../store/retention.js';
+import type { Store } from '../store/store.js';
+import { canonicalJson, sha256 } from './canonical-json.js';
+import { ChainVerifier, VERIFY_PAGE_SIZE, walkHistory } from './chain-verifier.js';
+import { historyPage } from './history-page.js';
+import type { EngineCore } from './engine-core.js';
+import type { VerifyReport } from './engine-types.js';
+import type { Keyring, SealingKey } from './history-key.js';
+
+const DAY_MS = 86_400_000;
+/** Most instances one `retain` call handles when no `limit` is given. */
+export const RETAIN_LIMIT_DEFAULT = 100;
+/** Largest `limit` one `retain` call accepts. */
+export const RETAIN_LIMIT_MAX = 1000;
+
+/**
+ * Which finished instances retention takes: finished before an instant, or longer ago than a number
+ * of days on the engine's clock (`{ olderThan: { days: 90 } }`).
+ */
+export type RetentionPolicy = { readonly finishedBefore: Instant; readonly olderThan?: never } | { readonly olderThan: { readonly days: number }; readonly finishedBefore?: never };
+
+/** Options of `engine.retain`. */
+export interface RetainOptions {
+  readonly policy: RetentionPolicy;
+  /** `archive`: move to the archive tables (still readable and verifiable); `purge`: delete, keeping a tombstone. */
+  readonly mode: 'archive' | 'purge';
+  /** Most instances handled in this call (1 to 1000). Default 100: call again while `more` is true. */
+  readonly limit?: number;
+  /** Report what would be taken without changing anything. */
+  readonly dryRun?: boolean;
+}
+
+/** What one `engine.retain` call did (or, dry, would do). */
+export interface RetainReport {
+  readonly mode: 'archive' | 'purge';
+  readonly dryRun: boolean;
+  /** The cut-off: instances finished before this instant were taken. */
+  readonly finishedBefore: Instant;
+  /** Ids taken (dry run: that would be taken). */
+  readonly ids: readonly string[];
+  /** Instances left where they were, with why (e.g. a purge refused because the chain does not verify). */
+  readonly skipped: readonly { readonly id: string; readonly reason: string }[];
+  /** True when the batch was full: more instances may be due. */
+  readonly more: boolean;
+}
+
+/** What `engine.archived` returns: an archived instance with its history, or a purged one's tombstone. */
+export type ArchivedView =
+  | (ArchivedInstance & { readonly kind: 'archived'; readonly history: readonly HistoryEntry[]; readonly tombstone?: never })
+  | { readonly kind: 'purged'; readonly tombstone: Tombstone; readonly instance?: never };
+
+function invalid(message: string, field: string): never {
+  throw new DocketError('INVALID_ARGUMENT', message, { field });
+}
+
+/** The store's retention methods, or INVALID_ARGUMENT naming the store. */
+export function retentionOf(store: Store): StoreRetention {
+  const { retainable, archive, purge, archived, archivedHistory, tombstone } = store;
+  if (!retainable || !archive || !purge || !archived || !archivedHistory || !tombstone) {
+    throw new DocketError('INVALID_ARGUMENT', `The ${store.kind} store does not implement retention (archive, purge): use the memory, SQLite or PostgreSQL store.`);
+  }
+  return store as Store & StoreRetention;
+}
+
+/** The cut-off instant of a policy at `now`; INVALID_ARGUMENT for a malformed policy. */
+export function cutoffOf(policy: RetentionPolicy, now: Instant): Instant {
+  if (policy === null || typeof policy !== 'object') invalid('retain() needs a policy such as { olderThan: { days: 90 } } or { finishedBefore: instant }.', 'policy');
+  if (policy.finishedBefore !== undefined) {
+    if (typeof policy.finishedBefore !== 'number' || !Number.isFinite(policy.finishedBefore)) {
+      invalid(`policy.finishedBefore must be an instant in epoch milliseconds, not ${String(policy.finishedBefore)}.`, 'policy.finishedBefore');
+    }
+    return policy.finishedBefore;
+  }
+  const days = policy.olderThan?.days;
+  if (typeof days !== 'number' || !Number.isFinite(days) || days < 0) {
+    invalid(`policy.olderThan.days must be a number of days ≥ 0, not ${String(days)}.`, 'policy.olderThan.days');
+  }
+  return now - days * DAY_MS;
+}
+
+/** The text a tombstone's `hash` seals: canonical JSON of every field but `hash`. */
+function tombstoneText(t: Omit<Tombstone, 'hash'>): string {
+  return canonicalJson(t);
+}
+
+function sealTombstone(t: Omit<Tombstone, 'hash' | 'keyId'>, key: SealingKey | undefined): Tombstone {
+  const body = key ? { ...t, keyId: key.id } : t;
+  const text = tombstoneText(body);
+  return { ...body, hash: key ? key.digest(text) : sha256(text) };
+}
+
+/** Whether a tombstone matches its seal: 'ok', 'edited', or 'unknown-key'. */
+function checkTombstone(t: Tombstone, keys: Keyring): 'ok' | 'edited' | 'unknown-key' {
+  const { hash, ...rest } = t;
+  const text = tombstoneText(rest);
+  if (t.keyId === undefined) return sha256(text) === hash ? 'ok' : 'edited';
+  const key = keys.byId.get(t.keyId);
+  if (!key) return 'unknown-key';
+  return key.digest(text) === hash ? 'ok' : 'edited';
+}
+
+async function lastEntry(store: Store, record: InstanceRecord): Promise<HistoryEntry | undefined> {
+  const [entry] = await store.history(record.id, { afterRevision: record.revision - 1, limit: 1 });
+  return entry;
+}
+
+/**
+ * `engine.retain`: take one batch of finished instances older than the policy out of the hot tables.
+ * A purge first verifies each instance's whole chain (and refuses, listing it in `skipped`, one that
+ * does not verify), then records a sealed tombstone of its head.
+ */
+export async function retain(core: EngineCore, options: RetainOptions): Promise<RetainReport> {
+  await core.ready();
+  if (options === null || typeof options !== 'object') invalid("retain() needs options { policy, mode: 'archive' | 'purge' }.", 'options');
+  const { mode, dryRun = false } = options;
+  if (mode !== 'archive' && mode !== 'purge') invalid(`retain() mode must be 'archive' or 'purge', not ${JSON.stringify(mode)}.`, 'mode');
+  const limit = options.limit ?? RETAIN_LIMIT_DEFAULT;
+  if (!Number.isInteger(limit) || limit < 1 || limit > RETAIN_LIMIT_MAX) invalid(`retain() limit must be an integer from 1 to ${RETAIN_LIMIT_MAX}, not ${String(limit)}.`, 'limit');
+  const store = retentionOf(core.store);
+  const now = core.clock.now();
+  const finishedBefore = cutoffOf(options.policy, now);
+  const due = await store.retainable({ finishedBefore, limit });
+  const more = due.length === limit;
+  if (dryRun) return { mode, dryRun, finishedBefore, ids: due, skipped: [], more };
+  const skipped: { id: string; reason: string }[] = [];
+  let ids: readonly string[];
+  if (mode === 'archive') {
+    ids = await store.archive(due, now);
+  } else {
+    const tombstones: Tombstone[] = [];
+    for (const id of due) {
+      const record = await core.store.load(id);
+      if (!record) continue;
+      const report = await walkHistory(core.store, record, core.keys);
+      if (!report.ok) {
+        skipped.push({ id, reason: `its history does not verify (${report.problems[0]?.message ?? 'see engine.verify'}); kept for inspection` });
+        continue;
+      }
+      const last = await lastEntry(core.store, record);
+      const t: Omit<Tombstone, 'hash' | 'keyId'> = {
+        id,
+        workflow: record.workflow,
+        version: record.version,
+        ...(record.tenant === undefined ? {} : { tenant: record.tenant }),
+        status: record.status,
+        revision: record.revision,
+        historyHash: record.historyHash,
+        ...(last?.stateHash === undefined ? {} : { stateHash: last.stateHash }),
+        finishedAt: record.updatedAt,
+        purgedAt: now,
+        verifiedEntries: report.entries,
+      };
+      tombstones.push(sealTombstone(t, core.keys.current));
+    }
+    ids = tombstones.length === 0 ? [] : await store.purge(tombstones);
+  }
+  const done = new Set(ids);
+  for (const id of due) {
+    core.forget(id);
+    if (!done.has(id) && !skipped.some((s) => s.id === id)) skipped.push({ id, reason: 'changed meanwhile (no longer finished or at another revision)' });
+  }
+  return { mode, dryRun, finishedBefore, ids, skipped, more };
+}
+
+/** `engine.archived`: an archived instance (with its history) or a purged one's tombstone; undefined when neither. */
+export async function archivedView(core: EngineCore, instanceId: string): Promise<ArchivedView | undefined> {
+  await core.ready();
+  const store = retentionOf(core.store);
+  const archived = await store.archived(instanceId);
+  if (archived) return { kind: 'archived', ...archived, history: await store.archivedHistory(instanceId) };
+  const tombstone = await store.tombstone(instanceId);
+  return tombstone ? { kind: 'purged', tombstone } : undefined;
+}
+
+/** The tenant of an archived or purged instance, and whether it exists there at all. */
+export async function archivedTenant(core: EngineCore, instanceId: string): Promise<{ readonly found: boolean; readonly tenant: string | undefined }> {
+  const store = retentionOf(core.store);
+  const archived = await store.archived(instanceId);
+  if (archived) return { found: true, tenant: archived.instance.tenant };
+  const tombstone = await store.tombstone(instanceId);
+  return { found: tombstone !== undefined, tenant: tombstone?.tenant };
+}
+
+/** Verify an archived instance's chain (as for a live one), or a purged one's tombstone seal. */
+export async function verifyArchived(core: EngineCore, instanceId: string): Promise<VerifyReport | undefined> {
+  if (!core.store.archived) return undefined;
+  const store = retentionOf(core.store);
+  const archived = await store.archived(instanceId);
+  if (archived) {
+    const report = await walkHistory({ history: (id, o) => store.archivedHistory(id, o) }, archived.instance, core.keys, undefined, VERIFY_PAGE_SIZE);
+    return { ...report, retention: { kind: 'archived', archivedAt: archived.archivedAt } };
+  }
+  const tombstone = await store.tombstone(instanceId);
+  if (!tombstone) return undefined;
+  const seal = checkTombstone(tombstone, core.keys);
+  const problems =
+    seal === 'ok'
+      ? []
+      : [
+          seal === 'edited'
+            ? { revision: tombstone.revision, problem: 'edited' as const, message: `The tombstone of purged instance ${instanceId} does not match its hash: it was changed after the purge.` }
+            : {
+                revision: tombstone.revision,
+                problem: 'unknown-key' as const,
+                keyId: tombstone.keyId!,
+                message: `The tombstone of ${instanceId} is sealed with history key "${tombstone.keyId}", which this engine does not hold.`,
+              },
+        ];
+  return {
+    instanceId,
+    ok: seal === 'ok',
+    entries: 0,
+    snapshot: 'unverified',
+    keyed: tombstone.keyId !== undefined && seal === 'ok',
+    problems,
+    retention: { kind: 'purged', tombstone },
+  };
+}
+
+/**
+ * Check an exported history (e.g. kept outside Docket before a purge) against a tombstone: the chain
+ * must verify and end at the tombstone's revision, head hash and state hash.
+ */
+export function verifyAgainstTombstone(entries: Iterable<HistoryEntry>, tombstone: Tombstone, keys: Keyring): VerifyReport {
+  const verifier = new ChainVerifier(tombstone.id, keys);
+  let last: HistoryEntry | undefined;
+  for (const entry of entries) {
+    verifier.add(entry);
+    last = entry;
+  }
+  const report = verifier.finish(tombstone.historyHash);
+  const extra =
+    last?.revision !== tombstone.revision || (tombstone.stateHash !== undefined && last.stateHash !== tombstone.stateHash)
+      ? [{ revision: last?.revision ?? 0, problem: 'head-mismatch' as const, message: `The history does not end at the tombstone's revision ${tombstone.revision} and state.` }]
+      : [];
+  return { ...report, ok: report.ok && extra.length === 0, problems: [...report.problems, ...extra], retention: { kind: 'purged', tombstone } };
+}
+
+/**
+ * Run `live`; when it finds no such instance, answer from the archive instead (`archived` returning
+ * undefined rethrows the original INSTANCE_NOT_FOUND).
+ */
+export async function orArchived<T>(live: () => Promise<T>, archived: () => Promise<T | undefined>): Promise<T> {
+  try {
+    return await live();
+  } catch (error) {
+    if (!isDocketError(error, 'INSTANCE_NOT_FOUND')) throw error;
+    const found = await archived();
+    if (found === undefined) throw error;
+    return found;
+  }
+}
+
+/**
+ * `engine.history` for an archived instance: the same answers as for a live one (all entries, merged
+ * with refusals, or a page), read from the archive. Undefined when the instance is not archived.
+ */
+export async function archivedHistory(
+  core: EngineCore,
+  instanceId: string,
+  opts: { readonly includeRefused?: boolean; readonly limit?: number; readonly cursor?: string } = {},
+): Promise<never | undefined> {
+  if (!core.store.archived) return undefined;
+  const store = retentionOf(core.store);
+  const archived = await store.archived(instanceId);
+  if (!archived) return undefined;
+  const reader = { history: (id: string, o?: { readonly afterRevision?: number; readonly limit?: number }) => store.archivedHistory(id, o) };
+  if (opts.limit !== undefined || opts.cursor !== undefined) {
+    return historyPage(reader, archived.instance, { ...(opts.limit === undefined ? {} : { limit: opts.limit }), ...(opts.cursor === undefined ? {} : { cursor: opts.cursor }) }) as never;
+  }
+  const entries = await store.archivedHistory(instanceId);
+  if (!opts.includeRefused) return entries as never;
+  const refused = archived.refusals.map((r) => ({ ...r, kind: 'refused' as const }));
+  return [...entries, ...refused].sort((a, b) => a.at - b.at || ('hash' in a ? 0 : 1) - ('hash' in b ? 0 : 1)) as never;
+}
+
+/**
+ * The retention step `engine.run({ retain })` takes on each loop: one `retain` batch at most every
+ * `everyMs` (default one hour) of the engine's clock, and again at once while batches come back full.
+ */
+export function retentionStep(core: EngineCore, options: RetainOptions & { readonly everyMs?: number }): () => Promise<void> {
+  const everyMs = options.everyMs ?? 3_600_000;
+  let nextAt = Number.NEGATIVE_INFINITY;
+  return async () => {
+    const now = core.clock.now();
+    if (now < nextAt) return;
+    const report = await retain(core, options);
+    nextAt = report.more ? now : now + everyMs;
+  };
+}

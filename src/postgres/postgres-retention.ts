@@ -1,0 +1,138 @@
+import type { Pool, PoolClient } from 'pg';
+import { DocketError, isDocketError } from '../errors.js';
+import type { HistoryEntry, InstanceRecord, RefusalEntry } from '../store/records.js';
+import { checkId } from '../store/payload-rules.js';
+import type { ArchivedInstance, StoreRetention, Tombstone } from '../store/retention.js';
+import type { PostgresPlan } from './postgres-plans.js';
+import { effectFromRow, instanceFromRow, type EffectRow, type InstanceRow } from './postgres-rows.js';
+
+const plan = (text: string, ...values: unknown[]): PostgresPlan => ({ text, values });
+
+/** Finished instances by their last commit, served by the partial index `docket_instances_finished`. */
+export const retainable = (s: string, before: number, limit: number) =>
+  plan(`SELECT id FROM ${s}.docket_instances WHERE status <> 'active' AND updated_at < $1 ORDER BY updated_at, id LIMIT $2`, before, limit);
+/** Locks the row: a finished instance takes no commits, but a concurrent purge or archive must wait. */
+export const lockFinished = (s: string, id: string) =>
+  plan(
+    `SELECT seq, id, workflow, version, status, suspended, revision, next_due_at, history_hash, initiator, created_at, updated_at, row_format,
+       snapshot, state, context, state_paths, timers, held_timers, tenant
+     FROM ${s}.docket_instances WHERE id = $1 AND status <> 'active' FOR UPDATE`,
+    id,
+  );
+export const deleteHot = (s: string, id: string): PostgresPlan[] =>
+  ['docket_history', 'docket_refusals', 'docket_effects', 'docket_timers', 'docket_idempotency', 'docket_tasks'].map((t) => plan(`DELETE FROM ${s}.${t} WHERE instance_id = $1`, id)).concat(plan(`DELETE FROM ${s}.docket_instances WHERE id = $1`, id));
+export const insertArchive = (s: string, r: InstanceRecord, at: number, refusals: unknown, effects: unknown) =>
+  plan(`INSERT INTO ${s}.docket_archive_instances (id, tenant, archived_at, record, refusals, effects) VALUES ($1, $2, $3, $4::json, $5::json, $6::json)`, r.id, r.tenant ?? null, at, JSON.stringify(r), JSON.stringify(refusals), JSON.stringify(effects));
+export const copyHistory = (s: string, id: string) =>
+  plan(`INSERT INTO ${s}.docket_archive_history (instance_id, revision, entry) SELECT instance_id, revision, entry FROM ${s}.docket_history WHERE instance_id = $1`, id);
+export const loadArchive = (s: string, id: string) => plan(`SELECT archived_at, record, refusals, effects FROM ${s}.docket_archive_instances WHERE id = $1`, id);
+export const archiveHistory = (s: string, id: string, after: number, limit: number | null) =>
+  plan(`SELECT entry FROM ${s}.docket_archive_history WHERE instance_id = $1 AND revision > $2 ORDER BY revision LIMIT $3`, id, after, limit);
+export const deleteArchive = (s: string, id: string): PostgresPlan[] => [
+  plan(`DELETE FROM ${s}.docket_archive_history WHERE instance_id = $1`, id),
+  plan(`DELETE FROM ${s}.docket_archive_instances WHERE id = $1`, id),
+];
+export const insertTombstone = (s: string, t: Tombstone) =>
+  plan(
+    `INSERT INTO ${s}.docket_tombstones (id, tenant, purged_at, tombstone) VALUES ($1, $2, $3, $4::json) ON CONFLICT (id) DO UPDATE SET tombstone = excluded.tombstone, purged_at = excluded.purged_at`,
+    t.id,
+    t.tenant ?? null,
+    t.purgedAt,
+    JSON.stringify(t),
+  );
+export const loadTombstone = (s: string, id: string) => plan(`SELECT tombstone FROM ${s}.docket_tombstones WHERE id = $1`, id);
+
+function unavailable(error: unknown, what: string): unknown {
+  if (isDocketError(error)) return error;
+  return new DocketError('STORE_UNAVAILABLE', `PostgreSQL ${what} failed: ${error instanceof Error ? error.message : String(error)}.`, { cause: error });
+}
+
+/** Retention for the PostgreSQL store (internal): each call is one transaction on one pooled connection. */
+export function postgresRetention(pool: Pool, s: string, open: () => void): StoreRetention {
+  async function query<T>(p: PostgresPlan, what: string, client: Pool | PoolClient = pool): Promise<T[]> {
+    try {
+      return (await client.query(p.text, p.values as unknown[])).rows as T[];
+    } catch (error) {
+      throw unavailable(error, what);
+    }
+  }
+  async function transaction<T>(what: string, fn: (c: PoolClient) => Promise<T>): Promise<T> {
+    open();
+    let client: PoolClient;
+    try {
+      client = await pool.connect();
+    } catch (error) {
+      throw unavailable(error, what);
+    }
+    try {
+      await client.query('BEGIN');
+      const out = await fn(client);
+      await client.query('COMMIT');
+      return out;
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw unavailable(error, what);
+    } finally {
+      client.release();
+    }
+  }
+  async function readArchive(id: string, client: Pool | PoolClient = pool): Promise<ArchivedInstance | undefined> {
+    const [row] = await query<{ archived_at: string; record: InstanceRecord; refusals: RefusalEntry[]; effects: ArchivedInstance['effects'] }>(loadArchive(s, id), 'archived', client);
+    return row ? { instance: row.record, archivedAt: Number(row.archived_at), refusals: row.refusals, effects: row.effects } : undefined;
+  }
+  return {
+    async retainable({ finishedBefore, limit }) {
+      open();
+      return (await query<{ id: string }>(retainable(s, finishedBefore, limit), 'retainable')).map((r) => r.id);
+    },
+    archive: (ids, at) =>
+      transaction('archive', async (c) => {
+        const moved: string[] = [];
+        for (const id of ids) {
+          const [row] = await query<InstanceRow>(lockFinished(s, id), 'archive', c);
+          if (!row) continue;
+          const refusals = (await query<{ entry: RefusalEntry }>(plan(`SELECT entry FROM ${s}.docket_refusals WHERE instance_id = $1 ORDER BY seq`, id), 'archive', c)).map((r) => r.entry);
+          const effects = (await query<EffectRow>(plan(`SELECT id, instance_id, workflow, revision, idx, type, params, status, attempts, next_attempt_at, last_error, delivered_at FROM ${s}.docket_effects WHERE instance_id = $1 ORDER BY seq`, id), 'archive', c)).map(effectFromRow);
+          await query(insertArchive(s, instanceFromRow(row), at, refusals, effects), 'archive', c);
+          await query(copyHistory(s, id), 'archive', c);
+          for (const p of deleteHot(s, id)) await query(p, 'archive', c);
+          moved.push(id);
+        }
+        return moved;
+      }),
+    purge: (tombstones) =>
+      transaction('purge', async (c) => {
+        const purged: string[] = [];
+        for (const t of tombstones) {
+          const [row] = await query<InstanceRow>(lockFinished(s, t.id), 'purge', c);
+          if (row) {
+            if (row.revision !== t.revision) continue;
+            for (const p of deleteHot(s, t.id)) await query(p, 'purge', c);
+          } else {
+            const archived = await readArchive(t.id, c);
+            if (!archived || archived.instance.revision !== t.revision) continue;
+            for (const p of deleteArchive(s, t.id)) await query(p, 'purge', c);
+          }
+          await query(insertTombstone(s, t), 'purge', c);
+          purged.push(t.id);
+        }
+        return purged;
+      }),
+    async archived(id) {
+      checkId(id);
+      open();
+      return readArchive(id);
+    },
+    async archivedHistory(id, options = {}) {
+      checkId(id);
+      open();
+      return (await query<{ entry: HistoryEntry }>(archiveHistory(s, id, options.afterRevision ?? 0, options.limit ?? null), 'archivedHistory')).map((r) => r.entry);
+    },
+    async tombstone(id) {
+      checkId(id);
+      open();
+      const [row] = await query<{ tombstone: Tombstone }>(loadTombstone(s, id), 'tombstone');
+      return row?.tombstone;
+    },
+  };
+}

@@ -1,0 +1,97 @@
+import type { Instant } from '../clock/clock.js';
+import type { EffectRecord, HistoryEntry, IdempotencyRecord, InstanceRecord, RefusalEntry, TaskRecord, TimerRecord } from './records.js';
+import { checkId } from './payload-rules.js';
+import { isFinished, type ArchivedInstance, type StoreRetention, type Tombstone } from './retention.js';
+
+/** The memory store's tables that retention moves rows out of (internal). */
+export interface MemoryTables {
+  readonly instances: Map<string, InstanceRecord>;
+  readonly history: Map<string, HistoryEntry[]>;
+  readonly refusals: Map<string, RefusalEntry[]>;
+  readonly timers: Map<string, TimerRecord>;
+  readonly pendingByInstance: Map<string, Set<string>>;
+  readonly effects: Map<string, EffectRecord>;
+  readonly effectsByInstance: Map<string, string[]>;
+  readonly tasks: Map<string, readonly TaskRecord[]>;
+  readonly idempotency: Map<string, IdempotencyRecord>;
+  readonly open: () => void;
+}
+
+/**
+ * Retention for the memory store: archive and tombstone maps beside the hot ones. Each method runs
+ * synchronously between awaits, so it is atomic with respect to commits.
+ */
+export function memoryRetention(t: MemoryTables): StoreRetention {
+  const archive = new Map<string, { entry: ArchivedInstance; history: readonly HistoryEntry[] }>();
+  const tombstones = new Map<string, Tombstone>();
+
+  /** Remove an instance and everything stored for it from the hot maps; returns what was moved. */
+  function remove(id: string): { history: HistoryEntry[]; refusals: RefusalEntry[]; effects: EffectRecord[] } {
+    const history = t.history.get(id) ?? [];
+    const refusals = t.refusals.get(id) ?? [];
+    const effects = (t.effectsByInstance.get(id) ?? []).map((e) => t.effects.get(e)!);
+    t.instances.delete(id);
+    t.history.delete(id);
+    t.refusals.delete(id);
+    for (const e of t.effectsByInstance.get(id) ?? []) t.effects.delete(e);
+    t.effectsByInstance.delete(id);
+    for (const [timerId, timer] of t.timers) if (timer.instanceId === id) t.timers.delete(timerId);
+    t.pendingByInstance.delete(id);
+    t.tasks.delete(id);
+    const prefix = `${id}\u0000`;
+    for (const key of t.idempotency.keys()) if (key.startsWith(prefix)) t.idempotency.delete(key);
+    return { history, refusals, effects };
+  }
+
+  return {
+    async retainable({ finishedBefore, limit }) {
+      t.open();
+      const due: InstanceRecord[] = [];
+      for (const record of t.instances.values()) if (isFinished(record.status) && record.updatedAt < finishedBefore) due.push(record);
+      return due.sort((a, b) => a.updatedAt - b.updatedAt || a.id.localeCompare(b.id)).slice(0, limit).map((r) => r.id);
+    },
+    async archive(ids, at: Instant) {
+      t.open();
+      const moved: string[] = [];
+      for (const id of ids) {
+        const instance = t.instances.get(id);
+        if (!instance || !isFinished(instance.status)) continue;
+        const { history, refusals, effects } = remove(id);
+        archive.set(id, { entry: { instance, archivedAt: at, refusals, effects }, history });
+        moved.push(id);
+      }
+      return moved;
+    },
+    async purge(list) {
+      t.open();
+      const purged: string[] = [];
+      for (const tombstone of list) {
+        const id = tombstone.id;
+        const instance = t.instances.get(id) ?? archive.get(id)?.entry.instance;
+        if (!instance || !isFinished(instance.status) || instance.revision !== tombstone.revision) continue;
+        remove(id);
+        archive.delete(id);
+        tombstones.set(id, tombstone);
+        purged.push(id);
+      }
+      return purged;
+    },
+    async archived(id) {
+      t.open();
+      checkId(id);
+      return archive.get(id)?.entry;
+    },
+    async archivedHistory(id, options = {}) {
+      t.open();
+      checkId(id);
+      const after = options.afterRevision ?? 0;
+      const from = (archive.get(id)?.history ?? []).filter((e) => e.revision > after);
+      return options.limit === undefined ? from : from.slice(0, options.limit);
+    },
+    async tombstone(id) {
+      t.open();
+      checkId(id);
+      return tombstones.get(id);
+    },
+  };
+}

@@ -1,0 +1,79 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createEngine, virtualClock } from '../src/index.js';
+import { sqliteStore } from '../src/sqlite/index.js';
+import { runCli } from '../src/cli/program.js';
+import { manager, reviewWorkflow, staff } from './fixtures/review-workflow.js';
+
+const START = '2026-01-05T09:00:00+08:00';
+const DAY = 86_400_000;
+const dirs: string[] = [];
+afterEach(() => {
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+
+async function database() {
+  const dir = mkdtempSync(join(tmpdir(), 'docket-retain-'));
+  dirs.push(dir);
+  const filename = join(dir, 'docket.db');
+  const store = sqliteStore({ filename });
+  const engine = createEngine({ store, clock: virtualClock(START), workflows: [reviewWorkflow] });
+  const done = await engine.start('review', { title: 'old' }, { actor: staff });
+  await engine.send(done, { type: 'SUBMIT' }, { actor: staff });
+  await engine.send(done, { type: 'APPROVE' }, { actor: manager });
+  const active = await engine.start('review', { title: 'open' }, { actor: staff });
+  await engine.close();
+  await store.close();
+  return { filename, done, active };
+}
+
+async function cli(argv: string[], now: number) {
+  let out = '';
+  let err = '';
+  const code = await runCli(argv, { stdout: { write: (s: string) => (out += s) }, stderr: { write: (s: string) => (err += s) }, env: {}, now: () => now });
+  return { code, out, err };
+}
+
+describe('docket retain', () => {
+  it('dry-runs, archives finished instances older than --older-than, and leaves active ones', async () => {
+    const { filename, done, active } = await database();
+    const now = Date.parse(START) + 120 * DAY;
+    const dry = await cli(['retain', filename, '--older-than', '90d', '--mode', 'archive', '--dry-run', '--json'], now);
+    expect(dry.code).toBe(0);
+    expect(JSON.parse(dry.out)).toMatchObject({ ids: [done], dryRun: true });
+    const tooRecent = await cli(['retain', filename, '--older-than', '200d', '--json'], now);
+    expect(JSON.parse(tooRecent.out).ids).toEqual([]);
+    const run = await cli(['retain', filename, '--older-than', '90d', '--mode', 'archive', '--json'], now);
+    expect(JSON.parse(run.out)).toMatchObject({ ids: [done], skipped: [] });
+    const store = sqliteStore({ filename });
+    const engine = createEngine({ store, clock: virtualClock(now), workflows: [reviewWorkflow] });
+    expect(await store.load(done)).toBeUndefined();
+    expect((await store.load(active))?.status).toBe('active');
+    expect((await engine.verify(done)).ok).toBe(true);
+    await engine.close();
+    await store.close();
+  });
+
+  it('purges, leaving a tombstone that verifies', async () => {
+    const { filename, done } = await database();
+    const run = await cli(['retain', filename, '--older-than', '90d', '--mode', 'purge', '--json'], Date.parse(START) + 120 * DAY);
+    expect(run.code).toBe(0);
+    expect(JSON.parse(run.out).ids).toEqual([done]);
+    const store = sqliteStore({ filename });
+    const engine = createEngine({ store, clock: virtualClock(START), workflows: [reviewWorkflow] });
+    expect(await engine.verify(done)).toMatchObject({ ok: true, retention: { kind: 'purged', tombstone: { id: done, revision: 3 } } });
+    await engine.close();
+    await store.close();
+  });
+
+  it('refuses a malformed --older-than or --mode as a usage error, changing nothing', async () => {
+    const { filename, done } = await database();
+    expect((await cli(['retain', filename, '--older-than', 'ninety'], Date.parse(START) + 120 * DAY)).code).toBe(2);
+    expect((await cli(['retain', filename, '--older-than', '90d', '--mode', 'shred'], Date.parse(START) + 120 * DAY)).code).toBe(2);
+    const store = sqliteStore({ filename });
+    expect((await store.load(done))?.status).toBe('done');
+    await store.close();
+  });
+});

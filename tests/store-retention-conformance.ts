@@ -1,0 +1,136 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createEngine, isDocketError, virtualClock, type Store } from '../src/index.js';
+import { manager, reviewWorkflow, staff } from './fixtures/review-workflow.js';
+import type { StoreFactory, StoreUnderTest } from './store-conformance.js';
+
+const DAY = 86_400_000;
+const START = '2026-11-02T09:00:00+08:00';
+
+async function codeOf(p: Promise<unknown>): Promise<string> {
+  try {
+    await p;
+    return 'ok';
+  } catch (error) {
+    if (isDocketError(error)) return error.code;
+    throw error;
+  }
+}
+
+/** Retention and tenants on one store: run by `describeStoreConformance` for every store. */
+export function describeRetentionConformance(name: string, factory: StoreFactory, skip: boolean) {
+  describe.skipIf(skip)(`store retention and tenants: ${name}`, () => {
+    let h: StoreUnderTest;
+    let store: Store;
+    beforeEach(async (ctx) => {
+      h = await factory(`${name} ${ctx.task.name}`);
+      store = h.store;
+      await store.init();
+    });
+    afterEach(async () => {
+      await store.close().catch(() => undefined);
+      await h.cleanup();
+    });
+
+    /** Three instances: one done 100 days ago, one cancelled 100 days ago (with a refusal), one active. */
+    async function fixture() {
+      const clock = virtualClock(START);
+      const engine = createEngine({ store, clock, workflows: [reviewWorkflow] });
+      const t = engine.forTenant('acme');
+      const done = await t.start('review', { title: 'done' }, { actor: staff });
+      await t.send(done, { type: 'SUBMIT' }, { actor: staff });
+      await codeOf(t.send(done, { type: 'APPROVE' }, { actor: staff })); // refused: staff may not approve
+      await t.send(done, { type: 'APPROVE' }, { actor: manager });
+      const cancelled = await engine.start('review', { title: 'cancelled' }, { actor: staff });
+      await engine.terminate(cancelled, { actor: { id: 'root', roles: ['admin'] }, reason: 'withdrawn' });
+      const active = await engine.start('review', { title: 'active' }, { actor: staff });
+      await clock.advanceBy({ days: 100 });
+      const recent = await engine.start('review', { title: 'recent' }, { actor: staff });
+      await engine.terminate(recent, { actor: { id: 'root', roles: ['admin'] }, reason: 'withdrawn' });
+      return { clock, engine, done, cancelled, active, recent };
+    }
+
+    it('lists and filters by tenant', async () => {
+      const { engine, done, cancelled } = await fixture();
+      expect((await store.list({ tenant: 'acme' })).items.map((i) => i.id)).toEqual([done]);
+      expect((await store.load(done))?.tenant).toBe('acme');
+      expect((await store.load(cancelled))?.tenant).toBeUndefined();
+      expect((await engine.forTenant('other').list()).items).toEqual([]);
+    });
+
+    it('archives finished instances older than the policy, never an active or recent one, and keeps them readable and verifiable', async () => {
+      const { engine, done, cancelled, active, recent } = await fixture();
+      const before = await engine.history(done, { includeRefused: true });
+      const dry = await engine.retain({ policy: { olderThan: { days: 90 } }, mode: 'archive', dryRun: true });
+      expect([...dry.ids].sort()).toEqual([done, cancelled].sort());
+      expect((await store.load(done))?.status).toBe('done'); // a dry run changes nothing
+      const report = await engine.retain({ policy: { olderThan: { days: 90 } }, mode: 'archive', limit: 10 });
+      expect([...report.ids].sort()).toEqual([done, cancelled].sort());
+      expect(report.more).toBe(false);
+      // Gone from the hot tables and their queries; the active and the recent one stay.
+      expect(await store.load(done)).toBeUndefined();
+      expect((await store.list()).items.map((i) => i.id).sort()).toEqual([active, recent].sort());
+      expect(await store.history(done)).toEqual([]);
+      // Still readable: the same history and refusals, from the archive.
+      expect(await engine.history(done, { includeRefused: true })).toEqual(before);
+      const archived = await engine.archived(done);
+      expect(archived).toMatchObject({ kind: 'archived', instance: { id: done, status: 'done', tenant: 'acme' } });
+      expect(archived!.kind === 'archived' && archived!.refusals.map((r) => r.code)).toEqual(['FORBIDDEN']);
+      // And verifiable: the chain and the stored state, as for a live instance.
+      const verified = await engine.verify(done);
+      expect(verified).toMatchObject({ ok: true, entries: 3, snapshot: 'verified', retention: { kind: 'archived' } });
+      // Tenant scoping holds in the archive.
+      expect((await engine.forTenant('acme').archived(done)).kind).toBe('archived');
+      expect(await codeOf(engine.forTenant('globex').history(done))).toBe('INSTANCE_NOT_FOUND');
+      // The active instance still works.
+      expect((await engine.send(active, { type: 'SUBMIT' }, { actor: staff })).state).toBe('reviewing');
+    });
+
+    it('never archives an active instance, even when named directly', async () => {
+      const { active, recent } = await fixture();
+      expect(await store.archive!([active, 'missing'], Date.parse(START))).toEqual([]);
+      expect((await store.load(active))?.status).toBe('active');
+      expect(await store.archive!([recent], Date.parse(START))).toEqual([recent]);
+    });
+
+    it('purges with a sealed tombstone of the chain head that verifies, and detects an edited one', async () => {
+      const { engine, done, cancelled } = await fixture();
+      const record = (await store.load(done))!;
+      const last = (await store.history(done)).at(-1)!;
+      // Archive one first: a purge also takes archived instances.
+      await store.archive!([cancelled], Date.parse(START));
+      const report = await engine.retain({ policy: { finishedBefore: Date.parse(START) + 50 * DAY }, mode: 'purge' });
+      expect(report.ids).toEqual([done]); // the archived one is no longer in the hot tables
+      expect(await store.load(done)).toBeUndefined();
+      expect(await codeOf(engine.history(done))).toBe('INSTANCE_NOT_FOUND');
+      const view = await engine.archived(done);
+      expect(view).toMatchObject({
+        kind: 'purged',
+        tombstone: { id: done, workflow: 'review', version: 1, tenant: 'acme', status: 'done', revision: record.revision, historyHash: record.historyHash, stateHash: last.stateHash, finishedAt: record.updatedAt, verifiedEntries: 3 },
+      });
+      const verified = await engine.verify(done);
+      expect(verified).toMatchObject({ ok: true, entries: 0, retention: { kind: 'purged', tombstone: { historyHash: last.hash } } });
+      // The archived one is purged by id through the store, from the archive tables.
+      const t = (await store.archived!(cancelled))!;
+      const purged = await store.purge!([{ ...view!.tombstone!, id: cancelled, revision: t.instance.revision, tenant: undefined as never }]);
+      expect(purged).toEqual([cancelled]);
+      expect(await store.archived!(cancelled)).toBeUndefined();
+      // Edited tombstone (its head hash changed): verify reports it.
+      const edited = (await store.tombstone!(cancelled))!;
+      expect((await engine.verify(cancelled)).ok).toBe(false);
+      expect(edited.id).toBe(cancelled);
+    });
+
+    it('runs retention from engine.run, one batch per step', async () => {
+      const { engine, done, cancelled } = await fixture();
+      const controller = new AbortController();
+      engine.on('error', () => controller.abort());
+      const running = engine.run({ signal: controller.signal, retain: { policy: { olderThan: { days: 90 } }, mode: 'archive', limit: 2 } });
+      // Yield until the loop's first step has archived both (bounded: the test fails rather than hangs).
+      for (let i = 0; i < 100_000 && ((await store.load(cancelled)) !== undefined || (await store.load(done)) !== undefined); i++) await new Promise((r) => setImmediate(r));
+      controller.abort();
+      await running;
+      expect(await store.load(done)).toBeUndefined();
+      expect(await store.load(cancelled)).toBeUndefined();
+    });
+  });
+}
