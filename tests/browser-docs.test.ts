@@ -11,6 +11,9 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { serveSite } from '../docs/serve.js';
 import { workflowCatalog } from '../src/cli/workflow-catalog.js';
+import { exportInstance } from '../src/cli/export-instance.js';
+import { businessCalendar, createEngine, memoryStore, virtualClock } from '../src/index.js';
+import { strategyCycle } from '../machines/index.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const skip = process.env['DOCKET_SKIP_BROWSER'] === '1';
@@ -168,6 +171,23 @@ describe.skipIf(skip)('docs site, as an analyst reads it', () => {
     expect(seenApprove).toBe(true);
     await page.close();
   });
+
+  for (const lang of LANGS) {
+    it(`the instance view (${lang}) marks a deadline resting on an unpublished holiday year as provisional`, async () => {
+      // A 2027 Q2 strategy cycle started on 21 December 2026: its kickoff (1 January, rolled) is due in
+      // 2027, whose official schedule is not published, so the due time is a statutory estimate.
+      const store = memoryStore();
+      const engine = createEngine({ store, clock: virtualClock('2026-12-21T09:00:00+08:00'), calendar: businessCalendar({ onWarning: () => {} }), workflows: [strategyCycle] });
+      const id = await engine.start('strategy-cycle', { planQuarter: { year: 2027, quarter: 2 } } as never, { actor: { id: 'ma', roles: ['marketing'] } });
+      writeFileSync(resolve(site, 'data', 'provisional-instance.json'), JSON.stringify(await exportInstance(store, id, [strategyCycle], Date.parse('2026-12-21T09:00:00+08:00'))));
+      const { page } = await open('instance.html?src=data/provisional-instance.json', lang);
+      await page.waitForSelector('body[data-loaded="true"]');
+      const marks = await page.$$eval('#iv-timers .provisional', (els) => els.map((e) => (e as HTMLElement).innerText.trim()));
+      expect(marks).toEqual([lang === 'en' ? 'provisional' : '暂定']);
+      await page.screenshot({ path: `${shots}/instance-provisional.${lang}.png` });
+      await page.close();
+    });
+  }
 
   it('the stylesheet falls back to a CJK font, and the favicon is served (no 404)', async () => {
     const { page, notFound } = await open('index.html');

@@ -6,6 +6,9 @@ import { loadDiagrams, mountDiagram, showActive } from './diagrams.js';
 import { eventText, instantHtml, stateText, timerText } from './format.js';
 import { bi, esc } from './templates.js';
 
+/** Tooltip of the provisional mark (both languages: a title attribute cannot switch). */
+const PROVISIONAL_TITLE = '暂定：该年节假日安排尚未公布，截止时间按法定假日估算 · Provisional: the year\'s holiday schedule is not yet published; the due time is estimated from the statutory holidays';
+
 async function show(data: InstanceExport): Promise<void> {
   const diagrams = await loadDiagrams();
   const entry = diagrams[data.workflow.id];
@@ -33,7 +36,7 @@ async function show(data: InstanceExport): Promise<void> {
   document.getElementById('iv-timers')!.innerHTML =
     data.timers.length === 0
       ? `<tr><td colspan="3">${bi({ 'zh-CN': '没有待触发的计时器。', en: 'No pending timers.' })}</td></tr>`
-      : data.timers.map((t) => `<tr data-timer="${esc(t.name)}"><td>${timerText(graph, t.name)}</td><td>${instantHtml(t.dueAt)}</td><td>${eventText(graph?.events, t.event.type)}</td></tr>`).join('');
+      : data.timers.map((t) => `<tr data-timer="${esc(t.name)}"><td>${timerText(graph, t.name)}</td><td>${instantHtml(t.dueAt)}${t.provisional ? ` <span class="provisional" title="${esc(PROVISIONAL_TITLE)}">${bi({ 'zh-CN': '暂定', en: 'provisional' })}</span>` : ''}</td><td>${eventText(graph?.events, t.event.type)}</td></tr>`).join('');
   document.getElementById('iv-tasks')!.innerHTML =
     data.tasks.length === 0
       ? `<tr><td colspan="3">${bi({ 'zh-CN': '没有待办。', en: 'No open tasks.' })}</td></tr>`

@@ -114,6 +114,10 @@ export function registerCalendarCommands(program: Command, context: (cmd: Comman
     .option('--year <year>', 'only deadlines resting on this year')
     .option('--actor <id>', 'who runs it, recorded in history (default docket-cli)')
     .action(async (db: string, o: { holidays?: string[]; year?: string; actor?: string }, cmd: Command) => {
-      setExit(await reresolveCommand(await context(cmd), db, o));
+      // `calendar` declares --holidays too, and commander hands an option to the first command that
+      // declares it: `docket calendar reresolve db --holidays f.json` fills the parent's list.
+      const parent = (cmd.parent?.opts() as { holidays?: string[] } | undefined)?.holidays ?? [];
+      const holidays = [...(o.holidays ?? []), ...parent];
+      setExit(await reresolveCommand(await context(cmd), db, { ...o, holidays }));
     });
 }

@@ -108,8 +108,9 @@ export async function showCommand(ctx: CommandContext, db: string, id: string): 
       [t(ctx.lang, '创建', 'Created'), formatTime(record.createdAt, ctx.tz)],
       [t(ctx.lang, '更新', 'Updated'), formatTime(record.updatedAt, ctx.tz)],
     ];
-    for (const timer of record.timers) rows.push([t(ctx.lang, '计时器', 'Timer'), `${timer.name} @ ${formatTime(timer.dueAt, ctx.tz)}`]);
-    for (const task of tasks) rows.push([t(ctx.lang, '待办', 'Task'), `${task.title?.[ctx.lang] ?? task.step} → ${task.assignees.join(', ') || task.roles.join(', ')}${task.dueAt === null ? '' : ` (${formatTime(task.dueAt, ctx.tz)})`}`]);
+    const provisional = t(ctx.lang, '（暂定：节假日安排未公布）', ' (provisional: holiday schedule not yet published)');
+    for (const timer of record.timers) rows.push([t(ctx.lang, '计时器', 'Timer'), `${timer.name} @ ${formatTime(timer.dueAt, ctx.tz)}${timer.deadline?.provisional ? provisional : ''}`]);
+    for (const task of tasks) rows.push([t(ctx.lang, '待办', 'Task'), `${task.title?.[ctx.lang] ?? task.step} → ${task.assignees.join(', ') || task.roles.join(', ')}${task.dueAt === null ? '' : ` (${formatTime(task.dueAt, ctx.tz)}${task.dueProvisional ? provisional : ''})`}`]);
     const width = Math.max(...rows.map(([k]) => k.length));
     print(ctx, rows.map(([k, v]) => `${k.padEnd(width)}  ${terminalSafe(v)}`).join('\n'));
   });

@@ -23,7 +23,8 @@ export async function exportInstance(store: Store, id: string, workflows: readon
     instance,
     history,
     refusals,
-    timers,
+    // A deadline resolved on estimated holiday data (a year with no official schedule) says so.
+    timers: timers.map((t) => (instance.timers.find((p) => p.id === t.id)?.deadline?.provisional ? { ...t, provisional: true as const } : t)),
     tasks,
     verify,
   };

@@ -18,8 +18,8 @@ export interface InstanceExport {
   readonly instance: InstanceRecord;
   readonly history: readonly HistoryEntry[];
   readonly refusals: readonly RefusalEntry[];
-  /** Pending timers, by due instant. */
-  readonly timers: readonly TimerRecord[];
+  /** Pending timers, by due instant; `provisional` when the due instant rests on estimated holiday data. */
+  readonly timers: readonly (TimerRecord & { readonly provisional?: true })[];
   readonly tasks: readonly TaskRecord[];
   readonly verify: VerifyReport;
 }

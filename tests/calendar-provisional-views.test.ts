@@ -1,0 +1,93 @@
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { businessCalendar, createEngine, virtualClock } from '../src/index.js';
+import { sqliteStore } from '../src/sqlite/index.js';
+import { runCli } from '../src/cli/program.js';
+import { exportInstance } from '../src/cli/export-instance.js';
+import { strategyCycle } from '../machines/index.js';
+
+// Issue 15: a deadline resolved on estimated holiday data is marked provisional wherever a person
+// reads it — the export the docs site's instance view loads, `docket show`, and `docket calendar`,
+// which says which years are official, provisional or missing. And `docket calendar reresolve` moves
+// it once the official schedule is given.
+process.env.SQLITE_USE_URI = '1';
+const work = resolve(import.meta.dirname, '..', '.tmp', `calendar-provisional-views-${process.pid}`);
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+/** A 2027 Q2 strategy cycle started on 21 December 2026: its kickoff (M1 D1 = 1 January) lands in 2027. */
+async function cycleIn2027(db: string): Promise<string> {
+  mkdirSync(work, { recursive: true });
+  rmSync(db, { force: true });
+  const engine = createEngine({ store: sqliteStore({ filename: db }), clock: virtualClock('2026-12-21T09:00:00+08:00'), calendar: businessCalendar({ onWarning: () => {} }), workflows: [strategyCycle] });
+  const id = await engine.start('strategy-cycle', { planQuarter: { year: 2027, quarter: 2 } } as never, { actor: { id: 'ma', roles: ['marketing'] } });
+  await engine.close();
+  await engine.store.close?.();
+  return id;
+}
+
+async function cli(args: string[]): Promise<{ code: number; out: string }> {
+  let out = '';
+  const io = { stdout: { write: (t: string) => (out += t) }, stderr: { write: (t: string) => (out += t) }, env: {}, now: () => Date.parse('2026-12-21T01:00:00Z'), cwd: work };
+  return { code: await runCli(args, io), out };
+}
+
+describe('provisional deadlines where people read them', () => {
+  it('the instance export marks the kickoff timer provisional (the instance view shows it)', async () => {
+    const db = join(work, 'export.db');
+    const id = await cycleIn2027(db);
+    const store = sqliteStore({ filename: db, readonly: true });
+    const exported = await exportInstance(store, id, [strategyCycle], 0);
+    expect(exported.timers.map((t) => [t.name, t.dueAt, t.provisional])).toEqual([['kickoff', Date.parse('2027-01-04T09:00:00+08:00'), true]]);
+    await store.close?.();
+  });
+
+  it('docket show prints the due time with a provisional mark, in both languages', async () => {
+    const db = join(work, 'show.db');
+    const id = await cycleIn2027(db);
+    const en = await cli(['show', db, id, '--lang', 'en']);
+    expect(en.code).toBe(0);
+    expect(en.out).toMatch(/kickoff @ 2027-01-04 09:00 \(provisional: holiday schedule not yet published\)/);
+    const zh = await cli(['show', db, id, '--lang', 'zh-CN']);
+    expect(zh.out).toContain('暂定');
+  });
+
+  it('docket calendar lists 2026 as official and 2027 as a provisional statutory estimate', async () => {
+    const { code, out } = await cli(['calendar', '--from', '2026', '--to', '2027', '--json']);
+    expect(code).toBe(0);
+    const years = (JSON.parse(out) as { years: { year: number; coverage: string }[] }).years;
+    expect(years.map((y) => [y.year, y.coverage])).toEqual([
+      [2026, 'official'],
+      [2027, 'provisional'],
+    ]);
+  });
+
+  it('docket calendar reresolve moves the deadline with an official 2027 schedule and records it', async () => {
+    const db = join(work, 'reresolve.db');
+    const id = await cycleIn2027(db);
+    // A made-up official schedule (not the State Council's): 4 January is a holiday as well.
+    const file = join(work, 'cn-2027.json');
+    writeFileSync(
+      file,
+      JSON.stringify({
+        '2027': {
+          holidays: [
+            ['2027-01-01', '2027-01-04', '元旦', "New Year's Day"],
+            ['2027-02-05', '2027-02-11', '春节', 'Spring Festival'],
+            ['2027-10-01', '2027-10-07', '国庆节', 'National Day'],
+          ],
+          workdays: [],
+        },
+      }),
+    );
+    const { code, out } = await cli(['calendar', 'reresolve', db, '--holidays', file, '--year', '2027']);
+    expect(code).toBe(0);
+    expect(out).toContain('1 instances checked, 1 deadlines re-resolved');
+    const store = sqliteStore({ filename: db, readonly: true });
+    const record = await store.load(id);
+    expect(record!.timers.map((t) => [t.name, t.dueAt, t.deadline?.provisional ?? false])).toEqual([['kickoff', Date.parse('2027-01-05T09:00:00+08:00'), false]]);
+    const history = await store.history(id);
+    expect(history.at(-1)!.event.type).toBe('docket.admin.reresolveDeadlines');
+    await store.close?.();
+  });
+});
