@@ -91,7 +91,7 @@ export function tenantView<W extends AnyWorkflow>(engine: Engine<W>, core: Engin
   const withActor = <O extends { readonly actor: Actor }>(opts: O): O => (opts && typeof opts === 'object' ? { ...opts, actor: sameTenant(opts.actor, tenant) } : opts);
   return {
     tenant,
-    start: (workflowId, input, opts) => engine.start(workflowId, input, { ...withActor(opts), tenant } as never),
+    start: async (workflowId, input, opts) => engine.start(workflowId, input, { ...withActor(opts), tenant } as never),
     // Through the batch path, which acts as the actor given without re-routing on its tenant (as
     // `engine.send` does), so the history entry records the actor's tenant.
     send: scoped(async (id, event, opts) => {
@@ -133,8 +133,8 @@ export function tenantView<W extends AnyWorkflow>(engine: Engine<W>, core: Engin
     resume: scoped((id, opts) => engine.resume(id, withActor(opts))),
     terminate: scoped((id, opts) => engine.terminate(id, withActor(opts))),
     moveTo: scoped((id, opts) => engine.moveTo(id, withActor(opts))),
-    migrate: (opts) => engine.migrate(opts && typeof opts === 'object' ? { ...withActor(opts), where: { ...opts.where, tenant } } : opts),
-    retain: (opts) => engine.retain(opts && typeof opts === 'object' ? { ...opts, tenant } : opts),
+    migrate: async (opts) => engine.migrate(opts && typeof opts === 'object' ? { ...withActor(opts), where: { ...opts.where, tenant } } : opts),
+    retain: async (opts) => engine.retain(opts && typeof opts === 'object' ? { ...opts, tenant } : opts),
     archived: scoped(async (id) => {
       const found = await archivedView(core, id);
       if (!found) throw notFound(id);
