@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createEngine, isDocketError, virtualClock, type Store } from '../src/index.js';
 import { manager, reviewWorkflow, staff } from './fixtures/review-workflow.js';
+import { reviewV1 } from './fixtures/review-lifecycle.js';
 import type { StoreFactory, StoreUnderTest } from './store-conformance.js';
 
 const DAY = 86_400_000;
@@ -55,6 +56,33 @@ export function describeRetentionConformance(name: string, factory: StoreFactory
       expect((await store.load(done))?.tenant).toBe('acme');
       expect((await store.load(cancelled))?.tenant).toBeUndefined();
       expect((await engine.forTenant('other').list()).items).toEqual([]);
+    });
+
+    it('filters tasks by their instance’s tenant in the store, and stamps the tenant on each task', async () => {
+      const engine = createEngine({ store, clock: virtualClock(START), workflows: [reviewV1] });
+      const ids: Record<string, string> = {};
+      for (const tenant of ['acme', 'globex', undefined]) {
+        const on = tenant === undefined ? engine : engine.forTenant(tenant);
+        const id = await on.start('review', { title: String(tenant) }, { actor: staff });
+        await on.send(id, { type: 'SUBMIT' }, { actor: staff });
+        ids[String(tenant)] = id;
+      }
+      const of = async (q: object) => (await store.tasks(q)).map((t) => [t.instanceId, t.tenant]);
+      expect(await of({ tenant: 'acme' })).toEqual([[ids.acme, 'acme']]);
+      expect(await of({ tenant: 'globex', role: 'manager' })).toEqual([[ids.globex, 'globex']]);
+      expect(await of({ tenant: 'globex', assignee: 'wang', workflow: 'review' })).toEqual([[ids.globex, 'globex']]);
+      expect(await of({ tenant: 'nobody' })).toEqual([]);
+      expect((await of({ role: 'manager' })).sort()).toEqual([[ids.acme, 'acme'], [ids.globex, 'globex'], [ids.undefined, undefined]].sort());
+      expect(await codeOf(store.tasks({ tenant: 42 as never }))).toBe('INVALID_ARGUMENT');
+      // Through the engine: a tenant's inbox is the store's filtered query.
+      expect((await engine.forTenant('acme').tasks({ assignee: 'wang' })).map((t) => t.instanceId)).toEqual([ids.acme]);
+    });
+
+    it('takes only one tenant’s finished instances when retention is scoped to it', async () => {
+      const { engine, done, cancelled } = await fixture();
+      expect((await engine.forTenant('acme').retain({ policy: { olderThan: { days: 90 } }, mode: 'archive', dryRun: true })).ids).toEqual([done]);
+      expect((await store.retainable!({ finishedBefore: Number.MAX_SAFE_INTEGER, limit: 10, tenant: 'other' }))).toEqual([]);
+      expect([...(await store.retainable!({ finishedBefore: Number.MAX_SAFE_INTEGER, limit: 10 }))]).toEqual(expect.arrayContaining([done, cancelled]));
     });
 
     it('archives finished instances older than the policy, never an active or recent one, and keeps them readable and verifiable', async () => {

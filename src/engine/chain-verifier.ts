@@ -24,6 +24,8 @@ export class ChainVerifier {
   private firstKeyed: number | undefined;
   private firstCommitted: number | undefined;
   private readonly unknownKeys = new Set<string>();
+  /** The tenant the start entry (revision 1) records; undefined until it is read. */
+  private startTenant: { readonly tenant: string | undefined } | undefined;
   private readonly problems: VerifyProblem[] = [];
   private omitted = 0;
 
@@ -81,6 +83,10 @@ export class ChainVerifier {
         message: `Entry ${revision} lacks the state commitment (stateHash) that entries since ${this.firstCommitted} carry: it was rewritten in the older format.`,
       });
     }
+    if (revision === 1 && entry.kind === 'start' && seal !== 'edited') {
+      const tenant = (entry.event as { tenant?: unknown }).tenant;
+      this.startTenant = { tenant: typeof tenant === 'string' ? tenant : undefined };
+    }
     this.lastSealOk = seal === 'ok';
     this.prev = entry.hash;
     this.expected = revision + 1;
@@ -121,6 +127,15 @@ export class ChainVerifier {
           message: `The stored state of instance ${this.instanceId} (snapshot, context, status) is not the state entry ${record.revision} committed to: it was changed outside Docket.`,
         });
       }
+    }
+    // The tenant is fixed at start and sealed in the start entry: a stored tenant that differs was
+    // edited outside Docket (it would hand the instance to another tenant, or take it out of its own).
+    if (record && this.startTenant && (record.tenant ?? undefined) !== this.startTenant.tenant) {
+      this.report({
+        revision: 1,
+        problem: 'tenant-mismatch',
+        message: `Instance ${this.instanceId} is stored as ${record.tenant === undefined ? 'belonging to no tenant' : `tenant ${JSON.stringify(record.tenant)}`}, but its start entry records ${this.startTenant.tenant === undefined ? 'no tenant' : `tenant ${JSON.stringify(this.startTenant.tenant)}`}: the tenant was changed outside Docket.`,
+      });
     }
     const keyed = last?.keyId !== undefined && this.lastSealOk;
     const report: { -readonly [K in keyof VerifyReport]: VerifyReport[K] } = {

@@ -204,11 +204,13 @@ export interface SendOptions {
  * - `head-mismatch`: the last entry is not the head the instance records;
  * - `snapshot-mismatch`: the stored state is not the state the head entry committed to;
  * - `unknown-key`: an entry is sealed with a history key the verifier does not hold (`keyId` names it);
- * - `unkeyed`: keys are configured but an entry after a keyed one, or the whole chain, is unkeyed.
+ * - `unkeyed`: keys are configured but an entry after a keyed one, or the whole chain, is unkeyed;
+ * - `tenant-mismatch`: the instance's stored tenant is not the one its start entry records (the
+ *   tenant column was edited outside Docket: the instance was moved into or out of a tenant).
  */
 export interface VerifyProblem {
   readonly revision: number;
-  readonly problem: 'edited' | 'missing' | 'reordered' | 'head-mismatch' | 'snapshot-mismatch' | 'unknown-key' | 'unkeyed';
+  readonly problem: 'edited' | 'missing' | 'reordered' | 'head-mismatch' | 'snapshot-mismatch' | 'unknown-key' | 'unkeyed' | 'tenant-mismatch';
   readonly message: string;
   readonly keyId?: string;
 }

@@ -4,6 +4,7 @@ import { DocketError, isDocketError } from '../errors.js';
 import type { Actor, DeadlineNote, HeldTimer, InstanceRecord, PendingTimer, TimerDeadline } from '../store/records.js';
 import type { Store } from '../store/store.js';
 import type { EngineCore } from './engine-core.js';
+import { configForTenant, hasTenantConfig } from './tenant-routing.js';
 import { planCommit } from './plan-commit.js';
 import type { Step } from './xstate-runtime.js';
 
@@ -95,10 +96,10 @@ export function provisionalDeadlinesOf(record: InstanceRecord, year?: number): P
   return out;
 }
 
-async function* activeRecords(store: Store): AsyncGenerator<InstanceRecord> {
+async function* activeRecords(store: Store, tenant?: string): AsyncGenerator<InstanceRecord> {
   let cursor: string | undefined;
   do {
-    const page = await store.list({ status: 'active', limit: 200, ...(cursor === undefined ? {} : { cursor }) });
+    const page = await store.list({ status: 'active', limit: 200, ...(tenant === undefined ? {} : { tenant }), ...(cursor === undefined ? {} : { cursor }) });
     yield* page.items;
     cursor = page.nextCursor;
   } while (cursor !== undefined);
@@ -152,19 +153,30 @@ export async function reresolveDeadlines(core: EngineCore, calendar: BusinessCal
     throw new DocketError('FORBIDDEN', `Only an actor with the "admin" role may re-resolve deadlines; ${actor.id} has [${actor.roles.join(', ')}].`, { actor: actor.id });
   }
   if (options.year !== undefined && !Number.isInteger(options.year)) throw new DocketError('INVALID_ARGUMENT', `year must be a whole year like 2027, got ${String(options.year)}.`);
-  if (!calendar) throw new DocketError('INVALID_ARGUMENT', 'reresolveDeadlines() needs the engine to have a business calendar: createEngine({ calendar }).');
-  await core.ready();
   const { store, registry, mutex, clock } = core;
+  // Each instance's deadlines are re-resolved with its tenant's calendar (the engine's by default).
+  const tenants = hasTenantConfig(registry);
+  if (!calendar && !tenants) throw new DocketError('INVALID_ARGUMENT', 'reresolveDeadlines() needs the engine to have a business calendar: createEngine({ calendar }).');
+  const calendarOf = (record: InstanceRecord): BusinessCalendar => {
+    const own = tenants ? configForTenant(registry, record.tenant).calendar : calendar;
+    if (!own) {
+      throw new DocketError('INVALID_DEADLINE_RULE', `Instance ${record.id} belongs to tenant ${JSON.stringify(record.tenant ?? null)}, which has no business calendar, and the engine has none.`, { instanceId: record.id });
+    }
+    return own;
+  };
+  await core.ready();
   const changes: ReresolveReport['changes'][number][] = [];
   const failed: ReresolveReport['failed'][number][] = [];
   const ids: string[] = [];
-  for await (const record of activeRecords(store)) if (provisionalDeadlinesOf(record, options.year).length > 0) ids.push(record.id);
+  // An actor of a tenant re-resolves that tenant's deadlines only.
+  for await (const record of activeRecords(store, actor.tenant)) if (provisionalDeadlinesOf(record, options.year).length > 0) ids.push(record.id);
   for (const instanceId of ids) {
     try {
       await mutex.run(instanceId, () =>
         core.withRetry(async () => {
           const record = await core.loadForAct(instanceId);
           if (record.status !== 'active') return;
+          const calendar = calendarOf(record);
           const notes: DeadlineNote[] = [];
           const cancel = new Set<string>();
           const rearm: (Omit<PendingTimer, 'id'>)[] = [];

@@ -9,6 +9,7 @@ import { historyPage } from './history-page.js';
 import type { EngineCore } from './engine-core.js';
 import type { VerifyReport } from './engine-types.js';
 import type { Keyring, SealingKey } from './history-key.js';
+import { assertId } from './validate-input.js';
 
 const DAY_MS = 86_400_000;
 /** Most instances one `retain` call handles when no `limit` is given. */
@@ -31,6 +32,8 @@ export interface RetainOptions {
   readonly limit?: number;
   /** Report what would be taken without changing anything. */
   readonly dryRun?: boolean;
+  /** Only this tenant's instances (`engine.forTenant(t).retain` sets it). Default: every tenant's. */
+  readonly tenant?: string;
 }
 
 /** What one `engine.retain` call did (or, dry, would do). */
@@ -122,7 +125,8 @@ export async function retain(core: EngineCore, options: RetainOptions): Promise<
   const store = retentionOf(core.store);
   const now = core.clock.now();
   const finishedBefore = cutoffOf(options.policy, now);
-  const due = await store.retainable({ finishedBefore, limit });
+  if (options.tenant !== undefined) assertId(options.tenant, 'retain(): tenant');
+  const due = await store.retainable({ finishedBefore, limit, ...(options.tenant === undefined ? {} : { tenant: options.tenant }) });
   const more = due.length === limit;
   if (dryRun) return { mode, dryRun, finishedBefore, ids: due, skipped: [], more };
   const skipped: { id: string; reason: string }[] = [];

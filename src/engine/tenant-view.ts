@@ -5,6 +5,8 @@ import type { EngineCore } from './engine-core.js';
 import type { BatchResult, Engine } from './engine-types.js';
 import { archivedTenant, archivedView, type ArchivedView } from './retention.js';
 import { assertId } from './validate-input.js';
+import { configForTenant } from './tenant-routing.js';
+import { inboxWithStandIns } from '../organisation/task-inbox.js';
 
 /** Engine methods a tenant-scoped view offers: each one sees and acts on that tenant's instances only. */
 export type TenantScopedMethods =
@@ -23,14 +25,18 @@ export type TenantScopedMethods =
   | 'suspend'
   | 'resume'
   | 'terminate'
-  | 'moveTo';
+  | 'moveTo'
+  | 'migrate'
+  | 'retain';
 
 /**
  * `engine.forTenant(tenant)`: the engine as one tenant sees it. `start` creates instances owned by
  * the tenant; `list` and `tasks` return only its instances and tasks; every call naming an instance
  * of another tenant (or of no tenant) throws `INSTANCE_NOT_FOUND`, exactly as for an id that does not
  * exist, so ids of other tenants do not leak. Transitions of its instances use the tenant's calendar
- * and directory (`createEngine({ tenants })`).
+ * and directory (`createEngine({ tenants })`), and its inbox applies the stand-ins (代理) of the
+ * tenant's directory. `migrate` and `retain` take only the tenant's instances. An actor passed in may
+ * carry this tenant (it is then recorded in the history entry's actor) but no other (`FORBIDDEN`).
  */
 export type TenantEngine<W extends AnyWorkflow> = Pick<Engine<W>, TenantScopedMethods> & {
   readonly tenant: string;
@@ -42,15 +48,21 @@ function notFound(instanceId: string): DocketError {
   return new DocketError('INSTANCE_NOT_FOUND', `No instance "${instanceId}" in this tenant. Check the id (list() shows what exists).`, { instanceId });
 }
 
-/** The actor without its tenant (the view has checked it), as the engine's own methods take it. */
-function plainActor(actor: Actor, tenant: string): Actor {
+/** Refuse (FORBIDDEN) an actor of another tenant; the actor is passed on as it is, tenant and all. */
+function sameTenant(actor: Actor, tenant: string): Actor {
   if (actor === null || typeof actor !== 'object') return actor;
   if (actor.tenant !== undefined && actor.tenant !== tenant) {
     throw new DocketError('FORBIDDEN', `Actor ${String(actor.id)} belongs to tenant ${JSON.stringify(actor.tenant)}, not ${JSON.stringify(tenant)}: act through engine.forTenant(actor.tenant).`, {
       actor: actor.id,
     });
   }
-  if (actor.tenant === undefined) return actor;
+  return actor;
+}
+
+/** The actor without its tenant, for `engine.can` (which, given a tenant, would come back here). */
+function plainActor(actor: Actor, tenant: string): Actor {
+  sameTenant(actor, tenant);
+  if (actor === null || typeof actor !== 'object' || actor.tenant === undefined) return actor;
   const { tenant: _, ...rest } = actor;
   return rest;
 }
@@ -76,11 +88,19 @@ export function tenantView<W extends AnyWorkflow>(engine: Engine<W>, core: Engin
       await own(instanceId);
       return fn(instanceId, ...rest);
     };
-  const withActor = <O extends { readonly actor: Actor }>(opts: O): O => (opts && typeof opts === 'object' ? { ...opts, actor: plainActor(opts.actor, tenant) } : opts);
+  const withActor = <O extends { readonly actor: Actor }>(opts: O): O => (opts && typeof opts === 'object' ? { ...opts, actor: sameTenant(opts.actor, tenant) } : opts);
   return {
     tenant,
-    start: (workflowId, input, opts) => engine.start(workflowId, input, { ...withActor(opts), tenant } as never),
-    send: scoped((id, event, opts) => engine.send(id, event, withActor(opts))),
+    start: async (workflowId, input, opts) => engine.start(workflowId, input, { ...withActor(opts), tenant } as never),
+    // Through the batch path, which acts as the actor given without re-routing on its tenant (as
+    // `engine.send` does), so the history entry records the actor's tenant.
+    send: scoped(async (id, event, opts) => {
+      const checked = withActor(opts);
+      const act = checked && typeof checked === 'object' && checked.idempotencyKey !== undefined ? { instanceId: id, event, idempotencyKey: checked.idempotencyKey } : { instanceId: id, event };
+      const [result] = await engine.sendMany([act], { actor: checked?.actor as Actor });
+      if (!result!.ok) throw result!.error;
+      return result!.view;
+    }),
     async sendMany(acts, opts) {
       const results: BatchResult[] = [];
       for (const act of acts) {
@@ -102,15 +122,10 @@ export function tenantView<W extends AnyWorkflow>(engine: Engine<W>, core: Engin
     list: (query = {}) => engine.list({ ...query, tenant }),
     history: scoped((id: string, opts?: never) => engine.history(id, opts)) as Engine<W>['history'],
     async tasks(query = {}) {
-      const all = await engine.tasks(query);
-      const tenants = new Map<string, boolean>();
-      const out = [];
-      for (const task of all) {
-        let mine = tenants.get(task.instanceId);
-        if (mine === undefined) tenants.set(task.instanceId, (mine = (await core.store.load(task.instanceId))?.tenant === tenant));
-        if (mine) out.push(task);
-      }
-      return out;
+      await core.ready();
+      // The store filters by the instance's tenant; stand-ins (代理) come from the tenant's directory.
+      const { directory } = configForTenant(core.registry, tenant);
+      return inboxWithStandIns(core.store, directory, { ...(query as object), tenant }, core.clock.now());
     },
     effects: scoped((id) => engine.effects(id)),
     verify: scoped((id) => engine.verify(id)),
@@ -118,6 +133,8 @@ export function tenantView<W extends AnyWorkflow>(engine: Engine<W>, core: Engin
     resume: scoped((id, opts) => engine.resume(id, withActor(opts))),
     terminate: scoped((id, opts) => engine.terminate(id, withActor(opts))),
     moveTo: scoped((id, opts) => engine.moveTo(id, withActor(opts))),
+    migrate: async (opts) => engine.migrate(opts && typeof opts === 'object' ? { ...withActor(opts), where: { ...opts.where, tenant } } : opts),
+    retain: async (opts) => engine.retain(opts && typeof opts === 'object' ? { ...opts, tenant } : opts),
     archived: scoped(async (id) => {
       const found = await archivedView(core, id);
       if (!found) throw notFound(id);

@@ -183,6 +183,12 @@ export function checkActorInput(value: unknown, method: string, details: DocketE
     const issue = idProblem(actor.name);
     if (issue !== undefined) throw invalid(`${actorUsage(method)}; actor.name, when given, ${issue}.`, { ...details, actor: actor.id as string });
   }
+  // Kept (and so recorded in history entries): the tenant the host says the actor belongs to.
+  const tenant = (actor as { tenant?: unknown }).tenant;
+  if (tenant !== undefined) {
+    const issue = idProblem(tenant);
+    if (issue !== undefined) throw invalid(`${actorUsage(method)}; actor.tenant, when given, ${issue}.`, { ...details, actor: actor.id as string });
+  }
   return actor as Actor;
 }
 
@@ -478,10 +484,12 @@ export function checkSendInput(instanceId: unknown, event: unknown, opts: unknow
 
 /**
  * Check `start`'s arguments; returns the actor and the input as plain copies (`undefined` input
- * stays `undefined`).
+ * stays `undefined`). The tenant is `options.tenant`, else the actor's: an actor of a tenant starts
+ * instances of that tenant only.
  *
  * @throws DocketError `INVALID_ARGUMENT` for a bad workflow id, options, actor or instance id;
- * `INVALID_PAYLOAD` for an input that is not a JSON value.
+ * `FORBIDDEN` for an actor of one tenant starting an instance of another; `INVALID_PAYLOAD` for an
+ * input that is not a JSON value.
  */
 export function checkStartInput(
   workflowId: unknown,
@@ -494,8 +502,11 @@ export function checkStartInput(
   const actor = checkActorInput(options.actor, 'start', at);
   const id = options.id;
   if (id !== undefined) assertId(id, 'The instance id (options.id)', at);
-  const tenant = options.tenant;
-  if (tenant !== undefined) assertId(tenant, 'The tenant (options.tenant)', at);
+  if (options.tenant !== undefined) assertId(options.tenant, 'The tenant (options.tenant)', at);
+  if (options.tenant !== undefined && actor.tenant !== undefined && options.tenant !== actor.tenant) {
+    throw new DocketError('FORBIDDEN', `${actor.id} belongs to tenant ${JSON.stringify(actor.tenant)} and may not start an instance of tenant ${JSON.stringify(options.tenant)}.`, { ...at, actor: actor.id });
+  }
+  const tenant = (options.tenant as string | undefined) ?? actor.tenant;
   if (input === undefined) return { input, actor, id, tenant };
   const copy = jsonCopy(input);
   if (!copy.ok) throw payloadError(`The input to start "${workflowId}"`, copy, at);

@@ -64,8 +64,10 @@ export class WorkflowRegistry {
 
   constructor(
     workflows: readonly AnyWorkflow[],
-    private readonly calendar: BusinessCalendar | undefined,
-    private readonly directory: Directory | undefined,
+    /** The calendar the workflows see (with tenants: a stand-in routed to the tenant's; see `configForTenant`). */
+    readonly calendar: BusinessCalendar | undefined,
+    /** The directory the workflows see (with tenants: routed like `calendar`). */
+    readonly directory: Directory | undefined,
   ) {
     for (const workflow of workflows) this.register(workflow);
   }

@@ -67,6 +67,18 @@ function batchJson(r: BatchResult): unknown {
  * - `POST /instances/:id/suspend|resume|terminate` `{ reason }`, `POST /instances/:id/move`
  *   `{ target, reason }`, `POST /admin/reassign` `{ from, to, reason, workflow? }` (admin role; the
  *   engine enforces it).
+ * - `GET /instances/:id/verify` — the history chain check (`engine.verify`), also for an archived or
+ *   purged instance; `GET /instances/:id/archived` — an archived instance with its history, or a
+ *   purged one's tombstone (404 while it is live or unknown).
+ * - `POST /admin/migrate` `{ workflow, from, to, reason, dryRun?, where?: { state?, instanceIds? } }`
+ *   → the migration report (admin role; the engine enforces it and records refusals).
+ * - `POST /admin/retain` `{ policy: { olderThan: { days } } | { finishedBefore }, mode: 'archive' |
+ *   'purge', dryRun?, limit? }` → the retention report (admin role, checked here).
+ *
+ * Tenants: the tenant is never a request parameter. When `identify` returns an actor with a
+ * `tenant`, every route works through `engine.forTenant(actor.tenant)`: lists, the inbox, migrations
+ * and retention see only that tenant's instances, and any other tenant's instance id answers 404
+ * `INSTANCE_NOT_FOUND`, exactly as an id that does not exist.
  *
  * No identity → 401. Every refusal is an RFC 9457 `application/problem+json` body with the
  * DocketError `code` and message; statuses per {@link STATUS_BY_CODE} (400/403/404/409/422/503).
@@ -192,6 +204,61 @@ export function createHttpHandler(options: HttpHandlerOptions): (request: Reques
   api.post('/instances/:id/move', async (c) => {
     const b = await body(c);
     return c.json(await on(c).moveTo(c.req.param('id'), { actor: c.get('actor'), target: text(b.target, 'target')!, reason: text(b.reason, 'reason')! }));
+  });
+
+  api.get('/instances/:id/verify', async (c) => c.json(await on(c).verify(c.req.param('id'))));
+
+  api.get('/instances/:id/archived', async (c) => {
+    const id = c.req.param('id');
+    const tenant = c.get('actor').tenant;
+    const found = tenant === undefined ? await engine.archived(id) : await engine.forTenant(tenant).archived(id);
+    if (found === undefined) {
+      throw new DocketError('INSTANCE_NOT_FOUND', `No archived or purged instance "${id}". A live instance is read at ${basePath}/instances/${id}.`, { instanceId: id });
+    }
+    return c.json(found);
+  });
+
+  api.post('/admin/migrate', async (c) => {
+    const b = await body(c);
+    const where = b.where;
+    if (where !== undefined && (typeof where !== 'object' || where === null || Array.isArray(where))) {
+      throw bad('"where" must be an object { state?, instanceIds? }.', { field: 'where' });
+    }
+    const w = (where ?? {}) as Record<string, unknown>;
+    for (const key of Object.keys(w)) {
+      if (key !== 'state' && key !== 'instanceIds') throw bad(`"where.${key}" is not a filter of migrate over HTTP: use state and instanceIds.`, { field: `where.${key}` });
+    }
+    if (w.instanceIds !== undefined && !(Array.isArray(w.instanceIds) && w.instanceIds.every((i) => typeof i === 'string'))) {
+      throw bad('"where.instanceIds" must be an array of instance ids.', { field: 'where.instanceIds' });
+    }
+    if (b.dryRun !== undefined && typeof b.dryRun !== 'boolean') throw bad('"dryRun" must be true or false.', { field: 'dryRun' });
+    const report = await on(c).migrate({
+      workflow: text(b.workflow, 'workflow')!,
+      from: b.from as number,
+      to: b.to as number,
+      reason: text(b.reason, 'reason')!,
+      actor: c.get('actor'),
+      dryRun: b.dryRun === true,
+      ...(where === undefined ? {} : { where: { ...(w.state === undefined ? {} : { state: text(w.state, 'where.state')! }), ...(w.instanceIds === undefined ? {} : { instanceIds: w.instanceIds as string[] }) } }),
+    });
+    return c.json(report);
+  });
+
+  api.post('/admin/retain', async (c) => {
+    const b = await body(c);
+    const actor = c.get('actor');
+    if (!actor.roles.includes('admin')) throw new DocketError('FORBIDDEN', 'Only an admin may archive or purge finished instances.', { actor: actor.id });
+    if (b.dryRun !== undefined && typeof b.dryRun !== 'boolean') throw bad('"dryRun" must be true or false.', { field: 'dryRun' });
+    if (b.policy === null || typeof b.policy !== 'object' || Array.isArray(b.policy)) {
+      throw bad('"policy" must be { olderThan: { days } } or { finishedBefore: epoch ms }.', { field: 'policy' });
+    }
+    const report = await on(c).retain({
+      policy: b.policy as never,
+      mode: b.mode as 'archive' | 'purge',
+      dryRun: b.dryRun === true,
+      ...(b.limit === undefined ? {} : { limit: b.limit as number }),
+    });
+    return c.json(report);
   });
 
   api.post('/admin/reassign', async (c) => {

@@ -25,9 +25,9 @@ const refusals = {
   '400': problem('Malformed request (INVALID_ARGUMENT).'),
   '401': problem('No identity: the host hook returned no actor.'),
   '403': problem('FORBIDDEN: the actor may not do this.'),
-  '404': problem('WORKFLOW_NOT_FOUND or INSTANCE_NOT_FOUND.'),
+  '404': problem('WORKFLOW_NOT_FOUND or INSTANCE_NOT_FOUND (also for an instance of another tenant than the actor\'s).'),
   '409': problem('INSTANCE_NOT_ACTIVE, EVENT_NOT_ACCEPTED, OPERATION_NOT_ALLOWED, IDEMPOTENCY_MISMATCH or CONFLICT.'),
-  '422': problem('INVALID_PAYLOAD or UNKNOWN_EVENT (the body failed the workflow\'s schema).'),
+  '422': problem('INVALID_PAYLOAD or UNKNOWN_EVENT (the body failed the workflow\'s schema), INVALID_MIGRATION (no migration declared between the versions).'),
   '503': problem('STORE_UNAVAILABLE or ENGINE_CLOSED: retry later.'),
 };
 const reasonBody = (extra: Json = {}, required: string[] = []) => ({
@@ -69,6 +69,7 @@ export function openApiDocument(workflows: readonly AnyWorkflow[], options: Open
         id: { type: 'string' }, workflow: { type: 'string' }, version: { type: 'integer' }, state: {}, context: {},
         status: { type: 'string', enum: ['active', 'done', 'failed', 'cancelled'] }, suspended: { type: 'boolean' },
         revision: { type: 'integer' }, initiator: { type: 'string' },
+        tenant: { type: 'string', description: 'The tenant that owns the instance (the tenant of the actor who started it); absent without tenants.' },
         timers: { type: 'array', items: { type: 'object', properties: { name: { type: 'string' }, dueAt: { type: 'integer', description: 'epoch ms' } } } },
         createdAt: { type: 'integer', description: 'epoch ms' }, updatedAt: { type: 'integer', description: 'epoch ms' },
       },
@@ -84,8 +85,102 @@ export function openApiDocument(workflows: readonly AnyWorkflow[], options: Open
         dueAt: { type: ['integer', 'null'], description: 'epoch ms' },
         actions: { type: 'array', items: { type: 'string' }, description: 'Event types the assignee may send for this task.' },
         createdAt: { type: 'integer' }, data: {},
+        tenant: { type: 'string', description: "The tenant of the task's instance, when it has one." },
       },
       required: ['id', 'instanceId', 'workflow', 'step', 'actions'],
+    },
+    Actor: {
+      type: 'object',
+      description: "Who is asking, as the host's identify hook returned it. With a tenant, every route sees and acts on that tenant's instances only.",
+      properties: {
+        id: { type: 'string' }, roles: { type: 'array', items: { type: 'string' } }, name: { type: 'string' },
+        tenant: { type: 'string', description: 'Set by the host (e.g. from the session), never by a request parameter.' },
+      },
+      required: ['id', 'roles'],
+    },
+    VerifyReport: {
+      type: 'object',
+      description: 'What the history chain check found. Problems are reported, not raised: ok false with a 200.',
+      properties: {
+        instanceId: { type: 'string' }, ok: { type: 'boolean' }, entries: { type: 'integer' },
+        snapshot: { type: 'string', enum: ['verified', 'unverified', 'mismatch'] }, keyed: { type: 'boolean' },
+        problems: {
+          type: 'array',
+          items: {
+            type: 'object',
+            properties: {
+              revision: { type: 'integer' },
+              problem: { type: 'string', enum: ['edited', 'missing', 'reordered', 'head-mismatch', 'snapshot-mismatch', 'unknown-key', 'unkeyed', 'tenant-mismatch'] },
+              message: { type: 'string' }, keyId: { type: 'string' },
+            },
+            required: ['revision', 'problem', 'message'],
+          },
+        },
+        omittedProblems: { type: 'integer' },
+        retention: {
+          type: 'object',
+          description: 'For an archived instance (its chain checked from the archive) or a purged one (only its sealed tombstone checked).',
+          properties: { kind: { type: 'string', enum: ['archived', 'purged'] }, archivedAt: { type: 'integer', description: 'epoch ms' }, tombstone: ref('Tombstone') },
+          required: ['kind'],
+        },
+      },
+      required: ['instanceId', 'ok', 'entries', 'snapshot', 'keyed', 'problems'],
+    },
+    Tombstone: {
+      type: 'object',
+      description: "What is left of a purged instance: its chain head, sealed like a history entry.",
+      properties: {
+        id: { type: 'string' }, workflow: { type: 'string' }, version: { type: 'integer' }, tenant: { type: 'string' },
+        status: { type: 'string', enum: ['done', 'failed', 'cancelled'] }, revision: { type: 'integer' },
+        historyHash: { type: 'string' }, stateHash: { type: 'string' }, finishedAt: { type: 'integer' }, purgedAt: { type: 'integer' },
+        verifiedEntries: { type: 'integer' }, keyId: { type: 'string' }, hash: { type: 'string' },
+      },
+      required: ['id', 'workflow', 'version', 'status', 'revision', 'historyHash', 'finishedAt', 'purgedAt', 'verifiedEntries', 'hash'],
+    },
+    ArchivedView: {
+      type: 'object',
+      description: 'kind archived: the instance record, when it was archived, its history, refusals and effects; kind purged: its tombstone.',
+      properties: {
+        kind: { type: 'string', enum: ['archived', 'purged'] }, instance: { type: 'object' }, archivedAt: { type: 'integer' },
+        history: { type: 'array', items: { type: 'object' } }, refusals: { type: 'array', items: { type: 'object' } },
+        effects: { type: 'array', items: { type: 'object' } }, tombstone: ref('Tombstone'),
+      },
+      required: ['kind'],
+    },
+    MigrationReport: {
+      type: 'object',
+      description: 'What a migration did (dryRun: would do). A real run with nothing changed in between reports the same moved and blocked as its dry run.',
+      properties: {
+        workflow: { type: 'string' }, from: { type: 'integer' }, to: { type: 'integer' }, dryRun: { type: 'boolean' },
+        at: { type: 'integer', description: 'epoch ms the timers were computed from' }, selected: { type: 'integer' },
+        moved: {
+          type: 'array',
+          items: {
+            type: 'object',
+            properties: {
+              instanceId: { type: 'string' }, fromState: {}, target: { type: 'string' }, toState: {}, revision: { type: 'integer' },
+              timers: { type: 'array', items: { type: 'object', properties: { name: { type: 'string' }, dueAt: { type: 'integer' }, state: { type: ['string', 'null'] } } } },
+            },
+            required: ['instanceId', 'target', 'revision'],
+          },
+        },
+        blocked: {
+          type: 'array',
+          items: { type: 'object', properties: { instanceId: { type: 'string' }, state: {}, code: { type: 'string' }, message: { type: 'string' } }, required: ['instanceId', 'code', 'message'] },
+        },
+        finished: { type: 'integer' }, skipped: { type: 'integer' },
+      },
+      required: ['workflow', 'from', 'to', 'dryRun', 'selected', 'moved', 'blocked', 'finished', 'skipped'],
+    },
+    RetainReport: {
+      type: 'object',
+      properties: {
+        mode: { type: 'string', enum: ['archive', 'purge'] }, dryRun: { type: 'boolean' }, finishedBefore: { type: 'integer', description: 'epoch ms' },
+        ids: { type: 'array', items: { type: 'string' } },
+        skipped: { type: 'array', items: { type: 'object', properties: { id: { type: 'string' }, reason: { type: 'string' } }, required: ['id', 'reason'] } },
+        more: { type: 'boolean', description: 'The batch was full: call again.' },
+      },
+      required: ['mode', 'dryRun', 'finishedBefore', 'ids', 'skipped', 'more'],
     },
     BatchResult: {
       type: 'object',
@@ -113,7 +208,14 @@ export function openApiDocument(workflows: readonly AnyWorkflow[], options: Open
   const page = { type: 'object', properties: { items: { type: 'array', items: ref('Instance') }, nextCursor: { type: 'string' } }, required: ['items'] };
   return {
     openapi: '3.1.0',
-    info: { title: options.title ?? 'Docket workflows', version: options.version ?? '1' },
+    info: {
+      title: options.title ?? 'Docket workflows',
+      version: options.version ?? '1',
+      description:
+        "Tenants: the tenant is not a request parameter. It comes from the identified actor (the host's identify hook returns { id, roles, tenant }). " +
+        "A request by an actor with a tenant sees and acts on that tenant's instances only: lists, the inbox, migrations and retention are filtered, " +
+        'and any other tenant\'s instance id answers 404 INSTANCE_NOT_FOUND, exactly as an id that does not exist. An actor without a tenant sees every instance.',
+    },
     servers: [{ url: options.basePath && options.basePath !== '/' ? options.basePath : '/' }],
     paths: {
       '/instances': {
@@ -178,7 +280,55 @@ export function openApiDocument(workflows: readonly AnyWorkflow[], options: Open
           responses: { '200': json({ type: 'array', items: ref('BatchResult') }), ...refusals },
         },
       },
-      '/me': { get: { operationId: 'me', summary: 'The actor the host hook identified.', responses: { '200': json({ type: 'object' }), ...refusals } } },
+      '/instances/{id}/verify': {
+        get: {
+          operationId: 'verify', summary: 'Check the history chain (hashes, order, head, stored state, tenant); also for an archived or purged instance.',
+          parameters: [idParam], responses: { '200': json(ref('VerifyReport')), ...refusals },
+        },
+      },
+      '/instances/{id}/archived': {
+        get: {
+          operationId: 'archived', summary: 'An archived instance with its history, or a purged one\'s tombstone (404 while live or unknown).',
+          parameters: [idParam], responses: { '200': json(ref('ArchivedView')), ...refusals },
+        },
+      },
+      '/admin/migrate': {
+        post: {
+          operationId: 'migrate', summary: 'Admin: move instances of a workflow version to another by the migration the new version declares; dryRun first.',
+          requestBody: reasonBody({
+            workflow: { type: 'string' }, from: { type: 'integer', minimum: 1 }, to: { type: 'integer', minimum: 1 }, dryRun: { type: 'boolean' },
+            where: { type: 'object', properties: { state: { type: 'string', description: 'dotted state path, children included' }, instanceIds: { type: 'array', items: { type: 'string' } } }, additionalProperties: false },
+          }, ['workflow', 'from', 'to']),
+          responses: { '200': json(ref('MigrationReport')), ...refusals },
+        },
+      },
+      '/admin/retain': {
+        post: {
+          operationId: 'retain', summary: 'Admin: archive or purge one batch of finished instances older than the policy; dryRun lists them.',
+          requestBody: {
+            required: true,
+            content: {
+              'application/json': {
+                schema: {
+                  type: 'object',
+                  properties: {
+                    policy: {
+                      oneOf: [
+                        { type: 'object', properties: { olderThan: { type: 'object', properties: { days: { type: 'number', minimum: 0 } }, required: ['days'] } }, required: ['olderThan'] },
+                        { type: 'object', properties: { finishedBefore: { type: 'integer', description: 'epoch ms' } }, required: ['finishedBefore'] },
+                      ],
+                    },
+                    mode: { type: 'string', enum: ['archive', 'purge'] }, dryRun: { type: 'boolean' }, limit: { type: 'integer', minimum: 1, maximum: 1000 },
+                  },
+                  required: ['policy', 'mode'],
+                },
+              },
+            },
+          },
+          responses: { '200': json(ref('RetainReport')), ...refusals },
+        },
+      },
+      '/me': { get: { operationId: 'me', summary: 'The actor the host hook identified (with its tenant, if any).', responses: { '200': json(ref('Actor')), ...refusals } } },
     },
     components: { schemas },
   };

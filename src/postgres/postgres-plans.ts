@@ -1,5 +1,6 @@
 import type { Instant } from '../clock/clock.js';
 import type { Commit, EffectUpdate, InstanceQuery, TaskQuery } from '../store/store.js';
+import { tasksOf } from '../store/commit-rules.js';
 import type { RefusalEntry } from '../store/records.js';
 
 /** One SQL statement and its parameters: pure data, run by the store's thin driver (pg-boss style). */
@@ -38,7 +39,7 @@ export function commitPayload(c: Commit): unknown {
     cancel: c.cancelTimerIds,
     addTimers: c.addTimers,
     effects: c.effects,
-    tasks: c.tasks ?? null,
+    tasks: tasksOf(c) ?? null,
   };
 }
 
@@ -133,6 +134,8 @@ export function tasks(s: string, query: TaskQuery): PostgresPlan {
   if (query.instanceId !== undefined) add('instance_id = ?', query.instanceId);
   if (query.workflow !== undefined) add('workflow = ?', query.workflow);
   if (query.status !== undefined) add('status = ?', query.status);
+  // The instance's tenant (filled from its chained start entry) decides: a task row cannot claim one.
+  if (query.tenant !== undefined) add(`instance_id IN (SELECT id FROM ${s}.docket_instances WHERE tenant = ?)`, query.tenant);
   return plan(`SELECT instance_id, task FROM ${s}.docket_tasks${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY seq`, ...values);
 }
 

@@ -9,8 +9,10 @@ import { effectFromRow, instanceFromRow, type EffectRow, type InstanceRow } from
 const plan = (text: string, ...values: unknown[]): PostgresPlan => ({ text, values });
 
 /** Finished instances by their last commit, served by the partial index `docket_instances_finished`. */
-export const retainable = (s: string, before: number, limit: number) =>
-  plan(`SELECT id FROM ${s}.docket_instances WHERE status <> 'active' AND updated_at < $1 ORDER BY updated_at, id LIMIT $2`, before, limit);
+export const retainable = (s: string, before: number, limit: number, tenant?: string) =>
+  tenant === undefined
+    ? plan(`SELECT id FROM ${s}.docket_instances WHERE status <> 'active' AND updated_at < $1 ORDER BY updated_at, id LIMIT $2`, before, limit)
+    : plan(`SELECT id FROM ${s}.docket_instances WHERE status <> 'active' AND updated_at < $1 AND tenant = $3 ORDER BY updated_at, id LIMIT $2`, before, limit, tenant);
 /** Locks the row: a finished instance takes no commits, but a concurrent purge or archive must wait. */
 export const lockFinished = (s: string, id: string) =>
   plan(
@@ -81,9 +83,9 @@ export function postgresRetention(pool: Pool, s: string, open: () => void): Stor
     return row ? { instance: row.record, archivedAt: Number(row.archived_at), refusals: row.refusals, effects: row.effects } : undefined;
   }
   return {
-    async retainable({ finishedBefore, limit }) {
+    async retainable({ finishedBefore, limit, tenant }) {
       open();
-      return (await query<{ id: string }>(retainable(s, finishedBefore, limit), 'retainable')).map((r) => r.id);
+      return (await query<{ id: string }>(retainable(s, finishedBefore, limit, tenant), 'retainable')).map((r) => r.id);
     },
     archive: (ids, at) =>
       transaction('archive', async (c) => {

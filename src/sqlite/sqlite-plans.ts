@@ -288,11 +288,21 @@ export const insertTaskAssignee = (assignee: string, taskSeq: number, instanceId
 export const insertTaskRole = (role: string, taskSeq: number, instanceId: string) =>
   plan(`INSERT OR IGNORE INTO docket_task_roles (role, task_seq, instance_id) VALUES (?, ?, ?)`, role, taskSeq, instanceId);
 
-/** Tasks by assignee or role go through their side table's index; the rest filter the narrowed set. */
-export function tasks(query: TaskQuery): SqlitePlan {
+/**
+ * Tasks by assignee or role go through their side table's index; the rest filter the narrowed set.
+ * A tenant filter joins the instance row, whose tenant comes from the chained start entry; a file
+ * read at a schema before tenants (`tenantColumn` false) has no tenant, so it matches nothing.
+ */
+export function tasks(query: TaskQuery, tenantColumn = true): SqlitePlan {
   let from = 'docket_tasks t';
   const where: string[] = [];
   const values: string[] = [];
+  if (query.tenant !== undefined) {
+    if (!tenantColumn) return plan(`SELECT task FROM docket_tasks WHERE 0`);
+    from += ' JOIN docket_instances i ON i.id = t.instance_id';
+    where.push('i.tenant = ?');
+    values.push(query.tenant);
+  }
   if (query.assignee !== undefined) {
     from += ' JOIN docket_task_assignees a ON a.task_seq = t.seq';
     where.push('a.assignee = ?');

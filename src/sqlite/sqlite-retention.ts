@@ -12,8 +12,10 @@ const json = (value: unknown): string => JSON.stringify(value ?? null);
 const B = plans.HISTORY_POS_BASE;
 
 /** Finished instances by their last commit, served by the partial index `docket_instances_finished`. */
-export const retainable = (finishedBefore: Instant, limit: number) =>
-  plan(`SELECT id FROM docket_instances WHERE status <> 'active' AND updated_at < ? ORDER BY updated_at, id LIMIT ?`, finishedBefore, limit);
+export const retainable = (finishedBefore: Instant, limit: number, tenant?: string) =>
+  tenant === undefined
+    ? plan(`SELECT id FROM docket_instances WHERE status <> 'active' AND updated_at < ? ORDER BY updated_at, id LIMIT ?`, finishedBefore, limit)
+    : plan(`SELECT id FROM docket_instances WHERE status <> 'active' AND updated_at < ? AND tenant = ? ORDER BY updated_at, id LIMIT ?`, finishedBefore, tenant, limit);
 export const insertArchive = (r: InstanceRecord, at: Instant, refusals: string, effects: string) =>
   plan(`INSERT INTO docket_archive_instances (id, tenant, archived_at, record, refusals, effects) VALUES (?, ?, ?, ?, ?, ?)`, r.id, r.tenant ?? null, at, json(r), refusals, effects);
 export const copyHistoryToArchive = (seq: number) =>
@@ -76,9 +78,9 @@ export function sqliteRetention(d: SqliteRetentionDriver): StoreRetention {
   }
 
   return {
-    async retainable({ finishedBefore, limit }) {
+    async retainable({ finishedBefore, limit, tenant }) {
       d.open();
-      return d.all<{ id: string }>(retainable(finishedBefore, limit)).map((r) => r.id);
+      return d.all<{ id: string }>(retainable(finishedBefore, limit, tenant)).map((r) => r.id);
     },
     async archive(ids, at) {
       const moved = await d.write(() => {

@@ -9,7 +9,7 @@ import type { IdempotencyRecord, InstanceRecord, RefusalEntry, TaskRecord, Histo
 import type { Commit, InstanceQuery, Page, Store, TaskQuery } from '../store/store.js';
 import { byEffectDue, byTimerDue, unknownEffect } from '../store/claim-rules.js';
 import { closedGuard } from '../store/closed-guard.js';
-import { checkCommitRules, checkRevision, conflict, conflictReason } from '../store/commit-rules.js';
+import { checkCommitRules, checkRevision, conflict, conflictReason, tasksOf } from '../store/commit-rules.js';
 import { checkId, checkKey, storableRefusal } from '../store/payload-rules.js';
 import { checkInstanceQuery, checkTaskQuery, keysetPage } from '../store/query-rules.js';
 import { migrationsToApply, newerSchema } from '../store/schema-version.js';
@@ -382,13 +382,14 @@ export function sqliteStore(options: SqliteStoreOptions): SqliteStore {
     for (const timer of c.addTimers) run(plans.insertTimer(timer));
     for (const effect of c.effects) run(plans.insertEffect(effect));
     let tasks = previousTasks;
-    if (c.tasks) {
-      const bodies = c.tasks.map((t) => JSON.stringify(t));
+    const stamped = tasksOf(c);
+    if (stamped) {
+      const bodies = stamped.map((t) => JSON.stringify(t));
       const key = bodies.join('\n');
       // Rewritten only when they differ from what the previous revision left in the inbox.
       if (key !== previousTasks) {
         for (const p of plans.deleteTasks(id)) run(p);
-        c.tasks.forEach((task, i) => {
+        stamped.forEach((task, i) => {
           const taskSeq = Number(run(plans.insertTaskJson(task, bodies[i]!)).lastInsertRowid);
           for (const assignee of task.assignees) run(plans.insertTaskAssignee(assignee, taskSeq, task.instanceId));
           for (const role of task.roles) run(plans.insertTaskRole(role, taskSeq, task.instanceId));
@@ -492,7 +493,7 @@ export function sqliteStore(options: SqliteStoreOptions): SqliteStore {
     },
     async tasks(query: TaskQuery = {}) {
       checkTaskQuery(query);
-      return all<{ task: string }>(plans.tasks(query)).map((r) => jsonColumn<TaskRecord>(query.instanceId ?? '(task)', 'task', r.task));
+      return all<{ task: string }>(plans.tasks(query, schemaVersion >= 4)).map((r) => jsonColumn<TaskRecord>(query.instanceId ?? '(task)', 'task', r.task));
     },
     async close() {
       if (guard.closed) return;

@@ -1,5 +1,6 @@
 import { DocketError } from '../errors.js';
 import { checkCommit } from './payload-rules.js';
+import type { TaskRecord } from './records.js';
 import type { Commit } from './store.js';
 
 /**
@@ -33,6 +34,16 @@ export function checkCommitRules(c: Commit): void {
   if (c.instance.revision !== c.expectedRevision + 1 || c.history.revision !== c.instance.revision) {
     throw new DocketError('INVALID_ARGUMENT', `A commit must advance instance ${id} by exactly one revision.`, { instanceId: id });
   }
+}
+
+/**
+ * The tasks a commit stores, each stamped with its instance's tenant (when the instance has one), so
+ * an inbox row says whose it is. Undefined when the commit leaves the inbox as it is.
+ */
+export function tasksOf(c: Commit): readonly TaskRecord[] | undefined {
+  const tenant = c.instance.tenant;
+  if (!c.tasks || tenant === undefined) return c.tasks;
+  return c.tasks.map((t) => (t.tenant === tenant ? t : { ...t, tenant }));
 }
 
 /** The `CONFLICT` a store throws when another writer won: `reason` says what it found. */

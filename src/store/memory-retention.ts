@@ -44,10 +44,12 @@ export function memoryRetention(t: MemoryTables): StoreRetention {
   }
 
   return {
-    async retainable({ finishedBefore, limit }) {
+    async retainable({ finishedBefore, limit, tenant }) {
       t.open();
       const due: InstanceRecord[] = [];
-      for (const record of t.instances.values()) if (isFinished(record.status) && record.updatedAt < finishedBefore) due.push(record);
+      for (const record of t.instances.values()) {
+        if (isFinished(record.status) && record.updatedAt < finishedBefore && (tenant === undefined || record.tenant === tenant)) due.push(record);
+      }
       return due.sort((a, b) => a.updatedAt - b.updatedAt || a.id.localeCompare(b.id)).slice(0, limit).map((r) => r.id);
     },
     async archive(ids, at: Instant) {

@@ -14,7 +14,7 @@ import { matchesInstanceQuery, matchesTaskQuery } from './query-match.js';
 import { checkId, checkKey, storableRefusal } from './payload-rules.js';
 import { checkInstanceQuery, checkTaskQuery, encodeCursor } from './query-rules.js';
 import { memoryRetention } from './memory-retention.js';
-import { checkCommitRules, checkRevision, conflict, conflictReason } from './commit-rules.js';
+import { checkCommitRules, checkRevision, conflict, conflictReason, tasksOf } from './commit-rules.js';
 import { byEffectDue, byTimerDue, leaseExpiry, unknownEffect } from './claim-rules.js';
 import { closedGuard } from './closed-guard.js';
 
@@ -145,9 +145,10 @@ export function memoryStore(): Store {
         list.push(effect.id);
         effectDue.push(effect.nextAttemptAt, effect.id);
       }
-      if (c.tasks) {
-        if (c.tasks.length === 0) tasks.delete(id);
-        else tasks.set(id, c.tasks);
+      const stamped = tasksOf(c);
+      if (stamped) {
+        if (stamped.length === 0) tasks.delete(id);
+        else tasks.set(id, stamped);
       }
       if (c.idempotency) idempotency.set(`${id}\u0000${c.idempotency.key}`, c.idempotency);
     },
@@ -260,7 +261,14 @@ export function memoryStore(): Store {
       checkTaskQuery(query);
       const out: TaskRecord[] = [];
       const lists = query.instanceId ? [tasks.get(query.instanceId) ?? []] : tasks.values();
-      for (const list of lists) for (const task of list) if (matchesTaskQuery(task, query)) out.push(task);
+      for (const list of lists) {
+        for (const task of list) {
+          if (!matchesTaskQuery(task, query)) continue;
+          // The instance's tenant decides, as the SQL stores' join on the instance row does.
+          if (query.tenant !== undefined && instances.get(task.instanceId)?.tenant !== query.tenant) continue;
+          out.push(task);
+        }
+      }
       return out;
     },
     async close() {

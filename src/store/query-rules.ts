@@ -95,6 +95,6 @@ export function checkInstanceQuery(query: InstanceQuery | undefined): { readonly
 /** Validate a {@link TaskQuery} for `tasks()`, the same in every store: each filter a single string. */
 export function checkTaskQuery(query: TaskQuery | undefined): void {
   const q = checkQueryObject(query, 'tasks');
-  for (const field of ['assignee', 'role', 'workflow', 'instanceId'] as const) checkText(q, field, 'The tasks');
+  for (const field of ['assignee', 'role', 'workflow', 'instanceId', 'tenant'] as const) checkText(q, field, 'The tasks');
   checkText(q, 'status', 'The tasks', TASK_STATUSES);
 }

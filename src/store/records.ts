@@ -11,8 +11,9 @@ export interface Actor {
   /** Display name, for history and the inbox. */
   readonly name?: string;
   /**
-   * The tenant this actor belongs to: `engine.send` / `can` with it act only on that tenant's
-   * instances (another tenant's is `INSTANCE_NOT_FOUND`). Not recorded in history entries.
+   * The tenant this actor belongs to (an id, checked like `id`): `engine.send` / `can` with it act
+   * only on that tenant's instances (another tenant's is `INSTANCE_NOT_FOUND`), `start` starts the
+   * tenant's instances, `migrate` takes only its instances. Recorded with the actor in history entries.
    */
   readonly tenant?: string;
 }
@@ -207,6 +208,8 @@ export interface TaskRecord {
   readonly actions: readonly string[];
   readonly createdAt: Instant;
   readonly data?: unknown;
+  /** The tenant of the task's instance, when it has one (stamped by the store from the instance). */
+  readonly tenant?: string;
 }
 
 /** A remembered idempotency key and the result it produced. */

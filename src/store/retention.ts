@@ -53,6 +53,8 @@ export interface RetentionQuery {
   readonly finishedBefore: Instant;
   /** Most ids returned. */
   readonly limit: number;
+  /** Only this tenant's instances (`engine.forTenant(t).retain`); absent: every instance. */
+  readonly tenant?: string;
 }
 
 /**

@@ -54,6 +54,11 @@ export interface TaskQuery {
   readonly workflow?: string;
   readonly instanceId?: string;
   readonly status?: TaskRecord['status'];
+  /**
+   * Only tasks of this tenant's instances (see `engine.forTenant`). Stores filter on the instance's
+   * tenant, which comes from its chained start entry, so a task cannot claim another tenant.
+   */
+  readonly tenant?: string;
 }
 
 /** A page of results; pass `nextCursor` back for the next one. */

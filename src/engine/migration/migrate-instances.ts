@@ -93,6 +93,11 @@ export async function migrateInstances(core: EngineCore, options: MigrateOptions
   const where = options.where ?? {};
   if (where.state !== undefined) assertText(where.state, 'migrate(): where.state');
   if (where.match !== undefined && typeof where.match !== 'function') throw new DocketError('INVALID_ARGUMENT', 'migrate(): where.match must be a function of the instance view.', { workflow });
+  if (where.tenant !== undefined) assertId(where.tenant, 'migrate(): where.tenant');
+  if (where.tenant !== undefined && actor.tenant !== undefined && where.tenant !== actor.tenant) {
+    throw new DocketError('FORBIDDEN', `${actor.id} belongs to tenant ${JSON.stringify(actor.tenant)} and may not migrate the instances of tenant ${JSON.stringify(where.tenant)}.`, { workflow: options.workflow, actor: actor.id });
+  }
+  const tenant = where.tenant ?? actor.tenant;
   const ids = where.instanceIds === undefined ? undefined : new Set(where.instanceIds);
   if (ids) for (const id of ids) assertId(id, 'migrate(): where.instanceIds[]');
   await core.ready();
@@ -112,7 +117,7 @@ export async function migrateInstances(core: EngineCore, options: MigrateOptions
   let finished = 0;
   let cursor: string | undefined;
   do {
-    const page = await store.list({ workflow, limit: 500, ...(where.state === undefined ? {} : { state: where.state }), ...(cursor === undefined ? {} : { cursor }) });
+    const page = await store.list({ workflow, limit: 500, ...(tenant === undefined ? {} : { tenant }), ...(where.state === undefined ? {} : { state: where.state }), ...(cursor === undefined ? {} : { cursor }) });
     for (const r of page.items) {
       if (r.version !== from || (ids && !ids.has(r.id))) continue;
       if (where.match && !where.match(toView(r, oldReg.runtime.timerOwners))) continue;

@@ -19,8 +19,13 @@ export interface MigrateOptions {
   readonly from: number;
   /** The version to move them to (must be registered and declare a migration `from`). */
   readonly to: number;
-  /** Only some instances: in a state (dotted path, children included), by id, or by a predicate on the view. */
+  /**
+   * Only some instances: in a state (dotted path, children included), by id, by a predicate on the
+   * view, or of one tenant. An actor carrying a tenant migrates only that tenant's instances (a
+   * `where.tenant` naming another is `FORBIDDEN`); `engine.forTenant(t).migrate` sets it.
+   */
   readonly where?: {
+    readonly tenant?: string;
     readonly state?: string;
     readonly instanceIds?: readonly string[];
     readonly match?: (instance: InstanceView) => boolean;
