@@ -52,7 +52,7 @@ export function moveToState(
   }
   let step: Step;
   try {
-    step = runtime.transition(snapshot, { type: MOVE_EVENT, target, ...meta } as never);
+    step = runtime.transition(snapshot, { type: MOVE_EVENT, target, ...meta } as never, meta.$at);
   } catch (error) {
     throw machineError(error, instanceId, workflow);
   }

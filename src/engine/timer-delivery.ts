@@ -1,8 +1,8 @@
 import type { ClockSubscriber, FiredTimer, Instant } from '../clock/clock.js';
 import { DocketError, isDocketError, isTransient } from '../errors.js';
 import { SYSTEM_ACTOR, type TimerRecord } from '../store/records.js';
-import type { EngineCore } from './engine-core.js';
-import { planCommit } from './plan-commit.js';
+import type { EngineParts } from './engine-core.js';
+import { stepOf } from './send-decision.js';
 import { timerIsLive } from './timer-owner.js';
 
 /**
@@ -14,59 +14,54 @@ import { timerIsLive } from './timer-owner.js';
  * retries) is reported on `error` and retried with backoff, the instance left as it is.
  */
 export function timerDelivery(
-  core: EngineCore,
+  parts: EngineParts,
   onFailure: (timer: TimerRecord, error: unknown, now: Instant) => Promise<void>,
 ): ClockSubscriber {
-  const { store, registry, emitter, mutex } = core;
+  const { store, emitter, pipeline } = parts;
   // Timers whose last attempt failed transiently, by id: how often in a row, and when to try again.
   // The claim is kept meanwhile, so the timer is due again when its lease runs out; each lease that
   // runs out before `retryAt` is renewed without an attempt (backoff in whole leases, capped).
   const backoff = new Map<string, { failures: number; retryAt: Instant }>();
 
   async function fireTimer(timer: TimerRecord, now: Instant): Promise<FiredTimer | undefined> {
-    return mutex.run(timer.instanceId, () =>
-      core.withRetry(async () => {
-        const record = await store.load(timer.instanceId);
-        // Fired, cancelled or held since it was claimed: nothing to do.
-        if (!record || !record.timers.some((t) => t.id === timer.id)) return undefined;
-        await core.checkHead(record);
-        const reg = registry.get(record.workflow, record.version, record.id);
+    const outcome = await pipeline.act<undefined>({
+      instanceId: timer.instanceId,
+      source: 'store',
+      now,
+      // Fired, cancelled or held since it was claimed: nothing to do.
+      wanted: (record) => record.timers.some((t) => t.id === timer.id),
+      skip: undefined,
+      decide: (record, { reg, restore }) => {
         // A timer whose owning state is no longer active (stored before cancels were applied in
         // order) is not an event: no transition, no history entry. It stays claimed until its lease
         // ends, and the instance's next commit drops it (see planCommit's `timerOwners`).
-        if (!timerIsLive(timer.key, new Set(record.statePaths), reg.runtime.timerOwners)) return undefined;
-        const snapshot = core.restore(reg, record);
-        const step = core.transition(reg, snapshot, { ...timer.event, $actor: SYSTEM_ACTOR, $at: now } as never, now, record.id);
-        const commit = planCommit(record, step, reg.runtime.persist(step.snapshot), {
-          instanceId: record.id,
-          workflow: record.workflow,
-          version: record.version,
-          initiator: record.initiator,
-          kind: 'timer',
-          // Recorded under Docket's namespaced name; `delivered` is the event the machine received.
-          event: { type: `docket.timer.${timer.name}`, delivered: timer.event.type },
-          actor: SYSTEM_ACTOR,
-          now,
-          timer: { id: timer.id, name: timer.name, dueAt: timer.dueAt },
-          timerOwners: reg.runtime.timerOwners,
-          tasks: core.tasksFor(reg, step, core.facts(record), now),
-          provisional: registry.takeProvisional(),
-        }, core.keys.current);
-        await store.commit(commit);
-        core.remember(reg, commit.instance, step.snapshot);
-        await core.afterCommit(commit);
-        const fired: FiredTimer = { timerId: timer.id, instanceId: record.id, name: timer.name, dueAt: timer.dueAt, firedAt: now, lateMs: now - timer.dueAt };
-        emitter.emit('timer.fired', fired);
-        return fired;
-      }),
-    );
+        if (!timerIsLive(timer.key, new Set(record.statePaths), reg!.runtime.timerOwners)) return { kind: 'skip', value: undefined };
+        const step = stepOf(reg!, restore(reg!, record), { ...timer.event, $actor: SYSTEM_ACTOR, $at: now } as never, now, record.id);
+        return {
+          kind: 'commit',
+          step,
+          reg: reg!,
+          change: {
+            kind: 'timer',
+            // Recorded under Docket's namespaced name; `delivered` is the event the machine received.
+            event: { type: `docket.timer.${timer.name}`, delivered: timer.event.type },
+            actor: SYSTEM_ACTOR,
+            timer: { id: timer.id, name: timer.name, dueAt: timer.dueAt },
+          },
+        };
+      },
+    });
+    if (!outcome.commit) return undefined;
+    const fired: FiredTimer = { timerId: timer.id, instanceId: timer.instanceId, name: timer.name, dueAt: timer.dueAt, firedAt: now, lateMs: now - timer.dueAt };
+    emitter.emit('timer.fired', fired);
+    return fired;
   }
 
   async function fireDue(now: Instant): Promise<FiredTimer[]> {
-    await core.ready();
+    await parts.ready();
     const fired: FiredTimer[] = [];
     for (;;) {
-      const claimed = await store.claimDueTimers(now, { owner: core.workerId, leaseMs: core.leaseMs, limit: 100 });
+      const claimed = await store.claimDueTimers(now, { owner: parts.workerId, leaseMs: parts.leaseMs, limit: 100 });
       if (claimed.length === 0) break;
       for (const timer of claimed) {
         const held = backoff.get(timer.id);
@@ -80,7 +75,7 @@ export function timerDelivery(
             // The store, not the instance, failed: nothing about the timer is wrong. Keep the claim
             // and try again later; suspending would need an administrator for a passing outage.
             const failures = (held?.failures ?? 0) + 1;
-            const delayMs = Math.min(MAX_RETRY_MS, core.leaseMs * 2 ** (failures - 1));
+            const delayMs = Math.min(MAX_RETRY_MS, parts.leaseMs * 2 ** (failures - 1));
             const retryAt = now + delayMs;
             backoff.set(timer.id, { failures, retryAt });
             emitter.emit('error', retrying(error, timer, failures, retryAt, delayMs));
@@ -98,13 +93,13 @@ export function timerDelivery(
       if (claimed.length < 100) break;
     }
     // Effects due now (retries included) go to the outbox, which delivers them in the background.
-    core.outbox.dispatch();
+    parts.outbox.dispatch();
     return fired;
   }
 
   async function nextDue(): Promise<Instant | undefined> {
-    if (core.isClosed()) return undefined;
-    await core.ready();
+    if (parts.isClosed()) return undefined;
+    await parts.ready();
     const [timer, effect] = await Promise.all([store.nextTimerDue(), store.nextEffectDue()]);
     if (timer === undefined) return effect;
     if (effect === undefined) return timer;

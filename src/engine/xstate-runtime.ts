@@ -1,4 +1,6 @@
 import { createActor, type AnyStateMachine, type AnyMachineSnapshot } from 'xstate';
+import type { Instant } from '../clock/clock.js';
+import type { ProvisionalResolution } from './deadline-provenance.js';
 import { timerOwnersOf, type TimerOwners } from './timer-owner.js';
 
 // Shared, frozen empty objects: most persisted snapshots have no history and no children.
@@ -10,10 +12,20 @@ export interface ActionData {
   readonly params: unknown;
 }
 
-/** The outcome of one pure step: the next snapshot and the actions it produced, none executed. */
+/**
+ * The outcome of one pure step: the next snapshot and the actions it produced, none executed, plus
+ * the named deadlines it resolved on estimated holiday data (absent when none).
+ */
 export interface Step {
   readonly snapshot: AnyMachineSnapshot;
   readonly actions: readonly ActionData[];
+  readonly provisional?: readonly ProvisionalResolution[];
+}
+
+/** The per-call context of one step: its instant and the provisional deadlines resolved so far. */
+interface StepCall {
+  readonly now: Instant;
+  provisional: ProvisionalResolution[] | undefined;
 }
 
 /**
@@ -27,6 +39,10 @@ export interface Step {
 export class XStateRuntime {
   private readonly scope: any;
   private collected: ActionData[] = [];
+  // The step being computed (set for the duration of one synchronous initial/transition call).
+  #call: StepCall | undefined;
+  // The instant of the last step, for a reader outside any step (see `now`).
+  #last: Instant = 0;
   /** Which state arms each `after` timer (see timer-owner.ts). */
   readonly timerOwners: TimerOwners;
 
@@ -48,25 +64,43 @@ export class XStateRuntime {
     };
   }
 
-  private collect<T>(fn: () => T): { value: T; actions: ActionData[] } {
+  /**
+   * The instant of the step being computed: named delays resolve from it and the workflow's
+   * `env.now()` returns it. Outside a step, the instant of the last one.
+   */
+  now(): Instant {
+    return this.#call?.now ?? this.#last;
+  }
+
+  /** Record a deadline the current step resolved on estimated data (returned as `Step.provisional`). */
+  noteProvisional(resolution: ProvisionalResolution): void {
+    if (this.#call) (this.#call.provisional ??= []).push(resolution);
+  }
+
+  private collect(now: Instant, fn: () => AnyMachineSnapshot): Step {
     this.collected = [];
+    const outer = this.#call;
+    const call: StepCall = { now, provisional: undefined };
+    this.#call = call;
+    this.#last = now;
     try {
-      const value = fn();
-      return { value, actions: this.collected };
+      const snapshot = fn();
+      return call.provisional ? { snapshot, actions: this.collected, provisional: call.provisional } : { snapshot, actions: this.collected };
     } finally {
       this.collected = [];
+      this.#call = outer;
     }
   }
 
-  initial(input: unknown): Step {
-    const { value, actions } = this.collect(() => this.machine.getInitialSnapshot(this.scope, input));
-    return { snapshot: value, actions };
+  /** The initial step for `input` at `now` (ms since the epoch; default: the last step's instant). */
+  initial(input: unknown, now: Instant = this.now()): Step {
+    return this.collect(now, () => this.machine.getInitialSnapshot(this.scope, input));
   }
 
-  transition(snapshot: AnyMachineSnapshot, event: { type: string }): Step {
+  /** The step `event` makes from `snapshot` at `now` (ms since the epoch; default: the last step's instant). */
+  transition(snapshot: AnyMachineSnapshot, event: { type: string }, now: Instant = this.now()): Step {
     this.scope.self._snapshot = snapshot;
-    const { value, actions } = this.collect(() => this.machine.transition(snapshot, event as never, this.scope));
-    return { snapshot: value, actions };
+    return this.collect(now, () => this.machine.transition(snapshot, event as never, this.scope));
   }
 
   restore(persisted: unknown): AnyMachineSnapshot {
