@@ -57,39 +57,56 @@ export function timerDelivery(
     return fired;
   }
 
+  /** Fire one claimed timer, handling its failure (backoff or suspension); never throws. */
+  async function deliver(timer: TimerRecord, now: Instant): Promise<FiredTimer | undefined> {
+    const held = backoff.get(timer.id);
+    if (held && now < held.retryAt) return undefined;
+    try {
+      const done = await fireTimer(timer, now);
+      backoff.delete(timer.id);
+      return done;
+    } catch (error) {
+      if (isTransient(error)) {
+        // The store, not the instance, failed: nothing about the timer is wrong. Keep the claim
+        // and try again later; suspending would need an administrator for a passing outage.
+        const failures = (held?.failures ?? 0) + 1;
+        const delayMs = Math.min(MAX_RETRY_MS, parts.leaseMs * 2 ** (failures - 1));
+        const retryAt = now + delayMs;
+        backoff.set(timer.id, { failures, retryAt });
+        emitter.emit('error', retrying(error, timer, failures, retryAt, delayMs));
+        return undefined;
+      }
+      backoff.delete(timer.id);
+      // One broken instance must not stop the others. A timer whose transition cannot be computed
+      // (a machine bug, a year without holiday data, a corrupt snapshot) would fail again at every
+      // retry, so the instance is suspended with the reason: its timers are held, nothing is
+      // lost, and an administrator resumes it once the cause is fixed (the timer then fires late).
+      emitter.emit('error', error);
+      await onFailure(timer, error, now).catch((e: unknown) => emitter.emit('error', e));
+      return undefined;
+    }
+  }
+
   async function fireDue(now: Instant): Promise<FiredTimer[]> {
     await parts.ready();
     const fired: FiredTimer[] = [];
     for (;;) {
       const claimed = await store.claimDueTimers(now, { owner: parts.workerId, leaseMs: parts.leaseMs, limit: 100 });
       if (claimed.length === 0) break;
-      for (const timer of claimed) {
-        const held = backoff.get(timer.id);
-        if (held && now < held.retryAt) continue;
-        try {
-          const done = await fireTimer(timer, now);
-          backoff.delete(timer.id);
-          if (done) fired.push(done);
-        } catch (error) {
-          if (isTransient(error)) {
-            // The store, not the instance, failed: nothing about the timer is wrong. Keep the claim
-            // and try again later; suspending would need an administrator for a passing outage.
-            const failures = (held?.failures ?? 0) + 1;
-            const delayMs = Math.min(MAX_RETRY_MS, parts.leaseMs * 2 ** (failures - 1));
-            const retryAt = now + delayMs;
-            backoff.set(timer.id, { failures, retryAt });
-            emitter.emit('error', retrying(error, timer, failures, retryAt, delayMs));
-            continue;
-          }
-          backoff.delete(timer.id);
-          // One broken instance must not stop the others. A timer whose transition cannot be computed
-          // (a machine bug, a year without holiday data, a corrupt snapshot) would fail again at every
-          // retry, so the instance is suspended with the reason: its timers are held, nothing is
-          // lost, and an administrator resumes it once the cause is fixed (the timer then fires late).
-          emitter.emit('error', error);
-          await onFailure(timer, error, now).catch((e: unknown) => emitter.emit('error', e));
+      // Up to FIRING_CONCURRENCY firings in flight, so the store's group commit batches their
+      // writes; firings of one instance still run one after another, in claim order (its lock).
+      // Each claimed timer is handled by exactly one worker, and its commit marks it fired in the
+      // same transaction, so a timer still fires once.
+      const results: (FiredTimer | undefined)[] = new Array(claimed.length);
+      let next = 0;
+      const worker = async () => {
+        while (next < claimed.length) {
+          const index = next++;
+          results[index] = await deliver(claimed[index]!, now);
         }
-      }
+      };
+      await Promise.all(Array.from({ length: Math.min(FIRING_CONCURRENCY, claimed.length) }, worker));
+      for (const done of results) if (done) fired.push(done);
       if (claimed.length < 100) break;
     }
     // Effects due now (retries included) go to the outbox, which delivers them in the background.
@@ -108,6 +125,9 @@ export function timerDelivery(
 
   return { nextDue, fireDue };
 }
+
+/** How many claimed timers are fired at once (distinct instances; one instance's run in order). */
+const FIRING_CONCURRENCY = 8;
 
 /** The longest wait between two attempts at a timer that keeps failing transiently (ms). */
 const MAX_RETRY_MS = 3_600_000;
