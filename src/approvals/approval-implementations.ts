@@ -2,7 +2,7 @@ import { enqueueActions, type EventObject } from 'xstate';
 import type { Instant } from '../clock/clock.js';
 import type { DeadlineSpec, WorkflowEnv } from '../engine/define-workflow.js';
 import { ownValue } from '../engine/own-property.js';
-import { resolveDeadline } from '../engine/workflow-registry.js';
+import { resolveDeadline } from '../calendar/resolve-deadline.js';
 import { SYSTEM_ACTOR } from '../store/records.js';
 import { changeFor } from './approval-act.js';
 import { applyApproval, enterStep, type ApprovalChange, type ApprovalEffect, type ReduceFacts } from './approval-reducer.js';

@@ -1,9 +1,8 @@
 import { DocketError, isDocketError } from '../errors.js';
 import type { Actor } from '../store/records.js';
 import type { AnyWorkflow } from './define-workflow.js';
-import type { EngineCore } from './engine-core.js';
 import type { BatchResult, Engine } from './engine-types.js';
-import { archivedTenant, archivedView, type ArchivedView } from './retention.js';
+import { archivedTenant, archivedView, type ArchivedView, type RetentionParts } from './retention.js';
 import { assertId } from './validate-input.js';
 
 /** Engine methods a tenant-scoped view offers: each one sees and acts on that tenant's instances only. */
@@ -56,7 +55,7 @@ function plainActor(actor: Actor, tenant: string): Actor {
 }
 
 /** Build the tenant-scoped view of `engine` (internal: `engine.forTenant`). */
-export function tenantView<W extends AnyWorkflow>(engine: Engine<W>, core: EngineCore, tenant: string): TenantEngine<W> {
+export function tenantView<W extends AnyWorkflow>(engine: Engine<W>, core: RetentionParts, tenant: string): TenantEngine<W> {
   assertId(tenant, 'The tenant');
   /** Throw INSTANCE_NOT_FOUND unless the instance (live, archived or purged) belongs to this tenant. */
   async function own(instanceId: string): Promise<void> {
