@@ -28,11 +28,9 @@ describe('approvals as one plugin', () => {
     const id = await engine.start('flow', { amount: 1 }, { actor: li });
     calls.n = 0;
     await engine.send(id, { type: 'APPROVE' }, { actor: zhao });
-    // TODO(seam): once wt-pipeline's `$carry` seam is merged (the engine attaches the authorize hook's
-    // `carry` to the event), this is exactly 1: change to `toBe(1)`. Without it the hook reduces once
-    // and the guard once (the action reuses the guard's result), so 2; the old code reduced 3 times.
-    expect(calls.n).toBeLessThanOrEqual(2);
-    expect(calls.n).toBeGreaterThanOrEqual(1);
+    // The authorize hook reduces once and hands its result to the machine as `$carry`; the guard and
+    // the action reuse it (the old code reduced 3 times).
+    expect(calls.n).toBe(1);
   });
 
   it('a refused act is reduced only by the authorize hook (never by the machine) and refused with the reducer\'s own code, changing nothing', async () => {

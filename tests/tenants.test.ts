@@ -97,6 +97,25 @@ describe('tenants', () => {
     expect(await due(g)).toBe(Date.parse(START) + 2 * DAY);
   });
 
+  it('each act computes its step with its own instance’s tenant calendar, whatever acts run beside it', async () => {
+    const { engine } = setup();
+    const admin = { id: 'root', roles: ['admin'] };
+    const a = await engine.forTenant('acme').start('review', { title: 'a' }, { actor: staff });
+    const g = await engine.forTenant('globex').start('review', { title: 'g' }, { actor: staff });
+    // Interleaved acts of both tenants: no tenant is "current" for the engine, each step takes its record's.
+    const [va, vg] = await Promise.all([engine.send(a, { type: 'SUBMIT' }, { actor: staff }), engine.send(g, { type: 'SUBMIT' }, { actor: staff })]);
+    expect(va.timers[0]!.dueAt).toBe(Date.parse(START) + DAY);
+    expect(vg.timers[0]!.dueAt).toBe(Date.parse(START) + 2 * DAY);
+    // moveTo re-enters the state and re-arms its deadline with the moved instance's tenant calendar,
+    // right after an act on the other tenant's instance.
+    const [ma, mg] = await Promise.all([
+      engine.moveTo(a, { actor: admin, target: 'reviewing', reason: 'restart' }),
+      engine.moveTo(g, { actor: admin, target: 'reviewing', reason: 'restart' }),
+    ]);
+    expect(ma.timers.map((t) => t.dueAt)).toEqual([Date.parse(START) + DAY]);
+    expect(mg.timers.map((t) => t.dueAt)).toEqual([Date.parse(START) + 2 * DAY]);
+  });
+
   it('refuses a malformed tenant with INVALID_ARGUMENT', async () => {
     const { engine } = setup();
     expect(() => engine.forTenant('' as string)).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));

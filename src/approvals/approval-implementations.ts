@@ -2,7 +2,7 @@ import { enqueueActions, type EventObject } from 'xstate';
 import type { Instant } from '../clock/clock.js';
 import type { DeadlineSpec, WorkflowEnv } from '../engine/define-workflow.js';
 import { ownValue } from '../engine/own-property.js';
-import { resolveDeadline } from '../engine/workflow-registry.js';
+import { resolveDeadline } from '../calendar/resolve-deadline.js';
 import { SYSTEM_ACTOR } from '../store/records.js';
 import { changeFor } from './approval-act.js';
 import { applyApproval, enterStep, type ApprovalChange, type ApprovalEffect, type ReduceFacts } from './approval-reducer.js';
@@ -165,8 +165,8 @@ function makeGuards(scope: ApprovalEnv): ApprovalGuards {
  * @example
  * ```ts
  * import { setup } from 'xstate';
- * import { approvalActions, approvalGuards } from 'docket';
- * const s = setup({ actions: { ...approvalActions }, guards: { ...approvalGuards } });
+ * import { approvalActions, approvalGuards, type ApprovalContext, type ApprovalEvent } from 'docket';
+ * const s = setup({ types: {} as { context: ApprovalContext; events: ApprovalEvent }, actions: { ...approvalActions }, guards: { ...approvalGuards } });
  * ```
  */
 export const approvalActions: ApprovalActions = makeActions({ env: undefined, deadlines: {} });
@@ -177,8 +177,8 @@ export const approvalActions: ApprovalActions = makeActions({ env: undefined, de
  * @example
  * ```ts
  * import { setup } from 'xstate';
- * import { approvalGuards } from 'docket';
- * setup({ guards: approvalGuards });
+ * import { approvalGuards, type ApprovalContext, type ApprovalEvent } from 'docket';
+ * setup({ types: {} as { context: ApprovalContext; events: ApprovalEvent }, guards: approvalGuards });
  * ```
  */
 export const approvalGuards: ApprovalGuards = makeGuards({ env: undefined, deadlines: {} });

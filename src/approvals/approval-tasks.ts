@@ -1,6 +1,6 @@
 import type { AnyMachineSnapshot } from 'xstate';
 import type { Instant } from '../clock/clock.js';
-import type { InstanceFacts } from '../engine/define-workflow.js';
+import type { InstanceFacts, TaskTimer } from '../engine/define-workflow.js';
 import type { TaskRecord } from '../store/records.js';
 import { actionable } from './approval-decision.js';
 import type { ApprovalContext, ApprovalOperation, ApprovalStepState } from './approval-types.js';
@@ -28,33 +28,23 @@ export function taskActions(state: ApprovalStepState, claimed: boolean): Approva
   return claimed ? ops : [...claim, ...ops];
 }
 
-/** A timer pending after the commit, as the engine hands it to the `tasks` hook. */
-export interface PendingTimer {
-  /** The delay's name: the deadline's name for an approval step's deadline. */
-  readonly name: string;
-  readonly dueAt: Instant;
-  /** The state (node id or path) whose entry armed it. */
-  readonly state?: string;
-  readonly provisional?: boolean;
-}
-
 /** What the `tasks` hook receives. `timers` comes from the commit plan when the engine supplies it. */
 export interface ApprovalTasksArgs {
   readonly snapshot: AnyMachineSnapshot;
   readonly instance: InstanceFacts;
   readonly now: Instant;
-  readonly timers?: readonly PendingTimer[];
+  readonly timers?: readonly TaskTimer[];
 }
 
 /**
  * A step's due instant from the timers the commit planned: its deadline's timer, armed by the step's
  * own state; `null` when none is pending.
  */
-function dueAtFromTimers(state: ApprovalStepState, timers: readonly PendingTimer[]): Instant | null {
+function dueAtFromTimers(state: ApprovalStepState, timers: readonly TaskTimer[]): Instant | null {
   const name = state.spec.deadline?.after;
   if (name === undefined) return null;
   const step = state.spec.id;
-  const timer = timers.find((t) => t.name === name && (t.state === undefined || t.state === step || t.state.split('.').includes(step)));
+  const timer = timers.find((t) => t.name === name && (t.state === null || t.state === step || t.state.split('.').includes(step)));
   return timer === undefined ? null : timer.dueAt;
 }
 

@@ -10,6 +10,7 @@ export {
 } from './business-calendar.js';
 export { STATUTORY_HOLIDAY_LAW, statutoryDaysOff, statutoryOverrides, type StatutoryDayOff, type StatutoryWeekendRule } from './statutory-holidays.js';
 export { parseHolidaySchedule, type HolidayScheduleJson } from './holiday-schedule-json.js';
+export { resolveDeadline } from './resolve-deadline.js';
 export { holidayCoverageCheck, type HolidayCoverageCheck } from './holiday-coverage.js';
 export {
   absolute,

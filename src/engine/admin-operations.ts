@@ -1,11 +1,10 @@
 import type { Instant } from '../clock/clock.js';
 import { DocketError, isDocketError } from '../errors.js';
 import { SYSTEM_ACTOR, type Actor, type InstanceRecord, type TimerRecord } from '../store/records.js';
-import type { EngineCore } from './engine-core.js';
+import type { ChangeInput } from './commit-pipeline.js';
+import type { EngineParts } from './engine-core.js';
 import type { InstanceView } from './engine-types.js';
 import { moveToState } from './move-to-state.js';
-import { planCommit, type ChangeFacts } from './plan-commit.js';
-import type { TimerOwners } from './timer-owner.js';
 import type { Step } from './xstate-runtime.js';
 import { checkAdminInput } from './validate-input.js';
 
@@ -56,132 +55,92 @@ function recordStep(record: InstanceRecord): Step {
   return { snapshot: { value: record.state, context: record.context, status: 'active' } as never, actions: [] };
 }
 
-/** Build the administrator operations on an engine's core. */
-export function adminOperations(core: EngineCore): AdminOperations {
-  const { store, registry, mutex, clock } = core;
-
-  // The owners of the machine's `after` timers, when its version is registered (suspend and
-  // terminate also work on an instance whose version is not: they drop every timer anyway).
-  function ownersOf(record: InstanceRecord): TimerOwners | undefined {
-    try {
-      return registry.get(record.workflow, record.version, record.id).runtime.timerOwners;
-    } catch {
-      return undefined;
-    }
-  }
+/** Build the administrator operations on an engine's parts. */
+export function adminOperations(parts: EngineParts): AdminOperations {
+  const { pipeline } = parts;
 
   async function admin(
     instanceId: string,
     options: AdminOptions,
     op: 'suspend' | 'resume' | 'terminate',
-    change: (record: InstanceRecord) => Partial<ChangeFacts>,
+    change: (record: InstanceRecord) => Partial<ChangeInput>,
   ): Promise<InstanceView> {
     const { actor, reason } = checkAdminInput(instanceId, options, op);
-    await core.ready();
-    return mutex.run(instanceId, () =>
-      core.withRetry(async () => {
-        const record = await core.loadForAct(instanceId);
-        try {
-          requireAdmin(actor, instanceId, op);
-          requireReason(reason, op, instanceId);
-          if (record.status !== 'active') {
-            throw new DocketError('INSTANCE_NOT_ACTIVE', `Instance ${instanceId} is ${record.status}; only an active instance can be ${op === 'suspend' ? 'suspended' : op === 'resume' ? 'resumed' : 'terminated'}.`, { instanceId });
-          }
-          if (op === 'suspend' && record.suspended) throw new DocketError('INSTANCE_NOT_ACTIVE', `Instance ${instanceId} is already suspended.`, { instanceId });
-          if (op === 'resume' && !record.suspended) throw new DocketError('INSTANCE_NOT_ACTIVE', `Instance ${instanceId} is not suspended.`, { instanceId });
-        } catch (error) {
-          if (isDocketError(error)) await core.refuse(record, actor, { type: `docket.admin.${op}` }, error);
-          throw error;
+    await parts.ready();
+    const outcome = await pipeline.act<never>({
+      instanceId,
+      source: 'store',
+      // Suspend and terminate also work on an instance whose version is not registered: they drop
+      // every timer anyway.
+      anyVersion: true,
+      refusal: { actor, event: { type: `docket.admin.${op}` } },
+      decide: (record, { reg }) => {
+        requireAdmin(actor, instanceId, op);
+        requireReason(reason, op, instanceId);
+        if (record.status !== 'active') {
+          throw new DocketError('INSTANCE_NOT_ACTIVE', `Instance ${instanceId} is ${record.status}; only an active instance can be ${op === 'suspend' ? 'suspended' : op === 'resume' ? 'resumed' : 'terminated'}.`, { instanceId });
         }
-        const now = clock.now();
-        const owners = ownersOf(record);
-        const commit = planCommit(record, recordStep(record), record.snapshot, {
-          instanceId,
-          workflow: record.workflow,
-          version: record.version,
-          initiator: record.initiator,
-          kind: 'admin',
-          event: { type: `docket.admin.${op}` },
-          actor,
-          now,
-          reason,
-          ...(owners ? { timerOwners: owners } : {}),
-          ...change(record),
-        }, core.keys.current);
-        await store.commit(commit);
-        core.forget(instanceId);
-        return core.afterCommit(commit);
-      }),
-    );
+        if (op === 'suspend' && record.suspended) throw new DocketError('INSTANCE_NOT_ACTIVE', `Instance ${instanceId} is already suspended.`, { instanceId });
+        if (op === 'resume' && !record.suspended) throw new DocketError('INSTANCE_NOT_ACTIVE', `Instance ${instanceId} is not suspended.`, { instanceId });
+        const owners = reg?.runtime.timerOwners;
+        return {
+          kind: 'commit',
+          step: recordStep(record),
+          change: { kind: 'admin', event: { type: `docket.admin.${op}` }, actor, reason, ...(owners ? { timerOwners: owners } : {}), ...change(record) },
+        };
+      },
+    });
+    return (outcome as { view: InstanceView }).view;
   }
 
   async function moveTo(instanceId: string, options: AdminOptions & { readonly target: string }): Promise<InstanceView> {
     const opts = checkAdminInput(instanceId, options, 'moveTo');
-    await core.ready();
-    return mutex.run(instanceId, () =>
-      core.withRetry(async () => {
-        const record = await core.loadForAct(instanceId);
-        const reg = registry.get(record.workflow, record.version, record.id);
-        const now = clock.now();
-        let step: Step;
-        try {
-          requireAdmin(opts.actor, instanceId, 'move');
-          requireReason(opts.reason, 'moveTo', instanceId);
-          if (record.status !== 'active' || record.suspended) {
-            throw new DocketError('INSTANCE_NOT_ACTIVE', `Instance ${instanceId} is ${record.suspended ? 'suspended' : record.status}; resume it before moving it.`, { instanceId });
-          }
-          registry.now = now;
-          step = moveToState(reg.runtime, core.restore(reg, record), opts.target, { $actor: opts.actor, $at: now }, instanceId, reg.workflow.id);
-        } catch (error) {
-          if (isDocketError(error)) await core.refuse(record, opts.actor, { type: 'docket.admin.moveTo', target: opts.target } as { type: string }, error);
-          throw error;
+    await parts.ready();
+    const outcome = await pipeline.act<never>({
+      instanceId,
+      source: 'store',
+      refusal: { actor: opts.actor, event: { type: 'docket.admin.moveTo', target: opts.target } as { type: string } },
+      decide: (record, { reg, now, restore, tenant }) => {
+        requireAdmin(opts.actor, instanceId, 'move');
+        requireReason(opts.reason, 'moveTo', instanceId);
+        if (record.status !== 'active' || record.suspended) {
+          throw new DocketError('INSTANCE_NOT_ACTIVE', `Instance ${instanceId} is ${record.suspended ? 'suspended' : record.status}; resume it before moving it.`, { instanceId });
         }
-        const commit = planCommit(record, step, reg.runtime.persist(step.snapshot), {
-          instanceId,
-          workflow: record.workflow,
-          version: record.version,
-          initiator: record.initiator,
-          kind: 'admin',
-          event: { type: 'docket.admin.moveTo', target: opts.target },
-          actor: opts.actor,
-          now,
-          reason: opts.reason,
-          tasks: core.tasksFor(reg, step, core.facts(record), now),
-          provisional: registry.takeProvisional(),
-          timerOwners: reg.runtime.timerOwners,
-        }, core.keys.current);
-        await store.commit(commit);
-        core.remember(reg, commit.instance, step.snapshot);
-        return core.afterCommit(commit);
-      }),
-    );
+        const step = moveToState(reg!.runtime, restore(reg!, record), opts.target, { $actor: opts.actor, $at: now }, instanceId, reg!.workflow.id, tenant);
+        return {
+          kind: 'commit',
+          step,
+          reg: reg!,
+          change: { kind: 'admin', event: { type: 'docket.admin.moveTo', target: opts.target }, actor: opts.actor, reason: opts.reason },
+        };
+      },
+    });
+    return (outcome as { view: InstanceView }).view;
   }
 
   async function suspendAfterFailure(timer: TimerRecord, error: unknown, now: Instant): Promise<void> {
-    await mutex.run(timer.instanceId, () =>
-      core.withRetry(async () => {
-        const record = await core.loadForAct(timer.instanceId).catch(() => undefined);
-        if (!record || record.suspended || record.status !== 'active' || !record.timers.some((t) => t.id === timer.id)) return;
-        const reason = `Suspended by the engine: timer "${timer.name}" could not be delivered (${error instanceof Error ? error.message : String(error)}). Fix the cause, then resume.`;
-        const commit = planCommit(record, recordStep(record), record.snapshot, {
-          instanceId: record.id,
-          workflow: record.workflow,
-          version: record.version,
-          initiator: record.initiator,
+    await pipeline.act<undefined>({
+      instanceId: timer.instanceId,
+      source: 'store',
+      anyVersion: true,
+      now,
+      wanted: (record) => !record.suspended && record.status === 'active' && record.timers.some((t) => t.id === timer.id),
+      skip: undefined,
+      skipUnloadable: true,
+      decide: (record) => ({
+        kind: 'commit',
+        step: recordStep(record),
+        change: {
           kind: 'admin',
           event: { type: 'docket.admin.suspend', timer: timer.name, ...(isDocketError(error) ? { code: error.code } : {}) },
           actor: SYSTEM_ACTOR,
-          now,
-          reason,
+          reason: `Suspended by the engine: timer "${timer.name}" could not be delivered (${error instanceof Error ? error.message : String(error)}). Fix the cause, then resume.`,
           suspended: true,
           cancelAll: true,
           heldTimers: heldTimersOf(record),
-        }, core.keys.current);
-        await store.commit(commit);
-        core.forget(record.id);
-        await core.afterCommit(commit);
+        },
       }),
-    );
+    });
   }
 
   return {

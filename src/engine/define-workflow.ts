@@ -60,7 +60,30 @@ export interface AuthorizeArgs {
  * and `{ onBehalfOf }` allows an act done for someone else (委托 delegate, 代理 stand-in): the machine
  * sees `$onBehalfOf` on the event and the history entry records `onBehalfOf`.
  */
-export type AuthorizeResult = true | string | DocketError | { readonly onBehalfOf?: string; readonly carry?: unknown };
+export type AuthorizeResult = true | string | DocketError | AuthorizeGrant;
+
+/**
+ * An allowing answer of the `authorize` hook with more to say. `onBehalfOf`: the act is done for this
+ * person (the machine sees `$onBehalfOf`, the history entry records `onBehalfOf`). `carry`: what the
+ * hook worked out, handed to the machine on the event as `$carry` (not recorded in history) so a
+ * reducer need not work it out again (e.g. the approval decision, computed once per act).
+ */
+export interface AuthorizeGrant {
+  readonly onBehalfOf?: string;
+  readonly carry?: unknown;
+}
+
+/** A pending timer as the `tasks` hook sees it: after the commit being planned. */
+export interface TaskTimer {
+  /** The deadline or delay name (`after: { review: … }` → `review`). */
+  readonly name: string;
+  /** When it fires, ms since the epoch. */
+  readonly dueAt: Instant;
+  /** The dotted path of the state that armed it (null when it cannot be told). */
+  readonly state: string | null;
+  /** Present (true) while it rests on estimated holiday data. */
+  readonly provisional?: true;
+}
 
 /** Event payload schemas: one zod object per event type the workflow accepts from people. */
 export type EventSchemas = Record<string, z.ZodType<Record<string, unknown>>>;
@@ -100,6 +123,8 @@ export interface WorkflowConfig<
     readonly now: Instant;
     /** Added for approvals: the engine's directory and calendar, e.g. to show stand-ins. */
     readonly env?: WorkflowEnv;
+    /** The instance's pending timers after this commit (due dates come from here, not a second resolution). */
+    readonly timers: readonly TaskTimer[];
   }) => readonly TaskRecord[];
   readonly labels?: {
     readonly title: Labels;

@@ -15,10 +15,11 @@ export {
   type DocketEventMeta,
   type AuthorizeArgs,
   type AuthorizeResult,
+  type AuthorizeGrant,
+  type TaskTimer,
   type InstanceFacts,
 } from './define-workflow.js';
 export type * from './engine-types.js';
-export { resolveDeadline } from './workflow-registry.js';
 export { GENESIS_HASH } from './history.js';
 export { verifyChain, verifyHistory, type VerifyOptions } from './chain-verifier.js';
 export type { HistoryKey, HistoryKeyring, HistoryKeyOption } from './history-key.js';

@@ -29,7 +29,8 @@ export function withAdminMoves(machine: AnyStateMachine): AnyStateMachine {
 }
 
 /**
- * 任意跳转 as a pure step, on a machine prepared by {@link withAdminMoves}.
+ * 任意跳转 as a pure step, on a machine prepared by {@link withAdminMoves}, at `meta.$at` for the
+ * instance's `tenant` (whose calendar and directory the entered states see).
  *
  * @example
  * ```ts
@@ -46,6 +47,7 @@ export function moveToState(
   meta: { readonly $actor: unknown; readonly $at: number },
   instanceId: string,
   workflow: string,
+  tenant?: string,
 ): Step {
   if (typeof target !== 'string' || target.trim() === '') {
     throw new DocketError('INVALID_ARGUMENT', 'moveTo needs a target state path, e.g. "review.legal".', { instanceId });
@@ -53,7 +55,7 @@ export function moveToState(
   let step: Step;
   const event = { type: MOVE_EVENT, target, ...meta };
   try {
-    step = runtime.transition(snapshot, event as never);
+    step = runtime.transition(snapshot, event as never, meta.$at, tenant);
   } catch (error) {
     throw machineError(error, instanceId, workflow);
   }

@@ -12,7 +12,6 @@ import type {
   TaskRecord,
   TimerRecord,
 } from '../store/records.js';
-import type { ProvisionalResolution } from './workflow-registry.js';
 import type { Commit } from '../store/store.js';
 import { GENESIS_HASH, sealOwnEntry } from './history.js';
 import { timerIsLive, type TimerOwners } from './timer-owner.js';
@@ -36,7 +35,12 @@ export interface ChangeFacts {
   readonly onBehalfOf?: string;
   /** The tenant of a new instance (later revisions keep the previous record's). */
   readonly tenant?: string;
-  readonly tasks?: readonly TaskRecord[] | undefined;
+  /**
+   * The instance's open inbox tasks after the change: a list, or a function of the pending timers
+   * after the commit (called once they are planned, not for an ended instance), e.g. the workflow's
+   * `tasks` hook reading due dates from them. Absent: the stored tasks stay as they are.
+   */
+  readonly tasks?: readonly TaskRecord[] | ((timers: readonly PendingTimer[]) => readonly TaskRecord[] | undefined) | undefined;
   /** Overrides for admin operations that do not come from XState. */
   readonly status?: InstanceStatus;
   readonly suspended?: boolean;
@@ -47,9 +51,7 @@ export interface ChangeFacts {
   readonly cancelAll?: boolean;
   /** Cancel these pending timers by id (deadline re-resolution). */
   readonly cancelTimers?: ReadonlySet<string>;
-  /** Deadlines the step resolved on estimated holiday data (`registry.takeProvisional()`). */
-  readonly provisional?: readonly ProvisionalResolution[] | undefined;
-  /** Deadline notes for the history entry (re-resolution); otherwise built from `provisional`. */
+  /** Deadline notes for the history entry (re-resolution); otherwise built from the step's `provisional`. */
   readonly deadlineNotes?: readonly DeadlineNote[];
   /**
    * Which state arms each `after` timer (the workflow runtime's `timerOwners`). When given, a timer
@@ -110,8 +112,8 @@ export function planCommit(
         revision,
         status: 'pending',
       };
-      if (facts.provisional) {
-        const p = facts.provisional.find((r) => r.name === timer.name && r.delayMs === Number(params.delay));
+      if (step.provisional) {
+        const p = step.provisional.find((r) => r.name === timer.name && r.delayMs === Number(params.delay));
         if (p) timer.deadline = { rule: p.rule, from: p.from, provisional: true, years: p.years, armedDueAt: timer.dueAt };
       }
       added.push(timer);
@@ -220,8 +222,12 @@ export function planCommit(
   } as unknown as Commit;
   if (facts.timer) commit.firesTimer = { id: facts.timer.id, firedAt: now };
   commit.effects = ended && facts.status === 'cancelled' ? [] : effects;
-  if (facts.tasks !== undefined) commit.tasks = ended ? [] : withDeadlineDues(facts.tasks, timers);
-  else if (ended) commit.tasks = [];
+  if (ended) {
+    commit.tasks = [];
+  } else if (facts.tasks !== undefined) {
+    const tasks = typeof facts.tasks === 'function' ? facts.tasks(timers) : facts.tasks;
+    if (tasks !== undefined) commit.tasks = withDeadlineDues(tasks, timers);
+  }
   return commit;
 }
 

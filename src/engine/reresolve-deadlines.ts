@@ -3,9 +3,7 @@ import type { BusinessCalendar } from '../calendar/index.js';
 import { DocketError, isDocketError } from '../errors.js';
 import type { Actor, DeadlineNote, HeldTimer, InstanceRecord, PendingTimer, TimerDeadline } from '../store/records.js';
 import type { Store } from '../store/store.js';
-import type { EngineCore } from './engine-core.js';
-import { configForTenant, hasTenantConfig } from './tenant-routing.js';
-import { planCommit } from './plan-commit.js';
+import type { EngineParts } from './engine-core.js';
 import type { Step } from './xstate-runtime.js';
 
 /**
@@ -96,7 +94,7 @@ export function provisionalDeadlinesOf(record: InstanceRecord, year?: number): P
   return out;
 }
 
-async function* activeRecords(store: Store, tenant?: string): AsyncGenerator<InstanceRecord> {
+async function* activeRecords(store: Pick<Store, 'list'>, tenant?: string): AsyncGenerator<InstanceRecord> {
   let cursor: string | undefined;
   do {
     const page = await store.list({ status: 'active', limit: 200, ...(tenant === undefined ? {} : { tenant }), ...(cursor === undefined ? {} : { cursor }) });
@@ -106,7 +104,7 @@ async function* activeRecords(store: Store, tenant?: string): AsyncGenerator<Ins
 }
 
 /** Every live instance's provisional deadline (optionally only those resting on `year`). */
-export async function provisionalDeadlines(store: Store, options: { readonly year?: number } = {}): Promise<ProvisionalDeadline[]> {
+export async function provisionalDeadlines(store: Pick<Store, 'list'>, options: { readonly year?: number } = {}): Promise<ProvisionalDeadline[]> {
   const out: ProvisionalDeadline[] = [];
   for await (const record of activeRecords(store)) out.push(...provisionalDeadlinesOf(record, options.year));
   return out;
@@ -144,7 +142,13 @@ function reresolve(calendar: BusinessCalendar, t: AnyTimer, year: number | undef
 }
 
 /** `engine.reresolveDeadlines`: see {@link Engine.reresolveDeadlines}. */
-export async function reresolveDeadlines(core: EngineCore, calendar: BusinessCalendar | undefined, options: ReresolveOptions): Promise<ReresolveReport> {
+export async function reresolveDeadlines(
+  parts: EngineParts,
+  calendar: BusinessCalendar | undefined,
+  options: ReresolveOptions,
+  /** The calendar of a tenant's instances (the engine's where the tenant has none of its own). */
+  calendarOf: (tenant: string | undefined) => BusinessCalendar | undefined = () => calendar,
+): Promise<ReresolveReport> {
   const actor = options?.actor;
   if (!actor || typeof actor.id !== 'string' || !Array.isArray(actor.roles)) {
     throw new DocketError('INVALID_ARGUMENT', 'reresolveDeadlines() needs { actor: { id, roles } } with the "admin" role: who re-resolves.');
@@ -153,18 +157,9 @@ export async function reresolveDeadlines(core: EngineCore, calendar: BusinessCal
     throw new DocketError('FORBIDDEN', `Only an actor with the "admin" role may re-resolve deadlines; ${actor.id} has [${actor.roles.join(', ')}].`, { actor: actor.id });
   }
   if (options.year !== undefined && !Number.isInteger(options.year)) throw new DocketError('INVALID_ARGUMENT', `year must be a whole year like 2027, got ${String(options.year)}.`);
-  const { store, registry, mutex, clock } = core;
-  // Each instance's deadlines are re-resolved with its tenant's calendar (the engine's by default).
-  const tenants = hasTenantConfig(registry);
-  if (!calendar && !tenants) throw new DocketError('INVALID_ARGUMENT', 'reresolveDeadlines() needs the engine to have a business calendar: createEngine({ calendar }).');
-  const calendarOf = (record: InstanceRecord): BusinessCalendar => {
-    const own = tenants ? configForTenant(registry, record.tenant).calendar : calendar;
-    if (!own) {
-      throw new DocketError('INVALID_DEADLINE_RULE', `Instance ${record.id} belongs to tenant ${JSON.stringify(record.tenant ?? null)}, which has no business calendar, and the engine has none.`, { instanceId: record.id });
-    }
-    return own;
-  };
-  await core.ready();
+  if (!calendar) throw new DocketError('INVALID_ARGUMENT', 'reresolveDeadlines() needs the engine to have a business calendar: createEngine({ calendar }).');
+  await parts.ready();
+  const { store, pipeline, registry } = parts;
   const changes: ReresolveReport['changes'][number][] = [];
   const failed: ReresolveReport['failed'][number][] = [];
   const ids: string[] = [];
@@ -172,16 +167,18 @@ export async function reresolveDeadlines(core: EngineCore, calendar: BusinessCal
   for await (const record of activeRecords(store, actor.tenant)) if (provisionalDeadlinesOf(record, options.year).length > 0) ids.push(record.id);
   for (const instanceId of ids) {
     try {
-      await mutex.run(instanceId, () =>
-        core.withRetry(async () => {
-          const record = await core.loadForAct(instanceId);
-          if (record.status !== 'active') return;
-          const calendar = calendarOf(record);
+      const outcome = await pipeline.act<undefined>({
+        instanceId,
+        source: 'store',
+        anyVersion: true,
+        decide: (record, { reg, restore, tenant }) => {
+          if (record.status !== 'active') return { kind: 'skip', value: undefined };
+          const own = calendarOf(tenant) ?? calendar!;
           const notes: DeadlineNote[] = [];
           const cancel = new Set<string>();
           const rearm: (Omit<PendingTimer, 'id'>)[] = [];
           for (const t of record.timers) {
-            const r = reresolve(calendar, t, options.year);
+            const r = reresolve(own, t, options.year);
             if (!r) continue;
             notes.push(r.note);
             cancel.add(t.id);
@@ -191,42 +188,37 @@ export async function reresolveDeadlines(core: EngineCore, calendar: BusinessCal
           let held = record.heldTimers;
           if (held) {
             held = held.map((t) => {
-              const r = reresolve(calendar, t, options.year);
+              const r = reresolve(own, t, options.year);
               if (!r) return t;
               notes.push(r.note);
               return r.timer as HeldTimer;
             });
           }
-          if (notes.length === 0) return;
-          const now = clock.now();
-          const reg = registry.get(record.workflow, record.version, record.id);
-          const tasks = core.tasksFor(reg, { snapshot: core.restore(reg, record), actions: [] }, core.facts(record), now);
+          if (notes.length === 0) return { kind: 'skip', value: undefined };
+          // Re-projecting the inbox needs the instance's own workflow version.
+          const workflow = reg ?? registry.get(record.workflow, record.version, record.id);
           const years = [...new Set(notes.flatMap((n) => n.years))];
           const official = notes.filter((n) => !n.provisional).length;
-          const commit = planCommit(record, recordStep(record), record.snapshot, {
-            instanceId,
-            workflow: record.workflow,
-            version: record.version,
-            initiator: record.initiator,
-            kind: 'admin',
-            event: { type: 'docket.admin.reresolveDeadlines', ...(options.year === undefined ? {} : { year: options.year }) },
-            actor,
-            now,
-            reason:
-              options.reason ??
-              `Deadlines re-resolved with the calendar's holiday data${official > 0 ? ` (${official} now official)` : ''}${years.length > 0 ? `; still estimated: ${years.join(', ')}` : ''}.`,
-            cancelTimers: cancel,
-            extraTimers: rearm,
-            ...(held ? { heldTimers: held } : {}),
-            tasks,
-            deadlineNotes: notes,
-          }, core.keys.current);
-          await store.commit(commit);
-          core.forget(instanceId);
-          await core.afterCommit(commit);
-          for (const note of notes) changes.push({ ...note, instanceId, revision: commit.instance.revision });
-        }),
-      );
+          return {
+            kind: 'commit',
+            step: recordStep(record),
+            project: { reg: workflow, snapshot: restore(workflow, record) },
+            change: {
+              kind: 'admin',
+              event: { type: 'docket.admin.reresolveDeadlines', ...(options.year === undefined ? {} : { year: options.year }) },
+              actor,
+              reason:
+                options.reason ??
+                `Deadlines re-resolved with the calendar's holiday data${official > 0 ? ` (${official} now official)` : ''}${years.length > 0 ? `; still estimated: ${years.join(', ')}` : ''}.`,
+              cancelTimers: cancel,
+              extraTimers: rearm,
+              ...(held ? { heldTimers: held } : {}),
+              deadlineNotes: notes,
+            },
+          };
+        },
+      });
+      if (outcome.commit) for (const note of outcome.commit.history.deadlines ?? []) changes.push({ ...note, instanceId, revision: outcome.commit.instance.revision });
     } catch (error) {
       if (!isDocketError(error)) throw error;
       failed.push({ instanceId, code: error.code, message: error.message });

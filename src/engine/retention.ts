@@ -1,4 +1,4 @@
-import type { Instant } from '../clock/clock.js';
+import type { Clock, Instant } from '../clock/clock.js';
 import { DocketError, isDocketError } from '../errors.js';
 import type { HistoryEntry, InstanceRecord } from '../store/records.js';
 import type { ArchivedInstance, StoreRetention, Tombstone } from '../store/retention.js';
@@ -6,10 +6,22 @@ import type { Store } from '../store/store.js';
 import { canonicalJson, sha256 } from './canonical-json.js';
 import { ChainVerifier, VERIFY_PAGE_SIZE, walkHistory } from './chain-verifier.js';
 import { historyPage } from './history-page.js';
-import type { EngineCore } from './engine-core.js';
 import type { VerifyReport } from './engine-types.js';
 import type { Keyring, SealingKey } from './history-key.js';
 import { assertId } from './validate-input.js';
+
+/**
+ * What retention reads and changes (internal; `createEngine` gives it). Retention moves finished
+ * instances out of the hot tables without a commit, so it tells the engine to forget them.
+ */
+export interface RetentionParts {
+  readonly store: Store;
+  readonly clock: Clock;
+  readonly keys: Keyring;
+  ready(): Promise<void>;
+  /** Drop what the engine remembers of an instance (its cached record and snapshot). */
+  forget(instanceId: string): void;
+}
 
 const DAY_MS = 86_400_000;
 /** Most instances one `retain` call handles when no `limit` is given. */
@@ -115,7 +127,7 @@ async function lastEntry(store: Store, record: InstanceRecord): Promise<HistoryE
  * A purge first verifies each instance's whole chain (and refuses, listing it in `skipped`, one that
  * does not verify), then records a sealed tombstone of its head.
  */
-export async function retain(core: EngineCore, options: RetainOptions): Promise<RetainReport> {
+export async function retain(core: RetentionParts, options: RetainOptions): Promise<RetainReport> {
   await core.ready();
   if (options === null || typeof options !== 'object') invalid("retain() needs options { policy, mode: 'archive' | 'purge' }.", 'options');
   const { mode, dryRun = false } = options;
@@ -170,7 +182,7 @@ export async function retain(core: EngineCore, options: RetainOptions): Promise<
 }
 
 /** `engine.archived`: an archived instance (with its history) or a purged one's tombstone; undefined when neither. */
-export async function archivedView(core: EngineCore, instanceId: string): Promise<ArchivedView | undefined> {
+export async function archivedView(core: RetentionParts, instanceId: string): Promise<ArchivedView | undefined> {
   await core.ready();
   const store = retentionOf(core.store);
   const archived = await store.archived(instanceId);
@@ -180,7 +192,7 @@ export async function archivedView(core: EngineCore, instanceId: string): Promis
 }
 
 /** The tenant of an archived or purged instance, and whether it exists there at all. */
-export async function archivedTenant(core: EngineCore, instanceId: string): Promise<{ readonly found: boolean; readonly tenant: string | undefined }> {
+export async function archivedTenant(core: RetentionParts, instanceId: string): Promise<{ readonly found: boolean; readonly tenant: string | undefined }> {
   const store = retentionOf(core.store);
   const archived = await store.archived(instanceId);
   if (archived) return { found: true, tenant: archived.instance.tenant };
@@ -189,7 +201,7 @@ export async function archivedTenant(core: EngineCore, instanceId: string): Prom
 }
 
 /** Verify an archived instance's chain (as for a live one), or a purged one's tombstone seal. */
-export async function verifyArchived(core: EngineCore, instanceId: string): Promise<VerifyReport | undefined> {
+export async function verifyArchived(core: RetentionParts, instanceId: string): Promise<VerifyReport | undefined> {
   if (!core.store.archived) return undefined;
   const store = retentionOf(core.store);
   const archived = await store.archived(instanceId);
@@ -263,7 +275,7 @@ export async function orArchived<T>(live: () => Promise<T>, archived: () => Prom
  * with refusals, or a page), read from the archive. Undefined when the instance is not archived.
  */
 export async function archivedHistory(
-  core: EngineCore,
+  core: RetentionParts,
   instanceId: string,
   opts: { readonly includeRefused?: boolean; readonly limit?: number; readonly cursor?: string } = {},
 ): Promise<never | undefined> {
@@ -285,7 +297,7 @@ export async function archivedHistory(
  * The retention step `engine.run({ retain })` takes on each loop: one `retain` batch at most every
  * `everyMs` (default one hour) of the engine's clock, and again at once while batches come back full.
  */
-export function retentionStep(core: EngineCore, options: RetainOptions & { readonly everyMs?: number }): () => Promise<void> {
+export function retentionStep(core: RetentionParts, options: RetainOptions & { readonly everyMs?: number }): () => Promise<void> {
   const everyMs = options.everyMs ?? 3_600_000;
   let nextAt = Number.NEGATIVE_INFINITY;
   return async () => {

@@ -21,49 +21,79 @@ const EMPTY_DIRECTORY: Directory = Object.freeze({
   departmentHead: () => undefined,
 });
 
-/**
- * Routes the calendar and directory a workflow sees to the tenant of the instance whose transition is
- * being computed (internal). The engine sets `tenant` before each transition, the way it sets the
- * registry's `now`; the workflows hold the routing stand-ins, which forward every call.
- */
-export class TenantRouting {
-  /** The tenant of the transition being computed (undefined: no tenant). */
-  tenant: string | undefined;
+/** The calendar and directory workflow code sees for one instance. */
+export interface TenantEnv {
   readonly calendar: BusinessCalendar | undefined;
   readonly directory: Directory | undefined;
+}
 
-  constructor(
-    private readonly defaults: { readonly calendar?: BusinessCalendar | undefined; readonly directory?: Directory | undefined },
-    private readonly tenants: TenantsOption | undefined,
-  ) {
-    if (tenants === undefined) {
-      this.calendar = defaults.calendar;
-      this.directory = defaults.directory;
-      return;
-    }
-    if (typeof tenants !== 'function' && (tenants === null || typeof tenants !== 'object')) {
+/**
+ * Chooses the calendar and directory a workflow sees by the tenant of the instance an act is for
+ * (internal). Nothing here is mutable: the commit pipeline passes each act's tenant (the record's,
+ * or the one `start` was given) into the step it computes and into the env of the hooks it calls.
+ */
+export class TenantRouting {
+  /** The engine's own calendar and directory (used as they are when no tenants are configured). */
+  readonly defaults: TenantEnv;
+  private readonly tenants: TenantsOption | undefined;
+
+  constructor(defaults: { readonly calendar?: BusinessCalendar | undefined; readonly directory?: Directory | undefined }, tenants: TenantsOption | undefined) {
+    this.defaults = { calendar: defaults.calendar, directory: defaults.directory };
+    if (tenants !== undefined && typeof tenants !== 'function' && (tenants === null || typeof tenants !== 'object')) {
       throw new DocketError('INVALID_ARGUMENT', 'createEngine({ tenants }) must be an object of { calendar?, directory? } by tenant id, or a function of the tenant id.');
     }
-    this.calendar = forward(() => {
-      const calendar = this.configOf(this.tenant).calendar;
-      if (!calendar) {
-        throw new DocketError(
-          'INVALID_DEADLINE_RULE',
-          `Tenant ${JSON.stringify(this.tenant ?? null)} has no business calendar and the engine has none: give it one in createEngine({ tenants }) or pass createEngine({ calendar }).`,
-        );
-      }
-      return calendar;
-    });
-    this.directory = forward(() => this.configOf(this.tenant).directory ?? EMPTY_DIRECTORY);
-    ROUTINGS.set(this.calendar, this);
-    ROUTINGS.set(this.directory, this);
+    this.tenants = tenants;
+  }
+
+  // The env of each tenant seen so far (stand-ins that read its configuration at every call).
+  private readonly envs = new Map<string | undefined, TenantEnv>();
+
+  /**
+   * The env of hooks run for an instance of `tenant` (`authorize`, `tasks`, `engine.can`): see
+   * {@link envFor}. The same object for the same tenant.
+   */
+  envOf(tenant: string | undefined): TenantEnv {
+    if (this.tenants === undefined) return this.defaults;
+    let env = this.envs.get(tenant);
+    if (!env) this.envs.set(tenant, (env = this.envFor(() => tenant)));
+    return env;
+  }
+
+  /** Whether calendars and directories differ by tenant at all. */
+  get routed(): boolean {
+    return this.tenants !== undefined;
   }
 
   /** The calendar and directory of a tenant (the engine's where the tenant gives none). */
-  configOf(tenant: string | undefined): { readonly calendar?: BusinessCalendar | undefined; readonly directory?: Directory | undefined } {
+  configOf(tenant: string | undefined): TenantEnv {
     if (tenant === undefined || this.tenants === undefined) return this.defaults;
     const own = typeof this.tenants === 'function' ? this.tenants(tenant) : Object.hasOwn(this.tenants, tenant) ? this.tenants[tenant] : undefined;
     return { calendar: own?.calendar ?? this.defaults.calendar, directory: own?.directory ?? this.defaults.directory };
+  }
+
+  /**
+   * The env of an act for `tenant()`'s instance: without tenants configured, the engine's own
+   * calendar and directory; with them, stand-ins that read the tenant's at every call (a calendar
+   * missing for the tenant is INVALID_DEADLINE_RULE when used; a missing directory knows nobody).
+   * `tenant` is read per call, so one env given to a workflow's implementations serves every
+   * instance: it reads the tenant of the step being computed.
+   */
+  envFor(tenant: () => string | undefined): TenantEnv {
+    if (this.tenants === undefined) return this.defaults;
+    return {
+      calendar: forward(() => {
+        const t = tenant();
+        const calendar = this.configOf(t).calendar;
+        if (!calendar) {
+          throw new DocketError(
+            'INVALID_DEADLINE_RULE',
+            `Tenant ${JSON.stringify(t ?? null)} has no business calendar and the engine has none: give it one in createEngine({ tenants }) or pass createEngine({ calendar }).`,
+          );
+        }
+        return calendar;
+      }),
+      directory: forward(() => this.configOf(tenant()).directory ?? EMPTY_DIRECTORY),
+    };
   }
 }
 

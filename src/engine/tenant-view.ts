@@ -1,11 +1,10 @@
+import type { Directory } from '../organisation/directory.js';
 import { DocketError, isDocketError } from '../errors.js';
 import type { Actor } from '../store/records.js';
 import type { AnyWorkflow } from './define-workflow.js';
-import type { EngineCore } from './engine-core.js';
 import type { BatchResult, Engine } from './engine-types.js';
-import { archivedTenant, archivedView, type ArchivedView } from './retention.js';
+import { archivedTenant, archivedView, type ArchivedView, type RetentionParts } from './retention.js';
 import { assertId } from './validate-input.js';
-import { configForTenant } from './tenant-routing.js';
 import { inboxWithStandIns } from '../organisation/task-inbox.js';
 
 /** Engine methods a tenant-scoped view offers: each one sees and acts on that tenant's instances only. */
@@ -68,7 +67,13 @@ function plainActor(actor: Actor, tenant: string): Actor {
 }
 
 /** Build the tenant-scoped view of `engine` (internal: `engine.forTenant`). */
-export function tenantView<W extends AnyWorkflow>(engine: Engine<W>, core: EngineCore, tenant: string): TenantEngine<W> {
+export function tenantView<W extends AnyWorkflow>(
+  engine: Engine<W>,
+  core: RetentionParts,
+  tenant: string,
+  /** The tenant's directory (its own, else the engine's), for the stand-ins (代理) of its inbox. */
+  directoryOf: (tenant: string) => Directory | undefined,
+): TenantEngine<W> {
   assertId(tenant, 'The tenant');
   /** Throw INSTANCE_NOT_FOUND unless the instance (live, archived or purged) belongs to this tenant. */
   async function own(instanceId: string): Promise<void> {
@@ -124,8 +129,7 @@ export function tenantView<W extends AnyWorkflow>(engine: Engine<W>, core: Engin
     async tasks(query = {}) {
       await core.ready();
       // The store filters by the instance's tenant; stand-ins (代理) come from the tenant's directory.
-      const { directory } = configForTenant(core.registry, tenant);
-      return inboxWithStandIns(core.store, directory, { ...(query as object), tenant }, core.clock.now());
+      return inboxWithStandIns(core.store, directoryOf(tenant), { ...(query as object), tenant }, core.clock.now());
     },
     effects: scoped((id) => engine.effects(id)),
     verify: scoped((id) => engine.verify(id)),

@@ -1,8 +1,8 @@
 import type { ClockSubscriber, FiredTimer, Instant } from '../clock/clock.js';
 import { DocketError, isDocketError, isTransient } from '../errors.js';
 import { SYSTEM_ACTOR, type TimerRecord } from '../store/records.js';
-import type { EngineCore } from './engine-core.js';
-import { planCommit } from './plan-commit.js';
+import type { EngineParts } from './engine-core.js';
+import { stepOf } from './send-decision.js';
 import { timerIsLive } from './timer-owner.js';
 
 /**
@@ -14,97 +14,109 @@ import { timerIsLive } from './timer-owner.js';
  * retries) is reported on `error` and retried with backoff, the instance left as it is.
  */
 export function timerDelivery(
-  core: EngineCore,
+  parts: EngineParts,
   onFailure: (timer: TimerRecord, error: unknown, now: Instant) => Promise<void>,
 ): ClockSubscriber {
-  const { store, registry, emitter, mutex } = core;
+  const { store, emitter, pipeline } = parts;
   // Timers whose last attempt failed transiently, by id: how often in a row, and when to try again.
   // The claim is kept meanwhile, so the timer is due again when its lease runs out; each lease that
   // runs out before `retryAt` is renewed without an attempt (backoff in whole leases, capped).
   const backoff = new Map<string, { failures: number; retryAt: Instant }>();
 
   async function fireTimer(timer: TimerRecord, now: Instant): Promise<FiredTimer | undefined> {
-    return mutex.run(timer.instanceId, () =>
-      core.withRetry(async () => {
-        const record = await store.load(timer.instanceId);
-        // Fired, cancelled or held since it was claimed: nothing to do.
-        if (!record || !record.timers.some((t) => t.id === timer.id)) return undefined;
-        await core.checkHead(record);
-        const reg = registry.get(record.workflow, record.version, record.id);
+    const outcome = await pipeline.act<undefined>({
+      instanceId: timer.instanceId,
+      source: 'store',
+      now,
+      // Fired, cancelled or held since it was claimed: nothing to do.
+      wanted: (record) => record.timers.some((t) => t.id === timer.id),
+      skip: undefined,
+      decide: (record, { reg, restore, tenant }) => {
         // A timer whose owning state is no longer active (stored before cancels were applied in
         // order) is not an event: no transition, no history entry. It stays claimed until its lease
         // ends, and the instance's next commit drops it (see planCommit's `timerOwners`).
-        if (!timerIsLive(timer.key, new Set(record.statePaths), reg.runtime.timerOwners)) return undefined;
-        const snapshot = core.restore(reg, record);
-        const step = core.transition(reg, snapshot, { ...timer.event, $actor: SYSTEM_ACTOR, $at: now } as never, now, record.id);
-        const commit = planCommit(record, step, reg.runtime.persist(step.snapshot), {
-          instanceId: record.id,
-          workflow: record.workflow,
-          version: record.version,
-          initiator: record.initiator,
-          kind: 'timer',
-          // Recorded under Docket's namespaced name; `delivered` is the event the machine received.
-          event: { type: `docket.timer.${timer.name}`, delivered: timer.event.type },
-          actor: SYSTEM_ACTOR,
-          now,
-          timer: { id: timer.id, name: timer.name, dueAt: timer.dueAt },
-          timerOwners: reg.runtime.timerOwners,
-          tasks: core.tasksFor(reg, step, core.facts(record), now),
-          provisional: registry.takeProvisional(),
-        }, core.keys.current);
-        await store.commit(commit);
-        core.remember(reg, commit.instance, step.snapshot);
-        await core.afterCommit(commit);
-        const fired: FiredTimer = { timerId: timer.id, instanceId: record.id, name: timer.name, dueAt: timer.dueAt, firedAt: now, lateMs: now - timer.dueAt };
-        emitter.emit('timer.fired', fired);
-        return fired;
-      }),
-    );
+        if (!timerIsLive(timer.key, new Set(record.statePaths), reg!.runtime.timerOwners)) return { kind: 'skip', value: undefined };
+        const step = stepOf(reg!, restore(reg!, record), { ...timer.event, $actor: SYSTEM_ACTOR, $at: now } as never, now, record.id, tenant);
+        return {
+          kind: 'commit',
+          step,
+          reg: reg!,
+          change: {
+            kind: 'timer',
+            // Recorded under Docket's namespaced name; `delivered` is the event the machine received.
+            event: { type: `docket.timer.${timer.name}`, delivered: timer.event.type },
+            actor: SYSTEM_ACTOR,
+            timer: { id: timer.id, name: timer.name, dueAt: timer.dueAt },
+          },
+        };
+      },
+    });
+    if (!outcome.commit) return undefined;
+    const fired: FiredTimer = { timerId: timer.id, instanceId: timer.instanceId, name: timer.name, dueAt: timer.dueAt, firedAt: now, lateMs: now - timer.dueAt };
+    emitter.emit('timer.fired', fired);
+    return fired;
+  }
+
+  /** Fire one claimed timer, handling its failure (backoff or suspension); never throws. */
+  async function deliver(timer: TimerRecord, now: Instant): Promise<FiredTimer | undefined> {
+    const held = backoff.get(timer.id);
+    if (held && now < held.retryAt) return undefined;
+    try {
+      const done = await fireTimer(timer, now);
+      backoff.delete(timer.id);
+      return done;
+    } catch (error) {
+      if (isTransient(error)) {
+        // The store, not the instance, failed: nothing about the timer is wrong. Keep the claim
+        // and try again later; suspending would need an administrator for a passing outage.
+        const failures = (held?.failures ?? 0) + 1;
+        const delayMs = Math.min(MAX_RETRY_MS, parts.leaseMs * 2 ** (failures - 1));
+        const retryAt = now + delayMs;
+        backoff.set(timer.id, { failures, retryAt });
+        emitter.emit('error', retrying(error, timer, failures, retryAt, delayMs));
+        return undefined;
+      }
+      backoff.delete(timer.id);
+      // One broken instance must not stop the others. A timer whose transition cannot be computed
+      // (a machine bug, a year without holiday data, a corrupt snapshot) would fail again at every
+      // retry, so the instance is suspended with the reason: its timers are held, nothing is
+      // lost, and an administrator resumes it once the cause is fixed (the timer then fires late).
+      emitter.emit('error', error);
+      await onFailure(timer, error, now).catch((e: unknown) => emitter.emit('error', e));
+      return undefined;
+    }
   }
 
   async function fireDue(now: Instant): Promise<FiredTimer[]> {
-    await core.ready();
+    await parts.ready();
     const fired: FiredTimer[] = [];
     for (;;) {
-      const claimed = await store.claimDueTimers(now, { owner: core.workerId, leaseMs: core.leaseMs, limit: 100 });
+      const claimed = await store.claimDueTimers(now, { owner: parts.workerId, leaseMs: parts.leaseMs, limit: 100 });
       if (claimed.length === 0) break;
-      for (const timer of claimed) {
-        const held = backoff.get(timer.id);
-        if (held && now < held.retryAt) continue;
-        try {
-          const done = await fireTimer(timer, now);
-          backoff.delete(timer.id);
-          if (done) fired.push(done);
-        } catch (error) {
-          if (isTransient(error)) {
-            // The store, not the instance, failed: nothing about the timer is wrong. Keep the claim
-            // and try again later; suspending would need an administrator for a passing outage.
-            const failures = (held?.failures ?? 0) + 1;
-            const delayMs = Math.min(MAX_RETRY_MS, core.leaseMs * 2 ** (failures - 1));
-            const retryAt = now + delayMs;
-            backoff.set(timer.id, { failures, retryAt });
-            emitter.emit('error', retrying(error, timer, failures, retryAt, delayMs));
-            continue;
-          }
-          backoff.delete(timer.id);
-          // One broken instance must not stop the others. A timer whose transition cannot be computed
-          // (a machine bug, a year without holiday data, a corrupt snapshot) would fail again at every
-          // retry, so the instance is suspended with the reason: its timers are held, nothing is
-          // lost, and an administrator resumes it once the cause is fixed (the timer then fires late).
-          emitter.emit('error', error);
-          await onFailure(timer, error, now).catch((e: unknown) => emitter.emit('error', e));
+      // Up to FIRING_CONCURRENCY firings in flight, so the store's group commit batches their
+      // writes; firings of one instance still run one after another, in claim order (its lock).
+      // Each claimed timer is handled by exactly one worker, and its commit marks it fired in the
+      // same transaction, so a timer still fires once.
+      const results: (FiredTimer | undefined)[] = new Array(claimed.length);
+      let next = 0;
+      const worker = async () => {
+        while (next < claimed.length) {
+          const index = next++;
+          results[index] = await deliver(claimed[index]!, now);
         }
-      }
+      };
+      await Promise.all(Array.from({ length: Math.min(FIRING_CONCURRENCY, claimed.length) }, worker));
+      for (const done of results) if (done) fired.push(done);
       if (claimed.length < 100) break;
     }
     // Effects due now (retries included) go to the outbox, which delivers them in the background.
-    core.outbox.dispatch();
+    parts.outbox.dispatch();
     return fired;
   }
 
   async function nextDue(): Promise<Instant | undefined> {
-    if (core.isClosed()) return undefined;
-    await core.ready();
+    if (parts.isClosed()) return undefined;
+    await parts.ready();
     const [timer, effect] = await Promise.all([store.nextTimerDue(), store.nextEffectDue()]);
     if (timer === undefined) return effect;
     if (effect === undefined) return timer;
@@ -113,6 +125,9 @@ export function timerDelivery(
 
   return { nextDue, fireDue };
 }
+
+/** How many claimed timers are fired at once (distinct instances; one instance's run in order). */
+const FIRING_CONCURRENCY = 8;
 
 /** The longest wait between two attempts at a timer that keeps failing transiently (ms). */
 const MAX_RETRY_MS = 3_600_000;

@@ -1,4 +1,6 @@
 import { createActor, type AnyStateMachine, type AnyMachineSnapshot } from 'xstate';
+import type { Instant } from '../clock/clock.js';
+import type { ProvisionalResolution } from './deadline-provenance.js';
 import { timerOwnersOf, type TimerOwners } from './timer-owner.js';
 
 // Shared, frozen empty objects: most persisted snapshots have no history and no children.
@@ -10,11 +12,31 @@ export interface ActionData {
   readonly params: unknown;
 }
 
-/** The outcome of one pure step: the next snapshot and the actions it produced, none executed. */
+/**
+ * The outcome of one pure step: the next snapshot and the actions it produced, none executed, plus
+ * the named deadlines it resolved on estimated holiday data (absent when none).
+ */
 export interface Step {
   readonly snapshot: AnyMachineSnapshot;
   readonly actions: readonly ActionData[];
+  readonly provisional?: readonly ProvisionalResolution[];
 }
+
+/**
+ * The per-call context of one step: its instant, the tenant of the instance it is computed for, and
+ * the provisional deadlines resolved so far.
+ */
+interface StepCall {
+  readonly now: Instant;
+  readonly tenant: string | undefined;
+  provisional: ProvisionalResolution[] | undefined;
+}
+
+// The step being computed, whichever runtime computes it: a step is one synchronous call, so this is
+// set only for its duration (and restored after). A workflow's delays and implementations read it
+// through the runtime they were registered with, also when another runtime built from the same
+// machine (a migration's) runs them.
+let current: StepCall | undefined;
 
 /**
  * XState v5 driven as a pure function, the way v6 will work: `(snapshot, event) → (snapshot, actions)`.
@@ -27,6 +49,8 @@ export interface Step {
 export class XStateRuntime {
   private readonly scope: any;
   private collected: ActionData[] = [];
+  // The instant of the last step, for a reader outside any step (see `now`).
+  #last: Instant = 0;
   /** Which state arms each `after` timer (see timer-owner.ts). */
   readonly timerOwners: TimerOwners;
 
@@ -48,25 +72,57 @@ export class XStateRuntime {
     };
   }
 
-  private collect<T>(fn: () => T): { value: T; actions: ActionData[] } {
+  /**
+   * The instant of the step being computed: named delays resolve from it and the workflow's
+   * `env.now()` returns it. Outside a step, the instant of the last one.
+   */
+  now(): Instant {
+    return current?.now ?? this.#last;
+  }
+
+  /**
+   * The tenant of the instance the step being computed is for (its calendar and directory are the
+   * ones the step's delays and implementations use); undefined outside a step or without a tenant.
+   */
+  tenant(): string | undefined {
+    return current?.tenant;
+  }
+
+  /** Record a deadline the current step resolved on estimated data (returned as `Step.provisional`). */
+  noteProvisional(resolution: ProvisionalResolution): void {
+    if (current) (current.provisional ??= []).push(resolution);
+  }
+
+  private collect(now: Instant, tenant: string | undefined, fn: () => AnyMachineSnapshot): Step {
     this.collected = [];
+    const outer = current;
+    const call: StepCall = { now, tenant, provisional: undefined };
+    current = call;
+    this.#last = now;
     try {
-      const value = fn();
-      return { value, actions: this.collected };
+      const snapshot = fn();
+      return call.provisional ? { snapshot, actions: this.collected, provisional: call.provisional } : { snapshot, actions: this.collected };
     } finally {
       this.collected = [];
+      current = outer;
     }
   }
 
-  initial(input: unknown): Step {
-    const { value, actions } = this.collect(() => this.machine.getInitialSnapshot(this.scope, input));
-    return { snapshot: value, actions };
+  /**
+   * The initial step for `input` at `now` (ms since the epoch; default: the last step's instant), for
+   * an instance of `tenant` (none by default).
+   */
+  initial(input: unknown, now: Instant = this.now(), tenant?: string): Step {
+    return this.collect(now, tenant, () => this.machine.getInitialSnapshot(this.scope, input));
   }
 
-  transition(snapshot: AnyMachineSnapshot, event: { type: string }): Step {
+  /**
+   * The step `event` makes from `snapshot` at `now` (ms since the epoch; default: the last step's
+   * instant), for an instance of `tenant` (none by default).
+   */
+  transition(snapshot: AnyMachineSnapshot, event: { type: string }, now: Instant = this.now(), tenant?: string): Step {
     this.scope.self._snapshot = snapshot;
-    const { value, actions } = this.collect(() => this.machine.transition(snapshot, event as never, this.scope));
-    return { snapshot: value, actions };
+    return this.collect(now, tenant, () => this.machine.transition(snapshot, event as never, this.scope));
   }
 
   restore(persisted: unknown): AnyMachineSnapshot {

@@ -42,8 +42,11 @@ export interface OperationDescriptor<T extends string = string, S extends z.ZodT
 /**
  * Declare an operation, keeping its literal `type` and its schema's type for the derived union.
  *
+ * Internal (used by the files in src/approvals/operations/, not exported from `docket`), so the
+ * example is not compiled against the public API:
+ *
  * @example
- * ```ts
+ * ```text
  * import { z } from 'zod';
  * const hold = defineOperation({ type: 'HOLD', schema: z.object({ comment: z.string().optional() }), label: { 'zh-CN': '挂起', en: 'Hold' }, forOthers: false, inbox: true, apply: (op) => op.update({}, op.act({ type: 'CC' })) });
  * ```

@@ -1,10 +1,9 @@
 import { DocketError, isDocketError } from '../../errors.js';
 import type { InstanceRecord } from '../../store/records.js';
-import type { Commit } from '../../store/store.js';
-import type { EngineCore } from '../engine-core.js';
-import { toView } from '../create-engine.js';
+import type { CommitDecision, DecideContext, Decision } from '../commit-pipeline.js';
+import type { EngineParts } from '../engine-core.js';
+import { toView } from '../instance-view.js';
 import { MOVE_EVENT } from '../move-to-state.js';
-import { planCommit } from '../plan-commit.js';
 import { ownerOfTimer } from '../timer-owner.js';
 import { assertId, assertText, checkActorInput, jsonCopy } from '../validate-input.js';
 import { machineError } from '../workflow-registry.js';
@@ -73,13 +72,15 @@ export function mappedTarget(spec: WorkflowMigration, record: InstanceRecord, ta
   }
 }
 
-interface Plan {
-  readonly commit: Commit;
-  readonly move: MigrationMove;
-}
+/** What one instance's act came to, besides a move. */
+type NotMoved = 'skipped' | 'finished';
 
-/** `engine.migrate`: see `Engine.migrate`. */
-export async function migrateInstances(core: EngineCore, options: MigrateOptions): Promise<MigrationReport> {
+/**
+ * `engine.migrate`: see `Engine.migrate`. Each instance is one act of the commit pipeline (its lock,
+ * a fresh load with the head check, one audited commit); a dry run plans the same commit and writes
+ * nothing.
+ */
+export async function migrateInstances(parts: EngineParts, options: MigrateOptions): Promise<MigrationReport> {
   if (typeof options !== 'object' || options === null) throw new DocketError('INVALID_ARGUMENT', 'migrate() needs options { workflow, from, to, actor, reason, dryRun?, where? }.');
   const actor = checkActorInput(options.actor, 'migrate');
   assertId(options.workflow, 'migrate(): workflow');
@@ -100,8 +101,8 @@ export async function migrateInstances(core: EngineCore, options: MigrateOptions
   const tenant = where.tenant ?? actor.tenant;
   const ids = where.instanceIds === undefined ? undefined : new Set(where.instanceIds);
   if (ids) for (const id of ids) assertId(id, 'migrate(): where.instanceIds[]');
-  await core.ready();
-  const { registry, store, mutex, clock } = core;
+  await parts.ready();
+  const { registry, store, pipeline } = parts;
   const oldReg = registry.get(workflow, from);
   const newReg = registry.get(workflow, to);
   const spec = migrationsOf(newReg.workflow).find((m) => m.from === from);
@@ -130,20 +131,27 @@ export async function migrateInstances(core: EngineCore, options: MigrateOptions
   if (!actor.roles.includes('admin')) {
     const error = new DocketError('FORBIDDEN', `Only an actor with the "admin" role may migrate instances; ${actor.id} has [${actor.roles.join(', ')}].`, { workflow, actor: actor.id });
     for (const id of selected) {
-      const record = await store.load(id);
-      if (record) await core.refuse(record, actor, { type: MIGRATE_EVENT, from, to } as { type: string }, error);
+      try {
+        await pipeline.refuseInput(id, actor, { type: MIGRATE_EVENT, from, to } as { type: string }, error);
+      } catch (gone) {
+        if (!isDocketError(gone, 'INSTANCE_NOT_FOUND')) throw gone;
+      }
     }
     throw error;
   }
 
-  const now = clock.now();
+  // One instant for the whole run: the report's `at`, and every moved instance's entry into its new state.
+  const now = parts.clock.now();
   const moved: MigrationMove[] = [];
   const blocked: MigrationBlocked[] = [];
   let skipped = 0;
 
-  const plan = (record: InstanceRecord): Plan => {
+  /** The decision for one instance: its move into the new version's mapped state, or why not. */
+  const decide = (record: InstanceRecord, ctx: DecideContext): Decision<NotMoved> => {
+    if (record.version !== from || record.workflow !== workflow) return { kind: 'skip', value: 'skipped' };
+    if (record.status !== 'active') return { kind: 'skip', value: 'finished' };
     if (record.suspended) throw new Blocked('INSTANCE_SUSPENDED', `Instance ${record.id} is suspended; its held timers belong to v${from}'s states. Resume it, then migrate.`);
-    core.restore(oldReg, record); // A snapshot v`from` cannot restore is corrupt: CORRUPT_SNAPSHOT.
+    ctx.restore(oldReg, record); // A snapshot v`from` cannot restore is corrupt: CORRUPT_SNAPSHOT.
     const info: MigrationInstanceInfo = { instanceId: record.id, state: record.state, statePaths: record.statePaths, initiator: record.initiator };
     // Each function gets its own copy of the stored context: what it changes in place changes nothing.
     const fresh = () => {
@@ -170,11 +178,10 @@ export async function migrateInstances(core: EngineCore, options: MigrateOptions
         throw new Blocked('CONTEXT_INVALID', `The new context fails the migration's contextSchema: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}.`);
       }
     }
-    registry.now = now;
-    registry.takeProvisional();
     let step;
     try {
-      step = runtime.transition(originSnapshot(runtime, context), { type: MOVE_EVENT, target, $actor: actor, $at: now } as never);
+      // Entered at the act's instant for the instance's tenant: the new deadlines resolve from them.
+      step = runtime.transition(originSnapshot(runtime, context), { type: MOVE_EVENT, target, $actor: actor, $at: ctx.now } as never, ctx.now, ctx.tenant);
     } catch (error) {
       throw machineError(error, record.id, workflow);
     }
@@ -186,55 +193,52 @@ export async function migrateInstances(core: EngineCore, options: MigrateOptions
     } catch (error) {
       throw new Blocked('TARGET_STATE_INVALID', `v${to} cannot restore the migrated snapshot: ${error instanceof Error ? error.message : String(error)}.`);
     }
-    const tasks = core.tasksFor(newReg, { snapshot: restored, actions: [] }, core.facts(record), now);
-    const commit = planCommit(record, step, persisted, {
-      instanceId: record.id,
-      workflow,
-      version: to,
-      initiator: record.initiator,
-      kind: 'admin',
-      event: { type: MIGRATE_EVENT, fromVersion: from, toVersion: to, fromState: record.state as never, target },
-      actor,
-      now,
-      reason: options.reason,
-      tasks,
-      provisional: registry.takeProvisional(),
-      timerOwners: newReg.runtime.timerOwners,
-      // The old version's timers go with its states; the new state's entry armed its own.
-      cancelAll: true,
-    }, core.keys.current);
-    const owners = newReg.runtime.timerOwners;
-    const move: MigrationMove = {
-      instanceId: record.id,
-      fromState: record.state,
-      target,
-      toState: commit.instance.state,
-      timers: commit.instance.timers.map((t) => ({ name: t.name, dueAt: t.dueAt, state: ownerOfTimer(t.key, owners) })),
-      revision: commit.instance.revision,
+    // The step as v`to` holds it (its machine, not the migration runtime's): stored at v`to`, its
+    // timers owned by v`to`'s states, its inbox projected by v`to`'s `tasks` hook from the timers
+    // the commit arms. The old version's timers go with its states; the new state's entry armed its own.
+    const decision: CommitDecision = {
+      kind: 'commit',
+      step: { ...step, snapshot: restored },
+      reg: newReg,
+      change: {
+        kind: 'admin',
+        event: { type: MIGRATE_EVENT, fromVersion: from, toVersion: to, fromState: record.state as never, target },
+        actor,
+        reason: options.reason,
+        cancelAll: true,
+      },
     };
-    return { commit, move };
+    return decision;
   };
 
+  const owners = newReg.runtime.timerOwners;
   for (const instanceId of selected) {
     let record: InstanceRecord | undefined;
     try {
-      const outcome = await mutex.run(instanceId, () =>
-        core.withRetry(async () => {
-          record = await core.loadForAct(instanceId);
-          if (record.version !== from || record.workflow !== workflow) return 'skipped' as const;
-          if (record.status !== 'active') return 'finished' as const;
-          const { commit, move } = plan(record);
-          if (!options.dryRun) {
-            await store.commit(commit);
-            core.forget(instanceId);
-            await core.afterCommit(commit);
-          }
-          return move;
-        }),
-      );
-      if (outcome === 'skipped') skipped++;
-      else if (outcome === 'finished') finished++;
-      else moved.push(outcome);
+      const outcome = await pipeline.act<NotMoved>({
+        instanceId,
+        source: 'store',
+        now,
+        dryRun: options.dryRun === true,
+        decide: (loaded, ctx) => {
+          record = loaded;
+          return decide(loaded, ctx);
+        },
+      });
+      if (!outcome.commit) {
+        if (outcome.value === 'skipped') skipped++;
+        else finished++;
+        continue;
+      }
+      const { instance } = outcome.commit;
+      moved.push({
+        instanceId,
+        fromState: record!.state,
+        target: (outcome.commit.history.event as unknown as { readonly target: string }).target,
+        toState: instance.state,
+        timers: instance.timers.map((t) => ({ name: t.name, dueAt: t.dueAt, state: ownerOfTimer(t.key, owners) })),
+        revision: instance.revision,
+      });
     } catch (error) {
       const state = (record as InstanceRecord | undefined)?.state ?? null;
       if (error instanceof Blocked) blocked.push({ instanceId, state, code: error.code, message: error.message });

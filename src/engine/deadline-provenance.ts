@@ -1,0 +1,17 @@
+import type { Instant } from '../clock/clock.js';
+import type { DeadlineRule } from '../calendar/index.js';
+
+/**
+ * A named deadline a step resolved on estimated holiday data (internal): returned with the step
+ * (`Step.provisional`) so `planCommit` marks the timer it arms and stores its rule for re-resolution.
+ */
+export interface ProvisionalResolution {
+  /** The delay's name (the deadline name in `defineWorkflow({ deadlines })`). */
+  readonly name: string;
+  /** The delay XState was given, ms. */
+  readonly delayMs: number;
+  readonly rule: DeadlineRule;
+  readonly from: Instant;
+  readonly dueAt: Instant;
+  readonly years: readonly number[];
+}
