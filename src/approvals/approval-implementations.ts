@@ -165,7 +165,7 @@ function makeGuards(scope: ApprovalEnv): ApprovalGuards {
  * @example
  * ```ts
  * import { setup } from 'xstate';
- * import { approvalActions, approvalGuards } from 'docket';
+ * import { approvalActions, approvalGuards } from './approval-implementations.js';
  * const s = setup({ actions: { ...approvalActions }, guards: { ...approvalGuards } });
  * ```
  */
@@ -177,7 +177,7 @@ export const approvalActions: ApprovalActions = makeActions({ env: undefined, de
  * @example
  * ```ts
  * import { setup } from 'xstate';
- * import { approvalGuards } from 'docket';
+ * import { approvalGuards } from './approval-implementations.js';
  * setup({ guards: approvalGuards });
  * ```
  */
@@ -189,7 +189,8 @@ export const approvalGuards: ApprovalGuards = makeGuards({ env: undefined, deadl
  *
  * @example
  * ```ts
- * import { approvalImplementations, workingDays } from 'docket';
+ * import { workingDays } from 'docket';
+ * import { approvalImplementations } from './approval-implementations.js';
  * const deadlines = { legalDue: workingDays(2) };
  * const implementations = (env: Parameters<typeof approvalImplementations>[0]) => approvalImplementations(env, { deadlines });
  * ```

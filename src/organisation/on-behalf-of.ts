@@ -8,7 +8,8 @@ import { activeStandIns } from './stand-ins.js';
  *
  * @example
  * ```ts
- * import { standInFor, staticDirectory } from 'docket';
+ * import { staticDirectory } from 'docket';
+ * import { standInFor } from './on-behalf-of.js';
  * const directory = staticDirectory({ users: [], standIns: [{ principal: 'wang', deputy: 'zhao', from: 0, to: 10 }] });
  * standInFor(directory, 5, 'zhao', ['li', 'wang']); // 'wang'
  * ```
