@@ -15,6 +15,7 @@ export default defineConfig([
       http: 'src/http/index.ts',
       otel: 'src/observe/otel.ts',
       visualizer: 'src/visualizer/index.ts',
+      internals: 'src/internals.ts', // unstable: hashing and chain verification for external auditors
     },
     format: ['esm', 'cjs'],
     dts: true,

@@ -10,7 +10,8 @@
  */
 import { DateTime } from 'luxon';
 import { performance } from 'node:perf_hooks';
-import { businessCalendar, quarterDay, workingHours, ZonedTime, type BusinessCalendar } from '../src/index.js';
+import { businessCalendar, quarterDay, workingHours, type BusinessCalendar } from '../src/index.js';
+import { ZonedTime } from '../src/calendar/zoned-time.js';
 import { compare, report, size } from './harness.js';
 
 const N = 250;

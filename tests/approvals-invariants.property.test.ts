@@ -1,11 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
-  applyApproval,
-  approvalContext,
-  enterStep,
   isDocketError,
-  needed,
   role,
   staticDirectory,
   users,
@@ -15,6 +11,10 @@ import {
   type ApprovalStepState,
   type ApproverRule,
 } from '../src/index.js';
+import { needed } from '../src/approvals/approval-decision.js';
+import { applyApproval } from '../src/approvals/approval-reducer.js';
+import { approvalContext } from '../src/approvals/approval-types.js';
+import { enterStep } from '../src/approvals/operations/enter-step.js';
 
 // Model-based test of the approval reducer (the pure function every engine send goes through):
 // random steps of every mode, random sequences of every operation by random actors, and after each

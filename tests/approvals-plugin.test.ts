@@ -16,7 +16,10 @@ vi.mock('../src/approvals/approval-reducer.js', async (importOriginal) => {
 });
 
 const { approvalFlow, harness, li } = await import('./approvals-fixture.js');
-const { approvalEventLabels, approvalEvents, approvalTasks, role, users, withApprovals, workingDays, APPROVAL_EVENT_TYPES } = await import('../src/index.js');
+const { role, users, withApprovals, workingDays } = await import('../src/index.js');
+const { approvalEventLabels } = await import('../src/approvals/approval-event-labels.js');
+const { approvalEvents, APPROVAL_EVENT_TYPES } = await import('../src/approvals/approval-events.js');
+const { approvalTasks } = await import('../src/approvals/approval-tasks.js');
 const { APPROVAL_OPERATIONS } = await import('../src/approvals/operations.js');
 
 const zhao = { id: 'zhao', roles: ['legal'] };

@@ -2,14 +2,7 @@ import { setup } from 'xstate';
 import { z } from 'zod';
 import { describe, expect, it } from 'vitest';
 import {
-  approvalActions,
-  approvalAuthorize,
-  approvalContext,
-  approvalEvents,
-  approvalGuards,
-  approvalImplementations,
   approvalStep,
-  approvalTasks,
   branch,
   businessCalendar,
   createEngine,
@@ -24,6 +17,11 @@ import {
   type ApprovalContext,
   type ApprovalEvent,
 } from '../src/index.js';
+import { approvalAuthorize } from '../src/approvals/approval-authorize.js';
+import { approvalEvents } from '../src/approvals/approval-events.js';
+import { approvalActions, approvalGuards, approvalImplementations } from '../src/approvals/approval-implementations.js';
+import { approvalTasks } from '../src/approvals/approval-tasks.js';
+import { approvalContext } from '../src/approvals/approval-types.js';
 import { MONDAY, people } from './approvals-fixture.js';
 
 /** 条件分支: small amounts need the supervisor chain, large ones finance and the CEO too. */

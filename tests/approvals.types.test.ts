@@ -2,14 +2,7 @@ import { setup } from 'xstate';
 import { z } from 'zod';
 import { describe, expectTypeOf, it } from 'vitest';
 import {
-  approvalActions,
-  approvalAuthorize,
-  approvalContext,
-  approvalEvents,
-  approvalGuards,
-  approvalImplementations,
   approvalStep,
-  approvalTasks,
   createEngine,
   deadline,
   defineWorkflow,
@@ -24,6 +17,11 @@ import {
   type EventFrom,
   type InstanceView,
 } from '../src/index.js';
+import { approvalAuthorize } from '../src/approvals/approval-authorize.js';
+import { approvalEvents } from '../src/approvals/approval-events.js';
+import { approvalActions, approvalGuards, approvalImplementations } from '../src/approvals/approval-implementations.js';
+import { approvalTasks } from '../src/approvals/approval-tasks.js';
+import { approvalContext } from '../src/approvals/approval-types.js';
 
 const deadlines = { legalDue: workingDays(2) };
 

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import chineseDays from 'chinese-days';
-import { CN_HOLIDAY_DATA, businessCalendar, dayOrdinalOf, formatDayOrdinal } from '../src/index.js';
+import { businessCalendar } from '../src/index.js';
+import { CN_HOLIDAY_DATA } from '../src/calendar/cn-holidays-data.js';
+import { dayOrdinalOf, formatDayOrdinal } from '../src/calendar/local-date.js';
 
 const cal = businessCalendar(); // Asia/Shanghai, holidays 'CN'
 

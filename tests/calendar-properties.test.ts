@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { businessCalendar, dayOrdinalOf, formatDayOrdinal } from '../src/index.js';
+import { businessCalendar } from '../src/index.js';
+import { dayOrdinalOf, formatDayOrdinal } from '../src/calendar/local-date.js';
 
 const cal = businessCalendar(); // Asia/Shanghai, China 2004–2026
 

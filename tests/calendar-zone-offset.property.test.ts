@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { DateTime } from 'luxon';
 import { describe, expect, it } from 'vitest';
-import { civilDateOf, dayOrdinalOf, ZonedTime } from '../src/index.js';
+import { civilDateOf, dayOrdinalOf } from '../src/calendar/local-date.js';
+import { ZonedTime } from '../src/calendar/zoned-time.js';
 
 // ZonedTime reads a zone's offset once per UTC day and converts by arithmetic when the offset holds;
 // near a transition it takes luxon's path. Whatever path it takes, it must give luxon's answer.

@@ -175,7 +175,7 @@ describe('engine core', () => {
     expect(await engine.verify(id)).toMatchObject({ ok: true, entries: 4 });
     const entries = (await store.history(id)) as any[];
     const history = entries.map((e) => ({ ...e }));
-    const { verifyChain } = await import('../src/index.js');
+    const { verifyChain } = await import('../src/engine/chain-verifier.js');
     const head = (await store.load(id))!.historyHash;
     const edited = history.map((e, i) => (i === 2 ? { ...e, actor: { id: 'mallory', roles: ['manager'] } } : e));
     expect(verifyChain(id, edited, head).problems.map((p) => [p.revision, p.problem])).toEqual([[3, 'edited']]);
@@ -302,7 +302,8 @@ describe('engine core: corrupt data', () => {
 
 describe('engine core: deadline rules without a calendar', () => {
   it('resolves durations and absolute instants, and asks for a calendar for working-day rules', async () => {
-    const { resolveDeadline, absolute, duration, workingDays } = await import('../src/index.js');
+    const { absolute, duration, workingDays } = await import('../src/index.js');
+    const { resolveDeadline } = await import('../src/calendar/resolve-deadline.js');
     const from = Date.parse(START);
     expect(resolveDeadline(duration({ hours: 2 }), from, undefined)).toBe(from + 7_200_000);
     expect(resolveDeadline(absolute('2026-12-01T18:00:00+08:00'), from, undefined)).toBe(Date.parse('2026-12-01T10:00:00Z'));

@@ -3,16 +3,15 @@ import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   createEngine,
-  GENESIS_HASH,
   memoryStore,
-  verifyHistory,
   virtualClock,
   type HistoryEntry,
   type HistoryKeyOption,
   type InstanceRecord,
   type Store,
 } from '../src/index.js';
-import { sealEntry } from '../src/engine/history.js';
+import { verifyHistory } from '../src/engine/chain-verifier.js';
+import { GENESIS_HASH, sealEntry } from '../src/engine/history.js';
 import { stateDigest } from '../src/engine/state-digest.js';
 import { sqliteStore } from '../src/sqlite/index.js';
 import { counterWorkflow } from './helpers/counter-workflow.js';

@@ -2,7 +2,6 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import {
   createEngine,
-  findUnstorableString,
   ID_MAX_LENGTH,
   isDocketError,
   KEY_MAX_LENGTH,
@@ -14,6 +13,7 @@ import {
   type Store,
   type TaskQuery,
 } from '../src/index.js';
+import { findUnstorableString } from '../src/store/payload-rules.js';
 import { manager, reviewWorkflow, staff } from './fixtures/review-workflow.js';
 import { nextCommit, T0, type CommitOptions } from './helpers/records.js';
 import { stateDigest } from '../src/engine/state-digest.js';

@@ -1,7 +1,8 @@
 // Tenant isolation, on the engine API: src/http is not on main yet, so this is the contract the HTTP
 // layer must keep (each request goes through engine.forTenant(tenantOfTheCaller)).
 import { describe, expect, it } from 'vitest';
-import { businessCalendar, createEngine, isDocketError, memoryStore, parseHolidaySchedule, staticDirectory, verifyChain, virtualClock, workingDays } from '../src/index.js';
+import { businessCalendar, createEngine, isDocketError, memoryStore, parseHolidaySchedule, staticDirectory, virtualClock, workingDays } from '../src/index.js';
+import { verifyChain } from '../src/engine/chain-verifier.js';
 import { reviewV1, reviewV2 } from './fixtures/review-lifecycle.js';
 import { admin, manager, reviewWorkflow, staff } from './fixtures/review-workflow.js';
 

@@ -1,10 +1,11 @@
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 // Every TSDoc `@example` in src/ is compiled, so examples cannot drift from the API (they did in
-// Temporal's SDK). Imports of `docket` and its subpaths are pointed at the sources.
+// Temporal's SDK). Imports of `docket` and its subpaths are pointed at the sources; an example on an
+// internal (not exported from `docket`) imports it from its module, relative to the example's file.
 const root = new URL('..', import.meta.url).pathname;
 const out = join(root, '.tmp', 'tsdoc-examples');
 
@@ -37,7 +38,9 @@ describe('TSDoc examples', () => {
     const src = join(root, 'src');
     list.forEach(({ file, code }, i) => {
       const body = code
+        .replace(/from '(\.\.?\/[^']+)'/g, (_m, spec: string) => `from '${join(root, dirname(file), spec)}'`)
         .replace(/from 'docket\/otel'/g, `from '${join(src, 'observe', 'otel.js')}'`)
+        .replace(/from 'docket\/internals'/g, `from '${join(src, 'internals.js')}'`)
         .replace(/from 'docket\/(sqlite|postgres|testing|visualizer|http|otel)'/g, (_m, sub: string) => `from '${join(src, sub, 'index.js')}'`)
         .replace(/from 'docket\/machines'/g, `from '${join(root, 'machines', 'index.js')}'`)
         .replace(/from 'docket'/g, `from '${join(src, 'index.js')}'`);

@@ -22,7 +22,7 @@ import { operationOf } from './operations.js';
  *
  * @example
  * ```ts
- * import { approvalAuthorize } from 'docket';
+ * import { approvalAuthorize } from './approval-authorize.js';
  * const authorize = approvalAuthorize({
  *   also: ({ event, actor, instance }) => (event.type === 'SUBMIT' && actor.id !== instance.initiator ? 'Only the initiator may submit.' : true),
  * });

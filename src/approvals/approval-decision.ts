@@ -12,7 +12,7 @@ export function counted(assignments: readonly ApprovalAssignment[]): ApprovalAss
  *
  * @example
  * ```ts
- * import { needed } from 'docket';
+ * import { needed } from './approval-decision.js';
  * needed({ ratio: 0.5, strict: true }, 4); // 3 (more than half of four)
  * ```
  */
@@ -30,7 +30,7 @@ export function needed(mode: ApprovalMode, n: number): number {
  *
  * @example
  * ```ts
- * import { decide } from 'docket';
+ * import { decide } from './approval-decision.js';
  * const a = (status: 'pending' | 'approved' | 'rejected') => ({ id: 't', user: 'u', status, waitsFor: [], origin: 'rule' as const, since: 0 });
  * decide({ count: 2 }, [a('approved'), a('approved'), a('pending')]); // 'approved' (decided early)
  * decide('all', [a('approved'), a('rejected'), a('pending')]); // 'rejected'
@@ -58,7 +58,7 @@ const SEATED = new Set<ApprovalAssignment['status']>(['pending', 'approved', 're
  *
  * @example
  * ```ts
- * import { seatedPeople } from 'docket';
+ * import { seatedPeople } from './approval-decision.js';
  * const a = { id: 't1', user: 'zhao', status: 'approved' as const, waitsFor: [], origin: 'rule' as const, since: 0 };
  * seatedPeople([a, { ...a, id: 't2', user: 'qian', status: 'transferred' as const }]); // ['zhao']
  * ```
@@ -74,7 +74,7 @@ export function seatedPeople(assignments: readonly ApprovalAssignment[]): string
  *
  * @example
  * ```ts
- * import { reachableApprovals } from 'docket';
+ * import { reachableApprovals } from './approval-decision.js';
  * const a = { id: 't1', user: 'zhao', status: 'approved' as const, waitsFor: [], origin: 'rule' as const, since: 0 };
  * const g = { ...a, id: 't2', user: null, status: 'pending' as const, group: { role: 'legal', members: ['zhao'] } };
  * reachableApprovals([a, g]); // 1: zhao already voted, so the group slot cannot be filled
@@ -114,7 +114,7 @@ function fillable(slots: readonly (readonly string[])[]): number {
  *
  * @example
  * ```ts
- * import { actionable } from 'docket';
+ * import { actionable } from './approval-decision.js';
  * const a = { id: 't1', user: 'a', status: 'pending' as const, waitsFor: [], origin: 'rule' as const, since: 0 };
  * actionable([a, { ...a, id: 't2', user: 'b', waitsFor: ['t1'] }]).map((x) => x.user); // ['a']
  * ```

@@ -8,7 +8,7 @@ import { operationLabels } from './operations.js';
  *
  * @example
  * ```ts
- * import { approvalEventLabels } from 'docket';
+ * import { approvalEventLabels } from './approval-event-labels.js';
  * const events = { ...approvalEventLabels, SUBMIT: { 'zh-CN': '提交审批', en: 'Submit' } };
  * events.ADD_SIGNER['zh-CN']; // '加签'
  * ```

@@ -25,7 +25,7 @@ export type { ApprovalEvent, ApprovalEventSchemas } from './operations.js';
  * @example
  * ```ts
  * import { z } from 'zod';
- * import { approvalEvents } from 'docket';
+ * import { approvalEvents } from './approval-events.js';
  * const events = { ...approvalEvents, SUBMIT: z.object({}) };
  * events.ADD_SIGNER.parse({ users: ['zhao'], position: 'after' });
  * ```
@@ -36,7 +36,7 @@ export const approvalEvents: ApprovalEventSchemas = operationSchemas;
  *
  * @example
  * ```ts
- * import { APPROVAL_EVENT_TYPES } from 'docket';
+ * import { APPROVAL_EVENT_TYPES } from './approval-events.js';
  * APPROVAL_EVENT_TYPES.includes('ADD_SIGNER'); // true
  * ```
  */

@@ -165,7 +165,9 @@ function makeGuards(scope: ApprovalEnv): ApprovalGuards {
  * @example
  * ```ts
  * import { setup } from 'xstate';
- * import { approvalActions, approvalGuards, type ApprovalContext, type ApprovalEvent } from 'docket';
+ * import { approvalActions, approvalGuards } from './approval-implementations.js';
+ * import type { ApprovalContext } from './approval-types.js';
+ * import type { ApprovalEvent } from './operations.js';
  * const s = setup({ types: {} as { context: ApprovalContext; events: ApprovalEvent }, actions: { ...approvalActions }, guards: { ...approvalGuards } });
  * ```
  */
@@ -177,7 +179,9 @@ export const approvalActions: ApprovalActions = makeActions({ env: undefined, de
  * @example
  * ```ts
  * import { setup } from 'xstate';
- * import { approvalGuards, type ApprovalContext, type ApprovalEvent } from 'docket';
+ * import { approvalGuards } from './approval-implementations.js';
+ * import type { ApprovalContext } from './approval-types.js';
+ * import type { ApprovalEvent } from './operations.js';
  * setup({ types: {} as { context: ApprovalContext; events: ApprovalEvent }, guards: approvalGuards });
  * ```
  */
@@ -189,7 +193,8 @@ export const approvalGuards: ApprovalGuards = makeGuards({ env: undefined, deadl
  *
  * @example
  * ```ts
- * import { approvalImplementations, workingDays } from 'docket';
+ * import { workingDays } from 'docket';
+ * import { approvalImplementations } from './approval-implementations.js';
  * const deadlines = { legalDue: workingDays(2) };
  * const implementations = (env: Parameters<typeof approvalImplementations>[0]) => approvalImplementations(env, { deadlines });
  * ```

@@ -60,7 +60,7 @@ export interface ApprovalStepNode {
  *
  * @example
  * ```ts
- * import { stepTarget } from 'docket';
+ * import { stepTarget } from './approval-step.js';
  * stepTarget('legal'); // '#legal'
  * ```
  */
@@ -77,7 +77,9 @@ export function stepTarget(step: string): string {
  * @example
  * ```ts
  * import { setup } from 'xstate';
- * import { approvalActions, approvalContext, approvalGuards, approvalStep, role, type ApprovalContext, type ApprovalEvent } from 'docket';
+ * import { approvalStep, role, type ApprovalContext, type ApprovalEvent } from 'docket';
+ * import { approvalActions, approvalGuards } from './approval-implementations.js';
+ * import { approvalContext } from './approval-types.js';
  *
  * const machine = setup({
  *   types: {} as { context: ApprovalContext; events: ApprovalEvent | { type: 'SUBMIT' } },

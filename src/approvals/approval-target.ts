@@ -11,7 +11,8 @@ import { taskInStep } from './approval-reducer.js';
  *
  * @example
  * ```ts
- * import { approvalContext, targetStep } from 'docket';
+ * import { targetStep } from './approval-target.js';
+ * import { approvalContext } from './approval-types.js';
  * targetStep(approvalContext({}), { type: 'APPROVE', step: 'legal' }, () => true); // undefined: no such step yet
  * ```
  */

@@ -11,7 +11,8 @@ import { APPROVAL_OPERATIONS } from './operations.js';
  *
  * @example
  * ```ts
- * import { taskActions, type ApprovalStepState } from 'docket';
+ * import { type ApprovalStepState } from 'docket';
+ * import { taskActions } from './approval-tasks.js';
  * declare const legal: ApprovalStepState;
  * taskActions(legal, false)[0]; // 'CLAIM' for an unclaimed group task
  * ```
@@ -56,7 +57,7 @@ function dueAtFromTimers(state: ApprovalStepState, timers: readonly TaskTimer[])
  *
  * @example
  * ```ts
- * import { approvalTasks } from 'docket';
+ * import { approvalTasks } from './approval-tasks.js';
  * const tasks = approvalTasks({ data: (context: { amount?: number }) => ({ amount: context.amount }) });
  * ```
  */

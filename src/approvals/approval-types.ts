@@ -163,7 +163,8 @@ export interface ApprovalContext {
  * @example
  * ```ts
  * import { setup } from 'xstate';
- * import { approvalContext, type ApprovalContext } from 'docket';
+ * import { type ApprovalContext } from 'docket';
+ * import { approvalContext } from './approval-types.js';
  * setup({ types: {} as { context: ApprovalContext & { amount: number }; input: { amount: number } } }).createMachine({
  *   context: ({ input }) => ({ ...approvalContext(input), amount: input.amount }),
  * });

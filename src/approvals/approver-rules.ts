@@ -136,7 +136,7 @@ export interface ResolveFacts {
  *
  * @example
  * ```ts
- * import { readPath } from 'docket';
+ * import { readPath } from './approver-rules.js';
  * readPath({ customer: { manager: 'wang' } }, 'customer.manager'); // 'wang'
  * ```
  */
@@ -199,7 +199,8 @@ export function supervisorChain(directory: Directory, user: string, levels: numb
  *
  * @example
  * ```ts
- * import { resolveApprovers, staticDirectory, supervisors } from 'docket';
+ * import { staticDirectory, supervisors } from 'docket';
+ * import { resolveApprovers } from './approver-rules.js';
  * const directory = staticDirectory({ users: [
  *   { id: 'li', roles: [], supervisor: 'wang' },
  *   { id: 'wang', roles: [], supervisor: 'zhou', active: false },
@@ -262,7 +263,8 @@ export function resolveApprovers(rule: ApproverRule, facts: ResolveFacts): Resol
  *
  * @example
  * ```ts
- * import { describeApproverRule, supervisors } from 'docket';
+ * import { supervisors } from 'docket';
+ * import { describeApproverRule } from './approver-rules.js';
  * describeApproverRule(supervisors(2)); // { 'zh-CN': '连续 2 级主管', en: '2 levels of supervisors' }
  * ```
  */

@@ -31,7 +31,7 @@ export type Condition =
  *
  * @example
  * ```ts
- * import { matches } from 'docket';
+ * import { matches } from './branch.js';
  * matches({ field: 'amount', gt: 100 }, { amount: 150 }); // true
  * ```
  */
@@ -54,7 +54,7 @@ export function matches(condition: Condition, context: unknown): boolean {
  *
  * @example
  * ```ts
- * import { describeCondition } from 'docket';
+ * import { describeCondition } from './branch.js';
  * describeCondition({ field: 'amount', gt: 100_000 }).en; // 'amount > 100000'
  * ```
  */

@@ -96,7 +96,7 @@ export function describeConditionBrief(condition: Condition, options: DescribeGu
  *
  * @example
  * ```ts
- * import { describeApprovalGuard } from 'docket';
+ * import { describeApprovalGuard } from './describe-guard.js';
  * describeApprovalGuard({ type: 'approval.outcome', params: { step: 'review', kind: 'rejected' } });
  * // { label: { 'zh-CN': '驳回', en: 'rejected' }, outcome: 'rejected' }
  * ```

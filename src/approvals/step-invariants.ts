@@ -58,7 +58,8 @@ function approvedByVotes(state: ApprovalStepState): boolean {
  *
  * @example
  * ```ts
- * import { stepViolations, type ApprovalStepState } from 'docket';
+ * import { type ApprovalStepState } from 'docket';
+ * import { stepViolations } from './step-invariants.js';
  * declare const before: ApprovalStepState, after: ApprovalStepState;
  * stepViolations(before, after, 'TRANSFER').map((v) => v.invariant); // e.g. ['one-seat-per-person']
  * ```
@@ -111,7 +112,8 @@ export function stepViolations(before: ApprovalStepState | undefined, after: App
  *
  * @example
  * ```ts
- * import { checkStepInvariants, type ApprovalStepState } from 'docket';
+ * import { type ApprovalStepState } from 'docket';
+ * import { checkStepInvariants } from './step-invariants.js';
  * declare const before: ApprovalStepState, after: ApprovalStepState;
  * checkStepInvariants(before, after, { act: 'REMOVE_SIGNER' }); // throws OPERATION_NOT_ALLOWED when after breaks a rule
  * ```

@@ -7,7 +7,7 @@ import type { CnHolidayYear } from './cn-holiday-year.js';
  *
  * @example
  * ```ts
- * import { CN_HOLIDAY_DATA_SOURCE } from 'docket';
+ * import { CN_HOLIDAY_DATA_SOURCE } from './cn-holidays-data.js';
  * CN_HOLIDAY_DATA_SOURCE; // 'chinese-days@1.5.7'
  * ```
  */
@@ -19,7 +19,7 @@ export const CN_HOLIDAY_DATA_SOURCE = 'chinese-days@1.5.7';
  *
  * @example
  * ```ts
- * import { CN_HOLIDAY_DATA } from 'docket';
+ * import { CN_HOLIDAY_DATA } from './cn-holidays-data.js';
  * CN_HOLIDAY_DATA[2026]?.workdays.some(([d]) => d === '2026-10-10'); // true
  * ```
  */

@@ -63,7 +63,8 @@ export type HolidaySource = 'CN' | 'none' | HolidayList;
  *
  * @example
  * ```ts
- * import { compileHolidaySources, dayOrdinalOf } from 'docket';
+ * import { compileHolidaySources } from './holiday-source.js';
+ * import { dayOrdinalOf } from './local-date.js';
  * compileHolidaySources('CN').days.get(dayOrdinalOf(2026, 10, 10)); // { working: true, name: '国庆节', nameEn: 'National Day' }
  * ```
  */
@@ -78,7 +79,7 @@ export interface DayOverride {
  *
  * @example
  * ```ts
- * import { compileHolidaySources } from 'docket';
+ * import { compileHolidaySources } from './holiday-source.js';
  * compileHolidaySources(['CN']).coversYear(2026); // true
  * ```
  */
@@ -143,7 +144,7 @@ function addDays(days: Map<DayOrdinal, DayOverride>, entries: unknown, working: 
  *
  * @example
  * ```ts
- * import { compileHolidaySources } from 'docket';
+ * import { compileHolidaySources } from './holiday-source.js';
  * const h = compileHolidaySources(['CN', { years: [2031], holidays: ['2031-01-01'] }]);
  * h.coversYear(2031); // true
  * ```

@@ -6,7 +6,7 @@ import { DocketError } from '../errors.js';
  *
  * @example
  * ```ts
- * import { dayOrdinalOf, formatDayOrdinal } from 'docket';
+ * import { dayOrdinalOf, formatDayOrdinal } from './local-date.js';
  * formatDayOrdinal(dayOrdinalOf(2026, 10, 1) + 7); // '2026-10-08'
  * ```
  */
@@ -17,7 +17,7 @@ export type DayOrdinal = number;
  *
  * @example
  * ```ts
- * import { dayOrdinalOf } from 'docket';
+ * import { dayOrdinalOf } from './local-date.js';
  * dayOrdinalOf(1970, 1, 2); // 1
  * ```
  */
@@ -37,7 +37,7 @@ export function dayOrdinalOf(year: number, month: number, day: number): DayOrdin
  *
  * @example
  * ```ts
- * import { civilDateOf, type CivilDate } from 'docket';
+ * import { civilDateOf, type CivilDate } from './local-date.js';
  * const d: CivilDate = civilDateOf(20_000); // { year: 2024, month: 10, day: 4 }
  * ```
  */
@@ -54,7 +54,7 @@ export interface CivilDate {
  *
  * @example
  * ```ts
- * import { civilDateOf } from 'docket';
+ * import { civilDateOf } from './local-date.js';
  * civilDateOf(0); // { year: 1970, month: 1, day: 1 }
  * ```
  */
@@ -76,7 +76,7 @@ export function civilDateOf(ordinal: DayOrdinal): CivilDate {
  *
  * @example
  * ```ts
- * import { isoWeekdayOf, dayOrdinalOf } from 'docket';
+ * import { isoWeekdayOf, dayOrdinalOf } from './local-date.js';
  * isoWeekdayOf(dayOrdinalOf(2026, 10, 10)); // 6 (Saturday)
  * ```
  */
@@ -90,7 +90,7 @@ export function isoWeekdayOf(ordinal: DayOrdinal): 1 | 2 | 3 | 4 | 5 | 6 | 7 {
  *
  * @example
  * ```ts
- * import { daysInMonth } from 'docket';
+ * import { daysInMonth } from './local-date.js';
  * daysInMonth(2028, 2); // 29
  * ```
  */
@@ -105,7 +105,7 @@ const DATE_RE = /^(\d{4})-(\d{2})-(\d{2})$/;
  *
  * @example
  * ```ts
- * import { tryParseLocalDate } from 'docket';
+ * import { tryParseLocalDate } from './local-date.js';
  * tryParseLocalDate('2026-02-29'); // undefined (2026 is not a leap year)
  * ```
  */
@@ -124,7 +124,7 @@ export function tryParseLocalDate(text: string): DayOrdinal | undefined {
  *
  * @example
  * ```ts
- * import { parseLocalDate, formatDayOrdinal } from 'docket';
+ * import { parseLocalDate, formatDayOrdinal } from './local-date.js';
  * formatDayOrdinal(parseLocalDate('2026-10-10')); // '2026-10-10'
  * ```
  */
@@ -145,7 +145,7 @@ function pad(n: number, width: number): string {
  *
  * @example
  * ```ts
- * import { formatDayOrdinal } from 'docket';
+ * import { formatDayOrdinal } from './local-date.js';
  * formatDayOrdinal(0); // '1970-01-01'
  * ```
  */

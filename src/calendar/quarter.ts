@@ -19,7 +19,7 @@ export interface QuarterRef {
  *
  * @example
  * ```ts
- * import { isQuarterRef } from 'docket';
+ * import { isQuarterRef } from './quarter.js';
  * isQuarterRef({ year: 2027, quarter: 5 }); // false
  * ```
  */
@@ -46,7 +46,7 @@ function check(q: QuarterRef): void {
  *
  * @example
  * ```ts
- * import { quarterOfMonth } from 'docket';
+ * import { quarterOfMonth } from './quarter.js';
  * quarterOfMonth(2026, 11); // { year: 2026, quarter: 4 }
  * ```
  */

@@ -77,7 +77,8 @@ function fixedHolidays(year: number): Fixed[] {
  *
  * @example
  * ```ts
- * import { statutoryOverrides, dayOrdinalOf } from 'docket';
+ * import { dayOrdinalOf } from './local-date.js';
+ * import { statutoryOverrides } from './statutory-holidays.js';
  * statutoryOverrides(2027, 'next-weekday').get(dayOrdinalOf(2027, 2, 9)); // { working: false, name: '春节（补假）', … }
  * ```
  */

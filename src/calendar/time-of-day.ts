@@ -5,7 +5,7 @@ import { DocketError } from '../errors.js';
  *
  * @example
  * ```ts
- * import { MS_PER_DAY } from 'docket';
+ * import { MS_PER_DAY } from './time-of-day.js';
  * MS_PER_DAY; // 86_400_000
  * ```
  */
@@ -16,7 +16,7 @@ export const MS_PER_DAY = 86_400_000;
  *
  * @example
  * ```ts
- * import { END_OF_DAY_MS, formatTimeOfDay } from 'docket';
+ * import { END_OF_DAY_MS, formatTimeOfDay } from './time-of-day.js';
  * formatTimeOfDay(END_OF_DAY_MS); // '23:59:59.999'
  * ```
  */
@@ -31,7 +31,7 @@ const TIME_RE = /^(\d{2}):(\d{2})(?::(\d{2}))?$/;
  *
  * @example
  * ```ts
- * import { tryParseTimeOfDay } from 'docket';
+ * import { tryParseTimeOfDay } from './time-of-day.js';
  * tryParseTimeOfDay('18:00'); // 64_800_000
  * tryParseTimeOfDay('25:00'); // undefined
  * ```
@@ -52,7 +52,7 @@ export function tryParseTimeOfDay(text: string): number | undefined {
  *
  * @example
  * ```ts
- * import { parseTimeOfDay } from 'docket';
+ * import { parseTimeOfDay } from './time-of-day.js';
  * parseTimeOfDay('09:30'); // 34_200_000
  * ```
  */
@@ -69,7 +69,7 @@ export function parseTimeOfDay(text: string, what = 'time'): number {
  *
  * @example
  * ```ts
- * import { formatTimeOfDay } from 'docket';
+ * import { formatTimeOfDay } from './time-of-day.js';
  * formatTimeOfDay(64_800_000); // '18:00'
  * ```
  */

@@ -51,7 +51,8 @@ interface YearTable {
  *
  * @example
  * ```ts
- * import { compileHolidaySources, type WorkingDayIndexOptions } from 'docket';
+ * import { compileHolidaySources } from './holiday-source.js';
+ * import type { WorkingDayIndexOptions } from './working-day-index.js';
  * const options: WorkingDayIndexOptions = {
  *   holidays: compileHolidaySources('none'), workweek: [1, 2, 3, 4, 5], onMissingYear: 'throw', missingYearHint: () => '',
  * };
@@ -79,7 +80,9 @@ const MAX_YEARS_WALKED = 400;
  *
  * @example
  * ```ts
- * import { WorkingDayIndex, compileHolidaySources, dayOrdinalOf, formatDayOrdinal } from 'docket';
+ * import { compileHolidaySources } from './holiday-source.js';
+ * import { dayOrdinalOf, formatDayOrdinal } from './local-date.js';
+ * import { WorkingDayIndex } from './working-day-index.js';
  * const index = new WorkingDayIndex({
  *   holidays: compileHolidaySources('CN'), workweek: [1, 2, 3, 4, 5],
  *   onMissingYear: 'throw', missingYearHint: () => '',

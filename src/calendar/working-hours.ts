@@ -36,7 +36,7 @@ export interface WorkingWindow {
  *
  * @example
  * ```ts
- * import { parseWorkingHours } from 'docket';
+ * import { parseWorkingHours } from './working-hours.js';
  * parseWorkingHours({ start: '09:00', end: '18:00' }); // { start: 32_400_000, end: 64_800_000 }
  * ```
  */
@@ -56,7 +56,10 @@ export function parseWorkingHours(option: WorkingHoursOption): WorkingWindow {
  *
  * @example
  * ```ts
- * import { addWorkingTime, WorkingDayIndex, compileHolidaySources, dayOrdinalOf } from 'docket';
+ * import { compileHolidaySources } from './holiday-source.js';
+ * import { dayOrdinalOf } from './local-date.js';
+ * import { WorkingDayIndex } from './working-day-index.js';
+ * import { addWorkingTime } from './working-hours.js';
  * const index = new WorkingDayIndex({ holidays: compileHolidaySources('none'), workweek: [1, 2, 3, 4, 5], onMissingYear: 'throw', missingYearHint: () => '' });
  * // Friday 17:00 + 2 h → Monday 10:00
  * addWorkingTime(index, { start: 9 * 3.6e6, end: 18 * 3.6e6 }, { ordinal: dayOrdinalOf(2027, 1, 8), timeOfDay: 17 * 3.6e6 }, 2 * 3.6e6);

@@ -23,7 +23,8 @@ export type CalendarInput = Instant | Date | string;
  *
  * @example
  * ```ts
- * import { dayOrdinalOf, type LocalPoint } from 'docket';
+ * import { dayOrdinalOf } from './local-date.js';
+ * import type { LocalPoint } from './zoned-time.js';
  * const nineAm: LocalPoint = { ordinal: dayOrdinalOf(2026, 10, 8), timeOfDay: 9 * 3_600_000 };
  * ```
  */
@@ -41,7 +42,7 @@ const OWN_OFFSET = /T[^]*(?:[zZ]|[+-]\d\d(?::?\d\d)?)$/;
  *
  * @example
  * ```ts
- * import { ZonedTime } from 'docket';
+ * import { ZonedTime } from './zoned-time.js';
  * const z = new ZonedTime('Asia/Shanghai');
  * z.toInstant(z.parse('2026-10-08T09:00')) === Date.parse('2026-10-08T01:00:00Z'); // true
  * ```

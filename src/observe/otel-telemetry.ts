@@ -1,6 +1,7 @@
 import { metrics, SpanStatusCode, trace, type Attributes, type Link, type Meter, type Span, type SpanContext, type Tracer } from '@opentelemetry/api';
 import type { Clock } from '../clock/clock.js';
 import { systemClock } from '../clock/system-clock.js';
+import type { AnyWorkflow } from '../engine/define-workflow.js';
 import type { EffectHandler, Engine } from '../engine/engine-types.js';
 import { isDocketError } from '../errors.js';
 import type { Store } from '../store/store.js';
@@ -53,7 +54,7 @@ export interface DocketTelemetry {
    * span), effects by outcome (`delivered`, `retried`, `dead`), operation durations.
    * Call `dispose()` on the result to stop listening.
    */
-  instrument<E extends Engine<any>>(engine: E): E & { dispose(): void };
+  instrument<E extends Engine<AnyWorkflow>>(engine: E): E & { dispose(): void };
 }
 
 /**
@@ -170,7 +171,7 @@ export function docketTelemetry(options: TelemetryOptions = {}): DocketTelemetry
       return out as unknown as H;
     },
 
-    instrument<E extends Engine<any>>(engine: E): E & { dispose(): void } {
+    instrument<E extends Engine<AnyWorkflow>>(engine: E): E & { dispose(): void } {
       const offs = [
         engine.on('started', (view) => started.add(1, { 'docket.workflow': view.workflow })),
         engine.on('transition', (view, entry) => transitions.add(1, { 'docket.workflow': view.workflow, 'docket.kind': entry.kind })),
@@ -183,7 +184,7 @@ export function docketTelemetry(options: TelemetryOptions = {}): DocketTelemetry
         engine.on('effect.delivered', (e) => effects.add(1, { 'docket.effect.type': e.type, 'docket.outcome': 'delivered' })),
         engine.on('effect.failed', (e) => effects.add(1, { 'docket.effect.type': e.type, 'docket.outcome': e.status === 'dead' ? 'dead' : 'retried' })),
       ];
-      const wrapped: Partial<Engine<any>> = {
+      const wrapped: Partial<Engine<AnyWorkflow>> = {
         start: (workflowId, input, opts) =>
           traced(S.start, 'start', { 'docket.workflow': workflowId, 'docket.actor': opts.actor.id }, async (span) => {
             const id = await engine.start(workflowId as never, input as never, opts);

@@ -6,10 +6,10 @@ import { activeStandIns } from './stand-ins.js';
  * Whom `deputy` acts for among `principals` at `at`: the first principal the directory lists
  * `deputy` as a stand-in (代理) for, in `workflow` (when given); `undefined` when none.
  *
- * Internal (not exported from `docket`), so the example is not compiled against the public API:
- *
  * @example
- * ```text
+ * ```ts
+ * import { staticDirectory } from 'docket';
+ * import { standInFor } from './on-behalf-of.js';
  * const directory = staticDirectory({ users: [], standIns: [{ principal: 'wang', deputy: 'zhao', from: 0, to: 10 }] });
  * standInFor(directory, 5, 'zhao', ['li', 'wang']); // 'wang'
  * ```

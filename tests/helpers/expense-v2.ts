@@ -1,7 +1,8 @@
 import { createMachine, type AnyStateMachine } from 'xstate';
 import { z } from 'zod';
 import { expenseReimbursement, expenseReimbursementMachine, type ExpenseReimbursementContext } from '../../machines/index.js';
-import { approvalImplementations, defineWorkflow, migrateFrom, staticDirectory, workingDays, type DirectoryUser } from '../../src/index.js';
+import { defineWorkflow, migrateFrom, staticDirectory, workingDays, type DirectoryUser } from '../../src/index.js';
+import { approvalImplementations } from '../../src/approvals/approval-implementations.js';
 
 /**
  * Version 2 of 费用报销, for the migration tests (not a shipped machine): `payment` is renamed

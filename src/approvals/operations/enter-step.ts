@@ -14,7 +14,9 @@ import { refuse, settle, SYSTEM, withStep } from './reducer-helpers.js';
  *
  * @example
  * ```ts
- * import { approvalContext, enterStep, users } from 'docket';
+ * import { users } from 'docket';
+ * import { approvalContext } from '../approval-types.js';
+ * import { enterStep } from './enter-step.js';
  * const ctx = approvalContext({ $actor: { id: 'li', roles: [] } });
  * const { context } = enterStep(ctx, { id: 'legal', mode: 'all', approvers: users('zhao') }, { directory: undefined, now: 0, dueAt: null });
  * context.approvals['legal']?.assignments.map((a) => a.user); // ['zhao']

@@ -48,6 +48,7 @@ export interface OperationDescriptor<T extends string = string, S extends z.ZodT
  * @example
  * ```text
  * import { z } from 'zod';
+ * import { defineOperation } from './operation-descriptor.js';
  * const hold = defineOperation({ type: 'HOLD', schema: z.object({ comment: z.string().optional() }), label: { 'zh-CN': '挂起', en: 'Hold' }, forOthers: false, inbox: true, apply: (op) => op.update({}, op.act({ type: 'CC' })) });
  * ```
  */
