@@ -493,9 +493,12 @@ export function describeStoreConformance(
         expect(isDocketError(error, 'INVALID_ARGUMENT'), JSON.stringify(q)).toBe(true);
         expect((error as Error).message.length).toBeGreaterThan(20);
       }
-      for (const q of [null, 'wang', { assignee: ['wang'] }, { role: 1 }, { instanceId: ['i1'] }, { workflow: {} }, { status: 'done' }]) {
+      for (const q of [null, 'wang', { assignee: ['wang'] }, { role: 1 }, { instanceId: ['i1'] }, { workflow: {} }, { status: 'done' }, { limit: 0 }, { limit: PAGE_LIMIT_MAX + 1 }, { limit: 'abc' }, { limit: 1.5 }, { limit: [2] }]) {
         expect(await codeOf(store.tasks(q as TaskQuery)), JSON.stringify(q)).toBe('INVALID_ARGUMENT');
       }
+      // The inbox is capped too: at most `limit` tasks, oldest first.
+      expect((await store.tasks({ assignee: 'wang', limit: 2 })).map((t) => t.id)).toEqual(['i1t', 'i2t']);
+      expect((await store.tasks({ limit: 1 })).map((t) => t.id)).toEqual(['i1t']);
       expect((await store.list({ limit: PAGE_LIMIT_MAX })).items.map((i) => i.id)).toEqual(['i1', 'i2', 'i3']);
       expect((await store.tasks({ assignee: 'wang' })).map((t) => t.id)).toEqual(['i1t', 'i2t', 'i3t']);
       // Paging ends: each cursor moves forward, and the last page has none.

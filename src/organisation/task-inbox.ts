@@ -1,6 +1,7 @@
 import type { Instant } from '../clock/clock.js';
 import type { TaskRecord } from '../store/records.js';
 import type { Store, TaskQuery } from '../store/store.js';
+import { PAGE_LIMIT_MAX } from '../store/query-rules.js';
 import type { Directory } from './directory.js';
 import { activeStandIns } from './stand-ins.js';
 
@@ -23,5 +24,7 @@ export async function inboxWithStandIns(store: Store, directory: Directory | und
       out.push(task);
     }
   }
-  return out;
+  // The stand-ins' tasks join the deputy's own: the page is still at most `limit` long.
+  const limit = query.limit ?? PAGE_LIMIT_MAX;
+  return out.length > limit ? out.slice(0, limit) : out;
 }

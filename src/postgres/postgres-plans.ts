@@ -1,3 +1,4 @@
+import { PAGE_LIMIT_MAX } from '../store/query-rules.js';
 import type { Instant } from '../clock/clock.js';
 import type { Commit, EffectUpdate, InstanceQuery, TaskQuery } from '../store/store.js';
 import { tasksOf } from '../store/commit-rules.js';
@@ -122,7 +123,7 @@ export const updateEffect = (s: string, id: string, u: EffectUpdate) =>
 export const effects = (s: string, instanceId: string) => plan(`SELECT ${EFFECT_COLUMNS} FROM ${s}.docket_effects WHERE instance_id = $1 ORDER BY seq`, instanceId);
 
 /** Tasks by assignee or role use the GIN indexes on the array columns. */
-export function tasks(s: string, query: TaskQuery): PostgresPlan {
+export function tasks(s: string, query: TaskQuery, limit = PAGE_LIMIT_MAX): PostgresPlan {
   const values: unknown[] = [];
   const where: string[] = [];
   const add = (sql: string, value: unknown) => {
@@ -136,7 +137,8 @@ export function tasks(s: string, query: TaskQuery): PostgresPlan {
   if (query.status !== undefined) add('status = ?', query.status);
   // The instance's tenant (filled from its chained start entry) decides: a task row cannot claim one.
   if (query.tenant !== undefined) add(`instance_id IN (SELECT id FROM ${s}.docket_instances WHERE tenant = ?)`, query.tenant);
-  return plan(`SELECT instance_id, task FROM ${s}.docket_tasks${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY seq`, ...values);
+  values.push(limit);
+  return plan(`SELECT instance_id, task FROM ${s}.docket_tasks${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY seq LIMIT $${values.length}`, ...values);
 }
 
 export const findIdempotency = (s: string, instanceId: string, key: string) =>

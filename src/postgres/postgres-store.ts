@@ -221,8 +221,8 @@ export function postgresStore(connection: PostgresConnection, options: PostgresS
       return (await query<EffectRow>(plans.effects(s, instanceId), 'effects')).map(effectFromRow);
     },
     async tasks(q: TaskQuery = {}) {
-      checkTaskQuery(q);
-      return (await query<{ task: TaskRecord }>(plans.tasks(s, q), 'tasks')).map((r) => r.task);
+      const { limit } = checkTaskQuery(q);
+      return (await query<{ task: TaskRecord }>(plans.tasks(s, q, limit), 'tasks')).map((r) => r.task);
     },
     onWake(fn) {
       wakers.add(fn);

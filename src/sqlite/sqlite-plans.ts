@@ -1,3 +1,4 @@
+import { PAGE_LIMIT_MAX } from '../store/query-rules.js';
 import type { Instant } from '../clock/clock.js';
 import type { EffectRecord, HistoryEntry, IdempotencyRecord, InstanceRecord, RefusalEntry, TaskRecord, TimerRecord } from '../store/records.js';
 import type { EffectUpdate, InstanceQuery, TaskQuery } from '../store/store.js';
@@ -293,10 +294,10 @@ export const insertTaskRole = (role: string, taskSeq: number, instanceId: string
  * A tenant filter joins the instance row, whose tenant comes from the chained start entry; a file
  * read at a schema before tenants (`tenantColumn` false) has no tenant, so it matches nothing.
  */
-export function tasks(query: TaskQuery, tenantColumn = true): SqlitePlan {
+export function tasks(query: TaskQuery, tenantColumn = true, limit = PAGE_LIMIT_MAX): SqlitePlan {
   let from = 'docket_tasks t';
   const where: string[] = [];
-  const values: string[] = [];
+  const values: (string | number)[] = [];
   if (query.tenant !== undefined) {
     if (!tenantColumn) return plan(`SELECT task FROM docket_tasks WHERE 0`);
     from += ' JOIN docket_instances i ON i.id = t.instance_id';
@@ -323,7 +324,7 @@ export function tasks(query: TaskQuery, tenantColumn = true): SqlitePlan {
       values.push(value);
     }
   }
-  return plan(`SELECT t.task FROM ${from}${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY t.seq`, ...values);
+  return plan(`SELECT t.task FROM ${from}${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY t.seq LIMIT ?`, ...values, limit);
 }
 
 export const insertIdempotency = (r: IdempotencyRecord) =>

@@ -492,8 +492,8 @@ export function sqliteStore(options: SqliteStoreOptions): SqliteStore {
       return all<EffectRow>(plans.effects(instanceId)).map(effectFromRow);
     },
     async tasks(query: TaskQuery = {}) {
-      checkTaskQuery(query);
-      return all<{ task: string }>(plans.tasks(query, schemaVersion >= 4)).map((r) => jsonColumn<TaskRecord>(query.instanceId ?? '(task)', 'task', r.task));
+      const { limit } = checkTaskQuery(query);
+      return all<{ task: string }>(plans.tasks(query, schemaVersion >= 4, limit)).map((r) => jsonColumn<TaskRecord>(query.instanceId ?? '(task)', 'task', r.task));
     },
     async close() {
       if (guard.closed) return;

@@ -258,11 +258,12 @@ export function memoryStore(): Store {
     },
     async tasks(query: TaskQuery = {}) {
       open();
-      checkTaskQuery(query);
+      const { limit } = checkTaskQuery(query);
       const out: TaskRecord[] = [];
       const lists = query.instanceId ? [tasks.get(query.instanceId) ?? []] : tasks.values();
       for (const list of lists) {
         for (const task of list) {
+          if (out.length >= limit) return out;
           if (!matchesTaskQuery(task, query)) continue;
           // The instance's tenant decides, as the SQL stores' join on the instance row does.
           if (query.tenant !== undefined && instances.get(task.instanceId)?.tenant !== query.tenant) continue;

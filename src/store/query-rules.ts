@@ -93,8 +93,13 @@ export function checkInstanceQuery(query: InstanceQuery | undefined): { readonly
 }
 
 /** Validate a {@link TaskQuery} for `tasks()`, the same in every store: each filter a single string. */
-export function checkTaskQuery(query: TaskQuery | undefined): void {
+export function checkTaskQuery(query: TaskQuery | undefined): { readonly limit: number } {
   const q = checkQueryObject(query, 'tasks');
   for (const field of ['assignee', 'role', 'workflow', 'instanceId', 'tenant'] as const) checkText(q, field, 'The tasks');
   checkText(q, 'status', 'The tasks', TASK_STATUSES);
+  if (q.limit === undefined) return { limit: PAGE_LIMIT_MAX };
+  if (typeof q.limit !== 'number' || !Number.isInteger(q.limit) || q.limit < 1 || q.limit > PAGE_LIMIT_MAX) {
+    invalid(`The tasks query's limit must be an integer from 1 to ${PAGE_LIMIT_MAX}, not ${typeof q.limit === 'number' ? String(q.limit) : describe(q.limit)}; narrow a longer inbox with its filters (workflow, status, instanceId).`, 'limit');
+  }
+  return { limit: q.limit };
 }

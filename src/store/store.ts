@@ -55,6 +55,11 @@ export interface TaskQuery {
   readonly instanceId?: string;
   readonly status?: TaskRecord['status'];
   /**
+   * At most this many tasks, oldest first: an integer from 1 to `PAGE_LIMIT_MAX` (1000, also the
+   * default). An inbox longer than that is narrowed by its filters (workflow, status, instance).
+   */
+  readonly limit?: number;
+  /**
    * Only tasks of this tenant's instances (see `engine.forTenant`). Stores filter on the instance's
    * tenant, which comes from its chained start entry, so a task cannot claim another tenant.
    */
