@@ -162,5 +162,5 @@ export type { PreviewStep } from './approvals/preview-approval-path.js';
 export type { ReassignResult } from './approvals/reassign-tasks.js';
 
 // Observability: structured logging of an engine's events (OpenTelemetry is `docket/otel`).
-export { logEngine } from './observe/log-engine.js';
-export type { DocketLogger, LogFields } from './observe/log-engine.js';
+export { logEngine } from './engine/engine-logger.js';
+export type { DocketLogger, LogFields } from './engine/engine-logger.js';

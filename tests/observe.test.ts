@@ -81,6 +81,23 @@ describe('logEngine', () => {
   });
 });
 
+describe('createEngine({ logger })', () => {
+  it('logs the same structured lines from the start, without a separate logEngine call', async () => {
+    const lines: [string, string][] = [];
+    const logger: DocketLogger = {
+      debug: (m) => lines.push(['debug', m]), info: (m) => lines.push(['info', m]),
+      warn: (m) => lines.push(['warn', m]), error: (m) => lines.push(['error', m]),
+    };
+    const clock = virtualClock(0);
+    const engine = createEngine({ store: memoryStore(), clock, workflows: [wf], effects: handlers([]), retry: { maxAttempts: 2, initialDelayMs: 1000 }, logger });
+    const id = await scenario(engine, clock);
+    expect(lines.filter((l) => l[1] === 'docket.started')).toEqual([['info', 'docket.started']]);
+    expect(lines.filter((l) => l[1] === 'docket.refused').map((l) => l[0])).toEqual(['info', 'info']);
+    expect(lines.some((l) => l[1] === 'docket.timer.fired')).toBe(true);
+    expect(id).toBeTruthy();
+  });
+});
+
 describe('docket/otel', () => {
   const exporter = new InMemorySpanExporter();
   const provider = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] });

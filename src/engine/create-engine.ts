@@ -24,6 +24,7 @@ import { toView } from './instance-view.js';
 import { archivedHistory, archivedView, orArchived, retain, retentionStep, verifyArchived, type RetentionParts } from './retention.js';
 import { TenantRouting } from './tenant-routing.js';
 import { tenantView } from './tenant-view.js';
+import { logEngine } from './engine-logger.js';
 
 export { toView } from './instance-view.js';
 
@@ -381,5 +382,6 @@ export function createEngine<const W extends AnyWorkflow>(options: EngineOptions
   // An archived instance's history is read from the archive (see `engine.retain`).
   const hotHistory = engine.history;
   engine.history = ((instanceId: string, opts?: never) => orArchived(() => hotHistory(instanceId, opts), () => archivedHistory(retention, instanceId, opts))) as Engine<W>['history'];
+  if (options.logger !== undefined) logEngine(engine, options.logger);
   return engine;
 }

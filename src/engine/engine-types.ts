@@ -16,6 +16,7 @@ import type { Directory } from '../organisation/directory.js';
 import type { DocketError } from '../errors.js';
 import type { EngineWarning, ProvisionalDeadline, ReresolveOptions, ReresolveReport } from './reresolve-deadlines.js';
 import type { HistoryKeyOption } from './history-key.js';
+import type { DocketLogger } from './engine-logger.js';
 import type { MigrateOptions, MigrationReport } from './migration/migration-types.js';
 import type { ArchivedView, RetainOptions, RetainReport } from './retention.js';
 import type { Tombstone } from '../store/retention.js';
@@ -89,6 +90,12 @@ export interface EngineOptions<W extends AnyWorkflow> {
    * Without it, the chain detects edits by anyone who does not recompute the hashes.
    */
   readonly historyKey?: HistoryKeyOption;
+  /**
+   * Where the engine logs, as structured lines (`docket.started`, `docket.transition`,
+   * `docket.timer.fired`, `docket.refused`, `docket.effect.*`, `docket.error`; see `logEngine` for
+   * the fields). Silent by default. Payloads and contexts are never logged, only event types.
+   */
+  readonly logger?: DocketLogger;
   /**
    * Per-tenant business calendar and directory (by tenant id, or a resolver function): transitions of
    * a tenant's instances resolve deadlines and approvers with them. See `engine.forTenant`.

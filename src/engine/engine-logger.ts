@@ -1,4 +1,4 @@
-import type { Engine } from '../engine/engine-types.js';
+import type { Engine } from './engine-types.js';
 
 /** Structured fields of one log line: plain JSON values, keys in `docket.*`-free camelCase. */
 export type LogFields = Readonly<Record<string, unknown>>;
