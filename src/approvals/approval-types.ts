@@ -90,8 +90,10 @@ export interface ApprovalAssignment {
   readonly status: 'pending' | 'approved' | 'rejected' | 'skipped' | 'removed' | 'transferred';
   /** Assignments that must be approved before this one may act (sequence and 加签 order). */
   readonly waitsFor: readonly string[];
-  /** 委托: someone acting for this assignee on this task. */
+  /** 委托: someone acting for this assignee on this task. While it is open, they hold it too (one seat each per step). */
   readonly delegate?: string;
+  /** Who decided it, when not the assignee: their delegate (委托) or stand-in (代理). That person has used their seat in the step. */
+  readonly actedBy?: string;
   /** How the assignment came to be. */
   readonly origin: 'rule' | 'fallback' | 'add-before' | 'add-after' | 'add-alongside' | 'transfer' | 'escalation';
   /** Why it was decided without a person (去重, initiator skipped, deadline). */
