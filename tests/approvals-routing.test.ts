@@ -2,18 +2,10 @@ import { setup } from 'xstate';
 import { z } from 'zod';
 import { describe, expect, it } from 'vitest';
 import {
-  approvalActions,
-  approvalAuthorize,
-  approvalContext,
-  approvalEvents,
-  approvalGuards,
-  approvalImplementations,
   approvalStep,
-  approvalTasks,
   branch,
   businessCalendar,
   createEngine,
-  defineWorkflow,
   memoryStore,
   previewApprovalPath,
   role,
@@ -21,19 +13,24 @@ import {
   supervisors,
   users,
   virtualClock,
+  withApprovals,
   type ApprovalContext,
   type ApprovalEvent,
 } from '../src/index.js';
 import { MONDAY, people } from './approvals-fixture.js';
 
+/** The approval plugin, with the amount shown on each inbox task. */
+const approvals = withApprovals({ inbox: { data: (c: { amount: number }) => ({ amount: c.amount }) } });
+
 /** 条件分支: small amounts need the supervisor chain, large ones finance and the CEO too. */
 const machine = setup({
   types: {} as { context: ApprovalContext & { amount: number }; events: ApprovalEvent | { type: 'SUBMIT' }; input: { amount: number } },
-  actions: approvalActions,
-  guards: approvalGuards,
+  actions: approvals.actions,
+  guards: approvals.guards,
+  delays: approvals.delays,
 }).createMachine({
   id: 'expense',
-  context: ({ input }) => ({ ...approvalContext(input), amount: input.amount }),
+  context: ({ input }) => ({ ...approvals.context(input), amount: input.amount }),
   initial: 'draft',
   states: {
     draft: { on: { SUBMIT: 'route' } },
@@ -51,15 +48,12 @@ const machine = setup({
   },
 });
 
-const expense = defineWorkflow({
+const expense = approvals.defineWorkflow({
   id: 'expense',
   version: 1,
   machine,
   input: z.object({ amount: z.number().positive() }),
-  events: { ...approvalEvents, SUBMIT: z.object({}) },
-  implementations: (env) => approvalImplementations(env),
-  authorize: approvalAuthorize(),
-  tasks: approvalTasks({ data: (c: { amount: number }) => ({ amount: c.amount }) }),
+  events: { SUBMIT: z.object({}) },
 });
 
 const directory = staticDirectory({ users: people });
