@@ -16,7 +16,10 @@ vi.mock('../src/approvals/approval-reducer.js', async (importOriginal) => {
 });
 
 const { approvalFlow, harness, li } = await import('./approvals-fixture.js');
-const { approvalEventLabels, approvalEvents, approvalTasks, role, users, withApprovals, workingDays, APPROVAL_EVENT_TYPES } = await import('../src/index.js');
+const { approvalEvents, role, users, withApprovals, workingDays, APPROVAL_EVENT_TYPES } = await import('../src/index.js');
+// Internal pieces the plugin assembles (not exported from `docket`): tested here directly.
+const { approvalEventLabels } = await import('../src/approvals/approval-event-labels.js');
+const { approvalTasks } = await import('../src/approvals/approval-tasks.js');
 const { APPROVAL_OPERATIONS } = await import('../src/approvals/operations.js');
 
 const zhao = { id: 'zhao', roles: ['legal'] };

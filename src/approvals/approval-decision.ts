@@ -57,14 +57,8 @@ const SEATED = new Set<ApprovalAssignment['status']>(['pending', 'approved', 're
 /**
  * The people holding one live (open, queued or decided) assignment: its assignee, the delegate (委托)
  * of an open one, and whoever decided it for the assignee (a delegate or a stand-in 代理, `actedBy`).
- * Each of them has used their one seat in the step on it.
- *
- * @example
- * ```ts
- * import { holdersOf } from 'docket';
- * const a = { id: 't1', user: 'sun', status: 'pending' as const, waitsFor: [], origin: 'rule' as const, since: 0, delegate: 'qian' };
- * holdersOf(a); // ['sun', 'qian']
- * ```
+ * Each of them has used their one seat in the step on it: an open task of sun's delegated to qian is
+ * held by `['sun', 'qian']`.
  */
 export function holdersOf(a: ApprovalAssignment): string[] {
   if (!SEATED.has(a.status) || a.user === null) return [];

@@ -16,9 +16,9 @@ export { enterStep } from './operations/enter-step.js';
  *
  * @example
  * ```ts
- * import { applyApproval, approvalContext, enterStep, users } from 'docket';
+ * import { applyApproval, enterStep, users, withApprovals } from 'docket';
  * const facts = { directory: undefined, now: 0 };
- * const entered = enterStep(approvalContext({ $actor: { id: 'li', roles: [] } }), { id: 'legal', mode: 'all', approvers: users('zhao') }, { ...facts, dueAt: null });
+ * const entered = enterStep(withApprovals().context({ $actor: { id: 'li', roles: [] } }), { id: 'legal', mode: 'all', approvers: users('zhao') }, { ...facts, dueAt: null });
  * const done = applyApproval(entered.context, 'legal', { type: 'APPROVE', $actor: { id: 'zhao', roles: [] } }, facts);
  * done.context.approvals['legal']?.outcome; // { kind: 'approved' }
  * ```

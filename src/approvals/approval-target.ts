@@ -11,8 +11,8 @@ import { taskInStep } from './approval-reducer.js';
  *
  * @example
  * ```ts
- * import { approvalContext, targetStep } from 'docket';
- * targetStep(approvalContext({}), { type: 'APPROVE', step: 'legal' }, () => true); // undefined: no such step yet
+ * import { targetStep, withApprovals } from 'docket';
+ * targetStep(withApprovals().context({}), { type: 'APPROVE', step: 'legal' }, () => true); // undefined: no such step yet
  * ```
  */
 export function targetStep(

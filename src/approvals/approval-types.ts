@@ -150,7 +150,7 @@ export interface ApprovalFlowState {
 }
 
 /**
- * The context fields approval steps read and write. Spread {@link approvalContext} into your
+ * The context fields approval steps read and write. Spread `withApprovals(...).context(input)` into your
  * machine's context factory and extend it with your own data.
  */
 export interface ApprovalContext {
@@ -161,15 +161,7 @@ export interface ApprovalContext {
 
 /**
  * The approval fields of a new instance's context, from the start input (the engine adds `$actor`).
- *
- * @example
- * ```ts
- * import { setup } from 'xstate';
- * import { approvalContext, type ApprovalContext } from 'docket';
- * setup({ types: {} as { context: ApprovalContext & { amount: number }; input: { amount: number } } }).createMachine({
- *   context: ({ input }) => ({ ...approvalContext(input), amount: input.amount }),
- * });
- * ```
+ * Internal: a machine gets it as `withApprovals(...).context`.
  */
 export function approvalContext(input: unknown): ApprovalContext {
   const actor = (input as { $actor?: { id?: unknown } } | undefined)?.$actor;

@@ -1,7 +1,10 @@
 import { createMachine, type AnyStateMachine } from 'xstate';
 import { z } from 'zod';
 import { expenseReimbursement, expenseReimbursementMachine, type ExpenseReimbursementContext } from '../../machines/index.js';
-import { approvalImplementations, defineWorkflow, migrateFrom, staticDirectory, workingDays, type DirectoryUser } from '../../src/index.js';
+// v2 reuses v1's machine implementations, authorization and inbox, and only renames the deadlines:
+// it gives the engine the approval implementations for its own deadlines (an internal of the plugin).
+import { approvalImplementations } from '../../src/approvals/approval-implementations.js';
+import { defineWorkflow, migrateFrom, staticDirectory, workingDays, type DirectoryUser } from '../../src/index.js';
 
 /**
  * Version 2 of 费用报销, for the migration tests (not a shipped machine): `payment` is renamed

@@ -14,8 +14,8 @@ import { refuse, settle, SYSTEM, withStep } from './reducer-helpers.js';
  *
  * @example
  * ```ts
- * import { approvalContext, enterStep, users } from 'docket';
- * const ctx = approvalContext({ $actor: { id: 'li', roles: [] } });
+ * import { enterStep, users, withApprovals } from 'docket';
+ * const ctx = withApprovals().context({ $actor: { id: 'li', roles: [] } });
  * const { context } = enterStep(ctx, { id: 'legal', mode: 'all', approvers: users('zhao') }, { directory: undefined, now: 0, dueAt: null });
  * context.approvals['legal']?.assignments.map((a) => a.user); // ['zhao']
  * ```
