@@ -1,5 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { approvalAuthorize } from '../src/approvals/approval-authorize.js';
+import type { ApprovalCarry } from '../src/approvals/approval-act.js';
 import {
   isDocketError,
   role,
@@ -10,16 +12,21 @@ import {
   type ApprovalStepSpec,
   type ApprovalStepState,
   type ApproverRule,
+  type StandIn,
 } from '../src/index.js';
 import { needed } from '../src/approvals/approval-decision.js';
 import { applyApproval } from '../src/approvals/approval-reducer.js';
 import { approvalContext } from '../src/approvals/approval-types.js';
 import { enterStep } from '../src/approvals/operations/enter-step.js';
 
-// Model-based test of the approval reducer (the pure function every engine send goes through):
-// random steps of every mode, random sequences of every operation by random actors, and after each
-// act the invariants are checked here, independently of the reducer's own checker:
-//   1. one seat per person per step (votes count distinct people),
+// Model-based test of the approval reducer as the engine calls it: each person's act goes through the
+// approval authorize hook (which picks the task, a delegate's 委托 or a stand-in's 代理 principal, and
+// reduces the act once), timers go straight to the reducer. Random steps of every mode, random
+// 代理 stand-ins in the directory, random sequences of every operation (委托 included) by random
+// actors, and after each act the invariants are checked here, independently of the reducer's own checker:
+//   1. one seat per person per step (votes count distinct people): a person holds their own
+//      assignments, every open one delegated to them, and every one they decided for someone else
+//      (read from the acts: who approved or rejected which task),
 //   2. an outcome only from votes, a deadline, a withdrawal or an entry policy,
 //   3. an undecided step can still pass (exact search over who could fill each open slot),
 //   4. every refusal is a DocketError and changes nothing.
@@ -27,7 +34,8 @@ import { enterStep } from '../src/approvals/operations/enter-step.js';
 const PEOPLE = ['zhao', 'qian', 'sun', 'wu', 'zheng', 'wang'] as const;
 const INITIATOR = 'li';
 const ADMIN = 'feng';
-const directory = staticDirectory({
+const directoryWith = (standIns: readonly StandIn[]) => staticDirectory({
+  standIns,
   users: [
     ...PEOPLE.map((id, i) => ({ id, roles: i < 4 ? ['r'] : [] })),
     { id: INITIATOR, roles: ['r'] },
@@ -35,8 +43,14 @@ const directory = staticDirectory({
     { id: 'gone', roles: ['r'], active: false },
   ],
 });
+
+/** 代理: one to four standing stand-ins among the people (in force for the whole run). */
+const standInsArb: fc.Arbitrary<StandIn[]> = fc
+  .uniqueArray(fc.record({ principal: fc.constantFrom(...PEOPLE), deputy: fc.constantFrom(...PEOPLE, INITIATOR) }), { minLength: 1, maxLength: 4, selector: (s) => `${s.principal}>${s.deputy}` })
+  .map((list) => list.filter((s) => s.principal !== s.deputy).map((s) => ({ ...s, from: 0, to: Number.MAX_SAFE_INTEGER })));
 const everyone = [...PEOPLE, INITIATOR, ADMIN, 'gone'];
 const STEP = 's';
+const RUNS = 1000;
 
 const modeArb: fc.Arbitrary<ApprovalMode> = fc.oneof(
   fc.constantFrom<ApprovalMode>('sequential', 'all', 'any', { ratio: 0.5 }, { ratio: 0.5, strict: true }, { ratio: 1 }),
@@ -72,27 +86,65 @@ const specArb: fc.Arbitrary<ApprovalStepSpec> = fc
   });
 
 const person = fc.constantFrom(...everyone);
-const actorArb = fc.constantFrom(...PEOPLE, INITIATOR, ADMIN);
+/**
+ * Who acts: a fixed person, or (`#n`, resolved when the act runs) one of those who can act on the
+ * step right now: an open task's assignee, its delegate, or a stand-in of its assignee. The second
+ * kind makes delegates and stand-ins act often, including those who already hold a seat.
+ */
+const actorArb = fc.oneof(
+  { arbitrary: fc.constantFrom<string>(...PEOPLE, INITIATOR, ADMIN), weight: 1 },
+  { arbitrary: fc.nat({ max: 11 }).map((n) => `#${n}`), weight: 2 },
+);
+
+function resolveActor(id: string, s: ApprovalStepState, standIns: readonly StandIn[]): string {
+  if (!id.startsWith('#')) return id;
+  const open = s.assignments.filter((a) => a.status === 'pending');
+  const assignees = open.flatMap((a) => (a.user !== null ? [a.user] : (a.group?.members ?? [])));
+  const candidates = [...new Set([...assignees, ...open.flatMap((a) => (a.delegate ? [a.delegate] : [])), ...standIns.filter((x) => assignees.includes(x.principal)).map((x) => x.deputy)])].sort();
+  return candidates.length === 0 ? INITIATOR : candidates[Number(id.slice(1)) % candidates.length]!;
+}
 
 /** One act: an approval event (with its actor) or re-entering the step after it was decided. */
 type Act = { readonly type: string; readonly actor: string; readonly [key: string]: unknown };
 const actArb: fc.Arbitrary<Act> = fc.oneof(
-  fc.record({ type: fc.constantFrom('APPROVE', 'REJECT'), actor: actorArb }),
-  fc.record({ type: fc.constant('REQUEST_CHANGES'), actor: actorArb, comment: fc.constant('fix it') }),
-  fc.record({ type: fc.constant('RETURN'), actor: actorArb, to: fc.constant('submitter') }),
-  fc.record({ type: fc.constant('ADD_SIGNER'), actor: actorArb, users: fc.uniqueArray(person, { minLength: 1, maxLength: 2 }), position: fc.constantFrom('before', 'after', 'alongside') }),
-  fc.record({ type: fc.constant('REMOVE_SIGNER'), actor: actorArb, user: person }),
-  fc.record({ type: fc.constantFrom('TRANSFER', 'DELEGATE'), actor: actorArb, to: person }),
+  { arbitrary: fc.record({ type: fc.constantFrom('APPROVE', 'REJECT'), actor: actorArb }), weight: 4 },
+  { arbitrary: fc.record({ type: fc.constant('REQUEST_CHANGES'), actor: actorArb, comment: fc.constant('fix it') }), weight: 1 },
+  { arbitrary: fc.record({ type: fc.constant('RETURN'), actor: actorArb, to: fc.constant('submitter') }), weight: 1 },
+  { arbitrary: fc.record({ type: fc.constant('ADD_SIGNER'), actor: actorArb, users: fc.uniqueArray(person, { minLength: 1, maxLength: 2 }), position: fc.constantFrom('before', 'after', 'alongside') }), weight: 1 },
+  { arbitrary: fc.record({ type: fc.constant('REMOVE_SIGNER'), actor: actorArb, user: person }), weight: 1 },
+  { arbitrary: fc.record({ type: fc.constant('TRANSFER'), actor: actorArb, to: person }), weight: 1 },
+  // 委托: often, so delegates go on to act (and try to act twice).
+  { arbitrary: fc.record({ type: fc.constant('DELEGATE'), actor: actorArb, to: person }), weight: 3 },
   // 离职转办 as the engine sends it: an administrator transfers `from`'s assignment (open or queued).
-  fc.record({ type: fc.constant('TRANSFER'), actor: fc.constant(ADMIN), from: person, to: person }),
-  fc.record({ type: fc.constantFrom('CLAIM', 'WITHDRAW', 'REMIND'), actor: actorArb }),
-  fc.record({ type: fc.constant('CC'), actor: actorArb, users: fc.uniqueArray(person, { minLength: 1, maxLength: 2 }) }),
-  fc.record({ type: fc.constantFrom('TIMEOUT', 'REMIND_TIMER'), actor: fc.constant('docket:system') }),
-  fc.record({ type: fc.constant('REENTER'), actor: fc.constant('docket:system') }),
+  { arbitrary: fc.record({ type: fc.constant('TRANSFER'), actor: fc.constant(ADMIN), from: person, to: person }), weight: 1 },
+  { arbitrary: fc.record({ type: fc.constantFrom('CLAIM', 'WITHDRAW', 'REMIND'), actor: actorArb }), weight: 1 },
+  { arbitrary: fc.record({ type: fc.constant('CC'), actor: actorArb, users: fc.uniqueArray(person, { minLength: 1, maxLength: 2 }) }), weight: 1 },
+  { arbitrary: fc.record({ type: fc.constantFrom('TIMEOUT', 'REMIND_TIMER'), actor: fc.constant('docket:system') }), weight: 1 },
+  { arbitrary: fc.record({ type: fc.constant('REENTER'), actor: fc.constant('docket:system') }), weight: 1 },
 );
 
 const live = (s: ApprovalStepState) => s.assignments.filter((a) => a.status !== 'removed' && a.status !== 'transferred');
 const approvalsOf = (s: ApprovalStepState) => live(s).filter((a) => a.status === 'approved' || a.status === 'skipped');
+const DECIDING = new Set(['APPROVE', 'REJECT', 'REQUEST_CHANGES', 'RETURN']);
+
+/** Who decided assignment `id` (approved, rejected or returned it), read from the step's acts of this round. */
+const deciderOf = (s: ApprovalStepState, id: string) => s.acts.find((x) => DECIDING.has(x.type) && x.task === id)?.by;
+
+/** The people holding a live assignment: its assignee, its delegate while it is open, whoever decided it. */
+function holders(s: ApprovalStepState, a: ApprovalStepState['assignments'][number]): Set<string> {
+  if (a.user === null) return new Set();
+  const out = new Set([a.user]);
+  if (a.status === 'pending' && a.delegate !== undefined) out.add(a.delegate);
+  const by = deciderOf(s, a.id);
+  if (by !== undefined) out.add(by);
+  return out;
+}
+
+/** Every person once per live assignment they hold. */
+const seatsOf = (s: ApprovalStepState) => live(s).flatMap((a) => [...holders(s, a)]);
+
+/** The distinct people whose approvals (or automatic passes) are in: the decider, else the assignee. */
+const approversOf = (s: ApprovalStepState) => new Set(approvalsOf(s).map((a) => deciderOf(s, a.id) ?? a.user));
 
 /** The most open slots that distinct people without a seat could fill (exhaustive search; steps are small). */
 function bestFill(slots: readonly (readonly string[])[], used: ReadonlySet<string>): number {
@@ -106,7 +158,7 @@ function bestFill(slots: readonly (readonly string[])[], used: ReadonlySet<strin
 function reachable(s: ApprovalStepState): boolean {
   const l = live(s);
   if (l.length === 0) return false;
-  const seats = new Set(l.filter((a) => a.user !== null).map((a) => a.user as string));
+  const seats = new Set(seatsOf(s));
   const open = l.filter((a) => a.status === 'pending');
   const personal = open.filter((a) => a.user !== null).length;
   const groups = open.filter((a) => a.user === null).map((a) => a.group?.members ?? []);
@@ -115,12 +167,12 @@ function reachable(s: ApprovalStepState): boolean {
 
 /** The invariants after an accepted act (`act` is the event type, `ENTER` or `TIMEOUT:<kind>`). */
 function checkAfter(before: ApprovalStepState | undefined, after: ApprovalStepState, act: string): void {
-  const seated = live(after).filter((a) => a.user !== null).map((a) => a.user as string);
+  const seated = seatsOf(after);
   expect(new Set(seated).size, `one seat per person after ${act}: ${seated.join(',')}`).toBe(seated.length);
   const newly = after.outcome !== null && (before === undefined || before.outcome === null || before.round !== after.round);
   if (newly) {
     const kind = after.outcome!.kind;
-    const byVotes = kind === 'approved' && new Set(approvalsOf(after).map((a) => a.user)).size >= needed(after.spec.mode, live(after).length);
+    const byVotes = kind === 'approved' && approversOf(after).size >= needed(after.spec.mode, live(after).length);
     const allowed: Record<string, readonly string[]> = {
       APPROVE: ['approved'],
       REJECT: ['rejected', 'returned'],
@@ -148,8 +200,12 @@ describe('approval step invariants under random operations (model-based)', () =>
   it('hold after every act, and every refusal is a DocketError that changed nothing', () => {
     let accepted = 0;
     let refused = 0;
+    let onBehalf = 0;
+    let byStandIn = 0;
     fc.assert(
-      fc.property(specArb, fc.array(actArb, { minLength: 1, maxLength: 25 }), (spec, acts) => {
+      fc.property(specArb, standInsArb, fc.array(actArb, { minLength: 1, maxLength: 25, size: 'max' }), (spec, standIns, acts) => {
+        const directory = directoryWith(standIns);
+        const authorize = approvalAuthorize();
         let now = 0;
         let ctx: ApprovalContext = approvalContext({ $actor: { id: INITIATOR, roles: ['r'] } });
         const enter = (): boolean => {
@@ -173,11 +229,24 @@ describe('approval step invariants under random operations (model-based)', () =>
             if (before.outcome !== null && !enter()) return;
             continue;
           }
-          const { actor, ...payload } = act;
-          const event = { ...payload, $actor: { id: actor, roles: actor === ADMIN ? ['admin'] : actor === 'docket:system' ? ['system'] : [] }, $at: now };
+          const { actor: who, ...payload } = act;
+          const id = resolveActor(who, before, standIns);
+          const actor = { id, roles: id === ADMIN ? ['admin'] : id === 'docket:system' ? ['system'] : [] };
           const frozen = JSON.stringify(ctx);
           try {
-            ctx = applyApproval(ctx, STEP, event, { directory, now }).context;
+            if (act.type === 'TIMEOUT' || act.type === 'REMIND_TIMER') {
+              // Timers reach the machine without the authorize hook.
+              ctx = applyApproval(ctx, STEP, { ...payload, $actor: actor, $at: now } as never, { directory, now }).context;
+            } else {
+              // A person's act, as the engine sends it: the hook decides whom it is for and reduces it once.
+              const snapshot = { context: ctx, value: STEP, hasTag: (tag: string) => tag === `approval:${STEP}` && ctx.approvals[STEP]?.active === true };
+              const verdict = authorize({ actor, event: payload as Act, snapshot: snapshot as never, instance: { id: 'i', workflow: 'w', initiator: INITIATOR }, env: { directory, calendar: undefined, now: () => now } });
+              if (verdict !== true && typeof verdict === 'object' && 'code' in verdict) throw verdict;
+              if (typeof verdict !== 'object') throw new Error(`the approval hook answered ${String(verdict)}`);
+              if (verdict.onBehalfOf !== undefined) onBehalf++;
+              if (verdict.onBehalfOf !== undefined && !before.assignments.some((a) => a.delegate === id)) byStandIn++;
+              ctx = (verdict.carry as ApprovalCarry).change.context as ApprovalContext;
+            }
             accepted++;
           } catch (error) {
             refused++;
@@ -188,10 +257,13 @@ describe('approval step invariants under random operations (model-based)', () =>
           checkAfter(before, ctx.approvals[STEP]!, label);
         }
       }),
-      { numRuns: 1000 },
+      { numRuns: RUNS },
     );
-    // The generator reaches both sides: many acts accepted, many refused.
-    expect(accepted).toBeGreaterThan(1000);
-    expect(refused).toBeGreaterThan(1000);
+    // The generator reaches every side: many acts accepted, many refused, many done for someone else.
+    expect(accepted).toBeGreaterThan(RUNS);
+    expect(refused).toBeGreaterThan(RUNS);
+    // (About 200 acts for someone else and 120 by stand-ins per 1,000 runs; the bounds leave room for the seed.)
+    expect(onBehalf).toBeGreaterThan(RUNS / 10);
+    expect(byStandIn).toBeGreaterThan(RUNS / 20);
   });
 });

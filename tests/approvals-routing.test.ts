@@ -6,7 +6,6 @@ import {
   branch,
   businessCalendar,
   createEngine,
-  defineWorkflow,
   memoryStore,
   previewApprovalPath,
   role,
@@ -14,6 +13,7 @@ import {
   supervisors,
   users,
   virtualClock,
+  withApprovals,
   type ApprovalContext,
   type ApprovalEvent,
 } from '../src/index.js';
@@ -24,14 +24,18 @@ import { approvalTasks } from '../src/approvals/approval-tasks.js';
 import { approvalContext } from '../src/approvals/approval-types.js';
 import { MONDAY, people } from './approvals-fixture.js';
 
+/** The approval plugin, with the amount shown on each inbox task. */
+const approvals = withApprovals({ inbox: { data: (c: { amount: number }) => ({ amount: c.amount }) } });
+
 /** 条件分支: small amounts need the supervisor chain, large ones finance and the CEO too. */
 const machine = setup({
   types: {} as { context: ApprovalContext & { amount: number }; events: ApprovalEvent | { type: 'SUBMIT' }; input: { amount: number } },
-  actions: approvalActions,
-  guards: approvalGuards,
+  actions: approvals.actions,
+  guards: approvals.guards,
+  delays: approvals.delays,
 }).createMachine({
   id: 'expense',
-  context: ({ input }) => ({ ...approvalContext(input), amount: input.amount }),
+  context: ({ input }) => ({ ...approvals.context(input), amount: input.amount }),
   initial: 'draft',
   states: {
     draft: { on: { SUBMIT: 'route' } },
@@ -49,15 +53,12 @@ const machine = setup({
   },
 });
 
-const expense = defineWorkflow({
+const expense = approvals.defineWorkflow({
   id: 'expense',
   version: 1,
   machine,
   input: z.object({ amount: z.number().positive() }),
-  events: { ...approvalEvents, SUBMIT: z.object({}) },
-  implementations: (env) => approvalImplementations(env),
-  authorize: approvalAuthorize(),
-  tasks: approvalTasks({ data: (c: { amount: number }) => ({ amount: c.amount }) }),
+  events: { SUBMIT: z.object({}) },
 });
 
 const directory = staticDirectory({ users: people });

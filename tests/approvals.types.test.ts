@@ -4,13 +4,12 @@ import { describe, expectTypeOf, it } from 'vitest';
 import {
   approvalStep,
   createEngine,
-  deadline,
-  defineWorkflow,
   memoryStore,
   resubmitTo,
   role,
   supervisors,
   virtualClock,
+  withApprovals,
   workingDays,
   type ApprovalContext,
   type ApprovalEvent,
@@ -23,16 +22,16 @@ import { approvalActions, approvalGuards, approvalImplementations } from '../src
 import { approvalTasks } from '../src/approvals/approval-tasks.js';
 import { approvalContext } from '../src/approvals/approval-types.js';
 
-const deadlines = { legalDue: workingDays(2) };
+const approvals = withApprovals({ deadlines: { legalDue: workingDays(2) } });
 
-/** A real approval flow built from the pieces: draft → 会签 legal → supervisor chain. */
+/** A real approval flow built with the approval plugin: draft → 会签 legal → supervisor chain. */
 const machine = setup({
   types: {} as { context: ApprovalContext & { title: string }; events: ApprovalEvent | { type: 'SUBMIT' }; input: { title: string } },
-  actions: approvalActions,
-  guards: approvalGuards,
-  delays: { legalDue: deadline('legalDue') },
+  actions: approvals.actions,
+  guards: approvals.guards,
+  delays: approvals.delays,
 }).createMachine({
-  context: ({ input }) => ({ ...approvalContext(input), title: input.title }),
+  context: ({ input }) => ({ ...approvals.context(input), title: input.title }),
   initial: 'draft',
   states: {
     draft: { on: { SUBMIT: resubmitTo(['legal', 'chain'], 'legal') } },
@@ -52,20 +51,16 @@ const machine = setup({
   },
 });
 
-const contract = defineWorkflow({
+const contract = approvals.defineWorkflow({
   id: 'contract',
   version: 1,
   machine,
   input: z.object({ title: z.string() }),
-  events: { ...approvalEvents, SUBMIT: z.object({}) },
-  deadlines,
-  implementations: (env) => approvalImplementations(env, { deadlines }),
-  authorize: approvalAuthorize(),
-  tasks: approvalTasks(),
+  events: { SUBMIT: z.object({}) },
 });
 
 describe('approval types', () => {
-  it('a flow built from approval pieces type-checks, and wrong events and payloads do not', () => {
+  it('a flow built with withApprovals type-checks, and wrong events and payloads do not', () => {
     const engine = createEngine({ store: memoryStore(), clock: virtualClock(0), workflows: [contract] });
     type E = EventFrom<typeof contract>;
     expectTypeOf<Extract<E, { type: 'ADD_SIGNER' }>['position']>().toEqualTypeOf<'before' | 'after' | 'alongside'>();
@@ -100,7 +95,24 @@ describe('approval types', () => {
   it('an approval step refuses a non-approval action name in setup() at compile time', () => {
     const bare = setup({ types: {} as { context: ApprovalContext; events: ApprovalEvent } });
     // @ts-expect-error the approval actions and guards must be given to setup()
-    bare.createMachine({ initial: 'a', states: { a: approvalStep({ id: 'a', mode: 'any', approvers: role('x'), onApproved: 'a' }) } });
+    bare.createMachine({ context: ({ input }) => approvals.context(input), initial: 'a', states: { a: approvalStep({ id: 'a', mode: 'any', approvers: role('x'), onApproved: 'a' }) } });
+    // The same step compiles once the plugin's actions and guards are spread into setup().
+    const wired = setup({ types: {} as { context: ApprovalContext; events: ApprovalEvent }, actions: approvals.actions, guards: approvals.guards });
+    wired.createMachine({ context: ({ input }) => approvals.context(input), initial: 'a', states: { a: approvalStep({ id: 'a', mode: 'any', approvers: role('x'), onApproved: 'a' }) } });
     expectTypeOf(bare).toBeObject();
+  });
+
+  it('the plugin supplies the approval pieces: a workflow cannot pass its own inbox, deadlines or raw authorize hook', () => {
+    const base = { id: 'c2', version: 1, machine, input: z.object({ title: z.string() }) } as const;
+    const define = () => {
+      // @ts-expect-error the inbox projection comes from withApprovals({ inbox }), not from the workflow
+      approvals.defineWorkflow({ ...base, tasks: () => [] });
+      // @ts-expect-error deadlines are named once, in withApprovals({ deadlines })
+      approvals.defineWorkflow({ ...base, deadlines: { legalDue: workingDays(2) } });
+      // @ts-expect-error the workflow's authorize wraps the approval rules: (args, approvals) => …
+      approvals.defineWorkflow({ ...base, authorize: (args: { actor: { id: string } }, approvals: unknown, extra: number) => true });
+      approvals.defineWorkflow({ ...base, authorize: (args, rules) => (args.actor.id === 'blocked' ? 'Not you.' : rules(args)) });
+    };
+    expectTypeOf(define).toBeFunction();
   });
 });

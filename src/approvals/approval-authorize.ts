@@ -20,13 +20,8 @@ import { operationOf } from './operations.js';
  * The act is reduced here once; the result goes back to the engine as `carry`, which the engine hands
  * the machine as the event's `$carry`, so the step's guard and action do not reduce it again.
  *
- * @example
- * ```ts
- * import { approvalAuthorize } from './approval-authorize.js';
- * const authorize = approvalAuthorize({
- *   also: ({ event, actor, instance }) => (event.type === 'SUBMIT' && actor.id !== instance.initiator ? 'Only the initiator may submit.' : true),
- * });
- * ```
+ * Internal to the approval plugin: `withApprovals(...).defineWorkflow({ authorize: (args, approvals) => … })`
+ * hands it to a workflow's own authorization as `approvals`.
  */
 export function approvalAuthorize(options: { readonly also?: (args: AuthorizeArgs) => AuthorizeResult } = {}): (args: AuthorizeArgs) => AuthorizeResult {
   return (args) => {

@@ -54,17 +54,43 @@ export function decide(mode: ApprovalMode, assignments: readonly ApprovalAssignm
 
 const SEATED = new Set<ApprovalAssignment['status']>(['pending', 'approved', 'rejected', 'skipped']);
 
-/** People holding a live seat (their own assignment: open, queued or decided), once per assignment.
+/**
+ * The people holding one live (open, queued or decided) assignment: its assignee, the delegate (委托)
+ * of an open one, and whoever decided it for the assignee (a delegate or a stand-in 代理, `actedBy`).
+ * Each of them has used their one seat in the step on it: an open task of sun's delegated to qian is
+ * held by `['sun', 'qian']`.
+ */
+export function holdersOf(a: ApprovalAssignment): string[] {
+  if (!SEATED.has(a.status) || a.user === null) return [];
+  const out = [a.user];
+  if (a.status === 'pending' && a.delegate !== undefined && !out.includes(a.delegate)) out.push(a.delegate);
+  if (a.actedBy !== undefined && !out.includes(a.actedBy)) out.push(a.actedBy);
+  return out;
+}
+
+/** People holding a live seat, once per assignment they hold (see {@link holdersOf}): a name listed twice holds two.
  *
  * @example
  * ```ts
  * import { seatedPeople } from './approval-decision.js';
  * const a = { id: 't1', user: 'zhao', status: 'approved' as const, waitsFor: [], origin: 'rule' as const, since: 0 };
  * seatedPeople([a, { ...a, id: 't2', user: 'qian', status: 'transferred' as const }]); // ['zhao']
+ * seatedPeople([a, { ...a, id: 't2', user: 'sun', status: 'pending' as const, delegate: 'zhao' }]); // ['zhao', 'sun', 'zhao']
  * ```
  */
 export function seatedPeople(assignments: readonly ApprovalAssignment[]): string[] {
-  return assignments.filter((a) => SEATED.has(a.status) && a.user !== null).map((a) => a.user as string);
+  return assignments.flatMap(holdersOf);
+}
+
+/**
+ * Who cast each decided vote, once per vote: the person who approved or rejected an assignment
+ * (`actedBy` when a delegate or stand-in decided it, else the assignee). Automatic decisions
+ * (去重, initiator skipped, deadline) are nobody's vote.
+ */
+export function voters(assignments: readonly ApprovalAssignment[]): string[] {
+  return assignments.flatMap((a) =>
+    (a.status === 'approved' || a.status === 'rejected') && a.auto === undefined && a.user !== null ? [a.actedBy ?? a.user] : [],
+  );
 }
 
 /**

@@ -160,44 +160,21 @@ function makeGuards(scope: ApprovalEnv): ApprovalGuards {
 /**
  * The approval actions, to spread into `setup({ actions })`. Outside an engine they run without a
  * directory (named-user and field rules only); inside one, {@link approvalImplementations} replaces
- * them with versions that see the engine's directory, calendar and clock.
- *
- * @example
- * ```ts
- * import { setup } from 'xstate';
- * import { approvalActions, approvalGuards } from './approval-implementations.js';
- * import type { ApprovalContext } from './approval-types.js';
- * import type { ApprovalEvent } from './operations.js';
- * const s = setup({ types: {} as { context: ApprovalContext; events: ApprovalEvent }, actions: { ...approvalActions }, guards: { ...approvalGuards } });
- * ```
+ * them with versions that see the engine's directory, calendar and clock. Internal: a machine gets
+ * them as `withApprovals(...).actions`.
  */
 export const approvalActions: ApprovalActions = makeActions({ env: undefined, deadlines: {} });
 
 /**
- * The approval guards, to spread into `setup({ guards })`.
- *
- * @example
- * ```ts
- * import { setup } from 'xstate';
- * import { approvalGuards } from './approval-implementations.js';
- * import type { ApprovalContext } from './approval-types.js';
- * import type { ApprovalEvent } from './operations.js';
- * setup({ types: {} as { context: ApprovalContext; events: ApprovalEvent }, guards: approvalGuards });
- * ```
+ * The approval guards, to spread into `setup({ guards })`. Internal: a machine gets them as
+ * `withApprovals(...).guards`.
  */
 export const approvalGuards: ApprovalGuards = makeGuards({ env: undefined, deadlines: {} });
 
 /**
  * The approval actions and guards bound to the engine's env, for `defineWorkflow({ implementations })`.
- * Pass the workflow's `deadlines` so each task in the inbox carries its due instant.
- *
- * @example
- * ```ts
- * import { workingDays } from 'docket';
- * import { approvalImplementations } from './approval-implementations.js';
- * const deadlines = { legalDue: workingDays(2) };
- * const implementations = (env: Parameters<typeof approvalImplementations>[0]) => approvalImplementations(env, { deadlines });
- * ```
+ * Pass the workflow's `deadlines` so each task in the inbox carries its due instant. Internal: the
+ * plugin's `withApprovals({ deadlines }).defineWorkflow` supplies them.
  */
 export function approvalImplementations(
   env: WorkflowEnv,

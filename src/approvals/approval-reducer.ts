@@ -16,12 +16,11 @@ export { enterStep } from './operations/enter-step.js';
  *
  * @example
  * ```ts
- * import { users } from 'docket';
+ * import { users, withApprovals } from 'docket';
  * import { applyApproval } from './approval-reducer.js';
- * import { approvalContext } from './approval-types.js';
  * import { enterStep } from './operations/enter-step.js';
  * const facts = { directory: undefined, now: 0 };
- * const entered = enterStep(approvalContext({ $actor: { id: 'li', roles: [] } }), { id: 'legal', mode: 'all', approvers: users('zhao') }, { ...facts, dueAt: null });
+ * const entered = enterStep(withApprovals().context({ $actor: { id: 'li', roles: [] } }), { id: 'legal', mode: 'all', approvers: users('zhao') }, { ...facts, dueAt: null });
  * const done = applyApproval(entered.context, 'legal', { type: 'APPROVE', $actor: { id: 'zhao', roles: [] } }, facts);
  * done.context.approvals['legal']?.outcome; // { kind: 'approved' }
  * ```

@@ -39,9 +39,9 @@ type Transition = {
 
 /**
  * The XState state-node config an {@link approvalStep} returns: put it under any key of `states`.
- * Its actions and guards are named (`approval.*`): spread {@link approvalActions} and
- * {@link approvalGuards} into `setup()`, and give the engine their implementations with
- * {@link approvalImplementations}.
+ * Its actions and guards are named (`approval.*`): spread `withApprovals(...).actions` and `.guards`
+ * into `setup()`, and define the workflow with the plugin's `defineWorkflow`, which gives the engine
+ * their implementations.
  */
 export interface ApprovalStepNode {
   id: string;
@@ -77,16 +77,15 @@ export function stepTarget(step: string): string {
  * @example
  * ```ts
  * import { setup } from 'xstate';
- * import { approvalStep, role, type ApprovalContext, type ApprovalEvent } from 'docket';
- * import { approvalActions, approvalGuards } from './approval-implementations.js';
- * import { approvalContext } from './approval-types.js';
+ * import { approvalStep, role, withApprovals, type ApprovalContext, type ApprovalEvent } from 'docket';
  *
+ * const approvals = withApprovals();
  * const machine = setup({
  *   types: {} as { context: ApprovalContext; events: ApprovalEvent | { type: 'SUBMIT' } },
- *   actions: approvalActions,
- *   guards: approvalGuards,
+ *   actions: approvals.actions,
+ *   guards: approvals.guards,
  * }).createMachine({
- *   context: ({ input }) => approvalContext(input),
+ *   context: ({ input }) => approvals.context(input),
  *   initial: 'legal',
  *   states: {
  *     legal: approvalStep({ id: 'legal', mode: 'all', approvers: role('legal'), onApproved: 'approved', onRejected: 'rejected' }),

@@ -11,9 +11,9 @@ import { taskInStep } from './approval-reducer.js';
  *
  * @example
  * ```ts
+ * import { withApprovals } from 'docket';
  * import { targetStep } from './approval-target.js';
- * import { approvalContext } from './approval-types.js';
- * targetStep(approvalContext({}), { type: 'APPROVE', step: 'legal' }, () => true); // undefined: no such step yet
+ * targetStep(withApprovals().context({}), { type: 'APPROVE', step: 'legal' }, () => true); // undefined: no such step yet
  * ```
  */
 export function targetStep(

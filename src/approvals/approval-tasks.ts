@@ -54,12 +54,7 @@ function dueAtFromTimers(state: ApprovalStepState, timers: readonly TaskTimer[])
  * may act now, with its instance, step, due instant (from the commit's timers when the engine gives
  * them, else as resolved on entry) and the operations the user may perform.
  * An unclaimed group task (认领) lists every member as assignee and the role in `roles`.
- *
- * @example
- * ```ts
- * import { approvalTasks } from './approval-tasks.js';
- * const tasks = approvalTasks({ data: (context: { amount?: number }) => ({ amount: context.amount }) });
- * ```
+ * Internal to the approval plugin: a workflow gets it from `withApprovals({ inbox: { data } })`.
  */
 export function approvalTasks<C = ApprovalContext>(options: { readonly data?: (context: C) => unknown } = {}) {
   return (args: ApprovalTasksArgs): TaskRecord[] => {

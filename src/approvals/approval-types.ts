@@ -90,8 +90,10 @@ export interface ApprovalAssignment {
   readonly status: 'pending' | 'approved' | 'rejected' | 'skipped' | 'removed' | 'transferred';
   /** Assignments that must be approved before this one may act (sequence and 加签 order). */
   readonly waitsFor: readonly string[];
-  /** 委托: someone acting for this assignee on this task. */
+  /** 委托: someone acting for this assignee on this task. While it is open, they hold it too (one seat each per step). */
   readonly delegate?: string;
+  /** Who decided it, when not the assignee: their delegate (委托) or stand-in (代理). That person has used their seat in the step. */
+  readonly actedBy?: string;
   /** How the assignment came to be. */
   readonly origin: 'rule' | 'fallback' | 'add-before' | 'add-after' | 'add-alongside' | 'transfer' | 'escalation';
   /** Why it was decided without a person (去重, initiator skipped, deadline). */
@@ -148,7 +150,7 @@ export interface ApprovalFlowState {
 }
 
 /**
- * The context fields approval steps read and write. Spread {@link approvalContext} into your
+ * The context fields approval steps read and write. Spread `withApprovals(...).context(input)` into your
  * machine's context factory and extend it with your own data.
  */
 export interface ApprovalContext {
@@ -159,16 +161,7 @@ export interface ApprovalContext {
 
 /**
  * The approval fields of a new instance's context, from the start input (the engine adds `$actor`).
- *
- * @example
- * ```ts
- * import { setup } from 'xstate';
- * import { type ApprovalContext } from 'docket';
- * import { approvalContext } from './approval-types.js';
- * setup({ types: {} as { context: ApprovalContext & { amount: number }; input: { amount: number } } }).createMachine({
- *   context: ({ input }) => ({ ...approvalContext(input), amount: input.amount }),
- * });
- * ```
+ * Internal: a machine gets it as `withApprovals(...).context`.
  */
 export function approvalContext(input: unknown): ApprovalContext {
   const actor = (input as { $actor?: { id?: unknown } } | undefined)?.$actor;

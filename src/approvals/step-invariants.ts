@@ -1,12 +1,16 @@
 // The rules every approval step obeys after every act, written once: the reducer checks them after
 // each operation (and on entry), so no operation can break what its siblings already refuse.
 import { DocketError, type DocketErrorCode } from '../errors.js';
-import { counted, needed, reachableApprovals, seatedPeople } from './approval-decision.js';
+import { counted, needed, reachableApprovals, seatedPeople, voters } from './approval-decision.js';
 import type { ApprovalStepState } from './approval-types.js';
 
 /** The invariants, by name. */
 export type StepInvariant =
-  /** A person holds at most one live assignment (open, queued or already decided) per step round, so votes count distinct people. */
+  /**
+   * A person holds at most one live assignment (open, queued or already decided) per step round, so
+   * votes count distinct people. A task's delegate (委托) holds it while it is open, and whoever
+   * decided a task for its assignee (delegate or stand-in 代理) holds it too; nobody casts two votes.
+   */
   | 'one-seat-per-person'
   /** An outcome comes only from votes, a deadline (TIMEOUT), a withdrawal or an entry policy. */
   | 'outcome-from-votes'
@@ -67,19 +71,33 @@ function approvedByVotes(state: ApprovalStepState): boolean {
 export function stepViolations(before: ApprovalStepState | undefined, after: ApprovalStepState, act: string): StepViolation[] {
   const out: StepViolation[] = [];
   const step = after.spec.id;
-  const doubled = (s: ApprovalStepState | undefined) => {
-    const seen = new Set<string>();
-    const twice = new Set<string>();
-    for (const u of s ? seatedPeople(s.assignments) : []) (seen.has(u) ? twice : seen).add(u);
-    return twice;
+  const sameRound = before !== undefined && before.round === after.round;
+  const tally = (names: readonly string[]) => {
+    const n = new Map<string, number>();
+    for (const u of names) n.set(u, (n.get(u) ?? 0) + 1);
+    return n;
   };
-  const had = before && before.round === after.round ? doubled(before) : new Set<string>();
-  for (const user of doubled(after)) {
-    if (had.has(user)) continue;
+  // Counted per person, before and after: a state stored before a rule existed keeps what it had
+  // (never locked by it), but nobody takes a further seat or casts a further vote.
+  const seatsBefore = tally(sameRound ? seatedPeople(before.assignments) : []);
+  const votesBefore = tally(sameRound ? voters(before.assignments) : []);
+  const votesAfter = tally(voters(after.assignments));
+  const reported = new Set<string>();
+  for (const [user, n] of tally(seatedPeople(after.assignments))) {
+    if (n < 2 || n <= (seatsBefore.get(user) ?? 0)) continue;
+    reported.add(user);
     out.push({
       invariant: 'one-seat-per-person',
       user,
-      message: `${user} already holds an assignment in step "${step}" (round ${after.round}); one person has one vote per step. Choose someone else.`,
+      message: `${user} already holds an assignment in step "${step}" (round ${after.round}), as an approver, a delegate (委托) or a stand-in (代理) who acted for someone; one person has one vote per step. Choose someone else.`,
+    });
+  }
+  for (const [user, n] of votesAfter) {
+    if (n < 2 || n <= (votesBefore.get(user) ?? 0) || reported.has(user)) continue;
+    out.push({
+      invariant: 'one-seat-per-person',
+      user,
+      message: `${user} already voted in step "${step}" (round ${after.round}); one person has one vote per step, also when acting for someone else (委托, 代理). The other assignee must act themselves.`,
     });
   }
   const decidedNow = after.outcome !== null && (before?.outcome ?? null) === null;

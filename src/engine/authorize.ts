@@ -28,7 +28,10 @@ export function checkTakesEvents(record: InstanceRecord, type: string): void {
  * Check that the event is declared and its payload valid; returns it parsed. A schema may describe
  * the payload alone (`z.object({ comment: z.string() })`) or the whole event, naming its own `type`
  * (`z.object({ type: z.literal('SUBMIT'), comment: z.string() })`): a schema whose shape has a `type`
- * key is given the event with its `type`, any other the payload without it.
+ * key is given the event with its `type`, any other the payload without it. Keys starting with `$`
+ * are the engine's own (`$actor`, `$at`, `$onBehalfOf`, `$carry`: who acts, when, for whom): a
+ * payload naming one, or a schema producing one, is refused with `INVALID_PAYLOAD` (details `keys`),
+ * even when a loose schema would keep it, so a caller can never say whom they act for.
  */
 export function checkPayload(
   reg: RegisteredWorkflow,
@@ -43,6 +46,7 @@ export function checkPayload(
     throw new DocketError('UNKNOWN_EVENT', `Workflow "${record.workflow}" declares no event "${raw.type}". Declared events: ${known}.`, common);
   }
   const { type, ...payload } = raw;
+  refuseReserved(Object.keys(payload), common, 'names');
   const parsed = schemaNamesType(schema) ? schema.safeParse(raw) : schema.safeParse(payload);
   if (!parsed.success) {
     const issues = parsed.error.issues.map((i) => ({ path: i.path, message: i.message }));
@@ -52,7 +56,22 @@ export function checkPayload(
       { ...common, issues },
     );
   }
-  return { event: { ...(parsed.data as object), type } };
+  const event = { ...(parsed.data as object), type };
+  refuseReserved(Object.keys(event), common, 'schema produced');
+  return { event };
+}
+
+/** Refuse payload keys reserved for the engine (`$actor`, `$at`, `$onBehalfOf`, `$carry`, any `$…`). */
+function refuseReserved(keys: readonly string[], common: Record<string, unknown>, how: 'names' | 'schema produced'): void {
+  const reserved = keys.filter((k) => k.startsWith('$'));
+  if (reserved.length === 0) return;
+  throw new DocketError(
+    'INVALID_PAYLOAD',
+    how === 'names'
+      ? `Event "${String(common['event'])}" has an invalid payload: ${reserved.join(', ')} ${reserved.length === 1 ? 'is' : 'are'} reserved for the engine (who acts, when and for whom come from the actor, the clock and the directory). Remove ${reserved.length === 1 ? 'it' : 'them'} and send again.`
+      : `Event "${String(common['event'])}": its schema produced ${reserved.join(', ')}, reserved for the engine. Fix the workflow's event schema so it does not output \`$\` keys.`,
+    { ...common, keys: reserved },
+  );
 }
 
 const NAMES_TYPE = new WeakMap<object, boolean>();

@@ -10,7 +10,7 @@ import type { OperationContext } from './operation-context.js';
 export function approveOrReject<C extends ApprovalContext>(op: OperationContext<C>, type: 'APPROVE' | 'REJECT'): ApprovalChange<C> {
   const { now, comment } = op;
   const { task, onBehalfOf } = op.mine();
-  const done: ApprovalAssignment = { ...task, status: type === 'APPROVE' ? 'approved' : 'rejected', actedAt: now, ...(comment === undefined ? {} : { comment }) };
+  const done: ApprovalAssignment = { ...task, status: type === 'APPROVE' ? 'approved' : 'rejected', actedAt: now, ...op.actedBy(task), ...(comment === undefined ? {} : { comment }) };
   return op.update({ assignments: op.replace(done) }, op.act({ type, task: task.id, ...(onBehalfOf ? { onBehalfOf } : {}) }), { acted: true });
 }
 

@@ -14,10 +14,9 @@ import { refuse, settle, SYSTEM, withStep } from './reducer-helpers.js';
  *
  * @example
  * ```ts
- * import { users } from 'docket';
- * import { approvalContext } from '../approval-types.js';
+ * import { users, withApprovals } from 'docket';
  * import { enterStep } from './enter-step.js';
- * const ctx = approvalContext({ $actor: { id: 'li', roles: [] } });
+ * const ctx = withApprovals().context({ $actor: { id: 'li', roles: [] } });
  * const { context } = enterStep(ctx, { id: 'legal', mode: 'all', approvers: users('zhao') }, { directory: undefined, now: 0, dueAt: null });
  * context.approvals['legal']?.assignments.map((a) => a.user); // ['zhao']
  * ```

@@ -32,6 +32,8 @@ export interface OperationContext<C extends ApprovalContext> {
   act(extra: Partial<ApprovalAct> & { type: ApprovalAct['type'] }): ApprovalAct;
   /** The actor's own task that may act now (as assignee, delegate, stand-in or group member). */
   mine(): { task: ApprovalAssignment; onBehalfOf: string | undefined };
+  /** `{ actedBy }` when the actor decides `task` for its assignee (as delegate or stand-in), else `{}`. */
+  actedBy(task: ApprovalAssignment): { actedBy?: string };
   /** `list` with `task` in place of the assignment of the same id. */
   replace(task: ApprovalAssignment, list?: readonly ApprovalAssignment[]): ApprovalAssignment[];
   /** Patch the step, record an act, merge flow facts, and settle. */
@@ -114,6 +116,7 @@ export function createOperationContext<C extends ApprovalContext>(ctx: C, stepId
         details,
       );
     },
+    actedBy: (task) => (task.user !== null && task.user !== actor.id ? { actedBy: actor.id } : {}),
     replace: (task, list = state.assignments) => list.map((a) => (a.id === task.id ? task : a)),
     update: (patch, record, flow = {}) => {
       const next: ApprovalStepState = { ...state, ...patch, acts: record ? [...state.acts, record] : state.acts };

@@ -41,16 +41,10 @@ export interface OperationDescriptor<T extends string = string, S extends z.ZodT
 
 /**
  * Declare an operation, keeping its literal `type` and its schema's type for the derived union.
- *
- * Internal (used by the files in src/approvals/operations/, not exported from `docket`), so the
- * example is not compiled against the public API:
- *
- * @example
- * ```text
- * import { z } from 'zod';
- * import { defineOperation } from './operation-descriptor.js';
- * const hold = defineOperation({ type: 'HOLD', schema: z.object({ comment: z.string().optional() }), label: { 'zh-CN': '挂起', en: 'Hold' }, forOthers: false, inbox: true, apply: (op) => op.update({}, op.act({ type: 'CC' })) });
- * ```
+ * Internal (see docs/approvals.md, "Adding an approval operation"), e.g. in
+ * `src/approvals/operations/hold.ts`: `export const HOLD = defineOperation({ type: 'HOLD', schema:
+ * z.object({ comment: z.string().optional() }), label: { 'zh-CN': '挂起', en: 'Hold' }, forOthers: false,
+ * inbox: true, apply: (op) => op.update({}, op.act({ type: 'CC' })) })`.
  */
 export function defineOperation<const T extends string, S extends z.ZodType<Record<string, unknown>>>(descriptor: OperationDescriptor<T, S>): OperationDescriptor<T, S> {
   return Object.freeze(descriptor);

@@ -13,7 +13,7 @@ export function returnStep<C extends ApprovalContext>(op: OperationContext<C>, t
   const { task, onBehalfOf } = op.mine();
   const to = returnTarget(spec, type === 'REQUEST_CHANGES' ? 'submitter' : (op.event['to'] as string | undefined));
   if (type === 'REQUEST_CHANGES' && comment === undefined) refuse('INVALID_ARGUMENT', 'REQUEST_CHANGES needs a comment telling the submitter what to change.', details);
-  const done: ApprovalAssignment = { ...task, status: 'rejected', actedAt: now, ...(comment === undefined ? {} : { comment }) };
+  const done: ApprovalAssignment = { ...task, status: 'rejected', actedAt: now, ...op.actedBy(task), ...(comment === undefined ? {} : { comment }) };
   return op.update({ assignments: op.replace(done), outcome: { kind: 'returned', to } }, op.act({ type, task: task.id, to, ...(onBehalfOf ? { onBehalfOf } : {}) }), { acted: true });
 }
 
