@@ -17,11 +17,6 @@ import {
   type ApprovalContext,
   type ApprovalEvent,
 } from '../src/index.js';
-import { approvalAuthorize } from '../src/approvals/approval-authorize.js';
-import { approvalEvents } from '../src/approvals/approval-events.js';
-import { approvalActions, approvalGuards, approvalImplementations } from '../src/approvals/approval-implementations.js';
-import { approvalTasks } from '../src/approvals/approval-tasks.js';
-import { approvalContext } from '../src/approvals/approval-types.js';
 import { MONDAY, people } from './approvals-fixture.js';
 
 /** The approval plugin, with the amount shown on each inbox task. */

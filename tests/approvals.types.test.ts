@@ -16,11 +16,6 @@ import {
   type EventFrom,
   type InstanceView,
 } from '../src/index.js';
-import { approvalAuthorize } from '../src/approvals/approval-authorize.js';
-import { approvalEvents } from '../src/approvals/approval-events.js';
-import { approvalActions, approvalGuards, approvalImplementations } from '../src/approvals/approval-implementations.js';
-import { approvalTasks } from '../src/approvals/approval-tasks.js';
-import { approvalContext } from '../src/approvals/approval-types.js';
 
 const approvals = withApprovals({ deadlines: { legalDue: workingDays(2) } });
 

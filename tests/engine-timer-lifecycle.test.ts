@@ -3,7 +3,6 @@ import { assign, setup, type AnyStateMachine } from 'xstate';
 import { z } from 'zod';
 import { describe, expect, it } from 'vitest';
 import { absolute, createEngine, deadline, defineWorkflow, isDocketError, memoryStore, users, virtualClock, workingDays } from '../src/index.js';
-import { statePaths } from '../src/engine/xstate-runtime.js';
 import { planCommit } from '../src/engine/plan-commit.js';
 import { actor, admin, approvalFlow, harness, li, type StepSpec } from './approvals-fixture.js';
 

@@ -35,13 +35,6 @@ async function call(method: string, path: string, user: string, tenant: string |
   return { status: res.status, type: res.headers.get('content-type') ?? '', body: text ? JSON.parse(text) : undefined };
 }
 
-/** Start a review in a tenant and submit it (it waits for a manager, with a deadline). */
-async function submitted(tenant: string, title: string): Promise<string> {
-  const started = await call('POST', '/instances', 'li', tenant, { workflow: 'review', input: { title } });
-  expect(started.status).toBe(201);
-  expect((await call('POST', `/instances/${started.body.id}/events`, 'li', tenant, { type: 'SUBMIT' })).status).toBe(200);
-  return started.body.id;
-}
 
 const versions = async (ids: readonly string[]) => Promise.all(ids.map(async (id) => (await engine.get(id)).version));
 

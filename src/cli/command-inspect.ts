@@ -2,7 +2,6 @@ import { writeFileSync } from 'node:fs';
 import { toView } from '../engine/create-engine.js';
 import { verifyHistory } from '../engine/chain-verifier.js';
 import { readHistoryKey } from './history-key-file.js';
-import { isDocketError } from '../errors.js';
 import type { VerifyReport } from '../engine/engine-types.js';
 import type { InstanceRecord, InstanceStatus } from '../store/records.js';
 import type { Store } from '../store/store.js';

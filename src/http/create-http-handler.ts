@@ -119,6 +119,7 @@ export function createHttpHandler(options: HttpHandlerOptions): (request: Reques
     }
     c.set('actor', actor);
     await next();
+    return undefined;
   });
 
   /**
