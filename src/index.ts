@@ -19,7 +19,6 @@ export type { Clock, ClockSubscriber, DurationInput, FiredTimer, Instant, Instan
 export { businessCalendar } from './calendar/business-calendar.js';
 export { absolute, describeDeadlineRule, duration, quarterDay, validateDeadlineRule, workingDays, workingHours } from './calendar/deadline-rule.js';
 export { parseHolidaySchedule } from './calendar/holiday-schedule-json.js';
-export { resolveDeadline } from './calendar/resolve-deadline.js';
 export { holidayCoverageCheck } from './calendar/holiday-coverage.js';
 export { statutoryDaysOff } from './calendar/statutory-holidays.js';
 export { compareQuarters, formatQuarter, parseQuarter, quarterMonth, shiftQuarter } from './calendar/quarter.js';

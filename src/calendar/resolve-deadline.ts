@@ -37,7 +37,8 @@ export function resolveDeadlineRule(rule: DeadlineRule, from: Instant, calendar:
  *
  * @example
  * ```ts
- * import { businessCalendar, resolveDeadline, workingDays } from 'docket';
+ * import { businessCalendar, workingDays } from 'docket';
+ * import { resolveDeadline } from './resolve-deadline.js';
  * const cal = businessCalendar({ holidays: ['CN'] });
  * const due = resolveDeadline(workingDays(3), Date.parse('2026-09-30T10:00:00+08:00'), cal);
  * ```
