@@ -29,7 +29,7 @@ describe('tamper evidence: the pending timers are part of what the chain vouches
   // edited timer and seals its outcome into a keyed entry. Each entry's stateHash must commit to the
   // pending timers (key, dueAt), verify must compare the stored timers with the head's, and timer
   // delivery must refuse a claimed timer that is not the one the head committed to (CORRUPT_SNAPSHOT).
-  it.fails('a deadline moved earlier in docket_timers is caught by verify and is not fired', async () => {
+  it('a deadline moved earlier in docket_timers is caught by verify and is not fired', async () => {
     const { filename, remove } = sqliteFile('attack tamper timer moved earlier');
     remove();
     cleanups.push(remove);

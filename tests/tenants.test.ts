@@ -140,7 +140,7 @@ describe('tenants', () => {
   // strips it); the history entry's actor is built in src/engine/plan-commit.ts (planCommit, "const
   // actor = { id, roles }"), which copies id, roles and name only. Fix there: also copy
   // `facts.actor.tenant` when set. (plan-commit.ts is being restructured on wt-pipeline.)
-  it.fails('records the actor’s tenant in the history entries it writes', async () => {
+  it('records the actor’s tenant in the history entries it writes', async () => {
     const { engine } = setup();
     const acme = engine.forTenant('acme');
     const id = await acme.start('review', { title: 'x' }, { actor: { ...staff, tenant: 'acme' } });
