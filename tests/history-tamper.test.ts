@@ -11,6 +11,8 @@ import {
   type Store,
 } from '../src/index.js';
 import { verifyHistory } from '../src/engine/chain-verifier.js';
+import { checkHead } from '../src/engine/head-check.js';
+import { createKeyring } from '../src/engine/history-key.js';
 import { GENESIS_HASH, sealEntry } from '../src/engine/history.js';
 import { stateDigest, stateDigestV2 } from '../src/engine/state-digest.js';
 import { sqliteStore } from '../src/sqlite/index.js';
@@ -491,7 +493,27 @@ describe('history and verify in pages', () => {
 
 type Edit =
   | { readonly kind: 'entry'; readonly revision: number; readonly field: 'actor' | 'at' | 'event' | 'to' | 'from' | 'reason' | 'stateHash' | 'prevHash' | 'drop' }
-  | { readonly kind: 'record'; readonly field: 'count' | 'state' | 'status' | 'suspended' | 'initiator' | 'revision' | 'historyHash' };
+  | { readonly kind: 'record'; readonly field: 'count' | 'state' | 'status' | 'suspended' | 'initiator' | 'revision' | 'historyHash' | 'tenant' }
+  // A pending timer edited in the instance's timer list or in the timer table: its due instant moved
+  // by `shiftMs` (either way), deleted, its event swapped, or a forged one added.
+  | { readonly kind: 'timers' | 'table'; readonly change: 'due' | 'drop' | 'event' | 'add'; readonly shiftMs: number };
+
+function editTimers<T extends { readonly id: string; readonly key: string; readonly name: string; readonly dueAt: number; readonly event: { readonly type: string } }>(
+  timers: readonly T[],
+  edit: Extract<Edit, { kind: 'timers' | 'table' }>,
+): T[] {
+  const [first, ...rest] = timers;
+  switch (edit.change) {
+    case 'due':
+      return [{ ...first!, dueAt: first!.dueAt + edit.shiftMs }, ...rest];
+    case 'drop':
+      return rest;
+    case 'event':
+      return [{ ...first!, event: { type: 'INC' } }, ...rest];
+    case 'add':
+      return [...timers, { ...first!, id: `${first!.id}:forged`, key: 'forged', dueAt: first!.dueAt + edit.shiftMs }];
+  }
+}
 
 /** A store that shows one edit of what it holds, as a writer of the database could make it. */
 function edited(inner: Store, edit: Edit): Store {
@@ -534,13 +556,23 @@ function edited(inner: Store, edit: Edit): Store {
         return { ...record, revision: record.revision + 1 };
       case 'historyHash':
         return { ...record, historyHash: '2'.repeat(64) };
+      case 'tenant':
+        return { ...record, tenant: 'mallory-corp' };
     }
+  };
+  store.load = ((load) => async (id: string) => {
+    const record = await load(id);
+    return record && edit.kind === 'timers' ? { ...record, timers: editTimers(record.timers, edit) } : record;
+  })(store.load);
+  store.timers = async (id) => {
+    const rows = await inner.timers(id);
+    return edit.kind === 'table' ? editTimers(rows, edit) : rows;
   };
   return store;
 }
 
 describe('tamper evidence: property', () => {
-  it('any single edit of an entry or of the stored state fails verify, keyed or not (fast-check, 400 runs)', async () => {
+  it('any single edit of an entry, of the stored state or of a pending timer (either copy) fails verify, keyed or not, and the head check refuses it (fast-check, 600 runs)', async () => {
     const chains = new Map<string, { store: Store; id: string; length: number }>();
     for (const mode of ['unkeyed', 'keyed'] as const) {
       const store = memoryStore();
@@ -557,18 +589,42 @@ describe('tamper evidence: property', () => {
     });
     const recordEdit = fc.record({
       kind: fc.constant('record' as const),
-      field: fc.constantFrom('count', 'state', 'status', 'suspended', 'initiator', 'revision', 'historyHash'),
+      field: fc.constantFrom('count', 'state', 'status', 'suspended', 'initiator', 'revision', 'historyHash', 'tenant'),
     });
+    const shiftMs = fc.integer({ min: -3_600_000, max: 3_600_000 }).filter((ms) => ms !== 0);
+    const timerEdit = fc.record({ kind: fc.constantFrom('timers' as const, 'table' as const), change: fc.constantFrom('due' as const, 'drop' as const, 'event' as const, 'add' as const), shiftMs });
     await fc.assert(
-      fc.asyncProperty(fc.constantFrom('unkeyed', 'keyed'), fc.oneof(entryEdit, recordEdit), async (mode, edit) => {
+      fc.asyncProperty(fc.constantFrom('unkeyed', 'keyed'), fc.oneof(entryEdit, recordEdit, timerEdit), async (mode, edit) => {
         const { store, id } = chains.get(mode)!;
         const view = edited(store, edit as Edit);
         const record = (await view.load(id))!;
         const report = await verifyHistory(view, record, mode === 'keyed' ? { historyKey: K1 } : {});
         expect(report.ok).toBe(false);
         expect(report.problems.length).toBeGreaterThan(0);
+        // A timer edit is named as one, in whichever copy it was made.
+        if (edit.kind === 'timers' || edit.kind === 'table') {
+          expect([report.timers, report.problems.map((p) => p.problem)]).toEqual(['mismatch', ['timers-mismatch']]);
+        }
+        // And the engine acts on none of them: an act loading the record refuses it (or, for an edit
+        // of the table only, the delivery of the claimed timer is refused). The head check reads the
+        // head entry only: edits of older entries are verify's to find.
+        if (edit.kind !== 'entry' || edit.revision === 6) {
+          // The row an edit of the table would have delivered: the edited or forged one (a row
+          // dropped from the table is never claimed, so nothing is delivered for it).
+          const rows = await view.timers(id);
+          const claimed = edit.kind === 'table' ? rows[rows.length - 1] : undefined;
+          if (edit.kind === 'table' && edit.change === 'drop') {
+            expect(rows).toEqual([]);
+          } else {
+            const error = await checkHead(view, createKeyring(mode === 'keyed' ? { current: K1 } : undefined), record, claimed ? { timer: claimed } : {}).then(
+              () => undefined,
+              (e: unknown) => e,
+            );
+            expect(error).toMatchObject({ code: 'CORRUPT_SNAPSHOT' });
+          }
+        }
       }),
-      { numRuns: 400 },
+      { numRuns: 600 },
     );
     for (const mode of ['unkeyed', 'keyed'] as const) {
       const { store, id } = chains.get(mode)!;
