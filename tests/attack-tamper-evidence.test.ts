@@ -22,14 +22,10 @@ const cleanups: (() => void)[] = [];
 afterEach(() => cleanups.splice(0).forEach((f) => f()));
 
 describe('tamper evidence: the pending timers are part of what the chain vouches for', () => {
-  // FIX BELONGS IN src/engine/state-digest.ts + src/engine/plan-commit.ts + src/engine/timer-delivery.ts
-  // (plan-commit/timer-delivery are being restructured, so left for the lead): stateDigest leaves out
-  // the pending timer list ("the timer table mirrors it"), so a database writer who moves a deadline
-  // earlier (or deletes it) is never detected, even with a history key, and the engine fires the
-  // edited timer and seals its outcome into a keyed entry. Each entry's stateHash must commit to the
-  // pending timers (key, dueAt), verify must compare the stored timers with the head's, and timer
-  // delivery must refuse a claimed timer that is not the one the head committed to (CORRUPT_SNAPSHOT).
-  it.fails('a deadline moved earlier in docket_timers is caught by verify and is not fired', async () => {
+  // Each history entry commits to the pending timers it leaves (timersHash, entry format 3): verify
+  // compares both stored copies (the instance's list and the timer table) with the head, and timer
+  // delivery refuses a claimed timer the head did not commit to (CORRUPT_SNAPSHOT on `error`).
+  it('a deadline moved earlier in docket_timers is caught by verify and is not fired', async () => {
     const { filename, remove } = sqliteFile('attack tamper timer moved earlier');
     remove();
     cleanups.push(remove);
@@ -43,10 +39,18 @@ describe('tamper evidence: the pending timers are part of what the chain vouches
     db.prepare('UPDATE docket_instances SET timers = ? WHERE id = ?').run(row.timers.replace(String(at('10:00')), String(at('09:05'))), id);
     db.close();
     const edited = await engine.verify(id);
-    await clock.advanceTo(at('09:30'));
+    const errors: unknown[] = [];
+    engine.on('error', (e) => errors.push(e));
+    expect(await clock.advanceTo(at('09:30'))).toEqual([]);
     await engine.close();
-    // The edit is reported, and the instance is not timed out 55 minutes early.
-    expect(edited.ok).toBe(false);
+    // The edit is reported (in both copies), and the instance is not timed out 55 minutes early.
+    expect(edited).toMatchObject({ ok: false, snapshot: 'verified', timers: 'mismatch' });
+    expect(edited.problems.map((p) => [p.revision, p.problem])).toEqual([
+      [1, 'timers-mismatch'],
+      [1, 'timers-mismatch'],
+    ]);
+    expect(errors.length).toBeGreaterThan(0);
+    expect(errors.every((e) => (e as { code?: string; details?: { problem?: string } }).code === 'CORRUPT_SNAPSHOT' && (e as { details: { problem?: string } }).details.problem === 'timers-mismatch')).toBe(true);
     const reopened = createEngine({ store: sqliteStore({ filename }), clock: virtualClock(at('09:30')), workflows: [waitWorkflow], historyKey });
     try {
       expect((await reopened.get(id)).state).toBe('waiting');

@@ -11,8 +11,10 @@ import {
   type Store,
 } from '../src/index.js';
 import { verifyHistory } from '../src/engine/chain-verifier.js';
+import { checkHead } from '../src/engine/head-check.js';
+import { createKeyring } from '../src/engine/history-key.js';
 import { GENESIS_HASH, sealEntry } from '../src/engine/history.js';
-import { stateDigest } from '../src/engine/state-digest.js';
+import { stateDigest, stateDigestV2 } from '../src/engine/state-digest.js';
 import { sqliteStore } from '../src/sqlite/index.js';
 import { counterWorkflow } from './helpers/counter-workflow.js';
 import { sqliteFile } from './helpers/sqlite-harness.js';
@@ -127,6 +129,24 @@ async function rewriteWithSha256(filename: string, id: string, count: number): P
   });
 }
 
+/**
+ * Rewrite an instance's chain as an older Docket wrote it: every entry without `stateHash` and
+ * `timersHash`, plus what `extra(isLast)` adds, resealed with SHA-256 and the head moved to it.
+ */
+function rewriteInFormat(filename: string, id: string, extra: (last: boolean) => Partial<HistoryEntry>): void {
+  edit(filename, (db) => {
+    let prev = GENESIS_HASH;
+    const entries = storedEntries(db, id);
+    for (const entry of entries) {
+      const { hash: _hash, stateHash: _stateHash, timersHash: _timersHash, ...rest } = entry;
+      const legacy = sealEntry({ ...rest, ...extra(entry.revision === entries.length), prevHash: prev });
+      db.prepare('UPDATE docket_history SET entry = ? WHERE instance_id = ? AND revision = ?').run(JSON.stringify(legacy), id, entry.revision);
+      prev = legacy.hash;
+    }
+    db.prepare('UPDATE docket_instances SET history_hash = ? WHERE id = ?').run(prev, id);
+  });
+}
+
 describe('tamper evidence: the chain against the instance', () => {
   it('verify fails when the newest entry is deleted and the head moved back (revision 2, one entry), and the engine refuses to act', async () => {
     const file = dbFile('truncated head');
@@ -182,7 +202,7 @@ describe('tamper evidence: the chain against the instance', () => {
     const file = dbFile('untouched');
     const id = await counter(file, 3);
     await withEngine(file, undefined, async (engine) => {
-      expect(await engine.verify(id)).toEqual({ instanceId: id, ok: true, entries: 4, snapshot: 'verified', keyed: false, problems: [] });
+      expect(await engine.verify(id)).toEqual({ instanceId: id, ok: true, entries: 4, snapshot: 'verified', timers: 'verified', keyed: false, problems: [] });
       // A cold load passes the engine's own check and acts.
       expect((await engine.send(id, { type: 'INC' }, { actor: staff })).context).toEqual({ count: 4, ticks: 0 });
     });
@@ -191,23 +211,115 @@ describe('tamper evidence: the chain against the instance', () => {
   it('a chain written before entry format 2 (no stateHash) still verifies, reported as an unverified snapshot; the next act commits to its state', async () => {
     const file = dbFile('legacy');
     const id = await counter(file, 2);
-    // Rewrite the chain as an older Docket wrote it: the same entries without the state commitment.
-    edit(file, (db) => {
-      let prev = GENESIS_HASH;
-      for (const entry of storedEntries(db, id)) {
-        const { hash: _hash, stateHash: _stateHash, ...rest } = entry;
-        const legacy = sealEntry({ ...rest, prevHash: prev });
-        db.prepare('UPDATE docket_history SET entry = ? WHERE instance_id = ? AND revision = ?').run(JSON.stringify(legacy), id, entry.revision);
-        prev = legacy.hash;
-      }
-      db.prepare('UPDATE docket_instances SET history_hash = ? WHERE id = ?').run(prev, id);
-    });
+    // Rewrite the chain as an older Docket wrote it: the same entries without the state and timer commitments.
+    rewriteInFormat(file, id, () => ({}));
     await withEngine(file, undefined, async (engine) => {
-      expect(await engine.verify(id)).toMatchObject({ ok: true, entries: 3, snapshot: 'unverified', problems: [] });
+      expect(await engine.verify(id)).toMatchObject({ ok: true, entries: 3, snapshot: 'unverified', timers: 'unverified', problems: [] });
       expect((await engine.send(id, { type: 'INC' }, { actor: staff })).context).toEqual({ count: 3, ticks: 0 });
-      expect(await engine.verify(id)).toMatchObject({ ok: true, entries: 4, snapshot: 'verified' });
+      expect(await engine.verify(id)).toMatchObject({ ok: true, entries: 4, snapshot: 'verified', timers: 'verified' });
       const entries = (await engine.history(id)) as HistoryEntry[];
       expect(entries.map((e) => e.stateHash === undefined)).toEqual([true, true, true, false]);
+      expect(entries.map((e) => e.timersHash === undefined)).toEqual([true, true, true, false]);
+    });
+  });
+
+  it('a chain of entry format 2 (stateHash without tenant, no timersHash) verifies its snapshot, its timers reported unverified; the next act commits to them', async () => {
+    const file = dbFile('format 2');
+    const id = await counter(file, 2);
+    const record = await recordOf(file, id);
+    rewriteInFormat(file, id, (last) => (last ? { stateHash: stateDigestV2(record) } : {}));
+    await withEngine(file, undefined, async (engine) => {
+      expect(await engine.verify(id)).toMatchObject({ ok: true, entries: 3, snapshot: 'verified', timers: 'unverified', problems: [] });
+      expect((await engine.send(id, { type: 'INC' }, { actor: staff })).context).toEqual({ count: 3, ticks: 0 });
+      expect(await engine.verify(id)).toMatchObject({ ok: true, entries: 4, snapshot: 'verified', timers: 'verified' });
+    });
+  });
+});
+
+/** A SQLite file holding a counter (its hourly tick due at 10:00) started by an engine with `historyKey`. */
+const TICK_DUE = Date.parse(START) + 3_600_000;
+
+describe('tamper evidence: the pending timers and the tenant', () => {
+  it('a tick moved earlier in the timer table only: verify reports timers-mismatch, the engine refuses the claimed timer (error, not fired, not suspended)', async () => {
+    const file = dbFile('timer table moved');
+    const id = await counter(file, 1, K1);
+    const early = TICK_DUE - 55 * 60_000;
+    edit(file, (db) => db.prepare('UPDATE docket_timers SET due_at = ?, ready_at = ? WHERE instance_id = ?').run(early, early, id));
+    await withEngine(file, K1, async (engine) => {
+      const report = await engine.verify(id);
+      expect(report).toMatchObject({ ok: false, snapshot: 'verified', timers: 'mismatch' });
+      expect(report.problems.map((p) => [p.revision, p.problem])).toEqual([[2, 'timers-mismatch']]);
+      const errors: unknown[] = [];
+      engine.on('error', (e) => errors.push(e));
+      expect(await (engine.clock as ReturnType<typeof virtualClock>).advanceTo(early)).toEqual([]);
+      expect(errors.map((e) => [(e as { code?: string }).code, (e as { details?: { problem?: string } }).details?.problem])).toEqual([['CORRUPT_SNAPSHOT', 'timer-mismatch']]);
+      expect(await engine.get(id)).toMatchObject({ revision: 2, suspended: false, context: { count: 1, ticks: 0 } });
+    });
+  });
+
+  it('a tick moved in the instance’s timer list only: verify reports timers-mismatch, and no act is taken on it', async () => {
+    const file = dbFile('timer list moved');
+    const id = await counter(file, 1);
+    edit(file, (db) => db.prepare(`UPDATE docket_instances SET timers = json_set(timers, '$[0].dueAt', ?) WHERE id = ?`).run(TICK_DUE + 86_400_000, id));
+    await withEngine(file, undefined, async (engine) => {
+      expect((await engine.get(id)).timers.map((t) => t.dueAt)).toEqual([TICK_DUE + 86_400_000]); // the edit is what is stored
+      const report = await engine.verify(id);
+      expect(report).toMatchObject({ ok: false, timers: 'mismatch' });
+      expect(report.problems.map((p) => [p.revision, p.problem])).toEqual([[2, 'timers-mismatch']]);
+      expect(await codeOf(engine.send(id, { type: 'INC' }, { actor: staff }))).toEqual({ code: 'CORRUPT_SNAPSHOT', problem: 'timers-mismatch' });
+      expect(await codeOf(engine.suspend(id, { actor: admin, reason: 'x' }))).toEqual({ code: 'CORRUPT_SNAPSHOT', problem: 'timers-mismatch' });
+      expect((await engine.get(id)).revision).toBe(2);
+    });
+  });
+
+  it('a tick deleted from both copies fails verify and refuses acts', async () => {
+    const file = dbFile('timer deleted');
+    const id = await counter(file, 1);
+    edit(file, (db) => {
+      db.prepare('DELETE FROM docket_timers WHERE instance_id = ?').run(id);
+      db.prepare(`UPDATE docket_instances SET timers = '[]', next_due_at = NULL WHERE id = ?`).run(id);
+    });
+    await withEngine(file, undefined, async (engine) => {
+      const report = await engine.verify(id);
+      expect(report.timers).toBe('mismatch');
+      expect(report.problems.map((p) => p.problem)).toEqual(['timers-mismatch', 'timers-mismatch']);
+      expect(await codeOf(engine.send(id, { type: 'INC' }, { actor: staff }))).toEqual({ code: 'CORRUPT_SNAPSHOT', problem: 'timers-mismatch' });
+    });
+  });
+
+  it('an edited tenant column is refused before any act (tenant-mismatch), and verify reports it alone', async () => {
+    const file = dbFile('tenant edited');
+    const id = await withEngine(file, undefined, async (engine) => engine.forTenant('acme').start('counter', {}, { actor: staff, id: 'c1' }));
+    const plain = await withEngine(file, undefined, async (engine) => engine.start('counter', {}, { actor: staff, id: 'c2' }));
+    edit(file, (db) => {
+      db.prepare(`UPDATE docket_instances SET tenant = 'globex' WHERE id = ?`).run(id);
+      db.prepare(`UPDATE docket_instances SET tenant = 'globex' WHERE id = ?`).run(plain);
+    });
+    await withEngine(file, undefined, async (engine) => {
+      for (const target of [id, plain]) {
+        const report = await engine.verify(target);
+        expect([target, report.ok, report.snapshot, report.problems.map((p) => p.problem)]).toEqual([target, false, 'verified', ['tenant-mismatch']]);
+        expect(await codeOf(engine.send(target, { type: 'INC' }, { actor: staff }))).toEqual({ code: 'CORRUPT_SNAPSHOT', problem: 'tenant-mismatch' });
+        expect(await codeOf(engine.forTenant('globex').send(target, { type: 'INC' }, { actor: staff }))).toEqual({ code: 'CORRUPT_SNAPSHOT', problem: 'tenant-mismatch' });
+        expect(await codeOf(engine.terminate(target, { actor: admin, reason: 'x' }))).toEqual({ code: 'CORRUPT_SNAPSHOT', problem: 'tenant-mismatch' });
+        expect((await engine.get(target)).revision).toBe(1);
+      }
+    });
+  });
+
+  it('an edited tenant column under a chain of entry format 2 is refused too (checked against the start entry)', async () => {
+    const file = dbFile('tenant edited format 2');
+    const id = await withEngine(file, undefined, async (engine) => {
+      const started = await engine.forTenant('acme').start('counter', {}, { actor: staff, id: 'c1' });
+      await engine.send(started, { type: 'INC' }, { actor: staff });
+      return started;
+    });
+    const record = await recordOf(file, id);
+    rewriteInFormat(file, id, (last) => (last ? { stateHash: stateDigestV2(record) } : {}));
+    edit(file, (db) => db.prepare(`UPDATE docket_instances SET tenant = NULL WHERE id = ?`).run(id));
+    await withEngine(file, undefined, async (engine) => {
+      expect((await engine.verify(id)).problems.map((p) => p.problem)).toEqual(['tenant-mismatch']);
+      expect(await codeOf(engine.send(id, { type: 'INC' }, { actor: staff }))).toEqual({ code: 'CORRUPT_SNAPSHOT', problem: 'tenant-mismatch' });
     });
   });
 });
@@ -264,7 +376,7 @@ describe('tamper evidence: keyed chain (HMAC)', () => {
       await engine.send(id, { type: 'INC' }, { actor: staff });
       await engine.send(id, { type: 'INC' }, { actor: staff });
       expect(((await engine.history(id)) as HistoryEntry[]).map((e) => e.keyId)).toEqual(['k1', 'k1', 'k2', 'k2']);
-      expect(await engine.verify(id)).toEqual({ instanceId: id, ok: true, entries: 4, snapshot: 'verified', keyed: true, problems: [] });
+      expect(await engine.verify(id)).toEqual({ instanceId: id, ok: true, entries: 4, snapshot: 'verified', timers: 'verified', keyed: true, problems: [] });
     });
   });
 
@@ -381,7 +493,27 @@ describe('history and verify in pages', () => {
 
 type Edit =
   | { readonly kind: 'entry'; readonly revision: number; readonly field: 'actor' | 'at' | 'event' | 'to' | 'from' | 'reason' | 'stateHash' | 'prevHash' | 'drop' }
-  | { readonly kind: 'record'; readonly field: 'count' | 'state' | 'status' | 'suspended' | 'initiator' | 'revision' | 'historyHash' };
+  | { readonly kind: 'record'; readonly field: 'count' | 'state' | 'status' | 'suspended' | 'initiator' | 'revision' | 'historyHash' | 'tenant' }
+  // A pending timer edited in the instance's timer list or in the timer table: its due instant moved
+  // by `shiftMs` (either way), deleted, its event swapped, or a forged one added.
+  | { readonly kind: 'timers' | 'table'; readonly change: 'due' | 'drop' | 'event' | 'add'; readonly shiftMs: number };
+
+function editTimers<T extends { readonly id: string; readonly key: string; readonly name: string; readonly dueAt: number; readonly event: { readonly type: string } }>(
+  timers: readonly T[],
+  edit: Extract<Edit, { kind: 'timers' | 'table' }>,
+): T[] {
+  const [first, ...rest] = timers;
+  switch (edit.change) {
+    case 'due':
+      return [{ ...first!, dueAt: first!.dueAt + edit.shiftMs }, ...rest];
+    case 'drop':
+      return rest;
+    case 'event':
+      return [{ ...first!, event: { type: 'INC' } }, ...rest];
+    case 'add':
+      return [...timers, { ...first!, id: `${first!.id}:forged`, key: 'forged', dueAt: first!.dueAt + edit.shiftMs }];
+  }
+}
 
 /** A store that shows one edit of what it holds, as a writer of the database could make it. */
 function edited(inner: Store, edit: Edit): Store {
@@ -424,13 +556,23 @@ function edited(inner: Store, edit: Edit): Store {
         return { ...record, revision: record.revision + 1 };
       case 'historyHash':
         return { ...record, historyHash: '2'.repeat(64) };
+      case 'tenant':
+        return { ...record, tenant: 'mallory-corp' };
     }
+  };
+  store.load = ((load) => async (id: string) => {
+    const record = await load(id);
+    return record && edit.kind === 'timers' ? { ...record, timers: editTimers(record.timers, edit) } : record;
+  })(store.load);
+  store.timers = async (id) => {
+    const rows = await inner.timers(id);
+    return edit.kind === 'table' ? editTimers(rows, edit) : rows;
   };
   return store;
 }
 
 describe('tamper evidence: property', () => {
-  it('any single edit of an entry or of the stored state fails verify, keyed or not (fast-check, 400 runs)', async () => {
+  it('any single edit of an entry, of the stored state or of a pending timer (either copy) fails verify, keyed or not, and the head check refuses it (fast-check, 600 runs)', async () => {
     const chains = new Map<string, { store: Store; id: string; length: number }>();
     for (const mode of ['unkeyed', 'keyed'] as const) {
       const store = memoryStore();
@@ -447,18 +589,42 @@ describe('tamper evidence: property', () => {
     });
     const recordEdit = fc.record({
       kind: fc.constant('record' as const),
-      field: fc.constantFrom('count', 'state', 'status', 'suspended', 'initiator', 'revision', 'historyHash'),
+      field: fc.constantFrom('count', 'state', 'status', 'suspended', 'initiator', 'revision', 'historyHash', 'tenant'),
     });
+    const shiftMs = fc.integer({ min: -3_600_000, max: 3_600_000 }).filter((ms) => ms !== 0);
+    const timerEdit = fc.record({ kind: fc.constantFrom('timers' as const, 'table' as const), change: fc.constantFrom('due' as const, 'drop' as const, 'event' as const, 'add' as const), shiftMs });
     await fc.assert(
-      fc.asyncProperty(fc.constantFrom('unkeyed', 'keyed'), fc.oneof(entryEdit, recordEdit), async (mode, edit) => {
+      fc.asyncProperty(fc.constantFrom('unkeyed', 'keyed'), fc.oneof(entryEdit, recordEdit, timerEdit), async (mode, edit) => {
         const { store, id } = chains.get(mode)!;
         const view = edited(store, edit as Edit);
         const record = (await view.load(id))!;
         const report = await verifyHistory(view, record, mode === 'keyed' ? { historyKey: K1 } : {});
         expect(report.ok).toBe(false);
         expect(report.problems.length).toBeGreaterThan(0);
+        // A timer edit is named as one, in whichever copy it was made.
+        if (edit.kind === 'timers' || edit.kind === 'table') {
+          expect([report.timers, report.problems.map((p) => p.problem)]).toEqual(['mismatch', ['timers-mismatch']]);
+        }
+        // And the engine acts on none of them: an act loading the record refuses it (or, for an edit
+        // of the table only, the delivery of the claimed timer is refused). The head check reads the
+        // head entry only: edits of older entries are verify's to find.
+        if (edit.kind !== 'entry' || edit.revision === 6) {
+          // The row an edit of the table would have delivered: the edited or forged one (a row
+          // dropped from the table is never claimed, so nothing is delivered for it).
+          const rows = await view.timers(id);
+          const claimed = edit.kind === 'table' ? rows[rows.length - 1] : undefined;
+          if (edit.kind === 'table' && edit.change === 'drop') {
+            expect(rows).toEqual([]);
+          } else {
+            const error = await checkHead(view, createKeyring(mode === 'keyed' ? { current: K1 } : undefined), record, claimed ? { timer: claimed } : {}).then(
+              () => undefined,
+              (e: unknown) => e,
+            );
+            expect(error).toMatchObject({ code: 'CORRUPT_SNAPSHOT' });
+          }
+        }
       }),
-      { numRuns: 400 },
+      { numRuns: 600 },
     );
     for (const mode of ['unkeyed', 'keyed'] as const) {
       const { store, id } = chains.get(mode)!;

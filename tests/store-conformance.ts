@@ -571,6 +571,12 @@ export function describeStoreConformance(
       const again = await first.send(id, { type: 'SUBMIT' }, { actor: staff, idempotencyKey: 'submit-1' });
       expect(again.revision).toBe(2);
       expect(await codeOf(first.send(id, { type: 'APPROVE' }, { actor: staff }))).toBe('FORBIDDEN');
+      // The pending deadline as the store returns it (instance list and timer table) is the one the chain committed to.
+      expect(await first.verify(id)).toMatchObject({ ok: true, snapshot: 'verified', timers: 'verified' });
+      const owned = await first.forTenant('acme').start('review', { title: 'tenant' }, { actor: { ...staff, tenant: 'acme' } });
+      expect(await first.verify(owned)).toMatchObject({ ok: true, snapshot: 'verified', timers: 'verified' });
+      expect((await first.history(owned))[0]!.actor).toEqual({ ...staff, tenant: 'acme' });
+      await first.terminate(owned, { actor: { id: 'root', roles: ['admin'] }, reason: 'only here to be verified' });
       await clock.advanceBy({ days: 1 });
       await first.close();
 

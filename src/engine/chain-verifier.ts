@@ -3,7 +3,8 @@ import type { Store } from '../store/store.js';
 import type { VerifyProblem, VerifyReport } from './engine-types.js';
 import { checkSeal, GENESIS_HASH } from './history.js';
 import { createKeyring, type HistoryKeyOption, type Keyring } from './history-key.js';
-import { stateDigest } from './state-digest.js';
+import { startTenantOf } from './head-check.js';
+import { stateDigestFor, timersDigest, type DigestedTimer } from './state-digest.js';
 
 /** Entries `verify` reads per store call: memory stays bounded by one page, whatever the history's length. */
 export const VERIFY_PAGE_SIZE = 500;
@@ -23,6 +24,7 @@ export class ChainVerifier {
   private lastSealOk = false;
   private firstKeyed: number | undefined;
   private firstCommitted: number | undefined;
+  private firstTimersCommitted: number | undefined;
   private readonly unknownKeys = new Set<string>();
   /** The tenant the start entry (revision 1) records; undefined until it is read. */
   private startTenant: { readonly tenant: string | undefined } | undefined;
@@ -33,6 +35,11 @@ export class ChainVerifier {
     private readonly instanceId: string,
     private readonly keys: Keyring,
   ) {}
+
+  /** The timer commitment of the newest entry fed so far (undefined before format 3). */
+  get headTimersHash(): string | undefined {
+    return this.last?.timersHash;
+  }
 
   /** The newest revision fed so far (0 before any). */
   get lastRevision(): number {
@@ -83,10 +90,15 @@ export class ChainVerifier {
         message: `Entry ${revision} lacks the state commitment (stateHash) that entries since ${this.firstCommitted} carry: it was rewritten in the older format.`,
       });
     }
-    if (revision === 1 && entry.kind === 'start' && seal !== 'edited') {
-      const tenant = (entry.event as { tenant?: unknown }).tenant;
-      this.startTenant = { tenant: typeof tenant === 'string' ? tenant : undefined };
+    if (entry.timersHash !== undefined) this.firstTimersCommitted ??= revision;
+    else if (this.firstTimersCommitted !== undefined) {
+      this.report({
+        revision,
+        problem: 'edited',
+        message: `Entry ${revision} lacks the timer commitment (timersHash) that entries since ${this.firstTimersCommitted} carry: it was rewritten in an older format.`,
+      });
     }
+    if (seal !== 'edited') this.startTenant ??= startTenantOf(entry);
     this.lastSealOk = seal === 'ok';
     this.prev = entry.hash;
     this.expected = revision + 1;
@@ -94,8 +106,12 @@ export class ChainVerifier {
     this.last = entry;
   }
 
-  /** The report: `head` is the instance record (full check) or only its head hash (chain check only). */
-  finish(head: InstanceRecord | string): VerifyReport {
+  /**
+   * The report: `head` is the instance record (full check) or only its head hash (chain check only).
+   * `tableTimers`, when given, are the timer table's pending rows of the instance, checked against
+   * the head's timer commitment like the record's own timer list.
+   */
+  finish(head: InstanceRecord | string, tableTimers?: readonly DigestedTimer[]): VerifyReport {
     const record = typeof head === 'string' ? undefined : head;
     const headHash = typeof head === 'string' ? head : head.historyHash;
     const lastRevision = this.lastRevision;
@@ -117,9 +133,15 @@ export class ChainVerifier {
         message: `No entry of instance ${this.instanceId} is sealed with a history key: the chain was written before the key was set, or rewritten without it. While migrating, historyKey.acceptUnkeyed lets such chains verify.`,
       });
     }
+    // The tenant is fixed at start and sealed in the start entry: a stored tenant that differs was
+    // edited outside Docket (it would hand the instance to another tenant, or take it out of its own).
+    const tenantEdited = record !== undefined && this.startTenant !== undefined && (record.tenant ?? undefined) !== this.startTenant.tenant;
     let snapshot: VerifyReport['snapshot'] = 'unverified';
     if (atHead && last!.stateHash !== undefined) {
-      snapshot = stateDigest(record) === last!.stateHash ? 'verified' : 'mismatch';
+      // A format-3 head also commits to the tenant: an edited tenant alone is reported as such (below),
+      // the rest of the state checked as it would be with the tenant the chain records.
+      const digested = tenantEdited && last!.timersHash !== undefined ? { ...record, tenant: this.startTenant!.tenant } : record;
+      snapshot = stateDigestFor(last!, digested) === last!.stateHash ? 'verified' : 'mismatch';
       if (snapshot === 'mismatch') {
         this.report({
           revision: record.revision,
@@ -128,13 +150,32 @@ export class ChainVerifier {
         });
       }
     }
-    // The tenant is fixed at start and sealed in the start entry: a stored tenant that differs was
-    // edited outside Docket (it would hand the instance to another tenant, or take it out of its own).
-    if (record && this.startTenant && (record.tenant ?? undefined) !== this.startTenant.tenant) {
+    let timers: VerifyReport['timers'] = 'unverified';
+    if (atHead && last!.timersHash !== undefined) {
+      const own = timersDigest(record.timers) === last!.timersHash;
+      const table = tableTimers === undefined || timersDigest(tableTimers) === last!.timersHash;
+      timers = own && table ? 'verified' : 'mismatch';
+      if (!own) {
+        this.report({
+          revision: record.revision,
+          problem: 'timers-mismatch',
+          message: `The pending timers stored with instance ${this.instanceId} are not the ones entry ${record.revision} committed to: a deadline was moved, added or removed outside Docket.`,
+        });
+      }
+      if (!table) {
+        this.report({
+          revision: record.revision,
+          problem: 'timers-mismatch',
+          message: `The timer table's pending timers of instance ${this.instanceId} are not the ones entry ${record.revision} committed to: a deadline was moved, added or removed outside Docket.`,
+        });
+      }
+    }
+    if (tenantEdited) {
+      const recorded = this.startTenant!.tenant;
       this.report({
         revision: 1,
         problem: 'tenant-mismatch',
-        message: `Instance ${this.instanceId} is stored as ${record.tenant === undefined ? 'belonging to no tenant' : `tenant ${JSON.stringify(record.tenant)}`}, but its start entry records ${this.startTenant.tenant === undefined ? 'no tenant' : `tenant ${JSON.stringify(this.startTenant.tenant)}`}: the tenant was changed outside Docket.`,
+        message: `Instance ${this.instanceId} is stored as ${record!.tenant === undefined ? 'belonging to no tenant' : `tenant ${JSON.stringify(record!.tenant)}`}, but its start entry records ${recorded === undefined ? 'no tenant' : `tenant ${JSON.stringify(recorded)}`}: the tenant was changed outside Docket.`,
       });
     }
     const keyed = last?.keyId !== undefined && this.lastSealOk;
@@ -143,6 +184,7 @@ export class ChainVerifier {
       ok: this.problems.length === 0,
       entries: this.count,
       snapshot,
+      timers,
       keyed,
       problems: this.problems,
     };
@@ -161,7 +203,8 @@ export interface VerifyOptions {
  * Check an instance's history chain held in memory: revisions 1..n in order, each entry's hash (or
  * HMAC) matching its content, each `prevHash` matching the entry before, and the last hash matching
  * the head. Given the instance record as `head`, also checks that the chain reaches the record's
- * revision and that the stored state is the one the head entry committed to.
+ * revision and that the stored state, tenant and pending timers are the ones the head entry
+ * committed to (the timer table is not read here: {@link verifyHistory} checks it too).
  *
  * @throws DocketError `INVALID_ARGUMENT` for a malformed `historyKey`.
  */
@@ -172,11 +215,13 @@ export function verifyChain(instanceId: string, entries: Iterable<HistoryEntry>,
 }
 
 /**
- * Walk an instance's chain from the store page by page (internal form of {@link verifyHistory}).
- * `reload` re-reads the record when the walk finds entries past it (a commit landed meanwhile).
+ * Walk an instance's chain from the store page by page (internal form of {@link verifyHistory}), then
+ * read the instance's rows of the timer table when the store offers `timers`, so both copies of the
+ * pending timers are checked against the head. `reload` re-reads the record when the walk finds
+ * entries past it, or the timer table differs from it (a commit landed meanwhile).
  */
 export async function walkHistory(
-  store: Pick<Store, 'history'>,
+  store: Pick<Store, 'history'> & Partial<Pick<Store, 'timers'>>,
   record: InstanceRecord,
   keys: Keyring,
   reload?: () => Promise<InstanceRecord | undefined>,
@@ -185,6 +230,7 @@ export async function walkHistory(
   const verifier = new ChainVerifier(record.id, keys);
   let after = 0;
   let head = record;
+  let tableTimers: readonly DigestedTimer[] | undefined;
   for (let round = 0; ; round++) {
     for (;;) {
       const page = await store.history(record.id, { afterRevision: after, limit: pageSize });
@@ -194,12 +240,24 @@ export async function walkHistory(
       after = next;
     }
     after = verifier.lastRevision;
-    if (!reload || round >= 3 || verifier.lastRevision <= head.revision) break;
+    const retry = reload !== undefined && round < 3;
+    if (retry && verifier.lastRevision > head.revision) {
+      const fresh = await reload();
+      if (fresh && fresh.revision > head.revision) {
+        head = fresh;
+        continue;
+      }
+    }
+    if (!store.timers) break;
+    tableTimers = await store.timers(record.id);
+    // The table read after the record: a commit that landed meanwhile may have changed it. Check
+    // against that commit's record and entry rather than report an edit.
+    if (!retry || verifier.headTimersHash === undefined || timersDigest(tableTimers) === verifier.headTimersHash) break;
     const fresh = await reload();
     if (!fresh || fresh.revision <= head.revision) break;
     head = fresh;
   }
-  return verifier.finish(head);
+  return verifier.finish(head, tableTimers);
 }
 
 /**
@@ -208,6 +266,6 @@ export async function walkHistory(
  *
  * @throws DocketError `INVALID_ARGUMENT` for a malformed `historyKey`; store errors as the store throws them.
  */
-export function verifyHistory(store: Pick<Store, 'history' | 'load'>, record: InstanceRecord, options: VerifyOptions = {}): Promise<VerifyReport> {
+export function verifyHistory(store: Pick<Store, 'history' | 'load'> & Partial<Pick<Store, 'timers'>>, record: InstanceRecord, options: VerifyOptions = {}): Promise<VerifyReport> {
   return walkHistory(store, record, createKeyring(options.historyKey), () => store.load(record.id));
 }

@@ -7,6 +7,7 @@ import type { Commit, Store } from '../store/store.js';
 import type { InstanceFacts, TaskTimer, WorkflowEnv } from './define-workflow.js';
 import type { EngineEvents, InstanceView } from './engine-types.js';
 import { checkHead } from './head-check.js';
+import type { DigestedTimer } from './state-digest.js';
 import type { Keyring } from './history-key.js';
 import { KeyedMutex } from './keyed-mutex.js';
 import type { Outbox } from './outbox.js';
@@ -101,6 +102,18 @@ export interface Act<R> {
   /** Give up quietly (return `skip`) when the record cannot be loaded or fails its head check. */
   readonly skipUnloadable?: boolean;
   /**
+   * Who acts, when not `refusal.actor`. An actor carrying a `tenant` acts only on that tenant's
+   * instances: another tenant's (or one of no tenant) is `INSTANCE_NOT_FOUND`, exactly as an unknown
+   * id, before anything is decided or recorded.
+   */
+  readonly actor?: Actor;
+  /**
+   * A timer claimed from the store's timer table that the act delivers: the head check also refuses
+   * (CORRUPT_SNAPSHOT, problem `timer-mismatch`) unless it is one of the pending timers the history
+   * head committed to, exactly. Such an act always loads from the store.
+   */
+  readonly timer?: DigestedTimer;
+  /**
    * Who is refused when the decision throws a DocketError: the refusal is recorded in the refusal
    * log and emitted as `refused` (MACHINE_ERROR is the machine failing, not a refusal, and is not).
    * Absent: the error reaches the caller unrecorded.
@@ -153,8 +166,11 @@ export interface CommitPipeline {
   ): Promise<{ readonly commit: Commit; readonly view: InstanceView }>;
   /** Record a refusal against an instance, if it exists, under its lock (payload refusals of `send`). */
   refuseInput(instanceId: string, actor: Actor, event: { readonly type: string }, error: DocketError): Promise<void>;
-  /** Load a record or throw INSTANCE_NOT_FOUND. */
-  load(instanceId: string): Promise<InstanceRecord>;
+  /**
+   * Load a record or throw INSTANCE_NOT_FOUND; given an actor carrying a tenant, also for a record of
+   * another tenant (see {@link Act.actor}).
+   */
+  load(instanceId: string, actor?: Actor): Promise<InstanceRecord>;
   /** {@link DecideContext.restore} outside an act (`engine.can`). */
   restore(reg: RegisteredWorkflow, record: InstanceRecord): AnyMachineSnapshot;
   /** Drop what is remembered of an instance that left the hot tables without a commit (retention). */
@@ -221,14 +237,25 @@ export function createCommitPipeline(deps: PipelineDeps): CommitPipeline {
     }
   }
 
-  async function load(instanceId: string): Promise<InstanceRecord> {
+  function notFound(instanceId: string): DocketError {
+    return new DocketError('INSTANCE_NOT_FOUND', `No instance "${instanceId}" in the ${store.kind} store. Check the id (engine.list() shows what exists).`, {
+      instanceId,
+    });
+  }
+
+  /**
+   * Whether `actor` may see `record`: an actor of a tenant sees only that tenant's instances. The one
+   * place tenant isolation of acts is decided; the refusal is INSTANCE_NOT_FOUND, so ids do not leak.
+   */
+  function visibleTo(record: InstanceRecord, actor: Actor | undefined): boolean {
+    const tenant = actor !== null && typeof actor === 'object' ? actor.tenant : undefined;
+    return tenant === undefined || (record.tenant ?? undefined) === tenant;
+  }
+
+  async function load(instanceId: string, actor?: Actor): Promise<InstanceRecord> {
     assertId(instanceId, 'The instance id');
     const record = await store.load(instanceId);
-    if (!record) {
-      throw new DocketError('INSTANCE_NOT_FOUND', `No instance "${instanceId}" in the ${store.kind} store. Check the id (engine.list() shows what exists).`, {
-        instanceId,
-      });
-    }
+    if (!record || !visibleTo(record, actor)) throw notFound(instanceId);
     return record;
   }
 
@@ -326,15 +353,18 @@ export function createCommitPipeline(deps: PipelineDeps): CommitPipeline {
 
   async function attempt<R>(act: Act<R>): Promise<Outcome<R>> {
     const { instanceId } = act;
-    const cached = act.source === 'cached' ? live.get(instanceId)?.record : undefined;
+    const actor = act.actor ?? act.refusal?.actor;
+    const cached = act.source === 'cached' && act.timer === undefined ? live.get(instanceId)?.record : undefined;
     let record: InstanceRecord;
     if (cached) {
+      if (!visibleTo(cached, actor)) throw notFound(instanceId);
       record = cached;
     } else {
       let loaded: InstanceRecord | undefined;
       try {
-        loaded = act.wanted ? await store.load(instanceId) : await load(instanceId);
-        if (loaded && (!act.wanted || act.wanted(loaded))) await checkHead(store, keys, loaded);
+        loaded = act.wanted ? await store.load(instanceId) : await load(instanceId, actor);
+        if (loaded && act.wanted && !visibleTo(loaded, actor)) throw notFound(instanceId);
+        if (loaded && (!act.wanted || act.wanted(loaded))) await checkHead(store, keys, loaded, act.timer === undefined ? {} : { timer: act.timer });
       } catch (error) {
         if (act.skipUnloadable) return { value: act.skip as R };
         throw error;
@@ -399,7 +429,7 @@ export function createCommitPipeline(deps: PipelineDeps): CommitPipeline {
       });
     },
     async refuseInput(instanceId, actor, event, error) {
-      await mutex.run(instanceId, async () => refuse(await load(instanceId), actor, event, error));
+      await mutex.run(instanceId, async () => refuse(await load(instanceId, actor), actor, event, error));
     },
     load,
     restore,

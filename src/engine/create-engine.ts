@@ -143,7 +143,7 @@ export function createEngine<const W extends AnyWorkflow>(options: EngineOptions
     // payload that is not plain JSON is an answer (INVALID_PAYLOAD), as `send` would refuse it.
     const input = checkSendInput(instanceId, rawEvent, { actor }, 'can');
     if (input.invalid) return { ok: false, code: input.invalid.code, message: input.invalid.message };
-    const record = await load(instanceId);
+    const record = await load(instanceId, input.opts.actor);
     let reg: RegisteredWorkflow;
     try {
       reg = registry.get(record.workflow, record.version, record.id);
@@ -230,8 +230,9 @@ export function createEngine<const W extends AnyWorkflow>(options: EngineOptions
       );
       return id;
     },
-    // An actor of a tenant acts through that tenant's view (another tenant's instance is not found).
-    send: (instanceId, event, opts) => (opts?.actor?.tenant !== undefined ? engine.forTenant(opts.actor.tenant).send(instanceId, event, opts) : send(instanceId, event, opts)),
+    // An actor of a tenant acts on that tenant's instances only (another tenant's is not found): the
+    // pipeline decides it for every act, so `sendMany`, admin operations and migrations share it.
+    send: (instanceId, event, opts) => send(instanceId, event, opts),
     async sendMany(acts, opts) {
       checkBatchInput(acts, opts);
       const results: BatchResult[] = [];
@@ -254,7 +255,6 @@ export function createEngine<const W extends AnyWorkflow>(options: EngineOptions
       return viewOf(await load(instanceId)) as TypedInstanceView<W>;
     },
     async can(instanceId, rawEvent, actor) {
-      if (actor?.tenant !== undefined) return engine.forTenant(actor.tenant).can(instanceId, rawEvent, actor);
       await ready();
       return can(instanceId, rawEvent as { type: string }, actor);
     },

@@ -205,11 +205,13 @@ export interface SendOptions {
 
 /**
  * One thing `verify` found wrong:
- * - `edited`: an entry does not match its hash (or lost the state commitment later entries carry);
+ * - `edited`: an entry does not match its hash (or lost the state or timer commitment later entries carry);
  * - `missing`: revisions are skipped, or the chain ends before the instance's revision;
  * - `reordered`: an entry does not follow the one before it;
  * - `head-mismatch`: the last entry is not the head the instance records;
  * - `snapshot-mismatch`: the stored state is not the state the head entry committed to;
+ * - `timers-mismatch`: the pending timers (the instance's list, or the timer table's rows) are not the
+ *   ones the head entry committed to (a deadline moved, added or removed outside Docket);
  * - `unknown-key`: an entry is sealed with a history key the verifier does not hold (`keyId` names it);
  * - `unkeyed`: keys are configured but an entry after a keyed one, or the whole chain, is unkeyed;
  * - `tenant-mismatch`: the instance's stored tenant is not the one its start entry records (the
@@ -217,7 +219,7 @@ export interface SendOptions {
  */
 export interface VerifyProblem {
   readonly revision: number;
-  readonly problem: 'edited' | 'missing' | 'reordered' | 'head-mismatch' | 'snapshot-mismatch' | 'unknown-key' | 'unkeyed' | 'tenant-mismatch';
+  readonly problem: 'edited' | 'missing' | 'reordered' | 'head-mismatch' | 'snapshot-mismatch' | 'timers-mismatch' | 'unknown-key' | 'unkeyed' | 'tenant-mismatch';
   readonly message: string;
   readonly keyId?: string;
 }
@@ -235,6 +237,13 @@ export interface VerifyReport {
    * predates entry format 2 (written by an older Docket) or the chain does not reach the head.
    */
   readonly snapshot: 'verified' | 'unverified' | 'mismatch';
+  /**
+   * Whether the pending timers (key, name, due instant, event), both the instance's list and the timer
+   * table's rows, are the ones the head entry committed to: `verified`, `mismatch` (also a
+   * `timers-mismatch` problem), or `unverified` when the head entry predates entry format 3 (no
+   * `timersHash`), or the chain does not reach the head.
+   */
+  readonly timers: 'verified' | 'unverified' | 'mismatch';
   /** True when the head entry is sealed with a history key the verifier holds, and matches it. */
   readonly keyed: boolean;
   /** At most 100 problems, oldest first. */

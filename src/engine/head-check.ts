@@ -1,9 +1,9 @@
 import { DocketError } from '../errors.js';
-import type { InstanceRecord } from '../store/records.js';
+import type { HistoryEntry, InstanceRecord } from '../store/records.js';
 import type { Store } from '../store/store.js';
 import { checkSeal } from './history.js';
 import type { Keyring } from './history-key.js';
-import { stateDigest } from './state-digest.js';
+import { sameTimer, stateDigest, stateDigestFor, timersDigest, type DigestedTimer } from './state-digest.js';
 
 function refuse(record: InstanceRecord, problem: string, what: string): never {
   throw new DocketError(
@@ -13,19 +13,41 @@ function refuse(record: InstanceRecord, problem: string, what: string): never {
   );
 }
 
+/** The tenant a chain's start entry records, or undefined when revision 1 is not a start entry. */
+export function startTenantOf(entry: HistoryEntry | undefined): { readonly tenant: string | undefined } | undefined {
+  if (!entry || entry.revision !== 1 || entry.kind !== 'start') return undefined;
+  const tenant = (entry.event as { tenant?: unknown }).tenant;
+  return { tenant: typeof tenant === 'string' ? tenant : undefined };
+}
+
+/** What the act is about to do with the record, checked against the head besides the record itself. */
+export interface HeadCheckOptions {
+  /** A timer claimed from the store's timer table that the act will deliver. */
+  readonly timer?: DigestedTimer;
+}
+
 /**
  * Before the engine acts on an instance it loaded from the store (internal): read the head entry of
  * its chain (one entry, one store call) and refuse with `CORRUPT_SNAPSHOT` when that entry is not the
  * head the record names, does not match its own hash (or HMAC), is unkeyed or sealed with an unknown
- * key while the engine holds keys, or committed to another state than the stored one. A head entry
- * written before entry format 2 carries no state commitment and is accepted as it is.
+ * key while the engine holds keys, or committed to another state, tenant or set of pending timers
+ * than the stored ones; and, given the timer the act delivers (claimed from the timer table), when
+ * that timer is not one of the committed ones exactly (id, key, name, due instant, event).
  *
- * Costs one store read and two hashes per load; the engine skips it for records it wrote itself
- * (its snapshot cache), so a steady stream of sends to the same instances does not pay it.
+ * `details.problem` names the check: `head-mismatch`, `edited`, `unknown-key`, `unkeyed`,
+ * `tenant-mismatch` (the stored tenant is not the one the chain records), `snapshot-mismatch`,
+ * `timers-mismatch` (the instance's timer list) or `timer-mismatch` (the claimed timer).
+ *
+ * Entry formats: a format-3 head (with `timersHash`) commits to state, tenant and timers, so the
+ * check costs one store read and three hashes. A format-2 head commits to the state without tenant
+ * or timers, and a head older still to neither: the tenant is then checked against the start entry
+ * (one more read), the timers are accepted as they are. The engine skips the whole check for records
+ * it wrote itself (its snapshot cache), so a steady stream of sends to the same instances does not
+ * pay it.
  *
  * @throws DocketError `CORRUPT_SNAPSHOT` (details.problem names the check that failed).
  */
-export async function checkHead(store: Pick<Store, 'history'>, keys: Keyring, record: InstanceRecord): Promise<void> {
+export async function checkHead(store: Pick<Store, 'history'>, keys: Keyring, record: InstanceRecord, options: HeadCheckOptions = {}): Promise<void> {
   const [head] = await store.history(record.id, { afterRevision: record.revision - 1, limit: 1 });
   if (!head || head.revision !== record.revision || head.hash !== record.historyHash) {
     refuse(record, 'head-mismatch', `its history has no entry for revision ${record.revision} whose hash is the head it records.`);
@@ -42,7 +64,33 @@ export async function checkHead(store: Pick<Store, 'history'>, keys: Keyring, re
   if (keys.current && head.keyId === undefined && !keys.acceptUnkeyed) {
     refuse(record, 'unkeyed', 'its newest history entry is not sealed with a history key although this engine seals with one (set historyKey.acceptUnkeyed while migrating older instances).');
   }
-  if (head.stateHash !== undefined && head.stateHash !== stateDigest(record)) {
+  const format3 = head.timersHash !== undefined;
+  if (!format3) {
+    // The head does not commit to the tenant: the start entry does (sealed, and chained to the head).
+    const start = startTenantOf(head.revision === 1 ? head : (await store.history(record.id, { afterRevision: 0, limit: 1 }))[0]);
+    if (start && start.tenant !== (record.tenant ?? undefined)) refuseTenant(record, start.tenant);
+  }
+  if (head.stateHash !== undefined && head.stateHash !== stateDigestFor(head, record)) {
+    // Told apart only on this failure path: is the stored tenant the one edit that breaks the digest?
+    if (format3) {
+      const start = startTenantOf(head.revision === 1 ? head : (await store.history(record.id, { afterRevision: 0, limit: 1 }))[0]);
+      if (start && start.tenant !== (record.tenant ?? undefined) && stateDigest({ ...record, tenant: start.tenant }) === head.stateHash) refuseTenant(record, start.tenant);
+    }
     refuse(record, 'snapshot-mismatch', `its stored state (snapshot, context, status) is not the state its newest history entry committed to.`);
   }
+  if (format3 && head.timersHash !== timersDigest(record.timers)) {
+    refuse(record, 'timers-mismatch', `its pending timers are not the ones its newest history entry committed to (a deadline was moved, added or removed).`);
+  }
+  const claimed = options.timer;
+  if (claimed && !record.timers.some((t) => sameTimer(t, claimed))) {
+    refuse(record, 'timer-mismatch', `timer "${claimed.name}" (${claimed.id}) claimed from the timer table, due at ${claimed.dueAt}, is not a pending timer its newest history entry committed to.`);
+  }
+}
+
+function refuseTenant(record: InstanceRecord, recorded: string | undefined): never {
+  refuse(
+    record,
+    'tenant-mismatch',
+    `it is stored as ${record.tenant === undefined || record.tenant === null ? 'belonging to no tenant' : `tenant ${JSON.stringify(record.tenant)}`}, but its history records ${recorded === undefined ? 'no tenant' : `tenant ${JSON.stringify(recorded)}`}.`,
+  );
 }

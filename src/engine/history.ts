@@ -7,7 +7,8 @@ export const GENESIS_HASH = '0'.repeat(64);
 
 // The entry's own fields in sorted order, so the text equals canonicalJson(entry) without sorting
 // the top level on the hot path (nested values still go through canonicalJson). `keyId` and
-// `stateHash` (entry format 2) are absent from older entries, whose text is therefore unchanged.
+// `stateHash` (entry format 2) and `timersHash` (format 3) are absent from older entries, whose text
+// is therefore unchanged.
 const FIELDS = [
   'actor',
   'at',
@@ -23,6 +24,7 @@ const FIELDS = [
   'revision',
   'stateHash',
   'timer',
+  'timersHash',
   'to',
 ] as const;
 const FIELD_SET: ReadonlySet<string> = new Set(FIELDS);

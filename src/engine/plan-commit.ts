@@ -16,7 +16,7 @@ import type { Commit } from '../store/store.js';
 import { GENESIS_HASH, sealOwnEntry } from './history.js';
 import { timerIsLive, type TimerOwners } from './timer-owner.js';
 import type { SealingKey } from './history-key.js';
-import { stateDigest } from './state-digest.js';
+import { stateDigest, timersDigest } from './state-digest.js';
 import { statePaths, type Step } from './xstate-runtime.js';
 
 /** What the engine knows about the change besides the XState step. */
@@ -168,8 +168,9 @@ export function planCommit(
       : [...kept, ...addTimers.map(({ id, key, name, dueAt, event, deadline }) => (deadline ? { id, key, name, dueAt, event, deadline } : { id, key, name, dueAt, event }))].sort((a, b) => a.dueAt - b.dueAt);
   // Built without conditional spreads (each allocates and defeats V8's literal fast path); the key
   // order is the same as before: optional timer, reason, onBehalfOf between `to` and `prevHash`.
-  const actor: { id: string; roles: string[]; name?: string } = { id: facts.actor.id, roles: [...facts.actor.roles] };
+  const actor: { id: string; roles: string[]; name?: string; tenant?: string } = { id: facts.actor.id, roles: [...facts.actor.roles] };
   if (facts.actor.name) actor.name = facts.actor.name;
+  if (facts.actor.tenant !== undefined) actor.tenant = facts.actor.tenant;
   const entry: Record<string, unknown> = {
     instanceId,
     revision,
@@ -208,8 +209,10 @@ export function planCommit(
   if (heldTimers && heldTimers.length > 0) (instance as { heldTimers?: typeof heldTimers }).heldTimers = heldTimers;
   const tenant = previous ? previous.tenant : facts.tenant;
   if (tenant !== undefined) (instance as { tenant?: string }).tenant = tenant;
-  // Entry format 2: the entry commits to the state it leaves behind, then seals (with the key, if any).
+  // Entry format 3: the entry commits to the state (tenant included) and the pending timers it leaves
+  // behind, then seals (with the key, if any).
   entry.stateHash = stateDigest(instance);
+  entry.timersHash = timersDigest(timers);
   const history: HistoryEntry = sealOwnEntry(entry as unknown as Omit<HistoryEntry, 'hash'>, key);
   (instance as { historyHash: string }).historyHash = history.hash;
   // Same keys in the same order as a literal with conditional spreads, without the throwaway objects.

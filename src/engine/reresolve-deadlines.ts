@@ -171,6 +171,7 @@ export async function reresolveDeadlines(
         instanceId,
         source: 'store',
         anyVersion: true,
+        actor,
         decide: (record, { reg, restore, tenant }) => {
           if (record.status !== 'active') return { kind: 'skip', value: undefined };
           const own = calendarOf(tenant) ?? calendar!;

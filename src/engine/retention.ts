@@ -230,6 +230,7 @@ export async function verifyArchived(core: RetentionParts, instanceId: string): 
     ok: seal === 'ok',
     entries: 0,
     snapshot: 'unverified',
+    timers: 'unverified',
     keyed: tombstone.keyId !== undefined && seal === 'ok',
     problems,
     retention: { kind: 'purged', tombstone },

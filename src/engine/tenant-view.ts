@@ -97,8 +97,8 @@ export function tenantView<W extends AnyWorkflow>(
   return {
     tenant,
     start: async (workflowId, input, opts) => engine.start(workflowId, input, { ...withActor(opts), tenant } as never),
-    // Through the batch path, which acts as the actor given without re-routing on its tenant (as
-    // `engine.send` does), so the history entry records the actor's tenant.
+    // Through the batch path, which acts as the actor given, so the history entry records the actor's
+    // tenant (the pipeline scopes the act to the actor's tenant as well).
     send: scoped(async (id, event, opts) => {
       const checked = withActor(opts);
       const act = checked && typeof checked === 'object' && checked.idempotencyKey !== undefined ? { instanceId: id, event, idempotencyKey: checked.idempotencyKey } : { instanceId: id, event };

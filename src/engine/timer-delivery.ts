@@ -30,6 +30,9 @@ export function timerDelivery(
       now,
       // Fired, cancelled or held since it was claimed: nothing to do.
       wanted: (record) => record.timers.some((t) => t.id === timer.id),
+      // The claimed row must be a timer the history head committed to, as it is: a due instant moved
+      // in the timer table (or in the instance's list) is refused, not fired.
+      timer,
       skip: undefined,
       decide: (record, { reg, restore, tenant }) => {
         // A timer whose owning state is no longer active (stored before cancels were applied in
@@ -66,9 +69,11 @@ export function timerDelivery(
       backoff.delete(timer.id);
       return done;
     } catch (error) {
-      if (isTransient(error)) {
+      if (isTransient(error) || isTampered(error)) {
         // The store, not the instance, failed: nothing about the timer is wrong. Keep the claim
         // and try again later; suspending would need an administrator for a passing outage.
+        // An instance edited outside Docket (its head check failed) is not suspended either: that
+        // would seal the edit into a new entry. Its timer is refused, not fired, until it is restored.
         const failures = (held?.failures ?? 0) + 1;
         const delayMs = Math.min(MAX_RETRY_MS, parts.leaseMs * 2 ** (failures - 1));
         const retryAt = now + delayMs;
@@ -124,6 +129,14 @@ export function timerDelivery(
   }
 
   return { nextDue, fireDue };
+}
+
+/**
+ * Whether delivery was refused because the instance (or the claimed timer) is not what its history
+ * head committed to: the head check's CORRUPT_SNAPSHOT, which names the failed check.
+ */
+function isTampered(error: unknown): boolean {
+  return isDocketError(error, 'CORRUPT_SNAPSHOT') && typeof error.details?.problem === 'string';
 }
 
 /** How many claimed timers are fired at once (distinct instances; one instance's run in order). */

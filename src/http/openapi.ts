@@ -103,14 +103,14 @@ export function openApiDocument(workflows: readonly AnyWorkflow[], options: Open
       description: 'What the history chain check found. Problems are reported, not raised: ok false with a 200.',
       properties: {
         instanceId: { type: 'string' }, ok: { type: 'boolean' }, entries: { type: 'integer' },
-        snapshot: { type: 'string', enum: ['verified', 'unverified', 'mismatch'] }, keyed: { type: 'boolean' },
+        snapshot: { type: 'string', enum: ['verified', 'unverified', 'mismatch'] }, timers: { type: 'string', enum: ['verified', 'unverified', 'mismatch'] }, keyed: { type: 'boolean' },
         problems: {
           type: 'array',
           items: {
             type: 'object',
             properties: {
               revision: { type: 'integer' },
-              problem: { type: 'string', enum: ['edited', 'missing', 'reordered', 'head-mismatch', 'snapshot-mismatch', 'unknown-key', 'unkeyed', 'tenant-mismatch'] },
+              problem: { type: 'string', enum: ['edited', 'missing', 'reordered', 'head-mismatch', 'snapshot-mismatch', 'timers-mismatch', 'unknown-key', 'unkeyed', 'tenant-mismatch'] },
               message: { type: 'string' }, keyId: { type: 'string' },
             },
             required: ['revision', 'problem', 'message'],
@@ -124,7 +124,7 @@ export function openApiDocument(workflows: readonly AnyWorkflow[], options: Open
           required: ['kind'],
         },
       },
-      required: ['instanceId', 'ok', 'entries', 'snapshot', 'keyed', 'problems'],
+      required: ['instanceId', 'ok', 'entries', 'snapshot', 'timers', 'keyed', 'problems'],
     },
     Tombstone: {
       type: 'object',

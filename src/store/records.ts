@@ -128,6 +128,12 @@ export interface HistoryEntry {
    * written before format 2, whose snapshot `verify` reports as unverified.
    */
   readonly stateHash?: string;
+  /**
+   * Entry format 3: SHA-256 of the pending timers this entry leaves behind (see `timersDigest` in
+   * `src/engine/state-digest.ts`); its `stateHash` then also covers the instance's tenant. Absent from
+   * entries written before format 3, whose timers `verify` reports as unverified.
+   */
+  readonly timersHash?: string;
   /** The id of the history key whose HMAC-SHA256 is `hash`; absent when `hash` is plain SHA-256. */
   readonly keyId?: string;
   readonly prevHash: string;

@@ -219,6 +219,7 @@ export async function migrateInstances(parts: EngineParts, options: MigrateOptio
         instanceId,
         source: 'store',
         now,
+        actor,
         dryRun: options.dryRun === true,
         decide: (loaded, ctx) => {
           record = loaded;
