@@ -1,5 +1,6 @@
 import { EventEmitter } from 'eventemitter3';
 import { nanoid } from 'nanoid';
+import { newInstanceId } from './instance-id.js';
 import { DocketError, isDocketError } from '../errors.js';
 import type { Actor } from '../store/records.js';
 import { walkHistory } from './chain-verifier.js';
@@ -211,7 +212,7 @@ export function createEngine<const W extends AnyWorkflow>(options: EngineOptions
           issues: parsed.error.issues.map((i) => ({ path: i.path, message: i.message })),
         });
       }
-      const id = givenId ?? nanoid();
+      const id = givenId ?? newInstanceId();
       await pipeline.create(
         id,
         reg,
