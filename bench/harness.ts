@@ -96,6 +96,15 @@ export function describe(c: Comparison): string {
   return `[${c.workload}] ${c.name}: docket ${fmt(c.ours)} ${c.unit} vs ${c.baselineLabel} ${fmt(c.baseline)} ${c.unit}${ratio} (target ${c.target})${verdict}${rounds}${c.note ? ` — ${c.note}` : ''}`;
 }
 
+/** One row of the docs/performance.md table for a comparison. */
+export function markdownRow(c: Comparison): string {
+  const ratio = typeof c.ratio !== 'number' || Number.isNaN(c.ratio) ? '—' : `${c.ratio.toFixed(2)}x`;
+  const rounds = c.rounds ? c.rounds.map((r) => r.toFixed(2)).join(' ') : '';
+  const verdict = c.met === undefined ? '' : c.met ? 'met' : '**missed**';
+  const cell = (t: string) => t.replace(/\|/g, '\\|');
+  return `| ${c.workload} | ${cell(c.name)} | ${fmt(c.ours)} ${c.unit} | ${cell(c.baselineLabel)}: ${fmt(c.baseline)} ${c.unit} | ${ratio} | ${rounds} | ${cell(c.target)} | ${verdict} |`;
+}
+
 /** Print a comparison for the reader and, tagged, for `bench/run.ts`. */
 export function report(c: Comparison): Comparison {
   console.log(describe(c));

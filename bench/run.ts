@@ -4,6 +4,7 @@
 //   npm run bench -- --only machines    files whose name contains "machines" (repeatable, or a,b)
 //   npm run bench -- --quick            smaller sizes, one round (a rerun to check a change)
 //   npm run bench -- --table            print the last run's table again from bench/results.json
+//   npm run bench -- --markdown         the same as the markdown table docs/performance.md shows
 // Workloads: 1/2/6 machines.bench.ts, 3 peer.bench.ts, 4/5 scale.bench.ts, 7 engine.bench.ts,
 // 8 calendar.bench.ts; store.bench.ts is the ping-pong durable harness.
 import { spawnSync } from 'node:child_process';
@@ -11,7 +12,7 @@ import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { arch, cpus, platform } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { describe, type Comparison } from './harness.js';
+import { describe, markdownRow, type Comparison } from './harness.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const args = process.argv.slice(2);
@@ -21,6 +22,15 @@ args.forEach((a, i) => {
   if (a === '--only' && args[i + 1]) only.push(...args[i + 1]!.split(','));
   else if (a.startsWith('--only=')) only.push(...a.slice(7).split(','));
 });
+if (args.includes('--markdown')) {
+  const last = JSON.parse(readFileSync(join(here, 'results.json'), 'utf8')) as { when: string; seconds: number; results: Comparison[]; other: string[]; failures: string[] };
+  console.log(`Run of ${last.when}, ${last.seconds} s.\n`);
+  console.log('| # | workload | Docket | baseline (same run) | ratio (>1 = Docket better) | per-round ratios | target | |');
+  console.log('| --- | --- | --- | --- | --- | --- | --- | --- |');
+  for (const r of [...last.results].sort((a, b) => a.workload - b.workload)) console.log(markdownRow(r));
+  for (const line of [...last.other, ...last.failures]) console.log(`\n- ${line}`);
+  process.exit(0);
+}
 if (args.includes('--table')) {
   // Print the table of the last run again (bench/results.json), without measuring.
   const last = JSON.parse(readFileSync(join(here, 'results.json'), 'utf8')) as { when: string; seconds: number; results: Comparison[]; other: string[]; failures: string[] };
