@@ -4,9 +4,9 @@ import { businessCalendar, CN_HOLIDAY_DATA, CN_HOLIDAY_DATA_SOURCE, holidayCover
 import { virtualClock } from '../clock/index.js';
 import { createEngine } from '../engine/create-engine.js';
 import { provisionalDeadlinesOf, type ProvisionalDeadline } from '../engine/reresolve-deadlines.js';
-import { isDocketError } from '../errors.js';
 import type { InstanceRecord } from '../store/records.js';
 import { CliError, EXIT } from './cli-error.js';
+import { withAdminEngine } from './admin-engine.js';
 import { print, printJson, type CommandContext } from './cli-context.js';
 import { t } from './cli-lang.js';
 import { formatTime } from './format-text.js';
@@ -66,7 +66,7 @@ export async function reresolveCommand(ctx: CommandContext, db: string, opts: { 
   const store = sqlite.sqliteStore({ filename: db });
   // A virtual clock at the real time: the engine records the instant but fires no timers here.
   const engine = createEngine({ store, clock: virtualClock(ctx.io.now()), workflows: workflowCatalog(), calendar: businessCalendar({ holidays: ['CN', ...extra], onWarning: () => {} }) });
-  try {
+  return withAdminEngine(engine, store, async () => {
     const report = await engine.reresolveDeadlines({ actor: { id: opts.actor ?? 'docket-cli', roles: ['admin'] }, ...(year === undefined ? {} : { year }) });
     if (ctx.json) printJson(ctx, report);
     else {
@@ -77,13 +77,7 @@ export async function reresolveCommand(ctx: CommandContext, db: string, opts: { 
       print(ctx, t(ctx.lang, `检查 ${report.checked} 个实例，${report.changes.length} 个期限已重新计算并记入历史。`, `${report.checked} instances checked, ${report.changes.length} deadlines re-resolved and recorded in history.`));
     }
     return report.failed.length === 0 ? EXIT.ok : EXIT.problem;
-  } catch (error) {
-    if (isDocketError(error)) throw new CliError(error.message, EXIT.usage, error.code);
-    throw error;
-  } finally {
-    await engine.close();
-    await store.close();
-  }
+  });
 }
 
 /** The provisional-deadline warning `list` and `verify` print (nothing when there is none). */

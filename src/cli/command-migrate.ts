@@ -8,10 +8,10 @@ import { createEngine } from '../engine/create-engine.js';
 import type { AnyWorkflow } from '../engine/define-workflow.js';
 import type { Directory } from '../organisation/directory.js';
 import type { MigrationReport } from '../engine/migration/migration-types.js';
-import { isDocketError } from '../errors.js';
 import * as machines from '../../machines/index.js';
 import type { Store } from '../store/store.js';
 import { CliError, EXIT } from './cli-error.js';
+import { withAdminEngine } from './admin-engine.js';
 import { print, printJson, type CommandContext } from './cli-context.js';
 import { t } from './cli-lang.js';
 import { isPostgresUrl, redactUrl } from './open-store.js';
@@ -104,31 +104,27 @@ export async function migrateCommand(ctx: CommandContext, db: string, opts: Migr
   const from = version('from', opts.from);
   const to = version('to', opts.to);
   if (!opts.reason || opts.reason.trim() === '') throw new CliError('--reason <text> is required: it is recorded in every migrated instance history.');
+  const workflow: string = opts.workflow;
+  const reason: string = opts.reason;
   const { workflows, directory } = await loadAll(opts.workflows, ctx.io.cwd ?? process.cwd());
   const store = await openWritable(db, ctx.schema);
   const calendar = businessCalendar({ holidays: ['CN'], onMissingYear: ctx.onMissingYear, onWarning: () => {} });
   // A virtual clock at the real time: timers of the new states are armed from now; none fire here.
   const engine = createEngine({ store, clock: virtualClock(ctx.io.now()), workflows, calendar, ...(directory ? { directory } : {}) });
-  try {
+  return withAdminEngine(engine, store, async () => {
     const report = await engine.migrate({
-      workflow: opts.workflow,
+      workflow,
       from,
       to,
       dryRun: opts.dryRun === true,
       actor: { id: opts.actor ?? 'docket-cli', roles: ['admin'] },
-      reason: opts.reason,
+      reason,
       ...(opts.state === undefined ? {} : { where: { state: opts.state } }),
     });
     if (ctx.json) printJson(ctx, report);
     else printReport(ctx, report);
     return report.blocked.length === 0 ? EXIT.ok : EXIT.problem;
-  } catch (error) {
-    if (isDocketError(error)) throw new CliError(error.message, EXIT.usage, error.code);
-    throw error;
-  } finally {
-    await engine.close();
-    await store.close();
-  }
+  });
 }
 
 /** Register `docket migrate` on the program. */

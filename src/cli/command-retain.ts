@@ -2,9 +2,9 @@ import type { Command } from 'commander';
 import { virtualClock } from '../clock/index.js';
 import { createEngine } from '../engine/create-engine.js';
 import type { RetainReport } from '../engine/retention.js';
-import { isDocketError } from '../errors.js';
 import type { Store } from '../store/store.js';
 import { CliError, EXIT } from './cli-error.js';
+import { withAdminEngine } from './admin-engine.js';
 import { intOption, print, printJson, type CommandContext } from './cli-context.js';
 import { t } from './cli-lang.js';
 import { isPostgresUrl } from './open-store.js';
@@ -58,7 +58,7 @@ export async function retainCommand(ctx: CommandContext, db: string, opts: Retai
   // A virtual clock at the real time: the cut-off is measured from now; no timer fires here.
   const engine = createEngine({ store, clock: virtualClock(ctx.io.now()), workflows: [] });
   const reports: RetainReport[] = [];
-  try {
+  await withAdminEngine(engine, store, async () => {
     let taken = 0;
     for (;;) {
       const limit = Math.min(500, total - taken);
@@ -68,13 +68,7 @@ export async function retainCommand(ctx: CommandContext, db: string, opts: Retai
       // A dry run sees the same first batch again: one batch is its answer.
       if (opts.dryRun || !report.more || taken >= total || report.ids.length === 0) break;
     }
-  } catch (error) {
-    if (isDocketError(error)) throw new CliError(error.message, EXIT.usage, error.code);
-    throw error;
-  } finally {
-    await engine.close();
-    await store.close();
-  }
+  });
   const ids = reports.flatMap((r) => r.ids);
   const skipped = reports.flatMap((r) => r.skipped);
   if (ctx.json) printJson(ctx, { mode, dryRun: opts.dryRun === true, finishedBefore: reports[0]!.finishedBefore, ids, skipped, more: reports.at(-1)!.more });
