@@ -6,6 +6,11 @@ import { workflowCatalog } from '../../src/cli/workflow-catalog.js';
 import { USER_WORKFLOWS } from './user-workflows.js';
 import { bi, esc, type Bi } from './templates.js';
 
+/** A narrow day cell may break "product/market" after the slash, never inside a word. */
+function breakAfterSlash(label: Bi): Bi {
+  return { 'zh-CN': label['zh-CN'], en: label.en.replace(/\//g, '/\u200b') };
+}
+
 const DOW: readonly Bi[] = [
   { 'zh-CN': '一', en: 'Mon' },
   { 'zh-CN': '二', en: 'Tue' },
@@ -34,7 +39,7 @@ function renderTimeline(t: QuarterTimeline): string {
           const ms = byDate.get(d.date) ?? [];
           const tag = KIND_TEXT[d.kind];
           const name = d.name ? bi({ 'zh-CN': d.name, en: d.nameEn ?? d.name }) : '';
-          return `<div class="day kind-${d.kind}${ms.length > 0 ? ' has-milestone' : ''}" data-date="${d.date}" data-kind="${d.kind}" data-working="${d.working}"><span class="num">${Number(d.date.slice(8))}</span>${tag ? `<span class="tag">${bi(tag)}</span>` : ''}${d.kind !== 'workday' && d.kind !== 'weekend' && name ? `<span class="tag">${name}</span>` : ''}${ms.map((m) => `<span class="ms" data-milestone="${esc(m.deadline)}">◆ ${bi(m.label)}</span>`).join('')}</div>`;
+          return `<div class="day kind-${d.kind}${ms.length > 0 ? ' has-milestone' : ''}" data-date="${d.date}" data-kind="${d.kind}" data-working="${d.working}"><span class="num">${Number(d.date.slice(8))}</span>${tag ? `<span class="tag">${bi(tag)}</span>` : ''}${d.kind !== 'workday' && d.kind !== 'weekend' && name ? `<span class="tag">${name}</span>` : ''}${ms.map((m) => `<span class="ms" data-milestone="${esc(m.deadline)}">◆ ${bi(breakAfterSlash(m.label))}</span>`).join('')}</div>`;
         })
         .join('');
       return `<section class="month"><h3>${bi({ 'zh-CN': `${month.year}年${month.month}月`, en: `${MONTHS_EN[month.month - 1]} ${month.year}` })}</h3><div class="cal">${DOW.map((d) => `<div class="dow">${bi(d)}</div>`).join('')}${pads}${cells}</div></section>`;
