@@ -1,4 +1,4 @@
-import type { AnyMachineSnapshot, AnyStateMachine, ContextFrom } from 'xstate';
+import type { AnyMachineSnapshot, AnyStateMachine, ContextFrom, EventFromLogic } from 'xstate';
 import type { z } from 'zod';
 import type { Instant } from '../clock/clock.js';
 import type { BusinessCalendar, DeadlineRule } from '../calendar/index.js';
@@ -21,14 +21,17 @@ export interface WorkflowEnv {
   now(): Instant;
 }
 
-/** Arguments a deadline function receives: the machine's context and the event being processed. */
-export interface DeadlineArgs {
-  readonly context: any;
-  readonly event: any;
+/**
+ * Arguments a deadline function receives: the machine's context and the event being processed
+ * (typed from the workflow's machine inside `defineWorkflow`; `unknown` where no machine is known).
+ */
+export interface DeadlineArgs<TContext = unknown, TEvent = unknown> {
+  readonly context: TContext;
+  readonly event: TEvent;
 }
 
 /** A named deadline: a rule, or a function of context and event returning one. */
-export type DeadlineSpec = DeadlineRule | ((args: DeadlineArgs) => DeadlineRule);
+export type DeadlineSpec<TContext = unknown, TEvent = unknown> = DeadlineRule | ((args: DeadlineArgs<TContext, TEvent>) => DeadlineRule);
 
 /** The extra fields the engine adds to every event a machine sees. */
 export interface DocketEventMeta {
@@ -111,7 +114,7 @@ export interface WorkflowConfig<
    */
   readonly permissions?: Partial<Record<(keyof TEvents & string) | 'start', readonly string[]>>;
   /** Named deadlines used as XState delays (`after: { review: 'late' }`), resolved by the calendar. */
-  readonly deadlines?: Readonly<Record<string, DeadlineSpec>>;
+  readonly deadlines?: Readonly<Record<string, DeadlineSpec<ContextFrom<TMachine>, EventFromLogic<TMachine> & DocketEventMeta>>>;
   /** Guards, actions and delays that need the engine's directory, calendar or clock. */
   readonly implementations?: (env: WorkflowEnv) => Record<string, unknown>;
   /** Finer authorization than roles (e.g. only the current assignee may approve). */

@@ -9,7 +9,7 @@ import { problemResponse, toProblem, type Problem } from './problem.js';
 
 /** Options for {@link createHttpHandler}. */
 export interface HttpHandlerOptions {
-  readonly engine: Engine<any>;
+  readonly engine: Engine<AnyWorkflow>;
   /** The workflows registered with the engine: their zod schemas make the OpenAPI document. */
   readonly workflows: readonly AnyWorkflow[];
   /**
@@ -267,7 +267,7 @@ export function createHttpHandler(options: HttpHandlerOptions): (request: Reques
     const actor = c.get('actor');
     if (!actor.roles.includes('admin')) throw new DocketError('FORBIDDEN', 'Only an admin may reassign another person\'s work.', { actor: actor.id });
     const workflow = text(b.workflow, 'workflow', false);
-    const results = await reassignTasks(on(c) as Engine<any>, {
+    const results = await reassignTasks(on(c) as Engine<AnyWorkflow>, {
       from: text(b.from, 'from')!, to: text(b.to, 'to')!, reason: text(b.reason, 'reason')!, actor, ...(workflow === undefined ? {} : { workflow }),
     });
     return c.json(results.map((r) => ({ ...(batchJson(r) as object), step: r.step, taskId: r.taskId, status: r.status, from: r.from, to: r.to })));
