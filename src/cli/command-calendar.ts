@@ -5,12 +5,12 @@ import { virtualClock } from '../clock/index.js';
 import { createEngine } from '../engine/create-engine.js';
 import { provisionalDeadlinesOf, type ProvisionalDeadline } from '../engine/reresolve-deadlines.js';
 import type { InstanceRecord } from '../store/records.js';
+import { openWritableStore } from './open-store.js';
 import { CliError, EXIT } from './cli-error.js';
 import { withAdminEngine } from './admin-engine.js';
 import { print, printJson, type CommandContext } from './cli-context.js';
 import { t } from './cli-lang.js';
 import { formatTime } from './format-text.js';
-import { workflowCatalog } from './workflow-catalog.js';
 
 function loadSchedules(files: readonly string[]): HolidayList[] {
   return files.flatMap((file) => {
@@ -57,15 +57,9 @@ export function calendarCommand(ctx: CommandContext, opts: { from?: string; to?:
 export async function reresolveCommand(ctx: CommandContext, db: string, opts: { holidays?: string[]; year?: string; actor?: string }): Promise<number> {
   const extra = loadSchedules(opts.holidays ?? []);
   const year = opts.year === undefined ? undefined : yearOption('--year', opts.year, 0);
-  let sqlite: typeof import('../sqlite/index.js');
-  try {
-    sqlite = await import('../sqlite/index.js');
-  } catch {
-    throw new CliError('Re-resolving a SQLite database needs the better-sqlite3 package: npm install better-sqlite3', EXIT.usage, 'DRIVER_MISSING');
-  }
-  const store = sqlite.sqliteStore({ filename: db });
+  const store = await openWritableStore(db, ctx.schema);
   // A virtual clock at the real time: the engine records the instant but fires no timers here.
-  const engine = createEngine({ store, clock: virtualClock(ctx.io.now()), workflows: workflowCatalog(), calendar: businessCalendar({ holidays: ['CN', ...extra], onWarning: () => {} }) });
+  const engine = createEngine({ store, clock: virtualClock(ctx.io.now()), workflows: ctx.workflows, calendar: businessCalendar({ holidays: ['CN', ...extra], onWarning: () => {} }) });
   return withAdminEngine(engine, store, async () => {
     const report = await engine.reresolveDeadlines({ actor: { id: opts.actor ?? 'docket-cli', roles: ['admin'] }, ...(year === undefined ? {} : { year }) });
     if (ctx.json) printJson(ctx, report);

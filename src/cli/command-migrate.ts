@@ -9,12 +9,11 @@ import type { AnyWorkflow } from '../engine/define-workflow.js';
 import type { Directory } from '../organisation/directory.js';
 import type { MigrationReport } from '../engine/migration/migration-types.js';
 import * as machines from '../../machines/index.js';
-import type { Store } from '../store/store.js';
+import { openWritableStore } from './open-store.js';
 import { CliError, EXIT } from './cli-error.js';
 import { withAdminEngine } from './admin-engine.js';
 import { print, printJson, type CommandContext } from './cli-context.js';
 import { t } from './cli-lang.js';
-import { isPostgresUrl, redactUrl } from './open-store.js';
 import { isWorkflow } from './workflow-catalog.js';
 import { formatTime } from './format-text.js';
 
@@ -61,21 +60,6 @@ function version(name: string, value: string | undefined): number {
   return n;
 }
 
-async function openWritable(db: string, schema: string | undefined): Promise<Store> {
-  try {
-    if (isPostgresUrl(db)) {
-      const { postgresStore } = await import('../postgres/index.js');
-      return postgresStore({ connectionString: db, max: 2 }, schema === undefined ? {} : { schema });
-    }
-    const { sqliteStore } = await import('../sqlite/index.js');
-    if (!existsSync(db)) throw new CliError(`No database at ${db}.`, EXIT.usage, 'DB_MISSING');
-    return sqliteStore({ filename: db });
-  } catch (error) {
-    if (error instanceof CliError) throw error;
-    throw new CliError(`Cannot open ${redactUrl(db)}: ${error instanceof Error ? error.message : String(error)} (SQLite needs better-sqlite3, PostgreSQL needs pg).`, EXIT.usage, 'DRIVER_MISSING');
-  }
-}
-
 function printReport(ctx: CommandContext, report: MigrationReport): void {
   const state = (s: unknown) => (typeof s === 'string' ? s : JSON.stringify(s));
   for (const m of report.moved) {
@@ -107,7 +91,7 @@ export async function migrateCommand(ctx: CommandContext, db: string, opts: Migr
   const workflow: string = opts.workflow;
   const reason: string = opts.reason;
   const { workflows, directory } = await loadAll(opts.workflows, ctx.io.cwd ?? process.cwd());
-  const store = await openWritable(db, ctx.schema);
+  const store = await openWritableStore(db, ctx.schema);
   const calendar = businessCalendar({ holidays: ['CN'], onMissingYear: ctx.onMissingYear, onWarning: () => {} });
   // A virtual clock at the real time: timers of the new states are armed from now; none fire here.
   const engine = createEngine({ store, clock: virtualClock(ctx.io.now()), workflows, calendar, ...(directory ? { directory } : {}) });

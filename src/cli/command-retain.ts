@@ -2,12 +2,11 @@ import type { Command } from 'commander';
 import { virtualClock } from '../clock/index.js';
 import { createEngine } from '../engine/create-engine.js';
 import type { RetainReport } from '../engine/retention.js';
-import type { Store } from '../store/store.js';
+import { openWritableStore } from './open-store.js';
 import { CliError, EXIT } from './cli-error.js';
 import { withAdminEngine } from './admin-engine.js';
 import { intOption, print, printJson, type CommandContext } from './cli-context.js';
 import { t } from './cli-lang.js';
-import { isPostgresUrl } from './open-store.js';
 
 /** Options of `docket retain`. */
 export interface RetainCommandOptions {
@@ -24,24 +23,6 @@ export function parseDays(value: string | undefined): number {
   return Number(m[1]);
 }
 
-async function openWritable(ctx: CommandContext, db: string): Promise<Store> {
-  if (isPostgresUrl(db)) {
-    let postgres: typeof import('../postgres/index.js');
-    try {
-      postgres = await import('../postgres/index.js');
-    } catch {
-      throw new CliError('Retention on PostgreSQL needs the pg package: npm install pg', EXIT.usage, 'DRIVER_MISSING');
-    }
-    return postgres.postgresStore({ connectionString: db, max: 2 }, ctx.schema === undefined ? {} : { schema: ctx.schema });
-  }
-  let sqlite: typeof import('../sqlite/index.js');
-  try {
-    sqlite = await import('../sqlite/index.js');
-  } catch {
-    throw new CliError('Retention on a SQLite database needs the better-sqlite3 package: npm install better-sqlite3', EXIT.usage, 'DRIVER_MISSING');
-  }
-  return sqlite.sqliteStore({ filename: db });
-}
 
 /**
  * `docket retain <db> --older-than 90d --mode archive|purge [--dry-run] [--limit n]`: archive or
@@ -54,7 +35,7 @@ export async function retainCommand(ctx: CommandContext, db: string, opts: Retai
   const mode = opts.mode ?? 'archive';
   if (mode !== 'archive' && mode !== 'purge') throw new CliError(`--mode must be archive or purge, got ${JSON.stringify(mode)}.`);
   const total = intOption('--limit', opts.limit, Number.MAX_SAFE_INTEGER);
-  const store = await openWritable(ctx, db);
+  const store = await openWritableStore(db, ctx.schema);
   // A virtual clock at the real time: the cut-off is measured from now; no timer fires here.
   const engine = createEngine({ store, clock: virtualClock(ctx.io.now()), workflows: [] });
   const reports: RetainReport[] = [];

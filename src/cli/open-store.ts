@@ -111,3 +111,23 @@ export async function withReadStore<T>(db: string, options: { schema?: string },
   }
   throw new CliError(`The database ${db} kept changing while it was read; try again.`, EXIT.problem, 'DB_BUSY');
 }
+
+/**
+ * Open a store for an administrator's job (`migrate`, `retain`, `calendar reresolve`): a
+ * `postgres://` URL or an existing SQLite file. A missing file is `DB_MISSING` (never a new empty
+ * database), a missing driver `DRIVER_MISSING` naming the package; the URL's password never shows.
+ */
+export async function openWritableStore(db: string, schema: string | undefined): Promise<Store> {
+  try {
+    if (isPostgresUrl(db)) {
+      const { postgresStore } = await import('../postgres/index.js');
+      return postgresStore({ connectionString: db, max: 2 }, schema === undefined ? {} : { schema });
+    }
+    const { sqliteStore } = await import('../sqlite/index.js');
+    if (!existsSync(db)) throw new CliError(`No database at ${db}.`, EXIT.usage, 'DB_MISSING');
+    return sqliteStore({ filename: db });
+  } catch (error) {
+    if (error instanceof CliError) throw error;
+    throw new CliError(`Cannot open ${redactUrl(db)}: ${error instanceof Error ? error.message : String(error)} (SQLite needs better-sqlite3, PostgreSQL needs pg).`, EXIT.usage, 'DRIVER_MISSING');
+  }
+}

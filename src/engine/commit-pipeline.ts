@@ -361,15 +361,18 @@ export function createCommitPipeline(deps: PipelineDeps): CommitPipeline {
       record = cached;
     } else {
       let loaded: InstanceRecord | undefined;
+      // Whether the act wants this record at all (asked once: `wanted` may be a real predicate).
+      let wanted = false;
       try {
         loaded = act.wanted ? await store.load(instanceId) : await load(instanceId, actor);
         if (loaded && act.wanted && !visibleTo(loaded, actor)) throw notFound(instanceId);
-        if (loaded && (!act.wanted || act.wanted(loaded))) await checkHead(store, keys, loaded, act.timer === undefined ? {} : { timer: act.timer });
+        wanted = loaded !== undefined && (!act.wanted || act.wanted(loaded));
+        if (wanted) await checkHead(store, keys, loaded!, act.timer === undefined ? {} : { timer: act.timer });
       } catch (error) {
         if (act.skipUnloadable) return { value: act.skip as R };
         throw error;
       }
-      if (!loaded || (act.wanted && !act.wanted(loaded))) return { value: act.skip as R };
+      if (!loaded || !wanted) return { value: act.skip as R };
       record = loaded;
     }
     const reg = act.anyVersion ? registeredOrNot(record) : registry.get(record.workflow, record.version, record.id);

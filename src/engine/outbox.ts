@@ -193,13 +193,14 @@ export class Outbox {
       };
     });
     this.abandon.signal.addEventListener('abort', onAbandon, { once: true });
-    const timeout = new DocketError(
-      'EFFECT_TIMEOUT',
-      `The handler for effect "${effect.type}" did not settle within ${this.options.timeoutMs} ms (attempt ${attempt}); it was aborted through context.signal and counts as a failed attempt. Make it honour the signal or raise createEngine({ effectTimeoutMs }).`,
-      { instanceId: effect.instanceId, workflow: effect.workflow, effectId: effect.id, attempt },
-    );
+    // Built only when the timeout fires: a delivery that settles in time constructs no error.
     const timedOut = this.clock.sleepUntil(startedAt + this.options.timeoutMs, stopTimer.signal).then((): Outcome => {
       if (stopTimer.signal.aborted) return { ok: true };
+      const timeout = new DocketError(
+        'EFFECT_TIMEOUT',
+        `The handler for effect "${effect.type}" did not settle within ${this.options.timeoutMs} ms (attempt ${attempt}); it was aborted through context.signal and counts as a failed attempt. Make it honour the signal or raise createEngine({ effectTimeoutMs }).`,
+        { instanceId: effect.instanceId, workflow: effect.workflow, effectId: effect.id, attempt },
+      );
       controller.abort(timeout);
       return { ok: false, error: timeout };
     });

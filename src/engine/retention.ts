@@ -4,7 +4,7 @@ import type { HistoryEntry, InstanceRecord } from '../store/records.js';
 import type { ArchivedInstance, StoreRetention, Tombstone } from '../store/retention.js';
 import type { Store } from '../store/store.js';
 import { canonicalJson, sha256 } from './canonical-json.js';
-import { ChainVerifier, VERIFY_PAGE_SIZE, walkHistory } from './chain-verifier.js';
+import { VERIFY_PAGE_SIZE, walkHistory } from './chain-verifier.js';
 import { historyPage } from './history-page.js';
 import type { VerifyReport } from './engine-types.js';
 import type { Keyring, SealingKey } from './history-key.js';
@@ -235,25 +235,6 @@ export async function verifyArchived(core: RetentionParts, instanceId: string): 
     problems,
     retention: { kind: 'purged', tombstone },
   };
-}
-
-/**
- * Check an exported history (e.g. kept outside Docket before a purge) against a tombstone: the chain
- * must verify and end at the tombstone's revision, head hash and state hash.
- */
-export function verifyAgainstTombstone(entries: Iterable<HistoryEntry>, tombstone: Tombstone, keys: Keyring): VerifyReport {
-  const verifier = new ChainVerifier(tombstone.id, keys);
-  let last: HistoryEntry | undefined;
-  for (const entry of entries) {
-    verifier.add(entry);
-    last = entry;
-  }
-  const report = verifier.finish(tombstone.historyHash);
-  const extra =
-    last?.revision !== tombstone.revision || (tombstone.stateHash !== undefined && last.stateHash !== tombstone.stateHash)
-      ? [{ revision: last?.revision ?? 0, problem: 'head-mismatch' as const, message: `The history does not end at the tombstone's revision ${tombstone.revision} and state.` }]
-      : [];
-  return { ...report, ok: report.ok && extra.length === 0, problems: [...report.problems, ...extra], retention: { kind: 'purged', tombstone } };
 }
 
 /**

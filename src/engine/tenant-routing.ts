@@ -97,28 +97,6 @@ export class TenantRouting {
   }
 }
 
-/** The routing behind each stand-in, so code holding only the stand-ins can ask for one tenant's own. */
-const ROUTINGS = new WeakMap<object, TenantRouting>();
-
-/**
- * The calendar and directory of `tenant` (the engine's where the tenant gives none), from the
- * routed stand-ins the workflows hold (`registry.calendar` / `registry.directory`), without changing
- * the tenant of the transition being computed. For work done outside a transition: re-resolving a
- * tenant's deadlines, the stand-ins (代理) of a tenant's inbox.
- */
-export function configForTenant(
-  routed: { readonly calendar: BusinessCalendar | undefined; readonly directory: Directory | undefined },
-  tenant: string | undefined,
-): { readonly calendar?: BusinessCalendar | undefined; readonly directory?: Directory | undefined } {
-  const routing = (routed.calendar && ROUTINGS.get(routed.calendar)) || (routed.directory && ROUTINGS.get(routed.directory));
-  return routing ? routing.configOf(tenant) : routed;
-}
-
-/** Whether the engine was given per-tenant configuration (`createEngine({ tenants })`). */
-export function hasTenantConfig(routed: { readonly calendar: BusinessCalendar | undefined; readonly directory: Directory | undefined }): boolean {
-  return Boolean((routed.calendar && ROUTINGS.has(routed.calendar)) || (routed.directory && ROUTINGS.has(routed.directory)));
-}
-
 /** An object whose every property is read, at call time, from `target()` (methods bound to it). */
 function forward<T extends object>(target: () => T): T {
   return new Proxy({} as T, {

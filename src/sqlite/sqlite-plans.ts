@@ -281,7 +281,6 @@ export const deleteTasks = (instanceId: string) => [
   plan(`DELETE FROM docket_task_roles WHERE instance_id = ?`, instanceId),
   plan(`DELETE FROM docket_tasks WHERE instance_id = ?`, instanceId),
 ];
-export const insertTask = (t: TaskRecord) => insertTaskJson(t, json(t));
 export const insertTaskJson = (t: TaskRecord, body: string) =>
   plan(`INSERT INTO docket_tasks (instance_id, workflow, status, task) VALUES (?, ?, ?, ?)`, t.instanceId, t.workflow, t.status, body);
 export const insertTaskAssignee = (assignee: string, taskSeq: number, instanceId: string) =>
