@@ -273,6 +273,9 @@ export function createEngine<const W extends AnyWorkflow>(options: EngineOptions
     },
     history: (async (instanceId: string, opts: { includeRefused?: boolean; limit?: number; cursor?: string } = {}) => {
       await ready();
+      if (typeof opts !== 'object' || opts === null || (opts.includeRefused !== undefined && typeof opts.includeRefused !== 'boolean')) {
+        throw new DocketError('INVALID_ARGUMENT', 'history() takes { includeRefused?: boolean } or a page { limit?, cursor? }; leave it out for the whole accepted history.', { instanceId });
+      }
       const record = await load(instanceId);
       if (opts.limit !== undefined || opts.cursor !== undefined) {
         if (opts.includeRefused) throw new DocketError('INVALID_ARGUMENT', 'history() pages accepted entries only: leave out includeRefused when giving limit or cursor.', { instanceId });

@@ -214,6 +214,14 @@ export function defineWorkflow<
   if (!Number.isInteger(config.version) || config.version < 1) {
     throw new TypeError(`Workflow "${config.id}": version must be a positive integer, got ${String(config.version)}.`);
   }
+  // Definition-time checks a JavaScript caller (no compiler) would otherwise meet as a raw error at start.
+  for (const [field, ok] of [
+    ['machine', typeof (config.machine as { transition?: unknown } | undefined)?.transition === 'function'],
+    ['input', typeof (config.input as { safeParse?: unknown } | undefined)?.safeParse === 'function'],
+    ['events', typeof config.events === 'object' && config.events !== null],
+  ] as const) {
+    if (!ok) throw new TypeError(`Workflow "${String(config.id)}": \`${field}\` is missing or not ${field === 'machine' ? 'an XState machine' : field === 'input' ? 'a zod schema (e.g. z.object({}))' : 'an object of zod schemas by event type'}.`);
+  }
   for (const type of Object.keys(config.events)) {
     if (type.startsWith('docket.') || type.startsWith('xstate.')) {
       throw new TypeError(`Workflow "${config.id}": event "${type}" uses a reserved prefix (docket., xstate.).`);

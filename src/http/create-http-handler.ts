@@ -6,6 +6,7 @@ import { DocketError } from '../errors.js';
 import type { Actor, InstanceStatus, TaskRecord } from '../store/records.js';
 import { openApiDocument, type OpenApiOptions } from './openapi.js';
 import { problemResponse, toProblem, type Problem } from './problem.js';
+import { checkActorInput } from '../engine/validate-input.js';
 
 /** Options for {@link createHttpHandler}. */
 export interface HttpHandlerOptions {
@@ -117,7 +118,18 @@ export function createHttpHandler(options: HttpHandlerOptions): (request: Reques
       };
       return problemResponse(problem);
     }
-    c.set('actor', actor);
+    // The host's identity is checked like any actor the engine accepts (id, roles as an array of
+    // strings, tenant): a malformed one is the host's bug, answered 500, never treated as a person —
+    // `roles: 'not-an-admin'` must not pass the handler's own admin checks.
+    let checked: Actor;
+    try {
+      checked = checkActorInput(actor, 'identify');
+    } catch (error) {
+      options.onError?.(error, c.req.raw);
+      const problem = toProblem(error, c.req.path);
+      return problemResponse({ ...problem, status: 500, detail: `The host's identify hook returned an actor Docket cannot use: ${problem.detail}` });
+    }
+    c.set('actor', checked);
     await next();
     return undefined;
   });
@@ -175,7 +187,8 @@ export function createHttpHandler(options: HttpHandlerOptions): (request: Reques
       if (typeof act.instanceId !== 'string' || typeof event !== 'object' || event === null || typeof event.type !== 'string') {
         throw bad(`acts[${i}] must be { instanceId: string, event: { type: string, … } }.`, { field: `acts[${i}]` });
       }
-      return { instanceId: act.instanceId, event: event as never, ...(typeof act.idempotencyKey === 'string' ? { idempotencyKey: act.idempotencyKey } : {}) };
+      // Passed on as given (a non-string key is refused by sendMany, never silently dropped).
+      return { instanceId: act.instanceId, event: event as never, ...(act.idempotencyKey === undefined ? {} : { idempotencyKey: act.idempotencyKey as string }) };
     });
     const results = await on(c).sendMany(acts, { actor: c.get('actor') });
     return c.json(results.map(batchJson));

@@ -1,4 +1,5 @@
 import { DocketError } from '../errors.js';
+import { ID_MAX_LENGTH } from './payload-rules.js';
 import type { InstanceStatus, TaskRecord } from './records.js';
 import type { InstanceQuery, Page, TaskQuery } from './store.js';
 
@@ -35,6 +36,8 @@ function checkText(query: Record<string, unknown>, field: string, what: string, 
   if (value === undefined) return;
   if (typeof value !== 'string') invalid(`${what} query field "${field}" must be a single string, not ${describe(value)}; query one value at a time.`, field);
   if (allowed !== undefined && !allowed.includes(value)) invalid(`${what} query field "${field}" must be one of ${allowed.join(', ')}, not ${describe(value)}.`, field);
+  // A filter names an id (instance, workflow, person, role, tenant): the same bounds as the ids stored.
+  if (value.length === 0 || value.length > ID_MAX_LENGTH) invalid(`${what} query field "${field}" must be 1 to ${ID_MAX_LENGTH} characters, as ids are; got ${value.length}.`, field);
 }
 
 /** The position a cursor stands for (`0` when absent). Throws `INVALID_ARGUMENT` for a forged or mangled one. */

@@ -1,0 +1,65 @@
+import { setup } from 'xstate';
+import { z } from 'zod';
+import { describe, expect, it } from 'vitest';
+import { createEngine, defineWorkflow, isDocketError, memoryStore, virtualClock, type Actor } from '../src/index.js';
+import { createHttpHandler } from '../src/http/index.js';
+
+// Found by a fresh reviewer: input at the boundaries that skipped the engine's one validator — the HTTP
+// handler's host identity, a batch act's idempotency key, history() and query options, and a workflow
+// defined without an input schema. Each is refused with a typed error and changes nothing.
+const wf = defineWorkflow({
+  id: 'note',
+  version: 1,
+  machine: setup({}).createMachine({ initial: 'open', states: { open: { on: { NOTE: 'open' } } } }),
+  input: z.object({}),
+  events: { NOTE: z.object({}) },
+});
+const staff: Actor = { id: 'li', roles: ['staff'] };
+
+async function setupEngine() {
+  const store = memoryStore();
+  const engine = createEngine({ store, clock: virtualClock('2026-11-02T09:00:00+08:00'), workflows: [wf] });
+  const id = await engine.start('note', {}, { actor: staff });
+  return { engine, store, id };
+}
+
+const post = (path: string, body: unknown) => new Request(`http://docket.test${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+
+describe('boundary input the engine validator did not see', () => {
+  it("HTTP: a host identity with roles as a string is refused (500, the host's bug), never passes an admin check", async () => {
+    const { engine, id } = await setupEngine();
+    await engine.terminate(id, { actor: { id: 'root', roles: ['admin'] }, reason: 'finished' });
+    const handler = createHttpHandler({ engine, workflows: [wf], identify: () => ({ id: 'eve', roles: 'not-an-admin' }) as unknown as Actor });
+    const retain = await handler(post('/admin/retain', { policy: { olderThan: { days: 0 } }, mode: 'purge' }));
+    expect(retain.status).toBe(500);
+    expect(((await retain.json()) as { code: string }).code).toBe('INVALID_ARGUMENT');
+    expect((await engine.get(id)).status).toBe('cancelled'); // not purged
+    expect((await handler(new Request('http://docket.test/tasks?assignee=someone'))).status).toBe(500);
+  });
+
+  it('HTTP /batch: a non-string idempotencyKey is refused (400), not dropped so that a retry applies the act twice', async () => {
+    const { engine, id } = await setupEngine();
+    const handler = createHttpHandler({ engine, workflows: [wf], identify: () => staff });
+    const res = await handler(post('/batch', { acts: [{ instanceId: id, event: { type: 'NOTE' }, idempotencyKey: 5 }] }));
+    expect(res.status).toBe(400);
+    expect((await engine.get(id)).revision).toBe(1);
+  });
+
+  it('history() options and list/tasks filters are checked: null, a non-boolean includeRefused, empty or over-long ids', async () => {
+    const { engine, id } = await setupEngine();
+    for (const opts of [null, 'x', { includeRefused: 'yes' }]) {
+      const error = await engine.history(id, opts as never).catch((e: unknown) => e);
+      expect(isDocketError(error, 'INVALID_ARGUMENT'), JSON.stringify(opts)).toBe(true);
+    }
+    for (const q of [{ assignee: '' }, { instanceId: 'x'.repeat(300) }]) expect(isDocketError(await engine.tasks(q).catch((e: unknown) => e), 'INVALID_ARGUMENT')).toBe(true);
+    expect(isDocketError(await engine.list({ workflow: 'w'.repeat(300) }).catch((e: unknown) => e), 'INVALID_ARGUMENT')).toBe(true);
+    expect((await engine.history(id)).length).toBe(1);
+  });
+
+  it('defineWorkflow without an input schema (or machine, or events) is refused when defined, naming the field', () => {
+    const machine = setup({}).createMachine({ initial: 'a', states: { a: {} } });
+    expect(() => defineWorkflow({ id: 'x', version: 1, machine, events: {} } as never)).toThrow(/`input` is missing or not a zod schema/);
+    expect(() => defineWorkflow({ id: 'x', version: 1, input: z.object({}), events: {} } as never)).toThrow(/`machine` is missing/);
+    expect(() => defineWorkflow({ id: 'x', version: 1, machine, input: z.object({}) } as never)).toThrow(/`events` is missing/);
+  });
+});
