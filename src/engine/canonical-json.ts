@@ -1,4 +1,5 @@
 import * as crypto from 'node:crypto';
+import { isFrozenJsonData } from '../store/frozen-data.js';
 
 /**
  * JSON with object keys sorted at every depth, so equal data always hashes the same (a store such as
@@ -7,6 +8,20 @@ import * as crypto from 'node:crypto';
  */
 export function canonicalJson(value: unknown): string {
   return write(value) ?? 'null';
+}
+
+// The canonical text of each frozen JSON-data object (see `freezeJsonData`), once written: such an
+// object can never change, so neither can its text.
+const frozenText = new WeakMap<object, string>();
+
+/**
+ * The same text as one flat string: V8 builds `a + b` as a rope, and a rope made of cached ropes
+ * would be walked node by node every time a digest containing it is hashed. Converting a string to
+ * a number makes V8 flatten it in place (the "flatstr" idiom); the result is discarded.
+ */
+function flat(text: string): string {
+  void Number(text);
+  return text;
 }
 
 // Characters JSON.stringify escapes: quote, backslash, controls, and (well-formed JSON.stringify)
@@ -28,41 +43,71 @@ function write(value: unknown): string | undefined {
       return value ? 'true' : 'false';
     case 'object': {
       if (value === null) return 'null';
-      if (Array.isArray(value)) {
-        let out = '[';
-        for (let i = 0; i < value.length; i++) {
-          if (i > 0) out += ',';
-          out += write(value[i]) ?? 'null';
+      if (isFrozenJsonData(value)) {
+        let text = frozenText.get(value);
+        if (text === undefined) {
+          text = writeObject(value);
+          if (text !== undefined) frozenText.set(value, flat(text));
         }
-        return out + ']';
+        return text;
       }
-      const toJSON = (value as { toJSON?: () => unknown }).toJSON;
-      if (typeof toJSON === 'function') return write(toJSON.call(value));
-      // Boxed primitives are written as their value, as JSON.stringify (and so every store) does.
-      if (value instanceof Number || value instanceof String || value instanceof Boolean) return write(value.valueOf());
-      const keys = Object.keys(value);
-      // Keys usually arrive sorted already (small objects written in order): only sort when not.
-      for (let i = 1; i < keys.length; i++) {
-        if (keys[i - 1]! > keys[i]!) {
-          keys.sort();
-          break;
-        }
-      }
-      let out = '{';
-      let first = true;
-      for (const key of keys) {
-        const item = write((value as Record<string, unknown>)[key]);
-        if (item === undefined) continue;
-        out += (first ? '' : ',') + quote(key) + ':' + item;
-        first = false;
-      }
-      return out + '}';
+      return writeObject(value);
     }
     case 'bigint':
       throw new TypeError('BigInt values cannot be stored in history; convert them to strings.');
     default:
       return undefined;
   }
+}
+
+function writeObject(value: object): string | undefined {
+  if (Array.isArray(value)) {
+    let out = '[';
+    for (let i = 0; i < value.length; i++) {
+      if (i > 0) out += ',';
+      out += write(value[i]) ?? 'null';
+    }
+    return out + ']';
+  }
+  const proto = Object.getPrototypeOf(value);
+  if (proto !== Object.prototype && proto !== null) {
+    // Not a plain object: honour toJSON (dates) and boxed primitives as JSON.stringify (and so every
+    // store) does; anything else is written by its own enumerable keys.
+    const toJSON = (value as { toJSON?: () => unknown }).toJSON;
+    if (typeof toJSON === 'function') return write(toJSON.call(value));
+    if (value instanceof Number || value instanceof String || value instanceof Boolean) return write(value.valueOf());
+  }
+  const keys = Object.keys(value);
+  // Keys usually arrive sorted already (small objects written in order): only sort when not. A
+  // plain object may still carry its own toJSON.
+  let sorted = true;
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i]!;
+    if (key === 'toJSON' && typeof (value as { toJSON?: unknown }).toJSON === 'function') return write((value as { toJSON: () => unknown }).toJSON());
+    if (sorted && i > 0 && keys[i - 1]! > key) sorted = false;
+  }
+  if (!sorted) keys.sort();
+  let out = '{';
+  let first = true;
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i]!;
+    const item = write((value as Record<string, unknown>)[key]);
+    if (item === undefined) continue;
+    out += (first ? '' : ',') + quoteKey(key) + ':' + item;
+    first = false;
+  }
+  return out + '}';
+}
+
+// Object keys repeat across every instance of a machine: their quoted text is kept (up to a bound,
+// so a stream of distinct keys cannot grow it without limit).
+const KEY_TEXT = new Map<string, string>();
+function quoteKey(key: string): string {
+  const known = KEY_TEXT.get(key);
+  if (known !== undefined) return known;
+  const text = quote(key);
+  if (KEY_TEXT.size < 10_000) KEY_TEXT.set(key, text);
+  return text;
 }
 
 /** Hex SHA-256 of a string. */

@@ -6,7 +6,8 @@ import type { Actor, InstanceRecord, PendingTimer } from '../store/records.js';
 import type { Commit, Store } from '../store/store.js';
 import type { InstanceFacts, TaskTimer, WorkflowEnv } from './define-workflow.js';
 import type { EngineEvents, InstanceView } from './engine-types.js';
-import { checkHead } from './head-check.js';
+import { freezeJsonData } from '../store/frozen-data.js';
+import { checkClaimedTimer, checkHead } from './head-check.js';
 import type { DigestedTimer } from './state-digest.js';
 import type { Keyring } from './history-key.js';
 import { KeyedMutex } from './keyed-mutex.js';
@@ -212,6 +213,8 @@ export function createCommitPipeline(deps: PipelineDeps): CommitPipeline {
   // newest without the delete that moves it to the end.
   let newest: string | undefined;
   function remember(reg: RegisteredWorkflow, record: InstanceRecord, snapshot: AnyMachineSnapshot) {
+    vouched.add(record);
+    snapshots.set(record, { reg, snapshot });
     if (newest !== record.id) live.delete(record.id);
     newest = record.id;
     live.set(record.id, { revision: record.revision, reg, snapshot, record });
@@ -221,9 +224,23 @@ export function createCommitPipeline(deps: PipelineDeps): CommitPipeline {
     live.delete(instanceId);
   }
 
+  // Record objects this engine vouches for: the very objects it committed (a store that keeps records
+  // by reference, the memory store, hands them back on load) and the ones that passed the head check.
+  // A record object is never changed once built (stores and engine treat records as immutable), so a
+  // vouched object loaded again needs no second head check. A store that reads rows into new objects
+  // (SQLite, Postgres) never returns a vouched one: every cold load there is checked. Weak: an entry
+  // lives exactly as long as the store (or a caller) holds the record.
+  const vouched = new WeakSet<InstanceRecord>();
+  // The live snapshot of each vouched record object the engine wrote, for as long as something holds
+  // that object: the memory store's records then never need XState's restore, however many instances
+  // a simulation touches in turn (the `live` map above is bounded; this one is held by the store).
+  const snapshots = new WeakMap<InstanceRecord, { readonly reg: RegisteredWorkflow; readonly snapshot: AnyMachineSnapshot }>();
+
   function restore(reg: RegisteredWorkflow, record: InstanceRecord): AnyMachineSnapshot {
     const cached = live.get(record.id);
     if (cached && cached.revision === record.revision && cached.reg === reg) return cached.snapshot;
+    const held = snapshots.get(record);
+    if (held && held.reg === reg) return held.snapshot;
     try {
       const snapshot = reg.runtime.restore(record.snapshot);
       if (!snapshot || snapshot.value === undefined) throw new Error('no state value');
@@ -315,6 +332,9 @@ export function createCommitPipeline(deps: PipelineDeps): CommitPipeline {
     tenant: string | undefined,
   ): Commit {
     const { step, reg, change } = decision;
+    // The step's context is committed as it is: freeze it (its canonical text is then cached for
+    // this and every later digest of the parts that do not change).
+    freezeJsonData(step.snapshot.context);
     const facts: { -readonly [K in keyof ChangeFacts]: ChangeFacts[K] } = {
       instanceId: instance.id,
       workflow: instance.workflow,
@@ -367,7 +387,14 @@ export function createCommitPipeline(deps: PipelineDeps): CommitPipeline {
         loaded = act.wanted ? await store.load(instanceId) : await load(instanceId, actor);
         if (loaded && act.wanted && !visibleTo(loaded, actor)) throw notFound(instanceId);
         wanted = loaded !== undefined && (!act.wanted || act.wanted(loaded));
-        if (wanted) await checkHead(store, keys, loaded!, act.timer === undefined ? {} : { timer: act.timer });
+        if (wanted) {
+          if (!vouched.has(loaded!)) {
+            await checkHead(store, keys, loaded!, act.timer === undefined ? {} : { timer: act.timer });
+            vouched.add(loaded!);
+          } else if (act.timer !== undefined) {
+            checkClaimedTimer(loaded!, act.timer);
+          }
+        }
       } catch (error) {
         if (act.skipUnloadable) return { value: act.skip as R };
         throw error;
@@ -403,7 +430,10 @@ export function createCommitPipeline(deps: PipelineDeps): CommitPipeline {
       throw error;
     }
     if (decision.reg) remember(decision.reg, commit.instance, decision.step.snapshot);
-    else forget(instanceId);
+    else {
+      forget(instanceId);
+      vouched.add(commit.instance);
+    }
     return { commit, view: notify(commit) };
   }
 

@@ -41,9 +41,10 @@ export interface HeadCheckOptions {
  * Entry formats: a format-3 head (with `timersHash`) commits to state, tenant and timers, so the
  * check costs one store read and three hashes. A format-2 head commits to the state without tenant
  * or timers, and a head older still to neither: the tenant is then checked against the start entry
- * (one more read), the timers are accepted as they are. The engine skips the whole check for records
- * it wrote itself (its snapshot cache), so a steady stream of sends to the same instances does not
- * pay it.
+ * (one more read), the timers are accepted as they are. The engine skips the whole check for record
+ * objects it wrote itself or already checked (a store that keeps records by reference, such as the
+ * memory store, hands those back), so a steady stream of acts on the same instances does not pay it;
+ * only a claimed timer is still compared with the record's timers ({@link checkClaimedTimer}).
  *
  * @throws DocketError `CORRUPT_SNAPSHOT` (details.problem names the check that failed).
  */
@@ -81,8 +82,16 @@ export async function checkHead(store: Pick<Store, 'history'>, keys: Keyring, re
   if (format3 && head.timersHash !== timersDigest(record.timers)) {
     refuse(record, 'timers-mismatch', `its pending timers are not the ones its newest history entry committed to (a deadline was moved, added or removed).`);
   }
-  const claimed = options.timer;
-  if (claimed && !record.timers.some((t) => sameTimer(t, claimed))) {
+  if (options.timer) checkClaimedTimer(record, options.timer);
+}
+
+/**
+ * The part of {@link checkHead} about a timer claimed from the timer table, for a record whose
+ * pending timers are already known to be the committed ones (a record the engine wrote itself):
+ * refuses with `CORRUPT_SNAPSHOT` (`timer-mismatch`) unless `claimed` is one of them exactly.
+ */
+export function checkClaimedTimer(record: InstanceRecord, claimed: DigestedTimer): void {
+  if (!record.timers.some((t) => sameTimer(t, claimed))) {
     refuse(record, 'timer-mismatch', `timer "${claimed.name}" (${claimed.id}) claimed from the timer table, due at ${claimed.dueAt}, is not a pending timer its newest history entry committed to.`);
   }
 }

@@ -5,6 +5,9 @@ import type { EffectRecord } from '../store/records.js';
 import type { EffectUpdate, Store } from '../store/store.js';
 import type { EffectHandler, EngineEvents, RetryPolicy } from './engine-types.js';
 
+/** Why an internal timeout is called off: the race it guarded has settled. */
+const SETTLED = 'settled';
+
 /** How an {@link Outbox} delivers (internal; the engine fills it from its options). */
 export interface OutboxOptions {
   readonly workerId: string;
@@ -98,7 +101,7 @@ export class Outbox {
       return this.settled();
     });
     await Promise.race([drained, timedOut]);
-    stop.abort();
+    stop.abort(SETTLED);
     this.closed = true;
     if (this.pumping !== undefined || this.inFlight.size > 0) {
       this.abandon.abort(new DocketError('ENGINE_CLOSED', 'The engine was closed before this effect handler settled; the effect will be delivered again.'));
@@ -219,7 +222,8 @@ export class Outbox {
     try {
       return await Promise.race([run, timedOut, abandoned]);
     } finally {
-      stopTimer.abort();
+      // A plain reason: abort() without one builds a DOMException (a stack trace) per delivery.
+      stopTimer.abort(SETTLED);
       this.abandon.signal.removeEventListener('abort', onAbandon);
     }
   }

@@ -42,6 +42,8 @@ function digest(record: DigestedState, withTenant: boolean): string {
   // as stores may read an empty list back as absent. No tenant is written as null (stores read an
   // absent tenant back as undefined or null).
   const held = record.heldTimers && record.heldTimers.length > 0 ? record.heldTimers : undefined;
+  // The context occurs twice (on its own and inside the XState snapshot, the same object): frozen
+  // after each step (see freezeJsonData), its text is written once and reused.
   return sha256(
     canonicalJson({
       context: record.context,

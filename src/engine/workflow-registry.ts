@@ -96,7 +96,13 @@ export class WorkflowRegistry {
 export function machineError(error: unknown, instanceId: string | undefined, workflow: string): DocketError {
   if (isDocketError(error)) return error;
   const message = error instanceof Error ? error.message : String(error);
-  return new DocketError('MACHINE_ERROR', `Workflow "${workflow}" threw while computing a transition: ${message}. Nothing was changed; fix the machine's guard, action or delay.`, {
+  // The engine freezes every committed context (see freezeJsonData): an action that changes one in
+  // place fails with the TypeError of a frozen object. Say so, and what to do instead.
+  const frozen =
+    error instanceof TypeError && /read[- ]only|not extensible|frozen|Cannot (add|delete|assign)/i.test(message)
+      ? ' Docket freezes each committed context, as XState treats context as immutable: return new objects and arrays from assign (e.g. { items: [...context.items, item] }) instead of changing the old ones.'
+      : '';
+  return new DocketError('MACHINE_ERROR', `Workflow "${workflow}" threw while computing a transition: ${message}. Nothing was changed; fix the machine's guard, action or delay.${frozen}`, {
     workflow,
     cause: error,
     ...(instanceId === undefined ? {} : { instanceId }),

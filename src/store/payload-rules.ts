@@ -1,6 +1,7 @@
 import { DocketError } from '../errors.js';
 import type { RefusalEntry } from './records.js';
 import type { Commit } from './store.js';
+import { isFrozenJsonData } from './frozen-data.js';
 
 /**
  * What every store accepts, checked the same way by memory, SQLite and PostgreSQL before anything
@@ -66,8 +67,38 @@ export function checkKey(value: unknown, what = 'idempotency key'): string {
   return checkIdentifier(value, what, KEY_MAX_LENGTH);
 }
 
+// Frozen JSON data (see frozen-data.ts) whose every string and key was found storable: it cannot
+// change, so it is not walked again (a context that changes in one field is checked along that path).
+const storableFrozen = new WeakSet<object>();
+
+/** Nesting walked recursively; deeper levels are walked iteratively, so no depth overflows the stack. */
+const RECURSION_LIMIT = 200;
+
 /** Whether any string or own key in `value` is unstorable: the hot path, no paths built. */
-function hasUnstorableString(value: unknown): boolean {
+function hasUnstorableString(value: unknown, depth = 0): boolean {
+  if (typeof value === 'string') return SUSPECT.test(value) && stringFault(value) !== undefined;
+  if (value === null || typeof value !== 'object') return false;
+  if (storableFrozen.has(value)) return false;
+  if (depth >= RECURSION_LIMIT) return hasUnstorableDeep(value);
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const item: unknown = value[i];
+      if (item !== null && (typeof item === 'object' || typeof item === 'string') && hasUnstorableString(item, depth + 1)) return true;
+    }
+  } else {
+    for (const key in value) {
+      if (!Object.hasOwn(value, key)) continue;
+      if (SUSPECT.test(key) && stringFault(key) !== undefined) return true;
+      const child = (value as Record<string, unknown>)[key];
+      if (child !== null && (typeof child === 'object' || typeof child === 'string') && hasUnstorableString(child, depth + 1)) return true;
+    }
+  }
+  if (isFrozenJsonData(value)) storableFrozen.add(value);
+  return false;
+}
+
+/** {@link hasUnstorableString} for what lies deeper than the recursion limit: an explicit stack. */
+function hasUnstorableDeep(value: unknown): boolean {
   const stack: unknown[] = [value];
   while (stack.length > 0) {
     const v = stack.pop();
@@ -76,6 +107,7 @@ function hasUnstorableString(value: unknown): boolean {
     } else if (Array.isArray(v)) {
       for (let i = 0; i < v.length; i++) stack.push(v[i]);
     } else if (v !== null && typeof v === 'object') {
+      if (storableFrozen.has(v)) continue;
       for (const key in v) {
         if (!Object.hasOwn(v, key)) continue;
         if (SUSPECT.test(key) && stringFault(key) !== undefined) return true;

@@ -1,0 +1,51 @@
+/**
+ * Frozen JSON data (internal): the engine freezes each committed context, deeply, so that what a
+ * store keeps by reference (the memory store), what the engine's snapshot cache shares and what a
+ * history entry committed to cannot drift apart; and so that work done once on an unchanging part of
+ * a state (its canonical text for the hash chain, the store's check of its strings) is not repeated
+ * on every commit of an instance whose context changes in one field.
+ */
+
+// Objects and arrays frozen by `freezeJsonData` whose whole subtree is JSON data.
+const frozenData = new WeakSet<object>();
+
+/**
+ * Freeze the plain objects and arrays of `value` (a committed state's context), deeply, and remember
+ * those whose whole subtree is JSON data: primitives, plain objects and arrays. Objects of other kinds
+ * (dates, maps, class instances, a plain object with its own `toJSON`) are left as they are and keep
+ * their ancestors from counting as JSON data, since their JSON text may change. Returns whether
+ * `value` is JSON data throughout. Walks only what is not frozen JSON data already, so freezing the
+ * next state of an instance costs what changed.
+ *
+ * Sound because a frozen object cannot be changed afterwards, and XState never changes a context in
+ * place (`assign` builds a new one). A machine action that mutates a committed context in place
+ * throws a TypeError (the act is refused with MACHINE_ERROR) instead of silently changing a state the
+ * engine, its cache and the memory store share. Accessor properties are read, not frozen: context
+ * is data, and a getter whose value changes is outside what Docket can keep.
+ */
+export function freezeJsonData(value: unknown): boolean {
+  if (value === null || typeof value !== 'object') return true;
+  if (frozenData.has(value)) return true;
+  let pure: boolean;
+  if (Array.isArray(value)) {
+    pure = Object.getPrototypeOf(value) === Array.prototype;
+    for (let i = 0; i < value.length; i++) if (!freezeJsonData(value[i])) pure = false;
+  } else {
+    const proto = Object.getPrototypeOf(value);
+    if (proto !== Object.prototype && proto !== null) return false;
+    pure = true;
+    for (const key in value) {
+      if (!Object.hasOwn(value, key)) continue;
+      if (key === 'toJSON') pure = false;
+      if (!freezeJsonData((value as Record<string, unknown>)[key])) pure = false;
+    }
+  }
+  Object.freeze(value);
+  if (pure) frozenData.add(value);
+  return pure;
+}
+
+/** Whether `value` is an object frozen by {@link freezeJsonData} whose whole subtree is JSON data. */
+export function isFrozenJsonData(value: object): boolean {
+  return frozenData.has(value);
+}
