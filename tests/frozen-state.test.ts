@@ -8,7 +8,8 @@ import { assign, setup } from 'xstate';
 import { z } from 'zod';
 import { createEngine, defineWorkflow, memoryStore, virtualClock, type Store } from '../src/index.js';
 import { canonicalJson } from '../src/engine/canonical-json.js';
-import { freezeJsonData, isFrozenJsonData } from '../src/store/frozen-data.js';
+import { freezeJsonData, frozenJsonInfo } from '../src/store/frozen-data.js';
+const isFrozenJsonData = (value: object) => frozenJsonInfo(value) !== undefined;
 import { checkCommit, findUnstorableString } from '../src/store/payload-rules.js';
 
 const START = '2026-11-02T09:00:00+08:00';

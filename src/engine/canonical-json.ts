@@ -1,5 +1,5 @@
 import * as crypto from 'node:crypto';
-import { isFrozenJsonData } from '../store/frozen-data.js';
+import { frozenJsonInfo } from '../store/frozen-data.js';
 
 /**
  * JSON with object keys sorted at every depth, so equal data always hashes the same (a store such as
@@ -9,10 +9,6 @@ import { isFrozenJsonData } from '../store/frozen-data.js';
 export function canonicalJson(value: unknown): string {
   return write(value) ?? 'null';
 }
-
-// The canonical text of each frozen JSON-data object (see `freezeJsonData`), once written: such an
-// object can never change, so neither can its text.
-const frozenText = new WeakMap<object, string>();
 
 /**
  * The same text as one flat string: V8 builds `a + b` as a rope, and a rope made of cached ropes
@@ -43,14 +39,8 @@ function write(value: unknown): string | undefined {
       return value ? 'true' : 'false';
     case 'object': {
       if (value === null) return 'null';
-      if (isFrozenJsonData(value)) {
-        let text = frozenText.get(value);
-        if (text === undefined) {
-          text = writeObject(value);
-          if (text !== undefined) frozenText.set(value, flat(text));
-        }
-        return text;
-      }
+      const info = frozenJsonInfo(value);
+      if (info !== undefined) return (info.text ??= flat(writeObject(value)!));
       return writeObject(value);
     }
     case 'bigint':

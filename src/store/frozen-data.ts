@@ -6,16 +6,28 @@
  * on every commit of an instance whose context changes in one field.
  */
 
-// Objects and arrays frozen by `freezeJsonData` whose whole subtree is JSON data.
-const frozenData = new WeakSet<object>();
+/**
+ * What is known of one frozen JSON-data object: its canonical text once written (the hash chain's
+ * serialisation) and whether every string and key in it is storable, once checked (the store rules).
+ * Kept on the object itself, under a non-enumerable symbol key that JSON, spreads, `Object.keys`,
+ * `for…in` and structured clones do not see: weak tables of every object of every live state made
+ * each lookup a cache miss and each garbage collection slower as instances grew.
+ */
+export interface FrozenJsonInfo {
+  text?: string;
+  storable?: boolean;
+}
+
+const INFO = Symbol('docket.frozenJsonData');
 
 /**
- * Freeze the plain objects and arrays of `value` (a committed state's context), deeply, and remember
+ * Freeze the plain objects and arrays of `value` (a committed state's context), deeply, and mark
  * those whose whole subtree is JSON data: primitives, plain objects and arrays. Objects of other kinds
  * (dates, maps, class instances, a plain object with its own `toJSON`) are left as they are and keep
- * their ancestors from counting as JSON data, since their JSON text may change. Returns whether
- * `value` is JSON data throughout. Walks only what is not frozen JSON data already, so freezing the
- * next state of an instance costs what changed.
+ * their ancestors from counting as JSON data, since their JSON text may change; so is an object that
+ * was frozen already by someone else (it cannot be marked). Returns whether `value` is marked JSON
+ * data throughout. Walks only what is not marked already, so freezing the next state of an instance
+ * costs what changed.
  *
  * Sound because a frozen object cannot be changed afterwards, and XState never changes a context in
  * place (`assign` builds a new one). A machine action that mutates a committed context in place
@@ -25,7 +37,7 @@ const frozenData = new WeakSet<object>();
  */
 export function freezeJsonData(value: unknown): boolean {
   if (value === null || typeof value !== 'object') return true;
-  if (frozenData.has(value)) return true;
+  if ((value as { [INFO]?: FrozenJsonInfo })[INFO] !== undefined) return true;
   let pure: boolean;
   if (Array.isArray(value)) {
     pure = Object.getPrototypeOf(value) === Array.prototype;
@@ -40,12 +52,16 @@ export function freezeJsonData(value: unknown): boolean {
       if (!freezeJsonData((value as Record<string, unknown>)[key])) pure = false;
     }
   }
+  if (Object.isFrozen(value)) return false;
+  if (pure) Object.defineProperty(value, INFO, { value: {} });
   Object.freeze(value);
-  if (pure) frozenData.add(value);
   return pure;
 }
 
-/** Whether `value` is an object frozen by {@link freezeJsonData} whose whole subtree is JSON data. */
-export function isFrozenJsonData(value: object): boolean {
-  return frozenData.has(value);
+/**
+ * What is known of `value` when it is an object frozen by {@link freezeJsonData} whose whole
+ * subtree is JSON data (the caller fills in what it learns); undefined otherwise.
+ */
+export function frozenJsonInfo(value: object): FrozenJsonInfo | undefined {
+  return (value as { [INFO]?: FrozenJsonInfo })[INFO];
 }

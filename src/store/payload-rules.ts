@@ -1,7 +1,7 @@
 import { DocketError } from '../errors.js';
 import type { RefusalEntry } from './records.js';
 import type { Commit } from './store.js';
-import { isFrozenJsonData } from './frozen-data.js';
+import { frozenJsonInfo } from './frozen-data.js';
 
 /**
  * What every store accepts, checked the same way by memory, SQLite and PostgreSQL before anything
@@ -67,10 +67,6 @@ export function checkKey(value: unknown, what = 'idempotency key'): string {
   return checkIdentifier(value, what, KEY_MAX_LENGTH);
 }
 
-// Frozen JSON data (see frozen-data.ts) whose every string and key was found storable: it cannot
-// change, so it is not walked again (a context that changes in one field is checked along that path).
-const storableFrozen = new WeakSet<object>();
-
 /** Nesting walked recursively; deeper levels are walked iteratively, so no depth overflows the stack. */
 const RECURSION_LIMIT = 200;
 
@@ -78,7 +74,10 @@ const RECURSION_LIMIT = 200;
 function hasUnstorableString(value: unknown, depth = 0): boolean {
   if (typeof value === 'string') return SUSPECT.test(value) && stringFault(value) !== undefined;
   if (value === null || typeof value !== 'object') return false;
-  if (storableFrozen.has(value)) return false;
+  // Frozen JSON data (see frozen-data.ts) found storable once cannot change: it is not walked again
+  // (a context that changes in one field is checked along that path).
+  const info = frozenJsonInfo(value);
+  if (info?.storable) return false;
   if (depth >= RECURSION_LIMIT) return hasUnstorableDeep(value);
   if (Array.isArray(value)) {
     for (let i = 0; i < value.length; i++) {
@@ -93,7 +92,7 @@ function hasUnstorableString(value: unknown, depth = 0): boolean {
       if (child !== null && (typeof child === 'object' || typeof child === 'string') && hasUnstorableString(child, depth + 1)) return true;
     }
   }
-  if (isFrozenJsonData(value)) storableFrozen.add(value);
+  if (info !== undefined) info.storable = true;
   return false;
 }
 
@@ -107,7 +106,7 @@ function hasUnstorableDeep(value: unknown): boolean {
     } else if (Array.isArray(v)) {
       for (let i = 0; i < v.length; i++) stack.push(v[i]);
     } else if (v !== null && typeof v === 'object') {
-      if (storableFrozen.has(v)) continue;
+      if (frozenJsonInfo(v)?.storable) continue;
       for (const key in v) {
         if (!Object.hasOwn(v, key)) continue;
         if (SUSPECT.test(key) && stringFault(key) !== undefined) return true;
