@@ -197,6 +197,18 @@ function taskTimers(timers: readonly PendingTimer[], owners: TimerOwners): TaskT
   });
 }
 
+/**
+ * The key of an engine's mark on a record object it wrote or checked (non-enumerable: JSON, spreads,
+ * `Object.keys` and structured clones do not see it). `owner` is the engine's own token: another
+ * engine sharing a memory store checks what this one wrote.
+ */
+const VOUCHED = Symbol('docket.vouched');
+interface Vouched {
+  readonly owner: object;
+  readonly reg?: RegisteredWorkflow;
+  readonly snapshot?: AnyMachineSnapshot;
+}
+
 /** Build the pipeline. */
 export function createCommitPipeline(deps: PipelineDeps): CommitPipeline {
   const { store, clock, registry, emitter, outbox, keys } = deps;
@@ -213,8 +225,7 @@ export function createCommitPipeline(deps: PipelineDeps): CommitPipeline {
   // newest without the delete that moves it to the end.
   let newest: string | undefined;
   function remember(reg: RegisteredWorkflow, record: InstanceRecord, snapshot: AnyMachineSnapshot) {
-    vouched.add(record);
-    snapshots.set(record, { reg, snapshot });
+    vouch(record, { reg, snapshot });
     if (newest !== record.id) live.delete(record.id);
     newest = record.id;
     live.set(record.id, { revision: record.revision, reg, snapshot, record });
@@ -228,19 +239,26 @@ export function createCommitPipeline(deps: PipelineDeps): CommitPipeline {
   // by reference, the memory store, hands them back on load) and the ones that passed the head check.
   // A record object is never changed once built (stores and engine treat records as immutable), so a
   // vouched object loaded again needs no second head check. A store that reads rows into new objects
-  // (SQLite, Postgres) never returns a vouched one: every cold load there is checked. Weak: an entry
-  // lives exactly as long as the store (or a caller) holds the record.
-  const vouched = new WeakSet<InstanceRecord>();
-  // The live snapshot of each vouched record object the engine wrote, for as long as something holds
-  // that object: the memory store's records then never need XState's restore, however many instances
-  // a simulation touches in turn (the `live` map above is bounded; this one is held by the store).
-  const snapshots = new WeakMap<InstanceRecord, { readonly reg: RegisteredWorkflow; readonly snapshot: AnyMachineSnapshot }>();
+  // (SQLite, Postgres) never returns a vouched one: every cold load there is checked. The mark, with
+  // the live snapshot of a record this engine wrote, lives on the record object itself (see
+  // `VOUCHED`): it lasts exactly as long as the store (or a caller) holds the record, so the memory
+  // store's records never need XState's restore however many instances a simulation touches in
+  // turn (the `live` map above is bounded), and no weak table grows with the instances.
+  const owner = {};
+  function vouch(record: InstanceRecord, held?: { readonly reg: RegisteredWorkflow; readonly snapshot: AnyMachineSnapshot }): void {
+    if (!Object.isExtensible(record)) return;
+    Object.defineProperty(record, VOUCHED, { value: held ? { owner, reg: held.reg, snapshot: held.snapshot } : { owner }, writable: true, configurable: true });
+  }
+  function vouchedBy(record: InstanceRecord): Vouched | undefined {
+    const mark = (record as { [VOUCHED]?: Vouched })[VOUCHED];
+    return mark?.owner === owner ? mark : undefined;
+  }
 
   function restore(reg: RegisteredWorkflow, record: InstanceRecord): AnyMachineSnapshot {
     const cached = live.get(record.id);
     if (cached && cached.revision === record.revision && cached.reg === reg) return cached.snapshot;
-    const held = snapshots.get(record);
-    if (held && held.reg === reg) return held.snapshot;
+    const held = vouchedBy(record);
+    if (held?.snapshot && held.reg === reg) return held.snapshot;
     try {
       const snapshot = reg.runtime.restore(record.snapshot);
       if (!snapshot || snapshot.value === undefined) throw new Error('no state value');
@@ -388,9 +406,9 @@ export function createCommitPipeline(deps: PipelineDeps): CommitPipeline {
         if (loaded && act.wanted && !visibleTo(loaded, actor)) throw notFound(instanceId);
         wanted = loaded !== undefined && (!act.wanted || act.wanted(loaded));
         if (wanted) {
-          if (!vouched.has(loaded!)) {
+          if (vouchedBy(loaded!) === undefined) {
             await checkHead(store, keys, loaded!, act.timer === undefined ? {} : { timer: act.timer });
-            vouched.add(loaded!);
+            vouch(loaded!);
           } else if (act.timer !== undefined) {
             checkClaimedTimer(loaded!, act.timer);
           }
@@ -432,7 +450,7 @@ export function createCommitPipeline(deps: PipelineDeps): CommitPipeline {
     if (decision.reg) remember(decision.reg, commit.instance, decision.step.snapshot);
     else {
       forget(instanceId);
-      vouched.add(commit.instance);
+      vouch(commit.instance);
     }
     return { commit, view: notify(commit) };
   }
