@@ -281,6 +281,12 @@ export const deleteTasks = (instanceId: string) => [
   plan(`DELETE FROM docket_task_roles WHERE instance_id = ?`, instanceId),
   plan(`DELETE FROM docket_tasks WHERE instance_id = ?`, instanceId),
 ];
+/** One task's rows, by its seq (the instance id narrows the side tables through their index). */
+export const deleteTask = (instanceId: string, taskSeq: number) => [
+  plan(`DELETE FROM docket_task_assignees WHERE instance_id = ? AND task_seq = ?`, instanceId, taskSeq),
+  plan(`DELETE FROM docket_task_roles WHERE instance_id = ? AND task_seq = ?`, instanceId, taskSeq),
+  plan(`DELETE FROM docket_tasks WHERE seq = ?`, taskSeq),
+];
 export const insertTaskJson = (t: TaskRecord, body: string) =>
   plan(`INSERT INTO docket_tasks (instance_id, workflow, status, task) VALUES (?, ?, ?, ?)`, t.instanceId, t.workflow, t.status, body);
 export const insertTaskAssignee = (assignee: string, taskSeq: number, instanceId: string) =>

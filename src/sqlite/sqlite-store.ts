@@ -279,15 +279,21 @@ export function sqliteStore(options: SqliteStoreOptions): SqliteStore {
   }
 
   // What this connection knows each instance looks like at its latest revision: the record it last
-  // loaded or committed, the row's seq, and the tasks JSON it wrote (undefined: not known). Exact
+  // loaded or committed, the row's seq, and the task rows it wrote (undefined: not known). Exact
   // while no other connection writes: `PRAGMA data_version` changes when one does, and then all of
   // it is forgotten. It lets `load` skip parsing the row, and `commit` skip rewriting what did not
   // change (indexed columns, state paths, tasks).
   interface Known {
     readonly record: InstanceRecord;
     readonly seq: number;
-    readonly tasks: string | undefined;
+    readonly tasks: TaskRows | undefined;
   }
+  /** An instance's inbox rows as stored: each task's JSON body and row seq, in list order. */
+  interface TaskRows {
+    readonly bodies: readonly string[];
+    readonly seqs: readonly number[];
+  }
+  const NO_TASKS: TaskRows = { bodies: [], seqs: [] };
   const known = new Map<string, Known>();
   const KNOWN_MAX = 2000;
   let dataVersion: unknown;
@@ -323,12 +329,12 @@ export function sqliteStore(options: SqliteStoreOptions): SqliteStore {
     revalidate();
     let seq: number;
     let previousPaths: readonly string[] = [];
-    let previousTasks: string | undefined;
+    let previousTasks: TaskRows | undefined;
     if (c.expectedRevision === 0) {
       const inserted = get<{ seq: number }>(plans.insertInstance(r));
       if (!inserted) throw conflict(id, conflictReason.exists(id));
       seq = inserted.seq;
-      previousTasks = '';
+      previousTasks = NO_TASKS;
     } else {
       let previous: { readonly workflow: string; readonly status: string; readonly nextDueAt: number | null };
       const k = known.get(id);
@@ -383,21 +389,52 @@ export function sqliteStore(options: SqliteStoreOptions): SqliteStore {
     for (const effect of c.effects) run(plans.insertEffect(effect));
     let tasks = previousTasks;
     const stamped = tasksOf(c);
-    if (stamped) {
-      const bodies = stamped.map((t) => JSON.stringify(t));
-      const key = bodies.join('\n');
-      // Rewritten only when they differ from what the previous revision left in the inbox.
-      if (key !== previousTasks) {
-        for (const p of plans.deleteTasks(id)) run(p);
-        stamped.forEach((task, i) => {
-          const taskSeq = Number(run(plans.insertTaskJson(task, bodies[i]!)).lastInsertRowid);
-          for (const assignee of task.assignees) run(plans.insertTaskAssignee(assignee, taskSeq, task.instanceId));
-          for (const role of task.roles) run(plans.insertTaskRole(role, taskSeq, task.instanceId));
-        });
-      }
-      tasks = key;
-    }
+    if (stamped) tasks = writeTasks(id, stamped, previousTasks);
     return { record: r, seq, tasks };
+  }
+
+  /**
+   * Store an instance's new task list, touching only what changed when the previous rows are known:
+   * an unchanged list writes nothing; tasks closed from the list (most acts: one approver of a 会签
+   * acts) delete their rows only; tasks appended keep the rows before them. Rows keep list order by
+   * seq exactly as a full rewrite would, so the inbox order is the same either way. Anything else,
+   * or rows not known, is a full rewrite.
+   */
+  function writeTasks(id: string, stamped: readonly TaskRecord[], previous: TaskRows | undefined): TaskRows {
+    const bodies = stamped.map((t) => JSON.stringify(t));
+    const insert = (from: number, seqs: number[]) => {
+      for (let i = from; i < stamped.length; i++) {
+        const task = stamped[i]!;
+        const taskSeq = Number(run(plans.insertTaskJson(task, bodies[i]!)).lastInsertRowid);
+        for (const assignee of task.assignees) run(plans.insertTaskAssignee(assignee, taskSeq, task.instanceId));
+        for (const role of task.roles) run(plans.insertTaskRole(role, taskSeq, task.instanceId));
+        seqs.push(taskSeq);
+      }
+      return { bodies, seqs };
+    };
+    if (previous) {
+      const before = previous.bodies;
+      // The new list is the old one with some tasks taken out (same order): delete those rows only.
+      if (bodies.length <= before.length) {
+        const kept: number[] = [];
+        const gone: number[] = [];
+        let j = 0;
+        for (let i = 0; i < before.length; i++) {
+          if (j < bodies.length && before[i] === bodies[j]) {
+            kept.push(previous.seqs[i]!);
+            j++;
+          } else gone.push(previous.seqs[i]!);
+        }
+        if (j === bodies.length) {
+          for (const taskSeq of gone) for (const p of plans.deleteTask(id, taskSeq)) run(p);
+          return { bodies, seqs: kept };
+        }
+      }
+      // The old list with tasks appended: insert the new ones only.
+      if (before.every((body, i) => bodies[i] === body)) return insert(before.length, [...previous.seqs]);
+    }
+    for (const p of plans.deleteTasks(id)) run(p);
+    return insert(0, []);
   }
 
   const store: SqliteStore = {
