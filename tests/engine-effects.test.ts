@@ -180,6 +180,50 @@ describe('effects are delivered after the commit, outside the instance lock', ()
     await engine.close();
   });
 
+  it('deliveries started at one instant share one timeout: each times out alone, one that settles is untouched, and a signal read late is already aborted', async () => {
+    const { clock, set } = manualClock(START);
+    const sleeps: number[] = [];
+    const counting: Clock = { ...clock, sleepUntil: (at, signal) => (sleeps.push(at), clock.sleepUntil(at, signal)) };
+    const gates = new Map<string, ReturnType<typeof deferred>>();
+    const seen: { title: string; ctx: EffectContext }[] = [];
+    const engine = createEngine({
+      store: memoryStore(),
+      clock: counting,
+      workflows: [reviewWorkflow],
+      effectTimeoutMs: 1_000,
+      retry: { maxAttempts: 1 },
+      effects: {
+        notify: async (p: { title: string }, ctx: EffectContext) => {
+          // The signal is not read while running: only after it settles or hangs.
+          seen.push({ title: p.title, ctx });
+          const gate = deferred();
+          gates.set(p.title, gate);
+          await gate.promise;
+        },
+      },
+    });
+    const ids = [];
+    for (const title of ['a', 'b', 'c']) ids.push(await engine.start('review', { title }, { actor: staff }));
+    for (const id of ids) await engine.send(id, { type: 'SUBMIT' }, { actor: staff });
+    while (gates.size < 3) await turn();
+    const before = sleeps.filter((at) => at === START + 1_000).length;
+    gates.get('b')!.resolve();
+    await turn();
+    set(START + 1_000);
+    await engine.settled();
+    const status = await Promise.all(ids.map(async (id) => (await engine.effects(id))[0]!.status));
+    expect(status).toEqual(['dead', 'delivered', 'dead']);
+    // The hung handlers read their signal late: aborted, with the timeout as the reason; the one
+    // that settled in time was never aborted.
+    const byTitle = Object.fromEntries(seen.map((x) => [x.title, x.ctx.signal]));
+    expect(isDocketError(byTitle.a!.reason, 'EFFECT_TIMEOUT')).toBe(true);
+    expect(isDocketError(byTitle.c!.reason, 'EFFECT_TIMEOUT')).toBe(true);
+    expect(byTitle.b!.aborted).toBe(false);
+    // Three deliveries at one instant slept on fewer than three timers.
+    expect(before).toBeLessThan(3);
+    await engine.close();
+  });
+
   it('engine.run() keeps firing timers while a handler hangs', async () => {
     const { clock, set } = manualClock(START);
     const hang = deferred();

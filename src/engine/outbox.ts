@@ -3,7 +3,7 @@ import type { Clock, Instant } from '../clock/clock.js';
 import { DocketError } from '../errors.js';
 import type { EffectRecord } from '../store/records.js';
 import type { EffectUpdate, Store } from '../store/store.js';
-import type { EffectHandler, EngineEvents, RetryPolicy } from './engine-types.js';
+import type { EffectContext, EffectHandler, EngineEvents, RetryPolicy } from './engine-types.js';
 
 /** Why an internal timeout is called off: the race it guarded has settled. */
 const SETTLED = 'settled';
@@ -104,7 +104,10 @@ export class Outbox {
     stop.abort(SETTLED);
     this.closed = true;
     if (this.pumping !== undefined || this.inFlight.size > 0) {
-      this.abandon.abort(new DocketError('ENGINE_CLOSED', 'The engine was closed before this effect handler settled; the effect will be delivered again.'));
+      const reason = new DocketError('ENGINE_CLOSED', 'The engine was closed before this effect handler settled; the effect will be delivered again.');
+      this.abandon.abort(reason);
+      for (const tell of [...this.running]) tell(reason);
+      this.running.clear();
       this.inFlight.clear();
       this.pumping = undefined;
     }
@@ -183,48 +186,92 @@ export class Outbox {
     await this.record(effect, update, outcome.error);
   }
 
+  /**
+   * One sleeper per distinct timeout instant, shared by the deliveries that end then: deliveries
+   * started at one instant (a virtual clock's whole day, a claimed batch) share one timer instead of
+   * an AbortController and a sleeper each. Resolves at the instant, or once nobody waits on it.
+   */
+  private readonly timeouts = new Map<Instant, { readonly fired: Promise<void>; readonly stop: AbortController; users: number }>();
+  /** Handlers still running, told when `close` gives up on them. */
+  private readonly running = new Set<(reason: unknown) => void>();
+
+  private timeoutAt(at: Instant): Promise<void> {
+    let entry = this.timeouts.get(at);
+    if (!entry) {
+      const stop = new AbortController();
+      entry = { fired: this.clock.sleepUntil(at, stop.signal), stop, users: 0 };
+      this.timeouts.set(at, entry);
+    }
+    entry.users++;
+    return entry.fired;
+  }
+
+  private releaseTimeout(at: Instant): void {
+    const entry = this.timeouts.get(at);
+    if (entry && --entry.users === 0) {
+      this.timeouts.delete(at);
+      entry.stop.abort(SETTLED);
+    }
+  }
+
   /** Run the handler against its timeout (on the engine's clock) and the engine's close. */
   private async call(handler: EffectHandler, effect: EffectRecord, attempt: number): Promise<Outcome> {
     const startedAt = this.clock.now();
-    const controller = new AbortController();
-    const stopTimer = new AbortController();
-    let onAbandon = () => {};
+    // The handler's signal, made only if the handler reads it (most never do); an abort before
+    // then is handed to it when it does.
+    let controller: AbortController | undefined;
+    let abortReason: { readonly reason: unknown } | undefined;
+    const abort = (reason: unknown) => {
+      if (abortReason) return;
+      abortReason = { reason };
+      controller?.abort(reason);
+    };
+    let settled = false;
+    let onAbandon: (reason: unknown) => void = () => {};
     const abandoned = new Promise<Outcome>((resolve) => {
-      onAbandon = () => {
-        controller.abort(this.abandon.signal.reason);
-        resolve({ ok: false, error: this.abandon.signal.reason });
+      onAbandon = (reason) => {
+        abort(reason);
+        resolve({ ok: false, error: reason });
       };
     });
-    this.abandon.signal.addEventListener('abort', onAbandon, { once: true });
+    this.running.add(onAbandon);
+    const deadline = startedAt + this.options.timeoutMs;
     // Built only when the timeout fires: a delivery that settles in time constructs no error.
-    const timedOut = this.clock.sleepUntil(startedAt + this.options.timeoutMs, stopTimer.signal).then((): Outcome => {
-      if (stopTimer.signal.aborted) return { ok: true };
+    const timedOut = this.timeoutAt(deadline).then((): Outcome => {
+      if (settled) return { ok: true };
       const timeout = new DocketError(
         'EFFECT_TIMEOUT',
         `The handler for effect "${effect.type}" did not settle within ${this.options.timeoutMs} ms (attempt ${attempt}); it was aborted through context.signal and counts as a failed attempt. Make it honour the signal or raise createEngine({ effectTimeoutMs }).`,
         { instanceId: effect.instanceId, workflow: effect.workflow, effectId: effect.id, attempt },
       );
-      controller.abort(timeout);
+      abort(timeout);
       return { ok: false, error: timeout };
     });
+    const context: EffectContext = {
+      effectId: effect.id,
+      instanceId: effect.instanceId,
+      workflow: effect.workflow,
+      type: effect.type,
+      attempt,
+      now: startedAt,
+      get signal(): AbortSignal {
+        if (!controller) {
+          controller = new AbortController();
+          if (abortReason) controller.abort(abortReason.reason);
+        }
+        return controller.signal;
+      },
+    };
     const run = (async (): Promise<Outcome> => {
-      await handler(effect.params, {
-        effectId: effect.id,
-        instanceId: effect.instanceId,
-        workflow: effect.workflow,
-        type: effect.type,
-        attempt,
-        now: startedAt,
-        signal: controller.signal,
-      });
+      await handler(effect.params, context);
       return { ok: true };
     })().catch((error: unknown): Outcome => ({ ok: false, error }));
     try {
       return await Promise.race([run, timedOut, abandoned]);
     } finally {
-      // A plain reason: abort() without one builds a DOMException (a stack trace) per delivery.
-      stopTimer.abort(SETTLED);
-      this.abandon.signal.removeEventListener('abort', onAbandon);
+      settled = true;
+      this.running.delete(onAbandon);
+      this.releaseTimeout(deadline);
     }
   }
 
