@@ -76,27 +76,57 @@ function writeObject(value: object): string | undefined {
     if (key === 'toJSON' && typeof (value as { toJSON?: unknown }).toJSON === 'function') return write((value as { toJSON: () => unknown }).toJSON());
     if (sorted && i > 0 && keys[i - 1]! > key) sorted = false;
   }
-  if (!sorted) keys.sort();
+  if (!sorted) sortKeys(keys);
   let out = '{';
   let first = true;
   for (let i = 0; i < keys.length; i++) {
     const key = keys[i]!;
     const item = write((value as Record<string, unknown>)[key]);
     if (item === undefined) continue;
-    out += (first ? '' : ',') + quoteKey(key) + ':' + item;
+    // One precomputed `"key":` / `,"key":` piece per member: fewer intermediate strings to collect.
+    out += (first ? memberStart(key) : memberNext(key)) + item;
     first = false;
   }
   return out + '}';
 }
 
-// Object keys repeat across every instance of a machine: their quoted text is kept (up to a bound,
-// so a stream of distinct keys cannot grow it without limit).
-const KEY_TEXT = new Map<string, string>();
-function quoteKey(key: string): string {
-  const known = KEY_TEXT.get(key);
+/**
+ * Sort keys in place by UTF-16 code units (as `Array.prototype.sort` without a comparator does):
+ * insertion sort for the few keys an object of a state has, which allocates nothing; the built-in
+ * sort for many.
+ */
+function sortKeys(keys: string[]): void {
+  if (keys.length > 24) {
+    keys.sort();
+    return;
+  }
+  for (let i = 1; i < keys.length; i++) {
+    const key = keys[i]!;
+    let j = i - 1;
+    while (j >= 0 && keys[j]! > key) {
+      keys[j + 1] = keys[j]!;
+      j--;
+    }
+    keys[j + 1] = key;
+  }
+}
+
+// Object keys repeat across every instance of a machine: the `"key":` and `,"key":` pieces are kept
+// (up to a bound, so a stream of distinct keys cannot grow them without limit).
+const KEY_START = new Map<string, string>();
+const KEY_NEXT = new Map<string, string>();
+function memberStart(key: string): string {
+  const known = KEY_START.get(key);
   if (known !== undefined) return known;
-  const text = quote(key);
-  if (KEY_TEXT.size < 10_000) KEY_TEXT.set(key, text);
+  const text = quote(key) + ':';
+  if (KEY_START.size < 10_000) KEY_START.set(key, text);
+  return text;
+}
+function memberNext(key: string): string {
+  const known = KEY_NEXT.get(key);
+  if (known !== undefined) return known;
+  const text = ',' + quote(key) + ':';
+  if (KEY_NEXT.size < 10_000) KEY_NEXT.set(key, text);
   return text;
 }
 
