@@ -40,7 +40,7 @@ function write(value: unknown): string | undefined {
     case 'object': {
       if (value === null) return 'null';
       const info = frozenJsonInfo(value);
-      if (info !== undefined) return (info.text ??= flat(writeObject(value)!));
+      if (info !== undefined) return info.root ? writeObject(value) : (info.text ??= flat(writeObject(value)!));
       return writeObject(value);
     }
     case 'bigint':

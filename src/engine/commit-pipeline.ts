@@ -205,8 +205,6 @@ function taskTimers(timers: readonly PendingTimer[], owners: TimerOwners): TaskT
 const VOUCHED = Symbol('docket.vouched');
 interface Vouched {
   readonly owner: object;
-  readonly reg?: RegisteredWorkflow;
-  readonly snapshot?: AnyMachineSnapshot;
 }
 
 /** Build the pipeline. */
@@ -225,7 +223,7 @@ export function createCommitPipeline(deps: PipelineDeps): CommitPipeline {
   // newest without the delete that moves it to the end.
   let newest: string | undefined;
   function remember(reg: RegisteredWorkflow, record: InstanceRecord, snapshot: AnyMachineSnapshot) {
-    vouch(record, { reg, snapshot });
+    vouch(record);
     if (newest !== record.id) live.delete(record.id);
     newest = record.id;
     live.set(record.id, { revision: record.revision, reg, snapshot, record });
@@ -236,29 +234,26 @@ export function createCommitPipeline(deps: PipelineDeps): CommitPipeline {
   }
 
   // Record objects this engine vouches for: the very objects it committed (a store that keeps records
-  // by reference, the memory store, hands them back on load) and the ones that passed the head check.
-  // A record object is never changed once built (stores and engine treat records as immutable), so a
-  // vouched object loaded again needs no second head check. A store that reads rows into new objects
-  // (SQLite, Postgres) never returns a vouched one: every cold load there is checked. The mark, with
-  // the live snapshot of a record this engine wrote, lives on the record object itself (see
-  // `VOUCHED`): it lasts exactly as long as the store (or a caller) holds the record, so the memory
-  // store's records never need XState's restore however many instances a simulation touches in
-  // turn (the `live` map above is bounded), and no weak table grows with the instances.
-  const owner = {};
-  function vouch(record: InstanceRecord, held?: { readonly reg: RegisteredWorkflow; readonly snapshot: AnyMachineSnapshot }): void {
+  // by reference, the memory store, and SQLite's known rows hand them back on load) and the ones that
+  // passed the head check. A record object is never changed once built (stores and engine treat
+  // records as immutable), so a vouched object loaded again needs no second head check. A store that
+  // reads rows into new objects never returns a vouched one: every cold load there is checked. The
+  // mark is this engine's own token, set on the record object itself (see `VOUCHED`): it lasts
+  // exactly as long as the record, costs no allocation per record, and no weak table grows with the
+  // instances. (The live snapshot is not kept on the record: 100,000 idle instances would each hold
+  // one; the bounded `live` map above keeps those of recently written instances.)
+  const mark: Vouched = { owner: {} };
+  function vouch(record: InstanceRecord): void {
     if (!Object.isExtensible(record)) return;
-    Object.defineProperty(record, VOUCHED, { value: held ? { owner, reg: held.reg, snapshot: held.snapshot } : { owner }, writable: true, configurable: true });
+    Object.defineProperty(record, VOUCHED, { value: mark, writable: true, configurable: true });
   }
-  function vouchedBy(record: InstanceRecord): Vouched | undefined {
-    const mark = (record as { [VOUCHED]?: Vouched })[VOUCHED];
-    return mark?.owner === owner ? mark : undefined;
+  function vouchedBy(record: InstanceRecord): boolean {
+    return (record as { [VOUCHED]?: Vouched })[VOUCHED] === mark;
   }
 
   function restore(reg: RegisteredWorkflow, record: InstanceRecord): AnyMachineSnapshot {
     const cached = live.get(record.id);
     if (cached && cached.revision === record.revision && cached.reg === reg) return cached.snapshot;
-    const held = vouchedBy(record);
-    if (held?.snapshot && held.reg === reg) return held.snapshot;
     try {
       const snapshot = reg.runtime.restore(record.snapshot);
       if (!snapshot || snapshot.value === undefined) throw new Error('no state value');
@@ -406,7 +401,7 @@ export function createCommitPipeline(deps: PipelineDeps): CommitPipeline {
         if (loaded && act.wanted && !visibleTo(loaded, actor)) throw notFound(instanceId);
         wanted = loaded !== undefined && (!act.wanted || act.wanted(loaded));
         if (wanted) {
-          if (vouchedBy(loaded!) === undefined) {
+          if (!vouchedBy(loaded!)) {
             await checkHead(store, keys, loaded!, act.timer === undefined ? {} : { timer: act.timer });
             vouch(loaded!);
           } else if (act.timer !== undefined) {

@@ -16,9 +16,18 @@
 export interface FrozenJsonInfo {
   text?: string;
   storable?: boolean;
+  /**
+   * The object was frozen as a whole state's root (a context): its text is not kept. A root is
+   * replaced by every act that changes anything, so its text is used within one commit only, while
+   * keeping it would hold a second copy of the whole context for every idle instance. Shared by
+   * every root and frozen: nothing is recorded on it.
+   */
+  readonly root?: true;
 }
 
 const INFO = Symbol('docket.frozenJsonData');
+/** The one info every root shares: nothing is kept for a root (see {@link FrozenJsonInfo.root}). */
+const ROOT_INFO: FrozenJsonInfo = Object.freeze({ root: true as const });
 
 /**
  * Freeze the plain objects and arrays of `value` (a committed state's context), deeply, and mark
@@ -35,13 +44,13 @@ const INFO = Symbol('docket.frozenJsonData');
  * engine, its cache and the memory store share. Accessor properties are read, not frozen: context
  * is data, and a getter whose value changes is outside what Docket can keep.
  */
-export function freezeJsonData(value: unknown): boolean {
+export function freezeJsonData(value: unknown, root = true): boolean {
   if (value === null || typeof value !== 'object') return true;
   if ((value as { [INFO]?: FrozenJsonInfo })[INFO] !== undefined) return true;
   let pure: boolean;
   if (Array.isArray(value)) {
     pure = Object.getPrototypeOf(value) === Array.prototype;
-    for (let i = 0; i < value.length; i++) if (!freezeJsonData(value[i])) pure = false;
+    for (let i = 0; i < value.length; i++) if (!freezeJsonData(value[i], false)) pure = false;
   } else {
     const proto = Object.getPrototypeOf(value);
     if (proto !== Object.prototype && proto !== null) return false;
@@ -49,11 +58,11 @@ export function freezeJsonData(value: unknown): boolean {
     for (const key in value) {
       if (!Object.hasOwn(value, key)) continue;
       if (key === 'toJSON') pure = false;
-      if (!freezeJsonData((value as Record<string, unknown>)[key])) pure = false;
+      if (!freezeJsonData((value as Record<string, unknown>)[key], false)) pure = false;
     }
   }
   if (Object.isFrozen(value)) return false;
-  if (pure) Object.defineProperty(value, INFO, { value: {} });
+  if (pure) Object.defineProperty(value, INFO, { value: root ? ROOT_INFO : {} });
   Object.freeze(value);
   return pure;
 }
