@@ -140,7 +140,7 @@ function isTampered(error: unknown): boolean {
 }
 
 /** How many claimed timers are fired at once (distinct instances; one instance's run in order). */
-const FIRING_CONCURRENCY = 8;
+const FIRING_CONCURRENCY = 32;
 
 /** The longest wait between two attempts at a timer that keeps failing transiently (ms). */
 const MAX_RETRY_MS = 3_600_000;
