@@ -2,7 +2,7 @@ import type { EventEmitter } from 'eventemitter3';
 import type { AnyMachineSnapshot } from 'xstate';
 import type { Clock, Instant } from '../clock/clock.js';
 import { DocketError, isDocketError } from '../errors.js';
-import type { Actor, InstanceRecord, PendingTimer } from '../store/records.js';
+import type { Actor, HistoryEntry, InstanceRecord, PendingTimer } from '../store/records.js';
 import type { Commit, Store } from '../store/store.js';
 import type { InstanceFacts, TaskTimer, WorkflowEnv } from './define-workflow.js';
 import type { EngineEvents, InstanceView } from './engine-types.js';
@@ -394,15 +394,25 @@ export function createCommitPipeline(deps: PipelineDeps): CommitPipeline {
       record = cached;
     } else {
       let loaded: InstanceRecord | undefined;
+      // The head entry, when the store reads it with the record (one round trip instead of two).
+      let head: HistoryEntry | null | undefined;
       // Whether the act wants this record at all (asked once: `wanted` may be a real predicate).
       let wanted = false;
       try {
-        loaded = act.wanted ? await store.load(instanceId) : await load(instanceId, actor);
+        if (store.loadWithHead) {
+          assertId(instanceId, 'The instance id');
+          const both = await store.loadWithHead(instanceId);
+          loaded = both?.record;
+          head = both ? (both.head ?? null) : undefined;
+          if (!act.wanted && (!loaded || !visibleTo(loaded, actor))) throw notFound(instanceId);
+        } else {
+          loaded = act.wanted ? await store.load(instanceId) : await load(instanceId, actor);
+        }
         if (loaded && act.wanted && !visibleTo(loaded, actor)) throw notFound(instanceId);
         wanted = loaded !== undefined && (!act.wanted || act.wanted(loaded));
         if (wanted) {
           if (!vouchedBy(loaded!)) {
-            await checkHead(store, keys, loaded!, act.timer === undefined ? {} : { timer: act.timer });
+            await checkHead(store, keys, loaded!, { ...(act.timer === undefined ? {} : { timer: act.timer }), ...(head === undefined ? {} : { head }) });
             vouch(loaded!);
           } else if (act.timer !== undefined) {
             checkClaimedTimer(loaded!, act.timer);

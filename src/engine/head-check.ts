@@ -24,6 +24,11 @@ export function startTenantOf(entry: HistoryEntry | undefined): { readonly tenan
 export interface HeadCheckOptions {
   /** A timer claimed from the store's timer table that the act will deliver. */
   readonly timer?: DigestedTimer;
+  /**
+   * The head entry, when the store read it together with the record (`Store.loadWithHead`); null:
+   * the store found none. Absent: read it now.
+   */
+  readonly head?: HistoryEntry | null;
 }
 
 /**
@@ -49,7 +54,7 @@ export interface HeadCheckOptions {
  * @throws DocketError `CORRUPT_SNAPSHOT` (details.problem names the check that failed).
  */
 export async function checkHead(store: Pick<Store, 'history'>, keys: Keyring, record: InstanceRecord, options: HeadCheckOptions = {}): Promise<void> {
-  const [head] = await store.history(record.id, { afterRevision: record.revision - 1, limit: 1 });
+  const head = options.head !== undefined ? (options.head ?? undefined) : (await store.history(record.id, { afterRevision: record.revision - 1, limit: 1 }))[0];
   if (!head || head.revision !== record.revision || head.hash !== record.historyHash) {
     refuse(record, 'head-mismatch', `its history has no entry for revision ${record.revision} whose hash is the head it records.`);
   }

@@ -28,6 +28,13 @@ const INSTANCE_COLUMNS = `seq, id, workflow, version, status, suspended, revisio
   created_at, updated_at, row_format, snapshot, state, context, state_paths, timers, held_timers, tenant`;
 
 export const loadInstance = (s: string, id: string) => plan(`SELECT ${INSTANCE_COLUMNS} FROM ${s}.docket_instances WHERE id = $1`, id);
+/** The instance row and the history entry of its revision (its head), in one statement (one snapshot). */
+export const loadInstanceWithHead = (s: string, id: string) =>
+  plan(
+    `SELECT ${INSTANCE_COLUMNS.split(',').map((c) => `i.${c.trim()}`).join(', ')}, h.entry AS head_entry FROM ${s}.docket_instances i ` +
+      `LEFT JOIN ${s}.docket_history h ON h.instance_id = i.id AND h.revision = i.revision WHERE i.id = $1`,
+    id,
+  );
 
 /** The JSON one commit travels as into `docket_commit` (see the migration). */
 export function commitPayload(c: Commit): unknown {

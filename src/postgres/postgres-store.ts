@@ -154,6 +154,11 @@ export function postgresStore(connection: PostgresConnection, options: PostgresS
       const [row] = await query<InstanceRow>(plans.loadInstance(s, instanceId), 'load');
       return row ? instanceFromRow(row) : undefined;
     },
+    async loadWithHead(instanceId) {
+      checkId(instanceId);
+      const [row] = await query<InstanceRow & { head_entry: HistoryEntry | null }>(plans.loadInstanceWithHead(s, instanceId), 'load');
+      return row ? { record: instanceFromRow(row), head: row.head_entry ?? undefined } : undefined;
+    },
     async commit(c: Commit) {
       open();
       checkCommitRules(c);

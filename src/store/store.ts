@@ -97,6 +97,15 @@ export interface Store extends Partial<StoreRetention> {
   /** Create tables / apply migrations. Idempotent; safe when two processes call it at once. */
   init(): Promise<void>;
   load(instanceId: string): Promise<InstanceRecord | undefined>;
+  /**
+   * Optional: {@link load} and the history entry of the record's own revision (its chain's head, as
+   * `history(id, { afterRevision: revision - 1, limit: 1 })[0]` would give), read together in one
+   * round trip and from one snapshot of the data. The engine head-checks every record it did not
+   * write itself before acting on it; a store where a round trip is dear (PostgreSQL) saves one per
+   * cold act with this. `head` is undefined when no such entry exists (the head check then refuses
+   * the record).
+   */
+  loadWithHead?(instanceId: string): Promise<{ readonly record: InstanceRecord; readonly head: HistoryEntry | undefined } | undefined>;
   /** Apply one event's writes atomically; throws `CONFLICT` (see {@link Commit}). */
   commit(commit: Commit): Promise<void>;
   list(query?: InstanceQuery): Promise<Page<InstanceRecord>>;
