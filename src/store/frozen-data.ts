@@ -34,7 +34,7 @@ const ROOT_INFO: FrozenJsonInfo = Object.freeze({ root: true as const });
  * those whose whole subtree is JSON data: primitives, plain objects and arrays. Objects of other kinds
  * (dates, maps, class instances, a plain object with its own `toJSON`) are left as they are and keep
  * their ancestors from counting as JSON data, since their JSON text may change; so is an object that
- * was frozen already by someone else (it cannot be marked). Returns whether `value` is marked JSON
+ * was frozen, sealed or made non-extensible already by someone else (it cannot be marked). Returns whether `value` is marked JSON
  * data throughout. Walks only what is not marked already, so freezing the next state of an instance
  * costs what changed.
  *
@@ -62,6 +62,12 @@ export function freezeJsonData(value: unknown, root = true): boolean {
     }
   }
   if (Object.isFrozen(value)) return false;
+  if (!Object.isExtensible(value)) {
+    // Sealed or made non-extensible by its owner: no mark can be added to it. Frozen all the same
+    // (the commit holds it as it is now), but not counted as JSON data.
+    Object.freeze(value);
+    return false;
+  }
   if (pure) Object.defineProperty(value, INFO, { value: root ? ROOT_INFO : {} });
   Object.freeze(value);
   return pure;

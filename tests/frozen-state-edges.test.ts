@@ -1,0 +1,63 @@
+// Edge cases of frozen committed contexts found in review: values a machine may legitimately put
+// into its context that the freeze, the cached canonical text or the store rules must handle exactly
+// as they did before anything was cached.
+import { describe, expect, it } from 'vitest';
+import { assign, setup } from 'xstate';
+import { z } from 'zod';
+import { createEngine, defineWorkflow, memoryStore, virtualClock, type Store } from '../src/index.js';
+import { canonicalJson } from '../src/engine/canonical-json.js';
+import { freezeJsonData, frozenJsonInfo } from '../src/store/frozen-data.js';
+import { findUnstorableString } from '../src/store/payload-rules.js';
+
+const START = '2026-11-02T09:00:00+08:00';
+const staff = { id: 'wang', roles: ['staff'] };
+
+/** What a database hands back: the stored JSON text read into new objects. */
+const asStored = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
+
+/** A workflow whose SET event puts `make()` into its context (as machine code may). */
+const holding = (make: () => unknown) =>
+  defineWorkflow({
+    id: 'holding',
+    version: 1,
+    machine: setup({ types: {} as { context: { held: unknown; n: number }; events: { type: 'SET' } | { type: 'BUMP' } } }).createMachine({
+      id: 'holding',
+      context: { held: null, n: 0 },
+      initial: 'open',
+      states: {
+        open: {
+          on: {
+            SET: { actions: assign(() => ({ held: make() })) },
+            BUMP: { actions: assign(({ context }) => ({ n: context.n + 1 })) },
+          },
+        },
+      },
+    }),
+    input: z.object({}),
+    events: { SET: z.object({}), BUMP: z.object({}) },
+  });
+
+describe('frozen state: objects that cannot be marked', () => {
+  it('a sealed or non-extensible object in a context is frozen as it is, not marked, and its text is written afresh', () => {
+    const sealed = Object.seal({ x: 1, y: [1, 2] });
+    const closed = Object.preventExtensions({ z: 'a' });
+    const context = { sealed, closed, plain: { p: true } };
+    expect(() => freezeJsonData(context)).not.toThrow();
+    expect(Object.isFrozen(sealed)).toBe(true);
+    expect(Object.isFrozen(closed)).toBe(true);
+    expect(frozenJsonInfo(sealed)).toBeUndefined();
+    expect(frozenJsonInfo(context.plain)).toBeDefined();
+    expect(canonicalJson(context)).toBe(canonicalJson(asStored(context)));
+    expect(findUnstorableString(context)).toBeUndefined();
+  });
+
+  it('a machine that assigns a sealed object commits, and acts on after it', async () => {
+    const engine = createEngine({ store: memoryStore(), clock: virtualClock(START), workflows: [holding(() => Object.seal({ x: 1 }))] });
+    const id = await engine.start('holding', {}, { actor: staff });
+    await engine.send(id, { type: 'SET' }, { actor: staff });
+    const view = await engine.send(id, { type: 'BUMP' }, { actor: staff });
+    expect(view.context).toEqual({ held: { x: 1 }, n: 1 });
+    expect((await engine.verify(id)).ok).toBe(true);
+    await engine.close();
+  });
+});
