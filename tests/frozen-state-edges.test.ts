@@ -61,3 +61,41 @@ describe('frozen state: objects that cannot be marked', () => {
     await engine.close();
   });
 });
+
+/** A plain object whose JSON is "T" through a toJSON that is its own but not enumerable. */
+function hiddenToJSON(): object {
+  const value = { x: 1 };
+  Object.defineProperty(value, 'toJSON', { value: () => 'T' });
+  return value;
+}
+
+describe('frozen state: toJSON', () => {
+  it('a plain object with a non-enumerable own toJSON is written as JSON.stringify (every store) writes it, frozen or not', () => {
+    const context = { held: hiddenToJSON(), other: { a: 1 } };
+    expect(canonicalJson(context)).toBe(canonicalJson(asStored(context)));
+    freezeJsonData(context);
+    expect(frozenJsonInfo(context.held)).toBeUndefined();
+    expect(canonicalJson(context)).toBe(canonicalJson(asStored(context)));
+    expect(canonicalJson(context)).toBe('{"held":"T","other":{"a":1}}');
+  });
+
+  it('an instance holding one is not refused as corrupt when a store reads it back', async () => {
+    const inner = memoryStore();
+    const reading: Store = Object.create(inner);
+    reading.load = async (id) => {
+      const record = await inner.load(id);
+      return record && asStored(record);
+    };
+    const workflow = holding(hiddenToJSON);
+    const engine = createEngine({ store: reading, clock: virtualClock(START), workflows: [workflow], snapshotCacheSize: 1 });
+    const id = await engine.start('holding', {}, { actor: staff });
+    await engine.send(id, { type: 'SET' }, { actor: staff });
+    await engine.close();
+    // Another engine (no cache of what the first wrote) loads the stored row and head-checks it.
+    const second = createEngine({ store: reading, clock: virtualClock(START), workflows: [workflow] });
+    const view = await second.send(id, { type: 'BUMP' }, { actor: staff });
+    expect(view.context).toEqual({ held: 'T', n: 1 });
+    expect((await second.verify(id)).ok).toBe(true);
+    await second.close();
+  });
+});

@@ -59,22 +59,24 @@ function writeObject(value: object): string | undefined {
     }
     return out + ']';
   }
+  // Honour toJSON (dates, and a plain object's own, enumerable or not) as JSON.stringify (and so
+  // every store) does: it is looked up, not found among the enumerable keys.
+  const toJSON = (value as { toJSON?: () => unknown }).toJSON;
+  if (typeof toJSON === 'function') return write(toJSON.call(value));
   const proto = Object.getPrototypeOf(value);
   if (proto !== Object.prototype && proto !== null) {
-    // Not a plain object: honour toJSON (dates) and boxed primitives as JSON.stringify (and so every
-    // store) does; anything else is written by its own enumerable keys.
-    const toJSON = (value as { toJSON?: () => unknown }).toJSON;
-    if (typeof toJSON === 'function') return write(toJSON.call(value));
+    // Not a plain object: boxed primitives are written as their value; anything else by its own
+    // enumerable keys.
     if (value instanceof Number || value instanceof String || value instanceof Boolean) return write(value.valueOf());
   }
   const keys = Object.keys(value);
-  // Keys usually arrive sorted already (small objects written in order): only sort when not. A
-  // plain object may still carry its own toJSON.
+  // Keys usually arrive sorted already (small objects written in order): only sort when not.
   let sorted = true;
-  for (let i = 0; i < keys.length; i++) {
-    const key = keys[i]!;
-    if (key === 'toJSON' && typeof (value as { toJSON?: unknown }).toJSON === 'function') return write((value as { toJSON: () => unknown }).toJSON());
-    if (sorted && i > 0 && keys[i - 1]! > key) sorted = false;
+  for (let i = 1; i < keys.length; i++) {
+    if (keys[i - 1]! > keys[i]!) {
+      sorted = false;
+      break;
+    }
   }
   if (!sorted) sortKeys(keys);
   let out = '{';

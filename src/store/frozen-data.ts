@@ -54,10 +54,10 @@ export function freezeJsonData(value: unknown, root = true): boolean {
   } else {
     const proto = Object.getPrototypeOf(value);
     if (proto !== Object.prototype && proto !== null) return false;
-    pure = true;
+    // A toJSON (own, enumerable or not) decides the object's text: not cached.
+    pure = !('toJSON' in value);
     for (const key in value) {
       if (!Object.hasOwn(value, key)) continue;
-      if (key === 'toJSON') pure = false;
       if (!freezeJsonData((value as Record<string, unknown>)[key], false)) pure = false;
     }
   }
