@@ -103,7 +103,9 @@ export interface Store extends Partial<StoreRetention> {
    * round trip and from one snapshot of the data. The engine head-checks every record it did not
    * write itself before acting on it; a store where a round trip is dear (PostgreSQL) saves one per
    * cold act with this. `head` is undefined when no such entry exists (the head check then refuses
-   * the record).
+   * the record). The engine calls this instead of {@link load} whenever it exists: a wrapper store
+   * that changes what `load` returns while inheriting the rest (`Object.create(store)`,
+   * `{ ...store }`) must change or drop `loadWithHead` as well, or its `load` is bypassed.
    */
   loadWithHead?(instanceId: string): Promise<{ readonly record: InstanceRecord; readonly head: HistoryEntry | undefined } | undefined>;
   /** Apply one event's writes atomically; throws `CONFLICT` (see {@link Commit}). */
