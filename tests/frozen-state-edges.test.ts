@@ -99,3 +99,16 @@ describe('frozen state: toJSON', () => {
     await second.close();
   });
 });
+
+describe('frozen state: an array with its own toJSON', () => {
+  it('is written as JSON.stringify (every store) writes it, frozen or not, and is not cached', async () => {
+    const { canonicalJson } = await import('../src/engine/canonical-json.js');
+    const { freezeJsonData, frozenJsonInfo } = await import('../src/store/frozen-data.js');
+    const list = Object.assign([3, 1, 2], { toJSON: () => ({ sorted: [1, 2, 3] }) });
+    const value = { list };
+    expect(canonicalJson(value)).toBe(JSON.stringify(value));
+    freezeJsonData(value);
+    expect(frozenJsonInfo(list)).toBeUndefined();
+    expect(canonicalJson(value)).toBe(JSON.stringify(value));
+  });
+});

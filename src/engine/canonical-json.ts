@@ -52,6 +52,9 @@ function write(value: unknown): string | undefined {
 
 function writeObject(value: object): string | undefined {
   if (Array.isArray(value)) {
+    // An array's own toJSON (or a subclass's) decides its text, as in JSON.stringify.
+    const toJSON = (value as { toJSON?: () => unknown }).toJSON;
+    if (typeof toJSON === 'function') return write(toJSON.call(value));
     let out = '[';
     for (let i = 0; i < value.length; i++) {
       if (i > 0) out += ',';

@@ -49,7 +49,7 @@ export function freezeJsonData(value: unknown, root = true): boolean {
   if ((value as { [INFO]?: FrozenJsonInfo })[INFO] !== undefined) return true;
   let pure: boolean;
   if (Array.isArray(value)) {
-    pure = Object.getPrototypeOf(value) === Array.prototype;
+    pure = Object.getPrototypeOf(value) === Array.prototype && !('toJSON' in value);
     for (let i = 0; i < value.length; i++) if (!freezeJsonData(value[i], false)) pure = false;
   } else {
     const proto = Object.getPrototypeOf(value);
