@@ -195,6 +195,20 @@ describe('head check of records the engine wrote itself', () => {
     expect(await run(true)).toBe(10);
   });
 
+  it('a record the engine committed cannot be changed in place behind its mark (it is frozen, its timers and paths too)', async () => {
+    const store = memoryStore();
+    const engine = createEngine({ store, clock: virtualClock(START), workflows: [listWorkflow(false)] });
+    const id = await engine.start('list', {}, { actor: staff });
+    await engine.send(id, { type: 'ADD', item: 'a' }, { actor: staff });
+    const record = (await store.load(id))!;
+    expect([Object.isFrozen(record), Object.isFrozen(record.timers), Object.isFrozen(record.statePaths), Object.isFrozen(record.snapshot)]).toEqual([true, true, true, true]);
+    expect(() => {
+      (record as { status: string }).status = 'done';
+    }).toThrow(TypeError);
+    expect((await engine.get(id)).status).toBe('active');
+    await engine.close();
+  });
+
   it('an edited copy of a record the engine wrote is still refused', async () => {
     const inner = memoryStore();
     const engine = createEngine({ store: inner, clock: virtualClock(START), workflows: [listWorkflow(false)] });

@@ -246,6 +246,14 @@ export function createCommitPipeline(deps: PipelineDeps): CommitPipeline {
   function vouch(record: InstanceRecord): void {
     if (!Object.isExtensible(record)) return;
     Object.defineProperty(record, VOUCHED, { value: mark, writable: true, configurable: true });
+    // The mark says "this object is what the head check (or this engine's commit) vouched for": make
+    // that stay true. The record and its small parts are frozen (its context already is), so a caller
+    // holding it (engine.record(), a memory store's load) cannot change it in place behind the mark.
+    Object.freeze(record.timers);
+    for (const timer of record.timers) Object.freeze(timer);
+    Object.freeze(record.statePaths);
+    if (record.snapshot !== null && typeof record.snapshot === 'object') Object.freeze(record.snapshot);
+    Object.freeze(record);
   }
   function vouchedBy(record: InstanceRecord): boolean {
     return (record as { [VOUCHED]?: Vouched })[VOUCHED] === mark;
