@@ -81,3 +81,43 @@ describe('XStateRuntime.persist', () => {
     expect(runtime.transition(restored, { type: 'RESUME' }).snapshot.value).toEqual({ work: 'two' });
   });
 });
+
+describe('XStateRuntime.restore', () => {
+  // A history state and parallel regions, so the restore has a value, history and tags to rebuild.
+  const deep = setup({ types: {} as { context: { log: { at: number; note: string }[] }; events: { type: 'NOTE'; note: string } | { type: 'NEXT' } | { type: 'BACK' } } }).createMachine({
+    id: 'deep',
+    context: { log: [] },
+    initial: 'work',
+    states: {
+      work: {
+        type: 'parallel',
+        states: {
+          left: { initial: 'l1', states: { l1: { tags: ['busy'], on: { NEXT: 'l2' } }, l2: {} } },
+          right: { initial: 'r1', states: { r1: {}, hist: { type: 'history', history: 'deep' } } },
+        },
+        on: { NOTE: { actions: assign({ log: ({ context, event }) => [...context.log, { at: context.log.length, note: event.note }] }) }, BACK: 'pause' },
+      },
+      pause: { on: { NEXT: 'work.right.hist' } },
+    },
+  });
+
+  it('restores what XState restores (value, context, status, tags, history, what it accepts) without walking the context', () => {
+    const runtime = new XStateRuntime(deep);
+    let snapshot = runtime.initial(undefined, 0).snapshot;
+    const events = [{ type: 'NOTE', note: '一' }, { type: 'NEXT' }, { type: 'NOTE', note: 'two' }, { type: 'BACK' }, { type: 'NEXT' }] as const;
+    for (const event of events) {
+      snapshot = runtime.transition(snapshot, event, 0).snapshot;
+      const persisted = runtime.persist(snapshot);
+      const ours = runtime.restore(JSON.parse(JSON.stringify(persisted)));
+      const xstates = deep.restoreSnapshot(JSON.parse(JSON.stringify(persisted)) as never, (runtime as unknown as { scope: never }).scope);
+      expect(ours.value).toEqual(xstates.value);
+      expect(ours.context).toEqual(xstates.context);
+      expect(ours.status).toBe(xstates.status);
+      expect([...ours.tags]).toEqual([...xstates.tags]);
+      expect(runtime.persist(ours)).toEqual(runtime.persist(xstates as never));
+      for (const next of events) expect(ours.can(next)).toBe(xstates.can(next));
+      // And the next step from either is the same.
+      expect(runtime.transition(ours, { type: 'NOTE', note: 'x' }, 0).snapshot.context).toEqual(runtime.transition(xstates as never, { type: 'NOTE', note: 'x' }, 0).snapshot.context);
+    }
+  });
+});

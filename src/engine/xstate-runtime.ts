@@ -126,6 +126,16 @@ export class XStateRuntime {
   }
 
   restore(persisted: unknown): AnyMachineSnapshot {
+    const p = persisted as { children?: unknown; context?: unknown } | null;
+    if (p !== null && typeof p === 'object' && isEmptyObject(p.children) && p.context !== null && typeof p.context === 'object') {
+      // A snapshot with no child actors (what `persist` writes for a durable machine) has no actor
+      // placeholders in its context, so XState's revival walk over the whole context finds nothing
+      // to do: restore around an empty context and put the stored one in place. The context is
+      // only carried by the restored snapshot, never read while restoring.
+      const restored = this.machine.restoreSnapshot({ ...p, context: {} } as never, this.scope) as AnyMachineSnapshot & { context: unknown };
+      restored.context = p.context;
+      return restored;
+    }
     return this.machine.restoreSnapshot(persisted as never, this.scope) as AnyMachineSnapshot;
   }
 
@@ -166,4 +176,11 @@ function collectPaths(value: unknown, prefix: string, out: string[]): void {
     out.push(path);
     collectPaths(child, path, out);
   }
+}
+
+/** Whether `value` is an object with no own enumerable keys (`{}`, the persisted form of no children). */
+function isEmptyObject(value: unknown): boolean {
+  if (value === null || typeof value !== 'object') return false;
+  for (const _ in value) return false;
+  return true;
 }
