@@ -117,7 +117,8 @@ describe('XStateRuntime.restore', () => {
       expect(runtime.persist(ours)).toEqual(runtime.persist(xstates as never));
       for (const next of events) expect(ours.can(next)).toBe(xstates.can(next));
       // And the next step from either is the same.
-      expect(runtime.transition(ours, { type: 'NOTE', note: 'x' }, 0).snapshot.context).toEqual(runtime.transition(xstates as never, { type: 'NOTE', note: 'x' }, 0).snapshot.context);
+      const note: { type: string } = { type: 'NOTE', note: 'x' } as { type: string };
+      expect(runtime.transition(ours, note, 0).snapshot.context).toEqual(runtime.transition(xstates as never, note, 0).snapshot.context);
     }
   });
 });
