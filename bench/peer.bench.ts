@@ -14,6 +14,7 @@ import { z } from 'zod';
 import { createEngine, defineWorkflow, systemClock, type Engine } from '../src/index.js';
 import { postgresStore } from '../src/postgres/index.js';
 import { alternate, compare, report, size } from './harness.js';
+import { sleeper } from './sleeper.js';
 
 const PG_URL = process.env.DOCKET_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const DBOS_URL = process.env.DBOS_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/dbos_bench';
@@ -29,19 +30,6 @@ const approval = defineWorkflow({
   }),
   input: z.object({}),
   events: { DECIDE: z.object({ approved: z.boolean() }) },
-});
-const sleeper = defineWorkflow({
-  id: 'sleeper',
-  version: 1,
-  machine: setup({ types: {} as { input: { at: number }; context: { at: number } } }).createMachine({
-    id: 'sleeper',
-    context: ({ input }) => ({ at: input.at }),
-    initial: 'sleeping',
-    states: { sleeping: { after: { wake: 'done' } }, done: { type: 'final' } },
-  }),
-  input: z.object({ at: z.number() }),
-  events: {},
-  deadlines: { wake: ({ context }) => ({ kind: 'absolute', at: context.at }) },
 });
 const actor = { id: 'bench', roles: ['user'] };
 

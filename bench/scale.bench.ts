@@ -6,11 +6,11 @@
 //    (memory store: vs the raw XState twin firing the same deadlines; Postgres: 4 engines as workers
 //    calling tick() vs a raw FOR UPDATE SKIP LOCKED claim loop doing the same writes per timer).
 import pg from 'pg';
-import { createActor, setup } from 'xstate';
-import { z } from 'zod';
+import { createActor } from 'xstate';
 import { bidReview, contractApproval, strategyCycle } from '../machines/index.js';
-import { createEngine, defineWorkflow, memoryStore, virtualClock, type Actor } from '../src/index.js';
+import { createEngine, memoryStore, virtualClock, type Actor } from '../src/index.js';
 import { postgresStore } from '../src/postgres/index.js';
+import { sleeper } from './sleeper.js';
 import { compare, figure, report, size } from './harness.js';
 import { noopEffects } from './effects.js';
 import { as, calendar, directory, FakeXStateClock } from './real-machines.js';
@@ -136,19 +136,6 @@ async function workload4() {
 
 // ---- workload 5: many timers.
 
-const sleeper = defineWorkflow({
-  id: 'sleeper',
-  version: 1,
-  machine: setup({ types: {} as { input: { at: number }; context: { at: number } } }).createMachine({
-    id: 'sleeper',
-    context: ({ input }) => ({ at: input.at }),
-    initial: 'sleeping',
-    states: { sleeping: { after: { wake: 'done' } }, done: { type: 'final' } },
-  }),
-  input: z.object({ at: z.number() }),
-  events: {},
-  deadlines: { wake: ({ context }) => ({ kind: 'absolute', at: context.at }) },
-});
 const QUARTER_START = Date.parse('2027-01-01T00:00:00+08:00');
 const QUARTER_MS = 90 * 86_400_000;
 const system: Actor = { id: 'bench', roles: ['user'] };

@@ -199,13 +199,10 @@ function taskTimers(timers: readonly PendingTimer[], owners: TimerOwners): TaskT
 
 /**
  * The key of an engine's mark on a record object it wrote or checked (non-enumerable: JSON, spreads,
- * `Object.keys` and structured clones do not see it). `owner` is the engine's own token: another
+ * `Object.keys` and structured clones do not see it). Its value is the engine's own token: another
  * engine sharing a memory store checks what this one wrote.
  */
 const VOUCHED = Symbol('docket.vouched');
-interface Vouched {
-  readonly owner: object;
-}
 
 /** Build the pipeline. */
 export function createCommitPipeline(deps: PipelineDeps): CommitPipeline {
@@ -242,7 +239,7 @@ export function createCommitPipeline(deps: PipelineDeps): CommitPipeline {
   // exactly as long as the record, costs no allocation per record, and no weak table grows with the
   // instances. (The live snapshot is not kept on the record: 100,000 idle instances would each hold
   // one; the bounded `live` map above keeps those of recently written instances.)
-  const mark: Vouched = { owner: {} };
+  const mark: object = {};
   function vouch(record: InstanceRecord): void {
     if (!Object.isExtensible(record)) return;
     Object.defineProperty(record, VOUCHED, { value: mark, writable: true, configurable: true });
@@ -256,7 +253,7 @@ export function createCommitPipeline(deps: PipelineDeps): CommitPipeline {
     Object.freeze(record);
   }
   function vouchedBy(record: InstanceRecord): boolean {
-    return (record as { [VOUCHED]?: Vouched })[VOUCHED] === mark;
+    return (record as { [VOUCHED]?: object })[VOUCHED] === mark;
   }
 
   function restore(reg: RegisteredWorkflow, record: InstanceRecord): AnyMachineSnapshot {

@@ -1,4 +1,5 @@
 import { createHmac } from 'node:crypto';
+import { sha256 } from './canonical-json.js';
 import { DocketError } from '../errors.js';
 
 /**
@@ -85,4 +86,21 @@ export function createKeyring(option: HistoryKeyOption | undefined): Keyring {
     byId.set(sealing.id, sealing);
   }
   return { current, byId, acceptUnkeyed: ring.acceptUnkeyed === true };
+}
+
+/** The seal of `text`: `key`'s HMAC-SHA256 when given, else plain SHA-256 (hex). */
+export function sealText(text: string, key: SealingKey | undefined): string {
+  return key ? key.digest(text) : sha256(text);
+}
+
+/**
+ * Whether `hash` seals `text` under the key named `keyId` (none: plain SHA-256): `'ok'`, `'edited'`,
+ * or `'unknown-key'` when the keyring does not hold that key (the seal cannot be checked). The one
+ * check behind history entries and retention tombstones.
+ */
+export function checkSealedText(text: string, hash: string, keyId: string | undefined, keys: Keyring): 'ok' | 'edited' | 'unknown-key' {
+  if (keyId === undefined) return sha256(text) === hash ? 'ok' : 'edited';
+  const key = keys.byId.get(keyId);
+  if (!key) return 'unknown-key';
+  return key.digest(text) === hash ? 'ok' : 'edited';
 }

@@ -1,6 +1,6 @@
 import type { HistoryEntry } from '../store/records.js';
-import { canonicalJson, sha256 } from './canonical-json.js';
-import type { Keyring, SealingKey } from './history-key.js';
+import { canonicalJson } from './canonical-json.js';
+import { checkSealedText, sealText, type Keyring, type SealingKey } from './history-key.js';
 
 /** The hash of the empty chain: what the first entry's `prevHash` is. */
 export const GENESIS_HASH = '0'.repeat(64);
@@ -62,8 +62,7 @@ export function sealEntry(entry: Omit<HistoryEntry, 'hash' | 'keyId'>, key?: Sea
  */
 export function sealOwnEntry(entry: Omit<HistoryEntry, 'hash' | 'keyId'>, key?: SealingKey): HistoryEntry {
   if (key) (entry as { keyId?: string }).keyId = key.id;
-  const text = entryText(entry);
-  (entry as { hash?: string }).hash = key ? key.digest(text) : sha256(text);
+  (entry as { hash?: string }).hash = sealText(entryText(entry), key);
   return entry as HistoryEntry;
 }
 
@@ -73,9 +72,5 @@ export function sealOwnEntry(entry: Omit<HistoryEntry, 'hash' | 'keyId'>, key?: 
  */
 export function checkSeal(entry: HistoryEntry, keys: Keyring): 'ok' | 'edited' | 'unknown-key' {
   const { hash, ...rest } = entry;
-  const text = entryText(rest);
-  if (entry.keyId === undefined) return sha256(text) === hash ? 'ok' : 'edited';
-  const key = keys.byId.get(entry.keyId);
-  if (!key) return 'unknown-key';
-  return key.digest(text) === hash ? 'ok' : 'edited';
+  return checkSealedText(entryText(rest), hash, entry.keyId, keys);
 }

@@ -3,11 +3,11 @@ import { DocketError, isDocketError } from '../errors.js';
 import type { HistoryEntry, InstanceRecord } from '../store/records.js';
 import type { ArchivedInstance, StoreRetention, Tombstone } from '../store/retention.js';
 import type { Store } from '../store/store.js';
-import { canonicalJson, sha256 } from './canonical-json.js';
+import { canonicalJson } from './canonical-json.js';
 import { VERIFY_PAGE_SIZE, walkHistory } from './chain-verifier.js';
 import { historyPage } from './history-page.js';
 import type { VerifyReport } from './engine-types.js';
-import type { Keyring, SealingKey } from './history-key.js';
+import { checkSealedText, sealText, type Keyring, type SealingKey } from './history-key.js';
 import { assertId } from './validate-input.js';
 
 /**
@@ -103,18 +103,13 @@ function tombstoneText(t: Omit<Tombstone, 'hash'>): string {
 
 function sealTombstone(t: Omit<Tombstone, 'hash' | 'keyId'>, key: SealingKey | undefined): Tombstone {
   const body = key ? { ...t, keyId: key.id } : t;
-  const text = tombstoneText(body);
-  return { ...body, hash: key ? key.digest(text) : sha256(text) };
+  return { ...body, hash: sealText(tombstoneText(body), key) };
 }
 
 /** Whether a tombstone matches its seal: 'ok', 'edited', or 'unknown-key'. */
 function checkTombstone(t: Tombstone, keys: Keyring): 'ok' | 'edited' | 'unknown-key' {
   const { hash, ...rest } = t;
-  const text = tombstoneText(rest);
-  if (t.keyId === undefined) return sha256(text) === hash ? 'ok' : 'edited';
-  const key = keys.byId.get(t.keyId);
-  if (!key) return 'unknown-key';
-  return key.digest(text) === hash ? 'ok' : 'edited';
+  return checkSealedText(tombstoneText(rest), hash, t.keyId, keys);
 }
 
 async function lastEntry(store: Store, record: InstanceRecord): Promise<HistoryEntry | undefined> {
