@@ -286,7 +286,10 @@ describe('effects are delivered after the commit, outside the instance lock', ()
           if (failEvery > 0 && ++n % (failEvery + 1) === 0) throw new Error('flaky');
           calls.set(ctx.effectId, (calls.get(ctx.effectId) ?? 0) + 1);
         };
-        const engine = createEngine({ store: memoryStore(), clock, workflows: [reviewWorkflow], effects: { notify: handler, archive: handler } });
+        // The effect timeout is longer than any advance here: a virtual clock that jumps past it while
+        // a handler is still in a microtask times that attempt out and delivers again (at least once,
+        // by design; tested above). This property is about races of sends, ticks and advances.
+        const engine = createEngine({ store: memoryStore(), clock, workflows: [reviewWorkflow], effects: { notify: handler, archive: handler }, effectTimeoutMs: 30 * DAY });
         const ids: string[] = [];
         for (let i = 0; i < 4; i++) ids.push(await engine.start('review', { title: `t${i}` }, { actor: staff }));
         const pending: Promise<unknown>[] = [];
