@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { describe, expect, it } from 'vitest';
 import { absolute, createEngine, deadline, defineWorkflow, isDocketError, memoryStore, users, virtualClock, workingDays } from '../src/index.js';
 import { planCommit } from '../src/engine/plan-commit.js';
+import { stateDigest, timersDigest } from '../src/engine/state-digest.js';
 import { actor, admin, approvalFlow, harness, li, type StepSpec } from './approvals-fixture.js';
 
 const HOUR = 3_600_000;
@@ -306,6 +307,11 @@ function poolEngine(index: number, problems: string[]) {
     ...store,
     async commit(commit: Parameters<typeof store.commit>[0]) {
       await store.commit(commit);
+      // The commitments the engine wrote (with its cached Merkle references and timer digests) are
+      // what a fresh computation over a copy of the stored record gives.
+      const copy = structuredClone(commit.instance);
+      if (commit.history.stateHash !== stateDigest(copy)) problems.push(`machine ${index} r${commit.instance.revision}: stateHash is not the digest of the stored state`);
+      if (commit.history.timersHash !== timersDigest(copy.timers)) problems.push(`machine ${index} r${commit.instance.revision}: timersHash is not the digest of the stored timers`);
       const active = new Set(commit.instance.statePaths.map((p) => `m.${p}`));
       for (const timer of commit.instance.timers) {
         const owner = /^xstate\.after\.\d+\.(.+)$/.exec(timer.key)?.[1];
@@ -325,7 +331,7 @@ function poolEngine(index: number, problems: string[]) {
 }
 
 describe('property: every pending timer belongs to an active state', () => {
-  it('holds after every commit, over random machines with after/always/parallel regions and random events', async () => {
+  it('holds after every commit, whose state and timer commitments match a fresh digest of the stored record, over random machines with after/always/parallel regions and random events', async () => {
     const problems: string[] = [];
     const engines = new Map<number, ReturnType<typeof poolEngine>>();
     let runs = 0;

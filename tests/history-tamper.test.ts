@@ -14,7 +14,7 @@ import { verifyHistory } from '../src/engine/chain-verifier.js';
 import { checkHead } from '../src/engine/head-check.js';
 import { createKeyring } from '../src/engine/history-key.js';
 import { GENESIS_HASH, sealEntry } from '../src/engine/history.js';
-import { stateDigest, stateDigestV2 } from '../src/engine/state-digest.js';
+import { stateDigest, stateDigestV2, stateDigestV3, timersDigest } from '../src/engine/state-digest.js';
 import { sqliteStore } from '../src/sqlite/index.js';
 import { counterWorkflow } from './helpers/counter-workflow.js';
 import { sqliteFile } from './helpers/sqlite-harness.js';
@@ -130,15 +130,15 @@ async function rewriteWithSha256(filename: string, id: string, count: number): P
 }
 
 /**
- * Rewrite an instance's chain as an older Docket wrote it: every entry without `stateHash` and
- * `timersHash`, plus what `extra(isLast)` adds, resealed with SHA-256 and the head moved to it.
+ * Rewrite an instance's chain as an older Docket wrote it: every entry without `stateHash`,
+ * `timersHash` and `format`, plus what `extra(isLast)` adds, resealed with SHA-256 and the head moved to it.
  */
 function rewriteInFormat(filename: string, id: string, extra: (last: boolean) => Partial<HistoryEntry>): void {
   edit(filename, (db) => {
     let prev = GENESIS_HASH;
     const entries = storedEntries(db, id);
     for (const entry of entries) {
-      const { hash: _hash, stateHash: _stateHash, timersHash: _timersHash, ...rest } = entry;
+      const { hash: _hash, stateHash: _stateHash, timersHash: _timersHash, format: _format, ...rest } = entry;
       const legacy = sealEntry({ ...rest, ...extra(entry.revision === entries.length), prevHash: prev });
       db.prepare('UPDATE docket_history SET entry = ? WHERE instance_id = ? AND revision = ?').run(JSON.stringify(legacy), id, entry.revision);
       prev = legacy.hash;
@@ -232,6 +232,73 @@ describe('tamper evidence: the chain against the instance', () => {
       expect(await engine.verify(id)).toMatchObject({ ok: true, entries: 3, snapshot: 'verified', timers: 'unverified', problems: [] });
       expect((await engine.send(id, { type: 'INC' }, { actor: staff })).context).toEqual({ count: 3, ticks: 0 });
       expect(await engine.verify(id)).toMatchObject({ ok: true, entries: 4, snapshot: 'verified', timers: 'verified' });
+    });
+  });
+
+  it('a chain of entry format 3 (whole-text SHA-256 state digest, timersHash, no format) verifies in full; the next act writes format 4', async () => {
+    const file = dbFile('format 3');
+    const id = await counter(file, 2);
+    const record = await recordOf(file, id);
+    rewriteInFormat(file, id, (last) => (last ? { stateHash: stateDigestV3(record), timersHash: timersDigest(record.timers) } : {}));
+    await withEngine(file, undefined, async (engine) => {
+      expect(await engine.verify(id)).toMatchObject({ ok: true, entries: 3, snapshot: 'verified', timers: 'verified', problems: [] });
+      // The format-3 head is checked on the cold load (an edit would be refused) and the act goes on.
+      expect((await engine.send(id, { type: 'INC' }, { actor: staff })).context).toEqual({ count: 3, ticks: 0 });
+      expect(await engine.verify(id)).toMatchObject({ ok: true, entries: 4, snapshot: 'verified', timers: 'verified' });
+      const entries = (await engine.history(id)) as HistoryEntry[];
+      expect(entries.map((e) => e.format)).toEqual([undefined, undefined, undefined, 4]);
+    });
+  });
+
+  it('a context edited under a format-3 head is refused (the format-3 digest is still checked)', async () => {
+    const file = dbFile('format 3 edited');
+    const id = await counter(file, 2);
+    const record = await recordOf(file, id);
+    rewriteInFormat(file, id, (last) => (last ? { stateHash: stateDigestV3(record), timersHash: timersDigest(record.timers) } : {}));
+    edit(file, (db) => setContextCount(db, id, 9));
+    await withEngine(file, undefined, async (engine) => {
+      expect(await engine.verify(id)).toMatchObject({ ok: false, snapshot: 'mismatch' });
+      await expect(engine.send(id, { type: 'INC' }, { actor: staff })).rejects.toMatchObject({ code: 'CORRUPT_SNAPSHOT', details: { problem: 'snapshot-mismatch' } });
+    });
+  });
+
+  it('an entry rewritten without its format after format-4 entries is reported, and a format-4 head relabelled as format 3 no longer matches its state', async () => {
+    const file = dbFile('format dropped');
+    const id = await counter(file, 2);
+    edit(file, (db) => {
+      let prev = GENESIS_HASH;
+      const entries = storedEntries(db, id);
+      for (const entry of entries) {
+        const { hash: _hash, keyId: _keyId, ...kept } = entry;
+        const { format: _format, ...dropped } = kept;
+        // Revision 2 loses its format marker; the others keep theirs.
+        const resealed = sealEntry({ ...(entry.revision === 2 ? dropped : kept), prevHash: prev });
+        db.prepare('UPDATE docket_history SET entry = ? WHERE instance_id = ? AND revision = ?').run(JSON.stringify(resealed), id, entry.revision);
+        prev = resealed.hash;
+      }
+      db.prepare('UPDATE docket_instances SET history_hash = ? WHERE id = ?').run(prev, id);
+    });
+    await withEngine(file, undefined, async (engine) => {
+      const report = await engine.verify(id);
+      expect(report.ok).toBe(false);
+      expect(report.problems.map((p) => [p.revision, p.problem])).toEqual([[2, 'edited']]);
+    });
+    // The head itself relabelled (format dropped, hashes resealed): its Merkle digest is read as a format-3 one and fails.
+    const file2 = dbFile('head relabelled');
+    const id2 = await counter(file2, 1);
+    rewriteInFormat(file2, id2, () => ({}));
+    const record = await recordOf(file2, id2);
+    edit(file2, (db) => {
+      const entries = storedEntries(db, id2);
+      const last = entries.at(-1)!;
+      const { hash: _hash, ...rest } = last;
+      const relabelled = sealEntry({ ...rest, stateHash: stateDigest(record), timersHash: timersDigest(record.timers) });
+      db.prepare('UPDATE docket_history SET entry = ? WHERE instance_id = ? AND revision = ?').run(JSON.stringify(relabelled), id2, last.revision);
+      db.prepare('UPDATE docket_instances SET history_hash = ? WHERE id = ?').run(relabelled.hash, id2);
+    });
+    await withEngine(file2, undefined, async (engine) => {
+      expect(await engine.verify(id2)).toMatchObject({ ok: false, snapshot: 'mismatch' });
+      await expect(engine.send(id2, { type: 'INC' }, { actor: staff })).rejects.toMatchObject({ code: 'CORRUPT_SNAPSHOT' });
     });
   });
 });

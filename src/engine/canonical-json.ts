@@ -1,5 +1,4 @@
 import * as crypto from 'node:crypto';
-import { frozenJsonInfo } from '../store/frozen-data.js';
 
 /**
  * JSON with object keys sorted at every depth, so equal data always hashes the same (a store such as
@@ -15,7 +14,7 @@ export function canonicalJson(value: unknown): string {
  * would be walked node by node every time a digest containing it is hashed. Converting a string to
  * a number makes V8 flatten it in place (the "flatstr" idiom); the result is discarded.
  */
-function flat(text: string): string {
+export function flat(text: string): string {
   void Number(text);
   return text;
 }
@@ -25,7 +24,7 @@ function flat(text: string): string {
 const NEEDS_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/;
 
 /** JSON.stringify of a string, without the call into it for the common case of nothing to escape. */
-function quote(text: string): string {
+export function quote(text: string): string {
   return NEEDS_ESCAPE.test(text) ? JSON.stringify(text) : '"' + text + '"';
 }
 
@@ -39,8 +38,6 @@ function write(value: unknown): string | undefined {
       return value ? 'true' : 'false';
     case 'object': {
       if (value === null) return 'null';
-      const info = frozenJsonInfo(value);
-      if (info !== undefined) return info.root ? writeObject(value) : (info.text ??= flat(writeObject(value)!));
       return writeObject(value);
     }
     case 'bigint':
@@ -100,7 +97,7 @@ function writeObject(value: object): string | undefined {
  * insertion sort for the few keys an object of a state has, which allocates nothing; the built-in
  * sort for many.
  */
-function sortKeys(keys: string[]): void {
+export function sortKeys(keys: string[]): void {
   if (keys.length > 24) {
     keys.sort();
     return;
@@ -120,14 +117,14 @@ function sortKeys(keys: string[]): void {
 // (up to a bound, so a stream of distinct keys cannot grow them without limit).
 const KEY_START = new Map<string, string>();
 const KEY_NEXT = new Map<string, string>();
-function memberStart(key: string): string {
+export function memberStart(key: string): string {
   const known = KEY_START.get(key);
   if (known !== undefined) return known;
   const text = quote(key) + ':';
   if (KEY_START.size < 10_000) KEY_START.set(key, text);
   return text;
 }
-function memberNext(key: string): string {
+export function memberNext(key: string): string {
   const known = KEY_NEXT.get(key);
   if (known !== undefined) return known;
   const text = ',' + quote(key) + ':';

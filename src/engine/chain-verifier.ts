@@ -25,6 +25,7 @@ export class ChainVerifier {
   private firstKeyed: number | undefined;
   private firstCommitted: number | undefined;
   private firstTimersCommitted: number | undefined;
+  private firstFormatted: number | undefined;
   private readonly unknownKeys = new Set<string>();
   /** The tenant the start entry (revision 1) records; undefined until it is read. */
   private startTenant: { readonly tenant: string | undefined } | undefined;
@@ -96,6 +97,14 @@ export class ChainVerifier {
         revision,
         problem: 'edited',
         message: `Entry ${revision} lacks the timer commitment (timersHash) that entries since ${this.firstTimersCommitted} carry: it was rewritten in an older format.`,
+      });
+    }
+    if (entry.format !== undefined) this.firstFormatted ??= revision;
+    else if (this.firstFormatted !== undefined) {
+      this.report({
+        revision,
+        problem: 'edited',
+        message: `Entry ${revision} lacks the entry format (format) that entries since ${this.firstFormatted} carry: it was rewritten in an older format.`,
       });
     }
     if (seal !== 'edited') this.startTenant ??= startTenantOf(entry);

@@ -3,7 +3,7 @@ import type { HistoryEntry, InstanceRecord } from '../store/records.js';
 import type { Store } from '../store/store.js';
 import { checkSeal } from './history.js';
 import type { Keyring } from './history-key.js';
-import { sameTimer, stateDigest, stateDigestFor, timersDigest, type DigestedTimer } from './state-digest.js';
+import { sameTimer, stateDigestFor, timersDigest, type DigestedTimer } from './state-digest.js';
 
 function refuse(record: InstanceRecord, problem: string, what: string): never {
   throw new DocketError(
@@ -43,8 +43,8 @@ export interface HeadCheckOptions {
  * `tenant-mismatch` (the stored tenant is not the one the chain records), `snapshot-mismatch`,
  * `timers-mismatch` (the instance's timer list) or `timer-mismatch` (the claimed timer).
  *
- * Entry formats: a format-3 head (with `timersHash`) commits to state, tenant and timers, so the
- * check costs one store read and three hashes. A format-2 head commits to the state without tenant
+ * Entry formats: a head of format 3 or 4 (with `timersHash`) commits to state, tenant and timers, so
+ * the check costs one store read and the hashes of the entry, the state and the timers. A format-2 head commits to the state without tenant
  * or timers, and a head older still to neither: the tenant is then checked against the start entry
  * (one more read), the timers are accepted as they are. The engine skips the whole check for record
  * objects it wrote itself or already checked (a store that keeps records by reference, such as the
@@ -80,7 +80,7 @@ export async function checkHead(store: Pick<Store, 'history'>, keys: Keyring, re
     // Told apart only on this failure path: is the stored tenant the one edit that breaks the digest?
     if (format3) {
       const start = startTenantOf(head.revision === 1 ? head : (await store.history(record.id, { afterRevision: 0, limit: 1 }))[0]);
-      if (start && start.tenant !== (record.tenant ?? undefined) && stateDigest({ ...record, tenant: start.tenant }) === head.stateHash) refuseTenant(record, start.tenant);
+      if (start && start.tenant !== (record.tenant ?? undefined) && stateDigestFor(head, { ...record, tenant: start.tenant }) === head.stateHash) refuseTenant(record, start.tenant);
     }
     refuse(record, 'snapshot-mismatch', `its stored state (snapshot, context, status) is not the state its newest history entry committed to.`);
   }

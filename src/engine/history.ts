@@ -7,13 +7,14 @@ export const GENESIS_HASH = '0'.repeat(64);
 
 // The entry's own fields in sorted order, so the text equals canonicalJson(entry) without sorting
 // the top level on the hot path (nested values still go through canonicalJson). `keyId` and
-// `stateHash` (entry format 2) and `timersHash` (format 3) are absent from older entries, whose text
-// is therefore unchanged.
+// `stateHash` (entry format 2), `timersHash` (format 3) and `format` (4) are absent from older
+// entries, whose text is therefore unchanged.
 const FIELDS = [
   'actor',
   'at',
   'deadlines',
   'event',
+  'format',
   'from',
   'instanceId',
   'keyId',

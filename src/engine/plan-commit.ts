@@ -16,7 +16,7 @@ import type { Commit } from '../store/store.js';
 import { GENESIS_HASH, sealOwnEntry } from './history.js';
 import { timerIsLive, type TimerOwners } from './timer-owner.js';
 import type { SealingKey } from './history-key.js';
-import { stateDigest, timersDigest } from './state-digest.js';
+import { committedTimersDigest, ENTRY_FORMAT, stateDigest } from './state-digest.js';
 import { statePaths, type Step } from './xstate-runtime.js';
 
 /** What the engine knows about the change besides the XState step. */
@@ -162,10 +162,14 @@ export function planCommit(
     }
   }
   const addTimers = ended ? [] : added;
+  // Every pending timer kept and none added: the same (frozen) list, whose digest is known.
+  const unchanged = previous !== undefined && addTimers.length === 0 && kept.length === previous.timers.length && Object.isFrozen(previous.timers);
   const timers =
     kept.length + addTimers.length === 0
       ? NO_TIMERS
-      : [...kept, ...addTimers.map(({ id, key, name, dueAt, event, deadline }) => (deadline ? { id, key, name, dueAt, event, deadline } : { id, key, name, dueAt, event }))].sort((a, b) => a.dueAt - b.dueAt);
+      : unchanged
+        ? previous.timers
+        : [...kept, ...addTimers.map(({ id, key, name, dueAt, event, deadline }) => (deadline ? { id, key, name, dueAt, event, deadline } : { id, key, name, dueAt, event }))].sort((a, b) => a.dueAt - b.dueAt);
   // Built without conditional spreads (each allocates and defeats V8's literal fast path); the key
   // order is the same as before: optional timer, reason, onBehalfOf between `to` and `prevHash`.
   const actor: { id: string; roles: string[]; name?: string; tenant?: string } = { id: facts.actor.id, roles: [...facts.actor.roles] };
@@ -209,10 +213,11 @@ export function planCommit(
   if (heldTimers && heldTimers.length > 0) (instance as { heldTimers?: typeof heldTimers }).heldTimers = heldTimers;
   const tenant = previous ? previous.tenant : facts.tenant;
   if (tenant !== undefined) (instance as { tenant?: string }).tenant = tenant;
-  // Entry format 3: the entry commits to the state (tenant included) and the pending timers it leaves
-  // behind, then seals (with the key, if any).
+  // Entry format 4: the entry commits to the state (tenant included, as a Merkle digest) and the
+  // pending timers it leaves behind, then seals (with the key, if any).
+  entry.format = ENTRY_FORMAT;
   entry.stateHash = stateDigest(instance);
-  entry.timersHash = timersDigest(timers);
+  entry.timersHash = committedTimersDigest(timers);
   const history: HistoryEntry = sealOwnEntry(entry as unknown as Omit<HistoryEntry, 'hash'>, key);
   (instance as { historyHash: string }).historyHash = history.hash;
   // Same keys in the same order as a literal with conditional spreads, without the throwaway objects.

@@ -1,5 +1,6 @@
 import type { HistoryEntry, InstanceRecord, PendingTimer } from '../store/records.js';
 import { canonicalJson, sha256 } from './canonical-json.js';
+import { merkleDigest } from './merkle-json.js';
 
 /** The fields of an instance that say what it is and what the engine acts on. */
 export type DigestedState = Pick<
@@ -10,55 +11,67 @@ export type DigestedState = Pick<
 /** What the timer commitment covers of one pending timer. */
 export type DigestedTimer = Pick<PendingTimer, 'id' | 'key' | 'name' | 'dueAt' | 'event'>;
 
+/** The entry format Docket writes: 4 (see {@link stateDigest}). */
+export const ENTRY_FORMAT = 4;
+
 /**
- * SHA-256 (hex) of the canonical JSON of the instance state a history entry leaves behind (entry
- * format 3): the XState snapshot the engine restores, the state and context copies views and queries
- * read, status, the suspended flag, held timers, the workflow version, the initiator and the tenant
- * that owns the instance. Each history entry records it as `stateHash`, and `verify` (and the engine,
- * before acting on an instance it loads) compares it with the stored record, so an edited snapshot,
- * context or tenant is caught. The pending timers are committed to separately ({@link timersDigest}).
+ * The Merkle digest (hex SHA-256, see `merkleDigest`) of the instance state a history entry of format
+ * 4 leaves behind: the XState snapshot the engine restores, the state and context copies views and
+ * queries read, status, the suspended flag, held timers, the workflow version, the initiator and the
+ * tenant that owns the instance. Each history entry records it as `stateHash` (and `format: 4`), and
+ * `verify` (and the engine, before acting on an instance it loads) compares it with the stored
+ * record, so an edited snapshot, context or tenant is caught. The pending timers are committed to
+ * separately ({@link timersDigest}).
+ *
+ * It covers the same fields as format 3 ({@link stateDigestV3}), digested as a Merkle tree: the parts
+ * of a frozen context a step did not change keep their hashes, so a step hashes what it changed.
  *
  * Not covered: revision and head hash (checked against the chain itself) and timestamps.
  */
 export function stateDigest(record: DigestedState): string {
-  return digest(record, true);
+  return merkleDigest(digested(record, true));
+}
+
+/**
+ * The state digest of entry format 3 (entries with `timersHash` and no `format`): SHA-256 of the
+ * canonical JSON of the fields {@link stateDigest} covers.
+ */
+export function stateDigestV3(record: DigestedState): string {
+  return sha256(canonicalJson(digested(record, true)));
 }
 
 /**
  * The state digest of entry format 2 (entries with a `stateHash` but no `timersHash`, written by an
- * older Docket): {@link stateDigest} without the tenant.
+ * older Docket): {@link stateDigestV3} without the tenant.
  */
 export function stateDigestV2(record: DigestedState): string {
-  return digest(record, false);
+  return sha256(canonicalJson(digested(record, false)));
 }
 
-/** The state digest `entry`'s format commits to (format 3 when it carries `timersHash`, else 2). */
-export function stateDigestFor(entry: Pick<HistoryEntry, 'timersHash'>, record: DigestedState): string {
-  return entry.timersHash === undefined ? stateDigestV2(record) : stateDigest(record);
+/** The state digest `entry`'s format commits to (4 when it says so, 3 when it carries `timersHash`, else 2). */
+export function stateDigestFor(entry: Pick<HistoryEntry, 'timersHash' | 'format'>, record: DigestedState): string {
+  if (entry.format === ENTRY_FORMAT) return stateDigest(record);
+  return entry.timersHash === undefined ? stateDigestV2(record) : stateDigestV3(record);
 }
 
-function digest(record: DigestedState, withTenant: boolean): string {
-  // Keys in sorted order (canonicalJson then skips its sort); held timers only when there are any,
+function digested(record: DigestedState, withTenant: boolean): object {
+  // Keys in sorted order (the writers then skip their sort); held timers only when there are any,
   // as stores may read an empty list back as absent. No tenant is written as null (stores read an
   // absent tenant back as undefined or null).
   const held = record.heldTimers && record.heldTimers.length > 0 ? record.heldTimers : undefined;
-  // The context occurs twice (on its own and inside the XState snapshot, the same object): frozen
-  // after each step (see freezeJsonData), its text is written once and reused.
-  return sha256(
-    canonicalJson({
-      context: record.context,
-      heldTimers: held,
-      initiator: record.initiator,
-      snapshot: record.snapshot,
-      state: record.state,
-      statePaths: record.statePaths,
-      status: record.status,
-      suspended: record.suspended,
-      tenant: withTenant ? (record.tenant ?? null) : undefined,
-      version: record.version,
-      workflow: record.workflow,
-    }),
-  );
+  return {
+    context: record.context,
+    heldTimers: held,
+    initiator: record.initiator,
+    snapshot: record.snapshot,
+    state: record.state,
+    statePaths: record.statePaths,
+    status: record.status,
+    suspended: record.suspended,
+    tenant: withTenant ? (record.tenant ?? null) : undefined,
+    version: record.version,
+    workflow: record.workflow,
+  };
 }
 
 /**
@@ -70,11 +83,27 @@ function digest(record: DigestedState, withTenant: boolean): string {
  */
 export function timersDigest(timers: readonly DigestedTimer[]): string {
   if (timers.length === 0) return NO_TIMERS_DIGEST;
+  // A frozen list the engine digested when it committed it (see below) cannot have changed since.
+  const known = Object.isFrozen(timers) ? (timers as { [TIMERS_DIGEST]?: string })[TIMERS_DIGEST] : undefined;
+  if (known !== undefined) return known;
   const list = timers
     .map(({ id, key, name, dueAt, event }) => ({ dueAt, event, id, key, name }))
     .sort((a, b) => a.dueAt - b.dueAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   return sha256(canonicalJson(list));
 }
+
+/**
+ * {@link timersDigest} of a timer list the engine is committing, remembered on the list (under a
+ * non-enumerable symbol key) for when it is frozen with its record: a later step that leaves every
+ * pending timer as it is keeps the same list, and its digest is not worked out again.
+ */
+export function committedTimersDigest(timers: readonly DigestedTimer[]): string {
+  const digest = timersDigest(timers);
+  if (timers.length > 0 && Object.isExtensible(timers)) Object.defineProperty(timers, TIMERS_DIGEST, { value: digest });
+  return digest;
+}
+
+const TIMERS_DIGEST = Symbol('docket.timersDigest');
 
 const NO_TIMERS_DIGEST = sha256('[]');
 

@@ -2,32 +2,25 @@
  * Frozen JSON data (internal): the engine freezes each committed context, deeply, so that what a
  * store keeps by reference (the memory store), what the engine's snapshot cache shares and what a
  * history entry committed to cannot drift apart; and so that work done once on an unchanging part of
- * a state (its canonical text for the hash chain, the store's check of its strings) is not repeated
- * on every commit of an instance whose context changes in one field.
+ * a state (its reference in the Merkle state digest of the hash chain, the store's check of its
+ * strings) is not repeated on every commit of an instance whose context changes in one field.
  */
 
 /**
- * What is known of one frozen JSON-data object: its canonical text once written (the hash chain's
- * serialisation) and whether every string and key in it is storable, once checked (the store rules).
- * Kept on the object itself, under a non-enumerable symbol key that JSON, spreads, `Object.keys`,
- * `for…in` and structured clones do not see: weak tables of every object of every live state made
- * each lookup a cache miss and each garbage collection slower as instances grew.
+ * What is known of one frozen JSON-data object: its reference in the Merkle state digest once worked
+ * out (see `merkleDigest` in `engine/merkle-json.ts`: its text when short, else `#` and its hash),
+ * and whether every string and key in it is storable, once checked (the store rules). Kept on the
+ * object itself, under a non-enumerable symbol key that JSON, spreads, `Object.keys`, `for…in` and
+ * structured clones do not see: weak tables of every object of every live state made each lookup a
+ * cache miss and each garbage collection slower as instances grew. A reference is at most 65
+ * characters, whatever the size of the subtree, so what an idle instance keeps stays small.
  */
 export interface FrozenJsonInfo {
-  text?: string;
+  ref?: string;
   storable?: boolean;
-  /**
-   * The object was frozen as a whole state's root (a context): its text is not kept. A root is
-   * replaced by every act that changes anything, so its text is used within one commit only, while
-   * keeping it would hold a second copy of the whole context for every idle instance. Shared by
-   * every root and frozen: nothing is recorded on it.
-   */
-  readonly root?: true;
 }
 
 const INFO = Symbol('docket.frozenJsonData');
-/** The one info every root shares: nothing is kept for a root (see {@link FrozenJsonInfo.root}). */
-const ROOT_INFO: FrozenJsonInfo = Object.freeze({ root: true as const });
 
 /**
  * Freeze the plain objects and arrays of `value` (a committed state's context), deeply, and mark
@@ -44,13 +37,13 @@ const ROOT_INFO: FrozenJsonInfo = Object.freeze({ root: true as const });
  * engine, its cache and the memory store share. Accessor properties are read, not frozen: context
  * is data, and a getter whose value changes is outside what Docket can keep.
  */
-export function freezeJsonData(value: unknown, root = true): boolean {
+export function freezeJsonData(value: unknown): boolean {
   if (value === null || typeof value !== 'object') return true;
   if ((value as { [INFO]?: FrozenJsonInfo })[INFO] !== undefined) return true;
   let pure: boolean;
   if (Array.isArray(value)) {
     pure = Object.getPrototypeOf(value) === Array.prototype && !('toJSON' in value);
-    for (let i = 0; i < value.length; i++) if (!freezeJsonData(value[i], false)) pure = false;
+    for (let i = 0; i < value.length; i++) if (!freezeJsonData(value[i])) pure = false;
   } else {
     const proto = Object.getPrototypeOf(value);
     if (proto !== Object.prototype && proto !== null) return false;
@@ -58,7 +51,7 @@ export function freezeJsonData(value: unknown, root = true): boolean {
     pure = !('toJSON' in value);
     for (const key in value) {
       if (!Object.hasOwn(value, key)) continue;
-      if (!freezeJsonData((value as Record<string, unknown>)[key], false)) pure = false;
+      if (!freezeJsonData((value as Record<string, unknown>)[key])) pure = false;
     }
   }
   if (Object.isFrozen(value)) return false;
@@ -68,7 +61,7 @@ export function freezeJsonData(value: unknown, root = true): boolean {
     Object.freeze(value);
     return false;
   }
-  if (pure) Object.defineProperty(value, INFO, { value: root ? ROOT_INFO : {} });
+  if (pure) Object.defineProperty(value, INFO, { value: {} });
   Object.freeze(value);
   return pure;
 }

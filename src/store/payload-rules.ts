@@ -92,7 +92,7 @@ function hasUnstorableString(value: unknown, depth = 0): boolean {
       if (child !== null && (typeof child === 'object' || typeof child === 'string') && hasUnstorableString(child, depth + 1)) return true;
     }
   }
-  if (info !== undefined && !info.root) info.storable = true;
+  if (info !== undefined) info.storable = true;
   return false;
 }
 

@@ -134,6 +134,12 @@ export interface HistoryEntry {
    * entries written before format 3, whose timers `verify` reports as unverified.
    */
   readonly timersHash?: string;
+  /**
+   * The entry format, from format 4 on (older entries are told apart by the fields they carry: 2 has
+   * `stateHash`, 3 `timersHash` too). Format 4: `stateHash` is the Merkle digest of the same state
+   * (see `stateDigest` in `src/engine/state-digest.ts`).
+   */
+  readonly format?: number;
   /** The id of the history key whose HMAC-SHA256 is `hash`; absent when `hash` is plain SHA-256. */
   readonly keyId?: string;
   readonly prevHash: string;
