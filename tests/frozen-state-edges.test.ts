@@ -6,7 +6,8 @@ import { assign, setup } from 'xstate';
 import { z } from 'zod';
 import { createEngine, defineWorkflow, memoryStore, virtualClock, type Store } from '../src/index.js';
 import { canonicalJson } from '../src/engine/canonical-json.js';
-import { freezeJsonData, frozenJsonInfo } from '../src/store/frozen-data.js';
+import { freezeJsonData } from '../src/engine/freeze-state.js';
+import { frozenMark } from '../src/store/frozen-data.js';
 import { findUnstorableString } from '../src/store/payload-rules.js';
 
 const START = '2026-11-02T09:00:00+08:00';
@@ -45,8 +46,8 @@ describe('frozen state: objects that cannot be marked', () => {
     expect(() => freezeJsonData(context)).not.toThrow();
     expect(Object.isFrozen(sealed)).toBe(true);
     expect(Object.isFrozen(closed)).toBe(true);
-    expect(frozenJsonInfo(sealed)).toBeUndefined();
-    expect(frozenJsonInfo(context.plain)).toBeDefined();
+    expect(frozenMark(sealed)).toBeUndefined();
+    expect(frozenMark(context.plain)).toBeDefined();
     expect(canonicalJson(context)).toBe(canonicalJson(asStored(context)));
     expect(findUnstorableString(context)).toBeUndefined();
   });
@@ -74,7 +75,7 @@ describe('frozen state: toJSON', () => {
     const context = { held: hiddenToJSON(), other: { a: 1 } };
     expect(canonicalJson(context)).toBe(canonicalJson(asStored(context)));
     freezeJsonData(context);
-    expect(frozenJsonInfo(context.held)).toBeUndefined();
+    expect(frozenMark(context.held)).toBeUndefined();
     expect(canonicalJson(context)).toBe(canonicalJson(asStored(context)));
     expect(canonicalJson(context)).toBe('{"held":"T","other":{"a":1}}');
   });
@@ -103,12 +104,15 @@ describe('frozen state: toJSON', () => {
 describe('frozen state: an array with its own toJSON', () => {
   it('is written as JSON.stringify (every store) writes it, frozen or not, and is not cached', async () => {
     const { canonicalJson } = await import('../src/engine/canonical-json.js');
-    const { freezeJsonData, frozenJsonInfo } = await import('../src/store/frozen-data.js');
+    const { freezeJsonData } = await import('../src/engine/freeze-state.js');
+    const { frozenMark } = await import('../src/store/frozen-data.js');
     const list = Object.assign([3, 1, 2], { toJSON: () => ({ sorted: [1, 2, 3] }) });
     const value = { list };
     expect(canonicalJson(value)).toBe(JSON.stringify(value));
     freezeJsonData(value);
-    expect(frozenJsonInfo(list)).toBeUndefined();
+    expect(frozenMark(list)).toBeUndefined();
     expect(canonicalJson(value)).toBe(JSON.stringify(value));
+    const { merkleDigest } = await import('../src/engine/merkle-json.js');
+    expect(merkleDigest(value)).toBe(merkleDigest(JSON.parse(JSON.stringify(value))));
   });
 });

@@ -9,8 +9,9 @@ import { z } from 'zod';
 import { createEngine, defineWorkflow, memoryStore, virtualClock, type Store } from '../src/index.js';
 import { canonicalJson } from '../src/engine/canonical-json.js';
 import { merkleDigest } from '../src/engine/merkle-json.js';
-import { freezeJsonData, frozenJsonInfo } from '../src/store/frozen-data.js';
-const isFrozenJsonData = (value: object) => frozenJsonInfo(value) !== undefined;
+import { freezeJsonData } from '../src/engine/freeze-state.js';
+import { frozenMark } from '../src/store/frozen-data.js';
+const isFrozenJsonData = (value: object) => frozenMark(value) !== undefined;
 import { checkCommit, findUnstorableString } from '../src/store/payload-rules.js';
 
 const START = '2026-11-02T09:00:00+08:00';

@@ -6,7 +6,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { canonicalJson } from '../src/engine/canonical-json.js';
 import { MERKLE_INLINE_MAX, merkleDigest } from '../src/engine/merkle-json.js';
-import { freezeJsonData } from '../src/store/frozen-data.js';
+import { freezeJsonData } from '../src/engine/freeze-state.js';
 
 const sha = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex');
 

@@ -6,7 +6,7 @@ import type { Actor, HistoryEntry, InstanceRecord, PendingTimer } from '../store
 import type { Commit, Store } from '../store/store.js';
 import type { InstanceFacts, TaskTimer, WorkflowEnv } from './define-workflow.js';
 import type { EngineEvents, InstanceView } from './engine-types.js';
-import { freezeJsonData } from '../store/frozen-data.js';
+import { freezeJsonData } from './freeze-state.js';
 import { checkClaimedTimer, checkHead } from './head-check.js';
 import type { DigestedTimer } from './state-digest.js';
 import type { Keyring } from './history-key.js';
@@ -350,8 +350,8 @@ export function createCommitPipeline(deps: PipelineDeps): CommitPipeline {
     tenant: string | undefined,
   ): Commit {
     const { step, reg, change } = decision;
-    // The step's context is committed as it is: freeze it (its canonical text is then cached for
-    // this and every later digest of the parts that do not change).
+    // The step's context is committed as it is: freeze it, and mark what is new with its Merkle
+    // reference and string check (the parts that do not change keep theirs).
     freezeJsonData(step.snapshot.context);
     const facts: { -readonly [K in keyof ChangeFacts]: ChangeFacts[K] } = {
       instanceId: instance.id,

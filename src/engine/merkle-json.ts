@@ -1,4 +1,4 @@
-import { frozenJsonInfo } from '../store/frozen-data.js';
+import { frozenMark, refOfMark } from '../store/frozen-data.js';
 import { flat, memberNext, memberStart, quote, sha256, sortKeys } from './canonical-json.js';
 
 /**
@@ -17,8 +17,8 @@ export const MERKLE_INLINE_MAX = 64;
  * SHA-256 of its text. `#` cannot start a JSON value, so the text parses one way only, and two
  * different JSON values never share a digest unless SHA-256 collides.
  *
- * Why not the hash of the whole text (format 3): a committed context is frozen ({@link freezeJsonData}
- * in `store/frozen-data.ts`) and keeps its reference, so a step hashes only the nodes it changed
+ * Why not the hash of the whole text (format 3): a committed context is frozen (`freezeJsonData` in
+ * `engine/freeze-state.ts`) and keeps its reference, so a step hashes only the nodes it changed
  * (the path from the root to the change) instead of every byte of the state, twice (the context and
  * the snapshot's copy of it). Digests depend on the data only: a record read back from any store
  * digests the same.
@@ -50,10 +50,9 @@ function ref(value: unknown): string | undefined {
       return value ? 'true' : 'false';
     case 'object': {
       if (value === null) return 'null';
-      // Frozen JSON data cannot change: its reference is worked out once.
-      const info = frozenJsonInfo(value);
-      if (info !== undefined) return (info.ref ??= dataRef(value));
-      return nodeRef(value);
+      // Frozen JSON data cannot change: its reference was worked out when it was frozen.
+      const mark = frozenMark(value);
+      return mark !== undefined ? refOfMark(mark) : nodeRef(value);
     }
     case 'bigint':
       throw new TypeError('BigInt values cannot be stored in history; convert them to strings.');
@@ -74,8 +73,11 @@ function nodeRef(value: object): string | undefined {
   return dataRef(value);
 }
 
-/** The reference of a plain object or array (no toJSON to consult). */
-function dataRef(value: object): string {
+/**
+ * The reference of a plain object or array (no toJSON to consult) inside its parent: its node text
+ * when at most {@link MERKLE_INLINE_MAX} code units long, else `#` and the text's hex SHA-256.
+ */
+export function dataRef(value: object): string {
   const text = nodeText(value);
   return text.length <= MERKLE_INLINE_MAX ? flat(text) : flat('#' + sha256(text));
 }

@@ -1,7 +1,7 @@
 import { DocketError } from '../errors.js';
 import type { RefusalEntry } from './records.js';
 import type { Commit } from './store.js';
-import { frozenJsonInfo } from './frozen-data.js';
+import { frozenMark, isStorableMark } from './frozen-data.js';
 
 /**
  * What every store accepts, checked the same way by memory, SQLite and PostgreSQL before anything
@@ -25,6 +25,11 @@ export const KEY_MAX_LENGTH = 256;
 const SUSPECT = /[\u0000\uD800-\uDFFF]/;
 /** A high surrogate not followed by a low one, or a low one not preceded by a high one. */
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
+/** Whether a string is well-formed Unicode without U+0000 (what every store keeps). */
+export function isStorableString(value: string): boolean {
+  return !SUSPECT.test(value) || stringFault(value) === undefined;
+}
 
 /** Why a string cannot be stored, or `undefined` when it can. */
 function stringFault(value: string): string | undefined {
@@ -74,10 +79,10 @@ const RECURSION_LIMIT = 200;
 function hasUnstorableString(value: unknown, depth = 0): boolean {
   if (typeof value === 'string') return SUSPECT.test(value) && stringFault(value) !== undefined;
   if (value === null || typeof value !== 'object') return false;
-  // Frozen JSON data (see frozen-data.ts) found storable once cannot change: it is not walked again
-  // (a context that changes in one field is checked along that path).
-  const info = frozenJsonInfo(value);
-  if (info?.storable) return false;
+  // Frozen JSON data (see frozen-data.ts) was checked when it was frozen and cannot change: it is not
+  // walked again (a context that changes in one field is checked along that path).
+  const mark = frozenMark(value);
+  if (mark !== undefined && isStorableMark(mark)) return false;
   if (depth >= RECURSION_LIMIT) return hasUnstorableDeep(value);
   if (Array.isArray(value)) {
     for (let i = 0; i < value.length; i++) {
@@ -92,7 +97,6 @@ function hasUnstorableString(value: unknown, depth = 0): boolean {
       if (child !== null && (typeof child === 'object' || typeof child === 'string') && hasUnstorableString(child, depth + 1)) return true;
     }
   }
-  if (info !== undefined) info.storable = true;
   return false;
 }
 
@@ -106,7 +110,8 @@ function hasUnstorableDeep(value: unknown): boolean {
     } else if (Array.isArray(v)) {
       for (let i = 0; i < v.length; i++) stack.push(v[i]);
     } else if (v !== null && typeof v === 'object') {
-      if (frozenJsonInfo(v)?.storable) continue;
+      const mark = frozenMark(v);
+      if (mark !== undefined && isStorableMark(mark)) continue;
       for (const key in v) {
         if (!Object.hasOwn(v, key)) continue;
         if (SUSPECT.test(key) && stringFault(key) !== undefined) return true;
