@@ -7,6 +7,7 @@ import type { ApprovalInput } from './approval-reducer.js';
 import { targetStep } from './approval-target.js';
 import type { ApprovalContext } from './approval-types.js';
 import { operationOf } from './operations.js';
+import { copyWith } from '../store/copy-with.js';
 
 /**
  * The `authorize` hook for workflows built from approval steps: task-aware authorization on top of
@@ -31,7 +32,7 @@ export function approvalAuthorize(options: { readonly also?: (args: AuthorizeArg
     const ctx = snapshot.context as ApprovalContext;
     if (!ctx || typeof ctx.approvals !== 'object') return true;
     const now = env.now();
-    const input: ApprovalInput = { ...event, $actor: actor, $at: now };
+    const input = copyWith(event, { $actor: actor, $at: now }) as ApprovalInput;
     const step = targetStep(ctx, input, (s) => snapshot.hasTag(`approval:${s}`));
     if (step === undefined) {
       return new DocketError(
@@ -54,7 +55,7 @@ export function approvalAuthorize(options: { readonly also?: (args: AuthorizeArg
     }
     let carry: ApprovalCarry;
     try {
-      carry = reduceAct(ctx, step, onBehalfOf === undefined ? input : { ...input, $onBehalfOf: onBehalfOf }, { directory: env.directory, now });
+      carry = reduceAct(ctx, step, onBehalfOf === undefined ? input : (copyWith(input, { $onBehalfOf: onBehalfOf }) as ApprovalInput), { directory: env.directory, now });
     } catch (error) {
       if (isDocketError(error)) return error;
       throw error;

@@ -10,6 +10,7 @@ import { targetStep } from './approval-target.js';
 import type { ApprovalContext, ApprovalStepSpec } from './approval-types.js';
 import { matches, type Condition } from './branch.js';
 import { resolveApprovers, type ApproverRule } from './approver-rules.js';
+import { copyWith } from '../store/copy-with.js';
 
 /** What approval actions and guards need from the engine; absent outside an engine (tests of the bare machine). */
 interface ApprovalEnv {
@@ -103,7 +104,7 @@ function makeActions(scope: ApprovalEnv): ApprovalActions {
     'approval.exit': enqueueActions((args: EnqueueArgs, params: { step: string }) => {
       const { context, enqueue } = argsOf(args);
       const state = context.approvals[params.step];
-      if (state) enqueue.assign({ approvals: { ...context.approvals, [params.step]: { ...state, active: false } } });
+      if (state) enqueue.assign({ approvals: copyWith(context.approvals, { [params.step]: copyWith(state, { active: false }) }) });
     }),
     /** A person's act (APPROVE, ADD_SIGNER, …) on the step: reduced once, by the authorize hook when it ran. */
     'approval.act': enqueueActions((args: EnqueueArgs, params: { step: string }) => {

@@ -4,6 +4,7 @@ import { DocketError } from '../errors.js';
 import type { EffectRecord } from '../store/records.js';
 import type { EffectUpdate, Store } from '../store/store.js';
 import type { EffectContext, EffectHandler, EngineEvents, RetryPolicy } from './engine-types.js';
+import { copyWith } from '../store/copy-with.js';
 
 /** Why an internal timeout is called off: the race it guarded has settled. */
 const SETTLED = 'settled';
@@ -283,7 +284,8 @@ export class Outbox {
       this.emitter.emit('error', failure);
       return;
     }
-    if (update.status === 'delivered') this.emitter.emit('effect.delivered', { ...effect, ...update });
-    else this.emitter.emit('effect.failed', { ...effect, ...update }, error);
+    const updated: EffectRecord = copyWith(effect, update);
+    if (update.status === 'delivered') this.emitter.emit('effect.delivered', updated);
+    else this.emitter.emit('effect.failed', updated, error);
   }
 }

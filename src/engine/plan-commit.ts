@@ -18,6 +18,7 @@ import { timerIsLive, type TimerOwners } from './timer-owner.js';
 import type { SealingKey } from './history-key.js';
 import { committedTimersDigest, ENTRY_FORMAT, stateDigest } from './state-digest.js';
 import { statePaths, type Step } from './xstate-runtime.js';
+import { copyWith } from '../store/copy-with.js';
 
 /** What the engine knows about the change besides the XState step. */
 export interface ChangeFacts {
@@ -139,7 +140,7 @@ export function planCommit(
     }
   }
   if (facts.extraTimers) for (const timer of facts.extraTimers) {
-    added.push({ ...timer, id: `${instanceId}:${revision}:${timer.key}`, instanceId, revision, status: 'pending' });
+    added.push(copyWith(timer, { id: `${instanceId}:${revision}:${timer.key}`, instanceId, revision, status: 'pending' as const }));
   }
   const status = facts.status ?? STATUS[step.snapshot.status] ?? 'active';
   const ended = status !== 'active';

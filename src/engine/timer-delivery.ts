@@ -4,6 +4,7 @@ import { SYSTEM_ACTOR, type TimerRecord } from '../store/records.js';
 import type { EngineParts } from './engine-core.js';
 import { stepOf } from './send-decision.js';
 import { timerIsLive } from './timer-owner.js';
+import { copyWith } from '../store/copy-with.js';
 
 /**
  * Delivers due timers (internal): what a virtual clock drives step by step and `engine.run()` drives
@@ -39,7 +40,7 @@ export function timerDelivery(
         // order) is not an event: no transition, no history entry. It stays claimed until its lease
         // ends, and the instance's next commit drops it (see planCommit's `timerOwners`).
         if (!timerIsLive(timer.key, new Set(record.statePaths), reg!.runtime.timerOwners)) return { kind: 'skip', value: undefined };
-        const step = stepOf(reg!, restore(reg!, record), { ...timer.event, $actor: SYSTEM_ACTOR, $at: now } as never, now, record.id, tenant);
+        const step = stepOf(reg!, restore(reg!, record), copyWith(timer.event, { $actor: SYSTEM_ACTOR, $at: now }) as never, now, record.id, tenant);
         return {
           kind: 'commit',
           step,

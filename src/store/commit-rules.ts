@@ -2,6 +2,7 @@ import { DocketError } from '../errors.js';
 import { checkCommit } from './payload-rules.js';
 import type { TaskRecord } from './records.js';
 import type { Commit } from './store.js';
+import { copyWith } from './copy-with.js';
 
 /**
  * How every store applies a {@link Commit}, the same in memory, SQLite and PostgreSQL (and in any
@@ -43,7 +44,7 @@ export function checkCommitRules(c: Commit): void {
 export function tasksOf(c: Commit): readonly TaskRecord[] | undefined {
   const tenant = c.instance.tenant;
   if (!c.tasks || tenant === undefined) return c.tasks;
-  return c.tasks.map((t) => (t.tenant === tenant ? t : { ...t, tenant }));
+  return c.tasks.map((t) => (t.tenant === tenant ? t : copyWith(t, { tenant })));
 }
 
 /** The `CONFLICT` a store throws when another writer won: `reason` says what it found. */

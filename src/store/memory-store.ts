@@ -17,6 +17,7 @@ import { memoryRetention } from './memory-retention.js';
 import { checkCommitRules, checkRevision, conflict, conflictReason, tasksOf } from './commit-rules.js';
 import { byEffectDue, byTimerDue, leaseExpiry, unknownEffect } from './claim-rules.js';
 import { closedGuard } from './closed-guard.js';
+import { copyWith } from './copy-with.js';
 
 interface Lease {
   owner: string;
@@ -126,7 +127,7 @@ export function memoryStore(): Store {
       entries.push(c.history);
       if (c.firesTimer) {
         const timer = timers.get(c.firesTimer.id)!;
-        timers.set(timer.id, { ...timer, status: 'fired', firedAt: c.firesTimer.firedAt });
+        timers.set(timer.id, copyWith(timer, { status: 'fired' as const, firedAt: c.firesTimer.firedAt }));
         pendingByInstance.get(id)?.delete(timer.id);
         timerLeases.delete(timer.id);
       }
@@ -246,7 +247,7 @@ export function memoryStore(): Store {
       open();
       const effect = effects.get(effectId);
       if (!effect) throw unknownEffect(effectId);
-      const next: EffectRecord = { ...effect, ...update };
+      const next: EffectRecord = copyWith(effect, update);
       effects.set(effectId, next);
       effectLeases.delete(effectId);
       if (next.status === 'pending') effectDue.push(next.nextAttemptAt, effectId);

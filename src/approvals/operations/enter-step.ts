@@ -133,7 +133,7 @@ export function enterStep<C extends ApprovalContext>(ctx: C, spec: ApprovalStepS
     nextTask: n + 1,
   };
   const resume = ctx.approvalFlow.resume?.step === spec.id ? { resume: null } : {};
-  const base = withStep(ctx, state, { ...resume, ...(nobody ? { lastApproved: { step: spec.id, users: [] } } : {}) });
+  const base = withStep(ctx, state, nobody ? { ...resume, lastApproved: { step: spec.id, users: [] } } : resume);
   const change = settle(base, state, [], 'entered');
   const after = change.context.approvals[spec.id];
   if (after) checkStepInvariants(undefined, after, { act: 'ENTER', code: 'NO_APPROVER', details: { step: spec.id } });

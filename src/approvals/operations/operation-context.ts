@@ -5,6 +5,7 @@ import type { ApprovalChange, ApprovalInput, ReduceFacts } from '../approval-cha
 import { actionable } from '../approval-decision.js';
 import type { ApprovalAct, ApprovalAssignment, ApprovalContext, ApprovalOperation, ApprovalStepSpec, ApprovalStepState } from '../approval-types.js';
 import { parseTaskId, peopleOf, refuse, settle, SYSTEM, withStep } from './reducer-helpers.js';
+import { copyWith } from '../../store/copy-with.js';
 
 /** Every event type an approval step handles: the people's operations plus the engine's timers. */
 export type OperationType = ApprovalOperation | 'TIMEOUT' | 'REMIND_TIMER';
@@ -119,7 +120,7 @@ export function createOperationContext<C extends ApprovalContext>(ctx: C, stepId
     actedBy: (task) => (task.user !== null && task.user !== actor.id ? { actedBy: actor.id } : {}),
     replace: (task, list = state.assignments) => list.map((a) => (a.id === task.id ? task : a)),
     update: (patch, record, flow = {}) => {
-      const next: ApprovalStepState = { ...state, ...patch, acts: record ? [...state.acts, record] : state.acts };
+      const next = copyWith(copyWith(state, patch), { acts: record ? [...state.acts, record] : state.acts }) as ApprovalStepState;
       return settle(withStep(ctx, next, flow), next, before, type.toLowerCase());
     },
     activeUser: (id) => {

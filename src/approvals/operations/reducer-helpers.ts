@@ -4,6 +4,7 @@ import { DocketError } from '../../errors.js';
 import { actionable, decide } from '../approval-decision.js';
 import type { ApprovalAssignment, ApprovalContext, ApprovalStepSpec, ApprovalStepState } from '../approval-types.js';
 import type { ApprovalChange, ApprovalEffect } from '../approval-change.js';
+import { copyWith } from '../../store/copy-with.js';
 
 /** The actor id recorded for acts nobody in particular performed (timers, automatic passes). */
 export const SYSTEM = 'docket:system';
@@ -13,9 +14,12 @@ export function refuse(code: 'FORBIDDEN' | 'OPERATION_NOT_ALLOWED' | 'NO_APPROVE
   throw new DocketError(code, message, details);
 }
 
-/** Store a step's state in the context and merge flow facts. */
+/**
+ * Store a step's state in the context and merge flow facts (with {@link copyWith}: a new key after a
+ * spread gives each object a hidden class of its own, which every committed context would keep).
+ */
 export function withStep<C extends ApprovalContext>(ctx: C, state: ApprovalStepState, flow: Partial<ApprovalContext['approvalFlow']> = {}): C {
-  return { ...ctx, approvals: { ...ctx.approvals, [state.spec.id]: state }, approvalFlow: { ...ctx.approvalFlow, ...flow } };
+  return { ...ctx, approvals: copyWith(ctx.approvals, { [state.spec.id]: state }), approvalFlow: copyWith(ctx.approvalFlow, flow) };
 }
 
 /** The people an assignment reaches: its user, or every member of its group. */
@@ -56,20 +60,20 @@ export function settle<C extends ApprovalContext>(ctx: C, state: ApprovalStepSta
     const verdict = decide(next.spec.mode, next.assignments);
     if (verdict === 'approved') {
       const approvers = next.assignments.filter((a) => a.status === 'approved' && a.user !== null).map((a) => a.user as string);
-      next = { ...next, outcome: { kind: 'approved' } };
+      next = copyWith(next, { outcome: { kind: 'approved' as const } });
       flow = { lastApproved: { step: next.spec.id, users: approvers } };
     } else if (verdict === 'rejected') {
       const rejection = next.spec.rejection ?? 'end';
       next =
         rejection === 'end'
-          ? { ...next, outcome: { kind: 'rejected' } }
-          : { ...next, outcome: { kind: 'returned', to: returnTarget(next.spec, rejection.return) } };
+          ? copyWith(next, { outcome: { kind: 'rejected' as const } })
+          : copyWith(next, { outcome: { kind: 'returned' as const, to: returnTarget(next.spec, rejection.return) } });
     }
   }
-  if (next.outcome && next.outcome.kind !== 'approved') flow = { ...flow, lastApproved: null };
+  if (next.outcome && next.outcome.kind !== 'approved') flow = copyWith(flow, { lastApproved: null });
   if (next.outcome?.kind === 'returned') {
-    flow = { ...flow, resume: next.spec.resubmit === 'jump' ? { step: next.spec.id } : null };
-    if (next.outcome.to === 'submitter') flow = { ...flow, acted: false };
+    flow = copyWith(flow, { resume: next.spec.resubmit === 'jump' ? { step: next.spec.id } : null });
+    if (next.outcome.to === 'submitter') flow = copyWith(flow, { acted: false });
   }
   return { context: withStep(ctx, next, flow), effects: assignedEffects(before, next, reason) };
 }

@@ -7,6 +7,7 @@ import { actionable } from '../approval-decision.js';
 import type { ApprovalContext } from '../approval-types.js';
 import type { OperationContext } from './operation-context.js';
 import { isAdmin, refuse, rewire } from './reducer-helpers.js';
+import { copyWith } from '../../store/copy-with.js';
 
 /** Remove `event.user`'s open task; allowed to a current assignee, the initiator or an administrator. */
 export function removeSigner<C extends ApprovalContext>(op: OperationContext<C>): ApprovalChange<C> {
@@ -28,7 +29,7 @@ export function removeSigner<C extends ApprovalContext>(op: OperationContext<C>)
     );
   }
   // Removing the last approver, or so many that the mode can no longer pass, is refused by the step invariants.
-  let list = state.assignments.map((a) => (a.id === open.id ? { ...a, status: 'removed' as const, actedAt: now } : a));
+  let list = state.assignments.map((a) => (a.id === open.id ? copyWith(a, { status: 'removed' as const, actedAt: now }) : a));
   list = rewire(list, open.id, open.waitsFor);
   return op.update({ assignments: list }, op.act({ type: 'REMOVE_SIGNER', task: open.id, users: [user] }));
 }

@@ -4,6 +4,7 @@ import { actionable, seatedPeople } from '../approval-decision.js';
 import type { ApprovalAssignment, ApprovalContext } from '../approval-types.js';
 import type { OperationContext } from './operation-context.js';
 import { returnTarget, rewire } from './reducer-helpers.js';
+import { copyWith } from '../../store/copy-with.js';
 
 /** Act on the deadline: hand open tasks to a role (escalate), pass them (approve, the default) or reject them. */
 export function timeout<C extends ApprovalContext>(op: OperationContext<C>): ApprovalChange<C> {
@@ -19,15 +20,15 @@ export function timeout<C extends ApprovalContext>(op: OperationContext<C>): App
     if (members.length === 0 || open.length === 0) return { context: ctx, effects: [] };
     const slots = spec.mode === 'any' ? open.slice(0, 1) : open;
     const groups: ApprovalAssignment[] = slots.map(() => ({ id: op.takeTaskId(), user: null, group: { role: then.role, members }, status: 'pending', waitsFor: [], origin: 'escalation', since: now }));
-    let list = state.assignments.map((a) => (late.has(a.id) ? { ...a, status: 'transferred' as const, actedAt: now } : a));
+    let list = state.assignments.map((a) => (late.has(a.id) ? copyWith(a, { status: 'transferred' as const, actedAt: now }) : a));
     for (const id of open) list = rewire(list, id, groups.map((g) => g.id));
     return op.update({ assignments: [...list, ...groups], nextTask: op.nextNo }, op.act({ type: 'TIMEOUT', to: then.role }));
   }
   if (then.kind === 'approve') {
-    const list = state.assignments.map((a) => (a.status === 'pending' ? { ...a, status: 'approved' as const, auto: 'timeout' as const, actedAt: now } : a));
+    const list = state.assignments.map((a) => (a.status === 'pending' ? copyWith(a, { status: 'approved' as const, auto: 'timeout' as const, actedAt: now }) : a));
     return op.update({ assignments: list, outcome: { kind: 'approved' } }, op.act({ type: 'TIMEOUT', to: 'approve' }), { lastApproved: { step: stepId, users: [] } });
   }
-  const list = state.assignments.map((a) => (open.includes(a.id) ? { ...a, status: 'rejected' as const, auto: 'timeout' as const, actedAt: now } : a));
+  const list = state.assignments.map((a) => (open.includes(a.id) ? copyWith(a, { status: 'rejected' as const, auto: 'timeout' as const, actedAt: now }) : a));
   const rejection = spec.rejection ?? 'end';
   const outcome = rejection === 'end' ? ({ kind: 'rejected' } as const) : ({ kind: 'returned', to: returnTarget(spec, rejection.return) } as const);
   return op.update({ assignments: list, outcome }, op.act({ type: 'TIMEOUT', to: 'reject' }));

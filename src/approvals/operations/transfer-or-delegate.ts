@@ -6,6 +6,7 @@ import type { ApprovalChange } from '../approval-change.js';
 import type { ApprovalAssignment, ApprovalContext } from '../approval-types.js';
 import type { OperationContext } from './operation-context.js';
 import { isAdmin, refuse, rewire } from './reducer-helpers.js';
+import { copyWith } from '../../store/copy-with.js';
 
 /**
  * Hand a task to `event.to`: TRANSFER closes it and opens a new one for them; DELEGATE lets them act
@@ -30,7 +31,7 @@ export function transferOrDelegate<C extends ApprovalContext>(op: OperationConte
     return op.update({ assignments: op.replace({ ...t, delegate: to }) }, op.act({ type, task: t.id, to }));
   }
   const moved = op.newTask(to, 'transfer', t.waitsFor);
-  let list = state.assignments.map((a) => (a.id === t.id ? { ...a, status: 'transferred' as const, actedAt: now } : a));
+  let list = state.assignments.map((a) => (a.id === t.id ? copyWith(a, { status: 'transferred' as const, actedAt: now }) : a));
   list = rewire(list, t.id, [moved.id]);
   const at = list.findIndex((a) => a.id === t.id) + 1;
   list = [...list.slice(0, at), moved, ...list.slice(at)];
