@@ -20,6 +20,7 @@ import { assertId } from './validate-input.js';
 import { toView } from './instance-view.js';
 import type { RegisteredWorkflow, WorkflowRegistry } from './workflow-registry.js';
 import type { Step } from './xstate-runtime.js';
+import { copyWith } from '../store/copy-with.js';
 
 /**
  * What a decision changes, besides the step: the history entry's facts and the admin overrides of
@@ -365,9 +366,10 @@ export function createCommitPipeline(deps: PipelineDeps): CommitPipeline {
     const hook = projector?.reg.workflow.tasks;
     if (hook && change.tasks === undefined) {
       const { reg: preg, snapshot } = projector!;
-      const args = { snapshot, instance: { id: instance.id, workflow: instance.workflow, initiator: instance.initiator }, now, env: envAt(preg, now, tenant) };
+      const instanceFacts = { id: instance.id, workflow: instance.workflow, initiator: instance.initiator };
+      const env = envAt(preg, now, tenant);
       // Called by planCommit once the timers after the commit are known: due dates come from them.
-      facts.tasks = (timers) => hook({ ...args, timers: taskTimers(timers, preg.runtime.timerOwners) });
+      facts.tasks = (timers) => hook({ snapshot, instance: instanceFacts, now, env, timers: taskTimers(timers, preg.runtime.timerOwners) });
     }
     if (reg) facts.timerOwners = reg.runtime.timerOwners;
     return planCommit(record, step, reg ? reg.runtime.persist(step.snapshot) : record!.snapshot, facts, keys.current);
@@ -375,8 +377,7 @@ export function createCommitPipeline(deps: PipelineDeps): CommitPipeline {
 
   function withIdempotency(commit: Commit, idempotency: CommitDecision['idempotency'], instanceId: string, now: Instant): Commit {
     if (idempotency === undefined) return commit;
-    return {
-      ...commit,
+    return copyWith(commit, {
       idempotency: {
         instanceId,
         key: idempotency.key,
@@ -386,7 +387,7 @@ export function createCommitPipeline(deps: PipelineDeps): CommitPipeline {
         result: viewOf(commit.instance),
         at: now,
       },
-    };
+    });
   }
 
   async function attempt<R>(act: Act<R>): Promise<Outcome<R>> {
@@ -482,7 +483,7 @@ export function createCommitPipeline(deps: PipelineDeps): CommitPipeline {
       return mutex.run(instanceId, async () => {
         const now = clock.now();
         const { step, initiator, change } = decide({ now, reg, tenant, env: (r) => envAt(r, now, tenant), restore });
-        const facts = tenant === undefined ? change : { ...change, tenant };
+        const facts = tenant === undefined ? change : copyWith(change, { tenant });
         const commit = plan(undefined, { id: instanceId, workflow: reg.workflow.id, version: reg.workflow.version, initiator }, { step, reg, change: facts }, now, tenant);
         await store.commit(commit);
         remember(reg, commit.instance, step.snapshot);

@@ -26,6 +26,7 @@ import { archivedHistory, archivedView, orArchived, retain, retentionStep, verif
 import { TenantRouting } from './tenant-routing.js';
 import { tenantView } from './tenant-view.js';
 import { logEngine } from './engine-logger.js';
+import { copyWith } from '../store/copy-with.js';
 
 export { toView } from './instance-view.js';
 
@@ -219,7 +220,7 @@ export function createEngine<const W extends AnyWorkflow>(options: EngineOptions
         ({ now }) => {
           let step: Step;
           try {
-            step = reg.runtime.initial({ ...(parsed.data as object), $actor: actor, $at: now }, now, tenant);
+            step = reg.runtime.initial(copyWith(parsed.data as object, { $actor: actor, $at: now }), now, tenant);
           } catch (error) {
             throw machineError(error, id, workflowId);
           }
