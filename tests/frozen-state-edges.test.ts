@@ -116,3 +116,51 @@ describe('frozen state: an array with its own toJSON', () => {
     expect(merkleDigest(value)).toBe(merkleDigest(JSON.parse(JSON.stringify(value))));
   });
 });
+
+/** A value whose toJSON hands back a Date: JSON.stringify calls toJSON once, so the Date is written as `{}`. */
+class Stamp {
+  constructor(readonly at: Date) {}
+  toJSON(): Date {
+    return this.at;
+  }
+}
+
+describe('frozen state: what a toJSON returns is written as data (toJSON is applied once, as JSON.stringify does)', () => {
+  it('a toJSON returning a Date, an object with its own toJSON, or the object itself: the digests and the text are those of the stored JSON', async () => {
+    const { merkleDigest } = await import('../src/engine/merkle-json.js');
+    const values: Record<string, () => object> = {
+      date: () => ({ held: new Stamp(new Date(0)) }),
+      nested: () => ({ held: { toJSON: () => ({ toJSON: () => 'x', y: 'w'.repeat(70) }) } }),
+      self: () => ({ held: { a: 1, toJSON(): unknown { return this; } } }),
+      array: () => ({ held: { toJSON: () => Object.assign([1, 2], { toJSON: () => 'z' }) } }),
+    };
+    for (const make of Object.values(values)) {
+      const value = make();
+      expect(canonicalJson(value)).toBe(canonicalJson(asStored(value)));
+      expect(merkleDigest(value)).toBe(merkleDigest(asStored(value)));
+      freezeJsonData(value);
+      expect(merkleDigest(value)).toBe(merkleDigest(asStored(value)));
+    }
+    expect(canonicalJson(values.date!())).toBe('{"held":{}}');
+    expect(canonicalJson(values.self!())).toBe('{"held":{"a":1}}');
+  });
+
+  it('an instance holding one is not refused as corrupt when a store reads it back', async () => {
+    const inner = memoryStore();
+    const reading: Store = Object.create(inner);
+    reading.load = async (id) => {
+      const record = await inner.load(id);
+      return record && asStored(record);
+    };
+    const workflow = holding(() => new Stamp(new Date(0)));
+    const engine = createEngine({ store: reading, clock: virtualClock(START), workflows: [workflow], snapshotCacheSize: 1 });
+    const id = await engine.start('holding', {}, { actor: staff });
+    await engine.send(id, { type: 'SET' }, { actor: staff });
+    await engine.close();
+    const second = createEngine({ store: reading, clock: virtualClock(START), workflows: [workflow] });
+    const view = await second.send(id, { type: 'BUMP' }, { actor: staff });
+    expect(view.context).toEqual({ held: {}, n: 1 });
+    expect((await second.verify(id)).ok).toBe(true);
+    await second.close();
+  });
+});

@@ -38,7 +38,7 @@ function write(value: unknown): string | undefined {
       return value ? 'true' : 'false';
     case 'object': {
       if (value === null) return 'null';
-      return writeObject(value);
+      return writeObject(value, true);
     }
     case 'bigint':
       throw new TypeError('BigInt values cannot be stored in history; convert them to strings.');
@@ -47,11 +47,19 @@ function write(value: unknown): string | undefined {
   }
 }
 
-function writeObject(value: object): string | undefined {
+/**
+ * What a toJSON gave, written as JSON.stringify writes it: as data, its own toJSON (if any) not
+ * called in turn (a toJSON that returns a Date, or `this`, is written as that object's keys).
+ */
+function writeGiven(value: unknown): string | undefined {
+  return value !== null && typeof value === 'object' ? writeObject(value, false) : write(value);
+}
+
+function writeObject(value: object, withToJSON: boolean): string | undefined {
   if (Array.isArray(value)) {
     // An array's own toJSON (or a subclass's) decides its text, as in JSON.stringify.
-    const toJSON = (value as { toJSON?: () => unknown }).toJSON;
-    if (typeof toJSON === 'function') return write(toJSON.call(value));
+    const toJSON = withToJSON ? (value as { toJSON?: () => unknown }).toJSON : undefined;
+    if (typeof toJSON === 'function') return writeGiven(toJSON.call(value));
     let out = '[';
     for (let i = 0; i < value.length; i++) {
       if (i > 0) out += ',';
@@ -61,8 +69,8 @@ function writeObject(value: object): string | undefined {
   }
   // Honour toJSON (dates, and a plain object's own, enumerable or not) as JSON.stringify (and so
   // every store) does: it is looked up, not found among the enumerable keys.
-  const toJSON = (value as { toJSON?: () => unknown }).toJSON;
-  if (typeof toJSON === 'function') return write(toJSON.call(value));
+  const toJSON = withToJSON ? (value as { toJSON?: () => unknown }).toJSON : undefined;
+  if (typeof toJSON === 'function') return writeGiven(toJSON.call(value));
   const proto = Object.getPrototypeOf(value);
   if (proto !== Object.prototype && proto !== null) {
     // Not a plain object: boxed primitives are written as their value; anything else by its own

@@ -63,9 +63,18 @@ function ref(value: unknown): string | undefined {
 
 function nodeRef(value: object): string | undefined {
   // toJSON (dates, an object's or array's own) and boxed primitives stand for what they give, as in
-  // JSON.stringify; the same rules as canonicalJson.
+  // JSON.stringify; the same rules as canonicalJson. What toJSON gives is written as data: its own
+  // toJSON is not called in turn (JSON.stringify writes a Date a toJSON returns as `{}`).
   const toJSON = (value as { toJSON?: () => unknown }).toJSON;
-  if (typeof toJSON === 'function') return ref(toJSON.call(value));
+  if (typeof toJSON !== 'function') return givenRef(value);
+  const given: unknown = toJSON.call(value);
+  if (given === null || typeof given !== 'object') return ref(given);
+  const mark = frozenMark(given);
+  return mark !== undefined ? refOfMark(mark) : givenRef(given);
+}
+
+/** The reference of an object written as data (no toJSON consulted): a boxed primitive as its value. */
+function givenRef(value: object): string | undefined {
   if (!Array.isArray(value)) {
     const proto = Object.getPrototypeOf(value);
     if (proto !== Object.prototype && proto !== null && (value instanceof Number || value instanceof String || value instanceof Boolean)) return ref(value.valueOf());
