@@ -85,3 +85,31 @@ describe('merkleDigest: the kind (fast-check)', () => {
     );
   });
 });
+
+describe('merkleDigest: deep nesting', () => {
+  /** `depth` levels of alternating objects and arrays, a long string every 7th level (a hashed node). */
+  function chain(depth: number, freezeEach: boolean): object {
+    let node: object = { leaf: 'end' };
+    if (freezeEach) freezeJsonData(node);
+    for (let i = 0; i < depth; i++) {
+      node = i % 2 === 0 ? { i, next: node, ...(i % 7 === 0 ? { s: 'x'.repeat(70) } : {}) } : [i, node];
+      if (freezeEach) freezeJsonData(node);
+    }
+    return node;
+  }
+
+  it('digests data nested 20,000 deep without overflowing the stack, as the stores check it: a record read back (unmarked) digests as the committed one (marked)', () => {
+    const committed = chain(20_000, true);
+    const readBack = chain(20_000, false);
+    expect(() => merkleDigest({ context: readBack })).not.toThrow();
+    expect(merkleDigest({ context: readBack })).toBe(merkleDigest({ context: committed }));
+    expect(merkleDigest({ context: readBack })).not.toBe(merkleDigest({ context: chain(19_999, false) }));
+  });
+
+  it('past the depth written recursively, toJSON, dates, boxed primitives and left-out members are written as JSON.stringify writes them', () => {
+    let node: unknown = { when: new Date(0), n: new Number(2), f: () => 1, u: undefined, list: [undefined, () => 1, new String('s')], own: { toJSON: () => ({ k: 'v'.repeat(70) }) } };
+    for (let i = 0; i < 1_000; i++) node = i % 3 === 0 ? [node, { s: 'y'.repeat(i % 5 === 0 ? 70 : 3) }] : { i, node };
+    const value = { context: node };
+    expect(merkleDigest(value)).toBe(merkleDigest(JSON.parse(JSON.stringify(value))));
+  });
+});

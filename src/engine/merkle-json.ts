@@ -34,13 +34,23 @@ export function merkleDigest(value: object): string {
   return sha256(nodeText(value));
 }
 
+/**
+ * Nesting written recursively; an object nested deeper is worked out with an explicit stack
+ * ({@link deepRef}), so no depth overflows the stack (a record read back from a store carries no
+ * marks: its whole tree is walked on the head check of a cold load).
+ */
+const RECURSION_LIMIT = 200;
+
+/** References already worked out by {@link deepRef}, by the object as it stands in its parent. */
+type Known = ReadonlyMap<object, string | undefined>;
+
 /** The node text of a plain object or array (its members by reference; see {@link merkleDigest}). */
-export function nodeText(value: object): string {
-  return Array.isArray(value) ? arrayText(value) : objectText(value);
+export function nodeText(value: object, depth = 0, known?: Known): string {
+  return Array.isArray(value) ? arrayText(value, depth, known) : objectText(value, depth, known);
 }
 
 /** How `value` is written inside its parent: undefined when a member is left out (as JSON does). */
-function ref(value: unknown): string | undefined {
+function ref(value: unknown, depth: number, known?: Known): string | undefined {
   switch (typeof value) {
     case 'string':
       return quote(value);
@@ -52,7 +62,9 @@ function ref(value: unknown): string | undefined {
       if (value === null) return 'null';
       // Frozen JSON data cannot change: its reference was worked out when it was frozen.
       const mark = frozenMark(value);
-      return mark !== undefined ? refOfMark(mark) : nodeRef(value);
+      if (mark !== undefined) return refOfMark(mark);
+      if (known !== undefined && known.has(value)) return known.get(value);
+      return depth < RECURSION_LIMIT ? nodeRef(value, depth) : deepRef(value);
     }
     case 'bigint':
       throw new TypeError('BigInt values cannot be stored in history; convert them to strings.');
@@ -61,46 +73,89 @@ function ref(value: unknown): string | undefined {
   }
 }
 
-function nodeRef(value: object): string | undefined {
-  // toJSON (dates, an object's or array's own) and boxed primitives stand for what they give, as in
-  // JSON.stringify; the same rules as canonicalJson. What toJSON gives is written as data: its own
-  // toJSON is not called in turn (JSON.stringify writes a Date a toJSON returns as `{}`).
+/**
+ * What an object stands for in JSON, as `JSON.stringify` (and so every store) has it: what its
+ * toJSON (dates, an object's or array's own) gives, which is written as data (its own toJSON is not
+ * called in turn: a Date a toJSON returns is written as `{}`); a boxed primitive's value; else the
+ * object itself. The same rules as canonicalJson.
+ */
+function givenOf(value: object): unknown {
   const toJSON = (value as { toJSON?: () => unknown }).toJSON;
-  if (typeof toJSON !== 'function') return givenRef(value);
-  const given: unknown = toJSON.call(value);
-  if (given === null || typeof given !== 'object') return ref(given);
-  const mark = frozenMark(given);
-  return mark !== undefined ? refOfMark(mark) : givenRef(given);
+  const given: unknown = typeof toJSON === 'function' ? toJSON.call(value) : value;
+  if (given === null || typeof given !== 'object' || Array.isArray(given)) return given;
+  const proto = Object.getPrototypeOf(given);
+  return proto !== Object.prototype && proto !== null && (given instanceof Number || given instanceof String || given instanceof Boolean) ? given.valueOf() : given;
 }
 
-/** The reference of an object written as data (no toJSON consulted): a boxed primitive as its value. */
-function givenRef(value: object): string | undefined {
-  if (!Array.isArray(value)) {
-    const proto = Object.getPrototypeOf(value);
-    if (proto !== Object.prototype && proto !== null && (value instanceof Number || value instanceof String || value instanceof Boolean)) return ref(value.valueOf());
+function nodeRef(value: object, depth: number): string | undefined {
+  const given = givenOf(value);
+  if (given === value) return dataRef(value, depth);
+  if (given === null || typeof given !== 'object') return ref(given, depth);
+  const mark = frozenMark(given);
+  return mark !== undefined ? refOfMark(mark) : dataRef(given, depth);
+}
+
+/**
+ * {@link nodeRef} without recursion, for an object nested past {@link RECURSION_LIMIT}: the objects
+ * under it are walked depth-first with an explicit stack and each one's reference is worked out once
+ * its members' are known. A structure that contains itself is refused, as `JSON.stringify` refuses it.
+ */
+function deepRef(value: object): string | undefined {
+  const known = new Map<object, string | undefined>();
+  // The objects being walked (as members and as what they stand for): met again below themselves, a cycle.
+  const open = new Set<object>();
+  const stack: { member: object; node: object; items: readonly unknown[]; next: number }[] = [];
+  const enter = (member: object): void => {
+    const given = givenOf(member);
+    if (given === null || typeof given !== 'object') {
+      known.set(member, ref(given, 0));
+      return;
+    }
+    const mark = frozenMark(given);
+    if (mark !== undefined) {
+      known.set(member, refOfMark(mark));
+      return;
+    }
+    if (open.has(member) || open.has(given)) throw new TypeError('Converting circular structure to JSON (a state cannot contain itself).');
+    open.add(member).add(given);
+    stack.push({ member, node: given, items: Array.isArray(given) ? given : Object.values(given), next: 0 });
+  };
+  enter(value);
+  while (stack.length > 0) {
+    const top = stack[stack.length - 1]!;
+    if (top.next < top.items.length) {
+      const item = top.items[top.next++];
+      if (item !== null && typeof item === 'object' && frozenMark(item) === undefined && !known.has(item)) enter(item);
+      continue;
+    }
+    stack.pop();
+    open.delete(top.member);
+    open.delete(top.node);
+    known.set(top.member, dataRef(top.node, RECURSION_LIMIT, known));
   }
-  return dataRef(value);
+  return known.get(value);
 }
 
 /**
  * The reference of a plain object or array (no toJSON to consult) inside its parent: its node text
  * when at most {@link MERKLE_INLINE_MAX} code units long, else `#` and the text's hex SHA-256.
+ * `depth` is how deep `value` is nested, `known` the references {@link deepRef} worked out.
  */
-export function dataRef(value: object): string {
-  const text = nodeText(value);
+export function dataRef(value: object, depth = 0, known?: Known): string {
+  const text = nodeText(value, depth, known);
   return text.length <= MERKLE_INLINE_MAX ? flat(text) : flat('#' + sha256(text));
 }
 
-function arrayText(value: readonly unknown[]): string {
+function arrayText(value: readonly unknown[], depth: number, known: Known | undefined): string {
   let out = '[';
   for (let i = 0; i < value.length; i++) {
     if (i > 0) out += ',';
-    out += ref(value[i]) ?? 'null';
+    out += ref(value[i], depth + 1, known) ?? 'null';
   }
   return out + ']';
 }
 
-function objectText(value: object): string {
+function objectText(value: object, depth: number, known: Known | undefined): string {
   const keys = Object.keys(value);
   let sorted = true;
   for (let i = 1; i < keys.length; i++) {
@@ -114,7 +169,7 @@ function objectText(value: object): string {
   let first = true;
   for (let i = 0; i < keys.length; i++) {
     const key = keys[i]!;
-    const item = ref((value as Record<string, unknown>)[key]);
+    const item = ref((value as Record<string, unknown>)[key], depth + 1, known);
     if (item === undefined) continue;
     out += (first ? memberStart(key) : memberNext(key)) + item;
     first = false;
