@@ -164,3 +164,57 @@ describe('frozen state: what a toJSON returns is written as data (toJSON is appl
     await second.close();
   });
 });
+
+describe('frozen state: an object whose prototype is frozen, marked data', () => {
+  /** A workflow whose SET puts an object inheriting from the committed `defaults` into its context. */
+  const inheriting = (own: Record<string, unknown>) =>
+    defineWorkflow({
+      id: 'inheriting',
+      version: 1,
+      machine: setup({ types: {} as { context: { defaults: { color: string }; held: unknown }; events: { type: 'SET' } | { type: 'BUMP' } } }).createMachine({
+        id: 'inheriting',
+        context: { defaults: { color: 'red' }, held: null },
+        initial: 'open',
+        states: { open: { on: { SET: { actions: assign(({ context }) => ({ held: Object.assign(Object.create(context.defaults) as object, own) })) }, BUMP: { actions: assign(({ context }) => ({ defaults: { ...context.defaults } })) } } } },
+      }),
+      input: z.object({}),
+      events: { SET: z.object({}), BUMP: z.object({}) },
+    });
+
+  it('does not pass for its prototype: its own strings are checked and its own keys digested', async () => {
+    const { merkleDigest } = await import('../src/engine/merkle-json.js');
+    const first = { defaults: { color: 'red' } };
+    freezeJsonData(first);
+    const held = Object.assign(Object.create(first.defaults) as object, { note: 'lone \uD800' });
+    const next = { ...first, held };
+    freezeJsonData(next);
+    expect(frozenMark(held)).toBeUndefined();
+    expect(findUnstorableString(next, 'context')).toEqual({ path: 'context.held.note', fault: 'contains a lone UTF-16 surrogate (not well-formed Unicode)' });
+    const plain = { ...first, held: Object.assign(Object.create(first.defaults) as object, { size: 2 }) };
+    freezeJsonData(plain);
+    expect(merkleDigest(plain)).toBe(merkleDigest(asStored(plain)));
+  });
+
+  it('a store refuses one holding an unstorable string (INVALID_PAYLOAD), and one holding storable strings acts after a cold load', async () => {
+    const engine = createEngine({ store: memoryStore(), clock: virtualClock(START), workflows: [inheriting({ note: 'lone \uD800' })] });
+    const id = await engine.start('inheriting', {}, { actor: staff });
+    await expect(engine.send(id, { type: 'SET' }, { actor: staff })).rejects.toMatchObject({ code: 'INVALID_PAYLOAD' });
+    await engine.close();
+
+    const inner = memoryStore();
+    const reading: Store = Object.create(inner);
+    reading.load = async (loaded) => {
+      const record = await inner.load(loaded);
+      return record && asStored(record);
+    };
+    const workflow = inheriting({ size: 2 });
+    const first = createEngine({ store: reading, clock: virtualClock(START), workflows: [workflow], snapshotCacheSize: 1 });
+    const other = await first.start('inheriting', {}, { actor: staff });
+    await first.send(other, { type: 'SET' }, { actor: staff });
+    await first.close();
+    const second = createEngine({ store: reading, clock: virtualClock(START), workflows: [workflow] });
+    expect((await second.send(other, { type: 'BUMP' }, { actor: staff })).context).toEqual({ defaults: { color: 'red' }, held: { size: 2 } });
+    expect((await second.verify(other)).ok).toBe(true);
+    await second.close();
+  });
+});

@@ -20,9 +20,14 @@
 const MARK = Symbol('docket.frozenJsonData');
 const UNSTORABLE = 33; // '!'
 
-/** The mark of `value` when it is frozen JSON data (see the module's comment); undefined otherwise. */
+/**
+ * The mark of `value` when it is frozen JSON data (see the module's comment); undefined otherwise.
+ * Only a mark of its own: an object whose prototype is marked data (`Object.create(frozen)`) is not
+ * that data, and its own keys and strings are digested and checked.
+ */
 export function frozenMark(value: object): string | undefined {
-  return (value as { [MARK]?: string })[MARK];
+  const mark = (value as { [MARK]?: string })[MARK];
+  return mark !== undefined && Object.hasOwn(value, MARK) ? mark : undefined;
 }
 
 /** Whether every string and key under a marked object is storable. */
