@@ -303,6 +303,30 @@ describe('tamper evidence: the chain against the instance', () => {
   });
 });
 
+describe('tamper evidence: entry formats this Docket does not read', () => {
+  it('a head that says format 3, "4" or 5 (resealed, committing to its state as format 3 would) is reported edited, not verified as format 3, and the engine refuses to act on it', async () => {
+    for (const format of [3, '4', 5] as const) {
+      const file = dbFile(`format ${String(format)}`);
+      const id = await counter(file, 1);
+      const record = await recordOf(file, id);
+      edit(file, (db) => {
+        const last = storedEntries(db, id).at(-1)!;
+        const { hash: _hash, ...rest } = last;
+        const relabelled = sealEntry({ ...rest, format: format as number, stateHash: stateDigestV3(record), timersHash: timersDigest(record.timers) });
+        db.prepare('UPDATE docket_history SET entry = ? WHERE instance_id = ? AND revision = ?').run(JSON.stringify(relabelled), id, last.revision);
+        db.prepare('UPDATE docket_instances SET history_hash = ? WHERE id = ?').run(relabelled.hash, id);
+      });
+      await withEngine(file, undefined, async (engine) => {
+        const report = await engine.verify(id);
+        expect(report.ok).toBe(false);
+        expect(report.problems.map((p) => [p.revision, p.problem])).toEqual([[2, 'edited']]);
+        expect(report.problems[0]!.message).toContain('entry format');
+        expect(await codeOf(engine.send(id, { type: 'INC' }, { actor: staff }))).toEqual({ code: 'CORRUPT_SNAPSHOT', problem: 'edited' });
+      });
+    }
+  });
+});
+
 /** A SQLite file holding a counter (its hourly tick due at 10:00) started by an engine with `historyKey`. */
 const TICK_DUE = Date.parse(START) + 3_600_000;
 

@@ -4,7 +4,7 @@ import type { VerifyProblem, VerifyReport } from './engine-types.js';
 import { checkSeal, GENESIS_HASH } from './history.js';
 import { createKeyring, type HistoryKeyOption, type Keyring } from './history-key.js';
 import { startTenantOf } from './head-check.js';
-import { stateDigestFor, timersDigest, type DigestedTimer } from './state-digest.js';
+import { readsFormat, stateDigestFor, timersDigest, type DigestedTimer } from './state-digest.js';
 
 /** Entries `verify` reads per store call: memory stays bounded by one page, whatever the history's length. */
 export const VERIFY_PAGE_SIZE = 500;
@@ -99,6 +99,13 @@ export class ChainVerifier {
         message: `Entry ${revision} lacks the timer commitment (timersHash) that entries since ${this.firstTimersCommitted} carry: it was rewritten in an older format.`,
       });
     }
+    if (!readsFormat(entry)) {
+      this.report({
+        revision,
+        problem: 'edited',
+        message: `Entry ${revision} says entry format ${JSON.stringify(entry.format)}, which this Docket does not read (it writes format 4; older entries carry no format): it was edited, or written by a newer Docket.`,
+      });
+    }
     if (entry.format !== undefined) this.firstFormatted ??= revision;
     else if (this.firstFormatted !== undefined) {
       this.report({
@@ -146,7 +153,9 @@ export class ChainVerifier {
     // edited outside Docket (it would hand the instance to another tenant, or take it out of its own).
     const tenantEdited = record !== undefined && this.startTenant !== undefined && (record.tenant ?? undefined) !== this.startTenant.tenant;
     let snapshot: VerifyReport['snapshot'] = 'unverified';
-    if (atHead && last!.stateHash !== undefined) {
+    // A head of a format this Docket does not read (reported above) is not checked as another format.
+    const readable = last !== undefined && readsFormat(last);
+    if (atHead && readable && last!.stateHash !== undefined) {
       // A format-3 head also commits to the tenant: an edited tenant alone is reported as such (below),
       // the rest of the state checked as it would be with the tenant the chain records.
       const digested = tenantEdited && last!.timersHash !== undefined ? { ...record, tenant: this.startTenant!.tenant } : record;
@@ -160,7 +169,7 @@ export class ChainVerifier {
       }
     }
     let timers: VerifyReport['timers'] = 'unverified';
-    if (atHead && last!.timersHash !== undefined) {
+    if (atHead && readable && last!.timersHash !== undefined) {
       const own = timersDigest(record.timers) === last!.timersHash;
       const table = tableTimers === undefined || timersDigest(tableTimers) === last!.timersHash;
       timers = own && table ? 'verified' : 'mismatch';

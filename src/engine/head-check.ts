@@ -3,7 +3,7 @@ import type { HistoryEntry, InstanceRecord } from '../store/records.js';
 import type { Store } from '../store/store.js';
 import { checkSeal } from './history.js';
 import type { Keyring } from './history-key.js';
-import { sameTimer, stateDigestFor, timersDigest, type DigestedTimer } from './state-digest.js';
+import { readsFormat, sameTimer, stateDigestFor, timersDigest, type DigestedTimer } from './state-digest.js';
 
 function refuse(record: InstanceRecord, problem: string, what: string): never {
   throw new DocketError(
@@ -41,7 +41,9 @@ export interface HeadCheckOptions {
  *
  * `details.problem` names the check: `head-mismatch`, `edited`, `unknown-key`, `unkeyed`,
  * `tenant-mismatch` (the stored tenant is not the one the chain records), `snapshot-mismatch`,
- * `timers-mismatch` (the instance's timer list) or `timer-mismatch` (the claimed timer).
+ * `timers-mismatch` (the instance's timer list) or `timer-mismatch` (the claimed timer). A head
+ * whose `format` this Docket does not read (anything but 4 or none) is refused as `edited`, not
+ * checked as another format.
  *
  * Entry formats: a head of format 3 or 4 (with `timersHash`) commits to state, tenant and timers, so
  * the check costs one store read and the hashes of the entry, the state and the timers. A format-2 head commits to the state without tenant
@@ -69,6 +71,9 @@ export async function checkHead(store: Pick<Store, 'history'>, keys: Keyring, re
   }
   if (keys.current && head.keyId === undefined && !keys.acceptUnkeyed) {
     refuse(record, 'unkeyed', 'its newest history entry is not sealed with a history key although this engine seals with one (set historyKey.acceptUnkeyed while migrating older instances).');
+  }
+  if (!readsFormat(head)) {
+    refuse(record, 'edited', `its newest history entry says entry format ${JSON.stringify(head.format)}, which this Docket does not read.`);
   }
   const format3 = head.timersHash !== undefined;
   if (!format3) {

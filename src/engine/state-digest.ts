@@ -48,6 +48,15 @@ export function stateDigestV2(record: DigestedState): string {
   return sha256(canonicalJson(digested(record, false)));
 }
 
+/**
+ * Whether this Docket reads `entry`'s format: format 4 (`format: 4`), or an older entry (formats 1 to
+ * 3 carry no `format`). Any other `format` (3 or "4" written out, a newer Docket's 5) is not guessed
+ * at: `verify` reports the entry as edited and the engine does not act on an instance it heads.
+ */
+export function readsFormat(entry: Pick<HistoryEntry, 'format'>): boolean {
+  return entry.format === undefined || entry.format === ENTRY_FORMAT;
+}
+
 /** The state digest `entry`'s format commits to (4 when it says so, 3 when it carries `timersHash`, else 2). */
 export function stateDigestFor(entry: Pick<HistoryEntry, 'timersHash' | 'format'>, record: DigestedState): string {
   if (entry.format === ENTRY_FORMAT) return stateDigest(record);
