@@ -195,6 +195,22 @@ describe('frozen state: an object whose prototype is frozen, marked data', () =>
     expect(merkleDigest(plain)).toBe(merkleDigest(asStored(plain)));
   });
 
+  it('nor does a copy made with its property descriptors (the mark is not copied with them), with keys added', async () => {
+    const { merkleDigest } = await import('../src/engine/merkle-json.js');
+    const first = { defaults: { color: 'red' } };
+    freezeJsonData(first);
+    const copy = Object.create(Object.prototype, Object.getOwnPropertyDescriptors(first.defaults)) as Record<string, unknown>;
+    copy.note = 'nul \u0000';
+    const next = { ...first, copy };
+    expect(() => freezeJsonData(next)).not.toThrow();
+    expect(frozenMark(copy)).not.toBe(frozenMark(first.defaults));
+    expect(findUnstorableString(next, 'context')).toEqual({ path: 'context.copy.note', fault: 'contains U+0000 (NUL)' });
+    const plain = Object.freeze(Object.create(Object.prototype, { ...Object.getOwnPropertyDescriptors(first.defaults), size: { value: 2, enumerable: true } })) as object;
+    const after = { ...first, plain };
+    freezeJsonData(after);
+    expect(merkleDigest(after)).toBe(merkleDigest(asStored(after)));
+  });
+
   it('a store refuses one holding an unstorable string (INVALID_PAYLOAD), and one holding storable strings acts after a cold load', async () => {
     const engine = createEngine({ store: memoryStore(), clock: virtualClock(START), workflows: [inheriting({ note: 'lone \uD800' })] });
     const id = await engine.start('inheriting', {}, { actor: staff });

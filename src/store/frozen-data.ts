@@ -11,23 +11,48 @@
  * - whether every string and key in it is storable (the store rules, `payload-rules.ts`): the
  *   reference is prefixed with `!` when one is not (a reference never starts with `!`).
  *
- * The mark is a string under a non-enumerable symbol key that JSON, spreads, `Object.keys`, `for…in`
- * and structured clones do not see, on the object itself: weak tables of every object of every live
- * state made each lookup a cache miss and each garbage collection slower as instances grew, and one
- * string per object (no record of facts beside it) keeps an idle instance's heap small.
+ * The mark is a string in a private field of the object itself (see `Marked`), which JSON, spreads,
+ * `Object.keys`, `for…in`, structured clones and property descriptors do not see or copy: weak
+ * tables of every object of every live state made each lookup a cache miss and each garbage
+ * collection slower as instances grew, and one string per object (no record of facts beside it)
+ * keeps an idle instance's heap small.
  */
 
-const MARK = Symbol('docket.frozenJsonData');
 const UNSTORABLE = 33; // '!'
 
+/** A base whose constructor returns the object it is given: a subclass's private field is set on that object. */
+class Given {
+  constructor(value: object) {
+    return value;
+  }
+}
+
 /**
- * The mark of `value` when it is frozen JSON data (see the module's comment); undefined otherwise.
- * Only a mark of its own: an object whose prototype is marked data (`Object.create(frozen)`) is not
- * that data, and its own keys and strings are digested and checked.
+ * The mark, as a private field set on the marked object itself (the class is never instantiated: its
+ * constructor only adds the field to an existing object). Unlike a property, even a symbol-keyed,
+ * non-enumerable one, a private field is not found through the prototype chain
+ * (`Object.create(marked)`), not copied by `Object.getOwnPropertyDescriptors` or `Object.assign`, and
+ * not seen through a Proxy: only the very object that was marked, and frozen, carries it.
  */
+class Marked extends Given {
+  readonly #mark: string;
+  private constructor(value: object, mark: string) {
+    super(value);
+    this.#mark = mark;
+  }
+
+  static set(value: object, mark: string): void {
+    new Marked(value, mark);
+  }
+
+  static get(value: object): string | undefined {
+    return #mark in value ? (value as Marked).#mark : undefined;
+  }
+}
+
+/** The mark of `value` when it is frozen JSON data (see the module's comment); undefined otherwise. */
 export function frozenMark(value: object): string | undefined {
-  const mark = (value as { [MARK]?: string })[MARK];
-  return mark !== undefined && Object.hasOwn(value, MARK) ? mark : undefined;
+  return Marked.get(value);
 }
 
 /** Whether every string and key under a marked object is storable. */
@@ -41,9 +66,9 @@ export function refOfMark(mark: string): string {
 }
 
 /**
- * Mark `value` (not frozen yet, extensible) as JSON data with its Merkle reference and whether its
- * strings are storable. The caller freezes it right after: a mark is never changed.
+ * Mark `value` (not frozen yet, extensible, not marked) as JSON data with its Merkle reference and
+ * whether its strings are storable. The caller freezes it right after: a mark is never changed.
  */
 export function setFrozenMark(value: object, ref: string, storable: boolean): void {
-  Object.defineProperty(value, MARK, { value: storable ? ref : '!' + ref });
+  Marked.set(value, storable ? ref : '!' + ref);
 }
