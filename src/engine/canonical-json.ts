@@ -77,16 +77,7 @@ function writeObject(value: object, withToJSON: boolean): string | undefined {
     // enumerable keys.
     if (value instanceof Number || value instanceof String || value instanceof Boolean) return write(value.valueOf());
   }
-  const keys = Object.keys(value);
-  // Keys usually arrive sorted already (small objects written in order): only sort when not.
-  let sorted = true;
-  for (let i = 1; i < keys.length; i++) {
-    if (keys[i - 1]! > keys[i]!) {
-      sorted = false;
-      break;
-    }
-  }
-  if (!sorted) sortKeys(keys);
+  const keys = sortedKeys(value);
   let out = '{';
   let first = true;
   for (let i = 0; i < keys.length; i++) {
@@ -101,11 +92,26 @@ function writeObject(value: object, withToJSON: boolean): string | undefined {
 }
 
 /**
+ * The own enumerable keys of `value` in canonical order (UTF-16 code units). Keys usually arrive
+ * sorted already (small objects written in order): they are only sorted when not.
+ */
+export function sortedKeys(value: object): string[] {
+  const keys = Object.keys(value);
+  for (let i = 1; i < keys.length; i++) {
+    if (keys[i - 1]! > keys[i]!) {
+      sortKeys(keys);
+      break;
+    }
+  }
+  return keys;
+}
+
+/**
  * Sort keys in place by UTF-16 code units (as `Array.prototype.sort` without a comparator does):
  * insertion sort for the few keys an object of a state has, which allocates nothing; the built-in
  * sort for many.
  */
-export function sortKeys(keys: string[]): void {
+function sortKeys(keys: string[]): void {
   if (keys.length > 24) {
     keys.sort();
     return;

@@ -1,5 +1,5 @@
 import { frozenMark, refOfMark } from '../store/frozen-data.js';
-import { flat, memberNext, memberStart, quote, sha256, sortKeys } from './canonical-json.js';
+import { flat, memberNext, memberStart, quote, sha256, sortedKeys } from './canonical-json.js';
 
 /**
  * Longest node text, in UTF-16 code units, that a parent holds inline; a longer one is held as `#`
@@ -156,15 +156,7 @@ function arrayText(value: readonly unknown[], depth: number, known: Known | unde
 }
 
 function objectText(value: object, depth: number, known: Known | undefined): string {
-  const keys = Object.keys(value);
-  let sorted = true;
-  for (let i = 1; i < keys.length; i++) {
-    if (keys[i - 1]! > keys[i]!) {
-      sorted = false;
-      break;
-    }
-  }
-  if (!sorted) sortKeys(keys);
+  const keys = sortedKeys(value);
   let out = '{';
   let first = true;
   for (let i = 0; i < keys.length; i++) {
