@@ -15,7 +15,24 @@ describe('public API of docket', () => {
 
   it('puts the chain-verification building blocks under docket/internals', async () => {
     const internals = await import('../src/internals.js');
-    expect(Object.keys(internals).sort()).toEqual(['GENESIS_HASH', 'canonicalJson', 'verifyChain', 'verifyHistory']);
+    expect(Object.keys(internals).sort()).toEqual([
+      'ENTRY_FORMAT',
+      'GENESIS_HASH',
+      'MERKLE_INLINE_MAX',
+      'canonicalJson',
+      'merkleDigest',
+      'stateDigest',
+      'stateDigestFor',
+      'stateDigestV2',
+      'stateDigestV3',
+      'timersDigest',
+      'verifyChain',
+      'verifyHistory',
+    ]);
     expect(internals.canonicalJson({ b: 1, a: [true, null] })).toBe('{"a":[true,null],"b":1}');
+    // Data whose nodes are all short is held inline: its Merkle digest is the SHA-256 of its canonical JSON.
+    const { createHash } = await import('node:crypto');
+    expect(internals.merkleDigest({ b: 1, a: [true, null] })).toBe(createHash('sha256').update('{"a":[true,null],"b":1}').digest('hex'));
+    expect(internals.ENTRY_FORMAT).toBe(4);
   });
 });
