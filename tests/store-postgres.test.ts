@@ -79,12 +79,19 @@ describe.skipIf(!available)('postgres store specifics', () => {
     try {
       const store = postgresStore({ pool }, { schema });
       await store.init();
-      const woke = new Promise<void>((resolve) => store.onWake(resolve));
-      // Give LISTEN its round trip before committing.
-      await pool.query('SELECT 1');
+      let wakes = 0;
+      store.onWake(() => void wakes++);
       const writer = postgresStore({ pool }, { schema });
-      await writer.commit(nextCommit('a', undefined, { addTimers: [{ key: 'd', dueAt: 1 }] }));
-      await woke;
+      // onWake starts LISTEN on its own connection and does not wait for it; a NOTIFY sent before
+      // the LISTEN lands is not delivered (wake-ups are an optimisation: workers still poll). So
+      // commit timers until one wakes the listener, instead of guessing when LISTEN has landed.
+      let commits = 0;
+      while (wakes === 0 && commits < 200) {
+        await writer.commit(nextCommit(`a${commits}`, undefined, { addTimers: [{ key: 'd', dueAt: 1 }] }));
+        commits++;
+        await pool.query('SELECT 1');
+      }
+      expect(wakes).toBeGreaterThan(0);
       await writer.close();
       await store.close();
     } finally {
