@@ -10,7 +10,7 @@ import {
   type InstanceRecord,
   type Store,
 } from '../src/index.js';
-import { verifyHistory } from '../src/engine/chain-verifier.js';
+import { verifyChain, verifyHistory } from '../src/engine/chain-verifier.js';
 import { checkHead } from '../src/engine/head-check.js';
 import { createKeyring } from '../src/engine/history-key.js';
 import { GENESIS_HASH, sealEntry } from '../src/engine/history.js';
@@ -721,5 +721,35 @@ describe('tamper evidence: property', () => {
       const { store, id } = chains.get(mode)!;
       expect((await verifyHistory(store, (await store.load(id))!, mode === 'keyed' ? { historyKey: K1 } : {})).ok).toBe(true);
     }
+  });
+});
+
+describe('tamper evidence: a commitment dropped after entries carry it (one rule for stateHash, timersHash, format)', () => {
+  it('an entry resealed without any one commitment that earlier entries carry is reported edited, naming the field (fast-check, 60 runs)', async () => {
+    const engine = createEngine({ store: memoryStore(), clock: virtualClock(START), workflows: [counterWorkflow] });
+    const id = await engine.start('counter', {}, { actor: staff, id: 'dropped' });
+    for (let i = 0; i < 5; i++) await engine.send(id, { type: 'INC' }, { actor: staff });
+    const entries = await engine.store.history(id);
+    const record = (await engine.store.load(id))!;
+    expect(verifyChain(id, entries, record).ok).toBe(true);
+    await fc.assert(
+      fc.property(fc.constantFrom('stateHash' as const, 'timersHash' as const, 'format' as const), fc.integer({ min: 2, max: entries.length - 1 }), (field, revision) => {
+        let prev = GENESIS_HASH;
+        const rewritten = entries.map((entry) => {
+          const { hash: _hash, keyId: _keyId, ...kept } = entry;
+          const body: Record<string, unknown> = { ...kept, prevHash: prev };
+          if (entry.revision === revision) delete body[field];
+          const sealed = sealEntry(body as Omit<HistoryEntry, 'hash'>);
+          prev = sealed.hash;
+          return sealed;
+        });
+        const report = verifyChain(id, rewritten, { ...record, historyHash: prev });
+        expect(report.problems.map((p) => [p.revision, p.problem])).toEqual([[revision, 'edited']]);
+        expect(report.problems[0]!.message).toContain(`(${field})`);
+        expect(report.problems[0]!.message).toContain(`entries since 1 carry`);
+      }),
+      { numRuns: 60 },
+    );
+    await engine.close();
   });
 });

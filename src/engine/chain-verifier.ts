@@ -13,6 +13,16 @@ export const VERIFY_PAGE_SIZE = 500;
 export const MAX_REPORTED_PROBLEMS = 100;
 
 /**
+ * The commitments entry formats added, oldest first: `stateHash` (format 2), `timersHash` (format 3),
+ * `format` (format 4). A new entry format that adds a field adds a row here.
+ */
+const COMMITMENTS: readonly { readonly field: 'stateHash' | 'timersHash' | 'format'; readonly label: string; readonly older: string }[] = [
+  { field: 'stateHash', label: 'the state commitment', older: 'the older' },
+  { field: 'timersHash', label: 'the timer commitment', older: 'an older' },
+  { field: 'format', label: 'the entry format', older: 'an older' },
+];
+
+/**
  * Checks one instance's chain entry by entry (internal), so a caller can feed it page by page: feed
  * every entry oldest first with `add`, then `finish` with the instance record (or only its head hash).
  */
@@ -23,9 +33,8 @@ export class ChainVerifier {
   private last: HistoryEntry | undefined;
   private lastSealOk = false;
   private firstKeyed: number | undefined;
-  private firstCommitted: number | undefined;
-  private firstTimersCommitted: number | undefined;
-  private firstFormatted: number | undefined;
+  /** Per row of {@link COMMITMENTS}: the first revision that carries it. */
+  private readonly firstCarrying: (number | undefined)[] = COMMITMENTS.map(() => undefined);
   private readonly unknownKeys = new Set<string>();
   /** The tenant the start entry (revision 1) records; undefined until it is read. */
   private startTenant: { readonly tenant: string | undefined } | undefined;
@@ -83,35 +92,26 @@ export class ChainVerifier {
         message: `Entry ${revision} is not sealed with a history key although entry ${this.firstKeyed} is: it was written or rewritten without the key.`,
       });
     }
-    if (entry.stateHash !== undefined) this.firstCommitted ??= revision;
-    else if (this.firstCommitted !== undefined) {
-      this.report({
-        revision,
-        problem: 'edited',
-        message: `Entry ${revision} lacks the state commitment (stateHash) that entries since ${this.firstCommitted} carry: it was rewritten in the older format.`,
-      });
+    // A commitment, once an entry carries it, is carried by every later entry: one that lacks it
+    // was rewritten in an older format (a downgrade would escape the newer format's check).
+    for (let i = 0; i < COMMITMENTS.length; i++) {
+      const { field, label, older } = COMMITMENTS[i]!;
+      if (entry[field] !== undefined) this.firstCarrying[i] ??= revision;
+      else if (this.firstCarrying[i] !== undefined) {
+        this.report({
+          revision,
+          problem: 'edited',
+          message: `Entry ${revision} lacks ${label} (${field}) that entries since ${this.firstCarrying[i]} carry: it was rewritten in ${older} format.`,
+        });
+      }
     }
-    if (entry.timersHash !== undefined) this.firstTimersCommitted ??= revision;
-    else if (this.firstTimersCommitted !== undefined) {
-      this.report({
-        revision,
-        problem: 'edited',
-        message: `Entry ${revision} lacks the timer commitment (timersHash) that entries since ${this.firstTimersCommitted} carry: it was rewritten in an older format.`,
-      });
-    }
+    // An entry without a format is an older one (checked above); one naming a format this Docket
+    // does not know is not checked as another format.
     if (!readsFormat(entry)) {
       this.report({
         revision,
         problem: 'edited',
         message: `Entry ${revision} says entry format ${JSON.stringify(entry.format)}, which this Docket does not read (it writes format 4; older entries carry no format): it was edited, or written by a newer Docket.`,
-      });
-    }
-    if (entry.format !== undefined) this.firstFormatted ??= revision;
-    else if (this.firstFormatted !== undefined) {
-      this.report({
-        revision,
-        problem: 'edited',
-        message: `Entry ${revision} lacks the entry format (format) that entries since ${this.firstFormatted} carry: it was rewritten in an older format.`,
       });
     }
     if (seal !== 'edited') this.startTenant ??= startTenantOf(entry);
