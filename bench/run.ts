@@ -5,6 +5,11 @@
 //   npm run bench -- --quick            smaller sizes, one round (a rerun to check a change)
 //   npm run bench -- --table            print the last run's table again from bench/results.json
 //   npm run bench -- --markdown         the same as the markdown table docs/performance.md shows
+//   npm run bench -- --source           run the TypeScript sources under tsx instead of the build
+// Each bench file is bundled first the way the published package is built (esbuild, as tsup runs it:
+// target node20, no keepNames, every package external), so Docket is measured as its users run it,
+// beside baselines that run from node_modules as they ship. Under tsx, esbuild's keepNames wraps every
+// named closure Docket builds per act in a helper that the build does not have (5-10 % of an act).
 // Workloads: 1/2/6 machines.bench.ts, 3 peer.bench.ts, 4/5 scale.bench.ts, 7 engine.bench.ts,
 // 8 calendar.bench.ts; store.bench.ts is the ping-pong durable harness.
 import { spawnSync } from 'node:child_process';
@@ -12,11 +17,13 @@ import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { arch, cpus, platform } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
 import { describe, markdownRow, type Comparison } from './harness.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
+const fromSource = args.includes('--source');
 const only: string[] = [];
 args.forEach((a, i) => {
   if (a === '--only' && args[i + 1]) only.push(...args[i + 1]!.split(','));
@@ -51,9 +58,25 @@ const results: (Comparison & { file: string })[] = [];
 const failures: string[] = [];
 const legacy: string[] = [];
 const started = Date.now();
+const built = join(here, '..', '.tmp', 'bench');
+if (!fromSource) {
+  await build({
+    entryPoints: files.map((file) => join(here, file)),
+    outdir: built,
+    outExtension: { '.js': '.mjs' },
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    packages: 'external',
+    keepNames: false,
+    logLevel: 'warning',
+  });
+}
 for (const file of files) {
-  console.log(`\n=== ${file}${quick ? ' (quick)' : ''}`);
-  const run = spawnSync(process.execPath, ['--expose-gc', '--import', 'tsx', join(here, file)], {
+  console.log(`\n=== ${file}${quick ? ' (quick)' : ''}${fromSource ? ' (sources under tsx)' : ''}`);
+  const command = fromSource ? ['--expose-gc', '--import', 'tsx', join(here, file)] : ['--expose-gc', join(built, file.replace(/\.ts$/, '.mjs'))];
+  const run = spawnSync(process.execPath, command, {
     stdio: ['ignore', 'pipe', 'inherit'],
     encoding: 'utf8',
     env: { ...process.env, ...(quick ? { BENCH_QUICK: '1', ROUNDS: process.env.ROUNDS ?? '1', SCALE: process.env.SCALE ?? '0.3' } : {}) },
@@ -74,6 +97,7 @@ const out = {
   quick,
   machine: { cpus: cpus().length, model: cpus()[0]?.model, platform: platform(), arch: arch(), node: process.version },
   seconds: Math.round((Date.now() - started) / 1000),
+  built: !fromSource,
   results,
   other: legacy,
   failures,
