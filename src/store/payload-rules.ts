@@ -21,19 +21,22 @@ export const ID_MAX_LENGTH = 256;
 /** Longest idempotency key a store accepts, in UTF-16 code units. */
 export const KEY_MAX_LENGTH = 256;
 
-/** Cheap first look: NUL or any surrogate at all (most strings have neither). */
-const SUSPECT = /[\u0000\uD800-\uDFFF]/;
 /** A high surrogate not followed by a low one, or a low one not preceded by a high one. */
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 
-/** Whether a string is well-formed Unicode without U+0000 (what every store keeps). */
+/**
+ * Whether a string is well-formed Unicode without U+0000 (what every store keeps). The hot path of
+ * every commit's check: `indexOf` of one code unit and `isWellFormed` are native scans (for a string
+ * V8 holds one byte per character, as most are, `isWellFormed` is true without a scan), about twice
+ * as fast as the character-class regex they replace.
+ */
 export function isStorableString(value: string): boolean {
-  return !SUSPECT.test(value) || stringFault(value) === undefined;
+  return value.indexOf('\u0000') === -1 && value.isWellFormed();
 }
 
 /** Why a string cannot be stored, or `undefined` when it can. */
 function stringFault(value: string): string | undefined {
-  if (!SUSPECT.test(value)) return undefined;
+  if (isStorableString(value)) return undefined;
   if (value.includes('\u0000')) return 'contains U+0000 (NUL)';
   LONE_SURROGATE.lastIndex = 0;
   if (LONE_SURROGATE.test(value)) return 'contains a lone UTF-16 surrogate (not well-formed Unicode)';
@@ -77,7 +80,7 @@ const RECURSION_LIMIT = 200;
 
 /** Whether any string or own key in `value` is unstorable: the hot path, no paths built. */
 function hasUnstorableString(value: unknown, depth = 0): boolean {
-  if (typeof value === 'string') return SUSPECT.test(value) && stringFault(value) !== undefined;
+  if (typeof value === 'string') return !isStorableString(value);
   if (value === null || typeof value !== 'object') return false;
   // Frozen JSON data (see frozen-data.ts) was checked when it was frozen and cannot change: it is not
   // walked again (a context that changes in one field is checked along that path).
@@ -92,7 +95,7 @@ function hasUnstorableString(value: unknown, depth = 0): boolean {
   } else {
     for (const key in value) {
       if (!Object.hasOwn(value, key)) continue;
-      if (SUSPECT.test(key) && stringFault(key) !== undefined) return true;
+      if (!isStorableString(key)) return true;
       const child = (value as Record<string, unknown>)[key];
       if (child !== null && (typeof child === 'object' || typeof child === 'string') && hasUnstorableString(child, depth + 1)) return true;
     }
@@ -106,7 +109,7 @@ function hasUnstorableDeep(value: unknown): boolean {
   while (stack.length > 0) {
     const v = stack.pop();
     if (typeof v === 'string') {
-      if (SUSPECT.test(v) && stringFault(v) !== undefined) return true;
+      if (!isStorableString(v)) return true;
     } else if (Array.isArray(v)) {
       for (let i = 0; i < v.length; i++) stack.push(v[i]);
     } else if (v !== null && typeof v === 'object') {
@@ -114,7 +117,7 @@ function hasUnstorableDeep(value: unknown): boolean {
       if (mark !== undefined && isStorableMark(mark)) continue;
       for (const key in v) {
         if (!Object.hasOwn(v, key)) continue;
-        if (SUSPECT.test(key) && stringFault(key) !== undefined) return true;
+        if (!isStorableString(key)) return true;
         const child = (v as Record<string, unknown>)[key];
         if (child !== null && (typeof child === 'object' || typeof child === 'string')) stack.push(child);
       }
