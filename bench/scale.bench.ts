@@ -255,9 +255,20 @@ async function pgTimers(t: number, workers: number): Promise<[number, number] | 
 
 async function workload5() {
   const t = size(100_000, 10_000);
+  // The raw twin runs before and after Docket's run (each round a ratio against one of them), so a
+  // host that slows down or speeds up during the ~20 s of Docket's run does not land on one side only.
+  const rawBefore = rawTimers(t);
   const mem = await memoryTimers(t);
-  const raw = rawTimers(t);
-  report(compare({ workload: 5, name: `${t.toLocaleString('en')} timers due across a quarter, memory store`, unit: 'timers/s', better: 'higher', baselineLabel: 'raw XState twin', target: '>= 0.5x', targetRatio: 0.5 }, [[mem, raw]]));
+  const rawAfter = rawTimers(t);
+  report(
+    compare(
+      { workload: 5, name: `${t.toLocaleString('en')} timers due across a quarter, memory store`, unit: 'timers/s', better: 'higher', baselineLabel: 'raw XState twin (run before and after)', target: '>= 0.5x', targetRatio: 0.5 },
+      [
+        [mem, rawBefore],
+        [mem, rawAfter],
+      ],
+    ),
+  );
   const pt = size(5_000, 1_000);
   const pair = await pgTimers(pt, 4);
   if (pair) {
