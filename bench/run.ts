@@ -6,6 +6,7 @@
 //   npm run bench -- --table            print the last run's table again from bench/results.json
 //   npm run bench -- --markdown         the same as the markdown table docs/performance.md shows
 //   npm run bench -- --source           run the TypeScript sources under tsx instead of the build
+// A --quick or --only run writes .tmp/bench/results.partial.json; only a full run replaces bench/results.json.
 // Each bench file is bundled first the way the published package is built (esbuild, as tsup runs it:
 // target node20, no keepNames, every package external), so Docket is measured as its users run it,
 // beside baselines that run from node_modules as they ship. Under tsx, esbuild's keepNames wraps every
@@ -13,7 +14,7 @@
 // Workloads: 1/2/6 machines.bench.ts, 3 peer.bench.ts, 4/5 scale.bench.ts, 7 engine.bench.ts,
 // 8 calendar.bench.ts; store.bench.ts is the ping-pong durable harness.
 import { spawnSync } from 'node:child_process';
-import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { arch, cpus, platform } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -102,8 +103,13 @@ const out = {
   other: legacy,
   failures,
 };
-writeFileSync(join(here, 'results.json'), `${JSON.stringify(out, null, 2)}\n`);
-console.log(`\n=== every workload against its baseline in the same run (${out.seconds} s; bench/results.json)`);
+// Only a full run (every file, full sizes) replaces bench/results.json, the table docs/performance.md
+// shows; a --quick or --only run is written beside the build, so a quick re-check cannot overwrite it.
+const partial = quick || only.length > 0;
+const written = partial ? join(here, '..', '.tmp', 'bench', 'results.partial.json') : join(here, 'results.json');
+mkdirSync(dirname(written), { recursive: true });
+writeFileSync(written, `${JSON.stringify(out, null, 2)}\n`);
+console.log(`\n=== ${partial ? 'these workloads' : 'every workload'} against ${partial ? 'their baselines' : 'its baseline'} in the same run (${out.seconds} s; ${partial ? '.tmp/bench/results.partial.json' : 'bench/results.json'})`);
 for (const r of [...results].sort((a, b) => a.workload - b.workload)) console.log(describe(r));
 for (const line of legacy) console.log(line);
 for (const line of failures) console.log(line);
