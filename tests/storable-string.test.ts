@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { findUnstorableString, isStorableString } from '../src/store/payload-rules.js';
+import { findUnstorableString, isStorableString, isWellFormedByRegex } from '../src/store/payload-rules.js';
 
 // The rule, written the slow and obvious way: no U+0000, and every surrogate paired (a high one
 // followed by a low one).
@@ -31,6 +31,9 @@ describe('isStorableString: well-formed Unicode without U+0000', () => {
       fc.property(anyString, (value) => {
         const expected = storableByDefinition(value);
         expect(isStorableString(value)).toBe(expected);
+        // The stand-in for runtimes without String.prototype.isWellFormed agrees with it.
+        expect(isWellFormedByRegex(value)).toBe(value.isWellFormed());
+        expect(isWellFormedByRegex(value) && !value.includes('\u0000')).toBe(expected);
         expect(findUnstorableString({ note: value }) === undefined).toBe(expected);
       }),
       { numRuns: 5_000 },

@@ -24,6 +24,21 @@ export const KEY_MAX_LENGTH = 256;
 /** A high surrogate not followed by a low one, or a low one not preceded by a high one. */
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 
+/** {@link LONE_SURROGATE} without the global flag: a `test` that keeps no `lastIndex`. */
+const ANY_LONE_SURROGATE = new RegExp(LONE_SURROGATE.source);
+
+/**
+ * Whether a string is well-formed Unicode (no lone UTF-16 surrogate) by regex: the stand-in for
+ * `String.prototype.isWellFormed` (ES2024) where a runtime lacks it, such as a browser older than
+ * 2023 running the docs' simulator (built for ES2022). Node 20 has it.
+ */
+export function isWellFormedByRegex(value: string): boolean {
+  return !ANY_LONE_SURROGATE.test(value);
+}
+
+const wellFormed: (value: string) => boolean =
+  typeof (String.prototype as { isWellFormed?: unknown }).isWellFormed === 'function' ? (value) => value.isWellFormed() : isWellFormedByRegex;
+
 /**
  * Whether a string is well-formed Unicode without U+0000 (what every store keeps). The hot path of
  * every commit's check: `indexOf` of one code unit and `isWellFormed` are native scans (for a string
@@ -31,7 +46,7 @@ const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[
  * as fast as the character-class regex they replace.
  */
 export function isStorableString(value: string): boolean {
-  return value.indexOf('\u0000') === -1 && value.isWellFormed();
+  return value.indexOf('\u0000') === -1 && wellFormed(value);
 }
 
 /** Why a string cannot be stored, or `undefined` when it can. */
