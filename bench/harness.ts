@@ -9,6 +9,22 @@
 /** Whether `--quick` (or `BENCH_QUICK=1`) asked for a smaller, faster run. */
 export const QUICK = process.env.BENCH_QUICK === '1' || process.argv.includes('--quick');
 
+/**
+ * The parts of a bench file asked for on its command line (`npx tsx bench/scale.bench.ts sim`):
+ * returns `want(part)`, true for every part when none is named. Flags (`--quick`) are not parts; a
+ * name the file does not know ends the process with exit code 2 and says which parts it has, instead
+ * of running nothing.
+ */
+export function partsAsked(file: string, known: readonly string[], argv: readonly string[] = process.argv.slice(2)): (part: string) => boolean {
+  const only = argv.filter((a) => !a.startsWith('--'));
+  const unknown = only.filter((a) => !known.includes(a));
+  if (unknown.length > 0) {
+    console.error(`${file}: no part ${unknown.join(', ')}; its parts are ${known.join(', ')}.`);
+    process.exit(2);
+  }
+  return (part) => only.length === 0 || only.includes(part);
+}
+
 /** `full` in a normal run, `quick` under `--quick`. */
 export const size = (full: number, quick: number): number => (QUICK ? quick : full);
 

@@ -15,15 +15,14 @@ import { createEngine, memoryStore, virtualClock, type Engine, type InstanceReco
 import { postgresStore } from '../src/postgres/index.js';
 import { sqliteStore } from '../src/sqlite/index.js';
 import { noopEffects } from './effects.js';
-import { alternate, compare, figure, report, size } from './harness.js';
+import { alternate, compare, figure, partsAsked, report, size } from './harness.js';
 import { calendar, directory, rawTwin, scenarios, type Act, type Scenario } from './real-machines.js';
 
 const PG_URL = process.env.DOCKET_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const ROUNDS = size(3, 1);
 // Workload 1 times sub-millisecond operations: more rounds, so one noisy slice of the shared box does not decide.
 const ROUNDS_1 = size(5, 1);
-const only = process.argv.slice(2).filter((a) => !a.startsWith('--'));
-const want = (part: string) => only.length === 0 || only.includes(part);
+const want = partsAsked('machines.bench.ts', ['machines', 'durable', 'memory']);
 
 
 function engineFor(sc: Scenario, store: Store = memoryStore()) {

@@ -11,13 +11,12 @@ import { bidReview, contractApproval, strategyCycle } from '../machines/index.js
 import { createEngine, memoryStore, virtualClock, type Actor } from '../src/index.js';
 import { postgresStore } from '../src/postgres/index.js';
 import { sleeper } from './sleeper.js';
-import { compare, figure, report, size } from './harness.js';
+import { compare, figure, partsAsked, report, size } from './harness.js';
 import { noopEffects } from './effects.js';
 import { as, calendar, directory, FakeXStateClock } from './real-machines.js';
 
 const PG_URL = process.env.DOCKET_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
-const only = process.argv.slice(2).filter((a) => !a.startsWith('--'));
-const want = (part: string) => only.length === 0 || only.includes(part);
+const want = partsAsked('scale.bench.ts', ['sim', 'timers']);
 void bidReview;
 
 const marketing: Actor = { id: 'wangm', roles: ['marketing'] };

@@ -17,6 +17,7 @@ import { z } from 'zod';
 import { createEngine, defineWorkflow, virtualClock, type InstanceRecord, type Store } from '../src/index.js';
 import { postgresStore } from '../src/postgres/index.js';
 import { sqliteStore } from '../src/sqlite/index.js';
+import { partsAsked, QUICK } from './harness.js';
 
 const PG_URL = process.env.DOCKET_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const machine = setup({ types: {} as { context: { n: number }; events: { type: 'PING' } | { type: 'PONG' } } }).createMachine({
@@ -31,7 +32,7 @@ const dir = join(tmpdir(), 'docket-bench');
 mkdirSync(dir, { recursive: true });
 const results: string[] = [];
 const ROUNDS = Number(process.env.ROUNDS ?? 3);
-const SCALE = Number(process.env.SCALE ?? 1);
+const SCALE = Number(process.env.SCALE ?? (QUICK ? 0.3 : 1));
 
 const median = (xs: readonly number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
@@ -262,8 +263,7 @@ async function postgresBench() {
 }
 
 const started = performance.now();
-const only = process.argv.slice(2);
-const want = (name: string) => only.length === 0 || only.includes(name);
+const want = partsAsked('store.bench.ts', ['full', 'normal', 'pg']);
 if (want('full')) await sqliteBench('full', Math.round(1000 * SCALE), Math.round(3000 * SCALE));
 if (want('normal')) await sqliteBench('normal', Math.round(4000 * SCALE), Math.round(4000 * SCALE));
 if (want('pg')) await postgresBench();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compare, median, ratioOf } from '../bench/harness.js';
+import { compare, median, partsAsked, ratioOf } from '../bench/harness.js';
 
 // The bench harness's arithmetic on fake timings (no timing here: speed lives in bench/).
 describe('bench harness ratios', () => {
@@ -33,5 +33,29 @@ describe('bench harness ratios', () => {
     expect(missed.ratio).toBe(0.5);
     expect(missed.met).toBe(false);
     expect(missed.rounds).toBeUndefined();
+  });
+
+  it('partsAsked: no part named means every part; flags are not parts; an unknown part exits 2 naming the parts', () => {
+    const all = partsAsked('x.bench.ts', ['sim', 'timers'], ['--quick']);
+    expect([all('sim'), all('timers')]).toEqual([true, true]);
+    const one = partsAsked('x.bench.ts', ['sim', 'timers'], ['timers', '--quick']);
+    expect([one('sim'), one('timers')]).toEqual([false, true]);
+    const exits: unknown[] = [];
+    const errors: string[] = [];
+    const exit = process.exit;
+    const error = console.error;
+    process.exit = ((code?: number) => {
+      exits.push(code);
+      throw new Error('exit');
+    }) as typeof process.exit;
+    console.error = (line: string) => void errors.push(line);
+    try {
+      expect(() => partsAsked('x.bench.ts', ['sim', 'timers'], ['simm'])).toThrow('exit');
+    } finally {
+      process.exit = exit;
+      console.error = error;
+    }
+    expect(exits).toEqual([2]);
+    expect(errors).toEqual(['x.bench.ts: no part simm; its parts are sim, timers.']);
   });
 });
