@@ -49,13 +49,13 @@ export function isStorableString(value: string): boolean {
   return value.indexOf('\u0000') === -1 && wellFormed(value);
 }
 
-/** Why a string cannot be stored, or `undefined` when it can. */
+/**
+ * Why a string cannot be stored, or `undefined` when it can: an unstorable string holds a NUL or
+ * is not well-formed ({@link isStorableString}), so the reason follows from whether it holds a NUL.
+ */
 function stringFault(value: string): string | undefined {
   if (isStorableString(value)) return undefined;
-  if (value.includes('\u0000')) return 'contains U+0000 (NUL)';
-  LONE_SURROGATE.lastIndex = 0;
-  if (LONE_SURROGATE.test(value)) return 'contains a lone UTF-16 surrogate (not well-formed Unicode)';
-  return undefined;
+  return value.includes('\u0000') ? 'contains U+0000 (NUL)' : 'contains a lone UTF-16 surrogate (not well-formed Unicode)';
 }
 
 function checkIdentifier(value: unknown, what: string, max: number): string {
