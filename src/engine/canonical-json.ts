@@ -38,7 +38,7 @@ function write(value: unknown): string | undefined {
       return value ? 'true' : 'false';
     case 'object': {
       if (value === null) return 'null';
-      return writeObject(value, true);
+      return writeObject(value);
     }
     case 'bigint':
       throw new TypeError('BigInt values cannot be stored in history; convert them to strings.');
@@ -48,34 +48,35 @@ function write(value: unknown): string | undefined {
 }
 
 /**
- * What a toJSON gave, written as JSON.stringify writes it: as data, its own toJSON (if any) not
- * called in turn (a toJSON that returns a Date, or `this`, is written as that object's keys).
+ * What an object stands for in JSON, as `JSON.stringify` (and so every store) has it: what its
+ * toJSON (dates, an object's or array's own, enumerable or not: it is looked up, not found among the
+ * keys) gives, which is written as data (its own toJSON is not called in turn: a Date a toJSON
+ * returns is written as `{}`, a toJSON returning `this` as the object's keys); a boxed primitive's
+ * value; else the object itself. The one rule canonicalJson and the Merkle digest both follow.
  */
-function writeGiven(value: unknown): string | undefined {
-  return value !== null && typeof value === 'object' ? writeObject(value, false) : write(value);
+export function jsonValueOf(value: object): unknown {
+  const toJSON = (value as { toJSON?: () => unknown }).toJSON;
+  const given: unknown = typeof toJSON === 'function' ? toJSON.call(value) : value;
+  if (given === null || typeof given !== 'object' || Array.isArray(given)) return given;
+  const proto = Object.getPrototypeOf(given);
+  return proto !== Object.prototype && proto !== null && (given instanceof Number || given instanceof String || given instanceof Boolean) ? given.valueOf() : given;
 }
 
-function writeObject(value: object, withToJSON: boolean): string | undefined {
+function writeObject(value: object): string | undefined {
+  const given = jsonValueOf(value);
+  if (given === value) return writeData(value);
+  return given !== null && typeof given === 'object' ? writeData(given) : write(given);
+}
+
+/** An object or array written by its members (what it stands for in JSON, see {@link jsonValueOf}). */
+function writeData(value: object): string {
   if (Array.isArray(value)) {
-    // An array's own toJSON (or a subclass's) decides its text, as in JSON.stringify.
-    const toJSON = withToJSON ? (value as { toJSON?: () => unknown }).toJSON : undefined;
-    if (typeof toJSON === 'function') return writeGiven(toJSON.call(value));
     let out = '[';
     for (let i = 0; i < value.length; i++) {
       if (i > 0) out += ',';
       out += write(value[i]) ?? 'null';
     }
     return out + ']';
-  }
-  // Honour toJSON (dates, and a plain object's own, enumerable or not) as JSON.stringify (and so
-  // every store) does: it is looked up, not found among the enumerable keys.
-  const toJSON = withToJSON ? (value as { toJSON?: () => unknown }).toJSON : undefined;
-  if (typeof toJSON === 'function') return writeGiven(toJSON.call(value));
-  const proto = Object.getPrototypeOf(value);
-  if (proto !== Object.prototype && proto !== null) {
-    // Not a plain object: boxed primitives are written as their value; anything else by its own
-    // enumerable keys.
-    if (value instanceof Number || value instanceof String || value instanceof Boolean) return write(value.valueOf());
   }
   const keys = sortedKeys(value);
   let out = '{';

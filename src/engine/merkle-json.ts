@@ -1,5 +1,5 @@
 import { frozenMark, refOfMark } from '../store/frozen-data.js';
-import { flat, memberNext, memberStart, quote, sha256, sortedKeys } from './canonical-json.js';
+import { flat, jsonValueOf, memberNext, memberStart, quote, sha256, sortedKeys } from './canonical-json.js';
 
 /**
  * Longest node text, in UTF-16 code units, that a parent holds inline; a longer one is held as `#`
@@ -73,22 +73,8 @@ function ref(value: unknown, depth: number, known?: Known): string | undefined {
   }
 }
 
-/**
- * What an object stands for in JSON, as `JSON.stringify` (and so every store) has it: what its
- * toJSON (dates, an object's or array's own) gives, which is written as data (its own toJSON is not
- * called in turn: a Date a toJSON returns is written as `{}`); a boxed primitive's value; else the
- * object itself. The same rules as canonicalJson.
- */
-function givenOf(value: object): unknown {
-  const toJSON = (value as { toJSON?: () => unknown }).toJSON;
-  const given: unknown = typeof toJSON === 'function' ? toJSON.call(value) : value;
-  if (given === null || typeof given !== 'object' || Array.isArray(given)) return given;
-  const proto = Object.getPrototypeOf(given);
-  return proto !== Object.prototype && proto !== null && (given instanceof Number || given instanceof String || given instanceof Boolean) ? given.valueOf() : given;
-}
-
 function nodeRef(value: object, depth: number): string | undefined {
-  const given = givenOf(value);
+  const given = jsonValueOf(value);
   if (given === value) return dataRef(value, depth);
   if (given === null || typeof given !== 'object') return ref(given, depth);
   const mark = frozenMark(given);
@@ -106,7 +92,7 @@ function deepRef(value: object): string | undefined {
   const open = new Set<object>();
   const stack: { member: object; node: object; items: readonly unknown[]; next: number }[] = [];
   const enter = (member: object): void => {
-    const given = givenOf(member);
+    const given = jsonValueOf(member);
     if (given === null || typeof given !== 'object') {
       known.set(member, ref(given, 0));
       return;
