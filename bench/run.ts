@@ -16,7 +16,7 @@
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { arch, cpus, platform } from 'node:os';
-import { dirname, join } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { describe, markdownRow, type Comparison } from './harness.js';
@@ -106,10 +106,10 @@ const out = {
 // Only a full run (every file, full sizes) replaces bench/results.json, the table docs/performance.md
 // shows; a --quick or --only run is written beside the build, so a quick re-check cannot overwrite it.
 const partial = quick || only.length > 0;
-const written = partial ? join(here, '..', '.tmp', 'bench', 'results.partial.json') : join(here, 'results.json');
+const written = partial ? join(built, 'results.partial.json') : join(here, 'results.json');
 mkdirSync(dirname(written), { recursive: true });
 writeFileSync(written, `${JSON.stringify(out, null, 2)}\n`);
-console.log(`\n=== ${partial ? 'these workloads' : 'every workload'} against ${partial ? 'their baselines' : 'its baseline'} in the same run (${out.seconds} s; ${partial ? '.tmp/bench/results.partial.json' : 'bench/results.json'})`);
+console.log(`\n=== ${partial ? 'these workloads against their baselines' : 'every workload against its baseline'} in the same run (${out.seconds} s; ${relative(join(here, '..'), written)})`);
 for (const r of [...results].sort((a, b) => a.workload - b.workload)) console.log(describe(r));
 for (const line of legacy) console.log(line);
 for (const line of failures) console.log(line);
