@@ -38,6 +38,30 @@ const holding = (make: () => unknown) =>
     events: { SET: z.object({}), BUMP: z.object({}) },
   });
 
+/**
+ * Start a `holding` instance on a store that hands back records as a store reads them (new objects,
+ * no marks), SET it, then have another engine (no cache of what the first wrote) load the stored row,
+ * head-check it, and BUMP it: the context it sees and whether verify passes.
+ */
+async function readBackByAnotherEngine(make: () => unknown): Promise<{ context: unknown; verified: boolean }> {
+  const inner = memoryStore();
+  const reading: Store = Object.create(inner);
+  reading.load = async (id) => {
+    const record = await inner.load(id);
+    return record && asStored(record);
+  };
+  const workflow = holding(make);
+  const engine = createEngine({ store: reading, clock: virtualClock(START), workflows: [workflow], snapshotCacheSize: 1 });
+  const id = await engine.start('holding', {}, { actor: staff });
+  await engine.send(id, { type: 'SET' }, { actor: staff });
+  await engine.close();
+  const second = createEngine({ store: reading, clock: virtualClock(START), workflows: [workflow] });
+  const view = await second.send(id, { type: 'BUMP' }, { actor: staff });
+  const verified = (await second.verify(id)).ok;
+  await second.close();
+  return { context: view.context, verified };
+}
+
 describe('frozen state: objects that cannot be marked', () => {
   it('a sealed or non-extensible object in a context is frozen as it is, not marked, and its text is written afresh', () => {
     const sealed = Object.seal({ x: 1, y: [1, 2] });
@@ -81,23 +105,7 @@ describe('frozen state: toJSON', () => {
   });
 
   it('an instance holding one is not refused as corrupt when a store reads it back', async () => {
-    const inner = memoryStore();
-    const reading: Store = Object.create(inner);
-    reading.load = async (id) => {
-      const record = await inner.load(id);
-      return record && asStored(record);
-    };
-    const workflow = holding(hiddenToJSON);
-    const engine = createEngine({ store: reading, clock: virtualClock(START), workflows: [workflow], snapshotCacheSize: 1 });
-    const id = await engine.start('holding', {}, { actor: staff });
-    await engine.send(id, { type: 'SET' }, { actor: staff });
-    await engine.close();
-    // Another engine (no cache of what the first wrote) loads the stored row and head-checks it.
-    const second = createEngine({ store: reading, clock: virtualClock(START), workflows: [workflow] });
-    const view = await second.send(id, { type: 'BUMP' }, { actor: staff });
-    expect(view.context).toEqual({ held: 'T', n: 1 });
-    expect((await second.verify(id)).ok).toBe(true);
-    await second.close();
+    expect(await readBackByAnotherEngine(hiddenToJSON)).toEqual({ context: { held: 'T', n: 1 }, verified: true });
   });
 });
 
@@ -146,22 +154,7 @@ describe('frozen state: what a toJSON returns is written as data (toJSON is appl
   });
 
   it('an instance holding one is not refused as corrupt when a store reads it back', async () => {
-    const inner = memoryStore();
-    const reading: Store = Object.create(inner);
-    reading.load = async (id) => {
-      const record = await inner.load(id);
-      return record && asStored(record);
-    };
-    const workflow = holding(() => new Stamp(new Date(0)));
-    const engine = createEngine({ store: reading, clock: virtualClock(START), workflows: [workflow], snapshotCacheSize: 1 });
-    const id = await engine.start('holding', {}, { actor: staff });
-    await engine.send(id, { type: 'SET' }, { actor: staff });
-    await engine.close();
-    const second = createEngine({ store: reading, clock: virtualClock(START), workflows: [workflow] });
-    const view = await second.send(id, { type: 'BUMP' }, { actor: staff });
-    expect(view.context).toEqual({ held: {}, n: 1 });
-    expect((await second.verify(id)).ok).toBe(true);
-    await second.close();
+    expect(await readBackByAnotherEngine(() => new Stamp(new Date(0)))).toEqual({ context: { held: {}, n: 1 }, verified: true });
   });
 });
 
