@@ -6,7 +6,7 @@ import * as crypto from 'node:crypto';
  * hot path of every send, and a `JSON.stringify` replacer that rebuilds objects was its top cost.
  */
 export function canonicalJson(value: unknown): string {
-  return write(value) ?? 'null';
+  return write(value, '') ?? 'null';
 }
 
 /**
@@ -28,7 +28,9 @@ export function quote(text: string): string {
   return NEEDS_ESCAPE.test(text) ? JSON.stringify(text) : '"' + text + '"';
 }
 
-function write(value: unknown): string | undefined {
+// `key` is the member name (an array item's index) `value` is found under, '' at the root: what
+// JSON.stringify hands a toJSON.
+function write(value: unknown, key: string | number): string | undefined {
   switch (typeof value) {
     case 'string':
       return quote(value);
@@ -40,9 +42,9 @@ function write(value: unknown): string | undefined {
       if (value === null) return 'null';
       // Inline, not a helper between write and writeData: one frame fewer per level of nesting keeps
       // the depth canonicalJson reaches before the stack runs out where it was.
-      const given = jsonValueOf(value);
+      const given = jsonValueOf(value, key);
       if (given === value) return writeData(value);
-      return given !== null && typeof given === 'object' ? writeData(given) : write(given);
+      return given !== null && typeof given === 'object' ? writeData(given) : write(given, key);
     }
     case 'bigint':
       throw new TypeError('BigInt values cannot be stored in history; convert them to strings.');
@@ -52,18 +54,51 @@ function write(value: unknown): string | undefined {
 }
 
 /**
- * What an object stands for in JSON, as `JSON.stringify` (and so every store) has it: what its
- * toJSON (dates, an object's or array's own, enumerable or not: it is looked up, not found among the
- * keys) gives, which is written as data (its own toJSON is not called in turn: a Date a toJSON
- * returns is written as `{}`, a toJSON returning `this` as the object's keys); a boxed primitive's
- * value; else the object itself. The one rule canonicalJson and the Merkle digest both follow.
+ * What an object stands for in JSON, as `JSON.stringify` (and so every store) has it (ECMA-262,
+ * SerializeJSONProperty): what its toJSON (dates, an object's or array's own, enumerable or not: it
+ * is looked up, not found among the keys) gives when called with `key` (the member name, an array
+ * item's index as a string, '' at the root), which is written as data (its own toJSON is not called
+ * in turn: a Date a toJSON returns is written as `{}`, a toJSON returning `this` as the object's
+ * keys); a boxed primitive's value; else the object itself. The one rule canonicalJson and the
+ * Merkle digest both follow.
+ *
+ * A boxed primitive is told by its internal slot, as JSON tells it, not by its prototype: an
+ * `Object.create(Number.prototype)` holds no number and is written as an object (`{}`), and a
+ * `new Number(1)` is unboxed through its `valueOf` (a `new String` through its `toString`), as
+ * `JSON.stringify` does. Only objects whose prototype chain holds Number's, String's, Boolean's or
+ * BigInt's prototype are asked (a boxed primitive from another realm, or one given a plain prototype,
+ * is written as an object).
  */
-export function jsonValueOf(value: object): unknown {
-  const toJSON = (value as { toJSON?: () => unknown }).toJSON;
-  const given: unknown = typeof toJSON === 'function' ? toJSON.call(value) : value;
+export function jsonValueOf(value: object, key: string | number = ''): unknown {
+  const toJSON = (value as { toJSON?: unknown }).toJSON;
+  const given: unknown = typeof toJSON === 'function' ? toJSON.call(value, typeof key === 'number' ? String(key) : key) : value;
   if (given === null || typeof given !== 'object' || Array.isArray(given)) return given;
-  const proto = Object.getPrototypeOf(given);
-  return proto !== Object.prototype && proto !== null && (given instanceof Number || given instanceof String || given instanceof Boolean) ? given.valueOf() : given;
+  const proto: unknown = Object.getPrototypeOf(given);
+  return proto === Object.prototype || proto === null ? given : unboxed(given);
+}
+
+/** A boxed primitive's value as JSON.stringify reads it (ToNumber, ToString, the slot), else the object. */
+function unboxed(given: object): unknown {
+  if (given instanceof Number) {
+    if (holds(Number.prototype.valueOf, given)) return +given;
+  } else if (given instanceof String) {
+    if (holds(String.prototype.valueOf, given)) return `${given as unknown as string}`;
+  } else if (given instanceof Boolean) {
+    if (holds(Boolean.prototype.valueOf, given)) return Boolean.prototype.valueOf.call(given);
+  } else if (given instanceof BigInt) {
+    if (holds(BigInt.prototype.valueOf, given)) return BigInt.prototype.valueOf.call(given);
+  }
+  return given;
+}
+
+/** Whether `given` has the internal slot a built-in `valueOf` reads (it throws a TypeError on any other object). */
+function holds(valueOf: (this: never) => unknown, given: object): boolean {
+  try {
+    valueOf.call(given as never);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** An object or array written by its members (what it stands for in JSON, see {@link jsonValueOf}). */
@@ -72,7 +107,7 @@ function writeData(value: object): string {
     let out = '[';
     for (let i = 0; i < value.length; i++) {
       if (i > 0) out += ',';
-      out += write(value[i]) ?? 'null';
+      out += write(value[i], i) ?? 'null';
     }
     return out + ']';
   }
@@ -81,7 +116,7 @@ function writeData(value: object): string {
   let first = true;
   for (let i = 0; i < keys.length; i++) {
     const key = keys[i]!;
-    const item = write((value as Record<string, unknown>)[key]);
+    const item = write((value as Record<string, unknown>)[key], key);
     if (item === undefined) continue;
     // One precomputed `"key":` / `,"key":` piece per member: fewer intermediate strings to collect.
     out += (first ? memberStart(key) : memberNext(key)) + item;
