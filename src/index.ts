@@ -37,7 +37,7 @@ export type { CalendarInput } from './calendar/zoned-time.js';
 // Stores: the in-memory store, the Store interface and the records it keeps (also what the engine
 // returns). The rules a store must apply are in src/store/ (see "How to add a store" in docs/storage.md).
 export { memoryStore } from './store/memory-store.js';
-export { ID_MAX_LENGTH, KEY_MAX_LENGTH } from './store/payload-rules.js';
+export { ID_MAX_LENGTH, KEY_MAX_LENGTH, PAYLOAD_DEPTH_MAX } from './store/payload-rules.js';
 export { PAGE_LIMIT_DEFAULT, PAGE_LIMIT_MAX } from './store/query-rules.js';
 export type { ClaimOptions, Commit, EffectUpdate, InstanceQuery, Page, Store, TaskQuery } from './store/store.js';
 export type {

@@ -6,7 +6,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { canonicalJson } from '../src/engine/canonical-json.js';
 import { MERKLE_INLINE_MAX, merkleDigest } from '../src/engine/merkle-json.js';
-import { freezeJsonData } from '../src/engine/freeze-state.js';
+import { freezeJsonData, StateDataFault } from '../src/engine/freeze-state.js';
+import { INPUT_LIMITS } from '../src/engine/validate-input.js';
 
 const sha = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex');
 
@@ -98,12 +99,20 @@ describe('merkleDigest: deep nesting', () => {
     return node;
   }
 
-  it('digests data nested 20,000 deep without overflowing the stack, as the stores check it: a record read back (unmarked) digests as the committed one (marked)', () => {
-    const committed = chain(20_000, true);
+  it('digests data nested 20,000 deep without overflowing the stack (a record read back from a store carries no marks), one level more or less digests differently', () => {
     const readBack = chain(20_000, false);
     expect(() => merkleDigest({ context: readBack })).not.toThrow();
-    expect(merkleDigest({ context: readBack })).toBe(merkleDigest({ context: committed }));
+    expect(merkleDigest({ context: readBack })).toBe(merkleDigest({ context: chain(20_000, false) }));
     expect(merkleDigest({ context: readBack })).not.toBe(merkleDigest({ context: chain(19_999, false) }));
+  });
+
+  it('a context frozen level by level up to the deepest one allowed digests as the same data read back (unmarked); one level more is refused', () => {
+    // chain(n) nests n + 1 levels; the context around it one more.
+    const deepest = INPUT_LIMITS.contextDepth - 2;
+    const committed = chain(deepest, true);
+    expect(merkleDigest({ context: committed })).toBe(merkleDigest({ context: chain(deepest, false) }));
+    expect(() => freezeJsonData({ next: chain(deepest, true) })).not.toThrow();
+    expect(() => freezeJsonData({ a: { next: chain(deepest, true) } })).toThrow(StateDataFault);
   });
 
   it('past the depth written recursively, toJSON, dates, boxed primitives and left-out members are written as JSON.stringify writes them', () => {

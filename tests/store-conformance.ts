@@ -6,6 +6,7 @@ import {
   isDocketError,
   KEY_MAX_LENGTH,
   PAGE_LIMIT_MAX,
+  PAYLOAD_DEPTH_MAX,
   virtualClock,
   type Commit,
   type InstanceQuery,
@@ -413,6 +414,35 @@ export function describeStoreConformance(
       const kept = { ...fine, instance: { ...fine.instance, context: { note: 'ok 😀 \u0001\u001b[31m' } } };
       await store.commit(kept);
       expect((await store.load('b'))?.context).toEqual({ note: 'ok 😀 \u0001\u001b[31m' });
+    });
+
+    it('refuses a payload nested past PAYLOAD_DEPTH_MAX levels, or one that contains itself, with INVALID_PAYLOAD, alone: nothing of it is written and the rest of a concurrent group lands; the deepest allowed round-trips', async () => {
+      /** An object `levels` levels deep (the returned object is level 1). */
+      const nest = (levels: number): Record<string, unknown> => {
+        let value: Record<string, unknown> = { end: true };
+        for (let i = 1; i < levels; i++) value = { v: value };
+        return value;
+      };
+      const cyclic: Record<string, unknown> = { note: 'me' };
+      cyclic['self'] = cyclic;
+      const ids = ['a', 'b', 'c', 'd'];
+      for (const id of ids) await step(id);
+      const previous = await Promise.all(ids.map(async (id) => (await store.load(id))!));
+      // The instance record is level 1 and its context level 2: a context nesting PAYLOAD_DEPTH_MAX levels is one too many.
+      const poison: Record<string, (c: Commit) => Commit> = {
+        b: (c) => ({ ...c, instance: { ...c.instance, context: nest(PAYLOAD_DEPTH_MAX) } }),
+        c: (c) => ({ ...c, instance: { ...c.instance, context: cyclic } }),
+      };
+      const commits = previous.map((p) => (poison[p.id] ?? ((c: Commit) => c))(nextCommit(p.id, p, { state: 'moved' })));
+      const outcomes = await Promise.allSettled(commits.map((c) => store.commit(c)));
+      expect(outcomes.map((o) => (o.status === 'fulfilled' ? 'ok' : (o.reason as { code: string }).code))).toEqual(['ok', 'INVALID_PAYLOAD', 'INVALID_PAYLOAD', 'ok']);
+      for (const o of outcomes) if (o.status === 'rejected') expect((o.reason as Error).message).toMatch(/nested more than 1024 levels deep/);
+      expect(await Promise.all(ids.map(async (id) => (await store.load(id))!.revision))).toEqual([2, 1, 1, 2]);
+      expect(await Promise.all(ids.map(async (id) => (await store.history(id)).length))).toEqual([2, 1, 1, 2]);
+      const deepest = nest(PAYLOAD_DEPTH_MAX - 1);
+      const fine = nextCommit('b', previous[1], { state: 'moved' });
+      await store.commit({ ...fine, instance: { ...fine.instance, context: deepest } });
+      expect((await store.load('b'))?.context).toEqual(deepest);
     });
 
     it('records a refused payload with U+0000 or a lone surrogate, each replaced by U+FFFD, the same in every store', async () => {

@@ -7,6 +7,7 @@ import type { Commit, Store } from '../store/store.js';
 import type { InstanceFacts, TaskTimer, WorkflowEnv } from './define-workflow.js';
 import type { EngineEvents, InstanceView } from './engine-types.js';
 import { freezeJsonData } from './freeze-state.js';
+import { stateDataError } from './state-fault.js';
 import { checkClaimedTimer, checkHead } from './head-check.js';
 import type { DigestedTimer } from './state-digest.js';
 import type { Keyring } from './history-key.js';
@@ -344,6 +345,23 @@ export function createCommitPipeline(deps: PipelineDeps): CommitPipeline {
    * filled in. The instance is stored at the version of the decision's workflow when it names one.
    */
   function plan(
+    record: InstanceRecord | undefined,
+    instance: { id: string; workflow: string; version: number; initiator: string },
+    decision: Omit<CommitDecision, 'kind'>,
+    now: Instant,
+    tenant: string | undefined,
+  ): Commit {
+    try {
+      return planStep(record, instance, decision, now, tenant);
+    } catch (error) {
+      // What the machine put in the state (a BigInt, a structure that contains itself, nesting past
+      // the limit, a throwing getter or toJSON) is named as INVALID_PAYLOAD; anything else is thrown on.
+      if (isDocketError(error)) throw error;
+      throw stateDataError(instance.id, instance.workflow, decision.step.snapshot as { context?: unknown; output?: unknown }) ?? error;
+    }
+  }
+
+  function planStep(
     record: InstanceRecord | undefined,
     instance: { id: string; workflow: string; version: number; initiator: string },
     decision: Omit<CommitDecision, 'kind'>,

@@ -1,6 +1,7 @@
-import { frozenMark, isStorableMark, setFrozenMark } from '../store/frozen-data.js';
+import { frozenMark, heightOfMark, isStorableMark, setFrozenMark } from '../store/frozen-data.js';
 import { isStorableString } from '../store/payload-rules.js';
 import { dataRef } from './merkle-json.js';
+import { INPUT_LIMITS } from './validate-input.js';
 
 /**
  * Freeze the plain objects and arrays of `value` (a committed state's context), deeply, and mark
@@ -22,43 +23,89 @@ import { dataRef } from './merkle-json.js';
  * engine, its cache and the memory store share. Accessor properties are read, not frozen: context
  * is data, and a getter whose value changes is outside what Docket can keep.
  *
- * @throws TypeError for a BigInt in `value` (no store can keep one).
+ * Nesting is counted as it goes (the context is depth 1; a marked part adds its height, see
+ * `heightOfMark`): past {@link INPUT_LIMITS}`.contextDepth` levels, which is also where a structure
+ * that contains itself ends up, the walk stops with a {@link StateDataFault} and nothing is marked
+ * above it. So is a BigInt, which no store can keep. The caller (the commit's planning) turns the
+ * fault into `INVALID_PAYLOAD` naming the path and what is wrong (see `state-fault.ts`).
+ *
+ * @throws StateDataFault for a BigInt, or nesting past the limit (a cycle included).
  */
 export function freezeJsonData(value: unknown): boolean {
-  if (value === null || typeof value !== 'object') return true;
-  if (frozenMark(value) !== undefined) return true;
+  return freezeNode(value, 1) >= 0;
+}
+
+/**
+ * Why {@link freezeJsonData} stopped: the context holds data no store can keep. Internal: the commit
+ * planning diagnoses the context again to name the path (see `state-fault.ts`).
+ */
+export class StateDataFault extends Error {
+  constructor(readonly kind: 'bigint' | 'depth') {
+    super(kind === 'bigint' ? 'A BigInt in the context' : `The context is nested more than ${INPUT_LIMITS.contextDepth} levels deep`);
+    this.name = 'StateDataFault';
+  }
+}
+
+/** Not JSON data throughout (not marked): what {@link freezeNode} returns instead of a height. */
+const NOT_DATA = -1;
+
+/**
+ * Freeze `value` found at `depth` (the context is 1); its height when it is JSON data throughout (0
+ * for a primitive, levels of objects and arrays for a node), else {@link NOT_DATA}.
+ */
+function freezeNode(value: unknown, depth: number): number {
+  if (value === null || typeof value !== 'object') {
+    if (typeof value === 'bigint') throw new StateDataFault('bigint');
+    return 0;
+  }
+  const mark = frozenMark(value);
+  if (mark !== undefined) {
+    const height = heightOfMark(mark);
+    if (depth - 1 + height > INPUT_LIMITS.contextDepth) throw new StateDataFault('depth');
+    return height;
+  }
+  if (depth > INPUT_LIMITS.contextDepth) throw new StateDataFault('depth');
   let pure: boolean;
   let storable = true;
+  let below = 0;
   if (Array.isArray(value)) {
     pure = Object.getPrototypeOf(value) === Array.prototype && !('toJSON' in value);
     for (let i = 0; i < value.length; i++) {
       const item: unknown = value[i];
-      if (!freezeJsonData(item)) pure = false;
-      else if (storable && !storableItem(item)) storable = false;
+      const height = freezeNode(item, depth + 1);
+      if (height === NOT_DATA) pure = false;
+      else {
+        if (height > below) below = height;
+        if (storable && !storableItem(item)) storable = false;
+      }
     }
   } else {
     const proto = Object.getPrototypeOf(value);
-    if (proto !== Object.prototype && proto !== null) return false;
+    if (proto !== Object.prototype && proto !== null) return NOT_DATA;
     // A toJSON (own, enumerable or not) decides the object's text: not marked.
     pure = !('toJSON' in value);
     for (const key in value) {
       if (!Object.hasOwn(value, key)) continue;
       if (storable && !isStorableString(key)) storable = false;
       const child = (value as Record<string, unknown>)[key];
-      if (!freezeJsonData(child)) pure = false;
-      else if (storable && !storableItem(child)) storable = false;
+      const height = freezeNode(child, depth + 1);
+      if (height === NOT_DATA) pure = false;
+      else {
+        if (height > below) below = height;
+        if (storable && !storableItem(child)) storable = false;
+      }
     }
   }
-  if (Object.isFrozen(value)) return false;
+  if (Object.isFrozen(value)) return NOT_DATA;
   if (!Object.isExtensible(value)) {
     // Sealed or made non-extensible by its owner: no mark can be added to it. Frozen all the same
     // (the commit holds it as it is now), but not counted as JSON data.
     Object.freeze(value);
-    return false;
+    return NOT_DATA;
   }
-  if (pure) setFrozenMark(value, dataRef(value), storable);
+  if (pure) setFrozenMark(value, dataRef(value), storable, below + 1);
   Object.freeze(value);
-  return pure;
+  return pure ? below + 1 : NOT_DATA;
 }
 
 /** Whether a JSON-data item (a primitive, or an object marked just now) is storable throughout. */

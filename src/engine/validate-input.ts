@@ -29,6 +29,14 @@ export const INPUT_LIMITS = Object.freeze({
   payloadValues: 100_000,
   /** Most UTF-16 code units in one payload's strings and keys together. */
   payloadChars: 1_000_000,
+  /**
+   * Deepest nesting of objects and arrays in an instance's context, as its machine builds it (the
+   * context itself is depth 1). A step that would leave a deeper context (or one that contains
+   * itself) is refused with `INVALID_PAYLOAD` and changes nothing. The stores keep payloads nested
+   * up to `PAYLOAD_DEPTH_MAX` (1,024) levels, the record around the context included; SQLite's JSON
+   * functions stop at 1,000 (JSON_MAX_DEPTH, https://sqlite.org/json1.html).
+   */
+  contextDepth: 1_000,
 });
 
 const OBJECT_PROTO = Object.prototype;

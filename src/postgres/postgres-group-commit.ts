@@ -85,6 +85,16 @@ export class PostgresGroupCommit {
 
   /** One `docket_commit` call for `jobs`; settles each job with the truth about its own commit. */
   private async settle(jobs: Job[]): Promise<void> {
+    // The call's text is built before anything is sent: data JSON cannot write (a toJSON that throws,
+    // a BigInt) fails here, nothing was sent, and only the commit that holds it is refused.
+    let p: ReturnType<typeof commitBatch>;
+    try {
+      p = commitBatch(this.schema, jobs.map((j) => j.commit));
+    } catch (error) {
+      if (jobs.length > 1) for (const job of jobs) await this.settle([job]);
+      else jobs[0]!.reject(invalidPayload(jobs[0]!.commit.instance.id, error));
+      return;
+    }
     let client: PoolClient;
     try {
       client = await this.pool.connect();
@@ -96,7 +106,6 @@ export class PostgresGroupCommit {
     }
     let outcome: { results: CommitResult[] } | { error: unknown; state: string | undefined };
     try {
-      const p = commitBatch(this.schema, jobs.map((j) => j.commit));
       const res = await client.query(p.text, p.values as unknown[]);
       outcome = { results: res.rows[0].results as CommitResult[] };
       client.release();

@@ -1,3 +1,4 @@
+import { DocketError } from '../errors.js';
 import { PAGE_LIMIT_MAX } from '../store/query-rules.js';
 import type { Instant } from '../clock/clock.js';
 import type { EffectRecord, HistoryEntry, IdempotencyRecord, InstanceRecord, RefusalEntry, TaskRecord, TimerRecord } from '../store/records.js';
@@ -21,7 +22,22 @@ function plan(text: string, ...values: SqliteValue[]): SqlitePlan {
   return { text, values };
 }
 
-const json = (value: unknown): string => JSON.stringify(value ?? null);
+/**
+ * The JSON text of a value a plan binds. Data JSON cannot write (a BigInt, a toJSON that throws)
+ * is the write's own fault, refused with `INVALID_PAYLOAD` before anything is written, not a store
+ * failure to retry.
+ */
+const json = (value: unknown): string => {
+  try {
+    return JSON.stringify(value ?? null);
+  } catch (error) {
+    throw new DocketError(
+      'INVALID_PAYLOAD',
+      `The SQLite store cannot write this data as JSON (${error instanceof Error ? error.message : String(error)}); nothing of it was written. Change the data: the same data is refused every time.`,
+      { cause: error },
+    );
+  }
+};
 
 export const getMeta = (key: string) => plan(`SELECT value FROM docket_meta WHERE key = ?`, key);
 export const setMeta = (key: string, value: string) =>

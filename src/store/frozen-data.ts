@@ -9,7 +9,11 @@
  * - its reference in the Merkle state digest (`merkleDigest` in `engine/merkle-json.ts`: its text
  *   when short, else `#` and its hash), at most 65 characters whatever the subtree's size;
  * - whether every string and key in it is storable (the store rules, `payload-rules.ts`): the
- *   reference is prefixed with `!` when one is not (a reference never starts with `!`).
+ *   reference is prefixed with `!` when one is not (a reference never starts with `!`);
+ * - its height: how many levels of objects and arrays it nests (`[]` is 1, `[[]]` 2), which the
+ *   store rules' depth limit reads. A short reference is the node's own text, whose brackets give
+ *   the height; a hashed one (`#` and 64 hex digits, for a text longer than 64 code units) is
+ *   followed by the height in base 36 (the two or three characters fit in the string's allocation).
  *
  * The mark is a string in a private field of the object itself (see `Marked`), which JSON, spreads,
  * `Object.keys`, `for…in`, structured clones and property descriptors do not see or copy: weak
@@ -60,15 +64,46 @@ export function isStorableMark(mark: string): boolean {
   return mark.charCodeAt(0) !== UNSTORABLE;
 }
 
+const HASH = 35; // '#'
+/** Length of a hashed reference: `#` and 64 hex digits. */
+const HASHED_LENGTH = 65;
+
 /** The Merkle reference a mark records. */
 export function refOfMark(mark: string): string {
-  return mark.charCodeAt(0) === UNSTORABLE ? mark.slice(1) : mark;
+  const start = mark.charCodeAt(0) === UNSTORABLE ? 1 : 0;
+  if (mark.charCodeAt(start) === HASH) return mark.slice(start, start + HASHED_LENGTH);
+  return start === 0 ? mark : mark.slice(1);
 }
 
 /**
- * Mark `value` (not frozen yet, extensible, not marked) as JSON data with its Merkle reference and
- * whether its strings are storable. The caller freezes it right after: a mark is never changed.
+ * How many levels of objects and arrays the marked object nests (`{}` is 1): read from the height a
+ * hashed mark carries, or from the brackets of a short one's text (at most 64 code units, so at most
+ * 32 levels).
  */
-export function setFrozenMark(value: object, ref: string, storable: boolean): void {
-  Marked.set(value, storable ? ref : '!' + ref);
+export function heightOfMark(mark: string): number {
+  const start = mark.charCodeAt(0) === UNSTORABLE ? 1 : 0;
+  if (mark.charCodeAt(start) === HASH) return parseInt(mark.slice(start + HASHED_LENGTH), 36);
+  let depth = 0;
+  let height = 0;
+  let inString = false;
+  for (let i = start; i < mark.length; i++) {
+    const c = mark.charCodeAt(i);
+    if (inString) {
+      if (c === 92) i++; // a backslash escapes the next character
+      else if (c === 34) inString = false;
+    } else if (c === 34) inString = true;
+    else if (c === 123 || c === 91) height = Math.max(height, ++depth);
+    else if (c === 125 || c === 93) depth--;
+  }
+  return height;
+}
+
+/**
+ * Mark `value` (not frozen yet, extensible, not marked) as JSON data with its Merkle reference,
+ * whether its strings are storable and its height (levels of objects and arrays, see
+ * {@link heightOfMark}). The caller freezes it right after: a mark is never changed.
+ */
+export function setFrozenMark(value: object, ref: string, storable: boolean, height: number): void {
+  const mark = ref.charCodeAt(0) === HASH ? ref + height.toString(36) : ref;
+  Marked.set(value, storable ? mark : '!' + mark);
 }

@@ -1,7 +1,7 @@
 import { DocketError } from '../errors.js';
 import type { RefusalEntry } from './records.js';
 import type { Commit } from './store.js';
-import { frozenMark, isStorableMark } from './frozen-data.js';
+import { frozenMark, heightOfMark, isStorableMark } from './frozen-data.js';
 
 /**
  * What every store accepts, checked the same way by memory, SQLite and PostgreSQL before anything
@@ -14,12 +14,23 @@ import { frozenMark, isStorableMark } from './frozen-data.js';
  *   timers, effects, tasks, idempotency record) is well-formed Unicode without U+0000:
  *   `INVALID_PAYLOAD` otherwise. PostgreSQL's `jsonb` and `text` cannot hold U+0000, and a lone
  *   surrogate does not survive UTF-8 (it would come back as U+FFFD), so no store keeps either.
+ * - No stored payload nests objects and arrays more than {@link PAYLOAD_DEPTH_MAX} levels deep (the
+ *   payload itself is level 1; a structure that contains itself nests without end): `INVALID_PAYLOAD`
+ *   otherwise. The memory store would keep any depth, but the SQL stores write JSON text, which
+ *   `JSON.stringify` stops writing a few thousand levels down (where the stack ends), and SQLite's
+ *   JSON functions stop at 1,000 (JSON_MAX_DEPTH, https://sqlite.org/json1.html).
  */
 
 /** Longest instance id or actor id a store accepts, in UTF-16 code units. */
 export const ID_MAX_LENGTH = 256;
 /** Longest idempotency key a store accepts, in UTF-16 code units. */
 export const KEY_MAX_LENGTH = 256;
+/**
+ * Deepest nesting of objects and arrays a store keeps in one payload (the payload itself is level
+ * 1). The engine refuses a context nested more than 1,000 levels (`INPUT_LIMITS.contextDepth`) before
+ * it gets here; this leaves room for the record around it.
+ */
+export const PAYLOAD_DEPTH_MAX = 1_024;
 
 /** A high surrogate not followed by a low one, or a low one not preceded by a high one. */
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
@@ -93,76 +104,105 @@ export function checkKey(value: unknown, what = 'idempotency key'): string {
 /** Nesting walked recursively; deeper levels are walked iteratively, so no depth overflows the stack. */
 const RECURSION_LIMIT = 200;
 
-/** Whether any string or own key in `value` is unstorable: the hot path, no paths built. */
-function hasUnstorableString(value: unknown, depth = 0): boolean {
+/**
+ * Whether any string or own key in `value` (found at `level`: the payload is 1) is unstorable, or it
+ * nests past {@link PAYLOAD_DEPTH_MAX}: the hot path, no paths built.
+ */
+function hasPayloadFault(value: unknown, level = 1): boolean {
   if (typeof value === 'string') return !isStorableString(value);
   if (value === null || typeof value !== 'object') return false;
   // Frozen JSON data (see frozen-data.ts) was checked when it was frozen and cannot change: it is not
-  // walked again (a context that changes in one field is checked along that path).
+  // walked again (a context that changes in one field is checked along that path). Its mark gives
+  // its height, so the depth it reaches here is known without a walk.
   const mark = frozenMark(value);
-  if (mark !== undefined && isStorableMark(mark)) return false;
-  if (depth >= RECURSION_LIMIT) return hasUnstorableDeep(value);
+  if (mark !== undefined && isStorableMark(mark) && level - 1 + heightOfMark(mark) <= PAYLOAD_DEPTH_MAX) return false;
+  if (level > PAYLOAD_DEPTH_MAX) return true;
+  if (level > RECURSION_LIMIT) return hasPayloadFaultDeep(value, level);
   if (Array.isArray(value)) {
     for (let i = 0; i < value.length; i++) {
       const item: unknown = value[i];
-      if (item !== null && (typeof item === 'object' || typeof item === 'string') && hasUnstorableString(item, depth + 1)) return true;
+      if (item !== null && (typeof item === 'object' || typeof item === 'string') && hasPayloadFault(item, level + 1)) return true;
     }
   } else {
     for (const key in value) {
       if (!Object.hasOwn(value, key)) continue;
       if (!isStorableString(key)) return true;
       const child = (value as Record<string, unknown>)[key];
-      if (child !== null && (typeof child === 'object' || typeof child === 'string') && hasUnstorableString(child, depth + 1)) return true;
+      if (child !== null && (typeof child === 'object' || typeof child === 'string') && hasPayloadFault(child, level + 1)) return true;
     }
   }
   return false;
 }
 
-/** {@link hasUnstorableString} for what lies deeper than the recursion limit: an explicit stack. */
-function hasUnstorableDeep(value: unknown): boolean {
-  const stack: unknown[] = [value];
+/** {@link hasPayloadFault} for what lies deeper than the recursion limit: an explicit stack. */
+function hasPayloadFaultDeep(value: unknown, level: number): boolean {
+  const stack: [unknown, number][] = [[value, level]];
   while (stack.length > 0) {
-    const v = stack.pop();
+    const [v, at] = stack.pop()!;
     if (typeof v === 'string') {
       if (!isStorableString(v)) return true;
-    } else if (Array.isArray(v)) {
-      for (let i = 0; i < v.length; i++) stack.push(v[i]);
-    } else if (v !== null && typeof v === 'object') {
-      const mark = frozenMark(v);
-      if (mark !== undefined && isStorableMark(mark)) continue;
+      continue;
+    }
+    if (v === null || typeof v !== 'object') continue;
+    const mark = frozenMark(v);
+    if (mark !== undefined && isStorableMark(mark) && at - 1 + heightOfMark(mark) <= PAYLOAD_DEPTH_MAX) continue;
+    if (at > PAYLOAD_DEPTH_MAX) return true;
+    if (Array.isArray(v)) {
+      for (let i = 0; i < v.length; i++) stack.push([v[i], at + 1]);
+    } else {
       for (const key in v) {
         if (!Object.hasOwn(v, key)) continue;
         if (!isStorableString(key)) return true;
         const child = (v as Record<string, unknown>)[key];
-        if (child !== null && (typeof child === 'object' || typeof child === 'string')) stack.push(child);
+        if (child !== null && (typeof child === 'object' || typeof child === 'string')) stack.push([child, at + 1]);
       }
     }
   }
   return false;
 }
 
+/** What {@link checkPayload} says of a part nested too deep. */
+const TOO_DEEP_FAULT = `is nested more than ${PAYLOAD_DEPTH_MAX} levels deep (or is part of a structure that contains itself)`;
+
 /**
  * The path (`context.note`, `event["a\u0000"]`) of the first string or key in `value` that no store
  * can keep, and why; `undefined` when every string is storable. Iterative, so deep nesting cannot
- * overflow the stack; only plain JSON shapes (objects, arrays, strings) are walked.
+ * overflow the stack; only plain JSON shapes (objects, arrays, strings) are walked, down to
+ * {@link PAYLOAD_DEPTH_MAX} levels (a structure that contains itself ends there).
  */
 export function findUnstorableString(value: unknown, root = 'payload'): { path: string; fault: string } | undefined {
-  if (!hasUnstorableString(value)) return undefined;
-  const stack: [unknown, string][] = [[value, root]];
+  return firstFault(value, root, false);
+}
+
+/**
+ * The first fault in `value` walked depth-first: an unstorable string or key, or (`depthToo`) an
+ * object or array nested past {@link PAYLOAD_DEPTH_MAX} levels (the payload is level 1). Nothing
+ * deeper than that is walked.
+ */
+function firstFault(value: unknown, root: string, depthToo: boolean): { path: string; fault: string } | undefined {
+  if (!hasPayloadFault(value)) return undefined;
+  const stack: [unknown, string, number][] = [[value, root, 1]];
   while (stack.length > 0) {
-    const [v, path] = stack.pop()!;
+    const [v, path, level] = stack.pop()!;
     if (typeof v === 'string') {
       const fault = stringFault(v);
       if (fault !== undefined) return { path, fault };
-    } else if (Array.isArray(v)) {
-      for (let i = v.length - 1; i >= 0; i--) stack.push([v[i], `${path}[${i}]`]);
-    } else if (v !== null && typeof v === 'object') {
+      continue;
+    }
+    if (v === null || typeof v !== 'object') continue;
+    if (level > PAYLOAD_DEPTH_MAX) {
+      if (depthToo) return { path, fault: TOO_DEEP_FAULT };
+      continue;
+    }
+    if (Array.isArray(v)) {
+      for (let i = v.length - 1; i >= 0; i--) stack.push([v[i], `${path}[${i}]`, level + 1]);
+    } else {
       const keys = Object.keys(v);
       for (let i = keys.length - 1; i >= 0; i--) {
         const key = keys[i]!;
         const keyFault = stringFault(key);
         if (keyFault !== undefined) return { path: `${path} (a key)`, fault: keyFault };
-        stack.push([(v as Record<string, unknown>)[key], /^[A-Za-z_$][\w$]*$/.test(key) ? `${path}.${key}` : `${path}[${JSON.stringify(key)}]`]);
+        stack.push([(v as Record<string, unknown>)[key], /^[A-Za-z_$][\w$]*$/.test(key) ? `${path}.${key}` : `${path}[${JSON.stringify(key)}]`, level + 1]);
       }
     }
   }
@@ -170,20 +210,22 @@ export function findUnstorableString(value: unknown, root = 'payload'): { path: 
 }
 
 function checkPayload(value: unknown, root: string, instanceId: string): void {
-  if (!hasUnstorableString(value)) return;
-  const bad = findUnstorableString(value, root);
-  if (bad !== undefined) {
-    throw new DocketError(
-      'INVALID_PAYLOAD',
-      `Instance ${instanceId}: ${bad.path} ${bad.fault}, which no Docket store can keep. Remove or replace that character: the same data is refused every time.`,
-      { instanceId, path: bad.path },
-    );
-  }
+  if (!hasPayloadFault(value)) return;
+  const bad = firstFault(value, root, true);
+  if (bad === undefined) return;
+  // A path through deep nesting is long: the message shows its ends, the details keep all of it.
+  const shown = bad.path.length > 200 ? `${bad.path.slice(0, 80)}…${bad.path.slice(-80)}` : bad.path;
+  const fix = bad.fault === TOO_DEEP_FAULT ? 'Keep the data flatter' : 'Remove or replace that character';
+  throw new DocketError('INVALID_PAYLOAD', `Instance ${instanceId}: ${shown} ${bad.fault}, which no Docket store can keep. ${fix}: the same data is refused every time.`, {
+    instanceId,
+    path: bad.path,
+  });
 }
 
 /**
  * Check one commit against the store rules before it is queued: `INVALID_ARGUMENT` for a bad id,
- * actor id or idempotency key, `INVALID_PAYLOAD` for an unstorable string. Nothing is written.
+ * actor id or idempotency key, `INVALID_PAYLOAD` for an unstorable string or a payload nested past
+ * {@link PAYLOAD_DEPTH_MAX} levels. Nothing is written.
  */
 export function checkCommit(c: Commit): void {
   const id = checkId(c.instance?.id);
@@ -199,23 +241,26 @@ export function checkCommit(c: Commit): void {
   checkPayload(c.idempotency, 'idempotency record', id);
 }
 
-function sanitize(value: unknown): unknown {
+// What a refusal keeps of a part nested past PAYLOAD_DEPTH_MAX (or of a structure that contains itself).
+const TOO_DEEP = `(nested more than ${PAYLOAD_DEPTH_MAX} levels deep: not kept)`;
+
+function sanitize(value: unknown, level = 1): unknown {
   if (typeof value === 'string') return value.replaceAll('\u0000', '\uFFFD').replace(LONE_SURROGATE, '\uFFFD');
-  if (Array.isArray(value)) return value.map(sanitize);
-  if (value !== null && typeof value === 'object') {
-    const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) out[sanitize(k) as string] = sanitize(v);
-    return out;
-  }
-  return value;
+  if (value === null || typeof value !== 'object') return value;
+  if (level > PAYLOAD_DEPTH_MAX) return TOO_DEEP;
+  if (Array.isArray(value)) return value.map((item) => sanitize(item, level + 1));
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) out[sanitize(k) as string] = sanitize(v, level + 1);
+  return out;
 }
 
 /**
  * The refusal as every store keeps it. A refusal is an audit record outside the hash chain, and a
  * refused payload is often the hostile one, so it is recorded rather than refused: each U+0000 and
- * lone surrogate becomes U+FFFD (the same in every store). Its instance id follows {@link checkId}.
+ * lone surrogate becomes U+FFFD (the same in every store), and a part nested past
+ * {@link PAYLOAD_DEPTH_MAX} levels is replaced by a note saying so. Its instance id follows {@link checkId}.
  */
 export function storableRefusal(entry: RefusalEntry): RefusalEntry {
   checkId(entry?.instanceId);
-  return hasUnstorableString(entry) ? (sanitize(entry) as RefusalEntry) : entry;
+  return hasPayloadFault(entry) ? (sanitize(entry) as RefusalEntry) : entry;
 }

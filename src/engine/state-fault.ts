@@ -1,0 +1,111 @@
+import { DocketError } from '../errors.js';
+import { jsonValueOf } from './canonical-json.js';
+import { INPUT_LIMITS } from './validate-input.js';
+
+/** What in a step's state no store can keep, and where: `context.items[3].price is a BigInt…`. */
+export interface StateFault {
+  readonly path: string;
+  readonly problem: string;
+}
+
+/** One object being walked by {@link findStateFault}. */
+interface Frame {
+  /** The object as it stands in its parent, and what it stands for in JSON (see `jsonValueOf`). */
+  readonly member: object;
+  readonly node: object;
+  readonly path: string;
+  readonly depth: number;
+  readonly keys: readonly (string | number)[];
+  next: number;
+}
+
+const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
+
+function pathOf(parent: string, key: string | number): string {
+  if (typeof key === 'number') return `${parent}[${key}]`;
+  return IDENTIFIER.test(key) ? `${parent}.${key}` : `${parent}[${JSON.stringify(key)}]`;
+}
+
+function short(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  return message.length > 200 ? `${message.slice(0, 200)}…` : message;
+}
+
+/**
+ * The first part of `value` (a step's context or output, named `root` in the path) that JSON, and
+ * so every store, cannot hold, as `JSON.stringify` sees it (toJSON with its key, boxed primitives
+ * unboxed): a BigInt, a structure that contains itself, nesting past `maxDepth` levels of objects and
+ * arrays (`value` itself is depth 1), or a getter or toJSON that throws. `undefined` when there is
+ * none. Iterative, so no nesting overflows the stack; it runs only after a step failed to commit
+ * (the commit itself finds these faults by the way, see `freezeJsonData`), so it may read a getter or
+ * call a toJSON a second time.
+ */
+export function findStateFault(value: unknown, root: string, maxDepth: number = INPUT_LIMITS.contextDepth): StateFault | undefined {
+  const stack: Frame[] = [];
+  // The objects on the path being walked, as they stand in their parents and as what they stand for.
+  const open = new Map<object, string>();
+  const enter = (member: unknown, key: string | number, path: string, depth: number): StateFault | undefined => {
+    let given: unknown = member;
+    if (member !== null && typeof member === 'object') {
+      try {
+        given = jsonValueOf(member, key);
+      } catch (error) {
+        return { path, problem: `could not be written as JSON (its toJSON or valueOf threw: ${short(error)})` };
+      }
+    }
+    if (typeof given === 'bigint') return { path, problem: 'is a BigInt, which JSON cannot hold; convert it to a string (or a number)' };
+    if (given === null || typeof given !== 'object') return undefined;
+    const seen = open.get(given) ?? (member !== null && typeof member === 'object' ? open.get(member) : undefined);
+    if (seen !== undefined) return { path, problem: `refers back to ${seen}, which contains it: JSON cannot hold a structure that contains itself` };
+    if (depth > maxDepth) return { path, problem: `is nested more than ${maxDepth} levels deep; keep the context flatter (store long chains as a list)` };
+    let keys: (string | number)[];
+    try {
+      keys = Array.isArray(given) ? Array.from({ length: given.length }, (_, i) => i) : Object.keys(given);
+    } catch (error) {
+      return { path, problem: `could not be read (${short(error)})` };
+    }
+    const own = member !== null && typeof member === 'object' ? member : given;
+    open.set(given, path).set(own, path);
+    stack.push({ member: own, node: given, path, depth, keys, next: 0 });
+    return undefined;
+  };
+  const first = enter(value, '', root, 1);
+  if (first !== undefined) return first;
+  while (stack.length > 0) {
+    const top = stack[stack.length - 1]!;
+    if (top.next >= top.keys.length) {
+      stack.pop();
+      open.delete(top.member);
+      open.delete(top.node);
+      continue;
+    }
+    const key = top.keys[top.next++]!;
+    const path = pathOf(top.path, key);
+    let item: unknown;
+    try {
+      item = (top.node as Record<string | number, unknown>)[key];
+    } catch (error) {
+      return { path, problem: `could not be read (a getter threw: ${short(error)})` };
+    }
+    const fault = enter(item, key, path, top.depth + 1);
+    if (fault !== undefined) return fault;
+  }
+  return undefined;
+}
+
+/**
+ * The refusal for a step whose state failed to commit because of what the machine put in it: the
+ * context (or output) is diagnosed, and a fault found there becomes `INVALID_PAYLOAD` naming its path
+ * and what to do. `undefined` when the state holds no such fault (the failure was something else).
+ */
+export function stateDataError(instanceId: string, workflow: string, snapshot: { readonly context?: unknown; readonly output?: unknown }): DocketError | undefined {
+  const fault = findStateFault(snapshot.context, 'context') ?? (snapshot.output === undefined ? undefined : findStateFault(snapshot.output, 'output'));
+  if (fault === undefined) return undefined;
+  // A path through deep nesting is long: the message shows its ends, the details keep all of it.
+  const shown = fault.path.length > 200 ? `${fault.path.slice(0, 80)}…${fault.path.slice(-80)}` : fault.path;
+  return new DocketError(
+    'INVALID_PAYLOAD',
+    `Instance ${instanceId}: the step of workflow "${workflow}" would leave state that no Docket store can keep: ${shown} ${fault.problem}. Change the machine's assign (or output); the step is refused and nothing changed.`,
+    { instanceId, workflow, path: fault.path, issues: [{ path: [fault.path], message: fault.problem }] },
+  );
+}

@@ -1,0 +1,235 @@
+// A step whose machine leaves state that no store can keep (a BigInt, a structure that contains
+// itself, nesting past INPUT_LIMITS.contextDepth, a getter or toJSON that throws) is refused with
+// INVALID_PAYLOAD naming the path, on every store, and changes nothing.
+import fc from 'fast-check';
+import { afterEach, describe, expect, it } from 'vitest';
+import { assign, setup } from 'xstate';
+import { z } from 'zod';
+import { createEngine, defineWorkflow, INPUT_LIMITS, isDocketError, memoryStore, virtualClock, type Store } from '../src/index.js';
+import { sqliteStore } from '../src/sqlite/index.js';
+import { findStateFault } from '../src/engine/state-fault.js';
+
+// The state the next SET leaves in `context.data` (built by the test, so it can hold what no payload can).
+let planted: () => unknown = () => null;
+const machine = setup({ types: {} as { context: { data: unknown }; events: { type: 'SET' } | { type: 'NEXT' }; input: { bad?: boolean } } }).createMachine({
+  id: 'holder',
+  context: ({ input }) => ({ data: input.bad ? { big: 1n } : null }),
+  initial: 'open',
+  states: {
+    open: { on: { SET: { actions: assign({ data: () => planted() }) }, NEXT: 'done' } },
+    done: { type: 'final' },
+  },
+});
+const workflow = defineWorkflow({
+  id: 'holder',
+  version: 1,
+  machine,
+  input: z.object({ bad: z.boolean().optional() }),
+  events: { SET: z.object({}), NEXT: z.object({}) },
+});
+const actor = { id: 'clerk', roles: ['user'] };
+
+const engines: { close(): Promise<void> }[] = [];
+afterEach(async () => {
+  for (const e of engines.splice(0)) await e.close();
+});
+function engineOn(store: Store) {
+  const engine = createEngine({ store, clock: virtualClock(Date.UTC(2026, 10, 30)), workflows: [workflow] });
+  engines.push(engine);
+  return engine;
+}
+
+/** An object nesting `levels` levels (itself level 1) of `{ v: … }`. */
+function nest(levels: number): Record<string, unknown> {
+  let value: Record<string, unknown> = { end: 'here' };
+  for (let i = 1; i < levels; i++) value = { v: value };
+  return value;
+}
+
+/** Each fault the issue names, and the path the refusal names for it in `context.data`. */
+const FAULTS: Record<string, { make: () => unknown; path: string; says: RegExp }> = {
+  'a structure that contains itself': {
+    make: () => {
+      const node: Record<string, unknown> = { note: 'me' };
+      node['self'] = node;
+      return node;
+    },
+    path: 'context.data.self',
+    says: /refers back to context\.data/,
+  },
+  'an array that contains itself, two levels down': {
+    make: () => {
+      const list: unknown[] = [1];
+      list.push({ back: list });
+      return list;
+    },
+    path: 'context.data[1].back',
+    says: /refers back to context\.data/,
+  },
+  'a BigInt': { make: () => ({ amount: 12n }), path: 'context.data.amount', says: /is a BigInt/ },
+  'a boxed BigInt': { make: () => ({ amount: Object(12n) as object }), path: 'context.data.amount', says: /is a BigInt/ },
+  'a toJSON that gives a BigInt': { make: () => ({ amount: { toJSON: () => 12n } }), path: 'context.data.amount', says: /is a BigInt/ },
+  'a getter that throws': {
+    make: () => ({
+      get broken(): never {
+        throw new Error('boom');
+      },
+    }),
+    path: 'context.data.broken',
+    says: /could not be read \(a getter threw: boom\)/,
+  },
+  'a toJSON that throws': {
+    make: () => ({
+      when: {
+        toJSON(): never {
+          throw new Error('bad date');
+        },
+      },
+    }),
+    path: 'context.data.when',
+    says: /toJSON or valueOf threw: bad date/,
+  },
+  'nesting one level past INPUT_LIMITS.contextDepth': {
+    // context is level 1, data level 2: data may nest contextDepth - 1 levels.
+    make: () => nest(INPUT_LIMITS.contextDepth),
+    path: `context.data${'.v'.repeat(INPUT_LIMITS.contextDepth - 1)}`,
+    says: /nested more than 1000 levels deep/,
+  },
+};
+
+const stores: Record<string, () => Store> = {
+  memory: () => memoryStore(),
+  sqlite: () => sqliteStore({ filename: ':memory:' }),
+};
+
+describe.each(Object.keys(stores))('a step that leaves state no store can keep (%s store)', (storeName) => {
+  it.each(Object.keys(FAULTS))('%s: INVALID_PAYLOAD naming its path; nothing changed, and the instance goes on', async (name) => {
+    const fault = FAULTS[name]!;
+    const engine = engineOn(stores[storeName]!());
+    const id = await engine.start('holder', {}, { actor });
+    planted = fault.make;
+    const error = await engine.send(id, { type: 'SET' }, { actor }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(isDocketError(error, 'INVALID_PAYLOAD')).toBe(true);
+    expect((error as { details: { path: string } }).details.path).toBe(fault.path);
+    expect((error as Error).message).toMatch(fault.says);
+    expect((error as Error).message).toMatch(/nothing changed/);
+    const view = await engine.get(id);
+    expect(view.revision).toBe(1);
+    expect(view.context).toEqual({ data: null });
+    expect((await engine.verify(id)).ok).toBe(true);
+    // Nothing was written (a machine's own fault, like MACHINE_ERROR, is not an actor's refusal to audit); the instance still takes a good act.
+    expect(await engine.history(id, { includeRefused: true })).toHaveLength(1);
+    planted = () => ({ fine: [1, 'two'] });
+    expect((await engine.send(id, { type: 'SET' }, { actor })).revision).toBe(2);
+    expect((await engine.get(id)).context).toEqual({ data: { fine: [1, 'two'] } });
+  });
+
+  it('a context nesting exactly INPUT_LIMITS.contextDepth levels is kept and read back by a second engine; one grown past it act by act is refused at the act that crosses', async () => {
+    const store = stores[storeName]!();
+    const engine = engineOn(store);
+    const id = await engine.start('holder', {}, { actor });
+    planted = () => nest(INPUT_LIMITS.contextDepth - 1);
+    expect((await engine.send(id, { type: 'SET' }, { actor })).revision).toBe(2);
+    expect(await engine.verify(id)).toMatchObject({ ok: true });
+    // Another engine on the same store checks the head (the deep context digested from the record) and acts.
+    const second = engineOn(store);
+    expect((await second.send(id, { type: 'NEXT' }, { actor })).status).toBe('done');
+    expect(await second.verify(id)).toMatchObject({ ok: true });
+    // Grow by wrapping what is there: the frozen part keeps its height in its mark.
+    const grown = await engine.start('holder', {}, { actor });
+    let held: unknown = null;
+    const codes: string[] = [];
+    for (let act = 0; act < 12; act++) {
+      const before = held;
+      planted = () => {
+        let v = before;
+        for (let i = 0; i < 100; i++) v = { w: v, pad: 'x'.repeat(70) };
+        return v;
+      };
+      try {
+        await engine.send(grown, { type: 'SET' }, { actor });
+        held = (await engine.get(grown)).context.data;
+        codes.push('ok');
+      } catch (error) {
+        codes.push((error as { code: string }).code);
+        break;
+      }
+    }
+    // context (1) + data: 100 levels per act, the null innermost adds none: 9 acts reach 901, the 10th 1,001.
+    expect(codes).toEqual([...Array(9).fill('ok'), 'INVALID_PAYLOAD']);
+    expect((await engine.get(grown)).revision).toBe(10);
+  });
+
+  it('a start whose initial context holds a BigInt is refused with INVALID_PAYLOAD and creates nothing', async () => {
+    const engine = engineOn(stores[storeName]!());
+    const error = await engine.start('holder', { bad: true }, { actor, id: 'never' }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(isDocketError(error, 'INVALID_PAYLOAD')).toBe(true);
+    expect((error as { details: { path: string } }).details.path).toBe('context.data.big');
+    expect(await engine.list()).toMatchObject({ items: [] });
+  });
+});
+
+/** How the refusal writes a path segment (as the stores' string check does). */
+const segment = (key: string | number) => (typeof key === 'number' ? `[${key}]` : /^[A-Za-z_$][\w$]*$/.test(key) ? `.${key}` : `[${JSON.stringify(key)}]`);
+
+describe('state faults: the kind (property)', () => {
+  it('a fault of any kind placed anywhere in a random context is refused naming exactly where it is; the same context without it is kept (fast-check, 60 runs)', async () => {
+    const key = fc.oneof(fc.constantFrom('a', 'items', 'note', 'x-y', '审批', '0', '__proto__x'), fc.string({ minLength: 1, maxLength: 6 }));
+    const kinds = ['a BigInt', 'a structure that contains itself', 'a getter that throws', 'a toJSON that throws'] as const;
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.oneof(key, fc.nat({ max: 3 })), { maxLength: 4 }),
+        fc.constantFrom(...kinds),
+        fc.jsonValue({ maxDepth: 2 }),
+        async (where, kind, sibling) => {
+          const engine = engineOn(memoryStore());
+          const id = await engine.start('holder', {}, { actor });
+          // Build `data` along `where` (a number makes an array), with a random sibling at each level.
+          const build = (faulty: boolean): unknown => {
+            let node: unknown = faulty ? FAULTS[kind]!.make() : { ok: true };
+            for (let i = where.length - 1; i >= 0; i--) {
+              const at = where[i]!;
+              if (typeof at === 'number') {
+                const list: unknown[] = Array.from({ length: at + 1 }, () => sibling);
+                list[at] = node;
+                node = list;
+              } else node = Object.assign(Object.create(null) as object, { sibling, [at]: node });
+            }
+            return node;
+          };
+          const base = 'context.data' + where.map(segment).join('');
+          const expected = FAULTS[kind]!.path.replace('context.data', base);
+          planted = () => build(true);
+          const error = await engine.send(id, { type: 'SET' }, { actor }).then(
+            () => undefined,
+            (e: unknown) => e,
+          );
+          expect(isDocketError(error, 'INVALID_PAYLOAD')).toBe(true);
+          expect((error as { details: { path: string } }).details.path).toBe(expected);
+          expect((await engine.get(id)).revision).toBe(1);
+          planted = () => build(false);
+          expect((await engine.send(id, { type: 'SET' }, { actor })).revision).toBe(2);
+          expect((await engine.verify(id)).ok).toBe(true);
+          await engine.close();
+          engines.splice(engines.indexOf(engine), 1);
+        },
+      ),
+      { numRuns: 60 },
+    );
+  });
+
+  it('findStateFault finds nothing in what JSON.parse gives back (fast-check, 300 runs)', () => {
+    fc.assert(
+      fc.property(fc.jsonValue(), (value) => {
+        expect(findStateFault(value, 'context')).toBeUndefined();
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
