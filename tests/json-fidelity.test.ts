@@ -71,3 +71,22 @@ describe('what Docket digests is what JSON.stringify writes', () => {
     );
   });
 });
+
+describe('canonicalJson: a structure that contains itself', () => {
+  it('is refused with a TypeError saying so, as JSON.stringify refuses it (not "Maximum call stack size exceeded")', () => {
+    const node: Record<string, unknown> = { a: 1 };
+    node['self'] = { back: [node] };
+    expect(() => JSON.stringify(node)).toThrow(TypeError);
+    expect(() => canonicalJson(node)).toThrow(new TypeError('Converting circular structure to JSON (canonicalJson cannot write a structure that contains itself).'));
+  });
+
+  it('shared but acyclic data is written, each copy in full (fast-check, 100 runs)', () => {
+    fc.assert(
+      fc.property(fc.jsonValue({ maxDepth: 3 }), fc.nat({ max: 5 }), (shared, copies) => {
+        const value = { list: Array.from({ length: copies }, () => shared), again: shared };
+        expect(canonicalJson(value)).toBe(canonicalJson(JSON.parse(JSON.stringify(value))));
+      }),
+      { numRuns: 100 },
+    );
+  });
+});

@@ -6,7 +6,38 @@ import * as crypto from 'node:crypto';
  * hot path of every send, and a `JSON.stringify` replacer that rebuilds objects was its top cost.
  */
 export function canonicalJson(value: unknown): string {
-  return write(value, '') ?? 'null';
+  try {
+    return write(value, '') ?? 'null';
+  } catch (error) {
+    // The writer recurses: a structure that contains itself ends in a RangeError. Say what it is, as
+    // JSON.stringify does (a TypeError), rather than "Maximum call stack size exceeded".
+    if (error instanceof RangeError && containsItself(value)) throw new TypeError('Converting circular structure to JSON (canonicalJson cannot write a structure that contains itself).');
+    throw error;
+  }
+}
+
+/** Whether an object in `value` holds itself, through its own enumerable members (iterative: the error path of {@link canonicalJson}). */
+function containsItself(value: unknown): boolean {
+  if (value === null || typeof value !== 'object') return false;
+  const open = new Set<object>([value]);
+  // Walked to the end without meeting an open object: no cycle through them (each object is walked once).
+  const done = new Set<object>();
+  const stack: { node: object; items: unknown[]; next: number }[] = [{ node: value, items: Object.values(value), next: 0 }];
+  while (stack.length > 0) {
+    const top = stack[stack.length - 1]!;
+    if (top.next >= top.items.length) {
+      stack.pop();
+      open.delete(top.node);
+      done.add(top.node);
+      continue;
+    }
+    const item = top.items[top.next++];
+    if (item === null || typeof item !== 'object' || done.has(item)) continue;
+    if (open.has(item)) return true;
+    open.add(item);
+    stack.push({ node: item, items: Object.values(item), next: 0 });
+  }
+  return false;
 }
 
 /**
