@@ -8,6 +8,8 @@ import { z } from 'zod';
 import { createEngine, defineWorkflow, INPUT_LIMITS, isDocketError, memoryStore, virtualClock, type Store } from '../src/index.js';
 import { sqliteStore } from '../src/sqlite/index.js';
 import { findStateFault } from '../src/engine/state-fault.js';
+import { runInNewContext } from 'node:vm';
+import { sqliteFile } from './helpers/sqlite-harness.js';
 
 // The state the next SET leaves in `context.data` (built by the test, so it can hold what no payload can).
 let planted: () => unknown = () => null;
@@ -88,6 +90,31 @@ const FAULTS: Record<string, { make: () => unknown; path: string; says: RegExp }
     }),
     path: 'context.data.when',
     says: /toJSON or valueOf threw: bad date/,
+  },
+  'a toJSON that gives data nested past the limit': {
+    make: () => ({ x: { toJSON: () => nest(INPUT_LIMITS.contextDepth) } }),
+    path: `context.data.x${'.v'.repeat(INPUT_LIMITS.contextDepth - 2)}`,
+    says: /nested more than 1000 levels deep/,
+  },
+  'a class instance whose members nest past the limit': {
+    make: () => {
+      class Holder {
+        inner = nest(INPUT_LIMITS.contextDepth);
+      }
+      return new Holder();
+    },
+    path: `context.data.inner${'.v'.repeat(INPUT_LIMITS.contextDepth - 2)}`,
+    says: /nested more than 1000 levels deep/,
+  },
+  'a boxed number with no prototype (JSON cannot read its value)': {
+    make: () => ({ n: Object.setPrototypeOf(new Number(7), null) as object }),
+    path: 'context.data.n',
+    says: /could not be written as JSON/,
+  },
+  'a toJSON that gives a string with U+0000': {
+    make: () => ({ note: { toJSON: () => 'a\u0000b' } }),
+    path: 'context.data.note',
+    says: /U\+0000/,
   },
   'nesting one level past INPUT_LIMITS.contextDepth': {
     // context is level 1, data level 2: data may nest contextDepth - 1 levels.
@@ -172,6 +199,51 @@ describe.each(Object.keys(stores))('a step that leaves state no store can keep (
     expect(isDocketError(error, 'INVALID_PAYLOAD')).toBe(true);
     expect((error as { details: { path: string } }).details.path).toBe('context.data.big');
     expect(await engine.list()).toMatchObject({ items: [] });
+  });
+});
+
+describe('state that JSON writes differently from its members is kept as JSON writes it, and read back by another engine', () => {
+  /** What each context holds, and what JSON (every store) keeps of it. */
+  const KEPT: Record<string, { make: () => unknown; json: unknown }> = {
+    'a toJSON whose object also holds a BigInt': { make: () => ({ x: { toJSON: () => 'ok', secret: 1n } }), json: { x: 'ok' } },
+    'a toJSON whose object contains itself': {
+      make: () => {
+        const node: Record<string, unknown> = { toJSON: () => 1 };
+        node['self'] = node;
+        return { node };
+      },
+      json: { node: 1 },
+    },
+    'a toJSON beside a getter that throws': {
+      make: () => ({
+        toJSON: () => ({ fine: true }),
+        get broken(): never {
+          throw new Error('never read');
+        },
+      }),
+      json: { fine: true },
+    },
+    'a boxed Boolean with no prototype': { make: () => ({ flag: Object.setPrototypeOf(new Boolean(true), null) as object }), json: { flag: true } },
+    'a Number made in another realm': { make: () => ({ n: runInNewContext('new Number(7)') as object }), json: { n: 7 } },
+    'an object with Number.prototype and no number': { make: () => ({ n: Object.create(Number.prototype) as object }), json: { n: {} } },
+  };
+
+  it.each(Object.keys(KEPT))('%s: kept on SQLite, read back as JSON writes it; another engine verifies it and acts', async (name) => {
+    const { filename, remove } = sqliteFile(`state-kept-${name}`);
+    remove();
+    try {
+      const first = engineOn(sqliteStore({ filename }));
+      const id = await first.start('holder', {}, { actor });
+      planted = KEPT[name]!.make;
+      expect((await first.send(id, { type: 'SET' }, { actor })).revision).toBe(2);
+      const second = engineOn(sqliteStore({ filename }));
+      expect((await second.get(id)).context).toEqual({ data: KEPT[name]!.json });
+      expect(await second.verify(id)).toMatchObject({ ok: true, problems: [] });
+      expect((await second.send(id, { type: 'NEXT' }, { actor })).status).toBe('done');
+    } finally {
+      for (const e of engines.splice(0)) await e.close();
+      remove();
+    }
   });
 });
 

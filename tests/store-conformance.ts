@@ -445,6 +445,35 @@ export function describeStoreConformance(
       expect((await store.load('b'))?.context).toEqual(deepest);
     });
 
+    it('checks a payload as JSON writes it: a BigInt, or a toJSON giving U+0000 or throwing, is INVALID_PAYLOAD naming the path; what a toJSON hides is not checked', async () => {
+      const ids = ['a', 'b', 'c', 'd', 'e'];
+      for (const id of ids) await step(id);
+      const previous = await Promise.all(ids.map(async (id) => (await store.load(id))!));
+      const context = (value: unknown) => (c: Commit): Commit => ({ ...c, instance: { ...c.instance, context: { value } } });
+      const poison: Record<string, (c: Commit) => Commit> = {
+        a: (c) => ({ ...c, effects: [{ ...nextCommit('a', previous[0], { effects: 1 }).effects[0]!, params: { amount: 12n } }] }),
+        b: context({ toJSON: () => 'a\u0000b' }),
+        c: context({
+          toJSON(): never {
+            throw new Error('no');
+          },
+        }),
+        // JSON writes 'ok': the BigInt and the cycle behind the toJSON are never stored.
+        d: context({ toJSON: () => 'ok', secret: 1n }),
+      };
+      const commits = previous.map((p) => (poison[p.id] ?? ((c: Commit) => c))(nextCommit(p.id, p, { state: 'moved' })));
+      const outcomes = await Promise.allSettled(commits.map((c) => store.commit(c)));
+      expect(outcomes.map((o) => (o.status === 'fulfilled' ? 'ok' : `${(o.reason as { code: string }).code} ${(o.reason as { details: { path: string } }).details.path}`))).toEqual([
+        'INVALID_PAYLOAD effects[0].params.amount',
+        'INVALID_PAYLOAD instance.context.value',
+        'INVALID_PAYLOAD instance.context.value',
+        'ok',
+        'ok',
+      ]);
+      expect(await Promise.all(ids.map(async (id) => (await store.load(id))!.revision))).toEqual([1, 1, 1, 2, 2]);
+      expect(await store.effects('a')).toEqual([]);
+    });
+
     it('records a refused payload with U+0000 or a lone surrogate, each replaced by U+FFFD, the same in every store', async () => {
       await step('a');
       const refusal = { instanceId: 'a', at: T0, actor: { id: 'x', roles: [] }, code: 'INVALID_PAYLOAD', message: 'no', state: 'draft', revision: 1 };

@@ -1,4 +1,7 @@
 import * as crypto from 'node:crypto';
+import { jsonValueOf } from '../store/json-value.js';
+
+export { jsonValueOf, mayBeBoxed } from '../store/json-value.js';
 
 /**
  * JSON with object keys sorted at every depth, so equal data always hashes the same (a store such as
@@ -16,13 +19,26 @@ export function canonicalJson(value: unknown): string {
   }
 }
 
-/** Whether an object in `value` holds itself, through its own enumerable members (iterative: the error path of {@link canonicalJson}). */
+/**
+ * Whether an object in `value` holds itself, through its members as JSON reads them (a toJSON's
+ * result included). Iterative, each object walked once: the error path of {@link canonicalJson}.
+ */
 function containsItself(value: unknown): boolean {
-  if (value === null || typeof value !== 'object') return false;
-  const open = new Set<object>([value]);
-  // Walked to the end without meeting an open object: no cycle through them (each object is walked once).
+  const viewOf = (member: unknown, key: string | number): unknown => {
+    if (member === null || typeof member !== 'object') return member;
+    try {
+      return jsonValueOf(member, key);
+    } catch {
+      return undefined;
+    }
+  };
+  const root = viewOf(value, '');
+  if (root === null || typeof root !== 'object') return false;
+  const open = new Set<object>([root]);
+  // Walked to the end without meeting an open object: no cycle through them.
   const done = new Set<object>();
-  const stack: { node: object; items: unknown[]; next: number }[] = [{ node: value, items: Object.values(value), next: 0 }];
+  const membersOf = (node: object): [string | number, unknown][] => (Array.isArray(node) ? node.map((item, i) => [i, item]) : Object.entries(node));
+  const stack: { node: object; items: [string | number, unknown][]; next: number }[] = [{ node: root, items: membersOf(root), next: 0 }];
   while (stack.length > 0) {
     const top = stack[stack.length - 1]!;
     if (top.next >= top.items.length) {
@@ -31,11 +47,12 @@ function containsItself(value: unknown): boolean {
       done.add(top.node);
       continue;
     }
-    const item = top.items[top.next++];
+    const [key, member] = top.items[top.next++]!;
+    const item = viewOf(member, key);
     if (item === null || typeof item !== 'object' || done.has(item)) continue;
     if (open.has(item)) return true;
     open.add(item);
-    stack.push({ node: item, items: Object.values(item), next: 0 });
+    stack.push({ node: item, items: membersOf(item), next: 0 });
   }
   return false;
 }
@@ -81,54 +98,6 @@ function write(value: unknown, key: string | number): string | undefined {
       throw new TypeError('BigInt values cannot be stored in history; convert them to strings.');
     default:
       return undefined;
-  }
-}
-
-/**
- * What an object stands for in JSON, as `JSON.stringify` (and so every store) has it (ECMA-262,
- * SerializeJSONProperty): what its toJSON (dates, an object's or array's own, enumerable or not: it
- * is looked up, not found among the keys) gives when called with `key` (the member name, an array
- * item's index as a string, '' at the root), which is written as data (its own toJSON is not called
- * in turn: a Date a toJSON returns is written as `{}`, a toJSON returning `this` as the object's
- * keys); a boxed primitive's value; else the object itself. The one rule canonicalJson and the
- * Merkle digest both follow.
- *
- * A boxed primitive is told by its internal slot, as JSON tells it, not by its prototype: an
- * `Object.create(Number.prototype)` holds no number and is written as an object (`{}`), and a
- * `new Number(1)` is unboxed through its `valueOf` (a `new String` through its `toString`), as
- * `JSON.stringify` does. Only objects whose prototype chain holds Number's, String's, Boolean's or
- * BigInt's prototype are asked (a boxed primitive from another realm, or one given a plain prototype,
- * is written as an object).
- */
-export function jsonValueOf(value: object, key: string | number = ''): unknown {
-  const toJSON = (value as { toJSON?: unknown }).toJSON;
-  const given: unknown = typeof toJSON === 'function' ? toJSON.call(value, typeof key === 'number' ? String(key) : key) : value;
-  if (given === null || typeof given !== 'object' || Array.isArray(given)) return given;
-  const proto: unknown = Object.getPrototypeOf(given);
-  return proto === Object.prototype || proto === null ? given : unboxed(given);
-}
-
-/** A boxed primitive's value as JSON.stringify reads it (ToNumber, ToString, the slot), else the object. */
-function unboxed(given: object): unknown {
-  if (given instanceof Number) {
-    if (holds(Number.prototype.valueOf, given)) return +given;
-  } else if (given instanceof String) {
-    if (holds(String.prototype.valueOf, given)) return `${given as unknown as string}`;
-  } else if (given instanceof Boolean) {
-    if (holds(Boolean.prototype.valueOf, given)) return Boolean.prototype.valueOf.call(given);
-  } else if (given instanceof BigInt) {
-    if (holds(BigInt.prototype.valueOf, given)) return BigInt.prototype.valueOf.call(given);
-  }
-  return given;
-}
-
-/** Whether `given` has the internal slot a built-in `valueOf` reads (it throws a TypeError on any other object). */
-function holds(valueOf: (this: never) => unknown, given: object): boolean {
-  try {
-    valueOf.call(given as never);
-    return true;
-  } catch {
-    return false;
   }
 }
 

@@ -6,7 +6,7 @@ import type { Actor, HistoryEntry, InstanceRecord, PendingTimer } from '../store
 import type { Commit, Store } from '../store/store.js';
 import type { InstanceFacts, TaskTimer, WorkflowEnv } from './define-workflow.js';
 import type { EngineEvents, InstanceView } from './engine-types.js';
-import { freezeJsonData } from './freeze-state.js';
+import { freezeJsonData, StateDataFault } from './freeze-state.js';
 import { stateDataError } from './state-fault.js';
 import { checkClaimedTimer, checkHead } from './head-check.js';
 import type { DigestedTimer } from './state-digest.js';
@@ -357,7 +357,7 @@ export function createCommitPipeline(deps: PipelineDeps): CommitPipeline {
       // What the machine put in the state (a BigInt, a structure that contains itself, nesting past
       // the limit, a throwing getter or toJSON) is named as INVALID_PAYLOAD; anything else is thrown on.
       if (isDocketError(error)) throw error;
-      throw stateDataError(instance.id, instance.workflow, decision.step.snapshot as { context?: unknown; output?: unknown }) ?? error;
+      throw stateDataError(instance.id, instance.workflow, decision.step as Parameters<typeof stateDataError>[2], error instanceof StateDataFault) ?? error;
     }
   }
 

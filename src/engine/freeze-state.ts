@@ -1,6 +1,8 @@
-import { frozenMark, heightOfMark, isStorableMark, setFrozenMark } from '../store/frozen-data.js';
-import { isStorableString } from '../store/payload-rules.js';
+import { frozenMark, heightBoundOfMark, isStorableMark, setFrozenMark } from '../store/frozen-data.js';
+import { exactHeight, isStorableString } from '../store/payload-rules.js';
+import { mayBeBoxed } from './canonical-json.js';
 import { dataRef } from './merkle-json.js';
+import { findStateFault } from './state-fault.js';
 import { INPUT_LIMITS } from './validate-input.js';
 
 /**
@@ -23,16 +25,21 @@ import { INPUT_LIMITS } from './validate-input.js';
  * engine, its cache and the memory store share. Accessor properties are read, not frozen: context
  * is data, and a getter whose value changes is outside what Docket can keep.
  *
- * Nesting is counted as it goes (the context is depth 1; a marked part adds its height, see
- * `heightOfMark`): past {@link INPUT_LIMITS}`.contextDepth` levels, which is also where a structure
- * that contains itself ends up, the walk stops with a {@link StateDataFault} and nothing is marked
- * above it. So is a BigInt, which no store can keep. The caller (the commit's planning) turns the
- * fault into `INVALID_PAYLOAD` naming the path and what is wrong (see `state-fault.ts`).
+ * Nesting is counted as it goes (the context is depth 1; a marked part adds a bound on its height,
+ * see `heightBoundOfMark`, and is walked only when that bound crosses the limit): past
+ * {@link INPUT_LIMITS}`.contextDepth` levels, which is also where a structure that contains itself
+ * ends up, the walk stops with a {@link StateDataFault} and nothing is marked above it. So does a
+ * BigInt, which no store can keep. An object whose JSON is not its own members (a toJSON, a class
+ * instance, a boxed primitive) is checked as JSON writes it (`findStateFault`), with the levels left,
+ * and not walked further: its members are not what any store keeps. The caller (the commit's
+ * planning) turns the fault into `INVALID_PAYLOAD` naming the path and what is wrong
+ * (see `state-fault.ts`).
  *
- * @throws StateDataFault for a BigInt, or nesting past the limit (a cycle included).
+ * @throws StateDataFault for a BigInt, nesting past the limit (a cycle included), or a part whose
+ * JSON no store can keep; whatever a getter or a toJSON throws.
  */
 export function freezeJsonData(value: unknown): boolean {
-  return freezeNode(value, 1) >= 0;
+  return freezeNode(value, 1, '') >= 0;
 }
 
 /**
@@ -40,8 +47,14 @@ export function freezeJsonData(value: unknown): boolean {
  * planning diagnoses the context again to name the path (see `state-fault.ts`).
  */
 export class StateDataFault extends Error {
-  constructor(readonly kind: 'bigint' | 'depth') {
-    super(kind === 'bigint' ? 'A BigInt in the context' : `The context is nested more than ${INPUT_LIMITS.contextDepth} levels deep`);
+  constructor(readonly kind: 'bigint' | 'depth' | 'json') {
+    super(
+      kind === 'bigint'
+        ? 'A BigInt in the context'
+        : kind === 'depth'
+          ? `The context is nested more than ${INPUT_LIMITS.contextDepth} levels deep`
+          : 'A part of the context that JSON cannot write as every store keeps it',
+    );
     this.name = 'StateDataFault';
   }
 }
@@ -50,29 +63,43 @@ export class StateDataFault extends Error {
 const NOT_DATA = -1;
 
 /**
- * Freeze `value` found at `depth` (the context is 1); its height when it is JSON data throughout (0
- * for a primitive, levels of objects and arrays for a node), else {@link NOT_DATA}.
+ * Freeze `value`, found at `depth` (the context is 1) under `key` (what a toJSON is given); a bound on
+ * its height when it is JSON data throughout (0 for a primitive, levels of objects and arrays for a
+ * node, at most 31 over), else {@link NOT_DATA}.
  */
-function freezeNode(value: unknown, depth: number): number {
+function freezeNode(value: unknown, depth: number, key: string | number): number {
   if (value === null || typeof value !== 'object') {
     if (typeof value === 'bigint') throw new StateDataFault('bigint');
     return 0;
   }
+  const limit = INPUT_LIMITS.contextDepth;
   const mark = frozenMark(value);
   if (mark !== undefined) {
-    const height = heightOfMark(mark);
-    if (depth - 1 + height > INPUT_LIMITS.contextDepth) throw new StateDataFault('depth');
+    const bound = heightBoundOfMark(mark);
+    if (depth - 1 + bound <= limit) return bound;
+    // The bound crosses the limit: walk the part to decide (only ever near the limit).
+    const height = exactHeight(value, limit - depth + 1);
+    if (height === Infinity) throw new StateDataFault('depth');
     return height;
   }
-  if (depth > INPUT_LIMITS.contextDepth) throw new StateDataFault('depth');
-  let pure: boolean;
+  if (depth > limit) throw new StateDataFault('depth');
+  const isArray = Array.isArray(value);
+  const proto = Object.getPrototypeOf(value);
+  if ((isArray ? proto !== Array.prototype : (proto !== Object.prototype && proto !== null) || mayBeBoxed(value)) || 'toJSON' in value) {
+    // Its JSON is what a toJSON gives, or a class instance's or boxed primitive's own reading: check
+    // that, with the levels left, and leave its members alone (no store keeps them as they are).
+    if (findStateFault(value, '', limit - depth + 1, key) !== undefined) throw new StateDataFault('json');
+    // A plain object or array with its own toJSON is frozen as it is (not marked: its text may change).
+    if ((proto === Object.prototype || proto === null || proto === Array.prototype) && !mayBeBoxed(value)) Object.freeze(value);
+    return NOT_DATA;
+  }
+  let pure = true;
   let storable = true;
   let below = 0;
-  if (Array.isArray(value)) {
-    pure = Object.getPrototypeOf(value) === Array.prototype && !('toJSON' in value);
+  if (isArray) {
     for (let i = 0; i < value.length; i++) {
       const item: unknown = value[i];
-      const height = freezeNode(item, depth + 1);
+      const height = freezeNode(item, depth + 1, i);
       if (height === NOT_DATA) pure = false;
       else {
         if (height > below) below = height;
@@ -80,15 +107,11 @@ function freezeNode(value: unknown, depth: number): number {
       }
     }
   } else {
-    const proto = Object.getPrototypeOf(value);
-    if (proto !== Object.prototype && proto !== null) return NOT_DATA;
-    // A toJSON (own, enumerable or not) decides the object's text: not marked.
-    pure = !('toJSON' in value);
-    for (const key in value) {
-      if (!Object.hasOwn(value, key)) continue;
-      if (storable && !isStorableString(key)) storable = false;
-      const child = (value as Record<string, unknown>)[key];
-      const height = freezeNode(child, depth + 1);
+    for (const k in value) {
+      if (!Object.hasOwn(value, k)) continue;
+      if (storable && !isStorableString(k)) storable = false;
+      const child = (value as Record<string, unknown>)[k];
+      const height = freezeNode(child, depth + 1, k);
       if (height === NOT_DATA) pure = false;
       else {
         if (height > below) below = height;

@@ -1,4 +1,6 @@
 import { DocketError } from '../errors.js';
+import { frozenMark, heightBoundOfMark, isStorableMark } from '../store/frozen-data.js';
+import { isStorableString } from '../store/payload-rules.js';
 import { jsonValueOf } from './canonical-json.js';
 import { INPUT_LIMITS } from './validate-input.js';
 
@@ -33,27 +35,32 @@ function short(error: unknown): string {
 
 /**
  * The first part of `value` (a step's context or output, named `root` in the path) that JSON, and
- * so every store, cannot hold, as `JSON.stringify` sees it (toJSON with its key, boxed primitives
- * unboxed): a BigInt, a structure that contains itself, nesting past `maxDepth` levels of objects and
- * arrays (`value` itself is depth 1), or a getter or toJSON that throws. `undefined` when there is
- * none. Iterative, so no nesting overflows the stack; it runs only after a step failed to commit
- * (the commit itself finds these faults by the way, see `freezeJsonData`), so it may read a getter or
- * call a toJSON a second time.
+ * so every store, cannot hold, as `JSON.stringify` sees it (toJSON with its key, `key` at the root;
+ * boxed primitives unboxed): a BigInt, a structure that contains itself, nesting past `maxDepth`
+ * levels of objects and arrays (`value` itself is level 1), a string or key with U+0000 or a lone
+ * surrogate, or a getter or toJSON that throws. `undefined` when there is none. Iterative, so no
+ * nesting overflows the stack. Frozen JSON data (marked, see `store/frozen-data.ts`) that fits is
+ * not walked again. Runs after a step failed to commit, to name the path, and on the parts of a
+ * context whose JSON is not their own members (see `freezeJsonData`); it may read a getter or call a
+ * toJSON again.
  */
-export function findStateFault(value: unknown, root: string, maxDepth: number = INPUT_LIMITS.contextDepth): StateFault | undefined {
+export function findStateFault(value: unknown, root: string, maxDepth: number = INPUT_LIMITS.contextDepth, key: string | number = ''): StateFault | undefined {
   const stack: Frame[] = [];
   // The objects on the path being walked, as they stand in their parents and as what they stand for.
   const open = new Map<object, string>();
-  const enter = (member: unknown, key: string | number, path: string, depth: number): StateFault | undefined => {
+  const enter = (member: unknown, at: string | number, path: string, depth: number): StateFault | undefined => {
     let given: unknown = member;
     if (member !== null && typeof member === 'object') {
+      const mark = frozenMark(member);
+      if (mark !== undefined && isStorableMark(mark) && depth - 1 + heightBoundOfMark(mark) <= maxDepth) return undefined;
       try {
-        given = jsonValueOf(member, key);
+        given = jsonValueOf(member, at);
       } catch (error) {
         return { path, problem: `could not be written as JSON (its toJSON or valueOf threw: ${short(error)})` };
       }
     }
     if (typeof given === 'bigint') return { path, problem: 'is a BigInt, which JSON cannot hold; convert it to a string (or a number)' };
+    if (typeof given === 'string') return isStorableString(given) ? undefined : { path, problem: 'is a string with U+0000 or a lone UTF-16 surrogate, which no store can keep; remove or replace that character' };
     if (given === null || typeof given !== 'object') return undefined;
     const seen = open.get(given) ?? (member !== null && typeof member === 'object' ? open.get(member) : undefined);
     if (seen !== undefined) return { path, problem: `refers back to ${seen}, which contains it: JSON cannot hold a structure that contains itself` };
@@ -64,12 +71,13 @@ export function findStateFault(value: unknown, root: string, maxDepth: number = 
     } catch (error) {
       return { path, problem: `could not be read (${short(error)})` };
     }
+    for (const k of keys) if (typeof k === 'string' && !isStorableString(k)) return { path: `${path} (a key)`, problem: 'has U+0000 or a lone UTF-16 surrogate, which no store can keep; rename it' };
     const own = member !== null && typeof member === 'object' ? member : given;
     open.set(given, path).set(own, path);
     stack.push({ member: own, node: given, path, depth, keys, next: 0 });
     return undefined;
   };
-  const first = enter(value, '', root, 1);
+  const first = enter(value, key, root, 1);
   if (first !== undefined) return first;
   while (stack.length > 0) {
     const top = stack[stack.length - 1]!;
@@ -94,18 +102,32 @@ export function findStateFault(value: unknown, root: string, maxDepth: number = 
 }
 
 /**
- * The refusal for a step whose state failed to commit because of what the machine put in it: the
- * context (or output) is diagnosed, and a fault found there becomes `INVALID_PAYLOAD` naming its path
- * and what to do. `undefined` when the state holds no such fault (the failure was something else).
+ * The refusal for a step that failed to commit because of what the machine put in it: the context,
+ * the output and the params of the actions it raised (a delayed event, an effect) are diagnosed, and
+ * a fault found there becomes `INVALID_PAYLOAD` naming its path and what to do. `undefined` when none
+ * holds such a fault (the failure was something else), unless the commit's own check stopped on one
+ * (`stopped`): then the refusal says so without a path.
  */
-export function stateDataError(instanceId: string, workflow: string, snapshot: { readonly context?: unknown; readonly output?: unknown }): DocketError | undefined {
-  const fault = findStateFault(snapshot.context, 'context') ?? (snapshot.output === undefined ? undefined : findStateFault(snapshot.output, 'output'));
-  if (fault === undefined) return undefined;
+export function stateDataError(
+  instanceId: string,
+  workflow: string,
+  step: { readonly snapshot: { readonly context?: unknown; readonly output?: unknown }; readonly actions?: readonly { readonly type: string; readonly params: unknown }[] },
+  stopped = false,
+): DocketError | undefined {
+  const { snapshot, actions = [] } = step;
+  let fault = findStateFault(snapshot.context, 'context') ?? (snapshot.output === undefined ? undefined : findStateFault(snapshot.output, 'output'));
+  for (let i = 0; fault === undefined && i < actions.length; i++) {
+    const action = actions[i]!;
+    if (action.params !== undefined) fault = findStateFault(action.params, `the params of action "${action.type}"`, INPUT_LIMITS.contextDepth);
+  }
+  if (fault === undefined && !stopped) return undefined;
   // A path through deep nesting is long: the message shows its ends, the details keep all of it.
-  const shown = fault.path.length > 200 ? `${fault.path.slice(0, 80)}…${fault.path.slice(-80)}` : fault.path;
+  const path = fault?.path;
+  const shown = path === undefined ? '' : path.length > 200 ? `${path.slice(0, 80)}…${path.slice(-80)}` : path;
+  const what = fault === undefined ? 'a part of its context cannot be written as JSON' : `${shown} ${fault.problem}`;
   return new DocketError(
     'INVALID_PAYLOAD',
-    `Instance ${instanceId}: the step of workflow "${workflow}" would leave state that no Docket store can keep: ${shown} ${fault.problem}. Change the machine's assign (or output); the step is refused and nothing changed.`,
-    { instanceId, workflow, path: fault.path, issues: [{ path: [fault.path], message: fault.problem }] },
+    `Instance ${instanceId}: the step of workflow "${workflow}" would leave state that no Docket store can keep: ${what}. Change the machine's assign (or output, or the action's params); the step is refused and nothing changed.`,
+    { instanceId, workflow, ...(path === undefined ? {} : { path, issues: [{ path: [path], message: fault!.problem }] }) },
   );
 }

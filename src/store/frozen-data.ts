@@ -10,10 +10,13 @@
  *   when short, else `#` and its hash), at most 65 characters whatever the subtree's size;
  * - whether every string and key in it is storable (the store rules, `payload-rules.ts`): the
  *   reference is prefixed with `!` when one is not (a reference never starts with `!`);
- * - its height: how many levels of objects and arrays it nests (`[]` is 1, `[[]]` 2), which the
- *   store rules' depth limit reads. A short reference is the node's own text, whose brackets give
- *   the height; a hashed one (`#` and 64 hex digits, for a text longer than 64 code units) is
- *   followed by the height in base 36 (the two or three characters fit in the string's allocation).
+ * - a bound on its height (how many levels of objects and arrays it nests: `[]` is 1, `[[]]` 2),
+ *   which the depth limits read. A short reference is the node's own text, at most 64 code units,
+ *   so its height is at most half its length (each level takes a bracket pair); a hashed one (`#`
+ *   and 64 hex digits) is followed by its bound in base 36 (two or three characters, which fit in
+ *   the string's allocation): one more than its highest member's bound. Only a short text's bound
+ *   is ever above the height, by at most 31, so a bound is exact to within 31 levels; a check that
+ *   a bound fails near a limit walks the data to decide (see `exactHeight` in `payload-rules.ts`).
  *
  * The mark is a string in a private field of the object itself (see `Marked`), which JSON, spreads,
  * `Object.keys`, `for…in`, structured clones and property descriptors do not see or copy: weak
@@ -76,34 +79,27 @@ export function refOfMark(mark: string): string {
 }
 
 /**
- * How many levels of objects and arrays the marked object nests (`{}` is 1): read from the height a
- * hashed mark carries, or from the brackets of a short one's text (at most 64 code units, so at most
- * 32 levels).
+ * A bound on how many levels of objects and arrays the marked object nests (`{}` is 1): the bound a
+ * hashed mark carries, or half a short one's length (its text, at most 64 code units). At most 31
+ * above the height (see the module's comment); read in constant time, without a scan or a slice.
  */
-export function heightOfMark(mark: string): number {
+export function heightBoundOfMark(mark: string): number {
   const start = mark.charCodeAt(0) === UNSTORABLE ? 1 : 0;
-  if (mark.charCodeAt(start) === HASH) return parseInt(mark.slice(start + HASHED_LENGTH), 36);
-  let depth = 0;
-  let height = 0;
-  let inString = false;
-  for (let i = start; i < mark.length; i++) {
+  if (mark.charCodeAt(start) !== HASH) return (mark.length - start) >> 1;
+  let bound = 0;
+  for (let i = start + HASHED_LENGTH; i < mark.length; i++) {
     const c = mark.charCodeAt(i);
-    if (inString) {
-      if (c === 92) i++; // a backslash escapes the next character
-      else if (c === 34) inString = false;
-    } else if (c === 34) inString = true;
-    else if (c === 123 || c === 91) height = Math.max(height, ++depth);
-    else if (c === 125 || c === 93) depth--;
+    bound = bound * 36 + (c <= 57 ? c - 48 : c - 87); // 0-9, a-z
   }
-  return height;
+  return bound;
 }
 
 /**
  * Mark `value` (not frozen yet, extensible, not marked) as JSON data with its Merkle reference,
- * whether its strings are storable and its height (levels of objects and arrays, see
- * {@link heightOfMark}). The caller freezes it right after: a mark is never changed.
+ * whether its strings are storable and a bound on its height (see {@link heightBoundOfMark}; kept
+ * only when the reference is hashed). The caller freezes it right after: a mark is never changed.
  */
-export function setFrozenMark(value: object, ref: string, storable: boolean, height: number): void {
-  const mark = ref.charCodeAt(0) === HASH ? ref + height.toString(36) : ref;
+export function setFrozenMark(value: object, ref: string, storable: boolean, heightBound: number): void {
+  const mark = ref.charCodeAt(0) === HASH ? ref + heightBound.toString(36) : ref;
   Marked.set(value, storable ? mark : '!' + mark);
 }

@@ -1,7 +1,8 @@
 import { DocketError } from '../errors.js';
 import type { RefusalEntry } from './records.js';
 import type { Commit } from './store.js';
-import { frozenMark, heightOfMark, isStorableMark } from './frozen-data.js';
+import { frozenMark, heightBoundOfMark, isStorableMark } from './frozen-data.js';
+import { jsonValueOf, mayBeBoxed } from './json-value.js';
 
 /**
  * What every store accepts, checked the same way by memory, SQLite and PostgreSQL before anything
@@ -104,62 +105,121 @@ export function checkKey(value: unknown, what = 'idempotency key'): string {
 /** Nesting walked recursively; deeper levels are walked iteratively, so no depth overflows the stack. */
 const RECURSION_LIMIT = 200;
 
+/** What {@link jsonView} gives for an object whose toJSON (or a getter it reads) throws. */
+const UNWRITABLE: unique symbol = Symbol('unwritable');
+
 /**
- * Whether any string or own key in `value` (found at `level`: the payload is 1) is unstorable, or it
- * nests past {@link PAYLOAD_DEPTH_MAX}: the hot path, no paths built.
+ * What JSON writes of object `v` found under `key`, when that is not `v`'s own members (a toJSON's
+ * result, a boxed primitive's value; see `json-value.ts`); `v` itself when it is; {@link UNWRITABLE}
+ * when reading it throws. The stores keep what JSON writes, so that is what their rules check.
  */
-function hasPayloadFault(value: unknown, level = 1): boolean {
+function jsonView(v: object, key: string | number): unknown {
+  try {
+    if (typeof (v as { toJSON?: unknown }).toJSON !== 'function' && (Array.isArray(v) || !mayBeBoxed(v))) return v;
+    return jsonValueOf(v, key);
+  } catch {
+    return UNWRITABLE;
+  }
+}
+
+/**
+ * Whether any string or own key in `value` (found at `level`: the payload is 1, under `key`) is
+ * unstorable, a value is a BigInt (JSON cannot write one) or cannot be written at all, or it nests
+ * past {@link PAYLOAD_DEPTH_MAX}, as JSON writes it (`viewed`: `value` is already what JSON writes):
+ * the hot path, no paths built.
+ */
+function hasPayloadFault(value: unknown, level = 1, key: string | number = '', viewed = false): boolean {
   if (typeof value === 'string') return !isStorableString(value);
+  if (typeof value === 'bigint') return true;
   if (value === null || typeof value !== 'object') return false;
   // Frozen JSON data (see frozen-data.ts) was checked when it was frozen and cannot change: it is not
-  // walked again (a context that changes in one field is checked along that path). Its mark gives
-  // its height, so the depth it reaches here is known without a walk.
+  // walked again (a context that changes in one field is checked along that path). Its mark bounds
+  // its height, so the depth it reaches here is known without a walk; only near the limit, where
+  // the bound may be up to 31 levels high, are its members walked to decide.
   const mark = frozenMark(value);
-  if (mark !== undefined && isStorableMark(mark) && level - 1 + heightOfMark(mark) <= PAYLOAD_DEPTH_MAX) return false;
+  if (mark !== undefined && isStorableMark(mark) && level - 1 + heightBoundOfMark(mark) <= PAYLOAD_DEPTH_MAX) return false;
+  if (!viewed) {
+    const given = jsonView(value, key);
+    if (given === UNWRITABLE) return true;
+    if (given !== value) return hasPayloadFault(given, level, key, true);
+  }
   if (level > PAYLOAD_DEPTH_MAX) return true;
-  if (level > RECURSION_LIMIT) return hasPayloadFaultDeep(value, level);
+  if (level > RECURSION_LIMIT) return hasPayloadFaultDeep(value, level, key);
   if (Array.isArray(value)) {
     for (let i = 0; i < value.length; i++) {
       const item: unknown = value[i];
-      if (item !== null && (typeof item === 'object' || typeof item === 'string') && hasPayloadFault(item, level + 1)) return true;
+      if (item !== null && (typeof item === 'object' || typeof item === 'string' || typeof item === 'bigint') && hasPayloadFault(item, level + 1, i)) return true;
     }
   } else {
-    for (const key in value) {
-      if (!Object.hasOwn(value, key)) continue;
-      if (!isStorableString(key)) return true;
-      const child = (value as Record<string, unknown>)[key];
-      if (child !== null && (typeof child === 'object' || typeof child === 'string') && hasPayloadFault(child, level + 1)) return true;
+    for (const k in value) {
+      if (!Object.hasOwn(value, k)) continue;
+      if (!isStorableString(k)) return true;
+      const child = (value as Record<string, unknown>)[k];
+      if (child !== null && (typeof child === 'object' || typeof child === 'string' || typeof child === 'bigint') && hasPayloadFault(child, level + 1, k)) return true;
     }
   }
   return false;
 }
 
-/** {@link hasPayloadFault} for what lies deeper than the recursion limit: an explicit stack. */
-function hasPayloadFaultDeep(value: unknown, level: number): boolean {
-  const stack: [unknown, number][] = [[value, level]];
+/** {@link hasPayloadFault} for what lies deeper than the recursion limit (`value` already viewed): an explicit stack. */
+function hasPayloadFaultDeep(value: unknown, level: number, key: string | number): boolean {
+  const stack: [unknown, number, string | number, boolean][] = [[value, level, key, true]];
   while (stack.length > 0) {
-    const [v, at] = stack.pop()!;
+    const [raw, at, k, viewed] = stack.pop()!;
+    let v = raw;
+    if (v !== null && typeof v === 'object') {
+      const mark = frozenMark(v);
+      if (mark !== undefined && isStorableMark(mark) && at - 1 + heightBoundOfMark(mark) <= PAYLOAD_DEPTH_MAX) continue;
+      if (!viewed) v = jsonView(v, k);
+      if (v === UNWRITABLE) return true;
+    }
     if (typeof v === 'string') {
       if (!isStorableString(v)) return true;
       continue;
     }
+    if (typeof v === 'bigint') return true;
     if (v === null || typeof v !== 'object') continue;
-    const mark = frozenMark(v);
-    if (mark !== undefined && isStorableMark(mark) && at - 1 + heightOfMark(mark) <= PAYLOAD_DEPTH_MAX) continue;
     if (at > PAYLOAD_DEPTH_MAX) return true;
     if (Array.isArray(v)) {
-      for (let i = 0; i < v.length; i++) stack.push([v[i], at + 1]);
+      for (let i = 0; i < v.length; i++) stack.push([v[i], at + 1, i, false]);
     } else {
-      for (const key in v) {
-        if (!Object.hasOwn(v, key)) continue;
-        if (!isStorableString(key)) return true;
-        const child = (v as Record<string, unknown>)[key];
-        if (child !== null && (typeof child === 'object' || typeof child === 'string')) stack.push([child, at + 1]);
+      for (const name in v) {
+        if (!Object.hasOwn(v, name)) continue;
+        if (!isStorableString(name)) return true;
+        const child = (v as Record<string, unknown>)[name];
+        if (child !== null && (typeof child === 'object' || typeof child === 'string' || typeof child === 'bigint')) stack.push([child, at + 1, name, false]);
       }
     }
   }
   return false;
 }
+
+/**
+ * The height of plain data `value` (levels of objects and arrays: `[]` is 1, a primitive 0), walked
+ * member by member whatever its marks say, or `Infinity` as soon as it is known to exceed `budget`
+ * (so a structure that contains itself ends). Iterative. For the rare check a height bound fails
+ * near a depth limit (see `heightBoundOfMark`).
+ */
+export function exactHeight(value: unknown, budget: number): number {
+  if (value === null || typeof value !== 'object') return 0;
+  let height = 0;
+  const stack: [unknown, number][] = [[value, 1]];
+  while (stack.length > 0) {
+    const [v, level] = stack.pop()!;
+    if (v === null || typeof v !== 'object') continue;
+    if (level > budget) return Infinity;
+    if (level > height) height = level;
+    const items: unknown[] = Array.isArray(v) ? v : Object.values(v);
+    for (let i = 0; i < items.length; i++) stack.push([items[i], level + 1]);
+  }
+  return height;
+}
+
+/** What {@link checkPayload} says of a value whose toJSON (or a getter it reads) throws. */
+const UNWRITABLE_FAULT = 'cannot be written as JSON (its toJSON or a getter threw)';
+
+/** What {@link checkPayload} says of a BigInt. */
+const BIGINT_FAULT = 'is a BigInt, which JSON cannot hold (convert it to a string)';
 
 /** What {@link checkPayload} says of a part nested too deep. */
 const TOO_DEEP_FAULT = `is nested more than ${PAYLOAD_DEPTH_MAX} levels deep (or is part of a structure that contains itself)`;
@@ -175,34 +235,40 @@ export function findUnstorableString(value: unknown, root = 'payload'): { path: 
 }
 
 /**
- * The first fault in `value` walked depth-first: an unstorable string or key, or (`depthToo`) an
- * object or array nested past {@link PAYLOAD_DEPTH_MAX} levels (the payload is level 1). Nothing
- * deeper than that is walked.
+ * The first fault in `value` walked depth-first: an unstorable string or key, or (`depthToo`) a
+ * BigInt or an object or array nested past {@link PAYLOAD_DEPTH_MAX} levels (the payload is level
+ * 1). Nothing deeper than that is walked.
  */
 function firstFault(value: unknown, root: string, depthToo: boolean): { path: string; fault: string } | undefined {
   if (!hasPayloadFault(value)) return undefined;
-  const stack: [unknown, string, number][] = [[value, root, 1]];
+  const stack: [unknown, string, number, string | number][] = [[value, root, 1, '']];
   while (stack.length > 0) {
-    const [v, path, level] = stack.pop()!;
+    const [raw, path, level, key] = stack.pop()!;
+    const v = raw !== null && typeof raw === 'object' && frozenMark(raw) === undefined ? jsonView(raw, key) : raw;
+    if (v === UNWRITABLE) {
+      if (depthToo) return { path, fault: UNWRITABLE_FAULT };
+      continue;
+    }
     if (typeof v === 'string') {
       const fault = stringFault(v);
       if (fault !== undefined) return { path, fault };
       continue;
     }
+    if (typeof v === 'bigint' && depthToo) return { path, fault: BIGINT_FAULT };
     if (v === null || typeof v !== 'object') continue;
     if (level > PAYLOAD_DEPTH_MAX) {
       if (depthToo) return { path, fault: TOO_DEEP_FAULT };
       continue;
     }
     if (Array.isArray(v)) {
-      for (let i = v.length - 1; i >= 0; i--) stack.push([v[i], `${path}[${i}]`, level + 1]);
+      for (let i = v.length - 1; i >= 0; i--) stack.push([v[i], `${path}[${i}]`, level + 1, i]);
     } else {
       const keys = Object.keys(v);
       for (let i = keys.length - 1; i >= 0; i--) {
-        const key = keys[i]!;
-        const keyFault = stringFault(key);
+        const name = keys[i]!;
+        const keyFault = stringFault(name);
         if (keyFault !== undefined) return { path: `${path} (a key)`, fault: keyFault };
-        stack.push([(v as Record<string, unknown>)[key], /^[A-Za-z_$][\w$]*$/.test(key) ? `${path}.${key}` : `${path}[${JSON.stringify(key)}]`, level + 1]);
+        stack.push([(v as Record<string, unknown>)[name], /^[A-Za-z_$][\w$]*$/.test(name) ? `${path}.${name}` : `${path}[${JSON.stringify(name)}]`, level + 1, name]);
       }
     }
   }
@@ -210,12 +276,19 @@ function firstFault(value: unknown, root: string, depthToo: boolean): { path: st
 }
 
 function checkPayload(value: unknown, root: string, instanceId: string): void {
-  if (!hasPayloadFault(value)) return;
-  const bad = firstFault(value, root, true);
+  let bad: { path: string; fault: string } | undefined;
+  try {
+    if (!hasPayloadFault(value)) return;
+    bad = firstFault(value, root, true);
+  } catch (error) {
+    // A getter of the payload threw while it was read: the data cannot be written as it stands.
+    throw new DocketError('INVALID_PAYLOAD', `Instance ${instanceId}: the ${root} could not be read (${error instanceof Error ? error.message : String(error)}), so no Docket store can keep it. Pass plain data.`, { instanceId, path: root });
+  }
   if (bad === undefined) return;
   // A path through deep nesting is long: the message shows its ends, the details keep all of it.
   const shown = bad.path.length > 200 ? `${bad.path.slice(0, 80)}…${bad.path.slice(-80)}` : bad.path;
-  const fix = bad.fault === TOO_DEEP_FAULT ? 'Keep the data flatter' : 'Remove or replace that character';
+  const fix =
+    bad.fault === TOO_DEEP_FAULT ? 'Keep the data flatter' : bad.fault === BIGINT_FAULT ? 'Store it as text' : bad.fault === UNWRITABLE_FAULT ? 'Pass plain data' : 'Remove or replace that character';
   throw new DocketError('INVALID_PAYLOAD', `Instance ${instanceId}: ${shown} ${bad.fault}, which no Docket store can keep. ${fix}: the same data is refused every time.`, {
     instanceId,
     path: bad.path,
@@ -246,6 +319,7 @@ const TOO_DEEP = `(nested more than ${PAYLOAD_DEPTH_MAX} levels deep: not kept)`
 
 function sanitize(value: unknown, level = 1): unknown {
   if (typeof value === 'string') return value.replaceAll('\u0000', '\uFFFD').replace(LONE_SURROGATE, '\uFFFD');
+  if (typeof value === 'bigint') return String(value);
   if (value === null || typeof value !== 'object') return value;
   if (level > PAYLOAD_DEPTH_MAX) return TOO_DEEP;
   if (Array.isArray(value)) return value.map((item) => sanitize(item, level + 1));
