@@ -111,11 +111,6 @@ const FAULTS: Record<string, { make: () => unknown; path: string; says: RegExp }
     path: 'context.data.n',
     says: /could not be written as JSON/,
   },
-  'a toJSON that gives a string with U+0000': {
-    make: () => ({ note: { toJSON: () => 'a\u0000b' } }),
-    path: 'context.data.note',
-    says: /U\+0000/,
-  },
   'nesting one level past INPUT_LIMITS.contextDepth': {
     // context is level 1, data level 2: data may nest contextDepth - 1 levels.
     make: () => nest(INPUT_LIMITS.contextDepth),
@@ -188,6 +183,20 @@ describe.each(Object.keys(stores))('a step that leaves state no store can keep (
     // context (1) + data: 100 levels per act, the null innermost adds none: 9 acts reach 901, the 10th 1,001.
     expect(codes).toEqual([...Array(9).fill('ok'), 'INVALID_PAYLOAD']);
     expect((await engine.get(grown)).revision).toBe(10);
+  });
+
+  it('a toJSON that gives a string with U+0000 is refused by the store rules as JSON writes it (INVALID_PAYLOAD naming the path); nothing changed', async () => {
+    const engine = engineOn(stores[storeName]!());
+    const id = await engine.start('holder', {}, { actor });
+    planted = () => ({ note: { toJSON: () => 'a\u0000b' } });
+    const error = await engine.send(id, { type: 'SET' }, { actor }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(isDocketError(error, 'INVALID_PAYLOAD')).toBe(true);
+    expect((error as { details: { path: string } }).details.path).toMatch(/context\.data\.note$/);
+    expect((error as Error).message).toMatch(/U\+0000/);
+    expect((await engine.get(id)).revision).toBe(1);
   });
 
   it('a start whose initial context holds a BigInt is refused with INVALID_PAYLOAD and creates nothing', async () => {

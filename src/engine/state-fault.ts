@@ -1,6 +1,5 @@
 import { DocketError } from '../errors.js';
 import { frozenMark, heightBoundOfMark, isStorableMark } from '../store/frozen-data.js';
-import { isStorableString } from '../store/payload-rules.js';
 import { jsonValueOf } from './canonical-json.js';
 import { INPUT_LIMITS } from './validate-input.js';
 
@@ -37,8 +36,8 @@ function short(error: unknown): string {
  * The first part of `value` (a step's context or output, named `root` in the path) that JSON, and
  * so every store, cannot hold, as `JSON.stringify` sees it (toJSON with its key, `key` at the root;
  * boxed primitives unboxed): a BigInt, a structure that contains itself, nesting past `maxDepth`
- * levels of objects and arrays (`value` itself is level 1), a string or key with U+0000 or a lone
- * surrogate, or a getter or toJSON that throws. `undefined` when there is none. Iterative, so no
+ * levels of objects and arrays (`value` itself is level 1), or a getter or toJSON that throws
+ * (strings are the store rules' to check, as JSON writes them: `store/payload-rules.ts`). `undefined` when there is none. Iterative, so no
  * nesting overflows the stack. Frozen JSON data (marked, see `store/frozen-data.ts`) that fits is
  * not walked again. Runs after a step failed to commit, to name the path, and on the parts of a
  * context whose JSON is not their own members (see `freezeJsonData`); it may read a getter or call a
@@ -60,7 +59,6 @@ export function findStateFault(value: unknown, root: string, maxDepth: number = 
       }
     }
     if (typeof given === 'bigint') return { path, problem: 'is a BigInt, which JSON cannot hold; convert it to a string (or a number)' };
-    if (typeof given === 'string') return isStorableString(given) ? undefined : { path, problem: 'is a string with U+0000 or a lone UTF-16 surrogate, which no store can keep; remove or replace that character' };
     if (given === null || typeof given !== 'object') return undefined;
     const seen = open.get(given) ?? (member !== null && typeof member === 'object' ? open.get(member) : undefined);
     if (seen !== undefined) return { path, problem: `refers back to ${seen}, which contains it: JSON cannot hold a structure that contains itself` };
@@ -71,7 +69,6 @@ export function findStateFault(value: unknown, root: string, maxDepth: number = 
     } catch (error) {
       return { path, problem: `could not be read (${short(error)})` };
     }
-    for (const k of keys) if (typeof k === 'string' && !isStorableString(k)) return { path: `${path} (a key)`, problem: 'has U+0000 or a lone UTF-16 surrogate, which no store can keep; rename it' };
     const own = member !== null && typeof member === 'object' ? member : given;
     open.set(given, path).set(own, path);
     stack.push({ member: own, node: given, path, depth, keys, next: 0 });
