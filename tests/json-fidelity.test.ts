@@ -38,7 +38,7 @@ describe('what Docket digests is what JSON.stringify writes', () => {
     expect(merkleDigest({ toJSON: () => [1, 'x'.repeat(80)] })).toBe(merkleDigest([1, 'x'.repeat(80)]));
   });
 
-  it('canonicalJson and merkleDigest agree with JSON.stringify on data holding toJSON (keyed), boxed primitives, prototype-only objects, dates, functions and undefined (fast-check, 500 runs)', () => {
+  it('canonicalJson and merkleDigest agree with JSON.stringify on data holding toJSON (keyed, on objects and functions), boxed primitives (null-prototype too), prototype-only objects, dates, functions and undefined (fast-check, 500 runs)', () => {
     const leaf: fc.Arbitrary<() => unknown> = fc.oneof(
       fc.jsonValue({ maxDepth: 1 }).map((v) => () => v),
       fc.constant(() => ({ toJSON: (key: string) => `k:${key}` })),
@@ -50,6 +50,8 @@ describe('what Docket digests is what JSON.stringify writes', () => {
       fc.integer({ min: 0, max: 4e12 }).map((ms) => () => new Date(ms)),
       fc.constant(() => undefined),
       fc.constant(() => () => 1),
+      fc.constant(() => Object.assign(() => 1, { toJSON: (key: string) => ({ fn: key }) })),
+      fc.constant(() => Object.setPrototypeOf(new Boolean(true), null) as object),
     );
     const tree = fc.letrec<{ node: () => unknown }>((tie) => ({
       node: fc.oneof(

@@ -13,12 +13,12 @@ import { sqliteFile } from './helpers/sqlite-harness.js';
 
 // The state the next SET leaves in `context.data` (built by the test, so it can hold what no payload can).
 let planted: () => unknown = () => null;
-const machine = setup({ types: {} as { context: { data: unknown }; events: { type: 'SET' } | { type: 'NEXT' }; input: { bad?: boolean } } }).createMachine({
+const machine = setup({ types: {} as { context: { data: unknown }; events: { type: 'SET' } | { type: 'REPLACE' } | { type: 'NEXT' }; input: { bad?: boolean } } }).createMachine({
   id: 'holder',
   context: ({ input }) => ({ data: input.bad ? { big: 1n } : null }),
   initial: 'open',
   states: {
-    open: { on: { SET: { actions: assign({ data: () => planted() }) }, NEXT: 'done' } },
+    open: { on: { SET: { actions: assign({ data: () => planted() }) }, REPLACE: { actions: assign(() => planted() as { data: unknown }) }, NEXT: 'done' } },
     done: { type: 'final' },
   },
 });
@@ -27,7 +27,7 @@ const workflow = defineWorkflow({
   version: 1,
   machine,
   input: z.object({ bad: z.boolean().optional() }),
-  events: { SET: z.object({}), NEXT: z.object({}) },
+  events: { SET: z.object({}), REPLACE: z.object({}), NEXT: z.object({}) },
 });
 const actor = { id: 'clerk', roles: ['user'] };
 
@@ -110,6 +110,16 @@ const FAULTS: Record<string, { make: () => unknown; path: string; says: RegExp }
     make: () => ({ n: Object.setPrototypeOf(new Number(7), null) as object }),
     path: 'context.data.n',
     says: /could not be written as JSON/,
+  },
+  'a function whose toJSON gives a BigInt (JSON calls a function\'s toJSON)': {
+    make: () => ({ f: Object.assign(() => 1, { toJSON: () => 10n }) }),
+    path: 'context.data.f',
+    says: /is a BigInt/,
+  },
+  'a function whose toJSON gives data nested past the limit': {
+    make: () => ({ f: Object.assign(() => 1, { toJSON: () => nest(INPUT_LIMITS.contextDepth) }) }),
+    path: `context.data.f${'.v'.repeat(INPUT_LIMITS.contextDepth - 2)}`,
+    says: /nested more than 1000 levels deep/,
   },
   'nesting one level past INPUT_LIMITS.contextDepth': {
     // context is level 1, data level 2: data may nest contextDepth - 1 levels.
@@ -199,6 +209,36 @@ describe.each(Object.keys(stores))('a step that leaves state no store can keep (
     expect((await engine.get(id)).revision).toBe(1);
   });
 
+  it('a context with a toJSON of its own (read two ways: alone and inside the record) is INVALID_PAYLOAD at path "context"; nothing changed', async () => {
+    const engine = engineOn(stores[storeName]!());
+    const id = await engine.start('holder', {}, { actor });
+    planted = () => ({ data: 1, toJSON: (key: string) => (key === '' ? {} : { big: 10n }) });
+    const error = await engine.send(id, { type: 'REPLACE' }, { actor }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(isDocketError(error, 'INVALID_PAYLOAD')).toBe(true);
+    expect((error as { details: { path: string } }).details.path).toBe('context');
+    expect((error as Error).message).toMatch(/put the toJSON on one of its members/);
+    expect((await engine.get(id)).revision).toBe(1);
+  });
+
+  it.each([
+    ['getPrototypeOf', { getPrototypeOf: () => { throw new Error('trap'); } }],
+    ['preventExtensions', { preventExtensions: () => { throw new Error('trap'); } }],
+  ])('a Proxy whose %s trap throws is INVALID_PAYLOAD saying the context could not be read; nothing changed', async (_trap, handler) => {
+    const engine = engineOn(stores[storeName]!());
+    const id = await engine.start('holder', {}, { actor });
+    planted = () => ({ held: new Proxy({ a: 1 }, handler as ProxyHandler<object>) });
+    const error = await engine.send(id, { type: 'SET' }, { actor }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(isDocketError(error, 'INVALID_PAYLOAD')).toBe(true);
+    expect((error as Error).message).toMatch(/could not be read or written as JSON \(trap\)/);
+    expect((await engine.get(id)).revision).toBe(1);
+  });
+
   it('a start whose initial context holds a BigInt is refused with INVALID_PAYLOAD and creates nothing', async () => {
     const engine = engineOn(stores[storeName]!());
     const error = await engine.start('holder', { bad: true }, { actor, id: 'never' }).then(
@@ -235,6 +275,18 @@ describe('state that JSON writes differently from its members is kept as JSON wr
     'a boxed Boolean with no prototype': { make: () => ({ flag: Object.setPrototypeOf(new Boolean(true), null) as object }), json: { flag: true } },
     'a Number made in another realm': { make: () => ({ n: runInNewContext('new Number(7)') as object }), json: { n: 7 } },
     'an object with Number.prototype and no number': { make: () => ({ n: Object.create(Number.prototype) as object }), json: { n: {} } },
+    'a function with a toJSON, and one without': { make: () => ({ f: Object.assign(() => 1, { toJSON: () => 'x' }), g: () => 2 }), json: { f: 'x' } },
+    'a class with a static toJSON': {
+      make: () => {
+        class Rate {
+          static toJSON(): unknown {
+            return { per: 'day' };
+          }
+        }
+        return { Rate };
+      },
+      json: { Rate: { per: 'day' } },
+    },
   };
 
   it.each(Object.keys(KEPT))('%s: kept on SQLite, read back as JSON writes it; another engine verifies it and acts', async (name) => {

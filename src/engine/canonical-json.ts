@@ -86,7 +86,9 @@ function write(value: unknown, key: string | number): string | undefined {
       return Number.isFinite(value) ? String(value) : 'null';
     case 'boolean':
       return value ? 'true' : 'false';
-    case 'object': {
+    case 'object':
+    case 'function': {
+      // A function is left out unless it has a toJSON, as JSON.stringify has it (see jsonValueOf).
       if (value === null) return 'null';
       // Inline, not a helper between write and writeData: one frame fewer per level of nesting keeps
       // the depth canonicalJson reaches before the stack runs out where it was.

@@ -357,9 +357,15 @@ export function createCommitPipeline(deps: PipelineDeps): CommitPipeline {
       // What the machine put in the state (a BigInt, a structure that contains itself, nesting past
       // the limit, a throwing getter or toJSON) is named as INVALID_PAYLOAD; anything else is thrown on.
       if (isDocketError(error)) throw error;
-      throw stateDataError(instance.id, instance.workflow, decision.step as Parameters<typeof stateDataError>[2], error instanceof StateDataFault) ?? error;
+      const stopped = freezing || error instanceof StateDataFault ? { cause: error } : undefined;
+      freezing = false;
+      throw stateDataError(instance.id, instance.workflow, decision.step as Parameters<typeof stateDataError>[2], stopped) ?? error;
     }
   }
+
+  // Set while the step's context is being frozen: whatever stops the freeze (a BigInt, a cycle, a
+  // getter or a Proxy trap that throws) is the state's fault, refused as INVALID_PAYLOAD.
+  let freezing = false;
 
   function planStep(
     record: InstanceRecord | undefined,
@@ -371,7 +377,9 @@ export function createCommitPipeline(deps: PipelineDeps): CommitPipeline {
     const { step, reg, change } = decision;
     // The step's context is committed as it is: freeze it, and mark what is new with its Merkle
     // reference and string check (the parts that do not change keep theirs).
+    freezing = true;
     freezeJsonData(step.snapshot.context);
+    freezing = false;
     const facts: { -readonly [K in keyof ChangeFacts]: ChangeFacts[K] } = {
       instanceId: instance.id,
       workflow: instance.workflow,

@@ -35,10 +35,16 @@ import { INPUT_LIMITS } from './validate-input.js';
  * planning) turns the fault into `INVALID_PAYLOAD` naming the path and what is wrong
  * (see `state-fault.ts`).
  *
- * @throws StateDataFault for a BigInt, nesting past the limit (a cycle included), or a part whose
- * JSON no store can keep; whatever a getter or a toJSON throws.
+ * The context itself must not have a toJSON: stores write it both on its own and inside the record,
+ * under different keys, so a toJSON there could be read two ways.
+ *
+ * @throws StateDataFault for a BigInt, nesting past the limit (a cycle included), a part whose JSON
+ * no store can keep, or a toJSON on the context itself; whatever a getter or a toJSON throws.
  */
 export function freezeJsonData(value: unknown): boolean {
+  // A toJSON on the context itself would be asked under different keys by different stores (SQLite
+  // writes the context on its own, key '', and inside the record, key 'context'): refused.
+  if (value !== null && typeof value === 'object' && typeof (value as { toJSON?: unknown }).toJSON === 'function') throw new StateDataFault('json');
   return freezeNode(value, 1, '') >= 0;
 }
 
@@ -68,11 +74,16 @@ const NOT_DATA = -1;
  * node, at most 31 over), else {@link NOT_DATA}.
  */
 function freezeNode(value: unknown, depth: number, key: string | number): number {
+  const limit = INPUT_LIMITS.contextDepth;
   if (value === null || typeof value !== 'object') {
     if (typeof value === 'bigint') throw new StateDataFault('bigint');
+    // A function is left out by JSON, unless it has a toJSON: then it is written as that gives.
+    if (typeof value === 'function' && typeof (value as { toJSON?: unknown }).toJSON === 'function') {
+      if (findStateFault(value, '', limit - depth + 1, key) !== undefined) throw new StateDataFault('json');
+      return NOT_DATA;
+    }
     return 0;
   }
-  const limit = INPUT_LIMITS.contextDepth;
   const mark = frozenMark(value);
   if (mark !== undefined) {
     const bound = heightBoundOfMark(mark);

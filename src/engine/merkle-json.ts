@@ -68,6 +68,9 @@ function ref(value: unknown, depth: number, key: string | number): string | unde
       if (mark !== undefined) return refOfMark(mark);
       return depth < RECURSION_LIMIT ? nodeRef(value, depth, key) : deepRef(value, key);
     }
+    case 'function':
+      // Left out, unless it has a toJSON (JSON calls a function's toJSON as any object's).
+      return typeof (value as { toJSON?: unknown }).toJSON === 'function' ? nodeRef(value, depth, key) : undefined;
     case 'bigint':
       throw new TypeError('BigInt values cannot be stored in history; convert them to strings.');
     default:

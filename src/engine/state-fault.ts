@@ -37,8 +37,8 @@ function short(error: unknown): string {
  * so every store, cannot hold, as `JSON.stringify` sees it (toJSON with its key, `key` at the root;
  * boxed primitives unboxed): a BigInt, a structure that contains itself, nesting past `maxDepth`
  * levels of objects and arrays (`value` itself is level 1), or a getter or toJSON that throws
- * (strings are the store rules' to check, as JSON writes them: `store/payload-rules.ts`). `undefined` when there is none. Iterative, so no
- * nesting overflows the stack. Frozen JSON data (marked, see `store/frozen-data.ts`) that fits is
+ * (strings are the store rules' to check, as JSON writes them: `store/payload-rules.ts`).
+ * `undefined` when there is none. Iterative, so no nesting overflows the stack. Frozen JSON data (marked, see `store/frozen-data.ts`) that fits is
  * not walked again. Runs after a step failed to commit, to name the path, and on the parts of a
  * context whose JSON is not their own members (see `freezeJsonData`); it may read a getter or call a
  * toJSON again.
@@ -49,18 +49,19 @@ export function findStateFault(value: unknown, root: string, maxDepth: number = 
   const open = new Map<object, string>();
   const enter = (member: unknown, at: string | number, path: string, depth: number): StateFault | undefined => {
     let given: unknown = member;
-    if (member !== null && typeof member === 'object') {
-      const mark = frozenMark(member);
+    // A function is an object to JSON (its toJSON counts; without one it is left out).
+    if (member !== null && (typeof member === 'object' || typeof member === 'function')) {
+      const mark = frozenMark(member as object);
       if (mark !== undefined && isStorableMark(mark) && depth - 1 + heightBoundOfMark(mark) <= maxDepth) return undefined;
       try {
-        given = jsonValueOf(member, at);
+        given = jsonValueOf(member as object, at);
       } catch (error) {
         return { path, problem: `could not be written as JSON (its toJSON or valueOf threw: ${short(error)})` };
       }
     }
     if (typeof given === 'bigint') return { path, problem: 'is a BigInt, which JSON cannot hold; convert it to a string (or a number)' };
     if (given === null || typeof given !== 'object') return undefined;
-    const seen = open.get(given) ?? (member !== null && typeof member === 'object' ? open.get(member) : undefined);
+    const seen = open.get(given) ?? (member !== null && (typeof member === 'object' || typeof member === 'function') ? open.get(member as object) : undefined);
     if (seen !== undefined) return { path, problem: `refers back to ${seen}, which contains it: JSON cannot hold a structure that contains itself` };
     if (depth > maxDepth) return { path, problem: `is nested more than ${maxDepth} levels deep; keep the context flatter (store long chains as a list)` };
     let keys: (string | number)[];
@@ -69,7 +70,7 @@ export function findStateFault(value: unknown, root: string, maxDepth: number = 
     } catch (error) {
       return { path, problem: `could not be read (${short(error)})` };
     }
-    const own = member !== null && typeof member === 'object' ? member : given;
+    const own = member !== null && (typeof member === 'object' || typeof member === 'function') ? (member as object) : given;
     open.set(given, path).set(own, path);
     stack.push({ member: own, node: given, path, depth, keys, next: 0 });
     return undefined;
@@ -109,22 +110,47 @@ export function stateDataError(
   instanceId: string,
   workflow: string,
   step: { readonly snapshot: { readonly context?: unknown; readonly output?: unknown }; readonly actions?: readonly { readonly type: string; readonly params: unknown }[] },
-  stopped = false,
+  stopped?: { readonly cause: unknown },
 ): DocketError | undefined {
-  const { snapshot, actions = [] } = step;
-  let fault = findStateFault(snapshot.context, 'context') ?? (snapshot.output === undefined ? undefined : findStateFault(snapshot.output, 'output'));
-  for (let i = 0; fault === undefined && i < actions.length; i++) {
-    const action = actions[i]!;
-    if (action.params !== undefined) fault = findStateFault(action.params, `the params of action "${action.type}"`, INPUT_LIMITS.contextDepth);
+  let fault: StateFault | undefined;
+  let unreadable: unknown;
+  try {
+    fault = diagnose(step);
+  } catch (error) {
+    // The state cannot even be walked (a Proxy's trap throws, say): that is the fault.
+    unreadable = error;
   }
-  if (fault === undefined && !stopped) return undefined;
+  if (fault === undefined && unreadable === undefined && stopped === undefined) return undefined;
   // A path through deep nesting is long: the message shows its ends, the details keep all of it.
   const path = fault?.path;
   const shown = path === undefined ? '' : path.length > 200 ? `${path.slice(0, 80)}…${path.slice(-80)}` : path;
-  const what = fault === undefined ? 'a part of its context cannot be written as JSON' : `${shown} ${fault.problem}`;
+  const cause = unreadable ?? stopped?.cause;
+  const what =
+    fault !== undefined
+      ? `${shown} ${fault.problem}`
+      : `its context could not be read or written as JSON (${cause instanceof Error ? cause.message : String(cause)})`;
   return new DocketError(
     'INVALID_PAYLOAD',
     `Instance ${instanceId}: the step of workflow "${workflow}" would leave state that no Docket store can keep: ${what}. Change the machine's assign (or output, or the action's params); the step is refused and nothing changed.`,
     { instanceId, workflow, ...(path === undefined ? {} : { path, issues: [{ path: [path], message: fault!.problem }] }) },
   );
+}
+
+/** The first fault of the step's context (its own toJSON first), output, or actions' params. */
+function diagnose(step: Parameters<typeof stateDataError>[2]): StateFault | undefined {
+  const { snapshot, actions = [] } = step;
+  const context = snapshot.context;
+  if (context !== null && typeof context === 'object' && typeof (context as { toJSON?: unknown }).toJSON === 'function') {
+    return {
+      path: 'context',
+      problem:
+        'has a toJSON of its own, which the stores would read two ways (the context is written on its own and inside the record); keep the context a plain object and put the toJSON on one of its members',
+    };
+  }
+  let fault = findStateFault(context, 'context') ?? (snapshot.output === undefined ? undefined : findStateFault(snapshot.output, 'output'));
+  for (let i = 0; fault === undefined && i < actions.length; i++) {
+    const action = actions[i]!;
+    if (action.params !== undefined) fault = findStateFault(action.params, `the params of action "${action.type}"`);
+  }
+  return fault;
 }

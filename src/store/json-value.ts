@@ -11,8 +11,8 @@
  * is looked up, not found among the keys) gives when called with `key` (the member name, an array
  * item's index as a string, '' at the root), which is written as data (its own toJSON is not called
  * in turn: a Date a toJSON returns is written as `{}`, a toJSON returning `this` as the object's
- * keys); a boxed primitive's value; else the object itself. The one rule canonicalJson and the
- * Merkle digest both follow.
+ * keys); a boxed primitive's value; `undefined` (left out) for a function, unless its own toJSON
+ * gives something else (JSON calls a function's toJSON as any object's); else the object itself.
  *
  * A boxed primitive is told by its internal slot, as JSON tells it, not by its prototype or realm: an
  * `Object.create(Number.prototype)` holds no number and is written as an object (`{}`), a
@@ -25,6 +25,9 @@
 export function jsonValueOf(value: object, key: string | number = ''): unknown {
   const toJSON = (value as { toJSON?: unknown }).toJSON;
   const given: unknown = typeof toJSON === 'function' ? toJSON.call(value, typeof key === 'number' ? String(key) : key) : value;
+  // A function is an object to JSON: its toJSON is called as any object's (above); a function
+  // itself, given or found, is left out.
+  if (typeof given === 'function') return undefined;
   if (given === null || typeof given !== 'object' || Array.isArray(given)) return given;
   const tag = OBJECT_TAG.call(given);
   if (tag === '[object Object]' && !(Symbol.toStringTag in given)) return given;

@@ -131,6 +131,12 @@ function jsonView(v: object, key: string | number): unknown {
 function hasPayloadFault(value: unknown, level = 1, key: string | number = '', viewed = false): boolean {
   if (typeof value === 'string') return !isStorableString(value);
   if (typeof value === 'bigint') return true;
+  if (typeof value === 'function') {
+    // Left out by JSON, unless its toJSON gives something to write.
+    if (viewed) return false;
+    const given = jsonView(value, key);
+    return given === UNWRITABLE || (given !== undefined && hasPayloadFault(given, level, key, true));
+  }
   if (value === null || typeof value !== 'object') return false;
   // Frozen JSON data (see frozen-data.ts) was checked when it was frozen and cannot change: it is not
   // walked again (a context that changes in one field is checked along that path). Its mark bounds
@@ -148,14 +154,14 @@ function hasPayloadFault(value: unknown, level = 1, key: string | number = '', v
   if (Array.isArray(value)) {
     for (let i = 0; i < value.length; i++) {
       const item: unknown = value[i];
-      if (item !== null && (typeof item === 'object' || typeof item === 'string' || typeof item === 'bigint') && hasPayloadFault(item, level + 1, i)) return true;
+      if (item !== null && typeof item !== 'number' && typeof item !== 'boolean' && item !== undefined && hasPayloadFault(item, level + 1, i)) return true;
     }
   } else {
     for (const k in value) {
       if (!Object.hasOwn(value, k)) continue;
       if (!isStorableString(k)) return true;
       const child = (value as Record<string, unknown>)[k];
-      if (child !== null && (typeof child === 'object' || typeof child === 'string' || typeof child === 'bigint') && hasPayloadFault(child, level + 1, k)) return true;
+      if (child !== null && typeof child !== 'number' && typeof child !== 'boolean' && child !== undefined && hasPayloadFault(child, level + 1, k)) return true;
     }
   }
   return false;
@@ -167,10 +173,11 @@ function hasPayloadFaultDeep(value: unknown, level: number, key: string | number
   while (stack.length > 0) {
     const [raw, at, k, viewed] = stack.pop()!;
     let v = raw;
-    if (v !== null && typeof v === 'object') {
-      const mark = frozenMark(v);
+    if (v !== null && (typeof v === 'object' || typeof v === 'function')) {
+      const mark = frozenMark(v as object);
       if (mark !== undefined && isStorableMark(mark) && at - 1 + heightBoundOfMark(mark) <= PAYLOAD_DEPTH_MAX) continue;
-      if (!viewed) v = jsonView(v, k);
+      if (!viewed) v = jsonView(v as object, k);
+      else if (typeof v === 'function') continue;
       if (v === UNWRITABLE) return true;
     }
     if (typeof v === 'string') {
@@ -187,7 +194,7 @@ function hasPayloadFaultDeep(value: unknown, level: number, key: string | number
         if (!Object.hasOwn(v, name)) continue;
         if (!isStorableString(name)) return true;
         const child = (v as Record<string, unknown>)[name];
-        if (child !== null && (typeof child === 'object' || typeof child === 'string' || typeof child === 'bigint')) stack.push([child, at + 1, name, false]);
+        if (child !== null && typeof child !== 'number' && typeof child !== 'boolean' && child !== undefined) stack.push([child, at + 1, name, false]);
       }
     }
   }
@@ -244,7 +251,7 @@ function firstFault(value: unknown, root: string, depthToo: boolean): { path: st
   const stack: [unknown, string, number, string | number][] = [[value, root, 1, '']];
   while (stack.length > 0) {
     const [raw, path, level, key] = stack.pop()!;
-    const v = raw !== null && typeof raw === 'object' && frozenMark(raw) === undefined ? jsonView(raw, key) : raw;
+    const v = raw !== null && (typeof raw === 'object' || typeof raw === 'function') && frozenMark(raw as object) === undefined ? jsonView(raw as object, key) : raw;
     if (v === UNWRITABLE) {
       if (depthToo) return { path, fault: UNWRITABLE_FAULT };
       continue;
