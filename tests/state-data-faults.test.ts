@@ -8,6 +8,9 @@ import { z } from 'zod';
 import { createEngine, defineWorkflow, INPUT_LIMITS, isDocketError, memoryStore, virtualClock, type Store } from '../src/index.js';
 import { sqliteStore } from '../src/sqlite/index.js';
 import { findStateFault } from '../src/engine/state-fault.js';
+import { freezeJsonData } from '../src/engine/freeze-state.js';
+import { frozenMark, heightBoundOfMark, sizeOfMark } from '../src/store/frozen-data.js';
+import { exactHeight } from '../src/store/payload-rules.js';
 import { runInNewContext } from 'node:vm';
 import { sqliteFile } from './helpers/sqlite-harness.js';
 
@@ -239,6 +242,31 @@ describe.each(Object.keys(stores))('a step that leaves state no store can keep (
     expect((await engine.get(id)).revision).toBe(1);
   });
 
+  it('a context sharing frozen parts is measured as a store writes it: JSON up to INPUT_LIMITS.contextSize is kept, one level of doubling more is INVALID_PAYLOAD; nothing changed', async () => {
+    const engine = engineOn(stores[storeName]!());
+    /** `{ a: x, b: x }` nested `levels` times around one small leaf: tiny in memory, 2^levels leaves in JSON. */
+    const doubling = (levels: number): unknown => {
+      let x: unknown = { leaf: 'abcdefgh' };
+      for (let i = 0; i < levels; i++) x = { a: x, b: x };
+      return x;
+    };
+    const kept = await engine.start('holder', {}, { actor });
+    planted = () => doubling(18);
+    expect((await engine.send(kept, { type: 'SET' }, { actor })).revision).toBe(2);
+    const size = JSON.stringify((await engine.get(kept)).context).length;
+    expect(size).toBeLessThanOrEqual(INPUT_LIMITS.contextSize);
+    expect(size * 2).toBeGreaterThan(INPUT_LIMITS.contextSize);
+    const refused = await engine.start('holder', {}, { actor });
+    planted = () => doubling(26);
+    const error = await engine.send(refused, { type: 'SET' }, { actor }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(isDocketError(error, 'INVALID_PAYLOAD')).toBe(true);
+    expect((error as Error).message).toMatch(/the context is too large: its JSON would be longer than 8,388,608 characters/);
+    expect((await engine.get(refused)).revision).toBe(1);
+  });
+
   it('a start whose initial context holds a BigInt is refused with INVALID_PAYLOAD and creates nothing', async () => {
     const engine = engineOn(stores[storeName]!());
     const error = await engine.start('holder', { bad: true }, { actor, id: 'never' }).then(
@@ -305,6 +333,34 @@ describe('state that JSON writes differently from its members is kept as JSON wr
       for (const e of engines.splice(0)) await e.close();
       remove();
     }
+  });
+});
+
+describe('frozen marks: height bound and JSON size (property)', () => {
+  it('a frozen node carries a height bound at most 31 above its height, and exactly the length of its JSON text, shared parts counted each time (fast-check, 300 runs)', () => {
+    const tree = fc.letrec<{ node: unknown }>((tie) => ({
+      node: fc.oneof(
+        { depthSize: 'small' },
+        fc.oneof(fc.string({ maxLength: 80 }), fc.integer(), fc.double({ noNaN: true, noDefaultInfinity: true }), fc.boolean(), fc.constant(null)),
+        fc.array(tie('node'), { maxLength: 5 }),
+        fc.dictionary(fc.string({ maxLength: 6 }), tie('node'), { maxKeys: 5 }),
+      ),
+    })).node;
+    fc.assert(
+      fc.property(tree, fc.nat({ max: 3 }), (data, share) => {
+        // Share the generated part a few times, as a machine's assign may.
+        let value: Record<string, unknown> = { data };
+        for (let i = 0; i < share; i++) value = { left: value, right: value };
+        const copy = structuredClone(value);
+        freezeJsonData(value);
+        const mark = frozenMark(value)!;
+        expect(sizeOfMark(mark)).toBe(JSON.stringify(copy).length);
+        const height = exactHeight(copy, Infinity);
+        expect(heightBoundOfMark(mark)).toBeGreaterThanOrEqual(height);
+        expect(heightBoundOfMark(mark) - height).toBeLessThanOrEqual(31);
+      }),
+      { numRuns: 300 },
+    );
   });
 });
 

@@ -1,7 +1,7 @@
-import { frozenMark, heightBoundOfMark, isStorableMark, setFrozenMark } from '../store/frozen-data.js';
+import { frozenMark, HASHED_REF_LENGTH, heightBoundOfMark, isHashedMark, isStorableMark, setFrozenMark, sizeOfMark } from '../store/frozen-data.js';
 import { exactHeight, isStorableString } from '../store/payload-rules.js';
 import { mayBeBoxed } from './canonical-json.js';
-import { dataRef } from './merkle-json.js';
+import { dataRefAndLength } from './merkle-json.js';
 import { findStateFault } from './state-fault.js';
 import { INPUT_LIMITS } from './validate-input.js';
 
@@ -53,13 +53,15 @@ export function freezeJsonData(value: unknown): boolean {
  * planning diagnoses the context again to name the path (see `state-fault.ts`).
  */
 export class StateDataFault extends Error {
-  constructor(readonly kind: 'bigint' | 'depth' | 'json') {
+  constructor(readonly kind: 'bigint' | 'depth' | 'json' | 'size') {
     super(
       kind === 'bigint'
         ? 'A BigInt in the context'
         : kind === 'depth'
           ? `The context is nested more than ${INPUT_LIMITS.contextDepth} levels deep`
-          : 'A part of the context that JSON cannot write as every store keeps it',
+          : kind === 'size'
+            ? `its JSON would be longer than ${INPUT_LIMITS.contextSize.toLocaleString('en')} characters (INPUT_LIMITS.contextSize), counting each shared part every time it appears, as a store writes it`
+            : 'A part of the context that JSON cannot write as every store keeps it',
     );
     this.name = 'StateDataFault';
   }
@@ -107,6 +109,8 @@ function freezeNode(value: unknown, depth: number, key: string | number): number
   let pure = true;
   let storable = true;
   let below = 0;
+  // How much longer the node's JSON is than its node text: each hashed member's JSON in place of its reference.
+  let longer = 0;
   if (isArray) {
     for (let i = 0; i < value.length; i++) {
       const item: unknown = value[i];
@@ -114,7 +118,13 @@ function freezeNode(value: unknown, depth: number, key: string | number): number
       if (height === NOT_DATA) pure = false;
       else {
         if (height > below) below = height;
-        if (storable && !storableItem(item)) storable = false;
+        if (typeof item === 'string') {
+          if (storable && !isStorableString(item)) storable = false;
+        } else if (item !== null && typeof item === 'object') {
+          const mark = frozenMark(item)!;
+          if (storable && !isStorableMark(mark)) storable = false;
+          if (isHashedMark(mark)) longer += sizeOfMark(mark) - HASHED_REF_LENGTH;
+        }
       }
     }
   } else {
@@ -126,7 +136,13 @@ function freezeNode(value: unknown, depth: number, key: string | number): number
       if (height === NOT_DATA) pure = false;
       else {
         if (height > below) below = height;
-        if (storable && !storableItem(child)) storable = false;
+        if (typeof child === 'string') {
+          if (storable && !isStorableString(child)) storable = false;
+        } else if (child !== null && typeof child === 'object') {
+          const mark = frozenMark(child)!;
+          if (storable && !isStorableMark(mark)) storable = false;
+          if (isHashedMark(mark)) longer += sizeOfMark(mark) - HASHED_REF_LENGTH;
+        }
       }
     }
   }
@@ -137,14 +153,13 @@ function freezeNode(value: unknown, depth: number, key: string | number): number
     Object.freeze(value);
     return NOT_DATA;
   }
-  if (pure) setFrozenMark(value, dataRef(value), storable, below + 1);
+  if (pure) {
+    const { ref, length } = dataRefAndLength(value);
+    const size = length + longer;
+    // Shared parts are written each time they appear: a few frozen nodes can stand for JSON no store can hold.
+    if (size > INPUT_LIMITS.contextSize) throw new StateDataFault('size');
+    setFrozenMark(value, ref, storable, below + 1, size);
+  }
   Object.freeze(value);
   return pure ? below + 1 : NOT_DATA;
-}
-
-/** Whether a JSON-data item (a primitive, or an object marked just now) is storable throughout. */
-function storableItem(item: unknown): boolean {
-  if (typeof item === 'string') return isStorableString(item);
-  if (item === null || typeof item !== 'object') return true;
-  return isStorableMark(frozenMark(item)!);
 }

@@ -179,6 +179,15 @@ export function dataRef(value: object, depth = 0): string {
   return text.length <= MERKLE_INLINE_MAX ? flat(text) : flat('#' + sha256(text));
 }
 
+/**
+ * {@link dataRef} of a plain object or array, and the length of its node text (for the freeze, which
+ * adds its hashed members' own lengths to it to know the node's JSON length).
+ */
+export function dataRefAndLength(value: object): { readonly ref: string; readonly length: number } {
+  const text = nodeText(value, 0);
+  return { ref: text.length <= MERKLE_INLINE_MAX ? flat(text) : flat('#' + sha256(text)), length: text.length };
+}
+
 function arrayText(value: readonly unknown[], depth: number): string {
   let out = '[';
   for (let i = 0; i < value.length; i++) {

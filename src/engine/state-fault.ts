@@ -125,10 +125,13 @@ export function stateDataError(
   const path = fault?.path;
   const shown = path === undefined ? '' : path.length > 200 ? `${path.slice(0, 80)}…${path.slice(-80)}` : path;
   const cause = unreadable ?? stopped?.cause;
+  const tooLarge = (cause as { kind?: unknown } | null)?.kind === 'size';
   const what =
     fault !== undefined
       ? `${shown} ${fault.problem}`
-      : `its context could not be read or written as JSON (${cause instanceof Error ? cause.message : String(cause)})`;
+      : tooLarge
+        ? `the context is too large: ${(cause as Error).message}. Keep large or repeated data outside the context (a document store, an id in the context)`
+        : `its context could not be read or written as JSON (${cause instanceof Error ? cause.message : String(cause)})`;
   return new DocketError(
     'INVALID_PAYLOAD',
     `Instance ${instanceId}: the step of workflow "${workflow}" would leave state that no Docket store can keep: ${what}. Change the machine's assign (or output, or the action's params); the step is refused and nothing changed.`,

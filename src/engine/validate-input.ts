@@ -37,6 +37,14 @@ export const INPUT_LIMITS = Object.freeze({
    * functions stop at 1,000 (JSON_MAX_DEPTH, https://sqlite.org/json1.html).
    */
   contextDepth: 1_000,
+  /**
+   * Longest JSON text of a plain-data part of an instance's context, in UTF-16 code units (8 Mi),
+   * counting a part the context holds twice or more every time, as a store writes it. A context
+   * that shares frozen parts (`{ a: x, b: x }` nested) is cheap in memory but doubles with each
+   * level in JSON; past this it is refused with `INVALID_PAYLOAD`, before a store spends seconds
+   * failing to write it.
+   */
+  contextSize: 8 * 1024 * 1024,
 });
 
 const OBJECT_PROTO = Object.prototype;

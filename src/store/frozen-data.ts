@@ -13,8 +13,10 @@
  * - a bound on its height (how many levels of objects and arrays it nests: `[]` is 1, `[[]]` 2),
  *   which the depth limits read. A short reference is the node's own text, at most 64 code units,
  *   so its height is at most half its length (each level takes a bracket pair); a hashed one (`#`
- *   and 64 hex digits) is followed by its bound in base 36 (two or three characters, which fit in
- *   the string's allocation): one more than its highest member's bound. Only a short text's bound
+ *   and 64 hex digits) is followed by its bound in base 36: one more than its highest member's bound;
+ * - the length of its canonical JSON text (shared parts counted each time, as a store writes them):
+ *   a short reference is that text; a hashed one carries it after the bound, `.` and base 36. With
+ *   the bound, a few characters, which mostly fit in the string's allocation. Only a short text's bound
  *   is ever above the height, by at most 31, so a bound is exact to within 31 levels; a check that
  *   a bound fails near a limit walks the data to decide (see `exactHeight` in `payload-rules.ts`).
  *
@@ -68,6 +70,7 @@ export function isStorableMark(mark: string): boolean {
 }
 
 const HASH = 35; // '#'
+const DOT = 46; // '.', between a hashed mark's height bound and its size
 /** Length of a hashed reference: `#` and 64 hex digits. */
 const HASHED_LENGTH = 65;
 
@@ -89,6 +92,7 @@ export function heightBoundOfMark(mark: string): number {
   let bound = 0;
   for (let i = start + HASHED_LENGTH; i < mark.length; i++) {
     const c = mark.charCodeAt(i);
+    if (c === DOT) break;
     bound = bound * 36 + (c <= 57 ? c - 48 : c - 87); // 0-9, a-z
   }
   return bound;
@@ -99,7 +103,32 @@ export function heightBoundOfMark(mark: string): number {
  * whether its strings are storable and a bound on its height (see {@link heightBoundOfMark}; kept
  * only when the reference is hashed). The caller freezes it right after: a mark is never changed.
  */
-export function setFrozenMark(value: object, ref: string, storable: boolean, heightBound: number): void {
-  const mark = ref.charCodeAt(0) === HASH ? ref + heightBound.toString(36) : ref;
+export function setFrozenMark(value: object, ref: string, storable: boolean, heightBound: number, size: number): void {
+  const mark = ref.charCodeAt(0) === HASH ? `${ref}${heightBound.toString(36)}.${size.toString(36)}` : ref;
   Marked.set(value, storable ? mark : '!' + mark);
+}
+
+/**
+ * The length of the marked object's canonical JSON text, in UTF-16 code units, shared parts counted
+ * each time they appear (what a store writes): a short mark's text is that text; a hashed one carries
+ * it after its height bound. Read in constant time.
+ */
+export function sizeOfMark(mark: string): number {
+  const start = mark.charCodeAt(0) === UNSTORABLE ? 1 : 0;
+  if (mark.charCodeAt(start) !== HASH) return mark.length - start;
+  let size = 0;
+  let i = mark.indexOf('.', start + HASHED_LENGTH) + 1;
+  for (; i < mark.length; i++) {
+    const c = mark.charCodeAt(i);
+    size = size * 36 + (c <= 57 ? c - 48 : c - 87);
+  }
+  return size;
+}
+
+/** Length of the reference a hashed mark holds (`#` and 64 hex digits). */
+export const HASHED_REF_LENGTH = HASHED_LENGTH;
+
+/** Whether a mark's reference is hashed (the node's text is longer than the inline limit). */
+export function isHashedMark(mark: string): boolean {
+  return mark.charCodeAt(mark.charCodeAt(0) === UNSTORABLE ? 1 : 0) === HASH;
 }
