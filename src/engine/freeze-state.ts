@@ -118,13 +118,8 @@ function freezeNode(value: unknown, depth: number, key: string | number): number
       if (height === NOT_DATA) pure = false;
       else {
         if (height > below) below = height;
-        if (typeof item === 'string') {
-          if (storable && !isStorableString(item)) storable = false;
-        } else if (item !== null && typeof item === 'object') {
-          const mark = frozenMark(item)!;
-          if (storable && !isStorableMark(mark)) storable = false;
-          if (isHashedMark(mark)) longer += sizeOfMark(mark) - HASHED_REF_LENGTH;
-        }
+        if (storable && !storableItem(item)) storable = false;
+        longer += lengthBeyondRef(item);
       }
     }
   } else {
@@ -136,13 +131,8 @@ function freezeNode(value: unknown, depth: number, key: string | number): number
       if (height === NOT_DATA) pure = false;
       else {
         if (height > below) below = height;
-        if (typeof child === 'string') {
-          if (storable && !isStorableString(child)) storable = false;
-        } else if (child !== null && typeof child === 'object') {
-          const mark = frozenMark(child)!;
-          if (storable && !isStorableMark(mark)) storable = false;
-          if (isHashedMark(mark)) longer += sizeOfMark(mark) - HASHED_REF_LENGTH;
-        }
+        if (storable && !storableItem(child)) storable = false;
+        longer += lengthBeyondRef(child);
       }
     }
   }
@@ -162,4 +152,18 @@ function freezeNode(value: unknown, depth: number, key: string | number): number
   }
   Object.freeze(value);
   return pure ? below + 1 : NOT_DATA;
+}
+
+/** Whether a JSON-data item (a primitive, or an object marked just now) is storable throughout. */
+function storableItem(item: unknown): boolean {
+  if (typeof item === 'string') return isStorableString(item);
+  if (item === null || typeof item !== 'object') return true;
+  return isStorableMark(frozenMark(item)!);
+}
+
+/** How much longer a marked member's JSON is than the reference its parent's text holds (0 unless hashed). */
+function lengthBeyondRef(item: unknown): number {
+  if (item === null || typeof item !== 'object') return 0;
+  const mark = frozenMark(item)!;
+  return isHashedMark(mark) ? sizeOfMark(mark) - HASHED_REF_LENGTH : 0;
 }
