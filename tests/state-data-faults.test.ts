@@ -16,10 +16,13 @@ import { sqliteFile } from './helpers/sqlite-harness.js';
 
 // The state the next SET leaves in `context.data` (built by the test, so it can hold what no payload can).
 let planted: () => unknown = () => null;
+// The output the final state gives (reaching `done`).
+let plantedOutput: () => unknown = () => undefined;
 const machine = setup({ types: {} as { context: { data: unknown }; events: { type: 'SET' } | { type: 'REPLACE' } | { type: 'NEXT' }; input: { bad?: boolean } } }).createMachine({
   id: 'holder',
   context: ({ input }) => ({ data: input.bad ? { big: 1n } : null }),
   initial: 'open',
+  output: () => plantedOutput(),
   states: {
     open: { on: { SET: { actions: assign({ data: () => planted() }) }, REPLACE: { actions: assign(() => planted() as { data: unknown }) }, NEXT: 'done' } },
     done: { type: 'final' },
@@ -263,8 +266,53 @@ describe.each(Object.keys(stores))('a step that leaves state no store can keep (
       (e: unknown) => e,
     );
     expect(isDocketError(error, 'INVALID_PAYLOAD')).toBe(true);
-    expect((error as Error).message).toMatch(/the context is too large: its JSON would be longer than 8,388,608 characters/);
+    expect((error as Error).message).toMatch(/the state is too large: a part of its JSON would be longer than 8,388,608 characters/);
     expect((await engine.get(refused)).revision).toBe(1);
+  });
+
+  it.each([
+    ['a long string beside a Date (a part that is not all JSON data)', () => ({ when: new Date(0), note: 'x'.repeat(INPUT_LIMITS.contextSize) })],
+    ['shared frozen parts under an object that also holds a Date', () => {
+      let x: unknown = { leaf: 'abcdefgh' };
+      for (let i = 0; i < 17; i++) x = { a: x, b: x };
+      return { when: new Date(0), k0: x, k1: x, k2: x, k3: x };
+    }],
+    ['a toJSON that gives more text than the limit', () => ({ big: { toJSON: () => 'y'.repeat(INPUT_LIMITS.contextSize + 1) } })],
+  ])('the limit holds for a context that is not all JSON data: %s is INVALID_PAYLOAD (too large); nothing changed', async (_name, make) => {
+    const engine = engineOn(stores[storeName]!());
+    const id = await engine.start('holder', {}, { actor });
+    planted = make;
+    const error = await engine.send(id, { type: 'SET' }, { actor }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(isDocketError(error, 'INVALID_PAYLOAD')).toBe(true);
+    expect((error as Error).message).toMatch(/too large|longer than 8,388,608 characters/);
+    expect((await engine.get(id)).revision).toBe(1);
+  });
+
+  it.each([
+    ['a BigInt', () => ({ total: 12n }), /output\.total is a BigInt/],
+    ['shared parts past INPUT_LIMITS.contextSize', () => {
+      let x: unknown = { leaf: 'abcdefgh' };
+      for (let i = 0; i < 20; i++) x = { a: x, b: x };
+      return x;
+    }, /too large/],
+  ])('a final state whose output holds %s is INVALID_PAYLOAD; the instance stays where it was', async (_name, make, says) => {
+    const engine = engineOn(stores[storeName]!());
+    const id = await engine.start('holder', {}, { actor });
+    plantedOutput = make;
+    try {
+      const error = await engine.send(id, { type: 'NEXT' }, { actor }).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(isDocketError(error, 'INVALID_PAYLOAD')).toBe(true);
+      expect((error as Error).message).toMatch(says);
+      expect(await engine.get(id)).toMatchObject({ revision: 1, status: 'active' });
+    } finally {
+      plantedOutput = () => undefined;
+    }
   });
 
   it('a start whose initial context holds a BigInt is refused with INVALID_PAYLOAD and creates nothing', async () => {

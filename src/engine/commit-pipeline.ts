@@ -6,7 +6,7 @@ import type { Actor, HistoryEntry, InstanceRecord, PendingTimer } from '../store
 import type { Commit, Store } from '../store/store.js';
 import type { InstanceFacts, TaskTimer, WorkflowEnv } from './define-workflow.js';
 import type { EngineEvents, InstanceView } from './engine-types.js';
-import { freezeJsonData, StateDataFault } from './freeze-state.js';
+import { checkOutput, freezeJsonData, StateDataFault } from './freeze-state.js';
 import { stateDataError } from './state-fault.js';
 import { checkClaimedTimer, checkHead } from './head-check.js';
 import type { DigestedTimer } from './state-digest.js';
@@ -379,6 +379,8 @@ export function createCommitPipeline(deps: PipelineDeps): CommitPipeline {
     // reference and string check (the parts that do not change keep theirs).
     freezing = true;
     freezeJsonData(step.snapshot.context);
+    // A final state's output is written once, with the snapshot: measured and checked as the context is.
+    if (step.snapshot.output !== undefined) checkOutput(step.snapshot.output);
     freezing = false;
     const facts: { -readonly [K in keyof ChangeFacts]: ChangeFacts[K] } = {
       instanceId: instance.id,

@@ -60,7 +60,7 @@ export class StateDataFault extends Error {
         : kind === 'depth'
           ? `The context is nested more than ${INPUT_LIMITS.contextDepth} levels deep`
           : kind === 'size'
-            ? `its JSON would be longer than ${INPUT_LIMITS.contextSize.toLocaleString('en')} characters (INPUT_LIMITS.contextSize), counting each shared part every time it appears, as a store writes it`
+            ? `a part of its JSON would be longer than ${INPUT_LIMITS.contextSize.toLocaleString('en')} characters (INPUT_LIMITS.contextSize), counting each shared part every time it appears, as a store writes it`
             : 'A part of the context that JSON cannot write as every store keeps it',
     );
     this.name = 'StateDataFault';
@@ -70,24 +70,48 @@ export class StateDataFault extends Error {
 /** Not JSON data throughout (not marked): what {@link freezeNode} returns instead of a height. */
 const NOT_DATA = -1;
 
+// What the last {@link freezeNode} call found of the value it walked, for its parent to read right
+// after it returns (module state, so no object is allocated per node): the length of its JSON (exact
+// for JSON data, at least that for anything else), the length of the reference its parent's text
+// holds for it (65 for a hashed node, else its JSON length), and whether its strings are storable.
+let walkedSize = 0;
+let walkedRef = 0;
+let walkedStorable = true;
+
+function walked(size: number, ref: number, storable: boolean): void {
+  walkedSize = size;
+  walkedRef = ref;
+  walkedStorable = storable;
+}
+
 /**
  * Freeze `value`, found at `depth` (the context is 1) under `key` (what a toJSON is given); a bound on
  * its height when it is JSON data throughout (0 for a primitive, levels of objects and arrays for a
- * node, at most 31 over), else {@link NOT_DATA}.
+ * node, at most 31 over), else {@link NOT_DATA}. Sets what the parent reads (see `walkedSize`).
  */
 function freezeNode(value: unknown, depth: number, key: string | number): number {
   const limit = INPUT_LIMITS.contextDepth;
+  const maxSize = INPUT_LIMITS.contextSize;
   if (value === null || typeof value !== 'object') {
+    if (typeof value === 'string') {
+      walked(value.length + 2, value.length + 2, isStorableString(value));
+      return 0;
+    }
     if (typeof value === 'bigint') throw new StateDataFault('bigint');
     // A function is left out by JSON, unless it has a toJSON: then it is written as that gives.
     if (typeof value === 'function' && typeof (value as { toJSON?: unknown }).toJSON === 'function') {
-      if (findStateFault(value, '', limit - depth + 1, key) !== undefined) throw new StateDataFault('json');
+      walked(opaqueSize(value, depth, key), 0, true);
+      walkedRef = walkedSize;
       return NOT_DATA;
     }
+    const size = value === undefined || typeof value === 'function' || typeof value === 'symbol' ? 0 : 1;
+    walked(size, size, true);
     return 0;
   }
   const mark = frozenMark(value);
   if (mark !== undefined) {
+    const size = sizeOfMark(mark);
+    walked(size, isHashedMark(mark) ? HASHED_REF_LENGTH : size, isStorableMark(mark));
     const bound = heightBoundOfMark(mark);
     if (depth - 1 + bound <= limit) return bound;
     // The bound crosses the limit: walk the part to decide (only ever near the limit).
@@ -101,69 +125,85 @@ function freezeNode(value: unknown, depth: number, key: string | number): number
   if ((isArray ? proto !== Array.prototype : (proto !== Object.prototype && proto !== null) || mayBeBoxed(value)) || 'toJSON' in value) {
     // Its JSON is what a toJSON gives, or a class instance's or boxed primitive's own reading: check
     // that, with the levels left, and leave its members alone (no store keeps them as they are).
-    if (findStateFault(value, '', limit - depth + 1, key) !== undefined) throw new StateDataFault('json');
+    const size = opaqueSize(value, depth, key);
     // A plain object or array with its own toJSON is frozen as it is (not marked: its text may change).
     if ((proto === Object.prototype || proto === null || proto === Array.prototype) && !mayBeBoxed(value)) Object.freeze(value);
+    walked(size, size, true);
     return NOT_DATA;
   }
   let pure = true;
   let storable = true;
   let below = 0;
+  // At least the length of the node's JSON (brackets, members, the commas between them; exact
+  // unless a string needs escapes or a number has more than one digit). JSON data is measured
+  // exactly below.
+  let size = 1;
   // How much longer the node's JSON is than its node text: each hashed member's JSON in place of its reference.
   let longer = 0;
   if (isArray) {
     for (let i = 0; i < value.length; i++) {
-      const item: unknown = value[i];
-      const height = freezeNode(item, depth + 1, i);
+      const height = freezeNode(value[i], depth + 1, i);
       if (height === NOT_DATA) pure = false;
-      else {
-        if (height > below) below = height;
-        if (storable && !storableItem(item)) storable = false;
-        longer += lengthBeyondRef(item);
-      }
+      else if (height > below) below = height;
+      if (!walkedStorable) storable = false;
+      size += walkedSize + 1;
+      longer += walkedSize - walkedRef;
     }
   } else {
     for (const k in value) {
       if (!Object.hasOwn(value, k)) continue;
-      if (storable && !isStorableString(k)) storable = false;
-      const child = (value as Record<string, unknown>)[k];
-      const height = freezeNode(child, depth + 1, k);
+      if (!isStorableString(k)) storable = false;
+      const height = freezeNode((value as Record<string, unknown>)[k], depth + 1, k);
       if (height === NOT_DATA) pure = false;
-      else {
-        if (height > below) below = height;
-        if (storable && !storableItem(child)) storable = false;
-        longer += lengthBeyondRef(child);
-      }
+      else if (height > below) below = height;
+      if (!walkedStorable) storable = false;
+      if (walkedSize > 0) size += walkedSize + k.length + 4;
+      longer += walkedSize - walkedRef;
     }
   }
-  if (Object.isFrozen(value)) return NOT_DATA;
-  if (!Object.isExtensible(value)) {
-    // Sealed or made non-extensible by its owner: no mark can be added to it. Frozen all the same
-    // (the commit holds it as it is now), but not counted as JSON data.
+  // Shared parts are written each time they appear: a few frozen nodes can stand for JSON no store
+  // can hold. (JSON data is held to its exact length below; this bound is never above it.)
+  if (!pure && size > maxSize) throw new StateDataFault('size');
+  if (Object.isFrozen(value) || !Object.isExtensible(value)) {
+    // Frozen, sealed or made non-extensible by its owner: no mark can be added to it. Frozen all the
+    // same (the commit holds it as it is now), but not counted as JSON data.
     Object.freeze(value);
+    walked(size, size, storable);
     return NOT_DATA;
   }
   if (pure) {
-    const { ref, length } = dataRefAndLength(value);
-    const size = length + longer;
-    // Shared parts are written each time they appear: a few frozen nodes can stand for JSON no store can hold.
-    if (size > INPUT_LIMITS.contextSize) throw new StateDataFault('size');
-    setFrozenMark(value, ref, storable, below + 1, size);
+    const text = dataRefAndLength(value);
+    const exact = text.length + longer;
+    if (exact > maxSize) throw new StateDataFault('size');
+    setFrozenMark(value, text.ref, storable, below + 1, exact);
+    Object.freeze(value);
+    walked(exact, text.ref.length, storable);
+    return below + 1;
   }
   Object.freeze(value);
-  return pure ? below + 1 : NOT_DATA;
+  walked(size, size, storable);
+  return NOT_DATA;
 }
 
-/** Whether a JSON-data item (a primitive, or an object marked just now) is storable throughout. */
-function storableItem(item: unknown): boolean {
-  if (typeof item === 'string') return isStorableString(item);
-  if (item === null || typeof item !== 'object') return true;
-  return isStorableMark(frozenMark(item)!);
+/**
+ * The length (at least) of the JSON of a part whose JSON is not its own members (a toJSON, a class
+ * instance, a boxed primitive), checked as JSON writes it with the levels left (see `findStateFault`).
+ *
+ * @throws StateDataFault ('json') when no store can keep it, ('size') when it makes the JSON too long.
+ */
+function opaqueSize(value: unknown, depth: number, key: string | number): number {
+  const measure = { size: 0, max: INPUT_LIMITS.contextSize };
+  const fault = findStateFault(value, '', INPUT_LIMITS.contextDepth - depth + 1, key, measure);
+  if (fault !== undefined) throw new StateDataFault(measure.size > measure.max ? 'size' : 'json');
+  return measure.size;
 }
 
-/** How much longer a marked member's JSON is than the reference its parent's text holds (0 unless hashed). */
-function lengthBeyondRef(item: unknown): number {
-  if (item === null || typeof item !== 'object') return 0;
-  const mark = frozenMark(item)!;
-  return isHashedMark(mark) ? sizeOfMark(mark) - HASHED_REF_LENGTH : 0;
+/**
+ * Check a final state's output as JSON writes it (with `findStateFault`): no BigInt, no cycle, at
+ * most `INPUT_LIMITS.contextDepth` levels and `INPUT_LIMITS.contextSize` characters.
+ *
+ * @throws StateDataFault as {@link freezeJsonData}.
+ */
+export function checkOutput(output: unknown): void {
+  opaqueSize(output, 1, '');
 }

@@ -1,5 +1,5 @@
 import { DocketError } from '../errors.js';
-import { frozenMark, heightBoundOfMark, isStorableMark } from '../store/frozen-data.js';
+import { frozenMark, heightBoundOfMark, isStorableMark, sizeOfMark } from '../store/frozen-data.js';
 import { jsonValueOf } from './canonical-json.js';
 import { INPUT_LIMITS } from './validate-input.js';
 
@@ -41,10 +41,24 @@ function short(error: unknown): string {
  * `undefined` when there is none. Iterative, so no nesting overflows the stack. Frozen JSON data (marked, see `store/frozen-data.ts`) that fits is
  * not walked again. Runs after a step failed to commit, to name the path, and on the parts of a
  * context whose JSON is not their own members (see `freezeJsonData`); it may read a getter or call a
- * toJSON again.
+ * toJSON again. With `measure`, it also adds up a lower bound on the JSON's length (exact for marked
+ * parts and strings without escapes) and reports the part that takes it past `measure.max`.
  */
-export function findStateFault(value: unknown, root: string, maxDepth: number = INPUT_LIMITS.contextDepth, key: string | number = ''): StateFault | undefined {
+export function findStateFault(
+  value: unknown,
+  root: string,
+  maxDepth: number = INPUT_LIMITS.contextDepth,
+  key: string | number = '',
+  measure?: { size: number; readonly max: number },
+): StateFault | undefined {
   const stack: Frame[] = [];
+  // With `measure`: at least the length of the JSON walked so far (strings and keys with their quotes,
+  // a marked part's exact length, one character for anything else), and a fault past its `max`.
+  const grow = (path: string, by: number): StateFault | undefined => {
+    if (measure === undefined) return undefined;
+    measure.size += by;
+    return measure.size > measure.max ? { path, problem: `makes the JSON longer than ${measure.max.toLocaleString('en')} characters, as a store writes it (each shared part every time)` } : undefined;
+  };
   // The objects on the path being walked, as they stand in their parents and as what they stand for.
   const open = new Map<object, string>();
   const enter = (member: unknown, at: string | number, path: string, depth: number): StateFault | undefined => {
@@ -52,7 +66,7 @@ export function findStateFault(value: unknown, root: string, maxDepth: number = 
     // A function is an object to JSON (its toJSON counts; without one it is left out).
     if (member !== null && (typeof member === 'object' || typeof member === 'function')) {
       const mark = frozenMark(member as object);
-      if (mark !== undefined && isStorableMark(mark) && depth - 1 + heightBoundOfMark(mark) <= maxDepth) return undefined;
+      if (mark !== undefined && isStorableMark(mark) && depth - 1 + heightBoundOfMark(mark) <= maxDepth) return grow(path, sizeOfMark(mark));
       try {
         given = jsonValueOf(member as object, at);
       } catch (error) {
@@ -60,7 +74,8 @@ export function findStateFault(value: unknown, root: string, maxDepth: number = 
       }
     }
     if (typeof given === 'bigint') return { path, problem: 'is a BigInt, which JSON cannot hold; convert it to a string (or a number)' };
-    if (given === null || typeof given !== 'object') return undefined;
+    if (typeof given === 'string') return grow(path, given.length + 2);
+    if (given === null || typeof given !== 'object') return given === undefined || typeof given === 'symbol' ? undefined : grow(path, 1);
     const seen = open.get(given) ?? (member !== null && (typeof member === 'object' || typeof member === 'function') ? open.get(member as object) : undefined);
     if (seen !== undefined) return { path, problem: `refers back to ${seen}, which contains it: JSON cannot hold a structure that contains itself` };
     if (depth > maxDepth) return { path, problem: `is nested more than ${maxDepth} levels deep; keep the context flatter (store long chains as a list)` };
@@ -70,6 +85,10 @@ export function findStateFault(value: unknown, root: string, maxDepth: number = 
     } catch (error) {
       return { path, problem: `could not be read (${short(error)})` };
     }
+    let keyChars = 2;
+    for (const k of keys) keyChars += typeof k === 'string' ? k.length + 3 : 0;
+    const tooLong = grow(path, keyChars);
+    if (tooLong !== undefined) return tooLong;
     const own = member !== null && (typeof member === 'object' || typeof member === 'function') ? (member as object) : given;
     open.set(given, path).set(own, path);
     stack.push({ member: own, node: given, path, depth, keys, next: 0 });
@@ -130,7 +149,7 @@ export function stateDataError(
     fault !== undefined
       ? `${shown} ${fault.problem}`
       : tooLarge
-        ? `the context is too large: ${(cause as Error).message}. Keep large or repeated data outside the context (a document store, an id in the context)`
+        ? `the state is too large: ${(cause as Error).message}. Keep large or repeated data outside the context and output (a document store, an id in the context)`
         : `its context could not be read or written as JSON (${cause instanceof Error ? cause.message : String(cause)})`;
   return new DocketError(
     'INVALID_PAYLOAD',
