@@ -278,6 +278,9 @@ describe.each(Object.keys(stores))('a step that leaves state no store can keep (
       return { when: new Date(0), k0: x, k1: x, k2: x, k3: x };
     }],
     ['a toJSON that gives more text than the limit', () => ({ big: { toJSON: () => 'y'.repeat(INPUT_LIMITS.contextSize + 1) } })],
+    ['an array of 2,000,000 holes beside a Date (each written as null)', () => ({ list: [new Date(0), ...new Array<undefined>(2_000_000)] })],
+    ['quotes that JSON escapes, beside a Date', () => ({ when: new Date(0), s: '"'.repeat(5_000_000) })],
+    ['a toJSON giving an array of 110,000,000 holes (refused before it is walked)', () => ({ huge: { toJSON: () => new Array(110_000_000) } })],
   ])('the limit holds for a context that is not all JSON data: %s is INVALID_PAYLOAD (too large); nothing changed', async (_name, make) => {
     const engine = engineOn(stores[storeName]!());
     const id = await engine.start('holder', {}, { actor });
@@ -298,6 +301,7 @@ describe.each(Object.keys(stores))('a step that leaves state no store can keep (
       for (let i = 0; i < 20; i++) x = { a: x, b: x };
       return x;
     }, /too large/],
+    ['an array of 3,000,000 holes', () => new Array(3_000_000), /too large/],
   ])('a final state whose output holds %s is INVALID_PAYLOAD; the instance stays where it was', async (_name, make, says) => {
     const engine = engineOn(stores[storeName]!());
     const id = await engine.start('holder', {}, { actor });
@@ -310,6 +314,18 @@ describe.each(Object.keys(stores))('a step that leaves state no store can keep (
       expect(isDocketError(error, 'INVALID_PAYLOAD')).toBe(true);
       expect((error as Error).message).toMatch(says);
       expect(await engine.get(id)).toMatchObject({ revision: 1, status: 'active' });
+    } finally {
+      plantedOutput = () => undefined;
+    }
+  });
+
+  it('an output whose JSON is exactly INPUT_LIMITS.contextSize long, with members JSON leaves out, is kept', async () => {
+    const engine = engineOn(stores[storeName]!());
+    const id = await engine.start('holder', {}, { actor });
+    const base = JSON.stringify({ u: undefined, f: () => 1, pad: '' }).length;
+    plantedOutput = () => ({ u: undefined, f: () => 1, pad: 'p'.repeat(INPUT_LIMITS.contextSize - base) });
+    try {
+      expect((await engine.send(id, { type: 'NEXT' }, { actor })).status).toBe('done');
     } finally {
       plantedOutput = () => undefined;
     }
@@ -457,6 +473,46 @@ describe('state faults: the kind (property)', () => {
           engines.splice(engines.indexOf(engine), 1);
         },
       ),
+      { numRuns: 60 },
+    );
+  });
+
+  it('the size limit is exact for any context: kept exactly when JSON.stringify writes at most INPUT_LIMITS.contextSize characters (Dates, toJSON, class instances, functions, holes, undefined; fast-check, 60 runs)', async () => {
+    class Holder {
+      a: unknown = undefined;
+      b = 'q"uote';
+    }
+    const leaf: fc.Arbitrary<() => unknown> = fc.oneof(
+      fc.jsonValue({ maxDepth: 2 }).map((v) => () => v),
+      fc.integer({ min: 0, max: 4e12 }).map((ms) => () => new Date(ms)),
+      fc.constant(() => ({ toJSON: (key: string) => ({ at: key, gone: undefined }) })),
+      fc.constant(() => ({ toJSON: () => ({ toJSON: () => 'x' }) })),
+      fc.constant(() => ({ toJSON: () => undefined })),
+      fc.constant(() => new Holder()),
+      fc.constant(() => Object.assign(() => 1, { toJSON: () => [1, undefined, 'é\n'] })),
+      fc.constant(() => () => 1),
+      fc.constant(() => undefined),
+      fc.nat({ max: 5 }).map((n) => () => new Array(n)),
+      fc.double().map((d) => () => d),
+    );
+    const core = fc.array(leaf, { maxLength: 5 }).map((makers) => () => ({ list: makers.map((m) => m()), one: makers[0]?.() }));
+    const engine = engineOn(memoryStore());
+    await fc.assert(
+      fc.asyncProperty(core, fc.boolean(), async (make, over) => {
+        const probe = { data: { core: make(), pad: '' } };
+        const base = JSON.stringify(probe).length;
+        const pad = INPUT_LIMITS.contextSize - base + (over ? 1 : 0);
+        const id = await engine.start('holder', {}, { actor });
+        planted = () => ({ core: make(), pad: 'p'.repeat(pad) });
+        const kept = await engine.send(id, { type: 'SET' }, { actor }).then(
+          () => true,
+          (e: unknown) => {
+            expect(isDocketError(e, 'INVALID_PAYLOAD')).toBe(true);
+            return false;
+          },
+        );
+        expect(kept).toBe(!over);
+      }),
       { numRuns: 60 },
     );
   });

@@ -71,6 +71,25 @@ export function flat(text: string): string {
 // lone surrogates; any surrogate sends the string to JSON.stringify, which decides.
 const NEEDS_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/;
 
+/** The length of JSON's text for a string (quotes and escapes included). */
+export function jsonStringLength(text: string): number {
+  return NEEDS_ESCAPE.test(text) ? JSON.stringify(text).length : text.length + 2;
+}
+
+/** The length of JSON's text for a string, number, boolean or null. */
+export function primitiveLength(value: unknown): number {
+  switch (typeof value) {
+    case 'string':
+      return jsonStringLength(value);
+    case 'number':
+      return Number.isFinite(value) ? String(value).length : 4;
+    case 'boolean':
+      return value ? 4 : 5;
+    default:
+      return 4; // null
+  }
+}
+
 /** JSON.stringify of a string, without the call into it for the common case of nothing to escape. */
 export function quote(text: string): string {
   return NEEDS_ESCAPE.test(text) ? JSON.stringify(text) : '"' + text + '"';

@@ -1,6 +1,6 @@
 import { frozenMark, HASHED_REF_LENGTH, heightBoundOfMark, isHashedMark, isStorableMark, setFrozenMark, sizeOfMark } from '../store/frozen-data.js';
 import { exactHeight, isStorableString } from '../store/payload-rules.js';
-import { mayBeBoxed } from './canonical-json.js';
+import { jsonStringLength, mayBeBoxed, primitiveLength } from './canonical-json.js';
 import { dataRefAndLength } from './merkle-json.js';
 import { findStateFault } from './state-fault.js';
 import { INPUT_LIMITS } from './validate-input.js';
@@ -45,7 +45,51 @@ export function freezeJsonData(value: unknown): boolean {
   // A toJSON on the context itself would be asked under different keys by different stores (SQLite
   // writes the context on its own, key '', and inside the record, key 'context'): refused.
   if (value !== null && typeof value === 'object' && typeof (value as { toJSON?: unknown }).toJSON === 'function') throw new StateDataFault('json');
-  return freezeNode(value, 1, '') >= 0;
+  const outer = otherSizes;
+  otherSizes = undefined;
+  try {
+    return freezeNode(value, 1, '') >= 0;
+  } finally {
+    otherSizes = outer;
+  }
+}
+
+// The exact JSON length of each part of the context being frozen that is not JSON data throughout
+// (so carries no mark to hold it), for its parent to read when it is not JSON data either. Made
+// per freeze, only when such a part is met, and dropped after.
+let otherSizes: Map<object, number> | undefined;
+
+function noteSize(value: object, size: number): void {
+  (otherSizes ??= new Map()).set(value, size);
+}
+
+/**
+ * The exact length of the JSON of a node that is not JSON data throughout, from its members: a
+ * primitive's text, a marked member's mark, another member's size noted when it was walked.
+ */
+function otherNodeSize(value: object, isArray: boolean): number {
+  const sizeOf = (item: unknown): number => {
+    if (item === null || (typeof item !== 'object' && typeof item !== 'function')) {
+      return item === undefined || typeof item === 'symbol' ? 0 : primitiveLength(item);
+    }
+    const mark = frozenMark(item as object);
+    if (mark !== undefined) return sizeOfMark(mark);
+    return otherSizes?.get(item as object) ?? 0;
+  };
+  let size = 2;
+  let written = 0;
+  if (isArray) {
+    const list = value as unknown[];
+    for (let i = 0; i < list.length; i++) size += (sizeOf(list[i]) || 4) + (written++ > 0 ? 1 : 0);
+    return size;
+  }
+  for (const k in value) {
+    if (!Object.hasOwn(value, k)) continue;
+    const item = sizeOf((value as Record<string, unknown>)[k]);
+    if (item === 0) continue;
+    size += jsonStringLength(k) + 1 + item + (written++ > 0 ? 1 : 0);
+  }
+  return size;
 }
 
 /**
@@ -100,8 +144,9 @@ function freezeNode(value: unknown, depth: number, key: string | number): number
     if (typeof value === 'bigint') throw new StateDataFault('bigint');
     // A function is left out by JSON, unless it has a toJSON: then it is written as that gives.
     if (typeof value === 'function' && typeof (value as { toJSON?: unknown }).toJSON === 'function') {
-      walked(opaqueSize(value, depth, key), 0, true);
-      walkedRef = walkedSize;
+      const size = opaqueSize(value, depth, key);
+      noteSize(value, size);
+      walked(size, size, true);
       return NOT_DATA;
     }
     const size = value === undefined || typeof value === 'function' || typeof value === 'symbol' ? 0 : 1;
@@ -126,6 +171,7 @@ function freezeNode(value: unknown, depth: number, key: string | number): number
     // Its JSON is what a toJSON gives, or a class instance's or boxed primitive's own reading: check
     // that, with the levels left, and leave its members alone (no store keeps them as they are).
     const size = opaqueSize(value, depth, key);
+    noteSize(value, size);
     // A plain object or array with its own toJSON is frozen as it is (not marked: its text may change).
     if ((proto === Object.prototype || proto === null || proto === Array.prototype) && !mayBeBoxed(value)) Object.freeze(value);
     walked(size, size, true);
@@ -134,10 +180,6 @@ function freezeNode(value: unknown, depth: number, key: string | number): number
   let pure = true;
   let storable = true;
   let below = 0;
-  // At least the length of the node's JSON (brackets, members, the commas between them; exact
-  // unless a string needs escapes or a number has more than one digit). JSON data is measured
-  // exactly below.
-  let size = 1;
   // How much longer the node's JSON is than its node text: each hashed member's JSON in place of its reference.
   let longer = 0;
   if (isArray) {
@@ -146,7 +188,6 @@ function freezeNode(value: unknown, depth: number, key: string | number): number
       if (height === NOT_DATA) pure = false;
       else if (height > below) below = height;
       if (!walkedStorable) storable = false;
-      size += walkedSize + 1;
       longer += walkedSize - walkedRef;
     }
   } else {
@@ -157,32 +198,28 @@ function freezeNode(value: unknown, depth: number, key: string | number): number
       if (height === NOT_DATA) pure = false;
       else if (height > below) below = height;
       if (!walkedStorable) storable = false;
-      if (walkedSize > 0) size += walkedSize + k.length + 4;
       longer += walkedSize - walkedRef;
     }
   }
-  // Shared parts are written each time they appear: a few frozen nodes can stand for JSON no store
-  // can hold. (JSON data is held to its exact length below; this bound is never above it.)
-  if (!pure && size > maxSize) throw new StateDataFault('size');
-  if (Object.isFrozen(value) || !Object.isExtensible(value)) {
-    // Frozen, sealed or made non-extensible by its owner: no mark can be added to it. Frozen all the
-    // same (the commit holds it as it is now), but not counted as JSON data.
+  if (!pure || Object.isFrozen(value) || !Object.isExtensible(value)) {
+    // Not JSON data throughout, or frozen, sealed or made non-extensible by its owner (no mark can be
+    // added to it): frozen all the same (the commit holds it as it is now), not marked, its exact
+    // JSON length noted for its parent. Shared parts are written each time they appear: a few
+    // frozen nodes can stand for JSON no store can hold.
+    const size = otherNodeSize(value, isArray);
+    if (size > maxSize) throw new StateDataFault('size');
+    noteSize(value, size);
     Object.freeze(value);
     walked(size, size, storable);
     return NOT_DATA;
   }
-  if (pure) {
-    const text = dataRefAndLength(value);
-    const exact = text.length + longer;
-    if (exact > maxSize) throw new StateDataFault('size');
-    setFrozenMark(value, text.ref, storable, below + 1, exact);
-    Object.freeze(value);
-    walked(exact, text.ref.length, storable);
-    return below + 1;
-  }
+  const text = dataRefAndLength(value);
+  const exact = text.length + longer;
+  if (exact > maxSize) throw new StateDataFault('size');
+  setFrozenMark(value, text.ref, storable, below + 1, exact);
   Object.freeze(value);
-  walked(size, size, storable);
-  return NOT_DATA;
+  walked(exact, text.ref.length, storable);
+  return below + 1;
 }
 
 /**

@@ -1,6 +1,6 @@
 import { DocketError } from '../errors.js';
 import { frozenMark, heightBoundOfMark, isStorableMark, sizeOfMark } from '../store/frozen-data.js';
-import { jsonValueOf } from './canonical-json.js';
+import { jsonStringLength, jsonValueOf, primitiveLength } from './canonical-json.js';
 import { INPUT_LIMITS } from './validate-input.js';
 
 /** What in a step's state no store can keep, and where: `context.items[3].price is a BigInt…`. */
@@ -16,8 +16,12 @@ interface Frame {
   readonly node: object;
   readonly path: string;
   readonly depth: number;
-  readonly keys: readonly (string | number)[];
+  /** Its keys (undefined for an array, walked by index up to `length`). */
+  readonly keys: readonly string[] | undefined;
+  readonly length: number;
   next: number;
+  /** How many members JSON has written so far (for the commas between them). */
+  written: number;
 }
 
 const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
@@ -52,8 +56,8 @@ export function findStateFault(
   measure?: { size: number; readonly max: number },
 ): StateFault | undefined {
   const stack: Frame[] = [];
-  // With `measure`: at least the length of the JSON walked so far (strings and keys with their quotes,
-  // a marked part's exact length, one character for anything else), and a fault past its `max`.
+  // With `measure`: the exact length of the JSON walked so far (as JSON.stringify writes it, a
+  // marked part by its mark), and a fault for the part that takes it past `max`.
   const grow = (path: string, by: number): StateFault | undefined => {
     if (measure === undefined) return undefined;
     measure.size += by;
@@ -61,7 +65,8 @@ export function findStateFault(
   };
   // The objects on the path being walked, as they stand in their parents and as what they stand for.
   const open = new Map<object, string>();
-  const enter = (member: unknown, at: string | number, path: string, depth: number): StateFault | undefined => {
+  /** Walk `member` found under `at`: a fault, OMITTED when JSON leaves it out, else undefined. */
+  const enter = (member: unknown, at: string | number, path: string, depth: number): StateFault | typeof OMITTED | undefined => {
     let given: unknown = member;
     // A function is an object to JSON (its toJSON counts; without one it is left out).
     if (member !== null && (typeof member === 'object' || typeof member === 'function')) {
@@ -74,49 +79,73 @@ export function findStateFault(
       }
     }
     if (typeof given === 'bigint') return { path, problem: 'is a BigInt, which JSON cannot hold; convert it to a string (or a number)' };
-    if (typeof given === 'string') return grow(path, given.length + 2);
-    if (given === null || typeof given !== 'object') return given === undefined || typeof given === 'symbol' ? undefined : grow(path, 1);
+    if (given === undefined || typeof given === 'symbol' || typeof given === 'function') return OMITTED;
+    if (given === null || typeof given !== 'object') return grow(path, primitiveLength(given));
     const seen = open.get(given) ?? (member !== null && (typeof member === 'object' || typeof member === 'function') ? open.get(member as object) : undefined);
     if (seen !== undefined) return { path, problem: `refers back to ${seen}, which contains it: JSON cannot hold a structure that contains itself` };
     if (depth > maxDepth) return { path, problem: `is nested more than ${maxDepth} levels deep; keep the context flatter (store long chains as a list)` };
-    let keys: (string | number)[];
+    let keys: string[] | undefined;
+    let length: number;
     try {
-      keys = Array.isArray(given) ? Array.from({ length: given.length }, (_, i) => i) : Object.keys(given);
+      if (Array.isArray(given)) length = given.length;
+      else {
+        keys = Object.keys(given);
+        length = keys.length;
+      }
     } catch (error) {
       return { path, problem: `could not be read (${short(error)})` };
     }
-    let keyChars = 2;
-    for (const k of keys) keyChars += typeof k === 'string' ? k.length + 3 : 0;
-    const tooLong = grow(path, keyChars);
+    // Brackets now; an array's items take at least one character and a comma each, so a huge array
+    // is refused before it is walked.
+    const tooLong = grow(path, 2) ?? (keys === undefined && length > 0 ? grow(path, 2 * length - 1) : undefined);
     if (tooLong !== undefined) return tooLong;
+    if (measure !== undefined && keys === undefined) measure.size -= Math.max(0, 2 * length - 1);
     const own = member !== null && (typeof member === 'object' || typeof member === 'function') ? (member as object) : given;
     open.set(given, path).set(own, path);
-    stack.push({ member: own, node: given, path, depth, keys, next: 0 });
+    stack.push({ member: own, node: given, path, depth, keys, length, next: 0, written: 0 });
     return undefined;
   };
   const first = enter(value, key, root, 1);
-  if (first !== undefined) return first;
+  if (first !== undefined && first !== OMITTED) return first;
   while (stack.length > 0) {
     const top = stack[stack.length - 1]!;
-    if (top.next >= top.keys.length) {
+    if (top.next >= top.length) {
       stack.pop();
       open.delete(top.member);
       open.delete(top.node);
       continue;
     }
-    const key = top.keys[top.next++]!;
-    const path = pathOf(top.path, key);
+    const index = top.next++;
+    const name = top.keys === undefined ? index : top.keys[index]!;
+    const path = pathOf(top.path, name);
     let item: unknown;
     try {
-      item = (top.node as Record<string | number, unknown>)[key];
+      item = (top.node as Record<string | number, unknown>)[name];
     } catch (error) {
       return { path, problem: `could not be read (a getter threw: ${short(error)})` };
     }
-    const fault = enter(item, key, path, top.depth + 1);
-    if (fault !== undefined) return fault;
+    // What JSON writes before the member: a comma after the first, and an object member's key.
+    const before = (top.written > 0 ? 1 : 0) + (typeof name === 'string' ? jsonStringLength(name) + 1 : 0);
+    const result = enter(item, name, path, top.depth + 1);
+    if (result === OMITTED) {
+      // Left out of an object; written as null in an array.
+      if (typeof name === 'number') {
+        top.written++;
+        const tooLong = grow(path, before + 4);
+        if (tooLong !== undefined) return tooLong;
+      }
+      continue;
+    }
+    if (result !== undefined) return result;
+    top.written++;
+    const tooLong = grow(path, before);
+    if (tooLong !== undefined) return tooLong;
   }
   return undefined;
 }
+
+/** What {@link findStateFault}'s walk returns for a member JSON leaves out. */
+const OMITTED: unique symbol = Symbol('omitted');
 
 /**
  * The refusal for a step that failed to commit because of what the machine put in it: the context,
