@@ -38,8 +38,9 @@ export const INPUT_LIMITS = Object.freeze({
    */
   contextDepth: 1_000,
   /**
-   * Longest JSON text of a plain-data part of an instance's context, in UTF-16 code units (8 Mi),
-   * counting a part the context holds twice or more every time, as a store writes it. A context
+   * Longest JSON text of an instance's context (and of a final state's output), in UTF-16 code
+   * units (8 Mi), exactly as `JSON.stringify` writes it, counting a part the context holds twice or
+   * more every time, as a store writes it. A context
    * that shares frozen parts (`{ a: x, b: x }` nested) is cheap in memory but doubles with each
    * level in JSON; past this it is refused with `INVALID_PAYLOAD`, before a store spends seconds
    * failing to write it.
