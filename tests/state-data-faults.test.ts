@@ -8,9 +8,8 @@ import { z } from 'zod';
 import { createEngine, defineWorkflow, INPUT_LIMITS, isDocketError, memoryStore, virtualClock, type Store } from '../src/index.js';
 import { sqliteStore } from '../src/sqlite/index.js';
 import { findStateFault } from '../src/engine/state-fault.js';
-import { freezeJsonData } from '../src/engine/freeze-state.js';
+import { exactHeight, freezeJsonData } from '../src/engine/freeze-state.js';
 import { frozenMark, heightBoundOfMark, sizeOfMark } from '../src/store/frozen-data.js';
-import { exactHeight } from '../src/store/payload-rules.js';
 import { runInNewContext } from 'node:vm';
 import { sqliteFile } from './helpers/sqlite-harness.js';
 

@@ -6,7 +6,7 @@ import type { Actor, HistoryEntry, InstanceRecord, PendingTimer } from '../store
 import type { Commit, Store } from '../store/store.js';
 import type { InstanceFacts, TaskTimer, WorkflowEnv } from './define-workflow.js';
 import type { EngineEvents, InstanceView } from './engine-types.js';
-import { checkOutput, freezeJsonData, StateDataFault } from './freeze-state.js';
+import { checkOutput, freezeJsonData } from './freeze-state.js';
 import { stateDataError } from './state-fault.js';
 import { checkClaimedTimer, checkHead } from './head-check.js';
 import type { DigestedTimer } from './state-digest.js';
@@ -351,37 +351,18 @@ export function createCommitPipeline(deps: PipelineDeps): CommitPipeline {
     now: Instant,
     tenant: string | undefined,
   ): Commit {
-    try {
-      return planStep(record, instance, decision, now, tenant);
-    } catch (error) {
-      // What the machine put in the state (a BigInt, a structure that contains itself, nesting past
-      // the limit, a throwing getter or toJSON) is named as INVALID_PAYLOAD; anything else is thrown on.
-      if (isDocketError(error)) throw error;
-      const stopped = freezing || error instanceof StateDataFault ? { cause: error } : undefined;
-      freezing = false;
-      throw stateDataError(instance.id, instance.workflow, decision.step as Parameters<typeof stateDataError>[2], stopped) ?? error;
-    }
-  }
-
-  // Set while the step's context is being frozen: whatever stops the freeze (a BigInt, a cycle, a
-  // getter or a Proxy trap that throws) is the state's fault, refused as INVALID_PAYLOAD.
-  let freezing = false;
-
-  function planStep(
-    record: InstanceRecord | undefined,
-    instance: { id: string; workflow: string; version: number; initiator: string },
-    decision: Omit<CommitDecision, 'kind'>,
-    now: Instant,
-    tenant: string | undefined,
-  ): Commit {
     const { step, reg, change } = decision;
     // The step's context is committed as it is: freeze it, and mark what is new with its Merkle
-    // reference and string check (the parts that do not change keep theirs).
-    freezing = true;
-    freezeJsonData(step.snapshot.context);
-    // A final state's output is written once, with the snapshot: measured and checked as the context is.
-    if (step.snapshot.output !== undefined) checkOutput(step.snapshot.output);
-    freezing = false;
+    // reference and string check (the parts that do not change keep theirs). A final state's output
+    // is written once, with the snapshot: checked as the context is. Whatever stops either (a BigInt,
+    // a cycle, nesting or length past the limits, a getter, toJSON or Proxy trap that throws) is the
+    // state's fault: INVALID_PAYLOAD, naming the path where it can.
+    try {
+      freezeJsonData(step.snapshot.context);
+      if (step.snapshot.output !== undefined) checkOutput(step.snapshot.output);
+    } catch (error) {
+      throw isDocketError(error) ? error : stateDataError(instance.id, instance.workflow, step, { cause: error });
+    }
     const facts: { -readonly [K in keyof ChangeFacts]: ChangeFacts[K] } = {
       instanceId: instance.id,
       workflow: instance.workflow,
@@ -400,7 +381,14 @@ export function createCommitPipeline(deps: PipelineDeps): CommitPipeline {
       facts.tasks = (timers) => hook({ snapshot, instance: instanceFacts, now, env, timers: taskTimers(timers, preg.runtime.timerOwners) });
     }
     if (reg) facts.timerOwners = reg.runtime.timerOwners;
-    return planCommit(record, step, reg ? reg.runtime.persist(step.snapshot) : record!.snapshot, facts, keys.current);
+    try {
+      return planCommit(record, step, reg ? reg.runtime.persist(step.snapshot) : record!.snapshot, facts, keys.current);
+    } catch (error) {
+      // Digesting what the machine raised (a delayed event's payload, an effect's params) can fail on
+      // the same faults: named as INVALID_PAYLOAD when the diagnosis finds one; anything else is thrown on.
+      if (isDocketError(error)) throw error;
+      throw stateDataError(instance.id, instance.workflow, step) ?? error;
+    }
   }
 
   function withIdempotency(commit: Commit, idempotency: CommitDecision['idempotency'], instanceId: string, now: Instant): Commit {

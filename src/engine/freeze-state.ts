@@ -1,5 +1,5 @@
-import { frozenMark, HASHED_REF_LENGTH, heightBoundOfMark, isHashedMark, isStorableMark, setFrozenMark, sizeOfMark } from '../store/frozen-data.js';
-import { exactHeight, isStorableString } from '../store/payload-rules.js';
+import { frozenMark, heightBoundOfMark, isStorableMark, lengthBeyondRefOfMark, setFrozenMark, sizeOfMark } from '../store/frozen-data.js';
+import { isStorableString } from '../store/payload-rules.js';
 import { jsonStringLength, mayBeBoxed, primitiveLength } from './canonical-json.js';
 import { dataRefAndLength } from './merkle-json.js';
 import { findStateFault } from './state-fault.js';
@@ -115,48 +115,43 @@ export class StateDataFault extends Error {
 const NOT_DATA = -1;
 
 // What the last {@link freezeNode} call found of the value it walked, for its parent to read right
-// after it returns (module state, so no object is allocated per node): the length of its JSON (exact
-// for JSON data, at least that for anything else), the length of the reference its parent's text
-// holds for it (65 for a hashed node, else its JSON length), and whether its strings are storable.
-let walkedSize = 0;
-let walkedRef = 0;
+// after it returns (module state, so no object is allocated per node): how much longer its JSON is
+// than the reference the parent's node text holds for it (only a hashed node's is), and whether its
+// strings are storable.
+let walkedLonger = 0;
 let walkedStorable = true;
 
-function walked(size: number, ref: number, storable: boolean): void {
-  walkedSize = size;
-  walkedRef = ref;
+function walked(longer: number, storable: boolean): void {
+  walkedLonger = longer;
   walkedStorable = storable;
 }
 
 /**
  * Freeze `value`, found at `depth` (the context is 1) under `key` (what a toJSON is given); a bound on
  * its height when it is JSON data throughout (0 for a primitive, levels of objects and arrays for a
- * node, at most 31 over), else {@link NOT_DATA}. Sets what the parent reads (see `walkedSize`).
+ * node, at most 31 over), else {@link NOT_DATA}. Sets what the parent reads (see `walkedLonger`).
  */
 function freezeNode(value: unknown, depth: number, key: string | number): number {
   const limit = INPUT_LIMITS.contextDepth;
   const maxSize = INPUT_LIMITS.contextSize;
   if (value === null || typeof value !== 'object') {
     if (typeof value === 'string') {
-      walked(value.length + 2, value.length + 2, isStorableString(value));
+      walked(0, isStorableString(value));
       return 0;
     }
     if (typeof value === 'bigint') throw new StateDataFault('bigint');
     // A function is left out by JSON, unless it has a toJSON: then it is written as that gives.
     if (typeof value === 'function' && typeof (value as { toJSON?: unknown }).toJSON === 'function') {
-      const size = opaqueSize(value, depth, key);
-      noteSize(value, size);
-      walked(size, size, true);
+      noteSize(value, opaqueSize(value, depth, key));
+      walked(0, true);
       return NOT_DATA;
     }
-    const size = value === undefined || typeof value === 'function' || typeof value === 'symbol' ? 0 : 1;
-    walked(size, size, true);
+    walked(0, true);
     return 0;
   }
   const mark = frozenMark(value);
   if (mark !== undefined) {
-    const size = sizeOfMark(mark);
-    walked(size, isHashedMark(mark) ? HASHED_REF_LENGTH : size, isStorableMark(mark));
+    walked(lengthBeyondRefOfMark(mark), isStorableMark(mark));
     const bound = heightBoundOfMark(mark);
     if (depth - 1 + bound <= limit) return bound;
     // The bound crosses the limit: walk the part to decide (only ever near the limit).
@@ -167,14 +162,14 @@ function freezeNode(value: unknown, depth: number, key: string | number): number
   if (depth > limit) throw new StateDataFault('depth');
   const isArray = Array.isArray(value);
   const proto = Object.getPrototypeOf(value);
-  if ((isArray ? proto !== Array.prototype : (proto !== Object.prototype && proto !== null) || mayBeBoxed(value)) || 'toJSON' in value) {
+  const plain = isArray ? proto === Array.prototype : (proto === Object.prototype || proto === null) && !mayBeBoxed(value);
+  if (!plain || 'toJSON' in value) {
     // Its JSON is what a toJSON gives, or a class instance's or boxed primitive's own reading: check
     // that, with the levels left, and leave its members alone (no store keeps them as they are).
-    const size = opaqueSize(value, depth, key);
-    noteSize(value, size);
-    // A plain object or array with its own toJSON is frozen as it is (not marked: its text may change).
-    if ((proto === Object.prototype || proto === null || proto === Array.prototype) && !mayBeBoxed(value)) Object.freeze(value);
-    walked(size, size, true);
+    noteSize(value, opaqueSize(value, depth, key));
+    // A plain object with its own toJSON is frozen as it is (not marked: its text may change).
+    if (plain && !isArray) Object.freeze(value);
+    walked(0, true);
     return NOT_DATA;
   }
   let pure = true;
@@ -188,7 +183,7 @@ function freezeNode(value: unknown, depth: number, key: string | number): number
       if (height === NOT_DATA) pure = false;
       else if (height > below) below = height;
       if (!walkedStorable) storable = false;
-      longer += walkedSize - walkedRef;
+      longer += walkedLonger;
     }
   } else {
     for (const k in value) {
@@ -198,7 +193,7 @@ function freezeNode(value: unknown, depth: number, key: string | number): number
       if (height === NOT_DATA) pure = false;
       else if (height > below) below = height;
       if (!walkedStorable) storable = false;
-      longer += walkedSize - walkedRef;
+      longer += walkedLonger;
     }
   }
   if (!pure || Object.isFrozen(value) || !Object.isExtensible(value)) {
@@ -210,7 +205,7 @@ function freezeNode(value: unknown, depth: number, key: string | number): number
     if (size > maxSize) throw new StateDataFault('size');
     noteSize(value, size);
     Object.freeze(value);
-    walked(size, size, storable);
+    walked(0, storable);
     return NOT_DATA;
   }
   const text = dataRefAndLength(value);
@@ -218,20 +213,20 @@ function freezeNode(value: unknown, depth: number, key: string | number): number
   if (exact > maxSize) throw new StateDataFault('size');
   setFrozenMark(value, text.ref, storable, below + 1, exact);
   Object.freeze(value);
-  walked(exact, text.ref.length, storable);
+  walked(exact - text.ref.length, storable);
   return below + 1;
 }
 
 /**
- * The length (at least) of the JSON of a part whose JSON is not its own members (a toJSON, a class
- * instance, a boxed primitive), checked as JSON writes it with the levels left (see `findStateFault`).
+ * The length of the JSON of a part whose JSON is not its own members (a toJSON, a class instance, a
+ * boxed primitive), checked as JSON writes it with the levels left (see `findStateFault`).
  *
  * @throws StateDataFault ('json') when no store can keep it, ('size') when it makes the JSON too long.
  */
 function opaqueSize(value: unknown, depth: number, key: string | number): number {
   const measure = { size: 0, max: INPUT_LIMITS.contextSize };
   const fault = findStateFault(value, '', INPUT_LIMITS.contextDepth - depth + 1, key, measure);
-  if (fault !== undefined) throw new StateDataFault(measure.size > measure.max ? 'size' : 'json');
+  if (fault !== undefined) throw new StateDataFault(fault.tooLong ? 'size' : 'json');
   return measure.size;
 }
 
@@ -243,4 +238,25 @@ function opaqueSize(value: unknown, depth: number, key: string | number): number
  */
 export function checkOutput(output: unknown): void {
   opaqueSize(output, 1, '');
+}
+
+/**
+ * The height of plain data `value` (levels of objects and arrays: `[]` is 1, a primitive 0), walked
+ * member by member whatever its marks say, or `Infinity` as soon as it is known to exceed `budget`
+ * (so a structure that contains itself ends). Iterative. For the rare check a height bound fails
+ * near the depth limit (see `heightBoundOfMark`).
+ */
+export function exactHeight(value: unknown, budget: number): number {
+  if (value === null || typeof value !== 'object') return 0;
+  let height = 0;
+  const stack: [unknown, number][] = [[value, 1]];
+  while (stack.length > 0) {
+    const [v, level] = stack.pop()!;
+    if (v === null || typeof v !== 'object') continue;
+    if (level > budget) return Infinity;
+    if (level > height) height = level;
+    const items: unknown[] = Array.isArray(v) ? v : Object.values(v);
+    for (let i = 0; i < items.length; i++) stack.push([items[i], level + 1]);
+  }
+  return height;
 }

@@ -7,6 +7,8 @@ import { INPUT_LIMITS } from './validate-input.js';
 export interface StateFault {
   readonly path: string;
   readonly problem: string;
+  /** Set when the fault is the JSON's length past `measure.max` (see {@link findStateFault}). */
+  readonly tooLong?: true;
 }
 
 /** One object being walked by {@link findStateFault}. */
@@ -42,11 +44,12 @@ function short(error: unknown): string {
  * boxed primitives unboxed): a BigInt, a structure that contains itself, nesting past `maxDepth`
  * levels of objects and arrays (`value` itself is level 1), or a getter or toJSON that throws
  * (strings are the store rules' to check, as JSON writes them: `store/payload-rules.ts`).
- * `undefined` when there is none. Iterative, so no nesting overflows the stack. Frozen JSON data (marked, see `store/frozen-data.ts`) that fits is
- * not walked again. Runs after a step failed to commit, to name the path, and on the parts of a
- * context whose JSON is not their own members (see `freezeJsonData`); it may read a getter or call a
- * toJSON again. With `measure`, it also adds up a lower bound on the JSON's length (exact for marked
- * parts and strings without escapes) and reports the part that takes it past `measure.max`.
+ * `undefined` when there is none. Iterative, so no nesting overflows the stack. Frozen JSON data
+ * (marked, see `store/frozen-data.ts`) that fits is not walked again. Runs after a step failed to
+ * commit, to name the path, and on the parts of a context whose JSON is not their own members (see
+ * `freezeJsonData`); it may read a getter or call a toJSON again. With `measure`, it also adds up
+ * the exact length of the JSON (as `JSON.stringify` writes it, a marked part by its mark) and
+ * reports the part that takes it past `measure.max`.
  */
 export function findStateFault(
   value: unknown,
@@ -58,10 +61,15 @@ export function findStateFault(
   const stack: Frame[] = [];
   // With `measure`: the exact length of the JSON walked so far (as JSON.stringify writes it, a
   // marked part by its mark), and a fault for the part that takes it past `max`.
+  const tooLong = (path: string): StateFault => ({
+    path,
+    tooLong: true,
+    problem: `makes the JSON longer than ${measure!.max.toLocaleString('en')} characters, as a store writes it (each shared part every time)`,
+  });
   const grow = (path: string, by: number): StateFault | undefined => {
     if (measure === undefined) return undefined;
     measure.size += by;
-    return measure.size > measure.max ? { path, problem: `makes the JSON longer than ${measure.max.toLocaleString('en')} characters, as a store writes it (each shared part every time)` } : undefined;
+    return measure.size > measure.max ? tooLong(path) : undefined;
   };
   // The objects on the path being walked, as they stand in their parents and as what they stand for.
   const open = new Map<object, string>();
@@ -95,11 +103,11 @@ export function findStateFault(
     } catch (error) {
       return { path, problem: `could not be read (${short(error)})` };
     }
-    // Brackets now; an array's items take at least one character and a comma each, so a huge array
-    // is refused before it is walked.
-    const tooLong = grow(path, 2) ?? (keys === undefined && length > 0 ? grow(path, 2 * length - 1) : undefined);
-    if (tooLong !== undefined) return tooLong;
-    if (measure !== undefined && keys === undefined) measure.size -= Math.max(0, 2 * length - 1);
+    // Brackets now. An array's items take at least one character and a comma between each: a huge
+    // array is refused before it is walked.
+    const brackets = grow(path, 2);
+    if (brackets !== undefined) return brackets;
+    if (measure !== undefined && keys === undefined && length > 0 && measure.size + 2 * length - 1 > measure.max) return tooLong(path);
     const own = member !== null && (typeof member === 'object' || typeof member === 'function') ? (member as object) : given;
     open.set(given, path).set(own, path);
     stack.push({ member: own, node: given, path, depth, keys, length, next: 0, written: 0 });
@@ -131,15 +139,15 @@ export function findStateFault(
       // Left out of an object; written as null in an array.
       if (typeof name === 'number') {
         top.written++;
-        const tooLong = grow(path, before + 4);
-        if (tooLong !== undefined) return tooLong;
+        const fault = grow(path, before + 4);
+        if (fault !== undefined) return fault;
       }
       continue;
     }
     if (result !== undefined) return result;
     top.written++;
-    const tooLong = grow(path, before);
-    if (tooLong !== undefined) return tooLong;
+    const fault = grow(path, before);
+    if (fault !== undefined) return fault;
   }
   return undefined;
 }
@@ -154,12 +162,9 @@ const OMITTED: unique symbol = Symbol('omitted');
  * holds such a fault (the failure was something else), unless the commit's own check stopped on one
  * (`stopped`): then the refusal says so without a path.
  */
-export function stateDataError(
-  instanceId: string,
-  workflow: string,
-  step: { readonly snapshot: { readonly context?: unknown; readonly output?: unknown }; readonly actions?: readonly { readonly type: string; readonly params: unknown }[] },
-  stopped?: { readonly cause: unknown },
-): DocketError | undefined {
+export function stateDataError(instanceId: string, workflow: string, step: DiagnosedStep, stopped: { readonly cause: unknown }): DocketError;
+export function stateDataError(instanceId: string, workflow: string, step: DiagnosedStep, stopped?: { readonly cause: unknown }): DocketError | undefined;
+export function stateDataError(instanceId: string, workflow: string, step: DiagnosedStep, stopped?: { readonly cause: unknown }): DocketError | undefined {
   let fault: StateFault | undefined;
   let unreadable: unknown;
   try {
@@ -187,8 +192,14 @@ export function stateDataError(
   );
 }
 
+/** What of a step {@link stateDataError} diagnoses: its snapshot's context and output, its actions' params. */
+type DiagnosedStep = {
+  readonly snapshot: { readonly context?: unknown; readonly output?: unknown };
+  readonly actions?: readonly { readonly type: string; readonly params: unknown }[];
+};
+
 /** The first fault of the step's context (its own toJSON first), output, or actions' params. */
-function diagnose(step: Parameters<typeof stateDataError>[2]): StateFault | undefined {
+function diagnose(step: DiagnosedStep): StateFault | undefined {
   const { snapshot, actions = [] } = step;
   const context = snapshot.context;
   if (context !== null && typeof context === 'object' && typeof (context as { toJSON?: unknown }).toJSON === 'function') {

@@ -18,7 +18,7 @@
  *   a short reference is that text; a hashed one carries it after the bound, `.` and base 36. With
  *   the bound, a few characters, which mostly fit in the string's allocation. Only a short text's bound
  *   is ever above the height, by at most 31, so a bound is exact to within 31 levels; a check that
- *   a bound fails near a limit walks the data to decide (see `exactHeight` in `payload-rules.ts`).
+ *   a bound fails near a limit walks the data to decide (see `exactHeight` in `engine/freeze-state.ts`).
  *
  * The mark is a string in a private field of the object itself (see `Marked`), which JSON, spreads,
  * `Object.keys`, `for…in`, structured clones and property descriptors do not see or copy: weak
@@ -89,13 +89,18 @@ export function refOfMark(mark: string): string {
 export function heightBoundOfMark(mark: string): number {
   const start = mark.charCodeAt(0) === UNSTORABLE ? 1 : 0;
   if (mark.charCodeAt(start) !== HASH) return (mark.length - start) >> 1;
-  let bound = 0;
-  for (let i = start + HASHED_LENGTH; i < mark.length; i++) {
+  return base36(mark, start + HASHED_LENGTH);
+}
+
+/** The base-36 number written in `mark` from `from` up to the next `.` or its end. */
+function base36(mark: string, from: number): number {
+  let value = 0;
+  for (let i = from; i < mark.length; i++) {
     const c = mark.charCodeAt(i);
     if (c === DOT) break;
-    bound = bound * 36 + (c <= 57 ? c - 48 : c - 87); // 0-9, a-z
+    value = value * 36 + (c <= 57 ? c - 48 : c - 87); // 0-9, a-z
   }
-  return bound;
+  return value;
 }
 
 /**
@@ -116,19 +121,14 @@ export function setFrozenMark(value: object, ref: string, storable: boolean, hei
 export function sizeOfMark(mark: string): number {
   const start = mark.charCodeAt(0) === UNSTORABLE ? 1 : 0;
   if (mark.charCodeAt(start) !== HASH) return mark.length - start;
-  let size = 0;
-  let i = mark.indexOf('.', start + HASHED_LENGTH) + 1;
-  for (; i < mark.length; i++) {
-    const c = mark.charCodeAt(i);
-    size = size * 36 + (c <= 57 ? c - 48 : c - 87);
-  }
-  return size;
+  return base36(mark, mark.indexOf('.', start + HASHED_LENGTH) + 1);
 }
 
-/** Length of the reference a hashed mark holds (`#` and 64 hex digits). */
-export const HASHED_REF_LENGTH = HASHED_LENGTH;
-
-/** Whether a mark's reference is hashed (the node's text is longer than the inline limit). */
-export function isHashedMark(mark: string): boolean {
-  return mark.charCodeAt(mark.charCodeAt(0) === UNSTORABLE ? 1 : 0) === HASH;
+/**
+ * How much longer the marked object's JSON is than the reference its parent's node text holds for
+ * it: 0 for a short mark (the reference is the text), its size less 65 for a hashed one.
+ */
+export function lengthBeyondRefOfMark(mark: string): number {
+  const start = mark.charCodeAt(0) === UNSTORABLE ? 1 : 0;
+  return mark.charCodeAt(start) === HASH ? sizeOfMark(mark) - HASHED_LENGTH : 0;
 }

@@ -2,7 +2,7 @@ import { DocketError } from '../errors.js';
 import type { RefusalEntry } from './records.js';
 import type { Commit } from './store.js';
 import { frozenMark, heightBoundOfMark, isStorableMark } from './frozen-data.js';
-import { jsonValueOf, mayBeBoxed } from './json-value.js';
+import { jsonValueOf } from './json-value.js';
 
 /**
  * What every store accepts, checked the same way by memory, SQLite and PostgreSQL before anything
@@ -115,7 +115,6 @@ const UNWRITABLE: unique symbol = Symbol('unwritable');
  */
 function jsonView(v: object, key: string | number): unknown {
   try {
-    if (typeof (v as { toJSON?: unknown }).toJSON !== 'function' && (Array.isArray(v) || !mayBeBoxed(v))) return v;
     return jsonValueOf(v, key);
   } catch {
     return UNWRITABLE;
@@ -199,27 +198,6 @@ function hasPayloadFaultDeep(value: unknown, level: number, key: string | number
     }
   }
   return false;
-}
-
-/**
- * The height of plain data `value` (levels of objects and arrays: `[]` is 1, a primitive 0), walked
- * member by member whatever its marks say, or `Infinity` as soon as it is known to exceed `budget`
- * (so a structure that contains itself ends). Iterative. For the rare check a height bound fails
- * near a depth limit (see `heightBoundOfMark`).
- */
-export function exactHeight(value: unknown, budget: number): number {
-  if (value === null || typeof value !== 'object') return 0;
-  let height = 0;
-  const stack: [unknown, number][] = [[value, 1]];
-  while (stack.length > 0) {
-    const [v, level] = stack.pop()!;
-    if (v === null || typeof v !== 'object') continue;
-    if (level > budget) return Infinity;
-    if (level > height) height = level;
-    const items: unknown[] = Array.isArray(v) ? v : Object.values(v);
-    for (let i = 0; i < items.length; i++) stack.push([items[i], level + 1]);
-  }
-  return height;
 }
 
 /** What {@link checkPayload} says of a value whose toJSON (or a getter it reads) throws. */
