@@ -2,7 +2,7 @@ import { frozenMark, heightBoundOfMark, isStorableMark, lengthBeyondRefOfMark, s
 import { isStorableString } from '../store/payload-rules.js';
 import { jsonStringLength, mayBeBoxed, primitiveLength } from './canonical-json.js';
 import { dataRefAndLength } from './merkle-json.js';
-import { findStateFault } from './state-fault.js';
+import { findStateFault, TOO_LONG } from './state-fault.js';
 import { INPUT_LIMITS } from './validate-input.js';
 
 /**
@@ -46,46 +46,59 @@ export function freezeJsonData(value: unknown): boolean {
   // writes the context on its own, key '', and inside the record, key 'context'): refused.
   if (value !== null && typeof value === 'object' && typeof (value as { toJSON?: unknown }).toJSON === 'function') throw new StateDataFault('json');
   const outer = otherSizes;
+  const outerVisits = visits;
   otherSizes = undefined;
+  visits = 0;
   try {
     return freezeNode(value, 1, '') >= 0;
   } finally {
     otherSizes = outer;
+    visits = outerVisits;
   }
 }
 
 // The exact JSON length of each part of the context being frozen that is not JSON data throughout
-// (so carries no mark to hold it), for its parent to read when it is not JSON data either. Made
-// per freeze, only when such a part is met, and dropped after.
-let otherSizes: Map<object, number> | undefined;
+// (so carries no mark to hold it), for its parent to read when it is not JSON data either, by the
+// key it was found under (a toJSON may give each key something else). Made per freeze, only when
+// such a part is met, and dropped after.
+let otherSizes: Map<object, Map<string | number, number>> | undefined;
 
-function noteSize(value: object, size: number): void {
-  (otherSizes ??= new Map()).set(value, size);
+function noteSize(value: object, key: string | number, size: number): void {
+  otherSizes ??= new Map();
+  let byKey = otherSizes.get(value);
+  if (byKey === undefined) otherSizes.set(value, (byKey = new Map()));
+  byKey.set(key, size);
 }
+
+// Values walked by this freeze, shared parts each time they are met. Each one is at least one
+// character of the JSON a store writes, so past INPUT_LIMITS.contextSize of them the context is too
+// long: the walk stops there instead of doubling with every level of a shared part that is not
+// JSON data throughout (and so has no mark to stop at).
+let visits = 0;
 
 /**
  * The exact length of the JSON of a node that is not JSON data throughout, from its members: a
  * primitive's text, a marked member's mark, another member's size noted when it was walked.
  */
 function otherNodeSize(value: object, isArray: boolean): number {
-  const sizeOf = (item: unknown): number => {
+  const sizeOf = (item: unknown, key: string | number): number => {
     if (item === null || (typeof item !== 'object' && typeof item !== 'function')) {
       return item === undefined || typeof item === 'symbol' ? 0 : primitiveLength(item);
     }
     const mark = frozenMark(item as object);
     if (mark !== undefined) return sizeOfMark(mark);
-    return otherSizes?.get(item as object) ?? 0;
+    return otherSizes?.get(item as object)?.get(key) ?? 0;
   };
   let size = 2;
   let written = 0;
   if (isArray) {
     const list = value as unknown[];
-    for (let i = 0; i < list.length; i++) size += (sizeOf(list[i]) || 4) + (written++ > 0 ? 1 : 0);
+    for (let i = 0; i < list.length; i++) size += (sizeOf(list[i], i) || 4) + (written++ > 0 ? 1 : 0);
     return size;
   }
   for (const k in value) {
     if (!Object.hasOwn(value, k)) continue;
-    const item = sizeOf((value as Record<string, unknown>)[k]);
+    const item = sizeOf((value as Record<string, unknown>)[k], k);
     if (item === 0) continue;
     size += jsonStringLength(k) + 1 + item + (written++ > 0 ? 1 : 0);
   }
@@ -104,7 +117,7 @@ export class StateDataFault extends Error {
         : kind === 'depth'
           ? `The context is nested more than ${INPUT_LIMITS.contextDepth} levels deep`
           : kind === 'size'
-            ? `a part of its JSON would be longer than ${INPUT_LIMITS.contextSize.toLocaleString('en')} characters (INPUT_LIMITS.contextSize), counting each shared part every time it appears, as a store writes it`
+            ? TOO_LONG
             : 'A part of the context that JSON cannot write as every store keeps it',
     );
     this.name = 'StateDataFault';
@@ -134,6 +147,7 @@ function walked(longer: number, storable: boolean): void {
 function freezeNode(value: unknown, depth: number, key: string | number): number {
   const limit = INPUT_LIMITS.contextDepth;
   const maxSize = INPUT_LIMITS.contextSize;
+  if (value !== undefined && typeof value !== 'symbol' && typeof value !== 'function' && ++visits > maxSize) throw new StateDataFault('size');
   if (value === null || typeof value !== 'object') {
     if (typeof value === 'string') {
       walked(0, isStorableString(value));
@@ -142,7 +156,7 @@ function freezeNode(value: unknown, depth: number, key: string | number): number
     if (typeof value === 'bigint') throw new StateDataFault('bigint');
     // A function is left out by JSON, unless it has a toJSON: then it is written as that gives.
     if (typeof value === 'function' && typeof (value as { toJSON?: unknown }).toJSON === 'function') {
-      noteSize(value, opaqueSize(value, depth, key));
+      noteSize(value, key, opaqueSize(value, depth, key));
       walked(0, true);
       return NOT_DATA;
     }
@@ -166,7 +180,7 @@ function freezeNode(value: unknown, depth: number, key: string | number): number
   if (!plain || 'toJSON' in value) {
     // Its JSON is what a toJSON gives, or a class instance's or boxed primitive's own reading: check
     // that, with the levels left, and leave its members alone (no store keeps them as they are).
-    noteSize(value, opaqueSize(value, depth, key));
+    noteSize(value, key, opaqueSize(value, depth, key));
     // A plain object with its own toJSON is frozen as it is (not marked: its text may change).
     if (plain && !isArray) Object.freeze(value);
     walked(0, true);
@@ -203,7 +217,7 @@ function freezeNode(value: unknown, depth: number, key: string | number): number
     // frozen nodes can stand for JSON no store can hold.
     const size = otherNodeSize(value, isArray);
     if (size > maxSize) throw new StateDataFault('size');
-    noteSize(value, size);
+    noteSize(value, key, size);
     Object.freeze(value);
     walked(0, storable);
     return NOT_DATA;
@@ -237,7 +251,8 @@ function opaqueSize(value: unknown, depth: number, key: string | number): number
  * @throws StateDataFault as {@link freezeJsonData}.
  */
 export function checkOutput(output: unknown): void {
-  opaqueSize(output, 1, '');
+  // Stores write the output inside the snapshot: a toJSON on it is given the key 'output'.
+  opaqueSize(output, 1, 'output');
 }
 
 /**

@@ -3,6 +3,9 @@ import { frozenMark, heightBoundOfMark, isStorableMark, sizeOfMark } from '../st
 import { jsonStringLength, jsonValueOf, primitiveLength } from './canonical-json.js';
 import { INPUT_LIMITS } from './validate-input.js';
 
+/** What a refusal says of a state whose JSON is past `INPUT_LIMITS.contextSize`. */
+export const TOO_LONG = `a part of its JSON would be longer than ${INPUT_LIMITS.contextSize.toLocaleString('en')} characters (INPUT_LIMITS.contextSize), counting each shared part every time it appears, as a store writes it`;
+
 /** What in a step's state no store can keep, and where: `context.items[3].price is a BigInt…`. */
 export interface StateFault {
   readonly path: string;
@@ -178,13 +181,12 @@ export function stateDataError(instanceId: string, workflow: string, step: Diagn
   const path = fault?.path;
   const shown = path === undefined ? '' : path.length > 200 ? `${path.slice(0, 80)}…${path.slice(-80)}` : path;
   const cause = unreadable ?? stopped?.cause;
-  const tooLarge = (cause as { kind?: unknown } | null)?.kind === 'size';
-  const what =
-    fault !== undefined
+  const tooLarge = fault?.tooLong === true || (fault === undefined && (cause as { kind?: unknown } | null)?.kind === 'size');
+  const what = tooLarge
+    ? `the state is too large: ${TOO_LONG}${fault === undefined ? '' : ` (first past it at ${shown})`}. Keep large or repeated data outside the context and output (a document store, an id in the context)`
+    : fault !== undefined
       ? `${shown} ${fault.problem}`
-      : tooLarge
-        ? `the state is too large: ${(cause as Error).message}. Keep large or repeated data outside the context and output (a document store, an id in the context)`
-        : `its context could not be read or written as JSON (${cause instanceof Error ? cause.message : String(cause)})`;
+      : `its context could not be read or written as JSON (${cause instanceof Error ? cause.message : String(cause)})`;
   return new DocketError(
     'INVALID_PAYLOAD',
     `Instance ${instanceId}: the step of workflow "${workflow}" would leave state that no Docket store can keep: ${what}. Change the machine's assign (or output, or the action's params); the step is refused and nothing changed.`,
@@ -209,10 +211,13 @@ function diagnose(step: DiagnosedStep): StateFault | undefined {
         'has a toJSON of its own, which the stores would read two ways (the context is written on its own and inside the record); keep the context a plain object and put the toJSON on one of its members',
     };
   }
-  let fault = findStateFault(context, 'context') ?? (snapshot.output === undefined ? undefined : findStateFault(snapshot.output, 'output'));
+  // Each part measured against the size limit as it is walked: a shared part that is not JSON data
+  // is met again at every place it appears, and the walk must stop where the JSON would.
+  const find = (value: unknown, root: string, key: string | number) => findStateFault(value, root, INPUT_LIMITS.contextDepth, key, { size: 0, max: INPUT_LIMITS.contextSize });
+  let fault = find(context, 'context', '') ?? (snapshot.output === undefined ? undefined : find(snapshot.output, 'output', 'output'));
   for (let i = 0; fault === undefined && i < actions.length; i++) {
     const action = actions[i]!;
-    if (action.params !== undefined) fault = findStateFault(action.params, `the params of action "${action.type}"`);
+    if (action.params !== undefined) fault = find(action.params, `the params of action "${action.type}"`, 'params');
   }
   return fault;
 }
