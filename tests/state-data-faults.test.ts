@@ -280,6 +280,15 @@ describe.each(Object.keys(stores))('a step that leaves state no store can keep (
     ['an array of 2,000,000 holes beside a Date (each written as null)', () => ({ list: [new Date(0), ...new Array<undefined>(2_000_000)] })],
     ['quotes that JSON escapes, beside a Date', () => ({ when: new Date(0), s: '"'.repeat(5_000_000) })],
     ['a toJSON giving an array of 110,000,000 holes (refused before it is walked)', () => ({ huge: { toJSON: () => new Array(110_000_000) } })],
+    ['an object with a toJSON(key) met under three keys, each giving its own text', () => {
+      const shared = { toJSON: (key: string) => (key === 'c' ? 1 : 'x'.repeat(5_000_000)) };
+      return { a: shared, b: shared, c: shared };
+    }],
+    ['a shared part holding a Date, doubled 30 times (no mark stops the walk)', () => {
+      let x: unknown = { when: new Date(0) };
+      for (let i = 0; i < 30; i++) x = { a: x, b: x };
+      return x;
+    }],
   ])('the limit holds for a context that is not all JSON data: %s is INVALID_PAYLOAD (too large); nothing changed', async (_name, make) => {
     const engine = engineOn(stores[storeName]!());
     const id = await engine.start('holder', {}, { actor });
@@ -289,9 +298,9 @@ describe.each(Object.keys(stores))('a step that leaves state no store can keep (
       (e: unknown) => e,
     );
     expect(isDocketError(error, 'INVALID_PAYLOAD')).toBe(true);
-    expect((error as Error).message).toMatch(/too large|longer than 8,388,608 characters/);
+    expect((error as Error).message).toMatch(/longer than 8,388,608 characters/);
     expect((await engine.get(id)).revision).toBe(1);
-  });
+  }, 60_000);
 
   it.each([
     ['a BigInt', () => ({ total: 12n }), /output\.total is a BigInt/],
@@ -301,6 +310,13 @@ describe.each(Object.keys(stores))('a step that leaves state no store can keep (
       return x;
     }, /too large/],
     ['an array of 3,000,000 holes', () => new Array(3_000_000), /too large/],
+    ['a toJSON giving a BigInt under the key stores write it with ("output")', () => ({ toJSON: (key: string) => (key === '' ? 1 : 5n) }), /output is a BigInt/],
+    ['a toJSON giving more than the limit under "output"', () => ({ toJSON: (key: string) => (key === '' ? 1 : 'x'.repeat(9_000_000)) }), /longer than 8,388,608 characters/],
+    ['a shared part doubled 30 times', () => {
+      let x: unknown = { s: 'abc' };
+      for (let i = 0; i < 30; i++) x = { a: x, b: x };
+      return x;
+    }, /longer than 8,388,608 characters|too large/],
   ])('a final state whose output holds %s is INVALID_PAYLOAD; the instance stays where it was', async (_name, make, says) => {
     const engine = engineOn(stores[storeName]!());
     const id = await engine.start('holder', {}, { actor });
@@ -316,7 +332,7 @@ describe.each(Object.keys(stores))('a step that leaves state no store can keep (
     } finally {
       plantedOutput = () => undefined;
     }
-  });
+  }, 60_000);
 
   it('an output whose JSON is exactly INPUT_LIMITS.contextSize long, with members JSON leaves out, is kept', async () => {
     const engine = engineOn(stores[storeName]!());
@@ -329,54 +345,6 @@ describe.each(Object.keys(stores))('a step that leaves state no store can keep (
       plantedOutput = () => undefined;
     }
   });
-
-  it.each([
-    ['an object with a toJSON(key) met under three keys, each giving its own text', () => {
-      const shared = { toJSON: (key: string) => (key === 'c' ? 1 : 'x'.repeat(5_000_000)) };
-      return { a: shared, b: shared, c: shared };
-    }],
-    ['a shared part holding a Date, doubled 30 times (no mark stops the walk)', () => {
-      let x: unknown = { when: new Date(0) };
-      for (let i = 0; i < 30; i++) x = { a: x, b: x };
-      return x;
-    }],
-  ])('the size limit counts %s as a store writes it: INVALID_PAYLOAD, and the walk stops at the limit', async (_name, make) => {
-    const engine = engineOn(stores[storeName]!());
-    const id = await engine.start('holder', {}, { actor });
-    planted = make;
-    const error = await engine.send(id, { type: 'SET' }, { actor }).then(
-      () => undefined,
-      (e: unknown) => e,
-    );
-    expect(isDocketError(error, 'INVALID_PAYLOAD')).toBe(true);
-    expect((error as Error).message).toMatch(/longer than 8,388,608 characters/);
-    expect((await engine.get(id)).revision).toBe(1);
-  }, 60_000);
-
-  it.each([
-    ['a toJSON giving a BigInt under the key stores write it with ("output")', () => ({ toJSON: (key: string) => (key === '' ? 1 : 5n) }), /output is a BigInt/],
-    ['a toJSON giving more than the limit under "output"', () => ({ toJSON: (key: string) => (key === '' ? 1 : 'x'.repeat(9_000_000)) }), /longer than 8,388,608 characters/],
-    ['a shared part doubled 30 times', () => {
-      let x: unknown = { s: 'abc' };
-      for (let i = 0; i < 30; i++) x = { a: x, b: x };
-      return x;
-    }, /longer than 8,388,608 characters|too large/],
-  ])('an output with %s is INVALID_PAYLOAD; the instance stays where it was', async (_name, make, says) => {
-    const engine = engineOn(stores[storeName]!());
-    const id = await engine.start('holder', {}, { actor });
-    plantedOutput = make;
-    try {
-      const error = await engine.send(id, { type: 'NEXT' }, { actor }).then(
-        () => undefined,
-        (e: unknown) => e,
-      );
-      expect(isDocketError(error, 'INVALID_PAYLOAD')).toBe(true);
-      expect((error as Error).message).toMatch(says);
-      expect(await engine.get(id)).toMatchObject({ revision: 1, status: 'active' });
-    } finally {
-      plantedOutput = () => undefined;
-    }
-  }, 60_000);
 
   it('a start whose initial context holds a BigInt is refused with INVALID_PAYLOAD and creates nothing', async () => {
     const engine = engineOn(stores[storeName]!());
