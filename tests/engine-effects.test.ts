@@ -258,6 +258,58 @@ describe('effects are delivered after the commit, outside the instance lock', ()
     await engine.close();
   });
 
+  it('a handler that settles without a promise: a returned value is delivered, a throw (or a `then` that throws) is a failed attempt retried', async () => {
+    const { clock, set } = manualClock(START);
+    const seen: string[] = [];
+    let mode: 'value' | 'throw' | 'bad-then' = 'value';
+    const engine = createEngine({
+      store: memoryStore(),
+      clock,
+      workflows: [reviewWorkflow],
+      retry: { maxAttempts: 3, initialDelayMs: 100 },
+      effects: {
+        notify: ((_p: unknown, ctx: EffectContext) => {
+          seen.push(`${mode}#${ctx.attempt}`);
+          if (mode === 'throw') throw new Error('sync failure');
+          if (mode === 'bad-then')
+            return {
+              get then() {
+                throw new Error('then getter failure');
+              },
+            };
+          return 42;
+        }) as never,
+      },
+    });
+    const delivered = await engine.start('review', { title: 'ok' }, { actor: staff });
+    await engine.send(delivered, { type: 'SUBMIT' }, { actor: staff });
+    await engine.settled();
+    expect((await engine.effects(delivered)).map((e) => [e.status, e.attempts])).toEqual([['delivered', 1]]);
+
+    mode = 'throw';
+    const thrown = await engine.start('review', { title: 'throws' }, { actor: staff });
+    await engine.send(thrown, { type: 'SUBMIT' }, { actor: staff });
+    await engine.settled();
+    let [effect] = await engine.effects(thrown);
+    expect(effect).toMatchObject({ status: 'pending', attempts: 1, nextAttemptAt: START + 100, lastError: 'sync failure' });
+
+    mode = 'bad-then';
+    set(START + 100);
+    await engine.tick();
+    await engine.settled();
+    [effect] = await engine.effects(thrown);
+    expect(effect).toMatchObject({ status: 'pending', attempts: 2, lastError: 'then getter failure' });
+
+    mode = 'value';
+    set(START + 300);
+    await engine.tick();
+    await engine.settled();
+    [effect] = await engine.effects(thrown);
+    expect(effect).toMatchObject({ status: 'delivered', attempts: 3 });
+    expect(seen).toEqual(['value#1', 'throw#1', 'bad-then#2', 'value#3']);
+    await engine.close();
+  });
+
   it('close() on an idle engine returns at once, and twice returns the same promise', async () => {
     const engine = createEngine({ store: memoryStore(), clock: virtualClock(START), workflows: [reviewWorkflow] });
     const a = engine.close();

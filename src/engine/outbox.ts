@@ -23,6 +23,13 @@ export interface OutboxOptions {
 
 type Outcome = { readonly ok: true } | { readonly ok: false; readonly error: unknown };
 
+const DELIVERED: Outcome = { ok: true };
+
+/** Whether a handler's return is a promise (or any thenable) still to be awaited; reading `then` may throw. */
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return value !== null && (typeof value === 'object' || typeof value === 'function') && typeof (value as { then?: unknown }).then === 'function';
+}
+
 /**
  * Delivers outbox effects at least once, outside any instance's lock: a commit only asks for a
  * delivery (`dispatch`), which claims due effects under a lease and hands each to the handler for its
@@ -227,6 +234,30 @@ export class Outbox {
       abortReason = { reason };
       controller?.abort(reason);
     };
+    const context: EffectContext = {
+      effectId: effect.id,
+      instanceId: effect.instanceId,
+      workflow: effect.workflow,
+      type: effect.type,
+      attempt,
+      now: startedAt,
+      get signal(): AbortSignal {
+        if (!controller) {
+          controller = new AbortController();
+          if (abortReason) controller.abort(abortReason.reason);
+        }
+        return controller.signal;
+      },
+    };
+    // The handler is called at once. One that returns without a promise (or throws) has settled
+    // already: no timeout, no race, nothing to abandon.
+    let returned: unknown;
+    try {
+      returned = handler(effect.params, context);
+      if (!isThenable(returned)) return DELIVERED;
+    } catch (error) {
+      return { ok: false, error };
+    }
     let settled = false;
     let onAbandon: (reason: unknown) => void = () => {};
     const abandoned = new Promise<Outcome>((resolve) => {
@@ -248,25 +279,10 @@ export class Outbox {
       abort(timeout);
       return { ok: false, error: timeout };
     });
-    const context: EffectContext = {
-      effectId: effect.id,
-      instanceId: effect.instanceId,
-      workflow: effect.workflow,
-      type: effect.type,
-      attempt,
-      now: startedAt,
-      get signal(): AbortSignal {
-        if (!controller) {
-          controller = new AbortController();
-          if (abortReason) controller.abort(abortReason.reason);
-        }
-        return controller.signal;
-      },
-    };
-    const run = (async (): Promise<Outcome> => {
-      await handler(effect.params, context);
-      return { ok: true };
-    })().catch((error: unknown): Outcome => ({ ok: false, error }));
+    const run = Promise.resolve(returned).then(
+      (): Outcome => DELIVERED,
+      (error: unknown): Outcome => ({ ok: false, error }),
+    );
     try {
       return await Promise.race([run, timedOut, abandoned]);
     } finally {
