@@ -124,6 +124,29 @@ describe('离职转办 moves every assignment a person holds, read from the step
   });
 });
 
+describe('离职转办 by an actor of a tenant', () => {
+  // Tenant routing (issue 12's kinds): reassignTasks listed every tenant's instances, so an actor of
+  // acme got globex's instance ids, steps and task ids back as INSTANCE_NOT_FOUND results.
+  it('moves only that tenant’s tasks, and names no other tenant’s instance in its results', async () => {
+    const noop = () => {};
+    const engine = createEngine({
+      store: memoryStore(),
+      clock: virtualClock(MONDAY),
+      calendar: businessCalendar({ holidays: ['CN'] }),
+      directory: staticDirectory({ users: people }),
+      workflows: [approvalFlow([{ id: 'review', mode: 'all', approvers: users('zhao') }])],
+      effects: { 'approval.assigned': noop, 'approval.cc': noop, 'approval.remind': noop, notify: noop },
+    });
+    const acme = await engine.forTenant('acme').start('flow', { amount: 1 }, { actor: li });
+    const globex = await engine.forTenant('globex').start('flow', { amount: 1 }, { actor: li });
+    const results = await reassignTasks(engine, { from: 'zhao', to: 'sun', actor: { ...admin, tenant: 'acme' }, reason: '赵离职' });
+    expect(results.map((r) => [r.instanceId, r.ok])).toEqual([[acme, true]]);
+    expect((await engine.tasks({ instanceId: globex })).map((t) => t.assignees)).toEqual([['zhao']]);
+    expect((await engine.get(globex)).revision).toBe(1);
+    await engine.close();
+  });
+});
+
 describe('the mode stays reachable, or the act is refused', () => {
   it('票签 2 of [zhao, qian, sun]: qian removes sun, then zhao; the second removal is refused and the step still waits', async () => {
     const h = harness(approvalFlow([{ id: 'vote', mode: { count: 2 }, approvers: users('zhao', 'qian', 'sun') }]));

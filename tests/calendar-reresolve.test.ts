@@ -87,4 +87,44 @@ describe('provisional deadlines, re-resolved when the official year arrives', ()
     expect((await engine.resume(id, { actor: admin, reason: 'done' })).timers).toEqual([{ name: 'due', dueAt: at('2027-01-05T10:00:00+08:00'), state: 'legal', label: 'due in legal', provisional: true }]);
     await engine.close();
   });
+
+  // Issue 12's actor-shape kind, found again: reresolveDeadlines checked only `typeof id` and
+  // `Array.isArray(roles)`, so `roles: ['admin', 5]` and a reason of 42 or 2 MB were sealed into the
+  // chain, and an empty actor id failed per instance instead of up front.
+  it('refuses a malformed actor, reason or year before re-resolving anything (INVALID_ARGUMENT, nothing recorded)', async () => {
+    const wf = approvalFlow([{ id: 'legal', mode: 'all', approvers: users('zhao'), deadline: { after: 'due', then: { kind: 'approve' } } }], { deadlines: { due: workingDays(3) } });
+    const store = memoryStore();
+    const clock = virtualClock('2026-12-30T10:00:00+08:00');
+    const directory = staticDirectory({ users: people });
+    const effects = { 'approval.assigned': () => {}, 'approval.cc': () => {}, 'approval.remind': () => {}, notify: () => {} };
+    const before = createEngine({ store, clock, directory, effects, workflows: [wf], calendar: businessCalendar({ onWarning: () => {} }) });
+    const id = await before.start('flow', { amount: 1 }, { actor: li });
+    await before.close();
+    const engine = createEngine({ store, clock, directory, effects, workflows: [wf], calendar: businessCalendar({ holidays: ['CN', ...parseHolidaySchedule(OFFICIAL_2027)] }) });
+    const bad: unknown[] = [
+      { actor: { id: '', roles: ['admin'] } },
+      { actor: { id: 'ops', roles: ['admin', 5] } },
+      { actor: { id: 'ops', roles: 'admin' } },
+      { actor: { id: 'ops', roles: ['admin'], extra: 10n } },
+      { actor: { id: 'ops', roles: ['admin'], tenant: '' } },
+      { actor: admin, reason: 42 },
+      { actor: admin, reason: { why: 'x' } },
+      { actor: admin, reason: 'x'.repeat(20_000) },
+      { actor: admin, reason: 'a\u0000b' },
+      { actor: admin, reason: '  ' },
+      { actor: admin, year: '2027' },
+      null,
+    ];
+    for (const options of bad) {
+      await expect(engine.reresolveDeadlines(options as never), JSON.stringify(options, (_, v) => (typeof v === 'bigint' ? `${v}n` : v))?.slice(0, 80)).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
+    }
+    expect(await engine.history(id)).toHaveLength(1);
+    await expect(engine.provisionalDeadlines({ year: '2027' } as never)).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
+    await expect(engine.provisionalDeadlines(null as never)).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
+    // A well-formed call still works, and records the actor as checked.
+    const report = await engine.reresolveDeadlines({ actor: admin, reason: 'official 2027 schedule' });
+    expect(report).toMatchObject({ checked: 1, failed: [], changes: [{ instanceId: id, revision: 2 }] });
+    expect((await engine.history(id))[1]).toMatchObject({ actor: { id: admin.id, roles: admin.roles }, reason: 'official 2027 schedule' });
+    await engine.close();
+  });
 });

@@ -348,6 +348,32 @@ describe('tamper evidence: the pending timers and the tenant', () => {
     });
   });
 
+  // The lease bookkeeping (`ready_at`) is outside the chain (docs/security.md), and the claim is made
+  // on it: a row whose due instant is untouched but whose ready instant was moved earlier passed the
+  // claimed-timer check (it is exactly a committed timer) and fired 55 minutes early.
+  it('a tick made ready early in the timer table (ready_at only, due_at untouched) is not fired before its due instant, and fires once when due', async () => {
+    const file = dbFile('timer ready early');
+    const id = await counter(file, 1, K1);
+    const early = TICK_DUE - 55 * 60_000;
+    edit(file, (db) => db.prepare('UPDATE docket_timers SET ready_at = ? WHERE instance_id = ?').run(early, id));
+    await withEngine(file, K1, async (engine) => {
+      const clock = engine.clock as ReturnType<typeof virtualClock>;
+      const fired: unknown[] = [];
+      const errors: unknown[] = [];
+      engine.on('timer.fired', (t) => fired.push(t));
+      engine.on('error', (e) => errors.push(e));
+      await clock.advanceTo(early);
+      expect(await engine.tick()).toEqual([]);
+      expect(fired).toEqual([]);
+      expect(errors).toMatchObject([{ code: 'CORRUPT_SNAPSHOT', details: { instanceId: id, problem: 'timer-not-due' } }]);
+      expect(await engine.get(id)).toMatchObject({ revision: 2, suspended: false, context: { count: 1, ticks: 0 } });
+      await clock.advanceTo(TICK_DUE);
+      expect(fired).toMatchObject([{ instanceId: id, dueAt: TICK_DUE, firedAt: TICK_DUE, lateMs: 0 }]);
+      expect(await engine.get(id)).toMatchObject({ revision: 3, context: { ticks: 1 } });
+      expect((await engine.verify(id)).ok).toBe(true);
+    });
+  });
+
   it('a tick moved in the instance’s timer list only: verify reports timers-mismatch, and no act is taken on it', async () => {
     const file = dbFile('timer list moved');
     const id = await counter(file, 1);

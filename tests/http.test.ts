@@ -92,6 +92,15 @@ describe('docket/http over a real socket', () => {
 
     const history = await call('GET', `/instances/${id}/history`, 'li');
     expect(history.body.map((h: { event: { type: string } }) => h.event.type)).toEqual(['docket.start', 'SUBMIT', 'APPROVE']);
+    // Bounded pages over HTTP too (issue 12: history was read whole into one response).
+    const first = await call('GET', `/instances/${id}/history?limit=2`, 'li');
+    expect([first.status, first.body.items.map((h: { revision: number }) => h.revision), first.body.nextCursor]).toEqual([200, [1, 2], '2']);
+    const rest = await call('GET', `/instances/${id}/history?limit=2&cursor=${first.body.nextCursor}`, 'li');
+    expect(rest.body).toEqual({ items: [expect.objectContaining({ revision: 3 })] });
+    for (const query of ['limit=0', 'limit=1001', 'limit=abc', 'limit=1e3', 'limit=2&includeRefused=true', 'cursor=-5']) {
+      const refused = await call('GET', `/instances/${id}/history?${query}`, 'li');
+      expect([refused.status, refused.body.code], query).toEqual([400, 'INVALID_ARGUMENT']);
+    }
     expect((await call('GET', `/instances/${id}`, 'li')).body.id).toBe(id);
     expect((await call('GET', '/instances?workflow=contract-approval&status=active', 'li')).body.items.map((v: { id: string }) => v.id)).toContain(id);
   });

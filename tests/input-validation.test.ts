@@ -417,3 +417,64 @@ describe('sendMany checks the batch before sending any of it', () => {
     expect((await engine.get(b)).context).toEqual({ items: ['fine'] });
   });
 });
+
+// The host's options are input too (issue 12: "bad input gets a typed DocketError that changes
+// nothing"). `leaseMs: '30000'` from an environment variable was accepted and concatenated onto
+// instants: a claimed timer's lease then ended in the year 5.7 million, so a timer whose worker
+// crashed or failed transiently never fired. `run({ pollMs: 0 | NaN | '1000' })` spun without sleeping.
+describe('engine options', () => {
+  it('refuses a lease, retry count, cache size or worker id that is not one, with INVALID_ARGUMENT naming it', () => {
+    const clock = virtualClock(START);
+    const bad: [string, unknown][] = [
+      ['leaseMs', '30000'],
+      ['leaseMs', 0],
+      ['leaseMs', -5],
+      ['leaseMs', 1.5],
+      ['leaseMs', Number.NaN],
+      ['conflictRetries', -1],
+      ['conflictRetries', '5'],
+      ['snapshotCacheSize', 'x'],
+      ['snapshotCacheSize', Number.POSITIVE_INFINITY],
+      ['workerId', ''],
+      ['workerId', 'w'.repeat(INPUT_LIMITS.idLength + 1)],
+      ['workerId', 7],
+    ];
+    for (const [name, value] of bad) {
+      let error: unknown;
+      try {
+        createEngine({ store: memoryStore(), clock, workflows: [reviewWorkflow], [name]: value } as never);
+      } catch (e) {
+        error = e;
+      }
+      expect(isDocketError(error, 'INVALID_ARGUMENT') && error.message.includes(name), `${name}: ${String(value).slice(0, 20)}`).toBe(true);
+    }
+    const engine = createEngine({ store: memoryStore(), clock, workflows: [reviewWorkflow], leaseMs: 60_000, conflictRetries: 0, snapshotCacheSize: 0, workerId: 'web-1' });
+    expect(engine).toBeDefined();
+  });
+
+  it('a timer claimed by a worker that then crashed fires once its lease (leaseMs) runs out', async () => {
+    const { filename, remove } = sqliteFile('input-validation lease');
+    remove();
+    cleanups.push(remove);
+    const clock = virtualClock(START);
+    const store = sqliteStore({ filename });
+    const engine = createEngine({ store, clock, workflows: [reviewWorkflow], leaseMs: 60_000 });
+    const id = await engine.start('review', { title: 't' }, { actor: staff });
+    await engine.send(id, { type: 'SUBMIT' }, { actor: staff });
+    const [due] = (await engine.get(id)).timers;
+    // Another worker claims it and is never heard of again.
+    expect(await store.claimDueTimers(due!.dueAt, { owner: 'crashed', leaseMs: 60_000, limit: 10 })).toHaveLength(1);
+    await clock.advanceTo(due!.dueAt + 60_000);
+    expect((await engine.history(id)).filter((h) => h.kind === 'timer')).toHaveLength(1);
+    await engine.close();
+    await store.close();
+  });
+
+  it('run() refuses a pollMs that is not a positive number of milliseconds, before looping', async () => {
+    const { engine } = setupEngine();
+    for (const pollMs of [0, -1, Number.NaN, '1000']) {
+      await expect(engine.run({ pollMs: pollMs as number }), String(pollMs)).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
+    }
+    await engine.close();
+  });
+});

@@ -349,6 +349,51 @@ export function describeStoreConformance(
       ]);
     });
 
+    // Issue 12's "the stores agree on what they accept", found again on numbers: PostgreSQL bound
+    // `dueBefore: 1.5` and `1e+300` to bigint and `afterRevision: 1e12` to int and failed with
+    // STORE_UNAVAILABLE (a lie: a retry fails the same), while memory and SQLite answered.
+    it('takes any finite dueBefore and any whole afterRevision or limit, the same in every store; a fraction of a revision or a limit below 1 is INVALID_ARGUMENT', async () => {
+      await step('i1', { addTimers: [{ key: 'd', dueAt: T0 + DAY }] });
+      await step('i2', { addTimers: [{ key: 'd', dueAt: T0 + 3 * DAY }] });
+      await step('i2');
+      const ids = async (q: InstanceQuery) => (await store.list(q)).items.map((i) => i.id);
+      expect(await ids({ dueBefore: T0 + DAY + 0.5 })).toEqual(['i1']);
+      expect(await ids({ dueBefore: T0 + DAY - 0.5 })).toEqual([]);
+      expect(await ids({ dueBefore: 1e300 })).toEqual(['i1', 'i2']);
+      expect(await ids({ dueBefore: Number.MAX_VALUE })).toEqual(['i1', 'i2']);
+      expect(await ids({ dueBefore: -1e300 })).toEqual([]);
+      const revisions = async (o: { afterRevision?: number; limit?: number }) => (await store.history('i2', o)).map((e) => e.revision);
+      expect(await revisions({ afterRevision: 2 ** 31 })).toEqual([]);
+      expect(await revisions({ afterRevision: 1e12 })).toEqual([]);
+      expect(await revisions({ afterRevision: Number.MAX_SAFE_INTEGER })).toEqual([]);
+      expect(await revisions({ afterRevision: -1 })).toEqual([1, 2]);
+      expect(await revisions({ afterRevision: 1, limit: 1e20 })).toEqual([2]);
+      for (const o of [{ afterRevision: 1.5 }, { afterRevision: Number.NaN }, { afterRevision: '1' }, { limit: 1.5 }, { limit: 0 }, { limit: -1 }, { limit: Number.POSITIVE_INFINITY }]) {
+        expect(await codeOf(store.history('i2', o as never)), JSON.stringify(o)).toBe('INVALID_ARGUMENT');
+      }
+    });
+
+    it('property: any number as dueBefore, afterRevision or history limit gives what a model of the rows says, or INVALID_ARGUMENT exactly where the rules refuse it', async () => {
+      await step('i1', { addTimers: [{ key: 'd', dueAt: T0 + DAY }] });
+      await step('i1');
+      await step('i1');
+      const number = fc.oneof(fc.double(), fc.integer(), fc.constantFrom(T0 + DAY, T0 + DAY + 1, 2 ** 31 - 1, 2 ** 31, 2 ** 53, -(2 ** 53)), fc.double({ min: T0, max: T0 + 2 * DAY }));
+      await fc.assert(
+        fc.asyncProperty(number, number, fc.option(number, { nil: undefined }), async (dueBefore, after, limit) => {
+          const listed = await store.list({ dueBefore }).then((p) => ({ ok: p.items.map((i) => i.id) }), (e: unknown) => ({ error: isDocketError(e) ? e.code : String(e) }));
+          expect(listed).toEqual(Number.isFinite(dueBefore) ? { ok: T0 + DAY < dueBefore ? ['i1'] : [] } : { error: 'INVALID_ARGUMENT' });
+          const paged = await store.history('i1', limit === undefined ? { afterRevision: after } : { afterRevision: after, limit }).then(
+            (entries) => ({ ok: entries.map((e) => e.revision) }),
+            (e: unknown) => ({ error: isDocketError(e) ? e.code : String(e) }),
+          );
+          const valid = Number.isInteger(after) && (limit === undefined || (Number.isInteger(limit) && limit >= 1));
+          const expected = [1, 2, 3].filter((r) => r > after).slice(0, limit === undefined ? undefined : Math.max(limit, 0));
+          expect(paged).toEqual(valid ? { ok: expected } : { error: 'INVALID_ARGUMENT' });
+        }),
+        { numRuns: PROPERTY_RUNS },
+      );
+    });
+
     it('hands back a history entry with its state commitment and key id, and a record whose state digest is unchanged', async () => {
       const c = nextCommit('a', undefined);
       const history = { ...c.history, stateHash: stateDigest(c.instance), keyId: 'k-2026' };

@@ -85,6 +85,29 @@ export function describeRetentionConformance(name: string, factory: StoreFactory
       expect([...(await store.retainable!({ finishedBefore: Number.MAX_SAFE_INTEGER, limit: 10 }))]).toEqual(expect.arrayContaining([done, cancelled]));
     });
 
+    // The stores agree on what they accept (issue 12): PostgreSQL bound a fractional or huge cut-off
+    // to bigint and failed with STORE_UNAVAILABLE, so `olderThan: { days: 1e-7 }` could never run there.
+    it('takes any finite finishedBefore, the same in every store; a bad cut-off or limit is INVALID_ARGUMENT', async () => {
+      const { engine, clock, done, cancelled, recent } = await fixture();
+      const all = [done, cancelled, recent].sort();
+      const finished = async (finishedBefore: number) => [...(await store.retainable!({ finishedBefore, limit: 10 }))].sort();
+      expect(await finished(1e300)).toEqual(all);
+      expect(await finished(Number.MAX_VALUE)).toEqual(all);
+      expect(await finished(-1e300)).toEqual([]);
+      const doneAt = (await engine.get(done)).updatedAt;
+      expect(await finished(doneAt + 0.5)).toContain(done);
+      expect(await finished(doneAt - 0.5)).not.toContain(done);
+      // 8.64 ms ago: not `recent`, finished at this instant.
+      expect([...(await engine.retain({ policy: { olderThan: { days: 1e-7 } }, mode: 'archive', dryRun: true })).ids].sort()).toEqual([done, cancelled].sort());
+      expect((await engine.retain({ policy: { olderThan: { days: 1e300 } }, mode: 'archive', dryRun: true })).ids).toEqual([]);
+      expect((await engine.retain({ policy: { finishedBefore: clock.now() + 0.25 }, mode: 'archive', dryRun: true })).ids).toHaveLength(3);
+      for (const q of [{ finishedBefore: Number.NaN, limit: 10 }, { finishedBefore: '5', limit: 10 }, { finishedBefore: 5, limit: 0 }, { finishedBefore: 5, limit: 1.5 }, { finishedBefore: 5, limit: 10, tenant: '' }]) {
+        expect(await codeOf(store.retainable!(q as never)), JSON.stringify(q)).toBe('INVALID_ARGUMENT');
+      }
+      expect(await codeOf(store.archivedHistory!(done, { afterRevision: 0.5 }))).toBe('INVALID_ARGUMENT');
+      expect(await store.archivedHistory!(done, { afterRevision: 1e12 })).toEqual([]);
+    });
+
     it('archives finished instances older than the policy, never an active or recent one, and keeps them readable and verifiable', async () => {
       const { engine, done, cancelled, active, recent } = await fixture();
       const before = await engine.history(done, { includeRefused: true });

@@ -1,7 +1,7 @@
 // Tenant isolation, on the engine API: src/http is not on main yet, so this is the contract the HTTP
 // layer must keep (each request goes through engine.forTenant(tenantOfTheCaller)).
 import { describe, expect, it } from 'vitest';
-import { businessCalendar, createEngine, isDocketError, memoryStore, parseHolidaySchedule, staticDirectory, virtualClock, workingDays } from '../src/index.js';
+import { businessCalendar, createEngine, DocketError, isDocketError, memoryStore, parseHolidaySchedule, staticDirectory, virtualClock, workingDays } from '../src/index.js';
 import { verifyChain } from '../src/engine/chain-verifier.js';
 import { reviewV1, reviewV2 } from './fixtures/review-lifecycle.js';
 import { admin, manager, reviewWorkflow, staff } from './fixtures/review-workflow.js';
@@ -274,6 +274,35 @@ describe('tenants', () => {
     expect(report.moved.map((m) => m.instanceId)).toEqual([a]);
     expect([(await engine.get(a)).version, (await engine.get(g)).version]).toEqual([2, 1]);
     expect((await engine.forTenant('globex').migrate({ ...options, actor: admin })).moved.map((m) => m.instanceId)).toEqual([g]);
+    await engine.close();
+  });
+
+  // Issue 12's "never tell a caller 'not written' for a write that was", found again: the tenant
+  // view's sendMany sent act [0], then threw for act [1] (an empty id: INVALID_ARGUMENT; null: a raw
+  // TypeError; a store error while checking the tenant: STORE_UNAVAILABLE). A caller retrying the
+  // batch applied act [0] twice. Now, as on the engine, a malformed batch sends nothing, and an act's
+  // own failure is its result.
+  it('a tenant’s sendMany refuses a malformed batch before sending any act, and reports each act’s own failure as its result', async () => {
+    const store = memoryStore();
+    const flaky = { ...store, load: async (id: string) => (id === 'flaky' ? Promise.reject(new DocketError('STORE_UNAVAILABLE', 'The database is down.')) : store.load(id)) };
+    const engine = createEngine({ store: flaky, clock: virtualClock(START), workflows: [reviewWorkflow] });
+    const acme = engine.forTenant('acme');
+    const id = await acme.start('review', { title: 'acme plan' }, { actor: staff });
+    const submit = { instanceId: id, event: { type: 'SUBMIT' as const } };
+    for (const bad of [{ instanceId: '', event: { type: 'SUBMIT' } }, null, 'act', { instanceId: 'x', event: { type: 'SUBMIT' }, idempotencyKey: 'k'.repeat(300) }]) {
+      expect(await code(acme.sendMany([submit, bad as never], { actor: staff })), JSON.stringify(bad)?.slice(0, 60)).toBe('INVALID_ARGUMENT');
+    }
+    expect(await code(acme.sendMany([submit], { actor: { id: 'li', roles: 'staff' } as never }))).toBe('INVALID_ARGUMENT');
+    expect(await code(acme.sendMany([submit], { actor: { ...staff, tenant: 'globex' } }))).toBe('FORBIDDEN');
+    expect((await acme.get(id)).revision).toBe(1);
+    expect(await acme.history(id)).toHaveLength(1);
+
+    const results = await acme.sendMany([submit, { instanceId: 'flaky', event: { type: 'SUBMIT' as const } }], { actor: staff });
+    expect(results.map((r) => [r.instanceId, r.ok ? 'ok' : r.error.code])).toEqual([
+      [id, 'ok'],
+      ['flaky', 'STORE_UNAVAILABLE'],
+    ]);
+    expect((await acme.get(id)).revision).toBe(2);
     await engine.close();
   });
 });

@@ -43,10 +43,18 @@ export async function reassignTasks(
 ): Promise<readonly ReassignResult[]> {
   checkReassignInput(options);
   const { from, to } = options;
+  // An actor of a tenant hands over that tenant's work only: listing every tenant's instances would
+  // name the others' ids, steps and tasks in the results (as INSTANCE_NOT_FOUND), which no other act leaks.
+  const tenant = options.actor.tenant;
   const found: { instanceId: string; step: string; taskId: string; status: 'open' | 'queued' }[] = [];
   let cursor: string | undefined;
   do {
-    const page = await engine.list({ status: 'active', ...(options.workflow === undefined ? {} : { workflow: options.workflow }), ...(cursor === undefined ? {} : { cursor }) });
+    const page = await engine.list({
+      status: 'active',
+      ...(options.workflow === undefined ? {} : { workflow: options.workflow }),
+      ...(tenant === undefined ? {} : { tenant }),
+      ...(cursor === undefined ? {} : { cursor }),
+    });
     for (const view of page.items) {
       const ctx = view.context as Partial<ApprovalContext> | undefined;
       if (!ctx || typeof ctx.approvals !== 'object' || ctx.approvals === null) continue;

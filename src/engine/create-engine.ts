@@ -40,6 +40,20 @@ function positive(value: number | undefined, fallback: number, name: string, int
 }
 
 /**
+ * A whole-number option of at least `min`, its default when absent, or INVALID_ARGUMENT naming it.
+ * Lease lengths are added to stored instants: `'30000'` from an environment variable would make
+ * every lease end in the year 5.7 million (string concatenation), so a crashed worker's timers never
+ * came back; a fraction would not fit a 64-bit integer column.
+ */
+function whole(value: unknown, fallback: number, name: string, min: number, unit: string): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < min) {
+    throw new DocketError('INVALID_ARGUMENT', `${name} must be a whole number of ${unit} of at least ${min}; got ${typeof value === 'number' ? String(value) : typeof value === 'string' ? JSON.stringify(value.slice(0, 40)) : typeof value}.`);
+  }
+  return value;
+}
+
+/**
  * Create the engine that makes XState machines durable: every accepted event becomes one store
  * commit (snapshot, chained history entry, timers, outbox effects), timers are delivered once by
  * the clock, and bad input is refused with a typed error that changes nothing.
@@ -78,8 +92,9 @@ export function createEngine<const W extends AnyWorkflow>(options: EngineOptions
   const routing = new TenantRouting({ calendar, directory }, options.tenants);
   const registry = new WorkflowRegistry(options.workflows, routing);
   const emitter = new EventEmitter<EngineEvents>();
+  if (options.workerId !== undefined) assertId(options.workerId, 'workerId');
   const workerId = options.workerId ?? `engine-${nanoid(8)}`;
-  const leaseMs = options.leaseMs ?? 30_000;
+  const leaseMs = whole(options.leaseMs, 30_000, 'leaseMs', 1, 'milliseconds');
   const keys = createKeyring(options.historyKey);
   const effectTimeoutMs = positive(options.effectTimeoutMs, 30_000, 'effectTimeoutMs');
   const outbox = new Outbox(
@@ -97,8 +112,8 @@ export function createEngine<const W extends AnyWorkflow>(options: EngineOptions
     outbox,
     keys,
     routing,
-    conflictRetries: options.conflictRetries ?? 5,
-    snapshotCacheSize: options.snapshotCacheSize ?? 1000,
+    conflictRetries: whole(options.conflictRetries, 5, 'conflictRetries', 0, 'retries'),
+    snapshotCacheSize: whole(options.snapshotCacheSize, 1000, 'snapshotCacheSize', 0, 'records'),
   });
   const { load, viewOf } = pipeline;
   let closed = false;
@@ -324,7 +339,9 @@ export function createEngine<const W extends AnyWorkflow>(options: EngineOptions
     },
     settled: () => outbox.settled(),
     async run(opts = {}) {
-      const pollMs = opts.pollMs ?? 1000;
+      // A pollMs of 0, NaN or '1000' made the loop spin (`now + '1000'` is a string, and NaN wakes at once).
+      const pollMs = positive(opts.pollMs, 1000, 'run({ pollMs })');
+      if (opts.retain?.everyMs !== undefined) positive(opts.retain.everyMs, 0, 'run({ retain: { everyMs } })');
       // A store that can announce new work (Postgres LISTEN/NOTIFY) cuts the current sleep short.
       let nap: AbortController | undefined;
       let woken = false;

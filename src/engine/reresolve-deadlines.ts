@@ -5,6 +5,7 @@ import type { Actor, DeadlineNote, HeldTimer, InstanceRecord, PendingTimer, Time
 import type { Store } from '../store/store.js';
 import type { EngineParts } from './engine-core.js';
 import type { Step } from './xstate-runtime.js';
+import { assertText, checkActorInput } from './validate-input.js';
 
 /**
  * A warning the engine emits (`engine.on('warning', …)`).
@@ -103,8 +104,15 @@ async function* activeRecords(store: Pick<Store, 'list'>, tenant?: string): Asyn
   } while (cursor !== undefined);
 }
 
+/** INVALID_ARGUMENT unless `year` is absent or a whole year (a string '2027' would match nothing, silently). */
+function checkYear(year: unknown): void {
+  if (year !== undefined && !Number.isInteger(year)) throw new DocketError('INVALID_ARGUMENT', `year must be a whole year like 2027, got ${typeof year === 'string' ? JSON.stringify(year.slice(0, 40)) : typeof year === 'number' ? String(year) : typeof year}.`);
+}
+
 /** Every live instance's provisional deadline (optionally only those resting on `year`). */
 export async function provisionalDeadlines(store: Pick<Store, 'list'>, options: { readonly year?: number } = {}): Promise<ProvisionalDeadline[]> {
+  if (typeof options !== 'object' || options === null) throw new DocketError('INVALID_ARGUMENT', 'provisionalDeadlines() takes { year? }, e.g. { year: 2027 }; leave it out for every year.');
+  checkYear(options.year);
   const out: ProvisionalDeadline[] = [];
   for await (const record of activeRecords(store)) out.push(...provisionalDeadlinesOf(record, options.year));
   return out;
@@ -149,14 +157,19 @@ export async function reresolveDeadlines(
   /** The calendar of a tenant's instances (the engine's where the tenant has none of its own). */
   calendarOf: (tenant: string | undefined) => BusinessCalendar | undefined = () => calendar,
 ): Promise<ReresolveReport> {
-  const actor = options?.actor;
-  if (!actor || typeof actor.id !== 'string' || !Array.isArray(actor.roles)) {
+  if (typeof options !== 'object' || options === null) {
     throw new DocketError('INVALID_ARGUMENT', 'reresolveDeadlines() needs { actor: { id, roles } } with the "admin" role: who re-resolves.');
+  }
+  // The actor and reason are recorded in every entry it writes: the same checks as the other admin acts.
+  const actor = checkActorInput(options.actor, 'reresolveDeadlines');
+  if (options.reason !== undefined) {
+    assertText(options.reason, 'reresolveDeadlines(): reason');
+    if (options.reason.trim() === '') throw new DocketError('INVALID_ARGUMENT', 'reresolveDeadlines(): a reason, when given, must say why (leave it out for the default one).', { actor: actor.id });
   }
   if (!actor.roles.includes('admin')) {
     throw new DocketError('FORBIDDEN', `Only an actor with the "admin" role may re-resolve deadlines; ${actor.id} has [${actor.roles.join(', ')}].`, { actor: actor.id });
   }
-  if (options.year !== undefined && !Number.isInteger(options.year)) throw new DocketError('INVALID_ARGUMENT', `year must be a whole year like 2027, got ${String(options.year)}.`);
+  checkYear(options.year);
   if (!calendar) throw new DocketError('INVALID_ARGUMENT', 'reresolveDeadlines() needs the engine to have a business calendar: createEngine({ calendar }).');
   await parts.ready();
   const { store, pipeline, registry } = parts;

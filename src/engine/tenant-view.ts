@@ -4,7 +4,7 @@ import type { Actor } from '../store/records.js';
 import type { AnyWorkflow } from './define-workflow.js';
 import type { BatchResult, Engine } from './engine-types.js';
 import { archivedTenant, archivedView, type ArchivedView, type RetentionParts } from './retention.js';
-import { assertId } from './validate-input.js';
+import { assertId, checkBatchInput } from './validate-input.js';
 import { inboxWithStandIns } from '../organisation/task-inbox.js';
 
 /** Engine methods a tenant-scoped view offers: each one sees and acts on that tenant's instances only. */
@@ -107,16 +107,21 @@ export function tenantView<W extends AnyWorkflow>(
       return result!.view;
     }),
     async sendMany(acts, opts) {
+      // As `engine.sendMany`: a malformed batch or actor is refused before any act is sent, and from
+      // then on each act's failure is its own result, so a caller is never told the batch failed
+      // after some of it was written.
+      checkBatchInput(acts, opts);
+      const scopedOpts = withActor(opts);
       const results: BatchResult[] = [];
       for (const act of acts) {
         try {
           await own(act.instanceId);
         } catch (error) {
-          if (!isDocketError(error, 'INSTANCE_NOT_FOUND')) throw error;
+          if (!isDocketError(error)) throw error;
           results.push({ ok: false, instanceId: act.instanceId, error });
           continue;
         }
-        results.push(...(await engine.sendMany([act], withActor(opts))));
+        results.push(...(await engine.sendMany([act], scopedOpts)));
       }
       return results;
     },

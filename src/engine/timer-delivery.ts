@@ -63,6 +63,7 @@ export function timerDelivery(
 
   /** Fire one claimed timer, handling its failure (backoff or suspension); never throws. */
   async function deliver(timer: TimerRecord, now: Instant): Promise<FiredTimer | undefined> {
+    if (timer.dueAt > now) return notDueYet(timer, now);
     const held = backoff.get(timer.id);
     if (held && now < held.retryAt) return undefined;
     try {
@@ -91,6 +92,26 @@ export function timerDelivery(
       await onFailure(timer, error, now).catch((e: unknown) => emitter.emit('error', e));
       return undefined;
     }
+  }
+
+  /**
+   * A claimed timer not due yet. A store claims on the row's ready instant, which is lease
+   * bookkeeping outside the history chain: only a ready instant edited in the timer table makes a
+   * timer claimable before its committed due instant (the claimed-timer check passes, since the row
+   * is otherwise exactly a committed timer). It is handed back (which also resets its ready instant
+   * to its due one), so it fires when due, once; `error` says what was found.
+   */
+  async function notDueYet(timer: TimerRecord, now: Instant): Promise<undefined> {
+    await store.releaseTimer(timer.id, parts.workerId).catch((e: unknown) => emitter.emit('error', e));
+    emitter.emit(
+      'error',
+      new DocketError(
+        'CORRUPT_SNAPSHOT',
+        `Timer "${timer.name}" of instance ${timer.instanceId} was claimable at ${now}, before its due instant ${timer.dueAt}: its ready instant in the timer table was changed outside Docket. It was not fired, and is handed back to fire when due.`,
+        { instanceId: timer.instanceId, timer: timer.name, problem: 'timer-not-due' },
+      ),
+    );
+    return undefined;
   }
 
   async function fireDue(now: Instant): Promise<FiredTimer[]> {

@@ -60,7 +60,8 @@ function batchJson(r: BatchResult): unknown {
  * - `GET /openapi.json` — the OpenAPI 3.1 document (no identity needed).
  * - `GET /me` — the identified actor.
  * - `POST /instances` `{ workflow, input, id? }` → 201 instance; `GET /instances?workflow&state&status&limit&cursor` → page.
- * - `GET /instances/:id`, `GET /instances/:id/history?includeRefused=true`.
+ * - `GET /instances/:id`, `GET /instances/:id/history?includeRefused=true`; with `?limit=&cursor=`
+ *   one page of accepted entries `{ items, nextCursor? }` (pass `nextCursor` back as `cursor`).
  * - `POST /instances/:id/events` `{ type, ...payload }` (header `Idempotency-Key` optional) → instance.
  * - `POST /batch` `{ acts: [{ instanceId, event, idempotencyKey? }] }` → one result per act.
  * - `GET /tasks` — the caller's inbox (by user id and by each role), each task with its `actions`;
@@ -168,8 +169,17 @@ export function createHttpHandler(options: HttpHandlerOptions): (request: Reques
 
   api.get('/instances/:id', async (c) => c.json(await on(c).get(c.req.param('id'))));
 
-  api.get('/instances/:id/history', async (c) =>
-    c.json(await on(c).history(c.req.param('id'), { includeRefused: c.req.query('includeRefused') === 'true' })));
+  api.get('/instances/:id/history', async (c) => {
+    const q = c.req.query();
+    // Pages, as engine.history gives them: a 60,000-entry history need not be read into one response.
+    if (q.limit !== undefined || q.cursor !== undefined) {
+      const limit = q.limit === undefined ? undefined : Number(q.limit);
+      if (limit !== undefined && !(/^[0-9]{1,4}$/.test(q.limit!) && Number.isInteger(limit))) throw bad('"limit" must be a whole number of entries (1 to 1000).', { field: 'limit' });
+      if (q.includeRefused !== undefined) throw bad('"includeRefused" cannot be combined with "limit" or "cursor": pages hold accepted entries only.', { field: 'includeRefused' });
+      return c.json(await on(c).history(c.req.param('id'), { ...(limit === undefined ? {} : { limit }), ...(q.cursor === undefined ? {} : { cursor: q.cursor }) }));
+    }
+    return c.json(await on(c).history(c.req.param('id'), { includeRefused: q.includeRefused === 'true' }));
+  });
 
   api.post('/instances/:id/events', async (c) => {
     const event = await body(c);

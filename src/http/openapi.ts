@@ -245,8 +245,22 @@ export function openApiDocument(workflows: readonly AnyWorkflow[], options: Open
       '/instances/{id}/history': {
         get: {
           operationId: 'history',
-          parameters: [idParam, { name: 'includeRefused', in: 'query', required: false, schema: { type: 'boolean' } }],
-          responses: { '200': json({ type: 'array', items: { type: 'object' } }), ...refusals },
+          summary: 'The history; with limit or cursor, one page { items, nextCursor? } of accepted entries (pass nextCursor back as cursor).',
+          parameters: [
+            idParam,
+            { name: 'includeRefused', in: 'query', required: false, schema: { type: 'boolean' } },
+            { name: 'limit', in: 'query', required: false, schema: { type: 'integer', minimum: 1, maximum: 1000 } },
+            { name: 'cursor', in: 'query', required: false, schema: { type: 'string' } },
+          ],
+          responses: {
+            '200': json({
+              oneOf: [
+                { type: 'array', items: { type: 'object' } },
+                { type: 'object', properties: { items: { type: 'array', items: { type: 'object' } }, nextCursor: { type: 'string' } }, required: ['items'] },
+              ],
+            }),
+            ...refusals,
+          },
         },
       },
       '/tasks': {

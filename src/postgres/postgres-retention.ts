@@ -2,6 +2,7 @@ import type { Pool, PoolClient } from 'pg';
 import { DocketError, isDocketError } from '../errors.js';
 import type { HistoryEntry, InstanceRecord, RefusalEntry } from '../store/records.js';
 import { checkId } from '../store/payload-rules.js';
+import { checkHistoryRange, checkRetentionQuery } from '../store/query-rules.js';
 import type { ArchivedInstance, StoreRetention, Tombstone } from '../store/retention.js';
 import type { PostgresPlan } from './postgres-plans.js';
 import { effectFromRow, instanceFromRow, type EffectRow, type InstanceRow } from './postgres-rows.js';
@@ -83,8 +84,9 @@ export function postgresRetention(pool: Pool, s: string, open: () => void): Stor
     return row ? { instance: row.record, archivedAt: Number(row.archived_at), refusals: row.refusals, effects: row.effects } : undefined;
   }
   return {
-    async retainable({ finishedBefore, limit, tenant }) {
+    async retainable(q) {
       open();
+      const { finishedBefore, limit, tenant } = checkRetentionQuery(q);
       return (await query<{ id: string }>(retainable(s, finishedBefore, limit, tenant), 'retainable')).map((r) => r.id);
     },
     archive: (ids, at) =>
@@ -128,7 +130,8 @@ export function postgresRetention(pool: Pool, s: string, open: () => void): Stor
     async archivedHistory(id, options = {}) {
       checkId(id);
       open();
-      return (await query<{ entry: HistoryEntry }>(archiveHistory(s, id, options.afterRevision ?? 0, options.limit ?? null), 'archivedHistory')).map((r) => r.entry);
+      const range = checkHistoryRange(options);
+      return (await query<{ entry: HistoryEntry }>(archiveHistory(s, id, range.after, range.limit ?? null), 'archivedHistory')).map((r) => r.entry);
     },
     async tombstone(id) {
       checkId(id);

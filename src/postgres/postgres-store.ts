@@ -9,7 +9,7 @@ import { byEffectDue, byTimerDue, unknownEffect } from '../store/claim-rules.js'
 import { closedGuard } from '../store/closed-guard.js';
 import { checkCommitRules } from '../store/commit-rules.js';
 import { checkId, checkKey, storableRefusal } from '../store/payload-rules.js';
-import { checkInstanceQuery, checkTaskQuery, keysetPage } from '../store/query-rules.js';
+import { checkHistoryRange, checkInstanceQuery, checkTaskQuery, keysetPage } from '../store/query-rules.js';
 import { migrationsToApply } from '../store/schema-version.js';
 import { PostgresGroupCommit } from './postgres-group-commit.js';
 import { POSTGRES_MIGRATIONS, POSTGRES_SCHEMA_VERSION } from './postgres-migrations.js';
@@ -165,12 +165,14 @@ export function postgresStore(connection: PostgresConnection, options: PostgresS
       return group.submit(c);
     },
     async list(query_: InstanceQuery = {}): Promise<Page<InstanceRecord>> {
-      const { limit, after } = checkInstanceQuery(query_);
-      const rows = await query<InstanceRow>(plans.listInstances(s, query_, String(after), limit + 1), 'list');
+      const { limit, after, dueBefore } = checkInstanceQuery(query_);
+      const bound = dueBefore === undefined ? query_ : { ...query_, dueBefore };
+      const rows = await query<InstanceRow>(plans.listInstances(s, bound, String(after), limit + 1), 'list');
       return keysetPage(rows, limit, (row) => row.seq, instanceFromRow);
     },
     async history(instanceId, opts = {}) {
-      const rows = await query<{ entry: HistoryEntry }>(plans.history(s, instanceId, opts.afterRevision ?? 0, opts.limit ?? null), 'history');
+      const { after, limit } = checkHistoryRange(opts);
+      const rows = await query<{ entry: HistoryEntry }>(plans.history(s, instanceId, after, limit ?? null), 'history');
       return rows.map((r) => r.entry);
     },
     async appendRefusal(raw: RefusalEntry) {

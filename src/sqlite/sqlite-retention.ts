@@ -2,6 +2,7 @@ import type BetterSqlite3 from 'better-sqlite3';
 import type { Instant } from '../clock/clock.js';
 import type { HistoryEntry, InstanceRecord, RefusalEntry } from '../store/records.js';
 import { checkId } from '../store/payload-rules.js';
+import { checkHistoryRange, checkRetentionQuery } from '../store/query-rules.js';
 import { isFinished, type ArchivedInstance, type StoreRetention, type Tombstone } from '../store/retention.js';
 import * as plans from './sqlite-plans.js';
 import type { SqlitePlan } from './sqlite-plans.js';
@@ -78,8 +79,9 @@ export function sqliteRetention(d: SqliteRetentionDriver): StoreRetention {
   }
 
   return {
-    async retainable({ finishedBefore, limit, tenant }) {
+    async retainable(query) {
       d.open();
+      const { finishedBefore, limit, tenant } = checkRetentionQuery(query);
       return d.all<{ id: string }>(retainable(finishedBefore, limit, tenant)).map((r) => r.id);
     },
     async archive(ids, at) {
@@ -129,7 +131,8 @@ export function sqliteRetention(d: SqliteRetentionDriver): StoreRetention {
     async archivedHistory(id, options = {}) {
       checkId(id);
       d.open();
-      return d.all<{ entry: string }>(archiveHistory(id, options.afterRevision ?? 0, options.limit ?? -1)).map((r) => jsonColumn<HistoryEntry>(id, 'history entry', r.entry));
+      const { after, limit } = checkHistoryRange(options);
+      return d.all<{ entry: string }>(archiveHistory(id, after, limit ?? -1)).map((r) => jsonColumn<HistoryEntry>(id, 'history entry', r.entry));
     },
     async tombstone(id) {
       checkId(id);

@@ -11,7 +11,7 @@ import { byEffectDue, byTimerDue, unknownEffect } from '../store/claim-rules.js'
 import { closedGuard } from '../store/closed-guard.js';
 import { checkCommitRules, checkRevision, conflict, conflictReason, tasksOf } from '../store/commit-rules.js';
 import { checkId, checkKey, storableRefusal } from '../store/payload-rules.js';
-import { checkInstanceQuery, checkTaskQuery, keysetPage } from '../store/query-rules.js';
+import { checkHistoryRange, checkInstanceQuery, checkTaskQuery, keysetPage } from '../store/query-rules.js';
 import { migrationsToApply, newerSchema } from '../store/schema-version.js';
 import { SqliteGroupCommit } from './sqlite-group-commit.js';
 import { SQLITE_META_TABLE, SQLITE_MIGRATIONS, SQLITE_SCHEMA_VERSION } from './sqlite-migrations.js';
@@ -469,13 +469,15 @@ export function sqliteStore(options: SqliteStoreOptions): SqliteStore {
       }
     },
     async list(query: InstanceQuery = {}): Promise<Page<InstanceRecord>> {
-      const { limit, after } = checkInstanceQuery(query);
-      return keysetPage(all<InstanceRow>(plans.listInstances(query, after, limit + 1, schemaVersion >= 4)), limit, (row) => row.seq, instanceFromRow);
+      const { limit, after, dueBefore } = checkInstanceQuery(query);
+      const bound = dueBefore === undefined ? query : { ...query, dueBefore };
+      return keysetPage(all<InstanceRow>(plans.listInstances(bound, after, limit + 1, schemaVersion >= 4)), limit, (row) => row.seq, instanceFromRow);
     },
     async history(instanceId, opts = {}) {
       open();
       const plan = schemaVersion >= 3 ? plans.history : plans.historyBeforeV3;
-      const rows = all<{ entry: string }>(plan(instanceId, opts.afterRevision ?? 0, opts.limit ?? -1));
+      const { after, limit } = checkHistoryRange(opts);
+      const rows = all<{ entry: string }>(plan(instanceId, after, limit ?? -1));
       return rows.map((r) => jsonColumn<HistoryEntry>(instanceId, 'history entry', r.entry));
     },
     async appendRefusal(raw: RefusalEntry) {

@@ -1,6 +1,7 @@
 import type { Instant } from '../clock/clock.js';
 import type { EffectRecord, HistoryEntry, IdempotencyRecord, InstanceRecord, RefusalEntry, TaskRecord, TimerRecord } from './records.js';
 import { checkId } from './payload-rules.js';
+import { checkHistoryRange, checkRetentionQuery } from './query-rules.js';
 import { isFinished, type ArchivedInstance, type StoreRetention, type Tombstone } from './retention.js';
 
 /** The memory store's tables that retention moves rows out of (internal). */
@@ -44,8 +45,9 @@ export function memoryRetention(t: MemoryTables): StoreRetention {
   }
 
   return {
-    async retainable({ finishedBefore, limit, tenant }) {
+    async retainable(query) {
       t.open();
+      const { finishedBefore, limit, tenant } = checkRetentionQuery(query);
       const due: InstanceRecord[] = [];
       for (const record of t.instances.values()) {
         if (isFinished(record.status) && record.updatedAt < finishedBefore && (tenant === undefined || record.tenant === tenant)) due.push(record);
@@ -86,9 +88,9 @@ export function memoryRetention(t: MemoryTables): StoreRetention {
     async archivedHistory(id, options = {}) {
       t.open();
       checkId(id);
-      const after = options.afterRevision ?? 0;
+      const { after, limit } = checkHistoryRange(options);
       const from = (archive.get(id)?.history ?? []).filter((e) => e.revision > after);
-      return options.limit === undefined ? from : from.slice(0, options.limit);
+      return limit === undefined ? from : from.slice(0, limit);
     },
     async tombstone(id) {
       t.open();

@@ -12,7 +12,7 @@ import type {
 import type { ClaimOptions, Commit, EffectUpdate, InstanceQuery, Page, Store, TaskQuery } from './store.js';
 import { matchesInstanceQuery, matchesTaskQuery } from './query-match.js';
 import { checkId, checkKey, storableRefusal } from './payload-rules.js';
-import { checkInstanceQuery, checkTaskQuery, encodeCursor } from './query-rules.js';
+import { checkHistoryRange, checkInstanceQuery, checkTaskQuery, encodeCursor } from './query-rules.js';
 import { memoryRetention } from './memory-retention.js';
 import { checkCommitRules, checkRevision, conflict, conflictReason, tasksOf } from './commit-rules.js';
 import { byEffectDue, byTimerDue, leaseExpiry, unknownEffect } from './claim-rules.js';
@@ -168,12 +168,12 @@ export function memoryStore(): Store {
     async history(instanceId, options = {}) {
       open();
       const entries = history.get(instanceId) ?? [];
-      const after = Math.max(0, options.afterRevision ?? 0);
-      const end = options.limit === undefined ? undefined : after + options.limit;
+      const { after, limit } = checkHistoryRange(options);
+      const end = limit === undefined ? undefined : after + limit;
       // Revisions are gapless from 1, so revision r sits at index r - 1: a page is one slice.
-      if (Number.isInteger(after) && (after === 0 || entries[after - 1]?.revision === after)) return entries.slice(after, end);
+      if (after === 0 || entries[after - 1]?.revision === after) return entries.slice(after, end);
       const from = entries.filter((e) => e.revision > after);
-      return options.limit === undefined ? from : from.slice(0, options.limit);
+      return limit === undefined ? from : from.slice(0, limit);
     },
     async appendRefusal(raw) {
       open();

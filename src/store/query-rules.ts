@@ -1,6 +1,7 @@
 import { DocketError } from '../errors.js';
 import { ID_MAX_LENGTH } from './payload-rules.js';
 import type { InstanceStatus, TaskRecord } from './records.js';
+import type { RetentionQuery } from './retention.js';
 import type { InstanceQuery, Page, TaskQuery } from './store.js';
 
 /** Page size of `list()` when the query gives no `limit`. */
@@ -40,6 +41,54 @@ function checkText(query: Record<string, unknown>, field: string, what: string, 
   if (value.length === 0 || value.length > ID_MAX_LENGTH) invalid(`${what} query field "${field}" must be 1 to ${ID_MAX_LENGTH} characters, as ids are; got ${value.length}.`, field);
 }
 
+/**
+ * Instants are stored as whole epoch milliseconds (a 64-bit integer column in SQL). An exclusive
+ * bound `< value` on them means the same for `Math.ceil(value)`, and nothing stored lies beyond
+ * ±2^53, so a finite bound is rounded up and clamped there: every store then takes the same bounds
+ * (PostgreSQL's bigint refuses `1.5` and `1e+300`, which memory and SQLite compare as numbers).
+ */
+const INSTANT_BOUND = 2 ** 53;
+
+/** `value` as an exclusive upper bound on stored instants, or INVALID_ARGUMENT naming `field`. */
+export function instantBefore(value: unknown, field: string, what: string): number {
+  if (typeof value !== 'number' || !Number.isFinite(value)) {
+    invalid(`${what} "${field}" must be an instant in epoch milliseconds (a finite number), not ${describe(value)}.`, field);
+  }
+  return Math.min(Math.max(Math.ceil(value), -INSTANT_BOUND), INSTANT_BOUND);
+}
+
+/** Highest revision a store keeps (PostgreSQL's `int` column): no history reaches past it. */
+export const REVISION_MAX = 2 ** 31 - 1;
+
+/**
+ * Validate the `history` / `archivedHistory` options, the same in every store: `afterRevision` an
+ * integer (below 0 reads from the start; past {@link REVISION_MAX} finds nothing), `limit` an integer
+ * of at least 1. Returns them clamped to what every database can bind; INVALID_ARGUMENT otherwise.
+ */
+export function checkHistoryRange(options: { readonly afterRevision?: number; readonly limit?: number } | undefined): { readonly after: number; readonly limit: number | undefined } {
+  const o = checkQueryObject(options, 'history');
+  const after = o.afterRevision ?? 0;
+  if (typeof after !== 'number' || !Number.isInteger(after)) invalid(`The history option "afterRevision" must be a whole revision number, not ${typeof after === 'number' ? after : describe(after)}.`, 'afterRevision');
+  const limit = o.limit;
+  if (limit !== undefined && (typeof limit !== 'number' || !Number.isInteger(limit) || limit < 1)) {
+    invalid(`The history option "limit" must be an integer of at least 1, not ${typeof limit === 'number' ? limit : describe(limit)}; leave it out for every entry.`, 'limit');
+  }
+  return { after: Math.min(Math.max(after, 0), REVISION_MAX), limit: limit === undefined ? undefined : Math.min(limit, REVISION_MAX) };
+}
+
+/**
+ * Validate a {@link RetentionQuery} for `retainable()`, the same in every store: `finishedBefore` an
+ * instant (bound as {@link instantBefore} binds it), `limit` an integer of at least 1, `tenant` an id.
+ * Returns the query as every store binds it; INVALID_ARGUMENT otherwise.
+ */
+export function checkRetentionQuery(query: RetentionQuery): { readonly finishedBefore: number; readonly limit: number; readonly tenant: string | undefined } {
+  const q = checkQueryObject(query, 'retainable');
+  const finishedBefore = instantBefore(q.finishedBefore, 'finishedBefore', 'The retention query field');
+  if (typeof q.limit !== 'number' || !Number.isInteger(q.limit) || q.limit < 1) invalid(`The retention query field "limit" must be an integer of at least 1, not ${typeof q.limit === 'number' ? q.limit : describe(q.limit)}.`, 'limit');
+  checkText(q, 'tenant', 'The retention');
+  return { finishedBefore, limit: Math.min(q.limit, REVISION_MAX), tenant: q.tenant as string | undefined };
+}
+
 /** The position a cursor stands for (`0` when absent). Throws `INVALID_ARGUMENT` for a forged or mangled one. */
 export function decodeCursor(cursor: unknown): number {
   if (cursor === undefined) return 0;
@@ -71,20 +120,18 @@ export function keysetPage<R, T>(rows: readonly R[], limit: number, position: (r
 
 /**
  * Validate a {@link InstanceQuery} for `list()`, the same in every store. Returns the page size and
- * the position to continue after. Throws `INVALID_ARGUMENT` (naming the field and what to pass) for
+ * the position to continue after, and `dueBefore` as every store binds it ({@link instantBefore}). Throws `INVALID_ARGUMENT` (naming the field and what to pass) for
  * a non-object query, a non-string filter (arrays included), an unknown status, a `dueBefore` that is
  * not a finite number, a `limit` that is not an integer from 1 to {@link PAGE_LIMIT_MAX}, or a cursor
  * this store did not return.
  */
-export function checkInstanceQuery(query: InstanceQuery | undefined): { readonly limit: number; readonly after: number } {
+export function checkInstanceQuery(query: InstanceQuery | undefined): { readonly limit: number; readonly after: number; readonly dueBefore: number | undefined } {
   const q = checkQueryObject(query, 'list');
   checkText(q, 'workflow', 'The list');
   checkText(q, 'state', 'The list');
   checkText(q, 'status', 'The list', STATUSES);
   checkText(q, 'tenant', 'The list');
-  if (q.dueBefore !== undefined && (typeof q.dueBefore !== 'number' || !Number.isFinite(q.dueBefore))) {
-    invalid(`The list query field "dueBefore" must be an instant in epoch milliseconds (a finite number), not ${describe(q.dueBefore)}.`, 'dueBefore');
-  }
+  const dueBefore = q.dueBefore === undefined ? undefined : instantBefore(q.dueBefore, 'dueBefore', 'The list query field');
   let limit = PAGE_LIMIT_DEFAULT;
   if (q.limit !== undefined) {
     if (typeof q.limit !== 'number' || !Number.isInteger(q.limit) || q.limit < 1 || q.limit > PAGE_LIMIT_MAX) {
@@ -92,7 +139,7 @@ export function checkInstanceQuery(query: InstanceQuery | undefined): { readonly
     }
     limit = q.limit;
   }
-  return { limit, after: decodeCursor(q.cursor) };
+  return { limit, after: decodeCursor(q.cursor), dueBefore };
 }
 
 /** Validate a {@link TaskQuery} for `tasks()`, the same in every store: each filter a single string. */
