@@ -19,3 +19,41 @@ describe('README quickstart', () => {
     expect(view.updatedAt).toBe(Date.parse('2026-10-10T10:00:00+08:00'));
   });
 });
+
+describe('the CLI reference', () => {
+  /** `docket <args…> --help` run in-process: its stdout. */
+  async function help(args: readonly string[]): Promise<string> {
+    const { runCli } = await import('../src/cli/program.js');
+    let out = '';
+    await runCli([...args, '--help'], { stdout: { write: (s: string) => ((out += s), true) }, stderr: { write: () => true }, env: { LANG: 'en_US.UTF-8' }, now: () => 0, cwd: process.cwd() });
+    return out;
+  }
+  const commandsIn = (text: string) => [...(text.split(/^Commands:$/m)[1] ?? '').matchAll(/^ {2}([a-z-]+)/gm)].map((m) => m[1]!).filter((c) => c !== 'help');
+  const optionsIn = (text: string) => [...(text.split(/^Options:$/m)[1] ?? '').split(/^Commands:$/m)[0]!.matchAll(/^ {2}(?:-\w, )?(--[a-z-]+)/gm)].map((m) => m[1]!).filter((o) => o !== '--help');
+
+  // Regression: docs/cli.md and the README's bin row listed seven commands; calendar, migrate and
+  // retain (and verify's --history-key-file) existed only in `docket --help`.
+  it('docs/cli.md shows every command and option `docket --help` offers, and the README names every command', async () => {
+    const cliMd = readFileSync(new URL('../docs/cli.md', import.meta.url), 'utf8');
+    const usage = /^```\n([\s\S]*?)```/m.exec(cliMd)?.[1] ?? '';
+    const binRow = readFileSync(new URL('../README.md', import.meta.url), 'utf8').split('\n').find((l) => l.startsWith('| `docket` (bin)')) ?? '';
+    const top = commandsIn(await help([]));
+    expect(top).toEqual(expect.arrayContaining(['workflows', 'diagram', 'simulate', 'list', 'verify', 'calendar', 'migrate', 'retain']));
+    const missing: string[] = [];
+    for (const command of top) {
+      if (!binRow.includes(command)) missing.push(`README bin row: ${command}`);
+      const text = await help([command]);
+      const paths = [[command], ...commandsIn(text).map((sub) => [command, sub])];
+      for (const path of paths) {
+        const line = usage.split('\n').find((l) => l.startsWith(`docket ${path.join(' ')} `) || l === `docket ${path.join(' ')}`);
+        if (!line) {
+          missing.push(`docs/cli.md: docket ${path.join(' ')}`);
+          continue;
+        }
+        const own = path.length === 1 ? text : await help(path);
+        for (const option of optionsIn(own)) if (!line.includes(option)) missing.push(`docs/cli.md: docket ${path.join(' ')} ${option}`);
+      }
+    }
+    expect(missing).toEqual([]);
+  });
+});
