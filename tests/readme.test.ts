@@ -57,3 +57,35 @@ describe('the CLI reference', () => {
     expect(missing).toEqual([]);
   });
 });
+
+describe('the docs agree with the code on defaults and counts', () => {
+  // Regression: calendar.md's options table and zh-CN.md said a year without holiday data throws by
+  // default, and the README listed it among the errors; with 'CN' the default estimates the year.
+  it('onMissingYear: the documented default is the one businessCalendar applies', async () => {
+    const { businessCalendar } = await import('../src/index.js');
+    const warn = vi.fn();
+    expect(businessCalendar({ holidays: 'CN', onWarning: warn }).onMissingYear).toBe('statutory');
+    expect(businessCalendar({ holidays: 'none' }).onMissingYear).toBe('throw');
+    const calendarMd = readFileSync(new URL('../docs/calendar.md', import.meta.url), 'utf8');
+    const row = calendarMd.split('\n').find((l) => l.startsWith('| `onMissingYear` |')) ?? '';
+    expect(row).toMatch(/^\| `onMissingYear` \| `'statutory'` with `'CN'`, else `'throw'` \|/);
+    expect(calendarMd).not.toMatch(/onMissingYear: 'throw',\s+\/\/ or 'weekdays-with-warning'/);
+    const zh = readFileSync(new URL('../docs/zh-CN.md', import.meta.url), 'utf8');
+    expect(zh).not.toContain('缺少某年节假日数据时会报错');
+    expect(zh).toContain('暂定');
+  });
+
+  it('README and zh-CN.md count and list every process docket/machines ships', async () => {
+    const machines = await import('../machines/index.js');
+    const ids = (Object.values(machines) as unknown[]).filter((w): w is { id: string; version: number; machine: unknown } => typeof w === 'object' && w !== null && 'machine' in w && 'version' in w).map((w) => w.id);
+    expect(ids).toContain('expense-reimbursement');
+    const words = ['zero', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine'];
+    const zhWords = ['零', '一', '二', '三', '四', '五', '六', '七', '八', '九'];
+    const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+    expect(readme).toContain(`the ${words[ids.length]} documented processes`);
+    const zh = readFileSync(new URL('../docs/zh-CN.md', import.meta.url), 'utf8');
+    expect(zh).toContain(`## ${zhWords[ids.length]}个业务流程`);
+    const section = zh.split(/^## /m).find((s) => s.endsWith('\n') && s.includes('个业务流程')) ?? '';
+    expect(section.split('\n').filter((l) => l.startsWith('| ') && !l.startsWith('| 流程') && !l.startsWith('| ---')).length).toBe(ids.length);
+  });
+});
