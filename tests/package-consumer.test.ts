@@ -87,6 +87,26 @@ describe.each(ends)('a consumer app on xstate $xstate and zod $zod', ({ xstate, 
     expect(help.stdout).toMatch(/diagram/);
   });
 
+  it('the docket bin names the missing package (MISSING_DEPENDENCY, exit 2) instead of calling the database corrupt', () => {
+    // Regression: without better-sqlite3, `docket list app.db --json` answered code DB_CORRUPT, and
+    // `docket diagram` without elkjs exited 1 (a found problem) instead of 2 (an unusable setup).
+    const bin = join(app, 'node_modules', '.bin', 'docket');
+    writeFileSync(join(app, 'some.db'), '');
+    const runs = [
+      { args: ['list', 'some.db', '--json'], pkg: 'better-sqlite3' },
+      { args: ['simulate', 'contract-approval', '--from', '2026-11-02', '--store', 'sqlite:new.db', '--json'], pkg: 'better-sqlite3' },
+      { args: ['list', 'postgres://127.0.0.1:1/x', '--json'], pkg: 'pg' },
+      { args: ['diagram', 'contract-approval', '--json'], pkg: 'elkjs' },
+    ];
+    for (const { args, pkg } of runs) {
+      const run = spawnSync(bin, args, { cwd: app, encoding: 'utf8' });
+      const error = JSON.parse(run.stdout.trim().split('\n').at(-1)!).error as { code: string; message: string };
+      expect([args[0], run.status, error.code], run.stderr).toEqual([args[0], 2, 'MISSING_DEPENDENCY']);
+      expect(error.message).toContain(`npm install ${pkg}`);
+    }
+    expect(existsSync(join(app, 'new.db'))).toBe(false);
+  });
+
   it.each(['drivers.mjs', 'drivers.cjs'])('names the driver to install when it is missing (%s)', (file) => {
     const out = execFileSync(process.execPath, [file], { cwd: app, encoding: 'utf8' });
     const seen = JSON.parse(out.trim());
