@@ -95,8 +95,11 @@ export class DocketError extends Error {
   }
 }
 
-/** True for a {@link DocketError} from any loaded copy of the library; optionally of one `code`. */
-export function isDocketError(value: unknown, code?: DocketErrorCode): value is DocketError {
+/**
+ * True for a {@link DocketError} from any loaded copy of the library; optionally of one `code`, which
+ * then narrows `error.code` too (`isDocketError(e, 'FORBIDDEN')` → `e.code` is `'FORBIDDEN'`).
+ */
+export function isDocketError<TCode extends DocketErrorCode = DocketErrorCode>(value: unknown, code?: TCode): value is DocketError & { readonly code: TCode } {
   return (
     typeof value === 'object' &&
     value !== null &&

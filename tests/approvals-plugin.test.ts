@@ -70,6 +70,10 @@ describe('approvals as one plugin', () => {
     expect(Object.keys(wf.deadlines ?? {})).toEqual(['due']);
     expect(typeof wf.authorize).toBe('function');
     expect(typeof wf.tasks).toBe('function');
+    // Regression: the labels were added only when the workflow had labels of its own, so a workflow
+    // without them showed raw APPROVE / REJECT in zh-CN history, simulations and diagrams.
+    expect(wf.labels?.events?.['APPROVE']).toEqual(approvalEventLabels.APPROVE);
+    expect(wf.labels?.title).toEqual({ 'zh-CN': 'flow', en: 'flow' });
   });
 });
 

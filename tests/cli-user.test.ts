@@ -260,6 +260,37 @@ describe.concurrent("docket on a user's own workflows", () => {
     expect(bare.stdout).toMatch(/draft\s+pending/);
   });
 
+  it('simulate follows the happy path of a user approval workflow whose step names a role only in role()', async () => {
+    // Regression: the simulated people held only the roles in `roles`/`permissions`, so role('it')
+    // resolved nobody, every APPROVE was refused with NO_APPROVER, and the simulation sent REJECT.
+    const d = dir('user-approvals');
+    writeFileSync(
+      join(d, 'workflows.mjs'),
+      `import { setup } from 'xstate';
+import { z } from 'zod';
+import { approvalStep, role, supervisor, withApprovals, workingDays } from '../dist/index.js';
+const approvals = withApprovals({ deadlines: { itDue: workingDays(1) } });
+const machine = setup({ actions: approvals.actions, guards: approvals.guards, delays: approvals.delays }).createMachine({
+  id: 'equipment',
+  context: ({ input }) => ({ ...approvals.context(input), item: input.item }),
+  initial: 'boss',
+  states: {
+    boss: approvalStep({ id: 'boss', mode: 'sequential', approvers: supervisor(), onApproved: 'it', onRejected: 'rejected' }),
+    it: approvalStep({ id: 'it', mode: 'any', approvers: role('it'), onApproved: 'ordered', onRejected: 'rejected' }),
+    ordered: { type: 'final' },
+    rejected: { type: 'final' },
+  },
+});
+export const equipment = approvals.defineWorkflow({ id: 'equipment', version: 1, machine, input: z.object({ item: z.string().min(1) }), events: {} });
+`,
+    );
+    const sim = await docket(['simulate', 'equipment', '--workflows', 'workflows.mjs', '--from', '2026-10-12', '--to', '2026-10-30', '--json'], { cwd: d });
+    expect(sim.code, sim.stderr).toBe(0);
+    const result = JSON.parse(sim.stdout) as { state: unknown; status: string; history: { event: string }[] };
+    expect(result).toMatchObject({ status: 'done', state: 'ordered' });
+    expect(result.history.map((h) => h.event)).toEqual(['docket.start', 'APPROVE', 'APPROVE']);
+  });
+
   it('a docket.config.mjs in the working directory supplies the workflows, the database and the zone', async () => {
     const d = userProject('user-config');
     const db = join(d, 'leave.db');

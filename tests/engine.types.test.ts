@@ -1,10 +1,18 @@
 import { describe, expectTypeOf, it } from 'vitest';
 import { setup } from 'xstate';
 import { z } from 'zod';
-import { createEngine, defineWorkflow, memoryStore, virtualClock, type EventFrom, type InputFrom, type InstanceView } from '../src/index.js';
+import { createEngine, defineWorkflow, isDocketError, memoryStore, virtualClock, type DocketErrorCode, type EventFrom, type InputFrom, type InstanceView } from '../src/index.js';
 import { reviewWorkflow, staff } from './fixtures/review-workflow.js';
 
 describe('engine types', () => {
+  it('isDocketError with a code narrows the error\'s code to it (and refuses a code that does not exist)', () => {
+    const error: unknown = undefined;
+    if (isDocketError(error, 'FORBIDDEN')) expectTypeOf(error.code).toEqualTypeOf<'FORBIDDEN'>();
+    if (isDocketError(error)) expectTypeOf(error.code).toEqualTypeOf<DocketErrorCode>();
+    // @ts-expect-error not a DocketError code
+    isDocketError(error, 'NOPE');
+  });
+
   it('infers events and inputs from the registered workflows', () => {
     const engine = createEngine({ store: memoryStore(), clock: virtualClock(0), workflows: [reviewWorkflow] });
     expectTypeOf<EventFrom<typeof reviewWorkflow>>().toEqualTypeOf<

@@ -8,7 +8,7 @@ import { serve, type ServerType } from '@hono/node-server';
 import { Validator } from '@seriousme/openapi-schema-validator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { businessCalendar, createEngine, staticDirectory, virtualClock, type DirectoryUser, type Engine } from '../src/index.js';
-import { createHttpHandler, STATUS_BY_CODE } from '../src/http/index.js';
+import { createHttpHandler, DEFAULT_MAX_BODY_BYTES, STATUS_BY_CODE } from '../src/http/index.js';
 import { sqliteStore } from '../src/sqlite/index.js';
 import { contractApproval } from '../machines/index.js';
 
@@ -180,6 +180,35 @@ describe('docket/http over a real socket', () => {
     expect(inputSchema.required).toEqual(expect.arrayContaining(['contractNo', 'amount']));
     expect(Object.keys(doc.components.schemas)).toEqual(expect.arrayContaining(['contract-approval.event.APPROVE', 'contract-approval.event.SUBMIT']));
     expect(doc.servers).toEqual([{ url: '/api' }]);
+  });
+
+  it('refuses a body over maxBodyBytes with 413 PAYLOAD_TOO_LARGE before reading it, starting nothing', async () => {
+    // Regression: the handler read any body whole before checking it (a 200 MB POST held ~670 MB).
+    const before = (await call('GET', '/instances?limit=1000', 'li')).body.items.length;
+    const big = JSON.stringify({ workflow: contractApproval.id, input: { ...input, title: 'x'.repeat(DEFAULT_MAX_BODY_BYTES) } });
+    const sized = await call('POST', '/instances', 'li', big);
+    expect(sized.status).toBe(413);
+    expect(sized.type).toContain('application/problem+json');
+    expect(sized.body).toMatchObject({ code: 'PAYLOAD_TOO_LARGE', status: 413, details: { maxBodyBytes: DEFAULT_MAX_BODY_BYTES } });
+    expect(sized.body.detail).toMatch(/maxBodyBytes/);
+    // Streamed without a content-length: counted as it arrives.
+    const chunk = new TextEncoder().encode('x'.repeat(1024 * 1024));
+    let sent = 0;
+    const stream = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        if (sent++ < 10) controller.enqueue(chunk);
+        else controller.close();
+      },
+    });
+    const res = await fetch(`${base}/api/instances`, { method: 'POST', headers: { 'x-user': 'li', 'content-type': 'application/json' }, body: stream, duplex: 'half' } as RequestInit);
+    expect(res.status).toBe(413);
+    expect(((await res.json()) as { code: string }).code).toBe('PAYLOAD_TOO_LARGE');
+    expect((await call('GET', '/instances?limit=1000', 'li')).body.items.length).toBe(before);
+    // The limit is a host option, and a nonsense one is refused when the handler is made.
+    expect(() => createHttpHandler({ engine, workflows: [], identify: () => undefined, maxBodyBytes: 0 })).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
+    const small = createHttpHandler({ engine, workflows: [contractApproval], identify: () => ({ id: 'li', roles: ['sales'] }), maxBodyBytes: 64 });
+    const refused = await small(new Request('http://x/instances', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ workflow: contractApproval.id, input }) }));
+    expect(refused.status).toBe(413);
   });
 
   it('maps every DocketError code to a 4xx/5xx status, the engine closed to 503', async () => {

@@ -33,11 +33,12 @@ function pack(): { dir: string; tarball: string } {
 afterAll(() => packed && rmSync(packed.dir, { recursive: true, force: true }));
 
 const driverScript = (kind: 'esm' | 'cjs') => `
-${kind === 'esm' ? "import { sqliteStore } from 'docket/sqlite';\nimport { postgresStore } from 'docket/postgres';" : "const { sqliteStore } = require('docket/sqlite');\nconst { postgresStore } = require('docket/postgres');"}
+${kind === 'esm' ? "import { sqliteStore } from 'docket/sqlite';\nimport { postgresStore } from 'docket/postgres';\nimport { docketTelemetry } from 'docket/otel';" : "const { sqliteStore } = require('docket/sqlite');\nconst { postgresStore } = require('docket/postgres');\nconst { docketTelemetry } = require('docket/otel');"}
 const seen = [];
 (async () => {
   try { await sqliteStore({ filename: ':memory:' }).init(); } catch (e) { seen.push({ code: e.code, pkg: e.details && e.details.package, message: e.message }); }
   try { postgresStore({ connectionString: 'postgres://127.0.0.1:1/x' }); } catch (e) { seen.push({ code: e.code, pkg: e.details && e.details.package, message: e.message }); }
+  try { docketTelemetry(); } catch (e) { seen.push({ code: e.code, pkg: e.details && e.details.package, message: e.message }); }
   console.log(JSON.stringify(seen));
 })();
 `;
@@ -79,18 +80,40 @@ describe.each(ends)('a consumer app on xstate $xstate and zod $zod', ({ xstate, 
 
   it('installs no CLI or visualizer weight, and the docket bin still runs', () => {
     const installed = readdirSync(join(app, 'node_modules'));
-    for (const heavy of ['elkjs', 'commander', 'hono', 'better-sqlite3', 'pg']) expect(installed).not.toContain(heavy);
+    for (const heavy of ['elkjs', 'commander', 'hono', 'better-sqlite3', 'pg', '@opentelemetry']) expect(installed).not.toContain(heavy);
     expect(existsSync(join(app, 'node_modules', '@xstate', 'graph'))).toBe(false);
     const help = spawnSync(join(app, 'node_modules', '.bin', 'docket'), ['--help'], { cwd: app, encoding: 'utf8' });
     expect(help.status).toBe(0);
     expect(help.stdout).toMatch(/diagram/);
   });
 
+  it('the docket bin names the missing package (MISSING_DEPENDENCY, exit 2) instead of calling the database corrupt', () => {
+    // Regression: without better-sqlite3, `docket list app.db --json` answered code DB_CORRUPT, and
+    // `docket diagram` without elkjs exited 1 (a found problem) instead of 2 (an unusable setup).
+    const bin = join(app, 'node_modules', '.bin', 'docket');
+    writeFileSync(join(app, 'some.db'), '');
+    const runs = [
+      { args: ['list', 'some.db', '--json'], pkg: 'better-sqlite3' },
+      { args: ['simulate', 'contract-approval', '--from', '2026-11-02', '--store', 'sqlite:new.db', '--json'], pkg: 'better-sqlite3' },
+      { args: ['list', 'postgres://127.0.0.1:1/x', '--json'], pkg: 'pg' },
+      { args: ['diagram', 'contract-approval', '--json'], pkg: 'elkjs' },
+    ];
+    for (const { args, pkg } of runs) {
+      const run = spawnSync(bin, args, { cwd: app, encoding: 'utf8' });
+      const error = JSON.parse(run.stdout.trim().split('\n').at(-1)!).error as { code: string; message: string };
+      expect([args[0], run.status, error.code], run.stderr).toEqual([args[0], 2, 'MISSING_DEPENDENCY']);
+      expect(error.message).toContain(`npm install ${pkg}`);
+    }
+    expect(existsSync(join(app, 'new.db'))).toBe(false);
+  });
+
   it.each(['drivers.mjs', 'drivers.cjs'])('names the driver to install when it is missing (%s)', (file) => {
     const out = execFileSync(process.execPath, [file], { cwd: app, encoding: 'utf8' });
     const seen = JSON.parse(out.trim());
-    expect(seen.map((s: { code: string; pkg: string }) => [s.code, s.pkg])).toEqual([['MISSING_DEPENDENCY', 'better-sqlite3'], ['MISSING_DEPENDENCY', 'pg']]);
+    // docket/otel too: importing it without @opentelemetry/api was a raw ERR_MODULE_NOT_FOUND.
+    expect(seen.map((s: { code: string; pkg: string }) => [s.code, s.pkg])).toEqual([['MISSING_DEPENDENCY', 'better-sqlite3'], ['MISSING_DEPENDENCY', 'pg'], ['MISSING_DEPENDENCY', '@opentelemetry/api']]);
     expect(seen[0].message).toContain('npm install better-sqlite3');
     expect(seen[1].message).toContain('npm install pg');
+    expect(seen[2].message).toContain('npm install @opentelemetry/api');
   });
 });

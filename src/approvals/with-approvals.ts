@@ -118,7 +118,9 @@ export function withApprovals<const D extends Readonly<Record<string, DeadlineSp
         implementations,
         authorize: own ? (args) => own(args, approvals) : approvals,
         tasks,
-        ...(labels ? { labels: { ...labels, events: { ...approvalEventLabels, ...labels.events } } } : {}),
+        // The operations' labels (同意 / Approve …) come with the plugin even when the workflow gives
+        // none of its own; the title then falls back to the id, as the diagram and CLI show it anyway.
+        labels: { title: { 'zh-CN': config.id, en: config.id }, ...labels, events: { ...approvalEventLabels, ...labels?.events } },
       }) as never;
     },
   };

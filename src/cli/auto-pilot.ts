@@ -6,16 +6,44 @@ import { isDocketError } from '../errors.js';
 import type { Actor, TaskRecord } from '../store/records.js';
 import { DateTime } from 'luxon';
 import { sampleValue, type SampleOptions } from '../visualizer/sample-value.js';
-import { activeStateIds, type StateGraph } from '../visualizer/state-graph.js';
+import { activeStateIds, stateGraph, type StateGraph } from '../visualizer/state-graph.js';
 
 /** The simulated people: a chain of three, each holding every role the workflow mentions. */
 export const DEMO_USERS = ['demo', 'lead', 'director'] as const;
 
-/** Every role a workflow mentions (its role labels and its permissions). */
+/** Every role a workflow mentions (its role labels, its permissions, and its approval steps' rules). */
 export function rolesOf(workflow: AnyWorkflow): string[] {
   const roles = new Set<string>(Object.keys(workflow.roles ?? {}));
   for (const list of Object.values(workflow.permissions ?? {})) for (const r of list ?? []) roles.add(r);
+  // A step's `role('it')` approvers (or a `{ role }` fallback for nobody, too few, escalation) need
+  // not appear in `roles` or `permissions`: without them the simulated people could never be
+  // resolved as approvers, every approval would be refused with NO_APPROVER, and the simulation
+  // would take the next event it could send (REJECT) instead of the happy path.
+  for (const role of approvalRolesOf(workflow)) roles.add(role);
   return [...roles];
+}
+
+const approvalRoles = new WeakMap<AnyWorkflow, readonly string[]>();
+
+/** The roles named anywhere in the workflow's approval step specs (`meta.approval` of its states). */
+function approvalRolesOf(workflow: AnyWorkflow): readonly string[] {
+  const cached = approvalRoles.get(workflow);
+  if (cached) return cached;
+  const found = new Set<string>();
+  const walk = (value: unknown, depth: number): void => {
+    if (depth > 32 || value === null || typeof value !== 'object') return;
+    if (Array.isArray(value)) {
+      for (const item of value) walk(item, depth + 1);
+      return;
+    }
+    const role = (value as { role?: unknown }).role;
+    if (typeof role === 'string' && role !== '') found.add(role);
+    for (const item of Object.values(value)) walk(item, depth + 1);
+  };
+  for (const node of stateGraph(workflow).nodes) walk(node.approval?.raw, 0);
+  const roles = [...found];
+  approvalRoles.set(workflow, roles);
+  return roles;
 }
 
 /**

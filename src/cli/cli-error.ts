@@ -3,7 +3,10 @@ export const EXIT = {
   ok: 0,
   /** The command ran and found a problem (a broken history chain, a simulation that failed). */
   problem: 1,
-  /** Bad arguments, or an input file that is missing, corrupt or not a Docket database. Nothing was written. */
+  /**
+   * Bad arguments, an input file that is missing, corrupt or not a Docket database, or a missing
+   * optional package (better-sqlite3, pg, elkjs: code MISSING_DEPENDENCY). Nothing was written.
+   */
   usage: 2,
 } as const;
 

@@ -46,6 +46,8 @@ async function openStore(spec: string | undefined): Promise<{ store: Store; labe
   try {
     await store.init();
   } catch (error) {
+    // A missing better-sqlite3 says nothing about the file: name the package, not a corrupt database.
+    if (isDocketError(error, 'MISSING_DEPENDENCY')) throw new CliError(error.message, 2, 'MISSING_DEPENDENCY');
     throw new CliError(`--store: cannot use ${filename} as a Docket database: ${error instanceof Error ? error.message : String(error)}`, 2, 'DB_CORRUPT');
   }
   return { store, label: `sqlite:${filename}` };

@@ -33,7 +33,7 @@ async function openSqlite(db: string, untouched: boolean): Promise<ReadStore> {
   try {
     sqlite = await import('../sqlite/index.js');
   } catch {
-    throw new CliError('Reading a SQLite database needs the better-sqlite3 package: npm install better-sqlite3', EXIT.usage, 'DRIVER_MISSING');
+    throw new CliError('Reading a SQLite database needs the better-sqlite3 package: npm install better-sqlite3', EXIT.usage, 'MISSING_DEPENDENCY');
   }
   const before = fileStamp(db);
   const store = sqlite.sqliteStore({ filename: db, readonly: true, untouched });
@@ -41,6 +41,8 @@ async function openSqlite(db: string, untouched: boolean): Promise<ReadStore> {
     await store.init();
   } catch (error) {
     if (!isDocketError(error)) throw error;
+    // better-sqlite3 is loaded on first use, so a missing driver shows up here, not at the import.
+    if (error.code === 'MISSING_DEPENDENCY') throw new CliError(error.message, EXIT.usage, 'MISSING_DEPENDENCY');
     throw new CliError(error.message, EXIT.usage, error.details.reason === 'missing' ? 'DB_MISSING' : 'DB_CORRUPT');
   }
   // An immutable read takes no lock: if a writer opened the file meanwhile, read again the normal way.
@@ -54,7 +56,7 @@ async function openPostgres(db: string, schema: string): Promise<ReadStore> {
     pg = (await import('pg')).default;
     postgres = await import('../postgres/index.js');
   } catch {
-    throw new CliError('Reading a PostgreSQL store needs the pg package: npm install pg', EXIT.usage, 'DRIVER_MISSING');
+    throw new CliError('Reading a PostgreSQL store needs the pg package: npm install pg', EXIT.usage, 'MISSING_DEPENDENCY');
   }
   if (!/^[A-Za-z_][A-Za-z0-9_]{0,62}$/.test(schema)) throw new CliError(`--schema must be a plain identifier (letters, digits, underscore), got "${schema}".`);
   // Every transaction of this pool is read-only on the server: a write would fail there, not be made.
@@ -115,7 +117,7 @@ export async function withReadStore<T>(db: string, options: { schema?: string },
 /**
  * Open a store for an administrator's job (`migrate`, `retain`, `calendar reresolve`): a
  * `postgres://` URL or an existing SQLite file. A missing file is `DB_MISSING` (never a new empty
- * database), a missing driver `DRIVER_MISSING` naming the package; the URL's password never shows.
+ * database), a missing driver `MISSING_DEPENDENCY` naming the package; the URL's password never shows.
  */
 export async function openWritableStore(db: string, schema: string | undefined): Promise<Store> {
   try {
@@ -128,6 +130,6 @@ export async function openWritableStore(db: string, schema: string | undefined):
     return sqliteStore({ filename: db });
   } catch (error) {
     if (error instanceof CliError) throw error;
-    throw new CliError(`Cannot open ${redactUrl(db)}: ${error instanceof Error ? error.message : String(error)} (SQLite needs better-sqlite3, PostgreSQL needs pg).`, EXIT.usage, 'DRIVER_MISSING');
+    throw new CliError(`Cannot open ${redactUrl(db)}: ${error instanceof Error ? error.message : String(error)} (SQLite needs better-sqlite3, PostgreSQL needs pg).`, EXIT.usage, 'MISSING_DEPENDENCY');
   }
 }

@@ -167,7 +167,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       if (wantsJson) io.stdout.write(`${jsonSafe(JSON.stringify({ error: { code: error.code, message: error.message } }))}\n`);
       return EXIT.usage;
     }
-    const known = error instanceof CliError ? error : isDocketError(error) ? new CliError(error.message, EXIT.problem, error.code) : undefined;
+    // A missing optional package (elkjs for diagram) is the setup's problem, like a missing driver: exit 2.
+    const known = error instanceof CliError ? error : isDocketError(error) ? new CliError(error.message, error.code === 'MISSING_DEPENDENCY' ? EXIT.usage : EXIT.problem, error.code) : undefined;
     if (known) {
       io.stderr.write(`docket: ${terminalSafe(known.message)}\n`);
       if (wantsJson) io.stdout.write(`${jsonSafe(JSON.stringify({ error: { code: known.code, message: known.message } }))}\n`);

@@ -1,4 +1,5 @@
 import { Hono, type Context } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
 import { reassignTasks } from '../approvals/reassign-tasks.js';
 import type { AnyWorkflow } from '../engine/define-workflow.js';
 import type { BatchResult, Engine } from '../engine/engine-types.js';
@@ -23,7 +24,17 @@ export interface HttpHandlerOptions {
   readonly openapi?: Omit<OpenApiOptions, 'basePath'>;
   /** Called with every error answered with a 500 (not with refusals), e.g. to log it. */
   readonly onError?: (error: unknown, request: Request) => void;
+  /**
+   * The largest request body read, in bytes (counted as it streams, so a larger one is never held in
+   * memory); a larger one is refused with 413 `PAYLOAD_TOO_LARGE`. Default {@link DEFAULT_MAX_BODY_BYTES}
+   * (8 MiB): room for one payload at the engine's own limit (1,000,000 characters of text, escaped).
+   * Raise it for big `POST /batch` requests.
+   */
+  readonly maxBodyBytes?: number;
 }
+
+/** The default of {@link HttpHandlerOptions.maxBodyBytes}: 8 MiB. */
+export const DEFAULT_MAX_BODY_BYTES = 8 * 1024 * 1024;
 
 const STATUSES: readonly InstanceStatus[] = ['active', 'done', 'failed', 'cancelled'];
 
@@ -82,7 +93,7 @@ function batchJson(r: BatchResult): unknown {
  * and retention see only that tenant's instances, and any other tenant's instance id answers 404
  * `INSTANCE_NOT_FOUND`, exactly as an id that does not exist.
  *
- * No identity → 401. Every refusal is an RFC 9457 `application/problem+json` body with the
+ * No identity → 401. A body over `maxBodyBytes` (default 8 MiB) → 413 `PAYLOAD_TOO_LARGE`. Every refusal is an RFC 9457 `application/problem+json` body with the
  * DocketError `code` and message; statuses per {@link STATUS_BY_CODE} (400/403/404/409/422/503).
  *
  * @example
@@ -100,6 +111,10 @@ function batchJson(r: BatchResult): unknown {
  */
 export function createHttpHandler(options: HttpHandlerOptions): (request: Request) => Promise<Response> {
   const { engine } = options;
+  const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+  if (!Number.isSafeInteger(maxBodyBytes) || maxBodyBytes < 1) {
+    throw new DocketError('INVALID_ARGUMENT', `createHttpHandler: maxBodyBytes must be a positive integer number of bytes, not ${String(maxBodyBytes)}.`, { field: 'maxBodyBytes' });
+  }
   const basePath = options.basePath && options.basePath !== '/' ? options.basePath.replace(/\/$/, '') : '';
   const app = new Hono<{ Variables: { actor: Actor } }>();
   const api = basePath ? app.basePath(basePath) : app;
@@ -134,6 +149,22 @@ export function createHttpHandler(options: HttpHandlerOptions): (request: Reques
     await next();
     return undefined;
   });
+
+  // Without a limit a request body is read whole before any check: one 200 MB POST held 670 MB.
+  api.use('*', bodyLimit({
+    maxSize: maxBodyBytes,
+    onError: (c) => {
+      const refused = problemResponse({
+        type: 'urn:docket:error:PAYLOAD_TOO_LARGE', title: 'PAYLOAD_TOO_LARGE', status: 413, code: 'PAYLOAD_TOO_LARGE', instance: c.req.path,
+        detail: `The request body is larger than ${maxBodyBytes} bytes, the limit of this handler. Send less (split a batch), or raise createHttpHandler's maxBodyBytes.`,
+        details: { maxBodyBytes },
+      });
+      // The rest of the body is never read, so the connection cannot carry another request: say so,
+      // or a keep-alive client reuses it and its next request fails with "other side closed".
+      refused.headers.set('connection', 'close');
+      return refused;
+    },
+  }));
 
   /**
    * The engine as the caller may see it: an actor the host identified with a `tenant` reads and acts

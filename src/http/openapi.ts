@@ -27,6 +27,7 @@ const refusals = {
   '403': problem('FORBIDDEN: the actor may not do this.'),
   '404': problem('WORKFLOW_NOT_FOUND or INSTANCE_NOT_FOUND (also for an instance of another tenant than the actor\'s).'),
   '409': problem('INSTANCE_NOT_ACTIVE, EVENT_NOT_ACCEPTED, OPERATION_NOT_ALLOWED, IDEMPOTENCY_MISMATCH or CONFLICT.'),
+  '413': problem('PAYLOAD_TOO_LARGE: the request body is over the handler\'s maxBodyBytes (default 8 MiB).'),
   '422': problem('INVALID_PAYLOAD or UNKNOWN_EVENT (the body failed the workflow\'s schema), INVALID_MIGRATION (no migration declared between the versions).'),
   '503': problem('STORE_UNAVAILABLE or ENGINE_CLOSED: retry later.'),
 };

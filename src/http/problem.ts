@@ -35,14 +35,15 @@ export const STATUS_BY_CODE: Readonly<Record<DocketErrorCode, number>> = {
 
 /**
  * An RFC 9457 problem details body. `code` is the DocketError code (or `UNAUTHENTICATED`,
- * `NOT_FOUND`, `INTERNAL` for refusals made by the HTTP layer itself); `detail` is its message.
+ * `NOT_FOUND`, `PAYLOAD_TOO_LARGE`, `INTERNAL` for refusals made by the HTTP layer itself);
+ * `detail` is its message.
  */
 export interface Problem {
   readonly type: string;
   readonly title: string;
   readonly status: number;
   readonly detail: string;
-  readonly code: DocketErrorCode | 'UNAUTHENTICATED' | 'NOT_FOUND' | 'INTERNAL';
+  readonly code: DocketErrorCode | 'UNAUTHENTICATED' | 'NOT_FOUND' | 'PAYLOAD_TOO_LARGE' | 'INTERNAL';
   readonly instance?: string;
   /** JSON-safe details of a DocketError (instance, state, event, zod issues), without `cause`. */
   readonly details?: Record<string, unknown>;

@@ -1,4 +1,7 @@
-import { metrics, SpanStatusCode, trace, type Attributes, type Link, type Meter, type Span, type SpanContext, type Tracer } from '@opentelemetry/api';
+import type * as OtelApi from '@opentelemetry/api';
+import type { Attributes, Link, Meter, Span, SpanContext, Tracer } from '@opentelemetry/api';
+import { createRequire } from 'node:module';
+import { loadOptionalDriver } from '../store/load-optional-driver.js';
 import type { Clock } from '../clock/clock.js';
 import { systemClock } from '../clock/system-clock.js';
 import type { AnyWorkflow } from '../engine/define-workflow.js';
@@ -59,7 +62,8 @@ export interface DocketTelemetry {
 
 /**
  * OpenTelemetry for an engine through `@opentelemetry/api` (an optional peer: install it and an SDK
- * to use `docket/otel`). Nothing in the engine changes: the store, the effect handlers and the engine
+ * to use `docket/otel`; without it this throws `DocketError` `MISSING_DEPENDENCY` naming the
+ * package). Nothing in the engine changes: the store, the effect handlers and the engine
  * are wrapped, and the engine's events feed the metrics.
  *
  * @example
@@ -76,6 +80,9 @@ export interface DocketTelemetry {
  * ```
  */
 export function docketTelemetry(options: TelemetryOptions = {}): DocketTelemetry {
+  // Loaded on first use, not imported: without the optional peer, `docket/otel` must fail with
+  // MISSING_DEPENDENCY naming the package, not a raw ERR_MODULE_NOT_FOUND at import time.
+  const { metrics, SpanStatusCode, trace } = loadOptionalDriver<typeof OtelApi>(createRequire(import.meta.url), '@opentelemetry/api', 'docket/otel');
   const tracer = options.tracer ?? trace.getTracer('docket');
   const meter = options.meter ?? metrics.getMeter('docket');
   const cacheSize = options.linkCacheSize ?? 10_000;
