@@ -122,6 +122,32 @@ describe('离职转办 moves every assignment a person holds, read from the step
     await h.engine.send(id, { type: 'APPROVE' }, { actor: actor('zhao') });
     expect(await h.inbox(id)).toEqual(['legal:wu']);
   });
+
+  it('离职转办 by an actor of a tenant moves that tenant’s assignments only and names no other tenant’s instance', async () => {
+    const noop = () => {};
+    const engine = createEngine({
+      store: memoryStore(),
+      clock: virtualClock(MONDAY),
+      calendar: businessCalendar({ holidays: ['CN'] }),
+      directory: staticDirectory({ users: people }),
+      tenants: { acme: {}, globex: {} },
+      workflows: [approvalFlow([{ id: 'legal', mode: 'all', approvers: users('zhao', 'qian') }])],
+      effects: { 'approval.assigned': noop, 'approval.cc': noop, 'approval.remind': noop, notify: noop },
+    });
+    const mine = await engine.forTenant('acme').start('flow', { amount: 1 }, { actor: li });
+    const theirs = await engine.forTenant('globex').start('flow', { amount: 1 }, { actor: li });
+    const results = await reassignTasks(engine, { from: 'zhao', to: 'sun', actor: { ...admin, tenant: 'acme' }, reason: '赵离职' });
+    expect(results.map((r) => [r.instanceId, r.step, r.status, r.ok])).toEqual([[mine, 'legal', 'open', true]]);
+    expect((await engine.tasks({ instanceId: theirs })).map((t) => t.assignees)).toEqual([['zhao'], ['qian']]);
+    expect(await engine.history(theirs, { includeRefused: true })).toHaveLength(1);
+  });
+
+  it('离职转办 from a person to themselves is INVALID_ARGUMENT before anything is sent or recorded', async () => {
+    const h = harness(approvalFlow([{ id: 'legal', mode: 'all', approvers: users('zhao', 'qian') }]));
+    const id = await h.engine.start('flow', { amount: 1 }, { actor: li });
+    await expect(reassignTasks(h.engine, { from: 'zhao', to: 'zhao', actor: admin, reason: 'x' })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
+    expect(await h.engine.history(id, { includeRefused: true })).toHaveLength(1);
+  });
 });
 
 describe('the mode stays reachable, or the act is refused', () => {

@@ -24,6 +24,8 @@ import { checkReassignInput } from '../engine/validate-input.js';
  * the others (e.g. `OPERATION_NOT_ALLOWED` when `to` already holds a seat in that step: one vote per
  * person), and the result lists every assignment it tried to move, with its step, task and status.
  * The acting user needs the `admin` role (only an administrator may transfer someone else's task).
+ * An actor carrying a `tenant` hands over that tenant's assignments only; `from` equal to `to` is
+ * `INVALID_ARGUMENT` before anything is sent.
  * Delegations *to* the leaver and unclaimed group tasks they could claim are not assignments of
  * theirs and are left alone. Reads instances page by page with `engine.list`.
  *
@@ -43,10 +45,18 @@ export async function reassignTasks(
 ): Promise<readonly ReassignResult[]> {
   checkReassignInput(options);
   const { from, to } = options;
+  const tenant = options.actor.tenant;
   const found: { instanceId: string; step: string; taskId: string; status: 'open' | 'queued' }[] = [];
   let cursor: string | undefined;
   do {
-    const page = await engine.list({ status: 'active', ...(options.workflow === undefined ? {} : { workflow: options.workflow }), ...(cursor === undefined ? {} : { cursor }) });
+    // An actor of a tenant hands over that tenant's assignments only: other tenants' instances are
+    // not theirs to see (the pipeline would refuse each as not found, but listing them would name them).
+    const page = await engine.list({
+      status: 'active',
+      ...(tenant === undefined ? {} : { tenant }),
+      ...(options.workflow === undefined ? {} : { workflow: options.workflow }),
+      ...(cursor === undefined ? {} : { cursor }),
+    });
     for (const view of page.items) {
       const ctx = view.context as Partial<ApprovalContext> | undefined;
       if (!ctx || typeof ctx.approvals !== 'object' || ctx.approvals === null) continue;
