@@ -206,6 +206,35 @@ describe('the mode stays reachable, or the act is refused', () => {
   });
 });
 
+describe('an outcome only from votes, a deadline or a policy: 去重 counts only the step decided just before', () => {
+  const flow = approvalFlow([
+    { id: 'manager', mode: 'all', approvers: users('wang') },
+    { id: 'legal', mode: 'all', approvers: users('zhao') },
+    { id: 'finance', mode: 'all', approvers: users('wang', 'sun'), dedupe: true },
+  ]);
+
+  it('任意跳转 past an undecided step: the next step asks wang again instead of passing him on an approval two steps back', async () => {
+    const h = harness(flow);
+    const id = await h.engine.start('flow', { amount: 1 }, { actor: li });
+    await h.engine.send(id, { type: 'APPROVE' }, { actor: actor('wang') });
+    await h.engine.moveTo(id, { actor: admin, target: 'finance', reason: 'legal signed on paper' });
+    expect(await h.statuses(id, 'finance')).toEqual(['wang:pending', 'sun:pending']);
+    await h.engine.send(id, { type: 'APPROVE' }, { actor: actor('sun') });
+    expect(top((await h.engine.get(id)).state)).toBe('finance');
+    await h.engine.send(id, { type: 'APPROVE' }, { actor: actor('wang') });
+    expect((await h.engine.get(id)).state).toBe('approved');
+  });
+
+  it('the step just before approved by wang still passes him once (去重 as documented)', async () => {
+    const h = harness(flow);
+    const id = await h.engine.start('flow', { amount: 1 }, { actor: li });
+    await h.engine.send(id, { type: 'APPROVE' }, { actor: actor('wang') });
+    await h.engine.send(id, { type: 'TRANSFER', to: 'wang' }, { actor: actor('zhao') });
+    await h.engine.send(id, { type: 'APPROVE' }, { actor: actor('wang') });
+    expect(await h.statuses(id, 'finance')).toEqual(['wang:skipped', 'sun:pending']);
+  });
+});
+
 describe('documented semantics (docs/approvals.md)', () => {
   it('转交 is not acting: the initiator may still withdraw (withdraw: untilActed) after a transfer', async () => {
     const h = harness(approvalFlow([{ id: 'legal', mode: 'all', approvers: users('zhao', 'qian') }]));
