@@ -18,6 +18,7 @@ import { needed } from '../src/approvals/approval-decision.js';
 import { applyApproval } from '../src/approvals/approval-reducer.js';
 import { approvalContext } from '../src/approvals/approval-types.js';
 import { enterStep } from '../src/approvals/operations/enter-step.js';
+import { exitStep } from '../src/approvals/operations/exit-step.js';
 
 // Model-based test of the approval reducer as the engine calls it: each person's act goes through the
 // approval authorize hook (which picks the task, a delegate's 委托 or a stand-in's 代理 principal, and
@@ -68,6 +69,7 @@ const specArb: fc.Arbitrary<ApprovalStepSpec> = fc
     rejection: fc.constantFrom<NonNullable<ApprovalStepSpec['rejection']>>('end', { return: 'submitter' }),
     withdraw: fc.constantFrom<NonNullable<ApprovalStepSpec['withdraw']>>('untilActed', 'anytime', 'never'),
     then: fc.constantFrom<NonNullable<ApprovalStepSpec['deadline']>['then']>({ kind: 'approve' }, { kind: 'reject' }, { kind: 'escalate', role: 'r' }),
+    dedupe: fc.boolean(),
   })
   .map((r) => {
     const approvers: ApproverRule[] = [users(...r.named), ...(r.claimGroup ? [role('r', { claim: true })] : [])];
@@ -82,6 +84,7 @@ const specArb: fc.Arbitrary<ApprovalStepSpec> = fc
       returns: { submitter: true },
       withdraw: r.withdraw,
       deadline: { after: 'due', then: r.then },
+      dedupe: r.dedupe,
     };
   });
 
@@ -121,6 +124,8 @@ const actArb: fc.Arbitrary<Act> = fc.oneof(
   { arbitrary: fc.record({ type: fc.constant('CC'), actor: actorArb, users: fc.uniqueArray(person, { minLength: 1, maxLength: 2 }) }), weight: 1 },
   { arbitrary: fc.record({ type: fc.constantFrom('TIMEOUT', 'REMIND_TIMER'), actor: fc.constant('docket:system') }), weight: 1 },
   { arbitrary: fc.record({ type: fc.constant('REENTER'), actor: fc.constant('docket:system') }), weight: 1 },
+  // The step's state node is left, decided or not (任意跳转 elsewhere, a transition of the machine's own).
+  { arbitrary: fc.record({ type: fc.constant('LEAVE'), actor: fc.constant('docket:system') }), weight: 1 },
 );
 
 const live = (s: ApprovalStepState) => s.assignments.filter((a) => a.status !== 'removed' && a.status !== 'transferred');
@@ -203,11 +208,18 @@ describe('approval step invariants under random operations (model-based)', () =>
     let onBehalf = 0;
     let byStandIn = 0;
     fc.assert(
-      fc.property(specArb, standInsArb, fc.array(actArb, { minLength: 1, maxLength: 25, size: 'max' }), (spec, standIns, acts) => {
+      fc.property(specArb, standInsArb, fc.uniqueArray(fc.constantFrom(...PEOPLE, INITIATOR)), fc.array(actArb, { minLength: 1, maxLength: 25, size: 'max' }), (spec, standIns, approvedBefore, acts) => {
         const directory = directoryWith(standIns);
         const authorize = approvalAuthorize();
         let now = 0;
-        let ctx: ApprovalContext = approvalContext({ $actor: { id: INITIATOR, roles: ['r'] } });
+        // A step before this one was approved by `approvedBefore`: who 去重 may pass on entry.
+        let ctx: ApprovalContext = { ...approvalContext({ $actor: { id: INITIATOR, roles: ['r'] } }), approvalFlow: { resume: null, lastApproved: { step: 'previous', users: approvedBefore }, acted: false } };
+        // The model's own record of who approved the step decided just before (null: nobody, or it was left undecided).
+        let decidedBefore: ReadonlySet<string> | null = new Set(approvedBefore);
+        const track = (before: ApprovalStepState | undefined, after: ApprovalStepState) => {
+          if (after.outcome === null || (before !== undefined && before.round === after.round && before.outcome !== null)) return;
+          decidedBefore = after.outcome.kind === 'approved' ? new Set(after.assignments.flatMap((a) => (a.status === 'approved' && a.auto === undefined && a.user !== null ? [a.user] : []))) : null;
+        };
         const enter = (): boolean => {
           const frozen = JSON.stringify(ctx);
           const before = ctx.approvals[STEP];
@@ -218,7 +230,11 @@ describe('approval step invariants under random operations (model-based)', () =>
             expect((error as { code: string }).code).toBe('NO_APPROVER');
             return false;
           }
+          // 去重 passes only people who approved the step decided just before this one.
+          const passed = ctx.approvals[STEP]!.assignments.filter((a) => a.auto === 'dedupe').map((a) => a.user);
+          for (const user of passed) expect(decidedBefore?.has(user!) ?? false, `去重 passed ${user} on entry; the step before was approved by [${[...(decidedBefore ?? [])].join(', ')}]`).toBe(true);
           checkAfter(before, ctx.approvals[STEP]!, 'ENTER');
+          track(before, ctx.approvals[STEP]!);
           return true;
         };
         if (!enter()) return;
@@ -226,7 +242,12 @@ describe('approval step invariants under random operations (model-based)', () =>
           now += 60_000;
           const before = ctx.approvals[STEP]!;
           if (act.type === 'REENTER') {
-            if (before.outcome !== null && !enter()) return;
+            if ((before.outcome !== null || !before.active) && !enter()) return;
+            continue;
+          }
+          if (act.type === 'LEAVE') {
+            ctx = exitStep(ctx, STEP);
+            if (before.outcome?.kind !== 'approved') decidedBefore = null;
             continue;
           }
           const { actor: who, ...payload } = act;
@@ -255,6 +276,7 @@ describe('approval step invariants under random operations (model-based)', () =>
           }
           const label = act.type === 'TIMEOUT' ? `TIMEOUT:${spec.deadline?.then.kind}` : act.type;
           checkAfter(before, ctx.approvals[STEP]!, label);
+          track(before, ctx.approvals[STEP]!);
         }
       }),
       { numRuns: RUNS },

@@ -122,28 +122,31 @@ describe('离职转办 moves every assignment a person holds, read from the step
     await h.engine.send(id, { type: 'APPROVE' }, { actor: actor('zhao') });
     expect(await h.inbox(id)).toEqual(['legal:wu']);
   });
-});
 
-describe('离职转办 by an actor of a tenant', () => {
-  // Tenant routing (issue 12's kinds): reassignTasks listed every tenant's instances, so an actor of
-  // acme got globex's instance ids, steps and task ids back as INSTANCE_NOT_FOUND results.
-  it('moves only that tenant’s tasks, and names no other tenant’s instance in its results', async () => {
+  it('离职转办 by an actor of a tenant moves that tenant’s assignments only and names no other tenant’s instance', async () => {
     const noop = () => {};
     const engine = createEngine({
       store: memoryStore(),
       clock: virtualClock(MONDAY),
       calendar: businessCalendar({ holidays: ['CN'] }),
       directory: staticDirectory({ users: people }),
-      workflows: [approvalFlow([{ id: 'review', mode: 'all', approvers: users('zhao') }])],
+      tenants: { acme: {}, globex: {} },
+      workflows: [approvalFlow([{ id: 'legal', mode: 'all', approvers: users('zhao', 'qian') }])],
       effects: { 'approval.assigned': noop, 'approval.cc': noop, 'approval.remind': noop, notify: noop },
     });
-    const acme = await engine.forTenant('acme').start('flow', { amount: 1 }, { actor: li });
-    const globex = await engine.forTenant('globex').start('flow', { amount: 1 }, { actor: li });
+    const mine = await engine.forTenant('acme').start('flow', { amount: 1 }, { actor: li });
+    const theirs = await engine.forTenant('globex').start('flow', { amount: 1 }, { actor: li });
     const results = await reassignTasks(engine, { from: 'zhao', to: 'sun', actor: { ...admin, tenant: 'acme' }, reason: '赵离职' });
-    expect(results.map((r) => [r.instanceId, r.ok])).toEqual([[acme, true]]);
-    expect((await engine.tasks({ instanceId: globex })).map((t) => t.assignees)).toEqual([['zhao']]);
-    expect((await engine.get(globex)).revision).toBe(1);
-    await engine.close();
+    expect(results.map((r) => [r.instanceId, r.step, r.status, r.ok])).toEqual([[mine, 'legal', 'open', true]]);
+    expect((await engine.tasks({ instanceId: theirs })).map((t) => t.assignees)).toEqual([['zhao'], ['qian']]);
+    expect(await engine.history(theirs, { includeRefused: true })).toHaveLength(1);
+  });
+
+  it('离职转办 from a person to themselves is INVALID_ARGUMENT before anything is sent or recorded', async () => {
+    const h = harness(approvalFlow([{ id: 'legal', mode: 'all', approvers: users('zhao', 'qian') }]));
+    const id = await h.engine.start('flow', { amount: 1 }, { actor: li });
+    await expect(reassignTasks(h.engine, { from: 'zhao', to: 'zhao', actor: admin, reason: 'x' })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
+    expect(await h.engine.history(id, { includeRefused: true })).toHaveLength(1);
   });
 });
 
@@ -200,6 +203,35 @@ describe('the mode stays reachable, or the act is refused', () => {
     await h.engine.send(id, { type: 'APPROVE' }, { actor: actor('sun') });
     await h.engine.send(id, { type: 'APPROVE' }, { actor: actor('wu') });
     expect((await h.engine.get(id)).state).toBe('approved');
+  });
+});
+
+describe('an outcome only from votes, a deadline or a policy: 去重 counts only the step decided just before', () => {
+  const flow = approvalFlow([
+    { id: 'manager', mode: 'all', approvers: users('wang') },
+    { id: 'legal', mode: 'all', approvers: users('zhao') },
+    { id: 'finance', mode: 'all', approvers: users('wang', 'sun'), dedupe: true },
+  ]);
+
+  it('任意跳转 past an undecided step: the next step asks wang again instead of passing him on an approval two steps back', async () => {
+    const h = harness(flow);
+    const id = await h.engine.start('flow', { amount: 1 }, { actor: li });
+    await h.engine.send(id, { type: 'APPROVE' }, { actor: actor('wang') });
+    await h.engine.moveTo(id, { actor: admin, target: 'finance', reason: 'legal signed on paper' });
+    expect(await h.statuses(id, 'finance')).toEqual(['wang:pending', 'sun:pending']);
+    await h.engine.send(id, { type: 'APPROVE' }, { actor: actor('sun') });
+    expect(top((await h.engine.get(id)).state)).toBe('finance');
+    await h.engine.send(id, { type: 'APPROVE' }, { actor: actor('wang') });
+    expect((await h.engine.get(id)).state).toBe('approved');
+  });
+
+  it('the step just before approved by wang still passes him once (去重 as documented)', async () => {
+    const h = harness(flow);
+    const id = await h.engine.start('flow', { amount: 1 }, { actor: li });
+    await h.engine.send(id, { type: 'APPROVE' }, { actor: actor('wang') });
+    await h.engine.send(id, { type: 'TRANSFER', to: 'wang' }, { actor: actor('zhao') });
+    await h.engine.send(id, { type: 'APPROVE' }, { actor: actor('wang') });
+    expect(await h.statuses(id, 'finance')).toEqual(['wang:skipped', 'sun:pending']);
   });
 });
 

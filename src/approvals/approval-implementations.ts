@@ -6,11 +6,11 @@ import { resolveDeadline } from '../calendar/resolve-deadline.js';
 import { SYSTEM_ACTOR } from '../store/records.js';
 import { changeFor } from './approval-act.js';
 import { applyApproval, enterStep, type ApprovalChange, type ApprovalEffect, type ReduceFacts } from './approval-reducer.js';
+import { exitStep } from './operations/exit-step.js';
 import { targetStep } from './approval-target.js';
 import type { ApprovalContext, ApprovalStepSpec } from './approval-types.js';
 import { matches, type Condition } from './branch.js';
 import { resolveApprovers, type ApproverRule } from './approver-rules.js';
-import { copyWith } from '../store/copy-with.js';
 
 /** What approval actions and guards need from the engine; absent outside an engine (tests of the bare machine). */
 interface ApprovalEnv {
@@ -100,11 +100,12 @@ function makeActions(scope: ApprovalEnv): ApprovalActions {
       const dueAt = dueAtOf(scope, params.spec, { context, event }, now);
       apply(enqueue, enterStep(context, params.spec, { ...factsOf(scope, event), dueAt }));
     }),
-    /** Leave a step: it no longer shows in the inbox. */
+    /** Leave a step: it no longer shows in the inbox (see {@link exitStep}). */
     'approval.exit': enqueueActions((args: EnqueueArgs, params: { step: string }) => {
       const { context, enqueue } = argsOf(args);
-      const state = context.approvals[params.step];
-      if (state) enqueue.assign({ approvals: copyWith(context.approvals, { [params.step]: copyWith(state, { active: false }) }) });
+      if (!context.approvals[params.step]) return;
+      const left = exitStep(context, params.step);
+      enqueue.assign(left.approvalFlow === context.approvalFlow ? { approvals: left.approvals } : { approvals: left.approvals, approvalFlow: left.approvalFlow });
     }),
     /** A person's act (APPROVE, ADD_SIGNER, …) on the step: reduced once, by the authorize hook when it ran. */
     'approval.act': enqueueActions((args: EnqueueArgs, params: { step: string }) => {

@@ -24,6 +24,8 @@ import { checkReassignInput } from '../engine/validate-input.js';
  * the others (e.g. `OPERATION_NOT_ALLOWED` when `to` already holds a seat in that step: one vote per
  * person), and the result lists every assignment it tried to move, with its step, task and status.
  * The acting user needs the `admin` role (only an administrator may transfer someone else's task).
+ * An actor carrying a `tenant` hands over that tenant's assignments only; `from` equal to `to` is
+ * `INVALID_ARGUMENT` before anything is sent.
  * Delegations *to* the leaver and unclaimed group tasks they could claim are not assignments of
  * theirs and are left alone. Reads instances page by page with `engine.list`.
  *

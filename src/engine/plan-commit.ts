@@ -88,6 +88,10 @@ export function planCommit(
   const { instanceId, now } = facts;
   let cancelKeys: Set<string> | undefined;
   let added: TimerRecord[] = [];
+  // Delayed raises without an id (`raise(event, { delay })`) are each a timer of their own, as in
+  // XState's scheduler, which gives each a fresh id: keyed by revision and position, so a later
+  // step's unnamed raise never replaces (and so silently drops) one still pending.
+  let unnamed = 0;
   const effects: EffectRecord[] = [];
   // XState lists a step's actions in the order they happen: a state entered and left within one
   // macrostep (an eventless `always` out of it) arms its `after` timer and then cancels it. So raises
@@ -97,7 +101,7 @@ export function planCommit(
     const params = action.params as Record<string, any> | undefined;
     if (action.type === 'xstate.raise') {
       if (params?.delay === undefined) continue;
-      const key: string = params.id ?? `raise.${added.length}`;
+      const key: string = params.id ?? `raise.${revision}.${unnamed++}`;
       const event = params.event as TimerRecord['event'];
       // One pending timer per key: a raise replaces a stored timer with its key (a re-entered state
       // re-arms its timer), and a second raise in one step replaces the first.

@@ -576,5 +576,8 @@ export function checkReassignInput(opts: unknown): void {
   assertId(options.from, 'reassignTasks(): from');
   assertId(options.to, 'reassignTasks(): to');
   assertText(options.reason, 'reassignTasks(): reason');
+  if (options.from === options.to) {
+    throw new DocketError('INVALID_ARGUMENT', `reassignTasks(): from and to are both "${String(options.from)}"; name the person who takes over the tasks.`, { from: options.from });
+  }
   if (options.workflow !== undefined) assertId(options.workflow, 'reassignTasks(): workflow');
 }

@@ -14,6 +14,22 @@ function jsonSchema(schema: z.ZodType): Json {
   }
 }
 
+/**
+ * An event's schema with its `type` admitted: the engine checks a payload-only schema against the
+ * event without its `type`, so a closed object (`z.strictObject`, `.strict()`: `additionalProperties:
+ * false`) still takes `{ type, ...payload }`. Each object branch that does not name `type` gets it
+ * as a property (in unions and intersections too), so the document accepts what the engine accepts.
+ */
+function admitType(schema: Json, type: string): Json {
+  const branches = (key: 'anyOf' | 'oneOf' | 'allOf') => (Array.isArray(schema[key]) ? { [key]: (schema[key] as Json[]).map((b) => admitType(b, type)) } : {});
+  let out: Json = { ...schema, ...branches('anyOf'), ...branches('oneOf'), ...branches('allOf') };
+  if (schema.type === 'object') {
+    const properties = (schema.properties ?? {}) as Json;
+    if (!Object.prototype.hasOwnProperty.call(properties, 'type')) out = { ...out, properties: { ...properties, type: { const: type } } };
+  }
+  return out;
+}
+
 /** Component names allow `[A-Za-z0-9._-]` only. */
 const componentName = (...parts: string[]) => parts.join('.').replace(/[^A-Za-z0-9._-]/g, '_');
 
@@ -202,7 +218,7 @@ export function openApiDocument(workflows: readonly AnyWorkflow[], options: Open
     });
     for (const [type, schema] of Object.entries(w.events)) {
       const name = componentName(w.id, 'event', type);
-      schemas[name] = jsonSchema(schema);
+      schemas[name] = admitType(jsonSchema(schema), type);
       events.push({ allOf: [ref(name), { type: 'object', properties: { type: { const: type } }, required: ['type'] }], title: `${w.id} ${type}` });
     }
   }
