@@ -39,4 +39,25 @@ describe('simulated people', () => {
     expect(decisions.filter((e) => e.actor.id === instance.initiator)).toEqual([]);
     await store.close?.();
   });
+
+  it('docket simulate contract-approval follows the happy path to its real end: the contract administrator signs, nobody withdraws', async () => {
+    mkdirSync(work, { recursive: true });
+    const db = join(work, 'contract-end.db');
+    const io = { stdout: { write: () => true }, stderr: { write: () => true }, env: {}, now: () => Date.parse('2026-11-02T01:00:00Z'), cwd: work };
+    const code = await runCli(['simulate', contractApproval.id, '--from', '2026-11-02', '--to', '2027-06-30', '--store', `sqlite:${db}`], io);
+    expect(code).toBe(0);
+    const store = sqliteStore({ filename: db, readonly: true });
+    const [instance] = (await store.list({})).items;
+    const history = await store.history(instance!.id);
+    const types = history.map((e) => e.event.type);
+    expect(types).not.toContain('WITHDRAW');
+    expect(types).toEqual(expect.arrayContaining(['SIGNED', 'ARCHIVED', 'KICKOFF_HELD', 'PAYMENT_RECEIVED']));
+    // Each event was sent by someone whose roles the workflow permits to send it.
+    const permissions = contractApproval.permissions as Record<string, readonly string[]>;
+    for (const e of history.filter((h) => h.event.type in permissions && h.kind === 'event')) {
+      expect(e.actor.roles.some((r) => permissions[e.event.type]!.includes(r))).toBe(true);
+    }
+    expect(instance!.state).toBe('closed');
+    await store.close?.();
+  });
 });

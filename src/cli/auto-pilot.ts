@@ -76,11 +76,24 @@ export function demoPeople(workflow: AnyWorkflow): Actor[] {
   return DEMO_USERS.map((id) => ({ id, roles: demoRoles(workflow, id), name: id }));
 }
 
-/** Who acts for an event: an assignee of an open task offering it, else the initiator `demo`. */
+/**
+ * Who acts for an event: an assignee of an open task offering it; else the initiator `demo` when
+ * their roles may send it (a withdrawal, a kickoff the sales side holds); else the first simulated
+ * person whose roles may (`permissions[type]`: a contract administrator signs, finance records a
+ * payment). Without the last rule the initiator, refused the event that moves the process on, would
+ * send the next one they may (撤回) and end a simulation withdrawn.
+ */
 export function demoActor(workflow: AnyWorkflow, type: string, tasks: readonly TaskRecord[]): Actor {
   const task = tasks.find((t) => t.actions.includes(type));
-  const id = task?.claimedBy ?? task?.assignees[0] ?? 'demo';
+  const id = task?.claimedBy ?? task?.assignees[0] ?? permittedPerson(workflow, type);
   return { id, roles: demoRoles(workflow, id), name: id };
+}
+
+/** The first simulated person (the initiator first) whose roles may send `type`; `demo` when the workflow does not restrict it. */
+function permittedPerson(workflow: AnyWorkflow, type: string): string {
+  const allowed = ownValue<readonly string[] | undefined>(workflow.permissions, type);
+  if (!Array.isArray(allowed) || allowed.length === 0) return 'demo';
+  return DEMO_USERS.find((id) => demoRoles(workflow, id).some((role) => allowed.includes(role))) ?? 'demo';
 }
 
 /** Steps from each state to any of `goals`, along the diagram's arrows (a parent reaches what its children reach). */
