@@ -184,8 +184,14 @@ describe.concurrent('docket on hostile stored text and a folder it must not touc
     expect(bad.stderr).toMatch(/Unknown time zone "Mars\/Olympus"/);
   });
 
-  it('--on-missing-year: a year without holiday data stops a simulation (exit 1) unless weekdays are allowed', async () => {
-    const strict = await docket(['simulate', 'strategy-cycle', '--from', '2031-01-05', '--to', '2031-02-10', '--json']);
+  it('--on-missing-year: a year without published holiday data is estimated from the law by default (said on stderr), stops a simulation with throw (exit 1), counts weekdays when asked', async () => {
+    // 2031's schedule is not published: by default (as the library's 'CN' default) the simulation runs
+    // on the statutory estimate, says so once on stderr, and keeps stdout one JSON document.
+    const estimated = await docket(['simulate', 'strategy-cycle', '--from', '2031-01-05', '--to', '2031-02-10', '--json']);
+    expect(estimated.code, estimated.stderr).toBe(0);
+    expect((JSON.parse(estimated.stdout) as { history: unknown[] }).history.length).toBeGreaterThan(1);
+    expect(estimated.stderr).toMatch(/2031/);
+    const strict = await docket(['simulate', 'strategy-cycle', '--from', '2031-01-05', '--to', '2031-02-10', '--on-missing-year', 'throw', '--json']);
     expect(strict.code).toBe(1);
     expect(strict.stderr).toMatch(/2031/);
     const lenient = await docket(['simulate', 'strategy-cycle', '--from', '2031-01-05', '--to', '2031-02-10', '--on-missing-year', 'weekdays-with-warning', '--json']);
@@ -193,7 +199,14 @@ describe.concurrent('docket on hostile stored text and a folder it must not touc
     expect((JSON.parse(lenient.stdout) as { history: unknown[] }).history.length).toBeGreaterThan(1);
     const bad = await docket(['simulate', 'strategy-cycle', '--on-missing-year', 'ignore']);
     expect(bad.code).toBe(2);
-    expect(bad.stderr).toMatch(/--on-missing-year must be "throw" or "weekdays-with-warning", got "ignore"/);
+    expect(bad.stderr).toMatch(/--on-missing-year must be "statutory", "throw" or "weekdays-with-warning", got "ignore"/);
+  });
+
+  it('docket simulate strategy-cycle in December runs into the unpublished next year on the statutory estimate instead of stopping', async () => {
+    const run = await docket(['simulate', 'strategy-cycle', '--from', '2026-12-01', '--to', '2027-04-30', '--json']);
+    expect(run.code, run.stderr).toBe(0);
+    const history = (JSON.parse(run.stdout) as { history: { atLocal: string }[] }).history;
+    expect(history.some((e) => e.atLocal.startsWith('2027'))).toBe(true);
   });
 });
 

@@ -8,6 +8,7 @@ import { isDocketError } from '../errors.js';
 import { memoryStore } from '../store/index.js';
 import type { Store } from '../store/store.js';
 import { sampleValue } from '../visualizer/sample-value.js';
+import { terminalSafe } from './terminal-safe.js';
 import { stateGraph } from '../visualizer/state-graph.js';
 import { autoStep, demoDirectory, rolesOf, sampleOptionsAt } from './auto-pilot.js';
 import { CliError, EXIT } from './cli-error.js';
@@ -82,7 +83,9 @@ export async function simulateCommand(ctx: CommandContext, id: string, opts: Sim
   }
 
   const { store, label } = await openStore(opts.store);
-  const calendar = businessCalendar({ onMissingYear: ctx.onMissingYear });
+  // A year estimated from the law (or as weekdays) is said once on stderr, where a script reading
+  // --json on stdout does not trip over it.
+  const calendar = businessCalendar({ onMissingYear: ctx.onMissingYear, onWarning: (message) => void ctx.io.stderr.write(`docket: ${terminalSafe(message)}\n`) });
   const clock = virtualClock(from);
   const engine = createEngine({ store, clock, calendar, directory: demoDirectory(workflow), workflows: [workflow] });
   const graph = stateGraph(workflow);

@@ -35,7 +35,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     .option('--db <file|url>', 'database of list/show/history/export/verify: a SQLite file or postgres://… (then omit it from the arguments)')
     .option('--schema <name>', 'PostgreSQL schema of the store (default docket)')
     .option('--tz <zone>', 'IANA time zone for printed times (default Asia/Shanghai)')
-    .addOption(new Option('--on-missing-year <policy>', "simulate: a year without holiday data 'throw's (default) or counts weekdays ('weekdays-with-warning')"))
+    .addOption(new Option('--on-missing-year <policy>', "simulate, migrate: a year without published holiday data is estimated from the law ('statutory', default, as the library does for 'CN'), 'throw's, or counts weekdays ('weekdays-with-warning')"))
     .showHelpAfterError('(run docket --help for usage)')
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.stdout.write(terminalSafe(s, { keepNewlines: true })), writeErr: (s) => io.stderr.write(terminalSafe(s, { keepNewlines: true })) })
@@ -48,8 +48,12 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     const config = await (loaded ??= loadConfig({ ...(opts.config !== undefined ? { config: opts.config } : {}), ...(opts.workflows !== undefined ? { workflows: opts.workflows } : {}) }, io.cwd ?? process.cwd()));
     const tz = opts.tz ?? config.tz ?? 'Asia/Shanghai';
     if (!DateTime.now().setZone(tz).isValid) throw new CliError(`Unknown time zone "${tz}": use an IANA zone such as Asia/Shanghai, Europe/Berlin or UTC.`);
-    const onMissingYear = opts.onMissingYear ?? config.onMissingYear ?? 'throw';
-    if (onMissingYear !== 'throw' && onMissingYear !== 'weekdays-with-warning') throw new CliError(`--on-missing-year must be "throw" or "weekdays-with-warning", got "${onMissingYear}".`);
+    // The library's default for China's calendar: a year whose schedule is not yet published (2027,
+    // this December) is estimated from the law and its deadlines marked provisional, not a dead end.
+    const onMissingYear = opts.onMissingYear ?? config.onMissingYear ?? 'statutory';
+    if (onMissingYear !== 'statutory' && onMissingYear !== 'throw' && onMissingYear !== 'weekdays-with-warning') {
+      throw new CliError(`--on-missing-year must be "statutory", "throw" or "weekdays-with-warning", got "${onMissingYear}".`);
+    }
     const db = opts.db ?? config.db;
     const schema = opts.schema ?? config.schema;
     const examples = config.examples !== false;
