@@ -330,7 +330,10 @@ export function businessCalendar(options: BusinessCalendarOptions = {}): Busines
     },
     roll: (at, policy) => {
       const p = time.parse(at);
-      return time.toInstant({ ordinal: rollOrdinal(p.ordinal, policy), timeOfDay: p.timeOfDay });
+      const ordinal = rollOrdinal(p.ordinal, policy);
+      // A date that does not move keeps its instant (local time and back is not one-to-one in a DST overlap).
+      if (ordinal === p.ordinal) return time.parseInstant(at);
+      return time.toInstant({ ordinal, timeOfDay: p.timeOfDay });
     },
     quarterOf,
     quarterDates: (q) => {
@@ -367,7 +370,8 @@ export function businessCalendar(options: BusinessCalendarOptions = {}): Busines
           else p = time.parse(at);
           const timeOfDay = rule.time === undefined ? p.timeOfDay : parseTimeOfDay(rule.time);
           const ordinal = rollOrdinal(p.ordinal, rule.roll);
-          if (typeof at === 'number' && ordinal === p.ordinal && rule.time === undefined) return at;
+          // An instant the rule names (epoch ms, ISO with its own offset) is used as is unless the date moves.
+          if (ordinal === p.ordinal && rule.time === undefined && !(typeof at === 'string' && at.length === 10)) return time.parseInstant(at);
           return time.toInstant({ ordinal, timeOfDay });
         }
       }
