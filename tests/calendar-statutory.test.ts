@@ -181,6 +181,45 @@ describe('parseHolidaySchedule: an official year loaded at run time', () => {
     expect(bad({ next: OFFICIAL_2027['2027'] }).message).toContain('not a year');
     expect(bad(year({ holidays: [['2027-10-07', '2027-10-01', '国庆节']] })).message).toContain('ends before it starts');
   });
+
+  it('refuses a misspelt or unknown field instead of dropping its days (regression)', () => {
+    // Before: { "workday": [...] } was ignored, the year still counted as official, and the make-up
+    // Sunday 26 September 2027 was treated as a day off.
+    const { workdays, ...rest } = OFFICIAL_2027['2027'];
+    const typo = bad({ '2027': { ...rest, workday: workdays } });
+    expect([typo.code, typo.details]).toEqual(['INVALID_HOLIDAY_DATA', { year: 2027, field: 'workday' }]);
+    expect(typo.message).toContain('Nothing was loaded');
+    expect(bad({ year: 2027, ...rest, workDays: workdays }).details).toEqual({ year: 2027, field: 'workDays' });
+    expect(bad({ year: 2027, ...OFFICIAL_2027['2027'], '2028': OFFICIAL_2027['2027'] }).details).toEqual({ year: 2027, field: '2028' });
+    expect(bad(year({ holidays: [['2027-10-01', '2027-10-07', '国庆节', 'National Day', 'extra']] })).code).toBe('INVALID_HOLIDAY_DATA');
+    expect(bad(year({ workdays: [['2027-09-26', '国庆节', 'National Day', 'extra']] })).code).toBe('INVALID_HOLIDAY_DATA');
+  });
+
+  it('property: an accepted schedule keeps every day it lists; one with any other field is refused', () => {
+    const weekendDays = Array.from({ length: 365 }, (_, i) => new Date(Date.UTC(2027, 0, 1 + i)).toISOString().slice(0, 10)).filter((d) => [0, 6].includes(new Date(`${d}T00:00:00Z`).getUTCDay()));
+    const holidayDays = Array.from({ length: 365 }, (_, i) => new Date(Date.UTC(2027, 0, 1 + i)).toISOString().slice(0, 10)).filter((d) => ![0, 6].includes(new Date(`${d}T00:00:00Z`).getUTCDay()) && !d.startsWith('2027-10-0'));
+    fc.assert(
+      fc.property(
+        fc.uniqueArray(fc.constantFrom(...weekendDays.filter((d) => !d.startsWith('2027-10-0'))), { maxLength: 6 }),
+        fc.uniqueArray(fc.constantFrom(...holidayDays), { maxLength: 6 }),
+        fc.option(fc.string({ minLength: 1, maxLength: 10 }).filter((k) => !['holidays', 'workdays', 'year', '__proto__'].includes(k))),
+        fc.boolean(),
+        (makeUp, off, extra, yearForm) => {
+          const body: Record<string, unknown> = { holidays: [['2027-10-01', '2027-10-07', '国庆节'], ...off.map((d) => [d, d, '假'])], workdays: makeUp.map((d) => [d, '班']) };
+          if (extra !== null) body[extra] = [];
+          const input = yearForm ? { year: 2027, ...body } : { '2027': body };
+          if (extra !== null) {
+            expect(bad(input).details).toMatchObject({ year: 2027, field: extra });
+            return;
+          }
+          const cal = businessCalendar({ holidays: ['CN', ...parseHolidaySchedule(input)] });
+          for (const d of makeUp) expect([d, cal.describeDay(d).kind]).toEqual([d, 'makeup-workday']);
+          for (const d of off) expect([d, cal.describeDay(d).kind]).toEqual([d, 'holiday']);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
 });
 
 describe('holidayCoverageCheck (the CI check, with an injected date)', () => {
