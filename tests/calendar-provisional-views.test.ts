@@ -16,10 +16,10 @@ const work = resolve(import.meta.dirname, '..', '.tmp', `calendar-provisional-vi
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 /** A 2027 Q2 strategy cycle started on 21 December 2026: its kickoff (M1 D1 = 1 January) lands in 2027. */
-async function cycleIn2027(db: string): Promise<string> {
+async function cycleIn2027(db: string, calendar = businessCalendar({ onWarning: () => {} })): Promise<string> {
   mkdirSync(work, { recursive: true });
   rmSync(db, { force: true });
-  const engine = createEngine({ store: sqliteStore({ filename: db }), clock: virtualClock('2026-12-21T09:00:00+08:00'), calendar: businessCalendar({ onWarning: () => {} }), workflows: [strategyCycle] });
+  const engine = createEngine({ store: sqliteStore({ filename: db }), clock: virtualClock('2026-12-21T09:00:00+08:00'), calendar, workflows: [strategyCycle] });
   const id = await engine.start('strategy-cycle', { planQuarter: { year: 2027, quarter: 2 } } as never, { actor: { id: 'ma', roles: ['marketing'] } });
   await engine.close();
   await engine.store.close?.();
@@ -88,6 +88,26 @@ describe('provisional deadlines where people read them', () => {
     expect(record!.timers.map((t) => [t.name, t.dueAt, t.deadline?.provisional ?? false])).toEqual([['kickoff', Date.parse('2027-01-05T09:00:00+08:00'), false]]);
     const history = await store.history(id);
     expect(history.at(-1)!.event.type).toBe('docket.admin.reresolveDeadlines');
+    await store.close?.();
+  });
+
+  it('docket calendar reresolve refuses, changing nothing, deadlines armed with another calendar than its own (regression)', async () => {
+    // The application works Saturdays: its kickoff (1 January 2027, a holiday, rolled to the next working
+    // day) is Saturday 2 January 09:00. The CLI knows only the default Mon–Fri calendar, and before the
+    // fix re-resolved it to a Monday and recorded that as the official deadline.
+    const db = join(work, 'reresolve-other-calendar.db');
+    const id = await cycleIn2027(db, businessCalendar({ workweek: [1, 2, 3, 4, 5, 6], onWarning: () => {} }));
+    const armed = Date.parse('2027-01-02T09:00:00+08:00');
+    const file = join(work, 'cn-2027-other.json');
+    writeFileSync(file, JSON.stringify({ '2027': { holidays: [['2027-01-01', '2027-01-01', '元旦'], ['2027-10-01', '2027-10-07', '国庆节']], workdays: [] } }));
+    const { code, out } = await cli(['calendar', 'reresolve', db, '--holidays', file]);
+    expect(code).toBe(1);
+    expect(out).toContain('Not re-resolved, nothing changed');
+    expect(out).toContain(`${id} kickoff`);
+    const store = sqliteStore({ filename: db, readonly: true });
+    const record = await store.load(id);
+    expect(record!.timers.map((t) => [t.name, t.dueAt, t.deadline?.provisional])).toEqual([['kickoff', armed, true]]);
+    expect((await store.history(id)).map((h) => h.event.type)).not.toContain('docket.admin.reresolveDeadlines');
     await store.close?.();
   });
 });

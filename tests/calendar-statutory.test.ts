@@ -88,6 +88,40 @@ describe("onMissingYear 'statutory': 2027 from the law and the lunar calendar", 
     expect(cal.resolve(workingDays(3), dec30)).toBe(r.at);
   });
 
+  it('estimates only the years the 2024 law governs: 2003 and 2100 are missing, not provisional (regression)', () => {
+    // Decree 795 took effect on 1 January 2025. In 2003 the 1999 law gave 春节 初一–初三 only, so 除夕
+    // (Friday 31 January 2003) was a working day; the estimate made it a holiday and called it provisional.
+    // 2100 is past the estimate's range: it was reported 'provisional' but every operation threw INVALID_ARGUMENT.
+    const cal = businessCalendar({ onWarning: () => {} });
+    for (const year of [1990, 2003, 2100]) expect([year, cal.yearCoverage(year)]).toEqual([year, 'missing']);
+    for (const year of [2025, 2027, 2099]) expect([year, cal.yearCoverage(year)]).toEqual([year, year <= 2026 ? 'official' : 'provisional']);
+    const e2003 = caught(() => cal.isWorkingDay('2003-01-31'));
+    expect([e2003.code, e2003.details]).toEqual(['CALENDAR_YEAR_MISSING', { year: 2003 }]);
+    expect(e2003.message).toContain('2025–2099');
+    const e2100 = caught(() => cal.addWorkingDays('2099-12-30', 5));
+    expect([e2100.code, e2100.details]).toEqual(['CALENDAR_YEAR_MISSING', { year: 2100 }]);
+    expect(caught(() => statutoryDaysOff(2024)).code).toBe('INVALID_ARGUMENT');
+    // The year's schedule as a source fixes it, as for any missing year; plain weekdays stay available.
+    const with2003 = businessCalendar({ holidays: ['CN', { years: [2003], holidays: [{ from: '2003-02-01', to: '2003-02-07', name: '春节' }] }] });
+    expect(with2003.isWorkingDay('2003-01-31')).toBe(true);
+    expect(businessCalendar({ onMissingYear: 'weekdays-with-warning', onWarning: () => {} }).isWorkingDay('2003-01-31')).toBe(true);
+  });
+
+  it('property: a year the calendar calls provisional can be used, and one it calls missing throws CALENDAR_YEAR_MISSING', () => {
+    const policies = ['statutory', 'weekdays-with-warning', 'throw'] as const;
+    const calendars = policies.map((onMissingYear) => businessCalendar({ onMissingYear, onWarning: () => {} }));
+    fc.assert(
+      fc.property(fc.integer({ min: 1901, max: 2300 }), fc.integer({ min: 0, max: 2 }), fc.integer({ min: 1, max: 28 }), (year, p, day) => {
+        const cal = calendars[p]!;
+        const date = `${year}-03-${String(day).padStart(2, '0')}`;
+        const coverage = cal.yearCoverage(year);
+        if (coverage === 'missing') expect(caught(() => cal.describeDay(date)).code).toBe('CALENDAR_YEAR_MISSING');
+        else expect(cal.describeDay(date).provisional).toBe(coverage === 'provisional' ? true : undefined);
+      }),
+      { numRuns: 600 },
+    );
+  });
+
   it("'throw' is still available and 'none' holidays stay official", () => {
     expect(businessCalendar({ onMissingYear: 'throw' }).yearCoverage(2027)).toBe('missing');
     expect(caught(() => businessCalendar({ onMissingYear: 'throw' }).isWorkingDay('2027-10-01')).code).toBe('CALENDAR_YEAR_MISSING');
@@ -146,6 +180,45 @@ describe('parseHolidaySchedule: an official year loaded at run time', () => {
     expect(bad('{"2027": ').code).toBe('INVALID_HOLIDAY_DATA');
     expect(bad({ next: OFFICIAL_2027['2027'] }).message).toContain('not a year');
     expect(bad(year({ holidays: [['2027-10-07', '2027-10-01', '国庆节']] })).message).toContain('ends before it starts');
+  });
+
+  it('refuses a misspelt or unknown field instead of dropping its days (regression)', () => {
+    // Before: { "workday": [...] } was ignored, the year still counted as official, and the make-up
+    // Sunday 26 September 2027 was treated as a day off.
+    const { workdays, ...rest } = OFFICIAL_2027['2027'];
+    const typo = bad({ '2027': { ...rest, workday: workdays } });
+    expect([typo.code, typo.details]).toEqual(['INVALID_HOLIDAY_DATA', { year: 2027, field: 'workday' }]);
+    expect(typo.message).toContain('Nothing was loaded');
+    expect(bad({ year: 2027, ...rest, workDays: workdays }).details).toEqual({ year: 2027, field: 'workDays' });
+    expect(bad({ year: 2027, ...OFFICIAL_2027['2027'], '2028': OFFICIAL_2027['2027'] }).details).toEqual({ year: 2027, field: '2028' });
+    expect(bad(year({ holidays: [['2027-10-01', '2027-10-07', '国庆节', 'National Day', 'extra']] })).code).toBe('INVALID_HOLIDAY_DATA');
+    expect(bad(year({ workdays: [['2027-09-26', '国庆节', 'National Day', 'extra']] })).code).toBe('INVALID_HOLIDAY_DATA');
+  });
+
+  it('property: an accepted schedule keeps every day it lists; one with any other field is refused', () => {
+    const weekendDays = Array.from({ length: 365 }, (_, i) => new Date(Date.UTC(2027, 0, 1 + i)).toISOString().slice(0, 10)).filter((d) => [0, 6].includes(new Date(`${d}T00:00:00Z`).getUTCDay()));
+    const holidayDays = Array.from({ length: 365 }, (_, i) => new Date(Date.UTC(2027, 0, 1 + i)).toISOString().slice(0, 10)).filter((d) => ![0, 6].includes(new Date(`${d}T00:00:00Z`).getUTCDay()) && !d.startsWith('2027-10-0'));
+    fc.assert(
+      fc.property(
+        fc.uniqueArray(fc.constantFrom(...weekendDays.filter((d) => !d.startsWith('2027-10-0'))), { maxLength: 6 }),
+        fc.uniqueArray(fc.constantFrom(...holidayDays), { maxLength: 6 }),
+        fc.option(fc.string({ minLength: 1, maxLength: 10 }).filter((k) => !['holidays', 'workdays', 'year', '__proto__'].includes(k))),
+        fc.boolean(),
+        (makeUp, off, extra, yearForm) => {
+          const body: Record<string, unknown> = { holidays: [['2027-10-01', '2027-10-07', '国庆节'], ...off.map((d) => [d, d, '假'])], workdays: makeUp.map((d) => [d, '班']) };
+          if (extra !== null) body[extra] = [];
+          const input = yearForm ? { year: 2027, ...body } : { '2027': body };
+          if (extra !== null) {
+            expect(bad(input).details).toMatchObject({ year: 2027, field: extra });
+            return;
+          }
+          const cal = businessCalendar({ holidays: ['CN', ...parseHolidaySchedule(input)] });
+          for (const d of makeUp) expect([d, cal.describeDay(d).kind]).toEqual([d, 'makeup-workday']);
+          for (const d of off) expect([d, cal.describeDay(d).kind]).toEqual([d, 'holiday']);
+        },
+      ),
+      { numRuns: 300 },
+    );
   });
 });
 

@@ -2,7 +2,9 @@ import fc from 'fast-check';
 import { DateTime } from 'luxon';
 import { describe, expect, it } from 'vitest';
 import { civilDateOf, dayOrdinalOf } from '../src/calendar/local-date.js';
-import { ZonedTime } from '../src/calendar/zoned-time.js';
+import { parseOffsetInstant, ZonedTime } from '../src/calendar/zoned-time.js';
+import { resolveDeadlineRule } from '../src/calendar/resolve-deadline.js';
+import { absolute, businessCalendar } from '../src/index.js';
 
 // ZonedTime reads a zone's offset once per UTC day and converts by arithmetic when the offset holds;
 // near a transition it takes luxon's path. Whatever path it takes, it must give luxon's answer.
@@ -101,5 +103,37 @@ describe('ZonedTime: the cached-offset path equals luxon', () => {
     // A fixed-offset day: plain arithmetic, 09:00 in Shanghai is 01:00Z.
     expect(zones.get('Asia/Shanghai')!.toInstant({ ordinal: dayOrdinalOf(2026, 10, 8), timeOfDay: 9 * 3_600_000 })).toBe(Date.parse('2026-10-08T01:00:00Z'));
     expect(zones.get('Asia/Shanghai')!.toLocal(Date.parse('2026-10-08T01:00:00Z'))).toEqual({ ordinal: dayOrdinalOf(2026, 10, 8), timeOfDay: 9 * 3_600_000 });
+  });
+
+  it('an input that names an instant is that instant on every path: parseInstant, roll on a working day, an absolute rule, no calendar', () => {
+    // Guards two faults of one kind: an instant in a DST overlap sent through local time and back came
+    // out as the other occurrence; and without a calendar, Date.parse read valid ISO forms ('T09Z',
+    // '09:00:00,5Z', '+08') as NaN or refused them, so a timer was armed at NaN.
+    const calendars = new Map(ZONES.map((z) => [z, businessCalendar({ zone: z, holidays: 'none', workweek: [1, 2, 3, 4, 5, 6, 7] })]));
+    const offsetArb = fc.integer({ min: -12 * 4, max: 14 * 4 }).map((q) => q * 15);
+    const styleArb = fc.constantFrom('Z', 'z', 'hh:mm', 'hhmm', 'hh');
+    fc.assert(
+      fc.property(zoneArb, instantArb, offsetArb, styleArb, fc.boolean(), (zone, rawInstant, offsetMin, style, comma) => {
+        const ms = ((rawInstant % 1000) + 1000) % 1000;
+        const instant = style === 'hh' ? rawInstant - ms : rawInstant;
+        const minutes = style === 'Z' || style === 'z' ? 0 : style === 'hh' ? Math.trunc(offsetMin / 60) * 60 : offsetMin;
+        const wall = DateTime.fromMillis(instant, { zone: 'UTC' }).plus({ minutes });
+        const sign = minutes < 0 ? '-' : '+';
+        const hh = String(Math.floor(Math.abs(minutes) / 60)).padStart(2, '0');
+        const mm = String(Math.abs(minutes) % 60).padStart(2, '0');
+        const suffix = style === 'Z' || style === 'z' ? style : style === 'hh:mm' ? `${sign}${hh}:${mm}` : style === 'hhmm' ? `${sign}${hh}${mm}` : `${sign}${hh}`;
+        const fraction = instant === rawInstant && ms !== 0 ? `${comma ? ',' : '.'}${String(ms).padStart(3, '0')}` : '';
+        const text = `${wall.toFormat("yyyy-MM-dd'T'HH:mm:ss")}${fraction}${suffix}`;
+        const cal = calendars.get(zone)!;
+        expect(parseOffsetInstant(text)).toBe(instant);
+        expect(cal.addWorkingDays(text, 0)).toBe(instant);
+        expect(cal.roll(text, 'next')).toBe(instant);
+        expect(cal.roll(instant, 'previous')).toBe(instant);
+        expect(cal.resolve(absolute(text), 0)).toBe(instant);
+        expect(cal.resolve(absolute(instant, { roll: 'next' }), 0)).toBe(instant);
+        expect(resolveDeadlineRule(absolute(text), 0, undefined).at).toBe(instant);
+      }),
+      { numRuns: 3000 },
+    );
   });
 });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { businessCalendar, duration, quarterDay, workingDays } from '../src/index.js';
+import { absolute, businessCalendar, createEngine, duration, memoryStore, quarterDay, staticDirectory, users, virtualClock, workingDays } from '../src/index.js';
+import { approvalFlow, li, people } from './approvals-fixture.js';
 
 const shanghai = businessCalendar({ zone: 'Asia/Shanghai', holidays: 'CN' });
 // US federal holidays used by this test company in late 2026 (a user list; 'none' would also do).
@@ -70,7 +71,43 @@ describe('zones', () => {
     expect(everyDay.addWorkingDays(everyDay.localInstant('2026-03-07', '02:30'), 1)).toBe(Date.parse('2026-03-08T03:30:00-04:00'));
   });
 
+  it('an instant in the repeated hour of a fall-back keeps its instant when its date does not move (regression)', () => {
+    // 05:30Z on 1 Nov 2026 is the first 01:30 in New York (EDT); 06:30Z is the second (EST).
+    // Before the fix, roll and an absolute ISO rule sent it through local time and back and returned 06:30Z.
+    const everyDay = businessCalendar({ zone: 'America/New_York', holidays: 'none', workweek: [1, 2, 3, 4, 5, 6, 7] });
+    const first = Date.parse('2026-11-01T05:30:00Z');
+    for (const policy of ['none', 'next', 'previous'] as const) {
+      expect(everyDay.roll(first, policy)).toBe(first);
+      expect(everyDay.roll('2026-11-01T01:30:00-04:00', policy)).toBe(first);
+    }
+    expect(everyDay.resolve(absolute('2026-11-01T05:30:00Z'), 0)).toBe(first);
+    expect(everyDay.resolve(absolute('2026-11-01T01:30:00-04:00', { roll: 'next' }), 0)).toBe(first);
+    expect(everyDay.resolve(absolute(first, { roll: 'previous' }), 0)).toBe(first);
+    expect(everyDay.addWorkingDays('2026-11-01T05:30:00Z', 0)).toBe(first);
+    expect(everyDay.addWorkingHours('2026-11-01T05:30:00Z', 0)).toBe(first);
+    // A date that does move still lands at the same local time of day: Sunday 01:30 EDT rolls to Monday 01:30 EST.
+    const weekdays = businessCalendar({ zone: 'America/New_York', holidays: 'none' });
+    expect(weekdays.roll(first, 'next')).toBe(Date.parse('2026-11-02T01:30:00-05:00'));
+  });
+
   it('rejects an unknown zone', () => {
     expect(() => businessCalendar({ zone: 'Mars/Olympus' })).toThrow(/Unknown time zone "Mars\/Olympus"/);
+  });
+});
+
+describe('an absolute ISO deadline without a calendar', () => {
+  it("arms the timer at the instant the text names, as a calendar reads it (regression: '2027-01-04T09Z' armed a timer at NaN)", async () => {
+    const effects = { 'approval.assigned': () => {}, 'approval.cc': () => {}, 'approval.remind': () => {}, notify: () => {} };
+    for (const [text, iso] of [
+      ['2027-01-04T09Z', '2027-01-04T09:00:00Z'],
+      ['2027-01-04T09:00:00,5Z', '2027-01-04T09:00:00.500Z'],
+      ['2027-01-04T17:00+08', '2027-01-04T09:00:00Z'],
+    ] as const) {
+      const wf = approvalFlow([{ id: 'legal', mode: 'all', approvers: users('zhao'), deadline: { after: 'due', then: { kind: 'approve' } } }], { deadlines: { due: absolute(text) } });
+      const engine = createEngine({ store: memoryStore(), clock: virtualClock('2026-12-30T10:00:00+08:00'), directory: staticDirectory({ users: people }), effects, workflows: [wf] });
+      const id = await engine.start('flow', { amount: 1 }, { actor: li });
+      expect([text, (await engine.get(id)).timers.map((t) => t.dueAt)]).toEqual([text, [Date.parse(iso)]]);
+      await engine.close();
+    }
   });
 });

@@ -6,7 +6,7 @@ import { compileHolidaySources, type HolidaySource } from './holiday-source.js';
 import { civilDateOf, daysInMonth, dayOrdinalOf, formatDayOrdinal, isoWeekdayOf, parseLocalDate, type DayOrdinal } from './local-date.js';
 import { quarterMonth, quarterOfMonth, shiftQuarter, type QuarterRef } from './quarter.js';
 import { END_OF_DAY_MS, parseTimeOfDay } from './time-of-day.js';
-import { statutoryOverrides, type StatutoryWeekendRule } from './statutory-holidays.js';
+import { isStatutoryYear, STATUTORY_YEARS, statutoryOverrides, type StatutoryWeekendRule } from './statutory-holidays.js';
 import { WorkingDayIndex, type DayKind, type MissingYearPolicy } from './working-day-index.js';
 import { addWorkingTime, parseWorkingHours, type WorkingHoursOption } from './working-hours.js';
 import { ZonedTime, type CalendarInput } from './zoned-time.js';
@@ -31,7 +31,8 @@ export interface BusinessCalendarOptions {
   /**
    * What to do for a year no holiday source covers: `'statutory'` (the default when the sources include
    * `'CN'`) estimates the days off China's law fixes, `'throw'` (the default otherwise) throws
-   * `CALENDAR_YEAR_MISSING`, `'weekdays-with-warning'` treats it as plain workweek days. Both estimates
+   * `CALENDAR_YEAR_MISSING`, `'weekdays-with-warning'` treats it as plain workweek days. The statutory
+   * estimate covers the years the 2024 law governs (2025–2099); another uncovered year throws. Both estimates
    * warn once per year and make deadlines in that year *provisional* (see {@link BusinessCalendar.resolveWithProvenance}).
    */
   readonly onMissingYear?: MissingYearPolicy;
@@ -199,7 +200,9 @@ function missingYearHint(sources: readonly HolidaySource[]): (year: number) => s
     `Add the year's schedule as a holiday source, e.g. holidays: [${usesCn ? "'CN', " : ''}{ years: [${year}], ` +
     `holidays: [{ from: '${year}-10-01', to: '${year}-10-07', name: '国庆节' }, ...], workdays: ['${year}-09-27', ...] }] ` +
     `(China's State Council publishes next year's schedule each autumn; parseHolidaySchedule() loads it from JSON), or upgrade docket.${shipped} ` +
-    `To estimate unknown years from the law instead, pass onMissingYear: 'statutory' (or 'weekdays-with-warning' for plain weekdays).`;
+    (isStatutoryYear(year)
+      ? `To estimate unknown years from the law instead, pass onMissingYear: 'statutory' (or 'weekdays-with-warning' for plain weekdays).`
+      : `The statutory estimate covers ${STATUTORY_YEARS.first}–${STATUTORY_YEARS.last} only (the law as amended in 2024 governs from 2025), so it does not estimate ${year}; 'weekdays-with-warning' treats it as plain weekdays.`);
 }
 
 /**
@@ -310,7 +313,8 @@ export function businessCalendar(options: BusinessCalendarOptions = {}): Busines
     workingHours: workingHoursOption,
     hasYear: (year) => holidays.coversYear(year),
     onMissingYear,
-    yearCoverage: (year) => (holidays.coversYear(year) ? 'official' : onMissingYear === 'throw' ? 'missing' : 'provisional'),
+    yearCoverage: (year) =>
+      holidays.coversYear(year) ? 'official' : onMissingYear === 'throw' || (onMissingYear === 'statutory' && !isStatutoryYear(year)) ? 'missing' : 'provisional',
     resolveWithProvenance: (rule, from) => {
       const { value, estimatedYears } = index.track(() => calendar.resolve(rule, from));
       return { at: value, provisional: estimatedYears.length > 0, estimatedYears };
@@ -330,7 +334,10 @@ export function businessCalendar(options: BusinessCalendarOptions = {}): Busines
     },
     roll: (at, policy) => {
       const p = time.parse(at);
-      return time.toInstant({ ordinal: rollOrdinal(p.ordinal, policy), timeOfDay: p.timeOfDay });
+      const ordinal = rollOrdinal(p.ordinal, policy);
+      // A date that does not move keeps its instant (local time and back is not one-to-one in a DST overlap).
+      if (ordinal === p.ordinal) return time.parseInstant(at);
+      return time.toInstant({ ordinal, timeOfDay: p.timeOfDay });
     },
     quarterOf,
     quarterDates: (q) => {
@@ -367,7 +374,8 @@ export function businessCalendar(options: BusinessCalendarOptions = {}): Busines
           else p = time.parse(at);
           const timeOfDay = rule.time === undefined ? p.timeOfDay : parseTimeOfDay(rule.time);
           const ordinal = rollOrdinal(p.ordinal, rule.roll);
-          if (typeof at === 'number' && ordinal === p.ordinal && rule.time === undefined) return at;
+          // An instant the rule names (epoch ms, ISO with its own offset) is used as is unless the date moves.
+          if (ordinal === p.ordinal && rule.time === undefined && !(typeof at === 'string' && at.length === 10)) return time.parseInstant(at);
           return time.toInstant({ ordinal, timeOfDay });
         }
       }

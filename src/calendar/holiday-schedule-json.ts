@@ -36,15 +36,19 @@ function name(value: unknown, year: number, where: string): string | undefined {
   return value;
 }
 
-function parseYear(year: number, raw: unknown): HolidayList {
+function parseYear(year: number, raw: unknown, allowed: readonly string[] = ['holidays', 'workdays']): HolidayList {
   if (!Number.isInteger(year) || year < 1900 || year > 2200) throw invalid(`Year ${JSON.stringify(year)} is not a year like 2027.`, { year });
-  if (typeof raw !== 'object' || raw === null) throw invalid(`${year}: expected { holidays: [...], workdays: [...] }.`, { year });
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw invalid(`${year}: expected { holidays: [...], workdays: [...] }.`, { year });
+  // A misspelt field ("workday") would drop every make-up working day and still mark the year official.
+  for (const key of Object.keys(raw)) {
+    if (!allowed.includes(key)) throw invalid(`${year}: unknown field ${JSON.stringify(key)} (expected ${allowed.map((k) => `"${k}"`).join(', ')}).`, { year, field: key });
+  }
   const { holidays = [], workdays = [] } = raw as { holidays?: unknown; workdays?: unknown };
   if (!Array.isArray(holidays) || !Array.isArray(workdays)) throw invalid(`${year}: "holidays" and "workdays" must be arrays.`, { year });
   const off = new Map<DayOrdinal, string>();
   const outHolidays: HolidayDay[] = [];
   for (const entry of holidays as unknown[]) {
-    if (!Array.isArray(entry) || entry.length < 2) throw invalid(`${year}: a holiday must be [from, to, nameZh, nameEn?], got ${JSON.stringify(entry)}.`, { year });
+    if (!Array.isArray(entry) || entry.length < 2 || entry.length > 4) throw invalid(`${year}: a holiday must be [from, to, nameZh, nameEn?], got ${JSON.stringify(entry)}.`, { year });
     const from = date(entry[0], year, 'holiday start');
     const to = date(entry[1], year, 'holiday end');
     if (to < from) throw invalid(`${year}: holiday ${String(entry[0])}..${String(entry[1])} ends before it starts.`, { year });
@@ -59,7 +63,7 @@ function parseYear(year: number, raw: unknown): HolidayList {
   const worked = new Set<DayOrdinal>();
   const outWorkdays: HolidayDay[] = [];
   for (const entry of workdays as unknown[]) {
-    if (!Array.isArray(entry) || entry.length < 1) throw invalid(`${year}: a make-up working day must be [date, nameZh, nameEn?], got ${JSON.stringify(entry)}.`, { year });
+    if (!Array.isArray(entry) || entry.length < 1 || entry.length > 3) throw invalid(`${year}: a make-up working day must be [date, nameZh, nameEn?], got ${JSON.stringify(entry)}.`, { year });
     const d = date(entry[0], year, 'make-up working day');
     const when = formatDayOrdinal(d);
     if (worked.has(d)) throw invalid(`${year}: make-up working day ${when} is listed twice.`, { year, date: when });
@@ -79,8 +83,9 @@ function parseYear(year: number, raw: unknown): HolidayList {
 /**
  * Load official holiday schedules from JSON (text or parsed), so an operator can add a year the day
  * the State Council publishes it: `businessCalendar({ holidays: ['CN', ...parseHolidaySchedule(json)] })`.
- * Each year is checked before anything is returned: dates are real and inside their year, no date is
- * listed twice, no make-up working day is also a holiday, and National Day (10-01) is a holiday.
+ * Each year is checked before anything is returned: no field but `holidays` and `workdays` (a misspelt
+ * one would silently drop its days), entries of the right length, dates real and inside their year, no
+ * date listed twice, no make-up working day that is also a holiday, and National Day (10-01) a holiday.
  * Throws `INVALID_HOLIDAY_DATA` (with `details.year`, and `details.date` when one date is at fault).
  *
  * @example
@@ -101,7 +106,7 @@ export function parseHolidaySchedule(input: string | HolidayScheduleJson | unkno
   }
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw invalid('A holiday schedule must be a JSON object: { "2027": { "holidays": [...], "workdays": [...] } }.');
   const obj = raw as Record<string, unknown>;
-  if ('year' in obj) return [parseYear(obj.year as number, obj)];
+  if ('year' in obj) return [parseYear(obj.year as number, obj, ['year', 'holidays', 'workdays'])];
   const keys = Object.keys(obj);
   if (keys.length === 0) throw invalid('The holiday schedule lists no year.');
   return keys.map((key) => {

@@ -2,6 +2,7 @@ import { durationToMs, type Instant } from '../clock/clock.js';
 import { DocketError } from '../errors.js';
 import type { BusinessCalendar, Resolution } from './business-calendar.js';
 import type { DeadlineRule } from './deadline-rule.js';
+import { parseOffsetInstant } from './zoned-time.js';
 
 const OFFICIAL: readonly number[] = Object.freeze([]);
 
@@ -23,7 +24,9 @@ export function resolveDeadlineRule(rule: DeadlineRule, from: Instant, calendar:
   if (rule.kind === 'absolute' && rule.time === undefined && rule.roll === undefined) {
     // An instant with its own offset needs no calendar; a local date does.
     if (typeof rule.at === 'number') return { at: rule.at, provisional: false, estimatedYears: OFFICIAL };
-    if (/T.*(Z|[+-]\d\d:?\d\d)$/.test(rule.at)) return { at: Date.parse(rule.at), provisional: false, estimatedYears: OFFICIAL };
+    // The calendar's own reader: Date.parse reads '2027-01-04T09Z' as NaN, and refuses '+08' and 'z'.
+    const instant = parseOffsetInstant(rule.at);
+    if (instant !== undefined) return { at: instant, provisional: false, estimatedYears: OFFICIAL };
   }
   throw new DocketError(
     'INVALID_DEADLINE_RULE',

@@ -39,6 +39,35 @@ export interface StatutoryDayOff {
 export const STATUTORY_HOLIDAY_LAW =
   '全国年节及纪念日放假办法 (State Council Decree No. 795, 2024): 元旦 1, 春节 4 (除夕–初三), 清明 1, 劳动节 2 (5/1–2), 端午 1, 中秋 1, 国庆 3 (10/1–3); lunar dates and 清明 from tyme4ts';
 
+/**
+ * The years the statutory estimate covers. From 2025: the 2024 amendment (Decree 795) took effect on
+ * 1 January 2025, and earlier years were governed by earlier versions of the law (春节 3 days and
+ * 劳动节 1 day from 2008 to 2024; no 清明, 端午 or 中秋 before 2008), so estimating them from this one
+ * is wrong by the law itself; their official schedules were published and are added as a source.
+ * Until 2099: the range the lunar estimate is checked for.
+ *
+ * @example
+ * ```ts
+ * import { STATUTORY_YEARS } from './statutory-holidays.js';
+ * STATUTORY_YEARS.first; // 2025
+ * ```
+ */
+export const STATUTORY_YEARS = { first: 2025, last: 2099 } as const;
+
+/**
+ * True when the statutory estimate can estimate `year` ({@link STATUTORY_YEARS}).
+ *
+ * @example
+ * ```ts
+ * import { isStatutoryYear } from './statutory-holidays.js';
+ * isStatutoryYear(2027); // true
+ * isStatutoryYear(2003); // false: the 2024 law did not govern 2003
+ * ```
+ */
+export function isStatutoryYear(year: number): boolean {
+  return Number.isInteger(year) && year >= STATUTORY_YEARS.first && year <= STATUTORY_YEARS.last;
+}
+
 interface Fixed {
   readonly ordinal: DayOrdinal;
   readonly name: string;
@@ -73,7 +102,7 @@ function fixedHolidays(year: number): Fixed[] {
  * one that falls on a Saturday or Sunday. Make-up working days (调休) are set each year by the State
  * Council's notice and cannot be derived, so there are none. Only days inside `year` are returned
  * (除夕 of a Spring Festival in late January belongs to that year). Throws `INVALID_ARGUMENT` for a
- * year outside 1901–2099 or an unknown rule.
+ * year outside {@link STATUTORY_YEARS} (2025–2099) or an unknown rule.
  *
  * @example
  * ```ts
@@ -83,8 +112,12 @@ function fixedHolidays(year: number): Fixed[] {
  * ```
  */
 export function statutoryOverrides(year: number, rule: StatutoryWeekendRule): Map<DayOrdinal, DayOverride> {
-  if (!Number.isInteger(year) || year < 1901 || year > 2099) {
-    throw new DocketError('INVALID_ARGUMENT', `Statutory holidays are estimated for 1901–2099 only, got ${String(year)}; add the year's schedule as a holiday source instead.`, { year });
+  if (!isStatutoryYear(year)) {
+    throw new DocketError(
+      'INVALID_ARGUMENT',
+      `Statutory holidays are estimated for ${STATUTORY_YEARS.first}–${STATUTORY_YEARS.last} only (the law as amended in 2024 governs from 2025), got ${String(year)}; add the year's schedule as a holiday source instead.`,
+      { year },
+    );
   }
   if (rule !== 'next-weekday' && rule !== 'none') {
     throw new DocketError('INVALID_ARGUMENT', `Invalid statutoryWeekendRule ${JSON.stringify(rule)}: use 'next-weekday' or 'none'.`);

@@ -1,6 +1,7 @@
 import { DocketError } from '../errors.js';
 import type { CompiledHolidays } from './holiday-source.js';
 import { civilDateOf, dayOrdinalOf, isoWeekdayOf, type DayOrdinal } from './local-date.js';
+import { isStatutoryYear } from './statutory-holidays.js';
 
 /**
  * How a day counts: an ordinary working day, a weekend day, a holiday, or a make-up working day (调休).
@@ -15,7 +16,8 @@ export type DayKind = 'workday' | 'weekend' | 'holiday' | 'makeup-workday';
 
 /**
  * What the calendar does for a year it has no holiday data for: throw `CALENDAR_YEAR_MISSING`;
- * `'statutory'`: estimate the days off the law fixes (see {@link statutoryOverrides}) and warn once;
+ * `'statutory'`: estimate the days off the law fixes (see {@link statutoryOverrides}) and warn once
+ * (for the years that law governs, 2025–2099; any other year throws as with `'throw'`);
  * or `'weekdays-with-warning'`: treat the year as plain workweek days and warn once. Both estimates
  * make the year *provisional*: deadlines resolved on it are flagged so they can be re-resolved.
  *
@@ -116,14 +118,15 @@ export class WorkingDayIndex {
     let estimate: ReadonlyMap<DayOrdinal, { readonly working: boolean }> | undefined;
     if (estimated) {
       const hint = this.#options.missingYearHint(year);
-      if (this.#options.onMissingYear === 'throw') {
+      const statutory = this.#options.onMissingYear === 'statutory' && this.#options.statutory !== undefined;
+      // The statutory estimate is the law in force from 2025: a year it does not govern is missing, not estimated.
+      if (this.#options.onMissingYear === 'throw' || (statutory && !isStatutoryYear(year))) {
         throw new DocketError(
           'CALENDAR_YEAR_MISSING',
           `The business calendar has no holiday data for ${year}, so it cannot tell working days from holidays in ${year}. ${hint}`,
           { year },
         );
       }
-      const statutory = this.#options.onMissingYear === 'statutory' && this.#options.statutory !== undefined;
       if (statutory) estimate = this.#options.statutory!(year);
       if (!this.#warned.has(year)) {
         this.#warned.add(year);

@@ -38,6 +38,25 @@ export interface LocalPoint {
 const OWN_OFFSET = /T[^]*(?:[zZ]|[+-]\d\d(?::?\d\d)?)$/;
 
 /**
+ * The instant an ISO-8601 date-time written with its own offset names (`Z`, `±hh:mm`, `±hhmm`, `±hh`),
+ * read by luxon exactly as the calendar reads it; `undefined` for text without an offset or that is
+ * not ISO. One reader for every path (a calendar, the engine without one), so the same rule text never
+ * means two instants, or none.
+ *
+ * @example
+ * ```ts
+ * import { parseOffsetInstant } from './zoned-time.js';
+ * parseOffsetInstant('2027-01-04T09Z'); // 1799053200000 (Date.parse gives NaN)
+ * parseOffsetInstant('2027-01-04T09:00'); // undefined: a local time needs a zone
+ * ```
+ */
+export function parseOffsetInstant(text: string): Instant | undefined {
+  if (!OWN_OFFSET.test(text)) return undefined;
+  const dt = DateTime.fromISO(text, { zone: 'UTC' });
+  return dt.isValid ? dt.toMillis() : undefined;
+}
+
+/**
  * Converts between absolute instants and local wall-clock positions in one IANA zone (via luxon).
  *
  * @example
@@ -153,11 +172,24 @@ export class ZonedTime {
     return this.toLocal(dt.toMillis());
   }
 
-  /** Parse a {@link CalendarInput} into an instant. */
+  /**
+   * Parse a {@link CalendarInput} into an instant. An input that already names an instant (epoch ms, a
+   * `Date`, ISO with its own offset) is that instant: it is not sent through local time and back, which
+   * in a DST overlap would move the first 01:30 to the second.
+   */
   parseInstant(input: CalendarInput): Instant {
     if (typeof input === 'number') {
       if (!Number.isFinite(input)) throw new DocketError('INVALID_ARGUMENT', `Not an instant: ${input}.`);
       return input;
+    }
+    if (input instanceof Date) {
+      const ms = input.getTime();
+      if (!Number.isFinite(ms)) throw new DocketError('INVALID_ARGUMENT', `Not an instant: ${String(input)}.`);
+      return ms;
+    }
+    if (typeof input === 'string') {
+      const instant = parseOffsetInstant(input);
+      if (instant !== undefined) return instant;
     }
     return this.toInstant(this.parse(input));
   }

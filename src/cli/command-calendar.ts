@@ -1,10 +1,11 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { businessCalendar, CN_HOLIDAY_DATA, CN_HOLIDAY_DATA_SOURCE, holidayCoverageCheck, parseHolidaySchedule, type HolidayList } from '../calendar/index.js';
+import { businessCalendar, CN_HOLIDAY_DATA, CN_HOLIDAY_DATA_SOURCE, holidayCoverageCheck, parseHolidaySchedule, type BusinessCalendar, type HolidayList } from '../calendar/index.js';
 import { virtualClock } from '../clock/index.js';
 import { createEngine } from '../engine/create-engine.js';
 import { provisionalDeadlinesOf, type ProvisionalDeadline } from '../engine/reresolve-deadlines.js';
 import type { InstanceRecord } from '../store/records.js';
+import type { Store } from '../store/store.js';
 import { openWritableStore } from './open-store.js';
 import { CliError, EXIT } from './cli-error.js';
 import { withAdminEngine } from './admin-engine.js';
@@ -53,11 +54,56 @@ export function calendarCommand(ctx: CommandContext, opts: { from?: string; to?:
   if (coverage.warning) print(ctx, `⚠ ${coverage.warning}`);
 }
 
+/**
+ * The provisional timers the CLI's calendar did not arm. The CLI knows only the default calendar
+ * (Asia/Shanghai, 'CN', Mon–Fri, 09:00–18:00); an application with another zone, workweek, working
+ * hours, company holidays or per-tenant calendars armed its timers with its own, and re-resolving them
+ * here would record instants from the wrong calendar as official. Where the default calendar, before
+ * the new sources, still estimates a timer's years, it must give back the stored instant.
+ */
+async function timersArmedElsewhere(store: Pick<Store, 'list'>, base: BusinessCalendar, year: number | undefined): Promise<string[]> {
+  const found: string[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await store.list({ status: 'active', limit: 200, ...(cursor === undefined ? {} : { cursor }) });
+    for (const record of page.items) {
+      for (const t of [...record.timers, ...(record.heldTimers ?? [])]) {
+        const d = t.deadline;
+        if (d?.provisional !== true || (year !== undefined && !d.years.includes(year))) continue;
+        if (!d.years.every((y) => base.yearCoverage(y) === 'provisional')) continue; // a release has since shipped the year
+        let at: number | undefined;
+        try {
+          at = Math.max(base.resolve(d.rule, d.from), d.from);
+        } catch {
+          at = undefined;
+        }
+        if (at !== t.dueAt) found.push(`${record.id} ${t.name}`);
+      }
+    }
+    cursor = page.nextCursor;
+  } while (cursor !== undefined && found.length < 20);
+  return found;
+}
+
 /** `docket calendar reresolve <db> [--holidays file] [--year y]`: re-resolve provisional deadlines in a SQLite database. */
 export async function reresolveCommand(ctx: CommandContext, db: string, opts: { holidays?: string[]; year?: string; actor?: string }): Promise<number> {
   const extra = loadSchedules(opts.holidays ?? []);
   const year = opts.year === undefined ? undefined : yearOption('--year', opts.year, 0);
   const store = await openWritableStore(db, ctx.schema);
+  const elsewhere = await timersArmedElsewhere(store, businessCalendar({ holidays: ['CN'], onWarning: () => {} }), year).catch(async (error: unknown) => {
+    await store.close?.();
+    throw error;
+  });
+  if (elsewhere.length > 0) {
+    await store.close?.();
+    throw new CliError(
+      `Not re-resolved, nothing changed: ${elsewhere.length}${elsewhere.length >= 20 ? '+' : ''} provisional deadline(s) were armed with a calendar other than the CLI's default ` +
+        `(Asia/Shanghai, China's holidays, Mon–Fri, 09:00–18:00), e.g. ${elsewhere.slice(0, 3).join(', ')}; re-resolving them here would record wrong instants. ` +
+        `Run engine.reresolveDeadlines({ actor }) from your application, whose engine has its calendar with the official schedule added.`,
+      EXIT.problem,
+      'CALENDAR_MISMATCH',
+    );
+  }
   // A virtual clock at the real time: the engine records the instant but fires no timers here.
   const engine = createEngine({ store, clock: virtualClock(ctx.io.now()), workflows: ctx.workflows, calendar: businessCalendar({ holidays: ['CN', ...extra], onWarning: () => {} }) });
   return withAdminEngine(engine, store, async () => {
