@@ -472,7 +472,7 @@ describe('state faults: the kind (property)', () => {
             return node;
           };
           const base = 'context.data' + where.map(segment).join('');
-          const expected = FAULTS[kind]!.path.replace('context.data', base);
+          const expected = FAULTS[kind]!.path.replace('context.data', () => base);
           planted = () => build(true);
           const error = await engine.send(id, { type: 'SET' }, { actor }).then(
             () => undefined,
