@@ -131,6 +131,12 @@ export interface ApprovalStepState {
   /** True while the step's state node is active (set on entry, cleared on exit). */
   readonly active: boolean;
   readonly enteredAt: Instant;
+  /**
+   * The step's timeout (超时) as resolved when the step was entered (epoch ms), or null without one: a
+   * fact of the entry, kept as it was. The live due instant is the step's timer (`engine.get(id).timers`,
+   * and the inbox's `dueAt`, which read it): `engine.reresolveDeadlines` moves the timer of a provisional
+   * deadline, and records old and new instants in the history, without rewriting this entry fact.
+   */
   readonly dueAt: Instant | null;
   readonly assignments: readonly ApprovalAssignment[];
   readonly acts: readonly ApprovalAct[];
