@@ -477,4 +477,25 @@ describe('engine options', () => {
     }
     await engine.close();
   });
+
+  it('run() refuses options that are not an object, a signal that is not an AbortSignal and a retain that is not an object, before looping', async () => {
+    const { engine } = setupEngine();
+    const bad: [string, unknown][] = [
+      ['null', null],
+      ['a number', 5],
+      ['a plain object as signal', { signal: { aborted: false } }],
+      ['a string as signal', { signal: 'stop' }],
+      ['null as retain', { retain: null }],
+      ['a number as retain', { retain: 7 }],
+    ];
+    for (const [what, options] of bad) {
+      await expect(engine.run(options as never), what).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
+    }
+    // A real signal still runs and stops the loop.
+    const stop = new AbortController();
+    const running = engine.run({ signal: stop.signal, pollMs: 10 });
+    stop.abort();
+    await expect(running).resolves.toBeUndefined();
+    await engine.close();
+  });
 });

@@ -339,6 +339,17 @@ export function createEngine<const W extends AnyWorkflow>(options: EngineOptions
     },
     settled: () => outbox.settled(),
     async run(opts = {}) {
+      // Options read before anything runs: null, a number, or a signal that is not an AbortSignal
+      // (reading `aborted` of a plain object, or adding a listener to it) failed with a raw TypeError.
+      if (opts === null || typeof opts !== 'object') throw new DocketError('INVALID_ARGUMENT', `run() takes an options object ({ signal?, pollMs?, retain? }) or nothing; got ${opts === null ? 'null' : typeof opts}.`);
+      // Read as the loop reads it (an `aborted` flag and listeners), so a signal of another realm or a polyfill works.
+      const signal = opts.signal as Partial<AbortSignal> | null | undefined;
+      if (signal !== undefined && (signal === null || typeof signal !== 'object' || typeof signal.aborted !== 'boolean' || typeof signal.addEventListener !== 'function' || typeof signal.removeEventListener !== 'function')) {
+        throw new DocketError('INVALID_ARGUMENT', 'run({ signal }) must be an AbortSignal (new AbortController().signal); nothing was started.');
+      }
+      if (opts.retain !== undefined && (opts.retain === null || typeof opts.retain !== 'object')) {
+        throw new DocketError('INVALID_ARGUMENT', 'run({ retain }) must be a retention options object ({ policy, mode, limit?, everyMs? }); nothing was started.');
+      }
       // A pollMs of 0, NaN or '1000' made the loop spin (`now + '1000'` is a string, and NaN wakes at once).
       const pollMs = positive(opts.pollMs, 1000, 'run({ pollMs })');
       if (opts.retain?.everyMs !== undefined) positive(opts.retain.everyMs, 0, 'run({ retain: { everyMs } })');
