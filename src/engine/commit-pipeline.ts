@@ -22,6 +22,7 @@ import { toView } from './instance-view.js';
 import type { RegisteredWorkflow, WorkflowRegistry } from './workflow-registry.js';
 import type { Step } from './xstate-runtime.js';
 import { copyWith } from '../store/copy-with.js';
+import { privateMark } from '../store/private-mark.js';
 
 /**
  * What a decision changes, besides the step: the history entry's facts and the admin overrides of
@@ -199,36 +200,12 @@ function taskTimers(timers: readonly PendingTimer[], owners: TimerOwners): TaskT
   });
 }
 
-/** A base whose constructor returns the object it is given: a subclass's private field is set on that object. */
-class Given {
-  constructor(value: object) {
-    return value;
-  }
-}
-
 /**
- * An engine's mark on a record object it wrote or checked: a private field of the record object
- * itself, holding the engine's own token (another engine sharing a memory store checks what this one
- * wrote). JSON, spreads, `Object.keys`, property descriptors and structured clones do not see or copy
- * it, nor does a Proxy or an object made with the record as its prototype. Adding a private field
- * costs less than `Object.defineProperty` of a symbol key (no descriptor, no dictionary-mode map):
- * it is set on every record an engine commits.
+ * An engine's mark on a record object it wrote or checked (a private mark, see `store/private-mark.ts`),
+ * holding the engine's own token: another engine sharing a memory store checks what this one wrote.
+ * Set on every record an engine commits, so it is cheap: no descriptor, no dictionary-mode map.
  */
-class Vouched extends Given {
-  readonly #by: object;
-  private constructor(record: object, by: object) {
-    super(record);
-    this.#by = by;
-  }
-
-  static set(record: object, by: object): void {
-    new Vouched(record, by);
-  }
-
-  static by(record: object): object | undefined {
-    return #by in record ? (record as Vouched).#by : undefined;
-  }
-}
+const vouched = privateMark<object>();
 
 /** Build the pipeline. */
 export function createCommitPipeline(deps: PipelineDeps): CommitPipeline {
@@ -261,7 +238,7 @@ export function createCommitPipeline(deps: PipelineDeps): CommitPipeline {
   // passed the head check. A record object is never changed once built (stores and engine treat
   // records as immutable), so a vouched object loaded again needs no second head check. A store that
   // reads rows into new objects never returns a vouched one: every cold load there is checked. The
-  // mark is this engine's own token, set on the record object itself (see `Vouched`): it lasts
+  // mark is this engine's own token, set on the record object itself (see `vouched`): it lasts
   // exactly as long as the record, costs no allocation per record, and no weak table grows with the
   // instances. (The live snapshot is not kept on the record: 100,000 idle instances would each hold
   // one; the bounded `live` map above keeps those of recently written instances.)
@@ -270,7 +247,7 @@ export function createCommitPipeline(deps: PipelineDeps): CommitPipeline {
     if (!Object.isExtensible(record)) return;
     // A record vouched for by another engine sharing the store is not extensible any more: it keeps
     // that engine's token, and this engine head-checks it on each cold load.
-    Vouched.set(record, mark);
+    vouched.mark(record, mark);
     // The mark says "this object is what the head check (or this engine's commit) vouched for": make
     // that stay true. The record and its small parts are frozen (its context already is), so a caller
     // holding it (engine.record(), a memory store's load) cannot change it in place behind the mark.
@@ -281,7 +258,7 @@ export function createCommitPipeline(deps: PipelineDeps): CommitPipeline {
     Object.freeze(record);
   }
   function vouchedBy(record: InstanceRecord): boolean {
-    return Vouched.by(record) === mark;
+    return vouched.of(record) === mark;
   }
 
   function restore(reg: RegisteredWorkflow, record: InstanceRecord): AnyMachineSnapshot {

@@ -20,48 +20,28 @@
  *   is ever above the height, by at most 31, so a bound is exact to within 31 levels; a check that
  *   a bound fails near a limit walks the data to decide (see `exactHeight` in `engine/freeze-state.ts`).
  *
- * The mark is a string in a private field of the object itself (see `Marked`), which JSON, spreads,
+ * The mark is a string in a private field of the object itself (see `marks`), which JSON, spreads,
  * `Object.keys`, `for…in`, structured clones and property descriptors do not see or copy: weak
  * tables of every object of every live state made each lookup a cache miss and each garbage
  * collection slower as instances grew, and one string per object (no record of facts beside it)
  * keeps an idle instance's heap small.
  */
 
+import { privateMark } from './private-mark.js';
+
 const UNSTORABLE = 33; // '!'
 
-/** A base whose constructor returns the object it is given: a subclass's private field is set on that object. */
-class Given {
-  constructor(value: object) {
-    return value;
-  }
-}
-
 /**
- * The mark, as a private field set on the marked object itself (the class is never instantiated: its
- * constructor only adds the field to an existing object). Unlike a property, even a symbol-keyed,
- * non-enumerable one, a private field is not found through the prototype chain
- * (`Object.create(marked)`), not copied by `Object.getOwnPropertyDescriptors` or `Object.assign`, and
- * not seen through a Proxy: only the very object that was marked, and frozen, carries it.
+ * The mark, a private mark (see `private-mark.ts`) set on the marked object itself: not found through
+ * the prototype chain (`Object.create(marked)`), not copied by `Object.getOwnPropertyDescriptors` or
+ * `Object.assign`, and not seen through a Proxy: only the very object that was marked, and frozen,
+ * carries it.
  */
-class Marked extends Given {
-  readonly #mark: string;
-  private constructor(value: object, mark: string) {
-    super(value);
-    this.#mark = mark;
-  }
-
-  static set(value: object, mark: string): void {
-    new Marked(value, mark);
-  }
-
-  static get(value: object): string | undefined {
-    return #mark in value ? (value as Marked).#mark : undefined;
-  }
-}
+const marks = privateMark<string>();
 
 /** The mark of `value` when it is frozen JSON data (see the module's comment); undefined otherwise. */
 export function frozenMark(value: object): string | undefined {
-  return Marked.get(value);
+  return marks.of(value);
 }
 
 /** Whether every string and key under a marked object is storable. */
@@ -110,7 +90,7 @@ function base36(mark: string, from: number): number {
  */
 export function setFrozenMark(value: object, ref: string, storable: boolean, heightBound: number, size: number): void {
   const mark = ref.charCodeAt(0) === HASH ? `${ref}${heightBound.toString(36)}.${size.toString(36)}` : ref;
-  Marked.set(value, storable ? mark : '!' + mark);
+  marks.mark(value, storable ? mark : '!' + mark);
 }
 
 /**
