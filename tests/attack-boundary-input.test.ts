@@ -62,4 +62,16 @@ describe('boundary input the engine validator did not see', () => {
     expect(() => defineWorkflow({ id: 'x', version: 1, input: z.object({}), events: {} } as never)).toThrow(/`machine` is missing/);
     expect(() => defineWorkflow({ id: 'x', version: 1, machine, input: z.object({}) } as never)).toThrow(/`events` is missing/);
   });
+
+  it('defineWorkflow refuses permissions that are not lists of role names (a string was a raw TypeError at every send, and its letters the simulated roles)', () => {
+    const machine = setup({}).createMachine({ initial: 'a', states: { a: {} } });
+    const base = { id: 'x', version: 1, machine, input: z.object({}), events: { GO: z.object({}) } };
+    for (const permissions of [{ GO: 'manager' }, { start: 'staff' }, { GO: 7 }, { GO: null }, { GO: ['manager', 5] }, { GO: [''] }, 'manager', null, [['GO', ['m']]]]) {
+      expect(() => defineWorkflow({ ...base, permissions } as never), JSON.stringify(permissions)).toThrow(/permissions/);
+    }
+    // Lists (even empty: nobody may send it), an absent entry and no permissions at all are accepted.
+    for (const permissions of [{ GO: ['manager'], start: ['staff'] }, { GO: [] }, { start: undefined }, undefined]) {
+      expect(defineWorkflow({ ...base, permissions } as never).id, JSON.stringify(permissions)).toBe('x');
+    }
+  });
 });

@@ -62,6 +62,25 @@ describe('provisional deadlines where people read them', () => {
     ]);
   });
 
+  it("docket calendar reads the policy as simulate does: the global --on-missing-year and the config file's onMissingYear, not only its own option", async () => {
+    const coverage = (out: string) => {
+      const parsed = JSON.parse(out) as { onMissingYear: string; years: { year: number; coverage: string }[] };
+      return [parsed.onMissingYear, parsed.years.find((y) => y.year === 2027)!.coverage];
+    };
+    let r = await cli(['--on-missing-year', 'throw', 'calendar', '--from', '2026', '--to', '2027', '--json']);
+    expect(r.code).toBe(0);
+    expect(coverage(r.out)).toEqual(['throw', 'missing']);
+    r = await cli(['calendar', '--on-missing-year', 'weekdays-with-warning', '--from', '2026', '--to', '2027', '--json']);
+    expect(coverage(r.out)).toEqual(['weekdays-with-warning', 'provisional']);
+    const dir = join(work, 'config-throw');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'docket.config.mjs'), "export default { onMissingYear: 'throw' };\n");
+    let out = '';
+    const io = { stdout: { write: (t: string) => (out += t) }, stderr: { write: (t: string) => (out += t) }, env: {}, now: () => Date.parse('2026-12-21T01:00:00Z'), cwd: dir };
+    expect(await runCli(['calendar', '--from', '2026', '--to', '2027', '--json'], io)).toBe(0);
+    expect(coverage(out)).toEqual(['throw', 'missing']);
+  });
+
   it('docket calendar reresolve moves the deadline with an official 2027 schedule and records it', async () => {
     const db = join(work, 'reresolve.db');
     const id = await cycleIn2027(db);

@@ -85,6 +85,32 @@ describe('ZonedTime: the cached-offset path equals luxon', () => {
     );
   });
 
+  it('an offset out of range (hours past 23, minutes past 59) names no instant: parse refuses it in every zone, as the no-calendar reader does', () => {
+    // luxon reads '+99' and '+99:99' (an instant four days away); ISO 8601 and RFC 3339 do not.
+    const badOffsetArb = fc
+      .oneof(
+        fc.record({ h: fc.integer({ min: 24, max: 99 }), m: fc.integer({ min: 0, max: 59 }) }),
+        fc.record({ h: fc.integer({ min: 0, max: 23 }), m: fc.integer({ min: 60, max: 99 }) }),
+      )
+      .chain(({ h, m }) =>
+        fc.record({ sign: fc.constantFrom('+', '-'), style: fc.constantFrom(':', '', ...(m === 0 ? ['h'] : [])) }).map(({ sign, style }) => {
+          const hh = String(h).padStart(2, '0');
+          const mm = String(m).padStart(2, '0');
+          return style === 'h' ? `${sign}${hh}` : `${sign}${hh}${style}${mm}`;
+        }),
+      );
+    fc.assert(
+      fc.property(zoneArb, instantArb, badOffsetArb, (zone, wallAsUtc, offset) => {
+        const iso = new Date(wallAsUtc).toISOString().slice(0, 19) + offset;
+        expect(parseOffsetInstant(iso)).toBeUndefined();
+        expect(() => zones.get(zone)!.parse(iso)).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
+      }),
+      { numRuns: 500 },
+    );
+    for (const iso of ['2027-01-04T09:00+99', '2027-01-04T09:00+99:99', '2027-01-04T09:00+24:00', '2027-01-04T09:00-0060']) expect(parseOffsetInstant(iso), iso).toBeUndefined();
+    expect(parseOffsetInstant('2027-01-04T09:00+23:59')).toBe(Date.parse('2027-01-03T09:01:00Z'));
+  });
+
   it('the documented transition cases: a gap moves forward, an overlap resolves as luxon does, Apia’s skipped day', () => {
     const ny = zones.get('America/New_York')!;
     const cases: [ZonedTime, string, string, string][] = [

@@ -60,4 +60,24 @@ describe('simulated people', () => {
     expect(instance!.state).toBe('closed');
     await store.close?.();
   });
+
+  it('docket simulate expense-reimbursement (no start roles named): nobody decides or pays out their own expense, and it ends paid', async () => {
+    mkdirSync(work, { recursive: true });
+    const db = join(work, 'expense.db');
+    const io = { stdout: { write: () => true }, stderr: { write: () => true }, env: {}, now: () => Date.parse('2026-11-02T01:00:00Z'), cwd: work };
+    const code = await runCli(['simulate', expenseReimbursement.id, '--from', '2026-11-02', '--to', '2027-01-31', '--store', `sqlite:${db}`], io);
+    expect(code).toBe(0);
+    const store = sqliteStore({ filename: db, readonly: true });
+    const [instance] = (await store.list({})).items;
+    const history = await store.history(instance!.id);
+    const types = history.map((e) => e.event.type);
+    expect(types.filter((t) => t === 'APPROVE').length).toBe(2);
+    expect(types).toContain('PAID');
+    // The initiator decided neither approval (the finance check's assignees include them, holding every
+    // role) nor recorded the payment (finance's event).
+    const byInitiator = history.filter((e) => e.actor.id === instance!.initiator).map((e) => e.event.type);
+    expect(byInitiator.filter((t) => DECISIONS.has(t) || t === 'PAID')).toEqual([]);
+    expect(instance!.status).toBe('done');
+    await store.close?.();
+  });
 });

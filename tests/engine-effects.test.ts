@@ -310,6 +310,72 @@ describe('effects are delivered after the commit, outside the instance lock', ()
     await engine.close();
   });
 
+  it("a returned thenable's `then` is read once, as await reads it: one answering a function once and then nothing is awaited and times out, not delivered", async () => {
+    const { clock, set } = manualClock(START);
+    let reads = 0;
+    let calls = 0;
+    const engine = createEngine({
+      store: memoryStore(),
+      clock,
+      workflows: [reviewWorkflow],
+      effectTimeoutMs: 1_000,
+      retry: { maxAttempts: 1 },
+      effects: {
+        notify: (() => ({
+          get then() {
+            reads++;
+            // A function the first time (a thenable that never calls back), nothing after.
+            return reads === 1
+              ? () => {
+                  calls++;
+                }
+              : undefined;
+          },
+        })) as never,
+      },
+    });
+    const id = await engine.start('review', { title: 'T' }, { actor: staff });
+    await engine.send(id, { type: 'SUBMIT' }, { actor: staff });
+    for (let i = 0; i < 20 && calls === 0; i++) await turn();
+    await turn();
+    expect((await engine.effects(id))[0]).toMatchObject({ status: 'pending', attempts: 0 });
+    set(START + 1_000);
+    await engine.settled();
+    const [effect] = await engine.effects(id);
+    expect(effect).toMatchObject({ status: 'dead', attempts: 1 });
+    expect(effect!.lastError).toContain('did not settle within 1000 ms');
+    expect([reads, calls]).toEqual([1, 1]);
+    await engine.close();
+  });
+
+  it('a returned thenable that calls back twice (resolve, then reject) is delivered once', async () => {
+    const { clock } = manualClock(START);
+    const delivered: string[] = [];
+    const failed: string[] = [];
+    const engine = createEngine({
+      store: memoryStore(),
+      clock,
+      workflows: [reviewWorkflow],
+      effects: {
+        notify: (() => ({
+          then(resolve: (v: unknown) => void, reject: (e: unknown) => void) {
+            resolve(1);
+            reject(new Error('late'));
+            resolve(2);
+          },
+        })) as never,
+      },
+    });
+    engine.on('effect.delivered', (e) => delivered.push(e.id));
+    engine.on('effect.failed', (e) => failed.push(e.id));
+    const id = await engine.start('review', { title: 'T' }, { actor: staff });
+    await engine.send(id, { type: 'SUBMIT' }, { actor: staff });
+    await engine.settled();
+    expect((await engine.effects(id)).map((e) => [e.status, e.attempts])).toEqual([['delivered', 1]]);
+    expect([delivered.length, failed.length]).toEqual([1, 0]);
+    await engine.close();
+  });
+
   it('close() on an idle engine returns at once, and twice returns the same promise', async () => {
     const engine = createEngine({ store: memoryStore(), clock: virtualClock(START), workflows: [reviewWorkflow] });
     const a = engine.close();

@@ -199,6 +199,27 @@ describe('head check of records the engine wrote itself', () => {
     expect(await run(true)).toBe(10);
   });
 
+  it('two engines sharing one memory store each head-check what the other wrote: a mark is its own engine\'s', async () => {
+    const { store, reads } = counting(memoryStore(), false);
+    const first = createEngine({ store, clock: virtualClock(START), workflows: [listWorkflow(false)], snapshotCacheSize: 1 });
+    const second = createEngine({ store, clock: virtualClock(START), workflows: [listWorkflow(false)], snapshotCacheSize: 1 });
+    const a = await first.start('list', {}, { actor: staff });
+    const b = await first.start('list', {}, { actor: staff });
+    const checks: number[] = [];
+    // Alternate the engines: each send loads what the other engine committed last.
+    for (let i = 0; i < 4; i++) {
+      for (const engine of [second, first]) {
+        const before = reads();
+        for (const id of [a, b]) await engine.send(id, { type: 'ADD', item: `x${i}` }, { actor: staff });
+        checks.push(reads() - before);
+      }
+    }
+    expect(checks).toEqual([2, 2, 2, 2, 2, 2, 2, 2]);
+    expect((await first.get(a)).context).toMatchObject({ meta: { count: 8 } });
+    await first.close();
+    await second.close();
+  });
+
   it('a record the engine committed cannot be changed in place behind its mark (it is frozen, its timers and paths too)', async () => {
     const store = memoryStore();
     const engine = createEngine({ store, clock: virtualClock(START), workflows: [listWorkflow(false)] });

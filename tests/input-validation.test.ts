@@ -498,4 +498,41 @@ describe('engine options', () => {
     await expect(running).resolves.toBeUndefined();
     await engine.close();
   });
+
+  it('run() refuses retain options that retain() would refuse (mode, limit, policy, tenant, a store without retention) at the call, not as an error on every pass', async () => {
+    const { engine } = setupEngine();
+    const errors: unknown[] = [];
+    engine.on('error', (e) => errors.push(e));
+    const policy = { olderThan: { days: 90 } };
+    const bad: [string, unknown][] = [
+      ['no mode', { policy }],
+      ['an unknown mode', { policy, mode: 'bogus' }],
+      ['no policy', { mode: 'archive' }],
+      ['negative days', { policy: { olderThan: { days: -1 } }, mode: 'archive' }],
+      ['a string instant', { policy: { finishedBefore: '2026-01-01' }, mode: 'purge' }],
+      ['limit 0', { policy, mode: 'archive', limit: 0 }],
+      ['limit 1.5', { policy, mode: 'archive', limit: 1.5 }],
+      ['an empty tenant', { policy, mode: 'archive', tenant: '' }],
+    ];
+    for (const [what, retain] of bad) {
+      // An already-aborted signal: were the options not checked first, the loop would end at once.
+      const stop = new AbortController();
+      stop.abort();
+      await expect(engine.run({ signal: stop.signal, retain: retain as never }), what).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
+    }
+    expect(errors).toEqual([]);
+    // A store without retention is refused at the call too.
+    const { archive: _a, purge: _p, ...plain } = memoryStore();
+    const bare = setupEngine(plain as Store).engine;
+    await expect(bare.run({ retain: { policy, mode: 'archive' } })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
+    await bare.close();
+    // Good options with an already-aborted signal, and a polyfilled (another realm's) signal, run and return.
+    const aborted = new AbortController();
+    aborted.abort();
+    await expect(engine.run({ signal: aborted.signal, retain: { policy, mode: 'archive', everyMs: 60_000 } })).resolves.toBeUndefined();
+    const polyfill = { aborted: true, addEventListener() {}, removeEventListener() {} };
+    await expect(engine.run({ signal: polyfill as never })).resolves.toBeUndefined();
+    expect(errors).toEqual([]);
+    await engine.close();
+  });
 });

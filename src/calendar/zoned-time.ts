@@ -36,6 +36,8 @@ export interface LocalPoint {
 
 /** An ISO-8601 time that ends in its own offset: `Z`, `+08:00`, `+0800` or `+08`. */
 const OWN_OFFSET = /T[^]*(?:[zZ]|[+-]\d\d(?::?\d\d)?)$/;
+/** The hours and minutes of a numeric offset ending an ISO-8601 time. */
+const OFFSET_FIELDS = /[+-](\d\d)(?::?(\d\d))?$/;
 
 /**
  * The instant an ISO-8601 date-time written with its own offset names (`Z`, `±hh:mm`, `±hhmm`, `±hh`),
@@ -52,6 +54,10 @@ const OWN_OFFSET = /T[^]*(?:[zZ]|[+-]\d\d(?::?\d\d)?)$/;
  */
 export function parseOffsetInstant(text: string): Instant | undefined {
   if (!OWN_OFFSET.test(text)) return undefined;
+  // Offsets as ISO 8601 and RFC 3339 write them (hours 00-23, minutes 00-59): luxon also reads
+  // '+99' and '+99:99', which named an instant four days away.
+  const offset = OFFSET_FIELDS.exec(text);
+  if (offset && (Number(offset[1]) > 23 || Number(offset[2] ?? 0) > 59)) return undefined;
   const dt = DateTime.fromISO(text, { zone: 'UTC' });
   return dt.isValid ? dt.toMillis() : undefined;
 }
@@ -160,10 +166,14 @@ export class ZonedTime {
     if (typeof input !== 'string') throw new DocketError('INVALID_ARGUMENT', `Not a date or instant: ${String(input)}.`);
     const date = tryParseLocalDate(input);
     if (date !== undefined) return { ordinal: date, timeOfDay: 0 };
-    // An ISO instant with its own offset names one instant whatever the zone: parse it in UTC (a fixed
-    // zone, no Intl offset lookup) and convert through the offset cache. Local date-times need the zone.
-    const dt = DateTime.fromISO(input, { zone: OWN_OFFSET.test(input) ? 'UTC' : this.zone });
-    if (!dt.isValid) {
+    // An ISO instant with its own offset names one instant whatever the zone: read by the one reader of
+    // those (in UTC, no Intl offset lookup) and converted through the offset cache; an offset out of
+    // range is refused. Local date-times need the zone.
+    const own = OWN_OFFSET.test(input);
+    const instant = own ? parseOffsetInstant(input) : undefined;
+    if (instant !== undefined) return this.toLocal(instant);
+    const dt = DateTime.fromISO(input, { zone: this.zone });
+    if (own || !dt.isValid) {
       throw new DocketError(
         'INVALID_ARGUMENT',
         `Not a date or instant: "${input}". Use epoch ms, 'YYYY-MM-DD' (local date), 'YYYY-MM-DDTHH:mm' (local time) or an ISO instant with offset.`,

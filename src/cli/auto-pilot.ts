@@ -77,23 +77,34 @@ export function demoPeople(workflow: AnyWorkflow): Actor[] {
 }
 
 /**
- * Who acts for an event: an assignee of an open task offering it; else the initiator `demo` when
- * their roles may send it (a withdrawal, a kickoff the sales side holds); else the first simulated
- * person whose roles may (`permissions[type]`: a contract administrator signs, finance records a
- * payment). Without the last rule the initiator, refused the event that moves the process on, would
- * send the next one they may (撤回) and end a simulation withdrawn.
+ * Who acts for an event: an assignee of an open task offering it, someone other than the initiator
+ * when the task has one (a task is a decision on the initiator's request); else the initiator `demo`
+ * when their roles may send it (a withdrawal, a kickoff the sales side holds); else the first
+ * simulated person whose roles may (`permissions[type]`: a contract administrator signs, finance
+ * records a payment). Without the last rule the initiator, refused the event that moves the process
+ * on, would send the next one they may (撤回) and end a simulation withdrawn. When the workflow names
+ * no start roles the initiator holds every role only as a stand-in, so a restricted event goes to the
+ * others first: otherwise the initiator of an expense decided its finance check and paid it out.
  */
 export function demoActor(workflow: AnyWorkflow, type: string, tasks: readonly TaskRecord[]): Actor {
   const task = tasks.find((t) => t.actions.includes(type));
-  const id = task?.claimedBy ?? task?.assignees[0] ?? permittedPerson(workflow, type);
+  const id = (task && (task.claimedBy ?? task.assignees.find((a) => a !== INITIATOR) ?? task.assignees[0])) ?? permittedPerson(workflow, type);
   return { id, roles: demoRoles(workflow, id), name: id };
 }
 
-/** The first simulated person (the initiator first) whose roles may send `type`; `demo` when the workflow does not restrict it. */
+/** The simulated person who starts every request. */
+const INITIATOR = DEMO_USERS[0];
+
+/**
+ * The first simulated person whose roles may send `type`: the initiator first when the workflow names
+ * the start roles (theirs), else last; `demo` when the workflow does not restrict the event.
+ */
 function permittedPerson(workflow: AnyWorkflow, type: string): string {
   const allowed = ownValue<readonly string[] | undefined>(workflow.permissions, type);
-  if (!Array.isArray(allowed) || allowed.length === 0) return 'demo';
-  return DEMO_USERS.find((id) => demoRoles(workflow, id).some((role) => allowed.includes(role))) ?? 'demo';
+  if (!Array.isArray(allowed) || allowed.length === 0) return INITIATOR;
+  const start = ownValue<readonly string[] | undefined>(workflow.permissions, 'start');
+  const order = Array.isArray(start) && start.length > 0 ? DEMO_USERS : [...DEMO_USERS.slice(1), INITIATOR];
+  return order.find((id) => demoRoles(workflow, id).some((role) => allowed.includes(role))) ?? INITIATOR;
 }
 
 /** Steps from each state to any of `goals`, along the diagram's arrows (a parent reaches what its children reach). */

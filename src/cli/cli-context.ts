@@ -24,7 +24,7 @@ export interface CommandContext {
   readonly workflows: readonly AnyWorkflow[];
   /** IANA zone printed times are in (`--tz`). Default `Asia/Shanghai`. */
   readonly tz: string;
-  /** The calendar's policy for a year without holiday data (`--on-missing-year`). Default `throw`. */
+  /** The calendar's policy for a year without holiday data (`--on-missing-year`, or the config file's `onMissingYear`). Default `statutory`. */
   readonly onMissingYear: MissingYearPolicy;
   /** The database from `--db` or the config file, if any: the read commands then take no db argument. */
   readonly db?: string;

@@ -42,8 +42,10 @@ export function calendarCommand(ctx: CommandContext, opts: { from?: string; to?:
   const to = yearOption('--to', opts.to, Number(today.slice(0, 4)) + 2);
   if (to < from) throw new CliError('--to is before --from.');
   const extra = loadSchedules(opts.holidays ?? []);
-  const policy = opts.onMissingYear as 'statutory' | 'throw' | 'weekdays-with-warning' | undefined;
-  const cal = businessCalendar({ holidays: ['CN', ...extra], ...(policy ? { onMissingYear: policy } : {}), onWarning: () => {} });
+  // The policy the context read and checked: this command's option, the global one or the config
+  // file's `onMissingYear` (only this command's own option was read: `docket --on-missing-year throw
+  // calendar` and a config file saying 'throw' listed next year as a provisional estimate).
+  const cal = businessCalendar({ holidays: ['CN', ...extra], onMissingYear: ctx.onMissingYear, onWarning: () => {} });
   const years = [];
   for (let y = from; y <= to; y++) years.push({ year: y, coverage: cal.yearCoverage(y) });
   const coverage = holidayCoverageCheck(today, { years: [...shipped, ...extra.flatMap((l) => l.years ?? [])] });

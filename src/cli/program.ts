@@ -35,7 +35,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     .option('--db <file|url>', 'database of list/show/history/export/verify: a SQLite file or postgres://… (then omit it from the arguments)')
     .option('--schema <name>', 'PostgreSQL schema of the store (default docket)')
     .option('--tz <zone>', 'IANA time zone for printed times (default Asia/Shanghai)')
-    .addOption(new Option('--on-missing-year <policy>', "simulate, migrate: a year without published holiday data is estimated from the law ('statutory', default, as the library does for 'CN'), 'throw's, or counts weekdays ('weekdays-with-warning')"))
+    .addOption(new Option('--on-missing-year <policy>', "simulate, migrate, calendar: a year without published holiday data is estimated from the law ('statutory', default, as the library does for 'CN'), 'throw's, or counts weekdays ('weekdays-with-warning')"))
     .showHelpAfterError('(run docket --help for usage)')
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.stdout.write(terminalSafe(s, { keepNewlines: true })), writeErr: (s) => io.stderr.write(terminalSafe(s, { keepNewlines: true })) })

@@ -353,6 +353,8 @@ export function createEngine<const W extends AnyWorkflow>(options: EngineOptions
       // A pollMs of 0, NaN or '1000' made the loop spin (`now + '1000'` is a string, and NaN wakes at once).
       const pollMs = positive(opts.pollMs, 1000, 'run({ pollMs })');
       if (opts.retain?.everyMs !== undefined) positive(opts.retain.everyMs, 0, 'run({ retain: { everyMs } })');
+      // Its mode, limit, policy and store checked here, before anything is subscribed or looped.
+      const retaining = opts.retain && retentionStep(retention, opts.retain);
       // A store that can announce new work (Postgres LISTEN/NOTIFY) cuts the current sleep short.
       let nap: AbortController | undefined;
       let woken = false;
@@ -361,7 +363,6 @@ export function createEngine<const W extends AnyWorkflow>(options: EngineOptions
         nap?.abort();
       });
       const stop = () => nap?.abort();
-      const retaining = opts.retain && retentionStep(retention, opts.retain);
       opts.signal?.addEventListener('abort', stop);
       try {
         while (!opts.signal?.aborted && !closed) {

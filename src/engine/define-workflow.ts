@@ -178,6 +178,26 @@ export type InputFrom<W> = W extends Workflow<string, AnyStateMachine, infer I, 
 export type WorkflowIdFrom<W> = W extends Workflow<infer Id, AnyStateMachine, z.ZodType, EventSchemas> ? Id : never;
 
 /**
+ * `permissions` is an object of role lists: `{ APPROVE: 'manager' }` (a string, not a list) was
+ * accepted and failed every send of APPROVE (and every start, for `start`) with a raw TypeError
+ * (`allowed.some is not a function`), and the CLI's simulated people were given the string's letters
+ * as roles.
+ */
+function checkPermissions(config: { readonly id: string; readonly permissions?: unknown }): void {
+  const permissions = config.permissions;
+  if (permissions === undefined) return;
+  if (permissions === null || typeof permissions !== 'object' || Array.isArray(permissions)) {
+    throw new TypeError(`Workflow "${config.id}": \`permissions\` must be an object of role lists by event type (e.g. { APPROVE: ['manager'] }), got ${permissions === null ? 'null' : Array.isArray(permissions) ? 'an array' : typeof permissions}.`);
+  }
+  for (const [type, roles] of Object.entries(permissions)) {
+    if (roles === undefined) continue;
+    if (!Array.isArray(roles) || !roles.every((role) => typeof role === 'string' && role !== '')) {
+      throw new TypeError(`Workflow "${config.id}": permissions.${type} must be a list of role names (e.g. ['manager']), got ${JSON.stringify(roles) ?? typeof roles}.`);
+    }
+  }
+}
+
+/**
  * Bind a machine to its schemas, roles, deadlines and labels: the unit the engine runs.
  *
  * Event schemas may describe the payload alone or the whole event with its `type`
@@ -227,6 +247,7 @@ export function defineWorkflow<
       throw new TypeError(`Workflow "${config.id}": event "${type}" uses a reserved prefix (docket., xstate.).`);
     }
   }
+  checkPermissions(config);
   checkMigrations(config);
   return Object.freeze({ ...config, kind: 'docket.workflow' as const });
 }

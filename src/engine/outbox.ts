@@ -25,9 +25,15 @@ type Outcome = { readonly ok: true } | { readonly ok: false; readonly error: unk
 
 const DELIVERED: Outcome = { ok: true };
 
-/** Whether a handler's return is a promise (or any thenable) still to be awaited; reading `then` may throw. */
-function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return value !== null && (typeof value === 'object' || typeof value === 'function') && typeof (value as { then?: unknown }).then === 'function';
+/**
+ * The `then` of a handler's return when it is a promise (or any thenable) still to be awaited, read
+ * once as `await` reads it (a getter may throw, or answer differently a second time); undefined
+ * when the return has settled already.
+ */
+function thenOf(value: unknown): ((this: unknown, onFulfilled: (v: unknown) => void, onRejected: (e: unknown) => void) => unknown) | undefined {
+  if (value === null || (typeof value !== 'object' && typeof value !== 'function')) return undefined;
+  const then: unknown = (value as { then?: unknown }).then;
+  return typeof then === 'function' ? (then as never) : undefined;
 }
 
 /**
@@ -252,9 +258,11 @@ export class Outbox {
     // The handler is called at once. One that returns without a promise (or throws) has settled
     // already: no timeout, no race, nothing to abandon.
     let returned: unknown;
+    let then: ReturnType<typeof thenOf>;
     try {
       returned = handler(effect.params, context);
-      if (!isThenable(returned)) return DELIVERED;
+      then = thenOf(returned);
+      if (!then) return DELIVERED;
     } catch (error) {
       return { ok: false, error };
     }
@@ -279,7 +287,12 @@ export class Outbox {
       abort(timeout);
       return { ok: false, error: timeout };
     });
-    const run = Promise.resolve(returned).then(
+    // The `then` read above, called once (Promise.resolve would read it a second time: a getter
+    // answering a function once and then nothing made a thenable that never settles "delivered").
+    const thenable = returned;
+    const run = new Promise<unknown>((resolve, reject) => {
+      then.call(thenable, resolve, reject);
+    }).then(
       (): Outcome => DELIVERED,
       (error: unknown): Outcome => ({ ok: false, error }),
     );

@@ -118,21 +118,31 @@ async function lastEntry(store: Store, record: InstanceRecord): Promise<HistoryE
 }
 
 /**
- * `engine.retain`: take one batch of finished instances older than the policy out of the hot tables.
- * A purge first verifies each instance's whole chain (and refuses, listing it in `skipped`, one that
- * does not verify), then records a sealed tombstone of its head.
+ * The options of one `retain` batch read and checked (mode, limit, policy, tenant, a store with
+ * retention): INVALID_ARGUMENT before anything is read or taken. `run({ retain })` checks them once
+ * before its loop, so a bad policy is refused at the call instead of failing on every pass.
  */
-export async function retain(core: RetentionParts, options: RetainOptions): Promise<RetainReport> {
-  await core.ready();
+function checkRetain(core: RetentionParts, options: RetainOptions, now: Instant) {
   if (options === null || typeof options !== 'object') invalid("retain() needs options { policy, mode: 'archive' | 'purge' }.", 'options');
   const { mode, dryRun = false } = options;
   if (mode !== 'archive' && mode !== 'purge') invalid(`retain() mode must be 'archive' or 'purge', not ${JSON.stringify(mode)}.`, 'mode');
   const limit = options.limit ?? RETAIN_LIMIT_DEFAULT;
   if (!Number.isInteger(limit) || limit < 1 || limit > RETAIN_LIMIT_MAX) invalid(`retain() limit must be an integer from 1 to ${RETAIN_LIMIT_MAX}, not ${String(limit)}.`, 'limit');
   const store = retentionOf(core.store);
-  const now = core.clock.now();
   const finishedBefore = cutoffOf(options.policy, now);
   if (options.tenant !== undefined) assertId(options.tenant, 'retain(): tenant');
+  return { mode, dryRun, limit, store, finishedBefore };
+}
+
+/**
+ * `engine.retain`: take one batch of finished instances older than the policy out of the hot tables.
+ * A purge first verifies each instance's whole chain (and refuses, listing it in `skipped`, one that
+ * does not verify), then records a sealed tombstone of its head.
+ */
+export async function retain(core: RetentionParts, options: RetainOptions): Promise<RetainReport> {
+  await core.ready();
+  const now = core.clock.now();
+  const { mode, dryRun, limit, store, finishedBefore } = checkRetain(core, options, now);
   const due = await store.retainable({ finishedBefore, limit, ...(options.tenant === undefined ? {} : { tenant: options.tenant }) });
   const more = due.length === limit;
   if (dryRun) return { mode, dryRun, finishedBefore, ids: due, skipped: [], more };
@@ -275,6 +285,8 @@ export async function archivedHistory(
  * `everyMs` (default one hour) of the engine's clock, and again at once while batches come back full.
  */
 export function retentionStep(core: RetentionParts, options: RetainOptions & { readonly everyMs?: number }): () => Promise<void> {
+  // Checked now, at run(): a bad policy failed on every pass of the loop, emitted as `error`.
+  checkRetain(core, options, core.clock.now());
   const everyMs = options.everyMs ?? 3_600_000;
   let nextAt = Number.NEGATIVE_INFINITY;
   return async () => {

@@ -26,7 +26,7 @@ class Given {
 
 /** One private mark: {@link PrivateMark.mark} sets it (once per object), {@link PrivateMark.of} reads it. */
 export interface PrivateMark<T> {
-  /** Set the mark on `target` (extensible, not marked yet with this mark) and return `target`. */
+  /** Set the mark on `target` (not marked yet with this mark; check `Object.isExtensible` first) and return `target`. */
   mark<O extends object>(target: O, value: T): O;
   /** The mark's value on `target`, or undefined when it carries none. */
   of(target: object): T | undefined;
@@ -35,7 +35,10 @@ export interface PrivateMark<T> {
 /**
  * A new private mark, distinct from every other (each call makes its own private name).
  *
- * @throws TypeError from `mark` when `target` is not extensible (frozen, sealed) or already carries this mark.
+ * @throws TypeError from `mark` when `target` already carries this mark. Whether a frozen or sealed
+ * object can be marked depends on the JavaScript engine (V8 adds the field; a TC39 proposal would
+ * refuse it), so a caller that must not mark those (the vouch, the frozen-data marks) checks
+ * `Object.isExtensible` first.
  */
 export function privateMark<T>(): PrivateMark<T> {
   class Mark extends Given {
