@@ -127,6 +127,9 @@ export async function retain(core: RetentionParts, options: RetainOptions): Prom
   if (options === null || typeof options !== 'object') invalid("retain() needs options { policy, mode: 'archive' | 'purge' }.", 'options');
   const { mode, dryRun = false } = options;
   if (mode !== 'archive' && mode !== 'purge') invalid(`retain() mode must be 'archive' or 'purge', not ${JSON.stringify(mode)}.`, 'mode');
+  // Only `true` is a dry run, and anything but a boolean is refused: `dryRun: 'false'` or `1` from a
+  // config file must not quietly decide whether finished instances are deleted.
+  if (typeof dryRun !== 'boolean') invalid(`retain() dryRun must be true or false, not ${JSON.stringify(dryRun)}.`, 'dryRun');
   const limit = options.limit ?? RETAIN_LIMIT_DEFAULT;
   if (!Number.isInteger(limit) || limit < 1 || limit > RETAIN_LIMIT_MAX) invalid(`retain() limit must be an integer from 1 to ${RETAIN_LIMIT_MAX}, not ${String(limit)}.`, 'limit');
   const store = retentionOf(core.store);
@@ -135,12 +138,14 @@ export async function retain(core: RetentionParts, options: RetainOptions): Prom
   if (options.tenant !== undefined) assertId(options.tenant, 'retain(): tenant');
   const due = await store.retainable({ finishedBefore, limit, ...(options.tenant === undefined ? {} : { tenant: options.tenant }) });
   const more = due.length === limit;
-  if (dryRun) return { mode, dryRun, finishedBefore, ids: due, skipped: [], more };
+  if (dryRun && mode === 'archive') return { mode, dryRun, finishedBefore, ids: due, skipped: [], more };
   const skipped: { id: string; reason: string }[] = [];
   let ids: readonly string[];
   if (mode === 'archive') {
     ids = await store.archive(due, now);
   } else {
+    // A dry purge walks the same chains and reports the same `skipped`: it must name what the real
+    // run will take, and the real run keeps an instance whose history does not verify.
     const tombstones: Tombstone[] = [];
     for (const id of due) {
       const record = await core.store.load(id);
@@ -166,6 +171,7 @@ export async function retain(core: RetentionParts, options: RetainOptions): Prom
       };
       tombstones.push(sealTombstone(t, core.keys.current));
     }
+    if (dryRun) return { mode, dryRun, finishedBefore, ids: tombstones.map((t) => t.id), skipped, more };
     ids = tombstones.length === 0 ? [] : await store.purge(tombstones);
   }
   const done = new Set(ids);
@@ -193,6 +199,19 @@ export async function archivedTenant(core: RetentionParts, instanceId: string): 
   if (archived) return { found: true, tenant: archived.instance.tenant };
   const tombstone = await store.tombstone(instanceId);
   return { found: tombstone !== undefined, tenant: tombstone?.tenant };
+}
+
+/**
+ * Refuse to start an instance under an id an archived or purged instance holds (`CONFLICT`, as for
+ * a live one): an id names one instance for good. Otherwise a retried `start({ id })` after
+ * retention re-created the instance beside its archive or tombstone (two chains under one id, the
+ * archived one hidden from its tenant, and the next retention of that id failing or overwriting it).
+ */
+export async function refuseRetainedId(core: RetentionParts, instanceId: string): Promise<void> {
+  if (!core.store.archived) return;
+  const gone = await archivedTenant(core, instanceId);
+  if (!gone.found) return;
+  throw new DocketError('CONFLICT', `Instance ${instanceId} already exists: it finished and was archived or purged, and an id is never reused. Start with another id (or none).`, { instanceId });
 }
 
 /** Verify an archived instance's chain (as for a live one), or a purged one's tombstone seal. */
