@@ -226,6 +226,43 @@ export function describeRetentionConformance(name: string, factory: StoreFactory
       expect({ ids: real.ids, skipped: real.skipped, more: real.more }).toEqual({ ids: dry.ids, skipped: dry.skipped, more: dry.more });
     });
 
+    // The instances a purge keeps (their chain does not verify) stay the oldest finished ones: with
+    // `limit` of them in front, every batch came back full and empty, so "call again while more"
+    // never ended and nothing behind them was ever purged.
+    it('a purge reads on past the instances it keeps, so calling again while more purges every verifiable one and ends', async () => {
+      const clock = virtualClock(START);
+      const key = { id: 'k1', secret: 'a-secret-of-at-least-thirty-two-bytes!!' };
+      const keyed = createEngine({ store, clock, workflows: [reviewWorkflow], historyKey: key });
+      const engine = createEngine({ store, clock, workflows: [reviewWorkflow] });
+      const finish = async (on: typeof engine, title: string) => {
+        const id = await on.start('review', { title }, { actor: staff });
+        await on.send(id, { type: 'SUBMIT' }, { actor: staff });
+        await on.send(id, { type: 'WITHDRAW' }, { actor: staff });
+        await clock.advanceBy({ hours: 1 });
+        return id;
+      };
+      const kept = [await finish(keyed, 'k1'), await finish(keyed, 'k2')]; // the oldest: unverifiable here
+      const plain = [await finish(engine, 'p1'), await finish(engine, 'p2'), await finish(engine, 'p3')];
+      await clock.advanceBy({ days: 10 });
+      const policy = { finishedBefore: clock.now() };
+      const dry = await engine.retain({ policy, mode: 'purge', limit: 2, dryRun: true });
+      expect(dry.ids).toEqual(plain.slice(0, 2));
+      expect(dry.skipped.map((s) => s.id)).toEqual(kept);
+      const purged: string[] = [];
+      let calls = 0;
+      for (let more = true; more && calls < 10; calls++) {
+        const report = await engine.retain({ policy, mode: 'purge', limit: 2 });
+        if (calls === 0) expect({ ids: report.ids, skipped: report.skipped, more: report.more }).toEqual({ ids: dry.ids, skipped: dry.skipped, more: dry.more });
+        expect(report.skipped.map((s) => s.id)).toEqual(kept);
+        purged.push(...report.ids);
+        more = report.more;
+      }
+      expect(calls).toBeLessThan(10);
+      expect(purged.sort()).toEqual([...plain].sort());
+      for (const id of kept) expect((await store.load(id))?.status).toBe('done');
+      for (const id of plain) expect((await engine.verify(id))).toMatchObject({ ok: true, retention: { kind: 'purged' } });
+    });
+
     it('refuses a dryRun that is not a boolean, changing nothing', async () => {
       const { engine, done } = await fixture();
       for (const dryRun of ['true', 'false', 1, 0, null]) {

@@ -136,50 +136,80 @@ export async function retain(core: RetentionParts, options: RetainOptions): Prom
   const now = core.clock.now();
   const finishedBefore = cutoffOf(options.policy, now);
   if (options.tenant !== undefined) assertId(options.tenant, 'retain(): tenant');
-  const due = await store.retainable({ finishedBefore, limit, ...(options.tenant === undefined ? {} : { tenant: options.tenant }) });
-  const more = due.length === limit;
-  if (dryRun && mode === 'archive') return { mode, dryRun, finishedBefore, ids: due, skipped: [], more };
-  const skipped: { id: string; reason: string }[] = [];
-  let ids: readonly string[];
+  const scope = options.tenant === undefined ? {} : { tenant: options.tenant };
   if (mode === 'archive') {
-    ids = await store.archive(due, now);
-  } else {
-    // A dry purge walks the same chains and reports the same `skipped`: it must name what the real
-    // run will take, and the real run keeps an instance whose history does not verify.
-    const tombstones: Tombstone[] = [];
-    for (const id of due) {
-      const record = await core.store.load(id);
-      if (!record) continue;
-      const report = await walkHistory(core.store, record, core.keys);
-      if (!report.ok) {
-        skipped.push({ id, reason: `its history does not verify (${report.problems[0]?.message ?? 'see engine.verify'}); kept for inspection` });
-        continue;
-      }
-      const last = await lastEntry(core.store, record);
-      const t: Omit<Tombstone, 'hash' | 'keyId'> = {
-        id,
-        workflow: record.workflow,
-        version: record.version,
-        ...(record.tenant === undefined ? {} : { tenant: record.tenant }),
-        status: record.status,
-        revision: record.revision,
-        historyHash: record.historyHash,
-        ...(last?.stateHash === undefined ? {} : { stateHash: last.stateHash }),
-        finishedAt: record.updatedAt,
-        purgedAt: now,
-        verifiedEntries: report.entries,
-      };
-      tombstones.push(sealTombstone(t, core.keys.current));
-    }
-    if (dryRun) return { mode, dryRun, finishedBefore, ids: tombstones.map((t) => t.id), skipped, more };
-    ids = tombstones.length === 0 ? [] : await store.purge(tombstones);
+    const due = await store.retainable({ finishedBefore, limit, ...scope });
+    const more = due.length === limit;
+    if (dryRun) return { mode, dryRun, finishedBefore, ids: due, skipped: [], more };
+    const ids = await store.archive(due, now);
+    return { mode, dryRun, finishedBefore, ids, skipped: skippedOf(core, due, ids, []), more };
   }
-  const done = new Set(ids);
-  for (const id of due) {
+  // A purge keeps an instance whose history does not verify, and that instance stays the oldest
+  // finished one: the batch reads on past it (and past one that changed meanwhile) until it holds
+  // `limit` tombstones or nothing is left, else `limit` such instances stopped every later purge
+  // while `more` stayed true. A dry purge walks the same chains, so it reports the real run's ids
+  // and skipped.
+  const skipped: { id: string; reason: string }[] = [];
+  const tombstones: Tombstone[] = [];
+  const seen = new Set<string>();
+  let more = false;
+  for (;;) {
+    // Every id seen is still listed (tombstones are written after the loop, skipped ones stay), so
+    // this many leaves room for the tombstones still missing.
+    const want = limit + seen.size - tombstones.length;
+    const due = await store.retainable({ finishedBefore, limit: want, ...scope });
+    const fresh = due.filter((id) => !seen.has(id));
+    more = due.length === want;
+    for (const id of fresh) {
+      if (tombstones.length === limit) {
+        more = true;
+        break;
+      }
+      seen.add(id);
+      const tombstone = await tombstoneOf(core, id, now, skipped);
+      if (tombstone) tombstones.push(tombstone);
+    }
+    if (tombstones.length === limit || !more || fresh.length === 0) break;
+  }
+  if (dryRun) return { mode, dryRun, finishedBefore, ids: tombstones.map((t) => t.id), skipped, more };
+  const ids = tombstones.length === 0 ? [] : await store.purge(tombstones);
+  return { mode, dryRun, finishedBefore, ids, skipped: skippedOf(core, [...seen], ids, skipped), more };
+}
+
+/** Forget each id considered, and list as changed meanwhile one neither taken nor already skipped. */
+function skippedOf(core: RetentionParts, considered: readonly string[], taken: readonly string[], skipped: { id: string; reason: string }[]): { id: string; reason: string }[] {
+  const done = new Set(taken);
+  for (const id of considered) {
     core.forget(id);
     if (!done.has(id) && !skipped.some((s) => s.id === id)) skipped.push({ id, reason: 'changed meanwhile (no longer finished or at another revision)' });
   }
-  return { mode, dryRun, finishedBefore, ids, skipped, more };
+  return skipped;
+}
+
+/** The sealed tombstone of a finished instance's verified chain head, or undefined (listed in `skipped` when it does not verify). */
+async function tombstoneOf(core: RetentionParts, id: string, now: Instant, skipped: { id: string; reason: string }[]): Promise<Tombstone | undefined> {
+  const record = await core.store.load(id);
+  if (!record) return undefined;
+  const report = await walkHistory(core.store, record, core.keys);
+  if (!report.ok) {
+    skipped.push({ id, reason: `its history does not verify (${report.problems[0]?.message ?? 'see engine.verify'}); kept for inspection` });
+    return undefined;
+  }
+  const last = await lastEntry(core.store, record);
+  const t: Omit<Tombstone, 'hash' | 'keyId'> = {
+    id,
+    workflow: record.workflow,
+    version: record.version,
+    ...(record.tenant === undefined ? {} : { tenant: record.tenant }),
+    status: record.status,
+    revision: record.revision,
+    historyHash: record.historyHash,
+    ...(last?.stateHash === undefined ? {} : { stateHash: last.stateHash }),
+    finishedAt: record.updatedAt,
+    purgedAt: now,
+    verifiedEntries: report.entries,
+  };
+  return sealTombstone(t, core.keys.current);
 }
 
 /** `engine.archived`: an archived instance (with its history) or a purged one's tombstone; undefined when neither. */
