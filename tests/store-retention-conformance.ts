@@ -263,6 +263,23 @@ export function describeRetentionConformance(name: string, factory: StoreFactory
       for (const id of plain) expect((await engine.verify(id))).toMatchObject({ ok: true, retention: { kind: 'purged' } });
     });
 
+    // { olderThan: { days: 0, months: 6 } } purged everything finished before now (months ignored).
+    it('refuses a policy with a key it does not know or with both cut-offs, purging nothing', async () => {
+      const { engine, clock, done, cancelled, recent } = await fixture();
+      const policies = [
+        { olderThan: { days: 0, months: 6 } },
+        { olderThan: { days: 0, weeks: 26 } },
+        { olderThan: { days: 180 }, finishedBefore: clock.now() },
+        { finishedBefore: clock.now(), tenant: 'acme' },
+        { olderThan: [180] },
+      ];
+      for (const policy of policies) {
+        for (const dryRun of [true, false]) expect(await codeOf(engine.retain({ policy: policy as never, mode: 'purge', dryRun })), JSON.stringify(policy)).toBe('INVALID_ARGUMENT');
+      }
+      for (const id of [done, cancelled, recent]) expect((await store.load(id))?.revision, id).toBeGreaterThan(0);
+      expect(await store.tombstone!(recent)).toBeUndefined();
+    });
+
     it('refuses a dryRun that is not a boolean, changing nothing', async () => {
       const { engine, done } = await fixture();
       for (const dryRun of ['true', 'false', 1, 0, null]) {

@@ -83,6 +83,17 @@ export function retentionOf(store: Store): StoreRetention {
 /** The cut-off instant of a policy at `now`; INVALID_ARGUMENT for a malformed policy. */
 export function cutoffOf(policy: RetentionPolicy, now: Instant): Instant {
   if (policy === null || typeof policy !== 'object') invalid('retain() needs a policy such as { olderThan: { days: 90 } } or { finishedBefore: instant }.', 'policy');
+  // A key the policy does not know is refused, not ignored: { olderThan: { days: 0, months: 6 } }
+  // took everything finished before now, and one naming both cut-offs silently used one of them.
+  const extra = Object.keys(policy).find((k) => k !== 'finishedBefore' && k !== 'olderThan');
+  if (extra !== undefined) invalid(`retain() policy takes olderThan or finishedBefore, not ${JSON.stringify(extra)}.`, `policy.${extra}`);
+  if (policy.finishedBefore !== undefined && policy.olderThan !== undefined) invalid('retain() policy takes one cut-off: olderThan or finishedBefore, not both.', 'policy');
+  if (policy.finishedBefore === undefined) {
+    const older: unknown = policy.olderThan;
+    if (older === null || typeof older !== 'object' || Array.isArray(older)) invalid('policy.olderThan must be { days }, e.g. { days: 180 }.', 'policy.olderThan');
+    const unknown = Object.keys(older).find((k) => k !== 'days');
+    if (unknown !== undefined) invalid(`policy.olderThan counts days only ({ days: 180 }), not ${JSON.stringify(unknown)}.`, `policy.olderThan.${unknown}`);
+  }
   if (policy.finishedBefore !== undefined) {
     if (typeof policy.finishedBefore !== 'number' || !Number.isFinite(policy.finishedBefore)) {
       invalid(`policy.finishedBefore must be an instant in epoch milliseconds, not ${String(policy.finishedBefore)}.`, 'policy.finishedBefore');
