@@ -280,12 +280,16 @@ export function describeRetentionConformance(name: string, factory: StoreFactory
       expect(await store.tombstone!(recent)).toBeUndefined();
     });
 
-    it('refuses a dryRun that is not a boolean, changing nothing', async () => {
+    it('refuses a dryRun that is not a boolean and an option it does not know, changing nothing', async () => {
       const { engine, done } = await fixture();
       for (const dryRun of ['true', 'false', 1, 0, null]) {
         for (const mode of ['archive', 'purge'] as const) {
           expect(await codeOf(engine.retain({ policy: { olderThan: { days: 1 } }, mode, dryRun: dryRun as never })), `${mode} ${JSON.stringify(dryRun)}`).toBe('INVALID_ARGUMENT');
         }
+      }
+      // A misspelt option would have purged for real.
+      for (const typo of [{ dryrun: true }, { dry: true }, { everyMs: 5 }]) {
+        expect(await codeOf(engine.retain({ policy: { olderThan: { days: 1 } }, mode: 'purge', ...typo } as never)), JSON.stringify(typo)).toBe('INVALID_ARGUMENT');
       }
       expect((await store.load(done))?.status).toBe('done');
     });

@@ -35,6 +35,9 @@ export const RETAIN_LIMIT_MAX = 1000;
  */
 export type RetentionPolicy = { readonly finishedBefore: Instant; readonly olderThan?: never } | { readonly olderThan: { readonly days: number }; readonly finishedBefore?: never };
 
+/** The keys of {@link RetainOptions}. */
+const RETAIN_KEYS: readonly string[] = ['policy', 'mode', 'limit', 'dryRun', 'tenant'];
+
 /** Options of `engine.retain`. */
 export interface RetainOptions {
   readonly policy: RetentionPolicy;
@@ -136,6 +139,9 @@ async function lastEntry(store: Store, record: InstanceRecord): Promise<HistoryE
 export async function retain(core: RetentionParts, options: RetainOptions): Promise<RetainReport> {
   await core.ready();
   if (options === null || typeof options !== 'object') invalid("retain() needs options { policy, mode: 'archive' | 'purge' }.", 'options');
+  // A misspelt option is refused, not ignored: `dryrun: true` purged for real.
+  const extra = Object.keys(options).find((k) => !RETAIN_KEYS.includes(k));
+  if (extra !== undefined) invalid(`retain() takes { ${RETAIN_KEYS.join(', ')} }, not ${JSON.stringify(extra)}.`, extra);
   const { mode, dryRun = false } = options;
   if (mode !== 'archive' && mode !== 'purge') invalid(`retain() mode must be 'archive' or 'purge', not ${JSON.stringify(mode)}.`, 'mode');
   // Only `true` is a dry run, and anything but a boolean is refused: `dryRun: 'false'` or `1` from a
@@ -335,12 +341,12 @@ export async function archivedHistory(
  * `everyMs` (default one hour) of the engine's clock, and again at once while batches come back full.
  */
 export function retentionStep(core: RetentionParts, options: RetainOptions & { readonly everyMs?: number }): () => Promise<void> {
-  const everyMs = options.everyMs ?? 3_600_000;
+  const { everyMs = 3_600_000, ...batch } = options;
   let nextAt = Number.NEGATIVE_INFINITY;
   return async () => {
     const now = core.clock.now();
     if (now < nextAt) return;
-    const report = await retain(core, options);
+    const report = await retain(core, batch);
     nextAt = report.more ? now : now + everyMs;
   };
 }

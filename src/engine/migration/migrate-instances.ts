@@ -14,6 +14,9 @@ import type { MigrateOptions, MigrationBlocked, MigrationBlockCode, MigrationMov
 /** The history entry's event type of a migration. */
 export const MIGRATE_EVENT = 'docket.admin.migrate';
 
+const MIGRATE_KEYS: readonly string[] = ['workflow', 'from', 'to', 'actor', 'reason', 'dryRun', 'where'];
+const WHERE_KEYS: readonly string[] = ['state', 'instanceIds', 'match', 'tenant'];
+
 class Blocked extends Error {
   constructor(
     readonly code: MigrationBlockCode,
@@ -100,6 +103,12 @@ export async function migrateInstances(parts: EngineParts, options: MigrateOptio
     throw new DocketError('INVALID_ARGUMENT', 'migrate(): where must be an object { state?, instanceIds?, match?, tenant? }.', { workflow });
   }
   const where = options.where ?? {};
+  // A filter key it does not know would select every instance of the version (`{ ids: [...] }`),
+  // and a misspelt option would run for real (`dryrun: true`): both are refused, as over HTTP.
+  const unknownWhere = Object.keys(where).find((k) => !WHERE_KEYS.includes(k));
+  if (unknownWhere !== undefined) throw new DocketError('INVALID_ARGUMENT', `migrate(): where takes { ${WHERE_KEYS.join(', ')} }, not ${JSON.stringify(unknownWhere)}.`, { workflow, field: `where.${unknownWhere}` });
+  const unknownOption = Object.keys(options).find((k) => !MIGRATE_KEYS.includes(k));
+  if (unknownOption !== undefined) throw new DocketError('INVALID_ARGUMENT', `migrate() takes { ${MIGRATE_KEYS.join(', ')} }, not ${JSON.stringify(unknownOption)}.`, { workflow, field: unknownOption });
   // A string is iterable too: `instanceIds: 'inst-1'` selected by its characters (nothing), and a number threw a TypeError.
   if (where.instanceIds !== undefined && !Array.isArray(where.instanceIds)) {
     throw new DocketError('INVALID_ARGUMENT', 'migrate(): where.instanceIds must be an array of instance ids.', { workflow });
