@@ -229,6 +229,24 @@ describe('engine.migrate: refusals and declarations', () => {
     expect(isDocketError(await engine.migrate({ ...base, from: 1, to: 3 }).catch((e: unknown) => e), 'WORKFLOW_VERSION_NOT_REGISTERED')).toBe(true);
   });
 
+  // `dryRun: 'true'` (a string, as from a form or a config) ran the real migration; a string
+  // `instanceIds` was iterated by character and a number threw a raw TypeError.
+  // A where key it does not know (`{ ids: [...] }`) selected every instance of the version.
+  it('refuses a dryRun that is not a boolean, an unknown option, and a where that is not an object, not an id list or has an unknown key, moving nothing', async () => {
+    const { engine, id } = await small();
+    const base = { workflow: WF, from: 1, to: 2, actor: admin, reason: 'r' };
+    const codeOf = async (p: Promise<unknown>) => p.then(() => 'ok', (e: unknown) => (isDocketError(e) ? e.code : `raw ${String(e)}`));
+    for (const dryRun of ['true', 'yes', 1, 0, null]) expect(await codeOf(engine.migrate({ ...base, dryRun: dryRun as never })), JSON.stringify(dryRun)).toBe('INVALID_ARGUMENT');
+    for (const where of ['all', 5, [id], { instanceIds: id }, { instanceIds: 5 }, { instanceIds: { id } }, { ids: [id] }, { instanceId: 'none' }, { states: 'review' }]) {
+      expect(await codeOf(engine.migrate({ ...base, where: where as never })), JSON.stringify(where)).toBe('INVALID_ARGUMENT');
+      expect(await codeOf(engine.forTenant('acme').migrate({ ...base, where: where as never })), `tenant ${JSON.stringify(where)}`).toBe('INVALID_ARGUMENT');
+    }
+    // A misspelt option would have run for real.
+    for (const typo of [{ dryrun: true }, { dry: true }, { instanceIds: ['none'] }]) expect(await codeOf(engine.migrate({ ...base, ...typo } as never)), JSON.stringify(typo)).toBe('INVALID_ARGUMENT');
+    expect((await engine.record(id)).version).toBe(1);
+    expect((await engine.history(id, { includeRefused: true })).map((e) => e.kind)).toEqual(['start']);
+  });
+
   it('only touches the instances `where` selects', async () => {
     const { engine, id } = await small();
     const none = await engine.migrate({ workflow: WF, from: 1, to: 2, actor: admin, reason: 'r', where: { state: 'payment' } });

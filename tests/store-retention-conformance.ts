@@ -171,6 +171,129 @@ export function describeRetentionConformance(name: string, factory: StoreFactory
       expect(edited.id).toBe(cancelled);
     });
 
+    // A retried start({ id }) after retention re-created the instance beside its archive or
+    // tombstone: two chains under one id, and the next retention of it failed (SQLite, PostgreSQL)
+    // or overwrote the first archive (memory).
+    it('refuses to start an instance under the id of an archived or purged one, and changes nothing', async () => {
+      const clock = virtualClock(START);
+      const engine = createEngine({ store, clock, workflows: [reviewWorkflow] });
+      const acme = engine.forTenant('acme');
+      for (const id of ['order-a', 'order-p']) {
+        await acme.start('review', { title: id }, { actor: staff, id });
+        await acme.send(id, { type: 'SUBMIT' }, { actor: staff });
+        await acme.send(id, { type: 'WITHDRAW' }, { actor: staff });
+      }
+      await clock.advanceBy({ days: 10 });
+      await engine.retain({ policy: { finishedBefore: clock.now() }, mode: 'archive', limit: 1 }); // the older: order-a
+      expect((await engine.archived('order-a'))?.kind).toBe('archived');
+      await engine.retain({ policy: { finishedBefore: clock.now() }, mode: 'purge' });
+      expect((await engine.archived('order-p'))?.kind).toBe('purged');
+      for (const id of ['order-a', 'order-p']) {
+        const before = await engine.archived(id);
+        expect(await codeOf(engine.start('review', { title: 'again' }, { actor: staff, id })), id).toBe('CONFLICT');
+        expect(await codeOf(acme.start('review', { title: 'again' }, { actor: staff, id })), id).toBe('CONFLICT');
+        expect(await codeOf(engine.forTenant('globex').start('review', { title: 'again' }, { actor: staff, id })), id).toBe('CONFLICT');
+        expect(await store.load(id), id).toBeUndefined();
+        expect(await engine.archived(id)).toEqual(before);
+        expect((await acme.verify(id)).ok).toBe(true);
+      }
+      expect((await store.list()).items).toEqual([]);
+      expect(await engine.retain({ policy: { finishedBefore: clock.now() + 1 }, mode: 'archive' })).toMatchObject({ ids: [], skipped: [] });
+    });
+
+    // A dry purge listed every due instance, while the real one keeps any whose chain does not
+    // verify: the dry run must name what the real run takes.
+    it('a dry purge reports what the real purge takes and skips, chain verification included', async () => {
+      const clock = virtualClock(START);
+      const key = { id: 'k1', secret: 'a-secret-of-at-least-thirty-two-bytes!!' };
+      const keyed = createEngine({ store, clock, workflows: [reviewWorkflow], historyKey: key });
+      const sealed = await keyed.start('review', { title: 'keyed' }, { actor: staff });
+      await keyed.send(sealed, { type: 'SUBMIT' }, { actor: staff });
+      await keyed.send(sealed, { type: 'WITHDRAW' }, { actor: staff });
+      // An engine without the key cannot verify that chain (unknown-key), so it must not purge it.
+      const engine = createEngine({ store, clock, workflows: [reviewWorkflow] });
+      const plain = await engine.start('review', { title: 'plain' }, { actor: staff });
+      await engine.send(plain, { type: 'SUBMIT' }, { actor: staff });
+      await engine.send(plain, { type: 'WITHDRAW' }, { actor: staff });
+      await clock.advanceBy({ days: 10 });
+      const policy = { finishedBefore: clock.now() };
+      const dry = await engine.retain({ policy, mode: 'purge', dryRun: true });
+      expect(dry.ids).toEqual([plain]);
+      expect(dry.skipped.map((s) => s.id)).toEqual([sealed]);
+      expect((await store.load(plain))?.status).toBe('done'); // a dry run changes nothing
+      expect(await store.tombstone!(plain)).toBeUndefined();
+      const real = await engine.retain({ policy, mode: 'purge' });
+      expect({ ids: real.ids, skipped: real.skipped, more: real.more }).toEqual({ ids: dry.ids, skipped: dry.skipped, more: dry.more });
+    });
+
+    // The instances a purge keeps (their chain does not verify) stay the oldest finished ones: with
+    // `limit` of them in front, every batch came back full and empty, so "call again while more"
+    // never ended and nothing behind them was ever purged.
+    it('a purge reads on past the instances it keeps, so calling again while more purges every verifiable one and ends', async () => {
+      const clock = virtualClock(START);
+      const key = { id: 'k1', secret: 'a-secret-of-at-least-thirty-two-bytes!!' };
+      const keyed = createEngine({ store, clock, workflows: [reviewWorkflow], historyKey: key });
+      const engine = createEngine({ store, clock, workflows: [reviewWorkflow] });
+      const finish = async (on: typeof engine, title: string) => {
+        const id = await on.start('review', { title }, { actor: staff });
+        await on.send(id, { type: 'SUBMIT' }, { actor: staff });
+        await on.send(id, { type: 'WITHDRAW' }, { actor: staff });
+        await clock.advanceBy({ hours: 1 });
+        return id;
+      };
+      const kept = [await finish(keyed, 'k1'), await finish(keyed, 'k2')]; // the oldest: unverifiable here
+      const plain = [await finish(engine, 'p1'), await finish(engine, 'p2'), await finish(engine, 'p3')];
+      await clock.advanceBy({ days: 10 });
+      const policy = { finishedBefore: clock.now() };
+      const dry = await engine.retain({ policy, mode: 'purge', limit: 2, dryRun: true });
+      expect(dry.ids).toEqual(plain.slice(0, 2));
+      expect(dry.skipped.map((s) => s.id)).toEqual(kept);
+      const purged: string[] = [];
+      let calls = 0;
+      for (let more = true; more && calls < 10; calls++) {
+        const report = await engine.retain({ policy, mode: 'purge', limit: 2 });
+        if (calls === 0) expect({ ids: report.ids, skipped: report.skipped, more: report.more }).toEqual({ ids: dry.ids, skipped: dry.skipped, more: dry.more });
+        expect(report.skipped.map((s) => s.id)).toEqual(kept);
+        purged.push(...report.ids);
+        more = report.more;
+      }
+      expect(calls).toBeLessThan(10);
+      expect(purged.sort()).toEqual([...plain].sort());
+      for (const id of kept) expect((await store.load(id))?.status).toBe('done');
+      for (const id of plain) expect((await engine.verify(id))).toMatchObject({ ok: true, retention: { kind: 'purged' } });
+    });
+
+    // { olderThan: { days: 0, months: 6 } } purged everything finished before now (months ignored).
+    it('refuses a policy with a key it does not know or with both cut-offs, purging nothing', async () => {
+      const { engine, clock, done, cancelled, recent } = await fixture();
+      const policies = [
+        { olderThan: { days: 0, months: 6 } },
+        { olderThan: { days: 0, weeks: 26 } },
+        { olderThan: { days: 180 }, finishedBefore: clock.now() },
+        { finishedBefore: clock.now(), tenant: 'acme' },
+        { olderThan: [180] },
+      ];
+      for (const policy of policies) {
+        for (const dryRun of [true, false]) expect(await codeOf(engine.retain({ policy: policy as never, mode: 'purge', dryRun })), JSON.stringify(policy)).toBe('INVALID_ARGUMENT');
+      }
+      for (const id of [done, cancelled, recent]) expect((await store.load(id))?.revision, id).toBeGreaterThan(0);
+      expect(await store.tombstone!(recent)).toBeUndefined();
+    });
+
+    it('refuses a dryRun that is not a boolean and an option it does not know, changing nothing', async () => {
+      const { engine, done } = await fixture();
+      for (const dryRun of ['true', 'false', 1, 0, null]) {
+        for (const mode of ['archive', 'purge'] as const) {
+          expect(await codeOf(engine.retain({ policy: { olderThan: { days: 1 } }, mode, dryRun: dryRun as never })), `${mode} ${JSON.stringify(dryRun)}`).toBe('INVALID_ARGUMENT');
+        }
+      }
+      // A misspelt option would have purged for real.
+      for (const typo of [{ dryrun: true }, { dry: true }, { everyMs: 5 }]) {
+        expect(await codeOf(engine.retain({ policy: { olderThan: { days: 1 } }, mode: 'purge', ...typo } as never)), JSON.stringify(typo)).toBe('INVALID_ARGUMENT');
+      }
+      expect((await store.load(done))?.status).toBe('done');
+    });
+
     it('runs retention from engine.run, one batch per step', async () => {
       const { engine, done, cancelled } = await fixture();
       const controller = new AbortController();

@@ -35,6 +35,9 @@ export const RETAIN_LIMIT_MAX = 1000;
  */
 export type RetentionPolicy = { readonly finishedBefore: Instant; readonly olderThan?: never } | { readonly olderThan: { readonly days: number }; readonly finishedBefore?: never };
 
+/** The keys of {@link RetainOptions}. */
+const RETAIN_KEYS: readonly string[] = ['policy', 'mode', 'limit', 'dryRun', 'tenant'];
+
 /** Options of `engine.retain`. */
 export interface RetainOptions {
   readonly policy: RetentionPolicy;
@@ -83,6 +86,17 @@ export function retentionOf(store: Store): StoreRetention {
 /** The cut-off instant of a policy at `now`; INVALID_ARGUMENT for a malformed policy. */
 export function cutoffOf(policy: RetentionPolicy, now: Instant): Instant {
   if (policy === null || typeof policy !== 'object') invalid('retain() needs a policy such as { olderThan: { days: 90 } } or { finishedBefore: instant }.', 'policy');
+  // A key the policy does not know is refused, not ignored: { olderThan: { days: 0, months: 6 } }
+  // took everything finished before now, and one naming both cut-offs silently used one of them.
+  const extra = Object.keys(policy).find((k) => k !== 'finishedBefore' && k !== 'olderThan');
+  if (extra !== undefined) invalid(`retain() policy takes olderThan or finishedBefore, not ${JSON.stringify(extra)}.`, `policy.${extra}`);
+  if (policy.finishedBefore !== undefined && policy.olderThan !== undefined) invalid('retain() policy takes one cut-off: olderThan or finishedBefore, not both.', 'policy');
+  if (policy.finishedBefore === undefined) {
+    const older: unknown = policy.olderThan;
+    if (older === null || typeof older !== 'object' || Array.isArray(older)) invalid('policy.olderThan must be { days }, e.g. { days: 180 }.', 'policy.olderThan');
+    const unknown = Object.keys(older).find((k) => k !== 'days');
+    if (unknown !== undefined) invalid(`policy.olderThan counts days only ({ days: 180 }), not ${JSON.stringify(unknown)}.`, `policy.olderThan.${unknown}`);
+  }
   if (policy.finishedBefore !== undefined) {
     if (typeof policy.finishedBefore !== 'number' || !Number.isFinite(policy.finishedBefore)) {
       invalid(`policy.finishedBefore must be an instant in epoch milliseconds, not ${String(policy.finishedBefore)}.`, 'policy.finishedBefore');
@@ -124,8 +138,14 @@ async function lastEntry(store: Store, record: InstanceRecord): Promise<HistoryE
  */
 function checkRetain(core: RetentionParts, options: RetainOptions, now: Instant) {
   if (options === null || typeof options !== 'object') invalid("retain() needs options { policy, mode: 'archive' | 'purge' }.", 'options');
+  // A misspelt option is refused, not ignored: `dryrun: true` purged for real.
+  const extra = Object.keys(options).find((k) => !RETAIN_KEYS.includes(k));
+  if (extra !== undefined) invalid(`retain() takes { ${RETAIN_KEYS.join(', ')} }, not ${JSON.stringify(extra)}.`, extra);
   const { mode, dryRun = false } = options;
   if (mode !== 'archive' && mode !== 'purge') invalid(`retain() mode must be 'archive' or 'purge', not ${JSON.stringify(mode)}.`, 'mode');
+  // Only `true` is a dry run, and anything but a boolean is refused: `dryRun: 'false'` or `1` from a
+  // config file must not quietly decide whether finished instances are deleted.
+  if (typeof dryRun !== 'boolean') invalid(`retain() dryRun must be true or false, not ${JSON.stringify(dryRun)}.`, 'dryRun');
   const limit = options.limit ?? RETAIN_LIMIT_DEFAULT;
   if (!Number.isInteger(limit) || limit < 1 || limit > RETAIN_LIMIT_MAX) invalid(`retain() limit must be an integer from 1 to ${RETAIN_LIMIT_MAX}, not ${String(limit)}.`, 'limit');
   const store = retentionOf(core.store);
@@ -143,47 +163,80 @@ export async function retain(core: RetentionParts, options: RetainOptions): Prom
   await core.ready();
   const now = core.clock.now();
   const { mode, dryRun, limit, store, finishedBefore } = checkRetain(core, options, now);
-  const due = await store.retainable({ finishedBefore, limit, ...(options.tenant === undefined ? {} : { tenant: options.tenant }) });
-  const more = due.length === limit;
-  if (dryRun) return { mode, dryRun, finishedBefore, ids: due, skipped: [], more };
-  const skipped: { id: string; reason: string }[] = [];
-  let ids: readonly string[];
+  const scope = options.tenant === undefined ? {} : { tenant: options.tenant };
   if (mode === 'archive') {
-    ids = await store.archive(due, now);
-  } else {
-    const tombstones: Tombstone[] = [];
-    for (const id of due) {
-      const record = await core.store.load(id);
-      if (!record) continue;
-      const report = await walkHistory(core.store, record, core.keys);
-      if (!report.ok) {
-        skipped.push({ id, reason: `its history does not verify (${report.problems[0]?.message ?? 'see engine.verify'}); kept for inspection` });
-        continue;
-      }
-      const last = await lastEntry(core.store, record);
-      const t: Omit<Tombstone, 'hash' | 'keyId'> = {
-        id,
-        workflow: record.workflow,
-        version: record.version,
-        ...(record.tenant === undefined ? {} : { tenant: record.tenant }),
-        status: record.status,
-        revision: record.revision,
-        historyHash: record.historyHash,
-        ...(last?.stateHash === undefined ? {} : { stateHash: last.stateHash }),
-        finishedAt: record.updatedAt,
-        purgedAt: now,
-        verifiedEntries: report.entries,
-      };
-      tombstones.push(sealTombstone(t, core.keys.current));
-    }
-    ids = tombstones.length === 0 ? [] : await store.purge(tombstones);
+    const due = await store.retainable({ finishedBefore, limit, ...scope });
+    const more = due.length === limit;
+    if (dryRun) return { mode, dryRun, finishedBefore, ids: due, skipped: [], more };
+    const ids = await store.archive(due, now);
+    return { mode, dryRun, finishedBefore, ids, skipped: skippedOf(core, due, ids, []), more };
   }
-  const done = new Set(ids);
-  for (const id of due) {
+  // A purge keeps an instance whose history does not verify, and that instance stays the oldest
+  // finished one: the batch reads on past it (and past one that changed meanwhile) until it holds
+  // `limit` tombstones or nothing is left, else `limit` such instances stopped every later purge
+  // while `more` stayed true. A dry purge walks the same chains, so it reports the real run's ids
+  // and skipped.
+  const skipped: { id: string; reason: string }[] = [];
+  const tombstones: Tombstone[] = [];
+  const seen = new Set<string>();
+  let more = false;
+  for (;;) {
+    // Every id seen is still listed (tombstones are written after the loop, skipped ones stay), so
+    // this many leaves room for the tombstones still missing.
+    const want = limit + seen.size - tombstones.length;
+    const due = await store.retainable({ finishedBefore, limit: want, ...scope });
+    const fresh = due.filter((id) => !seen.has(id));
+    more = due.length === want;
+    for (const id of fresh) {
+      if (tombstones.length === limit) {
+        more = true;
+        break;
+      }
+      seen.add(id);
+      const tombstone = await tombstoneOf(core, id, now, skipped);
+      if (tombstone) tombstones.push(tombstone);
+    }
+    if (tombstones.length === limit || !more || fresh.length === 0) break;
+  }
+  if (dryRun) return { mode, dryRun, finishedBefore, ids: tombstones.map((t) => t.id), skipped, more };
+  const ids = tombstones.length === 0 ? [] : await store.purge(tombstones);
+  return { mode, dryRun, finishedBefore, ids, skipped: skippedOf(core, [...seen], ids, skipped), more };
+}
+
+/** Forget each id considered, and list as changed meanwhile one neither taken nor already skipped. */
+function skippedOf(core: RetentionParts, considered: readonly string[], taken: readonly string[], skipped: { id: string; reason: string }[]): { id: string; reason: string }[] {
+  const done = new Set(taken);
+  for (const id of considered) {
     core.forget(id);
     if (!done.has(id) && !skipped.some((s) => s.id === id)) skipped.push({ id, reason: 'changed meanwhile (no longer finished or at another revision)' });
   }
-  return { mode, dryRun, finishedBefore, ids, skipped, more };
+  return skipped;
+}
+
+/** The sealed tombstone of a finished instance's verified chain head, or undefined (listed in `skipped` when it does not verify). */
+async function tombstoneOf(core: RetentionParts, id: string, now: Instant, skipped: { id: string; reason: string }[]): Promise<Tombstone | undefined> {
+  const record = await core.store.load(id);
+  if (!record) return undefined;
+  const report = await walkHistory(core.store, record, core.keys);
+  if (!report.ok) {
+    skipped.push({ id, reason: `its history does not verify (${report.problems[0]?.message ?? 'see engine.verify'}); kept for inspection` });
+    return undefined;
+  }
+  const last = await lastEntry(core.store, record);
+  const t: Omit<Tombstone, 'hash' | 'keyId'> = {
+    id,
+    workflow: record.workflow,
+    version: record.version,
+    ...(record.tenant === undefined ? {} : { tenant: record.tenant }),
+    status: record.status,
+    revision: record.revision,
+    historyHash: record.historyHash,
+    ...(last?.stateHash === undefined ? {} : { stateHash: last.stateHash }),
+    finishedAt: record.updatedAt,
+    purgedAt: now,
+    verifiedEntries: report.entries,
+  };
+  return sealTombstone(t, core.keys.current);
 }
 
 /** `engine.archived`: an archived instance (with its history) or a purged one's tombstone; undefined when neither. */
@@ -203,6 +256,19 @@ export async function archivedTenant(core: RetentionParts, instanceId: string): 
   if (archived) return { found: true, tenant: archived.instance.tenant };
   const tombstone = await store.tombstone(instanceId);
   return { found: tombstone !== undefined, tenant: tombstone?.tenant };
+}
+
+/**
+ * Refuse to start an instance under an id an archived or purged instance holds (`CONFLICT`, as for
+ * a live one): an id names one instance for good. Otherwise a retried `start({ id })` after
+ * retention re-created the instance beside its archive or tombstone (two chains under one id, the
+ * archived one hidden from its tenant, and the next retention of that id failing or overwriting it).
+ */
+export async function refuseRetainedId(core: RetentionParts, instanceId: string): Promise<void> {
+  if (!core.store.archived) return;
+  const gone = await archivedTenant(core, instanceId);
+  if (!gone.found) return;
+  throw new DocketError('CONFLICT', `Instance ${instanceId} already exists: it finished and was archived or purged, and an id is never reused. Start with another id (or none).`, { instanceId });
 }
 
 /** Verify an archived instance's chain (as for a live one), or a purged one's tombstone seal. */
@@ -285,14 +351,14 @@ export async function archivedHistory(
  * `everyMs` (default one hour) of the engine's clock, and again at once while batches come back full.
  */
 export function retentionStep(core: RetentionParts, options: RetainOptions & { readonly everyMs?: number }): () => Promise<void> {
+  const { everyMs = 3_600_000, ...batch } = options;
   // Checked now, at run(): a bad policy failed on every pass of the loop, emitted as `error`.
-  checkRetain(core, options, core.clock.now());
-  const everyMs = options.everyMs ?? 3_600_000;
+  checkRetain(core, batch, core.clock.now());
   let nextAt = Number.NEGATIVE_INFINITY;
   return async () => {
     const now = core.clock.now();
     if (now < nextAt) return;
-    const report = await retain(core, options);
+    const report = await retain(core, batch);
     nextAt = report.more ? now : now + everyMs;
   };
 }

@@ -142,7 +142,14 @@ export function tenantView<W extends AnyWorkflow>(
     resume: scoped((id, opts) => engine.resume(id, withActor(opts))),
     terminate: scoped((id, opts) => engine.terminate(id, withActor(opts))),
     moveTo: scoped((id, opts) => engine.moveTo(id, withActor(opts))),
-    migrate: async (opts) => engine.migrate(opts && typeof opts === 'object' ? { ...withActor(opts), where: { ...opts.where, tenant } } : opts),
+    // A `where` that is not an object goes through as it is, for the engine to refuse (spread, a
+    // string became { 0: 's', … } and selected the tenant's every instance).
+    migrate: async (opts) => {
+      if (!opts || typeof opts !== 'object') return engine.migrate(opts);
+      const where: unknown = opts.where;
+      const scopedWhere = where === undefined ? { tenant } : where !== null && typeof where === 'object' && !Array.isArray(where) ? { ...where, tenant } : where;
+      return engine.migrate({ ...withActor(opts), where: scopedWhere as never });
+    },
     retain: async (opts) => engine.retain(opts && typeof opts === 'object' ? { ...opts, tenant } : opts),
     archived: scoped(async (id) => {
       const found = await archivedView(core, id);

@@ -14,6 +14,9 @@ import type { MigrateOptions, MigrationBlocked, MigrationBlockCode, MigrationMov
 /** The history entry's event type of a migration. */
 export const MIGRATE_EVENT = 'docket.admin.migrate';
 
+const MIGRATE_KEYS: readonly string[] = ['workflow', 'from', 'to', 'actor', 'reason', 'dryRun', 'where'];
+const WHERE_KEYS: readonly string[] = ['state', 'instanceIds', 'match', 'tenant'];
+
 class Blocked extends Error {
   constructor(
     readonly code: MigrationBlockCode,
@@ -91,7 +94,25 @@ export async function migrateInstances(parts: EngineParts, options: MigrateOptio
     if (!Number.isInteger(v) || v < 1) throw new DocketError('INVALID_ARGUMENT', `migrate(): ${name} must be a version number (a positive integer), got ${String(v)}.`, { workflow });
   }
   if (from === to) throw new DocketError('INVALID_ARGUMENT', `migrate(): from and to are both ${from}; name the version instances move to.`, { workflow });
+  // Only `true` is a dry run: `dryRun: 'true'` (a string from a form or a config) ran the real
+  // migration, so anything but a boolean is refused before anything is read.
+  if (options.dryRun !== undefined && typeof options.dryRun !== 'boolean') {
+    throw new DocketError('INVALID_ARGUMENT', `migrate(): dryRun must be true or false, not ${JSON.stringify(options.dryRun)}.`, { workflow });
+  }
+  if (options.where !== undefined && (typeof options.where !== 'object' || options.where === null || Array.isArray(options.where))) {
+    throw new DocketError('INVALID_ARGUMENT', 'migrate(): where must be an object { state?, instanceIds?, match?, tenant? }.', { workflow });
+  }
   const where = options.where ?? {};
+  // A filter key it does not know would select every instance of the version (`{ ids: [...] }`),
+  // and a misspelt option would run for real (`dryrun: true`): both are refused, as over HTTP.
+  const unknownWhere = Object.keys(where).find((k) => !WHERE_KEYS.includes(k));
+  if (unknownWhere !== undefined) throw new DocketError('INVALID_ARGUMENT', `migrate(): where takes { ${WHERE_KEYS.join(', ')} }, not ${JSON.stringify(unknownWhere)}.`, { workflow, field: `where.${unknownWhere}` });
+  const unknownOption = Object.keys(options).find((k) => !MIGRATE_KEYS.includes(k));
+  if (unknownOption !== undefined) throw new DocketError('INVALID_ARGUMENT', `migrate() takes { ${MIGRATE_KEYS.join(', ')} }, not ${JSON.stringify(unknownOption)}.`, { workflow, field: unknownOption });
+  // A string is iterable too: `instanceIds: 'inst-1'` selected by its characters (nothing), and a number threw a TypeError.
+  if (where.instanceIds !== undefined && !Array.isArray(where.instanceIds)) {
+    throw new DocketError('INVALID_ARGUMENT', 'migrate(): where.instanceIds must be an array of instance ids.', { workflow });
+  }
   if (where.state !== undefined) assertText(where.state, 'migrate(): where.state');
   if (where.match !== undefined && typeof where.match !== 'function') throw new DocketError('INVALID_ARGUMENT', 'migrate(): where.match must be a function of the instance view.', { workflow });
   if (where.tenant !== undefined) assertId(where.tenant, 'migrate(): where.tenant');
