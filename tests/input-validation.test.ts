@@ -513,6 +513,9 @@ describe('engine options', () => {
       ['limit 0', { policy, mode: 'archive', limit: 0 }],
       ['limit 1.5', { policy, mode: 'archive', limit: 1.5 }],
       ['an empty tenant', { policy, mode: 'archive', tenant: '' }],
+      ['a misspelt option (dryrun)', { policy, mode: 'purge', dryrun: true }],
+      ['a dryRun that is not a boolean', { policy, mode: 'purge', dryRun: 'yes' }],
+      ['a policy key it does not know', { policy: { olderThan: { days: 0, months: 6 } }, mode: 'purge' }],
     ];
     for (const [what, retain] of bad) {
       // An already-aborted signal: were the options not checked first, the loop would end at once.
