@@ -14,6 +14,22 @@ afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 const DECISIONS = new Set(['APPROVE', 'REJECT', 'RETURN', 'REQUEST_CHANGES']);
 
+/** Run `docket simulate <workflow>` from 2 November 2026 to `to` into a fresh SQLite file; its one instance and history. */
+async function simulated(workflow: string, file: string, to: string) {
+  mkdirSync(work, { recursive: true });
+  const db = join(work, file);
+  const io = { stdout: { write: () => true }, stderr: { write: () => true }, env: {}, now: () => Date.parse('2026-11-02T01:00:00Z'), cwd: work };
+  const code = await runCli(['simulate', workflow, '--from', '2026-11-02', '--to', to, '--store', `sqlite:${db}`], io);
+  const store = sqliteStore({ filename: db, readonly: true });
+  try {
+    const { items } = await store.list({});
+    const instance = items[0]!;
+    return { code, count: items.length, instance, history: await store.history(instance.id) };
+  } finally {
+    await store.close?.();
+  }
+}
+
 describe('simulated people', () => {
   it('the initiator holds only the start roles; the others hold every role', () => {
     for (const w of [contractApproval, bidReview, expenseReimbursement]) {
@@ -24,31 +40,17 @@ describe('simulated people', () => {
   });
 
   it('docket simulate contract-approval: nobody decides their own contract', async () => {
-    mkdirSync(work, { recursive: true });
-    const db = join(work, 'contract.db');
-    const io = { stdout: { write: () => true }, stderr: { write: () => true }, env: {}, now: () => Date.parse('2026-11-02T01:00:00Z'), cwd: work };
-    const code = await runCli(['simulate', contractApproval.id, '--from', '2026-11-02', '--to', '2027-01-31', '--store', `sqlite:${db}`], io);
+    const { code, count, instance, history } = await simulated(contractApproval.id, 'contract.db', '2027-01-31');
     expect(code).toBe(0);
-    const store = sqliteStore({ filename: db, readonly: true });
-    const { items } = await store.list({});
-    expect(items.length).toBe(1);
-    const instance = items[0]!;
-    const history = await store.history(instance.id);
+    expect(count).toBe(1);
     const decisions = history.filter((e) => DECISIONS.has(e.event.type));
     expect(decisions.length).toBeGreaterThan(0);
     expect(decisions.filter((e) => e.actor.id === instance.initiator)).toEqual([]);
-    await store.close?.();
   });
 
   it('docket simulate contract-approval follows the happy path to its real end: the contract administrator signs, nobody withdraws', async () => {
-    mkdirSync(work, { recursive: true });
-    const db = join(work, 'contract-end.db');
-    const io = { stdout: { write: () => true }, stderr: { write: () => true }, env: {}, now: () => Date.parse('2026-11-02T01:00:00Z'), cwd: work };
-    const code = await runCli(['simulate', contractApproval.id, '--from', '2026-11-02', '--to', '2027-06-30', '--store', `sqlite:${db}`], io);
+    const { code, instance, history } = await simulated(contractApproval.id, 'contract-end.db', '2027-06-30');
     expect(code).toBe(0);
-    const store = sqliteStore({ filename: db, readonly: true });
-    const [instance] = (await store.list({})).items;
-    const history = await store.history(instance!.id);
     const types = history.map((e) => e.event.type);
     expect(types).not.toContain('WITHDRAW');
     expect(types).toEqual(expect.arrayContaining(['SIGNED', 'ARCHIVED', 'KICKOFF_HELD', 'PAYMENT_RECEIVED']));
@@ -57,27 +59,19 @@ describe('simulated people', () => {
     for (const e of history.filter((h) => h.event.type in permissions && h.kind === 'event')) {
       expect(e.actor.roles.some((r) => permissions[e.event.type]!.includes(r))).toBe(true);
     }
-    expect(instance!.state).toBe('closed');
-    await store.close?.();
+    expect(instance.state).toBe('closed');
   });
 
   it('docket simulate expense-reimbursement (no start roles named): nobody decides or pays out their own expense, and it ends paid', async () => {
-    mkdirSync(work, { recursive: true });
-    const db = join(work, 'expense.db');
-    const io = { stdout: { write: () => true }, stderr: { write: () => true }, env: {}, now: () => Date.parse('2026-11-02T01:00:00Z'), cwd: work };
-    const code = await runCli(['simulate', expenseReimbursement.id, '--from', '2026-11-02', '--to', '2027-01-31', '--store', `sqlite:${db}`], io);
+    const { code, instance, history } = await simulated(expenseReimbursement.id, 'expense.db', '2027-01-31');
     expect(code).toBe(0);
-    const store = sqliteStore({ filename: db, readonly: true });
-    const [instance] = (await store.list({})).items;
-    const history = await store.history(instance!.id);
     const types = history.map((e) => e.event.type);
     expect(types.filter((t) => t === 'APPROVE').length).toBe(2);
     expect(types).toContain('PAID');
     // The initiator decided neither approval (the finance check's assignees include them, holding every
     // role) nor recorded the payment (finance's event).
-    const byInitiator = history.filter((e) => e.actor.id === instance!.initiator).map((e) => e.event.type);
+    const byInitiator = history.filter((e) => e.actor.id === instance.initiator).map((e) => e.event.type);
     expect(byInitiator.filter((t) => DECISIONS.has(t) || t === 'PAID')).toEqual([]);
-    expect(instance!.status).toBe('done');
-    await store.close?.();
+    expect(instance.status).toBe('done');
   });
 });
