@@ -10,6 +10,8 @@
  *
  * @example
  * ```ts
+ * import { privateMark } from './private-mark.js';
+ *
  * const seen = privateMark<string>();
  * const record = Object.freeze(seen.mark({ id: 'a' }, 'checked'));
  * seen.of(record); // 'checked'
