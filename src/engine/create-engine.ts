@@ -348,14 +348,11 @@ export function createEngine<const W extends AnyWorkflow>(options: EngineOptions
       if (signal !== undefined && (signal === null || typeof signal !== 'object' || typeof signal.aborted !== 'boolean' || typeof signal.addEventListener !== 'function' || typeof signal.removeEventListener !== 'function')) {
         throw new DocketError('INVALID_ARGUMENT', 'run({ signal }) must be an AbortSignal (new AbortController().signal); nothing was started.');
       }
-      if (opts.retain !== undefined && (opts.retain === null || typeof opts.retain !== 'object')) {
-        throw new DocketError('INVALID_ARGUMENT', 'run({ retain }) must be a retention options object ({ policy, mode, limit?, everyMs? }); nothing was started.');
-      }
       // A pollMs of 0, NaN or '1000' made the loop spin (`now + '1000'` is a string, and NaN wakes at once).
       const pollMs = positive(opts.pollMs, 1000, 'run({ pollMs })');
-      if (opts.retain?.everyMs !== undefined) positive(opts.retain.everyMs, 0, 'run({ retain: { everyMs } })');
-      // Its mode, limit, policy and store checked here, before anything is subscribed or looped.
-      const retaining = opts.retain && retentionStep(retention, opts.retain);
+      // The retain options (their shape, everyMs, mode, limit, policy, the store) are checked by
+      // retentionStep here, before anything is subscribed or looped.
+      const retaining = opts.retain === undefined ? undefined : retentionStep(retention, opts.retain);
       // A store that can announce new work (Postgres LISTEN/NOTIFY) cuts the current sleep short.
       let nap: AbortController | undefined;
       let woken = false;

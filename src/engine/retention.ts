@@ -8,7 +8,7 @@ import { VERIFY_PAGE_SIZE, walkHistory } from './chain-verifier.js';
 import { historyPage } from './history-page.js';
 import type { VerifyReport } from './engine-types.js';
 import { checkSealedText, sealText, type Keyring, type SealingKey } from './history-key.js';
-import { assertId } from './validate-input.js';
+import { assertId, assertKnownKeys } from './validate-input.js';
 
 /**
  * What retention reads and changes (internal; `createEngine` gives it). Retention moves finished
@@ -37,6 +37,8 @@ export type RetentionPolicy = { readonly finishedBefore: Instant; readonly older
 
 /** The keys of {@link RetainOptions}. */
 const RETAIN_KEYS: readonly string[] = ['policy', 'mode', 'limit', 'dryRun', 'tenant'];
+/** The keys of a {@link RetentionPolicy}. */
+const POLICY_KEYS: readonly string[] = ['olderThan', 'finishedBefore'];
 
 /** Options of `engine.retain`. */
 export interface RetainOptions {
@@ -88,14 +90,12 @@ export function cutoffOf(policy: RetentionPolicy, now: Instant): Instant {
   if (policy === null || typeof policy !== 'object') invalid('retain() needs a policy such as { olderThan: { days: 90 } } or { finishedBefore: instant }.', 'policy');
   // A key the policy does not know is refused, not ignored: { olderThan: { days: 0, months: 6 } }
   // took everything finished before now, and one naming both cut-offs silently used one of them.
-  const extra = Object.keys(policy).find((k) => k !== 'finishedBefore' && k !== 'olderThan');
-  if (extra !== undefined) invalid(`retain() policy takes olderThan or finishedBefore, not ${JSON.stringify(extra)}.`, `policy.${extra}`);
+  assertKnownKeys(policy, POLICY_KEYS, 'retain(): policy');
   if (policy.finishedBefore !== undefined && policy.olderThan !== undefined) invalid('retain() policy takes one cut-off: olderThan or finishedBefore, not both.', 'policy');
   if (policy.finishedBefore === undefined) {
     const older: unknown = policy.olderThan;
     if (older === null || typeof older !== 'object' || Array.isArray(older)) invalid('policy.olderThan must be { days }, e.g. { days: 180 }.', 'policy.olderThan');
-    const unknown = Object.keys(older).find((k) => k !== 'days');
-    if (unknown !== undefined) invalid(`policy.olderThan counts days only ({ days: 180 }), not ${JSON.stringify(unknown)}.`, `policy.olderThan.${unknown}`);
+    assertKnownKeys(older, ['days'], 'retain(): policy.olderThan');
   }
   if (policy.finishedBefore !== undefined) {
     if (typeof policy.finishedBefore !== 'number' || !Number.isFinite(policy.finishedBefore)) {
@@ -139,8 +139,7 @@ async function lastEntry(store: Store, record: InstanceRecord): Promise<HistoryE
 function checkRetain(core: RetentionParts, options: RetainOptions, now: Instant) {
   if (options === null || typeof options !== 'object') invalid("retain() needs options { policy, mode: 'archive' | 'purge' }.", 'options');
   // A misspelt option is refused, not ignored: `dryrun: true` purged for real.
-  const extra = Object.keys(options).find((k) => !RETAIN_KEYS.includes(k));
-  if (extra !== undefined) invalid(`retain() takes { ${RETAIN_KEYS.join(', ')} }, not ${JSON.stringify(extra)}.`, extra);
+  assertKnownKeys(options, RETAIN_KEYS, 'retain()');
   const { mode, dryRun = false } = options;
   if (mode !== 'archive' && mode !== 'purge') invalid(`retain() mode must be 'archive' or 'purge', not ${JSON.stringify(mode)}.`, 'mode');
   // Only `true` is a dry run, and anything but a boolean is refused: `dryRun: 'false'` or `1` from a
@@ -351,8 +350,12 @@ export async function archivedHistory(
  * `everyMs` (default one hour) of the engine's clock, and again at once while batches come back full.
  */
 export function retentionStep(core: RetentionParts, options: RetainOptions & { readonly everyMs?: number }): () => Promise<void> {
-  const { everyMs = 3_600_000, ...batch } = options;
   // Checked now, at run(): a bad policy failed on every pass of the loop, emitted as `error`.
+  if (options === null || typeof options !== 'object') invalid('run({ retain }) must be a retention options object ({ policy, mode, limit?, everyMs? }); nothing was started.', 'retain');
+  const { everyMs = 3_600_000, ...batch } = options;
+  if (typeof everyMs !== 'number' || !Number.isFinite(everyMs) || everyMs <= 0) {
+    invalid(`run({ retain: { everyMs } }) must be a positive number of milliseconds; got ${String(everyMs)}.`, 'retain.everyMs');
+  }
   checkRetain(core, batch, core.clock.now());
   let nextAt = Number.NEGATIVE_INFINITY;
   return async () => {

@@ -92,6 +92,17 @@ function invalid(message: string, details: DocketErrorDetails = {}): DocketError
   return new DocketError('INVALID_ARGUMENT', message, details);
 }
 
+/**
+ * INVALID_ARGUMENT naming the first own key of `value` that is not in `allowed`: an option or filter
+ * a call does not know is refused, not ignored (a misspelt `dryrun: true` ran for real, a `where: {
+ * ids }` selected everything). `what` names the object in the message (`retain()`, `migrate(): where`).
+ */
+export function assertKnownKeys(value: object, allowed: readonly string[], what: string, details: DocketErrorDetails = {}): void {
+  const unknown = Object.keys(value).find((key) => !allowed.includes(key));
+  if (unknown === undefined) return;
+  throw invalid(`${what} takes { ${allowed.join(', ')} }, not ${JSON.stringify(unknown)}.`, { ...details, field: unknown });
+}
+
 /** The problem with `value` as an id, or `undefined` when it is a valid one. */
 function idProblem(value: unknown, max = INPUT_LIMITS.idLength): string | undefined {
   if (typeof value !== 'string') return `must be a string, got ${describe(value)}`;

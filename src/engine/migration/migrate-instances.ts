@@ -5,7 +5,7 @@ import type { EngineParts } from '../engine-core.js';
 import { toView } from '../instance-view.js';
 import { MOVE_EVENT } from '../move-to-state.js';
 import { ownerOfTimer } from '../timer-owner.js';
-import { assertId, assertText, checkActorInput, jsonCopy } from '../validate-input.js';
+import { assertId, assertKnownKeys, assertText, checkActorInput, jsonCopy } from '../validate-input.js';
 import { machineError } from '../workflow-registry.js';
 import { machineStatePaths, migrationsOf, type MigrationInstanceInfo, type WorkflowMigration } from './migration-spec.js';
 import { migrationRuntime, originSnapshot } from './migration-runtime.js';
@@ -105,10 +105,8 @@ export async function migrateInstances(parts: EngineParts, options: MigrateOptio
   const where = options.where ?? {};
   // A filter key it does not know would select every instance of the version (`{ ids: [...] }`),
   // and a misspelt option would run for real (`dryrun: true`): both are refused, as over HTTP.
-  const unknownWhere = Object.keys(where).find((k) => !WHERE_KEYS.includes(k));
-  if (unknownWhere !== undefined) throw new DocketError('INVALID_ARGUMENT', `migrate(): where takes { ${WHERE_KEYS.join(', ')} }, not ${JSON.stringify(unknownWhere)}.`, { workflow, field: `where.${unknownWhere}` });
-  const unknownOption = Object.keys(options).find((k) => !MIGRATE_KEYS.includes(k));
-  if (unknownOption !== undefined) throw new DocketError('INVALID_ARGUMENT', `migrate() takes { ${MIGRATE_KEYS.join(', ')} }, not ${JSON.stringify(unknownOption)}.`, { workflow, field: unknownOption });
+  assertKnownKeys(where, WHERE_KEYS, 'migrate(): where', { workflow });
+  assertKnownKeys(options, MIGRATE_KEYS, 'migrate()', { workflow });
   // A string is iterable too: `instanceIds: 'inst-1'` selected by its characters (nothing), and a number threw a TypeError.
   if (where.instanceIds !== undefined && !Array.isArray(where.instanceIds)) {
     throw new DocketError('INVALID_ARGUMENT', 'migrate(): where.instanceIds must be an array of instance ids.', { workflow });
