@@ -104,6 +104,8 @@ describe('ZonedTime: the cached-offset path equals luxon', () => {
         const iso = new Date(wallAsUtc).toISOString().slice(0, 19) + offset;
         expect(parseOffsetInstant(iso)).toBeUndefined();
         expect(() => zones.get(zone)!.parse(iso)).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
+        // A deadline rule naming it is refused when it is written, not first when it is armed.
+        expect(() => absolute(iso)).toThrow(expect.objectContaining({ code: 'INVALID_DEADLINE_RULE' }));
       }),
       { numRuns: 500 },
     );

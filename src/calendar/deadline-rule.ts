@@ -4,6 +4,7 @@ import { DocketError } from '../errors.js';
 import { daysInMonth, tryParseLocalDate } from './local-date.js';
 import { isQuarterRef, quarterMonth, type QuarterRef } from './quarter.js';
 import { formatTimeOfDay, tryParseTimeOfDay } from './time-of-day.js';
+import { hasOwnOffset, parseOffsetInstant } from './zoned-time.js';
 
 export type { QuarterRef } from './quarter.js';
 
@@ -191,6 +192,9 @@ function safeJson(value: unknown): string {
 function isResolvableAt(text: string): boolean {
   if (tryParseLocalDate(text) !== undefined) return true;
   if (!/^\d{4}-\d{2}-\d{2}T/.test(text)) return false;
+  // Text with its own offset is read by the one reader resolution uses, so a rule that validates
+  // also resolves ('+99:99' passed luxon's check here and was refused when the deadline was armed).
+  if (hasOwnOffset(text)) return parseOffsetInstant(text) !== undefined;
   return DateTime.fromISO(text, { zone: 'UTC' }).isValid;
 }
 

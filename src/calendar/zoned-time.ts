@@ -36,6 +36,11 @@ export interface LocalPoint {
 
 /** An ISO-8601 time that ends in its own offset: `Z`, `+08:00`, `+0800` or `+08`. */
 const OWN_OFFSET = /T[^]*(?:[zZ]|[+-]\d\d(?::?\d\d)?)$/;
+/** Whether `text` is an ISO-8601 date-time written with its own offset (which {@link parseOffsetInstant} reads). */
+export function hasOwnOffset(text: string): boolean {
+  return OWN_OFFSET.test(text);
+}
+
 /** The hours and minutes of a numeric offset ending an ISO-8601 time. */
 const OFFSET_FIELDS = /[+-](\d\d)(?::?(\d\d))?$/;
 
@@ -53,7 +58,7 @@ const OFFSET_FIELDS = /[+-](\d\d)(?::?(\d\d))?$/;
  * ```
  */
 export function parseOffsetInstant(text: string): Instant | undefined {
-  if (!OWN_OFFSET.test(text)) return undefined;
+  if (!hasOwnOffset(text)) return undefined;
   // Offsets as ISO 8601 and RFC 3339 write them (hours 00-23, minutes 00-59): luxon also reads
   // '+99' and '+99:99', which named an instant four days away.
   const offset = OFFSET_FIELDS.exec(text);
