@@ -105,7 +105,7 @@ function makeActions(scope: ApprovalEnv): ApprovalActions {
       const { context, enqueue } = argsOf(args);
       if (!context.approvals[params.step]) return;
       const left = exitStep(context, params.step);
-      enqueue.assign(left.approvalFlow === context.approvalFlow ? { approvals: left.approvals } : { approvals: left.approvals, approvalFlow: left.approvalFlow });
+      enqueue.assign({ approvals: left.approvals, approvalFlow: left.approvalFlow });
     }),
     /** A person's act (APPROVE, ADD_SIGNER, …) on the step: reduced once, by the authorize hook when it ran. */
     'approval.act': enqueueActions((args: EnqueueArgs, params: { step: string }) => {

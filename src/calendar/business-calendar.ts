@@ -369,13 +369,12 @@ export function businessCalendar(options: BusinessCalendarOptions = {}): Busines
         }
         case 'absolute': {
           const at = rule.at;
-          let p;
-          if (typeof at === 'string' && at.length === 10) p = { ordinal: parseLocalDate(at), timeOfDay: END_OF_DAY_MS };
-          else p = time.parse(at);
+          const localDate = typeof at === 'string' && at.length === 10;
+          const p = localDate ? { ordinal: parseLocalDate(at), timeOfDay: END_OF_DAY_MS } : time.parse(at);
           const timeOfDay = rule.time === undefined ? p.timeOfDay : parseTimeOfDay(rule.time);
           const ordinal = rollOrdinal(p.ordinal, rule.roll);
           // An instant the rule names (epoch ms, ISO with its own offset) is used as is unless the date moves.
-          if (ordinal === p.ordinal && rule.time === undefined && !(typeof at === 'string' && at.length === 10)) return time.parseInstant(at);
+          if (ordinal === p.ordinal && rule.time === undefined && !localDate) return time.parseInstant(at);
           return time.toInstant({ ordinal, timeOfDay });
         }
       }

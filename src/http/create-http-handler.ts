@@ -205,7 +205,7 @@ export function createHttpHandler(options: HttpHandlerOptions): (request: Reques
     // Pages, as engine.history gives them: a 60,000-entry history need not be read into one response.
     if (q.limit !== undefined || q.cursor !== undefined) {
       const limit = q.limit === undefined ? undefined : Number(q.limit);
-      if (limit !== undefined && !(/^[0-9]{1,4}$/.test(q.limit!) && Number.isInteger(limit))) throw bad('"limit" must be a whole number of entries (1 to 1000).', { field: 'limit' });
+      if (limit !== undefined && !/^[0-9]{1,4}$/.test(q.limit!)) throw bad('"limit" must be a whole number of entries (1 to 1000).', { field: 'limit' });
       if (q.includeRefused !== undefined) throw bad('"includeRefused" cannot be combined with "limit" or "cursor": pages hold accepted entries only.', { field: 'includeRefused' });
       return c.json(await on(c).history(c.req.param('id'), { ...(limit === undefined ? {} : { limit }), ...(q.cursor === undefined ? {} : { cursor: q.cursor }) }));
     }
