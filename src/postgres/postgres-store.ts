@@ -165,8 +165,7 @@ export function postgresStore(connection: PostgresConnection, options: PostgresS
       return group.submit(c);
     },
     async list(query_: InstanceQuery = {}): Promise<Page<InstanceRecord>> {
-      const { limit, after, dueBefore } = checkInstanceQuery(query_);
-      const bound = dueBefore === undefined ? query_ : { ...query_, dueBefore };
+      const { limit, after, bound } = checkInstanceQuery(query_);
       const rows = await query<InstanceRow>(plans.listInstances(s, bound, String(after), limit + 1), 'list');
       return keysetPage(rows, limit, (row) => row.seq, instanceFromRow);
     },

@@ -469,8 +469,7 @@ export function sqliteStore(options: SqliteStoreOptions): SqliteStore {
       }
     },
     async list(query: InstanceQuery = {}): Promise<Page<InstanceRecord>> {
-      const { limit, after, dueBefore } = checkInstanceQuery(query);
-      const bound = dueBefore === undefined ? query : { ...query, dueBefore };
+      const { limit, after, bound } = checkInstanceQuery(query);
       return keysetPage(all<InstanceRow>(plans.listInstances(bound, after, limit + 1, schemaVersion >= 4)), limit, (row) => row.seq, instanceFromRow);
     },
     async history(instanceId, opts = {}) {

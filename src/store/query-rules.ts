@@ -120,12 +120,13 @@ export function keysetPage<R, T>(rows: readonly R[], limit: number, position: (r
 
 /**
  * Validate a {@link InstanceQuery} for `list()`, the same in every store. Returns the page size and
- * the position to continue after, and `dueBefore` as every store binds it ({@link instantBefore}). Throws `INVALID_ARGUMENT` (naming the field and what to pass) for
+ * the position to continue after, `dueBefore` as every store binds it ({@link instantBefore}), and
+ * `bound`, the query with that `dueBefore`, for a store to bind. Throws `INVALID_ARGUMENT` (naming the field and what to pass) for
  * a non-object query, a non-string filter (arrays included), an unknown status, a `dueBefore` that is
  * not a finite number, a `limit` that is not an integer from 1 to {@link PAGE_LIMIT_MAX}, or a cursor
  * this store did not return.
  */
-export function checkInstanceQuery(query: InstanceQuery | undefined): { readonly limit: number; readonly after: number; readonly dueBefore: number | undefined } {
+export function checkInstanceQuery(query: InstanceQuery | undefined): { readonly limit: number; readonly after: number; readonly dueBefore: number | undefined; readonly bound: InstanceQuery } {
   const q = checkQueryObject(query, 'list');
   checkText(q, 'workflow', 'The list');
   checkText(q, 'state', 'The list');
@@ -139,7 +140,7 @@ export function checkInstanceQuery(query: InstanceQuery | undefined): { readonly
     }
     limit = q.limit;
   }
-  return { limit, after: decodeCursor(q.cursor), dueBefore };
+  return { limit, after: decodeCursor(q.cursor), dueBefore, bound: dueBefore === undefined ? q : { ...q, dueBefore } };
 }
 
 /** Validate a {@link TaskQuery} for `tasks()`, the same in every store: each filter a single string. */
