@@ -313,8 +313,7 @@ export function businessCalendar(options: BusinessCalendarOptions = {}): Busines
     workingHours: workingHoursOption,
     hasYear: (year) => holidays.coversYear(year),
     onMissingYear,
-    yearCoverage: (year) =>
-      holidays.coversYear(year) ? 'official' : onMissingYear === 'throw' || (onMissingYear === 'statutory' && !isStatutoryYear(year)) ? 'missing' : 'provisional',
+    yearCoverage: (year) => index.coverage(year),
     resolveWithProvenance: (rule, from) => {
       const { value, estimatedYears } = index.track(() => calendar.resolve(rule, from));
       return { at: value, provisional: estimatedYears.length > 0, estimatedYears };

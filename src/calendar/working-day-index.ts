@@ -106,6 +106,19 @@ export class WorkingDayIndex {
     for (const d of options.workweek) this.#workweek[d] = true;
   }
 
+  /**
+   * How `year` is covered: `'official'` when a holiday source has it, `'missing'` when using it
+   * throws CALENDAR_YEAR_MISSING (the policy is `'throw'`, or `'statutory'` for a year the statutory
+   * estimate does not govern), else `'provisional'` (estimated by the policy). The one place that
+   * decides it, for the year tables and for `BusinessCalendar.yearCoverage`.
+   */
+  coverage(year: number): 'official' | 'provisional' | 'missing' {
+    const { holidays, onMissingYear, statutory } = this.#options;
+    if (holidays.coversYear(year)) return 'official';
+    if (onMissingYear === 'throw' || (onMissingYear === 'statutory' && statutory !== undefined && !isStatutoryYear(year))) return 'missing';
+    return 'provisional';
+  }
+
   /** The year table for `year`, building it (and applying the missing-year policy) on first use. */
   #table(year: number): YearTable {
     const cached = this.#years.get(year);
@@ -120,7 +133,7 @@ export class WorkingDayIndex {
       const hint = this.#options.missingYearHint(year);
       const statutory = this.#options.onMissingYear === 'statutory' && this.#options.statutory !== undefined;
       // The statutory estimate is the law in force from 2025: a year it does not govern is missing, not estimated.
-      if (this.#options.onMissingYear === 'throw' || (statutory && !isStatutoryYear(year))) {
+      if (this.coverage(year) === 'missing') {
         throw new DocketError(
           'CALENDAR_YEAR_MISSING',
           `The business calendar has no holiday data for ${year}, so it cannot tell working days from holidays in ${year}. ${hint}`,
