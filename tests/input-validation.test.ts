@@ -607,6 +607,24 @@ describe('engine options', () => {
     expect(await fieldOf(engine.migrate({ ...migration, where: { stat: 'draft' } } as never))).toBe('where.stat');
     expect(await fieldOf(engine.migrate({ ...migration, where: Object.create({ ids: ['x'] }) as object } as never))).toBe('where.ids');
     expect(await fieldOf(engine.migrate(Object.assign(Object.create({ dryrun: true }) as object, migration) as never))).toBe('dryrun');
+    // The tenant view passes on inherited keys too (its spread dropped them: an unknown where key or a misspelt option went unseen).
+    const acme = engine.forTenant('acme');
+    expect(await fieldOf(acme.migrate({ ...migration, where: Object.create({ stat: 'draft' }) as object } as never))).toBe('where.stat');
+    expect(await fieldOf(acme.migrate(Object.assign(Object.create({ dryrun: true }) as object, migration) as never))).toBe('dryrun');
+    expect(await fieldOf(acme.retain(Object.assign(Object.create({ dryrun: true }) as object, { policy, mode: 'purge' }) as never))).toBe('dryrun');
+    await engine.close();
+  });
+
+  it('forTenant(t).retain keeps an inherited dryRun: true a dry run, as retain() does (its spread dropped it and purged for real)', async () => {
+    const { engine, store, clock } = setupEngine();
+    const acme = engine.forTenant('acme');
+    const done = await acme.start('review', { title: 'done' }, { actor: staff });
+    await acme.send(done, { type: 'SUBMIT' }, { actor: staff });
+    await acme.send(done, { type: 'APPROVE' }, { actor: manager });
+    await clock.advanceBy({ days: 100 });
+    const dry = Object.assign(Object.create({ dryRun: true }) as object, { policy: { olderThan: { days: 90 } }, mode: 'purge' as const });
+    expect(await acme.retain(dry as never)).toMatchObject({ dryRun: true, ids: [done] });
+    expect((await store.load(done))?.status).toBe('done');
     await engine.close();
   });
 });
