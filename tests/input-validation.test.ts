@@ -538,4 +538,93 @@ describe('engine options', () => {
     expect(errors).toEqual([]);
     await engine.close();
   });
+
+  it('run({ retain }) reads its options by name as retain() does: an inherited dryRun: true stays a dry run (a rest spread dropped it and purged for real)', async () => {
+    const base = memoryStore();
+    const calls = { retainable: 0, purge: 0 };
+    const store: Store = {
+      ...base,
+      retainable: (q) => (calls.retainable++, base.retainable!(q)),
+      purge: (t) => (calls.purge++, base.purge!(t)),
+    };
+    const { engine, clock } = setupEngine(store);
+    const done = await engine.start('review', { title: 'done' }, { actor: staff });
+    await engine.send(done, { type: 'SUBMIT' }, { actor: staff });
+    await engine.send(done, { type: 'APPROVE' }, { actor: manager });
+    await clock.advanceBy({ days: 100 });
+    const dry = Object.assign(Object.create({ dryRun: true }) as object, { policy: { olderThan: { days: 90 } }, mode: 'purge' as const });
+    expect(await engine.retain(dry as never)).toMatchObject({ dryRun: true, ids: [done] });
+    calls.retainable = 0;
+    const stop = new AbortController();
+    const errors: unknown[] = [];
+    engine.on('error', (e) => errors.push(e));
+    const running = engine.run({ signal: stop.signal, retain: dry as never });
+    // Yield until the loop's first retention pass has read the due instances (bounded).
+    for (let i = 0; i < 100_000 && calls.retainable === 0; i++) await new Promise((r) => setImmediate(r));
+    stop.abort();
+    await running;
+    expect(calls.retainable).toBeGreaterThan(0);
+    expect(errors).toEqual([]);
+    expect(calls.purge).toBe(0);
+    expect((await engine.record(done)).status).toBe('done');
+    // Options that are wholly inherited are read the same way by both.
+    const inherited = Object.create({ policy: { olderThan: { days: 90 } }, mode: 'archive', dryRun: true }) as object;
+    expect(await engine.retain(inherited as never)).toMatchObject({ dryRun: true, ids: [done] });
+    const aborted = new AbortController();
+    aborted.abort();
+    await expect(engine.run({ signal: aborted.signal, retain: inherited as never })).resolves.toBeUndefined();
+    await engine.close();
+  });
+
+  it('retain(), run({ retain }) and migrate() refuse an unknown key on the prototype too, arrays as options or policy, and name a nested unknown key by its path', async () => {
+    const { engine } = setupEngine();
+    const policy = { olderThan: { days: 90 } };
+    const fieldOf = async (p: Promise<unknown>) =>
+      p.then(
+        () => 'resolved',
+        (e: unknown) => (isDocketError(e, 'INVALID_ARGUMENT') ? String(e.details.field) : `raw ${String(e)}`),
+      );
+    const aborted = () => {
+      const c = new AbortController();
+      c.abort();
+      return c.signal;
+    };
+    const cases: [string, unknown, string][] = [
+      ['an inherited misspelt dryrun', Object.assign(Object.create({ dryrun: true }) as object, { policy, mode: 'purge' }), 'dryrun'],
+      ['an unknown policy key', { policy: { ...policy, months: 6 }, mode: 'purge' }, 'policy.months'],
+      ['an unknown olderThan key', { policy: { olderThan: { days: 0, months: 6 } }, mode: 'purge' }, 'policy.olderThan.months'],
+      ['an inherited unknown olderThan key', { policy: { olderThan: Object.assign(Object.create({ months: 6 }) as object, { days: 0 }) }, mode: 'purge' }, 'policy.olderThan.months'],
+      ['an array as policy', { policy: Object.assign([], { olderThan: { days: 0 } }), mode: 'purge' }, 'policy'],
+    ];
+    for (const [what, options, field] of cases) {
+      expect(await fieldOf(engine.retain(options as never)), `retain: ${what}`).toBe(field);
+      expect(await fieldOf(engine.run({ signal: aborted(), retain: options as never })), `run: ${what}`).toBe(field);
+    }
+    expect(await fieldOf(engine.retain([] as never))).toBe('options');
+    expect(await fieldOf(engine.run({ signal: aborted(), retain: [] as never }))).toBe('retain');
+    expect(await fieldOf(engine.run({ signal: aborted(), retain: Object.assign(Object.create({ everyMS: 5 }) as object, { policy, mode: 'archive' }) as never }))).toBe('everyMS');
+    const migration = { workflow: 'review', from: 1, to: 2, actor: admin, reason: 'r' };
+    expect(await fieldOf(engine.migrate({ ...migration, where: { stat: 'draft' } } as never))).toBe('where.stat');
+    expect(await fieldOf(engine.migrate({ ...migration, where: Object.create({ ids: ['x'] }) as object } as never))).toBe('where.ids');
+    expect(await fieldOf(engine.migrate(Object.assign(Object.create({ dryrun: true }) as object, migration) as never))).toBe('dryrun');
+    // The tenant view passes on inherited keys too (its spread dropped them: an unknown where key or a misspelt option went unseen).
+    const acme = engine.forTenant('acme');
+    expect(await fieldOf(acme.migrate({ ...migration, where: Object.create({ stat: 'draft' }) as object } as never))).toBe('where.stat');
+    expect(await fieldOf(acme.migrate(Object.assign(Object.create({ dryrun: true }) as object, migration) as never))).toBe('dryrun');
+    expect(await fieldOf(acme.retain(Object.assign(Object.create({ dryrun: true }) as object, { policy, mode: 'purge' }) as never))).toBe('dryrun');
+    await engine.close();
+  });
+
+  it('forTenant(t).retain keeps an inherited dryRun: true a dry run, as retain() does (its spread dropped it and purged for real)', async () => {
+    const { engine, store, clock } = setupEngine();
+    const acme = engine.forTenant('acme');
+    const done = await acme.start('review', { title: 'done' }, { actor: staff });
+    await acme.send(done, { type: 'SUBMIT' }, { actor: staff });
+    await acme.send(done, { type: 'APPROVE' }, { actor: manager });
+    await clock.advanceBy({ days: 100 });
+    const dry = Object.assign(Object.create({ dryRun: true }) as object, { policy: { olderThan: { days: 90 } }, mode: 'purge' as const });
+    expect(await acme.retain(dry as never)).toMatchObject({ dryRun: true, ids: [done] });
+    expect((await store.load(done))?.status).toBe('done');
+    await engine.close();
+  });
 });

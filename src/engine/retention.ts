@@ -87,15 +87,15 @@ export function retentionOf(store: Store): StoreRetention {
 
 /** The cut-off instant of a policy at `now`; INVALID_ARGUMENT for a malformed policy. */
 export function cutoffOf(policy: RetentionPolicy, now: Instant): Instant {
-  if (policy === null || typeof policy !== 'object') invalid('retain() needs a policy such as { olderThan: { days: 90 } } or { finishedBefore: instant }.', 'policy');
+  if (policy === null || typeof policy !== 'object' || Array.isArray(policy)) invalid('retain() needs a policy such as { olderThan: { days: 90 } } or { finishedBefore: instant }.', 'policy');
   // A key the policy does not know is refused, not ignored: { olderThan: { days: 0, months: 6 } }
   // took everything finished before now, and one naming both cut-offs silently used one of them.
-  assertKnownKeys(policy, POLICY_KEYS, 'retain(): policy');
+  assertKnownKeys(policy, POLICY_KEYS, 'retain(): policy', {}, 'policy');
   if (policy.finishedBefore !== undefined && policy.olderThan !== undefined) invalid('retain() policy takes one cut-off: olderThan or finishedBefore, not both.', 'policy');
   if (policy.finishedBefore === undefined) {
     const older: unknown = policy.olderThan;
     if (older === null || typeof older !== 'object' || Array.isArray(older)) invalid('policy.olderThan must be { days }, e.g. { days: 180 }.', 'policy.olderThan');
-    assertKnownKeys(older, ['days'], 'retain(): policy.olderThan');
+    assertKnownKeys(older, ['days'], 'retain(): policy.olderThan', {}, 'policy.olderThan');
   }
   if (policy.finishedBefore !== undefined) {
     if (typeof policy.finishedBefore !== 'number' || !Number.isFinite(policy.finishedBefore)) {
@@ -137,7 +137,7 @@ async function lastEntry(store: Store, record: InstanceRecord): Promise<HistoryE
  * before its loop, so a bad policy is refused at the call instead of failing on every pass.
  */
 function checkRetain(core: RetentionParts, options: RetainOptions, now: Instant) {
-  if (options === null || typeof options !== 'object') invalid("retain() needs options { policy, mode: 'archive' | 'purge' }.", 'options');
+  if (options === null || typeof options !== 'object' || Array.isArray(options)) invalid("retain() needs options { policy, mode: 'archive' | 'purge' }.", 'options');
   // A misspelt option is refused, not ignored: `dryrun: true` purged for real.
   assertKnownKeys(options, RETAIN_KEYS, 'retain()');
   const { mode, dryRun = false } = options;
@@ -351,17 +351,27 @@ export async function archivedHistory(
  */
 export function retentionStep(core: RetentionParts, options: RetainOptions & { readonly everyMs?: number }): () => Promise<void> {
   // Checked now, at run(): a bad policy failed on every pass of the loop, emitted as `error`.
-  if (options === null || typeof options !== 'object') invalid('run({ retain }) must be a retention options object ({ policy, mode, limit?, everyMs? }); nothing was started.', 'retain');
-  const { everyMs = 3_600_000, ...batch } = options;
+  if (options === null || typeof options !== 'object' || Array.isArray(options)) {
+    invalid('run({ retain }) must be a retention options object ({ policy, mode, limit?, everyMs? }); nothing was started.', 'retain');
+  }
+  assertKnownKeys(options, [...RETAIN_KEYS, 'everyMs'], 'run({ retain })');
+  // The batch options read by name, as retain() reads them: a rest spread kept own keys only, so an
+  // inherited `dryRun: true` (honoured by retain()) was dropped and run() purged for real.
+  const { everyMs = 3_600_000 } = options;
+  const batch: Record<string, unknown> = {};
+  for (const key of RETAIN_KEYS) {
+    const value: unknown = (options as unknown as Record<string, unknown>)[key];
+    if (value !== undefined) batch[key] = value;
+  }
   if (typeof everyMs !== 'number' || !Number.isFinite(everyMs) || everyMs <= 0) {
     invalid(`run({ retain: { everyMs } }) must be a positive number of milliseconds; got ${String(everyMs)}.`, 'retain.everyMs');
   }
-  checkRetain(core, batch, core.clock.now());
+  checkRetain(core, batch as unknown as RetainOptions, core.clock.now());
   let nextAt = Number.NEGATIVE_INFINITY;
   return async () => {
     const now = core.clock.now();
     if (now < nextAt) return;
-    const report = await retain(core, batch);
+    const report = await retain(core, batch as unknown as RetainOptions);
     nextAt = report.more ? now : now + everyMs;
   };
 }

@@ -66,6 +66,17 @@ function plainActor(actor: Actor, tenant: string): Actor {
   return rest;
 }
 
+/**
+ * The enumerable keys of `value`, inherited ones too, as an own-key object: the engine reads options
+ * by name (so it sees a key on the prototype) and checks unknown ones the same way, while a spread
+ * kept own keys only: `forTenant(t).retain(Object.create({ dryRun: true }) …)` purged for real.
+ */
+function copyAll<O extends object>(value: O): O {
+  const out: Record<string, unknown> = {};
+  for (const key in value) out[key] = (value as Record<string, unknown>)[key];
+  return out as O;
+}
+
 /** Build the tenant-scoped view of `engine` (internal: `engine.forTenant`). */
 export function tenantView<W extends AnyWorkflow>(
   engine: Engine<W>,
@@ -93,7 +104,7 @@ export function tenantView<W extends AnyWorkflow>(
       await own(instanceId);
       return fn(instanceId, ...rest);
     };
-  const withActor = <O extends { readonly actor: Actor }>(opts: O): O => (opts && typeof opts === 'object' ? { ...opts, actor: sameTenant(opts.actor, tenant) } : opts);
+  const withActor = <O extends { readonly actor: Actor }>(opts: O): O => (opts && typeof opts === 'object' ? { ...copyAll(opts), actor: sameTenant(opts.actor, tenant) } : opts);
   return {
     tenant,
     start: async (workflowId, input, opts) => engine.start(workflowId, input, { ...withActor(opts), tenant } as never),
@@ -147,10 +158,10 @@ export function tenantView<W extends AnyWorkflow>(
     migrate: async (opts) => {
       if (!opts || typeof opts !== 'object') return engine.migrate(opts);
       const where: unknown = opts.where;
-      const scopedWhere = where === undefined ? { tenant } : where !== null && typeof where === 'object' && !Array.isArray(where) ? { ...where, tenant } : where;
+      const scopedWhere = where === undefined ? { tenant } : where !== null && typeof where === 'object' && !Array.isArray(where) ? { ...copyAll(where), tenant } : where;
       return engine.migrate({ ...withActor(opts), where: scopedWhere as never });
     },
-    retain: async (opts) => engine.retain(opts && typeof opts === 'object' ? { ...opts, tenant } : opts),
+    retain: async (opts) => engine.retain(opts && typeof opts === 'object' ? { ...copyAll(opts), tenant } : opts),
     archived: scoped(async (id) => {
       const found = await archivedView(core, id);
       if (!found) throw notFound(id);

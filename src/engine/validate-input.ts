@@ -93,14 +93,19 @@ function invalid(message: string, details: DocketErrorDetails = {}): DocketError
 }
 
 /**
- * INVALID_ARGUMENT naming the first own key of `value` that is not in `allowed`: an option or filter
- * a call does not know is refused, not ignored (a misspelt `dryrun: true` ran for real, a `where: {
- * ids }` selected everything). `what` names the object in the message (`retain()`, `migrate(): where`).
+ * INVALID_ARGUMENT naming the first enumerable key of `value` (its own or one it inherits) that is
+ * not in `allowed`: an option or filter a call does not know is refused, not ignored (a misspelt
+ * `dryrun: true` ran for real, a `where: { ids }` selected everything). Inherited keys count because
+ * the options are read by name, so a known key on the prototype is used: an unknown one there must
+ * not pass (`Object.create({ dryrun: true })` purged for real). `what` names the object in the
+ * message (`retain()`, `migrate(): where`); `path`, when the object is nested (`where`,
+ * `policy.olderThan`), prefixes the key in `details.field` (`where.stat`).
  */
-export function assertKnownKeys(value: object, allowed: readonly string[], what: string, details: DocketErrorDetails = {}): void {
-  const unknown = Object.keys(value).find((key) => !allowed.includes(key));
-  if (unknown === undefined) return;
-  throw invalid(`${what} takes { ${allowed.join(', ')} }, not ${JSON.stringify(unknown)}.`, { ...details, field: unknown });
+export function assertKnownKeys(value: object, allowed: readonly string[], what: string, details: DocketErrorDetails = {}, path?: string): void {
+  for (const key in value) {
+    if (allowed.includes(key)) continue;
+    throw invalid(`${what} takes { ${allowed.join(', ')} }, not ${JSON.stringify(key)}.`, { ...details, field: path === undefined ? key : `${path}.${key}` });
+  }
 }
 
 /** The problem with `value` as an id, or `undefined` when it is a valid one. */

@@ -140,7 +140,13 @@ export function checkInstanceQuery(query: InstanceQuery | undefined): { readonly
     }
     limit = q.limit;
   }
-  return { limit, after: decodeCursor(q.cursor), dueBefore, bound: dueBefore === undefined ? q : { ...q, dueBefore } };
+  // The filters read by name, as they were checked and as the memory store matches them: a spread
+  // copy kept own keys only, so a filter on the query's prototype was dropped by SQLite and Postgres
+  // whenever dueBefore was given (memory still applied it).
+  const bound: { -readonly [K in keyof InstanceQuery]: InstanceQuery[K] } = {};
+  for (const field of ['workflow', 'state', 'status', 'tenant'] as const) if (q[field] !== undefined) bound[field] = q[field] as never;
+  if (dueBefore !== undefined) bound.dueBefore = dueBefore;
+  return { limit, after: decodeCursor(q.cursor), dueBefore, bound };
 }
 
 /** Validate a {@link TaskQuery} for `tasks()`, the same in every store: each filter a single string. */

@@ -105,7 +105,7 @@ export async function migrateInstances(parts: EngineParts, options: MigrateOptio
   const where = options.where ?? {};
   // A filter key it does not know would select every instance of the version (`{ ids: [...] }`),
   // and a misspelt option would run for real (`dryrun: true`): both are refused, as over HTTP.
-  assertKnownKeys(where, WHERE_KEYS, 'migrate(): where', { workflow });
+  assertKnownKeys(where, WHERE_KEYS, 'migrate(): where', { workflow }, 'where');
   assertKnownKeys(options, MIGRATE_KEYS, 'migrate()', { workflow });
   // A string is iterable too: `instanceIds: 'inst-1'` selected by its characters (nothing), and a number threw a TypeError.
   if (where.instanceIds !== undefined && !Array.isArray(where.instanceIds)) {
