@@ -1,0 +1,154 @@
+// The raw driver doing the engine's own writes (workload 2): every write statement the engine sent to
+// the driver during the measured acts is recorded, with its parameters and transaction boundaries,
+// and replayed by the bare driver on an identical copy of the database taken just before the acts.
+// The same rows, B-trees, pages and fsyncs land on both sides; what is left between the two is the
+// engine (deciding, hashing, checking, queueing), not the amount of data it keeps.
+import Database from 'better-sqlite3';
+import { copyFileSync, rmSync } from 'node:fs';
+import pg from 'pg';
+
+/** One call the engine made: its SQL text and parameters. */
+export type Call = readonly [text: string, values: readonly unknown[]];
+
+/** Records what the engine writes through better-sqlite3 while `recording` is on (install before opening the store). */
+export class SqliteRecorder {
+  private calls: Call[] | undefined;
+  private static installed: SqliteRecorder | undefined;
+
+  constructor() {
+    if (SqliteRecorder.installed) return SqliteRecorder.installed;
+    SqliteRecorder.installed = this;
+    const prepare = Database.prototype.prepare;
+    const recorder = this;
+    Database.prototype.prepare = function (this: Database.Database, source: string) {
+      const statement = prepare.call(this, source);
+      // Reads (get/all/iterate) are the engine's own business; only statements that write are replayed.
+      if (statement.reader) return statement;
+      const run = statement.run;
+      statement.run = function (this: Database.Statement, ...args: unknown[]) {
+        recorder.calls?.push([source, args.length === 1 && Array.isArray(args[0]) ? [...(args[0] as unknown[])] : args]);
+        return run.apply(this, args as never);
+      } as never;
+      return statement;
+    } as never;
+  }
+
+  start(): void {
+    this.calls = [];
+  }
+
+  stop(): Call[] {
+    const calls = this.calls ?? [];
+    this.calls = undefined;
+    return calls;
+  }
+}
+
+/** Copy a SQLite database that another connection has open (its WAL checkpointed into the file first). */
+export function copySqlite(from: string, to: string): void {
+  for (const suffix of ['', '-wal', '-shm']) rmSync(to + suffix, { force: true });
+  const db = new Database(from);
+  try {
+    const [row] = db.pragma('wal_checkpoint(TRUNCATE)') as { busy: number }[];
+    if (row?.busy) throw new Error(`could not checkpoint ${from} to copy it`);
+  } finally {
+    db.close();
+  }
+  copyFileSync(from, to);
+}
+
+/** Replay `calls` with bare better-sqlite3 on `filename` (WAL, synchronous FULL); calls per second ÷ `per`. */
+export function replaySqlite(filename: string, calls: readonly Call[], acts: number): number {
+  const db = new Database(filename);
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = FULL');
+  const statements = new Map<string, Database.Statement>();
+  const prepared = calls.map(([text, values]) => {
+    let s = statements.get(text);
+    if (!s) statements.set(text, (s = db.prepare(text)));
+    return [s, values] as const;
+  });
+  const t0 = performance.now();
+  for (const [s, values] of prepared) s.run(values as never);
+  const rate = acts / ((performance.now() - t0) / 1000);
+  db.close();
+  for (const suffix of ['', '-wal', '-shm']) rmSync(filename + suffix, { force: true });
+  return rate;
+}
+
+const WRITE = /^\s*(INSERT|UPDATE|DELETE|BEGIN|COMMIT|ROLLBACK|SAVEPOINT|RELEASE|WITH|SET|NOTIFY)\b/i;
+
+/**
+ * Records what the engine writes through node-postgres while `recording` is on: data-changing
+ * statements, transaction control, and calls of the store's commit function (`docket_commit`, which
+ * applies a commit's rows server-side in one round trip).
+ */
+export class PgRecorder {
+  private calls: Call[] | undefined;
+  private static installed: PgRecorder | undefined;
+  /** Statements left out as reads, by first word (to check the split). */
+  readonly skipped = new Map<string, number>();
+
+  constructor() {
+    if (PgRecorder.installed) return PgRecorder.installed;
+    PgRecorder.installed = this;
+    const query = pg.Client.prototype.query;
+    const recorder = this;
+    pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
+      const [first, second] = args;
+      const text = typeof first === 'string' ? first : (first as { text?: string } | null)?.text;
+      if (recorder.calls && typeof text === 'string') {
+        if ((WRITE.test(text) && (!/^\s*WITH\b/i.test(text) || /\b(INSERT|UPDATE|DELETE)\b/i.test(text))) || /\.docket_commit\(/.test(text)) {
+          const values = Array.isArray(second) ? second : ((first as { values?: unknown[] }).values ?? []);
+          recorder.calls.push([text, [...values]]);
+        } else {
+          const word = text.trim().split(/\s+/, 1)[0]!.toUpperCase();
+          recorder.skipped.set(word, (recorder.skipped.get(word) ?? 0) + 1);
+        }
+      }
+      return (query as (...a: unknown[]) => unknown).apply(this, args);
+    } as never;
+  }
+
+  start(): void {
+    this.calls = [];
+    this.skipped.clear();
+  }
+
+  stop(): Call[] {
+    const calls = this.calls ?? [];
+    this.calls = undefined;
+    return calls;
+  }
+}
+
+/** Copy every table of schema `from` into `to` (which the store has already created, empty) and its sequences' positions. */
+export async function copyPgSchema(pool: pg.Pool, from: string, to: string): Promise<void> {
+  const tables = await pool.query<{ table_name: string }>(`SELECT table_name FROM information_schema.tables WHERE table_schema = $1 AND table_type = 'BASE TABLE'`, [from]);
+  for (const { table_name: t } of tables.rows) {
+    await pool.query(`ALTER TABLE "${to}"."${t}" DISABLE TRIGGER USER`);
+    await pool.query(`DELETE FROM "${to}"."${t}"`);
+    await pool.query(`INSERT INTO "${to}"."${t}" SELECT * FROM "${from}"."${t}"`);
+    await pool.query(`ALTER TABLE "${to}"."${t}" ENABLE TRIGGER USER`);
+  }
+  const sequences = await pool.query<{ sequence_name: string }>(`SELECT sequence_name FROM information_schema.sequences WHERE sequence_schema = $1`, [from]);
+  for (const { sequence_name: s } of sequences.rows) {
+    const { rows } = await pool.query<{ last_value: string; is_called: boolean }>(`SELECT last_value, is_called FROM "${from}"."${s}"`);
+    await pool.query(`SELECT setval($1, $2, $3)`, [`"${to}"."${s}"`, rows[0]!.last_value, rows[0]!.is_called]);
+  }
+  await pool.query(`ANALYZE`);
+}
+
+/** Replay `calls` (recorded against schema `from`) on schema `to` over one connection, in order; acts per second. */
+export async function replayPg(pool: pg.Pool, from: string, to: string, calls: readonly Call[], acts: number): Promise<number> {
+  const swap = (text: string) => text.split(`"${from}".`).join(`"${to}".`);
+  const prepared = calls.map(([text, values]) => [swap(text), values] as const);
+  const client = await pool.connect();
+  try {
+    const t0 = performance.now();
+    for (const [text, values] of prepared) await client.query(text, values as unknown[]);
+    return acts / ((performance.now() - t0) / 1000);
+  } finally {
+    client.release();
+  }
+}
