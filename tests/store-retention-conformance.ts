@@ -201,6 +201,37 @@ export function describeRetentionConformance(name: string, factory: StoreFactory
       expect(await engine.retain({ policy: { finishedBefore: clock.now() + 1 }, mode: 'archive' })).toMatchObject({ ids: [], skipped: [] });
     });
 
+    // The engine's check of an archived id ran before the create, outside the store's write: an
+    // archive or purge in another process between the two re-created the instance (two chains under
+    // one id). The store refuses the create itself, in the same write; here the engine's look-up is
+    // made to miss, as it does when the archive lands just after it.
+    it('the store itself refuses a create under an archived or purged id, so a retention between check and create cannot slip through', async () => {
+      const clock = virtualClock(START);
+      const engine = createEngine({ store, clock, workflows: [reviewWorkflow] });
+      for (const id of ['race-a', 'race-p']) {
+        await engine.start('review', { title: id }, { actor: staff, id });
+        await engine.send(id, { type: 'SUBMIT' }, { actor: staff });
+        await engine.send(id, { type: 'WITHDRAW' }, { actor: staff });
+      }
+      await clock.advanceBy({ days: 10 });
+      await engine.retain({ policy: { finishedBefore: clock.now() }, mode: 'archive', limit: 1 });
+      await engine.retain({ policy: { finishedBefore: clock.now() }, mode: 'purge' });
+      expect((await engine.archived('race-p'))?.kind).toBe('purged');
+      expect(['archived', 'purged']).toContain((await engine.archived('race-a'))?.kind);
+      const blind: Store = { ...store, archived: async () => undefined, tombstone: async () => undefined } as Store;
+      const late = createEngine({ store: blind, clock, workflows: [reviewWorkflow] });
+      for (const id of ['race-a', 'race-p']) {
+        const before = await engine.archived(id);
+        let caught: unknown;
+        await late.start('review', { title: 'again' }, { actor: staff, id }).catch((e: unknown) => void (caught = e));
+        expect(isDocketError(caught) && caught.code, id).toBe('CONFLICT');
+        expect(String((caught as Error).message), id).toContain('archived or purged');
+        expect(await store.load(id), id).toBeUndefined();
+        expect(await engine.archived(id), id).toEqual(before);
+      }
+      expect((await store.list()).items).toEqual([]);
+    });
+
     // A dry purge listed every due instance, while the real one keeps any whose chain does not
     // verify: the dry run must name what the real run takes.
     it('a dry purge reports what the real purge takes and skips, chain verification included', async () => {

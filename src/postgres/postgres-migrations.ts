@@ -235,6 +235,26 @@ CREATE TABLE ${s}.docket_archive_history (instance_id text NOT NULL, revision in
 CREATE TABLE ${s}.docket_tombstones (id text PRIMARY KEY, tenant text, purged_at bigint NOT NULL, tombstone json NOT NULL);
 `,
   },
+  {
+    // An id names one instance for good: a create under an archived or purged instance's id is a
+    // CONFLICT, decided in the creating statement itself. The row trigger runs AFTER the insert, so
+    // when the insert had to wait for an archive that was moving the same id (deleting its hot row),
+    // the trigger's query runs after that archive committed and sees it (READ COMMITTED takes a new
+    // snapshot per statement); a check before the insert could not.
+    version: 3,
+    sql: (s) => `
+CREATE FUNCTION ${s}.docket_retained_id() RETURNS trigger LANGUAGE plpgsql AS $fn$
+BEGIN
+  IF EXISTS (SELECT 1 FROM ${s}.docket_archive_instances WHERE id = NEW.id) OR EXISTS (SELECT 1 FROM ${s}.docket_tombstones WHERE id = NEW.id) THEN
+    RAISE EXCEPTION 'Instance % already exists: it finished and was archived or purged, and an id is never reused. Start with another id (or none).', NEW.id
+      USING ERRCODE = 'DK409';
+  END IF;
+  RETURN NULL;
+END
+$fn$;
+CREATE TRIGGER docket_retained_id AFTER INSERT ON ${s}.docket_instances FOR EACH ROW EXECUTE FUNCTION ${s}.docket_retained_id();
+`,
+  },
 ];
 
 /** The newest schema version this library knows. */

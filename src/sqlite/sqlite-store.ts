@@ -331,6 +331,8 @@ export function sqliteStore(options: SqliteStoreOptions): SqliteStore {
     let previousPaths: readonly string[] = [];
     let previousTasks: TaskRows | undefined;
     if (c.expectedRevision === 0) {
+      // In the write's own transaction: an archive or purge cannot slip between this and the insert.
+      if (schemaVersion >= 4 && get(plans.retainedId(id))) throw conflict(id, conflictReason.retained(id));
       const inserted = get<{ seq: number }>(plans.insertInstance(r));
       if (!inserted) throw conflict(id, conflictReason.exists(id));
       seq = inserted.seq;

@@ -56,6 +56,13 @@ export function conflict(instanceId: string, reason: string): DocketError {
 export const conflictReason = {
   /** `expectedRevision` 0, but the instance exists. */
   exists: (instanceId: string) => `Instance ${instanceId} already exists: another writer created it first.`,
+  /**
+   * `expectedRevision` 0, but the id belongs to an archived or purged instance: an id names one
+   * instance for good (checked inside the store's own write, so a concurrent archive cannot slip
+   * between a check and the create).
+   */
+  retained: (instanceId: string) =>
+    `Instance ${instanceId} already exists: it finished and was archived or purged, and an id is never reused. Start with another id (or none).`,
   /** The stored revision (0: no such instance) is not the expected one. */
   stale: (instanceId: string, stored: number, expected: number) =>
     `Instance ${instanceId} is at revision ${stored}, not ${expected}: another writer changed it first.`,

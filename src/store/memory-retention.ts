@@ -15,6 +15,10 @@ export interface MemoryTables {
   readonly effectsByInstance: Map<string, string[]>;
   readonly tasks: Map<string, readonly TaskRecord[]>;
   readonly idempotency: Map<string, IdempotencyRecord>;
+  /** Archived instances, by id (kept here so a create can refuse their ids in the same step). */
+  readonly archive: Map<string, { entry: ArchivedInstance; history: readonly HistoryEntry[] }>;
+  /** Tombstones of purged instances, by id. */
+  readonly tombstones: Map<string, Tombstone>;
   readonly open: () => void;
 }
 
@@ -23,8 +27,7 @@ export interface MemoryTables {
  * synchronously between awaits, so it is atomic with respect to commits.
  */
 export function memoryRetention(t: MemoryTables): StoreRetention {
-  const archive = new Map<string, { entry: ArchivedInstance; history: readonly HistoryEntry[] }>();
-  const tombstones = new Map<string, Tombstone>();
+  const { archive, tombstones } = t;
 
   /** Remove an instance and everything stored for it from the hot maps; returns what was moved. */
   function remove(id: string): { history: HistoryEntry[]; refusals: RefusalEntry[]; effects: EffectRecord[] } {

@@ -13,7 +13,7 @@ import type { ClaimOptions, Commit, EffectUpdate, InstanceQuery, Page, Store, Ta
 import { matchesInstanceQuery, matchesTaskQuery } from './query-match.js';
 import { checkId, checkKey, storableRefusal } from './payload-rules.js';
 import { checkHistoryRange, checkInstanceQuery, checkTaskQuery, encodeCursor } from './query-rules.js';
-import { memoryRetention } from './memory-retention.js';
+import { memoryRetention, type MemoryTables } from './memory-retention.js';
 import { checkCommitRules, checkRevision, conflict, conflictReason, tasksOf } from './commit-rules.js';
 import { byEffectDue, byTimerDue, leaseExpiry, unknownEffect } from './claim-rules.js';
 import { closedGuard } from './closed-guard.js';
@@ -52,6 +52,8 @@ export function memoryStore(): Store {
   const effectLeases = new Map<string, Lease>();
   const tasks = new Map<string, readonly TaskRecord[]>();
   const idempotency = new Map<string, IdempotencyRecord>();
+  const archive: MemoryTables['archive'] = new Map();
+  const tombstones: MemoryTables['tombstones'] = new Map();
   const guard = closedGuard('memory store');
   const open = guard.check;
 
@@ -96,7 +98,7 @@ export function memoryStore(): Store {
   }
 
   const store: Store = {
-    ...memoryRetention({ instances, history, refusals, timers, pendingByInstance, effects, effectsByInstance, tasks, idempotency, open }),
+    ...memoryRetention({ instances, history, refusals, timers, pendingByInstance, effects, effectsByInstance, tasks, idempotency, archive, tombstones, open }),
     kind: 'memory',
     async init() {
       open();
@@ -112,6 +114,7 @@ export function memoryStore(): Store {
       const id = c.instance.id;
       const current = instances.get(id);
       checkRevision(id, current?.revision, c.expectedRevision);
+      if (c.expectedRevision === 0 && (archive.has(id) || tombstones.has(id))) throw conflict(id, conflictReason.retained(id));
       if (c.firesTimer) {
         const timer = timers.get(c.firesTimer.id);
         if (!timer || timer.status !== 'pending') throw conflict(id, conflictReason.timerNotPending(c.firesTimer.id));
