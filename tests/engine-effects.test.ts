@@ -432,3 +432,79 @@ describe('effects are delivered after the commit, outside the instance lock', ()
     );
   });
 });
+
+// createEngine({ retry }) took any value: `initialDelayMs: NaN` scheduled the first retry at NaN, so
+// the effect stayed pending, never delivered nor dead (lost); `maxAttempts: '3'` was compared as
+// text; a negative delay retried at once; a misspelt key was dropped; `effects: { notify: 'x' }`
+// was found "not registered" only at delivery, each effect then marked dead.
+describe('the retry policy and the effect handlers are checked when the engine is made', () => {
+  const make = (options: Record<string, unknown>) => () => createEngine({ store: memoryStore(), clock: virtualClock(START), workflows: [reviewWorkflow], ...options } as never);
+  const codeOf = (f: () => unknown): string => {
+    try {
+      f();
+      return 'ok';
+    } catch (error) {
+      return isDocketError(error) ? `${error.code} ${String(error.details?.field)}` : `raw ${String(error)}`;
+    }
+  };
+
+  it.each([
+    [{ maxAttempts: '3' }, 'retry.maxAttempts'],
+    [{ maxAttempts: 0 }, 'retry.maxAttempts'],
+    [{ maxAttempts: -1 }, 'retry.maxAttempts'],
+    [{ maxAttempts: 2.5 }, 'retry.maxAttempts'],
+    [{ initialDelayMs: Number.NaN }, 'retry.initialDelayMs'],
+    [{ initialDelayMs: 1e300 }, 'retry.initialDelayMs'],
+    [{ maxDelayMs: -1 }, 'retry.maxDelayMs'],
+    [{ maxAttemps: 3 }, 'retry.maxAttemps'],
+    [null, 'retry'],
+    ['x', 'retry'],
+    [[3], 'retry'],
+  ])('retry %j is INVALID_ARGUMENT naming %s', (retry, field) => {
+    const f = make({ retry });
+    expect(codeOf(f)).toBe(`INVALID_ARGUMENT ${field === 'retry' ? 'retry' : field}`);
+  });
+
+  it.each([
+    [{ notify: 'x' }, 'effects.notify'],
+    [{ notify: undefined }, 'effects.notify'],
+    [{ notify: null }, 'effects.notify'],
+    ['handlers', 'effects'],
+    [null, 'effects'],
+    [[() => {}], 'effects'],
+  ])('effects %j is INVALID_ARGUMENT naming %s', (effects, field) => {
+    expect(codeOf(make({ effects }))).toBe(`INVALID_ARGUMENT ${field}`);
+  });
+
+  it('a valid policy is kept: no effect is lost, each failing effect is tried exactly maxAttempts times at the backoff instants, then dead (property)', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.integer({ min: 1, max: 5 }), fc.integer({ min: 0, max: 5_000 }), fc.integer({ min: 0, max: 10_000 }), async (maxAttempts, initialDelayMs, maxDelayMs) => {
+        const clock = virtualClock(START);
+        const calls: number[] = [];
+        const engine = createEngine({
+          store: memoryStore(),
+          clock,
+          workflows: [reviewWorkflow],
+          retry: { maxAttempts, initialDelayMs, maxDelayMs },
+          effects: {
+            notify: (_p: unknown, ctx: EffectContext) => {
+              calls.push(ctx.now);
+              throw new Error('down');
+            },
+          },
+        });
+        const id = await engine.start('review', { title: 'T' }, { actor: staff });
+        await engine.send(id, { type: 'SUBMIT' }, { actor: staff });
+        await engine.settled();
+        await clock.advanceBy({ days: 1 });
+        await engine.settled();
+        const [effect] = await engine.effects(id);
+        expect(effect).toMatchObject({ status: 'dead', attempts: maxAttempts });
+        expect(calls).toHaveLength(maxAttempts);
+        for (let k = 1; k < calls.length; k++) expect(calls[k]! - calls[k - 1]!).toBe(Math.min(maxDelayMs, initialDelayMs * 2 ** (k - 1)));
+        await engine.close();
+      }),
+      { numRuns: 25 },
+    );
+  });
+});

@@ -7,7 +7,7 @@ import { walkHistory } from './chain-verifier.js';
 import { createCommitPipeline } from './commit-pipeline.js';
 import type { AnyWorkflow } from './define-workflow.js';
 import type { EngineParts } from './engine-core.js';
-import type { BatchResult, CanResult, Engine, EngineEvents, EngineOptions, InstanceView, SendOptions, TypedInstanceView } from './engine-types.js';
+import type { BatchResult, CanResult, EffectHandler, Engine, EngineEvents, EngineOptions, InstanceView, RetryPolicy, SendOptions, TypedInstanceView } from './engine-types.js';
 import { createKeyring } from './history-key.js';
 import { historyPage } from './history-page.js';
 import { Outbox } from './outbox.js';
@@ -20,7 +20,7 @@ import { inboxWithStandIns } from '../organisation/task-inbox.js';
 import { provisionalDeadlines, reresolveDeadlines } from './reresolve-deadlines.js';
 import { InstanceWaiters } from './instance-waiters.js';
 import { migrateInstances } from './migration/migrate-instances.js';
-import { assertId, checkBatchInput, checkSendInput, checkStartInput } from './validate-input.js';
+import { assertId, assertKnownKeys, checkBatchInput, checkSendInput, checkStartInput } from './validate-input.js';
 import { toView } from './instance-view.js';
 import { archivedHistory, archivedView, orArchived, refuseRetainedId, retain, retentionStep, verifyArchived, type RetentionParts } from './retention.js';
 import { TenantRouting } from './tenant-routing.js';
@@ -34,7 +34,7 @@ export { toView } from './instance-view.js';
 function positive(value: number | undefined, fallback: number, name: string, integer = false): number {
   if (value === undefined) return fallback;
   if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0 || (integer && !Number.isInteger(value))) {
-    throw new DocketError('INVALID_ARGUMENT', `${name} must be a positive ${integer ? 'whole number of deliveries' : 'number of milliseconds'}; got ${String(value)}.`);
+    throw new DocketError('INVALID_ARGUMENT', `${name} must be a positive ${integer ? 'whole number of deliveries' : 'number of milliseconds'}; got ${String(value)}.`, { field: name });
   }
   return value;
 }
@@ -48,9 +48,49 @@ function positive(value: number | undefined, fallback: number, name: string, int
 function whole(value: unknown, fallback: number, name: string, min: number, unit: string): number {
   if (value === undefined) return fallback;
   if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < min) {
-    throw new DocketError('INVALID_ARGUMENT', `${name} must be a whole number of ${unit} of at least ${min}; got ${typeof value === 'number' ? String(value) : typeof value === 'string' ? JSON.stringify(value.slice(0, 40)) : typeof value}.`);
+    throw new DocketError('INVALID_ARGUMENT', `${name} must be a whole number of ${unit} of at least ${min}; got ${typeof value === 'number' ? String(value) : typeof value === 'string' ? JSON.stringify(value.slice(0, 40)) : typeof value}.`, { field: name });
   }
   return value;
+}
+
+/**
+ * The retry policy of effect deliveries, checked: each field absent or a number in range, no other
+ * key (a misspelt `maxAttemps` was dropped, so effects were retried ten times, not the three asked).
+ * `initialDelayMs: NaN` scheduled the first retry at NaN: the effect stayed pending and was never
+ * delivered nor marked dead; `maxAttempts: '3'` was compared as text; a negative delay retried at once.
+ */
+function retryPolicy(value: unknown): RetryPolicy {
+  if (value === undefined) return {};
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    throw new DocketError('INVALID_ARGUMENT', `retry must be an object { maxAttempts?, initialDelayMs?, maxDelayMs? }; got ${value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value}.`, { field: 'retry' });
+  }
+  assertKnownKeys(value, ['maxAttempts', 'initialDelayMs', 'maxDelayMs'], 'retry', {}, 'retry');
+  const v = value as Record<string, unknown>;
+  const policy = {
+    maxAttempts: whole(v.maxAttempts, 10, 'retry.maxAttempts', 1, 'attempts'),
+    initialDelayMs: whole(v.initialDelayMs, 1000, 'retry.initialDelayMs', 0, 'milliseconds'),
+    maxDelayMs: whole(v.maxDelayMs, 3_600_000, 'retry.maxDelayMs', 0, 'milliseconds'),
+  };
+  return policy;
+}
+
+/**
+ * The effect handlers, checked: an object whose every own value is a function. A handler given as
+ * anything else (a string, a module namespace's missing export: undefined) was found "not
+ * registered" only at delivery, and its effects were marked dead one by one.
+ */
+function effectHandlers(value: unknown): Readonly<Record<string, EffectHandler>> {
+  if (value === undefined) return {};
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    throw new DocketError('INVALID_ARGUMENT', `effects must be an object of handler functions by effect type (e.g. { notify: async (params, ctx) => { ... } }); got ${value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value}.`, { field: 'effects' });
+  }
+  for (const type of Object.keys(value)) {
+    const handler: unknown = (value as Record<string, unknown>)[type];
+    if (typeof handler !== 'function') {
+      throw new DocketError('INVALID_ARGUMENT', `effects.${type} must be a function (params, context) => void | Promise<void>; got ${handler === null ? 'null' : typeof handler}. Register the handler, or leave the type out to have its effects marked dead with that reason.`, { field: `effects.${type}` });
+    }
+  }
+  return value as Readonly<Record<string, EffectHandler>>;
 }
 
 /**
@@ -100,8 +140,8 @@ export function createEngine<const W extends AnyWorkflow>(options: EngineOptions
   const outbox = new Outbox(
     store,
     clock,
-    options.effects ?? {},
-    { workerId, leaseMs, timeoutMs: effectTimeoutMs, concurrency: positive(options.effectConcurrency, 16, 'effectConcurrency', true), retry: options.retry ?? {} },
+    effectHandlers(options.effects),
+    { workerId, leaseMs, timeoutMs: effectTimeoutMs, concurrency: positive(options.effectConcurrency, 16, 'effectConcurrency', true), retry: retryPolicy(options.retry) },
     emitter,
   );
   const pipeline = createCommitPipeline({

@@ -50,12 +50,18 @@ export interface EffectContext {
  */
 export type EffectHandler<P = unknown> = { handle(params: P, context: EffectContext): void | Promise<void> }['handle'];
 
+/**
+ * How failed effect deliveries are retried: attempt k+1 is due `min(maxDelayMs, initialDelayMs ×
+ * 2^(k-1))` ms after attempt k failed; after `maxAttempts` the effect is `dead`. `createEngine`
+ * refuses (INVALID_ARGUMENT, `details.field` naming it) a field that is not a whole number in range
+ * or a key not listed here.
+ */
 export interface RetryPolicy {
-  /** Attempts before the effect is marked `dead`. Default 10. */
+  /** Attempts before the effect is marked `dead`: a whole number ≥ 1. Default 10. */
   readonly maxAttempts?: number;
-  /** First retry delay in ms, doubled per attempt. Default 1000. */
+  /** First retry delay in ms (whole, ≥ 0), doubled per attempt. Default 1000. */
   readonly initialDelayMs?: number;
-  /** Longest retry delay in ms. Default one hour. */
+  /** Longest retry delay in ms (whole, ≥ 0). Default one hour. */
   readonly maxDelayMs?: number;
 }
 
