@@ -508,3 +508,28 @@ describe('the retry policy and the effect handlers are checked when the engine i
     );
   });
 });
+
+// engine.effects('nope') answered [] where get, history and a tenant's effects answer
+// INSTANCE_NOT_FOUND: a mistyped id read as "no effects", and an archived instance's effects
+// (kept in its archive) read as none.
+describe('engine.effects answers for instances that exist', () => {
+  it('an unknown id is INSTANCE_NOT_FOUND, an instance without effects is [], an archived one gives its archived effects', async () => {
+    const clock = virtualClock(START);
+    const engine = createEngine({ store: memoryStore(), clock, workflows: [reviewWorkflow], effects: { notify: () => {} } });
+    let caught: unknown;
+    await engine.effects('nope').catch((e: unknown) => void (caught = e));
+    expect(isDocketError(caught, 'INSTANCE_NOT_FOUND')).toBe(true);
+    const quiet = await engine.start('review', { title: 'Q' }, { actor: staff });
+    expect(await engine.effects(quiet)).toEqual([]);
+    const id = await engine.start('review', { title: 'T' }, { actor: staff });
+    await engine.send(id, { type: 'SUBMIT' }, { actor: staff });
+    await engine.settled();
+    const live = await engine.effects(id);
+    expect(live.map((e) => [e.type, e.status])).toEqual([['notify', 'delivered']]);
+    await engine.send(id, { type: 'WITHDRAW' }, { actor: staff });
+    await clock.advanceBy({ days: 10 });
+    await engine.retain({ policy: { finishedBefore: clock.now() }, mode: 'archive' });
+    expect((await engine.archived(id))?.kind).toBe('archived');
+    expect(await engine.effects(id)).toEqual(live);
+  });
+});

@@ -351,7 +351,17 @@ export function createEngine<const W extends AnyWorkflow>(options: EngineOptions
     async effects(instanceId) {
       assertId(instanceId, 'The instance id');
       await ready();
-      return store.effects(instanceId);
+      const found = await store.effects(instanceId);
+      if (found.length > 0) return found;
+      // None: an answer only for an instance that exists (a mistyped id is INSTANCE_NOT_FOUND, as
+      // for get, history and a tenant's effects); an archived instance's effects are in its archive.
+      return orArchived(
+        async () => {
+          await load(instanceId);
+          return found;
+        },
+        async () => (store.archived ? (await store.archived(instanceId))?.effects : undefined),
+      );
     },
     async verify(instanceId) {
       await ready();

@@ -344,6 +344,11 @@ export interface Engine<W extends AnyWorkflow = AnyWorkflow> {
    */
   history(instanceId: string, options: HistoryPageOptions): Promise<Page<HistoryEntry>>;
   tasks(query?: TaskQuery): Promise<readonly TaskRecord[]>;
+  /**
+   * The outbox effects of an instance, oldest first, with their delivery status; an archived
+   * instance's from its archive. Throws `INSTANCE_NOT_FOUND` for an id with no instance (live or
+   * archived), `INVALID_ARGUMENT` for an id that is not an id.
+   */
   effects(instanceId: string): Promise<readonly EffectRecord[]>;
   /**
    * Check the instance's history chain page by page (bounded memory): revisions gapless up to the
