@@ -385,6 +385,15 @@ describe('effects are delivered after the commit, outside the instance lock', ()
       isDocketError(e, 'INVALID_ARGUMENT'),
     );
     expect(() => createEngine({ store: memoryStore(), clock: virtualClock(START), workflows: [reviewWorkflow], effectTimeoutMs: 0 })).toThrow(/effectTimeoutMs/);
+    // Not options: close('now'), close(5000) or a misspelt key waited the default bound as if none were given.
+    for (const bad of ['now', 5000, null, [], { timeout: 5000 }]) {
+      const engine2 = createEngine({ store: memoryStore(), clock: virtualClock(START), workflows: [reviewWorkflow] });
+      await expect(engine2.close(bad as never), JSON.stringify(bad)).rejects.toSatisfy((e) => isDocketError(e, 'INVALID_ARGUMENT'));
+      // Refused, so nothing changed: the engine still works, and closes with good options.
+      const id = await engine2.start('review', { title: 'still open' }, { actor: staff });
+      expect((await engine2.get(id)).state).toBe('draft');
+      await engine2.close({ timeoutMs: 10 });
+    }
   });
 
   it('property: across sends, ticks and clock advances on several instances, every effect is delivered exactly once by one engine', async () => {

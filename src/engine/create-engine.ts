@@ -444,7 +444,12 @@ export function createEngine<const W extends AnyWorkflow>(options: EngineOptions
       if (closing) return closing;
       let timeoutMs: number;
       try {
-        timeoutMs = positive(opts?.timeoutMs, effectTimeoutMs, 'close({ timeoutMs })');
+        // Options or nothing: close('now') or close(5000) read as no options and waited the default bound.
+        if (opts === null || typeof opts !== 'object' || Array.isArray(opts)) {
+          throw new DocketError('INVALID_ARGUMENT', `close() takes { timeoutMs? } (milliseconds to wait for effect handlers still running), e.g. close({ timeoutMs: 5000 }); got ${opts === null ? 'null' : Array.isArray(opts) ? 'an array' : typeof opts}.`, { field: 'close' });
+        }
+        assertKnownKeys(opts, ['timeoutMs'], 'close()');
+        timeoutMs = positive(opts.timeoutMs, effectTimeoutMs, 'close({ timeoutMs })');
       } catch (error) {
         return Promise.reject(error);
       }
