@@ -74,4 +74,20 @@ describe('boundary input the engine validator did not see', () => {
       expect(defineWorkflow({ ...base, permissions } as never).id, JSON.stringify(permissions)).toBe('x');
     }
   });
+
+  // An event without a permissions entry may be sent by every role, so a misspelt key left the event
+  // it meant open to everyone: permissions: { APROVE: ['manager'] } let a clerk APPROVE.
+  it('defineWorkflow refuses a permissions key that names no event of the workflow (a typo opened the event it meant to everyone)', async () => {
+    const machine = setup({}).createMachine({ initial: 'a', states: { a: { on: { APPROVE: 'b' } }, b: { type: 'final' } } });
+    const base = { id: 'x', version: 1, machine, input: z.object({}), events: { APPROVE: z.object({}) } };
+    for (const key of ['APROVE', 'approve', 'APPROVE ', 'START', 'toString', '__proto__x']) {
+      expect(() => defineWorkflow({ ...base, permissions: { [key]: ['manager'] } } as never), key).toThrow(/names no event of the workflow.*APPROVE/);
+    }
+    const guarded = defineWorkflow({ ...base, permissions: { APPROVE: ['manager'], start: ['clerk'] } } as never);
+    const engine = createEngine({ store: memoryStore(), clock: virtualClock('2026-11-02T09:00:00+08:00'), workflows: [guarded] });
+    const clerk = { id: 'zhang', roles: ['clerk'] };
+    const id = await engine.start('x', {}, { actor: clerk });
+    expect(isDocketError(await engine.send(id, { type: 'APPROVE' }, { actor: clerk }).catch((e: unknown) => e), 'FORBIDDEN')).toBe(true);
+    expect((await engine.get(id)).state).toBe('a');
+  });
 });

@@ -110,7 +110,8 @@ export interface WorkflowConfig<
   readonly events: TEvents;
   /**
    * Roles allowed to send each event, and `start` for who may start an instance. An event with no
-   * entry may be sent by any actor (the `authorize` hook can still refuse).
+   * entry may be sent by any actor (the `authorize` hook can still refuse), so a key that names no
+   * event in `events` (a typo) is refused by `defineWorkflow` with a TypeError.
    */
   readonly permissions?: Partial<Record<(keyof TEvents & string) | 'start', readonly string[]>>;
   /** Named deadlines used as XState delays (`after: { review: 'late' }`), resolved by the calendar. */
@@ -183,13 +184,20 @@ export type WorkflowIdFrom<W> = W extends Workflow<infer Id, AnyStateMachine, z.
  * (`allowed.some is not a function`), and the CLI's simulated people were given the string's letters
  * as roles.
  */
-function checkPermissions(config: { readonly id: string; readonly permissions?: unknown }): void {
+function checkPermissions(config: { readonly id: string; readonly permissions?: unknown; readonly events: object }): void {
   const permissions = config.permissions;
   if (permissions === undefined) return;
   if (permissions === null || typeof permissions !== 'object' || Array.isArray(permissions)) {
     throw new TypeError(`Workflow "${config.id}": \`permissions\` must be an object of role lists by event type (e.g. { APPROVE: ['manager'] }), got ${permissions === null ? 'null' : Array.isArray(permissions) ? 'an array' : typeof permissions}.`);
   }
   for (const [type, roles] of Object.entries(permissions)) {
+    // An event without an entry may be sent by every role: a misspelt key (APROVE) left APPROVE open
+    // to everyone while its author believed it restricted.
+    if (type !== 'start' && !Object.hasOwn(config.events, type)) {
+      throw new TypeError(
+        `Workflow "${config.id}": permissions.${type} names no event of the workflow (its events: ${Object.keys(config.events).join(', ') || 'none'}; and 'start'). Fix the name: an event without permissions may be sent by every role.`,
+      );
+    }
     if (roles === undefined) continue;
     if (!Array.isArray(roles) || !roles.every((role) => typeof role === 'string' && role !== '')) {
       throw new TypeError(`Workflow "${config.id}": permissions.${type} must be a list of role names (e.g. ['manager']), got ${JSON.stringify(roles) ?? typeof roles}.`);
