@@ -83,10 +83,10 @@ describe('boundary input the engine validator did not see', () => {
     for (const key of ['APROVE', 'approve', 'APPROVE ', 'START', 'toString', '__proto__x']) {
       expect(() => defineWorkflow({ ...base, permissions: { [key]: ['manager'] } } as never), key).toThrow(/names no event of the workflow.*APPROVE/);
     }
-    const guarded = defineWorkflow({ ...base, permissions: { APPROVE: ['manager'], start: ['clerk'] } } as never);
+    const guarded = defineWorkflow({ ...base, permissions: { APPROVE: ['manager'], start: ['clerk'] } });
     const engine = createEngine({ store: memoryStore(), clock: virtualClock('2026-11-02T09:00:00+08:00'), workflows: [guarded] });
     const clerk = { id: 'zhang', roles: ['clerk'] };
-    const id = await engine.start('x', {}, { actor: clerk });
+    const id = await engine.start('x' as never, {} as never, { actor: clerk });
     expect(isDocketError(await engine.send(id, { type: 'APPROVE' }, { actor: clerk }).catch((e: unknown) => e), 'FORBIDDEN')).toBe(true);
     expect((await engine.get(id)).state).toBe('a');
   });
