@@ -125,9 +125,30 @@ export class XStateRuntime {
     return this.collect(now, tenant, () => this.machine.transition(snapshot, event as never, this.scope));
   }
 
+  /**
+   * Restored snapshots without context, by status and state value: what XState works out from the
+   * value alone (its state nodes, `value`, `tags`) is the same for every instance in that state, so
+   * a restore in a state met before copies it instead of walking the machine again. Bounded: a
+   * machine has finitely many states, but parallel regions multiply them.
+   */
+  private readonly templates = new Map<string, AnyMachineSnapshot>();
+  private static readonly TEMPLATES_MAX = 512;
+
   restore(persisted: unknown): AnyMachineSnapshot {
-    const p = persisted as { children?: unknown; context?: unknown } | null;
+    const p = persisted as { children?: unknown; context?: unknown; historyValue?: unknown; status?: unknown; value?: unknown; output?: unknown; error?: unknown } | null;
     if (p !== null && typeof p === 'object' && isEmptyObject(p.children) && p.context !== null && typeof p.context === 'object') {
+      // No history states remembered (most durable machines have none): the snapshot is the state's
+      // template with this instance's context (and its own children and history objects, which
+      // XState replaces rather than changes, but which no two snapshots should share).
+      if (isEmptyObject(p.historyValue) && p.output === undefined && p.error === undefined && (typeof p.value === 'string' || (p.value !== null && typeof p.value === 'object'))) {
+        const key = `${String(p.status)}\u0000${typeof p.value === 'string' ? p.value : JSON.stringify(p.value)}`;
+        let template = this.templates.get(key);
+        if (template === undefined) {
+          template = this.machine.restoreSnapshot({ ...p, context: {} } as never, this.scope) as AnyMachineSnapshot;
+          if (this.templates.size < XStateRuntime.TEMPLATES_MAX) this.templates.set(key, template);
+        }
+        return { ...template, context: p.context, children: {}, historyValue: {} } as AnyMachineSnapshot;
+      }
       // A snapshot with no child actors (what `persist` writes for a durable machine) has no actor
       // placeholders in its context, so XState's revival walk over the whole context finds nothing
       // to do: restore around an empty context and put the stored one in place. The context is
