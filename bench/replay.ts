@@ -7,8 +7,11 @@ import Database from 'better-sqlite3';
 import { copyFileSync, rmSync } from 'node:fs';
 import pg from 'pg';
 
-/** One call the engine made: its SQL text and parameters. */
-export type Call = readonly [text: string, values: readonly unknown[]];
+/**
+ * One call the engine made: its SQL text, parameters, and what it changed (SQLite: rows changed;
+ * Postgres: the commit function's results), so the replay can show it did the same writes.
+ */
+export type Call = readonly [text: string, values: readonly unknown[], outcome?: unknown];
 
 /** Records what the engine writes through better-sqlite3 while `recording` is on (install before opening the store). */
 export class SqliteRecorder {
@@ -26,8 +29,9 @@ export class SqliteRecorder {
       if (statement.reader) return statement;
       const run = statement.run;
       statement.run = function (this: Database.Statement, ...args: unknown[]) {
-        recorder.calls?.push([source, args.length === 1 && Array.isArray(args[0]) ? [...(args[0] as unknown[])] : args]);
-        return run.apply(this, args as never);
+        const result = run.apply(this, args as never) as Database.RunResult;
+        recorder.calls?.push([source, args.length === 1 && Array.isArray(args[0]) ? [...(args[0] as unknown[])] : args, result.changes]);
+        return result;
       } as never;
       return statement;
     } as never;
@@ -68,10 +72,14 @@ export function replaySqlite(filename: string, calls: readonly Call[], acts: num
     if (!s) statements.set(text, (s = db.prepare(text)));
     return [s, values] as const;
   });
+  const changes: number[] = new Array(prepared.length);
   const t0 = performance.now();
-  for (const [s, values] of prepared) s.run(values as never);
+  for (let i = 0; i < prepared.length; i++) changes[i] = prepared[i]![0].run(prepared[i]![1] as never).changes;
   const rate = acts / ((performance.now() - t0) / 1000);
   db.close();
+  // The same writes: every statement changed as many rows as when the engine ran it.
+  const differ = calls.findIndex((c, i) => c[2] !== undefined && c[2] !== changes[i]);
+  if (differ >= 0) throw new Error(`replay diverged at statement ${differ} (${calls[differ]![0].slice(0, 60)}): ${changes[differ]} rows changed, the engine changed ${String(calls[differ]![2])}`);
   for (const suffix of ['', '-wal', '-shm']) rmSync(filename + suffix, { force: true });
   return rate;
 }
@@ -100,7 +108,23 @@ export class PgRecorder {
       if (recorder.calls && typeof text === 'string') {
         if ((WRITE.test(text) && (!/^\s*WITH\b/i.test(text) || /\b(INSERT|UPDATE|DELETE)\b/i.test(text))) || /\.docket_commit\(/.test(text)) {
           const values = Array.isArray(second) ? second : ((first as { values?: unknown[] }).values ?? []);
-          recorder.calls.push([text, [...values]]);
+          const call: [string, unknown[], unknown] = [text, [...values], undefined];
+          recorder.calls.push(call);
+          const seen = (res: { rows?: { results?: unknown }[] } | undefined) => void (call[2] = JSON.stringify(res?.rows?.[0]?.results ?? null));
+          const last = args[args.length - 1];
+          // pool.query calls client.query with a callback; a direct call gets a promise.
+          if (typeof last === 'function') {
+            args[args.length - 1] = (error: unknown, res: { rows?: { results?: unknown }[] }) => {
+              if (!error) seen(res);
+              (last as (e: unknown, r: unknown) => void)(error, res);
+            };
+            return (query as (...a: unknown[]) => unknown).apply(this, args);
+          }
+          const pending = (query as (...a: unknown[]) => unknown).apply(this, args) as Promise<{ rows?: { results?: unknown }[] }>;
+          return pending.then((res) => {
+            seen(res);
+            return res;
+          });
         } else {
           const word = text.trim().split(/\s+/, 1)[0]!.toUpperCase();
           recorder.skipped.set(word, (recorder.skipped.get(word) ?? 0) + 1);
@@ -145,9 +169,17 @@ export async function replayPg(pool: pg.Pool, from: string, to: string, calls: r
   const prepared = calls.map(([text, values]) => [swap(text), values] as const);
   const client = await pool.connect();
   try {
+    const outcomes: string[] = new Array(prepared.length);
     const t0 = performance.now();
-    for (const [text, values] of prepared) await client.query(text, values as unknown[]);
-    return acts / ((performance.now() - t0) / 1000);
+    for (let i = 0; i < prepared.length; i++) {
+      const res = await client.query(prepared[i]![0], prepared[i]![1] as unknown[]);
+      outcomes[i] = JSON.stringify(res.rows?.[0]?.results ?? null);
+    }
+    const rate = acts / ((performance.now() - t0) / 1000);
+    // The same writes: every commit call answered as it answered the engine (each commit ok).
+    const differ = calls.findIndex((c, i) => c[2] !== undefined && c[2] !== outcomes[i]);
+    if (differ >= 0) throw new Error(`replay diverged at call ${differ}: ${outcomes[differ]}, the engine got ${String(calls[differ]![2])}`);
+    return rate;
   } finally {
     client.release();
   }
