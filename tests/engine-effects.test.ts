@@ -542,3 +542,26 @@ describe('engine.effects answers for instances that exist', () => {
     expect(await engine.effects(id)).toEqual(live);
   });
 });
+
+// engine.on('timer.fire', …) (misspelt) registered a listener that never ran, silently; a listener
+// that was not a function threw eventemitter3's raw TypeError.
+describe('engine.on takes the engine events only', () => {
+  it('a name that is not an engine event, or a listener that is not a function, is INVALID_ARGUMENT; the real ones still work', async () => {
+    const clock = virtualClock(START);
+    const engine = createEngine({ store: memoryStore(), clock, workflows: [reviewWorkflow], effects: { notify: () => {} } });
+    for (const name of ['timer.fire', 'transitions', 'effect.dead', 'Started', '', 'toString', 42, null]) {
+      expect(() => engine.on(name as never, () => {}), String(name)).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
+    }
+    for (const fn of [undefined, null, 'log', {}]) expect(() => engine.on('started', fn as never), String(fn)).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
+    const seen: string[] = [];
+    const off = engine.on('started', (view) => seen.push(view.workflow));
+    engine.on('effect.delivered', (e) => seen.push(e.type));
+    const id = await engine.start('review', { title: 'T' }, { actor: staff });
+    await engine.send(id, { type: 'SUBMIT' }, { actor: staff });
+    await engine.settled();
+    off();
+    await engine.start('review', { title: 'U' }, { actor: staff });
+    expect(seen).toEqual(['review', 'notify']);
+    await engine.close();
+  });
+});

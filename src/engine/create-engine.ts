@@ -53,6 +53,18 @@ function whole(value: unknown, fallback: number, name: string, min: number, unit
   return value;
 }
 
+/** The names `engine.on` takes: every key of {@link EngineEvents} (the compiler checks the list is whole). */
+const ENGINE_EVENTS: readonly string[] = Object.keys({
+  started: true,
+  transition: true,
+  'timer.fired': true,
+  refused: true,
+  'effect.delivered': true,
+  'effect.failed': true,
+  warning: true,
+  error: true,
+} satisfies Record<keyof EngineEvents, true>);
+
 /**
  * The retry policy of effect deliveries, checked: each field absent or a number in range, no other
  * key (a misspelt `maxAttemps` was dropped, so effects were retried ten times, not the three asked).
@@ -437,6 +449,14 @@ export function createEngine<const W extends AnyWorkflow>(options: EngineOptions
       }
     },
     on(event, fn) {
+      // A misspelt name ('timer.fire', 'effect.dead') was a listener that never ran: nothing failed,
+      // and an alert wired to it stayed silent.
+      if (typeof event !== 'string' || !ENGINE_EVENTS.includes(event)) {
+        throw new DocketError('INVALID_ARGUMENT', `engine.on() takes one of the engine's events (${ENGINE_EVENTS.join(', ')}); got ${typeof event === 'string' ? JSON.stringify(event.slice(0, 60)) : typeof event}.`, { field: 'event' });
+      }
+      if (typeof fn !== 'function') {
+        throw new DocketError('INVALID_ARGUMENT', `engine.on('${event}', fn) takes a function as its listener; got ${fn === null ? 'null' : typeof fn}.`, { field: 'fn' });
+      }
       emitter.on(event, fn as never);
       return () => emitter.off(event, fn as never);
     },
