@@ -122,6 +122,24 @@ describe("onMissingYear 'statutory': 2027 from the law and the lunar calendar", 
     );
   });
 
+  it('yearCoverage and hasYear refuse a year that is not a whole number instead of answering "missing" (regression)', () => {
+    // yearCoverage('2026') (a year read from a query string) answered 'missing' for a year Docket ships.
+    const cal = businessCalendar({ onWarning: () => {} });
+    for (const year of ['2026', 2026.5, Number.NaN, Infinity, null, undefined, 2 ** 60] as unknown[]) {
+      const e = caught(() => cal.yearCoverage(year as number));
+      expect([String(year), e.code]).toEqual([String(year), 'INVALID_ARGUMENT']);
+      expect(caught(() => cal.hasYear(year as number)).code).toBe('INVALID_ARGUMENT');
+    }
+    expect(caught(() => cal.yearCoverage('2026' as unknown as number)).message).toContain('Number(year)');
+    expect(cal.yearCoverage(2026)).toBe('official');
+    fc.assert(
+      fc.property(fc.oneof(fc.string(), fc.double().filter((d) => !Number.isInteger(d)), fc.constant(null), fc.object()), (year) => {
+        expect(caught(() => cal.yearCoverage(year as number)).code).toBe('INVALID_ARGUMENT');
+      }),
+      { numRuns: 200 },
+    );
+  });
+
   it("'throw' is still available and 'none' holidays stay official", () => {
     expect(businessCalendar({ onMissingYear: 'throw' }).yearCoverage(2027)).toBe('missing');
     expect(caught(() => businessCalendar({ onMissingYear: 'throw' }).isWorkingDay('2027-10-01')).code).toBe('CALENDAR_YEAR_MISSING');

@@ -7,7 +7,7 @@ import { civilDateOf, daysInMonth, dayOrdinalOf, formatDayOrdinal, isoWeekdayOf,
 import { quarterMonth, quarterOfMonth, shiftQuarter, type QuarterRef } from './quarter.js';
 import { END_OF_DAY_MS, parseTimeOfDay } from './time-of-day.js';
 import { isStatutoryYear, STATUTORY_YEARS, statutoryOverrides, type StatutoryWeekendRule } from './statutory-holidays.js';
-import { WorkingDayIndex, type DayKind, type MissingYearPolicy } from './working-day-index.js';
+import { checkYearArgument, WorkingDayIndex, type DayKind, type MissingYearPolicy } from './working-day-index.js';
 import { addWorkingTime, parseWorkingHours, type WorkingHoursOption } from './working-hours.js';
 import { ZonedTime, type CalendarInput } from './zoned-time.js';
 
@@ -140,7 +140,7 @@ export interface BusinessCalendar {
   readonly zone: string;
   /** The daily working window for hour-level operations. */
   readonly workingHours: WorkingHoursOption;
-  /** True when some holiday source covers `year` (so no `CALENDAR_YEAR_MISSING` for it). */
+  /** True when some holiday source covers `year` (so no `CALENDAR_YEAR_MISSING` for it). Throws `INVALID_ARGUMENT` unless `year` is a whole number. */
   hasYear(year: number): boolean;
   /** True when the local date of `at` is a working day (including make-up working days). */
   isWorkingDay(at: CalendarInput): boolean;
@@ -176,7 +176,7 @@ export interface BusinessCalendar {
    * be re-resolved once the official schedule is added. Throws what `resolve` throws.
    */
   resolveWithProvenance(rule: DeadlineRule, from: Instant): Resolution;
-  /** Whether `year` is official, provisional (estimated) or missing. */
+  /** Whether `year` is official, provisional (estimated) or missing. Throws `INVALID_ARGUMENT` unless `year` is a whole number (`'2026'` is refused, not "missing"). */
   yearCoverage(year: number): YearCoverage;
   /** The missing-year policy in force. */
   readonly onMissingYear: MissingYearPolicy;
@@ -311,7 +311,10 @@ export function businessCalendar(options: BusinessCalendarOptions = {}): Busines
   const calendar: BusinessCalendar = {
     zone,
     workingHours: workingHoursOption,
-    hasYear: (year) => holidays.coversYear(year),
+    hasYear: (year) => {
+      checkYearArgument(year);
+      return holidays.coversYear(year);
+    },
     onMissingYear,
     yearCoverage: (year) => index.coverage(year),
     resolveWithProvenance: (rule, from) => {

@@ -72,6 +72,18 @@ export interface WorkingDayIndexOptions {
   readonly statutory?: (year: number) => ReadonlyMap<DayOrdinal, { readonly working: boolean; readonly name?: string; readonly nameEn?: string }>;
 }
 
+/**
+ * `INVALID_ARGUMENT` unless `year` is a whole number: a year asked as text (`'2026'`, read from a
+ * query string) or as `2026.5` would otherwise be answered "missing" (or "no data"), which is a
+ * statement about the calendar, not about the caller's mistake.
+ */
+export function checkYearArgument(year: unknown): asserts year is number {
+  if (typeof year !== 'number' || !Number.isSafeInteger(year)) {
+    const shown = typeof year === 'string' ? JSON.stringify(year.slice(0, 40)) : typeof year === 'number' ? String(year) : typeof year;
+    throw new DocketError('INVALID_ARGUMENT', `A year must be a whole number like 2027, got ${shown}${typeof year === 'string' ? ' (a string: pass Number(year))' : ''}.`);
+  }
+}
+
 /** Years a single working-day walk may cross before the calendar gives up. */
 const MAX_YEARS_WALKED = 400;
 
@@ -113,6 +125,7 @@ export class WorkingDayIndex {
    * decides it, for the year tables and for `BusinessCalendar.yearCoverage`.
    */
   coverage(year: number): 'official' | 'provisional' | 'missing' {
+    checkYearArgument(year);
     const { holidays, onMissingYear, statutory } = this.#options;
     if (holidays.coversYear(year)) return 'official';
     if (onMissingYear === 'throw' || (onMissingYear === 'statutory' && statutory !== undefined && !isStatutoryYear(year))) return 'missing';
