@@ -84,7 +84,10 @@ describe("onMissingYear 'statutory': 2027 from the law and the lunar calendar", 
     // Thu 31 Dec (1), Fri 1 Jan 元旦, weekend, Mon 4 Jan (2), Tue 5 Jan (3).
     expect(cal.toLocalDate(r.at)).toBe('2027-01-05');
     expect(r).toMatchObject({ provisional: true, estimatedYears: [2027] });
-    expect(cal.resolveWithProvenance(workingDays(1), dec30)).toMatchObject({ provisional: false, estimatedYears: [] });
+    // Thu 31 Dec 2026 is in 2026's official schedule, but 2027's notice may still set it (2019's set
+    // 2018-12-29 to 31): provisional, resting on 2027. A November day is not.
+    expect(cal.resolveWithProvenance(workingDays(1), dec30)).toMatchObject({ provisional: true, estimatedYears: [2027] });
+    expect(cal.resolveWithProvenance(workingDays(1), cal.localInstant('2026-11-27', '10:00'))).toMatchObject({ provisional: false, estimatedYears: [] });
     expect(cal.resolve(workingDays(3), dec30)).toBe(r.at);
   });
 
@@ -193,7 +196,9 @@ describe('parseHolidaySchedule: an official year loaded at run time', () => {
   });
 
   it('refuses dates outside the year, malformed dates, bad JSON and non-year keys', () => {
-    expect(bad(year({ workdays: [['2026-12-27']] })).message).toContain('outside 2027');
+    // 2027's notice may set days of December 2026 (as 2019's set 2018-12-29 to 31), not of November.
+    expect(bad(year({ workdays: [['2026-11-29']] })).message).toContain("outside 2027's notice (2026-12-01 to 2028-01-31");
+    expect(bad(year({ holidays: [...OFFICIAL_2027['2027'].holidays, ['2028-02-01', '2028-02-01', '春节']] })).details).toEqual({ year: 2027, date: '2028-02-01' });
     expect(bad(year({ workdays: [['2027-02-30']] })).message).toContain("not a 'YYYY-MM-DD' date");
     expect(bad('{"2027": ').code).toBe('INVALID_HOLIDAY_DATA');
     expect(bad({ next: OFFICIAL_2027['2027'] }).message).toContain('not a year');

@@ -67,7 +67,11 @@ export interface DayInfo {
   readonly name?: string;
   /** Holiday (or make-up day) name in English, when the source knows it. */
   readonly nameEn?: string;
-  /** True when the day's year has no official schedule and the kind is an estimate. */
+  /**
+   * True when the day may still change with a schedule not yet published: its year has no official
+   * schedule (the kind is an estimate), or it is in December and next year's notice, which may set
+   * days of that December (2019's set 2018-12-29 to 31), is not yet added.
+   */
   readonly provisional?: true;
 }
 
@@ -269,6 +273,8 @@ export function businessCalendar(options: BusinessCalendarOptions = {}): Busines
     const kind = index.kindOf(ordinal);
     const year = civilDateOf(ordinal).year;
     const estimated = index.isEstimated(year);
+    // A day of December is provisional too while next year's notice, which may set it, is unpublished.
+    const provisional = index.pendingYearsOf(ordinal).length > 0;
     const override = kind === 'weekend' || kind === 'workday' ? undefined : (holidays.days.get(ordinal) ?? (estimated && onMissingYear === 'statutory' ? statutory(year).get(ordinal) : undefined));
     return {
       date: formatDayOrdinal(ordinal),
@@ -277,7 +283,7 @@ export function businessCalendar(options: BusinessCalendarOptions = {}): Busines
       kind,
       ...(override?.name === undefined ? {} : { name: override.name }),
       ...(override?.nameEn === undefined ? {} : { nameEn: override.nameEn }),
-      ...(estimated ? { provisional: true as const } : {}),
+      ...(provisional ? { provisional: true as const } : {}),
     };
   };
 

@@ -1,6 +1,7 @@
 import { DocketError } from '../errors.js';
 import type { CompiledHolidays } from './holiday-source.js';
 import { civilDateOf, dayOrdinalOf, isoWeekdayOf, type DayOrdinal } from './local-date.js';
+import { noticeYearsOf } from './notice-span.js';
 import { isStatutoryYear } from './statutory-holidays.js';
 
 /**
@@ -202,8 +203,9 @@ export class WorkingDayIndex {
   }
 
   /**
-   * Run `fn` and report which estimated years (no source covers them) it looked at: a deadline
-   * resolved on one of them is provisional. Not re-entrant (a nested call reports to the outer one).
+   * Run `fn` and report which estimated years (no source covers them) it looked at, including a year
+   * whose unpublished notice may still set a day of the December before or January after that `fn`
+   * looked at: a deadline resolved on one of them is provisional. Not re-entrant (a nested call reports to the outer one).
    */
   track<T>(fn: () => T): { readonly value: T; readonly estimatedYears: readonly number[] } {
     if (this.#touched !== undefined) return { value: fn(), estimatedYears: [] };
@@ -222,14 +224,41 @@ export class WorkingDayIndex {
     return !this.#options.holidays.coversYear(year);
   }
 
+  /**
+   * The years whose missing schedule leaves day `ordinal` provisional: its own year when estimated,
+   * and the next (previous) year for a day of December (January) when that year has no official
+   * schedule, since its notice may still set the day (`noticeSpanOf`). Empty when final.
+   */
+  pendingYearsOf(ordinal: DayOrdinal): readonly number[] {
+    return noticeYearsOf(ordinal).filter((year) => this.isEstimated(year));
+  }
+
+  /**
+   * Note that a tracked resolution depended on the days `first..last`: a day of December (January)
+   * rests on the next (previous) year's notice too, so that year is pending when it is not official.
+   * (The year tables note their own years as they are read.)
+   */
+  #noteSpan(first: DayOrdinal, last: DayOrdinal): void {
+    const touched = this.#touched;
+    if (touched === undefined || first > last) return;
+    const from = civilDateOf(first).year;
+    const to = civilDateOf(last).year;
+    for (let y = from; y <= to; y++) {
+      if (first <= dayOrdinalOf(y, 1, 31) && last >= dayOrdinalOf(y, 1, 1) && this.isEstimated(y - 1)) touched.add(y - 1);
+      if (first <= dayOrdinalOf(y, 12, 31) && last >= dayOrdinalOf(y, 12, 1) && this.isEstimated(y + 1)) touched.add(y + 1);
+    }
+  }
+
   /** How the day counts. Throws `CALENDAR_YEAR_MISSING` for a year with no data (policy 'throw'). */
   kindOf(ordinal: DayOrdinal): DayKind {
     const t = this.#tableOf(ordinal);
+    this.#noteSpan(ordinal, ordinal);
     return KINDS[t.kinds[ordinal - t.start]!]!;
   }
 
   /** True when people work that day. */
   isWorking(ordinal: DayOrdinal): boolean {
+    this.#noteSpan(ordinal, ordinal);
     const t = this.#tableOf(ordinal);
     const k = t.kinds[ordinal - t.start]!;
     return k === WORKDAY || k === MAKEUP;
@@ -242,6 +271,14 @@ export class WorkingDayIndex {
   addWorkingDays(ordinal: DayOrdinal, n: number): DayOrdinal {
     if (!Number.isInteger(n)) throw new DocketError('INVALID_ARGUMENT', `Working days must be a whole number, got ${n}.`);
     if (n === 0) return ordinal;
+    const result = this.#addWorkingDays(ordinal, n);
+    // The days walked: after the start up to the result (or from the result up to before the start).
+    if (n > 0) this.#noteSpan(ordinal + 1, result);
+    else this.#noteSpan(result, ordinal - 1);
+    return result;
+  }
+
+  #addWorkingDays(ordinal: DayOrdinal, n: number): DayOrdinal {
     let t = this.#tableOf(ordinal);
     let i = ordinal - t.start;
     let walked = 0;
@@ -303,6 +340,7 @@ export class WorkingDayIndex {
   between(a: DayOrdinal, b: DayOrdinal): number {
     if (a === b) return 0;
     if (b < a) return 0 - this.between(b, a); // 0 - x, never -0
+    this.#noteSpan(a + 1, b); // the days counted: a < d <= b
     const ta = this.#tableOf(a);
     const tb = this.#tableOf(b);
     if (tb.year - ta.year > MAX_YEARS_WALKED) throw new DocketError('INVALID_ARGUMENT', 'Working days between dates more than 400 years apart are not counted.');
