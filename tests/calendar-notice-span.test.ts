@@ -19,6 +19,7 @@ function caught(fn: () => unknown): DocketError {
 
 /** The cross-year days of the real notices, as published (title and date in src/calendar/notice-span.ts). */
 const NOTICES: readonly { readonly year: number; readonly off: readonly string[]; readonly worked: readonly string[] }[] = [
+  { year: 2006, off: ['2006-01-01', '2006-01-02', '2006-01-03'], worked: ['2005-12-31'] },
   { year: 2007, off: ['2007-01-01', '2007-01-02', '2007-01-03'], worked: ['2006-12-30', '2006-12-31'] },
   { year: 2008, off: ['2007-12-30', '2007-12-31', '2008-01-01'], worked: ['2007-12-29'] },
   { year: 2012, off: ['2012-01-01', '2012-01-02', '2012-01-03'], worked: ['2011-12-31'] },

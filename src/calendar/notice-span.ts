@@ -5,10 +5,11 @@ import { civilDateOf, dayOrdinalOf, type DayOrdinal } from './local-date.js';
  * the year before and January of the year after. A notice arranges 元旦 with the weekend next to it,
  * so the notice for Y has more than once set days of Y−1's December:
  *
- * - 国务院办公厅关于2007年部分节假日安排的通知 (December 2006): 2006-12-30 (Sat) and 12-31 (Sun) worked;
+ * - 国务院办公厅关于2006年部分节假日安排的通知 (国办发明电〔2005〕35号, 2005-12-16): 2005-12-31 (Sat) worked;
+ * - 国务院办公厅关于2007年部分节假日安排的通知 (国办发明电〔2006〕49号, 2006-12-14): 2006-12-30 (Sat) and 12-31 (Sun) worked;
  * - 国务院办公厅关于2008年部分节假日安排的通知 (December 2007): 2007-12-30 to 2008-01-01 off, 2007-12-29 (Sat) worked;
- * - 国务院办公厅关于2012年部分节假日安排的通知 (国办发明电〔2011〕39号): 2011-12-31 (Sat) worked;
- * - 国务院办公厅关于2019年部分节假日安排的通知 (国办发明电〔2018〕15号, 2018-12-06): 2018-12-30 to 2019-01-01 off, 2018-12-29 (Sat) worked;
+ * - 国务院办公厅关于2012年部分节假日安排的通知 (国办发明电〔2011〕45号, 2011-12-05): 2011-12-31 (Sat) worked;
+ * - 国务院办公厅关于2019年部分节假日安排的通知 (国办发明电〔2018〕15号, 2018-12-04): 2018-12-30 to 2019-01-01 off, 2018-12-29 (Sat) worked;
  * - 国务院办公厅关于2023年部分节假日安排的通知 (国办发明电〔2022〕16号, 2022-12-08): 2022-12-31 to 2023-01-02 off.
  *
  * No notice has yet set a day of the next January; the same rule allows it. Until Y's notice is
