@@ -62,6 +62,22 @@ describe('provisional deadlines where people read them', () => {
     ]);
   });
 
+  it('docket calendar takes a notice that reaches into December, and refuses a year given by two --holidays files (regression)', async () => {
+    mkdirSync(work, { recursive: true });
+    const notice = join(work, 'cn-2027-dec.json');
+    writeFileSync(notice, JSON.stringify({ '2027': { holidays: [['2026-12-31', '2027-01-03', '元旦'], ['2027-10-01', '2027-10-07', '国庆节']], workdays: [] } }));
+    let r = await cli(['calendar', '--from', '2026', '--to', '2027', '--holidays', notice, '--json']);
+    expect(r.code).toBe(0);
+    expect((JSON.parse(r.out) as { years: { year: number; coverage: string }[] }).years.map((y) => y.coverage)).toEqual(['official', 'official']);
+    // Before: a draft and the corrected notice both naming 2027 were merged day by day, silently.
+    const draft = join(work, 'cn-2027-draft.json');
+    writeFileSync(draft, JSON.stringify({ year: 2027, holidays: [['2027-01-01', '2027-01-01', '元旦'], ['2027-10-01', '2027-10-08', '国庆节']], workdays: [] }));
+    r = await cli(['calendar', '--holidays', draft, '--holidays', notice, '--json']);
+    expect(r.code).not.toBe(0);
+    expect(r.out).toContain('INVALID_HOLIDAY_DATA');
+    expect(r.out).toContain('2027 is given by two --holidays files');
+  });
+
   it("docket calendar reads the policy as simulate does: the global --on-missing-year and the config file's onMissingYear, not only its own option", async () => {
     const coverage = (out: string) => {
       const parsed = JSON.parse(out) as { onMissingYear: string; years: { year: number; coverage: string }[] };

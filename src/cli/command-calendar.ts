@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { businessCalendar, CN_HOLIDAY_DATA, CN_HOLIDAY_DATA_SOURCE, holidayCoverageCheck, parseHolidaySchedule, type BusinessCalendar, type HolidayList } from '../calendar/index.js';
 import { virtualClock } from '../clock/index.js';
+import { DocketError } from '../errors.js';
 import { createEngine } from '../engine/create-engine.js';
 import { provisionalDeadlinesOf, type ProvisionalDeadline } from '../engine/reresolve-deadlines.js';
 import type { InstanceRecord } from '../store/records.js';
@@ -13,7 +14,13 @@ import { print, printJson, type CommandContext } from './cli-context.js';
 import { t } from './cli-lang.js';
 import { formatTime } from './format-text.js';
 
+/**
+ * The schedules of the `--holidays` files, each year from one file only: holiday lists compose day by
+ * day, so a year in two files (a draft and the corrected notice) was their union — a day the
+ * correction gave back to work stayed off — and no one was told.
+ */
 function loadSchedules(files: readonly string[]): HolidayList[] {
+  const fileOfYear = new Map<number, string>();
   return files.flatMap((file) => {
     let text: string;
     try {
@@ -21,7 +28,15 @@ function loadSchedules(files: readonly string[]): HolidayList[] {
     } catch {
       throw new CliError(`Cannot read holiday schedule ${file}.`, EXIT.usage, 'FILE_MISSING');
     }
-    return parseHolidaySchedule(text);
+    const lists = parseHolidaySchedule(text);
+    for (const year of lists.flatMap((l) => l.years ?? [])) {
+      const other = fileOfYear.get(year);
+      if (other !== undefined) {
+        throw new DocketError('INVALID_HOLIDAY_DATA', `${year} is given by two --holidays files, ${other} and ${file}: their days would be merged. Nothing was loaded: pass the one with the official schedule.`, { year });
+      }
+      fileOfYear.set(year, file);
+    }
+    return lists;
   });
 }
 
