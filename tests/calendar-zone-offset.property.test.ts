@@ -142,7 +142,7 @@ describe('ZonedTime: the cached-offset path equals luxon', () => {
     const offsetArb = fc.integer({ min: -12 * 4, max: 14 * 4 }).map((q) => q * 15);
     const styleArb = fc.constantFrom('Z', 'z', 'hh:mm', 'hhmm', 'hh');
     fc.assert(
-      fc.property(zoneArb, instantArb, offsetArb, styleArb, fc.boolean(), (zone, rawInstant, offsetMin, style, comma) => {
+      fc.property(zoneArb, instantArb, offsetArb, styleArb, fc.boolean(), fc.constantFrom('T', 't'), (zone, rawInstant, offsetMin, style, comma, separator) => {
         const ms = ((rawInstant % 1000) + 1000) % 1000;
         const instant = style === 'hh' ? rawInstant - ms : rawInstant;
         const minutes = style === 'Z' || style === 'z' ? 0 : style === 'hh' ? Math.trunc(offsetMin / 60) * 60 : offsetMin;
@@ -152,7 +152,8 @@ describe('ZonedTime: the cached-offset path equals luxon', () => {
         const mm = String(Math.abs(minutes) % 60).padStart(2, '0');
         const suffix = style === 'Z' || style === 'z' ? style : style === 'hh:mm' ? `${sign}${hh}:${mm}` : style === 'hhmm' ? `${sign}${hh}${mm}` : `${sign}${hh}`;
         const fraction = instant === rawInstant && ms !== 0 ? `${comma ? ',' : '.'}${String(ms).padStart(3, '0')}` : '';
-        const text = `${wall.toFormat("yyyy-MM-dd'T'HH:mm:ss")}${fraction}${suffix}`;
+        // RFC 3339 allows a lowercase 't' (regression: it was read as local time, moving an instant in a DST overlap).
+        const text = `${wall.toFormat(`yyyy-MM-dd'${separator}'HH:mm:ss`)}${fraction}${suffix}`;
         const cal = calendars.get(zone)!;
         expect(parseOffsetInstant(text)).toBe(instant);
         expect(cal.addWorkingDays(text, 0)).toBe(instant);
@@ -161,6 +162,7 @@ describe('ZonedTime: the cached-offset path equals luxon', () => {
         expect(cal.resolve(absolute(text), 0)).toBe(instant);
         expect(cal.resolve(absolute(instant, { roll: 'next' }), 0)).toBe(instant);
         expect(resolveDeadlineRule(absolute(text), 0, undefined).at).toBe(instant);
+        expect(toInstant(text)).toBe(instant);
       }),
       { numRuns: 3000 },
     );
@@ -220,6 +222,10 @@ describe('ZonedTime: the cached-offset path equals luxon', () => {
       expect(() => virtualClock(text)).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
     }
     expect(virtualClock('2027-01-04T09Z').now()).toBe(Date.parse('2027-01-04T09:00:00Z'));
+    // The first 01:30 of New York's fall-back night, written with RFC 3339's lowercase 't' and 'z'.
+    const ny = businessCalendar({ zone: 'America/New_York', holidays: 'none', workweek: [1, 2, 3, 4, 5, 6, 7] });
+    expect(ny.addWorkingDays('2026-11-01t05:30z', 0)).toBe(Date.parse('2026-11-01T05:30:00Z'));
+    expect(ny.roll('2026-11-01t05:30:00+00:00', 'next')).toBe(Date.parse('2026-11-01T05:30:00Z'));
     expect(() => toInstant(new Date(Number.NaN))).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
   });
 });

@@ -192,7 +192,7 @@ function safeJson(value: unknown): string {
 /** True when `text` is an ISO instant or local date(-time) the calendar can resolve. */
 function isResolvableAt(text: string): boolean {
   if (tryParseLocalDate(text) !== undefined) return true;
-  if (!/^\d{4}-\d{2}-\d{2}T/.test(text) || isoInstantFault(text) !== undefined) return false;
+  if (!/^\d{4}-\d{2}-\d{2}[Tt]/.test(text) || isoInstantFault(text) !== undefined) return false;
   // Text with its own offset is read by the one reader resolution uses, so a rule that validates
   // also resolves ('+99:99' passed luxon's check here and was refused when the deadline was armed).
   if (hasOwnOffset(text)) return parseOffsetInstant(text) !== undefined;

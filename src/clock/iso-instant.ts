@@ -1,8 +1,12 @@
 import { DateTime, IANAZone } from 'luxon';
 import type { Instant } from './clock.js';
 
-/** An ISO-8601 time that ends in its own offset: `Z`, `+08:00`, `+0800` or `+08`. */
-const OWN_OFFSET = /T[^]*(?:[zZ]|[+-]\d\d(?::?\d\d)?)$/;
+/**
+ * An ISO-8601 time that ends in its own offset: `Z`, `+08:00`, `+0800` or `+08`. The separator may be
+ * `t` as RFC 3339 allows (luxon reads it): text with a lowercase `t` was read as a local time, so in a
+ * DST overlap the first 01:30 became the second, and the clocks and rules refused it.
+ */
+const OWN_OFFSET = /[Tt][^]*(?:[zZ]|[+-]\d\d(?::?\d\d)?)$/;
 /** The hours and minutes of a numeric offset ending an ISO-8601 time. */
 const OFFSET_FIELDS = /([+-])(\d\d)(?::?(\d\d))?$/;
 /** RFC 9557 suffix: the date-time, then one or more bracketed annotations. */
