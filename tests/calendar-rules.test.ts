@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   absolute,
@@ -188,5 +189,34 @@ describe('calendar inputs and options', () => {
       ['2026-10-12', 'workday'],
     ]);
     expect(codeOf(() => cal.daysInRange('2026-10-12', '2026-10-09'))).toBe('INVALID_ARGUMENT');
+  });
+});
+
+describe('calendar input is refused whatever the day (regression)', () => {
+  it('an unknown roll policy is INVALID_ARGUMENT on a working day too, not only when the day needs rolling', () => {
+    // Before: roll('2026-10-09', 'Next') and quarterDay({ …, roll: 'Next' }) on a working day returned the
+    // date as if the policy were fine; the same typo threw only on a holiday.
+    fc.assert(
+      fc.property(fc.oneof(fc.string(), fc.constantFrom('Next', 'PREVIOUS', 'forward', ' next'), fc.integer(), fc.constant(null)), fc.integer({ min: 0, max: 364 }), (policy, day) => {
+        fc.pre(!['previous', 'next', 'none'].includes(policy as string));
+        const date = new Date(Date.UTC(2026, 0, 1 + day)).toISOString().slice(0, 10);
+        expect(codeOf(() => cal.roll(date, policy as never))).toBe('INVALID_ARGUMENT');
+        expect(codeOf(() => cal.quarterDay({ quarter: { year: 2026, quarter: 4 }, month: 1, day: 9, roll: policy as never }))).toBe('INVALID_ARGUMENT');
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('an instant at the end of the Date range is INVALID_ARGUMENT naming the instant, not a year "NaN"', () => {
+    for (const at of [8.64e15, 8.64e15 + 1, -8.64e15 - 1]) {
+      expect(codeOf(() => cal.describeDay(at))).toBe('INVALID_ARGUMENT');
+      let message = '';
+      try {
+        cal.isWorkingDay(at);
+      } catch (e) {
+        message = (e as Error).message;
+      }
+      expect(message).toContain('Not an instant');
+    }
   });
 });

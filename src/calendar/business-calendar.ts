@@ -196,6 +196,14 @@ export interface BusinessCalendar {
 
 const MAX_RANGE_DAYS = 36_600;
 
+function safeText(value: unknown): string {
+  try {
+    return JSON.stringify(value) ?? String(value);
+  } catch {
+    return typeof value;
+  }
+}
+
 function missingYearHint(sources: readonly HolidaySource[]): (year: number) => string {
   const usesCn = sources.includes('CN');
   const cnYears = Object.keys(CN_HOLIDAY_DATA).map(Number).sort((a, b) => a - b);
@@ -258,10 +266,12 @@ export function businessCalendar(options: BusinessCalendarOptions = {}): Busines
   });
 
   const rollOrdinal = (ordinal: DayOrdinal, policy: RollPolicy | undefined): DayOrdinal => {
+    // Checked before the day is looked at: roll(at, 'Next') passed silently on a working day and threw only on a holiday.
+    if (policy !== undefined && policy !== 'none' && policy !== 'previous' && policy !== 'next') {
+      throw new DocketError('INVALID_ARGUMENT', `Invalid roll policy ${safeText(policy)}: use 'previous', 'next' or 'none'.`);
+    }
     if (policy === undefined || policy === 'none' || index.isWorking(ordinal)) return ordinal;
-    if (policy === 'previous') return index.addWorkingDays(ordinal, -1);
-    if (policy === 'next') return index.addWorkingDays(ordinal, 1);
-    throw new DocketError('INVALID_ARGUMENT', `Invalid roll policy ${JSON.stringify(policy)}: use 'previous', 'next' or 'none'.`);
+    return index.addWorkingDays(ordinal, policy === 'previous' ? -1 : 1);
   };
 
   const shiftDays = (at: CalendarInput, n: number): Instant => {

@@ -81,7 +81,8 @@ export class ZonedTime {
 
   /** The local date and time of day of an instant. */
   toLocal(instant: Instant): LocalPoint {
-    if (!Number.isFinite(instant)) throw new DocketError('INVALID_ARGUMENT', `Not an instant: ${instant}.`);
+    // Past ±8.64e15 ms (the range a Date holds) luxon has no local time: the year came out NaN.
+    if (!Number.isFinite(instant) || Math.abs(instant) > 8.64e15) throw new DocketError('INVALID_ARGUMENT', `Not an instant: ${instant} (epoch ms within ±8.64e15, the range a Date holds).`);
     const offset = this.#stableOffset(Math.floor(instant / MS_PER_DAY));
     if (offset !== null) {
       // The offset holds all day: local wall time is plain arithmetic (what luxon does with it too).
@@ -90,6 +91,7 @@ export class ZonedTime {
       return { ordinal, timeOfDay: local - ordinal * MS_PER_DAY };
     }
     const dt = DateTime.fromMillis(instant, { zone: this.zone });
+    if (!dt.isValid) throw new DocketError('INVALID_ARGUMENT', `Not an instant: ${instant} has no local time in ${this.zone} (too close to the end of the range a Date holds).`);
     return {
       ordinal: dayOrdinalOf(dt.year, dt.month, dt.day),
       timeOfDay: ((dt.hour * 60 + dt.minute) * 60 + dt.second) * 1000 + dt.millisecond,
