@@ -189,6 +189,21 @@ describe('parseHolidaySchedule: an official year loaded at run time', () => {
     expect(e.message).toContain('both a holiday and a make-up working day');
   });
 
+  it('refuses a make-up working day on a weekday, a typo that left the real make-up weekend day off (regression)', () => {
+    // '2027-02-15' (a Monday) for the make-up Sunday 14 February: loaded, changed nothing, and the
+    // Sunday stayed a day off. Every make-up day of every shipped year is a Saturday or Sunday.
+    const e = bad(year({ workdays: [['2027-02-15', '春节']] }));
+    expect([e.code, e.details]).toEqual(['INVALID_HOLIDAY_DATA', { year: 2027, date: '2027-02-15' }]);
+    expect(e.message).toContain('Monday');
+    const weekdays = Array.from({ length: 365 }, (_, i) => new Date(Date.UTC(2027, 0, 1 + i))).filter((d) => ![0, 6].includes(d.getUTCDay()) && d.getUTCMonth() !== 9 && !(d.getUTCMonth() === 1 && d.getUTCDate() >= 5 && d.getUTCDate() <= 12)).map((d) => d.toISOString().slice(0, 10));
+    fc.assert(
+      fc.property(fc.constantFrom(...weekdays), (d) => {
+        expect(bad(year({ workdays: [[d, '班']] })).details).toEqual({ year: 2027, date: d });
+      }),
+      { numRuns: 100 },
+    );
+  });
+
   it('refuses a year with no National Day', () => {
     const e = bad(year({ holidays: [['2027-01-01', '2027-01-01', '元旦']] }));
     expect(e.code).toBe('INVALID_HOLIDAY_DATA');

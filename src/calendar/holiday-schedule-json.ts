@@ -1,7 +1,9 @@
 import { DocketError } from '../errors.js';
 import type { CnHolidayYear } from './cn-holiday-year.js';
 import type { HolidayDay, HolidayList } from './holiday-source.js';
-import { formatDayOrdinal, tryParseLocalDate, type DayOrdinal } from './local-date.js';
+import { formatDayOrdinal, isoWeekdayOf, tryParseLocalDate, type DayOrdinal } from './local-date.js';
+
+const WEEKDAYS = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'];
 import { noticeSpanOf } from './notice-span.js';
 
 /**
@@ -80,6 +82,11 @@ function parseYear(year: number, raw: unknown, allowed: readonly string[] = ['ho
     const when = formatDayOrdinal(d);
     if (worked.has(d)) throw invalid(`${year}: make-up working day ${when} is listed twice.`, { year, date: when });
     if (off.has(d)) throw invalid(`${year}: ${when} is both a holiday and a make-up working day.`, { year, date: when });
+    // 调休上班 moves work onto a rest day: every one in every notice is a Saturday or Sunday. A weekday
+    // here is a typo for the weekend day next to it, which would silently stay a day off.
+    if (isoWeekdayOf(d) < 6) {
+      throw invalid(`${year}: make-up working day ${when} is a ${WEEKDAYS[isoWeekdayOf(d) - 1]}, already a working day: a make-up working day (调休上班) is a Saturday or Sunday. Is the date a typo?`, { year, date: when });
+    }
     worked.add(d);
     const zh = name(entry[1], year, `make-up working day ${when}`);
     const en = name(entry[2], year, `make-up working day ${when}`);
@@ -121,7 +128,7 @@ function checkAgreement(years: readonly (ParsedYear & { readonly year: number })
  * Each year is checked before anything is returned: no field but `holidays` and `workdays` (a misspelt
  * one would silently drop its days), entries of the right length, dates real and inside their notice's
  * reach (the year, plus the December before and January after: the notice for 2019 set 2018-12-29 to
- * 31), no date listed twice, no make-up working day that is also a holiday,
+ * 31), no date listed twice, no make-up working day that is also a holiday or falls on a weekday,
  * no day two years of the input give opposite meanings, and National Day (10-01) a holiday.
  * Throws `INVALID_HOLIDAY_DATA` (with `details.year`, and `details.date` when one date is at fault).
  *
