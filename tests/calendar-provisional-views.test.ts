@@ -55,11 +55,16 @@ describe('provisional deadlines where people read them', () => {
   it('docket calendar lists 2026 as official and 2027 as a provisional statutory estimate', async () => {
     const { code, out } = await cli(['calendar', '--from', '2026', '--to', '2027', '--json']);
     expect(code).toBe(0);
-    const years = (JSON.parse(out) as { years: { year: number; coverage: string }[] }).years;
+    const years = (JSON.parse(out) as { years: { year: number; coverage: string; decemberProvisional?: true }[] }).years;
     expect(years.map((y) => [y.year, y.coverage])).toEqual([
       [2026, 'official'],
       [2027, 'provisional'],
     ]);
+    // 2027's notice may still set the last days of December 2026 (as 2019's set 2018-12-29 to 31).
+    expect(years.map((y) => y.decemberProvisional)).toEqual([true, undefined]);
+    const text = await cli(['calendar', '--from', '2025', '--to', '2026']);
+    expect(text.out).toContain("2026  official; December provisional (2027's notice may set its last days)");
+    expect(text.out).not.toContain('2025  official;');
   });
 
   it('docket calendar takes a notice that reaches into December, and refuses a year given by two --holidays files (regression)', async () => {

@@ -61,13 +61,20 @@ export function calendarCommand(ctx: CommandContext, opts: { from?: string; to?:
   // file's `onMissingYear` (only this command's own option was read: `docket --on-missing-year throw
   // calendar` and a config file saying 'throw' listed next year as a provisional estimate).
   const cal = businessCalendar({ holidays: ['CN', ...extra], onMissingYear: ctx.onMissingYear, onWarning: () => {} });
+  // An official year's December stays provisional until next year's notice, which may set its last days, is added.
   const years = [];
-  for (let y = from; y <= to; y++) years.push({ year: y, coverage: cal.yearCoverage(y) });
+  for (let y = from; y <= to; y++) {
+    const coverage = cal.yearCoverage(y);
+    years.push({ year: y, coverage, ...(coverage === 'official' && cal.yearCoverage(y + 1) !== 'official' ? { decemberProvisional: true as const } : {}) });
+  }
   const coverage = holidayCoverageCheck(today, { years: [...shipped, ...extra.flatMap((l) => l.years ?? [])] });
   if (ctx.json) return printJson(ctx, { source: CN_HOLIDAY_DATA_SOURCE, onMissingYear: cal.onMissingYear, years, ...(coverage.warning ? { warning: coverage.warning } : {}) });
   const label = (c: string) => (c === 'official' ? t(ctx.lang, '正式', 'official') : c === 'provisional' ? t(ctx.lang, `暂定（${cal.onMissingYear === 'statutory' ? '按法定假日估算' : '仅按工作日'}）`, `provisional (${cal.onMissingYear === 'statutory' ? 'statutory estimate, no 调休' : 'plain weekdays'})`) : t(ctx.lang, '缺失（抛出 CALENDAR_YEAR_MISSING）', 'missing (CALENDAR_YEAR_MISSING)'));
   print(ctx, t(ctx.lang, `中国节假日数据：${CN_HOLIDAY_DATA_SOURCE}（${Math.min(...shipped)}–${Math.max(...shipped)}）`, `China holiday data: ${CN_HOLIDAY_DATA_SOURCE} (${Math.min(...shipped)}–${Math.max(...shipped)})`));
-  for (const y of years) print(ctx, `  ${y.year}  ${label(y.coverage)}`);
+  for (const y of years) {
+    const december = y.decemberProvisional ? t(ctx.lang, `；12 月暂定（${y.year + 1} 年的通知可能调整其最后几天）`, `; December provisional (${y.year + 1}'s notice may set its last days)`) : '';
+    print(ctx, `  ${y.year}  ${label(y.coverage)}${december}`);
+  }
   if (coverage.warning) print(ctx, `⚠ ${coverage.warning}`);
 }
 
