@@ -94,6 +94,10 @@ describe("a notice's days in the December before its year", () => {
     const cal = businessCalendar({ onWarning: () => {} });
     expect(cal.describeDay('2026-12-31').provisional).toBe(true);
     expect(cal.describeDay('2026-11-30').provisional).toBeUndefined();
+    // Only a calendar following China's notices waits on next year's: a company's own 2026 list does not.
+    const own = businessCalendar({ holidays: [{ years: [2026], holidays: ['2026-12-25'] }] });
+    expect(own.describeDay('2026-12-31').provisional).toBeUndefined();
+    expect(own.resolveWithProvenance(workingDays(1), own.localInstant('2026-12-30', '10:00'))).toMatchObject({ provisional: false, estimatedYears: [] });
     const r = cal.resolveWithProvenance(workingDays(2), cal.localInstant('2026-12-28', '10:00'));
     expect([cal.toLocalDate(r.at), r.provisional, r.estimatedYears]).toEqual(['2026-12-30', true, [2027]]);
     // 2027's notice (hypothetical here) gives 31 December 2026 off: the calendar follows it, and the

@@ -262,6 +262,7 @@ export function businessCalendar(options: BusinessCalendarOptions = {}): Busines
     onMissingYear,
     ...(options.onWarning === undefined ? {} : { onWarning: options.onWarning }),
     missingYearHint: missingYearHint(sources),
+    noticeReach: sources.includes('CN'),
     statutory,
   });
 

@@ -69,6 +69,11 @@ export interface WorkingDayIndexOptions {
   readonly onWarning?: (message: string) => void;
   /** Extra text for the missing-year message (how to add the year). */
   readonly missingYearHint: (year: number) => string;
+  /**
+   * True when the calendar follows China's State Council notices (its sources include `'CN'`): a
+   * notice for Y may set days of Y-1's December (`noticeSpanOf`), so those days wait on Y.
+   */
+  readonly noticeReach?: boolean;
   /** For `'statutory'`: the estimated days off of a year no source covers. */
   readonly statutory?: (year: number) => ReadonlyMap<DayOrdinal, { readonly working: boolean; readonly name?: string; readonly nameEn?: string }>;
 }
@@ -230,6 +235,10 @@ export class WorkingDayIndex {
    * schedule, since its notice may still set the day (`noticeSpanOf`). Empty when final.
    */
   pendingYearsOf(ordinal: DayOrdinal): readonly number[] {
+    if (this.#options.noticeReach !== true) {
+      const year = civilDateOf(ordinal).year;
+      return this.isEstimated(year) ? [year] : [];
+    }
     return noticeYearsOf(ordinal).filter((year) => this.isEstimated(year));
   }
 
@@ -240,7 +249,7 @@ export class WorkingDayIndex {
    */
   #noteSpan(first: DayOrdinal, last: DayOrdinal): void {
     const touched = this.#touched;
-    if (touched === undefined || first > last) return;
+    if (touched === undefined || first > last || this.#options.noticeReach !== true) return;
     const from = civilDateOf(first).year;
     const to = civilDateOf(last).year;
     for (let y = from; y <= to; y++) {
