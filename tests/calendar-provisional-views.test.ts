@@ -83,6 +83,14 @@ describe('provisional deadlines where people read them', () => {
     expect(r.out).toContain('2027 is given by two --holidays files');
   });
 
+  it('docket calendar reads a year as four digits (regression: --year 2e3 meant 2000, --from 0x7EB 2027)', async () => {
+    for (const args of [['calendar', '--from', '2e3'], ['calendar', '--to', '0x7EB'], ['calendar', '--from', ' 2026'], ['calendar', 'reresolve', join(work, 'none.db'), '--year', '2027.0']]) {
+      const r = await cli(args);
+      expect([args.join(' '), r.code]).toEqual([args.join(' '), 2]);
+      expect(r.out).toContain('must be a year 1901–2099');
+    }
+  });
+
   it("docket calendar reads the policy as simulate does: the global --on-missing-year and the config file's onMissingYear, not only its own option", async () => {
     const coverage = (out: string) => {
       const parsed = JSON.parse(out) as { onMissingYear: string; years: { year: number; coverage: string }[] };

@@ -42,7 +42,8 @@ function loadSchedules(files: readonly string[]): HolidayList[] {
 
 function yearOption(name: string, value: string | undefined, fallback: number): number {
   if (value === undefined) return fallback;
-  const n = Number(value);
+  // Four digits, as a year is written: Number() also read '2e3' as 2000 and '0x7EB' as 2027.
+  const n = /^\d{4}$/.test(value) ? Number(value) : Number.NaN;
   if (!Number.isInteger(n) || n < 1901 || n > 2099) throw new CliError(`${name} must be a year 1901–2099, got "${value}".`);
   return n;
 }
