@@ -207,6 +207,32 @@ describe('calendar input is refused whatever the day (regression)', () => {
     );
   });
 
+  it('a misspelt calendar option, working-hours key or holiday-list field is refused, not ignored', () => {
+    // Before: { workWeek: [1…6] } counted Saturdays off, { onMissingYears: 'throw' } estimated 2027, and a
+    // list's "workday" (for "workdays") dropped every make-up day of a year the list made official.
+    const fields = (fn: () => unknown) => {
+      try {
+        fn();
+      } catch (e) {
+        return isDocketError(e) ? [e.code, e.details.field] : ['not a DocketError'];
+      }
+      return ['accepted'];
+    };
+    expect(fields(() => businessCalendar({ workWeek: [1, 2, 3, 4, 5, 6] } as never))).toEqual(['INVALID_ARGUMENT', 'workWeek']);
+    expect(fields(() => businessCalendar({ onMissingYears: 'throw' } as never))).toEqual(['INVALID_ARGUMENT', 'onMissingYears']);
+    expect(fields(() => businessCalendar(Object.create({ holiday: 'none' }) as never))).toEqual(['INVALID_ARGUMENT', 'holiday']);
+    expect(fields(() => businessCalendar({ workingHours: { start: '08:00', end: '17:00', lunch: '12:00' } } as never))).toEqual(['INVALID_ARGUMENT', 'workingHours.lunch']);
+    expect(fields(() => businessCalendar({ holidays: ['CN', { years: [2031], workday: ['2031-09-28'] }] } as never))).toEqual(['INVALID_ARGUMENT', 'holidays.workday']);
+    expect(fields(() => businessCalendar(null as never))).toEqual(['INVALID_ARGUMENT', undefined]);
+    const known = ['zone', 'holidays', 'workweek', 'onMissingYear', 'statutoryWeekendRule', 'onWarning', 'workingHours'];
+    fc.assert(
+      fc.property(fc.string({ minLength: 1, maxLength: 14 }).filter((k) => !known.includes(k) && k !== '__proto__'), (key) => {
+        expect(fields(() => businessCalendar({ [key]: 1 } as never))).toEqual(['INVALID_ARGUMENT', key]);
+      }),
+      { numRuns: 200 },
+    );
+  });
+
   it('an instant at the end of the Date range is INVALID_ARGUMENT naming the instant, not a year "NaN"', () => {
     for (const at of [8.64e15, 8.64e15 + 1, -8.64e15 - 1]) {
       expect(codeOf(() => cal.describeDay(at))).toBe('INVALID_ARGUMENT');

@@ -1,6 +1,6 @@
 import { CN_HOLIDAY_DATA, CN_HOLIDAY_DATA_SOURCE } from './cn-holidays-data.js';
 import { durationToMs, type Instant } from '../clock/clock.js';
-import { DocketError } from '../errors.js';
+import { assertKnownKeys, DocketError } from '../errors.js';
 import { validateDeadlineRule, type DeadlineRule, type RollPolicy } from './deadline-rule.js';
 import { compileHolidaySources, type HolidaySource } from './holiday-source.js';
 import { civilDateOf, daysInMonth, dayOrdinalOf, formatDayOrdinal, isoWeekdayOf, parseLocalDate, type DayOrdinal } from './local-date.js';
@@ -230,7 +230,14 @@ function missingYearHint(sources: readonly HolidaySource[]): (year: number) => s
  * cal.toLocalDate(cal.resolve(workingDays(1), cal.localInstant('2026-09-30', '10:00'))); // '2026-10-08'
  * ```
  */
+const OPTION_KEYS = ['zone', 'holidays', 'workweek', 'onMissingYear', 'statutoryWeekendRule', 'onWarning', 'workingHours'];
+
 export function businessCalendar(options: BusinessCalendarOptions = {}): BusinessCalendar {
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
+    throw new DocketError('INVALID_ARGUMENT', `businessCalendar() takes an options object { ${OPTION_KEYS.join(', ')} }, got ${safeText(options)}.`);
+  }
+  // A misspelt option was ignored: { workWeek: [1, 2, 3, 4, 5, 6] } counted Saturdays off, { onMissingYears: 'throw' } estimated.
+  assertKnownKeys(options, OPTION_KEYS, 'businessCalendar()');
   const zone = options.zone ?? 'Asia/Shanghai';
   const time = new ZonedTime(zone);
   const sourceOption = options.holidays ?? 'CN';
