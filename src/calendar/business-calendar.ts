@@ -101,9 +101,12 @@ export type YearCoverage = 'official' | 'provisional' | 'missing';
 export interface Resolution {
   /** The instant, epoch ms. */
   readonly at: Instant;
-  /** True when some year the resolution looked at is estimated (no official schedule). */
+  /**
+   * True when some year the resolution looked at is estimated (no official schedule), or, in a calendar
+   * with `'CN'`, it looked at a day of December whose next year's notice (which may set it) is not yet added.
+   */
   readonly provisional: boolean;
-  /** The estimated years it looked at, ascending (empty when `provisional` is false). */
+  /** The estimated years it rests on, ascending (empty when `provisional` is false): 2027 for a walk through December 2026. */
   readonly estimatedYears: readonly number[];
 }
 
