@@ -268,5 +268,12 @@ describe('holidayCoverageCheck (the CI check, with an injected date)', () => {
     expect(late.warning).toContain('ends with 2026 (in 60 days)');
     expect(holidayCoverageCheck('2027-01-03', { years: [2026] }).warning).toContain('3 days ago');
     expect(holidayCoverageCheck('2026-11-29').lastOfficialYear).toBe(2026); // the shipped data
+    expect(late.warning).toContain('walk through December 2026');
+  });
+
+  it('refuses options it cannot use instead of answering "-Infinity (NaN days ago)" (regression)', () => {
+    for (const options of [{ years: [] }, { years: ['2026'] }, { noticeDays: 'x' }, { noticeDays: -1 }, { noticeDays: 1.5 }, { noticeDay: 90 }]) {
+      expect([JSON.stringify(options), caught(() => holidayCoverageCheck('2026-11-30', options as never)).code]).toEqual([JSON.stringify(options), 'INVALID_ARGUMENT']);
+    }
   });
 });
