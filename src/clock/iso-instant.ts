@@ -65,7 +65,7 @@ export function hasOwnOffset(text: string): boolean {
  * ```ts
  * import { isoInstantFault } from './iso-instant.js';
  * isoInstantFault('2027-01-04T09:00+08:00[Asia/Shanghai]'); // undefined
- * isoInstantFault('2027-01-04T09:00[Asia/Shanghai]'); // '… needs its offset …'
+ * isoInstantFault('2027-01-04T09:00[Asia/Shanghai]'); // '"…" gives a time zone but no offset: …'
  * ```
  */
 export function isoInstantFault(text: string): string | undefined {
