@@ -5,6 +5,7 @@ import {
   approvalStep,
   effect,
   role,
+  toInstant,
   workingDays,
   type ApprovalContext,
   type ApprovalEvent,
@@ -14,6 +15,21 @@ import {
 import { label, stateLabelsOf, workflowLabels } from './shared/labels.js';
 import { labelledStep } from './shared/labelled-step.js';
 
+/**
+ * Read by Docket's one ISO reader, the one the submission deadline is resolved with: Date.parse refused
+ * '2026-11-20T09Z', passed 'Fri, 20 Nov 2026 01:30:00 GMT' (which the deadline then refused, so the
+ * start failed with INVALID_DEADLINE_RULE instead of naming the field) and read '2026-11-20T09:30' in
+ * the process's time zone though the message asks for an offset.
+ */
+function isOffsetInstant(text: string): boolean {
+  try {
+    toInstant(text);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** Start input of 投标管理: the tender as registered, with its submission deadline (a hard limit). */
 export const bidReviewInput = z.object({
   tenderNo: z.string().min(1),
@@ -21,7 +37,7 @@ export const bidReviewInput = z.object({
   /** The tendering party (招标人). */
   customer: z.string().min(1),
   /** When bids close: an ISO instant with offset (`2026-11-20T09:30:00+08:00`). Missing it ends the bid. */
-  submissionDeadline: z.string().refine((s) => /T/.test(s) && !Number.isNaN(Date.parse(s)), 'an ISO instant with offset, e.g. 2026-11-20T09:30:00+08:00'),
+  submissionDeadline: z.string().refine(isOffsetInstant, 'an ISO instant with offset, e.g. 2026-11-20T09:30:00+08:00'),
   /** The tender asks for prequalification documents (资格预审) first. */
   prequalification: z.boolean().default(false),
   /** The department that will own the contract if the bid is won. */

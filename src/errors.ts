@@ -131,3 +131,20 @@ export function isTransient(error: unknown): boolean {
   const code = typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined;
   return typeof code === 'string' && TRANSIENT_SYSTEM_CODES.has(code);
 }
+
+/**
+ * INVALID_ARGUMENT naming the first enumerable key of `value` (its own or one it inherits) that is
+ * not in `allowed`: an option or filter a call does not know is refused, not ignored (a misspelt
+ * `dryrun: true` ran for real, a `where: { ids }` selected everything). Inherited keys count because
+ * the options are read by name, so a known key on the prototype is used: an unknown one there must
+ * not pass (`Object.create({ dryrun: true })` purged for real). `what` names the object in the
+ * message (`retain()`, `migrate(): where`); `path`, when the object is nested (`where`,
+ * `policy.olderThan`), prefixes the key in `details.field` (`where.stat`). It lives here, below
+ * every layer, so the calendar checks its options by the same rule (a misspelt `workWeek` was ignored).
+ */
+export function assertKnownKeys(value: object, allowed: readonly string[], what: string, details: DocketErrorDetails = {}, path?: string): void {
+  for (const key in value) {
+    if (allowed.includes(key)) continue;
+    throw new DocketError('INVALID_ARGUMENT', `${what} takes { ${allowed.join(', ')} }, not ${JSON.stringify(key)}.`, { ...details, field: path === undefined ? key : `${path}.${key}` });
+  }
+}

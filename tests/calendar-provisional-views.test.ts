@@ -55,11 +55,40 @@ describe('provisional deadlines where people read them', () => {
   it('docket calendar lists 2026 as official and 2027 as a provisional statutory estimate', async () => {
     const { code, out } = await cli(['calendar', '--from', '2026', '--to', '2027', '--json']);
     expect(code).toBe(0);
-    const years = (JSON.parse(out) as { years: { year: number; coverage: string }[] }).years;
+    const years = (JSON.parse(out) as { years: { year: number; coverage: string; decemberProvisional?: true }[] }).years;
     expect(years.map((y) => [y.year, y.coverage])).toEqual([
       [2026, 'official'],
       [2027, 'provisional'],
     ]);
+    // 2027's notice may still set the last days of December 2026 (as 2019's set 2018-12-29 to 31).
+    expect(years.map((y) => y.decemberProvisional)).toEqual([true, undefined]);
+    const text = await cli(['calendar', '--from', '2025', '--to', '2026']);
+    expect(text.out).toContain("2026  official; December provisional (2027's notice may set its last days)");
+    expect(text.out).not.toContain('2025  official;');
+  });
+
+  it('docket calendar takes a notice that reaches into December, and refuses a year given by two --holidays files (regression)', async () => {
+    mkdirSync(work, { recursive: true });
+    const notice = join(work, 'cn-2027-dec.json');
+    writeFileSync(notice, JSON.stringify({ '2027': { holidays: [['2026-12-31', '2027-01-03', '元旦'], ['2027-10-01', '2027-10-07', '国庆节']], workdays: [] } }));
+    let r = await cli(['calendar', '--from', '2026', '--to', '2027', '--holidays', notice, '--json']);
+    expect(r.code).toBe(0);
+    expect((JSON.parse(r.out) as { years: { year: number; coverage: string }[] }).years.map((y) => y.coverage)).toEqual(['official', 'official']);
+    // Before: a draft and the corrected notice both naming 2027 were merged day by day, silently.
+    const draft = join(work, 'cn-2027-draft.json');
+    writeFileSync(draft, JSON.stringify({ year: 2027, holidays: [['2027-01-01', '2027-01-01', '元旦'], ['2027-10-01', '2027-10-08', '国庆节']], workdays: [] }));
+    r = await cli(['calendar', '--holidays', draft, '--holidays', notice, '--json']);
+    expect(r.code).not.toBe(0);
+    expect(r.out).toContain('INVALID_HOLIDAY_DATA');
+    expect(r.out).toContain('2027 is given by two --holidays files');
+  });
+
+  it('docket calendar reads a year as four digits (regression: --year 2e3 meant 2000, --from 0x7EB 2027)', async () => {
+    for (const args of [['calendar', '--from', '2e3'], ['calendar', '--to', '0x7EB'], ['calendar', '--from', ' 2026'], ['calendar', 'reresolve', join(work, 'none.db'), '--year', '2027.0']]) {
+      const r = await cli(args);
+      expect([args.join(' '), r.code]).toEqual([args.join(' '), 2]);
+      expect(r.out).toContain('must be a year 1901–2099');
+    }
   });
 
   it("docket calendar reads the policy as simulate does: the global --on-missing-year and the config file's onMissingYear, not only its own option", async () => {

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   businessCalendar,
@@ -91,5 +92,29 @@ describe('quarter arithmetic', () => {
     const entered = cal.localInstant('2026-02-10', '10:00'); // 2026 Q1
     // M3 'last' of the previous quarter: 31 Dec 2025 (Wednesday).
     expect(cal.resolve(quarterDay({ quarter: { relative: -1 }, month: 3, day: 'last' }), entered)).toBe(at('2025-12-31'));
+  });
+});
+
+describe('quarter helpers stay inside the years a quarter may name (regression)', () => {
+  it('shiftQuarter and quarterMonth refuse a result outside 1–9999; compareQuarters and formatQuarter refuse a malformed quarter', () => {
+    // Before: shiftQuarter({ year: 1, quarter: 1 }, -5) was { year: -1, quarter: 0 }; formatQuarter({ year: 2027.5, … }) '2027.5-Q1'.
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 9999 }), fc.constantFrom(1, 2, 3, 4), fc.oneof(fc.integer({ min: -50_000, max: 50_000 }), fc.constantFrom(1e20, -1e20)), (year, quarter, n) => {
+        const q = { year, quarter: quarter as 1 | 2 | 3 | 4 };
+        const index = year * 4 + quarter - 1 + n;
+        if (index < 4 || index >= 40_000) {
+          expect(() => shiftQuarter(q, n)).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
+        } else {
+          const shifted = shiftQuarter(q, n);
+          expect(compareQuarters(shifted, q)).toBe(n);
+          expect(parseQuarter(formatQuarter(shifted))).toEqual(shifted);
+        }
+      }),
+      { numRuns: 500 },
+    );
+    expect(() => quarterMonth({ year: 1, quarter: 1 }, -1)).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
+    expect(quarterMonth({ year: 1, quarter: 1 }, 1)).toEqual({ year: 1, month: 1 });
+    expect(() => formatQuarter({ year: 2027.5, quarter: 1 } as never)).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
+    expect(() => compareQuarters({ year: 2027, quarter: 5 } as never, { year: 2027, quarter: 1 })).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
   });
 });

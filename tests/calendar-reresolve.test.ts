@@ -75,6 +75,30 @@ describe('provisional deadlines, re-resolved when the official year arrives', ()
     await after.close();
   });
 
+  it("a deadline inside December 2026 rests on 2027's notice, and moves when that notice sets the day (regression)", async () => {
+    // Before: workingDays(1) from Wed 30 December 2026 resolved to Thu 31 December, marked official (2026
+    // is official). A 2027 notice giving 31 December off (as 2019's gave 2018-12-31) could never move it.
+    const wf = approvalFlow([{ id: 'legal', mode: 'all', approvers: users('zhao'), deadline: { after: 'due', then: { kind: 'approve' } } }], { deadlines: { due: workingDays(1) } });
+    const store = memoryStore();
+    const clock = virtualClock('2026-12-30T10:00:00+08:00');
+    const directory = staticDirectory({ users: people });
+    const effects = { 'approval.assigned': () => {}, 'approval.cc': () => {}, 'approval.remind': () => {}, notify: () => {} };
+    const before = createEngine({ store, clock, directory, effects, workflows: [wf], calendar: businessCalendar({ onWarning: () => {} }) });
+    const id = await before.start('flow', { amount: 1 }, { actor: li });
+    const dec31 = at('2026-12-31T10:00:00+08:00');
+    expect((await before.get(id)).timers).toMatchObject([{ name: 'due', dueAt: dec31, provisional: true }]);
+    expect(await before.provisionalDeadlines({ year: 2027 })).toMatchObject([{ instanceId: id, dueAt: dec31, years: [2027] }]);
+    await before.close();
+
+    const notice = parseHolidaySchedule({ '2027': { holidays: [['2026-12-31', '2027-01-03', '元旦', "New Year's Day"], ['2027-10-01', '2027-10-07', '国庆节', 'National Day']], workdays: [] } });
+    const after = createEngine({ store, clock, directory, effects, workflows: [wf], calendar: businessCalendar({ holidays: ['CN', ...notice] }) });
+    const report = await after.reresolveDeadlines({ actor: admin, year: 2027 });
+    const jan4 = at('2027-01-04T10:00:00+08:00');
+    expect(report.changes).toEqual([{ instanceId: id, revision: 2, name: 'due', previousDueAt: dec31, dueAt: jan4, provisional: false, years: [] }]);
+    expect((await after.get(id)).timers).toEqual([{ name: 'due', dueAt: jan4, state: 'legal', label: 'due in legal' }]);
+    await after.close();
+  });
+
   it('keeps the provisional mark through suspend/resume and re-resolves held timers', async () => {
     const wf = approvalFlow([{ id: 'legal', mode: 'all', approvers: users('zhao'), deadline: { after: 'due', then: { kind: 'approve' } } }], { deadlines: { due: workingDays(3) } });
     const store = memoryStore();

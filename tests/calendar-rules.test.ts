@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   absolute,
@@ -188,5 +189,60 @@ describe('calendar inputs and options', () => {
       ['2026-10-12', 'workday'],
     ]);
     expect(codeOf(() => cal.daysInRange('2026-10-12', '2026-10-09'))).toBe('INVALID_ARGUMENT');
+  });
+});
+
+describe('calendar input is refused whatever the day (regression)', () => {
+  it('an unknown roll policy is INVALID_ARGUMENT on a working day too, not only when the day needs rolling', () => {
+    // Before: roll('2026-10-09', 'Next') and quarterDay({ …, roll: 'Next' }) on a working day returned the
+    // date as if the policy were fine; the same typo threw only on a holiday.
+    fc.assert(
+      fc.property(fc.oneof(fc.string(), fc.constantFrom('Next', 'PREVIOUS', 'forward', ' next'), fc.integer(), fc.constant(null)), fc.integer({ min: 0, max: 364 }), (policy, day) => {
+        fc.pre(!['previous', 'next', 'none'].includes(policy as string));
+        const date = new Date(Date.UTC(2026, 0, 1 + day)).toISOString().slice(0, 10);
+        expect(codeOf(() => cal.roll(date, policy as never))).toBe('INVALID_ARGUMENT');
+        expect(codeOf(() => cal.quarterDay({ quarter: { year: 2026, quarter: 4 }, month: 1, day: 9, roll: policy as never }))).toBe('INVALID_ARGUMENT');
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('a misspelt calendar option, working-hours key or holiday-list field is refused, not ignored', () => {
+    // Before: { workWeek: [1…6] } counted Saturdays off, { onMissingYears: 'throw' } estimated 2027, and a
+    // list's "workday" (for "workdays") dropped every make-up day of a year the list made official.
+    const fields = (fn: () => unknown) => {
+      try {
+        fn();
+      } catch (e) {
+        return isDocketError(e) ? [e.code, e.details.field] : ['not a DocketError'];
+      }
+      return ['accepted'];
+    };
+    expect(fields(() => businessCalendar({ workWeek: [1, 2, 3, 4, 5, 6] } as never))).toEqual(['INVALID_ARGUMENT', 'workWeek']);
+    expect(fields(() => businessCalendar({ onMissingYears: 'throw' } as never))).toEqual(['INVALID_ARGUMENT', 'onMissingYears']);
+    expect(fields(() => businessCalendar(Object.create({ holiday: 'none' }) as never))).toEqual(['INVALID_ARGUMENT', 'holiday']);
+    expect(fields(() => businessCalendar({ workingHours: { start: '08:00', end: '17:00', lunch: '12:00' } } as never))).toEqual(['INVALID_ARGUMENT', 'workingHours.lunch']);
+    expect(fields(() => businessCalendar({ holidays: ['CN', { years: [2031], workday: ['2031-09-28'] }] } as never))).toEqual(['INVALID_ARGUMENT', 'holidays.workday']);
+    expect(fields(() => businessCalendar(null as never))).toEqual(['INVALID_ARGUMENT', undefined]);
+    const known = ['zone', 'holidays', 'workweek', 'onMissingYear', 'statutoryWeekendRule', 'onWarning', 'workingHours'];
+    fc.assert(
+      fc.property(fc.string({ minLength: 1, maxLength: 14 }).filter((k) => !known.includes(k) && k !== '__proto__'), (key) => {
+        expect(fields(() => businessCalendar({ [key]: 1 } as never))).toEqual(['INVALID_ARGUMENT', key]);
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('an instant at the end of the Date range is INVALID_ARGUMENT naming the instant, not a year "NaN"', () => {
+    for (const at of [8.64e15, 8.64e15 + 1, -8.64e15 - 1]) {
+      expect(codeOf(() => cal.describeDay(at))).toBe('INVALID_ARGUMENT');
+      let message = '';
+      try {
+        cal.isWorkingDay(at);
+      } catch (e) {
+        message = (e as Error).message;
+      }
+      expect(message).toContain('Not an instant');
+    }
   });
 });

@@ -84,7 +84,10 @@ describe("onMissingYear 'statutory': 2027 from the law and the lunar calendar", 
     // Thu 31 Dec (1), Fri 1 Jan 元旦, weekend, Mon 4 Jan (2), Tue 5 Jan (3).
     expect(cal.toLocalDate(r.at)).toBe('2027-01-05');
     expect(r).toMatchObject({ provisional: true, estimatedYears: [2027] });
-    expect(cal.resolveWithProvenance(workingDays(1), dec30)).toMatchObject({ provisional: false, estimatedYears: [] });
+    // Thu 31 Dec 2026 is in 2026's official schedule, but 2027's notice may still set it (2019's set
+    // 2018-12-29 to 31): provisional, resting on 2027. A November day is not.
+    expect(cal.resolveWithProvenance(workingDays(1), dec30)).toMatchObject({ provisional: true, estimatedYears: [2027] });
+    expect(cal.resolveWithProvenance(workingDays(1), cal.localInstant('2026-11-27', '10:00'))).toMatchObject({ provisional: false, estimatedYears: [] });
     expect(cal.resolve(workingDays(3), dec30)).toBe(r.at);
   });
 
@@ -119,6 +122,24 @@ describe("onMissingYear 'statutory': 2027 from the law and the lunar calendar", 
         else expect(cal.describeDay(date).provisional).toBe(coverage === 'provisional' ? true : undefined);
       }),
       { numRuns: 600 },
+    );
+  });
+
+  it('yearCoverage and hasYear refuse a year that is not a whole number instead of answering "missing" (regression)', () => {
+    // yearCoverage('2026') (a year read from a query string) answered 'missing' for a year Docket ships.
+    const cal = businessCalendar({ onWarning: () => {} });
+    for (const year of ['2026', 2026.5, Number.NaN, Infinity, null, undefined, 2 ** 60] as unknown[]) {
+      const e = caught(() => cal.yearCoverage(year as number));
+      expect([String(year), e.code]).toEqual([String(year), 'INVALID_ARGUMENT']);
+      expect(caught(() => cal.hasYear(year as number)).code).toBe('INVALID_ARGUMENT');
+    }
+    expect(caught(() => cal.yearCoverage('2026' as unknown as number)).message).toContain('Number(year)');
+    expect(cal.yearCoverage(2026)).toBe('official');
+    fc.assert(
+      fc.property(fc.oneof(fc.string(), fc.double().filter((d) => !Number.isInteger(d)), fc.constant(null), fc.object()), (year) => {
+        expect(caught(() => cal.yearCoverage(year as number)).code).toBe('INVALID_ARGUMENT');
+      }),
+      { numRuns: 200 },
     );
   });
 
@@ -168,6 +189,21 @@ describe('parseHolidaySchedule: an official year loaded at run time', () => {
     expect(e.message).toContain('both a holiday and a make-up working day');
   });
 
+  it('refuses a make-up working day on a weekday, a typo that left the real make-up weekend day off (regression)', () => {
+    // '2027-02-15' (a Monday) for the make-up Sunday 14 February: loaded, changed nothing, and the
+    // Sunday stayed a day off. Every make-up day of every shipped year is a Saturday or Sunday.
+    const e = bad(year({ workdays: [['2027-02-15', '春节']] }));
+    expect([e.code, e.details]).toEqual(['INVALID_HOLIDAY_DATA', { year: 2027, date: '2027-02-15' }]);
+    expect(e.message).toContain('Monday');
+    const weekdays = Array.from({ length: 365 }, (_, i) => new Date(Date.UTC(2027, 0, 1 + i))).filter((d) => ![0, 6].includes(d.getUTCDay()) && d.getUTCMonth() !== 9 && !(d.getUTCMonth() === 1 && d.getUTCDate() >= 5 && d.getUTCDate() <= 12)).map((d) => d.toISOString().slice(0, 10));
+    fc.assert(
+      fc.property(fc.constantFrom(...weekdays), (d) => {
+        expect(bad(year({ workdays: [[d, '班']] })).details).toEqual({ year: 2027, date: d });
+      }),
+      { numRuns: 100 },
+    );
+  });
+
   it('refuses a year with no National Day', () => {
     const e = bad(year({ holidays: [['2027-01-01', '2027-01-01', '元旦']] }));
     expect(e.code).toBe('INVALID_HOLIDAY_DATA');
@@ -175,7 +211,9 @@ describe('parseHolidaySchedule: an official year loaded at run time', () => {
   });
 
   it('refuses dates outside the year, malformed dates, bad JSON and non-year keys', () => {
-    expect(bad(year({ workdays: [['2026-12-27']] })).message).toContain('outside 2027');
+    // 2027's notice may set days of December 2026 (as 2019's set 2018-12-29 to 31), not of November.
+    expect(bad(year({ workdays: [['2026-11-29']] })).message).toContain("outside 2027's notice (2026-12-01 to 2028-01-31");
+    expect(bad(year({ holidays: [...OFFICIAL_2027['2027'].holidays, ['2028-02-01', '2028-02-01', '春节']] })).details).toEqual({ year: 2027, date: '2028-02-01' });
     expect(bad(year({ workdays: [['2027-02-30']] })).message).toContain("not a 'YYYY-MM-DD' date");
     expect(bad('{"2027": ').code).toBe('INVALID_HOLIDAY_DATA');
     expect(bad({ next: OFFICIAL_2027['2027'] }).message).toContain('not a year');
@@ -230,5 +268,12 @@ describe('holidayCoverageCheck (the CI check, with an injected date)', () => {
     expect(late.warning).toContain('ends with 2026 (in 60 days)');
     expect(holidayCoverageCheck('2027-01-03', { years: [2026] }).warning).toContain('3 days ago');
     expect(holidayCoverageCheck('2026-11-29').lastOfficialYear).toBe(2026); // the shipped data
+    expect(late.warning).toContain('walk through December 2026');
+  });
+
+  it('refuses options it cannot use instead of answering "-Infinity (NaN days ago)" (regression)', () => {
+    for (const options of [{ years: [] }, { years: ['2026'] }, { noticeDays: 'x' }, { noticeDays: -1 }, { noticeDays: 1.5 }, { noticeDay: 90 }]) {
+      expect([JSON.stringify(options), caught(() => holidayCoverageCheck('2026-11-30', options as never)).code]).toEqual([JSON.stringify(options), 'INVALID_ARGUMENT']);
+    }
   });
 });

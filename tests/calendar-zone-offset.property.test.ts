@@ -4,7 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { civilDateOf, dayOrdinalOf } from '../src/calendar/local-date.js';
 import { parseOffsetInstant, ZonedTime } from '../src/calendar/zoned-time.js';
 import { resolveDeadlineRule } from '../src/calendar/resolve-deadline.js';
-import { absolute, businessCalendar } from '../src/index.js';
+import { absolute, businessCalendar, virtualClock } from '../src/index.js';
+import { toInstant } from '../src/clock/clock.js';
 
 // ZonedTime reads a zone's offset once per UTC day and converts by arithmetic when the offset holds;
 // near a transition it takes luxon's path. Whatever path it takes, it must give luxon's answer.
@@ -141,7 +142,7 @@ describe('ZonedTime: the cached-offset path equals luxon', () => {
     const offsetArb = fc.integer({ min: -12 * 4, max: 14 * 4 }).map((q) => q * 15);
     const styleArb = fc.constantFrom('Z', 'z', 'hh:mm', 'hhmm', 'hh');
     fc.assert(
-      fc.property(zoneArb, instantArb, offsetArb, styleArb, fc.boolean(), (zone, rawInstant, offsetMin, style, comma) => {
+      fc.property(zoneArb, instantArb, offsetArb, styleArb, fc.boolean(), fc.constantFrom('T', 't'), (zone, rawInstant, offsetMin, style, comma, separator) => {
         const ms = ((rawInstant % 1000) + 1000) % 1000;
         const instant = style === 'hh' ? rawInstant - ms : rawInstant;
         const minutes = style === 'Z' || style === 'z' ? 0 : style === 'hh' ? Math.trunc(offsetMin / 60) * 60 : offsetMin;
@@ -151,7 +152,8 @@ describe('ZonedTime: the cached-offset path equals luxon', () => {
         const mm = String(Math.abs(minutes) % 60).padStart(2, '0');
         const suffix = style === 'Z' || style === 'z' ? style : style === 'hh:mm' ? `${sign}${hh}:${mm}` : style === 'hhmm' ? `${sign}${hh}${mm}` : `${sign}${hh}`;
         const fraction = instant === rawInstant && ms !== 0 ? `${comma ? ',' : '.'}${String(ms).padStart(3, '0')}` : '';
-        const text = `${wall.toFormat("yyyy-MM-dd'T'HH:mm:ss")}${fraction}${suffix}`;
+        // RFC 3339 allows a lowercase 't' (regression: it was read as local time, moving an instant in a DST overlap).
+        const text = `${wall.toFormat(`yyyy-MM-dd'${separator}'HH:mm:ss`)}${fraction}${suffix}`;
         const cal = calendars.get(zone)!;
         expect(parseOffsetInstant(text)).toBe(instant);
         expect(cal.addWorkingDays(text, 0)).toBe(instant);
@@ -160,8 +162,70 @@ describe('ZonedTime: the cached-offset path equals luxon', () => {
         expect(cal.resolve(absolute(text), 0)).toBe(instant);
         expect(cal.resolve(absolute(instant, { roll: 'next' }), 0)).toBe(instant);
         expect(resolveDeadlineRule(absolute(text), 0, undefined).at).toBe(instant);
+        expect(toInstant(text)).toBe(instant);
       }),
       { numRuns: 3000 },
     );
+  });
+
+  it('RFC 9557 bracketed zones: honoured with an offset that agrees, refused (typed) without one or when they disagree, on every path that reads ISO text', () => {
+    // Regression: luxon read '2027-01-04T09:00+08:00[America/New_York]' as 09:00 New York (the written
+    // offset dropped) and '2027-01-04T09:00[Asia/Shanghai]' in the bracket's zone, while the engine
+    // without a calendar and the clocks refused both (or, for Date.parse, read offset-less text in the
+    // process's local time).
+    const calendars = ZONES.map((z) => businessCalendar({ zone: z, holidays: 'none', workweek: [1, 2, 3, 4, 5, 6, 7] }));
+    const modern = fc.integer({ min: Date.UTC(1972, 0, 1), max: MAX }).map((ms) => ms - (ms % 1000));
+    const readers = (text: string) => [
+      () => parseOffsetInstant(text) ?? (() => { throw Object.assign(new Error('undefined'), { code: 'UNDEFINED' }); })(),
+      ...calendars.map((cal) => () => cal.addWorkingDays(text, 0)),
+      () => calendars[0]!.resolve(absolute(text), 0),
+      () => resolveDeadlineRule(absolute(text), 0, undefined).at,
+      () => toInstant(text),
+      () => virtualClock(text).now(),
+    ];
+    fc.assert(
+      fc.property(zoneArb, zoneArb, modern, fc.constantFrom('', '!'), fc.boolean(), (zone, other, instant, critical, tagged) => {
+        const wall = DateTime.fromMillis(instant, { zone });
+        const local = wall.toFormat("yyyy-MM-dd'T'HH:mm:ss");
+        const tag = tagged ? '[u-ca=iso8601]' : '';
+        const good = `${local}${wall.toFormat('ZZ')}[${critical}${zone}]${tag}`;
+        for (const read of readers(good)) expect(read()).toBe(instant);
+        // 'Z' with any zone: the instant is exact, the zone says where it is read.
+        const utc = `${DateTime.fromMillis(instant, { zone: 'UTC' }).toFormat("yyyy-MM-dd'T'HH:mm:ss")}Z[${other}]`;
+        for (const read of readers(utc)) expect(read()).toBe(instant);
+        // No offset: refused everywhere (a local time in a gap or overlap names no instant, or two).
+        for (const read of readers(`${local}[${zone}]`)) expect(read).toThrow(expect.objectContaining({ code: expect.stringMatching(/^(INVALID_ARGUMENT|INVALID_DEADLINE_RULE|UNDEFINED)$/) }));
+        // An offset another zone has at that instant: refused everywhere, never read as either.
+        const otherOffset = DateTime.fromMillis(instant, { zone: other }).toFormat('ZZ');
+        fc.pre(otherOffset !== wall.toFormat('ZZ'));
+        const clash = `${local}${otherOffset}[${zone}]`;
+        for (const read of readers(clash)) expect(read).toThrow(expect.objectContaining({ code: expect.stringMatching(/^(INVALID_ARGUMENT|INVALID_DEADLINE_RULE|UNDEFINED)$/) }));
+        expect(() => absolute(clash)).toThrow(expect.objectContaining({ code: 'INVALID_DEADLINE_RULE' }));
+      }),
+      { numRuns: 800 },
+    );
+    // The brief's cases, and malformed annotations.
+    expect(parseOffsetInstant('2027-01-04T09:00+08:00[Asia/Shanghai]')).toBe(Date.parse('2027-01-04T01:00:00Z'));
+    expect(parseOffsetInstant('2027-01-04T09:00+08:00[+08:00]')).toBe(Date.parse('2027-01-04T01:00:00Z'));
+    for (const bad of ['2027-01-04T09:00[Asia/Shanghai]', '2027-01-04T09:00+08:00[Asia/Shanghia]', '2027-01-04T09:00+08:00[Asia/Shanghai][Asia/Shanghai]', '2027-01-04T09:00+08:00[!x-foo=bar]', '2027-01-04T09:00+08:00[Asia/Shanghai', '2027-01-04T09:00+08:00]', '2027-01-04[Asia/Shanghai]']) {
+      expect(parseOffsetInstant(bad), bad).toBeUndefined();
+      expect(() => calendars[0]!.toLocalDate(bad), bad).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
+      expect(() => toInstant(bad), bad).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
+      expect(() => absolute(bad), bad).toThrow(expect.objectContaining({ code: 'INVALID_DEADLINE_RULE' }));
+    }
+    expect(parseOffsetInstant('2027-01-04T09:00+08:00[Asia/Shanghai][x-foo=bar]')).toBe(Date.parse('2027-01-04T01:00:00Z')); // elective: ignored
+  });
+
+  it('a clock reads text without an offset as an error, not in the process’s time zone (regression)', () => {
+    // Date.parse read '2027-01-04T09:00' as 09:00 in whatever TZ the machine had; and '…T09Z' as NaN.
+    for (const text of ['2027-01-04T09:00', '2027-01-04', 'soon']) {
+      expect(() => virtualClock(text)).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
+    }
+    expect(virtualClock('2027-01-04T09Z').now()).toBe(Date.parse('2027-01-04T09:00:00Z'));
+    // The first 01:30 of New York's fall-back night, written with RFC 3339's lowercase 't' and 'z'.
+    const ny = businessCalendar({ zone: 'America/New_York', holidays: 'none', workweek: [1, 2, 3, 4, 5, 6, 7] });
+    expect(ny.addWorkingDays('2026-11-01t05:30z', 0)).toBe(Date.parse('2026-11-01T05:30:00Z'));
+    expect(ny.roll('2026-11-01t05:30:00+00:00', 'next')).toBe(Date.parse('2026-11-01T05:30:00Z'));
+    expect(() => toInstant(new Date(Number.NaN))).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
   });
 });

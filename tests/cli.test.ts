@@ -87,6 +87,9 @@ describe.concurrent('docket (built binary)', () => {
     [['diagram', 'strategy-cycle', '--lang', 'fr'], /Unknown language "fr"/],
     [['diagram', 'strategy-cycle', '--bogus'], /unknown option '--bogus'/],
     [['simulate', 'strategy-cycle', '--from', 'yesterday'], /--from must be a date/],
+    // Regression: luxon alone read the bracket's zone and dropped the written offset (09:00 New York).
+    [['simulate', 'strategy-cycle', '--from', '2026-10-08T09:00+08:00[America/New_York]'], /--from must be a date .*not America\/New_York's offset/],
+    [['simulate', 'strategy-cycle', '--from', '2026-10-08T09:00[Asia/Shanghai]'], /--from must be a date .*no offset/],
     [['simulate', 'strategy-cycle', '--from', '2026-10-08', '--to', '2026-10-01'], /--to .* must be after --from/],
     [['simulate', 'strategy-cycle', '--store', 'mysql:x'], /--store must be "memory" or "sqlite:<path>"/],
     [['simulate', 'strategy-cycle', '--input', '{not json'], /--input must be JSON/],

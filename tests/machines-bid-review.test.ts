@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { AnyMachineSnapshot } from 'xstate';
 import { staticDirectory, type DirectoryUser } from '../src/index.js';
 import { assertNoDeadEnds, pickApprover, replayPaths } from '../src/testing/index.js';
-import { bidReview, type BidReviewContext } from '../machines/index.js';
+import { bidReview, bidReviewInput, type BidReviewContext } from '../machines/index.js';
 
 const people: DirectoryUser[] = [
   { id: 'tang', roles: ['bidManager'] },
@@ -31,6 +31,16 @@ const options = {
 };
 
 describe('bid-review machine', () => {
+  it('its submission deadline input takes exactly what the deadline reader takes (regression)', () => {
+    // The schema checked with Date.parse: it refused '…T09Z', and passed an RFC 2822 date the deadline then
+    // refused (start failed INVALID_DEADLINE_RULE, not naming the field) and a local time read in the process's zone.
+    const ok = (submissionDeadline: string) => bidReviewInput.safeParse({ ...options.input, submissionDeadline }).success;
+    expect(ok('2026-11-20T09:30:00+08:00')).toBe(true);
+    expect(ok('2026-11-20T01:30Z')).toBe(true);
+    expect(ok('2026-11-20T09:30:00+08:00[Asia/Shanghai]')).toBe(true);
+    for (const bad of ['Fri, 20 Nov 2026 01:30:00 GMT', '2026-11-20T09:30', '2026-11-20', '2026-11-20T09:30+08:00[America/New_York]', 'T']) expect([bad, ok(bad)]).toEqual([bad, false]);
+  });
+
   it('reaches every state, and every path ends final or waiting on a person or a timer', () => {
     const report = assertNoDeadEnds(bidReview, options as never);
     expect(report.unreachable).toEqual([]);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { AnyMachineSnapshot } from 'xstate';
 import { assertNoDeadEnds, replayPaths } from '../src/testing/index.js';
-import { strategyCycle, type StrategyCycleContext } from '../machines/index.js';
+import { strategyCycle, strategyCycleInput, type StrategyCycleContext } from '../machines/index.js';
 
 const marketing = { id: 'wang', roles: ['marketing'] };
 const yamei = { id: 'yamei', roles: ['provider'] };
@@ -27,6 +27,17 @@ const options = {
 };
 
 describe('strategy-cycle machine', () => {
+  it('refuses a meeting or milestone time the calendar cannot read, at the start, naming the field (regression)', () => {
+    // '25:00' passed /^\d{2}:\d{2}$/: the instance started and was suspended (INVALID_DEADLINE_RULE) when the
+    // kickoff timer armed the tri-party meeting; a milestone's '99:99' failed the start without naming the field.
+    const parse = (extra: object) => strategyCycleInput.safeParse({ planQuarter: { year: 2027, quarter: 1 }, ...extra });
+    for (const time of ['25:00', '23:60', '24:01', '99:99']) {
+      expect(parse({ triPartyMeeting: { day: 15, time } }).error?.issues[0]?.path).toEqual(['triPartyMeeting', 'time']);
+      expect(parse({ schedule: { kickoff: { month: 1, day: 1, time } } }).error?.issues[0]?.path).toEqual(['schedule', 'kickoff', 'time']);
+    }
+    for (const time of ['00:00', '09:30', '23:59', '24:00']) expect(parse({ triPartyMeeting: { day: 15, time } }).success).toBe(true);
+  });
+
   it('reaches every state, and every path ends final or waiting on a person or a timer', () => {
     const report = assertNoDeadEnds(strategyCycle, options as never);
     expect(report.unreachable).toEqual([]);

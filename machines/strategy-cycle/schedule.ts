@@ -1,15 +1,36 @@
 import { z } from 'zod';
-import { quarterDay, shiftQuarter, type DeadlineRule, type QuarterRef } from '../../src/index.js';
+import { quarterDay, shiftQuarter, validateDeadlineRule, type DeadlineRule, type QuarterRef } from '../../src/index.js';
 
 /** The milestones of the quarterly strategy cycle, in order (seed 000, pages "6"–"15"). */
 export const STRATEGY_MILESTONES = ['kickoff', 'surveyDue', 'internalMeetingDue', 'draftDue', 'reviewDue', 'approvalDue', 'releaseDue'] as const;
 export type StrategyMilestone = (typeof STRATEGY_MILESTONES)[number];
 
+/**
+ * A deadline's local time 'HH:mm' exactly as the calendar reads it (00:00–23:59, or 24:00), asked of the
+ * deadline validator itself: a digits-only pattern passed '25:00', and the instance started, then was
+ * suspended when the kickoff timer armed the tri-party meeting (INVALID_DEADLINE_RULE), or the start
+ * failed without naming the field.
+ */
+export const localTime = z
+  .string()
+  .regex(/^\d{2}:\d{2}$/)
+  .refine(
+    (time) => {
+      try {
+        validateDeadlineRule({ kind: 'workingDays', days: 0, time });
+        return true;
+      } catch {
+        return false;
+      }
+    },
+    { message: "a local time 'HH:mm', 00:00–23:59 (or 24:00)" },
+  );
+
 /** One milestone: month 1–3 of the preparation quarter, day, local time, and what a day off does to it. */
 export const milestoneSpec = z.object({
   month: z.union([z.literal(1), z.literal(2), z.literal(3)]),
   day: z.union([z.number().int().min(1).max(28), z.literal('last')]),
-  time: z.string().regex(/^\d{2}:\d{2}$/).optional(),
+  time: localTime.optional(),
   roll: z.enum(['previous', 'next', 'none']).optional(),
 });
 export type MilestoneSpec = z.infer<typeof milestoneSpec>;

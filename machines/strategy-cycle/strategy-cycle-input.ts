@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { milestoneSpec, STRATEGY_MILESTONES } from './schedule.js';
+import { localTime, milestoneSpec, STRATEGY_MILESTONES } from './schedule.js';
 
 /** The four providers the documents name; 亚美 (yamei) integrates the plan. */
 export const DEFAULT_PROVIDERS = ['zhongzhi', 'tiandao', 'bozhida', 'yamei'] as const;
@@ -19,7 +19,7 @@ export const strategyCycleInput = z
       .default({ everyWorkingDays: 2, escalateAfter: 2 }),
     /** Day of month and time of the monthly tri-party meeting (marketing, customer departments, providers). */
     triPartyMeeting: z
-      .object({ day: z.number().int().min(1).max(28).default(15), time: z.string().regex(/^\d{2}:\d{2}$/).default('14:30') })
+      .object({ day: z.number().int().min(1).max(28).default(15), time: localTime.default('14:30') })
       .default({ day: 15, time: '14:30' }),
   })
   .refine((v) => v.providers.includes(v.integrator), { message: 'The integrator must be one of the providers.', path: ['integrator'] });

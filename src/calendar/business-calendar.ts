@@ -1,13 +1,13 @@
 import { CN_HOLIDAY_DATA, CN_HOLIDAY_DATA_SOURCE } from './cn-holidays-data.js';
 import { durationToMs, type Instant } from '../clock/clock.js';
-import { DocketError } from '../errors.js';
+import { assertKnownKeys, DocketError } from '../errors.js';
 import { validateDeadlineRule, type DeadlineRule, type RollPolicy } from './deadline-rule.js';
 import { compileHolidaySources, type HolidaySource } from './holiday-source.js';
 import { civilDateOf, daysInMonth, dayOrdinalOf, formatDayOrdinal, isoWeekdayOf, parseLocalDate, type DayOrdinal } from './local-date.js';
 import { quarterMonth, quarterOfMonth, shiftQuarter, type QuarterRef } from './quarter.js';
 import { END_OF_DAY_MS, parseTimeOfDay } from './time-of-day.js';
 import { isStatutoryYear, STATUTORY_YEARS, statutoryOverrides, type StatutoryWeekendRule } from './statutory-holidays.js';
-import { WorkingDayIndex, type DayKind, type MissingYearPolicy } from './working-day-index.js';
+import { checkYearArgument, WorkingDayIndex, type DayKind, type MissingYearPolicy } from './working-day-index.js';
 import { addWorkingTime, parseWorkingHours, type WorkingHoursOption } from './working-hours.js';
 import { ZonedTime, type CalendarInput } from './zoned-time.js';
 
@@ -67,7 +67,11 @@ export interface DayInfo {
   readonly name?: string;
   /** Holiday (or make-up day) name in English, when the source knows it. */
   readonly nameEn?: string;
-  /** True when the day's year has no official schedule and the kind is an estimate. */
+  /**
+   * True when the day may still change with a schedule not yet published: its year has no official
+   * schedule (the kind is an estimate), or it is in December and next year's notice, which may set
+   * days of that December (2019's set 2018-12-29 to 31), is not yet added.
+   */
   readonly provisional?: true;
 }
 
@@ -97,9 +101,12 @@ export type YearCoverage = 'official' | 'provisional' | 'missing';
 export interface Resolution {
   /** The instant, epoch ms. */
   readonly at: Instant;
-  /** True when some year the resolution looked at is estimated (no official schedule). */
+  /**
+   * True when some year the resolution looked at is estimated (no official schedule), or, in a calendar
+   * with `'CN'`, it looked at a day of December whose next year's notice (which may set it) is not yet added.
+   */
   readonly provisional: boolean;
-  /** The estimated years it looked at, ascending (empty when `provisional` is false). */
+  /** The estimated years it rests on, ascending (empty when `provisional` is false): 2027 for a walk through December 2026. */
   readonly estimatedYears: readonly number[];
 }
 
@@ -140,7 +147,7 @@ export interface BusinessCalendar {
   readonly zone: string;
   /** The daily working window for hour-level operations. */
   readonly workingHours: WorkingHoursOption;
-  /** True when some holiday source covers `year` (so no `CALENDAR_YEAR_MISSING` for it). */
+  /** True when some holiday source covers `year` (so no `CALENDAR_YEAR_MISSING` for it). Throws `INVALID_ARGUMENT` unless `year` is a whole number. */
   hasYear(year: number): boolean;
   /** True when the local date of `at` is a working day (including make-up working days). */
   isWorkingDay(at: CalendarInput): boolean;
@@ -176,7 +183,7 @@ export interface BusinessCalendar {
    * be re-resolved once the official schedule is added. Throws what `resolve` throws.
    */
   resolveWithProvenance(rule: DeadlineRule, from: Instant): Resolution;
-  /** Whether `year` is official, provisional (estimated) or missing. */
+  /** Whether `year` is official, provisional (estimated) or missing. Throws `INVALID_ARGUMENT` unless `year` is a whole number (`'2026'` is refused, not "missing"). */
   yearCoverage(year: number): YearCoverage;
   /** The missing-year policy in force. */
   readonly onMissingYear: MissingYearPolicy;
@@ -191,6 +198,14 @@ export interface BusinessCalendar {
 }
 
 const MAX_RANGE_DAYS = 36_600;
+
+function safeText(value: unknown): string {
+  try {
+    return JSON.stringify(value) ?? String(value);
+  } catch {
+    return typeof value;
+  }
+}
 
 function missingYearHint(sources: readonly HolidaySource[]): (year: number) => string {
   const usesCn = sources.includes('CN');
@@ -218,7 +233,14 @@ function missingYearHint(sources: readonly HolidaySource[]): (year: number) => s
  * cal.toLocalDate(cal.resolve(workingDays(1), cal.localInstant('2026-09-30', '10:00'))); // '2026-10-08'
  * ```
  */
+const OPTION_KEYS = ['zone', 'holidays', 'workweek', 'onMissingYear', 'statutoryWeekendRule', 'onWarning', 'workingHours'];
+
 export function businessCalendar(options: BusinessCalendarOptions = {}): BusinessCalendar {
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
+    throw new DocketError('INVALID_ARGUMENT', `businessCalendar() takes an options object { ${OPTION_KEYS.join(', ')} }, got ${safeText(options)}.`);
+  }
+  // A misspelt option was ignored: { workWeek: [1, 2, 3, 4, 5, 6] } counted Saturdays off, { onMissingYears: 'throw' } estimated.
+  assertKnownKeys(options, OPTION_KEYS, 'businessCalendar()');
   const zone = options.zone ?? 'Asia/Shanghai';
   const time = new ZonedTime(zone);
   const sourceOption = options.holidays ?? 'CN';
@@ -250,14 +272,17 @@ export function businessCalendar(options: BusinessCalendarOptions = {}): Busines
     onMissingYear,
     ...(options.onWarning === undefined ? {} : { onWarning: options.onWarning }),
     missingYearHint: missingYearHint(sources),
+    noticeReach: sources.includes('CN'),
     statutory,
   });
 
   const rollOrdinal = (ordinal: DayOrdinal, policy: RollPolicy | undefined): DayOrdinal => {
+    // Checked before the day is looked at: roll(at, 'Next') passed silently on a working day and threw only on a holiday.
+    if (policy !== undefined && policy !== 'none' && policy !== 'previous' && policy !== 'next') {
+      throw new DocketError('INVALID_ARGUMENT', `Invalid roll policy ${safeText(policy)}: use 'previous', 'next' or 'none'.`);
+    }
     if (policy === undefined || policy === 'none' || index.isWorking(ordinal)) return ordinal;
-    if (policy === 'previous') return index.addWorkingDays(ordinal, -1);
-    if (policy === 'next') return index.addWorkingDays(ordinal, 1);
-    throw new DocketError('INVALID_ARGUMENT', `Invalid roll policy ${JSON.stringify(policy)}: use 'previous', 'next' or 'none'.`);
+    return index.addWorkingDays(ordinal, policy === 'previous' ? -1 : 1);
   };
 
   const shiftDays = (at: CalendarInput, n: number): Instant => {
@@ -269,6 +294,8 @@ export function businessCalendar(options: BusinessCalendarOptions = {}): Busines
     const kind = index.kindOf(ordinal);
     const year = civilDateOf(ordinal).year;
     const estimated = index.isEstimated(year);
+    // A day of December is provisional too while next year's notice, which may set it, is unpublished.
+    const provisional = index.pendingYearsOf(ordinal).length > 0;
     const override = kind === 'weekend' || kind === 'workday' ? undefined : (holidays.days.get(ordinal) ?? (estimated && onMissingYear === 'statutory' ? statutory(year).get(ordinal) : undefined));
     return {
       date: formatDayOrdinal(ordinal),
@@ -277,7 +304,7 @@ export function businessCalendar(options: BusinessCalendarOptions = {}): Busines
       kind,
       ...(override?.name === undefined ? {} : { name: override.name }),
       ...(override?.nameEn === undefined ? {} : { nameEn: override.nameEn }),
-      ...(estimated ? { provisional: true as const } : {}),
+      ...(provisional ? { provisional: true as const } : {}),
     };
   };
 
@@ -311,7 +338,10 @@ export function businessCalendar(options: BusinessCalendarOptions = {}): Busines
   const calendar: BusinessCalendar = {
     zone,
     workingHours: workingHoursOption,
-    hasYear: (year) => holidays.coversYear(year),
+    hasYear: (year) => {
+      checkYearArgument(year);
+      return holidays.coversYear(year);
+    },
     onMissingYear,
     yearCoverage: (year) => index.coverage(year),
     resolveWithProvenance: (rule, from) => {

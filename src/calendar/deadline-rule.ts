@@ -4,6 +4,7 @@ import { DocketError } from '../errors.js';
 import { daysInMonth, tryParseLocalDate } from './local-date.js';
 import { isQuarterRef, quarterMonth, type QuarterRef } from './quarter.js';
 import { formatTimeOfDay, tryParseTimeOfDay } from './time-of-day.js';
+import { isoInstantFault } from '../clock/iso-instant.js';
 import { hasOwnOffset, parseOffsetInstant } from './zoned-time.js';
 
 export type { QuarterRef } from './quarter.js';
@@ -191,7 +192,7 @@ function safeJson(value: unknown): string {
 /** True when `text` is an ISO instant or local date(-time) the calendar can resolve. */
 function isResolvableAt(text: string): boolean {
   if (tryParseLocalDate(text) !== undefined) return true;
-  if (!/^\d{4}-\d{2}-\d{2}T/.test(text)) return false;
+  if (!/^\d{4}-\d{2}-\d{2}[Tt]/.test(text) || isoInstantFault(text) !== undefined) return false;
   // Text with its own offset is read by the one reader resolution uses, so a rule that validates
   // also resolves ('+99:99' passed luxon's check here and was refused when the deadline was armed).
   if (hasOwnOffset(text)) return parseOffsetInstant(text) !== undefined;
@@ -307,6 +308,8 @@ export function validateDeadlineRule(rule: unknown): DeadlineRule {
       const at = r['at'];
       if (typeof at === 'number') {
         if (!Number.isFinite(at)) throw invalid(`"at" must be a finite epoch-ms instant, got ${at}.`, rule);
+      } else if (typeof at === 'string' && isoInstantFault(at) !== undefined) {
+        throw invalid(`"at": ${isoInstantFault(at)!}`, rule);
       } else if (typeof at !== 'string' || !isResolvableAt(at)) {
         throw invalid(`"at" must be epoch ms, an ISO instant, or a local date 'YYYY-MM-DD' (optionally 'THH:mm'), got ${safeJson(at)}.`, rule);
       }

@@ -1,13 +1,17 @@
 import { DocketError } from '../errors.js';
 import type { CnHolidayYear } from './cn-holiday-year.js';
 import type { HolidayDay, HolidayList } from './holiday-source.js';
-import { formatDayOrdinal, tryParseLocalDate, type DayOrdinal } from './local-date.js';
+import { formatDayOrdinal, isoWeekdayOf, tryParseLocalDate, type DayOrdinal } from './local-date.js';
+
+const WEEKDAYS = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'];
+import { noticeSpanOf } from './notice-span.js';
 
 /**
  * One year's official schedule as JSON, in the shape Docket ships (`CN_HOLIDAY_DATA`): either
  * `{ "2027": { "holidays": [...], "workdays": [...] } }` (several years allowed) or
  * `{ "year": 2027, "holidays": [...], "workdays": [...] }`. Holidays are `[from, to, nameZh, nameEn?]`
- * inclusive ranges, make-up working days `[date, nameZh, nameEn?]`.
+ * inclusive ranges, make-up working days `[date, nameZh, nameEn?]`. A year's days may include the
+ * December before it, as its notice does (2019's: `["2018-12-30", "2019-01-01", "元旦"]`, `["2018-12-29", "元旦"]`).
  *
  * @example
  * ```ts
@@ -26,7 +30,11 @@ function invalid(message: string, details: Record<string, unknown> = {}): Docket
 function date(value: unknown, year: number, where: string): DayOrdinal {
   const ordinal = typeof value === 'string' ? tryParseLocalDate(value) : undefined;
   if (ordinal === undefined) throw invalid(`${year}: ${where} ${JSON.stringify(value)} is not a 'YYYY-MM-DD' date.`, { year });
-  if ((value as string).slice(0, 4) !== String(year)) throw invalid(`${year}: ${where} ${String(value)} is outside ${year}.`, { year, date: value });
+  // A notice for Y may set days of Y-1's December (2019's: 2018-12-29 worked, 12-30 to 2019-01-01 off).
+  const span = noticeSpanOf(year);
+  if (ordinal < span.first || ordinal > span.last) {
+    throw invalid(`${year}: ${where} ${String(value)} is outside ${year}'s notice (${formatDayOrdinal(span.first)} to ${formatDayOrdinal(span.last)}: the year, and the December before or January after that its 元旦 arrangement may reach).`, { year, date: value });
+  }
   return ordinal;
 }
 
@@ -36,7 +44,13 @@ function name(value: unknown, year: number, where: string): string | undefined {
   return value;
 }
 
-function parseYear(year: number, raw: unknown, allowed: readonly string[] = ['holidays', 'workdays']): HolidayList {
+interface ParsedYear {
+  readonly list: HolidayList;
+  /** Each day the year's schedule sets: true for a make-up working day, false for a day off. */
+  readonly days: ReadonlyMap<DayOrdinal, boolean>;
+}
+
+function parseYear(year: number, raw: unknown, allowed: readonly string[] = ['holidays', 'workdays']): ParsedYear {
   if (!Number.isInteger(year) || year < 1900 || year > 2200) throw invalid(`Year ${JSON.stringify(year)} is not a year like 2027.`, { year });
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw invalid(`${year}: expected { holidays: [...], workdays: [...] }.`, { year });
   // A misspelt field ("workday") would drop every make-up working day and still mark the year official.
@@ -68,6 +82,11 @@ function parseYear(year: number, raw: unknown, allowed: readonly string[] = ['ho
     const when = formatDayOrdinal(d);
     if (worked.has(d)) throw invalid(`${year}: make-up working day ${when} is listed twice.`, { year, date: when });
     if (off.has(d)) throw invalid(`${year}: ${when} is both a holiday and a make-up working day.`, { year, date: when });
+    // 调休上班 moves work onto a rest day: every one in every notice is a Saturday or Sunday. A weekday
+    // here is a typo for the weekend day next to it, which would silently stay a day off.
+    if (isoWeekdayOf(d) < 6) {
+      throw invalid(`${year}: make-up working day ${when} is a ${WEEKDAYS[isoWeekdayOf(d) - 1]}, already a working day: a make-up working day (调休上班) is a Saturday or Sunday. Is the date a typo?`, { year, date: when });
+    }
     worked.add(d);
     const zh = name(entry[1], year, `make-up working day ${when}`);
     const en = name(entry[2], year, `make-up working day ${when}`);
@@ -77,15 +96,40 @@ function parseYear(year: number, raw: unknown, allowed: readonly string[] = ['ho
   if (!off.has(nationalDay)) {
     throw invalid(`${year}: no holiday covers National Day (${year}-10-01). Every official schedule has one: is this the whole year's notice?`, { year });
   }
-  return { years: [year], holidays: outHolidays, workdays: outWorkdays };
+  const days = new Map<DayOrdinal, boolean>();
+  for (const d of off.keys()) days.set(d, false);
+  for (const d of worked) days.set(d, true);
+  return { list: { years: [year], holidays: outHolidays, workdays: outWorkdays }, days };
+}
+
+/**
+ * Two years of one input that give a day opposite meanings (2018's data says 2018-12-29 is off, 2019's
+ * notice says it is worked) cannot both be the State Council's: whichever source came later would
+ * silently win. The same meaning twice (a year keyed by date, as Docket ships it, beside the notice
+ * that set the day) is one fact.
+ */
+function checkAgreement(years: readonly (ParsedYear & { readonly year: number })[]): void {
+  const seen = new Map<DayOrdinal, { readonly working: boolean; readonly year: number }>();
+  for (const { year, days } of years) {
+    for (const [d, working] of days) {
+      const before = seen.get(d);
+      if (before !== undefined && before.working !== working) {
+        const what = (w: boolean) => (w ? 'a make-up working day' : 'a day off');
+        throw invalid(`${formatDayOrdinal(d)} is ${what(before.working)} in ${before.year}'s schedule but ${what(working)} in ${year}'s: the two contradict each other.`, { year, date: formatDayOrdinal(d) });
+      }
+      if (before === undefined) seen.set(d, { working, year });
+    }
+  }
 }
 
 /**
  * Load official holiday schedules from JSON (text or parsed), so an operator can add a year the day
  * the State Council publishes it: `businessCalendar({ holidays: ['CN', ...parseHolidaySchedule(json)] })`.
  * Each year is checked before anything is returned: no field but `holidays` and `workdays` (a misspelt
- * one would silently drop its days), entries of the right length, dates real and inside their year, no
- * date listed twice, no make-up working day that is also a holiday, and National Day (10-01) a holiday.
+ * one would silently drop its days), entries of the right length, dates real and inside their notice's
+ * reach (the year, plus the December before and January after: the notice for 2019 set 2018-12-29 to
+ * 31), no date listed twice, no make-up working day that is also a holiday or falls on a weekday,
+ * no day two years of the input give opposite meanings, and National Day (10-01) a holiday.
  * Throws `INVALID_HOLIDAY_DATA` (with `details.year`, and `details.date` when one date is at fault).
  *
  * @example
@@ -106,11 +150,13 @@ export function parseHolidaySchedule(input: string | HolidayScheduleJson | unkno
   }
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw invalid('A holiday schedule must be a JSON object: { "2027": { "holidays": [...], "workdays": [...] } }.');
   const obj = raw as Record<string, unknown>;
-  if ('year' in obj) return [parseYear(obj.year as number, obj, ['year', 'holidays', 'workdays'])];
+  if ('year' in obj) return [parseYear(obj.year as number, obj, ['year', 'holidays', 'workdays']).list];
   const keys = Object.keys(obj);
   if (keys.length === 0) throw invalid('The holiday schedule lists no year.');
-  return keys.map((key) => {
+  const years = keys.map((key) => {
     if (!/^\d{4}$/.test(key)) throw invalid(`"${key}" is not a year: keys must be years like "2027".`, { year: key });
-    return parseYear(Number(key), obj[key]);
+    return { year: Number(key), ...parseYear(Number(key), obj[key]) };
   });
+  checkAgreement(years);
+  return years.map((y) => y.list);
 }

@@ -1,4 +1,4 @@
-import { DocketError } from '../errors.js';
+import { assertKnownKeys, DocketError } from '../errors.js';
 import { CN_HOLIDAY_DATA } from './cn-holidays-data.js';
 import { parseLocalDate, type DayOrdinal } from './local-date.js';
 
@@ -168,6 +168,8 @@ export function compileHolidaySources(sources: HolidaySource | readonly HolidayS
       }
     } else if (typeof source === 'object' && source !== null && !Array.isArray(source)) {
       const s = source as HolidayList;
+      // A misspelt "workday" dropped every make-up working day of a year the list still made official.
+      assertKnownKeys(s, ['years', 'year', 'holidays', 'workdays'], 'A holiday list', {}, 'holidays');
       if (s.year !== undefined) years.add(checkYear(s.year));
       if (s.years !== undefined) {
         if (!Array.isArray(s.years)) throw bad('A holiday list\'s "years" must be an array of years.');

@@ -68,7 +68,10 @@ export function shiftQuarter(q: QuarterRef, n: number): QuarterRef {
   check(q);
   if (!Number.isInteger(n)) throw new DocketError('INVALID_ARGUMENT', `Quarters to shift must be a whole number, got ${n}.`);
   const index = q.year * 4 + (q.quarter - 1) + n;
-  return { year: Math.floor(index / 4), quarter: ((index % 4) + 1) as 1 | 2 | 3 | 4 };
+  const shifted = { year: Math.floor(index / 4), quarter: ((index - Math.floor(index / 4) * 4) + 1) as 1 | 2 | 3 | 4 };
+  // Past the years a quarter may name: (1, Q1) shifted by -5 was { year: -1, quarter: 0 }, and 1e20 a year no date has.
+  if (!isQuarterRef(shifted)) throw new DocketError('INVALID_ARGUMENT', `Shifting ${formatQuarter(q)} by ${n} quarters leaves the years 1–9999.`);
+  return shifted;
 }
 
 /**
@@ -86,7 +89,9 @@ export function quarterMonth(q: QuarterRef, m: number): { readonly year: number;
   check(q);
   if (!Number.isInteger(m)) throw new DocketError('INVALID_ARGUMENT', `Month of quarter must be a whole number, got ${m}.`);
   const index = q.year * 12 + (q.quarter - 1) * 3 + (m - 1);
-  return { year: Math.floor(index / 12), month: (index % 12) + 1 };
+  const year = Math.floor(index / 12);
+  if (year < 1 || year > 9999) throw new DocketError('INVALID_ARGUMENT', `Month ${m} of ${formatQuarter(q)} is outside the years 1–9999.`);
+  return { year, month: index - year * 12 + 1 };
 }
 
 /**
@@ -99,6 +104,8 @@ export function quarterMonth(q: QuarterRef, m: number): { readonly year: number;
  * ```
  */
 export function compareQuarters(a: QuarterRef, b: QuarterRef): number {
+  check(a);
+  check(b);
   return a.year * 4 + a.quarter - (b.year * 4 + b.quarter);
 }
 
@@ -112,7 +119,8 @@ export function compareQuarters(a: QuarterRef, b: QuarterRef): number {
  * ```
  */
 export function formatQuarter(q: QuarterRef): string {
-  return `${q.year}-Q${q.quarter}`;
+  check(q);
+  return `${String(q.year).padStart(4, '0')}-Q${q.quarter}`; // YYYY, as parseQuarter reads it
 }
 
 /**

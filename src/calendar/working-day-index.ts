@@ -1,6 +1,7 @@
 import { DocketError } from '../errors.js';
 import type { CompiledHolidays } from './holiday-source.js';
 import { civilDateOf, dayOrdinalOf, isoWeekdayOf, type DayOrdinal } from './local-date.js';
+import { noticeYearsOf } from './notice-span.js';
 import { isStatutoryYear } from './statutory-holidays.js';
 
 /**
@@ -68,8 +69,25 @@ export interface WorkingDayIndexOptions {
   readonly onWarning?: (message: string) => void;
   /** Extra text for the missing-year message (how to add the year). */
   readonly missingYearHint: (year: number) => string;
+  /**
+   * True when the calendar follows China's State Council notices (its sources include `'CN'`): a
+   * notice for Y may set days of Y-1's December (`noticeSpanOf`), so those days wait on Y.
+   */
+  readonly noticeReach?: boolean;
   /** For `'statutory'`: the estimated days off of a year no source covers. */
   readonly statutory?: (year: number) => ReadonlyMap<DayOrdinal, { readonly working: boolean; readonly name?: string; readonly nameEn?: string }>;
+}
+
+/**
+ * `INVALID_ARGUMENT` unless `year` is a whole number: a year asked as text (`'2026'`, read from a
+ * query string) or as `2026.5` would otherwise be answered "missing" (or "no data"), which is a
+ * statement about the calendar, not about the caller's mistake.
+ */
+export function checkYearArgument(year: unknown): asserts year is number {
+  if (typeof year !== 'number' || !Number.isSafeInteger(year)) {
+    const shown = typeof year === 'string' ? JSON.stringify(year.slice(0, 40)) : typeof year === 'number' ? String(year) : typeof year;
+    throw new DocketError('INVALID_ARGUMENT', `A year must be a whole number like 2027, got ${shown}${typeof year === 'string' ? ' (a string: pass Number(year))' : ''}.`);
+  }
 }
 
 /** Years a single working-day walk may cross before the calendar gives up. */
@@ -113,6 +131,7 @@ export class WorkingDayIndex {
    * decides it, for the year tables and for `BusinessCalendar.yearCoverage`.
    */
   coverage(year: number): 'official' | 'provisional' | 'missing' {
+    checkYearArgument(year);
     const { holidays, onMissingYear, statutory } = this.#options;
     if (holidays.coversYear(year)) return 'official';
     if (onMissingYear === 'throw' || (onMissingYear === 'statutory' && statutory !== undefined && !isStatutoryYear(year))) return 'missing';
@@ -189,8 +208,9 @@ export class WorkingDayIndex {
   }
 
   /**
-   * Run `fn` and report which estimated years (no source covers them) it looked at: a deadline
-   * resolved on one of them is provisional. Not re-entrant (a nested call reports to the outer one).
+   * Run `fn` and report which estimated years (no source covers them) it looked at, including a year
+   * whose unpublished notice may still set a day of the December before or January after that `fn`
+   * looked at: a deadline resolved on one of them is provisional. Not re-entrant (a nested call reports to the outer one).
    */
   track<T>(fn: () => T): { readonly value: T; readonly estimatedYears: readonly number[] } {
     if (this.#touched !== undefined) return { value: fn(), estimatedYears: [] };
@@ -209,14 +229,45 @@ export class WorkingDayIndex {
     return !this.#options.holidays.coversYear(year);
   }
 
+  /**
+   * The years whose missing schedule leaves day `ordinal` provisional: its own year when estimated,
+   * and the next (previous) year for a day of December (January) when that year has no official
+   * schedule, since its notice may still set the day (`noticeSpanOf`). Empty when final.
+   */
+  pendingYearsOf(ordinal: DayOrdinal): readonly number[] {
+    if (this.#options.noticeReach !== true) {
+      const year = civilDateOf(ordinal).year;
+      return this.isEstimated(year) ? [year] : [];
+    }
+    return noticeYearsOf(ordinal).filter((year) => this.isEstimated(year));
+  }
+
+  /**
+   * Note that a tracked resolution depended on the days `first..last`: a day of December (January)
+   * rests on the next (previous) year's notice too, so that year is pending when it is not official.
+   * (The year tables note their own years as they are read.)
+   */
+  #noteSpan(first: DayOrdinal, last: DayOrdinal): void {
+    const touched = this.#touched;
+    if (touched === undefined || first > last || this.#options.noticeReach !== true) return;
+    const from = civilDateOf(first).year;
+    const to = civilDateOf(last).year;
+    for (let y = from; y <= to; y++) {
+      if (first <= dayOrdinalOf(y, 1, 31) && last >= dayOrdinalOf(y, 1, 1) && this.isEstimated(y - 1)) touched.add(y - 1);
+      if (first <= dayOrdinalOf(y, 12, 31) && last >= dayOrdinalOf(y, 12, 1) && this.isEstimated(y + 1)) touched.add(y + 1);
+    }
+  }
+
   /** How the day counts. Throws `CALENDAR_YEAR_MISSING` for a year with no data (policy 'throw'). */
   kindOf(ordinal: DayOrdinal): DayKind {
     const t = this.#tableOf(ordinal);
+    this.#noteSpan(ordinal, ordinal);
     return KINDS[t.kinds[ordinal - t.start]!]!;
   }
 
   /** True when people work that day. */
   isWorking(ordinal: DayOrdinal): boolean {
+    this.#noteSpan(ordinal, ordinal);
     const t = this.#tableOf(ordinal);
     const k = t.kinds[ordinal - t.start]!;
     return k === WORKDAY || k === MAKEUP;
@@ -229,6 +280,14 @@ export class WorkingDayIndex {
   addWorkingDays(ordinal: DayOrdinal, n: number): DayOrdinal {
     if (!Number.isInteger(n)) throw new DocketError('INVALID_ARGUMENT', `Working days must be a whole number, got ${n}.`);
     if (n === 0) return ordinal;
+    const result = this.#addWorkingDays(ordinal, n);
+    // The days walked: after the start up to the result (or from the result up to before the start).
+    if (n > 0) this.#noteSpan(ordinal + 1, result);
+    else this.#noteSpan(result, ordinal - 1);
+    return result;
+  }
+
+  #addWorkingDays(ordinal: DayOrdinal, n: number): DayOrdinal {
     let t = this.#tableOf(ordinal);
     let i = ordinal - t.start;
     let walked = 0;
@@ -290,6 +349,7 @@ export class WorkingDayIndex {
   between(a: DayOrdinal, b: DayOrdinal): number {
     if (a === b) return 0;
     if (b < a) return 0 - this.between(b, a); // 0 - x, never -0
+    this.#noteSpan(a + 1, b); // the days counted: a < d <= b
     const ta = this.#tableOf(a);
     const tb = this.#tableOf(b);
     if (tb.year - ta.year > MAX_YEARS_WALKED) throw new DocketError('INVALID_ARGUMENT', 'Working days between dates more than 400 years apart are not counted.');

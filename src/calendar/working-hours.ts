@@ -1,4 +1,4 @@
-import { DocketError } from '../errors.js';
+import { assertKnownKeys, DocketError } from '../errors.js';
 import type { LocalPoint } from './zoned-time.js';
 import type { WorkingDayIndex } from './working-day-index.js';
 import { parseTimeOfDay } from './time-of-day.js';
@@ -41,6 +41,9 @@ export interface WorkingWindow {
  * ```
  */
 export function parseWorkingHours(option: WorkingHoursOption): WorkingWindow {
+  if (typeof option !== 'object' || option === null) throw new DocketError('INVALID_ARGUMENT', `Working hours must be { start: 'HH:mm', end: 'HH:mm' }, got ${String(option)}.`);
+  // A lunch break or a misspelt key was ignored: say it is not read.
+  assertKnownKeys(option, ['start', 'end'], 'workingHours', {}, 'workingHours');
   const start = parseTimeOfDay(option.start, 'working hours start');
   const end = parseTimeOfDay(option.end, 'working hours end');
   if (end <= start) {

@@ -1,4 +1,5 @@
 import { DateTime, IANAZone } from 'luxon';
+import { hasOwnOffset, isoInstantFault, parseOffsetInstant } from '../clock/iso-instant.js';
 import type { Instant } from '../clock/clock.js';
 import { DocketError } from '../errors.js';
 import { civilDateOf, dayOrdinalOf, tryParseLocalDate, type DayOrdinal } from './local-date.js';
@@ -34,38 +35,7 @@ export interface LocalPoint {
   readonly timeOfDay: number;
 }
 
-/** An ISO-8601 time that ends in its own offset: `Z`, `+08:00`, `+0800` or `+08`. */
-const OWN_OFFSET = /T[^]*(?:[zZ]|[+-]\d\d(?::?\d\d)?)$/;
-/** Whether `text` is an ISO-8601 date-time written with its own offset (which {@link parseOffsetInstant} reads). */
-export function hasOwnOffset(text: string): boolean {
-  return OWN_OFFSET.test(text);
-}
-
-/** The hours and minutes of a numeric offset ending an ISO-8601 time. */
-const OFFSET_FIELDS = /[+-](\d\d)(?::?(\d\d))?$/;
-
-/**
- * The instant an ISO-8601 date-time written with its own offset names (`Z`, `±hh:mm`, `±hhmm`, `±hh`),
- * read by luxon exactly as the calendar reads it; `undefined` for text without an offset or that is
- * not ISO. One reader for every path (a calendar, the engine without one), so the same rule text never
- * means two instants, or none.
- *
- * @example
- * ```ts
- * import { parseOffsetInstant } from './zoned-time.js';
- * parseOffsetInstant('2027-01-04T09Z'); // 1799053200000 (Date.parse gives NaN)
- * parseOffsetInstant('2027-01-04T09:00'); // undefined: a local time needs a zone
- * ```
- */
-export function parseOffsetInstant(text: string): Instant | undefined {
-  if (!hasOwnOffset(text)) return undefined;
-  // Offsets as ISO 8601 and RFC 3339 write them (hours 00-23, minutes 00-59): luxon also reads
-  // '+99' and '+99:99', which named an instant four days away.
-  const offset = OFFSET_FIELDS.exec(text);
-  if (offset && (Number(offset[1]) > 23 || Number(offset[2] ?? 0) > 59)) return undefined;
-  const dt = DateTime.fromISO(text, { zone: 'UTC' });
-  return dt.isValid ? dt.toMillis() : undefined;
-}
+export { hasOwnOffset, parseOffsetInstant } from '../clock/iso-instant.js';
 
 /**
  * Converts between absolute instants and local wall-clock positions in one IANA zone (via luxon).
@@ -111,7 +81,8 @@ export class ZonedTime {
 
   /** The local date and time of day of an instant. */
   toLocal(instant: Instant): LocalPoint {
-    if (!Number.isFinite(instant)) throw new DocketError('INVALID_ARGUMENT', `Not an instant: ${instant}.`);
+    // Past ±8.64e15 ms (the range a Date holds) luxon has no local time: the year came out NaN.
+    if (!Number.isFinite(instant) || Math.abs(instant) > 8.64e15) throw new DocketError('INVALID_ARGUMENT', `Not an instant: ${instant} (epoch ms within ±8.64e15, the range a Date holds).`);
     const offset = this.#stableOffset(Math.floor(instant / MS_PER_DAY));
     if (offset !== null) {
       // The offset holds all day: local wall time is plain arithmetic (what luxon does with it too).
@@ -120,6 +91,7 @@ export class ZonedTime {
       return { ordinal, timeOfDay: local - ordinal * MS_PER_DAY };
     }
     const dt = DateTime.fromMillis(instant, { zone: this.zone });
+    if (!dt.isValid) throw new DocketError('INVALID_ARGUMENT', `Not an instant: ${instant} has no local time in ${this.zone} (too close to the end of the range a Date holds).`);
     return {
       ordinal: dayOrdinalOf(dt.year, dt.month, dt.day),
       timeOfDay: ((dt.hour * 60 + dt.minute) * 60 + dt.second) * 1000 + dt.millisecond,
@@ -174,7 +146,12 @@ export class ZonedTime {
     // An ISO instant with its own offset names one instant whatever the zone: read by the one reader of
     // those (in UTC, no Intl offset lookup) and converted through the offset cache; an offset out of
     // range is refused. Local date-times need the zone.
-    const own = OWN_OFFSET.test(input);
+    // A bracketed zone (RFC 9557) is honoured only with an offset that agrees with it: luxon read
+    // '…T09:00[Asia/Shanghai]' in the bracket's zone and '…T09:00+08:00[America/New_York]' as 09:00
+    // New York, dropping the written offset.
+    const fault = isoInstantFault(input);
+    if (fault !== undefined) throw new DocketError('INVALID_ARGUMENT', `Not a date or instant: ${fault}`);
+    const own = hasOwnOffset(input);
     const instant = own ? parseOffsetInstant(input) : undefined;
     if (instant !== undefined) return this.toLocal(instant);
     const dt = DateTime.fromISO(input, { zone: this.zone });

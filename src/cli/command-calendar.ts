@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { businessCalendar, CN_HOLIDAY_DATA, CN_HOLIDAY_DATA_SOURCE, holidayCoverageCheck, parseHolidaySchedule, type BusinessCalendar, type HolidayList } from '../calendar/index.js';
 import { virtualClock } from '../clock/index.js';
+import { DocketError } from '../errors.js';
 import { createEngine } from '../engine/create-engine.js';
 import { provisionalDeadlinesOf, type ProvisionalDeadline } from '../engine/reresolve-deadlines.js';
 import type { InstanceRecord } from '../store/records.js';
@@ -13,7 +14,13 @@ import { print, printJson, type CommandContext } from './cli-context.js';
 import { t } from './cli-lang.js';
 import { formatTime } from './format-text.js';
 
+/**
+ * The schedules of the `--holidays` files, each year from one file only: holiday lists compose day by
+ * day, so a year in two files (a draft and the corrected notice) was their union — a day the
+ * correction gave back to work stayed off — and no one was told.
+ */
 function loadSchedules(files: readonly string[]): HolidayList[] {
+  const fileOfYear = new Map<number, string>();
   return files.flatMap((file) => {
     let text: string;
     try {
@@ -21,13 +28,22 @@ function loadSchedules(files: readonly string[]): HolidayList[] {
     } catch {
       throw new CliError(`Cannot read holiday schedule ${file}.`, EXIT.usage, 'FILE_MISSING');
     }
-    return parseHolidaySchedule(text);
+    const lists = parseHolidaySchedule(text);
+    for (const year of lists.flatMap((l) => l.years ?? [])) {
+      const other = fileOfYear.get(year);
+      if (other !== undefined) {
+        throw new DocketError('INVALID_HOLIDAY_DATA', `${year} is given by two --holidays files, ${other} and ${file}: their days would be merged. Nothing was loaded: pass the one with the official schedule.`, { year });
+      }
+      fileOfYear.set(year, file);
+    }
+    return lists;
   });
 }
 
 function yearOption(name: string, value: string | undefined, fallback: number): number {
   if (value === undefined) return fallback;
-  const n = Number(value);
+  // Four digits, as a year is written: Number() also read '2e3' as 2000 and '0x7EB' as 2027.
+  const n = /^\d{4}$/.test(value) ? Number(value) : Number.NaN;
   if (!Number.isInteger(n) || n < 1901 || n > 2099) throw new CliError(`${name} must be a year 1901–2099, got "${value}".`);
   return n;
 }
@@ -46,13 +62,20 @@ export function calendarCommand(ctx: CommandContext, opts: { from?: string; to?:
   // file's `onMissingYear` (only this command's own option was read: `docket --on-missing-year throw
   // calendar` and a config file saying 'throw' listed next year as a provisional estimate).
   const cal = businessCalendar({ holidays: ['CN', ...extra], onMissingYear: ctx.onMissingYear, onWarning: () => {} });
+  // An official year's December stays provisional until next year's notice, which may set its last days, is added.
   const years = [];
-  for (let y = from; y <= to; y++) years.push({ year: y, coverage: cal.yearCoverage(y) });
+  for (let y = from; y <= to; y++) {
+    const coverage = cal.yearCoverage(y);
+    years.push({ year: y, coverage, ...(coverage === 'official' && cal.yearCoverage(y + 1) !== 'official' ? { decemberProvisional: true as const } : {}) });
+  }
   const coverage = holidayCoverageCheck(today, { years: [...shipped, ...extra.flatMap((l) => l.years ?? [])] });
   if (ctx.json) return printJson(ctx, { source: CN_HOLIDAY_DATA_SOURCE, onMissingYear: cal.onMissingYear, years, ...(coverage.warning ? { warning: coverage.warning } : {}) });
   const label = (c: string) => (c === 'official' ? t(ctx.lang, '正式', 'official') : c === 'provisional' ? t(ctx.lang, `暂定（${cal.onMissingYear === 'statutory' ? '按法定假日估算' : '仅按工作日'}）`, `provisional (${cal.onMissingYear === 'statutory' ? 'statutory estimate, no 调休' : 'plain weekdays'})`) : t(ctx.lang, '缺失（抛出 CALENDAR_YEAR_MISSING）', 'missing (CALENDAR_YEAR_MISSING)'));
   print(ctx, t(ctx.lang, `中国节假日数据：${CN_HOLIDAY_DATA_SOURCE}（${Math.min(...shipped)}–${Math.max(...shipped)}）`, `China holiday data: ${CN_HOLIDAY_DATA_SOURCE} (${Math.min(...shipped)}–${Math.max(...shipped)})`));
-  for (const y of years) print(ctx, `  ${y.year}  ${label(y.coverage)}`);
+  for (const y of years) {
+    const december = y.decemberProvisional ? t(ctx.lang, `；12 月暂定（${y.year + 1} 年的通知可能调整其最后几天）`, `; December provisional (${y.year + 1}'s notice may set its last days)`) : '';
+    print(ctx, `  ${y.year}  ${label(y.coverage)}${december}`);
+  }
   if (coverage.warning) print(ctx, `⚠ ${coverage.warning}`);
 }
 

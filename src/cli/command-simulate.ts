@@ -3,6 +3,8 @@ import { dirname } from 'node:path';
 import { DateTime } from 'luxon';
 import { businessCalendar } from '../calendar/index.js';
 import { virtualClock } from '../clock/index.js';
+import { isoInstantFault } from '../clock/iso-instant.js';
+import { ZonedTime } from '../calendar/zoned-time.js';
 import { createEngine } from '../engine/create-engine.js';
 import { isDocketError } from '../errors.js';
 import { memoryStore } from '../store/index.js';
@@ -31,9 +33,13 @@ export interface SimulateOptions {
 
 /** An ISO date (`2026-10-08`, 09:00 Shanghai time) or date-time, or a usage error naming the option. */
 export function parseWhen(name: string, text: string): number {
-  const dt = /^\d{4}-\d{2}-\d{2}$/.test(text) ? DateTime.fromISO(`${text}T09:00`, { zone: ZONE }) : DateTime.fromISO(text, { zone: ZONE });
-  if (!dt.isValid) throw new CliError(`${name} must be a date (2026-10-08) or date-time (2026-10-08T09:00+08:00), got "${text}".`);
-  return dt.toMillis();
+  // The calendar's one ISO reader: luxon alone read '…T09:00+08:00[America/New_York]' as 09:00 New York.
+  try {
+    return new ZonedTime(ZONE).parseInstant(/^\d{4}-\d{2}-\d{2}$/.test(text) ? `${text}T09:00` : text);
+  } catch {
+    const fault = isoInstantFault(text);
+    throw new CliError(`${name} must be a date (2026-10-08) or date-time (2026-10-08T09:00+08:00), got "${text}"${fault === undefined ? '' : `: ${fault}`}.`);
+  }
 }
 
 async function openStore(spec: string | undefined): Promise<{ store: Store; label: string }> {

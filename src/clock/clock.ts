@@ -1,3 +1,6 @@
+import { DocketError } from '../errors.js';
+import { isoInstantFault, parseOffsetInstant } from './iso-instant.js';
+
 /** An absolute instant, in milliseconds since the Unix epoch (UTC). */
 export type Instant = number;
 
@@ -70,11 +73,26 @@ export function durationToMs(duration: DurationInput): number {
   return ms;
 }
 
-/** Epoch milliseconds from an {@link InstantInput}; throws a `TypeError` on an unparseable string. */
+/**
+ * Epoch milliseconds from an {@link InstantInput}. Text must name one instant by itself: ISO-8601 with
+ * its own offset (`Z`, `+08:00`, `+08`), read by the one ISO reader ({@link parseOffsetInstant}), with
+ * an RFC 9557 zone annotation honoured when it agrees. `Date.parse` read `'2027-01-04T09:00'` in the
+ * process's local time (a clock has no zone, so a test meant 09:00 Shanghai and got 09:00 in
+ * whatever TZ the machine had) and `'2027-01-04T09Z'` as NaN. Throws `INVALID_ARGUMENT` otherwise.
+ *
+ * @example
+ * ```ts
+ * import { toInstant } from './clock.js';
+ * toInstant('2026-10-08T09:00:00+08:00'); // 1791421200000
+ * ```
+ */
 export function toInstant(input: InstantInput): Instant {
-  if (typeof input === 'number') return input;
-  if (input instanceof Date) return input.getTime();
-  const ms = Date.parse(input);
-  if (Number.isNaN(ms)) throw new TypeError(`Not an ISO-8601 instant: "${input}"`);
-  return ms;
+  const ms = typeof input === 'number' ? input : input instanceof Date ? input.getTime() : typeof input === 'string' ? parseOffsetInstant(input) : undefined;
+  if (ms !== undefined && Number.isFinite(ms)) return ms;
+  const fault = typeof input === 'string' ? isoInstantFault(input) : undefined;
+  throw new DocketError(
+    'INVALID_ARGUMENT',
+    fault ??
+      `Not an instant: ${typeof input === 'string' ? JSON.stringify(input.slice(0, 80)) : String(input)}. Use epoch ms, a Date, or ISO-8601 with its offset ('2026-10-08T09:00:00+08:00'): a clock has no time zone to read a local time in.`,
+  );
 }

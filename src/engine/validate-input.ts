@@ -92,21 +92,7 @@ function invalid(message: string, details: DocketErrorDetails = {}): DocketError
   return new DocketError('INVALID_ARGUMENT', message, details);
 }
 
-/**
- * INVALID_ARGUMENT naming the first enumerable key of `value` (its own or one it inherits) that is
- * not in `allowed`: an option or filter a call does not know is refused, not ignored (a misspelt
- * `dryrun: true` ran for real, a `where: { ids }` selected everything). Inherited keys count because
- * the options are read by name, so a known key on the prototype is used: an unknown one there must
- * not pass (`Object.create({ dryrun: true })` purged for real). `what` names the object in the
- * message (`retain()`, `migrate(): where`); `path`, when the object is nested (`where`,
- * `policy.olderThan`), prefixes the key in `details.field` (`where.stat`).
- */
-export function assertKnownKeys(value: object, allowed: readonly string[], what: string, details: DocketErrorDetails = {}, path?: string): void {
-  for (const key in value) {
-    if (allowed.includes(key)) continue;
-    throw invalid(`${what} takes { ${allowed.join(', ')} }, not ${JSON.stringify(key)}.`, { ...details, field: path === undefined ? key : `${path}.${key}` });
-  }
-}
+export { assertKnownKeys } from '../errors.js';
 
 /** The problem with `value` as an id, or `undefined` when it is a valid one. */
 function idProblem(value: unknown, max = INPUT_LIMITS.idLength): string | undefined {

@@ -1,0 +1,47 @@
+import { civilDateOf, dayOrdinalOf, type DayOrdinal } from './local-date.js';
+
+/**
+ * The days the State Council's holiday notice for `year` may place: all of `year`, plus December of
+ * the year before and January of the year after. A notice arranges 元旦 with the weekend next to it,
+ * so the notice for Y has more than once set days of Y−1's December:
+ *
+ * - 国务院办公厅关于2006年部分节假日安排的通知 (国办发明电〔2005〕35号, 2005-12-16): 2005-12-31 (Sat) worked;
+ * - 国务院办公厅关于2007年部分节假日安排的通知 (国办发明电〔2006〕49号, 2006-12-14): 2006-12-30 (Sat) and 12-31 (Sun) worked;
+ * - 国务院办公厅关于2008年部分节假日安排的通知 (December 2007): 2007-12-30 to 2008-01-01 off, 2007-12-29 (Sat) worked;
+ * - 国务院办公厅关于2012年部分节假日安排的通知 (国办发明电〔2011〕45号, 2011-12-05): 2011-12-31 (Sat) worked;
+ * - 国务院办公厅关于2019年部分节假日安排的通知 (国办发明电〔2018〕15号, 2018-12-04): 2018-12-30 to 2019-01-01 off, 2018-12-29 (Sat) worked;
+ * - 国务院办公厅关于2023年部分节假日安排的通知 (国办发明电〔2022〕16号, 2022-12-08): 2022-12-31 to 2023-01-02 off.
+ *
+ * No notice has yet set a day of the next January; the same rule allows it. Until Y's notice is
+ * published, the days of Y−1's December it may set are therefore provisional, whatever Y−1's own
+ * notice says.
+ *
+ * @example
+ * ```ts
+ * import { formatDayOrdinal } from './local-date.js';
+ * import { noticeSpanOf } from './notice-span.js';
+ * const span = noticeSpanOf(2019);
+ * [formatDayOrdinal(span.first), formatDayOrdinal(span.last)]; // ['2018-12-01', '2020-01-31']
+ * ```
+ */
+export function noticeSpanOf(year: number): { readonly first: DayOrdinal; readonly last: DayOrdinal } {
+  return { first: dayOrdinalOf(year - 1, 12, 1), last: dayOrdinalOf(year + 1, 1, 31) };
+}
+
+/**
+ * The notice years whose schedule may set day `ordinal`: its own year, and the next year for a day in
+ * December or the year before for a day in January (see {@link noticeSpanOf}).
+ *
+ * @example
+ * ```ts
+ * import { dayOrdinalOf } from './local-date.js';
+ * import { noticeYearsOf } from './notice-span.js';
+ * noticeYearsOf(dayOrdinalOf(2026, 12, 31)); // [2026, 2027]
+ * ```
+ */
+export function noticeYearsOf(ordinal: DayOrdinal): readonly number[] {
+  const { year, month } = civilDateOf(ordinal);
+  if (month === 12) return [year, year + 1];
+  if (month === 1) return [year - 1, year];
+  return [year];
+}
