@@ -280,7 +280,7 @@ export const contractApproval = approvals.defineWorkflow({
   input: contractApprovalInput,
   events: {
     SUBMIT: z.object({ amount: z.number().positive().optional(), note: z.string().optional() }),
-    SIGNED: z.object({ signedOn: z.string().regex(/^\d{4}-\d{2}-\d{2}$/), note: z.string().optional() }),
+    SIGNED: z.object({ signedOn: z.iso.date(), note: z.string().optional() }),
     ARCHIVED: z.object({ archiveNo: z.string().min(1) }),
     ERP_CUSTOMER_CREATED: z.object({ customerCode: z.string().min(1) }),
     ERP_ORDER_CREATED: z.object({ orderNo: z.string().min(1) }),

@@ -76,6 +76,13 @@ describe('contract-approval machine', () => {
     expect(view.state).toMatchObject({ vpApproval: 'pending' });
     view = await engine.send(id, { type: 'APPROVE', step: 'vpApproval' }, { actor: as('zhou') });
     expect(view.state).toBe('signing'); // 880k < 2M: no CEO step
+    // A signing date that is no day of the calendar (30 February, month 13) is refused, naming the field.
+    for (const signedOn of ['2026-02-30', '2026-13-01', '2026-11-5', '2026-11-05T00:00']) {
+      const refused = await engine.send(id, { type: 'SIGNED', signedOn }, { actor: as('ma') }).catch((e: unknown) => e);
+      expect(refused, signedOn).toMatchObject({ code: 'INVALID_PAYLOAD' });
+      expect(JSON.stringify((refused as { details?: unknown }).details), signedOn).toContain('signedOn');
+    }
+    expect((await engine.get(id)).state).toBe('signing');
     await engine.send(id, { type: 'SIGNED', signedOn: '2026-11-05' }, { actor: as('ma') });
     view = await engine.send(id, { type: 'ARCHIVED', archiveNo: 'GD-2026-0451' }, { actor: as('ma') });
     expect(effects.filter((e) => e.type.startsWith('erp'))).toEqual([{ type: 'erpCreateCustomer', at: '2026-11-03', params: { contractNo: 'HT-2026-118', customer: '深圳电信' } }]);
