@@ -88,6 +88,50 @@ describe('stateGraph', () => {
   });
 });
 
+describe('edges XState raises itself (onDone)', () => {
+  // Regression: a parallel or compound state's onDone arrow was labelled with XState's own event id,
+  // so bid-review's diagram on the docs site and `docket diagram --format mermaid` printed
+  // "xstate.done.state.bid.open.preparing", and a user's trip workflow "xstate.done.state.trip.planning".
+  const trip = defineWorkflow({
+    id: 'trip',
+    version: 1,
+    machine: setup({}).createMachine({
+      id: 'trip',
+      initial: 'planning',
+      states: {
+        planning: {
+          type: 'parallel',
+          states: {
+            hotel: { initial: 'searching', states: { searching: { on: { HOTEL: 'booked' } }, booked: { type: 'final' } } },
+            flight: { initial: 'searching', states: { searching: { on: { FLIGHT: 'booked' } }, booked: { type: 'final' } } },
+          },
+          onDone: 'travelling',
+        },
+        travelling: { initial: 'away', states: { away: { on: { BACK: 'home' } }, home: { type: 'final' } }, onDone: 'done' },
+        done: { type: 'final' },
+      },
+    }),
+    input: z.object({}),
+    events: { HOTEL: z.object({}), FLIGHT: z.object({}), BACK: z.object({}) },
+  });
+
+  it('labels a parallel and a compound onDone in words, in both languages, in the graph and in mermaid', () => {
+    const graph = stateGraph(trip);
+    const label = (source: string) => graph.edges.find((e) => e.source === source && e.event?.startsWith('xstate.done.state.'))?.label;
+    expect(label('planning')).toEqual({ 'zh-CN': '各部分完成后', en: 'when every part is done' });
+    expect(label('travelling')).toEqual({ 'zh-CN': '完成后', en: 'when done' });
+    for (const lang of ['zh-CN', 'en'] as const) expect(toMermaid(graph, lang)).not.toMatch(/xstate\./);
+  });
+
+  it('no edge label of any built-in process or fixture names an XState event id', () => {
+    for (const workflow of [...workflowCatalog(), nested, trip, reviewWorkflow]) {
+      for (const edge of stateGraph(workflow).edges) {
+        for (const lang of ['zh-CN', 'en'] as const) expect(edge.label[lang], `${workflow.id} ${edge.source} → ${edge.target}`).not.toMatch(/^xstate\.|docket\.timer/);
+      }
+    }
+  });
+});
+
 describe('quarterTimeline', () => {
   it('marks 2026 Q4 holidays and the make-up day, and resolves the strategy cycle milestones', () => {
     const t = quarterTimeline(businessCalendar(), { year: 2026, quarter: 4 }, workflowCatalog());
