@@ -132,6 +132,28 @@ describe('edges XState raises itself (onDone)', () => {
   });
 });
 
+describe('an inline guard', () => {
+  // Regression: `guard: ({ context }) => …` is a function JavaScript names "guard" after its
+  // property, so the arrow's condition read "guard" in the zh-CN and English diagrams alike.
+  it('is labelled as a condition, in both languages, unless the workflow labels it', () => {
+    const order = defineWorkflow({
+      id: 'order',
+      version: 1,
+      machine: setup({}).createMachine({
+        id: 'order',
+        initial: 'open',
+        context: { amount: 0 },
+        states: { open: { on: { PLACE: [{ guard: ({ context }) => context.amount < 0, target: 'refused' }, { target: 'placed' }] } }, placed: { type: 'final' }, refused: { type: 'final' } },
+      }),
+      input: z.object({}),
+      events: { PLACE: z.object({}) },
+    });
+    const guarded = stateGraph(order).edges.find((e) => e.target === 'refused')!;
+    expect(guarded.guard?.label).toEqual({ 'zh-CN': '条件', en: 'condition' });
+    expect(toMermaid(stateGraph(order), 'zh-CN')).toMatch(/open --> refused : PLACE \[条件\]/);
+  });
+});
+
 describe('quarterTimeline', () => {
   it('marks 2026 Q4 holidays and the make-up day, and resolves the strategy cycle milestones', () => {
     const t = quarterTimeline(businessCalendar(), { year: 2026, quarter: 4 }, workflowCatalog());
