@@ -271,7 +271,8 @@ export const obstacleSolution = defineWorkflow({
   machine: obstacleSolutionMachine,
   input: obstacleSolutionInput,
   events: {
-    MEETING_HELD: z.object({ provider: z.string().min(1), notes: z.string().optional() }),
+    // `person`: the field names a person who then acts in that role (the simulation lets them).
+    MEETING_HELD: z.object({ provider: z.string().min(1).meta({ person: 'provider' }), notes: z.string().optional() }),
     SUBMIT_APPROACH: z.object({ approach: z.string().min(1) }),
     ACCEPT_APPROACH: z.object({ comment: z.string().optional() }),
     REVISE_APPROACH: z.object({ comment: z.string().min(1) }),

@@ -72,6 +72,25 @@ export function unmetTargets(context: PromotionPhasesContext, track: PromotionTr
 
 type Gate = { readonly track: PromotionTrack; readonly gate: string };
 
+/** The gates of each track, in order (the states a SIGN_OFF leaves). */
+const TRACK_GATES: Readonly<Record<PromotionTrack, readonly string[]>> = {
+  phase: ['closedBeta', 'internalBeta', 'openBeta'],
+  offices: ['coreProvinces', 'expansion', 'nationwide'],
+  website: ['planning', 'launch', 'growth'],
+};
+
+/** Metrics of a track that meet the default targets of every one of its gates (an example report). */
+export function metricsMeetingTargets(track: PromotionTrack): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const gate of TRACK_GATES[track]) {
+    for (const [metric, t] of Object.entries(DEFAULT_PROMOTION_TARGETS[gate] ?? {})) {
+      const value = t.atLeast ?? t.atMost ?? 0;
+      out[metric] = t.atLeast !== undefined ? Math.max(out[metric] ?? value, value) : Math.min(out[metric] ?? value, value);
+    }
+  }
+  return out;
+}
+
 /** SIGN_OFF on a track's gate: advance when this track's targets are met; record the gate. */
 function gate<const T extends string>(track: PromotionTrack, from: string, target: T) {
   return {
@@ -174,8 +193,12 @@ export const promotionPhases = defineWorkflow({
   machine: promotionPhasesMachine,
   input: promotionPhasesInput,
   events: {
-    REPORT_METRICS: z.object({ track: z.enum(PROMOTION_TRACKS), metrics: z.record(z.string(), z.number().finite()) }),
-    SIGN_OFF: z.object({ track: z.enum(PROMOTION_TRACKS), comment: z.string().optional() }),
+    // Examples (the JSON Schema keyword, also in the OpenAPI document): one report per track that
+    // meets the default targets of each of its gates, and a sign-off per track.
+    REPORT_METRICS: z
+      .object({ track: z.enum(PROMOTION_TRACKS), metrics: z.record(z.string(), z.number().finite()) })
+      .meta({ examples: PROMOTION_TRACKS.map((track) => ({ track, metrics: metricsMeetingTargets(track) })) }),
+    SIGN_OFF: z.object({ track: z.enum(PROMOTION_TRACKS), comment: z.string().optional() }).meta({ examples: PROMOTION_TRACKS.map((track) => ({ track })) }),
   },
   permissions: { start: ['marketing', 'leadership'], REPORT_METRICS: ['operations', 'marketing'], SIGN_OFF: ['leadership'] },
   deadlines: { steadyEarliest: ({ context }) => duration({ days: (context as PromotionPhasesContext).daysToSteady }) },

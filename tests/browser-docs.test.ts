@@ -23,7 +23,7 @@ const shots = resolve(repo, 'docs/screenshots');
 const workflows = workflowCatalog();
 const LANGS = ['zh-CN', 'en'] as const;
 /** Identifiers an analyst must never read on a page (deadline keys, guard params, sub-state keys). */
-const RAW = ['submissionDeadline', 'signingRemind', 'receivableChase', 'paymentRemind', 'triPartyMeeting', 'reminderEvery', 'phase: ', 'internalMeeting', 'xstate.after', 'docket.timer'];
+const RAW = ['submissionDeadline', 'signingRemind', 'receivableChase', 'paymentRemind', 'triPartyMeeting', 'reminderEvery', 'phase: ', 'internalMeeting', 'xstate.after', 'xstate.done', 'xstate.error', 'docket.timer'];
 
 let browser: Browser | undefined;
 let server: Awaited<ReturnType<typeof serveSite>> | undefined;

@@ -7,6 +7,8 @@ import { sqliteStore } from '../src/sqlite/index.js';
 import { runCli } from '../src/cli/program.js';
 import { manager, reviewWorkflow, staff } from './fixtures/review-workflow.js';
 
+// The read commands open the file untouched (URI `immutable=1`): better-sqlite3 reads this once.
+process.env.SQLITE_USE_URI = '1';
 const START = '2026-01-05T09:00:00+08:00';
 const DAY = 86_400_000;
 const dirs: string[] = [];
@@ -75,5 +77,40 @@ describe('docket retain', () => {
     const store = sqliteStore({ filename });
     expect((await store.load(done))?.status).toBe('done');
     await store.close();
+  });
+});
+
+describe('the read commands after docket retain', () => {
+  // Regression: after `docket retain` archived an instance, `docket verify/history/show <db> <id>`
+  // answered "No instance … in this database" (exit 2), although the archive keeps its history
+  // readable and verifiable; a purged one's tombstone was not reported either.
+  it('verify, history and show read an archived instance from the archive; export says it is archived', async () => {
+    const { filename, done } = await database();
+    const now = Date.parse(START) + 120 * DAY;
+    expect((await cli(['retain', filename, '--older-than', '90d', '--mode', 'archive'], now)).code).toBe(0);
+    const verify = await cli(['verify', filename, done, '--json'], now);
+    expect(verify.code).toBe(0);
+    expect(JSON.parse(verify.out)).toMatchObject({ ok: true, instances: 1, reports: [{ instanceId: done, ok: true, entries: 3, retention: { kind: 'archived' } }] });
+    expect((await cli(['verify', filename, done], now)).out).toMatch(/3 entries, chain intact \(archived: checked from the archive\)/);
+    const history = await cli(['history', filename, done, '--json'], now);
+    expect(history.code).toBe(0);
+    expect((JSON.parse(history.out) as { event: { type: string } }[]).map((e) => e.event.type)).toEqual(['docket.start', 'SUBMIT', 'APPROVE']);
+    const show = await cli(['show', filename, done, '--json'], now);
+    expect(JSON.parse(show.out)).toMatchObject({ id: done, status: 'done', retention: { kind: 'archived' }, tasks: [] });
+    const exported = await cli(['export', filename, done], now);
+    expect([exported.code, exported.err]).toEqual([2, expect.stringMatching(/is archived: export writes live instances only/)]);
+    expect((await cli(['verify', filename, 'nope'], now)).err).toMatch(/No instance "nope"/);
+  });
+
+  it('verify checks a purged instance\'s tombstone; history and show say it was purged', async () => {
+    const { filename, done } = await database();
+    const now = Date.parse(START) + 120 * DAY;
+    expect((await cli(['retain', filename, '--older-than', '90d', '--mode', 'purge'], now)).code).toBe(0);
+    const verify = await cli(['verify', filename, done, '--json'], now);
+    expect(JSON.parse(verify.out)).toMatchObject({ ok: true, reports: [{ instanceId: done, retention: { kind: 'purged' } }] });
+    expect((await cli(['verify', filename, done], now)).out).toMatch(/tombstone intact \(purged/);
+    const history = await cli(['history', filename, done], now);
+    expect([history.code, history.err]).toEqual([2, expect.stringMatching(/was purged on .*only its tombstone remains/)]);
+    expect(JSON.parse((await cli(['show', filename, done, '--json'], now)).out)).toMatchObject({ retention: { kind: 'purged', tombstone: { id: done } } });
   });
 });

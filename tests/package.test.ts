@@ -1,5 +1,5 @@
-import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -56,6 +56,30 @@ describe('the npm package', () => {
     const out = JSON.parse(execFileSync(process.execPath, [file], { cwd: join(dir, 'app'), encoding: 'utf8' }).trim()) as { svg: boolean; nodes: number; states: number; mermaid: string };
     expect(out).toEqual({ svg: true, nodes: out.states, states: out.states, mermaid: 'stateDiagram-v2' });
     expect(out.states).toBeGreaterThan(3);
+  });
+
+  // Regression: a TypeScript project on `"module": "commonjs"` (moduleResolution node10, which ignores
+  // `exports`) could not import the types of any subpath: `import { sqliteStore } from 'docket/sqlite'`
+  // was TS2307. `typesVersions` maps each subpath for it; node16/nodenext/bundler keep using `exports`.
+  it.each([
+    ['CommonJS', 'Node10', 'commonjs'],
+    ['Node16', 'Node16', 'commonjs'],
+    ['NodeNext', 'NodeNext', 'module'],
+    ['ESNext', 'Bundler', 'module'],
+  ])('types resolve for docket and every subpath export under module %s, moduleResolution %s (package type %s)', (module, resolution, type) => {
+    const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { exports: Record<string, unknown> };
+    const subpaths = Object.keys(pkg.exports).filter((k) => k !== './package.json').map((k) => (k === '.' ? 'docket' : `docket/${k.slice(2)}`));
+    const project = join(dir, 'app', `types-${resolution}-${type}`);
+    mkdirSync(project, { recursive: true });
+    writeFileSync(join(project, 'package.json'), JSON.stringify({ name: `types-${resolution}`, private: true, type }));
+    // Each import must bring real types: assigning a module namespace to a number is an error, so an
+    // unresolved (any) module would leave its @ts-expect-error unused, which is an error too.
+    writeFileSync(join(project, 'check.ts'), subpaths.map((s, i) => `import * as m${i} from '${s}';\n// @ts-expect-error a module namespace is not a number\nexport const n${i}: number = m${i};\n`).join(''));
+    writeFileSync(join(project, 'tsconfig.json'), JSON.stringify({ compilerOptions: { target: 'ES2022', module, moduleResolution: resolution, strict: true, noEmit: true, skipLibCheck: true, types: [], lib: ['ES2022', 'DOM'] }, files: ['check.ts'] }));
+    const tsc = join(root, 'node_modules', 'typescript', 'bin', 'tsc');
+    const checked = spawnSync(process.execPath, [tsc, '-p', '.'], { cwd: project, encoding: 'utf8' });
+    expect(checked.stdout + checked.stderr).toBe('');
+    expect(checked.status).toBe(0);
   });
 
   it('ships no source, tests or driver code the memory-store user must install', () => {

@@ -58,6 +58,20 @@ describe('the CLI reference', () => {
   });
 });
 
+describe('the install lines', () => {
+  // Regression: a TypeScript app with skipLibCheck off that followed the README (npm install
+  // better-sqlite3) failed in docket/sqlite's declarations with TS7016: the driver ships no types.
+  it('name the @types package of every optional driver that ships no types of its own', () => {
+    const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+    const install = /## Install[^\n]*\n\n```sh\n([\s\S]*?)```/.exec(readme)?.[1] ?? '';
+    for (const driver of ['better-sqlite3', 'pg']) {
+      const manifest = JSON.parse(readFileSync(new URL(`../node_modules/${driver}/package.json`, import.meta.url), 'utf8')) as { types?: string; typings?: string };
+      expect(install).toContain(driver);
+      if (manifest.types === undefined && manifest.typings === undefined) expect(install, driver).toContain(`@types/${driver}`);
+    }
+  });
+});
+
 describe('the docs agree with the code on defaults and counts', () => {
   // Regression: calendar.md's options table and zh-CN.md said a year without holiday data throws by
   // default, and the README listed it among the errors; with 'CN' the default estimates the year.

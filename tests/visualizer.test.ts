@@ -88,6 +88,72 @@ describe('stateGraph', () => {
   });
 });
 
+describe('edges XState raises itself (onDone)', () => {
+  // Regression: a parallel or compound state's onDone arrow was labelled with XState's own event id,
+  // so bid-review's diagram on the docs site and `docket diagram --format mermaid` printed
+  // "xstate.done.state.bid.open.preparing", and a user's trip workflow "xstate.done.state.trip.planning".
+  const trip = defineWorkflow({
+    id: 'trip',
+    version: 1,
+    machine: setup({}).createMachine({
+      id: 'trip',
+      initial: 'planning',
+      states: {
+        planning: {
+          type: 'parallel',
+          states: {
+            hotel: { initial: 'searching', states: { searching: { on: { HOTEL: 'booked' } }, booked: { type: 'final' } } },
+            flight: { initial: 'searching', states: { searching: { on: { FLIGHT: 'booked' } }, booked: { type: 'final' } } },
+          },
+          onDone: 'travelling',
+        },
+        travelling: { initial: 'away', states: { away: { on: { BACK: 'home' } }, home: { type: 'final' } }, onDone: 'done' },
+        done: { type: 'final' },
+      },
+    }),
+    input: z.object({}),
+    events: { HOTEL: z.object({}), FLIGHT: z.object({}), BACK: z.object({}) },
+  });
+
+  it('labels a parallel and a compound onDone in words, in both languages, in the graph and in mermaid', () => {
+    const graph = stateGraph(trip);
+    const label = (source: string) => graph.edges.find((e) => e.source === source && e.event?.startsWith('xstate.done.state.'))?.label;
+    expect(label('planning')).toEqual({ 'zh-CN': '各部分完成后', en: 'when every part is done' });
+    expect(label('travelling')).toEqual({ 'zh-CN': '完成后', en: 'when done' });
+    for (const lang of ['zh-CN', 'en'] as const) expect(toMermaid(graph, lang)).not.toMatch(/xstate\./);
+  });
+
+  it('no edge label of any built-in process or fixture names an XState event id', () => {
+    for (const workflow of [...workflowCatalog(), nested, trip, reviewWorkflow]) {
+      for (const edge of stateGraph(workflow).edges) {
+        for (const lang of ['zh-CN', 'en'] as const) expect(edge.label[lang], `${workflow.id} ${edge.source} → ${edge.target}`).not.toMatch(/^xstate\.|docket\.timer/);
+      }
+    }
+  });
+});
+
+describe('an inline guard', () => {
+  // Regression: `guard: ({ context }) => …` is a function JavaScript names "guard" after its
+  // property, so the arrow's condition read "guard" in the zh-CN and English diagrams alike.
+  it('is labelled as a condition, in both languages, unless the workflow labels it', () => {
+    const order = defineWorkflow({
+      id: 'order',
+      version: 1,
+      machine: setup({}).createMachine({
+        id: 'order',
+        initial: 'open',
+        context: { amount: 0 },
+        states: { open: { on: { PLACE: [{ guard: ({ context }) => context.amount < 0, target: 'refused' }, { target: 'placed' }] } }, placed: { type: 'final' }, refused: { type: 'final' } },
+      }),
+      input: z.object({}),
+      events: { PLACE: z.object({}) },
+    });
+    const guarded = stateGraph(order).edges.find((e) => e.target === 'refused')!;
+    expect(guarded.guard?.label).toEqual({ 'zh-CN': '条件', en: 'condition' });
+    expect(toMermaid(stateGraph(order), 'zh-CN')).toMatch(/open --> refused : PLACE \[条件\]/);
+  });
+});
+
 describe('quarterTimeline', () => {
   it('marks 2026 Q4 holidays and the make-up day, and resolves the strategy cycle milestones', () => {
     const t = quarterTimeline(businessCalendar(), { year: 2026, quarter: 4 }, workflowCatalog());

@@ -9,9 +9,10 @@ export const strategyCycleInput = z
   .object({
     /** The quarter the plan is for; the work happens in the quarter before it. */
     planQuarter: z.object({ year: z.number().int().min(2000).max(2100), quarter: z.union([z.literal(1), z.literal(2), z.literal(3), z.literal(4)]) }),
-    providers: z.array(z.string().min(1)).min(1).default([...DEFAULT_PROVIDERS]),
+    /** The providers (their user ids) who each submit a survey and a plan segment. */
+    providers: z.array(z.string().min(1).meta({ person: 'provider' })).min(1).default([...DEFAULT_PROVIDERS]),
     /** The provider that integrates the segments into one plan (亚美 in the documents). */
-    integrator: z.string().min(1).default('yamei'),
+    integrator: z.string().min(1).meta({ person: 'provider' }).default('yamei'),
     /** Overrides of the default schedule, per milestone. */
     schedule: z.partialRecord(z.enum(STRATEGY_MILESTONES), milestoneSpec).default({}),
     reminders: z

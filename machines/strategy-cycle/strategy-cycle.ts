@@ -30,10 +30,10 @@ export const strategyCycle = defineWorkflow({
   machine: strategyCycleMachine,
   input: strategyCycleInput,
   events: {
-    SUBMIT_SURVEY: z.object({ provider: z.string().min(1), report: z.string().min(1), hotspots: z.array(z.string()).default([]) }),
+    SUBMIT_SURVEY: z.object({ provider: z.string().min(1).meta({ person: 'provider' }), report: z.string().min(1), hotspots: z.array(z.string()).default([]) }),
     CUSTOMER_COMMS_DONE: z.object({ notes: z.string().optional() }),
     INTERNAL_MEETING_HELD: z.object({ notes: z.string().optional() }),
-    SUBMIT_SEGMENT: z.object({ provider: z.string().min(1), summary: z.string().min(1) }),
+    SUBMIT_SEGMENT: z.object({ provider: z.string().min(1).meta({ person: 'provider' }), summary: z.string().min(1) }),
     SUBMIT_DRAFT: z.object({ summary: z.string().min(1) }),
     REQUEST_CHANGES: z.object({ comment: z.string().min(1) }),
     SUBMIT_REVISION: z.object({ summary: z.string().min(1) }),

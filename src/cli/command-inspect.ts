@@ -1,6 +1,9 @@
 import { writeFileSync } from 'node:fs';
 import { toView } from '../engine/create-engine.js';
 import { verifyHistory } from '../engine/chain-verifier.js';
+import { createKeyring } from '../engine/history-key.js';
+import { retentionOf, verifyArchived } from '../engine/retention.js';
+import type { ArchivedInstance, Tombstone } from '../store/retention.js';
 import { readHistoryKey } from './history-key-file.js';
 import type { VerifyReport } from '../engine/engine-types.js';
 import type { InstanceRecord, InstanceStatus } from '../store/records.js';
@@ -65,6 +68,34 @@ async function load(store: Store, id: string): Promise<InstanceRecord> {
   return record;
 }
 
+/**
+ * A live instance, or else what retention kept of it: the archived instance (its record, history
+ * and refusals, read-only) or a purged one's tombstone. Without this `docket show/history/verify`
+ * answered "No instance" for an instance `docket retain` had just archived, although its history
+ * stays readable and verifiable (docs/lifecycle.md).
+ */
+async function loadAny(store: Store, id: string): Promise<{ record: InstanceRecord; archived?: ArchivedInstance; tombstone?: never } | { record?: never; archived?: never; tombstone: Tombstone }> {
+  const record = await store.load(id);
+  if (record) return { record };
+  if (store.archived) {
+    const retention = retentionOf(store);
+    const archived = await retention.archived(id);
+    if (archived) return { record: archived.instance, archived };
+    const tombstone = await retention.tombstone(id);
+    if (tombstone) return { tombstone };
+  }
+  return { record: await load(store, id) };
+}
+
+/** The sentence for a purged instance: what is gone and what remains. */
+function purgedNote(ctx: CommandContext, t0: Tombstone): string {
+  return t(
+    ctx.lang,
+    `实例 ${t0.id} 已于 ${formatTime(t0.purgedAt, ctx.tz)} 清除：历史已删除，只保留墓碑（链头 ${t0.historyHash.slice(0, 12)}…）；docket verify 可校验它。`,
+    `Instance ${t0.id} was purged on ${formatTime(t0.purgedAt, ctx.tz)}: its history was deleted and only its tombstone remains (chain head ${t0.historyHash.slice(0, 12)}…); docket verify checks it.`,
+  );
+}
+
 /** `docket list <db> [--workflow id] [--status s] [--limit n]`. */
 export async function listCommand(ctx: CommandContext, db: string, opts: { workflow?: string; status?: string; limit?: string }): Promise<void> {
   if (opts.status !== undefined && !STATUSES.includes(opts.status as InstanceStatus)) throw new CliError(`--status must be one of ${STATUSES.join(', ')}, got "${opts.status}".`);
@@ -92,11 +123,17 @@ export async function listCommand(ctx: CommandContext, db: string, opts: { workf
 export async function showCommand(ctx: CommandContext, db: string, id: string): Promise<void> {
   const byId = graphs(ctx);
   await withStore(ctx, db, async (store, ctx) => {
-    const record = await load(store, id);
+    const found = await loadAny(store, id);
+    if (found.tombstone) {
+      if (ctx.json) return printJson(ctx, { retention: { kind: 'purged', tombstone: found.tombstone } });
+      return print(ctx, terminalSafe(purgedNote(ctx, found.tombstone)));
+    }
+    const { record, archived } = found;
     const graph = byId.get(record.workflow);
-    const tasks = await store.tasks({ instanceId: id });
+    const tasks = archived ? [] : await store.tasks({ instanceId: id });
     const view = toView(record);
-    if (ctx.json) return printJson(ctx, { ...view, stateLabel: stateLabel(graph, record.state, ctx.lang), tasks });
+    const retention = archived ? { retention: { kind: 'archived' as const, archivedAt: archived.archivedAt } } : {};
+    if (ctx.json) return printJson(ctx, { ...view, stateLabel: stateLabel(graph, record.state, ctx.lang), tasks, ...retention });
     const rows: [string, string][] = [
       [t(ctx.lang, '实例', 'Instance'), record.id],
       [t(ctx.lang, '流程', 'Workflow'), `${graph?.title[ctx.lang] ?? record.workflow} (${record.workflow} v${record.version})`],
@@ -106,6 +143,7 @@ export async function showCommand(ctx: CommandContext, db: string, id: string): 
       [t(ctx.lang, '版本号', 'Revision'), String(record.revision)],
       [t(ctx.lang, '创建', 'Created'), formatTime(record.createdAt, ctx.tz)],
       [t(ctx.lang, '更新', 'Updated'), formatTime(record.updatedAt, ctx.tz)],
+      ...(archived ? [[t(ctx.lang, '已归档', 'Archived'), formatTime(archived.archivedAt, ctx.tz)] as [string, string]] : []),
     ];
     const provisional = t(ctx.lang, '（暂定：节假日安排未公布）', ' (provisional: holiday schedule not yet published)');
     for (const timer of record.timers) rows.push([t(ctx.lang, '计时器', 'Timer'), `${timer.name} @ ${formatTime(timer.dueAt, ctx.tz)}${timer.deadline?.provisional ? provisional : ''}`]);
@@ -119,9 +157,11 @@ export async function showCommand(ctx: CommandContext, db: string, id: string): 
 export async function historyCommand(ctx: CommandContext, db: string, id: string): Promise<void> {
   const byId = graphs(ctx);
   await withStore(ctx, db, async (store, ctx) => {
-    const record = await load(store, id);
+    const found = await loadAny(store, id);
+    if (found.tombstone) throw new CliError(purgedNote(ctx, found.tombstone), EXIT.usage, 'INSTANCE_PURGED');
+    const { record, archived } = found;
     const graph = byId.get(record.workflow);
-    const history = await store.history(id);
+    const history = archived ? await retentionOf(store).archivedHistory(id) : await store.history(id);
     if (ctx.json) return printJson(ctx, history);
     print(
       ctx,
@@ -143,6 +183,9 @@ export async function historyCommand(ctx: CommandContext, db: string, id: string
 /** `docket export <db> <id> [--out file]`: one instance as JSON, for the docs site's instance view. */
 export async function exportCommand(ctx: CommandContext, db: string, id: string, opts: { out?: string }): Promise<void> {
   await withStore(ctx, db, async (store, ctx) => {
+    const found = await loadAny(store, id);
+    if (found.tombstone) throw new CliError(purgedNote(ctx, found.tombstone), EXIT.usage, 'INSTANCE_PURGED');
+    if (found.archived) throw new CliError(t(ctx.lang, `实例 ${id} 已归档：export 只导出在办实例；docket history 与 docket verify 可读取与校验它的历史。`, `Instance ${id} is archived: export writes live instances only; docket history and docket verify read and check its history.`), EXIT.usage, 'INSTANCE_ARCHIVED');
     const data = await exportInstance(store, id, ctx.workflows, ctx.io.now());
     const text = `${JSON.stringify(data, null, 2)}\n`;
     if (opts.out === undefined) {
@@ -163,9 +206,11 @@ export async function verifyCommand(ctx: CommandContext, db: string, id: string 
     const reports: VerifyReport[] = [];
     const records: InstanceRecord[] = [];
     if (id !== undefined) {
-      const record = await load(store, id);
-      records.push(record);
-      reports.push(await verifyHistory(store, record, verifyOptions));
+      const found = await loadAny(store, id);
+      if (found.record && !found.archived) {
+        records.push(found.record);
+        reports.push(await verifyHistory(store, found.record, verifyOptions));
+      } else reports.push((await verifyArchived({ store, keys: createKeyring(historyKey) }, id))!);
     } else {
       let cursor: string | undefined;
       do {
@@ -181,7 +226,14 @@ export async function verifyCommand(ctx: CommandContext, db: string, id: string 
     else {
       provisionalNote(ctx, records);
       for (const r of reports) {
-        print(ctx, r.ok ? `✓ ${terminalSafe(r.instanceId)}: ${t(ctx.lang, `${r.entries} 条历史，链完整`, `${r.entries} entries, chain intact`)}` : `✗ ${terminalSafe(r.instanceId)}: ${terminalSafe(r.problems.map((p) => p.message).join('; '))}`);
+        const kept =
+          r.retention?.kind === 'archived'
+            ? t(ctx.lang, '（已归档，按归档校验）', ' (archived: checked from the archive)')
+            : r.retention?.kind === 'purged'
+              ? t(ctx.lang, '（已清除：只校验墓碑，已删除的历史无法校验）', ' (purged: its tombstone checked; the deleted entries cannot be)')
+              : '';
+        const intact = r.retention?.kind === 'purged' ? t(ctx.lang, '墓碑完整', 'tombstone intact') : t(ctx.lang, `${r.entries} 条历史，链完整`, `${r.entries} entries, chain intact`);
+        print(ctx, r.ok ? `✓ ${terminalSafe(r.instanceId)}: ${intact}${kept}` : `✗ ${terminalSafe(r.instanceId)}: ${terminalSafe(r.problems.map((p) => p.message).join('; '))}${kept}`);
       }
       print(ctx, bad.length === 0 ? t(ctx.lang, `全部 ${reports.length} 个实例校验通过。`, `All ${reports.length} instances verified.`) : t(ctx.lang, `${bad.length} 个实例的历史链有问题。`, `${bad.length} of ${reports.length} instances have a broken history chain.`));
     }

@@ -12,7 +12,7 @@ import type { Store } from '../store/store.js';
 import { sampleValue } from '../visualizer/sample-value.js';
 import { terminalSafe } from './terminal-safe.js';
 import { stateGraph } from '../visualizer/state-graph.js';
-import { autoStep, demoDirectory, rolesOf, sampleOptionsAt } from './auto-pilot.js';
+import { autoStep, demoDirectory, namedPeople, rolesOf, sampleOptionsAt } from './auto-pilot.js';
 import { CliError, EXIT } from './cli-error.js';
 import { findWorkflow, print, printJson, type CommandContext } from './cli-context.js';
 import { t } from './cli-lang.js';
@@ -99,11 +99,12 @@ export async function simulateCommand(ctx: CommandContext, id: string, opts: Sim
   try {
     const instanceId = await engine.start(workflow.id as never, parsed.data as never, { actor: { id: 'demo', roles: rolesOf(workflow), name: 'demo' } });
     const tried = new Set<string>();
+    const named = namedPeople(workflow, parsed.data);
     for (let day = 0; clock.now() < to; day++) {
       const view = await engine.get(instanceId);
       if (view.status !== 'active') break;
       const localDate = calendar.toLocalDate(clock.now());
-      if (mode === 'auto' && calendar.isWorkingDay(clock.now())) await autoStep(engine, workflow, graph, instanceId, DateTime.fromISO(localDate).plus({ days: 30 }).toISODate() ?? localDate, tried);
+      if (mode === 'auto' && calendar.isWorkingDay(clock.now())) await autoStep(engine, workflow, graph, instanceId, DateTime.fromISO(localDate).plus({ days: 30 }).toISODate() ?? localDate, tried, named);
       const nextDay = DateTime.fromISO(localDate, { zone: ZONE }).plus({ days: 1 }).set({ hour: 10 }).toMillis();
       await clock.advanceTo(Math.min(to, nextDay));
       bar.update(day + 1, calendar.toLocalDate(clock.now()));

@@ -17,6 +17,39 @@ import type { MissingYearPolicy } from '../calendar/index.js';
 import { jsonSafe, terminalSafe } from './terminal-safe.js';
 
 /**
+ * The command `docket help <names…>` describes: a path from the top (`calendar reresolve`), or one
+ * subcommand's name when exactly one command has it (`reresolve`). An unknown name is a usage error.
+ */
+function helpTarget(program: Command, names: readonly string[]): Command {
+  const find = (parent: Command, name: string): Command | undefined => parent.commands.find((c) => c.name() === name || c.aliases().includes(name));
+  const all = (parent: Command, path: readonly string[]): { path: string[]; cmd: Command }[] =>
+    parent.commands.flatMap((c) => [{ path: [...path, c.name()], cmd: c }, ...all(c, [...path, c.name()])]);
+  let target = program;
+  for (const [i, name] of names.entries()) {
+    const next = find(target, name);
+    if (next !== undefined) {
+      target = next;
+      continue;
+    }
+    // A subcommand named on its own, as `docket help reresolve`: its place must be unambiguous.
+    const matches = i === 0 ? all(program, []).filter((m) => m.path.length > 1 && m.path.at(-1) === name) : [];
+    if (matches.length === 1) {
+      target = matches[0]!.cmd;
+      continue;
+    }
+    const where = target === program ? 'docket' : `docket ${names.slice(0, i).join(' ')}`;
+    const known = target.commands.map((c) => c.name()).filter((n) => n !== 'help');
+    const hint = matches.length > 1 ? ` It is a subcommand of several commands: name one, as in docket help ${matches.map((m) => m.path.join(' ')).join(' or docket help ')}.` : '';
+    throw new CliError(
+      known.length > 0
+        ? `Unknown command "${name}" for ${where}: its commands are ${known.join(', ')}.${hint} Run ${where} --help for usage.`
+        : `${where} has no subcommands, so "${name}" names none. Run ${where} --help for usage.`,
+    );
+  }
+  return target;
+}
+
+/**
  * Run `docket` with `argv` (the arguments after the program name) and resolve with the exit code:
  * 0 done, 1 the command found a problem (a broken history chain, a failed simulation), 2 bad
  * arguments or an unusable database file (nothing written). Never calls `process.exit`.
@@ -156,6 +189,21 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   registerRetainCommand(program, context, (code) => (exitCode = code));
 
   for (const cmd of program.commands) cmd.exitOverride().showHelpAfterError(`(run docket ${cmd.name()} --help for usage)`).allowExcessArguments(false);
+
+  // `docket help <command…>` prints that command's own help, at any depth. Commander's built-in help
+  // command looks at one name on the top level only, so `docket help reresolve` (a subcommand of
+  // calendar) printed the global help with exit 0 and `docket help calendar reresolve` printed
+  // calendar's; an unknown name printed the global help as if it were an answer.
+  program.helpCommand(false);
+  program
+    .command('help')
+    .description('display help for a command (e.g. docket help calendar reresolve)')
+    .argument('[command...]', 'a command, or a command and its subcommand')
+    .action((names: string[]) => {
+      helpTarget(program, names).outputHelp();
+    })
+    .exitOverride()
+    .showHelpAfterError('(run docket --help for usage)');
 
   try {
     if (argv.length === 0) {

@@ -271,7 +271,7 @@ export async function refuseRetainedId(core: RetentionParts, instanceId: string)
 }
 
 /** Verify an archived instance's chain (as for a live one), or a purged one's tombstone seal. */
-export async function verifyArchived(core: RetentionParts, instanceId: string): Promise<VerifyReport | undefined> {
+export async function verifyArchived(core: Pick<RetentionParts, 'store' | 'keys'>, instanceId: string): Promise<VerifyReport | undefined> {
   if (!core.store.archived) return undefined;
   const store = retentionOf(core.store);
   const archived = await store.archived(instanceId);

@@ -64,7 +64,8 @@ export interface OpenApiOptions {
  * An OpenAPI 3.1 document for the routes of {@link createHttpHandler}, with each workflow's start
  * input and event payloads converted from its zod schemas by `z.toJSONSchema` (newest version of
  * each workflow id), so that a front end can build its forms from it. Start bodies and event bodies
- * are `oneOf` unions discriminated by `workflow` and `type`.
+ * are `oneOf` unions discriminated by `workflow` and `type`; an event type several workflows declare
+ * is one branch whose payload is any of theirs (the instance's workflow decides which applies).
  *
  * @returns a plain JSON object (serialize it with `JSON.stringify`).
  */
@@ -206,7 +207,11 @@ export function openApiDocument(workflows: readonly AnyWorkflow[], options: Open
     },
   };
   const starts: Json[] = [];
-  const events: Json[] = [];
+  // One branch per event type: several workflows declaring one type (APPROVE, SUBMIT) would each
+  // admit the same body, and a `oneOf` admits a body only when exactly one branch does, so the
+  // document refused every shared event the engine accepts. The instance's workflow decides which
+  // payload applies, so a shared type is an `anyOf` over its workflows' payloads.
+  const byType = new Map<string, Json[]>();
   for (const w of newest.values()) {
     const input = componentName(w.id, 'input');
     schemas[input] = jsonSchema(w.input);
@@ -219,9 +224,15 @@ export function openApiDocument(workflows: readonly AnyWorkflow[], options: Open
     for (const [type, schema] of Object.entries(w.events)) {
       const name = componentName(w.id, 'event', type);
       schemas[name] = admitType(jsonSchema(schema), type);
-      events.push({ allOf: [ref(name), { type: 'object', properties: { type: { const: type } }, required: ['type'] }], title: `${w.id} ${type}` });
+      const branches = byType.get(type) ?? [];
+      branches.push({ ...ref(name), title: `${w.id} ${type}` });
+      byType.set(type, branches);
     }
   }
+  const events: Json[] = [...byType].map(([type, branches]) => ({
+    allOf: [branches.length === 1 ? { $ref: branches[0]!.$ref } : { anyOf: branches }, { type: 'object', properties: { type: { const: type } }, required: ['type'] }],
+    title: branches.length === 1 ? (branches[0]!.title as string) : type,
+  }));
   const page = { type: 'object', properties: { items: { type: 'array', items: ref('Instance') }, nextCursor: { type: 'string' } }, required: ['items'] };
   return {
     openapi: '3.1.0',

@@ -128,7 +128,9 @@ export function describeGuard(guard: unknown, workflow: AnyWorkflow, stepLabels?
         label: { 'zh-CN': inner.map((g) => g.label['zh-CN']).join(sep['zh-CN']), en: inner.map((g) => g.label.en).join(sep.en) },
       };
     }
-    return { type: name, label: labelFor(workflow, 'guards', name) ?? same(name) };
+    // An inline guard (`guard: ({ context }) => …`) is named "guard" by JavaScript after its
+    // property, or not at all: its diagram label read "guard" in both languages; say "condition".
+    return { type: name, label: labelFor(workflow, 'guards', name) ?? (name === 'guard' ? UNNAMED_GUARD : same(name)) };
   }
   const obj = record(guard);
   if (obj && typeof obj['type'] === 'string') {
@@ -147,8 +149,11 @@ export function describeGuard(guard: unknown, workflow: AnyWorkflow, stepLabels?
         : { 'zh-CN': `${base['zh-CN']}（${raw}）`, en: `${base.en} (${raw})` };
     return { type, ...(params === undefined || typeof params === 'function' ? {} : { params }), label };
   }
-  return { type: 'guard', label: same('guard') };
+  return { type: 'guard', label: UNNAMED_GUARD };
 }
+
+/** The label of a guard with no name of its own. */
+const UNNAMED_GUARD: BiText = { 'zh-CN': '条件', en: 'condition' };
 
 function describeApprovers(rule: unknown, workflow: AnyWorkflow): BiText | null {
   if (rule === undefined || rule === null) return null;

@@ -81,13 +81,22 @@ export function sampleValue(schema: z.ZodType, options: SampleOptions = {}, dept
       const min = Number(check(def, 'min_length')?.['minimum'] ?? 1);
       const text = options.text ?? 'demo';
       const pattern = check(def, 'string_format')?.['pattern'];
+      const date = options.date ?? '2026-12-31';
+      const plausible = [date, `${date}T09:00:00+08:00`, `${date} 09:00`, text, date.slice(0, 7), '09:00', 'A1', '1', 'demo@example.com'];
       if (pattern instanceof RegExp) {
         // A pattern-checked string (a date, a code): the first of a few plausible values it accepts.
-        const date = options.date ?? '2026-12-31';
-        const fit = [date, `${date}T09:00:00+08:00`, `${date} 09:00`, text, date.slice(0, 7), '09:00', 'A1', '1', 'demo@example.com'].find((c) => pattern.test(c));
+        const fit = plausible.find((c) => pattern.test(c));
         if (fit !== undefined) return fit;
       }
-      return text.length >= min ? text : text.padEnd(min, 'x');
+      const plain = text.length >= min ? text : text.padEnd(min, 'x');
+      // A refinement (`.refine(isInstant)`) cannot be read, only asked: the first plausible value the
+      // schema accepts. Without this bid-review's submission deadline was "demo" and
+      // `docket simulate bid-review` (and the docs simulator) refused to start without --input.
+      if (def.checks?.some((c) => c._zod.def['check'] === 'custom') && !schema.safeParse(plain).success) {
+        const fit = plausible.find((c) => schema.safeParse(c).success);
+        if (fit !== undefined) return fit;
+      }
+      return plain;
     }
     case 'number':
     case 'int':

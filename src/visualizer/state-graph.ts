@@ -147,6 +147,19 @@ export function deadlineLabel(workflow: AnyWorkflow, name: string, holder?: BiTe
   return same(words(name));
 }
 
+/**
+ * The words for an event XState raises itself, which no one sends and no workflow labels: a state's
+ * `onDone` (`xstate.done.state.<machine>.<path>`: its final child reached, or every region of a
+ * parallel state done) and an invoked actor's `onDone`/`onError`. Without this the diagram, the
+ * docs site and `docket diagram` printed the raw id (`xstate.done.state.bid.open.preparing`).
+ */
+function internalEventLabel(type: string, node: NodeLike): BiText | undefined {
+  if (type.startsWith('xstate.done.state.')) return node.type === 'parallel' ? { 'zh-CN': '各部分完成后', en: 'when every part is done' } : { 'zh-CN': '完成后', en: 'when done' };
+  if (type.startsWith('xstate.done.actor.')) return { 'zh-CN': '完成后', en: 'when done' };
+  if (type.startsWith('xstate.error.actor.')) return { 'zh-CN': '出错时', en: 'on error' };
+  return undefined;
+}
+
 /** The label of an event type: the workflow's `labels.events`, else the type itself. */
 export function eventLabel(workflow: AnyWorkflow, type: string): BiText {
   return ownValue(workflow.labels?.events, type) ?? same(type);
@@ -298,7 +311,7 @@ export function stateGraph(workflow: AnyWorkflow): StateGraph {
         const guard = describeGuard(o.t.guard, workflow, stepLabels);
         const tmeta = record(o.t.meta);
         let label: BiText;
-        if (o.kind === 'event') label = eventLabel(workflow, o.event ?? '');
+        if (o.kind === 'event') label = o.event !== null && !ownValue(workflow.labels?.events, o.event) ? (internalEventLabel(o.event, node) ?? eventLabel(workflow, o.event)) : eventLabel(workflow, o.event ?? '');
         else if (o.kind === 'after') {
           // The state's box shows the rule; the arrow only says that time ran out.
           label = { 'zh-CN': '超时', en: 'on timeout' };
