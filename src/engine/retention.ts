@@ -126,7 +126,7 @@ function checkTombstone(t: Tombstone, keys: Keyring): 'ok' | 'edited' | 'unknown
   return checkSealedText(tombstoneText(rest), hash, t.keyId, keys);
 }
 
-async function lastEntry(store: Store, record: InstanceRecord): Promise<HistoryEntry | undefined> {
+async function lastEntry(store: Pick<Store, 'history'>, record: InstanceRecord): Promise<HistoryEntry | undefined> {
   const [entry] = await store.history(record.id, { afterRevision: record.revision - 1, limit: 1 });
   return entry;
 }
@@ -179,23 +179,30 @@ export async function retain(core: RetentionParts, options: RetainOptions): Prom
   const tombstones: Tombstone[] = [];
   const seen = new Set<string>();
   let more = false;
-  for (;;) {
-    // Every id seen is still listed (tombstones are written after the loop, skipped ones stay), so
-    // this many leaves room for the tombstones still missing.
-    const want = limit + seen.size - tombstones.length;
-    const due = await store.retainable({ finishedBefore, limit: want, ...scope });
-    const fresh = due.filter((id) => !seen.has(id));
-    more = due.length === want;
-    for (const id of fresh) {
-      if (tombstones.length === limit) {
-        more = true;
-        break;
+  // Live finished instances first, then archived ones (an archive is kept until the policy purges
+  // it too: listing only live ones left every archived instance in the archive for good).
+  for (const archived of [false, true]) {
+    const listed = new Set<string>();
+    for (;;) {
+      // Every id seen is still listed (tombstones are written after the loop, skipped ones stay), so
+      // this many leaves room for the tombstones still missing.
+      const want = limit + listed.size - tombstones.length;
+      const due = await store.retainable({ finishedBefore, limit: want, ...scope, ...(archived ? { archived } : {}) });
+      const fresh = due.filter((id) => !listed.has(id) && !seen.has(id));
+      more = due.length === want;
+      for (const id of fresh) {
+        if (tombstones.length === limit) {
+          more = true;
+          break;
+        }
+        seen.add(id);
+        listed.add(id);
+        const tombstone = await tombstoneOf(core, id, now, skipped);
+        if (tombstone) tombstones.push(tombstone);
       }
-      seen.add(id);
-      const tombstone = await tombstoneOf(core, id, now, skipped);
-      if (tombstone) tombstones.push(tombstone);
+      if (tombstones.length === limit || !more || fresh.length === 0) break;
     }
-    if (tombstones.length === limit || !more || fresh.length === 0) break;
+    if (tombstones.length === limit) break;
   }
   if (dryRun) return { mode, dryRun, finishedBefore, ids: tombstones.map((t) => t.id), skipped, more };
   const ids = tombstones.length === 0 ? [] : await store.purge(tombstones);
@@ -214,14 +221,21 @@ function skippedOf(core: RetentionParts, considered: readonly string[], taken: r
 
 /** The sealed tombstone of a finished instance's verified chain head, or undefined (listed in `skipped` when it does not verify). */
 async function tombstoneOf(core: RetentionParts, id: string, now: Instant, skipped: { id: string; reason: string }[]): Promise<Tombstone | undefined> {
-  const record = await core.store.load(id);
-  if (!record) return undefined;
-  const report = await walkHistory(core.store, record, core.keys);
+  // A live instance's chain is read from the hot tables, an archived one's from the archive.
+  let record = await core.store.load(id);
+  let history: Pick<Store, 'history'> = core.store;
+  if (!record) {
+    const store = retentionOf(core.store);
+    record = (await store.archived(id))?.instance;
+    if (!record) return undefined;
+    history = { history: (instanceId, options) => store.archivedHistory(instanceId, options) };
+  }
+  const report = await walkHistory(history, record, core.keys);
   if (!report.ok) {
     skipped.push({ id, reason: `its history does not verify (${report.problems[0]?.message ?? 'see engine.verify'}); kept for inspection` });
     return undefined;
   }
-  const last = await lastEntry(core.store, record);
+  const last = await lastEntry(history, record);
   const t: Omit<Tombstone, 'hash' | 'keyId'> = {
     id,
     workflow: record.workflow,

@@ -14,6 +14,11 @@ export const retainable = (s: string, before: number, limit: number, tenant?: st
   tenant === undefined
     ? plan(`SELECT id FROM ${s}.docket_instances WHERE status <> 'active' AND updated_at < $1 ORDER BY updated_at, id LIMIT $2`, before, limit)
     : plan(`SELECT id FROM ${s}.docket_instances WHERE status <> 'active' AND updated_at < $1 AND tenant = $3 ORDER BY updated_at, id LIMIT $2`, before, limit, tenant);
+/** Archived instances finished before the cut-off (by their archived record's `updatedAt`), oldest first: what a purge takes after the live ones. */
+export const retainableArchived = (s: string, before: number, limit: number, tenant?: string) =>
+  tenant === undefined
+    ? plan(`SELECT id FROM ${s}.docket_archive_instances WHERE (record->>'updatedAt')::bigint < $1 ORDER BY (record->>'updatedAt')::bigint, id LIMIT $2`, before, limit)
+    : plan(`SELECT id FROM ${s}.docket_archive_instances WHERE (record->>'updatedAt')::bigint < $1 AND tenant = $3 ORDER BY (record->>'updatedAt')::bigint, id LIMIT $2`, before, limit, tenant);
 /** Locks the row: a finished instance takes no commits, but a concurrent purge or archive must wait. */
 export const lockFinished = (s: string, id: string) =>
   plan(
@@ -86,8 +91,8 @@ export function postgresRetention(pool: Pool, s: string, open: () => void): Stor
   return {
     async retainable(q) {
       open();
-      const { finishedBefore, limit, tenant } = checkRetentionQuery(q);
-      return (await query<{ id: string }>(retainable(s, finishedBefore, limit, tenant), 'retainable')).map((r) => r.id);
+      const { finishedBefore, limit, tenant, archived } = checkRetentionQuery(q);
+      return (await query<{ id: string }>((archived ? retainableArchived : retainable)(s, finishedBefore, limit, tenant), 'retainable')).map((r) => r.id);
     },
     archive: (ids, at) =>
       transaction('archive', async (c) => {

@@ -17,6 +17,11 @@ export const retainable = (finishedBefore: Instant, limit: number, tenant?: stri
   tenant === undefined
     ? plan(`SELECT id FROM docket_instances WHERE status <> 'active' AND updated_at < ? ORDER BY updated_at, id LIMIT ?`, finishedBefore, limit)
     : plan(`SELECT id FROM docket_instances WHERE status <> 'active' AND updated_at < ? AND tenant = ? ORDER BY updated_at, id LIMIT ?`, finishedBefore, tenant, limit);
+/** Archived instances finished before the cut-off (by their archived record's `updatedAt`), oldest first: what a purge takes after the live ones. */
+export const retainableArchived = (finishedBefore: Instant, limit: number, tenant?: string) =>
+  tenant === undefined
+    ? plan(`SELECT id FROM docket_archive_instances WHERE json_extract(record, '$.updatedAt') < ? ORDER BY json_extract(record, '$.updatedAt'), id LIMIT ?`, finishedBefore, limit)
+    : plan(`SELECT id FROM docket_archive_instances WHERE json_extract(record, '$.updatedAt') < ? AND tenant = ? ORDER BY json_extract(record, '$.updatedAt'), id LIMIT ?`, finishedBefore, tenant, limit);
 export const insertArchive = (r: InstanceRecord, at: Instant, refusals: string, effects: string) =>
   plan(`INSERT INTO docket_archive_instances (id, tenant, archived_at, record, refusals, effects) VALUES (?, ?, ?, ?, ?, ?)`, r.id, r.tenant ?? null, at, json(r), refusals, effects);
 export const copyHistoryToArchive = (seq: number) =>
@@ -81,8 +86,8 @@ export function sqliteRetention(d: SqliteRetentionDriver): StoreRetention {
   return {
     async retainable(query) {
       d.open();
-      const { finishedBefore, limit, tenant } = checkRetentionQuery(query);
-      return d.all<{ id: string }>(retainable(finishedBefore, limit, tenant)).map((r) => r.id);
+      const { finishedBefore, limit, tenant, archived } = checkRetentionQuery(query);
+      return d.all<{ id: string }>((archived ? retainableArchived : retainable)(finishedBefore, limit, tenant)).map((r) => r.id);
     },
     async archive(ids, at) {
       const moved = await d.write(() => {

@@ -50,9 +50,10 @@ export function memoryRetention(t: MemoryTables): StoreRetention {
   return {
     async retainable(query) {
       t.open();
-      const { finishedBefore, limit, tenant } = checkRetentionQuery(query);
+      const { finishedBefore, limit, tenant, archived } = checkRetentionQuery(query);
       const due: InstanceRecord[] = [];
-      for (const record of t.instances.values()) {
+      const records = archived ? [...archive.values()].map((a) => a.entry.instance) : t.instances.values();
+      for (const record of records) {
         if (isFinished(record.status) && record.updatedAt < finishedBefore && (tenant === undefined || record.tenant === tenant)) due.push(record);
       }
       return due.sort((a, b) => a.updatedAt - b.updatedAt || a.id.localeCompare(b.id)).slice(0, limit).map((r) => r.id);

@@ -81,12 +81,13 @@ export function checkHistoryRange(options: { readonly afterRevision?: number; re
  * instant (bound as {@link instantBefore} binds it), `limit` an integer of at least 1, `tenant` an id.
  * Returns the query as every store binds it; INVALID_ARGUMENT otherwise.
  */
-export function checkRetentionQuery(query: RetentionQuery): { readonly finishedBefore: number; readonly limit: number; readonly tenant: string | undefined } {
+export function checkRetentionQuery(query: RetentionQuery): { readonly finishedBefore: number; readonly limit: number; readonly tenant: string | undefined; readonly archived: boolean } {
   const q = checkQueryObject(query, 'retainable');
   const finishedBefore = instantBefore(q.finishedBefore, 'finishedBefore', 'The retention query field');
   if (typeof q.limit !== 'number' || !Number.isInteger(q.limit) || q.limit < 1) invalid(`The retention query field "limit" must be an integer of at least 1, not ${typeof q.limit === 'number' ? q.limit : describe(q.limit)}.`, 'limit');
   checkText(q, 'tenant', 'The retention');
-  return { finishedBefore, limit: Math.min(q.limit, REVISION_MAX), tenant: q.tenant as string | undefined };
+  if (q.archived !== undefined && typeof q.archived !== 'boolean') invalid(`The retention query field "archived" must be true or false, not ${describe(q.archived)}.`, 'archived');
+  return { finishedBefore, limit: Math.min(q.limit, REVISION_MAX), tenant: q.tenant as string | undefined, archived: q.archived === true };
 }
 
 /** The position a cursor stands for (`0` when absent). Throws `INVALID_ARGUMENT` for a forged or mangled one. */

@@ -55,6 +55,11 @@ export interface RetentionQuery {
   readonly limit: number;
   /** Only this tenant's instances (`engine.forTenant(t).retain`); absent: every instance. */
   readonly tenant?: string;
+  /**
+   * List archived instances (finished before `finishedBefore`, by the `updatedAt` of their archived
+   * record) instead of live ones: what a purge takes once the live ones are done. Default false.
+   */
+  readonly archived?: boolean;
 }
 
 /**
