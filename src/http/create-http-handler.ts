@@ -193,7 +193,9 @@ export function createHttpHandler(options: HttpHandlerOptions): (request: Reques
     if (q.status !== undefined && !STATUSES.includes(q.status as InstanceStatus)) throw bad(`"status" must be one of ${STATUSES.join(', ')}.`, { field: 'status' });
     const page = await on(c).list({
       ...(q.workflow ? { workflow: q.workflow } : {}), ...(q.state ? { state: q.state } : {}),
-      ...(q.status ? { status: q.status as InstanceStatus } : {}), ...(limit ? { limit } : {}), ...(q.cursor ? { cursor: q.cursor } : {}),
+      ...(q.status ? { status: q.status as InstanceStatus } : {}), ...(limit ? { limit } : {}),
+      // An empty `?cursor=` is not one the server returned: refused (400) as history refuses it, not read as the first page.
+      ...(q.cursor === undefined ? {} : { cursor: q.cursor }),
     });
     return c.json(page);
   });

@@ -11,8 +11,26 @@ export const PAGE_LIMIT_MAX = 1000;
 
 const STATUSES: readonly InstanceStatus[] = ['active', 'done', 'failed', 'cancelled'];
 const TASK_STATUSES: readonly TaskRecord['status'][] = ['open', 'claimed'];
-/** A cursor is the position after the last item of a page, in base 36 (opaque to callers). */
-const CURSOR = /^[0-9a-z]{1,11}$/;
+/**
+ * A cursor is a position (the last item of a page, or where the next page starts), in base 36, then
+ * `.` and four check characters computed from it: opaque to callers. The check is what tells a
+ * mangled or made-up cursor from one a store returned: every lowercase word is a base-36 number, so
+ * without it `cursor: 'garbage'` was read as position 36,238,672,802 and answered with an empty page,
+ * as if the listing had ended.
+ */
+const CURSOR = /^([0-9a-z]{1,11})\.([0-9a-z]{4})$/;
+/** 36^4: the check is four base-36 characters. */
+const CHECK_RANGE = 1_679_616;
+
+/** Four base-36 characters derived from the cursor's position text (FNV-1a; a typo check, not a secret). */
+function cursorCheck(position: string): string {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < position.length; i++) {
+    hash ^= position.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193) >>> 0;
+  }
+  return (hash % CHECK_RANGE).toString(36).padStart(4, '0');
+}
 
 function invalid(message: string, field: string): never {
   throw new DocketError('INVALID_ARGUMENT', message, { field });
@@ -92,17 +110,19 @@ export function checkRetentionQuery(query: RetentionQuery): { readonly finishedB
 /** The position a cursor stands for (`0` when absent). Throws `INVALID_ARGUMENT` for a forged or mangled one. */
 export function decodeCursor(cursor: unknown): number {
   if (cursor === undefined) return 0;
-  if (typeof cursor !== 'string' || !CURSOR.test(cursor)) {
+  const parts = typeof cursor === 'string' ? CURSOR.exec(cursor) : null;
+  if (parts === null || cursorCheck(parts[1]!) !== parts[2]) {
     invalid(`Cursor ${describe(cursor)} is not one this store returned; pass back a page's nextCursor unchanged, or omit it to start from the first page.`, 'cursor');
   }
-  const position = Number.parseInt(cursor, 36);
+  const position = Number.parseInt(parts[1]!, 36);
   if (!Number.isSafeInteger(position)) invalid(`Cursor ${describe(cursor)} is not one this store returned; omit it to start from the first page.`, 'cursor');
   return position;
 }
 
 /** The cursor for the page that continues after `position` (an insertion sequence or index, ≥ 0). */
 export function encodeCursor(position: number | string): string {
-  return Number(position).toString(36);
+  const text = Number(position).toString(36);
+  return `${text}.${cursorCheck(text)}`;
 }
 
 /**
