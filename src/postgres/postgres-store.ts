@@ -227,8 +227,8 @@ export function postgresStore(connection: PostgresConnection, options: PostgresS
       return (await query<EffectRow>(plans.effects(s, instanceId), 'effects')).map(effectFromRow);
     },
     async tasks(q: TaskQuery = {}) {
-      const { limit } = checkTaskQuery(q);
-      return (await query<{ task: TaskRecord }>(plans.tasks(s, q, limit), 'tasks')).map((r) => r.task);
+      const { limit, bound } = checkTaskQuery(q);
+      return (await query<{ task: TaskRecord }>(plans.tasks(s, bound, limit), 'tasks')).map((r) => r.task);
     },
     onWake(fn) {
       wakers.add(fn);

@@ -530,8 +530,8 @@ export function sqliteStore(options: SqliteStoreOptions): SqliteStore {
       return all<EffectRow>(plans.effects(instanceId)).map(effectFromRow);
     },
     async tasks(query: TaskQuery = {}) {
-      const { limit } = checkTaskQuery(query);
-      return all<{ task: string }>(plans.tasks(query, schemaVersion >= 4, limit)).map((r) => jsonColumn<TaskRecord>(query.instanceId ?? '(task)', 'task', r.task));
+      const { limit, bound } = checkTaskQuery(query);
+      return all<{ task: string }>(plans.tasks(bound, schemaVersion >= 4, limit)).map((r) => jsonColumn<TaskRecord>(bound.instanceId ?? '(task)', 'task', r.task));
     },
     async close() {
       if (guard.closed) return;

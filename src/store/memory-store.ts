@@ -155,13 +155,13 @@ export function memoryStore(): Store {
     },
     async list(query: InstanceQuery = {}): Promise<Page<InstanceRecord>> {
       open();
-      const { limit, after } = checkInstanceQuery(query);
+      const { limit, after, bound } = checkInstanceQuery(query);
       const items: InstanceRecord[] = [];
       let i = after;
       for (; i < order.length && items.length < limit; i++) {
         // An archived or purged instance leaves its place in `order` (cursors are positions in it).
         const record = instances.get(order[i]!);
-        if (record && matchesInstanceQuery(record, query)) items.push(record);
+        if (record && matchesInstanceQuery(record, bound)) items.push(record);
       }
       return i < order.length ? { items, nextCursor: encodeCursor(i) } : { items };
     },
@@ -259,15 +259,15 @@ export function memoryStore(): Store {
     },
     async tasks(query: TaskQuery = {}) {
       open();
-      const { limit } = checkTaskQuery(query);
+      const { limit, bound } = checkTaskQuery(query);
       const out: TaskRecord[] = [];
-      const lists = query.instanceId ? [tasks.get(query.instanceId) ?? []] : tasks.values();
+      const lists = bound.instanceId ? [tasks.get(bound.instanceId) ?? []] : tasks.values();
       for (const list of lists) {
         for (const task of list) {
           if (out.length >= limit) return out;
-          if (!matchesTaskQuery(task, query)) continue;
+          if (!matchesTaskQuery(task, bound)) continue;
           // The instance's tenant decides, as the SQL stores' join on the instance row does.
-          if (query.tenant !== undefined && instances.get(task.instanceId)?.tenant !== query.tenant) continue;
+          if (bound.tenant !== undefined && instances.get(task.instanceId)?.tenant !== bound.tenant) continue;
           out.push(task);
         }
       }
