@@ -5,7 +5,7 @@ import type { Pool, PoolClient } from 'pg';
 import { DocketError, isDocketError } from '../errors.js';
 import type { HistoryEntry, IdempotencyRecord, InstanceRecord, RefusalEntry, TaskRecord } from '../store/records.js';
 import type { Commit, InstanceQuery, Page, Store, TaskQuery } from '../store/store.js';
-import { byEffectDue, byTimerDue, unknownEffect } from '../store/claim-rules.js';
+import { byEffectDue, byTimerDue, checkClaim, checkEffectUpdate, unknownEffect } from '../store/claim-rules.js';
 import { closedGuard } from '../store/closed-guard.js';
 import { checkCommitRules } from '../store/commit-rules.js';
 import { checkId, checkKey, storableRefusal } from '../store/payload-rules.js';
@@ -170,6 +170,7 @@ export function postgresStore(connection: PostgresConnection, options: PostgresS
       return keysetPage(rows, limit, (row) => row.seq, instanceFromRow);
     },
     async history(instanceId, opts = {}) {
+      checkId(instanceId);
       const { after, limit } = checkHistoryRange(opts);
       const rows = await query<{ entry: HistoryEntry }>(plans.history(s, instanceId, after, limit ?? null), 'history');
       return rows.map((r) => r.entry);
@@ -190,7 +191,8 @@ export function postgresStore(connection: PostgresConnection, options: PostgresS
       const [row] = await query<{ at: string | null }>(plans.nextTimerDue(s), 'nextTimerDue');
       return row?.at == null ? undefined : Number(row.at);
     },
-    async claimDueTimers(now, opts) {
+    async claimDueTimers(rawNow, rawOpts) {
+      const { now, options: opts } = checkClaim(rawNow, rawOpts);
       const rows = await query<TimerRow>(plans.claimTimers(s, now, opts.owner, opts.leaseMs, opts.limit), 'claimDueTimers');
       return rows.map(timerFromRow).sort(byTimerDue);
     },
@@ -203,7 +205,8 @@ export function postgresStore(connection: PostgresConnection, options: PostgresS
       const [row] = await query<{ record: IdempotencyRecord }>(plans.findIdempotency(s, instanceId, key), 'findIdempotency');
       return row?.record;
     },
-    async claimEffects(now, opts) {
+    async claimEffects(rawNow, rawOpts) {
+      const { now, options: opts } = checkClaim(rawNow, rawOpts);
       const rows = await query<EffectRow>(plans.claimEffects(s, now, opts.owner, opts.leaseMs, opts.limit), 'claimEffects');
       return rows.map(effectFromRow).sort(byEffectDue);
     },
@@ -211,8 +214,9 @@ export function postgresStore(connection: PostgresConnection, options: PostgresS
       const [row] = await query<{ at: string | null }>(plans.nextEffectDue(s), 'nextEffectDue');
       return row?.at == null ? undefined : Number(row.at);
     },
-    async updateEffect(effectId, update) {
+    async updateEffect(rawId, rawUpdate) {
       open();
+      const { effectId, update } = checkEffectUpdate(rawId, rawUpdate);
       const p = plans.updateEffect(s, effectId, update);
       let count: number | null;
       try {

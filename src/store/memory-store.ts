@@ -15,7 +15,7 @@ import { checkId, checkKey, storableRefusal } from './payload-rules.js';
 import { checkHistoryRange, checkInstanceQuery, checkTaskQuery, encodeCursor } from './query-rules.js';
 import { memoryRetention } from './memory-retention.js';
 import { checkCommitRules, checkRevision, conflict, conflictReason, tasksOf } from './commit-rules.js';
-import { byEffectDue, byTimerDue, leaseExpiry, unknownEffect } from './claim-rules.js';
+import { byEffectDue, byTimerDue, checkClaim, checkEffectUpdate, leaseExpiry, unknownEffect } from './claim-rules.js';
 import { closedGuard } from './closed-guard.js';
 import { copyWith } from './copy-with.js';
 
@@ -167,6 +167,7 @@ export function memoryStore(): Store {
     },
     async history(instanceId, options = {}) {
       open();
+      checkId(instanceId);
       const entries = history.get(instanceId) ?? [];
       const { after, limit } = checkHistoryRange(options);
       const end = limit === undefined ? undefined : after + limit;
@@ -207,8 +208,9 @@ export function memoryStore(): Store {
         timerDue.pop();
       }
     },
-    async claimDueTimers(now, options) {
+    async claimDueTimers(rawNow, rawOptions) {
       open();
+      const { now, options } = checkClaim(rawNow, rawOptions);
       const claimed = claim(timerDue, (id) => timers.get(id), (t) => t.status === 'pending', timerLeases, now, options);
       return claimed.sort(byTimerDue);
     },
@@ -226,8 +228,9 @@ export function memoryStore(): Store {
       checkKey(key);
       return idempotency.get(`${instanceId}\u0000${key}`);
     },
-    async claimEffects(now, options) {
+    async claimEffects(rawNow, rawOptions) {
       open();
+      const { now, options } = checkClaim(rawNow, rawOptions);
       const claimed = claim(effectDue, (id) => effects.get(id), (e) => e.status === 'pending', effectLeases, now, options);
       return claimed.sort(byEffectDue);
     },
@@ -243,8 +246,9 @@ export function memoryStore(): Store {
         effectDue.pop();
       }
     },
-    async updateEffect(effectId, update: EffectUpdate) {
+    async updateEffect(rawId, rawUpdate: EffectUpdate) {
       open();
+      const { effectId, update } = checkEffectUpdate(rawId, rawUpdate);
       const effect = effects.get(effectId);
       if (!effect) throw unknownEffect(effectId);
       const next: EffectRecord = copyWith(effect, update);
