@@ -432,8 +432,27 @@ export function createEngine<const W extends AnyWorkflow>(raw: EngineOptions<W>)
       }
     },
     on(event, fn) {
-      emitter.on(event, fn as never);
-      return () => emitter.off(event, fn as never);
+      // A listener runs inside the act that emits (after its commit is durable): one that throws, or
+      // returns a promise that rejects, made start/send/admin calls reject with the listener's error
+      // for a write that was made (a retry then acted twice, or started a second instance), turned a
+      // refusal's typed error into that raw one, and failed a fired timer's delivery. Its error goes
+      // to the 'error' listeners instead, as background work's does.
+      const listener =
+        event === 'error'
+          ? fn
+          : (...args: unknown[]) => {
+              try {
+                const returned: unknown = (fn as (...a: unknown[]) => unknown)(...args);
+                if (returned !== null && typeof returned === 'object') {
+                  const then: unknown = (returned as { then?: unknown }).then;
+                  if (typeof then === 'function') then.call(returned, undefined, (error: unknown) => emitter.emit('error', error));
+                }
+              } catch (error) {
+                emitter.emit('error', error);
+              }
+            };
+      emitter.on(event, listener as never);
+      return () => emitter.off(event, listener as never);
     },
     close(opts = {}) {
       if (closing) return closing;
