@@ -117,6 +117,19 @@ describe('docket/http over a real socket', () => {
     expect(again.status).toBe(200);
     const other = await call('POST', `/instances/${id}/events`, 'li', { type: 'SUBMIT', note: 'x' }, { 'idempotency-key': 'submit-1' });
     expect([other.status, other.body.code]).toEqual([409, 'IDEMPOTENCY_MISMATCH']);
+    // An empty key is refused, not dropped (dropped, the send went unkeyed and a retry acted twice).
+    const revision = (await call('GET', `/instances/${id}`, 'li')).body.revision;
+    const blank = await call('POST', `/instances/${id}/events`, 'li', { type: 'SUBMIT' }, { 'idempotency-key': '' });
+    expect([blank.status, blank.body.code]).toEqual([400, 'INVALID_ARGUMENT']);
+    expect((await call('GET', `/instances/${id}`, 'li')).body.revision).toBe(revision);
+  });
+
+  it('reads a list page size as digits only, as history does (0x10, 1e2, 5.0 and " 5" were page sizes)', async () => {
+    for (const limit of ['0x10', '1e2', '5.0', '%205', '0', '1001', '-1', '']) {
+      const refused = await call('GET', `/instances?limit=${limit}`, 'li');
+      expect([limit, refused.status, refused.body.code]).toEqual([limit, 400, 'INVALID_ARGUMENT']);
+    }
+    expect((await call('GET', '/instances?limit=1', 'li')).body.items).toHaveLength(1);
   });
 
   it.each([
