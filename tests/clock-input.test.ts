@@ -58,6 +58,20 @@ describe('clock input', () => {
     await clock.sleepUntil(Number.NaN);
   });
 
+  it('a deadline armed at a fractional instant (a clock advanced by 0.5 ms) fires once, at that instant, and the clock moves on', async () => {
+    const clock = virtualClock(START);
+    const engine = createEngine({ store: memoryStore(), clock, workflows: [reviewWorkflow] });
+    await clock.advanceBy({ milliseconds: 0.5 });
+    const id = await engine.start('review', { title: 't' }, { actor: staff });
+    await engine.send(id, { type: 'SUBMIT' }, { actor: staff });
+    const due = (await engine.get(id)).timers[0]!.dueAt;
+    // A claim floored to the whole millisecond never took a timer due at x.5: the clock stepped to it forever.
+    const fired = await clock.advanceBy({ days: 4 });
+    expect(fired.map((f) => [f.instanceId, f.dueAt, f.firedAt])).toEqual([[id, due, due]]);
+    expect((await engine.get(id)).state).toBe('escalated');
+    await engine.close();
+  });
+
   it('property: after any advance, accepted or refused, the clock is finite and a pending deadline fires once, at its instant', async () => {
     await fc.assert(
       fc.asyncProperty(fc.array(fc.oneof(fc.anything(), fc.record({ hours: fc.double() }), fc.record({ minutes: fc.integer({ min: 0, max: 120 }) }), fc.double()), { maxLength: 5 }), async (durations) => {

@@ -193,7 +193,8 @@ export function postgresStore(connection: PostgresConnection, options: PostgresS
     },
     async claimDueTimers(rawNow, rawOpts) {
       const { now, options: opts } = checkClaim(rawNow, rawOpts);
-      const rows = await query<TimerRow>(plans.claimTimers(s, now, opts.owner, opts.leaseMs, opts.limit), 'claimDueTimers');
+      // Stored instants are whole (bigint): `due <= floor(now)` is `due <= now`, and bigint refuses 1.5.
+      const rows = await query<TimerRow>(plans.claimTimers(s, Math.floor(now), opts.owner, opts.leaseMs, opts.limit), 'claimDueTimers');
       return rows.map(timerFromRow).sort(byTimerDue);
     },
     async releaseTimer(timerId, owner) {
@@ -207,7 +208,7 @@ export function postgresStore(connection: PostgresConnection, options: PostgresS
     },
     async claimEffects(rawNow, rawOpts) {
       const { now, options: opts } = checkClaim(rawNow, rawOpts);
-      const rows = await query<EffectRow>(plans.claimEffects(s, now, opts.owner, opts.leaseMs, opts.limit), 'claimEffects');
+      const rows = await query<EffectRow>(plans.claimEffects(s, Math.floor(now), opts.owner, opts.leaseMs, opts.limit), 'claimEffects');
       return rows.map(effectFromRow).sort(byEffectDue);
     },
     async nextEffectDue() {

@@ -39,10 +39,9 @@ export function leaseExpiry(now: Instant, options: ClaimOptions): Instant {
 const INSTANT_BOUND = 2 ** 53;
 
 /**
- * A claim's arguments, checked and read once, the same in every store: `now` a finite instant (an
- * item is ready at a whole millisecond, so `now` is floored, then clamped to ±2^53: PostgreSQL's
- * bigint refused `1.5`, `NaN` and `1e300` as STORE_UNAVAILABLE, "retry", where memory and SQLite
- * answered), `owner` an id, `leaseMs` a positive number of milliseconds, rounded up to a whole one
+ * A claim's arguments, checked and read once, the same in every store: `now` a finite instant,
+ * clamped to ±2^53 (PostgreSQL's bigint refused `NaN` and `1e300` as STORE_UNAVAILABLE, "retry",
+ * where memory and SQLite answered; it floors a fraction, exact for its whole-millisecond columns), `owner` an id, `leaseMs` a positive number of milliseconds, rounded up to a whole one
  * (a lease expiry is stored as a whole instant; `NaN` or `-1` left an item leased to nobody or never
  * claimable again), `limit` an integer of at least 1 (capped at 2^31 - 1).
  *
@@ -61,7 +60,10 @@ export function checkClaim(now: unknown, options: unknown): { readonly now: Inst
   if (typeof limit !== 'number' || !Number.isInteger(limit) || limit < 1) {
     throw new DocketError('INVALID_ARGUMENT', `A claim's "limit" must be an integer of at least 1, not ${typeof limit === 'number' ? String(limit) : typeof limit}.`, { field: 'limit' });
   }
-  const at = Math.min(Math.max(Math.floor(now), -INSTANT_BOUND), INSTANT_BOUND);
+  // Not floored here: the memory store keeps the instants it is given (a virtual clock advanced by
+  // 0.5 ms arms a timer at x.5), and a claim at x.5 floored to x never took it, so the virtual clock
+  // stepped to x.5 forever. PostgreSQL floors it where it binds it (its instants are whole).
+  const at = Math.min(Math.max(now, -INSTANT_BOUND), INSTANT_BOUND);
   // A lease holds at least as long as asked: a fraction (effectTimeoutMs: 1.5) is rounded up to a whole ms.
   return { now: at, options: { owner, leaseMs: Math.ceil(leaseMs), limit: Math.min(limit, 2 ** 31 - 1) } };
 }
