@@ -58,6 +58,16 @@ describe('clock input', () => {
     await clock.sleepUntil(Number.NaN);
   });
 
+  it('reads a string instant only with its offset: without one Date.parse used the host time zone (and took prose)', async () => {
+    for (const text of ['2026-11-02T09:00', '2026-11-02T09:00:00.000', '2026-11-02', 'November 2, 2026 09:00', '2026-11-02T09:00:00+99:00']) {
+      expect([text, await fieldOf(() => virtualClock(text))]).toEqual([text, 'instant']);
+      expect([text, await fieldOf(() => toInstant(text))]).toEqual([text, 'instant']);
+    }
+    for (const text of ['2026-11-02T09:00:00+08:00', '2026-11-02T01:00:00Z', '2026-11-02T01:00Z', '2026-11-02T09:00:00+0800', '2026-11-02T01:00:00.000z']) {
+      expect([text, toInstant(text)]).toEqual([text, START]);
+    }
+  });
+
   it('a deadline armed at a fractional instant (a clock advanced by 0.5 ms) fires once, at that instant, and the clock moves on', async () => {
     const clock = virtualClock(START);
     const engine = createEngine({ store: memoryStore(), clock, workflows: [reviewWorkflow] });

@@ -103,19 +103,28 @@ export function durationToMs(duration: DurationInput): number {
 }
 
 /**
+ * An ISO-8601 date and time with its offset (`Z` or `±hh:mm`): the only strings that name one
+ * instant wherever the code runs. `Date.parse` reads `'2026-01-05T09:00'` in the host's time zone
+ * and takes prose such as `'January 5, 2026'`, so a simulation started from such a string ran at
+ * different instants on a laptop in Shanghai and a CI machine in UTC.
+ */
+const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:?\d{2})$/i;
+
+/**
  * Epoch milliseconds from an {@link InstantInput}: a finite number within the range of a `Date`, a
- * valid `Date`, or a string `Date.parse` reads. Throws `INVALID_ARGUMENT` otherwise (a `NaN`, an
- * invalid `Date` or `Infinity` started or moved a virtual clock to an instant no timer is ever due
- * before; an unparseable string was a raw `TypeError`).
+ * valid `Date`, or an ISO-8601 date and time with its offset (`'2026-10-01T09:00:00+08:00'`,
+ * `'…Z'`). Throws `INVALID_ARGUMENT` otherwise (a `NaN`, an invalid `Date` or `Infinity` started or
+ * moved a virtual clock to an instant no timer is ever due before; an unparseable string was a raw
+ * `TypeError`; a string without an offset was read in the host's time zone).
  */
 export function toInstant(input: InstantInput): Instant {
   let ms: number;
   if (typeof input === 'number') ms = input;
   else if (input instanceof Date) ms = input.getTime();
-  else if (typeof input === 'string') ms = Date.parse(input);
+  else if (typeof input === 'string') ms = ISO_INSTANT.test(input) ? Date.parse(input) : Number.NaN;
   else invalid(`An instant is epoch milliseconds, a Date or an ISO-8601 string, not ${input === null ? 'null' : typeof input}.`, 'instant');
   if (!Number.isFinite(ms) || Math.abs(ms) > INSTANT_LIMIT) {
-    invalid(`Not an instant: ${typeof input === 'string' ? JSON.stringify(input.length > 40 ? `${input.slice(0, 40)}…` : input) : String(input)}; pass epoch milliseconds, a valid Date or an ISO-8601 string such as "2026-10-01T09:00:00+08:00".`, 'instant');
+    invalid(`Not an instant: ${typeof input === 'string' ? JSON.stringify(input.length > 40 ? `${input.slice(0, 40)}…` : input) : String(input)}; pass epoch milliseconds, a valid Date or an ISO-8601 date and time with its offset, such as "2026-10-01T09:00:00+08:00" (without one it would be read in the host's time zone).`, 'instant');
   }
   return ms;
 }
