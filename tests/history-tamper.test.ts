@@ -3,6 +3,7 @@ import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   createEngine,
+  isDocketError,
   memoryStore,
   virtualClock,
   type HistoryEntry,
@@ -602,6 +603,22 @@ describe('history and verify in pages', () => {
     const bad: unknown[] = [{ limit: 0 }, { limit: 1001 }, { limit: 'abc' }, { limit: 1.5 }, { limit: 2, cursor: '-5' }, { limit: 2, cursor: 'x' }, { limit: 2, cursor: [3] }, { limit: 2, includeRefused: true }];
     for (const options of bad) expect([options, (await codeOf(engine.history(id, options as never))).code]).toEqual([options, 'INVALID_ARGUMENT']);
     expect((await engine.history(id, { limit: 1000 })).items).toHaveLength(1);
+    await engine.close();
+  });
+
+  it('refuses a cursor past the head instead of answering an empty page, as if the history had ended', async () => {
+    const engine = createEngine({ store: memoryStore(), clock: virtualClock(START), workflows: [counterWorkflow] });
+    const id = await engine.start('counter', {}, { actor: staff });
+    for (let i = 0; i < 3; i++) await engine.send(id, { type: 'INC' }, { actor: staff });
+    // Revision 4: a nextCursor is always below it, and stays below as the instance moves on.
+    for (const cursor of ['4', '5', '999', '999999999999999']) {
+      const error = await engine.history(id, { limit: 2, cursor }).catch((e: unknown) => e);
+      expect([cursor, isDocketError(error, 'INVALID_ARGUMENT') && error.details]).toEqual([cursor, { instanceId: id, field: 'cursor' }]);
+    }
+    const first = await engine.history(id, { limit: 3 });
+    expect(first.nextCursor).toBe('3');
+    await engine.send(id, { type: 'INC' }, { actor: staff });
+    expect((await engine.history(id, { limit: 3, cursor: first.nextCursor! })).items.map((e) => e.revision)).toEqual([4, 5]);
     await engine.close();
   });
 });

@@ -97,10 +97,17 @@ describe('docket/http over a real socket', () => {
     expect([first.status, first.body.items.map((h: { revision: number }) => h.revision), first.body.nextCursor]).toEqual([200, [1, 2], '2']);
     const rest = await call('GET', `/instances/${id}/history?limit=2&cursor=${first.body.nextCursor}`, 'li');
     expect(rest.body).toEqual({ items: [expect.objectContaining({ revision: 3 })] });
-    for (const query of ['limit=0', 'limit=1001', 'limit=abc', 'limit=1e3', 'limit=2&includeRefused=true', 'cursor=-5']) {
+    for (const query of ['limit=0', 'limit=1001', 'limit=abc', 'limit=1e3', 'limit=2&includeRefused=true', 'cursor=-5', 'cursor=', 'cursor=999', 'limit=2&cursor=3']) {
       const refused = await call('GET', `/instances/${id}/history?${query}`, 'li');
       expect([refused.status, refused.body.code], query).toEqual([400, 'INVALID_ARGUMENT']);
     }
+    // A list cursor the server did not return is refused too (it was an empty page, as if the list had ended).
+    for (const query of ['cursor=garbage', 'cursor=', 'cursor=5', 'workflow=contract-approval&cursor=zzzz']) {
+      const refused = await call('GET', `/instances?${query}`, 'li');
+      expect([refused.status, refused.body.code], query).toEqual([400, 'INVALID_ARGUMENT']);
+    }
+    const listed = await call('GET', '/instances?limit=1', 'li');
+    expect((await call('GET', `/instances?limit=1&cursor=${encodeURIComponent(listed.body.nextCursor ?? '')}`, 'li')).status).toBe(listed.body.nextCursor === undefined ? 400 : 200);
     expect((await call('GET', `/instances/${id}`, 'li')).body.id).toBe(id);
     expect((await call('GET', '/instances?workflow=contract-approval&status=active', 'li')).body.items.map((v: { id: string }) => v.id)).toContain(id);
   });
@@ -110,6 +117,19 @@ describe('docket/http over a real socket', () => {
     expect(again.status).toBe(200);
     const other = await call('POST', `/instances/${id}/events`, 'li', { type: 'SUBMIT', note: 'x' }, { 'idempotency-key': 'submit-1' });
     expect([other.status, other.body.code]).toEqual([409, 'IDEMPOTENCY_MISMATCH']);
+    // An empty key is refused, not dropped (dropped, the send went unkeyed and a retry acted twice).
+    const revision = (await call('GET', `/instances/${id}`, 'li')).body.revision;
+    const blank = await call('POST', `/instances/${id}/events`, 'li', { type: 'SUBMIT' }, { 'idempotency-key': '' });
+    expect([blank.status, blank.body.code]).toEqual([400, 'INVALID_ARGUMENT']);
+    expect((await call('GET', `/instances/${id}`, 'li')).body.revision).toBe(revision);
+  });
+
+  it('reads a list page size as digits only, as history does (0x10, 1e2, 5.0 and " 5" were page sizes)', async () => {
+    for (const limit of ['0x10', '1e2', '5.0', '%205', '0', '1001', '-1', '']) {
+      const refused = await call('GET', `/instances?limit=${limit}`, 'li');
+      expect([limit, refused.status, refused.body.code]).toEqual([limit, 400, 'INVALID_ARGUMENT']);
+    }
+    expect((await call('GET', '/instances?limit=1', 'li')).body.items).toHaveLength(1);
   });
 
   it.each([

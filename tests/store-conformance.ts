@@ -15,6 +15,7 @@ import {
   type TaskQuery,
 } from '../src/index.js';
 import { findUnstorableString } from '../src/store/payload-rules.js';
+import { decodeCursor } from '../src/store/query-rules.js';
 import { manager, reviewWorkflow, staff } from './fixtures/review-workflow.js';
 import { nextCommit, T0, type CommitOptions } from './helpers/records.js';
 import { stateDigest } from '../src/engine/state-digest.js';
@@ -650,6 +651,61 @@ export function describeStoreConformance(
       );
     });
 
+    it('refuses a cursor it did not return (made up, mangled, or another page\'s with its check edited) instead of an empty page', async () => {
+      for (const id of ['i1', 'i2', 'i3']) await step(id);
+      const first = await store.list({ limit: 1 });
+      const real = first.nextCursor!;
+      expect((await store.list({ limit: 5, cursor: real })).items.map((i) => i.id)).toEqual(['i2', 'i3']);
+      const [position, check] = real.split('.') as [string, string];
+      const flip = (c: string) => (c === '0' ? '1' : '0');
+      const forged = [
+        'garbage',
+        '5',
+        'zzzzzzzzzzz',
+        position,
+        `${position}.`,
+        `${position}.${check}x`,
+        `${position}.${flip(check[0]!)}${check.slice(1)}`,
+        `${flip(position[0]!)}${position.slice(1)}.${check}`,
+        `z${position}.${check}`,
+        `${real} `,
+        real.toUpperCase(),
+      ];
+      for (const cursor of forged) {
+        const error = await store.list({ cursor }).catch((e: unknown) => e);
+        expect([cursor, isDocketError(error, 'INVALID_ARGUMENT') && error.details.field]).toEqual([cursor, 'cursor']);
+      }
+      // Through the engine as well (it passes the query to its store).
+      const engine = createEngine({ store, clock: virtualClock(T0), workflows: [reviewWorkflow] });
+      expect(await codeOf(engine.list({ cursor: 'garbage' }))).toBe('INVALID_ARGUMENT');
+      expect((await engine.list({ cursor: real })).items.map((v) => v.id)).toEqual(['i2', 'i3']);
+      await engine.close();
+    });
+
+    it('property: a cursor is refused exactly when the shared rule (decodeCursor) refuses it; every store agrees', async () => {
+      for (const id of ['i1', 'i2']) await step(id);
+      const returned = new Set<string>();
+      for (let cursor: string | undefined, n = 0; n === 0 || cursor !== undefined; n++) {
+        const page: Awaited<ReturnType<Store['list']>> = await store.list({ limit: 1, ...(cursor === undefined ? {} : { cursor }) });
+        cursor = page.nextCursor;
+        if (cursor !== undefined) returned.add(cursor);
+      }
+      await fc.assert(
+        fc.asyncProperty(fc.oneof(fc.string(), fc.constantFrom(...returned), fc.stringMatching(/^[0-9a-z]{1,11}(\.[0-9a-z]{0,5})?$/)), async (cursor) => {
+          let wellFormed = true;
+          try {
+            decodeCursor(cursor);
+          } catch {
+            wellFormed = false;
+          }
+          // The check leaves about one made-up string in 1.7 million well formed; what a store returned always is.
+          if (returned.has(cursor)) expect(wellFormed).toBe(true);
+          expect(await codeOf(store.list({ cursor }))).toBe(wellFormed ? 'ok' : 'INVALID_ARGUMENT');
+        }),
+        { numRuns: PROPERTY_RUNS },
+      );
+    });
+
     it('property: any limit or cursor value gives a page or INVALID_ARGUMENT, never a raw error or an endless loop', async () => {
       for (const id of ['i1', 'i2']) await step(id);
       await fc.assert(
@@ -665,6 +721,80 @@ export function describeStoreConformance(
         }),
         { numRuns: PROPERTY_RUNS },
       );
+    });
+
+    it('worker and retention calls check their arguments alike: INVALID_ARGUMENT naming the field, nothing claimed, updated, archived or purged', async () => {
+      const c = nextCommit('a', undefined, { effects: 1, status: 'done' });
+      await store.commit(c);
+      const effectId = c.effects[0]!.id;
+      const claim = { owner: 'w', leaseMs: 1000, limit: 5 };
+      const thrower = Object.defineProperty({ leaseMs: 1000, limit: 5 }, 'owner', { enumerable: true, get: () => { throw new Error('boom'); } });
+      const cases: [string, () => Promise<unknown>, string][] = [
+        // PostgreSQL answered these with STORE_UNAVAILABLE ("retry", forever) where memory and SQLite claimed.
+        ['claim at NaN', () => store.claimDueTimers(Number.NaN, claim), 'now'],
+        ['claim at Infinity', () => store.claimEffects(Number.POSITIVE_INFINITY, claim), 'now'],
+        ['claim with leaseMs NaN', () => store.claimDueTimers(T0, { ...claim, leaseMs: Number.NaN }), 'leaseMs'],
+        ['claim with leaseMs -1', () => store.claimEffects(T0, { ...claim, leaseMs: -1 }), 'leaseMs'],
+        ['claim with limit -1', () => store.claimDueTimers(T0, { ...claim, limit: -1 }), 'limit'],
+        ['claim with limit 0', () => store.claimEffects(T0, { ...claim, limit: 0 }), 'limit'],
+        ['claim by owner 5', () => store.claimDueTimers(T0, { ...claim, owner: 5 as never }), 'claim owner'],
+        ['claim with null options', () => store.claimDueTimers(T0, null as never), 'options'],
+        ['claim with a throwing getter', () => store.claimEffects(T0, thrower as never), 'owner'],
+        ['claim with an unknown key', () => store.claimEffects(T0, { ...claim, lmit: 3 } as never), 'lmit'],
+        // Memory kept these as given (status 'bogus', NaN attempts); SQLite or PostgreSQL failed them as STORE_UNAVAILABLE.
+        ['update to status bogus', () => store.updateEffect(effectId, { status: 'bogus' as never, attempts: 1, nextAttemptAt: T0 }), 'status'],
+        ['update with NaN attempts', () => store.updateEffect(effectId, { status: 'pending', attempts: Number.NaN, nextAttemptAt: T0 }), 'attempts'],
+        ['update with a NaN instant', () => store.updateEffect(effectId, { status: 'pending', attempts: 1, nextAttemptAt: Number.NaN }), 'nextAttemptAt'],
+        ['update with U+0000 in lastError', () => store.updateEffect(effectId, { status: 'pending', attempts: 1, nextAttemptAt: T0, lastError: 'a\u0000b' }), 'lastError'],
+        ['update with a lone surrogate in lastError', () => store.updateEffect(effectId, { status: 'pending', attempts: 1, nextAttemptAt: T0, lastError: 'a\ud800' }), 'lastError'],
+        ['update of effect id 5', () => store.updateEffect(5 as never, { status: 'pending', attempts: 1, nextAttemptAt: T0 }), 'effect id'],
+        ['history of id U+0000', () => store.history('a\u0000'), 'instance id'],
+        ['history of id 5', () => store.history(5 as never), 'instance id'],
+        ['commit(null)', () => store.commit(null as never), 'commit'],
+        // A string was walked by its characters: archive('a') archived finished instance "a".
+        ['archive a string', () => store.archive!('a' as never, T0), 'ids'],
+        ['archive at NaN', () => store.archive!(['a'], Number.NaN), 'at'],
+        ['archive id 5', () => store.archive!([5 as never], T0), 'instance id'],
+        ['purge a string', () => store.purge!('a' as never), 'tombstones'],
+        // { id, revision } alone deleted the instance and kept a tombstone with no seal.
+        ['purge an unsealed tombstone', () => store.purge!([{ id: 'a', revision: 1 }] as never), 'tombstones[0].workflow'],
+      ];
+      for (const [what, call, field] of cases) {
+        const error = await call().catch((e: unknown) => e);
+        expect([what, isDocketError(error, 'INVALID_ARGUMENT') ? error.details.field : String(error)]).toEqual([what, field]);
+      }
+      // Nothing moved: the instance is still hot, its effect untouched.
+      expect((await store.load('a'))?.revision).toBe(1);
+      expect(await store.effects('a')).toEqual(c.effects);
+      expect(await store.archived!('a')).toBeUndefined();
+      expect(await store.tombstone!('a')).toBeUndefined();
+      // Fractions are rounded to the whole milliseconds every store keeps: a lease up, a claim instant down.
+      expect(await store.claimEffects(T0 + 10 * DAY + 0.5, { owner: 'w', leaseMs: 0.5, limit: 5 })).toHaveLength(1);
+      await store.updateEffect(effectId, { status: 'pending', attempts: 1, nextAttemptAt: T0 + 1.5 });
+      expect((await store.effects('a'))[0]).toMatchObject({ status: 'pending', attempts: 1, nextAttemptAt: T0 + 2 });
+    });
+
+    it('an effect handler whose message holds U+0000 or a lone surrogate is recorded, counted and dies after its attempts (PostgreSQL retried it forever)', async () => {
+      const clock = virtualClock(T0);
+      const engine = createEngine({
+        store,
+        clock,
+        workflows: [reviewWorkflow],
+        retry: { maxAttempts: 2, initialDelayMs: 1000 },
+        effects: {
+          notify: async () => {
+            throw new Error('bad \u0000 byte \ud800');
+          },
+        },
+      });
+      const id = await engine.start('review', { title: 'x' }, { actor: staff });
+      await engine.send(id, { type: 'SUBMIT' }, { actor: staff });
+      await engine.settled();
+      await clock.advanceBy({ minutes: 1 });
+      await engine.settled();
+      const notify = (await engine.effects(id)).find((e) => e.type === 'notify');
+      expect(notify).toMatchObject({ status: 'dead', attempts: 2, lastError: 'bad \ufffd byte \ufffd' });
+      await engine.close();
     });
 
     it('refuses work once closed', async () => {

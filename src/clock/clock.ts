@@ -62,23 +62,56 @@ const UNIT_MS = {
   milliseconds: 1,
 } as const;
 
-/** Milliseconds in a fixed-length duration. */
+/** The largest instant a `Date` can hold (±8.64e15 ms, about 275,000 years either side of 1970). */
+const INSTANT_LIMIT = 8.64e15;
+
+function invalid(message: string, field: string): never {
+  throw new DocketError('INVALID_ARGUMENT', message, { field });
+}
+
+/**
+ * Milliseconds in a fixed-length duration: a number of milliseconds, or an object of the units
+ * above. Throws `INVALID_ARGUMENT` (naming the field) for anything that is not a finite duration: a
+ * unit it does not know (`{ hour: 1 }` was read as no time at all), a value that is not a finite
+ * number (`{ hours: NaN }` moved a virtual clock to NaN, where no timer ever fired again), a getter
+ * that throws, or a total beyond the range of a `Date`.
+ */
 export function durationToMs(duration: DurationInput): number {
-  if (typeof duration === 'number') return duration;
-  let ms = 0;
-  for (const [unit, factor] of Object.entries(UNIT_MS)) {
-    const value = duration[unit as keyof typeof UNIT_MS];
-    if (value !== undefined) ms += value * factor;
+  if (typeof duration === 'number') {
+    if (!Number.isFinite(duration) || Math.abs(duration) > INSTANT_LIMIT) invalid(`A duration must be a finite number of milliseconds, not ${String(duration)}.`, 'duration');
+    return duration;
   }
+  if (typeof duration !== 'object' || duration === null || Array.isArray(duration)) {
+    invalid(`A duration is a number of milliseconds or an object such as { hours: 2 }, not ${duration === null ? 'null' : Array.isArray(duration) ? 'an array' : typeof duration}.`, 'duration');
+  }
+  let ms = 0;
+  let at = '';
+  try {
+    for (const key in duration) {
+      at = key;
+      if (!Object.hasOwn(UNIT_MS, key)) invalid(`A duration takes { ${Object.keys(UNIT_MS).join(', ')} }, not ${JSON.stringify(key)}.`, `duration.${key}`);
+      const value: unknown = (duration as Record<string, unknown>)[key];
+      if (value === undefined) continue;
+      if (typeof value !== 'number' || !Number.isFinite(value)) invalid(`Duration field "${key}" must be a finite number, not ${typeof value === 'number' ? String(value) : typeof value}.`, `duration.${key}`);
+      ms += value * UNIT_MS[key as keyof typeof UNIT_MS];
+    }
+  } catch (error) {
+    if (error instanceof DocketError) throw error;
+    throw new DocketError('INVALID_ARGUMENT', `Duration field "${at}" could not be read; pass plain numbers.`, { field: at === '' ? 'duration' : `duration.${at}`, cause: error });
+  }
+  if (!Number.isFinite(ms) || Math.abs(ms) > INSTANT_LIMIT) invalid(`A duration must be within ${INSTANT_LIMIT} ms, not ${String(ms)}.`, 'duration');
   return ms;
 }
 
 /**
- * Epoch milliseconds from an {@link InstantInput}. Text must name one instant by itself: ISO-8601 with
- * its own offset (`Z`, `+08:00`, `+08`), read by the one ISO reader ({@link parseOffsetInstant}), with
- * an RFC 9557 zone annotation honoured when it agrees. `Date.parse` read `'2027-01-04T09:00'` in the
- * process's local time (a clock has no zone, so a test meant 09:00 Shanghai and got 09:00 in
- * whatever TZ the machine had) and `'2027-01-04T09Z'` as NaN. Throws `INVALID_ARGUMENT` otherwise.
+ * Epoch milliseconds from an {@link InstantInput}: a finite number within the range of a `Date`, a
+ * valid `Date`, or text naming one instant by itself: ISO-8601 with its own offset (`Z`, `+08:00`,
+ * `+08`), read by the one ISO reader ({@link parseOffsetInstant}), with an RFC 9557 zone annotation
+ * honoured when it agrees. `Date.parse` read `'2027-01-04T09:00'` in the process's local time (a
+ * clock has no zone, so a simulation meant 09:00 Shanghai and got 09:00 in whatever TZ the machine
+ * had), took prose such as `'January 5, 2026'`, and read `'2027-01-04T09Z'` as NaN; a `NaN`, an
+ * invalid `Date` or `Infinity` moved a virtual clock to an instant no timer is ever due before.
+ * Throws `INVALID_ARGUMENT` (`details.field: 'instant'`) otherwise.
  *
  * @example
  * ```ts
@@ -87,12 +120,18 @@ export function durationToMs(duration: DurationInput): number {
  * ```
  */
 export function toInstant(input: InstantInput): Instant {
-  const ms = typeof input === 'number' ? input : input instanceof Date ? input.getTime() : typeof input === 'string' ? parseOffsetInstant(input) : undefined;
-  if (ms !== undefined && Number.isFinite(ms)) return ms;
-  const fault = typeof input === 'string' ? isoInstantFault(input) : undefined;
-  throw new DocketError(
-    'INVALID_ARGUMENT',
-    fault ??
-      `Not an instant: ${typeof input === 'string' ? JSON.stringify(input.slice(0, 80)) : String(input)}. Use epoch ms, a Date, or ISO-8601 with its offset ('2026-10-08T09:00:00+08:00'): a clock has no time zone to read a local time in.`,
-  );
+  let ms: number | undefined;
+  if (typeof input === 'number') ms = input;
+  else if (input instanceof Date) ms = input.getTime();
+  else if (typeof input === 'string') ms = parseOffsetInstant(input);
+  else invalid(`An instant is epoch milliseconds, a Date or an ISO-8601 string with its offset, not ${input === null ? 'null' : typeof input}.`, 'instant');
+  if (ms === undefined || !Number.isFinite(ms) || Math.abs(ms) > INSTANT_LIMIT) {
+    const fault = typeof input === 'string' ? isoInstantFault(input) : undefined;
+    invalid(
+      fault ??
+        `Not an instant: ${typeof input === 'string' ? JSON.stringify(input.length > 80 ? `${input.slice(0, 80)}…` : input) : String(input)}. Use epoch ms, a valid Date, or ISO-8601 with its offset ('2026-10-08T09:00:00+08:00'): a clock has no time zone to read a local time in.`,
+      'instant',
+    );
+  }
+  return ms;
 }

@@ -54,6 +54,10 @@ export function virtualClock(start: InstantInput): VirtualClock {
   }
 
   async function run(target: Instant): Promise<FiredTimer[]> {
+    // now + a valid duration can still pass the range of a Date (and NaN compared false below).
+    if (!Number.isFinite(target) || Math.abs(target) > 8.64e15) {
+      throw new DocketError('INVALID_ARGUMENT', `A virtual clock moves to instants a Date can hold (within ±8.64e15 ms), not ${String(target)}.`, { field: 'instant' });
+    }
     if (target < now) {
       throw new DocketError(
         'INVALID_ARGUMENT',
@@ -102,7 +106,8 @@ export function virtualClock(start: InstantInput): VirtualClock {
       return () => subscribers.delete(subscriber);
     },
     sleepUntil(at, signal) {
-      if (at <= now || signal?.aborted) return Promise.resolve();
+      // Not `at <= now`: a NaN instant slept forever here, where the system clock returns at once.
+      if (!(at > now) || signal?.aborted) return Promise.resolve();
       return new Promise<void>((resolve) => {
         const sleeper = { at, resolve };
         sleepers.push(sleeper);

@@ -27,8 +27,46 @@ import { TenantRouting } from './tenant-routing.js';
 import { tenantView } from './tenant-view.js';
 import { logEngine } from './engine-logger.js';
 import { copyWith } from '../store/copy-with.js';
+import { readOptions } from '../store/read-options.js';
+
+const HISTORY_OPTION_KEYS = ['includeRefused', 'limit', 'cursor'] as const;
+const ENGINE_OPTION_KEYS = [
+  'store',
+  'clock',
+  'calendar',
+  'workflows',
+  'directory',
+  'effects',
+  'retry',
+  'workerId',
+  'leaseMs',
+  'snapshotCacheSize',
+  'conflictRetries',
+  'effectTimeoutMs',
+  'effectConcurrency',
+  'historyKey',
+  'logger',
+  'tenants',
+] as const satisfies readonly (keyof EngineOptions<AnyWorkflow>)[];
 
 export { toView } from './instance-view.js';
+
+/**
+ * INVALID_ARGUMENT unless `signal` is absent or reads as an AbortSignal (an `aborted` flag and
+ * listeners, so a signal of another realm or a polyfill works): a plain object failed later with a
+ * raw TypeError, inside a loop or a waiting promise.
+ */
+function checkSignal(value: unknown, what: string, consequence: string): void {
+  if (value === undefined) return;
+  const signal = value as Partial<AbortSignal> | null;
+  let ok: boolean;
+  try {
+    ok = signal !== null && typeof signal === 'object' && typeof signal.aborted === 'boolean' && typeof signal.addEventListener === 'function' && typeof signal.removeEventListener === 'function';
+  } catch {
+    ok = false;
+  }
+  if (!ok) throw new DocketError('INVALID_ARGUMENT', `${what} must be an AbortSignal (new AbortController().signal); ${consequence}.`, { field: 'signal' });
+}
 
 /** A positive finite option, its default when absent, or INVALID_ARGUMENT naming it. */
 function positive(value: number | undefined, fallback: number, name: string, integer = false): number {
@@ -138,7 +176,10 @@ function effectHandlers(value: unknown): Readonly<Record<string, EffectHandler>>
  * (await engine.get(id)).state; // 'expired'
  * ```
  */
-export function createEngine<const W extends AnyWorkflow>(options: EngineOptions<W>): Engine<W> {
+export function createEngine<const W extends AnyWorkflow>(raw: EngineOptions<W>): Engine<W> {
+  // Read once by the house rule: a misspelt option (`leasems`, `effectTimeoutMS`) is refused, not
+  // silently left at its default, and a getter that throws is INVALID_ARGUMENT, not a raw error.
+  const options = readOptions(raw, { keys: ENGINE_OPTION_KEYS, what: 'createEngine()', usage: '{ store, clock, workflows }' }) as unknown as EngineOptions<W>;
   const { store, clock, calendar, directory } = options;
   // Each instance's calendar and directory are its tenant's, chosen per act (see tenant-routing.ts).
   const routing = new TenantRouting({ calendar, directory }, options.tenants);
@@ -304,12 +345,12 @@ export function createEngine<const W extends AnyWorkflow>(options: EngineOptions
     // pipeline decides it for every act, so `sendMany`, admin operations and migrations share it.
     send: (instanceId, event, opts) => send(instanceId, event, opts),
     async sendMany(acts, opts) {
-      checkBatchInput(acts, opts);
+      const batch = checkBatchInput(acts, opts);
       const results: BatchResult[] = [];
-      for (const act of acts) {
+      for (const act of batch.acts) {
         try {
-          const view = await send(act.instanceId, act.event, {
-            actor: opts.actor,
+          const view = await send(act.instanceId, act.event as { type: string }, {
+            actor: batch.actor,
             ...(act.idempotencyKey === undefined ? {} : { idempotencyKey: act.idempotencyKey }),
           });
           results.push({ ok: true, instanceId: act.instanceId, view });
@@ -329,7 +370,14 @@ export function createEngine<const W extends AnyWorkflow>(options: EngineOptions
       return can(instanceId, rawEvent as { type: string }, actor);
     },
     waitFor(instanceId, until, opts = {}) {
-      return waiters.wait(instanceId, until as never, opts.signal) as Promise<TypedInstanceView<W>>;
+      let signal: unknown;
+      try {
+        ({ signal } = readOptions(opts, { keys: ['signal'], what: 'waitFor() options', usage: '{ signal?: AbortSignal }', details: { instanceId } }));
+        checkSignal(signal, 'waitFor(id, until, { signal })', 'nothing is waited for');
+      } catch (error) {
+        return Promise.reject(error);
+      }
+      return waiters.wait(instanceId, until as never, signal as AbortSignal | undefined) as Promise<TypedInstanceView<W>>;
     },
     async record(instanceId) {
       await ready();
@@ -342,8 +390,8 @@ export function createEngine<const W extends AnyWorkflow>(options: EngineOptions
     },
     history: (async (instanceId: string, opts: { includeRefused?: boolean; limit?: number; cursor?: string } = {}) => {
       await ready();
-      if (typeof opts !== 'object' || opts === null || (opts.includeRefused !== undefined && typeof opts.includeRefused !== 'boolean')) {
-        throw new DocketError('INVALID_ARGUMENT', 'history() takes { includeRefused?: boolean } or a page { limit?, cursor? }; leave it out for the whole accepted history.', { instanceId });
+      if (opts.includeRefused !== undefined && typeof opts.includeRefused !== 'boolean') {
+        throw new DocketError('INVALID_ARGUMENT', 'history() takes { includeRefused?: boolean } or a page { limit?, cursor? }; leave it out for the whole accepted history.', { instanceId, field: 'includeRefused' });
       }
       const record = await load(instanceId);
       if (opts.limit !== undefined || opts.cursor !== undefined) {
@@ -401,15 +449,12 @@ export function createEngine<const W extends AnyWorkflow>(options: EngineOptions
       return fired;
     },
     settled: () => outbox.settled(),
-    async run(opts = {}) {
-      // Options read before anything runs: null, a number, or a signal that is not an AbortSignal
-      // (reading `aborted` of a plain object, or adding a listener to it) failed with a raw TypeError.
-      if (opts === null || typeof opts !== 'object') throw new DocketError('INVALID_ARGUMENT', `run() takes an options object ({ signal?, pollMs?, retain? }) or nothing; got ${opts === null ? 'null' : typeof opts}.`);
-      // Read as the loop reads it (an `aborted` flag and listeners), so a signal of another realm or a polyfill works.
-      const signal = opts.signal as Partial<AbortSignal> | null | undefined;
-      if (signal !== undefined && (signal === null || typeof signal !== 'object' || typeof signal.aborted !== 'boolean' || typeof signal.addEventListener !== 'function' || typeof signal.removeEventListener !== 'function')) {
-        throw new DocketError('INVALID_ARGUMENT', 'run({ signal }) must be an AbortSignal (new AbortController().signal); nothing was started.');
-      }
+    async run(raw = {}) {
+      // Options read before anything runs, once, by the house rule: null, a number, or a signal that
+      // is not an AbortSignal (reading `aborted` of a plain object, or adding a listener to it) failed
+      // with a raw TypeError, and a misspelt `signl` was ignored, so the loop could never be stopped.
+      const opts = readOptions(raw, { keys: ['signal', 'pollMs', 'retain'], what: 'run()', usage: '{ signal?, pollMs?, retain? } (or nothing)' }) as { signal?: AbortSignal; pollMs?: number; retain?: Parameters<typeof retentionStep>[1] };
+      checkSignal(opts.signal, 'run({ signal })', 'nothing was started');
       // A pollMs of 0, NaN or '1000' made the loop spin (`now + '1000'` is a string, and NaN wakes at once).
       const pollMs = positive(opts.pollMs, 1000, 'run({ pollMs })');
       // The retain options (their shape, everyMs, mode, limit, policy, the store) are checked by
@@ -457,19 +502,34 @@ export function createEngine<const W extends AnyWorkflow>(options: EngineOptions
       if (typeof fn !== 'function') {
         throw new DocketError('INVALID_ARGUMENT', `engine.on('${event}', fn) takes a function as its listener; got ${fn === null ? 'null' : typeof fn}.`, { field: 'fn' });
       }
-      emitter.on(event, fn as never);
-      return () => emitter.off(event, fn as never);
+      // A listener runs inside the act that emits (after its commit is durable): one that throws, or
+      // returns a promise that rejects, made start/send/admin calls reject with the listener's error
+      // for a write that was made (a retry then acted twice, or started a second instance), turned a
+      // refusal's typed error into that raw one, and failed a fired timer's delivery. Its error goes
+      // to the 'error' listeners instead, as background work's does.
+      const listener =
+        event === 'error'
+          ? fn
+          : (...args: unknown[]) => {
+              try {
+                const returned: unknown = (fn as (...a: unknown[]) => unknown)(...args);
+                if (returned !== null && typeof returned === 'object') {
+                  const then: unknown = (returned as { then?: unknown }).then;
+                  if (typeof then === 'function') then.call(returned, undefined, (error: unknown) => emitter.emit('error', error));
+                }
+              } catch (error) {
+                emitter.emit('error', error);
+              }
+            };
+      emitter.on(event, listener as never);
+      return () => emitter.off(event, listener as never);
     },
     close(opts = {}) {
       if (closing) return closing;
       let timeoutMs: number;
       try {
-        // Options or nothing: close('now') or close(5000) read as no options and waited the default bound.
-        if (opts === null || typeof opts !== 'object' || Array.isArray(opts)) {
-          throw new DocketError('INVALID_ARGUMENT', `close() takes { timeoutMs? } (milliseconds to wait for effect handlers still running), e.g. close({ timeoutMs: 5000 }); got ${opts === null ? 'null' : Array.isArray(opts) ? 'an array' : typeof opts}.`, { field: 'close' });
-        }
-        assertKnownKeys(opts, ['timeoutMs'], 'close()');
-        timeoutMs = positive(opts.timeoutMs, effectTimeoutMs, 'close({ timeoutMs })');
+        const { timeoutMs: given } = readOptions(opts, { keys: ['timeoutMs'], what: 'close()', usage: '{ timeoutMs? } (or nothing)' });
+        timeoutMs = positive(given as number | undefined, effectTimeoutMs, 'close({ timeoutMs })');
       } catch (error) {
         return Promise.reject(error);
       }
@@ -488,7 +548,12 @@ export function createEngine<const W extends AnyWorkflow>(options: EngineOptions
   };
   // An archived instance's history is read from the archive (see `engine.retain`).
   const hotHistory = engine.history;
-  engine.history = ((instanceId: string, opts?: never) => orArchived(() => hotHistory(instanceId, opts), () => archivedHistory(retention, instanceId, opts))) as Engine<W>['history'];
+  engine.history = (async (instanceId: string, raw?: unknown) => {
+    // Read once, before either the live or the archived history reads them: an unknown key
+    // (`limt: 5` returned the whole history), a Proxy or a throwing getter is INVALID_ARGUMENT.
+    const opts = raw === undefined ? {} : readOptions(raw, { keys: HISTORY_OPTION_KEYS, what: 'history() options', usage: '{ includeRefused?: boolean } or a page { limit?, cursor? }', details: { instanceId } });
+    return orArchived(() => hotHistory(instanceId, opts as never), () => archivedHistory(retention, instanceId, opts as never));
+  }) as Engine<W>['history'];
   if (options.logger !== undefined) logEngine(engine, options.logger);
   return engine;
 }

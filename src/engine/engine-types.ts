@@ -414,6 +414,11 @@ export interface Engine<W extends AnyWorkflow = AnyWorkflow> {
    * each step, so `advanceTo` resolves with the step's effects delivered.
    */
   settled(): Promise<void>;
+  /**
+   * Listen to an engine event; returns the unsubscribe function. Listeners run after the act's commit
+   * is durable: one that throws (or returns a promise that rejects) never fails the call that emitted
+   * the event — its error is emitted as `error` instead.
+   */
   on<E extends keyof EngineEvents>(event: E, fn: (...args: EngineEvents[E]) => void): () => void;
   /** The raw stored record (for tooling: export, CLI). */
   record(instanceId: string): Promise<InstanceRecord>;

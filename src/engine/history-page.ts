@@ -26,8 +26,11 @@ export async function historyPage(store: Pick<Store, 'history'>, record: Instanc
     });
   }
   const cursor = options.cursor;
-  if (cursor !== undefined && (typeof cursor !== 'string' || !CURSOR.test(cursor))) {
-    throw new DocketError('INVALID_ARGUMENT', 'history() takes as cursor the nextCursor of a previous page (or none for the first page).', { instanceId: record.id });
+  // A nextCursor is a revision below the instance's (revisions only grow, so it stays below): a
+  // larger one was made up or mangled, and read as "after revision 999" it gave an empty page, as if
+  // the history had ended.
+  if (cursor !== undefined && (typeof cursor !== 'string' || !CURSOR.test(cursor) || Number(cursor) >= record.revision)) {
+    throw new DocketError('INVALID_ARGUMENT', 'history() takes as cursor the nextCursor of a previous page (or none for the first page).', { instanceId: record.id, field: 'cursor' });
   }
   const after = cursor === undefined ? 0 : Number(cursor);
   const items = await store.history(record.id, { afterRevision: after, limit });

@@ -5,6 +5,7 @@ import type { EffectRecord } from '../store/records.js';
 import type { EffectUpdate, Store } from '../store/store.js';
 import type { EffectContext, EffectHandler, EngineEvents, RetryPolicy } from './engine-types.js';
 import { copyWith } from '../store/copy-with.js';
+import { storableText } from '../store/payload-rules.js';
 
 /** Why an internal timeout is called off: the race it guarded has settled. */
 const SETTLED = 'settled';
@@ -24,6 +25,20 @@ export interface OutboxOptions {
 type Outcome = { readonly ok: true } | { readonly ok: false; readonly error: unknown };
 
 const DELIVERED: Outcome = { ok: true };
+
+/** Longest handler error message kept as an effect's `lastError`. */
+const LAST_ERROR_MAX = 10_000;
+
+/** A failed attempt's error as storable text (a `toString` that throws, U+0000, lone surrogates, a 100 MB message). */
+function errorText(error: unknown): string {
+  let text: string;
+  try {
+    text = error instanceof Error ? String(error.message) : String(error);
+  } catch {
+    text = 'The handler failed with a value that cannot be shown as text.';
+  }
+  return storableText(text, LAST_ERROR_MAX);
+}
 
 /**
  * The `then` of a handler's return when it is a promise (or any thenable) still to be awaited, read
@@ -193,7 +208,9 @@ export class Outbox {
       await this.record(effect, { status: 'delivered', attempts: attempt, nextAttemptAt: now, deliveredAt: now });
       return;
     }
-    const lastError = outcome.error instanceof Error ? outcome.error.message : String(outcome.error);
+    // Text every store keeps: a message holding U+0000 failed PostgreSQL's update, so the attempt was
+    // never recorded and the effect retried forever, never counted, never dead.
+    const lastError = errorText(outcome.error);
     const dead = attempt >= this.maxAttempts;
     const delay = Math.min(this.maxDelayMs, this.initialDelayMs * 2 ** (attempt - 1));
     const update = { status: dead ? ('dead' as const) : ('pending' as const), attempts: attempt, nextAttemptAt: now + delay, lastError };

@@ -3,6 +3,7 @@ import type { BusinessCalendar } from '../calendar/index.js';
 import { DocketError, isDocketError } from '../errors.js';
 import type { Actor, DeadlineNote, HeldTimer, InstanceRecord, PendingTimer, TimerDeadline } from '../store/records.js';
 import type { Store } from '../store/store.js';
+import { readOptions } from '../store/read-options.js';
 import type { EngineParts } from './engine-core.js';
 import type { Step } from './xstate-runtime.js';
 import { assertText, checkActorInput } from './validate-input.js';
@@ -110,11 +111,12 @@ function checkYear(year: unknown): void {
 }
 
 /** Every live instance's provisional deadline (optionally only those resting on `year`). */
-export async function provisionalDeadlines(store: Pick<Store, 'list'>, options: { readonly year?: number } = {}): Promise<ProvisionalDeadline[]> {
-  if (typeof options !== 'object' || options === null) throw new DocketError('INVALID_ARGUMENT', 'provisionalDeadlines() takes { year? }, e.g. { year: 2027 }; leave it out for every year.');
-  checkYear(options.year);
+export async function provisionalDeadlines(store: Pick<Store, 'list'>, raw: { readonly year?: number } = {}): Promise<ProvisionalDeadline[]> {
+  // Read once by the house rule: a misspelt `yaer` listed every year's deadlines as if asked.
+  const { year } = readOptions(raw, { keys: ['year'], what: 'provisionalDeadlines()', usage: '{ year? }, e.g. { year: 2027 } (leave it out for every year)' }) as { year?: number };
+  checkYear(year);
   const out: ProvisionalDeadline[] = [];
-  for await (const record of activeRecords(store)) out.push(...provisionalDeadlinesOf(record, options.year));
+  for await (const record of activeRecords(store)) out.push(...provisionalDeadlinesOf(record, year));
   return out;
 }
 
@@ -153,13 +155,13 @@ function reresolve(calendar: BusinessCalendar, t: AnyTimer, year: number | undef
 export async function reresolveDeadlines(
   parts: EngineParts,
   calendar: BusinessCalendar | undefined,
-  options: ReresolveOptions,
+  raw: ReresolveOptions,
   /** The calendar of a tenant's instances (the engine's where the tenant has none of its own). */
   calendarOf: (tenant: string | undefined) => BusinessCalendar | undefined = () => calendar,
 ): Promise<ReresolveReport> {
-  if (typeof options !== 'object' || options === null) {
-    throw new DocketError('INVALID_ARGUMENT', 'reresolveDeadlines() needs { actor: { id, roles } } with the "admin" role: who re-resolves.');
-  }
+  // Read once by the house rule: an unknown key (`yaer: 2027` re-resolved every year) or a getter
+  // that throws is INVALID_ARGUMENT, and the year checked is the year used.
+  const options = readOptions(raw, { keys: ['actor', 'year', 'reason'], what: 'reresolveDeadlines()', usage: '{ actor: { id, roles } } with the "admin" role: who re-resolves' }) as { actor?: unknown; year?: number; reason?: string };
   // The actor and reason are recorded in every entry it writes: the same checks as the other admin acts.
   const actor = checkActorInput(options.actor, 'reresolveDeadlines');
   if (options.reason !== undefined) {

@@ -8,7 +8,8 @@ import { VERIFY_PAGE_SIZE, walkHistory } from './chain-verifier.js';
 import { historyPage } from './history-page.js';
 import type { VerifyReport } from './engine-types.js';
 import { checkSealedText, sealText, type Keyring, type SealingKey } from './history-key.js';
-import { assertId, assertKnownKeys } from './validate-input.js';
+import { assertId } from './validate-input.js';
+import { readOptions } from '../store/read-options.js';
 
 /**
  * What retention reads and changes (internal; `createEngine` gives it). Retention moves finished
@@ -36,9 +37,9 @@ export const RETAIN_LIMIT_MAX = 1000;
 export type RetentionPolicy = { readonly finishedBefore: Instant; readonly olderThan?: never } | { readonly olderThan: { readonly days: number }; readonly finishedBefore?: never };
 
 /** The keys of {@link RetainOptions}. */
-const RETAIN_KEYS: readonly string[] = ['policy', 'mode', 'limit', 'dryRun', 'tenant'];
+const RETAIN_KEYS = ['policy', 'mode', 'limit', 'dryRun', 'tenant'] as const;
 /** The keys of a {@link RetentionPolicy}. */
-const POLICY_KEYS: readonly string[] = ['olderThan', 'finishedBefore'];
+const POLICY_KEYS = ['olderThan', 'finishedBefore'] as const;
 
 /** Options of `engine.retain`. */
 export interface RetainOptions {
@@ -85,25 +86,23 @@ export function retentionOf(store: Store): StoreRetention {
   return store as Store & StoreRetention;
 }
 
-/** The cut-off instant of a policy at `now`; INVALID_ARGUMENT for a malformed policy. */
-export function cutoffOf(policy: RetentionPolicy, now: Instant): Instant {
-  if (policy === null || typeof policy !== 'object' || Array.isArray(policy)) invalid('retain() needs a policy such as { olderThan: { days: 90 } } or { finishedBefore: instant }.', 'policy');
-  // A key the policy does not know is refused, not ignored: { olderThan: { days: 0, months: 6 } }
-  // took everything finished before now, and one naming both cut-offs silently used one of them.
-  assertKnownKeys(policy, POLICY_KEYS, 'retain(): policy', {}, 'policy');
+/**
+ * The cut-off instant of a policy at `now`; INVALID_ARGUMENT for a malformed policy. The policy and
+ * its `olderThan` are read once by the house rule ({@link readOptions}): a key it does not know is
+ * refused, not ignored ({ olderThan: { days: 0, months: 6 } } took everything finished before now),
+ * and a Proxy or a getter that throws is refused, not let through as a raw error.
+ */
+export function cutoffOf(raw: RetentionPolicy, now: Instant): Instant {
+  const policy = readOptions(raw, { keys: POLICY_KEYS, what: 'retain(): policy', usage: '{ olderThan: { days: 90 } } or { finishedBefore: instant }', path: 'policy' });
   if (policy.finishedBefore !== undefined && policy.olderThan !== undefined) invalid('retain() policy takes one cut-off: olderThan or finishedBefore, not both.', 'policy');
-  if (policy.finishedBefore === undefined) {
-    const older: unknown = policy.olderThan;
-    if (older === null || typeof older !== 'object' || Array.isArray(older)) invalid('policy.olderThan must be { days }, e.g. { days: 180 }.', 'policy.olderThan');
-    assertKnownKeys(older, ['days'], 'retain(): policy.olderThan', {}, 'policy.olderThan');
-  }
   if (policy.finishedBefore !== undefined) {
     if (typeof policy.finishedBefore !== 'number' || !Number.isFinite(policy.finishedBefore)) {
       invalid(`policy.finishedBefore must be an instant in epoch milliseconds, not ${String(policy.finishedBefore)}.`, 'policy.finishedBefore');
     }
     return policy.finishedBefore;
   }
-  const days = policy.olderThan?.days;
+  if (policy.olderThan === undefined) invalid('policy.olderThan must be { days }, e.g. { days: 180 }.', 'policy.olderThan');
+  const { days } = readOptions(policy.olderThan, { keys: ['days'], what: 'retain(): policy.olderThan', usage: '{ days: 180 }', path: 'policy.olderThan' });
   if (typeof days !== 'number' || !Number.isFinite(days) || days < 0) {
     invalid(`policy.olderThan.days must be a number of days ≥ 0, not ${String(days)}.`, 'policy.olderThan.days');
   }
@@ -136,21 +135,23 @@ async function lastEntry(store: Pick<Store, 'history'>, record: InstanceRecord):
  * retention): INVALID_ARGUMENT before anything is read or taken. `run({ retain })` checks them once
  * before its loop, so a bad policy is refused at the call instead of failing on every pass.
  */
-function checkRetain(core: RetentionParts, options: RetainOptions, now: Instant) {
-  if (options === null || typeof options !== 'object' || Array.isArray(options)) invalid("retain() needs options { policy, mode: 'archive' | 'purge' }.", 'options');
-  // A misspelt option is refused, not ignored: `dryrun: true` purged for real.
-  assertKnownKeys(options, RETAIN_KEYS, 'retain()');
-  const { mode, dryRun = false } = options;
-  if (mode !== 'archive' && mode !== 'purge') invalid(`retain() mode must be 'archive' or 'purge', not ${JSON.stringify(mode)}.`, 'mode');
+function checkRetain(core: RetentionParts, raw: RetainOptions, now: Instant) {
+  // Read once by the house rule: a misspelt option is refused, not ignored (`dryrun: true` purged for
+  // real), and a Proxy or a throwing getter is refused as INVALID_ARGUMENT, not let through raw.
+  const options = readOptions(raw, { keys: RETAIN_KEYS, what: 'retain()', usage: "{ policy, mode: 'archive' | 'purge' }" });
+  const { dryRun = false } = options;
+  if (options.mode !== 'archive' && options.mode !== 'purge') invalid(`retain() mode must be 'archive' or 'purge', not ${JSON.stringify(options.mode)}.`, 'mode');
+  const mode = options.mode as 'archive' | 'purge';
   // Only `true` is a dry run, and anything but a boolean is refused: `dryRun: 'false'` or `1` from a
   // config file must not quietly decide whether finished instances are deleted.
   if (typeof dryRun !== 'boolean') invalid(`retain() dryRun must be true or false, not ${JSON.stringify(dryRun)}.`, 'dryRun');
   const limit = options.limit ?? RETAIN_LIMIT_DEFAULT;
-  if (!Number.isInteger(limit) || limit < 1 || limit > RETAIN_LIMIT_MAX) invalid(`retain() limit must be an integer from 1 to ${RETAIN_LIMIT_MAX}, not ${String(limit)}.`, 'limit');
+  if (typeof limit !== 'number' || !Number.isInteger(limit) || limit < 1 || limit > RETAIN_LIMIT_MAX) invalid(`retain() limit must be an integer from 1 to ${RETAIN_LIMIT_MAX}, not ${String(limit)}.`, 'limit');
   const store = retentionOf(core.store);
-  const finishedBefore = cutoffOf(options.policy, now);
-  if (options.tenant !== undefined) assertId(options.tenant, 'retain(): tenant');
-  return { mode, dryRun, limit, store, finishedBefore };
+  const finishedBefore = cutoffOf(options.policy as RetentionPolicy, now);
+  const tenant = options.tenant;
+  if (tenant !== undefined) assertId(tenant, 'retain(): tenant');
+  return { mode, dryRun, limit, store, finishedBefore, tenant };
 }
 
 /**
@@ -161,8 +162,10 @@ function checkRetain(core: RetentionParts, options: RetainOptions, now: Instant)
 export async function retain(core: RetentionParts, options: RetainOptions): Promise<RetainReport> {
   await core.ready();
   const now = core.clock.now();
-  const { mode, dryRun, limit, store, finishedBefore } = checkRetain(core, options, now);
-  const scope = options.tenant === undefined ? {} : { tenant: options.tenant };
+  // Only the checked copy is used from here: the tenant read again from the caller's object (a
+  // getter) could scope the check to one tenant and the batch to every tenant.
+  const { mode, dryRun, limit, store, finishedBefore, tenant } = checkRetain(core, options, now);
+  const scope = tenant === undefined ? {} : { tenant };
   if (mode === 'archive') {
     const due = await store.retainable({ finishedBefore, limit, ...scope });
     const more = due.length === limit;
@@ -364,19 +367,11 @@ export async function archivedHistory(
  * `everyMs` (default one hour) of the engine's clock, and again at once while batches come back full.
  */
 export function retentionStep(core: RetentionParts, options: RetainOptions & { readonly everyMs?: number }): () => Promise<void> {
-  // Checked now, at run(): a bad policy failed on every pass of the loop, emitted as `error`.
-  if (options === null || typeof options !== 'object' || Array.isArray(options)) {
-    invalid('run({ retain }) must be a retention options object ({ policy, mode, limit?, everyMs? }); nothing was started.', 'retain');
-  }
-  assertKnownKeys(options, [...RETAIN_KEYS, 'everyMs'], 'run({ retain })');
-  // The batch options read by name, as retain() reads them: a rest spread kept own keys only, so an
-  // inherited `dryRun: true` (honoured by retain()) was dropped and run() purged for real.
-  const { everyMs = 3_600_000 } = options;
-  const batch: Record<string, unknown> = {};
-  for (const key of RETAIN_KEYS) {
-    const value: unknown = (options as unknown as Record<string, unknown>)[key];
-    if (value !== undefined) batch[key] = value;
-  }
+  // Checked now, at run(): a bad policy failed on every pass of the loop, emitted as `error`. Read
+  // once by the house rule, inherited keys too (a rest spread kept own keys only, so an inherited
+  // `dryRun: true`, honoured by retain(), was dropped and run() purged for real).
+  const read = readOptions(options, { keys: [...RETAIN_KEYS, 'everyMs'], what: 'run({ retain })', usage: '{ policy, mode, limit?, everyMs? } (nothing was started)', field: 'retain' });
+  const { everyMs = 3_600_000, ...batch } = read;
   if (typeof everyMs !== 'number' || !Number.isFinite(everyMs) || everyMs <= 0) {
     invalid(`run({ retain: { everyMs } }) must be a positive number of milliseconds; got ${String(everyMs)}.`, 'retain.everyMs');
   }

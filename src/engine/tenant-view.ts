@@ -5,6 +5,7 @@ import type { AnyWorkflow } from './define-workflow.js';
 import type { BatchResult, Engine } from './engine-types.js';
 import { archivedTenant, archivedView, type ArchivedView, type RetentionParts } from './retention.js';
 import { assertId, checkBatchInput } from './validate-input.js';
+import { copyOptions, isOptionsObject, readOptions } from '../store/read-options.js';
 import { inboxWithStandIns } from '../organisation/task-inbox.js';
 
 /** Engine methods a tenant-scoped view offers: each one sees and acts on that tenant's instances only. */
@@ -67,14 +68,14 @@ function plainActor(actor: Actor, tenant: string): Actor {
 }
 
 /**
- * The enumerable keys of `value`, inherited ones too, as an own-key object: the engine reads options
- * by name (so it sees a key on the prototype) and checks unknown ones the same way, while a spread
- * kept own keys only: `forTenant(t).retain(Object.create({ dryRun: true }) …)` purged for real.
+ * `query` with the tenant's filter added: its keys, inherited ones too, read once (a spread kept own
+ * keys only, so an inherited `workflow` filter was dropped here and applied by `engine.list`). A value
+ * that is not an object goes on as it is, for the engine to refuse (spread, `null` became `{}` and a
+ * string `{ 0: 's' }`: both listed every instance of the tenant).
  */
-function copyAll<O extends object>(value: O): O {
-  const out: Record<string, unknown> = {};
-  for (const key in value) out[key] = (value as Record<string, unknown>)[key];
-  return out as O;
+function withTenant<Q extends object>(query: Q | undefined, tenant: string, what: string): Q {
+  if (query === undefined) return { tenant } as Q;
+  return isOptionsObject(query) ? ({ ...copyOptions(query, what), tenant } as Q) : query;
 }
 
 /** Build the tenant-scoped view of `engine` (internal: `engine.forTenant`). */
@@ -104,16 +105,23 @@ export function tenantView<W extends AnyWorkflow>(
       await own(instanceId);
       return fn(instanceId, ...rest);
     };
-  const withActor = <O extends { readonly actor: Actor }>(opts: O): O => (opts && typeof opts === 'object' ? { ...copyAll(opts), actor: sameTenant(opts.actor, tenant) } : opts);
+  // The options copied once (inherited keys too, a getter read once, a Proxy or a throwing getter
+  // refused here): the engine then reads the copy, never the caller's object again.
+  const withActor = <O extends { readonly actor: Actor }>(opts: O, what: string): O => {
+    if (!isOptionsObject(opts)) return opts;
+    const copy = copyOptions(opts, what);
+    return { ...copy, actor: sameTenant(copy.actor, tenant) };
+  };
   return {
     tenant,
-    start: async (workflowId, input, opts) => engine.start(workflowId, input, { ...withActor(opts), tenant } as never),
+    start: async (workflowId, input, opts) => engine.start(workflowId, input, (isOptionsObject(opts) ? { ...withActor(opts, 'start() options'), tenant } : opts) as never),
     // Through the batch path, which acts as the actor given, so the history entry records the actor's
     // tenant (the pipeline scopes the act to the actor's tenant as well).
     send: scoped(async (id, event, opts) => {
-      const checked = withActor(opts);
-      const act = checked && typeof checked === 'object' && checked.idempotencyKey !== undefined ? { instanceId: id, event, idempotencyKey: checked.idempotencyKey } : { instanceId: id, event };
-      const [result] = await engine.sendMany([act], { actor: checked?.actor as Actor });
+      // Read as engine.send reads them (an unknown key refused: a misspelt idempotencyKey was dropped here).
+      const checked = isOptionsObject(opts) ? readOptions(opts, { keys: ['actor', 'idempotencyKey'], what: 'send() options', details: { instanceId: id } }) : { actor: opts as unknown };
+      const act = checked.idempotencyKey !== undefined ? { instanceId: id, event, idempotencyKey: checked.idempotencyKey as string } : { instanceId: id, event };
+      const [result] = await engine.sendMany([act], { actor: sameTenant(checked.actor as Actor, tenant) });
       if (!result!.ok) throw result!.error;
       return result!.view;
     }),
@@ -121,10 +129,12 @@ export function tenantView<W extends AnyWorkflow>(
       // As `engine.sendMany`: a malformed batch or actor is refused before any act is sent, and from
       // then on each act's failure is its own result, so a caller is never told the batch failed
       // after some of it was written.
-      checkBatchInput(acts, opts);
-      const scopedOpts = withActor(opts);
+      const batch = checkBatchInput(acts, opts);
+      const scopedOpts = { actor: sameTenant(batch.actor, tenant) };
       const results: BatchResult[] = [];
-      for (const act of acts) {
+      // The acts as checked, read once: a getter on an act's instanceId named this tenant's
+      // instance to `own` and another tenant's to the send.
+      for (const act of batch.acts as typeof acts) {
         try {
           await own(act.instanceId);
         } catch (error) {
@@ -140,28 +150,29 @@ export function tenantView<W extends AnyWorkflow>(
     can: scoped((id, event, actor) => engine.can(id, event, plainActor(actor, tenant))),
     waitFor: scoped((id, until, opts) => engine.waitFor(id, until, opts)),
     record: scoped((id) => engine.record(id)),
-    list: (query = {}) => engine.list({ ...query, tenant }),
+    list: (query) => engine.list(withTenant(query, tenant, 'The list query')),
     history: scoped((id: string, opts?: never) => engine.history(id, opts)) as Engine<W>['history'],
-    async tasks(query = {}) {
+    async tasks(query) {
       await core.ready();
       // The store filters by the instance's tenant; stand-ins (代理) come from the tenant's directory.
-      return inboxWithStandIns(core.store, directoryOf(tenant), { ...(query as object), tenant }, core.clock.now());
+      return inboxWithStandIns(core.store, directoryOf(tenant), withTenant(query, tenant, 'The tasks query'), core.clock.now());
     },
     effects: scoped((id) => engine.effects(id)),
     verify: scoped((id) => engine.verify(id)),
-    suspend: scoped((id, opts) => engine.suspend(id, withActor(opts))),
-    resume: scoped((id, opts) => engine.resume(id, withActor(opts))),
-    terminate: scoped((id, opts) => engine.terminate(id, withActor(opts))),
-    moveTo: scoped((id, opts) => engine.moveTo(id, withActor(opts))),
+    suspend: scoped((id, opts) => engine.suspend(id, withActor(opts, 'suspend() options'))),
+    resume: scoped((id, opts) => engine.resume(id, withActor(opts, 'resume() options'))),
+    terminate: scoped((id, opts) => engine.terminate(id, withActor(opts, 'terminate() options'))),
+    moveTo: scoped((id, opts) => engine.moveTo(id, withActor(opts, 'moveTo() options'))),
     // A `where` that is not an object goes through as it is, for the engine to refuse (spread, a
     // string became { 0: 's', … } and selected the tenant's every instance).
     migrate: async (opts) => {
-      if (!opts || typeof opts !== 'object') return engine.migrate(opts);
-      const where: unknown = opts.where;
-      const scopedWhere = where === undefined ? { tenant } : where !== null && typeof where === 'object' && !Array.isArray(where) ? { ...copyAll(where), tenant } : where;
-      return engine.migrate({ ...withActor(opts), where: scopedWhere as never });
+      if (!isOptionsObject(opts)) return engine.migrate(opts);
+      const copy = withActor(opts, 'migrate() options');
+      const where: unknown = copy.where;
+      const scopedWhere = where === undefined ? { tenant } : isOptionsObject(where) ? { ...copyOptions(where, 'migrate(): where'), tenant } : where;
+      return engine.migrate({ ...copy, where: scopedWhere as never });
     },
-    retain: async (opts) => engine.retain(opts && typeof opts === 'object' ? { ...copyAll(opts), tenant } : opts),
+    retain: async (opts) => engine.retain(isOptionsObject(opts) ? { ...copyOptions(opts, 'retain() options'), tenant } : opts),
     archived: scoped(async (id) => {
       const found = await archivedView(core, id);
       if (!found) throw notFound(id);

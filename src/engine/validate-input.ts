@@ -1,4 +1,5 @@
-import { isProxy } from './is-proxy.js';
+import { isProxy } from '../store/is-proxy.js';
+import { isOptionsObject, readOptions } from '../store/read-options.js';
 import { ID_MAX_LENGTH } from '../store/payload-rules.js';
 import { DocketError, type DocketErrorDetails } from '../errors.js';
 import type { Actor } from '../store/records.js';
@@ -114,25 +115,13 @@ export function assertId(value: unknown, what: string, details: DocketErrorDetai
   if (problem !== undefined) throw invalid(`${what} ${problem}. Ids are non-empty strings of at most ${INPUT_LIMITS.idLength} characters.`, details);
 }
 
-/** Read a property once, without letting a getter or a Proxy trap throw past us. */
-function read(from: object, key: string): { value: unknown } | undefined {
-  try {
-    return { value: (from as Record<string, unknown>)[key] };
-  } catch {
-    return undefined;
-  }
-}
-
-/** The options object of a method, with the named fields read once; INVALID_ARGUMENT (saying `usage`) if it is not a plain readable object. */
-function optionsOf<K extends string>(opts: unknown, keys: readonly K[], usage: string, details: DocketErrorDetails): Record<K, unknown> {
-  if (typeof opts !== 'object' || opts === null || Array.isArray(opts) || isProxy(opts)) throw invalid(`${usage}; got ${describe(opts)}.`, details);
-  const out = {} as Record<K, unknown>;
-  for (const key of keys) {
-    const slot = read(opts, key);
-    if (slot === undefined) throw invalid(`${usage}; its "${key}" could not be read.`, details);
-    out[key] = slot.value;
-  }
-  return out;
+/**
+ * The options object of a method, with the named fields read once; INVALID_ARGUMENT (saying `usage`)
+ * if it is not a plain readable object or holds a key the method does not know (see {@link readOptions}).
+ */
+function optionsOf<K extends string>(opts: unknown, keys: readonly K[], usage: string, details: DocketErrorDetails, what: string): Record<K, unknown> {
+  if (!isOptionsObject(opts)) throw invalid(`${usage}; got ${describe(opts)}.`, details);
+  return readOptions(opts, { keys, what, details }) as Record<K, unknown>;
 }
 
 /**
@@ -449,6 +438,8 @@ export type CheckedSend = {
   | { readonly event: { type: string }; readonly invalid: DocketError }
 );
 
+const SEND_KEYS = ['actor', 'idempotencyKey'] as const;
+
 /**
  * Check `send`'s arguments before anything else happens.
  *
@@ -484,16 +475,14 @@ export function checkSendInput(instanceId: unknown, event: unknown, opts: unknow
       { instanceId },
     );
   }
-  let actorValue: unknown;
-  let key: unknown;
-  try {
-    if (typeof opts !== 'object' || opts === null || Array.isArray(opts) || isProxy(opts)) throw new TypeError(`got ${describe(opts)}`);
-    actorValue = (opts as { actor?: unknown }).actor;
-    key = (opts as { idempotencyKey?: unknown }).idempotencyKey;
-  } catch (error) {
-    throw invalid(`${method}() needs options { actor: { id, roles } }: who is acting (${error instanceof Error ? error.message : 'unreadable'}).`, { instanceId, event: type });
+  // Read once, by the house rule: an unknown key is refused, not ignored (a misspelt
+  // `idempotencykey` left the send unkeyed, so the caller's retry acted twice).
+  if (typeof opts !== 'object' || opts === null || Array.isArray(opts) || isProxy(opts)) {
+    throw invalid(`${method}() needs options { actor: { id, roles } }: who is acting (got ${describe(opts)}).`, { instanceId, event: type });
   }
-  const actor = checkActorInput(actorValue, method, { instanceId, event: type });
+  const options = readOptions(opts, { keys: SEND_KEYS, what: `${method}() options`, details: { instanceId, event: type } });
+  const key = options.idempotencyKey;
+  const actor = checkActorInput(options.actor, method, { instanceId, event: type });
   if (key !== undefined) assertId(key, 'The idempotency key', { instanceId, event: type });
   const checked = key === undefined ? { actor } : { actor, idempotencyKey: key };
   if (refused !== undefined) return { opts: checked, event: { type }, invalid: payloadError(`The payload of event "${type}"`, refused, { instanceId, event: type }) };
@@ -517,7 +506,7 @@ export function checkStartInput(
 ): { readonly input: unknown; readonly actor: Actor; readonly id: string | undefined; readonly tenant?: string | undefined } {
   assertId(workflowId, 'The workflow id');
   const at = { workflow: workflowId };
-  const options = optionsOf(opts, ['actor', 'id', 'tenant'], 'start() needs options { actor: { id, roles } }: who is starting it', at);
+  const options = optionsOf(opts, ['actor', 'id', 'tenant'], 'start() needs options { actor: { id, roles } }: who is starting it', at, 'start() options');
   const actor = checkActorInput(options.actor, 'start', at);
   const id = options.id;
   if (id !== undefined) assertId(id, 'The instance id (options.id)', at);
@@ -534,19 +523,25 @@ export function checkStartInput(
 
 /**
  * Check `sendMany`'s batch shape: an array of `{ instanceId, event, idempotencyKey? }` and one actor.
- * Each act's event is checked when it is sent, and refused on its own.
+ * Each act's event is checked when it is sent, and refused on its own. Returns the acts and the actor
+ * as read, once: the batch is sent from this copy, so a getter cannot name one instance when checked
+ * (a tenant view's ownership check) and another when sent.
  *
  * @throws DocketError `INVALID_ARGUMENT` for a batch that is not an array, an act that is not an
- * object, a bad instance id or idempotency key, or a bad actor: then nothing in the batch is sent.
+ * object or holds an unknown key, a bad instance id or idempotency key, or a bad actor: then nothing
+ * in the batch is sent.
  */
-export function checkBatchInput(acts: unknown, opts: unknown): void {
+export function checkBatchInput(acts: unknown, opts: unknown): { readonly actor: Actor; readonly acts: readonly { readonly instanceId: string; readonly event: unknown; readonly idempotencyKey?: string }[] } {
   if (!Array.isArray(acts) || isProxy(acts)) throw invalid(`sendMany() needs an array of { instanceId, event }; got ${describe(acts)}.`);
-  checkActorInput(optionsOf(opts, ['actor'], 'sendMany() needs options { actor: { id, roles } }: who is acting', {}).actor, 'sendMany');
+  const actor = checkActorInput(optionsOf(opts, ['actor'], 'sendMany() needs options { actor: { id, roles } }: who is acting', {}, 'sendMany() options').actor, 'sendMany');
+  const out: { readonly instanceId: string; readonly event: unknown; readonly idempotencyKey?: string }[] = [];
   for (let i = 0; i < acts.length; i++) {
-    const act = optionsOf(acts[i], ['instanceId', 'idempotencyKey'], `sendMany(): act [${i}] must be an object { instanceId, event }; nothing was sent`, {});
+    const act = optionsOf(acts[i], ['instanceId', 'event', 'idempotencyKey'], `sendMany(): act [${i}] must be an object { instanceId, event }; nothing was sent`, {}, `sendMany(): act [${i}] (nothing was sent)`);
     assertId(act.instanceId, `sendMany(): act [${i}]'s instanceId`);
     if (act.idempotencyKey !== undefined) assertId(act.idempotencyKey, `sendMany(): act [${i}]'s idempotencyKey`, { instanceId: act.instanceId });
+    out.push(act.idempotencyKey === undefined ? { instanceId: act.instanceId, event: act.event } : { instanceId: act.instanceId, event: act.event, idempotencyKey: act.idempotencyKey as string });
   }
+  return { actor, acts: out };
 }
 
 /**
@@ -559,7 +554,7 @@ export function checkAdminInput(instanceId: unknown, opts: unknown, op: string):
   assertId(instanceId, 'The instance id');
   const at = { instanceId };
   const withTarget = op === 'moveTo';
-  const options = optionsOf(opts, ['actor', 'reason', 'target'], `${op}() needs options { actor, reason${withTarget ? ', target' : ''} }`, at);
+  const options = optionsOf(opts, withTarget ? ['actor', 'reason', 'target'] : ['actor', 'reason'], `${op}() needs options { actor, reason${withTarget ? ', target' : ''} }`, at, `${op}() options`) as Record<'actor' | 'reason' | 'target', unknown>;
   const actor = checkActorInput(options.actor, op, at);
   assertText(options.reason, `${op}()'s reason`, at);
   if (withTarget) assertText(options.target, `${op}()'s target`, at);
@@ -573,7 +568,7 @@ export function checkAdminInput(instanceId: unknown, opts: unknown, op: string):
  * @throws DocketError `INVALID_ARGUMENT` otherwise: then nothing is handed over.
  */
 export function checkReassignInput(opts: unknown): void {
-  const options = optionsOf(opts, ['actor', 'from', 'to', 'reason', 'workflow'], 'reassignTasks() needs options { from, to, actor, reason }', {});
+  const options = optionsOf(opts, ['actor', 'from', 'to', 'reason', 'workflow'], 'reassignTasks() needs options { from, to, actor, reason }', {}, 'reassignTasks() options');
   checkActorInput(options.actor, 'reassignTasks');
   assertId(options.from, 'reassignTasks(): from');
   assertId(options.to, 'reassignTasks(): to');

@@ -188,12 +188,15 @@ export function createHttpHandler(options: HttpHandlerOptions): (request: Reques
 
   api.get('/instances', async (c) => {
     const q = c.req.query();
+    // Digits only, as history reads it: Number() took '0x10', '1e2', ' 5' and '5.0' as page sizes.
+    if (q.limit !== undefined && !/^[0-9]{1,4}$/.test(q.limit)) throw bad('"limit" must be a whole number of instances (1 to 1000).', { field: 'limit' });
     const limit = q.limit === undefined ? undefined : Number(q.limit);
-    if (limit !== undefined && !(Number.isInteger(limit) && limit > 0)) throw bad('"limit" must be a positive integer.', { field: 'limit' });
     if (q.status !== undefined && !STATUSES.includes(q.status as InstanceStatus)) throw bad(`"status" must be one of ${STATUSES.join(', ')}.`, { field: 'status' });
     const page = await on(c).list({
       ...(q.workflow ? { workflow: q.workflow } : {}), ...(q.state ? { state: q.state } : {}),
-      ...(q.status ? { status: q.status as InstanceStatus } : {}), ...(limit ? { limit } : {}), ...(q.cursor ? { cursor: q.cursor } : {}),
+      ...(q.status ? { status: q.status as InstanceStatus } : {}), ...(limit === undefined ? {} : { limit }),
+      // An empty `?cursor=` is not one the server returned: refused (400) as history refuses it, not read as the first page.
+      ...(q.cursor === undefined ? {} : { cursor: q.cursor }),
     });
     return c.json(page);
   });
@@ -215,8 +218,10 @@ export function createHttpHandler(options: HttpHandlerOptions): (request: Reques
   api.post('/instances/:id/events', async (c) => {
     const event = await body(c);
     text(event.type, 'type');
+    // An empty Idempotency-Key is refused (400), not dropped: dropped, the send went unkeyed and the
+    // client's retry acted twice.
     const key = c.req.header('idempotency-key');
-    return c.json(await on(c).send(c.req.param('id'), event as never, { actor: c.get('actor'), ...(key ? { idempotencyKey: key } : {}) }));
+    return c.json(await on(c).send(c.req.param('id'), event as never, { actor: c.get('actor'), ...(key === undefined ? {} : { idempotencyKey: key }) }));
   });
 
   api.post('/batch', async (c) => {

@@ -1,7 +1,7 @@
 import type { Instant } from '../clock/clock.js';
 import type { TaskRecord } from '../store/records.js';
 import type { Store, TaskQuery } from '../store/store.js';
-import { PAGE_LIMIT_MAX } from '../store/query-rules.js';
+import { checkTaskQuery, PAGE_LIMIT_MAX } from '../store/query-rules.js';
 import type { Directory } from './directory.js';
 import { activeStandIns } from './stand-ins.js';
 
@@ -11,20 +11,23 @@ import { activeStandIns } from './stand-ins.js';
  * `store.tasks(query)`.
  */
 export async function inboxWithStandIns(store: Store, directory: Directory | undefined, query: TaskQuery, now: Instant): Promise<readonly TaskRecord[]> {
-  const own = await store.tasks(query);
-  if (query.assignee === undefined) return own;
-  const covering = activeStandIns(directory, now).filter((s) => s.deputy === query.assignee);
+  // Read once, by the stores' own rule: the stand-ins' queries below are built from this copy, so an
+  // inherited filter is not dropped by a spread and a getter is not read again.
+  const { limit, bound } = checkTaskQuery(query);
+  const asked = limit === PAGE_LIMIT_MAX ? bound : { ...bound, limit };
+  const own = await store.tasks(asked);
+  if (bound.assignee === undefined) return own;
+  const covering = activeStandIns(directory, now).filter((s) => s.deputy === bound.assignee);
   if (covering.length === 0) return own;
   const out = [...own];
   const seen = new Set(own.map((t) => t.id));
   for (const s of covering) {
-    for (const task of await store.tasks({ ...query, assignee: s.principal })) {
+    for (const task of await store.tasks({ ...asked, assignee: s.principal })) {
       if (seen.has(task.id) || (s.workflows && !s.workflows.includes(task.workflow))) continue;
       seen.add(task.id);
       out.push(task);
     }
   }
   // The stand-ins' tasks join the deputy's own: the page is still at most `limit` long.
-  const limit = query.limit ?? PAGE_LIMIT_MAX;
   return out.length > limit ? out.slice(0, limit) : out;
 }

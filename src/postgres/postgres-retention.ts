@@ -3,7 +3,7 @@ import { DocketError, isDocketError } from '../errors.js';
 import type { HistoryEntry, InstanceRecord, RefusalEntry } from '../store/records.js';
 import { checkId } from '../store/payload-rules.js';
 import { checkHistoryRange, checkRetentionQuery } from '../store/query-rules.js';
-import type { ArchivedInstance, StoreRetention, Tombstone } from '../store/retention.js';
+import { checkArchive, checkTombstones, type ArchivedInstance, type StoreRetention, type Tombstone } from '../store/retention.js';
 import type { PostgresPlan } from './postgres-plans.js';
 import { effectFromRow, instanceFromRow, type EffectRow, type InstanceRow } from './postgres-rows.js';
 
@@ -94,8 +94,9 @@ export function postgresRetention(pool: Pool, s: string, open: () => void): Stor
       const { finishedBefore, limit, tenant, archived } = checkRetentionQuery(q);
       return (await query<{ id: string }>((archived ? retainableArchived : retainable)(s, finishedBefore, limit, tenant), 'retainable')).map((r) => r.id);
     },
-    archive: (ids, at) =>
-      transaction('archive', async (c) => {
+    archive: async (rawIds, rawAt) => {
+      const { ids, at } = checkArchive(rawIds, rawAt);
+      return transaction('archive', async (c) => {
         const moved: string[] = [];
         for (const id of ids) {
           const [row] = await query<InstanceRow>(lockFinished(s, id), 'archive', c);
@@ -108,9 +109,11 @@ export function postgresRetention(pool: Pool, s: string, open: () => void): Stor
           moved.push(id);
         }
         return moved;
-      }),
-    purge: (tombstones) =>
-      transaction('purge', async (c) => {
+      });
+    },
+    purge: async (rawTombstones) => {
+      const tombstones = checkTombstones(rawTombstones);
+      return transaction('purge', async (c) => {
         const purged: string[] = [];
         for (const t of tombstones) {
           const [row] = await query<InstanceRow>(lockFinished(s, t.id), 'purge', c);
@@ -126,7 +129,8 @@ export function postgresRetention(pool: Pool, s: string, open: () => void): Stor
           purged.push(t.id);
         }
         return purged;
-      }),
+      });
+    },
     async archived(id) {
       checkId(id);
       open();

@@ -5,7 +5,7 @@ import type { Pool, PoolClient } from 'pg';
 import { DocketError, isDocketError } from '../errors.js';
 import type { HistoryEntry, IdempotencyRecord, InstanceRecord, RefusalEntry, TaskRecord } from '../store/records.js';
 import type { Commit, InstanceQuery, Page, Store, TaskQuery } from '../store/store.js';
-import { byEffectDue, byTimerDue, unknownEffect } from '../store/claim-rules.js';
+import { byEffectDue, byTimerDue, checkClaim, checkEffectUpdate, unknownEffect } from '../store/claim-rules.js';
 import { closedGuard } from '../store/closed-guard.js';
 import { checkCommitRules } from '../store/commit-rules.js';
 import { checkId, checkKey, storableRefusal } from '../store/payload-rules.js';
@@ -170,6 +170,7 @@ export function postgresStore(connection: PostgresConnection, options: PostgresS
       return keysetPage(rows, limit, (row) => row.seq, instanceFromRow);
     },
     async history(instanceId, opts = {}) {
+      checkId(instanceId);
       const { after, limit } = checkHistoryRange(opts);
       const rows = await query<{ entry: HistoryEntry }>(plans.history(s, instanceId, after, limit ?? null), 'history');
       return rows.map((r) => r.entry);
@@ -190,8 +191,10 @@ export function postgresStore(connection: PostgresConnection, options: PostgresS
       const [row] = await query<{ at: string | null }>(plans.nextTimerDue(s), 'nextTimerDue');
       return row?.at == null ? undefined : Number(row.at);
     },
-    async claimDueTimers(now, opts) {
-      const rows = await query<TimerRow>(plans.claimTimers(s, now, opts.owner, opts.leaseMs, opts.limit), 'claimDueTimers');
+    async claimDueTimers(rawNow, rawOpts) {
+      const { now, options: opts } = checkClaim(rawNow, rawOpts);
+      // Stored instants are whole (bigint): `due <= floor(now)` is `due <= now`, and bigint refuses 1.5.
+      const rows = await query<TimerRow>(plans.claimTimers(s, Math.floor(now), opts.owner, opts.leaseMs, opts.limit), 'claimDueTimers');
       return rows.map(timerFromRow).sort(byTimerDue);
     },
     async releaseTimer(timerId, owner) {
@@ -203,16 +206,18 @@ export function postgresStore(connection: PostgresConnection, options: PostgresS
       const [row] = await query<{ record: IdempotencyRecord }>(plans.findIdempotency(s, instanceId, key), 'findIdempotency');
       return row?.record;
     },
-    async claimEffects(now, opts) {
-      const rows = await query<EffectRow>(plans.claimEffects(s, now, opts.owner, opts.leaseMs, opts.limit), 'claimEffects');
+    async claimEffects(rawNow, rawOpts) {
+      const { now, options: opts } = checkClaim(rawNow, rawOpts);
+      const rows = await query<EffectRow>(plans.claimEffects(s, Math.floor(now), opts.owner, opts.leaseMs, opts.limit), 'claimEffects');
       return rows.map(effectFromRow).sort(byEffectDue);
     },
     async nextEffectDue() {
       const [row] = await query<{ at: string | null }>(plans.nextEffectDue(s), 'nextEffectDue');
       return row?.at == null ? undefined : Number(row.at);
     },
-    async updateEffect(effectId, update) {
+    async updateEffect(rawId, rawUpdate) {
       open();
+      const { effectId, update } = checkEffectUpdate(rawId, rawUpdate);
       const p = plans.updateEffect(s, effectId, update);
       let count: number | null;
       try {
@@ -227,8 +232,8 @@ export function postgresStore(connection: PostgresConnection, options: PostgresS
       return (await query<EffectRow>(plans.effects(s, instanceId), 'effects')).map(effectFromRow);
     },
     async tasks(q: TaskQuery = {}) {
-      const { limit } = checkTaskQuery(q);
-      return (await query<{ task: TaskRecord }>(plans.tasks(s, q, limit), 'tasks')).map((r) => r.task);
+      const { limit, bound } = checkTaskQuery(q);
+      return (await query<{ task: TaskRecord }>(plans.tasks(s, bound, limit), 'tasks')).map((r) => r.task);
     },
     onWake(fn) {
       wakers.add(fn);

@@ -3,7 +3,7 @@ import type { Instant } from '../clock/clock.js';
 import type { HistoryEntry, InstanceRecord, RefusalEntry } from '../store/records.js';
 import { checkId } from '../store/payload-rules.js';
 import { checkHistoryRange, checkRetentionQuery } from '../store/query-rules.js';
-import { isFinished, type ArchivedInstance, type StoreRetention, type Tombstone } from '../store/retention.js';
+import { checkArchive, checkTombstones, isFinished, type ArchivedInstance, type StoreRetention, type Tombstone } from '../store/retention.js';
 import * as plans from './sqlite-plans.js';
 import type { SqlitePlan } from './sqlite-plans.js';
 import { effectFromRow, instanceFromRow, jsonColumn, type EffectRow, type InstanceRow } from './sqlite-rows.js';
@@ -89,7 +89,8 @@ export function sqliteRetention(d: SqliteRetentionDriver): StoreRetention {
       const { finishedBefore, limit, tenant, archived } = checkRetentionQuery(query);
       return d.all<{ id: string }>((archived ? retainableArchived : retainable)(finishedBefore, limit, tenant)).map((r) => r.id);
     },
-    async archive(ids, at) {
+    async archive(rawIds, rawAt) {
+      const { ids, at } = checkArchive(rawIds, rawAt);
       const moved = await d.write(() => {
         const out: string[] = [];
         for (const id of ids) {
@@ -107,7 +108,8 @@ export function sqliteRetention(d: SqliteRetentionDriver): StoreRetention {
       for (const id of ids) d.forget(id);
       return moved;
     },
-    async purge(tombstones) {
+    async purge(rawTombstones) {
+      const tombstones = checkTombstones(rawTombstones);
       const purged = await d.write(() => {
         const out: string[] = [];
         for (const t of tombstones) {

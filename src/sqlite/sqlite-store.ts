@@ -7,7 +7,7 @@ import { loadOptionalDriver } from '../store/load-optional-driver.js';
 import { DocketError } from '../errors.js';
 import type { IdempotencyRecord, InstanceRecord, RefusalEntry, TaskRecord, HistoryEntry } from '../store/records.js';
 import type { Commit, InstanceQuery, Page, Store, TaskQuery } from '../store/store.js';
-import { byEffectDue, byTimerDue, unknownEffect } from '../store/claim-rules.js';
+import { byEffectDue, byTimerDue, checkClaim, checkEffectUpdate, unknownEffect } from '../store/claim-rules.js';
 import { closedGuard } from '../store/closed-guard.js';
 import { checkCommitRules, checkRevision, conflict, conflictReason, tasksOf } from '../store/commit-rules.js';
 import { checkId, checkKey, storableRefusal } from '../store/payload-rules.js';
@@ -476,6 +476,7 @@ export function sqliteStore(options: SqliteStoreOptions): SqliteStore {
     },
     async history(instanceId, opts = {}) {
       open();
+      checkId(instanceId);
       const plan = schemaVersion >= 3 ? plans.history : plans.historyBeforeV3;
       const { after, limit } = checkHistoryRange(opts);
       const rows = all<{ entry: string }>(plan(instanceId, after, limit ?? -1));
@@ -496,7 +497,8 @@ export function sqliteStore(options: SqliteStoreOptions): SqliteStore {
     async nextTimerDue() {
       return get<{ at: number | null }>(plans.nextTimerDue())?.at ?? undefined;
     },
-    claimDueTimers(now, opts) {
+    async claimDueTimers(rawNow, rawOpts) {
+      const { now, options: opts } = checkClaim(rawNow, rawOpts);
       return write(() => {
         const rows = all<TimerRow>(plans.claimTimers(now, opts.owner, opts.leaseMs, opts.limit));
         return rows.map(timerFromRow).sort(byTimerDue);
@@ -511,7 +513,8 @@ export function sqliteStore(options: SqliteStoreOptions): SqliteStore {
       const row = get<{ record: string }>(plans.findIdempotency(instanceId, key));
       return row ? jsonColumn<IdempotencyRecord>(instanceId, 'idempotency record', row.record) : undefined;
     },
-    claimEffects(now, opts) {
+    async claimEffects(rawNow, rawOpts) {
+      const { now, options: opts } = checkClaim(rawNow, rawOpts);
       return write(() => {
         const rows = all<EffectRow>(plans.claimEffects(now, opts.owner, opts.leaseMs, opts.limit));
         return rows.map(effectFromRow).sort(byEffectDue);
@@ -520,7 +523,8 @@ export function sqliteStore(options: SqliteStoreOptions): SqliteStore {
     async nextEffectDue() {
       return get<{ at: number | null }>(plans.nextEffectDue())?.at ?? undefined;
     },
-    updateEffect(effectId, update) {
+    async updateEffect(rawId, rawUpdate) {
+      const { effectId, update } = checkEffectUpdate(rawId, rawUpdate);
       return write(() => {
         if (run(plans.updateEffect(effectId, update)).changes === 0) {
           throw unknownEffect(effectId);
@@ -532,8 +536,8 @@ export function sqliteStore(options: SqliteStoreOptions): SqliteStore {
       return all<EffectRow>(plans.effects(instanceId)).map(effectFromRow);
     },
     async tasks(query: TaskQuery = {}) {
-      const { limit } = checkTaskQuery(query);
-      return all<{ task: string }>(plans.tasks(query, schemaVersion >= 4, limit)).map((r) => jsonColumn<TaskRecord>(query.instanceId ?? '(task)', 'task', r.task));
+      const { limit, bound } = checkTaskQuery(query);
+      return all<{ task: string }>(plans.tasks(bound, schemaVersion >= 4, limit)).map((r) => jsonColumn<TaskRecord>(bound.instanceId ?? '(task)', 'task', r.task));
     },
     async close() {
       if (guard.closed) return;

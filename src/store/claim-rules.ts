@@ -1,7 +1,9 @@
 import type { Instant } from '../clock/clock.js';
 import { DocketError } from '../errors.js';
-import type { EffectRecord, TimerRecord } from './records.js';
-import type { ClaimOptions } from './store.js';
+import type { EffectRecord, EffectStatus, TimerRecord } from './records.js';
+import { checkId, isStorableString } from './payload-rules.js';
+import { readOptions } from './read-options.js';
+import type { ClaimOptions, EffectUpdate } from './store.js';
 
 /**
  * How workers claim due timers and effects, the same in every store:
@@ -33,7 +35,79 @@ export function leaseExpiry(now: Instant, options: ClaimOptions): Instant {
   return now + options.leaseMs;
 }
 
+/** Stored instants lie within ±2^53 ms; a claim instant is clamped there, as list bounds are. */
+const INSTANT_BOUND = 2 ** 53;
+
+/**
+ * A claim's arguments, checked and read once, the same in every store: `now` a finite instant,
+ * clamped to ±2^53 (PostgreSQL's bigint refused `NaN` and `1e300` as STORE_UNAVAILABLE, "retry",
+ * where memory and SQLite answered; it floors a fraction, exact for its whole-millisecond columns), `owner` an id, `leaseMs` a positive number of milliseconds, rounded up to a whole one
+ * (a lease expiry is stored as a whole instant; `NaN` or `-1` left an item leased to nobody or never
+ * claimable again), `limit` an integer of at least 1 (capped at 2^31 - 1).
+ *
+ * @throws DocketError `INVALID_ARGUMENT` naming the field otherwise; nothing is claimed.
+ */
+export function checkClaim(now: unknown, options: unknown): { readonly now: Instant; readonly options: ClaimOptions } {
+  if (typeof now !== 'number' || !Number.isFinite(now)) {
+    throw new DocketError('INVALID_ARGUMENT', `A claim's "now" must be an instant in epoch milliseconds (a finite number), not ${typeof now === 'number' ? String(now) : typeof now}.`, { field: 'now' });
+  }
+  const o = readOptions(options, { keys: ['owner', 'leaseMs', 'limit'], what: 'A claim', usage: '{ owner, leaseMs, limit }' });
+  const owner = checkId(o.owner, 'claim owner');
+  const { leaseMs, limit } = o;
+  if (typeof leaseMs !== 'number' || !Number.isFinite(leaseMs) || leaseMs <= 0 || leaseMs > INSTANT_BOUND) {
+    throw new DocketError('INVALID_ARGUMENT', `A claim's "leaseMs" must be a positive number of milliseconds, not ${typeof leaseMs === 'number' ? String(leaseMs) : typeof leaseMs}.`, { field: 'leaseMs' });
+  }
+  if (typeof limit !== 'number' || !Number.isInteger(limit) || limit < 1) {
+    throw new DocketError('INVALID_ARGUMENT', `A claim's "limit" must be an integer of at least 1, not ${typeof limit === 'number' ? String(limit) : typeof limit}.`, { field: 'limit' });
+  }
+  // Not floored here: the memory store keeps the instants it is given (a virtual clock advanced by
+  // 0.5 ms arms a timer at x.5), and a claim at x.5 floored to x never took it, so the virtual clock
+  // stepped to x.5 forever. PostgreSQL floors it where it binds it (its instants are whole).
+  const at = Math.min(Math.max(now, -INSTANT_BOUND), INSTANT_BOUND);
+  // A lease holds at least as long as asked: a fraction (effectTimeoutMs: 1.5) is rounded up to a whole ms.
+  return { now: at, options: { owner, leaseMs: Math.ceil(leaseMs), limit: Math.min(limit, 2 ** 31 - 1) } };
+}
+
 /** The `INVALID_ARGUMENT` for `updateEffect` of an effect id the outbox does not hold. */
 export function unknownEffect(effectId: string): DocketError {
   return new DocketError('INVALID_ARGUMENT', `No effect ${effectId} in the outbox.`);
+}
+
+const EFFECT_STATUSES: readonly EffectStatus[] = ['pending', 'delivered', 'dead'];
+
+/** An instant field of an effect update: finite, rounded up to the whole millisecond it is stored as. */
+function updateInstant(value: unknown, field: string): number {
+  if (typeof value !== 'number' || !Number.isFinite(value) || Math.abs(value) > INSTANT_BOUND) {
+    throw new DocketError('INVALID_ARGUMENT', `An effect update's "${field}" must be an instant in epoch milliseconds, not ${typeof value === 'number' ? String(value) : typeof value}.`, { field });
+  }
+  return Math.ceil(value);
+}
+
+/**
+ * `updateEffect`'s arguments, checked and read once, the same in every store: the effect id an id,
+ * `status` one of pending/delivered/dead, `attempts` a whole number ≥ 0, `nextAttemptAt` (and
+ * `deliveredAt`) an instant, rounded up to a whole millisecond (not before it was due), `lastError`
+ * text a store can keep (no U+0000, no lone surrogate). Before, memory kept `status: 'bogus'` and
+ * `NaN` attempts, SQLite failed `NaN` as STORE_UNAVAILABLE ("retry"), and PostgreSQL failed a
+ * handler's error message holding U+0000, so the outcome of that attempt was never recorded and the
+ * effect was retried forever, never counted and never dead.
+ *
+ * @throws DocketError `INVALID_ARGUMENT` naming the field; nothing is updated.
+ */
+export function checkEffectUpdate(effectId: unknown, update: unknown): { readonly effectId: string; readonly update: EffectUpdate } {
+  const id = checkId(effectId, 'effect id');
+  const u = readOptions(update, { keys: ['status', 'attempts', 'nextAttemptAt', 'lastError', 'deliveredAt'], what: 'An effect update', usage: '{ status, attempts, nextAttemptAt, lastError?, deliveredAt? }' });
+  if (typeof u.status !== 'string' || !EFFECT_STATUSES.includes(u.status as EffectStatus)) {
+    throw new DocketError('INVALID_ARGUMENT', `An effect update's "status" must be one of ${EFFECT_STATUSES.join(', ')}.`, { field: 'status' });
+  }
+  if (typeof u.attempts !== 'number' || !Number.isSafeInteger(u.attempts) || u.attempts < 0) {
+    throw new DocketError('INVALID_ARGUMENT', `An effect update's "attempts" must be a whole number of at least 0, not ${String(u.attempts)}.`, { field: 'attempts' });
+  }
+  if (u.lastError !== undefined && (typeof u.lastError !== 'string' || !isStorableString(u.lastError))) {
+    throw new DocketError('INVALID_ARGUMENT', `An effect update's "lastError" must be text without U+0000 or lone surrogates (every store keeps it as text).`, { field: 'lastError' });
+  }
+  const out: { -readonly [K in keyof EffectUpdate]: EffectUpdate[K] } = { status: u.status as EffectStatus, attempts: u.attempts, nextAttemptAt: updateInstant(u.nextAttemptAt, 'nextAttemptAt') };
+  if (u.lastError !== undefined) out.lastError = u.lastError as string;
+  if (u.deliveredAt !== undefined) out.deliveredAt = updateInstant(u.deliveredAt, 'deliveredAt');
+  return { effectId: id, update: out };
 }

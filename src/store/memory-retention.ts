@@ -2,7 +2,7 @@ import type { Instant } from '../clock/clock.js';
 import type { EffectRecord, HistoryEntry, IdempotencyRecord, InstanceRecord, RefusalEntry, TaskRecord, TimerRecord } from './records.js';
 import { checkId } from './payload-rules.js';
 import { checkHistoryRange, checkRetentionQuery } from './query-rules.js';
-import { isFinished, type ArchivedInstance, type StoreRetention, type Tombstone } from './retention.js';
+import { checkArchive, checkTombstones, isFinished, type ArchivedInstance, type StoreRetention, type Tombstone } from './retention.js';
 
 /** The memory store's tables that retention moves rows out of (internal). */
 export interface MemoryTables {
@@ -58,8 +58,9 @@ export function memoryRetention(t: MemoryTables): StoreRetention {
       }
       return due.sort((a, b) => a.updatedAt - b.updatedAt || a.id.localeCompare(b.id)).slice(0, limit).map((r) => r.id);
     },
-    async archive(ids, at: Instant) {
+    async archive(rawIds, rawAt: Instant) {
       t.open();
+      const { ids, at } = checkArchive(rawIds, rawAt);
       const moved: string[] = [];
       for (const id of ids) {
         const instance = t.instances.get(id);
@@ -70,8 +71,9 @@ export function memoryRetention(t: MemoryTables): StoreRetention {
       }
       return moved;
     },
-    async purge(list) {
+    async purge(rawList) {
       t.open();
+      const list = checkTombstones(rawList);
       const purged: string[] = [];
       for (const tombstone of list) {
         const id = tombstone.id;

@@ -15,7 +15,7 @@ import { checkId, checkKey, storableRefusal } from './payload-rules.js';
 import { checkHistoryRange, checkInstanceQuery, checkTaskQuery, encodeCursor } from './query-rules.js';
 import { memoryRetention, type MemoryTables } from './memory-retention.js';
 import { checkCommitRules, checkRevision, conflict, conflictReason, tasksOf } from './commit-rules.js';
-import { byEffectDue, byTimerDue, leaseExpiry, unknownEffect } from './claim-rules.js';
+import { byEffectDue, byTimerDue, checkClaim, checkEffectUpdate, leaseExpiry, unknownEffect } from './claim-rules.js';
 import { closedGuard } from './closed-guard.js';
 import { copyWith } from './copy-with.js';
 
@@ -158,18 +158,19 @@ export function memoryStore(): Store {
     },
     async list(query: InstanceQuery = {}): Promise<Page<InstanceRecord>> {
       open();
-      const { limit, after } = checkInstanceQuery(query);
+      const { limit, after, bound } = checkInstanceQuery(query);
       const items: InstanceRecord[] = [];
       let i = after;
       for (; i < order.length && items.length < limit; i++) {
         // An archived or purged instance leaves its place in `order` (cursors are positions in it).
         const record = instances.get(order[i]!);
-        if (record && matchesInstanceQuery(record, query)) items.push(record);
+        if (record && matchesInstanceQuery(record, bound)) items.push(record);
       }
       return i < order.length ? { items, nextCursor: encodeCursor(i) } : { items };
     },
     async history(instanceId, options = {}) {
       open();
+      checkId(instanceId);
       const entries = history.get(instanceId) ?? [];
       const { after, limit } = checkHistoryRange(options);
       const end = limit === undefined ? undefined : after + limit;
@@ -210,8 +211,9 @@ export function memoryStore(): Store {
         timerDue.pop();
       }
     },
-    async claimDueTimers(now, options) {
+    async claimDueTimers(rawNow, rawOptions) {
       open();
+      const { now, options } = checkClaim(rawNow, rawOptions);
       const claimed = claim(timerDue, (id) => timers.get(id), (t) => t.status === 'pending', timerLeases, now, options);
       return claimed.sort(byTimerDue);
     },
@@ -229,8 +231,9 @@ export function memoryStore(): Store {
       checkKey(key);
       return idempotency.get(`${instanceId}\u0000${key}`);
     },
-    async claimEffects(now, options) {
+    async claimEffects(rawNow, rawOptions) {
       open();
+      const { now, options } = checkClaim(rawNow, rawOptions);
       const claimed = claim(effectDue, (id) => effects.get(id), (e) => e.status === 'pending', effectLeases, now, options);
       return claimed.sort(byEffectDue);
     },
@@ -246,8 +249,9 @@ export function memoryStore(): Store {
         effectDue.pop();
       }
     },
-    async updateEffect(effectId, update: EffectUpdate) {
+    async updateEffect(rawId, rawUpdate: EffectUpdate) {
       open();
+      const { effectId, update } = checkEffectUpdate(rawId, rawUpdate);
       const effect = effects.get(effectId);
       if (!effect) throw unknownEffect(effectId);
       const next: EffectRecord = copyWith(effect, update);
@@ -262,15 +266,15 @@ export function memoryStore(): Store {
     },
     async tasks(query: TaskQuery = {}) {
       open();
-      const { limit } = checkTaskQuery(query);
+      const { limit, bound } = checkTaskQuery(query);
       const out: TaskRecord[] = [];
-      const lists = query.instanceId ? [tasks.get(query.instanceId) ?? []] : tasks.values();
+      const lists = bound.instanceId ? [tasks.get(bound.instanceId) ?? []] : tasks.values();
       for (const list of lists) {
         for (const task of list) {
           if (out.length >= limit) return out;
-          if (!matchesTaskQuery(task, query)) continue;
+          if (!matchesTaskQuery(task, bound)) continue;
           // The instance's tenant decides, as the SQL stores' join on the instance row does.
-          if (query.tenant !== undefined && instances.get(task.instanceId)?.tenant !== query.tenant) continue;
+          if (bound.tenant !== undefined && instances.get(task.instanceId)?.tenant !== bound.tenant) continue;
           out.push(task);
         }
       }

@@ -65,6 +65,20 @@ export function isStorableString(value: string): boolean {
  * Why a string cannot be stored, or `undefined` when it can: an unstorable string holds a NUL or
  * is not well-formed ({@link isStorableString}), so the reason follows from whether it holds a NUL.
  */
+/**
+ * `text` as every store can keep it: U+0000 and lone surrogates replaced by U+FFFD, and at most `max`
+ * code units (a cut never splits a surrogate pair). For diagnostic text the engine records from
+ * outside (an effect handler's error message), where refusing would lose the record itself.
+ */
+export function storableText(text: string, max: number): string {
+  let out = isStorableString(text) ? text : (text.replaceAll('\u0000', '\ufffd') as unknown as { toWellFormed(): string }).toWellFormed();
+  if (out.length > max) {
+    const cut = out.charCodeAt(max - 1) >= 0xd800 && out.charCodeAt(max - 1) <= 0xdbff ? max - 1 : max;
+    out = `${out.slice(0, cut)}…`;
+  }
+  return out;
+}
+
 function stringFault(value: string): string | undefined {
   if (isStorableString(value)) return undefined;
   return value.includes('\u0000') ? 'contains U+0000 (NUL)' : 'contains a lone UTF-16 surrogate (not well-formed Unicode)';
@@ -286,6 +300,8 @@ function checkPayload(value: unknown, root: string, instanceId: string): void {
  * {@link PAYLOAD_DEPTH_MAX} levels. Nothing is written.
  */
 export function checkCommit(c: Commit): void {
+  // commit(null) was a raw TypeError in every store.
+  if (typeof c !== 'object' || c === null) throw new DocketError('INVALID_ARGUMENT', `A commit must be an object { instance, history, expectedRevision, ... }, not ${c === null ? 'null' : typeof c}.`, { field: 'commit' });
   const id = checkId(c.instance?.id);
   checkId(c.history?.actor?.id, 'actor id');
   if (c.idempotency !== undefined) checkKey(c.idempotency.key);

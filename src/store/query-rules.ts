@@ -1,5 +1,6 @@
 import { DocketError } from '../errors.js';
 import { ID_MAX_LENGTH } from './payload-rules.js';
+import { readOptions } from './read-options.js';
 import type { InstanceStatus, TaskRecord } from './records.js';
 import type { RetentionQuery } from './retention.js';
 import type { InstanceQuery, Page, TaskQuery } from './store.js';
@@ -11,8 +12,31 @@ export const PAGE_LIMIT_MAX = 1000;
 
 const STATUSES: readonly InstanceStatus[] = ['active', 'done', 'failed', 'cancelled'];
 const TASK_STATUSES: readonly TaskRecord['status'][] = ['open', 'claimed'];
-/** A cursor is the position after the last item of a page, in base 36 (opaque to callers). */
-const CURSOR = /^[0-9a-z]{1,11}$/;
+const LIST_KEYS = ['workflow', 'state', 'status', 'tenant', 'dueBefore', 'limit', 'cursor'] as const satisfies readonly (keyof InstanceQuery)[];
+const TASK_FILTERS = ['assignee', 'role', 'workflow', 'instanceId', 'tenant', 'status'] as const satisfies readonly (keyof TaskQuery)[];
+const TASK_KEYS = [...TASK_FILTERS, 'limit'] as const;
+const HISTORY_KEYS = ['afterRevision', 'limit'] as const;
+const RETENTION_KEYS = ['finishedBefore', 'limit', 'tenant', 'archived'] as const satisfies readonly (keyof RetentionQuery)[];
+/**
+ * A cursor is a position (the last item of a page, or where the next page starts), in base 36, then
+ * `.` and four check characters computed from it: opaque to callers. The check is what tells a
+ * mangled or made-up cursor from one a store returned: every lowercase word is a base-36 number, so
+ * without it `cursor: 'garbage'` was read as position 36,238,672,802 and answered with an empty page,
+ * as if the listing had ended.
+ */
+const CURSOR = /^([0-9a-z]{1,11})\.([0-9a-z]{4})$/;
+/** 36^4: the check is four base-36 characters. */
+const CHECK_RANGE = 1_679_616;
+
+/** Four base-36 characters derived from the cursor's position text (FNV-1a; a typo check, not a secret). */
+function cursorCheck(position: string): string {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < position.length; i++) {
+    hash ^= position.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193) >>> 0;
+  }
+  return (hash % CHECK_RANGE).toString(36).padStart(4, '0');
+}
 
 function invalid(message: string, field: string): never {
   throw new DocketError('INVALID_ARGUMENT', message, { field });
@@ -24,12 +48,15 @@ function describe(value: unknown): string {
   return typeof value === 'string' ? JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value) : typeof value;
 }
 
-function checkQueryObject(query: unknown, what: string): Record<string, unknown> {
+/**
+ * The query (or options) read once by the house rule ({@link readOptions}): an object of known keys,
+ * each read once; INVALID_ARGUMENT for anything else (an unknown key is refused, not ignored: a
+ * misspelt `wokflow` filter listed every instance; a throwing getter or a Proxy is refused, not let
+ * through as a raw error). The checks and the store then read the snapshot only.
+ */
+function checkQueryObject(query: unknown, what: string, keys: readonly string[]): Record<string, unknown> {
   if (query === undefined) return {};
-  if (query === null || typeof query !== 'object' || Array.isArray(query)) {
-    invalid(`The ${what} query must be an object such as { workflow: "expense" }, not ${describe(query)}.`, 'query');
-  }
-  return query as Record<string, unknown>;
+  return readOptions(query, { keys, what: `The ${what} query`, field: 'query', usage: what === 'history' || what === 'retainable' ? `{ ${keys.join(', ')} }` : '{ workflow: "expense" }' }) as Record<string, unknown>;
 }
 
 function checkText(query: Record<string, unknown>, field: string, what: string, allowed?: readonly string[]): void {
@@ -66,7 +93,7 @@ export const REVISION_MAX = 2 ** 31 - 1;
  * of at least 1. Returns them clamped to what every database can bind; INVALID_ARGUMENT otherwise.
  */
 export function checkHistoryRange(options: { readonly afterRevision?: number; readonly limit?: number } | undefined): { readonly after: number; readonly limit: number | undefined } {
-  const o = checkQueryObject(options, 'history');
+  const o = checkQueryObject(options, 'history', HISTORY_KEYS);
   const after = o.afterRevision ?? 0;
   if (typeof after !== 'number' || !Number.isInteger(after)) invalid(`The history option "afterRevision" must be a whole revision number, not ${typeof after === 'number' ? after : describe(after)}.`, 'afterRevision');
   const limit = o.limit;
@@ -82,7 +109,7 @@ export function checkHistoryRange(options: { readonly afterRevision?: number; re
  * Returns the query as every store binds it; INVALID_ARGUMENT otherwise.
  */
 export function checkRetentionQuery(query: RetentionQuery): { readonly finishedBefore: number; readonly limit: number; readonly tenant: string | undefined; readonly archived: boolean } {
-  const q = checkQueryObject(query, 'retainable');
+  const q = checkQueryObject(query, 'retainable', RETENTION_KEYS);
   const finishedBefore = instantBefore(q.finishedBefore, 'finishedBefore', 'The retention query field');
   if (typeof q.limit !== 'number' || !Number.isInteger(q.limit) || q.limit < 1) invalid(`The retention query field "limit" must be an integer of at least 1, not ${typeof q.limit === 'number' ? q.limit : describe(q.limit)}.`, 'limit');
   checkText(q, 'tenant', 'The retention');
@@ -93,17 +120,19 @@ export function checkRetentionQuery(query: RetentionQuery): { readonly finishedB
 /** The position a cursor stands for (`0` when absent). Throws `INVALID_ARGUMENT` for a forged or mangled one. */
 export function decodeCursor(cursor: unknown): number {
   if (cursor === undefined) return 0;
-  if (typeof cursor !== 'string' || !CURSOR.test(cursor)) {
+  const parts = typeof cursor === 'string' ? CURSOR.exec(cursor) : null;
+  if (parts === null || cursorCheck(parts[1]!) !== parts[2]) {
     invalid(`Cursor ${describe(cursor)} is not one this store returned; pass back a page's nextCursor unchanged, or omit it to start from the first page.`, 'cursor');
   }
-  const position = Number.parseInt(cursor, 36);
+  const position = Number.parseInt(parts[1]!, 36);
   if (!Number.isSafeInteger(position)) invalid(`Cursor ${describe(cursor)} is not one this store returned; omit it to start from the first page.`, 'cursor');
   return position;
 }
 
 /** The cursor for the page that continues after `position` (an insertion sequence or index, ≥ 0). */
 export function encodeCursor(position: number | string): string {
-  return Number(position).toString(36);
+  const text = Number(position).toString(36);
+  return `${text}.${cursorCheck(text)}`;
 }
 
 /**
@@ -123,12 +152,13 @@ export function keysetPage<R, T>(rows: readonly R[], limit: number, position: (r
  * Validate a {@link InstanceQuery} for `list()`, the same in every store. Returns the page size and
  * the position to continue after, `dueBefore` as every store binds it ({@link instantBefore}), and
  * `bound`, the query with that `dueBefore`, for a store to bind. Throws `INVALID_ARGUMENT` (naming the field and what to pass) for
- * a non-object query, a non-string filter (arrays included), an unknown status, a `dueBefore` that is
+ * a non-object query (or a Proxy, or one whose read throws), an unknown key, a non-string filter
+ * (arrays included), an unknown status, a `dueBefore` that is
  * not a finite number, a `limit` that is not an integer from 1 to {@link PAGE_LIMIT_MAX}, or a cursor
  * this store did not return.
  */
 export function checkInstanceQuery(query: InstanceQuery | undefined): { readonly limit: number; readonly after: number; readonly dueBefore: number | undefined; readonly bound: InstanceQuery } {
-  const q = checkQueryObject(query, 'list');
+  const q = checkQueryObject(query, 'list', LIST_KEYS);
   checkText(q, 'workflow', 'The list');
   checkText(q, 'state', 'The list');
   checkText(q, 'status', 'The list', STATUSES);
@@ -150,14 +180,19 @@ export function checkInstanceQuery(query: InstanceQuery | undefined): { readonly
   return { limit, after: decodeCursor(q.cursor), dueBefore, bound };
 }
 
-/** Validate a {@link TaskQuery} for `tasks()`, the same in every store: each filter a single string. */
-export function checkTaskQuery(query: TaskQuery | undefined): { readonly limit: number } {
-  const q = checkQueryObject(query, 'tasks');
+/**
+ * Validate a {@link TaskQuery} for `tasks()`, the same in every store: each filter a single string.
+ * Returns the page size and `bound`, the filters as read once, for a store to match or bind.
+ */
+export function checkTaskQuery(query: TaskQuery | undefined): { readonly limit: number; readonly bound: TaskQuery } {
+  const q = checkQueryObject(query, 'tasks', TASK_KEYS);
   for (const field of ['assignee', 'role', 'workflow', 'instanceId', 'tenant'] as const) checkText(q, field, 'The tasks');
   checkText(q, 'status', 'The tasks', TASK_STATUSES);
-  if (q.limit === undefined) return { limit: PAGE_LIMIT_MAX };
+  const bound: { -readonly [K in keyof TaskQuery]: TaskQuery[K] } = {};
+  for (const field of TASK_FILTERS) if (q[field] !== undefined) bound[field] = q[field] as never;
+  if (q.limit === undefined) return { limit: PAGE_LIMIT_MAX, bound };
   if (typeof q.limit !== 'number' || !Number.isInteger(q.limit) || q.limit < 1 || q.limit > PAGE_LIMIT_MAX) {
     invalid(`The tasks query's limit must be an integer from 1 to ${PAGE_LIMIT_MAX}, not ${typeof q.limit === 'number' ? String(q.limit) : describe(q.limit)}; narrow a longer inbox with its filters (workflow, status, instanceId).`, 'limit');
   }
-  return { limit: q.limit };
+  return { limit: q.limit, bound };
 }

@@ -1,4 +1,8 @@
 import type { Instant } from '../clock/clock.js';
+import { DocketError } from '../errors.js';
+import { isProxy } from './is-proxy.js';
+import { checkId, ID_MAX_LENGTH, isStorableString } from './payload-rules.js';
+import { readOptions } from './read-options.js';
 import type { EffectRecord, HistoryEntry, InstanceRecord, InstanceStatus, RefusalEntry } from './records.js';
 
 /** Statuses an instance never leaves: only these are ever archived or purged. */
@@ -86,4 +90,72 @@ export interface StoreRetention {
   archivedHistory(instanceId: string, options?: { readonly afterRevision?: number; readonly limit?: number }): Promise<readonly HistoryEntry[]>;
   /** A purged instance's tombstone, or undefined. */
   tombstone(instanceId: string): Promise<Tombstone | undefined>;
+}
+
+function refuse(message: string, field: string): never {
+  throw new DocketError('INVALID_ARGUMENT', message, { field });
+}
+
+/** A list argument read once into a plain array: INVALID_ARGUMENT for a non-array (a string was walked by its characters), a Proxy, or a read that throws. */
+function listOf(value: unknown, what: string): unknown[] {
+  if (!Array.isArray(value) || isProxy(value)) refuse(`${what} must be an array, not ${value === null ? 'null' : typeof value === 'string' ? 'a string (its characters are not ids)' : typeof value}.`, what);
+  try {
+    return Array.from(value as unknown[]);
+  } catch (error) {
+    throw new DocketError('INVALID_ARGUMENT', `${what} could not be read; pass a plain array.`, { field: what, cause: error });
+  }
+}
+
+/**
+ * Check `archive(ids, at)`, the same in every store: `ids` an array of instance ids (read once),
+ * `at` a finite instant (stored as a whole epoch millisecond: floored). Before, a string was walked
+ * by its characters (`archive('abc')` archived finished instances "a", "b" and "c"), and `NaN` was
+ * stored as the archive instant by memory and SQLite while PostgreSQL answered STORE_UNAVAILABLE.
+ *
+ * @throws DocketError `INVALID_ARGUMENT` naming the field; nothing is archived.
+ */
+export function checkArchive(ids: unknown, at: unknown): { readonly ids: readonly string[]; readonly at: Instant } {
+  const list = listOf(ids, 'ids');
+  list.forEach((id) => checkId(id, 'instance id'));
+  if (typeof at !== 'number' || !Number.isFinite(at) || Math.abs(at) > 2 ** 53) refuse(`The archive instant must be an instant in epoch milliseconds, not ${String(at)}.`, 'at');
+  return { ids: list as string[], at: Math.floor(at) };
+}
+
+const WHOLE = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v);
+const INSTANT = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v);
+const ID = (v: unknown): v is string => typeof v === 'string' && v.length > 0 && v.length <= ID_MAX_LENGTH && isStorableString(v);
+const TEXT = (v: unknown): v is string => typeof v === 'string' && v.length > 0 && v.length <= ID_MAX_LENGTH * 4;
+
+/**
+ * Check `purge(tombstones)`, the same in every store: an array (read once) of tombstones, each with
+ * its id, workflow, version, status, final revision, chain head, instants and seal. Before, a string
+ * was walked by its characters and `{ id, revision }` alone deleted the instance and kept a
+ * tombstone with no seal, which `verify` then reported as edited forever.
+ *
+ * @throws DocketError `INVALID_ARGUMENT` naming the tombstone and field; nothing is purged.
+ */
+export function checkTombstones(tombstones: unknown): readonly Tombstone[] {
+  const list = listOf(tombstones, 'tombstones');
+  return list.map((raw, i) => {
+    const t = readOptions(raw, {
+      keys: ['id', 'workflow', 'version', 'tenant', 'status', 'revision', 'historyHash', 'stateHash', 'finishedAt', 'purgedAt', 'verifiedEntries', 'keyId', 'hash'],
+      what: `tombstones[${i}]`,
+      path: `tombstones[${i}]`,
+    });
+    const bad = (field: string): never => refuse(`tombstones[${i}].${field} is missing or malformed; pass the tombstones the engine sealed.`, `tombstones[${i}].${field}`);
+    if (!ID(t.id)) bad('id');
+    if (!ID(t.workflow)) bad('workflow');
+    if (t.tenant !== undefined && !ID(t.tenant)) bad('tenant');
+    if (!WHOLE(t.version) || t.version < 1) bad('version');
+    if (typeof t.status !== 'string' || !FINISHED_STATUSES.includes(t.status as InstanceStatus)) bad('status');
+    if (!WHOLE(t.revision) || t.revision < 1) bad('revision');
+    if (!WHOLE(t.verifiedEntries) || t.verifiedEntries < 0) bad('verifiedEntries');
+    if (!INSTANT(t.finishedAt)) bad('finishedAt');
+    if (!INSTANT(t.purgedAt)) bad('purgedAt');
+    if (!TEXT(t.historyHash)) bad('historyHash');
+    if (!TEXT(t.hash)) bad('hash');
+    if (t.stateHash !== undefined && !TEXT(t.stateHash)) bad('stateHash');
+    if (t.keyId !== undefined && !TEXT(t.keyId)) bad('keyId');
+    return t as unknown as Tombstone;
+  });
 }

@@ -5,7 +5,9 @@ import type { EngineParts } from '../engine-core.js';
 import { toView } from '../instance-view.js';
 import { MOVE_EVENT } from '../move-to-state.js';
 import { ownerOfTimer } from '../timer-owner.js';
-import { assertId, assertKnownKeys, assertText, checkActorInput, jsonCopy } from '../validate-input.js';
+import { assertId, assertText, checkActorInput, jsonCopy } from '../validate-input.js';
+import { isProxy } from '../../store/is-proxy.js';
+import { readOptions } from '../../store/read-options.js';
 import { machineError } from '../workflow-registry.js';
 import { machineStatePaths, migrationsOf, type MigrationInstanceInfo, type WorkflowMigration } from './migration-spec.js';
 import { migrationRuntime, originSnapshot } from './migration-runtime.js';
@@ -83,13 +85,22 @@ type NotMoved = 'skipped' | 'finished';
  * a fresh load with the head check, one audited commit); a dry run plans the same commit and writes
  * nothing.
  */
-export async function migrateInstances(parts: EngineParts, options: MigrateOptions): Promise<MigrationReport> {
-  if (typeof options !== 'object' || options === null) throw new DocketError('INVALID_ARGUMENT', 'migrate() needs options { workflow, from, to, actor, reason, dryRun?, where? }.');
+export async function migrateInstances(parts: EngineParts, raw: MigrateOptions): Promise<MigrationReport> {
+  // The options and the filter read once by the house rule: a key it does not know is refused (a
+  // `where: { ids }` selected every instance of the version, a misspelt `dryrun: true` ran for real),
+  // and so is a Proxy or a getter that throws; what was checked is what is used (dryRun was read
+  // again for every instance).
+  const options = readOptions(raw, { keys: MIGRATE_KEYS, what: 'migrate()', usage: '{ workflow, from, to, actor, reason, dryRun?, where? }' }) as {
+    -readonly [K in keyof MigrateOptions]?: unknown;
+  };
   const actor = checkActorInput(options.actor, 'migrate');
   assertId(options.workflow, 'migrate(): workflow');
   assertText(options.reason, 'migrate(): reason');
   if (options.reason.trim() === '') throw new DocketError('INVALID_ARGUMENT', 'Say why: migrate needs a non-empty reason, for the audit trail.', { workflow: options.workflow });
-  const { workflow, from, to } = options;
+  const workflow = options.workflow;
+  const reason = options.reason;
+  const from = options.from as number;
+  const to = options.to as number;
   for (const [name, v] of [['from', from], ['to', to]] as const) {
     if (!Number.isInteger(v) || v < 1) throw new DocketError('INVALID_ARGUMENT', `migrate(): ${name} must be a version number (a positive integer), got ${String(v)}.`, { workflow });
   }
@@ -99,17 +110,13 @@ export async function migrateInstances(parts: EngineParts, options: MigrateOptio
   if (options.dryRun !== undefined && typeof options.dryRun !== 'boolean') {
     throw new DocketError('INVALID_ARGUMENT', `migrate(): dryRun must be true or false, not ${JSON.stringify(options.dryRun)}.`, { workflow });
   }
-  if (options.where !== undefined && (typeof options.where !== 'object' || options.where === null || Array.isArray(options.where))) {
-    throw new DocketError('INVALID_ARGUMENT', 'migrate(): where must be an object { state?, instanceIds?, match?, tenant? }.', { workflow });
-  }
-  const where = options.where ?? {};
-  // A filter key it does not know would select every instance of the version (`{ ids: [...] }`),
-  // and a misspelt option would run for real (`dryrun: true`): both are refused, as over HTTP.
-  assertKnownKeys(where, WHERE_KEYS, 'migrate(): where', { workflow }, 'where');
-  assertKnownKeys(options, MIGRATE_KEYS, 'migrate()', { workflow });
+  const dryRun = options.dryRun === true;
+  const where = (options.where === undefined ? {} : readOptions(options.where, { keys: WHERE_KEYS, what: 'migrate(): where', usage: '{ state?, instanceIds?, match?, tenant? }', path: 'where', details: { workflow } })) as {
+    -readonly [K in keyof NonNullable<MigrateOptions['where']>]?: unknown;
+  };
   // A string is iterable too: `instanceIds: 'inst-1'` selected by its characters (nothing), and a number threw a TypeError.
-  if (where.instanceIds !== undefined && !Array.isArray(where.instanceIds)) {
-    throw new DocketError('INVALID_ARGUMENT', 'migrate(): where.instanceIds must be an array of instance ids.', { workflow });
+  if (where.instanceIds !== undefined && (!Array.isArray(where.instanceIds) || isProxy(where.instanceIds))) {
+    throw new DocketError('INVALID_ARGUMENT', 'migrate(): where.instanceIds must be an array of instance ids.', { workflow, field: 'where.instanceIds' });
   }
   if (where.state !== undefined) assertText(where.state, 'migrate(): where.state');
   if (where.match !== undefined && typeof where.match !== 'function') throw new DocketError('INVALID_ARGUMENT', 'migrate(): where.match must be a function of the instance view.', { workflow });
@@ -118,7 +125,12 @@ export async function migrateInstances(parts: EngineParts, options: MigrateOptio
     throw new DocketError('FORBIDDEN', `${actor.id} belongs to tenant ${JSON.stringify(actor.tenant)} and may not migrate the instances of tenant ${JSON.stringify(where.tenant)}.`, { workflow: options.workflow, actor: actor.id });
   }
   const tenant = where.tenant ?? actor.tenant;
-  const ids = where.instanceIds === undefined ? undefined : new Set(where.instanceIds);
+  let ids: Set<unknown> | undefined;
+  try {
+    ids = where.instanceIds === undefined ? undefined : new Set(where.instanceIds as unknown[]);
+  } catch (error) {
+    throw new DocketError('INVALID_ARGUMENT', 'migrate(): where.instanceIds could not be read; pass a plain array of instance ids.', { workflow, field: 'where.instanceIds', cause: error });
+  }
   if (ids) for (const id of ids) assertId(id, 'migrate(): where.instanceIds[]');
   await parts.ready();
   const { registry, store, pipeline } = parts;
@@ -223,7 +235,7 @@ export async function migrateInstances(parts: EngineParts, options: MigrateOptio
         kind: 'admin',
         event: { type: MIGRATE_EVENT, fromVersion: from, toVersion: to, fromState: record.state as never, target },
         actor,
-        reason: options.reason,
+        reason,
         cancelAll: true,
       },
     };
@@ -239,7 +251,7 @@ export async function migrateInstances(parts: EngineParts, options: MigrateOptio
         source: 'store',
         now,
         actor,
-        dryRun: options.dryRun === true,
+        dryRun,
         decide: (loaded, ctx) => {
           record = loaded;
           return decide(loaded, ctx);
@@ -266,5 +278,5 @@ export async function migrateInstances(parts: EngineParts, options: MigrateOptio
       else throw error;
     }
   }
-  return { workflow, from, to, dryRun: options.dryRun === true, at: now, selected: selected.length, moved, blocked, finished, skipped };
+  return { workflow, from, to, dryRun, at: now, selected: selected.length, moved, blocked, finished, skipped };
 }

@@ -1,0 +1,105 @@
+import { DocketError } from '../errors.js';
+import { isProxy } from './is-proxy.js';
+
+/**
+ * How every public method reads an options object or a query (the house rule): a plain object, not
+ * an array and not a Proxy; every enumerable key, own or inherited, one the method knows; each key
+ * read exactly once. Anything else is `INVALID_ARGUMENT` naming the field (`details.field`) and
+ * changes nothing:
+ * - an unknown key is refused, not ignored (a misspelt `idempotencyKey` made a retry act twice);
+ * - a getter or Proxy trap that throws is refused, not let through as the caller's raw `Error`;
+ * - inherited keys count, because options are read by name: a known key on the prototype is used,
+ *   an unknown one there must not pass (`Object.create({ dryrun: true })` purged for real).
+ *
+ * What the method then uses is the returned snapshot, never the caller's object again, so a getter
+ * that answers differently on each read cannot make what was checked and what is used disagree.
+ */
+export interface ReadOptionsSpec<K extends string> {
+  /** The keys the method knows. */
+  readonly keys: readonly K[];
+  /** How the message names the object: `retain()`, `The list query`, `migrate(): where`. */
+  readonly what: string;
+  /** What to pass instead, for a value that is not an object: `{ policy, mode }`. */
+  readonly usage?: string;
+  /** The object's path when it is nested (`policy.olderThan`): prefixes the key in `details.field`. */
+  readonly path?: string;
+  /** `details.field` when the value itself is not an object (default: `path`, else `options`). */
+  readonly field?: string;
+  /** More details for the error (instance id, workflow). */
+  readonly details?: Readonly<Record<string, unknown>>;
+}
+
+function refuse(message: string, field: string, details: Readonly<Record<string, unknown>> | undefined, cause?: unknown): never {
+  throw new DocketError('INVALID_ARGUMENT', message, { ...details, field, ...(cause === undefined ? {} : { cause }) });
+}
+
+function kindOf(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  if (typeof value === 'object') return 'a Proxy';
+  return typeof value === 'string' ? 'a string' : typeof value;
+}
+
+/** `value` is a plain readable object for {@link readOptions} (not null, an array or a Proxy). */
+export function isOptionsObject(value: unknown): value is object {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) && !isProxy(value);
+}
+
+/**
+ * Read `value` by {@link ReadOptionsSpec}: returns the known keys whose value is not `undefined`, as
+ * an own-key object.
+ *
+ * @throws DocketError `INVALID_ARGUMENT` for a value that is not a plain object, an unknown key, or a
+ * key whose read throws.
+ */
+export function readOptions<K extends string>(value: unknown, spec: ReadOptionsSpec<K>): { -readonly [P in K]?: unknown } {
+  const field = (key: string) => (spec.path === undefined ? key : `${spec.path}.${key}`);
+  if (!isOptionsObject(value)) {
+    refuse(`${spec.what} must be an object${spec.usage === undefined ? '' : ` such as ${spec.usage}`}, not ${kindOf(value)}.`, spec.field ?? spec.path ?? 'options', spec.details);
+  }
+  const known: readonly string[] = spec.keys;
+  let key: string | undefined;
+  try {
+    // A Proxy on the prototype chain can throw from its traps here.
+    for (key in value) if (!known.includes(key)) break;
+  } catch (error) {
+    refuse(`${spec.what}: its keys could not be listed (${error instanceof Error ? error.message : 'a trap threw'}); pass a plain object.`, spec.field ?? spec.path ?? 'options', spec.details, error);
+  }
+  if (key !== undefined && !known.includes(key)) {
+    refuse(`${spec.what} takes { ${spec.keys.join(', ')} }, not ${JSON.stringify(key.length > 40 ? `${key.slice(0, 40)}…` : key)}.`, field(key), spec.details);
+  }
+  const out: { -readonly [P in K]?: unknown } = {};
+  for (const name of spec.keys) {
+    let read: unknown;
+    try {
+      read = (value as Record<string, unknown>)[name];
+    } catch (error) {
+      refuse(`${spec.what}: its "${name}" could not be read (${error instanceof Error ? error.message : 'a getter threw'}); pass plain values.`, field(name), spec.details, error);
+    }
+    if (read !== undefined) out[name] = read;
+  }
+  return out;
+}
+
+/**
+ * Every enumerable key of `value`, inherited ones too, each read once, as an own-key object: for a
+ * layer that adds a key and passes the options on (a tenant view adds its tenant). A spread keeps own
+ * keys only, so an inherited option the next layer reads by name was dropped.
+ *
+ * @throws DocketError `INVALID_ARGUMENT` for a Proxy, or a key whose listing or read throws: the
+ * layer must not pass on the caller's object unscoped for the next one to read again.
+ */
+export function copyOptions<O extends object>(value: O, what: string): O {
+  if (isProxy(value)) refuse(`${what} must be a plain object, not a Proxy.`, 'options', undefined);
+  const out: Record<string, unknown> = {};
+  let at = '';
+  try {
+    for (const key in value) {
+      at = key;
+      out[key] = (value as Record<string, unknown>)[key];
+    }
+  } catch (error) {
+    refuse(`${what}: its "${at}" could not be read (${error instanceof Error ? error.message : 'a getter threw'}); pass plain values.`, at || 'options', undefined, error);
+  }
+  return out as O;
+}
