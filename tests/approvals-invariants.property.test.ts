@@ -18,6 +18,7 @@ import { needed } from '../src/approvals/approval-decision.js';
 import { applyApproval } from '../src/approvals/approval-reducer.js';
 import { approvalContext } from '../src/approvals/approval-types.js';
 import { enterStep } from '../src/approvals/operations/enter-step.js';
+import { approvalTasks } from '../src/approvals/approval-tasks.js';
 import { exitStep } from '../src/approvals/operations/exit-step.js';
 
 // Model-based test of the approval reducer as the engine calls it: each person's act goes through the
@@ -30,7 +31,9 @@ import { exitStep } from '../src/approvals/operations/exit-step.js';
 //      (read from the acts: who approved or rejected which task),
 //   2. an outcome only from votes, a deadline, a withdrawal or an entry policy,
 //   3. an undecided step can still pass (exact search over who could fill each open slot),
-//   4. every refusal is a DocketError and changes nothing.
+//   4. every refusal is a DocketError and changes nothing,
+//   5. with initiatorIsApprover 'skip' or 'supervisor', the initiator holds no seat and no group slot offers them,
+//   6. the inbox lists a person on a task exactly when they could act on it now.
 
 const PEOPLE = ['zhao', 'qian', 'sun', 'wu', 'zheng', 'wang'] as const;
 const INITIATOR = 'li';
@@ -51,6 +54,7 @@ const standInsArb: fc.Arbitrary<StandIn[]> = fc
   .map((list) => list.filter((s) => s.principal !== s.deputy).map((s) => ({ ...s, from: 0, to: Number.MAX_SAFE_INTEGER })));
 const everyone = [...PEOPLE, INITIATOR, ADMIN, 'gone'];
 const STEP = 's';
+const inbox = approvalTasks();
 const RUNS = 1000;
 
 const modeArb: fc.Arbitrary<ApprovalMode> = fc.oneof(
@@ -65,7 +69,7 @@ const specArb: fc.Arbitrary<ApprovalStepSpec> = fc
     claimGroup: fc.boolean(),
     whenNobody: fc.constantFrom<NonNullable<ApprovalStepSpec['whenNobody']>>('approve', { role: 'r' }, 'refuse'),
     whenTooFew: fc.constantFrom<NonNullable<ApprovalStepSpec['whenTooFew']>>('refuse', 'lower', { role: 'r' }),
-    initiatorIsApprover: fc.constantFrom<NonNullable<ApprovalStepSpec['initiatorIsApprover']>>('keep', 'skip'),
+    initiatorIsApprover: fc.constantFrom<NonNullable<ApprovalStepSpec['initiatorIsApprover']>>('keep', 'skip', 'supervisor'),
     rejection: fc.constantFrom<NonNullable<ApprovalStepSpec['rejection']>>('end', { return: 'submitter' }),
     withdraw: fc.constantFrom<NonNullable<ApprovalStepSpec['withdraw']>>('untilActed', 'anytime', 'never'),
     then: fc.constantFrom<NonNullable<ApprovalStepSpec['deadline']>['then']>({ kind: 'approve' }, { kind: 'reject' }, { kind: 'escalate', role: 'r' }),
@@ -170,10 +174,21 @@ function reachable(s: ApprovalStepState): boolean {
   return approvalsOf(s).length + personal + bestFill(groups, seats) >= needed(s.spec.mode, l.length);
 }
 
+/** Whether the step lets the initiator decide their own request (`initiatorIsApprover: 'keep'`). */
+const initiatorMayDecide = (s: ApprovalStepState) => (s.spec.initiatorIsApprover ?? 'keep') === 'keep';
+
 /** The invariants after an accepted act (`act` is the event type, `ENTER` or `TIMEOUT:<kind>`). */
 function checkAfter(before: ApprovalStepState | undefined, after: ApprovalStepState, act: string): void {
   const seated = seatsOf(after);
   expect(new Set(seated).size, `one seat per person after ${act}: ${seated.join(',')}`).toBe(seated.length);
+  if (!initiatorMayDecide(after)) {
+    // 'skip' / 'supervisor': the initiator never holds a seat to decide with (the entry's own skipped
+    // seat is the policy at work), and no group slot counts on them.
+    const own = live(after).filter((a) => a.auto !== 'initiator' && holders(after, a).has(INITIATOR));
+    expect(own.map((a) => a.id), `the initiator holds no seat after ${act} (initiatorIsApprover: ${after.spec.initiatorIsApprover})`).toEqual([]);
+    const offered = live(after).filter((a) => a.status === 'pending' && a.user === null && a.group?.members.includes(INITIATOR));
+    expect(offered.map((a) => a.id), `no group slot offers the initiator after ${act}`).toEqual([]);
+  }
   const newly = after.outcome !== null && (before === undefined || before.outcome === null || before.round !== after.round);
   if (newly) {
     const kind = after.outcome!.kind;
@@ -194,6 +209,31 @@ function checkAfter(before: ApprovalStepState | undefined, after: ApprovalStepSt
   } else if (after.outcome === null) {
     expect(reachable(after), `the mode stays reachable after ${act}`).toBe(true);
   }
+}
+
+/**
+ * The inbox agrees with the step: a person is listed on a task exactly when they could act on it now
+ * (its assignee or delegate; for an unclaimed group task, a member who holds no seat in the step and
+ * whom the step lets decide), and a decided or inactive step lists nothing.
+ */
+function checkInbox(ctx: ApprovalContext, act: string): void {
+  const s = ctx.approvals[STEP]!;
+  const snapshot = { context: ctx, hasTag: (tag: string) => tag === `approval:${STEP}` && s.active };
+  const listed = inbox({ snapshot: snapshot as never, instance: { id: 'i', workflow: 'w', initiator: INITIATOR }, now: 0 })
+    .flatMap((t) => t.assignees.map((p) => `${String((t.data as { task: string }).task)}:${p}`))
+    .sort();
+  const expected: string[] = [];
+  if (s.active && s.outcome === null) {
+    const byId = new Map(s.assignments.map((a) => [a.id, a]));
+    const seats = new Set(seatsOf(s));
+    for (const a of s.assignments) {
+      const ready = a.status === 'pending' && a.waitsFor.every((w) => ['approved', 'skipped', 'removed', 'transferred'].includes(byId.get(w)?.status ?? 'removed'));
+      if (!ready) continue;
+      if (a.user !== null) expected.push(`${a.id}:${a.user}`, ...(a.delegate !== undefined ? [`${a.id}:${a.delegate}`] : []));
+      else for (const m of a.group?.members ?? []) if (!seats.has(m) && (initiatorMayDecide(s) || m !== INITIATOR)) expected.push(`${a.id}:${m}`);
+    }
+  }
+  expect(listed, `the inbox after ${act}`).toEqual(expected.sort());
 }
 
 function expectRefusal(error: unknown, frozen: string, ctx: ApprovalContext): void {
@@ -234,6 +274,7 @@ describe('approval step invariants under random operations (model-based)', () =>
           const passed = ctx.approvals[STEP]!.assignments.filter((a) => a.auto === 'dedupe').map((a) => a.user);
           for (const user of passed) expect(decidedBefore?.has(user!) ?? false, `去重 passed ${user} on entry; the step before was approved by [${[...(decidedBefore ?? [])].join(', ')}]`).toBe(true);
           checkAfter(before, ctx.approvals[STEP]!, 'ENTER');
+          checkInbox(ctx, 'ENTER');
           track(before, ctx.approvals[STEP]!);
           return true;
         };
@@ -247,6 +288,7 @@ describe('approval step invariants under random operations (model-based)', () =>
           }
           if (act.type === 'LEAVE') {
             ctx = exitStep(ctx, STEP);
+            checkInbox(ctx, 'LEAVE');
             if (before.outcome?.kind !== 'approved') decidedBefore = null;
             continue;
           }
@@ -276,6 +318,7 @@ describe('approval step invariants under random operations (model-based)', () =>
           }
           const label = act.type === 'TIMEOUT' ? `TIMEOUT:${spec.deadline?.then.kind}` : act.type;
           checkAfter(before, ctx.approvals[STEP]!, label);
+          checkInbox(ctx, label);
           track(before, ctx.approvals[STEP]!);
         }
       }),

@@ -2,7 +2,8 @@ import type { AnyMachineSnapshot } from 'xstate';
 import type { Instant } from '../clock/clock.js';
 import type { InstanceFacts, TaskTimer } from '../engine/define-workflow.js';
 import type { TaskRecord } from '../store/records.js';
-import { actionable } from './approval-decision.js';
+import { actionable, seatedPeople } from './approval-decision.js';
+import { groupMembers } from './operations/reducer-helpers.js';
 import type { ApprovalContext, ApprovalOperation, ApprovalStepState } from './approval-types.js';
 import { APPROVAL_OPERATIONS } from './operations.js';
 
@@ -66,9 +67,17 @@ export function approvalTasks<C = ApprovalContext>(options: { readonly data?: (c
     for (const state of Object.values(ctx.approvals)) {
       const step = state.spec.id;
       if (state.outcome || !snapshot.hasTag(`approval:${step}`)) continue;
+      // An unclaimed group task lists only the members who could claim it now: not those who already
+      // hold a seat in the step (one vote per person: their claim would be refused), nor an initiator
+      // the step does not let decide their own request.
+      let free: ((members: readonly string[]) => string[]) | undefined;
       for (const a of actionable(state.assignments)) {
         const claimed = a.user !== null;
-        const people = a.user !== null ? [a.user] : [...(a.group?.members ?? [])];
+        if (!claimed && free === undefined) {
+          const seated = new Set(seatedPeople(state.assignments));
+          free = (members) => groupMembers(state.spec, ctx.initiator, members).filter((m) => !seated.has(m));
+        }
+        const people = a.user !== null ? [a.user] : free!(a.group?.members ?? []);
         out.push({
           id: `${instance.id}:${step}:${state.round}:${a.id}`,
           instanceId: instance.id,

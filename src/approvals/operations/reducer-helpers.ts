@@ -27,6 +27,15 @@ export function peopleOf(a: ApprovalAssignment): string[] {
   return a.user !== null ? [a.user] : [...(a.group?.members ?? [])];
 }
 
+/**
+ * The members a group task (认领, a fallback or escalation role) of this step may offer: everyone but
+ * the initiator when the step does not let the initiator decide their own request
+ * (`initiatorIsApprover: 'skip' | 'supervisor'`), so no slot counts on them or lists them.
+ */
+export function groupMembers(spec: ApprovalStepSpec, initiator: string, members: readonly string[]): string[] {
+  return (spec.initiatorIsApprover ?? 'keep') === 'keep' ? [...members] : members.filter((m) => m !== initiator);
+}
+
 /** The `approval.assigned` effect for people who became actionable since `before`. */
 export function assignedEffects(before: readonly ApprovalAssignment[], state: ApprovalStepState, reason: string): ApprovalEffect[] {
   if (state.outcome) return [];

@@ -3,7 +3,7 @@ import type { ApprovalChange } from '../approval-change.js';
 import { actionable, seatedPeople } from '../approval-decision.js';
 import type { ApprovalAssignment, ApprovalContext } from '../approval-types.js';
 import type { OperationContext } from './operation-context.js';
-import { returnTarget, rewire } from './reducer-helpers.js';
+import { groupMembers, returnTarget, rewire } from './reducer-helpers.js';
 import { copyWith } from '../../store/copy-with.js';
 
 /** Act on the deadline: hand open tasks to a role (escalate), pass them (approve, the default) or reject them. */
@@ -16,7 +16,7 @@ export function timeout<C extends ApprovalContext>(op: OperationContext<C>): App
     // the mode's count is kept; members who already hold a seat in this step are left out (one vote each).
     const late = new Set(open);
     const seated = new Set(seatedPeople(state.assignments.filter((a) => !late.has(a.id))));
-    const members = (facts.directory?.usersWithRole(then.role).map((u) => u.id) ?? []).filter((m) => !seated.has(m));
+    const members = groupMembers(spec, ctx.initiator, facts.directory?.usersWithRole(then.role).map((u) => u.id) ?? []).filter((m) => !seated.has(m));
     if (members.length === 0 || open.length === 0) return { context: ctx, effects: [] };
     const slots = spec.mode === 'any' ? open.slice(0, 1) : open;
     const groups: ApprovalAssignment[] = slots.map(() => ({ id: op.takeTaskId(), user: null, group: { role: then.role, members }, status: 'pending', waitsFor: [], origin: 'escalation', since: now }));
