@@ -42,12 +42,23 @@ export interface ApprovalTasksArgs {
  * A step's due instant from the timers the commit planned: its deadline's timer, armed by the step's
  * own state; `null` when none is pending.
  */
-function dueAtFromTimers(state: ApprovalStepState, timers: readonly TaskTimer[]): Instant | null {
+function dueAtFromTimers(state: ApprovalStepState, timers: readonly TaskTimer[], path: string | undefined): Instant | null {
   const name = state.spec.deadline?.after;
   if (name === undefined) return null;
   const step = state.spec.id;
-  const timer = timers.find((t) => t.name === name && (t.state === null || t.state === step || t.state.split('.').includes(step)));
+  // A timer names the state that armed it by its path of keys; the step's id is its node's id, which
+  // need not be its key (`legalReview: approvalStep({ id: 'legal' })`).
+  const timer = timers.find((t) => t.name === name && (t.state === null || (path !== undefined ? t.state === path : t.state === step || t.state.split('.').includes(step))));
   return timer === undefined ? null : timer.dueAt;
+}
+
+/** The dotted path of keys of the step's state node (its id is the step id), when the snapshot's machine tells. */
+function stepPath(snapshot: AnyMachineSnapshot, step: string): string | undefined {
+  try {
+    return (snapshot.machine as { getStateNodeById?: (id: string) => { path: readonly string[] } } | undefined)?.getStateNodeById?.(step).path.join('.');
+  } catch {
+    return undefined;
+  }
 }
 
 /**
@@ -71,7 +82,9 @@ export function approvalTasks<C = ApprovalContext>(options: { readonly data?: (c
       // hold a seat in the step (one vote per person: their claim would be refused), nor an initiator
       // the step does not let decide their own request.
       let free: ((members: readonly string[]) => string[]) | undefined;
-      for (const a of actionable(state.assignments)) {
+      const open = actionable(state.assignments);
+      const dueAt = args.timers === undefined || open.length === 0 ? state.dueAt : dueAtFromTimers(state, args.timers, stepPath(snapshot, step));
+      for (const a of open) {
         const claimed = a.user !== null;
         if (!claimed && free === undefined) {
           const seated = new Set(seatedPeople(state.assignments));
@@ -88,7 +101,7 @@ export function approvalTasks<C = ApprovalContext>(options: { readonly data?: (c
           roles: a.group && a.user === null ? [a.group.role] : [],
           status: a.group && a.user !== null ? 'claimed' : 'open',
           ...(a.group && a.user !== null ? { claimedBy: a.user } : {}),
-          dueAt: args.timers === undefined ? state.dueAt : dueAtFromTimers(state, args.timers),
+          dueAt,
           actions: taskActions(state, claimed),
           createdAt: a.since,
           data: { round: state.round, task: a.id, mode: state.spec.mode, initiator: ctx.initiator, ...(a.delegate !== undefined ? { delegate: a.delegate } : {}), ...(extra === undefined ? {} : { extra }) },
