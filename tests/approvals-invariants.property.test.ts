@@ -133,7 +133,6 @@ const actArb: fc.Arbitrary<Act> = fc.oneof(
 );
 
 const live = (s: ApprovalStepState) => s.assignments.filter((a) => a.status !== 'removed' && a.status !== 'transferred');
-const approvalsOf = (s: ApprovalStepState) => live(s).filter((a) => a.status === 'approved' || a.status === 'skipped');
 const DECIDING = new Set(['APPROVE', 'REJECT', 'REQUEST_CHANGES', 'RETURN']);
 
 /** Who decided assignment `id` (approved, rejected or returned it), read from the step's acts of this round. */
@@ -152,26 +151,69 @@ function holders(s: ApprovalStepState, a: ApprovalStepState['assignments'][numbe
 /** Every person once per live assignment they hold. */
 const seatsOf = (s: ApprovalStepState) => live(s).flatMap((a) => [...holders(s, a)]);
 
-/** The distinct people whose approvals (or automatic passes) are in: the decider, else the assignee. */
-const approversOf = (s: ApprovalStepState) => new Set(approvalsOf(s).map((a) => deciderOf(s, a.id) ?? a.user));
 
-/** The most open slots that distinct people without a seat could fill (exhaustive search; steps are small). */
-function bestFill(slots: readonly (readonly string[])[], used: ReadonlySet<string>): number {
-  if (slots.length === 0) return 0;
-  const [first, ...rest] = slots;
-  let best = bestFill(rest, used);
-  for (const p of first!) if (!used.has(p)) best = Math.max(best, 1 + bestFill(rest, new Set([...used, p])));
+/**
+ * The step's votes: the live assignments by the vote they are part of (加签 signers join the adder's
+ * vote, a 转交 or escalation slot the vote of the task it replaces; the model checks those links from
+ * the acts). A vote is approved when all its members are, rejected at any member's rejection.
+ */
+function votes(s: ApprovalStepState): { members: ApprovalStepState['assignments'][number][]; status: 'approved' | 'rejected' | 'pending' }[] {
+  const by = new Map<string, ApprovalStepState['assignments'][number][]>();
+  for (const a of live(s)) by.set(a.vote ?? a.id, [...(by.get(a.vote ?? a.id) ?? []), a]);
+  return [...by.values()].map((members) => ({
+    members,
+    status: members.some((m) => m.status === 'rejected') ? 'rejected' : members.every((m) => m.status === 'approved' || m.status === 'skipped') ? 'approved' : 'pending',
+  }));
+}
+const approvedVotes = (s: ApprovalStepState) => votes(s).filter((v) => v.status === 'approved');
+
+/** The most open votes whose group slots distinct people without a seat could all fill at once (exhaustive search; steps are small). */
+function bestVotes(open: readonly (readonly (readonly string[])[])[], used: ReadonlySet<string>): number {
+  if (open.length === 0) return 0;
+  const [first, ...rest] = open;
+  let best = bestVotes(rest, used);
+  const fill = (slots: readonly (readonly string[])[], taken: ReadonlySet<string>): void => {
+    if (slots.length === 0) {
+      best = Math.max(best, 1 + bestVotes(rest, taken));
+      return;
+    }
+    const [slot, ...more] = slots;
+    for (const p of slot!) if (!taken.has(p)) fill(more, new Set([...taken, p]));
+  };
+  fill(first!, used);
   return best;
 }
 
 function reachable(s: ApprovalStepState): boolean {
-  const l = live(s);
-  if (l.length === 0) return false;
+  const all = votes(s);
+  if (all.length === 0) return false;
   const seats = new Set(seatsOf(s));
-  const open = l.filter((a) => a.status === 'pending');
-  const personal = open.filter((a) => a.user !== null).length;
-  const groups = open.filter((a) => a.user === null).map((a) => a.group?.members ?? []);
-  return approvalsOf(s).length + personal + bestFill(groups, seats) >= needed(s.spec.mode, l.length);
+  const open = all.filter((v) => v.status === 'pending');
+  const personal = open.filter((v) => v.members.every((m) => m.status !== 'pending' || m.user !== null)).length;
+  const groups = open.filter((v) => v.members.some((m) => m.status === 'pending' && m.user === null)).map((v) => v.members.filter((m) => m.status === 'pending' && m.user === null).map((m) => m.group?.members ?? []));
+  return approvedVotes(s).length + personal + bestVotes(groups, seats) >= needed(s.spec.mode, all.length);
+}
+
+/**
+ * Who joins which vote, read from the acts: the signers a 加签 adds join the vote of the task it was
+ * added to (never a vote of their own), a 转交's new task takes over the old task's vote, and an
+ * escalation's slots take over late tasks' votes and complete none by closing a late task.
+ */
+function checkLinks(before: ApprovalStepState, after: ApprovalStepState, act: string): void {
+  if (before.round !== after.round) return;
+  const key = (a: { id: string; vote?: string }) => a.vote ?? a.id;
+  const fresh = after.assignments.filter((a) => !before.assignments.some((b) => b.id === a.id));
+  const record = after.acts.at(-1);
+  if (act === 'ADD_SIGNER' || act === 'TRANSFER') {
+    const source = before.assignments.find((a) => a.id === record?.task);
+    expect(source, `${act} names the task it acted on`).toBeDefined();
+    for (const a of fresh) expect(key(a), `${act}: ${a.user} joins the vote of ${source!.id}`).toBe(key(source!));
+  }
+  if (act === 'TIMEOUT:escalate' && fresh.length > 0) {
+    const late = new Set(before.assignments.filter((a) => a.status === 'pending').map(key));
+    for (const a of fresh) expect(late.has(key(a)), `an escalation slot takes over a late task's vote`).toBe(true);
+    expect(approvedVotes(after).length, 'an escalation completes no vote').toBe(approvedVotes(before).length);
+  }
 }
 
 /** Whether the step lets the initiator decide their own request (`initiatorIsApprover: 'keep'`). */
@@ -192,7 +234,8 @@ function checkAfter(before: ApprovalStepState | undefined, after: ApprovalStepSt
   const newly = after.outcome !== null && (before === undefined || before.outcome === null || before.round !== after.round);
   if (newly) {
     const kind = after.outcome!.kind;
-    const byVotes = kind === 'approved' && approversOf(after).size >= needed(after.spec.mode, live(after).length);
+    // Enough votes approved, each by every person in it (one seat each, checked above).
+    const byVotes = kind === 'approved' && approvedVotes(after).length >= needed(after.spec.mode, votes(after).length);
     const allowed: Record<string, readonly string[]> = {
       APPROVE: ['approved'],
       REJECT: ['rejected', 'returned'],
@@ -317,6 +360,7 @@ describe('approval step invariants under random operations (model-based)', () =>
             continue;
           }
           const label = act.type === 'TIMEOUT' ? `TIMEOUT:${spec.deadline?.then.kind}` : act.type;
+          checkLinks(before, ctx.approvals[STEP]!, label);
           checkAfter(before, ctx.approvals[STEP]!, label);
           checkInbox(ctx, label);
           track(before, ctx.approvals[STEP]!);

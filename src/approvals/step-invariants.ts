@@ -1,7 +1,7 @@
 // The rules every approval step obeys after every act, written once: the reducer checks them after
 // each operation (and on entry), so no operation can break what its siblings already refuse.
 import { DocketError, type DocketErrorCode } from '../errors.js';
-import { counted, holdersOf, needed, reachableApprovals, seatedPeople, voters } from './approval-decision.js';
+import { holdersOf, needed, reachableApprovals, seatedPeople, voters, votesOf } from './approval-decision.js';
 import type { ApprovalStepState } from './approval-types.js';
 
 /** The invariants, by name. */
@@ -46,19 +46,18 @@ const MAY_DECIDE: Readonly<Record<string, readonly string[]>> = {
 
 /** Whether the step, while undecided, can still pass under its mode. */
 function reachable(state: ApprovalStepState): boolean {
-  const live = counted(state.assignments);
-  if (live.length === 0) return false;
+  const votes = votesOf(state.assignments);
+  if (votes.length === 0) return false;
   const mode = state.spec.mode;
-  if ((mode === 'sequential' || mode === 'all' || mode === 'any') && live.some((a) => a.status === 'rejected')) return false;
-  return reachableApprovals(state.assignments) >= needed(mode, live.length);
+  if ((mode === 'sequential' || mode === 'all' || mode === 'any') && votes.some((v) => v.status === 'rejected')) return false;
+  return reachableApprovals(state.assignments) >= needed(mode, votes.length);
 }
 
-/** Whether an `approved` outcome is backed by enough approvals (or an entry with nobody to ask). */
+/** Whether an `approved` outcome is backed by enough approved votes (or an entry with nobody to ask). */
 function approvedByVotes(state: ApprovalStepState): boolean {
-  const live = counted(state.assignments);
-  if (live.length === 0) return true;
-  const approvals = live.filter((a) => a.status === 'approved' || a.status === 'skipped').length;
-  return approvals >= needed(state.spec.mode, live.length);
+  const votes = votesOf(state.assignments);
+  if (votes.length === 0) return true;
+  return votes.filter((v) => v.status === 'approved').length >= needed(state.spec.mode, votes.length);
 }
 
 /**
@@ -124,12 +123,12 @@ export function stepViolations(before: ApprovalStepState | undefined, after: App
   if (decidedNow && !(MAY_DECIDE[act] ?? []).includes(kind) && !(kind === 'approved' && approvedByVotes(after))) {
     out.push({
       invariant: 'outcome-from-votes',
-      message: `${act} would decide step "${step}" (${kind}) without a vote, a deadline or a policy saying so: the ${needed(after.spec.mode, counted(after.assignments).length)} approval(s) its mode needs would no longer be reachable from distinct people (at most ${reachableApprovals(after.assignments)}). Leave enough approvers, or add someone first.`,
+      message: `${act} would decide step "${step}" (${kind}) without a vote, a deadline or a policy saying so: the ${needed(after.spec.mode, votesOf(after.assignments).length)} approval(s) its mode needs would no longer be reachable from distinct people (at most ${reachableApprovals(after.assignments)}). Leave enough approvers, or add someone first.`,
     });
   }
   const wasReachable = before === undefined || before.outcome !== null || before.round !== after.round || reachable(before);
   if (after.outcome === null && wasReachable && !reachable(after)) {
-    const live = counted(after.assignments).length;
+    const live = votesOf(after.assignments).length;
     const need = needed(after.spec.mode, live);
     out.push({
       invariant: 'mode-reachable',

@@ -18,8 +18,15 @@ export function timeout<C extends ApprovalContext>(op: OperationContext<C>): App
     const seated = new Set(seatedPeople(state.assignments.filter((a) => !late.has(a.id))));
     const members = groupMembers(spec, ctx.initiator, facts.directory?.usersWithRole(then.role).map((u) => u.id) ?? []).filter((m) => !seated.has(m));
     if (members.length === 0 || open.length === 0) return { context: ctx, effects: [] };
-    const slots = spec.mode === 'any' ? open.slice(0, 1) : open;
-    const groups: ApprovalAssignment[] = slots.map(() => ({ id: op.takeTaskId(), user: null, group: { role: then.role, members }, status: 'pending', waitsFor: [], origin: 'escalation', since: now }));
+    // Each slot takes over the vote of the late task it stands for. In 或签 one slot stands for every
+    // vote the late tasks make alone, and a vote that keeps other members (加签 signers, one already
+    // approved) keeps a slot of its own: closing its late task without one would complete it unasked.
+    const byId = new Map(state.assignments.map((a) => [a.id, a]));
+    const keyOf = (id: string) => byId.get(id)?.vote ?? id;
+    const kept = (id: string) => state.assignments.some((a) => !late.has(a.id) && (a.vote ?? a.id) === keyOf(id) && a.status !== 'removed' && a.status !== 'transferred');
+    const alone = open.filter((id) => !kept(id));
+    const slots = spec.mode === 'any' ? [...open.filter(kept), ...alone.slice(0, 1)] : open;
+    const groups: ApprovalAssignment[] = slots.map((task) => ({ id: op.takeTaskId(), user: null, group: { role: then.role, members }, status: 'pending', waitsFor: [], origin: 'escalation', since: now, vote: keyOf(task) }));
     let list = state.assignments.map((a) => (late.has(a.id) ? copyWith(a, { status: 'transferred' as const, actedAt: now }) : a));
     for (const id of open) list = rewire(list, id, groups.map((g) => g.id));
     return op.update({ assignments: [...list, ...groups], nextTask: op.nextNo }, op.act({ type: 'TIMEOUT', to: then.role }));
