@@ -157,7 +157,7 @@ describe('the inbox due instant of a step kept under a key other than its id', (
         review: {
           initial: 'legalReview',
           states: {
-            legalReview: approvalStep({ id: 'legal', mode: 'all', approvers: users('zhao'), deadline: { after: 'due', then: { kind: 'approve' } }, onApproved: '#done' }),
+            legalReview: approvalStep({ id: 'legal', mode: 'all', approvers: users('zhao'), deadline: { after: 'due', then: { kind: 'approve' } }, onApproved: '#done', onRejected: '#done' }),
           },
         },
         done: { id: 'done', type: 'final' },
