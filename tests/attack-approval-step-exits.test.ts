@@ -28,7 +28,7 @@ describe('every outcome an approval step can reach has somewhere to go', () => {
   it('property: a step approvalStep accepts leaves through a target for every outcome an engine can give it', async () => {
     const ops: ApprovalOperation[] = ['APPROVE', 'REJECT', 'WITHDRAW', 'RETURN'];
     const config = fc.record({
-      rejection: fc.constantFrom<ApprovalStepConfig['rejection']>(undefined, 'end', { return: 'submitter' }),
+      rejection: fc.constantFrom<ApprovalStepConfig['rejection']>(undefined, 'end', { return: 'submitter' }, { return: 'previous' }),
       withdraw: fc.constantFrom<ApprovalStepConfig['withdraw']>(undefined, 'untilActed', 'anytime', 'never'),
       operations: fc.option(fc.subarray(ops, { minLength: 1 }), { nil: undefined }),
       then: fc.constantFrom(undefined, 'approve' as const, 'reject' as const),
@@ -81,5 +81,18 @@ describe('every outcome an approval step can reach has somewhere to go', () => {
       }),
       { numRuns: 150 },
     );
+  });
+});
+
+describe('a rejection strategy returns only where the step declares it may', () => {
+  it('rejection: { return: "previous" } without returns.previous is refused when defined (a deadline that rejected stopped the instance)', () => {
+    expect(() => approvalStep({ id: 'legal', mode: 'all', approvers: users('zhao'), rejection: { return: 'previous' }, onWithdrawn: 'done', onApproved: 'done' })).toThrow(/returns do not declare/);
+    expect(() => approvalStep({ id: 'legal', mode: 'all', approvers: users('zhao'), rejection: { return: 'submitter' }, onWithdrawn: 'done', onApproved: 'done' })).toThrow(/returns do not declare/);
+    expect(() =>
+      approvalStep({ id: 'legal', mode: 'all', approvers: users('zhao'), rejection: { return: 'previous' }, returns: { previous: 'manager' }, onWithdrawn: 'done', onApproved: 'done' }),
+    ).not.toThrow();
+    expect(() =>
+      approvalStep({ id: 'legal', mode: 'all', approvers: users('zhao'), rejection: { return: 'manager' }, returns: { steps: ['manager'] }, onWithdrawn: 'done', onApproved: 'done' }),
+    ).not.toThrow();
   });
 });

@@ -139,6 +139,13 @@ export function approvalStep(config: ApprovalStepConfig): ApprovalStepNode {
       `approvalStep "${step}": a rejection ends the step (rejection: 'end', the default) but it has no onRejected target. Give onRejected, or rejection: { return: … }, or leave REJECT out of operations.`,
     );
   }
+  if (typeof config.rejection === 'object') {
+    const to = config.rejection.return;
+    const declared = to === 'submitter' ? returns?.submitter !== undefined : to === 'previous' ? returns?.previous !== undefined : returns?.previous === to || (returns?.steps ?? []).includes(to);
+    if (!declared) {
+      throw new TypeError(`approvalStep "${step}": rejection returns to "${to}", which its returns do not declare (a rejection there would be refused, and a deadline that rejects would stop the instance). Declare it in returns.`);
+    }
+  }
   if ((config.withdraw ?? 'untilActed') !== 'never' && allows('WITHDRAW') && withdrawn === undefined) {
     throw new TypeError(`approvalStep "${step}": the initiator may withdraw (撤回) but the step has no onWithdrawn (or onRejected) target. Give one, or withdraw: 'never'.`);
   }
