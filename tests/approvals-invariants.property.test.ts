@@ -301,7 +301,11 @@ describe('approval step invariants under random operations (model-based)', () =>
         let decidedBefore: ReadonlySet<string> | null = new Set(approvedBefore);
         const track = (before: ApprovalStepState | undefined, after: ApprovalStepState) => {
           if (after.outcome === null || (before !== undefined && before.round === after.round && before.outcome !== null)) return;
-          decidedBefore = after.outcome.kind === 'approved' ? new Set(after.assignments.flatMap((a) => (a.status === 'approved' && a.auto === undefined && a.user !== null ? [a.user] : []))) : null;
+          // Who approved it themselves, and who 去重 passed in it (their approval of the step before carries on).
+          decidedBefore =
+            after.outcome.kind === 'approved'
+              ? new Set(after.assignments.flatMap((a) => (a.user !== null && ((a.status === 'approved' && a.auto === undefined) || (a.status === 'skipped' && a.auto === 'dedupe')) ? [a.user] : [])))
+              : null;
         };
         const enter = (): boolean => {
           const frozen = JSON.stringify(ctx);
@@ -316,6 +320,11 @@ describe('approval step invariants under random operations (model-based)', () =>
           // 去重 passes only people who approved the step decided just before this one.
           const passed = ctx.approvals[STEP]!.assignments.filter((a) => a.auto === 'dedupe').map((a) => a.user);
           for (const user of passed) expect(decidedBefore?.has(user!) ?? false, `去重 passed ${user} on entry; the step before was approved by [${[...(decidedBefore ?? [])].join(', ')}]`).toBe(true);
+          // ... and passes every one of them it asks (a run of steps asks a person once).
+          if (spec.dedupe) {
+            const asked = ctx.approvals[STEP]!.assignments.filter((a) => a.user !== null && a.auto === undefined && (decidedBefore?.has(a.user) ?? false));
+            expect(asked.map((a) => a.user), `去重 asked again people who approved the step before: [${[...(decidedBefore ?? [])].join(', ')}]`).toEqual([]);
+          }
           checkAfter(before, ctx.approvals[STEP]!, 'ENTER');
           checkInbox(ctx, 'ENTER');
           track(before, ctx.approvals[STEP]!);

@@ -45,6 +45,16 @@ export function assignedEffects(before: readonly ApprovalAssignment[], state: Ap
   return to.length === 0 ? [] : [{ type: 'approval.assigned', params: { step: state.spec.id, round: state.round, to, reason } }];
 }
 
+/**
+ * The people whose approval a step holds, for the next step's 去重: who approved it themselves (or
+ * through their delegate or stand-in), and who it passed by 去重 because they had approved the step
+ * before (their approval carries on through a run of steps). Not a deadline's automatic approval,
+ * nor an initiator the step skipped.
+ */
+export function approvedBy(assignments: readonly ApprovalAssignment[]): string[] {
+  return assignments.flatMap((a) => (a.user !== null && ((a.status === 'approved' && a.auto === undefined) || (a.status === 'skipped' && a.auto === 'dedupe')) ? [a.user] : []));
+}
+
 /** Resolve a return target (`previous`, `submitter`, a step id) against what the step allows. */
 export function returnTarget(spec: ApprovalStepSpec, to: string | undefined): string {
   const r = spec.returns ?? {};
@@ -68,7 +78,7 @@ export function settle<C extends ApprovalContext>(ctx: C, state: ApprovalStepSta
   if (!next.outcome) {
     const verdict = decide(next.spec.mode, next.assignments);
     if (verdict === 'approved') {
-      const approvers = next.assignments.filter((a) => a.status === 'approved' && a.user !== null).map((a) => a.user as string);
+      const approvers = approvedBy(next.assignments);
       next = copyWith(next, { outcome: { kind: 'approved' as const } });
       flow = { lastApproved: { step: next.spec.id, users: approvers } };
     } else if (verdict === 'rejected') {

@@ -3,7 +3,7 @@ import type { ApprovalChange } from '../approval-change.js';
 import { actionable, seatedPeople } from '../approval-decision.js';
 import type { ApprovalAssignment, ApprovalContext } from '../approval-types.js';
 import type { OperationContext } from './operation-context.js';
-import { groupMembers, returnTarget, rewire } from './reducer-helpers.js';
+import { approvedBy, groupMembers, returnTarget, rewire } from './reducer-helpers.js';
 import { copyWith } from '../../store/copy-with.js';
 
 /** Act on the deadline: hand open tasks to a role (escalate), pass them (approve, the default) or reject them. */
@@ -33,7 +33,7 @@ export function timeout<C extends ApprovalContext>(op: OperationContext<C>): App
   }
   if (then.kind === 'approve') {
     const list = state.assignments.map((a) => (a.status === 'pending' ? copyWith(a, { status: 'approved' as const, auto: 'timeout' as const, actedAt: now }) : a));
-    return op.update({ assignments: list, outcome: { kind: 'approved' } }, op.act({ type: 'TIMEOUT', to: 'approve' }), { lastApproved: { step: stepId, users: [] } });
+    return op.update({ assignments: list, outcome: { kind: 'approved' } }, op.act({ type: 'TIMEOUT', to: 'approve' }), { lastApproved: { step: stepId, users: approvedBy(list) } });
   }
   const list = state.assignments.map((a) => (open.includes(a.id) ? copyWith(a, { status: 'rejected' as const, auto: 'timeout' as const, actedAt: now }) : a));
   const rejection = spec.rejection ?? 'end';
