@@ -348,10 +348,13 @@ describe('approval step invariants under random operations (model-based)', () =>
           const id = resolveActor(who, before, standIns);
           const actor = { id, roles: id === ADMIN ? ['admin'] : id === 'docket:system' ? ['system'] : [] };
           const frozen = JSON.stringify(ctx);
+          let effects: readonly { readonly type: string; readonly params: unknown }[] = [];
           try {
             if (act.type === 'TIMEOUT' || act.type === 'REMIND_TIMER') {
               // Timers reach the machine without the authorize hook.
-              ctx = applyApproval(ctx, STEP, { ...payload, $actor: actor, $at: now } as never, { directory, now }).context;
+              const change = applyApproval(ctx, STEP, { ...payload, $actor: actor, $at: now } as never, { directory, now });
+              ctx = change.context;
+              effects = change.effects;
             } else {
               // A person's act, as the engine sends it: the hook decides whom it is for and reduces it once.
               const snapshot = { context: ctx, value: STEP, hasTag: (tag: string) => tag === `approval:${STEP}` && ctx.approvals[STEP]?.active === true };
@@ -361,6 +364,7 @@ describe('approval step invariants under random operations (model-based)', () =>
               if (verdict.onBehalfOf !== undefined) onBehalf++;
               if (verdict.onBehalfOf !== undefined && !before.assignments.some((a) => a.delegate === id)) byStandIn++;
               ctx = (verdict.carry as ApprovalCarry).change.context as ApprovalContext;
+              effects = (verdict.carry as ApprovalCarry).change.effects;
             }
             accepted++;
           } catch (error) {
@@ -369,6 +373,14 @@ describe('approval step invariants under random operations (model-based)', () =>
             continue;
           }
           const label = act.type === 'TIMEOUT' ? `TIMEOUT:${spec.deadline?.then.kind}` : act.type;
+          // A reminder (催办) reaches exactly the people the inbox lists on the open tasks (delegates aside).
+          for (const e of effects.filter((x) => x.type === 'approval.remind')) {
+            const s = ctx.approvals[STEP]!;
+            const listed = inbox({ snapshot: { context: ctx, hasTag: () => s.active } as never, instance: { id: 'i', workflow: 'w', initiator: INITIATOR }, now: 0 }).flatMap((t) =>
+              t.assignees.filter((p) => p !== (t.data as { delegate?: string }).delegate),
+            );
+            expect([...(e.params as { to: string[] }).to].sort(), `reminded after ${label}`).toEqual([...new Set(listed)].sort());
+          }
           checkLinks(before, ctx.approvals[STEP]!, label);
           checkAfter(before, ctx.approvals[STEP]!, label);
           checkInbox(ctx, label);

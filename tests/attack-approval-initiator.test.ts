@@ -94,3 +94,31 @@ describe('the inbox lists a group task only for members who could claim it now',
     expect(await h.inbox(id)).toEqual(['legal:qian', 'legal:zhao']);
   });
 });
+
+describe('reminders and assignment notices reach only the people who could act', () => {
+  // 催办 (REMIND, and the scheduled reminder) and approval.assigned read each open task's people as
+  // every member of a group task, so zhao, who had already approved his own task, was reminded of a
+  // group task he could not claim, and an initiator the step does not let decide was told of their own
+  // request. They now ask the inbox's rule (reachablePeople in reducer-helpers.ts).
+  it('催办 after zhao approved reminds qian only, not zhao (who holds a seat) for the group task', async () => {
+    const reminded: string[][] = [];
+    const h = harness(approvalFlow([{ id: 'legal', mode: 'all', approvers: [users('zhao'), role('legal', { claim: true })] }]), {
+      effects: { 'approval.remind': (p: { to: string[] }) => void reminded.push(p.to) },
+    });
+    const id = await h.engine.start('flow', { amount: 1 }, { actor: li });
+    await h.engine.send(id, { type: 'APPROVE' }, { actor: actor('zhao') });
+    await h.engine.send(id, { type: 'REMIND' }, { actor: li });
+    await h.engine.settled();
+    expect(reminded).toEqual([['qian']]);
+  });
+
+  it("an initiator the step does not let decide is not notified of a group task on their own request", async () => {
+    const assigned: string[][] = [];
+    const h = harness(approvalFlow([{ id: 'legal', mode: 'any', approvers: [users('wang'), role('legal', { claim: true })], initiatorIsApprover: 'skip' }]), {
+      effects: { 'approval.assigned': (p: { to: string[] }) => void assigned.push(p.to) },
+    });
+    await h.engine.start('flow', { amount: 1 }, { actor: actor('zhao') });
+    await h.engine.settled();
+    expect(assigned).toEqual([['wang', 'qian']]);
+  });
+});

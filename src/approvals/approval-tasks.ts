@@ -2,8 +2,8 @@ import type { AnyMachineSnapshot } from 'xstate';
 import type { Instant } from '../clock/clock.js';
 import type { InstanceFacts, TaskTimer } from '../engine/define-workflow.js';
 import type { TaskRecord } from '../store/records.js';
-import { actionable, seatedPeople } from './approval-decision.js';
-import { groupMembers } from './operations/reducer-helpers.js';
+import { actionable } from './approval-decision.js';
+import { reachablePeople } from './operations/reducer-helpers.js';
 import type { ApprovalContext, ApprovalOperation, ApprovalStepState } from './approval-types.js';
 import { APPROVAL_OPERATIONS } from './operations.js';
 
@@ -81,23 +81,19 @@ export function approvalTasks<C = ApprovalContext>(options: { readonly data?: (c
       // An unclaimed group task lists only the members who could claim it now: not those who already
       // hold a seat in the step (one vote per person: their claim would be refused), nor an initiator
       // the step does not let decide their own request.
-      let free: ((members: readonly string[]) => string[]) | undefined;
+      const people = reachablePeople(state, ctx.initiator);
       const open = actionable(state.assignments);
       const dueAt = args.timers === undefined || open.length === 0 ? state.dueAt : dueAtFromTimers(state, args.timers, stepPath(snapshot, step));
       for (const a of open) {
         const claimed = a.user !== null;
-        if (!claimed && free === undefined) {
-          const seated = new Set(seatedPeople(state.assignments));
-          free = (members) => groupMembers(state.spec, ctx.initiator, members).filter((m) => !seated.has(m));
-        }
-        const people = a.user !== null ? [a.user] : free!(a.group?.members ?? []);
+        const reached = people(a);
         out.push({
           id: `${instance.id}:${step}:${state.round}:${a.id}`,
           instanceId: instance.id,
           workflow: instance.workflow,
           step,
           ...(state.spec.title ? { title: state.spec.title } : {}),
-          assignees: a.delegate !== undefined ? [...people, a.delegate] : people,
+          assignees: a.delegate !== undefined ? [...reached, a.delegate] : reached,
           roles: a.group && a.user === null ? [a.group.role] : [],
           status: a.group && a.user !== null ? 'claimed' : 'open',
           ...(a.group && a.user !== null ? { claimedBy: a.user } : {}),
