@@ -373,6 +373,13 @@ describe('approval step invariants under random operations (model-based)', () =>
             continue;
           }
           const label = act.type === 'TIMEOUT' ? `TIMEOUT:${spec.deadline?.then.kind}` : act.type;
+          // 抄送 is for the initiator, an administrator, or an approver of the step: someone holding a seat
+          // in it (read from the acts), or a member free to claim one of its open group tasks.
+          if (act.type === 'CC') {
+            const seated = new Set(seatsOf(before));
+            const canClaim = live(before).some((a) => a.status === 'pending' && a.user === null && (a.group?.members ?? []).includes(id) && !seated.has(id) && (initiatorMayDecide(before) || id !== INITIATOR));
+            expect(id === INITIATOR || id === ADMIN || seated.has(id) || canClaim, `${id} copied others in`).toBe(true);
+          }
           // A reminder (催办) reaches exactly the people the inbox lists on the open tasks (delegates aside).
           for (const e of effects.filter((x) => x.type === 'approval.remind')) {
             const s = ctx.approvals[STEP]!;

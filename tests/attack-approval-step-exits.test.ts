@@ -2,7 +2,10 @@ import fc from 'fast-check';
 import { setup } from 'xstate';
 import { z } from 'zod';
 import { describe, expect, it } from 'vitest';
-import { approvalStep, createEngine, duration, memoryStore, staticDirectory, users, virtualClock, withApprovals, type ApprovalOperation, type ApprovalStepConfig } from '../src/index.js';
+import { applyApproval, enterStep } from '../src/approvals/approval-reducer.js';
+import { exitStep } from '../src/approvals/operations/exit-step.js';
+import { actor, approvalFlow, harness, li } from './approvals-fixture.js';
+import { approvalStep, createEngine, duration, memoryStore, role, staticDirectory, users, virtualClock, withApprovals, type ApprovalOperation, type ApprovalStepConfig } from '../src/index.js';
 
 // A step whose rejection (or withdrawal) had no target: REJECT was accepted, the step was decided
 // `rejected`, and the instance stayed in the step for good: no task in the inbox, and its deadline
@@ -94,5 +97,26 @@ describe('a rejection strategy returns only where the step declares it may', () 
     expect(() =>
       approvalStep({ id: 'legal', mode: 'all', approvers: users('zhao'), rejection: { return: 'manager' }, returns: { steps: ['manager'] }, onWithdrawn: 'done', onApproved: 'done' }),
     ).not.toThrow();
+  });
+});
+
+describe('who may act on a step after it is no longer theirs', () => {
+  it('抄送: someone whose task was transferred away (转交) or removed (减签) is no longer an approver of the step', async () => {
+    const h = harness(approvalFlow([{ id: 'legal', mode: 'all', approvers: [users('zhao', 'sun', 'wang'), role('finance', { claim: true })] }]));
+    const id = await h.engine.start('flow', { amount: 1 }, { actor: li });
+    await h.engine.send(id, { type: 'TRANSFER', to: 'qian' }, { actor: actor('zhao') });
+    await h.engine.send(id, { type: 'REMOVE_SIGNER', user: 'wang' }, { actor: li });
+    await expect(h.engine.send(id, { type: 'CC', users: ['ceo'] }, { actor: actor('zhao') })).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    await expect(h.engine.send(id, { type: 'CC', users: ['ceo'] }, { actor: actor('wang') })).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    // qian (who took zhao's task), sun (an approver) and zheng (free to claim the finance task) may.
+    for (const who of ['qian', 'sun', 'zheng']) await h.engine.send(id, { type: 'CC', users: ['ceo'] }, { actor: actor(who) });
+    expect((await h.step(id, 'legal')).acts.filter((a) => a.type === 'CC').map((a) => a.by)).toEqual(['qian', 'sun', 'zheng']);
+  });
+
+  it('the reducer refuses an act on a step the instance left undecided (任意跳转 past it)', () => {
+    const ctx = enterStep(withApprovals().context({ $actor: { id: 'li', roles: [] } }), { id: 'legal', mode: 'all', approvers: users('zhao') }, { directory: undefined, now: 0, dueAt: null }).context;
+    const left = exitStep(ctx, 'legal');
+    expect(() => applyApproval(left, 'legal', { type: 'APPROVE', $actor: { id: 'zhao', roles: [] } }, { directory: undefined, now: 1 })).toThrow(/the instance has left it/);
+    expect(() => applyApproval(left, 'legal', { type: 'REMIND_TIMER', $actor: { id: 'docket:system', roles: ['system'] } }, { directory: undefined, now: 1 })).toThrow(/not waiting/);
   });
 });
