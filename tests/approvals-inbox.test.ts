@@ -1,5 +1,21 @@
 import { describe, expect, it } from 'vitest';
-import { businessCalendar, chosen, createEngine, role, staticDirectory, users, virtualClock, workingDays, memoryStore } from '../src/index.js';
+import { setup } from 'xstate';
+import { z } from 'zod';
+import {
+  approvalStep,
+  businessCalendar,
+  chosen,
+  createEngine,
+  role,
+  staticDirectory,
+  users,
+  virtualClock,
+  withApprovals,
+  workingDays,
+  memoryStore,
+  type ApprovalContext,
+  type ApprovalEvent,
+} from '../src/index.js';
 import { actor, approvalFlow, harness, li, MONDAY, people } from './approvals-fixture.js';
 
 const top = (state: unknown) => (typeof state === 'string' ? state : Object.keys(state as object)[0]);
@@ -126,4 +142,33 @@ describe('per-step strategies', () => {
       await c.script(h, id);
     });
   }
+});
+
+describe('the inbox due instant of a step kept under a key other than its id', () => {
+  // A timer names the state that armed it by its path of keys; the inbox matched it against the step's
+  // id, so `legalReview: approvalStep({ id: 'legal', deadline })` listed its task with dueAt null
+  // while the timer was pending (bid-review keeps its steps under keys other than their ids).
+  it('reads the step’s deadline timer by the step node’s path: dueAt is the timer’s instant, not null', async () => {
+    const approvals = withApprovals({ deadlines: { due: workingDays(2) } });
+    const machine = setup({ types: {} as { context: ApprovalContext; events: ApprovalEvent }, actions: approvals.actions, guards: approvals.guards, delays: approvals.delays }).createMachine({
+      context: ({ input }) => approvals.context(input),
+      initial: 'review',
+      states: {
+        review: {
+          initial: 'legalReview',
+          states: {
+            legalReview: approvalStep({ id: 'legal', mode: 'all', approvers: users('zhao'), deadline: { after: 'due', then: { kind: 'approve' } }, onApproved: '#done', onRejected: '#done' }),
+          },
+        },
+        done: { id: 'done', type: 'final' },
+      },
+    });
+    const workflow = approvals.defineWorkflow({ id: 'keyed', version: 1, machine, input: z.object({}) });
+    const clock = virtualClock(MONDAY);
+    const engine = createEngine({ store: memoryStore(), clock, calendar: businessCalendar({ holidays: ['CN'] }), directory: staticDirectory({ users: people }), workflows: [workflow] });
+    const id = await engine.start('keyed', {}, { actor: li });
+    const [timer] = (await engine.get(id)).timers;
+    expect(timer?.dueAt).toBe(Date.parse('2026-11-04T09:00:00+08:00'));
+    expect((await engine.tasks({ instanceId: id })).map((t) => [t.step, t.dueAt])).toEqual([['legal', timer!.dueAt]]);
+  });
 });

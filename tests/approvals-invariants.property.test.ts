@@ -18,6 +18,7 @@ import { needed } from '../src/approvals/approval-decision.js';
 import { applyApproval } from '../src/approvals/approval-reducer.js';
 import { approvalContext } from '../src/approvals/approval-types.js';
 import { enterStep } from '../src/approvals/operations/enter-step.js';
+import { approvalTasks } from '../src/approvals/approval-tasks.js';
 import { exitStep } from '../src/approvals/operations/exit-step.js';
 
 // Model-based test of the approval reducer as the engine calls it: each person's act goes through the
@@ -30,7 +31,9 @@ import { exitStep } from '../src/approvals/operations/exit-step.js';
 //      (read from the acts: who approved or rejected which task),
 //   2. an outcome only from votes, a deadline, a withdrawal or an entry policy,
 //   3. an undecided step can still pass (exact search over who could fill each open slot),
-//   4. every refusal is a DocketError and changes nothing.
+//   4. every refusal is a DocketError and changes nothing,
+//   5. with initiatorIsApprover 'skip' or 'supervisor', the initiator holds no seat and no group slot offers them,
+//   6. the inbox lists a person on a task exactly when they could act on it now.
 
 const PEOPLE = ['zhao', 'qian', 'sun', 'wu', 'zheng', 'wang'] as const;
 const INITIATOR = 'li';
@@ -51,6 +54,7 @@ const standInsArb: fc.Arbitrary<StandIn[]> = fc
   .map((list) => list.filter((s) => s.principal !== s.deputy).map((s) => ({ ...s, from: 0, to: Number.MAX_SAFE_INTEGER })));
 const everyone = [...PEOPLE, INITIATOR, ADMIN, 'gone'];
 const STEP = 's';
+const inbox = approvalTasks();
 const RUNS = 1000;
 
 const modeArb: fc.Arbitrary<ApprovalMode> = fc.oneof(
@@ -65,7 +69,7 @@ const specArb: fc.Arbitrary<ApprovalStepSpec> = fc
     claimGroup: fc.boolean(),
     whenNobody: fc.constantFrom<NonNullable<ApprovalStepSpec['whenNobody']>>('approve', { role: 'r' }, 'refuse'),
     whenTooFew: fc.constantFrom<NonNullable<ApprovalStepSpec['whenTooFew']>>('refuse', 'lower', { role: 'r' }),
-    initiatorIsApprover: fc.constantFrom<NonNullable<ApprovalStepSpec['initiatorIsApprover']>>('keep', 'skip'),
+    initiatorIsApprover: fc.constantFrom<NonNullable<ApprovalStepSpec['initiatorIsApprover']>>('keep', 'skip', 'supervisor'),
     rejection: fc.constantFrom<NonNullable<ApprovalStepSpec['rejection']>>('end', { return: 'submitter' }),
     withdraw: fc.constantFrom<NonNullable<ApprovalStepSpec['withdraw']>>('untilActed', 'anytime', 'never'),
     then: fc.constantFrom<NonNullable<ApprovalStepSpec['deadline']>['then']>({ kind: 'approve' }, { kind: 'reject' }, { kind: 'escalate', role: 'r' }),
@@ -129,7 +133,6 @@ const actArb: fc.Arbitrary<Act> = fc.oneof(
 );
 
 const live = (s: ApprovalStepState) => s.assignments.filter((a) => a.status !== 'removed' && a.status !== 'transferred');
-const approvalsOf = (s: ApprovalStepState) => live(s).filter((a) => a.status === 'approved' || a.status === 'skipped');
 const DECIDING = new Set(['APPROVE', 'REJECT', 'REQUEST_CHANGES', 'RETURN']);
 
 /** Who decided assignment `id` (approved, rejected or returned it), read from the step's acts of this round. */
@@ -148,36 +151,91 @@ function holders(s: ApprovalStepState, a: ApprovalStepState['assignments'][numbe
 /** Every person once per live assignment they hold. */
 const seatsOf = (s: ApprovalStepState) => live(s).flatMap((a) => [...holders(s, a)]);
 
-/** The distinct people whose approvals (or automatic passes) are in: the decider, else the assignee. */
-const approversOf = (s: ApprovalStepState) => new Set(approvalsOf(s).map((a) => deciderOf(s, a.id) ?? a.user));
 
-/** The most open slots that distinct people without a seat could fill (exhaustive search; steps are small). */
-function bestFill(slots: readonly (readonly string[])[], used: ReadonlySet<string>): number {
-  if (slots.length === 0) return 0;
-  const [first, ...rest] = slots;
-  let best = bestFill(rest, used);
-  for (const p of first!) if (!used.has(p)) best = Math.max(best, 1 + bestFill(rest, new Set([...used, p])));
+/**
+ * The step's votes: the live assignments by the vote they are part of (加签 signers join the adder's
+ * vote, a 转交 or escalation slot the vote of the task it replaces; the model checks those links from
+ * the acts). A vote is approved when all its members are, rejected at any member's rejection.
+ */
+function votes(s: ApprovalStepState): { members: ApprovalStepState['assignments'][number][]; status: 'approved' | 'rejected' | 'pending' }[] {
+  const by = new Map<string, ApprovalStepState['assignments'][number][]>();
+  for (const a of live(s)) by.set(a.vote ?? a.id, [...(by.get(a.vote ?? a.id) ?? []), a]);
+  return [...by.values()].map((members) => ({
+    members,
+    status: members.some((m) => m.status === 'rejected') ? 'rejected' : members.every((m) => m.status === 'approved' || m.status === 'skipped') ? 'approved' : 'pending',
+  }));
+}
+const approvedVotes = (s: ApprovalStepState) => votes(s).filter((v) => v.status === 'approved');
+
+/** The most open votes whose group slots distinct people without a seat could all fill at once (exhaustive search; steps are small). */
+function bestVotes(open: readonly (readonly (readonly string[])[])[], used: ReadonlySet<string>): number {
+  if (open.length === 0) return 0;
+  const [first, ...rest] = open;
+  let best = bestVotes(rest, used);
+  const fill = (slots: readonly (readonly string[])[], taken: ReadonlySet<string>): void => {
+    if (slots.length === 0) {
+      best = Math.max(best, 1 + bestVotes(rest, taken));
+      return;
+    }
+    const [slot, ...more] = slots;
+    for (const p of slot!) if (!taken.has(p)) fill(more, new Set([...taken, p]));
+  };
+  fill(first!, used);
   return best;
 }
 
 function reachable(s: ApprovalStepState): boolean {
-  const l = live(s);
-  if (l.length === 0) return false;
+  const all = votes(s);
+  if (all.length === 0) return false;
   const seats = new Set(seatsOf(s));
-  const open = l.filter((a) => a.status === 'pending');
-  const personal = open.filter((a) => a.user !== null).length;
-  const groups = open.filter((a) => a.user === null).map((a) => a.group?.members ?? []);
-  return approvalsOf(s).length + personal + bestFill(groups, seats) >= needed(s.spec.mode, l.length);
+  const open = all.filter((v) => v.status === 'pending');
+  const personal = open.filter((v) => v.members.every((m) => m.status !== 'pending' || m.user !== null)).length;
+  const groups = open.filter((v) => v.members.some((m) => m.status === 'pending' && m.user === null)).map((v) => v.members.filter((m) => m.status === 'pending' && m.user === null).map((m) => m.group?.members ?? []));
+  return approvedVotes(s).length + personal + bestVotes(groups, seats) >= needed(s.spec.mode, all.length);
 }
+
+/**
+ * Who joins which vote, read from the acts: the signers a 加签 adds join the vote of the task it was
+ * added to (never a vote of their own), a 转交's new task takes over the old task's vote, and an
+ * escalation's slots take over late tasks' votes and complete none by closing a late task.
+ */
+function checkLinks(before: ApprovalStepState, after: ApprovalStepState, act: string): void {
+  if (before.round !== after.round) return;
+  const key = (a: { id: string; vote?: string }) => a.vote ?? a.id;
+  const fresh = after.assignments.filter((a) => !before.assignments.some((b) => b.id === a.id));
+  const record = after.acts.at(-1);
+  if (act === 'ADD_SIGNER' || act === 'TRANSFER') {
+    const source = before.assignments.find((a) => a.id === record?.task);
+    expect(source, `${act} names the task it acted on`).toBeDefined();
+    for (const a of fresh) expect(key(a), `${act}: ${a.user} joins the vote of ${source!.id}`).toBe(key(source!));
+  }
+  if (act === 'TIMEOUT:escalate' && fresh.length > 0) {
+    const late = new Set(before.assignments.filter((a) => a.status === 'pending').map(key));
+    for (const a of fresh) expect(late.has(key(a)), `an escalation slot takes over a late task's vote`).toBe(true);
+    expect(approvedVotes(after).length, 'an escalation completes no vote').toBe(approvedVotes(before).length);
+  }
+}
+
+/** Whether the step lets the initiator decide their own request (`initiatorIsApprover: 'keep'`). */
+const initiatorMayDecide = (s: ApprovalStepState) => (s.spec.initiatorIsApprover ?? 'keep') === 'keep';
 
 /** The invariants after an accepted act (`act` is the event type, `ENTER` or `TIMEOUT:<kind>`). */
 function checkAfter(before: ApprovalStepState | undefined, after: ApprovalStepState, act: string): void {
   const seated = seatsOf(after);
   expect(new Set(seated).size, `one seat per person after ${act}: ${seated.join(',')}`).toBe(seated.length);
+  if (!initiatorMayDecide(after)) {
+    // 'skip' / 'supervisor': the initiator never holds a seat to decide with (the entry's own skipped
+    // seat is the policy at work), and no group slot counts on them.
+    const own = live(after).filter((a) => a.auto !== 'initiator' && holders(after, a).has(INITIATOR));
+    expect(own.map((a) => a.id), `the initiator holds no seat after ${act} (initiatorIsApprover: ${after.spec.initiatorIsApprover})`).toEqual([]);
+    const offered = live(after).filter((a) => a.status === 'pending' && a.user === null && a.group?.members.includes(INITIATOR));
+    expect(offered.map((a) => a.id), `no group slot offers the initiator after ${act}`).toEqual([]);
+  }
   const newly = after.outcome !== null && (before === undefined || before.outcome === null || before.round !== after.round);
   if (newly) {
     const kind = after.outcome!.kind;
-    const byVotes = kind === 'approved' && approversOf(after).size >= needed(after.spec.mode, live(after).length);
+    // Enough votes approved, each by every person in it (one seat each, checked above).
+    const byVotes = kind === 'approved' && approvedVotes(after).length >= needed(after.spec.mode, votes(after).length);
     const allowed: Record<string, readonly string[]> = {
       APPROVE: ['approved'],
       REJECT: ['rejected', 'returned'],
@@ -194,6 +252,31 @@ function checkAfter(before: ApprovalStepState | undefined, after: ApprovalStepSt
   } else if (after.outcome === null) {
     expect(reachable(after), `the mode stays reachable after ${act}`).toBe(true);
   }
+}
+
+/**
+ * The inbox agrees with the step: a person is listed on a task exactly when they could act on it now
+ * (its assignee or delegate; for an unclaimed group task, a member who holds no seat in the step and
+ * whom the step lets decide), and a decided or inactive step lists nothing.
+ */
+function checkInbox(ctx: ApprovalContext, act: string): void {
+  const s = ctx.approvals[STEP]!;
+  const snapshot = { context: ctx, hasTag: (tag: string) => tag === `approval:${STEP}` && s.active };
+  const listed = inbox({ snapshot: snapshot as never, instance: { id: 'i', workflow: 'w', initiator: INITIATOR }, now: 0 })
+    .flatMap((t) => t.assignees.map((p) => `${String((t.data as { task: string }).task)}:${p}`))
+    .sort();
+  const expected: string[] = [];
+  if (s.active && s.outcome === null) {
+    const byId = new Map(s.assignments.map((a) => [a.id, a]));
+    const seats = new Set(seatsOf(s));
+    for (const a of s.assignments) {
+      const ready = a.status === 'pending' && a.waitsFor.every((w) => ['approved', 'skipped', 'removed', 'transferred'].includes(byId.get(w)?.status ?? 'removed'));
+      if (!ready) continue;
+      if (a.user !== null) expected.push(`${a.id}:${a.user}`, ...(a.delegate !== undefined ? [`${a.id}:${a.delegate}`] : []));
+      else for (const m of a.group?.members ?? []) if (!seats.has(m) && (initiatorMayDecide(s) || m !== INITIATOR)) expected.push(`${a.id}:${m}`);
+    }
+  }
+  expect(listed, `the inbox after ${act}`).toEqual(expected.sort());
 }
 
 function expectRefusal(error: unknown, frozen: string, ctx: ApprovalContext): void {
@@ -218,7 +301,11 @@ describe('approval step invariants under random operations (model-based)', () =>
         let decidedBefore: ReadonlySet<string> | null = new Set(approvedBefore);
         const track = (before: ApprovalStepState | undefined, after: ApprovalStepState) => {
           if (after.outcome === null || (before !== undefined && before.round === after.round && before.outcome !== null)) return;
-          decidedBefore = after.outcome.kind === 'approved' ? new Set(after.assignments.flatMap((a) => (a.status === 'approved' && a.auto === undefined && a.user !== null ? [a.user] : []))) : null;
+          // Who approved it themselves, and who 去重 passed in it (their approval of the step before carries on).
+          decidedBefore =
+            after.outcome.kind === 'approved'
+              ? new Set(after.assignments.flatMap((a) => (a.user !== null && ((a.status === 'approved' && a.auto === undefined) || (a.status === 'skipped' && a.auto === 'dedupe')) ? [a.user] : [])))
+              : null;
         };
         const enter = (): boolean => {
           const frozen = JSON.stringify(ctx);
@@ -233,7 +320,13 @@ describe('approval step invariants under random operations (model-based)', () =>
           // 去重 passes only people who approved the step decided just before this one.
           const passed = ctx.approvals[STEP]!.assignments.filter((a) => a.auto === 'dedupe').map((a) => a.user);
           for (const user of passed) expect(decidedBefore?.has(user!) ?? false, `去重 passed ${user} on entry; the step before was approved by [${[...(decidedBefore ?? [])].join(', ')}]`).toBe(true);
+          // ... and passes every one of them it asks (a run of steps asks a person once).
+          if (spec.dedupe) {
+            const asked = ctx.approvals[STEP]!.assignments.filter((a) => a.user !== null && a.auto === undefined && (decidedBefore?.has(a.user) ?? false));
+            expect(asked.map((a) => a.user), `去重 asked again people who approved the step before: [${[...(decidedBefore ?? [])].join(', ')}]`).toEqual([]);
+          }
           checkAfter(before, ctx.approvals[STEP]!, 'ENTER');
+          checkInbox(ctx, 'ENTER');
           track(before, ctx.approvals[STEP]!);
           return true;
         };
@@ -247,6 +340,7 @@ describe('approval step invariants under random operations (model-based)', () =>
           }
           if (act.type === 'LEAVE') {
             ctx = exitStep(ctx, STEP);
+            checkInbox(ctx, 'LEAVE');
             if (before.outcome?.kind !== 'approved') decidedBefore = null;
             continue;
           }
@@ -254,10 +348,13 @@ describe('approval step invariants under random operations (model-based)', () =>
           const id = resolveActor(who, before, standIns);
           const actor = { id, roles: id === ADMIN ? ['admin'] : id === 'docket:system' ? ['system'] : [] };
           const frozen = JSON.stringify(ctx);
+          let effects: readonly { readonly type: string; readonly params: unknown }[] = [];
           try {
             if (act.type === 'TIMEOUT' || act.type === 'REMIND_TIMER') {
               // Timers reach the machine without the authorize hook.
-              ctx = applyApproval(ctx, STEP, { ...payload, $actor: actor, $at: now } as never, { directory, now }).context;
+              const change = applyApproval(ctx, STEP, { ...payload, $actor: actor, $at: now } as never, { directory, now });
+              ctx = change.context;
+              effects = change.effects;
             } else {
               // A person's act, as the engine sends it: the hook decides whom it is for and reduces it once.
               const snapshot = { context: ctx, value: STEP, hasTag: (tag: string) => tag === `approval:${STEP}` && ctx.approvals[STEP]?.active === true };
@@ -267,6 +364,7 @@ describe('approval step invariants under random operations (model-based)', () =>
               if (verdict.onBehalfOf !== undefined) onBehalf++;
               if (verdict.onBehalfOf !== undefined && !before.assignments.some((a) => a.delegate === id)) byStandIn++;
               ctx = (verdict.carry as ApprovalCarry).change.context as ApprovalContext;
+              effects = (verdict.carry as ApprovalCarry).change.effects;
             }
             accepted++;
           } catch (error) {
@@ -275,7 +373,24 @@ describe('approval step invariants under random operations (model-based)', () =>
             continue;
           }
           const label = act.type === 'TIMEOUT' ? `TIMEOUT:${spec.deadline?.then.kind}` : act.type;
+          // 抄送 is for the initiator, an administrator, or an approver of the step: someone holding a seat
+          // in it (read from the acts), or a member free to claim one of its open group tasks.
+          if (act.type === 'CC') {
+            const seated = new Set(seatsOf(before));
+            const canClaim = live(before).some((a) => a.status === 'pending' && a.user === null && (a.group?.members ?? []).includes(id) && !seated.has(id) && (initiatorMayDecide(before) || id !== INITIATOR));
+            expect(id === INITIATOR || id === ADMIN || seated.has(id) || canClaim, `${id} copied others in`).toBe(true);
+          }
+          // A reminder (催办) reaches exactly the people the inbox lists on the open tasks (delegates aside).
+          for (const e of effects.filter((x) => x.type === 'approval.remind')) {
+            const s = ctx.approvals[STEP]!;
+            const listed = inbox({ snapshot: { context: ctx, hasTag: () => s.active } as never, instance: { id: 'i', workflow: 'w', initiator: INITIATOR }, now: 0 }).flatMap((t) =>
+              t.assignees.filter((p) => p !== (t.data as { delegate?: string }).delegate),
+            );
+            expect([...(e.params as { to: string[] }).to].sort(), `reminded after ${label}`).toEqual([...new Set(listed)].sort());
+          }
+          checkLinks(before, ctx.approvals[STEP]!, label);
           checkAfter(before, ctx.approvals[STEP]!, label);
+          checkInbox(ctx, label);
           track(before, ctx.approvals[STEP]!);
         }
       }),

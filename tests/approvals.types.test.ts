@@ -90,10 +90,10 @@ describe('approval types', () => {
   it('an approval step refuses a non-approval action name in setup() at compile time', () => {
     const bare = setup({ types: {} as { context: ApprovalContext; events: ApprovalEvent } });
     // @ts-expect-error the approval actions and guards must be given to setup()
-    bare.createMachine({ context: ({ input }) => approvals.context(input), initial: 'a', states: { a: approvalStep({ id: 'a', mode: 'any', approvers: role('x'), onApproved: 'a' }) } });
+    bare.createMachine({ context: ({ input }) => approvals.context(input), initial: 'a', states: { a: approvalStep({ id: 'a', mode: 'any', approvers: role('x'), onApproved: 'a', onRejected: 'a' }) } });
     // The same step compiles once the plugin's actions and guards are spread into setup().
     const wired = setup({ types: {} as { context: ApprovalContext; events: ApprovalEvent }, actions: approvals.actions, guards: approvals.guards });
-    wired.createMachine({ context: ({ input }) => approvals.context(input), initial: 'a', states: { a: approvalStep({ id: 'a', mode: 'any', approvers: role('x'), onApproved: 'a' }) } });
+    wired.createMachine({ context: ({ input }) => approvals.context(input), initial: 'a', states: { a: approvalStep({ id: 'a', mode: 'any', approvers: role('x'), onApproved: 'a', onRejected: 'a' }) } });
     expectTypeOf(bare).toBeObject();
   });
 

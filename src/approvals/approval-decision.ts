@@ -24,27 +24,62 @@ export function needed(mode: ApprovalMode, n: number): number {
   return mode.strict ? Math.floor(exact + 1e-9) + 1 : Math.ceil(exact - 1e-9);
 }
 
+/** One vote of a step: the counted assignments that make it (see `ApprovalAssignment.vote`) and where it stands. */
+export interface StepVote {
+  readonly key: string;
+  readonly members: readonly ApprovalAssignment[];
+  /** `approved` once every member approved (or was passed), `rejected` at any member's rejection. */
+  readonly status: 'approved' | 'rejected' | 'pending';
+}
+
 /**
- * The step's decision as soon as it is certain: approved once enough approvals are in; rejected
+ * The step's votes, in order: the counted assignments grouped by `vote` (an assignment without one is a
+ * vote of its own). 加签 signers are part of the vote of the person who added them, so a 票签 or 或签
+ * counts that person once, and only when they and their added signers all approved.
+ *
+ * @example
+ * ```ts
+ * import { votesOf } from './approval-decision.js';
+ * const a = { id: 't1', user: 'zhao', status: 'approved' as const, waitsFor: [], origin: 'rule' as const, since: 0 };
+ * votesOf([a, { ...a, id: 't2', user: 'wu', status: 'pending' as const, origin: 'add-alongside' as const, vote: 't1' }]).map((v) => v.status); // ['pending']
+ * ```
+ */
+export function votesOf(assignments: readonly ApprovalAssignment[]): StepVote[] {
+  const byKey = new Map<string, ApprovalAssignment[]>();
+  for (const a of counted(assignments)) {
+    const key = a.vote ?? a.id;
+    const members = byKey.get(key);
+    if (members) members.push(a);
+    else byKey.set(key, [a]);
+  }
+  return [...byKey].map(([key, members]) => ({
+    key,
+    members,
+    status: members.some((m) => m.status === 'rejected') ? 'rejected' : members.every((m) => DONE.has(m.status)) ? 'approved' : 'pending',
+  }));
+}
+
+/**
+ * The step's decision as soon as it is certain: approved once enough votes are in; rejected
  * once enough cannot be reached any more (or, for 依次/会签/或签, at the first rejection).
  *
  * @example
  * ```ts
  * import { decide } from './approval-decision.js';
- * const a = (status: 'pending' | 'approved' | 'rejected') => ({ id: 't', user: 'u', status, waitsFor: [], origin: 'rule' as const, since: 0 });
- * decide({ count: 2 }, [a('approved'), a('approved'), a('pending')]); // 'approved' (decided early)
- * decide('all', [a('approved'), a('rejected'), a('pending')]); // 'rejected'
+ * const a = (id: string, status: 'pending' | 'approved' | 'rejected') => ({ id, user: id, status, waitsFor: [], origin: 'rule' as const, since: 0 });
+ * decide({ count: 2 }, [a('t1', 'approved'), a('t2', 'approved'), a('t3', 'pending')]); // 'approved' (decided early)
+ * decide('all', [a('t1', 'approved'), a('t2', 'rejected'), a('t3', 'pending')]); // 'rejected'
  * ```
  */
 export function decide(mode: ApprovalMode, assignments: readonly ApprovalAssignment[]): 'approved' | 'rejected' | null {
-  const live = counted(assignments);
-  const approvals = live.filter((a) => a.status === 'approved' || a.status === 'skipped').length;
-  const rejections = live.filter((a) => a.status === 'rejected').length;
-  const need = needed(mode, live.length);
+  const votes = votesOf(assignments);
+  const approvals = votes.filter((v) => v.status === 'approved').length;
+  const rejections = votes.filter((v) => v.status === 'rejected').length;
+  const need = needed(mode, votes.length);
   if (mode === 'sequential' || mode === 'all' || mode === 'any') {
     if (rejections > 0) return 'rejected';
-    if (approvals >= need && live.length > 0) return 'approved';
-    if (live.length > 0 && reachableApprovals(assignments) < need) return 'rejected';
+    if (approvals >= need && votes.length > 0) return 'approved';
+    if (votes.length > 0 && reachableApprovals(assignments) < need) return 'rejected';
     return null;
   }
   if (approvals >= need) return 'approved';
@@ -94,9 +129,9 @@ export function voters(assignments: readonly ApprovalAssignment[]): string[] {
 }
 
 /**
- * The most approvals the assignments can still reach from distinct people: those already in, one per
- * pending personal assignment, and one per unclaimed group slot that a distinct group member without
- * a seat of their own can still take (a person votes once per step).
+ * The most votes the assignments can still approve from distinct people: those already in, and each
+ * open vote without a rejection whose unclaimed group slots distinct group members without a seat of
+ * their own can still take (a person votes once per step).
  *
  * @example
  * ```ts
@@ -107,13 +142,39 @@ export function voters(assignments: readonly ApprovalAssignment[]): string[] {
  * ```
  */
 export function reachableApprovals(assignments: readonly ApprovalAssignment[]): number {
-  const live = counted(assignments);
-  const approvals = live.filter((a) => a.status === 'approved' || a.status === 'skipped').length;
-  const personal = live.filter((a) => a.status === 'pending' && a.user !== null).length;
-  const groups = live.filter((a) => a.status === 'pending' && a.user === null);
-  if (groups.length === 0) return approvals + personal;
+  const votes = votesOf(assignments);
+  let reached = 0;
+  const open: (readonly (readonly string[])[])[] = [];
+  for (const v of votes) {
+    if (v.status === 'approved') reached++;
+    if (v.status !== 'pending') continue;
+    const slots = v.members.filter((m) => m.status === 'pending' && m.user === null);
+    if (slots.length === 0) reached++;
+    else open.push(slots.map((g) => g.group?.members ?? []));
+  }
+  if (open.length === 0) return reached;
   const taken = new Set(seatedPeople(assignments));
-  return approvals + personal + fillable(groups.map((g) => (g.group?.members ?? []).filter((m) => !taken.has(m))));
+  const free = open.map((vote) => vote.map((members) => members.filter((m) => !taken.has(m))));
+  // One group slot per vote (the usual case: a 认领 task, or a late task escalated): a matching.
+  if (free.every((vote) => vote.length === 1)) return reached + fillable(free.map((vote) => vote[0]!));
+  return reached + completable(free);
+}
+
+/** How many votes can have all their group slots filled at once, each by a distinct person (exhaustive; only for votes of several slots). */
+function completable(votes: readonly (readonly (readonly string[])[])[]): number {
+  let best = 0;
+  const pick = (i: number, chosen: (readonly string[])[], n: number) => {
+    if (n + (votes.length - i) <= best) return;
+    if (i === votes.length) {
+      best = n;
+      return;
+    }
+    const withIt = [...chosen, ...votes[i]!];
+    if (fillable(withIt) === withIt.length) pick(i + 1, withIt, n + 1);
+    pick(i + 1, chosen, n);
+  };
+  pick(0, [], 0);
+  return best;
 }
 
 /** How many slots can get a distinct person each (a maximum bipartite matching, by augmenting paths). */

@@ -33,7 +33,7 @@ export function applyApproval<C extends ApprovalContext>(ctx: C, stepId: string,
   // the mode still reachable): a violation refuses the act, and nothing changes.
   const after = change.context.approvals[stepId];
   const act = op.type === 'TIMEOUT' ? `TIMEOUT:${op.spec.deadline?.then.kind ?? 'approve'}` : op.type;
-  if (after) checkStepInvariants(op.state, after, { act, details: op.details });
+  if (after) checkStepInvariants(op.state, after, { act, details: op.details, initiator: ctx.initiator });
   return change;
 }
 

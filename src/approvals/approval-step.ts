@@ -11,9 +11,13 @@ export type ApprovedTarget = string | { readonly target: string; readonly jumpBa
 export interface ApprovalStepConfig extends Omit<ApprovalStepSpec, 'returns'> {
   /** Where to go once approved. `{ target, jumpBack }` first jumps back to a step that returned here (resubmit 'jump'). */
   readonly onApproved: ApprovedTarget;
-  /** Where to go when rejected with `rejection: 'end'` (default) or on a deadline `reject`. */
+  /**
+   * Where to go when rejected with `rejection: 'end'` (default) or on a deadline `reject`. Required
+   * whenever the step can end that way (approvalStep throws a `TypeError` otherwise: the instance would
+   * rest in a decided step for good).
+   */
   readonly onRejected?: string;
-  /** Where to go when the initiator withdraws (撤回). Defaults to `onRejected`. */
+  /** Where to go when the initiator withdraws (撤回). Defaults to `onRejected`; one of them is required unless `withdraw: 'never'` or WITHDRAW is left out of `operations`. */
   readonly onWithdrawn?: string;
   /** Where RETURN / REQUEST_CHANGES may go: the submitter's state, the previous step, earlier steps. */
   readonly returns?: {
@@ -126,6 +130,25 @@ export function approvalStep(config: ApprovalStepConfig): ApprovalStepNode {
     targets['rejected'] = onRejected;
   }
   const withdrawn = onWithdrawn ?? onRejected;
+  // An outcome the step can reach with nowhere to go would decide the step and leave the instance in
+  // it for good (no task in the inbox; its deadline then fails on a decided step): refuse it here.
+  const allows = (op: string) => config.operations === undefined || (config.operations as readonly string[]).includes(op);
+  const rejects = (config.rejection ?? 'end') === 'end' && (allows('REJECT') || config.deadline?.then.kind === 'reject');
+  if (rejects && onRejected === undefined) {
+    throw new TypeError(
+      `approvalStep "${step}": a rejection ends the step (rejection: 'end', the default) but it has no onRejected target. Give onRejected, or rejection: { return: … }, or leave REJECT out of operations.`,
+    );
+  }
+  if (typeof config.rejection === 'object') {
+    const to = config.rejection.return;
+    const declared = to === 'submitter' ? returns?.submitter !== undefined : to === 'previous' ? returns?.previous !== undefined : returns?.previous === to || (returns?.steps ?? []).includes(to);
+    if (!declared) {
+      throw new TypeError(`approvalStep "${step}": rejection returns to "${to}", which its returns do not declare (a rejection there would be refused, and a deadline that rejects would stop the instance). Declare it in returns.`);
+    }
+  }
+  if ((config.withdraw ?? 'untilActed') !== 'never' && allows('WITHDRAW') && withdrawn === undefined) {
+    throw new TypeError(`approvalStep "${step}": the initiator may withdraw (撤回) but the step has no onWithdrawn (or onRejected) target. Give one, or withdraw: 'never'.`);
+  }
   if (withdrawn !== undefined) {
     always.push({ guard: outcome('withdrawn'), target: withdrawn, description: 'withdrawn' });
     targets['withdrawn'] = withdrawn;

@@ -3,6 +3,7 @@ import type { Instant } from '../clock/clock.js';
 import type { InstanceFacts, TaskTimer } from '../engine/define-workflow.js';
 import type { TaskRecord } from '../store/records.js';
 import { actionable } from './approval-decision.js';
+import { reachablePeople } from './operations/reducer-helpers.js';
 import type { ApprovalContext, ApprovalOperation, ApprovalStepState } from './approval-types.js';
 import { APPROVAL_OPERATIONS } from './operations.js';
 
@@ -41,12 +42,23 @@ export interface ApprovalTasksArgs {
  * A step's due instant from the timers the commit planned: its deadline's timer, armed by the step's
  * own state; `null` when none is pending.
  */
-function dueAtFromTimers(state: ApprovalStepState, timers: readonly TaskTimer[]): Instant | null {
+function dueAtFromTimers(state: ApprovalStepState, timers: readonly TaskTimer[], path: string | undefined): Instant | null {
   const name = state.spec.deadline?.after;
   if (name === undefined) return null;
   const step = state.spec.id;
-  const timer = timers.find((t) => t.name === name && (t.state === null || t.state === step || t.state.split('.').includes(step)));
+  // A timer names the state that armed it by its path of keys; the step's id is its node's id, which
+  // need not be its key (`legalReview: approvalStep({ id: 'legal' })`).
+  const timer = timers.find((t) => t.name === name && (t.state === null || (path !== undefined ? t.state === path : t.state === step || t.state.split('.').includes(step))));
   return timer === undefined ? null : timer.dueAt;
+}
+
+/** The dotted path of keys of the step's state node (its id is the step id), when the snapshot's machine tells. */
+function stepPath(snapshot: AnyMachineSnapshot, step: string): string | undefined {
+  try {
+    return (snapshot.machine as { getStateNodeById?: (id: string) => { path: readonly string[] } } | undefined)?.getStateNodeById?.(step).path.join('.');
+  } catch {
+    return undefined;
+  }
 }
 
 /**
@@ -66,20 +78,26 @@ export function approvalTasks<C = ApprovalContext>(options: { readonly data?: (c
     for (const state of Object.values(ctx.approvals)) {
       const step = state.spec.id;
       if (state.outcome || !snapshot.hasTag(`approval:${step}`)) continue;
-      for (const a of actionable(state.assignments)) {
+      // An unclaimed group task lists only the members who could claim it now: not those who already
+      // hold a seat in the step (one vote per person: their claim would be refused), nor an initiator
+      // the step does not let decide their own request.
+      const people = reachablePeople(state, ctx.initiator);
+      const open = actionable(state.assignments);
+      const dueAt = args.timers === undefined || open.length === 0 ? state.dueAt : dueAtFromTimers(state, args.timers, stepPath(snapshot, step));
+      for (const a of open) {
         const claimed = a.user !== null;
-        const people = a.user !== null ? [a.user] : [...(a.group?.members ?? [])];
+        const reached = people(a);
         out.push({
           id: `${instance.id}:${step}:${state.round}:${a.id}`,
           instanceId: instance.id,
           workflow: instance.workflow,
           step,
           ...(state.spec.title ? { title: state.spec.title } : {}),
-          assignees: a.delegate !== undefined ? [...people, a.delegate] : people,
+          assignees: a.delegate !== undefined ? [...reached, a.delegate] : reached,
           roles: a.group && a.user === null ? [a.group.role] : [],
           status: a.group && a.user !== null ? 'claimed' : 'open',
           ...(a.group && a.user !== null ? { claimedBy: a.user } : {}),
-          dueAt: args.timers === undefined ? state.dueAt : dueAtFromTimers(state, args.timers),
+          dueAt,
           actions: taskActions(state, claimed),
           createdAt: a.since,
           data: { round: state.round, task: a.id, mode: state.spec.mode, initiator: ctx.initiator, ...(a.delegate !== undefined ? { delegate: a.delegate } : {}), ...(extra === undefined ? {} : { extra }) },

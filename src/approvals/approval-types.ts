@@ -96,6 +96,14 @@ export interface ApprovalAssignment {
   readonly actedBy?: string;
   /** How the assignment came to be. */
   readonly origin: 'rule' | 'fallback' | 'add-before' | 'add-after' | 'add-alongside' | 'transfer' | 'escalation';
+  /**
+   * The vote this assignment is part of, by the id of the assignment that began it; absent: a vote of
+   * its own. 加签 signers join the vote of the person who added them (before, after or alongside, they
+   * all must approve for it to count once), and a 转交 or escalation slot takes over the vote of the
+   * task it replaces, so a mode counts the people it asked, never a signer added to one of them as a
+   * vote of their own.
+   */
+  readonly vote?: string;
   /** Why it was decided without a person (去重, initiator skipped, deadline). */
   readonly auto?: 'dedupe' | 'initiator' | 'timeout' | 'nobody';
   readonly since: Instant;

@@ -1,7 +1,7 @@
 // The rules every approval step obeys after every act, written once: the reducer checks them after
 // each operation (and on entry), so no operation can break what its siblings already refuse.
 import { DocketError, type DocketErrorCode } from '../errors.js';
-import { counted, needed, reachableApprovals, seatedPeople, voters } from './approval-decision.js';
+import { holdersOf, needed, reachableApprovals, seatedPeople, voters, votesOf } from './approval-decision.js';
 import type { ApprovalStepState } from './approval-types.js';
 
 /** The invariants, by name. */
@@ -15,7 +15,13 @@ export type StepInvariant =
   /** An outcome comes only from votes, a deadline (TIMEOUT), a withdrawal or an entry policy. */
   | 'outcome-from-votes'
   /** While undecided, enough distinct people can still approve for the step's mode to pass. */
-  | 'mode-reachable';
+  | 'mode-reachable'
+  /**
+   * With `initiatorIsApprover: 'skip'` or `'supervisor'`, the initiator never decides their own
+   * request in the step: they hold no seat in it (as assignee, delegate, stand-in, added signer or
+   * group member who claimed), whichever operation would give them one.
+   */
+  | 'initiator-not-approver';
 
 /** One broken invariant, with a sentence saying what is wrong and what to do. */
 export interface StepViolation {
@@ -40,24 +46,24 @@ const MAY_DECIDE: Readonly<Record<string, readonly string[]>> = {
 
 /** Whether the step, while undecided, can still pass under its mode. */
 function reachable(state: ApprovalStepState): boolean {
-  const live = counted(state.assignments);
-  if (live.length === 0) return false;
+  const votes = votesOf(state.assignments);
+  if (votes.length === 0) return false;
   const mode = state.spec.mode;
-  if ((mode === 'sequential' || mode === 'all' || mode === 'any') && live.some((a) => a.status === 'rejected')) return false;
-  return reachableApprovals(state.assignments) >= needed(mode, live.length);
+  if ((mode === 'sequential' || mode === 'all' || mode === 'any') && votes.some((v) => v.status === 'rejected')) return false;
+  return reachableApprovals(state.assignments) >= needed(mode, votes.length);
 }
 
-/** Whether an `approved` outcome is backed by enough approvals (or an entry with nobody to ask). */
+/** Whether an `approved` outcome is backed by enough approved votes (or an entry with nobody to ask). */
 function approvedByVotes(state: ApprovalStepState): boolean {
-  const live = counted(state.assignments);
-  if (live.length === 0) return true;
-  const approvals = live.filter((a) => a.status === 'approved' || a.status === 'skipped').length;
-  return approvals >= needed(state.spec.mode, live.length);
+  const votes = votesOf(state.assignments);
+  if (votes.length === 0) return true;
+  return votes.filter((v) => v.status === 'approved').length >= needed(state.spec.mode, votes.length);
 }
 
 /**
  * Every invariant `after` breaks, given the step before the act (`undefined` on entry) and the
- * act's type (`'ENTER'` on entry, `'TIMEOUT:<then.kind>'` for a deadline). A violation already present before the act is not reported again,
+ * act's type (`'ENTER'` on entry, `'TIMEOUT:<then.kind>'` for a deadline), and the instance's
+ * `initiator` (without it, `initiator-not-approver` is not checked). A violation already present before the act is not reported again,
  * so a step stored before a rule existed is never locked by it.
  *
  * @example
@@ -68,7 +74,7 @@ function approvedByVotes(state: ApprovalStepState): boolean {
  * stepViolations(before, after, 'TRANSFER').map((v) => v.invariant); // e.g. ['one-seat-per-person']
  * ```
  */
-export function stepViolations(before: ApprovalStepState | undefined, after: ApprovalStepState, act: string): StepViolation[] {
+export function stepViolations(before: ApprovalStepState | undefined, after: ApprovalStepState, act: string, initiator?: string): StepViolation[] {
   const out: StepViolation[] = [];
   const step = after.spec.id;
   const sameRound = before !== undefined && before.round === after.round;
@@ -100,17 +106,29 @@ export function stepViolations(before: ApprovalStepState | undefined, after: App
       message: `${user} already voted in step "${step}" (round ${after.round}); one person has one vote per step, also when acting for someone else (委托, 代理). The other assignee must act themselves.`,
     });
   }
+  const policy = after.spec.initiatorIsApprover ?? 'keep';
+  if (initiator !== undefined && policy !== 'keep' && !reported.has(initiator)) {
+    // The entry's own skipped seat (auto: 'initiator') is the policy at work, not a seat to decide with.
+    const seatsOf = (s: ApprovalStepState) => s.assignments.filter((a) => a.auto !== 'initiator' && holdersOf(a).includes(initiator)).length;
+    if (seatsOf(after) > (sameRound ? seatsOf(before) : 0)) {
+      out.push({
+        invariant: 'initiator-not-approver',
+        user: initiator,
+        message: `${initiator} started this request, and step "${step}" does not let the initiator decide their own request (initiatorIsApprover: '${policy}'), so they cannot take a task in it (as approver, added signer, delegate, stand-in or group member). Choose someone else.`,
+      });
+    }
+  }
   const decidedNow = after.outcome !== null && (before?.outcome ?? null) === null;
   const kind = after.outcome?.kind ?? '';
   if (decidedNow && !(MAY_DECIDE[act] ?? []).includes(kind) && !(kind === 'approved' && approvedByVotes(after))) {
     out.push({
       invariant: 'outcome-from-votes',
-      message: `${act} would decide step "${step}" (${kind}) without a vote, a deadline or a policy saying so: the ${needed(after.spec.mode, counted(after.assignments).length)} approval(s) its mode needs would no longer be reachable from distinct people (at most ${reachableApprovals(after.assignments)}). Leave enough approvers, or add someone first.`,
+      message: `${act} would decide step "${step}" (${kind}) without a vote, a deadline or a policy saying so: the ${needed(after.spec.mode, votesOf(after.assignments).length)} approval(s) its mode needs would no longer be reachable from distinct people (at most ${reachableApprovals(after.assignments)}). Leave enough approvers, or add someone first.`,
     });
   }
   const wasReachable = before === undefined || before.outcome !== null || before.round !== after.round || reachable(before);
   if (after.outcome === null && wasReachable && !reachable(after)) {
-    const live = counted(after.assignments).length;
+    const live = votesOf(after.assignments).length;
     const need = needed(after.spec.mode, live);
     out.push({
       invariant: 'mode-reachable',
@@ -139,9 +157,9 @@ export function stepViolations(before: ApprovalStepState | undefined, after: App
 export function checkStepInvariants(
   before: ApprovalStepState | undefined,
   after: ApprovalStepState,
-  options: { readonly act: string; readonly code?: DocketErrorCode; readonly details?: Readonly<Record<string, unknown>> },
+  options: { readonly act: string; readonly code?: DocketErrorCode; readonly details?: Readonly<Record<string, unknown>>; readonly initiator?: string },
 ): void {
-  const [first] = stepViolations(before, after, options.act);
+  const [first] = stepViolations(before, after, options.act, options.initiator);
   if (!first) return;
   throw new DocketError(options.code ?? 'OPERATION_NOT_ALLOWED', first.message, {
     ...options.details,

@@ -17,15 +17,18 @@ export function addSigner<C extends ApprovalContext>(op: OperationContext<C>): A
   for (const u of added) op.activeUser(u);
   if (new Set(added).size !== added.length) refuse('INVALID_ARGUMENT', `ADD_SIGNER names the same person twice (${added.join(', ')}).`, details);
   let list = op.replace(task);
+  // The added signers are part of the adder's vote: it counts once, when all of them approved.
+  const vote = task.vote ?? task.id;
+  const joined = (a: ApprovalAssignment): ApprovalAssignment => ({ ...a, vote });
   const created: ApprovalAssignment[] = [];
   if (position === 'before') {
-    for (const u of added) created.push(op.newTask(u, 'add-before', task.waitsFor));
+    for (const u of added) created.push(joined(op.newTask(u, 'add-before', task.waitsFor)));
     list = list.map((a) => (a.id === task.id ? { ...a, waitsFor: created.map((c) => c.id) } : a));
     list = [...list.slice(0, list.findIndex((a) => a.id === task.id)), ...created, ...list.slice(list.findIndex((a) => a.id === task.id))];
   } else if (position === 'after') {
     let prevId = task.id;
     for (const u of added) {
-      const c = op.newTask(u, 'add-after', [prevId]);
+      const c = joined(op.newTask(u, 'add-after', [prevId]));
       created.push(c);
       prevId = c.id;
     }
@@ -33,7 +36,7 @@ export function addSigner<C extends ApprovalContext>(op: OperationContext<C>): A
     const at = list.findIndex((a) => a.id === task.id) + 1;
     list = [...list.slice(0, at), ...created, ...list.slice(at)];
   } else {
-    for (const u of added) created.push(op.newTask(u, 'add-alongside', task.waitsFor));
+    for (const u of added) created.push(joined(op.newTask(u, 'add-alongside', task.waitsFor)));
     list = rewire(list, task.id, [task.id, ...created.map((c) => c.id)]);
     const at = list.findIndex((a) => a.id === task.id) + 1;
     list = [...list.slice(0, at), ...created, ...list.slice(at)];

@@ -5,13 +5,21 @@ import { comment, step, user } from './event-fields.js';
 import type { ApprovalChange, ApprovalEffect } from '../approval-change.js';
 import type { ApprovalContext } from '../approval-types.js';
 import type { OperationContext } from './operation-context.js';
-import { isAdmin, refuse, withStep } from './reducer-helpers.js';
+import { isAdmin, reachablePeople, refuse, withStep } from './reducer-helpers.js';
+import { holdersOf } from '../approval-decision.js';
 
 /** Copy `event.users` in; allowed to the initiator, an approver of the step or an administrator. */
 export function cc<C extends ApprovalContext>(op: OperationContext<C>): ApprovalChange<C> {
   const { ctx, state, stepId, actor, principal, details, comment } = op;
   const to = (op.event['users'] as readonly string[] | undefined) ?? [];
-  const involved = actor.id === ctx.initiator || isAdmin(actor) || state.assignments.some((a) => a.user === principal || a.delegate === actor.id);
+  // An approver of the step: someone holding a seat in it (decided or open, as assignee, delegate or
+  // the one who acted for them), or a member who could claim one of its open group tasks; not someone
+  // whose task was transferred away (转交) or removed (减签).
+  const reach = reachablePeople(state, ctx.initiator);
+  const involved =
+    actor.id === ctx.initiator ||
+    isAdmin(actor) ||
+    state.assignments.some((a) => holdersOf(a).includes(principal) || holdersOf(a).includes(actor.id) || (a.status === 'pending' && a.user === null && reach(a).includes(principal)));
   if (!involved) refuse('FORBIDDEN', `Only the initiator, an approver of step "${stepId}" or an administrator may copy others in (抄送).`, details);
   const next = { ...state, cc: [...new Set([...state.cc, ...to])], acts: [...state.acts, op.act({ type: 'CC', users: to })] };
   const effect: ApprovalEffect = { type: 'approval.cc', params: { step: stepId, round: state.round, to, by: actor.id, ...(comment === undefined ? {} : { comment }) } };

@@ -5,7 +5,7 @@ import type { ApprovalAct, ApprovalAssignment, ApprovalContext, ApprovalStepSpec
 import { resolveApprovers, supervisorChain } from '../approver-rules.js';
 import { needed, reachableApprovals } from '../approval-decision.js';
 import { checkStepInvariants } from '../step-invariants.js';
-import { refuse, settle, SYSTEM, withStep } from './reducer-helpers.js';
+import { groupMembers, refuse, settle, SYSTEM, withStep } from './reducer-helpers.js';
 
 /**
  * Enter a step (a new round): resolve its approvers through the directory, apply its policies
@@ -40,7 +40,8 @@ export function enterStep<C extends ApprovalContext>(ctx: C, spec: ApprovalStepS
   };
   for (const r of resolved) {
     if (r.kind === 'group') {
-      assignments.push({ id: `t${++n}`, user: null, group: { role: r.role, members: r.members }, status: 'pending', waitsFor: [], origin: 'rule', since: now });
+      const members = groupMembers(spec, ctx.initiator, r.members);
+      if (members.length > 0) assignments.push({ id: `t${++n}`, user: null, group: { role: r.role, members }, status: 'pending', waitsFor: [], origin: 'rule', since: now });
       continue;
     }
     if (r.user === ctx.initiator) {
@@ -73,11 +74,11 @@ export function enterStep<C extends ApprovalContext>(ctx: C, spec: ApprovalStepS
     if (policy === 'approve') {
       acts.push({ type: 'AUTO', by: SYSTEM, at: now, comment: 'no approver resolved; passed automatically' });
     } else {
-      const members = directory?.usersWithRole(policy.role).map((u) => u.id) ?? [];
+      const members = groupMembers(spec, ctx.initiator, directory?.usersWithRole(policy.role).map((u) => u.id) ?? []);
       if (members.length === 0) {
         refuse(
           'NO_APPROVER',
-          `Approval step "${spec.id}" resolved no approver, and its fallback role "${policy.role}" has no active member. Give someone the role "${policy.role}" in the directory.`,
+          `Approval step "${spec.id}" resolved no approver, and its fallback role "${policy.role}" has no active member who may decide this request. Give someone the role "${policy.role}" in the directory.`,
           { step: spec.id },
         );
       }
@@ -103,7 +104,7 @@ export function enterStep<C extends ApprovalContext>(ctx: C, spec: ApprovalStepS
       acts.push({ type: 'AUTO', by: SYSTEM, at: now, comment: `only ${count} approver(s) resolved; the step needs all of them instead of ${need} (whenTooFew: 'lower')` });
     } else {
       const taken = new Set(asked);
-      const members = (directory?.usersWithRole(policy.role).map((u) => u.id) ?? []).filter((m) => !taken.has(m));
+      const members = groupMembers(spec, ctx.initiator, directory?.usersWithRole(policy.role).map((u) => u.id) ?? []).filter((m) => !taken.has(m));
       if (members.length < short) {
         refuse(
           'NO_APPROVER',
@@ -136,6 +137,6 @@ export function enterStep<C extends ApprovalContext>(ctx: C, spec: ApprovalStepS
   const base = withStep(ctx, state, nobody ? { ...resume, lastApproved: { step: spec.id, users: [] } } : resume);
   const change = settle(base, state, [], 'entered');
   const after = change.context.approvals[spec.id];
-  if (after) checkStepInvariants(undefined, after, { act: 'ENTER', code: 'NO_APPROVER', details: { step: spec.id } });
+  if (after) checkStepInvariants(undefined, after, { act: 'ENTER', code: 'NO_APPROVER', details: { step: spec.id }, initiator: ctx.initiator });
   return change;
 }

@@ -4,7 +4,7 @@ import type { Actor } from '../../store/records.js';
 import type { ApprovalChange, ApprovalInput, ReduceFacts } from '../approval-change.js';
 import { actionable } from '../approval-decision.js';
 import type { ApprovalAct, ApprovalAssignment, ApprovalContext, ApprovalOperation, ApprovalStepSpec, ApprovalStepState } from '../approval-types.js';
-import { parseTaskId, peopleOf, refuse, settle, SYSTEM, withStep } from './reducer-helpers.js';
+import { parseTaskId, reachablePeople, refuse, settle, SYSTEM, withStep } from './reducer-helpers.js';
 import { copyWith } from '../../store/copy-with.js';
 
 /** Every event type an approval step handles: the people's operations plus the engine's timers. */
@@ -59,8 +59,9 @@ export function createOperationContext<C extends ApprovalContext>(ctx: C, stepId
   const principal = event.$onBehalfOf ?? actor.id;
   const comment = typeof event['comment'] === 'string' ? (event['comment'] as string) : undefined;
   const details = { step: stepId, event: type, actor: actor.id };
-  if (!state || state.outcome) {
-    return refuse('OPERATION_NOT_ALLOWED', `Approval step "${stepId}" is not waiting for decisions${state?.outcome ? ` (it was ${state.outcome.kind})` : ''}; check engine.tasks() for what is open.`, details);
+  // A step left undecided (任意跳转 past it) waits for nobody either: it is no longer in the inbox.
+  if (!state || state.outcome || !state.active) {
+    return refuse('OPERATION_NOT_ALLOWED', `Approval step "${stepId}" is not waiting for decisions${state?.outcome ? ` (it was ${state.outcome.kind})` : state ? ' (the instance has left it)' : ''}; check engine.tasks() for what is open.`, details);
   }
   const spec = state.spec;
   if (type !== 'TIMEOUT' && type !== 'REMIND_TIMER' && spec.operations && !spec.operations.includes(type)) {
@@ -107,7 +108,7 @@ export function createOperationContext<C extends ApprovalContext>(ctx: C, stepId
         if (a.delegate === actor.id && a.user !== null) return { task: a, onBehalfOf: a.user };
         if (a.user === null && a.group?.members.includes(principal)) return { task: { ...a, user: principal }, onBehalfOf: principal !== actor.id ? principal : undefined };
       }
-      const current = actionable(state.assignments).flatMap(peopleOf);
+      const current = actionable(state.assignments).flatMap(reachablePeople(state, ctx.initiator));
       const waiting = state.assignments.some((a) => a.status === 'pending' && a.user === principal);
       return refuse(
         'FORBIDDEN',

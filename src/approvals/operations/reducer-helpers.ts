@@ -1,7 +1,7 @@
 // Small pure pieces every approval operation shares: refusing, storing a step, settling it.
 import type { Actor } from '../../store/records.js';
 import { DocketError } from '../../errors.js';
-import { actionable, decide } from '../approval-decision.js';
+import { actionable, decide, seatedPeople } from '../approval-decision.js';
 import type { ApprovalAssignment, ApprovalContext, ApprovalStepSpec, ApprovalStepState } from '../approval-types.js';
 import type { ApprovalChange, ApprovalEffect } from '../approval-change.js';
 import { copyWith } from '../../store/copy-with.js';
@@ -22,18 +22,46 @@ export function withStep<C extends ApprovalContext>(ctx: C, state: ApprovalStepS
   return { ...ctx, approvals: copyWith(ctx.approvals, { [state.spec.id]: state }), approvalFlow: copyWith(ctx.approvalFlow, flow) };
 }
 
-/** The people an assignment reaches: its user, or every member of its group. */
-export function peopleOf(a: ApprovalAssignment): string[] {
-  return a.user !== null ? [a.user] : [...(a.group?.members ?? [])];
+/**
+ * The members a group task (认领, a fallback or escalation role) of this step may offer: everyone but
+ * the initiator when the step does not let the initiator decide their own request
+ * (`initiatorIsApprover: 'skip' | 'supervisor'`), so no slot counts on them or lists them.
+ */
+export function groupMembers(spec: ApprovalStepSpec, initiator: string, members: readonly string[]): string[] {
+  return (spec.initiatorIsApprover ?? 'keep') === 'keep' ? [...members] : members.filter((m) => m !== initiator);
+}
+
+/**
+ * Who an open assignment of the step reaches now: its user, or, for an unclaimed group task, the
+ * members who could claim it (not those holding a seat in the step, nor an initiator the step does
+ * not let decide). The inbox, reminders (催办) and assignment notices all ask it.
+ */
+export function reachablePeople(state: ApprovalStepState, initiator: string): (a: ApprovalAssignment) => string[] {
+  let seated: ReadonlySet<string> | undefined;
+  return (a) => {
+    if (a.user !== null) return [a.user];
+    seated ??= new Set(seatedPeople(state.assignments));
+    return groupMembers(state.spec, initiator, a.group?.members ?? []).filter((m) => !seated!.has(m));
+  };
 }
 
 /** The `approval.assigned` effect for people who became actionable since `before`. */
-export function assignedEffects(before: readonly ApprovalAssignment[], state: ApprovalStepState, reason: string): ApprovalEffect[] {
+export function assignedEffects(before: readonly ApprovalAssignment[], state: ApprovalStepState, reason: string, initiator: string): ApprovalEffect[] {
   if (state.outcome) return [];
   const had = new Set(before.map((a) => `${a.id}:${a.user ?? ''}`));
   const fresh = actionable(state.assignments).filter((a) => !had.has(`${a.id}:${a.user ?? ''}`));
-  const to = [...new Set(fresh.flatMap(peopleOf))];
+  const to = [...new Set(fresh.flatMap(reachablePeople(state, initiator)))];
   return to.length === 0 ? [] : [{ type: 'approval.assigned', params: { step: state.spec.id, round: state.round, to, reason } }];
+}
+
+/**
+ * The people whose approval a step holds, for the next step's 去重: who approved it themselves (or
+ * through their delegate or stand-in), and who it passed by 去重 because they had approved the step
+ * before (their approval carries on through a run of steps). Not a deadline's automatic approval,
+ * nor an initiator the step skipped.
+ */
+export function approvedBy(assignments: readonly ApprovalAssignment[]): string[] {
+  return assignments.flatMap((a) => (a.user !== null && ((a.status === 'approved' && a.auto === undefined) || (a.status === 'skipped' && a.auto === 'dedupe')) ? [a.user] : []));
 }
 
 /** Resolve a return target (`previous`, `submitter`, a step id) against what the step allows. */
@@ -59,7 +87,7 @@ export function settle<C extends ApprovalContext>(ctx: C, state: ApprovalStepSta
   if (!next.outcome) {
     const verdict = decide(next.spec.mode, next.assignments);
     if (verdict === 'approved') {
-      const approvers = next.assignments.filter((a) => a.status === 'approved' && a.user !== null).map((a) => a.user as string);
+      const approvers = approvedBy(next.assignments);
       next = copyWith(next, { outcome: { kind: 'approved' as const } });
       flow = { lastApproved: { step: next.spec.id, users: approvers } };
     } else if (verdict === 'rejected') {
@@ -75,7 +103,7 @@ export function settle<C extends ApprovalContext>(ctx: C, state: ApprovalStepSta
     flow = copyWith(flow, { resume: next.spec.resubmit === 'jump' ? { step: next.spec.id } : null });
     if (next.outcome.to === 'submitter') flow = copyWith(flow, { acted: false });
   }
-  return { context: withStep(ctx, next, flow), effects: assignedEffects(before, next, reason) };
+  return { context: withStep(ctx, next, flow), effects: assignedEffects(before, next, reason, ctx.initiator) };
 }
 
 /** Split a task id (full inbox id `…:step:round:t3` or short `t3`) into its round and task. */

@@ -30,7 +30,8 @@ export function transferOrDelegate<C extends ApprovalContext>(op: OperationConte
   if (type === 'DELEGATE') {
     return op.update({ assignments: op.replace({ ...t, delegate: to }) }, op.act({ type, task: t.id, to }));
   }
-  const moved = op.newTask(to, 'transfer', t.waitsFor);
+  // The new task takes over the old one's vote (and with it any 加签 signers who joined it).
+  const moved: ApprovalAssignment = { ...op.newTask(to, 'transfer', t.waitsFor), vote: t.vote ?? t.id };
   let list = state.assignments.map((a) => (a.id === t.id ? copyWith(a, { status: 'transferred' as const, actedAt: now }) : a));
   list = rewire(list, t.id, [moved.id]);
   const at = list.findIndex((a) => a.id === t.id) + 1;
