@@ -75,6 +75,18 @@ describe('boundary input the engine validator did not see', () => {
     }
   });
 
+  // A deadline rule given as data with a misremembered field ({ kind: 'duration', ms: 5 }) was
+  // accepted and failed every start with a duration message naming neither the deadline nor the workflow.
+  it('defineWorkflow checks deadline rules given as data, naming the deadline; rules given as functions are left to their resolution', () => {
+    const machine = setup({}).createMachine({ initial: 'a', states: { a: {} } });
+    const base = { id: 'x', version: 1, machine, input: z.object({}), events: {} };
+    for (const late of [{ kind: 'duration', ms: 5 }, { kind: 'workingDays' }, { kind: 'weeks', n: 1 }, 'P3D', 5, null]) {
+      expect(() => defineWorkflow({ ...base, deadlines: { late } } as never), JSON.stringify(late)).toThrow(/deadlines\.late is not a deadline rule/);
+    }
+    expect(() => defineWorkflow({ ...base, deadlines: [] } as never)).toThrow(/`deadlines` must be an object/);
+    expect(defineWorkflow({ ...base, deadlines: { late: { kind: 'duration', duration: { days: 2 } }, dynamic: () => ({ kind: 'duration', duration: 1 }) } } as never).id).toBe('x');
+  });
+
   // An event without a permissions entry may be sent by every role, so a misspelt key left the event
   // it meant open to everyone: permissions: { APROVE: ['manager'] } let a clerk APPROVE.
   it('defineWorkflow refuses a permissions key that names no event of the workflow (a typo opened the event it meant to everyone)', async () => {

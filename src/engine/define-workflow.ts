@@ -2,6 +2,7 @@ import type { AnyMachineSnapshot, AnyStateMachine, ContextFrom, EventFromLogic }
 import type { z } from 'zod';
 import type { Instant } from '../clock/clock.js';
 import type { BusinessCalendar, DeadlineRule } from '../calendar/index.js';
+import { validateDeadlineRule } from '../calendar/index.js';
 import type { Actor, TaskRecord } from '../store/records.js';
 import type { Directory } from '../organisation/directory.js';
 import type { DocketError } from '../errors.js';
@@ -206,6 +207,28 @@ function checkPermissions(config: { readonly id: string; readonly permissions?: 
 }
 
 /**
+ * The deadline rules given as data are checked when the workflow is defined: `{ kind: 'duration',
+ * ms: 5 }` (a misremembered field) was accepted and failed every start, with a message about a
+ * duration that named neither the deadline nor the workflow. Rules given as functions of context and
+ * event are checked when they are resolved.
+ */
+function checkDeadlines(config: { readonly id: string; readonly deadlines?: unknown }): void {
+  const deadlines = config.deadlines;
+  if (deadlines === undefined) return;
+  if (deadlines === null || typeof deadlines !== 'object' || Array.isArray(deadlines)) {
+    throw new TypeError(`Workflow "${config.id}": \`deadlines\` must be an object of deadline rules by delay name (e.g. { review: workingDays(3) }), got ${deadlines === null ? 'null' : Array.isArray(deadlines) ? 'an array' : typeof deadlines}.`);
+  }
+  for (const [name, spec] of Object.entries(deadlines)) {
+    if (typeof spec === 'function') continue;
+    try {
+      validateDeadlineRule(spec);
+    } catch (error) {
+      throw new TypeError(`Workflow "${config.id}": deadlines.${name} is not a deadline rule: ${error instanceof Error ? error.message : String(error)} Build it with duration(), workingDays(), workingHours(), quarterDay() or absolute().`);
+    }
+  }
+}
+
+/**
  * Bind a machine to its schemas, roles, deadlines and labels: the unit the engine runs.
  *
  * Event schemas may describe the payload alone or the whole event with its `type`
@@ -256,6 +279,7 @@ export function defineWorkflow<
     }
   }
   checkPermissions(config);
+  checkDeadlines(config);
   checkMigrations(config);
   return Object.freeze({ ...config, kind: 'docket.workflow' as const });
 }
