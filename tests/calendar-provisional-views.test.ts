@@ -63,7 +63,7 @@ describe('provisional deadlines where people read them', () => {
     // 2027's notice may still set the last days of December 2026 (as 2019's set 2018-12-29 to 31).
     expect(years.map((y) => y.decemberProvisional)).toEqual([true, undefined]);
     const text = await cli(['calendar', '--from', '2025', '--to', '2026']);
-    expect(text.out).toContain("2026  official; December provisional (2027's notice may set its last days)");
+    expect(text.out).toContain("2026  official; 25–31 December provisional (2027's notice may set its last days)");
     expect(text.out).not.toContain('2025  official;');
   });
 

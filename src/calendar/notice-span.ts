@@ -29,8 +29,21 @@ export function noticeSpanOf(year: number): { readonly first: DayOrdinal; readon
 }
 
 /**
+ * The first day of December and the last day of January that a neighbouring year's notice has set,
+ * or could set by its own pattern: 元旦 is joined to the weekend next to it, so a notice reaches at
+ * most to the Saturday before a Tuesday New Year's Day (12-29, as in the 2008 and 2019 notices) or
+ * the Sunday after a Thursday one (01-04, set by the year's own notice, as in 2009 and 2015). A
+ * week on each side covers that with a margin; earlier December days are the year's own to set.
+ */
+export const DECEMBER_REACH_FROM = 25;
+/** See {@link DECEMBER_REACH_FROM}: the last day of January a previous year's notice may set. */
+export const JANUARY_REACH_TO = 7;
+
+/**
  * The notice years whose schedule may set day `ordinal`: its own year, and the next year for a day in
- * December or the year before for a day in January (see {@link noticeSpanOf}).
+ * the last week of December, or the year before for a day in the first week of January (see
+ * {@link noticeSpanOf}, which accepts the whole month in a schedule's input: only these days wait on
+ * the neighbouring year's notice).
  *
  * @example
  * ```ts
@@ -40,8 +53,8 @@ export function noticeSpanOf(year: number): { readonly first: DayOrdinal; readon
  * ```
  */
 export function noticeYearsOf(ordinal: DayOrdinal): readonly number[] {
-  const { year, month } = civilDateOf(ordinal);
-  if (month === 12) return [year, year + 1];
-  if (month === 1) return [year - 1, year];
+  const { year, month, day } = civilDateOf(ordinal);
+  if (month === 12 && day >= DECEMBER_REACH_FROM) return [year, year + 1];
+  if (month === 1 && day <= JANUARY_REACH_TO) return [year - 1, year];
   return [year];
 }

@@ -1,7 +1,7 @@
 import { DocketError } from '../errors.js';
 import type { CompiledHolidays } from './holiday-source.js';
 import { civilDateOf, dayOrdinalOf, isoWeekdayOf, type DayOrdinal } from './local-date.js';
-import { noticeYearsOf } from './notice-span.js';
+import { DECEMBER_REACH_FROM, JANUARY_REACH_TO, noticeYearsOf } from './notice-span.js';
 import { isStatutoryYear } from './statutory-holidays.js';
 
 /**
@@ -231,7 +231,7 @@ export class WorkingDayIndex {
 
   /**
    * The years whose missing schedule leaves day `ordinal` provisional: its own year when estimated,
-   * and the next (previous) year for a day of December (January) when that year has no official
+   * and the next (previous) year for a day of December's last week (January's first) when that year has no official
    * schedule, since its notice may still set the day (`noticeSpanOf`). Empty when final.
    */
   pendingYearsOf(ordinal: DayOrdinal): readonly number[] {
@@ -243,8 +243,8 @@ export class WorkingDayIndex {
   }
 
   /**
-   * Note that a tracked resolution depended on the days `first..last`: a day of December (January)
-   * rests on the next (previous) year's notice too, so that year is pending when it is not official.
+   * Note that a tracked resolution depended on the days `first..last`: a day of December's last week
+   * (January's first) rests on the next (previous) year's notice too, so that year is pending when it is not official.
    * (The year tables note their own years as they are read.)
    */
   #noteSpan(first: DayOrdinal, last: DayOrdinal): void {
@@ -253,8 +253,8 @@ export class WorkingDayIndex {
     const from = civilDateOf(first).year;
     const to = civilDateOf(last).year;
     for (let y = from; y <= to; y++) {
-      if (first <= dayOrdinalOf(y, 1, 31) && last >= dayOrdinalOf(y, 1, 1) && this.isEstimated(y - 1)) touched.add(y - 1);
-      if (first <= dayOrdinalOf(y, 12, 31) && last >= dayOrdinalOf(y, 12, 1) && this.isEstimated(y + 1)) touched.add(y + 1);
+      if (first <= dayOrdinalOf(y, 1, JANUARY_REACH_TO) && last >= dayOrdinalOf(y, 1, 1) && this.isEstimated(y - 1)) touched.add(y - 1);
+      if (first <= dayOrdinalOf(y, 12, 31) && last >= dayOrdinalOf(y, 12, DECEMBER_REACH_FROM) && this.isEstimated(y + 1)) touched.add(y + 1);
     }
   }
 

@@ -73,7 +73,7 @@ export function calendarCommand(ctx: CommandContext, opts: { from?: string; to?:
   const label = (c: string) => (c === 'official' ? t(ctx.lang, '正式', 'official') : c === 'provisional' ? t(ctx.lang, `暂定（${cal.onMissingYear === 'statutory' ? '按法定假日估算' : '仅按工作日'}）`, `provisional (${cal.onMissingYear === 'statutory' ? 'statutory estimate, no 调休' : 'plain weekdays'})`) : t(ctx.lang, '缺失（抛出 CALENDAR_YEAR_MISSING）', 'missing (CALENDAR_YEAR_MISSING)'));
   print(ctx, t(ctx.lang, `中国节假日数据：${CN_HOLIDAY_DATA_SOURCE}（${Math.min(...shipped)}–${Math.max(...shipped)}）`, `China holiday data: ${CN_HOLIDAY_DATA_SOURCE} (${Math.min(...shipped)}–${Math.max(...shipped)})`));
   for (const y of years) {
-    const december = y.decemberProvisional ? t(ctx.lang, `；12 月暂定（${y.year + 1} 年的通知可能调整其最后几天）`, `; December provisional (${y.year + 1}'s notice may set its last days)`) : '';
+    const december = y.decemberProvisional ? t(ctx.lang, `；12 月 25–31 日暂定（${y.year + 1} 年的通知可能调整其最后几天）`, `; 25–31 December provisional (${y.year + 1}'s notice may set its last days)`) : '';
     print(ctx, `  ${y.year}  ${label(y.coverage)}${december}`);
   }
   if (coverage.warning) print(ctx, `⚠ ${coverage.warning}`);
