@@ -7,7 +7,7 @@ import fc from 'fast-check';
 import { setup } from 'xstate';
 import { z } from 'zod';
 import { describe, expect, it } from 'vitest';
-import { businessCalendar, createEngine, defineWorkflow, memoryStore, staticDirectory, virtualClock, type DirectoryUser } from '../src/index.js';
+import { businessCalendar, createEngine, defineWorkflow, KEY_MAX_LENGTH, memoryStore, staticDirectory, virtualClock, type DirectoryUser } from '../src/index.js';
 import { createHttpHandler, openApiDocument } from '../src/http/index.js';
 import { contractApproval, expenseReimbursement } from '../machines/index.js';
 
@@ -48,6 +48,11 @@ describe('the OpenAPI document against real requests and responses', () => {
     const handler = createHttpHandler({ engine, workflows, identify: (req) => people.find((p) => p.id === req.headers.get('x-user')) });
     const doc = openApiDocument(workflows) as Json;
     const validate = validatorFor(doc);
+    // The Idempotency-Key header as the handler takes it: an empty key is refused (400), so the
+    // document says minLength 1, and the store's key limit as maxLength.
+    const sendParams = (doc as { paths: Record<string, Record<string, { operationId?: string; parameters?: { name: string; schema: unknown }[] }>> }).paths;
+    const sendOp = Object.values(sendParams).flatMap((p) => Object.values(p)).find((op) => op.operationId === 'send');
+    expect(sendOp?.parameters?.find((p) => p.name === 'Idempotency-Key')?.schema).toEqual({ type: 'string', minLength: 1, maxLength: KEY_MAX_LENGTH });
     const problems: string[] = [];
     const call = async (method: string, path: string, user?: string, body?: unknown) => {
       const res = await handler(new Request(`http://app${path}`, {

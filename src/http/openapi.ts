@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { AnyWorkflow } from '../engine/define-workflow.js';
+import { KEY_MAX_LENGTH } from '../store/payload-rules.js';
 
 type Json = Record<string, unknown>;
 
@@ -265,7 +266,7 @@ export function openApiDocument(workflows: readonly AnyWorkflow[], options: Open
       '/instances/{id}/events': {
         post: {
           operationId: 'send', summary: 'Send one event. An Idempotency-Key header makes a retry safe.',
-          parameters: [idParam, { name: 'Idempotency-Key', in: 'header', required: false, schema: { type: 'string' } }],
+          parameters: [idParam, { name: 'Idempotency-Key', in: 'header', required: false, description: 'The same key for a retry of the same act (an empty key is refused, 400).', schema: { type: 'string', minLength: 1, maxLength: KEY_MAX_LENGTH } }],
           requestBody: { required: true, content: { 'application/json': { schema: { oneOf: events.length ? events : [{ type: 'object' }] } } } },
           responses: { '200': json(ref('Instance')), ...refusals },
         },
