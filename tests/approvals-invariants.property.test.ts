@@ -399,8 +399,10 @@ describe('approval step invariants under random operations (model-based)', () =>
     // The generator reaches every side: many acts accepted, many refused, many done for someone else.
     expect(accepted).toBeGreaterThan(RUNS);
     expect(refused).toBeGreaterThan(RUNS);
-    // (About 200 acts for someone else and 120 by stand-ins per 1,000 runs; the bounds leave room for the seed.)
-    expect(onBehalf).toBeGreaterThan(RUNS / 10);
-    expect(byStandIn).toBeGreaterThan(RUNS / 20);
+    // (110-127 acts for someone else and 62-73 by stand-ins per 1,000 runs in seven runs, since the
+    // initiator rule holds over the whole step; a bound of 100 failed at exactly 100 on one seed. The
+    // bounds are half the lowest seen: they catch a generator that stops reaching these sides.)
+    expect(onBehalf).toBeGreaterThan(RUNS / 20);
+    expect(byStandIn).toBeGreaterThan(RUNS / 40);
   });
 });
