@@ -22,7 +22,7 @@ import { InstanceWaiters } from './instance-waiters.js';
 import { migrateInstances } from './migration/migrate-instances.js';
 import { assertId, assertKnownKeys, checkBatchInput, checkSendInput, checkStartInput } from './validate-input.js';
 import { toView } from './instance-view.js';
-import { archivedHistory, archivedView, orArchived, refuseRetainedId, retain, retentionStep, verifyArchived, type RetentionParts } from './retention.js';
+import { archivedHistory, archivedView, orArchived, retain, retentionStep, verifyArchived, type RetentionParts } from './retention.js';
 import { TenantRouting } from './tenant-routing.js';
 import { tenantView } from './tenant-view.js';
 import { logEngine } from './engine-logger.js';
@@ -322,7 +322,6 @@ export function createEngine<const W extends AnyWorkflow>(raw: EngineOptions<W>)
         });
       }
       const id = givenId ?? newInstanceId();
-      if (givenId !== undefined) await refuseRetainedId(retention, givenId);
       await pipeline.create(
         id,
         reg,

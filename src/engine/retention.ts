@@ -274,19 +274,6 @@ export async function archivedTenant(core: RetentionParts, instanceId: string): 
   return { found: tombstone !== undefined, tenant: tombstone?.tenant };
 }
 
-/**
- * Refuse to start an instance under an id an archived or purged instance holds (`CONFLICT`, as for
- * a live one): an id names one instance for good. Otherwise a retried `start({ id })` after
- * retention re-created the instance beside its archive or tombstone (two chains under one id, the
- * archived one hidden from its tenant, and the next retention of that id failing or overwriting it).
- */
-export async function refuseRetainedId(core: RetentionParts, instanceId: string): Promise<void> {
-  if (!core.store.archived) return;
-  const gone = await archivedTenant(core, instanceId);
-  if (!gone.found) return;
-  throw new DocketError('CONFLICT', `Instance ${instanceId} already exists: it finished and was archived or purged, and an id is never reused. Start with another id (or none).`, { instanceId });
-}
-
 /** Verify an archived instance's chain (as for a live one), or a purged one's tombstone seal. */
 export async function verifyArchived(core: Pick<RetentionParts, 'store' | 'keys'>, instanceId: string): Promise<VerifyReport | undefined> {
   if (!core.store.archived) return undefined;

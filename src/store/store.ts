@@ -14,7 +14,9 @@ import type { StoreRetention } from './retention.js';
 /**
  * Everything one accepted event writes. A store applies all of it in one transaction or none of it,
  * and refuses it with a `CONFLICT` DocketError when `expectedRevision` is stale (another writer won),
- * when the revision already exists, or when `firesTimer` is no longer pending.
+ * when the revision already exists, when `firesTimer` is no longer pending, or when it creates an
+ * instance (`expectedRevision` 0) under the id of an archived or purged one (an id names one instance
+ * for good; decided in the same write, so a concurrent retention cannot slip between check and create).
  */
 export interface Commit {
   /** The instance after the event; `instance.revision === expectedRevision + 1`. */
