@@ -20,7 +20,7 @@ import { inboxWithStandIns } from '../organisation/task-inbox.js';
 import { provisionalDeadlines, reresolveDeadlines } from './reresolve-deadlines.js';
 import { InstanceWaiters } from './instance-waiters.js';
 import { migrateInstances } from './migration/migrate-instances.js';
-import { assertId, assertKnownKeys, checkBatchInput, checkSendInput, checkStartInput } from './validate-input.js';
+import { assertId, checkBatchInput, checkSendInput, checkStartInput } from './validate-input.js';
 import { toView } from './instance-view.js';
 import { archivedHistory, archivedView, orArchived, retain, retentionStep, verifyArchived, type RetentionParts } from './retention.js';
 import { TenantRouting } from './tenant-routing.js';
@@ -111,17 +111,12 @@ const ENGINE_EVENTS: readonly string[] = Object.keys({
  */
 function retryPolicy(value: unknown): RetryPolicy {
   if (value === undefined) return {};
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-    throw new DocketError('INVALID_ARGUMENT', `retry must be an object { maxAttempts?, initialDelayMs?, maxDelayMs? }; got ${value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value}.`, { field: 'retry' });
-  }
-  assertKnownKeys(value, ['maxAttempts', 'initialDelayMs', 'maxDelayMs'], 'retry', {}, 'retry');
-  const v = value as Record<string, unknown>;
-  const policy = {
+  const v = readOptions(value, { keys: ['maxAttempts', 'initialDelayMs', 'maxDelayMs'], what: 'retry', usage: '{ maxAttempts?, initialDelayMs?, maxDelayMs? }', path: 'retry' });
+  return {
     maxAttempts: whole(v.maxAttempts, 10, 'retry.maxAttempts', 1, 'attempts'),
     initialDelayMs: whole(v.initialDelayMs, 1000, 'retry.initialDelayMs', 0, 'milliseconds'),
     maxDelayMs: whole(v.maxDelayMs, 3_600_000, 'retry.maxDelayMs', 0, 'milliseconds'),
   };
-  return policy;
 }
 
 /**
