@@ -145,6 +145,6 @@ export function isTransient(error: unknown): boolean {
 export function assertKnownKeys(value: object, allowed: readonly string[], what: string, details: DocketErrorDetails = {}, path?: string): void {
   for (const key in value) {
     if (allowed.includes(key)) continue;
-    throw new DocketError('INVALID_ARGUMENT', `${what} takes { ${allowed.join(', ')} }, not ${JSON.stringify(key)}.`, { ...details, field: path === undefined ? key : `${path}.${key}` });
+    throw new DocketError('INVALID_ARGUMENT', `${what} takes { ${allowed.join(', ')} }, not ${JSON.stringify(key.length > 40 ? `${key.slice(0, 40)}…` : key)}.`, { ...details, field: path === undefined ? key : `${path}.${key}` });
   }
 }

@@ -1,4 +1,4 @@
-import { DocketError } from '../errors.js';
+import { assertKnownKeys, DocketError, isDocketError } from '../errors.js';
 import { isProxy } from './is-proxy.js';
 
 /**
@@ -57,16 +57,13 @@ export function readOptions<K extends string>(value: unknown, spec: ReadOptionsS
   if (!isOptionsObject(value)) {
     refuse(`${spec.what} must be an object${spec.usage === undefined ? '' : ` such as ${spec.usage}`}, not ${kindOf(value)}.`, spec.field ?? spec.path ?? 'options', spec.details);
   }
-  const known: readonly string[] = spec.keys;
-  let key: string | undefined;
   try {
-    // A Proxy on the prototype chain can throw from its traps here.
-    for (key in value) if (!known.includes(key)) break;
+    // The one rule for unknown keys (errors.ts, which the calendar's options use too).
+    assertKnownKeys(value, spec.keys, spec.what, spec.details, spec.path);
   } catch (error) {
+    if (isDocketError(error)) throw error;
+    // A Proxy on the prototype chain can throw from its traps while the keys are listed.
     refuse(`${spec.what}: its keys could not be listed (${error instanceof Error ? error.message : 'a trap threw'}); pass a plain object.`, spec.field ?? spec.path ?? 'options', spec.details, error);
-  }
-  if (key !== undefined && !known.includes(key)) {
-    refuse(`${spec.what} takes { ${spec.keys.join(', ')} }, not ${JSON.stringify(key.length > 40 ? `${key.slice(0, 40)}…` : key)}.`, field(key), spec.details);
   }
   const out: { -readonly [P in K]?: unknown } = {};
   for (const name of spec.keys) {
