@@ -63,7 +63,7 @@ const UNIT_MS = {
 } as const;
 
 /** The largest instant a `Date` can hold (±8.64e15 ms, about 275,000 years either side of 1970). */
-const INSTANT_LIMIT = 8.64e15;
+export const INSTANT_LIMIT = 8.64e15;
 
 function invalid(message: string, field: string): never {
   throw new DocketError('INVALID_ARGUMENT', message, { field });

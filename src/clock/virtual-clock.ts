@@ -1,6 +1,7 @@
 import { DocketError } from '../errors.js';
 import {
   durationToMs,
+  INSTANT_LIMIT,
   toInstant,
   type Clock,
   type ClockSubscriber,
@@ -55,7 +56,7 @@ export function virtualClock(start: InstantInput): VirtualClock {
 
   async function run(target: Instant): Promise<FiredTimer[]> {
     // now + a valid duration can still pass the range of a Date (and NaN compared false below).
-    if (!Number.isFinite(target) || Math.abs(target) > 8.64e15) {
+    if (!Number.isFinite(target) || Math.abs(target) > INSTANT_LIMIT) {
       throw new DocketError('INVALID_ARGUMENT', `A virtual clock moves to instants a Date can hold (within ±8.64e15 ms), not ${String(target)}.`, { field: 'instant' });
     }
     if (target < now) {

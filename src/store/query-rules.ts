@@ -74,7 +74,7 @@ function checkText(query: Record<string, unknown>, field: string, what: string, 
  * ±2^53, so a finite bound is rounded up and clamped there: every store then takes the same bounds
  * (PostgreSQL's bigint refuses `1.5` and `1e+300`, which memory and SQLite compare as numbers).
  */
-const INSTANT_BOUND = 2 ** 53;
+export const INSTANT_BOUND = 2 ** 53;
 
 /** `value` as an exclusive upper bound on stored instants, or INVALID_ARGUMENT naming `field`. */
 export function instantBefore(value: unknown, field: string, what: string): number {

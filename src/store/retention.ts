@@ -2,6 +2,7 @@ import type { Instant } from '../clock/clock.js';
 import { DocketError } from '../errors.js';
 import { isProxy } from './is-proxy.js';
 import { checkId, ID_MAX_LENGTH, isStorableString } from './payload-rules.js';
+import { INSTANT_BOUND } from './query-rules.js';
 import { readOptions } from './read-options.js';
 import type { EffectRecord, HistoryEntry, InstanceRecord, InstanceStatus, RefusalEntry } from './records.js';
 
@@ -117,12 +118,11 @@ function listOf(value: unknown, what: string): unknown[] {
 export function checkArchive(ids: unknown, at: unknown): { readonly ids: readonly string[]; readonly at: Instant } {
   const list = listOf(ids, 'ids');
   list.forEach((id) => checkId(id, 'instance id'));
-  if (typeof at !== 'number' || !Number.isFinite(at) || Math.abs(at) > 2 ** 53) refuse(`The archive instant must be an instant in epoch milliseconds, not ${String(at)}.`, 'at');
+  if (typeof at !== 'number' || !Number.isFinite(at) || Math.abs(at) > INSTANT_BOUND) refuse(`The archive instant must be an instant in epoch milliseconds, not ${String(at)}.`, 'at');
   return { ids: list as string[], at: Math.floor(at) };
 }
 
 const WHOLE = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v);
-const INSTANT = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v);
 const ID = (v: unknown): v is string => typeof v === 'string' && v.length > 0 && v.length <= ID_MAX_LENGTH && isStorableString(v);
 const TEXT = (v: unknown): v is string => typeof v === 'string' && v.length > 0 && v.length <= ID_MAX_LENGTH * 4;
 
@@ -150,8 +150,8 @@ export function checkTombstones(tombstones: unknown): readonly Tombstone[] {
     if (typeof t.status !== 'string' || !FINISHED_STATUSES.includes(t.status as InstanceStatus)) bad('status');
     if (!WHOLE(t.revision) || t.revision < 1) bad('revision');
     if (!WHOLE(t.verifiedEntries) || t.verifiedEntries < 0) bad('verifiedEntries');
-    if (!INSTANT(t.finishedAt)) bad('finishedAt');
-    if (!INSTANT(t.purgedAt)) bad('purgedAt');
+    if (!WHOLE(t.finishedAt)) bad('finishedAt');
+    if (!WHOLE(t.purgedAt)) bad('purgedAt');
     if (!TEXT(t.historyHash)) bad('historyHash');
     if (!TEXT(t.hash)) bad('hash');
     if (t.stateHash !== undefined && !TEXT(t.stateHash)) bad('stateHash');
