@@ -88,11 +88,11 @@ const INSTANCE_WRITES: readonly InstanceColumn[] = [
 const INSERT_INSTANCE = `INSERT INTO docket_instances (id, ${INSTANCE_WRITES.map((c) => c.name).join(', ')}, row_format)
      VALUES (?, ${INSTANCE_WRITES.map(() => '?').join(', ')}, ${SQLITE_ROW_FORMAT}) ON CONFLICT (id) DO NOTHING RETURNING seq`;
 
-/** Creates the instance (revision 0 expected); no row back (`seq`) means it already exists. */
 /** Whether `id` belongs to an archived or purged instance (schema v4): such an id is never reused. */
 export const retainedId = (id: string) =>
   plan(`SELECT 1 AS found FROM docket_archive_instances WHERE id = ? UNION ALL SELECT 1 FROM docket_tombstones WHERE id = ? LIMIT 1`, id, id);
 
+/** Creates the instance (revision 0 expected); no row back (`seq`) means it already exists. */
 export function insertInstance(r: InstanceRecord): SqlitePlan {
   const values: SqliteValue[] = new Array(INSTANCE_WRITES.length + 1);
   values[0] = r.id;
