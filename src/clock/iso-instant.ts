@@ -69,21 +69,30 @@ export function hasOwnOffset(text: string): boolean {
  * ```
  */
 export function isoInstantFault(text: string): string | undefined {
+  return readIso(text).fault;
+}
+
+/**
+ * `text` read once: its instant (undefined when it is not an ISO instant with its own offset), or why
+ * its bracketed annotations cannot be honoured. {@link isoInstantFault} and {@link parseOffsetInstant}
+ * are its two halves, so the text is split and luxon parses it once.
+ */
+function readIso(text: string): { readonly instant?: Instant | undefined; readonly fault?: string } {
   const split = splitIsoText(text);
-  if (split.fault !== undefined) return split.fault;
-  if (split.core === text) return undefined;
-  if (!OWN_OFFSET.test(split.core)) {
-    return `"${text}" gives a time zone but no offset: write the offset before the zone, as in 2027-01-04T09:00+08:00[Asia/Shanghai], so the text names one instant even in a DST gap or overlap.`;
-  }
+  if (split.fault !== undefined) return { fault: split.fault };
   const instant = readCore(split.core);
-  if (instant === undefined) return `"${text}" is not an ISO-8601 instant.`;
-  if (split.zone === undefined || /[zZ]$/.test(split.core)) return undefined; // Z: the instant is exact, the zone only says where it is read
+  if (split.core === text) return { instant };
+  if (!OWN_OFFSET.test(split.core)) {
+    return { fault: `"${text}" gives a time zone but no offset: write the offset before the zone, as in 2027-01-04T09:00+08:00[Asia/Shanghai], so the text names one instant even in a DST gap or overlap.` };
+  }
+  if (instant === undefined) return { fault: `"${text}" is not an ISO-8601 instant.` };
+  if (split.zone === undefined || /[zZ]$/.test(split.core)) return { instant }; // Z: the instant is exact, the zone only says where it is read
   const written = writtenOffsetMinutes(split.core);
   const zoneOffset = OFFSET_ZONE.test(split.zone) ? writtenOffsetMinutes(split.zone) : IANAZone.create(split.zone).offset(instant);
   if (written !== zoneOffset) {
-    return `"${text}": the offset ${split.core.slice(split.core.length - (OFFSET_FIELDS.exec(split.core)![0].length))} is not ${split.zone}'s offset at that time (${formatOffset(zoneOffset)}): fix the one that is wrong.`;
+    return { fault: `"${text}": the offset ${split.core.slice(split.core.length - (OFFSET_FIELDS.exec(split.core)![0].length))} is not ${split.zone}'s offset at that time (${formatOffset(zoneOffset)}): fix the one that is wrong.` };
   }
-  return undefined;
+  return { instant };
 }
 
 function writtenOffsetMinutes(text: string): number {
@@ -124,7 +133,6 @@ function readCore(core: string): Instant | undefined {
  * ```
  */
 export function parseOffsetInstant(text: string): Instant | undefined {
-  if (isoInstantFault(text) !== undefined) return undefined;
-  const split = splitIsoText(text);
-  return split.fault === undefined ? readCore(split.core) : undefined;
+  const read = readIso(text);
+  return read.fault === undefined ? read.instant : undefined;
 }
