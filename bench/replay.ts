@@ -84,7 +84,10 @@ export function replaySqlite(filename: string, calls: readonly Call[], acts: num
   return rate;
 }
 
-const WRITE = /^\s*(INSERT|UPDATE|DELETE|BEGIN|COMMIT|ROLLBACK|SAVEPOINT|RELEASE|WITH|SET|NOTIFY)\b/i;
+/** A statement that changes data or frames a transaction, a data-modifying CTE, or the store's commit function. */
+function isWrite(text: string): boolean {
+  return /^\s*(INSERT|UPDATE|DELETE|BEGIN|COMMIT|ROLLBACK|SAVEPOINT|RELEASE|SET|NOTIFY)\b/i.test(text) || (/^\s*WITH\b/i.test(text) && /\b(INSERT|UPDATE|DELETE)\b/i.test(text)) || /\.docket_commit\(/.test(text);
+}
 
 /**
  * Records what the engine writes through node-postgres while `recording` is on: data-changing
@@ -94,8 +97,6 @@ const WRITE = /^\s*(INSERT|UPDATE|DELETE|BEGIN|COMMIT|ROLLBACK|SAVEPOINT|RELEASE
 export class PgRecorder {
   private calls: Call[] | undefined;
   private static installed: PgRecorder | undefined;
-  /** Statements left out as reads, by first word (to check the split). */
-  readonly skipped = new Map<string, number>();
 
   constructor() {
     if (PgRecorder.installed) return PgRecorder.installed;
@@ -106,7 +107,7 @@ export class PgRecorder {
       const [first, second] = args;
       const text = typeof first === 'string' ? first : (first as { text?: string } | null)?.text;
       if (recorder.calls && typeof text === 'string') {
-        if ((WRITE.test(text) && (!/^\s*WITH\b/i.test(text) || /\b(INSERT|UPDATE|DELETE)\b/i.test(text))) || /\.docket_commit\(/.test(text)) {
+        if (isWrite(text)) {
           const values = Array.isArray(second) ? second : ((first as { values?: unknown[] }).values ?? []);
           const call: [string, unknown[], unknown] = [text, [...values], undefined];
           recorder.calls.push(call);
@@ -125,9 +126,6 @@ export class PgRecorder {
             seen(res);
             return res;
           });
-        } else {
-          const word = text.trim().split(/\s+/, 1)[0]!.toUpperCase();
-          recorder.skipped.set(word, (recorder.skipped.get(word) ?? 0) + 1);
         }
       }
       return (query as (...a: unknown[]) => unknown).apply(this, args);
@@ -136,7 +134,6 @@ export class PgRecorder {
 
   start(): void {
     this.calls = [];
-    this.skipped.clear();
   }
 
   stop(): Call[] {
