@@ -25,7 +25,7 @@ export { verifyChain, verifyHistory, type VerifyOptions } from './chain-verifier
 export type { HistoryKey, HistoryKeyring, HistoryKeyOption } from './history-key.js';
 export { HISTORY_PAGE_MAX } from './history-page.js';
 export { canonicalJson } from './canonical-json.js';
-export { statePaths } from './xstate-runtime.js';
+export { statePaths } from './state-parts.js';
 export { effect, deadline } from './effect.js';
 export {
   provisionalDeadlinesOf,

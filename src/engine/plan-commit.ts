@@ -17,7 +17,8 @@ import { GENESIS_HASH, sealOwnEntry } from './history.js';
 import { timerIsLive, type TimerOwners } from './timer-owner.js';
 import type { SealingKey } from './history-key.js';
 import { committedTimersDigest, ENTRY_FORMAT, stateDigest } from './state-digest.js';
-import { statePaths, type Step } from './xstate-runtime.js';
+import type { Step } from './xstate-runtime.js';
+import { stateParts } from './state-parts.js';
 import { copyWith } from '../store/copy-with.js';
 
 /** What the engine knows about the change besides the XState step. */
@@ -148,8 +149,10 @@ export function planCommit(
   }
   const status = facts.status ?? STATUS[step.snapshot.status] ?? 'active';
   const ended = status !== 'active';
-  const state = step.snapshot.value;
-  const paths = statePaths(state);
+  // The value and its paths as shared, frozen and marked objects (see state-parts.ts).
+  const parts = stateParts(step.snapshot.value);
+  const state = parts.value as InstanceRecord['state'];
+  const paths = parts.paths as string[];
   // Every pending timer must belong to a state that is active after this commit: one whose owner
   // is not (a timer stored before in-order cancels, a held timer of a state since left) is dropped.
   const owners = facts.timerOwners;

@@ -2,9 +2,13 @@ import { createActor, type AnyStateMachine, type AnyMachineSnapshot } from 'xsta
 import type { Instant } from '../clock/clock.js';
 import type { ProvisionalResolution } from './deadline-provenance.js';
 import { timerOwnersOf, type TimerOwners } from './timer-owner.js';
+import { freezeJsonData } from './freeze-state.js';
+import { stateParts } from './state-parts.js';
 
-// Shared, frozen empty objects: most persisted snapshots have no history and no children.
-const EMPTY = Object.freeze({}) as Record<string, never>;
+// Shared empty objects, frozen and marked as JSON data (their Merkle reference and string check are
+// known): most persisted snapshots have no history and no children.
+const EMPTY = {} as Record<string, never>;
+freezeJsonData(EMPTY);
 
 /** An action XState asked to run, as data: `type` plus resolved `params`. */
 export interface ActionData {
@@ -171,31 +175,10 @@ export class XStateRuntime {
       if (historyValue === EMPTY) historyValue = {};
       historyValue[key] = s.historyValue[key]!.map((node) => ({ id: node.id }));
     }
-    const persisted: Record<string, unknown> = { status: s.status, value: s.value, historyValue, context: s.context, children: EMPTY };
+    const persisted: Record<string, unknown> = { status: s.status, value: stateParts(s.value).value, historyValue, context: s.context, children: EMPTY };
     if (s.output !== undefined) persisted.output = s.output;
     if (s.error !== undefined) persisted.error = s.error;
     return persisted;
-  }
-}
-
-/** Every active state node as a dotted path, parents included: `{ a: { b: 'c' } }` → `a`, `a.b`, `a.b.c`. */
-export function statePaths(value: unknown, prefix = ''): string[] {
-  const out: string[] = [];
-  collectPaths(value, prefix, out);
-  return out;
-}
-
-// Appends into one array instead of spreading each child's list into push() (argument-count limit).
-function collectPaths(value: unknown, prefix: string, out: string[]): void {
-  if (typeof value === 'string') {
-    out.push(prefix ? `${prefix}.${value}` : value);
-    return;
-  }
-  if (value === null || typeof value !== 'object') return;
-  for (const [key, child] of Object.entries(value as Record<string, unknown>)) {
-    const path = prefix ? `${prefix}.${key}` : key;
-    out.push(path);
-    collectPaths(child, path, out);
   }
 }
 
