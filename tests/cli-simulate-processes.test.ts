@@ -92,6 +92,43 @@ describe('what the auto-pilot reads from a workflow', () => {
     expect(ranked.indexOf('TECHNICAL_READY')).toBeLessThan(ranked.indexOf('ABANDON'));
   });
 
+  it('property: ranking with one graph asked at every step is the ranking a fresh graph gives (its distances are computed once per graph)', () => {
+    const machines: AnyWorkflow[] = [bidReview, contractApproval, expenseReimbursement, obstacleSolution, promotionPhases, strategyCycle];
+    const shared = machines.map((w) => stateGraph(w));
+    // A state value with the given states active (a dotted id `a.b.c` is { a: { b: 'c' } }).
+    const valueOf = (ids: readonly string[]): unknown => {
+      const root: Record<string, unknown> = {};
+      for (const id of ids) {
+        const parts = id.split('.');
+        let at = root;
+        parts.forEach((part, i) => {
+          if (i === parts.length - 1) {
+            if (!(part in at)) at[part] = {};
+          } else {
+            if (typeof at[part] !== 'object' || at[part] === null) at[part] = {};
+            at = at[part] as Record<string, unknown>;
+          }
+        });
+      }
+      return root;
+    };
+    const step = fc.integer({ min: 0, max: machines.length - 1 }).chain((m) =>
+      fc.subarray(shared[m]!.nodes.map((n) => n.id), { minLength: 1, maxLength: 3 }).map((ids) => ({ m, state: valueOf(ids) })),
+    );
+    fc.assert(
+      fc.property(fc.array(step, { minLength: 1, maxLength: 12 }), (steps) => {
+        for (const { m, state } of steps) {
+          const w = machines[m]!;
+          expect(rankedEvents(w, shared[m]!, state)).toEqual(rankedEvents(w, stateGraph(w), state));
+        }
+      }),
+      { numRuns: 60 },
+    );
+    // The shared graph, after all those rankings, still ranks bid-review's way on before abandoning it.
+    const ranked = rankedEvents(bidReview, shared[0]!, { open: { preparing: { technical: 'drafting', commercial: 'drafting' } } });
+    expect(ranked.indexOf('TECHNICAL_READY')).toBeLessThan(ranked.indexOf('ABANDON'));
+  });
+
   it('reads person fields (`.meta({ person: role })`) through optional, default and array wrappers', () => {
     expect(personRoleOf(z.string().meta({ person: 'provider' }))).toBe('provider');
     expect(personRoleOf(z.string().meta({ person: 'provider' }).default('yamei'))).toBe('provider');

@@ -191,16 +191,32 @@ function goalOf(graph: StateGraph): string[] {
   return reachable.filter((f) => fromStart.get(f) === far);
 }
 
+const rankDistances = new WeakMap<StateGraph, (id: string) => number>();
+
+/**
+ * How far each state is from the process's real end, the key {@link rankedEvents} ranks by: the cost
+ * to the goal ({@link goalOf}), else, past every state that reaches it, the cost to any final state.
+ * It depends on the machine's graph alone, so it is computed once per graph: a simulation ranks the
+ * events at every step of its run with the one graph.
+ */
+function rankDistance(graph: StateGraph): (id: string) => number {
+  const known = rankDistances.get(graph);
+  if (known) return known;
+  const toGoal = distancesTo(graph, goalOf(graph));
+  const toAnyFinal = distancesTo(graph, graph.nodes.filter((n) => n.kind === 'final').map((n) => n.id));
+  const far = graph.nodes.length + 1;
+  const distance = (id: string) => toGoal.get(id) ?? far + (toAnyFinal.get(id) ?? far);
+  rankDistances.set(graph, distance);
+  return distance;
+}
+
 /**
  * The events people could send now, best first: the ones whose arrow leads closest to the process's
  * real end come first (the happy path), so a simulation that always takes the first one finishes.
  */
 export function rankedEvents(workflow: AnyWorkflow, graph: StateGraph, state: unknown): string[] {
   const active = new Set(activeStateIds(state));
-  const toGoal = distancesTo(graph, goalOf(graph));
-  const toAnyFinal = distancesTo(graph, graph.nodes.filter((n) => n.kind === 'final').map((n) => n.id));
-  const far = graph.nodes.length + 1;
-  const distance = (id: string) => toGoal.get(id) ?? far + (toAnyFinal.get(id) ?? far);
+  const distance = rankDistance(graph);
   const candidates: { event: string; d: number; order: number }[] = [];
   graph.edges.forEach((e, order) => {
     if (e.kind !== 'event' || e.event === null || !active.has(e.source) || !(e.event in workflow.events)) return;
