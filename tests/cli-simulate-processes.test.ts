@@ -12,7 +12,7 @@ import { z } from 'zod';
 import { describe, expect, it } from 'vitest';
 import { defineWorkflow, type AnyWorkflow } from '../src/index.js';
 import { simulateCommand } from '../src/cli/command-simulate.js';
-import { demoPeople, namedPeople, payloadCandidates, personRoleOf, rankedEvents } from '../src/cli/auto-pilot.js';
+import { demoPeople, namedPeople, payloadCandidates, personRoleOf, rankedEvents, situationKey } from '../src/cli/auto-pilot.js';
 import { stateGraph } from '../src/visualizer/state-graph.js';
 import { sampleValue } from '../src/visualizer/sample-value.js';
 import { bidReview, contractApproval, expenseReimbursement, obstacleSolution, promotionPhases, strategyCycle } from '../machines/index.js';
@@ -127,6 +127,25 @@ describe('what the auto-pilot reads from a workflow', () => {
     // The shared graph, after all those rankings, still ranks bid-review's way on before abandoning it.
     const ranked = rankedEvents(bidReview, shared[0]!, { open: { preparing: { technical: 'drafting', commercial: 'drafting' } } });
     expect(ranked.indexOf('TECHNICAL_READY')).toBeLessThan(ranked.indexOf('ABANDON'));
+  });
+
+  it('one situation key for an attempt and for the check after it: the state and who holds which task, in any order', () => {
+    const tasks = [{ id: 't2', assignees: ['lead'] }, { id: 't1', assignees: ['director', 'lead'] }];
+    expect(situationKey({ review: 'legal' }, tasks)).toBe(JSON.stringify([{ review: 'legal' }, ['t1:director+lead', 't2:lead']]));
+    const task = fc.record({ id: fc.constantFrom('t1', 't2', 't3', 't4'), assignees: fc.uniqueArray(fc.constantFrom('demo', 'lead', 'director'), { minLength: 1 }) });
+    const state = fc.constantFrom<unknown>('draft', 'closed', { review: 'legal' }, { review: 'finance' });
+    fc.assert(
+      fc.property(state, fc.uniqueArray(task, { selector: (t) => t.id, maxLength: 4 }), fc.nat(), (value, list, seed) => {
+        const shuffled = [...list].sort((a, b) => ((a.id.charCodeAt(1) * (seed + 1)) % 7) - ((b.id.charCodeAt(1) * (seed + 1)) % 7));
+        expect(situationKey(value, shuffled)).toBe(situationKey(value, list));
+        if (list.length > 0) {
+          // A task handed to someone else is a new situation (its approval may now go through).
+          const moved = list.map((t, i) => (i === 0 ? { ...t, assignees: [...t.assignees, 'yamei'] } : t));
+          expect(situationKey(value, moved)).not.toBe(situationKey(value, list));
+        }
+        expect(situationKey('elsewhere', list)).not.toBe(situationKey(value, list));
+      }),
+    );
   });
 
   it('reads person fields (`.meta({ person: role })`) through optional, default and array wrappers', () => {
