@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { describe, expect, it } from 'vitest';
 import { applyApproval, enterStep } from '../src/approvals/approval-reducer.js';
 import { exitStep } from '../src/approvals/operations/exit-step.js';
+import { returnTarget } from '../src/approvals/operations/reducer-helpers.js';
 import { actor, approvalFlow, harness, li } from './approvals-fixture.js';
 import { approvalStep, createEngine, duration, memoryStore, role, staticDirectory, users, virtualClock, withApprovals, type ApprovalOperation, type ApprovalStepConfig } from '../src/index.js';
 
@@ -97,6 +98,40 @@ describe('a rejection strategy returns only where the step declares it may', () 
     expect(() =>
       approvalStep({ id: 'legal', mode: 'all', approvers: users('zhao'), rejection: { return: 'manager' }, returns: { steps: ['manager'] }, onWithdrawn: 'done', onApproved: 'done' }),
     ).not.toThrow();
+  });
+
+  it('property: approvalStep accepts a rejection target exactly when RETURN (退回) would go there, and RETURN goes where the step declared', () => {
+    const steps = ['manager', 'finance', 'ceo'] as const;
+    const returns = fc.record(
+      { submitter: fc.constant('draft'), previous: fc.constantFrom(...steps), steps: fc.subarray([...steps]) },
+      { requiredKeys: [] },
+    );
+    fc.assert(
+      fc.property(fc.option(returns, { nil: undefined }), fc.constantFrom('submitter', 'previous', ...steps), (declared, to) => {
+        const config = { id: 'legal', mode: 'all', approvers: users('zhao'), rejection: { return: to }, onWithdrawn: 'done', onApproved: 'done', ...(declared ? { returns: declared } : {}) } as const;
+        let defined: ReturnType<typeof approvalStep> | undefined;
+        try {
+          defined = approvalStep(config);
+        } catch (error) {
+          expect(String(error)).toMatch(/returns do not declare/);
+        }
+        // RETURN's rule, over the same declaration (a spec that declares the returns of `config`).
+        const spec = { id: 'legal', mode: 'all', approvers: users('zhao'), ...(declared ? { returns: { ...declared, submitter: declared.submitter !== undefined } } : {}) } as never;
+        let returned: string | undefined;
+        try {
+          returned = returnTarget(spec, to);
+        } catch (error) {
+          expect(error).toMatchObject({ code: 'OPERATION_NOT_ALLOWED' });
+        }
+        expect([to, defined !== undefined]).toEqual([to, returned !== undefined]);
+        if (returned !== undefined) {
+          const expected = to === 'previous' ? declared!.previous : to;
+          expect(returned).toBe(expected);
+          // The step has an exit for that return: the submitter's state, or the earlier step.
+          expect(Object.keys(defined!.meta.targets)).toContain(`returned:${returned}`);
+        }
+      }),
+    );
   });
 });
 

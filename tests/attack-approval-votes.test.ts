@@ -1,4 +1,7 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { counted, voteKey, votesOf } from '../src/approvals/approval-decision.js';
+import type { ApprovalAssignment } from '../src/approvals/approval-types.js';
 import { role, users, workingDays } from '../src/index.js';
 import { actor, approvalFlow, harness, li } from './approvals-fixture.js';
 
@@ -109,5 +112,40 @@ describe('加签 signers are part of the adder’s vote, in every mode', () => {
     expect(await h.inbox(id)).toEqual(['legal:qian']);
     await h.engine.send(id, { type: 'APPROVE' }, { actor: actor('qian') });
     expect((await h.engine.get(id)).state).toBe('approved');
+  });
+});
+
+// One rule for which vote an assignment is part of (voteKey): 加签, 转交 and the deadline's escalation
+// each wrote `a.vote ?? a.id` themselves, and TIMEOUT grouped votes by its own reading beside votesOf.
+describe('one vote key', () => {
+  const base = { waitsFor: [], origin: 'rule' as const, since: 0 };
+  it('an assignment without a vote is a vote of its own; one that joined a vote is in it', () => {
+    expect(voteKey({ id: 't3' })).toBe('t3');
+    expect(voteKey({ id: 't3', vote: 't1' })).toBe('t1');
+    const list: ApprovalAssignment[] = [
+      { ...base, id: 't1', user: 'zhao', status: 'approved' },
+      { ...base, id: 't2', user: 'qian', status: 'transferred' },
+      { ...base, id: 't3', user: 'wu', status: 'pending', origin: 'transfer', vote: 't2' },
+      { ...base, id: 't4', user: 'sun', status: 'pending', origin: 'add-alongside', vote: 't1' },
+    ];
+    expect(votesOf(list).map((v) => [v.key, v.members.map((m) => m.id), v.status])).toEqual([
+      ['t1', ['t1', 't4'], 'pending'],
+      ['t2', ['t3'], 'pending'],
+    ]);
+  });
+
+  it('property: votesOf groups the counted assignments by voteKey, each in exactly one vote', () => {
+    const status = fc.constantFrom<ApprovalAssignment['status']>('pending', 'approved', 'rejected', 'skipped', 'removed', 'transferred');
+    const list = fc.array(fc.tuple(status, fc.option(fc.nat(7), { nil: undefined })), { maxLength: 8 }).map((rows) =>
+      rows.map(([s, joins], i): ApprovalAssignment => ({ ...base, id: `t${i}`, user: `u${i}`, status: s, ...(joins !== undefined && joins < i ? { vote: `t${joins}` } : {}) })),
+    );
+    fc.assert(
+      fc.property(list, (assignments) => {
+        const votes = votesOf(assignments);
+        expect(votes.flatMap((v) => v.members.map((m) => m.id)).sort()).toEqual(counted(assignments).map((a) => a.id).sort());
+        for (const v of votes) for (const m of v.members) expect(voteKey(m)).toBe(v.key);
+        expect(new Set(votes.map((v) => v.key)).size).toBe(votes.length);
+      }),
+    );
   });
 });

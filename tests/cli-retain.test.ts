@@ -1,7 +1,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
+import { exportInstance } from '../src/cli/export-instance.js';
 import { createEngine, virtualClock } from '../src/index.js';
 import { sqliteStore } from '../src/sqlite/index.js';
 import { runCli } from '../src/cli/program.js';
@@ -112,5 +114,27 @@ describe('the read commands after docket retain', () => {
     const history = await cli(['history', filename, done], now);
     expect([history.code, history.err]).toEqual([2, expect.stringMatching(/was purged on .*only its tombstone remains/)]);
     expect(JSON.parse((await cli(['show', filename, done, '--json'], now)).out)).toMatchObject({ retention: { kind: 'purged', tombstone: { id: done } } });
+  });
+
+  // The read commands read an instance once: export read it to tell live from archived and then again
+  // to export it; an id with no instance was looked up a second time only to refuse it.
+  it('export writes the live instance it read (as exportInstance does); a missing id is one INSTANCE_NOT_FOUND for every read command', async () => {
+    const { filename, active } = await database();
+    const now = Date.parse(START) + DAY;
+    const exported = await cli(['export', filename, active], now);
+    expect(exported.code).toBe(0);
+    const store = sqliteStore({ filename });
+    // The CLI here loads no config, so it knows no 'review' workflow (no title): nor does this export.
+    const direct = await exportInstance(store, active, [], now);
+    await store.close();
+    expect(JSON.parse(exported.out)).toEqual(JSON.parse(JSON.stringify(direct)));
+    await fc.assert(
+      fc.asyncProperty(fc.stringMatching(/^[a-z][a-z0-9-]{0,11}$/).filter((id) => id !== active), fc.constantFrom('show', 'history', 'export', 'verify'), async (id, command) => {
+        const r = await cli([command, filename, id, '--json'], now);
+        expect([command, r.code, JSON.parse(r.out).error.code]).toEqual([command, 2, 'INSTANCE_NOT_FOUND']);
+        expect(r.err).toContain(`No instance "${id}" in this database.`);
+      }),
+      { numRuns: 12 },
+    );
   });
 });

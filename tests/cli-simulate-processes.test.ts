@@ -12,7 +12,7 @@ import { z } from 'zod';
 import { describe, expect, it } from 'vitest';
 import { defineWorkflow, type AnyWorkflow } from '../src/index.js';
 import { simulateCommand } from '../src/cli/command-simulate.js';
-import { demoPeople, namedPeople, payloadCandidates, personRoleOf, rankedEvents } from '../src/cli/auto-pilot.js';
+import { demoPeople, namedPeople, payloadCandidates, personRoleOf, rankedEvents, situationKey } from '../src/cli/auto-pilot.js';
 import { stateGraph } from '../src/visualizer/state-graph.js';
 import { sampleValue } from '../src/visualizer/sample-value.js';
 import { bidReview, contractApproval, expenseReimbursement, obstacleSolution, promotionPhases, strategyCycle } from '../machines/index.js';
@@ -90,6 +90,62 @@ describe('what the auto-pilot reads from a workflow', () => {
   it('ranks an arrow out of a parent by where it leads, not as an event that stays (bid-review ABANDON)', () => {
     const ranked = rankedEvents(bidReview, stateGraph(bidReview), { open: { preparing: { technical: 'drafting', commercial: 'drafting' } } });
     expect(ranked.indexOf('TECHNICAL_READY')).toBeLessThan(ranked.indexOf('ABANDON'));
+  });
+
+  it('property: ranking with one graph asked at every step is the ranking a fresh graph gives (its distances are computed once per graph)', () => {
+    const machines: AnyWorkflow[] = [bidReview, contractApproval, expenseReimbursement, obstacleSolution, promotionPhases, strategyCycle];
+    const shared = machines.map((w) => stateGraph(w));
+    // A state value with the given states active (a dotted id `a.b.c` is { a: { b: 'c' } }).
+    const valueOf = (ids: readonly string[]): unknown => {
+      const root: Record<string, unknown> = {};
+      for (const id of ids) {
+        const parts = id.split('.');
+        let at = root;
+        parts.forEach((part, i) => {
+          if (i === parts.length - 1) {
+            if (!(part in at)) at[part] = {};
+          } else {
+            if (typeof at[part] !== 'object' || at[part] === null) at[part] = {};
+            at = at[part] as Record<string, unknown>;
+          }
+        });
+      }
+      return root;
+    };
+    const step = fc.integer({ min: 0, max: machines.length - 1 }).chain((m) =>
+      fc.subarray(shared[m]!.nodes.map((n) => n.id), { minLength: 1, maxLength: 3 }).map((ids) => ({ m, state: valueOf(ids) })),
+    );
+    fc.assert(
+      fc.property(fc.array(step, { minLength: 1, maxLength: 12 }), (steps) => {
+        for (const { m, state } of steps) {
+          const w = machines[m]!;
+          expect(rankedEvents(w, shared[m]!, state)).toEqual(rankedEvents(w, stateGraph(w), state));
+        }
+      }),
+      { numRuns: 60 },
+    );
+    // The shared graph, after all those rankings, still ranks bid-review's way on before abandoning it.
+    const ranked = rankedEvents(bidReview, shared[0]!, { open: { preparing: { technical: 'drafting', commercial: 'drafting' } } });
+    expect(ranked.indexOf('TECHNICAL_READY')).toBeLessThan(ranked.indexOf('ABANDON'));
+  });
+
+  it('one situation key for an attempt and for the check after it: the state and who holds which task, in any order', () => {
+    const tasks = [{ id: 't2', assignees: ['lead'] }, { id: 't1', assignees: ['director', 'lead'] }];
+    expect(situationKey({ review: 'legal' }, tasks)).toBe(JSON.stringify([{ review: 'legal' }, ['t1:director+lead', 't2:lead']]));
+    const task = fc.record({ id: fc.constantFrom('t1', 't2', 't3', 't4'), assignees: fc.uniqueArray(fc.constantFrom('demo', 'lead', 'director'), { minLength: 1 }) });
+    const state = fc.constantFrom<unknown>('draft', 'closed', { review: 'legal' }, { review: 'finance' });
+    fc.assert(
+      fc.property(state, fc.uniqueArray(task, { selector: (t) => t.id, maxLength: 4 }), fc.nat(), (value, list, seed) => {
+        const shuffled = [...list].sort((a, b) => ((a.id.charCodeAt(1) * (seed + 1)) % 7) - ((b.id.charCodeAt(1) * (seed + 1)) % 7));
+        expect(situationKey(value, shuffled)).toBe(situationKey(value, list));
+        if (list.length > 0) {
+          // A task handed to someone else is a new situation (its approval may now go through).
+          const moved = list.map((t, i) => (i === 0 ? { ...t, assignees: [...t.assignees, 'yamei'] } : t));
+          expect(situationKey(value, moved)).not.toBe(situationKey(value, list));
+        }
+        expect(situationKey('elsewhere', list)).not.toBe(situationKey(value, list));
+      }),
+    );
   });
 
   it('reads person fields (`.meta({ person: role })`) through optional, default and array wrappers', () => {

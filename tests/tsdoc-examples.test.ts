@@ -30,6 +30,29 @@ function examples(): { file: string; code: string }[] {
 }
 
 describe('TSDoc examples', () => {
+  // A doc comment documents the declaration right below it: a helper slipped in between (businessCalendar's
+  // doc once sat above its OPTION_KEYS constant) leaves the export undocumented in the editor and API docs.
+  // Only a file's opening comment (followed by a blank line) stands above no declaration.
+  it('every top-level TSDoc block with an @example sits directly above an exported declaration', () => {
+    const misplaced: string[] = [];
+    for (const file of walk(join(root, 'src'))) {
+      const lines = readFileSync(file, 'utf8').split('\n');
+      for (let i = 0; i < lines.length; i++) {
+        if (!lines[i]!.startsWith('/**') || lines[i]!.trimEnd().endsWith('*/')) continue;
+        let end = i;
+        while (end < lines.length && !lines[end]!.startsWith(' */')) end++;
+        const block = lines.slice(i, end + 1).join('\n');
+        const next = lines[end + 1] ?? '';
+        const fileHeader = i === 0 && next.trim() === '';
+        if (block.includes('@example') && !fileHeader && !/^export /.test(next)) {
+          misplaced.push(`${relative(root, file)}:${end + 2}: ${next}`);
+        }
+        i = end;
+      }
+    }
+    expect(misplaced).toEqual([]);
+  });
+
   it('every @example in src/ type-checks against the current API', () => {
     const list = examples();
     expect(list.length).toBeGreaterThan(10);

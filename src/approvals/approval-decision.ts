@@ -33,6 +33,21 @@ export interface StepVote {
 }
 
 /**
+ * The vote an assignment is part of: its `vote`, else a vote of its own (its id). 加签 signers and a
+ * transferred or escalated task's successor carry the vote they joined; every reading of votes keys by this.
+ *
+ * @example
+ * ```ts
+ * import { voteKey } from './approval-decision.js';
+ * voteKey({ id: 't2', vote: 't1' }); // 't1'
+ * voteKey({ id: 't1' }); // 't1'
+ * ```
+ */
+export function voteKey(a: Pick<ApprovalAssignment, 'id' | 'vote'>): string {
+  return a.vote ?? a.id;
+}
+
+/**
  * The step's votes, in order: the counted assignments grouped by `vote` (an assignment without one is a
  * vote of its own). 加签 signers are part of the vote of the person who added them, so a 票签 or 或签
  * counts that person once, and only when they and their added signers all approved.
@@ -47,7 +62,7 @@ export interface StepVote {
 export function votesOf(assignments: readonly ApprovalAssignment[]): StepVote[] {
   const byKey = new Map<string, ApprovalAssignment[]>();
   for (const a of counted(assignments)) {
-    const key = a.vote ?? a.id;
+    const key = voteKey(a);
     const members = byKey.get(key);
     if (members) members.push(a);
     else byKey.set(key, [a]);

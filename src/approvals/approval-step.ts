@@ -1,5 +1,6 @@
 import { APPROVAL_EVENT_TYPES } from './approval-events.js';
 import type { ApprovalStepSpec } from './approval-types.js';
+import { declaredReturn } from './return-rule.js';
 
 /** Where an approved step goes next: a target, optionally first jumping back to a step that returned. */
 export type ApprovedTarget = string | { readonly target: string; readonly jumpBack?: readonly string[] };
@@ -140,9 +141,9 @@ export function approvalStep(config: ApprovalStepConfig): ApprovalStepNode {
     );
   }
   if (typeof config.rejection === 'object') {
+    // RETURN's own rule (declaredReturn), over the returns the step's spec declares.
     const to = config.rejection.return;
-    const declared = to === 'submitter' ? returns?.submitter !== undefined : to === 'previous' ? returns?.previous !== undefined : returns?.previous === to || (returns?.steps ?? []).includes(to);
-    if (!declared) {
+    if (declaredReturn(spec.returns, to) === undefined) {
       throw new TypeError(`approvalStep "${step}": rejection returns to "${to}", which its returns do not declare (a rejection there would be refused, and a deadline that rejects would stop the instance). Declare it in returns.`);
     }
   }

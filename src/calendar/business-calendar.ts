@@ -220,6 +220,8 @@ function missingYearHint(sources: readonly HolidaySource[]): (year: number) => s
       : `The statutory estimate covers ${STATUTORY_YEARS.first}–${STATUTORY_YEARS.last} only (the law as amended in 2024 governs from 2025), so it does not estimate ${year}; 'weekdays-with-warning' treats it as plain weekdays.`);
 }
 
+const OPTION_KEYS = ['zone', 'holidays', 'workweek', 'onMissingYear', 'statutoryWeekendRule', 'onWarning', 'workingHours'];
+
 /**
  * Create a business calendar on luxon: working days, holidays (China's official schedule by default),
  * working hours, quarter arithmetic and deadline-rule resolution, all in one IANA zone.
@@ -233,8 +235,6 @@ function missingYearHint(sources: readonly HolidaySource[]): (year: number) => s
  * cal.toLocalDate(cal.resolve(workingDays(1), cal.localInstant('2026-09-30', '10:00'))); // '2026-10-08'
  * ```
  */
-const OPTION_KEYS = ['zone', 'holidays', 'workweek', 'onMissingYear', 'statutoryWeekendRule', 'onWarning', 'workingHours'];
-
 export function businessCalendar(options: BusinessCalendarOptions = {}): BusinessCalendar {
   if (typeof options !== 'object' || options === null || Array.isArray(options)) {
     throw new DocketError('INVALID_ARGUMENT', `businessCalendar() takes an options object { ${OPTION_KEYS.join(', ')} }, got ${safeText(options)}.`);

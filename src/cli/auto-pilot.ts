@@ -191,16 +191,32 @@ function goalOf(graph: StateGraph): string[] {
   return reachable.filter((f) => fromStart.get(f) === far);
 }
 
+const rankDistances = new WeakMap<StateGraph, (id: string) => number>();
+
+/**
+ * How far each state is from the process's real end, the key {@link rankedEvents} ranks by: the cost
+ * to the goal ({@link goalOf}), else, past every state that reaches it, the cost to any final state.
+ * It depends on the machine's graph alone, so it is computed once per graph: a simulation ranks the
+ * events at every step of its run with the one graph.
+ */
+function rankDistance(graph: StateGraph): (id: string) => number {
+  const known = rankDistances.get(graph);
+  if (known) return known;
+  const toGoal = distancesTo(graph, goalOf(graph));
+  const toAnyFinal = distancesTo(graph, graph.nodes.filter((n) => n.kind === 'final').map((n) => n.id));
+  const far = graph.nodes.length + 1;
+  const distance = (id: string) => toGoal.get(id) ?? far + (toAnyFinal.get(id) ?? far);
+  rankDistances.set(graph, distance);
+  return distance;
+}
+
 /**
  * The events people could send now, best first: the ones whose arrow leads closest to the process's
  * real end come first (the happy path), so a simulation that always takes the first one finishes.
  */
 export function rankedEvents(workflow: AnyWorkflow, graph: StateGraph, state: unknown): string[] {
   const active = new Set(activeStateIds(state));
-  const toGoal = distancesTo(graph, goalOf(graph));
-  const toAnyFinal = distancesTo(graph, graph.nodes.filter((n) => n.kind === 'final').map((n) => n.id));
-  const far = graph.nodes.length + 1;
-  const distance = (id: string) => toGoal.get(id) ?? far + (toAnyFinal.get(id) ?? far);
+  const distance = rankDistance(graph);
   const candidates: { event: string; d: number; order: number }[] = [];
   graph.edges.forEach((e, order) => {
     if (e.kind !== 'event' || e.event === null || !active.has(e.source) || !(e.event in workflow.events)) return;
@@ -351,6 +367,15 @@ export function actorCandidates(workflow: AnyWorkflow, type: string, tasks: read
 }
 
 /**
+ * The situation an act is tried in: the state and who holds which task (an approval with a new
+ * assignee is a new situation). {@link autoStep} keys its attempts by it and compares it after an act
+ * to see whether the act moved anything.
+ */
+export function situationKey(state: unknown, tasks: readonly Pick<TaskRecord, 'id' | 'assignees'>[]): string {
+  return JSON.stringify([state, tasks.map((t) => `${t.id}:${t.assignees.join('+')}`).sort()]);
+}
+
+/**
  * Act once on an instance as the simulated people would: try the ranked events in order, each with
  * its candidate payloads ({@link payloadCandidates}) and actors ({@link actorCandidates}), and send
  * the first the engine accepts. Refusals are expected (guards, authorization) and change nothing.
@@ -373,9 +398,8 @@ export async function autoStep(
   const view = await engine.get(id);
   if (view.status !== 'active' || view.suspended) return { sent: null, refused: [] };
   const tasks = await engine.tasks({ instanceId: id });
-  // The situation: the state and who holds which task (an approval with a new assignee is new); a
-  // refusal also depends on the data (a gate's reported metrics), so it is keyed with the context.
-  const stateKey = JSON.stringify([view.state, tasks.map((t) => `${t.id}:${t.assignees.join('+')}`).sort()]);
+  // A refusal also depends on the data (a gate's reported metrics), so it is keyed with the context.
+  const stateKey = situationKey(view.state, tasks);
   const dataKey = `${stateKey}${JSON.stringify(view.context)}`;
   const people = [...demoPeople(workflow), ...named];
   const active = new Set(activeStateIds(view.state));
@@ -391,7 +415,7 @@ export async function autoStep(
           await engine.send(id, { ...payload, type } as never, { actor });
           const tasksAfter = await engine.tasks({ instanceId: id });
           const after = await engine.get(id);
-          if (JSON.stringify([after.state, tasksAfter.map((t) => `${t.id}:${t.assignees.join('+')}`).sort()]) === stateKey) {
+          if (situationKey(after.state, tasksAfter) === stateKey) {
             // An act that kept the state (a report, one provider's survey) is done: the very same act
             // is not sent again where it would again only stay (no daily repeats of one report).
             tried.add(`${stateKey}|${act}`);

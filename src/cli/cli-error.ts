@@ -10,6 +10,11 @@ export const EXIT = {
   usage: 2,
 } as const;
 
+/** The refusal of a read command for an id the database holds no instance (nor archive, nor tombstone) of. */
+export function instanceNotFound(id: string): CliError {
+  return new CliError(`No instance "${id}" in this database. \`docket list <db>\` shows the ids.`, EXIT.usage, 'INSTANCE_NOT_FOUND');
+}
+
 /** An error the CLI reports as one clear sentence (no stack trace) with a chosen exit code. */
 export class CliError extends Error {
   override readonly name = 'CliError';

@@ -9,10 +9,10 @@ import type { VerifyReport } from '../engine/engine-types.js';
 import type { InstanceRecord, InstanceStatus } from '../store/records.js';
 import type { Store } from '../store/store.js';
 import { stateGraph, type StateGraph } from '../visualizer/state-graph.js';
-import { CliError, EXIT } from './cli-error.js';
+import { CliError, EXIT, instanceNotFound } from './cli-error.js';
 import { intOption, print, printJson, type CommandContext } from './cli-context.js';
 import { t } from './cli-lang.js';
-import { exportInstance } from './export-instance.js';
+import { exportRecord } from './export-instance.js';
 import { eventLabelOf, formatTime, stateLabel, table } from './format-text.js';
 import { provisionalNote } from './command-calendar.js';
 import { jsonSafe, terminalSafe } from './terminal-safe.js';
@@ -62,12 +62,6 @@ export function dbAndId(ctx: CommandContext, first: string | undefined, second: 
   return { db, id };
 }
 
-async function load(store: Store, id: string): Promise<InstanceRecord> {
-  const record = await store.load(id);
-  if (!record) throw new CliError(`No instance "${id}" in this database. \`docket list <db>\` shows the ids.`, EXIT.usage, 'INSTANCE_NOT_FOUND');
-  return record;
-}
-
 /**
  * A live instance, or else what retention kept of it: the archived instance (its record, history
  * and refusals, read-only) or a purged one's tombstone. Without this `docket show/history/verify`
@@ -84,7 +78,7 @@ async function loadAny(store: Store, id: string): Promise<{ record: InstanceReco
     const tombstone = await retention.tombstone(id);
     if (tombstone) return { tombstone };
   }
-  return { record: await load(store, id) };
+  throw instanceNotFound(id);
 }
 
 /** The sentence for a purged instance: what is gone and what remains. */
@@ -185,8 +179,9 @@ export async function exportCommand(ctx: CommandContext, db: string, id: string,
   await withStore(ctx, db, async (store, ctx) => {
     const found = await loadAny(store, id);
     if (found.tombstone) throw new CliError(purgedNote(ctx, found.tombstone), EXIT.usage, 'INSTANCE_PURGED');
-    if (found.archived) throw new CliError(t(ctx.lang, `实例 ${id} 已归档：export 只导出在办实例；docket history 与 docket verify 可读取与校验它的历史。`, `Instance ${id} is archived: export writes live instances only; docket history and docket verify read and check its history.`), EXIT.usage, 'INSTANCE_ARCHIVED');
-    const data = await exportInstance(store, id, ctx.workflows, ctx.io.now());
+    const { record, archived } = found;
+    if (archived) throw new CliError(t(ctx.lang, `实例 ${id} 已归档：export 只导出在办实例；docket history 与 docket verify 可读取与校验它的历史。`, `Instance ${id} is archived: export writes live instances only; docket history and docket verify read and check its history.`), EXIT.usage, 'INSTANCE_ARCHIVED');
+    const data = await exportRecord(store, record, ctx.workflows, ctx.io.now());
     const text = `${JSON.stringify(data, null, 2)}\n`;
     if (opts.out === undefined) {
       ctx.io.stdout.write(jsonSafe(text));

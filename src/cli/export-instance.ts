@@ -1,7 +1,8 @@
 import type { AnyWorkflow } from '../engine/define-workflow.js';
 import { verifyChain } from '../engine/chain-verifier.js';
+import type { InstanceRecord } from '../store/records.js';
 import type { Store } from '../store/store.js';
-import { CliError } from './cli-error.js';
+import { instanceNotFound } from './cli-error.js';
 import { INSTANCE_EXPORT_FORMAT, type InstanceExport } from '../visualizer/instance-export.js';
 
 /**
@@ -11,7 +12,13 @@ import { INSTANCE_EXPORT_FORMAT, type InstanceExport } from '../visualizer/insta
  */
 export async function exportInstance(store: Store, id: string, workflows: readonly AnyWorkflow[], now: number): Promise<InstanceExport> {
   const instance = await store.load(id);
-  if (!instance) throw new CliError(`No instance "${id}" in this database. \`docket list <db>\` shows the ids.`, 2, 'INSTANCE_NOT_FOUND');
+  if (!instance) throw instanceNotFound(id);
+  return exportRecord(store, instance, workflows, now);
+}
+
+/** {@link exportInstance} of a live instance already read (`docket export` reads it once, to tell live from archived). */
+export async function exportRecord(store: Store, instance: InstanceRecord, workflows: readonly AnyWorkflow[], now: number): Promise<InstanceExport> {
+  const id = instance.id;
   const [history, refusals, timers, tasks] = await Promise.all([store.history(id), store.refusals(id), store.timers(id), store.tasks({ instanceId: id })]);
   const verify = verifyChain(id, history, instance);
   const workflow = workflows.find((w) => w.id === instance.workflow && w.version === instance.version) ?? workflows.find((w) => w.id === instance.workflow);

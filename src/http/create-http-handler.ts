@@ -59,6 +59,17 @@ function text(value: unknown, name: string, required = true): string | undefined
   return value;
 }
 
+/**
+ * The `?limit=` of a paged route (`GET /instances`, `GET /instances/:id/history`), one reader for
+ * both: digits only (Number() took '0x10', '1e2', ' 5' and '5.0' as page sizes); the engine checks the
+ * range. Undefined when the query has none.
+ */
+function queryLimit(value: string | undefined, of: 'instances' | 'entries'): number | undefined {
+  if (value === undefined) return undefined;
+  if (!/^[0-9]{1,4}$/.test(value)) throw bad(`"limit" must be a whole number of ${of} (1 to 1000).`, { field: 'limit' });
+  return Number(value);
+}
+
 function batchJson(r: BatchResult): unknown {
   return r.ok ? r : { ok: false, instanceId: r.instanceId, error: toProblem(r.error) };
 }
@@ -188,9 +199,7 @@ export function createHttpHandler(options: HttpHandlerOptions): (request: Reques
 
   api.get('/instances', async (c) => {
     const q = c.req.query();
-    // Digits only, as history reads it: Number() took '0x10', '1e2', ' 5' and '5.0' as page sizes.
-    if (q.limit !== undefined && !/^[0-9]{1,4}$/.test(q.limit)) throw bad('"limit" must be a whole number of instances (1 to 1000).', { field: 'limit' });
-    const limit = q.limit === undefined ? undefined : Number(q.limit);
+    const limit = queryLimit(q.limit, 'instances');
     if (q.status !== undefined && !STATUSES.includes(q.status as InstanceStatus)) throw bad(`"status" must be one of ${STATUSES.join(', ')}.`, { field: 'status' });
     const page = await on(c).list({
       ...(q.workflow ? { workflow: q.workflow } : {}), ...(q.state ? { state: q.state } : {}),
@@ -207,8 +216,7 @@ export function createHttpHandler(options: HttpHandlerOptions): (request: Reques
     const q = c.req.query();
     // Pages, as engine.history gives them: a 60,000-entry history need not be read into one response.
     if (q.limit !== undefined || q.cursor !== undefined) {
-      const limit = q.limit === undefined ? undefined : Number(q.limit);
-      if (limit !== undefined && !/^[0-9]{1,4}$/.test(q.limit!)) throw bad('"limit" must be a whole number of entries (1 to 1000).', { field: 'limit' });
+      const limit = queryLimit(q.limit, 'entries');
       if (q.includeRefused !== undefined) throw bad('"includeRefused" cannot be combined with "limit" or "cursor": pages hold accepted entries only.', { field: 'includeRefused' });
       return c.json(await on(c).history(c.req.param('id'), { ...(limit === undefined ? {} : { limit }), ...(q.cursor === undefined ? {} : { cursor: q.cursor }) }));
     }

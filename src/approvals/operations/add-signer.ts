@@ -6,6 +6,7 @@ import type { ApprovalChange } from '../approval-change.js';
 import type { ApprovalAssignment, ApprovalContext } from '../approval-types.js';
 import type { OperationContext } from './operation-context.js';
 import { refuse, rewire } from './reducer-helpers.js';
+import { voteKey } from '../approval-decision.js';
 
 /** Add `event.users` at `event.position` (`before`, `after` (default) or `alongside`) relative to the actor's task. */
 export function addSigner<C extends ApprovalContext>(op: OperationContext<C>): ApprovalChange<C> {
@@ -18,7 +19,7 @@ export function addSigner<C extends ApprovalContext>(op: OperationContext<C>): A
   if (new Set(added).size !== added.length) refuse('INVALID_ARGUMENT', `ADD_SIGNER names the same person twice (${added.join(', ')}).`, details);
   let list = op.replace(task);
   // The added signers are part of the adder's vote: it counts once, when all of them approved.
-  const vote = task.vote ?? task.id;
+  const vote = voteKey(task);
   const joined = (a: ApprovalAssignment): ApprovalAssignment => ({ ...a, vote });
   const created: ApprovalAssignment[] = [];
   if (position === 'before') {

@@ -5,6 +5,7 @@ import { actionable, decide, seatedPeople } from '../approval-decision.js';
 import type { ApprovalAssignment, ApprovalContext, ApprovalStepSpec, ApprovalStepState } from '../approval-types.js';
 import type { ApprovalChange, ApprovalEffect } from '../approval-change.js';
 import { copyWith } from '../../store/copy-with.js';
+import { declaredReturn } from '../return-rule.js';
 
 /** The actor id recorded for acts nobody in particular performed (timers, automatic passes). */
 export const SYSTEM = 'docket:system';
@@ -69,9 +70,8 @@ export function returnTarget(spec: ApprovalStepSpec, to: string | undefined): st
   const r = spec.returns ?? {};
   const fallback = typeof spec.rejection === 'object' ? spec.rejection.return : r.previous !== undefined ? 'previous' : 'submitter';
   const wanted = to ?? fallback;
-  if (wanted === 'submitter' && r.submitter) return 'submitter';
-  if (wanted === 'previous' && r.previous !== undefined) return r.previous;
-  if (wanted !== 'submitter' && wanted !== 'previous' && (r.steps?.includes(wanted) || r.previous === wanted)) return wanted;
+  const target = declaredReturn(r, wanted);
+  if (target !== undefined) return target;
   const allowed = [...(r.submitter ? ['submitter'] : []), ...(r.previous !== undefined ? ['previous'] : []), ...(r.steps ?? [])];
   return refuse(
     'OPERATION_NOT_ALLOWED',

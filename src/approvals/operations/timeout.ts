@@ -1,6 +1,6 @@
 // TIMEOUT: the step's deadline passed; escalate, approve or reject as its `deadline.then` says.
 import type { ApprovalChange } from '../approval-change.js';
-import { actionable, seatedPeople } from '../approval-decision.js';
+import { actionable, seatedPeople, votesOf, type StepVote } from '../approval-decision.js';
 import type { ApprovalAssignment, ApprovalContext } from '../approval-types.js';
 import type { OperationContext } from './operation-context.js';
 import { approvedBy, groupMembers, returnTarget, rewire } from './reducer-helpers.js';
@@ -21,9 +21,10 @@ export function timeout<C extends ApprovalContext>(op: OperationContext<C>): App
     // Each slot takes over the vote of the late task it stands for. In 或签 one slot stands for every
     // vote the late tasks make alone, and a vote that keeps other members (加签 signers, one already
     // approved) keeps a slot of its own: closing its late task without one would complete it unasked.
-    const byId = new Map(state.assignments.map((a) => [a.id, a]));
-    const keyOf = (id: string) => byId.get(id)?.vote ?? id;
-    const kept = (id: string) => state.assignments.some((a) => !late.has(a.id) && (a.vote ?? a.id) === keyOf(id) && a.status !== 'removed' && a.status !== 'transferred');
+    // Every late task is open, so counted: it is a member of one of the step's votes.
+    const voteOfTask = new Map<string, StepVote>(votesOf(state.assignments).flatMap((v) => v.members.map((m) => [m.id, v] as const)));
+    const keyOf = (id: string) => voteOfTask.get(id)!.key;
+    const kept = (id: string) => voteOfTask.get(id)!.members.some((m) => !late.has(m.id));
     const alone = open.filter((id) => !kept(id));
     const slots = spec.mode === 'any' ? [...open.filter(kept), ...alone.slice(0, 1)] : open;
     const groups: ApprovalAssignment[] = slots.map((task) => ({ id: op.takeTaskId(), user: null, group: { role: then.role, members }, status: 'pending', waitsFor: [], origin: 'escalation', since: now, vote: keyOf(task) }));

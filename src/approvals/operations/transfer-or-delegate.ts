@@ -6,6 +6,7 @@ import type { ApprovalChange } from '../approval-change.js';
 import type { ApprovalAssignment, ApprovalContext } from '../approval-types.js';
 import type { OperationContext } from './operation-context.js';
 import { isAdmin, refuse, rewire } from './reducer-helpers.js';
+import { voteKey } from '../approval-decision.js';
 import { copyWith } from '../../store/copy-with.js';
 
 /**
@@ -31,7 +32,7 @@ export function transferOrDelegate<C extends ApprovalContext>(op: OperationConte
     return op.update({ assignments: op.replace({ ...t, delegate: to }) }, op.act({ type, task: t.id, to }));
   }
   // The new task takes over the old one's vote (and with it any 加签 signers who joined it).
-  const moved: ApprovalAssignment = { ...op.newTask(to, 'transfer', t.waitsFor), vote: t.vote ?? t.id };
+  const moved: ApprovalAssignment = { ...op.newTask(to, 'transfer', t.waitsFor), vote: voteKey(t) };
   let list = state.assignments.map((a) => (a.id === t.id ? copyWith(a, { status: 'transferred' as const, actedAt: now }) : a));
   list = rewire(list, t.id, [moved.id]);
   const at = list.findIndex((a) => a.id === t.id) + 1;
