@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { businessCalendar, createEngine, memoryStore, parseHolidaySchedule, staticDirectory, users, virtualClock, workingDays, type EngineWarning, type FiredTimer } from '../src/index.js';
 import { admin, approvalFlow, li, people } from './approvals-fixture.js';
@@ -150,5 +151,58 @@ describe('provisional deadlines, re-resolved when the official year arrives', ()
     expect(report).toMatchObject({ checked: 1, failed: [], changes: [{ instanceId: id, revision: 2 }] });
     expect((await engine.history(id))[1]).toMatchObject({ actor: { id: admin.id, roles: admin.roles }, reason: 'official 2027 schedule' });
     await engine.close();
+  });
+
+  // Provisional-ness is decided by the days the deadline's computation covers, not by when it was
+  // armed: a timer armed on 20 December (before DECEMBER_REACH_FROM) that walks into January 2027 rests
+  // on 2027's unpublished notice just as one armed on 26 December does.
+  it('a deadline armed before the December reach that walks into January 2027 is provisional and re-resolved when 2027 arrives, like one armed on 26 December', async () => {
+    const wf = approvalFlow([{ id: 'legal', mode: 'all', approvers: users('zhao'), deadline: { after: 'due', then: { kind: 'approve' } } }], { deadlines: { due: workingDays(10) } });
+    const effects = { 'approval.assigned': () => {}, 'approval.cc': () => {}, 'approval.remind': () => {}, notify: () => {} };
+    const directory = staticDirectory({ users: people });
+    const official = businessCalendar({ holidays: ['CN', ...parseHolidaySchedule(OFFICIAL_2027)] });
+    for (const armedOn of ['2026-12-20', '2026-12-26']) {
+      const store = memoryStore();
+      const clock = virtualClock(`${armedOn}T10:00:00+08:00`);
+      const before = createEngine({ store, clock, directory, effects, workflows: [wf], calendar: businessCalendar({ onWarning: () => {} }) });
+      const id = await before.start('flow', { amount: 1 }, { actor: li });
+      const [timer] = (await before.get(id)).timers;
+      expect([armedOn, new Date(timer!.dueAt).getUTCFullYear(), timer!.provisional]).toEqual([armedOn, 2027, true]);
+      expect((await before.provisionalDeadlines({ year: 2027 })).map((d) => d.instanceId)).toEqual([id]);
+      await before.close();
+      const after = createEngine({ store, clock, directory, effects, workflows: [wf], calendar: official });
+      const report = await after.reresolveDeadlines({ actor: admin, year: 2027 });
+      const due = official.resolve(workingDays(10), clock.now());
+      expect([armedOn, report.changes.map((c) => [c.dueAt, c.provisional])]).toEqual([armedOn, [[due, false]]]);
+      expect(await after.provisionalDeadlines()).toEqual([]);
+      await after.close();
+    }
+  });
+
+  it('property: a deadline armed on any day of late 2026 is provisional exactly when a day it walked may still be set by 2027\'s notice, and re-resolution leaves it official at what the official calendar says', async () => {
+    const wf = (n: number) => approvalFlow([{ id: 'legal', mode: 'all', approvers: users('zhao'), deadline: { after: 'due', then: { kind: 'approve' } } }], { deadlines: { due: workingDays(n) } });
+    const effects = { 'approval.assigned': () => {}, 'approval.cc': () => {}, 'approval.remind': () => {}, notify: () => {} };
+    const directory = staticDirectory({ users: people });
+    const estimate = businessCalendar({ onWarning: () => {} });
+    const official = businessCalendar({ holidays: ['CN', ...parseHolidaySchedule(OFFICIAL_2027)] });
+    await fc.assert(
+      fc.asyncProperty(fc.integer({ min: 0, max: 60 }), fc.integer({ min: 1, max: 25 }), async (offset, n) => {
+        const armedOn = new Date(Date.UTC(2026, 10, 1 + offset)).toISOString().slice(0, 10);
+        const store = memoryStore();
+        const clock = virtualClock(`${armedOn}T10:00:00+08:00`);
+        const before = createEngine({ store, clock, directory, effects, workflows: [wf(n)], calendar: estimate });
+        const id = await before.start('flow', { amount: 1 }, { actor: li });
+        const [timer] = (await before.get(id)).timers;
+        const walked = estimate.daysInRange(armedOn, estimate.toLocalDate(timer!.dueAt)).filter((d) => d.date !== armedOn);
+        expect([armedOn, n, timer!.provisional === true]).toEqual([armedOn, n, walked.some((d) => d.provisional === true)]);
+        await before.close();
+        const after = createEngine({ store, clock, directory, effects, workflows: [wf(n)], calendar: official });
+        await after.reresolveDeadlines({ actor: admin, year: 2027 });
+        const [now] = (await after.get(id)).timers;
+        expect([armedOn, n, now!.dueAt, now!.provisional]).toEqual([armedOn, n, official.resolve(workingDays(n), clock.now()), undefined]);
+        await after.close();
+      }),
+      { numRuns: 60 },
+    );
   });
 });

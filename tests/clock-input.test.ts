@@ -6,6 +6,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createEngine, isDocketError, memoryStore, toInstant, virtualClock } from '../src/index.js';
 import { reviewWorkflow, staff } from './fixtures/review-workflow.js';
+import { fractionalWorkflow } from './fixtures/fractional-workflow.js';
+import { checkWholeInstant, wholeInstantOf } from '../src/clock/whole-instant.js';
 
 const START = Date.parse('2026-11-02T01:00:00Z');
 const DAY = 86_400_000;
@@ -108,6 +110,44 @@ describe('clock input', () => {
         await engine.close();
       }),
       { numRuns: 200 },
+    );
+  });
+});
+
+describe('the one rule for instants (whole-instant.ts)', () => {
+  it('a clock that reads NaN or past the range of a Date is INVALID_ARGUMENT (field "clock") that changes nothing; a delay of NaN is MACHINE_ERROR', async () => {
+    let reading = START;
+    const base = virtualClock(START);
+    const clock = { ...base, now: () => reading };
+    const engine = createEngine({ store: memoryStore(), clock, workflows: [reviewWorkflow, fractionalWorkflow] });
+    const id = await engine.start('review', { title: 't' }, { actor: staff });
+    for (const bad of [Number.NaN, Number.POSITIVE_INFINITY, 9e15]) {
+      reading = bad;
+      expect(await fieldOf(engine.send(id, { type: 'SUBMIT' }, { actor: staff }))).toBe('clock');
+    }
+    reading = START;
+    expect((await engine.get(id)).revision).toBe(1);
+    const error = await engine.start('fractional', { delay: Number.MAX_VALUE }, { actor: staff }).catch((e: unknown) => e);
+    expect(isDocketError(error, 'MACHINE_ERROR')).toBe(true);
+    await engine.close();
+  });
+
+  it('property: checkWholeInstant takes exactly the safe integers, and wholeInstantOf floors any finite reading a Date can hold', () => {
+    fc.assert(
+      fc.property(fc.oneof(fc.double(), fc.integer(), fc.constantFrom(2 ** 53, -(2 ** 53), 0.5, -0.5)), (value) => {
+        const taken = (() => {
+          try {
+            return checkWholeInstant(value, 'x', 'A test');
+          } catch (error) {
+            return isDocketError(error, 'INVALID_ARGUMENT') && error.details.field === 'x' ? 'refused' : 'raw';
+          }
+        })();
+        expect(taken).toBe(Number.isSafeInteger(value) ? value : 'refused');
+        if (Number.isFinite(value) && Math.abs(value) <= 8.64e15) {
+          const whole = wholeInstantOf(value);
+          expect([value, Number.isSafeInteger(whole) && whole <= value && whole + 1 > value]).toEqual([value, true]);
+        }
+      }),
     );
   });
 });

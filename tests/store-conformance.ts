@@ -9,6 +9,7 @@ import {
   PAYLOAD_DEPTH_MAX,
   virtualClock,
   type Commit,
+  type FiredTimer,
   type InstanceQuery,
   type InstanceRecord,
   type Store,
@@ -17,6 +18,7 @@ import {
 import { findUnstorableString } from '../src/store/payload-rules.js';
 import { decodeCursor } from '../src/store/query-rules.js';
 import { manager, reviewWorkflow, staff } from './fixtures/review-workflow.js';
+import { fractionalWorkflow } from './fixtures/fractional-workflow.js';
 import { nextCommit, T0, type CommitOptions } from './helpers/records.js';
 import { stateDigest } from '../src/engine/state-digest.js';
 import { describeRetentionConformance } from './store-retention-conformance.js';
@@ -754,6 +756,7 @@ export function describeStoreConformance(
         // A string was walked by its characters: archive('a') archived finished instance "a".
         ['archive a string', () => store.archive!('a' as never, T0), 'ids'],
         ['archive at NaN', () => store.archive!(['a'], Number.NaN), 'at'],
+        ['archive at a fraction', () => store.archive!(['a'], T0 + 0.5), 'at'],
         ['archive id 5', () => store.archive!([5 as never], T0), 'instance id'],
         ['purge a string', () => store.purge!('a' as never), 'tombstones'],
         // { id, revision } alone deleted the instance and kept a tombstone with no seal.
@@ -801,6 +804,113 @@ export function describeStoreConformance(
       await store.close();
       expect(await codeOf(store.load('a'))).toBe('STORE_UNAVAILABLE');
       expect(await codeOf(store.commit(nextCommit('a', undefined)))).toBe('STORE_UNAVAILABLE');
+    });
+
+    // Memory and SQLite kept a timer due at x.5 (or an entry at 1.5) that PostgreSQL's bigint refused:
+    // one engine worked or failed by the store under it. The one rule (whole-instant.ts) refuses it everywhere.
+    it('refuses a commit carrying a fractional or out-of-range instant with INVALID_ARGUMENT naming the field; nothing of it is written', async () => {
+      await step('a', { addTimers: [{ key: 'keep', dueAt: T0 + DAY }] });
+      const previous = (await store.load('a'))!;
+      const bad: [string, (c: Commit) => Commit][] = [
+        ['addTimers[0].dueAt', (c) => ({ ...c, addTimers: [{ ...c.addTimers[0]!, dueAt: T0 + 1.5 }] })],
+        ['instance.timers[0].dueAt', (c) => ({ ...c, instance: { ...c.instance, timers: [{ ...c.instance.timers[0]!, dueAt: T0 + DAY + 0.5 }] } })],
+        ['instance.nextDueAt', (c) => ({ ...c, instance: { ...c.instance, nextDueAt: T0 + 0.25 } })],
+        ['instance.updatedAt', (c) => ({ ...c, instance: { ...c.instance, updatedAt: T0 + 0.5 } })],
+        ['instance.createdAt', (c) => ({ ...c, instance: { ...c.instance, createdAt: Number.NaN } })],
+        ['history.at', (c) => ({ ...c, history: { ...c.history, at: 1.5 } })],
+        ['effects[0].nextAttemptAt', (c) => ({ ...c, effects: [{ ...c.effects[0]!, nextAttemptAt: T0 + 0.5 }] })],
+        ['tasks[0].dueAt', (c) => ({ ...c, tasks: [{ ...c.tasks![0]!, dueAt: T0 + 0.5 }] })],
+        ['idempotency.at', (c) => ({ ...c, idempotency: { ...c.idempotency!, at: 2 ** 60 } })],
+      ];
+      for (const [field, spoil] of bad) {
+        const c = spoil(nextCommit('a', previous, { addTimers: [{ key: 'new', dueAt: T0 + 2 * DAY }], effects: 1, tasks: [{ id: 't1', step: 's', assignees: ['wang'], roles: [] }], idempotencyKey: 'k' }));
+        const error = await store.commit(c).catch((e: unknown) => e);
+        expect([field, isDocketError(error, 'INVALID_ARGUMENT') ? error.details.field : String(error)]).toEqual([field, field]);
+        expect((error as Error).message).toMatch(/whole epoch milliseconds/);
+      }
+      const fired = nextCommit('a', previous, { fires: previous.timers[0]! });
+      expect(await codeOf(store.commit({ ...fired, firesTimer: { id: previous.timers[0]!.id, firedAt: T0 + 0.5 } }))).toBe('INVALID_ARGUMENT');
+      expect(await store.load('a')).toEqual(previous);
+      expect((await store.history('a')).map((e) => e.revision)).toEqual([1]);
+      expect((await store.timers('a')).map((t) => t.key)).toEqual(['keep']);
+      expect(await store.effects('a')).toEqual([]);
+      expect(await store.tasks({ instanceId: 'a' })).toEqual([]);
+      expect(await store.findIdempotency('a', 'k')).toBeUndefined();
+      expect(await codeOf(store.archive!(['a'], T0 + 0.5))).toBe('INVALID_ARGUMENT');
+    });
+
+    it('property: a commit whose instants are whole milliseconds lands, and one with any other number in one of them is INVALID_ARGUMENT, in every store alike', async () => {
+      const notWhole = fc.oneof(
+        fc.double({ noInteger: true }),
+        fc.constantFrom(Number.NaN, Number.POSITIVE_INFINITY, 2 ** 53, -(2 ** 60), 1e300),
+        fc.integer({ min: 0, max: 1e6 }).map((n) => T0 + n + 0.5),
+      );
+      const whole = fc.integer({ min: -8.64e15, max: 8.64e15 });
+      const fields = ['addTimers', 'updatedAt', 'history', 'effects'] as const;
+      let n = 0;
+      await fc.assert(
+        fc.asyncProperty(fc.constantFrom(...fields), fc.oneof(notWhole, whole), async (field, value) => {
+          const id = `p${n++}`;
+          const c = nextCommit(id, undefined, { addTimers: [{ key: 'd', dueAt: T0 + DAY }], effects: 1 });
+          const spoilt: Commit =
+            field === 'addTimers'
+              ? { ...c, addTimers: [{ ...c.addTimers[0]!, dueAt: value }], instance: { ...c.instance, timers: [{ ...c.instance.timers[0]!, dueAt: value }], nextDueAt: value } }
+              : field === 'updatedAt'
+                ? { ...c, instance: { ...c.instance, updatedAt: value } }
+                : field === 'history'
+                  ? { ...c, history: { ...c.history, at: value } }
+                  : { ...c, effects: [{ ...c.effects[0]!, nextAttemptAt: value }] };
+          const outcome = await codeOf(store.commit(spoilt));
+          expect(outcome).toBe(Number.isSafeInteger(value) ? 'ok' : 'INVALID_ARGUMENT');
+          expect((await store.load(id))?.revision).toBe(outcome === 'ok' ? 1 : undefined);
+        }),
+        { numRuns: 60 },
+      );
+    });
+
+    it('an engine whose clock yields fractions (and a machine with a fractional delay) writes whole instants and fires each timer once, in every store', async () => {
+      const clock = virtualClock(T0 + 0.5);
+      const engine = createEngine({ store, clock, workflows: [reviewWorkflow, fractionalWorkflow] });
+      const id = await engine.start('review', { title: 't' }, { actor: staff });
+      await clock.advanceBy({ milliseconds: 0.3 });
+      await engine.send(id, { type: 'SUBMIT' }, { actor: staff });
+      const late = await engine.start('fractional', { delay: 1.5 }, { actor: staff });
+      // Read to the whole millisecond (floored, as Date keeps time); a due instant rounded up.
+      expect((await store.history(id)).map((h) => h.at)).toEqual([T0, T0]);
+      expect((await engine.get(late)).timers.map((t) => t.dueAt)).toEqual([T0 + 2]);
+      const fired = await clock.advanceBy({ days: 4 });
+      expect(fired.map((f) => [f.instanceId, f.dueAt, f.firedAt])).toEqual([
+        [late, T0 + 2, T0 + 2],
+        [id, T0 + 3 * DAY, T0 + 3 * DAY],
+      ]);
+      expect((await engine.get(id)).state).toBe('escalated');
+      expect((await engine.get(late)).state).toBe('late');
+      await engine.close();
+    });
+
+    it('property: whatever fractions the clock and the delays carry, every instant the engine stores is whole and each timer fires once, at its rounded-up due instant', async () => {
+      let n = 0;
+      await fc.assert(
+        fc.asyncProperty(fc.double({ min: 0, max: 1, noNaN: true }), fc.array(fc.double({ min: 0, max: 5000, noNaN: true }), { minLength: 1, maxLength: 3 }), async (offset, delays) => {
+          const clock = virtualClock(T0 + n++ * DAY + offset);
+          const engine = createEngine({ store, clock, workflows: [fractionalWorkflow] });
+          const started: [string, number][] = [];
+          const fired: FiredTimer[] = [];
+          for (const delay of delays) {
+            const at = Math.floor(clock.now());
+            started.push([await engine.start('fractional', { delay }, { actor: staff }), Math.ceil(at + delay)]);
+            fired.push(...(await clock.advanceBy({ milliseconds: offset })));
+          }
+          fired.push(...(await clock.advanceBy({ seconds: 10 })));
+          expect(fired.map((f) => [f.instanceId, f.dueAt]).sort()).toEqual(started.sort());
+          for (const [id] of started) {
+            for (const entry of await store.history(id)) expect(Number.isSafeInteger(entry.at)).toBe(true);
+            expect((await engine.get(id)).state).toBe('late');
+          }
+          await engine.close();
+        }),
+        { numRuns: 25 },
+      );
     });
 
     it('runs the engine end to end and fires a timer once across a restart', async () => {

@@ -94,6 +94,8 @@ export function approvalTasks<C = ApprovalContext>(options: { readonly data?: (c
           step,
           ...(state.spec.title ? { title: state.spec.title } : {}),
           assignees: a.delegate !== undefined ? [...reached, a.delegate] : reached,
+          // The seat's own holder, as approvalAuthorize reads it for a stand-in (standInFor).
+          holders: a.user === null ? [] : [a.user],
           roles: a.group && a.user === null ? [a.group.role] : [],
           status: a.group && a.user !== null ? 'claimed' : 'open',
           ...(a.group && a.user !== null ? { claimedBy: a.user } : {}),

@@ -5,6 +5,7 @@ import { formatDayOrdinal, isoWeekdayOf, tryParseLocalDate, type DayOrdinal } fr
 
 const WEEKDAYS = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'];
 import { noticeSpanOf } from './notice-span.js';
+import { duplicateJsonKey } from './json-duplicate-keys.js';
 
 /**
  * One year's official schedule as JSON, in the shape Docket ships (`CN_HOLIDAY_DATA`): either
@@ -129,7 +130,8 @@ function checkAgreement(years: readonly (ParsedYear & { readonly year: number })
  * one would silently drop its days), entries of the right length, dates real and inside their notice's
  * reach (the year, plus the December before and January after: the notice for 2019 set 2018-12-29 to
  * 31), no date listed twice, no make-up working day that is also a holiday or falls on a weekday,
- * no day two years of the input give opposite meanings, and National Day (10-01) a holiday.
+ * no day two years of the input give opposite meanings, no key written twice in one object of the
+ * text (`JSON.parse` keeps the last `"2027"` of two and drops the first), and National Day (10-01) a holiday.
  * Throws `INVALID_HOLIDAY_DATA` (with `details.year`, and `details.date` when one date is at fault).
  *
  * @example
@@ -146,6 +148,14 @@ export function parseHolidaySchedule(input: string | HolidayScheduleJson | unkno
       raw = JSON.parse(input);
     } catch (error) {
       throw invalid(`The holiday schedule is not valid JSON (${error instanceof Error ? error.message : String(error)}).`);
+    }
+    // JSON.parse keeps the last of two equal keys: a year listed twice silently lost the first.
+    const twice = duplicateJsonKey(input);
+    if (twice !== undefined) {
+      const year = twice.path.length === 0 && /^\d{4}$/.test(twice.key) ? Number(twice.key) : /^\d{4}$/.test(twice.path[0] ?? '') ? Number(twice.path[0]) : undefined;
+      const where = twice.path.length === 0 ? 'at the top level' : `in ${twice.path.map((p) => JSON.stringify(p)).join(' → ')}`;
+      const what = twice.path.length === 0 && year !== undefined ? `Year ${year} is listed twice` : `${JSON.stringify(twice.key)} is listed twice ${where}`;
+      throw invalid(`${what}: JSON keeps only the last, so the other would be dropped without a word. Keep one (the official notice).`, { ...(year === undefined ? {} : { year }), field: twice.key });
     }
   }
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw invalid('A holiday schedule must be a JSON object: { "2027": { "holidays": [...], "workdays": [...] } }.');

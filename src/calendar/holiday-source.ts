@@ -1,6 +1,7 @@
 import { assertKnownKeys, DocketError } from '../errors.js';
 import { CN_HOLIDAY_DATA } from './cn-holidays-data.js';
-import { parseLocalDate, type DayOrdinal } from './local-date.js';
+import { dayOrdinalOf, formatDayOrdinal, parseLocalDate, type DayOrdinal } from './local-date.js';
+import { noticeSpanOf } from './notice-span.js';
 
 /**
  * One day (or range of days) in a {@link HolidayList}: `'YYYY-MM-DD'`, `{ date, name? }`, or an inclusive
@@ -139,8 +140,46 @@ function addDays(days: Map<DayOrdinal, DayOverride>, entries: unknown, working: 
 }
 
 /**
+ * One year given completely by two sources (two notices registered for 2027: a draft and the
+ * corrected one; or a list of 2027 beside a Docket release that ships 2027) is one fact only if the two
+ * agree: lists compose day by day, so before, the later silently won each day it set and the union of
+ * both stayed (a day the correction gave back to work stayed off). They must give every day of the
+ * year the same meaning, and any day of its notice's reach (the December before, the January after)
+ * that both set; otherwise `INVALID_HOLIDAY_DATA` naming the year and the first date they differ on.
+ * The same list twice, or `'CN'` beside a list that repeats its year exactly, is accepted.
+ */
+function checkYearClaims(claims: readonly { readonly label: string; readonly years: readonly number[]; readonly days: ReadonlyMap<DayOrdinal, DayOverride> }[]): void {
+  const first = new Map<number, (typeof claims)[number]>();
+  for (const claim of claims) {
+    for (const year of new Set(claim.years)) {
+      const before = first.get(year);
+      if (before === undefined) {
+        first.set(year, claim);
+        continue;
+      }
+      const span = noticeSpanOf(year);
+      const own = { first: dayOrdinalOf(year, 1, 1), last: dayOrdinalOf(year, 12, 31) };
+      for (let d = span.first; d <= span.last; d++) {
+        const a = before.days.get(d);
+        const b = claim.days.get(d);
+        const inYear = d >= own.first && d <= own.last;
+        if (a === undefined && b === undefined) continue;
+        if (a !== undefined && b !== undefined ? a.working === b.working : !inYear) continue;
+        const what = (v: DayOverride | undefined) => (v === undefined ? 'an ordinary day' : v.working ? 'a make-up working day' : 'a day off');
+        throw new DocketError(
+          'INVALID_HOLIDAY_DATA',
+          `Year ${year} is given completely by two holiday sources that disagree: ${formatDayOrdinal(d)} is ${what(a)} in ${before.label} but ${what(b)} in ${claim.label}. Sources compose day by day, so their days would be merged. Nothing was loaded: pass one schedule per year (the official notice).`,
+          { year, date: formatDayOrdinal(d) },
+        );
+      }
+    }
+  }
+}
+
+/**
  * Compose holiday sources (later ones override earlier ones day by day) into lookup tables.
- * Throws `INVALID_ARGUMENT` on a malformed source.
+ * Throws `INVALID_ARGUMENT` on a malformed source, and `INVALID_HOLIDAY_DATA` (`details.year`,
+ * `details.date`) when two sources give one year completely and disagree on a day of it.
  *
  * @example
  * ```ts
@@ -153,34 +192,45 @@ export function compileHolidaySources(sources: HolidaySource | readonly HolidayS
   const list: readonly HolidaySource[] = Array.isArray(sources) ? sources : [sources as HolidaySource];
   const days = new Map<DayOrdinal, DayOverride>();
   const years = new Set<number>();
+  // Each source that gives a year completely, with the days it sets: checked against the others below.
+  const claims: { readonly source: number; readonly label: string; readonly years: readonly number[]; readonly days: ReadonlyMap<DayOrdinal, DayOverride> }[] = [];
   let all = false;
-  for (const source of list) {
+  list.forEach((source, index) => {
     if (source === 'none') {
       all = true;
     } else if (source === 'CN') {
-      for (const [yearKey, data] of Object.entries(CN_HOLIDAY_DATA)) {
-        years.add(Number(yearKey));
+      const own = new Map<DayOrdinal, DayOverride>();
+      for (const data of Object.values(CN_HOLIDAY_DATA)) {
         for (const [from, to, name, nameEn] of data.holidays) {
           const end = parseLocalDate(to);
-          for (let d = parseLocalDate(from); d <= end; d++) days.set(d, { working: false, name, nameEn });
+          for (let d = parseLocalDate(from); d <= end; d++) own.set(d, { working: false, name, nameEn });
         }
-        for (const [date, name, nameEn] of data.workdays) days.set(parseLocalDate(date), { working: true, name, nameEn });
+        for (const [date, name, nameEn] of data.workdays) own.set(parseLocalDate(date), { working: true, name, nameEn });
       }
+      claims.push({ source: index, label: "'CN' (Docket's shipped data)", years: Object.keys(CN_HOLIDAY_DATA).map(Number), days: own });
+      for (const y of Object.keys(CN_HOLIDAY_DATA)) years.add(Number(y));
+      for (const [d, v] of own) days.set(d, v);
     } else if (typeof source === 'object' && source !== null && !Array.isArray(source)) {
       const s = source as HolidayList;
       // A misspelt "workday" dropped every make-up working day of a year the list still made official.
       assertKnownKeys(s, ['years', 'year', 'holidays', 'workdays'], 'A holiday list', {}, 'holidays');
-      if (s.year !== undefined) years.add(checkYear(s.year));
+      const own: number[] = [];
+      if (s.year !== undefined) own.push(checkYear(s.year));
       if (s.years !== undefined) {
         if (!Array.isArray(s.years)) throw bad('A holiday list\'s "years" must be an array of years.');
-        for (const y of s.years) years.add(checkYear(y));
+        for (const y of s.years) own.push(checkYear(y));
       }
-      addDays(days, s.holidays, false);
-      addDays(days, s.workdays, true);
+      const ownDays = new Map<DayOrdinal, DayOverride>();
+      addDays(ownDays, s.holidays, false);
+      addDays(ownDays, s.workdays, true);
+      if (own.length > 0) claims.push({ source: index, label: `holiday list #${index + 1}`, years: own, days: ownDays });
+      for (const y of own) years.add(y);
+      for (const [d, v] of ownDays) days.set(d, v);
     } else {
       throw bad(`Unknown holiday source ${JSON.stringify(source)}: use 'CN', 'none', or { years, holidays, workdays }.`);
     }
-  }
+  });
+  checkYearClaims(claims);
   const knownYears = [...years].sort((a, b) => a - b);
   return {
     coversYear: (year) => all || years.has(year),

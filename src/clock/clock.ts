@@ -45,7 +45,7 @@ export interface ClockSubscriber {
 /** Where Docket reads time. Engine and machine code never read ambient time; they take a clock. */
 export interface Clock {
   readonly kind: 'system' | 'virtual';
-  /** The current instant. */
+  /** The current instant. A fraction is allowed; the engine reads it to the whole millisecond (see `whole-instant.ts`). */
   now(): Instant;
   /** Register work that waits on time; returns the unsubscribe function. */
   subscribe(subscriber: ClockSubscriber): () => void;

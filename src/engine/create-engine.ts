@@ -28,6 +28,7 @@ import { tenantView } from './tenant-view.js';
 import { logEngine } from './engine-logger.js';
 import { copyWith } from '../store/copy-with.js';
 import { readOptions } from '../store/read-options.js';
+import { wholeMillisecondClock } from '../clock/whole-instant.js';
 
 const HISTORY_OPTION_KEYS = ['includeRefused', 'limit', 'cursor'] as const;
 const ENGINE_OPTION_KEYS = [
@@ -175,7 +176,10 @@ export function createEngine<const W extends AnyWorkflow>(raw: EngineOptions<W>)
   // Read once by the house rule: a misspelt option (`leasems`, `effectTimeoutMS`) is refused, not
   // silently left at its default, and a getter that throws is INVALID_ARGUMENT, not a raw error.
   const options = readOptions(raw, { keys: ENGINE_OPTION_KEYS, what: 'createEngine()', usage: '{ store, clock, workflows }' }) as unknown as EngineOptions<W>;
-  const { store, clock, calendar, directory } = options;
+  const { store, calendar, directory } = options;
+  // Every instant the engine writes is a whole millisecond, whatever its clock yields (see whole-instant.ts);
+  // `engine.clock` stays the caller's own clock.
+  const clock = wholeMillisecondClock(options.clock);
   // Each instance's calendar and directory are its tenant's, chosen per act (see tenant-routing.ts).
   const routing = new TenantRouting({ calendar, directory }, options.tenants);
   const registry = new WorkflowRegistry(options.workflows, routing);
@@ -294,7 +298,7 @@ export function createEngine<const W extends AnyWorkflow>(raw: EngineOptions<W>)
   });
 
   const engine: Engine<W> = {
-    clock,
+    clock: options.clock,
     store,
     calendar,
     directory,

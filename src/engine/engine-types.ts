@@ -67,6 +67,11 @@ export interface RetryPolicy {
 
 export interface EngineOptions<W extends AnyWorkflow> {
   readonly store: Store;
+  /**
+   * Where the engine reads time. It reads `now()` to the whole millisecond (floored; a reading that
+   * is `NaN`, infinite or past a `Date`'s range is `INVALID_ARGUMENT`, field `clock`), since every
+   * store keeps instants as whole milliseconds; a clock that yields fractions runs the same on all.
+   */
   readonly clock: Clock;
   readonly calendar?: BusinessCalendar;
   readonly workflows: readonly W[];

@@ -1,5 +1,7 @@
 import type { AnyMachineSnapshot } from 'xstate';
 import type { Instant } from '../clock/clock.js';
+import { dueInstant } from '../clock/whole-instant.js';
+import { DocketError } from '../errors.js';
 import type {
   Actor,
   EffectRecord,
@@ -108,13 +110,18 @@ export function planCommit(
       // re-arms its timer), and a second raise in one step replaces the first.
       (cancelKeys ??= new Set()).add(key);
       if (added.some((t) => t.key === key)) added = added.filter((t) => t.key !== key);
+      // Rounded up to the whole millisecond every store keeps (a delay of 1.5 ms fires after 2).
+      const dueAt = dueInstant(now, Number(params.delay));
+      if (dueAt === undefined) {
+        throw new DocketError('MACHINE_ERROR', `Instance ${instanceId}: the delay of timer "${key}" is ${String(params.delay)}, not a finite number of milliseconds a timer can be due after. Nothing was changed; fix the machine's delay.`, { instanceId });
+      }
       const timer: { -readonly [K in keyof TimerRecord]: TimerRecord[K] } = {
         id: `${instanceId}:${revision}:${key}`,
         instanceId,
         key,
         name: delayName(typeof event?.type === 'string' && event.type.startsWith('xstate.after.') ? event.type : key),
         event,
-        dueAt: now + Number(params.delay),
+        dueAt,
         revision,
         status: 'pending',
       };

@@ -4,11 +4,13 @@ import type { Store, TaskQuery } from '../store/store.js';
 import { checkTaskQuery, PAGE_LIMIT_MAX } from '../store/query-rules.js';
 import type { Directory } from './directory.js';
 import { activeStandIns } from './stand-ins.js';
+import { standInFor } from './on-behalf-of.js';
 
 /**
  * The inbox for a query: the store's tasks, plus, for an `assignee` who stands in for someone today
- * (代理), that person's tasks too (in the stand-in's workflows). Without stand-ins it is exactly
- * `store.tasks(query)`.
+ * (代理), the tasks `send` would let them act on for that person: those the person holds in person
+ * (`TaskRecord.holders`), in the stand-in's workflows — decided by {@link standInFor}, the rule the
+ * approval plugin's authorization applies. Without stand-ins it is exactly `store.tasks(query)`.
  */
 export async function inboxWithStandIns(store: Store, directory: Directory | undefined, query: TaskQuery, now: Instant): Promise<readonly TaskRecord[]> {
   // Read once, by the stores' own rule: the stand-ins' queries below are built from this copy, so an
@@ -17,13 +19,17 @@ export async function inboxWithStandIns(store: Store, directory: Directory | und
   const asked = limit === PAGE_LIMIT_MAX ? bound : { ...bound, limit };
   const own = await store.tasks(asked);
   if (bound.assignee === undefined) return own;
-  const covering = activeStandIns(directory, now).filter((s) => s.deputy === bound.assignee);
+  const deputy = bound.assignee;
+  const covering = activeStandIns(directory, now).filter((s) => s.deputy === deputy);
   if (covering.length === 0) return own;
   const out = [...own];
   const seen = new Set(own.map((t) => t.id));
   for (const s of covering) {
     for (const task of await store.tasks({ ...asked, assignee: s.principal })) {
-      if (seen.has(task.id) || (s.workflows && !s.workflows.includes(task.workflow))) continue;
+      // The rule `send` applies (approvalAuthorize): a deputy acts only for a task's holder in
+      // person, in a workflow and at an instant the stand-in covers. A group task the principal
+      // could claim, or one delegated to them, was listed here and then refused as FORBIDDEN.
+      if (seen.has(task.id) || standInFor(directory, now, deputy, task.holders ?? task.assignees, task.workflow) === undefined) continue;
       seen.add(task.id);
       out.push(task);
     }

@@ -3,6 +3,7 @@ import type { RefusalEntry } from './records.js';
 import type { Commit } from './store.js';
 import { frozenMark, heightBoundOfMark, isStorableMark } from './frozen-data.js';
 import { jsonValueOf } from './json-value.js';
+import { checkWholeInstant } from '../clock/whole-instant.js';
 
 /**
  * What every store accepts, checked the same way by memory, SQLite and PostgreSQL before anything
@@ -313,6 +314,39 @@ export function checkCommit(c: Commit): void {
   checkPayload(c.effects, 'effects', id);
   checkPayload(c.tasks, 'tasks', id);
   checkPayload(c.idempotency, 'idempotency record', id);
+  checkCommitInstants(c, id);
+}
+
+/**
+ * Every instant a commit stores, checked by the one rule for instants ({@link checkWholeInstant}: a
+ * whole number of epoch ms): the instance's stamps and timers, the entry's `at`, the timers added
+ * and fired, the effects, the tasks, the idempotency record. Memory and SQLite kept a `dueAt` of
+ * `x.5` that PostgreSQL's bigint refused; now every store refuses it, naming the field.
+ */
+function checkCommitInstants(c: Commit, instanceId: string): void {
+  const at = (value: unknown, field: string, nullable = false) => {
+    if (nullable && value === null) return;
+    checkWholeInstant(value, field, "A commit's", { instanceId });
+  };
+  const each = <T>(list: readonly T[] | undefined, check: (item: T | undefined, n: number) => void) => {
+    if (Array.isArray(list)) list.forEach((item, n) => check(item as T | undefined, n));
+  };
+  const i = c.instance;
+  at(i.createdAt, 'instance.createdAt');
+  at(i.updatedAt, 'instance.updatedAt');
+  at(i.nextDueAt, 'instance.nextDueAt', true);
+  each(i.timers, (t, n) => at(t?.dueAt, `instance.timers[${n}].dueAt`));
+  each(i.heldTimers, (t, n) => at(t?.dueAt, `instance.heldTimers[${n}].dueAt`));
+  at(c.history.at, 'history.at');
+  if (c.history.timer !== undefined) at(c.history.timer?.dueAt, 'history.timer.dueAt');
+  each(c.addTimers, (t, n) => at(t?.dueAt, `addTimers[${n}].dueAt`));
+  if (c.firesTimer !== undefined) at(c.firesTimer?.firedAt, 'firesTimer.firedAt');
+  each(c.effects, (e, n) => at(e?.nextAttemptAt, `effects[${n}].nextAttemptAt`));
+  each(c.tasks, (t, n) => {
+    at(t?.createdAt, `tasks[${n}].createdAt`);
+    at(t?.dueAt, `tasks[${n}].dueAt`, true);
+  });
+  if (c.idempotency !== undefined) at(c.idempotency?.at, 'idempotency.at');
 }
 
 // What a refusal keeps of a part nested past PAYLOAD_DEPTH_MAX (or of a structure that contains itself).

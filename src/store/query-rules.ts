@@ -1,4 +1,5 @@
 import { DocketError } from '../errors.js';
+import { INSTANT_BOUND } from '../clock/whole-instant.js';
 import { ID_MAX_LENGTH } from './payload-rules.js';
 import { readOptions } from './read-options.js';
 import type { InstanceStatus, TaskRecord } from './records.js';
@@ -69,12 +70,12 @@ function checkText(query: Record<string, unknown>, field: string, what: string, 
 }
 
 /**
- * Instants are stored as whole epoch milliseconds (a 64-bit integer column in SQL). An exclusive
- * bound `< value` on them means the same for `Math.ceil(value)`, and nothing stored lies beyond
- * ±2^53, so a finite bound is rounded up and clamped there: every store then takes the same bounds
- * (PostgreSQL's bigint refuses `1.5` and `1e+300`, which memory and SQLite compare as numbers).
+ * Instants are stored as whole epoch milliseconds within ±2^53 (the one rule, `src/clock/whole-instant.ts`).
+ * An exclusive bound `< value` on them means the same for `Math.ceil(value)`, and nothing stored lies
+ * beyond ±2^53, so a finite bound is rounded up and clamped there: every store then takes the same
+ * bounds (PostgreSQL's bigint refuses `1.5` and `1e+300`, which memory and SQLite compare as numbers).
  */
-export const INSTANT_BOUND = 2 ** 53;
+export { INSTANT_BOUND };
 
 /** `value` as an exclusive upper bound on stored instants, or INVALID_ARGUMENT naming `field`. */
 export function instantBefore(value: unknown, field: string, what: string): number {

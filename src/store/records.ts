@@ -209,6 +209,12 @@ export interface TaskRecord {
   readonly title?: { readonly 'zh-CN': string; readonly en: string };
   /** Users who may act now (after delegation/stand-ins are applied by the engine). */
   readonly assignees: readonly string[];
+  /**
+   * Who holds the task in person (a seat of their own): the people a stand-in (代理) may act for on
+   * it. Not the members of a group task nobody has claimed, nor a delegate (委托) acting for the
+   * holder. Absent: every assignee holds it.
+   */
+  readonly holders?: readonly string[];
   /** Roles whose members may claim the task (group task, 认领). */
   readonly roles: readonly string[];
   readonly status: 'open' | 'claimed';

@@ -2,7 +2,7 @@ import type { Instant } from '../clock/clock.js';
 import { DocketError } from '../errors.js';
 import { isProxy } from './is-proxy.js';
 import { checkId, ID_MAX_LENGTH, isStorableString } from './payload-rules.js';
-import { INSTANT_BOUND } from './query-rules.js';
+import { checkWholeInstant } from '../clock/whole-instant.js';
 import { readOptions } from './read-options.js';
 import type { EffectRecord, HistoryEntry, InstanceRecord, InstanceStatus, RefusalEntry } from './records.js';
 
@@ -109,7 +109,7 @@ function listOf(value: unknown, what: string): unknown[] {
 
 /**
  * Check `archive(ids, at)`, the same in every store: `ids` an array of instance ids (read once),
- * `at` a finite instant (stored as a whole epoch millisecond: floored). Before, a string was walked
+ * `at` a whole instant (the one rule for stored instants, `checkWholeInstant`: a fraction is refused, not floored). Before, a string was walked
  * by its characters (`archive('abc')` archived finished instances "a", "b" and "c"), and `NaN` was
  * stored as the archive instant by memory and SQLite while PostgreSQL answered STORE_UNAVAILABLE.
  *
@@ -118,8 +118,7 @@ function listOf(value: unknown, what: string): unknown[] {
 export function checkArchive(ids: unknown, at: unknown): { readonly ids: readonly string[]; readonly at: Instant } {
   const list = listOf(ids, 'ids');
   list.forEach((id) => checkId(id, 'instance id'));
-  if (typeof at !== 'number' || !Number.isFinite(at) || Math.abs(at) > INSTANT_BOUND) refuse(`The archive instant must be an instant in epoch milliseconds, not ${String(at)}.`, 'at');
-  return { ids: list as string[], at: Math.floor(at) };
+  return { ids: list as string[], at: checkWholeInstant(at, 'at', "An archive's") };
 }
 
 const WHOLE = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v);

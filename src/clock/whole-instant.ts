@@ -1,0 +1,88 @@
+import { DocketError, type DocketErrorDetails } from '../errors.js';
+import { INSTANT_LIMIT, type Clock, type Instant } from './clock.js';
+
+/**
+ * Docket's one rule for instants, kept by the engine and by every store alike: **an instant Docket
+ * stores is a whole number of epoch milliseconds** (a 64-bit integer column in SQL), within ±2^53
+ * (`INSTANT_BOUND`, where `Number.isSafeInteger` holds). Before, a timer's `dueAt` of `x.5` or an
+ * entry's `at` of `1.5` was kept by memory and SQLite and refused by PostgreSQL (its bigint), so one
+ * engine worked or failed by the store under it.
+ *
+ * - A stored stamp that breaks it (a commit's `instance.updatedAt`, `addTimers[0].dueAt`, an
+ *   archive's `at`) is refused, `INVALID_ARGUMENT` naming the field ({@link checkWholeInstant}),
+ *   the same in every store; nothing is written.
+ * - The engine reads its clock to the whole millisecond ({@link wholeMillisecondClock}: floored,
+ *   as `Date` keeps time), so a clock that yields fractions (a virtual clock advanced by 0.5 ms, a
+ *   `performance.now()`-based one) works the same on every store; and it rounds a timer's due instant
+ *   up ({@link dueInstant}: a timer never fires before its delay has passed).
+ * - A bound in a query (`dueBefore`, `finishedBefore`, a claim's `now`) is not stored: any finite
+ *   number is taken and rounded where it is bound (see `instantBefore` in `src/store/query-rules.ts`).
+ */
+export const INSTANT_BOUND = 2 ** 53;
+
+/** True for an instant every store keeps as it is: a whole number of epoch ms within ±2^53. */
+export function isWholeInstant(value: unknown): value is Instant {
+  return typeof value === 'number' && Number.isSafeInteger(value);
+}
+
+function shown(value: unknown): string {
+  if (typeof value === 'number') return String(value);
+  if (typeof value === 'string') return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
+  return value === null ? 'null' : typeof value;
+}
+
+/**
+ * `value` when it is a whole instant ({@link isWholeInstant}); otherwise `INVALID_ARGUMENT` with
+ * `details.field` set to `field`, saying what to pass instead. `what` names the owner in the message
+ * (`A commit's`, `An archive's`).
+ */
+export function checkWholeInstant(value: unknown, field: string, what: string, details: DocketErrorDetails = {}): Instant {
+  if (isWholeInstant(value)) return value;
+  const fix =
+    typeof value === 'number' && Number.isFinite(value) && Math.abs(value) <= INSTANT_BOUND
+      ? `round it to a whole millisecond (Math.floor(${value}) = ${Math.floor(value)}): every store keeps instants to the millisecond`
+      : 'pass a whole number of epoch milliseconds (a Date holds ±8.64e15)';
+  throw new DocketError('INVALID_ARGUMENT', `${what} "${field}" must be an instant in whole epoch milliseconds, not ${shown(value)}; ${fix}.`, { ...details, field });
+}
+
+/**
+ * The instant a clock reading stands for, to the whole millisecond (floored, as `Date` keeps time):
+ * `INVALID_ARGUMENT` (`field: 'clock'`) for a reading that is not an instant at all (`NaN`,
+ * `Infinity`, beyond the range of a `Date`), which no timer could ever be due against.
+ */
+export function wholeInstantOf(reading: unknown): Instant {
+  if (typeof reading !== 'number' || !Number.isFinite(reading) || Math.abs(reading) > INSTANT_LIMIT) {
+    throw new DocketError('INVALID_ARGUMENT', `The engine's clock read ${shown(reading)}, not an instant: a clock's now() must return finite epoch milliseconds within ±${INSTANT_LIMIT}. Fix the clock.`, { field: 'clock' });
+  }
+  // `+ 0` turns the -0 that Math.floor(-0.5 + 0.5) can give into 0 (canonical JSON writes both as 0).
+  return Math.floor(reading) + 0;
+}
+
+/**
+ * A timer's due instant, `from + delay` rounded up to the whole millisecond (a timer never fires
+ * before its delay has passed); `undefined` when that is not a whole instant (a delay of `NaN`,
+ * `Infinity` or one that passes ±2^53), which the caller refuses.
+ */
+export function dueInstant(from: Instant, delay: number): Instant | undefined {
+  const due = Math.ceil(from + delay) + 0;
+  return isWholeInstant(due) ? due : undefined;
+}
+
+/**
+ * `clock` as the engine reads it: `now()` to the whole millisecond ({@link wholeInstantOf}), and the
+ * instants it hands its subscribers (`fireDue(now)`) the same way, so every stamp the engine writes
+ * (an entry's `at`, a timer's `firedAt`, a claim) is one every store keeps. Sleeping and subscribing
+ * go to `clock` itself.
+ */
+export function wholeMillisecondClock(clock: Clock): Clock {
+  return {
+    kind: clock.kind,
+    now: () => wholeInstantOf(clock.now()),
+    subscribe: (subscriber) =>
+      clock.subscribe({
+        nextDue: () => subscriber.nextDue(),
+        fireDue: (now) => subscriber.fireDue(wholeInstantOf(now)),
+      }),
+    sleepUntil: (at, signal) => clock.sleepUntil(at, signal),
+  };
+}
