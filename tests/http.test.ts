@@ -153,6 +153,52 @@ describe('docket/http over a real socket', () => {
   });
 
   it.each([
+    ['a blank list filter', (): string => '/instances?workflow='],
+    ['a blank state filter', (): string => '/instances?state=%20'],
+    ['a misspelt list filter', (): string => '/instances?statu=done'],
+    ['a repeated status', (): string => '/instances?status=active&status=done'],
+    ['a blank inbox filter', (): string => '/tasks?workflow='],
+    ['a misspelt inbox filter', (): string => '/tasks?instance=x'],
+    ['a blank history cursor', (): string => `/instances/${id}/history?cursor=`],
+    ['includeRefused that is not true or false', (): string => `/instances/${id}/history?includeRefused=yes`],
+  ] as const)('refuses %s with 400 naming the parameter, instead of answering as if it had not been asked', async (_name, path) => {
+    const res = await call('GET', path(), 'li');
+    expect([res.status, res.body.code]).toEqual([400, 'INVALID_ARGUMENT']);
+    const name = new URL(path(), 'http://x').searchParams.keys().next().value;
+    expect(res.body.details).toEqual({ field: name });
+    // The right values still work: a filter given once, non-blank.
+    expect((await call('GET', '/instances?workflow=contract-approval&limit=1', 'li')).body.items).toHaveLength(1);
+    expect((await call('GET', '/instances?workflow=nothing-by-this-name', 'li')).body.items).toEqual([]);
+  });
+
+  it('property: every query-reading route takes a parameter once, non-blank and by a known name, or refuses it with 400 naming it', async () => {
+    const routes = [
+      { path: () => '/instances', names: ['workflow', 'state', 'status', 'limit', 'cursor'] },
+      { path: () => '/tasks', names: ['workflow', 'instanceId', 'assignee'] },
+      { path: () => `/instances/${id}/history`, names: ['includeRefused', 'limit', 'cursor'] },
+    ];
+    const param = fc.record({ name: fc.constantFrom('workflow', 'state', 'status', 'limit', 'cursor', 'instanceId', 'includeRefused', 'statu', 'x'), value: fc.constantFrom('', ' ', 'contract-approval') });
+    await fc.assert(
+      fc.asyncProperty(fc.constantFrom(...routes), fc.array(param, { minLength: 1, maxLength: 3 }), async (route, params) => {
+        const qs = params.map((p) => `${p.name}=${encodeURIComponent(p.value)}`).join('&');
+        const res = await call('GET', `${route.path()}?${qs}`, 'li');
+        const counts = new Map<string, number>();
+        for (const p of params) counts.set(p.name, (counts.get(p.name) ?? 0) + 1);
+        const faulty = params.find((p) => !route.names.includes(p.name) || counts.get(p.name)! > 1 || p.value.trim() === '');
+        if (faulty) {
+          expect([qs, res.status, res.body.code]).toEqual([qs, 400, 'INVALID_ARGUMENT']);
+          expect(params.some((p) => p.name === res.body.details.field)).toBe(true);
+        } else {
+          // Well-formed: never refused for the query's form (a value the engine rejects, such as
+          // status=contract-approval, is still a 400, but names that parameter as a value fault).
+          if (res.status === 400) expect([qs, res.body.details.field]).toEqual([qs, expect.stringMatching(/^(status|limit|cursor|includeRefused)$/)]);
+        }
+      }),
+      { numRuns: 60 },
+    );
+  });
+
+  it.each([
     ['no identity', 'GET', (): string => `/tasks`, undefined, undefined, 401, 'UNAUTHENTICATED'],
     ['malformed JSON', 'POST', (): string => `/instances/${id}/events`, 'sun', '{"type":', 400, 'INVALID_ARGUMENT'],
     ['bad limit', 'GET', (): string => `/instances?limit=-1`, 'sun', undefined, 400, 'INVALID_ARGUMENT'],

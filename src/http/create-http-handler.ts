@@ -70,6 +70,27 @@ function queryLimit(value: string | undefined, of: 'instances' | 'entries'): num
   return Number(value);
 }
 
+/**
+ * The query of a GET route, read by one rule for every route: each parameter named in `names` at
+ * most once, none blank, no other name. A misspelt `?statu=done` or a blank `?workflow=` (a form
+ * field left empty) was dropped, so the client was answered as if it had asked for everything; a
+ * repeated `?status=a&status=b` kept one of the two. Each is a 400 (`INVALID_ARGUMENT`, `field`
+ * naming the parameter) that says what to send instead.
+ */
+function readQuery(c: Context, names: readonly string[]): Partial<Record<string, string>> {
+  const out: Partial<Record<string, string>> = {};
+  for (const [name, values] of Object.entries(c.req.queries())) {
+    if (!names.includes(name)) {
+      throw bad(`Unknown query parameter "${name.slice(0, 40)}": ${c.req.path} takes ${names.map((n) => `"${n}"`).join(', ')}.`, { field: name.slice(0, 40) });
+    }
+    if (values.length !== 1) throw bad(`"${name}" is given ${values.length} times: give it once.`, { field: name });
+    const value = values[0]!;
+    if (value.trim() === '') throw bad(`"${name}" is empty: leave it out, or give a value.`, { field: name });
+    out[name] = value;
+  }
+  return out;
+}
+
 function batchJson(r: BatchResult): unknown {
   return r.ok ? r : { ok: false, instanceId: r.instanceId, error: toProblem(r.error) };
 }
@@ -84,6 +105,8 @@ function batchJson(r: BatchResult): unknown {
  * - `POST /instances` `{ workflow, input, id? }` → 201 instance; `GET /instances?workflow&state&status&limit&cursor` → page.
  * - `GET /instances/:id`, `GET /instances/:id/history?includeRefused=true`; with `?limit=&cursor=`
  *   one page of accepted entries `{ items, nextCursor? }` (pass `nextCursor` back as `cursor`).
+ * - Query parameters: each at most once, never blank, only the names a route lists; anything else is
+ *   a 400 `INVALID_ARGUMENT` whose `details.field` names the parameter (never silently ignored).
  * - `POST /instances/:id/events` `{ type, ...payload }` (header `Idempotency-Key` optional) → instance.
  * - `POST /batch` `{ acts: [{ instanceId, event, idempotencyKey? }] }` → one result per act.
  * - `GET /tasks` — the caller's inbox (by user id and by each role), each task with its `actions`;
@@ -198,13 +221,13 @@ export function createHttpHandler(options: HttpHandlerOptions): (request: Reques
   });
 
   api.get('/instances', async (c) => {
-    const q = c.req.query();
+    const q = readQuery(c, ['workflow', 'state', 'status', 'limit', 'cursor']);
     const limit = queryLimit(q.limit, 'instances');
     if (q.status !== undefined && !STATUSES.includes(q.status as InstanceStatus)) throw bad(`"status" must be one of ${STATUSES.join(', ')}.`, { field: 'status' });
     const page = await on(c).list({
       ...(q.workflow ? { workflow: q.workflow } : {}), ...(q.state ? { state: q.state } : {}),
       ...(q.status ? { status: q.status as InstanceStatus } : {}), ...(limit === undefined ? {} : { limit }),
-      // An empty `?cursor=` is not one the server returned: refused (400) as history refuses it, not read as the first page.
+      // An empty `?cursor=` is not one the server returned: refused (400) by readQuery, not read as the first page.
       ...(q.cursor === undefined ? {} : { cursor: q.cursor }),
     });
     return c.json(page);
@@ -213,7 +236,10 @@ export function createHttpHandler(options: HttpHandlerOptions): (request: Reques
   api.get('/instances/:id', async (c) => c.json(await on(c).get(c.req.param('id'))));
 
   api.get('/instances/:id/history', async (c) => {
-    const q = c.req.query();
+    const q = readQuery(c, ['includeRefused', 'limit', 'cursor']);
+    if (q.includeRefused !== undefined && q.includeRefused !== 'true' && q.includeRefused !== 'false') {
+      throw bad('"includeRefused" must be true or false.', { field: 'includeRefused' });
+    }
     // Pages, as engine.history gives them: a 60,000-entry history need not be read into one response.
     if (q.limit !== undefined || q.cursor !== undefined) {
       const limit = queryLimit(q.limit, 'entries');
@@ -250,7 +276,7 @@ export function createHttpHandler(options: HttpHandlerOptions): (request: Reques
 
   api.get('/tasks', async (c) => {
     const actor = c.get('actor');
-    const q = c.req.query();
+    const q = readQuery(c, ['workflow', 'instanceId', 'assignee']);
     const filter = { ...(q.workflow ? { workflow: q.workflow } : {}), ...(q.instanceId ? { instanceId: q.instanceId } : {}) };
     if (q.assignee !== undefined && q.assignee !== actor.id) {
       if (!actor.roles.includes('admin')) throw new DocketError('FORBIDDEN', `Only an admin may read another person's inbox (asked for "${q.assignee}").`, { actor: actor.id });

@@ -4,6 +4,9 @@ import { KEY_MAX_LENGTH } from '../store/payload-rules.js';
 
 type Json = Record<string, unknown>;
 
+/** What every query-reading route does with its query (see `readQuery` in create-http-handler.ts). */
+const QUERY_RULE = 'At most once and not blank; a blank, repeated or unknown query parameter is refused with 400 (INVALID_ARGUMENT, details.field naming it), never ignored.';
+
 /** One zod schema as a JSON Schema (draft 2020-12, the dialect of OpenAPI 3.1), input side. */
 function jsonSchema(schema: z.ZodType): Json {
   try {
@@ -255,8 +258,8 @@ export function openApiDocument(workflows: readonly AnyWorkflow[], options: Open
         },
         get: {
           operationId: 'list', summary: 'List instances, a page at a time.',
-          parameters: ['workflow', 'state', 'status', 'cursor'].map((name) => ({ name, in: 'query', required: false, schema: { type: 'string' } }))
-            .concat([{ name: 'limit', in: 'query', required: false, schema: { type: 'integer', minimum: 1 } } as never]),
+          parameters: ['workflow', 'state', 'status', 'cursor'].map((name) => ({ name, in: 'query', required: false, description: QUERY_RULE, schema: { type: 'string', minLength: 1 } }))
+            .concat([{ name: 'limit', in: 'query', required: false, schema: { type: 'integer', minimum: 1, maximum: 1000 } } as never]),
           responses: { '200': json(page), ...refusals },
         },
       },
@@ -279,7 +282,7 @@ export function openApiDocument(workflows: readonly AnyWorkflow[], options: Open
             idParam,
             { name: 'includeRefused', in: 'query', required: false, schema: { type: 'boolean' } },
             { name: 'limit', in: 'query', required: false, schema: { type: 'integer', minimum: 1, maximum: 1000 } },
-            { name: 'cursor', in: 'query', required: false, schema: { type: 'string' } },
+            { name: 'cursor', in: 'query', required: false, description: QUERY_RULE, schema: { type: 'string', minLength: 1 } },
           ],
           responses: {
             '200': json({
@@ -295,7 +298,7 @@ export function openApiDocument(workflows: readonly AnyWorkflow[], options: Open
       '/tasks': {
         get: {
           operationId: 'tasks', summary: 'The inbox: open tasks of the caller (by user and by role), each with the actions it allows. Admins may pass assignee.',
-          parameters: ['assignee', 'workflow', 'instanceId'].map((name) => ({ name, in: 'query', required: false, schema: { type: 'string' } })),
+          parameters: ['assignee', 'workflow', 'instanceId'].map((name) => ({ name, in: 'query', required: false, description: QUERY_RULE, schema: { type: 'string', minLength: 1 } })),
           responses: { '200': json({ type: 'array', items: ref('Task') }), ...refusals },
         },
       },
