@@ -7,10 +7,11 @@ import { walkHistory } from './chain-verifier.js';
 import { createCommitPipeline } from './commit-pipeline.js';
 import type { AnyWorkflow } from './define-workflow.js';
 import type { EngineParts } from './engine-core.js';
-import type { BatchResult, CanResult, EffectHandler, Engine, EngineEvents, EngineOptions, InstanceView, RetryPolicy, SendOptions, TypedInstanceView } from './engine-types.js';
+import type { BatchResult, CanResult, Engine, EngineEvents, EngineOptions, InstanceView, RetryPolicy, SendOptions, TypedInstanceView } from './engine-types.js';
 import { createKeyring } from './history-key.js';
 import { historyPage } from './history-page.js';
 import { Outbox } from './outbox.js';
+import { checkEffectHandlers } from './effect-handlers.js';
 import { canSend, decideSend } from './send-decision.js';
 import { machineError, WorkflowRegistry, type RegisteredWorkflow } from './workflow-registry.js';
 import type { Step } from './xstate-runtime.js';
@@ -120,25 +121,6 @@ function retryPolicy(value: unknown): RetryPolicy {
 }
 
 /**
- * The effect handlers, checked: an object whose every own value is a function. A handler given as
- * anything else (a string, a module namespace's missing export: undefined) was found "not
- * registered" only at delivery, and its effects were marked dead one by one.
- */
-function effectHandlers(value: unknown): Readonly<Record<string, EffectHandler>> {
-  if (value === undefined) return {};
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-    throw new DocketError('INVALID_ARGUMENT', `effects must be an object of handler functions by effect type (e.g. { notify: async (params, ctx) => { ... } }); got ${value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value}.`, { field: 'effects' });
-  }
-  for (const type of Object.keys(value)) {
-    const handler: unknown = (value as Record<string, unknown>)[type];
-    if (typeof handler !== 'function') {
-      throw new DocketError('INVALID_ARGUMENT', `effects.${type} must be a function (params, context) => void | Promise<void>; got ${handler === null ? 'null' : typeof handler}. Register the handler, or leave the type out to have its effects marked dead with that reason.`, { field: `effects.${type}` });
-    }
-  }
-  return value as Readonly<Record<string, EffectHandler>>;
-}
-
-/**
  * Create the engine that makes XState machines durable: every accepted event becomes one store
  * commit (snapshot, chained history entry, timers, outbox effects), timers are delivered once by
  * the clock, and bad input is refused with a typed error that changes nothing.
@@ -176,6 +158,9 @@ export function createEngine<const W extends AnyWorkflow>(raw: EngineOptions<W>)
   // silently left at its default, and a getter that throws is INVALID_ARGUMENT, not a raw error.
   const options = readOptions(raw, { keys: ENGINE_OPTION_KEYS, what: 'createEngine()', usage: '{ store, clock, workflows }' }) as unknown as EngineOptions<W>;
   const { store, clock, calendar, directory } = options;
+  // Checked before anything is made or started: a handler refused here is refused with nothing running.
+  const handlers = checkEffectHandlers(options.effects);
+  const retry = retryPolicy(options.retry);
   // Each instance's calendar and directory are its tenant's, chosen per act (see tenant-routing.ts).
   const routing = new TenantRouting({ calendar, directory }, options.tenants);
   const registry = new WorkflowRegistry(options.workflows, routing);
@@ -188,8 +173,8 @@ export function createEngine<const W extends AnyWorkflow>(raw: EngineOptions<W>)
   const outbox = new Outbox(
     store,
     clock,
-    effectHandlers(options.effects),
-    { workerId, leaseMs, timeoutMs: effectTimeoutMs, concurrency: positive(options.effectConcurrency, 16, 'effectConcurrency', true), retry: retryPolicy(options.retry) },
+    handlers,
+    { workerId, leaseMs, timeoutMs: effectTimeoutMs, concurrency: positive(options.effectConcurrency, 16, 'effectConcurrency', true), retry },
     emitter,
   );
   const pipeline = createCommitPipeline({
