@@ -26,7 +26,7 @@ import { toView } from './instance-view.js';
 import { archivedHistory, archivedView, orArchived, retain, retentionStep, verifyArchived, type RetentionParts } from './retention.js';
 import { TenantRouting } from './tenant-routing.js';
 import { tenantView } from './tenant-view.js';
-import { logEngine } from './engine-logger.js';
+import { logEngine, readLogger } from './engine-logger.js';
 import { copyWith } from '../store/copy-with.js';
 import { readOptions } from '../store/read-options.js';
 
@@ -161,6 +161,7 @@ export function createEngine<const W extends AnyWorkflow>(raw: EngineOptions<W>)
   // Checked before anything is made or started: a handler refused here is refused with nothing running.
   const handlers = checkEffectHandlers(options.effects);
   const retry = retryPolicy(options.retry);
+  const logger = options.logger === undefined ? undefined : readLogger(options.logger);
   // Each instance's calendar and directory are its tenant's, chosen per act (see tenant-routing.ts).
   const routing = new TenantRouting({ calendar, directory }, options.tenants);
   const registry = new WorkflowRegistry(options.workflows, routing);
@@ -485,21 +486,22 @@ export function createEngine<const W extends AnyWorkflow>(raw: EngineOptions<W>)
       // returns a promise that rejects, made start/send/admin calls reject with the listener's error
       // for a write that was made (a retry then acted twice, or started a second instance), turned a
       // refusal's typed error into that raw one, and failed a fired timer's delivery. Its error goes
-      // to the 'error' listeners instead, as background work's does.
-      const listener =
-        event === 'error'
-          ? fn
-          : (...args: unknown[]) => {
-              try {
-                const returned: unknown = (fn as (...a: unknown[]) => unknown)(...args);
-                if (returned !== null && typeof returned === 'object') {
-                  const then: unknown = (returned as { then?: unknown }).then;
-                  if (typeof then === 'function') then.call(returned, undefined, (error: unknown) => emitter.emit('error', error));
-                }
-              } catch (error) {
-                emitter.emit('error', error);
-              }
-            };
+      // to the 'error' listeners instead, as background work's does. An 'error' listener's own failure
+      // has nowhere left to go (reporting it to 'error' again could loop): it is dropped. It was let
+      // through before, so a logger whose `error` threw failed every act whose listener failed, and
+      // the emitters of background errors (the outbox, the run loop) with them.
+      const report = event === 'error' ? () => {} : (error: unknown) => void emitter.emit('error', error);
+      const listener = (...args: unknown[]) => {
+        try {
+          const returned: unknown = (fn as (...a: unknown[]) => unknown)(...args);
+          if (returned !== null && (typeof returned === 'object' || typeof returned === 'function')) {
+            const then: unknown = (returned as { then?: unknown }).then;
+            if (typeof then === 'function') then.call(returned, undefined, report);
+          }
+        } catch (error) {
+          report(error);
+        }
+      };
       emitter.on(event, listener as never);
       return () => emitter.off(event, listener as never);
     },
@@ -533,6 +535,6 @@ export function createEngine<const W extends AnyWorkflow>(raw: EngineOptions<W>)
     const opts = raw === undefined ? {} : readOptions(raw, { keys: HISTORY_OPTION_KEYS, what: 'history() options', usage: '{ includeRefused?: boolean } or a page { limit?, cursor? }', details: { instanceId } });
     return orArchived(() => hotHistory(instanceId, opts as never), () => archivedHistory(retention, instanceId, opts as never));
   }) as Engine<W>['history'];
-  if (options.logger !== undefined) logEngine(engine, options.logger);
+  if (logger !== undefined) logEngine(engine, logger);
   return engine;
 }

@@ -417,7 +417,8 @@ export interface Engine<W extends AnyWorkflow = AnyWorkflow> {
   /**
    * Listen to an engine event; returns the unsubscribe function. Listeners run after the act's commit
    * is durable: one that throws (or returns a promise that rejects) never fails the call that emitted
-   * the event — its error is emitted as `error` instead.
+   * the event — its error is emitted as `error` instead. An `error` listener's own failure is
+   * dropped (reporting it to `error` again could loop); the other listeners still run.
    */
   on<E extends keyof EngineEvents>(event: E, fn: (...args: EngineEvents[E]) => void): () => void;
   /** The raw stored record (for tooling: export, CLI). */
