@@ -29,6 +29,7 @@ import { tenantView } from './tenant-view.js';
 import { logEngine, readLogger } from './engine-logger.js';
 import { copyWith } from '../store/copy-with.js';
 import { readOptions } from '../store/read-options.js';
+import { INSTANT_BOUND } from '../store/query-rules.js';
 
 const HISTORY_OPTION_KEYS = ['includeRefused', 'limit', 'cursor'] as const;
 const ENGINE_OPTION_KEYS = [
@@ -171,6 +172,12 @@ export function createEngine<const W extends AnyWorkflow>(raw: EngineOptions<W>)
   const leaseMs = whole(options.leaseMs, 30_000, 'leaseMs', 1, 'milliseconds');
   const keys = createKeyring(options.historyKey);
   const effectTimeoutMs = positive(options.effectTimeoutMs, 30_000, 'effectTimeoutMs');
+  // An effect is claimed for both together, and a claim's lease must be one a store keeps (≤ 2^53 ms):
+  // past it every claim was refused, reported on 'error' at each dispatch, and no effect was ever delivered.
+  if (effectTimeoutMs + leaseMs > INSTANT_BOUND) {
+    const field = effectTimeoutMs >= leaseMs ? 'effectTimeoutMs' : 'leaseMs';
+    throw new DocketError('INVALID_ARGUMENT', `effectTimeoutMs + leaseMs is how long an effect is claimed and must be at most 2^53 ms; got ${String(effectTimeoutMs)} + ${String(leaseMs)}. Give ${field} a length in range (the defaults are 30 000 each).`, { field });
+  }
   const outbox = new Outbox(
     store,
     clock,

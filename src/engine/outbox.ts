@@ -6,6 +6,7 @@ import type { EffectUpdate, Store } from '../store/store.js';
 import type { EffectContext, EffectHandler, EngineEvents, RetryPolicy } from './engine-types.js';
 import { copyWith } from '../store/copy-with.js';
 import { storableText } from '../store/payload-rules.js';
+import { INSTANT_BOUND } from '../store/query-rules.js';
 import { lookupEffectHandler, type EffectHandlers, type HandlerLookup } from './effect-handlers.js';
 
 /** Why an internal timeout is called off: the race it guarded has settled. */
@@ -227,7 +228,11 @@ export class Outbox {
     const lastError = storableText(text, LAST_ERROR_MAX);
     const dead = attempt >= this.maxAttempts;
     const delay = Math.min(this.maxDelayMs, this.initialDelayMs * 2 ** (attempt - 1));
-    const update = { status: dead ? ('dead' as const) : ('pending' as const), attempts: attempt, nextAttemptAt: now + delay, lastError };
+    // At most the last instant a store keeps: a retry policy's long delay (maxDelayMs up to 2^53 ms)
+    // made an instant every store refused, so the failure was never recorded and the effect, claimed
+    // again at each lease's end, was tried forever, never counted, never dead.
+    const nextAttemptAt = Math.min(now + delay, INSTANT_BOUND);
+    const update = { status: dead ? ('dead' as const) : ('pending' as const), attempts: attempt, nextAttemptAt, lastError };
     await this.record(effect, update, error);
   }
 
