@@ -30,7 +30,8 @@ function kindOf(value: unknown): string {
  * (what `Object.keys` lists, so what {@link checkEffectHandlers} checked). An inherited one is
  * never a handler: an effect named `toString` or `constructor` found `Object.prototype`'s member,
  * and a prototype's method was called as a handler though createEngine had never seen it. A Proxy
- * of handlers answers through its `getOwnPropertyDescriptor` and `get` traps.
+ * of handlers answers through its `getOwnPropertyDescriptor` and `get` traps: a catch-all Proxy
+ * (a handler for every type, as `replayPaths` uses) answers both.
  */
 function isHandlerKey(handlers: object, type: string): boolean {
   return Object.prototype.propertyIsEnumerable.call(handlers, type);
