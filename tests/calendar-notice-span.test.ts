@@ -128,3 +128,77 @@ describe("a notice's days in the December before its year", () => {
     );
   });
 });
+
+// The reach the schedule parser accepts (noticeSpanOf) and the reach that marks days and deadlines
+// provisional were two rules: the parser let 2027's schedule set any day of December 2026, while only
+// 25–31 December waited on 2027's notice. A schedule setting 2026-12-10 then moved deadlines the
+// calendar had called final, which reresolveDeadlines never looks at. Now both read one span.
+describe('one reach: the days a notice may set are the days that wait on it', () => {
+  /** True when a schedule for `year` may set `date` (parseHolidaySchedule accepts it). */
+  const accepts = (year: number, date: string): boolean => {
+    try {
+      parseHolidaySchedule({ [String(year)]: { holidays: [[date, date, '元旦'], [`${year}-10-01`, `${year}-10-07`, '国庆节']], workdays: [] } });
+      return true;
+    } catch (error) {
+      if (isDocketError(error, 'INVALID_HOLIDAY_DATA')) return false;
+      throw error;
+    }
+  };
+  const official = (years: readonly number[]) =>
+    years.length === 0 ? [] : parseHolidaySchedule(Object.fromEntries(years.map((y) => [String(y), { holidays: [[`${y}-10-01`, `${y}-10-07`, '国庆节']], workdays: [] }])));
+
+  it("2027's schedule may not set 10 December 2026, which the calendar calls final; it may set 25 December, which waits on it", () => {
+    const cal = businessCalendar({ onWarning: () => {} });
+    expect(cal.describeDay('2026-12-10').provisional).toBeUndefined();
+    expect(cal.resolveWithProvenance(workingDays(1), cal.localInstant('2026-12-09', '10:00'))).toMatchObject({ provisional: false, estimatedYears: [] });
+    const early = caught(() => parseHolidaySchedule({ '2027': { holidays: [['2026-12-10', '2026-12-10', '元旦'], ['2027-10-01', '2027-10-07', '国庆节']], workdays: [] } }));
+    expect([early.code, early.details]).toEqual(['INVALID_HOLIDAY_DATA', { year: 2027, date: '2026-12-10' }]);
+    expect(early.message).toContain('2026-12-25 to 2028-01-07');
+    expect(cal.describeDay('2026-12-25').provisional).toBe(true);
+    expect(accepts(2027, '2026-12-25')).toBe(true);
+  });
+
+  it.each([
+    ['2026-12-24', 2027, false],
+    ['2026-12-25', 2027, true],
+    ['2026-12-31', 2027, true],
+    ['2028-01-07', 2027, true],
+    ['2028-01-08', 2027, false],
+    ['2026-11-30', 2027, false],
+  ])('%s: settable by %i\'s schedule is %s, and so is its waiting on that notice', (date, year, reach) => {
+    expect(accepts(year, date)).toBe(reach);
+    // 2026 official (shipped), 2027 estimated, 2028 official: a day of 2026 or 2028 waits on 2027 alone.
+    const cal = businessCalendar({ holidays: ['CN', ...official([2028])], onWarning: () => {} });
+    expect(cal.describeDay(date).provisional === true).toBe(reach);
+  });
+
+  it('property: around year ends, a day is provisional, and a deadline rests on a year, exactly when that year is estimated and its schedule may set a day walked', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 2027, max: 2033 }),
+        fc.integer({ min: -40 * 86_400_000, max: 40 * 86_400_000 }),
+        fc.integer({ min: -12, max: 12 }),
+        fc.subarray([2027, 2028, 2029, 2030, 2031, 2032, 2033, 2034]),
+        (year, offsetMs, n, published) => {
+          const cal = businessCalendar({ holidays: ['CN', ...official(published)], onWarning: () => {} });
+          const instant = Date.UTC(year, 11, 31, 16) + offsetMs; // around midnight of 1 January in Shanghai
+          const estimated = (y: number) => cal.yearCoverage(y) !== 'official';
+          const waitsOn = (date: string): number[] => {
+            const y = Number(date.slice(0, 4));
+            return [y - 1, y, y + 1].filter((notice) => estimated(notice) && accepts(notice, date));
+          };
+          const day = cal.toLocalDate(instant);
+          expect([day, cal.describeDay(day).provisional === true]).toEqual([day, waitsOn(day).length > 0]);
+          const r = cal.resolveWithProvenance(workingDays(n), cal.localInstant(day, '10:00'));
+          const to = cal.toLocalDate(r.at);
+          const [lo, hi] = day <= to ? [day, to] : [to, day];
+          const walked = n === 0 ? [] : cal.daysInRange(lo, hi).map((d) => d.date).filter((d) => d !== day);
+          const expected = [...new Set(walked.flatMap(waitsOn))].sort((a, b) => a - b);
+          expect([day, n, r.estimatedYears]).toEqual([day, n, expected]);
+          expect(r.provisional).toBe(expected.length > 0);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+});

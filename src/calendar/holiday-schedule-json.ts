@@ -12,7 +12,7 @@ import { duplicateJsonKey } from './json-duplicate-keys.js';
  * `{ "2027": { "holidays": [...], "workdays": [...] } }` (several years allowed) or
  * `{ "year": 2027, "holidays": [...], "workdays": [...] }`. Holidays are `[from, to, nameZh, nameEn?]`
  * inclusive ranges, make-up working days `[date, nameZh, nameEn?]`. A year's days may include the
- * December before it, as its notice does (2019's: `["2018-12-30", "2019-01-01", "元旦"]`, `["2018-12-29", "元旦"]`).
+ * last week of the December before it, as its notice does (2019's: `["2018-12-30", "2019-01-01", "元旦"]`, `["2018-12-29", "元旦"]`).
  *
  * @example
  * ```ts
@@ -34,7 +34,7 @@ function date(value: unknown, year: number, where: string): DayOrdinal {
   // A notice for Y may set days of Y-1's December (2019's: 2018-12-29 worked, 12-30 to 2019-01-01 off).
   const span = noticeSpanOf(year);
   if (ordinal < span.first || ordinal > span.last) {
-    throw invalid(`${year}: ${where} ${String(value)} is outside ${year}'s notice (${formatDayOrdinal(span.first)} to ${formatDayOrdinal(span.last)}: the year, and the December before or January after that its 元旦 arrangement may reach).`, { year, date: value });
+    throw invalid(`${year}: ${where} ${String(value)} is outside ${year}'s notice (${formatDayOrdinal(span.first)} to ${formatDayOrdinal(span.last)}: the year, and the last week of the December before or the first week of the January after, which its 元旦 arrangement may reach; a day it may set waits on it as provisional until it is added).`, { year, date: value });
   }
   return ordinal;
 }
@@ -128,10 +128,11 @@ function checkAgreement(years: readonly (ParsedYear & { readonly year: number })
  * the State Council publishes it: `businessCalendar({ holidays: ['CN', ...parseHolidaySchedule(json)] })`.
  * Each year is checked before anything is returned: no field but `holidays` and `workdays` (a misspelt
  * one would silently drop its days), entries of the right length, dates real and inside their notice's
- * reach (the year, plus the December before and January after: the notice for 2019 set 2018-12-29 to
- * 31), no date listed twice, no make-up working day that is also a holiday or falls on a weekday,
- * no day two years of the input give opposite meanings, no key written twice in one object of the
- * text (`JSON.parse` keeps the last `"2027"` of two and drops the first), and National Day (10-01) a holiday.
+ * reach (the year, plus 25–31 December before and 1–7 January after: the notice for 2019 set
+ * 2018-12-29 to 31; the same span the calendar keeps provisional until the notice is added), no date
+ * listed twice, no make-up working day that is also a holiday or falls on a weekday, no day two years
+ * of the input give opposite meanings, no key written twice in one object of the text (`JSON.parse`
+ * keeps the last `"2027"` of two and drops the first), and National Day (10-01) a holiday.
  * Throws `INVALID_HOLIDAY_DATA` (with `details.year`, and `details.date` when one date is at fault).
  *
  * @example

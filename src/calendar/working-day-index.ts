@@ -1,7 +1,7 @@
 import { DocketError } from '../errors.js';
 import type { CompiledHolidays } from './holiday-source.js';
 import { civilDateOf, dayOrdinalOf, isoWeekdayOf, type DayOrdinal } from './local-date.js';
-import { DECEMBER_REACH_FROM, JANUARY_REACH_TO, noticeYearsOf } from './notice-span.js';
+import { noticeYearsOf, noticeYearsTouching } from './notice-span.js';
 import { isStatutoryYear } from './statutory-holidays.js';
 
 /**
@@ -250,12 +250,8 @@ export class WorkingDayIndex {
   #noteSpan(first: DayOrdinal, last: DayOrdinal): void {
     const touched = this.#touched;
     if (touched === undefined || first > last || this.#options.noticeReach !== true) return;
-    const from = civilDateOf(first).year;
-    const to = civilDateOf(last).year;
-    for (let y = from; y <= to; y++) {
-      if (first <= dayOrdinalOf(y, 1, JANUARY_REACH_TO) && last >= dayOrdinalOf(y, 1, 1) && this.isEstimated(y - 1)) touched.add(y - 1);
-      if (first <= dayOrdinalOf(y, 12, 31) && last >= dayOrdinalOf(y, 12, DECEMBER_REACH_FROM) && this.isEstimated(y + 1)) touched.add(y + 1);
-    }
+    // The notice spans' one rule (notice-span.ts): the years whose notice may set one of these days.
+    for (const year of noticeYearsTouching(first, last)) if (this.isEstimated(year)) touched.add(year);
   }
 
   /** How the day counts. Throws `CALENDAR_YEAR_MISSING` for a year with no data (policy 'throw'). */

@@ -7,10 +7,11 @@ import { walkHistory } from './chain-verifier.js';
 import { createCommitPipeline } from './commit-pipeline.js';
 import type { AnyWorkflow } from './define-workflow.js';
 import type { EngineParts } from './engine-core.js';
-import type { BatchResult, CanResult, EffectHandler, Engine, EngineEvents, EngineOptions, InstanceView, RetryPolicy, SendOptions, TypedInstanceView } from './engine-types.js';
+import type { BatchResult, CanResult, Engine, EngineEvents, EngineOptions, InstanceView, RetryPolicy, SendOptions, TypedInstanceView } from './engine-types.js';
 import { createKeyring } from './history-key.js';
 import { historyPage } from './history-page.js';
 import { Outbox } from './outbox.js';
+import { checkEffectHandlers } from './effect-handlers.js';
 import { canSend, decideSend } from './send-decision.js';
 import { machineError, WorkflowRegistry, type RegisteredWorkflow } from './workflow-registry.js';
 import type { Step } from './xstate-runtime.js';
@@ -25,10 +26,10 @@ import { toView } from './instance-view.js';
 import { archivedHistory, archivedView, orArchived, retain, retentionStep, verifyArchived, type RetentionParts } from './retention.js';
 import { TenantRouting } from './tenant-routing.js';
 import { tenantView } from './tenant-view.js';
-import { logEngine } from './engine-logger.js';
+import { logEngine, readLogger } from './engine-logger.js';
 import { copyWith } from '../store/copy-with.js';
 import { readOptions } from '../store/read-options.js';
-import { wholeMillisecondClock } from '../clock/whole-instant.js';
+import { INSTANT_BOUND, wholeMillisecondClock } from '../clock/whole-instant.js';
 
 const HISTORY_OPTION_KEYS = ['includeRefused', 'limit', 'cursor'] as const;
 const ENGINE_OPTION_KEYS = [
@@ -121,25 +122,6 @@ function retryPolicy(value: unknown): RetryPolicy {
 }
 
 /**
- * The effect handlers, checked: an object whose every own value is a function. A handler given as
- * anything else (a string, a module namespace's missing export: undefined) was found "not
- * registered" only at delivery, and its effects were marked dead one by one.
- */
-function effectHandlers(value: unknown): Readonly<Record<string, EffectHandler>> {
-  if (value === undefined) return {};
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-    throw new DocketError('INVALID_ARGUMENT', `effects must be an object of handler functions by effect type (e.g. { notify: async (params, ctx) => { ... } }); got ${value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value}.`, { field: 'effects' });
-  }
-  for (const type of Object.keys(value)) {
-    const handler: unknown = (value as Record<string, unknown>)[type];
-    if (typeof handler !== 'function') {
-      throw new DocketError('INVALID_ARGUMENT', `effects.${type} must be a function (params, context) => void | Promise<void>; got ${handler === null ? 'null' : typeof handler}. Register the handler, or leave the type out to have its effects marked dead with that reason.`, { field: `effects.${type}` });
-    }
-  }
-  return value as Readonly<Record<string, EffectHandler>>;
-}
-
-/**
  * Create the engine that makes XState machines durable: every accepted event becomes one store
  * commit (snapshot, chained history entry, timers, outbox effects), timers are delivered once by
  * the clock, and bad input is refused with a typed error that changes nothing.
@@ -180,6 +162,10 @@ export function createEngine<const W extends AnyWorkflow>(raw: EngineOptions<W>)
   // Every instant the engine writes is a whole millisecond, whatever its clock yields (see whole-instant.ts);
   // `engine.clock` stays the caller's own clock.
   const clock = wholeMillisecondClock(options.clock);
+  // Checked before anything is made or started: a handler refused here is refused with nothing running.
+  const handlers = checkEffectHandlers(options.effects);
+  const retry = retryPolicy(options.retry);
+  const logger = options.logger === undefined ? undefined : readLogger(options.logger);
   // Each instance's calendar and directory are its tenant's, chosen per act (see tenant-routing.ts).
   const routing = new TenantRouting({ calendar, directory }, options.tenants);
   const registry = new WorkflowRegistry(options.workflows, routing);
@@ -189,11 +175,17 @@ export function createEngine<const W extends AnyWorkflow>(raw: EngineOptions<W>)
   const leaseMs = whole(options.leaseMs, 30_000, 'leaseMs', 1, 'milliseconds');
   const keys = createKeyring(options.historyKey);
   const effectTimeoutMs = positive(options.effectTimeoutMs, 30_000, 'effectTimeoutMs');
+  // An effect is claimed for both together, and a claim's lease must be one a store keeps (≤ 2^53 ms):
+  // past it every claim was refused, reported on 'error' at each dispatch, and no effect was ever delivered.
+  if (effectTimeoutMs + leaseMs > INSTANT_BOUND) {
+    const field = effectTimeoutMs >= leaseMs ? 'effectTimeoutMs' : 'leaseMs';
+    throw new DocketError('INVALID_ARGUMENT', `effectTimeoutMs + leaseMs is how long an effect is claimed and must be at most 2^53 ms; got ${String(effectTimeoutMs)} + ${String(leaseMs)}. Give ${field} a length in range (the defaults are 30 000 each).`, { field });
+  }
   const outbox = new Outbox(
     store,
     clock,
-    effectHandlers(options.effects),
-    { workerId, leaseMs, timeoutMs: effectTimeoutMs, concurrency: positive(options.effectConcurrency, 16, 'effectConcurrency', true), retry: retryPolicy(options.retry) },
+    handlers,
+    { workerId, leaseMs, timeoutMs: effectTimeoutMs, concurrency: positive(options.effectConcurrency, 16, 'effectConcurrency', true), retry },
     emitter,
   );
   const pipeline = createCommitPipeline({
@@ -504,21 +496,22 @@ export function createEngine<const W extends AnyWorkflow>(raw: EngineOptions<W>)
       // returns a promise that rejects, made start/send/admin calls reject with the listener's error
       // for a write that was made (a retry then acted twice, or started a second instance), turned a
       // refusal's typed error into that raw one, and failed a fired timer's delivery. Its error goes
-      // to the 'error' listeners instead, as background work's does.
-      const listener =
-        event === 'error'
-          ? fn
-          : (...args: unknown[]) => {
-              try {
-                const returned: unknown = (fn as (...a: unknown[]) => unknown)(...args);
-                if (returned !== null && typeof returned === 'object') {
-                  const then: unknown = (returned as { then?: unknown }).then;
-                  if (typeof then === 'function') then.call(returned, undefined, (error: unknown) => emitter.emit('error', error));
-                }
-              } catch (error) {
-                emitter.emit('error', error);
-              }
-            };
+      // to the 'error' listeners instead, as background work's does. An 'error' listener's own failure
+      // has nowhere left to go (reporting it to 'error' again could loop): it is dropped. It was let
+      // through before, so a logger whose `error` threw failed every act whose listener failed, and
+      // the emitters of background errors (the outbox, the run loop) with them.
+      const report = event === 'error' ? () => {} : (error: unknown) => void emitter.emit('error', error);
+      const listener = (...args: unknown[]) => {
+        try {
+          const returned: unknown = (fn as (...a: unknown[]) => unknown)(...args);
+          if (returned !== null && (typeof returned === 'object' || typeof returned === 'function')) {
+            const then: unknown = (returned as { then?: unknown }).then;
+            if (typeof then === 'function') then.call(returned, undefined, report);
+          }
+        } catch (error) {
+          report(error);
+        }
+      };
       emitter.on(event, listener as never);
       return () => emitter.off(event, listener as never);
     },
@@ -552,6 +545,6 @@ export function createEngine<const W extends AnyWorkflow>(raw: EngineOptions<W>)
     const opts = raw === undefined ? {} : readOptions(raw, { keys: HISTORY_OPTION_KEYS, what: 'history() options', usage: '{ includeRefused?: boolean } or a page { limit?, cursor? }', details: { instanceId } });
     return orArchived(() => hotHistory(instanceId, opts as never), () => archivedHistory(retention, instanceId, opts as never));
   }) as Engine<W>['history'];
-  if (options.logger !== undefined) logEngine(engine, options.logger);
+  if (logger !== undefined) logEngine(engine, logger);
   return engine;
 }

@@ -1,3 +1,4 @@
+import { DocketError } from '../errors.js';
 import type { Engine } from './engine-types.js';
 
 /** Structured fields of one log line: plain JSON values, keys in `docket.*`-free camelCase. */
@@ -5,7 +6,8 @@ export type LogFields = Readonly<Record<string, unknown>>;
 
 /**
  * A structured logger, the shape pino, winston's child loggers and `console` adapters fit:
- * `logger.info('docket.transition', { instanceId, event, from, to })`. Methods must not throw.
+ * `logger.info('docket.transition', { instanceId, event, from, to })`. A method that throws fails
+ * nothing: its error goes to the engine's `'error'` listeners (and one thrown by `error` is dropped).
  */
 export interface DocketLogger {
   debug(message: string, fields: LogFields): void;
@@ -16,6 +18,36 @@ export interface DocketLogger {
 
 /** The default: logs nothing. */
 export const silentLogger: DocketLogger = Object.freeze({ debug() {}, info() {}, warn() {}, error() {} });
+
+const LEVELS = ['debug', 'info', 'warn', 'error'] as const;
+
+/**
+ * The logger's four methods, each read once and checked to be a function (called on the logger, so a
+ * pino or winston method keeps its `this`). `null`, `{}` or a method a getter fails to give was taken
+ * before and failed at the first event, inside the act that emitted it.
+ *
+ * @throws DocketError `INVALID_ARGUMENT` naming `logger` or `logger.<level>`.
+ */
+export function readLogger(logger: unknown): DocketLogger {
+  if (logger === null || (typeof logger !== 'object' && typeof logger !== 'function')) {
+    throw new DocketError('INVALID_ARGUMENT', `logger must be an object with debug, info, warn and error methods (pino, a winston child, a console adapter); got ${logger === null ? 'null' : typeof logger}.`, { field: 'logger' });
+  }
+  const methods = {} as Record<(typeof LEVELS)[number], (message: string, fields: LogFields) => void>;
+  for (const level of LEVELS) {
+    let method: unknown;
+    try {
+      method = (logger as Record<string, unknown>)[level];
+    } catch (error) {
+      throw new DocketError('INVALID_ARGUMENT', `logger.${level} could not be read (${error instanceof Error ? error.message : 'its getter threw'}); pass a logger whose ${level} is a method.`, { field: `logger.${level}`, cause: error });
+    }
+    if (typeof method !== 'function') {
+      throw new DocketError('INVALID_ARGUMENT', `logger.${level} must be a function (message, fields) => void; got ${method === null ? 'null' : typeof method}. Pass a logger with debug, info, warn and error (a no-op for the levels you drop).`, { field: `logger.${level}` });
+    }
+    // Its return is handed back: a promise it rejects reaches 'error' through engine.on, not nowhere.
+    methods[level] = (message, fields) => (method as (m: string, f: LogFields) => void).call(logger, message, fields);
+  }
+  return methods;
+}
 
 /**
  * Log what an engine does, as structured lines, by listening to its events (nothing is logged
@@ -42,7 +74,8 @@ export const silentLogger: DocketLogger = Object.freeze({ debug() {}, info() {},
  * stop();
  * ```
  */
-export function logEngine(engine: Pick<Engine, 'on'>, logger: DocketLogger = silentLogger): () => void {
+export function logEngine(engine: Pick<Engine, 'on'>, given: DocketLogger = silentLogger): () => void {
+  const logger = readLogger(given);
   const offs = [
     engine.on('started', (view) => logger.info('docket.started', { instanceId: view.id, workflow: view.workflow, version: view.version, actor: view.initiator })),
     engine.on('transition', (view, entry) => {
@@ -51,16 +84,14 @@ export function logEngine(engine: Pick<Engine, 'on'>, logger: DocketLogger = sil
         instanceId: view.id, workflow: view.workflow, revision: entry.revision, kind: entry.kind, event: entry.event.type,
         actor: entry.actor.id, from: entry.from, to: entry.to, ...(entry.reason === undefined ? {} : { reason: entry.reason }),
       };
-      if (entry.kind === 'admin') logger.info('docket.transition', fields);
-      else logger.debug('docket.transition', fields);
+      return entry.kind === 'admin' ? logger.info('docket.transition', fields) : logger.debug('docket.transition', fields);
     }),
     engine.on('timer.fired', (t) => logger.debug('docket.timer.fired', { instanceId: t.instanceId, timer: t.name, dueAt: t.dueAt, lateMs: t.lateMs })),
     engine.on('refused', (r) => logger.info('docket.refused', { instanceId: r.instanceId, code: r.code, event: r.event.type, actor: r.actor.id, message: r.message })),
     engine.on('effect.delivered', (e) => logger.debug('docket.effect.delivered', { effectId: e.id, instanceId: e.instanceId, type: e.type, attempts: e.attempts })),
     engine.on('effect.failed', (e, error) => {
       const fields = { effectId: e.id, instanceId: e.instanceId, type: e.type, attempts: e.attempts, error: e.lastError ?? String(error) };
-      if (e.status === 'dead') logger.error('docket.effect.dead', fields);
-      else logger.warn('docket.effect.retry', { ...fields, nextAttemptAt: e.nextAttemptAt });
+      return e.status === 'dead' ? logger.error('docket.effect.dead', fields) : logger.warn('docket.effect.retry', { ...fields, nextAttemptAt: e.nextAttemptAt });
     }),
     engine.on('error', (error) => logger.error('docket.error', { error: error instanceof Error ? `${error.name}: ${error.message}` : String(error) })),
   ];

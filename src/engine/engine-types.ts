@@ -61,7 +61,7 @@ export interface RetryPolicy {
   readonly maxAttempts?: number;
   /** First retry delay in ms (whole, ≥ 0), doubled per attempt. Default 1000. */
   readonly initialDelayMs?: number;
-  /** Longest retry delay in ms (whole, ≥ 0). Default one hour. */
+  /** Longest retry delay in ms (whole, ≥ 0). Default one hour. A retry due past the last instant a store keeps (2^53 ms) is recorded at that instant. */
   readonly maxDelayMs?: number;
 }
 
@@ -90,7 +90,8 @@ export interface EngineOptions<W extends AnyWorkflow> {
   /**
    * How long one effect handler call may run, in ms of the engine's clock, before its
    * `context.signal` is aborted and the attempt counts as failed (retried with backoff, `dead` after
-   * `retry.maxAttempts`). An effect stays claimed for `effectTimeoutMs + leaseMs`. Default 30 000.
+   * `retry.maxAttempts`). An effect stays claimed for `effectTimeoutMs + leaseMs`, which must be at most
+   * 2^53 ms (else INVALID_ARGUMENT). Default 30 000.
    */
   readonly effectTimeoutMs?: number;
   /** How many effect deliveries one engine runs at once. Default 16. */
@@ -422,7 +423,8 @@ export interface Engine<W extends AnyWorkflow = AnyWorkflow> {
   /**
    * Listen to an engine event; returns the unsubscribe function. Listeners run after the act's commit
    * is durable: one that throws (or returns a promise that rejects) never fails the call that emitted
-   * the event — its error is emitted as `error` instead.
+   * the event — its error is emitted as `error` instead. An `error` listener's own failure is
+   * dropped (reporting it to `error` again could loop); the other listeners still run.
    */
   on<E extends keyof EngineEvents>(event: E, fn: (...args: EngineEvents[E]) => void): () => void;
   /** The raw stored record (for tooling: export, CLI). */

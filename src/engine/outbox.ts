@@ -6,6 +6,8 @@ import type { EffectUpdate, Store } from '../store/store.js';
 import type { EffectContext, EffectHandler, EngineEvents, RetryPolicy } from './engine-types.js';
 import { copyWith } from '../store/copy-with.js';
 import { storableText } from '../store/payload-rules.js';
+import { INSTANT_BOUND } from '../store/query-rules.js';
+import { lookupEffectHandler, type EffectHandlers, type HandlerLookup } from './effect-handlers.js';
 
 /** Why an internal timeout is called off: the race it guarded has settled. */
 const SETTLED = 'settled';
@@ -29,15 +31,13 @@ const DELIVERED: Outcome = { ok: true };
 /** Longest handler error message kept as an effect's `lastError`. */
 const LAST_ERROR_MAX = 10_000;
 
-/** A failed attempt's error as storable text (a `toString` that throws, U+0000, lone surrogates, a 100 MB message). */
+/** A failed attempt's error as text (a `toString` that throws); made storable where it is recorded. */
 function errorText(error: unknown): string {
-  let text: string;
   try {
-    text = error instanceof Error ? String(error.message) : String(error);
+    return error instanceof Error ? String(error.message) : String(error);
   } catch {
-    text = 'The handler failed with a value that cannot be shown as text.';
+    return 'The handler failed with a value that cannot be shown as text.';
   }
-  return storableText(text, LAST_ERROR_MAX);
 }
 
 /**
@@ -80,7 +80,7 @@ export class Outbox {
   constructor(
     private readonly store: Store,
     private readonly clock: Clock,
-    private readonly handlers: Readonly<Record<string, EffectHandler>>,
+    private readonly handlers: EffectHandlers,
     private readonly options: OutboxOptions,
     private readonly emitter: EventEmitter<EngineEvents>,
   ) {
@@ -178,7 +178,9 @@ export class Outbox {
     for (const effects of byInstance.values()) {
       let previous: Promise<void> = Promise.resolve();
       for (const effect of effects) {
-        const delivery = previous.then(() => this.deliver(effect));
+        // A delivery that fails past its own handling is reported, never left to reject: its effect
+        // keeps its claim and is taken again once that runs out (never lost, never twice at once).
+        const delivery = previous.then(() => this.deliver(effect)).catch((error: unknown) => void this.emitter.emit('error', error));
         previous = delivery;
         this.inFlight.set(effect.id, delivery);
         void delivery.then(() => {
@@ -193,28 +195,45 @@ export class Outbox {
   private async deliver(effect: EffectRecord): Promise<void> {
     if (this.abandon.signal.aborted) return;
     const attempt = effect.attempts + 1;
-    const found: unknown = this.handlers[effect.type];
-    // Not one inherited from Object.prototype (an effect named "toString"); a Proxy of handlers works.
-    const handler = typeof found === 'function' && found !== (Object.prototype as Record<string, unknown>)[effect.type] ? (found as EffectHandler) : undefined;
-    if (!handler) {
-      const lastError = `No handler is registered for effect "${effect.type}": pass createEngine({ effects: { ${effect.type}: async (params) => { ... } } }).`;
-      await this.record(effect, { status: 'dead', attempts: effect.attempts, nextAttemptAt: this.clock.now(), lastError }, new Error(lastError));
+    let found: HandlerLookup;
+    try {
+      found = lookupEffectHandler(this.handlers, effect.type);
+    } catch (error) {
+      // A getter or Proxy trap of the effects object threw (a lazy handler that failed to load): a
+      // failed attempt of this effect, counted and retried like a handler's throw. It escaped before:
+      // the delivery rejected unhandled, stayed "in flight" for good (this engine never tried the
+      // effect again, settled() rejected) and the instance's later effects were never delivered.
+      await this.failed(effect, attempt, error, `Looking up the handler for effect "${effect.type}" failed: ${errorText(error)}`);
       return;
     }
-    const outcome = await this.call(handler, effect, attempt);
+    if (found.missing !== undefined) {
+      await this.record(effect, { status: 'dead', attempts: effect.attempts, nextAttemptAt: this.clock.now(), lastError: found.missing }, new Error(found.missing));
+      return;
+    }
+    const outcome = await this.call(found.handler, effect, attempt);
     if (this.abandon.signal.aborted) return;
-    const now = this.clock.now();
     if (outcome.ok) {
+      const now = this.clock.now();
       await this.record(effect, { status: 'delivered', attempts: attempt, nextAttemptAt: now, deliveredAt: now });
       return;
     }
+    await this.failed(effect, attempt, outcome.error, errorText(outcome.error));
+  }
+
+  /** Record a failed attempt: retried after the policy's backoff, `dead` once it was the last. */
+  private async failed(effect: EffectRecord, attempt: number, error: unknown, text: string): Promise<void> {
+    const now = this.clock.now();
     // Text every store keeps: a message holding U+0000 failed PostgreSQL's update, so the attempt was
     // never recorded and the effect retried forever, never counted, never dead.
-    const lastError = errorText(outcome.error);
+    const lastError = storableText(text, LAST_ERROR_MAX);
     const dead = attempt >= this.maxAttempts;
     const delay = Math.min(this.maxDelayMs, this.initialDelayMs * 2 ** (attempt - 1));
-    const update = { status: dead ? ('dead' as const) : ('pending' as const), attempts: attempt, nextAttemptAt: now + delay, lastError };
-    await this.record(effect, update, outcome.error);
+    // At most the last instant a store keeps: a retry policy's long delay (maxDelayMs up to 2^53 ms)
+    // made an instant every store refused, so the failure was never recorded and the effect, claimed
+    // again at each lease's end, was tried forever, never counted, never dead.
+    const nextAttemptAt = Math.min(now + delay, INSTANT_BOUND);
+    const update = { status: dead ? ('dead' as const) : ('pending' as const), attempts: attempt, nextAttemptAt, lastError };
+    await this.record(effect, update, error);
   }
 
   /**

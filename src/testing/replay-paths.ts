@@ -81,11 +81,15 @@ async function replayOne(
   const clock = virtualClock(start);
   const effects: { type: string; params: unknown; at: Instant }[] = [];
   const given = options.effects ?? {};
+  // A handler for every type: an own property of the Proxy (the engine takes own properties only,
+  // src/engine/effect-handlers.ts), so its descriptor is answered as well as its value.
+  const handlerFor = (type: string): EffectHandler => (params, ctx) => {
+    effects.push({ type, params, at: ctx.now });
+    return ownValue(given, type)?.(params, ctx);
+  };
   const handlers = new Proxy({} as Record<string, EffectHandler>, {
-    get: (_t, type: string) => (params: unknown, ctx: Parameters<EffectHandler>[1]) => {
-      effects.push({ type, params, at: ctx.now });
-      return ownValue(given, type)?.(params, ctx);
-    },
+    get: (_t, type) => (typeof type === 'string' ? handlerFor(type) : undefined),
+    getOwnPropertyDescriptor: (_t, type) => (typeof type === 'string' ? { value: handlerFor(type), enumerable: true, configurable: true, writable: false } : undefined),
   });
   const engine = createEngine({
     store: memoryStore(),

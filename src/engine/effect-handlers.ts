@@ -1,0 +1,119 @@
+import { DocketError } from '../errors.js';
+import type { EffectHandler } from './engine-types.js';
+
+/** The `createEngine({ effects })` object: handlers by effect type (internal). */
+export type EffectHandlers = Readonly<Record<string, EffectHandler>>;
+
+/** What looking up an effect's handler found: the handler, or why there is none (internal). */
+export type HandlerLookup = { readonly handler: EffectHandler; readonly missing?: never } | { readonly handler?: never; readonly missing: string };
+
+const USAGE = '{ notify: async (params, context) => { ... } }';
+
+function refuse(message: string, field: string, cause?: unknown): never {
+  throw new DocketError('INVALID_ARGUMENT', message, { field, ...(cause === undefined ? {} : { cause }) });
+}
+
+function reason(error: unknown): string {
+  try {
+    return error instanceof Error ? String(error.message) : String(error);
+  } catch {
+    return 'an unprintable value was thrown';
+  }
+}
+
+function kindOf(value: unknown): string {
+  return value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value;
+}
+
+/**
+ * The one rule for which property of the effects object is a handler: an own enumerable property
+ * (what `Object.keys` lists, so what {@link checkEffectHandlers} checked). An inherited one is
+ * never a handler: an effect named `toString` or `constructor` found `Object.prototype`'s member,
+ * and a prototype's method was called as a handler though createEngine had never seen it. A Proxy
+ * of handlers answers through its `getOwnPropertyDescriptor` and `get` traps: a catch-all Proxy
+ * (a handler for every type, as `replayPaths` uses) answers both.
+ */
+function isHandlerKey(handlers: object, type: string): boolean {
+  return Object.prototype.propertyIsEnumerable.call(handlers, type);
+}
+
+/**
+ * The handler registered for `type`, or why there is none. Reads the effects object live, so it may
+ * throw what a getter or a Proxy trap throws: the outbox counts that as a failed attempt of the
+ * effect (retried, `dead` after the last), never a crash of its delivery loop.
+ */
+export function lookupEffectHandler(handlers: EffectHandlers, type: string): HandlerLookup {
+  if (!isHandlerKey(handlers, type)) {
+    return { missing: `No handler is registered for effect "${type}": pass createEngine({ effects: { ${type}: async (params) => { ... } } }).` };
+  }
+  const found: unknown = handlers[type];
+  if (typeof found !== 'function') {
+    return { missing: `The handler for effect "${type}" is no longer a function (${kindOf(found)}): the effects object was changed after createEngine; register a function under "${type}".` };
+  }
+  return { handler: found as EffectHandler };
+}
+
+/**
+ * `createEngine({ effects })`, checked before anything is started: an object (a Proxy too) whose own
+ * enumerable properties are each a function. Refused with `INVALID_ARGUMENT` naming the field, and
+ * saying what to pass instead:
+ * - anything but an object (`null`, an array, a string);
+ * - keys that cannot be listed, or a handler whose getter (or Proxy trap) throws: the raw error
+ *   escaped createEngine before, or was thrown at each delivery;
+ * - a handler that is not a function (a module's missing export: `undefined`);
+ * - a handler only inherited (`Object.create({ notify })`, a class's method): it is not used by the
+ *   lookup's rule, so its effects would all have been marked dead.
+ *
+ * The object is kept and read again at each delivery (a lazy getter, a Proxy of handlers): a read
+ * that fails then is a failed attempt of that effect (see {@link lookupEffectHandler}).
+ */
+export function checkEffectHandlers(value: unknown): EffectHandlers {
+  if (value === undefined) return {};
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    refuse(`effects must be an object of handler functions by effect type (e.g. ${USAGE}); got ${kindOf(value)}.`, 'effects');
+  }
+  let types: string[];
+  try {
+    types = Object.keys(value);
+  } catch (error) {
+    refuse(`effects: its keys could not be listed (${reason(error)}); pass a plain object of handler functions such as ${USAGE}.`, 'effects', error);
+  }
+  for (const type of types) {
+    let handler: unknown;
+    try {
+      handler = (value as Record<string, unknown>)[type];
+    } catch (error) {
+      refuse(`effects.${type} could not be read (${reason(error)}): its getter threw. Pass the handler itself as a plain property: { ${type}: async (params, context) => { ... } }.`, `effects.${type}`, error);
+    }
+    if (typeof handler !== 'function') {
+      refuse(`effects.${type} must be a function (params, context) => void | Promise<void>; got ${kindOf(handler)}. Register the handler, or leave the type out to have its effects marked dead with that reason.`, `effects.${type}`);
+    }
+  }
+  const inherited = inheritedName(value);
+  if (inherited !== undefined) {
+    refuse(
+      `effects.${inherited} is inherited from the object's prototype (a class's method, or Object.create(...)), not its own property: inherited handlers are not used. Pass own properties, e.g. { ${inherited}: handlers.${inherited}.bind(handlers) }.`,
+      `effects.${inherited}`,
+    );
+  }
+  return value as EffectHandlers;
+}
+
+/**
+ * The first name a prototype of `value` defines (below `Object.prototype`; a class's `constructor`
+ * aside), not shadowed by an own handler: a handler only inherited. Names are listed, never read, so
+ * no getter runs.
+ */
+function inheritedName(value: object): string | undefined {
+  try {
+    const own = new Set(Object.keys(value));
+    for (let proto = Object.getPrototypeOf(value) as object | null; proto !== null && proto !== Object.prototype; proto = Object.getPrototypeOf(proto) as object | null) {
+      for (const name of Object.getOwnPropertyNames(proto)) {
+        if (name !== 'constructor' && !own.has(name)) return name;
+      }
+    }
+    return undefined;
+  } catch (error) {
+    refuse(`effects: its prototype could not be read (${reason(error)}); pass a plain object of handler functions such as ${USAGE}.`, 'effects', error);
+  }
+}
