@@ -192,6 +192,20 @@ function goalOf(graph: StateGraph): string[] {
 }
 
 const rankDistances = new WeakMap<StateGraph, (id: string) => number>();
+const leavingEvents = new WeakMap<StateGraph, ReadonlySet<string>>();
+
+/**
+ * `state\u0000event` for every event arrow of the graph: the events that leave their state. Like
+ * {@link rankDistance}, a fact of the graph alone, worked out once per graph.
+ */
+function leavingOf(graph: StateGraph): ReadonlySet<string> {
+  let known = leavingEvents.get(graph);
+  if (!known) {
+    known = new Set(graph.edges.filter((e) => e.kind === 'event').map((e) => `${e.source}\u0000${e.event}`));
+    leavingEvents.set(graph, known);
+  }
+  return known;
+}
 
 /**
  * How far each state is from the process's real end, the key {@link rankedEvents} ranks by: the cost
@@ -226,7 +240,7 @@ export function rankedEvents(workflow: AnyWorkflow, graph: StateGraph, state: un
   // Only events with no arrow out of the state: an arrow's event is ranked by where it leads above
   // (bid-review's ABANDON, an arrow from `open` to `abandoned`, was also ranked here as if it kept
   // the bid open, first of all, and the simulation abandoned every bid at once).
-  const leaving = new Set(graph.edges.filter((e) => e.kind === 'event').map((e) => `${e.source}\u0000${e.event}`));
+  const leaving = leavingOf(graph);
   graph.nodes.forEach((n, order) => {
     if (!active.has(n.id)) return;
     for (const event of n.events) if (!leaving.has(`${n.id}\u0000${event}`)) candidates.push({ event, d: distance(n.id) + 0.5, order: graph.edges.length + order });
