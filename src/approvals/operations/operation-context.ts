@@ -67,7 +67,6 @@ export function createOperationContext<C extends ApprovalContext>(ctx: C, stepId
   if (type !== 'TIMEOUT' && type !== 'REMIND_TIMER' && spec.operations && !spec.operations.includes(type)) {
     return refuse('OPERATION_NOT_ALLOWED', `Step "${stepId}" does not allow ${type}; it allows [${spec.operations.join(', ')}].`, details);
   }
-  const before = state.assignments;
   let wanted: string | undefined;
   if (typeof event['taskId'] === 'string') {
     const { round, task } = parseTaskId(event['taskId'] as string);
@@ -76,68 +75,96 @@ export function createOperationContext<C extends ApprovalContext>(ctx: C, stepId
     }
     wanted = task;
   }
-  let nextNo = state.nextTask;
-  return {
-    ctx,
-    stepId,
-    event,
-    facts,
-    state,
-    spec,
-    type,
-    actor,
-    now,
-    principal,
-    comment,
-    details,
-    wanted,
-    get nextNo() {
-      return nextNo;
-    },
-    act: (extra) => ({
+  return new Act<C>(ctx, stepId, event, facts, state, spec, type, actor, now, principal, comment, details, wanted);
+}
+
+/**
+ * The context of one act, as a class: its tools are methods on the prototype, not a dozen closures
+ * made for every act (the 会签 act's profile showed the object and its closures; see
+ * docs/performance.md). Built only by {@link createOperationContext}, after its checks.
+ */
+class Act<C extends ApprovalContext> implements OperationContext<C> {
+  #nextNo: number;
+  readonly #before: readonly ApprovalAssignment[];
+  constructor(
+    readonly ctx: C,
+    readonly stepId: string,
+    readonly event: ApprovalInput,
+    readonly facts: ReduceFacts,
+    readonly state: ApprovalStepState,
+    readonly spec: ApprovalStepSpec,
+    readonly type: OperationType,
+    readonly actor: Actor,
+    readonly now: Instant,
+    readonly principal: string,
+    readonly comment: string | undefined,
+    readonly details: { readonly step: string; readonly event: OperationType; readonly actor: string },
+    readonly wanted: string | undefined,
+  ) {
+    this.#nextNo = state.nextTask;
+    this.#before = state.assignments;
+  }
+
+  get nextNo(): number {
+    return this.#nextNo;
+  }
+
+  act(extra: Partial<ApprovalAct> & { type: ApprovalAct['type'] }): ApprovalAct {
+    const { actor, now, principal, comment } = this;
+    return {
       by: actor.id,
       at: now,
       ...(principal !== actor.id ? { onBehalfOf: principal } : {}),
       ...(comment === undefined ? {} : { comment }),
       ...extra,
-    }),
-    mine: () => {
-      for (const a of actionable(state.assignments)) {
-        if (wanted !== undefined && a.id !== wanted) continue;
-        if (a.user === principal) return { task: a, onBehalfOf: principal !== actor.id ? principal : undefined };
-        if (a.delegate === actor.id && a.user !== null) return { task: a, onBehalfOf: a.user };
-        if (a.user === null && a.group?.members.includes(principal)) return { task: { ...a, user: principal }, onBehalfOf: principal !== actor.id ? principal : undefined };
-      }
-      const current = actionable(state.assignments).flatMap(reachablePeople(state, ctx.initiator));
-      const waiting = state.assignments.some((a) => a.status === 'pending' && a.user === principal);
-      return refuse(
-        'FORBIDDEN',
-        waiting
-          ? `${principal} is an approver of step "${stepId}" but it is not their turn yet; wait for [${current.join(', ')}].`
-          : `${actor.id} is not a current assignee of step "${stepId}" (current: [${current.join(', ')}]). Only a current assignee, their delegate or stand-in may do this.`,
-        details,
-      );
-    },
-    actedBy: (task) => (task.user !== null && task.user !== actor.id ? { actedBy: actor.id } : {}),
-    replace: (task, list = state.assignments) => list.map((a) => (a.id === task.id ? task : a)),
-    update: (patch, record, flow = {}) => {
-      const next = copyWith(copyWith(state, patch), { acts: record ? [...state.acts, record] : state.acts }) as ApprovalStepState;
-      return settle(withStep(ctx, next, flow), next, before, type.toLowerCase());
-    },
-    activeUser: (id) => {
-      const u = facts.directory?.user(id);
-      if (facts.directory && (!u || u.active === false)) {
-        refuse('OPERATION_NOT_ALLOWED', `${id} is unknown to the directory or no longer active; choose someone who can act.`, { ...details, user: id });
-      }
-    },
-    newTask: (user, origin, waitsFor) => ({
-      id: `t${nextNo++}`,
-      user,
-      status: 'pending',
-      waitsFor,
-      origin,
-      since: now,
-    }),
-    takeTaskId: () => `t${nextNo++}`,
-  };
+    } as ApprovalAct;
+  }
+
+  mine(): { task: ApprovalAssignment; onBehalfOf: string | undefined } {
+    const { state, wanted, principal, actor, ctx, stepId, details } = this;
+    for (const a of actionable(state.assignments)) {
+      if (wanted !== undefined && a.id !== wanted) continue;
+      if (a.user === principal) return { task: a, onBehalfOf: principal !== actor.id ? principal : undefined };
+      if (a.delegate === actor.id && a.user !== null) return { task: a, onBehalfOf: a.user };
+      if (a.user === null && a.group?.members.includes(principal)) return { task: { ...a, user: principal }, onBehalfOf: principal !== actor.id ? principal : undefined };
+    }
+    const current = actionable(state.assignments).flatMap(reachablePeople(state, ctx.initiator));
+    const waiting = state.assignments.some((a) => a.status === 'pending' && a.user === principal);
+    return refuse(
+      'FORBIDDEN',
+      waiting
+        ? `${principal} is an approver of step "${stepId}" but it is not their turn yet; wait for [${current.join(', ')}].`
+        : `${actor.id} is not a current assignee of step "${stepId}" (current: [${current.join(', ')}]). Only a current assignee, their delegate or stand-in may do this.`,
+      details,
+    );
+  }
+
+  actedBy(task: ApprovalAssignment): { actedBy?: string } {
+    return task.user !== null && task.user !== this.actor.id ? { actedBy: this.actor.id } : {};
+  }
+
+  replace(task: ApprovalAssignment, list: readonly ApprovalAssignment[] = this.state.assignments): ApprovalAssignment[] {
+    return list.map((a) => (a.id === task.id ? task : a));
+  }
+
+  update(patch: Partial<ApprovalStepState>, record: ApprovalAct | null, flow: Partial<ApprovalContext['approvalFlow']> = {}): ApprovalChange<C> {
+    const { state, ctx, type } = this;
+    const next = copyWith(copyWith(state, patch), { acts: record ? [...state.acts, record] : state.acts }) as ApprovalStepState;
+    return settle(withStep(ctx, next, flow), next, this.#before, type.toLowerCase());
+  }
+
+  activeUser(id: string): void {
+    const u = this.facts.directory?.user(id);
+    if (this.facts.directory && (!u || u.active === false)) {
+      refuse('OPERATION_NOT_ALLOWED', `${id} is unknown to the directory or no longer active; choose someone who can act.`, { ...this.details, user: id });
+    }
+  }
+
+  newTask(user: string, origin: ApprovalAssignment['origin'], waitsFor: readonly string[]): ApprovalAssignment {
+    return { id: `t${this.#nextNo++}`, user, status: 'pending', waitsFor, origin, since: this.now } as ApprovalAssignment;
+  }
+
+  takeTaskId(): string {
+    return `t${this.#nextNo++}`;
+  }
 }
