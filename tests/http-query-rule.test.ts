@@ -57,6 +57,10 @@ describe('the query rule holds on every route', () => {
     expect((await call(handler, 'GET', '/tasks?workflow=review')).status).toBe(200);
     // A path no route has stays a 404.
     expect((await call(handler, 'GET', '/nowhere?x=1')).status).toBe(404);
+    // Without a basePath the routes are matched the same way.
+    const bare = createHttpHandler({ engine, workflows: [reviewWorkflow], identify: () => staff });
+    const at = async (path: string) => (await bare(new Request(`http://x${path}`))).status;
+    expect([await at('/instances?workflow=review'), await at(`/instances/${id}/history?includeRefused=false`), await at('/me?x=1'), await at(`/instances/${id}?x=1`)]).toEqual([200, 200, 400, 400]);
     await engine.close();
   });
 
