@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { createEngine, isDocketError, memoryStore, toInstant, virtualClock } from '../src/index.js';
 import { reviewWorkflow, staff } from './fixtures/review-workflow.js';
 import { fractionalWorkflow } from './fixtures/fractional-workflow.js';
-import { checkWholeInstant, wholeInstantOf } from '../src/clock/whole-instant.js';
+import { checkWholeInstant, dueInstant, wholeInstantOf } from '../src/clock/whole-instant.js';
 
 const START = Date.parse('2026-11-02T01:00:00Z');
 const DAY = 86_400_000;
@@ -148,6 +148,41 @@ describe('the one rule for instants (whole-instant.ts)', () => {
           expect([value, Number.isSafeInteger(whole) && whole <= value && whole + 1 > value]).toEqual([value, true]);
         }
       }),
+    );
+  });
+  it('a delay smaller than the spacing of doubles at the instant still makes the timer due a whole millisecond later (it was due at once)', async () => {
+    // 1_790_000_000_000 + 0.0001 is 1_790_000_000_000 in floating point: Math.ceil of the sum gave the
+    // arming instant itself, a timer due before its delay had passed.
+    expect(dueInstant(1_790_000_000_000, 0.0001)).toBe(1_790_000_000_001);
+    expect(dueInstant(10 ** 15, 0.01)).toBe(10 ** 15 + 1);
+    expect(dueInstant(START, 0)).toBe(START);
+    expect(Object.is(dueInstant(0, -0.5), 0)).toBe(true);
+    const clock = virtualClock(START);
+    const engine = createEngine({ store: memoryStore(), clock, workflows: [fractionalWorkflow] });
+    const id = await engine.start('fractional', { delay: 0.0001 }, { actor: staff });
+    expect((await engine.get(id)).timers.map((t) => t.dueAt)).toEqual([START + 1]);
+    expect((await clock.advanceTo(START)).length).toBe(0);
+    expect((await engine.get(id)).state).toBe('waiting');
+    await engine.close();
+  });
+
+  it('property: a due instant is the first whole millisecond at or after from + delay, exactly', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: -8.64e15, max: 8.64e15 }),
+        fc.oneof(fc.double({ min: -1e6, max: 1e6, noNaN: true }), fc.double({ min: 0, max: 1e-3, noNaN: true }), fc.integer({ min: -1e9, max: 1e9 })),
+        (from, delay) => {
+          const due = dueInstant(from, delay);
+          if (due === undefined) {
+            expect(Math.abs(from + delay)).toBeGreaterThan(2 ** 53 - 2e6);
+            return;
+          }
+          // due - from is exact (two safe integers); compared with the delay as given, not a rounded sum.
+          const step = due - from;
+          expect([Number.isSafeInteger(due), step >= delay, step - 1 < delay]).toEqual([true, true, true]);
+        },
+      ),
+      { numRuns: 500 },
     );
   });
 });

@@ -1,9 +1,11 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { setup } from 'xstate';
+import { z } from 'zod';
 import { strategyCycle } from '../machines/index.js';
 import { merkleDigest } from '../src/engine/merkle-json.js';
 import { stateParts, statePaths } from '../src/engine/state-parts.js';
-import { businessCalendar, createEngine, memoryStore, virtualClock } from '../src/index.js';
+import { businessCalendar, createEngine, defineWorkflow, isDocketError, memoryStore, virtualClock } from '../src/index.js';
 import { frozenMark } from '../src/store/frozen-data.js';
 import { reviewWorkflow } from './fixtures/review-workflow.js';
 
@@ -73,5 +75,38 @@ describe('stateParts: one frozen, marked copy of a state value and its paths', (
     await engine.send(r, { type: 'SUBMIT' }, { actor: { id: 'u', roles: ['staff'] } });
     expect((await engine.verify(r)).ok).toBe(true);
     await engine.close();
+  });
+  it('property: past 1,024 distinct values, an evicted value is copied again with the same data, paths and digest', () => {
+    fc.assert(
+      fc.property(stateValue, fc.integer({ min: 1025, max: 1300 }), (value, others) => {
+        const first = stateParts(value);
+        const digest = merkleDigest({ state: first.value, paths: first.paths });
+        for (let i = 0; i < others; i++) stateParts({ [`evict-${i}`]: `filler-${i}` });
+        const again = stateParts(value);
+        expect(again.value).toEqual(value);
+        expect(again.paths).toEqual(statePaths(value));
+        expect(deepFrozen(again.value) && Object.isFrozen(again.paths)).toBe(true);
+        expect(merkleDigest({ state: again.value, paths: again.paths })).toBe(digest);
+      }),
+      { numRuns: 20 },
+    );
+  });
+
+  it('a state name no store can keep (U+0000, a lone surrogate) is refused INVALID_PAYLOAD, nothing written, also once its parts are cached', async () => {
+    const actor = { id: 'u', roles: ['u'] };
+    for (const name of ['x\u0000y', '\ud800', 'a\udc00']) {
+      const machine = setup({ types: {} as { events: { type: 'GO' } } }).createMachine({ id: 'odd', initial: 's', states: { s: { on: { GO: name } }, [name]: {} } });
+      const workflow = defineWorkflow({ id: 'odd', version: 1, machine, input: z.object({}), events: { GO: z.object({}) }, permissions: { GO: ['u'] } });
+      const store = memoryStore();
+      const engine = createEngine({ store, clock: virtualClock('2026-09-21T09:00:00Z'), workflows: [workflow] });
+      for (let round = 0; round < 2; round++) {
+        const id = await engine.start('odd', {}, { actor });
+        const error = await engine.send(id, { type: 'GO' }, { actor }).catch((e: unknown) => e);
+        expect([JSON.stringify(name), isDocketError(error, 'INVALID_PAYLOAD')]).toEqual([JSON.stringify(name), true]);
+        expect([(await store.load(id))!.revision, (await store.load(id))!.state]).toEqual([1, 's']);
+        expect((await engine.verify(id)).ok).toBe(true);
+      }
+      await engine.close();
+    }
   });
 });

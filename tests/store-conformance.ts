@@ -898,7 +898,9 @@ export function describeStoreConformance(
           const fired: FiredTimer[] = [];
           for (const delay of delays) {
             const at = Math.floor(clock.now());
-            started.push([await engine.start('fractional', { delay }, { actor: staff }), Math.ceil(at + delay)]);
+            // The first whole millisecond at or after at + delay, exactly: `at` is whole, so the delay is
+            // rounded up on its own (Math.ceil(at + 5e-324) was `at`, a timer due before its delay passed).
+            started.push([await engine.start('fractional', { delay }, { actor: staff }), at + Math.ceil(delay)]);
             fired.push(...(await clock.advanceBy({ milliseconds: offset })));
           }
           fired.push(...(await clock.advanceBy({ seconds: 10 })));

@@ -64,7 +64,12 @@ export function wholeInstantOf(reading: unknown): Instant {
  * `Infinity` or one that passes ±2^53), which the caller refuses.
  */
 export function dueInstant(from: Instant, delay: number): Instant | undefined {
-  const due = Math.ceil(from + delay) + 0;
+  // The delay is rounded up on its own and then added: `from + delay` in floating point loses a
+  // fraction below half the spacing of doubles at `from` (2^-12 ms today, 0.125 ms near 10^15), so
+  // `Math.ceil(1_790_000_000_000 + 0.0001)` was `from` itself, a timer due before its delay had
+  // passed. Two whole numbers within ±2^53 add exactly.
+  const step = Math.ceil(delay);
+  const due = (Number.isSafeInteger(from) && Number.isSafeInteger(step) ? from + step : Math.ceil(from + delay)) + 0;
   return isWholeInstant(due) ? due : undefined;
 }
 

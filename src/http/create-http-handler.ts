@@ -1,5 +1,6 @@
 import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
+import { matchedRoutes } from 'hono/route';
 import { reassignTasks } from '../approvals/reassign-tasks.js';
 import type { AnyWorkflow } from '../engine/define-workflow.js';
 import type { BatchResult, Engine } from '../engine/engine-types.js';
@@ -71,24 +72,54 @@ function queryLimit(value: string | undefined, of: 'instances' | 'entries'): num
 }
 
 /**
- * The query of a GET route, read by one rule for every route: each parameter named in `names` at
- * most once, none blank, no other name. A misspelt `?statu=done` or a blank `?workflow=` (a form
- * field left empty) was dropped, so the client was answered as if it had asked for everything; a
- * repeated `?status=a&status=b` kept one of the two. Each is a 400 (`INVALID_ARGUMENT`, `field`
- * naming the parameter) that says what to send instead.
+ * The query parameters each route takes, by the route's method and path (relative to `basePath`).
+ * Every other route takes none: a `?includeRefused=true` sent to `GET /instances/:id`, or any
+ * parameter on a POST, was dropped without a word, so the client was answered as if it had not
+ * asked; it is refused like any unknown name (see {@link readQuery}).
+ */
+const QUERY_NAMES: Readonly<Record<string, readonly string[]>> = {
+  'GET /instances': ['workflow', 'state', 'status', 'limit', 'cursor'],
+  'GET /instances/:id/history': ['includeRefused', 'limit', 'cursor'],
+  'GET /tasks': ['workflow', 'instanceId', 'assignee'],
+};
+
+/** A name as a message shows it: at most 40 UTF-16 units, never cut inside a surrogate pair. */
+function shownName(name: string): string {
+  if (name.length <= 40) return name;
+  const code = name.charCodeAt(39);
+  return name.slice(0, code >= 0xd800 && code <= 0xdbff ? 39 : 40);
+}
+
+/**
+ * The query of a request, read by one rule for every route: each parameter named in `names` at
+ * most once, none blank, no other name (an empty name, `?=x`, included). A misspelt `?statu=done`
+ * or a blank `?workflow=` (a form field left empty) was dropped, so the client was answered as if it
+ * had asked for everything; a repeated `?status=a&status=b` kept one of the two. Each is a 400
+ * (`INVALID_ARGUMENT`, `field` naming the parameter, at most 40 characters) that says what to send
+ * instead. Read as a browser's form encoding is (`URLSearchParams`: `+` is a space).
  */
 function readQuery(c: Context, names: readonly string[]): Partial<Record<string, string>> {
   const out: Partial<Record<string, string>> = {};
-  for (const [name, values] of Object.entries(c.req.queries())) {
+  const search = new URL(c.req.url).searchParams;
+  const takes = names.length === 0 ? 'no query parameters' : names.map((n) => `"${n}"`).join(', ');
+  for (const name of new Set(search.keys())) {
     if (!names.includes(name)) {
-      throw bad(`Unknown query parameter "${name.slice(0, 40)}": ${c.req.path} takes ${names.map((n) => `"${n}"`).join(', ')}.`, { field: name.slice(0, 40) });
+      const shown = shownName(name);
+      throw bad(`Unknown query parameter "${shown}": ${c.req.method} ${c.req.path} takes ${takes}.`, { field: shown });
     }
+    const values = search.getAll(name);
     if (values.length !== 1) throw bad(`"${name}" is given ${values.length} times: give it once.`, { field: name });
     const value = values[0]!;
     if (value.trim() === '') throw bad(`"${name}" is empty: leave it out, or give a value.`, { field: name });
     out[name] = value;
   }
   return out;
+}
+
+/** What a request carries from the middlewares to its handler: who asks, and the query as read. */
+interface HandlerVariables {
+  actor: Actor;
+  query: Partial<Record<string, string>>;
 }
 
 function batchJson(r: BatchResult): unknown {
@@ -150,7 +181,7 @@ export function createHttpHandler(options: HttpHandlerOptions): (request: Reques
     throw new DocketError('INVALID_ARGUMENT', `createHttpHandler: maxBodyBytes must be a positive integer number of bytes, not ${String(maxBodyBytes)}.`, { field: 'maxBodyBytes' });
   }
   const basePath = options.basePath && options.basePath !== '/' ? options.basePath.replace(/\/$/, '') : '';
-  const app = new Hono<{ Variables: { actor: Actor } }>();
+  const app = new Hono<{ Variables: HandlerVariables }>();
   const api = basePath ? app.basePath(basePath) : app;
   let document: string | undefined;
 
@@ -184,6 +215,14 @@ export function createHttpHandler(options: HttpHandlerOptions): (request: Reques
     return undefined;
   });
 
+  // Every route's query, by one rule (readQuery, QUERY_NAMES), before any handler runs: a route
+  // that takes no parameter refuses one instead of ignoring it. A path no route matches stays a 404.
+  api.use('*', async (c, next) => {
+    const route = matchedRoutes(c).findLast((r) => r.method !== 'ALL');
+    if (route !== undefined) c.set('query', readQuery(c, QUERY_NAMES[`${route.method} ${route.path.slice(basePath.length)}`] ?? []));
+    await next();
+  });
+
   // Without a limit a request body is read whole before any check: one 200 MB POST held 670 MB.
   api.use('*', bodyLimit({
     maxSize: maxBodyBytes,
@@ -205,7 +244,7 @@ export function createHttpHandler(options: HttpHandlerOptions): (request: Reques
    * through `engine.forTenant(tenant)` on every route, so another tenant's instance is a 404 like an
    * id that does not exist.
    */
-  const on = (c: Context<{ Variables: { actor: Actor } }>) => {
+  const on = (c: Context<{ Variables: HandlerVariables }>) => {
     const tenant = c.get('actor').tenant;
     return tenant === undefined ? engine : engine.forTenant(tenant);
   };
@@ -221,7 +260,7 @@ export function createHttpHandler(options: HttpHandlerOptions): (request: Reques
   });
 
   api.get('/instances', async (c) => {
-    const q = readQuery(c, ['workflow', 'state', 'status', 'limit', 'cursor']);
+    const q = c.get('query');
     const limit = queryLimit(q.limit, 'instances');
     if (q.status !== undefined && !STATUSES.includes(q.status as InstanceStatus)) throw bad(`"status" must be one of ${STATUSES.join(', ')}.`, { field: 'status' });
     const page = await on(c).list({
@@ -236,7 +275,7 @@ export function createHttpHandler(options: HttpHandlerOptions): (request: Reques
   api.get('/instances/:id', async (c) => c.json(await on(c).get(c.req.param('id'))));
 
   api.get('/instances/:id/history', async (c) => {
-    const q = readQuery(c, ['includeRefused', 'limit', 'cursor']);
+    const q = c.get('query');
     if (q.includeRefused !== undefined && q.includeRefused !== 'true' && q.includeRefused !== 'false') {
       throw bad('"includeRefused" must be true or false.', { field: 'includeRefused' });
     }
@@ -276,7 +315,7 @@ export function createHttpHandler(options: HttpHandlerOptions): (request: Reques
 
   api.get('/tasks', async (c) => {
     const actor = c.get('actor');
-    const q = readQuery(c, ['workflow', 'instanceId', 'assignee']);
+    const q = c.get('query');
     const filter = { ...(q.workflow ? { workflow: q.workflow } : {}), ...(q.instanceId ? { instanceId: q.instanceId } : {}) };
     if (q.assignee !== undefined && q.assignee !== actor.id) {
       if (!actor.roles.includes('admin')) throw new DocketError('FORBIDDEN', `Only an admin may read another person's inbox (asked for "${q.assignee}").`, { actor: actor.id });

@@ -1,6 +1,6 @@
 import { DocketError } from '../errors.js';
 import { INSTANT_BOUND } from '../clock/whole-instant.js';
-import { ID_MAX_LENGTH } from './payload-rules.js';
+import { ID_MAX_LENGTH, isStorableString } from './payload-rules.js';
 import { readOptions } from './read-options.js';
 import type { InstanceStatus, TaskRecord } from './records.js';
 import type { RetentionQuery } from './retention.js';
@@ -67,6 +67,9 @@ function checkText(query: Record<string, unknown>, field: string, what: string, 
   if (allowed !== undefined && !allowed.includes(value)) invalid(`${what} query field "${field}" must be one of ${allowed.join(', ')}, not ${describe(value)}.`, field);
   // A filter names an id (instance, workflow, person, role, tenant): the same bounds as the ids stored.
   if (value.length === 0 || value.length > ID_MAX_LENGTH) invalid(`${what} query field "${field}" must be 1 to ${ID_MAX_LENGTH} characters, as ids are; got ${value.length}.`, field);
+  // Nor a string no store keeps: Postgres failed the whole query on U+0000 (STORE_UNAVAILABLE, as if
+  // worth a retry) and bound a lone surrogate as U+FFFD, while memory and SQLite answered an empty page.
+  if (!isStorableString(value)) invalid(`${what} query field "${field}" must not contain U+0000 or unpaired surrogates: no stored id does. Remove them.`, field);
 }
 
 /**

@@ -1,0 +1,103 @@
+// One rule for every route's query (src/http/create-http-handler.ts, readQuery and QUERY_NAMES):
+// each parameter a route lists at most once and never blank, and no other name, on every route.
+// Before, only GET /instances, /tasks and /instances/:id/history read their query; every other route
+// (GET /instances/:id, /verify, /me, any POST) dropped whatever was sent, and an unknown name's
+// field was cut inside a surrogate pair.
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { createEngine, memoryStore, virtualClock, type Engine } from '../src/index.js';
+import { createHttpHandler } from '../src/http/index.js';
+import { reviewWorkflow } from './fixtures/review-workflow.js';
+
+const staff = { id: 'li', roles: ['staff', 'admin'] };
+
+async function setupHandler(): Promise<{ engine: Engine; handler: (r: Request) => Promise<Response>; id: string }> {
+  const engine = createEngine({ store: memoryStore(), clock: virtualClock('2026-09-21T09:00:00Z'), workflows: [reviewWorkflow] });
+  const handler = createHttpHandler({ engine, workflows: [reviewWorkflow], identify: () => staff, basePath: '/api' });
+  const id = await engine.start('review', { title: 't' }, { actor: staff });
+  return { engine, handler, id };
+}
+
+async function call(handler: (r: Request) => Promise<Response>, method: string, path: string, body?: unknown): Promise<{ status: number; json: Record<string, any> }> {
+  const init: RequestInit = { method, headers: { 'content-type': 'application/json' } };
+  if (body !== undefined) init.body = JSON.stringify(body);
+  const res = await handler(new Request(`http://x/api${path}`, init));
+  return { status: res.status, json: (await res.json()) as Record<string, any> };
+}
+
+/** Routes that take no query parameter, with what a call sends (an act changes the instance). */
+function routes(id: string): [string, string, unknown?][] {
+  return [
+    ['GET', '/me'],
+    ['GET', `/instances/${id}`],
+    ['GET', `/instances/${id}/verify`],
+    ['POST', '/instances', { workflow: 'review', input: { title: 'x' } }],
+    ['POST', `/instances/${id}/events`, { type: 'SUBMIT' }],
+    ['POST', `/instances/${id}/suspend`, { reason: 'r' }],
+    ['POST', '/batch', { acts: [{ instanceId: id, event: { type: 'SUBMIT' } }] }],
+  ];
+}
+
+function isWellFormed(s: string): boolean {
+  return !/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/.test(s);
+}
+
+describe('the query rule holds on every route', () => {
+  it('a parameter on a route that takes none is a 400 naming it, and the route does nothing (it was ignored: 200, the act done)', async () => {
+    const { engine, handler, id } = await setupHandler();
+    for (const [method, path, body] of routes(id)) {
+      const r = await call(handler, method, `${path}?includeRefused=true`, body);
+      expect([method, path, r.status, r.json.code, r.json.details?.field]).toEqual([method, path, 400, 'INVALID_ARGUMENT', 'includeRefused']);
+    }
+    const page = await engine.list({});
+    expect(page.items.map((i) => [i.id, i.revision, i.suspended])).toEqual([[id, 1, false]]);
+    // The routes that take a query still take theirs, as before.
+    expect((await call(handler, 'GET', '/instances?workflow=review')).status).toBe(200);
+    expect((await call(handler, 'GET', `/instances/${id}/history?includeRefused=true`)).status).toBe(200);
+    expect((await call(handler, 'GET', '/tasks?workflow=review')).status).toBe(200);
+    // A path no route has stays a 404.
+    expect((await call(handler, 'GET', '/nowhere?x=1')).status).toBe(404);
+    // Without a basePath the routes are matched the same way.
+    const bare = createHttpHandler({ engine, workflows: [reviewWorkflow], identify: () => staff });
+    const at = async (path: string) => (await bare(new Request(`http://x${path}`))).status;
+    expect([await at('/instances?workflow=review'), await at(`/instances/${id}/history?includeRefused=false`), await at('/me?x=1'), await at(`/instances/${id}?x=1`)]).toEqual([200, 200, 400, 400]);
+    await engine.close();
+  });
+
+  it('an empty name (?=x) is an unknown parameter, not dropped; + is a space, so ?workflow=+ is blank', async () => {
+    const { engine, handler } = await setupHandler();
+    const empty = await call(handler, 'GET', '/instances?=x');
+    expect([empty.status, empty.json.details?.field]).toEqual([400, '']);
+    const plus = await call(handler, 'GET', '/instances?workflow=+');
+    expect([plus.status, plus.json.details?.field]).toEqual([400, 'workflow']);
+    await engine.close();
+  });
+
+  it('an unknown name is shown to 40 units, never cut inside a surrogate pair (39 letters and an emoji gave a lone \\ud83d)', async () => {
+    const { engine, handler } = await setupHandler();
+    const name = `${'y'.repeat(39)}😀z`;
+    const r = await call(handler, 'GET', `/instances?${encodeURIComponent(name)}=1`);
+    expect([r.status, r.json.details?.field]).toEqual([400, 'y'.repeat(39)]);
+    await engine.close();
+  });
+
+  it('property: any name a route does not list is a 400 INVALID_ARGUMENT whose field is the name, bounded and well-formed, and nothing changes', async () => {
+    const { engine, handler, id } = await setupHandler();
+    const listed = ['workflow', 'state', 'status', 'limit', 'cursor', 'includeRefused', 'instanceId', 'assignee'];
+    await fc.assert(
+      fc.asyncProperty(
+        fc.string({ unit: 'grapheme', maxLength: 60 }).filter((n) => !listed.includes(n)),
+        fc.constantFrom(...routes(id), ['GET', '/instances'] as [string, string], ['GET', `/instances/${id}/history`] as [string, string], ['GET', '/tasks'] as [string, string]),
+        async (name, [method, path, body]) => {
+          const r = await call(handler, method, `${path}?${encodeURIComponent(name)}=v`, body);
+          const field = String(r.json.details?.field);
+          expect([r.status, r.json.code, field.length <= 40, isWellFormed(field), name.startsWith(field)]).toEqual([400, 'INVALID_ARGUMENT', true, true, true]);
+        },
+      ),
+      { numRuns: 150 },
+    );
+    const page = await engine.list({});
+    expect(page.items.map((i) => [i.id, i.revision, i.suspended])).toEqual([[id, 1, false]]);
+    await engine.close();
+  });
+});
