@@ -229,6 +229,28 @@ function checkDeadlines(config: { readonly id: string; readonly deadlines?: unkn
 }
 
 /**
+ * Refuse a state named `__proto__` anywhere in the machine's config: XState builds state values as
+ * plain objects, where that key sets the prototype instead of a region, so the instance recorded a
+ * value without the region and then refused its events. Found by walking `machine.config` (its own
+ * keys, as written), since XState's state nodes already lost it.
+ *
+ * @throws TypeError naming the state's path.
+ */
+function checkStateNames(config: { id: string; machine: unknown }): void {
+  const walk = (states: unknown, path: string): void => {
+    if (states === null || typeof states !== 'object') return;
+    for (const name of Object.keys(states)) {
+      const at = path ? `${path}.${name}` : name;
+      if (name === '__proto__') {
+        throw new TypeError(`Workflow "${config.id}": the state "${at}" cannot be kept: XState reads "__proto__" as an object's prototype, not a state. Rename the state.`);
+      }
+      walk((states as Record<string, { states?: unknown } | undefined>)[name]?.states, at);
+    }
+  };
+  walk((config.machine as { config?: { states?: unknown } }).config?.states, '');
+}
+
+/**
  * Bind a machine to its schemas, roles, deadlines and labels: the unit the engine runs.
  *
  * Event schemas may describe the payload alone or the whole event with its `type`
@@ -278,6 +300,7 @@ export function defineWorkflow<
       throw new TypeError(`Workflow "${config.id}": event "${type}" uses a reserved prefix (docket., xstate.).`);
     }
   }
+  checkStateNames(config);
   checkPermissions(config);
   checkDeadlines(config);
   checkMigrations(config);
