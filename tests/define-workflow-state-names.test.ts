@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { setup } from 'xstate';
+import { setup, type AnyStateMachine } from 'xstate';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { defineWorkflow } from '../src/index.js';
@@ -9,7 +9,7 @@ import { defineWorkflow } from '../src/index.js';
 // refuses such a machine up front, naming the state.
 
 function workflowWith(states: Record<string, unknown>) {
-  const machine = setup({}).createMachine({ id: 'm', initial: Object.keys(states)[0], states } as never);
+  const machine = setup({}).createMachine({ id: 'm', initial: Object.keys(states)[0], states } as never) as unknown as AnyStateMachine;
   return () => defineWorkflow({ id: 'm', version: 1, machine, input: z.object({}), events: {} });
 }
 
