@@ -63,10 +63,6 @@ export function isStorableString(value: string): boolean {
 }
 
 /**
- * Why a string cannot be stored, or `undefined` when it can: an unstorable string holds a NUL or
- * is not well-formed ({@link isStorableString}), so the reason follows from whether it holds a NUL.
- */
-/**
  * `text` as every store can keep it: U+0000 and lone surrogates replaced by U+FFFD, and at most `max`
  * code units (a cut never splits a surrogate pair). For diagnostic text the engine records from
  * outside (an effect handler's error message), where refusing would lose the record itself.
@@ -80,6 +76,10 @@ export function storableText(text: string, max: number): string {
   return out;
 }
 
+/**
+ * Why a string cannot be stored, or `undefined` when it can: an unstorable string holds a NUL or
+ * is not well-formed ({@link isStorableString}), so the reason follows from whether it holds a NUL.
+ */
 function stringFault(value: string): string | undefined {
   if (isStorableString(value)) return undefined;
   return value.includes('\u0000') ? 'contains U+0000 (NUL)' : 'contains a lone UTF-16 surrogate (not well-formed Unicode)';
