@@ -16,6 +16,12 @@ const LIMIT = 1024;
 
 const byText = new Map<string, StateParts>();
 
+// The last value asked for and its parts: a commit asks twice for the same XState value object (the
+// persisted snapshot's `value`, then the record's `state` and `statePaths`), and the second ask is
+// answered without writing its JSON text again.
+let lastValue: unknown;
+let lastParts: StateParts | undefined;
+
 /**
  * The shared, frozen and marked {@link StateParts} of state value `value` (a string or an object of
  * them, as XState gives it). Every commit of every instance in the same state holds the same two
@@ -29,6 +35,16 @@ const byText = new Map<string, StateParts>();
  * U+0000 is marked unstorable and refused by the store's check, as before).
  */
 export function stateParts(value: unknown): StateParts {
+  // By identity: a string is compared by its text, and an object value is one XState made for a
+  // snapshot and never changes after (snapshots are immutable), so the same object means the same data.
+  if (lastParts !== undefined && value === lastValue) return lastParts;
+  const parts = partsOf(value);
+  lastValue = value;
+  lastParts = parts;
+  return parts;
+}
+
+function partsOf(value: unknown): StateParts {
   const text = JSON.stringify(value) ?? 'null';
   const known = byText.get(text);
   if (known !== undefined) return known;
