@@ -21,6 +21,9 @@ export const silentLogger: DocketLogger = Object.freeze({ debug() {}, info() {},
 
 const LEVELS = ['debug', 'info', 'warn', 'error'] as const;
 
+/** Loggers {@link readLogger} made: already read and checked, so taken as they are. */
+const READ = new WeakSet<DocketLogger>();
+
 /**
  * The logger's four methods, each read once and checked to be a function (called on the logger, so a
  * pino or winston method keeps its `this`). `null`, `{}` or a method a getter fails to give was taken
@@ -29,6 +32,9 @@ const LEVELS = ['debug', 'info', 'warn', 'error'] as const;
  * @throws DocketError `INVALID_ARGUMENT` naming `logger` or `logger.<level>`.
  */
 export function readLogger(logger: unknown): DocketLogger {
+  // createEngine reads its `logger` option up front (refused before anything starts) and hands the
+  // result to logEngine, which reads what it is given: once is enough, not a wrapper per read.
+  if (READ.has(logger as DocketLogger)) return logger as DocketLogger;
   if (logger === null || (typeof logger !== 'object' && typeof logger !== 'function')) {
     throw new DocketError('INVALID_ARGUMENT', `logger must be an object with debug, info, warn and error methods (pino, a winston child, a console adapter); got ${logger === null ? 'null' : typeof logger}.`, { field: 'logger' });
   }
@@ -46,6 +52,7 @@ export function readLogger(logger: unknown): DocketLogger {
     // Its return is handed back: a promise it rejects reaches 'error' through engine.on, not nowhere.
     methods[level] = (message, fields) => (method as (m: string, f: LogFields) => void).call(logger, message, fields);
   }
+  READ.add(methods);
   return methods;
 }
 
