@@ -6,7 +6,7 @@ import type { EffectUpdate, Store } from '../store/store.js';
 import type { EffectContext, EffectHandler, EngineEvents, RetryPolicy } from './engine-types.js';
 import { copyWith } from '../store/copy-with.js';
 import { storableText } from '../store/payload-rules.js';
-import { INSTANT_BOUND } from '../store/query-rules.js';
+import { INSTANT_BOUND } from '../clock/whole-instant.js';
 import { lookupEffectHandler, type EffectHandlers, type HandlerLookup } from './effect-handlers.js';
 
 /** Why an internal timeout is called off: the race it guarded has settled. */

@@ -2,7 +2,7 @@ import type { Instant } from '../clock/clock.js';
 import { DocketError } from '../errors.js';
 import type { EffectRecord, EffectStatus, TimerRecord } from './records.js';
 import { checkId, isStorableString } from './payload-rules.js';
-import { INSTANT_BOUND } from './query-rules.js';
+import { INSTANT_BOUND } from '../clock/whole-instant.js';
 import { readOptions } from './read-options.js';
 import type { ClaimOptions, EffectUpdate } from './store.js';
 
@@ -36,11 +36,12 @@ export function leaseExpiry(now: Instant, options: ClaimOptions): Instant {
   return now + options.leaseMs;
 }
 
-
 /**
  * A claim's arguments, checked and read once, the same in every store: `now` a finite instant,
- * clamped to ±2^53 ({@link INSTANT_BOUND}, where stored instants lie) (PostgreSQL's bigint refused `NaN` and `1e300` as STORE_UNAVAILABLE, "retry",
- * where memory and SQLite answered; it floors a fraction, exact for its whole-millisecond columns), `owner` an id, `leaseMs` a positive number of milliseconds, rounded up to a whole one
+ * clamped to ±2^53 ({@link INSTANT_BOUND}, where stored instants lie; PostgreSQL's bigint refused
+ * `NaN` and `1e300` as STORE_UNAVAILABLE, "retry", where memory and SQLite answered; it floors a
+ * fraction, exact for its whole-millisecond columns), `owner` an id, `leaseMs` a positive number of
+ * milliseconds, rounded up to a whole one
  * (a lease expiry is stored as a whole instant; `NaN` or `-1` left an item leased to nobody or never
  * claimable again), `limit` an integer of at least 1 (capped at 2^31 - 1).
  *

@@ -73,14 +73,12 @@ function checkText(query: Record<string, unknown>, field: string, what: string, 
 }
 
 /**
+ * `value` as an exclusive upper bound on stored instants, or INVALID_ARGUMENT naming `field`.
  * Instants are stored as whole epoch milliseconds within ±2^53 (the one rule, `src/clock/whole-instant.ts`).
  * An exclusive bound `< value` on them means the same for `Math.ceil(value)`, and nothing stored lies
  * beyond ±2^53, so a finite bound is rounded up and clamped there: every store then takes the same
  * bounds (PostgreSQL's bigint refuses `1.5` and `1e+300`, which memory and SQLite compare as numbers).
  */
-export { INSTANT_BOUND };
-
-/** `value` as an exclusive upper bound on stored instants, or INVALID_ARGUMENT naming `field`. */
 export function instantBefore(value: unknown, field: string, what: string): number {
   if (typeof value !== 'number' || !Number.isFinite(value)) {
     invalid(`${what} "${field}" must be an instant in epoch milliseconds (a finite number), not ${describe(value)}.`, field);

@@ -2,7 +2,7 @@ import type { Instant } from '../clock/clock.js';
 import { DocketError } from '../errors.js';
 import { isProxy } from './is-proxy.js';
 import { checkId, ID_MAX_LENGTH, isStorableString } from './payload-rules.js';
-import { checkWholeInstant } from '../clock/whole-instant.js';
+import { checkWholeInstant, isWholeInstant } from '../clock/whole-instant.js';
 import { readOptions } from './read-options.js';
 import type { EffectRecord, HistoryEntry, InstanceRecord, InstanceStatus, RefusalEntry } from './records.js';
 
@@ -149,8 +149,8 @@ export function checkTombstones(tombstones: unknown): readonly Tombstone[] {
     if (typeof t.status !== 'string' || !FINISHED_STATUSES.includes(t.status as InstanceStatus)) bad('status');
     if (!WHOLE(t.revision) || t.revision < 1) bad('revision');
     if (!WHOLE(t.verifiedEntries) || t.verifiedEntries < 0) bad('verifiedEntries');
-    if (!WHOLE(t.finishedAt)) bad('finishedAt');
-    if (!WHOLE(t.purgedAt)) bad('purgedAt');
+    if (!isWholeInstant(t.finishedAt)) bad('finishedAt');
+    if (!isWholeInstant(t.purgedAt)) bad('purgedAt');
     if (!TEXT(t.historyHash)) bad('historyHash');
     if (!TEXT(t.hash)) bad('hash');
     if (t.stateHash !== undefined && !TEXT(t.stateHash)) bad('stateHash');
