@@ -3,7 +3,7 @@ import type { RefusalEntry } from './records.js';
 import type { Commit } from './store.js';
 import { frozenMark, heightBoundOfMark, isStorableMark } from './frozen-data.js';
 import { jsonValueOf } from './json-value.js';
-import { checkWholeInstant } from '../clock/whole-instant.js';
+import { checkWholeInstant, isWholeInstant } from '../clock/whole-instant.js';
 
 /**
  * What every store accepts, checked the same way by memory, SQLite and PostgreSQL before anything
@@ -324,29 +324,45 @@ export function checkCommit(c: Commit): void {
  * `x.5` that PostgreSQL's bigint refused; now every store refuses it, naming the field.
  */
 function checkCommitInstants(c: Commit, instanceId: string): void {
-  const at = (value: unknown, field: string, nullable = false) => {
-    if (nullable && value === null) return;
-    checkWholeInstant(value, field, "A commit's", { instanceId });
-  };
-  const each = <T>(list: readonly T[] | undefined, check: (item: T | undefined, n: number) => void) => {
-    if (Array.isArray(list)) list.forEach((item, n) => check(item as T | undefined, n));
-  };
+  // Loops and one shared details object, no closures: this runs on every commit (the hot path).
+  const details = { instanceId };
   const i = c.instance;
-  at(i.createdAt, 'instance.createdAt');
-  at(i.updatedAt, 'instance.updatedAt');
-  at(i.nextDueAt, 'instance.nextDueAt', true);
-  each(i.timers, (t, n) => at(t?.dueAt, `instance.timers[${n}].dueAt`));
-  each(i.heldTimers, (t, n) => at(t?.dueAt, `instance.heldTimers[${n}].dueAt`));
-  at(c.history.at, 'history.at');
-  if (c.history.timer !== undefined) at(c.history.timer?.dueAt, 'history.timer.dueAt');
-  each(c.addTimers, (t, n) => at(t?.dueAt, `addTimers[${n}].dueAt`));
-  if (c.firesTimer !== undefined) at(c.firesTimer?.firedAt, 'firesTimer.firedAt');
-  each(c.effects, (e, n) => at(e?.nextAttemptAt, `effects[${n}].nextAttemptAt`));
-  each(c.tasks, (t, n) => {
-    at(t?.createdAt, `tasks[${n}].createdAt`);
-    at(t?.dueAt, `tasks[${n}].dueAt`, true);
-  });
-  if (c.idempotency !== undefined) at(c.idempotency?.at, 'idempotency.at');
+  instantAt(i.createdAt, 'instance.createdAt', details);
+  instantAt(i.updatedAt, 'instance.updatedAt', details);
+  if (i.nextDueAt !== null) instantAt(i.nextDueAt, 'instance.nextDueAt', details);
+  dueAtsOf(i.timers, 'instance.timers', details);
+  dueAtsOf(i.heldTimers, 'instance.heldTimers', details);
+  instantAt(c.history.at, 'history.at', details);
+  if (c.history.timer !== undefined) instantAt(c.history.timer?.dueAt, 'history.timer.dueAt', details);
+  dueAtsOf(c.addTimers, 'addTimers', details);
+  if (c.firesTimer !== undefined) instantAt(c.firesTimer?.firedAt, 'firesTimer.firedAt', details);
+  if (Array.isArray(c.effects)) {
+    for (let n = 0; n < c.effects.length; n++) {
+      const at = c.effects[n]?.nextAttemptAt;
+      if (!isWholeInstant(at)) checkWholeInstant(at, `effects[${n}].nextAttemptAt`, "A commit's", details);
+    }
+  }
+  if (Array.isArray(c.tasks)) {
+    for (let n = 0; n < c.tasks.length; n++) {
+      const t = c.tasks[n];
+      if (!isWholeInstant(t?.createdAt)) checkWholeInstant(t?.createdAt, `tasks[${n}].createdAt`, "A commit's", details);
+      if (t?.dueAt !== null && !isWholeInstant(t?.dueAt)) checkWholeInstant(t?.dueAt, `tasks[${n}].dueAt`, "A commit's", details);
+    }
+  }
+  if (c.idempotency !== undefined) instantAt(c.idempotency?.at, 'idempotency.at', details);
+}
+
+function instantAt(value: unknown, field: string, details: { readonly instanceId: string }): void {
+  if (!isWholeInstant(value)) checkWholeInstant(value, field, "A commit's", details);
+}
+
+// The `dueAt` of each timer in `list`. As above, a field's name is only written for a value that fails.
+function dueAtsOf(list: readonly ({ readonly dueAt: unknown } | undefined)[] | undefined, field: string, details: { readonly instanceId: string }): void {
+  if (!Array.isArray(list)) return;
+  for (let n = 0; n < list.length; n++) {
+    const dueAt = list[n]?.dueAt;
+    if (!isWholeInstant(dueAt)) checkWholeInstant(dueAt, `${field}[${n}].dueAt`, "A commit's", details);
+  }
 }
 
 // What a refusal keeps of a part nested past PAYLOAD_DEPTH_MAX (or of a structure that contains itself).
