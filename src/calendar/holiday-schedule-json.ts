@@ -2,10 +2,10 @@ import { DocketError } from '../errors.js';
 import type { CnHolidayYear } from './cn-holiday-year.js';
 import type { HolidayDay, HolidayList } from './holiday-source.js';
 import { formatDayOrdinal, isoWeekdayOf, tryParseLocalDate, type DayOrdinal } from './local-date.js';
-
-const WEEKDAYS = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'];
 import { noticeSpanOf } from './notice-span.js';
 import { duplicateJsonKey } from './json-duplicate-keys.js';
+
+const WEEKDAYS = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'];
 
 /**
  * One year's official schedule as JSON, in the shape Docket ships (`CN_HOLIDAY_DATA`): either

@@ -139,6 +139,33 @@ function addDays(days: Map<DayOrdinal, DayOverride>, entries: unknown, working: 
   }
 }
 
+/** A source that gives some years completely, with the days it sets (read-only once made). */
+interface YearClaim {
+  readonly label: string;
+  readonly years: readonly number[];
+  readonly days: ReadonlyMap<DayOrdinal, DayOverride>;
+}
+
+let shipped: YearClaim | undefined;
+
+/**
+ * `'CN'`, Docket's shipped data, as a claim: built from `CN_HOLIDAY_DATA` once per process (it is a
+ * constant), not again for every calendar made (one per tenant, say).
+ */
+function shippedClaim(): YearClaim {
+  if (shipped !== undefined) return shipped;
+  const days = new Map<DayOrdinal, DayOverride>();
+  for (const data of Object.values(CN_HOLIDAY_DATA)) {
+    for (const [from, to, name, nameEn] of data.holidays) {
+      const end = parseLocalDate(to);
+      for (let d = parseLocalDate(from); d <= end; d++) days.set(d, Object.freeze({ working: false, name, nameEn }));
+    }
+    for (const [date, name, nameEn] of data.workdays) days.set(parseLocalDate(date), Object.freeze({ working: true, name, nameEn }));
+  }
+  shipped = { label: "'CN' (Docket's shipped data)", years: Object.keys(CN_HOLIDAY_DATA).map(Number), days };
+  return shipped;
+}
+
 /**
  * One year given completely by two sources (two notices registered for 2027: a draft and the
  * corrected one; or a list of 2027 beside a Docket release that ships 2027) is one fact only if the two
@@ -148,8 +175,8 @@ function addDays(days: Map<DayOrdinal, DayOverride>, entries: unknown, working: 
  * that both set; otherwise `INVALID_HOLIDAY_DATA` naming the year and the first date they differ on.
  * The same list twice, or `'CN'` beside a list that repeats its year exactly, is accepted.
  */
-function checkYearClaims(claims: readonly { readonly label: string; readonly years: readonly number[]; readonly days: ReadonlyMap<DayOrdinal, DayOverride> }[]): void {
-  const first = new Map<number, (typeof claims)[number]>();
+function checkYearClaims(claims: readonly YearClaim[]): void {
+  const first = new Map<number, YearClaim>();
   for (const claim of claims) {
     for (const year of new Set(claim.years)) {
       const before = first.get(year);
@@ -193,23 +220,16 @@ export function compileHolidaySources(sources: HolidaySource | readonly HolidayS
   const days = new Map<DayOrdinal, DayOverride>();
   const years = new Set<number>();
   // Each source that gives a year completely, with the days it sets: checked against the others below.
-  const claims: { readonly source: number; readonly label: string; readonly years: readonly number[]; readonly days: ReadonlyMap<DayOrdinal, DayOverride> }[] = [];
+  const claims: YearClaim[] = [];
   let all = false;
   list.forEach((source, index) => {
     if (source === 'none') {
       all = true;
     } else if (source === 'CN') {
-      const own = new Map<DayOrdinal, DayOverride>();
-      for (const data of Object.values(CN_HOLIDAY_DATA)) {
-        for (const [from, to, name, nameEn] of data.holidays) {
-          const end = parseLocalDate(to);
-          for (let d = parseLocalDate(from); d <= end; d++) own.set(d, { working: false, name, nameEn });
-        }
-        for (const [date, name, nameEn] of data.workdays) own.set(parseLocalDate(date), { working: true, name, nameEn });
-      }
-      claims.push({ source: index, label: "'CN' (Docket's shipped data)", years: Object.keys(CN_HOLIDAY_DATA).map(Number), days: own });
-      for (const y of Object.keys(CN_HOLIDAY_DATA)) years.add(Number(y));
-      for (const [d, v] of own) days.set(d, v);
+      const cn = shippedClaim();
+      claims.push(cn);
+      for (const y of cn.years) years.add(y);
+      for (const [d, v] of cn.days) days.set(d, v);
     } else if (typeof source === 'object' && source !== null && !Array.isArray(source)) {
       const s = source as HolidayList;
       // A misspelt "workday" dropped every make-up working day of a year the list still made official.
@@ -223,7 +243,7 @@ export function compileHolidaySources(sources: HolidaySource | readonly HolidayS
       const ownDays = new Map<DayOrdinal, DayOverride>();
       addDays(ownDays, s.holidays, false);
       addDays(ownDays, s.workdays, true);
-      if (own.length > 0) claims.push({ source: index, label: `holiday list #${index + 1}`, years: own, days: ownDays });
+      if (own.length > 0) claims.push({ label: `holiday list #${index + 1}`, years: own, days: ownDays });
       for (const y of own) years.add(y);
       for (const [d, v] of ownDays) days.set(d, v);
     } else {
