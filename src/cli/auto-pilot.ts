@@ -191,37 +191,33 @@ function goalOf(graph: StateGraph): string[] {
   return reachable.filter((f) => fromStart.get(f) === far);
 }
 
-const rankDistances = new WeakMap<StateGraph, (id: string) => number>();
-const leavingEvents = new WeakMap<StateGraph, ReadonlySet<string>>();
-
 /**
- * `state\u0000event` for every event arrow of the graph: the events that leave their state. Like
- * {@link rankDistance}, a fact of the graph alone, worked out once per graph.
+ * What {@link rankedEvents} needs of a graph that depends on the graph alone, so it is worked out
+ * once per graph (a simulation ranks the events at every step of its run with the one graph):
+ * - `distance`: how far each state is from the process's real end, the key events are ranked by:
+ *   the cost to the goal ({@link goalOf}), else, past every state that reaches it, the cost to any
+ *   final state;
+ * - `leaving`: `state\u0000event` for every event arrow, the events that leave their state.
  */
-function leavingOf(graph: StateGraph): ReadonlySet<string> {
-  let known = leavingEvents.get(graph);
-  if (!known) {
-    known = new Set(graph.edges.filter((e) => e.kind === 'event').map((e) => `${e.source}\u0000${e.event}`));
-    leavingEvents.set(graph, known);
-  }
-  return known;
+interface GraphRanking {
+  readonly distance: (id: string) => number;
+  readonly leaving: ReadonlySet<string>;
 }
 
-/**
- * How far each state is from the process's real end, the key {@link rankedEvents} ranks by: the cost
- * to the goal ({@link goalOf}), else, past every state that reaches it, the cost to any final state.
- * It depends on the machine's graph alone, so it is computed once per graph: a simulation ranks the
- * events at every step of its run with the one graph.
- */
-function rankDistance(graph: StateGraph): (id: string) => number {
-  const known = rankDistances.get(graph);
+const rankings = new WeakMap<StateGraph, GraphRanking>();
+
+function rankingOf(graph: StateGraph): GraphRanking {
+  const known = rankings.get(graph);
   if (known) return known;
   const toGoal = distancesTo(graph, goalOf(graph));
   const toAnyFinal = distancesTo(graph, graph.nodes.filter((n) => n.kind === 'final').map((n) => n.id));
   const far = graph.nodes.length + 1;
-  const distance = (id: string) => toGoal.get(id) ?? far + (toAnyFinal.get(id) ?? far);
-  rankDistances.set(graph, distance);
-  return distance;
+  const ranking: GraphRanking = {
+    distance: (id) => toGoal.get(id) ?? far + (toAnyFinal.get(id) ?? far),
+    leaving: new Set(graph.edges.filter((e) => e.kind === 'event').map((e) => `${e.source}\u0000${e.event}`)),
+  };
+  rankings.set(graph, ranking);
+  return ranking;
 }
 
 /**
@@ -230,7 +226,7 @@ function rankDistance(graph: StateGraph): (id: string) => number {
  */
 export function rankedEvents(workflow: AnyWorkflow, graph: StateGraph, state: unknown): string[] {
   const active = new Set(activeStateIds(state));
-  const distance = rankDistance(graph);
+  const { distance, leaving } = rankingOf(graph);
   const candidates: { event: string; d: number; order: number }[] = [];
   graph.edges.forEach((e, order) => {
     if (e.kind !== 'event' || e.event === null || !active.has(e.source) || !(e.event in workflow.events)) return;
@@ -240,7 +236,6 @@ export function rankedEvents(workflow: AnyWorkflow, graph: StateGraph, state: un
   // Only events with no arrow out of the state: an arrow's event is ranked by where it leads above
   // (bid-review's ABANDON, an arrow from `open` to `abandoned`, was also ranked here as if it kept
   // the bid open, first of all, and the simulation abandoned every bid at once).
-  const leaving = leavingOf(graph);
   graph.nodes.forEach((n, order) => {
     if (!active.has(n.id)) return;
     for (const event of n.events) if (!leaving.has(`${n.id}\u0000${event}`)) candidates.push({ event, d: distance(n.id) + 0.5, order: graph.edges.length + order });
