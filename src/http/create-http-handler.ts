@@ -1,6 +1,7 @@
 import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { matchedRoutes } from 'hono/route';
+import { queryNamesOf } from './query-parameters.js';
 import { reassignTasks } from '../approvals/reassign-tasks.js';
 import type { AnyWorkflow } from '../engine/define-workflow.js';
 import type { BatchResult, Engine } from '../engine/engine-types.js';
@@ -70,18 +71,6 @@ function queryLimit(value: string | undefined, of: 'instances' | 'entries'): num
   if (!/^[0-9]{1,4}$/.test(value)) throw bad(`"limit" must be a whole number of ${of} (1 to 1000).`, { field: 'limit' });
   return Number(value);
 }
-
-/**
- * The query parameters each route takes, by the route's method and path (relative to `basePath`).
- * Every other route takes none: a `?includeRefused=true` sent to `GET /instances/:id`, or any
- * parameter on a POST, was dropped without a word, so the client was answered as if it had not
- * asked; it is refused like any unknown name (see {@link readQuery}).
- */
-const QUERY_NAMES: Readonly<Record<string, readonly string[]>> = {
-  'GET /instances': ['workflow', 'state', 'status', 'limit', 'cursor'],
-  'GET /instances/:id/history': ['includeRefused', 'limit', 'cursor'],
-  'GET /tasks': ['workflow', 'instanceId', 'assignee'],
-};
 
 /** A name as a message shows it: at most 40 UTF-16 units, never cut inside a surrogate pair. */
 function shownName(name: string): string {
@@ -215,11 +204,11 @@ export function createHttpHandler(options: HttpHandlerOptions): (request: Reques
     return undefined;
   });
 
-  // Every route's query, by one rule (readQuery, QUERY_NAMES), before any handler runs: a route
+  // Every route's query, by one rule (readQuery, QUERY_PARAMETERS), before any handler runs: a route
   // that takes no parameter refuses one instead of ignoring it. A path no route matches stays a 404.
   api.use('*', async (c, next) => {
     const route = matchedRoutes(c).findLast((r) => r.method !== 'ALL');
-    if (route !== undefined) c.set('query', readQuery(c, QUERY_NAMES[`${route.method} ${route.path.slice(basePath.length)}`] ?? []));
+    if (route !== undefined) c.set('query', readQuery(c, queryNamesOf(`${route.method} ${route.path.slice(basePath.length)}`)));
     await next();
   });
 

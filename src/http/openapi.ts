@@ -1,11 +1,22 @@
 import { z } from 'zod';
 import type { AnyWorkflow } from '../engine/define-workflow.js';
 import { KEY_MAX_LENGTH } from '../store/payload-rules.js';
+import { QUERY_PARAMETERS } from './query-parameters.js';
 
 type Json = Record<string, unknown>;
 
 /** What every query-reading route does with its query (see `readQuery` in create-http-handler.ts). */
 const QUERY_RULE = 'At most once and not blank; a blank, repeated or unknown query parameter is refused with 400 (INVALID_ARGUMENT, details.field naming it), never ignored.';
+
+/**
+ * A route's query parameters as OpenAPI parameter objects, from the list the handler enforces
+ * ({@link QUERY_PARAMETERS}); a text parameter carries the query rule as its description.
+ */
+function queryParameters(route: string): Json[] {
+  return Object.entries(QUERY_PARAMETERS[route] ?? {}).map(([name, schema]) =>
+    schema.type === 'string' ? { name, in: 'query', required: false, description: QUERY_RULE, schema } : { name, in: 'query', required: false, schema },
+  );
+}
 
 /** One zod schema as a JSON Schema (draft 2020-12, the dialect of OpenAPI 3.1), input side. */
 function jsonSchema(schema: z.ZodType): Json {
@@ -258,8 +269,7 @@ export function openApiDocument(workflows: readonly AnyWorkflow[], options: Open
         },
         get: {
           operationId: 'list', summary: 'List instances, a page at a time.',
-          parameters: ['workflow', 'state', 'status', 'cursor'].map((name) => ({ name, in: 'query', required: false, description: QUERY_RULE, schema: { type: 'string', minLength: 1 } }))
-            .concat([{ name: 'limit', in: 'query', required: false, schema: { type: 'integer', minimum: 1, maximum: 1000 } } as never]),
+          parameters: queryParameters('GET /instances'),
           responses: { '200': json(page), ...refusals },
         },
       },
@@ -280,9 +290,7 @@ export function openApiDocument(workflows: readonly AnyWorkflow[], options: Open
           summary: 'The history; with limit or cursor, one page { items, nextCursor? } of accepted entries (pass nextCursor back as cursor).',
           parameters: [
             idParam,
-            { name: 'includeRefused', in: 'query', required: false, schema: { type: 'boolean' } },
-            { name: 'limit', in: 'query', required: false, schema: { type: 'integer', minimum: 1, maximum: 1000 } },
-            { name: 'cursor', in: 'query', required: false, description: QUERY_RULE, schema: { type: 'string', minLength: 1 } },
+            ...queryParameters('GET /instances/:id/history'),
           ],
           responses: {
             '200': json({
@@ -298,7 +306,7 @@ export function openApiDocument(workflows: readonly AnyWorkflow[], options: Open
       '/tasks': {
         get: {
           operationId: 'tasks', summary: 'The inbox: open tasks of the caller (by user and by role), each with the actions it allows. Admins may pass assignee.',
-          parameters: ['assignee', 'workflow', 'instanceId'].map((name) => ({ name, in: 'query', required: false, description: QUERY_RULE, schema: { type: 'string', minLength: 1 } })),
+          parameters: queryParameters('GET /tasks'),
           responses: { '200': json({ type: 'array', items: ref('Task') }), ...refusals },
         },
       },

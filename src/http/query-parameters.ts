@@ -1,0 +1,30 @@
+/**
+ * The query parameters each route takes, by the route's method and path as the handler registers it
+ * (relative to `basePath`), each with the JSON Schema of its value. The one list both the handler's
+ * query rule (`readQuery` in create-http-handler.ts: any other name is a 400) and the OpenAPI document
+ * (openapi.ts) read, so the document cannot offer a parameter the server refuses, nor miss one it
+ * takes. A route not listed takes none.
+ */
+export const QUERY_PARAMETERS: Readonly<Record<string, Readonly<Record<string, QueryValueSchema>>>> = {
+  'GET /instances': { workflow: text(), state: text(), status: text(), cursor: text(), limit: pageSize() },
+  'GET /instances/:id/history': { includeRefused: { type: 'boolean' }, limit: pageSize(), cursor: text() },
+  'GET /tasks': { assignee: text(), workflow: text(), instanceId: text() },
+};
+
+/** The JSON Schema (draft 2020-12, as OpenAPI 3.1 reads it) of one query parameter's value. */
+export type QueryValueSchema = Readonly<Record<string, unknown>>;
+
+function text(): QueryValueSchema {
+  return { type: 'string', minLength: 1 };
+}
+
+// A page's `limit`: the engine's page sizes (1 to 1000, HISTORY_PAGE_MAX and the list's maximum).
+function pageSize(): QueryValueSchema {
+  return { type: 'integer', minimum: 1, maximum: 1000 };
+}
+
+/** The names route `route` (`'GET /tasks'`) takes; none for a route not listed. */
+export function queryNamesOf(route: string): readonly string[] {
+  const names = QUERY_PARAMETERS[route];
+  return names === undefined ? [] : Object.keys(names);
+}
