@@ -166,6 +166,27 @@ describe('the one rule for instants (whole-instant.ts)', () => {
     await engine.close();
   });
 
+  it('a delay whose due instant passes the range of a Date (about the year 275,760) is MACHINE_ERROR with nothing written: a store kept it up to 2^53 ms, but no clock reaches it, so the timer never fired and its due date threw when shown', async () => {
+    const LIMIT = 8.64e15;
+    expect(dueInstant(LIMIT - 10, 10)).toBe(LIMIT);
+    expect(dueInstant(LIMIT - 10, 11)).toBeUndefined();
+    expect(dueInstant(LIMIT - 10, 10.5)).toBeUndefined();
+    expect(dueInstant(-LIMIT, -1)).toBeUndefined();
+    const store = memoryStore();
+    const clock = virtualClock(START);
+    const engine = createEngine({ store, clock, workflows: [fractionalWorkflow] });
+    for (const delay of [LIMIT - START + 1, 2 ** 53 - START, LIMIT]) {
+      const error = await engine.start('fractional', { delay }, { actor: staff, id: `far-${delay}` }).catch((e: unknown) => e);
+      expect([isDocketError(error, 'MACHINE_ERROR'), await store.load(`far-${delay}`)]).toEqual([true, undefined]);
+    }
+    // The last reachable instant is still taken, and fires there.
+    const id = await engine.start('fractional', { delay: LIMIT - START }, { actor: staff });
+    expect((await engine.get(id)).timers.map((t) => t.dueAt)).toEqual([LIMIT]);
+    await clock.advanceTo(LIMIT);
+    expect((await engine.get(id)).state).toBe('late');
+    await engine.close();
+  });
+
   it('property: a due instant is the first whole millisecond at or after from + delay, exactly', () => {
     fc.assert(
       fc.property(
@@ -174,9 +195,11 @@ describe('the one rule for instants (whole-instant.ts)', () => {
         (from, delay) => {
           const due = dueInstant(from, delay);
           if (due === undefined) {
-            expect(Math.abs(from + delay)).toBeGreaterThan(2 ** 53 - 2e6);
+            // Refused only past what a clock reaches: the exact first whole ms passes ±8.64e15.
+            expect(Math.abs(from + Math.ceil(delay))).toBeGreaterThan(8.64e15);
             return;
           }
+          expect(Math.abs(due)).toBeLessThanOrEqual(8.64e15);
           // due - from is exact (two safe integers); compared with the delay as given, not a rounded sum.
           const step = due - from;
           expect([Number.isSafeInteger(due), step >= delay, step - 1 < delay]).toEqual([true, true, true]);

@@ -60,8 +60,11 @@ export function wholeInstantOf(reading: unknown): Instant {
 
 /**
  * A timer's due instant, `from + delay` rounded up to the whole millisecond (a timer never fires
- * before its delay has passed); `undefined` when that is not a whole instant (a delay of `NaN`,
- * `Infinity` or one that passes ±2^53), which the caller refuses.
+ * before its delay has passed); `undefined` when that is not an instant a clock can reach (a delay
+ * of `NaN` or `Infinity`, or one that passes a `Date`'s range, ±8.64e15 ms: about the year 275,760),
+ * which the caller refuses. A store would keep such a `dueAt` (up to 2^53), but no clock reads it,
+ * so the timer could never fire, and every `new Date(dueAt)` of it (an inbox's due date, a
+ * provisional deadline's notice) is an Invalid Date that throws when formatted.
  */
 export function dueInstant(from: Instant, delay: number): Instant | undefined {
   // The delay is rounded up on its own and then added: `from + delay` in floating point loses a
@@ -70,7 +73,7 @@ export function dueInstant(from: Instant, delay: number): Instant | undefined {
   // passed. Two whole numbers within ±2^53 add exactly.
   const step = Math.ceil(delay);
   const due = (Number.isSafeInteger(from) && Number.isSafeInteger(step) ? from + step : Math.ceil(from + delay)) + 0;
-  return isWholeInstant(due) ? due : undefined;
+  return isWholeInstant(due) && Math.abs(due) <= INSTANT_LIMIT ? due : undefined;
 }
 
 /**
