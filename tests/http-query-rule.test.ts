@@ -174,3 +174,32 @@ describe('the query rule holds under any spelling of basePath', () => {
     );
   });
 });
+
+// GET /instances?status= takes four values (anything else is a 400), but the OpenAPI document listed
+// it as any non-empty text: a client generated from the document could send a value the server refuses.
+describe('the OpenAPI document gives ?status= the values the server takes', () => {
+  it('the document lists the enum, and each of its values is a 200 while a value outside it is a 400 naming status', async () => {
+    const { engine, handler } = await setupHandler();
+    const doc = (await call(handler, 'GET', '/openapi.json')).json;
+    const status = (doc.paths['/instances'].get.parameters as { name: string; schema: { enum?: string[] } }[]).find((p) => p.name === 'status')!;
+    expect(status.schema.enum).toEqual(['active', 'done', 'failed', 'cancelled']);
+    for (const value of status.schema.enum!) expect((await call(handler, 'GET', `/instances?status=${value}`)).status).toBe(200);
+    const r = await call(handler, 'GET', '/instances?status=open');
+    expect([r.status, r.json.details?.field]).toEqual([400, 'status']);
+    await engine.close();
+  });
+
+  it('property: a ?status= value is accepted exactly when the document\'s schema for it allows it', async () => {
+    const { engine, handler } = await setupHandler();
+    const doc = (await call(handler, 'GET', '/openapi.json')).json;
+    const schema = (doc.paths['/instances'].get.parameters as { name: string; schema: { enum: string[] } }[]).find((p) => p.name === 'status')!.schema;
+    await fc.assert(
+      fc.asyncProperty(fc.oneof(fc.constantFrom('active', 'done', 'failed', 'cancelled', 'Active', 'open', 'claimed'), fc.string({ minLength: 1, maxLength: 12 }).filter((s) => s.trim() !== '')), async (value) => {
+        const r = await call(handler, 'GET', `/instances?status=${encodeURIComponent(value)}`);
+        expect([value, r.status]).toEqual([value, schema.enum.includes(value) ? 200 : 400]);
+      }),
+      { numRuns: 100 },
+    );
+    await engine.close();
+  });
+});

@@ -1,7 +1,7 @@
 import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { matchedRoutes } from 'hono/route';
-import { queryNamesOf } from './query-parameters.js';
+import { INSTANCE_STATUSES, queryNamesOf } from './query-parameters.js';
 import { reassignTasks } from '../approvals/reassign-tasks.js';
 import type { AnyWorkflow } from '../engine/define-workflow.js';
 import type { BatchResult, Engine } from '../engine/engine-types.js';
@@ -38,7 +38,7 @@ export interface HttpHandlerOptions {
 /** The default of {@link HttpHandlerOptions.maxBodyBytes}: 8 MiB. */
 export const DEFAULT_MAX_BODY_BYTES = 8 * 1024 * 1024;
 
-const STATUSES: readonly InstanceStatus[] = ['active', 'done', 'failed', 'cancelled'];
+const STATUSES: readonly InstanceStatus[] = INSTANCE_STATUSES;
 
 function bad(message: string, details: Record<string, unknown> = {}): DocketError {
   return new DocketError('INVALID_ARGUMENT', message, details);
