@@ -85,3 +85,91 @@ describe('a holiday year given twice', () => {
     );
   });
 });
+
+// jsonc-parser's visitor recurses once per nesting level: a text JSON.parse reads (an array nested
+// 20,000 deep in a schedule) threw a raw RangeError out of parseHolidaySchedule, not INVALID_HOLIDAY_DATA.
+describe('duplicate keys at any nesting', () => {
+  type Node = { readonly object: readonly (readonly [string, Node])[] } | { readonly array: readonly Node[] } | { readonly leaf: number };
+  const write = (n: Node, escape: boolean): string =>
+    'leaf' in n
+      ? String(n.leaf)
+      : 'array' in n
+        ? `[${n.array.map((c) => write(c, escape)).join(', ')}]`
+        : `{${n.object.map(([k, c]) => `${escape ? `"${[...k].map((ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`).join('')}"` : JSON.stringify(k)}: ${write(c, escape)}`).join(',\n')}}`;
+  // The first key, in text order, that its object already holds, and the path to that object.
+  const firstDuplicate = (n: Node, path: string[]): { key: string; path: string[] } | undefined => {
+    if ('leaf' in n) return undefined;
+    if ('array' in n) {
+      for (let i = 0; i < n.array.length; i++) {
+        const found = firstDuplicate(n.array[i]!, [...path, String(i)]);
+        if (found) return found;
+      }
+      return undefined;
+    }
+    const seen = new Set<string>();
+    for (const [k, c] of n.object) {
+      if (seen.has(k)) return { key: k, path };
+      seen.add(k);
+      const found = firstDuplicate(c, [...path, k]);
+      if (found) return found;
+    }
+    return undefined;
+  };
+
+  it('a schedule nested 20,000 deep is INVALID_HOLIDAY_DATA, and a duplicate at the bottom of 50,000 levels is found with its path', () => {
+    const deep = `{"2027": {"holidays": ${'['.repeat(20_000)}${']'.repeat(20_000)}}}`;
+    expect(refusal(() => parseHolidaySchedule(deep))).toEqual(['INVALID_HOLIDAY_DATA', 2027]);
+    const bottom = `${'['.repeat(50_000)}{"a":1,"a":2}${']'.repeat(50_000)}`;
+    const found = duplicateJsonKey(bottom);
+    expect([found?.key, found?.path.length, found?.path[0]]).toEqual(['a', 50_000, '0']);
+    expect(duplicateJsonKey(`${'['.repeat(50_000)}{"a":1,"b":2}${']'.repeat(50_000)}`)).toBeUndefined();
+  });
+
+  it('a bad entry that JSON.stringify cannot show (a BigInt, a cycle, 20,000 levels) is INVALID_HOLIDAY_DATA with a short message, not a raw TypeError or RangeError', () => {
+    const cycle: unknown[] = ['2027-10-01'];
+    cycle.push(cycle);
+    let deep: unknown = [];
+    for (let i = 0; i < 20_000; i++) deep = [deep];
+    for (const entry of [[1n, '2027-10-01', '国庆节'], ['2027-10-01', '2027-10-07', '国庆节', 'x', cycle], deep]) {
+      for (const field of ['holidays', 'workdays']) {
+        expect(refusal(() => parseHolidaySchedule({ 2027: { [field]: [entry] } }))).toEqual(['INVALID_HOLIDAY_DATA', 2027]);
+      }
+    }
+    expect(refusal(() => parseHolidaySchedule({ 2027: { holidays: [[10n ** 30n, '2027-10-07', '国庆节']] } }))).toEqual(['INVALID_HOLIDAY_DATA', 2027]);
+  });
+
+  it('property: any value in place of a holiday or a make-up day is accepted or refused INVALID_HOLIDAY_DATA, with a message under 1,000 characters', () => {
+    fc.assert(
+      fc.property(fc.constantFrom('holidays', 'workdays'), fc.anything({ withBigInt: true, maxDepth: 4, withBoxedValues: true, withMap: true }), fc.integer({ min: 0, max: 30_000 }), (field, value, depth) => {
+        let entry: unknown = value;
+        for (let i = 0; i < depth; i++) entry = [entry];
+        try {
+          parseHolidaySchedule({ 2027: { holidays: [['2027-10-01', '2027-10-07', '国庆节']], [field]: [entry] } });
+        } catch (e) {
+          expect([isDocketError(e, 'INVALID_HOLIDAY_DATA'), (e as Error).message.length < 1000]).toEqual([true, true]);
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('property: the first repeated key of any JSON tree, with its path, however keys are escaped', () => {
+    const key = fc.constantFrom('2027', 'holidays', 'a', 'é', '');
+    const tree = fc.letrec<{ node: Node }>((tie) => ({
+      node: fc.oneof(
+        { depthSize: 'small', withCrossShrink: true },
+        fc.integer().map((leaf) => ({ leaf })),
+        fc.array(tie('node'), { maxLength: 3 }).map((array) => ({ array })),
+        fc.array(fc.tuple(key, tie('node')), { maxLength: 4 }).map((object) => ({ object })),
+      ),
+    })).node;
+    fc.assert(
+      fc.property(tree, fc.boolean(), (node, escape) => {
+        const text = write(node, escape);
+        JSON.parse(text);
+        expect(duplicateJsonKey(text)).toEqual(firstDuplicate(node, []));
+      }),
+      { numRuns: 500 },
+    );
+  });
+});

@@ -7,6 +7,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createEngine, isDocketError, memoryStore, virtualClock } from '../src/index.js';
 import { reviewWorkflow, staff } from './fixtures/review-workflow.js';
+import { retryDelay } from '../src/engine/outbox.js';
 
 const START = Date.parse('2026-11-02T09:00:00+08:00');
 const DAY = 86_400_000;
@@ -105,6 +106,55 @@ describe('property: any accepted duration options keep every effect counted, and
         await engine.close({ timeoutMs: 1000 });
       }),
       { numRuns: 60 },
+    );
+  });
+});
+
+// initialDelayMs 0 (retry at once) with more than 1024 attempts: 0 * 2 ** 1024 was 0 * Infinity = NaN,
+// a next-attempt instant every store refused, so from attempt 1025 on a failure was never recorded and
+// the effect was tried at each lease's end forever, stuck at 1024 attempts, never dead.
+describe('the retry backoff is a whole delay for every accepted policy and attempt', () => {
+  it('initialDelayMs 0, maxAttempts 1100: every call is one recorded attempt, and the effect is dead after the 1100th', async () => {
+    const clock = virtualClock(START);
+    let calls = 0;
+    const notify = () => {
+      calls++;
+      throw new Error('down');
+    };
+    const engine = createEngine({ store: memoryStore(), clock, workflows: [reviewWorkflow], effects: { notify }, retry: { maxAttempts: 1100, initialDelayMs: 0, maxDelayMs: 5 } });
+    const errors: unknown[] = [];
+    engine.on('error', (e) => errors.push(e));
+    const id = await engine.start('review', { title: 'T' }, { actor: staff });
+    await engine.send(id, { type: 'SUBMIT' }, { actor: staff });
+    for (let k = 0; k < 1200; k++) {
+      await engine.settled();
+      await clock.advanceBy({ milliseconds: 1 });
+    }
+    await clock.advanceBy({ minutes: 10 });
+    await engine.settled();
+    const [effect] = await engine.effects(id);
+    expect([calls, effect!.status, effect!.attempts, errors]).toEqual([1100, 'dead', 1100, []]);
+    await engine.close();
+  });
+
+  it('retryDelay(0, max, 1025) is 0, and (1, 2^53 - 1, 1025) the cap', () => {
+    expect(retryDelay(0, 5, 1025)).toBe(0);
+    expect(retryDelay(0, LAST, LAST)).toBe(0);
+    expect(retryDelay(1, LAST, 1025)).toBe(LAST);
+    expect(retryDelay(1000, 3_600_000, 3)).toBe(4000);
+  });
+
+  it('property: any accepted policy and attempt give a whole delay in [0, maxDelayMs], not shorter for a later attempt', () => {
+    const ms = fc.oneof(fc.constant(0), fc.integer({ min: 0, max: 10 * DAY }), fc.integer({ min: 0, max: LAST }));
+    const attempt = fc.oneof(fc.integer({ min: 1, max: 2000 }), fc.integer({ min: 1, max: LAST }));
+    fc.assert(
+      fc.property(ms, ms, attempt, attempt, (initialDelayMs, maxDelayMs, a, b) => {
+        const [early, late] = a <= b ? [a, b] : [b, a];
+        const d = retryDelay(initialDelayMs, maxDelayMs, early);
+        expect(Number.isSafeInteger(d) && d >= 0 && d <= maxDelayMs).toBe(true);
+        expect(retryDelay(initialDelayMs, maxDelayMs, late)).toBeGreaterThanOrEqual(d);
+      }),
+      { numRuns: 500 },
     );
   });
 });

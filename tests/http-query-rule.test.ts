@@ -101,3 +101,105 @@ describe('the query rule holds on every route', () => {
     await engine.close();
   });
 });
+
+// basePath 'api' (no leading slash) was mounted by Hono at /api, but the query rule cut 'api'.length
+// characters off the route's path and found no parameter list: GET /api/instances?limit=5 was a 400
+// ("takes no query parameters"), and Location was the relative 'api/instances/…'. Each spelling of one
+// mount point now works as the canonical '/api' does.
+describe('the query rule holds under any spelling of basePath', () => {
+  async function mounted(basePath: string) {
+    const engine = createEngine({ store: memoryStore(), clock: virtualClock('2026-09-21T09:00:00Z'), workflows: [reviewWorkflow] });
+    const handler = createHttpHandler({ engine, workflows: [reviewWorkflow], identify: () => staff, basePath });
+    const id = await engine.start('review', { title: 't' }, { actor: staff });
+    const at = async (method: string, path: string, body?: unknown) => {
+      const init: RequestInit = { method, headers: { 'content-type': 'application/json' } };
+      if (body !== undefined) init.body = JSON.stringify(body);
+      const res = await handler(new Request(`http://x${path}`, init));
+      return { status: res.status, location: res.headers.get('location'), json: (await res.json()) as Record<string, any> };
+    };
+    return { engine, id, at };
+  }
+
+  it.each([
+    ['api', '/api'],
+    ['api/', '/api'],
+    ['/api//', '/api'],
+    ['api//v1/', '/api/v1'],
+  ])('basePath %j serves %s: listed parameters are read, unknown ones refused, Location absolute', async (basePath, mount) => {
+    const { engine, id, at } = await mounted(basePath);
+    expect((await at('GET', `${mount}/instances?limit=5&workflow=review`)).status).toBe(200);
+    expect((await at('GET', `${mount}/instances/${id}/history?includeRefused=true`)).status).toBe(200);
+    expect((await at('GET', `${mount}/tasks?workflow=review`)).status).toBe(200);
+    const unknown = await at('GET', `${mount}/instances?x=1`);
+    expect([unknown.status, unknown.json.details?.field]).toEqual([400, 'x']);
+    const created = await at('POST', `${mount}/instances`, { workflow: 'review', input: { title: 'n' } });
+    expect([created.status, created.location]).toEqual([201, `${mount}/instances/${created.json.id}`]);
+    const doc = (await at('GET', `${mount}/openapi.json`)).json;
+    expect(doc.servers).toEqual([{ url: mount }]);
+    await engine.close();
+  });
+
+  it('a basePath that is not a string is INVALID_ARGUMENT naming basePath', async () => {
+    const engine = createEngine({ store: memoryStore(), clock: virtualClock('2026-09-21T09:00:00Z'), workflows: [reviewWorkflow] });
+    for (const basePath of [42, null, {}]) {
+      let caught: unknown;
+      try {
+        createHttpHandler({ engine, workflows: [reviewWorkflow], identify: () => staff, basePath: basePath as never });
+      } catch (error) {
+        caught = error;
+      }
+      expect([basePath, (caught as { code?: string }).code, (caught as { details?: { field?: string } }).details?.field]).toEqual([basePath, 'INVALID_ARGUMENT', 'basePath']);
+    }
+    await engine.close();
+  });
+
+  it('property: any basePath of plain segments, with or without leading, trailing and doubled slashes, reads the query as its canonical form does', async () => {
+    const segment = fc.stringMatching(/^[a-z0-9_-]{1,8}$/);
+    const slashes = fc.constantFrom('', '/', '//');
+    await fc.assert(
+      fc.asyncProperty(fc.array(fc.tuple(segment, slashes), { minLength: 1, maxLength: 3 }), slashes, async (parts, lead) => {
+        const basePath = lead + parts.map(([s, sep]) => s + sep).join('/');
+        const mount = `/${parts.map(([s]) => s).join('/')}`;
+        const { engine, id, at } = await mounted(basePath);
+        const statuses = [
+          (await at('GET', `${mount}/instances?limit=1`)).status,
+          (await at('GET', `${mount}/instances/${id}/history?limit=1`)).status,
+          (await at('GET', `${mount}/instances?nope=1`)).status,
+          (await at('GET', `${mount}/me?nope=1`)).status,
+        ];
+        expect([basePath, statuses]).toEqual([basePath, [200, 200, 400, 400]]);
+        await engine.close();
+      }),
+      { numRuns: 40 },
+    );
+  });
+});
+
+// GET /instances?status= takes four values (anything else is a 400), but the OpenAPI document listed
+// it as any non-empty text: a client generated from the document could send a value the server refuses.
+describe('the OpenAPI document gives ?status= the values the server takes', () => {
+  it('the document lists the enum, and each of its values is a 200 while a value outside it is a 400 naming status', async () => {
+    const { engine, handler } = await setupHandler();
+    const doc = (await call(handler, 'GET', '/openapi.json')).json;
+    const status = (doc.paths['/instances'].get.parameters as { name: string; schema: { enum?: string[] } }[]).find((p) => p.name === 'status')!;
+    expect(status.schema.enum).toEqual(['active', 'done', 'failed', 'cancelled']);
+    for (const value of status.schema.enum!) expect((await call(handler, 'GET', `/instances?status=${value}`)).status).toBe(200);
+    const r = await call(handler, 'GET', '/instances?status=open');
+    expect([r.status, r.json.details?.field]).toEqual([400, 'status']);
+    await engine.close();
+  });
+
+  it('property: a ?status= value is accepted exactly when the document\'s schema for it allows it', async () => {
+    const { engine, handler } = await setupHandler();
+    const doc = (await call(handler, 'GET', '/openapi.json')).json;
+    const schema = (doc.paths['/instances'].get.parameters as { name: string; schema: { enum: string[] } }[]).find((p) => p.name === 'status')!.schema;
+    await fc.assert(
+      fc.asyncProperty(fc.oneof(fc.constantFrom('active', 'done', 'failed', 'cancelled', 'Active', 'open', 'claimed'), fc.string({ minLength: 1, maxLength: 12 }).filter((s) => s.trim() !== '')), async (value) => {
+        const r = await call(handler, 'GET', `/instances?status=${encodeURIComponent(value)}`);
+        expect([value, r.status]).toEqual([value, schema.enum.includes(value) ? 200 : 400]);
+      }),
+      { numRuns: 100 },
+    );
+    await engine.close();
+  });
+});

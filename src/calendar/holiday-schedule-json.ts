@@ -5,6 +5,22 @@ import { formatDayOrdinal, isoWeekdayOf, tryParseLocalDate, type DayOrdinal } fr
 import { noticeSpanOf } from './notice-span.js';
 import { duplicateJsonKey } from './json-duplicate-keys.js';
 
+/**
+ * A bad value as a message shows it, never throwing and at most 80 characters: `JSON.stringify` threw
+ * a raw RangeError for an entry nested 20,000 deep (a text `JSON.parse` reads) and a TypeError for a
+ * BigInt or a cycle in a schedule given as an object, instead of the INVALID_HOLIDAY_DATA it explains.
+ */
+function shown(value: unknown): string {
+  let text: string | undefined;
+  try {
+    text = JSON.stringify(value);
+  } catch {
+    text = undefined;
+  }
+  if (text === undefined) return Array.isArray(value) ? 'an array that cannot be shown as JSON' : typeof value;
+  return text.length > 80 ? `${text.slice(0, 79)}…` : text;
+}
+
 const WEEKDAYS = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'];
 
 /**
@@ -30,7 +46,7 @@ function invalid(message: string, details: Record<string, unknown> = {}): Docket
 
 function date(value: unknown, year: number, where: string): DayOrdinal {
   const ordinal = typeof value === 'string' ? tryParseLocalDate(value) : undefined;
-  if (ordinal === undefined) throw invalid(`${year}: ${where} ${JSON.stringify(value)} is not a 'YYYY-MM-DD' date.`, { year });
+  if (ordinal === undefined) throw invalid(`${year}: ${where} ${shown(value)} is not a 'YYYY-MM-DD' date.`, { year });
   // A notice for Y may set days of Y-1's December (2019's: 2018-12-29 worked, 12-30 to 2019-01-01 off).
   const span = noticeSpanOf(year);
   if (ordinal < span.first || ordinal > span.last) {
@@ -63,7 +79,7 @@ function parseYear(year: number, raw: unknown, allowed: readonly string[] = ['ho
   const off = new Map<DayOrdinal, string>();
   const outHolidays: HolidayDay[] = [];
   for (const entry of holidays as unknown[]) {
-    if (!Array.isArray(entry) || entry.length < 2 || entry.length > 4) throw invalid(`${year}: a holiday must be [from, to, nameZh, nameEn?], got ${JSON.stringify(entry)}.`, { year });
+    if (!Array.isArray(entry) || entry.length < 2 || entry.length > 4) throw invalid(`${year}: a holiday must be [from, to, nameZh, nameEn?], got ${shown(entry)}.`, { year });
     const from = date(entry[0], year, 'holiday start');
     const to = date(entry[1], year, 'holiday end');
     if (to < from) throw invalid(`${year}: holiday ${String(entry[0])}..${String(entry[1])} ends before it starts.`, { year });
@@ -78,7 +94,7 @@ function parseYear(year: number, raw: unknown, allowed: readonly string[] = ['ho
   const worked = new Set<DayOrdinal>();
   const outWorkdays: HolidayDay[] = [];
   for (const entry of workdays as unknown[]) {
-    if (!Array.isArray(entry) || entry.length < 1 || entry.length > 3) throw invalid(`${year}: a make-up working day must be [date, nameZh, nameEn?], got ${JSON.stringify(entry)}.`, { year });
+    if (!Array.isArray(entry) || entry.length < 1 || entry.length > 3) throw invalid(`${year}: a make-up working day must be [date, nameZh, nameEn?], got ${shown(entry)}.`, { year });
     const d = date(entry[0], year, 'make-up working day');
     const when = formatDayOrdinal(d);
     if (worked.has(d)) throw invalid(`${year}: make-up working day ${when} is listed twice.`, { year, date: when });

@@ -52,6 +52,20 @@ function thenOf(value: unknown): ((this: unknown, onFulfilled: (v: unknown) => v
 }
 
 /**
+ * How long after failed attempt `attempt` (1, 2, …) the effect is tried again: `initialDelayMs`
+ * doubled per attempt, at most `maxDelayMs`; a whole number of ms in [0, maxDelayMs] for any policy
+ * `createEngine` accepts and any attempt. `initialDelayMs * 2 ** (attempt - 1)` was `0 * Infinity =
+ * NaN` from attempt 1025 with `initialDelayMs: 0`: the failure's next-attempt instant was refused by
+ * every store, so it was never recorded and the effect, claimed again at each lease's end, was tried
+ * forever at attempt 1024, never counted, never dead.
+ */
+export function retryDelay(initialDelayMs: number, maxDelayMs: number, attempt: number): number {
+  if (initialDelayMs <= 0) return 0;
+  // Past 2^1023 the doubling is Infinity, and the policy's cap holds.
+  return Math.min(maxDelayMs, initialDelayMs * 2 ** Math.min(attempt - 1, 1024));
+}
+
+/**
  * Delivers outbox effects at least once, outside any instance's lock: a commit only asks for a
  * delivery (`dispatch`), which claims due effects under a lease and hands each to the handler for its
  * type in the background. A handler that throws, rejects, or does not settle within `timeoutMs`
@@ -227,7 +241,7 @@ export class Outbox {
     // never recorded and the effect retried forever, never counted, never dead.
     const lastError = storableText(text, LAST_ERROR_MAX);
     const dead = attempt >= this.maxAttempts;
-    const delay = Math.min(this.maxDelayMs, this.initialDelayMs * 2 ** (attempt - 1));
+    const delay = retryDelay(this.initialDelayMs, this.maxDelayMs, attempt);
     // At most the last instant a store keeps: a retry policy's long delay (maxDelayMs up to 2^53 ms)
     // made an instant every store refused, so the failure was never recorded and the effect, claimed
     // again at each lease's end, was tried forever, never counted, never dead.

@@ -1,7 +1,7 @@
 import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { matchedRoutes } from 'hono/route';
-import { queryNamesOf } from './query-parameters.js';
+import { INSTANCE_STATUSES, queryNamesOf } from './query-parameters.js';
 import { reassignTasks } from '../approvals/reassign-tasks.js';
 import type { AnyWorkflow } from '../engine/define-workflow.js';
 import type { BatchResult, Engine } from '../engine/engine-types.js';
@@ -38,7 +38,7 @@ export interface HttpHandlerOptions {
 /** The default of {@link HttpHandlerOptions.maxBodyBytes}: 8 MiB. */
 export const DEFAULT_MAX_BODY_BYTES = 8 * 1024 * 1024;
 
-const STATUSES: readonly InstanceStatus[] = ['active', 'done', 'failed', 'cancelled'];
+const STATUSES: readonly InstanceStatus[] = INSTANCE_STATUSES;
 
 function bad(message: string, details: Record<string, unknown> = {}): DocketError {
   return new DocketError('INVALID_ARGUMENT', message, details);
@@ -105,6 +105,24 @@ function readQuery(c: Context, names: readonly string[]): Partial<Record<string,
   return out;
 }
 
+/**
+ * `basePath` as Hono mounts it: `''` for the root, otherwise one leading `/`, no trailing `/`, no
+ * empty segment (`'api'`, `'/api/'`, `'api//v1/'` are `/api` and `/api/v1`). Hono prefixes the routes
+ * with a leading `/` either way, so `'api'` served `/api/instances` while the query rule cut
+ * `'api'.length` characters off `/api/instances` and found no route's parameter list: every query
+ * parameter of every route was a 400 ("takes no query parameters"), and `Location` and the OpenAPI
+ * server were the relative `api/...`. The one reading of the option, for the routes, the query rule,
+ * `Location`, messages and the OpenAPI document alike.
+ */
+function readBasePath(value: unknown): string {
+  if (value === undefined) return '';
+  if (typeof value !== 'string') {
+    throw new DocketError('INVALID_ARGUMENT', `createHttpHandler: basePath must be a path such as '/api', not ${value === null ? 'null' : typeof value}.`, { field: 'basePath' });
+  }
+  const segments = value.split('/').filter((segment) => segment !== '');
+  return segments.length === 0 ? '' : `/${segments.join('/')}`;
+}
+
 /** What a request carries from the middlewares to its handler: who asks, and the query as read. */
 interface HandlerVariables {
   actor: Actor;
@@ -169,7 +187,7 @@ export function createHttpHandler(options: HttpHandlerOptions): (request: Reques
   if (!Number.isSafeInteger(maxBodyBytes) || maxBodyBytes < 1) {
     throw new DocketError('INVALID_ARGUMENT', `createHttpHandler: maxBodyBytes must be a positive integer number of bytes, not ${String(maxBodyBytes)}.`, { field: 'maxBodyBytes' });
   }
-  const basePath = options.basePath && options.basePath !== '/' ? options.basePath.replace(/\/$/, '') : '';
+  const basePath = readBasePath(options.basePath);
   const app = new Hono<{ Variables: HandlerVariables }>();
   const api = basePath ? app.basePath(basePath) : app;
   let document: string | undefined;

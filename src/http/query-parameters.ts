@@ -1,3 +1,11 @@
+import type { InstanceStatus } from '../store/records.js';
+
+/**
+ * The values `GET /instances?status=` takes (any other is a 400): the document listed it as any
+ * text, so a client generated from it could send one the server refuses.
+ */
+export const INSTANCE_STATUSES = ['active', 'done', 'failed', 'cancelled'] as const satisfies readonly InstanceStatus[];
+
 /**
  * The query parameters each route takes, by the route's method and path as the handler registers it
  * (relative to `basePath`), each with the JSON Schema of its value. The one list both the handler's
@@ -6,7 +14,7 @@
  * takes. A route not listed takes none.
  */
 export const QUERY_PARAMETERS: Readonly<Record<string, Readonly<Record<string, QueryValueSchema>>>> = {
-  'GET /instances': { workflow: text(), state: text(), status: text(), cursor: text(), limit: pageSize() },
+  'GET /instances': { workflow: text(), state: text(), status: { type: 'string', enum: INSTANCE_STATUSES }, cursor: text(), limit: pageSize() },
   'GET /instances/:id/history': { includeRefused: { type: 'boolean' }, limit: pageSize(), cursor: text() },
   'GET /tasks': { assignee: text(), workflow: text(), instanceId: text() },
 };
