@@ -293,7 +293,7 @@ export function createCommitPipeline(deps: PipelineDeps): CommitPipeline {
   }
 
   async function load(instanceId: string, actor?: Actor): Promise<InstanceRecord> {
-    assertId(instanceId, 'The instance id');
+    assertId(instanceId, 'The instance id', {}, 'instanceId');
     const record = await store.load(instanceId);
     if (!record || !visibleTo(record, actor)) throw notFound(instanceId);
     return record;
@@ -425,7 +425,7 @@ export function createCommitPipeline(deps: PipelineDeps): CommitPipeline {
       let wanted = false;
       try {
         if (store.loadWithHead) {
-          assertId(instanceId, 'The instance id');
+          assertId(instanceId, 'The instance id', {}, 'instanceId');
           const both = await store.loadWithHead(instanceId);
           loaded = both?.record;
           head = both ? (both.head ?? null) : undefined;

@@ -170,7 +170,7 @@ export function createEngine<const W extends AnyWorkflow>(raw: EngineOptions<W>)
   const routing = new TenantRouting({ calendar, directory }, options.tenants);
   const registry = new WorkflowRegistry(options.workflows, routing);
   const emitter = new EventEmitter<EngineEvents>();
-  if (options.workerId !== undefined) assertId(options.workerId, 'workerId');
+  if (options.workerId !== undefined) assertId(options.workerId, 'workerId', {}, 'workerId');
   const workerId = options.workerId ?? `engine-${nanoid(8)}`;
   const leaseMs = whole(options.leaseMs, 30_000, 'leaseMs', 1, 'milliseconds');
   const keys = createKeyring(options.historyKey);
@@ -399,7 +399,7 @@ export function createEngine<const W extends AnyWorkflow>(raw: EngineOptions<W>)
       return inboxWithStandIns(store, directory, query, clock.now());
     },
     async effects(instanceId) {
-      assertId(instanceId, 'The instance id');
+      assertId(instanceId, 'The instance id', {}, 'instanceId');
       await ready();
       const found = await store.effects(instanceId);
       if (found.length > 0) return found;
@@ -419,7 +419,7 @@ export function createEngine<const W extends AnyWorkflow>(raw: EngineOptions<W>)
     },
     retain: (opts) => retain(retention, opts),
     archived: async (instanceId) => {
-      assertId(instanceId, 'The instance id');
+      assertId(instanceId, 'The instance id', {}, 'instanceId');
       return archivedView(retention, instanceId);
     },
     forTenant: (tenant) => tenantView(engine, retention, tenant, (t) => routing.configOf(t).directory),

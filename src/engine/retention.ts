@@ -150,7 +150,7 @@ function checkRetain(core: RetentionParts, raw: RetainOptions, now: Instant) {
   const store = retentionOf(core.store);
   const finishedBefore = cutoffOf(options.policy as RetentionPolicy, now);
   const tenant = options.tenant;
-  if (tenant !== undefined) assertId(tenant, 'retain(): tenant');
+  if (tenant !== undefined) assertId(tenant, 'retain(): tenant', {}, 'tenant');
   return { mode, dryRun, limit, store, finishedBefore, tenant };
 }
 

@@ -86,10 +86,10 @@ export function tenantView<W extends AnyWorkflow>(
   /** The tenant's directory (its own, else the engine's), for the stand-ins (代理) of its inbox. */
   directoryOf: (tenant: string) => Directory | undefined,
 ): TenantEngine<W> {
-  assertId(tenant, 'The tenant');
+  assertId(tenant, 'The tenant', {}, 'tenant');
   /** Throw INSTANCE_NOT_FOUND unless the instance (live, archived or purged) belongs to this tenant. */
   async function own(instanceId: string): Promise<void> {
-    assertId(instanceId, 'The instance id');
+    assertId(instanceId, 'The instance id', {}, 'instanceId');
     await core.ready();
     const record = await core.store.load(instanceId);
     if (record) {

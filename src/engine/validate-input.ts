@@ -110,9 +110,11 @@ function idProblem(value: unknown, max = INPUT_LIMITS.idLength): string | undefi
  * @throws DocketError `INVALID_ARGUMENT` unless `value` is a non-empty string of at most
  * {@link INPUT_LIMITS}`.idLength` characters, well-formed and without U+0000.
  */
-export function assertId(value: unknown, what: string, details: DocketErrorDetails = {}): asserts value is string {
+export function assertId(value: unknown, what: string, details: DocketErrorDetails, field: string): asserts value is string {
   const problem = idProblem(value);
-  if (problem !== undefined) throw invalid(`${what} ${problem}. Ids are non-empty strings of at most ${INPUT_LIMITS.idLength} characters.`, details);
+  // `field` names the argument or option (`instanceId`, `options.id` as `id`, `acts[2].instanceId`), as
+  // every other INVALID_ARGUMENT does: a caller (or the HTTP layer's problem details) can point at it.
+  if (problem !== undefined) throw invalid(`${what} ${problem}. Ids are non-empty strings of at most ${INPUT_LIMITS.idLength} characters.`, { ...details, field });
 }
 
 /**
@@ -170,32 +172,32 @@ function actorUsage(method: string): string {
  */
 export function checkActorInput(value: unknown, method: string, details: DocketErrorDetails = {}): Actor {
   if (typeof value !== 'object' || value === null || Array.isArray(value) || isProxy(value)) {
-    throw invalid(`${actorUsage(method)}; got ${describe(value)}.`, details);
+    throw invalid(`${actorUsage(method)}; got ${describe(value)}.`, { ...details, field: 'actor' });
   }
   let actor: { id?: unknown; roles?: unknown; name?: unknown } | undefined = usualActor(value);
   if (actor === undefined) {
     const copy = jsonCopy(value);
-    if (!copy.ok) throw invalid(`${actorUsage(method)}; actor.${copy.path === '(root)' ? '' : copy.path + ' '}${copy.problem}.`, details);
+    if (!copy.ok) throw invalid(`${actorUsage(method)}; actor.${copy.path === '(root)' ? '' : copy.path + ' '}${copy.problem}.`, { ...details, field: copy.path === '(root)' ? 'actor' : `actor.${copy.path}` });
     actor = copy.value as { id?: unknown; roles?: unknown; name?: unknown };
   }
   const idIssue = idProblem(actor.id);
-  if (idIssue !== undefined) throw invalid(`${actorUsage(method)}; actor.id ${idIssue}.`, details);
+  if (idIssue !== undefined) throw invalid(`${actorUsage(method)}; actor.id ${idIssue}.`, { ...details, field: 'actor.id' });
   const list = actor.roles;
-  if (!Array.isArray(list)) throw invalid(`${actorUsage(method)}; actor.roles must be an array of strings, got ${describe(list)}.`, { ...details, actor: actor.id as string });
-  if (list.length > INPUT_LIMITS.roles) throw invalid(`${actorUsage(method)}; an actor may carry at most ${INPUT_LIMITS.roles} roles, got ${list.length}.`, { ...details, actor: actor.id as string });
+  if (!Array.isArray(list)) throw invalid(`${actorUsage(method)}; actor.roles must be an array of strings, got ${describe(list)}.`, { ...details, actor: actor.id as string, field: 'actor.roles' });
+  if (list.length > INPUT_LIMITS.roles) throw invalid(`${actorUsage(method)}; an actor may carry at most ${INPUT_LIMITS.roles} roles, got ${list.length}.`, { ...details, actor: actor.id as string, field: 'actor.roles' });
   for (let i = 0; i < list.length; i++) {
     const issue = idProblem(list[i]);
-    if (issue !== undefined) throw invalid(`${actorUsage(method)}; actor.roles[${i}] ${issue}.`, { ...details, actor: actor.id as string });
+    if (issue !== undefined) throw invalid(`${actorUsage(method)}; actor.roles[${i}] ${issue}.`, { ...details, actor: actor.id as string, field: `actor.roles[${i}]` });
   }
   if (actor.name !== undefined) {
     const issue = idProblem(actor.name);
-    if (issue !== undefined) throw invalid(`${actorUsage(method)}; actor.name, when given, ${issue}.`, { ...details, actor: actor.id as string });
+    if (issue !== undefined) throw invalid(`${actorUsage(method)}; actor.name, when given, ${issue}.`, { ...details, actor: actor.id as string, field: 'actor.name' });
   }
   // Kept (and so recorded in history entries): the tenant the host says the actor belongs to.
   const tenant = (actor as { tenant?: unknown }).tenant;
   if (tenant !== undefined) {
     const issue = idProblem(tenant);
-    if (issue !== undefined) throw invalid(`${actorUsage(method)}; actor.tenant, when given, ${issue}.`, { ...details, actor: actor.id as string });
+    if (issue !== undefined) throw invalid(`${actorUsage(method)}; actor.tenant, when given, ${issue}.`, { ...details, actor: actor.id as string, field: 'actor.tenant' });
   }
   return actor as Actor;
 }
@@ -448,7 +450,7 @@ const SEND_KEYS = ['actor', 'idempotencyKey'] as const;
  * `invalid` (`INVALID_PAYLOAD`), so the engine can record the refusal against the instance.
  */
 export function checkSendInput(instanceId: unknown, event: unknown, opts: unknown, method = 'send'): CheckedSend {
-  assertId(instanceId, 'The instance id');
+  assertId(instanceId, 'The instance id', {}, 'instanceId');
   if (typeof event !== 'object' || event === null || Array.isArray(event) || isProxy(event)) {
     throw invalid(`An event must be a plain object with a string "type", e.g. { type: "APPROVE" }; got ${describe(event)}.`, { instanceId });
   }
@@ -478,12 +480,12 @@ export function checkSendInput(instanceId: unknown, event: unknown, opts: unknow
   // Read once, by the house rule: an unknown key is refused, not ignored (a misspelt
   // `idempotencykey` left the send unkeyed, so the caller's retry acted twice).
   if (typeof opts !== 'object' || opts === null || Array.isArray(opts) || isProxy(opts)) {
-    throw invalid(`${method}() needs options { actor: { id, roles } }: who is acting (got ${describe(opts)}).`, { instanceId, event: type });
+    throw invalid(`${method}() needs options { actor: { id, roles } }: who is acting (got ${describe(opts)}).`, { instanceId, event: type, field: 'actor' });
   }
   const options = readOptions(opts, { keys: SEND_KEYS, what: `${method}() options`, details: { instanceId, event: type } });
   const key = options.idempotencyKey;
   const actor = checkActorInput(options.actor, method, { instanceId, event: type });
-  if (key !== undefined) assertId(key, 'The idempotency key', { instanceId, event: type });
+  if (key !== undefined) assertId(key, 'The idempotency key', { instanceId, event: type }, 'idempotencyKey');
   const checked = key === undefined ? { actor } : { actor, idempotencyKey: key };
   if (refused !== undefined) return { opts: checked, event: { type }, invalid: payloadError(`The payload of event "${type}"`, refused, { instanceId, event: type }) };
   return { opts: checked, event: copied as { type: string; [key: string]: unknown } };
@@ -504,13 +506,13 @@ export function checkStartInput(
   input: unknown,
   opts: unknown,
 ): { readonly input: unknown; readonly actor: Actor; readonly id: string | undefined; readonly tenant?: string | undefined } {
-  assertId(workflowId, 'The workflow id');
+  assertId(workflowId, 'The workflow id', {}, 'workflow');
   const at = { workflow: workflowId };
   const options = optionsOf(opts, ['actor', 'id', 'tenant'], 'start() needs options { actor: { id, roles } }: who is starting it', at, 'start() options');
   const actor = checkActorInput(options.actor, 'start', at);
   const id = options.id;
-  if (id !== undefined) assertId(id, 'The instance id (options.id)', at);
-  if (options.tenant !== undefined) assertId(options.tenant, 'The tenant (options.tenant)', at);
+  if (id !== undefined) assertId(id, 'The instance id (options.id)', at, 'id');
+  if (options.tenant !== undefined) assertId(options.tenant, 'The tenant (options.tenant)', at, 'tenant');
   if (options.tenant !== undefined && actor.tenant !== undefined && options.tenant !== actor.tenant) {
     throw new DocketError('FORBIDDEN', `${actor.id} belongs to tenant ${JSON.stringify(actor.tenant)} and may not start an instance of tenant ${JSON.stringify(options.tenant)}.`, { ...at, actor: actor.id });
   }
@@ -537,8 +539,8 @@ export function checkBatchInput(acts: unknown, opts: unknown): { readonly actor:
   const out: { readonly instanceId: string; readonly event: unknown; readonly idempotencyKey?: string }[] = [];
   for (let i = 0; i < acts.length; i++) {
     const act = optionsOf(acts[i], ['instanceId', 'event', 'idempotencyKey'], `sendMany(): act [${i}] must be an object { instanceId, event }; nothing was sent`, {}, `sendMany(): act [${i}] (nothing was sent)`);
-    assertId(act.instanceId, `sendMany(): act [${i}]'s instanceId`);
-    if (act.idempotencyKey !== undefined) assertId(act.idempotencyKey, `sendMany(): act [${i}]'s idempotencyKey`, { instanceId: act.instanceId });
+    assertId(act.instanceId, `sendMany(): act [${i}]'s instanceId`, {}, `acts[${i}].instanceId`);
+    if (act.idempotencyKey !== undefined) assertId(act.idempotencyKey, `sendMany(): act [${i}]'s idempotencyKey`, { instanceId: act.instanceId }, `acts[${i}].idempotencyKey`);
     out.push(act.idempotencyKey === undefined ? { instanceId: act.instanceId, event: act.event } : { instanceId: act.instanceId, event: act.event, idempotencyKey: act.idempotencyKey as string });
   }
   return { actor, acts: out };
@@ -551,7 +553,7 @@ export function checkBatchInput(acts: unknown, opts: unknown): { readonly actor:
  * @throws DocketError `INVALID_ARGUMENT` for a bad instance id, options, actor, reason or target.
  */
 export function checkAdminInput(instanceId: unknown, opts: unknown, op: string): { readonly actor: Actor; readonly reason: string; readonly target: string } {
-  assertId(instanceId, 'The instance id');
+  assertId(instanceId, 'The instance id', {}, 'instanceId');
   const at = { instanceId };
   const withTarget = op === 'moveTo';
   const options = optionsOf(opts, withTarget ? ['actor', 'reason', 'target'] : ['actor', 'reason'], `${op}() needs options { actor, reason${withTarget ? ', target' : ''} }`, at, `${op}() options`) as Record<'actor' | 'reason' | 'target', unknown>;
@@ -570,11 +572,11 @@ export function checkAdminInput(instanceId: unknown, opts: unknown, op: string):
 export function checkReassignInput(opts: unknown): void {
   const options = optionsOf(opts, ['actor', 'from', 'to', 'reason', 'workflow'], 'reassignTasks() needs options { from, to, actor, reason }', {}, 'reassignTasks() options');
   checkActorInput(options.actor, 'reassignTasks');
-  assertId(options.from, 'reassignTasks(): from');
-  assertId(options.to, 'reassignTasks(): to');
+  assertId(options.from, 'reassignTasks(): from', {}, 'from');
+  assertId(options.to, 'reassignTasks(): to', {}, 'to');
   assertText(options.reason, 'reassignTasks(): reason');
   if (options.from === options.to) {
     throw new DocketError('INVALID_ARGUMENT', `reassignTasks(): from and to are both "${String(options.from)}"; name the person who takes over the tasks.`, { from: options.from });
   }
-  if (options.workflow !== undefined) assertId(options.workflow, 'reassignTasks(): workflow');
+  if (options.workflow !== undefined) assertId(options.workflow, 'reassignTasks(): workflow', {}, 'workflow');
 }

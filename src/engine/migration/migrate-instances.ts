@@ -94,7 +94,7 @@ export async function migrateInstances(parts: EngineParts, raw: MigrateOptions):
     -readonly [K in keyof MigrateOptions]?: unknown;
   };
   const actor = checkActorInput(options.actor, 'migrate');
-  assertId(options.workflow, 'migrate(): workflow');
+  assertId(options.workflow, 'migrate(): workflow', {}, 'workflow');
   assertText(options.reason, 'migrate(): reason');
   if (options.reason.trim() === '') throw new DocketError('INVALID_ARGUMENT', 'Say why: migrate needs a non-empty reason, for the audit trail.', { workflow: options.workflow });
   const workflow = options.workflow;
@@ -120,7 +120,7 @@ export async function migrateInstances(parts: EngineParts, raw: MigrateOptions):
   }
   if (where.state !== undefined) assertText(where.state, 'migrate(): where.state');
   if (where.match !== undefined && typeof where.match !== 'function') throw new DocketError('INVALID_ARGUMENT', 'migrate(): where.match must be a function of the instance view.', { workflow });
-  if (where.tenant !== undefined) assertId(where.tenant, 'migrate(): where.tenant');
+  if (where.tenant !== undefined) assertId(where.tenant, 'migrate(): where.tenant', {}, 'where.tenant');
   if (where.tenant !== undefined && actor.tenant !== undefined && where.tenant !== actor.tenant) {
     throw new DocketError('FORBIDDEN', `${actor.id} belongs to tenant ${JSON.stringify(actor.tenant)} and may not migrate the instances of tenant ${JSON.stringify(where.tenant)}.`, { workflow: options.workflow, actor: actor.id });
   }
@@ -131,7 +131,7 @@ export async function migrateInstances(parts: EngineParts, raw: MigrateOptions):
   } catch (error) {
     throw new DocketError('INVALID_ARGUMENT', 'migrate(): where.instanceIds could not be read; pass a plain array of instance ids.', { workflow, field: 'where.instanceIds', cause: error });
   }
-  if (ids) for (const id of ids) assertId(id, 'migrate(): where.instanceIds[]');
+  if (ids) for (const id of ids) assertId(id, 'migrate(): where.instanceIds[]', {}, 'where.instanceIds');
   await parts.ready();
   const { registry, store, pipeline } = parts;
   const oldReg = registry.get(workflow, from);
