@@ -17,7 +17,7 @@ const CALLS: readonly (readonly [string, Call, string])[] = [
   ['send: idempotency key', (e, id, bad) => e.send(id, { type: 'SUBMIT' } as never, { actor: staff, idempotencyKey: bad as string }), 'idempotencyKey'],
   ['send: actor id', (e, id, bad) => e.send(id, { type: 'SUBMIT' } as never, { actor: { ...staff, id: bad as string } }), 'actor.id'],
   ['send: actor role', (e, id, bad) => e.send(id, { type: 'SUBMIT' } as never, { actor: { ...staff, roles: ['staff', bad as string] } }), 'actor.roles[1]'],
-  ['start: options.id', (e, _id, bad) => e.start('review', { title: 't' }, { actor: staff, id: bad as string }), 'id'],
+  ['start: options.id', (e, _id, bad) => e.start('review' as never, { title: 't' } as never, { actor: staff, id: bad as string }), 'id'],
   ['start: workflow', (e, _id, bad) => e.start(bad as never, { title: 't' } as never, { actor: staff }), 'workflow'],
   ['sendMany: instanceId', (e, _id, bad) => e.sendMany([{ instanceId: bad as string, event: { type: 'SUBMIT' } }] as never, { actor: staff }), 'acts[0].instanceId'],
 ];
