@@ -5,7 +5,7 @@
 // field was cut inside a surrogate pair.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { createEngine, memoryStore, virtualClock, type Engine } from '../src/index.js';
+import { createEngine, isDocketError, memoryStore, virtualClock, type Engine } from '../src/index.js';
 import { createHttpHandler } from '../src/http/index.js';
 import { reviewWorkflow } from './fixtures/review-workflow.js';
 
@@ -151,6 +151,44 @@ describe('the query rule holds under any spelling of basePath', () => {
       expect([basePath, (caught as { code?: string }).code, (caught as { details?: { field?: string } }).details?.field]).toEqual([basePath, 'INVALID_ARGUMENT', 'basePath']);
     }
     await engine.close();
+  });
+
+  // '/a%20b' mounted routes Hono never matched (it matches the decoded path): every route a 404.
+  // A ':name' or '*' segment would be a parameter or a wildcard, and '..' is resolved away by URLs.
+  it.each(['/a%20b', '/a b', '/:tenant', '/api/*', '/a/../b', '/./api', '/über', '/a?b', '/a#b'])('basePath %j is INVALID_ARGUMENT naming basePath, made before anything is served', async (basePath) => {
+    const engine = createEngine({ store: memoryStore(), clock: virtualClock('2026-09-21T09:00:00Z'), workflows: [reviewWorkflow] });
+    const caught = (() => {
+      try {
+        return createHttpHandler({ engine, workflows: [reviewWorkflow], identify: () => staff, basePath });
+      } catch (error) {
+        return error;
+      }
+    })();
+    expect([isDocketError(caught, 'INVALID_ARGUMENT'), (caught as { details?: { field?: string } }).details?.field]).toEqual([true, 'basePath']);
+    await engine.close();
+  });
+
+  it('property: a basePath is taken exactly when its segments are plain (unreserved characters, not . or ..), and a taken one serves its routes', async () => {
+    const segment = fc.oneof(fc.stringMatching(/^[A-Za-z0-9._~-]{1,6}$/), fc.string({ minLength: 1, maxLength: 4 }));
+    await fc.assert(
+      fc.asyncProperty(fc.array(segment, { minLength: 1, maxLength: 3 }), async (parts) => {
+        // A part holding '/' splits into segments: taken when each of them is plain.
+        const segments = parts.join('/').split('/').filter((p) => p !== '');
+        const expected = segments.every((p) => /^[A-Za-z0-9._~-]+$/.test(p) && p !== '.' && p !== '..') ? 'served 200' : 'refused';
+        const engine = createEngine({ store: memoryStore(), clock: virtualClock('2026-09-21T09:00:00Z'), workflows: [reviewWorkflow] });
+        let outcome: string;
+        try {
+          const handler = createHttpHandler({ engine, workflows: [reviewWorkflow], identify: () => staff, basePath: `/${parts.join('/')}` });
+          const mount = segments.length === 0 ? '' : `/${segments.join('/')}`;
+          outcome = `served ${(await handler(new Request(`http://x${mount}/instances?limit=1`))).status}`;
+        } catch (error) {
+          outcome = isDocketError(error, 'INVALID_ARGUMENT') && error.details.field === 'basePath' ? 'refused' : `raw ${String(error)}`;
+        }
+        expect([parts, outcome]).toEqual([parts, expected]);
+        await engine.close();
+      }),
+      { numRuns: 80 },
+    );
   });
 
   it('property: any basePath of plain segments, with or without leading, trailing and doubled slashes, reads the query as its canonical form does', async () => {

@@ -120,6 +120,13 @@ function readBasePath(value: unknown): string {
     throw new DocketError('INVALID_ARGUMENT', `createHttpHandler: basePath must be a path such as '/api', not ${value === null ? 'null' : typeof value}.`, { field: 'basePath' });
   }
   const segments = value.split('/').filter((segment) => segment !== '');
+  // Plain segments only (RFC 3986's unreserved characters), not '.' or '..': Hono matches a route
+  // against the decoded path, so '/a%20b' matched nothing (every route a 404), and a ':name' or '*'
+  // segment would be a parameter or a wildcard, not the mount point the option names.
+  const bad = segments.find((segment) => !/^[A-Za-z0-9._~-]+$/.test(segment) || segment === '.' || segment === '..');
+  if (bad !== undefined) {
+    throw new DocketError('INVALID_ARGUMENT', `createHttpHandler: basePath segment ${JSON.stringify(bad.length > 40 ? `${bad.slice(0, 40)}…` : bad)} is not a plain path segment: use letters, digits and - . _ ~ only (such as '/api/v1'), with no '.' or '..' segment.`, { field: 'basePath' });
+  }
   return segments.length === 0 ? '' : `/${segments.join('/')}`;
 }
 
