@@ -21,7 +21,11 @@ export interface HttpHandlerOptions {
    * mTLS…), or `undefined` for 401. The handler trusts what it returns; roles decide the rest.
    */
   readonly identify: (request: Request) => Actor | undefined | Promise<Actor | undefined>;
-  /** Where the handler is mounted, e.g. `/api` (routes and the OpenAPI server URL). Default: the root. */
+  /**
+   * Where the handler is mounted, e.g. `/api` (routes and the OpenAPI server URL). Default: the root.
+   * Plain segments only (letters, digits, `- . _ ~`; not `.` or `..`); slashes are normalised (`'api/'`
+   * is `/api`). Anything else is `INVALID_ARGUMENT` (`details.field: 'basePath'`).
+   */
   readonly basePath?: string;
   readonly openapi?: Omit<OpenApiOptions, 'basePath'>;
   /** Called with every error answered with a 500 (not with refusals), e.g. to log it. */
