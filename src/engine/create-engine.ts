@@ -276,7 +276,8 @@ export function createEngine<const W extends AnyWorkflow>(raw: EngineOptions<W>)
   // (Like a time-skipping test server: a handler that never settles holds the advance, until `close`.)
   let closeStarted!: () => void;
   const closeBegins = new Promise<void>((resolve) => (closeStarted = resolve));
-  const settledOrClosing = () => Promise.race([outbox.settled(), closeBegins]);
+  // Nothing in flight (the common case between two steps): no promise race to build for every step.
+  const settledOrClosing = () => (outbox.idle ? undefined : Promise.race([outbox.settled(), closeBegins]));
   const unsubscribe = clock.subscribe({
     async nextDue() {
       await settledOrClosing();

@@ -124,6 +124,11 @@ export class Outbox {
       });
   }
 
+  /** Whether nothing is being claimed or delivered now: {@link settled} would resolve at once. */
+  get idle(): boolean {
+    return this.pumping === undefined && this.inFlight.size === 0;
+  }
+
   /** Resolves once nothing is being claimed or delivered (including deliveries those lead to). */
   async settled(): Promise<void> {
     while (this.pumping !== undefined || this.inFlight.size > 0) {

@@ -163,8 +163,7 @@ export function planCommit(
   // Every pending timer must belong to a state that is active after this commit: one whose owner
   // is not (a timer stored before in-order cancels, a held timer of a state since left) is dropped.
   const owners = facts.timerOwners;
-  let active: Set<string> | undefined;
-  const live = (key: string) => !owners || timerIsLive(key, (active ??= new Set(paths)), owners);
+  const live = (key: string) => !owners || timerIsLive(key, paths, owners);
   if (owners && added.length > 0 && !added.every((t) => live(t.key))) added = added.filter((t) => live(t.key));
   // A timer cancelled and re-armed in the same step (re-entry) keeps only the new one.
   const cancelTimerIds: string[] = [];

@@ -39,7 +39,7 @@ export function timerDelivery(
         // A timer whose owning state is no longer active (stored before cancels were applied in
         // order) is not an event: no transition, no history entry. It stays claimed until its lease
         // ends, and the instance's next commit drops it (see planCommit's `timerOwners`).
-        if (!timerIsLive(timer.key, new Set(record.statePaths), reg!.runtime.timerOwners)) return { kind: 'skip', value: undefined };
+        if (!timerIsLive(timer.key, record.statePaths, reg!.runtime.timerOwners)) return { kind: 'skip', value: undefined };
         const step = stepOf(reg!, restore(reg!, record), copyWith(timer.event, { $actor: SYSTEM_ACTOR, $at: now }) as never, now, record.id, tenant);
         return {
           kind: 'commit',
@@ -124,6 +124,12 @@ export function timerDelivery(
       // writes; firings of one instance still run one after another, in claim order (its lock).
       // Each claimed timer is handled by exactly one worker, and its commit marks it fired in the
       // same transaction, so a timer still fires once.
+      if (claimed.length === 1) {
+        // One timer due (the common case: deadlines rarely share an instant): no workers to start.
+        const done = await deliver(claimed[0]!, now);
+        if (done) fired.push(done);
+        break;
+      }
       const results: (FiredTimer | undefined)[] = new Array(claimed.length);
       let next = 0;
       const worker = async () => {
@@ -136,8 +142,12 @@ export function timerDelivery(
       for (const done of results) if (done) fired.push(done);
       if (claimed.length < 100) break;
     }
-    // Effects due now (retries included) go to the outbox, which delivers them in the background.
-    parts.outbox.dispatch();
+    // Effects due now (retries included, and any whose claim ran out) go to the outbox, which delivers
+    // them in the background. Asked first: a step with none due (most steps) starts no claim, and a
+    // claim is a write on the SQL stores where this is a read of one index's minimum. An effect a
+    // commit makes is dispatched by that commit itself.
+    const effectDue = await store.nextEffectDue();
+    if (effectDue !== undefined && effectDue <= now) parts.outbox.dispatch();
     return fired;
   }
 

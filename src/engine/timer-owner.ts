@@ -40,11 +40,15 @@ export function ownerOfTimer(key: string, owners?: TimerOwners): string | null {
   return dot < 0 ? id : id.slice(dot + 1);
 }
 
-/** Is the owning state of `key` among the active `statePaths` (a timer with no owner always is)? */
-export function timerIsLive(key: string, activePaths: ReadonlySet<string>, owners: TimerOwners | undefined): boolean {
+/**
+ * Is the owning state of `key` among the active `statePaths` (a timer with no owner always is)? The
+ * paths are read as the record holds them, a short list (one entry per active state node): a Set made
+ * of them for each commit and each firing cost more than the few comparisons it saved.
+ */
+export function timerIsLive(key: string, activePaths: readonly string[], owners: TimerOwners | undefined): boolean {
   if (!owners) return true;
   const owner = owners.get(key);
-  return owner === undefined || owner === '' || activePaths.has(owner);
+  return owner === undefined || owner === '' || activePaths.includes(owner);
 }
 
 const UNITS: readonly [number, string][] = [
