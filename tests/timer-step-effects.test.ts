@@ -4,7 +4,7 @@
 // due at the step (a retry's instant, a claim that ran out) is still delivered at that very step.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { createEngine, memoryStore, virtualClock, type EffectContext, type Store } from '../src/index.js';
+import { createEngine, DocketError, isDocketError, memoryStore, virtualClock, type Clock, type ClockSubscriber, type EffectContext, type Store } from '../src/index.js';
 import { reviewWorkflow, staff } from './fixtures/review-workflow.js';
 
 const START = Date.parse('2026-11-02T09:00:00+08:00');
@@ -94,5 +94,173 @@ describe('a timer step claims effects only when one is due', () => {
       }),
       { numRuns: 25 },
     );
+  });
+});
+
+/** A clock of kind 'system' whose time is set by the test, so engine.run() is driven without real time. */
+function manualClock(start: number) {
+  let now = start;
+  const sleeps: { at: number; resolve: () => void }[] = [];
+  const clock: Clock = {
+    kind: 'system',
+    now: () => now,
+    subscribe: (_s: ClockSubscriber) => () => {},
+    sleepUntil(at, signal) {
+      if (!(at > now) || signal?.aborted) return Promise.resolve();
+      return new Promise((resolve) => {
+        const sleep = { at, resolve };
+        sleeps.push(sleep);
+        signal?.addEventListener('abort', () => resolve(), { once: true });
+      });
+    },
+  };
+  const set = (t: number) => {
+    now = t;
+    for (const s of sleeps.splice(0)) {
+      if (s.at <= t) s.resolve();
+      else sleeps.push(s);
+    }
+  };
+  return { clock, set };
+}
+
+const turns = async (n: number) => {
+  for (let i = 0; i < n; i++) await new Promise((r) => setImmediate(r));
+};
+
+/** A memory store whose nextEffectDue fails whenever `fails(call)` says so (call counts from 0). */
+function failingHintStore(fails: (call: number) => boolean): Store {
+  const inner = memoryStore();
+  let calls = 0;
+  return new Proxy(inner, {
+    get(target, name, receiver) {
+      if (name === 'nextEffectDue') {
+        return () => {
+          if (fails(calls++)) return Promise.reject(new DocketError('STORE_UNAVAILABLE', 'nextEffectDue: connection reset'));
+          return target.nextEffectDue();
+        };
+      }
+      const value = Reflect.get(target, name, receiver) as unknown;
+      return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+    },
+  });
+}
+
+// A step's "is an effect due?" is a hint read from the store. When reading it failed, the step
+// rejected after its timers had fired (a virtual clock's advance lost what it fired) and engine.run()
+// never started a claim again: a retry or a claim that ran out waited for a commit that made a new
+// effect. The claim is started instead, and the failure is reported on 'error'.
+describe('a step whose "effect due?" read fails still claims', () => {
+  it('engine.run(): a failed attempt is retried at its backoff instant while nextEffectDue keeps failing', async () => {
+    const { clock, set } = manualClock(START);
+    const calls: number[] = [];
+    const engine = createEngine({
+      store: failingHintStore(() => true),
+      clock,
+      workflows: [reviewWorkflow],
+      retry: { initialDelayMs: 1000 },
+      effects: {
+        notify: (_p: unknown, ctx: EffectContext) => {
+          calls.push(ctx.now - START);
+          if (calls.length === 1) throw new Error('smtp down');
+        },
+        archive: () => {},
+      },
+    });
+    const errors: unknown[] = [];
+    engine.on('error', (e) => void errors.push(e));
+    const id = await engine.start('review', { title: 't' }, { actor: staff });
+    await engine.send(id, { type: 'SUBMIT' }, { actor: staff });
+    await engine.settled();
+    const stop = new AbortController();
+    const running = engine.run({ signal: stop.signal, pollMs: 500 });
+    for (let t = 0; t <= 3000; t += 250) {
+      set(START + t);
+      await turns(5);
+    }
+    stop.abort();
+    await running;
+    expect(calls).toEqual([0, 1000]);
+    expect((await engine.effects(id)).map((e) => [e.status, e.attempts])).toEqual([['delivered', 2]]);
+    expect(errors.some((e) => isDocketError(e, 'STORE_UNAVAILABLE'))).toBe(true);
+    await engine.close();
+  });
+
+  it('property: engine.run() with nextEffectDue failing on any calls delivers every effect, each retry no earlier than its backoff and within a poll of it', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(fc.boolean(), { minLength: 1, maxLength: 12 }), fc.integer({ min: 0, max: 3 }), fc.integer({ min: 1, max: 2_000 }), async (pattern, failures, initialDelayMs) => {
+        const { clock, set } = manualClock(START);
+        const calls: number[] = [];
+        const engine = createEngine({
+          store: failingHintStore((call) => pattern[call % pattern.length]!),
+          clock,
+          workflows: [reviewWorkflow],
+          retry: { maxAttempts: 5, initialDelayMs, maxDelayMs: 4 * initialDelayMs },
+          effects: {
+            notify: (_p: unknown, ctx: EffectContext) => {
+              calls.push(ctx.now - START);
+              if (calls.length <= failures) throw new Error('smtp down');
+            },
+            archive: () => {},
+          },
+        });
+        engine.on('error', () => {});
+        const id = await engine.start('review', { title: 't' }, { actor: staff });
+        await engine.send(id, { type: 'SUBMIT' }, { actor: staff });
+        await engine.settled();
+        const pollMs = 100;
+        const stop = new AbortController();
+        const running = engine.run({ signal: stop.signal, pollMs });
+        for (let t = 0; t <= 10 * initialDelayMs + 1_000; t += 50) {
+          set(START + t);
+          await turns(4);
+        }
+        stop.abort();
+        await running;
+        expect((await engine.effects(id)).map((e) => [e.status, e.attempts])).toEqual([['delivered', failures + 1]]);
+        for (let k = 1; k < calls.length; k++) {
+          const backoff = Math.min(4 * initialDelayMs, initialDelayMs * 2 ** (k - 1));
+          expect(calls[k]! - calls[k - 1]!).toBeGreaterThanOrEqual(backoff);
+          expect(calls[k]! - calls[k - 1]!).toBeLessThanOrEqual(backoff + pollMs + 50);
+        }
+        await engine.close();
+      }),
+      { numRuns: 30 },
+    );
+  });
+
+  it('virtual clock: a step whose read fails once resolves with its timer, and the retry due at that instant is delivered', async () => {
+    const clock = virtualClock(START);
+    const due = START + 3 * DAY;
+    let failed = false;
+    // Fails the first read made at the deadline's instant: the step's own (its nextDue read ran before the clock moved).
+    const store = failingHintStore(() => clock.now() === due && !failed && (failed = true));
+    const calls: number[] = [];
+    const engine = createEngine({
+      store,
+      clock,
+      workflows: [reviewWorkflow],
+      retry: { initialDelayMs: 3 * DAY, maxDelayMs: 3 * DAY },
+      effects: {
+        notify: (_p: unknown, ctx: EffectContext) => {
+          calls.push(ctx.now - START);
+          if (calls.length === 1) throw new Error('smtp down');
+        },
+        archive: () => {},
+      },
+    });
+    const errors: unknown[] = [];
+    engine.on('error', (e) => void errors.push(e));
+    const id = await engine.start('review', { title: 't' }, { actor: staff });
+    await engine.send(id, { type: 'SUBMIT' }, { actor: staff });
+    await engine.settled();
+    // The deadline (3 days) and the retry (3 days after the first attempt) share one instant.
+    expect(await store.nextEffectDue()).toBe(due);
+    const fired = await clock.advanceBy({ days: 3 });
+    expect(fired.map((f) => f.dueAt)).toEqual([due]);
+    await engine.settled();
+    expect([failed, calls, errors.filter((e) => isDocketError(e, 'STORE_UNAVAILABLE')).length]).toEqual([true, [0, 3 * DAY], 1]);
+    expect((await engine.get(id)).state).toBe('escalated');
+    await engine.close();
   });
 });

@@ -146,7 +146,16 @@ export function timerDelivery(
     // them in the background. Asked first: a step with none due (most steps) starts no claim, and a
     // claim is a write on the SQL stores where this is a read of one index's minimum. An effect a
     // commit makes is dispatched by that commit itself.
-    const effectDue = await store.nextEffectDue();
+    // The answer is only a hint: when the store cannot give it, the claim is started anyway (it decides
+    // what is due, and reports its own failure). A failed read used to reject the step after its
+    // timers had fired, and `engine.run()` then never claimed a retry or a claim that ran out.
+    let effectDue: Instant | undefined;
+    try {
+      effectDue = await store.nextEffectDue();
+    } catch (error) {
+      emitter.emit('error', error);
+      effectDue = now;
+    }
     if (effectDue !== undefined && effectDue <= now) parts.outbox.dispatch();
     return fired;
   }
