@@ -1,4 +1,5 @@
 import type { Instant } from '../clock/clock.js';
+import { dueInstant } from '../clock/whole-instant.js';
 import type { BusinessCalendar } from '../calendar/index.js';
 import { DocketError, isDocketError } from '../errors.js';
 import type { Actor, DeadlineNote, HeldTimer, InstanceRecord, PendingTimer, TimerDeadline } from '../store/records.js';
@@ -138,11 +139,27 @@ function recordStep(record: InstanceRecord): Step {
   return { snapshot: { value: record.state, context: record.context, status: 'active' } as never, actions: [] };
 }
 
-/** Re-resolve one timer; undefined when nothing changes. */
-function reresolve(calendar: BusinessCalendar, t: AnyTimer, year: number | undefined): { timer: AnyTimer; note: DeadlineNote } | undefined {
+/**
+ * Re-resolve one timer; undefined when nothing changes. Its new due instant follows the rule every
+ * armed timer does ({@link dueInstant}: rounded up to the whole millisecond, and one a clock can
+ * reach), else MACHINE_ERROR and the instance is left as it is. The calendar's instant was kept as
+ * given: one past a Date's range (a deadline near the year 275,760 moved by the new data) was NaN from
+ * the built-in calendar, refused by the store as an INVALID_ARGUMENT about `instance.heldTimers[0].dueAt`,
+ * and a finite one from a calendar of the host's own was stored, a timer that could never fire.
+ */
+function reresolve(calendar: BusinessCalendar, t: AnyTimer, year: number | undefined, instanceId: string): { timer: AnyTimer; note: DeadlineNote } | undefined {
   if (!matches(t.deadline, year)) return undefined;
-  const r = calendar.resolveWithProvenance(t.deadline.rule, t.deadline.from);
-  const dueAt = Math.max(r.at, t.deadline.from);
+  const from = t.deadline.from;
+  const r = calendar.resolveWithProvenance(t.deadline.rule, from);
+  // Not before the instant the deadline was armed from (a timer is never due before its state was entered).
+  const dueAt = dueInstant(from, Math.max(r.at - from, 0));
+  if (dueAt === undefined) {
+    throw new DocketError(
+      'MACHINE_ERROR',
+      `Instance ${instanceId}: deadline "${t.name}" re-resolved from ${new Date(from).toISOString()} falls at ${String(r.at)}, no instant a clock can reach (a finite instant within a Date's range, ±8.64e15 ms). Nothing was changed; check the calendar and the deadline's rule.`,
+      { instanceId, timer: t.name },
+    );
+  }
   if (dueAt === t.dueAt && r.provisional && r.estimatedYears.join() === t.deadline.years.join()) return undefined;
   const deadline: TimerDeadline = { ...t.deadline, provisional: r.provisional, years: r.estimatedYears };
   return {
@@ -194,7 +211,7 @@ export async function reresolveDeadlines(
           const cancel = new Set<string>();
           const rearm: (Omit<PendingTimer, 'id'>)[] = [];
           for (const t of record.timers) {
-            const r = reresolve(own, t, options.year);
+            const r = reresolve(own, t, options.year, record.id);
             if (!r) continue;
             notes.push(r.note);
             cancel.add(t.id);
@@ -204,7 +221,7 @@ export async function reresolveDeadlines(
           let held = record.heldTimers;
           if (held) {
             held = held.map((t) => {
-              const r = reresolve(own, t, options.year);
+              const r = reresolve(own, t, options.year, record.id);
               if (!r) return t;
               notes.push(r.note);
               return r.timer as HeldTimer;
