@@ -113,7 +113,7 @@ export function planCommit(
       // Rounded up to the whole millisecond every store keeps (a delay of 1.5 ms fires after 2).
       const dueAt = dueInstant(now, Number(params.delay));
       if (dueAt === undefined) {
-        throw new DocketError('MACHINE_ERROR', `Instance ${instanceId}: the delay of timer "${key}" is ${String(params.delay)} ms: the timer would be due at no instant a clock can reach (a finite delay, and a due instant within a Date's range, ±8.64e15 ms). Nothing was changed; fix the machine's delay.`, { instanceId });
+        throw new DocketError('MACHINE_ERROR', `Instance ${instanceId}: the delay of timer "${key}" is ${String(params.delay)} ms: the timer would be due at no instant a clock can reach (a finite delay, and a due instant within a Date's range, ±8.64e15 ms). Nothing was changed; fix the machine's delay, or the deadline rule and calendar it is resolved by.`, { instanceId });
       }
       const timer: { -readonly [K in keyof TimerRecord]: TimerRecord[K] } = {
         id: `${instanceId}:${revision}:${key}`,

@@ -131,6 +131,13 @@ export interface Store extends Partial<StoreRetention> {
   findIdempotency(instanceId: string, key: string): Promise<IdempotencyRecord | undefined>;
   /** Pending effects whose next attempt is due, leased like timers. */
   claimEffects(now: Instant, options: ClaimOptions): Promise<readonly EffectRecord[]>;
+  /**
+   * The earliest instant at which {@link claimEffects} would return an effect: the least next-attempt
+   * instant of a pending effect, or the end of its claim while it is leased; `undefined` when no
+   * effect is pending. The engine relies on it matching `claimEffects`: a timer step (and each poll
+   * of `engine.run()`) claims effects only when this is at or before its `now`, so a store that
+   * answers late delays retries and takeovers until then.
+   */
   nextEffectDue(): Promise<Instant | undefined>;
   updateEffect(effectId: string, update: EffectUpdate): Promise<void>;
   effects(instanceId: string): Promise<readonly EffectRecord[]>;
