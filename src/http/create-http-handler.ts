@@ -23,8 +23,9 @@ export interface HttpHandlerOptions {
   readonly identify: (request: Request) => Actor | undefined | Promise<Actor | undefined>;
   /**
    * Where the handler is mounted, e.g. `/api` (routes and the OpenAPI server URL). Default: the root.
-   * Plain segments only (letters, digits, `- . _ ~`; not `.` or `..`); slashes are normalised (`'api/'`
-   * is `/api`). Anything else is `INVALID_ARGUMENT` (`details.field: 'basePath'`).
+   * Plain segments only (RFC 3986 path characters written as they are: letters, digits,
+   * `- . _ ~ ! $ & ' ( ) + , ; = : @`; no `*`, no `:` first, not `.` or `..`); slashes are normalised
+   * (`'api/'` is `/api`). Anything else is `INVALID_ARGUMENT` (`details.field: 'basePath'`).
    */
   readonly basePath?: string;
   readonly openapi?: Omit<OpenApiOptions, 'basePath'>;
@@ -118,18 +119,25 @@ function readQuery(c: Context, names: readonly string[]): Partial<Record<string,
  * server were the relative `api/...`. The one reading of the option, for the routes, the query rule,
  * `Location`, messages and the OpenAPI document alike.
  */
+/**
+ * A segment a basePath may hold: RFC 3986's path characters (`pchar`) written as they are, less what
+ * would change what it mounts. Hono matches a route against the decoded path, so a percent-encoded
+ * `'/a%20b'` matched nothing (every route a 404); `*` is a wildcard and a leading `:` a parameter in a
+ * route, not the mount point the option names; `.` and `..` are resolved away by URLs.
+ */
+function isPlainSegment(segment: string): boolean {
+  return /^[A-Za-z0-9._~!$&'()+,;=:@-]+$/.test(segment) && !segment.startsWith(':') && segment !== '.' && segment !== '..';
+}
+
 function readBasePath(value: unknown): string {
   if (value === undefined) return '';
   if (typeof value !== 'string') {
     throw new DocketError('INVALID_ARGUMENT', `createHttpHandler: basePath must be a path such as '/api', not ${value === null ? 'null' : typeof value}.`, { field: 'basePath' });
   }
   const segments = value.split('/').filter((segment) => segment !== '');
-  // Plain segments only (RFC 3986's unreserved characters), not '.' or '..': Hono matches a route
-  // against the decoded path, so '/a%20b' matched nothing (every route a 404), and a ':name' or '*'
-  // segment would be a parameter or a wildcard, not the mount point the option names.
-  const bad = segments.find((segment) => !/^[A-Za-z0-9._~-]+$/.test(segment) || segment === '.' || segment === '..');
+  const bad = segments.find((segment) => !isPlainSegment(segment));
   if (bad !== undefined) {
-    throw new DocketError('INVALID_ARGUMENT', `createHttpHandler: basePath segment ${JSON.stringify(bad.length > 40 ? `${bad.slice(0, 40)}…` : bad)} is not a plain path segment: use letters, digits and - . _ ~ only (such as '/api/v1'), with no '.' or '..' segment.`, { field: 'basePath' });
+    throw new DocketError('INVALID_ARGUMENT', `createHttpHandler: basePath segment ${JSON.stringify(bad.length > 40 ? `${bad.slice(0, 40)}…` : bad)} is not a plain path segment: use letters, digits and - . _ ~ ! $ & ' ( ) + , ; = : @ (such as '/api/v1' or '/@acme/docket'), written as is, not percent-encoded, with no '*', no ':' first and no '.' or '..' segment.`, { field: 'basePath' });
   }
   return segments.length === 0 ? '' : `/${segments.join('/')}`;
 }
