@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { createEngine, isDocketError, memoryStore, virtualClock, type Clock, type ClockSubscriber, type EffectContext } from '../src/index.js';
+import { createEngine, isDocketError, memoryStore, virtualClock, type Clock, type EffectContext } from '../src/index.js';
 import { manager, reviewWorkflow, staff } from './fixtures/review-workflow.js';
+import { manualClock } from './helpers/manual-clock.js';
 
 const START = Date.parse('2026-11-02T09:00:00+08:00');
 const DAY = 86_400_000;
@@ -16,31 +17,6 @@ function deferred() {
 /** Let pending promise callbacks and store work run (one macrotask turn; no time passes). */
 const turn = () => new Promise((r) => setImmediate(r));
 
-/** An injected clock that moves only when the test sets it; its sleeps end when it passes them. */
-function manualClock(start: number) {
-  let now = start;
-  const sleeps: { at: number; resolve: () => void }[] = [];
-  const clock: Clock = {
-    kind: 'system',
-    now: () => now,
-    subscribe: (_s: ClockSubscriber) => () => {},
-    sleepUntil(at, signal) {
-      return new Promise((resolve) => {
-        if (at <= now || signal?.aborted) return resolve();
-        const sleep = { at, resolve };
-        sleeps.push(sleep);
-        signal?.addEventListener('abort', () => resolve(), { once: true });
-      });
-    },
-  };
-  return {
-    clock,
-    set(t: number) {
-      now = t;
-      for (let i = sleeps.length - 1; i >= 0; i--) if (sleeps[i]!.at <= t) sleeps.splice(i, 1)[0]!.resolve();
-    },
-  };
-}
 
 describe('effects are delivered after the commit, outside the instance lock', () => {
   it('a hanging handler blocks neither another send on its instance nor a send on another instance', async () => {

@@ -1,39 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { createEngine, memoryStore, type Clock, type ClockSubscriber, type Store } from '../src/index.js';
+import { createEngine, memoryStore, type Store } from '../src/index.js';
 import { reviewWorkflow, staff } from './fixtures/review-workflow.js';
+import { manualClock } from './helpers/manual-clock.js';
 
-// A clock whose sleeps are resolved by the test, so engine.run() is exercised without real time.
-function manualClock(start: number) {
-  let now = start;
-  const sleeps: { at: number; resolve: () => void }[] = [];
-  const clock: Clock = {
-    kind: 'system',
-    now: () => now,
-    subscribe: (_s: ClockSubscriber) => () => {},
-    sleepUntil(at, signal) {
-      return new Promise((resolve) => {
-        const sleep = { at, resolve };
-        sleeps.push(sleep);
-        signal?.addEventListener('abort', () => resolve(), { once: true });
-      });
-    },
-  };
-  return {
-    clock,
-    sleeps,
-    set(t: number) {
-      now = t;
-      for (const s of sleeps.splice(0)) if (s.at <= t) s.resolve();
-    },
-  };
-}
 
 const tick = () => new Promise((r) => setImmediate(r));
 
 describe('engine.run() worker loop', () => {
   it('sleeps until the next due timer, fires it, and stops on abort', async () => {
     const start = Date.parse('2026-11-02T09:00:00+08:00');
-    const { clock, sleeps, set } = manualClock(start);
+    const { clock, sleeps, set } = manualClock(start, { resolvePast: false });
     const engine = createEngine({ store: memoryStore(), clock, workflows: [reviewWorkflow] });
     const id = await engine.start('review', { title: 'T' }, { actor: staff });
     await engine.send(id, { type: 'SUBMIT' }, { actor: staff });
@@ -52,7 +28,7 @@ describe('engine.run() worker loop', () => {
 
   it('wakes at once when the store announces new work', async () => {
     const start = 0;
-    const { clock, sleeps } = manualClock(start);
+    const { clock, sleeps } = manualClock(start, { resolvePast: false });
     const inner = memoryStore();
     const wakers = new Set<() => void>();
     const store: Store = { ...inner, onWake: (fn) => (wakers.add(fn), () => wakers.delete(fn)) };

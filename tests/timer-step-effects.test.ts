@@ -4,8 +4,9 @@
 // due at the step (a retry's instant, a claim that ran out) is still delivered at that very step.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { createEngine, DocketError, isDocketError, memoryStore, virtualClock, type Clock, type ClockSubscriber, type EffectContext, type Store } from '../src/index.js';
+import { createEngine, DocketError, isDocketError, memoryStore, virtualClock, type Clock, type EffectContext, type RetryPolicy, type Store } from '../src/index.js';
 import { reviewWorkflow, staff } from './fixtures/review-workflow.js';
+import { manualClock } from './helpers/manual-clock.js';
 
 const START = Date.parse('2026-11-02T09:00:00+08:00');
 const DAY = 86_400_000;
@@ -97,33 +98,6 @@ describe('a timer step claims effects only when one is due', () => {
   });
 });
 
-/** A clock of kind 'system' whose time is set by the test, so engine.run() is driven without real time. */
-function manualClock(start: number) {
-  let now = start;
-  const sleeps: { at: number; resolve: () => void }[] = [];
-  const clock: Clock = {
-    kind: 'system',
-    now: () => now,
-    subscribe: (_s: ClockSubscriber) => () => {},
-    sleepUntil(at, signal) {
-      if (!(at > now) || signal?.aborted) return Promise.resolve();
-      return new Promise((resolve) => {
-        const sleep = { at, resolve };
-        sleeps.push(sleep);
-        signal?.addEventListener('abort', () => resolve(), { once: true });
-      });
-    },
-  };
-  const set = (t: number) => {
-    now = t;
-    for (const s of sleeps.splice(0)) {
-      if (s.at <= t) s.resolve();
-      else sleeps.push(s);
-    }
-  };
-  return { clock, set };
-}
-
 const turns = async (n: number) => {
   for (let i = 0; i < n; i++) await new Promise((r) => setImmediate(r));
 };
@@ -146,6 +120,34 @@ function failingHintStore(fails: (call: number) => boolean): Store {
   });
 }
 
+/**
+ * An engine on `store` and `clock` with one review instance submitted: its notify effect fails its
+ * first `failures` attempts (each attempt's instant, from START, goes to `calls`) under `retry`;
+ * 'error' events are collected. Settled before it is returned.
+ */
+async function submittedWithFailingNotify(store: Store, clock: Clock, retry: RetryPolicy, failures = 1) {
+  const calls: number[] = [];
+  const engine = createEngine({
+    store,
+    clock,
+    workflows: [reviewWorkflow],
+    retry,
+    effects: {
+      notify: (_p: unknown, ctx: EffectContext) => {
+        calls.push(ctx.now - START);
+        if (calls.length <= failures) throw new Error('smtp down');
+      },
+      archive: () => {},
+    },
+  });
+  const errors: unknown[] = [];
+  engine.on('error', (e) => void errors.push(e));
+  const id = await engine.start('review', { title: 't' }, { actor: staff });
+  await engine.send(id, { type: 'SUBMIT' }, { actor: staff });
+  await engine.settled();
+  return { engine, id, calls, errors };
+}
+
 // A step's "is an effect due?" is a hint read from the store. When reading it failed, the step
 // rejected after its timers had fired (a virtual clock's advance lost what it fired) and engine.run()
 // never started a claim again: a retry or a claim that ran out waited for a commit that made a new
@@ -153,25 +155,7 @@ function failingHintStore(fails: (call: number) => boolean): Store {
 describe('a step whose "effect due?" read fails still claims', () => {
   it('engine.run(): a failed attempt is retried at its backoff instant while nextEffectDue keeps failing', async () => {
     const { clock, set } = manualClock(START);
-    const calls: number[] = [];
-    const engine = createEngine({
-      store: failingHintStore(() => true),
-      clock,
-      workflows: [reviewWorkflow],
-      retry: { initialDelayMs: 1000 },
-      effects: {
-        notify: (_p: unknown, ctx: EffectContext) => {
-          calls.push(ctx.now - START);
-          if (calls.length === 1) throw new Error('smtp down');
-        },
-        archive: () => {},
-      },
-    });
-    const errors: unknown[] = [];
-    engine.on('error', (e) => void errors.push(e));
-    const id = await engine.start('review', { title: 't' }, { actor: staff });
-    await engine.send(id, { type: 'SUBMIT' }, { actor: staff });
-    await engine.settled();
+    const { engine, id, calls, errors } = await submittedWithFailingNotify(failingHintStore(() => true), clock, { initialDelayMs: 1000 });
     const stop = new AbortController();
     const running = engine.run({ signal: stop.signal, pollMs: 500 });
     for (let t = 0; t <= 3000; t += 250) {
@@ -190,24 +174,8 @@ describe('a step whose "effect due?" read fails still claims', () => {
     await fc.assert(
       fc.asyncProperty(fc.array(fc.boolean(), { minLength: 1, maxLength: 12 }), fc.integer({ min: 0, max: 3 }), fc.integer({ min: 1, max: 2_000 }), async (pattern, failures, initialDelayMs) => {
         const { clock, set } = manualClock(START);
-        const calls: number[] = [];
-        const engine = createEngine({
-          store: failingHintStore((call) => pattern[call % pattern.length]!),
-          clock,
-          workflows: [reviewWorkflow],
-          retry: { maxAttempts: 5, initialDelayMs, maxDelayMs: 4 * initialDelayMs },
-          effects: {
-            notify: (_p: unknown, ctx: EffectContext) => {
-              calls.push(ctx.now - START);
-              if (calls.length <= failures) throw new Error('smtp down');
-            },
-            archive: () => {},
-          },
-        });
-        engine.on('error', () => {});
-        const id = await engine.start('review', { title: 't' }, { actor: staff });
-        await engine.send(id, { type: 'SUBMIT' }, { actor: staff });
-        await engine.settled();
+        const store = failingHintStore((call) => pattern[call % pattern.length]!);
+        const { engine, id, calls } = await submittedWithFailingNotify(store, clock, { maxAttempts: 5, initialDelayMs, maxDelayMs: 4 * initialDelayMs }, failures);
         const pollMs = 100;
         const stop = new AbortController();
         const running = engine.run({ signal: stop.signal, pollMs });
@@ -235,25 +203,7 @@ describe('a step whose "effect due?" read fails still claims', () => {
     let failed = false;
     // Fails the first read made at the deadline's instant: the step's own (its nextDue read ran before the clock moved).
     const store = failingHintStore(() => clock.now() === due && !failed && (failed = true));
-    const calls: number[] = [];
-    const engine = createEngine({
-      store,
-      clock,
-      workflows: [reviewWorkflow],
-      retry: { initialDelayMs: 3 * DAY, maxDelayMs: 3 * DAY },
-      effects: {
-        notify: (_p: unknown, ctx: EffectContext) => {
-          calls.push(ctx.now - START);
-          if (calls.length === 1) throw new Error('smtp down');
-        },
-        archive: () => {},
-      },
-    });
-    const errors: unknown[] = [];
-    engine.on('error', (e) => void errors.push(e));
-    const id = await engine.start('review', { title: 't' }, { actor: staff });
-    await engine.send(id, { type: 'SUBMIT' }, { actor: staff });
-    await engine.settled();
+    const { engine, id, calls, errors } = await submittedWithFailingNotify(store, clock, { initialDelayMs: 3 * DAY, maxDelayMs: 3 * DAY });
     // The deadline (3 days) and the retry (3 days after the first attempt) share one instant.
     expect(await store.nextEffectDue()).toBe(due);
     const fired = await clock.advanceBy({ days: 3 });
