@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expenseReimbursement } from '../machines/index.js';
@@ -245,6 +246,35 @@ describe('engine.migrate: refusals and declarations', () => {
     for (const typo of [{ dryrun: true }, { dry: true }, { instanceIds: ['none'] }]) expect(await codeOf(engine.migrate({ ...base, ...typo } as never)), JSON.stringify(typo)).toBe('INVALID_ARGUMENT');
     expect((await engine.record(id)).version).toBe(1);
     expect((await engine.history(id, { includeRefused: true })).map((e) => e.kind)).toEqual(['start']);
+  });
+
+  // A bad id in where.instanceIds was refused naming 'where.instanceIds', not where it stood, and
+  // where.state / where.match refusals named no field at all.
+  it('a bad where field is INVALID_ARGUMENT naming it exactly (the id\'s index too), and moves nothing', async () => {
+    const { engine, id } = await small();
+    const base = { workflow: WF, from: 1, to: 2, actor: admin, reason: 'r' };
+    const fieldOf = async (where: unknown) =>
+      engine.migrate({ ...base, where: where as never }).then(
+        () => 'ok',
+        (e: unknown) => (isDocketError(e, 'INVALID_ARGUMENT') ? String(e.details.field) : `raw ${String(e)}`),
+      );
+    expect(await fieldOf({ instanceIds: [id, '\u0000'] })).toBe('where.instanceIds[1]');
+    expect(await fieldOf({ instanceIds: [''] })).toBe('where.instanceIds[0]');
+    expect(await fieldOf({ state: 5 })).toBe('where.state');
+    expect(await fieldOf({ match: 'draft' })).toBe('where.match');
+    expect((await engine.record(id)).version).toBe(1);
+  });
+
+  it('property: the first bad id of where.instanceIds is named by its index, whatever stands before it', async () => {
+    const { engine, id } = await small();
+    await fc.assert(
+      fc.asyncProperty(fc.array(fc.constantFrom(id, 'other-1', 'other-2'), { maxLength: 5 }), fc.constantFrom<unknown>('', '\u0000', 7, null, 'x'.repeat(300)), async (good, bad) => {
+        const error = await engine.migrate({ workflow: WF, from: 1, to: 2, actor: admin, reason: 'r', where: { instanceIds: [...good, bad, id] as never } }).catch((e: unknown) => e);
+        expect([isDocketError(error, 'INVALID_ARGUMENT'), (error as { details?: { field?: string } }).details?.field]).toEqual([true, `where.instanceIds[${good.length}]`]);
+      }),
+      { numRuns: 40 },
+    );
+    expect((await engine.record(id)).version).toBe(1);
   });
 
   it('only touches the instances `where` selects', async () => {

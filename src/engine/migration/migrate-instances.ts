@@ -118,20 +118,22 @@ export async function migrateInstances(parts: EngineParts, raw: MigrateOptions):
   if (where.instanceIds !== undefined && (!Array.isArray(where.instanceIds) || isProxy(where.instanceIds))) {
     throw new DocketError('INVALID_ARGUMENT', 'migrate(): where.instanceIds must be an array of instance ids.', { workflow, field: 'where.instanceIds' });
   }
-  if (where.state !== undefined) assertText(where.state, 'migrate(): where.state');
-  if (where.match !== undefined && typeof where.match !== 'function') throw new DocketError('INVALID_ARGUMENT', 'migrate(): where.match must be a function of the instance view.', { workflow });
+  if (where.state !== undefined) assertText(where.state, 'migrate(): where.state', { workflow, field: 'where.state' });
+  if (where.match !== undefined && typeof where.match !== 'function') throw new DocketError('INVALID_ARGUMENT', 'migrate(): where.match must be a function of the instance view.', { workflow, field: 'where.match' });
   if (where.tenant !== undefined) assertId(where.tenant, 'migrate(): where.tenant', {}, 'where.tenant');
   if (where.tenant !== undefined && actor.tenant !== undefined && where.tenant !== actor.tenant) {
     throw new DocketError('FORBIDDEN', `${actor.id} belongs to tenant ${JSON.stringify(actor.tenant)} and may not migrate the instances of tenant ${JSON.stringify(where.tenant)}.`, { workflow: options.workflow, actor: actor.id });
   }
   const tenant = where.tenant ?? actor.tenant;
-  let ids: Set<unknown> | undefined;
+  let listed: unknown[] | undefined;
   try {
-    ids = where.instanceIds === undefined ? undefined : new Set(where.instanceIds as unknown[]);
+    listed = where.instanceIds === undefined ? undefined : [...(where.instanceIds as unknown[])];
   } catch (error) {
     throw new DocketError('INVALID_ARGUMENT', 'migrate(): where.instanceIds could not be read; pass a plain array of instance ids.', { workflow, field: 'where.instanceIds', cause: error });
   }
-  if (ids) for (const id of ids) assertId(id, 'migrate(): where.instanceIds[]', {}, 'where.instanceIds');
+  // Each id checked where it stands in the list, so the refusal names it (`where.instanceIds[2]`).
+  listed?.forEach((id, i) => assertId(id, `migrate(): where.instanceIds[${i}]`, { workflow }, `where.instanceIds[${i}]`));
+  const ids = listed === undefined ? undefined : new Set(listed);
   await parts.ready();
   const { registry, store, pipeline } = parts;
   const oldReg = registry.get(workflow, from);
