@@ -8,6 +8,7 @@ import { quarterMonth, quarterOfMonth, shiftQuarter, type QuarterRef } from './q
 import { END_OF_DAY_MS, parseTimeOfDay } from './time-of-day.js';
 import { isStatutoryYear, STATUTORY_YEARS, statutoryOverrides, type StatutoryWeekendRule } from './statutory-holidays.js';
 import { checkYearArgument, WorkingDayIndex, type DayKind, type MissingYearPolicy } from './working-day-index.js';
+import { shownValue } from './shown-value.js';
 import { addWorkingTime, parseWorkingHours, type WorkingHoursOption } from './working-hours.js';
 import { ZonedTime, type CalendarInput } from './zoned-time.js';
 
@@ -199,14 +200,6 @@ export interface BusinessCalendar {
 
 const MAX_RANGE_DAYS = 36_600;
 
-function safeText(value: unknown): string {
-  try {
-    return JSON.stringify(value) ?? String(value);
-  } catch {
-    return typeof value;
-  }
-}
-
 function missingYearHint(sources: readonly HolidaySource[]): (year: number) => string {
   const usesCn = sources.includes('CN');
   const cnYears = Object.keys(CN_HOLIDAY_DATA).map(Number).sort((a, b) => a - b);
@@ -237,7 +230,7 @@ const OPTION_KEYS = ['zone', 'holidays', 'workweek', 'onMissingYear', 'statutory
  */
 export function businessCalendar(options: BusinessCalendarOptions = {}): BusinessCalendar {
   if (typeof options !== 'object' || options === null || Array.isArray(options)) {
-    throw new DocketError('INVALID_ARGUMENT', `businessCalendar() takes an options object { ${OPTION_KEYS.join(', ')} }, got ${safeText(options)}.`);
+    throw new DocketError('INVALID_ARGUMENT', `businessCalendar() takes an options object { ${OPTION_KEYS.join(', ')} }, got ${shownValue(options)}.`);
   }
   // A misspelt option was ignored: { workWeek: [1, 2, 3, 4, 5, 6] } counted Saturdays off, { onMissingYears: 'throw' } estimated.
   assertKnownKeys(options, OPTION_KEYS, 'businessCalendar()');
@@ -279,7 +272,7 @@ export function businessCalendar(options: BusinessCalendarOptions = {}): Busines
   const rollOrdinal = (ordinal: DayOrdinal, policy: RollPolicy | undefined): DayOrdinal => {
     // Checked before the day is looked at: roll(at, 'Next') passed silently on a working day and threw only on a holiday.
     if (policy !== undefined && policy !== 'none' && policy !== 'previous' && policy !== 'next') {
-      throw new DocketError('INVALID_ARGUMENT', `Invalid roll policy ${safeText(policy)}: use 'previous', 'next' or 'none'.`);
+      throw new DocketError('INVALID_ARGUMENT', `Invalid roll policy ${shownValue(policy)}: use 'previous', 'next' or 'none'.`);
     }
     if (policy === undefined || policy === 'none' || index.isWorking(ordinal)) return ordinal;
     return index.addWorkingDays(ordinal, policy === 'previous' ? -1 : 1);

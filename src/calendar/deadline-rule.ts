@@ -6,6 +6,7 @@ import { isQuarterRef, quarterMonth, type QuarterRef } from './quarter.js';
 import { formatTimeOfDay, tryParseTimeOfDay } from './time-of-day.js';
 import { isoInstantFault } from '../clock/iso-instant.js';
 import { hasOwnOffset, parseOffsetInstant } from './zoned-time.js';
+import { shownValue } from './shown-value.js';
 
 export type { QuarterRef } from './quarter.js';
 
@@ -178,16 +179,9 @@ const MIN_DAYS_OF_QUARTER_MONTH = [30, 28, 30] as const;
 const MAX_WORKING_DAYS = 100_000;
 
 function invalid(message: string, rule: unknown): DocketError {
-  return new DocketError('INVALID_DEADLINE_RULE', `Invalid deadline rule ${safeJson(rule)}: ${message}`, { rule });
+  return new DocketError('INVALID_DEADLINE_RULE', `Invalid deadline rule ${shownValue(rule)}: ${message}`, { rule });
 }
 
-function safeJson(value: unknown): string {
-  try {
-    return JSON.stringify(value) ?? String(value);
-  } catch {
-    return String(value);
-  }
-}
 
 /** True when `text` is an ISO instant or local date(-time) the calendar can resolve. */
 function isResolvableAt(text: string): boolean {
@@ -215,7 +209,7 @@ export function validateDeadlineRule(rule: unknown): DeadlineRule {
   const r = rule as Record<string, unknown>;
   const kind = r['kind'];
   if (typeof kind !== 'string' || !Object.hasOwn(ALLOWED_KEYS, kind)) {
-    throw invalid(`unknown kind ${safeJson(kind)}; expected 'duration', 'workingDays', 'workingHours', 'quarterDay' or 'absolute'.`, rule);
+    throw invalid(`unknown kind ${shownValue(kind)}; expected 'duration', 'workingDays', 'workingHours', 'quarterDay' or 'absolute'.`, rule);
   }
   const allowed = ALLOWED_KEYS[kind as DeadlineRule['kind']];
   for (const key of Object.keys(r)) {
@@ -224,13 +218,13 @@ export function validateDeadlineRule(rule: unknown): DeadlineRule {
   const checkTime = (): void => {
     const time = r['time'];
     if (time !== undefined && (typeof time !== 'string' || tryParseTimeOfDay(time) === undefined)) {
-      throw invalid(`"time" must be 'HH:mm' (00:00–23:59 or 24:00), got ${safeJson(time)}.`, rule);
+      throw invalid(`"time" must be 'HH:mm' (00:00–23:59 or 24:00), got ${shownValue(time)}.`, rule);
     }
   };
   const checkRoll = (): void => {
     const roll = r['roll'];
     if (roll !== undefined && roll !== 'previous' && roll !== 'next' && roll !== 'none') {
-      throw invalid(`"roll" must be 'previous', 'next' or 'none', got ${safeJson(roll)}.`, rule);
+      throw invalid(`"roll" must be 'previous', 'next' or 'none', got ${shownValue(roll)}.`, rule);
     }
   };
   switch (kind) {
@@ -243,7 +237,7 @@ export function validateDeadlineRule(rule: unknown): DeadlineRule {
         if (entries.length === 0) throw invalid('"duration" needs at least one of weeks, days, hours, minutes, seconds, milliseconds.', rule);
         for (const [unit, value] of entries) {
           if (!(DURATION_KEYS as readonly string[]).includes(unit)) throw invalid(`unknown duration unit "${unit}" (use ${DURATION_KEYS.join(', ')}).`, rule);
-          if (typeof value !== 'number' || !Number.isFinite(value)) throw invalid(`duration "${unit}" must be a finite number, got ${safeJson(value)}.`, rule);
+          if (typeof value !== 'number' || !Number.isFinite(value)) throw invalid(`duration "${unit}" must be a finite number, got ${shownValue(value)}.`, rule);
         }
         if (entries.some(([, v]) => (v as number) < 0)) throw invalid('duration parts must not be negative.', rule);
       } else {
@@ -254,7 +248,7 @@ export function validateDeadlineRule(rule: unknown): DeadlineRule {
     case 'workingDays': {
       const days = r['days'];
       if (typeof days !== 'number' || !Number.isInteger(days) || Math.abs(days) > MAX_WORKING_DAYS) {
-        throw invalid(`"days" must be a whole number of working days (|days| ≤ ${MAX_WORKING_DAYS}), got ${safeJson(days)}.`, rule);
+        throw invalid(`"days" must be a whole number of working days (|days| ≤ ${MAX_WORKING_DAYS}), got ${shownValue(days)}.`, rule);
       }
       checkTime();
       checkRoll();
@@ -263,7 +257,7 @@ export function validateDeadlineRule(rule: unknown): DeadlineRule {
     case 'workingHours': {
       const hours = r['hours'];
       if (typeof hours !== 'number' || !Number.isFinite(hours) || Math.abs(hours) > MAX_WORKING_DAYS * 24) {
-        throw invalid(`"hours" must be a finite number of working hours, got ${safeJson(hours)}.`, rule);
+        throw invalid(`"hours" must be a finite number of working hours, got ${shownValue(hours)}.`, rule);
       }
       break;
     }
@@ -273,17 +267,17 @@ export function validateDeadlineRule(rule: unknown): DeadlineRule {
       if (isRelative) {
         const rel = (q as { relative: unknown }).relative;
         if (Object.keys(q).length !== 1 || typeof rel !== 'number' || !Number.isInteger(rel) || Math.abs(rel) > 400) {
-          throw invalid(`"quarter.relative" must be a whole number of quarters (0 this, 1 next, -1 previous), got ${safeJson(q)}.`, rule);
+          throw invalid(`"quarter.relative" must be a whole number of quarters (0 this, 1 next, -1 previous), got ${shownValue(q)}.`, rule);
         }
       } else if (!isQuarterRef(q)) {
-        throw invalid(`"quarter" must be { year, quarter: 1 | 2 | 3 | 4 } or { relative: n }, got ${safeJson(q)}.`, rule);
+        throw invalid(`"quarter" must be { year, quarter: 1 | 2 | 3 | 4 } or { relative: n }, got ${shownValue(q)}.`, rule);
       }
       const month = r['month'];
-      if (month !== 1 && month !== 2 && month !== 3) throw invalid(`"month" must be 1, 2 or 3 (month of the quarter), got ${safeJson(month)}.`, rule);
+      if (month !== 1 && month !== 2 && month !== 3) throw invalid(`"month" must be 1, 2 or 3 (month of the quarter), got ${shownValue(month)}.`, rule);
       const day = r['day'];
       if (day !== 'last') {
         if (typeof day !== 'number' || !Number.isInteger(day) || day < 1) {
-          throw invalid(`"day" must be a day of the month (1–31) or 'last', got ${safeJson(day)}.`, rule);
+          throw invalid(`"day" must be a day of the month (1–31) or 'last', got ${shownValue(day)}.`, rule);
         }
         const max = isRelative
           ? MIN_DAYS_OF_QUARTER_MONTH[month - 1]!
@@ -311,7 +305,7 @@ export function validateDeadlineRule(rule: unknown): DeadlineRule {
       } else if (typeof at === 'string' && isoInstantFault(at) !== undefined) {
         throw invalid(`"at": ${isoInstantFault(at)!}`, rule);
       } else if (typeof at !== 'string' || !isResolvableAt(at)) {
-        throw invalid(`"at" must be epoch ms, an ISO instant, or a local date 'YYYY-MM-DD' (optionally 'THH:mm'), got ${safeJson(at)}.`, rule);
+        throw invalid(`"at" must be epoch ms, an ISO instant, or a local date 'YYYY-MM-DD' (optionally 'THH:mm'), got ${shownValue(at)}.`, rule);
       }
       checkTime();
       checkRoll();

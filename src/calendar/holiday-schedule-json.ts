@@ -4,22 +4,10 @@ import type { HolidayDay, HolidayList } from './holiday-source.js';
 import { formatDayOrdinal, isoWeekdayOf, tryParseLocalDate, type DayOrdinal } from './local-date.js';
 import { noticeSpanOf } from './notice-span.js';
 import { duplicateJsonKey } from './json-duplicate-keys.js';
+import { shownValue } from './shown-value.js';
 
-/**
- * A bad value as a message shows it, never throwing and at most 80 characters: `JSON.stringify` threw
- * a raw RangeError for an entry nested 20,000 deep (a text `JSON.parse` reads) and a TypeError for a
- * BigInt or a cycle in a schedule given as an object, instead of the INVALID_HOLIDAY_DATA it explains.
- */
-function shown(value: unknown): string {
-  let text: string | undefined;
-  try {
-    text = JSON.stringify(value);
-  } catch {
-    text = undefined;
-  }
-  if (text === undefined) return Array.isArray(value) ? 'an array that cannot be shown as JSON' : typeof value;
-  return text.length > 80 ? `${text.slice(0, 79)}…` : text;
-}
+// A bad entry as a message shows it: bounded, and never a raw error of its own (see shown-value.ts).
+const shown = (value: unknown): string => shownValue(value, 80);
 
 const WEEKDAYS = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'];
 
