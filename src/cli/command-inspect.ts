@@ -6,7 +6,7 @@ import { retentionOf, verifyArchived } from '../engine/retention.js';
 import type { ArchivedInstance, Tombstone } from '../store/retention.js';
 import { readHistoryKey } from './history-key-file.js';
 import type { VerifyReport } from '../engine/engine-types.js';
-import type { InstanceRecord, InstanceStatus } from '../store/records.js';
+import { INSTANCE_STATUSES, type InstanceRecord, type InstanceStatus } from '../store/records.js';
 import type { Store } from '../store/store.js';
 import { stateGraph, type StateGraph } from '../visualizer/state-graph.js';
 import { CliError, EXIT, instanceNotFound } from './cli-error.js';
@@ -18,7 +18,7 @@ import { provisionalNote } from './command-calendar.js';
 import { jsonSafe, terminalSafe } from './terminal-safe.js';
 import { withReadStore } from './open-store.js';
 
-const STATUSES: readonly InstanceStatus[] = ['active', 'done', 'failed', 'cancelled'];
+const STATUSES: readonly InstanceStatus[] = INSTANCE_STATUSES;
 
 function graphs(ctx: CommandContext): Map<string, StateGraph> {
   return new Map(ctx.workflows.map((w) => [w.id, stateGraph(w)]));

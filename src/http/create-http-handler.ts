@@ -1,7 +1,8 @@
 import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { matchedRoutes } from 'hono/route';
-import { INSTANCE_STATUSES, queryNamesOf } from './query-parameters.js';
+import { queryNamesOf } from './query-parameters.js';
+import { INSTANCE_STATUSES } from '../store/records.js';
 import { reassignTasks } from '../approvals/reassign-tasks.js';
 import type { AnyWorkflow } from '../engine/define-workflow.js';
 import type { BatchResult, Engine } from '../engine/engine-types.js';

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { AnyWorkflow } from '../engine/define-workflow.js';
 import { KEY_MAX_LENGTH } from '../store/payload-rules.js';
 import { QUERY_PARAMETERS } from './query-parameters.js';
+import { INSTANCE_STATUSES } from '../store/records.js';
 
 type Json = Record<string, unknown>;
 
@@ -100,7 +101,7 @@ export function openApiDocument(workflows: readonly AnyWorkflow[], options: Open
       type: 'object',
       properties: {
         id: { type: 'string' }, workflow: { type: 'string' }, version: { type: 'integer' }, state: {}, context: {},
-        status: { type: 'string', enum: ['active', 'done', 'failed', 'cancelled'] }, suspended: { type: 'boolean' },
+        status: { type: 'string', enum: INSTANCE_STATUSES }, suspended: { type: 'boolean' },
         revision: { type: 'integer' }, initiator: { type: 'string' },
         tenant: { type: 'string', description: 'The tenant that owns the instance (the tenant of the actor who started it); absent without tenants.' },
         timers: { type: 'array', items: { type: 'object', properties: { name: { type: 'string' }, dueAt: { type: 'integer', description: 'epoch ms' } } } },

@@ -1,10 +1,4 @@
-import type { InstanceStatus } from '../store/records.js';
-
-/**
- * The values `GET /instances?status=` takes (any other is a 400): the document listed it as any
- * text, so a client generated from it could send one the server refuses.
- */
-export const INSTANCE_STATUSES = ['active', 'done', 'failed', 'cancelled'] as const satisfies readonly InstanceStatus[];
+import { INSTANCE_STATUSES } from '../store/records.js';
 
 /**
  * The query parameters each route takes, by the route's method and path as the handler registers it

@@ -2,7 +2,7 @@ import { DocketError } from '../errors.js';
 import { INSTANT_BOUND } from '../clock/whole-instant.js';
 import { ID_MAX_LENGTH, isStorableString } from './payload-rules.js';
 import { readOptions } from './read-options.js';
-import type { InstanceStatus, TaskRecord } from './records.js';
+import { INSTANCE_STATUSES, type InstanceStatus, type TaskRecord } from './records.js';
 import type { RetentionQuery } from './retention.js';
 import type { InstanceQuery, Page, TaskQuery } from './store.js';
 
@@ -11,7 +11,7 @@ export const PAGE_LIMIT_DEFAULT = 100;
 /** Largest page `list()` returns: a bigger `limit` is refused with `INVALID_ARGUMENT`. */
 export const PAGE_LIMIT_MAX = 1000;
 
-const STATUSES: readonly InstanceStatus[] = ['active', 'done', 'failed', 'cancelled'];
+const STATUSES: readonly InstanceStatus[] = INSTANCE_STATUSES;
 const TASK_STATUSES: readonly TaskRecord['status'][] = ['open', 'claimed'];
 const LIST_KEYS = ['workflow', 'state', 'status', 'tenant', 'dueBefore', 'limit', 'cursor'] as const satisfies readonly (keyof InstanceQuery)[];
 const TASK_FILTERS = ['assignee', 'role', 'workflow', 'instanceId', 'tenant', 'status'] as const satisfies readonly (keyof TaskQuery)[];

@@ -1,8 +1,14 @@
 import type { Instant } from '../clock/clock.js';
 import type { DeadlineRule } from '../calendar/deadline-rule.js';
 
+/**
+ * Every {@link InstanceStatus}, in life order: the one list the store's query check, the HTTP query
+ * rule and OpenAPI document, and the CLI's `--status` read.
+ */
+export const INSTANCE_STATUSES = ['active', 'done', 'failed', 'cancelled'] as const;
+
 /** Where an instance is in its life. `suspended` is a flag beside `active`, not a status of its own. */
-export type InstanceStatus = 'active' | 'done' | 'failed' | 'cancelled';
+export type InstanceStatus = (typeof INSTANCE_STATUSES)[number];
 
 /** Who did something: a user (or the system) and the roles they act in. */
 export interface Actor {
