@@ -241,15 +241,15 @@ export function businessCalendar(options: BusinessCalendarOptions = {}): Busines
   const holidays = compileHolidaySources(sources);
   const workweek = options.workweek ?? [1, 2, 3, 4, 5];
   if (!Array.isArray(workweek) || workweek.length === 0 || workweek.some((d) => !Number.isInteger(d) || d < 1 || d > 7)) {
-    throw new DocketError('INVALID_ARGUMENT', `Invalid workweek ${JSON.stringify(workweek)}: expected ISO weekdays 1 (Mon) … 7 (Sun), at least one.`);
+    throw new DocketError('INVALID_ARGUMENT', `Invalid workweek ${shownValue(workweek)}: expected ISO weekdays 1 (Mon) … 7 (Sun), at least one.`);
   }
   const onMissingYear = options.onMissingYear ?? (sources.includes('CN') ? 'statutory' : 'throw');
   if (onMissingYear !== 'throw' && onMissingYear !== 'statutory' && onMissingYear !== 'weekdays-with-warning') {
-    throw new DocketError('INVALID_ARGUMENT', `Invalid onMissingYear ${JSON.stringify(onMissingYear)}: use 'statutory', 'throw' or 'weekdays-with-warning'.`);
+    throw new DocketError('INVALID_ARGUMENT', `Invalid onMissingYear ${shownValue(onMissingYear)}: use 'statutory', 'throw' or 'weekdays-with-warning'.`);
   }
   const weekendRule = options.statutoryWeekendRule ?? 'next-weekday';
   if (weekendRule !== 'next-weekday' && weekendRule !== 'none') {
-    throw new DocketError('INVALID_ARGUMENT', `Invalid statutoryWeekendRule ${JSON.stringify(weekendRule)}: use 'next-weekday' or 'none'.`);
+    throw new DocketError('INVALID_ARGUMENT', `Invalid statutoryWeekendRule ${shownValue(weekendRule)}: use 'next-weekday' or 'none'.`);
   }
   const estimates = new Map<number, ReturnType<typeof statutoryOverrides>>();
   const statutory = (year: number) => {
@@ -315,7 +315,7 @@ export function businessCalendar(options: BusinessCalendarOptions = {}): Busines
       throw new DocketError('INVALID_DEADLINE_RULE', `Day ${String(query.day)} does not exist in ${year}-${String(month).padStart(2, '0')} (it has ${last} days); use day: 'last'.`);
     }
     if (query.month !== 1 && query.month !== 2 && query.month !== 3) {
-      throw new DocketError('INVALID_DEADLINE_RULE', `Month of quarter must be 1, 2 or 3, got ${String(query.month)}.`);
+      throw new DocketError('INVALID_DEADLINE_RULE', `Month of quarter must be 1, 2 or 3, got ${shownValue(query.month)}.`);
     }
     const ordinal = rollOrdinal(dayOrdinalOf(year, month, day), query.roll);
     const timeOfDay = query.time === undefined ? END_OF_DAY_MS : parseTimeOfDay(query.time);
@@ -345,12 +345,12 @@ export function businessCalendar(options: BusinessCalendarOptions = {}): Busines
     nextWorkingDay: (at) => shiftDays(at, 1),
     previousWorkingDay: (at) => shiftDays(at, -1),
     addWorkingDays: (at, n) => {
-      if (typeof n !== 'number' || !Number.isInteger(n)) throw new DocketError('INVALID_ARGUMENT', `Working days must be a whole number, got ${String(n)}.`);
+      if (typeof n !== 'number' || !Number.isInteger(n)) throw new DocketError('INVALID_ARGUMENT', `Working days must be a whole number, got ${shownValue(n)}.`);
       return n === 0 ? time.parseInstant(at) : shiftDays(at, n);
     },
     workingDaysBetween: (a, b) => index.between(time.parse(a).ordinal, time.parse(b).ordinal),
     addWorkingHours: (at, hours) => {
-      if (typeof hours !== 'number' || !Number.isFinite(hours)) throw new DocketError('INVALID_ARGUMENT', `Working hours must be a finite number, got ${String(hours)}.`);
+      if (typeof hours !== 'number' || !Number.isFinite(hours)) throw new DocketError('INVALID_ARGUMENT', `Working hours must be a finite number, got ${shownValue(hours)}.`);
       if (hours === 0) return time.parseInstant(at);
       return time.toInstant(addWorkingTime(index, window, time.parse(at), Math.round(hours * 3_600_000)));
     },
@@ -373,7 +373,7 @@ export function businessCalendar(options: BusinessCalendarOptions = {}): Busines
     quarterDay,
     resolve: (input, from) => {
       const rule = validateDeadlineRule(input);
-      if (typeof from !== 'number' || !Number.isFinite(from)) throw new DocketError('INVALID_ARGUMENT', `resolve() needs an epoch-ms instant as "from", got ${String(from)}.`);
+      if (typeof from !== 'number' || !Number.isFinite(from)) throw new DocketError('INVALID_ARGUMENT', `resolve() needs an epoch-ms instant as "from", got ${shownValue(from)}.`);
       switch (rule.kind) {
         case 'duration':
           return from + durationToMs(rule.duration);

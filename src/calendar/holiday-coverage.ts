@@ -1,6 +1,7 @@
 import { assertKnownKeys, DocketError } from '../errors.js';
 import { CN_HOLIDAY_DATA } from './cn-holidays-data.js';
 import { dayOrdinalOf, parseLocalDate } from './local-date.js';
+import { shownValue } from './shown-value.js';
 
 /**
  * What a coverage check found: the last official year, the days until it ends, and a warning when
@@ -38,10 +39,10 @@ export function holidayCoverageCheck(today: string, options: { readonly noticeDa
   assertKnownKeys(options, ['noticeDays', 'years'], 'holidayCoverageCheck()');
   const years = options.years ?? Object.keys(CN_HOLIDAY_DATA).map(Number);
   if (!Array.isArray(years) || years.length === 0 || !years.every((y) => Number.isSafeInteger(y))) {
-    throw new DocketError('INVALID_ARGUMENT', `holidayCoverageCheck(): "years" must be a non-empty list of whole years, got ${JSON.stringify(years)}.`);
+    throw new DocketError('INVALID_ARGUMENT', `holidayCoverageCheck(): "years" must be a non-empty list of whole years, got ${shownValue(years)}.`);
   }
   const notice = options.noticeDays ?? 60;
-  if (!Number.isSafeInteger(notice) || notice < 0) throw new DocketError('INVALID_ARGUMENT', `holidayCoverageCheck(): "noticeDays" must be a whole number of days, 0 or more, got ${JSON.stringify(notice)}.`);
+  if (!Number.isSafeInteger(notice) || notice < 0) throw new DocketError('INVALID_ARGUMENT', `holidayCoverageCheck(): "noticeDays" must be a whole number of days, 0 or more, got ${shownValue(notice)}.`);
   const last = Math.max(...years);
   const daysLeft = dayOrdinalOf(last, 12, 31) - parseLocalDate(today, 'today');
   if (daysLeft > notice) return { lastOfficialYear: last, daysLeft };

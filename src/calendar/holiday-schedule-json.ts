@@ -56,11 +56,11 @@ interface ParsedYear {
 }
 
 function parseYear(year: number, raw: unknown, allowed: readonly string[] = ['holidays', 'workdays']): ParsedYear {
-  if (!Number.isInteger(year) || year < 1900 || year > 2200) throw invalid(`Year ${JSON.stringify(year)} is not a year like 2027.`, { year });
+  if (!Number.isInteger(year) || year < 1900 || year > 2200) throw invalid(`Year ${shown(year)} is not a year like 2027.`, { year });
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw invalid(`${year}: expected { holidays: [...], workdays: [...] }.`, { year });
   // A misspelt field ("workday") would drop every make-up working day and still mark the year official.
   for (const key of Object.keys(raw)) {
-    if (!allowed.includes(key)) throw invalid(`${year}: unknown field ${JSON.stringify(key)} (expected ${allowed.map((k) => `"${k}"`).join(', ')}).`, { year, field: key });
+    if (!allowed.includes(key)) throw invalid(`${year}: unknown field ${shown(key)} (expected ${allowed.map((k) => `"${k}"`).join(', ')}).`, { year, field: key });
   }
   const { holidays = [], workdays = [] } = raw as { holidays?: unknown; workdays?: unknown };
   if (!Array.isArray(holidays) || !Array.isArray(workdays)) throw invalid(`${year}: "holidays" and "workdays" must be arrays.`, { year });
@@ -169,7 +169,7 @@ export function parseHolidaySchedule(input: string | HolidayScheduleJson | unkno
   const keys = Object.keys(obj);
   if (keys.length === 0) throw invalid('The holiday schedule lists no year.');
   const years = keys.map((key) => {
-    if (!/^\d{4}$/.test(key)) throw invalid(`"${key}" is not a year: keys must be years like "2027".`, { year: key });
+    if (!/^\d{4}$/.test(key)) throw invalid(`${shown(key)} is not a year: keys must be years like "2027".`, { year: key });
     return { year: Number(key), ...parseYear(Number(key), obj[key]) };
   });
   checkAgreement(years);

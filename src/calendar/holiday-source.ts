@@ -2,6 +2,7 @@ import { assertKnownKeys, DocketError } from '../errors.js';
 import { CN_HOLIDAY_DATA } from './cn-holidays-data.js';
 import { dayOrdinalOf, formatDayOrdinal, parseLocalDate, type DayOrdinal } from './local-date.js';
 import { noticeSpanOf } from './notice-span.js';
+import { shownValue } from './shown-value.js';
 
 /**
  * One day (or range of days) in a {@link HolidayList}: `'YYYY-MM-DD'`, `{ date, name? }`, or an inclusive
@@ -99,7 +100,7 @@ function bad(message: string): DocketError {
 
 function checkYear(year: unknown): number {
   if (typeof year !== 'number' || !Number.isInteger(year) || year < 1 || year > 9999) {
-    throw bad(`Invalid holiday list year ${JSON.stringify(year)}: expected an integer year like 2031.`);
+    throw bad(`Invalid holiday list year ${shownValue(year)}: expected an integer year like 2031.`);
   }
   return year;
 }
@@ -134,7 +135,7 @@ function addDays(days: Map<DayOrdinal, DayOverride>, entries: unknown, working: 
       const value = named({ working }, e.name, e.nameEn);
       for (let d = from; d <= to; d++) days.set(d, value);
     } else {
-      throw bad(`Invalid ${field} entry ${JSON.stringify(entry)}: expected 'YYYY-MM-DD', { date, name? } or { from, to, name? }.`);
+      throw bad(`Invalid ${field} entry ${shownValue(entry)}: expected 'YYYY-MM-DD', { date, name? } or { from, to, name? }.`);
     }
   }
 }
@@ -247,7 +248,7 @@ export function compileHolidaySources(sources: HolidaySource | readonly HolidayS
       for (const y of own) years.add(y);
       for (const [d, v] of ownDays) days.set(d, v);
     } else {
-      throw bad(`Unknown holiday source ${JSON.stringify(source)}: use 'CN', 'none', or { years, holidays, workdays }.`);
+      throw bad(`Unknown holiday source ${shownValue(source)}: use 'CN', 'none', or { years, holidays, workdays }.`);
     }
   });
   checkYearClaims(claims);

@@ -1,4 +1,5 @@
 import { DocketError } from '../errors.js';
+import { shownValue } from './shown-value.js';
 
 /**
  * A calendar quarter: Q1 = January–March … Q4 = October–December.
@@ -37,7 +38,7 @@ export function isQuarterRef(value: unknown): value is QuarterRef {
 
 function check(q: QuarterRef): void {
   if (!isQuarterRef(q)) {
-    throw new DocketError('INVALID_ARGUMENT', `Invalid quarter ${JSON.stringify(q)}: expected { year, quarter: 1 | 2 | 3 | 4 }.`);
+    throw new DocketError('INVALID_ARGUMENT', `Invalid quarter ${shownValue(q)}: expected { year, quarter: 1 | 2 | 3 | 4 }.`);
   }
 }
 

@@ -2,6 +2,7 @@ import { LunarDay, SolarTerm } from 'tyme4ts';
 import { DocketError } from '../errors.js';
 import type { DayOverride } from './holiday-source.js';
 import { dayOrdinalOf, formatDayOrdinal, isoWeekdayOf, type DayOrdinal } from './local-date.js';
+import { shownValue } from './shown-value.js';
 
 /**
  * What the statutory estimate does with a statutory holiday that falls on a Saturday or Sunday.
@@ -115,12 +116,12 @@ export function statutoryOverrides(year: number, rule: StatutoryWeekendRule): Ma
   if (!isStatutoryYear(year)) {
     throw new DocketError(
       'INVALID_ARGUMENT',
-      `Statutory holidays are estimated for ${STATUTORY_YEARS.first}–${STATUTORY_YEARS.last} only (the law as amended in 2024 governs from 2025), got ${String(year)}; add the year's schedule as a holiday source instead.`,
+      `Statutory holidays are estimated for ${STATUTORY_YEARS.first}–${STATUTORY_YEARS.last} only (the law as amended in 2024 governs from 2025), got ${shownValue(year)}; add the year's schedule as a holiday source instead.`,
       { year },
     );
   }
   if (rule !== 'next-weekday' && rule !== 'none') {
-    throw new DocketError('INVALID_ARGUMENT', `Invalid statutoryWeekendRule ${JSON.stringify(rule)}: use 'next-weekday' or 'none'.`);
+    throw new DocketError('INVALID_ARGUMENT', `Invalid statutoryWeekendRule ${shownValue(rule)}: use 'next-weekday' or 'none'.`);
   }
   const first = dayOrdinalOf(year, 1, 1);
   const end = dayOrdinalOf(year + 1, 1, 1);

@@ -2,6 +2,7 @@ import { assertKnownKeys, DocketError } from '../errors.js';
 import type { LocalPoint } from './zoned-time.js';
 import type { WorkingDayIndex } from './working-day-index.js';
 import { parseTimeOfDay } from './time-of-day.js';
+import { shownValue } from './shown-value.js';
 
 /**
  * The daily working window used for hour-level deadlines, as local wall-clock times. Default 09:00–18:00.
@@ -41,7 +42,7 @@ export interface WorkingWindow {
  * ```
  */
 export function parseWorkingHours(option: WorkingHoursOption): WorkingWindow {
-  if (typeof option !== 'object' || option === null) throw new DocketError('INVALID_ARGUMENT', `Working hours must be { start: 'HH:mm', end: 'HH:mm' }, got ${String(option)}.`);
+  if (typeof option !== 'object' || option === null) throw new DocketError('INVALID_ARGUMENT', `Working hours must be { start: 'HH:mm', end: 'HH:mm' }, got ${shownValue(option)}.`);
   // A lunch break or a misspelt key was ignored: say it is not read.
   assertKnownKeys(option, ['start', 'end'], 'workingHours', {}, 'workingHours');
   const start = parseTimeOfDay(option.start, 'working hours start');

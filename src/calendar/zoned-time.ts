@@ -4,6 +4,7 @@ import type { Instant } from '../clock/clock.js';
 import { DocketError } from '../errors.js';
 import { civilDateOf, dayOrdinalOf, tryParseLocalDate, type DayOrdinal } from './local-date.js';
 import { MS_PER_DAY } from './time-of-day.js';
+import { shownValue } from './shown-value.js';
 
 /**
  * What the calendar accepts as a point in time: epoch milliseconds, a `Date`, an ISO-8601 instant with
@@ -59,7 +60,7 @@ export class ZonedTime {
 
   constructor(readonly zone: string) {
     if (typeof zone !== 'string' || !IANAZone.isValidZone(zone)) {
-      throw new DocketError('INVALID_ARGUMENT', `Unknown time zone "${zone}": use an IANA zone name like 'Asia/Shanghai'.`);
+      throw new DocketError('INVALID_ARGUMENT', `Unknown time zone ${shownValue(zone)}: use an IANA zone name like 'Asia/Shanghai'.`);
     }
     this.#zone = IANAZone.create(zone);
   }
@@ -140,7 +141,7 @@ export class ZonedTime {
   parse(input: CalendarInput): LocalPoint {
     if (typeof input === 'number') return this.toLocal(input);
     if (input instanceof Date) return this.toLocal(input.getTime());
-    if (typeof input !== 'string') throw new DocketError('INVALID_ARGUMENT', `Not a date or instant: ${String(input)}.`);
+    if (typeof input !== 'string') throw new DocketError('INVALID_ARGUMENT', `Not a date or instant: ${shownValue(input)}.`);
     const date = tryParseLocalDate(input);
     if (date !== undefined) return { ordinal: date, timeOfDay: 0 };
     // An ISO instant with its own offset names one instant whatever the zone: read by the one reader of
