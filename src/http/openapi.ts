@@ -83,7 +83,7 @@ export interface OpenApiOptions {
  * are `oneOf` unions discriminated by `workflow` and `type`; an event type several workflows declare
  * is one branch whose payload is any of theirs (the instance's workflow decides which applies).
  *
- * @returns a plain JSON object (serialize it with `JSON.stringify`).
+ * @returns a plain JSON object of the caller's own (serialize it with `JSON.stringify`; editing it changes no rule of the server).
  */
 export function openApiDocument(workflows: readonly AnyWorkflow[], options: OpenApiOptions = {}): Json {
   const newest = new Map<string, AnyWorkflow>();
@@ -250,7 +250,10 @@ export function openApiDocument(workflows: readonly AnyWorkflow[], options: Open
     title: branches.length === 1 ? (branches[0]!.title as string) : type,
   }));
   const page = { type: 'object', properties: { items: { type: 'array', items: ref('Instance') }, nextCursor: { type: 'string' } }, required: ['items'] };
-  return {
+  // The caller's own copy: the document held the server's rules by reference (INSTANCE_STATUSES, the
+  // QUERY_PARAMETERS schemas), so a host adding a value to the document's status enum made the store,
+  // the HTTP ?status= rule and every later document accept it.
+  return structuredClone({
     openapi: '3.1.0',
     info: {
       title: options.title ?? 'Docket workflows',
@@ -386,5 +389,5 @@ export function openApiDocument(workflows: readonly AnyWorkflow[], options: Open
       '/me': { get: { operationId: 'me', summary: 'The actor the host hook identified (with its tenant, if any).', responses: { '200': json(ref('Actor')), ...refusals } } },
     },
     components: { schemas },
-  };
+  });
 }

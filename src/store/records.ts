@@ -3,9 +3,9 @@ import type { DeadlineRule } from '../calendar/deadline-rule.js';
 
 /**
  * Every {@link InstanceStatus}, in life order: the one list the store's query check, the HTTP query
- * rule and OpenAPI document, and the CLI's `--status` read.
+ * rule and OpenAPI document, and the CLI's `--status` read; frozen, as every one of them holds it.
  */
-export const INSTANCE_STATUSES = ['active', 'done', 'failed', 'cancelled'] as const;
+export const INSTANCE_STATUSES = Object.freeze(['active', 'done', 'failed', 'cancelled'] as const);
 
 /** Where an instance is in its life. `suspended` is a flag beside `active`, not a status of its own. */
 export type InstanceStatus = (typeof INSTANCE_STATUSES)[number];
