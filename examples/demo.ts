@@ -97,8 +97,9 @@ function when(at: number): string {
   const day = calendar.describeDay(at);
   const note = day.working ? (day.kind === 'makeup-workday' ? ' 调休' : '') : day.name ? ` ${day.name}` : ' 休';
   // A day in a year without the official schedule (2027 here): its kind is the statutory estimate.
-  if (day.provisional) return pad(`${fmt.format(at)} 周${WEEKDAY[day.weekday]}${note} 暂定`, 25);
-  return pad(`${fmt.format(at)} 周${WEEKDAY[day.weekday]}${note}`, 25);
+  // 30 columns: the longest, a provisional holiday ('2026-12-25 23:59 周五 休 暂定'), keeps the table aligned.
+  if (day.provisional) return pad(`${fmt.format(at)} 周${WEEKDAY[day.weekday]}${note} 暂定`, 30);
+  return pad(`${fmt.format(at)} 周${WEEKDAY[day.weekday]}${note}`, 30);
 }
 /** Pad to a display width: CJK characters take two columns in a terminal. */
 function pad(text: string, width: number): string {
@@ -128,9 +129,19 @@ engine.on('transition', (view: InstanceView, entry: HistoryEntry) => {
   const change = from === to ? `(${to})` : `${from} → ${to}`;
   lines.push(`${when(entry.at)}${pad(names.get(view.id) ?? view.id, 20)}${pad(change, 62)}${who}`);
 });
-const provisional: string[] = [];
+// Provisional deadlines by instance: shown at the end for the instances still running (a finished
+// one has nothing left to re-resolve).
+const provisional = new Map<string, Set<string>>();
 engine.on('warning', (w) => {
-  for (const d of w.deadlines) provisional.push(`${names.get(w.instanceId) ?? w.instanceId} "${d.name}" due ${when(d.dueAt)} is provisional (${d.years.join(', ')}: statutory estimate, no official schedule yet)`);
+  const lines = provisional.get(w.instanceId) ?? new Set<string>();
+  for (const d of w.deadlines) {
+    const day = calendar.describeDay(d.dueAt);
+    const years = d.years.join(', ');
+    // A day of late December waits on next year's notice too, which may set it (元旦 arrangements).
+    const why = d.years.every((y) => y > Number(day.date.slice(0, 4))) ? `${years}'s notice, not yet published, may still set that day` : `${years} has no official schedule yet: statutory estimate`;
+    lines.add(`${names.get(w.instanceId) ?? w.instanceId} "${d.name}" due ${fmt.format(d.dueAt)} 周${WEEKDAY[day.weekday]} (${why})`);
+  }
+  provisional.set(w.instanceId, lines);
 });
 engine.on('effect.delivered', (effect) => {
   count.effects++;
@@ -229,6 +240,9 @@ console.log(
   `  2027 is ${calendar.yearCoverage(2027)}: dates marked 暂定 use the statutory estimate (no official schedule yet; 调休 unknown). ` +
     `The receivable chase is 30 calendar days, so its instant is exact; a working-day deadline there would be flagged and re-resolved with engine.reresolveDeadlines().`,
 );
-for (const p of [...new Set(provisional)]) console.log(`  provisional: ${p}; re-resolve with engine.reresolveDeadlines() once 2027 is published.`);
+for (const [id, lines] of provisional) {
+  if ((await engine.get(id)).status !== 'active') continue;
+  for (const p of lines) console.log(`  provisional: ${p}; re-resolve with engine.reresolveDeadlines() once 2027 is published.`);
+}
 await engine.close();
 await store.close();
