@@ -235,6 +235,11 @@ export function compileHolidaySources(sources: HolidaySource | readonly HolidayS
       const s = source as HolidayList;
       // A misspelt "workday" dropped every make-up working day of a year the list still made official.
       assertKnownKeys(s, ['years', 'year', 'holidays', 'workdays'], 'A holiday list', {}, 'holidays');
+      // An empty list (`{}`, or one whose every field is undefined) sets nothing and covers no year:
+      // taken before, it looked like a calendar configured with holidays that had none.
+      if (s.years === undefined && s.year === undefined && s.holidays === undefined && s.workdays === undefined) {
+        throw new DocketError('INVALID_ARGUMENT', 'A holiday list must give at least one of years, year, holidays or workdays; an empty one sets nothing. Leave it out, or list its days: { years: [2031], holidays: [...], workdays: [...] }.', { field: 'holidays' });
+      }
       const own: number[] = [];
       if (s.year !== undefined) own.push(checkYear(s.year));
       if (s.years !== undefined) {
