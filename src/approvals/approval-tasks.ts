@@ -6,6 +6,7 @@ import { actionable } from './approval-decision.js';
 import { reachablePeople } from './operations/reducer-helpers.js';
 import type { ApprovalContext, ApprovalOperation, ApprovalStepState } from './approval-types.js';
 import { APPROVAL_OPERATIONS } from './operations.js';
+import { frozenMark } from '../store/frozen-data.js';
 
 
 /** The operations an assignee may perform on a task of this step (what the inbox offers).
@@ -19,6 +20,26 @@ import { APPROVAL_OPERATIONS } from './operations.js';
  * ```
  */
 export function taskActions(state: ApprovalStepState, claimed: boolean): ApprovalOperation[] {
+  const { spec } = state;
+  // A committed step's spec is frozen JSON data (deep: the engine's freeze marks it), the same object
+  // from one act to the next: what it offers is worked out once per spec. A copy is handed out, so a
+  // caller cannot change the next one's; a spec that is not marked frozen is read afresh every time.
+  const fixed = frozenMark(spec) !== undefined;
+  const known = fixed ? offeredBySpec.get(spec) : undefined;
+  const offered = known ?? offeredBy(state);
+  if (known === undefined && fixed) offeredBySpec.set(spec, offered);
+  return [...(claimed ? offered.claimed : offered.unclaimed)];
+}
+
+/** What {@link taskActions} offers, claimed and unclaimed, per frozen step spec. */
+const offeredBySpec = new WeakMap<object, Offered>();
+
+interface Offered {
+  readonly claimed: readonly ApprovalOperation[];
+  readonly unclaimed: readonly ApprovalOperation[];
+}
+
+function offeredBy(state: ApprovalStepState): Offered {
   const allowed = state.spec.operations;
   const offered = (d: (typeof APPROVAL_OPERATIONS)[number]): boolean => {
     if (allowed && !allowed.includes(d.type)) return false;
@@ -27,7 +48,7 @@ export function taskActions(state: ApprovalStepState, claimed: boolean): Approva
   const ops = APPROVAL_OPERATIONS.filter(offered).map((d) => d.type);
   // An unclaimed group task offers its claim first (认领), whatever the step allows otherwise.
   const claim = APPROVAL_OPERATIONS.filter((d) => d.inbox === 'unclaimed').map((d) => d.type);
-  return claimed ? ops : [...claim, ...ops];
+  return { claimed: ops, unclaimed: [...claim, ...ops] };
 }
 
 /** What the `tasks` hook receives. `timers` comes from the commit plan when the engine supplies it. */
@@ -54,12 +75,24 @@ function dueAtFromTimers(state: ApprovalStepState, timers: readonly TaskTimer[],
 
 /** The dotted path of keys of the step's state node (its id is the step id), when the snapshot's machine tells. */
 function stepPath(snapshot: AnyMachineSnapshot, step: string): string | undefined {
+  const machine = snapshot.machine as object | undefined;
+  if (machine === undefined || machine === null) return undefined;
+  // A machine does not change: each step's path is looked up once per machine.
+  let paths = pathsByMachine.get(machine);
+  if (paths === undefined) pathsByMachine.set(machine, (paths = new Map()));
+  if (paths.has(step)) return paths.get(step);
+  let path: string | undefined;
   try {
-    return (snapshot.machine as { getStateNodeById?: (id: string) => { path: readonly string[] } } | undefined)?.getStateNodeById?.(step).path.join('.');
+    path = (machine as { getStateNodeById?: (id: string) => { path: readonly string[] } }).getStateNodeById?.(step).path.join('.');
   } catch {
-    return undefined;
+    path = undefined;
   }
+  paths.set(step, path);
+  return path;
 }
+
+/** {@link stepPath}'s answers, per machine and step id. */
+const pathsByMachine = new WeakMap<object, Map<string, string | undefined>>();
 
 /**
  * The `tasks` projection for workflows built from approval steps: one inbox task per assignment that
