@@ -6,7 +6,7 @@ import fc from 'fast-check';
 import { setup } from 'xstate';
 import { z } from 'zod';
 import { describe, expect, it } from 'vitest';
-import { eventLabelOf, timerText } from '../src/cli/format-text.js';
+import { eventLabelOf, timerStateText, timerText } from '../src/cli/format-text.js';
 import { createEngine, defineWorkflow, memoryStore, virtualClock } from '../src/index.js';
 import { timerLabel } from '../src/engine/timer-owner.js';
 import { stateGraph } from '../src/visualizer/index.js';
@@ -43,6 +43,11 @@ describe('CLI: a timer is named by its delay and the state that armed it', () =>
     const graph = stateGraph(nested);
     const shown = graph.nodes.find((n) => n.id === 'review.waiting')!.label.en;
     expect(timerText(graph, timer!.name, timer!.state, 'en')).toBe(`after 1h in ${shown}`);
+    // `docket show` prints the delay as a duration and the state after the due time: 'after 1h @ … · in <state>'.
+    expect(timerText(graph, timer!.name, null, 'en')).toBe('after 1h');
+    expect(timerStateText(graph, timer!.state, 'en')).toBe(shown);
+    expect(timerStateText(undefined, timer!.state, 'en')).toBe('review.waiting');
+    expect(timerStateText(undefined, '', 'en')).toBeNull();
     await engine.close();
   });
 

@@ -25,8 +25,12 @@ export function stateLabel(graph: StateGraph | undefined, value: unknown, lang: 
  * label when the workflow is known. A bare `3600000` told nobody which state or step it was.
  */
 export function timerText(graph: StateGraph | undefined, name: string, owner: string | null | undefined, lang: Lang): string {
-  const state = owner === null || owner === undefined || owner === '' ? null : (graph?.nodes.find((n) => n.id === owner)?.label[lang] ?? owner);
-  return timerLabel(name, state);
+  return timerLabel(name, timerStateText(graph, owner, lang));
+}
+
+/** The state that armed a timer (`owner`, a dotted path), by its label when the workflow is known; null for none. */
+export function timerStateText(graph: StateGraph | undefined, owner: string | null | undefined, lang: Lang): string | null {
+  return owner === null || owner === undefined || owner === '' ? null : (graph?.nodes.find((n) => n.id === owner)?.label[lang] ?? owner);
 }
 
 /**
