@@ -13,7 +13,7 @@ import { CliError, EXIT, instanceNotFound } from './cli-error.js';
 import { intOption, print, printJson, type CommandContext } from './cli-context.js';
 import { t } from './cli-lang.js';
 import { exportRecord } from './export-instance.js';
-import { eventLabelOf, formatTime, stateLabel, table } from './format-text.js';
+import { eventLabelOf, formatTime, stateLabel, table, timerStateText, timerText } from './format-text.js';
 import { provisionalNote } from './command-calendar.js';
 import { jsonSafe, terminalSafe } from './terminal-safe.js';
 import { withReadStore } from './open-store.js';
@@ -140,7 +140,13 @@ export async function showCommand(ctx: CommandContext, db: string, id: string): 
       ...(archived ? [[t(ctx.lang, '已归档', 'Archived'), formatTime(archived.archivedAt, ctx.tz)] as [string, string]] : []),
     ];
     const provisional = t(ctx.lang, '（暂定：节假日安排未公布）', ' (provisional: holiday schedule not yet published)');
-    for (const timer of record.timers) rows.push([t(ctx.lang, '计时器', 'Timer'), `${timer.name} @ ${formatTime(timer.dueAt, ctx.tz)}${timer.deadline?.provisional ? provisional : ''}`]);
+    // The view's timers are the record's, in order, each with the state that armed it: shown after
+    // the due time (`after 1h @ 2026-11-02 10:00 · in waiting`), a numeric delay as a duration.
+    record.timers.forEach((timer, i) => {
+      const state = timerStateText(graph, view.timers[i]?.state, ctx.lang);
+      const where = state === null ? '' : ctx.lang === 'zh-CN' ? ` · 于 ${state}` : ` · in ${state}`;
+      rows.push([t(ctx.lang, '计时器', 'Timer'), `${timerText(graph, timer.name, null, ctx.lang)} @ ${formatTime(timer.dueAt, ctx.tz)}${timer.deadline?.provisional ? provisional : ''}${where}`]);
+    });
     for (const task of tasks) rows.push([t(ctx.lang, '待办', 'Task'), `${task.title?.[ctx.lang] ?? task.step} → ${task.assignees.join(', ') || task.roles.join(', ')}${task.dueAt === null ? '' : ` (${formatTime(task.dueAt, ctx.tz)}${task.dueProvisional ? provisional : ''})`}`]);
     const width = Math.max(...rows.map(([k]) => k.length));
     print(ctx, rows.map(([k, v]) => `${k.padEnd(width)}  ${terminalSafe(v)}`).join('\n'));
@@ -165,7 +171,7 @@ export async function historyCommand(ctx: CommandContext, db: string, id: string
           String(h.revision),
           formatTime(h.at, ctx.tz),
           `${h.actor.name ?? h.actor.id}${h.onBehalfOf ? ` (for ${h.onBehalfOf})` : ''}`,
-          eventLabelOf(graph, h.event.type, ctx.lang),
+          eventLabelOf(graph, h.event, ctx.lang),
           h.from === null || h.from === undefined ? '—' : stateLabel(graph, h.from, ctx.lang),
           stateLabel(graph, h.to, ctx.lang),
         ]),

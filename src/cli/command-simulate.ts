@@ -16,7 +16,7 @@ import { autoStep, demoDirectory, namedPeople, rolesOf, sampleOptionsAt } from '
 import { CliError, EXIT } from './cli-error.js';
 import { findWorkflow, print, printJson, type CommandContext } from './cli-context.js';
 import { t } from './cli-lang.js';
-import { eventLabelOf, formatTime, stateLabel, table } from './format-text.js';
+import { eventLabelOf, formatTime, stateLabel, table, timerText } from './format-text.js';
 import { progressBar } from './progress-bar.js';
 
 const ZONE = 'Asia/Shanghai';
@@ -113,8 +113,8 @@ export async function simulateCommand(ctx: CommandContext, id: string, opts: Sim
     const view = await engine.get(instanceId);
     const history = await engine.history(instanceId);
     const entries = history.map((h) => {
-      const e = h as { revision: number; at: number; actor: { id: string; name?: string }; event: { type: string }; from: unknown; to: unknown; kind: string };
-      return { revision: e.revision, kind: e.kind, at: e.at, atLocal: formatTime(e.at, ctx.tz), actor: e.actor.id, event: e.event.type, eventLabel: eventLabelOf(graph, e.event.type, ctx.lang), from: e.from, to: e.to };
+      const e = h as { revision: number; at: number; actor: { id: string; name?: string }; event: { type: string; delivered?: unknown }; from: unknown; to: unknown; kind: string };
+      return { revision: e.revision, kind: e.kind, at: e.at, atLocal: formatTime(e.at, ctx.tz), actor: e.actor.id, event: e.event.type, eventLabel: eventLabelOf(graph, e.event, ctx.lang), from: e.from, to: e.to };
     });
     const result = {
       workflow: workflow.id,
@@ -126,7 +126,7 @@ export async function simulateCommand(ctx: CommandContext, id: string, opts: Sim
       state: view.state,
       stateLabel: stateLabel(graph, view.state, ctx.lang),
       history: entries,
-      timers: view.timers.map((tm) => ({ name: tm.name, dueAt: tm.dueAt, dueLocal: formatTime(tm.dueAt, ctx.tz) })),
+      timers: view.timers.map((tm) => ({ name: tm.name, state: tm.state, label: timerText(graph, tm.name, tm.state, ctx.lang), dueAt: tm.dueAt, dueLocal: formatTime(tm.dueAt, ctx.tz) })),
     };
     if (ctx.json) printJson(ctx, result);
     else {
@@ -140,7 +140,7 @@ export async function simulateCommand(ctx: CommandContext, id: string, opts: Sim
         ),
       );
       print(ctx, `\n${t(ctx.lang, '结果', 'Result')}: ${result.stateLabel} (${result.status})`);
-      for (const tm of result.timers) print(ctx, `${t(ctx.lang, '待触发', 'Pending')}: ${tm.name} @ ${tm.dueLocal}`);
+      for (const tm of result.timers) print(ctx, `${t(ctx.lang, '待触发', 'Pending')}: ${tm.label} @ ${tm.dueLocal}`);
     }
     return EXIT.ok;
   } catch (error) {

@@ -4,6 +4,7 @@ import { activeStateIds } from '../visualizer/state-graph.js';
 import type { Lang } from '../visualizer/text-metrics.js';
 import { terminalSafe } from './terminal-safe.js';
 import { ownValue } from '../engine/own-property.js';
+import { ownerOfTimer, timerLabel } from '../engine/timer-owner.js';
 
 /** Local date and time in the calendar's zone, `2026-10-08 09:00`. */
 export function formatTime(ms: number, zone = 'Asia/Shanghai'): string {
@@ -18,10 +19,33 @@ export function stateLabel(graph: StateGraph | undefined, value: unknown, lang: 
   return leaves.map((id) => graph?.nodes.find((n) => n.id === id)?.label[lang] ?? id).join(lang === 'zh-CN' ? '、' : ', ');
 }
 
-/** An event type by its label when the workflow is known. */
-export function eventLabelOf(graph: StateGraph | undefined, type: string, lang: Lang): string {
+/**
+ * A timer for people, as the engine's views name it (`after 1h in waiting`, `reviewDue in legal`):
+ * its name and the state that armed it (`owner`, a dotted path, or null for none), that state by its
+ * label when the workflow is known. A bare `3600000` told nobody which state or step it was.
+ */
+export function timerText(graph: StateGraph | undefined, name: string, owner: string | null | undefined, lang: Lang): string {
+  return timerLabel(name, timerStateText(graph, owner, lang));
+}
+
+/** The state that armed a timer (`owner`, a dotted path), by its label when the workflow is known; null for none. */
+export function timerStateText(graph: StateGraph | undefined, owner: string | null | undefined, lang: Lang): string | null {
+  return owner === null || owner === undefined || owner === '' ? null : (graph?.nodes.find((n) => n.id === owner)?.label[lang] ?? owner);
+}
+
+/**
+ * An event by its label when the workflow is known. A timer's firing (`docket.timer.<name>`) is
+ * named by {@link timerText} from the delay event it delivered, when the history entry gives it.
+ */
+export function eventLabelOf(graph: StateGraph | undefined, event: string | { readonly type: string; readonly delivered?: unknown }, lang: Lang): string {
+  const type = typeof event === 'string' ? event : event.type;
   if (type === 'docket.start') return lang === 'zh-CN' ? '发起' : 'start';
-  if (type.startsWith('docket.timer.')) return lang === 'zh-CN' ? `期限到（${type.slice(13)}）` : `deadline (${type.slice(13)})`;
+  if (type.startsWith('docket.timer.')) {
+    // The delivered delay event (`xstate.after.<delay>.<state id>`) names the state that armed it.
+    const delivered = typeof event === 'string' ? undefined : event.delivered;
+    const text = timerText(graph, type.slice(13), typeof delivered === 'string' ? ownerOfTimer(delivered) : null, lang);
+    return lang === 'zh-CN' ? `期限到（${text}）` : `deadline (${text})`;
+  }
   if (type.startsWith('docket.admin.')) return lang === 'zh-CN' ? `管理操作（${type.slice(13)}）` : `admin (${type.slice(13)})`;
   if (type.startsWith('xstate.after.')) return lang === 'zh-CN' ? `超时（${type.split('.')[2] ?? ''}）` : `timeout (${type.split('.')[2] ?? ''})`;
   return ownValue(graph?.events, type)?.[lang] ?? type;

@@ -104,7 +104,20 @@ export function openApiDocument(workflows: readonly AnyWorkflow[], options: Open
         status: { type: 'string', enum: INSTANCE_STATUSES }, suspended: { type: 'boolean' },
         revision: { type: 'integer' }, initiator: { type: 'string' },
         tenant: { type: 'string', description: 'The tenant that owns the instance (the tenant of the actor who started it); absent without tenants.' },
-        timers: { type: 'array', items: { type: 'object', properties: { name: { type: 'string' }, dueAt: { type: 'integer', description: 'epoch ms' } } } },
+        // As engine.get(id).timers gives them (TimerView): each names the state that armed it.
+        timers: {
+          type: 'array',
+          items: {
+            type: 'object',
+            properties: {
+              name: { type: 'string' }, dueAt: { type: 'integer', description: 'epoch ms' },
+              state: { type: ['string', 'null'], description: "The state that armed the timer, as a dotted path ('' for the root); null for a delayed raise no state owns." },
+              label: { type: 'string', description: "The timer for people: 'after 1h in waiting', 'reviewDue in legal'." },
+              provisional: { const: true, description: 'The due instant rests on an estimated holiday schedule; absent otherwise.' },
+            },
+            required: ['name', 'dueAt', 'state', 'label'],
+          },
+        },
         createdAt: { type: 'integer', description: 'epoch ms' }, updatedAt: { type: 'integer', description: 'epoch ms' },
       },
       required: ['id', 'workflow', 'version', 'status', 'revision'],

@@ -1,0 +1,71 @@
+// The OpenAPI document describes an instance's timers as the engine gives them (issue 11 §5): each
+// names the state that armed it and a label for people. The document listed only `name` and `dueAt`,
+// so a client generated from it dropped `state` and `label`, the very fields that tell a person which
+// state or step a `3600000` timer belongs to.
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import fc from 'fast-check';
+import { setup } from 'xstate';
+import { z } from 'zod';
+import { describe, expect, it } from 'vitest';
+import { createEngine, defineWorkflow, memoryStore, virtualClock } from '../src/index.js';
+import { createHttpHandler, openApiDocument } from '../src/http/index.js';
+import { timerLabel } from '../src/engine/timer-owner.js';
+
+type Json = Record<string, any>;
+const someone = { id: 'li', roles: ['staff'] };
+
+const nested = defineWorkflow({
+  id: 'nested',
+  version: 1,
+  machine: setup({ types: {} as { events: { type: 'GO' } } }).createMachine({
+    id: 'nested',
+    initial: 'review',
+    states: { review: { initial: 'waiting', states: { waiting: { after: { 3600000: 'late' } }, late: {} } } },
+  }),
+  input: z.object({}),
+  events: { GO: z.object({}) },
+});
+
+function instanceValidator(doc: Json) {
+  const ajv = new Ajv2020({ strict: false, allErrors: true });
+  ajv.addSchema({ $id: 'https://docket.invalid/openapi.json', components: doc.components });
+  const check = ajv.getSchema('https://docket.invalid/openapi.json#/components/schemas/Instance')!;
+  return (value: unknown) => (check(value) ? null : ajv.errorsText(check.errors));
+}
+
+describe('OpenAPI: an instance view’s timers', () => {
+  it("GET /instances/:id returns timers with state 'review.waiting' and label 'after 1h in review.waiting', and the document requires both", async () => {
+    const engine = createEngine({ store: memoryStore(), clock: virtualClock('2026-11-02T09:00:00+08:00'), workflows: [nested] });
+    const handler = createHttpHandler({ engine, workflows: [nested], identify: () => someone });
+    const id = await engine.start('nested', {}, { actor: someone });
+    const res = await handler(new Request(`http://app/instances/${id}`));
+    const body = (await res.json()) as Json;
+    expect(body.timers).toEqual([{ name: '3600000', dueAt: Date.parse('2026-11-02T10:00:00+08:00'), state: 'review.waiting', label: 'after 1h in review.waiting' }]);
+    const doc = openApiDocument([nested]) as Json;
+    const item = doc.components.schemas.Instance.properties.timers.items;
+    expect(item.required).toEqual(['name', 'dueAt', 'state', 'label']);
+    const validate = instanceValidator(doc);
+    expect(validate(body)).toBeNull();
+    // A view without the owning state is not what the engine gives, and the document says so.
+    expect(validate({ ...body, timers: [{ name: '3600000', dueAt: body.timers[0].dueAt }] })).not.toBeNull();
+    await engine.close();
+  });
+
+  it('property: every timer view the engine can give (any state path or none, provisional or not) fits the document', () => {
+    const validate = instanceValidator(openApiDocument([nested]) as Json);
+    const segment = fc.stringMatching(/^[a-z][a-z0-9]{0,6}$/);
+    fc.assert(
+      fc.property(
+        fc.array(fc.record({ name: fc.oneof(fc.integer({ min: 1, max: 1e9 }).map(String), segment), dueAt: fc.integer({ min: 0, max: 4e12 }), state: fc.option(fc.array(segment, { minLength: 1, maxLength: 3 }).map((p) => p.join('.')), { nil: null }), provisional: fc.boolean() }), { maxLength: 4 }),
+        (timers) => {
+          const view = {
+            id: 'i1', workflow: 'nested', version: 1, state: 'x', context: {}, status: 'active', suspended: false, revision: 1, initiator: 'li', createdAt: 0, updatedAt: 0,
+            timers: timers.map(({ name, dueAt, state, provisional }) => ({ name, dueAt, state, label: timerLabel(name, state), ...(provisional ? { provisional: true } : {}) })),
+          };
+          expect(validate(view)).toBeNull();
+        },
+      ),
+      { numRuns: 1000 },
+    );
+  });
+});
