@@ -100,7 +100,7 @@ export function planCommit(
   // macrostep (an eventless `always` out of it) arms its `after` timer and then cancels it. So raises
   // and cancels are applied in order: a cancel removes a timer raised earlier in this same step as
   // well as the stored ones with its key.
-  for (const action of step.actions) {
+  for (const [actionIndex, action] of step.actions.entries()) {
     const params = action.params as Record<string, any> | undefined;
     if (action.type === 'xstate.raise') {
       if (params?.delay === undefined) continue;
@@ -126,7 +126,11 @@ export function planCommit(
         status: 'pending',
       };
       if (step.provisional) {
-        const p = step.provisional.find((r) => r.name === timer.name && r.delayMs === Number(params.delay));
+        // The resolution this raise's own delay made (see ProvisionalResolution.action); by name only
+        // for one the runtime could not bind.
+        const p =
+          step.provisional.find((r) => r.action === actionIndex) ??
+          step.provisional.find((r) => r.action === undefined && r.name === timer.name && r.delayMs === Number(params.delay));
         if (p) timer.deadline = { rule: p.rule, from: p.from, provisional: true, years: p.years, armedDueAt: timer.dueAt };
       }
       added.push(timer);
