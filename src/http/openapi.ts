@@ -104,7 +104,18 @@ export function openApiDocument(workflows: readonly AnyWorkflow[], options: Open
         status: { type: 'string', enum: INSTANCE_STATUSES }, suspended: { type: 'boolean' },
         revision: { type: 'integer' }, initiator: { type: 'string' },
         tenant: { type: 'string', description: 'The tenant that owns the instance (the tenant of the actor who started it); absent without tenants.' },
-        timers: { type: 'array', items: { type: 'object', properties: { name: { type: 'string' }, dueAt: { type: 'integer', description: 'epoch ms' } } } },
+        timers: {
+          type: 'array',
+          items: {
+            type: 'object',
+            properties: {
+              name: { type: 'string' }, dueAt: { type: 'integer', description: 'epoch ms' },
+              state: { type: ['string', 'null'], description: 'The state that armed the timer (dotted path), null for a raise of no state.' },
+              label: { type: 'string' },
+              provisional: { const: true, description: 'Present when the due instant rests on estimated holiday data (a year with no official schedule yet): it may move when the schedule is added and deadlines are re-resolved.' },
+            },
+          },
+        },
         createdAt: { type: 'integer', description: 'epoch ms' }, updatedAt: { type: 'integer', description: 'epoch ms' },
       },
       required: ['id', 'workflow', 'version', 'status', 'revision'],
@@ -117,6 +128,8 @@ export function openApiDocument(workflows: readonly AnyWorkflow[], options: Open
         assignees: { type: 'array', items: { type: 'string' } }, roles: { type: 'array', items: { type: 'string' } },
         status: { type: 'string', enum: ['open', 'claimed'] }, claimedBy: { type: 'string' },
         dueAt: { type: ['integer', 'null'], description: 'epoch ms' },
+        dueProvisional: { const: true, description: 'Present when dueAt rests on estimated holiday data (a provisional deadline).' },
+        holders: { type: 'array', items: { type: 'string' }, description: 'Who holds the task in person (a stand-in may act for them); absent: every assignee.' },
         actions: { type: 'array', items: { type: 'string' }, description: 'Event types the assignee may send for this task.' },
         createdAt: { type: 'integer' }, data: {},
         tenant: { type: 'string', description: "The tenant of the task's instance, when it has one." },
