@@ -231,7 +231,7 @@ export function planCommit(
   if (heldTimers && heldTimers.length > 0) (instance as { heldTimers?: typeof heldTimers }).heldTimers = heldTimers;
   const tenant = previous ? previous.tenant : facts.tenant;
   if (tenant !== undefined) (instance as { tenant?: string }).tenant = tenant;
-  // Entry format 4: the entry commits to the state (tenant included, as a Merkle digest) and the
+  // Entry format 5: the entry commits to the state (tenant and timers' deadline records included, as a Merkle digest) and the
   // pending timers it leaves behind, then seals (with the key, if any).
   entry.format = ENTRY_FORMAT;
   entry.stateHash = stateDigest(instance);
