@@ -60,8 +60,13 @@ const refusals = {
   '404': problem('WORKFLOW_NOT_FOUND or INSTANCE_NOT_FOUND (also for an instance of another tenant than the actor\'s).'),
   '409': problem('INSTANCE_NOT_ACTIVE, EVENT_NOT_ACCEPTED, OPERATION_NOT_ALLOWED, IDEMPOTENCY_MISMATCH or CONFLICT.'),
   '413': problem('PAYLOAD_TOO_LARGE: the request body is over the handler\'s maxBodyBytes (default 8 MiB).'),
-  '422': problem('INVALID_PAYLOAD or UNKNOWN_EVENT (the body failed the workflow\'s schema), INVALID_MIGRATION (no migration declared between the versions).'),
-  '503': problem('STORE_UNAVAILABLE or ENGINE_CLOSED: retry later.'),
+  '422': problem('INVALID_PAYLOAD or UNKNOWN_EVENT (the body failed the workflow\'s schema), INVALID_MIGRATION (no migration declared between the versions), NO_APPROVER (a step found nobody to decide) or INVALID_DEADLINE_RULE.'),
+  // Not every 503 is safe to retry blindly: STORE_OUTCOME_UNKNOWN is a commit that may have landed, and
+  // the document told clients "retry later" for all of them (a start without an id then ran twice).
+  '503': problem(
+    'STORE_UNAVAILABLE, ENGINE_CLOSED or MISSING_DEPENDENCY: nothing was written; retry later. STORE_OUTCOME_UNKNOWN: the write may have been applied: ' +
+      'read the instance before acting again, or retry with the same Idempotency-Key. A start (POST /instances) without an "id" cannot be read back, so pass an id to make its retry safe (the retry answers CONFLICT if the first one landed).',
+  ),
 };
 const reasonBody = (extra: Json = {}, required: string[] = []) => ({
   required: true,
