@@ -5,7 +5,7 @@
 // release, without a major version; the stable API is `docket`.
 export { canonicalJson } from './engine/canonical-json.js';
 export { MERKLE_INLINE_MAX, merkleDigest } from './engine/merkle-json.js';
-export { ENTRY_FORMAT, stateDigest, stateDigestFor, stateDigestV2, stateDigestV3, timersDigest } from './engine/state-digest.js';
+export { ENTRY_FORMAT, stateDigest, stateDigestFor, stateDigestV2, stateDigestV3, stateDigestV4, timersDigest } from './engine/state-digest.js';
 export { GENESIS_HASH } from './engine/history.js';
 export { verifyChain, verifyHistory } from './engine/chain-verifier.js';
 export type { VerifyOptions } from './engine/chain-verifier.js';

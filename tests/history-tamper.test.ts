@@ -236,7 +236,7 @@ describe('tamper evidence: the chain against the instance', () => {
     });
   });
 
-  it('a chain of entry format 3 (whole-text SHA-256 state digest, timersHash, no format) verifies in full; the next act writes format 4', async () => {
+  it('a chain of entry format 3 (whole-text SHA-256 state digest, timersHash, no format) verifies in full; the next act writes format 5', async () => {
     const file = dbFile('format 3');
     const id = await counter(file, 2);
     const record = await recordOf(file, id);
@@ -247,7 +247,7 @@ describe('tamper evidence: the chain against the instance', () => {
       expect((await engine.send(id, { type: 'INC' }, { actor: staff })).context).toEqual({ count: 3, ticks: 0 });
       expect(await engine.verify(id)).toMatchObject({ ok: true, entries: 4, snapshot: 'verified', timers: 'verified' });
       const entries = (await engine.history(id)) as HistoryEntry[];
-      expect(entries.map((e) => e.format)).toEqual([undefined, undefined, undefined, 4]);
+      expect(entries.map((e) => e.format)).toEqual([undefined, undefined, undefined, 5]);
     });
   });
 
@@ -305,8 +305,8 @@ describe('tamper evidence: the chain against the instance', () => {
 });
 
 describe('tamper evidence: entry formats this Docket does not read', () => {
-  it('a head that says format 3, "4" or 5 (resealed, committing to its state as format 3 would) is reported edited, not verified as format 3, and the engine refuses to act on it', async () => {
-    for (const format of [3, '4', 5] as const) {
+  it('a head that says format 3, "4", "5" or 6 (resealed, committing to its state as format 3 would) is reported edited, not verified as format 3, and the engine refuses to act on it', async () => {
+    for (const format of [3, '4', '5', 6] as const) {
       const file = dbFile(`format ${String(format)}`);
       const id = await counter(file, 1);
       const record = await recordOf(file, id);

@@ -25,6 +25,7 @@ describe('public API of docket', () => {
       'stateDigestFor',
       'stateDigestV2',
       'stateDigestV3',
+      'stateDigestV4',
       'timersDigest',
       'verifyChain',
       'verifyHistory',
@@ -33,6 +34,6 @@ describe('public API of docket', () => {
     // Data whose nodes are all short is held inline: its Merkle digest is the SHA-256 of its canonical JSON.
     const { createHash } = await import('node:crypto');
     expect(internals.merkleDigest({ b: 1, a: [true, null] })).toBe(createHash('sha256').update('{"a":[true,null],"b":1}').digest('hex'));
-    expect(internals.ENTRY_FORMAT).toBe(4);
+    expect(internals.ENTRY_FORMAT).toBe(5);
   });
 });

@@ -48,7 +48,7 @@ function renderTimeline(t: QuarterTimeline): string {
   const rows = t.milestones
     .map(
       (m) =>
-        `<tr data-milestone="${esc(m.deadline)}"><td>${esc(m.date)}</td><td>${bi(m.label)}</td><td>${bi(m.ruleText)}</td><td>${m.rolled ? bi({ 'zh-CN': `由 ${m.nominalDate} ${'roll' in m.rule && m.rule.roll === 'previous' ? '提前' : '顺延'}`, en: `moved from ${m.nominalDate}` }) : ''}${m.inQuarter ? '' : bi({ 'zh-CN': '（不在本季度）', en: ' (outside this quarter)' })}</td><td><code>${esc(m.workflow)}</code></td></tr>`,
+        `<tr data-milestone="${esc(m.deadline)}"><td>${esc(m.date)}</td><td>${bi(m.label)}</td><td>${bi(m.ruleText)}</td><td>${m.rolled ? bi({ 'zh-CN': `由 ${m.nominalDate} ${'roll' in m.rule && m.rule.roll === 'previous' ? '提前' : '顺延'}`, en: `moved from ${m.nominalDate}` }) : ''}${m.inQuarter ? '' : bi({ 'zh-CN': '（不在本季度）', en: ' (outside this quarter)' })}${m.provisional ? bi({ 'zh-CN': '（暂定：节假日安排未公布）', en: ' (provisional: holiday schedule not yet published)' }) : ''}</td><td><code>${esc(m.workflow)}</code></td></tr>`,
     )
     .join('');
   return `<div class="months">${months}</div>

@@ -35,6 +35,8 @@ export class ChainVerifier {
   private firstKeyed: number | undefined;
   /** Per row of {@link COMMITMENTS}: the first revision that carries it. */
   private readonly firstCarrying: (number | undefined)[] = COMMITMENTS.map(() => undefined);
+  /** The newest entry format read so far and the entry that carried it (a later entry may not go back). */
+  private newestFormat: { readonly format: number; readonly revision: number } | undefined;
   private readonly unknownKeys = new Set<string>();
   /** The tenant the start entry (revision 1) records; undefined until it is read. */
   private startTenant: { readonly tenant: string | undefined } | undefined;
@@ -105,13 +107,24 @@ export class ChainVerifier {
         });
       }
     }
+    // A format, once an entry carries it, is carried by every later entry: a format-4 entry after a
+    // format-5 one was rewritten to escape format 5's commitment to the timers' deadline records.
+    if (typeof entry.format === 'number' && readsFormat(entry)) {
+      if (this.newestFormat !== undefined && entry.format < this.newestFormat.format) {
+        this.report({
+          revision,
+          problem: 'edited',
+          message: `Entry ${revision} says entry format ${entry.format}, older than format ${this.newestFormat.format} of entry ${this.newestFormat.revision}: it was rewritten in an older format.`,
+        });
+      } else this.newestFormat = { format: entry.format, revision };
+    }
     // An entry without a format is an older one (checked above); one naming a format this Docket
     // does not know is not checked as another format.
     if (!readsFormat(entry)) {
       this.report({
         revision,
         problem: 'edited',
-        message: `Entry ${revision} says entry format ${JSON.stringify(entry.format)}, which this Docket does not read (it writes format 4; older entries carry no format): it was edited, or written by a newer Docket.`,
+        message: `Entry ${revision} says entry format ${JSON.stringify(entry.format)}, which this Docket does not read (it writes format 5 and reads 4; older entries carry no format): it was edited, or written by a newer Docket.`,
       });
     }
     if (seal !== 'edited') this.startTenant ??= startTenantOf(entry);

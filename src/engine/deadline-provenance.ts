@@ -14,4 +14,11 @@ export interface ProvisionalResolution {
   readonly from: Instant;
   readonly dueAt: Instant;
   readonly years: readonly number[];
+  /**
+   * The index in the step's actions of the delayed raise that resolved it: XState resolves a raise's
+   * named delay and hands the raise to the executor next, so the runtime binds the two. An `after`
+   * timer is named after its delay, but a `raise(event, { delay: 'chaseDue', id: 'chase' })` is named
+   * after its id: matched by name, it was armed unmarked, never warned about or re-resolved.
+   */
+  readonly action?: number;
 }

@@ -100,7 +100,7 @@ export function planCommit(
   // macrostep (an eventless `always` out of it) arms its `after` timer and then cancels it. So raises
   // and cancels are applied in order: a cancel removes a timer raised earlier in this same step as
   // well as the stored ones with its key.
-  for (const action of step.actions) {
+  for (const [actionIndex, action] of step.actions.entries()) {
     const params = action.params as Record<string, any> | undefined;
     if (action.type === 'xstate.raise') {
       if (params?.delay === undefined) continue;
@@ -126,7 +126,11 @@ export function planCommit(
         status: 'pending',
       };
       if (step.provisional) {
-        const p = step.provisional.find((r) => r.name === timer.name && r.delayMs === Number(params.delay));
+        // The resolution this raise's own delay made (see ProvisionalResolution.action); by name only
+        // for one the runtime could not bind.
+        const p =
+          step.provisional.find((r) => r.action === actionIndex) ??
+          step.provisional.find((r) => r.action === undefined && r.name === timer.name && r.delayMs === Number(params.delay));
         if (p) timer.deadline = { rule: p.rule, from: p.from, provisional: true, years: p.years, armedDueAt: timer.dueAt };
       }
       added.push(timer);
@@ -227,7 +231,7 @@ export function planCommit(
   if (heldTimers && heldTimers.length > 0) (instance as { heldTimers?: typeof heldTimers }).heldTimers = heldTimers;
   const tenant = previous ? previous.tenant : facts.tenant;
   if (tenant !== undefined) (instance as { tenant?: string }).tenant = tenant;
-  // Entry format 4: the entry commits to the state (tenant included, as a Merkle digest) and the
+  // Entry format 5: the entry commits to the state (tenant and timers' deadline records included, as a Merkle digest) and the
   // pending timers it leaves behind, then seals (with the key, if any).
   entry.format = ENTRY_FORMAT;
   entry.stateHash = stateDigest(instance);

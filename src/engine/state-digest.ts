@@ -6,17 +6,27 @@ import { merkleDigest } from './merkle-json.js';
 export type DigestedState = Pick<
   InstanceRecord,
   'workflow' | 'version' | 'status' | 'suspended' | 'initiator' | 'snapshot' | 'state' | 'statePaths' | 'context' | 'heldTimers'
-> & { readonly tenant?: string | null | undefined };
+> & { readonly tenant?: string | null | undefined; readonly timers?: InstanceRecord['timers'] };
 
 /** What the timer commitment covers of one pending timer. */
 export type DigestedTimer = Pick<PendingTimer, 'id' | 'key' | 'name' | 'dueAt' | 'event'>;
 
-/** The entry format Docket writes: 4 (see {@link stateDigest}). */
-export const ENTRY_FORMAT = 4;
+/** The entry format Docket writes: 5 (see {@link stateDigest}). */
+export const ENTRY_FORMAT = 5;
+
+/** The entry formats this Docket reads that carry a `format` field. */
+const FORMATS: readonly number[] = [4, ENTRY_FORMAT];
 
 /**
  * The Merkle digest (hex SHA-256, see `merkleDigest`) of the instance state a history entry of format
- * 4 leaves behind: the XState snapshot the engine restores, the state and context copies views and
+ * 5 leaves behind: what format 4 covers ({@link stateDigestV4}) and, as `timerDeadlines`, the deadline
+ * record of each pending timer that has one (`{ id, deadline }` by timer id: the rule, the instant it
+ * was resolved from, whether it is provisional, the estimated years). `reresolveDeadlines` acts on
+ * that record: uncommitted, a rule edited in the stored timer list (a 3-working-day timeout made 250)
+ * verified and was then resolved by an administrator's re-resolution into a new head that vouched for
+ * it. A record whose pending timers carry no deadline digests as in format 4.
+ *
+ * Format 4 covered: the XState snapshot the engine restores, the state and context copies views and
  * queries read, status, the suspended flag, held timers, the workflow version, the initiator and the
  * tenant that owns the instance. Each history entry records it as `stateHash` (and `format: 4`), and
  * `verify` (and the engine, before acting on an instance it loads) compares it with the stored
@@ -29,7 +39,20 @@ export const ENTRY_FORMAT = 4;
  * Not covered: revision and head hash (checked against the chain itself) and timestamps.
  */
 export function stateDigest(record: DigestedState): string {
+  const deadlines = timerDeadlines(record.timers);
+  return merkleDigest(deadlines === undefined ? digested(record, true) : { ...digested(record, true), timerDeadlines: deadlines });
+}
+
+/** The state digest of entry format 4: {@link stateDigest} without the pending timers' deadline records. */
+export function stateDigestV4(record: DigestedState): string {
   return merkleDigest(digested(record, true));
+}
+
+/** The deadline records of the pending timers, by timer id; undefined when none has one. */
+function timerDeadlines(timers: DigestedState['timers']): { id: string; deadline: unknown }[] | undefined {
+  let out: { id: string; deadline: unknown }[] | undefined;
+  for (const t of timers ?? []) if (t.deadline !== undefined) (out ??= []).push({ id: t.id, deadline: t.deadline });
+  return out?.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 }
 
 /**
@@ -49,17 +72,18 @@ export function stateDigestV2(record: DigestedState): string {
 }
 
 /**
- * Whether this Docket reads `entry`'s format: format 4 (`format: 4`), or an older entry (formats 1 to
- * 3 carry no `format`). Any other `format` (3 or "4" written out, a newer Docket's 5) is not guessed
+ * Whether this Docket reads `entry`'s format: format 5 or 4 (`format: 5`, `format: 4`), or an older entry (formats 1 to
+ * 3 carry no `format`). Any other `format` (3 or "5" written out, a newer Docket's 6) is not guessed
  * at: `verify` reports the entry as edited and the engine does not act on an instance it heads.
  */
 export function readsFormat(entry: Pick<HistoryEntry, 'format'>): boolean {
-  return entry.format === undefined || entry.format === ENTRY_FORMAT;
+  return entry.format === undefined || FORMATS.includes(entry.format as number);
 }
 
-/** The state digest `entry`'s format commits to (4 when it says so, 3 when it carries `timersHash`, else 2). */
+/** The state digest `entry`'s format commits to (5 or 4 when it says so, 3 when it carries `timersHash`, else 2). */
 export function stateDigestFor(entry: Pick<HistoryEntry, 'timersHash' | 'format'>, record: DigestedState): string {
   if (entry.format === ENTRY_FORMAT) return stateDigest(record);
+  if (entry.format === 4) return stateDigestV4(record);
   return entry.timersHash === undefined ? stateDigestV2(record) : stateDigestV3(record);
 }
 

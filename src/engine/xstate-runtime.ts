@@ -34,6 +34,8 @@ interface StepCall {
   readonly now: Instant;
   readonly tenant: string | undefined;
   provisional: ProvisionalResolution[] | undefined;
+  /** The last provisional resolution not yet bound to the delayed raise that asked for it. */
+  unbound: ProvisionalResolution | undefined;
 }
 
 // The step being computed, whichever runtime computes it: a step is one synchronous call, so this is
@@ -71,6 +73,15 @@ export class XStateRuntime {
       system: self.system,
       emit: () => {},
       actionExecutor: (action: { type: string; params: unknown }) => {
+        // XState resolves a raise's delay (our deadline's delay function, which notes a provisional
+        // resolution) and then hands that raise here: bind the two by the raise's position.
+        const call = current;
+        const pending = call?.unbound;
+        if (pending !== undefined && action.type === 'xstate.raise' && Number((action.params as { delay?: unknown } | undefined)?.delay) === pending.delayMs) {
+          const bound = { ...pending, action: this.collected.length };
+          call!.provisional![call!.provisional!.lastIndexOf(pending)] = bound;
+          call!.unbound = undefined;
+        }
         this.collected.push({ type: action.type, params: action.params });
       },
     };
@@ -94,13 +105,15 @@ export class XStateRuntime {
 
   /** Record a deadline the current step resolved on estimated data (returned as `Step.provisional`). */
   noteProvisional(resolution: ProvisionalResolution): void {
-    if (current) (current.provisional ??= []).push(resolution);
+    if (!current) return;
+    (current.provisional ??= []).push(resolution);
+    current.unbound = resolution;
   }
 
   private collect(now: Instant, tenant: string | undefined, fn: () => AnyMachineSnapshot): Step {
     this.collected = [];
     const outer = current;
-    const call: StepCall = { now, tenant, provisional: undefined };
+    const call: StepCall = { now, tenant, provisional: undefined, unbound: undefined };
     current = call;
     this.#last = now;
     try {

@@ -60,8 +60,13 @@ const refusals = {
   '404': problem('WORKFLOW_NOT_FOUND or INSTANCE_NOT_FOUND (also for an instance of another tenant than the actor\'s).'),
   '409': problem('INSTANCE_NOT_ACTIVE, EVENT_NOT_ACCEPTED, OPERATION_NOT_ALLOWED, IDEMPOTENCY_MISMATCH or CONFLICT.'),
   '413': problem('PAYLOAD_TOO_LARGE: the request body is over the handler\'s maxBodyBytes (default 8 MiB).'),
-  '422': problem('INVALID_PAYLOAD or UNKNOWN_EVENT (the body failed the workflow\'s schema), INVALID_MIGRATION (no migration declared between the versions).'),
-  '503': problem('STORE_UNAVAILABLE or ENGINE_CLOSED: retry later.'),
+  '422': problem('INVALID_PAYLOAD or UNKNOWN_EVENT (the body failed the workflow\'s schema), INVALID_MIGRATION (no migration declared between the versions), NO_APPROVER (a step found nobody to decide) or INVALID_DEADLINE_RULE.'),
+  // Not every 503 is safe to retry blindly: STORE_OUTCOME_UNKNOWN is a commit that may have landed, and
+  // the document told clients "retry later" for all of them (a start without an id then ran twice).
+  '503': problem(
+    'STORE_UNAVAILABLE, ENGINE_CLOSED or MISSING_DEPENDENCY: nothing was written; retry later. STORE_OUTCOME_UNKNOWN: the write may have been applied: ' +
+      'read the instance before acting again, or retry with the same Idempotency-Key. A start (POST /instances) without an "id" cannot be read back, so pass an id to make its retry safe (the retry answers CONFLICT if the first one landed).',
+  ),
 };
 const reasonBody = (extra: Json = {}, required: string[] = []) => ({
   required: true,
@@ -113,7 +118,7 @@ export function openApiDocument(workflows: readonly AnyWorkflow[], options: Open
               name: { type: 'string' }, dueAt: { type: 'integer', description: 'epoch ms' },
               state: { type: ['string', 'null'], description: "The state that armed the timer, as a dotted path ('' for the root); null for a delayed raise no state owns." },
               label: { type: 'string', description: "The timer for people: 'after 1h in waiting', 'reviewDue in legal'." },
-              provisional: { const: true, description: 'The due instant rests on an estimated holiday schedule; absent otherwise.' },
+              provisional: { const: true, description: 'Present when the due instant rests on estimated holiday data (a year with no official schedule yet): it may move when the schedule is added and deadlines are re-resolved.' },
             },
             required: ['name', 'dueAt', 'state', 'label'],
           },
@@ -130,6 +135,8 @@ export function openApiDocument(workflows: readonly AnyWorkflow[], options: Open
         assignees: { type: 'array', items: { type: 'string' } }, roles: { type: 'array', items: { type: 'string' } },
         status: { type: 'string', enum: ['open', 'claimed'] }, claimedBy: { type: 'string' },
         dueAt: { type: ['integer', 'null'], description: 'epoch ms' },
+        dueProvisional: { const: true, description: 'Present when dueAt rests on estimated holiday data (a provisional deadline).' },
+        holders: { type: 'array', items: { type: 'string' }, description: 'Who holds the task in person (a stand-in may act for them); absent: every assignee.' },
         actions: { type: 'array', items: { type: 'string' }, description: 'Event types the assignee may send for this task.' },
         createdAt: { type: 'integer' }, data: {},
         tenant: { type: 'string', description: "The tenant of the task's instance, when it has one." },

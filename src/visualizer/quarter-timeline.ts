@@ -22,6 +22,12 @@ export interface TimelineMilestone {
   readonly rolled: boolean;
   /** True when the date lies inside the chosen quarter. */
   readonly inQuarter: boolean;
+  /**
+   * True when the date rests on estimated holiday data (a year with no official schedule yet, as
+   * `BusinessCalendar.resolveWithProvenance` says): a 2027 quarter day rolled off a statutory estimate
+   * may move when the State Council's notice is added, as an armed timer's would.
+   */
+  readonly provisional?: true;
 }
 
 /** A calendar quarter, day by day, with the workflows' milestones on their resolved dates. */
@@ -126,8 +132,11 @@ export function quarterTimeline(calendar: BusinessCalendar, quarter: QuarterRef,
       const rule: DeadlineRule = computed && found.kind === 'quarterDay' && !('relative' in found.quarter) ? { ...found, quarter } : found;
       let at: number;
       let nominal: number;
+      let provisional: boolean;
       try {
-        at = calendar.resolve(rule, start);
+        // With its provenance, as the engine arms a timer: the days on screen say when they are an
+        // estimate, and a milestone resolved on them was shown as settled.
+        ({ at, provisional } = calendar.resolveWithProvenance(rule, start));
         nominal = calendar.resolve({ ...rule, roll: 'none' } as DeadlineRule, start);
       } catch {
         continue;
@@ -150,6 +159,7 @@ export function quarterTimeline(calendar: BusinessCalendar, quarter: QuarterRef,
         nominalDate,
         rolled: date !== nominalDate,
         inQuarter: date >= first && date <= last,
+        ...(provisional ? { provisional: true as const } : {}),
       });
      }
     }
