@@ -5,8 +5,8 @@ import { createActor, setup } from 'xstate';
 import { z } from 'zod';
 import { createEngine, defineWorkflow, memoryStore, virtualClock, type Engine } from '../src/index.js';
 import { noopEffects } from './effects.js';
-import { calendar, directory, FakeXStateClock, rawTwin, scenarios, type Act } from './real-machines.js';
-import { sleeper } from './sleeper.js';
+import { calendar, directory, rawTwin, scenarios, type Act } from './real-machines.js';
+import { dueOf, QUARTER_MS, QUARTER_START, rawSleepers, sleeper } from './sleeper.js';
 
 const pingpong = setup({ types: {} as { context: { n: number }; events: { type: 'PING' } | { type: 'PONG' } } }).createMachine({
   id: 'pingpong',
@@ -81,9 +81,6 @@ export function machineActRaw(index: number, m: number): number {
   return us;
 }
 
-const QUARTER_START = Date.parse('2027-01-01T00:00:00+08:00');
-const QUARTER_MS = 90 * 86_400_000;
-const dueOf = (i: number, t: number) => QUARTER_START + Math.floor((i * QUARTER_MS) / t);
 
 /** Workload 5: `t` sleeper timers due across a quarter fired through the engine (memory), µs per firing. */
 export async function timers(t: number): Promise<number> {
@@ -102,22 +99,8 @@ export async function timers(t: number): Promise<number> {
 
 /** Workload 5's baseline: the raw XState twin of the sleepers, fired in due order, µs per firing. */
 export function timersRaw(t: number): number {
-  const time = { now: QUARTER_START - 1000 };
-  const machine = sleeper.machine.provide({ delays: { wake: ({ context }: { context: { at: number } }) => Math.max(0, context.at - time.now) } } as never);
-  const clocks: FakeXStateClock[] = [];
-  for (let i = 0; i < t; i++) {
-    const c = new FakeXStateClock(time);
-    createActor(machine, { input: { at: dueOf(i, t) }, clock: c }).start();
-    clocks.push(c);
-  }
-  const t0 = performance.now();
-  let fired = 0;
-  for (const c of clocks) {
-    const due = c.nextDue()!;
-    time.now = due;
-    fired += c.fireDue(due);
-  }
-  return ((performance.now() - t0) * 1000) / fired;
+  const { fired, ms } = rawSleepers(t);
+  return (ms * 1000) / fired;
 }
 
 /** The scenarios' names, by index (for the table). */

@@ -6,14 +6,13 @@
 //    (memory store: vs the raw XState twin firing the same deadlines; Postgres: 4 engines as workers
 //    calling tick() vs a raw FOR UPDATE SKIP LOCKED claim loop doing the same writes per timer).
 import pg from 'pg';
-import { createActor } from 'xstate';
 import { bidReview, contractApproval, strategyCycle } from '../machines/index.js';
 import { createEngine, memoryStore, virtualClock, type Actor } from '../src/index.js';
 import { postgresStore } from '../src/postgres/index.js';
-import { sleeper } from './sleeper.js';
+import { dueOf, QUARTER_MS, QUARTER_START, rawSleepers, sleeper } from './sleeper.js';
 import { compare, figure, partsAsked, report, size } from './harness.js';
 import { noopEffects } from './effects.js';
-import { as, calendar, directory, FakeXStateClock } from './real-machines.js';
+import { as, calendar, directory } from './real-machines.js';
 
 const PG_URL = process.env.DOCKET_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const want = partsAsked('scale.bench.ts', ['sim', 'timers']);
@@ -135,10 +134,7 @@ async function workload4() {
 
 // ---- workload 5: many timers.
 
-const QUARTER_START = Date.parse('2027-01-01T00:00:00+08:00');
-const QUARTER_MS = 90 * 86_400_000;
 const system: Actor = { id: 'bench', roles: ['user'] };
-const dueOf = (i: number, t: number) => QUARTER_START + Math.floor((i * QUARTER_MS) / t);
 
 async function memoryTimers(t: number): Promise<number> {
   const clock = virtualClock(QUARTER_START - 1000);
@@ -156,23 +152,9 @@ async function memoryTimers(t: number): Promise<number> {
 
 function rawTimers(t: number): number {
   // The raw XState twin: t actors with the same deadline, fired in due order from a fake clock.
-  const time = { now: QUARTER_START - 1000 };
-  const machine = sleeper.machine.provide({ delays: { wake: ({ context }: { context: { at: number } }) => Math.max(0, context.at - time.now) } } as never);
-  const clocks: FakeXStateClock[] = [];
-  for (let i = 0; i < t; i++) {
-    const c = new FakeXStateClock(time);
-    createActor(machine, { input: { at: dueOf(i, t) }, clock: c }).start();
-    clocks.push(c);
-  }
-  const t0 = performance.now();
-  let fired = 0;
-  for (const c of clocks) {
-    const due = c.nextDue()!;
-    time.now = due;
-    fired += c.fireDue(due);
-  }
+  const { fired, ms } = rawSleepers(t);
   if (fired !== t) throw new Error(`raw: fired ${fired} of ${t}`);
-  return fired / ((performance.now() - t0) / 1000);
+  return fired / (ms / 1000);
 }
 
 async function pgTimers(t: number, workers: number): Promise<[number, number] | undefined> {
