@@ -3,6 +3,8 @@ import type { AnyWorkflow } from '../engine/define-workflow.js';
 import { KEY_MAX_LENGTH } from '../store/payload-rules.js';
 import { QUERY_PARAMETERS } from './query-parameters.js';
 import { INSTANCE_STATUSES } from '../store/records.js';
+import { DocketError } from '../errors.js';
+import { readBasePath } from './base-path.js';
 
 type Json = Record<string, unknown>;
 
@@ -89,8 +91,12 @@ export interface OpenApiOptions {
  * is one branch whose payload is any of theirs (the instance's workflow decides which applies).
  *
  * @returns a plain JSON object of the caller's own (serialize it with `JSON.stringify`; editing it changes no rule of the server).
+ * @throws DocketError `INVALID_ARGUMENT` naming `details.field` (`workflows`, `workflows[i]`, `options`,
+ *   `options.title`, `options.version`, `basePath`) when an argument is not of the shape above.
  */
 export function openApiDocument(workflows: readonly AnyWorkflow[], options: OpenApiOptions = {}): Json {
+  checkDocumentArguments(workflows, options);
+  const basePath = readBasePath(options.basePath, 'openApiDocument');
   const newest = new Map<string, AnyWorkflow>();
   for (const w of workflows) if ((newest.get(w.id)?.version ?? -Infinity) < w.version) newest.set(w.id, w);
   const schemas: Record<string, Json> = {
@@ -283,7 +289,7 @@ export function openApiDocument(workflows: readonly AnyWorkflow[], options: Open
         "A request by an actor with a tenant sees and acts on that tenant's instances only: lists, the inbox, migrations and retention are filtered, " +
         'and any other tenant\'s instance id answers 404 INSTANCE_NOT_FOUND, exactly as an id that does not exist. An actor without a tenant sees every instance.',
     },
-    servers: [{ url: options.basePath && options.basePath !== '/' ? options.basePath : '/' }],
+    servers: [{ url: basePath || '/' }],
     paths: {
       '/instances': {
         post: {
@@ -410,4 +416,32 @@ export function openApiDocument(workflows: readonly AnyWorkflow[], options: Open
     },
     components: { schemas },
   });
+}
+
+/** The shape check of {@link openApiDocument}'s arguments: a host's configuration, refused as a typed error, not a TypeError from deep inside. */
+function checkDocumentArguments(workflows: unknown, options: unknown): void {
+  const kind = (v: unknown) => (v === null ? 'null' : Array.isArray(v) ? 'an array' : typeof v);
+  if (!Array.isArray(workflows)) {
+    throw new DocketError('INVALID_ARGUMENT', `openApiDocument(workflows, options): workflows must be the array of workflows the handler serves (what defineWorkflow returned), e.g. openApiDocument([contractApproval]); got ${kind(workflows)}.`, { field: 'workflows' });
+  }
+  workflows.forEach((w: unknown, i) => {
+    const given = w as { id?: unknown; version?: unknown; input?: { safeParse?: unknown } | null; events?: unknown } | null;
+    const isWorkflow =
+      typeof given === 'object' && given !== null && typeof given.id === 'string' && typeof given.version === 'number' &&
+      typeof given.input === 'object' && given.input !== null && typeof given.input.safeParse === 'function' &&
+      typeof given.events === 'object' && given.events !== null && !Array.isArray(given.events);
+    if (!isWorkflow) {
+      throw new DocketError('INVALID_ARGUMENT', `openApiDocument: workflows[${i}] is not a workflow (what defineWorkflow returns: a string id, a number version, a zod input schema and an events object); got ${kind(w)}.`, { field: `workflows[${i}]` });
+    }
+  });
+  if (options === undefined) return;
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
+    throw new DocketError('INVALID_ARGUMENT', `openApiDocument: options must be an object { title?, version?, basePath? }; got ${kind(options)}.`, { field: 'options' });
+  }
+  for (const name of ['title', 'version'] as const) {
+    const value = (options as Record<string, unknown>)[name];
+    if (value !== undefined && typeof value !== 'string') {
+      throw new DocketError('INVALID_ARGUMENT', `openApiDocument: options.${name} must be a string; got ${kind(value)}.`, { field: `options.${name}` });
+    }
+  }
 }
