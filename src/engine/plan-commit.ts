@@ -100,7 +100,8 @@ export function planCommit(
   // macrostep (an eventless `always` out of it) arms its `after` timer and then cancels it. So raises
   // and cancels are applied in order: a cancel removes a timer raised earlier in this same step as
   // well as the stored ones with its key.
-  for (const [actionIndex, action] of step.actions.entries()) {
+  for (let actionIndex = 0; actionIndex < step.actions.length; actionIndex++) {
+    const action = step.actions[actionIndex]!;
     const params = action.params as Record<string, any> | undefined;
     if (action.type === 'xstate.raise') {
       if (params?.delay === undefined) continue;
