@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { createEngine, defineWorkflow, memoryStore, virtualClock, type Engine } from '../src/index.js';
 import { noopEffects } from './effects.js';
 import { calendar, directory, rawTwin, scenarios, type Act } from './real-machines.js';
-import { dueOf, QUARTER_MS, QUARTER_START, rawSleepers, sleeper } from './sleeper.js';
+import { engineSleepers, rawSleepers } from './sleeper.js';
 
 const pingpong = setup({ types: {} as { context: { n: number }; events: { type: 'PING' } | { type: 'PONG' } } }).createMachine({
   id: 'pingpong',
@@ -84,17 +84,9 @@ export function machineActRaw(index: number, m: number): number {
 
 /** Workload 5: `t` sleeper timers due across a quarter fired through the engine (memory), µs per firing. */
 export async function timers(t: number): Promise<number> {
-  const clock = virtualClock(QUARTER_START - 1000);
-  const engine = createEngine({ store: memoryStore(), clock, workflows: [sleeper], workerId: 'ablation' });
-  for (let i = 0; i < t; i++) await engine.start('sleeper', { at: dueOf(i, t) }, { actor: toyActor });
-  let fired = 0;
-  engine.on('timer.fired', () => void fired++);
-  const t0 = performance.now();
-  await clock.advanceTo(QUARTER_START + QUARTER_MS);
-  const us = ((performance.now() - t0) * 1000) / fired;
-  await engine.close();
+  const { fired, ms } = await engineSleepers(t, 'ablation');
   if (fired !== t) throw new Error(`fired ${fired} of ${t}`);
-  return us;
+  return (ms * 1000) / fired;
 }
 
 /** Workload 5's baseline: the raw XState twin of the sleepers, fired in due order, µs per firing. */

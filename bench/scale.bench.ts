@@ -9,7 +9,7 @@ import pg from 'pg';
 import { bidReview, contractApproval, strategyCycle } from '../machines/index.js';
 import { createEngine, memoryStore, virtualClock, type Actor } from '../src/index.js';
 import { postgresStore } from '../src/postgres/index.js';
-import { dueOf, QUARTER_MS, QUARTER_START, rawSleepers, sleeper } from './sleeper.js';
+import { dueOf, engineSleepers, QUARTER_MS, QUARTER_START, rawSleepers, sleeper } from './sleeper.js';
 import { compare, figure, partsAsked, report, size } from './harness.js';
 import { noopEffects } from './effects.js';
 import { as, calendar, directory } from './real-machines.js';
@@ -137,17 +137,9 @@ async function workload4() {
 const system: Actor = { id: 'bench', roles: ['user'] };
 
 async function memoryTimers(t: number): Promise<number> {
-  const clock = virtualClock(QUARTER_START - 1000);
-  const engine = createEngine({ store: memoryStore(), clock, workflows: [sleeper], workerId: 'bench' });
-  for (let i = 0; i < t; i++) await engine.start('sleeper', { at: dueOf(i, t) }, { actor: system });
-  let fired = 0;
-  engine.on('timer.fired', () => void fired++);
-  const t0 = performance.now();
-  await clock.advanceTo(QUARTER_START + QUARTER_MS);
-  const rate = fired / ((performance.now() - t0) / 1000);
+  const { fired, ms } = await engineSleepers(t);
   if (fired !== t) throw new Error(`memory: fired ${fired} of ${t}`);
-  await engine.close();
-  return rate;
+  return fired / (ms / 1000);
 }
 
 function rawTimers(t: number): number {
