@@ -34,6 +34,7 @@ function importsOf(file: string): string[] {
  */
 const RANK: Record<string, number> = {
   errors: 0,
+  input: 0.5,
   clock: 1,
   calendar: 2,
   store: 3,

@@ -1,4 +1,4 @@
-// The house rule for options objects and queries (src/store/read-options.ts): a plain object of keys
+// The house rule for options objects and queries (src/input/read-options.ts): a plain object of keys
 // the method knows, each read once. An unknown key, a getter that throws or a Proxy is
 // INVALID_ARGUMENT naming the field, and changes nothing. Before, a throwing getter surfaced as the
 // caller's raw Error (retain, list, tasks, history, run, close, waitFor, createEngine, reresolve),

@@ -1,6 +1,7 @@
 import { CN_HOLIDAY_DATA, CN_HOLIDAY_DATA_SOURCE } from './cn-holidays-data.js';
 import { durationToMs, type Instant } from '../clock/clock.js';
 import { assertKnownKeys, DocketError } from '../errors.js';
+import { callerInput } from '../input/plain-input.js';
 import { validateDeadlineRule, type DeadlineRule, type RollPolicy } from './deadline-rule.js';
 import { compileHolidaySources, type HolidaySource } from './holiday-source.js';
 import { civilDateOf, daysInMonth, dayOrdinalOf, formatDayOrdinal, isoWeekdayOf, parseLocalDate, type DayOrdinal } from './local-date.js';
@@ -228,7 +229,7 @@ const OPTION_KEYS = ['zone', 'holidays', 'workweek', 'onMissingYear', 'statutory
  * cal.toLocalDate(cal.resolve(workingDays(1), cal.localInstant('2026-09-30', '10:00'))); // '2026-10-08'
  * ```
  */
-export function businessCalendar(options: BusinessCalendarOptions = {}): BusinessCalendar {
+export const businessCalendar = callerInput('businessCalendar()', ['options'], function businessCalendar(options: BusinessCalendarOptions = {}): BusinessCalendar {
   if (typeof options !== 'object' || options === null || Array.isArray(options)) {
     throw new DocketError('INVALID_ARGUMENT', `businessCalendar() takes an options object { ${OPTION_KEYS.join(', ')} }, got ${shownValue(options)}.`);
   }
@@ -414,5 +415,32 @@ export function businessCalendar(options: BusinessCalendarOptions = {}): Busines
     toLocalDate: (at) => formatDayOrdinal(time.parse(at).ordinal),
     localInstant: (date, t) => time.toInstant({ ordinal: parseLocalDate(date), timeOfDay: t === undefined ? 0 : parseTimeOfDay(t) }),
   };
+  // Every method reads its arguments as plain data, once (src/input/plain-input.ts): a Proxy or a
+  // getter that throws is INVALID_ARGUMENT naming the argument, never the caller's raw error.
+  for (const key of Object.keys(METHOD_ARGUMENTS) as (keyof typeof METHOD_ARGUMENTS)[]) {
+    (calendar as unknown as Record<string, unknown>)[key] = callerInput(`calendar.${key}()`, METHOD_ARGUMENTS[key], calendar[key] as (...args: never[]) => unknown);
+  }
   return calendar;
-}
+});
+
+/** The argument names of each calendar method, as its errors name them (`details.field`). */
+const METHOD_ARGUMENTS = {
+  hasYear: ['year'],
+  yearCoverage: ['year'],
+  resolveWithProvenance: ['rule', 'from'],
+  isWorkingDay: ['at'],
+  nextWorkingDay: ['at'],
+  previousWorkingDay: ['at'],
+  addWorkingDays: ['at', 'days'],
+  workingDaysBetween: ['from', 'to'],
+  addWorkingHours: ['at', 'hours'],
+  roll: ['at', 'policy'],
+  quarterOf: ['at'],
+  quarterDates: ['quarter'],
+  quarterDay: ['query'],
+  resolve: ['rule', 'from'],
+  describeDay: ['at'],
+  daysInRange: ['from', 'to'],
+  toLocalDate: ['at'],
+  localInstant: ['date', 'time'],
+} as const satisfies { readonly [K in keyof BusinessCalendar as BusinessCalendar[K] extends (...args: never[]) => unknown ? K : never]: readonly string[] };

@@ -1,3 +1,4 @@
+import { callerInput } from '../input/plain-input.js';
 import { DateTime } from 'luxon';
 import type { DurationInput } from '../clock/clock.js';
 import { DocketError } from '../errors.js';
@@ -105,9 +106,9 @@ function withOptions<T extends object>(base: T, opts: DeadlineTimeOptions | unde
  * duration({ days: 2 }); // { kind: 'duration', duration: { days: 2 } }
  * ```
  */
-export function duration(d: DurationInput): DeadlineRule {
+export const duration = callerInput('duration()', ['duration'], function duration(d: DurationInput): DeadlineRule {
   return validateDeadlineRule({ kind: 'duration', duration: d });
-}
+});
 
 /**
  * "Within `days` working days": the `days`-th working day after the start (the start day is not counted).
@@ -119,9 +120,9 @@ export function duration(d: DurationInput): DeadlineRule {
  * workingDays(3, { time: '18:00' }); // due at 18:00 on the third working day
  * ```
  */
-export function workingDays(days: number, opts?: DeadlineTimeOptions): DeadlineRule {
+export const workingDays = callerInput('workingDays()', ['days', 'options'], function workingDays(days: number, opts?: DeadlineTimeOptions): DeadlineRule {
   return validateDeadlineRule(withOptions({ kind: 'workingDays', days }, opts));
-}
+});
 
 /**
  * "Within `hours` working hours", counted only inside the calendar's working hours on working days.
@@ -132,9 +133,9 @@ export function workingDays(days: number, opts?: DeadlineTimeOptions): DeadlineR
  * workingHours(4); // { kind: 'workingHours', hours: 4 }
  * ```
  */
-export function workingHours(hours: number): DeadlineRule {
+export const workingHours = callerInput('workingHours()', ['hours'], function workingHours(hours: number): DeadlineRule {
   return validateDeadlineRule({ kind: 'workingHours', hours });
-}
+});
 
 /**
  * "Month `month`, day `day` of a quarter": `quarterDay({ quarter: { relative: 1 }, month: 2, day: 20 })`
@@ -147,11 +148,11 @@ export function workingHours(hours: number): DeadlineRule {
  * quarterDay({ quarter: { year: 2027, quarter: 1 }, month: 3, day: 'last', time: '18:00' });
  * ```
  */
-export function quarterDay(spec: QuarterDaySpec): DeadlineRule {
+export const quarterDay = callerInput('quarterDay()', ['spec'], function quarterDay(spec: QuarterDaySpec): DeadlineRule {
   return validateDeadlineRule(
     withOptions({ kind: 'quarterDay', quarter: spec.quarter, month: spec.month, day: spec.day }, spec),
   );
-}
+});
 
 /**
  * A fixed deadline: an ISO instant or epoch ms, or a local date `'YYYY-MM-DD'` in the calendar's zone.
@@ -162,9 +163,9 @@ export function quarterDay(spec: QuarterDaySpec): DeadlineRule {
  * absolute('2026-12-20', { time: '18:00', roll: 'previous' });
  * ```
  */
-export function absolute(at: string | number, opts?: DeadlineTimeOptions): DeadlineRule {
+export const absolute = callerInput('absolute()', ['at', 'options'], function absolute(at: string | number, opts?: DeadlineTimeOptions): DeadlineRule {
   return validateDeadlineRule(withOptions({ kind: 'absolute', at }, opts));
-}
+});
 
 const DURATION_KEYS = ['weeks', 'days', 'hours', 'minutes', 'seconds', 'milliseconds'] as const;
 const ALLOWED_KEYS: Record<DeadlineRule['kind'], readonly string[]> = {
@@ -204,7 +205,7 @@ function isResolvableAt(text: string): boolean {
  * validateDeadlineRule({ kind: 'quarterDay', quarter: { relative: 1 }, month: 4, day: 1 }); // throws: month must be 1, 2 or 3
  * ```
  */
-export function validateDeadlineRule(rule: unknown): DeadlineRule {
+export const validateDeadlineRule = callerInput('validateDeadlineRule()', ['rule'], function validateDeadlineRule(rule: unknown): DeadlineRule {
   if (typeof rule !== 'object' || rule === null || Array.isArray(rule)) throw invalid('a rule must be an object with a "kind".', rule);
   const r = rule as Record<string, unknown>;
   const kind = r['kind'];
@@ -313,7 +314,7 @@ export function validateDeadlineRule(rule: unknown): DeadlineRule {
     }
   }
   return rule as DeadlineRule;
-}
+});
 
 const ZH_MONTH_OF_QUARTER = ['首月', '次月', '末月'] as const;
 const ZH_QUARTER = ['一', '二', '三', '四'] as const;
@@ -363,7 +364,7 @@ function describeTime(time: string | undefined): string {
  * // '下季度次月20日（遇非工作日提前）'
  * ```
  */
-export function describeDeadlineRule(rule: DeadlineRule, lang: 'zh-CN' | 'en'): string {
+export const describeDeadlineRule = callerInput('describeDeadlineRule()', ['rule', 'lang'], function describeDeadlineRule(rule: DeadlineRule, lang: 'zh-CN' | 'en'): string {
   const zh = lang === 'zh-CN';
   switch (rule.kind) {
     case 'duration':
@@ -403,4 +404,4 @@ export function describeDeadlineRule(rule: DeadlineRule, lang: 'zh-CN' | 'en'): 
       return (zh ? when : `on ${when}`) + describeRoll(rule.roll, lang);
     }
   }
-}
+});

@@ -1,3 +1,4 @@
+import { callerInput } from '../input/plain-input.js';
 import { assertKnownKeys, DocketError } from '../errors.js';
 import { CN_HOLIDAY_DATA } from './cn-holidays-data.js';
 import { dayOrdinalOf, parseLocalDate } from './local-date.js';
@@ -33,7 +34,7 @@ export interface HolidayCoverageCheck {
  * holidayCoverageCheck('2026-06-01').warning; // undefined: 213 days left
  * ```
  */
-export function holidayCoverageCheck(today: string, options: { readonly noticeDays?: number; readonly years?: readonly number[] } = {}): HolidayCoverageCheck {
+export const holidayCoverageCheck = callerInput('holidayCoverageCheck()', ['today', 'options'], function holidayCoverageCheck(today: string, options: { readonly noticeDays?: number; readonly years?: readonly number[] } = {}): HolidayCoverageCheck {
   // Checked, not coerced: years [] answered "ends with -Infinity (NaN days ago)", noticeDays 'x' warned always.
   if (typeof options !== 'object' || options === null) throw new DocketError('INVALID_ARGUMENT', 'holidayCoverageCheck() takes { noticeDays?, years? }.');
   assertKnownKeys(options, ['noticeDays', 'years'], 'holidayCoverageCheck()');
@@ -54,4 +55,4 @@ export function holidayCoverageCheck(today: string, options: { readonly noticeDa
       `China's official holiday data ends with ${last} (${when}). Deadlines in ${last + 1}, and those that walk through December ${last} (which ${last + 1}'s notice may still set), are provisional until the State Council's schedule is added: ` +
       `upgrade chinese-days and run scripts/generate-cn-holidays.ts when it has ${last + 1}, or ship it as a holiday source (parseHolidaySchedule).`,
   };
-}
+});

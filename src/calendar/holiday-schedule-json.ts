@@ -1,3 +1,4 @@
+import { callerInput } from '../input/plain-input.js';
 import { DocketError } from '../errors.js';
 import type { CnHolidayYear } from './cn-holiday-year.js';
 import type { HolidayDay, HolidayList } from './holiday-source.js';
@@ -146,7 +147,7 @@ function checkAgreement(years: readonly (ParsedYear & { readonly year: number })
  * businessCalendar({ holidays: ['CN', ...cn2027] }).yearCoverage(2027); // 'official'
  * ```
  */
-export function parseHolidaySchedule(input: string | HolidayScheduleJson | unknown): HolidayList[] {
+export const parseHolidaySchedule = callerInput('parseHolidaySchedule()', ['input'], function parseHolidaySchedule(input: string | HolidayScheduleJson | unknown): HolidayList[] {
   let raw: unknown = input;
   if (typeof input === 'string') {
     try {
@@ -174,4 +175,4 @@ export function parseHolidaySchedule(input: string | HolidayScheduleJson | unkno
   });
   checkAgreement(years);
   return years.map((y) => y.list);
-}
+});

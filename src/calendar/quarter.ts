@@ -1,5 +1,6 @@
 import { DocketError } from '../errors.js';
 import { shownValue } from './shown-value.js';
+import { callerInput } from '../input/plain-input.js';
 
 /**
  * A calendar quarter: Q1 = January–March … Q4 = October–December.
@@ -24,7 +25,7 @@ export interface QuarterRef {
  * isQuarterRef({ year: 2027, quarter: 5 }); // false
  * ```
  */
-export function isQuarterRef(value: unknown): value is QuarterRef {
+export const isQuarterRef = callerInput('isQuarterRef()', ['value'], function isQuarterRef(value: unknown): value is QuarterRef {
   if (typeof value !== 'object' || value === null) return false;
   const q = value as { year?: unknown; quarter?: unknown };
   return (
@@ -34,7 +35,7 @@ export function isQuarterRef(value: unknown): value is QuarterRef {
     q.year <= 9999 &&
     (q.quarter === 1 || q.quarter === 2 || q.quarter === 3 || q.quarter === 4)
   );
-}
+});
 
 function check(q: QuarterRef): void {
   if (!isQuarterRef(q)) {
@@ -65,7 +66,7 @@ export function quarterOfMonth(year: number, month: number): QuarterRef {
  * shiftQuarter({ year: 2027, quarter: 1 }, -1); // { year: 2026, quarter: 4 }
  * ```
  */
-export function shiftQuarter(q: QuarterRef, n: number): QuarterRef {
+export const shiftQuarter = callerInput('shiftQuarter()', ['q', 'n'], function shiftQuarter(q: QuarterRef, n: number): QuarterRef {
   check(q);
   if (!Number.isInteger(n)) throw new DocketError('INVALID_ARGUMENT', `Quarters to shift must be a whole number, got ${n}.`);
   const index = q.year * 4 + (q.quarter - 1) + n;
@@ -73,7 +74,7 @@ export function shiftQuarter(q: QuarterRef, n: number): QuarterRef {
   // Past the years a quarter may name: (1, Q1) shifted by -5 was { year: -1, quarter: 0 }, and 1e20 a year no date has.
   if (!isQuarterRef(shifted)) throw new DocketError('INVALID_ARGUMENT', `Shifting ${formatQuarter(q)} by ${n} quarters leaves the years 1–9999.`);
   return shifted;
-}
+});
 
 /**
  * The calendar month (`{ year, month: 1–12 }`) of the `m`-th month of a quarter. Month 0 or negative
@@ -86,14 +87,14 @@ export function shiftQuarter(q: QuarterRef, n: number): QuarterRef {
  * quarterMonth({ year: 2027, quarter: 1 }, 0); // { year: 2026, month: 12 } (month before the quarter)
  * ```
  */
-export function quarterMonth(q: QuarterRef, m: number): { readonly year: number; readonly month: number } {
+export const quarterMonth = callerInput('quarterMonth()', ['q', 'm'], function quarterMonth(q: QuarterRef, m: number): { readonly year: number; readonly month: number } {
   check(q);
   if (!Number.isInteger(m)) throw new DocketError('INVALID_ARGUMENT', `Month of quarter must be a whole number, got ${m}.`);
   const index = q.year * 12 + (q.quarter - 1) * 3 + (m - 1);
   const year = Math.floor(index / 12);
   if (year < 1 || year > 9999) throw new DocketError('INVALID_ARGUMENT', `Month ${m} of ${formatQuarter(q)} is outside the years 1–9999.`);
   return { year, month: index - year * 12 + 1 };
-}
+});
 
 /**
  * Compare two quarters: negative when `a` is earlier, 0 when equal, positive when later.
@@ -104,11 +105,11 @@ export function quarterMonth(q: QuarterRef, m: number): { readonly year: number;
  * compareQuarters({ year: 2026, quarter: 4 }, { year: 2027, quarter: 1 }) < 0; // true
  * ```
  */
-export function compareQuarters(a: QuarterRef, b: QuarterRef): number {
+export const compareQuarters = callerInput('compareQuarters()', ['a', 'b'], function compareQuarters(a: QuarterRef, b: QuarterRef): number {
   check(a);
   check(b);
   return a.year * 4 + a.quarter - (b.year * 4 + b.quarter);
-}
+});
 
 /**
  * Format a quarter as `'2027-Q1'`.
@@ -119,10 +120,10 @@ export function compareQuarters(a: QuarterRef, b: QuarterRef): number {
  * formatQuarter({ year: 2027, quarter: 1 }); // '2027-Q1'
  * ```
  */
-export function formatQuarter(q: QuarterRef): string {
+export const formatQuarter = callerInput('formatQuarter()', ['q'], function formatQuarter(q: QuarterRef): string {
   check(q);
   return `${String(q.year).padStart(4, '0')}-Q${q.quarter}`; // YYYY, as parseQuarter reads it
-}
+});
 
 /**
  * Parse `'2027-Q1'` (or `'2027Q1'`) into a quarter; throws `INVALID_ARGUMENT` otherwise.
@@ -133,8 +134,9 @@ export function formatQuarter(q: QuarterRef): string {
  * parseQuarter('2027-Q1'); // { year: 2027, quarter: 1 }
  * ```
  */
-export function parseQuarter(text: string): QuarterRef {
+export const parseQuarter = callerInput('parseQuarter()', ['text'], function parseQuarter(text: string): QuarterRef {
+  if (typeof text !== 'string') throw new DocketError('INVALID_ARGUMENT', `parseQuarter() takes a string like '2027-Q1', got ${shownValue(text)}.`, { field: 'text' });
   const m = /^(\d{4})-?Q([1-4])$/i.exec(text);
   if (m === null) throw new DocketError('INVALID_ARGUMENT', `Invalid quarter "${text}": expected 'YYYY-Qn', like '2027-Q1'.`);
   return { year: Number(m[1]), quarter: Number(m[2]) as 1 | 2 | 3 | 4 };
-}
+});

@@ -1,3 +1,4 @@
+import { callerInput } from '../input/plain-input.js';
 import { durationToMs, type Instant } from '../clock/clock.js';
 import { DocketError } from '../errors.js';
 import type { BusinessCalendar, Resolution } from './business-calendar.js';
@@ -18,7 +19,7 @@ const OFFICIAL: readonly number[] = Object.freeze([]);
  * @throws DocketError `INVALID_DEADLINE_RULE` when the rule needs a calendar and none is given;
  *   whatever `calendar.resolve` throws for a rule it cannot resolve.
  */
-export function resolveDeadlineRule(rule: DeadlineRule, from: Instant, calendar: BusinessCalendar | undefined): Resolution {
+export const resolveDeadlineRule = callerInput('resolveDeadlineRule()', ['rule', 'from', null], function resolveDeadlineRule(rule: DeadlineRule, from: Instant, calendar: BusinessCalendar | undefined): Resolution {
   if (rule.kind === 'duration') return { at: from + durationToMs(rule.duration), provisional: false, estimatedYears: OFFICIAL };
   if (calendar) return calendar.resolveWithProvenance(rule, from);
   if (rule.kind === 'absolute' && rule.time === undefined && rule.roll === undefined) {
@@ -32,7 +33,7 @@ export function resolveDeadlineRule(rule: DeadlineRule, from: Instant, calendar:
     'INVALID_DEADLINE_RULE',
     `A "${rule.kind}" deadline needs a business calendar: pass createEngine({ calendar: businessCalendar({ holidays: ['CN'] }) }).`,
   );
-}
+});
 
 /**
  * Resolve a deadline rule to its due instant (ms since the epoch) from `from`: durations need no
@@ -48,6 +49,6 @@ export function resolveDeadlineRule(rule: DeadlineRule, from: Instant, calendar:
  *
  * @throws DocketError `INVALID_DEADLINE_RULE` when the rule needs a calendar and none is given.
  */
-export function resolveDeadline(rule: DeadlineRule, from: Instant, calendar: BusinessCalendar | undefined): Instant {
+export const resolveDeadline = callerInput('resolveDeadline()', ['rule', 'from', null], function resolveDeadline(rule: DeadlineRule, from: Instant, calendar: BusinessCalendar | undefined): Instant {
   return resolveDeadlineRule(rule, from, calendar).at;
-}
+});

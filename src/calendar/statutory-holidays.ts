@@ -1,3 +1,4 @@
+import { callerInput } from '../input/plain-input.js';
 import { LunarDay, SolarTerm } from 'tyme4ts';
 import { DocketError } from '../errors.js';
 import type { DayOverride } from './holiday-source.js';
@@ -153,8 +154,8 @@ export function statutoryOverrides(year: number, rule: StatutoryWeekendRule): Ma
  * statutoryDaysOff(2027, 'none').map((d) => d.date); // ['2027-01-01', '2027-02-05', …, '2027-10-03']
  * ```
  */
-export function statutoryDaysOff(year: number, rule: StatutoryWeekendRule = 'next-weekday'): StatutoryDayOff[] {
+export const statutoryDaysOff = callerInput('statutoryDaysOff()', ['year', 'rule'], function statutoryDaysOff(year: number, rule: StatutoryWeekendRule = 'next-weekday'): StatutoryDayOff[] {
   return [...statutoryOverrides(year, rule)]
     .sort(([a], [b]) => a - b)
     .map(([d, o]) => ({ date: formatDayOrdinal(d), name: o.name!, nameEn: o.nameEn!, substitute: o.name!.endsWith('（补假）') }));
-}
+});

@@ -28,7 +28,7 @@ import { TenantRouting } from './tenant-routing.js';
 import { tenantView } from './tenant-view.js';
 import { logEngine, readLogger } from './engine-logger.js';
 import { copyWith } from '../store/copy-with.js';
-import { readOptions } from '../store/read-options.js';
+import { readOptions } from '../input/read-options.js';
 import { INSTANT_BOUND, wholeMillisecondClock } from '../clock/whole-instant.js';
 
 const HISTORY_OPTION_KEYS = ['includeRefused', 'limit', 'cursor'] as const;

@@ -4,7 +4,7 @@ import type { BusinessCalendar } from '../calendar/index.js';
 import { DocketError, isDocketError } from '../errors.js';
 import type { Actor, DeadlineNote, HeldTimer, InstanceRecord, PendingTimer, TimerDeadline } from '../store/records.js';
 import type { Store } from '../store/store.js';
-import { readOptions } from '../store/read-options.js';
+import { readOptions } from '../input/read-options.js';
 import type { EngineParts } from './engine-core.js';
 import type { Step } from './xstate-runtime.js';
 import { assertText, checkActorInput } from './validate-input.js';

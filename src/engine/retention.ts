@@ -9,7 +9,7 @@ import { historyPage } from './history-page.js';
 import type { VerifyReport } from './engine-types.js';
 import { checkSealedText, sealText, type Keyring, type SealingKey } from './history-key.js';
 import { assertId } from './validate-input.js';
-import { readOptions } from '../store/read-options.js';
+import { readOptions } from '../input/read-options.js';
 
 /**
  * What retention reads and changes (internal; `createEngine` gives it). Retention moves finished

@@ -5,7 +5,7 @@ import type { AnyWorkflow } from './define-workflow.js';
 import type { BatchResult, Engine } from './engine-types.js';
 import { archivedTenant, archivedView, type ArchivedView, type RetentionParts } from './retention.js';
 import { assertId, checkBatchInput } from './validate-input.js';
-import { copyOptions, isOptionsObject, readOptions } from '../store/read-options.js';
+import { copyOptions, isOptionsObject, readOptions } from '../input/read-options.js';
 import { inboxWithStandIns } from '../organisation/task-inbox.js';
 
 /** Engine methods a tenant-scoped view offers: each one sees and acts on that tenant's instances only. */

@@ -1,5 +1,5 @@
-import { isProxy } from '../store/is-proxy.js';
-import { isOptionsObject, readOptions } from '../store/read-options.js';
+import { isProxy } from '../input/is-proxy.js';
+import { isOptionsObject, readOptions } from '../input/read-options.js';
 import { ID_MAX_LENGTH } from '../store/payload-rules.js';
 import { DocketError, type DocketErrorDetails } from '../errors.js';
 import type { Actor } from '../store/records.js';

@@ -3,7 +3,7 @@ import { DocketError } from '../errors.js';
 import type { EffectRecord, EffectStatus, TimerRecord } from './records.js';
 import { checkId, isStorableString } from './payload-rules.js';
 import { INSTANT_BOUND } from '../clock/whole-instant.js';
-import { readOptions } from './read-options.js';
+import { readOptions } from '../input/read-options.js';
 import type { ClaimOptions, EffectUpdate } from './store.js';
 
 /**

@@ -1,7 +1,7 @@
 import { DocketError } from '../errors.js';
 import { INSTANT_BOUND } from '../clock/whole-instant.js';
 import { ID_MAX_LENGTH, isStorableString } from './payload-rules.js';
-import { readOptions } from './read-options.js';
+import { readOptions } from '../input/read-options.js';
 import { INSTANCE_STATUSES, type InstanceStatus, type TaskRecord } from './records.js';
 import type { RetentionQuery } from './retention.js';
 import type { InstanceQuery, Page, TaskQuery } from './store.js';

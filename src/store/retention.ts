@@ -1,9 +1,9 @@
 import type { Instant } from '../clock/clock.js';
 import { DocketError } from '../errors.js';
-import { isProxy } from './is-proxy.js';
+import { isProxy } from '../input/is-proxy.js';
 import { checkId, ID_MAX_LENGTH, isStorableString } from './payload-rules.js';
 import { checkWholeInstant, isWholeInstant } from '../clock/whole-instant.js';
-import { readOptions } from './read-options.js';
+import { readOptions } from '../input/read-options.js';
 import type { EffectRecord, HistoryEntry, InstanceRecord, InstanceStatus, RefusalEntry } from './records.js';
 
 /** Statuses an instance never leaves: only these are ever archived or purged. */

@@ -1,0 +1,174 @@
+import { DocketError } from '../errors.js';
+import { isProxy } from './is-proxy.js';
+
+/** How many objects, arrays and values one argument may hold (a century of holiday lists is ~10,000). */
+export const PLAIN_INPUT_MAX_NODES = 1_000_000;
+
+const DATE_PROTO = Date.prototype;
+const getTime = Date.prototype.getTime;
+const COERCION_HOOKS = new Set(['toString', 'valueOf', 'toJSON', 'toLocaleString']);
+
+/** Where a value sits in the argument: built into a path (`rule.quarter.year`) only for an error. */
+interface Place {
+  readonly parent: Place | undefined;
+  readonly key: string | number;
+}
+
+function pathOf(place: Place): string {
+  const keys: (string | number)[] = [];
+  for (let p: Place | undefined = place; p !== undefined; p = p.parent) keys.push(p.key);
+  let out = String(keys.pop());
+  while (keys.length > 0) {
+    const key = keys.pop()!;
+    out += typeof key === 'number' ? `[${key}]` : `.${key}`;
+  }
+  return out;
+}
+
+class Refusal {
+  constructor(
+    readonly place: Place,
+    readonly problem: string,
+    readonly cause?: unknown,
+  ) {}
+}
+
+function reason(error: unknown): string {
+  return error instanceof Error ? error.message : 'it threw';
+}
+
+/** An object or array of the argument still to be read into its copy. */
+interface Pending {
+  readonly source: object;
+  readonly copy: Record<string | number, unknown>;
+  readonly place: Place;
+}
+
+/**
+ * Copy one argument without recursion (an array 30,000 levels deep is copied, and refused by the
+ * validator that reads it, as before), keeping shared objects and cycles as they are: a validator
+ * that refuses a cycle still sees one.
+ */
+function copyArgument(value: object, root: Place): unknown {
+  const copies = new Map<object, unknown>();
+  const pending: Pending[] = [];
+  let nodes = 0;
+  const shell = (source: object, place: Place): unknown => {
+    if (isProxy(source)) throw new Refusal(place, 'is a Proxy; pass plain data');
+    if (typeof source === 'function') return source;
+    const known = copies.get(source);
+    if (known !== undefined) return known;
+    if (++nodes > PLAIN_INPUT_MAX_NODES) throw new Refusal(place, `holds more than ${PLAIN_INPUT_MAX_NODES} values`);
+    let copy: unknown;
+    // Not a Proxy, so reading its prototype runs no caller code.
+    if (Object.getPrototypeOf(source) === DATE_PROTO) {
+      // The instant from the internal slot, never through a `getTime` the object may carry itself.
+      try {
+        copy = new Date(getTime.call(source));
+      } catch (error) {
+        throw new Refusal(place, `is not a readable Date (${reason(error)})`, error);
+      }
+    } else {
+      copy = Array.isArray(source) ? [] : {};
+      pending.push({ source, copy: copy as Record<string | number, unknown>, place });
+    }
+    copies.set(source, copy);
+    return copy;
+  };
+  const read = (source: object, key: string | number, place: Place): unknown => {
+    let got: unknown;
+    try {
+      got = (source as Record<string | number, unknown>)[key];
+    } catch (error) {
+      throw new Refusal(place, `could not be read (${reason(error)}: a getter or Proxy trap threw)`, error);
+    }
+    return (typeof got === 'object' && got !== null) || typeof got === 'function' ? shell(got as object, place) : got;
+  };
+  const out = shell(value, root);
+  for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
+    const { source, copy, place } = next;
+    if (Array.isArray(source)) {
+      const length = source.length;
+      for (let i = 0; i < length; i++) copy[i] = read(source, i, { parent: place, key: i });
+      continue;
+    }
+    // Every enumerable key, inherited ones too (options are read by name, so an inherited key is
+    // read as well), each read once; listing the keys may run a trap of a Proxy further up the chain.
+    let at: string | undefined;
+    try {
+      for (const key in source) {
+        at = key;
+        const got = read(source, key, { parent: place, key });
+        // The copy is read as data: a coercion hook would run caller code where it is turned into a string.
+        if (typeof got === 'function' && COERCION_HOOKS.has(key)) continue;
+        Object.defineProperty(copy, key, { value: got, enumerable: true, writable: true, configurable: true });
+      }
+    } catch (error) {
+      if (error instanceof Refusal) throw error;
+      throw new Refusal(at === undefined ? place : { parent: place, key: at }, `could not be listed (${reason(error)})`, error);
+    }
+  }
+  return out;
+}
+
+/**
+ * A caller's argument as plain data, read exactly once: primitives and functions as they are; a
+ * `Date` as a new `Date` of the same instant (read from its internal slot); arrays and objects copied
+ * key by key (every enumerable key, inherited ones too), recursively, as plain objects, leaving out
+ * the coercion hooks (`toString`, `valueOf`, `toJSON`, `toLocaleString` given as functions). What a function then works on
+ * is this copy, so no caller code (a getter, a Proxy trap, a `toJSON`) runs inside it and a getter
+ * that answers differently on a second read cannot make a check and a use disagree.
+ *
+ * @param what how the message names the function: `parseQuarter()`, `calendar.resolve()`.
+ * @param field the argument's name (`details.field` is it, or a path inside it: `rule.quarter.year`).
+ * Shared objects and cycles are kept as they are (the function's own validation refuses a cycle with
+ * its own code, as it did before), and any depth is copied without recursion.
+ *
+ * @throws DocketError `INVALID_ARGUMENT` naming the field (`details.field`, the thrown error as
+ *   `details.cause`) for a Proxy anywhere in the value, a getter or trap that throws, or more than
+ *   {@link PLAIN_INPUT_MAX_NODES} values.
+ *
+ * @example
+ * ```ts
+ * import { plainInput } from './plain-input.js';
+ * plainInput({ year: 2027, quarter: 1 }, 'formatQuarter()', 'quarter'); // { year: 2027, quarter: 1 }, a copy
+ * ```
+ */
+export function plainInput(value: unknown, what: string, field: string): unknown {
+  if (typeof value !== 'object' || value === null) {
+    if (typeof value !== 'function' || !isProxy(value)) return value;
+  }
+  try {
+    return copyArgument(value as object, { parent: undefined, key: field });
+  } catch (error) {
+    if (!(error instanceof Refusal)) throw error;
+    const at = pathOf(error.place);
+    throw new DocketError('INVALID_ARGUMENT', `${what}: ${at} ${error.problem}.`, {
+      field: at,
+      ...(error.cause === undefined ? {} : { cause: error.cause }),
+    });
+  }
+}
+
+/**
+ * `fn` behind the plain-input boundary: every object (or Proxy) argument is replaced by its
+ * {@link plainInput} copy before `fn` runs; primitives pass as they are, so a call with strings and
+ * numbers costs one `typeof` per argument. `names[i]` names argument `i` in errors; `null` passes that
+ * argument through untouched (an object with methods, such as a calendar).
+ *
+ * @throws DocketError `INVALID_ARGUMENT` as {@link plainInput}, before `fn` runs.
+ */
+export function callerInput<F extends (...args: never[]) => unknown>(what: string, names: readonly (string | null)[], fn: F): F {
+  const guarded = function (this: unknown, ...args: unknown[]): unknown {
+    for (let i = 0; i < args.length; i++) {
+      const arg = args[i];
+      if ((typeof arg === 'object' && arg !== null) || typeof arg === 'function') {
+        const name = i < names.length ? names[i] : `arguments[${i}]`;
+        if (name !== null) args[i] = plainInput(arg, what, name!);
+      }
+    }
+    return (fn as unknown as (...a: unknown[]) => unknown).apply(this, args);
+  };
+  Object.defineProperty(guarded, 'name', { value: fn.name });
+  return guarded as unknown as F;
+}
