@@ -182,6 +182,9 @@ export function createHttpHandler(options: HttpHandlerOptions): (request: Reques
   let document: string | undefined;
 
   api.get('/openapi.json', (c) => {
+    // The query rule of every route (a route not in QUERY_PARAMETERS takes none): `?version=2` was
+    // answered with the one document there is, as if the server had one per version.
+    readQuery(c, queryNamesOf('GET /openapi.json'));
     document ??= JSON.stringify(openApiDocument(options.workflows, { ...options.openapi, basePath: basePath || '/' }));
     return c.body(document, 200, { 'content-type': 'application/json; charset=utf-8' });
   });
