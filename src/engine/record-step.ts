@@ -4,7 +4,7 @@ import type { Step } from './xstate-runtime.js';
 /**
  * A step that keeps the instance's stored state as it is: no transition, no actions (internal). The
  * decisions that change flags and timers, not the machine's state — suspend, resume, terminate,
- * deadline re-resolution — commit it without a workflow
+ * deadline re-resolution, the retirement of timers of inactive states — commit it without a workflow
  * (`CommitDecision.reg` absent), so the stored snapshot is kept and never restored: they also work on
  * an instance whose snapshot cannot be restored.
  */
