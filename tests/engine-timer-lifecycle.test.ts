@@ -57,7 +57,7 @@ describe('timer lifecycle: a timer armed and cancelled in the same step does not
     expect((await engine.history(id)).filter((e) => e.kind === 'timer')).toHaveLength(1);
   });
 
-  it('a timer whose state is no longer active fires nothing and writes no history entry; the next commit drops it', async () => {
+  it('a timer whose state is no longer active fires nothing: it is retired by an entry that names it (tests/timer-retirement.test.ts has the rest)', async () => {
     const clock = virtualClock(at('09:00'));
     const store = memoryStore();
     const engine = createEngine({ store, clock, workflows: [parkWorkflow] });
@@ -83,9 +83,13 @@ describe('timer lifecycle: a timer armed and cancelled in the same step does not
     const before = (await engine.history(id)).length;
 
     expect(await clock.advanceTo(at('10:00'))).toEqual([]);
-    expect((await engine.history(id)).length).toBe(before);
+    // No transition: one entry that retires it, naming it, and nothing of `waiting` pending after it.
+    const history = await store.history(id);
+    expect(history.length).toBe(before + 1);
+    expect(history.filter((e) => e.kind === 'timer')).toEqual([]);
+    expect([history.at(-1)!.event.type, history.at(-1)!.retiredTimers]).toEqual(['docket.admin.retireTimers', [{ id: stale.id, name: '3600000', state: 'waiting', dueAt: at('10:00') }]]);
     expect((await engine.get(id)).state).toBe('parked');
-    // The instance's next act drops the orphan: afterwards nothing of `waiting` is pending.
+    expect(await store.timers(id)).toEqual([]);
     await engine.send(id, { type: 'BACK' }, { actor: someone });
     expect((await engine.get(id)).timers.map((t) => t.dueAt)).toEqual([at('10:00') + HOUR]);
     expect((await store.timers(id)).map((t) => t.dueAt)).toEqual([at('11:00')]);

@@ -5,7 +5,7 @@ import type { ChangeInput } from './commit-pipeline.js';
 import type { EngineParts } from './engine-core.js';
 import type { InstanceView } from './engine-types.js';
 import { moveToState } from './move-to-state.js';
-import type { Step } from './xstate-runtime.js';
+import { recordStep } from './record-step.js';
 import { checkAdminInput } from './validate-input.js';
 
 /** Who may act and why, for every administrator operation. */
@@ -44,16 +44,11 @@ function heldTimersOf(record: InstanceRecord) {
   return record.timers.map(({ key, name, dueAt, event, deadline }) => (deadline ? { key, name, dueAt, event, deadline } : { key, name, dueAt, event }));
 }
 
-/**
- * Suspend, resume and terminate change flags and timers, not the machine's state: they keep the
- * stored snapshot as it is and never restore it, so they work on an instance whose snapshot cannot
- * be restored (CORRUPT_SNAPSHOT tells the operator to terminate such an instance). They do refuse an
- * instance whose stored state is not what its history chain committed to (edited outside Docket):
- * sealing it into a new entry would make the edit verify.
- */
-function recordStep(record: InstanceRecord): Step {
-  return { snapshot: { value: record.state, context: record.context, status: 'active' } as never, actions: [] };
-}
+// Suspend, resume and terminate change flags and timers, not the machine's state: they commit
+// `recordStep`, keeping the stored snapshot as it is and never restoring it, so they work on an
+// instance whose snapshot cannot be restored (CORRUPT_SNAPSHOT tells the operator to terminate such
+// an instance). They do refuse an instance whose stored state is not what its history chain
+// committed to (edited outside Docket): sealing it into a new entry would make the edit verify.
 
 /** Build the administrator operations on an engine's parts. */
 export function adminOperations(parts: EngineParts): AdminOperations {

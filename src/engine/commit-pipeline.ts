@@ -2,10 +2,10 @@ import type { EventEmitter } from 'eventemitter3';
 import type { AnyMachineSnapshot } from 'xstate';
 import type { Clock, Instant } from '../clock/clock.js';
 import { DocketError, isDocketError } from '../errors.js';
-import type { Actor, HistoryEntry, InstanceRecord, PendingTimer } from '../store/records.js';
+import type { Actor, HistoryEntry, InstanceRecord, PendingTimer, RetiredTimerNote } from '../store/records.js';
 import type { Commit, Store } from '../store/store.js';
 import type { InstanceFacts, TaskTimer, WorkflowEnv } from './define-workflow.js';
-import type { EngineEvents, InstanceView } from './engine-types.js';
+import type { EngineEvents, InstanceView, RetiredTimer } from './engine-types.js';
 import { checkOutput, freezeJsonData } from './freeze-state.js';
 import { stateDataError } from './state-fault.js';
 import { checkClaimedTimer, checkHead } from './head-check.js';
@@ -200,6 +200,13 @@ function taskTimers(timers: readonly PendingTimer[], owners: TimerOwners): TaskT
   });
 }
 
+/** What the `'timer.retired'` event reports of a timer a commit's entry names as retired. */
+function retiredTimer(commit: Commit, note: RetiredTimerNote): RetiredTimer {
+  const { id, name, state, dueAt } = note;
+  const base = { instanceId: commit.instance.id, name, state, dueAt, retiredAt: commit.history.at, revision: commit.instance.revision };
+  return id === undefined ? base : { ...base, timerId: id };
+}
+
 /**
  * An engine's mark on a record object it wrote or checked (a private mark, see `store/private-mark.ts`),
  * holding the engine's own token: another engine sharing a memory store checks what this one wrote.
@@ -338,6 +345,7 @@ export function createCommitPipeline(deps: PipelineDeps): CommitPipeline {
     const view = viewOf(commit.instance);
     if (commit.expectedRevision === 0) emitter.emit('started', view);
     emitter.emit('transition', view, commit.history);
+    if (commit.history.retiredTimers) for (const t of commit.history.retiredTimers) emitter.emit('timer.retired', retiredTimer(commit, t));
     if (commit.history.deadlines?.some((d) => d.provisional)) emitter.emit('warning', provisionalWarning(commit.instance, commit.history.deadlines));
     if (commit.effects.length > 0) outbox.dispatch();
     return view;

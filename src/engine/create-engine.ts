@@ -98,6 +98,7 @@ const ENGINE_EVENTS: readonly string[] = Object.keys({
   started: true,
   transition: true,
   'timer.fired': true,
+  'timer.retired': true,
   refused: true,
   'effect.delivered': true,
   'effect.failed': true,

@@ -62,6 +62,8 @@ export function readLogger(logger: unknown): DocketLogger {
  * - `docket.started` (info): `{ instanceId, workflow, version, actor }`
  * - `docket.transition` (debug; admin acts at info): `{ instanceId, workflow, revision, kind, event, actor, from, to, reason? }`
  * - `docket.timer.fired` (debug): `{ instanceId, timer, dueAt, lateMs }` (instants in epoch ms)
+ * - `docket.timer.retired` (info: a timer an older Docket left pending in a state no longer active,
+ *   taken out without firing): `{ instanceId, timer, state, dueAt, revision }`
  * - `docket.refused` (info: a refusal is the caller's mistake, not the server's): `{ instanceId, code, event, actor, message }`
  * - `docket.effect.delivered` (debug), `docket.effect.retry` (warn), `docket.effect.dead` (error):
  *   `{ effectId, instanceId, type, attempts, error? }`
@@ -94,6 +96,7 @@ export function logEngine(engine: Pick<Engine, 'on'>, given: DocketLogger = sile
       return entry.kind === 'admin' ? logger.info('docket.transition', fields) : logger.debug('docket.transition', fields);
     }),
     engine.on('timer.fired', (t) => logger.debug('docket.timer.fired', { instanceId: t.instanceId, timer: t.name, dueAt: t.dueAt, lateMs: t.lateMs })),
+    engine.on('timer.retired', (t) => logger.info('docket.timer.retired', { instanceId: t.instanceId, timer: t.name, state: t.state, dueAt: t.dueAt, revision: t.revision })),
     engine.on('refused', (r) => logger.info('docket.refused', { instanceId: r.instanceId, code: r.code, event: r.event.type, actor: r.actor.id, message: r.message })),
     engine.on('effect.delivered', (e) => logger.debug('docket.effect.delivered', { effectId: e.id, instanceId: e.instanceId, type: e.type, attempts: e.attempts })),
     engine.on('effect.failed', (e, error) => {

@@ -104,7 +104,7 @@ export interface EngineOptions<W extends AnyWorkflow> {
   readonly historyKey?: HistoryKeyOption;
   /**
    * Where the engine logs, as structured lines (`docket.started`, `docket.transition`,
-   * `docket.timer.fired`, `docket.refused`, `docket.effect.*`, `docket.error`; see `logEngine` for
+   * `docket.timer.fired`, `docket.timer.retired`, `docket.refused`, `docket.effect.*`, `docket.error`; see `logEngine` for
    * the fields). Silent by default. Payloads and contexts are never logged, only event types.
    */
   readonly logger?: DocketLogger;
@@ -279,10 +279,32 @@ export interface HistoryPageOptions {
 }
 
 /** Events the engine emits (typed map for `engine.on`). */
+/**
+ * A pending timer the engine retired without firing it, because the state whose `after` armed it is
+ * not active (a timer an older Docket left pending): what the `'timer.retired'` event reports, once
+ * per timer, after the commit whose history entry names it (`entry.retiredTimers`).
+ */
+export interface RetiredTimer {
+  readonly instanceId: string;
+  /** Its id in the timer table; absent for a held timer not re-armed on resume (see `RetiredTimerNote`). */
+  readonly timerId?: string;
+  readonly name: string;
+  /** The dotted path of its (inactive) owning state. */
+  readonly state: string;
+  /** When it was due, epoch ms. */
+  readonly dueAt: Instant;
+  /** The instant of the commit that retired it, epoch ms. */
+  readonly retiredAt: Instant;
+  /** The revision whose history entry names it. */
+  readonly revision: number;
+}
+
 export interface EngineEvents {
   started: [view: InstanceView];
   transition: [view: InstanceView, entry: HistoryEntry];
   'timer.fired': [timer: FiredTimer];
+  /** A timer of an inactive state taken out without firing (see {@link RetiredTimer}); never a fired one. */
+  'timer.retired': [timer: RetiredTimer];
   refused: [refusal: RefusalEntry, error: DocketError];
   'effect.delivered': [effect: EffectRecord];
   'effect.failed': [effect: EffectRecord, error: unknown];

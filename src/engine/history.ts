@@ -8,7 +8,7 @@ export const GENESIS_HASH = '0'.repeat(64);
 // The entry's own fields in sorted order, so the text equals canonicalJson(entry) without sorting
 // the top level on the hot path (nested values still go through canonicalJson). `keyId` and
 // `stateHash` (entry format 2), `timersHash` (format 3) and `format` (4) are absent from older
-// entries, whose text is therefore unchanged.
+// entries, whose text is therefore unchanged; so is `retiredTimers` from every entry that retired none.
 const FIELDS = [
   'actor',
   'at',
@@ -22,6 +22,7 @@ const FIELDS = [
   'onBehalfOf',
   'prevHash',
   'reason',
+  'retiredTimers',
   'revision',
   'stateHash',
   'timer',

@@ -11,6 +11,7 @@ import type {
   InstanceStatus,
   DeadlineNote,
   PendingTimer,
+  RetiredTimerNote,
   TaskRecord,
   TimerRecord,
 } from '../store/records.js';
@@ -156,6 +157,8 @@ export function planCommit(
       });
     }
   }
+  // Timers the step itself raised come first in `added`; held timers re-armed (resume) after them.
+  const raised = added.length;
   if (facts.extraTimers) for (const timer of facts.extraTimers) {
     added.push(copyWith(timer, { id: `${instanceId}:${revision}:${timer.key}`, instanceId, revision, status: 'pending' as const }));
   }
@@ -167,15 +170,29 @@ export function planCommit(
   const paths = parts.paths as string[];
   // Every pending timer must belong to a state that is active after this commit: one whose owner
   // is not (a timer stored before in-order cancels, a held timer of a state since left) is dropped.
+  // Such a timer is retired: taken out without firing, and named in the entry (`retiredTimers`), so
+  // the one commit that drops it says so, whichever act it is (a send, a firing, the delivery of the
+  // timer itself, a resume). Nothing the engine arms today is dropped this way: a state left cancels
+  // its timers by key, which is a cancel, not a retirement.
   const owners = facts.timerOwners;
   const live = (key: string) => !owners || timerIsLive(key, paths, owners);
-  if (owners && added.length > 0 && !added.every((t) => live(t.key))) added = added.filter((t) => live(t.key));
+  let retired: RetiredTimerNote[] | undefined;
+  if (owners && added.length > 0 && !added.every((t) => live(t.key))) {
+    added = added.filter((t, i) => {
+      if (live(t.key)) return true;
+      // A held timer whose state is gone: its row was cancelled by the suspension, so no id.
+      if (i >= raised) (retired ??= []).push({ name: t.name, state: owners.get(t.key)!, dueAt: t.dueAt });
+      return false;
+    });
+  }
   // A timer cancelled and re-armed in the same step (re-entry) keeps only the new one.
   const cancelTimerIds: string[] = [];
   const kept: PendingTimer[] = [];
   if (previous?.timers) for (const timer of previous.timers) {
-    if (facts.cancelAll || ended || cancelKeys?.has(timer.key) || timer.id === facts.timer?.id || facts.cancelTimers?.has(timer.id) || !live(timer.key)) {
+    const cancelled = facts.cancelAll || ended || cancelKeys?.has(timer.key) || timer.id === facts.timer?.id || facts.cancelTimers?.has(timer.id);
+    if (cancelled || !live(timer.key)) {
       if (timer.id !== facts.timer?.id) cancelTimerIds.push(timer.id);
+      if (!cancelled) (retired ??= []).push({ id: timer.id, name: timer.name, state: owners!.get(timer.key)!, dueAt: timer.dueAt });
     } else {
       kept.push(timer);
     }
@@ -207,6 +224,7 @@ export function planCommit(
   if (facts.timer) entry.timer = { name: facts.timer.name, dueAt: facts.timer.dueAt, lateMs: now - facts.timer.dueAt };
   if (facts.reason) entry.reason = facts.reason;
   if (facts.onBehalfOf) entry.onBehalfOf = facts.onBehalfOf;
+  if (retired) entry.retiredTimers = retired;
   const notes = facts.deadlineNotes ?? provisionalNotes(addTimers);
   if (notes.length > 0) entry.deadlines = notes;
   entry.prevHash = previous?.historyHash ?? GENESIS_HASH;

@@ -6,7 +6,7 @@ import type { Actor, DeadlineNote, HeldTimer, InstanceRecord, PendingTimer, Time
 import type { Store } from '../store/store.js';
 import { readOptions } from '../input/read-options.js';
 import type { EngineParts } from './engine-core.js';
-import type { Step } from './xstate-runtime.js';
+import { recordStep } from './record-step.js';
 import { assertText, checkActorInput } from './validate-input.js';
 
 /**
@@ -133,10 +133,6 @@ export function provisionalWarning(instance: InstanceRecord, notes: readonly Dea
       `Instance ${instance.id} (${instance.workflow}) has deadline${provisional.length > 1 ? 's' : ''} ${provisional.map((n) => `"${n.name}" at ${new Date(n.dueAt).toISOString()}`).join(', ')} ` +
       `resting on estimated holidays for ${years.join(', ')} (no official schedule yet). Add the official schedule when the State Council publishes it, then run engine.reresolveDeadlines() (docket calendar reresolve).`,
   };
-}
-
-function recordStep(record: InstanceRecord): Step {
-  return { snapshot: { value: record.state, context: record.context, status: 'active' } as never, actions: [] };
 }
 
 /**

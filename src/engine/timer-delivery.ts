@@ -1,9 +1,11 @@
 import type { ClockSubscriber, FiredTimer, Instant } from '../clock/clock.js';
 import { DocketError, isDocketError, isTransient } from '../errors.js';
-import { SYSTEM_ACTOR, type TimerRecord } from '../store/records.js';
+import { SYSTEM_ACTOR, type InstanceRecord, type TimerRecord } from '../store/records.js';
+import type { CommitDecision } from './commit-pipeline.js';
 import type { EngineParts } from './engine-core.js';
+import { recordStep } from './record-step.js';
 import { stepOf } from './send-decision.js';
-import { timerIsLive } from './timer-owner.js';
+import { ownerOfTimer, timerIsLive, timerLabel, type TimerOwners } from './timer-owner.js';
 import { copyWith } from '../store/copy-with.js';
 
 /**
@@ -12,7 +14,8 @@ import { copyWith } from '../store/copy-with.js';
  * transaction, so it fires once. A timer whose transition cannot be computed is handed to
  * `onFailure` (the engine suspends that instance) instead of being retried at every lease; a
  * transient failure (see {@link isTransient}: the store unreachable, conflicts that outlasted their
- * retries) is reported on `error` and retried with backoff, the instance left as it is.
+ * retries) is reported on `error` and retried with backoff, the instance left as it is. A timer whose
+ * owning state is not active is retired by a commit of its own instead of fired (see `retirement`).
  */
 export function timerDelivery(
   parts: EngineParts,
@@ -25,6 +28,8 @@ export function timerDelivery(
   const backoff = new Map<string, { failures: number; retryAt: Instant }>();
 
   async function fireTimer(timer: TimerRecord, now: Instant): Promise<FiredTimer | undefined> {
+    // Whether the last decision retires the timer instead of firing it (a conflict decides again).
+    let retiring = false;
     const outcome = await pipeline.act<undefined>({
       instanceId: timer.instanceId,
       source: 'store',
@@ -36,10 +41,11 @@ export function timerDelivery(
       timer,
       skip: undefined,
       decide: (record, { reg, restore, tenant }) => {
-        // A timer whose owning state is no longer active (stored before cancels were applied in
-        // order) is not an event: no transition, no history entry. It stays claimed until its lease
-        // ends, and the instance's next commit drops it (see planCommit's `timerOwners`).
-        if (!timerIsLive(timer.key, record.statePaths, reg!.runtime.timerOwners)) return { kind: 'skip', value: undefined };
+        const owners = reg!.runtime.timerOwners;
+        // A timer whose owning state is no longer active (left pending by an older Docket, before a
+        // step's cancels were applied in order) is not an event: it is retired, not fired.
+        retiring = !timerIsLive(timer.key, record.statePaths, owners);
+        if (retiring) return retirement(record, owners);
         const step = stepOf(reg!, restore(reg!, record), copyWith(timer.event, { $actor: SYSTEM_ACTOR, $at: now }) as never, now, record.id, tenant);
         return {
           kind: 'commit',
@@ -55,7 +61,7 @@ export function timerDelivery(
         };
       },
     });
-    if (!outcome.commit) return undefined;
+    if (!outcome.commit || retiring) return undefined;
     const fired: FiredTimer = { timerId: timer.id, instanceId: timer.instanceId, name: timer.name, dueAt: timer.dueAt, firedAt: now, lateMs: now - timer.dueAt };
     emitter.emit('timer.fired', fired);
     return fired;
@@ -171,6 +177,36 @@ export function timerDelivery(
 
   return { nextDue, fireDue };
 }
+
+/**
+ * The commit that retires the delivered timer of an inactive state, and every other pending timer of
+ * the instance whose state is not active: the stored state kept as it is (no transition), the timers
+ * taken out (`cancelled` in the timer table) and named in the entry's `retiredTimers` by planCommit,
+ * which drops them for `timerOwners`. A history entry of its own, chained and committing to the
+ * timers left, so the head and the timer table agree; skipping the timer instead left it claimable
+ * again at every lease, forever (a long virtual-clock advance ran out of steps).
+ */
+function retirement(record: InstanceRecord, owners: TimerOwners): CommitDecision {
+  const stale = record.timers.filter((t) => !timerIsLive(t.key, record.statePaths, owners));
+  const named = stale.map((t) => {
+    const state = ownerOfTimer(t.key, owners);
+    return `timer "${t.name}" (${timerLabel(t.name, state)}, due ${new Date(t.dueAt).toISOString()})`;
+  });
+  return {
+    kind: 'commit',
+    step: recordStep(record),
+    change: {
+      kind: 'admin',
+      event: { type: RETIRE_EVENT },
+      actor: SYSTEM_ACTOR,
+      reason: `Retired by the engine without firing: ${named.join(', ')}. ${stale.length === 1 ? 'Its state is' : 'Their states are'} not active (the instance is in ${JSON.stringify(record.state)}): an older Docket left ${stale.length === 1 ? 'it' : 'them'} pending. Nothing else changed.`,
+      timerOwners: owners,
+    },
+  };
+}
+
+/** The history event of a commit that retires timers of inactive states when one of them falls due. */
+export const RETIRE_EVENT = 'docket.admin.retireTimers';
 
 /**
  * Whether delivery was refused because the instance (or the claimed timer) is not what its history

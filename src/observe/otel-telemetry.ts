@@ -30,7 +30,7 @@ export const TELEMETRY_NAMES = Object.freeze({
   },
   metrics: {
     started: 'docket.instances.started', transitions: 'docket.transitions', refusals: 'docket.refusals',
-    timersFired: 'docket.timers.fired', timerLateness: 'docket.timer.lateness', effects: 'docket.effects',
+    timersFired: 'docket.timers.fired', timersRetired: 'docket.timers.retired', timerLateness: 'docket.timer.lateness', effects: 'docket.effects',
     commitDuration: 'docket.commit.duration', operationDuration: 'docket.operation.duration',
   },
 });
@@ -54,7 +54,8 @@ export interface DocketTelemetry {
    * `docket.workflow`, `docket.instance_id`, `docket.event.type`, `docket.actor`, `docket.revision`,
    * `docket.error.code` on refusal), and metrics from its events: instances started, transitions,
    * refusals by code, timers fired with their lateness (ms histogram, plus a `docket.timer.fired`
-   * span), effects by outcome (`delivered`, `retried`, `dead`), operation durations.
+   * span), timers of inactive states retired without firing (`docket.timers.retired`), effects by
+   * outcome (`delivered`, `retried`, `dead`), operation durations.
    * Call `dispose()` on the result to stop listening.
    */
   instrument<E extends Engine<AnyWorkflow>>(engine: E): E & { dispose(): void };
@@ -99,6 +100,7 @@ export function docketTelemetry(options: TelemetryOptions = {}): DocketTelemetry
   const transitions = meter.createCounter(M.transitions, { description: 'Accepted transitions, by kind (start, event, timer, admin)' });
   const refusals = meter.createCounter(M.refusals, { description: 'Refused acts, by DocketError code' });
   const timersFired = meter.createCounter(M.timersFired, { description: 'Timers fired' });
+  const timersRetired = meter.createCounter(M.timersRetired, { description: 'Timers of inactive states retired without firing' });
   const lateness = meter.createHistogram(M.timerLateness, { description: 'How late a timer fired after its due instant', unit: 'ms' });
   const effects = meter.createCounter(M.effects, { description: 'Effect delivery attempts, by outcome (delivered, retried, dead)' });
   const commitDuration = meter.createHistogram(M.commitDuration, { description: 'Time to commit one transition to the store', unit: 'ms' });
@@ -188,6 +190,7 @@ export function docketTelemetry(options: TelemetryOptions = {}): DocketTelemetry
           lateness.record(t.lateMs, { 'docket.timer': t.name });
           tracer.startSpan(S.timerFired, { attributes: { 'docket.instance_id': t.instanceId, 'docket.timer': t.name, 'docket.timer.due_at': t.dueAt, 'docket.timer.late_ms': t.lateMs } }).end();
         }),
+        engine.on('timer.retired', (t) => timersRetired.add(1, { 'docket.timer': t.name })),
         engine.on('effect.delivered', (e) => effects.add(1, { 'docket.effect.type': e.type, 'docket.outcome': 'delivered' })),
         engine.on('effect.failed', (e) => effects.add(1, { 'docket.effect.type': e.type, 'docket.outcome': e.status === 'dead' ? 'dead' : 'retried' })),
       ];

@@ -108,6 +108,26 @@ export interface DeadlineNote {
   readonly years: readonly number[];
 }
 
+/**
+ * A pending timer a commit took out because the state whose `after` armed it is not active: a timer an
+ * older Docket left pending (before a step's raises and cancels were applied in order), or held by a
+ * suspension and not re-armed on resume because its state is gone. It never fires; the entry that
+ * retires it names it, and the timer table marks it `cancelled` in the same transaction.
+ */
+export interface RetiredTimerNote {
+  /**
+   * The timer's id in the timer table (`${instanceId}:${revision}:${key}`), whose row the same commit
+   * marks `cancelled`. Absent for a held timer not re-armed on resume: its row was cancelled when the
+   * instance was suspended.
+   */
+  readonly id?: string;
+  readonly name: string;
+  /** The dotted path of the state that armed it, inactive when it was retired. */
+  readonly state: string;
+  /** When it was due, epoch ms. */
+  readonly dueAt: Instant;
+}
+
 /** What a history entry records. */
 export type HistoryKind = 'start' | 'event' | 'timer' | 'admin';
 
@@ -125,6 +145,12 @@ export interface HistoryEntry {
   readonly timer?: { readonly name: string; readonly dueAt: Instant; readonly lateMs: number };
   /** Deadlines this entry armed on estimated holiday data, or moved by re-resolution. */
   readonly deadlines?: readonly DeadlineNote[];
+  /**
+   * Pending timers this commit retired without firing them, because their owning state is not active
+   * (see {@link RetiredTimerNote}). Absent when none: a timer cancelled by a transition, a suspension,
+   * a termination or a migration is not listed here.
+   */
+  readonly retiredTimers?: readonly RetiredTimerNote[];
   /** For `send` on behalf of someone (delegate, stand-in): who the act counts for. */
   readonly onBehalfOf?: string;
   readonly reason?: string;
