@@ -5,6 +5,7 @@ import { checkId } from '../store/payload-rules.js';
 import { checkHistoryRange, checkRetentionQuery } from '../store/query-rules.js';
 import { checkArchive, checkTombstones, type ArchivedInstance, type StoreRetention, type Tombstone } from '../store/retention.js';
 import type { PostgresPlan } from './postgres-plans.js';
+import { inTransaction, queryRetryingRaces } from './postgres-connection.js';
 import { effectFromRow, instanceFromRow, type EffectRow, type InstanceRow } from './postgres-rows.js';
 
 const plan = (text: string, ...values: unknown[]): PostgresPlan => ({ text, values });
@@ -64,30 +65,16 @@ function unavailable(error: unknown, what: string): unknown {
 export function postgresRetention(pool: Pool, s: string, open: () => void): StoreRetention {
   async function query<T>(p: PostgresPlan, what: string, client: Pool | PoolClient = pool): Promise<T[]> {
     try {
-      return (await client.query(p.text, p.values as unknown[])).rows as T[];
+      // Alone on the pool a statement is its own transaction, sent again if it lost a race; inside
+      // a transaction a failure ends the transaction (it is rolled back as a whole).
+      return (client === pool ? await queryRetryingRaces(pool, p) : await client.query(p.text, p.values as unknown[])).rows as T[];
     } catch (error) {
       throw unavailable(error, what);
     }
   }
-  async function transaction<T>(what: string, fn: (c: PoolClient) => Promise<T>): Promise<T> {
+  function transaction<T>(what: string, fn: (c: PoolClient) => Promise<T>): Promise<T> {
     open();
-    let client: PoolClient;
-    try {
-      client = await pool.connect();
-    } catch (error) {
-      throw unavailable(error, what);
-    }
-    try {
-      await client.query('BEGIN');
-      const out = await fn(client);
-      await client.query('COMMIT');
-      return out;
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw unavailable(error, what);
-    } finally {
-      client.release();
-    }
+    return inTransaction(pool, what, fn);
   }
   async function readArchive(id: string, client: Pool | PoolClient = pool): Promise<ArchivedInstance | undefined> {
     const [row] = await query<{ archived_at: string; record: InstanceRecord; refusals: RefusalEntry[]; effects: ArchivedInstance['effects'] }>(loadArchive(s, id), 'archived', client);
