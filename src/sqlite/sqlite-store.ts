@@ -4,7 +4,7 @@ import { pathToFileURL } from 'node:url';
 import type BetterSqlite3 from 'better-sqlite3';
 import { createRequire } from 'node:module';
 import { loadOptionalDriver } from '../store/load-optional-driver.js';
-import { DocketError } from '../errors.js';
+import { DocketError, isDocketError } from '../errors.js';
 import type { IdempotencyRecord, InstanceRecord, RefusalEntry, TaskRecord, HistoryEntry } from '../store/records.js';
 import type { Commit, InstanceQuery, Page, Store, TaskQuery } from '../store/store.js';
 import { byEffectDue, byTimerDue, checkClaim, checkEffectUpdate, unknownEffect } from '../store/claim-rules.js';
@@ -236,9 +236,17 @@ export function sqliteStore(options: SqliteStoreOptions): SqliteStore {
     throw walLost;
   }
 
+  /**
+   * Bring the file's schema up to date in one `BEGIN IMMEDIATE` transaction. A failure leaves the
+   * schema as it was (SQLite rolls the transaction back; a COMMIT that failed after writing leaves it
+   * migrated, and the next open finds nothing to do): never half. It is `STORE_UNAVAILABLE` naming
+   * SQLite's code, what the caller can fix (space, another process's lock) and that a retry is safe.
+   * Before, a lock held elsewhere escaped as a raw SqliteError, and a full disk as "cannot rollback -
+   * no transaction is active": the ROLLBACK after SQLite had already rolled back hid the cause.
+   */
   function migrate(handle: BetterSqlite3.Database) {
-    handle.exec('BEGIN IMMEDIATE');
     try {
+      handle.exec('BEGIN IMMEDIATE');
       handle.exec(SQLITE_META_TABLE);
       const meta = plans.getMeta('schema_version');
       const row = handle.prepare(meta.text).get(meta.values) as { value: string } | undefined;
@@ -250,8 +258,19 @@ export function sqliteStore(options: SqliteStoreOptions): SqliteStore {
       }
       handle.exec('COMMIT');
     } catch (error) {
-      handle.exec('ROLLBACK');
-      throw error;
+      try {
+        if (handle.inTransaction) handle.exec('ROLLBACK');
+      } catch {
+        // SQLite ended it meanwhile: nothing more to undo.
+      }
+      if (isDocketError(error)) throw error;
+      const code = (error as { code?: unknown })?.code;
+      throw new DocketError(
+        'STORE_UNAVAILABLE',
+        `Cannot open SQLite database ${options.filename}: bringing its schema up to date failed (${error instanceof Error ? error.message : String(error)}${typeof code === 'string' ? `, ${code}` : ''}). ` +
+          'The schema is as it was, or fully updated, never half; nothing else was written. Fix the cause (free disk space, or wait for the process holding the write lock) and open it again.',
+        { cause: error, reason: 'migration', ...(typeof code === 'string' ? { sqliteCode: code } : {}) },
+      );
     }
   }
 
