@@ -11,6 +11,7 @@ import { checkCommitRules } from '../store/commit-rules.js';
 import { checkId, checkKey, storableRefusal } from '../store/payload-rules.js';
 import { checkHistoryRange, checkInstanceQuery, checkTaskQuery, keysetPage } from '../store/query-rules.js';
 import { migrationsToApply } from '../store/schema-version.js';
+import { readOptions, wholeOption } from '../store/read-options.js';
 import { holdConnection, inTransaction, queryRetryingRaces, type HeldConnection } from './postgres-connection.js';
 import { PostgresGroupCommit } from './postgres-group-commit.js';
 import { POSTGRES_MIGRATIONS, POSTGRES_SCHEMA_VERSION } from './postgres-migrations.js';
@@ -51,6 +52,45 @@ export interface PostgresStore extends Store {
 
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/;
 
+/**
+ * Both arguments read by the house rule (plain objects, known keys, each read once) and checked
+ * before a pool is made: `INVALID_ARGUMENT` naming the field otherwise. Nothing checked them: a
+ * `maxInFlight` of 0 left every commit waiting for ever, a `maxBatch` of 0 sent empty groups in an
+ * endless loop, and a misspelt `maxInflight` was ignored.
+ */
+function checkPostgresOptions(rawConnection: unknown, rawOptions: unknown): { connection: PostgresConnection; options: PostgresStoreOptions } {
+  const what = 'postgresStore()';
+  const c = readOptions(rawConnection, { keys: ['connectionString', 'max', 'pool'], what: `${what}: the connection`, usage: "{ connectionString } or { pool }", field: 'connection' });
+  let connection: PostgresConnection;
+  if (c.pool !== undefined) {
+    if (c.connectionString !== undefined || c.max !== undefined) {
+      throw new DocketError('INVALID_ARGUMENT', `${what}: give either { pool } (yours, sized by you) or { connectionString, max? }, not both.`, { field: 'pool' });
+    }
+    if (typeof c.pool !== 'object' || c.pool === null || typeof (c.pool as Pool).connect !== 'function' || typeof (c.pool as Pool).query !== 'function') {
+      throw new DocketError('INVALID_ARGUMENT', `${what}: pool must be a pg.Pool.`, { field: 'pool' });
+    }
+    connection = { pool: c.pool as Pool };
+  } else {
+    if (typeof c.connectionString !== 'string' || c.connectionString === '') {
+      throw new DocketError('INVALID_ARGUMENT', `${what}: connectionString must be a PostgreSQL URL such as 'postgres://user@host:5432/db' (or pass { pool }).`, { field: 'connectionString' });
+    }
+    const max = wholeOption(c.max, 'max', what, 1);
+    connection = max === undefined ? { connectionString: c.connectionString } : { connectionString: c.connectionString, max };
+  }
+  const o = readOptions(rawOptions, { keys: ['schema', 'maxBatch', 'maxInFlight'], what: `${what}: options`, usage: "{ schema: 'docket' }" });
+  if (o.schema !== undefined && (typeof o.schema !== 'string' || !IDENTIFIER.test(o.schema))) {
+    throw new DocketError('INVALID_ARGUMENT', `Schema name "${String(o.schema)}" must be a plain identifier (letters, digits, underscore; at most 63).`, { field: 'schema' });
+  }
+  const maxBatch = wholeOption(o.maxBatch, 'maxBatch', what, 1);
+  const maxInFlight = wholeOption(o.maxInFlight, 'maxInFlight', what, 1);
+  const options: PostgresStoreOptions = {
+    ...(o.schema === undefined ? {} : { schema: o.schema as string }),
+    ...(maxBatch === undefined ? {} : { maxBatch }),
+    ...(maxInFlight === undefined ? {} : { maxInFlight }),
+  };
+  return { connection, options };
+}
+
 function unavailable(error: unknown, what: string): unknown {
   if (isDocketError(error)) return error;
   return new DocketError('STORE_UNAVAILABLE', `PostgreSQL ${what} failed: ${error instanceof Error ? error.message : String(error)}.`, { cause: error });
@@ -70,11 +110,9 @@ function unavailable(error: unknown, what: string): unknown {
  * await store.init();
  * ```
  */
-export function postgresStore(connection: PostgresConnection, options: PostgresStoreOptions = {}): PostgresStore {
+export function postgresStore(rawConnection: PostgresConnection, rawOptions: PostgresStoreOptions = {}): PostgresStore {
+  const { connection, options } = checkPostgresOptions(rawConnection, rawOptions);
   const schemaName = options.schema ?? 'docket';
-  if (!IDENTIFIER.test(schemaName)) {
-    throw new DocketError('INVALID_ARGUMENT', `Schema name "${schemaName}" must be a plain identifier (letters, digits, underscore; at most 63).`);
-  }
   const s = plans.quoteSchema(schemaName);
   const owned = !('pool' in connection);
   const pool: Pool = 'pool' in connection ? connection.pool : new (loadOptionalDriver<typeof pg>(createRequire(import.meta.url), 'pg', 'docket/postgres').Pool)({ connectionString: connection.connectionString, max: connection.max ?? 10 });

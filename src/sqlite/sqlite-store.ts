@@ -13,6 +13,7 @@ import { checkCommitRules, checkRevision, conflict, conflictReason, tasksOf } fr
 import { checkId, checkKey, storableRefusal } from '../store/payload-rules.js';
 import { checkHistoryRange, checkInstanceQuery, checkTaskQuery, keysetPage } from '../store/query-rules.js';
 import { migrationsToApply, newerSchema } from '../store/schema-version.js';
+import { oneOfOption, readOptions, wholeOption } from '../store/read-options.js';
 import { SqliteGroupCommit } from './sqlite-group-commit.js';
 import { SQLITE_META_TABLE, SQLITE_MIGRATIONS, SQLITE_SCHEMA_VERSION } from './sqlite-migrations.js';
 import * as plans from './sqlite-plans.js';
@@ -78,6 +79,37 @@ export type SqliteReadonlyFailure = 'missing' | 'unopenable' | 'not-sqlite' | 'n
 
 function readonlyFailure(code: 'STORE_UNAVAILABLE' | 'CORRUPT_SNAPSHOT', reason: SqliteReadonlyFailure, message: string, cause?: unknown): DocketError {
   return new DocketError(code, message, cause === undefined ? { reason } : { reason, cause });
+}
+
+/** The keys of {@link SqliteStoreOptions}. */
+const SQLITE_OPTION_KEYS = ['filename', 'readonly', 'untouched', 'durability', 'busyTimeoutMs', 'maxBatch'] as const;
+
+/**
+ * The options read by the house rule (a plain object, known keys, each read once) and checked, before
+ * anything is opened: `INVALID_ARGUMENT` naming the field otherwise. Nothing checked them: a
+ * `durability: 'FULL'` ran with `synchronous=NORMAL` (anything but 'full' was the weaker setting, so
+ * acknowledged events could be lost at a power cut), a misspelt `durabilty` was ignored, and a
+ * `maxBatch` of 0 hung the process in an endless loop at the first write.
+ */
+function checkSqliteOptions(raw: unknown): SqliteStoreOptions {
+  const what = 'sqliteStore()';
+  const o = readOptions(raw, { keys: SQLITE_OPTION_KEYS, what, usage: "{ filename: './docket.db' }" });
+  if (typeof o.filename !== 'string') {
+    throw new DocketError('INVALID_ARGUMENT', `${what}: filename must be the path of the database file (a string; ':memory:' for a throwaway one).`, { field: 'filename' });
+  }
+  const readonly = oneOfOption(o.readonly, [true, false], 'readonly', what);
+  const untouched = oneOfOption(o.untouched, [true, false], 'untouched', what);
+  const durability = oneOfOption(o.durability, ['full', 'normal'] as const, 'durability', what);
+  const busyTimeoutMs = wholeOption(o.busyTimeoutMs, 'busyTimeoutMs', what, 0);
+  const maxBatch = wholeOption(o.maxBatch, 'maxBatch', what, 1);
+  return {
+    filename: o.filename,
+    ...(readonly === undefined ? {} : { readonly }),
+    ...(untouched === undefined ? {} : { untouched }),
+    ...(durability === undefined ? {} : { durability }),
+    ...(busyTimeoutMs === undefined ? {} : { busyTimeoutMs }),
+    ...(maxBatch === undefined ? {} : { maxBatch }),
+  };
 }
 
 /**
@@ -148,7 +180,8 @@ function openReadonly(filename: string, busyTimeoutMs: number, immutable: boolea
  * const reader = sqliteStore({ filename: './docket.db', readonly: true });
  * ```
  */
-export function sqliteStore(options: SqliteStoreOptions): SqliteStore {
+export function sqliteStore(rawOptions: SqliteStoreOptions): SqliteStore {
+  const options = checkSqliteOptions(rawOptions);
   const durability = options.durability ?? 'full';
   let db: BetterSqlite3.Database | undefined;
   let writer: SqliteGroupCommit | undefined;
