@@ -158,6 +158,8 @@ describe.skipIf(!available)('postgres group commit: one bad commit fails alone, 
           query: async () => {
             throw behaviour.query;
           },
+          on: () => undefined,
+          removeListener: () => undefined,
           release: () => undefined,
         };
       },

@@ -136,6 +136,52 @@ export function describeRetentionConformance(name: string, factory: StoreFactory
       expect((await engine.send(active, { type: 'SUBMIT' }, { actor: staff })).state).toBe('reviewing');
     });
 
+    // Archive and purge deleted a finished instance's effect rows whatever their status, so an effect
+    // of its last commit still waiting to be delivered (the handler failing, the worker down) was
+    // never delivered: at least once broken. It is kept in place until delivered (or dead).
+    it('never archives or purges a finished instance with an effect still to deliver; takes it once the effect is delivered', async () => {
+      const clock = virtualClock(START);
+      let failing = true;
+      const delivered: string[] = [];
+      const engine = createEngine({
+        store,
+        clock,
+        workflows: [reviewWorkflow],
+        retry: { maxAttempts: 5, initialDelayMs: 200 * DAY, maxDelayMs: 200 * DAY },
+        effects: {
+          notify: () => undefined,
+          archive: (_params, ctx) => {
+            if (failing) throw new Error('the archive service is down');
+            delivered.push(ctx.effectId);
+          },
+        },
+      });
+      const id = await engine.start('review', { title: 'approved' }, { actor: staff });
+      await engine.send(id, { type: 'SUBMIT' }, { actor: staff });
+      await engine.send(id, { type: 'APPROVE' }, { actor: manager });
+      await engine.settled();
+      await clock.advanceBy({ days: 100 });
+      const pending = (await store.effects(id)).filter((e) => e.status === 'pending');
+      expect(pending.map((e) => [e.type, e.attempts])).toEqual([['archive', 1]]);
+      const policy = { olderThan: { days: 90 } };
+      for (const mode of ['archive', 'purge'] as const) {
+        expect(await engine.retain({ policy, mode, dryRun: true })).toMatchObject({ ids: [], skipped: [] });
+        expect(await engine.retain({ policy, mode })).toMatchObject({ ids: [], skipped: [], more: false });
+      }
+      // Named directly, the store refuses it too (its transaction checks again).
+      expect(await store.archive!([id], clock.now())).toEqual([]);
+      expect((await store.load(id))?.status).toBe('done');
+      expect((await store.effects(id)).map((e) => e.status)).toEqual(['delivered', 'pending']);
+      // The retry delivers it; then the instance is archived, its effects with it, all settled.
+      failing = false;
+      await clock.advanceBy({ days: 201 });
+      expect(delivered).toEqual([pending[0]!.id]);
+      expect((await engine.retain({ policy, mode: 'archive' })).ids).toEqual([id]);
+      const archived = await engine.archived(id);
+      expect(archived?.kind === 'archived' && archived.effects.map((e) => e.status)).toEqual(['delivered', 'delivered']);
+      await engine.close();
+    });
+
     it('never archives an active instance, even when named directly', async () => {
       const { active, recent } = await fixture();
       expect(await store.archive!([active, 'missing'], Date.parse(START))).toEqual([]);

@@ -14,8 +14,9 @@ import { copyWith } from '../store/copy-with.js';
  * transaction, so it fires once. A timer whose transition cannot be computed is handed to
  * `onFailure` (the engine suspends that instance) instead of being retried at every lease; a
  * transient failure (see {@link isTransient}: the store unreachable, conflicts that outlasted their
- * retries) is reported on `error` and retried with backoff, the instance left as it is. A timer whose
- * owning state is not active is retired by a commit of its own instead of fired (see `retirement`).
+ * retries) or a firing whose outcome the store could not tell (`STORE_OUTCOME_UNKNOWN`) is reported
+ * on `error` and retried with backoff, the instance left as it is. A timer whose owning state is not
+ * active is retired by a commit of its own instead of fired (see `retirement`).
  */
 export function timerDelivery(
   parts: EngineParts,
@@ -77,9 +78,13 @@ export function timerDelivery(
       backoff.delete(timer.id);
       return done;
     } catch (error) {
-      if (isTransient(error) || isTampered(error)) {
+      if (isTransient(error) || isOutcomeUnknown(error) || isTampered(error)) {
         // The store, not the instance, failed: nothing about the timer is wrong. Keep the claim
         // and try again later; suspending would need an administrator for a passing outage.
+        // A firing whose outcome is unknown (the connection dropped mid-commit, COMMIT's fsync
+        // failed) is retried the same way: the retry loads the instance afresh, and a firing that
+        // landed after all left the timer fired, so it is skipped; it fires once either way. It
+        // suspended the instance before, although nothing about the instance was wrong.
         // An instance edited outside Docket (its head check failed) is not suspended either: that
         // would seal the edit into a new entry. Its timer is refused, not fired, until it is restored.
         const failures = (held?.failures ?? 0) + 1;
@@ -176,6 +181,11 @@ export function timerDelivery(
   }
 
   return { nextDue, fireDue };
+}
+
+/** A commit whose outcome the store could not tell (see `STORE_OUTCOME_UNKNOWN`). */
+function isOutcomeUnknown(error: unknown): boolean {
+  return isDocketError(error, 'STORE_OUTCOME_UNKNOWN');
 }
 
 /**

@@ -100,3 +100,30 @@ export function copyOptions<O extends object>(value: O, what: string): O {
   }
   return out as O;
 }
+
+/**
+ * An optional whole-number option of a store or engine (a count, a batch size, milliseconds): a safe
+ * integer of at least `min`, or undefined when not given. Anything else is `INVALID_ARGUMENT` naming
+ * the field: a `maxBatch` of 0 made SQLite's group commit loop for ever on empty groups, and a
+ * PostgreSQL `maxInFlight` of 0 left every commit waiting for a slot that never came.
+ */
+export function wholeOption(value: unknown, field: string, what: string, min: number): number | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < min) {
+    refuse(`${what}: ${field} must be a whole number of at least ${min}, not ${typeof value === 'number' ? String(value) : kindOf(value)}.`, field, undefined);
+  }
+  return value;
+}
+
+/**
+ * An optional option that is one of `allowed` (compared exactly), or undefined when not given; else
+ * `INVALID_ARGUMENT` naming the field. `sqliteStore({ durability: 'FULL' })` ran with
+ * `synchronous=NORMAL`: everything not 'full' was taken as the weaker setting.
+ */
+export function oneOfOption<T extends string | boolean>(value: unknown, allowed: readonly T[], field: string, what: string): T | undefined {
+  if (value === undefined) return undefined;
+  if (!allowed.includes(value as T)) {
+    refuse(`${what}: ${field} must be ${allowed.map((a) => JSON.stringify(a)).join(' or ')}, not ${typeof value === 'string' ? JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value) : kindOf(value)}.`, field, undefined);
+  }
+  return value as T;
+}

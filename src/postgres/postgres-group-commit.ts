@@ -1,8 +1,9 @@
-import type { Pool, PoolClient } from 'pg';
+import type { Pool } from 'pg';
 import { DocketError } from '../errors.js';
 import { conflict } from '../store/commit-rules.js';
 import type { Commit } from '../store/store.js';
 import { commitBatch } from './postgres-plans.js';
+import { answeredNotCommitted, holdConnection, isRaceLost, sqlstate, type HeldConnection } from './postgres-connection.js';
 
 interface Job {
   readonly commit: Commit;
@@ -95,29 +96,29 @@ export class PostgresGroupCommit {
       else jobs[0]!.reject(invalidPayload(jobs[0]!.commit.instance.id, error));
       return;
     }
-    let client: PoolClient;
+    let held: HeldConnection;
     try {
-      client = await this.pool.connect();
+      held = await holdConnection(this.pool);
     } catch (error) {
       // Nothing was sent.
       const failure = notWritten(error);
       for (const job of jobs) job.reject(failure);
       return;
     }
-    let outcome: { results: CommitResult[] } | { error: unknown; state: string | undefined };
+    let outcome: { results: CommitResult[] } | { error: unknown };
     try {
-      const res = await client.query(p.text, p.values as unknown[]);
+      const res = await held.client.query(p.text, p.values as unknown[]);
       outcome = { results: res.rows[0].results as CommitResult[] };
-      client.release();
+      held.release();
     } catch (error) {
-      const state = sqlstate(error);
-      outcome = { error, state };
-      // A connection that gave no answer is discarded, not reused.
-      client.release(state === undefined ? (error instanceof Error ? error : new Error(String(error))) : undefined);
+      outcome = { error };
+      // Whatever failed, the connection is not handed back: one the server ended (FATAL) looked
+      // reusable to the pool until its socket's end was read, and the next group failed on it.
+      held.release(error);
     }
     if ('error' in outcome) {
-      const { error, state } = outcome;
-      if (state === undefined) {
+      const { error } = outcome;
+      if (!answeredNotCommitted(error)) {
         // No answer from the server (connection lost, client timeout): the call may have committed.
         const failure = new DocketError(
           'STORE_OUTCOME_UNKNOWN',
@@ -127,10 +128,21 @@ export class PostgresGroupCommit {
         for (const job of jobs) job.reject(failure);
         return;
       }
+      const state = sqlstate(error)!;
       // The server refused the call, so its one transaction wrote nothing. A data error comes from
       // one commit's content: apply each commit alone, so only that one fails.
       if (isDataError(state) && jobs.length > 1) {
         for (const job of jobs) await this.settle([job]);
+        return;
+      }
+      // The call lost a race with another transaction (a serialization failure or a deadlock, which a
+      // SERIALIZABLE default isolation raises at the call's own commit): nothing was written, and the
+      // engine retries each commit on a fresh load, as for a stale revision.
+      // A start is not retried by the engine (its CONFLICT means the id is taken): it is told that
+      // nothing was written, to retry.
+      if (isRaceLost(error)) {
+        const why = `PostgreSQL rolled the commit back: it raced another transaction (${error instanceof Error ? error.message : String(error)})`;
+        for (const job of jobs) job.reject(job.commit.expectedRevision === 0 ? notWritten(error) : conflict(job.commit.instance.id, `${why}.`));
         return;
       }
       const failure = isDataError(state) ? invalidPayload(jobs[0]!.commit.instance.id, error) : notWritten(error);
@@ -156,12 +168,6 @@ export class PostgresGroupCommit {
         );
     });
   }
-}
-
-/** The SQLSTATE of an error the server sent (`undefined`: not an answer from the server). */
-function sqlstate(error: unknown): string | undefined {
-  const e = error as { code?: unknown; severity?: unknown } | null;
-  return e && typeof e.code === 'string' && typeof e.severity === 'string' ? e.code : undefined;
 }
 
 /** SQLSTATE class 22 (data exception: U+0000, bad surrogate, bad number) or 54 (value too large for an index). */

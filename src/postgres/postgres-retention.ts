@@ -5,26 +5,32 @@ import { checkId } from '../store/payload-rules.js';
 import { checkHistoryRange, checkRetentionQuery } from '../store/query-rules.js';
 import { checkArchive, checkTombstones, type ArchivedInstance, type StoreRetention, type Tombstone } from '../store/retention.js';
 import type { PostgresPlan } from './postgres-plans.js';
+import { inTransaction, queryRetryingRaces } from './postgres-connection.js';
 import { effectFromRow, instanceFromRow, type EffectRow, type InstanceRow } from './postgres-rows.js';
 
 const plan = (text: string, ...values: unknown[]): PostgresPlan => ({ text, values });
 
-/** Finished instances by their last commit, served by the partial index `docket_instances_finished`. */
+/** No effect of the instance `i` is still to deliver (`isRetainable`): served by `docket_effects_instance`. */
+const noPendingEffect = (s: string) => `NOT EXISTS (SELECT 1 FROM ${s}.docket_effects e WHERE e.instance_id = i.id AND e.status = 'pending')`;
+/** Retainable instances by their last commit, served by the partial index `docket_instances_finished`. */
 export const retainable = (s: string, before: number, limit: number, tenant?: string) =>
   tenant === undefined
-    ? plan(`SELECT id FROM ${s}.docket_instances WHERE status <> 'active' AND updated_at < $1 ORDER BY updated_at, id LIMIT $2`, before, limit)
-    : plan(`SELECT id FROM ${s}.docket_instances WHERE status <> 'active' AND updated_at < $1 AND tenant = $3 ORDER BY updated_at, id LIMIT $2`, before, limit, tenant);
+    ? plan(`SELECT id FROM ${s}.docket_instances i WHERE status <> 'active' AND updated_at < $1 AND ${noPendingEffect(s)} ORDER BY updated_at, id LIMIT $2`, before, limit)
+    : plan(`SELECT id FROM ${s}.docket_instances i WHERE status <> 'active' AND updated_at < $1 AND tenant = $3 AND ${noPendingEffect(s)} ORDER BY updated_at, id LIMIT $2`, before, limit, tenant);
 /** Archived instances finished before the cut-off (by their archived record's `updatedAt`), oldest first: what a purge takes after the live ones. */
 export const retainableArchived = (s: string, before: number, limit: number, tenant?: string) =>
   tenant === undefined
     ? plan(`SELECT id FROM ${s}.docket_archive_instances WHERE (record->>'updatedAt')::bigint < $1 ORDER BY (record->>'updatedAt')::bigint, id LIMIT $2`, before, limit)
     : plan(`SELECT id FROM ${s}.docket_archive_instances WHERE (record->>'updatedAt')::bigint < $1 AND tenant = $3 ORDER BY (record->>'updatedAt')::bigint, id LIMIT $2`, before, limit, tenant);
-/** Locks the row: a finished instance takes no commits, but a concurrent purge or archive must wait. */
+/**
+ * Locks the row of a retainable instance (finished, no effect still pending): a finished instance
+ * takes no commits, but a concurrent purge or archive must wait.
+ */
 export const lockFinished = (s: string, id: string) =>
   plan(
     `SELECT seq, id, workflow, version, status, suspended, revision, next_due_at, history_hash, initiator, created_at, updated_at, row_format,
        snapshot, state, context, state_paths, timers, held_timers, tenant
-     FROM ${s}.docket_instances WHERE id = $1 AND status <> 'active' FOR UPDATE`,
+     FROM ${s}.docket_instances i WHERE id = $1 AND status <> 'active' AND ${noPendingEffect(s)} FOR UPDATE`,
     id,
   );
 export const deleteHot = (s: string, id: string): PostgresPlan[] =>
@@ -59,30 +65,16 @@ function unavailable(error: unknown, what: string): unknown {
 export function postgresRetention(pool: Pool, s: string, open: () => void): StoreRetention {
   async function query<T>(p: PostgresPlan, what: string, client: Pool | PoolClient = pool): Promise<T[]> {
     try {
-      return (await client.query(p.text, p.values as unknown[])).rows as T[];
+      // Alone on the pool a statement is its own transaction, sent again if it lost a race; inside
+      // a transaction a failure ends the transaction (it is rolled back as a whole).
+      return (client === pool ? await queryRetryingRaces(pool, p) : await client.query(p.text, p.values as unknown[])).rows as T[];
     } catch (error) {
       throw unavailable(error, what);
     }
   }
-  async function transaction<T>(what: string, fn: (c: PoolClient) => Promise<T>): Promise<T> {
+  function transaction<T>(what: string, fn: (c: PoolClient) => Promise<T>): Promise<T> {
     open();
-    let client: PoolClient;
-    try {
-      client = await pool.connect();
-    } catch (error) {
-      throw unavailable(error, what);
-    }
-    try {
-      await client.query('BEGIN');
-      const out = await fn(client);
-      await client.query('COMMIT');
-      return out;
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw unavailable(error, what);
-    } finally {
-      client.release();
-    }
+    return inTransaction(pool, what, fn);
   }
   async function readArchive(id: string, client: Pool | PoolClient = pool): Promise<ArchivedInstance | undefined> {
     const [row] = await query<{ archived_at: string; record: InstanceRecord; refusals: RefusalEntry[]; effects: ArchivedInstance['effects'] }>(loadArchive(s, id), 'archived', client);

@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import { createRequire } from 'node:module';
 import { loadOptionalDriver } from '../store/load-optional-driver.js';
-import type { Pool, PoolClient } from 'pg';
+import type { Pool } from 'pg';
 import { DocketError, isDocketError } from '../errors.js';
 import type { HistoryEntry, IdempotencyRecord, InstanceRecord, RefusalEntry, TaskRecord } from '../store/records.js';
 import type { Commit, InstanceQuery, Page, Store, TaskQuery } from '../store/store.js';
@@ -11,6 +11,8 @@ import { checkCommitRules } from '../store/commit-rules.js';
 import { checkId, checkKey, storableRefusal } from '../store/payload-rules.js';
 import { checkHistoryRange, checkInstanceQuery, checkTaskQuery, keysetPage } from '../store/query-rules.js';
 import { migrationsToApply } from '../store/schema-version.js';
+import { readOptions, wholeOption } from '../input/read-options.js';
+import { holdConnection, inTransaction, queryRetryingRaces, type HeldConnection } from './postgres-connection.js';
 import { PostgresGroupCommit } from './postgres-group-commit.js';
 import { POSTGRES_MIGRATIONS, POSTGRES_SCHEMA_VERSION } from './postgres-migrations.js';
 import * as plans from './postgres-plans.js';
@@ -50,6 +52,45 @@ export interface PostgresStore extends Store {
 
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/;
 
+/**
+ * Both arguments read by the house rule (plain objects, known keys, each read once) and checked
+ * before a pool is made: `INVALID_ARGUMENT` naming the field otherwise. Nothing checked them: a
+ * `maxInFlight` of 0 left every commit waiting for ever, a `maxBatch` of 0 sent empty groups in an
+ * endless loop, and a misspelt `maxInflight` was ignored.
+ */
+function checkPostgresOptions(rawConnection: unknown, rawOptions: unknown): { connection: PostgresConnection; options: PostgresStoreOptions } {
+  const what = 'postgresStore()';
+  const c = readOptions(rawConnection, { keys: ['connectionString', 'max', 'pool'], what: `${what}: the connection`, usage: "{ connectionString } or { pool }", field: 'connection' });
+  let connection: PostgresConnection;
+  if (c.pool !== undefined) {
+    if (c.connectionString !== undefined || c.max !== undefined) {
+      throw new DocketError('INVALID_ARGUMENT', `${what}: give either { pool } (yours, sized by you) or { connectionString, max? }, not both.`, { field: 'pool' });
+    }
+    if (typeof c.pool !== 'object' || c.pool === null || typeof (c.pool as Pool).connect !== 'function' || typeof (c.pool as Pool).query !== 'function') {
+      throw new DocketError('INVALID_ARGUMENT', `${what}: pool must be a pg.Pool.`, { field: 'pool' });
+    }
+    connection = { pool: c.pool as Pool };
+  } else {
+    if (typeof c.connectionString !== 'string' || c.connectionString === '') {
+      throw new DocketError('INVALID_ARGUMENT', `${what}: connectionString must be a PostgreSQL URL such as 'postgres://user@host:5432/db' (or pass { pool }).`, { field: 'connectionString' });
+    }
+    const max = wholeOption(c.max, 'max', what, 1);
+    connection = max === undefined ? { connectionString: c.connectionString } : { connectionString: c.connectionString, max };
+  }
+  const o = readOptions(rawOptions, { keys: ['schema', 'maxBatch', 'maxInFlight'], what: `${what}: options`, usage: "{ schema: 'docket' }" });
+  if (o.schema !== undefined && (typeof o.schema !== 'string' || !IDENTIFIER.test(o.schema))) {
+    throw new DocketError('INVALID_ARGUMENT', `Schema name "${String(o.schema)}" must be a plain identifier (letters, digits, underscore; at most 63).`, { field: 'schema' });
+  }
+  const maxBatch = wholeOption(o.maxBatch, 'maxBatch', what, 1);
+  const maxInFlight = wholeOption(o.maxInFlight, 'maxInFlight', what, 1);
+  const options: PostgresStoreOptions = {
+    ...(o.schema === undefined ? {} : { schema: o.schema as string }),
+    ...(maxBatch === undefined ? {} : { maxBatch }),
+    ...(maxInFlight === undefined ? {} : { maxInFlight }),
+  };
+  return { connection, options };
+}
+
 function unavailable(error: unknown, what: string): unknown {
   if (isDocketError(error)) return error;
   return new DocketError('STORE_UNAVAILABLE', `PostgreSQL ${what} failed: ${error instanceof Error ? error.message : String(error)}.`, { cause: error });
@@ -69,11 +110,9 @@ function unavailable(error: unknown, what: string): unknown {
  * await store.init();
  * ```
  */
-export function postgresStore(connection: PostgresConnection, options: PostgresStoreOptions = {}): PostgresStore {
+export function postgresStore(rawConnection: PostgresConnection, rawOptions: PostgresStoreOptions = {}): PostgresStore {
+  const { connection, options } = checkPostgresOptions(rawConnection, rawOptions);
   const schemaName = options.schema ?? 'docket';
-  if (!IDENTIFIER.test(schemaName)) {
-    throw new DocketError('INVALID_ARGUMENT', `Schema name "${schemaName}" must be a plain identifier (letters, digits, underscore; at most 63).`);
-  }
   const s = plans.quoteSchema(schemaName);
   const owned = !('pool' in connection);
   const pool: Pool = 'pool' in connection ? connection.pool : new (loadOptionalDriver<typeof pg>(createRequire(import.meta.url), 'pg', 'docket/postgres').Pool)({ connectionString: connection.connectionString, max: connection.max ?? 10 });
@@ -82,27 +121,24 @@ export function postgresStore(connection: PostgresConnection, options: PostgresS
   const open = guard.check;
   let migrated: Promise<void> | undefined;
   const wakers = new Set<() => void>();
-  let listener: Promise<PoolClient | undefined> | undefined;
+  let listener: Promise<HeldConnection | undefined> | undefined;
 
   async function query<T>(p: PostgresPlan, what: string): Promise<T[]> {
     open();
+    let rows: T[];
     try {
-      return (await pool.query(p.text, p.values as unknown[])).rows as T[];
+      rows = (await queryRetryingRaces(pool, p)).rows as T[];
     } catch (error) {
       throw unavailable(error, what);
     }
+    // The database answers again: wake-ups lost with their connection are taken up again.
+    if (wakers.size > 0 && listener === undefined) void listen();
+    return rows;
   }
 
   async function migrate(): Promise<void> {
-    let client: PoolClient;
-    try {
-      client = await pool.connect();
-    } catch (error) {
-      throw unavailable(error, 'connection');
-    }
-    const run = (p: PostgresPlan) => client.query(p.text, p.values as unknown[]);
-    try {
-      await client.query('BEGIN');
+    await inTransaction(pool, `migration of schema ${schemaName}`, async (client) => {
+      const run = (p: PostgresPlan) => client.query(p.text, p.values as unknown[]);
       // Two processes starting at once: the second waits here, then finds the work done.
       await run(plans.lockMigrations(schemaName));
       await run(plans.createSchema(s));
@@ -111,29 +147,45 @@ export function postgresStore(connection: PostgresConnection, options: PostgresS
       const pending = migrationsToApply(`PostgreSQL schema ${schemaName}`, row ? Number(row.value) : 0, POSTGRES_MIGRATIONS);
       for (const migration of pending) await client.query(migration.sql(s));
       if (pending.length > 0) await run(plans.setMeta(s, 'schema_version', String(POSTGRES_SCHEMA_VERSION)));
-      await client.query('COMMIT');
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw unavailable(error, 'migration');
-    } finally {
-      client.release();
-    }
+    });
   }
 
-  function listen(): Promise<PoolClient | undefined> {
-    return (listener ??= (async () => {
+  /**
+   * The LISTEN connection, held for as long as anyone listens. When it is lost (a restart, a
+   * failover, `pg_terminate_backend`) every listener is woken once, since a notification may have
+   * been missed, and it is listened again at once, or, when the database is not back yet, at the
+   * store's next statement that succeeds. Before, the lost connection's error event ended the process.
+   */
+  function listen(): Promise<HeldConnection | undefined> {
+    let attempt: Promise<HeldConnection | undefined> | undefined;
+    attempt = (async () => {
+      let held: HeldConnection | undefined;
       try {
-        const client = await pool.connect();
-        client.on('notification', (msg) => {
-          if (msg.channel === 'docket_wake' && msg.payload === s) for (const fn of wakers) fn();
-        });
-        await client.query('LISTEN docket_wake');
-        return client;
-      } catch {
+        held = await holdConnection(pool, () => lost(attempt!));
+        held.client.on('notification', onNotification);
+        await held.client.query('LISTEN docket_wake');
+        return held;
+      } catch (error) {
         // Wake-ups are an optimisation: without them, workers still poll.
+        held?.release(error);
+        if (listener === attempt) listener = undefined;
         return undefined;
       }
-    })());
+    })();
+    listener = attempt;
+    return attempt;
+  }
+
+  function onNotification(msg: { channel: string; payload?: string | undefined }): void {
+    if (msg.channel === 'docket_wake' && msg.payload === s) for (const fn of wakers) fn();
+  }
+
+  function lost(which: Promise<HeldConnection | undefined>): void {
+    if (listener !== which) return;
+    listener = undefined;
+    void which.then((held) => held?.release(new Error('The LISTEN connection was lost.')));
+    for (const fn of wakers) fn();
+    if (wakers.size > 0 && !guard.closed) void listen();
   }
 
   const store: PostgresStore = {
@@ -221,7 +273,7 @@ export function postgresStore(connection: PostgresConnection, options: PostgresS
       const p = plans.updateEffect(s, effectId, update);
       let count: number | null;
       try {
-        count = (await pool.query(p.text, p.values as unknown[])).rowCount;
+        count = (await queryRetryingRaces(pool, p)).rowCount;
       } catch (error) {
         throw unavailable(error, 'updateEffect');
       }
@@ -237,7 +289,7 @@ export function postgresStore(connection: PostgresConnection, options: PostgresS
     },
     onWake(fn) {
       wakers.add(fn);
-      void listen();
+      if (listener === undefined) void listen();
       return () => {
         wakers.delete(fn);
       };
@@ -246,10 +298,15 @@ export function postgresStore(connection: PostgresConnection, options: PostgresS
     async close() {
       if (!guard.close()) return;
       await group.idle();
-      const client = await listener;
-      if (client) {
-        await client.query('UNLISTEN docket_wake').catch(() => undefined);
-        client.release();
+      const held = await listener;
+      listener = undefined;
+      if (held) {
+        const failure = await held.client.query('UNLISTEN docket_wake').then(
+          () => undefined,
+          (error: unknown) => error,
+        );
+        held.client.removeListener('notification', onNotification);
+        held.release(failure);
       }
       if (owned) await pool.end();
     },

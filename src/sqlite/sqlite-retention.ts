@@ -3,7 +3,7 @@ import type { Instant } from '../clock/clock.js';
 import type { HistoryEntry, InstanceRecord, RefusalEntry } from '../store/records.js';
 import { checkId } from '../store/payload-rules.js';
 import { checkHistoryRange, checkRetentionQuery } from '../store/query-rules.js';
-import { checkArchive, checkTombstones, isFinished, type ArchivedInstance, type StoreRetention, type Tombstone } from '../store/retention.js';
+import { checkArchive, checkTombstones, isRetainable, type ArchivedInstance, type StoreRetention, type Tombstone } from '../store/retention.js';
 import * as plans from './sqlite-plans.js';
 import type { SqlitePlan } from './sqlite-plans.js';
 import { effectFromRow, instanceFromRow, jsonColumn, type EffectRow, type InstanceRow } from './sqlite-rows.js';
@@ -12,11 +12,15 @@ const plan = (text: string, ...values: (string | number | null)[]): SqlitePlan =
 const json = (value: unknown): string => JSON.stringify(value ?? null);
 const B = plans.HISTORY_POS_BASE;
 
-/** Finished instances by their last commit, served by the partial index `docket_instances_finished`. */
+/** No effect of the instance is still to deliver (`isRetainable`): served by `docket_effects_instance`. */
+const NO_PENDING_EFFECT = `NOT EXISTS (SELECT 1 FROM docket_effects e WHERE e.instance_id = docket_instances.id AND e.status = 'pending')`;
+/** Retainable instances by their last commit, served by the partial index `docket_instances_finished`. */
 export const retainable = (finishedBefore: Instant, limit: number, tenant?: string) =>
   tenant === undefined
-    ? plan(`SELECT id FROM docket_instances WHERE status <> 'active' AND updated_at < ? ORDER BY updated_at, id LIMIT ?`, finishedBefore, limit)
-    : plan(`SELECT id FROM docket_instances WHERE status <> 'active' AND updated_at < ? AND tenant = ? ORDER BY updated_at, id LIMIT ?`, finishedBefore, tenant, limit);
+    ? plan(`SELECT id FROM docket_instances WHERE status <> 'active' AND updated_at < ? AND ${NO_PENDING_EFFECT} ORDER BY updated_at, id LIMIT ?`, finishedBefore, limit)
+    : plan(`SELECT id FROM docket_instances WHERE status <> 'active' AND updated_at < ? AND tenant = ? AND ${NO_PENDING_EFFECT} ORDER BY updated_at, id LIMIT ?`, finishedBefore, tenant, limit);
+/** Whether an effect of the instance is still to deliver. */
+export const pendingEffect = (id: string) => plan(`SELECT 1 AS pending FROM docket_effects WHERE instance_id = ? AND status = 'pending' LIMIT 1`, id);
 /** Archived instances finished before the cut-off (by their archived record's `updatedAt`), oldest first: what a purge takes after the live ones. */
 export const retainableArchived = (finishedBefore: Instant, limit: number, tenant?: string) =>
   tenant === undefined
@@ -59,12 +63,12 @@ export interface SqliteRetentionDriver {
 
 /** Retention for the SQLite store: each call is one transaction of the group writer. */
 export function sqliteRetention(d: SqliteRetentionDriver): StoreRetention {
-  /** The hot row of a finished instance, or undefined. */
+  /** The hot row of a retainable instance (finished, no effect still pending: `isRetainable`), or undefined. */
   function finishedRow(id: string): { row: InstanceRow; record: InstanceRecord } | undefined {
     const row = d.get<InstanceRow>(plans.loadInstance(id));
     if (!row) return undefined;
     const record = instanceFromRow(row);
-    return isFinished(record.status) ? { row, record } : undefined;
+    return isRetainable(record.status, d.get(pendingEffect(id)) !== undefined) ? { row, record } : undefined;
   }
 
   function deleteHot(row: InstanceRow, record: InstanceRecord) {

@@ -4,7 +4,7 @@ import { pathToFileURL } from 'node:url';
 import type BetterSqlite3 from 'better-sqlite3';
 import { createRequire } from 'node:module';
 import { loadOptionalDriver } from '../store/load-optional-driver.js';
-import { DocketError } from '../errors.js';
+import { DocketError, isDocketError } from '../errors.js';
 import type { IdempotencyRecord, InstanceRecord, RefusalEntry, TaskRecord, HistoryEntry } from '../store/records.js';
 import type { Commit, InstanceQuery, Page, Store, TaskQuery } from '../store/store.js';
 import { byEffectDue, byTimerDue, checkClaim, checkEffectUpdate, unknownEffect } from '../store/claim-rules.js';
@@ -13,6 +13,7 @@ import { checkCommitRules, checkRevision, conflict, conflictReason, tasksOf } fr
 import { checkId, checkKey, storableRefusal } from '../store/payload-rules.js';
 import { checkHistoryRange, checkInstanceQuery, checkTaskQuery, keysetPage } from '../store/query-rules.js';
 import { migrationsToApply, newerSchema } from '../store/schema-version.js';
+import { oneOfOption, readOptions, wholeOption } from '../input/read-options.js';
 import { SqliteGroupCommit } from './sqlite-group-commit.js';
 import { SQLITE_META_TABLE, SQLITE_MIGRATIONS, SQLITE_SCHEMA_VERSION } from './sqlite-migrations.js';
 import * as plans from './sqlite-plans.js';
@@ -78,6 +79,37 @@ export type SqliteReadonlyFailure = 'missing' | 'unopenable' | 'not-sqlite' | 'n
 
 function readonlyFailure(code: 'STORE_UNAVAILABLE' | 'CORRUPT_SNAPSHOT', reason: SqliteReadonlyFailure, message: string, cause?: unknown): DocketError {
   return new DocketError(code, message, cause === undefined ? { reason } : { reason, cause });
+}
+
+/** The keys of {@link SqliteStoreOptions}. */
+const SQLITE_OPTION_KEYS = ['filename', 'readonly', 'untouched', 'durability', 'busyTimeoutMs', 'maxBatch'] as const;
+
+/**
+ * The options read by the house rule (a plain object, known keys, each read once) and checked, before
+ * anything is opened: `INVALID_ARGUMENT` naming the field otherwise. Nothing checked them: a
+ * `durability: 'FULL'` ran with `synchronous=NORMAL` (anything but 'full' was the weaker setting, so
+ * acknowledged events could be lost at a power cut), a misspelt `durabilty` was ignored, and a
+ * `maxBatch` of 0 hung the process in an endless loop at the first write.
+ */
+function checkSqliteOptions(raw: unknown): SqliteStoreOptions {
+  const what = 'sqliteStore()';
+  const o = readOptions(raw, { keys: SQLITE_OPTION_KEYS, what, usage: "{ filename: './docket.db' }" });
+  if (typeof o.filename !== 'string') {
+    throw new DocketError('INVALID_ARGUMENT', `${what}: filename must be the path of the database file (a string; ':memory:' for a throwaway one).`, { field: 'filename' });
+  }
+  const readonly = oneOfOption(o.readonly, [true, false], 'readonly', what);
+  const untouched = oneOfOption(o.untouched, [true, false], 'untouched', what);
+  const durability = oneOfOption(o.durability, ['full', 'normal'] as const, 'durability', what);
+  const busyTimeoutMs = wholeOption(o.busyTimeoutMs, 'busyTimeoutMs', what, 0);
+  const maxBatch = wholeOption(o.maxBatch, 'maxBatch', what, 1);
+  return {
+    filename: o.filename,
+    ...(readonly === undefined ? {} : { readonly }),
+    ...(untouched === undefined ? {} : { untouched }),
+    ...(durability === undefined ? {} : { durability }),
+    ...(busyTimeoutMs === undefined ? {} : { busyTimeoutMs }),
+    ...(maxBatch === undefined ? {} : { maxBatch }),
+  };
 }
 
 /**
@@ -148,7 +180,8 @@ function openReadonly(filename: string, busyTimeoutMs: number, immutable: boolea
  * const reader = sqliteStore({ filename: './docket.db', readonly: true });
  * ```
  */
-export function sqliteStore(options: SqliteStoreOptions): SqliteStore {
+export function sqliteStore(rawOptions: SqliteStoreOptions): SqliteStore {
+  const options = checkSqliteOptions(rawOptions);
   const durability = options.durability ?? 'full';
   let db: BetterSqlite3.Database | undefined;
   let writer: SqliteGroupCommit | undefined;
@@ -236,9 +269,17 @@ export function sqliteStore(options: SqliteStoreOptions): SqliteStore {
     throw walLost;
   }
 
+  /**
+   * Bring the file's schema up to date in one `BEGIN IMMEDIATE` transaction. A failure leaves the
+   * schema as it was (SQLite rolls the transaction back; a COMMIT that failed after writing leaves it
+   * migrated, and the next open finds nothing to do): never half. It is `STORE_UNAVAILABLE` naming
+   * SQLite's code, what the caller can fix (space, another process's lock) and that a retry is safe.
+   * Before, a lock held elsewhere escaped as a raw SqliteError, and a full disk as "cannot rollback -
+   * no transaction is active": the ROLLBACK after SQLite had already rolled back hid the cause.
+   */
   function migrate(handle: BetterSqlite3.Database) {
-    handle.exec('BEGIN IMMEDIATE');
     try {
+      handle.exec('BEGIN IMMEDIATE');
       handle.exec(SQLITE_META_TABLE);
       const meta = plans.getMeta('schema_version');
       const row = handle.prepare(meta.text).get(meta.values) as { value: string } | undefined;
@@ -250,8 +291,19 @@ export function sqliteStore(options: SqliteStoreOptions): SqliteStore {
       }
       handle.exec('COMMIT');
     } catch (error) {
-      handle.exec('ROLLBACK');
-      throw error;
+      try {
+        if (handle.inTransaction) handle.exec('ROLLBACK');
+      } catch {
+        // SQLite ended it meanwhile: nothing more to undo.
+      }
+      if (isDocketError(error)) throw error;
+      const code = (error as { code?: unknown })?.code;
+      throw new DocketError(
+        'STORE_UNAVAILABLE',
+        `Cannot open SQLite database ${options.filename}: bringing its schema up to date failed (${error instanceof Error ? error.message : String(error)}${typeof code === 'string' ? `, ${code}` : ''}). ` +
+          'The schema is as it was, or fully updated, never half; nothing else was written. Fix the cause (free disk space, or wait for the process holding the write lock) and open it again.',
+        { cause: error, reason: 'migration', ...(typeof code === 'string' ? { sqliteCode: code } : {}) },
+      );
     }
   }
 

@@ -2,7 +2,7 @@ import type { Instant } from '../clock/clock.js';
 import type { EffectRecord, HistoryEntry, IdempotencyRecord, InstanceRecord, RefusalEntry, TaskRecord, TimerRecord } from './records.js';
 import { checkId } from './payload-rules.js';
 import { checkHistoryRange, checkRetentionQuery } from './query-rules.js';
-import { checkArchive, checkTombstones, isFinished, type ArchivedInstance, type StoreRetention, type Tombstone } from './retention.js';
+import { checkArchive, checkTombstones, isRetainable, type ArchivedInstance, type StoreRetention, type Tombstone } from './retention.js';
 
 /** The memory store's tables that retention moves rows out of (internal). */
 export interface MemoryTables {
@@ -47,14 +47,20 @@ export function memoryRetention(t: MemoryTables): StoreRetention {
     return { history, refusals, effects };
   }
 
+  /** Whether an instance in the hot maps may be archived or purged ({@link isRetainable}). */
+  function retainableHot(record: InstanceRecord): boolean {
+    const pending = (t.effectsByInstance.get(record.id) ?? []).some((e) => t.effects.get(e)?.status === 'pending');
+    return isRetainable(record.status, pending);
+  }
+
   return {
     async retainable(query) {
       t.open();
       const { finishedBefore, limit, tenant, archived } = checkRetentionQuery(query);
       const due: InstanceRecord[] = [];
-      const records = archived ? [...archive.values()].map((a) => a.entry.instance) : t.instances.values();
+      const records = archived ? [...archive.values()].map((a) => a.entry.instance) : [...t.instances.values()].filter(retainableHot);
       for (const record of records) {
-        if (isFinished(record.status) && record.updatedAt < finishedBefore && (tenant === undefined || record.tenant === tenant)) due.push(record);
+        if (record.updatedAt < finishedBefore && (tenant === undefined || record.tenant === tenant)) due.push(record);
       }
       return due.sort((a, b) => a.updatedAt - b.updatedAt || a.id.localeCompare(b.id)).slice(0, limit).map((r) => r.id);
     },
@@ -64,7 +70,7 @@ export function memoryRetention(t: MemoryTables): StoreRetention {
       const moved: string[] = [];
       for (const id of ids) {
         const instance = t.instances.get(id);
-        if (!instance || !isFinished(instance.status)) continue;
+        if (!instance || !retainableHot(instance)) continue;
         const { history, refusals, effects } = remove(id);
         archive.set(id, { entry: { instance, archivedAt: at, refusals, effects }, history });
         moved.push(id);
@@ -77,8 +83,9 @@ export function memoryRetention(t: MemoryTables): StoreRetention {
       const purged: string[] = [];
       for (const tombstone of list) {
         const id = tombstone.id;
-        const instance = t.instances.get(id) ?? archive.get(id)?.entry.instance;
-        if (!instance || !isFinished(instance.status) || instance.revision !== tombstone.revision) continue;
+        const hot = t.instances.get(id);
+        const instance = hot ?? archive.get(id)?.entry.instance;
+        if (!instance || (hot ? !retainableHot(hot) : false) || instance.revision !== tombstone.revision) continue;
         remove(id);
         archive.delete(id);
         tombstones.set(id, tombstone);

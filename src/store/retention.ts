@@ -68,21 +68,36 @@ export interface RetentionQuery {
 }
 
 /**
+ * Whether an instance in the hot tables may be archived or purged: it is finished and none of its
+ * outbox effects is still `pending`. A finished instance's last commit can leave an effect the outbox
+ * has not delivered yet, or is retrying (the notification of an approval): archiving or purging the
+ * instance deleted that effect's row, so it was never delivered, against the outbox's promise of at
+ * least once. Such an instance stays where it is until each of its effects is delivered or dead.
+ * Every store applies this one rule, in `retainable` and again inside `archive`'s and `purge`'s
+ * transaction (SQL: `NOT EXISTS` a pending effect of the instance).
+ */
+export function isRetainable(status: InstanceStatus, effectPending: boolean): boolean {
+  return isFinished(status) && !effectPending;
+}
+
+/**
  * Retention methods of a store (memory, SQLite and PostgreSQL implement all of them). Every write is
- * one transaction and re-checks that the instance is finished: an active one is never moved.
+ * one transaction and re-checks that the instance is retainable ({@link isRetainable}): an active
+ * one, or a finished one with an effect still to deliver, is never moved.
  */
 export interface StoreRetention {
-  /** Ids of finished instances in the hot tables, least recently finished first. */
+  /** Ids of retainable instances ({@link isRetainable}) in the hot tables, least recently finished first. */
   retainable(query: RetentionQuery): Promise<readonly string[]>;
   /**
-   * Move each finished instance (with its history, refusals and effects) to the archive; its timers,
-   * tasks and idempotency keys are dropped. Returns the ids moved (active or missing ones are skipped).
+   * Move each retainable instance (with its history, refusals and effects) to the archive; its
+   * timers, tasks and idempotency keys are dropped. Returns the ids moved (active, missing ones and
+   * ones with an effect still pending are skipped).
    */
   archive(ids: readonly string[], at: Instant): Promise<readonly string[]>;
   /**
    * Delete each instance named by a tombstone, with everything stored for it, hot or archived, and
-   * keep the tombstone. Skips (and returns without) an instance that is not finished or not at the
-   * tombstone's revision. Returns the ids purged.
+   * keep the tombstone. Skips (and returns without) an instance that is not retainable (not finished,
+   * or an effect still pending) or not at the tombstone's revision. Returns the ids purged.
    */
   purge(tombstones: readonly Tombstone[]): Promise<readonly string[]>;
   /** An archived instance, or undefined. */

@@ -1,8 +1,10 @@
 // One of several processes racing on the same instances: conflicting sends and timer firings.
-//   node --import tsx tests/helpers/contend-worker.ts <schema> <index> <ids,comma> <steps> <startMs>
+//   node --import tsx tests/helpers/contend-worker.ts <schema | file.db> <index> <ids,comma> <steps> <startMs>
+// A target ending in `.db` is a SQLite file (tests/sqlite-concurrency.test.ts), else a PostgreSQL schema.
 import { writeSync } from 'node:fs';
 import { createEngine, isDocketError, virtualClock } from '../../src/index.js';
 import { postgresStore } from '../../src/postgres/index.js';
+import { sqliteStore } from '../../src/sqlite/index.js';
 import { staff } from '../fixtures/review-workflow.js';
 import { counterWorkflow } from './counter-workflow.js';
 import { PG_URL } from './pg-harness.js';
@@ -11,7 +13,7 @@ const [schema, index, idList, stepsArg, startArg] = process.argv.slice(2);
 const ids = idList!.split(',');
 const start = Number(startArg);
 const say = (line: string) => writeSync(1, `${line}\n`);
-const store = postgresStore({ connectionString: PG_URL, max: 4 }, { schema: schema! });
+const store = schema!.endsWith('.db') ? sqliteStore({ filename: schema!, busyTimeoutMs: 30_000 }) : postgresStore({ connectionString: PG_URL, max: 4 }, { schema: schema! });
 // Count the store's CONFLICT refusals (the engine retries them): proof the processes really raced.
 let conflicts = 0;
 const commit = store.commit.bind(store);

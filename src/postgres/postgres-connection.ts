@@ -1,0 +1,149 @@
+import type { Pool, PoolClient } from 'pg';
+import { DocketError, isDocketError } from '../errors.js';
+
+/**
+ * A pooled connection Docket checks out and holds across awaits: a group commit's call, a retention
+ * or migration transaction, the `LISTEN` connection. Every such checkout goes through
+ * {@link holdConnection}, the one place that knows two facts of `pg` and `pg-pool`:
+ *
+ * - A connection lost while checked out (`pg_terminate_backend`, a failover, a restart: FATAL 57P01
+ *   or a closed socket) is emitted as an `'error'` event on the client, and a checked-out client has
+ *   no listener of the pool's: Node ended the whole process on it. Here a listener is attached for
+ *   as long as the connection is held.
+ * - A client whose server ended it with an error answer (FATAL) still looks reusable to the pool
+ *   until its socket's end is read. Handed back without the error, the next commit was queued on the
+ *   dead connection and failed with "Connection terminated unexpectedly", so its caller was told
+ *   `STORE_OUTCOME_UNKNOWN` for a write never sent (or the process ended, as above). Here a
+ *   connection on which anything failed is destroyed, never handed back (as `pool.query` does).
+ */
+export interface HeldConnection {
+  readonly client: PoolClient;
+  /** Hand the connection back to the pool; destroyed instead when `failure` is given or it was lost while held. */
+  release(failure?: unknown): void;
+}
+
+/**
+ * Check a connection out of `pool` and hold it (see {@link HeldConnection}). `onLost` is called once
+ * if the connection is lost while held. A failed connect rejects with the driver's error: nothing was
+ * sent.
+ */
+export async function holdConnection(pool: Pool, onLost?: (error: unknown) => void): Promise<HeldConnection> {
+  const client = await pool.connect();
+  let lost: unknown;
+  let released = false;
+  const listener = (error: unknown) => {
+    if (lost !== undefined) return;
+    lost = error ?? new Error('The PostgreSQL connection was lost.');
+    onLost?.(lost);
+  };
+  client.on('error', listener);
+  return {
+    client,
+    release(failure?: unknown) {
+      if (released) return;
+      released = true;
+      client.removeListener('error', listener);
+      const broken = failure ?? lost;
+      client.release(broken === undefined ? undefined : broken instanceof Error ? broken : new Error(String(broken)));
+    },
+  };
+}
+
+/**
+ * The SQLSTATE of an error the server sent, or undefined when the error is not an answer from the
+ * server (the connection was lost, a client-side timeout): then a statement sent may have run.
+ */
+export function sqlstate(error: unknown): string | undefined {
+  const e = error as { code?: unknown; severity?: unknown } | null;
+  return e && typeof e.code === 'string' && typeof e.severity === 'string' ? e.code : undefined;
+}
+
+/**
+ * Whether the server answered a statement with an error that ended its transaction without
+ * committing it: any error it sent (ERROR, or FATAL when the backend was told to terminate, as by
+ * `pg_terminate_backend`: the server acts on that only outside its commit, and reports it then by
+ * closing the connection without a message) except PANIC, which is the server crashing, perhaps
+ * while it committed. Anything else (no answer: a lost connection, a client-side timeout) leaves the
+ * outcome of a statement that was sent unknown.
+ */
+export function answeredNotCommitted(error: unknown): boolean {
+  return sqlstate(error) !== undefined && (error as { severity?: unknown }).severity !== 'PANIC';
+}
+
+/**
+ * Whether the server rolled the statement's transaction back because it raced another one
+ * (SQLSTATE 40001 serialization failure, 40P01 deadlock): nothing of it was written, and the same
+ * work on a fresh read is expected to succeed. Under the default READ COMMITTED isolation Docket's
+ * statements meet neither outside its commit function's subtransactions (where they are a commit's
+ * CONFLICT); a database whose `default_transaction_isolation` is SERIALIZABLE can raise them anywhere.
+ */
+export function isRaceLost(error: unknown): boolean {
+  const state = sqlstate(error);
+  return state === '40001' || state === '40P01';
+}
+
+/** Most times a single statement that lost a race ({@link isRaceLost}) is sent again before giving up. */
+export const RACE_RETRIES = 5;
+
+/**
+ * Run `fn` in one transaction on a held connection (retention, migrations). The answer is the truth
+ * about the transaction: a failure before `COMMIT` was sent rolled everything back
+ * (`STORE_UNAVAILABLE`, or the DocketError `fn` threw); a `COMMIT` the server refused wrote nothing
+ * either; a `COMMIT` whose answer never came (the connection dropped after sending it) may have
+ * landed: `STORE_OUTCOME_UNKNOWN`, so the caller looks before acting again.
+ */
+export async function inTransaction<T>(pool: Pool, what: string, fn: (client: PoolClient) => Promise<T>): Promise<T> {
+  let held: HeldConnection;
+  try {
+    held = await holdConnection(pool);
+  } catch (error) {
+    throw notWritten(error, what);
+  }
+  const { client } = held;
+  let out: T;
+  try {
+    await client.query('BEGIN');
+    out = await fn(client);
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    held.release(error);
+    throw notWritten(error, what);
+  }
+  try {
+    await client.query('COMMIT');
+  } catch (error) {
+    held.release(error);
+    if (answeredNotCommitted(error)) throw notWritten(error, what);
+    throw new DocketError(
+      'STORE_OUTCOME_UNKNOWN',
+      `PostgreSQL did not answer the COMMIT of ${what} (${error instanceof Error ? error.message : String(error)}); it may or may not have been applied. Look before acting again (the ${what} of the same instances is safe to repeat: what was done is not done twice).`,
+      { cause: error },
+    );
+  }
+  held.release();
+  return out;
+}
+
+/** A failure that wrote nothing (a DocketError passes through as it is). */
+export function notWritten(error: unknown, what: string): unknown {
+  if (isDocketError(error)) return error;
+  return new DocketError('STORE_UNAVAILABLE', `PostgreSQL ${what} failed: ${error instanceof Error ? error.message : String(error)}. Nothing of it was written; retry once the database is reachable.`, {
+    cause: error,
+  });
+}
+
+/**
+ * One statement on the pool (its own transaction), sent again while it lost a race
+ * ({@link isRaceLost}: rolled back, nothing of it written), at most {@link RACE_RETRIES} more times.
+ * Under a SERIALIZABLE default isolation even a load can be cancelled that way ("could not serialize
+ * access … during read"), which failed an engine act with STORE_UNAVAILABLE.
+ */
+export async function queryRetryingRaces(pool: Pool, p: { readonly text: string; readonly values: readonly unknown[] }): Promise<{ rows: unknown[]; rowCount: number | null }> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await pool.query(p.text, p.values as unknown[]);
+    } catch (error) {
+      if (!isRaceLost(error) || attempt >= RACE_RETRIES) throw error;
+    }
+  }
+}
