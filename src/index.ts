@@ -98,6 +98,7 @@ export type {
   Engine,
   EngineEvents,
   EngineOptions,
+  FiredTimerView,
   HistoryPageOptions,
   InstanceView,
   InstanceViewOf,
@@ -112,6 +113,7 @@ export type {
   WorkflowStateValue,
 } from './engine/engine-types.js';
 export type { HistoryKey, HistoryKeyOption, HistoryKeyring } from './engine/history-key.js';
+export type { TimerIdentity } from './engine/timer-identity.js';
 export type { EngineWarning, ProvisionalDeadline, ReresolveOptions, ReresolveReport } from './engine/reresolve-deadlines.js';
 export type { ProvisionalResolution } from './engine/workflow-registry.js';
 
