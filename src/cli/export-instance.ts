@@ -3,7 +3,7 @@ import { verifyChain } from '../engine/chain-verifier.js';
 import type { InstanceRecord } from '../store/records.js';
 import type { Store } from '../store/store.js';
 import { instanceNotFound } from './cli-error.js';
-import { describeTimer } from '../engine/timer-identity.js';
+import { nameTimer } from '../engine/timer-identity.js';
 import { timerOwnersFor } from './record-view.js';
 import { INSTANCE_EXPORT_FORMAT, type InstanceExport } from '../visualizer/instance-export.js';
 
@@ -36,7 +36,7 @@ export async function exportRecord(store: Store, instance: InstanceRecord, workf
     // Each timer says what it is (the state that armed it and its label, as engine.get names them);
     // a deadline resolved on estimated holiday data (a year with no official schedule) says so.
     timers: timers.map((t) => {
-      const { state, label } = describeTimer(t, { owners });
+      const { state, label } = nameTimer(t, owners);
       return instance.timers.find((p) => p.id === t.id)?.deadline?.provisional ? { ...t, state, label, provisional: true as const } : { ...t, state, label };
     }),
     tasks,

@@ -7,7 +7,7 @@ import type { InstanceView } from './engine-types.js';
 import { moveToState } from './move-to-state.js';
 import type { Step } from './xstate-runtime.js';
 import { checkAdminInput } from './validate-input.js';
-import { describeTimer } from './timer-identity.js';
+import { nameTimer } from './timer-identity.js';
 
 /** Who may act and why, for every administrator operation. */
 export interface AdminOptions {
@@ -136,7 +136,7 @@ export function adminOperations(parts: EngineParts): AdminOperations {
           event: { type: 'docket.admin.suspend', timer: timer.name, ...(isDocketError(error) ? { code: error.code } : {}) },
           actor: SYSTEM_ACTOR,
           // The timer by what it is (`after 1h in review.waiting`): its bare name told an operator nothing.
-          reason: `Suspended by the engine: timer "${describeTimer(timer, { owners: reg?.runtime.timerOwners }).label}" could not be delivered (${error instanceof Error ? error.message : String(error)}). Fix the cause, then resume.`,
+          reason: `Suspended by the engine: timer "${nameTimer(timer, reg?.runtime.timerOwners).label}" could not be delivered (${error instanceof Error ? error.message : String(error)}). Fix the cause, then resume.`,
           suspended: true,
           cancelAll: true,
           heldTimers: heldTimersOf(record),

@@ -1,7 +1,7 @@
 import type { InstanceRecord } from '../store/records.js';
 import type { InstanceView } from './engine-types.js';
 import type { TimerOwners } from './timer-owner.js';
-import { describeTimer } from './timer-identity.js';
+import { nameTimer } from './timer-identity.js';
 
 /**
  * The view callers get of a stored record. `owners` (the workflow runtime's `timerOwners`) names each
@@ -19,7 +19,7 @@ export function toView(record: InstanceRecord, owners?: TimerOwners): InstanceVi
     revision: record.revision,
     initiator: record.initiator,
     timers: record.timers.map((timer) => {
-      const { state, label } = describeTimer(timer, { owners });
+      const { state, label } = nameTimer(timer, owners);
       const view = { name: timer.name, dueAt: timer.dueAt, state, label };
       return timer.deadline?.provisional ? { ...view, provisional: true as const } : view;
     }),

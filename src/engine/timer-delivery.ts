@@ -4,7 +4,7 @@ import { SYSTEM_ACTOR, type TimerRecord } from '../store/records.js';
 import type { EngineParts } from './engine-core.js';
 import { stepOf } from './send-decision.js';
 import { timerIsLive } from './timer-owner.js';
-import { describeTimer, type TimerIdentity } from './timer-identity.js';
+import { describeTimer, nameTimer, type TimerIdentity } from './timer-identity.js';
 import type { FiredTimerView } from './engine-types.js';
 import { copyWith } from '../store/copy-with.js';
 
@@ -120,7 +120,7 @@ export function timerDelivery(
       'error',
       new DocketError(
         'CORRUPT_SNAPSHOT',
-        `Timer "${describeTimer(timer).label}" of instance ${timer.instanceId} was claimable at ${now}, before its due instant ${timer.dueAt}: its ready instant in the timer table was changed outside Docket. It was not fired, and is handed back to fire when due.`,
+        `Timer "${nameTimer(timer).label}" of instance ${timer.instanceId} was claimable at ${now}, before its due instant ${timer.dueAt}: its ready instant in the timer table was changed outside Docket. It was not fired, and is handed back to fire when due.`,
         { instanceId: timer.instanceId, timer: timer.name, ...timerDetails(timer), problem: 'timer-not-due' },
       ),
     );
@@ -204,7 +204,7 @@ function retrying(error: unknown, timer: TimerRecord, failures: number, retryAt:
   if (!isDocketError(error)) return error;
   return new DocketError(
     error.code,
-    `Timer "${describeTimer(timer).label}" of instance ${timer.instanceId} was not delivered (${error.message}); the instance is left as it is and the timer is tried again in ${delayMs} ms (failure ${failures} in a row).`,
+    `Timer "${nameTimer(timer).label}" of instance ${timer.instanceId} was not delivered (${error.message}); the instance is left as it is and the timer is tried again in ${delayMs} ms (failure ${failures} in a row).`,
     { ...error.details, instanceId: timer.instanceId, timer: timer.name, ...timerDetails(timer), failures, retryAt, cause: error },
   );
 }
@@ -214,6 +214,6 @@ function retrying(error: unknown, timer: TimerRecord, failures: number, retryAt:
  * the claimed row names no workflow (right for XState's default state ids).
  */
 function timerDetails(timer: TimerRecord): { timerState: string | null; timerLabel: string } {
-  const { state, label } = describeTimer(timer);
+  const { state, label } = nameTimer(timer);
   return { timerState: state, timerLabel: label };
 }

@@ -47,13 +47,21 @@ export interface TimerIdentity {
  * of them shows XState's key (`xstate.after.3600000.m.review.waiting`) or a bare `3600000`.
  */
 export function describeTimer(timer: TimerFacts, scope: TimerScope = {}): TimerIdentity {
-  const state = ownerOfTimer(timer.key, scope.owners);
-  const label = timerLabel(timer.name, state, timer.event ? { eventType: timer.event.type } : {});
+  const { state, label } = nameTimer(timer, scope.owners);
   const rule = timerRule(timer, scope.deadlines);
   const identity: { state: string | null; label: string; rule?: DeadlineRule; provisional?: true } = { state, label };
   if (rule !== undefined) identity.rule = rule;
   if (timer.deadline?.provisional) identity.provisional = true;
   return identity;
+}
+
+/**
+ * The state and label of {@link describeTimer} alone, for outputs that carry no rule (an instance
+ * view, on every commit's hot path).
+ */
+export function nameTimer(timer: TimerFacts, owners?: TimerOwners): { readonly state: string | null; readonly label: string } {
+  const state = ownerOfTimer(timer.key, owners);
+  return { state, label: timerLabel(timer.name, state, timer.event ? { eventType: timer.event.type } : {}) };
 }
 
 /** The rule a timer's due instant came from, where the engine knows it (see {@link TimerIdentity.rule}). */

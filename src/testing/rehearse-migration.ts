@@ -7,7 +7,7 @@ import { machineStatePaths, migrationsOf } from '../engine/migration/migration-s
 import { DocketError } from '../errors.js';
 import type { Actor, HistoryEntry, InstanceRecord, TaskRecord, TimerRecord } from '../store/records.js';
 import { memoryStore, type Store } from '../store/index.js';
-import { describeTimer } from '../engine/timer-identity.js';
+import { nameTimer } from '../engine/timer-identity.js';
 import { ownerOfTimer, timerLabel, timerOwnersOf, type TimerOwners } from '../engine/timer-owner.js';
 import type { AnyStateMachine } from 'xstate';
 
@@ -142,7 +142,7 @@ function futureOf(record: InstanceRecord, history: readonly HistoryEntry[], afte
     const state = t.state !== undefined ? t.state : typeof h.event.delivered === 'string' ? ownerOfTimer(h.event.delivered, owners) : null;
     return { name: t.name, dueAt: t.dueAt, fired: true, state, label: t.label ?? timerLabel(t.name, state) };
   });
-  const pending = record.timers.map((t) => ({ name: t.name, dueAt: t.dueAt, fired: false, ...stateAndLabel(describeTimer(t, { owners })) }));
+  const pending = record.timers.map((t) => ({ name: t.name, dueAt: t.dueAt, fired: false, ...nameTimer(t, owners) }));
   return {
     version: record.version,
     state: record.state,
@@ -151,8 +151,6 @@ function futureOf(record: InstanceRecord, history: readonly HistoryEntry[], afte
     refusedActs,
   };
 }
-
-const stateAndLabel = ({ state, label }: { state: string | null; label: string }) => ({ state, label });
 
 const leaves = (paths: readonly string[]) => paths.filter((p) => !paths.some((q) => q.startsWith(`${p}.`)));
 
