@@ -103,7 +103,8 @@ export function logEngine(engine: Pick<Engine, 'on'>, given: DocketLogger = sile
     }),
     engine.on('timer.fired', (t) => {
       const rule = ruleText(t.rule);
-      logger.debug('docket.timer.fired', {
+      // Returned, as every line's call is: a promise the logger rejects reaches 'error'.
+      return logger.debug('docket.timer.fired', {
         instanceId: t.instanceId, workflow: t.workflow, timer: t.name, state: t.state, label: t.label, dueAt: t.dueAt, lateMs: t.lateMs,
         ...(rule === undefined ? {} : { rule }), ...(t.provisional ? { provisional: true } : {}),
       });
