@@ -99,6 +99,7 @@ export type {
   Engine,
   EngineEvents,
   EngineOptions,
+  FiredTimerView,
   HistoryPageOptions,
   InstanceView,
   InstanceViewOf,
@@ -114,6 +115,7 @@ export type {
   WorkflowStateValue,
 } from './engine/engine-types.js';
 export type { HistoryKey, HistoryKeyOption, HistoryKeyring } from './engine/history-key.js';
+export type { TimerIdentity } from './engine/timer-identity.js';
 export type { EngineWarning, ProvisionalDeadline, ReresolveOptions, ReresolveReport } from './engine/reresolve-deadlines.js';
 export type { ProvisionalResolution } from './engine/workflow-registry.js';
 

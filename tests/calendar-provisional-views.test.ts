@@ -47,9 +47,10 @@ describe('provisional deadlines where people read them', () => {
     const id = await cycleIn2027(db);
     const en = await cli(['show', db, id, '--lang', 'en']);
     expect(en.code).toBe(0);
-    expect(en.out).toMatch(/kickoff @ 2027-01-04 09:00 \(provisional: holiday schedule not yet published\)/);
+    // The deadline by the workflow's label for it (`labels.deadlines.kickoff`), in each language.
+    expect(en.out).toMatch(/Kickoff @ 2027-01-04 09:00 \(provisional: holiday schedule not yet published\)/);
     const zh = await cli(['show', db, id, '--lang', 'zh-CN']);
-    expect(zh.out).toContain('暂定');
+    expect(zh.out).toMatch(/启动 @ 2027-01-04 09:00（暂定：节假日安排未公布）/);
   });
 
   it('docket calendar lists 2026 as official and 2027 as a provisional statutory estimate', async () => {

@@ -4,7 +4,8 @@ import { expenseReimbursement } from '../machines/index.js';
 import { businessCalendar, createEngine, virtualClock } from '../src/index.js';
 import { runCli } from '../src/cli/program.js';
 import { sqliteStore } from '../src/sqlite/index.js';
-import { expenseDirectory, person } from './helpers/expense-v2.js';
+import { expenseDirectory, expenseV2, person } from './helpers/expense-v2.js';
+import { stateGraph, timerText } from '../src/visualizer/index.js';
 import { sqliteFile } from './helpers/sqlite-harness.js';
 
 const moduleFile = fileURLToPath(new URL('./helpers/expense-v2-module.js', import.meta.url));
@@ -49,6 +50,31 @@ describe('docket migrate', () => {
       const noReason = await cli(['migrate', file.filename, '--workflow', 'expense-reimbursement', '--from', '1', '--to', '2']);
       expect(noReason.code).toBe(2);
       expect(noReason.stderr).toMatch(/--reason/);
+    } finally {
+      file.remove();
+    }
+  });
+
+  it("prints each moved timer by what it is (its label in the state that armed it), not its bare name", async (ctx) => {
+    const file = sqliteFile(ctx.task.name);
+    file.remove();
+    const store = sqliteStore({ filename: file.filename });
+    const engine = createEngine({ store, clock: virtualClock('2026-09-28T09:00:00+08:00'), calendar: businessCalendar(), directory: expenseDirectory, workflows: [expenseReimbursement] });
+    await engine.start('expense-reimbursement', { title: 'pay', department: 'sales', items: [{ description: 'x', amount: 1_800 }] } as never, { actor: person('li'), id: 'pay' });
+    for (const [event, who] of [[{ type: 'SUBMIT' }, 'li'], [{ type: 'APPROVE', step: 'manager' }, 'wang'], [{ type: 'APPROVE', step: 'financeCheck' }, 'sun']] as const) {
+      await engine.send('pay', event as never, { actor: person(who) });
+    }
+    await engine.close();
+    await store.close();
+    try {
+      const run = await cli(['migrate', file.filename, '--workflow', 'expense-reimbursement', '--from', '1', '--to', '2', '--reason', 'payment renamed', '--workflows', moduleFile, '--dry-run']);
+      expect(run.code, run.stderr).toBe(0);
+      // v2's payout state arms paymentRemind: named by v2's graph, as `docket show` would name it.
+      const graph = stateGraph(expenseV2);
+      const named = timerText(graph, { name: 'paymentRemind', state: 'payout' }).en;
+      expect(named).toBe(`${graph.deadlines['paymentRemind']!.en} in ${graph.nodes.find((n) => n.id === 'payout')!.label.en}`);
+      expect(run.stdout).toContain(`(${named} 2026-`);
+      expect(run.stdout).not.toContain('(paymentRemind ');
     } finally {
       file.remove();
     }

@@ -58,7 +58,8 @@ describe('CLI: a timer is named by its delay and the state that armed it', () =>
     await clock.advanceTo(at('12:00'));
     const fired = (await engine.history(id)).filter((e) => e.kind === 'timer');
     expect(fired.map((e) => eventLabelOf(undefined, e.event, 'en'))).toEqual(['deadline (after 1h in review.waiting)', 'deadline (after 1h 30min in review.late)']);
-    expect(eventLabelOf(undefined, fired[0]!.event, 'zh-CN')).toBe('期限到（after 1h in review.waiting）');
+    // zh-CN reads in Chinese (it read '期限到（after 1h in review.waiting）').
+    expect(eventLabelOf(undefined, fired[0]!.event, 'zh-CN')).toBe('期限到（「review.waiting」1小时后）');
     // An entry without the delivered event (a bare type) still reads as before.
     expect(eventLabelOf(undefined, 'docket.timer.reviewDue', 'en')).toBe('deadline (reviewDue)');
     await engine.close();

@@ -187,7 +187,7 @@ describe('timer lifecycle: deadlines and names', () => {
     const fired = await clock.flush();
     expect(fired.map((f) => [f.firedAt, f.lateMs])).toEqual([[at('09:00'), 15 * HOUR]]);
     const entry = (await engine.history(id)).find((e) => e.kind === 'timer')!;
-    expect('timer' in entry && entry.timer).toEqual({ name: 'cutoff', dueAt: Date.parse('2026-11-01T18:00:00+08:00'), lateMs: 15 * HOUR });
+    expect('timer' in entry && entry.timer).toEqual({ name: 'cutoff', dueAt: Date.parse('2026-11-01T18:00:00+08:00'), lateMs: 15 * HOUR, state: 'open', label: 'cutoff in open' });
     expect(entry.event.type).toBe('docket.timer.cutoff');
     expect((await engine.get(id)).state).toBe('closed');
   });

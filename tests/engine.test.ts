@@ -82,7 +82,7 @@ describe('engine core', () => {
     expect(fired[0]!.lateMs).toBe(7 * DAY);
     const entry = (await engine.history(id)).at(-1)!;
     expect(entry.kind).toBe('timer');
-    expect('timer' in entry && entry.timer).toEqual({ name: 'reviewDeadline', dueAt: Date.parse(START) + 3 * DAY, lateMs: 7 * DAY });
+    expect('timer' in entry && entry.timer).toMatchObject({ name: 'reviewDeadline', dueAt: Date.parse(START) + 3 * DAY, lateMs: 7 * DAY });
   });
 
   it('records effects in the outbox with the commit and delivers each once, retrying after a handler error', async () => {

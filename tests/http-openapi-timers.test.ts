@@ -68,4 +68,30 @@ describe('OpenAPI: an instance view’s timers', () => {
       { numRuns: 1000 },
     );
   });
+
+  it("GET /instances/:id/history gives a firing's timer with its state and label, and the document's HistoryEntry describes them", async () => {
+    const clock = virtualClock('2026-11-02T09:00:00+08:00');
+    const engine = createEngine({ store: memoryStore(), clock, workflows: [nested] });
+    const handler = createHttpHandler({ engine, workflows: [nested], identify: () => someone });
+    const id = await engine.start('nested', {}, { actor: someone });
+    await clock.advanceTo('2026-11-02T10:00:00+08:00');
+    const entries = (await (await handler(new Request(`http://app/instances/${id}/history`))).json()) as Json[];
+    const fired = entries.find((e) => e.kind === 'timer')!;
+    // It gave only { name: '3600000', dueAt, lateMs }: a client had to parse event.delivered, XState's key.
+    expect(fired.timer).toEqual({ name: '3600000', dueAt: Date.parse('2026-11-02T10:00:00+08:00'), lateMs: 0, state: 'review.waiting', label: 'after 1h in review.waiting' });
+    const doc = openApiDocument([nested]) as Json;
+    const history = doc.paths['/instances/{id}/history'].get.responses['200'].content['application/json'].schema.oneOf;
+    expect(history[0].items).toEqual({ $ref: '#/components/schemas/HistoryEntry' });
+    expect(Object.keys(doc.components.schemas.HistoryEntry.properties.timer.properties)).toEqual(['name', 'dueAt', 'lateMs', 'state', 'label']);
+    const ajv = new Ajv2020({ strict: false, allErrors: true });
+    ajv.addSchema({ $id: 'https://docket.invalid/openapi.json', components: doc.components });
+    const check = ajv.getSchema('https://docket.invalid/openapi.json#/components/schemas/HistoryEntry')!;
+    for (const entry of entries) expect(check(entry) ? null : ajv.errorsText(check.errors)).toBeNull();
+    // A page of entries and the entries with refusals are described by the same schema.
+    const page = (await (await handler(new Request(`http://app/instances/${id}/history?limit=1`))).json()) as Json;
+    for (const entry of page.items as Json[]) expect(check(entry)).toBe(true);
+    // The migration report's timers carry the label too, and the document requires it.
+    expect(doc.components.schemas.MigrationReport.properties.moved.items.properties.timers.items.required).toEqual(['name', 'dueAt', 'state', 'label']);
+    await engine.close();
+  });
 });

@@ -144,7 +144,7 @@ async function migrateOn(store: Store, count: number): Promise<void> {
       if (m.kind === 'payment') {
         expect(record.state).toBe('payout');
         expect(timers.map((t) => [t.name, t.dueAt, t.key])).toEqual([['paymentRemind', remindAt, 'xstate.after.paymentRemind.expense.payout']]);
-        expect(move.timers).toEqual([{ name: 'paymentRemind', dueAt: remindAt, state: 'payout' }]);
+        expect(move.timers).toEqual([{ name: 'paymentRemind', dueAt: remindAt, state: 'payout', label: 'paymentRemind in payout' }]);
       } else {
         expect(timers).toEqual([]);
       }

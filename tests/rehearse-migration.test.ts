@@ -56,6 +56,11 @@ describe('rehearseMigration', () => {
       new: chain(workingDays(3, { time: '09:30' }), at),
     });
     expect(pay.deadlinesMoved!.old).not.toEqual(pay.deadlinesMoved!.new);
+    // Each deadline says which state armed it, fired or pending: v1's payment step, v2's payout.
+    expect(new Set(pay.unmigrated.deadlines.map((d) => `${d.state}|${d.label}|${d.fired ? 'fired' : 'pending'}`))).toEqual(
+      new Set(['payment|paymentRemind in payment|fired', 'payment|paymentRemind in payment|pending']),
+    );
+    expect(new Set(pay.migratedFuture.deadlines.map((d) => `${d.state}|${d.label}`))).toEqual(new Set(['payout|paymentRemind in payout']));
     // The source was only read.
     expect(await store.load('pay')).toEqual(before);
   });

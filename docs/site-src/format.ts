@@ -1,6 +1,7 @@
 import { DateTime } from 'luxon';
 import type { StateGraph } from '../../src/visualizer/state-graph.js';
 import { activeStateIds } from '../../src/visualizer/state-graph.js';
+import { timerText as timerWords, type TimerTextInput } from '../../src/visualizer/timer-text.js';
 import type { Lang } from './lang.js';
 import { bi, esc, type Bi } from './templates.js';
 
@@ -26,10 +27,12 @@ export function stateText(graph: StateGraph | undefined, value: unknown): Bi {
   return { 'zh-CN': parts.map((p) => p['zh-CN']).join('、') || '—', en: parts.map((p) => p.en).join(', ') || '—' };
 }
 
-/** A timer by the label of its deadline (never its key, `signingRemind`). */
-export function timerText(graph: StateGraph | undefined, name: string): string {
-  const label = graph?.deadlines?.[name];
-  return label ? bi(label) : bi({ 'zh-CN': '期限', en: 'Deadline' });
+/**
+ * A timer by the label of its deadline and the state that armed it (never its key, `signingRemind`,
+ * or a bare `3600000`): the wording the CLI uses too (`timerText` in docket/visualizer).
+ */
+export function timerText(graph: StateGraph | undefined, timer: TimerTextInput): string {
+  return bi(timerWords(graph, timer));
 }
 
 /** An event type by its label in the graph's workflow. */

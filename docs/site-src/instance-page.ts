@@ -2,6 +2,8 @@
 // its history (who, when, from which state) and its pending timers.
 import { parseInstanceExport, type InstanceExport } from '../../src/visualizer/instance-export.js';
 import { activeStateIds } from '../../src/visualizer/state-graph.js';
+import { firedTimerState } from '../../src/visualizer/timer-text.js';
+import { ownerOfTimer } from '../../src/engine/timer-owner.js';
 import { loadDiagrams, mountDiagram, showActive } from './diagrams.js';
 import { eventText, instantHtml, stateText, timerText } from './format.js';
 import { bi, esc } from './templates.js';
@@ -30,13 +32,13 @@ async function show(data: InstanceExport): Promise<void> {
   document.getElementById('iv-history')!.innerHTML = data.history
     .map(
       (h) =>
-        `<tr><td>${h.revision}</td><td>${instantHtml(h.at)}</td><td>${esc(h.actor.name ?? h.actor.id)}${h.onBehalfOf ? esc(` (for ${h.onBehalfOf})`) : ''}</td><td>${eventText(graph?.events, h.event.type)}${h.timer ? `: ${timerText(graph, h.timer.name)}` : ''}</td><td>${h.from === null || h.from === undefined ? '—' : bi(stateText(graph, h.from))}</td><td>${bi(stateText(graph, h.to))}</td></tr>`,
+        `<tr><td>${h.revision}</td><td>${instantHtml(h.at)}</td><td>${esc(h.actor.name ?? h.actor.id)}${h.onBehalfOf ? esc(` (for ${h.onBehalfOf})`) : ''}</td><td>${eventText(graph?.events, h.event.type)}${h.timer ? `: ${timerText(graph, { name: h.timer.name, state: firedTimerState(h) })}` : ''}</td><td>${h.from === null || h.from === undefined ? '—' : bi(stateText(graph, h.from))}</td><td>${bi(stateText(graph, h.to))}</td></tr>`,
     )
     .join('');
   document.getElementById('iv-timers')!.innerHTML =
     data.timers.length === 0
       ? `<tr><td colspan="3">${bi({ 'zh-CN': '没有待触发的计时器。', en: 'No pending timers.' })}</td></tr>`
-      : data.timers.map((t) => `<tr data-timer="${esc(t.name)}"><td>${timerText(graph, t.name)}</td><td>${instantHtml(t.dueAt)}${t.provisional ? ` <span class="provisional" title="${esc(PROVISIONAL_TITLE)}">${bi({ 'zh-CN': '暂定', en: 'provisional' })}</span>` : ''}</td><td>${eventText(graph?.events, t.event.type)}</td></tr>`).join('');
+      : data.timers.map((t) => `<tr data-timer="${esc(t.name)}"><td>${timerText(graph, { name: t.name, state: t.state !== undefined ? t.state : ownerOfTimer(t.key), event: t.event })}</td><td>${instantHtml(t.dueAt)}${t.provisional ? ` <span class="provisional" title="${esc(PROVISIONAL_TITLE)}">${bi({ 'zh-CN': '暂定', en: 'provisional' })}</span>` : ''}</td><td>${eventText(graph?.events, t.event.type)}</td></tr>`).join('');
   document.getElementById('iv-tasks')!.innerHTML =
     data.tasks.length === 0
       ? `<tr><td colspan="3">${bi({ 'zh-CN': '没有待办。', en: 'No open tasks.' })}</td></tr>`

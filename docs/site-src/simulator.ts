@@ -169,7 +169,7 @@ async function render(): Promise<void> {
   $('sim-timers').innerHTML =
     view.timers.length === 0
       ? `<tr><td colspan="2">${bi({ 'zh-CN': '没有计时器。', en: 'No pending timers.' })}</td></tr>`
-      : view.timers.map((t) => `<tr data-timer="${esc(t.name)}"><td>${timerText(graph, t.name)}</td><td>${instantHtml(t.dueAt)}</td></tr>`).join('');
+      : view.timers.map((t) => `<tr data-timer="${esc(t.name)}"><td>${timerText(graph, { name: t.name, state: t.state })}</td><td>${instantHtml(t.dueAt)}</td></tr>`).join('');
   const history = await s.engine.history(s.id);
   $('sim-history').innerHTML = history
     .map((h) => {

@@ -1,5 +1,4 @@
 import { writeFileSync } from 'node:fs';
-import { toView } from '../engine/create-engine.js';
 import { verifyHistory } from '../engine/chain-verifier.js';
 import { createKeyring } from '../engine/history-key.js';
 import { retentionOf, verifyArchived } from '../engine/retention.js';
@@ -13,6 +12,7 @@ import { CliError, EXIT, instanceNotFound } from './cli-error.js';
 import { intOption, print, printJson, type CommandContext } from './cli-context.js';
 import { t } from './cli-lang.js';
 import { exportRecord } from './export-instance.js';
+import { recordView } from './record-view.js';
 import { eventLabelOf, formatTime, stateLabel, table, timerStateText, timerText } from './format-text.js';
 import { provisionalNote } from './command-calendar.js';
 import { jsonSafe, terminalSafe } from './terminal-safe.js';
@@ -97,7 +97,7 @@ export async function listCommand(ctx: CommandContext, db: string, opts: { workf
   const byId = graphs(ctx);
   await withStore(ctx, db, async (store, ctx) => {
     const page = await store.list({ ...(opts.workflow ? { workflow: opts.workflow } : {}), ...(opts.status ? { status: opts.status as InstanceStatus } : {}), limit });
-    const rows = page.items.map((r) => ({ ...toView(r), stateLabel: stateLabel(byId.get(r.workflow), r.state, ctx.lang), nextDueAt: r.nextDueAt }));
+    const rows = page.items.map((r) => ({ ...recordView(r, ctx.workflows), stateLabel: stateLabel(byId.get(r.workflow), r.state, ctx.lang), nextDueAt: r.nextDueAt }));
     const provisional = provisionalNote({ ...ctx, json: true }, page.items);
     if (ctx.json) return printJson(ctx, { items: rows, ...(page.nextCursor ? { more: true } : {}), ...(provisional.length > 0 ? { provisional } : {}) });
     if (rows.length === 0) return print(ctx, t(ctx.lang, '没有实例。', 'No instances.'));
@@ -125,7 +125,7 @@ export async function showCommand(ctx: CommandContext, db: string, id: string): 
     const { record, archived } = found;
     const graph = byId.get(record.workflow);
     const tasks = archived ? [] : await store.tasks({ instanceId: id });
-    const view = toView(record);
+    const view = recordView(record, ctx.workflows);
     const retention = archived ? { retention: { kind: 'archived' as const, archivedAt: archived.archivedAt } } : {};
     if (ctx.json) return printJson(ctx, { ...view, stateLabel: stateLabel(graph, record.state, ctx.lang), tasks, ...retention });
     const rows: [string, string][] = [
@@ -145,7 +145,7 @@ export async function showCommand(ctx: CommandContext, db: string, id: string): 
     record.timers.forEach((timer, i) => {
       const state = timerStateText(graph, view.timers[i]?.state, ctx.lang);
       const where = state === null ? '' : ctx.lang === 'zh-CN' ? ` · 于 ${state}` : ` · in ${state}`;
-      rows.push([t(ctx.lang, '计时器', 'Timer'), `${timerText(graph, timer.name, null, ctx.lang)} @ ${formatTime(timer.dueAt, ctx.tz)}${timer.deadline?.provisional ? provisional : ''}${where}`]);
+      rows.push([t(ctx.lang, '计时器', 'Timer'), `${timerText(graph, timer.name, null, ctx.lang, timer.event)} @ ${formatTime(timer.dueAt, ctx.tz)}${timer.deadline?.provisional ? provisional : ''}${where}`]);
     });
     for (const task of tasks) rows.push([t(ctx.lang, '待办', 'Task'), `${task.title?.[ctx.lang] ?? task.step} → ${task.assignees.join(', ') || task.roles.join(', ')}${task.dueAt === null ? '' : ` (${formatTime(task.dueAt, ctx.tz)}${task.dueProvisional ? provisional : ''})`}`]);
     const width = Math.max(...rows.map(([k]) => k.length));
@@ -171,7 +171,7 @@ export async function historyCommand(ctx: CommandContext, db: string, id: string
           String(h.revision),
           formatTime(h.at, ctx.tz),
           `${h.actor.name ?? h.actor.id}${h.onBehalfOf ? ` (for ${h.onBehalfOf})` : ''}`,
-          eventLabelOf(graph, h.event, ctx.lang),
+          eventLabelOf(graph, h.event, ctx.lang, h.timer),
           h.from === null || h.from === undefined ? '—' : stateLabel(graph, h.from, ctx.lang),
           stateLabel(graph, h.to, ctx.lang),
         ]),

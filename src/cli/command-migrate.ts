@@ -15,7 +15,8 @@ import { withAdminEngine } from './admin-engine.js';
 import { print, printJson, type CommandContext } from './cli-context.js';
 import { t } from './cli-lang.js';
 import { isWorkflow } from './workflow-catalog.js';
-import { formatTime } from './format-text.js';
+import { formatTime, timerText } from './format-text.js';
+import { stateGraph, type StateGraph } from '../visualizer/state-graph.js';
 
 interface MigrateCliOptions {
   readonly workflow?: string;
@@ -60,10 +61,11 @@ function version(name: string, value: string | undefined): number {
   return n;
 }
 
-function printReport(ctx: CommandContext, report: MigrationReport): void {
+function printReport(ctx: CommandContext, report: MigrationReport, graph: StateGraph | undefined): void {
   const state = (s: unknown) => (typeof s === 'string' ? s : JSON.stringify(s));
   for (const m of report.moved) {
-    const timers = m.timers.map((x) => `${x.name} ${formatTime(x.dueAt, ctx.tz)}`).join(', ');
+    // Each timer as people read it (`after 1h in Waiting`), not its bare name (`3600000`).
+    const timers = m.timers.map((x) => `${timerText(graph, x.name, x.state, ctx.lang)} ${formatTime(x.dueAt, ctx.tz)}`).join(', ');
     print(ctx, `${report.dryRun ? '→' : '✓'} ${m.instanceId}  ${state(m.fromState)} → ${state(m.toState)}${timers ? `  (${timers})` : ''}`);
   }
   for (const b of report.blocked) print(ctx, `✗ ${b.instanceId}  ${state(b.state)}  ${b.code}: ${b.message}`);
@@ -106,7 +108,11 @@ export async function migrateCommand(ctx: CommandContext, db: string, opts: Migr
       ...(opts.state === undefined ? {} : { where: { state: opts.state } }),
     });
     if (ctx.json) printJson(ctx, report);
-    else printReport(ctx, report);
+    else {
+      // The timers of the version the instances moved to, named by its states.
+      const target = workflows.find((w) => w.id === workflow && w.version === to);
+      printReport(ctx, report, target === undefined ? undefined : stateGraph(target));
+    }
     return report.blocked.length === 0 ? EXIT.ok : EXIT.problem;
   });
 }

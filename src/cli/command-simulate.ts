@@ -113,8 +113,8 @@ export async function simulateCommand(ctx: CommandContext, id: string, opts: Sim
     const view = await engine.get(instanceId);
     const history = await engine.history(instanceId);
     const entries = history.map((h) => {
-      const e = h as { revision: number; at: number; actor: { id: string; name?: string }; event: { type: string; delivered?: unknown }; from: unknown; to: unknown; kind: string };
-      return { revision: e.revision, kind: e.kind, at: e.at, atLocal: formatTime(e.at, ctx.tz), actor: e.actor.id, event: e.event.type, eventLabel: eventLabelOf(graph, e.event, ctx.lang), from: e.from, to: e.to };
+      const e = h as { revision: number; at: number; actor: { id: string; name?: string }; event: { type: string; delivered?: unknown }; timer?: { state?: string | null }; from: unknown; to: unknown; kind: string };
+      return { revision: e.revision, kind: e.kind, at: e.at, atLocal: formatTime(e.at, ctx.tz), actor: e.actor.id, event: e.event.type, eventLabel: eventLabelOf(graph, e.event, ctx.lang, e.timer), from: e.from, to: e.to };
     });
     const result = {
       workflow: workflow.id,

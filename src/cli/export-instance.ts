@@ -3,6 +3,8 @@ import { verifyChain } from '../engine/chain-verifier.js';
 import type { InstanceRecord } from '../store/records.js';
 import type { Store } from '../store/store.js';
 import { instanceNotFound } from './cli-error.js';
+import { nameTimer } from '../engine/timer-identity.js';
+import { timerOwnersFor } from './record-view.js';
 import { INSTANCE_EXPORT_FORMAT, type InstanceExport } from '../visualizer/instance-export.js';
 
 /**
@@ -22,6 +24,7 @@ export async function exportRecord(store: Store, instance: InstanceRecord, workf
   const [history, refusals, timers, tasks] = await Promise.all([store.history(id), store.refusals(id), store.timers(id), store.tasks({ instanceId: id })]);
   const verify = verifyChain(id, history, instance);
   const workflow = workflows.find((w) => w.id === instance.workflow && w.version === instance.version) ?? workflows.find((w) => w.id === instance.workflow);
+  const owners = timerOwnersFor(instance, workflows);
   return {
     format: INSTANCE_EXPORT_FORMAT,
     formatVersion: 1,
@@ -30,8 +33,12 @@ export async function exportRecord(store: Store, instance: InstanceRecord, workf
     instance,
     history,
     refusals,
-    // A deadline resolved on estimated holiday data (a year with no official schedule) says so.
-    timers: timers.map((t) => (instance.timers.find((p) => p.id === t.id)?.deadline?.provisional ? { ...t, provisional: true as const } : t)),
+    // Each timer says what it is (the state that armed it and its label, as engine.get names them);
+    // a deadline resolved on estimated holiday data (a year with no official schedule) says so.
+    timers: timers.map((t) => {
+      const { state, label } = nameTimer(t, owners);
+      return instance.timers.find((p) => p.id === t.id)?.deadline?.provisional ? { ...t, state, label, provisional: true as const } : { ...t, state, label };
+    }),
     tasks,
     verify,
   };

@@ -4,7 +4,8 @@ import { activeStateIds } from '../visualizer/state-graph.js';
 import type { Lang } from '../visualizer/text-metrics.js';
 import { terminalSafe } from './terminal-safe.js';
 import { ownValue } from '../engine/own-property.js';
-import { ownerOfTimer, timerLabel } from '../engine/timer-owner.js';
+import { ownerOfTimer, timerNameOf } from '../engine/timer-owner.js';
+import { firedTimerState, timerStateLabel, timerText as timerWords } from '../visualizer/timer-text.js';
 
 /** Local date and time in the calendar's zone, `2026-10-08 09:00`. */
 export function formatTime(ms: number, zone = 'Asia/Shanghai'): string {
@@ -20,34 +21,48 @@ export function stateLabel(graph: StateGraph | undefined, value: unknown, lang: 
 }
 
 /**
- * A timer for people, as the engine's views name it (`after 1h in waiting`, `reviewDue in legal`):
- * its name and the state that armed it (`owner`, a dotted path, or null for none), that state by its
- * label when the workflow is known. A bare `3600000` told nobody which state or step it was.
+ * A timer for people in the output language (`after 1h in Waiting`, `「等待」1小时后`): its name, as a
+ * duration or by the workflow's label for the deadline, and the state that armed it (`owner`, a dotted
+ * path, or null for none), by its label when the workflow is known. One wording with the docs site
+ * (see `timerText` in docket/visualizer). A bare `3600000` told nobody which state or step armed it,
+ * and zh-CN read `after 1h in 等待`.
  */
-export function timerText(graph: StateGraph | undefined, name: string, owner: string | null | undefined, lang: Lang): string {
-  return timerLabel(name, timerStateText(graph, owner, lang));
+export function timerText(graph: StateGraph | undefined, name: string, owner: string | null | undefined, lang: Lang, event?: { readonly type: string }): string {
+  return timerWords(graph, { name, state: owner, ...(event === undefined ? {} : { event }) })[lang];
 }
 
 /** The state that armed a timer (`owner`, a dotted path), by its label when the workflow is known; null for none. */
 export function timerStateText(graph: StateGraph | undefined, owner: string | null | undefined, lang: Lang): string | null {
-  return owner === null || owner === undefined || owner === '' ? null : (graph?.nodes.find((n) => n.id === owner)?.label[lang] ?? owner);
+  return timerStateLabel(graph, owner)?.[lang] ?? null;
 }
 
 /**
  * An event by its label when the workflow is known. A timer's firing (`docket.timer.<name>`) is
- * named by {@link timerText} from the delay event it delivered, when the history entry gives it.
+ * named by {@link timerText}, with the state its history entry records (`timer`, since entries carry
+ * it) or the delay event it delivered; an XState delay event (`xstate.after.<delay>.<state id>`) the
+ * same way, never by its raw delay.
  */
-export function eventLabelOf(graph: StateGraph | undefined, event: string | { readonly type: string; readonly delivered?: unknown }, lang: Lang): string {
+export function eventLabelOf(
+  graph: StateGraph | undefined,
+  event: string | { readonly type: string; readonly delivered?: unknown },
+  lang: Lang,
+  timer?: { readonly state?: string | null },
+): string {
   const type = typeof event === 'string' ? event : event.type;
   if (type === 'docket.start') return lang === 'zh-CN' ? '发起' : 'start';
   if (type.startsWith('docket.timer.')) {
-    // The delivered delay event (`xstate.after.<delay>.<state id>`) names the state that armed it.
+    const state = typeof event === 'string' ? (timer?.state ?? null) : firedTimerState({ event, ...(timer === undefined ? {} : { timer }) });
+    // A delayed raise without an id is named by the event it delivered (its name is an internal key).
     const delivered = typeof event === 'string' ? undefined : event.delivered;
-    const text = timerText(graph, type.slice(13), typeof delivered === 'string' ? ownerOfTimer(delivered) : null, lang);
+    const raised = typeof delivered === 'string' && !delivered.startsWith('xstate.after.') ? { type: delivered } : undefined;
+    const text = timerText(graph, type.slice(13), state, lang, raised);
     return lang === 'zh-CN' ? `期限到（${text}）` : `deadline (${text})`;
   }
   if (type.startsWith('docket.admin.')) return lang === 'zh-CN' ? `管理操作（${type.slice(13)}）` : `admin (${type.slice(13)})`;
-  if (type.startsWith('xstate.after.')) return lang === 'zh-CN' ? `超时（${type.split('.')[2] ?? ''}）` : `timeout (${type.split('.')[2] ?? ''})`;
+  if (type.startsWith('xstate.after.')) {
+    const text = timerText(graph, timerNameOf(type), ownerOfTimer(type), lang);
+    return lang === 'zh-CN' ? `超时（${text}）` : `timeout (${text})`;
+  }
   return ownValue(graph?.events, type)?.[lang] ?? type;
 }
 

@@ -7,6 +7,7 @@ import type { InstanceView } from './engine-types.js';
 import { moveToState } from './move-to-state.js';
 import { recordStep } from './record-step.js';
 import { checkAdminInput } from './validate-input.js';
+import { nameTimer } from './timer-identity.js';
 
 /** Who may act and why, for every administrator operation. */
 export interface AdminOptions {
@@ -122,14 +123,15 @@ export function adminOperations(parts: EngineParts): AdminOperations {
       wanted: (record) => !record.suspended && record.status === 'active' && record.timers.some((t) => t.id === timer.id),
       skip: undefined,
       skipUnloadable: true,
-      decide: (record) => ({
+      decide: (record, { reg }) => ({
         kind: 'commit',
         step: recordStep(record),
         change: {
           kind: 'admin',
           event: { type: 'docket.admin.suspend', timer: timer.name, ...(isDocketError(error) ? { code: error.code } : {}) },
           actor: SYSTEM_ACTOR,
-          reason: `Suspended by the engine: timer "${timer.name}" could not be delivered (${error instanceof Error ? error.message : String(error)}). Fix the cause, then resume.`,
+          // The timer by what it is (`after 1h in review.waiting`): its bare name told an operator nothing.
+          reason: `Suspended by the engine: timer "${nameTimer(timer, reg?.runtime.timerOwners).label}" could not be delivered (${error instanceof Error ? error.message : String(error)}). Fix the cause, then resume.`,
           suspended: true,
           cancelAll: true,
           heldTimers: heldTimersOf(record),

@@ -22,7 +22,6 @@ import { provisionalDeadlines, reresolveDeadlines } from './reresolve-deadlines.
 import { InstanceWaiters } from './instance-waiters.js';
 import { migrateInstances } from './migration/migrate-instances.js';
 import { assertId, checkBatchInput, checkSendInput, checkStartInput } from './validate-input.js';
-import { toView } from './instance-view.js';
 import { archivedHistory, archivedView, orArchived, retain, retentionStep, verifyArchived, type RetentionParts } from './retention.js';
 import { TenantRouting } from './tenant-routing.js';
 import { tenantView } from './tenant-view.js';
@@ -260,7 +259,9 @@ export function createEngine<const W extends AnyWorkflow>(raw: EngineOptions<W>)
   const waiters = new InstanceWaiters({
     get: async (instanceId) => {
       await ready();
-      return toView(await load(instanceId));
+      // The view `get` gives, with the workflow's timer owners: without them a timer armed by a state
+      // with its own id (an approval step) was named by that id instead of its path.
+      return viewOf(await load(instanceId));
     },
     onTransition: (fn) => {
       emitter.on('transition', fn);

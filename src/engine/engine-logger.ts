@@ -1,5 +1,6 @@
 import { DocketError } from '../errors.js';
 import type { Engine } from './engine-types.js';
+import { ruleText } from './timer-identity.js';
 
 /** Structured fields of one log line: plain JSON values, keys in `docket.*`-free camelCase. */
 export type LogFields = Readonly<Record<string, unknown>>;
@@ -60,8 +61,13 @@ export function readLogger(logger: unknown): DocketLogger {
  * Log what an engine does, as structured lines, by listening to its events (nothing is logged
  * unless you call this; the engine itself is silent). Messages and levels:
  * - `docket.started` (info): `{ instanceId, workflow, version, actor }`
- * - `docket.transition` (debug; admin acts at info): `{ instanceId, workflow, revision, kind, event, actor, from, to, reason? }`
- * - `docket.timer.fired` (debug): `{ instanceId, timer, dueAt, lateMs }` (instants in epoch ms)
+ * - `docket.transition` (debug; admin acts at info): `{ instanceId, workflow, revision, kind, event, actor, from, to, reason? }`,
+ *   and for a timer's firing `timerState` and `timerLabel` (what fired: `after 1h in review.waiting`)
+ * - `docket.timer.fired` (debug): `{ instanceId, workflow, timer, state, label, dueAt, lateMs, rule?, provisional? }`:
+ *   `timer` is the delay's name or its ms as before; `state` the dotted path of the state that armed it
+ *   (null for none), `label` the timer for people, `rule` its deadline rule in words (`3 working days`,
+ *   where the engine knows it), `provisional: true` when its due instant rested on estimated holiday
+ *   data (instants in epoch ms)
  * - `docket.timer.retired` (info: a timer an older Docket left pending in a state no longer active,
  *   taken out without firing): `{ instanceId, timer, state, dueAt, revision }`
  * - `docket.refused` (info: a refusal is the caller's mistake, not the server's): `{ instanceId, code, event, actor, message }`
@@ -92,10 +98,19 @@ export function logEngine(engine: Pick<Engine, 'on'>, given: DocketLogger = sile
       const fields = {
         instanceId: view.id, workflow: view.workflow, revision: entry.revision, kind: entry.kind, event: entry.event.type,
         actor: entry.actor.id, from: entry.from, to: entry.to, ...(entry.reason === undefined ? {} : { reason: entry.reason }),
+        // `event` of a firing is `docket.timer.3600000`: the entry's timer says what that was.
+        ...(entry.timer?.label === undefined ? {} : { timerState: entry.timer.state ?? null, timerLabel: entry.timer.label }),
       };
       return entry.kind === 'admin' ? logger.info('docket.transition', fields) : logger.debug('docket.transition', fields);
     }),
-    engine.on('timer.fired', (t) => logger.debug('docket.timer.fired', { instanceId: t.instanceId, timer: t.name, dueAt: t.dueAt, lateMs: t.lateMs })),
+    engine.on('timer.fired', (t) => {
+      const rule = ruleText(t.rule);
+      // Returned, as every line's call is: a promise the logger rejects reaches 'error'.
+      return logger.debug('docket.timer.fired', {
+        instanceId: t.instanceId, workflow: t.workflow, timer: t.name, state: t.state, label: t.label, dueAt: t.dueAt, lateMs: t.lateMs,
+        ...(rule === undefined ? {} : { rule }), ...(t.provisional ? { provisional: true } : {}),
+      });
+    }),
     engine.on('timer.retired', (t) => logger.info('docket.timer.retired', { instanceId: t.instanceId, timer: t.name, state: t.state, dueAt: t.dueAt, revision: t.revision })),
     engine.on('refused', (r) => logger.info('docket.refused', { instanceId: r.instanceId, code: r.code, event: r.event.type, actor: r.actor.id, message: r.message })),
     engine.on('effect.delivered', (e) => logger.debug('docket.effect.delivered', { effectId: e.id, instanceId: e.instanceId, type: e.type, attempts: e.attempts })),

@@ -1,4 +1,5 @@
 import type { Clock, FiredTimer, Instant } from '../clock/clock.js';
+import type { TimerIdentity } from './timer-identity.js';
 import type { BusinessCalendar } from '../calendar/index.js';
 import type {
   Actor,
@@ -142,6 +143,18 @@ export interface TimerView {
   readonly label: string;
   /** Present when the due instant rests on estimated holiday data (a year with no official schedule). */
   readonly provisional?: true;
+}
+
+/**
+ * A timer the engine delivered, as `engine.on('timer.fired')` and `engine.tick()` give it: the clock's
+ * {@link FiredTimer} (its fields unchanged: `name` is still the delay's name or its ms) plus what it
+ * is — its workflow, the state that armed it, a label for people (`after 1h in review.waiting`,
+ * never `3600000` or XState's `xstate.after.3600000.m.review.waiting`), the deadline rule where the
+ * engine knows it, and `provisional` when its due instant rested on estimated holiday data.
+ */
+export interface FiredTimerView extends FiredTimer, TimerIdentity {
+  readonly workflow: string;
+  readonly version: number;
 }
 
 /** An instance as callers see it. */
@@ -302,7 +315,7 @@ export interface RetiredTimer {
 export interface EngineEvents {
   started: [view: InstanceView];
   transition: [view: InstanceView, entry: HistoryEntry];
-  'timer.fired': [timer: FiredTimer];
+  'timer.fired': [timer: FiredTimerView];
   /** A timer of an inactive state taken out without firing (see {@link RetiredTimer}); never a fired one. */
   'timer.retired': [timer: RetiredTimer];
   refused: [refusal: RefusalEntry, error: DocketError];
@@ -414,7 +427,7 @@ export interface Engine<W extends AnyWorkflow = AnyWorkflow> {
   /** Live instances' deadlines that rest on estimated holiday data (optionally only in `year`). */
   provisionalDeadlines(options?: { readonly year?: number }): Promise<readonly ProvisionalDeadline[]>;
   /** Fire due timers and deliver due effects now, resolving once those deliveries have settled. */
-  tick(): Promise<readonly FiredTimer[]>;
+  tick(): Promise<readonly FiredTimerView[]>;
   /**
    * Work due timers and effects until `signal` aborts or the engine closes (for a real clock; a
    * virtual clock drives itself). Effects are delivered in the background: a slow or hung handler

@@ -4,6 +4,7 @@ import type { Store } from '../store/store.js';
 import { checkSeal } from './history.js';
 import type { Keyring } from './history-key.js';
 import { readsFormat, sameTimer, stateDigestFor, timersDigest, type DigestedTimer } from './state-digest.js';
+import { nameTimer } from './timer-identity.js';
 
 function refuse(record: InstanceRecord, problem: string, what: string): never {
   throw new DocketError(
@@ -102,7 +103,7 @@ export async function checkHead(store: Pick<Store, 'history'>, keys: Keyring, re
  */
 export function checkClaimedTimer(record: InstanceRecord, claimed: DigestedTimer): void {
   if (!record.timers.some((t) => sameTimer(t, claimed))) {
-    refuse(record, 'timer-mismatch', `timer "${claimed.name}" (${claimed.id}) claimed from the timer table, due at ${claimed.dueAt}, is not a pending timer its newest history entry committed to.`);
+    refuse(record, 'timer-mismatch', `timer "${nameTimer(claimed).label}" (${claimed.id}) claimed from the timer table, due at ${claimed.dueAt}, is not a pending timer its newest history entry committed to.`);
   }
 }
 

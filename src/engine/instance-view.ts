@@ -1,6 +1,7 @@
 import type { InstanceRecord } from '../store/records.js';
 import type { InstanceView } from './engine-types.js';
-import { ownerOfTimer, timerLabel, type TimerOwners } from './timer-owner.js';
+import type { TimerOwners } from './timer-owner.js';
+import { nameTimer } from './timer-identity.js';
 
 /**
  * The view callers get of a stored record. `owners` (the workflow runtime's `timerOwners`) names each
@@ -17,10 +18,10 @@ export function toView(record: InstanceRecord, owners?: TimerOwners): InstanceVi
     suspended: record.suspended,
     revision: record.revision,
     initiator: record.initiator,
-    timers: record.timers.map(({ key, name, dueAt, deadline }) => {
-      const state = ownerOfTimer(key, owners);
-      const view = { name, dueAt, state, label: timerLabel(name, state) };
-      return deadline?.provisional ? { ...view, provisional: true as const } : view;
+    timers: record.timers.map((timer) => {
+      const { state, label } = nameTimer(timer, owners);
+      const view = { name: timer.name, dueAt: timer.dueAt, state, label };
+      return timer.deadline?.provisional ? { ...view, provisional: true as const } : view;
     }),
     createdAt: record.createdAt,
     updatedAt: record.updatedAt,

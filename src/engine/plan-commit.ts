@@ -17,7 +17,7 @@ import type {
 } from '../store/records.js';
 import type { Commit } from '../store/store.js';
 import { GENESIS_HASH, sealOwnEntry } from './history.js';
-import { timerIsLive, type TimerOwners } from './timer-owner.js';
+import { timerIsLive, timerNameOf, type TimerOwners } from './timer-owner.js';
 import type { SealingKey } from './history-key.js';
 import { committedTimersDigest, ENTRY_FORMAT, stateDigest } from './state-digest.js';
 import type { Step } from './xstate-runtime.js';
@@ -34,7 +34,8 @@ export interface ChangeFacts {
   readonly event: { readonly type: string; readonly [key: string]: unknown };
   readonly actor: Actor;
   readonly now: Instant;
-  readonly timer?: { readonly id: string; readonly name: string; readonly dueAt: Instant };
+  /** The timer a timer step delivers; `state` and `label` (what it is, see `describeTimer`) go into the history entry. */
+  readonly timer?: { readonly id: string; readonly name: string; readonly dueAt: Instant; readonly state?: string | null; readonly label?: string };
   readonly reason?: string;
   /** Added for approvals: the person an act was done for (委托, 代理), recorded in the history entry. */
   readonly onBehalfOf?: string;
@@ -68,12 +69,6 @@ export interface ChangeFacts {
 const NO_TIMERS: readonly PendingTimer[] = Object.freeze([]);
 
 const STATUS: Record<string, InstanceStatus> = { active: 'active', done: 'done', error: 'failed', stopped: 'cancelled' };
-
-function delayName(key: string): string {
-  // `xstate.after.<delay>.<state id>`: the delay is the first segment after the prefix.
-  const match = /^xstate\.after\.([^.]+)\./.exec(key);
-  return match ? match[1]! : key;
-}
 
 /**
  * Turn one XState step into one store commit: XState's delayed raises become durable timers, its
@@ -121,7 +116,7 @@ export function planCommit(
         id: `${instanceId}:${revision}:${key}`,
         instanceId,
         key,
-        name: delayName(typeof event?.type === 'string' && event.type.startsWith('xstate.after.') ? event.type : key),
+        name: timerNameOf(typeof event?.type === 'string' && event.type.startsWith('xstate.after.') ? event.type : key),
         event,
         dueAt,
         revision,
@@ -221,7 +216,12 @@ export function planCommit(
     from: previous?.state ?? null,
     to: state,
   };
-  if (facts.timer) entry.timer = { name: facts.timer.name, dueAt: facts.timer.dueAt, lateMs: now - facts.timer.dueAt };
+  if (facts.timer) {
+    const t = facts.timer;
+    // The owning state and label are sealed with the entry, so a reader of the history (HTTP, an
+    // export, a webhook consumer) learns what fired without parsing XState's delay key.
+    entry.timer = t.label === undefined ? { name: t.name, dueAt: t.dueAt, lateMs: now - t.dueAt } : { name: t.name, dueAt: t.dueAt, lateMs: now - t.dueAt, state: t.state ?? null, label: t.label };
+  }
   if (facts.reason) entry.reason = facts.reason;
   if (facts.onBehalfOf) entry.onBehalfOf = facts.onBehalfOf;
   if (retired) entry.retiredTimers = retired;

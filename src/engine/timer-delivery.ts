@@ -1,4 +1,4 @@
-import type { ClockSubscriber, FiredTimer, Instant } from '../clock/clock.js';
+import type { ClockSubscriber, Instant } from '../clock/clock.js';
 import { DocketError, isDocketError, isTransient } from '../errors.js';
 import { SYSTEM_ACTOR, type InstanceRecord, type TimerRecord } from '../store/records.js';
 import type { CommitDecision } from './commit-pipeline.js';
@@ -6,7 +6,14 @@ import type { EngineParts } from './engine-core.js';
 import { recordStep } from './record-step.js';
 import { stepOf } from './send-decision.js';
 import { ownerOfTimer, timerIsLive, timerLabel, type TimerOwners } from './timer-owner.js';
+import { describeTimer, nameTimer, type TimerIdentity } from './timer-identity.js';
+import type { FiredTimerView } from './engine-types.js';
 import { copyWith } from '../store/copy-with.js';
+
+/** A {@link ClockSubscriber} whose firings say what each timer is (see {@link FiredTimerView}). */
+export interface TimerDelivery extends ClockSubscriber {
+  fireDue(now: Instant): Promise<FiredTimerView[]>;
+}
 
 /**
  * Delivers due timers (internal): what a virtual clock drives step by step and `engine.run()` drives
@@ -21,16 +28,18 @@ import { copyWith } from '../store/copy-with.js';
 export function timerDelivery(
   parts: EngineParts,
   onFailure: (timer: TimerRecord, error: unknown, now: Instant) => Promise<void>,
-): ClockSubscriber {
+): TimerDelivery {
   const { store, emitter, pipeline } = parts;
   // Timers whose last attempt failed transiently, by id: how often in a row, and when to try again.
   // The claim is kept meanwhile, so the timer is due again when its lease runs out; each lease that
   // runs out before `retryAt` is renewed without an attempt (backoff in whole leases, capped).
   const backoff = new Map<string, { failures: number; retryAt: Instant }>();
 
-  async function fireTimer(timer: TimerRecord, now: Instant): Promise<FiredTimer | undefined> {
+  async function fireTimer(timer: TimerRecord, now: Instant): Promise<FiredTimerView | undefined> {
     // Whether the last decision retires the timer instead of firing it (a conflict decides again).
     let retiring = false;
+    // What the timer is (its state, label, rule), read once the instance and its workflow are loaded.
+    let about: (TimerIdentity & { readonly workflow: string; readonly version: number }) | undefined;
     const outcome = await pipeline.act<undefined>({
       instanceId: timer.instanceId,
       source: 'store',
@@ -48,6 +57,10 @@ export function timerDelivery(
         retiring = !timerIsLive(timer.key, record.statePaths, owners);
         if (retiring) return retirement(record, owners);
         const step = stepOf(reg!, restore(reg!, record), copyWith(timer.event, { $actor: SYSTEM_ACTOR, $at: now }) as never, now, record.id, tenant);
+        // The claimed row carries no deadline provenance; the instance's own copy of the timer does.
+        const pending = record.timers.find((t) => t.id === timer.id);
+        const identity = describeTimer(pending ?? timer, { owners: reg!.runtime.timerOwners, deadlines: reg!.workflow.deadlines });
+        about = { ...identity, workflow: record.workflow, version: record.version };
         return {
           kind: 'commit',
           step,
@@ -57,19 +70,19 @@ export function timerDelivery(
             // Recorded under Docket's namespaced name; `delivered` is the event the machine received.
             event: { type: `docket.timer.${timer.name}`, delivered: timer.event.type },
             actor: SYSTEM_ACTOR,
-            timer: { id: timer.id, name: timer.name, dueAt: timer.dueAt },
+            timer: { id: timer.id, name: timer.name, dueAt: timer.dueAt, state: identity.state, label: identity.label },
           },
         };
       },
     });
-    if (!outcome.commit || retiring) return undefined;
-    const fired: FiredTimer = { timerId: timer.id, instanceId: timer.instanceId, name: timer.name, dueAt: timer.dueAt, firedAt: now, lateMs: now - timer.dueAt };
+    if (!outcome.commit || retiring || about === undefined) return undefined;
+    const fired: FiredTimerView = { timerId: timer.id, instanceId: timer.instanceId, name: timer.name, dueAt: timer.dueAt, firedAt: now, lateMs: now - timer.dueAt, ...about };
     emitter.emit('timer.fired', fired);
     return fired;
   }
 
   /** Fire one claimed timer, handling its failure (backoff or suspension); never throws. */
-  async function deliver(timer: TimerRecord, now: Instant): Promise<FiredTimer | undefined> {
+  async function deliver(timer: TimerRecord, now: Instant): Promise<FiredTimerView | undefined> {
     if (timer.dueAt > now) return notDueYet(timer, now);
     const held = backoff.get(timer.id);
     if (held && now < held.retryAt) return undefined;
@@ -118,16 +131,16 @@ export function timerDelivery(
       'error',
       new DocketError(
         'CORRUPT_SNAPSHOT',
-        `Timer "${timer.name}" of instance ${timer.instanceId} was claimable at ${now}, before its due instant ${timer.dueAt}: its ready instant in the timer table was changed outside Docket. It was not fired, and is handed back to fire when due.`,
-        { instanceId: timer.instanceId, timer: timer.name, problem: 'timer-not-due' },
+        `Timer "${nameTimer(timer).label}" of instance ${timer.instanceId} was claimable at ${now}, before its due instant ${timer.dueAt}: its ready instant in the timer table was changed outside Docket. It was not fired, and is handed back to fire when due.`,
+        { instanceId: timer.instanceId, timer: timer.name, ...timerDetails(timer), problem: 'timer-not-due' },
       ),
     );
     return undefined;
   }
 
-  async function fireDue(now: Instant): Promise<FiredTimer[]> {
+  async function fireDue(now: Instant): Promise<FiredTimerView[]> {
     await parts.ready();
-    const fired: FiredTimer[] = [];
+    const fired: FiredTimerView[] = [];
     for (;;) {
       const claimed = await store.claimDueTimers(now, { owner: parts.workerId, leaseMs: parts.leaseMs, limit: 100 });
       if (claimed.length === 0) break;
@@ -141,7 +154,7 @@ export function timerDelivery(
         if (done) fired.push(done);
         break;
       }
-      const results: (FiredTimer | undefined)[] = new Array(claimed.length);
+      const results: (FiredTimerView | undefined)[] = new Array(claimed.length);
       let next = 0;
       const worker = async () => {
         while (next < claimed.length) {
@@ -237,7 +250,16 @@ function retrying(error: unknown, timer: TimerRecord, failures: number, retryAt:
   if (!isDocketError(error)) return error;
   return new DocketError(
     error.code,
-    `Timer "${timer.name}" of instance ${timer.instanceId} was not delivered (${error.message}); the instance is left as it is and the timer is tried again in ${delayMs} ms (failure ${failures} in a row).`,
-    { ...error.details, instanceId: timer.instanceId, timer: timer.name, failures, retryAt, cause: error },
+    `Timer "${nameTimer(timer).label}" of instance ${timer.instanceId} was not delivered (${error.message}); the instance is left as it is and the timer is tried again in ${delayMs} ms (failure ${failures} in a row).`,
+    { ...error.details, instanceId: timer.instanceId, timer: timer.name, ...timerDetails(timer), failures, retryAt, cause: error },
   );
+}
+
+/**
+ * What a claimed timer is, for an error's details (`timerState`, `timerLabel`): read from its key, as
+ * the claimed row names no workflow (right for XState's default state ids).
+ */
+function timerDetails(timer: TimerRecord): { timerState: string | null; timerLabel: string } {
+  const { state, label } = nameTimer(timer);
+  return { timerState: state, timerLabel: label };
 }

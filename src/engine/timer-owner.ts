@@ -41,6 +41,15 @@ export function ownerOfTimer(key: string, owners?: TimerOwners): string | null {
 }
 
 /**
+ * A timer's name from its key or delay event: the delay of `xstate.after.<delay>.<state id>` (its
+ * name, or its length in ms), else the key itself (a raise's own id).
+ */
+export function timerNameOf(key: string): string {
+  const match = /^xstate\.after\.([^.]+)\./.exec(key);
+  return match ? match[1]! : key;
+}
+
+/**
  * Is the owning state of `key` among the active `statePaths` (a timer with no owner always is)? The
  * paths are read as the record holds them, a short list (one entry per active state node): a Set made
  * of them for each commit and each firing cost more than the few comparisons it saved.
@@ -51,34 +60,71 @@ export function timerIsLive(key: string, activePaths: readonly string[], owners:
   return owner === undefined || owner === '' || activePaths.includes(owner);
 }
 
-const UNITS: readonly [number, string][] = [
-  [86_400_000, 'd'],
-  [3_600_000, 'h'],
-  [60_000, 'min'],
-  [1000, 's'],
+const UNITS: readonly [number, string, string][] = [
+  [86_400_000, 'd', '天'],
+  [3_600_000, 'h', '小时'],
+  [60_000, 'min', '分钟'],
+  [1000, 's', '秒'],
 ];
 
-/** `3600000` → `1h`, `5400000` → `1h 30min`, `1500` → `1s 500ms`. */
-function formatDelay(ms: number): string {
-  if (!Number.isFinite(ms) || ms <= 0) return `${ms}ms`;
+/** `3600000` → `1h` (`1小时`), `5400000` → `1h 30min` (`1小时30分钟`), `1500` → `1s 500ms` (`1秒500毫秒`). */
+function formatDelay(ms: number, lang: TimerLang): string {
+  const zh = lang === 'zh-CN';
+  if (!Number.isFinite(ms) || ms <= 0) return zh ? `${ms}毫秒` : `${ms}ms`;
   const parts: string[] = [];
   let rest = ms;
-  for (const [size, unit] of UNITS) {
+  for (const [size, en, cn] of UNITS) {
     if (rest >= size) {
-      parts.push(`${Math.floor(rest / size)}${unit}`);
+      parts.push(`${Math.floor(rest / size)}${zh ? cn : en}`);
       rest %= size;
     }
   }
-  if (rest > 0) parts.push(`${rest}ms`);
-  return parts.join(' ');
+  if (rest > 0) parts.push(zh ? `${rest}毫秒` : `${rest}ms`);
+  return parts.join(zh ? '' : ' ');
+}
+
+/** The languages a timer's label is written in. */
+export type TimerLang = 'en' | 'zh-CN';
+
+/** How {@link timerLabel} words a timer beyond its name and state. */
+export interface TimerLabelOptions {
+  /** Default `en`: the engine's own labels (views, `timer.fired`, logs, spans) are English. */
+  readonly lang?: TimerLang;
+  /**
+   * What a named delay is called in `lang` (the workflow's `labels.deadlines`, as the state graph
+   * gives it); without it, its name. Not used for a numeric delay, which is worded as a duration.
+   */
+  readonly called?: string;
+  /**
+   * The type of the event the timer delivers: names a delayed `raise` without an id, whose only
+   * name is Docket's key for it (`raise.<revision>.<n>`).
+   */
+  readonly eventType?: string;
+}
+
+/** Docket's key for a delayed `raise` without an id (see planCommit): an internal key, not a name. */
+const UNNAMED_RAISE = /^raise\.\d+\.\d+$/;
+
+/** Whether a timer's name is its delay in ms (`after: { 3600000: … }`), not a name someone chose. */
+export function isNumericDelay(name: string): boolean {
+  return /^\d+$/.test(name);
 }
 
 /**
  * A timer's name for people: `after 1h in parked` for a numeric delay, `reviewDeadline in review`
- * for a named one, the bare name when no state armed it.
+ * for a named one (or what `called` says it is), `delayed PING` for a delayed raise without an id,
+ * the bare name when no state armed it. In zh-CN: `「parked」1小时后`, `「review」reviewDeadline`,
+ * `延时事件 PING`. Never the delay's bare ms or an XState key (`xstate.after.3600000.m.parked`).
+ * `state` is given as the reader should see it: a dotted path, or the state's label.
  */
-export function timerLabel(name: string, state: string | null): string {
-  const numeric = /^\d+$/.test(name);
-  const what = numeric ? `after ${formatDelay(Number(name))}` : name;
-  return state ? `${what} in ${state}` : what;
+export function timerLabel(name: string, state: string | null, options: TimerLabelOptions = {}): string {
+  const zh = options.lang === 'zh-CN';
+  let what: string;
+  if (isNumericDelay(name)) what = zh ? `${formatDelay(Number(name), 'zh-CN')}后` : `after ${formatDelay(Number(name), 'en')}`;
+  else if (UNNAMED_RAISE.test(name)) {
+    const type = options.eventType;
+    what = zh ? (type ? `延时事件 ${type}` : '延时事件') : type ? `delayed ${type}` : 'delayed event';
+  } else what = options.called ?? name;
+  if (!state) return what;
+  return zh ? `「${state}」${what}` : `${what} in ${state}`;
 }

@@ -133,6 +133,29 @@ export function openApiDocument(workflows: readonly AnyWorkflow[], options: Open
       },
       required: ['id', 'workflow', 'version', 'status', 'revision'],
     },
+    HistoryEntry: {
+      type: 'object',
+      description: "One entry of an instance's history, as sealed in its hash chain (or, with includeRefused, a refused attempt: kind 'refused', with its code and message).",
+      properties: {
+        instanceId: { type: 'string' }, revision: { type: 'integer' },
+        kind: { type: 'string', enum: ['start', 'event', 'timer', 'admin', 'refused'] },
+        event: { type: 'object', properties: { type: { type: 'string' } }, required: ['type'], description: "A timer's firing is 'docket.timer.<name>', with 'delivered', the delay event the machine received." },
+        actor: ref('Actor'), at: { type: 'integer', description: 'epoch ms' }, from: {}, to: {},
+        timer: {
+          type: 'object',
+          description: 'For a timer: what fired. state and label are in entries written since they were added.',
+          properties: {
+            name: { type: 'string', description: "The delay's name, or its length in ms." }, dueAt: { type: 'integer', description: 'epoch ms' }, lateMs: { type: 'integer' },
+            state: { type: ['string', 'null'], description: "The state that armed it, as a dotted path; null for a delayed raise no state owns." },
+            label: { type: 'string', description: "The timer for people: 'after 1h in review.waiting', never a bare '3600000'." },
+          },
+          required: ['name', 'dueAt', 'lateMs'],
+        },
+        reason: { type: 'string' }, onBehalfOf: { type: 'string' }, hash: { type: 'string' }, prevHash: { type: 'string' },
+        code: { type: 'string' }, message: { type: 'string' },
+      },
+      required: ['instanceId', 'kind', 'event', 'actor', 'at'],
+    },
     Task: {
       type: 'object',
       properties: {
@@ -219,7 +242,17 @@ export function openApiDocument(workflows: readonly AnyWorkflow[], options: Open
             type: 'object',
             properties: {
               instanceId: { type: 'string' }, fromState: {}, target: { type: 'string' }, toState: {}, revision: { type: 'integer' },
-              timers: { type: 'array', items: { type: 'object', properties: { name: { type: 'string' }, dueAt: { type: 'integer' }, state: { type: ['string', 'null'] } } } },
+              timers: {
+                type: 'array',
+                items: {
+                  type: 'object',
+                  properties: {
+                    name: { type: 'string' }, dueAt: { type: 'integer' }, state: { type: ['string', 'null'] },
+                    label: { type: 'string', description: "The timer for people, as Instance timers have it: 'after 1h in waiting', never a bare '3600000'." },
+                  },
+                  required: ['name', 'dueAt', 'state', 'label'],
+                },
+              },
             },
             required: ['instanceId', 'target', 'revision'],
           },
@@ -325,8 +358,8 @@ export function openApiDocument(workflows: readonly AnyWorkflow[], options: Open
           responses: {
             '200': json({
               oneOf: [
-                { type: 'array', items: { type: 'object' } },
-                { type: 'object', properties: { items: { type: 'array', items: { type: 'object' } }, nextCursor: { type: 'string' } }, required: ['items'] },
+                { type: 'array', items: ref('HistoryEntry') },
+                { type: 'object', properties: { items: { type: 'array', items: ref('HistoryEntry') }, nextCursor: { type: 'string' } }, required: ['items'] },
               ],
             }),
             ...refusals,

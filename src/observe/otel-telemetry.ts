@@ -5,7 +5,8 @@ import { loadOptionalDriver } from '../store/load-optional-driver.js';
 import type { Clock } from '../clock/clock.js';
 import { systemClock } from '../clock/system-clock.js';
 import type { AnyWorkflow } from '../engine/define-workflow.js';
-import type { EffectHandler, Engine } from '../engine/engine-types.js';
+import type { EffectHandler, Engine, FiredTimerView } from '../engine/engine-types.js';
+import { ruleText } from '../engine/timer-identity.js';
 import { isDocketError } from '../errors.js';
 import type { Store } from '../store/store.js';
 
@@ -54,8 +55,9 @@ export interface DocketTelemetry {
    * `docket.workflow`, `docket.instance_id`, `docket.event.type`, `docket.actor`, `docket.revision`,
    * `docket.error.code` on refusal), and metrics from its events: instances started, transitions,
    * refusals by code, timers fired with their lateness (ms histogram, plus a `docket.timer.fired`
-   * span), timers of inactive states retired without firing (`docket.timers.retired`), effects by
-   * outcome (`delivered`, `retried`, `dead`), operation durations.
+   * span; see {@link timerSpanAttributes} for what names the timer), timers of inactive states
+   * retired without firing (`docket.timers.retired`), effects by outcome (`delivered`, `retried`,
+   * `dead`), operation durations.
    * Call `dispose()` on the result to stop listening.
    */
   instrument<E extends Engine<AnyWorkflow>>(engine: E): E & { dispose(): void };
@@ -186,9 +188,10 @@ export function docketTelemetry(options: TelemetryOptions = {}): DocketTelemetry
         engine.on('transition', (view, entry) => transitions.add(1, { 'docket.workflow': view.workflow, 'docket.kind': entry.kind })),
         engine.on('refused', (r) => refusals.add(1, { 'docket.error.code': r.code, 'docket.event.type': r.event.type })),
         engine.on('timer.fired', (t) => {
-          timersFired.add(1, { 'docket.timer': t.name });
-          lateness.record(t.lateMs, { 'docket.timer': t.name });
-          tracer.startSpan(S.timerFired, { attributes: { 'docket.instance_id': t.instanceId, 'docket.timer': t.name, 'docket.timer.due_at': t.dueAt, 'docket.timer.late_ms': t.lateMs } }).end();
+          const metric = timerMetricAttributes(t);
+          timersFired.add(1, metric);
+          lateness.record(t.lateMs, metric);
+          tracer.startSpan(S.timerFired, { attributes: timerSpanAttributes(t) }).end();
         }),
         engine.on('timer.retired', (t) => timersRetired.add(1, { 'docket.timer': t.name })),
         engine.on('effect.delivered', (e) => effects.add(1, { 'docket.effect.type': e.type, 'docket.outcome': 'delivered' })),
@@ -228,5 +231,30 @@ export function docketTelemetry(options: TelemetryOptions = {}): DocketTelemetry
         },
       }) as E & { dispose(): void };
     },
+  };
+}
+
+/**
+ * The attributes of a timer's firing on its metrics: what it is, in bounded values (`docket.workflow`,
+ * `docket.timer.name`, `docket.timer.state`). `docket.timer` (the delay's name, or its ms) is kept
+ * for dashboards built on it; it alone told nobody which state a `3600000` belonged to.
+ */
+function timerMetricAttributes(t: FiredTimerView): Attributes {
+  return { 'docket.timer': t.name, 'docket.workflow': t.workflow, 'docket.timer.name': t.name, ...(t.state === null ? {} : { 'docket.timer.state': t.state }) };
+}
+
+/**
+ * The attributes of a `docket.timer.fired` span: the metric ones, the instance, and what the timer is
+ * for people — `docket.timer.label` (`after 1h in review.waiting`), `docket.timer.rule` (its deadline
+ * rule in words, where the engine knows it), `docket.timer.provisional` (true when its due instant
+ * rested on estimated holiday data) — with `docket.timer.due_at` and `docket.timer.late_ms` (epoch ms, ms).
+ */
+function timerSpanAttributes(t: FiredTimerView): Attributes {
+  const rule = ruleText(t.rule);
+  return {
+    ...timerMetricAttributes(t),
+    'docket.instance_id': t.instanceId, 'docket.workflow.version': t.version, 'docket.timer.label': t.label,
+    'docket.timer.due_at': t.dueAt, 'docket.timer.late_ms': t.lateMs,
+    ...(rule === undefined ? {} : { 'docket.timer.rule': rule }), ...(t.provisional ? { 'docket.timer.provisional': true } : {}),
   };
 }

@@ -141,8 +141,13 @@ export interface HistoryEntry {
   readonly at: Instant;
   readonly from: unknown;
   readonly to: unknown;
-  /** For a timer: its name, due instant and how late it fired. */
-  readonly timer?: { readonly name: string; readonly dueAt: Instant; readonly lateMs: number };
+  /**
+   * For a timer: its name (the delay's name or its ms), due instant and how late it fired; since this
+   * field was added, also what it is: `state`, the dotted path of the state that armed it (null for
+   * none), and `label`, its name for people (`after 1h in review.waiting`). Entries written before
+   * lack both; their `event.delivered` (`xstate.after.<delay>.<state id>`) still names the state.
+   */
+  readonly timer?: { readonly name: string; readonly dueAt: Instant; readonly lateMs: number; readonly state?: string | null; readonly label?: string };
   /** Deadlines this entry armed on estimated holiday data, or moved by re-resolution. */
   readonly deadlines?: readonly DeadlineNote[];
   /**

@@ -5,6 +5,8 @@ import { toInstant, type Instant, type InstantInput } from '../clock/index.js';
 import { statePaths, type AnyWorkflow, type WorkflowEnv } from '../engine/index.js';
 import type { Directory } from '../organisation/index.js';
 import { ownValue } from '../engine/own-property.js';
+import { delayEventLabel } from '../engine/timer-identity.js';
+import { timerOwnersOf } from '../engine/timer-owner.js';
 import type { Actor } from '../store/index.js';
 import { sampleEventsFor, type SampleEvent, type SampleEvents } from './sample-events.js';
 
@@ -45,6 +47,10 @@ export interface ExploreOptions {
 
 /** One generated path: the events (timers as `xstate.after.*`) and the state value after each. */
 export interface GeneratedPath {
+  /**
+   * The path for people: its event types in order, a timer by what it is (`SUBMIT → after 3 days in
+   * review → APPROVE`, never XState's `xstate.after.259200000.m.review`); `(initial state)` for none.
+   */
   readonly description: string;
   readonly steps: readonly { readonly event: SampleEvent; readonly state: unknown }[];
   readonly state: unknown;
@@ -185,12 +191,13 @@ export function exploreWorkflow(workflow: AnyWorkflow, options: ExploreOptions):
     throw error;
   }
 
+  const owners = timerOwnersOf(machine as AnyStateMachine);
   const paths: GeneratedPath[] = raw.map((p) => {
     const steps = p.steps
       .filter((s) => s.event.type !== 'xstate.init')
       .map((s) => ({ event: stripMeta(s.event), state: s.state.value }));
     return {
-      description: steps.length === 0 ? '(initial state)' : steps.map((s) => s.event.type).join(' → '),
+      description: steps.length === 0 ? '(initial state)' : steps.map((s) => delayEventLabel(s.event.type, owners) ?? s.event.type).join(' → '),
       steps,
       state: p.state.value,
       done: p.state.status === 'done',

@@ -7,6 +7,9 @@ import { machineStatePaths, migrationsOf } from '../engine/migration/migration-s
 import { DocketError } from '../errors.js';
 import type { Actor, HistoryEntry, InstanceRecord, TaskRecord, TimerRecord } from '../store/records.js';
 import { memoryStore, type Store } from '../store/index.js';
+import { nameTimer } from '../engine/timer-identity.js';
+import { ownerOfTimer, timerLabel, timerOwnersOf, type TimerOwners } from '../engine/timer-owner.js';
+import type { AnyStateMachine } from 'xstate';
 
 /** One instance to rehearse on: its record and its whole history (tasks optional). */
 export interface RehearsalInstance {
@@ -48,10 +51,15 @@ export interface RehearseOptions {
 
 /** A deadline of one copy after the migration instant: fired (at `dueAt`) or still pending at the horizon. */
 export interface RehearsedDeadline {
+  /** The delay's name, or its length in ms. */
   readonly name: string;
   /** Epoch ms. */
   readonly dueAt: Instant;
   readonly fired: boolean;
+  /** The dotted path of the state that armed it (null for none), as a `TimerView` has it. */
+  readonly state: string | null;
+  /** The deadline for people: `after 1h in review.waiting`, never a bare `3600000`. */
+  readonly label: string;
 }
 
 /** Where one copy of an instance is at the horizon. */
@@ -127,9 +135,14 @@ async function importInstance(store: Store, { record, history, tasks }: Rehearsa
   }
 }
 
-function futureOf(record: InstanceRecord, history: readonly HistoryEntry[], afterRevision: number, refusedActs: RehearsedFuture['refusedActs']): RehearsedFuture {
-  const fired = history.filter((h) => h.revision > afterRevision && h.kind === 'timer' && h.timer).map((h) => ({ name: h.timer!.name, dueAt: h.timer!.dueAt, fired: true }));
-  const pending = record.timers.map((t) => ({ name: t.name, dueAt: t.dueAt, fired: false }));
+function futureOf(record: InstanceRecord, history: readonly HistoryEntry[], afterRevision: number, refusedActs: RehearsedFuture['refusedActs'], owners: TimerOwners): RehearsedFuture {
+  // A fired one as its history entry names it (the rehearsal's engines write `state` and `label`).
+  const fired = history.filter((h) => h.revision > afterRevision && h.kind === 'timer' && h.timer).map((h) => {
+    const t = h.timer!;
+    const state = t.state !== undefined ? t.state : typeof h.event.delivered === 'string' ? ownerOfTimer(h.event.delivered, owners) : null;
+    return { name: t.name, dueAt: t.dueAt, fired: true, state, label: t.label ?? timerLabel(t.name, state) };
+  });
+  const pending = record.timers.map((t) => ({ name: t.name, dueAt: t.dueAt, fired: false, ...nameTimer(t, owners) }));
   return {
     version: record.version,
     state: record.state,
@@ -169,6 +182,8 @@ export async function rehearseMigration(options: RehearseOptions): Promise<Rehea
   if (!(horizon >= at)) throw new DocketError('INVALID_ARGUMENT', `rehearseMigration(): the horizon ${new Date(horizon).toISOString()} is before the migration instant ${new Date(at).toISOString()}.`);
   const script = [...(options.script ?? [])].map((a) => ({ ...a, at: toInstant(a.at) })).sort((a, b) => a.at - b.at);
 
+  const fromOwners = timerOwnersOf(from.machine as AnyStateMachine);
+  const toOwners = timerOwnersOf(to.machine as AnyStateMachine);
   const side = async (migrate: boolean) => {
     const store = memoryStore();
     await store.init();
@@ -193,7 +208,8 @@ export async function rehearseMigration(options: RehearseOptions): Promise<Rehea
       for (const { record } of instances) {
         const now = await store.load(record.id);
         const moved = report?.moved.some((m) => m.instanceId === record.id) ?? false;
-        futures.set(record.id, { future: futureOf(now!, await store.history(record.id), record.revision + (moved ? 1 : 0), refused.get(record.id) ?? []), record: now! });
+        const owners = now!.version === to.version ? toOwners : fromOwners;
+        futures.set(record.id, { future: futureOf(now!, await store.history(record.id), record.revision + (moved ? 1 : 0), refused.get(record.id) ?? [], owners), record: now! });
       }
       return { futures, report };
     } finally {

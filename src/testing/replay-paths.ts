@@ -4,6 +4,9 @@ import { durationToMs } from '../clock/index.js';
 import { canonicalJson, createEngine, type AnyWorkflow, type EffectHandler, type InstanceView } from '../engine/index.js';
 import { isDocketError } from '../errors.js';
 import { ownValue } from '../engine/own-property.js';
+import { delayEventLabel } from '../engine/timer-identity.js';
+import { timerOwnersOf, type TimerOwners } from '../engine/timer-owner.js';
+import type { AnyStateMachine } from 'xstate';
 import { memoryStore } from '../store/index.js';
 import { actorFor, DEFAULT_START, exploreWorkflow, type ExploreOptions, type GeneratedPath } from './explore-workflow.js';
 
@@ -45,6 +48,9 @@ export interface ReplayResult {
 }
 
 const same = (a: unknown, b: unknown) => canonicalJson(a) === canonicalJson(b);
+
+/** Which state arms each `after` timer of the workflow's machine (what names a timer in a message). */
+const timerOwners = (workflow: AnyWorkflow): TimerOwners => timerOwnersOf(workflow.machine as AnyStateMachine);
 
 /**
  * Generate paths with `@xstate/graph` and replay each through a real engine (memory store) on a
@@ -108,7 +114,8 @@ async function replayOne(
       if (type.startsWith('xstate.after.')) {
         const timer = record.timers.find((t) => t.event.type === type);
         if (!timer) {
-          error = `timer ${type} was not armed in state ${JSON.stringify(record.state)}`;
+          // The timer by what it is (`after 1h in review.waiting`), as the path's description names it.
+          error = `timer "${delayEventLabel(type, timerOwners(workflow))}" was not armed in state ${JSON.stringify(record.state)}`;
           steps.push({ kind: 'timer', type, at: clock.now(), expected: step.state, actual: record.state, ok: false, error });
           break;
         }
@@ -117,7 +124,7 @@ async function replayOne(
         const ok = same(view.state, step.state);
         steps.push({ kind: 'timer', type, at: clock.now(), expected: step.state, actual: view.state, ok });
         if (!ok) {
-          error = `after timer ${type} the engine is in ${JSON.stringify(view.state)}, the graph expected ${JSON.stringify(step.state)}`;
+          error = `after timer "${delayEventLabel(type, timerOwners(workflow))}" the engine is in ${JSON.stringify(view.state)}, the graph expected ${JSON.stringify(step.state)}`;
           break;
         }
         continue;

@@ -11,3 +11,4 @@ export { quarterTimeline, type QuarterTimeline, type TimelineMilestone } from '.
 export { sampleValue, type SampleOptions } from './sample-value.js';
 export { exampleContext } from './state-graph.js';
 export { parseInstanceExport, INSTANCE_EXPORT_FORMAT, type InstanceExport } from './instance-export.js';
+export { timerText, timerStateLabel, firedTimerState, type TimerTextInput } from './timer-text.js';

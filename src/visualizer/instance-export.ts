@@ -18,8 +18,14 @@ export interface InstanceExport {
   readonly instance: InstanceRecord;
   readonly history: readonly HistoryEntry[];
   readonly refusals: readonly RefusalEntry[];
-  /** Pending timers, by due instant; `provisional` when the due instant rests on estimated holiday data. */
-  readonly timers: readonly (TimerRecord & { readonly provisional?: true })[];
+  /**
+   * Pending timers, by due instant, each with what it is: `state`, the dotted path of the state that
+   * armed it (null for none), and `label`, its name for people (`after 1h in review.waiting`), as
+   * `engine.get` gives them (absent from exports written before they were added; the docs site then
+   * reads the state from the timer's `key`); `provisional` when the due instant rests on estimated
+   * holiday data.
+   */
+  readonly timers: readonly (TimerRecord & { readonly state?: string | null; readonly label?: string; readonly provisional?: true })[];
   readonly tasks: readonly TaskRecord[];
   readonly verify: VerifyReport;
 }

@@ -2,6 +2,7 @@ import type { AnyStateMachine } from 'xstate';
 import { describeDeadlineRule, type DeadlineRule } from '../calendar/index.js';
 import type { AnyWorkflow } from '../engine/define-workflow.js';
 import { ownValue } from '../engine/own-property.js';
+import { isNumericDelay } from '../engine/timer-owner.js';
 import { sampleValue } from './sample-value.js';
 import { describeCondition, type Condition } from '../approvals/branch.js';
 import { describeApproval, describeGuard, type ApprovalInfo, type GuardInfo } from './describe-meta.js';
@@ -78,7 +79,10 @@ export interface StateGraph {
   readonly edges: readonly StateGraphEdge[];
   /** The label of every event the workflow declares, by type. */
   readonly events: Readonly<Record<string, BiText>>;
-  /** The label of every deadline the workflow declares, by name (see {@link deadlineLabel}). */
+  /**
+   * The label of every deadline the workflow declares or a state waits on, by name (see
+   * {@link deadlineLabel}); a numeric delay (`3600000`) by its duration (`1小时`, `1 hour`).
+   */
   readonly deadlines: Readonly<Record<string, BiText>>;
 }
 
@@ -354,8 +358,15 @@ export function stateGraph(workflow: AnyWorkflow): StateGraph {
     events: Object.fromEntries(Object.keys(workflow.events).map((type) => [type, eventLabel(workflow, type)])),
     deadlines: Object.fromEntries(
       [...new Set([...Object.keys(workflow.deadlines ?? {}), ...nodes.flatMap((n) => n.deadlines.map((d) => d.name))])].map((name) => {
-        const holder = nodes.find((n) => n.deadlines.some((d) => d.name === name));
-        return [name, deadlineLabel(workflow, name, holder?.label)];
+        // A numeric delay is its duration (`1小时`, `1 hour`), never a bare `3600000`.
+        if (isNumericDelay(name)) {
+          const rule: DeadlineRule = { kind: 'duration', duration: Number(name) };
+          return [name, { 'zh-CN': describeDeadlineRule(rule, 'zh-CN'), en: describeDeadlineRule(rule, 'en') }];
+        }
+        // Named after the state that waits on it only when one state does: the first of several
+        // holders named the others' deadline after it.
+        const holders = nodes.filter((n) => n.deadlines.some((d) => d.name === name));
+        return [name, deadlineLabel(workflow, name, holders.length === 1 ? holders[0]!.label : undefined)];
       }),
     ),
   };

@@ -4,7 +4,7 @@ import type { CommitDecision, DecideContext, Decision } from '../commit-pipeline
 import type { EngineParts } from '../engine-core.js';
 import { toView } from '../instance-view.js';
 import { MOVE_EVENT } from '../move-to-state.js';
-import { ownerOfTimer } from '../timer-owner.js';
+import { nameTimer } from '../timer-identity.js';
 import { assertId, assertText, checkActorInput, jsonCopy } from '../validate-input.js';
 import { isProxy } from '../../input/is-proxy.js';
 import { readOptions } from '../../input/read-options.js';
@@ -270,7 +270,10 @@ export async function migrateInstances(parts: EngineParts, raw: MigrateOptions):
         fromState: record!.state,
         target: (outcome.commit.history.event as unknown as { readonly target: string }).target,
         toState: instance.state,
-        timers: instance.timers.map((t) => ({ name: t.name, dueAt: t.dueAt, state: ownerOfTimer(t.key, owners) })),
+        timers: instance.timers.map((t) => {
+          const { state, label } = nameTimer(t, owners);
+          return { name: t.name, dueAt: t.dueAt, state, label };
+        }),
         revision: instance.revision,
       });
     } catch (error) {

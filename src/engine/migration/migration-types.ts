@@ -60,6 +60,8 @@ export interface MigratedTimer {
   readonly dueAt: Instant;
   /** The state whose `after` armed it (dotted path), or null. */
   readonly state: string | null;
+  /** The timer for people, as a `TimerView` has it: `after 1h in review.waiting`, never a bare `3600000`. */
+  readonly label: string;
 }
 
 /** One instance that moves (dry run: would move). */
