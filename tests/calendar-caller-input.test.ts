@@ -124,6 +124,14 @@ describe('calendar entry points: a Proxy or a throwing getter is INVALID_ARGUMEN
     expect(workingHours(3)).toEqual({ kind: 'workingHours', hours: 3 });
   });
 
+  it('a rule a builder made is frozen, so the boundary may pass it on uncopied and no getter can be added to it later', () => {
+    const rule = workingDays(2, { time: '10:00' });
+    expect(Object.isFrozen(rule)).toBe(true);
+    expect(() => Object.defineProperty(rule, 'days', { get: boom })).toThrow(TypeError);
+    const from = Date.parse('2026-09-30T02:00:00Z');
+    expect(cal.resolve(rule, from)).toBe(cal.resolve({ kind: 'workingDays', days: 2, time: '10:00' } as never, from));
+  });
+
   it('a refusal changes nothing: the calendar answers as a fresh one after it', () => {
     const c = businessCalendar();
     const from = Date.parse('2026-12-25T02:00:00Z');

@@ -1,7 +1,7 @@
 import { CN_HOLIDAY_DATA, CN_HOLIDAY_DATA_SOURCE } from './cn-holidays-data.js';
 import { durationToMs, type Instant } from '../clock/clock.js';
 import { assertKnownKeys, DocketError } from '../errors.js';
-import { callerInput } from '../input/plain-input.js';
+import { callerInput, unguarded } from '../input/plain-input.js';
 import { validateDeadlineRule, type DeadlineRule, type RollPolicy } from './deadline-rule.js';
 import { compileHolidaySources, type HolidaySource } from './holiday-source.js';
 import { civilDateOf, daysInMonth, dayOrdinalOf, formatDayOrdinal, isoWeekdayOf, parseLocalDate, type DayOrdinal } from './local-date.js';
@@ -12,6 +12,10 @@ import { checkYearArgument, WorkingDayIndex, type DayKind, type MissingYearPolic
 import { shownValue } from './shown-value.js';
 import { addWorkingTime, parseWorkingHours, type WorkingHoursOption } from './working-hours.js';
 import { ZonedTime, type CalendarInput } from './zoned-time.js';
+
+// Inside the calendar, quarters it worked out itself go to the quarter helpers without a copy.
+const quarterMonthOf = unguarded(quarterMonth);
+const shiftQuarterOf = unguarded(shiftQuarter);
 
 /**
  * Options of {@link businessCalendar}.
@@ -309,7 +313,7 @@ export const businessCalendar = callerInput('businessCalendar()', ['options'], f
   };
 
   const quarterDay = (query: QuarterDayQuery): Instant => {
-    const { year, month } = quarterMonth(query.quarter, query.month);
+    const { year, month } = quarterMonthOf(query.quarter, query.month);
     const last = daysInMonth(year, month);
     const day = query.day === 'last' ? last : query.day;
     if (!Number.isInteger(day) || day < 1 || day > last) {
@@ -364,8 +368,8 @@ export const businessCalendar = callerInput('businessCalendar()', ['options'], f
     },
     quarterOf,
     quarterDates: (q) => {
-      const first = quarterMonth(q, 1);
-      const last = quarterMonth(q, 3);
+      const first = quarterMonthOf(q, 1);
+      const last = quarterMonthOf(q, 3);
       return {
         first: formatDayOrdinal(dayOrdinalOf(first.year, first.month, 1)),
         last: formatDayOrdinal(dayOrdinalOf(last.year, last.month, daysInMonth(last.year, last.month))),
@@ -387,7 +391,7 @@ export const businessCalendar = callerInput('businessCalendar()', ['options'], f
           return time.toInstant({ ordinal, timeOfDay: rule.time === undefined ? p.timeOfDay : parseTimeOfDay(rule.time) });
         }
         case 'quarterDay': {
-          const quarter = 'relative' in rule.quarter ? shiftQuarter(quarterOf(from), rule.quarter.relative) : rule.quarter;
+          const quarter = 'relative' in rule.quarter ? shiftQuarterOf(quarterOf(from), rule.quarter.relative) : rule.quarter;
           return quarterDay(withTimeOrUndefined({ quarter, month: rule.month, day: rule.day }, rule.time, rule.roll));
         }
         case 'absolute': {

@@ -1,4 +1,4 @@
-import { callerInput } from '../input/plain-input.js';
+import { callerInput, unguarded } from '../input/plain-input.js';
 import { DateTime } from 'luxon';
 import type { DurationInput } from '../clock/clock.js';
 import { DocketError } from '../errors.js';
@@ -108,7 +108,7 @@ function withOptions<T extends object>(base: T, opts: DeadlineTimeOptions | unde
  */
 export const duration = callerInput('duration()', ['duration'], function duration(d: DurationInput): DeadlineRule {
   return validateDeadlineRule({ kind: 'duration', duration: d });
-});
+}, { vouchResult: true });
 
 /**
  * "Within `days` working days": the `days`-th working day after the start (the start day is not counted).
@@ -122,7 +122,7 @@ export const duration = callerInput('duration()', ['duration'], function duratio
  */
 export const workingDays = callerInput('workingDays()', ['days', 'options'], function workingDays(days: number, opts?: DeadlineTimeOptions): DeadlineRule {
   return validateDeadlineRule(withOptions({ kind: 'workingDays', days }, opts));
-});
+}, { vouchResult: true });
 
 /**
  * "Within `hours` working hours", counted only inside the calendar's working hours on working days.
@@ -135,7 +135,7 @@ export const workingDays = callerInput('workingDays()', ['days', 'options'], fun
  */
 export const workingHours = callerInput('workingHours()', ['hours'], function workingHours(hours: number): DeadlineRule {
   return validateDeadlineRule({ kind: 'workingHours', hours });
-});
+}, { vouchResult: true });
 
 /**
  * "Month `month`, day `day` of a quarter": `quarterDay({ quarter: { relative: 1 }, month: 2, day: 20 })`
@@ -152,7 +152,7 @@ export const quarterDay = callerInput('quarterDay()', ['spec'], function quarter
   return validateDeadlineRule(
     withOptions({ kind: 'quarterDay', quarter: spec.quarter, month: spec.month, day: spec.day }, spec),
   );
-});
+}, { vouchResult: true });
 
 /**
  * A fixed deadline: an ISO instant or epoch ms, or a local date `'YYYY-MM-DD'` in the calendar's zone.
@@ -165,7 +165,7 @@ export const quarterDay = callerInput('quarterDay()', ['spec'], function quarter
  */
 export const absolute = callerInput('absolute()', ['at', 'options'], function absolute(at: string | number, opts?: DeadlineTimeOptions): DeadlineRule {
   return validateDeadlineRule(withOptions({ kind: 'absolute', at }, opts));
-});
+}, { vouchResult: true });
 
 const DURATION_KEYS = ['weeks', 'days', 'hours', 'minutes', 'seconds', 'milliseconds'] as const;
 const ALLOWED_KEYS: Record<DeadlineRule['kind'], readonly string[]> = {
@@ -270,7 +270,7 @@ export const validateDeadlineRule = callerInput('validateDeadlineRule()', ['rule
         if (Object.keys(q).length !== 1 || typeof rel !== 'number' || !Number.isInteger(rel) || Math.abs(rel) > 400) {
           throw invalid(`"quarter.relative" must be a whole number of quarters (0 this, 1 next, -1 previous), got ${shownValue(q)}.`, rule);
         }
-      } else if (!isQuarterRef(q)) {
+      } else if (!unguarded(isQuarterRef)(q)) {
         throw invalid(`"quarter" must be { year, quarter: 1 | 2 | 3 | 4 } or { relative: n }, got ${shownValue(q)}.`, rule);
       }
       const month = r['month'];
@@ -283,7 +283,7 @@ export const validateDeadlineRule = callerInput('validateDeadlineRule()', ['rule
         const max = isRelative
           ? MIN_DAYS_OF_QUARTER_MONTH[month - 1]!
           : (() => {
-              const ym = quarterMonth(q as QuarterRef, month);
+              const ym = unguarded(quarterMonth)(q as QuarterRef, month);
               return daysInMonth(ym.year, ym.month);
             })();
         if (day > max) {
@@ -314,7 +314,7 @@ export const validateDeadlineRule = callerInput('validateDeadlineRule()', ['rule
     }
   }
   return rule as DeadlineRule;
-});
+}, { vouchResult: true });
 
 const ZH_MONTH_OF_QUARTER = ['首月', '次月', '末月'] as const;
 const ZH_QUARTER = ['一', '二', '三', '四'] as const;

@@ -158,17 +158,44 @@ export function plainInput(value: unknown, what: string, field: string): unknown
  *
  * @throws DocketError `INVALID_ARGUMENT` as {@link plainInput}, before `fn` runs.
  */
-export function callerInput<F extends (...args: never[]) => unknown>(what: string, names: readonly (string | null)[], fn: F): F {
+export function callerInput<F extends (...args: never[]) => unknown>(what: string, names: readonly (string | null)[], fn: F, options: { readonly vouchResult?: boolean } = {}): F {
+  const vouchResult = options.vouchResult === true;
   const guarded = function (this: unknown, ...args: unknown[]): unknown {
     for (let i = 0; i < args.length; i++) {
       const arg = args[i];
-      if ((typeof arg === 'object' && arg !== null) || typeof arg === 'function') {
+      if (((typeof arg === 'object' && arg !== null) || typeof arg === 'function') && !VOUCHED.has(arg as object)) {
         const name = i < names.length ? names[i] : `arguments[${i}]`;
         if (name !== null) args[i] = plainInput(arg, what, name!);
       }
     }
-    return (fn as unknown as (...a: unknown[]) => unknown).apply(this, args);
+    const result = (fn as unknown as (...a: unknown[]) => unknown).apply(this, args);
+    return vouchResult ? vouch(result) : result;
   };
   Object.defineProperty(guarded, 'name', { value: fn.name });
+  Object.defineProperty(guarded, UNGUARDED, { value: fn });
   return guarded as unknown as F;
+}
+
+const UNGUARDED = Symbol('docket.unguarded');
+
+/**
+ * The function behind a {@link callerInput} boundary, for calls from inside its own layer with
+ * values it built itself (a quarter the calendar worked out): no copy on a hot path.
+ */
+export function unguarded<F extends (...args: never[]) => unknown>(fn: F): F {
+  return ((fn as unknown as Record<symbol, unknown>)[UNGUARDED] as F | undefined) ?? fn;
+}
+
+// Values a function behind the boundary built and froze (a deadline rule from `workingDays(3)`):
+// plain data by construction, passed through without a copy when handed back in. A rule a workflow
+// declares once is resolved at every timer it arms.
+const VOUCHED = new WeakSet<object>();
+
+/** Deep-freeze a plain value this layer built and mark it as plain (see VOUCHED); returns it. */
+function vouch<T>(value: T): T {
+  if (typeof value !== 'object' || value === null || VOUCHED.has(value)) return value;
+  for (const key of Object.keys(value)) vouch((value as Record<string, unknown>)[key]);
+  Object.freeze(value);
+  VOUCHED.add(value);
+  return value;
 }
