@@ -5,7 +5,7 @@ import type { CommitDecision } from './commit-pipeline.js';
 import type { EngineParts } from './engine-core.js';
 import { recordStep } from './record-step.js';
 import { stepOf } from './send-decision.js';
-import { ownerOfTimer, timerIsLive, timerLabel, type TimerOwners } from './timer-owner.js';
+import { timerIsLive, type TimerOwners } from './timer-owner.js';
 import { describeTimer, nameTimer, type TimerIdentity } from './timer-identity.js';
 import type { FiredTimerView } from './engine-types.js';
 import { copyWith } from '../store/copy-with.js';
@@ -36,9 +36,8 @@ export function timerDelivery(
   const backoff = new Map<string, { failures: number; retryAt: Instant }>();
 
   async function fireTimer(timer: TimerRecord, now: Instant): Promise<FiredTimerView | undefined> {
-    // Whether the last decision retires the timer instead of firing it (a conflict decides again).
-    let retiring = false;
-    // What the timer is (its state, label, rule), read once the instance and its workflow are loaded.
+    // What the timer is (its state, label, rule), read once the instance and its workflow are loaded;
+    // left undefined by a decision that retires the timer instead of firing it (a conflict decides again).
     let about: (TimerIdentity & { readonly workflow: string; readonly version: number }) | undefined;
     const outcome = await pipeline.act<undefined>({
       instanceId: timer.instanceId,
@@ -54,12 +53,12 @@ export function timerDelivery(
         const owners = reg!.runtime.timerOwners;
         // A timer whose owning state is no longer active (left pending by an older Docket, before a
         // step's cancels were applied in order) is not an event: it is retired, not fired.
-        retiring = !timerIsLive(timer.key, record.statePaths, owners);
-        if (retiring) return retirement(record, owners);
+        about = undefined;
+        if (!timerIsLive(timer.key, record.statePaths, owners)) return retirement(record, owners);
         const step = stepOf(reg!, restore(reg!, record), copyWith(timer.event, { $actor: SYSTEM_ACTOR, $at: now }) as never, now, record.id, tenant);
         // The claimed row carries no deadline provenance; the instance's own copy of the timer does.
         const pending = record.timers.find((t) => t.id === timer.id);
-        const identity = describeTimer(pending ?? timer, { owners: reg!.runtime.timerOwners, deadlines: reg!.workflow.deadlines });
+        const identity = describeTimer(pending ?? timer, { owners, deadlines: reg!.workflow.deadlines });
         about = { ...identity, workflow: record.workflow, version: record.version };
         return {
           kind: 'commit',
@@ -75,7 +74,7 @@ export function timerDelivery(
         };
       },
     });
-    if (!outcome.commit || retiring || about === undefined) return undefined;
+    if (!outcome.commit || about === undefined) return undefined;
     const fired: FiredTimerView = { timerId: timer.id, instanceId: timer.instanceId, name: timer.name, dueAt: timer.dueAt, firedAt: now, lateMs: now - timer.dueAt, ...about };
     emitter.emit('timer.fired', fired);
     return fired;
@@ -211,10 +210,7 @@ function isOutcomeUnknown(error: unknown): boolean {
  */
 function retirement(record: InstanceRecord, owners: TimerOwners): CommitDecision {
   const stale = record.timers.filter((t) => !timerIsLive(t.key, record.statePaths, owners));
-  const named = stale.map((t) => {
-    const state = ownerOfTimer(t.key, owners);
-    return `timer "${t.name}" (${timerLabel(t.name, state)}, due ${new Date(t.dueAt).toISOString()})`;
-  });
+  const named = stale.map((t) => `timer "${t.name}" (${nameTimer(t, owners).label}, due ${new Date(t.dueAt).toISOString()})`);
   return {
     kind: 'commit',
     step: recordStep(record),
