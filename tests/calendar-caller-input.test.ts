@@ -132,6 +132,36 @@ describe('calendar entry points: a Proxy or a throwing getter is INVALID_ARGUMEN
     expect(cal.resolve(rule, from)).toBe(cal.resolve({ kind: 'workingDays', days: 2, time: '10:00' } as never, from));
   });
 
+  it('a Proxy as the prototype is refused before its traps run', () => {
+    let trapped = 0;
+    const proto = new Proxy({ kind: 'workingDays', days: 2 }, { get: (t, k, r) => (trapped++, Reflect.get(t, k, r)) });
+    const r = refusal(() => validateDeadlineRule(Object.create(proto)));
+    expect([r.code, r.field, trapped]).toEqual(['INVALID_ARGUMENT', 'rule', 0]);
+  });
+
+  it('a sparse array of length 10^9 is refused at once by the value cap, not copied hole by hole', () => {
+    const a: number[] = [];
+    a.length = 1e9;
+    a[0] = 1;
+    const r = refusal(() => businessCalendar({ workweek: a as never }));
+    expect([r.code, r.field]).toEqual(['INVALID_ARGUMENT', 'options.workweek']);
+  });
+
+  it('a Date subclass is read as the Date it is', () => {
+    class LocalDate extends Date {}
+    expect(cal.isWorkingDay(new LocalDate('2026-10-10T03:00:00Z'))).toBe(cal.isWorkingDay(Date.parse('2026-10-10T03:00:00Z')));
+  });
+
+  it("a key made enumerable on Object.prototype is not read as the argument's own", () => {
+    Object.defineProperty(Object.prototype, 'zzzPolluted', { value: 1, enumerable: true, configurable: true, writable: true });
+    try {
+      const from = Date.parse('2026-09-30T02:00:00Z');
+      expect(cal.resolve({ kind: 'workingDays', days: 1 } as never, from)).toBe(cal.resolve(workingDays(1), from));
+    } finally {
+      delete (Object.prototype as Record<string, unknown>)['zzzPolluted'];
+    }
+  });
+
   it('a refusal changes nothing: the calendar answers as a fresh one after it', () => {
     const c = businessCalendar();
     const from = Date.parse('2026-12-25T02:00:00Z');

@@ -5,6 +5,7 @@ import { isProxy } from './is-proxy.js';
 export const PLAIN_INPUT_MAX_NODES = 1_000_000;
 
 const DATE_PROTO = Date.prototype;
+const OBJECT_PROTO = Object.prototype;
 const getTime = Date.prototype.getTime;
 const COERCION_HOOKS = new Set(['toString', 'valueOf', 'toJSON', 'toLocaleString']);
 
@@ -59,16 +60,26 @@ function copyArgument(value: object, root: Place): unknown {
     const known = copies.get(source);
     if (known !== undefined) return known;
     if (++nodes > PLAIN_INPUT_MAX_NODES) throw new Refusal(place, `holds more than ${PLAIN_INPUT_MAX_NODES} values`);
+    // Keys are listed and read through the prototype chain: a Proxy there would run its traps.
+    // Not a Proxy itself, so reading its prototype runs no caller code.
+    let isDate = false;
+    for (let p: object | null = Object.getPrototypeOf(source); p !== null; p = Object.getPrototypeOf(p)) {
+      if (isProxy(p)) throw new Refusal(place, 'has a Proxy as its prototype; pass plain data');
+      if (p === DATE_PROTO) isDate = true;
+    }
     let copy: unknown;
-    // Not a Proxy, so reading its prototype runs no caller code.
-    if (Object.getPrototypeOf(source) === DATE_PROTO) {
-      // The instant from the internal slot, never through a `getTime` the object may carry itself.
+    if (isDate) {
+      // A Date (a subclass too), read from its internal slot, never through a `getTime` it carries.
       try {
         copy = new Date(getTime.call(source));
       } catch (error) {
         throw new Refusal(place, `is not a readable Date (${reason(error)})`, error);
       }
     } else {
+      if (Array.isArray(source) && source.length > PLAIN_INPUT_MAX_NODES - nodes) {
+        // Counted before the walk: a sparse array of length 1e9 was copied hole by hole.
+        throw new Refusal(place, `holds more than ${PLAIN_INPUT_MAX_NODES} values`);
+      }
       copy = Array.isArray(source) ? [] : {};
       pending.push({ source, copy: copy as Record<string | number, unknown>, place });
     }
@@ -89,6 +100,7 @@ function copyArgument(value: object, root: Place): unknown {
     const { source, copy, place } = next;
     if (Array.isArray(source)) {
       const length = source.length;
+      nodes += length;
       for (let i = 0; i < length; i++) copy[i] = read(source, i, { parent: place, key: i });
       continue;
     }
@@ -97,6 +109,8 @@ function copyArgument(value: object, root: Place): unknown {
     let at: string | undefined;
     try {
       for (const key in source) {
+        // A key someone made enumerable on Object.prototype is every object's, not this argument's.
+        if (Object.hasOwn(OBJECT_PROTO, key) && !Object.hasOwn(source, key)) continue;
         at = key;
         const got = read(source, key, { parent: place, key });
         // The copy is read as data: a coercion hook would run caller code where it is turned into a string.
