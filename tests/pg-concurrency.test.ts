@@ -6,11 +6,13 @@ import { postgresStore } from '../src/postgres/index.js';
 import { staff } from './fixtures/review-workflow.js';
 import { counterWorkflow } from './helpers/counter-workflow.js';
 import { dropSchema, PG_URL, requirePostgres, schemaFor } from './helpers/pg-harness.js';
+import { expectTimerChain } from './helpers/timer-chain.js';
 
 const PROCESSES = 4;
 const STEPS = 36;
 const INSTANCES = 6;
 const START = Date.parse('2026-11-02T09:00:00+08:00');
+const END = START + STEPS * 20 * 60_000;
 
 const available = await requirePostgres('postgres concurrency test');
 let pool: pg.Pool;
@@ -59,6 +61,7 @@ describe.skipIf(!available)('postgres: several processes on the same instances',
       let gaps = 0;
       let lost = 0;
       let doubleFired = 0;
+      const pendingDue: [string, number][] = [];
       for (const id of ids) {
         const record = (await store.load(id))!;
         const entries = await store.history(id);
@@ -72,11 +75,14 @@ describe.skipIf(!available)('postgres: several processes on the same instances',
         timerEntries += timers.length;
         doubleFired += timers.length - new Set(timers.map((e) => e.timer?.dueAt)).size;
         if (context.ticks !== timers.length) lost++;
+        // Every link of the hourly chain due by END fired, once; the one left is due after END.
+        pendingDue.push([id, expectTimerChain(timers, START, 3_600_000)]);
         // Each acknowledged revision is distinct: no two processes were told they wrote the same one.
         const revisions = acks.filter((l) => l.split(' ')[1] === id).map((l) => l.split(' ')[2]);
         if (new Set(revisions).size !== revisions.length) lost++;
       }
       const { rows } = await pool.query(`SELECT COUNT(*)::int AS n FROM "${schema}".docket_timers WHERE status = 'fired'`);
+      const pending = await pool.query(`SELECT instance_id AS id, due_at AS due FROM "${schema}".docket_timers WHERE status = 'pending' ORDER BY instance_id`);
       console.log(
         `concurrency (postgres): ${PROCESSES} processes, ${acks.length} acknowledged sends, ${conflicts} store conflicts retried, ${nacks.length} gave up, ` +
           `${fires.length} timer firings, ${history} history entries, ${gaps} revision gaps, ${lost} lost updates, ${doubleFired} double-fired timers`,
@@ -87,6 +93,8 @@ describe.skipIf(!available)('postgres: several processes on the same instances',
       expect(doubleFired).toBe(0);
       expect(timerEntries).toBe(fires.length);
       expect(rows[0].n).toBe(fires.length);
+      expect(pending.rows.map((p: { id: string; due: string | number }) => [p.id, Number(p.due)])).toEqual(pendingDue);
+      expect(pendingDue.every(([, due]) => due > END)).toBe(true);
       expect(history).toBe(INSTANCES + acks.length + fires.length);
       expect(acks.length).toBeGreaterThan(PROCESSES * STEPS * 2);
       expect(fires.length).toBeGreaterThanOrEqual(INSTANCES * 10);

@@ -6,6 +6,7 @@ import { sqliteStore } from '../src/sqlite/index.js';
 import { staff } from './fixtures/review-workflow.js';
 import { counterWorkflow } from './helpers/counter-workflow.js';
 import { sqliteFile } from './helpers/sqlite-harness.js';
+import { expectTimerChain } from './helpers/timer-chain.js';
 
 // Several processes, each with its own engine, store connection, workerId and virtual clock visiting
 // the same instants, on ONE SQLite file: they send conflicting events to the same instances and
@@ -17,6 +18,8 @@ const PROCESSES = 3;
 const STEPS = 24;
 const INSTANCES = 4;
 const START = Date.parse('2026-11-02T09:00:00+08:00');
+const END = START + STEPS * 20 * 60_000;
+const HOUR = 3_600_000;
 
 function runWorker(filename: string, index: number, ids: string[]): Promise<string[]> {
   return new Promise((resolve, reject) => {
@@ -50,6 +53,7 @@ describe('sqlite: several processes on one file and the same instances', () => {
       expect(outputs.every((o) => o.at(-1) === 'DONE')).toBe(true);
 
       let history = 0;
+      const pendingDue: [string, number][] = [];
       for (const id of ids) {
         const record = (await store.load(id))!;
         const entries = await store.history(id);
@@ -64,14 +68,18 @@ describe('sqlite: several processes on one file and the same instances', () => {
         const timers = entries.filter((e) => e.kind === 'timer');
         expect(new Set(timers.map((e) => e.timer?.dueAt)).size).toBe(timers.length);
         expect(context.ticks).toBe(timers.length);
-        expect(timers.length).toBe(Math.floor((STEPS * 20) / 60));
+        // Every link of the hourly chain due by END fired, once (see expectTimerChain); the one left is due after END.
+        pendingDue.push([id, expectTimerChain(timers, START, HOUR)]);
         expect((await createEngine({ store, clock: virtualClock(START), workflows: [counterWorkflow] }).verify(id)).ok).toBe(true);
       }
       const db = new Database(filename, { readonly: true });
       const fired = (db.prepare(`SELECT COUNT(*) AS n FROM docket_timers WHERE status = 'fired'`).get() as { n: number }).n;
+      const pending = db.prepare(`SELECT instance_id AS id, due_at AS due FROM docket_timers WHERE status = 'pending' ORDER BY instance_id`).all() as { id: string; due: number }[];
       db.close();
       console.log(`concurrency (sqlite): ${PROCESSES} processes, ${acks.length} acknowledged sends, ${fires.length} timer firings, ${history} history entries`);
       expect(fired).toBe(fires.length);
+      expect(pending.map((p) => [p.id, p.due])).toEqual(pendingDue);
+      expect(pending.every((p) => p.due > END)).toBe(true);
       expect(history).toBe(INSTANCES + acks.length + fires.length);
       expect(acks.length).toBe(PROCESSES * STEPS * 4);
       await store.close();
