@@ -162,6 +162,25 @@ describe('calendar entry points: a Proxy or a throwing getter is INVALID_ARGUMEN
     }
   });
 
+  it("an accessor someone put on Object.prototype is not run by the copy, and the argument's own key is kept", () => {
+    let setterRan = 0;
+    Object.defineProperty(Object.prototype, 'days', {
+      configurable: true,
+      get: () => undefined,
+      set: () => void setterRan++,
+    });
+    try {
+      const from = Date.parse('2026-09-30T02:00:00Z');
+      const rule = { kind: 'workingDays' } as Record<string, unknown>;
+      Object.defineProperty(rule, 'days', { value: 3, enumerable: true, writable: true, configurable: true });
+      const got = cal.resolve(rule as never, from);
+      delete (Object.prototype as Record<string, unknown>)['days'];
+      expect([got, setterRan]).toEqual([cal.resolve(workingDays(3), from), 0]);
+    } finally {
+      delete (Object.prototype as Record<string, unknown>)['days'];
+    }
+  });
+
   it('a refusal changes nothing: the calendar answers as a fresh one after it', () => {
     const c = businessCalendar();
     const from = Date.parse('2026-12-25T02:00:00Z');
