@@ -137,33 +137,58 @@ export function timerDelivery(
     return undefined;
   }
 
+  function claimTimers(now: Instant): Promise<readonly TimerRecord[]> {
+    return store.claimDueTimers(now, { owner: parts.workerId, leaseMs: parts.leaseMs, limit: CLAIM_LIMIT });
+  }
+
   async function fireDue(now: Instant): Promise<FiredTimerView[]> {
     await parts.ready();
     const fired: FiredTimerView[] = [];
-    for (;;) {
-      const claimed = await store.claimDueTimers(now, { owner: parts.workerId, leaseMs: parts.leaseMs, limit: 100 });
-      if (claimed.length === 0) break;
+    const first = await claimTimers(now);
+    if (first.length === 1) {
+      // One timer due (the common case: deadlines rarely share an instant): no workers to start.
+      const done = await deliver(first[0]!, now);
+      if (done) fired.push(done);
+    } else if (first.length > 1) {
       // Up to FIRING_CONCURRENCY firings in flight, so the store's group commit batches their
       // writes; firings of one instance still run one after another, in claim order (its lock).
       // Each claimed timer is handled by exactly one worker, and its commit marks it fired in the
-      // same transaction, so a timer still fires once.
-      if (claimed.length === 1) {
-        // One timer due (the common case: deadlines rarely share an instant): no workers to start.
-        const done = await deliver(claimed[0]!, now);
-        if (done) fired.push(done);
-        break;
-      }
-      const results: (FiredTimerView | undefined)[] = new Array(claimed.length);
+      // same transaction, so a timer still fires once. The next batch is claimed while the last
+      // FIRING_CONCURRENCY of this one are in flight: waiting for a batch to end left the group
+      // commit a tail of one or two firings, then a claim's round trip, at every 100 timers.
+      const claimed: TimerRecord[] = [...first];
+      const results: (FiredTimerView | undefined)[] = [];
       let next = 0;
+      let more = first.length === CLAIM_LIMIT;
+      let claiming: Promise<void> | undefined;
+      let claimError: { error: unknown } | undefined;
+      const refill = (): Promise<void> =>
+        (claiming ??= claimTimers(now).then(
+          (got) => {
+            for (const timer of got) claimed.push(timer);
+            more = got.length === CLAIM_LIMIT;
+            claiming = undefined;
+          },
+          (error: unknown) => {
+            // Reported once all firings in flight have ended, as a claim that failed between batches was.
+            claimError ??= { error };
+            more = false;
+            claiming = undefined;
+          },
+        ));
       const worker = async () => {
-        while (next < claimed.length) {
-          const index = next++;
-          results[index] = await deliver(claimed[index]!, now);
+        for (;;) {
+          if (more && claimed.length - next <= FIRING_CONCURRENCY) void refill();
+          if (next < claimed.length) {
+            const index = next++;
+            results[index] = await deliver(claimed[index]!, now);
+          } else if (claiming !== undefined) await claiming;
+          else return;
         }
       };
       await Promise.all(Array.from({ length: Math.min(FIRING_CONCURRENCY, claimed.length) }, worker));
       for (const done of results) if (done) fired.push(done);
-      if (claimed.length < 100) break;
+      if (claimError !== undefined) throw claimError.error;
     }
     // Effects due now (retries included, and any whose claim ran out) go to the outbox, which delivers
     // them in the background. Asked first: a step with none due (most steps) starts no claim, and a
@@ -237,6 +262,9 @@ function isTampered(error: unknown): boolean {
 
 /** How many claimed timers are fired at once (distinct instances; one instance's run in order). */
 const FIRING_CONCURRENCY = 32;
+
+/** How many due timers one claim takes. */
+const CLAIM_LIMIT = 100;
 
 /** The longest wait between two attempts at a timer that keeps failing transiently (ms). */
 const MAX_RETRY_MS = 3_600_000;
