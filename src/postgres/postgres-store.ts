@@ -5,7 +5,7 @@ import type { Pool } from 'pg';
 import { DocketError, isDocketError } from '../errors.js';
 import type { HistoryEntry, IdempotencyRecord, InstanceRecord, RefusalEntry, TaskRecord } from '../store/records.js';
 import type { Commit, InstanceQuery, Page, Store, TaskQuery } from '../store/store.js';
-import { byEffectDue, byTimerDue, checkClaim, checkEffectUpdate, unknownEffect } from '../store/claim-rules.js';
+import { byEffectDue, byTimerDue, checkClaim, checkEffectUpdate, staleEffectClaim, unknownEffect } from '../store/claim-rules.js';
 import { closedGuard } from '../store/closed-guard.js';
 import { checkCommitRules } from '../store/commit-rules.js';
 import { checkId, checkKey, storableRefusal } from '../store/payload-rules.js';
@@ -277,7 +277,7 @@ export function postgresStore(rawConnection: PostgresConnection, rawOptions: Pos
       } catch (error) {
         throw unavailable(error, 'updateEffect');
       }
-      if (count === 0) throw unknownEffect(effectId);
+      if (count === 0) throw (await query(plans.effectExists(s, effectId), 'updateEffect')).length > 0 ? staleEffectClaim(effectId, update.owner) : unknownEffect(effectId);
     },
     async effects(instanceId) {
       checkId(instanceId);

@@ -7,7 +7,7 @@ import { loadOptionalDriver } from '../store/load-optional-driver.js';
 import { DocketError, isDocketError } from '../errors.js';
 import type { IdempotencyRecord, InstanceRecord, RefusalEntry, TaskRecord, HistoryEntry } from '../store/records.js';
 import type { Commit, InstanceQuery, Page, Store, TaskQuery } from '../store/store.js';
-import { byEffectDue, byTimerDue, checkClaim, checkEffectUpdate, unknownEffect } from '../store/claim-rules.js';
+import { byEffectDue, byTimerDue, checkClaim, checkEffectUpdate, staleEffectClaim, unknownEffect } from '../store/claim-rules.js';
 import { closedGuard } from '../store/closed-guard.js';
 import { checkCommitRules, checkRevision, conflict, conflictReason, tasksOf } from '../store/commit-rules.js';
 import { checkId, checkKey, storableRefusal } from '../store/payload-rules.js';
@@ -579,7 +579,7 @@ export function sqliteStore(rawOptions: SqliteStoreOptions): SqliteStore {
       const { effectId, update } = checkEffectUpdate(rawId, rawUpdate);
       return write(() => {
         if (run(plans.updateEffect(effectId, update)).changes === 0) {
-          throw unknownEffect(effectId);
+          throw get(plans.effectExists(effectId)) ? staleEffectClaim(effectId, update.owner) : unknownEffect(effectId);
         }
       });
     },
