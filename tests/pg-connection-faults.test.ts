@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEngine, isDocketError, virtualClock } from '../src/index.js';
 import { postgresStore, type PostgresStore } from '../src/postgres/index.js';
 import { admin as root, manager, reviewWorkflow, staff } from './fixtures/review-workflow.js';
-import { dropSchema, PG_URL, requirePostgres, schemaFor } from './helpers/pg-harness.js';
+import { dropSchema, patchClients, PG_URL, requirePostgres, schemaFor } from './helpers/pg-harness.js';
 
 // Faults of the connection under a PostgreSQL commit, injected at chosen points (a commit held on a
 // row lock another connection holds, then its backend terminated or cancelled, or its socket
@@ -76,43 +76,6 @@ function reviewEngine(store: PostgresStore, workerId: string, conflictRetries?: 
   return engine;
 }
 type ReviewEngine = ReturnType<typeof reviewEngine>;
-
-/**
- * Patch every client `pool` hands out (its own `pool.query` included, which checks out with a
- * callback): `patch` wraps the client's `query`.
- */
-function patchClients(pool: pg.Pool, patch: (query: (text: string, values?: unknown[]) => Promise<unknown>, client: pg.PoolClient) => (text: string, values?: unknown[]) => Promise<unknown>): void {
-  const patched = new WeakSet<object>();
-  const apply = (client: pg.PoolClient | undefined) => {
-    if (!client || patched.has(client)) return;
-    patched.add(client);
-    const query = client.query.bind(client) as (text: string, values?: unknown[]) => Promise<unknown>;
-    const wrapped = patch(query, client);
-    (client as unknown as { query: unknown }).query = (text: unknown, values?: unknown, callback?: unknown) => {
-      // pg-pool's own pool.query passes a callback.
-      const cb = typeof values === 'function' ? values : callback;
-      const vals = typeof values === 'function' ? undefined : (values as unknown[] | undefined);
-      const out = typeof text === 'string' ? wrapped(text, vals) : query(text as never, vals);
-      if (typeof cb !== 'function') return out;
-      out.then((res) => (cb as (e: unknown, r?: unknown) => void)(undefined, res), (error: unknown) => (cb as (e: unknown) => void)(error));
-      return undefined;
-    };
-  };
-  const connect = pool.connect.bind(pool) as (cb?: (err: Error | undefined, client: pg.PoolClient | undefined, done: () => void) => void) => Promise<pg.PoolClient> | undefined;
-  (pool as unknown as { connect: unknown }).connect = (cb?: (err: Error | undefined, client: pg.PoolClient | undefined, done: () => void) => void) => {
-    if (typeof cb === 'function') {
-      connect((err, client, done) => {
-        apply(client);
-        cb(err, client, done);
-      });
-      return undefined;
-    }
-    return connect()!.then((client) => {
-      apply(client);
-      return client;
-    });
-  };
-}
 
 interface Setup {
   readonly schema: string;

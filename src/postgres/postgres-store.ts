@@ -2,7 +2,7 @@ import type pg from 'pg';
 import { createRequire } from 'node:module';
 import { loadOptionalDriver } from '../store/load-optional-driver.js';
 import type { Pool } from 'pg';
-import { DocketError, isDocketError } from '../errors.js';
+import { DocketError } from '../errors.js';
 import type { HistoryEntry, IdempotencyRecord, InstanceRecord, RefusalEntry, TaskRecord } from '../store/records.js';
 import type { Commit, InstanceQuery, Page, Store, TaskQuery } from '../store/store.js';
 import { byEffectDue, byTimerDue, checkClaim, checkEffectUpdate, staleEffectClaim, unknownEffect } from '../store/claim-rules.js';
@@ -12,7 +12,7 @@ import { checkId, checkKey, storableRefusal } from '../store/payload-rules.js';
 import { checkHistoryRange, checkInstanceQuery, checkTaskQuery, keysetPage } from '../store/query-rules.js';
 import { migrationsToApply } from '../store/schema-version.js';
 import { readOptions, wholeOption } from '../input/read-options.js';
-import { holdConnection, inTransaction, queryRetryingRaces, type HeldConnection } from './postgres-connection.js';
+import { holdConnection, inTransaction, runStatement, type HeldConnection, type StatementKind } from './postgres-connection.js';
 import { PostgresGroupCommit } from './postgres-group-commit.js';
 import { POSTGRES_MIGRATIONS, POSTGRES_SCHEMA_VERSION } from './postgres-migrations.js';
 import * as plans from './postgres-plans.js';
@@ -91,10 +91,8 @@ function checkPostgresOptions(rawConnection: unknown, rawOptions: unknown): { co
   return { connection, options };
 }
 
-function unavailable(error: unknown, what: string): unknown {
-  if (isDocketError(error)) return error;
-  return new DocketError('STORE_UNAVAILABLE', `PostgreSQL ${what} failed: ${error instanceof Error ? error.message : String(error)}.`, { cause: error });
-}
+/** What a claim whose answer was lost leaves behind, and why a retry is safe. */
+const CLAIM_UNKNOWN = 'What it leased to this worker is claimed again once the lease runs out (nothing is lost, nothing fires twice): claim again.';
 
 /**
  * The store for many processes: every engine points at one PostgreSQL database and coordinates
@@ -123,17 +121,16 @@ export function postgresStore(rawConnection: PostgresConnection, rawOptions: Pos
   const wakers = new Set<() => void>();
   let listener: Promise<HeldConnection | undefined> | undefined;
 
-  async function query<T>(p: PostgresPlan, what: string): Promise<T[]> {
+  /** One statement (see {@link runStatement}): a read unless `kind` says what it writes. */
+  async function statement(p: PostgresPlan, what: string, kind: StatementKind = 'read'): Promise<{ rows: unknown[]; rowCount: number | null }> {
     open();
-    let rows: T[];
-    try {
-      rows = (await queryRetryingRaces(pool, p)).rows as T[];
-    } catch (error) {
-      throw unavailable(error, what);
-    }
+    const res = await runStatement(pool, p, what, kind);
     // The database answers again: wake-ups lost with their connection are taken up again.
     if (wakers.size > 0 && listener === undefined) void listen();
-    return rows;
+    return res;
+  }
+  async function query<T>(p: PostgresPlan, what: string, kind: StatementKind = 'read'): Promise<T[]> {
+    return (await statement(p, what, kind)).rows as T[];
   }
 
   async function migrate(): Promise<void> {
@@ -229,7 +226,7 @@ export function postgresStore(rawConnection: PostgresConnection, rawOptions: Pos
     },
     async appendRefusal(raw: RefusalEntry) {
       const entry = storableRefusal(raw);
-      await query(plans.insertRefusal(s, entry), 'appendRefusal');
+      await query(plans.insertRefusal(s, entry), 'appendRefusal', { writes: 'The refusal may be recorded or not; the refused act changed nothing either way.' });
     },
     async refusals(instanceId) {
       checkId(instanceId);
@@ -246,11 +243,11 @@ export function postgresStore(rawConnection: PostgresConnection, rawOptions: Pos
     async claimDueTimers(rawNow, rawOpts) {
       const { now, options: opts } = checkClaim(rawNow, rawOpts);
       // Stored instants are whole (bigint): `due <= floor(now)` is `due <= now`, and bigint refuses 1.5.
-      const rows = await query<TimerRow>(plans.claimTimers(s, Math.floor(now), opts.owner, opts.leaseMs, opts.limit), 'claimDueTimers');
+      const rows = await query<TimerRow>(plans.claimTimers(s, Math.floor(now), opts.owner, opts.leaseMs, opts.limit), 'claimDueTimers', { writes: CLAIM_UNKNOWN });
       return rows.map(timerFromRow).sort(byTimerDue);
     },
     async releaseTimer(timerId, owner) {
-      await query(plans.releaseTimer(s, timerId, owner), 'releaseTimer');
+      await query(plans.releaseTimer(s, timerId, owner), 'releaseTimer', { writes: 'The timer is claimable again when its claim runs out either way; releasing it again is safe.' });
     },
     async findIdempotency(instanceId, key) {
       checkId(instanceId);
@@ -260,7 +257,7 @@ export function postgresStore(rawConnection: PostgresConnection, rawOptions: Pos
     },
     async claimEffects(rawNow, rawOpts) {
       const { now, options: opts } = checkClaim(rawNow, rawOpts);
-      const rows = await query<EffectRow>(plans.claimEffects(s, Math.floor(now), opts.owner, opts.leaseMs, opts.limit), 'claimEffects');
+      const rows = await query<EffectRow>(plans.claimEffects(s, Math.floor(now), opts.owner, opts.leaseMs, opts.limit), 'claimEffects', { writes: CLAIM_UNKNOWN });
       return rows.map(effectFromRow).sort(byEffectDue);
     },
     async nextEffectDue() {
@@ -271,13 +268,8 @@ export function postgresStore(rawConnection: PostgresConnection, rawOptions: Pos
       open();
       const { effectId, update } = checkEffectUpdate(rawId, rawUpdate);
       const p = plans.updateEffect(s, effectId, update);
-      let count: number | null;
-      try {
-        count = (await queryRetryingRaces(pool, p)).rowCount;
-      } catch (error) {
-        throw unavailable(error, 'updateEffect');
-      }
-      if (count === 0) throw (await query(plans.effectExists(s, effectId), 'updateEffect')).length > 0 ? staleEffectClaim(effectId, update.owner) : unknownEffect(effectId);
+      const { rowCount } = await statement(p, 'updateEffect', { writes: 'The outcome of this attempt may be recorded or not: look at store.effects(instanceId) (the effect is delivered at least once either way).' });
+      if (rowCount === 0) throw (await query(plans.effectExists(s, effectId), 'updateEffect')).length > 0 ? staleEffectClaim(effectId, update.owner) : unknownEffect(effectId);
     },
     async effects(instanceId) {
       checkId(instanceId);
