@@ -188,6 +188,31 @@ describe.skipIf(!available)('postgres: the connection fails under a commit', () 
     }
   });
 
+  it('a start whose commit answer is lost is STORE_OUTCOME_UNKNOWN; retried with the same id and input by the same actor it resolves with the id (it landed), once; another input is CONFLICT naming the id', async (ctx) => {
+    const s = await setup(ctx.task.name);
+    try {
+      let armed = true;
+      patchClients(s.pool, (query, client) => async (text, values) => {
+        const out = await query(text, values);
+        if (armed && text.includes('docket_commit')) {
+          armed = false;
+          (client as unknown as { connection: { stream: { destroy(): void } } }).connection.stream.destroy();
+          throw new Error('Connection terminated unexpectedly');
+        }
+        return out;
+      });
+      expect(await s.engine.start('review', { title: 't' }, { actor: staff, id: 'x' }).then(() => 'ok', codeOf)).toBe('STORE_OUTCOME_UNKNOWN');
+      await commitsSettled(s.schema);
+      expect(await s.engine.start('review', { title: 't' }, { actor: staff, id: 'x' })).toBe('x');
+      expect((await s.store.history('x')).map((e) => e.event.type)).toEqual(['docket.start']);
+      const taken = await s.engine.start('review', { title: 'u' }, { actor: staff, id: 'x' }).then(() => undefined, (e: unknown) => e);
+      expect(isDocketError(taken, 'CONFLICT') && taken.details.field).toBe('id');
+      expect(await s.engine.verify('x')).toMatchObject({ ok: true });
+    } finally {
+      await s.done();
+    }
+  });
+
   it('retention whose COMMIT is sent but never answered is told STORE_OUTCOME_UNKNOWN (not "nothing written"); it landed, and a second retention takes nothing more', async (ctx) => {
     const s = await setup(ctx.task.name);
     try {
