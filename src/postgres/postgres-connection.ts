@@ -1,4 +1,4 @@
-import type { Pool, PoolClient } from 'pg';
+import type { Client, Pool, PoolClient } from 'pg';
 import { DocketError, isDocketError } from '../errors.js';
 
 /**
@@ -45,6 +45,43 @@ export async function holdConnection(pool: Pool, onLost?: (error: unknown) => vo
       client.removeListener('error', listener);
       const broken = failure ?? lost;
       client.release(broken === undefined ? undefined : broken instanceof Error ? broken : new Error(String(broken)));
+    },
+  };
+}
+
+/**
+ * A connection of its own, outside any pool (the `LISTEN` connection): held like a pooled one (an
+ * error listener for as long as it is held, `onLost` called once if it is lost), and closed on
+ * release; a broken one is not waited for. `make` builds the unconnected client.
+ */
+export async function holdOwnConnection(make: () => Client, onLost?: (error: unknown) => void): Promise<{ readonly client: Client; release(failure?: unknown): Promise<void> }> {
+  const client = make();
+  let lost: unknown;
+  let released = false;
+  const listener = (error: unknown) => {
+    if (lost !== undefined) return;
+    lost = error ?? new Error('The PostgreSQL connection was lost.');
+    onLost?.(lost);
+  };
+  client.on('error', listener);
+  try {
+    await client.connect();
+  } catch (error) {
+    client.removeListener('error', listener);
+    void client.end().catch(() => undefined);
+    throw error;
+  }
+  return {
+    client,
+    async release(failure?: unknown) {
+      if (released) return;
+      released = true;
+      // Errors while it closes are nobody's concern now, but must not reach the process.
+      client.removeListener('error', listener);
+      client.on('error', () => undefined);
+      const ending = client.end().catch(() => undefined);
+      // A lost connection may never report its end: not waited for.
+      if ((failure ?? lost) === undefined) await ending;
     },
   };
 }

@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import { createRequire } from 'node:module';
 import { loadOptionalDriver } from '../store/load-optional-driver.js';
-import type { Pool } from 'pg';
+import type { Client, ClientBase, Pool } from 'pg';
 import { DocketError } from '../errors.js';
 import type { HistoryEntry, IdempotencyRecord, InstanceRecord, RefusalEntry, TaskRecord } from '../store/records.js';
 import type { Commit, InstanceQuery, Page, Store, TaskQuery } from '../store/store.js';
@@ -12,7 +12,7 @@ import { checkId, checkKey, storableRefusal } from '../store/payload-rules.js';
 import { checkHistoryRange, checkInstanceQuery, checkTaskQuery, keysetPage } from '../store/query-rules.js';
 import { migrationsToApply } from '../store/schema-version.js';
 import { readOptions, wholeOption } from '../input/read-options.js';
-import { holdConnection, inTransaction, runStatement, type HeldConnection, type StatementKind } from './postgres-connection.js';
+import { holdConnection, holdOwnConnection, inTransaction, runStatement, type StatementKind } from './postgres-connection.js';
 import { PostgresGroupCommit } from './postgres-group-commit.js';
 import { POSTGRES_MIGRATIONS, POSTGRES_SCHEMA_VERSION } from './postgres-migrations.js';
 import * as plans from './postgres-plans.js';
@@ -20,7 +20,15 @@ import type { PostgresPlan } from './postgres-plans.js';
 import { effectFromRow, instanceFromRow, timerFromRow, type EffectRow, type InstanceRow, type TimerRow } from './postgres-rows.js';
 import { postgresRetention } from './postgres-retention.js';
 
-/** Where the store connects: a connection string (the store owns its pool) or your own `pg.Pool`. */
+/**
+ * Where the store connects: a connection string (the store owns its pool, of `max` connections,
+ * default 10) or your own `pg.Pool`. The pool serves statements and commits only (group commit takes
+ * up to `maxInFlight` of them at once; with fewer, commits wait their turn). The `LISTEN` connection
+ * of {@link PostgresStore.onWake} is one more, opened beside the pool while anyone listens (for your
+ * pool, with its own `Client` and `options`, as the pool opens its clients): so `max: 1` with
+ * `engine.run()` works, holding two connections. A pool-like object that is not a `pg.Pool` (no
+ * `Client` and `options`) lends one of its connections to `LISTEN` instead: size it for that.
+ */
 export type PostgresConnection = { readonly connectionString: string; readonly max?: number } | { readonly pool: Pool };
 
 /** Options for {@link postgresStore}. */
@@ -44,6 +52,8 @@ export interface PostgresStore extends Store {
   /**
    * Call `fn` when another process (or this one) commits a new timer or effect (LISTEN/NOTIFY), so
    * a worker loop can wake early instead of waiting for its poll. Returns the unsubscribe function.
+   * The `LISTEN` runs on a connection of its own, not taken from the pool (see
+   * {@link PostgresConnection}); it is closed by `close()`.
    */
   onWake(fn: () => void): () => void;
   /** Group-commit counters: how many transactions carried how many commits. */
@@ -113,13 +123,29 @@ export function postgresStore(rawConnection: PostgresConnection, rawOptions: Pos
   const schemaName = options.schema ?? 'docket';
   const s = plans.quoteSchema(schemaName);
   const owned = !('pool' in connection);
-  const pool: Pool = 'pool' in connection ? connection.pool : new (loadOptionalDriver<typeof pg>(createRequire(import.meta.url), 'pg', 'docket/postgres').Pool)({ connectionString: connection.connectionString, max: connection.max ?? 10 });
+  const driver = owned ? loadOptionalDriver<typeof pg>(createRequire(import.meta.url), 'pg', 'docket/postgres') : undefined;
+  const pool: Pool = 'pool' in connection ? connection.pool : new driver!.Pool({ connectionString: connection.connectionString, max: connection.max ?? 10 });
+  // The LISTEN connection is one of its own, not the pool's: held for as long as anyone listens, it
+  // took the only connection of a pool of `max: 1`, and every later statement waited for ever. Made
+  // as the pool makes its clients (a pg.Pool's `Client` and `options`); a pool-like object without
+  // them lends one of its connections instead.
+  const ownListenClient: (() => Client) | undefined =
+    'pool' in connection
+      ? typeof (pool as { Client?: unknown }).Client === 'function' && typeof (pool as { options?: unknown }).options === 'object'
+        ? () => new (pool as unknown as { Client: new (o: object) => Client }).Client((pool as unknown as { options: object }).options)
+        : undefined
+      : () => new driver!.Client({ connectionString: (connection as { connectionString: string }).connectionString });
   const group = new PostgresGroupCommit(pool, s, options.maxBatch ?? 256, options.maxInFlight ?? 4);
   const guard = closedGuard(`PostgreSQL store (schema ${schemaName})`);
   const open = guard.check;
   let migrated: Promise<void> | undefined;
   const wakers = new Set<() => void>();
-  let listener: Promise<HeldConnection | undefined> | undefined;
+  /** A held LISTEN connection: its client, and how it is let go (see {@link holdOwnConnection}). */
+  interface Listening {
+    readonly client: ClientBase;
+    release(failure?: unknown): void | Promise<void>;
+  }
+  let listener: Promise<Listening | undefined> | undefined;
 
   /** One statement (see {@link runStatement}): a read unless `kind` says what it writes. */
   async function statement(p: PostgresPlan, what: string, kind: StatementKind = 'read'): Promise<{ rows: unknown[]; rowCount: number | null }> {
@@ -153,12 +179,12 @@ export function postgresStore(rawConnection: PostgresConnection, rawOptions: Pos
    * been missed, and it is listened again at once, or, when the database is not back yet, at the
    * store's next statement that succeeds. Before, the lost connection's error event ended the process.
    */
-  function listen(): Promise<HeldConnection | undefined> {
-    let attempt: Promise<HeldConnection | undefined> | undefined;
+  function listen(): Promise<Listening | undefined> {
+    let attempt: Promise<Listening | undefined> | undefined;
     attempt = (async () => {
-      let held: HeldConnection | undefined;
+      let held: Listening | undefined;
       try {
-        held = await holdConnection(pool, () => lost(attempt!));
+        held = ownListenClient ? await holdOwnConnection(ownListenClient, () => lost(attempt!)) : await holdConnection(pool, () => lost(attempt!));
         held.client.on('notification', onNotification);
         await held.client.query('LISTEN docket_wake');
         return held;
@@ -177,7 +203,7 @@ export function postgresStore(rawConnection: PostgresConnection, rawOptions: Pos
     if (msg.channel === 'docket_wake' && msg.payload === s) for (const fn of wakers) fn();
   }
 
-  function lost(which: Promise<HeldConnection | undefined>): void {
+  function lost(which: Promise<Listening | undefined>): void {
     if (listener !== which) return;
     listener = undefined;
     void which.then((held) => held?.release(new Error('The LISTEN connection was lost.')));
@@ -298,7 +324,7 @@ export function postgresStore(rawConnection: PostgresConnection, rawOptions: Pos
           (error: unknown) => error,
         );
         held.client.removeListener('notification', onNotification);
-        held.release(failure);
+        await held.release(failure);
       }
       if (owned) await pool.end();
     },
