@@ -34,7 +34,7 @@ export async function landedStart(store: Pick<Store, 'load' | 'history'>, commit
   throw new DocketError(
     'CONFLICT',
     record === undefined
-      ? `${refusal.message} The id is taken: start with another id (or none).`
+      ? refusal.message
       : `Instance id "${id}" is taken: an instance was started under it ${first?.actor.id === mine.actor.id ? 'with another input or workflow' : 'by someone else'}. Start with another id (or none); a start retried with the same id, workflow and input by the same actor is answered as the one that landed.`,
     { instanceId: id, field: 'id', cause: refusal },
   );
