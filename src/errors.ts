@@ -41,9 +41,11 @@ export type DocketErrorCode =
   /** The store is closed, or its schema is newer than this library. */
   | 'STORE_UNAVAILABLE'
   /**
-   * The store failed while committing and cannot tell whether the write landed (an I/O error at
-   * commit, a connection lost mid-commit). Do not blindly retry: reload the instance first (its
-   * revision and history show whether the act was applied), or retry with the same idempotency key.
+   * The store failed while writing and cannot tell whether the write landed (an I/O error at
+   * commit, a connection lost mid-commit, or after a single write was sent: a timer or effect claim,
+   * a release, an effect's outcome, a refusal). Do not blindly retry: reload the instance first (its
+   * revision and history show whether the act was applied), or retry with the same idempotency key;
+   * the message says what is safe for the write at hand (a claim's leases simply run out).
    */
   | 'STORE_OUTCOME_UNKNOWN'
   /** The machine itself threw while computing a transition (a bug in a guard, action or delay). */

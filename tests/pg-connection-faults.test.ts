@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEngine, isDocketError, virtualClock } from '../src/index.js';
 import { postgresStore, type PostgresStore } from '../src/postgres/index.js';
 import { admin as root, manager, reviewWorkflow, staff } from './fixtures/review-workflow.js';
-import { dropSchema, PG_URL, requirePostgres, schemaFor } from './helpers/pg-harness.js';
+import { dropSchema, patchClients, PG_URL, requirePostgres, schemaFor } from './helpers/pg-harness.js';
 
 // Faults of the connection under a PostgreSQL commit, injected at chosen points (a commit held on a
 // row lock another connection holds, then its backend terminated or cancelled, or its socket
@@ -76,43 +76,6 @@ function reviewEngine(store: PostgresStore, workerId: string, conflictRetries?: 
   return engine;
 }
 type ReviewEngine = ReturnType<typeof reviewEngine>;
-
-/**
- * Patch every client `pool` hands out (its own `pool.query` included, which checks out with a
- * callback): `patch` wraps the client's `query`.
- */
-function patchClients(pool: pg.Pool, patch: (query: (text: string, values?: unknown[]) => Promise<unknown>, client: pg.PoolClient) => (text: string, values?: unknown[]) => Promise<unknown>): void {
-  const patched = new WeakSet<object>();
-  const apply = (client: pg.PoolClient | undefined) => {
-    if (!client || patched.has(client)) return;
-    patched.add(client);
-    const query = client.query.bind(client) as (text: string, values?: unknown[]) => Promise<unknown>;
-    const wrapped = patch(query, client);
-    (client as unknown as { query: unknown }).query = (text: unknown, values?: unknown, callback?: unknown) => {
-      // pg-pool's own pool.query passes a callback.
-      const cb = typeof values === 'function' ? values : callback;
-      const vals = typeof values === 'function' ? undefined : (values as unknown[] | undefined);
-      const out = typeof text === 'string' ? wrapped(text, vals) : query(text as never, vals);
-      if (typeof cb !== 'function') return out;
-      out.then((res) => (cb as (e: unknown, r?: unknown) => void)(undefined, res), (error: unknown) => (cb as (e: unknown) => void)(error));
-      return undefined;
-    };
-  };
-  const connect = pool.connect.bind(pool) as (cb?: (err: Error | undefined, client: pg.PoolClient | undefined, done: () => void) => void) => Promise<pg.PoolClient> | undefined;
-  (pool as unknown as { connect: unknown }).connect = (cb?: (err: Error | undefined, client: pg.PoolClient | undefined, done: () => void) => void) => {
-    if (typeof cb === 'function') {
-      connect((err, client, done) => {
-        apply(client);
-        cb(err, client, done);
-      });
-      return undefined;
-    }
-    return connect()!.then((client) => {
-      apply(client);
-      return client;
-    });
-  };
-}
 
 interface Setup {
   readonly schema: string;
@@ -220,6 +183,31 @@ describe.skipIf(!available)('postgres: the connection fails under a commit', () 
       const id = await s.engine.start('review', { title: 't' }, { actor: staff });
       await s.engine.send(id, { type: 'SUBMIT' }, { actor: staff });
       await until('a wake-up on the new connection', async () => (woken > before ? true : undefined));
+    } finally {
+      await s.done();
+    }
+  });
+
+  it('a start whose commit answer is lost is STORE_OUTCOME_UNKNOWN; retried with the same id and input by the same actor it resolves with the id (it landed), once; another input is CONFLICT naming the id', async (ctx) => {
+    const s = await setup(ctx.task.name);
+    try {
+      let armed = true;
+      patchClients(s.pool, (query, client) => async (text, values) => {
+        const out = await query(text, values);
+        if (armed && text.includes('docket_commit')) {
+          armed = false;
+          (client as unknown as { connection: { stream: { destroy(): void } } }).connection.stream.destroy();
+          throw new Error('Connection terminated unexpectedly');
+        }
+        return out;
+      });
+      expect(await s.engine.start('review', { title: 't' }, { actor: staff, id: 'x' }).then(() => 'ok', codeOf)).toBe('STORE_OUTCOME_UNKNOWN');
+      await commitsSettled(s.schema);
+      expect(await s.engine.start('review', { title: 't' }, { actor: staff, id: 'x' })).toBe('x');
+      expect((await s.store.history('x')).map((e) => e.event.type)).toEqual(['docket.start']);
+      const taken = await s.engine.start('review', { title: 'u' }, { actor: staff, id: 'x' }).then(() => undefined, (e: unknown) => e);
+      expect(isDocketError(taken, 'CONFLICT') && taken.details.field).toBe('id');
+      expect(await s.engine.verify('x')).toMatchObject({ ok: true });
     } finally {
       await s.done();
     }

@@ -221,21 +221,92 @@ export function describeStoreConformance(
       const second = await other();
       expect(await second.claimEffects(T0, { owner: 'w2', leaseMs: 5000, limit: 10 })).toEqual([]);
       expect(await store.nextEffectDue()).toBe(T0 + 5000);
-      await store.updateEffect(claimed[0]!.id, { status: 'pending', attempts: 1, nextAttemptAt: T0 + 1000, lastError: 'smtp down' });
-      await store.updateEffect(claimed[1]!.id, { status: 'delivered', attempts: 1, nextAttemptAt: T0, deliveredAt: T0 });
+      await store.updateEffect(claimed[0]!.id, { owner: 'w1', status: 'pending', attempts: 1, nextAttemptAt: T0 + 1000, lastError: 'smtp down' });
+      await store.updateEffect(claimed[1]!.id, { owner: 'w1', status: 'delivered', attempts: 1, nextAttemptAt: T0, deliveredAt: T0 });
       expect(await store.nextEffectDue()).toBe(T0 + 1000);
       expect(await store.claimEffects(T0 + 999, { owner: 'w2', leaseMs: 5000, limit: 10 })).toEqual([]);
       const retry = await second.claimEffects(T0 + 1000, { owner: 'w2', leaseMs: 5000, limit: 10 });
       expect(retry).toHaveLength(1);
       expect(retry[0]).toMatchObject({ attempts: 1, lastError: 'smtp down', status: 'pending' });
-      await second.updateEffect(retry[0]!.id, { status: 'dead', attempts: 2, nextAttemptAt: T0 + 1000 });
+      await second.updateEffect(retry[0]!.id, { owner: 'w2', status: 'dead', attempts: 2, nextAttemptAt: T0 + 1000 });
       const all = await store.effects('a');
       expect(all.map((e) => [e.status, e.attempts, e.lastError ?? null, e.deliveredAt ?? null])).toEqual([
         ['dead', 2, 'smtp down', null],
         ['delivered', 1, null, T0],
       ]);
       expect(await store.nextEffectDue()).toBeUndefined();
-      expect(await codeOf(store.updateEffect('missing', { status: 'delivered', attempts: 1, nextAttemptAt: T0 }))).toBe('INVALID_ARGUMENT');
+      expect(await codeOf(store.updateEffect('missing', { owner: 'w1', status: 'delivered', attempts: 1, nextAttemptAt: T0 }))).toBe('INVALID_ARGUMENT');
+    });
+
+    it("an effect's outcome is recorded only under its claim: a worker whose claim ran out and was taken over is refused with CONFLICT, and the successor's outcome stands", async () => {
+      await step('a', { effects: 1, at: T0 });
+      const [mine] = await store.claimEffects(T0, { owner: 'w1', leaseMs: 1000, limit: 10 });
+      const id = mine!.id;
+      // Never claimed by w3: refused, nothing written.
+      expect(await codeOf(store.updateEffect(id, { owner: 'w3', status: 'dead', attempts: 9, nextAttemptAt: T0 }))).toBe('CONFLICT');
+      // w1's claim runs out; w2 takes the effect over.
+      const second = await other();
+      expect(await second.claimEffects(T0 + 1000, { owner: 'w2', leaseMs: 1000, limit: 10 })).toHaveLength(1);
+      const late = await store.updateEffect(id, { owner: 'w1', status: 'pending', attempts: 1, nextAttemptAt: T0 + 5000, lastError: 'late' }).catch((e: unknown) => e);
+      expect(isDocketError(late, 'CONFLICT') && [late.details.owner, late.details.field, late.message.includes('no longer claimed by worker w1')]).toEqual(['w1', 'owner', true]);
+      expect((await store.effects('a'))[0]).toMatchObject({ status: 'pending', attempts: 0 });
+      await second.updateEffect(id, { owner: 'w2', status: 'delivered', attempts: 1, nextAttemptAt: T0 + 1000, deliveredAt: T0 + 1000 });
+      // After the outcome is recorded nobody holds the claim: w1, and w2 again, are refused.
+      expect(await codeOf(store.updateEffect(id, { owner: 'w1', status: 'pending', attempts: 1, nextAttemptAt: T0 + 5000 }))).toBe('CONFLICT');
+      expect(await codeOf(second.updateEffect(id, { owner: 'w2', status: 'dead', attempts: 2, nextAttemptAt: T0 + 5000 }))).toBe('CONFLICT');
+      expect((await store.effects('a'))[0]).toMatchObject({ status: 'delivered', attempts: 1, deliveredAt: T0 + 1000 });
+      // A claim that ran out but was not taken over is still its owner's: nobody else delivers it meanwhile.
+      await step('b', { effects: 1, at: T0 });
+      const [b] = await store.claimEffects(T0, { owner: 'w1', leaseMs: 10, limit: 10 });
+      await store.updateEffect(b!.id, { owner: 'w1', status: 'delivered', attempts: 1, nextAttemptAt: T0 + 50, deliveredAt: T0 + 50 });
+      expect((await store.effects('b'))[0]).toMatchObject({ status: 'delivered' });
+    });
+
+    it('property: effect updates follow the claim (an update lands exactly when its worker holds the claim; otherwise CONFLICT and nothing changes)', async () => {
+      type Op = { readonly kind: 'claim'; readonly worker: string; readonly dt: number } | { readonly kind: 'update'; readonly worker: string; readonly status: 'pending' | 'delivered' | 'dead'; readonly delay: number };
+      const op = fc.oneof(
+        fc.record({ kind: fc.constant('claim' as const), worker: fc.constantFrom('w1', 'w2'), dt: fc.constantFrom(0, 500, 1000, 1500) }),
+        fc.record({ kind: fc.constant('update' as const), worker: fc.constantFrom('w1', 'w2'), status: fc.constantFrom('pending' as const, 'delivered' as const, 'dead' as const), delay: fc.constantFrom(0, 700) }),
+      );
+      const second = await other();
+      const stores: Record<string, Store> = { w1: store, w2: second };
+      let n = 0;
+      await fc.assert(
+        fc.asyncProperty(fc.array(op, { minLength: 1, maxLength: 8 }), async (ops: Op[]) => {
+          const instance = `p${n++}`;
+          await step(instance, { effects: 1, at: T0 });
+          const effectId = (await store.effects(instance))[0]!.id;
+          // The model: who holds the claim until when, and what is recorded.
+          let now = T0;
+          let holder: string | undefined;
+          let ready = T0;
+          let status = 'pending';
+          let attempts = 0;
+          for (const o of ops) {
+            if (o.kind === 'claim') {
+              now += o.dt;
+              const got = (await stores[o.worker]!.claimEffects(now, { owner: o.worker, leaseMs: 1000, limit: 1000 })).some((e) => e.id === effectId);
+              const expected = status === 'pending' && ready <= now;
+              expect(got).toBe(expected);
+              if (expected) {
+                holder = o.worker;
+                ready = now + 1000;
+              }
+            } else {
+              const told = await codeOf(stores[o.worker]!.updateEffect(effectId, { owner: o.worker, status: o.status, attempts: attempts + 1, nextAttemptAt: now + o.delay }));
+              expect(told).toBe(holder === o.worker ? 'ok' : 'CONFLICT');
+              if (holder === o.worker) {
+                holder = undefined;
+                status = o.status;
+                attempts++;
+                ready = now + o.delay;
+              }
+            }
+            expect((await store.effects(instance))[0]).toMatchObject({ status, attempts });
+          }
+        }),
+        { numRuns: 25 },
+      );
     });
 
     it('lists by workflow, exact state path, status and due-before, in cursor pages', async () => {
@@ -744,12 +815,13 @@ export function describeStoreConformance(
         ['claim with a throwing getter', () => store.claimEffects(T0, thrower as never), 'owner'],
         ['claim with an unknown key', () => store.claimEffects(T0, { ...claim, lmit: 3 } as never), 'lmit'],
         // Memory kept these as given (status 'bogus', NaN attempts); SQLite or PostgreSQL failed them as STORE_UNAVAILABLE.
-        ['update to status bogus', () => store.updateEffect(effectId, { status: 'bogus' as never, attempts: 1, nextAttemptAt: T0 }), 'status'],
-        ['update with NaN attempts', () => store.updateEffect(effectId, { status: 'pending', attempts: Number.NaN, nextAttemptAt: T0 }), 'attempts'],
-        ['update with a NaN instant', () => store.updateEffect(effectId, { status: 'pending', attempts: 1, nextAttemptAt: Number.NaN }), 'nextAttemptAt'],
-        ['update with U+0000 in lastError', () => store.updateEffect(effectId, { status: 'pending', attempts: 1, nextAttemptAt: T0, lastError: 'a\u0000b' }), 'lastError'],
-        ['update with a lone surrogate in lastError', () => store.updateEffect(effectId, { status: 'pending', attempts: 1, nextAttemptAt: T0, lastError: 'a\ud800' }), 'lastError'],
-        ['update of effect id 5', () => store.updateEffect(5 as never, { status: 'pending', attempts: 1, nextAttemptAt: T0 }), 'effect id'],
+        ['update to status bogus', () => store.updateEffect(effectId, { owner: 'w', status: 'bogus' as never, attempts: 1, nextAttemptAt: T0 }), 'status'],
+        ['update with NaN attempts', () => store.updateEffect(effectId, { owner: 'w', status: 'pending', attempts: Number.NaN, nextAttemptAt: T0 }), 'attempts'],
+        ['update with a NaN instant', () => store.updateEffect(effectId, { owner: 'w', status: 'pending', attempts: 1, nextAttemptAt: Number.NaN }), 'nextAttemptAt'],
+        ['update with U+0000 in lastError', () => store.updateEffect(effectId, { owner: 'w', status: 'pending', attempts: 1, nextAttemptAt: T0, lastError: 'a\u0000b' }), 'lastError'],
+        ['update with a lone surrogate in lastError', () => store.updateEffect(effectId, { owner: 'w', status: 'pending', attempts: 1, nextAttemptAt: T0, lastError: 'a\ud800' }), 'lastError'],
+        ['update without its owner', () => store.updateEffect(effectId, { status: 'pending', attempts: 1, nextAttemptAt: T0 } as never), 'owner'],
+        ['update of effect id 5', () => store.updateEffect(5 as never, { owner: 'w', status: 'pending', attempts: 1, nextAttemptAt: T0 }), 'effect id'],
         ['history of id U+0000', () => store.history('a\u0000'), 'instance id'],
         ['history of id 5', () => store.history(5 as never), 'instance id'],
         ['commit(null)', () => store.commit(null as never), 'commit'],
@@ -773,7 +845,7 @@ export function describeStoreConformance(
       expect(await store.tombstone!('a')).toBeUndefined();
       // Fractions are rounded to the whole milliseconds every store keeps: a lease up, a claim instant down.
       expect(await store.claimEffects(T0 + 10 * DAY + 0.5, { owner: 'w', leaseMs: 0.5, limit: 5 })).toHaveLength(1);
-      await store.updateEffect(effectId, { status: 'pending', attempts: 1, nextAttemptAt: T0 + 1.5 });
+      await store.updateEffect(effectId, { owner: 'w', status: 'pending', attempts: 1, nextAttemptAt: T0 + 1.5 });
       expect((await store.effects('a'))[0]).toMatchObject({ status: 'pending', attempts: 1, nextAttemptAt: T0 + 2 });
     });
 

@@ -19,6 +19,7 @@ import { provisionalWarning } from './reresolve-deadlines.js';
 import { ownerOfTimer, type TimerOwners } from './timer-owner.js';
 import { assertId } from './validate-input.js';
 import { toView } from './instance-view.js';
+import { landedStart } from './start-replay.js';
 import type { RegisteredWorkflow, WorkflowRegistry } from './workflow-registry.js';
 import type { Step } from './xstate-runtime.js';
 import { copyWith } from '../store/copy-with.js';
@@ -160,14 +161,15 @@ export interface CommitPipeline {
   act<R>(act: Act<R>): Promise<Outcome<R>>;
   /**
    * Commit the first step of a new instance, owned by `tenant` when given (no retry: a conflict means
-   * the id is taken).
+   * the id is taken, unless the instance under it is this very start, landed before: then its view,
+   * `replayed`, see {@link landedStart}).
    */
   create(
     instanceId: string,
     reg: RegisteredWorkflow,
     decide: (ctx: DecideContext) => { readonly step: Step; readonly initiator: string; readonly change: ChangeInput },
     tenant?: string,
-  ): Promise<{ readonly commit: Commit; readonly view: InstanceView }>;
+  ): Promise<{ readonly commit: Commit; readonly view: InstanceView; readonly replayed: boolean }>;
   /** Record a refusal against an instance, if it exists, under its lock (payload refusals of `send`). */
   refuseInput(instanceId: string, actor: Actor, event: { readonly type: string }, error: DocketError): Promise<void>;
   /**
@@ -512,9 +514,16 @@ export function createCommitPipeline(deps: PipelineDeps): CommitPipeline {
         const { step, initiator, change } = decide({ now, reg, tenant, env: (r) => envAt(r, now, tenant), restore });
         const facts = tenant === undefined ? change : copyWith(change, { tenant });
         const commit = plan(undefined, { id: instanceId, workflow: reg.workflow.id, version: reg.workflow.version, initiator }, { step, reg, change: facts }, now, tenant);
-        await store.commit(commit);
+        try {
+          await store.commit(commit);
+        } catch (error) {
+          // The retry of a start that landed (its first try told STORE_OUTCOME_UNKNOWN) is answered as
+          // that start, nothing written or emitted again; any other taken id stays a CONFLICT.
+          const landed = await landedStart(store, commit, error);
+          return { commit, view: viewOf(landed), replayed: true };
+        }
         remember(reg, commit.instance, step.snapshot);
-        return { commit, view: notify(commit) };
+        return { commit, view: notify(commit), replayed: false };
       });
     },
     async refuseInput(instanceId, actor, event, error) {

@@ -337,7 +337,13 @@ export interface Engine<W extends AnyWorkflow = AnyWorkflow> {
   readonly store: Store;
   readonly calendar: BusinessCalendar | undefined;
   readonly directory: Directory | undefined;
-  /** Start an instance of the newest registered version; resolves with its id. */
+  /**
+   * Start an instance of the newest registered version; resolves with its id. With an explicit `id`
+   * the start is idempotent: retried with the same id, workflow and input by the same actor (after a
+   * `STORE_OUTCOME_UNKNOWN`), it resolves with the id of the start that landed, writing and emitting
+   * nothing again. An id taken otherwise (another input, workflow or actor; an archived or purged
+   * instance) is `CONFLICT` with `details.field: 'id'`.
+   */
   start<K extends WorkflowIdFrom<W>>(
     workflowId: K,
     input: InputFrom<Extract<W, { readonly id: K }>>,

@@ -361,15 +361,17 @@ export class Outbox {
   }
 
   /** Store an attempt's outcome; a store failure leaves the claim to run out (retried, never lost). */
-  private async record(effect: EffectRecord, update: EffectUpdate, error?: unknown): Promise<void> {
+  private async record(effect: EffectRecord, outcome: Omit<EffectUpdate, 'owner'>, error?: unknown): Promise<void> {
     try {
-      await this.store.updateEffect(effect.id, update);
+      // Under this engine's claim: once it ran out and another engine claimed the effect, the store
+      // refuses (CONFLICT) and the successor's outcome stands.
+      await this.store.updateEffect(effect.id, copyWith(outcome, { owner: this.options.workerId }));
     } catch (failure) {
       this.emitter.emit('error', failure);
       return;
     }
-    const updated: EffectRecord = copyWith(effect, update);
-    if (update.status === 'delivered') this.emitter.emit('effect.delivered', updated);
+    const updated: EffectRecord = copyWith(effect, outcome);
+    if (outcome.status === 'delivered') this.emitter.emit('effect.delivered', updated);
     else this.emitter.emit('effect.failed', updated, error);
   }
 }

@@ -1,4 +1,4 @@
-import type { Pool, PoolClient } from 'pg';
+import type { Client, Pool, PoolClient } from 'pg';
 import { DocketError, isDocketError } from '../errors.js';
 
 /**
@@ -45,6 +45,43 @@ export async function holdConnection(pool: Pool, onLost?: (error: unknown) => vo
       client.removeListener('error', listener);
       const broken = failure ?? lost;
       client.release(broken === undefined ? undefined : broken instanceof Error ? broken : new Error(String(broken)));
+    },
+  };
+}
+
+/**
+ * A connection of its own, outside any pool (the `LISTEN` connection): held like a pooled one (an
+ * error listener for as long as it is held, `onLost` called once if it is lost), and closed on
+ * release; a broken one is not waited for. `make` builds the unconnected client.
+ */
+export async function holdOwnConnection(make: () => Client, onLost?: (error: unknown) => void): Promise<{ readonly client: Client; release(failure?: unknown): Promise<void> }> {
+  const client = make();
+  let lost: unknown;
+  let released = false;
+  const listener = (error: unknown) => {
+    if (lost !== undefined) return;
+    lost = error ?? new Error('The PostgreSQL connection was lost.');
+    onLost?.(lost);
+  };
+  client.on('error', listener);
+  try {
+    await client.connect();
+  } catch (error) {
+    client.removeListener('error', listener);
+    void client.end().catch(() => undefined);
+    throw error;
+  }
+  return {
+    client,
+    async release(failure?: unknown) {
+      if (released) return;
+      released = true;
+      // Errors while it closes are nobody's concern now, but must not reach the process.
+      client.removeListener('error', listener);
+      client.on('error', () => undefined);
+      const ending = client.end().catch(() => undefined);
+      // A lost connection may never report its end: not waited for.
+      if ((failure ?? lost) === undefined) await ending;
     },
   };
 }
@@ -132,18 +169,65 @@ export function notWritten(error: unknown, what: string): unknown {
   });
 }
 
+/** Whether a single statement only reads, or may write (see {@link runStatement}). */
+export type StatementKind = 'read' | { readonly writes: string };
+
 /**
- * One statement on the pool (its own transaction), sent again while it lost a race
- * ({@link isRaceLost}: rolled back, nothing of it written), at most {@link RACE_RETRIES} more times.
- * Under a SERIALIZABLE default isolation even a load can be cancelled that way ("could not serialize
- * access … during read"), which failed an engine act with STORE_UNAVAILABLE.
+ * One statement on the pool, outside any transaction of Docket's (autocommit: the statement is its
+ * own transaction), and the truth about it: the one place every single statement of the store and
+ * its retention goes through.
+ *
+ * - No connection could be had: nothing was sent, `STORE_UNAVAILABLE`.
+ * - The statement lost a race ({@link isRaceLost}: rolled back, nothing of it written): sent again,
+ *   at most {@link RACE_RETRIES} more times. Under a SERIALIZABLE default isolation even a load can
+ *   be cancelled that way ("could not serialize access … during read"), which failed an engine act
+ *   with STORE_UNAVAILABLE.
+ * - The server answered with an error ({@link answeredNotCommitted}): it ran nothing of it,
+ *   `STORE_UNAVAILABLE`.
+ * - No answer (the connection was lost after the statement was sent, a client-side timeout): a read
+ *   changed nothing, `STORE_UNAVAILABLE`; a statement that writes (`{ writes }`, saying what is safe
+ *   to do next) may have committed, `STORE_OUTCOME_UNKNOWN`. Every such write used to be told
+ *   "not written" (a claim, a release, an effect's outcome, a refusal) though it may have landed.
+ *
+ * The connection is held through {@link holdConnection}, so one on which anything failed is
+ * destroyed, never handed back.
  */
-export async function queryRetryingRaces(pool: Pool, p: { readonly text: string; readonly values: readonly unknown[] }): Promise<{ rows: unknown[]; rowCount: number | null }> {
+export async function runStatement(
+  pool: Pool,
+  p: { readonly text: string; readonly values: readonly unknown[] },
+  what: string,
+  kind: StatementKind,
+): Promise<{ rows: unknown[]; rowCount: number | null }> {
   for (let attempt = 0; ; attempt++) {
+    let held: HeldConnection;
     try {
-      return await pool.query(p.text, p.values as unknown[]);
+      held = await holdConnection(pool);
     } catch (error) {
-      if (!isRaceLost(error) || attempt >= RACE_RETRIES) throw error;
+      throw statementFailed(error, what, kind);
+    }
+    try {
+      const res = await held.client.query(p.text, p.values as unknown[]);
+      held.release();
+      return res;
+    } catch (error) {
+      held.release(error);
+      if (isRaceLost(error) && attempt < RACE_RETRIES) continue;
+      if (kind === 'read' || answeredNotCommitted(error)) throw statementFailed(error, what, kind);
+      throw new DocketError(
+        'STORE_OUTCOME_UNKNOWN',
+        `PostgreSQL did not answer the ${what} (${error instanceof Error ? error.message : String(error)}); it may or may not have been applied. ${kind.writes}`,
+        { cause: error },
+      );
     }
   }
+}
+
+/** A single statement that ran nothing (a DocketError passes through as it is). */
+function statementFailed(error: unknown, what: string, kind: StatementKind): unknown {
+  if (isDocketError(error)) return error;
+  return new DocketError(
+    'STORE_UNAVAILABLE',
+    `PostgreSQL ${what} failed: ${error instanceof Error ? error.message : String(error)}. ${kind === 'read' ? 'Nothing was read' : 'Nothing of it was written'}; retry once the database is reachable.`,
+    { cause: error },
+  );
 }

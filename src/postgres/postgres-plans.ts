@@ -119,14 +119,17 @@ export const updateEffect = (s: string, id: string, u: EffectUpdate) =>
   plan(
     `UPDATE ${s}.docket_effects SET status = $2, attempts = $3, next_attempt_at = $4, last_error = COALESCE($5, last_error),
        delivered_at = COALESCE($6, delivered_at), claimed_by = NULL, lease_until = NULL, ready_at = $4
-     WHERE id = $1`,
+     WHERE id = $1 AND claimed_by = $7`,
     id,
     u.status,
     u.attempts,
     u.nextAttemptAt,
     u.lastError ?? null,
     u.deliveredAt ?? null,
+    u.owner,
   );
+/** Whether the outbox holds an effect (told apart from a stale claim when an update changed nothing). */
+export const effectExists = (s: string, id: string) => plan(`SELECT 1 AS found FROM ${s}.docket_effects WHERE id = $1`, id);
 export const effects = (s: string, instanceId: string) => plan(`SELECT ${EFFECT_COLUMNS} FROM ${s}.docket_effects WHERE instance_id = $1 ORDER BY seq`, instanceId);
 
 /** Tasks by assignee or role use the GIN indexes on the array columns. */

@@ -5,7 +5,7 @@ import { checkId } from '../store/payload-rules.js';
 import { checkHistoryRange, checkRetentionQuery } from '../store/query-rules.js';
 import { checkArchive, checkTombstones, type ArchivedInstance, type StoreRetention, type Tombstone } from '../store/retention.js';
 import type { PostgresPlan } from './postgres-plans.js';
-import { inTransaction, queryRetryingRaces } from './postgres-connection.js';
+import { inTransaction, runStatement } from './postgres-connection.js';
 import { effectFromRow, instanceFromRow, type EffectRow, type InstanceRow } from './postgres-rows.js';
 
 const plan = (text: string, ...values: unknown[]): PostgresPlan => ({ text, values });
@@ -64,10 +64,11 @@ function unavailable(error: unknown, what: string): unknown {
 /** Retention for the PostgreSQL store (internal): each call is one transaction on one pooled connection. */
 export function postgresRetention(pool: Pool, s: string, open: () => void): StoreRetention {
   async function query<T>(p: PostgresPlan, what: string, client: Pool | PoolClient = pool): Promise<T[]> {
+    // Alone on the pool a statement is its own transaction (every one here only reads); inside a
+    // transaction a failure ends the transaction (rolled back as a whole: inTransaction tells).
+    if (client === pool) return (await runStatement(pool, p, what, 'read')).rows as T[];
     try {
-      // Alone on the pool a statement is its own transaction, sent again if it lost a race; inside
-      // a transaction a failure ends the transaction (it is rolled back as a whole).
-      return (client === pool ? await queryRetryingRaces(pool, p) : await client.query(p.text, p.values as unknown[])).rows as T[];
+      return (await client.query(p.text, p.values as unknown[])).rows as T[];
     } catch (error) {
       throw unavailable(error, what);
     }

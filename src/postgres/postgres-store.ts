@@ -1,18 +1,18 @@
 import type pg from 'pg';
 import { createRequire } from 'node:module';
 import { loadOptionalDriver } from '../store/load-optional-driver.js';
-import type { Pool } from 'pg';
-import { DocketError, isDocketError } from '../errors.js';
+import type { Client, ClientBase, Pool } from 'pg';
+import { DocketError } from '../errors.js';
 import type { HistoryEntry, IdempotencyRecord, InstanceRecord, RefusalEntry, TaskRecord } from '../store/records.js';
 import type { Commit, InstanceQuery, Page, Store, TaskQuery } from '../store/store.js';
-import { byEffectDue, byTimerDue, checkClaim, checkEffectUpdate, unknownEffect } from '../store/claim-rules.js';
+import { byEffectDue, byTimerDue, checkClaim, checkEffectUpdate, staleEffectClaim, unknownEffect } from '../store/claim-rules.js';
 import { closedGuard } from '../store/closed-guard.js';
 import { checkCommitRules } from '../store/commit-rules.js';
 import { checkId, checkKey, storableRefusal } from '../store/payload-rules.js';
 import { checkHistoryRange, checkInstanceQuery, checkTaskQuery, keysetPage } from '../store/query-rules.js';
 import { migrationsToApply } from '../store/schema-version.js';
 import { readOptions, wholeOption } from '../input/read-options.js';
-import { holdConnection, inTransaction, queryRetryingRaces, type HeldConnection } from './postgres-connection.js';
+import { holdConnection, holdOwnConnection, inTransaction, runStatement, type StatementKind } from './postgres-connection.js';
 import { PostgresGroupCommit } from './postgres-group-commit.js';
 import { POSTGRES_MIGRATIONS, POSTGRES_SCHEMA_VERSION } from './postgres-migrations.js';
 import * as plans from './postgres-plans.js';
@@ -20,7 +20,15 @@ import type { PostgresPlan } from './postgres-plans.js';
 import { effectFromRow, instanceFromRow, timerFromRow, type EffectRow, type InstanceRow, type TimerRow } from './postgres-rows.js';
 import { postgresRetention } from './postgres-retention.js';
 
-/** Where the store connects: a connection string (the store owns its pool) or your own `pg.Pool`. */
+/**
+ * Where the store connects: a connection string (the store owns its pool, of `max` connections,
+ * default 10) or your own `pg.Pool`. The pool serves statements and commits only (group commit takes
+ * up to `maxInFlight` of them at once; with fewer, commits wait their turn). The `LISTEN` connection
+ * of {@link PostgresStore.onWake} is one more, opened beside the pool while anyone listens (for your
+ * pool, with its own `Client` and `options`, as the pool opens its clients): so `max: 1` with
+ * `engine.run()` works, holding two connections. A pool-like object that is not a `pg.Pool` (no
+ * `Client` and `options`) lends one of its connections to `LISTEN` instead: size it for that.
+ */
 export type PostgresConnection = { readonly connectionString: string; readonly max?: number } | { readonly pool: Pool };
 
 /** Options for {@link postgresStore}. */
@@ -44,6 +52,8 @@ export interface PostgresStore extends Store {
   /**
    * Call `fn` when another process (or this one) commits a new timer or effect (LISTEN/NOTIFY), so
    * a worker loop can wake early instead of waiting for its poll. Returns the unsubscribe function.
+   * The `LISTEN` runs on a connection of its own, not taken from the pool (see
+   * {@link PostgresConnection}); it is closed by `close()`.
    */
   onWake(fn: () => void): () => void;
   /** Group-commit counters: how many transactions carried how many commits. */
@@ -91,10 +101,8 @@ function checkPostgresOptions(rawConnection: unknown, rawOptions: unknown): { co
   return { connection, options };
 }
 
-function unavailable(error: unknown, what: string): unknown {
-  if (isDocketError(error)) return error;
-  return new DocketError('STORE_UNAVAILABLE', `PostgreSQL ${what} failed: ${error instanceof Error ? error.message : String(error)}.`, { cause: error });
-}
+/** What a claim whose answer was lost leaves behind, and why a retry is safe. */
+const CLAIM_UNKNOWN = 'What it leased to this worker is claimed again once the lease runs out (nothing is lost, nothing fires twice): claim again.';
 
 /**
  * The store for many processes: every engine points at one PostgreSQL database and coordinates
@@ -115,25 +123,40 @@ export function postgresStore(rawConnection: PostgresConnection, rawOptions: Pos
   const schemaName = options.schema ?? 'docket';
   const s = plans.quoteSchema(schemaName);
   const owned = !('pool' in connection);
-  const pool: Pool = 'pool' in connection ? connection.pool : new (loadOptionalDriver<typeof pg>(createRequire(import.meta.url), 'pg', 'docket/postgres').Pool)({ connectionString: connection.connectionString, max: connection.max ?? 10 });
+  const driver = owned ? loadOptionalDriver<typeof pg>(createRequire(import.meta.url), 'pg', 'docket/postgres') : undefined;
+  const pool: Pool = 'pool' in connection ? connection.pool : new driver!.Pool({ connectionString: connection.connectionString, max: connection.max ?? 10 });
+  // The LISTEN connection is one of its own, not the pool's: held for as long as anyone listens, it
+  // took the only connection of a pool of `max: 1`, and every later statement waited for ever. Made
+  // as the pool makes its clients (a pg.Pool's `Client` and `options`); a pool-like object without
+  // them lends one of its connections instead.
+  const ownListenClient: (() => Client) | undefined =
+    'pool' in connection
+      ? typeof (pool as { Client?: unknown }).Client === 'function' && typeof (pool as { options?: unknown }).options === 'object'
+        ? () => new (pool as unknown as { Client: new (o: object) => Client }).Client((pool as unknown as { options: object }).options)
+        : undefined
+      : () => new driver!.Client({ connectionString: (connection as { connectionString: string }).connectionString });
   const group = new PostgresGroupCommit(pool, s, options.maxBatch ?? 256, options.maxInFlight ?? 4);
   const guard = closedGuard(`PostgreSQL store (schema ${schemaName})`);
   const open = guard.check;
   let migrated: Promise<void> | undefined;
   const wakers = new Set<() => void>();
-  let listener: Promise<HeldConnection | undefined> | undefined;
+  /** A held LISTEN connection: its client, and how it is let go (see {@link holdOwnConnection}). */
+  interface Listening {
+    readonly client: ClientBase;
+    release(failure?: unknown): void | Promise<void>;
+  }
+  let listener: Promise<Listening | undefined> | undefined;
 
-  async function query<T>(p: PostgresPlan, what: string): Promise<T[]> {
+  /** One statement (see {@link runStatement}): a read unless `kind` says what it writes. */
+  async function statement(p: PostgresPlan, what: string, kind: StatementKind = 'read'): Promise<{ rows: unknown[]; rowCount: number | null }> {
     open();
-    let rows: T[];
-    try {
-      rows = (await queryRetryingRaces(pool, p)).rows as T[];
-    } catch (error) {
-      throw unavailable(error, what);
-    }
+    const res = await runStatement(pool, p, what, kind);
     // The database answers again: wake-ups lost with their connection are taken up again.
     if (wakers.size > 0 && listener === undefined) void listen();
-    return rows;
+    return res;
+  }
+  async function query<T>(p: PostgresPlan, what: string, kind: StatementKind = 'read'): Promise<T[]> {
+    return (await statement(p, what, kind)).rows as T[];
   }
 
   async function migrate(): Promise<void> {
@@ -156,12 +179,12 @@ export function postgresStore(rawConnection: PostgresConnection, rawOptions: Pos
    * been missed, and it is listened again at once, or, when the database is not back yet, at the
    * store's next statement that succeeds. Before, the lost connection's error event ended the process.
    */
-  function listen(): Promise<HeldConnection | undefined> {
-    let attempt: Promise<HeldConnection | undefined> | undefined;
+  function listen(): Promise<Listening | undefined> {
+    let attempt: Promise<Listening | undefined> | undefined;
     attempt = (async () => {
-      let held: HeldConnection | undefined;
+      let held: Listening | undefined;
       try {
-        held = await holdConnection(pool, () => lost(attempt!));
+        held = ownListenClient ? await holdOwnConnection(ownListenClient, () => lost(attempt!)) : await holdConnection(pool, () => lost(attempt!));
         held.client.on('notification', onNotification);
         await held.client.query('LISTEN docket_wake');
         return held;
@@ -180,7 +203,7 @@ export function postgresStore(rawConnection: PostgresConnection, rawOptions: Pos
     if (msg.channel === 'docket_wake' && msg.payload === s) for (const fn of wakers) fn();
   }
 
-  function lost(which: Promise<HeldConnection | undefined>): void {
+  function lost(which: Promise<Listening | undefined>): void {
     if (listener !== which) return;
     listener = undefined;
     void which.then((held) => held?.release(new Error('The LISTEN connection was lost.')));
@@ -229,7 +252,7 @@ export function postgresStore(rawConnection: PostgresConnection, rawOptions: Pos
     },
     async appendRefusal(raw: RefusalEntry) {
       const entry = storableRefusal(raw);
-      await query(plans.insertRefusal(s, entry), 'appendRefusal');
+      await query(plans.insertRefusal(s, entry), 'appendRefusal', { writes: 'The refusal may be recorded or not; the refused act changed nothing either way.' });
     },
     async refusals(instanceId) {
       checkId(instanceId);
@@ -246,11 +269,11 @@ export function postgresStore(rawConnection: PostgresConnection, rawOptions: Pos
     async claimDueTimers(rawNow, rawOpts) {
       const { now, options: opts } = checkClaim(rawNow, rawOpts);
       // Stored instants are whole (bigint): `due <= floor(now)` is `due <= now`, and bigint refuses 1.5.
-      const rows = await query<TimerRow>(plans.claimTimers(s, Math.floor(now), opts.owner, opts.leaseMs, opts.limit), 'claimDueTimers');
+      const rows = await query<TimerRow>(plans.claimTimers(s, Math.floor(now), opts.owner, opts.leaseMs, opts.limit), 'claimDueTimers', { writes: CLAIM_UNKNOWN });
       return rows.map(timerFromRow).sort(byTimerDue);
     },
     async releaseTimer(timerId, owner) {
-      await query(plans.releaseTimer(s, timerId, owner), 'releaseTimer');
+      await query(plans.releaseTimer(s, timerId, owner), 'releaseTimer', { writes: 'The timer is claimable again when its claim runs out either way; releasing it again is safe.' });
     },
     async findIdempotency(instanceId, key) {
       checkId(instanceId);
@@ -260,7 +283,7 @@ export function postgresStore(rawConnection: PostgresConnection, rawOptions: Pos
     },
     async claimEffects(rawNow, rawOpts) {
       const { now, options: opts } = checkClaim(rawNow, rawOpts);
-      const rows = await query<EffectRow>(plans.claimEffects(s, Math.floor(now), opts.owner, opts.leaseMs, opts.limit), 'claimEffects');
+      const rows = await query<EffectRow>(plans.claimEffects(s, Math.floor(now), opts.owner, opts.leaseMs, opts.limit), 'claimEffects', { writes: CLAIM_UNKNOWN });
       return rows.map(effectFromRow).sort(byEffectDue);
     },
     async nextEffectDue() {
@@ -271,13 +294,8 @@ export function postgresStore(rawConnection: PostgresConnection, rawOptions: Pos
       open();
       const { effectId, update } = checkEffectUpdate(rawId, rawUpdate);
       const p = plans.updateEffect(s, effectId, update);
-      let count: number | null;
-      try {
-        count = (await queryRetryingRaces(pool, p)).rowCount;
-      } catch (error) {
-        throw unavailable(error, 'updateEffect');
-      }
-      if (count === 0) throw unknownEffect(effectId);
+      const { rowCount } = await statement(p, 'updateEffect', { writes: 'The outcome of this attempt may be recorded or not: look at store.effects(instanceId) (the effect is delivered at least once either way).' });
+      if (rowCount === 0) throw (await query(plans.effectExists(s, effectId), 'updateEffect')).length > 0 ? staleEffectClaim(effectId, update.owner) : unknownEffect(effectId);
     },
     async effects(instanceId) {
       checkId(instanceId);
@@ -306,7 +324,7 @@ export function postgresStore(rawConnection: PostgresConnection, rawOptions: Pos
           (error: unknown) => error,
         );
         held.client.removeListener('notification', onNotification);
-        held.release(failure);
+        await held.release(failure);
       }
       if (owned) await pool.end();
     },

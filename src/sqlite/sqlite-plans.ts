@@ -285,7 +285,7 @@ export const updateEffect = (id: string, u: EffectUpdate) =>
   plan(
     `UPDATE docket_effects SET status = ?, attempts = ?, next_attempt_at = ?, last_error = COALESCE(?, last_error),
       delivered_at = COALESCE(?, delivered_at), claimed_by = NULL, lease_until = NULL, ready_at = ?
-     WHERE id = ?`,
+     WHERE id = ? AND claimed_by = ?`,
     u.status,
     u.attempts,
     u.nextAttemptAt,
@@ -293,7 +293,10 @@ export const updateEffect = (id: string, u: EffectUpdate) =>
     u.deliveredAt ?? null,
     u.nextAttemptAt,
     id,
+    u.owner,
   );
+/** Whether the outbox holds an effect (told apart from a stale claim when an update changed nothing). */
+export const effectExists = (id: string) => plan(`SELECT 1 AS found FROM docket_effects WHERE id = ?`, id);
 export const effects = (instanceId: string) => plan(`SELECT ${EFFECT_COLUMNS} FROM docket_effects WHERE instance_id = ? ORDER BY seq`, instanceId);
 
 export const deleteTasks = (instanceId: string) => [

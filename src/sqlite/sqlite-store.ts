@@ -7,7 +7,7 @@ import { loadOptionalDriver } from '../store/load-optional-driver.js';
 import { DocketError, isDocketError } from '../errors.js';
 import type { IdempotencyRecord, InstanceRecord, RefusalEntry, TaskRecord, HistoryEntry } from '../store/records.js';
 import type { Commit, InstanceQuery, Page, Store, TaskQuery } from '../store/store.js';
-import { byEffectDue, byTimerDue, checkClaim, checkEffectUpdate, unknownEffect } from '../store/claim-rules.js';
+import { byEffectDue, byTimerDue, checkClaim, checkEffectUpdate, staleEffectClaim, unknownEffect } from '../store/claim-rules.js';
 import { closedGuard } from '../store/closed-guard.js';
 import { checkCommitRules, checkRevision, conflict, conflictReason, tasksOf } from '../store/commit-rules.js';
 import { checkId, checkKey, storableRefusal } from '../store/payload-rules.js';
@@ -72,6 +72,33 @@ export interface SqliteStore extends Store {
 
 function isConstraint(error: unknown): boolean {
   return typeof (error as { code?: unknown })?.code === 'string' && (error as { code: string }).code.startsWith('SQLITE_CONSTRAINT');
+}
+
+/** What to do about a read SQLite failed, by its result code. */
+function readAdvice(code: string | undefined): string {
+  if (code === undefined) return 'Retry once the cause is fixed.';
+  if (code.startsWith('SQLITE_CORRUPT') || code === 'SQLITE_NOTADB') {
+    return 'The database file is damaged: stop every process using it, run `PRAGMA integrity_check`, and restore it from a backup if that fails.';
+  }
+  if (code === 'SQLITE_FULL') return 'The disk (or its temporary space) is full: free space, then retry.';
+  if (code === 'SQLITE_BUSY' || code === 'SQLITE_LOCKED') return 'Another connection holds a lock: retry.';
+  return 'Check that the database file and its -wal and -shm files are still in place and readable and that the disk is healthy, then retry.';
+}
+
+/**
+ * A read SQLite failed (an I/O error, a damaged file, a full disk, the file gone): `STORE_UNAVAILABLE`
+ * naming SQLite's code, with the driver's error as `cause`. A read changes nothing. A DocketError (a
+ * row that does not decode, the store closed) passes through as it is.
+ */
+function readFailed(filename: string, error: unknown): unknown {
+  if (isDocketError(error)) return error;
+  const code = (error as { code?: unknown })?.code;
+  const sqliteCode = typeof code === 'string' ? code : undefined;
+  return new DocketError(
+    'STORE_UNAVAILABLE',
+    `The SQLite store ${filename} could not read (${error instanceof Error ? error.message : String(error)}${sqliteCode === undefined ? '' : `, ${sqliteCode}`}); nothing was changed. ${readAdvice(sqliteCode)}`,
+    { cause: error, reason: 'read', ...(sqliteCode === undefined ? {} : { sqliteCode }) },
+  );
 }
 
 /** Why a read-only open failed, in `DocketError.details.reason` (the CLI maps it to its own codes). */
@@ -313,10 +340,33 @@ export function sqliteStore(rawOptions: SqliteStoreOptions): SqliteStore {
     if (!s) statements.set(p.text, (s = handle.prepare(p.text)));
     return s;
   }
+  // Whether a write of the group writer is running (synchronously, inside its transaction): there a
+  // raw SQLite failure is left to the writer, which tells each caller the truth about its write.
+  let writing = false;
+  /**
+   * A statement of a read failed: every read goes through {@link get} and {@link all}, so this is
+   * the one place a read's failure is named. Before, reads (load, history, list, the inbox…) let a
+   * raw SqliteError escape on an I/O error, a damaged file or a full disk.
+   */
+  function failed(error: unknown): unknown {
+    return writing ? error : readFailed(options.filename, error);
+  }
   // better-sqlite3 binds an array to the anonymous parameters in order: no spread on the hot path.
   const run = (p: SqlitePlan) => statement(p).run(p.values);
-  const get = <T>(p: SqlitePlan) => statement(p).get(p.values) as T | undefined;
-  const all = <T>(p: SqlitePlan) => statement(p).all(p.values) as T[];
+  function get<T>(p: SqlitePlan): T | undefined {
+    try {
+      return statement(p).get(p.values) as T | undefined;
+    } catch (error) {
+      throw failed(error);
+    }
+  }
+  function all<T>(p: SqlitePlan): T[] {
+    try {
+      return statement(p).all(p.values) as T[];
+    } catch (error) {
+      throw failed(error);
+    }
+  }
 
   async function write<T>(fn: () => T, committed?: (value: T) => void): Promise<T> {
     open();
@@ -327,7 +377,14 @@ export function sqliteStore(rawOptions: SqliteStoreOptions): SqliteStore {
         { reason: 'read-only' },
       );
     }
-    return writer.write(fn, committed);
+    return writer.write(() => {
+      writing = true;
+      try {
+        return fn();
+      } finally {
+        writing = false;
+      }
+    }, committed);
   }
 
   // What this connection knows each instance looks like at its latest revision: the record it last
@@ -354,7 +411,12 @@ export function sqliteStore(rawOptions: SqliteStoreOptions): SqliteStore {
 
   /** Forget everything known if another connection wrote since we last looked. */
   function revalidate(): void {
-    const v = (versionProbe ??= statement(plans.dataVersion()).pluck()).get();
+    let v: unknown;
+    try {
+      v = (versionProbe ??= statement(plans.dataVersion()).pluck()).get();
+    } catch (error) {
+      throw failed(error);
+    }
     if (v !== dataVersion) {
       known.clear();
       dataVersion = v;
@@ -579,7 +641,7 @@ export function sqliteStore(rawOptions: SqliteStoreOptions): SqliteStore {
       const { effectId, update } = checkEffectUpdate(rawId, rawUpdate);
       return write(() => {
         if (run(plans.updateEffect(effectId, update)).changes === 0) {
-          throw unknownEffect(effectId);
+          throw get(plans.effectExists(effectId)) ? staleEffectClaim(effectId, update.owner) : unknownEffect(effectId);
         }
       });
     },

@@ -18,7 +18,10 @@ import type { ClaimOptions, EffectUpdate } from './store.js';
  *   order ({@link byTimerDue}, {@link byEffectDue}).
  * - Firing a timer, cancelling it, or updating an effect clears its lease; `releaseTimer` clears it
  *   only for its owner, and only for a pending timer (its ready instant is its due instant again).
- * - `updateEffect` of an effect the outbox does not hold is {@link unknownEffect}.
+ * - `updateEffect` of an effect the outbox does not hold is {@link unknownEffect}; one whose
+ *   `owner` does not hold the effect's claim any more (it ran out and another worker claimed the
+ *   effect, or an outcome was recorded under it) is {@link staleEffectClaim}. A claim that ran out
+ *   but was not taken over is still its owner's: nobody else delivers the effect meanwhile.
  */
 
 /** Due order of timers (claims, `timers(instanceId)`): due instant, then id. */
@@ -73,6 +76,19 @@ export function unknownEffect(effectId: string): DocketError {
   return new DocketError('INVALID_ARGUMENT', `No effect ${effectId} in the outbox.`);
 }
 
+/**
+ * The `CONFLICT` for `updateEffect` by a worker that no longer holds the effect's claim: nothing is
+ * written. Before, a worker whose claim had run out and been taken over still overwrote the status
+ * (and attempt count) its successor recorded.
+ */
+export function staleEffectClaim(effectId: string, owner: string): DocketError {
+  return new DocketError(
+    'CONFLICT',
+    `Effect ${effectId} is no longer claimed by worker ${owner}: its claim ran out and another worker claimed it, or an outcome was already recorded under it. This outcome was not recorded (nothing written); the worker holding the claim records its own, so do not retry it.`,
+    { effectId, owner, field: 'owner' },
+  );
+}
+
 const EFFECT_STATUSES: readonly EffectStatus[] = ['pending', 'delivered', 'dead'];
 
 /** An instant field of an effect update: finite, rounded up to the whole millisecond it is stored as. */
@@ -85,7 +101,7 @@ function updateInstant(value: unknown, field: string): number {
 
 /**
  * `updateEffect`'s arguments, checked and read once, the same in every store: the effect id an id,
- * `status` one of pending/delivered/dead, `attempts` a whole number ≥ 0, `nextAttemptAt` (and
+ * `owner` (the claiming worker) an id, `status` one of pending/delivered/dead, `attempts` a whole number ≥ 0, `nextAttemptAt` (and
  * `deliveredAt`) an instant, rounded up to a whole millisecond (not before it was due), `lastError`
  * text a store can keep (no U+0000, no lone surrogate). Before, memory kept `status: 'bogus'` and
  * `NaN` attempts, SQLite failed `NaN` as STORE_UNAVAILABLE ("retry"), and PostgreSQL failed a
@@ -96,7 +112,8 @@ function updateInstant(value: unknown, field: string): number {
  */
 export function checkEffectUpdate(effectId: unknown, update: unknown): { readonly effectId: string; readonly update: EffectUpdate } {
   const id = checkId(effectId, 'effect id');
-  const u = readOptions(update, { keys: ['status', 'attempts', 'nextAttemptAt', 'lastError', 'deliveredAt'], what: 'An effect update', usage: '{ status, attempts, nextAttemptAt, lastError?, deliveredAt? }' });
+  const u = readOptions(update, { keys: ['owner', 'status', 'attempts', 'nextAttemptAt', 'lastError', 'deliveredAt'], what: 'An effect update', usage: '{ owner, status, attempts, nextAttemptAt, lastError?, deliveredAt? }' });
+  const owner = checkId(u.owner, 'owner');
   if (typeof u.status !== 'string' || !EFFECT_STATUSES.includes(u.status as EffectStatus)) {
     throw new DocketError('INVALID_ARGUMENT', `An effect update's "status" must be one of ${EFFECT_STATUSES.join(', ')}.`, { field: 'status' });
   }
@@ -106,7 +123,7 @@ export function checkEffectUpdate(effectId: unknown, update: unknown): { readonl
   if (u.lastError !== undefined && (typeof u.lastError !== 'string' || !isStorableString(u.lastError))) {
     throw new DocketError('INVALID_ARGUMENT', `An effect update's "lastError" must be text without U+0000 or lone surrogates (every store keeps it as text).`, { field: 'lastError' });
   }
-  const out: { -readonly [K in keyof EffectUpdate]: EffectUpdate[K] } = { status: u.status as EffectStatus, attempts: u.attempts, nextAttemptAt: updateInstant(u.nextAttemptAt, 'nextAttemptAt') };
+  const out: { -readonly [K in keyof EffectUpdate]: EffectUpdate[K] } = { owner, status: u.status as EffectStatus, attempts: u.attempts, nextAttemptAt: updateInstant(u.nextAttemptAt, 'nextAttemptAt') };
   if (u.lastError !== undefined) out.lastError = u.lastError as string;
   if (u.deliveredAt !== undefined) out.deliveredAt = updateInstant(u.deliveredAt, 'deliveredAt');
   return { effectId: id, update: out };

@@ -15,7 +15,7 @@ import { checkId, checkKey, storableRefusal } from './payload-rules.js';
 import { checkHistoryRange, checkInstanceQuery, checkTaskQuery, encodeCursor } from './query-rules.js';
 import { memoryRetention, type MemoryTables } from './memory-retention.js';
 import { checkCommitRules, checkRevision, conflict, conflictReason, tasksOf } from './commit-rules.js';
-import { byEffectDue, byTimerDue, checkClaim, checkEffectUpdate, leaseExpiry, unknownEffect } from './claim-rules.js';
+import { byEffectDue, byTimerDue, checkClaim, checkEffectUpdate, leaseExpiry, unknownEffect, staleEffectClaim } from './claim-rules.js';
 import { closedGuard } from './closed-guard.js';
 import { copyWith } from './copy-with.js';
 
@@ -254,7 +254,9 @@ export function memoryStore(): Store {
       const { effectId, update } = checkEffectUpdate(rawId, rawUpdate);
       const effect = effects.get(effectId);
       if (!effect) throw unknownEffect(effectId);
-      const next: EffectRecord = copyWith(effect, update);
+      if (effectLeases.get(effectId)?.owner !== update.owner) throw staleEffectClaim(effectId, update.owner);
+      const { owner: _owner, ...outcome } = update;
+      const next: EffectRecord = copyWith(effect, outcome);
       effects.set(effectId, next);
       effectLeases.delete(effectId);
       if (next.status === 'pending') effectDue.push(next.nextAttemptAt, effectId);

@@ -81,8 +81,15 @@ export interface ClaimOptions {
   readonly limit: number;
 }
 
-/** The outcome of one delivery attempt of an effect. */
+/**
+ * The outcome of one delivery attempt of an effect, recorded by the worker that claimed it. It
+ * applies only while `owner` still holds the effect's claim: once that claim ran out and another
+ * worker claimed the effect, or an outcome was recorded under it, the update is refused with
+ * `CONFLICT` and changes nothing (a slow worker must not overwrite the status its successor wrote).
+ */
 export interface EffectUpdate {
+  /** The worker that claimed the effect: the `owner` of the {@link ClaimOptions} that returned it. */
+  readonly owner: string;
   readonly status: EffectRecord['status'];
   readonly attempts: number;
   readonly nextAttemptAt: Instant;
@@ -139,6 +146,11 @@ export interface Store extends Partial<StoreRetention> {
    * answers late delays retries and takeovers until then.
    */
   nextEffectDue(): Promise<Instant | undefined>;
+  /**
+   * Record an attempt's outcome and end `update.owner`'s claim. `INVALID_ARGUMENT` for an effect the
+   * outbox does not hold; `CONFLICT` ({@link staleEffectClaim}) when `owner` no longer holds its
+   * claim. Either way nothing is written.
+   */
   updateEffect(effectId: string, update: EffectUpdate): Promise<void>;
   effects(instanceId: string): Promise<readonly EffectRecord[]>;
   tasks(query?: TaskQuery): Promise<readonly TaskRecord[]>;

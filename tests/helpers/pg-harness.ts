@@ -70,3 +70,40 @@ export function postgresFactory(pool: () => pg.Pool) {
     };
   };
 }
+
+/**
+ * Patch every client `pool` hands out (its own `pool.query` included, which checks out with a
+ * callback): `patch` wraps the client's `query`.
+ */
+export function patchClients(pool: pg.Pool, patch: (query: (text: string, values?: unknown[]) => Promise<unknown>, client: pg.PoolClient) => (text: string, values?: unknown[]) => Promise<unknown>): void {
+  const patched = new WeakSet<object>();
+  const apply = (client: pg.PoolClient | undefined) => {
+    if (!client || patched.has(client)) return;
+    patched.add(client);
+    const query = client.query.bind(client) as (text: string, values?: unknown[]) => Promise<unknown>;
+    const wrapped = patch(query, client);
+    (client as unknown as { query: unknown }).query = (text: unknown, values?: unknown, callback?: unknown) => {
+      // pg-pool's own pool.query passes a callback.
+      const cb = typeof values === 'function' ? values : callback;
+      const vals = typeof values === 'function' ? undefined : (values as unknown[] | undefined);
+      const out = typeof text === 'string' ? wrapped(text, vals) : query(text as never, vals);
+      if (typeof cb !== 'function') return out;
+      out.then((res) => (cb as (e: unknown, r?: unknown) => void)(undefined, res), (error: unknown) => (cb as (e: unknown) => void)(error));
+      return undefined;
+    };
+  };
+  const connect = pool.connect.bind(pool) as (cb?: (err: Error | undefined, client: pg.PoolClient | undefined, done: () => void) => void) => Promise<pg.PoolClient> | undefined;
+  (pool as unknown as { connect: unknown }).connect = (cb?: (err: Error | undefined, client: pg.PoolClient | undefined, done: () => void) => void) => {
+    if (typeof cb === 'function') {
+      connect((err, client, done) => {
+        apply(client);
+        cb(err, client, done);
+      });
+      return undefined;
+    }
+    return connect()!.then((client) => {
+      apply(client);
+      return client;
+    });
+  };
+}
