@@ -100,7 +100,9 @@ describe('terminalSafe (the one escape every text formatter of the CLI uses)', (
   });
 });
 
-describe.concurrent('docket on hostile stored text and a folder it must not touch', () => {
+// Each test starts the built CLI as a child process up to ten times; on a loaded 2-core host one
+// start took ~5 s and the 60 s default was hit, so these get room (a limit, not a timed assertion).
+describe.concurrent('docket on hostile stored text and a folder it must not touch', { timeout: 240_000 }, () => {
   it('history, verify, show and list print an actor id carrying escape sequences as visible text', async () => {
     const d = dir('hostile');
     const db = join(d, 'docket.db');
@@ -246,7 +248,7 @@ export const notAWorkflow = 42;
   return d;
 }
 
-describe.concurrent("docket on a user's own workflows", () => {
+describe.concurrent("docket on a user's own workflows", { timeout: 240_000 }, () => {
   it('--workflows loads a built module: listed as yours next to the built-in examples, diagrammed, simulated and inspected', async () => {
     const d = userProject('user-module');
     const list = await docket(['--workflows', './workflows.mjs', 'workflows', '--json'], { cwd: d });
