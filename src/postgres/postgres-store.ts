@@ -5,7 +5,7 @@ import type { Pool } from 'pg';
 import { DocketError, isDocketError } from '../errors.js';
 import type { HistoryEntry, IdempotencyRecord, InstanceRecord, RefusalEntry, TaskRecord } from '../store/records.js';
 import type { Commit, InstanceQuery, Page, Store, TaskQuery } from '../store/store.js';
-import { byEffectDue, byTimerDue, checkClaim, checkEffectUpdate, unknownEffect } from '../store/claim-rules.js';
+import { byEffectDue, byTimerDue, checkClaim, checkEffectUpdate, checkTimerHand, unknownEffect } from '../store/claim-rules.js';
 import { closedGuard } from '../store/closed-guard.js';
 import { checkCommitRules } from '../store/commit-rules.js';
 import { checkId, checkKey, storableRefusal } from '../store/payload-rules.js';
@@ -251,6 +251,14 @@ export function postgresStore(rawConnection: PostgresConnection, rawOptions: Pos
     },
     async releaseTimer(timerId, owner) {
       await query(plans.releaseTimer(s, timerId, owner), 'releaseTimer');
+    },
+    async deferTimer(rawId, rawOwner, rawUntil) {
+      const { timerId, owner, until } = checkTimerHand(rawId, rawOwner, rawUntil);
+      await query(plans.deferTimer(s, timerId, owner, until), 'deferTimer');
+    },
+    async retireTimer(rawId, rawOwner) {
+      const { timerId, owner } = checkTimerHand(rawId, rawOwner);
+      return (await query<{ id: string }>(plans.retireTimer(s, timerId, owner), 'retireTimer')).length > 0;
     },
     async findIdempotency(instanceId, key) {
       checkId(instanceId);
