@@ -9,7 +9,7 @@ import type { AnyWorkflow } from './define-workflow.js';
 import type { EngineParts } from './engine-core.js';
 import type { BatchResult, CanResult, Engine, EngineEvents, EngineOptions, InstanceView, RetryPolicy, SendOptions, TypedInstanceView } from './engine-types.js';
 import { createKeyring } from './history-key.js';
-import { historyPage } from './history-page.js';
+import { historyPage, mergeRefusals } from './history-page.js';
 import { Outbox } from './outbox.js';
 import { checkEffectHandlers } from './effect-handlers.js';
 import { canSend, decideSend } from './send-decision.js';
@@ -388,13 +388,12 @@ export function createEngine<const W extends AnyWorkflow>(raw: EngineOptions<W>)
       }
       const record = await load(instanceId);
       if (opts.limit !== undefined || opts.cursor !== undefined) {
-        if (opts.includeRefused) throw new DocketError('INVALID_ARGUMENT', 'history() pages accepted entries only: leave out includeRefused when giving limit or cursor.', { instanceId });
-        return historyPage(store, record, { ...(opts.limit === undefined ? {} : { limit: opts.limit }), ...(opts.cursor === undefined ? {} : { cursor: opts.cursor }) });
+        const page = { ...(opts.limit === undefined ? {} : { limit: opts.limit }), ...(opts.cursor === undefined ? {} : { cursor: opts.cursor }) };
+        return historyPage(store, record, opts.includeRefused ? { ...page, includeRefused: true } : page, () => store.refusals(instanceId));
       }
       const entries = await store.history(instanceId);
       if (!opts.includeRefused) return entries;
-      const refused = (await store.refusals(instanceId)).map((r) => ({ ...r, kind: 'refused' as const }));
-      return [...entries, ...refused].sort((a, b) => a.at - b.at || ('hash' in a ? 0 : 1) - ('hash' in b ? 0 : 1));
+      return mergeRefusals(entries, await store.refusals(instanceId));
     }) as Engine<W>['history'],
     async tasks(query = {}) {
       await ready();

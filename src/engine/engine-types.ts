@@ -288,7 +288,19 @@ export interface HistoryPageOptions {
   readonly limit?: number;
   /** From a previous page's `nextCursor`; absent for the first page. */
   readonly cursor?: string;
-  readonly includeRefused?: never;
+  readonly includeRefused?: false;
+}
+
+/**
+ * Options of the paged form of `engine.history` with refusals: a page of accepted entries as
+ * {@link HistoryPageOptions} gives it, merged by time with the refusals made while the instance stood
+ * at one of the page's revisions (the last page: any since), so each refusal is on exactly one page.
+ */
+export interface RefusedHistoryPageOptions {
+  /** Accepted entries per page: an integer from 1 to 1000. Default 100. Refusals come on top. */
+  readonly limit?: number;
+  readonly cursor?: string;
+  readonly includeRefused: true;
 }
 
 /** Events the engine emits (typed map for `engine.on`). */
@@ -394,6 +406,8 @@ export interface Engine<W extends AnyWorkflow = AnyWorkflow> {
    * (absent on the last). Throws `INVALID_ARGUMENT` for a limit outside 1..1000 or a malformed cursor.
    */
   history(instanceId: string, options: HistoryPageOptions): Promise<Page<HistoryEntry>>;
+  /** One page of accepted history with the refusals of its revisions (see {@link RefusedHistoryPageOptions}). */
+  history(instanceId: string, options: RefusedHistoryPageOptions): Promise<Page<HistoryEntry | (RefusalEntry & { readonly kind: 'refused' })>>;
   tasks(query?: TaskQuery): Promise<readonly TaskRecord[]>;
   /**
    * The outbox effects of an instance, oldest first, with their delivery status; an archived

@@ -350,18 +350,13 @@ export function openApiDocument(workflows: readonly AnyWorkflow[], options: Open
       '/instances/{id}/history': {
         get: {
           operationId: 'history',
-          summary: 'The history; with limit or cursor, one page { items, nextCursor? } of accepted entries (pass nextCursor back as cursor).',
+          summary: 'The history, a page at a time: { items, nextCursor? } of accepted entries (100 unless limit; pass nextCursor back as cursor), with includeRefused=true merged with the refusals made at the page\'s revisions.',
           parameters: [
             idParam,
             ...queryParameters('GET /instances/:id/history'),
           ],
           responses: {
-            '200': json({
-              oneOf: [
-                { type: 'array', items: ref('HistoryEntry') },
-                { type: 'object', properties: { items: { type: 'array', items: ref('HistoryEntry') }, nextCursor: { type: 'string' } }, required: ['items'] },
-              ],
-            }),
+            '200': json({ type: 'object', properties: { items: { type: 'array', items: ref('HistoryEntry') }, nextCursor: { type: 'string' } }, required: ['items'] }),
             ...refusals,
           },
         },
