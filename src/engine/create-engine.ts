@@ -17,7 +17,7 @@ import { machineError, WorkflowRegistry, type RegisteredWorkflow } from './workf
 import type { Step } from './xstate-runtime.js';
 import { adminOperations } from './admin-operations.js';
 import { timerDelivery } from './timer-delivery.js';
-import { inboxWithStandIns } from '../organisation/task-inbox.js';
+import { inboxWithStandIns, type PermissionsOf } from '../organisation/task-inbox.js';
 import { provisionalDeadlines, reresolveDeadlines } from './reresolve-deadlines.js';
 import { InstanceWaiters } from './instance-waiters.js';
 import { migrateInstances } from './migration/migrate-instances.js';
@@ -169,6 +169,15 @@ export function createEngine<const W extends AnyWorkflow>(raw: EngineOptions<W>)
   // Each instance's calendar and directory are its tenant's, chosen per act (see tenant-routing.ts).
   const routing = new TenantRouting({ calendar, directory }, options.tenants);
   const registry = new WorkflowRegistry(options.workflows, routing);
+  // A workflow version's permissions (roles per event), for what a stand-in's inbox lists; undefined
+  // when that version is not registered.
+  const permissionsOf: PermissionsOf = (workflow, version) => {
+    try {
+      return registry.get(workflow, version).workflow.permissions ?? {};
+    } catch {
+      return undefined;
+    }
+  };
   const emitter = new EventEmitter<EngineEvents>();
   if (options.workerId !== undefined) assertId(options.workerId, 'workerId', {}, 'workerId');
   const workerId = options.workerId ?? `engine-${nanoid(8)}`;
@@ -398,7 +407,7 @@ export function createEngine<const W extends AnyWorkflow>(raw: EngineOptions<W>)
     async tasks(query = {}) {
       await ready();
       // Added for approvals: a deputy's inbox also shows the tasks of whoever they stand in for (代理) today.
-      return inboxWithStandIns(store, directory, query, clock.now());
+      return inboxWithStandIns(store, directory, query, clock.now(), permissionsOf);
     },
     async effects(instanceId) {
       assertId(instanceId, 'The instance id', {}, 'instanceId');
@@ -424,7 +433,7 @@ export function createEngine<const W extends AnyWorkflow>(raw: EngineOptions<W>)
       assertId(instanceId, 'The instance id', {}, 'instanceId');
       return archivedView(retention, instanceId);
     },
-    forTenant: (tenant) => tenantView(engine, retention, tenant, (t) => routing.configOf(t).directory),
+    forTenant: (tenant) => tenantView(engine, retention, tenant, (t) => routing.configOf(t).directory, permissionsOf),
     reresolveDeadlines: (opts) => reresolveDeadlines(parts, calendar, opts, (tenant) => routing.configOf(tenant).calendar),
     migrate: (opts) => migrateInstances(parts, opts),
     provisionalDeadlines: async (opts) => {
