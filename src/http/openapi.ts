@@ -160,6 +160,7 @@ export function openApiDocument(workflows: readonly AnyWorkflow[], options: Open
       type: 'object',
       properties: {
         id: { type: 'string' }, instanceId: { type: 'string' }, workflow: { type: 'string' }, step: { type: 'string' },
+        version: { type: 'integer', description: "The workflow version of the task's instance, whose permissions apply to its actions (absent on tasks stored before it was recorded)." },
         title: { type: 'object', properties: { 'zh-CN': { type: 'string' }, en: { type: 'string' } } },
         assignees: { type: 'array', items: { type: 'string' } }, roles: { type: 'array', items: { type: 'string' } },
         status: { type: 'string', enum: ['open', 'claimed'] }, claimedBy: { type: 'string' },
