@@ -101,6 +101,7 @@ export type {
   EngineOptions,
   FiredTimerView,
   HistoryPageOptions,
+  RefusedHistoryPageOptions,
   InstanceView,
   InstanceViewOf,
   RetiredTimer,

@@ -33,7 +33,14 @@ export type FlowContext = ApprovalContext & { amount: number; chosen: string[]; 
  */
 export function approvalFlow<const Id extends string = 'flow'>(
   steps: readonly StepSpec[],
-  options: { readonly draft?: boolean; readonly deadlines?: Record<string, DeadlineSpec>; readonly id?: Id; readonly checkChoices?: readonly ApproverRule[] } = {},
+  options: {
+    readonly draft?: boolean;
+    readonly deadlines?: Record<string, DeadlineSpec>;
+    readonly id?: Id;
+    readonly checkChoices?: readonly ApproverRule[];
+    readonly version?: number;
+    readonly permissions?: Record<string, readonly string[]>;
+  } = {},
 ) {
   const ids = steps.map((s) => s.id);
   const approvals = withApprovals({ deadlines: options.deadlines ?? {} });
@@ -72,7 +79,8 @@ export function approvalFlow<const Id extends string = 'flow'>(
   });
   return approvals.defineWorkflow({
     id: (options.id ?? 'flow') as Id,
-    version: 1,
+    version: options.version ?? 1,
+    ...(options.permissions ? { permissions: options.permissions as never } : {}),
     machine,
     input: z.object({ amount: z.number().default(0), chosen: z.array(z.string()).optional(), manager: z.string().optional() }),
     events: { SUBMIT: z.object({}) },

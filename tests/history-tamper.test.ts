@@ -600,9 +600,11 @@ describe('history and verify in pages', () => {
   it('refuses a bad page size or cursor with INVALID_ARGUMENT', async () => {
     const engine = createEngine({ store: memoryStore(), clock: virtualClock(START), workflows: [counterWorkflow] });
     const id = await engine.start('counter', {}, { actor: staff });
-    const bad: unknown[] = [{ limit: 0 }, { limit: 1001 }, { limit: 'abc' }, { limit: 1.5 }, { limit: 2, cursor: '-5' }, { limit: 2, cursor: 'x' }, { limit: 2, cursor: [3] }, { limit: 2, includeRefused: true }];
+    const bad: unknown[] = [{ limit: 0 }, { limit: 1001 }, { limit: 'abc' }, { limit: 1.5 }, { limit: 2, cursor: '-5' }, { limit: 2, cursor: 'x' }, { limit: 2, cursor: [3] }, { limit: 0, includeRefused: true }, { limit: 2, cursor: 'x', includeRefused: true }];
     for (const options of bad) expect([options, (await codeOf(engine.history(id, options as never))).code]).toEqual([options, 'INVALID_ARGUMENT']);
     expect((await engine.history(id, { limit: 1000 })).items).toHaveLength(1);
+    // A page with its refusals (it was refused: pages held accepted entries only).
+    expect((await engine.history(id, { limit: 2, includeRefused: true })).items).toHaveLength(1);
     await engine.close();
   });
 

@@ -115,7 +115,7 @@ describe('lifecycle over HTTP', () => {
     const escalated = (await call('GET', `/instances/${acmeEscalated}`, 'wang', 'acme')).body;
     expect(escalated.state).toBe('reviewing');
     expect(escalated.timers.map((t: { name: string; dueAt: number }) => [t.name, t.dueAt])).toEqual([['reviewDeadline', run.body.at + 5 * DAY]]);
-    const history = (await call('GET', `/instances/${acmeEscalated}/history`, 'wang', 'acme')).body;
+    const history = (await call('GET', `/instances/${acmeEscalated}/history`, 'wang', 'acme')).body.items;
     expect(history.at(-1)).toMatchObject({ kind: 'admin', event: { type: 'docket.admin.migrate', fromVersion: 1, toVersion: 2 }, reason: body.reason });
     for (const id of [acmeEscalated, acmeReviewing, acmeDraft]) {
       const verified = await call('GET', `/instances/${id}/verify`, 'wang', 'acme');
@@ -172,7 +172,7 @@ describe('lifecycle over HTTP', () => {
     purgedId = archivedId === acmeEscalated ? acmeReviewing : acmeEscalated;
 
     expect((await call('GET', `/instances/${archivedId}`, 'wang', 'acme')).body.code).toBe('INSTANCE_NOT_FOUND'); // out of the hot tables
-    const history = (await call('GET', `/instances/${archivedId}/history`, 'wang', 'acme')).body;
+    const history = (await call('GET', `/instances/${archivedId}/history`, 'wang', 'acme')).body.items;
     expect(history.map((h: { event: { type: string } }) => h.event.type)).toEqual(expect.arrayContaining(['docket.start', 'SUBMIT', 'docket.admin.migrate', 'APPROVE']));
     const verified = await call('GET', `/instances/${archivedId}/verify`, 'wang', 'acme');
     expect(verified.body).toMatchObject({ ok: true, entries: history.length, snapshot: 'verified', retention: { kind: 'archived' } });

@@ -71,7 +71,7 @@ describe('tenants over HTTP', () => {
     expect((await call('GET', `/instances/${b.id}`, 'wang', 'globex')).body.state).toBe('reviewing');
     expect((await call('POST', `/instances/${b.id}/events`, 'wang', 'globex', { type: 'APPROVE' })).body.status).toBe('done');
     // Nothing the other tenant tried is in its history.
-    const history = (await call('GET', `/instances/${b.id}/history?includeRefused=true`, 'wang', 'globex')).body;
+    const history = (await call('GET', `/instances/${b.id}/history?includeRefused=true`, 'wang', 'globex')).body.items;
     expect(history.map((h: { event: { type: string } }) => h.event.type)).toEqual(['docket.start', 'SUBMIT', 'APPROVE']);
   });
 });

@@ -92,13 +92,15 @@ describe('docket/http over a real socket', () => {
     expect((await call('GET', '/tasks', 'zhao')).body.filter((t: { instanceId: string }) => t.instanceId === id)).toEqual([]);
 
     const history = await call('GET', `/instances/${id}/history`, 'li');
-    expect(history.body.map((h: { event: { type: string } }) => h.event.type)).toEqual(['docket.start', 'SUBMIT', 'APPROVE']);
+    // A page, as GET /instances gives: without a limit, the first 100 entries (it was the whole history, unbounded).
+    expect(history.body.items.map((h: { event: { type: string } }) => h.event.type)).toEqual(['docket.start', 'SUBMIT', 'APPROVE']);
+    expect(history.body.nextCursor).toBeUndefined();
     // Bounded pages over HTTP too (issue 12: history was read whole into one response).
     const first = await call('GET', `/instances/${id}/history?limit=2`, 'li');
     expect([first.status, first.body.items.map((h: { revision: number }) => h.revision), first.body.nextCursor]).toEqual([200, [1, 2], '2']);
     const rest = await call('GET', `/instances/${id}/history?limit=2&cursor=${first.body.nextCursor}`, 'li');
     expect(rest.body).toEqual({ items: [expect.objectContaining({ revision: 3 })] });
-    for (const query of ['limit=0', 'limit=1001', 'limit=abc', 'limit=1e3', 'limit=2&includeRefused=true', 'cursor=-5', 'cursor=', 'cursor=999', 'limit=2&cursor=3']) {
+    for (const query of ['limit=0', 'limit=1001', 'limit=abc', 'limit=1e3', 'limit=0&includeRefused=true', 'includeRefused=true&cursor=x', 'cursor=-5', 'cursor=', 'cursor=999', 'limit=2&cursor=3']) {
       const refused = await call('GET', `/instances/${id}/history?${query}`, 'li');
       expect([refused.status, refused.body.code], query).toEqual([400, 'INVALID_ARGUMENT']);
     }

@@ -3,7 +3,7 @@
 // The inbox now asks the rule the authorization asks (standInFor over the task's holders).
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { role, users } from '../src/index.js';
+import { createEngine, role, users } from '../src/index.js';
 import { actor, approvalFlow, harness, li } from './approvals-fixture.js';
 
 const FROM = Date.parse('2026-01-01T00:00:00+08:00');
@@ -49,6 +49,63 @@ describe("a stand-in's inbox lists exactly what send accepts from the stand-in",
         },
       ),
       { numRuns: 60 },
+    );
+  });
+});
+
+// The stand-in's inbox ignored the workflow's permissions: it listed every task the principal held,
+// with every action, although the workflow version's roles did not let the principal do them (the
+// task named no version to look its permissions up by). Tasks now carry their instance's version.
+describe("a stand-in's inbox follows the permissions of the task's workflow version", () => {
+  const standIns = [{ principal: 'zhao', deputy: 'sun', from: FROM, to: TO }];
+  const seatOf = (permissions?: Record<string, readonly string[]>, version = 1) =>
+    approvalFlow([{ id: 'legal', mode: 'all', approvers: users('zhao') }], { version, ...(permissions ? { permissions } : {}) });
+
+  it('lists the task with only the actions the principal\'s roles allow; not at all when none are left', async () => {
+    const narrowed = harness(seatOf({ APPROVE: ['legal'], REJECT: ['manager'] }), { standIns });
+    const n = await narrowed.engine.start('flow', { amount: 1 }, { actor: li });
+    const [own] = await narrowed.engine.tasks({ assignee: 'zhao' });
+    expect(own!.version).toBe(1);
+    expect(own!.actions).toEqual(expect.arrayContaining(['APPROVE', 'REJECT']));
+    const [listed] = await narrowed.engine.tasks({ assignee: 'sun' });
+    expect(listed!.instanceId).toBe(n);
+    expect(listed!.actions).toEqual(own!.actions.filter((a) => a !== 'REJECT'));
+
+    const closed = harness(seatOf(Object.fromEntries(own!.actions.map((a) => [a, ['finance']]))), { standIns });
+    await closed.engine.start('flow', { amount: 1 }, { actor: li });
+    expect((await closed.engine.tasks({ assignee: 'zhao' })).length).toBe(1);
+    expect(await closed.engine.tasks({ assignee: 'sun' })).toEqual([]);
+  });
+
+  it("reads the permissions of the instance's own version, not the newest one", async () => {
+    const v1 = seatOf({ APPROVE: ['legal'] }, 1);
+    const h = harness(v1, { standIns });
+    const old = await h.engine.start('flow', { amount: 1 }, { actor: li });
+    const [task] = await h.engine.tasks({ assignee: 'zhao' });
+    // v2 takes APPROVE (and everything else) from legal; the v1 instance keeps v1's rules.
+    const v2 = seatOf(Object.fromEntries(task!.actions.map((a) => [a, ['finance']])), 2);
+    const both = createEngine({ store: h.engine.store, clock: h.clock, directory: h.directory, workflows: [v1, v2], effects: { 'approval.assigned': () => {}, 'approval.cc': () => {}, 'approval.remind': () => {}, notify: () => {} } });
+    const fresh = await both.start('flow', { amount: 1 }, { actor: li });
+    expect((await both.tasks({ assignee: 'zhao' })).map((t) => [t.instanceId, t.version])).toEqual([[old, 1], [fresh, 2]]);
+    expect((await both.tasks({ assignee: 'sun' })).map((t) => t.instanceId)).toEqual([old]);
+    await both.close();
+  });
+
+  it('property: the deputy is offered an action exactly when the version\'s permissions let the principal do it', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.constantFrom<readonly string[] | undefined>(undefined, ['legal'], ['finance'], ['legal', 'finance'], []), fc.constantFrom<readonly string[] | undefined>(undefined, ['legal'], ['finance']), async (approve, reject) => {
+        const permissions: Record<string, readonly string[]> = {};
+        if (approve) permissions.APPROVE = approve;
+        if (reject) permissions.REJECT = reject;
+        const h = harness(seatOf(permissions), { standIns });
+        await h.engine.start('flow', { amount: 1 }, { actor: li });
+        const [own] = await h.engine.tasks({ assignee: 'zhao' });
+        const allowed = (type: string) => permissions[type] === undefined || permissions[type]!.includes('legal');
+        const expected = own!.actions.filter(allowed);
+        const listed = await h.engine.tasks({ assignee: 'sun' });
+        expect(listed.map((t) => t.actions)).toEqual(expected.length === 0 ? [] : [expected]);
+      }),
+      { numRuns: 30 },
     );
   });
 });

@@ -13,7 +13,7 @@ import { intOption, print, printJson, type CommandContext } from './cli-context.
 import { t } from './cli-lang.js';
 import { exportRecord } from './export-instance.js';
 import { recordView } from './record-view.js';
-import { eventLabelOf, formatTime, stateLabel, table, timerStateText, timerText } from './format-text.js';
+import { entryEventText, formatTime, stateLabel, table, timerStateText, timerText } from './format-text.js';
 import { provisionalNote } from './command-calendar.js';
 import { jsonSafe, terminalSafe } from './terminal-safe.js';
 import { withReadStore } from './open-store.js';
@@ -171,7 +171,7 @@ export async function historyCommand(ctx: CommandContext, db: string, id: string
           String(h.revision),
           formatTime(h.at, ctx.tz),
           `${h.actor.name ?? h.actor.id}${h.onBehalfOf ? ` (for ${h.onBehalfOf})` : ''}`,
-          eventLabelOf(graph, h.event, ctx.lang, h.timer),
+          entryEventText(graph, h, ctx.lang),
           h.from === null || h.from === undefined ? '—' : stateLabel(graph, h.from, ctx.lang),
           stateLabel(graph, h.to, ctx.lang),
         ]),

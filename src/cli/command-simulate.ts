@@ -1,3 +1,4 @@
+import type { HistoryEntry } from '../store/records.js';
 import { existsSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { DateTime } from 'luxon';
@@ -16,7 +17,7 @@ import { autoStep, demoDirectory, namedPeople, rolesOf, sampleOptionsAt } from '
 import { CliError, EXIT } from './cli-error.js';
 import { findWorkflow, print, printJson, type CommandContext } from './cli-context.js';
 import { t } from './cli-lang.js';
-import { eventLabelOf, formatTime, stateLabel, table, timerText } from './format-text.js';
+import { entryEventText, formatTime, stateLabel, table, timerText } from './format-text.js';
 import { progressBar } from './progress-bar.js';
 
 const ZONE = 'Asia/Shanghai';
@@ -114,7 +115,7 @@ export async function simulateCommand(ctx: CommandContext, id: string, opts: Sim
     const history = await engine.history(instanceId);
     const entries = history.map((h) => {
       const e = h as { revision: number; at: number; actor: { id: string; name?: string }; event: { type: string; delivered?: unknown }; timer?: { state?: string | null }; from: unknown; to: unknown; kind: string };
-      return { revision: e.revision, kind: e.kind, at: e.at, atLocal: formatTime(e.at, ctx.tz), actor: e.actor.id, event: e.event.type, eventLabel: eventLabelOf(graph, e.event, ctx.lang, e.timer), from: e.from, to: e.to };
+      return { revision: e.revision, kind: e.kind, at: e.at, atLocal: formatTime(e.at, ctx.tz), actor: e.actor.id, event: e.event.type, eventLabel: entryEventText(graph, h as HistoryEntry, ctx.lang), from: e.from, to: e.to };
     });
     const result = {
       workflow: workflow.id,

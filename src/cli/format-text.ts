@@ -1,3 +1,4 @@
+import type { HistoryEntry } from '../store/records.js';
 import { DateTime } from 'luxon';
 import type { StateGraph } from '../visualizer/state-graph.js';
 import { activeStateIds } from '../visualizer/state-graph.js';
@@ -64,6 +65,24 @@ export function eventLabelOf(
     return lang === 'zh-CN' ? `超时（${text}）` : `timeout (${text})`;
   }
   return ownValue(graph?.events, type)?.[lang] ?? type;
+}
+
+/**
+ * A history entry's event for people ({@link eventLabelOf}), followed by the timers the entry retired
+ * without firing (`retiredTimers`: of a state no longer active), each by {@link timerText}:
+ * `admin (retireTimers); retired: after 1h in Waiting` / `管理操作（retireTimers）；撤下定时器：「等待」1小时后`.
+ * The row of a retirement named no timer, although the entry lists them.
+ */
+export function entryEventText(
+  graph: StateGraph | undefined,
+  entry: Pick<HistoryEntry, 'event' | 'timer' | 'retiredTimers'>,
+  lang: Lang,
+): string {
+  const label = eventLabelOf(graph, entry.event, lang, entry.timer);
+  const retired = entry.retiredTimers;
+  if (!retired || retired.length === 0) return label;
+  const names = retired.map((r) => timerText(graph, r.name, r.state, lang));
+  return lang === 'zh-CN' ? `${label}；撤下定时器：${names.join('、')}` : `${label}; retired: ${names.join(', ')}`;
 }
 
 function displayWidth(text: string): number {

@@ -9,7 +9,7 @@ import type { AnyWorkflow } from './define-workflow.js';
 import type { EngineParts } from './engine-core.js';
 import type { BatchResult, CanResult, Engine, EngineEvents, EngineOptions, InstanceView, RetryPolicy, SendOptions, TypedInstanceView } from './engine-types.js';
 import { createKeyring } from './history-key.js';
-import { historyPage } from './history-page.js';
+import { historyPage, mergeRefusals } from './history-page.js';
 import { Outbox } from './outbox.js';
 import { checkEffectHandlers } from './effect-handlers.js';
 import { canSend, decideSend } from './send-decision.js';
@@ -17,7 +17,7 @@ import { machineError, WorkflowRegistry, type RegisteredWorkflow } from './workf
 import type { Step } from './xstate-runtime.js';
 import { adminOperations } from './admin-operations.js';
 import { timerDelivery } from './timer-delivery.js';
-import { inboxWithStandIns } from '../organisation/task-inbox.js';
+import { inboxWithStandIns, type PermissionsOf } from '../organisation/task-inbox.js';
 import { provisionalDeadlines, reresolveDeadlines } from './reresolve-deadlines.js';
 import { InstanceWaiters } from './instance-waiters.js';
 import { migrateInstances } from './migration/migrate-instances.js';
@@ -169,6 +169,15 @@ export function createEngine<const W extends AnyWorkflow>(raw: EngineOptions<W>)
   // Each instance's calendar and directory are its tenant's, chosen per act (see tenant-routing.ts).
   const routing = new TenantRouting({ calendar, directory }, options.tenants);
   const registry = new WorkflowRegistry(options.workflows, routing);
+  // A workflow version's permissions (roles per event), for what a stand-in's inbox lists; undefined
+  // when that version is not registered.
+  const permissionsOf: PermissionsOf = (workflow, version) => {
+    try {
+      return registry.get(workflow, version).workflow.permissions ?? {};
+    } catch {
+      return undefined;
+    }
+  };
   const emitter = new EventEmitter<EngineEvents>();
   if (options.workerId !== undefined) assertId(options.workerId, 'workerId', {}, 'workerId');
   const workerId = options.workerId ?? `engine-${nanoid(8)}`;
@@ -388,18 +397,17 @@ export function createEngine<const W extends AnyWorkflow>(raw: EngineOptions<W>)
       }
       const record = await load(instanceId);
       if (opts.limit !== undefined || opts.cursor !== undefined) {
-        if (opts.includeRefused) throw new DocketError('INVALID_ARGUMENT', 'history() pages accepted entries only: leave out includeRefused when giving limit or cursor.', { instanceId });
-        return historyPage(store, record, { ...(opts.limit === undefined ? {} : { limit: opts.limit }), ...(opts.cursor === undefined ? {} : { cursor: opts.cursor }) });
+        const page = { ...(opts.limit === undefined ? {} : { limit: opts.limit }), ...(opts.cursor === undefined ? {} : { cursor: opts.cursor }) };
+        return historyPage(store, record, opts.includeRefused ? { ...page, includeRefused: true } : page, () => store.refusals(instanceId));
       }
       const entries = await store.history(instanceId);
       if (!opts.includeRefused) return entries;
-      const refused = (await store.refusals(instanceId)).map((r) => ({ ...r, kind: 'refused' as const }));
-      return [...entries, ...refused].sort((a, b) => a.at - b.at || ('hash' in a ? 0 : 1) - ('hash' in b ? 0 : 1));
+      return mergeRefusals(entries, await store.refusals(instanceId));
     }) as Engine<W>['history'],
     async tasks(query = {}) {
       await ready();
       // Added for approvals: a deputy's inbox also shows the tasks of whoever they stand in for (代理) today.
-      return inboxWithStandIns(store, directory, query, clock.now());
+      return inboxWithStandIns(store, directory, query, clock.now(), permissionsOf);
     },
     async effects(instanceId) {
       assertId(instanceId, 'The instance id', {}, 'instanceId');
@@ -425,7 +433,7 @@ export function createEngine<const W extends AnyWorkflow>(raw: EngineOptions<W>)
       assertId(instanceId, 'The instance id', {}, 'instanceId');
       return archivedView(retention, instanceId);
     },
-    forTenant: (tenant) => tenantView(engine, retention, tenant, (t) => routing.configOf(t).directory),
+    forTenant: (tenant) => tenantView(engine, retention, tenant, (t) => routing.configOf(t).directory, permissionsOf),
     reresolveDeadlines: (opts) => reresolveDeadlines(parts, calendar, opts, (tenant) => routing.configOf(tenant).calendar),
     migrate: (opts) => migrateInstances(parts, opts),
     provisionalDeadlines: async (opts) => {

@@ -14,7 +14,7 @@ export interface EngineParts {
   /** The one path every change takes (see commit-pipeline.ts). */
   readonly pipeline: CommitPipeline;
   /** Read-only uses: claiming due timers, listing instances, what is due next. */
-  readonly store: Pick<Store, 'claimDueTimers' | 'releaseTimer' | 'nextTimerDue' | 'nextEffectDue' | 'list'>;
+  readonly store: Pick<Store, 'claimDueTimers' | 'releaseTimer' | 'deferTimer' | 'retireTimer' | 'nextTimerDue' | 'nextEffectDue' | 'list'>;
   readonly registry: Pick<WorkflowRegistry, 'get'>;
   /** The instant an operation over many instances runs at (`engine.migrate`). */
   readonly clock: Pick<Clock, 'now'>;

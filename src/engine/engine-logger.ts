@@ -69,7 +69,9 @@ export function readLogger(logger: unknown): DocketLogger {
  *   where the engine knows it), `provisional: true` when its due instant rested on estimated holiday
  *   data (instants in epoch ms)
  * - `docket.timer.retired` (info: a timer an older Docket left pending in a state no longer active,
- *   taken out without firing): `{ instanceId, timer, state, dueAt, revision }`
+ *   taken out without firing): `{ instanceId, timer, state, dueAt, revision }`; warn, with `orphan`
+ *   (`instance-missing` or `not-held`), for a row of the timer table no instance holds (an edit
+ *   outside Docket), retired when it fell due
  * - `docket.refused` (info: a refusal is the caller's mistake, not the server's): `{ instanceId, code, event, actor, message }`
  * - `docket.effect.delivered` (debug), `docket.effect.retry` (warn), `docket.effect.dead` (error):
  *   `{ effectId, instanceId, type, attempts, error? }`
@@ -111,7 +113,11 @@ export function logEngine(engine: Pick<Engine, 'on'>, given: DocketLogger = sile
         ...(rule === undefined ? {} : { rule }), ...(t.provisional ? { provisional: true } : {}),
       });
     }),
-    engine.on('timer.retired', (t) => logger.info('docket.timer.retired', { instanceId: t.instanceId, timer: t.name, state: t.state, dueAt: t.dueAt, revision: t.revision })),
+    engine.on('timer.retired', (t) =>
+      t.orphan === undefined
+        ? logger.info('docket.timer.retired', { instanceId: t.instanceId, timer: t.name, state: t.state, dueAt: t.dueAt, revision: t.revision })
+        : logger.warn('docket.timer.retired', { instanceId: t.instanceId, timer: t.name, state: t.state, dueAt: t.dueAt, revision: t.revision, orphan: t.orphan }),
+    ),
     engine.on('refused', (r) => logger.info('docket.refused', { instanceId: r.instanceId, code: r.code, event: r.event.type, actor: r.actor.id, message: r.message })),
     engine.on('effect.delivered', (e) => logger.debug('docket.effect.delivered', { effectId: e.id, instanceId: e.instanceId, type: e.type, attempts: e.attempts })),
     engine.on('effect.failed', (e, error) => {

@@ -288,35 +288,57 @@ export interface HistoryPageOptions {
   readonly limit?: number;
   /** From a previous page's `nextCursor`; absent for the first page. */
   readonly cursor?: string;
-  readonly includeRefused?: never;
+  readonly includeRefused?: false;
+}
+
+/**
+ * Options of the paged form of `engine.history` with refusals: a page of accepted entries as
+ * {@link HistoryPageOptions} gives it, merged by time with the refusals made while the instance stood
+ * at one of the page's revisions (the last page: any since), so each refusal is on exactly one page.
+ */
+export interface RefusedHistoryPageOptions {
+  /** Accepted entries per page: an integer from 1 to 1000. Default 100. Refusals come on top. */
+  readonly limit?: number;
+  readonly cursor?: string;
+  readonly includeRefused: true;
 }
 
 /** Events the engine emits (typed map for `engine.on`). */
 /**
- * A pending timer the engine retired without firing it, because the state whose `after` armed it is
- * not active (a timer an older Docket left pending): what the `'timer.retired'` event reports, once
- * per timer, after the commit whose history entry names it (`entry.retiredTimers`).
+ * A pending timer the engine retired without firing it: what the `'timer.retired'` event reports,
+ * once per timer. Either the state whose `after` armed it is not active (a timer an older Docket left
+ * pending), reported after the commit whose history entry names it (`entry.retiredTimers`); or
+ * (`orphan` set) a row of the timer table no instance holds, retired in the timer table alone when it
+ * fell due (no history entry names it: the head never committed to it).
  */
 export interface RetiredTimer {
   readonly instanceId: string;
   /** Its id in the timer table; absent for a held timer not re-armed on resume (see `RetiredTimerNote`). */
   readonly timerId?: string;
   readonly name: string;
-  /** The dotted path of its (inactive) owning state. */
-  readonly state: string;
+  /**
+   * The dotted path of its (inactive) owning state. For an orphan, read from its workflow when the
+   * instance exists, else from its key; `null` when no state armed it (a delayed raise).
+   */
+  readonly state: string | null;
   /** When it was due, epoch ms. */
   readonly dueAt: Instant;
-  /** The instant of the commit that retired it, epoch ms. */
+  /** The instant of the commit that retired it (an orphan: of its retirement), epoch ms. */
   readonly retiredAt: Instant;
-  /** The revision whose history entry names it. */
+  /** The revision whose history entry names it; for an orphan, the revision its row says armed it. */
   readonly revision: number;
+  /**
+   * Present for a row no instance holds (written or left in the timer table outside Docket):
+   * `instance-missing`, no such instance; `not-held`, the instance does not list this timer.
+   */
+  readonly orphan?: 'instance-missing' | 'not-held';
 }
 
 export interface EngineEvents {
   started: [view: InstanceView];
   transition: [view: InstanceView, entry: HistoryEntry];
   'timer.fired': [timer: FiredTimerView];
-  /** A timer of an inactive state taken out without firing (see {@link RetiredTimer}); never a fired one. */
+  /** A timer of an inactive state, or an orphan row, taken out without firing (see {@link RetiredTimer}); never a fired one. */
   'timer.retired': [timer: RetiredTimer];
   refused: [refusal: RefusalEntry, error: DocketError];
   'effect.delivered': [effect: EffectRecord];
@@ -390,6 +412,8 @@ export interface Engine<W extends AnyWorkflow = AnyWorkflow> {
    * (absent on the last). Throws `INVALID_ARGUMENT` for a limit outside 1..1000 or a malformed cursor.
    */
   history(instanceId: string, options: HistoryPageOptions): Promise<Page<HistoryEntry>>;
+  /** One page of accepted history with the refusals of its revisions (see {@link RefusedHistoryPageOptions}). */
+  history(instanceId: string, options: RefusedHistoryPageOptions): Promise<Page<HistoryEntry | (RefusalEntry & { readonly kind: 'refused' })>>;
   tasks(query?: TaskQuery): Promise<readonly TaskRecord[]>;
   /**
    * The outbox effects of an instance, oldest first, with their delivery status; an archived

@@ -271,7 +271,7 @@ export function planCommit(
     commit.tasks = [];
   } else if (facts.tasks !== undefined) {
     const tasks = typeof facts.tasks === 'function' ? facts.tasks(timers) : facts.tasks;
-    if (tasks !== undefined) commit.tasks = withDeadlineDues(tasks, timers);
+    if (tasks !== undefined) commit.tasks = withVersion(withDeadlineDues(tasks, timers), instance.version);
   }
   return commit;
 }
@@ -282,6 +282,14 @@ function provisionalNotes(timers: readonly TimerRecord[]): readonly DeadlineNote
   return notes ?? NO_NOTES;
 }
 const NO_NOTES: readonly DeadlineNote[] = Object.freeze([]);
+
+/**
+ * The tasks stamped with the workflow version of their instance after the commit, so the inbox can
+ * read that version's permissions for a task (a stand-in's inbox lists what the principal may do).
+ */
+function withVersion(tasks: readonly TaskRecord[], version: number): readonly TaskRecord[] {
+  return tasks.every((t) => t.version === version) ? tasks : tasks.map((t) => (t.version === version ? t : { ...t, version }));
+}
 
 /**
  * Inbox tasks due at the instant a provisional timer was armed for follow that timer: they show its

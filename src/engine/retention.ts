@@ -5,7 +5,7 @@ import type { ArchivedInstance, StoreRetention, Tombstone } from '../store/reten
 import type { Store } from '../store/store.js';
 import { canonicalJson } from './canonical-json.js';
 import { VERIFY_PAGE_SIZE, walkHistory } from './chain-verifier.js';
-import { historyPage } from './history-page.js';
+import { historyPage, mergeRefusals } from './history-page.js';
 import type { VerifyReport } from './engine-types.js';
 import { checkSealedText, sealText, type Keyring, type SealingKey } from './history-key.js';
 import { assertId } from './validate-input.js';
@@ -341,12 +341,12 @@ export async function archivedHistory(
   if (!archived) return undefined;
   const reader = { history: (id: string, o?: { readonly afterRevision?: number; readonly limit?: number }) => store.archivedHistory(id, o) };
   if (opts.limit !== undefined || opts.cursor !== undefined) {
-    return historyPage(reader, archived.instance, { ...(opts.limit === undefined ? {} : { limit: opts.limit }), ...(opts.cursor === undefined ? {} : { cursor: opts.cursor }) }) as never;
+    const page = { ...(opts.limit === undefined ? {} : { limit: opts.limit }), ...(opts.cursor === undefined ? {} : { cursor: opts.cursor }) };
+    return historyPage(reader, archived.instance, opts.includeRefused ? { ...page, includeRefused: true } : page, async () => archived.refusals) as never;
   }
   const entries = await store.archivedHistory(instanceId);
   if (!opts.includeRefused) return entries as never;
-  const refused = archived.refusals.map((r) => ({ ...r, kind: 'refused' as const }));
-  return [...entries, ...refused].sort((a, b) => a.at - b.at || ('hash' in a ? 0 : 1) - ('hash' in b ? 0 : 1)) as never;
+  return mergeRefusals(entries, archived.refusals) as never;
 }
 
 /**

@@ -6,7 +6,7 @@ import type { BatchResult, Engine } from './engine-types.js';
 import { archivedTenant, archivedView, type ArchivedView, type RetentionParts } from './retention.js';
 import { assertId, checkBatchInput } from './validate-input.js';
 import { copyOptions, isOptionsObject, readOptions } from '../input/read-options.js';
-import { inboxWithStandIns } from '../organisation/task-inbox.js';
+import { inboxWithStandIns, type PermissionsOf } from '../organisation/task-inbox.js';
 
 /** Engine methods a tenant-scoped view offers: each one sees and acts on that tenant's instances only. */
 export type TenantScopedMethods =
@@ -85,6 +85,8 @@ export function tenantView<W extends AnyWorkflow>(
   tenant: string,
   /** The tenant's directory (its own, else the engine's), for the stand-ins (代理) of its inbox. */
   directoryOf: (tenant: string) => Directory | undefined,
+  /** Each workflow version's permissions, for what a stand-in's inbox may list. */
+  permissionsOf?: PermissionsOf,
 ): TenantEngine<W> {
   assertId(tenant, 'The tenant', {}, 'tenant');
   /** Throw INSTANCE_NOT_FOUND unless the instance (live, archived or purged) belongs to this tenant. */
@@ -155,7 +157,7 @@ export function tenantView<W extends AnyWorkflow>(
     async tasks(query) {
       await core.ready();
       // The store filters by the instance's tenant; stand-ins (代理) come from the tenant's directory.
-      return inboxWithStandIns(core.store, directoryOf(tenant), withTenant(query, tenant, 'The tasks query'), core.clock.now());
+      return inboxWithStandIns(core.store, directoryOf(tenant), withTenant(query, tenant, 'The tasks query'), core.clock.now(), permissionsOf);
     },
     effects: scoped((id) => engine.effects(id)),
     verify: scoped((id) => engine.verify(id)),

@@ -35,16 +35,24 @@ export function timerDelivery(
   // runs out before `retryAt` is renewed without an attempt (backoff in whole leases, capped).
   const backoff = new Map<string, { failures: number; retryAt: Instant }>();
 
-  async function fireTimer(timer: TimerRecord, now: Instant): Promise<FiredTimerView | undefined> {
+  async function fireTimer(timer: TimerRecord, now: Instant): Promise<FiredTimerView | Orphan | undefined> {
     // What the timer is (its state, label, rule), read once the instance and its workflow are loaded;
     // left undefined by a decision that retires the timer instead of firing it (a conflict decides again).
     let about: (TimerIdentity & { readonly workflow: string; readonly version: number }) | undefined;
+    // Why nothing is to be done, when the act skips: no instance was loaded (`wanted` is not asked
+    // then), or the loaded one does not hold the timer.
+    let orphan: Orphan | undefined = { orphan: 'instance-missing' };
     const outcome = await pipeline.act<undefined>({
       instanceId: timer.instanceId,
       source: 'store',
       now,
-      // Fired, cancelled or held since it was claimed: nothing to do.
-      wanted: (record) => record.timers.some((t) => t.id === timer.id),
+      // Fired, cancelled or held since it was claimed (the row is then no longer pending), or a row
+      // no instance holds (an orphan: it stays pending for ever): nothing to fire either way.
+      wanted: (record) => {
+        const held = record.timers.some((t) => t.id === timer.id);
+        orphan = held ? undefined : { orphan: 'not-held', owners: registeredOwners(record) };
+        return held;
+      },
       // The claimed row must be a timer the history head committed to, as it is: a due instant moved
       // in the timer table (or in the instance's list) is refused, not fired.
       timer,
@@ -74,6 +82,7 @@ export function timerDelivery(
         };
       },
     });
+    if (!outcome.commit && orphan !== undefined) return orphan;
     if (!outcome.commit || about === undefined) return undefined;
     const fired: FiredTimerView = { timerId: timer.id, instanceId: timer.instanceId, name: timer.name, dueAt: timer.dueAt, firedAt: now, lateMs: now - timer.dueAt, ...about };
     emitter.emit('timer.fired', fired);
@@ -88,22 +97,29 @@ export function timerDelivery(
     try {
       const done = await fireTimer(timer, now);
       backoff.delete(timer.id);
+      if (done !== undefined && 'orphan' in done) return retireOrphan(timer, done, now);
       return done;
     } catch (error) {
-      if (isTransient(error) || isOutcomeUnknown(error) || isTampered(error)) {
-        // The store, not the instance, failed: nothing about the timer is wrong. Keep the claim
-        // and try again later; suspending would need an administrator for a passing outage.
+      const tampered = isTampered(error);
+      if (isTransient(error) || isOutcomeUnknown(error) || tampered) {
+        // The store, not the instance, failed: nothing about the timer is wrong. Set it aside and
+        // try again later; suspending would need an administrator for a passing outage.
         // A firing whose outcome is unknown (the connection dropped mid-commit, COMMIT's fsync
         // failed) is retried the same way: the retry loads the instance afresh, and a firing that
         // landed after all left the timer fired, so it is skipped; it fires once either way. It
         // suspended the instance before, although nothing about the instance was wrong.
         // An instance edited outside Docket (its head check failed) is not suspended either: that
-        // would seal the edit into a new entry. Its timer is refused, not fired, until it is restored.
+        // would seal the edit into a new entry. Its timer is parked, not fired, until the instance
+        // is restored: an edit does not mend itself within seconds, so it waits the longest backoff
+        // (an hour) at once, and is checked again then (it fires, late, once the instance is restored).
         const failures = (held?.failures ?? 0) + 1;
-        const delayMs = Math.min(MAX_RETRY_MS, parts.leaseMs * 2 ** (failures - 1));
+        const delayMs = tampered ? MAX_RETRY_MS : Math.min(MAX_RETRY_MS, parts.leaseMs * 2 ** (failures - 1));
         const retryAt = now + delayMs;
         backoff.set(timer.id, { failures, retryAt });
-        emitter.emit('error', retrying(error, timer, failures, retryAt, delayMs));
+        // Set aside in the store until then: the claim was kept before, and each lease that ran out
+        // (every 30 s) claimed it again only to skip it, for ever while an instance stayed edited.
+        await store.deferTimer(timer.id, parts.workerId, retryAt).catch((e: unknown) => emitter.emit('error', e));
+        emitter.emit('error', tampered ? parked(error, timer, failures, retryAt) : retrying(error, timer, failures, retryAt, delayMs));
         return undefined;
       }
       backoff.delete(timer.id);
@@ -113,6 +129,36 @@ export function timerDelivery(
       // lost, and an administrator resumes it once the cause is fixed (the timer then fires late).
       emitter.emit('error', error);
       await onFailure(timer, error, now).catch((e: unknown) => emitter.emit('error', e));
+      return undefined;
+    }
+  }
+
+  /**
+   * A claimed row no instance holds (its instance does not exist, or does not list it: a row written
+   * or left in the timer table outside Docket). Nothing could ever fire it, and it stayed pending: it
+   * was claimed again at every lease (30 s), for ever. It is retired in the timer table alone (the
+   * history head never committed to it, so no entry names it) and reported once, as `timer.retired`
+   * with `orphan` saying why; a row fired or cancelled since it was claimed is not reported.
+   */
+  async function retireOrphan(timer: TimerRecord, found: Orphan, now: Instant): Promise<undefined> {
+    let retired: boolean;
+    try {
+      retired = await store.retireTimer(timer.id, parts.workerId);
+    } catch (error) {
+      emitter.emit('error', error);
+      return undefined;
+    }
+    if (!retired) return undefined;
+    const { state } = nameTimer(timer, found.owners);
+    emitter.emit('timer.retired', { instanceId: timer.instanceId, timerId: timer.id, name: timer.name, state, dueAt: timer.dueAt, retiredAt: now, revision: timer.revision, orphan: found.orphan });
+    return undefined;
+  }
+
+  /** The timer owners of a loaded record's workflow version, when it is registered. */
+  function registeredOwners(record: InstanceRecord): TimerOwners | undefined {
+    try {
+      return parts.registry.get(record.workflow, record.version, record.id).runtime.timerOwners;
+    } catch {
       return undefined;
     }
   }
@@ -268,6 +314,26 @@ const CLAIM_LIMIT = 100;
 
 /** The longest wait between two attempts at a timer that keeps failing transiently (ms). */
 const MAX_RETRY_MS = 3_600_000;
+
+/** Why a claimed row is an orphan (see `retireOrphan`), and its workflow's timer owners when known. */
+interface Orphan {
+  readonly orphan: 'instance-missing' | 'not-held';
+  readonly owners?: TimerOwners | undefined;
+}
+
+/**
+ * The error reported for a timer of an instance edited outside Docket: the head check's code and
+ * problem, saying the timer is parked (not fired, the instance not suspended), what to do and when
+ * it is checked again.
+ */
+function parked(error: unknown, timer: TimerRecord, failures: number, retryAt: Instant): unknown {
+  if (!isDocketError(error)) return error;
+  return new DocketError(
+    error.code,
+    `Timer "${nameTimer(timer).label}" of instance ${timer.instanceId} is parked, not fired: the instance is not what its history committed to (${error.message}). It is not suspended (that would seal the edit into its history). Restore the instance from a backup (engine.verify("${timer.instanceId}") names what differs); the timer is checked again at ${new Date(retryAt).toISOString()}, hourly, and fires then, late, once the instance verifies.`,
+    { ...error.details, instanceId: timer.instanceId, timer: timer.name, ...timerDetails(timer), failures, retryAt, parked: true, cause: error },
+  );
+}
 
 /** The error reported for a transient failure: same code, saying it is retried and when. */
 function retrying(error: unknown, timer: TimerRecord, failures: number, retryAt: Instant, delayMs: number): unknown {

@@ -45,7 +45,10 @@ export function ownerOfTimer(key: string, owners?: TimerOwners): string | null {
  * name, or its length in ms), else the key itself (a raise's own id).
  */
 export function timerNameOf(key: string): string {
-  const match = /^xstate\.after\.([^.]+)\./.exec(key);
+  // A delay of a fraction of a millisecond (`after: { 1.5: … }`) has a dot of its own: read as the
+  // owner is (`ownerOfTimer`), numeric first. `[^.]+` took `1` of `xstate.after.1.5.m.a`, so a
+  // 1.5 ms timer was named "1" and worded "after 1ms".
+  const match = /^xstate\.after\.(\d+(?:\.\d+)?|[^.]+)\./.exec(key);
   return match ? match[1]! : key;
 }
 
@@ -79,6 +82,9 @@ function formatDelay(ms: number, lang: TimerLang): string {
       rest %= size;
     }
   }
+  // A fraction of a millisecond is kept (1.5 ms is not 1 ms), to a microsecond: 1000.1 % 1000 is
+  // 0.09999999999990905 in floating point.
+  rest = Math.round(rest * 1000) / 1000;
   if (rest > 0) parts.push(zh ? `${rest}毫秒` : `${rest}ms`);
   return parts.join(zh ? '' : ' ');
 }
@@ -107,7 +113,7 @@ const UNNAMED_RAISE = /^raise\.\d+\.\d+$/;
 
 /** Whether a timer's name is its delay in ms (`after: { 3600000: … }`), not a name someone chose. */
 export function isNumericDelay(name: string): boolean {
-  return /^\d+$/.test(name);
+  return /^\d+(?:\.\d+)?$/.test(name);
 }
 
 /**

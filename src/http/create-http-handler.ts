@@ -12,6 +12,7 @@ import { openApiDocument, type OpenApiOptions } from './openapi.js';
 import { readBasePath } from './base-path.js';
 import { problemResponse, toProblem, type Problem } from './problem.js';
 import { checkActorInput } from '../engine/validate-input.js';
+import { HISTORY_PAGE_DEFAULT } from '../engine/history-page.js';
 
 /** Options for {@link createHttpHandler}. */
 export interface HttpHandlerOptions {
@@ -130,8 +131,9 @@ function batchJson(r: BatchResult): unknown {
  * - `GET /openapi.json` — the OpenAPI 3.1 document (no identity needed).
  * - `GET /me` — the identified actor.
  * - `POST /instances` `{ workflow, input, id? }` → 201 instance; `GET /instances?workflow&state&status&limit&cursor` → page.
- * - `GET /instances/:id`, `GET /instances/:id/history?includeRefused=true`; with `?limit=&cursor=`
- *   one page of accepted entries `{ items, nextCursor? }` (pass `nextCursor` back as `cursor`).
+ * - `GET /instances/:id`, `GET /instances/:id/history?limit=&cursor=&includeRefused=true`: one page
+ *   `{ items, nextCursor? }` of accepted entries (100 unless `limit`, 1 to 1000; pass `nextCursor` back
+ *   as `cursor`), with `includeRefused=true` merged with the refusals made at the page's revisions.
  * - Query parameters: each at most once, never blank, only the names a route lists; anything else is
  *   a 400 `INVALID_ARGUMENT` whose `details.field` names the parameter (never silently ignored).
  * - `POST /instances/:id/events` `{ type, ...payload }` (header `Idempotency-Key` optional) → instance.
@@ -278,13 +280,14 @@ export function createHttpHandler(options: HttpHandlerOptions): (request: Reques
     if (q.includeRefused !== undefined && q.includeRefused !== 'true' && q.includeRefused !== 'false') {
       throw bad('"includeRefused" must be true or false.', { field: 'includeRefused' });
     }
-    // Pages, as engine.history gives them: a 60,000-entry history need not be read into one response.
-    if (q.limit !== undefined || q.cursor !== undefined) {
-      const limit = queryLimit(q.limit, 'entries');
-      if (q.includeRefused !== undefined) throw bad('"includeRefused" cannot be combined with "limit" or "cursor": pages hold accepted entries only.', { field: 'includeRefused' });
-      return c.json(await on(c).history(c.req.param('id'), { ...(limit === undefined ? {} : { limit }), ...(q.cursor === undefined ? {} : { cursor: q.cursor }) }));
-    }
-    return c.json(await on(c).history(c.req.param('id'), { includeRefused: q.includeRefused === 'true' }));
+    // Always a page, as engine.history gives one (100 entries unless `limit` says otherwise), as
+    // GET /instances is: without `limit` the whole history was one response (60,000 entries, and
+    // every refusal with includeRefused). With includeRefused, the page's refusals come with it.
+    // The limit is always passed: a history call without limit or cursor is the whole history.
+    const limit = queryLimit(q.limit, 'entries') ?? HISTORY_PAGE_DEFAULT;
+    const page = { limit, ...(q.cursor === undefined ? {} : { cursor: q.cursor }) };
+    const id = c.req.param('id');
+    return c.json(q.includeRefused === 'true' ? await on(c).history(id, { ...page, includeRefused: true }) : await on(c).history(id, page));
   });
 
   api.post('/instances/:id/events', async (c) => {

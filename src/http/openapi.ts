@@ -160,6 +160,7 @@ export function openApiDocument(workflows: readonly AnyWorkflow[], options: Open
       type: 'object',
       properties: {
         id: { type: 'string' }, instanceId: { type: 'string' }, workflow: { type: 'string' }, step: { type: 'string' },
+        version: { type: 'integer', description: "The workflow version of the task's instance, whose permissions apply to its actions (absent on tasks stored before it was recorded)." },
         title: { type: 'object', properties: { 'zh-CN': { type: 'string' }, en: { type: 'string' } } },
         assignees: { type: 'array', items: { type: 'string' } }, roles: { type: 'array', items: { type: 'string' } },
         status: { type: 'string', enum: ['open', 'claimed'] }, claimedBy: { type: 'string' },
@@ -350,18 +351,13 @@ export function openApiDocument(workflows: readonly AnyWorkflow[], options: Open
       '/instances/{id}/history': {
         get: {
           operationId: 'history',
-          summary: 'The history; with limit or cursor, one page { items, nextCursor? } of accepted entries (pass nextCursor back as cursor).',
+          summary: 'The history, a page at a time: { items, nextCursor? } of accepted entries (100 unless limit; pass nextCursor back as cursor), with includeRefused=true merged with the refusals made at the page\'s revisions.',
           parameters: [
             idParam,
             ...queryParameters('GET /instances/:id/history'),
           ],
           responses: {
-            '200': json({
-              oneOf: [
-                { type: 'array', items: ref('HistoryEntry') },
-                { type: 'object', properties: { items: { type: 'array', items: ref('HistoryEntry') }, nextCursor: { type: 'string' } }, required: ['items'] },
-              ],
-            }),
+            '200': json({ type: 'object', properties: { items: { type: 'array', items: ref('HistoryEntry') }, nextCursor: { type: 'string' } }, required: ['items'] }),
             ...refusals,
           },
         },

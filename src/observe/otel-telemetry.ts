@@ -56,7 +56,8 @@ export interface DocketTelemetry {
    * `docket.error.code` on refusal), and metrics from its events: instances started, transitions,
    * refusals by code, timers fired with their lateness (ms histogram, plus a `docket.timer.fired`
    * span; see {@link timerSpanAttributes} for what names the timer), timers of inactive states
-   * retired without firing (`docket.timers.retired`), effects by outcome (`delivered`, `retried`,
+   * retired without firing (`docket.timers.retired`; an orphan row of the timer table also carries
+   * `docket.timer.orphan`), effects by outcome (`delivered`, `retried`,
    * `dead`), operation durations.
    * Call `dispose()` on the result to stop listening.
    */
@@ -193,7 +194,7 @@ export function docketTelemetry(options: TelemetryOptions = {}): DocketTelemetry
           lateness.record(t.lateMs, metric);
           tracer.startSpan(S.timerFired, { attributes: timerSpanAttributes(t) }).end();
         }),
-        engine.on('timer.retired', (t) => timersRetired.add(1, { 'docket.timer': t.name })),
+        engine.on('timer.retired', (t) => timersRetired.add(1, t.orphan === undefined ? { 'docket.timer': t.name } : { 'docket.timer': t.name, 'docket.timer.orphan': t.orphan })),
         engine.on('effect.delivered', (e) => effects.add(1, { 'docket.effect.type': e.type, 'docket.outcome': 'delivered' })),
         engine.on('effect.failed', (e) => effects.add(1, { 'docket.effect.type': e.type, 'docket.outcome': e.status === 'dead' ? 'dead' : 'retried' })),
       ];

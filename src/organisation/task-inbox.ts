@@ -7,12 +7,26 @@ import { activeStandIns } from './stand-ins.js';
 import { standInFor } from './on-behalf-of.js';
 
 /**
+ * The roles each event of a workflow version needs (its `permissions`), or `undefined` when that
+ * version is not registered (no act on its instances is accepted).
+ */
+export type PermissionsOf = (workflow: string, version: number) => Readonly<Record<string, readonly string[] | undefined>> | undefined;
+
+/**
  * The inbox for a query: the store's tasks, plus, for an `assignee` who stands in for someone today
  * (代理), the tasks `send` would let them act on for that person: those the person holds in person
  * (`TaskRecord.holders`), in the stand-in's workflows — decided by {@link standInFor}, the rule the
- * approval plugin's authorization applies. Without stand-ins it is exactly `store.tasks(query)`.
+ * approval plugin's authorization applies — with the actions the person's roles (the directory's)
+ * allow under the permissions of the task's workflow version (`permissionsOf`); a task with none left
+ * is not listed. Without stand-ins it is exactly `store.tasks(query)`.
  */
-export async function inboxWithStandIns(store: Store, directory: Directory | undefined, query: TaskQuery, now: Instant): Promise<readonly TaskRecord[]> {
+export async function inboxWithStandIns(
+  store: Store,
+  directory: Directory | undefined,
+  query: TaskQuery,
+  now: Instant,
+  permissionsOf?: PermissionsOf,
+): Promise<readonly TaskRecord[]> {
   // Read once, by the stores' own rule: the stand-ins' queries below are built from this copy, so an
   // inherited filter is not dropped by a spread and a getter is not read again.
   const { limit, bound } = checkTaskQuery(query);
@@ -30,10 +44,33 @@ export async function inboxWithStandIns(store: Store, directory: Directory | und
       // person, in a workflow and at an instant the stand-in covers. A group task the principal
       // could claim, or one delegated to them, was listed here and then refused as FORBIDDEN.
       if (seen.has(task.id) || standInFor(directory, now, deputy, task.holders ?? task.assignees, task.workflow) === undefined) continue;
+      const allowed = permissionsOf === undefined ? task : await actionsFor(store, directory, s.principal, task, permissionsOf);
+      if (allowed === undefined) continue;
       seen.add(task.id);
-      out.push(task);
+      out.push(allowed);
     }
   }
   // The stand-ins' tasks join the deputy's own: the page is still at most `limit` long.
   return out.length > limit ? out.slice(0, limit) : out;
+}
+
+/**
+ * The task as `principal` may act on it under its workflow version's permissions: its actions those
+ * the principal's roles allow (an event without permissions is open to all), or undefined when none
+ * are left or the version is not registered. The version is the task's own (stamped at commit), or,
+ * for a task stored before it was, its instance's. The stand-in's inbox listed the principal's tasks
+ * whatever the workflow's roles said (the task named no version to look them up by).
+ */
+async function actionsFor(store: Store, directory: Directory | undefined, principal: string, task: TaskRecord, permissionsOf: PermissionsOf): Promise<TaskRecord | undefined> {
+  const version = task.version ?? (await store.load(task.instanceId))?.version;
+  if (version === undefined) return undefined;
+  const permissions = permissionsOf(task.workflow, version);
+  if (permissions === undefined) return undefined;
+  const roles = directory?.user(principal)?.roles ?? [];
+  const actions = task.actions.filter((type) => {
+    const needed = Object.prototype.hasOwnProperty.call(permissions, type) ? permissions[type] : undefined;
+    return needed === undefined || needed.some((role) => roles.includes(role));
+  });
+  if (actions.length === 0) return undefined;
+  return actions.length === task.actions.length ? task : { ...task, actions };
 }

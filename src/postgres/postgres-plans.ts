@@ -99,6 +99,10 @@ export const claimTimers = (s: string, now: Instant, owner: string, leaseMs: num
   );
 export const releaseTimer = (s: string, id: string, owner: string) =>
   plan(`UPDATE ${s}.docket_timers SET claimed_by = NULL, lease_until = NULL, ready_at = due_at WHERE id = $1 AND claimed_by = $2 AND status = 'pending'`, id, owner);
+export const deferTimer = (s: string, id: string, owner: string, until: Instant) =>
+  plan(`UPDATE ${s}.docket_timers SET claimed_by = NULL, lease_until = NULL, ready_at = $3 WHERE id = $1 AND claimed_by = $2 AND status = 'pending'`, id, owner, until);
+export const retireTimer = (s: string, id: string, owner: string) =>
+  plan(`UPDATE ${s}.docket_timers SET status = 'cancelled', claimed_by = NULL, lease_until = NULL WHERE id = $1 AND claimed_by = $2 AND status = 'pending' RETURNING id`, id, owner);
 
 const EFFECT_COLUMNS = `id, instance_id, workflow, revision, idx, type, params, status, attempts, next_attempt_at, last_error, delivered_at`;
 

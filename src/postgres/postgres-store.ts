@@ -5,7 +5,7 @@ import type { Client, ClientBase, Pool } from 'pg';
 import { DocketError } from '../errors.js';
 import type { HistoryEntry, IdempotencyRecord, InstanceRecord, RefusalEntry, TaskRecord } from '../store/records.js';
 import type { Commit, InstanceQuery, Page, Store, TaskQuery } from '../store/store.js';
-import { byEffectDue, byTimerDue, checkClaim, checkEffectUpdate, staleEffectClaim, unknownEffect } from '../store/claim-rules.js';
+import { byEffectDue, byTimerDue, checkClaim, checkEffectUpdate, checkTimerHand, staleEffectClaim, unknownEffect } from '../store/claim-rules.js';
 import { closedGuard } from '../store/closed-guard.js';
 import { checkCommitRules } from '../store/commit-rules.js';
 import { checkId, checkKey, storableRefusal } from '../store/payload-rules.js';
@@ -274,6 +274,14 @@ export function postgresStore(rawConnection: PostgresConnection, rawOptions: Pos
     },
     async releaseTimer(timerId, owner) {
       await query(plans.releaseTimer(s, timerId, owner), 'releaseTimer', { writes: 'The timer is claimable again when its claim runs out either way; releasing it again is safe.' });
+    },
+    async deferTimer(rawId, rawOwner, rawUntil) {
+      const { timerId, owner, until } = checkTimerHand(rawId, rawOwner, rawUntil);
+      await query(plans.deferTimer(s, timerId, owner, until), 'deferTimer', { writes: 'The timer is claimable again by its due instant or its deferral either way; deferring it again is safe.' });
+    },
+    async retireTimer(rawId, rawOwner) {
+      const { timerId, owner } = checkTimerHand(rawId, rawOwner);
+      return (await query<{ id: string }>(plans.retireTimer(s, timerId, owner), 'retireTimer', { writes: 'The orphan timer row may be cancelled or not; retiring it again is safe (a cancelled row is left as it is).' })).length > 0;
     },
     async findIdempotency(instanceId, key) {
       checkId(instanceId);

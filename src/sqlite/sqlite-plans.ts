@@ -248,6 +248,10 @@ export const claimTimers = (now: Instant, owner: string, leaseMs: number, limit:
   );
 export const releaseTimer = (id: string, owner: string) =>
   plan(`UPDATE docket_timers SET claimed_by = NULL, lease_until = NULL, ready_at = due_at WHERE id = ? AND claimed_by = ? AND status = 'pending'`, id, owner);
+export const deferTimer = (id: string, owner: string, until: Instant) =>
+  plan(`UPDATE docket_timers SET claimed_by = NULL, lease_until = NULL, ready_at = ? WHERE id = ? AND claimed_by = ? AND status = 'pending'`, until, id, owner);
+export const retireTimer = (id: string, owner: string) =>
+  plan(`UPDATE docket_timers SET status = 'cancelled', claimed_by = NULL, lease_until = NULL WHERE id = ? AND claimed_by = ? AND status = 'pending'`, id, owner);
 
 const EFFECT_COLUMNS = `id, instance_id, workflow, revision, idx, type, params, status, attempts, next_attempt_at, last_error, delivered_at`;
 

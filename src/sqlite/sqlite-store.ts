@@ -7,7 +7,7 @@ import { loadOptionalDriver } from '../store/load-optional-driver.js';
 import { DocketError, isDocketError } from '../errors.js';
 import type { IdempotencyRecord, InstanceRecord, RefusalEntry, TaskRecord, HistoryEntry } from '../store/records.js';
 import type { Commit, InstanceQuery, Page, Store, TaskQuery } from '../store/store.js';
-import { byEffectDue, byTimerDue, checkClaim, checkEffectUpdate, staleEffectClaim, unknownEffect } from '../store/claim-rules.js';
+import { byEffectDue, byTimerDue, checkClaim, checkEffectUpdate, checkTimerHand, staleEffectClaim, unknownEffect } from '../store/claim-rules.js';
 import { closedGuard } from '../store/closed-guard.js';
 import { checkCommitRules, checkRevision, conflict, conflictReason, tasksOf } from '../store/commit-rules.js';
 import { checkId, checkKey, storableRefusal } from '../store/payload-rules.js';
@@ -620,6 +620,14 @@ export function sqliteStore(rawOptions: SqliteStoreOptions): SqliteStore {
     },
     releaseTimer(timerId, owner) {
       return write(() => void run(plans.releaseTimer(timerId, owner)));
+    },
+    async deferTimer(rawId, rawOwner, rawUntil) {
+      const { timerId, owner, until } = checkTimerHand(rawId, rawOwner, rawUntil);
+      return write(() => void run(plans.deferTimer(timerId, owner, until)));
+    },
+    async retireTimer(rawId, rawOwner) {
+      const { timerId, owner } = checkTimerHand(rawId, rawOwner);
+      return write(() => run(plans.retireTimer(timerId, owner)).changes > 0);
     },
     async findIdempotency(instanceId, key) {
       checkId(instanceId);

@@ -18,6 +18,8 @@ import type { ClaimOptions, EffectUpdate } from './store.js';
  *   order ({@link byTimerDue}, {@link byEffectDue}).
  * - Firing a timer, cancelling it, or updating an effect clears its lease; `releaseTimer` clears it
  *   only for its owner, and only for a pending timer (its ready instant is its due instant again).
+ *   `deferTimer` does the same with `until` as its ready instant; `retireTimer` cancels the row
+ *   (both only for its owner, only for a pending timer; {@link checkTimerHand}).
  * - `updateEffect` of an effect the outbox does not hold is {@link unknownEffect}; one whose
  *   `owner` does not hold the effect's claim any more (it ran out and another worker claimed the
  *   effect, or an outcome was recorded under it) is {@link staleEffectClaim}. A claim that ran out
@@ -69,6 +71,23 @@ export function checkClaim(now: unknown, options: unknown): { readonly now: Inst
   const at = Math.min(Math.max(now, -INSTANT_BOUND), INSTANT_BOUND);
   // A lease holds at least as long as asked: a fraction (effectTimeoutMs: 1.5) is rounded up to a whole ms.
   return { now: at, options: { owner, leaseMs: Math.ceil(leaseMs), limit: Math.min(limit, 2 ** 31 - 1) } };
+}
+
+/**
+ * The arguments of `deferTimer` and `retireTimer`, checked and read once, the same in every store: the
+ * timer id and owner ids, `until` (deferTimer) a finite instant, rounded up to the whole millisecond
+ * stored instants are (never earlier than asked) and clamped to ±2^53.
+ *
+ * @throws DocketError `INVALID_ARGUMENT` naming the field otherwise; nothing is changed.
+ */
+export function checkTimerHand(timerId: unknown, owner: unknown, until?: unknown): { readonly timerId: string; readonly owner: string; readonly until: Instant } {
+  const id = checkId(timerId, 'timer id');
+  const by = checkId(owner, 'claim owner');
+  if (until === undefined) return { timerId: id, owner: by, until: 0 };
+  if (typeof until !== 'number' || !Number.isFinite(until)) {
+    throw new DocketError('INVALID_ARGUMENT', `A deferred timer's "until" must be an instant in epoch milliseconds (a finite number), not ${typeof until === 'number' ? String(until) : typeof until}.`, { field: 'until' });
+  }
+  return { timerId: id, owner: by, until: Math.ceil(Math.min(Math.max(until, -INSTANT_BOUND), INSTANT_BOUND)) };
 }
 
 /** The `INVALID_ARGUMENT` for `updateEffect` of an effect id the outbox does not hold. */

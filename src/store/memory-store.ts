@@ -15,7 +15,7 @@ import { checkId, checkKey, storableRefusal } from './payload-rules.js';
 import { checkHistoryRange, checkInstanceQuery, checkTaskQuery, encodeCursor } from './query-rules.js';
 import { memoryRetention, type MemoryTables } from './memory-retention.js';
 import { checkCommitRules, checkRevision, conflict, conflictReason, tasksOf } from './commit-rules.js';
-import { byEffectDue, byTimerDue, checkClaim, checkEffectUpdate, leaseExpiry, unknownEffect, staleEffectClaim } from './claim-rules.js';
+import { byEffectDue, byTimerDue, checkClaim, checkEffectUpdate, checkTimerHand, leaseExpiry, unknownEffect, staleEffectClaim } from './claim-rules.js';
 import { closedGuard } from './closed-guard.js';
 import { copyWith } from './copy-with.js';
 
@@ -224,6 +224,23 @@ export function memoryStore(): Store {
         timerLeases.delete(timerId);
         if (timer?.status === 'pending') timerDue.push(timer.dueAt, timerId);
       }
+    },
+    async deferTimer(rawId, rawOwner, rawUntil) {
+      open();
+      const { timerId, owner, until } = checkTimerHand(rawId, rawOwner, rawUntil);
+      const timer = timers.get(timerId);
+      if (timer?.status !== 'pending' || timerLeases.get(timerId)?.owner !== owner) return;
+      // Leased to nobody until then: the claim skips it, and its heap key is `until`.
+      timerLeases.set(timerId, { owner: '', until });
+      timerDue.push(until, timerId);
+    },
+    async retireTimer(rawId, rawOwner) {
+      open();
+      const { timerId, owner } = checkTimerHand(rawId, rawOwner);
+      const timer = timers.get(timerId);
+      if (timer?.status !== 'pending' || timerLeases.get(timerId)?.owner !== owner) return false;
+      cancelTimer(timerId);
+      return true;
     },
     async findIdempotency(instanceId, key) {
       open();

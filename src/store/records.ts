@@ -241,6 +241,11 @@ export interface TaskRecord {
   readonly id: string;
   readonly instanceId: string;
   readonly workflow: string;
+  /**
+   * The workflow version of the task's instance (stamped by the engine's commit), whose permissions
+   * say which of `actions` a person's roles allow. Absent on tasks stored before it was recorded.
+   */
+  readonly version?: number;
   /** The approval step (state) the task belongs to. */
   readonly step: string;
   readonly title?: { readonly 'zh-CN': string; readonly en: string };

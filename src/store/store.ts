@@ -135,6 +135,20 @@ export interface Store extends Partial<StoreRetention> {
   claimDueTimers(now: Instant, options: ClaimOptions): Promise<readonly TimerRecord[]>;
   /** Release a claim without firing (e.g. the instance is suspended). */
   releaseTimer(timerId: string, owner: string): Promise<void>;
+  /**
+   * Set a claimed timer aside until `until`: its claim is cleared and it is claimable again at
+   * `until`, not before (its ready instant; its due instant is unchanged). Only by its owner, and only
+   * while it is pending. The engine parks a timer it cannot deliver now (a store outage, an instance
+   * edited outside Docket) this way, so it is not claimed again at every lease while it waits.
+   */
+  deferTimer(timerId: string, owner: string, until: Instant): Promise<void>;
+  /**
+   * Take a claimed timer that no instance holds (an orphan row: its instance does not exist, or does
+   * not list it) out of the timer table: `cancelled`, never claimed again. Only by its owner, and only
+   * while it is pending. Resolves true when it did, false when the row was no longer pending or claimed
+   * by `owner` (fired or cancelled meanwhile: nothing to retire).
+   */
+  retireTimer(timerId: string, owner: string): Promise<boolean>;
   findIdempotency(instanceId: string, key: string): Promise<IdempotencyRecord | undefined>;
   /** Pending effects whose next attempt is due, leased like timers. */
   claimEffects(now: Instant, options: ClaimOptions): Promise<readonly EffectRecord[]>;

@@ -66,3 +66,32 @@ export async function leaveStaleTimer(store: Store, instanceId: string, timer: {
   await store.commit(commit);
   return commit;
 }
+
+/**
+ * A row in the timer table that no instance holds, as a manual edit of the database leaves one: one
+ * commit of `instanceId` that changes nothing else writes the row beside it, listed neither by the
+ * instance's timers nor by its history head. With `rowInstance`, the row names that instance instead
+ * (one that does not exist: `instance-missing`); otherwise its own (`not-held`). Returns the row's id.
+ */
+export async function leaveOrphanRow(
+  store: Store,
+  instanceId: string,
+  row: { readonly key: string; readonly name: string; readonly dueAt: number; readonly rowInstance?: string },
+  actor: Actor,
+  now: number,
+): Promise<string> {
+  const record = await loaded(store, instanceId);
+  const commit = planCommit(
+    record,
+    { snapshot: { value: record.state, context: record.context, status: 'active' } as never, actions: [] },
+    record.snapshot,
+    { instanceId, workflow: record.workflow, version: record.version, initiator: record.initiator, kind: 'event', event: { type: 'LEGACY' }, actor, now },
+    undefined,
+  );
+  const owner = row.rowInstance ?? instanceId;
+  const revision = commit.instance.revision;
+  const id = `${owner}:${revision}:${row.key}`;
+  const orphan = { id, instanceId: owner, key: row.key, name: row.name, event: { type: row.key }, dueAt: row.dueAt, revision, status: 'pending' as const };
+  await store.commit({ ...commit, addTimers: [...commit.addTimers, orphan] });
+  return id;
+}

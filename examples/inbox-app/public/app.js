@@ -210,7 +210,14 @@ async function renderAdmin() {
 
 async function showHistory(id) {
   busy();
-  const entries = await api('GET', `/instances/${encodeURIComponent(id)}/history?includeRefused=true`);
+  // The history comes a page at a time ({ items, nextCursor }): follow the cursor to the end.
+  const entries = [];
+  for (let cursor; ;) {
+    const page = await api('GET', `/instances/${encodeURIComponent(id)}/history?includeRefused=true${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`);
+    entries.push(...page.items);
+    cursor = page.nextCursor;
+    if (!cursor) break;
+  }
   const view = await api('GET', `/instances/${encodeURIComponent(id)}`);
   $('#history').hidden = false;
   $('#history-of').textContent = `${view.context.contractNo} · ${stateLabel(view)}`;
