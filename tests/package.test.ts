@@ -74,7 +74,19 @@ describe('the npm package', () => {
     writeFileSync(join(project, 'package.json'), JSON.stringify({ name: `types-${resolution}`, private: true, type }));
     // Each import must bring real types: assigning a module namespace to a number is an error, so an
     // unresolved (any) module would leave its @ts-expect-error unused, which is an error too.
-    writeFileSync(join(project, 'check.ts'), subpaths.map((s, i) => `import * as m${i} from '${s}';\n// @ts-expect-error a module namespace is not a number\nexport const n${i}: number = m${i};\n`).join(''));
+    // And the root's types and a subpath's must be one set of declarations: under node10 the root
+    // came from `types` (the ESM .d.ts) and each subpath from `typesVersions` (the .d.cts), so a
+    // workflow from docket/machines was not a workflow to createEngine (TS2322, two brands).
+    const together = [
+      "import { createEngine, memoryStore, virtualClock } from 'docket';",
+      "import { contractApproval } from 'docket/machines';",
+      "import { createHttpHandler } from 'docket/http';",
+      "import { replayPaths } from 'docket/testing';",
+      'const engine = createEngine({ store: memoryStore(), clock: virtualClock(0), workflows: [contractApproval] });',
+      "export const api = createHttpHandler({ engine, workflows: [contractApproval], identify: async () => ({ id: 'u', roles: [] }) });",
+      "export const replay = () => replayPaths(contractApproval, { input: {} as never, start: '2026-09-30T10:00:00+08:00' });",
+    ].join('\n');
+    writeFileSync(join(project, 'check.ts'), subpaths.map((s, i) => `import * as m${i} from '${s}';\n// @ts-expect-error a module namespace is not a number\nexport const n${i}: number = m${i};\n`).join('') + together + '\n');
     writeFileSync(join(project, 'tsconfig.json'), JSON.stringify({ compilerOptions: { target: 'ES2022', module, moduleResolution: resolution, strict: true, noEmit: true, skipLibCheck: true, types: [], lib: ['ES2022', 'DOM'] }, files: ['check.ts'] }));
     const tsc = join(root, 'node_modules', 'typescript', 'bin', 'tsc');
     const checked = spawnSync(process.execPath, [tsc, '-p', '.'], { cwd: project, encoding: 'utf8' });

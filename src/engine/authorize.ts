@@ -49,7 +49,13 @@ export function checkPayload(
   refuseReserved(Object.keys(payload), common, 'names');
   const parsed = schemaNamesType(schema) ? schema.safeParse(raw) : schema.safeParse(payload);
   if (!parsed.success) {
-    const issues = parsed.error.issues.map((i) => ({ path: i.path, message: i.message }));
+    // A closed schema's unknown keys are one issue at the object (path []): named one by one here, so
+    // the refusal says which field to fix (`commnet`), as any other issue's path does.
+    const issues = parsed.error.issues.flatMap((i) =>
+      i.code === 'unrecognized_keys'
+        ? i.keys.map((key) => ({ path: [...i.path, key], message: 'not a field of this event (check its spelling)' }))
+        : [{ path: i.path, message: i.message }],
+    );
     throw new DocketError(
       'INVALID_PAYLOAD',
       `Event "${type}" has an invalid payload: ${issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}. Fix the payload and send again.`,

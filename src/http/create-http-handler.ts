@@ -2,6 +2,7 @@ import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { matchedRoutes } from 'hono/route';
 import { queryNamesOf } from './query-parameters.js';
+import { BODY_FIELDS, type BodyRoute } from './body-fields.js';
 import { INSTANCE_STATUSES } from '../store/records.js';
 import { reassignTasks } from '../approvals/reassign-tasks.js';
 import type { AnyWorkflow } from '../engine/define-workflow.js';
@@ -52,7 +53,30 @@ function bad(message: string, details: Record<string, unknown> = {}): DocketErro
   return new DocketError('INVALID_ARGUMENT', message, details);
 }
 
-async function body(c: Context): Promise<Record<string, unknown>> {
+/**
+ * The media types a body is read as: JSON (`application/json`, or a `+json` type such as
+ * `application/merge-patch+json`), parameters (`; charset=utf-8`) allowed. A body sent as anything else
+ * was parsed all the same; a browser sends `text/plain` and form bodies cross-site without asking the
+ * server first (no CORS preflight), so a page elsewhere could post JSON in a form to a handler whose
+ * `identify` reads a session cookie. Requiring the JSON type makes such a request one a browser asks
+ * about first.
+ */
+function isJsonMediaType(header: string | undefined): boolean {
+  const type = (header ?? '').split(';')[0]!.trim().toLowerCase();
+  return type === 'application/json' || /^application\/[a-z0-9!#$&^_.-]+\+json$/.test(type);
+}
+
+/**
+ * The JSON object a route's body holds, read by one rule for every route that takes one: sent as
+ * JSON (the content-type), a JSON object, and, when `route` names the route's fields
+ * ({@link BODY_FIELDS}), no other field. Each refusal is a 400 `INVALID_ARGUMENT` whose
+ * `details.field` names what to fix, before anything is read or written.
+ */
+async function body(c: Context, route?: BodyRoute): Promise<Record<string, unknown>> {
+  const type = c.req.header('content-type');
+  if (!isJsonMediaType(type)) {
+    throw bad(`The request body must be sent as JSON (content-type: application/json), not ${type === undefined ? 'without a content-type' : `as "${shownName(type)}"`}.`, { field: 'content-type' });
+  }
   let value: unknown;
   try {
     value = await c.req.json();
@@ -60,7 +84,19 @@ async function body(c: Context): Promise<Record<string, unknown>> {
     throw bad('The request body is not valid JSON. Send a JSON object with content-type application/json.');
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) throw bad('The request body must be a JSON object.');
+  if (route !== undefined) knownFields(value as Record<string, unknown>, route, '');
   return value as Record<string, unknown>;
+}
+
+/** Refuses a field of `value` that `route` does not take ({@link BODY_FIELDS}); `at` prefixes its path (`acts[2].`). */
+function knownFields(value: Record<string, unknown>, route: BodyRoute, at: string): void {
+  const names: readonly string[] = BODY_FIELDS[route];
+  for (const key of Object.keys(value)) {
+    if (!names.includes(key)) {
+      const shown = shownName(key);
+      throw bad(`Unknown field "${at}${shown}" in the body of ${route}: it takes ${names.map((n) => `"${n}"`).join(', ')}. Check its spelling; nothing was done.`, { field: `${at}${shown}` });
+    }
+  }
 }
 
 function text(value: unknown, name: string, required = true): string | undefined {
@@ -136,6 +172,10 @@ function batchJson(r: BatchResult): unknown {
  *   as `cursor`), with `includeRefused=true` merged with the refusals made at the page's revisions.
  * - Query parameters: each at most once, never blank, only the names a route lists; anything else is
  *   a 400 `INVALID_ARGUMENT` whose `details.field` names the parameter (never silently ignored).
+ * - Bodies: sent as JSON (`content-type: application/json`, or a `+json` type), a JSON object, and
+ *   only the fields the route lists (an event's body is its payload, checked by the workflow's schema);
+ *   anything else is a 400 `INVALID_ARGUMENT` whose `details.field` names it (`content-type`, the
+ *   unknown field, `acts[2].idempotencyKy`), before anything is read or written.
  * - `POST /instances/:id/events` `{ type, ...payload }` (header `Idempotency-Key` optional) → instance.
  * - `POST /batch` `{ acts: [{ instanceId, event, idempotencyKey? }] }` → one result per act.
  * - `GET /tasks` — the caller's inbox (by user id and by each role), each task with its `actions`;
@@ -253,10 +293,11 @@ export function createHttpHandler(options: HttpHandlerOptions): (request: Reques
   api.get('/me', (c) => c.json(c.get('actor')));
 
   api.post('/instances', async (c) => {
-    const b = await body(c);
+    const b = await body(c, 'POST /instances');
     const workflow = text(b.workflow, 'workflow')!;
     const id = text(b.id, 'id', false);
-    const instanceId = await on(c).start(workflow as never, (b.input ?? {}) as never, { actor: c.get('actor'), ...(id === undefined ? {} : { id }) });
+    // Only a body without `input` starts with {}: an explicit `null` goes to the workflow's schema.
+    const instanceId = await on(c).start(workflow as never, (b.input === undefined ? {} : b.input) as never, { actor: c.get('actor'), ...(id === undefined ? {} : { id }) });
     return c.json(await on(c).get(instanceId), 201, { location: `${basePath}/instances/${encodeURIComponent(instanceId)}` });
   });
 
@@ -300,7 +341,7 @@ export function createHttpHandler(options: HttpHandlerOptions): (request: Reques
   });
 
   api.post('/batch', async (c) => {
-    const b = await body(c);
+    const b = await body(c, 'POST /batch');
     if (!Array.isArray(b.acts)) throw bad('"acts" must be an array of { instanceId, event, idempotencyKey? }.', { field: 'acts' });
     const acts = b.acts.map((a: unknown, i: number) => {
       const act = (a ?? {}) as Record<string, unknown>;
@@ -308,6 +349,7 @@ export function createHttpHandler(options: HttpHandlerOptions): (request: Reques
       if (typeof act.instanceId !== 'string' || typeof event !== 'object' || event === null || typeof event.type !== 'string') {
         throw bad(`acts[${i}] must be { instanceId: string, event: { type: string, … } }.`, { field: `acts[${i}]` });
       }
+      knownFields(act, 'POST /batch act', `acts[${i}].`);
       // Passed on as given (a non-string key is refused by sendMany, never silently dropped).
       return { instanceId: act.instanceId, event: event as never, ...(act.idempotencyKey === undefined ? {} : { idempotencyKey: act.idempotencyKey as string }) };
     });
@@ -331,13 +373,13 @@ export function createHttpHandler(options: HttpHandlerOptions): (request: Reques
 
   for (const op of ['suspend', 'resume', 'terminate'] as const) {
     api.post(`/instances/:id/${op}`, async (c) => {
-      const reason = text((await body(c)).reason, 'reason')!;
+      const reason = text((await body(c, `POST /instances/:id/${op}`)).reason, 'reason')!;
       return c.json(await on(c)[op](c.req.param('id'), { actor: c.get('actor'), reason }));
     });
   }
 
   api.post('/instances/:id/move', async (c) => {
-    const b = await body(c);
+    const b = await body(c, 'POST /instances/:id/move');
     return c.json(await on(c).moveTo(c.req.param('id'), { actor: c.get('actor'), target: text(b.target, 'target')!, reason: text(b.reason, 'reason')! }));
   });
 
@@ -354,7 +396,7 @@ export function createHttpHandler(options: HttpHandlerOptions): (request: Reques
   });
 
   api.post('/admin/migrate', async (c) => {
-    const b = await body(c);
+    const b = await body(c, 'POST /admin/migrate');
     const where = b.where;
     if (where !== undefined && (typeof where !== 'object' || where === null || Array.isArray(where))) {
       throw bad('"where" must be an object { state?, instanceIds? }.', { field: 'where' });
@@ -380,7 +422,7 @@ export function createHttpHandler(options: HttpHandlerOptions): (request: Reques
   });
 
   api.post('/admin/retain', async (c) => {
-    const b = await body(c);
+    const b = await body(c, 'POST /admin/retain');
     const actor = c.get('actor');
     if (!actor.roles.includes('admin')) throw new DocketError('FORBIDDEN', 'Only an admin may archive or purge finished instances.', { actor: actor.id });
     if (b.dryRun !== undefined && typeof b.dryRun !== 'boolean') throw bad('"dryRun" must be true or false.', { field: 'dryRun' });
@@ -397,7 +439,7 @@ export function createHttpHandler(options: HttpHandlerOptions): (request: Reques
   });
 
   api.post('/admin/reassign', async (c) => {
-    const b = await body(c);
+    const b = await body(c, 'POST /admin/reassign');
     const actor = c.get('actor');
     if (!actor.roles.includes('admin')) throw new DocketError('FORBIDDEN', 'Only an admin may reassign another person\'s work.', { actor: actor.id });
     const workflow = text(b.workflow, 'workflow', false);

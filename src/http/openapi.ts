@@ -72,7 +72,7 @@ const refusals = {
 };
 const reasonBody = (extra: Json = {}, required: string[] = []) => ({
   required: true,
-  content: { 'application/json': { schema: { type: 'object', properties: { reason: { type: 'string', minLength: 1 }, ...extra }, required: ['reason', ...required] } } },
+  content: { 'application/json': { schema: { type: 'object', properties: { reason: { type: 'string', minLength: 1 }, ...extra }, required: ['reason', ...required], additionalProperties: false } } },
 });
 
 /** Options for {@link openApiDocument}. */
@@ -296,6 +296,7 @@ export function openApiDocument(workflows: readonly AnyWorkflow[], options: Open
       title: w.labels?.title?.en ?? w.id,
       properties: { workflow: { const: w.id }, input: ref(input), id: { type: 'string', description: 'Optional instance id (else generated).' } },
       required: ['workflow', 'input'],
+      additionalProperties: false,
     });
     for (const [type, schema] of Object.entries(w.events)) {
       const name = componentName(w.id, 'event', type);
@@ -374,7 +375,7 @@ export function openApiDocument(workflows: readonly AnyWorkflow[], options: Open
           operationId: 'sendMany', summary: 'Send several events; each act stands on its own (批量审批).',
           requestBody: {
             required: true,
-            content: { 'application/json': { schema: { type: 'object', properties: { acts: { type: 'array', items: { type: 'object', properties: { instanceId: { type: 'string' }, event: { oneOf: events.length ? events : [{ type: 'object' }] }, idempotencyKey: { type: 'string' } }, required: ['instanceId', 'event'] } } }, required: ['acts'] } } },
+            content: { 'application/json': { schema: { type: 'object', properties: { acts: { type: 'array', items: { type: 'object', properties: { instanceId: { type: 'string' }, event: { oneOf: events.length ? events : [{ type: 'object' }] }, idempotencyKey: { type: 'string' } }, required: ['instanceId', 'event'], additionalProperties: false } } }, required: ['acts'], additionalProperties: false } } },
           },
           responses: { '200': json({ type: 'array', items: ref('BatchResult') }), ...refusals },
         },
@@ -434,6 +435,7 @@ export function openApiDocument(workflows: readonly AnyWorkflow[], options: Open
                     mode: { type: 'string', enum: ['archive', 'purge'] }, dryRun: { type: 'boolean' }, limit: { type: 'integer', minimum: 1, maximum: 1000 },
                   },
                   required: ['policy', 'mode'],
+                  additionalProperties: false,
                 },
               },
             },

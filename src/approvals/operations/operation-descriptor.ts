@@ -46,6 +46,9 @@ export interface OperationDescriptor<T extends string = string, S extends z.ZodT
  * z.object({ comment: z.string().optional() }), label: { 'zh-CN': '挂起', en: 'Hold' }, forOthers: false,
  * inbox: true, apply: (op) => op.update({}, op.act({ type: 'CC' })) })`.
  */
-export function defineOperation<const T extends string, S extends z.ZodType<Record<string, unknown>>>(descriptor: OperationDescriptor<T, S>): OperationDescriptor<T, S> {
-  return Object.freeze(descriptor);
+export function defineOperation<const T extends string, S extends z.ZodObject>(descriptor: OperationDescriptor<T, S>): OperationDescriptor<T, S> {
+  // Closed: a payload field the operation does not take is INVALID_PAYLOAD naming it, never dropped.
+  // zod's default strips it, so `{ type: 'APPROVE', commnet: '…' }` was accepted as an approval whose
+  // comment was lost from the record.
+  return Object.freeze({ ...descriptor, schema: descriptor.schema.strict() as S });
 }
