@@ -25,8 +25,21 @@ export class SqliteRecorder {
     const recorder = this;
     Database.prototype.prepare = function (this: Database.Database, source: string) {
       const statement = prepare.call(this, source);
-      // Reads (get/all/iterate) are the engine's own business; only statements that write are replayed.
-      if (statement.reader) return statement;
+      // Reads (get/all/iterate) are the engine's own business; only statements that write are replayed,
+      // including writes that return rows (the claims' UPDATE … RETURNING: an effect's outcome is then
+      // written only under its claim, so a replay without them diverged).
+      if (statement.reader) {
+        if (!isWrite(source)) return statement;
+        for (const method of ['all', 'get'] as const) {
+          const read = statement[method];
+          (statement as unknown as Record<string, unknown>)[method] = function (this: Database.Statement, ...args: unknown[]) {
+            const result = read.apply(this, args as never);
+            recorder.calls?.push([source, args.length === 1 && Array.isArray(args[0]) ? [...(args[0] as unknown[])] : args]);
+            return result;
+          };
+        }
+        return statement;
+      }
       const run = statement.run;
       statement.run = function (this: Database.Statement, ...args: unknown[]) {
         const result = run.apply(this, args as never) as Database.RunResult;
@@ -74,7 +87,12 @@ export function replaySqlite(filename: string, calls: readonly Call[], acts: num
   });
   const changes: number[] = new Array(prepared.length);
   const t0 = performance.now();
-  for (let i = 0; i < prepared.length; i++) changes[i] = prepared[i]![0].run(prepared[i]![1] as never).changes;
+  for (let i = 0; i < prepared.length; i++) {
+    const [statement, values] = prepared[i]!;
+    // A write that returns rows (UPDATE … RETURNING) is run the way the engine ran it.
+    if (statement.reader) statement.all(values as never);
+    else changes[i] = statement.run(values as never).changes;
+  }
   const rate = acts / ((performance.now() - t0) / 1000);
   db.close();
   // The same writes: every statement changed as many rows as when the engine ran it.
