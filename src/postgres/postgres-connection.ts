@@ -1,4 +1,4 @@
-import type { Client, Pool, PoolClient } from 'pg';
+import type { Client, ClientBase, Pool, PoolClient } from 'pg';
 import { DocketError, isDocketError } from '../errors.js';
 
 /**
@@ -23,27 +23,36 @@ export interface HeldConnection {
 }
 
 /**
- * Check a connection out of `pool` and hold it (see {@link HeldConnection}). `onLost` is called once
- * if the connection is lost while held. A failed connect rejects with the driver's error: nothing was
- * sent.
+ * The error listener a held connection carries: records the first loss and tells `onLost` once. The
+ * listener is also what keeps pg's 'error' event from ending the process.
  */
-export async function holdConnection(pool: Pool, onLost?: (error: unknown) => void): Promise<HeldConnection> {
-  const client = await pool.connect();
+function watchLoss(client: ClientBase, onLost: ((error: unknown) => void) | undefined): { readonly listener: (error: unknown) => void; lost(): unknown } {
   let lost: unknown;
-  let released = false;
   const listener = (error: unknown) => {
     if (lost !== undefined) return;
     lost = error ?? new Error('The PostgreSQL connection was lost.');
     onLost?.(lost);
   };
   client.on('error', listener);
+  return { listener, lost: () => lost };
+}
+
+/**
+ * Check a connection out of `pool` and hold it (see {@link HeldConnection}). `onLost` is called once
+ * if the connection is lost while held. A failed connect rejects with the driver's error: nothing was
+ * sent.
+ */
+export async function holdConnection(pool: Pool, onLost?: (error: unknown) => void): Promise<HeldConnection> {
+  const client = await pool.connect();
+  const watch = watchLoss(client, onLost);
+  let released = false;
   return {
     client,
     release(failure?: unknown) {
       if (released) return;
       released = true;
-      client.removeListener('error', listener);
-      const broken = failure ?? lost;
+      client.removeListener('error', watch.listener);
+      const broken = failure ?? watch.lost();
       client.release(broken === undefined ? undefined : broken instanceof Error ? broken : new Error(String(broken)));
     },
   };
@@ -56,18 +65,12 @@ export async function holdConnection(pool: Pool, onLost?: (error: unknown) => vo
  */
 export async function holdOwnConnection(make: () => Client, onLost?: (error: unknown) => void): Promise<{ readonly client: Client; release(failure?: unknown): Promise<void> }> {
   const client = make();
-  let lost: unknown;
+  const watch = watchLoss(client, onLost);
   let released = false;
-  const listener = (error: unknown) => {
-    if (lost !== undefined) return;
-    lost = error ?? new Error('The PostgreSQL connection was lost.');
-    onLost?.(lost);
-  };
-  client.on('error', listener);
   try {
     await client.connect();
   } catch (error) {
-    client.removeListener('error', listener);
+    client.removeListener('error', watch.listener);
     void client.end().catch(() => undefined);
     throw error;
   }
@@ -77,11 +80,11 @@ export async function holdOwnConnection(make: () => Client, onLost?: (error: unk
       if (released) return;
       released = true;
       // Errors while it closes are nobody's concern now, but must not reach the process.
-      client.removeListener('error', listener);
+      client.removeListener('error', watch.listener);
       client.on('error', () => undefined);
       const ending = client.end().catch(() => undefined);
       // A lost connection may never report its end: not waited for.
-      if ((failure ?? lost) === undefined) await ending;
+      if ((failure ?? watch.lost()) === undefined) await ending;
     },
   };
 }
