@@ -59,7 +59,8 @@ export function findWorkflow(ctx: CommandContext, id: string): AnyWorkflow {
 /** A positive integer option, or a usage error naming the option. */
 export function intOption(name: string, value: string | undefined, fallback: number): number {
   if (value === undefined) return fallback;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new CliError(`${name} must be a positive whole number, got "${value}".`);
+  // Digits only, as the HTTP routes read a number: Number() also took '1e2', '0x10', ' 5' and '5.0'.
+  const n = /^[0-9]{1,16}$/.test(value) ? Number(value) : NaN;
+  if (!Number.isSafeInteger(n) || n < 1) throw new CliError(`${name} must be a positive whole number written in digits (e.g. ${name} 100), got "${terminalSafe(value)}".`);
   return n;
 }
