@@ -1,6 +1,7 @@
 import { DocketError } from '../errors.js';
 import type { Actor, InstanceRecord } from '../store/records.js';
 import { ownValue } from './own-property.js';
+import { rolesPermit } from '../organisation/role-permits.js';
 import type { RegisteredWorkflow } from './workflow-registry.js';
 
 /** Check that the instance takes events and that this one is declared and well-formed; returns it parsed. */
@@ -131,8 +132,8 @@ function namesType(schema: object, depth: number): boolean {
 
 /** Check the actor's roles against the workflow's permissions for this event. */
 export function checkActor(reg: RegisteredWorkflow, record: InstanceRecord, event: { type: string }, actor: Actor): void {
-  const allowed = ownValue<readonly string[] | undefined>(reg.workflow.permissions, event.type);
-  if (allowed && !allowed.some((role) => actor.roles.includes(role))) {
+  if (!rolesPermit(reg.workflow.permissions, event.type, actor.roles)) {
+    const allowed = ownValue<readonly string[] | undefined>(reg.workflow.permissions, event.type)!;
     throw new DocketError(
       'FORBIDDEN',
       `${actor.id} may not send "${event.type}" to instance ${record.id}: it needs one of the roles [${allowed.join(', ')}], and ${actor.id} has [${actor.roles.join(', ')}].`,

@@ -21,6 +21,14 @@ export function timerOwnersOf(machine: AnyStateMachine): TimerOwners {
 }
 
 /**
+ * XState's key of an `after` timer, `xstate.after.<delay>.<state id>`: the delay (1), a name or a
+ * length in ms, numeric first because a fraction of a millisecond (`after: { 1.5: … }`) has a dot of
+ * its own (`[^.]+` read `1` of `xstate.after.1.5.m.a`, naming a 1.5 ms timer "1"), and the state id
+ * (2). The one reading of the key for its name and its owner.
+ */
+const AFTER_KEY = /^xstate\.after\.(\d+(?:\.\d+)?|[^.]+)\.(.+)$/;
+
+/**
  * The owning state of a timer key: from `owners` when the machine is known, otherwise read from the
  * key itself (`xstate.after.<delay>.<machine id>.<path>`, right for XState's default state ids; a
  * custom id without a dot is taken as the state's name).
@@ -31,9 +39,9 @@ export function ownerOfTimer(key: string, owners?: TimerOwners): string | null {
     const owner = owners.get(key);
     if (owner !== undefined) return owner;
   }
-  const match = /^xstate\.after\.(?:\d+(?:\.\d+)?|[^.]+)\.(.+)$/.exec(key);
+  const match = AFTER_KEY.exec(key);
   if (!match) return null;
-  const id = match[1]!;
+  const id = match[2]!;
   // `<machine id>.<path>` by default; a state with its own id (approval steps use the step id) has
   // no dot and is read as that id.
   const dot = id.indexOf('.');
@@ -45,10 +53,7 @@ export function ownerOfTimer(key: string, owners?: TimerOwners): string | null {
  * name, or its length in ms), else the key itself (a raise's own id).
  */
 export function timerNameOf(key: string): string {
-  // A delay of a fraction of a millisecond (`after: { 1.5: … }`) has a dot of its own: read as the
-  // owner is (`ownerOfTimer`), numeric first. `[^.]+` took `1` of `xstate.after.1.5.m.a`, so a
-  // 1.5 ms timer was named "1" and worded "after 1ms".
-  const match = /^xstate\.after\.(\d+(?:\.\d+)?|[^.]+)\./.exec(key);
+  const match = AFTER_KEY.exec(key);
   return match ? match[1]! : key;
 }
 

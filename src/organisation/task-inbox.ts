@@ -5,6 +5,7 @@ import { checkTaskQuery, PAGE_LIMIT_MAX } from '../store/query-rules.js';
 import type { Directory } from './directory.js';
 import { activeStandIns } from './stand-ins.js';
 import { standInFor } from './on-behalf-of.js';
+import { rolesPermit } from './role-permits.js';
 
 /**
  * The roles each event of a workflow version needs (its `permissions`), or `undefined` when that
@@ -67,10 +68,7 @@ async function actionsFor(store: Store, directory: Directory | undefined, princi
   const permissions = permissionsOf(task.workflow, version);
   if (permissions === undefined) return undefined;
   const roles = directory?.user(principal)?.roles ?? [];
-  const actions = task.actions.filter((type) => {
-    const needed = Object.prototype.hasOwnProperty.call(permissions, type) ? permissions[type] : undefined;
-    return needed === undefined || needed.some((role) => roles.includes(role));
-  });
+  const actions = task.actions.filter((type) => rolesPermit(permissions, type, roles));
   if (actions.length === 0) return undefined;
   return actions.length === task.actions.length ? task : { ...task, actions };
 }
