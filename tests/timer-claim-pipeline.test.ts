@@ -4,27 +4,13 @@
 // What must hold: every timer fires once, in claim order, none is lost when a claim fails midway,
 // and the failure is still reported.
 import fc from 'fast-check';
-import { setup } from 'xstate';
 import { describe, expect, it } from 'vitest';
-import { z } from 'zod';
-import { createEngine, defineWorkflow, DocketError, memoryStore, virtualClock, type Store } from '../src/index.js';
+import { createEngine, DocketError, memoryStore, virtualClock, type Store } from '../src/index.js';
+// Each instance sleeps until its own absolute instant, then ends (workload 5's workflow).
+import { sleeper } from '../bench/sleeper.js';
 
 const START = Date.parse('2027-01-04T09:00:00+08:00');
 const actor = { id: 'ops', roles: ['user'] };
-
-const sleeper = defineWorkflow({
-  id: 'sleeper',
-  version: 1,
-  machine: setup({ types: {} as { input: { at: number }; context: { at: number } } }).createMachine({
-    id: 'sleeper',
-    context: ({ input }) => ({ at: input.at }),
-    initial: 'sleeping',
-    states: { sleeping: { after: { wake: 'done' } }, done: { type: 'final' } },
-  }),
-  input: z.object({ at: z.number() }),
-  events: {},
-  deadlines: { wake: ({ context }) => ({ kind: 'absolute', at: context.at }) },
-});
 
 interface Probe {
   readonly store: Store;
