@@ -130,7 +130,7 @@ export class XStateRuntime {
    * an instance of `tenant` (none by default).
    */
   initial(input: unknown, now: Instant = this.now(), tenant?: string): Step {
-    return this.collect(now, tenant, () => this.machine.getInitialSnapshot(this.scope, input));
+    return this.collect(now, tenant, () => inDocumentOrder(this.machine.getInitialSnapshot(this.scope, input)));
   }
 
   /**
@@ -138,8 +138,14 @@ export class XStateRuntime {
    * instant), for an instance of `tenant` (none by default).
    */
   transition(snapshot: AnyMachineSnapshot, event: { type: string }, now: Instant = this.now(), tenant?: string): Step {
-    this.scope.self._snapshot = snapshot;
-    return this.collect(now, tenant, () => this.machine.transition(snapshot, event as never, this.scope));
+    const from = inDocumentOrder(snapshot);
+    this.scope.self._snapshot = from;
+    // XState answers an event no transition takes with the snapshot it was given: answer with the
+    // caller's own, which is how the engine tells an event not accepted.
+    return this.collect(now, tenant, () => {
+      const next = this.machine.transition(from, event as never, this.scope) as AnyMachineSnapshot;
+      return next === from ? snapshot : inDocumentOrder(next);
+    });
   }
 
   /**
@@ -193,6 +199,66 @@ export class XStateRuntime {
     if (s.error !== undefined) persisted.error = s.error;
     return persisted;
   }
+}
+
+type StateNodeLike = { readonly order: number; readonly key: string; readonly type: string; readonly parent?: StateNodeLike; readonly tags: readonly string[] };
+
+/**
+ * `snapshot` with its active state nodes, state value and tags in document order.
+ *
+ * Where two regions of a parallel state both enable a transition (eventless, or on one event) and
+ * the two conflict, XState keeps the first by the order its snapshot lists the active states. For a
+ * snapshot XState just computed that is the order they were entered; for one restored from storage
+ * it is the order of the stored value's keys. So the same instance could choose differently when
+ * stepped from the engine's cached snapshot and from the store (after a restart, on another worker),
+ * and a Postgres `jsonb` column reorders keys. Every step starts and ends in document order (the
+ * order SCXML gives conflicting transitions, and the order of the machine's definition), so the
+ * choice is the definition's, wherever the snapshot came from.
+ *
+ * Returns `snapshot` itself when it is in document order already (the common case: one pass over a
+ * handful of nodes); otherwise a copy, never a change to `snapshot`.
+ */
+export function inDocumentOrder(snapshot: AnyMachineSnapshot): AnyMachineSnapshot {
+  const nodes = (snapshot as unknown as { _nodes: readonly StateNodeLike[] })._nodes;
+  if (inOrder(nodes)) return snapshot;
+  const sorted = [...nodes].sort((a, b) => a.order - b.order);
+  const root = sorted[0]!;
+  const children = new Map<StateNodeLike, StateNodeLike[]>();
+  for (const node of sorted) {
+    if (node.parent === undefined) continue;
+    let list = children.get(node.parent);
+    if (list === undefined) children.set(node.parent, (list = []));
+    list.push(node);
+  }
+  const valueOf = (node: StateNodeLike): unknown => {
+    const active = children.get(node) ?? [];
+    // As XState writes a value: a compound state in an atomic (or final) child is that child's key.
+    if (node.type === 'compound' && active[0] !== undefined && (active[0].type === 'atomic' || active[0].type === 'final')) return active[0].key;
+    const value: Record<string, unknown> = {};
+    for (const child of active) value[child.key] = valueOf(child);
+    return value;
+  };
+  return { ...snapshot, _nodes: sorted, value: valueOf(root), tags: new Set(sorted.flatMap((node) => node.tags)) } as unknown as AnyMachineSnapshot;
+}
+
+/**
+ * Whether `nodes` choose as document order does: the atomic states in document order (XState's
+ * order for eventless transitions), and the children of each state in document order (the order of
+ * the state value's keys, XState's order for an event's transitions; XState builds the value from
+ * the nodes, in a computed and in a restored snapshot alike). Parents may come anywhere: a restored
+ * snapshot lists them breadth first. No allocation: a machine's active states are a handful.
+ */
+function inOrder(nodes: readonly StateNodeLike[]): boolean {
+  let lastAtomic = -1;
+  for (let i = 0; i < nodes.length; i++) {
+    const node = nodes[i]!;
+    if (node.type === 'atomic' || node.type === 'final') {
+      if (node.order < lastAtomic) return false;
+      lastAtomic = node.order;
+    }
+    for (let j = 0; j < i; j++) if (nodes[j]!.parent === node.parent && nodes[j]!.order > node.order) return false;
+  }
+  return true;
 }
 
 /** Whether `value` is an object with no own enumerable keys (`{}`, the persisted form of no children). */
