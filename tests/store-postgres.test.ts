@@ -2,6 +2,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isDocketError } from '../src/index.js';
 import { postgresStore, POSTGRES_SCHEMA_VERSION } from '../src/postgres/index.js';
+import { POSTGRES_MIGRATIONS } from '../src/postgres/postgres-migrations.js';
 import { PostgresGroupCommit } from '../src/postgres/postgres-group-commit.js';
 import { describeStoreConformance } from './store-conformance.js';
 import { dropSchema, PG_URL, postgresFactory, requirePostgres, schemaFor } from './helpers/pg-harness.js';
@@ -29,6 +30,33 @@ describe.skipIf(!available)('postgres store specifics', () => {
       await stores[0]!.commit(nextCommit('a', undefined));
       expect((await stores[4]!.load('a'))?.revision).toBe(1);
       await Promise.all(stores.map((s) => s.close()));
+    } finally {
+      await dropSchema(pool, schema);
+    }
+  });
+
+  it('upgrades a schema 3 database to 4: rows written by the old commit function load and go on, and new rows keep their key order', async (ctx) => {
+    const schema = schemaFor(ctx.task.name);
+    try {
+      // Schema 3 as an older Docket left it, with one instance committed the way it sent commits
+      // (the whole commit as jsonb values).
+      await pool.query(`CREATE SCHEMA "${schema}"; CREATE TABLE "${schema}".docket_meta (key text PRIMARY KEY, value text NOT NULL)`);
+      for (const m of POSTGRES_MIGRATIONS.filter((m) => m.version <= 3)) await pool.query(m.sql(`"${schema}"`));
+      await pool.query(`INSERT INTO "${schema}".docket_meta VALUES ('schema_version', '3')`);
+      const first = nextCommit('old', undefined);
+      const v3Payload = { expected: 0, instance: { ...first.instance, heldTimers: null }, history: first.history, fires: null, idempotency: null, cancel: [], addTimers: [], effects: [], tasks: null };
+      const [{ results }] = (await pool.query(`SELECT "${schema}".docket_commit($1::jsonb) AS results`, [JSON.stringify([v3Payload])])).rows;
+      expect(results).toEqual([{ ok: true }]);
+      const store = postgresStore({ pool }, { schema });
+      await store.init();
+      expect((await pool.query(`SELECT value FROM "${schema}".docket_meta WHERE key = 'schema_version'`)).rows).toEqual([{ value: '4' }]);
+      const loaded = await store.load('old');
+      expect(loaded?.revision).toBe(1);
+      const second = nextCommit('old', loaded);
+      const context = { zhangsan: false, li: false };
+      await store.commit({ ...second, instance: { ...second.instance, context } });
+      expect(JSON.stringify((await store.load('old'))?.context)).toBe(JSON.stringify(context));
+      await store.close();
     } finally {
       await dropSchema(pool, schema);
     }
@@ -139,7 +167,8 @@ describe.skipIf(!available)('postgres group commit: one bad commit fails alone, 
       // Straight to the group commit, past the store's own check: the server's refusal is the safety net.
       const group = new PostgresGroupCommit(pool, `"${schema}"`, 256);
       const commits = ['a', 'b', 'c', 'd'].map((id) => nextCommit(id, undefined));
-      const bad = { ...commits[1]!, instance: { ...commits[1]!.instance, context: { note: 'a\u0000b' } } };
+      // (A state path: the context travels as JSON text from schema 4 on, which json keeps as written.)
+      const bad = { ...commits[1]!, instance: { ...commits[1]!.instance, statePaths: ['a\u0000b'] } };
       const results = await Promise.allSettled([group.submit(commits[0]!), group.submit(bad), group.submit(commits[2]!), group.submit(commits[3]!)]);
       expect(results.map((r) => (r.status === 'fulfilled' ? 'ok' : (r.reason as { code: string }).code))).toEqual(['ok', 'INVALID_PAYLOAD', 'ok', 'ok']);
       expect(((results[1] as PromiseRejectedResult).reason as Error).message).not.toMatch(/retry/i);

@@ -13,8 +13,21 @@ export interface PostgresMigration extends VersionedMigration {
 /** The row format written into `docket_instances.row_format`; newer rows are refused, never guessed at. */
 export const POSTGRES_ROW_FORMAT = 1;
 
-/** Applies a batch of commits, each in its own subtransaction (savepoint): one round trip, one fsync. */
-const commitFunction = (s: string) => `
+/**
+ * Applies a batch of commits, each in its own subtransaction (savepoint): one round trip, one fsync.
+ *
+ * The batch travels as `jsonb`, which sorts an object's keys (shorter first). From schema 4 on
+ * (`exact`), every JSON value a column keeps (snapshot, state, context, timers, the history entry, a
+ * timer's event, an effect's params, a task, an idempotency record) travels as its JSON text inside
+ * the batch and is stored as that text: a record read back is the record written, key order
+ * included, as in the memory and SQLite stores. (Before, an instance restored from Postgres had its
+ * context's keys in jsonb's order, so a machine that reads keys in order could step differently
+ * after a restart.) Schema 1 keeps its shipped text (`exact` false).
+ */
+const commitFunction = (s: string, exact = false) => {
+  /** The JSON column value of field `f` of jsonb `o`: its text (exact), or the jsonb value cast. */
+  const col = (o: string, f: string) => (exact ? `(${o}->>'${f}')::json` : `(${o}->'${f}')::json`);
+  return `
 CREATE OR REPLACE FUNCTION ${s}.docket_commit(batch jsonb) RETURNS jsonb LANGUAGE plpgsql AS $fn$
 DECLARE
   c jsonb;
@@ -36,8 +49,8 @@ BEGIN
           created_at, updated_at, row_format, snapshot, state, context, state_paths, timers, held_timers)
         VALUES (i->>'id', i->>'workflow', (i->>'version')::int, i->>'status', (i->>'suspended')::boolean, (i->>'revision')::int,
           (i->>'nextDueAt')::bigint, i->>'historyHash', i->>'initiator', (i->>'createdAt')::bigint, (i->>'updatedAt')::bigint,
-          ${POSTGRES_ROW_FORMAT}, (i->'snapshot')::json, (i->'state')::json, (i->'context')::json, ARRAY(SELECT jsonb_array_elements_text(i->'statePaths')),
-          (i->'timers')::json, (i->'heldTimers')::json)
+          ${POSTGRES_ROW_FORMAT}, ${col('i', 'snapshot')}, ${col('i', 'state')}, ${col('i', 'context')}, ARRAY(SELECT jsonb_array_elements_text(i->'statePaths')),
+          ${col('i', 'timers')}, ${col('i', 'heldTimers')})
         ON CONFLICT (id) DO NOTHING
         RETURNING seq INTO v_seq;
         IF v_seq IS NULL THEN
@@ -47,9 +60,9 @@ BEGIN
         UPDATE ${s}.docket_instances SET workflow = i->>'workflow', version = (i->>'version')::int, status = i->>'status',
           suspended = (i->>'suspended')::boolean, revision = (i->>'revision')::int, next_due_at = (i->>'nextDueAt')::bigint,
           history_hash = i->>'historyHash', initiator = i->>'initiator', created_at = (i->>'createdAt')::bigint,
-          updated_at = (i->>'updatedAt')::bigint, row_format = ${POSTGRES_ROW_FORMAT}, snapshot = (i->'snapshot')::json, state = (i->'state')::json,
-          context = (i->'context')::json, state_paths = ARRAY(SELECT jsonb_array_elements_text(i->'statePaths')), timers = (i->'timers')::json,
-          held_timers = (i->'heldTimers')::json
+          updated_at = (i->>'updatedAt')::bigint, row_format = ${POSTGRES_ROW_FORMAT}, snapshot = ${col('i', 'snapshot')}, state = ${col('i', 'state')},
+          context = ${col('i', 'context')}, state_paths = ARRAY(SELECT jsonb_array_elements_text(i->'statePaths')), timers = ${col('i', 'timers')},
+          held_timers = ${col('i', 'heldTimers')}
         WHERE id = i->>'id' AND revision = (c->>'expected')::int
         RETURNING seq INTO v_seq;
         IF v_seq IS NULL THEN
@@ -68,28 +81,28 @@ BEGIN
       END IF;
       IF jsonb_typeof(c->'idempotency') = 'object' THEN
         INSERT INTO ${s}.docket_idempotency (instance_id, key, record)
-        VALUES (i->>'id', c->'idempotency'->>'key', (c->'idempotency')::json) ON CONFLICT DO NOTHING;
+        VALUES (i->>'id', c->'idempotency'->>'key', ${exact ? col('c', 'idempotencyRecord') : `(c->'idempotency')::json`}) ON CONFLICT DO NOTHING;
         GET DIAGNOSTICS n = ROW_COUNT;
         IF n = 0 THEN
           RAISE EXCEPTION 'Idempotency key "%" was used concurrently.', c->'idempotency'->>'key' USING ERRCODE = 'DK409';
         END IF;
       END IF;
       INSERT INTO ${s}.docket_history (instance_id, revision, kind, at, entry)
-      VALUES (i->>'id', (h->>'revision')::int, h->>'kind', (h->>'at')::bigint, h::json);
+      VALUES (i->>'id', (h->>'revision')::int, h->>'kind', (h->>'at')::bigint, ${exact ? col('c', 'entry') : 'h::json'});
       IF jsonb_array_length(c->'cancel') > 0 THEN
         UPDATE ${s}.docket_timers SET status = 'cancelled', claimed_by = NULL, lease_until = NULL
         WHERE id IN (SELECT jsonb_array_elements_text(c->'cancel')) AND status = 'pending';
       END IF;
       IF jsonb_array_length(c->'addTimers') > 0 THEN
         INSERT INTO ${s}.docket_timers (id, instance_id, key, name, event, due_at, revision, status, ready_at)
-        SELECT t->>'id', t->>'instanceId', t->>'key', t->>'name', (t->'event')::json, (t->>'dueAt')::bigint, (t->>'revision')::int, 'pending',
+        SELECT t->>'id', t->>'instanceId', t->>'key', t->>'name', ${col('t', 'event')}, (t->>'dueAt')::bigint, (t->>'revision')::int, 'pending',
           (t->>'dueAt')::bigint
         FROM jsonb_array_elements(c->'addTimers') t;
         wake := true;
       END IF;
       IF jsonb_array_length(c->'effects') > 0 THEN
         INSERT INTO ${s}.docket_effects (id, instance_id, workflow, revision, idx, type, params, status, attempts, next_attempt_at, ready_at)
-        SELECT e->>'id', e->>'instanceId', e->>'workflow', (e->>'revision')::int, (e->>'index')::int, e->>'type', (e->'params')::json,
+        SELECT e->>'id', e->>'instanceId', e->>'workflow', (e->>'revision')::int, (e->>'index')::int, e->>'type', ${col('e', 'params')},
           e->>'status', (e->>'attempts')::int, (e->>'nextAttemptAt')::bigint, (e->>'nextAttemptAt')::bigint
         FROM jsonb_array_elements(c->'effects') e;
         wake := true;
@@ -98,7 +111,7 @@ BEGIN
         DELETE FROM ${s}.docket_tasks WHERE instance_id = i->>'id';
         INSERT INTO ${s}.docket_tasks (instance_id, workflow, status, assignees, roles, task)
         SELECT t->>'instanceId', t->>'workflow', t->>'status', ARRAY(SELECT jsonb_array_elements_text(t->'assignees')),
-          ARRAY(SELECT jsonb_array_elements_text(t->'roles')), t::json
+          ARRAY(SELECT jsonb_array_elements_text(t->'roles')), ${exact ? col('t', 'task') : 't::json'}
         FROM jsonb_array_elements(c->'tasks') t;
       END IF;
       results := results || jsonb_build_array(jsonb_build_object('ok', true));
@@ -115,6 +128,7 @@ BEGIN
   RETURN results;
 END
 $fn$;`;
+};
 
 export const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = [
   {
@@ -254,6 +268,13 @@ END
 $fn$;
 CREATE TRIGGER docket_retained_id AFTER INSERT ON ${s}.docket_instances FOR EACH ROW EXECUTE FUNCTION ${s}.docket_retained_id();
 `,
+  },
+  {
+    // Every JSON value a commit writes is stored as the text Docket wrote (see commitFunction): a
+    // record read back is the record written, key order included. The payload of a commit changes
+    // with it (postgres-plans.ts commitPayload), so a Docket older than this refuses the schema.
+    version: 4,
+    sql: (s) => commitFunction(s, true),
   },
 ];
 

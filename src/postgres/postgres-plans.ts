@@ -36,18 +36,33 @@ export const loadInstanceWithHead = (s: string, id: string) =>
     id,
   );
 
-/** The JSON one commit travels as into `docket_commit` (see the migration). */
+/**
+ * The JSON one commit travels as into `docket_commit` (schema 4, see the migration): the fields the
+ * function reads as values, and every JSON value a column keeps as its text, so that Postgres stores
+ * what Docket wrote (the batch is `jsonb`, which would sort its keys).
+ */
 export function commitPayload(c: Commit): unknown {
+  const i = c.instance;
+  const tasks = tasksOf(c);
   return {
     expected: c.expectedRevision,
-    instance: { ...c.instance, heldTimers: c.instance.heldTimers ?? null },
-    history: c.history,
+    instance: {
+      ...i,
+      snapshot: JSON.stringify(i.snapshot),
+      state: JSON.stringify(i.state),
+      context: JSON.stringify(i.context),
+      timers: JSON.stringify(i.timers),
+      heldTimers: JSON.stringify(i.heldTimers ?? null),
+    },
+    history: { revision: c.history.revision, kind: c.history.kind, at: c.history.at },
+    entry: JSON.stringify(c.history),
     fires: c.firesTimer ?? null,
-    idempotency: c.idempotency ?? null,
+    idempotency: c.idempotency === undefined ? null : { key: c.idempotency.key },
+    idempotencyRecord: c.idempotency === undefined ? null : JSON.stringify(c.idempotency),
     cancel: c.cancelTimerIds,
-    addTimers: c.addTimers,
-    effects: c.effects,
-    tasks: tasksOf(c) ?? null,
+    addTimers: c.addTimers.map((t) => ({ ...t, event: JSON.stringify(t.event) })),
+    effects: c.effects.map((e) => ({ ...e, params: JSON.stringify(e.params) })),
+    tasks: tasks === undefined ? null : tasks.map((t) => ({ instanceId: t.instanceId, workflow: t.workflow, status: t.status, assignees: t.assignees, roles: t.roles, task: JSON.stringify(t) })),
   };
 }
 
