@@ -21,6 +21,8 @@ export interface EngineParts {
   readonly emitter: EventEmitter<EngineEvents>;
   readonly outbox: Pick<Outbox, 'dispatch'>;
   readonly workerId: string;
+  /** A fresh token per claim (see `OutboxOptions.claimToken`): timers are held under it as effects are. */
+  readonly claimToken: () => string;
   readonly leaseMs: number;
   ready(): Promise<void>;
   isClosed(): boolean;

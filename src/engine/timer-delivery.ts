@@ -9,6 +9,7 @@ import { timerIsLive, type TimerOwners } from './timer-owner.js';
 import { describeTimer, nameTimer, type TimerIdentity } from './timer-identity.js';
 import type { FiredTimerView } from './engine-types.js';
 import { copyWith } from '../store/copy-with.js';
+import type { HeldClaim } from '../store/store.js';
 
 /** A {@link ClockSubscriber} whose firings say what each timer is (see {@link FiredTimerView}). */
 export interface TimerDelivery extends ClockSubscriber {
@@ -89,15 +90,15 @@ export function timerDelivery(
     return fired;
   }
 
-  /** Fire one claimed timer, handling its failure (backoff or suspension); never throws. */
-  async function deliver(timer: TimerRecord, now: Instant): Promise<FiredTimerView | undefined> {
-    if (timer.dueAt > now) return notDueYet(timer, now);
-    const held = backoff.get(timer.id);
-    if (held && now < held.retryAt) return undefined;
+  /** Fire one timer claimed under `held`, handling its failure (backoff or suspension); never throws. */
+  async function deliver({ timer, held }: Claimed, now: Instant): Promise<FiredTimerView | undefined> {
+    if (timer.dueAt > now) return notDueYet(timer, held, now);
+    const waiting = backoff.get(timer.id);
+    if (waiting && now < waiting.retryAt) return undefined;
     try {
       const done = await fireTimer(timer, now);
       backoff.delete(timer.id);
-      if (done !== undefined && 'orphan' in done) return retireOrphan(timer, done, now);
+      if (done !== undefined && 'orphan' in done) return retireOrphan(timer, held, done, now);
       return done;
     } catch (error) {
       const tampered = isTampered(error);
@@ -112,13 +113,13 @@ export function timerDelivery(
         // would seal the edit into a new entry. Its timer is parked, not fired, until the instance
         // is restored: an edit does not mend itself within seconds, so it waits the longest backoff
         // (an hour) at once, and is checked again then (it fires, late, once the instance is restored).
-        const failures = (held?.failures ?? 0) + 1;
+        const failures = (waiting?.failures ?? 0) + 1;
         const delayMs = tampered ? MAX_RETRY_MS : Math.min(MAX_RETRY_MS, parts.leaseMs * 2 ** (failures - 1));
         const retryAt = now + delayMs;
         backoff.set(timer.id, { failures, retryAt });
         // Set aside in the store until then: the claim was kept before, and each lease that ran out
         // (every 30 s) claimed it again only to skip it, for ever while an instance stayed edited.
-        await store.deferTimer(timer.id, parts.workerId, retryAt).catch((e: unknown) => emitter.emit('error', e));
+        await store.deferTimer(timer.id, held, retryAt).catch((e: unknown) => emitter.emit('error', e));
         emitter.emit('error', tampered ? parked(error, timer, failures, retryAt) : retrying(error, timer, failures, retryAt, delayMs));
         return undefined;
       }
@@ -140,10 +141,10 @@ export function timerDelivery(
    * history head never committed to it, so no entry names it) and reported once, as `timer.retired`
    * with `orphan` saying why; a row fired or cancelled since it was claimed is not reported.
    */
-  async function retireOrphan(timer: TimerRecord, found: Orphan, now: Instant): Promise<undefined> {
+  async function retireOrphan(timer: TimerRecord, held: HeldClaim, found: Orphan, now: Instant): Promise<undefined> {
     let retired: boolean;
     try {
-      retired = await store.retireTimer(timer.id, parts.workerId);
+      retired = await store.retireTimer(timer.id, held);
     } catch (error) {
       emitter.emit('error', error);
       return undefined;
@@ -170,8 +171,8 @@ export function timerDelivery(
    * is otherwise exactly a committed timer). It is handed back (which also resets its ready instant
    * to its due one), so it fires when due, once; `error` says what was found.
    */
-  async function notDueYet(timer: TimerRecord, now: Instant): Promise<undefined> {
-    await store.releaseTimer(timer.id, parts.workerId).catch((e: unknown) => emitter.emit('error', e));
+  async function notDueYet(timer: TimerRecord, held: HeldClaim, now: Instant): Promise<undefined> {
+    await store.releaseTimer(timer.id, held).catch((e: unknown) => emitter.emit('error', e));
     emitter.emit(
       'error',
       new DocketError(
@@ -183,8 +184,11 @@ export function timerDelivery(
     return undefined;
   }
 
-  function claimTimers(now: Instant): Promise<readonly TimerRecord[]> {
-    return store.claimDueTimers(now, { owner: parts.workerId, leaseMs: parts.leaseMs, limit: CLAIM_LIMIT });
+  /** Claim due timers under a fresh claim: each comes back with the claim it is held under. */
+  async function claimTimers(now: Instant): Promise<readonly Claimed[]> {
+    const held: HeldClaim = { owner: parts.workerId, token: parts.claimToken() };
+    const timers = await store.claimDueTimers(now, { ...held, leaseMs: parts.leaseMs, limit: CLAIM_LIMIT });
+    return timers.map((timer) => ({ timer, held }));
   }
 
   async function fireDue(now: Instant): Promise<FiredTimerView[]> {
@@ -202,7 +206,7 @@ export function timerDelivery(
       // same transaction, so a timer still fires once. The next batch is claimed while the last
       // FIRING_CONCURRENCY of this one are in flight: waiting for a batch to end left the group
       // commit a tail of one or two firings, then a claim's round trip, at every 100 timers.
-      const claimed: TimerRecord[] = [...first];
+      const claimed: Claimed[] = [...first];
       const results: (FiredTimerView | undefined)[] = [];
       let next = 0;
       let more = first.length === CLAIM_LIMIT;
@@ -314,6 +318,12 @@ const CLAIM_LIMIT = 100;
 
 /** The longest wait between two attempts at a timer that keeps failing transiently (ms). */
 const MAX_RETRY_MS = 3_600_000;
+
+/** A claimed timer and the claim it is held under (every later hand on it names that claim). */
+interface Claimed {
+  readonly timer: TimerRecord;
+  readonly held: HeldClaim;
+}
 
 /** Why a claimed row is an orphan (see `retireOrphan`), and its workflow's timer owners when known. */
 interface Orphan {
