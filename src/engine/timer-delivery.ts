@@ -36,7 +36,7 @@ export function timerDelivery(
   // runs out before `retryAt` is renewed without an attempt (backoff in whole leases, capped).
   const backoff = new Map<string, { failures: number; retryAt: Instant }>();
 
-  async function fireTimer(timer: TimerRecord, now: Instant): Promise<FiredTimerView | Orphan | undefined> {
+  async function fireTimer(timer: TimerRecord, now: Instant, seen: Seen): Promise<FiredTimerView | Orphan | undefined> {
     // What the timer is (its state, label, rule), read once the instance and its workflow are loaded;
     // left undefined by a decision that retires the timer instead of firing it (a conflict decides again).
     let about: (TimerIdentity & { readonly workflow: string; readonly version: number }) | undefined;
@@ -50,6 +50,7 @@ export function timerDelivery(
       // Fired, cancelled or held since it was claimed (the row is then no longer pending), or a row
       // no instance holds (an orphan: it stays pending for ever): nothing to fire either way.
       wanted: (record) => {
+        seen.record = record;
         const held = record.timers.some((t) => t.id === timer.id);
         orphan = held ? undefined : { orphan: 'not-held', owners: registeredOwners(record) };
         return held;
@@ -95,8 +96,9 @@ export function timerDelivery(
     if (timer.dueAt > now) return notDueYet(timer, held, now);
     const waiting = backoff.get(timer.id);
     if (waiting && now < waiting.retryAt) return undefined;
+    const seen: Seen = {};
     try {
-      const done = await fireTimer(timer, now);
+      const done = await fireTimer(timer, now, seen);
       backoff.delete(timer.id);
       if (done !== undefined && 'orphan' in done) return retireOrphan(timer, held, done, now);
       return done;
@@ -120,7 +122,8 @@ export function timerDelivery(
         // Set aside in the store until then: the claim was kept before, and each lease that ran out
         // (every 30 s) claimed it again only to skip it, for ever while an instance stayed edited.
         await store.deferTimer(timer.id, held, retryAt).catch((e: unknown) => emitter.emit('error', e));
-        emitter.emit('error', tampered ? parked(error, timer, failures, retryAt) : retrying(error, timer, failures, retryAt, delayMs));
+        const owners = ownersOf(timer, seen.record);
+        emitter.emit('error', tampered ? parked(error, timer, owners, failures, retryAt) : retrying(error, timer, owners, failures, retryAt, delayMs));
         return undefined;
       }
       backoff.delete(timer.id);
@@ -155,6 +158,26 @@ export function timerDelivery(
     return undefined;
   }
 
+  /**
+   * What the engine knows of the state that armed a claimed timer: the timer owners of its instance's
+   * workflow version when the instance was loaded; otherwise (the store failed first, or nothing is
+   * loaded for a timer not due) those of the registered workflows that know its key, when they agree.
+   * Only when none knows it is the state read from the key (right for XState's default state ids);
+   * it was read from the key always, so a state with an id of its own was named by that id.
+   */
+  function ownersOf(timer: TimerRecord, record: InstanceRecord | undefined): TimerOwners | undefined {
+    const loaded = record === undefined ? undefined : registeredOwners(record);
+    if (loaded?.has(timer.key)) return loaded;
+    let found: TimerOwners | undefined;
+    for (const reg of parts.registry.all()) {
+      const owner = reg.runtime.timerOwners.get(timer.key);
+      if (owner === undefined) continue;
+      if (found !== undefined && found.get(timer.key) !== owner) return loaded;
+      found = reg.runtime.timerOwners;
+    }
+    return found ?? loaded;
+  }
+
   /** The timer owners of a loaded record's workflow version, when it is registered. */
   function registeredOwners(record: InstanceRecord): TimerOwners | undefined {
     try {
@@ -173,12 +196,13 @@ export function timerDelivery(
    */
   async function notDueYet(timer: TimerRecord, held: HeldClaim, now: Instant): Promise<undefined> {
     await store.releaseTimer(timer.id, held).catch((e: unknown) => emitter.emit('error', e));
+    const owners = ownersOf(timer, undefined);
     emitter.emit(
       'error',
       new DocketError(
         'CORRUPT_SNAPSHOT',
-        `Timer "${nameTimer(timer).label}" of instance ${timer.instanceId} was claimable at ${now}, before its due instant ${timer.dueAt}: its ready instant in the timer table was changed outside Docket. It was not fired, and is handed back to fire when due.`,
-        { instanceId: timer.instanceId, timer: timer.name, ...timerDetails(timer), problem: 'timer-not-due' },
+        `Timer "${nameTimer(timer, owners).label}" of instance ${timer.instanceId} was claimable at ${now}, before its due instant ${timer.dueAt}: its ready instant in the timer table was changed outside Docket. It was not fired, and is handed back to fire when due.`,
+        { instanceId: timer.instanceId, timer: timer.name, ...timerDetails(timer, owners), problem: 'timer-not-due' },
       ),
     );
     return undefined;
@@ -319,6 +343,11 @@ const CLAIM_LIMIT = 100;
 /** The longest wait between two attempts at a timer that keeps failing transiently (ms). */
 const MAX_RETRY_MS = 3_600_000;
 
+/** The instance a firing loaded, if it got that far: what names its timer in an error. */
+interface Seen {
+  record?: InstanceRecord;
+}
+
 /** A claimed timer and the claim it is held under (every later hand on it names that claim). */
 interface Claimed {
   readonly timer: TimerRecord;
@@ -336,30 +365,30 @@ interface Orphan {
  * problem, saying the timer is parked (not fired, the instance not suspended), what to do and when
  * it is checked again.
  */
-function parked(error: unknown, timer: TimerRecord, failures: number, retryAt: Instant): unknown {
+function parked(error: unknown, timer: TimerRecord, owners: TimerOwners | undefined, failures: number, retryAt: Instant): unknown {
   if (!isDocketError(error)) return error;
   return new DocketError(
     error.code,
-    `Timer "${nameTimer(timer).label}" of instance ${timer.instanceId} is parked, not fired: the instance is not what its history committed to (${error.message}). It is not suspended (that would seal the edit into its history). Restore the instance from a backup (engine.verify("${timer.instanceId}") names what differs); the timer is checked again at ${new Date(retryAt).toISOString()}, hourly, and fires then, late, once the instance verifies.`,
-    { ...error.details, instanceId: timer.instanceId, timer: timer.name, ...timerDetails(timer), failures, retryAt, parked: true, cause: error },
+    `Timer "${nameTimer(timer, owners).label}" of instance ${timer.instanceId} is parked, not fired: the instance is not what its history committed to (${error.message}). It is not suspended (that would seal the edit into its history). Restore the instance from a backup (engine.verify("${timer.instanceId}") names what differs); the timer is checked again at ${new Date(retryAt).toISOString()}, hourly, and fires then, late, once the instance verifies.`,
+    { ...error.details, instanceId: timer.instanceId, timer: timer.name, ...timerDetails(timer, owners), failures, retryAt, parked: true, cause: error },
   );
 }
 
 /** The error reported for a transient failure: same code, saying it is retried and when. */
-function retrying(error: unknown, timer: TimerRecord, failures: number, retryAt: Instant, delayMs: number): unknown {
+function retrying(error: unknown, timer: TimerRecord, owners: TimerOwners | undefined, failures: number, retryAt: Instant, delayMs: number): unknown {
   if (!isDocketError(error)) return error;
   return new DocketError(
     error.code,
-    `Timer "${nameTimer(timer).label}" of instance ${timer.instanceId} was not delivered (${error.message}); the instance is left as it is and the timer is tried again in ${delayMs} ms (failure ${failures} in a row).`,
-    { ...error.details, instanceId: timer.instanceId, timer: timer.name, ...timerDetails(timer), failures, retryAt, cause: error },
+    `Timer "${nameTimer(timer, owners).label}" of instance ${timer.instanceId} was not delivered (${error.message}); the instance is left as it is and the timer is tried again in ${delayMs} ms (failure ${failures} in a row).`,
+    { ...error.details, instanceId: timer.instanceId, timer: timer.name, ...timerDetails(timer, owners), failures, retryAt, cause: error },
   );
 }
 
 /**
- * What a claimed timer is, for an error's details (`timerState`, `timerLabel`): read from its key, as
- * the claimed row names no workflow (right for XState's default state ids).
+ * What a claimed timer is, for an error's details (`timerState`, `timerLabel`): its state from the
+ * timer owners the engine found for it (`ownersOf`), from its key only when no workflow knows it.
  */
-function timerDetails(timer: TimerRecord): { timerState: string | null; timerLabel: string } {
-  const { state, label } = nameTimer(timer);
+function timerDetails(timer: TimerRecord, owners: TimerOwners | undefined): { timerState: string | null; timerLabel: string } {
+  const { state, label } = nameTimer(timer, owners);
   return { timerState: state, timerLabel: label };
 }
