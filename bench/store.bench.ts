@@ -212,8 +212,8 @@ async function pgTimers(pool: pg.Pool, schema: string, count: number, workers: n
     const t1 = performance.now();
     await Promise.all(
       Array.from({ length: workers }, async (_, w) => {
-        for (;;) {
-          const got = await store.claimDueTimers(1_000_000, { owner: `w${w}`, leaseMs: 1_000_000, limit: 100 });
+        for (let n = 0; ; n++) {
+          const got = await store.claimDueTimers(1_000_000, { owner: `w${w}`, token: `w${w}-${round}-${n}`, leaseMs: 1_000_000, limit: 100 });
           claimed += got.length;
           if (got.length === 0) break;
         }

@@ -39,7 +39,7 @@ export type { CalendarInput } from './calendar/zoned-time.js';
 export { memoryStore } from './store/memory-store.js';
 export { ID_MAX_LENGTH, KEY_MAX_LENGTH, PAYLOAD_DEPTH_MAX } from './store/payload-rules.js';
 export { PAGE_LIMIT_DEFAULT, PAGE_LIMIT_MAX } from './store/query-rules.js';
-export type { ClaimOptions, Commit, EffectUpdate, InstanceQuery, Page, Store, TaskQuery } from './store/store.js';
+export type { ClaimOptions, Commit, EffectUpdate, HeldClaim, InstanceQuery, Page, Store, TaskQuery } from './store/store.js';
 export type {
   Actor,
   DeadlineNote,

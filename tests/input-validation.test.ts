@@ -463,7 +463,7 @@ describe('engine options', () => {
     await engine.send(id, { type: 'SUBMIT' }, { actor: staff });
     const [due] = (await engine.get(id)).timers;
     // Another worker claims it and is never heard of again.
-    expect(await store.claimDueTimers(due!.dueAt, { owner: 'crashed', leaseMs: 60_000, limit: 10 })).toHaveLength(1);
+    expect(await store.claimDueTimers(due!.dueAt, { owner: 'crashed', token: 'crashed-claim', leaseMs: 60_000, limit: 10 })).toHaveLength(1);
     await clock.advanceTo(due!.dueAt + 60_000);
     expect((await engine.history(id)).filter((h) => h.kind === 'timer')).toHaveLength(1);
     await engine.close();

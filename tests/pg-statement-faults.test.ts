@@ -81,7 +81,9 @@ async function seed(store: PostgresStore, id: string): Promise<{ timerId: string
 }
 
 const OWNER = 'w1';
-const LEASE = { owner: OWNER, leaseMs: 60_000, limit: 100 };
+/** One claim for the whole file: each test prepares its own schema, and its hands name this claim. */
+const HELD = { owner: OWNER, token: 'w1-claim' };
+const LEASE = { ...HELD, leaseMs: 60_000, limit: 100 };
 
 interface WritePath {
   /** Put the row where the write applies (run without faults). */
@@ -103,7 +105,7 @@ const WRITES: Record<string, WritePath> = {
   },
   releaseTimer: {
     prepare: async (store) => void (await store.claimDueTimers(T0 + 1000, LEASE)),
-    write: (store, _id, ids) => store.releaseTimer(ids.timerId, OWNER),
+    write: (store, _id, ids) => store.releaseTimer(ids.timerId, HELD),
     landed: async (schema, _id, ids) => (await claimedBy(schema, 'docket_timers', ids.timerId)) === null,
   },
   claimEffects: {
@@ -113,7 +115,7 @@ const WRITES: Record<string, WritePath> = {
   },
   updateEffect: {
     prepare: async (store) => void (await store.claimEffects(T0 + 1000, LEASE)),
-    write: (store, _id, ids) => store.updateEffect(ids.effectId, { owner: OWNER, status: 'delivered', attempts: 1, nextAttemptAt: T0, deliveredAt: T0 }),
+    write: (store, _id, ids) => store.updateEffect(ids.effectId, { ...HELD, status: 'delivered', attempts: 1, nextAttemptAt: T0, deliveredAt: T0 }),
     landed: async (schema, _id, ids) =>
       ((await admin.query(`SELECT status FROM "${schema}".docket_effects WHERE id = $1`, [ids.effectId])).rows[0] as { status: string }).status === 'delivered',
   },
@@ -156,7 +158,7 @@ describe.skipIf(!available)('postgres: a single statement that writes, its conne
       s.arm('lost-after');
       expect(await s.store.load('a').then(() => 'ok', codeOf)).toBe('STORE_UNAVAILABLE');
       const unreachable = postgresStore({ connectionString: 'postgres://postgres@127.0.0.1:1/test' }, { schema: s.schema });
-      expect(await unreachable.releaseTimer(ids.timerId, OWNER).then(() => 'ok', codeOf)).toBe('STORE_UNAVAILABLE');
+      expect(await unreachable.releaseTimer(ids.timerId, HELD).then(() => 'ok', codeOf)).toBe('STORE_UNAVAILABLE');
       await unreachable.close();
     } finally {
       await s.done();

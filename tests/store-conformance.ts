@@ -8,8 +8,10 @@ import {
   PAGE_LIMIT_MAX,
   PAYLOAD_DEPTH_MAX,
   virtualClock,
+  type ClaimOptions,
   type Commit,
   type FiredTimer,
+  type HeldClaim,
   type InstanceQuery,
   type InstanceRecord,
   type Store,
@@ -22,6 +24,7 @@ import { fractionalWorkflow } from './fixtures/fractional-workflow.js';
 import { nextCommit, T0, type CommitOptions } from './helpers/records.js';
 import { stateDigest } from '../src/engine/state-digest.js';
 import { describeRetentionConformance } from './store-retention-conformance.js';
+import { describeClaimTokenConformance } from './store-claim-token-conformance.js';
 
 /** One store under test, fresh for each test (its own file or schema, named from the test). */
 export interface StoreUnderTest {
@@ -60,6 +63,7 @@ export function describeStoreConformance(
   options: { readonly skip?: boolean; /** The store keeps rows that can be damaged (not the memory store). */ readonly rows?: boolean } = {},
 ) {
   describeRetentionConformance(name, factory, options.skip === true);
+  describeClaimTokenConformance(name, factory, options.skip === true);
   describe.skipIf(options.skip === true)(`store conformance: ${name}`, () => {
     let h: StoreUnderTest;
     let store: Store;
@@ -82,6 +86,18 @@ export function describeStoreConformance(
       await s.init();
       extra.push(s);
       return s;
+    }
+
+    /** Each worker's last claim (owner and its fresh token): what its later hands name. */
+    const claims = new Map<string, HeldClaim>();
+    let tokens = 0;
+    function claimAs(owner: string, leaseMs: number, limit: number): ClaimOptions {
+      const held = { owner, token: `${owner}-claim-${++tokens}` };
+      claims.set(owner, held);
+      return { ...held, leaseMs, limit };
+    }
+    function heldBy(owner: string): HeldClaim {
+      return claims.get(owner) ?? { owner, token: 'never-claimed' };
     }
 
     /** Commit the next revision of `id` and return the new record. */
@@ -173,92 +189,92 @@ export function describeStoreConformance(
       await step('a', { addTimers: [{ key: 'd1', dueAt: T0 + HOUR }, { key: 'd2', dueAt: T0 + 2 * HOUR }] });
       await step('b', { addTimers: [{ key: 'late', dueAt: T0 + DAY }] });
       expect(await store.nextTimerDue()).toBe(T0 + HOUR);
-      expect(await store.claimDueTimers(T0, { owner: 'w1', leaseMs: 1000, limit: 10 })).toEqual([]);
+      expect(await store.claimDueTimers(T0, claimAs('w1', 1000, 10))).toEqual([]);
       const now = T0 + 2 * HOUR;
-      const claimed = await store.claimDueTimers(now, { owner: 'w1', leaseMs: 60_000, limit: 10 });
+      const claimed = await store.claimDueTimers(now, claimAs('w1', 60_000, 10));
       expect(claimed.map((t) => t.key)).toEqual(['d1', 'd2']);
       expect(claimed.every((t) => t.status === 'pending')).toBe(true);
       const second = await other();
-      expect(await second.claimDueTimers(now, { owner: 'w2', leaseMs: 60_000, limit: 10 })).toEqual([]);
-      expect(await store.claimDueTimers(now + 1, { owner: 'w1', leaseMs: 60_000, limit: 10 })).toEqual([]);
+      expect(await second.claimDueTimers(now, claimAs('w2', 60_000, 10))).toEqual([]);
+      expect(await store.claimDueTimers(now + 1, claimAs('w1', 60_000, 10))).toEqual([]);
       // A leased timer is due again when its lease runs out (a crashed worker's claim).
       expect(await store.nextTimerDue()).toBe(now + 60_000);
-      const takeover = await second.claimDueTimers(now + 60_000, { owner: 'w2', leaseMs: 60_000, limit: 1 });
+      const takeover = await second.claimDueTimers(now + 60_000, claimAs('w2', 60_000, 1));
       expect(takeover.map((t) => t.key)).toEqual(['d1']);
       // The limit is honoured; the rest stays claimable.
-      expect((await second.claimDueTimers(now + 60_000, { owner: 'w2', leaseMs: 60_000, limit: 5 })).map((t) => t.key)).toEqual(['d2']);
+      expect((await second.claimDueTimers(now + 60_000, claimAs('w2', 60_000, 5))).map((t) => t.key)).toEqual(['d2']);
     });
 
     it('releases a claim for immediate re-claim, only by its owner', async () => {
       await step('a', { addTimers: [{ key: 'd', dueAt: T0 + HOUR }] });
-      const [timer] = await store.claimDueTimers(T0 + HOUR, { owner: 'w1', leaseMs: 60_000, limit: 10 });
-      await store.releaseTimer(timer!.id, 'w2');
-      expect(await store.claimDueTimers(T0 + HOUR, { owner: 'w2', leaseMs: 60_000, limit: 10 })).toEqual([]);
-      await store.releaseTimer(timer!.id, 'w1');
+      const [timer] = await store.claimDueTimers(T0 + HOUR, claimAs('w1', 60_000, 10));
+      await store.releaseTimer(timer!.id, heldBy('w2'));
+      expect(await store.claimDueTimers(T0 + HOUR, claimAs('w2', 60_000, 10))).toEqual([]);
+      await store.releaseTimer(timer!.id, heldBy('w1'));
       expect(await store.nextTimerDue()).toBe(T0 + HOUR);
-      expect((await store.claimDueTimers(T0 + HOUR, { owner: 'w2', leaseMs: 60_000, limit: 10 })).map((t) => t.id)).toEqual([timer!.id]);
+      expect((await store.claimDueTimers(T0 + HOUR, claimAs('w2', 60_000, 10))).map((t) => t.id)).toEqual([timer!.id]);
     });
 
     it('never hands out a fired or cancelled timer', async () => {
       await step('a', { addTimers: [{ key: 'd', dueAt: T0 + HOUR }, { key: 'c', dueAt: T0 + HOUR }] });
       const timers = await store.timers('a');
       const d = timers.find((t) => t.key === 'd')!;
-      await store.claimDueTimers(T0 + HOUR, { owner: 'w1', leaseMs: 1000, limit: 10 });
+      await store.claimDueTimers(T0 + HOUR, claimAs('w1', 1000, 10));
       await step('a', { fires: d, cancelKeys: ['c'] });
       expect(await store.timers('a')).toEqual([]);
       expect(await store.nextTimerDue()).toBeUndefined();
-      expect(await store.claimDueTimers(T0 + 10 * DAY, { owner: 'w2', leaseMs: 1000, limit: 10 })).toEqual([]);
+      expect(await store.claimDueTimers(T0 + 10 * DAY, claimAs('w2', 1000, 10))).toEqual([]);
     });
 
     it('claims effects under a lease, records retries and delivery', async () => {
       await step('a', { effects: 2, at: T0 });
       expect(await store.nextEffectDue()).toBe(T0);
-      const claimed = await store.claimEffects(T0, { owner: 'w1', leaseMs: 5000, limit: 10 });
+      const claimed = await store.claimEffects(T0, claimAs('w1', 5000, 10));
       expect(claimed.map((e) => [e.index, e.type, e.params])).toEqual([
         [0, 'notify', { to: 'manager', n: 0 }],
         [1, 'notify', { to: 'manager', n: 1 }],
       ]);
       const second = await other();
-      expect(await second.claimEffects(T0, { owner: 'w2', leaseMs: 5000, limit: 10 })).toEqual([]);
+      expect(await second.claimEffects(T0, claimAs('w2', 5000, 10))).toEqual([]);
       expect(await store.nextEffectDue()).toBe(T0 + 5000);
-      await store.updateEffect(claimed[0]!.id, { owner: 'w1', status: 'pending', attempts: 1, nextAttemptAt: T0 + 1000, lastError: 'smtp down' });
-      await store.updateEffect(claimed[1]!.id, { owner: 'w1', status: 'delivered', attempts: 1, nextAttemptAt: T0, deliveredAt: T0 });
+      await store.updateEffect(claimed[0]!.id, { ...heldBy('w1'), status: 'pending', attempts: 1, nextAttemptAt: T0 + 1000, lastError: 'smtp down' });
+      await store.updateEffect(claimed[1]!.id, { ...heldBy('w1'), status: 'delivered', attempts: 1, nextAttemptAt: T0, deliveredAt: T0 });
       expect(await store.nextEffectDue()).toBe(T0 + 1000);
-      expect(await store.claimEffects(T0 + 999, { owner: 'w2', leaseMs: 5000, limit: 10 })).toEqual([]);
-      const retry = await second.claimEffects(T0 + 1000, { owner: 'w2', leaseMs: 5000, limit: 10 });
+      expect(await store.claimEffects(T0 + 999, claimAs('w2', 5000, 10))).toEqual([]);
+      const retry = await second.claimEffects(T0 + 1000, claimAs('w2', 5000, 10));
       expect(retry).toHaveLength(1);
       expect(retry[0]).toMatchObject({ attempts: 1, lastError: 'smtp down', status: 'pending' });
-      await second.updateEffect(retry[0]!.id, { owner: 'w2', status: 'dead', attempts: 2, nextAttemptAt: T0 + 1000 });
+      await second.updateEffect(retry[0]!.id, { ...heldBy('w2'), status: 'dead', attempts: 2, nextAttemptAt: T0 + 1000 });
       const all = await store.effects('a');
       expect(all.map((e) => [e.status, e.attempts, e.lastError ?? null, e.deliveredAt ?? null])).toEqual([
         ['dead', 2, 'smtp down', null],
         ['delivered', 1, null, T0],
       ]);
       expect(await store.nextEffectDue()).toBeUndefined();
-      expect(await codeOf(store.updateEffect('missing', { owner: 'w1', status: 'delivered', attempts: 1, nextAttemptAt: T0 }))).toBe('INVALID_ARGUMENT');
+      expect(await codeOf(store.updateEffect('missing', { ...heldBy('w1'), status: 'delivered', attempts: 1, nextAttemptAt: T0 }))).toBe('INVALID_ARGUMENT');
     });
 
     it("an effect's outcome is recorded only under its claim: a worker whose claim ran out and was taken over is refused with CONFLICT, and the successor's outcome stands", async () => {
       await step('a', { effects: 1, at: T0 });
-      const [mine] = await store.claimEffects(T0, { owner: 'w1', leaseMs: 1000, limit: 10 });
+      const [mine] = await store.claimEffects(T0, claimAs('w1', 1000, 10));
       const id = mine!.id;
       // Never claimed by w3: refused, nothing written.
-      expect(await codeOf(store.updateEffect(id, { owner: 'w3', status: 'dead', attempts: 9, nextAttemptAt: T0 }))).toBe('CONFLICT');
+      expect(await codeOf(store.updateEffect(id, { ...heldBy('w3'), status: 'dead', attempts: 9, nextAttemptAt: T0 }))).toBe('CONFLICT');
       // w1's claim runs out; w2 takes the effect over.
       const second = await other();
-      expect(await second.claimEffects(T0 + 1000, { owner: 'w2', leaseMs: 1000, limit: 10 })).toHaveLength(1);
-      const late = await store.updateEffect(id, { owner: 'w1', status: 'pending', attempts: 1, nextAttemptAt: T0 + 5000, lastError: 'late' }).catch((e: unknown) => e);
-      expect(isDocketError(late, 'CONFLICT') && [late.details.owner, late.details.field, late.message.includes('no longer claimed by worker w1')]).toEqual(['w1', 'owner', true]);
+      expect(await second.claimEffects(T0 + 1000, claimAs('w2', 1000, 10))).toHaveLength(1);
+      const late = await store.updateEffect(id, { ...heldBy('w1'), status: 'pending', attempts: 1, nextAttemptAt: T0 + 5000, lastError: 'late' }).catch((e: unknown) => e);
+      expect(isDocketError(late, 'CONFLICT') && [late.details.owner, late.details.field, late.message.includes('of worker w1')]).toEqual(['w1', 'token', true]);
       expect((await store.effects('a'))[0]).toMatchObject({ status: 'pending', attempts: 0 });
-      await second.updateEffect(id, { owner: 'w2', status: 'delivered', attempts: 1, nextAttemptAt: T0 + 1000, deliveredAt: T0 + 1000 });
+      await second.updateEffect(id, { ...heldBy('w2'), status: 'delivered', attempts: 1, nextAttemptAt: T0 + 1000, deliveredAt: T0 + 1000 });
       // After the outcome is recorded nobody holds the claim: w1, and w2 again, are refused.
-      expect(await codeOf(store.updateEffect(id, { owner: 'w1', status: 'pending', attempts: 1, nextAttemptAt: T0 + 5000 }))).toBe('CONFLICT');
-      expect(await codeOf(second.updateEffect(id, { owner: 'w2', status: 'dead', attempts: 2, nextAttemptAt: T0 + 5000 }))).toBe('CONFLICT');
+      expect(await codeOf(store.updateEffect(id, { ...heldBy('w1'), status: 'pending', attempts: 1, nextAttemptAt: T0 + 5000 }))).toBe('CONFLICT');
+      expect(await codeOf(second.updateEffect(id, { ...heldBy('w2'), status: 'dead', attempts: 2, nextAttemptAt: T0 + 5000 }))).toBe('CONFLICT');
       expect((await store.effects('a'))[0]).toMatchObject({ status: 'delivered', attempts: 1, deliveredAt: T0 + 1000 });
       // A claim that ran out but was not taken over is still its owner's: nobody else delivers it meanwhile.
       await step('b', { effects: 1, at: T0 });
-      const [b] = await store.claimEffects(T0, { owner: 'w1', leaseMs: 10, limit: 10 });
-      await store.updateEffect(b!.id, { owner: 'w1', status: 'delivered', attempts: 1, nextAttemptAt: T0 + 50, deliveredAt: T0 + 50 });
+      const [b] = await store.claimEffects(T0, claimAs('w1', 10, 10));
+      await store.updateEffect(b!.id, { ...heldBy('w1'), status: 'delivered', attempts: 1, nextAttemptAt: T0 + 50, deliveredAt: T0 + 50 });
       expect((await store.effects('b'))[0]).toMatchObject({ status: 'delivered' });
     });
 
@@ -279,23 +295,28 @@ export function describeStoreConformance(
           // The model: who holds the claim until when, and what is recorded.
           let now = T0;
           let holder: string | undefined;
+          // Each worker's claim that last returned the effect: what its update names.
+          const held = new Map<string, HeldClaim>();
           let ready = T0;
           let status = 'pending';
           let attempts = 0;
           for (const o of ops) {
             if (o.kind === 'claim') {
               now += o.dt;
-              const got = (await stores[o.worker]!.claimEffects(now, { owner: o.worker, leaseMs: 1000, limit: 1000 })).some((e) => e.id === effectId);
+              const options = claimAs(o.worker, 1000, 1000);
+              const got = (await stores[o.worker]!.claimEffects(now, options)).some((e) => e.id === effectId);
               const expected = status === 'pending' && ready <= now;
               expect(got).toBe(expected);
               if (expected) {
-                holder = o.worker;
+                holder = options.token;
+                held.set(o.worker, { owner: o.worker, token: options.token });
                 ready = now + 1000;
               }
             } else {
-              const told = await codeOf(stores[o.worker]!.updateEffect(effectId, { owner: o.worker, status: o.status, attempts: attempts + 1, nextAttemptAt: now + o.delay }));
-              expect(told).toBe(holder === o.worker ? 'ok' : 'CONFLICT');
-              if (holder === o.worker) {
+              const claim = held.get(o.worker) ?? { owner: o.worker, token: 'never-claimed' };
+              const told = await codeOf(stores[o.worker]!.updateEffect(effectId, { ...claim, status: o.status, attempts: attempts + 1, nextAttemptAt: now + o.delay }));
+              expect(told).toBe(holder === claim.token ? 'ok' : 'CONFLICT');
+              if (holder === claim.token) {
                 holder = undefined;
                 status = o.status;
                 attempts++;
@@ -800,7 +821,7 @@ export function describeStoreConformance(
       const c = nextCommit('a', undefined, { effects: 1, status: 'done' });
       await store.commit(c);
       const effectId = c.effects[0]!.id;
-      const claim = { owner: 'w', leaseMs: 1000, limit: 5 };
+      const claim = claimAs('w', 1000, 5);
       const thrower = Object.defineProperty({ leaseMs: 1000, limit: 5 }, 'owner', { enumerable: true, get: () => { throw new Error('boom'); } });
       const cases: [string, () => Promise<unknown>, string][] = [
         // PostgreSQL answered these with STORE_UNAVAILABLE ("retry", forever) where memory and SQLite claimed.
@@ -815,13 +836,19 @@ export function describeStoreConformance(
         ['claim with a throwing getter', () => store.claimEffects(T0, thrower as never), 'owner'],
         ['claim with an unknown key', () => store.claimEffects(T0, { ...claim, lmit: 3 } as never), 'lmit'],
         // Memory kept these as given (status 'bogus', NaN attempts); SQLite or PostgreSQL failed them as STORE_UNAVAILABLE.
-        ['update to status bogus', () => store.updateEffect(effectId, { owner: 'w', status: 'bogus' as never, attempts: 1, nextAttemptAt: T0 }), 'status'],
-        ['update with NaN attempts', () => store.updateEffect(effectId, { owner: 'w', status: 'pending', attempts: Number.NaN, nextAttemptAt: T0 }), 'attempts'],
-        ['update with a NaN instant', () => store.updateEffect(effectId, { owner: 'w', status: 'pending', attempts: 1, nextAttemptAt: Number.NaN }), 'nextAttemptAt'],
-        ['update with U+0000 in lastError', () => store.updateEffect(effectId, { owner: 'w', status: 'pending', attempts: 1, nextAttemptAt: T0, lastError: 'a\u0000b' }), 'lastError'],
-        ['update with a lone surrogate in lastError', () => store.updateEffect(effectId, { owner: 'w', status: 'pending', attempts: 1, nextAttemptAt: T0, lastError: 'a\ud800' }), 'lastError'],
-        ['update without its owner', () => store.updateEffect(effectId, { status: 'pending', attempts: 1, nextAttemptAt: T0 } as never), 'owner'],
-        ['update of effect id 5', () => store.updateEffect(5 as never, { owner: 'w', status: 'pending', attempts: 1, nextAttemptAt: T0 }), 'effect id'],
+        ['update to status bogus', () => store.updateEffect(effectId, { ...heldBy('w'), status: 'bogus' as never, attempts: 1, nextAttemptAt: T0 }), 'status'],
+        ['update with NaN attempts', () => store.updateEffect(effectId, { ...heldBy('w'), status: 'pending', attempts: Number.NaN, nextAttemptAt: T0 }), 'attempts'],
+        ['update with a NaN instant', () => store.updateEffect(effectId, { ...heldBy('w'), status: 'pending', attempts: 1, nextAttemptAt: Number.NaN }), 'nextAttemptAt'],
+        ['update with U+0000 in lastError', () => store.updateEffect(effectId, { ...heldBy('w'), status: 'pending', attempts: 1, nextAttemptAt: T0, lastError: 'a\u0000b' }), 'lastError'],
+        ['update with a lone surrogate in lastError', () => store.updateEffect(effectId, { ...heldBy('w'), status: 'pending', attempts: 1, nextAttemptAt: T0, lastError: 'a\ud800' }), 'lastError'],
+        ['update without its owner', () => store.updateEffect(effectId, { token: 'k', status: 'pending', attempts: 1, nextAttemptAt: T0 } as never), 'owner'],
+        // A claim is named by its token too: without one, owner-only hands passed for any claim of that owner.
+        ['claim without a token', () => store.claimEffects(T0, { owner: 'w', leaseMs: 1000, limit: 5 } as never), 'claim token'],
+        ['update without its token', () => store.updateEffect(effectId, { owner: 'w', status: 'pending', attempts: 1, nextAttemptAt: T0 } as never), 'token'],
+        ['release by an owner alone', () => store.releaseTimer('a:1:d', 'w' as never), 'claim'],
+        ['defer without a token', () => store.deferTimer('a:1:d', { owner: 'w' } as never, T0), 'claim token'],
+        ['retire with a token 5', () => store.retireTimer('a:1:d', { owner: 'w', token: 5 } as never), 'claim token'],
+        ['update of effect id 5', () => store.updateEffect(5 as never, { ...heldBy('w'), status: 'pending', attempts: 1, nextAttemptAt: T0 }), 'effect id'],
         ['history of id U+0000', () => store.history('a\u0000'), 'instance id'],
         ['history of id 5', () => store.history(5 as never), 'instance id'],
         ['commit(null)', () => store.commit(null as never), 'commit'],
@@ -844,8 +871,8 @@ export function describeStoreConformance(
       expect(await store.archived!('a')).toBeUndefined();
       expect(await store.tombstone!('a')).toBeUndefined();
       // Fractions are rounded to the whole milliseconds every store keeps: a lease up, a claim instant down.
-      expect(await store.claimEffects(T0 + 10 * DAY + 0.5, { owner: 'w', leaseMs: 0.5, limit: 5 })).toHaveLength(1);
-      await store.updateEffect(effectId, { owner: 'w', status: 'pending', attempts: 1, nextAttemptAt: T0 + 1.5 });
+      expect(await store.claimEffects(T0 + 10 * DAY + 0.5, claimAs('w', 0.5, 5))).toHaveLength(1);
+      await store.updateEffect(effectId, { ...heldBy('w'), status: 'pending', attempts: 1, nextAttemptAt: T0 + 1.5 });
       expect((await store.effects('a'))[0]).toMatchObject({ status: 'pending', attempts: 1, nextAttemptAt: T0 + 2 });
     });
 

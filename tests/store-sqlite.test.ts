@@ -266,10 +266,10 @@ describe('sqlite store, read-only', () => {
       const writes: [string, () => Promise<unknown>][] = [
         ['commit', () => reader.commit(nextCommit('a', a))],
         ['appendRefusal', () => reader.appendRefusal({ ...refusal, at: 6 })],
-        ['claimDueTimers', () => reader.claimDueTimers(1_000, { owner: 'w', leaseMs: 10, limit: 10 })],
-        ['releaseTimer', () => reader.releaseTimer('a:1:d', 'w')],
-        ['claimEffects', () => reader.claimEffects(Number.MAX_SAFE_INTEGER, { owner: 'w', leaseMs: 10, limit: 10 })],
-        ['updateEffect', () => reader.updateEffect('a:1:0', { owner: 'w', status: 'delivered', attempts: 1, nextAttemptAt: 7, deliveredAt: 7 })],
+        ['claimDueTimers', () => reader.claimDueTimers(1_000, { owner: 'w', token: 'k', leaseMs: 10, limit: 10 })],
+        ['releaseTimer', () => reader.releaseTimer('a:1:d', { owner: 'w', token: 'k' })],
+        ['claimEffects', () => reader.claimEffects(Number.MAX_SAFE_INTEGER, { owner: 'w', token: 'k', leaseMs: 10, limit: 10 })],
+        ['updateEffect', () => reader.updateEffect('a:1:0', { owner: 'w', token: 'k', status: 'delivered', attempts: 1, nextAttemptAt: 7, deliveredAt: 7 })],
       ];
       for (const [name, attempt] of writes) {
         const error = await attempt().then(

@@ -185,28 +185,30 @@ for (const kind of STORES) {
       }
     });
 
-    it('retireTimer and deferTimer act only for the claim\'s owner, on a pending row, and check their arguments', async (ctx) => {
+    it('retireTimer and deferTimer act only under the timer\'s current claim, on a pending row, and check their arguments', async (ctx) => {
       const opened = await kind.open(ctx.task.name);
       try {
         const { store } = opened;
         const { id, engine } = await setupInstance(store);
         await engine.close();
-        const [timer] = await store.claimDueTimers(at('10:00'), { owner: 'w1', leaseMs: 30_000, limit: 10 });
+        const w1 = { owner: 'w1', token: 'w1-claim' };
+        const w2 = { owner: 'w2', token: 'w2-claim' };
+        const [timer] = await store.claimDueTimers(at('10:00'), { ...w1, leaseMs: 30_000, limit: 10 });
         expect(timer!.instanceId).toBe(id);
-        expect(await store.retireTimer(timer!.id, 'w2')).toBe(false);
-        await store.deferTimer(timer!.id, 'w2', at('12:00'));
+        expect(await store.retireTimer(timer!.id, w2)).toBe(false);
+        await store.deferTimer(timer!.id, w2, at('12:00'));
         expect(await store.nextTimerDue()).toBe(at('10:00') + 30_000);
-        await store.deferTimer(timer!.id, 'w1', at('12:00'));
+        await store.deferTimer(timer!.id, w1, at('12:00'));
         expect(await store.nextTimerDue()).toBe(at('12:00'));
-        expect(await store.claimDueTimers(at('11:59'), { owner: 'w2', leaseMs: 30_000, limit: 10 })).toEqual([]);
-        const [again] = await store.claimDueTimers(at('12:00'), { owner: 'w2', leaseMs: 30_000, limit: 10 });
+        expect(await store.claimDueTimers(at('11:59'), { ...w2, leaseMs: 30_000, limit: 10 })).toEqual([]);
+        const [again] = await store.claimDueTimers(at('12:00'), { ...w2, leaseMs: 30_000, limit: 10 });
         expect(again!.id).toBe(timer!.id);
-        expect(await store.retireTimer(timer!.id, 'w1')).toBe(false);
-        expect(await store.retireTimer(timer!.id, 'w2')).toBe(true);
-        expect(await store.retireTimer(timer!.id, 'w2')).toBe(false);
+        expect(await store.retireTimer(timer!.id, w1)).toBe(false);
+        expect(await store.retireTimer(timer!.id, w2)).toBe(true);
+        expect(await store.retireTimer(timer!.id, w2)).toBe(false);
         expect(await store.timers(id)).toEqual([]);
-        await expect(store.deferTimer(timer!.id, 'w2', Number.NaN)).rejects.toMatchObject({ code: 'INVALID_ARGUMENT', details: { field: 'until' } });
-        await expect(store.retireTimer(5 as never, 'w2')).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
+        await expect(store.deferTimer(timer!.id, w2, Number.NaN)).rejects.toMatchObject({ code: 'INVALID_ARGUMENT', details: { field: 'until' } });
+        await expect(store.retireTimer(5 as never, w2)).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
       } finally {
         await opened.cleanup();
       }

@@ -235,7 +235,7 @@ for (const kind of STORES) {
 
         // Another process on the same data finds nothing to claim, ever.
         const other = await opened.reopen();
-        expect(await other.claimDueTimers(at('10:00') + 400 * DAY, { owner: 'another-worker', leaseMs: 30_000, limit: 10 })).toEqual([]);
+        expect(await other.claimDueTimers(at('10:00') + 400 * DAY, { owner: 'another-worker', token: 'another-claim', leaseMs: 30_000, limit: 10 })).toEqual([]);
         await engine.close();
       } finally {
         await opened.cleanup();

@@ -181,6 +181,10 @@ export function createEngine<const W extends AnyWorkflow>(raw: EngineOptions<W>)
   const emitter = new EventEmitter<EngineEvents>();
   if (options.workerId !== undefined) assertId(options.workerId, 'workerId', {}, 'workerId');
   const workerId = options.workerId ?? `engine-${nanoid(8)}`;
+  // Each claim of a timer or effect gets a fresh random token, and every later hand on the item (an
+  // outcome, a release, a deferral, a retirement) names it: two engines sharing a workerId (a fixed
+  // id in a config copied to every pod) no longer pass each other's claim checks.
+  const claimToken = () => nanoid(16);
   const leaseMs = whole(options.leaseMs, 30_000, 'leaseMs', 1, 'milliseconds');
   const keys = createKeyring(options.historyKey);
   const effectTimeoutMs = positive(options.effectTimeoutMs, 30_000, 'effectTimeoutMs');
@@ -194,7 +198,7 @@ export function createEngine<const W extends AnyWorkflow>(raw: EngineOptions<W>)
     store,
     clock,
     handlers,
-    { workerId, leaseMs, timeoutMs: effectTimeoutMs, concurrency: positive(options.effectConcurrency, 16, 'effectConcurrency', true), retry },
+    { workerId, claimToken, leaseMs, timeoutMs: effectTimeoutMs, concurrency: positive(options.effectConcurrency, 16, 'effectConcurrency', true), retry },
     emitter,
   );
   const pipeline = createCommitPipeline({
@@ -278,7 +282,7 @@ export function createEngine<const W extends AnyWorkflow>(raw: EngineOptions<W>)
     },
   });
 
-  const parts: EngineParts = { store, registry, clock, emitter, outbox, pipeline, workerId, leaseMs, ready, isClosed: () => closed };
+  const parts: EngineParts = { store, registry, clock, emitter, outbox, pipeline, workerId, claimToken, leaseMs, ready, isClosed: () => closed };
   const retention: RetentionParts = { store, clock, keys, ready, forget: pipeline.forget };
   const admin = adminOperations(parts);
   const timers = timerDelivery(parts, admin.suspendAfterFailure);

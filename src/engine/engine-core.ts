@@ -15,12 +15,14 @@ export interface EngineParts {
   readonly pipeline: CommitPipeline;
   /** Read-only uses: claiming due timers, listing instances, what is due next. */
   readonly store: Pick<Store, 'claimDueTimers' | 'releaseTimer' | 'deferTimer' | 'retireTimer' | 'nextTimerDue' | 'nextEffectDue' | 'list'>;
-  readonly registry: Pick<WorkflowRegistry, 'get'>;
+  readonly registry: Pick<WorkflowRegistry, 'get' | 'all'>;
   /** The instant an operation over many instances runs at (`engine.migrate`). */
   readonly clock: Pick<Clock, 'now'>;
   readonly emitter: EventEmitter<EngineEvents>;
   readonly outbox: Pick<Outbox, 'dispatch'>;
   readonly workerId: string;
+  /** A fresh token per claim (see `OutboxOptions.claimToken`): timers are held under it as effects are. */
+  readonly claimToken: () => string;
   readonly leaseMs: number;
   ready(): Promise<void>;
   isClosed(): boolean;

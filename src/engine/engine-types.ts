@@ -80,7 +80,12 @@ export interface EngineOptions<W extends AnyWorkflow> {
   /** Handlers for the machine's custom actions, by action type. */
   readonly effects?: Readonly<Record<string, EffectHandler>>;
   readonly retry?: RetryPolicy;
-  /** This engine's name in timer and effect leases. Default: a random id. */
+  /**
+   * This engine's name in timer and effect leases, for operators (the stores' `claimed_by`). Default:
+   * a random id. Give each process its own; two that share one (a fixed id in a config copied to every
+   * pod) still never act on each other's claims, since each claim also carries a fresh token, but
+   * their claims read alike. The engine cannot see such a clash across processes, and does not warn.
+   */
   readonly workerId?: string;
   /** How long a claim on a timer or effect lasts before another worker may take it. Default 30 s. */
   readonly leaseMs?: number;

@@ -2,7 +2,7 @@ import type { EventEmitter } from 'eventemitter3';
 import type { Clock, Instant } from '../clock/clock.js';
 import { DocketError } from '../errors.js';
 import type { EffectRecord } from '../store/records.js';
-import type { EffectUpdate, Store } from '../store/store.js';
+import type { EffectUpdate, HeldClaim, Store } from '../store/store.js';
 import type { EffectContext, EffectHandler, EngineEvents, RetryPolicy } from './engine-types.js';
 import { copyWith } from '../store/copy-with.js';
 import { storableText } from '../store/payload-rules.js';
@@ -15,6 +15,12 @@ const SETTLED = 'settled';
 /** How an {@link Outbox} delivers (internal; the engine fills it from its options). */
 export interface OutboxOptions {
   readonly workerId: string;
+  /**
+   * A fresh token for each claim (random; injected, so a test may name them): an outcome is recorded
+   * only under the claim its effect was delivered on, told apart from any other claim of the same
+   * `workerId` (two engines may share one).
+   */
+  readonly claimToken: () => string;
   /** How long a claim outlives the handler's timeout (ms): time to record the outcome. */
   readonly leaseMs: number;
   /** How long one handler call may take before it is aborted and counted as a failed attempt (ms). */
@@ -172,20 +178,21 @@ export class Outbox {
           this.starved = true;
           return;
         }
+        const held: HeldClaim = { owner: this.options.workerId, token: this.options.claimToken() };
         const claimed = await this.store.claimEffects(this.clock.now(), {
-          owner: this.options.workerId,
+          ...held,
           leaseMs: this.options.timeoutMs + this.options.leaseMs,
           limit: room,
         });
         // Claimed is taken: deliver it even if `close` began meanwhile (it waits for it, up to its bound).
-        this.start(claimed);
+        this.start(claimed, held);
         if (claimed.length < room) break;
       }
     } while (this.again);
   }
 
-  /** Deliver the claimed effects: one instance's effects in claim order, instances side by side. */
-  private start(claimed: readonly EffectRecord[]): void {
+  /** Deliver the claimed effects, held under `held`: one instance's effects in claim order, instances side by side. */
+  private start(claimed: readonly EffectRecord[], held: HeldClaim): void {
     const byInstance = new Map<string, EffectRecord[]>();
     for (const effect of claimed) {
       // Re-claimed after its lease ran out while this engine still delivers it: never twice at once.
@@ -199,7 +206,7 @@ export class Outbox {
       for (const effect of effects) {
         // A delivery that fails past its own handling is reported, never left to reject: its effect
         // keeps its claim and is taken again once that runs out (never lost, never twice at once).
-        const delivery = previous.then(() => this.deliver(effect)).catch((error: unknown) => void this.emitter.emit('error', error));
+        const delivery = previous.then(() => this.deliver(effect, held)).catch((error: unknown) => void this.emitter.emit('error', error));
         previous = delivery;
         this.inFlight.set(effect.id, delivery);
         void delivery.then(() => {
@@ -211,7 +218,7 @@ export class Outbox {
     }
   }
 
-  private async deliver(effect: EffectRecord): Promise<void> {
+  private async deliver(effect: EffectRecord, held: HeldClaim): Promise<void> {
     if (this.abandon.signal.aborted) return;
     const attempt = effect.attempts + 1;
     let found: HandlerLookup;
@@ -222,25 +229,25 @@ export class Outbox {
       // failed attempt of this effect, counted and retried like a handler's throw. It escaped before:
       // the delivery rejected unhandled, stayed "in flight" for good (this engine never tried the
       // effect again, settled() rejected) and the instance's later effects were never delivered.
-      await this.failed(effect, attempt, error, `Looking up the handler for effect "${effect.type}" failed: ${errorText(error)}`);
+      await this.failed(effect, held, attempt, error, `Looking up the handler for effect "${effect.type}" failed: ${errorText(error)}`);
       return;
     }
     if (found.missing !== undefined) {
-      await this.record(effect, { status: 'dead', attempts: effect.attempts, nextAttemptAt: this.clock.now(), lastError: found.missing }, new Error(found.missing));
+      await this.record(effect, held, { status: 'dead', attempts: effect.attempts, nextAttemptAt: this.clock.now(), lastError: found.missing }, new Error(found.missing));
       return;
     }
     const outcome = await this.call(found.handler, effect, attempt);
     if (this.abandon.signal.aborted) return;
     if (outcome.ok) {
       const now = this.clock.now();
-      await this.record(effect, { status: 'delivered', attempts: attempt, nextAttemptAt: now, deliveredAt: now });
+      await this.record(effect, held, { status: 'delivered', attempts: attempt, nextAttemptAt: now, deliveredAt: now });
       return;
     }
-    await this.failed(effect, attempt, outcome.error, errorText(outcome.error));
+    await this.failed(effect, held, attempt, outcome.error, errorText(outcome.error));
   }
 
   /** Record a failed attempt: retried after the policy's backoff, `dead` once it was the last. */
-  private async failed(effect: EffectRecord, attempt: number, error: unknown, text: string): Promise<void> {
+  private async failed(effect: EffectRecord, held: HeldClaim, attempt: number, error: unknown, text: string): Promise<void> {
     const now = this.clock.now();
     // Text every store keeps: a message holding U+0000 failed PostgreSQL's update, so the attempt was
     // never recorded and the effect retried forever, never counted, never dead.
@@ -252,7 +259,7 @@ export class Outbox {
     // again at each lease's end, was tried forever, never counted, never dead.
     const nextAttemptAt = Math.min(now + delay, INSTANT_BOUND);
     const update = { status: dead ? ('dead' as const) : ('pending' as const), attempts: attempt, nextAttemptAt, lastError };
-    await this.record(effect, update, error);
+    await this.record(effect, held, update, error);
   }
 
   /**
@@ -361,11 +368,11 @@ export class Outbox {
   }
 
   /** Store an attempt's outcome; a store failure leaves the claim to run out (retried, never lost). */
-  private async record(effect: EffectRecord, outcome: Omit<EffectUpdate, 'owner'>, error?: unknown): Promise<void> {
+  private async record(effect: EffectRecord, held: HeldClaim, outcome: Omit<EffectUpdate, 'owner' | 'token'>, error?: unknown): Promise<void> {
     try {
-      // Under this engine's claim: once it ran out and another engine claimed the effect, the store
-      // refuses (CONFLICT) and the successor's outcome stands.
-      await this.store.updateEffect(effect.id, copyWith(outcome, { owner: this.options.workerId }));
+      // Under the claim it was delivered on: once that ran out and another claim took the effect (another
+      // engine's, or one sharing this workerId), the store refuses (CONFLICT) and the successor's outcome stands.
+      await this.store.updateEffect(effect.id, copyWith(outcome, held));
     } catch (failure) {
       this.emitter.emit('error', failure);
       return;

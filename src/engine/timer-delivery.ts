@@ -9,6 +9,7 @@ import { timerIsLive, type TimerOwners } from './timer-owner.js';
 import { describeTimer, nameTimer, type TimerIdentity } from './timer-identity.js';
 import type { FiredTimerView } from './engine-types.js';
 import { copyWith } from '../store/copy-with.js';
+import type { HeldClaim } from '../store/store.js';
 
 /** A {@link ClockSubscriber} whose firings say what each timer is (see {@link FiredTimerView}). */
 export interface TimerDelivery extends ClockSubscriber {
@@ -35,7 +36,7 @@ export function timerDelivery(
   // runs out before `retryAt` is renewed without an attempt (backoff in whole leases, capped).
   const backoff = new Map<string, { failures: number; retryAt: Instant }>();
 
-  async function fireTimer(timer: TimerRecord, now: Instant): Promise<FiredTimerView | Orphan | undefined> {
+  async function fireTimer(timer: TimerRecord, now: Instant, seen: Seen): Promise<FiredTimerView | Orphan | undefined> {
     // What the timer is (its state, label, rule), read once the instance and its workflow are loaded;
     // left undefined by a decision that retires the timer instead of firing it (a conflict decides again).
     let about: (TimerIdentity & { readonly workflow: string; readonly version: number }) | undefined;
@@ -49,6 +50,7 @@ export function timerDelivery(
       // Fired, cancelled or held since it was claimed (the row is then no longer pending), or a row
       // no instance holds (an orphan: it stays pending for ever): nothing to fire either way.
       wanted: (record) => {
+        seen.record = record;
         const held = record.timers.some((t) => t.id === timer.id);
         orphan = held ? undefined : { orphan: 'not-held', owners: registeredOwners(record) };
         return held;
@@ -89,15 +91,16 @@ export function timerDelivery(
     return fired;
   }
 
-  /** Fire one claimed timer, handling its failure (backoff or suspension); never throws. */
-  async function deliver(timer: TimerRecord, now: Instant): Promise<FiredTimerView | undefined> {
-    if (timer.dueAt > now) return notDueYet(timer, now);
-    const held = backoff.get(timer.id);
-    if (held && now < held.retryAt) return undefined;
+  /** Fire one timer claimed under `held`, handling its failure (backoff or suspension); never throws. */
+  async function deliver({ timer, held }: Claimed, now: Instant): Promise<FiredTimerView | undefined> {
+    if (timer.dueAt > now) return notDueYet(timer, held, now);
+    const waiting = backoff.get(timer.id);
+    if (waiting && now < waiting.retryAt) return undefined;
+    const seen: Seen = {};
     try {
-      const done = await fireTimer(timer, now);
+      const done = await fireTimer(timer, now, seen);
       backoff.delete(timer.id);
-      if (done !== undefined && 'orphan' in done) return retireOrphan(timer, done, now);
+      if (done !== undefined && 'orphan' in done) return retireOrphan(timer, held, done, now);
       return done;
     } catch (error) {
       const tampered = isTampered(error);
@@ -112,14 +115,15 @@ export function timerDelivery(
         // would seal the edit into a new entry. Its timer is parked, not fired, until the instance
         // is restored: an edit does not mend itself within seconds, so it waits the longest backoff
         // (an hour) at once, and is checked again then (it fires, late, once the instance is restored).
-        const failures = (held?.failures ?? 0) + 1;
+        const failures = (waiting?.failures ?? 0) + 1;
         const delayMs = tampered ? MAX_RETRY_MS : Math.min(MAX_RETRY_MS, parts.leaseMs * 2 ** (failures - 1));
         const retryAt = now + delayMs;
         backoff.set(timer.id, { failures, retryAt });
         // Set aside in the store until then: the claim was kept before, and each lease that ran out
         // (every 30 s) claimed it again only to skip it, for ever while an instance stayed edited.
-        await store.deferTimer(timer.id, parts.workerId, retryAt).catch((e: unknown) => emitter.emit('error', e));
-        emitter.emit('error', tampered ? parked(error, timer, failures, retryAt) : retrying(error, timer, failures, retryAt, delayMs));
+        await store.deferTimer(timer.id, held, retryAt).catch((e: unknown) => emitter.emit('error', e));
+        const owners = ownersOf(timer, seen.record);
+        emitter.emit('error', tampered ? parked(error, timer, owners, failures, retryAt) : retrying(error, timer, owners, failures, retryAt, delayMs));
         return undefined;
       }
       backoff.delete(timer.id);
@@ -140,10 +144,10 @@ export function timerDelivery(
    * history head never committed to it, so no entry names it) and reported once, as `timer.retired`
    * with `orphan` saying why; a row fired or cancelled since it was claimed is not reported.
    */
-  async function retireOrphan(timer: TimerRecord, found: Orphan, now: Instant): Promise<undefined> {
+  async function retireOrphan(timer: TimerRecord, held: HeldClaim, found: Orphan, now: Instant): Promise<undefined> {
     let retired: boolean;
     try {
-      retired = await store.retireTimer(timer.id, parts.workerId);
+      retired = await store.retireTimer(timer.id, held);
     } catch (error) {
       emitter.emit('error', error);
       return undefined;
@@ -152,6 +156,26 @@ export function timerDelivery(
     const { state } = nameTimer(timer, found.owners);
     emitter.emit('timer.retired', { instanceId: timer.instanceId, timerId: timer.id, name: timer.name, state, dueAt: timer.dueAt, retiredAt: now, revision: timer.revision, orphan: found.orphan });
     return undefined;
+  }
+
+  /**
+   * What the engine knows of the state that armed a claimed timer: the timer owners of its instance's
+   * workflow version when the instance was loaded; otherwise (the store failed first, or nothing is
+   * loaded for a timer not due) those of the registered workflows that know its key, when they agree.
+   * Only when none knows it is the state read from the key (right for XState's default state ids);
+   * it was read from the key always, so a state with an id of its own was named by that id.
+   */
+  function ownersOf(timer: TimerRecord, record: InstanceRecord | undefined): TimerOwners | undefined {
+    const loaded = record === undefined ? undefined : registeredOwners(record);
+    if (loaded?.has(timer.key)) return loaded;
+    let found: TimerOwners | undefined;
+    for (const reg of parts.registry.all()) {
+      const owner = reg.runtime.timerOwners.get(timer.key);
+      if (owner === undefined) continue;
+      if (found !== undefined && found.get(timer.key) !== owner) return loaded;
+      found = reg.runtime.timerOwners;
+    }
+    return found ?? loaded;
   }
 
   /** The timer owners of a loaded record's workflow version, when it is registered. */
@@ -170,21 +194,25 @@ export function timerDelivery(
    * is otherwise exactly a committed timer). It is handed back (which also resets its ready instant
    * to its due one), so it fires when due, once; `error` says what was found.
    */
-  async function notDueYet(timer: TimerRecord, now: Instant): Promise<undefined> {
-    await store.releaseTimer(timer.id, parts.workerId).catch((e: unknown) => emitter.emit('error', e));
+  async function notDueYet(timer: TimerRecord, held: HeldClaim, now: Instant): Promise<undefined> {
+    await store.releaseTimer(timer.id, held).catch((e: unknown) => emitter.emit('error', e));
+    const owners = ownersOf(timer, undefined);
     emitter.emit(
       'error',
       new DocketError(
         'CORRUPT_SNAPSHOT',
-        `Timer "${nameTimer(timer).label}" of instance ${timer.instanceId} was claimable at ${now}, before its due instant ${timer.dueAt}: its ready instant in the timer table was changed outside Docket. It was not fired, and is handed back to fire when due.`,
-        { instanceId: timer.instanceId, timer: timer.name, ...timerDetails(timer), problem: 'timer-not-due' },
+        `Timer "${nameTimer(timer, owners).label}" of instance ${timer.instanceId} was claimable at ${now}, before its due instant ${timer.dueAt}: its ready instant in the timer table was changed outside Docket. It was not fired, and is handed back to fire when due.`,
+        { instanceId: timer.instanceId, timer: timer.name, ...timerDetails(timer, owners), problem: 'timer-not-due' },
       ),
     );
     return undefined;
   }
 
-  function claimTimers(now: Instant): Promise<readonly TimerRecord[]> {
-    return store.claimDueTimers(now, { owner: parts.workerId, leaseMs: parts.leaseMs, limit: CLAIM_LIMIT });
+  /** Claim due timers under a fresh claim: each comes back with the claim it is held under. */
+  async function claimTimers(now: Instant): Promise<readonly Claimed[]> {
+    const held: HeldClaim = { owner: parts.workerId, token: parts.claimToken() };
+    const timers = await store.claimDueTimers(now, { ...held, leaseMs: parts.leaseMs, limit: CLAIM_LIMIT });
+    return timers.map((timer) => ({ timer, held }));
   }
 
   async function fireDue(now: Instant): Promise<FiredTimerView[]> {
@@ -202,7 +230,7 @@ export function timerDelivery(
       // same transaction, so a timer still fires once. The next batch is claimed while the last
       // FIRING_CONCURRENCY of this one are in flight: waiting for a batch to end left the group
       // commit a tail of one or two firings, then a claim's round trip, at every 100 timers.
-      const claimed: TimerRecord[] = [...first];
+      const claimed: Claimed[] = [...first];
       const results: (FiredTimerView | undefined)[] = [];
       let next = 0;
       let more = first.length === CLAIM_LIMIT;
@@ -315,6 +343,17 @@ const CLAIM_LIMIT = 100;
 /** The longest wait between two attempts at a timer that keeps failing transiently (ms). */
 const MAX_RETRY_MS = 3_600_000;
 
+/** The instance a firing loaded, if it got that far: what names its timer in an error. */
+interface Seen {
+  record?: InstanceRecord;
+}
+
+/** A claimed timer and the claim it is held under (every later hand on it names that claim). */
+interface Claimed {
+  readonly timer: TimerRecord;
+  readonly held: HeldClaim;
+}
+
 /** Why a claimed row is an orphan (see `retireOrphan`), and its workflow's timer owners when known. */
 interface Orphan {
   readonly orphan: 'instance-missing' | 'not-held';
@@ -326,30 +365,30 @@ interface Orphan {
  * problem, saying the timer is parked (not fired, the instance not suspended), what to do and when
  * it is checked again.
  */
-function parked(error: unknown, timer: TimerRecord, failures: number, retryAt: Instant): unknown {
+function parked(error: unknown, timer: TimerRecord, owners: TimerOwners | undefined, failures: number, retryAt: Instant): unknown {
   if (!isDocketError(error)) return error;
   return new DocketError(
     error.code,
-    `Timer "${nameTimer(timer).label}" of instance ${timer.instanceId} is parked, not fired: the instance is not what its history committed to (${error.message}). It is not suspended (that would seal the edit into its history). Restore the instance from a backup (engine.verify("${timer.instanceId}") names what differs); the timer is checked again at ${new Date(retryAt).toISOString()}, hourly, and fires then, late, once the instance verifies.`,
-    { ...error.details, instanceId: timer.instanceId, timer: timer.name, ...timerDetails(timer), failures, retryAt, parked: true, cause: error },
+    `Timer "${nameTimer(timer, owners).label}" of instance ${timer.instanceId} is parked, not fired: the instance is not what its history committed to (${error.message}). It is not suspended (that would seal the edit into its history). Restore the instance from a backup (engine.verify("${timer.instanceId}") names what differs); the timer is checked again at ${new Date(retryAt).toISOString()}, hourly, and fires then, late, once the instance verifies.`,
+    { ...error.details, instanceId: timer.instanceId, timer: timer.name, ...timerDetails(timer, owners), failures, retryAt, parked: true, cause: error },
   );
 }
 
 /** The error reported for a transient failure: same code, saying it is retried and when. */
-function retrying(error: unknown, timer: TimerRecord, failures: number, retryAt: Instant, delayMs: number): unknown {
+function retrying(error: unknown, timer: TimerRecord, owners: TimerOwners | undefined, failures: number, retryAt: Instant, delayMs: number): unknown {
   if (!isDocketError(error)) return error;
   return new DocketError(
     error.code,
-    `Timer "${nameTimer(timer).label}" of instance ${timer.instanceId} was not delivered (${error.message}); the instance is left as it is and the timer is tried again in ${delayMs} ms (failure ${failures} in a row).`,
-    { ...error.details, instanceId: timer.instanceId, timer: timer.name, ...timerDetails(timer), failures, retryAt, cause: error },
+    `Timer "${nameTimer(timer, owners).label}" of instance ${timer.instanceId} was not delivered (${error.message}); the instance is left as it is and the timer is tried again in ${delayMs} ms (failure ${failures} in a row).`,
+    { ...error.details, instanceId: timer.instanceId, timer: timer.name, ...timerDetails(timer, owners), failures, retryAt, cause: error },
   );
 }
 
 /**
- * What a claimed timer is, for an error's details (`timerState`, `timerLabel`): read from its key, as
- * the claimed row names no workflow (right for XState's default state ids).
+ * What a claimed timer is, for an error's details (`timerState`, `timerLabel`): its state from the
+ * timer owners the engine found for it (`ownersOf`), from its key only when no workflow knows it.
  */
-function timerDetails(timer: TimerRecord): { timerState: string | null; timerLabel: string } {
-  const { state, label } = nameTimer(timer);
+function timerDetails(timer: TimerRecord, owners: TimerOwners | undefined): { timerState: string | null; timerLabel: string } {
+  const { state, label } = nameTimer(timer, owners);
   return { timerState: state, timerLabel: label };
 }

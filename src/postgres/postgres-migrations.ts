@@ -276,6 +276,16 @@ CREATE TRIGGER docket_retained_id AFTER INSERT ON ${s}.docket_instances FOR EACH
     version: 4,
     sql: (s) => commitFunction(s, true),
   },
+  {
+    // Each claim's own token beside its owner (see the SQLite store's schema v5): a release, deferral,
+    // retirement or effect outcome applies only under the claim that holds the row. A row claimed
+    // before this has no token: no hand matches it, and it is claimed again once its lease runs out.
+    version: 5,
+    sql: (s) => `
+ALTER TABLE ${s}.docket_timers ADD COLUMN claim_token text;
+ALTER TABLE ${s}.docket_effects ADD COLUMN claim_token text;
+`,
+  },
 ];
 
 /** The newest schema version this library knows. */

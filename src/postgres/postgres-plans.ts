@@ -1,6 +1,6 @@
 import { PAGE_LIMIT_MAX } from '../store/query-rules.js';
 import type { Instant } from '../clock/clock.js';
-import type { Commit, EffectUpdate, InstanceQuery, TaskQuery } from '../store/store.js';
+import type { Commit, EffectUpdate, HeldClaim, InstanceQuery, TaskQuery } from '../store/store.js';
 import { tasksOf } from '../store/commit-rules.js';
 import type { RefusalEntry } from '../store/records.js';
 
@@ -100,45 +100,48 @@ export const pendingTimers = (s: string, instanceId: string) =>
 /** `ready_at` is the due instant, or the lease expiry while a worker holds the timer. */
 export const nextTimerDue = (s: string) => plan(`SELECT MIN(ready_at) AS at FROM ${s}.docket_timers WHERE status = 'pending'`);
 /** Claim with `FOR UPDATE SKIP LOCKED`: concurrent workers never wait on, or get, each other's rows. */
-export const claimTimers = (s: string, now: Instant, owner: string, leaseMs: number, limit: number) =>
+export const claimTimers = (s: string, now: Instant, claim: HeldClaim, leaseMs: number, limit: number) =>
   plan(
     `WITH due AS (
        SELECT id FROM ${s}.docket_timers WHERE status = 'pending' AND ready_at <= $1 ORDER BY ready_at LIMIT $2 FOR UPDATE SKIP LOCKED
      )
-     UPDATE ${s}.docket_timers t SET claimed_by = $3, lease_until = $4, ready_at = $4 FROM due WHERE t.id = due.id
+     UPDATE ${s}.docket_timers t SET claimed_by = $3, claim_token = $5, lease_until = $4, ready_at = $4 FROM due WHERE t.id = due.id
      RETURNING t.id, t.instance_id, t.key, t.name, t.event, t.due_at, t.revision, t.status, t.fired_at`,
     now,
     limit,
-    owner,
+    claim.owner,
     now + leaseMs,
+    claim.token,
   );
-export const releaseTimer = (s: string, id: string, owner: string) =>
-  plan(`UPDATE ${s}.docket_timers SET claimed_by = NULL, lease_until = NULL, ready_at = due_at WHERE id = $1 AND claimed_by = $2 AND status = 'pending'`, id, owner);
-export const deferTimer = (s: string, id: string, owner: string, until: Instant) =>
-  plan(`UPDATE ${s}.docket_timers SET claimed_by = NULL, lease_until = NULL, ready_at = $3 WHERE id = $1 AND claimed_by = $2 AND status = 'pending'`, id, owner, until);
-export const retireTimer = (s: string, id: string, owner: string) =>
-  plan(`UPDATE ${s}.docket_timers SET status = 'cancelled', claimed_by = NULL, lease_until = NULL WHERE id = $1 AND claimed_by = $2 AND status = 'pending' RETURNING id`, id, owner);
+/** The hands on a claimed timer: each only under the claim that holds it (owner and token), only while pending. */
+export const releaseTimer = (s: string, id: string, claim: HeldClaim) =>
+  plan(`UPDATE ${s}.docket_timers SET claimed_by = NULL, claim_token = NULL, lease_until = NULL, ready_at = due_at WHERE id = $1 AND claimed_by = $2 AND claim_token = $3 AND status = 'pending'`, id, claim.owner, claim.token);
+export const deferTimer = (s: string, id: string, claim: HeldClaim, until: Instant) =>
+  plan(`UPDATE ${s}.docket_timers SET claimed_by = NULL, claim_token = NULL, lease_until = NULL, ready_at = $4 WHERE id = $1 AND claimed_by = $2 AND claim_token = $3 AND status = 'pending'`, id, claim.owner, claim.token, until);
+export const retireTimer = (s: string, id: string, claim: HeldClaim) =>
+  plan(`UPDATE ${s}.docket_timers SET status = 'cancelled', claimed_by = NULL, claim_token = NULL, lease_until = NULL WHERE id = $1 AND claimed_by = $2 AND claim_token = $3 AND status = 'pending' RETURNING id`, id, claim.owner, claim.token);
 
 const EFFECT_COLUMNS = `id, instance_id, workflow, revision, idx, type, params, status, attempts, next_attempt_at, last_error, delivered_at`;
 
-export const claimEffects = (s: string, now: Instant, owner: string, leaseMs: number, limit: number) =>
+export const claimEffects = (s: string, now: Instant, claim: HeldClaim, leaseMs: number, limit: number) =>
   plan(
     `WITH due AS (
        SELECT seq FROM ${s}.docket_effects WHERE status = 'pending' AND ready_at <= $1 ORDER BY ready_at LIMIT $2 FOR UPDATE SKIP LOCKED
      )
-     UPDATE ${s}.docket_effects e SET claimed_by = $3, lease_until = $4, ready_at = $4 FROM due WHERE e.seq = due.seq
+     UPDATE ${s}.docket_effects e SET claimed_by = $3, claim_token = $5, lease_until = $4, ready_at = $4 FROM due WHERE e.seq = due.seq
      RETURNING ${EFFECT_COLUMNS.split(', ').map((c) => `e.${c}`).join(', ')}`,
     now,
     limit,
-    owner,
+    claim.owner,
     now + leaseMs,
+    claim.token,
   );
 export const nextEffectDue = (s: string) => plan(`SELECT MIN(ready_at) AS at FROM ${s}.docket_effects WHERE status = 'pending'`);
 export const updateEffect = (s: string, id: string, u: EffectUpdate) =>
   plan(
     `UPDATE ${s}.docket_effects SET status = $2, attempts = $3, next_attempt_at = $4, last_error = COALESCE($5, last_error),
-       delivered_at = COALESCE($6, delivered_at), claimed_by = NULL, lease_until = NULL, ready_at = $4
-     WHERE id = $1 AND claimed_by = $7`,
+       delivered_at = COALESCE($6, delivered_at), claimed_by = NULL, claim_token = NULL, lease_until = NULL, ready_at = $4
+     WHERE id = $1 AND claimed_by = $7 AND claim_token = $8`,
     id,
     u.status,
     u.attempts,
@@ -146,6 +149,7 @@ export const updateEffect = (s: string, id: string, u: EffectUpdate) =>
     u.lastError ?? null,
     u.deliveredAt ?? null,
     u.owner,
+    u.token,
   );
 /** Whether the outbox holds an effect (told apart from a stale claim when an update changed nothing). */
 export const effectExists = (s: string, id: string) => plan(`SELECT 1 AS found FROM ${s}.docket_effects WHERE id = $1`, id);

@@ -269,19 +269,20 @@ export function postgresStore(rawConnection: PostgresConnection, rawOptions: Pos
     async claimDueTimers(rawNow, rawOpts) {
       const { now, options: opts } = checkClaim(rawNow, rawOpts);
       // Stored instants are whole (bigint): `due <= floor(now)` is `due <= now`, and bigint refuses 1.5.
-      const rows = await query<TimerRow>(plans.claimTimers(s, Math.floor(now), opts.owner, opts.leaseMs, opts.limit), 'claimDueTimers', { writes: CLAIM_UNKNOWN });
+      const rows = await query<TimerRow>(plans.claimTimers(s, Math.floor(now), opts, opts.leaseMs, opts.limit), 'claimDueTimers', { writes: CLAIM_UNKNOWN });
       return rows.map(timerFromRow).sort(byTimerDue);
     },
-    async releaseTimer(timerId, owner) {
-      await query(plans.releaseTimer(s, timerId, owner), 'releaseTimer', { writes: 'The timer is claimable again when its claim runs out either way; releasing it again is safe.' });
+    async releaseTimer(rawId, rawClaim) {
+      const { timerId, claim } = checkTimerHand(rawId, rawClaim);
+      await query(plans.releaseTimer(s, timerId, claim), 'releaseTimer', { writes: 'The timer is claimable again when its claim runs out either way; releasing it again is safe.' });
     },
-    async deferTimer(rawId, rawOwner, rawUntil) {
-      const { timerId, owner, until } = checkTimerHand(rawId, rawOwner, rawUntil);
-      await query(plans.deferTimer(s, timerId, owner, until), 'deferTimer', { writes: 'The timer is claimable again by its due instant or its deferral either way; deferring it again is safe.' });
+    async deferTimer(rawId, rawClaim, rawUntil) {
+      const { timerId, claim, until } = checkTimerHand(rawId, rawClaim, rawUntil);
+      await query(plans.deferTimer(s, timerId, claim, until), 'deferTimer', { writes: 'The timer is claimable again by its due instant or its deferral either way; deferring it again is safe.' });
     },
-    async retireTimer(rawId, rawOwner) {
-      const { timerId, owner } = checkTimerHand(rawId, rawOwner);
-      return (await query<{ id: string }>(plans.retireTimer(s, timerId, owner), 'retireTimer', { writes: 'The orphan timer row may be cancelled or not; retiring it again is safe (a cancelled row is left as it is).' })).length > 0;
+    async retireTimer(rawId, rawClaim) {
+      const { timerId, claim } = checkTimerHand(rawId, rawClaim);
+      return (await query<{ id: string }>(plans.retireTimer(s, timerId, claim), 'retireTimer', { writes: 'The orphan timer row may be cancelled or not; retiring it again is safe (a cancelled row is left as it is).' })).length > 0;
     },
     async findIdempotency(instanceId, key) {
       checkId(instanceId);
@@ -291,7 +292,7 @@ export function postgresStore(rawConnection: PostgresConnection, rawOptions: Pos
     },
     async claimEffects(rawNow, rawOpts) {
       const { now, options: opts } = checkClaim(rawNow, rawOpts);
-      const rows = await query<EffectRow>(plans.claimEffects(s, Math.floor(now), opts.owner, opts.leaseMs, opts.limit), 'claimEffects', { writes: CLAIM_UNKNOWN });
+      const rows = await query<EffectRow>(plans.claimEffects(s, Math.floor(now), opts, opts.leaseMs, opts.limit), 'claimEffects', { writes: CLAIM_UNKNOWN });
       return rows.map(effectFromRow).sort(byEffectDue);
     },
     async nextEffectDue() {
@@ -303,7 +304,7 @@ export function postgresStore(rawConnection: PostgresConnection, rawOptions: Pos
       const { effectId, update } = checkEffectUpdate(rawId, rawUpdate);
       const p = plans.updateEffect(s, effectId, update);
       const { rowCount } = await statement(p, 'updateEffect', { writes: 'The outcome of this attempt may be recorded or not: look at store.effects(instanceId) (the effect is delivered at least once either way).' });
-      if (rowCount === 0) throw (await query(plans.effectExists(s, effectId), 'updateEffect')).length > 0 ? staleEffectClaim(effectId, update.owner) : unknownEffect(effectId);
+      if (rowCount === 0) throw (await query(plans.effectExists(s, effectId), 'updateEffect')).length > 0 ? staleEffectClaim(effectId, update) : unknownEffect(effectId);
     },
     async effects(instanceId) {
       checkId(instanceId);

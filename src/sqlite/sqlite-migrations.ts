@@ -163,6 +163,17 @@ CREATE TABLE docket_archive_history (instance_id TEXT NOT NULL, revision INTEGER
 CREATE TABLE docket_tombstones (id TEXT PRIMARY KEY, tenant TEXT, purged_at INTEGER NOT NULL, tombstone TEXT NOT NULL);
 `,
   },
+  {
+    // Each claim's own token beside its owner: a release, deferral, retirement or effect outcome
+    // applies only under the claim that holds the row. By owner alone, two engines sharing a
+    // workerId passed each other's checks. A row claimed before this has no token: no hand matches
+    // it, and it is claimed again once its lease runs out, as a crashed worker's is.
+    version: 5,
+    sql: `
+ALTER TABLE docket_timers ADD COLUMN claim_token TEXT;
+ALTER TABLE docket_effects ADD COLUMN claim_token TEXT;
+`,
+  },
 ];
 
 /** The newest schema version this library knows. */

@@ -2,7 +2,7 @@ import { DocketError } from '../errors.js';
 import { PAGE_LIMIT_MAX } from '../store/query-rules.js';
 import type { Instant } from '../clock/clock.js';
 import type { EffectRecord, HistoryEntry, IdempotencyRecord, InstanceRecord, RefusalEntry, TaskRecord, TimerRecord } from '../store/records.js';
-import type { EffectUpdate, InstanceQuery, TaskQuery } from '../store/store.js';
+import type { EffectUpdate, HeldClaim, InstanceQuery, TaskQuery } from '../store/store.js';
 import { SQLITE_ROW_FORMAT } from './sqlite-migrations.js';
 
 /**
@@ -235,23 +235,25 @@ export const pendingTimers = (instanceId: string) =>
   plan(`SELECT ${TIMER_COLUMNS} FROM docket_timers WHERE instance_id = ? AND status = 'pending' ORDER BY due_at, id`, instanceId);
 /** `ready_at` is the due instant, or the lease expiry while a worker holds the timer. */
 export const nextTimerDue = () => plan(`SELECT MIN(ready_at) AS at FROM docket_timers WHERE status = 'pending'`);
-export const claimTimers = (now: Instant, owner: string, leaseMs: number, limit: number) =>
+export const claimTimers = (now: Instant, claim: HeldClaim, leaseMs: number, limit: number) =>
   plan(
-    `UPDATE docket_timers SET claimed_by = ?, lease_until = ?, ready_at = ?
+    `UPDATE docket_timers SET claimed_by = ?, claim_token = ?, lease_until = ?, ready_at = ?
      WHERE id IN (SELECT id FROM docket_timers WHERE status = 'pending' AND ready_at <= ? ORDER BY ready_at, id LIMIT ?)
      RETURNING ${TIMER_COLUMNS}`,
-    owner,
+    claim.owner,
+    claim.token,
     now + leaseMs,
     now + leaseMs,
     now,
     limit,
   );
-export const releaseTimer = (id: string, owner: string) =>
-  plan(`UPDATE docket_timers SET claimed_by = NULL, lease_until = NULL, ready_at = due_at WHERE id = ? AND claimed_by = ? AND status = 'pending'`, id, owner);
-export const deferTimer = (id: string, owner: string, until: Instant) =>
-  plan(`UPDATE docket_timers SET claimed_by = NULL, lease_until = NULL, ready_at = ? WHERE id = ? AND claimed_by = ? AND status = 'pending'`, until, id, owner);
-export const retireTimer = (id: string, owner: string) =>
-  plan(`UPDATE docket_timers SET status = 'cancelled', claimed_by = NULL, lease_until = NULL WHERE id = ? AND claimed_by = ? AND status = 'pending'`, id, owner);
+/** The hands on a claimed timer: each only under the claim that holds it (owner and token), only while pending. */
+export const releaseTimer = (id: string, claim: HeldClaim) =>
+  plan(`UPDATE docket_timers SET claimed_by = NULL, claim_token = NULL, lease_until = NULL, ready_at = due_at WHERE id = ? AND claimed_by = ? AND claim_token = ? AND status = 'pending'`, id, claim.owner, claim.token);
+export const deferTimer = (id: string, claim: HeldClaim, until: Instant) =>
+  plan(`UPDATE docket_timers SET claimed_by = NULL, claim_token = NULL, lease_until = NULL, ready_at = ? WHERE id = ? AND claimed_by = ? AND claim_token = ? AND status = 'pending'`, until, id, claim.owner, claim.token);
+export const retireTimer = (id: string, claim: HeldClaim) =>
+  plan(`UPDATE docket_timers SET status = 'cancelled', claimed_by = NULL, claim_token = NULL, lease_until = NULL WHERE id = ? AND claimed_by = ? AND claim_token = ? AND status = 'pending'`, id, claim.owner, claim.token);
 
 const EFFECT_COLUMNS = `id, instance_id, workflow, revision, idx, type, params, status, attempts, next_attempt_at, last_error, delivered_at`;
 
@@ -273,12 +275,13 @@ export const insertEffect = (e: EffectRecord) =>
     e.deliveredAt ?? null,
     e.nextAttemptAt,
   );
-export const claimEffects = (now: Instant, owner: string, leaseMs: number, limit: number) =>
+export const claimEffects = (now: Instant, claim: HeldClaim, leaseMs: number, limit: number) =>
   plan(
-    `UPDATE docket_effects SET claimed_by = ?, lease_until = ?, ready_at = ?
+    `UPDATE docket_effects SET claimed_by = ?, claim_token = ?, lease_until = ?, ready_at = ?
      WHERE seq IN (SELECT seq FROM docket_effects WHERE status = 'pending' AND ready_at <= ? ORDER BY ready_at, id LIMIT ?)
      RETURNING ${EFFECT_COLUMNS}`,
-    owner,
+    claim.owner,
+    claim.token,
     now + leaseMs,
     now + leaseMs,
     now,
@@ -288,8 +291,8 @@ export const nextEffectDue = () => plan(`SELECT MIN(ready_at) AS at FROM docket_
 export const updateEffect = (id: string, u: EffectUpdate) =>
   plan(
     `UPDATE docket_effects SET status = ?, attempts = ?, next_attempt_at = ?, last_error = COALESCE(?, last_error),
-      delivered_at = COALESCE(?, delivered_at), claimed_by = NULL, lease_until = NULL, ready_at = ?
-     WHERE id = ? AND claimed_by = ?`,
+      delivered_at = COALESCE(?, delivered_at), claimed_by = NULL, claim_token = NULL, lease_until = NULL, ready_at = ?
+     WHERE id = ? AND claimed_by = ? AND claim_token = ?`,
     u.status,
     u.attempts,
     u.nextAttemptAt,
@@ -298,6 +301,7 @@ export const updateEffect = (id: string, u: EffectUpdate) =>
     u.nextAttemptAt,
     id,
     u.owner,
+    u.token,
   );
 /** Whether the outbox holds an effect (told apart from a stale claim when an update changed nothing). */
 export const effectExists = (id: string) => plan(`SELECT 1 AS found FROM docket_effects WHERE id = ?`, id);

@@ -614,20 +614,21 @@ export function sqliteStore(rawOptions: SqliteStoreOptions): SqliteStore {
     async claimDueTimers(rawNow, rawOpts) {
       const { now, options: opts } = checkClaim(rawNow, rawOpts);
       return write(() => {
-        const rows = all<TimerRow>(plans.claimTimers(now, opts.owner, opts.leaseMs, opts.limit));
+        const rows = all<TimerRow>(plans.claimTimers(now, opts, opts.leaseMs, opts.limit));
         return rows.map(timerFromRow).sort(byTimerDue);
       });
     },
-    releaseTimer(timerId, owner) {
-      return write(() => void run(plans.releaseTimer(timerId, owner)));
+    async releaseTimer(rawId, rawClaim) {
+      const { timerId, claim } = checkTimerHand(rawId, rawClaim);
+      return write(() => void run(plans.releaseTimer(timerId, claim)));
     },
-    async deferTimer(rawId, rawOwner, rawUntil) {
-      const { timerId, owner, until } = checkTimerHand(rawId, rawOwner, rawUntil);
-      return write(() => void run(plans.deferTimer(timerId, owner, until)));
+    async deferTimer(rawId, rawClaim, rawUntil) {
+      const { timerId, claim, until } = checkTimerHand(rawId, rawClaim, rawUntil);
+      return write(() => void run(plans.deferTimer(timerId, claim, until)));
     },
-    async retireTimer(rawId, rawOwner) {
-      const { timerId, owner } = checkTimerHand(rawId, rawOwner);
-      return write(() => run(plans.retireTimer(timerId, owner)).changes > 0);
+    async retireTimer(rawId, rawClaim) {
+      const { timerId, claim } = checkTimerHand(rawId, rawClaim);
+      return write(() => run(plans.retireTimer(timerId, claim)).changes > 0);
     },
     async findIdempotency(instanceId, key) {
       checkId(instanceId);
@@ -638,7 +639,7 @@ export function sqliteStore(rawOptions: SqliteStoreOptions): SqliteStore {
     async claimEffects(rawNow, rawOpts) {
       const { now, options: opts } = checkClaim(rawNow, rawOpts);
       return write(() => {
-        const rows = all<EffectRow>(plans.claimEffects(now, opts.owner, opts.leaseMs, opts.limit));
+        const rows = all<EffectRow>(plans.claimEffects(now, opts, opts.leaseMs, opts.limit));
         return rows.map(effectFromRow).sort(byEffectDue);
       });
     },
@@ -649,7 +650,7 @@ export function sqliteStore(rawOptions: SqliteStoreOptions): SqliteStore {
       const { effectId, update } = checkEffectUpdate(rawId, rawUpdate);
       return write(() => {
         if (run(plans.updateEffect(effectId, update)).changes === 0) {
-          throw get(plans.effectExists(effectId)) ? staleEffectClaim(effectId, update.owner) : unknownEffect(effectId);
+          throw get(plans.effectExists(effectId)) ? staleEffectClaim(effectId, update) : unknownEffect(effectId);
         }
       });
     },

@@ -4,7 +4,7 @@ import type { EffectRecord, EffectStatus, TimerRecord } from './records.js';
 import { checkId, isStorableString } from './payload-rules.js';
 import { INSTANT_BOUND } from '../clock/whole-instant.js';
 import { readOptions } from '../input/read-options.js';
-import type { ClaimOptions, EffectUpdate } from './store.js';
+import type { ClaimOptions, EffectUpdate, HeldClaim } from './store.js';
 
 /**
  * How workers claim due timers and effects, the same in every store:
@@ -12,18 +12,21 @@ import type { ClaimOptions, EffectUpdate } from './store.js';
  * - An item is claimable when it is `pending` and its ready instant is at or before `now`. The ready
  *   instant is its due instant (`dueAt`, an effect's `nextAttemptAt`) while nobody holds it, and its
  *   lease expiry ({@link leaseExpiry}) while a worker does.
- * - A claim leases each item to `owner` until `now + leaseMs`: no worker, the owner included, gets
- *   it again before then; after that a crashed worker's item is claimed again.
+ * - A claim leases each item to its `owner` and `token` until `now + leaseMs`: no worker, the owner
+ *   included, gets it again before then; after that a crashed worker's item is claimed again. The
+ *   item is then held under that claim ({@link HeldClaim}): the token, fresh per claim, tells two
+ *   claims of one owner apart (two engines sharing a `workerId`, or one engine's successive claims).
  * - A claim takes at most `limit` items, earliest ready instant first, and returns them in due
  *   order ({@link byTimerDue}, {@link byEffectDue}).
  * - Firing a timer, cancelling it, or updating an effect clears its lease; `releaseTimer` clears it
- *   only for its owner, and only for a pending timer (its ready instant is its due instant again).
- *   `deferTimer` does the same with `until` as its ready instant; `retireTimer` cancels the row
- *   (both only for its owner, only for a pending timer; {@link checkTimerHand}).
- * - `updateEffect` of an effect the outbox does not hold is {@link unknownEffect}; one whose
- *   `owner` does not hold the effect's claim any more (it ran out and another worker claimed the
- *   effect, or an outcome was recorded under it) is {@link staleEffectClaim}. A claim that ran out
- *   but was not taken over is still its owner's: nobody else delivers the effect meanwhile.
+ *   only under the timer's current claim (owner and token), and only for a pending timer (its ready
+ *   instant is its due instant again). `deferTimer` does the same with `until` as its ready instant;
+ *   `retireTimer` cancels the row (both only under the current claim, only for a pending timer;
+ *   {@link checkTimerHand}). A hand under any other claim changes nothing.
+ * - `updateEffect` of an effect the outbox does not hold is {@link unknownEffect}; one under a claim
+ *   that is not the effect's any more (it ran out and another claim took the effect, by another
+ *   worker or one with the same owner, or an outcome was recorded under it) is {@link staleEffectClaim}.
+ *   A claim that ran out but was not taken over is still its holder's: nobody else delivers the effect meanwhile.
  */
 
 /** Due order of timers (claims, `timers(instanceId)`): due instant, then id. */
@@ -45,7 +48,7 @@ export function leaseExpiry(now: Instant, options: ClaimOptions): Instant {
  * A claim's arguments, checked and read once, the same in every store: `now` a finite instant,
  * clamped to ±2^53 ({@link INSTANT_BOUND}, where stored instants lie; PostgreSQL's bigint refused
  * `NaN` and `1e300` as STORE_UNAVAILABLE, "retry", where memory and SQLite answered; it floors a
- * fraction, exact for its whole-millisecond columns), `owner` an id, `leaseMs` a positive number of
+ * fraction, exact for its whole-millisecond columns), `owner` and `token` ids, `leaseMs` a positive number of
  * milliseconds, rounded up to a whole one
  * (a lease expiry is stored as a whole instant; `NaN` or `-1` left an item leased to nobody or never
  * claimable again), `limit` an integer of at least 1 (capped at 2^31 - 1).
@@ -56,8 +59,9 @@ export function checkClaim(now: unknown, options: unknown): { readonly now: Inst
   if (typeof now !== 'number' || !Number.isFinite(now)) {
     throw new DocketError('INVALID_ARGUMENT', `A claim's "now" must be an instant in epoch milliseconds (a finite number), not ${typeof now === 'number' ? String(now) : typeof now}.`, { field: 'now' });
   }
-  const o = readOptions(options, { keys: ['owner', 'leaseMs', 'limit'], what: 'A claim', usage: '{ owner, leaseMs, limit }' });
+  const o = readOptions(options, { keys: ['owner', 'token', 'leaseMs', 'limit'], what: 'A claim', usage: '{ owner, token, leaseMs, limit }' });
   const owner = checkId(o.owner, 'claim owner');
+  const token = checkId(o.token, 'claim token');
   const { leaseMs, limit } = o;
   if (typeof leaseMs !== 'number' || !Number.isFinite(leaseMs) || leaseMs <= 0 || leaseMs > INSTANT_BOUND) {
     throw new DocketError('INVALID_ARGUMENT', `A claim's "leaseMs" must be a positive number of milliseconds, not ${typeof leaseMs === 'number' ? String(leaseMs) : typeof leaseMs}.`, { field: 'leaseMs' });
@@ -70,24 +74,31 @@ export function checkClaim(now: unknown, options: unknown): { readonly now: Inst
   // stepped to x.5 forever. PostgreSQL floors it where it binds it (its instants are whole).
   const at = Math.min(Math.max(now, -INSTANT_BOUND), INSTANT_BOUND);
   // A lease holds at least as long as asked: a fraction (effectTimeoutMs: 1.5) is rounded up to a whole ms.
-  return { now: at, options: { owner, leaseMs: Math.ceil(leaseMs), limit: Math.min(limit, 2 ** 31 - 1) } };
+  return { now: at, options: { owner, token, leaseMs: Math.ceil(leaseMs), limit: Math.min(limit, 2 ** 31 - 1) } };
+}
+
+/** A {@link HeldClaim} as a caller passed it: an object of two ids, read once. */
+function checkHeldClaim(claim: unknown): HeldClaim {
+  const o = readOptions(claim, { keys: ['owner', 'token'], what: 'A held claim', usage: '{ owner, token } (those of the claim that returned the item)', field: 'claim' });
+  return { owner: checkId(o.owner, 'claim owner'), token: checkId(o.token, 'claim token') };
 }
 
 /**
- * The arguments of `deferTimer` and `retireTimer`, checked and read once, the same in every store: the
- * timer id and owner ids, `until` (deferTimer) a finite instant, rounded up to the whole millisecond
- * stored instants are (never earlier than asked) and clamped to ±2^53.
+ * The arguments of `releaseTimer`, `deferTimer` and `retireTimer`, checked and read once, the same in
+ * every store: the timer id an id, `claim` the {@link HeldClaim} (owner and token ids), `until`
+ * (deferTimer) a finite instant, rounded up to the whole millisecond stored instants are (never
+ * earlier than asked) and clamped to ±2^53.
  *
  * @throws DocketError `INVALID_ARGUMENT` naming the field otherwise; nothing is changed.
  */
-export function checkTimerHand(timerId: unknown, owner: unknown, until?: unknown): { readonly timerId: string; readonly owner: string; readonly until: Instant } {
+export function checkTimerHand(timerId: unknown, claim: unknown, until?: unknown): { readonly timerId: string; readonly claim: HeldClaim; readonly until: Instant } {
   const id = checkId(timerId, 'timer id');
-  const by = checkId(owner, 'claim owner');
-  if (until === undefined) return { timerId: id, owner: by, until: 0 };
+  const held = checkHeldClaim(claim);
+  if (until === undefined) return { timerId: id, claim: held, until: 0 };
   if (typeof until !== 'number' || !Number.isFinite(until)) {
     throw new DocketError('INVALID_ARGUMENT', `A deferred timer's "until" must be an instant in epoch milliseconds (a finite number), not ${typeof until === 'number' ? String(until) : typeof until}.`, { field: 'until' });
   }
-  return { timerId: id, owner: by, until: Math.ceil(Math.min(Math.max(until, -INSTANT_BOUND), INSTANT_BOUND)) };
+  return { timerId: id, claim: held, until: Math.ceil(Math.min(Math.max(until, -INSTANT_BOUND), INSTANT_BOUND)) };
 }
 
 /** The `INVALID_ARGUMENT` for `updateEffect` of an effect id the outbox does not hold. */
@@ -96,15 +107,16 @@ export function unknownEffect(effectId: string): DocketError {
 }
 
 /**
- * The `CONFLICT` for `updateEffect` by a worker that no longer holds the effect's claim: nothing is
- * written. Before, a worker whose claim had run out and been taken over still overwrote the status
- * (and attempt count) its successor recorded.
+ * The `CONFLICT` for `updateEffect` under a claim that is no longer the effect's: nothing is written.
+ * Before, a worker whose claim had run out and been taken over still overwrote the status (and
+ * attempt count) its successor recorded, and while claims were told apart by owner alone, so did an
+ * engine whose successor shared its `workerId`.
  */
-export function staleEffectClaim(effectId: string, owner: string): DocketError {
+export function staleEffectClaim(effectId: string, claim: HeldClaim): DocketError {
   return new DocketError(
     'CONFLICT',
-    `Effect ${effectId} is no longer claimed by worker ${owner}: its claim ran out and another worker claimed it, or an outcome was already recorded under it. This outcome was not recorded (nothing written); the worker holding the claim records its own, so do not retry it.`,
-    { effectId, owner, field: 'owner' },
+    `Effect ${effectId} is no longer held under claim ${claim.token} of worker ${claim.owner}: that claim ran out and another claim took the effect (another worker's, or one with the same workerId), or an outcome was already recorded under it. This outcome was not recorded (nothing written); the holder of the current claim records its own, so do not retry it.`,
+    { effectId, owner: claim.owner, token: claim.token, field: 'token' },
   );
 }
 
@@ -120,7 +132,7 @@ function updateInstant(value: unknown, field: string): number {
 
 /**
  * `updateEffect`'s arguments, checked and read once, the same in every store: the effect id an id,
- * `owner` (the claiming worker) an id, `status` one of pending/delivered/dead, `attempts` a whole number ≥ 0, `nextAttemptAt` (and
+ * `owner` and `token` (the claim it was delivered under) ids, `status` one of pending/delivered/dead, `attempts` a whole number ≥ 0, `nextAttemptAt` (and
  * `deliveredAt`) an instant, rounded up to a whole millisecond (not before it was due), `lastError`
  * text a store can keep (no U+0000, no lone surrogate). Before, memory kept `status: 'bogus'` and
  * `NaN` attempts, SQLite failed `NaN` as STORE_UNAVAILABLE ("retry"), and PostgreSQL failed a
@@ -131,8 +143,9 @@ function updateInstant(value: unknown, field: string): number {
  */
 export function checkEffectUpdate(effectId: unknown, update: unknown): { readonly effectId: string; readonly update: EffectUpdate } {
   const id = checkId(effectId, 'effect id');
-  const u = readOptions(update, { keys: ['owner', 'status', 'attempts', 'nextAttemptAt', 'lastError', 'deliveredAt'], what: 'An effect update', usage: '{ owner, status, attempts, nextAttemptAt, lastError?, deliveredAt? }' });
+  const u = readOptions(update, { keys: ['owner', 'token', 'status', 'attempts', 'nextAttemptAt', 'lastError', 'deliveredAt'], what: 'An effect update', usage: '{ owner, token, status, attempts, nextAttemptAt, lastError?, deliveredAt? }' });
   const owner = checkId(u.owner, 'owner');
+  const token = checkId(u.token, 'token');
   if (typeof u.status !== 'string' || !EFFECT_STATUSES.includes(u.status as EffectStatus)) {
     throw new DocketError('INVALID_ARGUMENT', `An effect update's "status" must be one of ${EFFECT_STATUSES.join(', ')}.`, { field: 'status' });
   }
@@ -142,7 +155,7 @@ export function checkEffectUpdate(effectId: unknown, update: unknown): { readonl
   if (u.lastError !== undefined && (typeof u.lastError !== 'string' || !isStorableString(u.lastError))) {
     throw new DocketError('INVALID_ARGUMENT', `An effect update's "lastError" must be text without U+0000 or lone surrogates (every store keeps it as text).`, { field: 'lastError' });
   }
-  const out: { -readonly [K in keyof EffectUpdate]: EffectUpdate[K] } = { owner, status: u.status as EffectStatus, attempts: u.attempts, nextAttemptAt: updateInstant(u.nextAttemptAt, 'nextAttemptAt') };
+  const out: { -readonly [K in keyof EffectUpdate]: EffectUpdate[K] } = { owner, token, status: u.status as EffectStatus, attempts: u.attempts, nextAttemptAt: updateInstant(u.nextAttemptAt, 'nextAttemptAt') };
   if (u.lastError !== undefined) out.lastError = u.lastError as string;
   if (u.deliveredAt !== undefined) out.deliveredAt = updateInstant(u.deliveredAt, 'deliveredAt');
   return { effectId: id, update: out };

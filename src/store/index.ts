@@ -1,5 +1,5 @@
 export * from './records.js';
-export type { Commit, InstanceQuery, TaskQuery, Page, ClaimOptions, EffectUpdate, Store } from './store.js';
+export type { Commit, InstanceQuery, TaskQuery, Page, ClaimOptions, EffectUpdate, HeldClaim, Store } from './store.js';
 export { memoryStore } from './memory-store.js';
 export { matchesInstanceQuery, matchesTaskQuery } from './query-match.js';
 export { ID_MAX_LENGTH, KEY_MAX_LENGTH, PAYLOAD_DEPTH_MAX, checkId, checkKey, checkCommit, findUnstorableString, storableRefusal } from './payload-rules.js';

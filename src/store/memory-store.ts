@@ -9,7 +9,7 @@ import type {
   TaskRecord,
   TimerRecord,
 } from './records.js';
-import type { ClaimOptions, Commit, EffectUpdate, InstanceQuery, Page, Store, TaskQuery } from './store.js';
+import type { ClaimOptions, Commit, EffectUpdate, HeldClaim, InstanceQuery, Page, Store, TaskQuery } from './store.js';
 import { matchesInstanceQuery, matchesTaskQuery } from './query-match.js';
 import { checkId, checkKey, storableRefusal } from './payload-rules.js';
 import { checkHistoryRange, checkInstanceQuery, checkTaskQuery, encodeCursor } from './query-rules.js';
@@ -19,9 +19,16 @@ import { byEffectDue, byTimerDue, checkClaim, checkEffectUpdate, checkTimerHand,
 import { closedGuard } from './closed-guard.js';
 import { copyWith } from './copy-with.js';
 
+/** Who holds an item until when: the claim (owner and token) that took it; nobody's while deferred. */
 interface Lease {
   owner: string;
+  token: string;
   until: Instant;
+}
+
+/** Whether `lease` is the claim `claim` names (owner and token): a hand under any other claim changes nothing. */
+function heldBy(lease: Lease | undefined, claim: HeldClaim): boolean {
+  return lease !== undefined && lease.token === claim.token && lease.owner === claim.owner;
 }
 
 /**
@@ -88,7 +95,7 @@ export function memoryStore(): Store {
         continue;
       }
       const until = leaseExpiry(now, options);
-      leases.set(id, { owner: options.owner, until });
+      leases.set(id, { owner: options.owner, token: options.token, until });
       // While leased, it is due again only when the lease runs out (a crashed worker's claim).
       aside.push([until, id]);
       claimed.push(item);
@@ -217,28 +224,29 @@ export function memoryStore(): Store {
       const claimed = claim(timerDue, (id) => timers.get(id), (t) => t.status === 'pending', timerLeases, now, options);
       return claimed.sort(byTimerDue);
     },
-    async releaseTimer(timerId, owner) {
+    async releaseTimer(rawId, rawClaim) {
       open();
+      const { timerId, claim } = checkTimerHand(rawId, rawClaim);
       const timer = timers.get(timerId);
-      if (timerLeases.get(timerId)?.owner === owner) {
+      if (heldBy(timerLeases.get(timerId), claim)) {
         timerLeases.delete(timerId);
         if (timer?.status === 'pending') timerDue.push(timer.dueAt, timerId);
       }
     },
-    async deferTimer(rawId, rawOwner, rawUntil) {
+    async deferTimer(rawId, rawClaim, rawUntil) {
       open();
-      const { timerId, owner, until } = checkTimerHand(rawId, rawOwner, rawUntil);
+      const { timerId, claim, until } = checkTimerHand(rawId, rawClaim, rawUntil);
       const timer = timers.get(timerId);
-      if (timer?.status !== 'pending' || timerLeases.get(timerId)?.owner !== owner) return;
+      if (timer?.status !== 'pending' || !heldBy(timerLeases.get(timerId), claim)) return;
       // Leased to nobody until then: the claim skips it, and its heap key is `until`.
-      timerLeases.set(timerId, { owner: '', until });
+      timerLeases.set(timerId, { owner: '', token: '', until });
       timerDue.push(until, timerId);
     },
-    async retireTimer(rawId, rawOwner) {
+    async retireTimer(rawId, rawClaim) {
       open();
-      const { timerId, owner } = checkTimerHand(rawId, rawOwner);
+      const { timerId, claim } = checkTimerHand(rawId, rawClaim);
       const timer = timers.get(timerId);
-      if (timer?.status !== 'pending' || timerLeases.get(timerId)?.owner !== owner) return false;
+      if (timer?.status !== 'pending' || !heldBy(timerLeases.get(timerId), claim)) return false;
       cancelTimer(timerId);
       return true;
     },
@@ -271,8 +279,8 @@ export function memoryStore(): Store {
       const { effectId, update } = checkEffectUpdate(rawId, rawUpdate);
       const effect = effects.get(effectId);
       if (!effect) throw unknownEffect(effectId);
-      if (effectLeases.get(effectId)?.owner !== update.owner) throw staleEffectClaim(effectId, update.owner);
-      const { owner: _owner, ...outcome } = update;
+      if (!heldBy(effectLeases.get(effectId), update)) throw staleEffectClaim(effectId, update);
+      const { owner: _owner, token: _token, ...outcome } = update;
       const next: EffectRecord = copyWith(effect, outcome);
       effects.set(effectId, next);
       effectLeases.delete(effectId);

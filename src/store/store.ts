@@ -76,20 +76,35 @@ export interface Page<T> {
 
 /** How a worker claims due work: a lease that another worker may take over once it expires. */
 export interface ClaimOptions {
+  /** The claiming worker (the engine's `workerId`): for people and operators; two engines may share one. */
   readonly owner: string;
+  /**
+   * A fresh id for this claim, used by no other claim (the engine draws a random one per claim). The
+   * items the claim returns are held under it: {@link Store.releaseTimer}, {@link Store.deferTimer},
+   * {@link Store.retireTimer} and {@link Store.updateEffect} name it ({@link HeldClaim}) and apply
+   * only while the item's claim is still this one. The owner alone told two engines with one
+   * `workerId` apart from nothing: one whose claim ran out and was taken over by the other still
+   * recorded its outcome or handed back the other's timer.
+   */
+  readonly token: string;
   readonly leaseMs: number;
   readonly limit: number;
 }
 
+/** The claim a worker holds an item under: the `owner` and `token` of the {@link ClaimOptions} that returned it. */
+export interface HeldClaim {
+  readonly owner: string;
+  readonly token: string;
+}
+
 /**
  * The outcome of one delivery attempt of an effect, recorded by the worker that claimed it. It
- * applies only while `owner` still holds the effect's claim: once that claim ran out and another
- * worker claimed the effect, or an outcome was recorded under it, the update is refused with
- * `CONFLICT` and changes nothing (a slow worker must not overwrite the status its successor wrote).
+ * applies only while the claim named by `owner` and `token` is still the effect's: once that claim ran
+ * out and another claim took the effect (another worker's, or one with the same `owner`), or an
+ * outcome was recorded under it, the update is refused with `CONFLICT` and changes nothing (a slow
+ * worker must not overwrite the status its successor wrote).
  */
-export interface EffectUpdate {
-  /** The worker that claimed the effect: the `owner` of the {@link ClaimOptions} that returned it. */
-  readonly owner: string;
+export interface EffectUpdate extends HeldClaim {
   readonly status: EffectRecord['status'];
   readonly attempts: number;
   readonly nextAttemptAt: Instant;
@@ -129,26 +144,30 @@ export interface Store extends Partial<StoreRetention> {
   /** The earliest pending timer's due instant across all instances. */
   nextTimerDue(): Promise<Instant | undefined>;
   /**
-   * Pending timers due at or before `now`, in due order, leased to `owner` so that no other worker
-   * takes them until the lease expires (a crashed worker's claims are taken over after that).
+   * Pending timers due at or before `now`, in due order, leased under the claim `options` names
+   * (`owner` and `token`) so that no other worker takes them until the lease expires (a crashed
+   * worker's claims are taken over after that).
    */
   claimDueTimers(now: Instant, options: ClaimOptions): Promise<readonly TimerRecord[]>;
-  /** Release a claim without firing (e.g. the instance is suspended). */
-  releaseTimer(timerId: string, owner: string): Promise<void>;
+  /**
+   * Release a claim without firing (e.g. the instance is suspended): only while `claim` is still the
+   * timer's claim and the timer is pending; otherwise nothing changes.
+   */
+  releaseTimer(timerId: string, claim: HeldClaim): Promise<void>;
   /**
    * Set a claimed timer aside until `until`: its claim is cleared and it is claimable again at
-   * `until`, not before (its ready instant; its due instant is unchanged). Only by its owner, and only
-   * while it is pending. The engine parks a timer it cannot deliver now (a store outage, an instance
-   * edited outside Docket) this way, so it is not claimed again at every lease while it waits.
+   * `until`, not before (its ready instant; its due instant is unchanged). Only under its current
+   * claim, and only while it is pending. The engine parks a timer it cannot deliver now (a store
+   * outage, an instance edited outside Docket) this way, so it is not claimed again at every lease while it waits.
    */
-  deferTimer(timerId: string, owner: string, until: Instant): Promise<void>;
+  deferTimer(timerId: string, claim: HeldClaim, until: Instant): Promise<void>;
   /**
    * Take a claimed timer that no instance holds (an orphan row: its instance does not exist, or does
-   * not list it) out of the timer table: `cancelled`, never claimed again. Only by its owner, and only
-   * while it is pending. Resolves true when it did, false when the row was no longer pending or claimed
-   * by `owner` (fired or cancelled meanwhile: nothing to retire).
+   * not list it) out of the timer table: `cancelled`, never claimed again. Only under its current
+   * claim, and only while it is pending. Resolves true when it did, false when the row was no longer
+   * pending or no longer held under `claim` (fired, cancelled or claimed again meanwhile: not this worker's to retire).
    */
-  retireTimer(timerId: string, owner: string): Promise<boolean>;
+  retireTimer(timerId: string, claim: HeldClaim): Promise<boolean>;
   findIdempotency(instanceId: string, key: string): Promise<IdempotencyRecord | undefined>;
   /** Pending effects whose next attempt is due, leased like timers. */
   claimEffects(now: Instant, options: ClaimOptions): Promise<readonly EffectRecord[]>;
@@ -161,9 +180,9 @@ export interface Store extends Partial<StoreRetention> {
    */
   nextEffectDue(): Promise<Instant | undefined>;
   /**
-   * Record an attempt's outcome and end `update.owner`'s claim. `INVALID_ARGUMENT` for an effect the
-   * outbox does not hold; `CONFLICT` ({@link staleEffectClaim}) when `owner` no longer holds its
-   * claim. Either way nothing is written.
+   * Record an attempt's outcome and end the claim it names (`update.owner`, `update.token`).
+   * `INVALID_ARGUMENT` for an effect the outbox does not hold; `CONFLICT` ({@link staleEffectClaim})
+   * when that claim is no longer the effect's. Either way nothing is written.
    */
   updateEffect(effectId: string, update: EffectUpdate): Promise<void>;
   effects(instanceId: string): Promise<readonly EffectRecord[]>;
