@@ -47,6 +47,71 @@ function refusal(fn: () => unknown): { code: string; field: unknown; cause: unkn
 
 const cal = businessCalendar();
 
+/** Built-ins whose contents are not their keys: copied key by key, each became an object that lost them. */
+const SLOT_VALUES: readonly (() => object)[] = [
+  () => new Map([['at', '17:00']]),
+  () => new Set([2030]),
+  () => new WeakMap(),
+  () => new WeakSet(),
+  () => new ArrayBuffer(4),
+  () => new DataView(new ArrayBuffer(4)),
+  () => new Uint8Array([1, 2]),
+  () => /17:00/,
+  () => Promise.resolve(1),
+  () => new String('17:00'),
+  () => new Number(3),
+  () => new Boolean(true),
+  () => Object(Symbol('s')) as object,
+  () => Object(BigInt(1)) as object,
+  () => new (class MyMap extends Map {})(),
+];
+
+// A Map, a Set or a boxed value was copied as {} (or its indices): `workingDays(3, new Map([['at',
+// '17:00']]))` silently lost its time of day, `businessCalendar(new Map(...))` gave the default
+// calendar, and `duration({ hours: new Number(2) })` was refused as "got {}", naming no field.
+describe('calendar entry points: a built-in whose contents are not its keys is INVALID_ARGUMENT naming the field', () => {
+  it.each([
+    ['workingDays options Map', () => workingDays(3, new Map([['at', '17:00']]) as never), 'options', 'a Map'],
+    ['businessCalendar options Map', () => businessCalendar(new Map([['holidays', []]]) as never), 'options', 'a Map'],
+    ['businessCalendar holidays Set', () => businessCalendar({ holidays: new Set(['CN']) as never }), 'options.holidays', 'a Set'],
+    ['holidayCoverageCheck years Set', () => holidayCoverageCheck('2026-12-01', { years: new Set([2030]) as never }), 'options.years', 'a Set'],
+    ['duration hours boxed', () => duration({ hours: new Number(2) } as never), 'duration.hours', 'a Number object'],
+    ['absolute options RegExp', () => absolute('2027-01-01T00:00:00+08:00', /x/ as never), 'options', 'a RegExp'],
+    ['quarterDay spec typed array', () => quarterDay(new Uint8Array(2) as never), 'spec', 'a typed array'],
+    ['calendar.roll a Map subclass', () => cal.roll('2026-10-01', new (class Rolls extends Map {})() as never), expect.stringMatching(/./), 'a Map'],
+  ])('%s', (_name, call, field, what) => {
+    let message = '';
+    try {
+      call();
+    } catch (error) {
+      message = error instanceof Error ? error.message : String(error);
+    }
+    expect(refusal(call)).toEqual({ code: 'INVALID_ARGUMENT', field, cause: undefined });
+    expect(message).toContain(`is ${what}:`);
+  });
+
+  it('a Map 30,000 arrays deep is named by a path shown by its ends, not 90,000 characters of it', () => {
+    let deep: unknown = new Map();
+    for (let i = 0; i < 30_000; i++) deep = [deep];
+    const { code, field } = refusal(() => duration(deep as never));
+    expect(code).toBe('INVALID_ARGUMENT');
+    expect(field).toBe(`duration${'[0]'.repeat(7)}…(29985 levels)…${'[0]'.repeat(8)}`);
+  });
+
+  it('the same options as plain data are read as before', () => {
+    expect(workingDays(3, { at: '17:00' } as never)).toEqual(workingDays(3, { at: '17:00' } as never));
+    expect(holidayCoverageCheck('2026-12-01', { years: [2030] }).lastOfficialYear).toBe(2030);
+    expect(duration({ hours: 2 })).toEqual({ kind: 'duration', duration: { hours: 2 } });
+  });
+
+  it('an object of many keys counts them against the value cap (a prototype of 10^6 keys under 2 objects)', () => {
+    const proto: Record<string, number> = {};
+    for (let i = 0; i < 600_000; i++) proto[`k${i}`] = i;
+    const call = () => duration([Object.create(proto), Object.create(proto)] as never);
+    expect(refusal(call)).toMatchObject({ code: 'INVALID_ARGUMENT', field: expect.stringMatching(/^duration\[[01]\]$/) });
+  });
+});
+
 describe('calendar entry points: a Proxy or a throwing getter is INVALID_ARGUMENT naming the field', () => {
   const cases: [string, () => unknown, string][] = [
     ['businessCalendar(options with a throwing getter)', () => businessCalendar(throwingGetters(['zone']) as never), 'options.zone'],
@@ -200,9 +265,10 @@ describe('property: no calendar entry point lets a caller error through', () => 
   // Values with a Proxy or a throwing getter somewhere inside, at any depth. fast-check is given a
   // plan of the value (it reads what it generates, and a hostile value would throw at it), and the
   // property builds the value from the plan.
-  type Plan = { readonly leaf: unknown } | { readonly proxy: true } | { readonly getters: readonly string[] } | { readonly list: readonly Plan[] } | { readonly dict: Readonly<Record<string, Plan>> };
+  type Plan = { readonly leaf: unknown } | { readonly proxy: true } | { readonly getters: readonly string[] } | { readonly slot: number } | { readonly list: readonly Plan[] } | { readonly dict: Readonly<Record<string, Plan>> };
   const build = (plan: Plan): unknown => {
     if ('leaf' in plan) return plan.leaf;
+    if ('slot' in plan) return SLOT_VALUES[plan.slot]!();
     if ('proxy' in plan) return hostileProxy();
     if ('getters' in plan) return throwingGetters(plan.getters);
     if ('list' in plan) return plan.list.map(build);
@@ -210,7 +276,11 @@ describe('property: no calendar entry point lets a caller error through', () => 
   };
   const hostile: fc.Arbitrary<Plan> = fc.letrec((tie) => ({
     leaf: fc.oneof(fc.constant(undefined), fc.constant(null), fc.integer(), fc.string({ maxLength: 12 }), fc.constantFrom('2026-12-01', '2027-Q1', 'workingDays', 'zh-CN')).map((leaf) => ({ leaf })),
-    bad: fc.oneof(fc.constant({ proxy: true as const }), fc.array(fc.string({ minLength: 1, maxLength: 6 }), { minLength: 1, maxLength: 3 }).map((getters) => ({ getters }))),
+    bad: fc.oneof(
+      fc.constant({ proxy: true as const }),
+      fc.array(fc.string({ minLength: 1, maxLength: 6 }), { minLength: 1, maxLength: 3 }).map((getters) => ({ getters })),
+      fc.integer({ min: 0, max: SLOT_VALUES.length - 1 }).map((slot) => ({ slot })),
+    ),
     node: fc.oneof(
       { depthSize: 'small' },
       tie('leaf'),
@@ -254,7 +324,7 @@ describe('property: no calendar entry point lets a caller error through', () => 
     ['resolveDeadline', (a, c) => resolveDeadline(a as never, 0, c)],
   ];
 
-  it('any value with a Proxy or a throwing getter inside is refused as INVALID_ARGUMENT before anything runs, and the calendar is unchanged', () => {
+  it('any value with a Proxy, a throwing getter or a built-in holding its contents in slots inside is refused as INVALID_ARGUMENT before anything runs, and the calendar is unchanged', () => {
     const c = businessCalendar();
     const from = Date.parse('2026-12-25T02:00:00Z');
     const before = c.resolve(workingDays(5), from);

@@ -5,6 +5,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { intOption } from '../src/cli/cli-context.js';
 import { CliError } from '../src/cli/cli-error.js';
+import { runCli } from '../src/cli/program.js';
 
 const refusal = (value: string) => {
   try {
@@ -32,6 +33,54 @@ describe('CLI whole-number options', () => {
         else expect(refusal(value)).toEqual({ code: 'USAGE', exit: 2, says: true });
       }),
       { numRuns: 2000 },
+    );
+  });
+});
+
+// `docket migrate --from/--to` read a version with Number(): '0x2', '2e0', ' 2' and '2.0' were 2, and
+// '9007199254740993' was 9007199254740992. They are whole-number options like --limit: digits only,
+// refused before any database is opened (the path below does not exist, so reaching it says "No database").
+describe('docket migrate: --from and --to are whole-number options', () => {
+  const migrate = async (from: string, to: string) => {
+    let stderr = '';
+    const code = await runCli(['migrate', '/nonexistent/docket-migrate.db', '--workflow', 'w', '--from', from, '--to', to, '--reason', 'r', '--dry-run'], {
+      stdout: { write: () => true },
+      stderr: { write: (s: string) => (stderr += s) },
+      env: { LANG: 'en_US.UTF-8' },
+      now: () => 0,
+    });
+    return { code, stderr };
+  };
+
+  it.each([
+    ['0x2', '--from'],
+    ['2e0', '--from'],
+    [' 2', '--from'],
+    ['2.0', '--from'],
+    ['9007199254740993', '--from'],
+    ['0', '--from'],
+    ['', '--from'],
+  ])('refuses --from %j naming the option, before opening the database', async (value, option) => {
+    const { code, stderr } = await migrate(value, '3');
+    expect(code).toBe(2);
+    expect(stderr).toContain(option);
+    expect(stderr).not.toMatch(/No database/);
+  });
+
+  it('reads digits (leading zeros too) and goes on to open the database', async () => {
+    const { code, stderr } = await migrate('01', '2');
+    expect([code, /No database/.test(stderr)]).toEqual([2, true]);
+  });
+
+  it('property: --to is refused exactly when intOption refuses it', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.oneof(fc.string({ maxLength: 20 }), fc.nat().map(String), fc.double().map(String)), async (value) => {
+        const ok = /^[0-9]{1,16}$/.test(value) && Number.isSafeInteger(Number(value)) && Number(value) >= 1;
+        const { stderr } = await migrate('1', value);
+        expect(/No database/.test(stderr)).toBe(ok);
+        if (!ok) expect(stderr).toContain('--to');
+      }),
+      { numRuns: 200 },
     );
   });
 });

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { isDocketError, type InstanceRecord, type TimerRecord } from '../src/index.js';
-import { byTimerDue } from '../src/store/claim-rules.js';
+import { byTimerDue, compareIds } from '../src/store/claim-rules.js';
 import { closedGuard } from '../src/store/closed-guard.js';
 import { checkCommitRules, checkRevision } from '../src/store/commit-rules.js';
 import { decodeCursor, keysetPage } from '../src/store/query-rules.js';
@@ -57,15 +57,38 @@ describe('shared store rules', () => {
     );
   });
 
-  it('property: claimed timers come back by due instant, then id', () => {
-    const timer = fc.record({ id: fc.string({ maxLength: 3 }), dueAt: fc.integer({ min: 0, max: 4 }) });
+  // Ids by code point, as SQLite's BINARY and PostgreSQL's COLLATE "C" order UTF-8 text (it was
+  // localeCompare, which put 'late' before 'Reminder' where SQLite's claim put 'Reminder' first).
+  const byCodePoints = (a: string, b: string) => {
+    const [x, y] = [Array.from(a, (c) => c.codePointAt(0)!), Array.from(b, (c) => c.codePointAt(0)!)];
+    for (let i = 0; i < Math.min(x.length, y.length); i++) if (x[i] !== y[i]) return x[i]! - y[i]!;
+    return x.length - y.length;
+  };
+
+  it('property: claimed timers come back by due instant, then id by code point', () => {
+    const timer = fc.record({ id: fc.oneof(fc.string({ maxLength: 3 }), fc.string({ unit: 'binary', maxLength: 3 })), dueAt: fc.integer({ min: 0, max: 4 }) });
     fc.assert(
       fc.property(fc.array(timer, { maxLength: 12 }), (raw) => {
         const sorted = [...(raw as TimerRecord[])].sort(byTimerDue);
         for (let i = 1; i < sorted.length; i++) {
           const [a, b] = [sorted[i - 1]!, sorted[i]!];
-          expect(a.dueAt < b.dueAt || (a.dueAt === b.dueAt && a.id.localeCompare(b.id) <= 0)).toBe(true);
+          expect(a.dueAt < b.dueAt || (a.dueAt === b.dueAt && byCodePoints(a.id, b.id) <= 0)).toBe(true);
         }
+      }),
+      { numRuns: RUNS },
+    );
+  });
+
+  it("ids due together: 'Reminder' before 'late', U+FF21 before U+1F600, a prefix first", () => {
+    expect(['x:late', 'x:Reminder'].sort(compareIds)).toEqual(['x:Reminder', 'x:late']);
+    expect(['\u{1F600}', '\uFF21'].sort(compareIds)).toEqual(['\uFF21', '\u{1F600}']);
+    expect(['ab', 'a'].sort(compareIds)).toEqual(['a', 'ab']);
+  });
+
+  it('property: compareIds orders well-formed strings by code point, and is 0 only for equal ones', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary', maxLength: 4 }), fc.string({ unit: 'binary', maxLength: 4 }), (a, b) => {
+        expect(Math.sign(compareIds(a, b))).toBe(Math.sign(byCodePoints(a, b)));
       }),
       { numRuns: RUNS },
     );

@@ -12,7 +12,7 @@ import * as machines from '../../machines/index.js';
 import { openWritableStore } from './open-store.js';
 import { CliError, EXIT } from './cli-error.js';
 import { withAdminEngine } from './admin-engine.js';
-import { print, printJson, type CommandContext } from './cli-context.js';
+import { intOption, print, printJson, type CommandContext } from './cli-context.js';
 import { t } from './cli-lang.js';
 import { isWorkflow } from './workflow-catalog.js';
 import { formatTime, timerText } from './format-text.js';
@@ -55,10 +55,14 @@ async function loadAll(path: string | undefined, cwd: string): Promise<{ workflo
   return { workflows: [...found.values()], ...(directory ? { directory } : {}) };
 }
 
+/**
+ * A version option, read as every whole-number option of the CLI is ({@link intOption}: digits only).
+ * Number() took '0x2', '2e0', ' 2' and '2.0' as 2, and '9007199254740993' as 9007199254740992, a
+ * version nobody named.
+ */
 function version(name: string, value: string | undefined): number {
-  const n = Number(value);
-  if (value === undefined || !Number.isInteger(n) || n < 1) throw new CliError(`--${name} must be a version number (1, 2, …), got "${value ?? ''}".`);
-  return n;
+  if (value === undefined) throw new CliError(`--${name} must be a version number (1, 2, …), got "".`);
+  return intOption(`--${name}`, value, 0);
 }
 
 function printReport(ctx: CommandContext, report: MigrationReport, graph: StateGraph | undefined): void {

@@ -1,4 +1,4 @@
-import type { AnyMachineSnapshot, AnyStateMachine, ContextFrom, EventFromLogic } from 'xstate';
+import type { AnyMachineSnapshot, AnyStateMachine, AnyStateNode, ContextFrom, EventFromLogic } from 'xstate';
 import type { z } from 'zod';
 import type { Instant } from '../clock/clock.js';
 import type { BusinessCalendar, DeadlineRule } from '../calendar/index.js';
@@ -7,6 +7,7 @@ import type { Actor, TaskRecord } from '../store/records.js';
 import type { Directory } from '../organisation/directory.js';
 import type { DocketError } from '../errors.js';
 import { checkMigrations, type WorkflowMigrations } from './migration/migration-spec.js';
+import { timerNameOf } from './timer-owner.js';
 
 /** A label in both languages the documents and their users speak. */
 export interface Labels {
@@ -251,6 +252,34 @@ function checkStateNames(config: { id: string; machine: unknown }): void {
 }
 
 /**
+ * Refuse an `after` delay whose name the engine would read back from XState's timer key as another
+ * one. XState keys the timer `xstate.after.<delay>.<state id>`, and the state id has dots of its own,
+ * so every reader of a stored timer (its record's `name`, the history's `docket.timer.<name>`, the
+ * deadline rule and label found by that name, the CLI) reads the delay up to the next dot: a delay
+ * named `review.due` was recorded as `review`, its rule and label not found, and a numeric one such as
+ * `-1.5` as `-1`. Found by walking XState's own list of each state's delayed transitions.
+ *
+ * @throws TypeError naming the state's path and the delay.
+ */
+function checkDelayNames(config: { id: string; machine: unknown }): void {
+  const walk = (node: AnyStateNode): void => {
+    for (const transition of node.after) {
+      const delay = String((transition as { delay?: unknown }).delay);
+      const read = timerNameOf(transition.eventType);
+      if (read !== delay) {
+        const at = node.path.join('.') || '(root)';
+        throw new TypeError(
+          `Workflow "${config.id}": the delay "${delay}" of state "${at}" cannot be named by its timer: XState keys the timer "${transition.eventType}", which reads as the delay "${read}" (a delay's name ends at its first dot). Rename the delay without a dot (e.g. "${delay.replace(/\./g, '_')}").`,
+        );
+      }
+    }
+    for (const child of Object.values(node.states) as AnyStateNode[]) walk(child);
+  };
+  const root = (config.machine as { root?: AnyStateNode }).root;
+  if (root !== undefined) walk(root);
+}
+
+/**
  * Bind a machine to its schemas, roles, deadlines and labels: the unit the engine runs.
  *
  * Event schemas may describe the payload alone or the whole event with its `type`
@@ -301,6 +330,7 @@ export function defineWorkflow<
     }
   }
   checkStateNames(config);
+  checkDelayNames(config);
   checkPermissions(config);
   checkDeadlines(config);
   checkMigrations(config);

@@ -9,6 +9,37 @@ const OBJECT_PROTO = Object.prototype;
 const getTime = Date.prototype.getTime;
 const COERCION_HOOKS = new Set(['toString', 'valueOf', 'toJSON', 'toLocaleString']);
 
+/**
+ * Built-ins whose contents sit in internal slots, not in keys: copied key by key they became `{}`,
+ * so `workingDays(3, new Map([['at', '17:00']]))` silently lost its time of day and
+ * `businessCalendar(new Map(...))` gave the default calendar. Refused, by the prototype that says
+ * what they are (a subclass too). A Date is read from its slot instead (see copyArgument).
+ */
+const SLOT_OBJECTS = new Map<object, string>(
+  (
+    [
+      [Map, 'Map'],
+      [Set, 'Set'],
+      [WeakMap, 'WeakMap'],
+      [WeakSet, 'WeakSet'],
+      [globalThis.WeakRef, 'WeakRef'],
+      [ArrayBuffer, 'ArrayBuffer'],
+      [globalThis.SharedArrayBuffer, 'SharedArrayBuffer'],
+      [DataView, 'DataView'],
+      [Object.getPrototypeOf(Uint8Array) as unknown, 'typed array'],
+      [RegExp, 'RegExp'],
+      [Promise, 'Promise'],
+      [String, 'String object'],
+      [Number, 'Number object'],
+      [Boolean, 'Boolean object'],
+      [Symbol, 'Symbol object'],
+      [BigInt, 'BigInt object'],
+    ] as [unknown, string][]
+  )
+    .filter(([constructor]) => typeof constructor === 'function')
+    .map(([constructor, name]) => [(constructor as { prototype: object }).prototype, name]),
+);
+
 /** Where a value sits in the argument: built into a path (`rule.quarter.year`) only for an error. */
 interface Place {
   readonly parent: Place | undefined;
@@ -18,13 +49,20 @@ interface Place {
 function pathOf(place: Place): string {
   const keys: (string | number)[] = [];
   for (let p: Place | undefined = place; p !== undefined; p = p.parent) keys.push(p.key);
-  let out = String(keys.pop());
-  while (keys.length > 0) {
-    const key = keys.pop()!;
-    out += typeof key === 'number' ? `[${key}]` : `.${key}`;
+  keys.reverse();
+  const step = (key: string | number) => (typeof key === 'number' ? `[${key}]` : `.${key}`);
+  // A path past PATH_SHOWN levels is shown by its ends: a Map 30,000 arrays deep named a path of
+  // 90,000 characters in the message and in details.field.
+  if (keys.length > PATH_SHOWN) {
+    const head = keys.slice(1, PATH_SHOWN / 2).map(step).join('');
+    const tail = keys.slice(keys.length - PATH_SHOWN / 2).map(step).join('');
+    return `${String(keys[0])}${head}…(${keys.length - PATH_SHOWN} levels)…${tail}`;
   }
-  return out;
+  return String(keys[0]) + keys.slice(1).map(step).join('');
 }
+
+/** How many levels of a path an error names in full (see pathOf). */
+const PATH_SHOWN = 16;
 
 class Refusal {
   constructor(
@@ -79,6 +117,8 @@ function copyArgument(value: object, root: Place): unknown {
     for (let p: object | null = Object.getPrototypeOf(source); p !== null && p !== OBJECT_PROTO; p = Object.getPrototypeOf(p)) {
       if (isProxy(p)) throw new Refusal(place, 'has a Proxy as its prototype; pass plain data');
       if (p === DATE_PROTO) isDate = true;
+      const slot = SLOT_OBJECTS.get(p);
+      if (slot !== undefined) throw new Refusal(place, `is a ${slot}: what it holds is not in its keys, so a copy would not hold it; pass plain data (an object, an array)`);
     }
     let copy: unknown;
     if (isDate) {
@@ -128,6 +168,10 @@ function copyArgument(value: object, root: Place): unknown {
         // A key someone made enumerable on Object.prototype is every object's, not this argument's.
         const inherited = Object.hasOwn(OBJECT_PROTO, key);
         if (inherited && !Object.hasOwn(source, key)) continue;
+        // Keys count against the cap as array slots do: a key inherited from a shared prototype is
+        // copied into every object that inherits it, so 100 objects over a prototype of 10^6 keys
+        // copied 10^8 values from an argument of 100 objects.
+        if (++nodes > PLAIN_INPUT_MAX_NODES) throw new Refusal(place, `holds more than ${PLAIN_INPUT_MAX_NODES} values`);
         at = key;
         const got = read(source, key, place);
         // The copy is read as data: a coercion hook would run caller code where it is turned into a string.
@@ -159,8 +203,11 @@ function copyArgument(value: object, root: Place): unknown {
  * its own code, as it did before), and any depth is copied without recursion.
  *
  * @throws DocketError `INVALID_ARGUMENT` naming the field (`details.field`, the thrown error as
- *   `details.cause`) for a Proxy anywhere in the value, a getter or trap that throws, or more than
- *   {@link PLAIN_INPUT_MAX_NODES} values.
+ *   `details.cause`) for a Proxy anywhere in the value, a getter or trap that throws, a built-in
+ *   whose contents are not its keys (a Map, Set, WeakMap, WeakSet, WeakRef, ArrayBuffer, DataView,
+ *   typed array, RegExp, Promise, or a boxed String, Number, Boolean, Symbol or BigInt: its copy would
+ *   be an empty object), or more than {@link PLAIN_INPUT_MAX_NODES} values (objects, array slots and
+ *   object keys, inherited ones included).
  *
  * @example
  * ```ts

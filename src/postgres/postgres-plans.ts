@@ -96,14 +96,19 @@ export const refusals = (s: string, instanceId: string) => plan(`SELECT entry FR
 const TIMER_COLUMNS = `id, instance_id, key, name, event, due_at, revision, status, fired_at`;
 
 export const pendingTimers = (s: string, instanceId: string) =>
-  plan(`SELECT ${TIMER_COLUMNS} FROM ${s}.docket_timers WHERE instance_id = $1 AND status = 'pending' ORDER BY due_at, id`, instanceId);
+  plan(`SELECT ${TIMER_COLUMNS} FROM ${s}.docket_timers WHERE instance_id = $1 AND status = 'pending' ORDER BY due_at, id COLLATE "C"`, instanceId);
 /** `ready_at` is the due instant, or the lease expiry while a worker holds the timer. */
 export const nextTimerDue = (s: string) => plan(`SELECT MIN(ready_at) AS at FROM ${s}.docket_timers WHERE status = 'pending'`);
-/** Claim with `FOR UPDATE SKIP LOCKED`: concurrent workers never wait on, or get, each other's rows. */
+/**
+ * Claim with `FOR UPDATE SKIP LOCKED`: concurrent workers never wait on, or get, each other's rows.
+ * Ties by id in code point order (`COLLATE "C"`, as SQLite's BINARY and `compareIds`): ordered by
+ * `ready_at` alone, a claim of 100 among 150 timers due at one instant took any 100, so one
+ * instance's timers due together fired in another order when more than one claim was needed.
+ */
 export const claimTimers = (s: string, now: Instant, claim: HeldClaim, leaseMs: number, limit: number) =>
   plan(
     `WITH due AS (
-       SELECT id FROM ${s}.docket_timers WHERE status = 'pending' AND ready_at <= $1 ORDER BY ready_at LIMIT $2 FOR UPDATE SKIP LOCKED
+       SELECT id FROM ${s}.docket_timers WHERE status = 'pending' AND ready_at <= $1 ORDER BY ready_at, id COLLATE "C" LIMIT $2 FOR UPDATE SKIP LOCKED
      )
      UPDATE ${s}.docket_timers t SET claimed_by = $3, claim_token = $5, lease_until = $4, ready_at = $4 FROM due WHERE t.id = due.id
      RETURNING t.id, t.instance_id, t.key, t.name, t.event, t.due_at, t.revision, t.status, t.fired_at`,
@@ -126,7 +131,7 @@ const EFFECT_COLUMNS = `id, instance_id, workflow, revision, idx, type, params, 
 export const claimEffects = (s: string, now: Instant, claim: HeldClaim, leaseMs: number, limit: number) =>
   plan(
     `WITH due AS (
-       SELECT seq FROM ${s}.docket_effects WHERE status = 'pending' AND ready_at <= $1 ORDER BY ready_at LIMIT $2 FOR UPDATE SKIP LOCKED
+       SELECT seq FROM ${s}.docket_effects WHERE status = 'pending' AND ready_at <= $1 ORDER BY ready_at, id COLLATE "C" LIMIT $2 FOR UPDATE SKIP LOCKED
      )
      UPDATE ${s}.docket_effects e SET claimed_by = $3, claim_token = $5, lease_until = $4, ready_at = $4 FROM due WHERE e.seq = due.seq
      RETURNING ${EFFECT_COLUMNS.split(', ').map((c) => `e.${c}`).join(', ')}`,

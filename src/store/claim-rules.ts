@@ -16,8 +16,8 @@ import type { ClaimOptions, EffectUpdate, HeldClaim } from './store.js';
  *   included, gets it again before then; after that a crashed worker's item is claimed again. The
  *   item is then held under that claim ({@link HeldClaim}): the token, fresh per claim, tells two
  *   claims of one owner apart (two engines sharing a `workerId`, or one engine's successive claims).
- * - A claim takes at most `limit` items, earliest ready instant first, and returns them in due
- *   order ({@link byTimerDue}, {@link byEffectDue}).
+ * - A claim takes at most `limit` items, earliest ready instant first, ties by id
+ *   ({@link compareIds}), and returns them in due order ({@link byTimerDue}, {@link byEffectDue}).
  * - Firing a timer, cancelling it, or updating an effect clears its lease; `releaseTimer` clears it
  *   only under the timer's current claim (owner and token), and only for a pending timer (its ready
  *   instant is its due instant again). `deferTimer` does the same with `until` as its ready instant;
@@ -29,14 +29,42 @@ import type { ClaimOptions, EffectUpdate, HeldClaim } from './store.js';
  *   A claim that ran out but was not taken over is still its holder's: nobody else delivers the effect meanwhile.
  */
 
-/** Due order of timers (claims, `timers(instanceId)`): due instant, then id. */
-export function byTimerDue(a: TimerRecord, b: TimerRecord): number {
-  return a.dueAt - b.dueAt || a.id.localeCompare(b.id);
+/**
+ * The order of ids among items due at one instant, the same in every store: by Unicode code point,
+ * which is how SQLite's BINARY and PostgreSQL's `COLLATE "C"` order UTF-8 text. `localeCompare`
+ * (the memory store's, before) put `a` before `B` where SQLite puts `B` first, and a PostgreSQL
+ * database's own collation can differ again; JavaScript's `<` compares UTF-16 code units, which put
+ * U+E000–U+FFFF after the characters beyond U+FFFF.
+ */
+export function compareIds(a: string, b: string): number {
+  if (a === b) return 0;
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    let x = a.charCodeAt(i);
+    let y = b.charCodeAt(i);
+    if (x === y) continue;
+    if (x >= 0xd800 && y >= 0xd800) {
+      // Surrogates (D800–DFFF) after E000–FFFF, as their code points (10000 and up) are.
+      x = x >= 0xe000 ? x - 0x800 : x + 0x2000;
+      y = y >= 0xe000 ? y - 0x800 : y + 0x2000;
+    }
+    return x - y;
+  }
+  return a.length - b.length;
 }
 
-/** Due order of effects (claims): next attempt instant, then id. */
+/**
+ * Due order of timers (claims, `timers(instanceId)`): due instant, then id ({@link compareIds}).
+ * A claim takes the items due together in this order too, so how many timers are due at once (one
+ * claim or several) never changes the order one instance's timers fire in.
+ */
+export function byTimerDue(a: TimerRecord, b: TimerRecord): number {
+  return a.dueAt - b.dueAt || compareIds(a.id, b.id);
+}
+
+/** Due order of effects (claims): next attempt instant, then id ({@link compareIds}). */
 export function byEffectDue(a: EffectRecord, b: EffectRecord): number {
-  return a.nextAttemptAt - b.nextAttemptAt || a.id.localeCompare(b.id);
+  return a.nextAttemptAt - b.nextAttemptAt || compareIds(a.id, b.id);
 }
 
 /** The instant (epoch ms) a lease taken at `now` runs out, and the item is ready again. */

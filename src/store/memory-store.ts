@@ -15,7 +15,7 @@ import { checkId, checkKey, storableRefusal } from './payload-rules.js';
 import { checkHistoryRange, checkInstanceQuery, checkTaskQuery, encodeCursor } from './query-rules.js';
 import { memoryRetention, type MemoryTables } from './memory-retention.js';
 import { checkCommitRules, checkRevision, conflict, conflictReason, tasksOf } from './commit-rules.js';
-import { byEffectDue, byTimerDue, checkClaim, checkEffectUpdate, checkTimerHand, leaseExpiry, unknownEffect, staleEffectClaim } from './claim-rules.js';
+import { byEffectDue, byTimerDue, compareIds, checkClaim, checkEffectUpdate, checkTimerHand, leaseExpiry, unknownEffect, staleEffectClaim } from './claim-rules.js';
 import { closedGuard } from './closed-guard.js';
 import { copyWith } from './copy-with.js';
 
@@ -51,11 +51,11 @@ export function memoryStore(): Store {
   const refusals = new Map<string, RefusalEntry[]>();
   const timers = new Map<string, TimerRecord>();
   const pendingByInstance = new Map<string, Set<string>>();
-  const timerDue = new MinHeap<string>();
+  const timerDue = new MinHeap<string>(compareIds);
   const timerLeases = new Map<string, Lease>();
   const effects = new Map<string, EffectRecord>();
   const effectsByInstance = new Map<string, string[]>();
-  const effectDue = new MinHeap<string>();
+  const effectDue = new MinHeap<string>(compareIds);
   const effectLeases = new Map<string, Lease>();
   const tasks = new Map<string, readonly TaskRecord[]>();
   const idempotency = new Map<string, IdempotencyRecord>();
