@@ -176,6 +176,26 @@ export function describeClaimTokenConformance(name: string, factory: StoreFactor
       await b.close();
     });
 
+    it('an effect whose claim ends with a retry later than the lease is not claimed when that lease would have run out: it waits for its retry (the memory store gave it out early)', async () => {
+      await step('r', { effects: 1, at: T0 });
+      const held = fresh('pod');
+      const [effect] = await store.claimEffects(T0, claimOf(held, 1000));
+      await store.updateEffect(effect!.id, updateOf(held, { status: 'pending', attempts: 1, nextAttemptAt: T0 + 1700, lastError: 'smtp down' }));
+      const peer = await other();
+      expect(await peer.claimEffects(T0 + 1000, claimOf(fresh('pod'), 1000))).toEqual([]);
+      expect(await store.claimEffects(T0 + 1699, claimOf(fresh('solo'), 1000))).toEqual([]);
+      expect((await store.claimEffects(T0 + 1700, claimOf(fresh('solo'), 1000))).map((e) => [e.id, e.attempts])).toEqual([[effect!.id, 1]]);
+    });
+
+    it('a timer deferred past the end of its claim is not claimed when that claim would have run out: it waits for the deferral', async () => {
+      await step('d', { at: T0, addTimers: [{ key: 'd', dueAt: T0 }] });
+      const held = fresh('pod');
+      const [timer] = await store.claimDueTimers(T0, claimOf(held, 1000));
+      await store.deferTimer(timer!.id, held, T0 + 1700);
+      expect(await store.claimDueTimers(T0 + 1000, claimOf(fresh('pod'), 1000))).toEqual([]);
+      expect((await store.claimDueTimers(T0 + 1700, claimOf(fresh('solo'), 1000))).map((t) => t.id)).toEqual([timer!.id]);
+    });
+
     it('property: claims, updates, releases and deferrals by claimants sharing owner ids, in any order: an outcome lands only under the current claim, at most once per claim, never by a stale claimant', async () => {
       // Claimants 0 and 1 share an owner id, as two engines with one workerId do; 2 has its own.
       const owners = ['pod', 'pod', 'solo'];
@@ -258,6 +278,9 @@ export function describeClaimTokenConformance(name: string, factory: StoreFactor
           examples: [
             [[{ kind: 'claim', who: 0, item: 'effect', dt: 0 }, { kind: 'claim', who: 1, item: 'effect', dt: 1000 }, { kind: 'update', who: 0, status: 'pending', delay: 0 }]],
             [[{ kind: 'claim', who: 0, item: 'timer', dt: 0 }, { kind: 'claim', who: 1, item: 'timer', dt: 1000 }, { kind: 'release', who: 0 }, { kind: 'claim', who: 2, item: 'timer', dt: 0 }]],
+            // CI seed -729248864: an effect updated to retry after its claim's lease was claimed when the
+            // lease would have ended (the memory store's due heap kept the lease's key).
+            [[{ kind: 'claim', who: 1, item: 'effect', dt: 0 }, { kind: 'claim', who: 0, item: 'timer', dt: 1000 }, { kind: 'update', who: 1, status: 'pending', delay: 700 }, { kind: 'claim', who: 0, item: 'effect', dt: 0 }, { kind: 'update', who: 0, status: 'pending', delay: 0 }]],
           ],
         },
       );

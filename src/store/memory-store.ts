@@ -75,7 +75,7 @@ export function memoryStore(): Store {
   function claim<T extends { id: string }>(
     heap: MinHeap<string>,
     get: (id: string) => T | undefined,
-    isPending: (item: T) => boolean,
+    isReady: (item: T, now: Instant) => boolean,
     leases: Map<string, Lease>,
     now: Instant,
     options: ClaimOptions,
@@ -87,7 +87,9 @@ export function memoryStore(): Store {
       if (key === undefined || key > now) break;
       const id = heap.pop()!;
       const item = get(id);
-      if (!item || !isPending(item)) continue;
+      // A key left by a claim that ended early (an effect updated to retry later) is stale: the item's
+      // own entry, pushed when the claim ended, brings it back when it is ready.
+      if (!item || !isReady(item, now)) continue;
       const lease = leases.get(id);
       if (lease && lease.until > now) {
         // Claimed by a worker still within its lease (this one included: it is still working on it).
@@ -221,7 +223,7 @@ export function memoryStore(): Store {
     async claimDueTimers(rawNow, rawOptions) {
       open();
       const { now, options } = checkClaim(rawNow, rawOptions);
-      const claimed = claim(timerDue, (id) => timers.get(id), (t) => t.status === 'pending', timerLeases, now, options);
+      const claimed = claim(timerDue, (id) => timers.get(id), (t, at) => t.status === 'pending' && t.dueAt <= at, timerLeases, now, options);
       return claimed.sort(byTimerDue);
     },
     async releaseTimer(rawId, rawClaim) {
@@ -259,7 +261,7 @@ export function memoryStore(): Store {
     async claimEffects(rawNow, rawOptions) {
       open();
       const { now, options } = checkClaim(rawNow, rawOptions);
-      const claimed = claim(effectDue, (id) => effects.get(id), (e) => e.status === 'pending', effectLeases, now, options);
+      const claimed = claim(effectDue, (id) => effects.get(id), (e, at) => e.status === 'pending' && e.nextAttemptAt <= at, effectLeases, now, options);
       return claimed.sort(byEffectDue);
     },
     async nextEffectDue() {
