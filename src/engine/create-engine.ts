@@ -282,7 +282,7 @@ export function createEngine<const W extends AnyWorkflow>(raw: EngineOptions<W>)
     },
   });
 
-  const parts: EngineParts = { store, registry, clock, emitter, outbox, pipeline, workerId, claimToken, leaseMs, ready, isClosed: () => closed };
+  const parts: EngineParts = { store, registry, clock, emitter, outbox, pipeline, workerId, claimToken, leaseMs, ready, isReady: () => isReady && !closed, isClosed: () => closed };
   const retention: RetentionParts = { store, clock, keys, ready, forget: pipeline.forget };
   const admin = adminOperations(parts);
   const timers = timerDelivery(parts, admin.suspendAfterFailure);

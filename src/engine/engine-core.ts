@@ -25,5 +25,7 @@ export interface EngineParts {
   readonly claimToken: () => string;
   readonly leaseMs: number;
   ready(): Promise<void>;
+  /** Whether the store's init has resolved and the engine is open: `ready()` need not be awaited (a microtask saved per step). */
+  isReady(): boolean;
   isClosed(): boolean;
 }

@@ -216,7 +216,7 @@ export function timerDelivery(
   }
 
   async function fireDue(now: Instant): Promise<FiredTimerView[]> {
-    await parts.ready();
+    if (!parts.isReady()) await parts.ready();
     const fired: FiredTimerView[] = [];
     const first = await claimTimers(now);
     if (first.length === 1) {
@@ -284,8 +284,19 @@ export function timerDelivery(
 
   async function nextDue(): Promise<Instant | undefined> {
     if (parts.isClosed()) return undefined;
-    await parts.ready();
-    const [timer, effect] = await Promise.all([store.nextTimerDue(), store.nextEffectDue()]);
+    if (!parts.isReady()) await parts.ready();
+    // Both asked before either is awaited (a remote store answers them in one round trip's time),
+    // without Promise.all's arrays and closures: this runs once per virtual-clock step.
+    const timerDue = store.nextTimerDue();
+    const effectDue = store.nextEffectDue();
+    let timer: Instant | undefined;
+    try {
+      timer = await timerDue;
+    } catch (error) {
+      effectDue.catch(() => undefined); // its own failure, if any, is not left unhandled
+      throw error;
+    }
+    const effect = await effectDue;
     if (timer === undefined) return effect;
     if (effect === undefined) return timer;
     return Math.min(timer, effect);
