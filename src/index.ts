@@ -64,6 +64,7 @@ export type { ArchivedInstance, RetentionQuery, StoreRetention, Tombstone } from
 // Organisation: who is who (directory) and who stands in for whom (代理).
 export { staticDirectory } from './organisation/directory.js';
 export { activeStandIns } from './organisation/stand-ins.js';
+export { checkActiveUser, isActiveUser } from './organisation/known-user.js';
 export type { Directory, DirectoryUser } from './organisation/directory.js';
 export type { StandIn } from './organisation/stand-ins.js';
 

@@ -56,13 +56,16 @@ describe("a stand-in's inbox lists exactly what send accepts from the stand-in",
 // The stand-in's inbox ignored the workflow's permissions: it listed every task the principal held,
 // with every action, although the workflow version's roles did not let the principal do them (the
 // task named no version to look its permissions up by). Tasks now carry their instance's version.
+// The deputy (sun, finance) acts for the principal (zhao, legal): an action is offered when the
+// principal's roles and the deputy's both permit it (standInPermits), as send checks it
+// (tests/approvals-one-directory-rule.test.ts); the principal's roles alone offered acts send refused.
 describe("a stand-in's inbox follows the permissions of the task's workflow version", () => {
   const standIns = [{ principal: 'zhao', deputy: 'sun', from: FROM, to: TO }];
   const seatOf = (permissions?: Record<string, readonly string[]>, version = 1) =>
     approvalFlow([{ id: 'legal', mode: 'all', approvers: users('zhao') }], { version, ...(permissions ? { permissions } : {}) });
 
-  it('lists the task with only the actions the principal\'s roles allow; not at all when none are left', async () => {
-    const narrowed = harness(seatOf({ APPROVE: ['legal'], REJECT: ['manager'] }), { standIns });
+  it('lists the task with only the actions the principal\'s (and deputy\'s) roles allow; not at all when none are left', async () => {
+    const narrowed = harness(seatOf({ APPROVE: ['legal', 'finance'], REJECT: ['manager'] }), { standIns });
     const n = await narrowed.engine.start('flow', { amount: 1 }, { actor: li });
     const [own] = await narrowed.engine.tasks({ assignee: 'zhao' });
     expect(own!.version).toBe(1);
@@ -91,7 +94,7 @@ describe("a stand-in's inbox follows the permissions of the task's workflow vers
     await both.close();
   });
 
-  it('property: the deputy is offered an action exactly when the version\'s permissions let the principal do it', async () => {
+  it('property: the deputy is offered an action exactly when the version\'s permissions let both the principal and the deputy do it', async () => {
     await fc.assert(
       fc.asyncProperty(fc.constantFrom<readonly string[] | undefined>(undefined, ['legal'], ['finance'], ['legal', 'finance'], []), fc.constantFrom<readonly string[] | undefined>(undefined, ['legal'], ['finance']), async (approve, reject) => {
         const permissions: Record<string, readonly string[]> = {};
@@ -100,7 +103,7 @@ describe("a stand-in's inbox follows the permissions of the task's workflow vers
         const h = harness(seatOf(permissions), { standIns });
         await h.engine.start('flow', { amount: 1 }, { actor: li });
         const [own] = await h.engine.tasks({ assignee: 'zhao' });
-        const allowed = (type: string) => permissions[type] === undefined || permissions[type]!.includes('legal');
+        const allowed = (type: string) => permissions[type] === undefined || (permissions[type]!.includes('legal') && permissions[type]!.includes('finance'));
         const expected = own!.actions.filter(allowed);
         const listed = await h.engine.tasks({ assignee: 'sun' });
         expect(listed.map((t) => t.actions)).toEqual(expected.length === 0 ? [] : [expected]);

@@ -220,8 +220,9 @@ describe('tenants', () => {
 
   it('a tenant’s inbox applies the stand-ins (代理) of the tenant’s own directory', async () => {
     const clock = virtualClock(START);
-    // wang holds the role review's APPROVE needs: a stand-in's inbox lists what the principal may do.
-    const standIn = staticDirectory({ users: [{ id: 'wang', roles: ['manager'] }], standIns: [{ principal: 'wang', deputy: 'zhao', from: 0, to: Date.parse(START) + 30 * DAY }] });
+    // wang and zhao hold the role review's APPROVE needs: a stand-in's inbox lists what both the
+    // principal and the deputy may do, and only for a deputy the directory knows as active.
+    const standIn = staticDirectory({ users: [{ id: 'wang', roles: ['manager'] }, { id: 'zhao', roles: ['manager'] }], standIns: [{ principal: 'wang', deputy: 'zhao', from: 0, to: Date.parse(START) + 30 * DAY }] });
     const engine = createEngine({ store: memoryStore(), clock, workflows: [reviewV1], tenants: { acme: { directory: standIn } } });
     const ids: Record<string, string> = {};
     for (const tenant of ['acme', 'globex']) {

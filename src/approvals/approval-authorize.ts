@@ -1,6 +1,8 @@
 import type { AuthorizeArgs, AuthorizeResult } from '../engine/define-workflow.js';
 import { DocketError, isDocketError } from '../errors.js';
 import { standInFor } from '../organisation/on-behalf-of.js';
+import { standInPermits } from '../organisation/role-permits.js';
+import { parseTaskId } from './operations/reducer-helpers.js';
 import { reduceAct, type ApprovalCarry } from './approval-act.js';
 import { actionable } from './approval-decision.js';
 import type { ApprovalInput } from './approval-reducer.js';
@@ -18,13 +20,19 @@ import { copyWith } from '../store/copy-with.js';
  * are recorded with `onBehalfOf` in the history. Every refusal is audited by the engine.
  * Events other than approval events go to `also` (default: allowed).
  *
+ * A stand-in acts only where {@link standInPermits} lets them under the workflow's `permissions`
+ * (the principal's directory roles and the deputy's own), the rule the stand-in's inbox applies; an
+ * act naming a task (`taskId`) is judged on that task's holder alone, as the inbox lists it.
+ *
  * The act is reduced here once; the result goes back to the engine as `carry`, which the engine hands
  * the machine as the event's `$carry`, so the step's guard and action do not reduce it again.
  *
  * Internal to the approval plugin: `withApprovals(...).defineWorkflow({ authorize: (args, approvals) => … })`
  * hands it to a workflow's own authorization as `approvals`.
  */
-export function approvalAuthorize(options: { readonly also?: (args: AuthorizeArgs) => AuthorizeResult } = {}): (args: AuthorizeArgs) => AuthorizeResult {
+export function approvalAuthorize(
+  options: { readonly also?: (args: AuthorizeArgs) => AuthorizeResult; readonly permissions?: Readonly<Record<string, readonly string[] | undefined>> } = {},
+): (args: AuthorizeArgs) => AuthorizeResult {
   return (args) => {
     const { actor, event, snapshot, env } = args;
     const operation = operationOf(event.type);
@@ -44,13 +52,25 @@ export function approvalAuthorize(options: { readonly also?: (args: AuthorizeArg
     const state = ctx.approvals[step]!;
     let onBehalfOf: string | undefined;
     if (operation.forOthers) {
-      const open = actionable(state.assignments);
+      // The task the act names, when it names one: the inbox lists each task on its own (a deputy's
+      // stand-in task beside their own seat), so whom the act is for is read from that task alone.
+      const wanted = typeof event['taskId'] === 'string' ? parseTaskId(event['taskId']).task : undefined;
+      const open = actionable(state.assignments).filter((a) => wanted === undefined || a.id === wanted);
       const direct = open.some((a) => a.user === actor.id || (a.user === null && a.group?.members.includes(actor.id)));
       const delegated = open.find((a) => a.delegate === actor.id && a.user !== null);
       if (!direct && delegated) onBehalfOf = delegated.user as string;
       if (!direct && !delegated && env.directory) {
         const holders = open.flatMap((a) => (a.user === null ? [] : [a.user]));
-        onBehalfOf = standInFor(env.directory, now, actor.id, holders, args.instance.workflow);
+        const permitted = holders.filter((p) => standInPermits(options.permissions, event.type, env.directory, p, actor.roles));
+        onBehalfOf = standInFor(env.directory, now, actor.id, permitted, args.instance.workflow);
+        const covered = onBehalfOf === undefined ? standInFor(env.directory, now, actor.id, holders, args.instance.workflow) : undefined;
+        if (covered !== undefined) {
+          return new DocketError(
+            'FORBIDDEN',
+            `${actor.id} stands in for ${covered}, but the workflow's permissions for "${event.type}" need a role that ${covered} (in the directory) and ${actor.id} both hold; ${covered} or someone with that role must act.`,
+            { event: event.type, actor: actor.id, onBehalfOf: covered },
+          );
+        }
       }
     }
     let carry: ApprovalCarry;

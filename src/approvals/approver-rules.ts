@@ -1,4 +1,5 @@
 import type { Directory } from '../organisation/directory.js';
+import { isActiveUser } from '../organisation/known-user.js';
 import { ownValue } from '../engine/own-property.js';
 import { DocketError } from '../errors.js';
 
@@ -165,11 +166,6 @@ function idsIn(value: unknown): string[] {
   return [];
 }
 
-function isActive(directory: Directory | undefined, id: string): boolean {
-  if (!directory) return true;
-  const user = directory.user(id);
-  return user !== undefined && user.active !== false;
-}
 
 /**
  * The supervisors above `user`, nearest first, up to `levels` levels; vacant levels (inactive holders)
@@ -188,7 +184,7 @@ export function supervisorChain(directory: Directory, user: string, levels: numb
   let at = directory.user(user)?.supervisor ?? null;
   for (let level = 0; level < levels && at !== null && !seen.has(at); level++) {
     seen.add(at);
-    if (isActive(directory, at)) out.push(at);
+    if (isActiveUser(directory, at)) out.push(at);
     at = directory.user(at)?.supervisor ?? null;
   }
   return out;
@@ -211,7 +207,7 @@ export function supervisorChain(directory: Directory, user: string, levels: numb
  */
 export function resolveApprovers(rule: ApproverRule, facts: ResolveFacts): ResolvedApprover[] {
   const people = (ids: readonly string[]): ResolvedApprover[] =>
-    ids.filter((id) => isActive(facts.directory, id)).map((user) => ({ kind: 'user' as const, user }));
+    ids.filter((id) => isActiveUser(facts.directory, id)).map((user) => ({ kind: 'user' as const, user }));
   switch (rule.kind) {
     case 'users':
       return people(rule.users);
@@ -246,7 +242,7 @@ export function resolveApprovers(rule: ApproverRule, facts: ResolveFacts): Resol
           );
         }
       }
-      const inactive = picked.filter((id) => !isActive(facts.directory, id));
+      const inactive = picked.filter((id) => !isActiveUser(facts.directory, id));
       if (inactive.length > 0) {
         throw new DocketError(
           'INVALID_PAYLOAD',

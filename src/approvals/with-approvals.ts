@@ -105,7 +105,8 @@ export function withApprovals<const D extends Readonly<Record<string, DeadlineSp
     defineWorkflow(config) {
       checkMachine(config.id, config.machine);
       const { authorize: own, implementations: ownImplementations, events, labels, ...rest } = config;
-      const approvals = approvalAuthorize();
+      // The workflow's permissions: a stand-in's act is checked against them for the principal too.
+      const approvals = approvalAuthorize(config.permissions === undefined ? {} : { permissions: config.permissions as Readonly<Record<string, readonly string[] | undefined>> });
       const implementations = (env: WorkflowEnv): Record<string, unknown> => {
         const base = approvalImplementations(env, { deadlines });
         const mine = (ownImplementations?.(env) ?? {}) as { actions?: object; guards?: object };

@@ -1,5 +1,6 @@
 import type { Instant } from '../clock/clock.js';
 import type { Directory } from './directory.js';
+import { isActiveUser } from './known-user.js';
 
 /**
  * 代理: a standing stand-in. While `from <= now < to`, `deputy` may act on every task of `principal`
@@ -20,7 +21,10 @@ export interface StandIn {
 }
 
 /**
- * The stand-ins in force at `at` (for `workflow`, when given), from a directory that lists them.
+ * The stand-ins in force at `at` (for `workflow`, when given), from a directory that lists them. A
+ * stand-in whose deputy is not an active user of that directory ({@link isActiveUser}: unknown, or
+ * left) is not in force: the inbox does not list the principal's tasks for them and `send` does not
+ * let them act (a ghost deputy acted for the principal, recorded in the history as a real person).
  *
  * @example
  * ```ts
@@ -31,5 +35,5 @@ export interface StandIn {
  */
 export function activeStandIns(directory: Directory | undefined, at: Instant, workflow?: string): StandIn[] {
   const all = directory?.standIns?.() ?? [];
-  return all.filter((s) => s.from <= at && at < s.to && (workflow === undefined || !s.workflows || s.workflows.includes(workflow)));
+  return all.filter((s) => s.from <= at && at < s.to && (workflow === undefined || !s.workflows || s.workflows.includes(workflow)) && isActiveUser(directory, s.deputy));
 }

@@ -5,7 +5,7 @@ import { checkTaskQuery, PAGE_LIMIT_MAX } from '../store/query-rules.js';
 import type { Directory } from './directory.js';
 import { activeStandIns } from './stand-ins.js';
 import { standInFor } from './on-behalf-of.js';
-import { rolesPermit } from './role-permits.js';
+import { standInPermits } from './role-permits.js';
 
 /**
  * The roles each event of a workflow version needs (its `permissions`), or `undefined` when that
@@ -17,9 +17,11 @@ export type PermissionsOf = (workflow: string, version: number) => Readonly<Reco
  * The inbox for a query: the store's tasks, plus, for an `assignee` who stands in for someone today
  * (代理), the tasks `send` would let them act on for that person: those the person holds in person
  * (`TaskRecord.holders`), in the stand-in's workflows — decided by {@link standInFor}, the rule the
- * approval plugin's authorization applies — with the actions the person's roles (the directory's)
- * allow under the permissions of the task's workflow version (`permissionsOf`); a task with none left
- * is not listed. Without stand-ins it is exactly `store.tasks(query)`.
+ * approval plugin's authorization applies — with the actions {@link standInPermits} allows under the
+ * permissions of the task's workflow version (`permissionsOf`): both the person's and the deputy's
+ * roles (the directory's) must permit each, as `send` checks them; a task with none left is not
+ * listed. A deputy who is not an active user is no stand-in ({@link activeStandIns}). Without
+ * stand-ins it is exactly `store.tasks(query)`.
  */
 export async function inboxWithStandIns(
   store: Store,
@@ -45,7 +47,7 @@ export async function inboxWithStandIns(
       // person, in a workflow and at an instant the stand-in covers. A group task the principal
       // could claim, or one delegated to them, was listed here and then refused as FORBIDDEN.
       if (seen.has(task.id) || standInFor(directory, now, deputy, task.holders ?? task.assignees, task.workflow) === undefined) continue;
-      const allowed = permissionsOf === undefined ? task : await actionsFor(store, directory, s.principal, task, permissionsOf);
+      const allowed = permissionsOf === undefined ? task : await actionsFor(store, directory, s.principal, deputy, task, permissionsOf);
       if (allowed === undefined) continue;
       seen.add(task.id);
       out.push(allowed);
@@ -56,19 +58,19 @@ export async function inboxWithStandIns(
 }
 
 /**
- * The task as `principal` may act on it under its workflow version's permissions: its actions those
- * the principal's roles allow (an event without permissions is open to all), or undefined when none
- * are left or the version is not registered. The version is the task's own (stamped at commit), or,
+ * The task as `deputy` may act on it for `principal` under its workflow version's permissions: its
+ * actions those {@link standInPermits} allows (an event without permissions is open to all), or
+ * undefined when none are left or the version is not registered. The version is the task's own (stamped at commit), or,
  * for a task stored before it was, its instance's. The stand-in's inbox listed the principal's tasks
  * whatever the workflow's roles said (the task named no version to look them up by).
  */
-async function actionsFor(store: Store, directory: Directory | undefined, principal: string, task: TaskRecord, permissionsOf: PermissionsOf): Promise<TaskRecord | undefined> {
+async function actionsFor(store: Store, directory: Directory | undefined, principal: string, deputy: string, task: TaskRecord, permissionsOf: PermissionsOf): Promise<TaskRecord | undefined> {
   const version = task.version ?? (await store.load(task.instanceId))?.version;
   if (version === undefined) return undefined;
   const permissions = permissionsOf(task.workflow, version);
   if (permissions === undefined) return undefined;
-  const roles = directory?.user(principal)?.roles ?? [];
-  const actions = task.actions.filter((type) => rolesPermit(permissions, type, roles));
+  const deputyRoles = directory?.user(deputy)?.roles ?? [];
+  const actions = task.actions.filter((type) => standInPermits(permissions, type, directory, principal, deputyRoles));
   if (actions.length === 0) return undefined;
   return actions.length === task.actions.length ? task : { ...task, actions };
 }

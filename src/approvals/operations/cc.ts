@@ -8,7 +8,7 @@ import type { OperationContext } from './operation-context.js';
 import { isAdmin, reachablePeople, refuse, withStep } from './reducer-helpers.js';
 import { holdersOf } from '../approval-decision.js';
 
-/** Copy `event.users` in; allowed to the initiator, an approver of the step or an administrator. */
+/** Copy `event.users` (each an active user) in; allowed to the initiator, an approver of the step or an administrator. */
 export function cc<C extends ApprovalContext>(op: OperationContext<C>): ApprovalChange<C> {
   const { ctx, state, stepId, actor, principal, details, comment } = op;
   const to = (op.event['users'] as readonly string[] | undefined) ?? [];
@@ -21,6 +21,9 @@ export function cc<C extends ApprovalContext>(op: OperationContext<C>): Approval
     isAdmin(actor) ||
     state.assignments.some((a) => holdersOf(a).includes(principal) || holdersOf(a).includes(actor.id) || (a.status === 'pending' && a.user === null && reach(a).includes(principal)));
   if (!involved) refuse('FORBIDDEN', `Only the initiator, an approver of step "${stepId}" or an administrator may copy others in (抄送).`, details);
+  // The rule every act that brings someone in obeys (转交, 委托, 加签 too): a copy to someone the
+  // directory does not know, or who has left, was accepted and delivered as an approval.cc effect.
+  for (const u of to) op.activeUser(u, 'users');
   const next = { ...state, cc: [...new Set([...state.cc, ...to])], acts: [...state.acts, op.act({ type: 'CC', users: to })] };
   const effect: ApprovalEffect = { type: 'approval.cc', params: { step: stepId, round: state.round, to, by: actor.id, ...(comment === undefined ? {} : { comment }) } };
   return { context: withStep(ctx, next), effects: [effect] };

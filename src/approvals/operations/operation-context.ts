@@ -6,6 +6,7 @@ import { actionable } from '../approval-decision.js';
 import type { ApprovalAct, ApprovalAssignment, ApprovalContext, ApprovalOperation, ApprovalStepSpec, ApprovalStepState } from '../approval-types.js';
 import { parseTaskId, reachablePeople, refuse, settle, SYSTEM, withStep } from './reducer-helpers.js';
 import { copyWith } from '../../store/copy-with.js';
+import { checkActiveUser } from '../../organisation/known-user.js';
 
 /** Every event type an approval step handles: the people's operations plus the engine's timers. */
 export type OperationType = ApprovalOperation | 'TIMEOUT' | 'REMIND_TIMER';
@@ -39,8 +40,12 @@ export interface OperationContext<C extends ApprovalContext> {
   replace(task: ApprovalAssignment, list?: readonly ApprovalAssignment[]): ApprovalAssignment[];
   /** Patch the step, record an act, merge flow facts, and settle. */
   update(patch: Partial<ApprovalStepState>, record: ApprovalAct | null, flow?: Partial<ApprovalContext['approvalFlow']>): ApprovalChange<C>;
-  /** Refuse a user the directory does not know or who has left. */
-  activeUser(id: string): void;
+  /**
+   * Refuse a person the act brings in (the payload's `field` names them) whom the directory does not
+   * know or who has left: `OPERATION_NOT_ALLOWED` with `details.field` and `details.user`
+   * ({@link checkActiveUser}, the one rule for every act).
+   */
+  activeUser(id: string, field: string): void;
   /** A new pending task for `user`, numbered from `nextNo`. */
   newTask(user: string, origin: ApprovalAssignment['origin'], waitsFor: readonly string[]): ApprovalAssignment;
   /** Take the next task id (`t<nextNo>`) and advance `nextNo`. */
@@ -153,11 +158,8 @@ class Act<C extends ApprovalContext> implements OperationContext<C> {
     return settle(withStep(ctx, next, flow), next, this.#before, type.toLowerCase());
   }
 
-  activeUser(id: string): void {
-    const u = this.facts.directory?.user(id);
-    if (this.facts.directory && (!u || u.active === false)) {
-      refuse('OPERATION_NOT_ALLOWED', `${id} is unknown to the directory or no longer active; choose someone who can act.`, { ...this.details, user: id });
-    }
+  activeUser(id: string, field: string): void {
+    checkActiveUser(this.facts.directory, id, field, this.details);
   }
 
   newTask(user: string, origin: ApprovalAssignment['origin'], waitsFor: readonly string[]): ApprovalAssignment {

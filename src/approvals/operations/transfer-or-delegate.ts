@@ -16,7 +16,7 @@ import { copyWith } from '../../store/copy-with.js';
 export function transferOrDelegate<C extends ApprovalContext>(op: OperationContext<C>, type: 'TRANSFER' | 'DELEGATE'): ApprovalChange<C> {
   const { state, stepId, actor, principal, details, now, wanted, event } = op;
   const to = event['to'] as string;
-  op.activeUser(to);
+  op.activeUser(to, 'to');
   const from = event['from'] as string | undefined;
   let task: ApprovalAssignment | undefined;
   if (from !== undefined && from !== principal) {

@@ -1,0 +1,47 @@
+import { DocketError, type DocketErrorDetails } from '../errors.js';
+import type { Directory } from './directory.js';
+
+/**
+ * Whether `id` is someone the directory knows and who can still act: listed, and not marked
+ * inactive (离职, `active: false`). The one reading of the rule for every person an approval act
+ * brings in (抄送, 转交, 委托, 加签), for the deputies of stand-ins (代理) and for the people approver
+ * rules resolve. Without a directory nobody can be looked up, so everyone counts as active (the
+ * engine then takes the people an act names as given).
+ *
+ * @example
+ * ```ts
+ * import { isActiveUser, staticDirectory } from 'docket';
+ * const directory = staticDirectory({ users: [{ id: 'li', roles: [] }, { id: 'chen', roles: [], active: false }] });
+ * [isActiveUser(directory, 'li'), isActiveUser(directory, 'chen'), isActiveUser(directory, 'nobody')]; // [true, false, false]
+ * ```
+ */
+export function isActiveUser(directory: Directory | undefined, id: string): boolean {
+  if (directory === undefined) return true;
+  const user = directory.user(id);
+  return user !== undefined && user.active !== false;
+}
+
+/**
+ * Refuse a person an act names who is not {@link isActiveUser}: thrown as `OPERATION_NOT_ALLOWED`
+ * with `details.field` (the payload field that names them: `to`, `users`) and `details.user`, before
+ * anything changes.
+ *
+ * Thrown when the directory does not know `id`, or knows them as inactive (left the organisation).
+ *
+ * @example
+ * ```ts
+ * import { checkActiveUser, staticDirectory } from 'docket';
+ * const directory = staticDirectory({ users: [{ id: 'li', roles: [] }] });
+ * checkActiveUser(directory, 'li', 'to'); // passes
+ * // checkActiveUser(directory, 'ghost', 'users') throws OPERATION_NOT_ALLOWED, details { field: 'users', user: 'ghost' }
+ * ```
+ */
+export function checkActiveUser(directory: Directory | undefined, id: string, field: string, details: DocketErrorDetails = {}): void {
+  if (isActiveUser(directory, id)) return;
+  const known = directory?.user(id) !== undefined;
+  throw new DocketError(
+    'OPERATION_NOT_ALLOWED',
+    `"${field}" names ${id}, who ${known ? 'has left the organisation (inactive in the directory)' : 'is unknown to the directory'}; name someone who can act, or update the directory first.`,
+    { ...details, field, user: id },
+  );
+}
