@@ -13,6 +13,13 @@ export const QUERY_PARAMETERS: Readonly<Record<string, Readonly<Record<string, Q
   'GET /tasks': { assignee: text(), workflow: text(), instanceId: text() },
 };
 
+/**
+ * The routes whose whole query is a filter, read by the one filter rule of every front door
+ * (`instanceQueryFromText`, `taskQueryFromText` in store/query-text.ts) rather than by the handler's
+ * own value checks: a blank or repeated value there is the refusal the engine and the CLI give.
+ */
+export const FILTER_ROUTES: ReadonlySet<string> = new Set(['GET /instances', 'GET /tasks']);
+
 /** The JSON Schema (draft 2020-12, as OpenAPI 3.1 reads it) of one query parameter's value. */
 export type QueryValueSchema = Readonly<Record<string, unknown>>;
 
