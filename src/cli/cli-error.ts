@@ -1,3 +1,5 @@
+import { isDocketError } from '../errors.js';
+
 /** Exit codes of `docket`: documented in docs/cli.md. */
 export const EXIT = {
   ok: 0,
@@ -22,7 +24,29 @@ export class CliError extends Error {
     message: string,
     readonly exitCode: number = EXIT.usage,
     readonly code: string = 'USAGE',
+    /** The field a refused argument stands for, as the library names it (`workflow`, `where.state`): in `--json` errors. */
+    readonly field?: string,
   ) {
     super(message);
   }
+}
+
+/**
+ * The option a library field is given by on the command line, by command: `list`'s filters and
+ * `migrate`'s `where.state` (`--state`). Used to word a refusal of the one filter rule.
+ */
+export function flagLabel(flags: Readonly<Record<string, string>>): (field: string) => string {
+  return (field) => flags[field] ?? `--${field}`;
+}
+
+/**
+ * A library refusal of an argument (`INVALID_ARGUMENT`, from the one filter rule or any other check
+ * of what the user passed) as the CLI reports it: exit 2 (bad arguments, nothing written), the code
+ * and `details.field` kept, so `docket list --workflow ''` is refused as `GET /instances?workflow=`
+ * and `engine.list({ workflow: '' })` are. Any other value is returned as it is.
+ */
+export function usageOf(error: unknown): unknown {
+  if (!isDocketError(error, 'INVALID_ARGUMENT')) return error;
+  const field = error.details.field;
+  return new CliError(error.message, EXIT.usage, 'INVALID_ARGUMENT', typeof field === 'string' ? field : undefined);
 }

@@ -5,11 +5,13 @@ import { retentionOf, verifyArchived } from '../engine/retention.js';
 import type { ArchivedInstance, Tombstone } from '../store/retention.js';
 import { readHistoryKey } from './history-key-file.js';
 import type { VerifyReport } from '../engine/engine-types.js';
-import { INSTANCE_STATUSES, type InstanceRecord, type InstanceStatus } from '../store/records.js';
+import type { InstanceRecord } from '../store/records.js';
 import type { Store } from '../store/store.js';
 import { stateGraph, type StateGraph } from '../visualizer/state-graph.js';
-import { CliError, EXIT, instanceNotFound } from './cli-error.js';
-import { intOption, print, printJson, type CommandContext } from './cli-context.js';
+import { CliError, EXIT, flagLabel, instanceNotFound } from './cli-error.js';
+import { instanceQueryFromText } from '../store/query-text.js';
+import { PAGE_LIMIT_DEFAULT } from '../store/query-rules.js';
+import { print, printJson, type CommandContext } from './cli-context.js';
 import { t } from './cli-lang.js';
 import { exportRecord } from './export-instance.js';
 import { recordView } from './record-view.js';
@@ -17,8 +19,6 @@ import { entryEventText, formatTime, stateLabel, table, timerStateText, timerTex
 import { provisionalNote } from './command-calendar.js';
 import { jsonSafe, terminalSafe } from './terminal-safe.js';
 import { withReadStore } from './open-store.js';
-
-const STATUSES: readonly InstanceStatus[] = INSTANCE_STATUSES;
 
 function graphs(ctx: CommandContext): Map<string, StateGraph> {
   return new Map(ctx.workflows.map((w) => [w.id, stateGraph(w)]));
@@ -90,13 +90,32 @@ function purgedNote(ctx: CommandContext, t0: Tombstone): string {
   );
 }
 
-/** `docket list <db> [--workflow id] [--status s] [--limit n]`. */
-export async function listCommand(ctx: CommandContext, db: string, opts: { workflow?: string; status?: string; limit?: string }): Promise<void> {
-  if (opts.status !== undefined && !STATUSES.includes(opts.status as InstanceStatus)) throw new CliError(`--status must be one of ${STATUSES.join(', ')}, got "${opts.status}".`);
-  const limit = intOption('--limit', opts.limit, 100);
+/** The options of `docket list`, each as given: every value of a repeated option, in order. */
+export interface ListOptions {
+  readonly workflow?: readonly string[];
+  readonly state?: readonly string[];
+  readonly status?: readonly string[];
+  readonly limit?: readonly string[];
+}
+
+/** Commander's reader of an option that keeps every value given (`--workflow a --workflow b`), for the filter rule to judge. */
+export function repeatable(value: string, previous: readonly string[] | undefined): readonly string[] {
+  return [...(previous ?? []), value];
+}
+
+/**
+ * `docket list <db> [--workflow id] [--state path] [--status s] [--limit n]`. The filters are read by
+ * the one filter rule of every front door ({@link instanceQueryFromText}: the store's, the engine's,
+ * `GET /instances`'), before the database is opened: a blank, repeated or unknown value is
+ * `INVALID_ARGUMENT` naming the field as the library does, exit 2, with the option named in the
+ * message. `--workflow ''` was dropped, and every instance listed.
+ */
+export async function listCommand(ctx: CommandContext, db: string, opts: ListOptions): Promise<void> {
+  const query = instanceQueryFromText({ workflow: opts.workflow, state: opts.state, status: opts.status, limit: opts.limit }, flagLabel({}));
+  const limit = query.limit ?? PAGE_LIMIT_DEFAULT;
   const byId = graphs(ctx);
   await withStore(ctx, db, async (store, ctx) => {
-    const page = await store.list({ ...(opts.workflow ? { workflow: opts.workflow } : {}), ...(opts.status ? { status: opts.status as InstanceStatus } : {}), limit });
+    const page = await store.list(query);
     const rows = page.items.map((r) => ({ ...recordView(r, ctx.workflows), stateLabel: stateLabel(byId.get(r.workflow), r.state, ctx.lang), nextDueAt: r.nextDueAt }));
     const provisional = provisionalNote({ ...ctx, json: true }, page.items);
     if (ctx.json) return printJson(ctx, { items: rows, ...(page.nextCursor ? { more: true } : {}), ...(provisional.length > 0 ? { provisional } : {}) });

@@ -1,10 +1,10 @@
 import { Command, CommanderError, Option } from 'commander';
 import { isDocketError } from '../errors.js';
-import { CliError, EXIT } from './cli-error.js';
+import { CliError, EXIT, usageOf } from './cli-error.js';
 import type { CliIo, CommandContext } from './cli-context.js';
 import { resolveLang } from './cli-lang.js';
 import { diagramCommand, workflowsCommand } from './command-diagram.js';
-import { dbAndId, exportCommand, historyCommand, listCommand, showCommand, verifyCommand } from './command-inspect.js';
+import { dbAndId, exportCommand, historyCommand, listCommand, repeatable, showCommand, verifyCommand, type ListOptions } from './command-inspect.js';
 import { simulateCommand } from './command-simulate.js';
 import { registerCalendarCommands } from './command-calendar.js';
 import { registerMigrateCommand } from './command-migrate.js';
@@ -129,10 +129,13 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     .command('list')
     .description('list instances in a store (SQLite file or postgres:// URL, opened read-only)')
     .argument('[db]', 'SQLite database file or postgres:// URL (omit with --db)')
-    .option('--workflow <id>', 'only this workflow')
-    .option('--status <status>', 'active, done, failed or cancelled')
-    .option('--limit <n>', 'at most n instances (default 100)')
-    .action(async (db: string | undefined, o: Record<string, string>, cmd: Command) => {
+    // Each filter collected as given, repeats included: the one filter rule refuses a repeat (the last
+    // one won) and a blank value (it was dropped, and every instance listed).
+    .option('--workflow <id>', 'only this workflow', repeatable)
+    .option('--state <path>', 'only instances in this state (dotted path)', repeatable)
+    .option('--status <status>', 'active, done, failed or cancelled', repeatable)
+    .option('--limit <n>', 'at most n instances, 1 to 1000 (default 100)', repeatable)
+    .action(async (db: string | undefined, o: ListOptions, cmd: Command) => {
       const ctx = await context(cmd);
       if (ctx.db !== undefined && db !== undefined) throw new CliError(`With --db ${ctx.db} give no database argument, got "${db}".`);
       const target = db ?? ctx.db;
@@ -220,10 +223,12 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       return EXIT.usage;
     }
     // A missing optional package (elkjs for diagram) is the setup's problem, like a missing driver: exit 2.
-    const known = error instanceof CliError ? error : isDocketError(error) ? new CliError(error.message, error.code === 'MISSING_DEPENDENCY' ? EXIT.usage : EXIT.problem, error.code) : undefined;
+    // INVALID_ARGUMENT is a bad argument, whichever check found it: exit 2 with its code and field (usageOf).
+    const usage = usageOf(error);
+    const known = usage instanceof CliError ? usage : isDocketError(error) ? new CliError(error.message, error.code === 'MISSING_DEPENDENCY' ? EXIT.usage : EXIT.problem, error.code) : undefined;
     if (known) {
       io.stderr.write(`docket: ${terminalSafe(known.message)}\n`);
-      if (wantsJson) io.stdout.write(`${jsonSafe(JSON.stringify({ error: { code: known.code, message: known.message } }))}\n`);
+      if (wantsJson) io.stdout.write(`${jsonSafe(JSON.stringify({ error: { code: known.code, message: known.message, ...(known.field === undefined ? {} : { field: known.field }) } }))}\n`);
       return known.exitCode;
     }
     io.stderr.write(`docket: unexpected error: ${terminalSafe(error instanceof Error ? (error.stack ?? error.message) : String(error), { keepNewlines: true })}\n`);

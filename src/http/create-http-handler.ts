@@ -1,14 +1,14 @@
 import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { matchedRoutes } from 'hono/route';
-import { queryNamesOf } from './query-parameters.js';
+import { FILTER_ROUTES, queryNamesOf } from './query-parameters.js';
+import { instanceQueryFromText, limitFromText, taskQueryFromText, type QueryText } from '../store/query-text.js';
 import { BODY_FIELDS, type BodyRoute } from './body-fields.js';
-import { INSTANCE_STATUSES } from '../store/records.js';
 import { reassignTasks } from '../approvals/reassign-tasks.js';
 import type { AnyWorkflow } from '../engine/define-workflow.js';
 import type { BatchResult, Engine } from '../engine/engine-types.js';
 import { DocketError } from '../errors.js';
-import type { Actor, InstanceStatus, TaskRecord } from '../store/records.js';
+import type { Actor, TaskRecord } from '../store/records.js';
 import { openApiDocument, type OpenApiOptions } from './openapi.js';
 import { readBasePath } from './base-path.js';
 import { problemResponse, toProblem, type Problem } from './problem.js';
@@ -46,8 +46,6 @@ export interface HttpHandlerOptions {
 
 /** The default of {@link HttpHandlerOptions.maxBodyBytes}: 8 MiB. */
 export const DEFAULT_MAX_BODY_BYTES = 8 * 1024 * 1024;
-
-const STATUSES: readonly InstanceStatus[] = INSTANCE_STATUSES;
 
 function bad(message: string, details: Record<string, unknown> = {}): DocketError {
   return new DocketError('INVALID_ARGUMENT', message, details);
@@ -106,14 +104,15 @@ function text(value: unknown, name: string, required = true): string | undefined
 }
 
 /**
- * The `?limit=` of a paged route (`GET /instances`, `GET /instances/:id/history`), one reader for
- * both: digits only (Number() took '0x10', '1e2', ' 5' and '5.0' as page sizes); the engine checks the
- * range. Undefined when the query has none.
+ * The `?limit=` of the history route, read as the list's is ({@link limitFromText}: digits only;
+ * Number() took '0x10', '1e2', ' 5' and '5.0' as page sizes); the engine checks the range.
+ * Undefined when the query has none.
  */
-function queryLimit(value: string | undefined, of: 'instances' | 'entries'): number | undefined {
+function queryLimit(value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
-  if (!/^[0-9]{1,4}$/.test(value)) throw bad(`"limit" must be a whole number of ${of} (1 to 1000).`, { field: 'limit' });
-  return Number(value);
+  const limit = limitFromText(value);
+  if (typeof limit !== 'number') throw bad('"limit" must be a whole number of entries (1 to 1000), written in digits.', { field: 'limit' });
+  return limit;
 }
 
 /** A name as a message shows it: at most 40 UTF-16 units, never cut inside a surrogate pair. */
@@ -131,8 +130,9 @@ function shownName(name: string): string {
  * (`INVALID_ARGUMENT`, `field` naming the parameter, at most 40 characters) that says what to send
  * instead. Read as a browser's form encoding is (`URLSearchParams`: `+` is a space).
  */
-function readQuery(c: Context, names: readonly string[]): Partial<Record<string, string>> {
+function readQuery(c: Context, names: readonly string[], filter = false): { query: Partial<Record<string, string>>; text: QueryText } {
   const out: Partial<Record<string, string>> = {};
+  const text: Record<string, readonly string[]> = {};
   const search = new URL(c.req.url).searchParams;
   const takes = names.length === 0 ? 'no query parameters' : names.map((n) => `"${n}"`).join(', ');
   for (const name of new Set(search.keys())) {
@@ -141,18 +141,24 @@ function readQuery(c: Context, names: readonly string[]): Partial<Record<string,
       throw bad(`Unknown query parameter "${shown}": ${c.req.method} ${c.req.path} takes ${takes}.`, { field: shown });
     }
     const values = search.getAll(name);
+    text[name] = values;
+    // A filter route's values go, repeated or blank as they came, to the one filter rule
+    // (store/query-text.ts), which the store, the engine and the CLI apply too.
+    if (filter) continue;
     if (values.length !== 1) throw bad(`"${name}" is given ${values.length} times: give it once.`, { field: name });
     const value = values[0]!;
     if (value.trim() === '') throw bad(`"${name}" is empty: leave it out, or give a value.`, { field: name });
     out[name] = value;
   }
-  return out;
+  return { query: out, text };
 }
 
 /** What a request carries from the middlewares to its handler: who asks, and the query as read. */
 interface HandlerVariables {
   actor: Actor;
   query: Partial<Record<string, string>>;
+  /** Every value of each parameter, as given: what a filter route reads by the filter rule. */
+  queryText: QueryText;
 }
 
 function batchJson(r: BatchResult): unknown {
@@ -260,7 +266,12 @@ export function createHttpHandler(options: HttpHandlerOptions): (request: Reques
   // that takes no parameter refuses one instead of ignoring it. A path no route matches stays a 404.
   api.use('*', async (c, next) => {
     const route = matchedRoutes(c).findLast((r) => r.method !== 'ALL');
-    if (route !== undefined) c.set('query', readQuery(c, queryNamesOf(`${route.method} ${route.path.slice(basePath.length)}`)));
+    if (route !== undefined) {
+      const name = `${route.method} ${route.path.slice(basePath.length)}`;
+      const { query, text } = readQuery(c, queryNamesOf(name), FILTER_ROUTES.has(name));
+      c.set('query', query);
+      c.set('queryText', text);
+    }
     await next();
   });
 
@@ -302,16 +313,11 @@ export function createHttpHandler(options: HttpHandlerOptions): (request: Reques
   });
 
   api.get('/instances', async (c) => {
-    const q = c.get('query');
-    const limit = queryLimit(q.limit, 'instances');
-    if (q.status !== undefined && !STATUSES.includes(q.status as InstanceStatus)) throw bad(`"status" must be one of ${STATUSES.join(', ')}.`, { field: 'status' });
-    const page = await on(c).list({
-      ...(q.workflow ? { workflow: q.workflow } : {}), ...(q.state ? { state: q.state } : {}),
-      ...(q.status ? { status: q.status as InstanceStatus } : {}), ...(limit === undefined ? {} : { limit }),
-      // An empty `?cursor=` is not one the server returned: refused (400) by readQuery, not read as the first page.
-      ...(q.cursor === undefined ? {} : { cursor: q.cursor }),
-    });
-    return c.json(page);
+    // The query as given, checked by the one filter rule before anything is read: a blank, repeated
+    // or unknown value is the 400 (code, `details.field`) the engine and `docket list` give for it.
+    // Each value is passed on as it is: only non-empty ones were, so a blank that got past the reader
+    // listed every instance.
+    return c.json(await on(c).list(instanceQueryFromText(c.get('queryText'))));
   });
 
   api.get('/instances/:id', async (c) => c.json(await on(c).get(c.req.param('id'))));
@@ -325,7 +331,7 @@ export function createHttpHandler(options: HttpHandlerOptions): (request: Reques
     // GET /instances is: without `limit` the whole history was one response (60,000 entries, and
     // every refusal with includeRefused). With includeRefused, the page's refusals come with it.
     // The limit is always passed: a history call without limit or cursor is the whole history.
-    const limit = queryLimit(q.limit, 'entries') ?? HISTORY_PAGE_DEFAULT;
+    const limit = queryLimit(q.limit) ?? HISTORY_PAGE_DEFAULT;
     const page = { limit, ...(q.cursor === undefined ? {} : { cursor: q.cursor }) };
     const id = c.req.param('id');
     return c.json(q.includeRefused === 'true' ? await on(c).history(id, { ...page, includeRefused: true }) : await on(c).history(id, page));
@@ -359,8 +365,10 @@ export function createHttpHandler(options: HttpHandlerOptions): (request: Reques
 
   api.get('/tasks', async (c) => {
     const actor = c.get('actor');
-    const q = c.get('query');
-    const filter = { ...(q.workflow ? { workflow: q.workflow } : {}), ...(q.instanceId ? { instanceId: q.instanceId } : {}) };
+    // Checked by the one filter rule first, as GET /instances is: a blank `assignee` was another
+    // person's inbox (FORBIDDEN) and a blank `workflow` no filter at all.
+    const q = taskQueryFromText(c.get('queryText'));
+    const filter = { ...(q.workflow === undefined ? {} : { workflow: q.workflow }), ...(q.instanceId === undefined ? {} : { instanceId: q.instanceId }) };
     if (q.assignee !== undefined && q.assignee !== actor.id) {
       if (!actor.roles.includes('admin')) throw new DocketError('FORBIDDEN', `Only an admin may read another person's inbox (asked for "${q.assignee}").`, { actor: actor.id });
       return c.json(await on(c).tasks({ ...filter, assignee: q.assignee }));
@@ -416,7 +424,8 @@ export function createHttpHandler(options: HttpHandlerOptions): (request: Reques
       reason: text(b.reason, 'reason')!,
       actor: c.get('actor'),
       dryRun: b.dryRun === true,
-      ...(where === undefined ? {} : { where: { ...(w.state === undefined ? {} : { state: text(w.state, 'where.state')! }), ...(w.instanceIds === undefined ? {} : { instanceIds: w.instanceIds as string[] }) } }),
+      // `where.state` as given: the engine checks it by the one filter rule, naming `where.state`.
+      ...(where === undefined ? {} : { where: { ...(w.state === undefined ? {} : { state: w.state as string }), ...(w.instanceIds === undefined ? {} : { instanceIds: w.instanceIds as string[] }) } }),
     });
     return c.json(report);
   });

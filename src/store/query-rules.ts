@@ -60,16 +60,55 @@ function checkQueryObject(query: unknown, what: string, keys: readonly string[])
   return readOptions(query, { keys, what: `The ${what} query`, field: 'query', usage: what === 'history' || what === 'retainable' ? `{ ${keys.join(', ')} }` : '{ workflow: "expense" }' }) as Record<string, unknown>;
 }
 
-function checkText(query: Record<string, unknown>, field: string, what: string, allowed?: readonly string[]): void {
-  const value = query[field];
+/**
+ * How a refusal names a filter: the store's own words (`The list query field "workflow"`) unless a
+ * front door passes its own (the CLI: `--workflow`). Only the words differ: the code
+ * (`INVALID_ARGUMENT`) and `details.field` are the rule's, the same through every door.
+ */
+export type FieldLabel = (field: string) => string;
+
+function labelOf(what: string): FieldLabel {
+  return (field) => `${what} query field "${field}"`;
+}
+
+/**
+ * The one rule for a text filter (workflow, state, status, tenant, assignee, role, instance id, a
+ * migration's `where.state`), by every front door: the store's `list` and `tasks`, the engine's
+ * `list`, `tasks`, `migrate` and tenant views, `GET /instances` and `GET /tasks`, `docket list` and
+ * `docket migrate`. `undefined` is no filter; anything else must be a single string, not blank (a
+ * form field left empty, an unset shell variable: `docket list --workflow ''` listed every instance
+ * while `GET /instances?workflow=` was refused), one of `allowed` when given, 1 to
+ * {@link ID_MAX_LENGTH} characters as ids are, and storable. Throws `INVALID_ARGUMENT` with
+ * `details.field` = `field` (the path, e.g. `where.state`) and a sentence saying what to pass.
+ */
+export function checkFilterText(value: unknown, field: string, label: FieldLabel, allowed?: readonly string[]): asserts value is string | undefined {
   if (value === undefined) return;
-  if (typeof value !== 'string') invalid(`${what} query field "${field}" must be a single string, not ${describe(value)}; query one value at a time.`, field);
-  if (allowed !== undefined && !allowed.includes(value)) invalid(`${what} query field "${field}" must be one of ${allowed.join(', ')}, not ${describe(value)}.`, field);
+  const name = label(field);
+  if (typeof value !== 'string') invalid(`${name} must be a single string, not ${describe(value)}; query one value at a time.`, field);
+  if (value.trim() === '') {
+    invalid(`${name} is ${value === '' ? 'empty' : `blank (${describe(value)})`}: leave it out to match any, or give ${allowed === undefined ? 'a value' : `one of ${allowed.join(', ')}`}.`, field);
+  }
+  if (allowed !== undefined && !allowed.includes(value)) invalid(`${name} must be one of ${allowed.join(', ')}, not ${describe(value)}.`, field);
   // A filter names an id (instance, workflow, person, role, tenant): the same bounds as the ids stored.
-  if (value.length === 0 || value.length > ID_MAX_LENGTH) invalid(`${what} query field "${field}" must be 1 to ${ID_MAX_LENGTH} characters, as ids are; got ${value.length}.`, field);
+  if (value.length > ID_MAX_LENGTH) invalid(`${name} must be 1 to ${ID_MAX_LENGTH} characters, as ids are; got ${value.length}.`, field);
   // Nor a string no store keeps: Postgres failed the whole query on U+0000 (STORE_UNAVAILABLE, as if
   // worth a retry) and bound a lone surrogate as U+FFFD, while memory and SQLite answered an empty page.
-  if (!isStorableString(value)) invalid(`${what} query field "${field}" must not contain U+0000 or unpaired surrogates: no stored id does. Remove them.`, field);
+  if (!isStorableString(value)) invalid(`${name} must not contain U+0000 or unpaired surrogates: no stored id does. Remove them.`, field);
+}
+
+function checkText(query: Record<string, unknown>, field: string, label: FieldLabel, allowed?: readonly string[]): void {
+  checkFilterText(query[field], field, label, allowed);
+}
+
+/**
+ * A page size: an integer from 1 to `max`, or INVALID_ARGUMENT naming `limit` with `hint` (how to
+ * see more). The list, the inbox and their text readers ({@link instanceQueryFromText}) share it.
+ */
+function checkLimit(value: unknown, max: number, label: FieldLabel, hint: string): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > max) {
+    invalid(`${label('limit')} must be an integer from 1 to ${max}, not ${typeof value === 'number' ? String(value) : describe(value)}; ${hint}.`, 'limit');
+  }
+  return value;
 }
 
 /**
@@ -114,7 +153,7 @@ export function checkRetentionQuery(query: RetentionQuery): { readonly finishedB
   const q = checkQueryObject(query, 'retainable', RETENTION_KEYS);
   const finishedBefore = instantBefore(q.finishedBefore, 'finishedBefore', 'The retention query field');
   if (typeof q.limit !== 'number' || !Number.isInteger(q.limit) || q.limit < 1) invalid(`The retention query field "limit" must be an integer of at least 1, not ${typeof q.limit === 'number' ? q.limit : describe(q.limit)}.`, 'limit');
-  checkText(q, 'tenant', 'The retention');
+  checkText(q, 'tenant', labelOf('The retention'));
   if (q.archived !== undefined && typeof q.archived !== 'boolean') invalid(`The retention query field "archived" must be true or false, not ${describe(q.archived)}.`, 'archived');
   return { finishedBefore, limit: Math.min(q.limit, REVISION_MAX), tenant: q.tenant as string | undefined, archived: q.archived === true };
 }
@@ -159,20 +198,14 @@ export function keysetPage<R, T>(rows: readonly R[], limit: number, position: (r
  * not a finite number, a `limit` that is not an integer from 1 to {@link PAGE_LIMIT_MAX}, or a cursor
  * this store did not return.
  */
-export function checkInstanceQuery(query: InstanceQuery | undefined): { readonly limit: number; readonly after: number; readonly dueBefore: number | undefined; readonly bound: InstanceQuery } {
+export function checkInstanceQuery(query: InstanceQuery | undefined, label: FieldLabel = labelOf('The list')): { readonly limit: number; readonly after: number; readonly dueBefore: number | undefined; readonly bound: InstanceQuery } {
   const q = checkQueryObject(query, 'list', LIST_KEYS);
-  checkText(q, 'workflow', 'The list');
-  checkText(q, 'state', 'The list');
-  checkText(q, 'status', 'The list', STATUSES);
-  checkText(q, 'tenant', 'The list');
+  checkText(q, 'workflow', label);
+  checkText(q, 'state', label);
+  checkText(q, 'status', label, STATUSES);
+  checkText(q, 'tenant', label);
   const dueBefore = q.dueBefore === undefined ? undefined : instantBefore(q.dueBefore, 'dueBefore', 'The list query field');
-  let limit = PAGE_LIMIT_DEFAULT;
-  if (q.limit !== undefined) {
-    if (typeof q.limit !== 'number' || !Number.isInteger(q.limit) || q.limit < 1 || q.limit > PAGE_LIMIT_MAX) {
-      invalid(`The list query field "limit" must be an integer from 1 to ${PAGE_LIMIT_MAX}, not ${typeof q.limit === 'number' ? q.limit : describe(q.limit)}; page through larger results with nextCursor.`, 'limit');
-    }
-    limit = q.limit;
-  }
+  const limit = q.limit === undefined ? PAGE_LIMIT_DEFAULT : checkLimit(q.limit, PAGE_LIMIT_MAX, label, 'page through larger results with nextCursor');
   // The filters read by name, as they were checked and as the memory store matches them: a spread
   // copy kept own keys only, so a filter on the query's prototype was dropped by SQLite and Postgres
   // whenever dueBefore was given (memory still applied it).
@@ -186,15 +219,12 @@ export function checkInstanceQuery(query: InstanceQuery | undefined): { readonly
  * Validate a {@link TaskQuery} for `tasks()`, the same in every store: each filter a single string.
  * Returns the page size and `bound`, the filters as read once, for a store to match or bind.
  */
-export function checkTaskQuery(query: TaskQuery | undefined): { readonly limit: number; readonly bound: TaskQuery } {
+export function checkTaskQuery(query: TaskQuery | undefined, label: FieldLabel = labelOf('The tasks')): { readonly limit: number; readonly bound: TaskQuery } {
   const q = checkQueryObject(query, 'tasks', TASK_KEYS);
-  for (const field of ['assignee', 'role', 'workflow', 'instanceId', 'tenant'] as const) checkText(q, field, 'The tasks');
-  checkText(q, 'status', 'The tasks', TASK_STATUSES);
+  for (const field of ['assignee', 'role', 'workflow', 'instanceId', 'tenant'] as const) checkText(q, field, label);
+  checkText(q, 'status', label, TASK_STATUSES);
   const bound: { -readonly [K in keyof TaskQuery]: TaskQuery[K] } = {};
   for (const field of TASK_FILTERS) if (q[field] !== undefined) bound[field] = q[field] as never;
   if (q.limit === undefined) return { limit: PAGE_LIMIT_MAX, bound };
-  if (typeof q.limit !== 'number' || !Number.isInteger(q.limit) || q.limit < 1 || q.limit > PAGE_LIMIT_MAX) {
-    invalid(`The tasks query's limit must be an integer from 1 to ${PAGE_LIMIT_MAX}, not ${typeof q.limit === 'number' ? String(q.limit) : describe(q.limit)}; narrow a longer inbox with its filters (workflow, status, instanceId).`, 'limit');
-  }
-  return { limit: q.limit, bound };
+  return { limit: checkLimit(q.limit, PAGE_LIMIT_MAX, label, 'narrow a longer inbox with its filters (workflow, status, instanceId)'), bound };
 }

@@ -8,6 +8,7 @@ import { nameTimer } from '../timer-identity.js';
 import { assertId, assertText, checkActorInput, jsonCopy } from '../validate-input.js';
 import { isProxy } from '../../input/is-proxy.js';
 import { readOptions } from '../../input/read-options.js';
+import { checkFilterText } from '../../store/query-rules.js';
 import { machineError } from '../workflow-registry.js';
 import { machineStatePaths, migrationsOf, type MigrationInstanceInfo, type WorkflowMigration } from './migration-spec.js';
 import { migrationRuntime, originSnapshot } from './migration-runtime.js';
@@ -17,6 +18,8 @@ import type { MigrateOptions, MigrationBlocked, MigrationBlockCode, MigrationMov
 export const MIGRATE_EVENT = 'docket.admin.migrate';
 
 const MIGRATE_KEYS: readonly string[] = ['workflow', 'from', 'to', 'actor', 'reason', 'dryRun', 'where'];
+/** How the one filter rule words a refusal of migrate's `where` ({@link checkFilterText}). */
+const whereLabel = (field: string): string => `migrate(): ${field}`;
 const WHERE_KEYS: readonly string[] = ['state', 'instanceIds', 'match', 'tenant'];
 
 class Blocked extends Error {
@@ -118,9 +121,12 @@ export async function migrateInstances(parts: EngineParts, raw: MigrateOptions):
   if (where.instanceIds !== undefined && (!Array.isArray(where.instanceIds) || isProxy(where.instanceIds))) {
     throw new DocketError('INVALID_ARGUMENT', 'migrate(): where.instanceIds must be an array of instance ids.', { workflow, field: 'where.instanceIds' });
   }
-  if (where.state !== undefined) assertText(where.state, 'migrate(): where.state', { workflow, field: 'where.state' });
+  // The state and tenant select instances as list filters do, so by the one filter rule
+  // (checkFilterText), named by their path here: a blank `where.state` was passed on to the store's
+  // list and refused there as `state`, a field migrate does not take; an over-long one the same.
+  checkFilterText(where.state, 'where.state', whereLabel);
   if (where.match !== undefined && typeof where.match !== 'function') throw new DocketError('INVALID_ARGUMENT', 'migrate(): where.match must be a function of the instance view.', { workflow, field: 'where.match' });
-  if (where.tenant !== undefined) assertId(where.tenant, 'migrate(): where.tenant', {}, 'where.tenant');
+  checkFilterText(where.tenant, 'where.tenant', whereLabel);
   if (where.tenant !== undefined && actor.tenant !== undefined && where.tenant !== actor.tenant) {
     throw new DocketError('FORBIDDEN', `${actor.id} belongs to tenant ${JSON.stringify(actor.tenant)} and may not migrate the instances of tenant ${JSON.stringify(where.tenant)}.`, { workflow: options.workflow, actor: actor.id });
   }
