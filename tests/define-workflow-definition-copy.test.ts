@@ -59,11 +59,11 @@ async function behaviour(workflow: AnyWorkflow) {
   const clock = virtualClock(MONDAY);
   const engine = createEngine({ store: memoryStore(), clock, calendar: businessCalendar({ holidays: ['CN'] }), workflows: [workflow] });
   const outcome = async <T>(run: () => Promise<T>) => run().then((v) => ({ ok: v as unknown }), (e: { code?: string }) => ({ refused: e.code }));
-  const startedByClerk = await outcome(() => engine.start('leave', {}, { actor: clerk }));
-  const id = await engine.start('leave', {}, { actor: staff });
+  const startedByClerk = await outcome(() => engine.start('leave', {} as never, { actor: clerk }));
+  const id = await engine.start('leave', {} as never, { actor: staff });
   const timers = (await engine.get(id)).timers.map((t) => [t.name, t.dueAt]);
-  const clerkApproves = await outcome(() => engine.send(id, { type: 'APPROVE' }, { actor: clerk }).then((v) => v.state));
-  const managerApproves = await outcome(() => engine.send(id, { type: 'APPROVE' }, { actor: manager }).then((v) => v.state));
+  const clerkApproves = await outcome(() => engine.send(id, { type: 'APPROVE' } as never, { actor: clerk }).then((v) => v.state));
+  const managerApproves = await outcome(() => engine.send(id, { type: 'APPROVE' } as never, { actor: manager }).then((v) => v.state));
   await engine.close();
   const data = JSON.stringify([workflow.id, workflow.version, workflow.permissions, workflow.deadlines, workflow.labels, workflow.roles, workflow.description]);
   return { startedByClerk: 'refused' in startedByClerk ? startedByClerk : 'started', timers, clerkApproves, managerApproves, data };
@@ -94,7 +94,7 @@ describe('defineWorkflow reads its definition once, into a frozen copy', () => {
     });
     const clock = virtualClock(MONDAY);
     const engine = createEngine({ store: memoryStore(), clock, calendar: businessCalendar({ holidays: ['CN'] }), workflows: [workflow] });
-    const first = await engine.start('leave', {}, { actor: staff });
+    const first = await engine.start('leave', {} as never, { actor: staff });
     // Changed after defining and after the engine took the workflow, before and after an instance started.
     def.permissions['APPROVE']!.push('clerk');
     def.permissions['start']!.push('clerk');
@@ -102,11 +102,11 @@ describe('defineWorkflow reads its definition once, into a frozen copy', () => {
     def.deadlines['remind']!['duration'] = 60_000;
     def.labels['title'].en = 'Changed';
     def.roles['manager'].en = 'Boss';
-    const second = await engine.start('leave', {}, { actor: staff });
+    const second = await engine.start('leave', {} as never, { actor: staff });
     expect((await engine.get(second)).timers.map((t) => [t.name, t.dueAt])).toEqual(expected.timers);
     expect((await engine.get(first)).timers.map((t) => [t.name, t.dueAt])).toEqual(expected.timers);
-    await expect(engine.send(first, { type: 'APPROVE' }, { actor: clerk })).rejects.toMatchObject({ code: 'FORBIDDEN' });
-    await expect(engine.start('leave', {}, { actor: clerk })).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    await expect(engine.send(first, { type: 'APPROVE' } as never, { actor: clerk })).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    await expect(engine.start('leave', {} as never, { actor: clerk })).rejects.toMatchObject({ code: 'FORBIDDEN' });
     await engine.close();
     expect(workflow.labels?.title).toEqual({ 'zh-CN': '请假', en: 'Leave' });
     expect(workflow.roles?.['manager']?.en).toBe('Manager');
@@ -164,7 +164,7 @@ describe('defineWorkflow reads its definition once, into a frozen copy', () => {
       deadlines: { due: { kind: 'workingDays', days: 2 } },
     });
     const deadlines: Record<string, Record<string, unknown>> = { due: { kind: 'workingDays', days: 2 } };
-    const flow = approvalFlow([{ id: 'legal', mode: 'all', approvers: users('zhao'), deadline: { after: 'due', then: { kind: 'approve' } } }], { deadlines });
+    const flow = approvalFlow([{ id: 'legal', mode: 'all', approvers: users('zhao'), deadline: { after: 'due', then: { kind: 'approve' } } }], { deadlines: deadlines as never });
     deadlines['due']!['days'] = 9;
     deadlines['late'] = { kind: 'duration', duration: 1 };
     const seen = async (wf: typeof flow) => {

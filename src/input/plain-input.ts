@@ -126,7 +126,7 @@ function refuseNotOwnData(source: object, place: Place): void {
       throw new Refusal({ parent: place, key }, 'is inherited from a prototype, not the object\'s own property, so a change to the prototype would change it; pass it as an own property (e.g. { ...defaults, ...own })');
     }
   }
-  throw new Refusal(place, 'has a prototype other than Object.prototype (a class instance or Object.create(...)), so its fields may be inherited or computed; pass a plain object literal with its own data properties');
+  throw new Refusal(place, 'has a prototype other than Object.prototype (a class instance or Object.create(...)), so its fields may be inherited or computed; pass a plain object literal (or array) with its own data properties');
 }
 
 /**
