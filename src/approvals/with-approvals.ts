@@ -2,7 +2,8 @@
 // inbox projection and labels from one `withApprovals({ deadlines })`, so no piece can be forgotten.
 import type { AnyStateMachine } from 'xstate';
 import type { z } from 'zod';
-import { defineWorkflow, type AuthorizeArgs, type AuthorizeResult, type DeadlineSpec, type EventSchemas, type Workflow, type WorkflowConfig, type WorkflowEnv } from '../engine/define-workflow.js';
+import { plainInput } from '../input/plain-input.js';
+import { defineWorkflow, readDefinition, type AuthorizeArgs, type AuthorizeResult, type DeadlineSpec, type EventSchemas, type Workflow, type WorkflowConfig, type WorkflowEnv } from '../engine/define-workflow.js';
 import { deadline } from '../engine/effect.js';
 import { approvalAuthorize } from './approval-authorize.js';
 import { approvalEventLabels } from './approval-event-labels.js';
@@ -67,6 +68,14 @@ const REQUIRED_GUARDS = Object.keys(approvalGuards);
  * `defineWorkflow`, which adds the approval events, labels, implementations, authorization and
  * inbox (with due dates) itself.
  *
+ * The options are read once, here, into a deep-frozen copy of their own data properties (deadline
+ * functions and `inbox.data` kept by reference): changing `deadlines` afterwards changes neither the
+ * delays nor the workflows defined through the plugin. `defineWorkflow` reads its definition the same
+ * way (see the engine's `defineWorkflow`).
+ *
+ * @throws DocketError `INVALID_ARGUMENT` naming the path (`options.deadlines.legalDue`) for an
+ * inherited key, a getter or setter, a class instance, a Map, Set or other built-in, or a Proxy.
+ *
  * @example
  * ```ts
  * import { setup } from 'xstate';
@@ -92,8 +101,11 @@ const REQUIRED_GUARDS = Object.keys(approvalGuards);
  * ```
  */
 export function withApprovals<const D extends Readonly<Record<string, DeadlineSpec>> = {}, C = ApprovalContext>(
-  options: ApprovalsOptions<D, C> = {},
+  given: ApprovalsOptions<D, C> = {},
 ): ApprovalPlugin<D> {
+  // Read once, as defineWorkflow reads a definition: the delays, the inbox's due dates and every
+  // workflow defined through the plugin use this frozen copy, never the caller's object again.
+  const options = plainInput(given, 'withApprovals()', 'options', { ownData: true }) as ApprovalsOptions<D, C>;
   const deadlines = (options.deadlines ?? {}) as D;
   const delays = Object.fromEntries(Object.keys(deadlines).map((name) => [name, deadline(name)])) as { readonly [K in keyof D]: () => number };
   const tasks = approvalTasks<C>(options.inbox?.data ? { data: options.inbox.data } : {});
@@ -102,7 +114,8 @@ export function withApprovals<const D extends Readonly<Record<string, DeadlineSp
     guards: approvalGuards,
     delays,
     context: approvalContext,
-    defineWorkflow(config) {
+    defineWorkflow(definition) {
+      const config = readDefinition(definition, 'approvals.defineWorkflow()');
       checkMachine(config.id, config.machine);
       const { authorize: own, implementations: ownImplementations, events, labels, ...rest } = config;
       // The workflow's permissions: a stand-in's act is checked against them for the principal too.

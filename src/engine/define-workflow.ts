@@ -5,7 +5,8 @@ import type { BusinessCalendar, DeadlineRule } from '../calendar/index.js';
 import { validateDeadlineRule } from '../calendar/index.js';
 import type { Actor, TaskRecord } from '../store/records.js';
 import type { Directory } from '../organisation/directory.js';
-import type { DocketError } from '../errors.js';
+import { DocketError } from '../errors.js';
+import { plainInput } from '../input/plain-input.js';
 import { checkMigrations, type WorkflowMigrations } from './migration/migration-spec.js';
 import { timerNameOf } from './timer-owner.js';
 
@@ -280,12 +281,61 @@ function checkDelayNames(config: { id: string; machine: unknown }): void {
 }
 
 /**
+ * Where a definition holds objects that are not plain data and are taken by reference, neither copied
+ * nor frozen: the machine, the input and event schemas, and a migration's old machine and context
+ * schema. Functions (deadline functions, hooks, state mappings) are kept by reference anyway.
+ */
+function keptByReference(path: readonly (string | number)[]): boolean {
+  const [, field, ...rest] = path;
+  if (field === 'machine' || field === 'input') return rest.length === 0;
+  if (field === 'events') return rest.length === 1;
+  if (field === 'migrations') {
+    const tail = typeof rest[0] === 'number' ? rest.slice(1) : rest;
+    return (tail.length === 2 && tail[0] === 'source' && tail[1] === 'machine') || (tail.length === 1 && tail[0] === 'contextSchema');
+  }
+  return false;
+}
+
+/**
+ * A workflow definition read once, from its own data properties, into a deep-frozen plain copy (the
+ * machine, schemas and functions kept by reference): what a caller changes in its object afterwards
+ * changes no registered workflow. Internal: `defineWorkflow` and the approval plugin's.
+ *
+ * @throws DocketError `INVALID_ARGUMENT` naming the path (`definition.deadlines.review`) for a value
+ * that is not an object, an inherited key, a getter or setter, an object that is not a plain object
+ * or array (a class instance, `Object.create(...)`), a Map, Set or other built-in whose contents are
+ * not its keys, or a Proxy.
+ */
+export function readDefinition<T>(config: T, what = 'defineWorkflow()'): T {
+  if (typeof config !== 'object' || config === null || Array.isArray(config)) {
+    throw new DocketError('INVALID_ARGUMENT', `${what} takes a workflow definition object ({ id, version, machine, input, events, … }), not ${config === null ? 'null' : Array.isArray(config) ? 'an array' : typeof config}.`, { field: 'definition' });
+  }
+  return plainInput(config, what, 'definition', { ownData: true, keep: keptByReference }) as T;
+}
+
+/**
  * Bind a machine to its schemas, roles, deadlines and labels: the unit the engine runs.
  *
  * Event schemas may describe the payload alone or the whole event with its `type`
  * (`SUBMIT: z.object({ type: z.literal('SUBMIT'), note: z.string() })`): a schema whose shape has a
  * `type` key is checked against the event as sent, `type` included; any other against the payload
  * without it. Both forms give the same `EventFrom` type and the machine sees the same event.
+ *
+ * The definition is read once, when it is defined: its own data properties are copied into a plain
+ * object and deep-frozen, and the workflow returned (and every engine it is registered in) uses that
+ * copy, so changing the object passed in afterwards (`config.deadlines.review = …`,
+ * `config.permissions.APPROVE.push(…)`) changes nothing registered, and the returned workflow cannot
+ * be changed either. The XState machine, the zod schemas (`input`, each of `events`, a migration's
+ * `contextSchema`) and functions are kept by reference, not copied.
+ *
+ * @throws DocketError `INVALID_ARGUMENT` naming the path in `details.field` (e.g.
+ * `definition.deadlines.review`), with nothing defined, for a definition that is not an object or
+ * holds: a key inherited from a prototype (pass it as an own property), a getter or setter (pass its
+ * value), an object that is not a plain object or array (a class instance, `Object.create(…)`), a
+ * Map, Set or other built-in whose contents are not its keys (pass an object or array), or a Proxy.
+ * @throws TypeError for a definition whose parts are wrong (a version that is not a positive integer,
+ * a machine, schema, permission, deadline rule, state or delay name that cannot be used), naming it;
+ * DocketError `INVALID_MIGRATION` for a migration that cannot be used.
  *
  * @example
  * ```ts
@@ -312,7 +362,9 @@ export function defineWorkflow<
   TMachine extends AnyStateMachine,
   TInput extends z.ZodType,
   TEvents extends EventSchemas,
->(config: WorkflowConfig<TId, TMachine, TInput, TEvents>): Workflow<TId, TMachine, TInput, TEvents> {
+>(definition: WorkflowConfig<TId, TMachine, TInput, TEvents>): Workflow<TId, TMachine, TInput, TEvents> {
+  // Every check below and every later reader sees this copy, never the caller's object again.
+  const config = readDefinition(definition);
   if (!Number.isInteger(config.version) || config.version < 1) {
     throw new TypeError(`Workflow "${config.id}": version must be a positive integer, got ${String(config.version)}.`);
   }

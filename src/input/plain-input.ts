@@ -6,6 +6,7 @@ export const PLAIN_INPUT_MAX_NODES = 1_000_000;
 
 const DATE_PROTO = Date.prototype;
 const OBJECT_PROTO = Object.prototype;
+const ARRAY_PROTO = Array.prototype;
 const getTime = Date.prototype.getTime;
 const COERCION_HOOKS = new Set(['toString', 'valueOf', 'toJSON', 'toLocaleString']);
 
@@ -76,11 +77,56 @@ function reason(error: unknown): string {
   return error instanceof Error ? error.message : 'it threw';
 }
 
+/** The keys of a place from the root: what {@link PlainInputOptions.keep} is given. */
+function keysOf(place: Place): (string | number)[] {
+  const keys: (string | number)[] = [];
+  for (let p: Place | undefined = place; p !== undefined; p = p.parent) keys.push(p.key);
+  return keys.reverse();
+}
+
+/**
+ * How {@link plainInput} reads a value besides its default (every enumerable key, inherited ones too,
+ * read through getters, copies left open for the function to use).
+ */
+export interface PlainInputOptions {
+  /**
+   * Own data properties only, for a value the library keeps (a workflow definition): an inherited
+   * enumerable key, an accessor property (a getter or setter) and an object whose prototype is not
+   * Object.prototype (or Array.prototype, for an array) are refused, each naming its path, since what
+   * they hold may change after the copy or was never in the copy. Every copy is frozen. Values already
+   * vouched as frozen plain data (a rule from `workingDays(3)`) are kept as they are.
+   */
+  readonly ownData?: boolean;
+  /**
+   * Objects kept by reference, neither copied nor frozen (an XState machine, a zod schema): asked with
+   * the object's path from the root (`['definition', 'machine']`), after the Proxy check. Only with
+   * `ownData`.
+   */
+  readonly keep?: (path: readonly (string | number)[]) => boolean;
+}
+
 /** An object or array of the argument still to be read into its copy. */
 interface Pending {
   readonly source: object;
   readonly copy: Record<string | number, unknown>;
   readonly place: Place;
+}
+
+/**
+ * Own mode: refuse an object whose prototype is not Object.prototype (or null; Array.prototype for an
+ * array). Its first enumerable inherited key is named when it has one (`Object.create(defaults)`),
+ * else the object itself (a class instance: a getter on its prototype is not listed as a key, so what
+ * it answers was silently missing from the copy). The chain holds no Proxy (checked before).
+ */
+function refuseNotOwnData(source: object, place: Place): void {
+  const proto: unknown = Object.getPrototypeOf(source);
+  if (proto === null || proto === OBJECT_PROTO || (proto === ARRAY_PROTO && Array.isArray(source))) return;
+  for (const key in source) {
+    if (!Object.hasOwn(source, key) && !Object.hasOwn(OBJECT_PROTO, key)) {
+      throw new Refusal({ parent: place, key }, 'is inherited from a prototype, not the object\'s own property, so a change to the prototype would change it; pass it as an own property (e.g. { ...defaults, ...own })');
+    }
+  }
+  throw new Refusal(place, 'has a prototype other than Object.prototype (a class instance or Object.create(...)), so its fields may be inherited or computed; pass a plain object literal (or array) with its own data properties');
 }
 
 /**
@@ -95,7 +141,9 @@ interface Pending {
  * by assignment (by `defineProperty` only for a key Object.prototype has too: `__proto__`, which
  * assignment would take as the prototype, or an accessor someone added there). The 0c2cfb5 profile of a strategy act put this copy at 7 % of the act.
  */
-function copyArgument(value: object, root: Place): unknown {
+function copyArgument(value: object, root: Place, options?: PlainInputOptions): unknown {
+  const own = options?.ownData === true;
+  const keep = own ? options?.keep : undefined;
   let copies: Map<object, unknown> | undefined;
   let first: object | undefined;
   let firstCopy: unknown;
@@ -104,6 +152,7 @@ function copyArgument(value: object, root: Place): unknown {
   const shell = (source: object, place: Place): unknown => {
     if (isProxy(source)) throw new Refusal(place, 'is a Proxy; pass plain data');
     if (typeof source === 'function') return source;
+    if (own && (VOUCHED.has(source) || (keep !== undefined && keep(keysOf(place))))) return source;
     if (source === first) return firstCopy;
     if (copies !== undefined) {
       const known = copies.get(source);
@@ -120,11 +169,13 @@ function copyArgument(value: object, root: Place): unknown {
       const slot = SLOT_OBJECTS.get(p);
       if (slot !== undefined) throw new Refusal(place, `is a ${slot}: what it holds is not in its keys, so a copy would not hold it; pass plain data (an object, an array)`);
     }
+    if (own && !isDate) refuseNotOwnData(source, place);
     let copy: unknown;
     if (isDate) {
       // A Date (a subclass too), read from its internal slot, never through a `getTime` it carries.
       try {
         copy = new Date(getTime.call(source));
+        if (own) Object.freeze(copy);
       } catch (error) {
         throw new Refusal(place, `is not a readable Date (${reason(error)})`, error);
       }
@@ -151,9 +202,35 @@ function copyArgument(value: object, root: Place): unknown {
     }
     return (typeof got === 'object' && got !== null) || typeof got === 'function' ? shell(got as object, { parent, key }) : got;
   };
+  // Own mode: each property's descriptor is read once (no getter runs, none is read through the
+  // prototype), so what is copied is what the object holds now, and the copy is frozen when filled.
+  const copyOwnData = (source: object, copy: Record<string | number, unknown>, place: Place): void => {
+    const keys: readonly (string | number)[] = Array.isArray(source) ? Array.from({ length: source.length }, (_, i) => i) : Object.keys(source);
+    if (Array.isArray(source)) nodes += keys.length;
+    for (const key of keys) {
+      if (typeof key === 'string' && ++nodes > PLAIN_INPUT_MAX_NODES) throw new Refusal(place, `holds more than ${PLAIN_INPUT_MAX_NODES} values`);
+      const descriptor = Object.getOwnPropertyDescriptor(source, key);
+      // A hole of an array: undefined, not read through Array.prototype.
+      if (descriptor === undefined) continue;
+      if (!('value' in descriptor)) {
+        throw new Refusal({ parent: place, key }, `is ${descriptor.get ? 'a getter' : 'a setter'} (an accessor property), which may answer differently on each read; pass its value as a plain data property`);
+      }
+      const raw: unknown = descriptor.value;
+      const got = (typeof raw === 'object' && raw !== null) || typeof raw === 'function' ? shell(raw as object, { parent: place, key }) : raw;
+      if (typeof key === 'string' && typeof got === 'function' && COERCION_HOOKS.has(key)) continue;
+      if (typeof key === 'string' && Object.hasOwn(OBJECT_PROTO, key)) Object.defineProperty(copy, key, { value: got, enumerable: true, writable: true, configurable: true });
+      else copy[key] = got;
+    }
+    if (Array.isArray(copy)) copy.length = keys.length;
+    Object.freeze(copy);
+  };
   const out = shell(value, root);
   for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
     const { source, copy, place } = next;
+    if (own) {
+      copyOwnData(source, copy, place);
+      continue;
+    }
     if (Array.isArray(source)) {
       const length = source.length;
       nodes += length;
@@ -199,6 +276,8 @@ function copyArgument(value: object, root: Place): unknown {
  *
  * @param what how the message names the function: `parseQuarter()`, `calendar.resolve()`.
  * @param field the argument's name (`details.field` is it, or a path inside it: `rule.quarter.year`).
+ * @param options `ownData` for a value kept after the call (a workflow definition): own data
+ * properties only, the copies frozen, and `keep` the objects taken by reference (see {@link PlainInputOptions}).
  * Shared objects and cycles are kept as they are (the function's own validation refuses a cycle with
  * its own code, as it did before), and any depth is copied without recursion.
  *
@@ -207,7 +286,8 @@ function copyArgument(value: object, root: Place): unknown {
  *   whose contents are not its keys (a Map, Set, WeakMap, WeakSet, WeakRef, ArrayBuffer, DataView,
  *   typed array, RegExp, Promise, or a boxed String, Number, Boolean, Symbol or BigInt: its copy would
  *   be an empty object), or more than {@link PLAIN_INPUT_MAX_NODES} values (objects, array slots and
- *   object keys, inherited ones included).
+ *   object keys, inherited ones included); with `ownData`, also for an inherited key, a getter or
+ *   setter, or an object whose prototype is not Object.prototype (Array.prototype for an array).
  *
  * @example
  * ```ts
@@ -215,12 +295,12 @@ function copyArgument(value: object, root: Place): unknown {
  * plainInput({ year: 2027, quarter: 1 }, 'formatQuarter()', 'quarter'); // { year: 2027, quarter: 1 }, a copy
  * ```
  */
-export function plainInput(value: unknown, what: string, field: string): unknown {
+export function plainInput(value: unknown, what: string, field: string, options?: PlainInputOptions): unknown {
   if (typeof value !== 'object' || value === null) {
     if (typeof value !== 'function' || !isProxy(value)) return value;
   }
   try {
-    return copyArgument(value as object, { parent: undefined, key: field });
+    return copyArgument(value as object, { parent: undefined, key: field }, options);
   } catch (error) {
     if (!(error instanceof Refusal)) throw error;
     const at = pathOf(error.place);
