@@ -9,7 +9,7 @@ import fc from 'fast-check';
 import { setup } from 'xstate';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { businessCalendar, createEngine, defineWorkflow, memoryStore, users, virtualClock, withApprovals, type AnyWorkflow } from '../src/index.js';
+import { approvalStep, businessCalendar, createEngine, defineWorkflow, memoryStore, users, virtualClock, withApprovals, type AnyWorkflow } from '../src/index.js';
 import { approvalFlow, harness, li } from './approvals-fixture.js';
 
 /** A working Monday (2 November 2026, no holiday near). */
@@ -236,6 +236,67 @@ describe('defineWorkflow reads its definition once, into a frozen copy', () => {
         expect(await behaviour(workflow)).toEqual(expected);
       }),
       { numRuns: 60 },
+    );
+  });
+});
+
+// An approval step's configuration sits in the machine, which a definition keeps by reference, and
+// approvalStep kept it by a shallow spread: a caller's approver rule, `operations` or `cc` changed
+// after approvalStep() (and after defineWorkflow and createEngine) changed who every later entry of
+// the step asked and what they might do, after approvalStep's checks had passed on the old values.
+describe('approvalStep reads its configuration once, into a frozen copy', () => {
+  /** What a step does, as its people see it: who is asked, what the step's spec says, whether 加签 is allowed. */
+  async function stepBehaviour(flow: ReturnType<typeof approvalFlow<'flow'>>) {
+    const { engine, statuses, step } = harness(flow);
+    const id = await engine.start('flow', { amount: 1 }, { actor: li });
+    const asked = await statuses(id, 'legal');
+    const spec = JSON.stringify((await step(id, 'legal')).spec);
+    const addSign = await engine
+      .send(id, { type: 'ADD_SIGNER', step: 'legal', users: ['qian'], position: 'after' } as never, { actor: { id: 'zhao', roles: ['legal'] } })
+      .then(() => 'allowed', (e: { code?: string }) => e.code);
+    await engine.close();
+    return { asked, spec, addSign };
+  }
+  const stepConfig = () => ({ id: 'legal', mode: 'all' as const, approvers: { kind: 'users' as const, users: ['zhao'] }, operations: ['APPROVE', 'REJECT', 'WITHDRAW'] as string[] });
+
+  it('a change to the step configuration after approvalStep() changes neither who is asked nor what is allowed', async () => {
+    const expected = await stepBehaviour(approvalFlow([stepConfig() as never]));
+    expect(expected.asked).toEqual(['zhao:pending']);
+    expect(expected.addSign).toBe('OPERATION_NOT_ALLOWED');
+    const config = stepConfig();
+    const flow = approvalFlow([config as never]);
+    config.approvers.users.push('qian');
+    config.operations.push('ADD_SIGNER');
+    expect(await stepBehaviour(flow)).toEqual(expected);
+  });
+
+  it('refuses a getter, an inherited field or a Map in a step configuration, naming the path', () => {
+    const base = { id: 'legal', mode: 'all', onApproved: 'done', onRejected: 'done' };
+    expectInvalid(() => approvalStep({ ...base, approvers: new Map() } as never), 'config.approvers', /is a Map/);
+    expectInvalid(() => approvalStep({ ...base, approvers: Object.create({ kind: 'users', users: ['zhao'] }) } as never), 'config.approvers.kind', /inherited/);
+    expectInvalid(() => approvalStep({ ...base, get approvers() { return users('zhao'); } } as never), 'config.approvers', /getter/);
+  });
+
+  it('property: whatever the caller changes in a step configuration after approvalStep(), the step behaves as one built from the original', async () => {
+    const expected = await stepBehaviour(approvalFlow([stepConfig() as never]));
+    const change = fc.constantFrom<(c: ReturnType<typeof stepConfig>) => void>(
+      (c) => c.approvers.users.push('qian'),
+      (c) => (c.approvers.users[0] = 'wang'),
+      (c) => c.approvers.users.splice(0),
+      (c) => c.operations.push('ADD_SIGNER'),
+      (c) => c.operations.splice(0, 1),
+      (c) => ((c as { mode: string }).mode = 'any'),
+      (c) => ((c.approvers as { kind: string }).kind = 'role'),
+      (c) => Object.assign(c, { cc: users('sun') }),
+    );
+    await fc.assert(
+      fc.asyncProperty(fc.array(change, { minLength: 1, maxLength: 3 }), async (changes) => {
+        const config = stepConfig();
+        const flow = approvalFlow([config as never]);
+        for (const c of changes) c(config);
+        expect(await stepBehaviour(flow)).toEqual(expected);
+      }),
+      { numRuns: 25 },
     );
   });
 });

@@ -1,6 +1,7 @@
 import { APPROVAL_EVENT_TYPES } from './approval-events.js';
 import type { ApprovalStepSpec } from './approval-types.js';
 import { declaredReturn } from './return-rule.js';
+import { plainInput } from '../input/plain-input.js';
 
 /** Where an approved step goes next: a target, optionally first jumping back to a step that returned. */
 export type ApprovedTarget = string | { readonly target: string; readonly jumpBack?: readonly string[] };
@@ -79,6 +80,13 @@ export function stepTarget(step: string): string {
  * approval events (each guarded so that only this step's events reach it) and leaves through
  * `always` transitions as soon as its outcome is certain.
  *
+ * The configuration is read once, here, into a deep-frozen copy of its own data properties: changing
+ * the object passed in afterwards (an approver rule's `users`, `operations`, `cc`) changes no step.
+ *
+ * @throws DocketError `INVALID_ARGUMENT` naming the path (`config.approvers.users`) for an inherited
+ * key, a getter or setter, a class instance, a Map, Set or other built-in, or a Proxy in the
+ * configuration; TypeError for a step whose parts cannot be used (an id, a missing target).
+ *
  * @example
  * ```ts
  * import { setup } from 'xstate';
@@ -100,7 +108,13 @@ export function stepTarget(step: string): string {
  * });
  * ```
  */
-export function approvalStep(config: ApprovalStepConfig): ApprovalStepNode {
+export function approvalStep(given: ApprovalStepConfig): ApprovalStepNode {
+  // Read once into a deep-frozen copy of its own data (approver rules' functions kept by reference),
+  // as defineWorkflow reads a definition: the step's spec sits in the machine, which a definition
+  // keeps by reference, so a caller's later `rule.users.push('zhao')` or `operations.push('ADD_SIGN')`
+  // changed who was asked and what was allowed at every later entry of the step, after the checks
+  // below had passed on the old values.
+  const config = plainInput(given, 'approvalStep()', 'config', { ownData: true }) as ApprovalStepConfig;
   const { onApproved, onRejected, onWithdrawn, returns, ...rest } = config;
   const step = config.id;
   if (!/^[A-Za-z][\w-]*$/.test(step)) {
