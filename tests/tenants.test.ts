@@ -170,6 +170,38 @@ describe('tenants', () => {
     expect(mg.timers.map((t) => t.dueAt)).toEqual([Date.parse(START) + 2 * DAY]);
   });
 
+  // The tenants map was read at every act: a tenant added, or its calendar replaced, in the caller's
+  // object after createEngine changed the deadlines of the running engine; a misspelt `calender` (or
+  // a null entry) silently gave the tenant the engine's calendar.
+  it('reads the tenants map once, at createEngine: a change to the object afterwards changes no deadline', async () => {
+    const clock = virtualClock(START);
+    const workflow = { ...reviewWorkflow, deadlines: { reviewDeadline: workingDays(1) } } as unknown as typeof reviewWorkflow;
+    const founders = businessCalendar({ holidays: [{ years: [2026], holidays: [{ date: '2026-11-03', name: 'Founders day' }] }], zone: 'Asia/Shanghai' });
+    const tenants: Record<string, { calendar?: ReturnType<typeof businessCalendar> }> = { globex: { calendar: founders } };
+    const engine = createEngine({ store: memoryStore(), clock, workflows: [workflow], calendar: businessCalendar({ holidays: [{ years: [2026], holidays: [] }], zone: 'Asia/Shanghai' }), tenants });
+    tenants['acme'] = { calendar: founders };
+    delete tenants['globex'];
+    const a = await engine.forTenant('acme').start('review', { title: 'a' }, { actor: staff });
+    const g = await engine.forTenant('globex').start('review', { title: 'g' }, { actor: staff });
+    const due = async (id: string) => (await engine.send(id, { type: 'SUBMIT' }, { actor: staff })).timers[0]!.dueAt;
+    expect([await due(a), await due(g)]).toEqual([Date.parse(START) + DAY, Date.parse(START) + 2 * DAY]);
+  });
+
+  it('refuses a tenant entry that is not { calendar?, directory? }, naming it', () => {
+    const base = { store: memoryStore(), clock: virtualClock(START), workflows: [reviewWorkflow] };
+    const field = (tenants: unknown) => {
+      try {
+        createEngine({ ...base, tenants: tenants as never });
+        return 'created';
+      } catch (error) {
+        return isDocketError(error) ? [error.code, error.details.field] : error;
+      }
+    };
+    expect(field({ acme: { calender: businessCalendar() } })).toEqual(['INVALID_ARGUMENT', 'tenants.acme.calender']);
+    expect(field({ acme: null })).toEqual(['INVALID_ARGUMENT', 'tenants.acme']);
+    expect(field([])).toEqual(['INVALID_ARGUMENT', 'tenants']);
+  });
+
   it('refuses a malformed tenant with INVALID_ARGUMENT', async () => {
     const { engine } = setup();
     expect(() => engine.forTenant('' as string)).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));

@@ -1,6 +1,7 @@
 import type { BusinessCalendar } from '../calendar/index.js';
 import { DocketError } from '../errors.js';
 import type { Directory } from '../organisation/directory.js';
+import { isOptionsObject, readOptions } from '../input/read-options.js';
 
 /** One tenant's own business calendar and directory; what it leaves out falls back to the engine's. */
 export interface TenantConfig {
@@ -35,14 +36,22 @@ export interface TenantEnv {
 export class TenantRouting {
   /** The engine's own calendar and directory (used as they are when no tenants are configured). */
   readonly defaults: TenantEnv;
-  private readonly tenants: TenantsOption | undefined;
+  private readonly tenants: ((tenant: string) => TenantConfig | undefined) | ReadonlyMap<string, TenantConfig> | undefined;
 
+  /**
+   * @throws DocketError `INVALID_ARGUMENT` (`details.field`: `tenants`, or `tenants.<id>.<key>`) for
+   * `tenants` that is neither an object nor a function, or a tenant's entry that is not an object of
+   * `calendar` and `directory` (a misspelt `calender` is refused, not left to the engine's calendar).
+   */
   constructor(defaults: { readonly calendar?: BusinessCalendar | undefined; readonly directory?: Directory | undefined }, tenants: TenantsOption | undefined) {
     this.defaults = { calendar: defaults.calendar, directory: defaults.directory };
-    if (tenants !== undefined && typeof tenants !== 'function' && (tenants === null || typeof tenants !== 'object')) {
-      throw new DocketError('INVALID_ARGUMENT', 'createEngine({ tenants }) must be an object of { calendar?, directory? } by tenant id, or a function of the tenant id.');
+    if (tenants !== undefined && typeof tenants !== 'function' && !isOptionsObject(tenants)) {
+      throw new DocketError('INVALID_ARGUMENT', 'createEngine({ tenants }) must be an object of { calendar?, directory? } by tenant id, or a function of the tenant id.', { field: 'tenants' });
     }
-    this.tenants = tenants;
+    // A map of tenants is read once, here, as the engine's other options are: read at every act, a
+    // tenant added to the caller's object afterwards (or its calendar replaced) changed the deadlines
+    // of an engine already running, and `{ acme: { calender } }` silently gave acme the engine's calendar.
+    this.tenants = tenants === undefined || typeof tenants === 'function' ? tenants : readTenants(tenants);
   }
 
   // The env of each tenant seen so far (stand-ins that read its configuration at every call).
@@ -67,7 +76,7 @@ export class TenantRouting {
   /** The calendar and directory of a tenant (the engine's where the tenant gives none). */
   configOf(tenant: string | undefined): TenantEnv {
     if (tenant === undefined || this.tenants === undefined) return this.defaults;
-    const own = typeof this.tenants === 'function' ? this.tenants(tenant) : Object.hasOwn(this.tenants, tenant) ? this.tenants[tenant] : undefined;
+    const own = typeof this.tenants === 'function' ? this.tenants(tenant) : this.tenants.get(tenant);
     return { calendar: own?.calendar ?? this.defaults.calendar, directory: own?.directory ?? this.defaults.directory };
   }
 
@@ -95,6 +104,28 @@ export class TenantRouting {
       directory: forward(() => this.configOf(tenant()).directory ?? EMPTY_DIRECTORY),
     };
   }
+}
+
+/** The tenants of `createEngine({ tenants })` as given at creation: each own key's `{ calendar, directory }`, read once. */
+function readTenants(tenants: object): ReadonlyMap<string, TenantConfig> {
+  const out = new Map<string, TenantConfig>();
+  let ids: string[];
+  try {
+    ids = Object.keys(tenants);
+  } catch (error) {
+    throw new DocketError('INVALID_ARGUMENT', 'createEngine({ tenants }): its tenant ids could not be listed; pass a plain object of { calendar?, directory? } by tenant id.', { field: 'tenants', cause: error });
+  }
+  for (const id of ids) {
+    let entry: unknown;
+    try {
+      entry = (tenants as Record<string, unknown>)[id];
+    } catch (error) {
+      throw new DocketError('INVALID_ARGUMENT', `createEngine({ tenants }): tenant "${id}" could not be read; pass plain values.`, { field: `tenants.${id}`, cause: error });
+    }
+    const config = readOptions(entry, { keys: ['calendar', 'directory'], what: `createEngine({ tenants }): tenants.${id}`, usage: '{ calendar?, directory? }', path: `tenants.${id}` });
+    out.set(id, Object.freeze(config as TenantConfig));
+  }
+  return out;
 }
 
 /** An object whose every property is read, at call time, from `target()` (methods bound to it). */
