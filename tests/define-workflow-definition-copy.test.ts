@@ -300,3 +300,62 @@ describe('approvalStep reads its configuration once, into a frozen copy', () => 
     );
   });
 });
+
+// createEngine took each workflow as given: one built without defineWorkflow (`{ ...wf, deadlines }`,
+// as fixtures and plugins write it) kept the caller's objects, and the engine read its permissions,
+// deadline rules and labels at every act, so a change after createEngine changed the running engine.
+describe('createEngine reads each workflow once', () => {
+  const spread = () => {
+    const def = definition();
+    return { ...define(def), permissions: def.permissions, deadlines: def.deadlines, labels: def.labels } as unknown as AnyWorkflow & typeof def;
+  };
+
+  it('a change to a spread workflow after createEngine changes neither who may act nor the deadlines', async () => {
+    const expected = await behaviour(define(definition()));
+    const workflow = spread() as any;
+    const clock = virtualClock(MONDAY);
+    const engine = createEngine({ store: memoryStore(), clock, calendar: businessCalendar({ holidays: ['CN'] }), workflows: [workflow] });
+    workflow.permissions.APPROVE.push('clerk');
+    workflow.permissions.start.push('clerk');
+    workflow.deadlines.review.days = 10;
+    const id = await engine.start('leave', {} as never, { actor: staff });
+    expect((await engine.get(id)).timers.map((t) => [t.name, t.dueAt])).toEqual(expected.timers);
+    await expect(engine.start('leave', {} as never, { actor: clerk })).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    await expect(engine.send(id, { type: 'APPROVE' } as never, { actor: clerk })).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    await engine.close();
+  });
+
+  it('refuses a workflow holding a getter or a Map, naming it by its place in workflows', () => {
+    const workflow = spread() as any;
+    const base = { store: memoryStore(), clock: virtualClock(MONDAY), calendar: businessCalendar({ holidays: ['CN'] }) };
+    expectInvalid(() => createEngine({ ...base, workflows: [define(definition()), { ...workflow, version: 2, deadlines: new Map() }] }), 'workflows[1].deadlines', /is a Map/);
+    expectInvalid(() => createEngine({ ...base, workflows: [{ ...workflow, get permissions() { return { APPROVE: ['clerk'] }; } }] }), 'workflows[0].permissions', /getter/);
+  });
+
+  it('property: whatever the caller changes in a spread workflow after createEngine, the engine behaves as with the original', async () => {
+    const expected = await behaviour(define(definition()));
+    const change = fc.constantFrom<(w: any) => void>(
+      (w) => w.permissions.APPROVE?.push('clerk'),
+      (w) => w.permissions.start.push('clerk'),
+      (w) => delete w.permissions.APPROVE,
+      (w) => (w.deadlines.review.days = 10),
+      (w) => w.deadlines.remind && (w.deadlines.remind.duration = 60_000),
+      (w) => delete w.deadlines.remind,
+      (w) => (w.labels.title.en = 'Changed'),
+    );
+    await fc.assert(
+      fc.asyncProperty(fc.array(change, { minLength: 1, maxLength: 4 }), async (changes) => {
+        const workflow = spread() as any;
+        const clock = virtualClock(MONDAY);
+        const engine = createEngine({ store: memoryStore(), clock, calendar: businessCalendar({ holidays: ['CN'] }), workflows: [workflow] });
+        for (const c of changes) c(workflow);
+        const id = await engine.start('leave', {} as never, { actor: staff });
+        const timers = (await engine.get(id)).timers.map((t) => [t.name, t.dueAt]);
+        const clerkApproves = await engine.send(id, { type: 'APPROVE' } as never, { actor: clerk }).then(() => 'ok', (e: { code?: string }) => e.code);
+        await engine.close();
+        expect({ timers, clerkApproves }).toEqual({ timers: expected.timers, clerkApproves: 'FORBIDDEN' });
+      }),
+      { numRuns: 30 },
+    );
+  });
+});

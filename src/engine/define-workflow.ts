@@ -306,11 +306,11 @@ function keptByReference(path: readonly (string | number)[]): boolean {
  * or array (a class instance, `Object.create(...)`), a Map, Set or other built-in whose contents are
  * not its keys, or a Proxy.
  */
-export function readDefinition<T>(config: T, what = 'defineWorkflow()'): T {
+export function readDefinition<T>(config: T, what = 'defineWorkflow()', root = 'definition'): T {
   if (typeof config !== 'object' || config === null || Array.isArray(config)) {
-    throw new DocketError('INVALID_ARGUMENT', `${what} takes a workflow definition object ({ id, version, machine, input, events, … }), not ${config === null ? 'null' : Array.isArray(config) ? 'an array' : typeof config}.`, { field: 'definition' });
+    throw new DocketError('INVALID_ARGUMENT', `${what} takes a workflow definition object ({ id, version, machine, input, events, … }), not ${config === null ? 'null' : Array.isArray(config) ? 'an array' : typeof config}.`, { field: root });
   }
-  return plainInput(config, what, 'definition', { ownData: true, keep: keptByReference }) as T;
+  return plainInput(config, what, root, { ownData: true, keep: keptByReference }) as T;
 }
 
 /**

@@ -1,7 +1,7 @@
 import type { AnyStateMachine } from 'xstate';
 import { resolveDeadlineRule } from '../calendar/resolve-deadline.js';
 import { DocketError, isDocketError } from '../errors.js';
-import type { AnyWorkflow, DeadlineArgs, WorkflowEnv } from './define-workflow.js';
+import { readDefinition, type AnyWorkflow, type DeadlineArgs, type WorkflowEnv } from './define-workflow.js';
 import type { TenantRouting } from './tenant-routing.js';
 import { withAdminMoves } from './move-to-state.js';
 import { XStateRuntime } from './xstate-runtime.js';
@@ -23,10 +23,15 @@ export class WorkflowRegistry {
     workflows: readonly AnyWorkflow[],
     private readonly routing: TenantRouting,
   ) {
-    for (const workflow of workflows) this.register(workflow);
+    let i = 0;
+    for (const workflow of workflows) this.register(workflow, `workflows[${i++}]`);
   }
 
-  register(workflow: AnyWorkflow): void {
+  register(given: AnyWorkflow, at = 'workflow'): void {
+    // Read once, as defineWorkflow reads a definition: a workflow built without it (`{ ...wf, deadlines }`,
+    // a workflow loaded from a module) kept the caller's objects, and its permissions, deadline rules
+    // and labels were read at every act, so changing them after createEngine changed a running engine.
+    const workflow = readDefinition(given, 'createEngine()', at);
     let versions = this.byId.get(workflow.id);
     if (!versions) this.byId.set(workflow.id, (versions = new Map()));
     if (versions.has(workflow.version)) {
