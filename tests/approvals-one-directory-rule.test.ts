@@ -252,3 +252,55 @@ describe("stand-ins (代理): the inbox offers a deputy exactly the acts send ac
     );
   });
 });
+
+// A directory's usersWithRole may list people who have left (the Directory contract allows it; an
+// HR-backed directory lists every holder with `active: false`). Only a plain role rule dropped them:
+// a 认领 group, a fallback role (whenNobody / whenTooFew) and an escalation on timeout offered the
+// task to them, and a group of leavers alone left the step waiting for a claim nobody could make.
+describe('a role offers its active members only, wherever a step offers a role', () => {
+  /** A directory as an HR system gives it: every holder of a role, leavers marked inactive. */
+  const hrDirectory = (list: readonly DirectoryUser[]) => {
+    const inner = staticDirectory({ users: list as DirectoryUser[] });
+    return { ...inner, usersWithRole: (r: string) => list.filter((u) => u.roles.includes(r)) };
+  };
+  const staff: DirectoryUser[] = [
+    ...people,
+    { id: 'left1', roles: ['archive'], department: 'legal', supervisor: 'ceo', active: false },
+    { id: 'left2', roles: ['archive'], department: 'legal', supervisor: 'ceo', active: false },
+  ];
+  async function enter(approvers: ApproverRule | readonly ApproverRule[], extra: Record<string, unknown> = {}, list: readonly DirectoryUser[] = staff) {
+    const flow = approvalFlow([{ id: 'legal', mode: 'all', approvers, ...extra } as never]);
+    const engine = createEngine({ store: memoryStore(), clock: virtualClock(MONDAY), calendar: businessCalendar({ holidays: ['CN'] }), directory: hrDirectory(list), workflows: [flow], effects });
+    const id = await engine.start('flow', { amount: 1 }, { actor: li });
+    const view = await engine.get(id);
+    const step = (view.context as unknown as { approvals: Record<string, { assignments: readonly { user: string | null; group?: { members: readonly string[] }; status: string }[] }> }).approvals['legal']!;
+    await engine.close();
+    return { state: view.state, offered: step.assignments.map((a) => a.user ?? `group:${a.group!.members.join('|')}`) };
+  }
+
+  it('a 认领 (claim) group leaves out members who have left', async () => {
+    expect(await enter(role('legal', { claim: true }))).toEqual({ state: { legal: 'pending' }, offered: ['group:zhao|qian'] });
+  });
+
+  it('a claim role whose members have all left resolves nobody, and whenNobody decides (the step no longer waits for ever)', async () => {
+    expect(await enter(role('archive', { claim: true }), { whenNobody: 'approve' })).toMatchObject({ state: 'approved' });
+  });
+
+  it('a fallback role (whenNobody: { role }) leaves out members who have left', async () => {
+    expect(await enter(users('ghost'), { whenNobody: { role: 'legal' } })).toEqual({ state: { legal: 'pending' }, offered: ['group:zhao|qian'] });
+  });
+
+  it('property: whoever has left, a role is offered exactly as the plain role rule resolves it', async () => {
+    const holders = ['zhao', 'qian', 'sun', 'wu'];
+    await fc.assert(
+      fc.asyncProperty(fc.subarray(holders), fc.boolean(), async (leavers, claim) => {
+        const list: DirectoryUser[] = [{ id: 'li', roles: ['staff'], department: 'sales', supervisor: 'wang' }, ...holders.map((id) => ({ id, roles: ['desk'], department: 'legal', supervisor: 'ceo', ...(leavers.includes(id) ? { active: false } : {}) }))];
+        const active = holders.filter((h) => !leavers.includes(h));
+        const got = await enter(role('desk', claim ? { claim: true } : {}), { whenNobody: 'approve' }, list);
+        if (active.length === 0) expect(got.state).toBe('approved');
+        else expect(got.offered).toEqual(claim ? [`group:${active.join('|')}`] : active);
+      }),
+      { numRuns: 30 },
+    );
+  });
+});

@@ -1,5 +1,5 @@
 import type { Directory } from '../organisation/directory.js';
-import { isActiveUser } from '../organisation/known-user.js';
+import { activeMembers, isActiveUser } from '../organisation/known-user.js';
 import { ownValue } from '../engine/own-property.js';
 import { DocketError } from '../errors.js';
 
@@ -214,7 +214,7 @@ export function resolveApprovers(rule: ApproverRule, facts: ResolveFacts): Resol
     case 'field':
       return people(idsIn(readPath(facts.context, rule.field)));
     case 'role': {
-      const members = needDirectory(facts, rule).usersWithRole(rule.role).map((u) => u.id);
+      const members = activeMembers(needDirectory(facts, rule), rule.role);
       if (members.length === 0) return [];
       return rule.claim ? [{ kind: 'group', role: rule.role, members }] : people(members);
     }

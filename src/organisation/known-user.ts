@@ -45,3 +45,16 @@ export function checkActiveUser(directory: Directory | undefined, id: string, fi
     { ...details, field, user: id },
   );
 }
+
+/**
+ * The ids of a role's members who can act ({@link isActiveUser}), in the directory's order: the one
+ * reading of a role for every place an approval step offers it (a rule's role, its 认领 group, a
+ * fallback or escalation role). Internal. A directory's `usersWithRole` may list people who have left
+ * (the `Directory` contract does not say otherwise); only a plain role rule dropped them, so a claim
+ * group, a fallback or an escalation offered the task to them, and a group of leavers alone left the
+ * step waiting for a claim nobody could make, where `whenNobody` should have decided.
+ */
+export function activeMembers(directory: Directory | undefined, role: string): string[] {
+  if (directory === undefined) return [];
+  return directory.usersWithRole(role).flatMap((u) => (isActiveUser(directory, u.id) ? [u.id] : []));
+}

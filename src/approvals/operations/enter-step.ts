@@ -1,5 +1,6 @@
 // Entering an approval step: resolve its approvers and open a new round.
 import type { Instant } from '../../clock/clock.js';
+import { activeMembers } from '../../organisation/known-user.js';
 import type { ApprovalChange, ReduceFacts } from '../approval-change.js';
 import type { ApprovalAct, ApprovalAssignment, ApprovalContext, ApprovalStepSpec, ApprovalStepState } from '../approval-types.js';
 import { resolveApprovers, supervisorChain } from '../approver-rules.js';
@@ -74,7 +75,7 @@ export function enterStep<C extends ApprovalContext>(ctx: C, spec: ApprovalStepS
     if (policy === 'approve') {
       acts.push({ type: 'AUTO', by: SYSTEM, at: now, comment: 'no approver resolved; passed automatically' });
     } else {
-      const members = groupMembers(spec, ctx.initiator, directory?.usersWithRole(policy.role).map((u) => u.id) ?? []);
+      const members = groupMembers(spec, ctx.initiator, activeMembers(directory, policy.role));
       if (members.length === 0) {
         refuse(
           'NO_APPROVER',
@@ -104,7 +105,7 @@ export function enterStep<C extends ApprovalContext>(ctx: C, spec: ApprovalStepS
       acts.push({ type: 'AUTO', by: SYSTEM, at: now, comment: `only ${count} approver(s) resolved; the step needs all of them instead of ${need} (whenTooFew: 'lower')` });
     } else {
       const taken = new Set(asked);
-      const members = groupMembers(spec, ctx.initiator, directory?.usersWithRole(policy.role).map((u) => u.id) ?? []).filter((m) => !taken.has(m));
+      const members = groupMembers(spec, ctx.initiator, activeMembers(directory, policy.role)).filter((m) => !taken.has(m));
       if (members.length < short) {
         refuse(
           'NO_APPROVER',

@@ -1,5 +1,6 @@
 // TIMEOUT: the step's deadline passed; escalate, approve or reject as its `deadline.then` says.
 import type { ApprovalChange } from '../approval-change.js';
+import { activeMembers } from '../../organisation/known-user.js';
 import { actionable, seatedPeople, votesOf, type StepVote } from '../approval-decision.js';
 import type { ApprovalAssignment, ApprovalContext } from '../approval-types.js';
 import type { OperationContext } from './operation-context.js';
@@ -16,7 +17,7 @@ export function timeout<C extends ApprovalContext>(op: OperationContext<C>): App
     // the mode's count is kept; members who already hold a seat in this step are left out (one vote each).
     const late = new Set(open);
     const seated = new Set(seatedPeople(state.assignments.filter((a) => !late.has(a.id))));
-    const members = groupMembers(spec, ctx.initiator, facts.directory?.usersWithRole(then.role).map((u) => u.id) ?? []).filter((m) => !seated.has(m));
+    const members = groupMembers(spec, ctx.initiator, activeMembers(facts.directory, then.role)).filter((m) => !seated.has(m));
     if (members.length === 0 || open.length === 0) return { context: ctx, effects: [] };
     // Each slot takes over the vote of the late task it stands for. In 或签 one slot stands for every
     // vote the late tasks make alone, and a vote that keeps other members (加签 signers, one already
