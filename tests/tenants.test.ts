@@ -1,5 +1,6 @@
 // Tenant isolation, on the engine API: src/http is not on main yet, so this is the contract the HTTP
 // layer must keep (each request goes through engine.forTenant(tenantOfTheCaller)).
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { businessCalendar, createEngine, DocketError, isDocketError, memoryStore, parseHolidaySchedule, staticDirectory, virtualClock, workingDays } from '../src/index.js';
 import { verifyChain } from '../src/engine/chain-verifier.js';
@@ -200,6 +201,53 @@ describe('tenants', () => {
     expect(field({ acme: { calender: businessCalendar() } })).toEqual(['INVALID_ARGUMENT', 'tenants.acme.calender']);
     expect(field({ acme: null })).toEqual(['INVALID_ARGUMENT', 'tenants.acme']);
     expect(field([])).toEqual(['INVALID_ARGUMENT', 'tenants']);
+  });
+
+  // A blank tenant (' ', a host's empty tenant header read as a space) was accepted as an id by
+  // forTenant, start's `tenant` and an actor's `tenant`, while the one filter rule refuses it in a
+  // list or inbox: the instances it started could never be listed by their own tenant's view.
+  it('refuses a blank tenant at every door that takes one, as the filter rule does: nothing started', async () => {
+    const { engine } = setup();
+    const blank = ' ';
+    const at = async (run: () => unknown) => {
+      try {
+        await run();
+        return 'accepted';
+      } catch (error) {
+        return isDocketError(error) ? [error.code, error.details.field] : String(error);
+      }
+    };
+    expect(await at(() => engine.forTenant(blank))).toEqual(['INVALID_ARGUMENT', 'tenant']);
+    expect(await at(() => engine.start('review', { title: 'x' }, { actor: staff, tenant: blank }))).toEqual(['INVALID_ARGUMENT', 'tenant']);
+    expect(await at(() => engine.start('review', { title: 'x' }, { actor: { ...staff, tenant: blank } }))).toEqual(['INVALID_ARGUMENT', 'actor.tenant']);
+    expect(await at(() => engine.list({ tenant: blank }))).toEqual(['INVALID_ARGUMENT', 'tenant']);
+    expect(await at(() => engine.retain({ policy: { olderThan: { days: 1 } }, mode: 'archive', tenant: blank }))).toEqual(['INVALID_ARGUMENT', 'tenant']);
+    expect((await engine.list()).items).toEqual([]);
+  });
+
+  it('property: a tenant a view can start instances for is one whose view lists them (and a blank one is refused by both)', async () => {
+    const tenantText = fc.oneof(fc.stringMatching(/^[ \t\u3000]{1,3}$/), fc.stringMatching(/^[ a-z]{1,4}$/));
+    await fc.assert(
+      fc.asyncProperty(tenantText, async (tenant) => {
+        const { engine } = setup();
+        let started: string | undefined;
+        let startCode: string | undefined;
+        try {
+          started = await engine.start('review', { title: 'x' }, { actor: { ...staff, tenant } });
+        } catch (error) {
+          startCode = isDocketError(error) ? error.code : String(error);
+        }
+        let listed: readonly string[] | undefined;
+        try {
+          listed = (await engine.forTenant(tenant).list()).items.map((i) => i.id);
+        } catch {
+          listed = undefined;
+        }
+        if (tenant.trim() === '') expect([startCode, listed]).toEqual(['INVALID_ARGUMENT', undefined]);
+        else expect(listed).toEqual([started]);
+      }),
+      { numRuns: 40 },
+    );
   });
 
   it('refuses a malformed tenant with INVALID_ARGUMENT', async () => {

@@ -118,6 +118,29 @@ export function assertId(value: unknown, what: string, details: DocketErrorDetai
 }
 
 /**
+ * Why `value` cannot be a tenant id: an id's problem ({@link assertId}), or blank (only white space).
+ * A tenant is an id every tenant view filters its lists and inbox by, and the one filter rule
+ * (`checkFilterText`) refuses a blank filter, so a blank tenant accepted here owned instances that
+ * its own view could never list, nor its inbox show (`forTenant(' ').start` and an actor whose host
+ * read a blank tenant header started them).
+ */
+export function tenantProblem(value: unknown): string | undefined {
+  const problem = idProblem(value);
+  if (problem !== undefined) return problem;
+  return (value as string).trim() === '' ? 'must not be blank (only white space): no tenant view could list its instances' : undefined;
+}
+
+/**
+ * Check a tenant id (`forTenant`, `start`'s and `retain`'s `tenant`): an id that is not blank ({@link tenantProblem}).
+ *
+ * @throws DocketError `INVALID_ARGUMENT` naming `field`.
+ */
+export function assertTenant(value: unknown, what: string, details: DocketErrorDetails, field: string): asserts value is string {
+  const problem = tenantProblem(value);
+  if (problem !== undefined) throw invalid(`${what} ${problem}. Tenant ids are non-empty, non-blank strings of at most ${INPUT_LIMITS.idLength} characters.`, { ...details, field });
+}
+
+/**
  * The options object of a method, with the named fields read once; INVALID_ARGUMENT (saying `usage`)
  * if it is not a plain readable object or holds a key the method does not know (see {@link readOptions}).
  */
@@ -196,7 +219,7 @@ export function checkActorInput(value: unknown, method: string, details: DocketE
   // Kept (and so recorded in history entries): the tenant the host says the actor belongs to.
   const tenant = (actor as { tenant?: unknown }).tenant;
   if (tenant !== undefined) {
-    const issue = idProblem(tenant);
+    const issue = tenantProblem(tenant);
     if (issue !== undefined) throw invalid(`${actorUsage(method)}; actor.tenant, when given, ${issue}.`, { ...details, actor: actor.id as string, field: 'actor.tenant' });
   }
   return actor as Actor;
@@ -512,7 +535,7 @@ export function checkStartInput(
   const actor = checkActorInput(options.actor, 'start', at);
   const id = options.id;
   if (id !== undefined) assertId(id, 'The instance id (options.id)', at, 'id');
-  if (options.tenant !== undefined) assertId(options.tenant, 'The tenant (options.tenant)', at, 'tenant');
+  if (options.tenant !== undefined) assertTenant(options.tenant, 'The tenant (options.tenant)', at, 'tenant');
   if (options.tenant !== undefined && actor.tenant !== undefined && options.tenant !== actor.tenant) {
     throw new DocketError('FORBIDDEN', `${actor.id} belongs to tenant ${JSON.stringify(actor.tenant)} and may not start an instance of tenant ${JSON.stringify(options.tenant)}.`, { ...at, actor: actor.id });
   }
