@@ -116,6 +116,37 @@ describe('every act that names a person refuses one the directory does not know 
     expect(() => checkActiveUser(directory, 'li', 'to')).not.toThrow();
   });
 
+  // CC accepted a person named twice and listed them twice in its act and in the approval.cc effect
+  // (a notifier sent the copy twice), while 加签 refused the same list.
+  it('CC (抄送) and ADD_SIGNER (加签) refuse a person named twice alike: INVALID_ARGUMENT { field: users }, nothing changed', async () => {
+    for (const [as, event] of [
+      [li, { type: 'CC', users: ['sun', 'sun'] }],
+      [actor('zhao'), { type: 'ADD_SIGNER', users: ['sun', 'sun'], position: 'after' }],
+    ] as const) {
+      const h = await setUp();
+      const before = await h.observe();
+      expect(await outcome(h.engine.send(h.id, event as never, { actor: as }))).toMatchObject({ ok: false, code: 'INVALID_ARGUMENT', details: { field: 'users' } });
+      expect(await h.observe()).toEqual(before);
+    }
+  });
+
+  it('property: a list of people an act names (CC, ADD_SIGNER) is accepted iff it names each active person once', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(fc.constantFrom('sun', 'wu', 'zheng'), { minLength: 1, maxLength: 4 }), fc.constantFrom('CC', 'ADD_SIGNER'), async (named, kind) => {
+        const h = await setUp();
+        const before = await h.observe();
+        const [as, event] = kind === 'CC' ? [li, { type: 'CC', users: named }] : [actor('zhao'), { type: 'ADD_SIGNER', users: named, position: 'after' }];
+        const result = await outcome(h.engine.send(h.id, event as never, { actor: as }));
+        if (new Set(named).size === named.length) expect(result).toEqual({ ok: true });
+        else {
+          expect(result).toMatchObject({ ok: false, code: 'INVALID_ARGUMENT', details: { field: 'users' } });
+          expect(await h.observe()).toEqual(before);
+        }
+      }),
+      { numRuns: 40 },
+    );
+  });
+
   it('property: for random directories, acts and named people, an act is accepted iff every person it names is active', async () => {
     const POOL = ['p0', 'p1', 'p2', 'p3'];
     await fc.assert(

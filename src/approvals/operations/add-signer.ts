@@ -16,7 +16,7 @@ export function addSigner<C extends ApprovalContext>(op: OperationContext<C>): A
   const position = (event['position'] as 'before' | 'after' | 'alongside' | undefined) ?? 'after';
   // Adding someone who already holds a seat here is refused by the step invariants (one seat per person).
   for (const u of added) op.activeUser(u, 'users');
-  if (new Set(added).size !== added.length) refuse('INVALID_ARGUMENT', `ADD_SIGNER names the same person twice (${added.join(', ')}).`, details);
+  if (new Set(added).size !== added.length) refuse('INVALID_ARGUMENT', `ADD_SIGNER names the same person twice (${added.join(', ')}); name each person once.`, { ...details, field: 'users' });
   let list = op.replace(task);
   // The added signers are part of the adder's vote: it counts once, when all of them approved.
   const vote = voteKey(task);

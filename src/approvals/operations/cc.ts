@@ -24,6 +24,9 @@ export function cc<C extends ApprovalContext>(op: OperationContext<C>): Approval
   // The rule every act that brings someone in obeys (转交, 委托, 加签 too): a copy to someone the
   // directory does not know, or who has left, was accepted and delivered as an approval.cc effect.
   for (const u of to) op.activeUser(u, 'users');
+  // As 加签 refuses it: a person named twice was copied in twice (the act and the approval.cc effect
+  // listed them twice, so a notifier sent them the copy twice).
+  if (new Set(to).size !== to.length) refuse('INVALID_ARGUMENT', `CC names the same person twice (${to.join(', ')}); name each person once.`, { ...details, field: 'users' });
   const next = { ...state, cc: [...new Set([...state.cc, ...to])], acts: [...state.acts, op.act({ type: 'CC', users: to })] };
   const effect: ApprovalEffect = { type: 'approval.cc', params: { step: stepId, round: state.round, to, by: actor.id, ...(comment === undefined ? {} : { comment }) } };
   return { context: withStep(ctx, next), effects: [effect] };
