@@ -132,7 +132,7 @@ describe('an approval act that names a person with a blank id is refused, with o
     ['DELEGATE', { to: '  ' }, 'to'],
     ['CC', { users: ['sun', '\t'] }, 'users'],
     ['ADD_SIGNER', { users: [' '], position: 'after' }, 'users'],
-  ])('%s naming a blank person: INVALID_ARGUMENT naming "%s"… nothing recorded', async (type, payload, field) => {
+  ])('%s naming a blank person: INVALID_ARGUMENT naming the payload field, nothing recorded', async (type, payload, field) => {
     const { engine, store, id } = await fixture();
     const before = await contents(store);
     expect(await outcome(() => engine.send(id, { type, ...payload } as never, { actor: { id: 'zhao', roles: ['legal'] } }))).toEqual({ code: 'INVALID_ARGUMENT', field });
