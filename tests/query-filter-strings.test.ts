@@ -72,11 +72,12 @@ describe('a query filter no store could match is refused, the same on every stor
     await engine.close();
   });
 
-  it('property: a filter (any string of 1 to 20 units) is refused exactly when it is not a storable string', async () => {
+  it('property: a filter (any string of 1 to 20 units) is refused exactly when it is not a storable string or is blank', async () => {
     const engine = createEngine({ store: memoryStore(), clock: virtualClock('2026-09-21T09:00:00Z'), workflows: [reviewWorkflow] });
     await fc.assert(
       fc.asyncProperty(fc.string({ unit: fc.oneof(fc.constantFrom('\u0000', '\ud800', '\udc00', 'a', 'é'), fc.string({ unit: 'binary', minLength: 1, maxLength: 1 })), minLength: 1, maxLength: 20 }), async (value) => {
-        const want = isStorableString(value) ? 'ok' : 'workflow';
+        // Blank is refused too (the one id rule): the generator makes '\t' or ' ' now and then.
+        const want = isStorableString(value) && value.trim() !== '' ? 'ok' : 'workflow';
         expect([await fieldOf(engine.list({ workflow: value })), await fieldOf(engine.tasks({ workflow: value }))]).toEqual([want, want]);
       }),
       { numRuns: 300 },

@@ -7,6 +7,7 @@ import type { Actor, TaskRecord } from '../store/records.js';
 import type { Directory } from '../organisation/directory.js';
 import { DocketError } from '../errors.js';
 import { plainInput } from '../input/plain-input.js';
+import { checkNewId } from '../store/id-rule.js';
 import { checkMigrations, type WorkflowMigrations } from './migration/migration-spec.js';
 import { timerNameOf } from './timer-owner.js';
 
@@ -304,13 +305,19 @@ function keptByReference(path: readonly (string | number)[]): boolean {
  * @throws DocketError `INVALID_ARGUMENT` naming the path (`definition.deadlines.review`) for a value
  * that is not an object, an inherited key, a getter or setter, an object that is not a plain object
  * or array (a class instance, `Object.create(...)`), a Map, Set or other built-in whose contents are
- * not its keys, or a Proxy.
+ * not its keys, or a Proxy; and for an `id` that is not an id by the one rule every filter shares
+ * (empty, blank, over 256 characters, U+0000 or an unpaired surrogate), naming `definition.id`.
  */
 export function readDefinition<T>(config: T, what = 'defineWorkflow()', root = 'definition'): T {
   if (typeof config !== 'object' || config === null || Array.isArray(config)) {
     throw new DocketError('INVALID_ARGUMENT', `${what} takes a workflow definition object ({ id, version, machine, input, events, … }), not ${config === null ? 'null' : Array.isArray(config) ? 'an array' : typeof config}.`, { field: root });
   }
-  return plainInput(config, what, root, { ownData: true, keep: keptByReference }) as T;
+  const copy = plainInput(config, what, root, { ownData: true, keep: keptByReference }) as T;
+  // The workflow id is a new id, stored on every instance and filtered by (`list({ workflow })`,
+  // `tasks({ workflow })`): the one id rule, so a workflow `' '` (whose instances no filter could
+  // find) is refused when defined.
+  checkNewId((copy as { id?: unknown }).id, `${what}: the workflow id (${root}.id)`, `${root}.id`);
+  return copy;
 }
 
 /**
@@ -332,7 +339,9 @@ export function readDefinition<T>(config: T, what = 'defineWorkflow()', root = '
  * `definition.deadlines.review`), with nothing defined, for a definition that is not an object or
  * holds: a key inherited from a prototype (pass it as an own property), a getter or setter (pass its
  * value), an object that is not a plain object or array (a class instance, `Object.create(…)`), a
- * Map, Set or other built-in whose contents are not its keys (pass an object or array), or a Proxy.
+ * Map, Set or other built-in whose contents are not its keys (pass an object or array), or a Proxy;
+ * and, naming `definition.id`, for an id that is not an id by the one rule every filter shares (a
+ * string of 1 to 256 characters, not blank, without U+0000 or an unpaired surrogate).
  * @throws TypeError for a definition whose parts are wrong (a version that is not a positive integer,
  * a machine, schema, permission, deadline rule, state or delay name that cannot be used), naming it;
  * DocketError `INVALID_MIGRATION` for a migration that cannot be used.

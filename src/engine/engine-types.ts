@@ -480,7 +480,12 @@ export interface Engine<W extends AnyWorkflow = AnyWorkflow> {
   retain(options: RetainOptions): Promise<RetainReport>;
   /** An archived instance with its history, or a purged one's tombstone; undefined when it is neither. */
   archived(instanceId: string): Promise<ArchivedView | undefined>;
-  /** The engine as one tenant sees it: see {@link TenantEngine}. Throws `INVALID_ARGUMENT` for a bad tenant id. */
+  /**
+   * The engine as one tenant sees it: see {@link TenantEngine}. Throws `INVALID_ARGUMENT` naming
+   * `tenant`, when called, for a tenant that is not an id by the one rule every filter shares (empty,
+   * blank, over 256 characters, U+0000 or an unpaired surrogate): a blank tenant's instances could
+   * never be listed by it.
+   */
   forTenant(tenant: string): TenantEngine<W>;
   /**
    * Resolves once every effect delivery this engine has started — and whatever those lead to, e.g. a

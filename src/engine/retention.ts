@@ -8,7 +8,7 @@ import { VERIFY_PAGE_SIZE, walkHistory } from './chain-verifier.js';
 import { historyPage, mergeRefusals } from './history-page.js';
 import type { VerifyReport } from './engine-types.js';
 import { checkSealedText, sealText, type Keyring, type SealingKey } from './history-key.js';
-import { assertTenant } from './validate-input.js';
+import { checkNewId } from '../store/id-rule.js';
 import { readOptions } from '../input/read-options.js';
 
 /**
@@ -150,7 +150,7 @@ function checkRetain(core: RetentionParts, raw: RetainOptions, now: Instant) {
   const store = retentionOf(core.store);
   const finishedBefore = cutoffOf(options.policy as RetentionPolicy, now);
   const tenant = options.tenant;
-  if (tenant !== undefined) assertTenant(tenant, 'retain(): tenant', {}, 'tenant');
+  if (tenant !== undefined) checkNewId(tenant, 'retain(): tenant', 'tenant');
   return { mode, dryRun, limit, store, finishedBefore, tenant };
 }
 

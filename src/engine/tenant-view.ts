@@ -4,7 +4,8 @@ import type { Actor } from '../store/records.js';
 import type { AnyWorkflow } from './define-workflow.js';
 import type { BatchResult, Engine } from './engine-types.js';
 import { archivedTenant, archivedView, type ArchivedView, type RetentionParts } from './retention.js';
-import { assertId, assertTenant, checkBatchInput } from './validate-input.js';
+import { assertId, checkBatchInput } from './validate-input.js';
+import { checkNewId } from '../store/id-rule.js';
 import { copyOptions, isOptionsObject, readOptions } from '../input/read-options.js';
 import { inboxWithStandIns, type PermissionsOf } from '../organisation/task-inbox.js';
 
@@ -88,7 +89,9 @@ export function tenantView<W extends AnyWorkflow>(
   /** Each workflow version's permissions, for what a stand-in's inbox may list. */
   permissionsOf?: PermissionsOf,
 ): TenantEngine<W> {
-  assertTenant(tenant, 'The tenant', {}, 'tenant');
+  // A new tenant id, by the one rule every filter shares: `forTenant(' ')` started instances its own
+  // `list()` refused as `tenant`.
+  checkNewId(tenant, 'The tenant', 'tenant');
   /** Throw INSTANCE_NOT_FOUND unless the instance (live, archived or purged) belongs to this tenant. */
   async function own(instanceId: string): Promise<void> {
     assertId(instanceId, 'The instance id', {}, 'instanceId');

@@ -1,6 +1,7 @@
 import { isProxy } from '../input/is-proxy.js';
 import { isOptionsObject, readOptions } from '../input/read-options.js';
 import { ID_MAX_LENGTH } from '../store/payload-rules.js';
+import { checkNewId, idRuleProblem } from '../store/id-rule.js';
 import { DocketError, type DocketErrorDetails } from '../errors.js';
 import type { Actor } from '../store/records.js';
 
@@ -105,7 +106,11 @@ function idProblem(value: unknown, max = INPUT_LIMITS.idLength): string | undefi
 }
 
 /**
- * Check an id-like argument (instance id, actor id, idempotency key, workflow id).
+ * Check an id-like argument that names something already stored or registered (the instance of a
+ * `send`, `get` or admin act, an idempotency key, the workflow to start). Any non-empty id is taken,
+ * blank ones too: an instance a Docket before the one id rule stored under `'  '` stays reachable. A
+ * NEW id (start's explicit id, a tenant, an actor) is checked by the stricter one rule instead
+ * ({@link checkNewId}, shared with every filter).
  *
  * @throws DocketError `INVALID_ARGUMENT` unless `value` is a non-empty string of at most
  * {@link INPUT_LIMITS}`.idLength` characters, well-formed and without U+0000.
@@ -115,29 +120,6 @@ export function assertId(value: unknown, what: string, details: DocketErrorDetai
   // `field` names the argument or option (`instanceId`, `options.id` as `id`, `acts[2].instanceId`), as
   // every other INVALID_ARGUMENT does: a caller (or the HTTP layer's problem details) can point at it.
   if (problem !== undefined) throw invalid(`${what} ${problem}. Ids are non-empty strings of at most ${INPUT_LIMITS.idLength} characters.`, { ...details, field });
-}
-
-/**
- * Why `value` cannot be a tenant id: an id's problem ({@link assertId}), or blank (only white space).
- * A tenant is an id every tenant view filters its lists and inbox by, and the one filter rule
- * (`checkFilterText`) refuses a blank filter, so a blank tenant accepted here owned instances that
- * its own view could never list, nor its inbox show (`forTenant(' ').start` and an actor whose host
- * read a blank tenant header started them).
- */
-export function tenantProblem(value: unknown): string | undefined {
-  const problem = idProblem(value);
-  if (problem !== undefined) return problem;
-  return (value as string).trim() === '' ? 'must not be blank (only white space): no tenant view could list its instances' : undefined;
-}
-
-/**
- * Check a tenant id (`forTenant`, `start`'s and `retain`'s `tenant`): an id that is not blank ({@link tenantProblem}).
- *
- * @throws DocketError `INVALID_ARGUMENT` naming `field`.
- */
-export function assertTenant(value: unknown, what: string, details: DocketErrorDetails, field: string): asserts value is string {
-  const problem = tenantProblem(value);
-  if (problem !== undefined) throw invalid(`${what} ${problem}. Tenant ids are non-empty, non-blank strings of at most ${INPUT_LIMITS.idLength} characters.`, { ...details, field });
 }
 
 /**
@@ -187,9 +169,10 @@ function actorUsage(method: string): string {
 /**
  * Check who is acting, and return a plain copy of the actor for the engine to use (read once, so a
  * getter or a later change to the caller's object cannot differ from what was checked): `{ id,
- * roles, name? }` with `id` an id (see {@link assertId}), `roles` an array of at most
- * {@link INPUT_LIMITS}`.roles` ids (a string such as `'admin'` is not an array of roles), `name`,
- * when given, an id-like string, and any other field a JSON value.
+ * roles, name? }` with `id` an id by the one rule ({@link checkNewId}: not blank either), `roles` an
+ * array of at most {@link INPUT_LIMITS}`.roles` such ids (a string such as `'admin'` is not an array
+ * of roles), `tenant`, when given, such an id, `name`, when given, an id-like string, and any other
+ * field a JSON value.
  *
  * @throws DocketError `INVALID_ARGUMENT` otherwise, naming what is wrong.
  */
@@ -203,13 +186,15 @@ export function checkActorInput(value: unknown, method: string, details: DocketE
     if (!copy.ok) throw invalid(`${actorUsage(method)}; actor.${copy.path === '(root)' ? '' : copy.path + ' '}${copy.problem}.`, { ...details, field: copy.path === '(root)' ? 'actor' : `actor.${copy.path}` });
     actor = copy.value as { id?: unknown; roles?: unknown; name?: unknown };
   }
-  const idIssue = idProblem(actor.id);
+  // The actor's id, roles and tenant are written (initiator, assignee of a claim, history, an
+  // instance's tenant) and filtered by (assignee, role, tenant): the one id rule, blank refused.
+  const idIssue = idRuleProblem(actor.id);
   if (idIssue !== undefined) throw invalid(`${actorUsage(method)}; actor.id ${idIssue}.`, { ...details, field: 'actor.id' });
   const list = actor.roles;
   if (!Array.isArray(list)) throw invalid(`${actorUsage(method)}; actor.roles must be an array of strings, got ${describe(list)}.`, { ...details, actor: actor.id as string, field: 'actor.roles' });
   if (list.length > INPUT_LIMITS.roles) throw invalid(`${actorUsage(method)}; an actor may carry at most ${INPUT_LIMITS.roles} roles, got ${list.length}.`, { ...details, actor: actor.id as string, field: 'actor.roles' });
   for (let i = 0; i < list.length; i++) {
-    const issue = idProblem(list[i]);
+    const issue = idRuleProblem(list[i]);
     if (issue !== undefined) throw invalid(`${actorUsage(method)}; actor.roles[${i}] ${issue}.`, { ...details, actor: actor.id as string, field: `actor.roles[${i}]` });
   }
   if (actor.name !== undefined) {
@@ -219,7 +204,7 @@ export function checkActorInput(value: unknown, method: string, details: DocketE
   // Kept (and so recorded in history entries): the tenant the host says the actor belongs to.
   const tenant = (actor as { tenant?: unknown }).tenant;
   if (tenant !== undefined) {
-    const issue = tenantProblem(tenant);
+    const issue = idRuleProblem(tenant);
     if (issue !== undefined) throw invalid(`${actorUsage(method)}; actor.tenant, when given, ${issue}.`, { ...details, actor: actor.id as string, field: 'actor.tenant' });
   }
   return actor as Actor;
@@ -520,7 +505,8 @@ export function checkSendInput(instanceId: unknown, event: unknown, opts: unknow
  * stays `undefined`). The tenant is `options.tenant`, else the actor's: an actor of a tenant starts
  * instances of that tenant only.
  *
- * @throws DocketError `INVALID_ARGUMENT` for a bad workflow id, options, actor or instance id;
+ * @throws DocketError `INVALID_ARGUMENT` for a bad workflow id, options, actor or instance id (an
+ * explicit id or tenant is a new id: blank is refused, as every filter refuses it);
  * `FORBIDDEN` for an actor of one tenant starting an instance of another; `INVALID_PAYLOAD` for an
  * input that is not a JSON value.
  */
@@ -534,8 +520,9 @@ export function checkStartInput(
   const options = optionsOf(opts, ['actor', 'id', 'tenant'], 'start() needs options { actor: { id, roles } }: who is starting it', at, 'start() options');
   const actor = checkActorInput(options.actor, 'start', at);
   const id = options.id;
-  if (id !== undefined) assertId(id, 'The instance id (options.id)', at, 'id');
-  if (options.tenant !== undefined) assertTenant(options.tenant, 'The tenant (options.tenant)', at, 'tenant');
+  // New ids, by the one rule every filter shares: a blank one could never be listed by.
+  if (id !== undefined) checkNewId(id, 'The instance id (options.id)', 'id', at);
+  if (options.tenant !== undefined) checkNewId(options.tenant, 'The tenant (options.tenant)', 'tenant', at);
   if (options.tenant !== undefined && actor.tenant !== undefined && options.tenant !== actor.tenant) {
     throw new DocketError('FORBIDDEN', `${actor.id} belongs to tenant ${JSON.stringify(actor.tenant)} and may not start an instance of tenant ${JSON.stringify(options.tenant)}.`, { ...at, actor: actor.id });
   }
@@ -596,7 +583,9 @@ export function checkReassignInput(opts: unknown): void {
   const options = optionsOf(opts, ['actor', 'from', 'to', 'reason', 'workflow'], 'reassignTasks() needs options { from, to, actor, reason }', {}, 'reassignTasks() options');
   checkActorInput(options.actor, 'reassignTasks');
   assertId(options.from, 'reassignTasks(): from', {}, 'from');
-  assertId(options.to, 'reassignTasks(): to', {}, 'to');
+  // `from` names tasks already stored (a blank assignee of an older Docket can be handed away); `to`
+  // is a new assignee, by the one id rule.
+  checkNewId(options.to, 'reassignTasks(): to', 'to');
   assertText(options.reason, 'reassignTasks(): reason');
   if (options.from === options.to) {
     throw new DocketError('INVALID_ARGUMENT', `reassignTasks(): from and to are both "${String(options.from)}"; name the person who takes over the tasks.`, { from: options.from });

@@ -1,4 +1,6 @@
 import type { StandIn } from './stand-ins.js';
+import { DocketError } from '../errors.js';
+import { checkNewId } from '../store/id-rule.js';
 
 /** A person as the organisation directory knows them. */
 export interface DirectoryUser {
@@ -29,6 +31,10 @@ export interface Directory {
 /**
  * A directory from plain data.
  *
+ * @throws DocketError `INVALID_ARGUMENT` naming the field (`users[2].id`, `users[0].roles[1]`) for a
+ * user id or role that is not an id by the one rule every filter shares (a string of 1 to 256
+ * characters, not blank, without U+0000 or an unpaired surrogate).
+ *
  * @example
  * ```ts
  * import { staticDirectory } from 'docket';
@@ -48,6 +54,14 @@ export function staticDirectory(data: {
   /** 代理: standing stand-ins for date ranges (see {@link StandIn}). */
   readonly standIns?: readonly StandIn[];
 }): Directory {
+  // Each user's id and roles are ids the engine writes (assignees, approvers) and the inbox is
+  // filtered by (`assignee`, `role`): the one id rule, so a user `' '` is refused here, not made an
+  // approver whose tasks no filter could find.
+  data.users.forEach((u, i) => {
+    checkNewId(u.id, `staticDirectory(): users[${i}].id`, `users[${i}].id`);
+    if (!Array.isArray(u.roles)) throw new DocketError('INVALID_ARGUMENT', `staticDirectory(): users[${i}].roles must be an array of role ids (e.g. ['manager']), not ${u.roles === null ? 'null' : typeof u.roles}.`, { field: `users[${i}].roles` });
+    u.roles.forEach((role, j) => checkNewId(role, `staticDirectory(): users[${i}].roles[${j}]`, `users[${i}].roles[${j}]`, { user: u.id }));
+  });
   const byId = new Map(data.users.map((u) => [u.id, u]));
   const standIns = [...(data.standIns ?? [])];
   return {

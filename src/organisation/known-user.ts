@@ -1,5 +1,6 @@
 import { DocketError, type DocketErrorDetails } from '../errors.js';
 import type { Directory } from './directory.js';
+import { checkNewId } from '../store/id-rule.js';
 
 /**
  * Whether `id` is someone the directory knows and who can still act: listed, and not marked
@@ -27,6 +28,9 @@ export function isActiveUser(directory: Directory | undefined, id: string): bool
  * anything changes.
  *
  * Thrown when the directory does not know `id`, or knows them as inactive (left the organisation).
+ * Before that, `INVALID_ARGUMENT` naming `field` when `id` is not an id by the one rule every filter
+ * shares (empty, blank, over 256 characters, U+0000 or an unpaired surrogate), with or without a
+ * directory: such a person could never be found by `tasks({ assignee })`.
  *
  * @example
  * ```ts
@@ -34,9 +38,14 @@ export function isActiveUser(directory: Directory | undefined, id: string): bool
  * const directory = staticDirectory({ users: [{ id: 'li', roles: [] }] });
  * checkActiveUser(directory, 'li', 'to'); // passes
  * // checkActiveUser(directory, 'ghost', 'users') throws OPERATION_NOT_ALLOWED, details { field: 'users', user: 'ghost' }
+ * // checkActiveUser(directory, ' ', 'to') throws INVALID_ARGUMENT, details { field: 'to', user: ' ' }
  * ```
  */
 export function checkActiveUser(directory: Directory | undefined, id: string, field: string, details: DocketErrorDetails = {}): void {
+  // The person an act brings in becomes an assignee, a delegate or a copy (抄送), which the inbox is
+  // filtered by: first the one id rule, directory or not (without one, `to: ' '` was taken as given
+  // and made a task no `tasks({ assignee })` could find).
+  checkNewId(id, `"${field}" names a person whose id`, field, { ...details, user: id });
   if (isActiveUser(directory, id)) return;
   const known = directory?.user(id) !== undefined;
   throw new DocketError(

@@ -1,6 +1,7 @@
 import { DocketError } from '../errors.js';
 import { INSTANT_BOUND } from '../clock/whole-instant.js';
-import { ID_MAX_LENGTH, isStorableString } from './payload-rules.js';
+import { ID_MAX_LENGTH } from './payload-rules.js';
+import { idRuleProblem } from './id-rule.js';
 import { readOptions } from '../input/read-options.js';
 import { INSTANCE_STATUSES, type InstanceStatus, type TaskRecord } from './records.js';
 import type { RetentionQuery } from './retention.js';
@@ -77,23 +78,26 @@ function labelOf(what: string): FieldLabel {
  * `list`, `tasks`, `migrate` and tenant views, `GET /instances` and `GET /tasks`, `docket list` and
  * `docket migrate`. `undefined` is no filter; anything else must be a single string, not blank (a
  * form field left empty, an unset shell variable: `docket list --workflow ''` listed every instance
- * while `GET /instances?workflow=` was refused), one of `allowed` when given, 1 to
- * {@link ID_MAX_LENGTH} characters as ids are, and storable. Throws `INVALID_ARGUMENT` with
+ * while `GET /instances?workflow=` was refused), one of `allowed` when given, and an id by the one
+ * rule the doors that create ids share ({@link idRuleProblem}: 1 to {@link ID_MAX_LENGTH} characters,
+ * not blank, storable), so every value a write accepts can be filtered by and no other. Throws `INVALID_ARGUMENT` with
  * `details.field` = `field` (the path, e.g. `where.state`) and a sentence saying what to pass.
  */
 export function checkFilterText(value: unknown, field: string, label: FieldLabel, allowed?: readonly string[]): asserts value is string | undefined {
   if (value === undefined) return;
   const name = label(field);
-  if (typeof value !== 'string') invalid(`${name} must be a single string, not ${describe(value)}; query one value at a time.`, field);
+  // The one rule for an id ({@link idRuleProblem}), the same words as the doors that write one: a
+  // value a write refuses is refused as a filter, and one a write accepts can be filtered by.
+  const problem = idRuleProblem(value);
+  if (typeof value !== 'string') invalid(`${name} ${problem}; query one value at a time.`, field);
   if (value.trim() === '') {
-    invalid(`${name} is ${value === '' ? 'empty' : `blank (${describe(value)})`}: leave it out to match any, or give ${allowed === undefined ? 'a value' : `one of ${allowed.join(', ')}`}.`, field);
+    invalid(`${name} ${problem}: leave it out to match any, or give ${allowed === undefined ? 'a value' : `one of ${allowed.join(', ')}`}.`, field);
   }
   if (allowed !== undefined && !allowed.includes(value)) invalid(`${name} must be one of ${allowed.join(', ')}, not ${describe(value)}.`, field);
   // A filter names an id (instance, workflow, person, role, tenant): the same bounds as the ids stored.
-  if (value.length > ID_MAX_LENGTH) invalid(`${name} must be 1 to ${ID_MAX_LENGTH} characters, as ids are; got ${value.length}.`, field);
   // Nor a string no store keeps: Postgres failed the whole query on U+0000 (STORE_UNAVAILABLE, as if
   // worth a retry) and bound a lone surrogate as U+FFFD, while memory and SQLite answered an empty page.
-  if (!isStorableString(value)) invalid(`${name} must not contain U+0000 or unpaired surrogates: no stored id does. Remove them.`, field);
+  if (problem !== undefined) invalid(`${name} ${problem}.`, field);
 }
 
 function checkText(query: Record<string, unknown>, field: string, label: FieldLabel, allowed?: readonly string[]): void {

@@ -10,7 +10,9 @@ import { slug } from './records.js';
 export function sqliteFile(testName: string): { filename: string; remove: () => void } {
   const dir = join(tmpdir(), 'docket-tests');
   mkdirSync(dir, { recursive: true });
-  const filename = join(dir, `${slug(testName)}.db`);
+  // The process id in the name: two test runs at once (two checkouts, a run beside a helper's) used the
+  // same file and removed or rewrote each other's database mid-test.
+  const filename = join(dir, `${slug(testName)}-${process.pid}.db`);
   return {
     filename,
     remove: () => {

@@ -1,0 +1,57 @@
+import { DocketError, type DocketErrorDetails } from '../errors.js';
+import { ID_MAX_LENGTH, isStorableString } from './payload-rules.js';
+
+/**
+ * The one rule for what an id is, shared by the doors that create one and the filters that look for
+ * one: a string of 1 to {@link ID_MAX_LENGTH} UTF-16 code units, not blank (not whitespace only),
+ * without U+0000 or an unpaired surrogate. Before it, a write accepted a blank id (`forTenant(' ')`,
+ * `start(…, { id: '  ' })`, an actor `' '`, a directory user `' '`) that every list and inbox filter
+ * refuses: the instance, tenant or task so written could never be listed by it.
+ *
+ * Applied where a NEW id is created (start's explicit id and tenant, `forTenant`, `defineWorkflow`'s
+ * id, an actor's id, roles and tenant, a directory's users and roles, the people an approval act
+ * names, `reassignTasks`' `to`) and where a filter is given ({@link checkFilterText}). A read or act
+ * by the id of a record already stored (`get`, `send`, `history` of an instance a Docket before this
+ * rule stored under a blank id) takes any non-empty id, so old data stays reachable.
+ */
+export const ID_RULE_TEXT = `Ids are 1 to ${ID_MAX_LENGTH} characters, not blank, without U+0000 or unpaired surrogates.`;
+
+/** A short, safe description of a value for a message: never the whole of a huge value. */
+function shown(value: unknown): string {
+  if (typeof value === 'string') return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
+  if (Array.isArray(value)) return 'an array';
+  return value === null ? 'null' : typeof value;
+}
+
+/**
+ * What is wrong with `value` as an id, as the end of a sentence that starts with its name (`The
+ * tenant` + ` is blank (" ")`), or `undefined` when it is one. The same words through every door.
+ */
+export function idRuleProblem(value: unknown): string | undefined {
+  if (typeof value !== 'string') return `must be a single string, not ${shown(value)}`;
+  if (value === '') return 'is empty';
+  if (value.trim() === '') return `is blank (${shown(value)})`;
+  if (value.length > ID_MAX_LENGTH) return `must be 1 to ${ID_MAX_LENGTH} characters, as ids are; got ${value.length}`;
+  if (!isStorableString(value)) return 'must not contain U+0000 or unpaired surrogates: no stored id does. Remove them';
+  return undefined;
+}
+
+/** Whether `value` is an id by the one rule ({@link idRuleProblem}). */
+export function isId(value: unknown): value is string {
+  return idRuleProblem(value) === undefined;
+}
+
+/**
+ * Refuse a new id that breaks the one rule: throws `INVALID_ARGUMENT` with `details.field` = `field`,
+ * `what` naming it in the message (`The tenant`), and nothing written.
+ *
+ * @example
+ * ```ts
+ * checkNewId('acme', 'The tenant', 'tenant'); // passes
+ * // checkNewId(' ', 'The tenant', 'tenant') throws INVALID_ARGUMENT, details { field: 'tenant' }
+ * ```
+ */
+export function checkNewId(value: unknown, what: string, field: string, details: DocketErrorDetails = {}): asserts value is string {
+  const problem = idRuleProblem(value);
+  if (problem !== undefined) throw new DocketError('INVALID_ARGUMENT', `${what} ${problem}. ${ID_RULE_TEXT}`, { ...details, field });
+}
