@@ -152,6 +152,17 @@ describe('a list filter: the same refusal through every door', () => {
     expect(status.stderr).toMatch(/--status is empty: leave it out to match any, or give one of active, done, failed, cancelled/);
   });
 
+  it.each([
+    [{ state: '-V' }],
+    [{ workflow: '-h' }],
+    [{ workflow: '--version' }],
+    [{ state: ['-V', 'draft'] }],
+  ] as const)('docket list reads a value that starts with a dash as the value, as the store does (%j printed the version or help, exit 0)', async (filter) => {
+    const want = await doors['store.list'](filter);
+    const got = await doors['docket list'](filter);
+    expect(got).toEqual('ids' in want ? want : { ...want, exit: 2 });
+  });
+
   it('the right values still list the same instances through every door', async () => {
     for (const filter of [{}, { workflow: WF }, { workflow: WF, status: 'cancelled' }, { status: 'active', limit: '2' }, { workflow: 'other' }] as TextFilter[]) {
       const answers = await Promise.all(Object.values(doors).map((door) => door(filter)));

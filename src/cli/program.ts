@@ -213,7 +213,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       program.outputHelp();
       return EXIT.usage;
     }
-    await program.parseAsync([...argv], { from: 'user' });
+    await program.parseAsync(joinDashValues(program, argv), { from: 'user' });
     return exitCode;
   } catch (error) {
     if (error instanceof CommanderError) {
@@ -235,4 +235,33 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     if (wantsJson) io.stdout.write(`${jsonSafe(JSON.stringify({ error: { code: 'INTERNAL', message: error instanceof Error ? error.message : String(error) } }))}\n`);
     return EXIT.problem;
   }
+}
+
+/**
+ * The arguments with every value that starts with `-` joined to the option it follows
+ * (`--state -V` → `--state=-V`), for the options that take a value. Commander reads the program's own
+ * flags anywhere in the line, so `docket list db --state -V` printed the version and exited 0 (and
+ * `--workflow -h` printed help) instead of filtering by that value: a value was read as a flag.
+ */
+function joinDashValues(program: Command, argv: readonly string[]): string[] {
+  const takesValue = new Set<string>();
+  for (const command of [program, ...program.commands]) {
+    for (const option of command.options) if (option.required && option.long) takesValue.add(option.long);
+  }
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (arg === '--') {
+      out.push(...argv.slice(i));
+      break;
+    }
+    const next = argv[i + 1];
+    if (takesValue.has(arg) && next !== undefined && next.startsWith('-')) {
+      out.push(`${arg}=${next}`);
+      i++;
+    } else {
+      out.push(arg);
+    }
+  }
+  return out;
 }
