@@ -45,11 +45,9 @@ export function isId(value: unknown): value is string {
  * Refuse a new id that breaks the one rule: throws `INVALID_ARGUMENT` with `details.field` = `field`,
  * `what` naming it in the message (`The tenant`), and nothing written.
  *
- * @example
- * ```ts
- * checkNewId('acme', 'The tenant', 'tenant'); // passes
- * // checkNewId(' ', 'The tenant', 'tenant') throws INVALID_ARGUMENT, details { field: 'tenant' }
- * ```
+ * For instance `checkNewId('acme', 'The tenant', 'tenant')` passes, and `checkNewId(' ', 'The tenant',
+ * 'tenant')` throws INVALID_ARGUMENT with details `{ field: 'tenant' }` (internal: not exported, so no
+ * compiled example).
  */
 export function checkNewId(value: unknown, what: string, field: string, details: DocketErrorDetails = {}): asserts value is string {
   const problem = idRuleProblem(value);
