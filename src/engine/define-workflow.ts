@@ -297,6 +297,9 @@ function keptByReference(path: readonly (string | number)[]): boolean {
   return false;
 }
 
+/** The workflows defineWorkflow returned: deep-frozen copies of their definitions (see readDefinition). */
+const DEFINED = new WeakSet<object>();
+
 /**
  * A workflow definition read once, from its own data properties, into a deep-frozen plain copy (the
  * machine, schemas and functions kept by reference): what a caller changes in its object afterwards
@@ -309,6 +312,9 @@ function keptByReference(path: readonly (string | number)[]): boolean {
  * (empty, blank, over 256 characters, U+0000 or an unpaired surrogate), naming `definition.id`.
  */
 export function readDefinition<T>(config: T, what = 'defineWorkflow()', root = 'definition'): T {
+  // A workflow defineWorkflow returned is already such a copy: createEngine takes it as it is
+  // instead of copying every registered workflow again at start-up.
+  if (typeof config === 'object' && config !== null && DEFINED.has(config)) return config;
   if (typeof config !== 'object' || config === null || Array.isArray(config)) {
     throw new DocketError('INVALID_ARGUMENT', `${what} takes a workflow definition object ({ id, version, machine, input, events, … }), not ${config === null ? 'null' : Array.isArray(config) ? 'an array' : typeof config}.`, { field: root });
   }
@@ -395,5 +401,7 @@ export function defineWorkflow<
   checkPermissions(config);
   checkDeadlines(config);
   checkMigrations(config);
-  return Object.freeze({ ...config, kind: 'docket.workflow' as const });
+  const workflow = Object.freeze({ ...config, kind: 'docket.workflow' as const });
+  DEFINED.add(workflow);
+  return workflow;
 }
