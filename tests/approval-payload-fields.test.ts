@@ -1,26 +1,15 @@
 import fc from 'fast-check';
-import { setup } from 'xstate';
 import { z } from 'zod';
 import { describe, expect, it } from 'vitest';
-import {
-  approvalStep, createEngine, isDocketError, memoryStore, role, staticDirectory, virtualClock, withApprovals,
-  type ApprovalContext, type ApprovalEvent,
-} from '../src/index.js';
+import { legalStepMachine } from './helpers/legal-step.js';
+import { createEngine, isDocketError, memoryStore, staticDirectory, virtualClock } from '../src/index.js';
 
 // Every approval operation's payload is closed (defineOperation makes its schema strict): a field the
 // operation does not take is INVALID_PAYLOAD whose issue names it, and nothing is recorded. zod's
 // default strips unknown keys, so `{ type: 'APPROVE', commnet: 'clause 7 is open' }` was accepted as
 // an approval without its comment: the reviewer's words were lost from the audit record.
 
-const approvals = withApprovals({ deadlines: {} });
-const machine = setup({ types: {} as { context: ApprovalContext; events: ApprovalEvent; input: Record<string, never> }, actions: approvals.actions, guards: approvals.guards, delays: approvals.delays }).createMachine({
-  context: ({ input }) => approvals.context(input),
-  initial: 'legal',
-  states: {
-    legal: approvalStep({ id: 'legal', mode: 'all', approvers: role('legal'), onApproved: 'done', onRejected: 'done', returns: { submitter: 'done' } }),
-    done: { type: 'final' },
-  },
-});
+const { approvals, machine } = legalStepMachine();
 const wf = approvals.defineWorkflow({ id: 'c', version: 1, machine, input: z.object({}) });
 const directory = staticDirectory({ users: [{ id: 'li', roles: ['staff'] }, { id: 'zhao', roles: ['legal'] }, { id: 'qian', roles: ['legal'] }, { id: 'sun', roles: ['finance'] }] });
 const as = (id: string) => ({ id, roles: [] as string[] });

@@ -7,16 +7,16 @@
 // id with INVALID_ARGUMENT naming the field, and writes nothing. Reads of records an older Docket
 // stored under a blank id (get, history, send to it) keep working.
 import fc from 'fast-check';
-import { setup } from 'xstate';
 import { z } from 'zod';
 import { describe, expect, it } from 'vitest';
 import {
-  approvalStep, createEngine, defineWorkflow, isDocketError, memoryStore, reassignTasks, role, staticDirectory, virtualClock, withApprovals,
-  type ApprovalContext, type ApprovalEvent, type Directory, type Engine,
+  createEngine, defineWorkflow, isDocketError, memoryStore, reassignTasks, staticDirectory, virtualClock,
+  type Directory, type Engine,
 } from '../src/index.js';
 import { createHttpHandler } from '../src/http/index.js';
 import type { Store } from '../src/store/store.js';
 import { sealEntry } from '../src/engine/history.js';
+import { legalStepMachine } from './helpers/legal-step.js';
 import { reviewWorkflow, staff } from './fixtures/review-workflow.js';
 
 const BLANKS = [' ', '  ', '\t', '\u3000', ' \n '] as const;
@@ -88,7 +88,7 @@ describe('a new id is refused by the rule every filter uses', () => {
     for (const id of [' ', '', '\u3000', 3]) {
       expect(await outcome(() => defineWorkflow({ ...reviewWorkflow, id: id as never }))).toEqual({ code: 'INVALID_ARGUMENT', field: 'definition.id' });
     }
-    const { approvals, machine } = approvalFixture();
+    const { approvals, machine } = legalStepMachine();
     expect(await outcome(() => approvals.defineWorkflow({ id: '  ', version: 1, machine, input: z.object({}) }))).toEqual({ code: 'INVALID_ARGUMENT', field: 'definition.id' });
     expect(defineWorkflow({ ...reviewWorkflow, id: 'review-2' }).id).toBe('review-2');
   });
@@ -100,21 +100,8 @@ describe('a new id is refused by the rule every filter uses', () => {
   });
 });
 
-function approvalFixture() {
-  const approvals = withApprovals({ deadlines: {} });
-  const machine = setup({ types: {} as { context: ApprovalContext; events: ApprovalEvent; input: Record<string, never> }, actions: approvals.actions, guards: approvals.guards, delays: approvals.delays }).createMachine({
-    context: ({ input }) => approvals.context(input),
-    initial: 'legal',
-    states: {
-      legal: approvalStep({ id: 'legal', mode: 'all', approvers: role('legal'), onApproved: 'done', onRejected: 'done', returns: { submitter: 'done' } }),
-      done: { type: 'final' },
-    },
-  });
-  return { approvals, machine };
-}
-
 describe('an approval act that names a person with a blank id is refused, with or without the directory knowing them', () => {
-  const { approvals, machine } = approvalFixture();
+  const { approvals, machine } = legalStepMachine();
   const wf = approvals.defineWorkflow({ id: 'contract', version: 1, machine, input: z.object({}) });
   const known = staticDirectory({ users: [{ id: 'li', roles: ['staff'] }, { id: 'zhao', roles: ['legal'] }, { id: 'sun', roles: ['finance'] }] });
   // A host's directory (LDAP, HR) that answers for a blank id, as an older staticDirectory did.
