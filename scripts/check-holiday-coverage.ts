@@ -19,6 +19,7 @@ const check = holidayCoverageCheck(today);
 if (check.warning === undefined) {
   console.log(`holiday coverage: official data through ${check.lastOfficialYear}, ${check.daysLeft} days left.`);
 } else {
-  console.log(`::warning::${check.warning}`);
+  // The check's sentence is for users of the package; the release step is the maintainers'.
+  console.log(`::warning::${check.warning} Maintainers: upgrade chinese-days and run scripts/generate-cn-holidays.ts once it has ${check.lastOfficialYear + 1}, then release.`);
   if (strict) process.exitCode = 1;
 }

@@ -1,7 +1,7 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, posix } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 // `npm pack` of the built package (tests/global-setup.ts builds dist/ once) installs into an empty
@@ -92,6 +92,25 @@ describe('the npm package', () => {
     const checked = spawnSync(process.execPath, [tsc, '-p', '.'], { cwd: project, encoding: 'utf8' });
     expect(checked.stdout + checked.stderr).toBe('');
     expect(checked.status).toBe(0);
+  });
+
+  // Regression: the README's package table and docs/zh-CN.md link docs/machines/ (the processes and
+  // how to test your own workflow with docket/testing), but `files` shipped docs/*.md only, so those
+  // links were dead in the installed package and on the registry page.
+  it('ships every docs page the shipped README and docs link to', () => {
+    const listing = execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: root, encoding: 'utf8' });
+    const files = new Set<string>(JSON.parse(listing)[0].files.map((f: { path: string }) => f.path));
+    const missing: string[] = [];
+    for (const page of [...files].filter((f) => f.endsWith('.md'))) {
+      const text = readFileSync(join(root, page), 'utf8');
+      for (const [, target] of text.matchAll(/\]\(([^)#\s]+)(?:#[^)]*)?\)/g)) {
+        if (/^[a-z]+:/.test(target!)) continue; // http:, https:, mailto:
+        const path = posix.normalize(posix.join(posix.dirname(page), target!)).replace(/\/$/, '');
+        if (path.startsWith('examples/')) continue; // the runnable examples live in the repository (npm run inbox)
+        if (!files.has(path) && ![...files].some((f) => f.startsWith(`${path}/`))) missing.push(`${page} → ${target}`);
+      }
+    }
+    expect(missing).toEqual([]);
   });
 
   it('ships no source, tests or driver code the memory-store user must install', () => {

@@ -68,7 +68,7 @@ export function calendarCommand(ctx: CommandContext, opts: { from?: string; to?:
     const coverage = cal.yearCoverage(y);
     years.push({ year: y, coverage, ...(coverage === 'official' && cal.yearCoverage(y + 1) !== 'official' ? { decemberProvisional: true as const } : {}) });
   }
-  const coverage = holidayCoverageCheck(today, { years: [...shipped, ...extra.flatMap((l) => l.years ?? [])] });
+  const coverage = holidayCoverageCheck(today, { years: [...shipped, ...extra.flatMap((l) => l.years ?? [])], lang: ctx.lang });
   if (ctx.json) return printJson(ctx, { source: CN_HOLIDAY_DATA_SOURCE, onMissingYear: cal.onMissingYear, years, ...(coverage.warning ? { warning: coverage.warning } : {}) });
   const label = (c: string) => (c === 'official' ? t(ctx.lang, '正式', 'official') : c === 'provisional' ? t(ctx.lang, `暂定（${cal.onMissingYear === 'statutory' ? '按法定假日估算' : '仅按工作日'}）`, `provisional (${cal.onMissingYear === 'statutory' ? 'statutory estimate, no 调休' : 'plain weekdays'})`) : t(ctx.lang, '缺失（抛出 CALENDAR_YEAR_MISSING）', 'missing (CALENDAR_YEAR_MISSING)'));
   print(ctx, t(ctx.lang, `中国节假日数据：${CN_HOLIDAY_DATA_SOURCE}（${Math.min(...shipped)}–${Math.max(...shipped)}）`, `China holiday data: ${CN_HOLIDAY_DATA_SOURCE} (${Math.min(...shipped)}–${Math.max(...shipped)})`));

@@ -75,6 +75,13 @@ export interface Exploration {
   readonly unreachable: readonly string[];
   /** Reachable states that are not final and accept no event and no timer. */
   readonly deadEnds: readonly { readonly state: unknown; readonly path: GeneratedPath }[];
+  /**
+   * Paths on which the machine itself failed (an action, guard or approver rule threw, e.g. a role
+   * approver without `directory`): the path (its last event the act that failed, or `(initial state)`),
+   * the state the machine was in (for an act, the state it was sent to) and the error's message. Not
+   * dead ends: the engine would refuse that act (or `start`) with that message.
+   */
+  readonly errors: readonly { readonly state: unknown; readonly path: GeneratedPath; readonly message: string }[];
   /** For each reachable unfinished state: what it waits on. */
   readonly waiting: readonly WaitingState[];
 }
@@ -178,9 +185,23 @@ export function exploreWorkflow(workflow: AnyWorkflow, options: ExploreOptions):
     serializeState: ((s: AnyMachineSnapshot) => serialize(s)) as never,
     limit: options.limit ?? 20_000,
   };
+  // An act whose actions throw (an approver rule without its directory, an assign that fails) made
+  // XState's transition throw out of the whole traversal, without the path that led there. The
+  // traversal sees such an act as going nowhere; the failure is recorded and reported with its path.
+  const failures: { key: string; event: SampleEvent; message: string }[] = [];
+  const logic = Object.create(machine) as AnyStateMachine;
+  logic.transition = ((snapshot: AnyMachineSnapshot, event: SampleEvent, scope: never) => {
+    try {
+      return machine.transition(snapshot, event as never, scope);
+    } catch (error) {
+      const key = serialize(snapshot);
+      if (!failures.some((f) => f.key === key && f.event.type === event.type)) failures.push({ key, event: stripMeta(event), message: errorMessage(error) });
+      return snapshot;
+    }
+  }) as never;
   let raw: StatePath<AnyMachineSnapshot, SampleEvent>[];
   try {
-    raw = options.traversal === 'simple' ? (getSimplePaths(machine, traversal) as never) : (getShortestPaths(machine, traversal) as never);
+    raw = options.traversal === 'simple' ? (getSimplePaths(logic, traversal) as never) : (getShortestPaths(logic, traversal) as never);
   } catch (error) {
     if (error instanceof Error && /limit exceeded/.test(error.message)) {
       throw new Error(
@@ -206,21 +227,40 @@ export function exploreWorkflow(workflow: AnyWorkflow, options: ExploreOptions):
 
   const reached = new Set<string>();
   const deadEnds: { state: unknown; path: GeneratedPath }[] = [];
+  const errors: { state: unknown; path: GeneratedPath; message: string }[] = [];
   const waiting: WaitingState[] = [];
   raw.forEach((p, i) => {
     for (const path of statePaths(p.state.value)) reached.add(path);
     for (const step of p.steps) for (const path of statePaths(step.state.value)) reached.add(path);
     if (p.state.status === 'done') return;
+    // A machine that threw stops in status 'error' and accepts nothing: that is its error, not a dead
+    // end (the message "no person or timer can move it" hid "needs the organisation directory").
+    if (p.state.status === 'error') {
+      errors.push({ state: p.state.value, path: paths[i]!, message: errorMessage((p.state as { error?: unknown }).error) });
+      return;
+    }
     const enabled = events(p.state).filter((e) => p.state.can(e as never));
     const kinds = new Set<'person' | 'timer'>(enabled.map((e) => (e.type.startsWith('xstate.after.') ? 'timer' : 'person')));
     if (kinds.size === 0) deadEnds.push({ state: p.state.value, path: paths[i]! });
     else waiting.push({ state: p.state.value, waitingOn: [...kinds], events: [...new Set(enabled.map((e) => e.type))] });
   });
+  for (const f of failures) {
+    const i = raw.findIndex((p) => serialize(p.state) === f.key);
+    if (i < 0) continue;
+    const label = delayEventLabel(f.event.type, owners) ?? f.event.type;
+    const before = paths[i]!;
+    const description = before.steps.length === 0 ? label : `${before.description} → ${label}`;
+    errors.push({ state: raw[i]!.state.value, path: { ...before, description, steps: [...before.steps, { event: f.event, state: raw[i]!.state.value }] }, message: f.message });
+  }
   const stateNodes = stateNodePaths(machine);
   const transient = transientStatePaths(machine);
   const ignore = new Set([...(options.ignoreUnreachable ?? []), ...transient]);
   const unreachable = stateNodes.filter((s) => !reached.has(s) && !ignore.has(s));
-  return { paths, stateNodes, transient, unreachable, deadEnds, waiting };
+  return { paths, stateNodes, transient, unreachable, deadEnds, errors, waiting };
+}
+
+function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }
 
 function stripMeta(event: SampleEvent): SampleEvent {
@@ -242,6 +282,11 @@ function stripMeta(event: SampleEvent): SampleEvent {
 export function assertNoDeadEnds(workflow: AnyWorkflow, options: ExploreOptions): Exploration {
   const report = exploreWorkflow(workflow, options);
   const problems: string[] = [];
+  for (const e of report.errors) {
+    // The engine's sentence names createEngine's option; the same option of these checks is what to pass here.
+    const hint = options.directory === undefined && /\bdirectory\b/.test(e.message) ? ' (here: pass directory in the options of assertNoDeadEnds / replayPaths)' : '';
+    problems.push(`the machine failed on ${e.path.description} (in ${JSON.stringify(e.state)}): ${e.message}${hint}`);
+  }
   for (const s of report.unreachable) problems.push(`state "${s}" is never reached (give sample events that lead there, or list it in ignoreUnreachable)`);
   for (const d of report.deadEnds) problems.push(`dead end ${JSON.stringify(d.state)} after ${d.path.description}: not final, and no person or timer can move it`);
   if (problems.length > 0) {
