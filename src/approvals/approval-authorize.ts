@@ -26,7 +26,7 @@ import { copyWith } from '../store/copy-with.js';
  * deputy who holds a seat of their own in the step ({@link seatHolders}: open, queued or decided, as
  * assignee, delegate, or for someone they already acted for) acts for nobody else in it, whatever the
  * step's mode: `OPERATION_NOT_ALLOWED` (`details.user` the deputy, `details.onBehalfOf` the
- * principal), the rule the inbox applies over `TaskRecord.seated` ({@link standInFor}).
+ * principal, `details.invariant: 'one-seat-per-person'`), the rule the inbox applies over `TaskRecord.seated` ({@link standInFor}).
  *
  * The act is reduced here once; the result goes back to the engine as `carry`, which the engine hands
  * the machine as the event's `$carry`, so the step's guard and action do not reduce it again.
@@ -74,7 +74,8 @@ export function approvalAuthorize(
           return new DocketError(
             'OPERATION_NOT_ALLOWED',
             `${actor.id} holds a seat of their own in step "${step}", so they cannot also act for ${covered} (代理) there: one person counts once in a step. ${actor.id} acts in their own seat only; to have ${covered}'s task decided, an administrator hands it to someone without a seat in the step (转交: TRANSFER with from, or reassignTasks), or ${covered} delegates it (委托).`,
-            { event: event.type, actor: actor.id, step, field: 'actor', user: actor.id, onBehalfOf: covered, ...(wanted === undefined ? {} : { taskId: event['taskId'] }) },
+            // The invariant it upholds (one-seat-per-person), named as the reducer's refusals name it.
+            { event: event.type, actor: actor.id, step, invariant: 'one-seat-per-person', field: 'actor', user: actor.id, onBehalfOf: covered, ...(wanted === undefined ? {} : { taskId: event['taskId'] }) },
           );
         }
         if (covered !== undefined) {
