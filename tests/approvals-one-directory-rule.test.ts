@@ -243,9 +243,10 @@ describe("stand-ins (代理): the inbox offers a deputy exactly the acts send ac
   it('property: for random tasks, users, stand-ins and permissions, the inbox offers A to U iff send(A as U) is accepted (on a fresh engine)', async () => {
     const ROLE_LISTS = [undefined, ['legal'], ['finance'], ['legal', 'finance'], []] as const;
     const USERS = ['zhao', 'qian', 'sun', 'wu', 'ghost', 'gone'];
-    // Deputies who hold no seat in the step: a deputy with a seat of their own may not also decide
-    // the principal's (one-seat-per-person), which the inbox cannot see yet (see docs/approvals.md).
-    const DEPUTIES = ['sun', 'wu', 'ghost', 'gone'];
+    // Deputies with and without a seat of their own in the step (zhao and qian hold one): a seated
+    // deputy acts for nobody else there, and the inbox now sees it too (TaskRecord.seated), so the
+    // property holds for them as well (it was limited to deputies without a seat).
+    const DEPUTIES = ['sun', 'wu', 'ghost', 'gone', 'qian', 'zhao'];
     await fc.assert(
       fc.asyncProperty(
         fc.constantFrom(...ROLE_LISTS),

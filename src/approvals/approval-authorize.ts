@@ -4,7 +4,7 @@ import { standInFor } from '../organisation/on-behalf-of.js';
 import { standInPermits } from '../organisation/role-permits.js';
 import { parseTaskId } from './operations/reducer-helpers.js';
 import { reduceAct, type ApprovalCarry } from './approval-act.js';
-import { actionable } from './approval-decision.js';
+import { actionable, seatHolders } from './approval-decision.js';
 import type { ApprovalInput } from './approval-reducer.js';
 import { targetStep } from './approval-target.js';
 import type { ApprovalContext } from './approval-types.js';
@@ -22,7 +22,11 @@ import { copyWith } from '../store/copy-with.js';
  *
  * A stand-in acts only where {@link standInPermits} lets them under the workflow's `permissions`
  * (the principal's directory roles and the deputy's own), the rule the stand-in's inbox applies; an
- * act naming a task (`taskId`) is judged on that task's holder alone, as the inbox lists it.
+ * act naming a task (`taskId`) is judged on that task's holder alone, as the inbox lists it. A
+ * deputy who holds a seat of their own in the step ({@link seatHolders}: open, queued or decided, as
+ * assignee, delegate, or for someone they already acted for) acts for nobody else in it, whatever the
+ * step's mode: `OPERATION_NOT_ALLOWED` (`details.user` the deputy, `details.onBehalfOf` the
+ * principal, `details.invariant: 'one-seat-per-person'`), the rule the inbox applies over `TaskRecord.seated` ({@link standInFor}).
  *
  * The act is reduced here once; the result goes back to the engine as `carry`, which the engine hands
  * the machine as the event's `$carry`, so the step's guard and action do not reduce it again.
@@ -62,8 +66,18 @@ export function approvalAuthorize(
       if (!direct && !delegated && env.directory) {
         const holders = open.flatMap((a) => (a.user === null ? [] : [a.user]));
         const permitted = holders.filter((p) => standInPermits(options.permissions, event.type, env.directory, p, actor.roles));
-        onBehalfOf = standInFor(env.directory, now, actor.id, permitted, args.instance.workflow);
-        const covered = onBehalfOf === undefined ? standInFor(env.directory, now, actor.id, holders, args.instance.workflow) : undefined;
+        // The step's seats, read as its inbox tasks carry them (TaskRecord.seated): one rule for both.
+        const seated = seatHolders(state.assignments);
+        onBehalfOf = standInFor(env.directory, now, actor.id, permitted, args.instance.workflow, seated);
+        const covered = onBehalfOf === undefined ? standInFor(env.directory, now, actor.id, holders, args.instance.workflow, []) : undefined;
+        if (covered !== undefined && seated.includes(actor.id)) {
+          return new DocketError(
+            'OPERATION_NOT_ALLOWED',
+            `${actor.id} holds a seat of their own in step "${step}", so they cannot also act for ${covered} (代理) there: one person counts once in a step. ${actor.id} acts in their own seat only; to have ${covered}'s task decided, an administrator hands it to someone without a seat in the step (转交: TRANSFER with from, or reassignTasks), or ${covered} delegates it (委托).`,
+            // The invariant it upholds (one-seat-per-person), named as the reducer's refusals name it.
+            { event: event.type, actor: actor.id, step, invariant: 'one-seat-per-person', field: 'actor', user: actor.id, onBehalfOf: covered, ...(wanted === undefined ? {} : { taskId: event['taskId'] }) },
+          );
+        }
         if (covered !== undefined) {
           return new DocketError(
             'FORBIDDEN',

@@ -133,6 +133,26 @@ export function seatedPeople(assignments: readonly ApprovalAssignment[]): string
 }
 
 /**
+ * The people holding a seat in the step's current round, each once, in the order they first appear
+ * ({@link seatedPeople}: an assignee of an open, queued or decided assignment, the delegate (委托) of
+ * an open one, whoever decided one for its assignee). The one reading of "who has a seat here": a
+ * stand-in (代理) among them acts for nobody else in the step (`standInFor`), and the step's inbox
+ * tasks carry it (`TaskRecord.seated`) so the inbox applies the same rule without the instance.
+ * An unclaimed group task's members are not seated (they could claim it); a transferred (转交) or
+ * removed (减签) assignment seats nobody.
+ *
+ * @example
+ * ```ts
+ * import { seatHolders } from './approval-decision.js';
+ * const a = { id: 't1', user: 'zhao', status: 'approved' as const, waitsFor: [], origin: 'rule' as const, since: 0, actedBy: 'sun' };
+ * seatHolders([a, { ...a, id: 't2', user: 'qian', status: 'transferred' as const }]); // ['zhao', 'sun']
+ * ```
+ */
+export function seatHolders(assignments: readonly ApprovalAssignment[]): string[] {
+  return [...new Set(seatedPeople(assignments))];
+}
+
+/**
  * Who cast each decided vote, once per vote: the person who approved or rejected an assignment
  * (`actedBy` when a delegate or stand-in decided it, else the assignee). Automatic decisions
  * (去重, initiator skipped, deadline) are nobody's vote.

@@ -2,7 +2,7 @@ import type { AnyMachineSnapshot } from 'xstate';
 import type { Instant } from '../clock/clock.js';
 import type { InstanceFacts, TaskTimer } from '../engine/define-workflow.js';
 import type { TaskRecord } from '../store/records.js';
-import { actionable } from './approval-decision.js';
+import { actionable, seatHolders } from './approval-decision.js';
 import { reachablePeople } from './operations/reducer-helpers.js';
 import type { ApprovalContext, ApprovalOperation, ApprovalStepState } from './approval-types.js';
 import { APPROVAL_OPERATIONS } from './operations.js';
@@ -116,6 +116,9 @@ export function approvalTasks<C = ApprovalContext>(options: { readonly data?: (c
       // the step does not let decide their own request.
       const people = reachablePeople(state, ctx.initiator);
       const open = actionable(state.assignments);
+      // Who sits in the step, once per step and shared by its tasks: the inbox keeps a stand-in who
+      // holds a seat here off the principal's task by the rule send applies (standInFor).
+      const seated = seatHolders(state.assignments);
       const dueAt = args.timers === undefined || open.length === 0 ? state.dueAt : dueAtFromTimers(state, args.timers, stepPath(snapshot, step));
       for (const a of open) {
         const claimed = a.user !== null;
@@ -129,6 +132,7 @@ export function approvalTasks<C = ApprovalContext>(options: { readonly data?: (c
           assignees: a.delegate !== undefined ? [...reached, a.delegate] : reached,
           // The seat's own holder, as approvalAuthorize reads it for a stand-in (standInFor).
           holders: a.user === null ? [] : [a.user],
+          seated,
           roles: a.group && a.user === null ? [a.group.role] : [],
           status: a.group && a.user !== null ? 'claimed' : 'open',
           ...(a.group && a.user !== null ? { claimedBy: a.user } : {}),

@@ -167,6 +167,7 @@ export function openApiDocument(workflows: readonly AnyWorkflow[], options: Open
         dueAt: { type: ['integer', 'null'], description: 'epoch ms' },
         dueProvisional: { const: true, description: 'Present when dueAt rests on estimated holiday data (a provisional deadline).' },
         holders: { type: 'array', items: { type: 'string' }, description: 'Who holds the task in person (a stand-in may act for them); absent: every assignee.' },
+        seated: { type: 'array', items: { type: 'string' }, description: "Who holds a seat in the task's step; a stand-in among them is not offered the task for anyone else (one person counts once in a step). Absent: nobody." },
         actions: { type: 'array', items: { type: 'string' }, description: 'Event types the assignee may send for this task.' },
         createdAt: { type: 'integer' }, data: {},
         tenant: { type: 'string', description: "The tenant of the task's instance, when it has one." },

@@ -20,7 +20,8 @@ export type PermissionsOf = (workflow: string, version: number) => Readonly<Reco
  * approval plugin's authorization applies — with the actions {@link standInPermits} allows under the
  * permissions of the task's workflow version (`permissionsOf`): both the person's and the deputy's
  * roles (the directory's) must permit each, as `send` checks them; a task with none left is not
- * listed. A deputy who is not an active user is no stand-in ({@link activeStandIns}). Without
+ * listed. Nor is a task of a step where the deputy holds a seat of their own (`TaskRecord.seated`,
+ * the same rule): one person counts once in a step, so they act in their own seat only. A deputy who is not an active user is no stand-in ({@link activeStandIns}). Without
  * stand-ins it is exactly `store.tasks(query)`.
  */
 export async function inboxWithStandIns(
@@ -44,9 +45,11 @@ export async function inboxWithStandIns(
   for (const s of covering) {
     for (const task of await store.tasks({ ...asked, assignee: s.principal })) {
       // The rule `send` applies (approvalAuthorize): a deputy acts only for a task's holder in
-      // person, in a workflow and at an instant the stand-in covers. A group task the principal
-      // could claim, or one delegated to them, was listed here and then refused as FORBIDDEN.
-      if (seen.has(task.id) || standInFor(directory, now, deputy, task.holders ?? task.assignees, task.workflow) === undefined) continue;
+      // person, in a workflow and at an instant the stand-in covers, and not in a step where they
+      // hold a seat of their own (`seated`). A group task the principal could claim, or one
+      // delegated to them, was listed here and then refused as FORBIDDEN; the principal's task in a
+      // step the deputy sits in was listed although deciding it would count the deputy twice.
+      if (seen.has(task.id) || standInFor(directory, now, deputy, task.holders ?? task.assignees, task.workflow, task.seated ?? []) === undefined) continue;
       const allowed = permissionsOf === undefined ? task : await actionsFor(store, directory, s.principal, deputy, task, permissionsOf);
       if (allowed === undefined) continue;
       seen.add(task.id);

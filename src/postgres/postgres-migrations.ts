@@ -286,6 +286,37 @@ ALTER TABLE ${s}.docket_timers ADD COLUMN claim_token text;
 ALTER TABLE ${s}.docket_effects ADD COLUMN claim_token text;
 `,
   },
+  {
+    // A task names who holds a seat in its step (TaskRecord.seated; see the SQLite store's schema
+    // v6), so a stand-in (代理) who sits in the step is not offered the principal's task. A row stored
+    // before gets it here, read from its instance's context as the approval plugin reads it
+    // (seatHolders: per assignment in order, its user when open, queued or decided, an open one's
+    // delegate, and actedBy; each person once), appended to the row's JSON text so its other keys
+    // keep their order (the store keeps the text Docket wrote). A row whose step is not an approval
+    // step in the context is left as it is.
+    version: 6,
+    sql: (s) => `
+UPDATE ${s}.docket_tasks t SET task = regexp_replace(t.task::text, '\\}\\s*$', ',"seated":' || (
+  SELECT coalesce(json_agg(h.name ORDER BY h.first), '[]'::json)::text FROM (
+    SELECT p.name, min(p.ord) AS first FROM (
+      SELECT a.ord * 3 + k.n AS ord, k.name
+      FROM ${s}.docket_instances i,
+        json_array_elements(CASE WHEN json_typeof(i.context->'approvals'->(t.task->>'step')->'assignments') = 'array'
+          THEN i.context->'approvals'->(t.task->>'step')->'assignments' ELSE '[]'::json END) WITH ORDINALITY AS a(value, ord),
+        LATERAL (VALUES (0, CASE WHEN json_typeof(a.value->'user') = 'string' THEN a.value->>'user' END),
+                        (1, CASE WHEN a.value->>'status' = 'pending' AND json_typeof(a.value->'delegate') = 'string' THEN a.value->>'delegate' END),
+                        (2, CASE WHEN json_typeof(a.value->'actedBy') = 'string' THEN a.value->>'actedBy' END)) AS k(n, name)
+      WHERE i.id = t.instance_id AND json_typeof(a.value) = 'object' AND a.value->>'status' IN ('pending', 'approved', 'rejected', 'skipped')
+        AND json_typeof(a.value->'user') = 'string' AND k.name IS NOT NULL
+    ) p GROUP BY p.name
+  ) h
+) || '}')::json
+WHERE json_typeof(t.task) = 'object' AND json_typeof(t.task->'step') = 'string' AND t.task->'seated' IS NULL AND EXISTS (
+  SELECT 1 FROM ${s}.docket_instances i
+  WHERE i.id = t.instance_id AND json_typeof(i.context->'approvals'->(t.task->>'step')->'assignments') = 'array'
+);
+`,
+  },
 ];
 
 /** The newest schema version this library knows. */

@@ -15,6 +15,36 @@ export const SQLITE_META_TABLE = `CREATE TABLE IF NOT EXISTS docket_meta (key TE
 /** The row format this library writes into `docket_instances.row_format`; newer rows are refused. */
 export const SQLITE_ROW_FORMAT = 1;
 
+/**
+ * Schema 6's backfill of `TaskRecord.seated` (see the migration). Every JSON read is guarded (CASE,
+ * which SQLite evaluates lazily): a row that is not what Docket writes is left alone rather than
+ * failing the migration, and so the file.
+ */
+const SEATED_BACKFILL_SQLITE = `
+UPDATE docket_tasks SET task = json_set(task, '$.seated', json((
+  SELECT json_group_array(name ORDER BY first) FROM (
+    SELECT h.name AS name, MIN(h.ord) AS first FROM (
+      SELECT CAST(a.key AS INTEGER) * 3 + k.n AS ord,
+        CASE WHEN a.type = 'object' AND json_extract(a.value, '$.status') IN ('pending', 'approved', 'rejected', 'skipped') AND json_type(a.value, '$.user') = 'text' THEN
+          CASE k.n WHEN 0 THEN json_extract(a.value, '$.user')
+                   WHEN 1 THEN CASE WHEN json_extract(a.value, '$.status') = 'pending' AND json_type(a.value, '$.delegate') = 'text' THEN json_extract(a.value, '$.delegate') END
+                   ELSE CASE WHEN json_type(a.value, '$.actedBy') = 'text' THEN json_extract(a.value, '$.actedBy') END END
+        END AS name
+      FROM docket_instances i,
+        json_each(CASE WHEN json_valid(i.context) AND json_type(i.context, '$.approvals') = 'object' THEN i.context ELSE '{"approvals":{}}' END, '$.approvals') st,
+        json_each(CASE WHEN st.type = 'object' AND json_type(st.value, '$.assignments') = 'array' THEN st.value ELSE '{"assignments":[]}' END, '$.assignments') a,
+        (SELECT 0 AS n UNION ALL SELECT 1 UNION ALL SELECT 2) k
+      WHERE i.id = docket_tasks.instance_id AND st.key = json_extract(docket_tasks.task, '$.step')
+    ) h WHERE h.name IS NOT NULL GROUP BY h.name
+  )
+)))
+WHERE CASE WHEN json_valid(task) AND json_type(task) = 'object' AND json_type(task, '$.step') = 'text' THEN json_type(task, '$.seated') IS NULL AND EXISTS (
+  SELECT 1 FROM docket_instances i,
+    json_each(CASE WHEN json_valid(i.context) AND json_type(i.context, '$.approvals') = 'object' THEN i.context ELSE '{"approvals":{}}' END, '$.approvals') st
+  WHERE i.id = docket_tasks.instance_id AND st.key = json_extract(docket_tasks.task, '$.step') AND st.type = 'object' AND json_type(st.value, '$.assignments') = 'array'
+) ELSE 0 END;
+`;
+
 export const SQLITE_MIGRATIONS: readonly SqliteMigration[] = [
   {
     version: 1,
@@ -173,6 +203,16 @@ CREATE TABLE docket_tombstones (id TEXT PRIMARY KEY, tenant TEXT, purged_at INTE
 ALTER TABLE docket_timers ADD COLUMN claim_token TEXT;
 ALTER TABLE docket_effects ADD COLUMN claim_token TEXT;
 `,
+  },
+  {
+    // A task names who holds a seat in its step (TaskRecord.seated), so a stand-in (代理) who sits in
+    // the step is not offered the principal's task: the inbox's rule and send's are one. Tasks are
+    // written again on every commit; a row stored before gets it here, read from its instance's
+    // context as the approval plugin reads it (seatHolders: per assignment in order, its user when
+    // the assignment is open, queued or decided, an open one's delegate, and actedBy; each person
+    // once). A row whose step is not an approval step in the context is left as it is.
+    version: 6,
+    sql: SEATED_BACKFILL_SQLITE,
   },
 ];
 

@@ -257,6 +257,15 @@ export interface TaskRecord {
    * holder. Absent: every assignee holds it.
    */
   readonly holders?: readonly string[];
+  /**
+   * Who holds a seat in the task's step (its current round), each once: assignees of open, queued
+   * and decided tasks, an open task's delegate (委托), whoever decided a task for its assignee. A
+   * stand-in (代理) among them is not offered a task of that step for anyone else, and `send`
+   * refuses it from them (one person counts once in a step). Written by the approval plugin on every
+   * commit; the SQLite and PostgreSQL stores' schema migration fills it in on rows stored before it
+   * (SQLite schema 6, PostgreSQL schema 6). Absent (a workflow's own `tasks` hook): nobody.
+   */
+  readonly seated?: readonly string[];
   /** Roles whose members may claim the task (group task, 认领). */
   readonly roles: readonly string[];
   readonly status: 'open' | 'claimed';
