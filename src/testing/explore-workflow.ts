@@ -8,6 +8,8 @@ import { ownValue } from '../engine/own-property.js';
 import { delayEventLabel } from '../engine/timer-identity.js';
 import { timerOwnersOf } from '../engine/timer-owner.js';
 import type { Actor } from '../store/index.js';
+import { DocketError } from '../errors.js';
+import { approvalsOf, resolveExploreOptions } from './approval-defaults.js';
 import { sampleEventsFor, type SampleEvent, type SampleEvents } from './sample-events.js';
 
 /** Who sends each event type in generated paths: by type, with `start` for the starter. */
@@ -19,8 +21,17 @@ export interface ExploreOptions {
   readonly input: unknown;
   /** Sample payloads per event type; types not listed get one payload derived from their schema. */
   readonly events?: SampleEvents;
-  /** Event types to leave out of path generation (e.g. approval operations a test does not cover). */
+  /** Event types to leave out of path generation (on an approval workflow, added to the operations left out by `approvalOperations`). */
   readonly skipEvents?: readonly string[];
+  /**
+   * On a workflow built from approval steps, which approval events path generation sends.
+   * `'decisions'` (default): the acts that move the request (同意 APPROVE, 驳回 REJECT, 退回修改
+   * REQUEST_CHANGES, 退回 RETURN, 撤回 WITHDRAW), one sample per step (and per declared return target)
+   * unless `events` gives some; the operations that only change who is asked or told (加签, 减签, 转交,
+   * 委托, 认领, 抄送, 催办) are left out, except those `events` gives samples for. `'all'`: send those
+   * too (give them samples in `events`, and usually a `serialize`). Ignored on other workflows.
+   */
+  readonly approvalOperations?: 'decisions' | 'all';
   /**
    * Who acts, by event type (and `start`). Missing types act as `{ id: 'role:<r>', roles: [r] }` for
    * the first role the workflow's permissions allow, or as `sampler` with no roles.
@@ -28,14 +39,23 @@ export interface ExploreOptions {
   readonly actors?: ActorMap;
   /** `'shortest'` (default): one shortest path per reachable state; `'simple'`: every simple path. */
   readonly traversal?: 'shortest' | 'simple';
-  /** Identity of a state for traversal; default its value and context. Project context to tame loops. */
+  /**
+   * Identity of a state for traversal; default its value and context (on an approval workflow,
+   * `createApprovalSerializer()`: the approval part reduced to what decides the next act). Project the
+   * context to tame loops: a counter or a history makes every loop a new state.
+   */
   readonly serialize?: (snapshot: AnyMachineSnapshot) => string;
   /**
    * Pick the actor for one event from the instance's context (e.g. the pending approver of an
    * approval step); `undefined` falls back to `actors`. Used by path generation and replay alike.
+   * On an approval workflow, an approval event it gives no actor for is sent by the step's first open
+   * assignee (`pickApprover(directory)`), and WITHDRAW by the initiator, unless `actors` names one.
    */
   readonly pickActor?: (event: SampleEvent, context: unknown) => Actor | undefined;
-  /** Most states to visit before giving up (a loop that grows context forever). Default 20,000. */
+  /**
+   * Most transitions to visit before giving up (a loop that grows context forever): then a DocketError
+   * `EXPLORATION_LIMIT` says which option to pass. Default 20,000.
+   */
   readonly limit?: number;
   /** The start instant (also `$at` of generated events). Default `2026-11-02T09:00:00+08:00`. */
   readonly start?: InstantInput;
@@ -161,7 +181,8 @@ function eventKinds(snapshot: AnyMachineSnapshot, declared: ReadonlySet<string>)
  * // const { unreachable, deadEnds, paths } = exploreWorkflow(leaveWorkflow, { input: { days: 2 } });
  * ```
  */
-export function exploreWorkflow(workflow: AnyWorkflow, options: ExploreOptions): Exploration {
+export function exploreWorkflow(workflow: AnyWorkflow, given: ExploreOptions): Exploration {
+  const options = resolveExploreOptions(workflow, given, actorFor(workflow, 'start', given.actors));
   const calendar = options.calendar ?? businessCalendar({ holidays: ['CN'] });
   const at: Instant = toInstant(options.start ?? DEFAULT_START);
   const env: WorkflowEnv = { directory: options.directory, calendar, now: () => at };
@@ -203,12 +224,7 @@ export function exploreWorkflow(workflow: AnyWorkflow, options: ExploreOptions):
   try {
     raw = options.traversal === 'simple' ? (getSimplePaths(logic, traversal) as never) : (getShortestPaths(logic, traversal) as never);
   } catch (error) {
-    if (error instanceof Error && /limit exceeded/.test(error.message)) {
-      throw new Error(
-        `Workflow "${workflow.id}": path generation visited more than ${traversal.limit} transitions. A counter or history in the context makes every step a new state: pass serialize (e.g. the state value and what decides the guards) or a higher limit.`,
-        { cause: error },
-      );
-    }
+    if (error instanceof Error && /limit exceeded/.test(error.message)) throw limitError(workflow, given, traversal.limit, error);
     throw error;
   }
 
@@ -257,6 +273,28 @@ export function exploreWorkflow(workflow: AnyWorkflow, options: ExploreOptions):
   const ignore = new Set([...(options.ignoreUnreachable ?? []), ...transient]);
   const unreachable = stateNodes.filter((s) => !reached.has(s) && !ignore.has(s));
   return { paths, stateNodes, transient, unreachable, deadEnds, errors, waiting };
+}
+
+/** The limit was hit: say which option to pass, for the situation at hand. */
+function limitError(workflow: AnyWorkflow, given: ExploreOptions, limit: number, cause: Error): DocketError {
+  const approvals = approvalsOf(workflow) !== undefined;
+  const advice: string[] = [];
+  if (approvals && given.approvalOperations === 'all') {
+    advice.push(`leave approvalOperations at 'decisions' (the default: 加签, 转交, 抄送, 催办 … change who is asked, not where the request is, and their loops never end)`);
+  }
+  if (given.serialize !== undefined) {
+    advice.push('make your serialize drop what grows on every loop (a counter, a history, a list of acts)');
+  } else if (approvals) {
+    advice.push('pass serialize: createApprovalSerializer((context) => …), returning only the part of your own context your guards read (a counter capped, no history); the approval part is reduced for you');
+  } else {
+    advice.push('pass serialize returning the state value and only what your guards read (a counter or a history in the context makes every step a new state)');
+  }
+  advice.push(`or raise limit (now ${limit})`);
+  return new DocketError('EXPLORATION_LIMIT', `Workflow "${workflow.id}": path generation visited more than ${limit} transitions without running out of new states. To fix it: ${advice.join('; ')}.`, {
+    workflow: workflow.id,
+    limit,
+    cause,
+  });
 }
 
 function errorMessage(error: unknown): string {
