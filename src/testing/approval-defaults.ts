@@ -17,24 +17,28 @@ const COMMENT = '请修改 / please revise';
 /**
  * A `serialize` for approval workflows: the state value, the approval part of the context as far as it
  * decides what happens next (who is asked, in which order, how each decided; never the act log,
- * rounds or instants, which grow on every 催办 or resubmission), and your own part of the context:
- * all of it by default, or what `own` returns (what your guards read, a counter capped).
- * `assertNoDeadEnds` and `replayPaths` use `createApprovalSerializer()` by default on a workflow
- * built from approval steps; pass your own when your context has a counter or a history.
+ * rounds or instants, which grow on every 催办 or resubmission), and your own part of the context
+ * (everything but `initiator`, `approvals`, `approvalFlow`): all of it by default, or what `own`
+ * returns from it (what your guards read, a counter capped). `assertNoDeadEnds` and `replayPaths` use
+ * `createApprovalSerializer()` by default on a workflow built from approval steps; pass your own when
+ * your context counts or lists something on every loop.
  *
  * @example
  * ```ts
  * import { assertNoDeadEnds, createApprovalSerializer } from 'docket/testing';
- * // Payments add up: only whether anything was paid decides the guards.
- * const serialize = createApprovalSerializer((context) => [(context as { paid: number }).paid > 0]);
+ * interface ContractContext { readonly submissions: number; readonly paid: number; readonly level: string }
+ * // Resubmissions are counted and payments add up: only the level and whether anything was paid decide.
+ * const serialize = createApprovalSerializer<ContractContext>((c) => [c.level, c.paid > 0]);
  * // assertNoDeadEnds(contractWorkflow, { input, directory, serialize });
  * ```
  */
-export function createApprovalSerializer(own?: (context: unknown) => unknown): (snapshot: AnyMachineSnapshot) => string {
+export function createApprovalSerializer<TContext extends object = Record<string, unknown>>(
+  own?: (context: Omit<TContext, keyof ApprovalContext>) => unknown,
+): (snapshot: AnyMachineSnapshot) => string {
   return (snapshot) => {
-    const context = snapshot.context as ApprovalContext & Record<string, unknown>;
-    const mine = own ? own(context) : Object.fromEntries(Object.entries(context ?? {}).filter(([k]) => !APPROVAL_FIELDS.has(k)));
-    return JSON.stringify([snapshot.value, mine, approvalStateKey(context)]);
+    const context = (snapshot.context ?? {}) as ApprovalContext & Record<string, unknown>;
+    const mine = Object.fromEntries(Object.entries(context).filter(([k]) => !APPROVAL_FIELDS.has(k)));
+    return JSON.stringify([snapshot.value, own ? own(mine as never) : mine, approvalStateKey(context)]);
   };
 }
 

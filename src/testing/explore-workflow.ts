@@ -193,6 +193,8 @@ export function exploreWorkflow(workflow: AnyWorkflow, given: ExploreOptions): E
   const startActor = actorFor(workflow, 'start', options.actors);
   const input = { ...(workflow.input.parse(options.input) as object), $actor: startActor, $at: at };
   const serialize = options.serialize ?? ((s: AnyMachineSnapshot) => JSON.stringify({ v: s.value, c: s.context }));
+  // Which context fields keep taking new values: what the limit's message names as the likely cause.
+  const growth = contextGrowth(approvalsOf(workflow) === undefined ? [] : ['initiator', 'approvals', 'approvalFlow']);
   const events = (snapshot: AnyMachineSnapshot): SampleEvent[] => {
     if (snapshot.status !== 'active') return [];
     const { person, timer } = eventKinds(snapshot, declared);
@@ -203,7 +205,10 @@ export function exploreWorkflow(workflow: AnyWorkflow, given: ExploreOptions): E
   const traversal = {
     input,
     events: events as never,
-    serializeState: ((s: AnyMachineSnapshot) => serialize(s)) as never,
+    serializeState: ((s: AnyMachineSnapshot) => {
+      growth.see(s.context);
+      return serialize(s);
+    }) as never,
     limit: options.limit ?? 20_000,
   };
   // An act whose actions throw (an approver rule without its directory, an assign that fails) made
@@ -224,7 +229,7 @@ export function exploreWorkflow(workflow: AnyWorkflow, given: ExploreOptions): E
   try {
     raw = options.traversal === 'simple' ? (getSimplePaths(logic, traversal) as never) : (getShortestPaths(logic, traversal) as never);
   } catch (error) {
-    if (error instanceof Error && /limit exceeded/.test(error.message)) throw limitError(workflow, given, traversal.limit, error);
+    if (error instanceof Error && /limit exceeded/.test(error.message)) throw limitError(workflow, given, traversal.limit, growth.growing(), error);
     throw error;
   }
 
@@ -275,10 +280,36 @@ export function exploreWorkflow(workflow: AnyWorkflow, given: ExploreOptions): E
   return { paths, stateNodes, transient, unreachable, deadEnds, errors, waiting };
 }
 
+const GROWTH_CAP = 64;
+
+/** Distinct values per top-level context field, up to {@link GROWTH_CAP} each (the approval fields, reduced by the default identity, left out). */
+function contextGrowth(leaveOut: readonly string[]): { see(context: unknown): void; growing(): string[] } {
+  const values = new Map<string, Set<string>>();
+  return {
+    see(context) {
+      if (context === null || typeof context !== 'object') return;
+      for (const [key, value] of Object.entries(context)) {
+        if (leaveOut.includes(key)) continue;
+        let seen = values.get(key);
+        if (!seen) values.set(key, (seen = new Set()));
+        if (seen.size < GROWTH_CAP) seen.add(JSON.stringify(value) ?? 'undefined');
+      }
+    },
+    // The fields with the most distinct values (at least 8), most first: a counter, a history, a total.
+    growing: () =>
+      [...values]
+        .filter(([, seen]) => seen.size >= 8)
+        .sort((a, b) => b[1].size - a[1].size)
+        .slice(0, 3)
+        .map(([key, seen]) => `${key} (${seen.size >= GROWTH_CAP ? `${GROWTH_CAP}+` : seen.size})`),
+  };
+}
+
 /** The limit was hit: say which option to pass, for the situation at hand. */
-function limitError(workflow: AnyWorkflow, given: ExploreOptions, limit: number, cause: Error): DocketError {
+function limitError(workflow: AnyWorkflow, given: ExploreOptions, limit: number, growing: readonly string[], cause: Error): DocketError {
   const approvals = approvalsOf(workflow) !== undefined;
   const advice: string[] = [];
+  const fields = growing.length === 0 ? '' : `; the context fields that took the most values: ${growing.join(', ')}`;
   if (approvals && given.approvalOperations === 'all') {
     advice.push(`leave approvalOperations at 'decisions' (the default: 加签, 转交, 抄送, 催办 … change who is asked, not where the request is, and their loops never end)`);
   }
@@ -290,9 +321,10 @@ function limitError(workflow: AnyWorkflow, given: ExploreOptions, limit: number,
     advice.push('pass serialize returning the state value and only what your guards read (a counter or a history in the context makes every step a new state)');
   }
   advice.push(`or raise limit (now ${limit})`);
-  return new DocketError('EXPLORATION_LIMIT', `Workflow "${workflow.id}": path generation visited more than ${limit} transitions without running out of new states. To fix it: ${advice.join('; ')}.`, {
+  return new DocketError('EXPLORATION_LIMIT', `Workflow "${workflow.id}": path generation visited more than ${limit} transitions without running out of new states${fields}. To fix it: ${advice.join('; ')}.`, {
     workflow: workflow.id,
     limit,
+    growing,
     cause,
   });
 }

@@ -72,7 +72,8 @@ export async function replayPaths(workflow: AnyWorkflow, given: ReplayOptions): 
   const options: ReplayOptions = { ...given, ...resolveExploreOptions(workflow, given, actorFor(workflow, 'start', given.actors)) };
   const calendar = options.calendar ?? businessCalendar({ holidays: ['CN'] });
   const start = toInstant(options.start ?? DEFAULT_START);
-  const exploration = exploreWorkflow(workflow, { ...options, calendar, start });
+  // The caller's options: the limit's advice names what they passed, not the defaults.
+  const exploration = exploreWorkflow(workflow, { ...given, calendar, start });
   const paths = exploration.paths.slice(0, options.maxPaths ?? Number.POSITIVE_INFINITY);
   const think = durationToMs(options.thinkTime ?? { hours: 1 });
   const results: ReplayResult[] = [];
