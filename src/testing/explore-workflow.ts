@@ -93,7 +93,7 @@ export interface Exploration {
   readonly transient: readonly string[];
   /** State node paths no generated state reaches. */
   readonly unreachable: readonly string[];
-  /** Reachable states that are not final and accept no event and no timer. */
+  /** Reachable states that are not final and accept no event and no timer: once per state value, with its shortest path. */
   readonly deadEnds: readonly { readonly state: unknown; readonly path: GeneratedPath }[];
   /**
    * Paths on which the machine itself failed (an action, guard or approver rule threw, e.g. a role
@@ -262,7 +262,13 @@ export function exploreWorkflow(workflow: AnyWorkflow, given: ExploreOptions): E
     }
     const enabled = events(p.state).filter((e) => p.state.can(e as never));
     const kinds = new Set<'person' | 'timer'>(enabled.map((e) => (e.type.startsWith('xstate.after.') ? 'timer' : 'person')));
-    if (kinds.size === 0) deadEnds.push({ state: p.state.value, path: paths[i]! });
+    // Once per state value, by its shortest path: the same stuck state reached with other approvers or
+    // after a 退回 round is one problem, not one per way in.
+    if (kinds.size === 0) {
+      const same = deadEnds.findIndex((d) => JSON.stringify(d.state) === JSON.stringify(p.state.value));
+      if (same < 0) deadEnds.push({ state: p.state.value, path: paths[i]! });
+      else if (paths[i]!.steps.length < deadEnds[same]!.path.steps.length) deadEnds[same] = { state: p.state.value, path: paths[i]! };
+    }
     else waiting.push({ state: p.state.value, waitingOn: [...kinds], events: [...new Set(enabled.map((e) => e.type))] });
   });
   for (const f of failures) {
