@@ -57,7 +57,12 @@ export type DocketErrorCode =
   /** An optional package (a database driver, elkjs) is not installed; the message names what to install. */
   | 'MISSING_DEPENDENCY'
   /** A workflow's declared migration is malformed (unknown state, bad `from`), or none is declared for `migrate`. */
-  | 'INVALID_MIGRATION';
+  | 'INVALID_MIGRATION'
+  /**
+   * `docket/testing`'s path generation visited more transitions than its `limit`: some state grows
+   * on every loop. The message says which option to pass (`serialize`, `approvalOperations`, `limit`).
+   */
+  | 'EXPLORATION_LIMIT';
 
 export interface DocketErrorDetails {
   readonly instanceId?: string;

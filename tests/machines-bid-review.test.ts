@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { AnyMachineSnapshot } from 'xstate';
 import { staticDirectory, type DirectoryUser } from '../src/index.js';
-import { assertNoDeadEnds, pickApprover, replayPaths } from '../src/testing/index.js';
+import { assertNoDeadEnds, createApprovalSerializer, replayPaths } from '../src/testing/index.js';
 import { bidReview, bidReviewInput, type BidReviewContext } from '../machines/index.js';
 
 const people: DirectoryUser[] = [
@@ -12,21 +11,12 @@ const people: DirectoryUser[] = [
   { id: 'sun', roles: ['finance'] },
 ];
 const directory = staticDirectory({ users: people });
+// The approval steps (bidReview, bidApproval) are explored by default: decisions per step, by the assignee.
 const options = {
   input: { tenderNo: 'SZ-2026-031', title: '营销平台', customer: '深圳电信', submissionDeadline: '2026-11-20T09:30:00+08:00', prequalification: true, bondAmount: 50_000 },
   directory,
-  pickActor: pickApprover(directory),
-  skipEvents: ['RETURN', 'ADD_SIGNER', 'REMOVE_SIGNER', 'TRANSFER', 'DELEGATE', 'CLAIM', 'CC', 'REMIND', 'WITHDRAW'],
-  events: {
-    APPROVE: [{ step: 'bidReview' }, { step: 'bidApproval' }],
-    REJECT: [{ step: 'bidReview', comment: '报价偏高' }, { step: 'bidApproval', comment: '不投' }],
-    REQUEST_CHANGES: [{ step: 'bidApproval', comment: '补充资质' }],
-  },
-  serialize: (s: AnyMachineSnapshot) => {
-    const c = s.context as BidReviewContext;
-    const steps = Object.entries(c.approvals).filter(([, a]) => a.active).map(([k, a]) => [k, a.assignments.map((x) => x.status)]);
-    return JSON.stringify([s.value, steps]);
-  },
+  // The bond refund is chased on a timer that counts its reminders: one is as good as many.
+  serialize: createApprovalSerializer<BidReviewContext>((c) => ({ ...c, refundReminders: Math.min(c.refundReminders, 1) })),
   start: '2026-11-02T09:00:00+08:00',
 };
 

@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { AnyMachineSnapshot } from 'xstate';
 import { businessCalendar, createEngine, memoryStore, staticDirectory, virtualClock, type DirectoryUser } from '../src/index.js';
-import { assertNoDeadEnds, pickApprover, replayPaths } from '../src/testing/index.js';
-import { expenseReimbursement, type ExpenseReimbursementContext } from '../machines/index.js';
+import { assertNoDeadEnds, replayPaths } from '../src/testing/index.js';
+import { expenseReimbursement } from '../machines/index.js';
 
 const people: DirectoryUser[] = [
   { id: 'li', roles: ['staff'], department: 'sales', supervisor: 'wang' },
@@ -16,21 +15,13 @@ const directory = staticDirectory({ users: people, departmentHeads: { sales: 'ch
 const as = (id: string) => ({ id, roles: people.find((p) => p.id === id)!.roles });
 const trip = [{ description: '深圳—北京机票', amount: 1_800, category: 'travel' }];
 
+// The approval steps are explored by default: 同意/驳回/退回修改/撤回 per step, each by the step's
+// assignee (撤回 by the initiator), 加签/转交/抄送/催办 left out, the approval state's loops collapsed.
 const options = {
   input: { title: '11月差旅', department: 'sales', items: trip },
   directory,
-  pickActor: pickApprover(directory),
-  actors: { start: as('li'), SUBMIT: as('li'), WITHDRAW: as('li'), PAID: as('sun') },
-  skipEvents: ['RETURN', 'ADD_SIGNER', 'REMOVE_SIGNER', 'TRANSFER', 'DELEGATE', 'CLAIM', 'CC', 'REMIND', 'REQUEST_CHANGES'],
-  events: {
-    SUBMIT: [{}, { items: [{ description: '展会', amount: 8_000 }] }, { items: [{ description: '年会', amount: 30_000 }] }],
-    APPROVE: [{ step: 'manager' }, { step: 'director' }, { step: 'ceo' }, { step: 'financeCheck' }],
-    REJECT: [{ step: 'manager', comment: '缺发票' }],
-  },
-  serialize: (s: AnyMachineSnapshot) => {
-    const c = s.context as ExpenseReimbursementContext;
-    return JSON.stringify([s.value, c.level, Object.entries(c.approvals).filter(([, a]) => a.active).map(([k, a]) => [k, a.assignments.map((x) => x.status)])]);
-  },
+  actors: { start: as('li'), SUBMIT: as('li'), PAID: as('sun') },
+  events: { SUBMIT: [{}, { items: [{ description: '展会', amount: 8_000 }] }, { items: [{ description: '年会', amount: 30_000 }] }] },
 };
 
 describe('expense-reimbursement machine', () => {

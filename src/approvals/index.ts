@@ -16,3 +16,4 @@ export { previewApprovalPath, type PreviewStep } from './preview-approval-path.j
 export { reassignTasks, type ReassignResult } from './reassign-tasks.js';
 export { describeApprovalGuard, describeConditionBrief, type ApprovalGuardDescription, type DescribeGuardOptions, type GuardText } from './describe-guard.js';
 export { withApprovals, type ApprovalPlugin, type ApprovalsAuthorize, type ApprovalsOptions, type ApprovalWorkflowConfig } from './with-approvals.js';
+export { APPROVAL_DECISIONS, approvalExplorationOf, approvalStateKey, type ApprovalExploration } from './approval-exploration.js';

@@ -31,6 +31,8 @@ export const STATUS_BY_CODE: Readonly<Record<DocketErrorCode, number>> = {
   CORRUPT_SNAPSHOT: 500,
   CALENDAR_YEAR_MISSING: 500,
   MACHINE_ERROR: 500,
+  // Thrown by docket/testing only, never by a request; placed for exhaustiveness.
+  EXPLORATION_LIMIT: 500,
 };
 
 /**

@@ -8,6 +8,8 @@ import { ownValue } from '../engine/own-property.js';
 import { delayEventLabel } from '../engine/timer-identity.js';
 import { timerOwnersOf } from '../engine/timer-owner.js';
 import type { Actor } from '../store/index.js';
+import { DocketError } from '../errors.js';
+import { approvalsOf, resolveExploreOptions } from './approval-defaults.js';
 import { sampleEventsFor, type SampleEvent, type SampleEvents } from './sample-events.js';
 
 /** Who sends each event type in generated paths: by type, with `start` for the starter. */
@@ -19,8 +21,17 @@ export interface ExploreOptions {
   readonly input: unknown;
   /** Sample payloads per event type; types not listed get one payload derived from their schema. */
   readonly events?: SampleEvents;
-  /** Event types to leave out of path generation (e.g. approval operations a test does not cover). */
+  /** Event types to leave out of path generation (on an approval workflow, added to the operations left out by `approvalOperations`). */
   readonly skipEvents?: readonly string[];
+  /**
+   * On a workflow built from approval steps, which approval events path generation sends.
+   * `'decisions'` (default): the acts that move the request (同意 APPROVE, 驳回 REJECT, 退回修改
+   * REQUEST_CHANGES, 退回 RETURN, 撤回 WITHDRAW), one sample per step (and per declared return target)
+   * unless `events` gives some; the operations that only change who is asked or told (加签, 减签, 转交,
+   * 委托, 认领, 抄送, 催办) are left out, except those `events` gives samples for. `'all'`: send those
+   * too (give them samples in `events`, and usually a `serialize`). Ignored on other workflows.
+   */
+  readonly approvalOperations?: 'decisions' | 'all';
   /**
    * Who acts, by event type (and `start`). Missing types act as `{ id: 'role:<r>', roles: [r] }` for
    * the first role the workflow's permissions allow, or as `sampler` with no roles.
@@ -28,14 +39,23 @@ export interface ExploreOptions {
   readonly actors?: ActorMap;
   /** `'shortest'` (default): one shortest path per reachable state; `'simple'`: every simple path. */
   readonly traversal?: 'shortest' | 'simple';
-  /** Identity of a state for traversal; default its value and context. Project context to tame loops. */
+  /**
+   * Identity of a state for traversal; default its value and context (on an approval workflow,
+   * `createApprovalSerializer()`: the approval part reduced to what decides the next act). Project the
+   * context to tame loops: a counter or a history makes every loop a new state.
+   */
   readonly serialize?: (snapshot: AnyMachineSnapshot) => string;
   /**
    * Pick the actor for one event from the instance's context (e.g. the pending approver of an
    * approval step); `undefined` falls back to `actors`. Used by path generation and replay alike.
+   * On an approval workflow, an approval event it gives no actor for is sent by the step's first open
+   * assignee (`pickApprover(directory)`), and WITHDRAW by the initiator, unless `actors` names one.
    */
   readonly pickActor?: (event: SampleEvent, context: unknown) => Actor | undefined;
-  /** Most states to visit before giving up (a loop that grows context forever). Default 20,000. */
+  /**
+   * Most transitions to visit before giving up (a loop that grows context forever): then a DocketError
+   * `EXPLORATION_LIMIT` says which option to pass. Default 20,000.
+   */
   readonly limit?: number;
   /** The start instant (also `$at` of generated events). Default `2026-11-02T09:00:00+08:00`. */
   readonly start?: InstantInput;
@@ -73,7 +93,7 @@ export interface Exploration {
   readonly transient: readonly string[];
   /** State node paths no generated state reaches. */
   readonly unreachable: readonly string[];
-  /** Reachable states that are not final and accept no event and no timer. */
+  /** Reachable states that are not final and accept no event and no timer: once per state value, with its shortest path. */
   readonly deadEnds: readonly { readonly state: unknown; readonly path: GeneratedPath }[];
   /**
    * Paths on which the machine itself failed (an action, guard or approver rule threw, e.g. a role
@@ -161,7 +181,8 @@ function eventKinds(snapshot: AnyMachineSnapshot, declared: ReadonlySet<string>)
  * // const { unreachable, deadEnds, paths } = exploreWorkflow(leaveWorkflow, { input: { days: 2 } });
  * ```
  */
-export function exploreWorkflow(workflow: AnyWorkflow, options: ExploreOptions): Exploration {
+export function exploreWorkflow(workflow: AnyWorkflow, given: ExploreOptions): Exploration {
+  const options = resolveExploreOptions(workflow, given, actorFor(workflow, 'start', given.actors));
   const calendar = options.calendar ?? businessCalendar({ holidays: ['CN'] });
   const at: Instant = toInstant(options.start ?? DEFAULT_START);
   const env: WorkflowEnv = { directory: options.directory, calendar, now: () => at };
@@ -172,6 +193,8 @@ export function exploreWorkflow(workflow: AnyWorkflow, options: ExploreOptions):
   const startActor = actorFor(workflow, 'start', options.actors);
   const input = { ...(workflow.input.parse(options.input) as object), $actor: startActor, $at: at };
   const serialize = options.serialize ?? ((s: AnyMachineSnapshot) => JSON.stringify({ v: s.value, c: s.context }));
+  // Which context fields keep taking new values: what the limit's message names as the likely cause.
+  const growth = contextGrowth(approvalsOf(workflow) === undefined ? [] : ['initiator', 'approvals', 'approvalFlow']);
   const events = (snapshot: AnyMachineSnapshot): SampleEvent[] => {
     if (snapshot.status !== 'active') return [];
     const { person, timer } = eventKinds(snapshot, declared);
@@ -182,7 +205,10 @@ export function exploreWorkflow(workflow: AnyWorkflow, options: ExploreOptions):
   const traversal = {
     input,
     events: events as never,
-    serializeState: ((s: AnyMachineSnapshot) => serialize(s)) as never,
+    serializeState: ((s: AnyMachineSnapshot) => {
+      growth.see(s.context);
+      return serialize(s);
+    }) as never,
     limit: options.limit ?? 20_000,
   };
   // An act whose actions throw (an approver rule without its directory, an assign that fails) made
@@ -203,12 +229,7 @@ export function exploreWorkflow(workflow: AnyWorkflow, options: ExploreOptions):
   try {
     raw = options.traversal === 'simple' ? (getSimplePaths(logic, traversal) as never) : (getShortestPaths(logic, traversal) as never);
   } catch (error) {
-    if (error instanceof Error && /limit exceeded/.test(error.message)) {
-      throw new Error(
-        `Workflow "${workflow.id}": path generation visited more than ${traversal.limit} transitions. A counter or history in the context makes every step a new state: pass serialize (e.g. the state value and what decides the guards) or a higher limit.`,
-        { cause: error },
-      );
-    }
+    if (error instanceof Error && /limit exceeded/.test(error.message)) throw limitError(workflow, given, traversal.limit, growth.growing(), error);
     throw error;
   }
 
@@ -241,7 +262,13 @@ export function exploreWorkflow(workflow: AnyWorkflow, options: ExploreOptions):
     }
     const enabled = events(p.state).filter((e) => p.state.can(e as never));
     const kinds = new Set<'person' | 'timer'>(enabled.map((e) => (e.type.startsWith('xstate.after.') ? 'timer' : 'person')));
-    if (kinds.size === 0) deadEnds.push({ state: p.state.value, path: paths[i]! });
+    // Once per state value, by its shortest path: the same stuck state reached with other approvers or
+    // after a 退回 round is one problem, not one per way in.
+    if (kinds.size === 0) {
+      const same = deadEnds.findIndex((d) => JSON.stringify(d.state) === JSON.stringify(p.state.value));
+      if (same < 0) deadEnds.push({ state: p.state.value, path: paths[i]! });
+      else if (paths[i]!.steps.length < deadEnds[same]!.path.steps.length) deadEnds[same] = { state: p.state.value, path: paths[i]! };
+    }
     else waiting.push({ state: p.state.value, waitingOn: [...kinds], events: [...new Set(enabled.map((e) => e.type))] });
   });
   for (const f of failures) {
@@ -257,6 +284,55 @@ export function exploreWorkflow(workflow: AnyWorkflow, options: ExploreOptions):
   const ignore = new Set([...(options.ignoreUnreachable ?? []), ...transient]);
   const unreachable = stateNodes.filter((s) => !reached.has(s) && !ignore.has(s));
   return { paths, stateNodes, transient, unreachable, deadEnds, errors, waiting };
+}
+
+const GROWTH_CAP = 64;
+
+/** Distinct values per top-level context field, up to {@link GROWTH_CAP} each (the approval fields, reduced by the default identity, left out). */
+function contextGrowth(leaveOut: readonly string[]): { see(context: unknown): void; growing(): string[] } {
+  const values = new Map<string, Set<string>>();
+  return {
+    see(context) {
+      if (context === null || typeof context !== 'object') return;
+      for (const [key, value] of Object.entries(context)) {
+        if (leaveOut.includes(key)) continue;
+        let seen = values.get(key);
+        if (!seen) values.set(key, (seen = new Set()));
+        if (seen.size < GROWTH_CAP) seen.add(JSON.stringify(value) ?? 'undefined');
+      }
+    },
+    // The fields with the most distinct values (at least 8), most first: a counter, a history, a total.
+    growing: () =>
+      [...values]
+        .filter(([, seen]) => seen.size >= 8)
+        .sort((a, b) => b[1].size - a[1].size)
+        .slice(0, 3)
+        .map(([key, seen]) => `${key} (${seen.size >= GROWTH_CAP ? `${GROWTH_CAP}+` : seen.size})`),
+  };
+}
+
+/** The limit was hit: say which option to pass, for the situation at hand. */
+function limitError(workflow: AnyWorkflow, given: ExploreOptions, limit: number, growing: readonly string[], cause: Error): DocketError {
+  const approvals = approvalsOf(workflow) !== undefined;
+  const advice: string[] = [];
+  const fields = growing.length === 0 ? '' : `; the context fields that took the most values: ${growing.join(', ')}`;
+  if (approvals && given.approvalOperations === 'all') {
+    advice.push(`leave approvalOperations at 'decisions' (the default: 加签, 转交, 抄送, 催办 … change who is asked, not where the request is, and their loops never end)`);
+  }
+  if (given.serialize !== undefined) {
+    advice.push('make your serialize drop what grows on every loop (a counter, a history, a list of acts)');
+  } else if (approvals) {
+    advice.push('pass serialize: createApprovalSerializer((context) => …), returning only the part of your own context your guards read (a counter capped, no history); the approval part is reduced for you');
+  } else {
+    advice.push('pass serialize returning the state value and only what your guards read (a counter or a history in the context makes every step a new state)');
+  }
+  advice.push(`or raise limit (now ${limit})`);
+  return new DocketError('EXPLORATION_LIMIT', `Workflow "${workflow.id}": path generation visited more than ${limit} transitions without running out of new states${fields}. To fix it: ${advice.join('; ')}.`, {
+    workflow: workflow.id,
+    limit,
+    growing,
+    cause,
+  });
 }
 
 function errorMessage(error: unknown): string {

@@ -15,6 +15,8 @@ export {
 } from './explore-workflow.js';
 export { replayPaths, type ReplayOptions, type ReplayResult, type ReplayStep } from './replay-paths.js';
 export { pickApprover } from './pick-approver.js';
+// An approval workflow checked out of the box: decisions explored, operations left out, loops collapsed.
+export { createApprovalSerializer } from './approval-defaults.js';
 // Issue 18: rehearse a migration on copies, on the virtual clock.
 export {
   rehearseMigration,

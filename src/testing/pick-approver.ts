@@ -6,7 +6,9 @@ import type { SampleEvent } from './sample-events.js';
 /**
  * A `pickActor` for workflows built from approval steps: an approval event is sent by the first
  * person who may act on its step now (the step named in the event, else the first open one), with
- * the roles the directory gives them. Non-approval events (and WITHDRAW) fall back to `actors`.
+ * the roles the directory gives them (none without a directory: named approvers, `users('sun')`).
+ * Non-approval events (and WITHDRAW) fall back to `actors`. `assertNoDeadEnds` and `replayPaths` pick
+ * approvers this way by default on an approval workflow (and send WITHDRAW as the initiator).
  *
  * @example
  * ```ts
@@ -14,7 +16,7 @@ import type { SampleEvent } from './sample-events.js';
  * // await replayPaths(contract, { input, directory, pickActor: pickApprover(directory) });
  * ```
  */
-export function pickApprover(directory: Directory): (event: SampleEvent, context: unknown) => Actor | undefined {
+export function pickApprover(directory?: Directory): (event: SampleEvent, context: unknown) => Actor | undefined {
   const types = new Set<string>(APPROVAL_EVENT_TYPES.filter((t) => t !== 'WITHDRAW'));
   return (event, context) => {
     if (!types.has(event.type)) return undefined;
@@ -25,7 +27,7 @@ export function pickApprover(directory: Directory): (event: SampleEvent, context
       if (!state?.active) continue;
       const open = actionable(state.assignments);
       const user = open[0]?.user ?? open[0]?.group?.members[0];
-      if (user) return { id: user, roles: directory.user(user)?.roles ?? [] };
+      if (user) return { id: user, roles: directory?.user(user)?.roles ?? [] };
     }
     return undefined;
   };

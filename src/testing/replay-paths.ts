@@ -8,6 +8,7 @@ import { delayEventLabel } from '../engine/timer-identity.js';
 import { timerOwnersOf, type TimerOwners } from '../engine/timer-owner.js';
 import type { AnyStateMachine } from 'xstate';
 import { memoryStore } from '../store/index.js';
+import { resolveExploreOptions } from './approval-defaults.js';
 import { actorFor, DEFAULT_START, exploreWorkflow, type ExploreOptions, type GeneratedPath } from './explore-workflow.js';
 
 /** Options for {@link replayPaths}: those of path generation plus how to run them. */
@@ -65,10 +66,14 @@ const timerOwners = (workflow: AnyWorkflow): TimerOwners => timerOwnersOf(workfl
  * // results.every((r) => r.ok)
  * ```
  */
-export async function replayPaths(workflow: AnyWorkflow, options: ReplayOptions): Promise<ReplayResult[]> {
+export async function replayPaths(workflow: AnyWorkflow, given: ReplayOptions): Promise<ReplayResult[]> {
+  // The same defaults path generation took (an approval workflow's approvers, its initiator's 撤回), so
+  // the engine is sent each act by the person the graph assumed.
+  const options: ReplayOptions = { ...given, ...resolveExploreOptions(workflow, given, actorFor(workflow, 'start', given.actors)) };
   const calendar = options.calendar ?? businessCalendar({ holidays: ['CN'] });
   const start = toInstant(options.start ?? DEFAULT_START);
-  const exploration = exploreWorkflow(workflow, { ...options, calendar, start });
+  // The caller's options: the limit's advice names what they passed, not the defaults.
+  const exploration = exploreWorkflow(workflow, { ...given, calendar, start });
   const paths = exploration.paths.slice(0, options.maxPaths ?? Number.POSITIVE_INFINITY);
   const think = durationToMs(options.thinkTime ?? { hours: 1 });
   const results: ReplayResult[] = [];

@@ -50,6 +50,7 @@ export const ADD_SIGNER = defineOperation({
   type: 'ADD_SIGNER',
   schema: z.object({ step, taskId, comment, users: z.array(user).min(1), position: z.enum(['before', 'after', 'alongside']) }),
   label: { 'zh-CN': '加签', en: 'Add signer' },
+  moves: false,
   forOthers: true,
   inbox: true,
   apply: addSigner,

@@ -37,6 +37,7 @@ export const CC = defineOperation({
   type: 'CC',
   schema: z.object({ step, comment, users: z.array(user).min(1) }),
   label: { 'zh-CN': '抄送', en: 'Copy to' },
+  moves: false,
   forOthers: false,
   inbox: true,
   apply: cc,

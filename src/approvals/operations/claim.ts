@@ -23,6 +23,7 @@ export const CLAIM = defineOperation({
   type: 'CLAIM',
   schema: z.object({ step, taskId }),
   label: { 'zh-CN': '认领', en: 'Claim' },
+  moves: false,
   forOthers: true,
   inbox: 'unclaimed',
   apply: claim,

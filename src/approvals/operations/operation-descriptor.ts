@@ -21,6 +21,13 @@ export interface OperationDescriptor<T extends string = string, S extends z.ZodT
   /** The operation's name in both languages (同意 / Approve). */
   readonly label: Labels;
   /**
+   * Whether the act moves the process: decides the step or takes the request back (同意, 驳回, 退回修改,
+   * 退回, 撤回). The others (加签, 减签, 转交, 委托, 认领, 抄送, 催办) change who is asked or told, never
+   * where the request is; `docket/testing` leaves them out of path generation by default, so their
+   * loops (催办 after 催办) do not grow the graph without end.
+   */
+  readonly moves: boolean;
+  /**
    * Whether a delegate (委托) or stand-in (代理) may perform it for the assignee they act for; the act
    * is then recorded with `onBehalfOf`.
    */
@@ -43,7 +50,7 @@ export interface OperationDescriptor<T extends string = string, S extends z.ZodT
  * Declare an operation, keeping its literal `type` and its schema's type for the derived union.
  * Internal (see docs/approvals.md, "Adding an approval operation"), e.g. in
  * `src/approvals/operations/hold.ts`: `export const HOLD = defineOperation({ type: 'HOLD', schema:
- * z.object({ comment: z.string().optional() }), label: { 'zh-CN': '挂起', en: 'Hold' }, forOthers: false,
+ * z.object({ comment: z.string().optional() }), label: { 'zh-CN': '挂起', en: 'Hold' }, moves: false, forOthers: false,
  * inbox: true, apply: (op) => op.update({}, op.act({ type: 'CC' })) })`.
  */
 export function defineOperation<const T extends string, S extends z.ZodObject>(descriptor: OperationDescriptor<T, S>): OperationDescriptor<T, S> {

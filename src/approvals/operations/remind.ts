@@ -28,6 +28,7 @@ export const REMIND = defineOperation({
   type: 'REMIND',
   schema: z.object({ step, comment }),
   label: { 'zh-CN': '催办', en: 'Remind' },
+  moves: false,
   forOthers: false,
   inbox: false,
   apply: (op) => remind(op, 'REMIND'),

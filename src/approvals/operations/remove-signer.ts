@@ -39,6 +39,7 @@ export const REMOVE_SIGNER = defineOperation({
   type: 'REMOVE_SIGNER',
   schema: z.object({ step, comment, user }),
   label: { 'zh-CN': '减签', en: 'Remove signer' },
+  moves: false,
   forOthers: false,
   inbox: true,
   reachesWaitingTasks: true,

@@ -24,6 +24,7 @@ export const WITHDRAW = defineOperation({
   type: 'WITHDRAW',
   schema: z.object({ comment }),
   label: { 'zh-CN': '撤回', en: 'Withdraw' },
+  moves: true,
   forOthers: false,
   inbox: false,
   apply: withdraw,
