@@ -2,6 +2,8 @@ import { APPROVAL_EVENT_TYPES } from './approval-events.js';
 import type { ApprovalStepSpec } from './approval-types.js';
 import { declaredReturn } from './return-rule.js';
 import { plainInput } from '../input/plain-input.js';
+import { checkNewId } from '../store/id-rule.js';
+import type { ApproverRule } from './approver-rules.js';
 
 /** Where an approved step goes next: a target, optionally first jumping back to a step that returned. */
 export type ApprovedTarget = string | { readonly target: string; readonly jumpBack?: readonly string[] };
@@ -85,7 +87,9 @@ export function stepTarget(step: string): string {
  *
  * @throws DocketError `INVALID_ARGUMENT` naming the path (`config.approvers.users`) for an inherited
  * key, a getter or setter, a class instance, a Map, Set or other built-in, or a Proxy in the
- * configuration; TypeError for a step whose parts cannot be used (an id, a missing target).
+ * configuration, or for a person a `users` rule names whose id breaks the one id rule
+ * (`config.approvers.users[0]` blank or over 256 characters: nobody, whose tasks no inbox filter could
+ * find); TypeError for a step whose parts cannot be used (an id, a missing target).
  *
  * @example
  * ```ts
@@ -117,6 +121,7 @@ export function approvalStep(given: ApprovalStepConfig): ApprovalStepNode {
   const config = plainInput(given, 'approvalStep()', 'config', { ownData: true }) as ApprovalStepConfig;
   const { onApproved, onRejected, onWithdrawn, returns, ...rest } = config;
   const step = config.id;
+  checkRulePeople(config.approvers, 'config.approvers', step);
   if (!/^[A-Za-z][\w-]*$/.test(step)) {
     throw new TypeError(`approvalStep: id "${step}" must start with a letter and use only letters, digits, "_" and "-" (it is an XState state id).`);
   }
@@ -216,4 +221,22 @@ export function resubmitTo(steps: readonly string[], otherwise: string): Transit
     ...steps.map((s) => ({ guard: { type: 'approval.resumeAt' as const, params: { step: s } }, target: stepTarget(s), description: `resubmit straight to ${s}` })),
     { target: otherwise, description: 'resubmit: run the flow again' },
   ];
+}
+
+/**
+ * Refuse a person a `users` rule names (at any depth: a rule list, `chosen`'s `among`) whose id breaks
+ * the one id rule, naming its path: `users(' ')` made a task for `' '` that no inbox filter lists (the
+ * rule now drops such a person, see isActiveUser; the definition says so first).
+ */
+function checkRulePeople(rules: ApproverRule | readonly ApproverRule[] | undefined, path: string, step: string): void {
+  if (Array.isArray(rules)) {
+    rules.forEach((rule: ApproverRule, i) => checkRulePeople(rule, `${path}[${i}]`, step));
+    return;
+  }
+  const rule = rules as ApproverRule | undefined;
+  if (rule === undefined || rule === null || typeof rule !== 'object') return;
+  if (rule.kind === 'users' && Array.isArray(rule.users)) {
+    rule.users.forEach((user, i) => checkNewId(user, `approvalStep "${step}": ${path}.users[${i}], a person the step asks,`, `${path}.users[${i}]`, { step }));
+  }
+  if (rule.kind === 'chosen' && rule.among !== undefined) checkRulePeople(rule.among, `${path}.among`, step);
 }

@@ -41,9 +41,10 @@ import { checkReassignInput } from '../engine/validate-input.js';
  */
 export async function reassignTasks(
   engine: Engine,
-  options: { readonly from: string; readonly to: string; readonly actor: Actor; readonly reason: string; readonly workflow?: string },
+  given: { readonly from: string; readonly to: string; readonly actor: Actor; readonly reason: string; readonly workflow?: string },
 ): Promise<readonly ReassignResult[]> {
-  checkReassignInput(options);
+  // Read once (each key), checked, and only that copy used afterwards.
+  const options = checkReassignInput(given);
   const { from, to } = options;
   // An actor of a tenant hands over that tenant's work only: listing every tenant's instances would
   // name the others' ids, steps and tasks in the results (as INSTANCE_NOT_FOUND), which no other act leaks.

@@ -245,9 +245,13 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
  */
 function joinDashValues(program: Command, argv: readonly string[]): string[] {
   const takesValue = new Set<string>();
-  for (const command of [program, ...program.commands]) {
+  // Every command at every depth: a subcommand's own options (`calendar reresolve --year`) were left
+  // out, so `docket calendar reresolve db --year -V` printed the version and exited 0.
+  const visit = (command: Command): void => {
     for (const option of command.options) if (option.required && option.long) takesValue.add(option.long);
-  }
+    for (const sub of command.commands) visit(sub);
+  };
+  visit(program);
   const out: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;

@@ -1,6 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { sha256 } from './canonical-json.js';
 import { DocketError } from '../errors.js';
+import { isOptionsObject, readOptions } from '../input/read-options.js';
 
 /**
  * A secret that seals history entries with HMAC-SHA256 instead of plain SHA-256, so that only a holder
@@ -53,10 +54,10 @@ export const UNKEYED: Keyring = Object.freeze({ current: undefined, byId: new Ma
 const KEY_ID = /^[A-Za-z0-9._:-]{1,64}$/;
 const MIN_SECRET_BYTES = 32;
 
-function sealingKey(key: unknown): SealingKey {
-  const { id, secret } = (typeof key === 'object' && key !== null ? key : {}) as { id?: unknown; secret?: unknown };
+function sealingKey(key: unknown, path: string): SealingKey {
+  const { id, secret } = readOptions(key, { keys: ['id', 'secret'], what: `The history key (${path})`, usage: '{ id, secret }', path });
   if (typeof id !== 'string' || !KEY_ID.test(id)) {
-    throw new DocketError('INVALID_ARGUMENT', 'A history key needs an id of 1 to 64 characters from A-Z a-z 0-9 . _ : - (it is stored in every entry it seals).');
+    throw new DocketError('INVALID_ARGUMENT', 'A history key needs an id of 1 to 64 characters from A-Z a-z 0-9 . _ : - (it is stored in every entry it seals).', { field: `${path}.id` });
   }
   const bytes = typeof secret === 'string' ? Buffer.byteLength(secret, 'utf8') : secret instanceof Uint8Array ? secret.byteLength : -1;
   if (bytes < MIN_SECRET_BYTES) {
@@ -69,22 +70,36 @@ function sealingKey(key: unknown): SealingKey {
 }
 
 /**
- * Validate the `historyKey` option into a {@link Keyring}.
+ * Validate the `historyKey` option into a {@link Keyring}, read once by the options house rule: one
+ * key `{ id, secret }`, or a keyring `{ current, previous?, acceptUnkeyed? }` (told apart by its
+ * `current`), each with no other key. A misspelt `previus` was ignored, so every entry the old keys
+ * sealed verified as `unknown-key`; `null` or a string was a raw TypeError.
  *
- * @throws DocketError `INVALID_ARGUMENT` for a malformed id, a secret under 32 bytes, or two keys with one id.
+ * @throws DocketError `INVALID_ARGUMENT` naming the field (`historyKey.previous[1].secret`) for a
+ * value that is not such an object, an unknown key, a malformed id, a secret under 32 bytes, a
+ * `previous` that is not an array, an `acceptUnkeyed` that is not a boolean, or two keys with one id.
  */
 export function createKeyring(option: HistoryKeyOption | undefined): Keyring {
   if (option === undefined) return UNKEYED;
-  const ring = 'current' in option ? option : { current: option };
-  const current = sealingKey(ring.current);
+  const isRing = isOptionsObject(option) && 'current' in option;
+  const ring = isRing
+    ? readOptions(option, { keys: ['current', 'previous', 'acceptUnkeyed'], what: 'The history keyring (historyKey)', usage: '{ current: { id, secret }, previous?: [...], acceptUnkeyed? }', path: 'historyKey' })
+    : { current: option };
+  const current = sealingKey(ring.current, isRing ? 'historyKey.current' : 'historyKey');
   const byId = new Map<string, SealingKey>([[current.id, current]]);
-  for (const key of ring.previous ?? []) {
-    const sealing = sealingKey(key);
+  if (ring.previous !== undefined && !Array.isArray(ring.previous)) {
+    throw new DocketError('INVALID_ARGUMENT', 'historyKey.previous must be an array of the keys that only verify ({ id, secret } each).', { field: 'historyKey.previous' });
+  }
+  if (ring.acceptUnkeyed !== undefined && typeof ring.acceptUnkeyed !== 'boolean') {
+    throw new DocketError('INVALID_ARGUMENT', 'historyKey.acceptUnkeyed must be true or false.', { field: 'historyKey.acceptUnkeyed' });
+  }
+  ((ring.previous ?? []) as readonly unknown[]).forEach((key, i) => {
+    const sealing = sealingKey(key, `historyKey.previous[${i}]`);
     if (byId.has(sealing.id)) {
-      throw new DocketError('INVALID_ARGUMENT', `History key id "${sealing.id}" is given twice; every key needs its own id.`, { keyId: sealing.id });
+      throw new DocketError('INVALID_ARGUMENT', `History key id "${sealing.id}" is given twice; every key needs its own id.`, { keyId: sealing.id, field: `historyKey.previous[${i}].id` });
     }
     byId.set(sealing.id, sealing);
-  }
+  });
   return { current, byId, acceptUnkeyed: ring.acceptUnkeyed === true };
 }
 

@@ -2,6 +2,7 @@ import type { BusinessCalendar } from '../calendar/index.js';
 import { DocketError } from '../errors.js';
 import type { Directory } from '../organisation/directory.js';
 import { isOptionsObject, readOptions } from '../input/read-options.js';
+import { checkNewId } from '../store/id-rule.js';
 
 /** One tenant's own business calendar and directory; what it leaves out falls back to the engine's. */
 export interface TenantConfig {
@@ -116,6 +117,9 @@ function readTenants(tenants: object): ReadonlyMap<string, TenantConfig> {
     throw new DocketError('INVALID_ARGUMENT', 'createEngine({ tenants }): its tenant ids could not be listed; pass a plain object of { calendar?, directory? } by tenant id.', { field: 'tenants', cause: error });
   }
   for (const id of ids) {
+    // A tenant id by the one id rule, as forTenant, start's tenant and actor.tenant take it: a blank
+    // key (' ') was a configuration no tenant could ever use, taken without a word.
+    checkNewId(id, `createEngine({ tenants }): the tenant id ${JSON.stringify(id.length > 40 ? `${id.slice(0, 40)}…` : id)}`, `tenants.${id}`, { tenant: id });
     let entry: unknown;
     try {
       entry = (tenants as Record<string, unknown>)[id];

@@ -579,9 +579,9 @@ export function checkAdminInput(instanceId: unknown, opts: unknown, op: string):
  *
  * @throws DocketError `INVALID_ARGUMENT` otherwise: then nothing is handed over.
  */
-export function checkReassignInput(opts: unknown): void {
+export function checkReassignInput(opts: unknown): { readonly from: string; readonly to: string; readonly actor: Actor; readonly reason: string; readonly workflow?: string } {
   const options = optionsOf(opts, ['actor', 'from', 'to', 'reason', 'workflow'], 'reassignTasks() needs options { from, to, actor, reason }', {}, 'reassignTasks() options');
-  checkActorInput(options.actor, 'reassignTasks');
+  const actor = checkActorInput(options.actor, 'reassignTasks');
   assertId(options.from, 'reassignTasks(): from', {}, 'from');
   // `from` names tasks already stored (a blank assignee of an older Docket can be handed away); `to`
   // is a new assignee, by the one id rule.
@@ -591,4 +591,7 @@ export function checkReassignInput(opts: unknown): void {
     throw new DocketError('INVALID_ARGUMENT', `reassignTasks(): from and to are both "${String(options.from)}"; name the person who takes over the tasks.`, { from: options.from });
   }
   if (options.workflow !== undefined) assertId(options.workflow, 'reassignTasks(): workflow', {}, 'workflow');
+  // The copy checked is the copy used: reassignTasks read the caller's object again, so a getter
+  // could show the checks one person and the transfers another.
+  return { ...(options as { from: string; to: string; reason: string; workflow?: string }), actor };
 }

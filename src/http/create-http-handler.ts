@@ -9,7 +9,8 @@ import type { AnyWorkflow } from '../engine/define-workflow.js';
 import type { BatchResult, Engine } from '../engine/engine-types.js';
 import { DocketError } from '../errors.js';
 import type { Actor, TaskRecord } from '../store/records.js';
-import { openApiDocument, type OpenApiOptions } from './openapi.js';
+import { checkDocumentArguments, openApiDocument, type OpenApiOptions } from './openapi.js';
+import { readOptions } from '../input/read-options.js';
 import { readBasePath } from './base-path.js';
 import { problemResponse, toProblem, type Problem } from './problem.js';
 import { checkActorInput } from '../engine/validate-input.js';
@@ -165,6 +166,49 @@ function batchJson(r: BatchResult): unknown {
   return r.ok ? r : { ok: false, instanceId: r.instanceId, error: toProblem(r.error) };
 }
 
+const HANDLER_OPTION_KEYS = ['engine', 'workflows', 'identify', 'basePath', 'openapi', 'onError', 'maxBodyBytes'] as const satisfies readonly (keyof HttpHandlerOptions)[];
+
+/**
+ * The handler's options read once, by the house rule (read-options.ts), and checked before any
+ * request: a misspelt `basepath` was ignored, so the handler served every route at the root; a null
+ * options object or a missing `identify` failed with a raw TypeError (the latter at each request, as
+ * a 500); `identify`, `onError`, the workflows array and the OpenAPI options were read again at each
+ * request or at the first `GET /openapi.json`, so a caller's later change to its object changed who a
+ * request was, and a bad `workflows` was answered to a client as its own 400. The workflows array is
+ * copied (each workflow defineWorkflow returned is already a frozen copy); `identify` and `onError`
+ * are the functions given.
+ */
+function readHandlerOptions(given: unknown): HttpHandlerOptions {
+  const o = readOptions(given, { keys: HANDLER_OPTION_KEYS, what: 'createHttpHandler()', usage: '{ engine, workflows, identify }' });
+  if (typeof o.engine !== 'object' || o.engine === null) {
+    throw bad('createHttpHandler(): engine must be the engine createEngine returned.', { field: 'engine' });
+  }
+  if (typeof o.identify !== 'function') {
+    throw bad('createHttpHandler(): identify must be a function (request) => actor | undefined, the host\'s identity hook.', { field: 'identify' });
+  }
+  if (o.onError !== undefined && typeof o.onError !== 'function') {
+    throw bad('createHttpHandler(): onError must be a function (error, request) => void, or left out.', { field: 'onError' });
+  }
+  const openapi = o.openapi === undefined ? undefined : readOptions(o.openapi, { keys: ['title', 'version'], what: 'createHttpHandler(): openapi', usage: '{ title?, version? }', path: 'openapi' });
+  const workflows = Array.isArray(o.workflows) ? Object.freeze([...(o.workflows as readonly AnyWorkflow[])]) : o.workflows;
+  try {
+    checkDocumentArguments(workflows, openapi);
+  } catch (error) {
+    // Named as the handler's own options (openApiDocument's `options.title` is `openapi.title` here).
+    const field = (error as DocketError).details?.field;
+    throw bad(`createHttpHandler(): ${(error as Error).message.replace(/^openApiDocument(\(workflows, options\))?: /, '')}`, { field: typeof field === 'string' ? field.replace(/^options\./, 'openapi.') : 'workflows' });
+  }
+  return {
+    engine: o.engine as Engine<AnyWorkflow>,
+    workflows: workflows as readonly AnyWorkflow[],
+    identify: o.identify as HttpHandlerOptions['identify'],
+    ...(o.basePath === undefined ? {} : { basePath: o.basePath as string }),
+    ...(openapi === undefined ? {} : { openapi: Object.freeze(openapi) as HttpHandlerOptions['openapi'] & object }),
+    ...(o.onError === undefined ? {} : { onError: o.onError as NonNullable<HttpHandlerOptions['onError']> }),
+    ...(o.maxBodyBytes === undefined ? {} : { maxBodyBytes: o.maxBodyBytes as number }),
+  };
+}
+
 /**
  * A web-standard `(Request) => Promise<Response>` handler exposing an engine over HTTP, for Node's
  * `http` (through `@hono/node-server`), Hono, Express/Fastify adapters, Bun, Deno or a worker.
@@ -218,7 +262,8 @@ function batchJson(r: BatchResult): unknown {
  * // e.g. with @hono/node-server: serve({ fetch: handler, port: 3000, hostname: '127.0.0.1' })
  * ```
  */
-export function createHttpHandler(options: HttpHandlerOptions): (request: Request) => Promise<Response> {
+export function createHttpHandler(given: HttpHandlerOptions): (request: Request) => Promise<Response> {
+  const options = readHandlerOptions(given);
   const { engine } = options;
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   if (!Number.isSafeInteger(maxBodyBytes) || maxBodyBytes < 1) {

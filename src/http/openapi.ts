@@ -451,7 +451,8 @@ export function openApiDocument(workflows: readonly AnyWorkflow[], options: Open
 }
 
 /** The shape check of {@link openApiDocument}'s arguments: a host's configuration, refused as a typed error, not a TypeError from deep inside. */
-function checkDocumentArguments(workflows: unknown, options: unknown): void {
+/** The arguments of {@link openApiDocument}, checked (also by createHttpHandler, at creation). Internal. */
+export function checkDocumentArguments(workflows: unknown, options: unknown): void {
   const kind = (v: unknown) => (v === null ? 'null' : Array.isArray(v) ? 'an array' : typeof v);
   if (!Array.isArray(workflows)) {
     throw new DocketError('INVALID_ARGUMENT', `openApiDocument(workflows, options): workflows must be the array of workflows the handler serves (what defineWorkflow returned), e.g. openApiDocument([contractApproval]); got ${kind(workflows)}.`, { field: 'workflows' });

@@ -1,6 +1,8 @@
 import type { StandIn } from './stand-ins.js';
 import { DocketError } from '../errors.js';
 import { checkNewId } from '../store/id-rule.js';
+import { plainInput } from '../input/plain-input.js';
+import { readOptions } from '../input/read-options.js';
 
 /** A person as the organisation directory knows them. */
 export interface DirectoryUser {
@@ -29,11 +31,20 @@ export interface Directory {
 }
 
 /**
- * A directory from plain data.
+ * A directory from plain data, read once: the users, department heads and stand-ins are copied into
+ * deep-frozen data of the directory's own, so a caller changing its objects afterwards changes nobody
+ * (build a new directory, or implement {@link Directory} over your own source, for an organisation
+ * that changes while the engine runs). Before, `user(id)` answered from the users as given while
+ * `usersWithRole` and `departmentHead` read the caller's arrays and objects again at each call: a
+ * user pushed afterwards was a role member that `user(id)` did not know, and a role added afterwards
+ * skipped the id rule below.
  *
- * @throws DocketError `INVALID_ARGUMENT` naming the field (`users[2].id`, `users[0].roles[1]`) for a
- * user id or role that is not an id by the one rule every filter shares (a string of 1 to 256
- * characters, not blank, without U+0000 or an unpaired surrogate).
+ * @throws DocketError `INVALID_ARGUMENT` naming the field (`users[2].id`, `users[0].roles[1]`,
+ * `standIns[0].deputy`) for a user id, role or stand-in's person that is not an id by the one rule
+ * every filter shares (a string of 1 to 256 characters, not blank, without U+0000 or an unpaired
+ * surrogate), a user id given twice (`user(id)` and `usersWithRole` answered from different entries),
+ * an unknown key (`standins`: the stand-ins were silently dropped), an argument that is not an object,
+ * or (as every kept input) a getter, inherited key, class instance or Map inside it.
  *
  * @example
  * ```ts
@@ -54,21 +65,42 @@ export function staticDirectory(data: {
   /** 代理: standing stand-ins for date ranges (see {@link StandIn}). */
   readonly standIns?: readonly StandIn[];
 }): Directory {
+  const given = readOptions(data, { keys: ['users', 'departmentHeads', 'standIns'], what: 'staticDirectory()', usage: '{ users, departmentHeads?, standIns? }', field: 'data' });
+  const read = (value: unknown, field: string) => plainInput(value, 'staticDirectory()', field, { ownData: true });
+  const users = read(given.users, 'users') as readonly DirectoryUser[];
+  if (!Array.isArray(users)) throw new DocketError('INVALID_ARGUMENT', `staticDirectory(): users must be an array of { id, roles }, not ${kindOf(users)}.`, { field: 'users' });
   // Each user's id and roles are ids the engine writes (assignees, approvers) and the inbox is
   // filtered by (`assignee`, `role`): the one id rule, so a user `' '` is refused here, not made an
   // approver whose tasks no filter could find.
-  data.users.forEach((u, i) => {
+  const byId = new Map<string, DirectoryUser>();
+  users.forEach((u, i) => {
+    if (typeof u !== 'object' || u === null || Array.isArray(u)) throw new DocketError('INVALID_ARGUMENT', `staticDirectory(): users[${i}] must be { id, roles }, not ${kindOf(u)}.`, { field: `users[${i}]` });
     checkNewId(u.id, `staticDirectory(): users[${i}].id`, `users[${i}].id`);
-    if (!Array.isArray(u.roles)) throw new DocketError('INVALID_ARGUMENT', `staticDirectory(): users[${i}].roles must be an array of role ids (e.g. ['manager']), not ${u.roles === null ? 'null' : typeof u.roles}.`, { field: `users[${i}].roles` });
-    u.roles.forEach((role, j) => checkNewId(role, `staticDirectory(): users[${i}].roles[${j}]`, `users[${i}].roles[${j}]`, { user: u.id }));
+    if (!Array.isArray(u.roles)) throw new DocketError('INVALID_ARGUMENT', `staticDirectory(): users[${i}].roles must be an array of role ids (e.g. ['manager']), not ${kindOf(u.roles)}.`, { field: `users[${i}].roles` });
+    (u.roles as readonly unknown[]).forEach((role: unknown, j: number) => checkNewId(role, `staticDirectory(): users[${i}].roles[${j}]`, `users[${i}].roles[${j}]`, { user: u.id }));
+    if (byId.has(u.id)) throw new DocketError('INVALID_ARGUMENT', `staticDirectory(): users[${i}].id "${u.id}" is given twice; list each person once.`, { field: `users[${i}].id`, user: u.id });
+    byId.set(u.id, u);
   });
-  const byId = new Map(data.users.map((u) => [u.id, u]));
-  const standIns = [...(data.standIns ?? [])];
+  const heads = given.departmentHeads === undefined ? undefined : (read(given.departmentHeads, 'departmentHeads') as Readonly<Record<string, string>>);
+  if (heads !== undefined && (typeof heads !== 'object' || heads === null || Array.isArray(heads))) {
+    throw new DocketError('INVALID_ARGUMENT', `staticDirectory(): departmentHeads must be an object of head user ids by department, not ${kindOf(heads)}.`, { field: 'departmentHeads' });
+  }
+  const standIns = (given.standIns === undefined ? [] : read(given.standIns, 'standIns')) as readonly StandIn[];
+  if (!Array.isArray(standIns)) throw new DocketError('INVALID_ARGUMENT', `staticDirectory(): standIns must be an array of { principal, deputy, from, to }, not ${kindOf(standIns)}.`, { field: 'standIns' });
+  standIns.forEach((s, i) => {
+    if (typeof s !== 'object' || s === null || Array.isArray(s)) throw new DocketError('INVALID_ARGUMENT', `staticDirectory(): standIns[${i}] must be { principal, deputy, from, to }, not ${kindOf(s)}.`, { field: `standIns[${i}]` });
+    checkNewId(s.principal, `staticDirectory(): standIns[${i}].principal`, `standIns[${i}].principal`);
+    checkNewId(s.deputy, `staticDirectory(): standIns[${i}].deputy`, `standIns[${i}].deputy`);
+  });
   return {
     user: (id) => byId.get(id),
-    usersWithRole: (role) => data.users.filter((u) => u.active !== false && u.roles.includes(role)),
+    usersWithRole: (role) => users.filter((u) => u.active !== false && u.roles.includes(role)),
     // Own keys only: `__proto__` or `toString` as a department finds nobody.
-    departmentHead: (department) => (data.departmentHeads !== undefined && Object.prototype.hasOwnProperty.call(data.departmentHeads, department) ? data.departmentHeads[department] : undefined),
+    departmentHead: (department) => (heads !== undefined && Object.prototype.hasOwnProperty.call(heads, department) ? heads[department] : undefined),
     standIns: () => standIns,
   };
+}
+
+function kindOf(value: unknown): string {
+  return value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value;
 }

@@ -1,22 +1,28 @@
 import { DocketError, type DocketErrorDetails } from '../errors.js';
 import type { Directory } from './directory.js';
-import { checkNewId } from '../store/id-rule.js';
+import { checkNewId, isId } from '../store/id-rule.js';
 
 /**
  * Whether `id` is someone the directory knows and who can still act: listed, and not marked
  * inactive (离职, `active: false`). The one reading of the rule for every person an approval act
  * brings in (抄送, 转交, 委托, 加签), for the deputies of stand-ins (代理) and for the people approver
- * rules resolve. Without a directory nobody can be looked up, so everyone counts as active (the
- * engine then takes the people an act names as given).
+ * rules resolve. An id that breaks the one id rule (empty, blank, over 256 characters, U+0000 or an
+ * unpaired surrogate) is never active: no inbox filter could find such a person. Without a directory
+ * nobody can be looked up, so everyone else counts as active (the engine then takes the people an act
+ * names as given).
  *
  * @example
  * ```ts
  * import { isActiveUser, staticDirectory } from 'docket';
  * const directory = staticDirectory({ users: [{ id: 'li', roles: [] }, { id: 'chen', roles: [], active: false }] });
- * [isActiveUser(directory, 'li'), isActiveUser(directory, 'chen'), isActiveUser(directory, 'nobody')]; // [true, false, false]
+ * [isActiveUser(directory, 'li'), isActiveUser(directory, 'chen'), isActiveUser(directory, 'nobody'), isActiveUser(undefined, ' ')]; // [true, false, false, false]
  * ```
  */
 export function isActiveUser(directory: Directory | undefined, id: string): boolean {
+  // The one id rule first, directory or not: a person whose id no filter takes (blank, over-long) is
+  // nobody. Without it an approver rule's people (`users(' ')`, a form field or a chosen list holding
+  // `' '` or 300 characters) became assignees of tasks no `tasks({ assignee })` could list.
+  if (!isId(id)) return false;
   if (directory === undefined) return true;
   const user = directory.user(id);
   return user !== undefined && user.active !== false;
