@@ -108,16 +108,7 @@ describe('TaskRecord.seated reads the same on every store', () => {
       await migrated.init();
       expect(migrated.database().prepare(`SELECT value FROM docket_meta WHERE key = 'schema_version'`).get()).toEqual({ value: String(SQLITE_SCHEMA_VERSION) });
       const after = migrated.database().prepare(`SELECT seq, task FROM docket_tasks ORDER BY seq`).all() as { seq: number; task: string }[];
-      for (const r of after) {
-        const old = before.get(r.seq);
-        if (old === undefined) continue;
-        const parsed = JSON.parse(r.task) as { seated: unknown; instanceId: string };
-        // Appended to the row as written: the other keys keep their order.
-        expect(r.task).toBe(JSON.stringify({ ...(JSON.parse(old) as object), seated: parsed.seated }));
-        expect(parsed.seated).toEqual(scenarios[ids.indexOf(parsed.instanceId)]!.seated);
-      }
-      expect(after.map((r) => r.task)).toContain(foreign);
-      expect(after.map((r) => r.task)).toContain('[1]');
+      expectBackfilled(after, before, ids, foreign);
       await migrated.close();
     } finally {
       remove();
@@ -150,15 +141,7 @@ describe('TaskRecord.seated reads the same on every store', () => {
       await migrated.init();
       expect((await q(`SELECT value FROM $S.docket_meta WHERE key = 'schema_version'`)).rows).toEqual([{ value: String(POSTGRES_SCHEMA_VERSION) }]);
       const after = (await q(`SELECT seq, task::text AS task FROM $S.docket_tasks ORDER BY seq`)).rows as { seq: string; task: string }[];
-      for (const r of after) {
-        const old = before.get(r.seq);
-        if (old === undefined) continue;
-        const parsed = JSON.parse(r.task) as { seated: unknown; instanceId: string };
-        expect(r.task).toBe(JSON.stringify({ ...(JSON.parse(old) as object), seated: parsed.seated }));
-        expect(parsed.seated).toEqual(scenarios[ids.indexOf(parsed.instanceId)]!.seated);
-      }
-      expect(after.map((r) => r.task)).toContain(foreign);
-      expect(after.map((r) => r.task)).toContain('[1]');
+      expectBackfilled(after, before, ids, foreign);
       // The store reads the migrated rows as the other stores read theirs.
       expect(await seatedOf(migrated, ids)).toEqual(expected(ids, counts));
       await migrated.close();
@@ -167,3 +150,20 @@ describe('TaskRecord.seated reads the same on every store', () => {
     }
   });
 });
+
+/**
+ * What schema 6 left in the task rows: each row Docket wrote has `seated` appended as written (its
+ * other keys keep their order) with its scenario's seat holders; a foreign row and a non-object row
+ * are as they were.
+ */
+function expectBackfilled(after: readonly { seq: number | string; task: string }[], before: ReadonlyMap<number | string, string>, ids: readonly string[], foreign: string): void {
+  for (const r of after) {
+    const old = before.get(r.seq);
+    if (old === undefined) continue;
+    const parsed = JSON.parse(r.task) as { seated: unknown; instanceId: string };
+    expect(r.task).toBe(JSON.stringify({ ...(JSON.parse(old) as object), seated: parsed.seated }));
+    expect(parsed.seated).toEqual(scenarios[ids.indexOf(parsed.instanceId)]!.seated);
+  }
+  expect(after.map((r) => r.task)).toContain(foreign);
+  expect(after.map((r) => r.task)).toContain('[1]');
+}

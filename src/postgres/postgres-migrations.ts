@@ -297,7 +297,7 @@ ALTER TABLE ${s}.docket_effects ADD COLUMN claim_token text;
     version: 6,
     sql: (s) => `
 UPDATE ${s}.docket_tasks t SET task = regexp_replace(t.task::text, '\\}\\s*$', ',"seated":' || (
-  SELECT coalesce(json_agg(h.name ORDER BY h.first), '[]'::json)::text FROM (
+  SELECT coalesce(array_to_json(array_agg(h.name ORDER BY h.first))::text, '[]') FROM (
     SELECT p.name, min(p.ord) AS first FROM (
       SELECT a.ord * 3 + k.n AS ord, k.name
       FROM ${s}.docket_instances i,
