@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { holidayCoverageCheck, isDocketError } from '../src/index.js';
-import { runCli } from '../src/cli/program.js';
+import { docket } from './helpers/cli-runner.js';
 
 // Regression: the coverage warning — printed by `docket calendar` to anyone who installed the
 // package — said "upgrade chinese-days and run scripts/generate-cn-holidays.ts": a devDependency and
@@ -10,18 +10,6 @@ import { runCli } from '../src/cli/program.js';
 // operator of an application can do, in the CLI's language; the maintainers' step is the CI script's.
 
 const repositoryOnly = /scripts\/|generate-cn-holidays|chinese-days/;
-
-async function docket(args: readonly string[], now: number): Promise<{ code: number; stdout: string }> {
-  let stdout = '';
-  const code = await runCli(args, {
-    stdout: { write: (s: string) => ((stdout += s), true) },
-    stderr: { write: () => true },
-    env: { LANG: 'en_US.UTF-8' },
-    now: () => now,
-    cwd: process.cwd(),
-  });
-  return { code, stdout };
-}
 
 describe('the holiday coverage warning is advice a user of the package can follow', () => {
   it('names no repository script or devDependency, and says to upgrade docket or add the notice, then re-resolve', () => {

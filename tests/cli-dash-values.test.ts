@@ -1,27 +1,12 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { runCli } from '../src/cli/program.js';
+import { commandsIn, docket } from './helpers/cli-runner.js';
 
 // A value that starts with a dash is the value of the option before it, for every option that takes
 // a value, of every command at any depth. Regression: only the top-level commands' options were
 // known, so a subcommand's own option (`calendar reresolve --year`) let Commander read its value as
 // the program's flag: `docket calendar reresolve db --year -V` printed the version and exited 0, and
 // `--year --version` too, instead of refusing the year.
-
-async function docket(args: readonly string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const code = await runCli(args, {
-    stdout: { write: (s: string) => ((stdout += s), true) },
-    stderr: { write: (s: string) => ((stderr += s), true) },
-    env: { LANG: 'en_US.UTF-8' },
-    now: () => 0,
-    cwd: process.cwd(),
-  });
-  return { code, stdout, stderr };
-}
-
-const commandsIn = (text: string) => [...(text.split(/^Commands:$/m)[1] ?? '').matchAll(/^ {2}([a-z-]+)/gm)].map((m) => m[1]!).filter((c) => c !== 'help');
 
 /** Each command path with its placeholder arguments and the options that take a value, read from its help. */
 async function valueOptions(): Promise<{ path: string[]; args: string[]; options: string[] }[]> {

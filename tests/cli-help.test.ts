@@ -1,26 +1,11 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { runCli } from '../src/cli/program.js';
+import { commandsIn, docket } from './helpers/cli-runner.js';
 
 // `docket help <command>` must print that command's own help for every command the CLI has, at any
 // depth. Regression: commander's help command looked up one top-level name, so `docket help reresolve`
 // (calendar's subcommand) printed the global help with exit 0, `docket help calendar reresolve` printed
 // calendar's help, and `docket help nosuch` printed the global help with exit 0 as if it answered.
-
-async function docket(args: readonly string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const code = await runCli(args, {
-    stdout: { write: (s: string) => ((stdout += s), true) },
-    stderr: { write: (s: string) => ((stderr += s), true) },
-    env: { LANG: 'en_US.UTF-8' },
-    now: () => 0,
-    cwd: process.cwd(),
-  });
-  return { code, stdout, stderr };
-}
-
-const commandsIn = (text: string) => [...(text.split(/^Commands:$/m)[1] ?? '').matchAll(/^ {2}([a-z-]+)/gm)].map((m) => m[1]!).filter((c) => c !== 'help');
 
 /** Every command path the CLI offers, read from its own help screens. */
 async function commandPaths(): Promise<string[][]> {
