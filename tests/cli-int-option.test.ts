@@ -12,13 +12,13 @@ const refusal = (value: string) => {
     intOption('--limit', value, 100);
     return undefined;
   } catch (error) {
-    return error instanceof CliError ? { code: error.code, exit: error.exitCode, says: error.message.includes('--limit') } : error;
+    return error instanceof CliError ? { code: error.code, exit: error.exitCode, field: error.field, says: error.message.includes('--limit') } : error;
   }
 };
 
 describe('CLI whole-number options', () => {
-  it.each(['1e2', '0x10', ' 5', '5 ', '5.0', '+5', '-5', '0', '', '1_000', '９', '99999999999999999'])('refuses %j with a usage error naming the option', (value) => {
-    expect(refusal(value)).toEqual({ code: 'USAGE', exit: 2, says: true });
+  it.each(['1e2', '0x10', ' 5', '5 ', '5.0', '+5', '-5', '0', '', '1_000', '９', '99999999999999999'])('refuses %j as the library refuses a bad argument (INVALID_ARGUMENT, exit 2, the field named)', (value) => {
+    expect(refusal(value)).toEqual({ code: 'INVALID_ARGUMENT', exit: 2, field: 'limit', says: true });
   });
 
   it('reads digits as their number, and the fallback when absent', () => {
@@ -30,7 +30,7 @@ describe('CLI whole-number options', () => {
       fc.property(fc.oneof(fc.string(), fc.nat().map(String), fc.double().map(String)), (value) => {
         const ok = /^[0-9]+$/.test(value) && value.length <= 16 && Number(value) >= 1;
         if (ok) expect(intOption('--limit', value, 7)).toBe(Number(value));
-        else expect(refusal(value)).toEqual({ code: 'USAGE', exit: 2, says: true });
+        else expect(refusal(value)).toEqual({ code: 'INVALID_ARGUMENT', exit: 2, field: 'limit', says: true });
       }),
       { numRuns: 2000 },
     );
@@ -81,6 +81,44 @@ describe('docket migrate: --from and --to are whole-number options', () => {
         if (!ok) expect(stderr).toContain('--to');
       }),
       { numRuns: 200 },
+    );
+  });
+});
+
+// `docket retain --limit 1e2` was refused with code USAGE while `POST /admin/retain { limit: '1e2' }`
+// and `engine.retain({ limit })` say INVALID_ARGUMENT with field limit: one refusal, whichever door.
+describe('docket retain and migrate: a bad count or version is INVALID_ARGUMENT naming the library field', () => {
+  const json = async (args: readonly string[]) => {
+    let stdout = '';
+    const code = await runCli(args, {
+      stdout: { write: (s: string) => ((stdout += s), true) },
+      stderr: { write: () => true },
+      env: { LANG: 'en_US.UTF-8' },
+      now: () => 0,
+      cwd: process.cwd(),
+    });
+    return { code, error: (JSON.parse(stdout) as { error: { code: string; field?: string } }).error };
+  };
+
+  it.each([
+    [['retain', 'missing.db', '--older-than', '90d', '--mode', 'archive', '--limit', '1e2', '--json'], 'limit'],
+    [['retain', 'missing.db', '--older-than', '90d', '--mode', 'archive', '--limit', '0', '--json'], 'limit'],
+    [['migrate', 'missing.db', '--workflow', 'expense-reimbursement', '--from', '0x1', '--to', '2', '--json'], 'from'],
+    [['migrate', 'missing.db', '--workflow', 'expense-reimbursement', '--from', '1', '--to', '2.0', '--json'], 'to'],
+  ])('%j → field %s', async (args, field) => {
+    const { code, error } = await json(args);
+    expect(code).toBe(2);
+    expect(error).toMatchObject({ code: 'INVALID_ARGUMENT', field });
+  });
+
+  it('property: any refused --limit reads as the library refusal of limit, the database never opened', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.string().filter((v) => !/^[0-9]{1,16}$/.test(v) || Number(v) < 1), async (value) => {
+        const { code, error } = await json(['retain', 'missing.db', '--older-than', '90d', '--mode', 'archive', `--limit=${value}`, '--json']);
+        expect(code).toBe(2);
+        expect(error).toMatchObject({ code: 'INVALID_ARGUMENT', field: 'limit' });
+      }),
+      { numRuns: 60 },
     );
   });
 });

@@ -1,6 +1,6 @@
 import type { AnyWorkflow } from '../engine/define-workflow.js';
 import type { Lang } from '../visualizer/text-metrics.js';
-import { CliError } from './cli-error.js';
+import { CliError, EXIT } from './cli-error.js';
 import { jsonSafe, terminalSafe } from './terminal-safe.js';
 import type { MissingYearPolicy } from '../calendar/index.js';
 
@@ -56,11 +56,20 @@ export function findWorkflow(ctx: CommandContext, id: string): AnyWorkflow {
   return found;
 }
 
-/** A positive integer option, or a usage error naming the option. */
+/**
+ * A positive integer option (`--limit 100`), read as digits only. Anything else is refused as the
+ * library refuses a bad argument: exit 2, code `INVALID_ARGUMENT`, `field` the library's name for it
+ * (`limit`, `from`, `to`: the option's name without its dashes), so `docket retain --limit 1e2` is
+ * refused as `POST /admin/retain` `{ limit: '1e2' }` is. Nothing is opened or written.
+ *
+ * @throws CliError (exit 2, code INVALID_ARGUMENT) naming the option.
+ */
 export function intOption(name: string, value: string | undefined, fallback: number): number {
   if (value === undefined) return fallback;
   // Digits only, as the HTTP routes read a number: Number() also took '1e2', '0x10', ' 5' and '5.0'.
   const n = /^[0-9]{1,16}$/.test(value) ? Number(value) : NaN;
-  if (!Number.isSafeInteger(n) || n < 1) throw new CliError(`${name} must be a positive whole number written in digits (e.g. ${name} 100), got "${terminalSafe(value)}".`);
+  if (!Number.isSafeInteger(n) || n < 1) {
+    throw new CliError(`${name} must be a positive whole number written in digits (e.g. ${name} 100), got "${terminalSafe(value)}".`, EXIT.usage, 'INVALID_ARGUMENT', name.replace(/^-+/, ''));
+  }
   return n;
 }

@@ -64,7 +64,7 @@ async function loadAll(path: string | undefined, cwd: string): Promise<{ workflo
  * version nobody named.
  */
 function version(name: string, value: string | undefined): number {
-  if (value === undefined) throw new CliError(`--${name} must be a version number (1, 2, …), got "".`);
+  if (value === undefined) throw new CliError(`--${name} must be a version number (1, 2, …), got "".`, EXIT.usage, 'INVALID_ARGUMENT', name);
   return intOption(`--${name}`, value, 0);
 }
 
