@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { intOption } from '../src/cli/cli-context.js';
 import { CliError } from '../src/cli/cli-error.js';
 import { runCli } from '../src/cli/program.js';
+import { docket } from './helpers/cli-runner.js';
 
 const refusal = (value: string) => {
   try {
@@ -89,14 +90,7 @@ describe('docket migrate: --from and --to are whole-number options', () => {
 // and `engine.retain({ limit })` say INVALID_ARGUMENT with field limit: one refusal, whichever door.
 describe('docket retain and migrate: a bad count or version is INVALID_ARGUMENT naming the library field', () => {
   const json = async (args: readonly string[]) => {
-    let stdout = '';
-    const code = await runCli(args, {
-      stdout: { write: (s: string) => ((stdout += s), true) },
-      stderr: { write: () => true },
-      env: { LANG: 'en_US.UTF-8' },
-      now: () => 0,
-      cwd: process.cwd(),
-    });
+    const { code, stdout } = await docket(args);
     return { code, error: (JSON.parse(stdout) as { error: { code: string; field?: string } }).error };
   };
 
