@@ -29,11 +29,13 @@ describe('CLI whole-number options', () => {
   it('property: a value is accepted exactly when it is digits naming a safe integer ≥ 1, and then read as that integer', () => {
     fc.assert(
       fc.property(fc.oneof(fc.string(), fc.nat().map(String), fc.double().map(String)), (value) => {
-        const ok = /^[0-9]+$/.test(value) && value.length <= 16 && Number(value) >= 1;
+        const ok = /^[0-9]+$/.test(value) && value.length <= 16 && Number.isSafeInteger(Number(value)) && Number(value) >= 1;
         if (ok) expect(intOption('--limit', value, 7)).toBe(Number(value));
         else expect(refusal(value)).toEqual({ code: 'INVALID_ARGUMENT', exit: 2, field: 'limit', says: true });
       }),
-      { numRuns: 2000 },
+      // 2^53 is 16 digits but not a safe integer (2^53 + 1 would be read as it): refused, and the
+      // oracle said accepted (CI seed -1147118193).
+      { numRuns: 2000, examples: [['9007199254740992'], ['9007199254740993'], ['9007199254740991']] },
     );
   });
 });
