@@ -10,6 +10,7 @@ import { plainInput } from '../input/plain-input.js';
 import { checkNewId } from '../store/id-rule.js';
 import { checkMigrations, type WorkflowMigrations } from './migration/migration-spec.js';
 import { timerNameOf } from './timer-owner.js';
+import { kindOf } from '../input/kind-of.js';
 
 /** A label in both languages the documents and their users speak. */
 export interface Labels {
@@ -192,7 +193,7 @@ function checkPermissions(config: { readonly id: string; readonly permissions?: 
   const permissions = config.permissions;
   if (permissions === undefined) return;
   if (permissions === null || typeof permissions !== 'object' || Array.isArray(permissions)) {
-    throw new TypeError(`Workflow "${config.id}": \`permissions\` must be an object of role lists by event type (e.g. { APPROVE: ['manager'] }), got ${permissions === null ? 'null' : Array.isArray(permissions) ? 'an array' : typeof permissions}.`);
+    throw new TypeError(`Workflow "${config.id}": \`permissions\` must be an object of role lists by event type (e.g. { APPROVE: ['manager'] }), got ${kindOf(permissions)}.`);
   }
   for (const [type, roles] of Object.entries(permissions)) {
     // An event without an entry may be sent by every role: a misspelt key (APROVE) left APPROVE open
@@ -219,7 +220,7 @@ function checkDeadlines(config: { readonly id: string; readonly deadlines?: unkn
   const deadlines = config.deadlines;
   if (deadlines === undefined) return;
   if (deadlines === null || typeof deadlines !== 'object' || Array.isArray(deadlines)) {
-    throw new TypeError(`Workflow "${config.id}": \`deadlines\` must be an object of deadline rules by delay name (e.g. { review: workingDays(3) }), got ${deadlines === null ? 'null' : Array.isArray(deadlines) ? 'an array' : typeof deadlines}.`);
+    throw new TypeError(`Workflow "${config.id}": \`deadlines\` must be an object of deadline rules by delay name (e.g. { review: workingDays(3) }), got ${kindOf(deadlines)}.`);
   }
   for (const [name, spec] of Object.entries(deadlines)) {
     if (typeof spec === 'function') continue;
@@ -316,7 +317,7 @@ export function readDefinition<T>(config: T, what = 'defineWorkflow()', root = '
   // instead of copying every registered workflow again at start-up.
   if (typeof config === 'object' && config !== null && DEFINED.has(config)) return config;
   if (typeof config !== 'object' || config === null || Array.isArray(config)) {
-    throw new DocketError('INVALID_ARGUMENT', `${what} takes a workflow definition object ({ id, version, machine, input, events, … }), not ${config === null ? 'null' : Array.isArray(config) ? 'an array' : typeof config}.`, { field: root });
+    throw new DocketError('INVALID_ARGUMENT', `${what} takes a workflow definition object ({ id, version, machine, input, events, … }), not ${kindOf(config)}.`, { field: root });
   }
   const copy = plainInput(config, what, root, { ownData: true, keep: keptByReference }) as T;
   // The workflow id is a new id, stored on every instance and filtered by (`list({ workflow })`,

@@ -1,5 +1,6 @@
 import { DocketError } from '../errors.js';
 import type { EffectHandler } from './engine-types.js';
+import { kindOf } from '../input/kind-of.js';
 
 /** The `createEngine({ effects })` object: handlers by effect type (internal). */
 export type EffectHandlers = Readonly<Record<string, EffectHandler>>;
@@ -19,10 +20,6 @@ function reason(error: unknown): string {
   } catch {
     return 'an unprintable value was thrown';
   }
-}
-
-function kindOf(value: unknown): string {
-  return value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value;
 }
 
 /**

@@ -5,6 +5,7 @@ import { QUERY_PARAMETERS } from './query-parameters.js';
 import { INSTANCE_STATUSES } from '../store/records.js';
 import { DocketError } from '../errors.js';
 import { readBasePath } from './base-path.js';
+import { kindOf } from '../input/kind-of.js';
 
 type Json = Record<string, unknown>;
 
@@ -450,12 +451,10 @@ export function openApiDocument(workflows: readonly AnyWorkflow[], options: Open
   });
 }
 
-/** The shape check of {@link openApiDocument}'s arguments: a host's configuration, refused as a typed error, not a TypeError from deep inside. */
 /** The arguments of {@link openApiDocument}, checked (also by createHttpHandler, at creation). Internal. */
 export function checkDocumentArguments(workflows: unknown, options: unknown): void {
-  const kind = (v: unknown) => (v === null ? 'null' : Array.isArray(v) ? 'an array' : typeof v);
   if (!Array.isArray(workflows)) {
-    throw new DocketError('INVALID_ARGUMENT', `openApiDocument(workflows, options): workflows must be the array of workflows the handler serves (what defineWorkflow returned), e.g. openApiDocument([contractApproval]); got ${kind(workflows)}.`, { field: 'workflows' });
+    throw new DocketError('INVALID_ARGUMENT', `openApiDocument(workflows, options): workflows must be the array of workflows the handler serves (what defineWorkflow returned), e.g. openApiDocument([contractApproval]); got ${kindOf(workflows)}.`, { field: 'workflows' });
   }
   workflows.forEach((w: unknown, i) => {
     const given = w as { id?: unknown; version?: unknown; input?: { safeParse?: unknown } | null; events?: unknown } | null;
@@ -464,17 +463,17 @@ export function checkDocumentArguments(workflows: unknown, options: unknown): vo
       typeof given.input === 'object' && given.input !== null && typeof given.input.safeParse === 'function' &&
       typeof given.events === 'object' && given.events !== null && !Array.isArray(given.events);
     if (!isWorkflow) {
-      throw new DocketError('INVALID_ARGUMENT', `openApiDocument: workflows[${i}] is not a workflow (what defineWorkflow returns: a string id, a number version, a zod input schema and an events object); got ${kind(w)}.`, { field: `workflows[${i}]` });
+      throw new DocketError('INVALID_ARGUMENT', `openApiDocument: workflows[${i}] is not a workflow (what defineWorkflow returns: a string id, a number version, a zod input schema and an events object); got ${kindOf(w)}.`, { field: `workflows[${i}]` });
     }
   });
   if (options === undefined) return;
   if (typeof options !== 'object' || options === null || Array.isArray(options)) {
-    throw new DocketError('INVALID_ARGUMENT', `openApiDocument: options must be an object { title?, version?, basePath? }; got ${kind(options)}.`, { field: 'options' });
+    throw new DocketError('INVALID_ARGUMENT', `openApiDocument: options must be an object { title?, version?, basePath? }; got ${kindOf(options)}.`, { field: 'options' });
   }
   for (const name of ['title', 'version'] as const) {
     const value = (options as Record<string, unknown>)[name];
     if (value !== undefined && typeof value !== 'string') {
-      throw new DocketError('INVALID_ARGUMENT', `openApiDocument: options.${name} must be a string; got ${kind(value)}.`, { field: `options.${name}` });
+      throw new DocketError('INVALID_ARGUMENT', `openApiDocument: options.${name} must be a string; got ${kindOf(value)}.`, { field: `options.${name}` });
     }
   }
 }

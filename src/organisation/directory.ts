@@ -3,6 +3,7 @@ import { DocketError } from '../errors.js';
 import { checkNewId } from '../store/id-rule.js';
 import { plainInput } from '../input/plain-input.js';
 import { readOptions } from '../input/read-options.js';
+import { kindOf } from '../input/kind-of.js';
 
 /** A person as the organisation directory knows them. */
 export interface DirectoryUser {
@@ -99,8 +100,4 @@ export function staticDirectory(data: {
     departmentHead: (department) => (heads !== undefined && Object.prototype.hasOwnProperty.call(heads, department) ? heads[department] : undefined),
     standIns: () => standIns,
   };
-}
-
-function kindOf(value: unknown): string {
-  return value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value;
 }
