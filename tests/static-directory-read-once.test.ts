@@ -7,7 +7,7 @@
 // a `null` user was a raw TypeError.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { staticDirectory, type Directory, type DirectoryUser, type StandIn } from '../src/index.js';
+import { isDocketError, staticDirectory, type Directory, type DirectoryUser, type StandIn } from '../src/index.js';
 
 type Data = { users: DirectoryUser[]; departmentHeads?: Record<string, string>; standIns?: StandIn[] };
 
@@ -93,6 +93,43 @@ describe('staticDirectory reads its data once', () => {
           expect(answers(directory, ids, roles, ['sales', 'legal'])).toEqual(answers(staticDirectory(before), ids, roles, ['sales', 'legal']));
         },
       ),
+    );
+  });
+});
+
+// A fresh breaker's cases: a stand-in's range and a department's head were taken unchecked, so a
+// stand-in from 'soon' (or NaN, or ending before it starts)
+// was silently never in force, and a head '' or 5 became an assignee no inbox filter lists.
+describe('staticDirectory checks what it keeps: stand-in ranges and department heads', () => {
+  const users = [{ id: 'a', roles: [] }, { id: 'b', roles: [] }];
+  const refusal = (data: unknown) => {
+    try {
+      staticDirectory(data as never);
+      return undefined;
+    } catch (error) {
+      return isDocketError(error, 'INVALID_ARGUMENT') ? error.details.field : error;
+    }
+  };
+  it.each([
+    [{ users, standIns: [{ principal: 'a', deputy: 'b', from: 'soon', to: 10 }] }, 'standIns[0].from'],
+    [{ users, standIns: [{ principal: 'a', deputy: 'b', from: Number.NaN, to: 10 }] }, 'standIns[0].from'],
+    [{ users, standIns: [{ principal: 'a', deputy: 'b', from: 0, to: null }] }, 'standIns[0].to'],
+    [{ users, standIns: [{ principal: 'a', deputy: 'b', from: 10, to: 5 }] }, 'standIns[0].to'],
+    [{ users, departmentHeads: { d: '' } }, 'departmentHeads.d'],
+    [{ users, departmentHeads: { d: 5 } }, 'departmentHeads.d'],
+  ])('%j is INVALID_ARGUMENT naming %s', (data, field) => {
+    expect(refusal(data)).toBe(field);
+  });
+
+  it('property: a stand-in is kept exactly when its range is whole instants with from < to', () => {
+    fc.assert(
+      fc.property(fc.oneof(fc.integer(), fc.double(), fc.constant('x')), fc.oneof(fc.integer(), fc.double(), fc.constant(null)), fc.constantFrom('a', 'b'), (from, to, deputy) => {
+        const ok = Number.isSafeInteger(from) && Number.isSafeInteger(to) && Math.abs(from as number) <= 8.64e15 && Math.abs(to as number) <= 8.64e15 && (from as number) < (to as number);
+        const got = refusal({ users, standIns: [{ principal: 'a', deputy, from, to }] });
+        if (ok) expect(got).toBeUndefined();
+        else expect(typeof got).toBe('string');
+      }),
+      { numRuns: 500 },
     );
   });
 });

@@ -4,6 +4,7 @@ import { checkNewId } from '../store/id-rule.js';
 import { plainInput } from '../input/plain-input.js';
 import { readOptions } from '../input/read-options.js';
 import { kindOf } from '../input/kind-of.js';
+import { checkWholeInstant } from '../clock/whole-instant.js';
 
 /** A person as the organisation directory knows them. */
 export interface DirectoryUser {
@@ -86,12 +87,19 @@ export function staticDirectory(data: {
   if (heads !== undefined && (typeof heads !== 'object' || heads === null || Array.isArray(heads))) {
     throw new DocketError('INVALID_ARGUMENT', `staticDirectory(): departmentHeads must be an object of head user ids by department, not ${kindOf(heads)}.`, { field: 'departmentHeads' });
   }
+  // A department's head is a person the engine makes an assignee: an id by the one rule.
+  if (heads !== undefined) for (const [department, head] of Object.entries(heads)) checkNewId(head, `staticDirectory(): departmentHeads[${JSON.stringify(department)}]`, `departmentHeads.${department}`);
   const standIns = (given.standIns === undefined ? [] : read(given.standIns, 'standIns')) as readonly StandIn[];
   if (!Array.isArray(standIns)) throw new DocketError('INVALID_ARGUMENT', `staticDirectory(): standIns must be an array of { principal, deputy, from, to }, not ${kindOf(standIns)}.`, { field: 'standIns' });
   standIns.forEach((s, i) => {
     if (typeof s !== 'object' || s === null || Array.isArray(s)) throw new DocketError('INVALID_ARGUMENT', `staticDirectory(): standIns[${i}] must be { principal, deputy, from, to }, not ${kindOf(s)}.`, { field: `standIns[${i}]` });
     checkNewId(s.principal, `staticDirectory(): standIns[${i}].principal`, `standIns[${i}].principal`);
     checkNewId(s.deputy, `staticDirectory(): standIns[${i}].deputy`, `standIns[${i}].deputy`);
+    // When it is in force, as every instant Docket takes: whole ms since the epoch, `from` before `to`.
+    // A `from: 'soon'` or NaN, or a range that ends before it starts, was taken and never in force.
+    checkWholeInstant(s.from, `standIns[${i}].from`, "staticDirectory():");
+    checkWholeInstant(s.to, `standIns[${i}].to`, "staticDirectory():");
+    if (s.from >= s.to) throw new DocketError('INVALID_ARGUMENT', `staticDirectory(): standIns[${i}] ends (to ${s.to}) before it starts (from ${s.from}); give the range it is in force, from < to.`, { field: `standIns[${i}].to` });
   });
   return {
     user: (id) => byId.get(id),
