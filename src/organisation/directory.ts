@@ -42,9 +42,9 @@ export interface Directory {
  * skipped the id rule below.
  *
  * @throws DocketError `INVALID_ARGUMENT` naming the field (`users[2].id`, `users[0].roles[1]`,
- * `standIns[0].deputy`) for a user id, role or stand-in's person that is not an id by the one rule
+ * `standIns[0].deputy`, `departmentHeads.sales`) for a user id, role, department head or stand-in's person that is not an id by the one rule
  * every filter shares (a string of 1 to 256 characters, not blank, without U+0000 or an unpaired
- * surrogate), a user id given twice (`user(id)` and `usersWithRole` answered from different entries),
+ * surrogate), a stand-in whose `from`/`to` are not whole epoch ms with `from < to` (`standIns[0].to`), a user id given twice (`user(id)` and `usersWithRole` answered from different entries),
  * an unknown key (`standins`: the stand-ins were silently dropped), an argument that is not an object,
  * or (as every kept input) a getter, inherited key, class instance or Map inside it.
  *
