@@ -11,8 +11,8 @@
 // target node20, no keepNames, every package external), so Docket is measured as its users run it,
 // beside baselines that run from node_modules as they ship. Under tsx, esbuild's keepNames wraps every
 // named closure Docket builds per act in a helper that the build does not have (5-10 % of an act).
-// Workloads: 1/2/6 machines.bench.ts, 3 peer.bench.ts, 4/5 scale.bench.ts, 7 engine.bench.ts,
-// 8 calendar.bench.ts; store.bench.ts is the ping-pong durable harness.
+// Workloads: 1/2/6 machines.bench.ts, 1 seats.bench.ts (a 会签's size), 3 peer.bench.ts, 4/5
+// scale.bench.ts, 7 engine.bench.ts, 8 calendar.bench.ts; store.bench.ts is the ping-pong durable harness.
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { arch, cpus, platform } from 'node:os';
