@@ -9,7 +9,7 @@
 import { setup } from 'xstate';
 import { z } from 'zod';
 import { approvalStep, createEngine, memoryStore, staticDirectory, users, virtualClock, withApprovals, type ApprovalContext, type ApprovalEvent } from '../src/index.js';
-import { alternate, compare, figure, report, size } from './harness.js';
+import { alternate, compare, figure, partsAsked, report, size } from './harness.js';
 
 const SMALL = 3;
 const LARGE = 30;
@@ -59,6 +59,8 @@ async function approveOnce(n: number, m: number): Promise<{ ms: number; taskJson
   return { ms, taskJson };
 }
 
+// One part; a part name it does not have is refused (exit code 2), as every bench file does.
+partsAsked('seats.bench.ts', ['seats']);
 const m = size(400, 60);
 await approveOnce(SMALL, 20);
 await approveOnce(LARGE, 20);
