@@ -90,7 +90,7 @@ export function stepTarget(step: string): string {
  * key, a getter or setter, a class instance, a Map, Set or other built-in, or a Proxy in the
  * configuration, or for a person a `users` rule names whose id breaks the one id rule
  * (`config.approvers.users[0]` blank or over 256 characters: nobody, whose tasks no inbox filter could
- * find); and for a step whose
+ * find) or a role a `role` rule names that breaks it (`config.approvers.role`); and for a step whose
  * parts cannot be used, naming the part: an id that is not an XState state id (`config.id`), a
  * missing target (`config.onRejected`, `config.onWithdrawn`), a rejection returning where `returns`
  * does not declare (`config.rejection.return`). (These were TypeErrors without a code until 2026-12-02.)
@@ -235,9 +235,10 @@ function stepError(message: string, field: string, step?: string): DocketError {
 }
 
 /**
- * Refuse a person a `users` rule names (at any depth: a rule list, `chosen`'s `among`) whose id breaks
- * the one id rule, naming its path: `users(' ')` made a task for `' '` that no inbox filter lists (the
- * rule now drops such a person, see isActiveUser; the definition says so first).
+ * Refuse a person a `users` rule names, or the role a `role` rule names (at any depth: a rule list,
+ * `chosen`'s `among`), whose id breaks the one id rule, naming its path: `users(' ')` made a task for
+ * `' '` that no inbox filter lists (the rule now drops such a person, see isActiveUser; the
+ * definition says so first), and a role `' '` no directory's user can hold.
  */
 function checkRulePeople(rules: ApproverRule | readonly ApproverRule[] | undefined, path: string, step: string): void {
   if (Array.isArray(rules)) {
@@ -249,5 +250,7 @@ function checkRulePeople(rules: ApproverRule | readonly ApproverRule[] | undefin
   if (rule.kind === 'users' && Array.isArray(rule.users)) {
     rule.users.forEach((user, i) => checkNewId(user, `approvalStep "${step}": ${path}.users[${i}], a person the step asks,`, `${path}.users[${i}]`, { step }));
   }
+  // A role rule written as data (`{ kind: 'role', role: ' ' }`) meets the rule `role(name)` applies.
+  if (rule.kind === 'role') checkNewId(rule.role, `approvalStep "${step}": ${path}.role, the role the step asks,`, `${path}.role`, { step });
   if (rule.kind === 'chosen' && rule.among !== undefined) checkRulePeople(rule.among, `${path}.among`, step);
 }

@@ -2,6 +2,8 @@ import type { Directory } from '../organisation/directory.js';
 import { activeMembers, isActiveUser } from '../organisation/known-user.js';
 import { ownValue } from '../engine/own-property.js';
 import { DocketError } from '../errors.js';
+import { oneOfOption, readOptions } from '../input/read-options.js';
+import { checkNewId } from '../store/id-rule.js';
 
 /**
  * Who approves a step, as data (so the visualizer and the path preview can show it):
@@ -39,6 +41,16 @@ export function users(...ids: readonly string[]): ApproverRule {
 /**
  * Everyone with a role; with `claim: true`, one group task that one member claims (认领).
  *
+ * The role name is an id by the one rule a directory's roles follow (`staticDirectory` refuses a
+ * user's role `' '`, and the inbox filter `tasks({ role })` refuses it too): `role(' ')` or `role('')`
+ * was taken and made a step no directory could ever staff (NO_APPROVER at every entry), or a group
+ * task no inbox could list.
+ *
+ * @throws DocketError `INVALID_ARGUMENT` with `details.field: 'name'` for a name that is not a string
+ * of 1 to 256 characters, not blank, without U+0000 or an unpaired surrogate; with `details.field:
+ * 'options'` or `'claim'` for options other than `{ claim?: boolean }` (a misspelt `clam: true` was
+ * ignored, so every member was asked instead of one).
+ *
  * @example
  * ```ts
  * import { role } from 'docket';
@@ -47,7 +59,10 @@ export function users(...ids: readonly string[]): ApproverRule {
  * ```
  */
 export function role(name: string, options: { readonly claim?: boolean } = {}): ApproverRule {
-  return options.claim ? { kind: 'role', role: name, claim: true } : { kind: 'role', role: name };
+  checkNewId(name, 'role(name): the role name', 'name');
+  const { claim } = readOptions(options, { keys: ['claim'], what: 'role(name, options)', usage: '{ claim?: boolean }' });
+  const claimed = oneOfOption(claim, [true, false], 'claim', 'role(name, options)');
+  return claimed ? { kind: 'role', role: name, claim: true } : { kind: 'role', role: name };
 }
 
 /**

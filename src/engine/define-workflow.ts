@@ -217,6 +217,9 @@ function checkPermissions(config: { readonly id: string; readonly permissions?: 
     if (!Array.isArray(roles) || !roles.every((role) => typeof role === 'string' && role !== '')) {
       throw definitionError(config.id, `Workflow "${config.id}": permissions.${type} must be a list of role names (e.g. ['manager']), got ${JSON.stringify(roles) ?? typeof roles}.`, `permissions.${type}`);
     }
+    // Each a role name by the one id rule a directory's roles and an actor's roles follow: a role
+    // ' ' was taken, and no actor could ever hold it (the event could be sent by nobody).
+    roles.forEach((role: string, i: number) => checkNewId(role, `Workflow "${config.id}": permissions.${type}[${i}], a role name,`, `definition.permissions.${type}[${i}]`, { workflow: config.id }));
   }
 }
 
@@ -368,7 +371,8 @@ export function readDefinition<T>(config: T, what = 'defineWorkflow()', root = '
  * @throws DocketError `INVALID_ARGUMENT` naming the part in `details.field` for a definition whose
  * parts are wrong (`definition.version` not a positive integer; `definition.machine`, `.input` or
  * `.events` missing or not a machine or schema; an event `definition.events.<type>` with a reserved
- * prefix; `definition.permissions.<type>` naming no event or not a list of role names; a state named `__proto__` or a delay name with a dot, `definition.machine` with
+ * prefix; `definition.permissions.<type>` naming no event or not a list of role names, each an id by
+ * the one rule; a state named `__proto__` or a delay name with a dot, `definition.machine` with
  * `details.state`); `INVALID_DEADLINE_RULE` naming `definition.deadlines.<name>` for a deadline rule
  * given as data that is not one; `INVALID_MIGRATION` for a migration that cannot be used. (The parts
  * were refused with a TypeError, without a code, until 2026-12-02.)
