@@ -10,6 +10,7 @@ import { timerOwnersOf } from '../engine/timer-owner.js';
 import type { Actor } from '../store/index.js';
 import { DocketError } from '../errors.js';
 import { approvalsOf, resolveExploreOptions } from './approval-defaults.js';
+import { checkWorkflowArgument, readExploreOptions } from './explore-options.js';
 import { sampleEventsFor, type SampleEvent, type SampleEvents } from './sample-events.js';
 
 /** Who sends each event type in generated paths: by type, with `start` for the starter. */
@@ -175,13 +176,21 @@ function eventKinds(snapshot: AnyMachineSnapshot, declared: ReadonlySet<string>)
  * check the graph: which state nodes no path reaches, and which reachable states are dead ends (not
  * final, yet accepting no event from a person and no timer).
  *
+ * @throws DocketError `INVALID_ARGUMENT` for a `workflow` that is not one, or options out of the
+ * options rule (not an object, an unknown key such as a misspelt `ignoreUnrechable`, a `traversal`,
+ * `approvalOperations` or `limit` out of range), naming the field; `INVALID_PAYLOAD` for an `input`
+ * the workflow's schema refuses; `EXPLORATION_LIMIT` past `limit`.
+ *
  * @example
  * ```ts
  * import { exploreWorkflow } from 'docket/testing';
  * // const { unreachable, deadEnds, paths } = exploreWorkflow(leaveWorkflow, { input: { days: 2 } });
  * ```
  */
-export function exploreWorkflow(workflow: AnyWorkflow, given: ExploreOptions): Exploration {
+export function exploreWorkflow(workflow: AnyWorkflow, passed: ExploreOptions): Exploration {
+  checkWorkflowArgument(workflow, 'exploreWorkflow()');
+  // Read once by the options rule: every later read (and the limit's advice) is of this copy.
+  const given = readExploreOptions<ExploreOptions>(passed, 'exploreWorkflow()', false);
   const options = resolveExploreOptions(workflow, given, actorFor(workflow, 'start', given.actors));
   const calendar = options.calendar ?? businessCalendar({ holidays: ['CN'] });
   const at: Instant = toInstant(options.start ?? DEFAULT_START);
@@ -364,8 +373,7 @@ function stripMeta(event: SampleEvent): SampleEvent {
  * exploration otherwise. The message names each problem and the path that leads to it.
  *
  * @throws DocketError `INVALID_WORKFLOW_GRAPH` listing the problems (`details.problems`, each a
- * {@link GraphProblem}); what {@link exploreWorkflow} throws (`EXPLORATION_LIMIT`, `INVALID_PAYLOAD`
- * for an `input` the workflow's schema refuses).
+ * {@link GraphProblem}); what {@link exploreWorkflow} throws.
  *
  * @example
  * ```ts
@@ -374,7 +382,9 @@ function stripMeta(event: SampleEvent): SampleEvent {
  * // report.paths.length > 0
  * ```
  */
-export function assertNoDeadEnds(workflow: AnyWorkflow, options: ExploreOptions): Exploration {
+export function assertNoDeadEnds(workflow: AnyWorkflow, raw: ExploreOptions): Exploration {
+  checkWorkflowArgument(workflow, 'assertNoDeadEnds()');
+  const options = readExploreOptions<ExploreOptions>(raw, 'assertNoDeadEnds()', false);
   const report = exploreWorkflow(workflow, options);
   const problems: GraphProblem[] = [];
   for (const e of report.errors) {
