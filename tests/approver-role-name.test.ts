@@ -9,7 +9,7 @@ import fc from 'fast-check';
 import { z } from 'zod';
 import { setup } from 'xstate';
 import { describe, expect, it } from 'vitest';
-import { approvalStep, chosen, defineWorkflow, role, staticDirectory, users, type ApproverRule } from '../src/index.js';
+import { approvalStep, chosen, defineWorkflow, departmentHead, role, staticDirectory, supervisors, users, type ApproverRule } from '../src/index.js';
 
 const refusal = (call: () => unknown) => {
   try {
@@ -96,5 +96,45 @@ describe('role(name) takes a role name by the one id rule', () => {
       }),
       { numRuns: 400 },
     );
+  });
+});
+
+describe("the other approver rules' options are read by the options rule", () => {
+  it("departmentHead({ departmnet }) is refused, naming it (it was ignored: the initiator's own head was asked)", () => {
+    expect(refusal(() => departmentHead({ departmnet: 'legal' } as never))).toEqual({ code: 'INVALID_ARGUMENT', field: 'departmnet' });
+    expect(refusal(() => departmentHead({ department: ' ' }))).toEqual({ code: 'INVALID_ARGUMENT', field: 'department' });
+    expect(refusal(() => departmentHead({ field: 5 } as never))).toEqual({ code: 'INVALID_ARGUMENT', field: 'field' });
+    expect(departmentHead({ department: 'legal' })).toEqual({ kind: 'departmentHead', department: 'legal' });
+    expect(departmentHead()).toEqual({ kind: 'departmentHead' });
+  });
+
+  it('chosen(field, { amongst }) is refused, naming it (it was ignored: anyone could be chosen)', () => {
+    expect(refusal(() => chosen('who', { amongst: role('legal') } as never))).toEqual({ code: 'INVALID_ARGUMENT', field: 'amongst' });
+    expect(chosen('who', { among: role('legal') })).toEqual({ kind: 'chosen', field: 'who', among: { kind: 'role', role: 'legal' } });
+  });
+
+  it('property: any options object gives a rule or INVALID_ARGUMENT naming a field, an unknown key always by its name; never a raw error', () => {
+    const calls = [
+      [(o: unknown) => role('legal', o as never), ['claim']],
+      [(o: unknown) => departmentHead(o as never), ['department', 'field']],
+      [(o: unknown) => chosen('who', o as never), ['among']],
+    ] as const;
+    const key = fc.oneof(fc.constantFrom('claim', 'department', 'field', 'among'), fc.string({ maxLength: 8 }));
+    fc.assert(
+      fc.property(fc.dictionary(key, fc.oneof(fc.anything(), fc.constantFrom(true, 'legal', role('x'))), { maxKeys: 3 }), (options) => {
+        for (const [call, known] of calls) {
+          const outcome = refusal(() => call(options));
+          const unknown = Object.keys(options).filter((k) => !(known as readonly string[]).includes(k));
+          // An unknown key is always refused by its name; known keys give a rule or name one of them.
+          if (unknown.length > 0) expect(outcome).toEqual({ code: 'INVALID_ARGUMENT', field: unknown[0] });
+          else if (outcome !== 'accepted') expect(outcome).toEqual({ code: 'INVALID_ARGUMENT', field: expect.toBeOneOf([...known]) });
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('supervisors(0) names levels', () => {
+    expect(refusal(() => supervisors(0))).toEqual({ code: 'INVALID_ARGUMENT', field: 'levels' });
   });
 });

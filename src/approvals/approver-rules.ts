@@ -68,6 +68,9 @@ export function role(name: string, options: { readonly claim?: boolean } = {}): 
 /**
  * The head of a department: a fixed one, one named by a context field, or (default) the initiator's.
  *
+ * @throws DocketError `INVALID_ARGUMENT` naming the field for options other than `{ department?,
+ * field? }` (a misspelt key, `null`) or a `department` or `field` that is not a non-blank string.
+ *
  * @example
  * ```ts
  * import { departmentHead } from 'docket';
@@ -76,7 +79,15 @@ export function role(name: string, options: { readonly claim?: boolean } = {}): 
  * ```
  */
 export function departmentHead(options: { readonly department?: string; readonly field?: string } = {}): ApproverRule {
-  return { kind: 'departmentHead', ...options };
+  // By the options rule: `{ departmnet: 'legal' }` was spread into the rule and ignored, so the
+  // initiator's own department head was asked instead of legal's.
+  const { department, field } = readOptions(options, { keys: ['department', 'field'], what: 'departmentHead(options)', usage: '{ department?, field? }' });
+  for (const [name, value] of [['department', department], ['field', field]] as const) {
+    if (value !== undefined && (typeof value !== 'string' || value.trim() === '')) {
+      throw new DocketError('INVALID_ARGUMENT', `departmentHead(options): ${name} must be a ${name === 'department' ? 'department name' : 'context field path (e.g. "form.department")'}, not ${typeof value === 'string' ? JSON.stringify(value) : typeof value}.`, { field: name });
+    }
+  }
+  return { kind: 'departmentHead', ...(department === undefined ? {} : { department: department as string }), ...(field === undefined ? {} : { field: field as string }) };
 }
 
 /**
@@ -104,7 +115,7 @@ export function supervisor(): ApproverRule {
  */
 export function supervisors(levels: number): ApproverRule {
   if (!Number.isInteger(levels) || levels < 1) {
-    throw new DocketError('INVALID_ARGUMENT', `supervisors(levels) needs a positive integer, got ${String(levels)}.`);
+    throw new DocketError('INVALID_ARGUMENT', `supervisors(levels) needs a positive integer, got ${String(levels)}.`, { field: 'levels' });
   }
   return { kind: 'supervisor', levels };
 }
@@ -113,6 +124,8 @@ export function supervisors(levels: number): ApproverRule {
  * 自选: the approvers the initiator chose, read from a context field (a user id or a list), each
  * checked against `among` when given (refused with `INVALID_PAYLOAD` otherwise).
  *
+ * @throws DocketError `INVALID_ARGUMENT` naming the field for options other than `{ among? }`.
+ *
  * @example
  * ```ts
  * import { chosen, role } from 'docket';
@@ -120,7 +133,9 @@ export function supervisors(levels: number): ApproverRule {
  * ```
  */
 export function chosen(field: string, options: { readonly among?: ApproverRule } = {}): ApproverRule {
-  return options.among ? { kind: 'chosen', field, among: options.among } : { kind: 'chosen', field };
+  // By the options rule: a misspelt `{ amongst: role('legal') }` was ignored, so anyone could be chosen.
+  const { among } = readOptions(options, { keys: ['among'], what: 'chosen(field, options)', usage: '{ among?: ApproverRule }' });
+  return among ? { kind: 'chosen', field, among: among as ApproverRule } : { kind: 'chosen', field };
 }
 
 /**
