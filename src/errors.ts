@@ -62,7 +62,15 @@ export type DocketErrorCode =
    * `docket/testing`'s path generation visited more transitions than its `limit`: some state grows
    * on every loop. The message says which option to pass (`serialize`, `approvalOperations`, `limit`).
    */
-  | 'EXPLORATION_LIMIT';
+  | 'EXPLORATION_LIMIT'
+  /**
+   * `docket/testing`'s `assertNoDeadEnds` found the workflow's graph unsound: a state node no path
+   * reaches, a reachable state that is not final and that no person or timer can move (a dead end), or
+   * a path on which the machine threw. `details.problems` lists each (`kind`, `state`, `path`,
+   * `message`); the message says for each what to change (the machine, `ignoreUnreachable`, sample
+   * events, `directory`).
+   */
+  | 'INVALID_WORKFLOW_GRAPH';
 
 export interface DocketErrorDetails {
   readonly instanceId?: string;

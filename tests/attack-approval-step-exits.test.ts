@@ -58,7 +58,8 @@ describe('every outcome an approval step can reach has somewhere to go', () => {
             ...(c.onWithdrawn ? { onWithdrawn: 'withdrawn' } : {}),
           });
         } catch (error) {
-          expect(error).toBeInstanceOf(TypeError);
+          // Refused with a code naming the part to fix (a TypeError without one before).
+          expect(error).toMatchObject({ code: 'INVALID_ARGUMENT', details: { field: expect.stringMatching(/^config\.(onRejected|onWithdrawn|rejection\.return)$/) } });
           return;
         }
         const approvals = withApprovals({ deadlines: { due: duration({ minutes: 1 }) } });

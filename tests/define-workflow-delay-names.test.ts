@@ -27,7 +27,8 @@ const define = (machine: AnyStateMachine) => () => defineWorkflow({ id: 'w', ver
 
 describe('defineWorkflow refuses an after delay its timer key cannot name', () => {
   it.each(['review.due', 'a.b.c', '1.5.2', '-1.5'])('refuses the delay %j naming the state and the delay', (delay) => {
-    expect(define(machineWith(delay))).toThrow(TypeError);
+    // A DocketError naming the machine, the state and the delay (a TypeError without a code before).
+    expect(define(machineWith(delay))).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT', details: expect.objectContaining({ field: 'definition.machine', state: '等待', delay }) }));
     expect(define(machineWith(delay))).toThrow(new RegExp(`the delay "${delay.replace(/\./g, '\\.')}" of state "等待"`));
   });
 

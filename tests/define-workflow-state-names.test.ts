@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { setup, type AnyStateMachine } from 'xstate';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { defineWorkflow } from '../src/index.js';
+import { defineWorkflow, isDocketError } from '../src/index.js';
 
 // A state named __proto__ is read by XState as an object's prototype when it builds state values:
 // the instance recorded a value without that region and then refused its events. defineWorkflow
@@ -14,8 +14,9 @@ function workflowWith(states: Record<string, unknown>) {
 }
 
 describe('defineWorkflow refuses state names XState cannot keep', () => {
-  it('a top-level or nested state named __proto__ is a TypeError naming its path', () => {
+  it('a top-level or nested state named __proto__ is INVALID_ARGUMENT naming its path (a TypeError without a code before)', () => {
     expect(workflowWith(JSON.parse('{"a":{},"__proto__":{}}'))).toThrow(/state "__proto__" cannot be kept/);
+    expect(workflowWith(JSON.parse('{"a":{},"__proto__":{}}'))).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT', details: expect.objectContaining({ field: 'definition.machine', state: '__proto__' }) }));
     const nested = JSON.parse('{"par":{"type":"parallel","states":{"one":{"initial":"x","states":{"x":{}}},"__proto__":{"initial":"q","states":{"q":{}}}}}}');
     expect(workflowWith(nested)).toThrow(/state "par.__proto__" cannot be kept/);
     // Names that only look like Object.prototype's members are kept as states.
@@ -39,7 +40,7 @@ describe('defineWorkflow refuses state names XState cannot keep', () => {
         try {
           workflowWith(states)();
         } catch (error) {
-          refused = error instanceof TypeError && /__proto__/.test(error.message);
+          refused = isDocketError(error, 'INVALID_ARGUMENT') && /__proto__/.test(error.message);
           if (!refused) return; // a machine XState itself rejects (not this rule's concern)
         }
         expect(refused).toBe(hasProto(states));

@@ -1,5 +1,5 @@
 import type { AnyStateMachine, AnyStateNode } from 'xstate';
-import type { Labels } from '../../src/index.js';
+import { DocketError, type Labels } from '../../src/index.js';
 
 /**
  * A bilingual label, and the `meta` a state carries so a visualizer reads it from the machine itself.
@@ -16,7 +16,8 @@ export function label(zh: string, en: string): { readonly label: Labels } {
 
 /**
  * Every state's label keyed by its dotted path (`review.legal`), read from `meta.label`; the single
- * source for a workflow's `labels.states`. Throws when a state has no label, so none is forgotten.
+ * source for a workflow's `labels.states`. Throws a DocketError `INVALID_ARGUMENT` (`details.state`
+ * its path) when a state has no label in both languages, so none is forgotten.
  *
  * @example
  * ```ts
@@ -30,7 +31,10 @@ export function stateLabelsOf(machine: AnyStateMachine): Record<string, Labels> 
     for (const child of Object.values(node.states) as AnyStateNode[]) {
       const meta = child.meta as { label?: Labels } | undefined;
       const path = child.path.join('.');
-      if (!meta?.label?.['zh-CN'] || !meta.label.en) throw new TypeError(`Machine "${machine.id}": state "${path}" has no meta.label in zh-CN and en.`);
+      if (!meta?.label?.['zh-CN'] || !meta.label.en) {
+        // A DocketError with a code, as every refusal of a definition (it was a TypeError without one).
+        throw new DocketError('INVALID_ARGUMENT', `Machine "${machine.id}": state "${path}" has no meta.label in zh-CN and en. Give it meta: label('中文', 'English').`, { field: 'machine', state: path });
+      }
       out[path] = meta.label;
       walk(child);
     }

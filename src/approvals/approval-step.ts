@@ -3,6 +3,7 @@ import type { ApprovalStepSpec } from './approval-types.js';
 import { declaredReturn } from './return-rule.js';
 import { plainInput } from '../input/plain-input.js';
 import { checkNewId } from '../store/id-rule.js';
+import { DocketError } from '../errors.js';
 import type { ApproverRule } from './approver-rules.js';
 
 /** Where an approved step goes next: a target, optionally first jumping back to a step that returned. */
@@ -17,7 +18,7 @@ export interface ApprovalStepConfig extends Omit<ApprovalStepSpec, 'returns'> {
   readonly onApproved: ApprovedTarget;
   /**
    * Where to go when rejected with `rejection: 'end'` (default) or on a deadline `reject`. Required
-   * whenever the step can end that way (approvalStep throws a `TypeError` otherwise: the instance would
+   * whenever the step can end that way (approvalStep throws `INVALID_ARGUMENT` otherwise: the instance would
    * rest in a decided step for good).
    */
   readonly onRejected?: string;
@@ -89,7 +90,10 @@ export function stepTarget(step: string): string {
  * key, a getter or setter, a class instance, a Map, Set or other built-in, or a Proxy in the
  * configuration, or for a person a `users` rule names whose id breaks the one id rule
  * (`config.approvers.users[0]` blank or over 256 characters: nobody, whose tasks no inbox filter could
- * find); TypeError for a step whose parts cannot be used (an id, a missing target).
+ * find) or a role a `role` rule names that breaks it (`config.approvers.role`); and for a step whose
+ * parts cannot be used, naming the part: an id that is not an XState state id (`config.id`), a
+ * missing target (`config.onRejected`, `config.onWithdrawn`), a rejection returning where `returns`
+ * does not declare (`config.rejection.return`). (These were TypeErrors without a code until 2026-12-02.)
  *
  * @example
  * ```ts
@@ -121,10 +125,10 @@ export function approvalStep(given: ApprovalStepConfig): ApprovalStepNode {
   const config = plainInput(given, 'approvalStep()', 'config', { ownData: true }) as ApprovalStepConfig;
   const { onApproved, onRejected, onWithdrawn, returns, ...rest } = config;
   const step = config.id;
-  checkRulePeople(config.approvers, 'config.approvers', step);
-  if (!/^[A-Za-z][\w-]*$/.test(step)) {
-    throw new TypeError(`approvalStep: id "${step}" must start with a letter and use only letters, digits, "_" and "-" (it is an XState state id).`);
+  if (typeof step !== 'string' || !/^[A-Za-z][\w-]*$/.test(step)) {
+    throw stepError(`approvalStep: id ${typeof step === 'string' ? JSON.stringify(step) : String(step)} must start with a letter and use only letters, digits, "_" and "-" (it is an XState state id).`, 'config.id');
   }
+  checkRulePeople(config.approvers, 'config.approvers', step);
   const spec: ApprovalStepSpec = {
     ...rest,
     ...(returns
@@ -155,19 +159,21 @@ export function approvalStep(given: ApprovalStepConfig): ApprovalStepNode {
   const allows = (op: string) => config.operations === undefined || (config.operations as readonly string[]).includes(op);
   const rejects = (config.rejection ?? 'end') === 'end' && (allows('REJECT') || config.deadline?.then.kind === 'reject');
   if (rejects && onRejected === undefined) {
-    throw new TypeError(
+    throw stepError(
       `approvalStep "${step}": a rejection ends the step (rejection: 'end', the default) but it has no onRejected target. Give onRejected, or rejection: { return: … }, or leave REJECT out of operations.`,
+      'config.onRejected',
+      step,
     );
   }
   if (typeof config.rejection === 'object') {
     // RETURN's own rule (declaredReturn), over the returns the step's spec declares.
     const to = config.rejection.return;
     if (declaredReturn(spec.returns, to) === undefined) {
-      throw new TypeError(`approvalStep "${step}": rejection returns to "${to}", which its returns do not declare (a rejection there would be refused, and a deadline that rejects would stop the instance). Declare it in returns.`);
+      throw stepError(`approvalStep "${step}": rejection returns to "${to}", which its returns do not declare (a rejection there would be refused, and a deadline that rejects would stop the instance). Declare it in returns.`, 'config.rejection.return', step);
     }
   }
   if ((config.withdraw ?? 'untilActed') !== 'never' && allows('WITHDRAW') && withdrawn === undefined) {
-    throw new TypeError(`approvalStep "${step}": the initiator may withdraw (撤回) but the step has no onWithdrawn (or onRejected) target. Give one, or withdraw: 'never'.`);
+    throw stepError(`approvalStep "${step}": the initiator may withdraw (撤回) but the step has no onWithdrawn (or onRejected) target. Give one, or withdraw: 'never'.`, 'config.onWithdrawn', step);
   }
   if (withdrawn !== undefined) {
     always.push({ guard: outcome('withdrawn'), target: withdrawn, description: 'withdrawn' });
@@ -223,10 +229,16 @@ export function resubmitTo(steps: readonly string[], otherwise: string): Transit
   ];
 }
 
+/** A step configuration that cannot be used: `INVALID_ARGUMENT` naming its path (it was a TypeError without a code). */
+function stepError(message: string, field: string, step?: string): DocketError {
+  return new DocketError('INVALID_ARGUMENT', message, { field, ...(step === undefined ? {} : { step }) });
+}
+
 /**
- * Refuse a person a `users` rule names (at any depth: a rule list, `chosen`'s `among`) whose id breaks
- * the one id rule, naming its path: `users(' ')` made a task for `' '` that no inbox filter lists (the
- * rule now drops such a person, see isActiveUser; the definition says so first).
+ * Refuse a person a `users` rule names, or the role a `role` rule names (at any depth: a rule list,
+ * `chosen`'s `among`), whose id breaks the one id rule, naming its path: `users(' ')` made a task for
+ * `' '` that no inbox filter lists (the rule now drops such a person, see isActiveUser; the
+ * definition says so first), and a role `' '` no directory's user can hold.
  */
 function checkRulePeople(rules: ApproverRule | readonly ApproverRule[] | undefined, path: string, step: string): void {
   if (Array.isArray(rules)) {
@@ -238,5 +250,7 @@ function checkRulePeople(rules: ApproverRule | readonly ApproverRule[] | undefin
   if (rule.kind === 'users' && Array.isArray(rule.users)) {
     rule.users.forEach((user, i) => checkNewId(user, `approvalStep "${step}": ${path}.users[${i}], a person the step asks,`, `${path}.users[${i}]`, { step }));
   }
+  // A role rule written as data (`{ kind: 'role', role: ' ' }`) meets the rule `role(name)` applies.
+  if (rule.kind === 'role') checkNewId(rule.role, `approvalStep "${step}": ${path}.role, the role the step asks,`, `${path}.role`, { step });
   if (rule.kind === 'chosen' && rule.among !== undefined) checkRulePeople(rule.among, `${path}.among`, step);
 }

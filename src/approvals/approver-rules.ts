@@ -2,6 +2,8 @@ import type { Directory } from '../organisation/directory.js';
 import { activeMembers, isActiveUser } from '../organisation/known-user.js';
 import { ownValue } from '../engine/own-property.js';
 import { DocketError } from '../errors.js';
+import { oneOfOption, readOptions } from '../input/read-options.js';
+import { checkNewId } from '../store/id-rule.js';
 
 /**
  * Who approves a step, as data (so the visualizer and the path preview can show it):
@@ -39,6 +41,16 @@ export function users(...ids: readonly string[]): ApproverRule {
 /**
  * Everyone with a role; with `claim: true`, one group task that one member claims (认领).
  *
+ * The role name is an id by the one rule a directory's roles follow (`staticDirectory` refuses a
+ * user's role `' '`, and the inbox filter `tasks({ role })` refuses it too): `role(' ')` or `role('')`
+ * was taken and made a step no directory could ever staff (NO_APPROVER at every entry), or a group
+ * task no inbox could list.
+ *
+ * @throws DocketError `INVALID_ARGUMENT` with `details.field: 'name'` for a name that is not a string
+ * of 1 to 256 characters, not blank, without U+0000 or an unpaired surrogate; with `details.field:
+ * 'options'` or `'claim'` for options other than `{ claim?: boolean }` (a misspelt `clam: true` was
+ * ignored, so every member was asked instead of one).
+ *
  * @example
  * ```ts
  * import { role } from 'docket';
@@ -47,11 +59,17 @@ export function users(...ids: readonly string[]): ApproverRule {
  * ```
  */
 export function role(name: string, options: { readonly claim?: boolean } = {}): ApproverRule {
-  return options.claim ? { kind: 'role', role: name, claim: true } : { kind: 'role', role: name };
+  checkNewId(name, 'role(name): the role name', 'name');
+  const { claim } = readOptions(options, { keys: ['claim'], what: 'role(name, options)', usage: '{ claim?: boolean }' });
+  const claimed = oneOfOption(claim, [true, false], 'claim', 'role(name, options)');
+  return claimed ? { kind: 'role', role: name, claim: true } : { kind: 'role', role: name };
 }
 
 /**
  * The head of a department: a fixed one, one named by a context field, or (default) the initiator's.
+ *
+ * @throws DocketError `INVALID_ARGUMENT` naming the field for options other than `{ department?,
+ * field? }` (a misspelt key, `null`) or a `department` or `field` that is not a non-blank string.
  *
  * @example
  * ```ts
@@ -61,7 +79,15 @@ export function role(name: string, options: { readonly claim?: boolean } = {}): 
  * ```
  */
 export function departmentHead(options: { readonly department?: string; readonly field?: string } = {}): ApproverRule {
-  return { kind: 'departmentHead', ...options };
+  // By the options rule: `{ departmnet: 'legal' }` was spread into the rule and ignored, so the
+  // initiator's own department head was asked instead of legal's.
+  const { department, field } = readOptions(options, { keys: ['department', 'field'], what: 'departmentHead(options)', usage: '{ department?, field? }' });
+  for (const [name, value] of [['department', department], ['field', field]] as const) {
+    if (value !== undefined && (typeof value !== 'string' || value.trim() === '')) {
+      throw new DocketError('INVALID_ARGUMENT', `departmentHead(options): ${name} must be a ${name === 'department' ? 'department name' : 'context field path (e.g. "form.department")'}, not ${typeof value === 'string' ? JSON.stringify(value) : typeof value}.`, { field: name });
+    }
+  }
+  return { kind: 'departmentHead', ...(department === undefined ? {} : { department: department as string }), ...(field === undefined ? {} : { field: field as string }) };
 }
 
 /**
@@ -89,7 +115,7 @@ export function supervisor(): ApproverRule {
  */
 export function supervisors(levels: number): ApproverRule {
   if (!Number.isInteger(levels) || levels < 1) {
-    throw new DocketError('INVALID_ARGUMENT', `supervisors(levels) needs a positive integer, got ${String(levels)}.`);
+    throw new DocketError('INVALID_ARGUMENT', `supervisors(levels) needs a positive integer, got ${String(levels)}.`, { field: 'levels' });
   }
   return { kind: 'supervisor', levels };
 }
@@ -98,6 +124,8 @@ export function supervisors(levels: number): ApproverRule {
  * 自选: the approvers the initiator chose, read from a context field (a user id or a list), each
  * checked against `among` when given (refused with `INVALID_PAYLOAD` otherwise).
  *
+ * @throws DocketError `INVALID_ARGUMENT` naming the field for options other than `{ among? }`.
+ *
  * @example
  * ```ts
  * import { chosen, role } from 'docket';
@@ -105,7 +133,9 @@ export function supervisors(levels: number): ApproverRule {
  * ```
  */
 export function chosen(field: string, options: { readonly among?: ApproverRule } = {}): ApproverRule {
-  return options.among ? { kind: 'chosen', field, among: options.among } : { kind: 'chosen', field };
+  // By the options rule: a misspelt `{ amongst: role('legal') }` was ignored, so anyone could be chosen.
+  const { among } = readOptions(options, { keys: ['among'], what: 'chosen(field, options)', usage: '{ among?: ApproverRule }' });
+  return among ? { kind: 'chosen', field, among: among as ApproverRule } : { kind: 'chosen', field };
 }
 
 /**

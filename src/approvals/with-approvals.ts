@@ -2,6 +2,7 @@
 // inbox projection and labels from one `withApprovals({ deadlines })`, so no piece can be forgotten.
 import type { AnyStateMachine } from 'xstate';
 import type { z } from 'zod';
+import { DocketError } from '../errors.js';
 import { plainInput } from '../input/plain-input.js';
 import { defineWorkflow, readDefinition, type AuthorizeArgs, type AuthorizeResult, type DeadlineSpec, type EventSchemas, type Workflow, type WorkflowConfig, type WorkflowEnv } from '../engine/define-workflow.js';
 import { deadline } from '../engine/effect.js';
@@ -51,8 +52,9 @@ export interface ApprovalPlugin<D extends Readonly<Record<string, DeadlineSpec>>
   readonly context: (input: unknown) => ApprovalContext;
   /**
    * `defineWorkflow` with the approval operations' events, their labels, the deadlines, the engine
-   * implementations, the authorization and the inbox projection filled in. Throws a `TypeError` when
-   * the machine was set up without the approval actions or guards.
+   * implementations, the authorization and the inbox projection filled in. Throws `INVALID_ARGUMENT`
+   * (`details.field: 'definition.machine'`, `details.missing`) when the machine was set up without the
+   * approval actions or guards.
    */
   defineWorkflow<const TId extends string, TMachine extends AnyStateMachine, TInput extends z.ZodType, TEvents extends EventSchemas = {}>(
     config: ApprovalWorkflowConfig<TId, TMachine, TInput, TEvents>,
@@ -145,6 +147,10 @@ function checkMachine(id: string, machine: AnyStateMachine): void {
   const provided = machine.implementations as { actions?: Record<string, unknown>; guards?: Record<string, unknown> };
   const missing = [...REQUIRED_ACTIONS.filter((a) => !provided.actions?.[a]), ...REQUIRED_GUARDS.filter((g) => !provided.guards?.[g])];
   if (missing.length > 0) {
-    throw new TypeError(`Workflow "${id}": the machine lacks the approval implementations [${missing.join(', ')}]; spread approvals.actions and approvals.guards into setup().`);
+    throw new DocketError('INVALID_ARGUMENT', `Workflow "${id}": the machine lacks the approval implementations [${missing.join(', ')}]; spread approvals.actions and approvals.guards into setup().`, {
+      workflow: id,
+      field: 'definition.machine',
+      missing,
+    });
   }
 }

@@ -2,6 +2,7 @@ import { CN_HOLIDAY_DATA, CN_HOLIDAY_DATA_SOURCE } from './cn-holidays-data.js';
 import { durationToMs, type Instant } from '../clock/clock.js';
 import { assertKnownKeys, DocketError } from '../errors.js';
 import { callerInput, unguarded } from '../input/plain-input.js';
+import { checkMethodObject } from '../input/method-object.js';
 import { validateDeadlineRule, type DeadlineRule, type RollPolicy } from './deadline-rule.js';
 import { compileHolidaySources, type HolidaySource } from './holiday-source.js';
 import { civilDateOf, daysInMonth, dayOrdinalOf, formatDayOrdinal, isoWeekdayOf, parseLocalDate, type DayOrdinal } from './local-date.js';
@@ -448,3 +449,22 @@ const METHOD_ARGUMENTS = {
   toLocalDate: ['at'],
   localInstant: ['date', 'time'],
 } as const satisfies { readonly [K in keyof BusinessCalendar as BusinessCalendar[K] extends (...args: never[]) => unknown ? K : never]: readonly string[] };
+
+/**
+ * Refuse, where it is given, a value that is not a {@link BusinessCalendar}: `null`, a number, or an
+ * object without the calendar's methods (`resolveWithProvenance()`, `addWorkingDays()`, …; the list
+ * is {@link METHOD_ARGUMENTS}'). `INVALID_ARGUMENT` with `details.field` (`calendar`,
+ * `tenants.acme.calendar`); `undefined` passes (no calendar: durations need none). A calendar `5` was
+ * taken and failed, raw, at the first working-day deadline of some instance. Internal: `createEngine`
+ * calls it (not exported, so no compiled example).
+ */
+export function checkCalendar(value: unknown, field: string, what: string): asserts value is BusinessCalendar | undefined {
+  checkMethodObject(value, {
+    what,
+    field,
+    noun: 'a business calendar',
+    usage: "businessCalendar({ holidays: ['CN'] }) from 'docket', or leave it out when every deadline is a duration",
+    methods: Object.keys(METHOD_ARGUMENTS),
+    required: false,
+  });
+}

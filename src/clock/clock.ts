@@ -1,4 +1,5 @@
 import { DocketError } from '../errors.js';
+import { checkMethodObject } from '../input/method-object.js';
 import { isoInstantFault, parseOffsetInstant } from './iso-instant.js';
 
 /** An absolute instant, in milliseconds since the Unix epoch (UTC). */
@@ -51,6 +52,27 @@ export interface Clock {
   subscribe(subscriber: ClockSubscriber): () => void;
   /** Resolve at `at` (or earlier when `signal` aborts). */
   sleepUntil(at: Instant, signal?: AbortSignal): Promise<void>;
+}
+
+/** The methods every {@link Clock} has (the compiler checks the list is whole). */
+const CLOCK_METHODS: readonly string[] = Object.keys({ now: true, subscribe: true, sleepUntil: true } satisfies Record<{ [K in keyof Clock]: Clock[K] extends (...args: never[]) => unknown ? K : never }[keyof Clock], true>);
+
+/**
+ * Refuse, where it is given, a value that is not a {@link Clock}: left out, `null`, a number, an
+ * object without `now()`, `subscribe()` or `sleepUntil()`. `INVALID_ARGUMENT` with `details.field`
+ * (`clock`) saying what to pass; it failed later with a raw TypeError (`reading 'kind'`,
+ * `clock.subscribe is not a function`). Internal: `createEngine` calls it (not exported, so no
+ * compiled example).
+ */
+export function checkClock(value: unknown, field: string, what: string): asserts value is Clock {
+  checkMethodObject(value, {
+    what,
+    field,
+    noun: 'a clock',
+    usage: "systemClock() for real time, or virtualClock('2026-11-02T09:00:00+08:00') for tests and simulations (both from 'docket')",
+    methods: CLOCK_METHODS,
+    required: true,
+  });
 }
 
 const UNIT_MS = {

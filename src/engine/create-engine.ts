@@ -13,7 +13,7 @@ import { historyPage, mergeRefusals } from './history-page.js';
 import { Outbox } from './outbox.js';
 import { checkEffectHandlers } from './effect-handlers.js';
 import { canSend, decideSend } from './send-decision.js';
-import { machineError, WorkflowRegistry, type RegisteredWorkflow } from './workflow-registry.js';
+import { machineError, WorkflowRegistry, workflowList, type RegisteredWorkflow } from './workflow-registry.js';
 import type { Step } from './xstate-runtime.js';
 import { adminOperations } from './admin-operations.js';
 import { timerDelivery } from './timer-delivery.js';
@@ -29,6 +29,8 @@ import { logEngine, readLogger } from './engine-logger.js';
 import { copyWith } from '../store/copy-with.js';
 import { readOptions } from '../input/read-options.js';
 import { INSTANT_BOUND, wholeMillisecondClock } from '../clock/whole-instant.js';
+import { checkClock } from '../clock/clock.js';
+import { checkStore } from '../store/store-shape.js';
 
 const HISTORY_OPTION_KEYS = ['includeRefused', 'limit', 'cursor'] as const;
 const ENGINE_OPTION_KEYS = [
@@ -126,6 +128,14 @@ function retryPolicy(value: unknown): RetryPolicy {
  * commit (snapshot, chained history entry, timers, outbox effects), timers are delivered once by
  * the clock, and bad input is refused with a typed error that changes nothing.
  *
+ * @throws DocketError `INVALID_ARGUMENT` naming the option in `details.field`, before anything is
+ * made (no clock subscription, no store opened): an option it does not know (a misspelt `clok`), or
+ * `store`, `clock` or `workflows` left out; a `store`, `clock`, `calendar` or `directory` (also a
+ * tenant's, `tenants.<id>.calendar`) that is not one (`null`, a number, an object without its
+ * interface's methods, listed in `details.missing`); `workflows` that is not an array, or a workflow
+ * in it that is not a definition (`workflows[0]…`); a number, `retry`, `effects`, `logger`,
+ * `historyKey` or `tenants` out of shape (see each option).
+ *
  * @example
  * ```ts
  * import { setup } from 'xstate';
@@ -158,6 +168,13 @@ export function createEngine<const W extends AnyWorkflow>(raw: EngineOptions<W>)
   // Read once by the house rule: a misspelt option (`leasems`, `effectTimeoutMS`) is refused, not
   // silently left at its default, and a getter that throws is INVALID_ARGUMENT, not a raw error.
   const options = readOptions(raw, { keys: ENGINE_OPTION_KEYS, what: 'createEngine()', usage: '{ store, clock, workflows }' }) as unknown as EngineOptions<W>;
+  // The required options, each by the shape check of its own kind, before anything is made: left out
+  // or not what it should be (`clock: null`, a store `{}`, `workflows: undefined`) failed later with a
+  // raw TypeError (at once, or at the first act). The calendar and directory are checked by the
+  // tenant routing, with each tenant's.
+  checkStore(options.store, 'store', 'createEngine()');
+  checkClock(options.clock, 'clock', 'createEngine()');
+  const workflows = workflowList(options.workflows);
   const { store, calendar, directory } = options;
   // Every instant the engine writes is a whole millisecond, whatever its clock yields (see whole-instant.ts);
   // `engine.clock` stays the caller's own clock.
@@ -168,7 +185,7 @@ export function createEngine<const W extends AnyWorkflow>(raw: EngineOptions<W>)
   const logger = options.logger === undefined ? undefined : readLogger(options.logger);
   // Each instance's calendar and directory are its tenant's, chosen per act (see tenant-routing.ts).
   const routing = new TenantRouting({ calendar, directory }, options.tenants);
-  const registry = new WorkflowRegistry(options.workflows, routing);
+  const registry = new WorkflowRegistry(workflows, routing);
   // A workflow version's permissions (roles per event), for what a stand-in's inbox lists; undefined
   // when that version is not registered.
   const permissionsOf: PermissionsOf = (workflow, version) => {

@@ -116,7 +116,7 @@ export interface WorkflowConfig<
   /**
    * Roles allowed to send each event, and `start` for who may start an instance. An event with no
    * entry may be sent by any actor (the `authorize` hook can still refuse), so a key that names no
-   * event in `events` (a typo) is refused by `defineWorkflow` with a TypeError.
+   * event in `events` (a typo) is refused by `defineWorkflow` with `INVALID_ARGUMENT` naming it.
    */
   readonly permissions?: Partial<Record<(keyof TEvents & string) | 'start', readonly string[]>>;
   /** Named deadlines used as XState delays (`after: { review: 'late' }`), resolved by the calendar. */
@@ -184,6 +184,15 @@ export type InputFrom<W> = W extends Workflow<string, AnyStateMachine, infer I, 
 export type WorkflowIdFrom<W> = W extends Workflow<infer Id, AnyStateMachine, z.ZodType, EventSchemas> ? Id : never;
 
 /**
+ * A definition's part that cannot be used: `INVALID_ARGUMENT` naming its path (`definition.version`,
+ * `definition.permissions.APPROVE`, `definition.machine` with the `state`). These were TypeErrors
+ * without a code, unlike every other refusal of a definition (its id, its shape, its migrations).
+ */
+function definitionError(workflow: unknown, message: string, part: string, details: Readonly<Record<string, unknown>> = {}): DocketError {
+  return new DocketError('INVALID_ARGUMENT', message, { ...(typeof workflow === 'string' ? { workflow } : {}), field: `definition.${part}`, ...details });
+}
+
+/**
  * `permissions` is an object of role lists: `{ APPROVE: 'manager' }` (a string, not a list) was
  * accepted and failed every send of APPROVE (and every start, for `start`) with a raw TypeError
  * (`allowed.some is not a function`), and the CLI's simulated people were given the string's letters
@@ -193,20 +202,24 @@ function checkPermissions(config: { readonly id: string; readonly permissions?: 
   const permissions = config.permissions;
   if (permissions === undefined) return;
   if (permissions === null || typeof permissions !== 'object' || Array.isArray(permissions)) {
-    throw new TypeError(`Workflow "${config.id}": \`permissions\` must be an object of role lists by event type (e.g. { APPROVE: ['manager'] }), got ${kindOf(permissions)}.`);
+    throw definitionError(config.id, `Workflow "${config.id}": \`permissions\` must be an object of role lists by event type (e.g. { APPROVE: ['manager'] }), got ${kindOf(permissions)}.`, 'permissions');
   }
   for (const [type, roles] of Object.entries(permissions)) {
     // An event without an entry may be sent by every role: a misspelt key (APROVE) left APPROVE open
     // to everyone while its author believed it restricted.
     if (type !== 'start' && !Object.hasOwn(config.events, type)) {
-      throw new TypeError(
+      throw definitionError(config.id, 
         `Workflow "${config.id}": permissions.${type} names no event of the workflow (its events: ${Object.keys(config.events).join(', ') || 'none'}; and 'start'). Fix the name: an event without permissions may be sent by every role.`,
+        `permissions.${type}`,
       );
     }
     if (roles === undefined) continue;
     if (!Array.isArray(roles) || !roles.every((role) => typeof role === 'string' && role !== '')) {
-      throw new TypeError(`Workflow "${config.id}": permissions.${type} must be a list of role names (e.g. ['manager']), got ${JSON.stringify(roles) ?? typeof roles}.`);
+      throw definitionError(config.id, `Workflow "${config.id}": permissions.${type} must be a list of role names (e.g. ['manager']), got ${JSON.stringify(roles) ?? typeof roles}.`, `permissions.${type}`);
     }
+    // Each a role name by the one id rule a directory's roles and an actor's roles follow: a role
+    // ' ' was taken, and no actor could ever hold it (the event could be sent by nobody).
+    roles.forEach((role: string, i: number) => checkNewId(role, `Workflow "${config.id}": permissions.${type}[${i}], a role name,`, `definition.permissions.${type}[${i}]`, { workflow: config.id }));
   }
 }
 
@@ -220,14 +233,18 @@ function checkDeadlines(config: { readonly id: string; readonly deadlines?: unkn
   const deadlines = config.deadlines;
   if (deadlines === undefined) return;
   if (deadlines === null || typeof deadlines !== 'object' || Array.isArray(deadlines)) {
-    throw new TypeError(`Workflow "${config.id}": \`deadlines\` must be an object of deadline rules by delay name (e.g. { review: workingDays(3) }), got ${kindOf(deadlines)}.`);
+    throw definitionError(config.id, `Workflow "${config.id}": \`deadlines\` must be an object of deadline rules by delay name (e.g. { review: workingDays(3) }), got ${kindOf(deadlines)}.`, 'deadlines');
   }
   for (const [name, spec] of Object.entries(deadlines)) {
     if (typeof spec === 'function') continue;
     try {
       validateDeadlineRule(spec);
     } catch (error) {
-      throw new TypeError(`Workflow "${config.id}": deadlines.${name} is not a deadline rule: ${error instanceof Error ? error.message : String(error)} Build it with duration(), workingDays(), workingHours(), quarterDay() or absolute().`);
+      throw new DocketError(
+        'INVALID_DEADLINE_RULE',
+        `Workflow "${config.id}": deadlines.${name} is not a deadline rule: ${error instanceof Error ? error.message : String(error)} Build it with duration(), workingDays(), workingHours(), quarterDay() or absolute().`,
+        { workflow: config.id, field: `definition.deadlines.${name}`, cause: error },
+      );
     }
   }
 }
@@ -238,7 +255,7 @@ function checkDeadlines(config: { readonly id: string; readonly deadlines?: unkn
  * value without the region and then refused its events. Found by walking `machine.config` (its own
  * keys, as written), since XState's state nodes already lost it.
  *
- * @throws TypeError naming the state's path.
+ * @throws DocketError `INVALID_ARGUMENT` (`definition.machine`, `details.state` the state's path).
  */
 function checkStateNames(config: { id: string; machine: unknown }): void {
   const walk = (states: unknown, path: string): void => {
@@ -246,7 +263,7 @@ function checkStateNames(config: { id: string; machine: unknown }): void {
     for (const name of Object.keys(states)) {
       const at = path ? `${path}.${name}` : name;
       if (name === '__proto__') {
-        throw new TypeError(`Workflow "${config.id}": the state "${at}" cannot be kept: XState reads "__proto__" as an object's prototype, not a state. Rename the state.`);
+        throw definitionError(config.id, `Workflow "${config.id}": the state "${at}" cannot be kept: XState reads "__proto__" as an object's prototype, not a state. Rename the state.`, 'machine', { state: at });
       }
       walk((states as Record<string, { states?: unknown } | undefined>)[name]?.states, at);
     }
@@ -262,7 +279,7 @@ function checkStateNames(config: { id: string; machine: unknown }): void {
  * named `review.due` was recorded as `review`, its rule and label not found, and a numeric one such as
  * `-1.5` as `-1`. Found by walking XState's own list of each state's delayed transitions.
  *
- * @throws TypeError naming the state's path and the delay.
+ * @throws DocketError `INVALID_ARGUMENT` (`definition.machine`, `details.state` and `details.delay`).
  */
 function checkDelayNames(config: { id: string; machine: unknown }): void {
   const walk = (node: AnyStateNode): void => {
@@ -271,8 +288,10 @@ function checkDelayNames(config: { id: string; machine: unknown }): void {
       const read = timerNameOf(transition.eventType);
       if (read !== delay) {
         const at = node.path.join('.') || '(root)';
-        throw new TypeError(
+        throw definitionError(config.id, 
           `Workflow "${config.id}": the delay "${delay}" of state "${at}" cannot be named by its timer: XState keys the timer "${transition.eventType}", which reads as the delay "${read}" (a delay's name ends at its first dot). Rename the delay without a dot (e.g. "${delay.replace(/\./g, '_')}").`,
+          'machine',
+          { state: at, delay },
         );
       }
     }
@@ -349,9 +368,14 @@ export function readDefinition<T>(config: T, what = 'defineWorkflow()', root = '
  * Map, Set or other built-in whose contents are not its keys (pass an object or array), or a Proxy;
  * and, naming `definition.id`, for an id that is not an id by the one rule every filter shares (a
  * string of 1 to 256 characters, not blank, without U+0000 or an unpaired surrogate).
- * @throws TypeError for a definition whose parts are wrong (a version that is not a positive integer,
- * a machine, schema, permission, deadline rule, state or delay name that cannot be used), naming it;
- * DocketError `INVALID_MIGRATION` for a migration that cannot be used.
+ * @throws DocketError `INVALID_ARGUMENT` naming the part in `details.field` for a definition whose
+ * parts are wrong (`definition.version` not a positive integer; `definition.machine`, `.input` or
+ * `.events` missing or not a machine or schema; an event `definition.events.<type>` with a reserved
+ * prefix; `definition.permissions.<type>` naming no event or not a list of role names, each an id by
+ * the one rule; a state named `__proto__` or a delay name with a dot, `definition.machine` with
+ * `details.state`); `INVALID_DEADLINE_RULE` naming `definition.deadlines.<name>` for a deadline rule
+ * given as data that is not one; `INVALID_MIGRATION` for a migration that cannot be used. (The parts
+ * were refused with a TypeError, without a code, until 2026-12-02.)
  *
  * @example
  * ```ts
@@ -382,7 +406,7 @@ export function defineWorkflow<
   // Every check below and every later reader sees this copy, never the caller's object again.
   const config = readDefinition(definition);
   if (!Number.isInteger(config.version) || config.version < 1) {
-    throw new TypeError(`Workflow "${config.id}": version must be a positive integer, got ${String(config.version)}.`);
+    throw definitionError(config.id, `Workflow "${config.id}": version must be a positive integer, got ${String(config.version)}.`, 'version');
   }
   // Definition-time checks a JavaScript caller (no compiler) would otherwise meet as a raw error at start.
   for (const [field, ok] of [
@@ -390,11 +414,11 @@ export function defineWorkflow<
     ['input', typeof (config.input as { safeParse?: unknown } | undefined)?.safeParse === 'function'],
     ['events', typeof config.events === 'object' && config.events !== null],
   ] as const) {
-    if (!ok) throw new TypeError(`Workflow "${String(config.id)}": \`${field}\` is missing or not ${field === 'machine' ? 'an XState machine' : field === 'input' ? 'a zod schema (e.g. z.object({}))' : 'an object of zod schemas by event type'}.`);
+    if (!ok) throw definitionError(config.id, `Workflow "${String(config.id)}": \`${field}\` is missing or not ${field === 'machine' ? 'an XState machine' : field === 'input' ? 'a zod schema (e.g. z.object({}))' : 'an object of zod schemas by event type'}.`, field);
   }
   for (const type of Object.keys(config.events)) {
     if (type.startsWith('docket.') || type.startsWith('xstate.')) {
-      throw new TypeError(`Workflow "${config.id}": event "${type}" uses a reserved prefix (docket., xstate.).`);
+      throw definitionError(config.id, `Workflow "${config.id}": event "${type}" uses a reserved prefix (docket., xstate.). Rename the event.`, `events.${type}`);
     }
   }
   checkStateNames(config);

@@ -81,10 +81,18 @@ export interface EngineOptions<W extends AnyWorkflow> {
   readonly effects?: Readonly<Record<string, EffectHandler>>;
   readonly retry?: RetryPolicy;
   /**
-   * This engine's name in timer and effect leases, for operators (the stores' `claimed_by`). Default:
-   * a random id. Give each process its own; two that share one (a fixed id in a config copied to every
-   * pod) still never act on each other's claims, since each claim also carries a fresh token, but
-   * their claims read alike. The engine cannot see such a clash across processes, and does not warn.
+   * This engine's name in timer and effect leases, for operators (the stores' `claimed_by`): an id by
+   * the one id rule (else `INVALID_ARGUMENT`, `details.field: 'workerId'`). Default: a random id.
+   *
+   * The rule: give each process its own (`web-${process.pid}`, the pod's name). Two engines that share
+   * one (a fixed id in a config copied to every pod) stay correct: each claim also carries a fresh
+   * random token, and every hand on a claimed item names it, so neither acts on the other's claims
+   * (`tests/store-claim-token-conformance.ts`). Only their rows in `claimed_by` read alike.
+   *
+   * Why nothing refuses or warns: a store keeps claims, not a register of live engines. A claim under
+   * this id that this engine did not make is exactly what a process restarted under a fixed id finds
+   * of its crashed predecessor (its leases run out and are taken over), so a clash cannot be told from
+   * a restart without a heartbeat of its own, which Docket does not keep.
    */
   readonly workerId?: string;
   /** How long a claim on a timer or effect lasts before another worker may take it. Default 30 s. */

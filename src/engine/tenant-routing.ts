@@ -1,6 +1,7 @@
 import type { BusinessCalendar } from '../calendar/index.js';
+import { checkCalendar } from '../calendar/business-calendar.js';
 import { DocketError } from '../errors.js';
-import type { Directory } from '../organisation/directory.js';
+import { checkDirectory, type Directory } from '../organisation/directory.js';
 import { isOptionsObject, readOptions } from '../input/read-options.js';
 import { checkNewId } from '../store/id-rule.js';
 
@@ -42,9 +43,14 @@ export class TenantRouting {
   /**
    * @throws DocketError `INVALID_ARGUMENT` (`details.field`: `tenants`, or `tenants.<id>.<key>`) for
    * `tenants` that is neither an object nor a function, or a tenant's entry that is not an object of
-   * `calendar` and `directory` (a misspelt `calender` is refused, not left to the engine's calendar).
+   * `calendar` and `directory` (a misspelt `calender` is refused, not left to the engine's calendar);
+   * and (`calendar`, `directory`, `tenants.<id>.calendar`, `tenants.<id>.directory`) for a calendar or
+   * directory that is not one (see `checkCalendar`, `checkDirectory`).
    */
   constructor(defaults: { readonly calendar?: BusinessCalendar | undefined; readonly directory?: Directory | undefined }, tenants: TenantsOption | undefined) {
+    // The engine's own calendar and directory are checked here, where every tenant's are too.
+    checkCalendar(defaults.calendar, 'calendar', 'createEngine()');
+    checkDirectory(defaults.directory, 'directory', 'createEngine()');
     this.defaults = { calendar: defaults.calendar, directory: defaults.directory };
     if (tenants !== undefined && typeof tenants !== 'function' && !isOptionsObject(tenants)) {
       throw new DocketError('INVALID_ARGUMENT', 'createEngine({ tenants }) must be an object of { calendar?, directory? } by tenant id, or a function of the tenant id.', { field: 'tenants' });
@@ -77,8 +83,28 @@ export class TenantRouting {
   /** The calendar and directory of a tenant (the engine's where the tenant gives none). */
   configOf(tenant: string | undefined): TenantEnv {
     if (tenant === undefined || this.tenants === undefined) return this.defaults;
-    const own = typeof this.tenants === 'function' ? this.tenants(tenant) : this.tenants.get(tenant);
+    const own = typeof this.tenants === 'function' ? this.resolved(tenant, this.tenants) : this.tenants.get(tenant);
     return { calendar: own?.calendar ?? this.defaults.calendar, directory: own?.directory ?? this.defaults.directory };
+  }
+
+  // What the resolver returned, each object checked once (a resolver that caches returns the same one).
+  private readonly checked = new WeakMap<object, TenantConfig>();
+
+  /**
+   * The resolver's answer for `tenant`, checked as a map's entry is at creation: `{ calendar: 5 }`
+   * failed the tenant's act with "Reflect.get called on non-object" (MACHINE_ERROR); now the act is
+   * refused with `INVALID_ARGUMENT` naming `tenants.<id>.calendar`, nothing written.
+   */
+  private resolved(tenant: string, resolve: (tenant: string) => TenantConfig | undefined): TenantConfig | undefined {
+    const given: unknown = resolve(tenant);
+    if (given === undefined) return undefined;
+    const known = typeof given === 'object' && given !== null ? this.checked.get(given) : undefined;
+    if (known) return known;
+    const config = readOptions(given, { keys: ['calendar', 'directory'], what: `createEngine({ tenants }): the resolver's answer for tenant ${JSON.stringify(tenant)}`, usage: '{ calendar?, directory? } or undefined', path: `tenants.${tenant}` }) as TenantConfig;
+    checkCalendar(config.calendar, `tenants.${tenant}.calendar`, 'createEngine({ tenants })');
+    checkDirectory(config.directory, `tenants.${tenant}.directory`, 'createEngine({ tenants })');
+    this.checked.set(given as object, config);
+    return config;
   }
 
   /**
@@ -127,6 +153,10 @@ function readTenants(tenants: object): ReadonlyMap<string, TenantConfig> {
       throw new DocketError('INVALID_ARGUMENT', `createEngine({ tenants }): tenant "${id}" could not be read; pass plain values.`, { field: `tenants.${id}`, cause: error });
     }
     const config = readOptions(entry, { keys: ['calendar', 'directory'], what: `createEngine({ tenants }): tenants.${id}`, usage: '{ calendar?, directory? }', path: `tenants.${id}` });
+    // The shape of each, as the engine's own are checked: `{ calendar: 5 }` failed, raw, at the
+    // tenant's first working-day deadline.
+    checkCalendar(config.calendar, `tenants.${id}.calendar`, 'createEngine({ tenants })');
+    checkDirectory(config.directory, `tenants.${id}.directory`, 'createEngine({ tenants })');
     out.set(id, Object.freeze(config as TenantConfig));
   }
   return out;

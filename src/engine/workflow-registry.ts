@@ -1,6 +1,7 @@
 import type { AnyStateMachine } from 'xstate';
 import { resolveDeadlineRule } from '../calendar/resolve-deadline.js';
 import { DocketError, isDocketError } from '../errors.js';
+import { kindOf } from '../input/kind-of.js';
 import { readDefinition, type AnyWorkflow, type DeadlineArgs, type WorkflowEnv } from './define-workflow.js';
 import type { TenantRouting } from './tenant-routing.js';
 import { withAdminMoves } from './move-to-state.js';
@@ -19,12 +20,12 @@ export type { ProvisionalResolution } from './deadline-provenance.js';
 export class WorkflowRegistry {
   private readonly byId = new Map<string, Map<number, RegisteredWorkflow>>();
 
+  /** @throws DocketError `INVALID_ARGUMENT` naming `workflows[i]…` for a workflow `readDefinition` refuses, or one registered twice. */
   constructor(
     workflows: readonly AnyWorkflow[],
     private readonly routing: TenantRouting,
   ) {
-    let i = 0;
-    for (const workflow of workflows) this.register(workflow, `workflows[${i++}]`);
+    workflows.forEach((workflow, i) => this.register(workflow, `workflows[${i}]`));
   }
 
   register(given: AnyWorkflow, at = 'workflow'): void {
@@ -94,6 +95,27 @@ export class WorkflowRegistry {
 
   all(): RegisteredWorkflow[] {
     return [...this.byId.values()].flatMap((versions) => [...versions.values()]);
+  }
+}
+
+const WORKFLOWS_USAGE = 'an array of the workflows it runs, each made by defineWorkflow(...) (an empty array for an engine that only administers stored instances)';
+
+/**
+ * `createEngine({ workflows })` as a list: an array, read once. Left out, `null` or an object was a
+ * raw TypeError (`workflows is not iterable`); a string was read letter by letter. `INVALID_ARGUMENT`
+ * with `details.field: 'workflows'`, nothing made. Each element is then read by `readDefinition`.
+ */
+export function workflowList(value: unknown): readonly AnyWorkflow[] {
+  if (value === undefined) throw new DocketError('INVALID_ARGUMENT', `createEngine(): workflows is missing; pass ${WORKFLOWS_USAGE}.`, { field: 'workflows' });
+  if (!Array.isArray(value)) {
+    const shown = typeof value === 'string' ? JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value) : kindOf(value);
+    throw new DocketError('INVALID_ARGUMENT', `createEngine(): workflows must be ${WORKFLOWS_USAGE}, not ${shown}.`, { field: 'workflows' });
+  }
+  try {
+    return Array.from(value as readonly AnyWorkflow[]);
+  } catch (error) {
+    // A Proxy of an array whose traps throw: the caller's raw error escaped createEngine.
+    throw new DocketError('INVALID_ARGUMENT', `createEngine(): workflows could not be read (${error instanceof Error ? error.message : 'a trap threw'}); pass ${WORKFLOWS_USAGE}.`, { field: 'workflows', cause: error });
   }
 }
 

@@ -33,6 +33,7 @@ export const STATUS_BY_CODE: Readonly<Record<DocketErrorCode, number>> = {
   MACHINE_ERROR: 500,
   // Thrown by docket/testing only, never by a request; placed for exhaustiveness.
   EXPLORATION_LIMIT: 500,
+  INVALID_WORKFLOW_GRAPH: 500,
 };
 
 /**

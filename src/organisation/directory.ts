@@ -4,6 +4,7 @@ import { checkNewId } from '../store/id-rule.js';
 import { plainInput } from '../input/plain-input.js';
 import { readOptions } from '../input/read-options.js';
 import { kindOf } from '../input/kind-of.js';
+import { checkMethodObject } from '../input/method-object.js';
 import { checkWholeInstant } from '../clock/whole-instant.js';
 
 /** A person as the organisation directory knows them. */
@@ -30,6 +31,30 @@ export interface Directory {
   departmentHead(department: string): string | undefined;
   /** 代理: standing stand-ins (deputy acts for principal in a date range). Optional; added for approvals. */
   standIns?(): readonly StandIn[];
+}
+
+/** The methods every {@link Directory} has, and the one it may leave out (the compiler checks both lists are whole). */
+const DIRECTORY_METHODS: readonly string[] = Object.keys({ user: true, usersWithRole: true, departmentHead: true } satisfies Record<Exclude<keyof Directory, 'standIns'>, true>);
+const OPTIONAL_DIRECTORY_METHODS: readonly string[] = Object.keys({ standIns: true } satisfies Record<Exclude<keyof Directory, 'user' | 'usersWithRole' | 'departmentHead'>, true>);
+
+/**
+ * Refuse, where it is given, a value that is not a {@link Directory}: `null`, a number, or an object
+ * without `user()`, `usersWithRole()` and `departmentHead()` (or whose `standIns` is not a function).
+ * `INVALID_ARGUMENT` with `details.field` (`directory`, `tenants.acme.directory`); `undefined` passes
+ * (no directory). A directory `{}` was taken and failed, raw, at the first approval step. Only the
+ * shape is checked: a custom directory is still asked live at each act. Internal: `createEngine`
+ * calls it (not exported, so no compiled example).
+ */
+export function checkDirectory(value: unknown, field: string, what: string): asserts value is Directory | undefined {
+  checkMethodObject(value, {
+    what,
+    field,
+    noun: 'a directory',
+    usage: "staticDirectory({ users: [...] }) from 'docket', or an object with user(id), usersWithRole(role) and departmentHead(department)",
+    methods: DIRECTORY_METHODS,
+    optional: OPTIONAL_DIRECTORY_METHODS,
+    required: false,
+  });
 }
 
 /**

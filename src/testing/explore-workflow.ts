@@ -10,6 +10,7 @@ import { timerOwnersOf } from '../engine/timer-owner.js';
 import type { Actor } from '../store/index.js';
 import { DocketError } from '../errors.js';
 import { approvalsOf, resolveExploreOptions } from './approval-defaults.js';
+import { checkWorkflowArgument, readExploreOptions } from './explore-options.js';
 import { sampleEventsFor, type SampleEvent, type SampleEvents } from './sample-events.js';
 
 /** Who sends each event type in generated paths: by type, with `start` for the starter. */
@@ -175,13 +176,21 @@ function eventKinds(snapshot: AnyMachineSnapshot, declared: ReadonlySet<string>)
  * check the graph: which state nodes no path reaches, and which reachable states are dead ends (not
  * final, yet accepting no event from a person and no timer).
  *
+ * @throws DocketError `INVALID_ARGUMENT` for a `workflow` that is not one, or options out of the
+ * options rule (not an object, an unknown key such as a misspelt `ignoreUnrechable`, a `traversal`,
+ * `approvalOperations` or `limit` out of range), naming the field; `INVALID_PAYLOAD` for an `input`
+ * the workflow's schema refuses; `EXPLORATION_LIMIT` past `limit`.
+ *
  * @example
  * ```ts
  * import { exploreWorkflow } from 'docket/testing';
  * // const { unreachable, deadEnds, paths } = exploreWorkflow(leaveWorkflow, { input: { days: 2 } });
  * ```
  */
-export function exploreWorkflow(workflow: AnyWorkflow, given: ExploreOptions): Exploration {
+export function exploreWorkflow(workflow: AnyWorkflow, passed: ExploreOptions): Exploration {
+  checkWorkflowArgument(workflow, 'exploreWorkflow()');
+  // Read once by the options rule: every later read (and the limit's advice) is of this copy.
+  const given = readExploreOptions<ExploreOptions>(passed, 'exploreWorkflow()', false);
   const options = resolveExploreOptions(workflow, given, actorFor(workflow, 'start', given.actors));
   const calendar = options.calendar ?? businessCalendar({ holidays: ['CN'] });
   const at: Instant = toInstant(options.start ?? DEFAULT_START);
@@ -191,7 +200,7 @@ export function exploreWorkflow(workflow: AnyWorkflow, given: ExploreOptions): E
   const skip = new Set(options.skipEvents ?? []);
   const samples = sampleEventsFor(workflow, options.events ?? {}).filter((e) => !skip.has(e.type)).map((e) => ({ ...e, $actor: actorFor(workflow, e.type, options.actors), $at: at }));
   const startActor = actorFor(workflow, 'start', options.actors);
-  const input = { ...(workflow.input.parse(options.input) as object), $actor: startActor, $at: at };
+  const input = { ...(startInput(workflow, options.input) as object), $actor: startActor, $at: at };
   const serialize = options.serialize ?? ((s: AnyMachineSnapshot) => JSON.stringify({ v: s.value, c: s.context }));
   // Which context fields keep taking new values: what the limit's message names as the likely cause.
   const growth = contextGrowth(approvalsOf(workflow) === undefined ? [] : ['initiator', 'approvals', 'approvalFlow']);
@@ -335,6 +344,21 @@ function limitError(workflow: AnyWorkflow, given: ExploreOptions, limit: number,
   });
 }
 
+/**
+ * The start input as the workflow's schema reads it, refused as `engine.start` refuses it
+ * (`INVALID_PAYLOAD` with the issues): it was the schema's raw ZodError.
+ */
+function startInput(workflow: AnyWorkflow, given: unknown): unknown {
+  const parsed = workflow.input.safeParse(given);
+  if (parsed.success) return parsed.data;
+  const issues = parsed.error.issues.map((i) => ({ path: i.path, message: i.message }));
+  throw new DocketError('INVALID_PAYLOAD', `The input to explore "${workflow.id}" is invalid: ${issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}. Pass an input the workflow starts with (options.input).`, {
+    workflow: workflow.id,
+    field: 'input',
+    issues,
+  });
+}
+
 function errorMessage(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
@@ -348,6 +372,9 @@ function stripMeta(event: SampleEvent): SampleEvent {
  * Throw when some state node is unreachable or some reachable state is a dead end; return the
  * exploration otherwise. The message names each problem and the path that leads to it.
  *
+ * @throws DocketError `INVALID_WORKFLOW_GRAPH` listing the problems (`details.problems`, each a
+ * {@link GraphProblem}); what {@link exploreWorkflow} throws.
+ *
  * @example
  * ```ts
  * import { assertNoDeadEnds } from 'docket/testing';
@@ -355,18 +382,37 @@ function stripMeta(event: SampleEvent): SampleEvent {
  * // report.paths.length > 0
  * ```
  */
-export function assertNoDeadEnds(workflow: AnyWorkflow, options: ExploreOptions): Exploration {
+export function assertNoDeadEnds(workflow: AnyWorkflow, raw: ExploreOptions): Exploration {
+  checkWorkflowArgument(workflow, 'assertNoDeadEnds()');
+  const options = readExploreOptions<ExploreOptions>(raw, 'assertNoDeadEnds()', false);
   const report = exploreWorkflow(workflow, options);
-  const problems: string[] = [];
+  const problems: GraphProblem[] = [];
   for (const e of report.errors) {
     // The engine's sentence names createEngine's option; the same option of these checks is what to pass here.
     const hint = options.directory === undefined && /\bdirectory\b/.test(e.message) ? ' (here: pass directory in the options of assertNoDeadEnds / replayPaths)' : '';
-    problems.push(`the machine failed on ${e.path.description} (in ${JSON.stringify(e.state)}): ${e.message}${hint}`);
+    problems.push({ kind: 'machine-error', state: e.state, path: e.path.description, message: `the machine failed on ${e.path.description} (in ${JSON.stringify(e.state)}): ${e.message}${hint}` });
   }
-  for (const s of report.unreachable) problems.push(`state "${s}" is never reached (give sample events that lead there, or list it in ignoreUnreachable)`);
-  for (const d of report.deadEnds) problems.push(`dead end ${JSON.stringify(d.state)} after ${d.path.description}: not final, and no person or timer can move it`);
+  for (const s of report.unreachable) problems.push({ kind: 'unreachable', state: s, message: `state "${s}" is never reached (give sample events that lead there, or list it in ignoreUnreachable)` });
+  for (const d of report.deadEnds) problems.push({ kind: 'dead-end', state: d.state, path: d.path.description, message: `dead end ${JSON.stringify(d.state)} after ${d.path.description}: not final, and no person or timer can move it` });
   if (problems.length > 0) {
-    throw new Error(`Workflow "${workflow.id}" has ${problems.length} graph problem(s):\n- ${problems.join('\n- ')}`);
+    // A DocketError with a code, as every refusal Docket makes: a plain Error before, the one throw of
+    // docket/testing a program could not tell from a crash without parsing its message.
+    throw new DocketError('INVALID_WORKFLOW_GRAPH', `Workflow "${workflow.id}" has ${problems.length} graph problem(s):\n- ${problems.map((p) => p.message).join('\n- ')}`, {
+      workflow: workflow.id,
+      problems,
+    });
   }
   return report;
+}
+
+/**
+ * One problem `assertNoDeadEnds` found, as `details.problems` of its `INVALID_WORKFLOW_GRAPH` error
+ * lists it: a machine that threw on a path, a state node never reached (`state` its dotted path), a
+ * dead end; `path` is the path's description (`SUBMIT → APPROVE`), `message` the sentence.
+ */
+export interface GraphProblem {
+  readonly kind: 'machine-error' | 'unreachable' | 'dead-end';
+  readonly state: unknown;
+  readonly path?: string;
+  readonly message: string;
 }

@@ -11,6 +11,7 @@ export {
   type Exploration,
   type ExploreOptions,
   type GeneratedPath,
+  type GraphProblem,
   type WaitingState,
 } from './explore-workflow.js';
 export { replayPaths, type ReplayOptions, type ReplayResult, type ReplayStep } from './replay-paths.js';

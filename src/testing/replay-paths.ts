@@ -10,6 +10,7 @@ import type { AnyStateMachine } from 'xstate';
 import { memoryStore } from '../store/index.js';
 import { resolveExploreOptions } from './approval-defaults.js';
 import { actorFor, DEFAULT_START, exploreWorkflow, type ExploreOptions, type GeneratedPath } from './explore-workflow.js';
+import { checkWorkflowArgument, readExploreOptions } from './explore-options.js';
 
 /** Options for {@link replayPaths}: those of path generation plus how to run them. */
 export interface ReplayOptions extends ExploreOptions {
@@ -59,6 +60,9 @@ const timerOwners = (workflow: AnyWorkflow): TimerOwners => timerOwnersOf(workfl
  * taken by advancing the clock to the timer's real due instant (working days, holidays, quarter
  * dates), and after each step the engine's state is compared with the graph's.
  *
+ * @throws DocketError what `exploreWorkflow` throws, its options read by the same rule with
+ * `thinkTime`, `effects` and `maxPaths` (a whole number) added.
+ *
  * @example
  * ```ts
  * import { replayPaths } from 'docket/testing';
@@ -66,14 +70,17 @@ const timerOwners = (workflow: AnyWorkflow): TimerOwners => timerOwnersOf(workfl
  * // results.every((r) => r.ok)
  * ```
  */
-export async function replayPaths(workflow: AnyWorkflow, given: ReplayOptions): Promise<ReplayResult[]> {
+export async function replayPaths(workflow: AnyWorkflow, raw: ReplayOptions): Promise<ReplayResult[]> {
+  checkWorkflowArgument(workflow, 'replayPaths()');
+  const given = readExploreOptions<ReplayOptions>(raw, 'replayPaths()', true);
   // The same defaults path generation took (an approval workflow's approvers, its initiator's 撤回), so
   // the engine is sent each act by the person the graph assumed.
   const options: ReplayOptions = { ...given, ...resolveExploreOptions(workflow, given, actorFor(workflow, 'start', given.actors)) };
   const calendar = options.calendar ?? businessCalendar({ holidays: ['CN'] });
   const start = toInstant(options.start ?? DEFAULT_START);
-  // The caller's options: the limit's advice names what they passed, not the defaults.
-  const exploration = exploreWorkflow(workflow, { ...given, calendar, start });
+  // The caller's options, without replay's own: the limit's advice names what they passed, not the defaults.
+  const { thinkTime: _thinkTime, effects: _effects, maxPaths: _maxPaths, ...explore } = given;
+  const exploration = exploreWorkflow(workflow, { ...explore, calendar, start });
   const paths = exploration.paths.slice(0, options.maxPaths ?? Number.POSITIVE_INFINITY);
   const think = durationToMs(options.thinkTime ?? { hours: 1 });
   const results: ReplayResult[] = [];

@@ -1,3 +1,4 @@
+import { DocketError } from '../errors.js';
 import type { VerifyReport } from '../engine/engine-types.js';
 import type { HistoryEntry, InstanceRecord, RefusalEntry, TaskRecord, TimerRecord } from '../store/records.js';
 import type { BiText } from './text-metrics.js';
@@ -30,19 +31,26 @@ export interface InstanceExport {
   readonly verify: VerifyReport;
 }
 
+/** Not an export this viewer reads: `INVALID_ARGUMENT` naming the part (it was a plain Error without a code). */
+function notAnExport(message: string, field: string): DocketError {
+  return new DocketError('INVALID_ARGUMENT', message, { field });
+}
+
 /**
- * Check that `value` (parsed JSON) is an {@link InstanceExport}; throws an `Error` saying what is
- * wrong and what to do otherwise.
+ * Check that `value` (parsed JSON) is an {@link InstanceExport}.
+ *
+ * @throws DocketError `INVALID_ARGUMENT` saying what is wrong and what to do, `details.field` naming
+ * the part (`export`, `format`, `formatVersion`, `instance`, `history`, `timers`).
  */
 export function parseInstanceExport(value: unknown): InstanceExport {
   const obj = value as Partial<InstanceExport> | null;
-  if (typeof obj !== 'object' || obj === null) throw new Error('This is not an exported instance: expected a JSON object. Create one with `docket export <db> <id>`.');
+  if (typeof obj !== 'object' || obj === null || Array.isArray(obj)) throw notAnExport('This is not an exported instance: expected a JSON object. Create one with `docket export <db> <id>`.', 'export');
   if (obj.format !== INSTANCE_EXPORT_FORMAT) {
-    throw new Error(`This is not an exported instance (format is ${JSON.stringify(obj.format)}, expected "${INSTANCE_EXPORT_FORMAT}"). Create one with \`docket export <db> <id>\`.`);
+    throw notAnExport(`This is not an exported instance (format is ${JSON.stringify(obj.format)}, expected "${INSTANCE_EXPORT_FORMAT}"). Create one with \`docket export <db> <id>\`.`, 'format');
   }
-  if (obj.formatVersion !== 1) throw new Error(`Export format version ${String(obj.formatVersion)} is not supported (this viewer reads version 1).`);
-  if (typeof obj.instance !== 'object' || obj.instance === null || typeof obj.instance.id !== 'string') throw new Error('The export has no instance record.');
-  if (!Array.isArray(obj.history)) throw new Error('The export has no history list.');
-  if (!Array.isArray(obj.timers)) throw new Error('The export has no timer list.');
+  if (obj.formatVersion !== 1) throw notAnExport(`Export format version ${String(obj.formatVersion)} is not supported (this viewer reads version 1). Export it again with this version's \`docket export <db> <id>\`.`, 'formatVersion');
+  if (typeof obj.instance !== 'object' || obj.instance === null || typeof obj.instance.id !== 'string') throw notAnExport('The export has no instance record. Export it again with `docket export <db> <id>`.', 'instance');
+  if (!Array.isArray(obj.history)) throw notAnExport('The export has no history list. Export it again with `docket export <db> <id>`.', 'history');
+  if (!Array.isArray(obj.timers)) throw notAnExport('The export has no timer list. Export it again with `docket export <db> <id>`.', 'timers');
   return obj as InstanceExport;
 }
