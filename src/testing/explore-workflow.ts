@@ -11,6 +11,7 @@ import type { Actor } from '../store/index.js';
 import { DocketError } from '../errors.js';
 import { approvalsOf, resolveExploreOptions } from './approval-defaults.js';
 import { sampleEventsFor, type SampleEvent, type SampleEvents } from './sample-events.js';
+import { readExploreOptions, type CheckedExploreOptions } from './explore-options.js';
 
 /** Who sends each event type in generated paths: by type, with `start` for the starter. */
 export type ActorMap = Readonly<Record<string, Actor>>;
@@ -54,7 +55,7 @@ export interface ExploreOptions {
   readonly pickActor?: (event: SampleEvent, context: unknown) => Actor | undefined;
   /**
    * Most transitions to visit before giving up (a loop that grows context forever): then a DocketError
-   * `EXPLORATION_LIMIT` says which option to pass. Default 20,000.
+   * `EXPLORATION_LIMIT` says which option to pass. A whole number of at least 1; default 20,000.
    */
   readonly limit?: number;
   /** The start instant (also `$at` of generated events). Default `2026-11-02T09:00:00+08:00`. */
@@ -175,6 +176,15 @@ function eventKinds(snapshot: AnyMachineSnapshot, declared: ReadonlySet<string>)
  * check the graph: which state nodes no path reaches, and which reachable states are dead ends (not
  * final, yet accepting no event from a person and no timer).
  *
+ * The options are read once, by the house rule: a key it does not know (a misspelt `limt`), a value
+ * of the wrong shape, a `limit` that is not a whole number of at least 1, a sample or actor for an
+ * event type the workflow does not declare, is refused before anything runs.
+ *
+ * @throws DocketError `INVALID_ARGUMENT` naming the option in `details.field` (`limit`,
+ * `events.PAY`, `actors.start.roles`, `skipEvents[0]`); `INVALID_PAYLOAD` (field `input`) for an
+ * input the workflow's input schema refuses; `EXPLORATION_LIMIT` when path generation visits more
+ * than `limit` transitions.
+ *
  * @example
  * ```ts
  * import { exploreWorkflow } from 'docket/testing';
@@ -182,16 +192,25 @@ function eventKinds(snapshot: AnyMachineSnapshot, declared: ReadonlySet<string>)
  * ```
  */
 export function exploreWorkflow(workflow: AnyWorkflow, given: ExploreOptions): Exploration {
-  const options = resolveExploreOptions(workflow, given, actorFor(workflow, 'start', given.actors));
+  return explore(workflow, readExploreOptions(workflow, given, 'exploreWorkflow()'));
+}
+
+/**
+ * Path generation over options already read and checked ({@link readExploreOptions}); `replayPaths`
+ * and `assertNoDeadEnds` come here with the copy they read, so the caller's object is read once.
+ * Internal.
+ */
+export function explore(workflow: AnyWorkflow, checked: CheckedExploreOptions): Exploration {
+  const options = resolveExploreOptions(workflow, checked, actorFor(workflow, 'start', checked.actors));
   const calendar = options.calendar ?? businessCalendar({ holidays: ['CN'] });
-  const at: Instant = toInstant(options.start ?? DEFAULT_START);
+  const at: Instant = options.start ?? toInstant(DEFAULT_START);
   const env: WorkflowEnv = { directory: options.directory, calendar, now: () => at };
   const machine = machineForGraph(workflow, env);
   const declared = new Set(Object.keys(workflow.events));
   const skip = new Set(options.skipEvents ?? []);
   const samples = sampleEventsFor(workflow, options.events ?? {}).filter((e) => !skip.has(e.type)).map((e) => ({ ...e, $actor: actorFor(workflow, e.type, options.actors), $at: at }));
   const startActor = actorFor(workflow, 'start', options.actors);
-  const input = { ...(workflow.input.parse(options.input) as object), $actor: startActor, $at: at };
+  const input = { ...(options.parsedInput as object), $actor: startActor, $at: at };
   const serialize = options.serialize ?? ((s: AnyMachineSnapshot) => JSON.stringify({ v: s.value, c: s.context }));
   // Which context fields keep taking new values: what the limit's message names as the likely cause.
   const growth = contextGrowth(approvalsOf(workflow) === undefined ? [] : ['initiator', 'approvals', 'approvalFlow']);
@@ -229,7 +248,7 @@ export function exploreWorkflow(workflow: AnyWorkflow, given: ExploreOptions): E
   try {
     raw = options.traversal === 'simple' ? (getSimplePaths(logic, traversal) as never) : (getShortestPaths(logic, traversal) as never);
   } catch (error) {
-    if (error instanceof Error && /limit exceeded/.test(error.message)) throw limitError(workflow, given, traversal.limit, growth.growing(), error);
+    if (error instanceof Error && /limit exceeded/.test(error.message)) throw limitError(workflow, checked, traversal.limit, growth.growing(), error);
     throw error;
   }
 
@@ -312,7 +331,7 @@ function contextGrowth(leaveOut: readonly string[]): { see(context: unknown): vo
 }
 
 /** The limit was hit: say which option to pass, for the situation at hand. */
-function limitError(workflow: AnyWorkflow, given: ExploreOptions, limit: number, growing: readonly string[], cause: Error): DocketError {
+function limitError(workflow: AnyWorkflow, given: CheckedExploreOptions, limit: number, growing: readonly string[], cause: Error): DocketError {
   const approvals = approvalsOf(workflow) !== undefined;
   const advice: string[] = [];
   const fields = growing.length === 0 ? '' : `; the context fields that took the most values: ${growing.join(', ')}`;
@@ -348,6 +367,8 @@ function stripMeta(event: SampleEvent): SampleEvent {
  * Throw when some state node is unreachable or some reachable state is a dead end; return the
  * exploration otherwise. The message names each problem and the path that leads to it.
  *
+ * @throws DocketError as {@link exploreWorkflow} does, for its options; an `Error` listing the graph's problems.
+ *
  * @example
  * ```ts
  * import { assertNoDeadEnds } from 'docket/testing';
@@ -355,8 +376,9 @@ function stripMeta(event: SampleEvent): SampleEvent {
  * // report.paths.length > 0
  * ```
  */
-export function assertNoDeadEnds(workflow: AnyWorkflow, options: ExploreOptions): Exploration {
-  const report = exploreWorkflow(workflow, options);
+export function assertNoDeadEnds(workflow: AnyWorkflow, given: ExploreOptions): Exploration {
+  const options = readExploreOptions(workflow, given, 'assertNoDeadEnds()');
+  const report = explore(workflow, options);
   const problems: string[] = [];
   for (const e of report.errors) {
     // The engine's sentence names createEngine's option; the same option of these checks is what to pass here.
