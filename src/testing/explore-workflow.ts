@@ -6,7 +6,7 @@ import { statePaths, type AnyWorkflow, type WorkflowEnv } from '../engine/index.
 import type { Directory } from '../organisation/index.js';
 import { ownValue } from '../engine/own-property.js';
 import { delayEventLabel } from '../engine/timer-identity.js';
-import { timerOwnersOf } from '../engine/timer-owner.js';
+import { timerOwnersOf, timersAfterStep } from '../engine/timer-owner.js';
 import type { Actor } from '../store/index.js';
 import { DocketError } from '../errors.js';
 import { approvalsOf, resolveExploreOptions } from './approval-defaults.js';
@@ -174,7 +174,9 @@ function eventKinds(snapshot: AnyMachineSnapshot, declared: ReadonlySet<string>)
 /**
  * Generate paths through a workflow with `@xstate/graph`, with its sample events and timers, and
  * check the graph: which state nodes no path reaches, and which reachable states are dead ends (not
- * final, yet accepting no event from a person and no timer).
+ * final, yet accepting no event from a person and no timer). A timer is offered only while it is
+ * pending, by the engine's rule (a targetless `after`, such as a deadline's 超时升级, fires once per
+ * entry of its state).
  *
  * The options are read once, by the house rule: a key it does not know (a misspelt `limt`), a value
  * of the wrong shape, a `limit` that is not a whole number of at least 1, a sample or actor for an
@@ -212,21 +214,36 @@ export function explore(workflow: AnyWorkflow, checked: CheckedExploreOptions): 
   const startActor = actorFor(workflow, 'start', options.actors);
   const input = { ...(options.parsedInput as object), $actor: startActor, $at: at };
   const serialize = options.serialize ?? ((s: AnyMachineSnapshot) => JSON.stringify({ v: s.value, c: s.context }));
+  const owners = timerOwnersOf(machine as AnyStateMachine);
+  // The timers pending in each snapshot path generation reaches, by the engine's rule (timersAfterStep):
+  // a targetless `after` (超时升级 stays in its step) was offered again after it fired, so a 超时升级
+  // step ran into the limit, paths fired a timer the engine never armed again, and a state stuck after
+  // its last timer fired was listed as waiting on it.
+  const pending = new WeakMap<object, readonly string[]>();
+  const timersOf = (snapshot: AnyMachineSnapshot): readonly string[] | undefined => pending.get(snapshot);
+  // A state's identity includes its pending timers: the same value and context before and after its
+  // timer fired are two states (one waits on the timer, the other does not).
+  const identity = (s: AnyMachineSnapshot): string => {
+    const timers = timersOf(s);
+    return timers === undefined || timers.length === 0 ? serialize(s) : `${serialize(s)}\u0000${[...timers].sort().join('\u0000')}`;
+  };
   // Which context fields keep taking new values: what the limit's message names as the likely cause.
   const growth = contextGrowth(approvalsOf(workflow) === undefined ? [] : ['initiator', 'approvals', 'approvalFlow']);
   const events = (snapshot: AnyMachineSnapshot): SampleEvent[] => {
     if (snapshot.status !== 'active') return [];
     const { person, timer } = eventKinds(snapshot, declared);
+    const armed = timersOf(snapshot);
     const mine = samples.filter((e) => person.includes(e.type));
     const picked = options.pickActor ? mine.map((e) => ({ ...e, $actor: options.pickActor!(stripMeta(e), snapshot.context) ?? e['$actor'] })) : mine;
-    return [...picked, ...timer.map((type) => ({ type, $actor: { id: 'docket:system', roles: ['system'] }, $at: at }))];
+    const due = armed === undefined ? timer : timer.filter((type) => armed.includes(type));
+    return [...picked, ...due.map((type) => ({ type, $actor: { id: 'docket:system', roles: ['system'] }, $at: at }))];
   };
   const traversal = {
     input,
     events: events as never,
     serializeState: ((s: AnyMachineSnapshot) => {
       growth.see(s.context);
-      return serialize(s);
+      return identity(s);
     }) as never,
     limit: options.limit ?? 20_000,
   };
@@ -234,12 +251,33 @@ export function explore(workflow: AnyWorkflow, checked: CheckedExploreOptions): 
   // XState's transition throw out of the whole traversal, without the path that led there. The
   // traversal sees such an act as going nowhere; the failure is recorded and reported with its path.
   const failures: { key: string; event: SampleEvent; message: string }[] = [];
+  // The step's actions as XState executes them, for the timers it arms and cancels.
+  const recording = (scope: { actionExecutor: (action: never) => void }, into: { type: string; params?: unknown }[]) => ({
+    ...scope,
+    actionExecutor: (action: { type: string; params?: unknown }) => {
+      into.push({ type: action.type, params: action.params });
+      scope.actionExecutor(action as never);
+    },
+  });
   const logic = Object.create(machine) as AnyStateMachine;
+  logic.getInitialSnapshot = ((scope: never, given: unknown) => {
+    const actions: { type: string; params?: unknown }[] = [];
+    const snapshot = machine.getInitialSnapshot(recording(scope, actions) as never, given);
+    pending.set(snapshot, timersAfterStep([], undefined, actions, statePaths(snapshot.value), owners));
+    return snapshot;
+  }) as never;
   logic.transition = ((snapshot: AnyMachineSnapshot, event: SampleEvent, scope: never) => {
+    const actions: { type: string; params?: unknown }[] = [];
     try {
-      return machine.transition(snapshot, event as never, scope);
+      const next = machine.transition(snapshot, event as never, recording(scope, actions) as never);
+      // An event the state does not take returns the same snapshot: its timers are as they were.
+      if (next !== snapshot) {
+        const fired = event.type.startsWith('xstate.after.') ? event.type : undefined;
+        pending.set(next, timersAfterStep(timersOf(snapshot) ?? [], fired, actions, statePaths(next.value), owners));
+      }
+      return next;
     } catch (error) {
-      const key = serialize(snapshot);
+      const key = identity(snapshot);
       if (!failures.some((f) => f.key === key && f.event.type === event.type)) failures.push({ key, event: stripMeta(event), message: errorMessage(error) });
       return snapshot;
     }
@@ -252,7 +290,6 @@ export function explore(workflow: AnyWorkflow, checked: CheckedExploreOptions): 
     throw error;
   }
 
-  const owners = timerOwnersOf(machine as AnyStateMachine);
   const paths: GeneratedPath[] = raw.map((p) => {
     const steps = p.steps
       .filter((s) => s.event.type !== 'xstate.init')
@@ -291,7 +328,7 @@ export function explore(workflow: AnyWorkflow, checked: CheckedExploreOptions): 
     else waiting.push({ state: p.state.value, waitingOn: [...kinds], events: [...new Set(enabled.map((e) => e.type))] });
   });
   for (const f of failures) {
-    const i = raw.findIndex((p) => serialize(p.state) === f.key);
+    const i = raw.findIndex((p) => identity(p.state) === f.key);
     if (i < 0) continue;
     const label = delayEventLabel(f.event.type, owners) ?? f.event.type;
     const before = paths[i]!;
