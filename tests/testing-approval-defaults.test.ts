@@ -162,7 +162,12 @@ describe('docket/testing on an approval workflow, out of the box', () => {
           // 'rejected' is reached by a REJECT that ends the step, or by a 撤回 (withdrawn goes to onRejected
           // here); when every step returns a rejection to the submitter and none may be withdrawn, it is
           // rightly unreachable (seed 1624019107: one 票签 of two, rejection: return, withdraw: never).
-          const rejectable = steps.some((s) => s.rejection === 'end' || s.withdraw !== 'never');
+          // 撤回 'untilActed' is possible only while nobody has acted since the submission: on the first
+          // step, or on a later one when every step before it can pass by its deadline (a timeout is
+          // nobody's act); an approval of an earlier step is an act (seed 378290033: 或签 then 票签 with
+          // withdraw: untilActed on the second step only, rejection: return on both).
+          const withdrawable = (i: number) => steps[i]!.withdraw === 'anytime' || (steps[i]!.withdraw === 'untilActed' && steps.slice(0, i).every((s) => s.deadline));
+          const rejectable = steps.some((s, i) => s.rejection === 'end' || withdrawable(i));
           expect(report.unreachable).toEqual(rejectable ? ['stuck'] : ['stuck', 'rejected']);
           expect(report.paths.some((p) => p.state === 'approved')).toBe(true);
         } else {
@@ -170,7 +175,14 @@ describe('docket/testing on an approval workflow, out of the box', () => {
           expect(() => assertNoDeadEnds(wf, { input: {}, directory })).toThrow(/dead end "stuck"/);
         }
       }),
-      { numRuns: 40, examples: [[[{ mode: { count: 2 }, people: ['zhao', 'qian'], byRole: false, rejection: 'return', deadline: false, withdraw: 'never' }], undefined]] },
+      {
+        numRuns: 40,
+        examples: [
+          [[{ mode: { count: 2 }, people: ['zhao', 'qian'], byRole: false, rejection: 'return', deadline: false, withdraw: 'never' }], undefined],
+          [[{ mode: 'any', people: ['qian', 'sun'], byRole: false, rejection: 'return', deadline: false, withdraw: 'never' }, { mode: { count: 2 }, people: ['zhao', 'qian'], byRole: false, rejection: 'return', deadline: false, withdraw: 'untilActed' }], undefined],
+          [[{ mode: 'any', people: ['qian', 'sun'], byRole: false, rejection: 'return', deadline: true, withdraw: 'never' }, { mode: { count: 2 }, people: ['zhao', 'qian'], byRole: false, rejection: 'return', deadline: false, withdraw: 'untilActed' }], undefined],
+        ],
+      },
     );
   });
 });

@@ -51,7 +51,7 @@ describe('docket/testing options and workflow are read by the options rule', () 
     ['limit', 0, 'limit'],
     // Found by the property below: a raw TypeError ("object is not iterable").
     ['skipEvents', {}, 'skipEvents'],
-    ['skipEvents', [5], 'skipEvents'],
+    ['skipEvents', [5], 'skipEvents[0]'],
     ['events', { GO: 5 }, 'events.GO'],
     ['events', [{}], 'events'],
     ['actors', { GO: { id: ' ', roles: [] } }, 'actors.GO.id'],

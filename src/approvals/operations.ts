@@ -33,6 +33,13 @@ export const APPROVAL_OPERATIONS = [
 
 type Operations = (typeof APPROVAL_OPERATIONS)[number];
 
+/**
+ * The operations a delegate (委托) or stand-in (代理) may perform for the assignee they act for
+ * (`forOthers`): what the authorization accepts from a deputy for a task's holder, and so what a
+ * deputy's inbox offers of the holder's task (the workflow's `standInActions`).
+ */
+export const APPROVAL_FOR_OTHERS: readonly ApprovalOperationType[] = APPROVAL_OPERATIONS.filter((d) => d.forOthers).map((d) => d.type);
+
 /** The approval operations' event types. */
 export type ApprovalOperationType = Operations['type'];
 

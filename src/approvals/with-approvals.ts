@@ -12,7 +12,7 @@ import { approvalEvents } from './approval-events.js';
 import { approvalActions, approvalGuards, approvalImplementations, type ApprovalActions, type ApprovalGuards } from './approval-implementations.js';
 import { approvalTasks } from './approval-tasks.js';
 import { approvalContext, type ApprovalContext } from './approval-types.js';
-import type { ApprovalEventSchemas } from './operations.js';
+import { APPROVAL_FOR_OTHERS, type ApprovalEventSchemas } from './operations.js';
 
 /** What {@link withApprovals} takes: the workflow's named deadlines (named once) and the inbox's extra data. */
 export interface ApprovalsOptions<D extends Readonly<Record<string, DeadlineSpec>>, C> {
@@ -32,7 +32,7 @@ export type ApprovalsAuthorize = (args: AuthorizeArgs, approvals: (args: Authori
 /** The workflow config {@link ApprovalPlugin.defineWorkflow} takes: `defineWorkflow`'s, without what the plugin supplies. */
 export type ApprovalWorkflowConfig<TId extends string, TMachine extends AnyStateMachine, TInput extends z.ZodType, TEvents extends EventSchemas> = Omit<
   WorkflowConfig<TId, TMachine, TInput, TEvents>,
-  'events' | 'deadlines' | 'authorize' | 'tasks'
+  'events' | 'deadlines' | 'authorize' | 'tasks' | 'standInActions'
 > & {
   /** The workflow's own events (the approval operations are added). */
   readonly events?: TEvents;
@@ -134,6 +134,8 @@ export function withApprovals<const D extends Readonly<Record<string, DeadlineSp
         implementations,
         authorize: own ? (args) => own(args, approvals) : approvals,
         tasks,
+        // What the authorization takes from a stand-in for a task's holder: all a deputy's inbox offers.
+        standInActions: APPROVAL_FOR_OTHERS,
         // The operations' labels (同意 / Approve …) come with the plugin even when the workflow gives
         // none of its own; the title then falls back to the id, as the diagram and CLI show it anyway.
         labels: { title: { 'zh-CN': config.id, en: config.id }, ...labels, events: { ...approvalEventLabels, ...labels?.events } },

@@ -57,19 +57,25 @@ export function findWorkflow(ctx: CommandContext, id: string): AnyWorkflow {
 }
 
 /**
- * A positive integer option (`--limit 100`), read as digits only. Anything else is refused as the
- * library refuses a bad argument: exit 2, code `INVALID_ARGUMENT`, `field` the library's name for it
- * (`limit`, `from`, `to`: the option's name without its dashes), so `docket retain --limit 1e2` is
- * refused as `POST /admin/retain` `{ limit: '1e2' }` is. Nothing is opened or written.
+ * A whole-number option (`--limit 100`, a year `--from 2027`), read as digits only, within `range`
+ * (default: a positive whole number). Anything else is refused as the library refuses a bad argument:
+ * exit 2, code `INVALID_ARGUMENT`, `field` the library's name for it (`limit`, `from`, `to`, `year`:
+ * the option's name without its dashes), so `docket retain --limit 1e2` is refused as
+ * `POST /admin/retain` `{ limit: '1e2' }` is. Nothing is opened or written. The one reading of every
+ * whole-number option of the CLI (`calendar --from/--to/--year` had a copy of its own: code `USAGE`,
+ * no field).
  *
  * @throws CliError (exit 2, code INVALID_ARGUMENT) naming the option.
  */
-export function intOption(name: string, value: string | undefined, fallback: number): number {
+export function intOption(name: string, value: string | undefined, fallback: number, range?: { readonly min: number; readonly max: number; readonly what: string; readonly example: number }): number {
   if (value === undefined) return fallback;
   // Digits only, as the HTTP routes read a number: Number() also took '1e2', '0x10', ' 5' and '5.0'.
   const n = /^[0-9]{1,16}$/.test(value) ? Number(value) : NaN;
-  if (!Number.isSafeInteger(n) || n < 1) {
-    throw new CliError(`${name} must be a positive whole number written in digits (e.g. ${name} 100), got "${terminalSafe(value)}".`, EXIT.usage, 'INVALID_ARGUMENT', name.replace(/^-+/, ''));
+  const min = range?.min ?? 1;
+  const max = range?.max ?? Number.MAX_SAFE_INTEGER;
+  if (!Number.isSafeInteger(n) || n < min || n > max) {
+    const what = range === undefined ? 'a positive whole number' : range.what;
+    throw new CliError(`${name} must be ${what} written in digits (e.g. ${name} ${range?.example ?? 100}), got "${terminalSafe(value)}".`, EXIT.usage, 'INVALID_ARGUMENT', name.replace(/^-+/, ''));
   }
   return n;
 }

@@ -10,7 +10,7 @@ import type { Store } from '../store/store.js';
 import { openWritableStore } from './open-store.js';
 import { CliError, EXIT } from './cli-error.js';
 import { withAdminEngine } from './admin-engine.js';
-import { print, printJson, type CommandContext } from './cli-context.js';
+import { intOption, print, printJson, type CommandContext } from './cli-context.js';
 import { t } from './cli-lang.js';
 import { formatTime } from './format-text.js';
 
@@ -40,12 +40,9 @@ function loadSchedules(files: readonly string[]): HolidayList[] {
   });
 }
 
+/** A year option, 1901–2099 (the calendar's range), read as every whole-number option is ({@link intOption}). */
 function yearOption(name: string, value: string | undefined, fallback: number): number {
-  if (value === undefined) return fallback;
-  // Four digits, as a year is written: Number() also read '2e3' as 2000 and '0x7EB' as 2027.
-  const n = /^\d{4}$/.test(value) ? Number(value) : Number.NaN;
-  if (!Number.isInteger(n) || n < 1901 || n > 2099) throw new CliError(`${name} must be a year 1901–2099, got "${value}".`);
-  return n;
+  return intOption(name, value, fallback, { min: 1901, max: 2099, what: 'a year 1901–2099', example: 2027 });
 }
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
@@ -56,7 +53,7 @@ export function calendarCommand(ctx: CommandContext, opts: { from?: string; to?:
   const shipped = Object.keys(CN_HOLIDAY_DATA).map(Number);
   const from = yearOption('--from', opts.from, Math.max(...shipped) - 1);
   const to = yearOption('--to', opts.to, Number(today.slice(0, 4)) + 2);
-  if (to < from) throw new CliError('--to is before --from.');
+  if (to < from) throw new CliError(`--to (${to}) is before --from (${from}); give a range that ends at or after it starts.`, EXIT.usage, 'INVALID_ARGUMENT', 'to');
   const extra = loadSchedules(opts.holidays ?? []);
   // The policy the context read and checked: this command's option, the global one or the config
   // file's `onMissingYear` (only this command's own option was read: `docket --on-missing-year throw

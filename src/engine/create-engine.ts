@@ -186,11 +186,12 @@ export function createEngine<const W extends AnyWorkflow>(raw: EngineOptions<W>)
   // Each instance's calendar and directory are its tenant's, chosen per act (see tenant-routing.ts).
   const routing = new TenantRouting({ calendar, directory }, options.tenants);
   const registry = new WorkflowRegistry(workflows, routing);
-  // A workflow version's permissions (roles per event), for what a stand-in's inbox lists; undefined
-  // when that version is not registered.
+  // A workflow version's permissions (roles per event) and the acts a stand-in may do for a task's
+  // holder, for what a stand-in's inbox lists; undefined when that version is not registered.
   const permissionsOf: PermissionsOf = (workflow, version) => {
     try {
-      return registry.get(workflow, version).workflow.permissions ?? {};
+      const registered = registry.get(workflow, version).workflow;
+      return { permissions: registered.permissions ?? {}, ...(registered.standInActions === undefined ? {} : { standInActions: registered.standInActions }) };
     } catch {
       return undefined;
     }

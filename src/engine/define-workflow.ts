@@ -125,6 +125,14 @@ export interface WorkflowConfig<
   readonly implementations?: (env: WorkflowEnv) => Record<string, unknown>;
   /** Finer authorization than roles (e.g. only the current assignee may approve). */
   readonly authorize?: (args: AuthorizeArgs) => AuthorizeResult;
+  /**
+   * The event types a stand-in (代理) may send for a task's holder: of the holder's task `actions`, what
+   * a deputy's inbox offers them (beside the workflow's `permissions`, which both people's roles must
+   * pass). Absent: every action. Give the acts your `authorize` takes from a deputy for the holder, so
+   * the inbox never offers what `send` refuses. The approval plugin fills it in from its operations
+   * (同意, 驳回, 退回, 加签, 转交, 委托, 认领; not 抄送 or 减签, which a person does in their own right).
+   */
+  readonly standInActions?: readonly string[];
   /** Project open human tasks from a snapshot, for the inbox. */
   readonly tasks?: (args: {
     readonly snapshot: AnyMachineSnapshot;
@@ -220,6 +228,23 @@ function checkPermissions(config: { readonly id: string; readonly permissions?: 
     // Each a role name by the one id rule a directory's roles and an actor's roles follow: a role
     // ' ' was taken, and no actor could ever hold it (the event could be sent by nobody).
     roles.forEach((role: string, i: number) => checkNewId(role, `Workflow "${config.id}": permissions.${type}[${i}], a role name,`, `definition.permissions.${type}[${i}]`, { workflow: config.id }));
+  }
+}
+
+/**
+ * `standInActions` is a list of the workflow's event types: a misspelt one would leave the act it
+ * meant off every deputy's inbox, and a string would be read letter by letter.
+ */
+function checkStandInActions(config: { readonly id: string; readonly standInActions?: unknown; readonly events: object }): void {
+  const actions = config.standInActions;
+  if (actions === undefined) return;
+  if (!Array.isArray(actions)) {
+    throw new TypeError(`Workflow "${config.id}": \`standInActions\` must be a list of event types a stand-in may send for a task's holder (e.g. ['APPROVE', 'REJECT']), got ${kindOf(actions)}.`);
+  }
+  for (const type of actions as readonly unknown[]) {
+    if (typeof type !== 'string' || !Object.hasOwn(config.events, type)) {
+      throw new TypeError(`Workflow "${config.id}": standInActions names ${JSON.stringify(type) ?? typeof type}, which is no event of the workflow (its events: ${Object.keys(config.events).join(', ') || 'none'}). Fix the name.`);
+    }
   }
 }
 
@@ -424,6 +449,7 @@ export function defineWorkflow<
   checkStateNames(config);
   checkDelayNames(config);
   checkPermissions(config);
+  checkStandInActions(config);
   checkDeadlines(config);
   checkMigrations(config);
   const workflow = Object.freeze({ ...config, kind: 'docket.workflow' as const });

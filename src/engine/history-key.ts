@@ -59,10 +59,21 @@ function sealingKey(key: unknown, path: string): SealingKey {
   if (typeof id !== 'string' || !KEY_ID.test(id)) {
     throw new DocketError('INVALID_ARGUMENT', 'A history key needs an id of 1 to 64 characters from A-Z a-z 0-9 . _ : - (it is stored in every entry it seals).', { field: `${path}.id` });
   }
-  const bytes = typeof secret === 'string' ? Buffer.byteLength(secret, 'utf8') : secret instanceof Uint8Array ? secret.byteLength : -1;
+  // Named as every other refusal of the option is (`historyKey.previous[1].secret`), which it was not.
+  const field = `${path}.secret`;
+  if (typeof secret !== 'string' && !(secret instanceof Uint8Array)) {
+    throw new DocketError('INVALID_ARGUMENT', `History key "${id}" needs a secret that is a string or a Uint8Array of at least ${MIN_SECRET_BYTES} bytes (e.g. crypto.randomBytes(32)), not ${secret === null ? 'null' : Array.isArray(secret) ? 'an array' : typeof secret}.`, { keyId: id, field });
+  }
+  // HMAC keys a string by its UTF-8 bytes, where an unpaired surrogate becomes U+FFFD: two such secrets
+  // of one length sealed alike (every one of them the same key), while their length counted as bytes.
+  if (typeof secret === 'string' && !secret.isWellFormed()) {
+    throw new DocketError('INVALID_ARGUMENT', `History key "${id}" has a secret string with an unpaired surrogate, which UTF-8 cannot hold: it would be keyed with U+FFFD in its place, so different secrets would seal alike. Use a well-formed string or bytes (crypto.randomBytes(32)).`, { keyId: id, field });
+  }
+  const bytes = typeof secret === 'string' ? Buffer.byteLength(secret, 'utf8') : secret.byteLength;
   if (bytes < MIN_SECRET_BYTES) {
-    throw new DocketError('INVALID_ARGUMENT', `History key "${id}" needs a secret of at least ${MIN_SECRET_BYTES} bytes (a string or a Uint8Array), e.g. crypto.randomBytes(32).`, {
+    throw new DocketError('INVALID_ARGUMENT', `History key "${id}" needs a secret of at least ${MIN_SECRET_BYTES} bytes (a string or a Uint8Array), e.g. crypto.randomBytes(32); it has ${bytes}.`, {
       keyId: id,
+      field,
     });
   }
   const material: string | Uint8Array = typeof secret === 'string' ? secret : Uint8Array.from(secret as Uint8Array);
@@ -77,7 +88,9 @@ function sealingKey(key: unknown, path: string): SealingKey {
  *
  * @throws DocketError `INVALID_ARGUMENT` naming the field (`historyKey.previous[1].secret`) for a
  * value that is not such an object, an unknown key, a malformed id, a secret under 32 bytes, a
- * `previous` that is not an array, an `acceptUnkeyed` that is not a boolean, or two keys with one id.
+ * `previous` that is not an array, an `acceptUnkeyed` that is not a boolean, or two keys with one id;
+ * a secret (`historyKey.secret`, `historyKey.previous[0].secret`) that is not a string or a Uint8Array,
+ * is under 32 bytes, or is a string with an unpaired surrogate (UTF-8 would key it with U+FFFD).
  */
 export function createKeyring(option: HistoryKeyOption | undefined): Keyring {
   if (option === undefined) return UNKEYED;

@@ -139,3 +139,40 @@ export function timerLabel(name: string, state: string | null, options: TimerLab
   if (!state) return what;
   return zh ? `「${state}」${what}` : `${what} in ${state}`;
 }
+
+/**
+ * The keys of the timers pending after one step, by the rule the engine's commit plan applies
+ * (plan-commit.ts): the timer the step delivered (`fired`) is gone (it fires once); the step's delayed
+ * raises and cancels apply in the order XState lists them (a raise with an id arms or re-arms that key,
+ * a cancel drops it, so a state entered and left in one step keeps none); then only the timers whose
+ * owning state is among `activePaths` are kept. `docket/testing` offers a timer to path generation only
+ * while it is pending by this rule: a targetless `after` (a deadline's 超时升级, which stays in its
+ * step) fires once per entry, as on the engine, not again and again. Raises without an id (each a timer
+ * of its own, keyed by revision) are left out: path generation cannot send them.
+ *
+ * @example
+ * ```ts
+ * import { timersAfterStep } from './timer-owner.js';
+ * const owners = new Map([['xstate.after.due.legal', 'legal']]);
+ * timersAfterStep(['xstate.after.due.legal'], 'xstate.after.due.legal', [], ['legal'], owners); // []
+ * ```
+ */
+export function timersAfterStep(
+  before: readonly string[],
+  fired: string | undefined,
+  actions: readonly { readonly type: string; readonly params?: unknown }[],
+  activePaths: readonly string[],
+  owners: TimerOwners,
+): string[] {
+  const keys = before.filter((key) => key !== fired);
+  for (const action of actions) {
+    const params = action.params as { delay?: unknown; id?: unknown; sendId?: unknown } | undefined;
+    if (action.type === 'xstate.raise' && params?.delay !== undefined && typeof params.id === 'string') {
+      if (!keys.includes(params.id)) keys.push(params.id);
+    } else if (action.type === 'xstate.cancel' && typeof params?.sendId === 'string') {
+      const at = keys.indexOf(params.sendId);
+      if (at >= 0) keys.splice(at, 1);
+    }
+  }
+  return keys.filter((key) => timerIsLive(key, activePaths, owners));
+}

@@ -7,6 +7,9 @@ import { kindOf } from '../input/kind-of.js';
 import { checkMethodObject } from '../input/method-object.js';
 import { checkWholeInstant } from '../clock/whole-instant.js';
 
+const USER_FIELDS = ['id', 'name', 'roles', 'department', 'supervisor', 'active'] as const;
+const STAND_IN_KEYS = ['principal', 'deputy', 'from', 'to', 'workflows'] as const;
+
 /** A person as the organisation directory knows them. */
 export interface DirectoryUser {
   readonly id: string;
@@ -70,7 +73,11 @@ export function checkDirectory(value: unknown, field: string, what: string): ass
  * `standIns[0].deputy`, `departmentHeads.sales`) for a user id, role, department head or stand-in's person that is not an id by the one rule
  * every filter shares (a string of 1 to 256 characters, not blank, without U+0000 or an unpaired
  * surrogate), a stand-in whose `from`/`to` are not whole epoch ms with `from < to` (`standIns[0].to`), a user id given twice (`user(id)` and `usersWithRole` answered from different entries),
- * an unknown key (`standins`: the stand-ins were silently dropped), an argument that is not an object,
+ * an unknown key of the data or of a stand-in (`standins`: the stand-ins were silently dropped; a
+ * stand-in's `workflow`: it covered every workflow), a user's `active` that is not a boolean, `name`
+ * that is not a string, `department` or `supervisor` that is not an id (`supervisor` may be `null`),
+ * a stand-in's `workflows` that is not an array of ids, a department key that is not an id, an
+ * argument that is not an object,
  * or (as every kept input) a getter, inherited key, class instance or Map inside it.
  *
  * @example
@@ -102,7 +109,18 @@ export function staticDirectory(data: {
   const byId = new Map<string, DirectoryUser>();
   users.forEach((u, i) => {
     if (typeof u !== 'object' || u === null || Array.isArray(u)) throw new DocketError('INVALID_ARGUMENT', `staticDirectory(): users[${i}] must be { id, roles }, not ${kindOf(u)}.`, { field: `users[${i}]` });
+    // The fields the directory reads, checked: `active: 'no'` was taken as active (a leaver offered tasks
+    // and resolved as an approver), `supervisor: 5` or a blank department kept as given. Other keys are
+    // the caller's own data and pass (the inbox example's users carry `nameEn` and `zone`).
+    const entry = u as { readonly [K in (typeof USER_FIELDS)[number]]?: unknown };
     checkNewId(u.id, `staticDirectory(): users[${i}].id`, `users[${i}].id`);
+    if (entry.active !== undefined && typeof entry.active !== 'boolean') {
+      throw new DocketError('INVALID_ARGUMENT', `staticDirectory(): users[${i}].active must be true or false (false: left the organisation), not ${kindOf(entry.active)}.`, { field: `users[${i}].active`, user: u.id });
+    }
+    if (entry.name !== undefined && typeof entry.name !== 'string') throw new DocketError('INVALID_ARGUMENT', `staticDirectory(): users[${i}].name must be a string, not ${kindOf(entry.name)}.`, { field: `users[${i}].name`, user: u.id });
+    // A department and a supervisor are looked up by id (departmentHead, the supervisor chain): the one id rule.
+    if (entry.department !== undefined) checkNewId(entry.department, `staticDirectory(): users[${i}].department`, `users[${i}].department`, { user: u.id });
+    if (entry.supervisor !== undefined && entry.supervisor !== null) checkNewId(entry.supervisor, `staticDirectory(): users[${i}].supervisor (null at the top)`, `users[${i}].supervisor`, { user: u.id });
     if (!Array.isArray(u.roles)) throw new DocketError('INVALID_ARGUMENT', `staticDirectory(): users[${i}].roles must be an array of role ids (e.g. ['manager']), not ${kindOf(u.roles)}.`, { field: `users[${i}].roles` });
     (u.roles as readonly unknown[]).forEach((role: unknown, j: number) => checkNewId(role, `staticDirectory(): users[${i}].roles[${j}]`, `users[${i}].roles[${j}]`, { user: u.id }));
     if (byId.has(u.id)) throw new DocketError('INVALID_ARGUMENT', `staticDirectory(): users[${i}].id "${u.id}" is given twice; list each person once.`, { field: `users[${i}].id`, user: u.id });
@@ -113,11 +131,25 @@ export function staticDirectory(data: {
     throw new DocketError('INVALID_ARGUMENT', `staticDirectory(): departmentHeads must be an object of head user ids by department, not ${kindOf(heads)}.`, { field: 'departmentHeads' });
   }
   // A department's head is a person the engine makes an assignee: an id by the one rule.
-  if (heads !== undefined) for (const [department, head] of Object.entries(heads)) checkNewId(head, `staticDirectory(): departmentHeads[${JSON.stringify(department)}]`, `departmentHeads.${department}`);
+  if (heads !== undefined) {
+    for (const [department, head] of Object.entries(heads)) {
+      // The department too: a user's department is an id by the same rule, so a key ' ' is nobody's.
+      checkNewId(department, `staticDirectory(): departmentHeads: the department ${JSON.stringify(department)}`, `departmentHeads.${department}`);
+      checkNewId(head, `staticDirectory(): departmentHeads[${JSON.stringify(department)}]`, `departmentHeads.${department}`);
+    }
+  }
   const standIns = (given.standIns === undefined ? [] : read(given.standIns, 'standIns')) as readonly StandIn[];
   if (!Array.isArray(standIns)) throw new DocketError('INVALID_ARGUMENT', `staticDirectory(): standIns must be an array of { principal, deputy, from, to }, not ${kindOf(standIns)}.`, { field: 'standIns' });
   standIns.forEach((s, i) => {
     if (typeof s !== 'object' || s === null || Array.isArray(s)) throw new DocketError('INVALID_ARGUMENT', `staticDirectory(): standIns[${i}] must be { principal, deputy, from, to }, not ${kindOf(s)}.`, { field: `standIns[${i}]` });
+    // A stand-in's keys are Docket's own, by the options rule: a misspelt `workflow` made the stand-in
+    // cover every workflow; `workflows: 'contract-approval'` (a string) matched any workflow whose id
+    // it contains ('contract'), by String.includes. Both widened what the deputy may do.
+    const entry = readOptions(s, { keys: STAND_IN_KEYS, what: `staticDirectory(): standIns[${i}]`, usage: '{ principal, deputy, from, to, workflows? }', path: `standIns[${i}]` });
+    if (entry.workflows !== undefined) {
+      if (!Array.isArray(entry.workflows)) throw new DocketError('INVALID_ARGUMENT', `staticDirectory(): standIns[${i}].workflows must be an array of workflow ids (leave it out for every workflow), not ${kindOf(entry.workflows)}.`, { field: `standIns[${i}].workflows` });
+      (entry.workflows as readonly unknown[]).forEach((w, j) => checkNewId(w, `staticDirectory(): standIns[${i}].workflows[${j}]`, `standIns[${i}].workflows[${j}]`));
+    }
     checkNewId(s.principal, `staticDirectory(): standIns[${i}].principal`, `standIns[${i}].principal`);
     checkNewId(s.deputy, `staticDirectory(): standIns[${i}].deputy`, `standIns[${i}].deputy`);
     // When it is in force, as every instant Docket takes: whole ms since the epoch, `from` before `to`.

@@ -8,10 +8,14 @@ import { standInFor } from './on-behalf-of.js';
 import { standInPermits } from './role-permits.js';
 
 /**
- * The roles each event of a workflow version needs (its `permissions`), or `undefined` when that
- * version is not registered (no act on its instances is accepted).
+ * What a workflow version lets a stand-in do: the roles each event needs (its `permissions`) and the
+ * events a deputy may send for a task's holder (its `standInActions`; absent: every action), or
+ * `undefined` when that version is not registered (no act on its instances is accepted).
  */
-export type PermissionsOf = (workflow: string, version: number) => Readonly<Record<string, readonly string[] | undefined>> | undefined;
+export type PermissionsOf = (
+  workflow: string,
+  version: number,
+) => { readonly permissions: Readonly<Record<string, readonly string[] | undefined>>; readonly standInActions?: readonly string[] } | undefined;
 
 /**
  * The inbox for a query: the store's tasks, plus, for an `assignee` who stands in for someone today
@@ -61,8 +65,10 @@ export async function inboxWithStandIns(
 }
 
 /**
- * The task as `deputy` may act on it for `principal` under its workflow version's permissions: its
- * actions those {@link standInPermits} allows (an event without permissions is open to all), or
+ * The task as `deputy` may act on it for `principal` under its workflow version: its actions that are
+ * among the version's `standInActions` (the stand-in's inbox offered 抄送 CC and 减签 REMOVE_SIGNER,
+ * which `send` refuses from a deputy) and that {@link standInPermits} allows (an event without
+ * permissions is open to all), or
  * undefined when none are left or the version is not registered. The version is the task's own (stamped at commit), or,
  * for a task stored before it was, its instance's. The stand-in's inbox listed the principal's tasks
  * whatever the workflow's roles said (the task named no version to look them up by).
@@ -70,10 +76,11 @@ export async function inboxWithStandIns(
 async function actionsFor(store: Store, directory: Directory | undefined, principal: string, deputy: string, task: TaskRecord, permissionsOf: PermissionsOf): Promise<TaskRecord | undefined> {
   const version = task.version ?? (await store.load(task.instanceId))?.version;
   if (version === undefined) return undefined;
-  const permissions = permissionsOf(task.workflow, version);
-  if (permissions === undefined) return undefined;
+  const rules = permissionsOf(task.workflow, version);
+  if (rules === undefined) return undefined;
+  const { permissions, standInActions } = rules;
   const deputyRoles = directory?.user(deputy)?.roles ?? [];
-  const actions = task.actions.filter((type) => standInPermits(permissions, type, directory, principal, deputyRoles));
+  const actions = task.actions.filter((type) => (standInActions === undefined || standInActions.includes(type)) && standInPermits(permissions, type, directory, principal, deputyRoles));
   if (actions.length === 0) return undefined;
   return actions.length === task.actions.length ? task : { ...task, actions };
 }

@@ -7,7 +7,7 @@ import { approvalExplorationOf, approvalStateKey, type ApprovalContext, type App
 import type { AnyWorkflow } from '../engine/index.js';
 import { ownValue } from '../engine/own-property.js';
 import type { Actor } from '../store/index.js';
-import type { ExploreOptions } from './explore-workflow.js';
+import type { CheckedExploreOptions } from './explore-options.js';
 import { pickApprover } from './pick-approver.js';
 import type { SampleEvent, SampleEvents } from './sample-events.js';
 
@@ -72,7 +72,7 @@ function decisionSamples(workflow: AnyWorkflow, steps: readonly ApprovalStepSpec
  * samples (and sends an operation that is otherwise left out), `serialize` replaces the identity,
  * `pickActor` is asked first, `actors[type]` beats the picked approver.
  */
-export function resolveExploreOptions(workflow: AnyWorkflow, options: ExploreOptions, starter: Actor): ExploreOptions {
+export function resolveExploreOptions<O extends CheckedExploreOptions>(workflow: AnyWorkflow, options: O, starter: Actor): O {
   const approvals = approvalsOf(workflow);
   if (!approvals) return options;
   const given = options.events ?? {};

@@ -1,94 +1,212 @@
-import { DocketError, isDocketError } from '../errors.js';
-import { kindOf } from '../input/kind-of.js';
-import { isOptionsObject, oneOfOption, readOptions, wholeOption } from '../input/read-options.js';
+// How docket/testing reads its options: by the house rule (read-options.ts), once, into a checked copy
+// that path generation and replay use and never the caller's object again. A misspelt `limt` or
+// `thinktime` was ignored; a `limit` of NaN or '100' turned the limit off (the traversal compares
+// `iterations > limit`), so a growing context ran without end instead of EXPLORATION_LIMIT; a
+// `maxPaths` of -1 or '3' replayed all but the last path, or none, and reported every replay as
+// passing; `actors: null`, `serialize: 'x'` or `pickActor: 1` were raw TypeErrors; a bad `input`
+// was a raw ZodError; a sample for an event type the workflow does not declare was dropped.
+import type { AnyMachineSnapshot, AnyStateMachine } from 'xstate';
+import { durationToMs, toInstant, type Instant } from '../clock/index.js';
+import type { BusinessCalendar } from '../calendar/index.js';
+import type { AnyWorkflow, EffectHandler } from '../engine/index.js';
+import { checkActorInput } from '../engine/validate-input.js';
+import { ownValue } from '../engine/own-property.js';
+import { DocketError } from '../errors.js';
 import { checkCalendar } from '../calendar/business-calendar.js';
 import { checkDirectory } from '../organisation/directory.js';
-import { checkActorInput } from '../engine/validate-input.js';
-import type { AnyWorkflow } from '../engine/index.js';
-import type { ExploreOptions } from './explore-workflow.js';
-import type { ReplayOptions } from './replay-paths.js';
+import { isOptionsObject, oneOfOption, readOptions, wholeOption } from '../input/read-options.js';
+import { kindOf } from '../input/kind-of.js';
+import type { Directory } from '../organisation/index.js';
+import type { Actor } from '../store/index.js';
+import type { SampleEvent, SampleEvents } from './sample-events.js';
+// A function of the module that imports this one: used only when called, so the cycle is harmless.
+import { stateNodePaths } from './explore-workflow.js';
 
-/** The keys of {@link ExploreOptions} (the compiler checks the list is whole). */
-const EXPLORE_KEYS = Object.keys({
-  input: true,
-  events: true,
-  skipEvents: true,
-  approvalOperations: true,
-  actors: true,
-  traversal: true,
-  serialize: true,
-  pickActor: true,
-  limit: true,
-  start: true,
-  calendar: true,
-  directory: true,
-  ignoreUnreachable: true,
-} satisfies Record<keyof ExploreOptions, true>) as (keyof ExploreOptions)[];
+/** The keys of `ExploreOptions`, in the order the message lists them. */
+export const EXPLORE_KEYS = [
+  'input',
+  'events',
+  'skipEvents',
+  'approvalOperations',
+  'actors',
+  'traversal',
+  'serialize',
+  'pickActor',
+  'limit',
+  'start',
+  'calendar',
+  'directory',
+  'ignoreUnreachable',
+] as const;
 
-/** The keys {@link ReplayOptions} adds. */
-const REPLAY_KEYS = Object.keys({ thinkTime: true, effects: true, maxPaths: true } satisfies Record<Exclude<keyof ReplayOptions, keyof ExploreOptions>, true>) as (keyof ReplayOptions)[];
+/** The keys `replayPaths` takes besides {@link EXPLORE_KEYS}. */
+export const REPLAY_KEYS = ['thinkTime', 'effects', 'maxPaths'] as const;
 
-/**
- * The options of `exploreWorkflow`, `assertNoDeadEnds` (`replay: false`) or `replayPaths`
- * (`replay: true`), read once by the options rule (src/input/read-options.ts): a plain object of the
- * keys the call knows, `traversal` and `approvalOperations` one of their values, `limit` and
- * `maxPaths` whole numbers, `skipEvents` and `ignoreUnreachable` arrays of strings, `serialize` and
- * `pickActor` functions, `events` payload objects by type, `actors` actors as `engine.send` takes
- * them, `calendar` and `directory` each one. Before, the options were read as given: left out or `null` was a raw
- * TypeError ("reading 'actors'"), and a misspelt `ignoreUnrechable` was ignored, so the check then
- * failed on the very state the caller had meant to leave out.
- *
- * @throws DocketError `INVALID_ARGUMENT` naming the field (`options`, the unknown key, `traversal`, …).
- */
-export function readExploreOptions<T extends ExploreOptions>(value: unknown, what: string, replay: boolean): T {
-  const keys = replay ? [...EXPLORE_KEYS, ...REPLAY_KEYS] : EXPLORE_KEYS;
-  const options = readOptions(value, { keys, what: `${what} options`, usage: `{ input, events?, actors?, directory?, … }` }) as Record<string, unknown>;
-  oneOfOption(options['traversal'], ['shortest', 'simple'], 'traversal', what);
-  oneOfOption(options['approvalOperations'], ['decisions', 'all'], 'approvalOperations', what);
-  wholeOption(options['limit'], 'limit', what, 1);
-  wholeOption(options['maxPaths'], 'maxPaths', what, 0);
-  for (const name of ['skipEvents', 'ignoreUnreachable'] as const) {
-    const list = options[name];
-    if (list !== undefined && (!Array.isArray(list) || !list.every((item) => typeof item === 'string'))) {
-      refuse(`${what}: ${name} must be an array of ${name === 'skipEvents' ? 'event types' : 'dotted state paths'}, not ${kindOf(list)}${Array.isArray(list) ? ' holding a non-string' : ''}.`, name);
-    }
-  }
-  for (const name of ['serialize', 'pickActor'] as const) {
-    const fn = options[name];
-    if (fn !== undefined && typeof fn !== 'function') refuse(`${what}: ${name} must be a function, not ${kindOf(fn)}.`, name);
-  }
-  const events = options['events'];
-  if (events !== undefined) {
-    if (!isOptionsObject(events)) refuse(`${what}: events must be an object of sample payloads by event type (e.g. { PAY: [{ amount: 500 }] }), not ${kindOf(events)}.`, 'events');
-    for (const [type, samples] of Object.entries(events)) {
-      const each = Array.isArray(samples) ? samples : [samples];
-      if (!each.every((sample: unknown) => typeof sample === 'object' && sample !== null && !Array.isArray(sample))) {
-        refuse(`${what}: events.${type} must be a payload object or an array of them (without type), not ${kindOf(samples)}${Array.isArray(samples) ? ' holding one that is not' : ''}.`, `events.${type}`);
-      }
-    }
-  }
-  const actors = options['actors'];
-  if (actors !== undefined) {
-    if (!isOptionsObject(actors)) refuse(`${what}: actors must be an object of actors by event type (and start), not ${kindOf(actors)}.`, 'actors');
-    // Each an actor as engine.send takes one: they are sent through the engine by replayPaths.
-    const checked: Record<string, unknown> = {};
-    for (const [type, actor] of Object.entries(actors)) {
-      try {
-        checked[type] = checkActorInput(actor, what);
-      } catch (error) {
-        const field = isDocketError(error) && typeof error.details.field === 'string' ? error.details.field.replace(/^actor/, `actors.${type}`) : `actors.${type}`;
-        refuse(`${what}: actors.${type}: ${error instanceof Error ? error.message : String(error)}`, field);
-      }
-    }
-    options['actors'] = checked;
-  }
-  checkCalendar(options['calendar'], 'calendar', what);
-  checkDirectory(options['directory'], 'directory', what);
-  return options as T;
+/** The options of path generation, checked (see {@link readExploreOptions}). */
+export interface CheckedExploreOptions {
+  /** The start input as given (what replay passes to `engine.start`). */
+  readonly input: unknown;
+  /** The start input as the workflow's input schema parsed it (what path generation starts from). */
+  readonly parsedInput: unknown;
+  readonly events?: SampleEvents;
+  readonly skipEvents?: readonly string[];
+  readonly approvalOperations?: 'decisions' | 'all';
+  readonly actors?: Readonly<Record<string, Actor>>;
+  readonly traversal?: 'shortest' | 'simple';
+  readonly serialize?: (snapshot: AnyMachineSnapshot) => string;
+  readonly pickActor?: (event: SampleEvent, context: unknown) => Actor | undefined;
+  readonly limit?: number;
+  readonly start?: Instant;
+  readonly calendar?: BusinessCalendar;
+  readonly directory?: Directory;
+  readonly ignoreUnreachable?: readonly string[];
 }
 
-function refuse(message: string, field: string): never {
-  throw new DocketError('INVALID_ARGUMENT', message, { field });
+/** The options of replay, checked: path generation's and how to run the paths. */
+export interface CheckedReplayOptions extends CheckedExploreOptions {
+  /** Milliseconds, at least 0. */
+  readonly thinkTime?: number;
+  readonly effects?: Readonly<Record<string, EffectHandler>>;
+  readonly maxPaths?: number;
+}
+
+function refuse(message: string, field: string, workflow: string, extra: Record<string, unknown> = {}): never {
+  throw new DocketError('INVALID_ARGUMENT', message, { workflow, field, ...extra });
+}
+
+/** An array of strings, each one of `allowed` when given (a misspelt name is refused, not skipped). */
+function nameList(value: unknown, field: string, what: string, workflow: string, allowed: readonly string[] | undefined, kind: string): readonly string[] | undefined {
+  if (value === undefined) return undefined;
+  if (!Array.isArray(value)) refuse(`${what}: ${field} must be an array of ${kind}, not ${kindOf(value)}.`, field, workflow);
+  const out: string[] = [];
+  for (let i = 0; i < value.length; i++) {
+    const name: unknown = value[i];
+    if (typeof name !== 'string') refuse(`${what}: ${field}[${i}] must be a string (${kind}), not ${kindOf(name)}.`, `${field}[${i}]`, workflow);
+    if (allowed !== undefined && !allowed.includes(name)) {
+      refuse(`${what}: ${field}[${i}] is ${JSON.stringify(name)}, which is not one of the workflow's ${kind} (${allowed.join(', ')}); check its spelling.`, `${field}[${i}]`, workflow);
+    }
+    out.push(name);
+  }
+  return Object.freeze(out);
+}
+
+function fn<T>(value: unknown, field: string, what: string, workflow: string, usage: string): T | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'function') refuse(`${what}: ${field} must be a function ${usage}, not ${kindOf(value)}.`, field, workflow);
+  return value as T;
+}
+
+/** Sample payloads by declared event type: an object or an array of objects each. */
+function sampleEvents(value: unknown, what: string, workflow: AnyWorkflow): SampleEvents | undefined {
+  if (value === undefined) return undefined;
+  const declared = Object.keys(workflow.events);
+  if (!isOptionsObject(value)) refuse(`${what}: events must be an object of sample payloads by event type ({ PAY: { amount: 500 } }), not ${kindOf(value)}.`, 'events', workflow.id);
+  const given = readOptions(value, { keys: declared, what: `${what}: events (sample payloads by event type of "${workflow.id}")`, path: 'events', details: { workflow: workflow.id } });
+  const out: Record<string, unknown> = {};
+  for (const [type, samples] of Object.entries(given)) {
+    const list = Array.isArray(samples) ? samples : [samples];
+    list.forEach((payload: unknown, i) => {
+      if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) {
+        const at = Array.isArray(samples) ? `events.${type}[${i}]` : `events.${type}`;
+        refuse(`${what}: ${at} must be a payload object (without type, e.g. {}), not ${kindOf(payload)}.`, at, workflow.id);
+      }
+    });
+    out[type] = Array.isArray(samples) ? Object.freeze([...samples]) : samples;
+  }
+  return Object.freeze(out) as SampleEvents;
+}
+
+/** Actors by event type (or `start`), each checked as send checks an actor. */
+function actorMap(value: unknown, what: string, workflow: AnyWorkflow): Readonly<Record<string, Actor>> | undefined {
+  if (value === undefined) return undefined;
+  const types = ['start', ...Object.keys(workflow.events)];
+  if (!isOptionsObject(value)) refuse(`${what}: actors must be an object of actors by event type (and start), e.g. { start: { id: 'li', roles: ['sales'] } }, not ${kindOf(value)}.`, 'actors', workflow.id);
+  const given = readOptions(value, { keys: types, what: `${what}: actors (by event type of "${workflow.id}", or start)`, path: 'actors', details: { workflow: workflow.id } });
+  const out: Record<string, Actor> = {};
+  for (const [type, actor] of Object.entries(given)) {
+    try {
+      out[type] = checkActorInput(actor, what.replace(/\(\)$/, ''));
+    } catch (error) {
+      const e = error as DocketError;
+      const field = typeof e.details?.field === 'string' ? e.details.field.replace(/^actor/, `actors.${type}`) : `actors.${type}`;
+      refuse(`${what}: actors.${type} is who sends ${type === 'start' ? 'the start' : type}: ${e.message}`, field, workflow.id);
+    }
+  }
+  return Object.freeze(out);
+}
+
+
+/**
+ * Read the options of `exploreWorkflow` / `assertNoDeadEnds` (or, with `replay`, of `replayPaths`) by
+ * the house rule: a plain object with known keys only, each read once, each checked; the start input
+ * parsed by the workflow's input schema. What path generation and replay use is the returned copy.
+ *
+ * @throws DocketError `INVALID_ARGUMENT` naming the field (`details.field`: `limit`, `events.PAY`,
+ * `actors.start.roles`, `skipEvents[0]`) for anything else; `INVALID_PAYLOAD` with the schema's
+ * issues for an input the workflow's input schema refuses, as `engine.start` refuses it.
+ */
+export function readExploreOptions(workflow: AnyWorkflow, given: unknown, what: string, replay: true): CheckedReplayOptions;
+export function readExploreOptions(workflow: AnyWorkflow, given: unknown, what: string, replay?: false): CheckedExploreOptions;
+export function readExploreOptions(workflow: AnyWorkflow, given: unknown, what: string, replay = false): CheckedReplayOptions {
+  const id = workflow.id;
+  const keys = replay ? [...EXPLORE_KEYS, ...REPLAY_KEYS] : [...EXPLORE_KEYS];
+  const o = readOptions(given, { keys, what, usage: '{ input, directory? } (plus events, actors, serialize … as needed)', details: { workflow: id } });
+  const parsed = workflow.input.safeParse(o.input);
+  if (!parsed.success) {
+    throw new DocketError('INVALID_PAYLOAD', `${what}: the input to start "${id}" is invalid: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}. Pass input as engine.start would take it.`, {
+      workflow: id,
+      field: 'input',
+      issues: parsed.error.issues.map((i) => ({ path: i.path, message: i.message })),
+    });
+  }
+  const events = sampleEvents(o.events, what, workflow);
+  const skipEvents = nameList(o.skipEvents, 'skipEvents', what, id, Object.keys(workflow.events), 'event types');
+  const approvalOperations = oneOfOption(o.approvalOperations, ['decisions', 'all'] as const, 'approvalOperations', what);
+  const actors = actorMap(o.actors, what, workflow);
+  const traversal = oneOfOption(o.traversal, ['shortest', 'simple'] as const, 'traversal', what);
+  const serialize = fn<CheckedExploreOptions['serialize']>(o.serialize, 'serialize', what, id, '(snapshot) => string');
+  const pickActor = fn<CheckedExploreOptions['pickActor']>(o.pickActor, 'pickActor', what, id, '(event, context) => actor | undefined');
+  // At least 1: the traversal compares `iterations > limit`, which NaN or a string never passes.
+  const limit = wholeOption(o.limit, 'limit', what, 1);
+  let start: Instant | undefined;
+  if (o.start !== undefined) {
+    try {
+      start = toInstant(o.start as never);
+    } catch (error) {
+      refuse(`${what}: start: ${(error as Error).message}`, 'start', id);
+    }
+  }
+  // The one shape rule createEngine applies to its calendar and directory (src/input/method-object.ts).
+  checkCalendar(o.calendar, 'calendar', what);
+  checkDirectory(o.directory, 'directory', what);
+  const directory = o.directory as Directory | undefined;
+  const ignoreUnreachable = nameList(o.ignoreUnreachable, 'ignoreUnreachable', what, id, stateNodePaths(workflow.machine as AnyStateMachine), 'state paths');
+  const out: Record<string, unknown> = { input: o.input, parsedInput: parsed.data, events, skipEvents, approvalOperations, actors, traversal, serialize, pickActor, limit, start, calendar: o.calendar, directory, ignoreUnreachable };
+  if (replay) {
+    if (o.thinkTime !== undefined) {
+      let ms: number;
+      try {
+        ms = durationToMs(o.thinkTime as never);
+      } catch (error) {
+        refuse(`${what}: thinkTime: ${(error as Error).message}`, 'thinkTime', id);
+      }
+      if (ms < 0) refuse(`${what}: thinkTime must not be negative (a person acts after the last act, not before), not ${ms} ms.`, 'thinkTime', id);
+      out['thinkTime'] = ms;
+    }
+    if (o.effects !== undefined) {
+      if (!isOptionsObject(o.effects)) refuse(`${what}: effects must be an object of handlers by effect type, not ${kindOf(o.effects)}.`, 'effects', id);
+      const handlers: Record<string, unknown> = {};
+      for (const type of Object.keys(o.effects)) {
+        const handler = ownValue(o.effects as Record<string, unknown>, type);
+        if (typeof handler !== 'function') refuse(`${what}: effects.${type} must be a function (params, ctx) => …, not ${kindOf(handler)}.`, `effects.${type}`, id);
+        handlers[type] = handler;
+      }
+      out['effects'] = Object.freeze(handlers);
+    }
+    out['maxPaths'] = wholeOption(o.maxPaths, 'maxPaths', what, 1);
+  }
+  for (const key of Object.keys(out)) if (out[key] === undefined) delete out[key];
+  return Object.freeze(out) as unknown as CheckedReplayOptions;
 }
 
 /**

@@ -6,12 +6,12 @@ import { statePaths, type AnyWorkflow, type WorkflowEnv } from '../engine/index.
 import type { Directory } from '../organisation/index.js';
 import { ownValue } from '../engine/own-property.js';
 import { delayEventLabel } from '../engine/timer-identity.js';
-import { timerOwnersOf } from '../engine/timer-owner.js';
+import { timerOwnersOf, timersAfterStep } from '../engine/timer-owner.js';
 import type { Actor } from '../store/index.js';
 import { DocketError } from '../errors.js';
 import { approvalsOf, resolveExploreOptions } from './approval-defaults.js';
-import { checkWorkflowArgument, readExploreOptions } from './explore-options.js';
 import { sampleEventsFor, type SampleEvent, type SampleEvents } from './sample-events.js';
+import { checkWorkflowArgument, readExploreOptions, type CheckedExploreOptions } from './explore-options.js';
 
 /** Who sends each event type in generated paths: by type, with `start` for the starter. */
 export type ActorMap = Readonly<Record<string, Actor>>;
@@ -55,7 +55,7 @@ export interface ExploreOptions {
   readonly pickActor?: (event: SampleEvent, context: unknown) => Actor | undefined;
   /**
    * Most transitions to visit before giving up (a loop that grows context forever): then a DocketError
-   * `EXPLORATION_LIMIT` says which option to pass. Default 20,000.
+   * `EXPLORATION_LIMIT` says which option to pass. A whole number of at least 1; default 20,000.
    */
   readonly limit?: number;
   /** The start instant (also `$at` of generated events). Default `2026-11-02T09:00:00+08:00`. */
@@ -174,7 +174,18 @@ function eventKinds(snapshot: AnyMachineSnapshot, declared: ReadonlySet<string>)
 /**
  * Generate paths through a workflow with `@xstate/graph`, with its sample events and timers, and
  * check the graph: which state nodes no path reaches, and which reachable states are dead ends (not
- * final, yet accepting no event from a person and no timer).
+ * final, yet accepting no event from a person and no timer). A timer is offered only while it is
+ * pending, by the engine's rule (a targetless `after`, such as a deadline's 超时升级, fires once per
+ * entry of its state).
+ *
+ * The options are read once, by the house rule: a key it does not know (a misspelt `limt`), a value
+ * of the wrong shape, a `limit` that is not a whole number of at least 1, a sample or actor for an
+ * event type the workflow does not declare, is refused before anything runs.
+ *
+ * @throws DocketError `INVALID_ARGUMENT` naming the option in `details.field` (`limit`,
+ * `events.PAY`, `actors.start.roles`, `skipEvents[0]`); `INVALID_PAYLOAD` (field `input`) for an
+ * input the workflow's input schema refuses; `EXPLORATION_LIMIT` when path generation visits more
+ * than `limit` transitions.
  *
  * @throws DocketError `INVALID_ARGUMENT` for a `workflow` that is not one, or options out of the
  * options rule (not an object, an unknown key such as a misspelt `ignoreUnrechable`, a `traversal`,
@@ -187,36 +198,58 @@ function eventKinds(snapshot: AnyMachineSnapshot, declared: ReadonlySet<string>)
  * // const { unreachable, deadEnds, paths } = exploreWorkflow(leaveWorkflow, { input: { days: 2 } });
  * ```
  */
-export function exploreWorkflow(workflow: AnyWorkflow, passed: ExploreOptions): Exploration {
+export function exploreWorkflow(workflow: AnyWorkflow, given: ExploreOptions): Exploration {
   checkWorkflowArgument(workflow, 'exploreWorkflow()');
-  // Read once by the options rule: every later read (and the limit's advice) is of this copy.
-  const given = readExploreOptions<ExploreOptions>(passed, 'exploreWorkflow()', false);
-  const options = resolveExploreOptions(workflow, given, actorFor(workflow, 'start', given.actors));
+  return explore(workflow, readExploreOptions(workflow, given, 'exploreWorkflow()'));
+}
+
+/**
+ * Path generation over options already read and checked ({@link readExploreOptions}); `replayPaths`
+ * and `assertNoDeadEnds` come here with the copy they read, so the caller's object is read once.
+ * Internal.
+ */
+export function explore(workflow: AnyWorkflow, checked: CheckedExploreOptions): Exploration {
+  const options = resolveExploreOptions(workflow, checked, actorFor(workflow, 'start', checked.actors));
   const calendar = options.calendar ?? businessCalendar({ holidays: ['CN'] });
-  const at: Instant = toInstant(options.start ?? DEFAULT_START);
+  const at: Instant = options.start ?? toInstant(DEFAULT_START);
   const env: WorkflowEnv = { directory: options.directory, calendar, now: () => at };
   const machine = machineForGraph(workflow, env);
   const declared = new Set(Object.keys(workflow.events));
   const skip = new Set(options.skipEvents ?? []);
   const samples = sampleEventsFor(workflow, options.events ?? {}).filter((e) => !skip.has(e.type)).map((e) => ({ ...e, $actor: actorFor(workflow, e.type, options.actors), $at: at }));
   const startActor = actorFor(workflow, 'start', options.actors);
-  const input = { ...(startInput(workflow, options.input) as object), $actor: startActor, $at: at };
+  const input = { ...(options.parsedInput as object), $actor: startActor, $at: at };
   const serialize = options.serialize ?? ((s: AnyMachineSnapshot) => JSON.stringify({ v: s.value, c: s.context }));
+  const owners = timerOwnersOf(machine as AnyStateMachine);
+  // The timers pending in each snapshot path generation reaches, by the engine's rule (timersAfterStep):
+  // a targetless `after` (超时升级 stays in its step) was offered again after it fired, so a 超时升级
+  // step ran into the limit, paths fired a timer the engine never armed again, and a state stuck after
+  // its last timer fired was listed as waiting on it.
+  const pending = new WeakMap<object, readonly string[]>();
+  const timersOf = (snapshot: AnyMachineSnapshot): readonly string[] | undefined => pending.get(snapshot);
+  // A state's identity includes its pending timers: the same value and context before and after its
+  // timer fired are two states (one waits on the timer, the other does not).
+  const identity = (s: AnyMachineSnapshot): string => {
+    const timers = timersOf(s);
+    return timers === undefined || timers.length === 0 ? serialize(s) : `${serialize(s)}\u0000${[...timers].sort().join('\u0000')}`;
+  };
   // Which context fields keep taking new values: what the limit's message names as the likely cause.
   const growth = contextGrowth(approvalsOf(workflow) === undefined ? [] : ['initiator', 'approvals', 'approvalFlow']);
   const events = (snapshot: AnyMachineSnapshot): SampleEvent[] => {
     if (snapshot.status !== 'active') return [];
     const { person, timer } = eventKinds(snapshot, declared);
+    const armed = timersOf(snapshot);
     const mine = samples.filter((e) => person.includes(e.type));
     const picked = options.pickActor ? mine.map((e) => ({ ...e, $actor: options.pickActor!(stripMeta(e), snapshot.context) ?? e['$actor'] })) : mine;
-    return [...picked, ...timer.map((type) => ({ type, $actor: { id: 'docket:system', roles: ['system'] }, $at: at }))];
+    const due = armed === undefined ? timer : timer.filter((type) => armed.includes(type));
+    return [...picked, ...due.map((type) => ({ type, $actor: { id: 'docket:system', roles: ['system'] }, $at: at }))];
   };
   const traversal = {
     input,
     events: events as never,
     serializeState: ((s: AnyMachineSnapshot) => {
       growth.see(s.context);
-      return serialize(s);
+      return identity(s);
     }) as never,
     limit: options.limit ?? 20_000,
   };
@@ -224,12 +257,33 @@ export function exploreWorkflow(workflow: AnyWorkflow, passed: ExploreOptions): 
   // XState's transition throw out of the whole traversal, without the path that led there. The
   // traversal sees such an act as going nowhere; the failure is recorded and reported with its path.
   const failures: { key: string; event: SampleEvent; message: string }[] = [];
+  // The step's actions as XState executes them, for the timers it arms and cancels.
+  const recording = (scope: { actionExecutor: (action: never) => void }, into: { type: string; params?: unknown }[]) => ({
+    ...scope,
+    actionExecutor: (action: { type: string; params?: unknown }) => {
+      into.push({ type: action.type, params: action.params });
+      scope.actionExecutor(action as never);
+    },
+  });
   const logic = Object.create(machine) as AnyStateMachine;
+  logic.getInitialSnapshot = ((scope: never, given: unknown) => {
+    const actions: { type: string; params?: unknown }[] = [];
+    const snapshot = machine.getInitialSnapshot(recording(scope, actions) as never, given);
+    pending.set(snapshot, timersAfterStep([], undefined, actions, statePaths(snapshot.value), owners));
+    return snapshot;
+  }) as never;
   logic.transition = ((snapshot: AnyMachineSnapshot, event: SampleEvent, scope: never) => {
+    const actions: { type: string; params?: unknown }[] = [];
     try {
-      return machine.transition(snapshot, event as never, scope);
+      const next = machine.transition(snapshot, event as never, recording(scope, actions) as never);
+      // An event the state does not take returns the same snapshot: its timers are as they were.
+      if (next !== snapshot) {
+        const fired = event.type.startsWith('xstate.after.') ? event.type : undefined;
+        pending.set(next, timersAfterStep(timersOf(snapshot) ?? [], fired, actions, statePaths(next.value), owners));
+      }
+      return next;
     } catch (error) {
-      const key = serialize(snapshot);
+      const key = identity(snapshot);
       if (!failures.some((f) => f.key === key && f.event.type === event.type)) failures.push({ key, event: stripMeta(event), message: errorMessage(error) });
       return snapshot;
     }
@@ -238,11 +292,10 @@ export function exploreWorkflow(workflow: AnyWorkflow, passed: ExploreOptions): 
   try {
     raw = options.traversal === 'simple' ? (getSimplePaths(logic, traversal) as never) : (getShortestPaths(logic, traversal) as never);
   } catch (error) {
-    if (error instanceof Error && /limit exceeded/.test(error.message)) throw limitError(workflow, given, traversal.limit, growth.growing(), error);
+    if (error instanceof Error && /limit exceeded/.test(error.message)) throw limitError(workflow, checked, traversal.limit, growth.growing(), error);
     throw error;
   }
 
-  const owners = timerOwnersOf(machine as AnyStateMachine);
   const paths: GeneratedPath[] = raw.map((p) => {
     const steps = p.steps
       .filter((s) => s.event.type !== 'xstate.init')
@@ -281,7 +334,7 @@ export function exploreWorkflow(workflow: AnyWorkflow, passed: ExploreOptions): 
     else waiting.push({ state: p.state.value, waitingOn: [...kinds], events: [...new Set(enabled.map((e) => e.type))] });
   });
   for (const f of failures) {
-    const i = raw.findIndex((p) => serialize(p.state) === f.key);
+    const i = raw.findIndex((p) => identity(p.state) === f.key);
     if (i < 0) continue;
     const label = delayEventLabel(f.event.type, owners) ?? f.event.type;
     const before = paths[i]!;
@@ -321,7 +374,7 @@ function contextGrowth(leaveOut: readonly string[]): { see(context: unknown): vo
 }
 
 /** The limit was hit: say which option to pass, for the situation at hand. */
-function limitError(workflow: AnyWorkflow, given: ExploreOptions, limit: number, growing: readonly string[], cause: Error): DocketError {
+function limitError(workflow: AnyWorkflow, given: CheckedExploreOptions, limit: number, growing: readonly string[], cause: Error): DocketError {
   const approvals = approvalsOf(workflow) !== undefined;
   const advice: string[] = [];
   const fields = growing.length === 0 ? '' : `; the context fields that took the most values: ${growing.join(', ')}`;
@@ -341,21 +394,6 @@ function limitError(workflow: AnyWorkflow, given: ExploreOptions, limit: number,
     limit,
     growing,
     cause,
-  });
-}
-
-/**
- * The start input as the workflow's schema reads it, refused as `engine.start` refuses it
- * (`INVALID_PAYLOAD` with the issues): it was the schema's raw ZodError.
- */
-function startInput(workflow: AnyWorkflow, given: unknown): unknown {
-  const parsed = workflow.input.safeParse(given);
-  if (parsed.success) return parsed.data;
-  const issues = parsed.error.issues.map((i) => ({ path: i.path, message: i.message }));
-  throw new DocketError('INVALID_PAYLOAD', `The input to explore "${workflow.id}" is invalid: ${issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}. Pass an input the workflow starts with (options.input).`, {
-    workflow: workflow.id,
-    field: 'input',
-    issues,
   });
 }
 
@@ -382,10 +420,10 @@ function stripMeta(event: SampleEvent): SampleEvent {
  * // report.paths.length > 0
  * ```
  */
-export function assertNoDeadEnds(workflow: AnyWorkflow, raw: ExploreOptions): Exploration {
+export function assertNoDeadEnds(workflow: AnyWorkflow, given: ExploreOptions): Exploration {
   checkWorkflowArgument(workflow, 'assertNoDeadEnds()');
-  const options = readExploreOptions<ExploreOptions>(raw, 'assertNoDeadEnds()', false);
-  const report = exploreWorkflow(workflow, options);
+  const options = readExploreOptions(workflow, given, 'assertNoDeadEnds()');
+  const report = explore(workflow, options);
   const problems: GraphProblem[] = [];
   for (const e of report.errors) {
     // The engine's sentence names createEngine's option; the same option of these checks is what to pass here.

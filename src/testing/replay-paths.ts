@@ -9,8 +9,8 @@ import { timerOwnersOf, type TimerOwners } from '../engine/timer-owner.js';
 import type { AnyStateMachine } from 'xstate';
 import { memoryStore } from '../store/index.js';
 import { resolveExploreOptions } from './approval-defaults.js';
-import { actorFor, DEFAULT_START, exploreWorkflow, type ExploreOptions, type GeneratedPath } from './explore-workflow.js';
-import { checkWorkflowArgument, readExploreOptions } from './explore-options.js';
+import { actorFor, DEFAULT_START, explore, type ExploreOptions, type GeneratedPath } from './explore-workflow.js';
+import { checkWorkflowArgument, readExploreOptions, type CheckedReplayOptions } from './explore-options.js';
 
 /** Options for {@link replayPaths}: those of path generation plus how to run them. */
 export interface ReplayOptions extends ExploreOptions {
@@ -21,7 +21,7 @@ export interface ReplayOptions extends ExploreOptions {
   readonly thinkTime?: DurationInput;
   /** Effect handlers; effects without one are recorded and acknowledged. */
   readonly effects?: Readonly<Record<string, EffectHandler>>;
-  /** Replay only the first `maxPaths` paths. */
+  /** Replay only the first `maxPaths` paths (a whole number of at least 1). */
   readonly maxPaths?: number;
 }
 
@@ -60,8 +60,9 @@ const timerOwners = (workflow: AnyWorkflow): TimerOwners => timerOwnersOf(workfl
  * taken by advancing the clock to the timer's real due instant (working days, holidays, quarter
  * dates), and after each step the engine's state is compared with the graph's.
  *
- * @throws DocketError what `exploreWorkflow` throws, its options read by the same rule with
- * `thinkTime`, `effects` and `maxPaths` (a whole number) added.
+ * @throws DocketError as `exploreWorkflow` does for its options (read once, by the house rule), and
+ * `INVALID_ARGUMENT` naming `thinkTime` (not a duration of at least 0), `effects` (not an object of
+ * functions) or `maxPaths` (not a whole number of at least 1).
  *
  * @example
  * ```ts
@@ -70,19 +71,19 @@ const timerOwners = (workflow: AnyWorkflow): TimerOwners => timerOwnersOf(workfl
  * // results.every((r) => r.ok)
  * ```
  */
-export async function replayPaths(workflow: AnyWorkflow, raw: ReplayOptions): Promise<ReplayResult[]> {
+export async function replayPaths(workflow: AnyWorkflow, given: ReplayOptions): Promise<ReplayResult[]> {
   checkWorkflowArgument(workflow, 'replayPaths()');
-  const given = readExploreOptions<ReplayOptions>(raw, 'replayPaths()', true);
+  // Read once, by the house rule: path generation and every replay use this copy.
+  const checked = readExploreOptions(workflow, given, 'replayPaths()', true);
+  const calendar = checked.calendar ?? businessCalendar({ holidays: ['CN'] });
+  const start = checked.start ?? toInstant(DEFAULT_START);
+  // The caller's options: the limit's advice names what they passed, not the defaults.
+  const exploration = explore(workflow, { ...checked, calendar, start });
   // The same defaults path generation took (an approval workflow's approvers, its initiator's 撤回), so
   // the engine is sent each act by the person the graph assumed.
-  const options: ReplayOptions = { ...given, ...resolveExploreOptions(workflow, given, actorFor(workflow, 'start', given.actors)) };
-  const calendar = options.calendar ?? businessCalendar({ holidays: ['CN'] });
-  const start = toInstant(options.start ?? DEFAULT_START);
-  // The caller's options, without replay's own: the limit's advice names what they passed, not the defaults.
-  const { thinkTime: _thinkTime, effects: _effects, maxPaths: _maxPaths, ...explore } = given;
-  const exploration = exploreWorkflow(workflow, { ...explore, calendar, start });
+  const options = resolveExploreOptions(workflow, checked, actorFor(workflow, 'start', checked.actors));
   const paths = exploration.paths.slice(0, options.maxPaths ?? Number.POSITIVE_INFINITY);
-  const think = durationToMs(options.thinkTime ?? { hours: 1 });
+  const think = options.thinkTime ?? durationToMs({ hours: 1 });
   const results: ReplayResult[] = [];
   for (const path of paths) results.push(await replayOne(workflow, path, options, calendar, start, think));
   return results;
@@ -91,7 +92,7 @@ export async function replayPaths(workflow: AnyWorkflow, raw: ReplayOptions): Pr
 async function replayOne(
   workflow: AnyWorkflow,
   path: GeneratedPath,
-  options: ReplayOptions,
+  options: CheckedReplayOptions,
   calendar: NonNullable<ReplayOptions['calendar']>,
   start: Instant,
   think: number,

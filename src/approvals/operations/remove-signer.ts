@@ -6,14 +6,20 @@ import type { ApprovalChange } from '../approval-change.js';
 import { actionable } from '../approval-decision.js';
 import type { ApprovalContext } from '../approval-types.js';
 import type { OperationContext } from './operation-context.js';
-import { isAdmin, refuse, rewire } from './reducer-helpers.js';
+import { isAdmin, reachablePeople, refuse, rewire } from './reducer-helpers.js';
 import { copyWith } from '../../store/copy-with.js';
 
-/** Remove `event.user`'s open task; allowed to a current assignee, the initiator or an administrator. */
+/**
+ * Remove `event.user`'s open task; allowed to a current assignee, the initiator or an administrator.
+ * A current assignee is whoever the step's inbox offers an open task to (`reachablePeople`: its user,
+ * or a member who could claim an unclaimed group task) or its delegate: the inbox offered 减签 on an
+ * unclaimed 认领 task to every member, and this refused them as "none of these".
+ */
 export function removeSigner<C extends ApprovalContext>(op: OperationContext<C>): ApprovalChange<C> {
   const { ctx, state, stepId, actor, principal, details, now } = op;
   const user = op.event['user'] as string;
-  const isAssignee = actionable(state.assignments).some((a) => a.user === principal || a.delegate === actor.id);
+  const reach = reachablePeople(state, ctx.initiator);
+  const isAssignee = actionable(state.assignments).some((a) => reach(a).includes(principal) || a.delegate === actor.id);
   if (!isAssignee && actor.id !== ctx.initiator && !isAdmin(actor)) {
     refuse('FORBIDDEN', `Only a current assignee of step "${stepId}", the initiator or an administrator may remove a signer; ${actor.id} is none of these.`, details);
   }
