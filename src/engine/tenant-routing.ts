@@ -12,7 +12,8 @@ export interface TenantConfig {
 }
 
 /**
- * Per-tenant configuration for `createEngine({ tenants })`: a map by tenant id, or a function that
+ * Per-tenant configuration for `createEngine({ tenants })`: a plain object by tenant id (its own keys;
+ * not a Map: `Object.fromEntries(map)`), or a function that
  * resolves a tenant id (called whenever a transition of that tenant's instance is computed; cache
  * inside it if building a calendar is costly). Unlisted tenants use the engine's calendar and directory.
  */
@@ -42,7 +43,8 @@ export class TenantRouting {
 
   /**
    * @throws DocketError `INVALID_ARGUMENT` (`details.field`: `tenants`, or `tenants.<id>.<key>`) for
-   * `tenants` that is neither an object nor a function, or a tenant's entry that is not an object of
+   * `tenants` that is neither a plain object (a Map, a class instance, `Object.create(...)`: its
+   * tenants would not be its own keys) nor a function, or a tenant's entry that is not an object of
    * `calendar` and `directory` (a misspelt `calender` is refused, not left to the engine's calendar);
    * and (`calendar`, `directory`, `tenants.<id>.calendar`, `tenants.<id>.directory`) for a calendar or
    * directory that is not one (see `checkCalendar`, `checkDirectory`).
@@ -138,8 +140,24 @@ function readTenants(tenants: object): ReadonlyMap<string, TenantConfig> {
   const out = new Map<string, TenantConfig>();
   let ids: string[];
   try {
+    // Its own keys are the tenants: a Map (whose entries are no keys), a class instance or
+    // Object.create({ acme: … }) listed none, so every tenant silently ran on the engine's calendar and
+    // directory (another organisation's people resolved as its approvers).
+    const proto: unknown = Object.getPrototypeOf(tenants);
+    if (proto !== Object.prototype && proto !== null) {
+      let inherited: string | undefined;
+      for (const key in tenants) if (!Object.hasOwn(tenants, key)) inherited = inherited ?? key;
+      throw new DocketError(
+        'INVALID_ARGUMENT',
+        inherited === undefined
+          ? `createEngine({ tenants }) must be a plain object of { calendar?, directory? } by tenant id (or a function of the tenant id), not a ${proto instanceof Map || tenants instanceof Map ? 'Map' : 'class instance or Object.create(...)'}: its entries are not its own keys, so no tenant would get its configuration. Pass { acme: { directory } } (Object.fromEntries(map) for a Map).`
+          : `createEngine({ tenants }): tenant "${inherited}" is inherited from a prototype, not an own key, so it would get no configuration; pass it as an own property ({ ...defaults, ...own }).`,
+        { field: inherited === undefined ? 'tenants' : `tenants.${inherited}` },
+      );
+    }
     ids = Object.keys(tenants);
   } catch (error) {
+    if (error instanceof DocketError) throw error;
     throw new DocketError('INVALID_ARGUMENT', 'createEngine({ tenants }): its tenant ids could not be listed; pass a plain object of { calendar?, directory? } by tenant id.', { field: 'tenants', cause: error });
   }
   for (const id of ids) {

@@ -5,6 +5,8 @@ import type { Directory } from '../organisation/directory.js';
 import { mappedTarget } from '../engine/migration/migrate-instances.js';
 import { machineStatePaths, migrationsOf } from '../engine/migration/migration-spec.js';
 import { DocketError } from '../errors.js';
+import { readOptions } from '../input/read-options.js';
+import { kindOf } from '../input/kind-of.js';
 import type { Actor, HistoryEntry, InstanceRecord, TaskRecord, TimerRecord } from '../store/records.js';
 import { memoryStore, type Store } from '../store/index.js';
 import { nameTimer } from '../engine/timer-identity.js';
@@ -105,6 +107,8 @@ export interface RehearsalReport {
   readonly differences: readonly RehearsalDifference[];
 }
 
+const REHEARSE_KEYS = ['source', 'from', 'to', 'migration', 'at', 'horizon', 'calendar', 'directory', 'script'] as const;
+
 const REHEARSAL_ACTOR: Actor = { id: 'docket:rehearsal', roles: ['admin'] };
 
 async function instancesOf(source: Store, from: AnyWorkflow): Promise<RehearsalInstance[]> {
@@ -161,8 +165,9 @@ const leaves = (paths: readonly string[]) => paths.filter((p) => !paths.some((q)
  * different final state (the unmigrated one's mapped through the migration's states) or status, or
  * moved deadlines (the due instants each copy met or holds after `at`). The source is only read.
  *
- * @throws DocketError `INVALID_ARGUMENT` for a horizon before `at` or an instance without its full
- *   history; `INVALID_MIGRATION` when `to` declares no migration from `from` and none is given.
+ * @throws DocketError `INVALID_ARGUMENT` naming the field for options read by the house rule (an
+ *   unknown key such as a misspelt `scrpit`, `horizon`/`at`/`script[i].at` at no instant, a `script`
+ *   that is not an array), a horizon before `at` or an instance without its full history; `INVALID_MIGRATION` when `to` declares no migration from `from` and none is given.
  *
  * @example
  * ```ts
@@ -171,16 +176,30 @@ const leaves = (paths: readonly string[]) => paths.filter((p) => !paths.some((q)
  * // report.differences.filter((d) => d.deadlinesMoved)
  * ```
  */
-export async function rehearseMigration(options: RehearseOptions): Promise<RehearsalReport> {
+export async function rehearseMigration(given: RehearseOptions): Promise<RehearsalReport> {
+  // Read once, by the house rule, as docket/testing's other entry points read theirs: a misspelt
+  // `scrpit` was ignored (the rehearsal ran with nobody acting), a misspelt `horizn` was refused as
+  // "An instant is …, not undefined" naming no option.
+  const options = readOptions(given, { keys: REHEARSE_KEYS, what: 'rehearseMigration()', usage: '{ source, from, to, horizon, at?, migration?, calendar?, directory?, script? }' }) as unknown as RehearseOptions;
+  const instant = (value: unknown, field: string): Instant => {
+    try {
+      return toInstant(value as InstantInput);
+    } catch (error) {
+      throw new DocketError('INVALID_ARGUMENT', `rehearseMigration(): ${field}: ${(error as Error).message}`, { field });
+    }
+  };
+  if (options.script !== undefined && !Array.isArray(options.script)) {
+    throw new DocketError('INVALID_ARGUMENT', `rehearseMigration(): script must be an array of acts ({ at, instanceId, event, actor }), not ${kindOf(options.script)}.`, { field: 'script' });
+  }
   const { from, calendar, directory } = options;
   const spec = options.migration ?? migrationsOf(options.to).find((m) => m.from === from.version);
   if (!spec) throw new DocketError('INVALID_MIGRATION', `Workflow "${options.to.id}" v${options.to.version} declares no migration from v${from.version}; pass one as \`migration\`.`, { workflow: options.to.id });
   const to: AnyWorkflow = options.migration ? { ...options.to, migrations: [spec] } : options.to;
   const instances = Array.isArray(options.source) ? (options.source as readonly RehearsalInstance[]) : await instancesOf(options.source as Store, from);
-  const at = options.at !== undefined ? toInstant(options.at) : Math.max(0, ...instances.map((i) => i.record.updatedAt));
-  const horizon = toInstant(options.horizon);
+  const at = options.at !== undefined ? instant(options.at, 'at') : Math.max(0, ...instances.map((i) => i.record.updatedAt));
+  const horizon = instant(options.horizon, 'horizon');
   if (!(horizon >= at)) throw new DocketError('INVALID_ARGUMENT', `rehearseMigration(): the horizon ${new Date(horizon).toISOString()} is before the migration instant ${new Date(at).toISOString()}.`);
-  const script = [...(options.script ?? [])].map((a) => ({ ...a, at: toInstant(a.at) })).sort((a, b) => a.at - b.at);
+  const script = [...(options.script ?? [])].map((a, i) => ({ ...a, at: instant(a.at, `script[${i}].at`) })).sort((a, b) => a.at - b.at);
 
   const fromOwners = timerOwnersOf(from.machine as AnyStateMachine);
   const toOwners = timerOwnersOf(to.machine as AnyStateMachine);
