@@ -5,9 +5,8 @@
 // `maxPaths` of -1 or '3' replayed all but the last path, or none, and reported every replay as
 // passing; `actors: null`, `serialize: 'x'` or `pickActor: 1` were raw TypeErrors; a bad `input`
 // was a raw ZodError; a sample for an event type the workflow does not declare was dropped.
-import type { AnyMachineSnapshot, AnyStateMachine } from 'xstate';
+import type { AnyStateMachine } from 'xstate';
 import { durationToMs, toInstant, type Instant } from '../clock/index.js';
-import type { BusinessCalendar } from '../calendar/index.js';
 import type { AnyWorkflow, EffectHandler } from '../engine/index.js';
 import { checkActorInput } from '../engine/validate-input.js';
 import { ownValue } from '../engine/own-property.js';
@@ -18,9 +17,9 @@ import { isOptionsObject, oneOfOption, readOptions, wholeOption } from '../input
 import { kindOf } from '../input/kind-of.js';
 import type { Directory } from '../organisation/index.js';
 import type { Actor } from '../store/index.js';
-import type { SampleEvent, SampleEvents } from './sample-events.js';
+import type { SampleEvents } from './sample-events.js';
 // A function of the module that imports this one: used only when called, so the cycle is harmless.
-import { stateNodePaths } from './explore-workflow.js';
+import { stateNodePaths, type ExploreOptions } from './explore-workflow.js';
 
 /** The keys of `ExploreOptions`, in the order the message lists them. */
 export const EXPLORE_KEYS = [
@@ -42,24 +41,16 @@ export const EXPLORE_KEYS = [
 /** The keys `replayPaths` takes besides {@link EXPLORE_KEYS}. */
 export const REPLAY_KEYS = ['thinkTime', 'effects', 'maxPaths'] as const;
 
-/** The options of path generation, checked (see {@link readExploreOptions}). */
-export interface CheckedExploreOptions {
-  /** The start input as given (what replay passes to `engine.start`). */
-  readonly input: unknown;
+/**
+ * The options of path generation, checked (see {@link readExploreOptions}): {@link ExploreOptions} as
+ * given, with the start input also as its schema parsed it, `start` as an instant and each actor as
+ * `engine.send` takes one.
+ */
+export interface CheckedExploreOptions extends Omit<ExploreOptions, 'start' | 'actors'> {
   /** The start input as the workflow's input schema parsed it (what path generation starts from). */
   readonly parsedInput: unknown;
-  readonly events?: SampleEvents;
-  readonly skipEvents?: readonly string[];
-  readonly approvalOperations?: 'decisions' | 'all';
   readonly actors?: Readonly<Record<string, Actor>>;
-  readonly traversal?: 'shortest' | 'simple';
-  readonly serialize?: (snapshot: AnyMachineSnapshot) => string;
-  readonly pickActor?: (event: SampleEvent, context: unknown) => Actor | undefined;
-  readonly limit?: number;
   readonly start?: Instant;
-  readonly calendar?: BusinessCalendar;
-  readonly directory?: Directory;
-  readonly ignoreUnreachable?: readonly string[];
 }
 
 /** The options of replay, checked: path generation's and how to run the paths. */
