@@ -162,7 +162,11 @@ describe('docket/testing on an approval workflow, out of the box', () => {
           // 'rejected' is reached by a REJECT that ends the step, or by a 撤回 (withdrawn goes to onRejected
           // here); when every step returns a rejection to the submitter and none may be withdrawn, it is
           // rightly unreachable (seed 1624019107: one 票签 of two, rejection: return, withdraw: never).
-          const rejectable = steps.some((s) => s.rejection === 'end' || s.withdraw !== 'never');
+          // 'untilActed' is until anyone acted since the submission, over the whole flow: a later step is
+          // entered unacted only when every step before it passed by its deadline (a timeout is no act),
+          // else its 撤回 is refused (seed -1392477275: a 会签, then a 或签 withdrawable untilActed).
+          const unacted = (i: number) => steps.slice(0, i).every((s) => s.deadline);
+          const rejectable = steps.some((s, i) => s.rejection === 'end' || s.withdraw === 'anytime' || (s.withdraw === 'untilActed' && unacted(i)));
           expect(report.unreachable).toEqual(rejectable ? ['stuck'] : ['stuck', 'rejected']);
           expect(report.paths.some((p) => p.state === 'approved')).toBe(true);
         } else {
@@ -170,7 +174,15 @@ describe('docket/testing on an approval workflow, out of the box', () => {
           expect(() => assertNoDeadEnds(wf, { input: {}, directory })).toThrow(/dead end "stuck"/);
         }
       }),
-      { numRuns: 40, examples: [[[{ mode: { count: 2 }, people: ['zhao', 'qian'], byRole: false, rejection: 'return', deadline: false, withdraw: 'never' }], undefined]] },
+      {
+        numRuns: 40,
+        examples: [
+          [[{ mode: { count: 2 }, people: ['zhao', 'qian'], byRole: false, rejection: 'return', deadline: false, withdraw: 'never' }], undefined],
+          [[{ mode: 'all', people: ['zhao', 'qian'], byRole: false, rejection: 'return', deadline: false, withdraw: 'never' }, { mode: 'any', people: ['qian', 'sun'], byRole: false, rejection: 'return', deadline: false, withdraw: 'untilActed' }], undefined],
+          // The same, the first step passed by its deadline: the second is entered unacted, so 撤回 reaches 'rejected'.
+          [[{ mode: 'all', people: ['zhao', 'qian'], byRole: false, rejection: 'return', deadline: true, withdraw: 'never' }, { mode: 'any', people: ['qian', 'sun'], byRole: false, rejection: 'return', deadline: false, withdraw: 'untilActed' }], undefined],
+        ],
+      },
     );
   });
 });
