@@ -181,6 +181,9 @@ describe('docket/testing on an approval workflow, out of the box', () => {
           [[{ mode: { count: 2 }, people: ['zhao', 'qian'], byRole: false, rejection: 'return', deadline: false, withdraw: 'never' }], undefined],
           [[{ mode: 'any', people: ['qian', 'sun'], byRole: false, rejection: 'return', deadline: false, withdraw: 'never' }, { mode: { count: 2 }, people: ['zhao', 'qian'], byRole: false, rejection: 'return', deadline: false, withdraw: 'untilActed' }], undefined],
           [[{ mode: 'any', people: ['qian', 'sun'], byRole: false, rejection: 'return', deadline: true, withdraw: 'never' }, { mode: { count: 2 }, people: ['zhao', 'qian'], byRole: false, rejection: 'return', deadline: false, withdraw: 'untilActed' }], undefined],
+          [[{ mode: 'all', people: ['zhao', 'qian'], byRole: false, rejection: 'return', deadline: false, withdraw: 'never' }, { mode: 'any', people: ['qian', 'sun'], byRole: false, rejection: 'return', deadline: false, withdraw: 'untilActed' }], undefined],
+          // The same, the first step passed by its deadline: the second is entered unacted, so 撤回 reaches 'rejected'.
+          [[{ mode: 'all', people: ['zhao', 'qian'], byRole: false, rejection: 'return', deadline: true, withdraw: 'never' }, { mode: 'any', people: ['qian', 'sun'], byRole: false, rejection: 'return', deadline: false, withdraw: 'untilActed' }], undefined],
         ],
       },
     );
