@@ -41,6 +41,8 @@ describe('defineWorkflow refuses a wrong part with a code, naming the part', () 
     ['permissions that are a list', { permissions: ['manager'] }, 'INVALID_ARGUMENT', 'definition.permissions'],
     ['permissions naming no event', { permissions: { APROVE: ['manager'] } }, 'INVALID_ARGUMENT', 'definition.permissions.APROVE'],
     ['permissions of a string', { permissions: { GO: 'manager' } }, 'INVALID_ARGUMENT', 'definition.permissions.GO'],
+    ['standInActions that are a string', { standInActions: 'GO' }, 'INVALID_ARGUMENT', 'definition.standInActions'],
+    ['standInActions naming no event', { standInActions: ['GO', 'GOO'] }, 'INVALID_ARGUMENT', 'definition.standInActions[1]'],
     ['deadlines that are a list', { deadlines: [] }, 'INVALID_ARGUMENT', 'definition.deadlines'],
     ['a deadline that is not a rule', { deadlines: { due: { kind: 'duration', ms: 5 } } }, 'INVALID_DEADLINE_RULE', 'definition.deadlines.due'],
   ])('%s', (_, patch, code, field) => {
@@ -66,6 +68,7 @@ describe('defineWorkflow refuses a wrong part with a code, naming the part', () 
             input: part(z.object({})),
             events: fc.oneof(fc.constant({ GO: z.object({}) }), fc.constant({ 'xstate.x': z.object({}) }), fc.anything()),
             permissions: fc.oneof(fc.constant(undefined), fc.dictionary(fc.constantFrom('GO', 'start', 'NOPE'), fc.oneof(fc.array(fc.constantFrom('manager', '', ' ', 'x')), fc.anything()))),
+            standInActions: fc.oneof(fc.constant(undefined), fc.array(fc.constantFrom('GO', 'NOPE')), fc.anything()),
             deadlines: fc.oneof(fc.constant(undefined), fc.dictionary(fc.constantFrom('due', 'late'), fc.anything())),
           },
           { requiredKeys: ['id', 'version', 'machine', 'input', 'events'] },

@@ -239,13 +239,13 @@ function checkStandInActions(config: { readonly id: string; readonly standInActi
   const actions = config.standInActions;
   if (actions === undefined) return;
   if (!Array.isArray(actions)) {
-    throw new TypeError(`Workflow "${config.id}": \`standInActions\` must be a list of event types a stand-in may send for a task's holder (e.g. ['APPROVE', 'REJECT']), got ${kindOf(actions)}.`);
+    throw definitionError(config.id, `Workflow "${config.id}": \`standInActions\` must be a list of event types a stand-in may send for a task's holder (e.g. ['APPROVE', 'REJECT']), got ${kindOf(actions)}.`, 'standInActions');
   }
-  for (const type of actions as readonly unknown[]) {
+  (actions as readonly unknown[]).forEach((type, i) => {
     if (typeof type !== 'string' || !Object.hasOwn(config.events, type)) {
-      throw new TypeError(`Workflow "${config.id}": standInActions names ${JSON.stringify(type) ?? typeof type}, which is no event of the workflow (its events: ${Object.keys(config.events).join(', ') || 'none'}). Fix the name.`);
+      throw definitionError(config.id, `Workflow "${config.id}": standInActions names ${JSON.stringify(type) ?? typeof type}, which is no event of the workflow (its events: ${Object.keys(config.events).join(', ') || 'none'}). Fix the name.`, `standInActions[${i}]`);
     }
-  }
+  });
 }
 
 /**
@@ -397,8 +397,8 @@ export function readDefinition<T>(config: T, what = 'defineWorkflow()', root = '
  * parts are wrong (`definition.version` not a positive integer; `definition.machine`, `.input` or
  * `.events` missing or not a machine or schema; an event `definition.events.<type>` with a reserved
  * prefix; `definition.permissions.<type>` naming no event or not a list of role names, each an id by
- * the one rule; a state named `__proto__` or a delay name with a dot, `definition.machine` with
- * `details.state`); `INVALID_DEADLINE_RULE` naming `definition.deadlines.<name>` for a deadline rule
+ * the one rule; `definition.standInActions[i]` naming no event; a state named `__proto__` or a
+ * delay name with a dot, `definition.machine` with `details.state`); `INVALID_DEADLINE_RULE` naming `definition.deadlines.<name>` for a deadline rule
  * given as data that is not one; `INVALID_MIGRATION` for a migration that cannot be used. (The parts
  * were refused with a TypeError, without a code, until 2026-12-02.)
  *
