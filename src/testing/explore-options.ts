@@ -132,13 +132,15 @@ function actorMap(value: unknown, what: string, workflow: AnyWorkflow): Readonly
  * the house rule: a plain object with known keys only, each read once, each checked; the start input
  * parsed by the workflow's input schema. What path generation and replay use is the returned copy.
  *
- * @throws DocketError `INVALID_ARGUMENT` naming the field (`details.field`: `limit`, `events.PAY`,
- * `actors.start.roles`, `skipEvents[0]`) for anything else; `INVALID_PAYLOAD` with the schema's
+ * @throws DocketError `INVALID_ARGUMENT` naming `workflow` for a workflow that is not one, and the
+ * field (`details.field`: `limit`, `events.PAY`, `actors.start.roles`, `skipEvents[0]`) for anything else; `INVALID_PAYLOAD` with the schema's
  * issues for an input the workflow's input schema refuses, as `engine.start` refuses it.
  */
 export function readExploreOptions(workflow: AnyWorkflow, given: unknown, what: string, replay: true): CheckedReplayOptions;
 export function readExploreOptions(workflow: AnyWorkflow, given: unknown, what: string, replay?: false): CheckedExploreOptions;
 export function readExploreOptions(workflow: AnyWorkflow, given: unknown, what: string, replay = false): CheckedReplayOptions {
+  // The workflow first: every check below reads its id, events, schema and machine.
+  checkWorkflowArgument(workflow, what);
   const id = workflow.id;
   const keys = replay ? [...EXPLORE_KEYS, ...REPLAY_KEYS] : [...EXPLORE_KEYS];
   const o = readOptions(given, { keys, what, usage: '{ input, directory? } (plus events, actors, serialize … as needed)', details: { workflow: id } });
@@ -206,7 +208,7 @@ export function readExploreOptions(workflow: AnyWorkflow, given: unknown, what: 
  *
  * @throws DocketError `INVALID_ARGUMENT` with `details.field: 'workflow'`.
  */
-export function checkWorkflowArgument(workflow: unknown, what: string): asserts workflow is AnyWorkflow {
+function checkWorkflowArgument(workflow: unknown, what: string): asserts workflow is AnyWorkflow {
   const w = workflow as Partial<Record<'id' | 'machine' | 'input' | 'events', unknown>> | null | undefined;
   let ok: boolean;
   try {

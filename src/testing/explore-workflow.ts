@@ -11,7 +11,7 @@ import type { Actor } from '../store/index.js';
 import { DocketError } from '../errors.js';
 import { approvalsOf, resolveExploreOptions } from './approval-defaults.js';
 import { sampleEventsFor, type SampleEvent, type SampleEvents } from './sample-events.js';
-import { checkWorkflowArgument, readExploreOptions, type CheckedExploreOptions } from './explore-options.js';
+import { readExploreOptions, type CheckedExploreOptions } from './explore-options.js';
 
 /** Who sends each event type in generated paths: by type, with `start` for the starter. */
 export type ActorMap = Readonly<Record<string, Actor>>;
@@ -182,15 +182,11 @@ function eventKinds(snapshot: AnyMachineSnapshot, declared: ReadonlySet<string>)
  * of the wrong shape, a `limit` that is not a whole number of at least 1, a sample or actor for an
  * event type the workflow does not declare, is refused before anything runs.
  *
- * @throws DocketError `INVALID_ARGUMENT` naming the option in `details.field` (`limit`,
- * `events.PAY`, `actors.start.roles`, `skipEvents[0]`); `INVALID_PAYLOAD` (field `input`) for an
- * input the workflow's input schema refuses; `EXPLORATION_LIMIT` when path generation visits more
- * than `limit` transitions.
- *
- * @throws DocketError `INVALID_ARGUMENT` for a `workflow` that is not one, or options out of the
- * options rule (not an object, an unknown key such as a misspelt `ignoreUnrechable`, a `traversal`,
- * `approvalOperations` or `limit` out of range), naming the field; `INVALID_PAYLOAD` for an `input`
- * the workflow's schema refuses; `EXPLORATION_LIMIT` past `limit`.
+ * @throws DocketError `INVALID_ARGUMENT` naming `workflow` for a workflow that is not one, or the
+ * option in `details.field` (not an object, an unknown key such as a misspelt `ignoreUnrechable`,
+ * `limit`, `traversal`, `events.PAY`, `actors.start.roles`, `skipEvents[0]`); `INVALID_PAYLOAD`
+ * (field `input`) for an input the workflow's input schema refuses; `EXPLORATION_LIMIT` when path
+ * generation visits more than `limit` transitions.
  *
  * @example
  * ```ts
@@ -199,7 +195,6 @@ function eventKinds(snapshot: AnyMachineSnapshot, declared: ReadonlySet<string>)
  * ```
  */
 export function exploreWorkflow(workflow: AnyWorkflow, given: ExploreOptions): Exploration {
-  checkWorkflowArgument(workflow, 'exploreWorkflow()');
   return explore(workflow, readExploreOptions(workflow, given, 'exploreWorkflow()'));
 }
 
@@ -421,7 +416,6 @@ function stripMeta(event: SampleEvent): SampleEvent {
  * ```
  */
 export function assertNoDeadEnds(workflow: AnyWorkflow, given: ExploreOptions): Exploration {
-  checkWorkflowArgument(workflow, 'assertNoDeadEnds()');
   const options = readExploreOptions(workflow, given, 'assertNoDeadEnds()');
   const report = explore(workflow, options);
   const problems: GraphProblem[] = [];

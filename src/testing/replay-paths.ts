@@ -10,7 +10,7 @@ import type { AnyStateMachine } from 'xstate';
 import { memoryStore } from '../store/index.js';
 import { resolveExploreOptions } from './approval-defaults.js';
 import { actorFor, DEFAULT_START, explore, type ExploreOptions, type GeneratedPath } from './explore-workflow.js';
-import { checkWorkflowArgument, readExploreOptions, type CheckedReplayOptions } from './explore-options.js';
+import { readExploreOptions, type CheckedReplayOptions } from './explore-options.js';
 
 /** Options for {@link replayPaths}: those of path generation plus how to run them. */
 export interface ReplayOptions extends ExploreOptions {
@@ -72,7 +72,6 @@ const timerOwners = (workflow: AnyWorkflow): TimerOwners => timerOwnersOf(workfl
  * ```
  */
 export async function replayPaths(workflow: AnyWorkflow, given: ReplayOptions): Promise<ReplayResult[]> {
-  checkWorkflowArgument(workflow, 'replayPaths()');
   // Read once, by the house rule: path generation and every replay use this copy.
   const checked = readExploreOptions(workflow, given, 'replayPaths()', true);
   const calendar = checked.calendar ?? businessCalendar({ holidays: ['CN'] });
