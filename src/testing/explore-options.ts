@@ -9,8 +9,8 @@ import type { AnyStateMachine } from 'xstate';
 import { durationToMs, toInstant, type Instant } from '../clock/index.js';
 import type { AnyWorkflow, EffectHandler } from '../engine/index.js';
 import { checkActorInput } from '../engine/validate-input.js';
-import { ownValue } from '../engine/own-property.js';
-import { DocketError } from '../errors.js';
+import { checkEffectHandlers } from '../engine/effect-handlers.js';
+import { DocketError, isDocketError } from '../errors.js';
 import { checkCalendar } from '../calendar/business-calendar.js';
 import { checkDirectory } from '../organisation/directory.js';
 import { isOptionsObject, oneOfOption, readOptions, wholeOption } from '../input/read-options.js';
@@ -188,13 +188,21 @@ export function readExploreOptions(workflow: AnyWorkflow, given: unknown, what: 
     }
     if (o.effects !== undefined) {
       if (!isOptionsObject(o.effects)) refuse(`${what}: effects must be an object of handlers by effect type, not ${kindOf(o.effects)}.`, 'effects', id);
-      const handlers: Record<string, unknown> = {};
-      for (const type of Object.keys(o.effects)) {
-        const handler = ownValue(o.effects as Record<string, unknown>, type);
-        if (typeof handler !== 'function') refuse(`${what}: effects.${type} must be a function (params, ctx) => …, not ${kindOf(handler)}.`, `effects.${type}`, id);
-        handlers[type] = handler;
+      // The engine's one rule for an effects object (own handler functions; a class's method or an
+      // Object.create(...) handler is inherited, which replay, reading own keys, silently never ran).
+      // Each handler is read once, into a copy on the same prototype, which the rule then checks.
+      try {
+        const given = o.effects as Record<string, unknown>;
+        const copy = Object.create(Object.getPrototypeOf(given) as object | null) as Record<string, unknown>;
+        for (const type of Object.keys(given)) Object.defineProperty(copy, type, { value: given[type], enumerable: true });
+        checkEffectHandlers(copy);
+        const handlers: Record<string, unknown> = {};
+        for (const type of Object.keys(copy)) handlers[type] = copy[type];
+        out['effects'] = Object.freeze(handlers);
+      } catch (error) {
+        const e = error as DocketError;
+        refuse(`${what}: ${isDocketError(e) ? e.message : `effects could not be read (${String((e as Error)?.message ?? e)}); pass a plain object of handler functions.`}`, isDocketError(e) && typeof e.details.field === 'string' ? e.details.field : 'effects', id, { cause: error });
       }
-      out['effects'] = Object.freeze(handlers);
     }
     out['maxPaths'] = wholeOption(o.maxPaths, 'maxPaths', what, 1);
   }
