@@ -8,8 +8,10 @@
 import type { AnyStateMachine } from 'xstate';
 import { durationToMs, toInstant, type Instant } from '../clock/index.js';
 import type { AnyWorkflow, EffectHandler } from '../engine/index.js';
-import { checkActorInput } from '../engine/validate-input.js';
+import { checkActorInput, checkSendInput } from '../engine/validate-input.js';
 import { checkEffectHandlers } from '../engine/effect-handlers.js';
+import { parseEventPayload } from '../engine/authorize.js';
+import { ownValue } from '../engine/own-property.js';
 import { DocketError, isDocketError } from '../errors.js';
 import { checkCalendar } from '../calendar/business-calendar.js';
 import { checkDirectory } from '../organisation/directory.js';
@@ -96,13 +98,28 @@ function sampleEvents(value: unknown, what: string, workflow: AnyWorkflow): Samp
   const out: Record<string, unknown> = {};
   for (const [type, samples] of Object.entries(given)) {
     const list = Array.isArray(samples) ? samples : [samples];
-    list.forEach((payload: unknown, i) => {
+    const read = list.map((payload: unknown, i) => {
+      const at = Array.isArray(samples) ? `events.${type}[${i}]` : `events.${type}`;
       if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) {
-        const at = Array.isArray(samples) ? `events.${type}[${i}]` : `events.${type}`;
         refuse(`${what}: ${at} must be a payload object (without type, e.g. {}), not ${kindOf(payload)}.`, at, workflow.id);
       }
+      // Read as send reads a payload: copied as plain JSON (an undefined field dropped), then by the
+      // event's schema. A sample send refuses ({ amount: 'x' } for a number) was sent to the machine as
+      // given, so a guard decided on it and path generation reported states reachable, or not, by an
+      // event the engine never takes.
+      try {
+        const sent = checkSendInput('sample', { ...(payload as object), type }, { actor: { id: 'sample', roles: [] } }, what.replace(/\(\)$/, ''));
+        if (sent.invalid) throw sent.invalid;
+        parseEventPayload(ownValue(workflow.events, type) as never, sent.event, { workflow: workflow.id, event: type });
+        const { type: _type, ...copy } = sent.event;
+        return Object.freeze(copy);
+      } catch (error) {
+        if (!isDocketError(error)) throw error;
+        const { instanceId: _sample, ...details } = error.details;
+        throw new DocketError('INVALID_PAYLOAD', `${what}: ${at} is a sample ${type} that send would refuse: ${error.message}`, { ...details, workflow: workflow.id, field: at });
+      }
     });
-    out[type] = Array.isArray(samples) ? Object.freeze([...samples]) : samples;
+    out[type] = Array.isArray(samples) ? Object.freeze(read) : read[0];
   }
   return Object.freeze(out) as SampleEvents;
 }
