@@ -4,7 +4,7 @@ import { declaredReturn } from './return-rule.js';
 import { plainInput } from '../input/plain-input.js';
 import { checkNewId } from '../store/id-rule.js';
 import { DocketError } from '../errors.js';
-import type { ApproverRule } from './approver-rules.js';
+import { checkApproverRule, type ApproverRule } from './approver-rules.js';
 
 /** Where an approved step goes next: a target, optionally first jumping back to a step that returned. */
 export type ApprovedTarget = string | { readonly target: string; readonly jumpBack?: readonly string[] };
@@ -128,7 +128,7 @@ export function approvalStep(given: ApprovalStepConfig): ApprovalStepNode {
   if (typeof step !== 'string' || !/^[A-Za-z][\w-]*$/.test(step)) {
     throw stepError(`approvalStep: id ${typeof step === 'string' ? JSON.stringify(step) : String(step)} must start with a letter and use only letters, digits, "_" and "-" (it is an XState state id).`, 'config.id');
   }
-  checkRulePeople(config.approvers, 'config.approvers', step);
+  if (config.approvers !== undefined) checkRulePeople(config.approvers, 'config.approvers', step);
   const spec: ApprovalStepSpec = {
     ...rest,
     ...(returns
@@ -245,8 +245,9 @@ function checkRulePeople(rules: ApproverRule | readonly ApproverRule[] | undefin
     rules.forEach((rule: ApproverRule, i) => checkRulePeople(rule, `${path}[${i}]`, step));
     return;
   }
-  const rule = rules as ApproverRule | undefined;
-  if (rule === undefined || rule === null || typeof rule !== 'object') return;
+  // The rule's shape first (a known kind, its field paths, levels and among), by the one check.
+  checkApproverRule(rules, path, `approvalStep "${step}"`);
+  const rule = rules as ApproverRule;
   if (rule.kind === 'users' && Array.isArray(rule.users)) {
     rule.users.forEach((user, i) => checkNewId(user, `approvalStep "${step}": ${path}.users[${i}], a person the step asks,`, `${path}.users[${i}]`, { step }));
   }

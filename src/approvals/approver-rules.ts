@@ -124,7 +124,8 @@ export function supervisors(levels: number): ApproverRule {
  * 自选: the approvers the initiator chose, read from a context field (a user id or a list), each
  * checked against `among` when given (refused with `INVALID_PAYLOAD` otherwise).
  *
- * @throws DocketError `INVALID_ARGUMENT` naming the field for options other than `{ among? }`.
+ * @throws DocketError `INVALID_ARGUMENT` naming the field for options other than `{ among? }`, a
+ * `field` that is not a non-blank path (`field`), or an `among` that is not an approver rule (`among`).
  *
  * @example
  * ```ts
@@ -135,11 +136,16 @@ export function supervisors(levels: number): ApproverRule {
 export function chosen(field: string, options: { readonly among?: ApproverRule } = {}): ApproverRule {
   // By the options rule: a misspelt `{ amongst: role('legal') }` was ignored, so anyone could be chosen.
   const { among } = readOptions(options, { keys: ['among'], what: 'chosen(field, options)', usage: '{ among?: ApproverRule }' });
-  return among ? { kind: 'chosen', field, among: among as ApproverRule } : { kind: 'chosen', field };
+  const rule: ApproverRule = among ? { kind: 'chosen', field, among: among as ApproverRule } : { kind: 'chosen', field };
+  checkApproverRule(rule, '', 'chosen(field, options)');
+  return rule;
 }
 
 /**
  * The user id (or list of ids) in a context field, e.g. the account manager named on the form.
+ *
+ * @throws DocketError `INVALID_ARGUMENT` with `details.field: 'field'` for a path that is not a string
+ * with a non-blank character (`field(5)` failed every entry of the step with MACHINE_ERROR).
  *
  * @example
  * ```ts
@@ -148,7 +154,57 @@ export function chosen(field: string, options: { readonly among?: ApproverRule }
  * ```
  */
 export function field(path: string): ApproverRule {
-  return { kind: 'field', field: path };
+  const rule: ApproverRule = { kind: 'field', field: path };
+  checkApproverRule(rule, '', 'field(path)');
+  return rule;
+}
+
+const RULE_USAGE = "users('zhao'), role('legal'), departmentHead(), supervisor(), supervisors(2), chosen('field') or field('path')";
+
+/**
+ * The shape of an approver rule (internal; the one check `chosen`, `field` and `approvalStep` apply):
+ * an object of a known `kind`; a context field path (`chosen`, `field`, `departmentHead`'s `field`) a
+ * string of at least one non-blank character; `supervisor` levels a positive integer; `chosen`'s
+ * `among` a rule itself. `chosen(5)`, `field(5)` or `chosen('who', { among: 'legal' })` were taken and
+ * every entry of the step failed with MACHINE_ERROR ("path.split is not a function", "reading
+ * 'flatMap'"); a blank path resolved nobody (NO_APPROVER at every entry).
+ *
+ * @throws DocketError `INVALID_ARGUMENT` naming the part, prefixed by `path` (`config.approvers[1].field`,
+ * or `field`, `among` for a builder's own arguments).
+ */
+export function checkApproverRule(rule: unknown, path: string, what: string): void {
+  const at = (key: string) => (path === '' ? key : `${path}.${key}`);
+  const refuse = (message: string, field: string): never => {
+    throw new DocketError('INVALID_ARGUMENT', `${what}: ${message}`, { field });
+  };
+  if (typeof rule !== 'object' || rule === null || Array.isArray(rule)) {
+    refuse(`${path === '' ? 'the rule' : path} must be an approver rule (${RULE_USAGE}), not ${typeof rule === 'string' ? JSON.stringify(rule) : rule === null ? 'null' : Array.isArray(rule) ? 'an array' : typeof rule}.`, path === '' ? 'rule' : path);
+  }
+  const r = rule as { readonly kind?: unknown; readonly field?: unknown; readonly department?: unknown; readonly levels?: unknown; readonly among?: unknown };
+  const text = (value: unknown, key: string, optional: boolean, noun: string) => {
+    if (value === undefined && optional) return;
+    if (typeof value !== 'string' || value.trim() === '') refuse(`${at(key)} must be ${noun}, not ${typeof value === 'string' ? JSON.stringify(value) : value === undefined ? 'missing' : typeof value}.`, at(key));
+  };
+  const PATH = 'a context field path (e.g. "form.approvers")';
+  switch (r.kind) {
+    case 'users':
+    case 'role':
+      return; // their ids are checked by the one id rule where they are read (users' people, role's name)
+    case 'field':
+    case 'chosen':
+      text(r.field, 'field', false, PATH);
+      if (r.kind === 'chosen' && r.among !== undefined) checkApproverRule(r.among, at('among'), what);
+      return;
+    case 'departmentHead':
+      text(r.department, 'department', true, 'a department name');
+      text(r.field, 'field', true, PATH);
+      return;
+    case 'supervisor':
+      if (typeof r.levels !== 'number' || !Number.isInteger(r.levels) || r.levels < 1) refuse(`${at('levels')} must be a positive integer, not ${String(r.levels)}.`, at('levels'));
+      return;
+    default:
+      refuse(`${path === '' ? 'the rule' : path} has no known kind (${JSON.stringify(r.kind) ?? 'undefined'}); build it with ${RULE_USAGE}.`, path === '' ? 'rule' : path);
+  }
 }
 
 /** What a rule resolved to: people, or one group task for a role. */

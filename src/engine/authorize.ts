@@ -46,6 +46,20 @@ export function checkPayload(
     const known = Object.keys(reg.workflow.events).join(', ');
     throw new DocketError('UNKNOWN_EVENT', `Workflow "${record.workflow}" declares no event "${raw.type}". Declared events: ${known}.`, common);
   }
+  return { event: parseEventPayload(schema, raw, common) };
+}
+
+/**
+ * The one reading of an event's payload by its declared schema (see {@link checkPayload}): the event
+ * as the machine gets it, or `INVALID_PAYLOAD` with `details.issues` (and `common`). Internal: `send`
+ * and docket/testing's sample events read a payload by it, so path generation never sends what `send`
+ * refuses.
+ */
+export function parseEventPayload(
+  schema: { safeParse(value: unknown): { success: true; data: unknown } | { success: false; error: { issues: readonly { code: string; path: readonly PropertyKey[]; message: string; keys?: readonly string[] }[] } } },
+  raw: { type: string; [key: string]: unknown },
+  common: Record<string, unknown>,
+): { type: string; [key: string]: unknown } {
   const { type, ...payload } = raw;
   refuseReserved(Object.keys(payload), common, 'names');
   const parsed = schemaNamesType(schema) ? schema.safeParse(raw) : schema.safeParse(payload);
@@ -54,18 +68,18 @@ export function checkPayload(
     // the refusal says which field to fix (`commnet`), as any other issue's path does.
     const issues = parsed.error.issues.flatMap((i) =>
       i.code === 'unrecognized_keys'
-        ? i.keys.map((key) => ({ path: [...i.path, key], message: 'not a field of this event (check its spelling)' }))
+        ? (i.keys ?? []).map((key) => ({ path: [...i.path, key], message: 'not a field of this event (check its spelling)' }))
         : [{ path: i.path, message: i.message }],
     );
     throw new DocketError(
       'INVALID_PAYLOAD',
-      `Event "${type}" has an invalid payload: ${issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}. Fix the payload and send again.`,
+      `Event "${type}" has an invalid payload: ${issues.map((i) => `${i.path.map(String).join('.') || '(root)'}: ${i.message}`).join('; ')}. Fix the payload and send again.`,
       { ...common, issues },
     );
   }
   const event = { ...(parsed.data as object), type };
   refuseReserved(Object.keys(event), common, 'schema produced');
-  return { event };
+  return event;
 }
 
 /** Refuse payload keys reserved for the engine (`$actor`, `$at`, `$onBehalfOf`, `$carry`, any `$…`). */

@@ -36,7 +36,9 @@ export class WorkflowRegistry {
     let versions = this.byId.get(workflow.id);
     if (!versions) this.byId.set(workflow.id, (versions = new Map()));
     if (versions.has(workflow.version)) {
-      throw new DocketError('INVALID_ARGUMENT', `Workflow "${workflow.id}" version ${workflow.version} is registered twice.`, {
+      // Named by its place in the list, as every other refusal of a workflow there is (`workflows[1]`).
+      throw new DocketError('INVALID_ARGUMENT', `Workflow "${workflow.id}" version ${workflow.version} is registered twice (${at}); list each version once, or give the new one the next version number.`, {
+        field: at,
         workflow: workflow.id,
         version: workflow.version,
       });

@@ -1,9 +1,10 @@
 import { assertKnownKeys, DocketError, isDocketError } from '../errors.js';
 import { isProxy } from './is-proxy.js';
+import { keyedCollection } from './kind-of.js';
 
 /**
  * How every public method reads an options object or a query (the house rule): a plain object, not
- * an array and not a Proxy; every enumerable key, own or inherited, one the method knows; each key
+ * an array, not a Proxy and not a Map or Set (whose entries are no options: `Object.fromEntries(map)`); every enumerable key, own or inherited, one the method knows; each key
  * read exactly once. Anything else is `INVALID_ARGUMENT` naming the field (`details.field`) and
  * changes nothing:
  * - an unknown key is refused, not ignored (a misspelt `idempotencyKey` made a retry act twice);
@@ -36,13 +37,13 @@ function refuse(message: string, field: string, details: Readonly<Record<string,
 function kindOf(value: unknown): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'an array';
-  if (typeof value === 'object') return 'a Proxy';
+  if (typeof value === 'object') return keyedCollection(value) ?? 'a Proxy';
   return typeof value === 'string' ? 'a string' : typeof value;
 }
 
-/** `value` is a plain readable object for {@link readOptions} (not null, an array or a Proxy). */
+/** `value` is a plain readable object for {@link readOptions} (not null, an array, a Proxy, or a Map, Set, WeakMap or WeakSet). */
 export function isOptionsObject(value: unknown): value is object {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) && !isProxy(value);
+  return typeof value === 'object' && value !== null && !Array.isArray(value) && !isProxy(value) && keyedCollection(value) === undefined;
 }
 
 /**
@@ -55,7 +56,8 @@ export function isOptionsObject(value: unknown): value is object {
 export function readOptions<K extends string>(value: unknown, spec: ReadOptionsSpec<K>): { -readonly [P in K]?: unknown } {
   const field = (key: string) => (spec.path === undefined ? key : `${spec.path}.${key}`);
   if (!isOptionsObject(value)) {
-    refuse(`${spec.what} must be an object${spec.usage === undefined ? '' : ` such as ${spec.usage}`}, not ${kindOf(value)}.`, spec.field ?? spec.path ?? 'options', spec.details);
+    const collection = typeof value === 'object' && value !== null && !isProxy(value) ? keyedCollection(value) : undefined;
+    refuse(`${spec.what} must be an object${spec.usage === undefined ? '' : ` such as ${spec.usage}`}, not ${kindOf(value)}${collection === 'a Map' ? ' (its entries are not options: pass Object.fromEntries(map))' : ''}.`, spec.field ?? spec.path ?? 'options', spec.details);
   }
   try {
     // The one rule for unknown keys (errors.ts, which the calendar's options use too).

@@ -8,9 +8,11 @@
 import type { AnyStateMachine } from 'xstate';
 import { durationToMs, toInstant, type Instant } from '../clock/index.js';
 import type { AnyWorkflow, EffectHandler } from '../engine/index.js';
-import { checkActorInput } from '../engine/validate-input.js';
+import { checkActorInput, checkSendInput } from '../engine/validate-input.js';
+import { checkEffectHandlers } from '../engine/effect-handlers.js';
+import { parseEventPayload } from '../engine/authorize.js';
 import { ownValue } from '../engine/own-property.js';
-import { DocketError } from '../errors.js';
+import { DocketError, isDocketError } from '../errors.js';
 import { checkCalendar } from '../calendar/business-calendar.js';
 import { checkDirectory } from '../organisation/directory.js';
 import { isOptionsObject, oneOfOption, readOptions, wholeOption } from '../input/read-options.js';
@@ -96,13 +98,28 @@ function sampleEvents(value: unknown, what: string, workflow: AnyWorkflow): Samp
   const out: Record<string, unknown> = {};
   for (const [type, samples] of Object.entries(given)) {
     const list = Array.isArray(samples) ? samples : [samples];
-    list.forEach((payload: unknown, i) => {
+    const read = list.map((payload: unknown, i) => {
+      const at = Array.isArray(samples) ? `events.${type}[${i}]` : `events.${type}`;
       if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) {
-        const at = Array.isArray(samples) ? `events.${type}[${i}]` : `events.${type}`;
         refuse(`${what}: ${at} must be a payload object (without type, e.g. {}), not ${kindOf(payload)}.`, at, workflow.id);
       }
+      // Read as send reads a payload: copied as plain JSON (an undefined field dropped), then by the
+      // event's schema. A sample send refuses ({ amount: 'x' } for a number) was sent to the machine as
+      // given, so a guard decided on it and path generation reported states reachable, or not, by an
+      // event the engine never takes.
+      try {
+        const sent = checkSendInput('sample', { ...(payload as object), type }, { actor: { id: 'sample', roles: [] } }, what.replace(/\(\)$/, ''));
+        if (sent.invalid) throw sent.invalid;
+        parseEventPayload(ownValue(workflow.events, type) as never, sent.event, { workflow: workflow.id, event: type });
+        const { type: _type, ...copy } = sent.event;
+        return Object.freeze(copy);
+      } catch (error) {
+        if (!isDocketError(error)) throw error;
+        const { instanceId: _sample, ...details } = error.details;
+        throw new DocketError('INVALID_PAYLOAD', `${what}: ${at} is a sample ${type} that send would refuse: ${error.message}`, { ...details, workflow: workflow.id, field: at });
+      }
     });
-    out[type] = Array.isArray(samples) ? Object.freeze([...samples]) : samples;
+    out[type] = Array.isArray(samples) ? Object.freeze(read) : read[0];
   }
   return Object.freeze(out) as SampleEvents;
 }
@@ -188,13 +205,21 @@ export function readExploreOptions(workflow: AnyWorkflow, given: unknown, what: 
     }
     if (o.effects !== undefined) {
       if (!isOptionsObject(o.effects)) refuse(`${what}: effects must be an object of handlers by effect type, not ${kindOf(o.effects)}.`, 'effects', id);
-      const handlers: Record<string, unknown> = {};
-      for (const type of Object.keys(o.effects)) {
-        const handler = ownValue(o.effects as Record<string, unknown>, type);
-        if (typeof handler !== 'function') refuse(`${what}: effects.${type} must be a function (params, ctx) => …, not ${kindOf(handler)}.`, `effects.${type}`, id);
-        handlers[type] = handler;
+      // The engine's one rule for an effects object (own handler functions; a class's method or an
+      // Object.create(...) handler is inherited, which replay, reading own keys, silently never ran).
+      // Each handler is read once, into a copy on the same prototype, which the rule then checks.
+      try {
+        const given = o.effects as Record<string, unknown>;
+        const copy = Object.create(Object.getPrototypeOf(given) as object | null) as Record<string, unknown>;
+        for (const type of Object.keys(given)) Object.defineProperty(copy, type, { value: given[type], enumerable: true });
+        checkEffectHandlers(copy);
+        const handlers: Record<string, unknown> = {};
+        for (const type of Object.keys(copy)) handlers[type] = copy[type];
+        out['effects'] = Object.freeze(handlers);
+      } catch (error) {
+        const e = error as DocketError;
+        refuse(`${what}: ${isDocketError(e) ? e.message : `effects could not be read (${String((e as Error)?.message ?? e)}); pass a plain object of handler functions.`}`, isDocketError(e) && typeof e.details.field === 'string' ? e.details.field : 'effects', id, { cause: error });
       }
-      out['effects'] = Object.freeze(handlers);
     }
     out['maxPaths'] = wholeOption(o.maxPaths, 'maxPaths', what, 1);
   }
