@@ -35,6 +35,30 @@ export function taskActions(state: ApprovalStepState, claimed: boolean): Approva
 /** What {@link taskActions} offers, claimed and unclaimed, per frozen step spec. */
 const offeredBySpec = new WeakMap<object, Offered>();
 
+/**
+ * {@link taskActions} for the inbox's own tasks: for a committed (frozen) spec, one frozen array per
+ * spec and claim, marked as JSON data, shared by every task of the step and every commit, so the
+ * store's payload check reads its mark and the task keeps no copy of its own. A spec that is not
+ * frozen gets a fresh copy, as from `taskActions`.
+ */
+function sharedTaskActions(state: ApprovalStepState, claimed: boolean): readonly ApprovalOperation[] {
+  const { spec } = state;
+  if (frozenMark(spec) === undefined) return taskActions(state, claimed);
+  let shared = sharedBySpec.get(spec);
+  if (shared === undefined) {
+    const frozen = (list: ApprovalOperation[]): readonly ApprovalOperation[] => {
+      freezeJsonData(list);
+      return list;
+    };
+    shared = { claimed: frozen(taskActions(state, true)), unclaimed: frozen(taskActions(state, false)) };
+    sharedBySpec.set(spec, shared);
+  }
+  return claimed ? shared.claimed : shared.unclaimed;
+}
+
+/** What {@link sharedTaskActions} gives, per frozen step spec. */
+const sharedBySpec = new WeakMap<object, Offered>();
+
 interface Offered {
   readonly claimed: readonly ApprovalOperation[];
   readonly unclaimed: readonly ApprovalOperation[];
@@ -103,10 +127,10 @@ const pathsByMachine = new WeakMap<object, Map<string, string | undefined>>();
  * Internal to the approval plugin: a workflow gets it from `withApprovals({ inbox: { data } })`.
  *
  * A task that comes out the same as at the last commit (its assignment is the same committed object,
- * and nothing else it is built from changed) is that commit's task object, frozen and marked as JSON
- * data (`freezeJsonData`) the second time it is given: a store's payload check reads its mark instead
- * of walking it again, and the commit need not copy it. In a 会签 of n seats an act changes one task
- * and would otherwise rebuild and re-check n tasks of n names each.
+ * and nothing else it is built from changed) is that commit's task object, its parts frozen and marked
+ * as JSON data (`freezeJsonData`) the second time it is given: a store's payload check reads their
+ * marks instead of walking them again. The actions offered are one frozen array per spec. In a 会签 of
+ * n seats an act changes one task and would otherwise rebuild and re-check n tasks of n names each.
  */
 export function approvalTasks<C = ApprovalContext>(options: { readonly data?: (context: C) => unknown } = {}) {
   // The task last built for each committed assignment object (frozen context data, kept by the next
@@ -157,7 +181,7 @@ export function approvalTasks<C = ApprovalContext>(options: { readonly data?: (c
           status: a.group && a.user !== null ? 'claimed' : 'open',
           ...(a.group && a.user !== null ? { claimedBy: a.user } : {}),
           dueAt,
-          actions: taskActions(state, claimed),
+          actions: sharedTaskActions(state, claimed) as ApprovalOperation[],
           createdAt: a.since,
           data: { round: state.round, task: a.id, mode: state.spec.mode, initiator: ctx.initiator, ...(a.delegate !== undefined ? { delegate: a.delegate } : {}), ...(extra === undefined ? {} : { extra }) },
           // Last, where the commit's stamp put it before the hook was given the version.
@@ -207,21 +231,24 @@ function sameNames(a: readonly string[], b: readonly string[]): boolean {
 }
 
 /**
- * The reused task, frozen and marked as JSON data the first time it is reused (not when first built:
- * most tasks live for one commit, and marking hashes it). A step's title is the spec's own object,
- * frozen by the definition and so not markable: the marked task holds a copy of it. A task whose data
- * cannot be marked (a string no store keeps) is given as it is: the store's check walks it and
- * refuses the commit, as it would a task built afresh.
+ * The reused task, its parts (assignees, seat holders, data…) frozen and marked as JSON data the first
+ * time it is reused, so the store's check reads their marks: not when it is first built, since most
+ * tasks live for one commit. The task object itself is left as it was (a store may hold it, and
+ * marking it would hash it for what a check of its dozen fields costs). A part that cannot be marked
+ * (a string no store keeps) is left for the store's check to name, as in a task built afresh.
  */
 function settled(last: BuiltTask): TaskRecord {
   if (!last.frozen) {
     last.frozen = true;
-    const { title } = last.task;
-    const task = title !== undefined && frozenMark(title) === undefined ? { ...last.task, title: { ...title } } : last.task;
-    try {
-      if (freezeJsonData(task)) last.task = task;
-    } catch {
-      // Left for the store's check to name.
+    const task = last.task as unknown as Record<string, unknown>;
+    for (const key in task) {
+      const part = task[key];
+      if (typeof part !== 'object' || part === null || frozenMark(part) !== undefined || !Object.isExtensible(part)) continue;
+      try {
+        freezeJsonData(part);
+      } catch {
+        // Left for the store's check to name.
+      }
     }
   }
   return last.task;
