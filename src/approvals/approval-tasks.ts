@@ -4,9 +4,10 @@ import type { InstanceFacts, TaskTimer } from '../engine/define-workflow.js';
 import type { TaskRecord } from '../store/records.js';
 import { actionable, seatHolders } from './approval-decision.js';
 import { reachablePeople } from './operations/reducer-helpers.js';
-import type { ApprovalContext, ApprovalOperation, ApprovalStepState } from './approval-types.js';
+import type { ApprovalAssignment, ApprovalContext, ApprovalOperation, ApprovalStepState } from './approval-types.js';
 import { APPROVAL_OPERATIONS } from './operations.js';
 import { frozenMark } from '../store/frozen-data.js';
+import { freezeJsonData } from '../engine/freeze-state.js';
 
 
 /** The operations an assignee may perform on a task of this step (what the inbox offers).
@@ -33,6 +34,30 @@ export function taskActions(state: ApprovalStepState, claimed: boolean): Approva
 
 /** What {@link taskActions} offers, claimed and unclaimed, per frozen step spec. */
 const offeredBySpec = new WeakMap<object, Offered>();
+
+/**
+ * {@link taskActions} for the inbox's own tasks: for a committed (frozen) spec, one frozen array per
+ * spec and claim, marked as JSON data, shared by every task of the step and every commit, so the
+ * store's payload check reads its mark and the task keeps no copy of its own. A spec that is not
+ * frozen gets a fresh copy, as from `taskActions`.
+ */
+function sharedTaskActions(state: ApprovalStepState, claimed: boolean): readonly ApprovalOperation[] {
+  const { spec } = state;
+  if (frozenMark(spec) === undefined) return taskActions(state, claimed);
+  let shared = sharedBySpec.get(spec);
+  if (shared === undefined) {
+    const frozen = (list: ApprovalOperation[]): readonly ApprovalOperation[] => {
+      freezeJsonData(list);
+      return list;
+    };
+    shared = { claimed: frozen(taskActions(state, true)), unclaimed: frozen(taskActions(state, false)) };
+    sharedBySpec.set(spec, shared);
+  }
+  return claimed ? shared.claimed : shared.unclaimed;
+}
+
+/** What {@link sharedTaskActions} gives, per frozen step spec. */
+const sharedBySpec = new WeakMap<object, Offered>();
 
 interface Offered {
   readonly claimed: readonly ApprovalOperation[];
@@ -100,13 +125,24 @@ const pathsByMachine = new WeakMap<object, Map<string, string | undefined>>();
  * them, else as resolved on entry) and the operations the user may perform.
  * An unclaimed group task (认领) lists every member as assignee and the role in `roles`.
  * Internal to the approval plugin: a workflow gets it from `withApprovals({ inbox: { data } })`.
+ *
+ * A task that comes out the same as at the last commit (its assignment is the same committed object,
+ * and nothing else it is built from changed) is that commit's task object, its parts frozen and marked
+ * as JSON data (`freezeJsonData`) the second time it is given: a store's payload check reads their
+ * marks instead of walking them again. The actions offered are one frozen array per spec. In a 会签 of
+ * n seats an act changes one task and would otherwise rebuild and re-check n tasks of n names each.
  */
 export function approvalTasks<C = ApprovalContext>(options: { readonly data?: (context: C) => unknown } = {}) {
+  // The task last built for each committed assignment object (frozen context data, kept by the next
+  // state when the act did not touch it), with what it was built from that the assignment is not.
+  const built = new WeakMap<ApprovalAssignment, BuiltTask>();
   return (args: ApprovalTasksArgs): TaskRecord[] => {
     const { snapshot, instance } = args;
     const ctx = snapshot.context as ApprovalContext | undefined;
     if (!ctx || typeof ctx.approvals !== 'object') return [];
     const extra = options.data ? options.data(snapshot.context as C) : undefined;
+    // Only data that cannot change under the task (none, or frozen context data) lets it be reused.
+    const reusable = extra === undefined || (typeof extra === 'object' && extra !== null && frozenMark(extra) !== undefined);
     const out: TaskRecord[] = [];
     for (const state of Object.values(ctx.approvals)) {
       const step = state.spec.id;
@@ -118,18 +154,26 @@ export function approvalTasks<C = ApprovalContext>(options: { readonly data?: (c
       const open = actionable(state.assignments);
       // Who sits in the step, once per step and shared by its tasks: the inbox keeps a stand-in who
       // holds a seat here off the principal's task by the rule send applies (standInFor).
-      const seated = seatHolders(state.assignments);
+      let seated = seatHolders(state.assignments);
       const dueAt = args.timers === undefined || open.length === 0 ? state.dueAt : dueAtFromTimers(state, args.timers, stepPath(snapshot, step));
       for (const a of open) {
         const claimed = a.user !== null;
         const reached = people(a);
-        out.push({
+        const assignees = a.delegate !== undefined ? [...reached, a.delegate] : reached;
+        const last = reusable ? built.get(a) : undefined;
+        if (last !== undefined && last.spec === state.spec && last.round === state.round && last.extra === extra && sameTask(last.task, instance, ctx.initiator, dueAt, assignees, seated)) {
+          // Shared by the step's tasks, as when they were built together.
+          seated = last.task.seated as string[];
+          out.push(settled(last));
+          continue;
+        }
+        const task: TaskRecord = {
           id: `${instance.id}:${step}:${state.round}:${a.id}`,
           instanceId: instance.id,
           workflow: instance.workflow,
           step,
           ...(state.spec.title ? { title: state.spec.title } : {}),
-          assignees: a.delegate !== undefined ? [...reached, a.delegate] : reached,
+          assignees,
           // The seat's own holder, as approvalAuthorize reads it for a stand-in (standInFor).
           holders: a.user === null ? [] : [a.user],
           seated,
@@ -137,12 +181,75 @@ export function approvalTasks<C = ApprovalContext>(options: { readonly data?: (c
           status: a.group && a.user !== null ? 'claimed' : 'open',
           ...(a.group && a.user !== null ? { claimedBy: a.user } : {}),
           dueAt,
-          actions: taskActions(state, claimed),
+          actions: sharedTaskActions(state, claimed) as ApprovalOperation[],
           createdAt: a.since,
           data: { round: state.round, task: a.id, mode: state.spec.mode, initiator: ctx.initiator, ...(a.delegate !== undefined ? { delegate: a.delegate } : {}), ...(extra === undefined ? {} : { extra }) },
-        });
+          // Last, where the commit's stamp put it before the hook was given the version.
+          ...(instance.version !== undefined ? { version: instance.version } : {}),
+        };
+        if (reusable && frozenMark(a) !== undefined) built.set(a, { task, spec: state.spec, round: state.round, extra, frozen: false });
+        out.push(task);
       }
     }
     return out;
   };
+}
+
+/**
+ * A task as {@link approvalTasks} built it, with the step's spec, round and inbox data it came from
+ * (not the step's state, which would keep every earlier state of the step alive with the task).
+ */
+interface BuiltTask {
+  task: TaskRecord;
+  readonly spec: ApprovalStepState['spec'];
+  readonly round: number;
+  readonly extra: unknown;
+  frozen: boolean;
+}
+
+/**
+ * Whether `task`, built for the same assignment, spec, round and inbox data, is what would be built
+ * now: the same instance, workflow version, initiator, due instant, assignees and seat holders.
+ */
+function sameTask(task: TaskRecord, instance: InstanceFacts, initiator: string, dueAt: Instant | null, assignees: readonly string[], seated: readonly string[]): boolean {
+  return (
+    task.instanceId === instance.id &&
+    task.workflow === instance.workflow &&
+    task.version === instance.version &&
+    task.dueAt === dueAt &&
+    (task.data as { initiator?: unknown }).initiator === initiator &&
+    sameNames(task.assignees, assignees) &&
+    sameNames(task.seated!, seated)
+  );
+}
+
+function sameNames(a: readonly string[], b: readonly string[]): boolean {
+  if (a === b) return true;
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/**
+ * The reused task, its parts (assignees, seat holders, data…) frozen and marked as JSON data the first
+ * time it is reused, so the store's check reads their marks: not when it is first built, since most
+ * tasks live for one commit. The task object itself is left as it was (a store may hold it, and
+ * marking it would hash it for what a check of its dozen fields costs). A part that cannot be marked
+ * (a string no store keeps) is left for the store's check to name, as in a task built afresh.
+ */
+function settled(last: BuiltTask): TaskRecord {
+  if (!last.frozen) {
+    last.frozen = true;
+    const task = last.task as unknown as Record<string, unknown>;
+    for (const key in task) {
+      const part = task[key];
+      if (typeof part !== 'object' || part === null || frozenMark(part) !== undefined || !Object.isExtensible(part)) continue;
+      try {
+        freezeJsonData(part);
+      } catch {
+        // Left for the store's check to name.
+      }
+    }
+  }
+  return last.task;
 }

@@ -388,7 +388,9 @@ export function createCommitPipeline(deps: PipelineDeps): CommitPipeline {
     const hook = projector?.reg.workflow.tasks;
     if (hook && change.tasks === undefined) {
       const { reg: preg, snapshot } = projector!;
-      const instanceFacts = { id: instance.id, workflow: instance.workflow, initiator: instance.initiator };
+      // With the version the commit stamps on each task, so a hook that builds its tasks with it (the
+      // approval plugin's) hands over records the commit need not copy to stamp.
+      const instanceFacts = { id: instance.id, workflow: instance.workflow, initiator: instance.initiator, version: facts.version };
       const env = envAt(preg, now, tenant);
       // Called by planCommit once the timers after the commit are known: due dates come from them.
       facts.tasks = (timers) => hook({ snapshot, instance: instanceFacts, now, env, timers: taskTimers(timers, preg.runtime.timerOwners) });

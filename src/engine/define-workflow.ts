@@ -51,6 +51,11 @@ export interface InstanceFacts {
   readonly id: string;
   readonly workflow: string;
   readonly initiator: string;
+  /**
+   * The workflow version the instance runs (for the `tasks` hook: after the commit, the version its
+   * tasks are stamped with). Absent where a hook was given facts without it.
+   */
+  readonly version?: number;
 }
 
 /** Input to a workflow's own authorization hook, after the role check passed. */

@@ -123,7 +123,11 @@ export function enterStep<C extends ApprovalContext>(ctx: C, spec: ApprovalStepS
   }
   const nobody = assignments.length === 0;
   const state: ApprovalStepState = {
-    spec: effective,
+    // The step's own copy: the machine's spec is frozen by approvalStep, and an object frozen by
+    // someone else cannot carry the engine's JSON-data mark (engine/freeze-state.ts), so every commit
+    // of the instance walked and hashed the spec and the context above it again. A copy is marked at
+    // the entry's commit and carried, unchanged, by the step's later states.
+    spec: ownCopy(effective),
     round: (prev?.round ?? 0) + 1,
     active: true,
     enteredAt: now,
@@ -140,4 +144,23 @@ export function enterStep<C extends ApprovalContext>(ctx: C, spec: ApprovalStepS
   const after = change.context.approvals[spec.id];
   if (after) checkStepInvariants(undefined, after, { act: 'ENTER', code: 'NO_APPROVER', details: { step: spec.id }, initiator: ctx.initiator });
   return change;
+}
+
+/**
+ * A copy of `value` whose plain objects and arrays are new, not frozen (anything else, such as an
+ * approver rule's function, is kept by reference), for the context to own: see the step's `spec`.
+ */
+function ownCopy<T>(value: T): T {
+  if (Array.isArray(value)) return value.map(ownCopy) as T;
+  if (typeof value !== 'object' || value === null) return value;
+  const proto = Object.getPrototypeOf(value);
+  if (proto !== Object.prototype && proto !== null) return value;
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(value)) {
+    const member = ownCopy((value as Record<string, unknown>)[key]);
+    // An own "__proto__" key stays a key (an assignment would set the copy's prototype).
+    if (key === '__proto__') Object.defineProperty(out, key, { value: member, enumerable: true, writable: true, configurable: true });
+    else out[key] = member;
+  }
+  return out as T;
 }
