@@ -1,8 +1,7 @@
 import fc from 'fast-check';
-import { setup } from 'xstate';
-import { z } from 'zod';
 import { describe, expect, it } from 'vitest';
-import { approvalStep, createEngine, memoryStore, role, staticDirectory, users, virtualClock, withApprovals, type ApprovalContext, type ApprovalEvent, type ApprovalMode } from '../src/index.js';
+import { createEngine, memoryStore, role, staticDirectory, users, virtualClock, type ApprovalMode } from '../src/index.js';
+import { actor, approvalFlow, li, people } from './approvals-fixture.js';
 import { frozenMark } from '../src/store/frozen-data.js';
 
 // The approval plugin's `tasks` projection reuses the task it built for an assignment at the last
@@ -12,9 +11,8 @@ import { frozenMark } from '../src/store/frozen-data.js';
 // in which every act goes through a new engine and a new definition (a projection with nothing to
 // reuse), fed the same acts at the same instants.
 
-const PEOPLE = ['p0', 'p1', 'p2', 'p3', 'p4'] as const;
-const directory = staticDirectory({ users: [{ id: 'li', roles: ['sales'] }, ...PEOPLE.map((id) => ({ id, roles: ['reviewer'] }))] });
-const li = { id: 'li', roles: ['sales'] };
+const PEOPLE = ['zhao', 'qian', 'sun', 'wu', 'zheng'] as const;
+const directory = staticDirectory({ users: people });
 
 interface Shape {
   readonly mode: ApprovalMode;
@@ -22,27 +20,16 @@ interface Shape {
   readonly group: boolean;
 }
 
-/** A workflow of one approval step of `shape` after SUBMIT, then a second 会签 step, built afresh each call. */
+/** One approval step of `shape` after SUBMIT, then a 会签 of two, built afresh (a new projection) each call. */
 function workflow(shape: Shape) {
-  const approvals = withApprovals({});
-  const approvers = [...(shape.named.length > 0 ? [users(...shape.named)] : []), ...(shape.group ? [role('reviewer', { claim: true })] : [])];
-  const machine = setup({
-    types: {} as { context: ApprovalContext; events: ApprovalEvent | { type: 'SUBMIT' } },
-    actions: approvals.actions,
-    guards: approvals.guards,
-    delays: approvals.delays,
-  }).createMachine({
-    context: ({ input }: { input: unknown }) => approvals.context(input),
-    initial: 'draft',
-    states: {
-      draft: { on: { SUBMIT: 'review' } },
-      review: approvalStep({ id: 'review', title: { 'zh-CN': '评审', en: 'Review' }, mode: shape.mode, approvers, whenNobody: 'approve', whenTooFew: 'lower', onApproved: 'sign', onRejected: 'rejected' }),
-      sign: approvalStep({ id: 'sign', mode: 'all', approvers: users('p3', 'p4'), onApproved: 'approved', onRejected: 'rejected' }),
-      approved: { type: 'final' },
-      rejected: { type: 'final' },
-    },
-  } as never);
-  return approvals.defineWorkflow({ id: 'reuse', version: 3, machine: machine as never, input: z.object({}), events: { SUBMIT: z.object({}) }, permissions: { SUBMIT: ['sales'] } });
+  const approvers = [...(shape.named.length > 0 ? [users(...shape.named)] : []), ...(shape.group ? [role('legal', { claim: true })] : [])];
+  return approvalFlow(
+    [
+      { id: 'review', title: { 'zh-CN': '评审', en: 'Review' }, mode: shape.mode, approvers, whenNobody: 'approve', whenTooFew: 'lower' },
+      { id: 'sign', mode: 'all', approvers: users('wu', 'zheng') },
+    ],
+    { draft: true, id: 'reuse', version: 3 },
+  );
 }
 
 const person = fc.constantFrom(...PEOPLE);
@@ -73,10 +60,10 @@ async function run(shape: Shape, acts: readonly { actor: string; event: Record<s
   const freshStore = memoryStore();
   const freshClock = virtualClock(start);
   const fresh = () => createEngine({ store: freshStore, clock: freshClock, directory, workflows: [workflow(shape)] });
-  const id = await reusing.start('reuse' as never, {} as never, { actor: li, id: 'r1' } as never);
+  const id = await reusing.start('reuse' as never, { amount: 1 } as never, { actor: li, id: 'r1' } as never);
   await reusing.send(id, { type: 'SUBMIT' } as never, { actor: li });
   let twin = fresh();
-  await twin.start('reuse' as never, {} as never, { actor: li, id: 'r1' } as never);
+  await twin.start('reuse' as never, { amount: 1 } as never, { actor: li, id: 'r1' } as never);
   await twin.close();
   twin = fresh();
   await twin.send(id, { type: 'SUBMIT' } as never, { actor: li });
@@ -84,14 +71,14 @@ async function run(shape: Shape, acts: readonly { actor: string; event: Record<s
   expect(await inboxText(reusingStore, id)).toBe(await inboxText(freshStore, id));
   let reused = 0;
   let before = new Set(await reusingStore.tasks({ instanceId: id }));
-  for (const { actor, event } of acts) {
-    const who = { id: actor, roles: ['reviewer'] };
+  for (const { actor: by, event } of acts) {
+    const who = actor(by);
     const a = await reusing.send(id, event as never, { actor: who }).then(() => 'ok', (e: { code?: string }) => e.code ?? 'error');
     twin = fresh();
     const b = await twin.send(id, event as never, { actor: who }).then(() => 'ok', (e: { code?: string }) => e.code ?? 'error');
     await twin.close();
-    expect(a, `${actor} ${JSON.stringify(event)}`).toBe(b);
-    expect(await inboxText(reusingStore, id), `${actor} ${JSON.stringify(event)}`).toBe(await inboxText(freshStore, id));
+    expect(a, `${by} ${JSON.stringify(event)}`).toBe(b);
+    expect(await inboxText(reusingStore, id), `${by} ${JSON.stringify(event)}`).toBe(await inboxText(freshStore, id));
     const tasks = await reusingStore.tasks({ instanceId: id });
     // A reused task is the very object the last commit stored; its parts are marked JSON data, so the
     // store's payload check reads their marks.
@@ -111,21 +98,21 @@ async function run(shape: Shape, acts: readonly { actor: string; event: Record<s
 
 describe('approval tasks: a task reused from the last commit is the task built afresh', () => {
   it('a 会签 of five: the four untouched tasks are the last commit\'s, their parts marked, and read as built afresh', async () => {
-    const acts = [{ actor: 'p0', event: { type: 'APPROVE', step: 'review' } }, { actor: 'p1', event: { type: 'APPROVE', step: 'review' } }];
+    const acts = [{ actor: 'zhao', event: { type: 'APPROVE', step: 'review' } }, { actor: 'qian', event: { type: 'APPROVE', step: 'review' } }];
     const { reused } = await run({ mode: 'all', named: [...PEOPLE], group: false }, acts);
-    // After p0's act four tasks come back unchanged, after p1's three: each of them is reused.
+    // After zhao's act four tasks come back unchanged, after qian's three: each of them is reused.
     expect(reused).toBe(4 + 3);
   });
 
   it('a 抄送 (CC) changes no task: all three come back as the last commit\'s', async () => {
-    const acts = [{ actor: 'p0', event: { type: 'CC', step: 'review', users: ['p4'] } }];
-    const { reused } = await run({ mode: 'all', named: ['p0', 'p1', 'p2'], group: false }, acts);
+    const acts = [{ actor: 'zhao', event: { type: 'CC', step: 'review', users: ['zheng'] } }];
+    const { reused } = await run({ mode: 'all', named: ['zhao', 'qian', 'sun'], group: false }, acts);
     expect(reused).toBe(3);
   });
 
   it('a delegation (委托) seats the delegate in the step: every task names the new seat holders, none is reused', async () => {
-    const acts = [{ actor: 'p0', event: { type: 'DELEGATE', step: 'review', to: 'p4' } }];
-    const { reused } = await run({ mode: 'all', named: ['p0', 'p1', 'p2'], group: false }, acts);
+    const acts = [{ actor: 'zhao', event: { type: 'DELEGATE', step: 'review', to: 'zheng' } }];
+    const { reused } = await run({ mode: 'all', named: ['zhao', 'qian', 'sun'], group: false }, acts);
     expect(reused).toBe(0);
   });
 

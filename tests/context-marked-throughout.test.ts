@@ -1,8 +1,7 @@
 import fc from 'fast-check';
-import { setup } from 'xstate';
-import { z } from 'zod';
 import { describe, expect, it } from 'vitest';
-import { approvalStep, businessCalendar, createEngine, memoryStore, role, staticDirectory, users, virtualClock, withApprovals, type ApprovalContext, type ApprovalEvent, type ApprovalMode, type DirectoryUser } from '../src/index.js';
+import { businessCalendar, createEngine, memoryStore, role, staticDirectory, users, virtualClock, type ApprovalMode, type DirectoryUser } from '../src/index.js';
+import { actor, approvalFlow, li, people as staff } from './approvals-fixture.js';
 import { frozenMark } from '../src/store/frozen-data.js';
 import { bidReview, contractApproval } from '../machines/index.js';
 
@@ -38,6 +37,13 @@ const as = (id: string) => ({ id, roles: people.find((p) => p.id === id)!.roles 
 const calendar = businessCalendar({ holidays: ['CN'] });
 const quiet = new Proxy({}, { get: () => async () => undefined }) as never;
 
+/** An engine on the memory store over the fixture's organisation, and its store. */
+function engineFor(workflow: ReturnType<typeof approvalFlow>) {
+  const store = memoryStore();
+  const engine = createEngine({ store, clock: virtualClock('2026-12-01T09:00:00+08:00'), directory: staticDirectory({ users: staff }), workflows: [workflow], effects: quiet });
+  return { engine, store };
+}
+
 describe('a committed context is marked JSON data throughout', () => {
   it('contract approval: after SUBMIT opens the 会签 and after a vote, the step spec is the context\'s own, marked', async () => {
     const store = memoryStore();
@@ -63,8 +69,7 @@ describe('a committed context is marked JSON data throughout', () => {
   });
 
   it('any approval step: after its entry and after each act, nothing in the context is left unmarked', async () => {
-    const reviewers = ['p0', 'p1', 'p2', 'p3'];
-    const dir = staticDirectory({ users: [{ id: 'li', roles: ['sales'] }, ...reviewers.map((id) => ({ id, roles: ['reviewer'] }))] });
+    const reviewers = ['zhao', 'qian', 'sun', 'wu'] as const;
     const stepArb = fc.record({
       mode: fc.constantFrom<ApprovalMode>('all', 'any', 'sequential', { count: 3 }, { ratio: 0.5 }),
       named: fc.uniqueArray(fc.constantFrom(...reviewers), { minLength: 1, maxLength: 4 }),
@@ -76,45 +81,30 @@ describe('a committed context is marked JSON data throughout', () => {
     const actsArb = fc.array(fc.record({ actor: fc.constantFrom(...reviewers), type: fc.constantFrom('APPROVE', 'REJECT', 'CC', 'RETURN') }), { maxLength: 5 });
     await fc.assert(
       fc.asyncProperty(stepArb, actsArb, async (shape, acts) => {
-        const approvals = withApprovals({});
         const operations = shape.operations === undefined ? undefined : [...new Set(['APPROVE', ...shape.operations, ...(shape.returns ? ['RETURN'] : [])])];
-        const machine = setup({
-          types: {} as { context: ApprovalContext; events: ApprovalEvent | { type: 'SUBMIT' } },
-          actions: approvals.actions,
-          guards: approvals.guards,
-          delays: approvals.delays,
-        }).createMachine({
-          context: ({ input }: { input: unknown }) => approvals.context(input),
-          initial: 'draft',
-          states: {
-            draft: { on: { SUBMIT: 'review' } },
-            review: approvalStep({
+        const workflow = approvalFlow(
+          [
+            {
               id: 'review',
               ...(shape.title ? { title: shape.title } : {}),
               mode: shape.mode,
-              approvers: [users(...shape.named), ...(shape.group ? [role('reviewer', { claim: true })] : [])],
+              approvers: [users(...shape.named), ...(shape.group ? [role('finance', { claim: true })] : [])],
               whenTooFew: 'lower',
               ...(operations ? { operations: operations as never } : {}),
               ...(shape.returns ? { returns: { submitter: true } } : {}),
-              onApproved: 'approved',
-              onRejected: 'rejected',
-              ...(shape.returns ? { onReturned: 'draft' } : {}),
-            } as never),
-            approved: { type: 'final' },
-            rejected: { type: 'final' },
-          },
-        } as never);
-        const wf = approvals.defineWorkflow({ id: 'marks', version: 1, machine: machine as never, input: z.object({}), events: { SUBMIT: z.object({}) }, permissions: { SUBMIT: ['sales'] } });
-        const store = memoryStore();
-        const engine = createEngine({ store, clock: virtualClock('2026-12-01T09:00:00+08:00'), directory: dir, workflows: [wf] });
-        const id = await engine.start('marks' as never, {} as never, { actor: { id: 'li', roles: ['sales'] } });
-        await engine.send(id, { type: 'SUBMIT' } as never, { actor: { id: 'li', roles: ['sales'] } });
+            },
+          ],
+          { draft: true },
+        );
+        const { engine, store } = engineFor(workflow);
+        const id = await engine.start('flow' as never, { amount: 1 } as never, { actor: li });
+        await engine.send(id, { type: 'SUBMIT' } as never, { actor: li });
         expect(unmarked((await store.load(id))!.context), 'SUBMIT').toEqual([]);
         for (const act of acts) {
           const event = act.type === 'RETURN' ? { type: 'RETURN', step: 'review', comment: '补材料', to: 'submitter' } : act.type === 'CC' ? { type: 'CC', step: 'review', users: ['li'] } : { type: act.type, step: 'review' };
-          await engine.send(id, event as never, { actor: { id: act.actor, roles: ['reviewer'] } }).catch(() => undefined);
+          await engine.send(id, event as never, { actor: actor(act.actor) }).catch(() => undefined);
           expect(unmarked((await store.load(id))!.context), act.type).toEqual([]);
-          if (act.type === 'RETURN') await engine.send(id, { type: 'SUBMIT' } as never, { actor: { id: 'li', roles: ['sales'] } }).catch(() => undefined);
+          if (act.type === 'RETURN') await engine.send(id, { type: 'SUBMIT' } as never, { actor: li }).catch(() => undefined);
         }
         await engine.close();
       }),
