@@ -6,20 +6,14 @@
 // failing handler never run), each without a word. Now the house rule (read-options.ts) refuses a keyed
 // collection as it refuses an array or a Proxy: INVALID_ARGUMENT naming the field, nothing made.
 import fc from 'fast-check';
-import { setup } from 'xstate';
-import { z } from 'zod';
 import { describe, expect, it } from 'vitest';
-import { businessCalendar, createEngine, defineWorkflow, departmentHead, effect, isDocketError, memoryStore, role, virtualClock } from '../src/index.js';
+import { outcome } from './helpers/refusal-outcome.js';
+import { goNotifyWorkflow } from './fixtures/go-notify-workflow.js';
+import { businessCalendar, createEngine, departmentHead, memoryStore, role, virtualClock } from '../src/index.js';
 import { exploreWorkflow, replayPaths } from '../src/testing/index.js';
 import { reviewWorkflow } from './fixtures/review-workflow.js';
 
-const wf = defineWorkflow({
-  id: 'w',
-  version: 1,
-  machine: setup({ actions: { notify: effect() } }).createMachine({ initial: 'a', states: { a: { on: { GO: 'b' } }, b: { type: 'final', entry: { type: 'notify' } } } }),
-  input: z.object({}),
-  events: { GO: z.object({}) },
-});
+const wf = goNotifyWorkflow;
 const calendar = businessCalendar({ zone: 'Asia/Shanghai' });
 const engineWith = (extra: Record<string, unknown>) => () =>
   createEngine({ store: memoryStore(), clock: virtualClock('2026-11-02T09:00:00+08:00'), workflows: [reviewWorkflow], ...extra } as never).close();
@@ -35,15 +29,6 @@ const calls: Record<string, { readonly field: string; readonly entries: readonly
   'exploreWorkflow events': { field: 'events', entries: [['GO', {}]], call: (events) => exploreWorkflow(wf, { input: {}, events } as never) },
   'replayPaths effects': { field: 'effects', entries: [['notify', () => {}]], call: (effects) => replayPaths(wf, { input: {}, effects } as never) },
 };
-
-async function outcome(run: () => unknown): Promise<'taken' | { code: string; field: unknown } | string> {
-  try {
-    await run();
-    return 'taken';
-  } catch (error) {
-    return isDocketError(error) ? { code: error.code, field: error.details.field } : `raw ${String(error)}`;
-  }
-}
 
 const collections = {
   Map: (entries: readonly (readonly [string, unknown])[]) => new Map(entries),

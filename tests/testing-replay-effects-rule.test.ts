@@ -3,28 +3,14 @@
 // class's method or an Object.create({ notify }) handler, which createEngine refuses as inherited, was
 // simply never run: a replay whose handler would have failed reported every path as passing.
 import fc from 'fast-check';
-import { setup } from 'xstate';
-import { z } from 'zod';
 import { describe, expect, it } from 'vitest';
-import { createEngine, defineWorkflow, effect, isDocketError, memoryStore, virtualClock } from '../src/index.js';
+import { outcome } from './helpers/refusal-outcome.js';
+import { goNotifyWorkflow } from './fixtures/go-notify-workflow.js';
+import { createEngine, memoryStore, virtualClock } from '../src/index.js';
 import { replayPaths } from '../src/testing/index.js';
 
-const wf = defineWorkflow({
-  id: 'w',
-  version: 1,
-  machine: setup({ actions: { notify: effect() } }).createMachine({ initial: 'a', states: { a: { on: { GO: 'b' } }, b: { type: 'final', entry: { type: 'notify' } } } }),
-  input: z.object({}),
-  events: { GO: z.object({}) },
-});
+const wf = goNotifyWorkflow;
 
-async function outcome(run: () => unknown): Promise<'taken' | { code: string; field: unknown } | string> {
-  try {
-    await run();
-    return 'taken';
-  } catch (error) {
-    return isDocketError(error) ? { code: error.code, field: error.details.field } : `raw ${String(error)}`;
-  }
-}
 const boom = () => {
   throw new Error('the handler ran');
 };

@@ -7,6 +7,7 @@ import fc from 'fast-check';
 import { setup } from 'xstate';
 import { z } from 'zod';
 import { describe, expect, it } from 'vitest';
+import { outcome } from './helpers/refusal-outcome.js';
 import { createEngine, defineWorkflow, isDocketError, memoryStore, virtualClock } from '../src/index.js';
 import { exploreWorkflow } from '../src/testing/index.js';
 
@@ -20,15 +21,6 @@ const wf = defineWorkflow({
   input: z.object({}),
   events: { GO: z.object({}), PAY: z.object({ amount: z.number() }).strict() },
 });
-
-async function outcome(run: () => unknown): Promise<'taken' | { code: string; field: unknown } | string> {
-  try {
-    await run();
-    return 'taken';
-  } catch (error) {
-    return isDocketError(error) ? { code: error.code, field: error.details.field } : `raw ${String(error)}`;
-  }
-}
 
 /** Whether send takes PAY's `payload` (a guard may still not accept the event), and that a refusal leaves the instance as it was. */
 async function sendTakes(payload: Record<string, unknown>): Promise<boolean> {
