@@ -27,7 +27,7 @@ describe('a context path is names between single dots, in every rule that takes 
     expect(refusal(() => departmentHead({ field: path }))).toEqual({ code: 'INVALID_ARGUMENT', field: 'field' });
   });
 
-  it.each(MALFORMED)('field(%j) and chosen(%j) are INVALID_ARGUMENT naming field', (path) => {
+  it.each(MALFORMED)('field(%j) and chosen() of the same path are INVALID_ARGUMENT naming field', (path) => {
     expect(refusal(() => field(path))).toEqual({ code: 'INVALID_ARGUMENT', field: 'field' });
     expect(refusal(() => chosen(path))).toEqual({ code: 'INVALID_ARGUMENT', field: 'field' });
   });
