@@ -52,7 +52,8 @@ describe('role(name) takes a role name by the one id rule', () => {
   it.each([
     ['a role rule written as data', { kind: 'role', role: ' ' }, 'config.approvers.role'],
     ['one of a list of rules', [users('wang'), { kind: 'role', role: '' }], 'config.approvers[1].role'],
-    ["chosen's among", chosen('who', { among: { kind: 'role', role: '\t' } as ApproverRule }), 'config.approvers.among.role'],
+    // As data: chosen() itself refuses such an among where it is made.
+    ["chosen's among", { kind: 'chosen', field: 'who', among: { kind: 'role', role: '\t' } }, 'config.approvers.among.role'],
   ] as const)('approvalStep refuses %s naming a blank role, with its path', (_, rule, path) => {
     expect(refusal(step(rule as ApproverRule))).toEqual({ code: 'INVALID_ARGUMENT', field: path });
   });

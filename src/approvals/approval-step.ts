@@ -2,9 +2,8 @@ import { APPROVAL_EVENT_TYPES } from './approval-events.js';
 import type { ApprovalStepSpec } from './approval-types.js';
 import { declaredReturn } from './return-rule.js';
 import { plainInput } from '../input/plain-input.js';
-import { checkNewId } from '../store/id-rule.js';
 import { DocketError } from '../errors.js';
-import { checkApproverRule, type ApproverRule } from './approver-rules.js';
+import { checkApproverRules } from './approver-rules.js';
 
 /** Where an approved step goes next: a target, optionally first jumping back to a step that returned. */
 export type ApprovedTarget = string | { readonly target: string; readonly jumpBack?: readonly string[] };
@@ -128,7 +127,9 @@ export function approvalStep(given: ApprovalStepConfig): ApprovalStepNode {
   if (typeof step !== 'string' || !/^[A-Za-z][\w-]*$/.test(step)) {
     throw stepError(`approvalStep: id ${typeof step === 'string' ? JSON.stringify(step) : String(step)} must start with a letter and use only letters, digits, "_" and "-" (it is an XState state id).`, 'config.id');
   }
-  if (config.approvers !== undefined) checkRulePeople(config.approvers, 'config.approvers', step);
+  // One rule or a flat list, each by the one rule check (its kind, paths, people, role, among): a
+  // person or role that breaks the id rule made a task no inbox filter lists.
+  if (config.approvers !== undefined) checkApproverRules(config.approvers, 'config.approvers', `approvalStep "${step}"`, { step });
   const spec: ApprovalStepSpec = {
     ...rest,
     ...(returns
@@ -234,24 +235,3 @@ function stepError(message: string, field: string, step?: string): DocketError {
   return new DocketError('INVALID_ARGUMENT', message, { field, ...(step === undefined ? {} : { step }) });
 }
 
-/**
- * Refuse a person a `users` rule names, or the role a `role` rule names (at any depth: a rule list,
- * `chosen`'s `among`), whose id breaks the one id rule, naming its path: `users(' ')` made a task for
- * `' '` that no inbox filter lists (the rule now drops such a person, see isActiveUser; the
- * definition says so first), and a role `' '` no directory's user can hold.
- */
-function checkRulePeople(rules: ApproverRule | readonly ApproverRule[] | undefined, path: string, step: string): void {
-  if (Array.isArray(rules)) {
-    rules.forEach((rule: ApproverRule, i) => checkRulePeople(rule, `${path}[${i}]`, step));
-    return;
-  }
-  // The rule's shape first (a known kind, its field paths, levels and among), by the one check.
-  checkApproverRule(rules, path, `approvalStep "${step}"`);
-  const rule = rules as ApproverRule;
-  if (rule.kind === 'users' && Array.isArray(rule.users)) {
-    rule.users.forEach((user, i) => checkNewId(user, `approvalStep "${step}": ${path}.users[${i}], a person the step asks,`, `${path}.users[${i}]`, { step }));
-  }
-  // A role rule written as data (`{ kind: 'role', role: ' ' }`) meets the rule `role(name)` applies.
-  if (rule.kind === 'role') checkNewId(rule.role, `approvalStep "${step}": ${path}.role, the role the step asks,`, `${path}.role`, { step });
-  if (rule.kind === 'chosen' && rule.among !== undefined) checkRulePeople(rule.among, `${path}.among`, step);
-}

@@ -1,9 +1,10 @@
 import type { Directory } from '../organisation/directory.js';
 import { activeMembers, isActiveUser } from '../organisation/known-user.js';
 import { ownValue } from '../engine/own-property.js';
-import { DocketError } from '../errors.js';
+import { DocketError, type DocketErrorDetails } from '../errors.js';
 import { oneOfOption, readOptions } from '../input/read-options.js';
-import { checkNewId } from '../store/id-rule.js';
+import { checkNewId, isBlankId } from '../store/id-rule.js';
+import { ID_MAX_LENGTH } from '../store/payload-rules.js';
 
 /**
  * Who approves a step, as data (so the visualizer and the path preview can show it):
@@ -28,6 +29,9 @@ export type ApproverRule =
 /**
  * Named users, in order.
  *
+ * @throws DocketError `INVALID_ARGUMENT` with `details.field: 'users[i]'` for an id that breaks the
+ * one id rule (blank, only invisible characters, not a string: `users(['a'])`).
+ *
  * @example
  * ```ts
  * import { users } from 'docket';
@@ -35,7 +39,11 @@ export type ApproverRule =
  * ```
  */
 export function users(...ids: readonly string[]): ApproverRule {
-  return { kind: 'users', users: [...ids] };
+  const rule: ApproverRule = { kind: 'users', users: [...ids] };
+  // Each person by the one id rule, where the rule is made (as role(name) is): users(' ') or
+  // users('\u200b') named someone no inbox filter finds.
+  checkApproverRule(rule, '', 'users(...ids)');
+  return rule;
 }
 
 /**
@@ -69,7 +77,8 @@ export function role(name: string, options: { readonly claim?: boolean } = {}): 
  * The head of a department: a fixed one, one named by a context field, or (default) the initiator's.
  *
  * @throws DocketError `INVALID_ARGUMENT` naming the field for options other than `{ department?,
- * field? }` (a misspelt key, `null`) or a `department` or `field` that is not a non-blank string.
+ * field? }` (a misspelt key, `null`), a `department` that is not an id by the one id rule, or a
+ * `field` that is not a context path (dot-separated names, none empty or blank: not `'a..b'`).
  *
  * @example
  * ```ts
@@ -82,12 +91,10 @@ export function departmentHead(options: { readonly department?: string; readonly
   // By the options rule: `{ departmnet: 'legal' }` was spread into the rule and ignored, so the
   // initiator's own department head was asked instead of legal's.
   const { department, field } = readOptions(options, { keys: ['department', 'field'], what: 'departmentHead(options)', usage: '{ department?, field? }' });
-  for (const [name, value] of [['department', department], ['field', field]] as const) {
-    if (value !== undefined && (typeof value !== 'string' || value.trim() === '')) {
-      throw new DocketError('INVALID_ARGUMENT', `departmentHead(options): ${name} must be a ${name === 'department' ? 'department name' : 'context field path (e.g. "form.department")'}, not ${typeof value === 'string' ? JSON.stringify(value) : typeof value}.`, { field: name });
-    }
-  }
-  return { kind: 'departmentHead', ...(department === undefined ? {} : { department: department as string }), ...(field === undefined ? {} : { field: field as string }) };
+  const rule: ApproverRule = { kind: 'departmentHead', ...(department === undefined ? {} : { department: department as string }), ...(field === undefined ? {} : { field: field as string }) };
+  // The one check every rule meets: the department an id, the field a context path.
+  checkApproverRule(rule, '', 'departmentHead(options)');
+  return rule;
 }
 
 /**
@@ -162,42 +169,65 @@ export function field(path: string): ApproverRule {
 const RULE_USAGE = "users('zhao'), role('legal'), departmentHead(), supervisor(), supervisors(2), chosen('field') or field('path')";
 
 /**
- * The shape of an approver rule (internal; the one check `chosen`, `field` and `approvalStep` apply):
- * an object of a known `kind`; a context field path (`chosen`, `field`, `departmentHead`'s `field`) a
- * string of at least one non-blank character; `supervisor` levels a positive integer; `chosen`'s
- * `among` a rule itself. `chosen(5)`, `field(5)` or `chosen('who', { among: 'legal' })` were taken and
- * every entry of the step failed with MACHINE_ERROR ("path.split is not a function", "reading
- * 'flatMap'"); a blank path resolved nobody (NO_APPROVER at every entry).
+ * What is wrong with `value` as a context path (`field()`, `chosen()`, `departmentHead({ field })`),
+ * or `undefined` when it is one: a string of dot-separated names, as {@link readPath} reads it, each
+ * name neither empty nor blank (by the id rule's test, {@link isBlankId}). `'a..b'`, `'.a'` or `'a.'`
+ * asked for a key `''` that no form has, and `'a. '` one no person could see: the path resolved
+ * nobody at every entry of the step (NO_APPROVER), as a blank path did.
+ */
+export function contextPathProblem(value: unknown): string | undefined {
+  if (typeof value !== 'string') return `must be a context field path (e.g. "form.approvers"), not ${value === undefined ? 'missing' : value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value}`;
+  const shown = JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
+  if (isBlankId(value)) return `must be a context field path (e.g. "form.approvers"), not ${shown}`;
+  if (value.length > ID_MAX_LENGTH) return `must be at most ${ID_MAX_LENGTH} characters, got ${value.length}`;
+  const names = value.split('.');
+  const bad = names.findIndex((name) => isBlankId(name));
+  if (bad !== -1) return `is ${shown}, whose name ${bad + 1} of ${names.length} is ${names[bad] === '' ? 'empty' : 'blank'}; write the names between single dots (e.g. "form.approvers")`;
+  return undefined;
+}
+
+/**
+ * The shape of an approver rule (internal; the one check every builder and `approvalStep` apply):
+ * an object of a known `kind`; a context field path (`chosen`, `field`, `departmentHead`'s `field`)
+ * by {@link contextPathProblem}; the people of `users`, the role of `role` and the department of
+ * `departmentHead` ids by the one id rule; `supervisor` levels a positive integer; `chosen`'s `among`
+ * a rule itself. `chosen(5)`, `field(5)` or `chosen('who', { among: 'legal' })` were taken and every
+ * entry of the step failed with MACHINE_ERROR ("path.split is not a function", "reading 'flatMap'");
+ * a blank or malformed path resolved nobody (NO_APPROVER at every entry).
  *
  * @throws DocketError `INVALID_ARGUMENT` naming the part, prefixed by `path` (`config.approvers[1].field`,
- * or `field`, `among` for a builder's own arguments).
+ * or `field`, `among` for a builder's own arguments), with `details` added.
  */
-export function checkApproverRule(rule: unknown, path: string, what: string): void {
+export function checkApproverRule(rule: unknown, path: string, what: string, details: DocketErrorDetails = {}): void {
   const at = (key: string) => (path === '' ? key : `${path}.${key}`);
   const refuse = (message: string, field: string): never => {
-    throw new DocketError('INVALID_ARGUMENT', `${what}: ${message}`, { field });
+    throw new DocketError('INVALID_ARGUMENT', `${what}: ${message}`, { ...details, field });
   };
   if (typeof rule !== 'object' || rule === null || Array.isArray(rule)) {
     refuse(`${path === '' ? 'the rule' : path} must be an approver rule (${RULE_USAGE}), not ${typeof rule === 'string' ? JSON.stringify(rule) : rule === null ? 'null' : Array.isArray(rule) ? 'an array' : typeof rule}.`, path === '' ? 'rule' : path);
   }
-  const r = rule as { readonly kind?: unknown; readonly field?: unknown; readonly department?: unknown; readonly levels?: unknown; readonly among?: unknown };
-  const text = (value: unknown, key: string, optional: boolean, noun: string) => {
+  const r = rule as { readonly kind?: unknown; readonly field?: unknown; readonly department?: unknown; readonly levels?: unknown; readonly among?: unknown; readonly users?: unknown; readonly role?: unknown };
+  const contextPath = (value: unknown, key: string, optional: boolean) => {
     if (value === undefined && optional) return;
-    if (typeof value !== 'string' || value.trim() === '') refuse(`${at(key)} must be ${noun}, not ${typeof value === 'string' ? JSON.stringify(value) : value === undefined ? 'missing' : typeof value}.`, at(key));
+    const problem = contextPathProblem(value);
+    if (problem !== undefined) refuse(`${at(key)} ${problem}.`, at(key));
   };
-  const PATH = 'a context field path (e.g. "form.approvers")';
   switch (r.kind) {
     case 'users':
+      if (!Array.isArray(r.users)) refuse(`${at('users')} must be an array of user ids (users('zhao', 'qian')), not ${r.users === null ? 'null' : typeof r.users}.`, at('users'));
+      (r.users as readonly unknown[]).forEach((user, i) => checkNewId(user, `${what}: ${at(`users[${i}]`)}, a person the rule asks,`, at(`users[${i}]`), details));
+      return;
     case 'role':
-      return; // their ids are checked by the one id rule where they are read (users' people, role's name)
+      checkNewId(r.role, `${what}: ${at('role')}, the role the rule asks,`, at('role'), details);
+      return;
     case 'field':
     case 'chosen':
-      text(r.field, 'field', false, PATH);
-      if (r.kind === 'chosen' && r.among !== undefined) checkApproverRule(r.among, at('among'), what);
+      contextPath(r.field, 'field', false);
+      if (r.kind === 'chosen' && r.among !== undefined) checkApproverRule(r.among, at('among'), what, details);
       return;
     case 'departmentHead':
-      text(r.department, 'department', true, 'a department name');
-      text(r.field, 'field', true, PATH);
+      if (r.department !== undefined) checkNewId(r.department, `${what}: ${at('department')}, a department name,`, at('department'), details);
+      contextPath(r.field, 'field', true);
       return;
     case 'supervisor':
       if (typeof r.levels !== 'number' || !Number.isInteger(r.levels) || r.levels < 1) refuse(`${at('levels')} must be a positive integer, not ${String(r.levels)}.`, at('levels'));
@@ -205,6 +235,26 @@ export function checkApproverRule(rule: unknown, path: string, what: string): vo
     default:
       refuse(`${path === '' ? 'the rule' : path} has no known kind (${JSON.stringify(r.kind) ?? 'undefined'}); build it with ${RULE_USAGE}.`, path === '' ? 'rule' : path);
   }
+}
+
+/**
+ * Approvers as a step takes them: one rule, or a flat list of rules (asked in order). A list inside
+ * the list (`approvers: [[users('a')]]`, a spread forgotten) is refused naming it: it was taken and
+ * resolved as a rule of no known kind, or walked as if flat, depending on where it was read.
+ *
+ * @throws DocketError `INVALID_ARGUMENT` naming the part (`config.approvers[0]`), with `details` added.
+ */
+export function checkApproverRules(rules: unknown, path: string, what: string, details: DocketErrorDetails = {}): void {
+  if (!Array.isArray(rules)) {
+    checkApproverRule(rules, path, what, details);
+    return;
+  }
+  rules.forEach((rule: unknown, i) => {
+    if (Array.isArray(rule)) {
+      throw new DocketError('INVALID_ARGUMENT', `${what}: ${path}[${i}] is a list inside the list of approvers; give one flat list of rules (spread it: [...rules]), asked in order.`, { ...details, field: `${path}[${i}]` });
+    }
+    checkApproverRule(rule, `${path}[${i}]`, what, details);
+  });
 }
 
 /** What a rule resolved to: people, or one group task for a role. */

@@ -79,3 +79,37 @@ export function intOption(name: string, value: string | undefined, fallback: num
   }
   return n;
 }
+
+/**
+ * One end of a range given by two options (`--from`/`--to`): its flag, its value as shown, and, when
+ * the user did not give it, why it has that value (its default, in words: `two years after this year`).
+ */
+export interface RangeEnd {
+  readonly flag: string;
+  readonly shown: string;
+  /** `undefined` when the user gave the value; else what the default is, in words. */
+  readonly byDefault?: string | undefined;
+  /** A value to suggest for this flag when the user should give it (`2099`). */
+  readonly example?: string;
+}
+
+/**
+ * The refusal of a range whose ends are out of order (`to` not `relation` `from`), worded by what the
+ * user gave: `docket calendar --from 2099` was refused naming `--to`, whose value (a default) the
+ * user never gave, as if they had typed it. Now a refusal speaks of the option given (`field` names
+ * it), says which default it met and suggests giving the other end; only when both are given is it
+ * `--to` that is named. `INVALID_ARGUMENT`, exit 2 (nothing done).
+ */
+export function rangeOrderError(from: RangeEnd, to: RangeEnd, relation: string): CliError {
+  const give = (end: RangeEnd) => `give ${end.flag} as well${end.example === undefined ? '' : ` (e.g. ${end.flag} ${end.example})`}`;
+  if (from.byDefault === undefined && to.byDefault === undefined) {
+    return new CliError(`${to.flag} (${to.shown}) must be ${relation} ${from.flag} (${from.shown}); give a range that ends ${relation} it starts.`, EXIT.usage, 'INVALID_ARGUMENT', to.flag.replace(/^-+/, ''));
+  }
+  if (from.byDefault === undefined) {
+    return new CliError(`${from.flag} ${from.shown} is past the default ${to.flag}, ${to.shown} (${to.byDefault}): the range would end before it starts; ${give(to)}.`, EXIT.usage, 'INVALID_ARGUMENT', from.flag.replace(/^-+/, ''));
+  }
+  if (to.byDefault === undefined) {
+    return new CliError(`${to.flag} ${to.shown} is not ${relation} the default ${from.flag}, ${from.shown} (${from.byDefault}); ${give(from)}.`, EXIT.usage, 'INVALID_ARGUMENT', to.flag.replace(/^-+/, ''));
+  }
+  return new CliError(`The default range is empty: ${from.flag} defaults to ${from.shown} (${from.byDefault}) and ${to.flag} to ${to.shown} (${to.byDefault}); give ${from.flag} and ${to.flag}.`, EXIT.usage, 'INVALID_ARGUMENT', from.flag.replace(/^-+/, ''));
+}

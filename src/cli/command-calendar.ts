@@ -10,7 +10,7 @@ import type { Store } from '../store/store.js';
 import { openWritableStore } from './open-store.js';
 import { CliError, EXIT } from './cli-error.js';
 import { withAdminEngine } from './admin-engine.js';
-import { intOption, print, printJson, type CommandContext } from './cli-context.js';
+import { intOption, print, printJson, rangeOrderError, type CommandContext } from './cli-context.js';
 import { t } from './cli-lang.js';
 import { formatTime } from './format-text.js';
 
@@ -53,7 +53,13 @@ export function calendarCommand(ctx: CommandContext, opts: { from?: string; to?:
   const shipped = Object.keys(CN_HOLIDAY_DATA).map(Number);
   const from = yearOption('--from', opts.from, Math.max(...shipped) - 1);
   const to = yearOption('--to', opts.to, Number(today.slice(0, 4)) + 2);
-  if (to < from) throw new CliError(`--to (${to}) is before --from (${from}); give a range that ends at or after it starts.`, EXIT.usage, 'INVALID_ARGUMENT', 'to');
+  if (to < from) {
+    throw rangeOrderError(
+      { flag: '--from', shown: String(from), byDefault: opts.from === undefined ? `the year before the last year Docket ships official holidays for, ${Math.max(...shipped)}` : undefined, example: String(to) },
+      { flag: '--to', shown: String(to), byDefault: opts.to === undefined ? 'two years after this year' : undefined, example: String(from) },
+      'at or after',
+    );
+  }
   const extra = loadSchedules(opts.holidays ?? []);
   // The policy the context read and checked: this command's option, the global one or the config
   // file's `onMissingYear` (only this command's own option was read: `docket --on-missing-year throw

@@ -15,7 +15,7 @@ import { terminalSafe } from './terminal-safe.js';
 import { stateGraph } from '../visualizer/state-graph.js';
 import { autoStep, demoDirectory, namedPeople, rolesOf, sampleOptionsAt } from './auto-pilot.js';
 import { CliError, EXIT } from './cli-error.js';
-import { findWorkflow, print, printJson, type CommandContext } from './cli-context.js';
+import { findWorkflow, print, printJson, rangeOrderError, type CommandContext } from './cli-context.js';
 import { t } from './cli-lang.js';
 import { entryEventText, formatTime, stateLabel, table, timerText } from './format-text.js';
 import { progressBar } from './progress-bar.js';
@@ -70,8 +70,18 @@ export async function simulateCommand(ctx: CommandContext, id: string, opts: Sim
   const workflow = findWorkflow(ctx, id);
   const from = opts.from === undefined ? ctx.io.now() : parseWhen('--from', opts.from);
   const to = opts.to === undefined ? from + 90 * DAY : parseWhen('--to', opts.to);
-  if (to <= from) throw new CliError(`--to (${formatTime(to, ctx.tz)}) must be after --from (${formatTime(from, ctx.tz)}).`);
-  if (to - from > 3660 * DAY) throw new CliError('A simulation covers at most ten years; narrow --from/--to.');
+  if (to <= from) {
+    throw rangeOrderError(
+      { flag: '--from', shown: formatTime(from, ctx.tz), byDefault: opts.from === undefined ? 'now' : undefined },
+      { flag: '--to', shown: formatTime(to, ctx.tz), byDefault: opts.to === undefined ? '90 days after --from' : undefined },
+      'after',
+    );
+  }
+  if (to - from > 3660 * DAY) {
+    // Only a given --to can be this far (the default is 90 days): say so when --from was its default.
+    const start = opts.from === undefined ? `the default --from (now, ${formatTime(from, ctx.tz)}); give --from as well, or an earlier --to` : '--from; narrow --from/--to';
+    throw new CliError(`A simulation covers at most ten years, and --to (${formatTime(to, ctx.tz)}) is more than ten years after ${start}.`, EXIT.usage, 'INVALID_ARGUMENT', 'to');
+  }
   const mode = opts.path ?? 'auto';
   if (mode !== 'auto' && mode !== 'idle') throw new CliError(`--path must be "auto" (people act every working day) or "idle" (only deadlines fire), got "${mode}".`);
   let input: unknown;

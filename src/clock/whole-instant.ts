@@ -1,5 +1,5 @@
 import { DocketError, type DocketErrorDetails } from '../errors.js';
-import { INSTANT_LIMIT, type Clock, type Instant } from './clock.js';
+import { INSTANT_LIMIT, toInstant, type Clock, type Instant, type InstantInput } from './clock.js';
 
 /**
  * Docket's one rule for instants, kept by the engine and by every store alike: **an instant Docket
@@ -43,6 +43,28 @@ export function checkWholeInstant(value: unknown, field: string, what: string, d
       ? `round it to a whole millisecond (Math.floor(${value}) = ${Math.floor(value)}): every store keeps instants to the millisecond`
       : 'pass a whole number of epoch milliseconds (a Date holds ±8.64e15)';
   throw new DocketError('INVALID_ARGUMENT', `${what} "${field}" must be an instant in whole epoch milliseconds, not ${shown(value)}; ${fix}.`, { ...details, field });
+}
+
+/**
+ * An instant an option gives (epoch ms, a `Date` or an ISO-8601 string with its offset, as
+ * {@link toInstant} reads them) by the one rule: a whole number of epoch milliseconds. A fraction
+ * (`0.5`, an ISO string with microseconds) is refused, not floored, as a store refuses it; a value that
+ * is no instant at all is refused with `toInstant`'s words. docket/testing's instants (`start` of
+ * `exploreWorkflow` and `replayPaths`, `rehearseMigration`'s `at`, `horizon` and `script[i].at`)
+ * are read so: `start: 0.5` was taken and every generated event carried `$at: 0.5`, an instant no
+ * store keeps.
+ *
+ * @throws DocketError `INVALID_ARGUMENT` with `details.field` = `field`; `what` names the owner
+ * (`exploreWorkflow():`).
+ */
+export function wholeInstantInput(value: unknown, field: string, what: string, details: DocketErrorDetails = {}): Instant {
+  let ms: Instant;
+  try {
+    ms = toInstant(value as InstantInput);
+  } catch (error) {
+    throw new DocketError('INVALID_ARGUMENT', `${what} ${field}: ${(error as Error).message}`, { ...details, field });
+  }
+  return checkWholeInstant(ms, field, what, details);
 }
 
 /**

@@ -31,6 +31,7 @@ import { readOptions } from '../input/read-options.js';
 import { INSTANT_BOUND, wholeMillisecondClock } from '../clock/whole-instant.js';
 import { checkClock } from '../clock/clock.js';
 import { checkStore } from '../store/store-shape.js';
+import { checkNewId } from '../store/id-rule.js';
 
 const HISTORY_OPTION_KEYS = ['includeRefused', 'limit', 'cursor'] as const;
 const ENGINE_OPTION_KEYS = [
@@ -197,7 +198,9 @@ export function createEngine<const W extends AnyWorkflow>(raw: EngineOptions<W>)
     }
   };
   const emitter = new EventEmitter<EngineEvents>();
-  if (options.workerId !== undefined) assertId(options.workerId, 'workerId', {}, 'workerId');
+  // A new id, by the one id rule roles, tenants and actors follow: the worker is written as the owner
+  // of every claim (and shown to operators), so a blank or invisible one (' ', '\u200b') named nobody.
+  if (options.workerId !== undefined) checkNewId(options.workerId, 'createEngine(): workerId', 'workerId');
   const workerId = options.workerId ?? `engine-${nanoid(8)}`;
   // Each claim of a timer or effect gets a fresh random token, and every later hand on the item (an
   // outcome, a release, a deferral, a retirement) names it: two engines sharing a workerId (a fixed

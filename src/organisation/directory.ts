@@ -61,6 +61,43 @@ export function checkDirectory(value: unknown, field: string, what: string): ass
 }
 
 /**
+ * Refuse a chart the supervisor chain cannot be walked up: a supervisor who is not a listed user (the
+ * chain stopped there without a word: 连续多级主管 skipped every level above), the user themselves,
+ * or a cycle (a → b → a), each `INVALID_ARGUMENT` naming `users[i].supervisor`. The chain walk
+ * (`supervisorChain`) stops at a cycle anyway, for a custom directory; a static one has none.
+ */
+function checkSupervisors(users: readonly DirectoryUser[]): void {
+  const index = new Map<string, number>();
+  users.forEach((u, i) => index.set(u.id, i));
+  const field = (i: number) => `users[${i}].supervisor`;
+  users.forEach((u, i) => {
+    const boss = u.supervisor;
+    if (boss === undefined || boss === null) return;
+    if (boss === u.id) throw new DocketError('INVALID_ARGUMENT', `staticDirectory(): users[${i}] ("${u.id}") is their own supervisor; give the person they report to, or null at the top.`, { field: field(i), user: u.id });
+    if (!index.has(boss)) throw new DocketError('INVALID_ARGUMENT', `staticDirectory(): users[${i}].supervisor is "${boss}", who is not in users; list them in users (active: false if they left), or give null at the top.`, { field: field(i), user: u.id });
+  });
+  // Each user's chain, walked once: 0 unseen, 1 on the current walk, 2 known to reach the top.
+  const state = new Array<number>(users.length).fill(0);
+  for (let i = 0; i < users.length; i++) {
+    const walk: number[] = [];
+    let at: number | undefined = i;
+    while (at !== undefined && state[at] === 0) {
+      state[at] = 1;
+      walk.push(at);
+      const boss: string | null | undefined = users[at]!.supervisor;
+      at = boss === undefined || boss === null ? undefined : index.get(boss);
+    }
+    if (at !== undefined && state[at] === 1) {
+      const loop = walk.slice(walk.indexOf(at));
+      const first = Math.min(...loop);
+      const names = [...loop.slice(loop.indexOf(first)), ...loop.slice(0, loop.indexOf(first)), first].map((n) => users[n]!.id).join(' → ');
+      throw new DocketError('INVALID_ARGUMENT', `staticDirectory(): the supervisors form a cycle (${names}); someone in it reports to no one in it (null at the top).`, { field: field(first), user: users[first]!.id });
+    }
+    for (const n of walk) state[n] = 2;
+  }
+}
+
+/**
  * A directory from plain data, read once: the users, department heads and stand-ins are copied into
  * deep-frozen data of the directory's own, so a caller changing its objects afterwards changes nobody
  * (build a new directory, or implement {@link Directory} over your own source, for an organisation
@@ -76,8 +113,9 @@ export function checkDirectory(value: unknown, field: string, what: string): ass
  * an unknown key of the data or of a stand-in (`standins`: the stand-ins were silently dropped; a
  * stand-in's `workflow`: it covered every workflow), a user's `active` that is not a boolean, `name`
  * that is not a string, `department` or `supervisor` that is not an id (`supervisor` may be `null`),
- * a stand-in's `workflows` that is not an array of ids, a department key that is not an id, an
- * argument that is not an object,
+ * a stand-in's `workflows` that is not an array of ids, a department key that is not an id, a
+ * department head who is not a listed user (`departmentHeads.sales`), a supervisor who is not a listed
+ * user, the user themselves or part of a cycle (`users[3].supervisor`), an argument that is not an object,
  * or (as every kept input) a getter, inherited key, class instance or Map inside it.
  *
  * @example
@@ -136,8 +174,14 @@ export function staticDirectory(data: {
       // The department too: a user's department is an id by the same rule, so a key ' ' is nobody's.
       checkNewId(department, `staticDirectory(): departmentHeads: the department ${JSON.stringify(department)}`, `departmentHeads.${department}`);
       checkNewId(head, `staticDirectory(): departmentHeads[${JSON.stringify(department)}]`, `departmentHeads.${department}`);
+      // A head the directory does not list was an approver `user(head)` did not know: resolved, then
+      // dropped as unknown (NO_APPROVER), so the step silently fell to its whenNobody.
+      if (!byId.has(head)) {
+        throw new DocketError('INVALID_ARGUMENT', `staticDirectory(): departmentHeads[${JSON.stringify(department)}] is "${head}", who is not in users; list them in users (active: false if they left) or name a listed person.`, { field: `departmentHeads.${department}`, user: head });
+      }
     }
   }
+  checkSupervisors(users);
   const standIns = (given.standIns === undefined ? [] : read(given.standIns, 'standIns')) as readonly StandIn[];
   if (!Array.isArray(standIns)) throw new DocketError('INVALID_ARGUMENT', `staticDirectory(): standIns must be an array of { principal, deputy, from, to }, not ${kindOf(standIns)}.`, { field: 'standIns' });
   standIns.forEach((s, i) => {

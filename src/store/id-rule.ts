@@ -3,8 +3,8 @@ import { ID_MAX_LENGTH, isStorableString } from './payload-rules.js';
 
 /**
  * The one rule for what an id is, shared by the doors that create one and the filters that look for
- * one: a string of 1 to {@link ID_MAX_LENGTH} UTF-16 code units, not blank (not whitespace only),
- * without U+0000 or an unpaired surrogate. Before it, a write accepted a blank id (`forTenant(' ')`,
+ * one: a string of 1 to {@link ID_MAX_LENGTH} UTF-16 code units, not blank (not made only of
+ * whitespace and invisible characters, see {@link isBlankId}), without U+0000 or an unpaired surrogate. Before it, a write accepted a blank id (`forTenant(' ')`,
  * `start(…, { id: '  ' })`, an actor `' '`, a directory user `' '`) that every list and inbox filter
  * refuses: the instance, tenant or task so written could never be listed by it.
  *
@@ -14,13 +14,37 @@ import { ID_MAX_LENGTH, isStorableString } from './payload-rules.js';
  * by the id of a record already stored (`get`, `send`, `history` of an instance a Docket before this
  * rule stored under a blank id) takes any non-empty id, so old data stays reachable.
  */
-export const ID_RULE_TEXT = `Ids are 1 to ${ID_MAX_LENGTH} characters, not blank, without U+0000 or unpaired surrogates.`;
+export const ID_RULE_TEXT = `Ids are 1 to ${ID_MAX_LENGTH} characters, not blank (at least one visible character: not only spaces or invisible ones such as U+200B), without U+0000 or unpaired surrogates.`;
+
+/**
+ * Whitespace, format characters (Unicode category Cf: U+200B zero width space, U+FEFF, U+2060 word
+ * joiner, U+180E, U+200E…) and the other default-ignorable code points (U+3164 Hangul filler, the
+ * variation selectors, U+034F): what shows as nothing. `value.trim()` knew whitespace only, so
+ * `role('\u200b')` or a user `'\u2060'` was an id that every list, inbox and message showed as empty,
+ * and two such ids looked alike while being different people.
+ */
+const INVISIBLE_ONLY = /^[\s\p{Cf}\p{Default_Ignorable_Code_Point}]*$/u;
+
+/**
+ * Whether a string id is blank: empty, or made only of whitespace and invisible characters
+ * (format characters and default-ignorable code points), so nobody could read it or tell two apart.
+ * The one test of blankness, used by {@link idRuleProblem} and the filter rule's message.
+ */
+export function isBlankId(value: string): boolean {
+  return INVISIBLE_ONLY.test(value);
+}
 
 /** A short, safe description of a value for a message: never the whole of a huge value. */
 function shown(value: unknown): string {
   if (typeof value === 'string') return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
   if (Array.isArray(value)) return 'an array';
   return value === null ? 'null' : typeof value;
+}
+
+/** The code points of a short invisible string, as a message can show them (`U+200B U+FEFF`). */
+function shownCodes(value: string): string {
+  const codes = [...value].slice(0, 8).map((c) => `U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`);
+  return codes.join(' ') + ([...value].length > 8 ? ' …' : '');
 }
 
 /**
@@ -30,7 +54,7 @@ function shown(value: unknown): string {
 export function idRuleProblem(value: unknown): string | undefined {
   if (typeof value !== 'string') return `must be a single string, not ${shown(value)}`;
   if (value === '') return 'is empty';
-  if (value.trim() === '') return `is blank (${shown(value)})`;
+  if (isBlankId(value)) return value.trim() === '' ? `is blank (${shown(value)})` : `is blank: only invisible characters (${shownCodes(value)}); give an id a person can read`;
   if (value.length > ID_MAX_LENGTH) return `must be 1 to ${ID_MAX_LENGTH} characters, as ids are; got ${value.length}`;
   if (!isStorableString(value)) return 'must not contain U+0000 or unpaired surrogates: no stored id does. Remove them';
   return undefined;

@@ -1,7 +1,7 @@
 import { DocketError } from '../errors.js';
 import { INSTANT_BOUND } from '../clock/whole-instant.js';
 import { ID_MAX_LENGTH } from './payload-rules.js';
-import { idRuleProblem } from './id-rule.js';
+import { idRuleProblem, isBlankId } from './id-rule.js';
 import { readOptions } from '../input/read-options.js';
 import { INSTANCE_STATUSES, type InstanceStatus, type TaskRecord } from './records.js';
 import type { RetentionQuery } from './retention.js';
@@ -90,7 +90,7 @@ export function checkFilterText(value: unknown, field: string, label: FieldLabel
   // value a write refuses is refused as a filter, and one a write accepts can be filtered by.
   const problem = idRuleProblem(value);
   if (typeof value !== 'string') invalid(`${name} ${problem}; query one value at a time.`, field);
-  if (value.trim() === '') {
+  if (isBlankId(value)) {
     invalid(`${name} ${problem}: leave it out to match any, or give ${allowed === undefined ? 'a value' : `one of ${allowed.join(', ')}`}.`, field);
   }
   if (allowed !== undefined && !allowed.includes(value)) invalid(`${name} must be one of ${allowed.join(', ')}, not ${describe(value)}.`, field);

@@ -6,7 +6,8 @@
 // passing; `actors: null`, `serialize: 'x'` or `pickActor: 1` were raw TypeErrors; a bad `input`
 // was a raw ZodError; a sample for an event type the workflow does not declare was dropped.
 import type { AnyStateMachine } from 'xstate';
-import { durationToMs, toInstant, type Instant } from '../clock/index.js';
+import { durationToMs, type Instant } from '../clock/index.js';
+import { wholeInstantInput } from '../clock/whole-instant.js';
 import type { AnyWorkflow, EffectHandler } from '../engine/index.js';
 import { checkActorInput, checkSendInput } from '../engine/validate-input.js';
 import { checkEffectHandlers } from '../engine/effect-handlers.js';
@@ -178,14 +179,8 @@ export function readExploreOptions(workflow: AnyWorkflow, given: unknown, what: 
   const pickActor = fn<CheckedExploreOptions['pickActor']>(o.pickActor, 'pickActor', what, id, '(event, context) => actor | undefined');
   // At least 1: the traversal compares `iterations > limit`, which NaN or a string never passes.
   const limit = wholeOption(o.limit, 'limit', what, 1);
-  let start: Instant | undefined;
-  if (o.start !== undefined) {
-    try {
-      start = toInstant(o.start as never);
-    } catch (error) {
-      refuse(`${what}: start: ${(error as Error).message}`, 'start', id);
-    }
-  }
+  // By the one instant rule the stores keep (whole epoch ms): `start: 0.5` was taken.
+  const start: Instant | undefined = o.start === undefined ? undefined : wholeInstantInput(o.start, 'start', what, { workflow: id });
   // The one shape rule createEngine applies to its calendar and directory (src/input/method-object.ts).
   checkCalendar(o.calendar, 'calendar', what);
   checkDirectory(o.directory, 'directory', what);

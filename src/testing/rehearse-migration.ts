@@ -1,5 +1,6 @@
 import type { BusinessCalendar } from '../calendar/index.js';
-import { toInstant, virtualClock, type Instant, type InstantInput } from '../clock/index.js';
+import { virtualClock, type Instant, type InstantInput } from '../clock/index.js';
+import { wholeInstantInput } from '../clock/whole-instant.js';
 import { createEngine, type AnyWorkflow, type MigrationBlockCode, type MigrationReport, type WorkflowMigration } from '../engine/index.js';
 import type { Directory } from '../organisation/directory.js';
 import { mappedTarget } from '../engine/migration/migrate-instances.js';
@@ -181,13 +182,8 @@ export async function rehearseMigration(given: RehearseOptions): Promise<Rehears
   // `scrpit` was ignored (the rehearsal ran with nobody acting), a misspelt `horizn` was refused as
   // "An instant is …, not undefined" naming no option.
   const options = readOptions(given, { keys: REHEARSE_KEYS, what: 'rehearseMigration()', usage: '{ source, from, to, horizon, at?, migration?, calendar?, directory?, script? }' }) as unknown as RehearseOptions;
-  const instant = (value: unknown, field: string): Instant => {
-    try {
-      return toInstant(value as InstantInput);
-    } catch (error) {
-      throw new DocketError('INVALID_ARGUMENT', `rehearseMigration(): ${field}: ${(error as Error).message}`, { field });
-    }
-  };
+  // By the one instant rule (whole epoch ms), as exploreWorkflow's start: a fraction is refused.
+  const instant = (value: unknown, field: string): Instant => wholeInstantInput(value, field, 'rehearseMigration():');
   if (options.script !== undefined && !Array.isArray(options.script)) {
     throw new DocketError('INVALID_ARGUMENT', `rehearseMigration(): script must be an array of acts ({ at, instanceId, event, actor }), not ${kindOf(options.script)}.`, { field: 'script' });
   }
