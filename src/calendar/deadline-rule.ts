@@ -107,7 +107,7 @@ function withOptions<T extends object>(base: T, opts: DeadlineTimeOptions | unde
  * ```
  */
 export const duration = callerInput('duration()', ['duration'], function duration(d: DurationInput): DeadlineRule {
-  return validateDeadlineRule({ kind: 'duration', duration: d });
+  return checkBuiltRule({ kind: 'duration', duration: d });
 }, { vouchResult: true });
 
 /**
@@ -121,7 +121,7 @@ export const duration = callerInput('duration()', ['duration'], function duratio
  * ```
  */
 export const workingDays = callerInput('workingDays()', ['days', 'options'], function workingDays(days: number, opts?: DeadlineTimeOptions): DeadlineRule {
-  return validateDeadlineRule(withOptions({ kind: 'workingDays', days }, opts));
+  return checkBuiltRule(withOptions({ kind: 'workingDays', days }, opts));
 }, { vouchResult: true });
 
 /**
@@ -134,7 +134,7 @@ export const workingDays = callerInput('workingDays()', ['days', 'options'], fun
  * ```
  */
 export const workingHours = callerInput('workingHours()', ['hours'], function workingHours(hours: number): DeadlineRule {
-  return validateDeadlineRule({ kind: 'workingHours', hours });
+  return checkBuiltRule({ kind: 'workingHours', hours });
 }, { vouchResult: true });
 
 /**
@@ -149,7 +149,7 @@ export const workingHours = callerInput('workingHours()', ['hours'], function wo
  * ```
  */
 export const quarterDay = callerInput('quarterDay()', ['spec'], function quarterDay(spec: QuarterDaySpec): DeadlineRule {
-  return validateDeadlineRule(
+  return checkBuiltRule(
     withOptions({ kind: 'quarterDay', quarter: spec.quarter, month: spec.month, day: spec.day }, spec),
   );
 }, { vouchResult: true });
@@ -164,7 +164,7 @@ export const quarterDay = callerInput('quarterDay()', ['spec'], function quarter
  * ```
  */
 export const absolute = callerInput('absolute()', ['at', 'options'], function absolute(at: string | number, opts?: DeadlineTimeOptions): DeadlineRule {
-  return validateDeadlineRule(withOptions({ kind: 'absolute', at }, opts));
+  return checkBuiltRule(withOptions({ kind: 'absolute', at }, opts));
 }, { vouchResult: true });
 
 const DURATION_KEYS = ['weeks', 'days', 'hours', 'minutes', 'seconds', 'milliseconds'] as const;
@@ -405,3 +405,12 @@ export const describeDeadlineRule = callerInput('describeDeadlineRule()', ['rule
     }
   }
 });
+
+/**
+ * {@link validateDeadlineRule} for the builders above, on a rule they built from what their own
+ * guard copied already: not copied a second time (the strategy cycle builds a quarter rule at every
+ * deadline it arms).
+ */
+function checkBuiltRule(rule: DeadlineRule): DeadlineRule {
+  return unguarded(validateDeadlineRule)(rule);
+}

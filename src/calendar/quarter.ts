@@ -1,6 +1,6 @@
 import { DocketError } from '../errors.js';
 import { shownValue } from './shown-value.js';
-import { callerInput } from '../input/plain-input.js';
+import { callerInput, unguarded } from '../input/plain-input.js';
 
 /**
  * A calendar quarter: Q1 = January–March … Q4 = October–December.
@@ -37,8 +37,10 @@ export const isQuarterRef = callerInput('isQuarterRef()', ['value'], function is
   );
 });
 
+// Called inside the guarded functions below, on the argument their guard copied already: the check
+// runs on that copy, not through isQuarterRef's own guard (a second copy at every call).
 function check(q: QuarterRef): void {
-  if (!isQuarterRef(q)) {
+  if (!unguarded(isQuarterRef)(q)) {
     throw new DocketError('INVALID_ARGUMENT', `Invalid quarter ${shownValue(q)}: expected { year, quarter: 1 | 2 | 3 | 4 }.`);
   }
 }
@@ -72,7 +74,7 @@ export const shiftQuarter = callerInput('shiftQuarter()', ['q', 'n'], function s
   const index = q.year * 4 + (q.quarter - 1) + n;
   const shifted = { year: Math.floor(index / 4), quarter: ((index - Math.floor(index / 4) * 4) + 1) as 1 | 2 | 3 | 4 };
   // Past the years a quarter may name: (1, Q1) shifted by -5 was { year: -1, quarter: 0 }, and 1e20 a year no date has.
-  if (!isQuarterRef(shifted)) throw new DocketError('INVALID_ARGUMENT', `Shifting ${formatQuarter(q)} by ${n} quarters leaves the years 1–9999.`);
+  if (!unguarded(isQuarterRef)(shifted)) throw new DocketError('INVALID_ARGUMENT', `Shifting ${formatQuarter(q)} by ${n} quarters leaves the years 1–9999.`);
   return shifted;
 });
 
