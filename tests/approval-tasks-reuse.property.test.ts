@@ -66,22 +66,74 @@ async function inboxText(store: ReturnType<typeof memoryStore>, id: string): Pro
   return JSON.stringify(await store.tasks({ instanceId: id }));
 }
 
-async function run(shape: Shape, acts: readonly { actor: string; event: Record<string, unknown> }[]): Promise<{ reused: number }> {
+/**
+ * What a careless reader does to the tasks it was given (the memory store hands every reader the very
+ * objects it keeps): change a field, a seat holder, a field of the data, push to a list, give a list a
+ * toJSON. Each change that goes through is recorded; none must show in any other read.
+ */
+function scribble(tasks: readonly unknown[], which = ALL_CHANGES): void {
+  for (const t of tasks as Record<string, any>[]) {
+    const changes = [
+      () => (t['status'] = 'claimed'),
+      () => (t['createdAt'] = 0),
+      () => t['holders'].push('mallory'),
+      () => t['assignees'].push('mallory'),
+      () => t['seated'].pop(),
+      () => t['roles'].push('auditor'),
+      () => (t['data'].round = 99),
+      () => (t['data'].task = 'forged'),
+      () => (t['assignees'].toJSON = () => ['mallory']),
+      () => t['actions'].push('ARCHIVE'),
+    ];
+    for (const [n, change] of changes.entries()) {
+      if ((which & (1 << n)) === 0) continue;
+      try {
+        change();
+      } catch {
+        // Refused (frozen): what a reader should meet.
+      }
+    }
+  }
+}
+
+/** Every change scribble knows (a bit each). */
+const ALL_CHANGES = (1 << 10) - 1;
+
+interface RunOptions {
+  /** The instance belongs to a tenant (the store stamps each task with it: a copy of the task). */
+  readonly tenant?: boolean;
+  /** After every act a reader changes every task it reads (see scribble): these changes (bits). */
+  readonly scribble?: number;
+}
+
+async function run(shape: Shape, acts: readonly { actor: string; event: Record<string, unknown> }[], options: RunOptions = {}): Promise<{ reused: number }> {
   const start = '2026-12-01T09:00:00+08:00';
+  const tenants = options.tenant ? { tenants: { acme: { directory } } } : {};
+  const startAs = { actor: li, id: 'r1', ...(options.tenant ? { tenant: 'acme' } : {}) };
   const reusingStore = memoryStore();
-  const reusing = createEngine({ store: reusingStore, clock: virtualClock(start), directory, workflows: [workflow(shape)] });
+  const reusing = createEngine({ store: reusingStore, clock: virtualClock(start), directory, workflows: [workflow(shape)], ...tenants });
   const freshStore = memoryStore();
   const freshClock = virtualClock(start);
-  const fresh = () => createEngine({ store: freshStore, clock: freshClock, directory, workflows: [workflow(shape)] });
-  const id = await reusing.start('reuse' as never, {} as never, { actor: li, id: 'r1' } as never);
+  const fresh = () => createEngine({ store: freshStore, clock: freshClock, directory, workflows: [workflow(shape)], ...tenants });
+  const read = async (): Promise<string> => {
+    const text = await inboxText(reusingStore, id);
+    if (options.scribble) {
+      scribble(await reusingStore.tasks({ instanceId: id }), options.scribble);
+      for (const p of PEOPLE) scribble(await reusing.tasks({ assignee: p }), options.scribble);
+    }
+    return text;
+  };
+  const id = await reusing.start('reuse' as never, {} as never, startAs as never);
   await reusing.send(id, { type: 'SUBMIT' } as never, { actor: li });
   let twin = fresh();
-  await twin.start('reuse' as never, {} as never, { actor: li, id: 'r1' } as never);
+  await twin.start('reuse' as never, {} as never, startAs as never);
   await twin.close();
   twin = fresh();
   await twin.send(id, { type: 'SUBMIT' } as never, { actor: li });
   await twin.close();
-  expect(await inboxText(reusingStore, id)).toBe(await inboxText(freshStore, id));
+  expect(await read()).toBe(await inboxText(freshStore, id));
+  // A second read, after the first reader's changes, is the same inbox.
+  expect(await read()).toBe(await inboxText(freshStore, id));
   let reused = 0;
   let before = new Set(await reusingStore.tasks({ instanceId: id }));
   for (const { actor, event } of acts) {
@@ -91,7 +143,7 @@ async function run(shape: Shape, acts: readonly { actor: string; event: Record<s
     const b = await twin.send(id, event as never, { actor: who }).then(() => 'ok', (e: { code?: string }) => e.code ?? 'error');
     await twin.close();
     expect(a, `${actor} ${JSON.stringify(event)}`).toBe(b);
-    expect(await inboxText(reusingStore, id), `${actor} ${JSON.stringify(event)}`).toBe(await inboxText(freshStore, id));
+    expect(await read(), `${actor} ${JSON.stringify(event)}`).toBe(await inboxText(freshStore, id));
     const tasks = await reusingStore.tasks({ instanceId: id });
     // A reused task is the very object the last commit stored; its parts are marked JSON data, so the
     // store's payload check reads their marks.
@@ -139,5 +191,54 @@ describe('approval tasks: a task reused from the last commit is the task built a
     );
     // The runs did reuse tasks: the property compared reused tasks, not only fresh ones.
     expect(reused).toBeGreaterThan(0);
+  });
+});
+
+// The memory store hands every reader the very task objects it keeps, and since session 19 the next
+// commit hands the store the same objects again when nothing they are built from changed. A reader that
+// changed a task in place (its status, a seat holder, its data's round) had its change shown to every
+// other reader, and carried into every later commit's inbox that reused the task, where a task built
+// afresh would not have it. Tasks are frozen as built (their parts marked), and the memory store
+// freezes what it keeps (a tenant's copy of a task too).
+describe('approval tasks: a reader that changes the tasks it read changes no other read', () => {
+  it('a 会签 of five: changes to the tasks read show in no later read, before or after the next acts', async () => {
+    const acts = [{ actor: 'p0', event: { type: 'APPROVE', step: 'review' } }, { actor: 'p1', event: { type: 'CC', step: 'review', users: ['p4'] } }];
+    await run({ mode: 'all', named: [...PEOPLE], group: false }, acts, { scribble: ALL_CHANGES });
+  });
+
+  it('a change made to a task read before an act that leaves the task as it was does not come back in the inbox after it', async () => {
+    const store = memoryStore();
+    const engine = createEngine({ store, clock: virtualClock('2026-12-01T09:00:00+08:00'), directory, workflows: [workflow({ mode: 'all', named: ['p0', 'p1', 'p2'], group: false })] });
+    const id = await engine.start('reuse' as never, {} as never, { actor: li, id: 'r1' } as never);
+    await engine.send(id, { type: 'SUBMIT' } as never, { actor: li });
+    const built = await inboxText(store, id);
+    // What the reuse check does not compare (it compares the assignees and seat holders).
+    for (const t of (await store.tasks({ instanceId: id })) as unknown as Record<string, any>[]) {
+      try {
+        t['status'] = 'claimed';
+        t['holders'].push('mallory');
+        t['data'].round = 99;
+      } catch {
+        // Refused (frozen).
+      }
+    }
+    // 抄送 (CC) changes no task: each comes back as the last commit's, not as the reader left it.
+    await engine.send(id, { type: 'CC', step: 'review', users: ['p4'] } as never, { actor: { id: 'p0', roles: ['reviewer'] } });
+    expect(await inboxText(store, id)).toBe(built);
+    await engine.close();
+  });
+
+  it("a tenant's instance: the store's copy stamped with the tenant is frozen too", async () => {
+    const acts = [{ actor: 'p0', event: { type: 'CLAIM', step: 'review' } }, { actor: 'p1', event: { type: 'APPROVE', step: 'review' } }];
+    await run({ mode: 'all', named: ['p1', 'p2'], group: true }, acts, { scribble: ALL_CHANGES, tenant: true });
+  });
+
+  it('random steps and acts, with and without a tenant: every read is the inbox built afresh', async () => {
+    await fc.assert(
+      fc.asyncProperty(shapeArb, fc.array(actArb, { minLength: 1, maxLength: 10 }), fc.boolean(), fc.integer({ min: 1, max: ALL_CHANGES }), async (shape, acts, tenant, which) => {
+        await run(shape, acts, { scribble: which, tenant });
+      }),
+      { numRuns: 40 },
+    );
   });
 });
