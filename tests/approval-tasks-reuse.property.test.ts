@@ -16,16 +16,26 @@ const PEOPLE = ['p0', 'p1', 'p2', 'p3', 'p4'] as const;
 const directory = staticDirectory({ users: [{ id: 'li', roles: ['sales'] }, ...PEOPLE.map((id) => ({ id, roles: ['reviewer'] }))] });
 const li = { id: 'li', roles: ['sales'] };
 
+/** The inbox's own data: none, a new object per commit, or a part of the context. */
+type InboxData = 'fresh' | 'part';
+
 interface Shape {
   readonly mode: ApprovalMode;
   readonly named: readonly string[];
   readonly group: boolean;
+  /**
+   * The step's approver rules carry a Date of their own (kept by the definition): the step's spec is
+   * not JSON data throughout (a toJSON), so it carries no mark and its tasks' actions are fresh lists.
+   */
+  readonly hooked?: boolean;
 }
 
 /** A workflow of one approval step of `shape` after SUBMIT, then a second 会签 step, built afresh each call. */
-function workflow(shape: Shape) {
-  const approvals = withApprovals({});
-  const approvers = [...(shape.named.length > 0 ? [users(...shape.named)] : []), ...(shape.group ? [role('reviewer', { claim: true })] : [])];
+function workflow(shape: Shape, data?: InboxData) {
+  const inbox = data === 'fresh' ? { data: (c: ApprovalContext) => ({ asked: c.initiator }) } : data === 'part' ? { data: (c: ApprovalContext) => c.approvalFlow } : undefined;
+  const approvals = withApprovals(inbox ? { inbox } : {});
+  const rules = [...(shape.named.length > 0 ? [users(...shape.named)] : []), ...(shape.group ? [role('reviewer', { claim: true })] : [])];
+  const approvers = shape.hooked ? rules.map((r) => ({ ...r, since: new Date(0) })) : rules;
   const machine = setup({
     types: {} as { context: ApprovalContext; events: ApprovalEvent | { type: 'SUBMIT' } },
     actions: approvals.actions,
@@ -59,6 +69,7 @@ const shapeArb: fc.Arbitrary<Shape> = fc.record({
   mode: fc.constantFrom<ApprovalMode>('all', 'any', 'sequential', { count: 2 }, { ratio: 0.5 }),
   named: fc.uniqueArray(person, { minLength: 0, maxLength: 5 }),
   group: fc.boolean(),
+  hooked: fc.boolean(),
 });
 
 /** The inbox of `id` as JSON text, in the store's order. */
@@ -102,6 +113,8 @@ const ALL_CHANGES = (1 << 10) - 1;
 interface RunOptions {
   /** The instance belongs to a tenant (the store stamps each task with it: a copy of the task). */
   readonly tenant?: boolean;
+  /** The inbox's own data (`withApprovals({ inbox: { data } })`). */
+  readonly data?: InboxData;
   /** After every act a reader changes every task it reads (see scribble): these changes (bits). */
   readonly scribble?: number;
 }
@@ -111,10 +124,10 @@ async function run(shape: Shape, acts: readonly { actor: string; event: Record<s
   const tenants = options.tenant ? { tenants: { acme: { directory } } } : {};
   const startAs = { actor: li, id: 'r1', ...(options.tenant ? { tenant: 'acme' } : {}) };
   const reusingStore = memoryStore();
-  const reusing = createEngine({ store: reusingStore, clock: virtualClock(start), directory, workflows: [workflow(shape)], ...tenants });
+  const reusing = createEngine({ store: reusingStore, clock: virtualClock(start), directory, workflows: [workflow(shape, options.data)], ...tenants });
   const freshStore = memoryStore();
   const freshClock = virtualClock(start);
-  const fresh = () => createEngine({ store: freshStore, clock: freshClock, directory, workflows: [workflow(shape)], ...tenants });
+  const fresh = () => createEngine({ store: freshStore, clock: freshClock, directory, workflows: [workflow(shape, options.data)], ...tenants });
   const read = async (): Promise<string> => {
     const text = await inboxText(reusingStore, id);
     if (options.scribble) {
@@ -228,15 +241,20 @@ describe('approval tasks: a reader that changes the tasks it read changes no oth
     await engine.close();
   });
 
+  it('a step whose approver rule holds a Date (its spec carries no mark): the fresh list of actions is frozen too', async () => {
+    const acts = [{ actor: 'p0', event: { type: 'APPROVE', step: 'review' } }];
+    await run({ mode: 'all', named: ['p0', 'p1', 'p2'], group: false, hooked: true }, acts, { scribble: ALL_CHANGES, data: 'fresh' });
+  });
+
   it("a tenant's instance: the store's copy stamped with the tenant is frozen too", async () => {
     const acts = [{ actor: 'p0', event: { type: 'CLAIM', step: 'review' } }, { actor: 'p1', event: { type: 'APPROVE', step: 'review' } }];
     await run({ mode: 'all', named: ['p1', 'p2'], group: true }, acts, { scribble: ALL_CHANGES, tenant: true });
   });
 
-  it('random steps and acts, with and without a tenant: every read is the inbox built afresh', async () => {
+  it('random steps and acts, with and without a tenant or inbox data: every read is the inbox built afresh', async () => {
     await fc.assert(
-      fc.asyncProperty(shapeArb, fc.array(actArb, { minLength: 1, maxLength: 10 }), fc.boolean(), fc.integer({ min: 1, max: ALL_CHANGES }), async (shape, acts, tenant, which) => {
-        await run(shape, acts, { scribble: which, tenant });
+      fc.asyncProperty(shapeArb, fc.array(actArb, { minLength: 1, maxLength: 10 }), fc.boolean(), fc.integer({ min: 1, max: ALL_CHANGES }), fc.constantFrom<InboxData | undefined>(undefined, 'fresh', 'part'), async (shape, acts, tenant, which, data) => {
+        await run(shape, acts, { scribble: which, tenant, ...(data ? { data } : {}) });
       }),
       { numRuns: 40 },
     );

@@ -269,6 +269,8 @@ function settled(task: TaskRecord): boolean {
  * task another reader gets.
  */
 function frozenAsBuilt(task: TaskRecord): void {
-  for (const part of [task.assignees, task.holders, task.seated, task.roles, task.data]) if (typeof part === 'object' && part !== null) Object.freeze(part);
+  // The actions too: a step whose spec is not frozen JSON data (an approver rule holding a function)
+  // gets a fresh list per task, not the one shared frozen list.
+  for (const part of [task.assignees, task.holders, task.seated, task.roles, task.actions, task.data]) if (typeof part === 'object' && part !== null) Object.freeze(part);
   Object.freeze(task);
 }
