@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createEngine, memoryStore, role, staticDirectory, users, virtualClock, type ApprovalMode } from '../src/index.js';
-import { actor, approvalFlow, li, people } from './approvals-fixture.js';
+import { actor, approvalFlow, li, people, type FlowContext } from './approvals-fixture.js';
 import { frozenMark } from '../src/store/frozen-data.js';
 
 // The approval plugin's `tasks` projection reuses the task it built for an assignment at the last
@@ -14,21 +14,31 @@ import { frozenMark } from '../src/store/frozen-data.js';
 const PEOPLE = ['zhao', 'qian', 'sun', 'wu', 'zheng'] as const;
 const directory = staticDirectory({ users: people });
 
+/** The inbox's own data: none, a new object per commit, or a part of the context. */
+type InboxData = 'fresh' | 'part';
+
 interface Shape {
   readonly mode: ApprovalMode;
   readonly named: readonly string[];
   readonly group: boolean;
+  /**
+   * The step's approver rules carry a Date of their own (kept by the definition): the step's spec is
+   * not JSON data throughout (a toJSON), so it carries no mark and its tasks' actions are fresh lists.
+   */
+  readonly hooked?: boolean;
 }
 
 /** One approval step of `shape` after SUBMIT, then a 会签 of two, built afresh (a new projection) each call. */
-function workflow(shape: Shape) {
-  const approvers = [...(shape.named.length > 0 ? [users(...shape.named)] : []), ...(shape.group ? [role('legal', { claim: true })] : [])];
+function workflow(shape: Shape, data?: InboxData) {
+  const inbox = data === 'fresh' ? { data: (c: FlowContext) => ({ asked: c.initiator }) } : data === 'part' ? { data: (c: FlowContext) => c.approvalFlow } : undefined;
+  const rules = [...(shape.named.length > 0 ? [users(...shape.named)] : []), ...(shape.group ? [role('legal', { claim: true })] : [])];
+  const approvers = shape.hooked ? rules.map((r) => ({ ...r, since: new Date(0) })) : rules;
   return approvalFlow(
     [
-      { id: 'review', title: { 'zh-CN': '评审', en: 'Review' }, mode: shape.mode, approvers, whenNobody: 'approve', whenTooFew: 'lower' },
+      { id: 'review', title: { 'zh-CN': '评审', en: 'Review' }, mode: shape.mode, approvers: approvers as never, whenNobody: 'approve', whenTooFew: 'lower' },
       { id: 'sign', mode: 'all', approvers: users('wu', 'zheng') },
     ],
-    { draft: true, id: 'reuse', version: 3 },
+    { draft: true, id: 'reuse', version: 3, ...(inbox ? { inbox } : {}) },
   );
 }
 
@@ -46,6 +56,7 @@ const shapeArb: fc.Arbitrary<Shape> = fc.record({
   mode: fc.constantFrom<ApprovalMode>('all', 'any', 'sequential', { count: 2 }, { ratio: 0.5 }),
   named: fc.uniqueArray(person, { minLength: 0, maxLength: 5 }),
   group: fc.boolean(),
+  hooked: fc.boolean(),
 });
 
 /** The inbox of `id` as JSON text, in the store's order. */
@@ -53,22 +64,76 @@ async function inboxText(store: ReturnType<typeof memoryStore>, id: string): Pro
   return JSON.stringify(await store.tasks({ instanceId: id }));
 }
 
-async function run(shape: Shape, acts: readonly { actor: string; event: Record<string, unknown> }[]): Promise<{ reused: number }> {
+/**
+ * What a careless reader does to the tasks it was given (the memory store hands every reader the very
+ * objects it keeps): change a field, a seat holder, a field of the data, push to a list, give a list a
+ * toJSON. Each change that goes through is recorded; none must show in any other read.
+ */
+function scribble(tasks: readonly unknown[], which = ALL_CHANGES): void {
+  for (const t of tasks as Record<string, any>[]) {
+    const changes = [
+      () => (t['status'] = 'claimed'),
+      () => (t['createdAt'] = 0),
+      () => t['holders'].push('mallory'),
+      () => t['assignees'].push('mallory'),
+      () => t['seated'].pop(),
+      () => t['roles'].push('auditor'),
+      () => (t['data'].round = 99),
+      () => (t['data'].task = 'forged'),
+      () => (t['assignees'].toJSON = () => ['mallory']),
+      () => t['actions'].push('ARCHIVE'),
+    ];
+    for (const [n, change] of changes.entries()) {
+      if ((which & (1 << n)) === 0) continue;
+      try {
+        change();
+      } catch {
+        // Refused (frozen): what a reader should meet.
+      }
+    }
+  }
+}
+
+/** Every change scribble knows (a bit each). */
+const ALL_CHANGES = (1 << 10) - 1;
+
+interface RunOptions {
+  /** The instance belongs to a tenant (the store stamps each task with it: a copy of the task). */
+  readonly tenant?: boolean;
+  /** The inbox's own data (`withApprovals({ inbox: { data } })`). */
+  readonly data?: InboxData;
+  /** After every act a reader changes every task it reads (see scribble): these changes (bits). */
+  readonly scribble?: number;
+}
+
+async function run(shape: Shape, acts: readonly { actor: string; event: Record<string, unknown> }[], options: RunOptions = {}): Promise<{ reused: number }> {
   const start = '2026-12-01T09:00:00+08:00';
+  const tenants = options.tenant ? { tenants: { acme: { directory } } } : {};
+  const startAs = { actor: li, id: 'r1', ...(options.tenant ? { tenant: 'acme' } : {}) };
   const reusingStore = memoryStore();
-  const reusing = createEngine({ store: reusingStore, clock: virtualClock(start), directory, workflows: [workflow(shape)] });
+  const reusing = createEngine({ store: reusingStore, clock: virtualClock(start), directory, workflows: [workflow(shape, options.data)], ...tenants });
   const freshStore = memoryStore();
   const freshClock = virtualClock(start);
-  const fresh = () => createEngine({ store: freshStore, clock: freshClock, directory, workflows: [workflow(shape)] });
-  const id = await reusing.start('reuse' as never, { amount: 1 } as never, { actor: li, id: 'r1' } as never);
+  const fresh = () => createEngine({ store: freshStore, clock: freshClock, directory, workflows: [workflow(shape, options.data)], ...tenants });
+  const read = async (): Promise<string> => {
+    const text = await inboxText(reusingStore, id);
+    if (options.scribble) {
+      scribble(await reusingStore.tasks({ instanceId: id }), options.scribble);
+      for (const p of PEOPLE) scribble(await reusing.tasks({ assignee: p }), options.scribble);
+    }
+    return text;
+  };
+  const id = await reusing.start('reuse' as never, { amount: 1 } as never, startAs as never);
   await reusing.send(id, { type: 'SUBMIT' } as never, { actor: li });
   let twin = fresh();
-  await twin.start('reuse' as never, { amount: 1 } as never, { actor: li, id: 'r1' } as never);
+  await twin.start('reuse' as never, { amount: 1 } as never, startAs as never);
   await twin.close();
   twin = fresh();
   await twin.send(id, { type: 'SUBMIT' } as never, { actor: li });
   await twin.close();
-  expect(await inboxText(reusingStore, id)).toBe(await inboxText(freshStore, id));
+  expect(await read()).toBe(await inboxText(freshStore, id));
+  // A second read, after the first reader's changes, is the same inbox.
+  expect(await read()).toBe(await inboxText(freshStore, id));
   let reused = 0;
   let before = new Set(await reusingStore.tasks({ instanceId: id }));
   for (const { actor: by, event } of acts) {
@@ -78,7 +143,7 @@ async function run(shape: Shape, acts: readonly { actor: string; event: Record<s
     const b = await twin.send(id, event as never, { actor: who }).then(() => 'ok', (e: { code?: string }) => e.code ?? 'error');
     await twin.close();
     expect(a, `${by} ${JSON.stringify(event)}`).toBe(b);
-    expect(await inboxText(reusingStore, id), `${by} ${JSON.stringify(event)}`).toBe(await inboxText(freshStore, id));
+    expect(await read(), `${by} ${JSON.stringify(event)}`).toBe(await inboxText(freshStore, id));
     const tasks = await reusingStore.tasks({ instanceId: id });
     // A reused task is the very object the last commit stored; its parts are marked JSON data, so the
     // store's payload check reads their marks.
@@ -126,5 +191,59 @@ describe('approval tasks: a task reused from the last commit is the task built a
     );
     // The runs did reuse tasks: the property compared reused tasks, not only fresh ones.
     expect(reused).toBeGreaterThan(0);
+  });
+});
+
+// The memory store hands every reader the very task objects it keeps, and since session 19 the next
+// commit hands the store the same objects again when nothing they are built from changed. A reader that
+// changed a task in place (its status, a seat holder, its data's round) had its change shown to every
+// other reader, and carried into every later commit's inbox that reused the task, where a task built
+// afresh would not have it. Tasks are frozen as built (their parts marked), and the memory store
+// freezes what it keeps (a tenant's copy of a task too).
+describe('approval tasks: a reader that changes the tasks it read changes no other read', () => {
+  it('a 会签 of five: changes to the tasks read show in no later read, before or after the next acts', async () => {
+    const acts = [{ actor: 'zhao', event: { type: 'APPROVE', step: 'review' } }, { actor: 'qian', event: { type: 'CC', step: 'review', users: ['zheng'] } }];
+    await run({ mode: 'all', named: [...PEOPLE], group: false }, acts, { scribble: ALL_CHANGES });
+  });
+
+  it('a change made to a task read before an act that leaves the task as it was does not come back in the inbox after it', async () => {
+    const store = memoryStore();
+    const engine = createEngine({ store, clock: virtualClock('2026-12-01T09:00:00+08:00'), directory, workflows: [workflow({ mode: 'all', named: ['zhao', 'qian', 'sun'], group: false })] });
+    const id = await engine.start('reuse' as never, {} as never, { actor: li, id: 'r1' } as never);
+    await engine.send(id, { type: 'SUBMIT' } as never, { actor: li });
+    const built = await inboxText(store, id);
+    // What the reuse check does not compare (it compares the assignees and seat holders).
+    for (const t of (await store.tasks({ instanceId: id })) as unknown as Record<string, any>[]) {
+      try {
+        t['status'] = 'claimed';
+        t['holders'].push('mallory');
+        t['data'].round = 99;
+      } catch {
+        // Refused (frozen).
+      }
+    }
+    // 抄送 (CC) changes no task: each comes back as the last commit's, not as the reader left it.
+    await engine.send(id, { type: 'CC', step: 'review', users: ['zheng'] } as never, { actor: actor('zhao') });
+    expect(await inboxText(store, id)).toBe(built);
+    await engine.close();
+  });
+
+  it('a step whose approver rule holds a Date (its spec carries no mark): the fresh list of actions is frozen too', async () => {
+    const acts = [{ actor: 'zhao', event: { type: 'APPROVE', step: 'review' } }];
+    await run({ mode: 'all', named: ['zhao', 'qian', 'sun'], group: false, hooked: true }, acts, { scribble: ALL_CHANGES, data: 'fresh' });
+  });
+
+  it("a tenant's instance: the store's copy stamped with the tenant is frozen too", async () => {
+    const acts = [{ actor: 'zhao', event: { type: 'CLAIM', step: 'review' } }, { actor: 'qian', event: { type: 'APPROVE', step: 'review' } }];
+    await run({ mode: 'all', named: ['qian', 'sun'], group: true }, acts, { scribble: ALL_CHANGES, tenant: true });
+  });
+
+  it('random steps and acts, with and without a tenant or inbox data: every read is the inbox built afresh', async () => {
+    await fc.assert(
+      fc.asyncProperty(shapeArb, fc.array(actArb, { minLength: 1, maxLength: 10 }), fc.boolean(), fc.integer({ min: 1, max: ALL_CHANGES }), fc.constantFrom<InboxData | undefined>(undefined, 'fresh', 'part'), async (shape, acts, tenant, which, data) => {
+        await run(shape, acts, { scribble: which, tenant, ...(data ? { data } : {}) });
+      }),
+      { numRuns: 40 },
+    );
   });
 });

@@ -40,10 +40,12 @@ export function approvalFlow<const Id extends string = 'flow'>(
     readonly checkChoices?: readonly ApproverRule[];
     readonly version?: number;
     readonly permissions?: Record<string, readonly string[]>;
+    /** The inbox's own data on each task (`withApprovals({ inbox: { data } })`). */
+    readonly inbox?: { readonly data: (context: FlowContext) => unknown };
   } = {},
 ) {
   const ids = steps.map((s) => s.id);
-  const approvals = withApprovals({ deadlines: options.deadlines ?? {} });
+  const approvals = withApprovals({ deadlines: options.deadlines ?? {}, ...(options.inbox ? { inbox: options.inbox } : {}) });
   const states: Record<string, unknown> = {};
   steps.forEach((s, i) => {
     const { returns, ...rest } = s;

@@ -127,10 +127,12 @@ const pathsByMachine = new WeakMap<object, Map<string, string | undefined>>();
  * Internal to the approval plugin: a workflow gets it from `withApprovals({ inbox: { data } })`.
  *
  * A task that comes out the same as at the last commit (its assignment is the same committed object,
- * and nothing else it is built from changed) is that commit's task object, its parts frozen and marked
- * as JSON data (`freezeJsonData`) the second time it is given: a store's payload check reads their
- * marks instead of walking them again. The actions offered are one frozen array per spec. In a 会签 of
- * n seats an act changes one task and would otherwise rebuild and re-check n tasks of n names each.
+ * and nothing else it is built from changed) is that commit's task object. Every task is frozen as
+ * built (the memory store hands each reader the very object, so no reader can change what another
+ * reader or a later commit gets), and one that may be reused has its parts marked as JSON data
+ * (`freezeJsonData`): a store's payload check reads their marks instead of walking them again. The
+ * actions offered are one frozen array per spec. In a 会签 of n seats an act changes one task and
+ * would otherwise rebuild and re-check n tasks of n names each.
  */
 export function approvalTasks<C = ApprovalContext>(options: { readonly data?: (context: C) => unknown } = {}) {
   // The task last built for each committed assignment object (frozen context data, kept by the next
@@ -164,7 +166,7 @@ export function approvalTasks<C = ApprovalContext>(options: { readonly data?: (c
         if (last !== undefined && last.spec === state.spec && last.round === state.round && last.extra === extra && sameTask(last.task, instance, ctx.initiator, dueAt, assignees, seated)) {
           // Shared by the step's tasks, as when they were built together.
           seated = last.task.seated as string[];
-          out.push(settled(last));
+          out.push(last.task);
           continue;
         }
         const task: TaskRecord = {
@@ -187,7 +189,11 @@ export function approvalTasks<C = ApprovalContext>(options: { readonly data?: (c
           // Last, where the commit's stamp put it before the hook was given the version.
           ...(instance.version !== undefined ? { version: instance.version } : {}),
         };
-        if (reusable && frozenMark(a) !== undefined) built.set(a, { task, spec: state.spec, round: state.round, extra, frozen: false });
+        // Frozen as built: a store that keeps it by reference (the memory store) hands this very object
+        // to every reader, and a task kept for the next commit must come out as built whatever a
+        // reader or a store did with it. One that may be reused has its parts marked as JSON data.
+        if (reusable && frozenMark(a) !== undefined && settled(task)) built.set(a, { task, spec: state.spec, round: state.round, extra });
+        else frozenAsBuilt(task);
         out.push(task);
       }
     }
@@ -200,11 +206,10 @@ export function approvalTasks<C = ApprovalContext>(options: { readonly data?: (c
  * (not the step's state, which would keep every earlier state of the step alive with the task).
  */
 interface BuiltTask {
-  task: TaskRecord;
+  readonly task: TaskRecord;
   readonly spec: ApprovalStepState['spec'];
   readonly round: number;
   readonly extra: unknown;
-  frozen: boolean;
 }
 
 /**
@@ -231,25 +236,41 @@ function sameNames(a: readonly string[], b: readonly string[]): boolean {
 }
 
 /**
- * The reused task, its parts (assignees, seat holders, data…) frozen and marked as JSON data the first
- * time it is reused, so the store's check reads their marks: not when it is first built, since most
- * tasks live for one commit. The task object itself is left as it was (a store may hold it, and
- * marking it would hash it for what a check of its dozen fields costs). A part that cannot be marked
- * (a string no store keeps) is left for the store's check to name, as in a task built afresh.
+ * Freeze a task that may be reused at the next commit, and mark its parts (assignees, seat holders,
+ * data…) as JSON data, so the store's check reads their marks: true when every part is marked. The
+ * task object itself is frozen, not marked (marking would hash it for what a check of its dozen fields
+ * costs). A part that cannot be marked leaves the task to be built afresh at the next commit.
+ *
+ * Frozen when built, not when first reused: the task a commit stores is the object the memory store
+ * hands every reader, and a reader that changed it in place (a status, a seat holder, a field of its
+ * data) had its change carried into every later commit's inbox that reused the task, where a task
+ * built afresh would not have it.
  */
-function settled(last: BuiltTask): TaskRecord {
-  if (!last.frozen) {
-    last.frozen = true;
-    const task = last.task as unknown as Record<string, unknown>;
-    for (const key in task) {
-      const part = task[key];
-      if (typeof part !== 'object' || part === null || frozenMark(part) !== undefined || !Object.isExtensible(part)) continue;
-      try {
-        freezeJsonData(part);
-      } catch {
-        // Left for the store's check to name.
-      }
+function settled(task: TaskRecord): boolean {
+  const parts = task as unknown as Record<string, unknown>;
+  let marked = true;
+  for (const key in parts) {
+    const part = parts[key];
+    if (typeof part !== 'object' || part === null || frozenMark(part) !== undefined) continue;
+    try {
+      if (!Object.isExtensible(part) || !freezeJsonData(part)) marked = false;
+    } catch {
+      // Left for the store's check to name.
+      marked = false;
     }
   }
-  return last.task;
+  Object.freeze(task);
+  return marked;
+}
+
+/**
+ * Freeze a task that will not be reused, and the arrays and data object built for it (not the inbox
+ * data inside, which is the workflow's own value): a reader of the memory store cannot change the
+ * task another reader gets.
+ */
+function frozenAsBuilt(task: TaskRecord): void {
+  // The actions too: a step whose spec is not frozen JSON data (an approver rule holding a function)
+  // gets a fresh list per task, not the one shared frozen list.
+  for (const part of [task.assignees, task.holders, task.seated, task.roles, task.actions, task.data]) if (typeof part === 'object' && part !== null) Object.freeze(part);
+  Object.freeze(task);
 }

@@ -160,6 +160,9 @@ export function memoryStore(): Store {
       }
       const stamped = tasksOf(c);
       if (stamped) {
+        // Every reader gets these very objects: frozen, so one reader cannot change the task another
+        // gets (a copy stamped with the tenant, or with a deadline's current due instant, was not).
+        for (const task of stamped) Object.freeze(task);
         if (stamped.length === 0) tasks.delete(id);
         else tasks.set(id, stamped);
       }

@@ -7,6 +7,7 @@ import { resolveApprovers, supervisorChain } from '../approver-rules.js';
 import { needed, reachableApprovals } from '../approval-decision.js';
 import { checkStepInvariants } from '../step-invariants.js';
 import { groupMembers, refuse, settle, SYSTEM, withStep } from './reducer-helpers.js';
+import { INPUT_LIMITS } from '../../engine/validate-input.js';
 
 /**
  * Enter a step (a new round): resolve its approvers through the directory, apply its policies
@@ -149,18 +150,39 @@ export function enterStep<C extends ApprovalContext>(ctx: C, spec: ApprovalStepS
 /**
  * A copy of `value` whose plain objects and arrays are new, not frozen (anything else, such as an
  * approver rule's function, is kept by reference), for the context to own: see the step's `spec`.
+ *
+ * Each object is copied once, so a part the spec holds twice is one copy held twice and a part that
+ * holds itself is a copy that holds itself, and nothing deeper than a context may nest is copied (it is
+ * kept as it is): the engine's check of the context then refuses such a spec (`INVALID_PAYLOAD`, naming
+ * the path) as it did the spec itself. Copied as a tree, a spec of 40 levels each holding the one
+ * below twice took 2^40 copies (the process ran out of memory), one that held itself, or nested
+ * 20,000 levels, overflowed the stack (a MACHINE_ERROR blaming the machine).
  */
 function ownCopy<T>(value: T): T {
-  if (Array.isArray(value)) return value.map(ownCopy) as T;
-  if (typeof value !== 'object' || value === null) return value;
-  const proto = Object.getPrototypeOf(value);
-  if (proto !== Object.prototype && proto !== null) return value;
-  const out: Record<string, unknown> = {};
-  for (const key of Object.keys(value)) {
-    const member = ownCopy((value as Record<string, unknown>)[key]);
-    // An own "__proto__" key stays a key (an assignment would set the copy's prototype).
-    if (key === '__proto__') Object.defineProperty(out, key, { value: member, enumerable: true, writable: true, configurable: true });
-    else out[key] = member;
-  }
-  return out as T;
+  const copies = new Map<object, unknown>();
+  const copy = (node: unknown, depth: number): unknown => {
+    if (typeof node !== 'object' || node === null) return node;
+    const known = copies.get(node);
+    if (known !== undefined) return known;
+    const isArray = Array.isArray(node);
+    const proto = Object.getPrototypeOf(node);
+    // Past the deepest a context may nest, the engine refuses the state anyway: left as it is.
+    if ((!isArray && proto !== Object.prototype && proto !== null) || depth > INPUT_LIMITS.contextDepth) return node;
+    if (isArray) {
+      const out: unknown[] = [];
+      copies.set(node, out);
+      for (const item of node as unknown[]) out.push(copy(item, depth + 1));
+      return out;
+    }
+    const out: Record<string, unknown> = {};
+    copies.set(node, out);
+    for (const key of Object.keys(node)) {
+      const member = copy((node as Record<string, unknown>)[key], depth + 1);
+      // An own "__proto__" key stays a key (an assignment would set the copy's prototype).
+      if (key === '__proto__') Object.defineProperty(out, key, { value: member, enumerable: true, writable: true, configurable: true });
+      else out[key] = member;
+    }
+    return out;
+  };
+  return copy(value, 1) as T;
 }
