@@ -21,7 +21,11 @@ export type ActorMap = Readonly<Record<string, Actor>>;
 export interface ExploreOptions {
   /** The start input (validated and defaulted by the workflow's input schema). */
   readonly input: unknown;
-  /** Sample payloads per event type; types not listed get one payload derived from their schema. */
+  /**
+   * Sample payloads per event type, as `engine.send` takes them; types not listed get one payload
+   * derived from their schema. The machine is given each as send gives it: parsed by the event's
+   * schema (defaults filled in, transforms applied).
+   */
   readonly events?: SampleEvents;
   /** Event types to leave out of path generation (on an approval workflow, added to the operations left out by `approvalOperations`). */
   readonly skipEvents?: readonly string[];
