@@ -4,7 +4,7 @@
 // names could not be told, and the `notify` effects it was meant for went `dead` for want of a handler.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { assign, setup } from 'xstate';
+import { assign, createMachine, setup } from 'xstate';
 import { z } from 'zod';
 import { createEngine, defineWorkflow, effect, effectTypesOf, isDocketError, memoryStore, migrateFrom, users, virtualClock } from '../src/index.js';
 import { replayPaths } from '../src/testing/index.js';
@@ -82,6 +82,19 @@ describe('effect types of a workflow', () => {
       events: {},
     });
     expect(effectTypesOf(wf)).toEqual(['log']);
+  });
+
+  it('an action a state names without an implementation, and an inline named function, are effects too (XState hands both to the executor)', async () => {
+    function ringBell() {}
+    const wf = defineWorkflow({
+      id: 'bare',
+      version: 1,
+      machine: createMachine({ initial: 'a', states: { a: { entry: ['sendMail', { type: 'audit' }], on: { GO: { target: 'b', actions: [ringBell, assign({})] } } }, b: {} } }),
+      input: z.object({}),
+      events: { GO: z.object({}) },
+    });
+    expect(effectTypesOf(wf)).toEqual(['audit', 'ringBell', 'sendMail']);
+    expect(await outcome(engineWith([wf], { sendMail: noop, audit: noop }))).toBe('taken');
   });
 
   it('property: createEngine takes a handler exactly under an effect type the workflow emits, and replayPaths refuses as it does', async () => {

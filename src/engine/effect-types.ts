@@ -1,4 +1,4 @@
-import type { AnyStateMachine } from 'xstate';
+import type { AnyStateMachine, AnyStateNode } from 'xstate';
 import type { AnyWorkflow, WorkflowEnv } from './define-workflow.js';
 import { migrationsOf } from './migration/migration-spec.js';
 
@@ -37,9 +37,11 @@ function markOf(action: unknown): EffectMark | undefined {
  * The effect types a machine can hand the outbox, by the rule `planCommit` applies (every action it
  * executes whose type is not `xstate.*` becomes an effect): each named action of
  * `machine.implementations.actions` that is a plain function (an `effect()`, or any function action,
- * which the engine records rather than runs), and the types an action's mark says it enqueues (the
- * approval plugin's). XState's built-ins (`assign`, `enqueueActions`, `raise`: functions with a
- * `resolve`) run inside the transition and are no effect themselves. Sorted. Internal.
+ * which the engine records rather than runs), the types an action's mark says it enqueues (the
+ * approval plugin's), and the actions the states name without an implementation. XState's built-ins
+ * (`assign`, `enqueueActions`, `raise`: functions with a `resolve`) run inside the transition and are
+ * no effect themselves; what a user's own `enqueueActions` enqueues cannot be seen (declare it with
+ * `effect()` in `setup({ actions })`). Sorted. Internal.
  */
 export function machineEffectTypes(machine: AnyStateMachine): string[] {
   const out = new Set<string>();
@@ -54,9 +56,41 @@ export function machineEffectTypes(machine: AnyStateMachine): string[] {
     const mark = markOf(action);
     if (mark === 'self') out.add(name);
     else if (mark !== undefined) for (const type of mark) out.add(type);
-    else if (typeof action === 'function' && typeof (action as { resolve?: unknown }).resolve !== 'function' && !name.startsWith('xstate.')) out.add(name);
+    else if (typeof action === 'function' && !isBuiltIn(action) && !name.startsWith('xstate.')) out.add(name);
+  }
+  // The actions the machine's states and transitions name: one named but not implemented (`entry:
+  // 'sendMail'` in a machine made without setup) is handed to the executor by its name, and an inline
+  // function by its own name (XState's rule, `action.name || '(anonymous)'`); both reach the outbox.
+  const seen = (action: unknown): void => {
+    if (typeof action === 'function') {
+      if (isBuiltIn(action)) return;
+      const mark = markOf(action);
+      if (mark !== undefined && mark !== 'self') for (const type of mark) out.add(type);
+      else out.add((action as { name?: unknown }).name ? String((action as { name?: unknown }).name) : '(anonymous)');
+      return;
+    }
+    const type = typeof action === 'string' ? action : typeof (action as { type?: unknown } | null)?.type === 'string' ? (action as { type: string }).type : undefined;
+    if (type === undefined || type.startsWith('xstate.') || Object.hasOwn(actions, type)) return;
+    out.add(type);
+  };
+  const walk = (node: AnyStateNode): void => {
+    for (const action of node.entry ?? []) seen(action);
+    for (const action of node.exit ?? []) seen(action);
+    for (const transitions of node.transitions?.values() ?? []) for (const t of transitions) for (const action of t.actions ?? []) seen(action);
+    for (const t of node.always ?? []) for (const action of t.actions ?? []) seen(action);
+    for (const child of Object.values(node.states ?? {}) as AnyStateNode[]) walk(child);
+  };
+  try {
+    walk(machine.root);
+  } catch {
+    // A machine object XState did not build: its named actions above are what can be told.
   }
   return [...out].sort();
+}
+
+/** One of XState's built-in actions (`assign`, `raise`, `enqueueActions` …): resolved inside the transition, never an effect. */
+function isBuiltIn(action: unknown): boolean {
+  return typeof action === 'function' && typeof (action as { resolve?: unknown }).resolve === 'function';
 }
 
 // The env a workflow's `implementations` factory is called with when only its action names are
