@@ -72,6 +72,7 @@ export type { StandIn } from './organisation/stand-ins.js';
 export { createEngine } from './engine/create-engine.js';
 export { defineWorkflow } from './engine/define-workflow.js';
 export { effect, deadline } from './engine/effect.js';
+export { effectTypesOf } from './engine/effect-types.js';
 export type {
   AnyWorkflow,
   AuthorizeArgs,

@@ -39,7 +39,7 @@ describe('replayPaths takes effects by the engine rule', () => {
     await fc.assert(
       fc.asyncProperty(fc.dictionary(fc.constantFrom('notify', 'audit', 'toString'), handler, { maxKeys: 3 }), fc.dictionary(fc.constantFrom('notify', 'audit'), handler, { maxKeys: 2 }), async (own, inherited) => {
         const make = () => Object.assign(Object.keys(inherited).length === 0 ? {} : Object.create(inherited), own) as object;
-        const engine = await outcome(() => createEngine({ store: memoryStore(), clock: virtualClock(0), workflows: [], effects: make() as never }).close());
+        const engine = await outcome(() => createEngine({ store: memoryStore(), clock: virtualClock(0), workflows: [wf], effects: make() as never }).close());
         const replay = await outcome(() => replayPaths(wf, { input: {}, effects: make() as never, maxPaths: 1 }));
         expect(replay).toEqual(engine);
       }),

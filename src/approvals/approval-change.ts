@@ -4,9 +4,12 @@ import type { Directory } from '../organisation/directory.js';
 import type { Actor } from '../store/records.js';
 import type { ApprovalContext } from './approval-types.js';
 
+/** The effect types an approval step asks the engine to deliver: 待办 (assigned), 抄送 (cc), 催办 (remind). */
+export const APPROVAL_EFFECT_TYPES = ['approval.assigned', 'approval.cc', 'approval.remind'] as const;
+
 /** An effect an approval step asks the engine to deliver (outbox): who to tell, and why. */
 export interface ApprovalEffect {
-  readonly type: 'approval.assigned' | 'approval.cc' | 'approval.remind';
+  readonly type: (typeof APPROVAL_EFFECT_TYPES)[number];
   readonly params: {
     readonly step: string;
     readonly round: number;

@@ -6,6 +6,8 @@ import { resolveDeadline } from '../calendar/resolve-deadline.js';
 import { SYSTEM_ACTOR } from '../store/records.js';
 import { changeFor } from './approval-act.js';
 import { applyApproval, enterStep, type ApprovalChange, type ApprovalEffect, type ReduceFacts } from './approval-reducer.js';
+import { APPROVAL_EFFECT_TYPES } from './approval-change.js';
+import { markEffectTypes } from '../engine/effect-types.js';
 import { exitStep } from './operations/exit-step.js';
 import { targetStep } from './approval-target.js';
 import type { ApprovalContext, ApprovalStepSpec } from './approval-types.js';
@@ -92,7 +94,7 @@ export type ApprovalActions = {
 };
 
 function makeActions(scope: ApprovalEnv): ApprovalActions {
-  return {
+  const actions = {
     /** Enter a step: resolve approvers (directory), apply policies, emit `approval.assigned`. */
     'approval.enter': enqueueActions((args: EnqueueArgs, params: { spec: ApprovalStepSpec }) => {
       const { context, event, enqueue } = argsOf(args);
@@ -130,6 +132,10 @@ function makeActions(scope: ApprovalEnv): ApprovalActions {
       for (const rule of params.rules) resolveApprovers(rule, { directory: scope.env?.directory, initiator: context.initiator, context });
     }),
   } as unknown as ApprovalActions;
+  // The actions that reduce an act enqueue the step's effects by type: marked, so the workflow's
+  // effect types list them and a handler for `approval.assigned` is known (see effect-types.ts).
+  for (const name of ['approval.enter', 'approval.act', 'approval.timeout', 'approval.nudge'] as const) markEffectTypes(actions[name], APPROVAL_EFFECT_TYPES);
+  return actions;
 }
 
 function makeGuards(scope: ApprovalEnv): ApprovalGuards {

@@ -11,7 +11,7 @@ import type { BatchResult, CanResult, Engine, EngineEvents, EngineOptions, Insta
 import { createKeyring } from './history-key.js';
 import { historyPage, mergeRefusals } from './history-page.js';
 import { Outbox } from './outbox.js';
-import { checkEffectHandlers } from './effect-handlers.js';
+import { checkEffectHandlers, checkEffectTypes } from './effect-handlers.js';
 import { canSend, decideSend } from './send-decision.js';
 import { machineError, WorkflowRegistry, workflowList, type RegisteredWorkflow } from './workflow-registry.js';
 import type { Step } from './xstate-runtime.js';
@@ -135,7 +135,8 @@ function retryPolicy(value: unknown): RetryPolicy {
  * tenant's, `tenants.<id>.calendar`) that is not one (`null`, a number, an object without its
  * interface's methods, listed in `details.missing`); `workflows` that is not an array, or a workflow
  * in it that is not a definition (`workflows[0]…`); a number, `retry`, `effects`, `logger`,
- * `historyKey` or `tenants` out of shape (see each option).
+ * `historyKey` or `tenants` out of shape (see each option); an `effects` handler under a name no
+ * registered workflow emits (`effects.notfy`, a misspelling: see `effectTypesOf`).
  *
  * @example
  * ```ts
@@ -187,6 +188,9 @@ export function createEngine<const W extends AnyWorkflow>(raw: EngineOptions<W>)
   // Each instance's calendar and directory are its tenant's, chosen per act (see tenant-routing.ts).
   const routing = new TenantRouting({ calendar, directory }, options.tenants);
   const registry = new WorkflowRegistry(workflows, routing);
+  // A handler for an effect no registered workflow emits is a misspelling (`notfy` for `notify`), by
+  // the house rule refused, with nothing started; the effects it was meant for would go `dead`.
+  checkEffectTypes(handlers, registry.effectTypes(), 'of the registered workflows');
   // A workflow version's permissions (roles per event) and the acts a stand-in may do for a task's
   // holder, for what a stand-in's inbox lists; undefined when that version is not registered.
   const permissionsOf: PermissionsOf = (workflow, version) => {

@@ -97,6 +97,36 @@ export function checkEffectHandlers(value: unknown): EffectHandlers {
 }
 
 /**
+ * Refuse a handler registered under a name no workflow emits: a misspelt `notfy` was taken without a
+ * word, and the effect it was meant for (`notify`) was marked `dead` for want of a handler, found only
+ * when someone went looking for the notice that never came. `known` is every effect type the
+ * workflows can emit (`effectTypesOf`: effect() placeholders and other function actions, the
+ * approval plugin's `approval.assigned` / `approval.cc` / `approval.remind`, and those of the
+ * versions the workflows' migrations move from). Names are listed, never read. Run after
+ * {@link checkEffectHandlers}.
+ *
+ * @throws DocketError `INVALID_ARGUMENT`, `details.field` `effects.<name>`, the message listing the
+ * known effect types and saying what to do.
+ */
+export function checkEffectTypes(handlers: EffectHandlers, known: readonly string[], whose: string): void {
+  let types: string[];
+  try {
+    types = Object.keys(handlers);
+  } catch (error) {
+    refuse(`effects: its keys could not be listed (${reason(error)}); pass a plain object of handler functions such as ${USAGE}.`, 'effects', error);
+  }
+  const set = new Set(known);
+  for (const type of types) {
+    if (set.has(type)) continue;
+    const near = known.find((k) => k.toLowerCase() === type.toLowerCase());
+    refuse(
+      `effects.${type} names no effect ${whose} (${known.length === 0 ? 'none is declared' : `the effect types: ${known.join(', ')}`}): a handler under it would never run.${near === undefined ? '' : ` Did you mean "${near}"?`} Fix its name or leave it out; an effect is declared with effect() in the machine's setup({ actions }).`,
+      `effects.${type}`,
+    );
+  }
+}
+
+/**
  * The first name a prototype of `value` defines (below `Object.prototype`; a class's `constructor`
  * aside), not shadowed by an own handler: a handler only inherited. Names are listed, never read, so
  * no getter runs.

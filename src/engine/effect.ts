@@ -1,9 +1,14 @@
 import { DocketError } from '../errors.js';
+import { markEffectTypes } from './effect-types.js';
 
 /**
  * Declare a machine action as an effect: XState's `setup({ actions })` gets a typed placeholder that
  * does nothing in the machine; the engine records each call in the outbox and delivers it to the
  * handler registered under the same name (`createEngine({ effects })`). The machine stays pure.
+ *
+ * The placeholder carries a mark, so a workflow's effect types can be listed (`effectTypesOf`): a
+ * handler registered under a name no registered workflow emits (a misspelt `notfy`) is refused by
+ * `createEngine` and `replayPaths` with `INVALID_ARGUMENT`.
  *
  * @example
  * ```ts
@@ -15,7 +20,7 @@ import { DocketError } from '../errors.js';
  * ```
  */
 export function effect<TParams = undefined>(): (args: unknown, params: TParams) => void {
-  return () => {};
+  return markEffectTypes(() => {}, 'self');
 }
 
 /**

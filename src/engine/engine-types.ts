@@ -77,7 +77,11 @@ export interface EngineOptions<W extends AnyWorkflow> {
   readonly calendar?: BusinessCalendar;
   readonly workflows: readonly W[];
   readonly directory?: Directory;
-  /** Handlers for the machine's custom actions, by action type. */
+  /**
+   * Handlers for the workflows' effects (their custom actions), by effect type. Each key must be an
+   * effect type some registered workflow emits (`effectTypesOf`): another key (a misspelt `notfy`)
+   * is refused with `INVALID_ARGUMENT`, `details.field` `effects.notfy`.
+   */
   readonly effects?: Readonly<Record<string, EffectHandler>>;
   readonly retry?: RetryPolicy;
   /**

@@ -27,6 +27,7 @@ export { HISTORY_PAGE_MAX } from './history-page.js';
 export { canonicalJson } from './canonical-json.js';
 export { statePaths } from './state-parts.js';
 export { effect, deadline } from './effect.js';
+export { effectTypesOf } from './effect-types.js';
 export {
   provisionalDeadlinesOf,
   type EngineWarning,

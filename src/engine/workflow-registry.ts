@@ -6,6 +6,7 @@ import { readDefinition, type AnyWorkflow, type DeadlineArgs, type WorkflowEnv }
 import type { TenantRouting } from './tenant-routing.js';
 import { withAdminMoves } from './move-to-state.js';
 import { XStateRuntime } from './xstate-runtime.js';
+import { effectTypesOf, machineEffectTypes } from './effect-types.js';
 
 /** A workflow version as the engine runs it: the machine with the engine's env provided. */
 export interface RegisteredWorkflow {
@@ -97,6 +98,20 @@ export class WorkflowRegistry {
 
   all(): RegisteredWorkflow[] {
     return [...this.byId.values()].flatMap((versions) => [...versions.values()]);
+  }
+
+  /**
+   * Every effect type a registered workflow version can emit (its machine as the engine runs it, with
+   * its implementations, and the versions its migrations move from): the names `effects` may hold a
+   * handler under. Sorted.
+   */
+  effectTypes(): string[] {
+    const out = new Set<string>();
+    for (const { workflow, runtime } of this.all()) {
+      for (const type of effectTypesOf(workflow)) out.add(type);
+      for (const type of machineEffectTypes(runtime.machine)) out.add(type);
+    }
+    return [...out].sort();
   }
 }
 

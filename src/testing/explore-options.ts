@@ -10,7 +10,8 @@ import { durationToMs, type Instant } from '../clock/index.js';
 import { wholeInstantInput } from '../clock/whole-instant.js';
 import type { AnyWorkflow, EffectHandler } from '../engine/index.js';
 import { checkActorInput, checkSendInput } from '../engine/validate-input.js';
-import { checkEffectHandlers } from '../engine/effect-handlers.js';
+import { checkEffectHandlers, checkEffectTypes } from '../engine/effect-handlers.js';
+import { effectTypesOf } from '../engine/effect-types.js';
 import { parseEventPayload } from '../engine/authorize.js';
 import { ownValue } from '../engine/own-property.js';
 import { DocketError, isDocketError } from '../errors.js';
@@ -208,6 +209,9 @@ export function readExploreOptions(workflow: AnyWorkflow, given: unknown, what: 
         const copy = Object.create(Object.getPrototypeOf(given) as object | null) as Record<string, unknown>;
         for (const type of Object.keys(given)) Object.defineProperty(copy, type, { value: given[type], enumerable: true });
         checkEffectHandlers(copy);
+        // By the engine's rule too: a handler for an effect the workflow never emits (a misspelt
+        // `notfy`) was taken, never ran, and the replay reported the paths as passing.
+        checkEffectTypes(copy as never, effectTypesOf(workflow), `of workflow "${id}"`);
         const handlers: Record<string, unknown> = {};
         for (const type of Object.keys(copy)) handlers[type] = copy[type];
         out['effects'] = Object.freeze(handlers);

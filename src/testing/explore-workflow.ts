@@ -8,7 +8,8 @@ import { ownValue } from '../engine/own-property.js';
 import { delayEventLabel } from '../engine/timer-identity.js';
 import { timerOwnersOf, timersAfterStep } from '../engine/timer-owner.js';
 import type { Actor } from '../store/index.js';
-import { DocketError } from '../errors.js';
+import { DocketError, isDocketError } from '../errors.js';
+import { parseEventPayload } from '../engine/authorize.js';
 import { approvalsOf, resolveExploreOptions } from './approval-defaults.js';
 import { sampleEventsFor, type SampleEvent, type SampleEvents } from './sample-events.js';
 import { readExploreOptions, type CheckedExploreOptions } from './explore-options.js';
@@ -20,7 +21,11 @@ export type ActorMap = Readonly<Record<string, Actor>>;
 export interface ExploreOptions {
   /** The start input (validated and defaulted by the workflow's input schema). */
   readonly input: unknown;
-  /** Sample payloads per event type; types not listed get one payload derived from their schema. */
+  /**
+   * Sample payloads per event type, as `engine.send` takes them; types not listed get one payload
+   * derived from their schema. The machine is given each as send gives it: parsed by the event's
+   * schema (defaults filled in, transforms applied).
+   */
   readonly events?: SampleEvents;
   /** Event types to leave out of path generation (on an approval workflow, added to the operations left out by `approvalOperations`). */
   readonly skipEvents?: readonly string[];
@@ -211,7 +216,28 @@ export function explore(workflow: AnyWorkflow, checked: CheckedExploreOptions): 
   const machine = machineForGraph(workflow, env);
   const declared = new Set(Object.keys(workflow.events));
   const skip = new Set(options.skipEvents ?? []);
-  const samples = sampleEventsFor(workflow, options.events ?? {}).filter((e) => !skip.has(e.type)).map((e) => ({ ...e, $actor: actorFor(workflow, e.type, options.actors), $at: at }));
+  // Each sample as it is sent (what a path lists and replay sends), and the event the machine is
+  // given for it: the payload as the event's schema parsed it, as engine.send gives it (defaults
+  // filled in, transforms applied). The machine was given the sample itself, so a guard reading a
+  // defaulted or transformed field decided on an event the engine never hands over, and path
+  // generation reported states reachable, or not, that the engine reaches otherwise.
+  const toMachine = new WeakMap<object, SampleEvent>();
+  const samples: SampleEvent[] = [];
+  for (const e of sampleEventsFor(workflow, options.events ?? {})) {
+    if (skip.has(e.type)) continue;
+    const parsed = machineEventOf(workflow, e);
+    // A sample send refuses is not sent at all (the engine would refuse it; the caller's own samples
+    // were refused by the options check already).
+    if (parsed === undefined) continue;
+    const sample = { ...e, $actor: actorFor(workflow, e.type, options.actors), $at: at };
+    toMachine.set(sample, parsed);
+    samples.push(sample);
+  }
+  // The event the machine is given for one the traversal sends (a sample, with its actor and instant).
+  const given = (event: SampleEvent): SampleEvent => {
+    const parsed = toMachine.get(event);
+    return parsed === undefined ? event : { ...parsed, $actor: event['$actor'], $at: event['$at'] };
+  };
   const startActor = actorFor(workflow, 'start', options.actors);
   const input = { ...(options.parsedInput as object), $actor: startActor, $at: at };
   const serialize = options.serialize ?? ((s: AnyMachineSnapshot) => JSON.stringify({ v: s.value, c: s.context }));
@@ -235,7 +261,14 @@ export function explore(workflow: AnyWorkflow, checked: CheckedExploreOptions): 
     const { person, timer } = eventKinds(snapshot, declared);
     const armed = timersOf(snapshot);
     const mine = samples.filter((e) => person.includes(e.type));
-    const picked = options.pickActor ? mine.map((e) => ({ ...e, $actor: options.pickActor!(stripMeta(e), snapshot.context) ?? e['$actor'] })) : mine;
+    const picked = options.pickActor
+      ? mine.map((e) => {
+          const sample = { ...e, $actor: options.pickActor!(stripMeta(e), snapshot.context) ?? e['$actor'] };
+          const parsed = toMachine.get(e);
+          if (parsed !== undefined) toMachine.set(sample, parsed);
+          return sample;
+        })
+      : mine;
     const due = armed === undefined ? timer : timer.filter((type) => armed.includes(type));
     return [...picked, ...due.map((type) => ({ type, $actor: { id: 'docket:system', roles: ['system'] }, $at: at }))];
   };
@@ -270,7 +303,7 @@ export function explore(workflow: AnyWorkflow, checked: CheckedExploreOptions): 
   logic.transition = ((snapshot: AnyMachineSnapshot, event: SampleEvent, scope: never) => {
     const actions: { type: string; params?: unknown }[] = [];
     try {
-      const next = machine.transition(snapshot, event as never, recording(scope, actions) as never);
+      const next = machine.transition(snapshot, given(event) as never, recording(scope, actions) as never);
       // An event the state does not take returns the same snapshot: its timers are as they were.
       if (next !== snapshot) {
         const fired = event.type.startsWith('xstate.after.') ? event.type : undefined;
@@ -317,7 +350,7 @@ export function explore(workflow: AnyWorkflow, checked: CheckedExploreOptions): 
       errors.push({ state: p.state.value, path: paths[i]!, message: errorMessage((p.state as { error?: unknown }).error) });
       return;
     }
-    const enabled = events(p.state).filter((e) => p.state.can(e as never));
+    const enabled = events(p.state).filter((e) => p.state.can(given(e) as never));
     const kinds = new Set<'person' | 'timer'>(enabled.map((e) => (e.type.startsWith('xstate.after.') ? 'timer' : 'person')));
     // Once per state value, by its shortest path: the same stuck state reached with other approvers or
     // after a 退回 round is one problem, not one per way in.
@@ -390,6 +423,21 @@ function limitError(workflow: AnyWorkflow, given: CheckedExploreOptions, limit: 
     growing,
     cause,
   });
+}
+
+/**
+ * The event `engine.send` gives the machine for `sample` (its payload parsed by the event's schema,
+ * {@link parseEventPayload}), or undefined when send would refuse it.
+ */
+function machineEventOf(workflow: AnyWorkflow, sample: SampleEvent): SampleEvent | undefined {
+  const schema = ownValue(workflow.events as Record<string, unknown>, sample.type);
+  if (schema === undefined) return undefined;
+  try {
+    return parseEventPayload(schema as never, stripMeta(sample), { workflow: workflow.id, event: sample.type });
+  } catch (error) {
+    if (isDocketError(error)) return undefined;
+    throw error;
+  }
 }
 
 function errorMessage(error: unknown): string {

@@ -19,7 +19,11 @@ export interface ReplayOptions extends ExploreOptions {
    * pending timer for this (a path that sends an event before a deadline stays before it). Default 1 hour.
    */
   readonly thinkTime?: DurationInput;
-  /** Effect handlers; effects without one are recorded and acknowledged. */
+  /**
+   * Effect handlers, by effect type; effects without one are recorded and acknowledged. Each key must
+   * be an effect type the workflow emits (`effectTypesOf(workflow)`): another (a misspelt `notfy`)
+   * is refused, as `createEngine` refuses it.
+   */
   readonly effects?: Readonly<Record<string, EffectHandler>>;
   /** Replay only the first `maxPaths` paths (a whole number of at least 1). */
   readonly maxPaths?: number;
@@ -62,7 +66,8 @@ const timerOwners = (workflow: AnyWorkflow): TimerOwners => timerOwnersOf(workfl
  *
  * @throws DocketError as `exploreWorkflow` does for its options (read once, by the house rule), and
  * `INVALID_ARGUMENT` naming `thinkTime` (not a duration of at least 0), `effects` (not an object of
- * functions) or `maxPaths` (not a whole number of at least 1).
+ * functions; `effects.<name>` for a handler not a function, inherited, or under a name the workflow
+ * emits no effect by) or `maxPaths` (not a whole number of at least 1).
  *
  * @example
  * ```ts

@@ -81,7 +81,9 @@ export function sampleValue(schema: z.ZodType): unknown {
 /**
  * The events path generation sends: for each declared event type, the caller's samples, or one
  * payload derived from its zod schema (validated; a type whose schema cannot be sampled is skipped
- * unless the caller gives samples).
+ * unless the caller gives samples). Each is the event as sent (to `engine.send`); the machine is
+ * given it as the event's schema parses it, defaults filled in and transforms applied, as the engine
+ * gives it.
  *
  * @example
  * ```ts
@@ -98,9 +100,10 @@ export function sampleEventsFor(workflow: AnyWorkflow, samples: SampleEvents = {
       for (const payload of list as Record<string, unknown>[]) out.push({ ...payload, type });
       continue;
     }
+    // The derived payload itself, as a person would send it, once the schema takes it: not what the
+    // schema made of it, which send would parse a second time (a transform applied twice).
     const derived = sampleValue(schema);
-    const parsed = schema.safeParse(derived);
-    if (parsed.success) out.push({ ...(parsed.data as object), type });
+    if (schema.safeParse(derived).success) out.push({ ...(derived as object), type });
   }
   return out;
 }

@@ -1,0 +1,141 @@
+import type { AnyStateMachine, AnyStateNode } from 'xstate';
+import type { AnyWorkflow, WorkflowEnv } from './define-workflow.js';
+import { migrationsOf } from './migration/migration-spec.js';
+
+// The mark an action carries when it is, or enqueues, an outbox effect. A registered symbol on a
+// non-enumerable property, not a private field or a weak table: two copies of Docket loaded side by
+// side (an app and a plugin) must still read each other's marks. XState keeps the action functions of
+// `setup({ actions })` by reference in `machine.implementations.actions`, so the mark is found there.
+const EFFECT_MARK = Symbol.for('docket.effectTypes');
+
+/** What an action's mark says: `'self'` (it is the effect named by its key) or the effect types it enqueues. */
+type EffectMark = 'self' | readonly string[];
+
+/**
+ * Mark `action` as an effect (`'self'`: `effect()`'s placeholder, named by its key in
+ * `setup({ actions })`) or as an action that enqueues the listed effect types (the approval plugin's
+ * `approval.enter` enqueues `approval.assigned`). Internal. Returns `action`.
+ */
+export function markEffectTypes<T extends object>(action: T, mark: EffectMark): T {
+  Object.defineProperty(action, EFFECT_MARK, { value: mark === 'self' ? 'self' : Object.freeze([...mark]) });
+  return action;
+}
+
+function markOf(action: unknown): EffectMark | undefined {
+  if (typeof action !== 'function') return undefined;
+  try {
+    const mark: unknown = (action as unknown as Record<symbol, unknown>)[EFFECT_MARK];
+    if (mark === 'self') return 'self';
+    if (Array.isArray(mark) && mark.every((t) => typeof t === 'string')) return mark as readonly string[];
+  } catch {
+    // A Proxy action whose trap throws: no mark.
+  }
+  return undefined;
+}
+
+/**
+ * The effect types a machine can hand the outbox, by the rule `planCommit` applies (every action it
+ * executes whose type is not `xstate.*` becomes an effect): each named action of
+ * `machine.implementations.actions` that is a plain function (an `effect()`, or any function action,
+ * which the engine records rather than runs), the types an action's mark says it enqueues (the
+ * approval plugin's), and the actions the states name without an implementation. XState's built-ins
+ * (`assign`, `enqueueActions`, `raise`: functions with a `resolve`) run inside the transition and are
+ * no effect themselves; what a user's own `enqueueActions` enqueues cannot be seen (declare it with
+ * `effect()` in `setup({ actions })`). Sorted. Internal.
+ */
+export function machineEffectTypes(machine: AnyStateMachine): string[] {
+  const out = new Set<string>();
+  let actions: Record<string, unknown> = {};
+  try {
+    actions = ((machine as { implementations?: { actions?: Record<string, unknown> } }).implementations?.actions ?? {}) as Record<string, unknown>;
+  } catch {
+    return [];
+  }
+  for (const name of Object.keys(actions)) {
+    const action = actions[name];
+    const mark = markOf(action);
+    if (mark === 'self') out.add(name);
+    else if (mark !== undefined) for (const type of mark) out.add(type);
+    else if (typeof action === 'function' && !isBuiltIn(action) && !name.startsWith('xstate.')) out.add(name);
+  }
+  // The actions the machine's states and transitions name: one named but not implemented (`entry:
+  // 'sendMail'` in a machine made without setup) is handed to the executor by its name, and an inline
+  // function by its own name (XState's rule, `action.name || '(anonymous)'`); both reach the outbox.
+  const seen = (action: unknown): void => {
+    if (typeof action === 'function') {
+      if (isBuiltIn(action)) return;
+      const mark = markOf(action);
+      if (mark !== undefined && mark !== 'self') for (const type of mark) out.add(type);
+      else out.add((action as { name?: unknown }).name ? String((action as { name?: unknown }).name) : '(anonymous)');
+      return;
+    }
+    const type = typeof action === 'string' ? action : typeof (action as { type?: unknown } | null)?.type === 'string' ? (action as { type: string }).type : undefined;
+    if (type === undefined || type.startsWith('xstate.') || Object.hasOwn(actions, type)) return;
+    out.add(type);
+  };
+  const walk = (node: AnyStateNode): void => {
+    for (const action of node.entry ?? []) seen(action);
+    for (const action of node.exit ?? []) seen(action);
+    for (const transitions of node.transitions?.values() ?? []) for (const t of transitions) for (const action of t.actions ?? []) seen(action);
+    for (const t of node.always ?? []) for (const action of t.actions ?? []) seen(action);
+    for (const child of Object.values(node.states ?? {}) as AnyStateNode[]) walk(child);
+  };
+  try {
+    walk(machine.root);
+  } catch {
+    // A machine object XState did not build: its named actions above are what can be told.
+  }
+  return [...out].sort();
+}
+
+/** One of XState's built-in actions (`assign`, `raise`, `enqueueActions` …): resolved inside the transition, never an effect. */
+function isBuiltIn(action: unknown): boolean {
+  return typeof action === 'function' && typeof (action as { resolve?: unknown }).resolve === 'function';
+}
+
+// The env a workflow's `implementations` factory is called with when only its action names are
+// wanted: no directory or calendar, and the instant 0. The factory builds functions; none runs here.
+const LISTING_ENV: WorkflowEnv = { directory: undefined, calendar: undefined, now: () => 0 };
+
+/**
+ * The effect types a workflow can emit: what its machine's actions are, or enqueue (`effect()`
+ * placeholders, function actions, and on an approval workflow `approval.assigned`, `approval.cc` and
+ * `approval.remind`), with the actions its `implementations` provide and, for instances still on an
+ * older version, the machines its `migrations` move from. These are the keys `createEngine({ effects })`
+ * and `replayPaths({ effects })` take a handler under; any other key is refused as a misspelling.
+ * Sorted.
+ *
+ * @example
+ * ```ts
+ * import { setup } from 'xstate';
+ * import { z } from 'zod';
+ * import { defineWorkflow, effect, effectTypesOf } from 'docket';
+ * const wf = defineWorkflow({
+ *   id: 'w', version: 1, input: z.object({}), events: { GO: z.object({}) },
+ *   machine: setup({ actions: { notify: effect<{ to: string }>() } }).createMachine({
+ *     initial: 'a', states: { a: { on: { GO: 'b' } }, b: { type: 'final', entry: { type: 'notify', params: { to: 'legal' } } } },
+ *   }),
+ * });
+ * effectTypesOf(wf); // ['notify']
+ * ```
+ */
+export function effectTypesOf(workflow: AnyWorkflow): readonly string[] {
+  const machine = workflow.machine as AnyStateMachine;
+  const out = new Set(machineEffectTypes(machine));
+  if (typeof workflow.implementations === 'function') {
+    let provided: { actions?: unknown } | undefined;
+    try {
+      provided = workflow.implementations(LISTING_ENV) as { actions?: unknown };
+    } catch {
+      // A factory that needs a real env to build: its actions are listed by the engine, which calls it with one.
+      provided = undefined;
+    }
+    if (provided?.actions !== undefined && typeof provided.actions === 'object' && provided.actions !== null) {
+      for (const type of machineEffectTypes(machine.provide({ actions: provided.actions } as never))) out.add(type);
+    }
+  }
+  for (const migration of migrationsOf(workflow)) {
+    if (migration.source?.machine) for (const type of machineEffectTypes(migration.source.machine)) out.add(type);
+  }
+  return Object.freeze([...out].sort());
+}

@@ -1,0 +1,116 @@
+// A workflow's effect types can be listed (effectTypesOf), and a handler under a name no workflow
+// emits is refused. Regression: `createEngine({ effects: { notfy } })` and `replayPaths(wf, { effects:
+// { notfy } })` took a misspelt handler without a word; effect() left no mark on the action, so the
+// names could not be told, and the `notify` effects it was meant for went `dead` for want of a handler.
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { assign, createMachine, setup } from 'xstate';
+import { z } from 'zod';
+import { createEngine, defineWorkflow, effect, effectTypesOf, isDocketError, memoryStore, migrateFrom, users, virtualClock } from '../src/index.js';
+import { replayPaths } from '../src/testing/index.js';
+import { approvalFlow } from './approvals-fixture.js';
+import { goNotifyWorkflow } from './fixtures/go-notify-workflow.js';
+import { outcome } from './helpers/refusal-outcome.js';
+
+const noop = () => {};
+const engineWith = (workflows: readonly unknown[], effects: Record<string, unknown>) => () =>
+  createEngine({ store: memoryStore(), clock: virtualClock(0), workflows: workflows as never, effects: effects as never }).close();
+
+/** `a` --GO--> `b` (final), whose entry emits each effect in `names`; `bump` is an assign, no effect. */
+function emitting(names: readonly string[], id = 'emits') {
+  return defineWorkflow({
+    id,
+    version: 1,
+    machine: setup({ actions: { ...Object.fromEntries(names.map((n) => [n, effect()])), bump: assign({}) } }).createMachine({
+      initial: 'a',
+      states: { a: { on: { GO: 'b' } }, b: { type: 'final', entry: [...names.map((type) => ({ type })), { type: 'bump' }] as never } },
+    }),
+    input: z.object({}),
+    events: { GO: z.object({}) },
+  });
+}
+
+describe('effect types of a workflow', () => {
+  it('createEngine refuses a misspelt handler, naming effects.notfy and listing the known effects', () => {
+    let error: unknown;
+    try {
+      createEngine({ store: memoryStore(), clock: virtualClock(0), workflows: [goNotifyWorkflow], effects: { notfy: noop } });
+    } catch (e) {
+      error = e;
+    }
+    expect(isDocketError(error, 'INVALID_ARGUMENT')).toBe(true);
+    const e = error as { details: { field: unknown }; message: string };
+    expect(e.details.field).toBe('effects.notfy');
+    expect(e.message).toContain('notify');
+    expect(e.message).toMatch(/Fix its name/);
+  });
+
+  it('replayPaths refuses a misspelt handler, naming effects.notfy', async () => {
+    expect(await outcome(() => replayPaths(goNotifyWorkflow, { input: {}, effects: { notfy: noop } }))).toEqual({ code: 'INVALID_ARGUMENT', field: 'effects.notfy' });
+    // The right name is taken and run.
+    const seen: string[] = [];
+    await replayPaths(goNotifyWorkflow, { input: {}, effects: { notify: () => void seen.push('ran') } });
+    expect(seen).toContain('ran');
+  });
+
+  it("an approval workflow's effects are its approval plugin's: approval.assigned, approval.cc, approval.remind", async () => {
+    const flow = approvalFlow([{ id: 'legal', mode: 'all', approvers: users('zhao', 'qian') }]);
+    expect(effectTypesOf(flow)).toEqual(['approval.assigned', 'approval.cc', 'approval.remind', 'notify']);
+    expect(await outcome(engineWith([flow], { 'approval.assigned': noop, 'approval.cc': noop, 'approval.remind': noop, notify: noop }))).toBe('taken');
+    expect(await outcome(engineWith([flow], { 'approval.asigned': noop }))).toEqual({ code: 'INVALID_ARGUMENT', field: 'effects.approval.asigned' });
+  });
+
+  it('an engine serving several workflows takes handlers for the union of their effects', async () => {
+    const other = emitting(['audit'], 'other');
+    expect(await outcome(engineWith([goNotifyWorkflow, other], { notify: noop, audit: noop }))).toBe('taken');
+    expect(await outcome(engineWith([other], { notify: noop, audit: noop }))).toEqual({ code: 'INVALID_ARGUMENT', field: 'effects.notify' });
+  });
+
+  it('effects of a version a migration moves from stay known (its instances may still have effects pending)', async () => {
+    const v1 = emitting(['legacyMail'], 'mig');
+    const v2 = defineWorkflow({ ...emitting(['notify'], 'mig'), version: 2, migrations: migrateFrom(v1) } as never);
+    expect(effectTypesOf(v2)).toEqual(['legacyMail', 'notify']);
+    expect(await outcome(engineWith([v2], { legacyMail: noop, notify: noop }))).toBe('taken');
+  });
+
+  it('a plain function action is an effect too (the engine records it in the outbox); an assign is not', () => {
+    const wf = defineWorkflow({
+      id: 'plain',
+      version: 1,
+      machine: setup({ actions: { log: () => {}, bump: assign({}) } }).createMachine({ initial: 'a', states: { a: { entry: [{ type: 'log' }, { type: 'bump' }] } } }),
+      input: z.object({}),
+      events: {},
+    });
+    expect(effectTypesOf(wf)).toEqual(['log']);
+  });
+
+  it('an action a state names without an implementation, and an inline named function, are effects too (XState hands both to the executor)', async () => {
+    function ringBell() {}
+    const wf = defineWorkflow({
+      id: 'bare',
+      version: 1,
+      machine: createMachine({ initial: 'a', states: { a: { entry: ['sendMail', { type: 'audit' }], on: { GO: { target: 'b', actions: [ringBell, assign({})] } } }, b: {} } }),
+      input: z.object({}),
+      events: { GO: z.object({}) },
+    });
+    expect(effectTypesOf(wf)).toEqual(['audit', 'ringBell', 'sendMail']);
+    expect(await outcome(engineWith([wf], { sendMail: noop, audit: noop }))).toBe('taken');
+  });
+
+  it('property: createEngine takes a handler exactly under an effect type the workflow emits, and replayPaths refuses as it does', async () => {
+    const pool = ['notify', 'notfy', 'audit', 'archive', 'Notify', 'bump'];
+    await fc.assert(
+      fc.asyncProperty(fc.subarray(['notify', 'audit', 'archive']), fc.uniqueArray(fc.constantFrom(...pool), { maxLength: 4 }), async (declared, handlerNames) => {
+        const wf = emitting(declared);
+        expect(effectTypesOf(wf)).toEqual([...declared].sort());
+        const handlers = Object.fromEntries(handlerNames.map((n) => [n, noop]));
+        const unknown = handlerNames.find((n) => !declared.includes(n));
+        const engine = await outcome(engineWith([wf], handlers));
+        expect(engine).toEqual(unknown === undefined ? 'taken' : { code: 'INVALID_ARGUMENT', field: `effects.${unknown}` });
+        const replay = await outcome(() => replayPaths(wf, { input: {}, effects: handlers, maxPaths: 1 }));
+        expect(replay).toEqual(engine);
+      }),
+      { numRuns: 40 },
+    );
+  });
+});
