@@ -4,7 +4,7 @@ import { ownValue } from '../engine/own-property.js';
 import { DocketError, type DocketErrorDetails } from '../errors.js';
 import { oneOfOption, readOptions } from '../input/read-options.js';
 import { checkNewId, isBlankId } from '../store/id-rule.js';
-import { ID_MAX_LENGTH } from '../store/payload-rules.js';
+import { ID_MAX_LENGTH, isStorableString } from '../store/payload-rules.js';
 
 /**
  * Who approves a step, as data (so the visualizer and the path preview can show it):
@@ -171,7 +171,8 @@ const RULE_USAGE = "users('zhao'), role('legal'), departmentHead(), supervisor()
 /**
  * What is wrong with `value` as a context path (`field()`, `chosen()`, `departmentHead({ field })`),
  * or `undefined` when it is one: a string of dot-separated names, as {@link readPath} reads it, each
- * name neither empty nor blank (by the id rule's test, {@link isBlankId}). `'a..b'`, `'.a'` or `'a.'`
+ * name neither empty nor blank (by the id rule's test, {@link isBlankId}), without U+0000 or an
+ * unpaired surrogate (as an id). `'a..b'`, `'.a'` or `'a.'`
  * asked for a key `''` that no form has, and `'a. '` one no person could see: the path resolved
  * nobody at every entry of the step (NO_APPROVER), as a blank path did.
  */
@@ -180,6 +181,10 @@ export function contextPathProblem(value: unknown): string | undefined {
   const shown = JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
   if (isBlankId(value)) return `must be a context field path (e.g. "form.approvers"), not ${shown}`;
   if (value.length > ID_MAX_LENGTH) return `must be at most ${ID_MAX_LENGTH} characters, got ${value.length}`;
+  // As an id: a step keeps its rules in the context, which no store keeps with U+0000 or a lone
+  // surrogate in it. `field('manager\u0000')` was taken and every entry of the step was INVALID_PAYLOAD,
+  // telling the caller to remove a character from data they never gave.
+  if (!isStorableString(value)) return `is ${shown}, which holds U+0000 or an unpaired surrogate; no store keeps one, so remove it`;
   const names = value.split('.');
   const bad = names.findIndex((name) => isBlankId(name));
   if (bad !== -1) return `is ${shown}, whose name ${bad + 1} of ${names.length} is ${names[bad] === '' ? 'empty' : 'blank'}; write the names between single dots (e.g. "form.approvers")`;
