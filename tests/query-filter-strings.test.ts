@@ -9,6 +9,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { createEngine, isDocketError, memoryStore, virtualClock, type Engine } from '../src/index.js';
 import { createHttpHandler } from '../src/http/index.js';
 import { isStorableString } from '../src/store/payload-rules.js';
+import { isBlankId } from '../src/store/id-rule.js';
 import { postgresStore } from '../src/postgres/index.js';
 import { sqliteStore } from '../src/sqlite/index.js';
 import { reviewWorkflow } from './fixtures/review-workflow.js';
@@ -76,8 +77,9 @@ describe('a query filter no store could match is refused, the same on every stor
     const engine = createEngine({ store: memoryStore(), clock: virtualClock('2026-09-21T09:00:00Z'), workflows: [reviewWorkflow] });
     await fc.assert(
       fc.asyncProperty(fc.string({ unit: fc.oneof(fc.constantFrom('\u0000', '\ud800', '\udc00', 'a', 'é'), fc.string({ unit: 'binary', minLength: 1, maxLength: 1 })), minLength: 1, maxLength: 20 }), async (value) => {
-        // Blank is refused too (the one id rule): the generator makes '\t' or ' ' now and then.
-        const want = isStorableString(value) && value.trim() !== '' ? 'ok' : 'workflow';
+        // Blank is refused too (the one id rule's isBlankId): the generator makes '\t', ' ', a control
+        // character ('\u0003') or a format one now and then; `trim()` knew only the first two.
+        const want = isStorableString(value) && !isBlankId(value) ? 'ok' : 'workflow';
         expect([await fieldOf(engine.list({ workflow: value })), await fieldOf(engine.tasks({ workflow: value }))]).toEqual([want, want]);
       }),
       { numRuns: 300 },

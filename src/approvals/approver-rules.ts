@@ -4,7 +4,7 @@ import { ownValue } from '../engine/own-property.js';
 import { DocketError, type DocketErrorDetails } from '../errors.js';
 import { oneOfOption, readOptions } from '../input/read-options.js';
 import { checkNewId, isBlankId } from '../store/id-rule.js';
-import { ID_MAX_LENGTH } from '../store/payload-rules.js';
+import { ID_MAX_LENGTH, isStorableString } from '../store/payload-rules.js';
 
 /**
  * Who approves a step, as data (so the visualizer and the path preview can show it):
@@ -171,7 +171,8 @@ const RULE_USAGE = "users('zhao'), role('legal'), departmentHead(), supervisor()
 /**
  * What is wrong with `value` as a context path (`field()`, `chosen()`, `departmentHead({ field })`),
  * or `undefined` when it is one: a string of dot-separated names, as {@link readPath} reads it, each
- * name neither empty nor blank (by the id rule's test, {@link isBlankId}). `'a..b'`, `'.a'` or `'a.'`
+ * name neither empty nor blank (by the id rule's test, {@link isBlankId}), without U+0000 or an
+ * unpaired surrogate (as an id). `'a..b'`, `'.a'` or `'a.'`
  * asked for a key `''` that no form has, and `'a. '` one no person could see: the path resolved
  * nobody at every entry of the step (NO_APPROVER), as a blank path did.
  */
@@ -180,6 +181,10 @@ export function contextPathProblem(value: unknown): string | undefined {
   const shown = JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
   if (isBlankId(value)) return `must be a context field path (e.g. "form.approvers"), not ${shown}`;
   if (value.length > ID_MAX_LENGTH) return `must be at most ${ID_MAX_LENGTH} characters, got ${value.length}`;
+  // As an id: a step keeps its rules in the context, which no store keeps with U+0000 or a lone
+  // surrogate in it. `field('manager\u0000')` was taken and every entry of the step was INVALID_PAYLOAD,
+  // telling the caller to remove a character from data they never gave.
+  if (!isStorableString(value)) return `is ${shown}, which holds U+0000 or an unpaired surrogate; no store keeps one, so remove it`;
   const names = value.split('.');
   const bad = names.findIndex((name) => isBlankId(name));
   if (bad !== -1) return `is ${shown}, whose name ${bad + 1} of ${names.length} is ${names[bad] === '' ? 'empty' : 'blank'}; write the names between single dots (e.g. "form.approvers")`;
@@ -199,6 +204,27 @@ export function contextPathProblem(value: unknown): string | undefined {
  * or `field`, `among` for a builder's own arguments), with `details` added.
  */
 export function checkApproverRule(rule: unknown, path: string, what: string, details: DocketErrorDetails = {}): void {
+  // `chosen`'s `among` is a rule itself: walked as a chain, not by recursion, and at most
+  // AMONG_DEPTH_MAX deep. A rule given as data nested 100,000 levels deep overflowed the stack here (a
+  // RangeError, not a DocketError), and one a few thousand deep was taken though the step's copy of its
+  // spec, kept in the context, may not be that deep.
+  let next: unknown = checkOneRule(rule, path, what, details);
+  let at = path;
+  for (let level = 1; next !== undefined; level++) {
+    at = at === '' ? 'among' : `${at}.among`;
+    if (level > AMONG_DEPTH_MAX) {
+      const top = path === '' ? 'among' : `${path}.among`;
+      throw new DocketError('INVALID_ARGUMENT', `${what}: ${top} nests chosen(…, { among }) more than ${AMONG_DEPTH_MAX} levels deep; give among one rule that lists who may be chosen (users(), role(), …).`, { ...details, field: top });
+    }
+    next = checkOneRule(next, at, what, details);
+  }
+}
+
+/** How deep `chosen(…, { among })` rules may nest (a chart needs one or two levels). */
+export const AMONG_DEPTH_MAX = 64;
+
+/** {@link checkApproverRule} of one rule, without its `among`: returns the `among` to check next, if any. */
+function checkOneRule(rule: unknown, path: string, what: string, details: DocketErrorDetails): unknown {
   const at = (key: string) => (path === '' ? key : `${path}.${key}`);
   const refuse = (message: string, field: string): never => {
     throw new DocketError('INVALID_ARGUMENT', `${what}: ${message}`, { ...details, field });
@@ -216,24 +242,23 @@ export function checkApproverRule(rule: unknown, path: string, what: string, det
     case 'users':
       if (!Array.isArray(r.users)) refuse(`${at('users')} must be an array of user ids (users('zhao', 'qian')), not ${r.users === null ? 'null' : typeof r.users}.`, at('users'));
       (r.users as readonly unknown[]).forEach((user, i) => checkNewId(user, `${what}: ${at(`users[${i}]`)}, a person the rule asks,`, at(`users[${i}]`), details));
-      return;
+      return undefined;
     case 'role':
       checkNewId(r.role, `${what}: ${at('role')}, the role the rule asks,`, at('role'), details);
-      return;
+      return undefined;
     case 'field':
     case 'chosen':
       contextPath(r.field, 'field', false);
-      if (r.kind === 'chosen' && r.among !== undefined) checkApproverRule(r.among, at('among'), what, details);
-      return;
+      return r.kind === 'chosen' ? r.among : undefined;
     case 'departmentHead':
       if (r.department !== undefined) checkNewId(r.department, `${what}: ${at('department')}, a department name,`, at('department'), details);
       contextPath(r.field, 'field', true);
-      return;
+      return undefined;
     case 'supervisor':
       if (typeof r.levels !== 'number' || !Number.isInteger(r.levels) || r.levels < 1) refuse(`${at('levels')} must be a positive integer, not ${String(r.levels)}.`, at('levels'));
-      return;
+      return undefined;
     default:
-      refuse(`${path === '' ? 'the rule' : path} has no known kind (${JSON.stringify(r.kind) ?? 'undefined'}); build it with ${RULE_USAGE}.`, path === '' ? 'rule' : path);
+      return refuse(`${path === '' ? 'the rule' : path} has no known kind (${JSON.stringify(r.kind) ?? 'undefined'}); build it with ${RULE_USAGE}.`, path === '' ? 'rule' : path);
   }
 }
 

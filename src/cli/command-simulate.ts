@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { DateTime } from 'luxon';
 import { businessCalendar } from '../calendar/index.js';
-import { virtualClock } from '../clock/index.js';
+import { INSTANT_LIMIT, virtualClock } from '../clock/index.js';
 import { isoInstantFault } from '../clock/iso-instant.js';
 import { ZonedTime } from '../calendar/zoned-time.js';
 import { createEngine } from '../engine/create-engine.js';
@@ -32,14 +32,19 @@ export interface SimulateOptions {
   readonly path?: string;
 }
 
-/** An ISO date (`2026-10-08`, 09:00 Shanghai time) or date-time, or a usage error naming the option. */
+/**
+ * An ISO date (`2026-10-08`, 09:00 Shanghai time) or date-time, or a refusal naming the option as the
+ * library names a bad argument: exit 2, code `INVALID_ARGUMENT`, `field` the option without its dashes
+ * (`from`), as `docket calendar --from` and every range refusal of this command are (it was `USAGE`
+ * with no field, so a `--json` caller could not tell which option was wrong).
+ */
 export function parseWhen(name: string, text: string): number {
   // The calendar's one ISO reader: luxon alone read '…T09:00+08:00[America/New_York]' as 09:00 New York.
   try {
     return new ZonedTime(ZONE).parseInstant(/^\d{4}-\d{2}-\d{2}$/.test(text) ? `${text}T09:00` : text);
   } catch {
     const fault = isoInstantFault(text);
-    throw new CliError(`${name} must be a date (2026-10-08) or date-time (2026-10-08T09:00+08:00), got "${text}"${fault === undefined ? '' : `: ${fault}`}.`);
+    throw new CliError(`${name} must be a date (2026-10-08) or date-time (2026-10-08T09:00+08:00), got "${text}"${fault === undefined ? '' : `: ${fault}`}.`, EXIT.usage, 'INVALID_ARGUMENT', name.replace(/^-+/, ''));
   }
 }
 
@@ -70,6 +75,12 @@ export async function simulateCommand(ctx: CommandContext, id: string, opts: Sim
   const workflow = findWorkflow(ctx, id);
   const from = opts.from === undefined ? ctx.io.now() : parseWhen('--from', opts.from);
   const to = opts.to === undefined ? from + 90 * DAY : parseWhen('--to', opts.to);
+  // A given --to is a date a Date keeps; the default, 90 days after --from, may not be: `--from
+  // +275760-09-01` ran to an instant past the last one (8.64e15 ms) and failed as "planQuarter.year: …
+  // NaN", blaming the workflow's input.
+  if (to > INSTANT_LIMIT) {
+    throw new CliError(`--from ${formatTime(from, ctx.tz)} is too late: the default --to, 90 days after it, is past the last instant a date can name (+275760-09-13); give an earlier --from, or --to as well.`, EXIT.usage, 'INVALID_ARGUMENT', 'from');
+  }
   if (to <= from) {
     throw rangeOrderError(
       { flag: '--from', shown: formatTime(from, ctx.tz), byDefault: opts.from === undefined ? 'now' : undefined },

@@ -45,10 +45,14 @@ export function checkWholeInstant(value: unknown, field: string, what: string, d
   throw new DocketError('INVALID_ARGUMENT', `${what} "${field}" must be an instant in whole epoch milliseconds, not ${shown(value)}; ${fix}.`, { ...details, field });
 }
 
+/** Seconds with a fraction finer than a millisecond (a fourth digit on that is not 0), in an ISO time. */
+const SUB_MILLISECOND = /:\d\d[.,](\d{3}0*[1-9]\d*)(?=\D|$)/;
+
 /**
  * An instant an option gives (epoch ms, a `Date` or an ISO-8601 string with its offset, as
  * {@link toInstant} reads them) by the one rule: a whole number of epoch milliseconds. A fraction
- * (`0.5`, an ISO string with microseconds) is refused, not floored, as a store refuses it; a value that
+ * (`0.5`, an ISO string with a fourth digit of a second that is not 0) is refused, not floored, as a
+ * store refuses it; a value that
  * is no instant at all is refused with `toInstant`'s words. docket/testing's instants (`start` of
  * `exploreWorkflow` and `replayPaths`, `rehearseMigration`'s `at`, `horizon` and `script[i].at`)
  * are read so: `start: 0.5` was taken and every generated event carried `$at: 0.5`, an instant no
@@ -63,6 +67,13 @@ export function wholeInstantInput(value: unknown, field: string, what: string, d
     ms = toInstant(value as InstantInput);
   } catch (error) {
     throw new DocketError('INVALID_ARGUMENT', `${what} ${field}: ${(error as Error).message}`, { ...details, field });
+  }
+  // The ISO reader keeps milliseconds and drops what is finer: '…T00:00:00.0005Z' was taken as
+  // '…T00:00:00.000Z', floored without a word, where a number 0.5 is refused.
+  const text = typeof value === 'string' ? value : '';
+  const finer = SUB_MILLISECOND.exec(text);
+  if (finer !== null) {
+    throw new DocketError('INVALID_ARGUMENT', `${what} "${field}" must be an instant in whole epoch milliseconds, not ${JSON.stringify(text.length > 60 ? `${text.slice(0, 60)}…` : text)} (${finer[1]!.length} digits of a second); give at most three digits after the seconds (…:00.123).`, { ...details, field });
   }
   return checkWholeInstant(ms, field, what, details);
 }

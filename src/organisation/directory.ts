@@ -60,6 +60,9 @@ export function checkDirectory(value: unknown, field: string, what: string): ass
   });
 }
 
+/** How many people a supervisor-cycle refusal names before it says how many more there are. */
+const CYCLE_NAMES_SHOWN = 8;
+
 /**
  * Refuse a chart the supervisor chain cannot be walked up: a supervisor who is not a listed user (the
  * chain stopped there without a word: 连续多级主管 skipped every level above), the user themselves,
@@ -90,7 +93,9 @@ function checkSupervisors(users: readonly DirectoryUser[]): void {
     if (at !== undefined && state[at] === 1) {
       const loop = walk.slice(walk.indexOf(at));
       const first = Math.min(...loop);
-      const names = [...loop.slice(loop.indexOf(first)), ...loop.slice(0, loop.indexOf(first)), first].map((n) => users[n]!.id).join(' → ');
+      const ordered = [...loop.slice(loop.indexOf(first)), ...loop.slice(0, loop.indexOf(first))].map((n) => users[n]!.id);
+      // At most CYCLE_NAMES_SHOWN names: a cycle of 100,000 people made a message of 889,000 characters.
+      const names = ordered.length <= CYCLE_NAMES_SHOWN ? [...ordered, ordered[0]].join(' → ') : `${ordered.slice(0, CYCLE_NAMES_SHOWN).join(' → ')} → … (${ordered.length} people) → ${ordered[0]}`;
       throw new DocketError('INVALID_ARGUMENT', `staticDirectory(): the supervisors form a cycle (${names}); someone in it reports to no one in it (null at the top).`, { field: field(first), user: users[first]!.id });
     }
     for (const n of walk) state[n] = 2;

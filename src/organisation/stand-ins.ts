@@ -29,8 +29,9 @@ export interface StandIn {
  * @example
  * ```ts
  * import { activeStandIns, staticDirectory } from 'docket';
- * const directory = staticDirectory({ users: [], standIns: [{ principal: 'wang', deputy: 'zhao', from: 0, to: 10 }] });
- * activeStandIns(directory, 5).map((s) => s.deputy); // ['zhao']
+ * const users = [{ id: 'wang', roles: [] }, { id: 'zhao', roles: [] }];
+ * const directory = staticDirectory({ users, standIns: [{ principal: 'wang', deputy: 'zhao', from: 0, to: 10 }] });
+ * activeStandIns(directory, 5).map((s) => s.deputy); // ['zhao'] (with users: [], zhao is unknown: [])
  * ```
  */
 export function activeStandIns(directory: Directory | undefined, at: Instant, workflow?: string): StandIn[] {

@@ -17,17 +17,23 @@ import { ID_MAX_LENGTH, isStorableString } from './payload-rules.js';
 export const ID_RULE_TEXT = `Ids are 1 to ${ID_MAX_LENGTH} characters, not blank (at least one visible character: not only spaces or invisible ones such as U+200B), without U+0000 or unpaired surrogates.`;
 
 /**
- * Whitespace, format characters (Unicode category Cf: U+200B zero width space, U+FEFF, U+2060 word
- * joiner, U+180E, U+200E…) and the other default-ignorable code points (U+3164 Hangul filler, the
- * variation selectors, U+034F): what shows as nothing. `value.trim()` knew whitespace only, so
+ * Whitespace, control characters (Cc: U+0001, U+007F, U+0085, which `\s` leaves out), format
+ * characters (Unicode category Cf: U+200B zero width space, U+FEFF, U+2060 word joiner, U+180E,
+ * U+200E…), the other default-ignorable code points (U+3164 Hangul filler, the variation selectors,
+ * U+034F) and the two symbols drawn as nothing, U+2800 BRAILLE PATTERN BLANK and U+1D159 MUSICAL
+ * SYMBOL NULL NOTEHEAD: what shows as nothing. `value.trim()` knew whitespace only, so
  * `role('\u200b')` or a user `'\u2060'` was an id that every list, inbox and message showed as empty,
  * and two such ids looked alike while being different people.
+ *
+ * Not the prepended concatenation marks, format characters that are drawn (U+0600 ARABIC NUMBER SIGN,
+ * U+06DD ARABIC END OF AYAH, U+070F, U+0890–U+0891, U+08E2, U+110BD, U+110CD): an id `'\u06dd'` shows.
  */
-const INVISIBLE_ONLY = /^[\s\p{Cf}\p{Default_Ignorable_Code_Point}]*$/u;
+const INVISIBLE_ONLY = /^(?:(?![\u0600-\u0605\u06DD\u070F\u0890\u0891\u08E2\u{110BD}\u{110CD}])[\s\p{Cc}\p{Cf}\p{Default_Ignorable_Code_Point}\u2800\u{1D159}])*$/u;
 
 /**
  * Whether a string id is blank: empty, or made only of whitespace and invisible characters
- * (format characters and default-ignorable code points), so nobody could read it or tell two apart.
+ * (controls, undrawn format characters, default-ignorable code points, U+2800, U+1D159), so nobody
+ * could read it or tell two apart.
  * The one test of blankness, used by {@link idRuleProblem} and the filter rule's message.
  */
 export function isBlankId(value: string): boolean {
