@@ -7,19 +7,11 @@
 // id with one is, where the rule is made and where a step takes it.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { refusal } from './helpers/refusal-outcome.js';
 import { approvalStep, chosen, departmentHead, field, isDocketError, type ApproverRule } from '../src/index.js';
 import { contextPathProblem } from '../src/approvals/approver-rules.js';
 import { approvalFlow, harness, li } from './approvals-fixture.js';
 
-function refusal(run: () => unknown): { code: string; field: unknown } | 'accepted' {
-  try {
-    run();
-    return 'accepted';
-  } catch (error) {
-    if (isDocketError(error)) return { code: error.code, field: error.details.field };
-    throw error;
-  }
-}
 const step = (approvers: unknown) => () => approvalStep({ id: 'legal', mode: 'all', approvers: approvers as ApproverRule, onApproved: 'done', onRejected: 'done' });
 
 const UNSTORABLE = ['manager\u0000', '\u0000', 'who\ud800', '\udc00', 'a.\ud800.b', 'a.b\udfff'] as const;

@@ -6,18 +6,10 @@
 // is made and where a step takes it.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { approvalStep, chosen, departmentHead, field, isDocketError, role, users, type ApproverRule } from '../src/index.js';
+import { refusal } from './helpers/refusal-outcome.js';
+import { approvalStep, chosen, departmentHead, field, role, users, type ApproverRule } from '../src/index.js';
 import { contextPathProblem } from '../src/approvals/approver-rules.js';
 
-function refusal(run: () => unknown): { code: string; field: unknown } | 'accepted' {
-  try {
-    run();
-    return 'accepted';
-  } catch (error) {
-    if (isDocketError(error)) return { code: error.code, field: error.details.field };
-    throw error;
-  }
-}
 const step = (approvers: unknown) => () => approvalStep({ id: 'legal', mode: 'all', approvers: approvers as ApproverRule, onApproved: 'done', onRejected: 'done' });
 
 const MALFORMED = ['a..b', '.a', 'a.', '.', 'a. ', 'a.\u200b.b', '..'] as const;

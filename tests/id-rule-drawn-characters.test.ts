@@ -12,6 +12,7 @@
 import fc from 'fast-check';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { refusal } from './helpers/refusal-outcome.js';
 import { createEngine, field, isDocketError, memoryStore, role, staticDirectory, users, virtualClock } from '../src/index.js';
 import { idRuleProblem, isBlankId } from '../src/store/id-rule.js';
 import { assertId } from '../src/engine/validate-input.js';
@@ -25,15 +26,6 @@ import { reviewWorkflow, staff } from './fixtures/review-workflow.js';
 const UNDRAWN = ['\u0001', '\u001f', '\u007f', '\u0085', '\u009f', '\u2800', '\u{1D159}', '\u2800\u2800', ' \u0001\u200b', '\u3164\u2800'] as const;
 const DRAWN = ['\u06dd', '\u0600', '\u070f', '\u08e2', '\u{110BD}', '\u200b\u06dd'] as const;
 
-function refusal(run: () => unknown): { code: string; field: unknown } | 'accepted' {
-  try {
-    run();
-    return 'accepted';
-  } catch (error) {
-    if (isDocketError(error)) return { code: error.code, field: error.details.field };
-    throw error;
-  }
-}
 
 const engineWith = (workerId: string) => () => createEngine({ store: memoryStore(), clock: virtualClock(0), workflows: [], workerId });
 

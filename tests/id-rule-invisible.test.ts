@@ -7,24 +7,14 @@
 // naming the field; a read by an id already stored keeps the looser rule, so old data stays reachable.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import {
-  approvalStep, createEngine, isDocketError, memoryStore, role, staticDirectory, users, virtualClock,
-} from '../src/index.js';
+import { refusal } from './helpers/refusal-outcome.js';
+import { approvalStep, createEngine, memoryStore, role, staticDirectory, users, virtualClock } from '../src/index.js';
 import { idRuleProblem, isBlankId } from '../src/store/id-rule.js';
 import { assertId } from '../src/engine/validate-input.js';
 import { reviewWorkflow, staff } from './fixtures/review-workflow.js';
 
 const INVISIBLE = ['\u200b', '\ufeff', '\u2060', '\u180e', '\u200b\u200c\u200d', ' \u200b ', '\u2060\u3000'] as const;
 
-function refusal(run: () => unknown): { code: string; field: unknown } | 'accepted' {
-  try {
-    run();
-    return 'accepted';
-  } catch (error) {
-    if (isDocketError(error)) return { code: error.code, field: error.details.field };
-    throw error;
-  }
-}
 
 const engineWith = (workerId: unknown) => () => createEngine({ store: memoryStore(), clock: virtualClock(0), workflows: [], workerId: workerId as string });
 

@@ -5,47 +5,32 @@
 // floored without a word, where `start: 0.5` is refused. It is INVALID_ARGUMENT naming the option now;
 // a fourth digit of 0 (…00.5000) names a whole millisecond and is taken.
 import fc from 'fast-check';
-import { setup } from 'xstate';
-import { z } from 'zod';
 import { describe, expect, it } from 'vitest';
+import { refusalOf } from './helpers/refusal-outcome.js';
+import { tickWorkflow } from './fixtures/tick-workflow.js';
 import { expenseReimbursement } from '../machines/index.js';
-import { businessCalendar, defineWorkflow, isDocketError, memoryStore } from '../src/index.js';
+import { businessCalendar, isDocketError, memoryStore } from '../src/index.js';
 import { wholeInstantInput } from '../src/clock/whole-instant.js';
 import { exploreWorkflow, rehearseMigration, replayPaths } from '../src/testing/index.js';
 import { expenseV2 } from './helpers/expense-v2.js';
 
-const workflow = defineWorkflow({
-  id: 'tick',
-  version: 1,
-  machine: setup({}).createMachine({ initial: 'a', states: { a: { after: { 1000: 'b' } }, b: { type: 'final' } } }),
-  input: z.object({}),
-  events: {},
-});
+const workflow = tickWorkflow;
 
-async function refusal(run: () => unknown): Promise<{ code: string; field: unknown } | 'accepted'> {
-  try {
-    await run();
-    return 'accepted';
-  } catch (error) {
-    if (isDocketError(error)) return { code: error.code, field: error.details.field };
-    throw error;
-  }
-}
 
 describe('an ISO instant finer than a millisecond is refused, not floored', () => {
   it.each(['2026-11-02T09:00:00.0005+08:00', '2026-11-02T01:00:00.123456Z', '2026-11-02T01:00:00,0001Z', '2026-11-02T09:00:00.999999999+08:00'])('start: %s is INVALID_ARGUMENT naming start', async (start) => {
-    expect(await refusal(() => exploreWorkflow(workflow, { input: {}, start } as never))).toEqual({ code: 'INVALID_ARGUMENT', field: 'start' });
-    expect(await refusal(() => replayPaths(workflow, { input: {}, start } as never))).toEqual({ code: 'INVALID_ARGUMENT', field: 'start' });
+    expect(await refusalOf(() => exploreWorkflow(workflow, { input: {}, start } as never))).toEqual({ code: 'INVALID_ARGUMENT', field: 'start' });
+    expect(await refusalOf(() => replayPaths(workflow, { input: {}, start } as never))).toEqual({ code: 'INVALID_ARGUMENT', field: 'start' });
     expect(() => exploreWorkflow(workflow, { input: {}, start } as never)).toThrow(/whole epoch milliseconds.*give at most three digits after the seconds/);
   });
 
   it('rehearseMigration: an at finer than a millisecond is INVALID_ARGUMENT naming at', async () => {
     const options = { source: memoryStore(), from: expenseReimbursement, to: expenseV2, horizon: Date.parse('2026-10-31T00:00:00+08:00'), at: '2026-09-29T09:00:00.0001+08:00', calendar: businessCalendar() };
-    expect(await refusal(() => rehearseMigration(options as never))).toEqual({ code: 'INVALID_ARGUMENT', field: 'at' });
+    expect(await refusalOf(() => rehearseMigration(options as never))).toEqual({ code: 'INVALID_ARGUMENT', field: 'at' });
   });
 
   it.each(['2026-11-02T09:00:00.5000+08:00', '2026-11-02T09:00:00.123+08:00', '2026-11-02T09:00:00+08:00', '2026-11-02T09:00+08:00'])('start: %s names a whole millisecond and is taken', async (start) => {
-    expect(await refusal(() => exploreWorkflow(workflow, { input: {}, start } as never))).toBe('accepted');
+    expect(await refusalOf(() => exploreWorkflow(workflow, { input: {}, start } as never))).toBe('accepted');
   });
 });
 

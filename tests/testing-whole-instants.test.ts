@@ -5,32 +5,17 @@
 // (wholeInstantInput: toInstant, then checkWholeInstant): INVALID_ARGUMENT naming the option, saying to
 // round. A whole instant before 1970 (`start: -1`) is an instant by that rule, as every store keeps it.
 import fc from 'fast-check';
-import { setup } from 'xstate';
-import { z } from 'zod';
 import { describe, expect, it } from 'vitest';
+import { refusalOf } from './helpers/refusal-outcome.js';
+import { tickWorkflow } from './fixtures/tick-workflow.js';
 import { expenseReimbursement } from '../machines/index.js';
-import { businessCalendar, defineWorkflow, isDocketError, memoryStore } from '../src/index.js';
+import { businessCalendar, memoryStore } from '../src/index.js';
 import { isWholeInstant } from '../src/clock/whole-instant.js';
 import { assertNoDeadEnds, exploreWorkflow, rehearseMigration, replayPaths } from '../src/testing/index.js';
 import { expenseV2 } from './helpers/expense-v2.js';
 
-const workflow = defineWorkflow({
-  id: 'tick',
-  version: 1,
-  machine: setup({}).createMachine({ initial: 'a', states: { a: { after: { 1000: 'b' } }, b: { type: 'final' } } }),
-  input: z.object({}),
-  events: {},
-});
+const workflow = tickWorkflow;
 
-async function refusal(run: () => unknown): Promise<{ code: string; field: unknown } | 'accepted'> {
-  try {
-    await run();
-    return 'accepted';
-  } catch (error) {
-    if (isDocketError(error)) return { code: error.code, field: error.details.field };
-    throw error;
-  }
-}
 const entries = [
   (start: unknown) => () => exploreWorkflow(workflow, { input: {}, start } as never),
   (start: unknown) => () => assertNoDeadEnds(workflow, { input: {}, start } as never),
@@ -39,12 +24,12 @@ const entries = [
 
 describe('docket/testing takes instants by the one instant rule', () => {
   it.each([0.5, 1_790_000_000_000.25, -1.5])('start: %d is INVALID_ARGUMENT naming start, in every entry point', async (start) => {
-    for (const entry of entries) expect(await refusal(entry(start))).toEqual({ code: 'INVALID_ARGUMENT', field: 'start' });
+    for (const entry of entries) expect(await refusalOf(entry(start))).toEqual({ code: 'INVALID_ARGUMENT', field: 'start' });
     expect(() => exploreWorkflow(workflow, { input: {}, start } as never)).toThrow(/"start" must be an instant in whole epoch milliseconds.*round it/);
   });
 
   it.each([-1, 0, 1_790_000_000_000, '2026-11-02T09:00:00+08:00'])('start: %j is an instant by the rule and is taken', async (start) => {
-    for (const entry of entries) expect(await refusal(entry(start))).toBe('accepted');
+    for (const entry of entries) expect(await refusalOf(entry(start))).toBe('accepted');
   });
 
   const base = { source: memoryStore(), from: expenseReimbursement, to: expenseV2, horizon: Date.parse('2026-10-31T00:00:00+08:00'), at: Date.parse('2026-09-29T09:00:00+08:00'), calendar: businessCalendar() };
@@ -53,11 +38,11 @@ describe('docket/testing takes instants by the one instant rule', () => {
     ['horizon', { ...base, horizon: base.horizon + 0.25 }],
     ['script[0].at', { ...base, script: [{ at: base.at + 0.5, instanceId: 'x', event: { type: 'SUBMIT' }, actor: { id: 'li', roles: [] } }] }],
   ])('rehearseMigration: a fractional %s is INVALID_ARGUMENT naming it', async (field, options) => {
-    expect(await refusal(() => rehearseMigration(options as never))).toEqual({ code: 'INVALID_ARGUMENT', field });
+    expect(await refusalOf(() => rehearseMigration(options as never))).toEqual({ code: 'INVALID_ARGUMENT', field });
   });
 
   it('rehearseMigration: whole instants are taken', async () => {
-    expect(await refusal(() => rehearseMigration(base as never))).toBe('accepted');
+    expect(await refusalOf(() => rehearseMigration(base as never))).toBe('accepted');
   });
 });
 
@@ -66,7 +51,7 @@ describe('property: an instant option is taken exactly when the stores would kee
     await fc.assert(
       fc.asyncProperty(fc.oneof(fc.integer(), fc.double({ noNaN: false }), fc.constantFrom(8.64e15, -8.64e15, 8.64e15 + 1, 2 ** 53)), async (start) => {
         const ok = isWholeInstant(start) && Math.abs(start) <= 8.64e15;
-        expect(await refusal(entries[0]!(start))).toEqual(ok ? 'accepted' : { code: 'INVALID_ARGUMENT', field: 'start' });
+        expect(await refusalOf(entries[0]!(start))).toEqual(ok ? 'accepted' : { code: 'INVALID_ARGUMENT', field: 'start' });
       }),
       { numRuns: 200 },
     );

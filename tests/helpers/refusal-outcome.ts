@@ -13,3 +13,28 @@ export async function outcome(run: () => unknown): Promise<'taken' | { code: str
     return isDocketError(error) ? { code: error.code, field: error.details.field } : `raw ${String(error)}`;
   }
 }
+
+/**
+ * What a synchronous call did: `'accepted'` when it returned, or the code and `details.field` of the
+ * DocketError it threw. Anything else thrown is thrown on (a fault: every refusal must be typed).
+ */
+export function refusal(run: () => unknown): { code: string; field: unknown } | 'accepted' {
+  try {
+    run();
+    return 'accepted';
+  } catch (error) {
+    if (isDocketError(error)) return { code: error.code, field: error.details.field };
+    throw error;
+  }
+}
+
+/** {@link refusal} for a call that may return a promise: its rejection is read the same way. */
+export async function refusalOf(run: () => unknown): Promise<{ code: string; field: unknown } | 'accepted'> {
+  try {
+    await run();
+    return 'accepted';
+  } catch (error) {
+    if (isDocketError(error)) return { code: error.code, field: error.details.field };
+    throw error;
+  }
+}
