@@ -233,7 +233,10 @@ export class Outbox {
       return;
     }
     if (found.missing !== undefined) {
-      await this.record(effect, held, { status: 'dead', attempts: effect.attempts, nextAttemptAt: this.clock.now(), lastError: found.missing }, new Error(found.missing));
+      // The engine's own configuration lacks the handler: a typed error naming the option to fix, as
+      // createEngine names it (a plain Error here was the one untyped error the engine reported).
+      const error = new DocketError('INVALID_ARGUMENT', found.missing, { field: `effects.${effect.type}`, instanceId: effect.instanceId, effectId: effect.id });
+      await this.record(effect, held, { status: 'dead', attempts: effect.attempts, nextAttemptAt: this.clock.now(), lastError: found.missing }, error);
       return;
     }
     const outcome = await this.call(found.handler, effect, attempt);
