@@ -118,12 +118,25 @@ const short = (v: unknown) =>
     .filter((s) => !s.startsWith('cycle.triParty') && !s.endsWith('.deadline'))
     .join(' + ')
     .replace(/open\.preparing\.technical:(\w+) \+ open\.preparing\.commercial:(\w+)/, 'open.preparing[technical:$1, commercial:$2]');
+/** A deadline's or event's name with the workflow's Chinese label beside it (`kickoff（启动）`), when it has one. */
+const workflowsById = new Map<string, { readonly labels?: { readonly deadlines?: object; readonly events?: object } }>([strategyCycle, bidReview, contractApproval].map((w) => [w.id, w]));
+function named(workflow: string, kind: 'deadlines' | 'events', name: string): string {
+  const labels = workflowsById.get(workflow)?.labels?.[kind] as Record<string, { readonly 'zh-CN'?: string }> | undefined;
+  const zh = labels !== undefined && Object.hasOwn(labels, name) ? labels[name]?.['zh-CN'] : undefined;
+  return zh === undefined || zh === name ? name : `${name}（${zh}）`;
+}
 const lines: string[] = [];
 const count = { transitions: 0, timers: 0, effects: 0 };
 engine.on('transition', (view: InstanceView, entry: HistoryEntry) => {
   count.transitions++;
   if (entry.kind === 'timer') count.timers++;
-  const who = entry.kind === 'timer' ? `⏱ ${entry.timer?.name}` : entry.kind === 'start' ? `${entry.actor.name ?? entry.actor.id} 发起` : `${entry.actor.name ?? entry.actor.id}: ${entry.event.type}`;
+  const wf = view.workflow;
+  const who =
+    entry.kind === 'timer'
+      ? `⏱ ${named(wf, 'deadlines', entry.timer?.name ?? '')}`
+      : entry.kind === 'start'
+        ? `${entry.actor.name ?? entry.actor.id} 发起`
+        : `${entry.actor.name ?? entry.actor.id}: ${named(wf, 'events', entry.event.type)}`;
   const from = entry.from === null ? '∅' : short(entry.from);
   const to = short(entry.to);
   const change = from === to ? `(${to})` : `${from} → ${to}`;
