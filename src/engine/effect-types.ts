@@ -134,8 +134,20 @@ export function effectTypesOf(workflow: AnyWorkflow): readonly string[] {
       for (const type of machineEffectTypes(machine.provide({ actions: provided.actions } as never))) out.add(type);
     }
   }
+  for (const type of migrationEffectTypes(workflow)) out.add(type);
+  return Object.freeze([...out].sort());
+}
+
+/**
+ * The effect types of the machines a workflow's `migrations` move from: effects still pending on
+ * instances of an older version are delivered under those names. Internal: with
+ * {@link machineEffectTypes} of the machine as the engine runs it, the engine's registry lists a
+ * version's effect types without calling its `implementations` factory a second time.
+ */
+export function migrationEffectTypes(workflow: AnyWorkflow): string[] {
+  const out = new Set<string>();
   for (const migration of migrationsOf(workflow)) {
     if (migration.source?.machine) for (const type of machineEffectTypes(migration.source.machine)) out.add(type);
   }
-  return Object.freeze([...out].sort());
+  return [...out];
 }

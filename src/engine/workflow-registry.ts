@@ -6,7 +6,7 @@ import { readDefinition, type AnyWorkflow, type DeadlineArgs, type WorkflowEnv }
 import type { TenantRouting } from './tenant-routing.js';
 import { withAdminMoves } from './move-to-state.js';
 import { XStateRuntime } from './xstate-runtime.js';
-import { effectTypesOf, machineEffectTypes } from './effect-types.js';
+import { machineEffectTypes, migrationEffectTypes } from './effect-types.js';
 
 /** A workflow version as the engine runs it: the machine with the engine's env provided. */
 export interface RegisteredWorkflow {
@@ -107,9 +107,11 @@ export class WorkflowRegistry {
    */
   effectTypes(): string[] {
     const out = new Set<string>();
+    // The machine as the engine runs it already has the version's implementations, built with the
+    // engine's env: effectTypesOf would call the factory again, with a stand-in env, for the same names.
     for (const { workflow, runtime } of this.all()) {
-      for (const type of effectTypesOf(workflow)) out.add(type);
       for (const type of machineEffectTypes(runtime.machine)) out.add(type);
+      for (const type of migrationEffectTypes(workflow)) out.add(type);
     }
     return [...out].sort();
   }
