@@ -37,6 +37,10 @@ const INVISIBLE_ONLY = /^(?:(?![\u0600-\u0605\u06DD\u070F\u0890\u0891\u08E2\u{11
  * The one test of blankness, used by {@link idRuleProblem} and the filter rule's message.
  */
 export function isBlankId(value: string): boolean {
+  // Most ids start with a visible ASCII character: not blank, without running the Unicode pattern
+  // (every id a send, a start or a filter checks passes here).
+  const first = value.charCodeAt(0);
+  if (first > 0x20 && first < 0x7f) return false;
   return INVISIBLE_ONLY.test(value);
 }
 
