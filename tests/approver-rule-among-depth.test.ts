@@ -6,17 +6,10 @@
 // levels is INVALID_ARGUMENT naming the top `among`; what is within the bound is checked as before.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { approvalStep, chosen, isDocketError, users } from '../src/index.js';
+import { tried } from './helpers/refusal-outcome.js';
+import { approvalStep, chosen, users } from '../src/index.js';
 import { AMONG_DEPTH_MAX } from '../src/approvals/approver-rules.js';
 
-function refusal(make: () => unknown): 'accepted' | { code: string; field: unknown } | string {
-  try {
-    make();
-    return 'accepted';
-  } catch (error) {
-    return isDocketError(error) ? { code: error.code, field: error.details.field } : `raw ${String(error)}`;
-  }
-}
 const step = (approvers: unknown) => () => approvalStep({ id: 'legal', mode: 'all', approvers: approvers as never, onApproved: 'done', onRejected: 'done' });
 
 /** A chosen rule whose `among` is a chosen rule, `levels` times, ending in `leaf`. */
@@ -28,12 +21,12 @@ function nested(levels: number, leaf: unknown = { kind: 'users', users: ['zhao']
 
 describe("a chosen rule's among nested past the bound is refused, naming the top among", () => {
   it.each([AMONG_DEPTH_MAX + 1, 5_000, 100_000])('%i levels: approvalStep says INVALID_ARGUMENT (100,000 was a RangeError)', (levels) => {
-    expect(refusal(step(nested(levels)))).toEqual({ code: 'INVALID_ARGUMENT', field: 'config.approvers.among' });
-    expect(refusal(step([users('wang'), nested(levels)]))).toEqual({ code: 'INVALID_ARGUMENT', field: 'config.approvers[1].among' });
+    expect(tried(step(nested(levels)))).toEqual({ code: 'INVALID_ARGUMENT', field: 'config.approvers.among' });
+    expect(tried(step([users('wang'), nested(levels)]))).toEqual({ code: 'INVALID_ARGUMENT', field: 'config.approvers[1].among' });
   });
 
   it('chosen() given such a rule as among says INVALID_ARGUMENT naming among', () => {
-    expect(refusal(() => chosen('who', { among: nested(100_000) as never }))).toEqual({ code: 'INVALID_ARGUMENT', field: 'among' });
+    expect(tried(() => chosen('who', { among: nested(100_000) as never }))).toEqual({ code: 'INVALID_ARGUMENT', field: 'among' });
   });
 
   it('the message says how deep and what to give', () => {
@@ -41,9 +34,9 @@ describe("a chosen rule's among nested past the bound is refused, naming the top
   });
 
   it('within the bound, a nested among is checked as before: taken, or refused naming the bad part deep inside', () => {
-    expect(refusal(step(nested(AMONG_DEPTH_MAX)))).toBe('accepted');
-    expect(refusal(step(nested(3, { kind: 'users', users: [' '] })))).toEqual({ code: 'INVALID_ARGUMENT', field: 'config.approvers.among.among.among.users[0]' });
-    expect(refusal(step(nested(2, null)))).toEqual({ code: 'INVALID_ARGUMENT', field: 'config.approvers.among.among' });
+    expect(tried(step(nested(AMONG_DEPTH_MAX)))).toBe('accepted');
+    expect(tried(step(nested(3, { kind: 'users', users: [' '] })))).toEqual({ code: 'INVALID_ARGUMENT', field: 'config.approvers.among.among.among.users[0]' });
+    expect(tried(step(nested(2, null)))).toEqual({ code: 'INVALID_ARGUMENT', field: 'config.approvers.among.among' });
   });
 });
 
@@ -52,7 +45,7 @@ describe('property: any nesting of among is a DocketError or taken, never a raw 
     const leaf = fc.constantFrom<unknown>({ kind: 'users', users: ['zhao'] }, { kind: 'role', role: 'legal' }, { kind: 'users', users: ['\u200b'] }, 'legal', null, { kind: 'rol' });
     fc.assert(
       fc.property(fc.oneof(fc.integer({ min: 0, max: AMONG_DEPTH_MAX + 3 }), fc.integer({ min: 0, max: 30_000 })), leaf, (levels, end) => {
-        const result = refusal(step(nested(levels, end)));
+        const result = tried(step(nested(levels, end)));
         const leafOk = typeof end === 'object' && end !== null && ((end as { kind?: string }).kind === 'role' || ((end as { users?: string[] }).users?.[0] === 'zhao'));
         // `levels` chosen rules wrap the leaf: it is the among nested `levels` deep (0: the rule itself).
         if (levels > AMONG_DEPTH_MAX) expect(result).toEqual({ code: 'INVALID_ARGUMENT', field: 'config.approvers.among' });

@@ -6,17 +6,10 @@
 // ('legal') passed approvalStep the same way. Each is INVALID_ARGUMENT naming the part now.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { tried } from './helpers/refusal-outcome.js';
 import { approvalStep, chosen, field, isDocketError, role, users, type ApproverRule } from '../src/index.js';
 import { approvalFlow, harness, li } from './approvals-fixture.js';
 
-function refusal(make: () => unknown): 'accepted' | { code: string; field: unknown } | string {
-  try {
-    make();
-    return 'accepted';
-  } catch (error) {
-    return isDocketError(error) ? { code: error.code, field: error.details.field } : `raw ${String(error)}`;
-  }
-}
 const step = (approvers: unknown) => () => approvalStep({ id: 'legal', mode: 'all', approvers: approvers as never, onApproved: 'done', onRejected: 'done', onWithdrawn: 'done' });
 
 describe('an approver rule out of shape is refused where it is made', () => {
@@ -28,7 +21,7 @@ describe('an approver rule out of shape is refused where it is made', () => {
     ["chosen('who', { among: 'legal' })", () => chosen('who', { among: 'legal' as never }), 'among'],
     ["chosen('who', { among: { kind: 'chosen', field: 5 } })", () => chosen('who', { among: { kind: 'chosen', field: 5 } as never }), 'among.field'],
   ])('%s is refused naming its part', (_, make, name) => {
-    expect(refusal(make)).toEqual({ code: 'INVALID_ARGUMENT', field: name });
+    expect(tried(make)).toEqual({ code: 'INVALID_ARGUMENT', field: name });
   });
 
   it.each([
@@ -37,7 +30,7 @@ describe('an approver rule out of shape is refused where it is made', () => {
     ['a field rule as data with a blank path', [users('zhao'), { kind: 'field', field: ' ' }], 'config.approvers[1].field'],
     ['a supervisor rule as data with levels 0', { kind: 'supervisor', levels: 0 }, 'config.approvers.levels'],
   ])('approvalStep refuses %s, naming it', (_, approvers, name) => {
-    expect(refusal(step(approvers))).toEqual({ code: 'INVALID_ARGUMENT', field: name });
+    expect(tried(step(approvers))).toEqual({ code: 'INVALID_ARGUMENT', field: name });
   });
 
   it('a good chosen rule still resolves the chosen approver', async () => {

@@ -9,10 +9,8 @@
 import fc from 'fast-check';
 import { z } from 'zod';
 import { describe, expect, it } from 'vitest';
-import {
-  createEngine, defineWorkflow, isDocketError, memoryStore, reassignTasks, staticDirectory, virtualClock,
-  type Directory, type Engine,
-} from '../src/index.js';
+import { refusalOf } from './helpers/refusal-outcome.js';
+import { createEngine, defineWorkflow, memoryStore, reassignTasks, staticDirectory, virtualClock, type Directory, type Engine } from '../src/index.js';
 import { createHttpHandler } from '../src/http/index.js';
 import type { Store } from '../src/store/store.js';
 import { sealEntry } from '../src/engine/history.js';
@@ -23,15 +21,7 @@ const BLANKS = [' ', '  ', '\t', '\u3000', ' \n '] as const;
 const admin = { id: 'root', roles: ['admin'] };
 
 /** The code and field of a refusal, or 'accepted'. */
-async function outcome(run: () => unknown): Promise<{ code: string; field: unknown } | 'accepted'> {
-  try {
-    await run();
-    return 'accepted';
-  } catch (error) {
-    if (isDocketError(error)) return { code: error.code, field: error.details.field };
-    throw error;
-  }
-}
+const outcome = refusalOf;
 
 /** Everything a memory store holds that a door could have written: instances, their history, tasks. */
 async function contents(store: Store): Promise<string> {

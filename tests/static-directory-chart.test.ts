@@ -6,38 +6,30 @@
 // cycle, for a custom directory that has one.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { isDocketError, staticDirectory, supervisorChain, type Directory, type DirectoryUser } from '../src/index.js';
+import { refusalWithMessage } from './helpers/refusal-outcome.js';
+import { staticDirectory, supervisorChain, type Directory, type DirectoryUser } from '../src/index.js';
 
-function refusal(run: () => unknown): { code: string; field: unknown; message: string } | 'accepted' {
-  try {
-    run();
-    return 'accepted';
-  } catch (error) {
-    if (isDocketError(error)) return { code: error.code, field: error.details.field, message: error.message };
-    throw error;
-  }
-}
 const person = (id: string, supervisor?: string | null): DirectoryUser => ({ id, roles: [], ...(supervisor === undefined ? {} : { supervisor }) });
 
 describe('staticDirectory refuses a chart it cannot answer for', () => {
   it('a department head who is not a listed user: naming departmentHeads.sales', () => {
-    const r = refusal(() => staticDirectory({ users: [person('li')], departmentHeads: { sales: 'wang' } }));
+    const r = refusalWithMessage(() => staticDirectory({ users: [person('li')], departmentHeads: { sales: 'wang' } }));
     expect(r).toMatchObject({ code: 'INVALID_ARGUMENT', field: 'departmentHeads.sales' });
     expect((r as { message: string }).message).toMatch(/"wang", who is not in users; list them in users/);
   });
 
   it('a supervisor nobody lists: naming users[3].supervisor', () => {
     const users = [person('a', null), person('b', 'a'), person('c', 'b'), person('d', 'ghost')];
-    expect(refusal(() => staticDirectory({ users }))).toMatchObject({ code: 'INVALID_ARGUMENT', field: 'users[3].supervisor', message: expect.stringMatching(/"ghost", who is not in users/) });
+    expect(refusalWithMessage(() => staticDirectory({ users }))).toMatchObject({ code: 'INVALID_ARGUMENT', field: 'users[3].supervisor', message: expect.stringMatching(/"ghost", who is not in users/) });
   });
 
   it('a user who is their own supervisor', () => {
-    expect(refusal(() => staticDirectory({ users: [person('a', null), person('b', 'b')] }))).toMatchObject({ code: 'INVALID_ARGUMENT', field: 'users[1].supervisor', message: expect.stringMatching(/their own supervisor/) });
+    expect(refusalWithMessage(() => staticDirectory({ users: [person('a', null), person('b', 'b')] }))).toMatchObject({ code: 'INVALID_ARGUMENT', field: 'users[1].supervisor', message: expect.stringMatching(/their own supervisor/) });
   });
 
   it('supervisors in a cycle (a → b → a), named at its first listed member', () => {
-    expect(refusal(() => staticDirectory({ users: [person('top', null), person('a', 'b'), person('b', 'a')] }))).toMatchObject({ code: 'INVALID_ARGUMENT', field: 'users[1].supervisor', message: expect.stringMatching(/cycle \(a → b → a\)/) });
-    expect(refusal(() => staticDirectory({ users: [person('x', 'a'), person('c', 'a'), person('a', 'b'), person('b', 'c')] }))).toMatchObject({ field: 'users[1].supervisor', message: expect.stringMatching(/c → a → b → c/) });
+    expect(refusalWithMessage(() => staticDirectory({ users: [person('top', null), person('a', 'b'), person('b', 'a')] }))).toMatchObject({ code: 'INVALID_ARGUMENT', field: 'users[1].supervisor', message: expect.stringMatching(/cycle \(a → b → a\)/) });
+    expect(refusalWithMessage(() => staticDirectory({ users: [person('x', 'a'), person('c', 'a'), person('a', 'b'), person('b', 'c')] }))).toMatchObject({ field: 'users[1].supervisor', message: expect.stringMatching(/c → a → b → c/) });
   });
 
   it('a chart with heads among the users and a chain to the top is taken (the fixtures keep working)', () => {
@@ -73,7 +65,7 @@ describe('property: a chart is taken exactly when every supervisor and head is l
               seen.add(at);
             }
           }
-          const r = refusal(() => staticDirectory({ users, ...(head === undefined ? {} : { departmentHeads: { sales: head } }) }));
+          const r = refusalWithMessage(() => staticDirectory({ users, ...(head === undefined ? {} : { departmentHeads: { sales: head } }) }));
           if (ok) {
             expect(r).toBe('accepted');
             // Every chain then reaches the top within n levels.

@@ -38,3 +38,30 @@ export async function refusalOf(run: () => unknown): Promise<{ code: string; fie
     throw error;
   }
 }
+
+/**
+ * {@link refusal} that also keeps the refusal's message, for tests that read what it says. Anything
+ * but a DocketError thrown is thrown on.
+ */
+export function refusalWithMessage(run: () => unknown): { code: string; field: unknown; message: string } | 'accepted' {
+  try {
+    run();
+    return 'accepted';
+  } catch (error) {
+    if (isDocketError(error)) return { code: error.code, field: error.details.field, message: error.message };
+    throw error;
+  }
+}
+
+/**
+ * What a synchronous call did, for properties over bad input: `'accepted'`, the code and
+ * `details.field` of a DocketError, or `raw …` for anything else thrown (a fault the property shows).
+ */
+export function tried(run: () => unknown): 'accepted' | { code: string; field: unknown } | string {
+  try {
+    run();
+    return 'accepted';
+  } catch (error) {
+    return isDocketError(error) ? { code: error.code, field: error.details.field } : `raw ${String(error)}`;
+  }
+}
