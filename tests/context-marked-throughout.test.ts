@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { bidContractPeople } from './fixtures/bid-contract-people.js';
 import { businessCalendar, createEngine, memoryStore, role, staticDirectory, users, virtualClock, type ApprovalMode, type DirectoryUser } from '../src/index.js';
 import { actor, approvalFlow, li, people as staff } from './approvals-fixture.js';
 import { frozenMark } from '../src/store/frozen-data.js';
@@ -21,17 +22,8 @@ function unmarked(value: unknown, path = 'context', out: string[] = []): string[
   return out;
 }
 
-const people: DirectoryUser[] = [
-  { id: 'tang', roles: ['bidManager'] },
-  { id: 'zhang', roles: ['bidReviewer'] },
-  { id: 'wu', roles: ['bidReviewer'] },
-  { id: 'zhou', roles: ['bidApprover', 'vp'] },
-  { id: 'sun', roles: ['finance'] },
-  { id: 'zhao', roles: ['legal'] },
-  { id: 'qian', roles: ['technical'] },
-  { id: 'li', roles: ['sales'], department: 'sales' },
-  { id: 'wang', roles: ['manager'], department: 'sales' },
-];
+// The bid and contract people, and li of sales, who starts the contract.
+const people: DirectoryUser[] = [...bidContractPeople, { id: 'li', roles: ['sales'], department: 'sales' }];
 const directory = staticDirectory({ users: people, departmentHeads: { sales: 'wang' } });
 const as = (id: string) => ({ id, roles: people.find((p) => p.id === id)!.roles });
 const calendar = businessCalendar({ holidays: ['CN'] });

@@ -1,17 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { businessCalendar, createEngine, isDocketError, memoryStore, staticDirectory, virtualClock, type DirectoryUser, type Engine } from '../src/index.js';
+import { businessCalendar, createEngine, isDocketError, memoryStore, staticDirectory, virtualClock, type Engine } from '../src/index.js';
 import { bidReview, contractApproval, type StartContractApprovalParams } from '../machines/index.js';
+import { bidContractPeople } from './fixtures/bid-contract-people.js';
 
-const people: DirectoryUser[] = [
-  { id: 'tang', roles: ['bidManager'] },
-  { id: 'zhang', roles: ['bidReviewer'] },
-  { id: 'wu', roles: ['bidReviewer'] },
-  { id: 'zhou', roles: ['bidApprover', 'vp'] },
-  { id: 'sun', roles: ['finance'] },
-  { id: 'zhao', roles: ['legal'] },
-  { id: 'qian', roles: ['technical'] },
-  { id: 'wang', roles: ['manager'], department: 'sales' },
-];
+const people = bidContractPeople;
 const directory = staticDirectory({ users: people, departmentHeads: { sales: 'wang' } });
 const as = (id: string) => ({ id, roles: people.find((p) => p.id === id)!.roles });
 const calendar = businessCalendar({ holidays: ['CN'] });
