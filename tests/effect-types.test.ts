@@ -114,3 +114,52 @@ describe('effect types of a workflow', () => {
     );
   });
 });
+
+// Regression (brk23): effectTypesOf of what is not a workflow listed `[]` for a bare machine or `{}`
+// (as if no effect needed a handler) and threw a raw TypeError for `undefined`, `null` or an object
+// whose getter throws.
+describe('effectTypesOf of what is not a workflow', () => {
+  const typed = (value: unknown) => {
+    try {
+      effectTypesOf(value as never);
+      return 'accepted';
+    } catch (error) {
+      return isDocketError(error) ? { code: error.code, field: error.details.field } : `raw ${String(error)}`;
+    }
+  };
+  const refused = { code: 'INVALID_ARGUMENT', field: 'workflow' };
+
+  it('undefined and null are INVALID_ARGUMENT naming the workflow, not a TypeError', () => {
+    expect(typed(undefined)).toEqual(refused);
+    expect(typed(null)).toEqual(refused);
+  });
+
+  it('a bare machine is refused, and the message says to pass defineWorkflow(...)', () => {
+    expect(typed(goNotifyWorkflow.machine)).toEqual(refused);
+    expect(() => effectTypesOf(goNotifyWorkflow.machine as never)).toThrow(/bare state machine: pass defineWorkflow/);
+  });
+
+  it('a plain object is refused, not listed as emitting nothing', () => {
+    expect(typed({})).toEqual(refused);
+    expect(typed({ id: 'w', machine: {} })).toEqual(refused);
+  });
+
+  it('a workflow whose fields throw when read is refused, not the getter’s raw error', () => {
+    expect(typed(new Proxy({}, { get: () => { throw new Error('trap'); } }))).toEqual(refused);
+    expect(typed({ ...goNotifyWorkflow, get migrations() { throw new Error('mig'); } })).toEqual(refused);
+  });
+
+  it('a workflow, or a hand-made { machine } (as replayPaths takes), is still listed', () => {
+    expect(effectTypesOf(goNotifyWorkflow)).toEqual(effectTypesOf({ ...goNotifyWorkflow }));
+    expect(effectTypesOf({ machine: goNotifyWorkflow.machine } as never)).toEqual(effectTypesOf(goNotifyWorkflow));
+  });
+
+  it('property: any value that is not an object with a machine is a typed refusal', () => {
+    fc.assert(
+      fc.property(fc.anything({ withBoxedValues: true, withMap: true, withSet: true, withNullPrototype: true }), (value) => {
+        expect(typed(value)).toEqual(refused);
+      }),
+      { numRuns: 100 },
+    );
+  });
+});
