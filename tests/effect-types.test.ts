@@ -4,7 +4,7 @@
 // names could not be told, and the `notify` effects it was meant for went `dead` for want of a handler.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { assign, createMachine, setup } from 'xstate';
+import { assign, createMachine, enqueueActions, setup } from 'xstate';
 import { z } from 'zod';
 import { createEngine, defineWorkflow, effect, effectTypesOf, isDocketError, memoryStore, migrateFrom, users, virtualClock } from '../src/index.js';
 import { replayPaths } from '../src/testing/index.js';
@@ -111,6 +111,122 @@ describe('effect types of a workflow', () => {
         expect(replay).toEqual(engine);
       }),
       { numRuns: 40 },
+    );
+  });
+});
+
+// Regression (brk23): effectTypesOf of what is not a workflow listed `[]` for a bare machine or `{}`
+// (as if no effect needed a handler) and threw a raw TypeError for `undefined`, `null` or an object
+// whose getter throws.
+describe('effectTypesOf of what is not a workflow', () => {
+  const typed = (value: unknown) => {
+    try {
+      effectTypesOf(value as never);
+      return 'accepted';
+    } catch (error) {
+      return isDocketError(error) ? { code: error.code, field: error.details.field } : `raw ${String(error)}`;
+    }
+  };
+  const refused = { code: 'INVALID_ARGUMENT', field: 'workflow' };
+
+  it('undefined and null are INVALID_ARGUMENT naming the workflow, not a TypeError', () => {
+    expect(typed(undefined)).toEqual(refused);
+    expect(typed(null)).toEqual(refused);
+  });
+
+  it('a bare machine is refused, and the message says to pass defineWorkflow(...)', () => {
+    expect(typed(goNotifyWorkflow.machine)).toEqual(refused);
+    expect(() => effectTypesOf(goNotifyWorkflow.machine as never)).toThrow(/bare state machine: pass defineWorkflow/);
+  });
+
+  it('a plain object is refused, not listed as emitting nothing', () => {
+    expect(typed({})).toEqual(refused);
+    expect(typed({ id: 'w', machine: {} })).toEqual(refused);
+  });
+
+  it('a workflow whose fields throw when read is refused, not the getter’s raw error', () => {
+    expect(typed(new Proxy({}, { get: () => { throw new Error('trap'); } }))).toEqual(refused);
+    expect(typed({ ...goNotifyWorkflow, get migrations() { throw new Error('mig'); } })).toEqual(refused);
+  });
+
+  it('a workflow, or a hand-made { machine } (as replayPaths takes), is still listed', () => {
+    expect(effectTypesOf(goNotifyWorkflow)).toEqual(effectTypesOf({ ...goNotifyWorkflow }));
+    expect(effectTypesOf({ machine: goNotifyWorkflow.machine } as never)).toEqual(effectTypesOf(goNotifyWorkflow));
+  });
+
+  it('property: any value that is not an object with a machine is a typed refusal', () => {
+    fc.assert(
+      fc.property(fc.anything({ withBoxedValues: true, withMap: true, withSet: true, withNullPrototype: true }), (value) => {
+        expect(typed(value)).toEqual(refused);
+      }),
+      { numRuns: 100 },
+    );
+  });
+});
+
+// Regression (brk23): an effect a machine only enqueues with enqueueActions, not declared with
+// effect(), reaches the outbox (XState hands it to the executor by its type), but effectTypesOf cannot
+// see it, so createEngine refuses its handler. The refusal said "a handler under it would never run"
+// (it would have), and the dead effect's lastError said to pass that very handler, which createEngine
+// refuses: neither said the way out, declaring it with effect().
+describe('an effect only enqueued by enqueueActions', () => {
+  const enqueuing = (type: string) =>
+    defineWorkflow({
+      id: 'enq',
+      version: 1,
+      machine: setup({}).createMachine({
+        initial: 'a',
+        states: { a: { on: { GO: { target: 'b', actions: enqueueActions(({ enqueue }) => enqueue({ type } as never)) } } }, b: { type: 'final' } },
+      }),
+      input: z.object({}),
+      events: { GO: z.object({}) },
+    });
+  const actor = { id: 'li', roles: [] };
+
+  async function deadError(type: string): Promise<string | undefined> {
+    const engine = createEngine({ store: memoryStore(), clock: virtualClock(0), workflows: [enqueuing(type)] });
+    const id = await engine.start('enq', {}, { actor });
+    await engine.send(id, { type: 'GO' }, { actor });
+    await engine.settled();
+    const records = await engine.effects(id);
+    await engine.close();
+    expect(records.map((r) => [r.type, r.status])).toEqual([[type, 'dead']]);
+    return records[0]!.lastError;
+  }
+
+  function refusalMessage(type: string): string {
+    try {
+      createEngine({ store: memoryStore(), clock: virtualClock(0), workflows: [enqueuing(type)], effects: { [type]: noop } });
+    } catch (error) {
+      if (isDocketError(error)) return `${error.code} ${String(error.details.field)} ${error.message}`;
+      throw error;
+    }
+    return 'accepted';
+  }
+
+  it("createEngine's refusal of its handler says to declare it with effect(), and no longer that the handler would never run", () => {
+    const message = refusalMessage('sendSms');
+    expect(message).toMatch(/^INVALID_ARGUMENT effects\.sendSms /);
+    expect(message).toContain('enqueueActions');
+    expect(message).toContain('{ sendSms: effect() }');
+    expect(message).not.toContain('would never run');
+  });
+
+  it("the dead effect's lastError says to declare it with effect() when createEngine refuses the handler", async () => {
+    expect(await deadError('sendSms')).toContain('declare it with sendSms: effect() in its setup({ actions })');
+  });
+
+  it('property: for any enqueued type, the refusal and the dead record both show a key that parses as the type', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.string({ minLength: 1, maxLength: 12 }).filter((t) => !t.startsWith('xstate.') && t.trim() !== '' && !t.includes('\u0000')), async (type) => {
+        const message = refusalMessage(type);
+        const key = /\{ ((?:'(?:[^'\\]|\\.)*')|[A-Za-z_$][\w$]*): effect\(\) \}/.exec(message)?.[1];
+        expect(key, message).toBeDefined();
+        // The key shown is one a reader can paste: it reads back as the type.
+        expect(key!.startsWith("'") ? (new Function(`return ${key}`) as () => string)() : key).toBe(type);
+        expect(await deadError(type)).toContain('effect() in its setup({ actions })');
+      }),
+      { numRuns: 30 },
     );
   });
 });

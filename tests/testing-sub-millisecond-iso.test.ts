@@ -24,6 +24,12 @@ describe('an ISO instant finer than a millisecond is refused, not floored', () =
     expect(() => exploreWorkflow(workflow, { input: {}, start } as never)).toThrow(/whole epoch milliseconds.*give at most three digits after the seconds/);
   });
 
+  // Regression (brk23): the check looked for a colon before the seconds, so the basic format the ISO
+  // reader also takes (20261102T010000.0005Z) was still floored without a word.
+  it.each(['20261102T010000.0005Z', '20261102T090000,000001+08:00', '2026-11-02T090000.0005+0800'])('start: %s (basic format) is INVALID_ARGUMENT naming start', async (start) => {
+    expect(await refusalOf(() => exploreWorkflow(workflow, { input: {}, start } as never))).toEqual({ code: 'INVALID_ARGUMENT', field: 'start' });
+  });
+
   it('rehearseMigration: an at finer than a millisecond is INVALID_ARGUMENT naming at', async () => {
     const options = { source: memoryStore(), from: expenseReimbursement, to: expenseV2, horizon: Date.parse('2026-10-31T00:00:00+08:00'), at: '2026-09-29T09:00:00.0001+08:00', calendar: businessCalendar() };
     expect(await refusalOf(() => rehearseMigration(options as never))).toEqual({ code: 'INVALID_ARGUMENT', field: 'at' });
@@ -37,8 +43,8 @@ describe('an ISO instant finer than a millisecond is refused, not floored', () =
 describe('property: an ISO time is taken exactly when its fraction of a second is whole milliseconds', () => {
   it('over fractions of one to nine digits', () => {
     fc.assert(
-      fc.property(fc.stringMatching(/^[0-9]{1,9}$/), fc.constantFrom('Z', '+08:00', '-05:30'), fc.constantFrom('.', ','), (digits, offset, mark) => {
-        const text = `2026-11-02T09:00:00${mark}${digits}${offset}`;
+      fc.property(fc.stringMatching(/^[0-9]{1,9}$/), fc.constantFrom('Z', '+08:00', '-05:30'), fc.constantFrom('.', ','), fc.constantFrom('2026-11-02T09:00:00', '20261102T090000', '2026-11-02T090000'), (digits, offset, mark, time) => {
+        const text = `${time}${mark}${digits}${offset}`;
         const whole = /^[0-9]{0,3}$/.test(digits.replace(/0+$/, ''));
         let result: number | string;
         try {

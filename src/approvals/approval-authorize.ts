@@ -46,6 +46,17 @@ export function approvalAuthorize(
     const now = env.now();
     const input = copyWith(event, { $actor: actor, $at: now }) as ApprovalInput;
     const step = targetStep(ctx, input, (s) => snapshot.hasTag(`approval:${s}`));
+    if (step === undefined && typeof event['taskId'] === 'string' && typeof event['step'] !== 'string' && Object.values(ctx.approvals).some((s) => snapshot.hasTag(`approval:${s.spec.id}`) && s.outcome === null)) {
+      // A step is open, but the task named is in none of them: the old words ("no open approval step")
+      // sent the reader looking at the state, when the task id was what to check.
+      const shown = JSON.stringify(event['taskId'].length > 80 ? `${event['taskId'].slice(0, 80)}…` : event['taskId']);
+      return new DocketError('EVENT_NOT_ACCEPTED', `No open approval step of this instance has the task ${shown} named by "${event.type}": it is closed, of another instance, or mistyped. Take the task's id from engine.tasks().`, {
+        event: event.type,
+        actor: actor.id,
+        state: snapshot.value,
+        field: 'taskId',
+      });
+    }
     if (step === undefined) {
       return new DocketError(
         'EVENT_NOT_ACCEPTED',

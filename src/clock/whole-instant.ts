@@ -45,8 +45,11 @@ export function checkWholeInstant(value: unknown, field: string, what: string, d
   throw new DocketError('INVALID_ARGUMENT', `${what} "${field}" must be an instant in whole epoch milliseconds, not ${shown(value)}; ${fix}.`, { ...details, field });
 }
 
-/** Seconds with a fraction finer than a millisecond (a fourth digit on that is not 0), in an ISO time. */
-const SUB_MILLISECOND = /:\d\d[.,](\d{3}0*[1-9]\d*)(?=\D|$)/;
+/**
+ * Seconds with a fraction finer than a millisecond (a fourth digit on that is not 0), in an ISO time:
+ * extended (`09:00:00.0005`) or basic (`T090000.0005`, which the ISO reader takes as well).
+ */
+const SUB_MILLISECOND = /(?::\d\d|T\d{6})[.,](\d{3}0*[1-9]\d*)(?=\D|$)/;
 
 /**
  * An instant an option gives (epoch ms, a `Date` or an ISO-8601 string with its offset, as

@@ -10,6 +10,11 @@ export type HandlerLookup = { readonly handler: EffectHandler; readonly missing?
 
 const USAGE = '{ notify: async (params, context) => { ... } }';
 
+/** `type` as an object literal key in a message's example: bare when it is an identifier, quoted otherwise (`'approval.assigned'`). */
+function keyOf(type: string): string {
+  return /^[A-Za-z_$][\w$]*$/.test(type) ? type : `'${type.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
+}
+
 function refuse(message: string, field: string, cause?: unknown): never {
   throw new DocketError('INVALID_ARGUMENT', message, { field, ...(cause === undefined ? {} : { cause }) });
 }
@@ -41,7 +46,11 @@ function isHandlerKey(handlers: object, type: string): boolean {
  */
 export function lookupEffectHandler(handlers: EffectHandlers, type: string): HandlerLookup {
   if (!isHandlerKey(handlers, type)) {
-    return { missing: `No handler is registered for effect "${type}": pass createEngine({ effects: { ${type}: async (params) => { ... } } }).` };
+    // The advice holds for an effect createEngine would refuse a handler for, too: one a machine only
+    // enqueues with enqueueActions reaches the outbox, but is not known until declared with effect().
+    return {
+      missing: `No handler is registered for effect "${type}": pass createEngine({ effects: { ${keyOf(type)}: async (params) => { ... } } }). If createEngine refuses that name, the machine only enqueues "${type}" (enqueueActions): declare it with ${keyOf(type)}: effect() in its setup({ actions }) first.`,
+    };
   }
   const found: unknown = handlers[type];
   if (typeof found !== 'function') {
@@ -120,7 +129,7 @@ export function checkEffectTypes(handlers: EffectHandlers, known: readonly strin
     if (set.has(type)) continue;
     const near = known.find((k) => k.toLowerCase() === type.toLowerCase());
     refuse(
-      `effects.${type} names no effect ${whose} (${known.length === 0 ? 'none is declared' : `the effect types: ${known.join(', ')}`}): a handler under it would never run.${near === undefined ? '' : ` Did you mean "${near}"?`} Fix its name or leave it out; an effect is declared with effect() in the machine's setup({ actions }).`,
+      `effects.${type} names no effect ${whose} (${known.length === 0 ? 'none is declared' : `the effect types: ${known.join(', ')}`}): a handler under it is not taken.${near === undefined ? '' : ` Did you mean "${near}"?`} Fix its name or leave it out. An effect is declared with effect() in the machine's setup({ actions }); one the machine only enqueues with enqueueActions (enqueue({ type: ${JSON.stringify(type)} })) must be declared there too ({ ${keyOf(type)}: effect() }) before it takes a handler.`,
       `effects.${type}`,
     );
   }

@@ -1,5 +1,7 @@
 import type { AnyStateMachine, AnyStateNode } from 'xstate';
 import type { AnyWorkflow, WorkflowEnv } from './define-workflow.js';
+import { DocketError } from '../errors.js';
+import { kindOf } from '../input/kind-of.js';
 import { migrationsOf } from './migration/migration-spec.js';
 
 // The mark an action carries when it is, or enqueues, an outbox effect. A registered symbol on a
@@ -118,8 +120,40 @@ const LISTING_ENV: WorkflowEnv = { directory: undefined, calendar: undefined, no
  * });
  * effectTypesOf(wf); // ['notify']
  * ```
+ *
+ * @throws DocketError `INVALID_ARGUMENT` (`details.field: 'workflow'`) when `workflow` is not one made
+ * by `defineWorkflow` (`undefined`, its bare machine, a plain object, an object whose fields cannot be
+ * read): it listed `[]` for a machine or `{}` (as if nothing needed a handler) and threw a raw
+ * TypeError for `undefined`.
  */
 export function effectTypesOf(workflow: AnyWorkflow): readonly string[] {
+  checkListedWorkflow(workflow);
+  try {
+    return listEffectTypes(workflow);
+  } catch (error) {
+    // A getter or Proxy trap of a workflow-like object that throws (a defineWorkflow result is frozen data).
+    if (error instanceof DocketError) throw error;
+    throw new DocketError('INVALID_ARGUMENT', `effectTypesOf(): the workflow could not be read (${error instanceof Error ? error.message : kindOf(error)}); pass the workflow defineWorkflow(...) returned.`, { field: 'workflow', cause: error });
+  }
+}
+
+/** `effectTypesOf`'s argument: an object with the machine of a workflow, as replayPaths checks its workflow (no `kind` tag asked: a hand-made `{ id, machine, … }` replays). */
+function checkListedWorkflow(workflow: unknown): asserts workflow is AnyWorkflow {
+  let ok = false;
+  let machineGiven = false;
+  try {
+    const w = workflow as { machine?: unknown; root?: unknown; transition?: unknown } | null | undefined;
+    ok = typeof w === 'object' && w !== null && typeof (w.machine as { transition?: unknown } | undefined)?.transition === 'function';
+    machineGiven = !ok && typeof w === 'object' && w !== null && typeof w.transition === 'function' && w.root !== undefined;
+  } catch {
+    ok = false;
+  }
+  if (ok) return;
+  const hint = machineGiven ? ' It was given a bare state machine: pass defineWorkflow({ id, version, machine, input, events }) instead.' : '';
+  throw new DocketError('INVALID_ARGUMENT', `effectTypesOf() takes a workflow made by defineWorkflow(...), not ${kindOf(workflow)}.${hint}`, { field: 'workflow' });
+}
+
+function listEffectTypes(workflow: AnyWorkflow): readonly string[] {
   const machine = workflow.machine as AnyStateMachine;
   const out = new Set(machineEffectTypes(machine));
   if (typeof workflow.implementations === 'function') {
