@@ -13,6 +13,7 @@ import { targetStep } from './approval-target.js';
 import type { ApprovalContext, ApprovalStepSpec } from './approval-types.js';
 import { matches, type Condition } from './branch.js';
 import { resolveApprovers, type ApproverRule } from './approver-rules.js';
+import { copyWith } from '../store/copy-with.js';
 
 /** What approval actions and guards need from the engine; absent outside an engine (tests of the bare machine). */
 interface ApprovalEnv {
@@ -100,7 +101,7 @@ function makeActions(scope: ApprovalEnv): ApprovalActions {
       const { context, event, enqueue } = argsOf(args);
       const now = nowOf(scope, event);
       const dueAt = dueAtOf(scope, params.spec, { context, event }, now);
-      apply(enqueue, enterStep(context, params.spec, { ...factsOf(scope, event), dueAt }));
+      apply(enqueue, enterStep(context, params.spec, copyWith(factsOf(scope, event), { dueAt })));
     }),
     /** Leave a step: it no longer shows in the inbox (see {@link exitStep}). */
     'approval.exit': enqueueActions((args: EnqueueArgs, params: { step: string }) => {

@@ -9,6 +9,10 @@ import { isoInstantFault } from '../clock/iso-instant.js';
 import { hasOwnOffset, parseOffsetInstant } from './zoned-time.js';
 import { shownValue } from './shown-value.js';
 
+// The checked functions this module calls on values it has read already (no second copy of them).
+const isQuarterRefOf = unguarded(isQuarterRef);
+const quarterMonthOf = unguarded(quarterMonth);
+
 export type { QuarterRef } from './quarter.js';
 
 /**
@@ -90,11 +94,14 @@ export interface QuarterDaySpec extends DeadlineTimeOptions {
 }
 
 function withOptions<T extends object>(base: T, opts: DeadlineTimeOptions | undefined): T & DeadlineTimeOptions {
-  return {
-    ...base,
-    ...(opts?.time === undefined ? {} : { time: opts.time }),
-    ...(opts?.roll === undefined ? {} : { roll: opts.roll }),
-  };
+  // `base` is the builder's own fresh literal: the options are added to it, in this order (time,
+  // then roll), rather than spread into a copy (a rule is built on every deadline a machine arms).
+  if (opts === undefined) return base;
+  const { time, roll } = opts;
+  const rule = base as T & { -readonly [K in keyof DeadlineTimeOptions]: DeadlineTimeOptions[K] };
+  if (time !== undefined) rule.time = time;
+  if (roll !== undefined) rule.roll = roll;
+  return rule;
 }
 
 /**
@@ -216,18 +223,6 @@ export const validateDeadlineRule = callerInput('validateDeadlineRule()', ['rule
   for (const key of Object.keys(r)) {
     if (!allowed.includes(key)) throw invalid(`unknown field "${key}" for a '${kind}' rule (allowed: ${allowed.join(', ')}).`, rule);
   }
-  const checkTime = (): void => {
-    const time = r['time'];
-    if (time !== undefined && (typeof time !== 'string' || tryParseTimeOfDay(time) === undefined)) {
-      throw invalid(`"time" must be 'HH:mm' (00:00–23:59 or 24:00), got ${shownValue(time)}.`, rule);
-    }
-  };
-  const checkRoll = (): void => {
-    const roll = r['roll'];
-    if (roll !== undefined && roll !== 'previous' && roll !== 'next' && roll !== 'none') {
-      throw invalid(`"roll" must be 'previous', 'next' or 'none', got ${shownValue(roll)}.`, rule);
-    }
-  };
   switch (kind) {
     case 'duration': {
       const d = r['duration'];
@@ -251,8 +246,7 @@ export const validateDeadlineRule = callerInput('validateDeadlineRule()', ['rule
       if (typeof days !== 'number' || !Number.isInteger(days) || Math.abs(days) > MAX_WORKING_DAYS) {
         throw invalid(`"days" must be a whole number of working days (|days| ≤ ${MAX_WORKING_DAYS}), got ${shownValue(days)}.`, rule);
       }
-      checkTime();
-      checkRoll();
+      checkTimeAndRoll(r, rule);
       break;
     }
     case 'workingHours': {
@@ -270,7 +264,7 @@ export const validateDeadlineRule = callerInput('validateDeadlineRule()', ['rule
         if (Object.keys(q).length !== 1 || typeof rel !== 'number' || !Number.isInteger(rel) || Math.abs(rel) > 400) {
           throw invalid(`"quarter.relative" must be a whole number of quarters (0 this, 1 next, -1 previous), got ${shownValue(q)}.`, rule);
         }
-      } else if (!unguarded(isQuarterRef)(q)) {
+      } else if (!isQuarterRefOf(q)) {
         throw invalid(`"quarter" must be { year, quarter: 1 | 2 | 3 | 4 } or { relative: n }, got ${shownValue(q)}.`, rule);
       }
       const month = r['month'];
@@ -283,7 +277,7 @@ export const validateDeadlineRule = callerInput('validateDeadlineRule()', ['rule
         const max = isRelative
           ? MIN_DAYS_OF_QUARTER_MONTH[month - 1]!
           : (() => {
-              const ym = unguarded(quarterMonth)(q as QuarterRef, month);
+              const ym = quarterMonthOf(q as QuarterRef, month);
               return daysInMonth(ym.year, ym.month);
             })();
         if (day > max) {
@@ -295,8 +289,7 @@ export const validateDeadlineRule = callerInput('validateDeadlineRule()', ['rule
           );
         }
       }
-      checkTime();
-      checkRoll();
+      checkTimeAndRoll(r, rule);
       break;
     }
     case 'absolute': {
@@ -308,13 +301,27 @@ export const validateDeadlineRule = callerInput('validateDeadlineRule()', ['rule
       } else if (typeof at !== 'string' || !isResolvableAt(at)) {
         throw invalid(`"at" must be epoch ms, an ISO instant, or a local date 'YYYY-MM-DD' (optionally 'THH:mm'), got ${shownValue(at)}.`, rule);
       }
-      checkTime();
-      checkRoll();
+      checkTimeAndRoll(r, rule);
       break;
     }
   }
   return rule as DeadlineRule;
 }, { vouchResult: true });
+
+/** A rule's optional `time` ('HH:mm') and `roll`, as {@link validateDeadlineRule} reads them. */
+function checkTimeAndRoll(r: Record<string, unknown>, rule: unknown): void {
+  const time = r['time'];
+  if (time !== undefined && (typeof time !== 'string' || tryParseTimeOfDay(time) === undefined)) {
+    throw invalid(`"time" must be 'HH:mm' (00:00–23:59 or 24:00), got ${shownValue(time)}.`, rule);
+  }
+  const roll = r['roll'];
+  if (roll !== undefined && roll !== 'previous' && roll !== 'next' && roll !== 'none') {
+    throw invalid(`"roll" must be 'previous', 'next' or 'none', got ${shownValue(roll)}.`, rule);
+  }
+}
+
+/** {@link validateDeadlineRule} on a rule a builder here made (its own fresh object: not copied again). */
+const validateRule = unguarded(validateDeadlineRule);
 
 const ZH_MONTH_OF_QUARTER = ['首月', '次月', '末月'] as const;
 const ZH_QUARTER = ['一', '二', '三', '四'] as const;
@@ -412,5 +419,5 @@ export const describeDeadlineRule = callerInput('describeDeadlineRule()', ['rule
  * deadline it arms).
  */
 function checkBuiltRule(rule: DeadlineRule): DeadlineRule {
-  return unguarded(validateDeadlineRule)(rule);
+  return validateRule(rule);
 }

@@ -206,7 +206,7 @@ function taskTimers(timers: readonly PendingTimer[], owners: TimerOwners): TaskT
 function retiredTimer(commit: Commit, note: RetiredTimerNote): RetiredTimer {
   const { id, name, state, dueAt } = note;
   const base = { instanceId: commit.instance.id, name, state, dueAt, retiredAt: commit.history.at, revision: commit.instance.revision };
-  return id === undefined ? base : { ...base, timerId: id };
+  return id === undefined ? base : copyWith(base, { timerId: id });
 }
 
 /**

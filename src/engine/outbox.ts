@@ -180,7 +180,8 @@ export class Outbox {
         }
         const held: HeldClaim = { owner: this.options.workerId, token: this.options.claimToken() };
         const claimed = await this.store.claimEffects(this.clock.now(), {
-          ...held,
+          owner: held.owner,
+          token: held.token,
           leaseMs: this.options.timeoutMs + this.options.leaseMs,
           limit: room,
         });

@@ -301,7 +301,7 @@ function withDeadlineDues(tasks: readonly TaskRecord[], timers: readonly Pending
     const timer = task.dueAt === null ? undefined : timers.find((t) => t.deadline?.armedDueAt === task.dueAt);
     if (!timer) return task;
     const { dueProvisional: _, ...rest } = task;
-    return timer.deadline!.provisional ? { ...rest, dueAt: timer.dueAt, dueProvisional: true as const } : { ...rest, dueAt: timer.dueAt };
+    return timer.deadline!.provisional ? copyWith(rest, { dueAt: timer.dueAt, dueProvisional: true as const }) : copyWith(rest, { dueAt: timer.dueAt });
   });
 }
 

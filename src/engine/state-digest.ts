@@ -1,6 +1,7 @@
 import type { HistoryEntry, InstanceRecord, PendingTimer } from '../store/records.js';
 import { canonicalJson, sha256 } from './canonical-json.js';
 import { merkleDigest } from './merkle-json.js';
+import { copyWith } from '../store/copy-with.js';
 
 /** The fields of an instance that say what it is and what the engine acts on. */
 export type DigestedState = Pick<
@@ -40,7 +41,7 @@ const FORMATS: readonly number[] = [4, ENTRY_FORMAT];
  */
 export function stateDigest(record: DigestedState): string {
   const deadlines = timerDeadlines(record.timers);
-  return merkleDigest(deadlines === undefined ? digested(record, true) : { ...digested(record, true), timerDeadlines: deadlines });
+  return merkleDigest(deadlines === undefined ? digested(record, true) : copyWith(digested(record, true), { timerDeadlines: deadlines }));
 }
 
 /** The state digest of entry format 4: {@link stateDigest} without the pending timers' deadline records. */

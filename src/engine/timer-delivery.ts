@@ -69,7 +69,7 @@ export function timerDelivery(
         // The claimed row carries no deadline provenance; the instance's own copy of the timer does.
         const pending = record.timers.find((t) => t.id === timer.id);
         const identity = describeTimer(pending ?? timer, { owners, deadlines: reg!.workflow.deadlines });
-        about = { ...identity, workflow: record.workflow, version: record.version };
+        about = copyWith(identity, { workflow: record.workflow, version: record.version });
         return {
           kind: 'commit',
           step,
@@ -211,7 +211,7 @@ export function timerDelivery(
   /** Claim due timers under a fresh claim: each comes back with the claim it is held under. */
   async function claimTimers(now: Instant): Promise<readonly Claimed[]> {
     const held: HeldClaim = { owner: parts.workerId, token: parts.claimToken() };
-    const timers = await store.claimDueTimers(now, { ...held, leaseMs: parts.leaseMs, limit: CLAIM_LIMIT });
+    const timers = await store.claimDueTimers(now, { owner: held.owner, token: held.token, leaseMs: parts.leaseMs, limit: CLAIM_LIMIT });
     return timers.map((timer) => ({ timer, held }));
   }
 

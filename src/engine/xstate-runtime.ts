@@ -4,6 +4,7 @@ import type { ProvisionalResolution } from './deadline-provenance.js';
 import { timerOwnersOf, type TimerOwners } from './timer-owner.js';
 import { freezeJsonData } from './freeze-state.js';
 import { stateParts } from './state-parts.js';
+import { copyWith } from '../store/copy-with.js';
 
 // Shared empty objects, frozen and marked as JSON data (their Merkle reference and string check are
 // known): most persisted snapshots have no history and no children.
@@ -78,7 +79,7 @@ export class XStateRuntime {
         const call = current;
         const pending = call?.unbound;
         if (pending !== undefined && action.type === 'xstate.raise' && Number((action.params as { delay?: unknown } | undefined)?.delay) === pending.delayMs) {
-          const bound = { ...pending, action: this.collected.length };
+          const bound = copyWith(pending, { action: this.collected.length });
           call!.provisional![call!.provisional!.lastIndexOf(pending)] = bound;
           call!.unbound = undefined;
         }
