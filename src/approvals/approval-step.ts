@@ -4,6 +4,7 @@ import { declaredReturn } from './return-rule.js';
 import { plainInput } from '../input/plain-input.js';
 import { DocketError } from '../errors.js';
 import { checkApproverRules } from './approver-rules.js';
+import { checkStepSettings } from './step-settings.js';
 
 /** Where an approved step goes next: a target, optionally first jumping back to a step that returned. */
 export type ApprovedTarget = string | { readonly target: string; readonly jumpBack?: readonly string[] };
@@ -93,6 +94,9 @@ export function stepTarget(step: string): string {
  * parts cannot be used, naming the part: an id that is not an XState state id (`config.id`), a
  * missing target (`config.onRejected`, `config.onWithdrawn`), a rejection returning where `returns`
  * does not declare (`config.rejection.return`). (These were TypeErrors without a code until 2026-12-02.)
+ * Also for a setting outside its type, naming its path (`config.mode.count` for a 票签 count that is
+ * not a whole number of at least 1, `config.mode.ratio` outside (0, 1], `config.withdraw`,
+ * `config.operations.0`, `config.deadline.then.kind`, …; see `checkStepSettings`).
  *
  * @example
  * ```ts
@@ -130,6 +134,8 @@ export function approvalStep(given: ApprovalStepConfig): ApprovalStepNode {
   // One rule or a flat list, each by the one rule check (its kind, paths, people, role, among): a
   // person or role that breaks the id rule made a task no inbox filter lists.
   if (config.approvers !== undefined) checkApproverRules(config.approvers, 'config.approvers', `approvalStep "${step}"`, { step });
+  // Its settings, each against its type: a 票签 { count: 0 } passed with nobody's vote.
+  checkStepSettings(config as unknown as Record<string, unknown>, step);
   const spec: ApprovalStepSpec = {
     ...rest,
     ...(returns

@@ -309,12 +309,29 @@ function checkStateNames(config: { id: string; machine: unknown }): void {
  * named `review.due` was recorded as `review`, its rule and label not found, and a numeric one such as
  * `-1.5` as `-1`. Found by walking XState's own list of each state's delayed transitions.
  *
+ * Refuse as well a delay given by a name that nothing declares: not the machine's `setup({ delays })`,
+ * not the definition's `deadlines`, not the delays its `implementations` provide. XState resolves
+ * such a name to no delay and raises the event at once, so an approval step's `deadline.after` with a
+ * misspelt name decided the step on entry (its timeout approved it for nobody), and a `remind.every`
+ * one re-entered its state without end, until the process ran out of memory.
+ *
  * @throws DocketError `INVALID_ARGUMENT` (`definition.machine`, `details.state` and `details.delay`).
  */
-function checkDelayNames(config: { id: string; machine: unknown }): void {
+function checkDelayNames(config: { id: string; machine: unknown; deadlines?: unknown; implementations?: (env: WorkflowEnv) => Record<string, unknown> }): void {
+  const declared = declaredDelays(config);
   const walk = (node: AnyStateNode): void => {
     for (const transition of node.after) {
-      const delay = String((transition as { delay?: unknown }).delay);
+      const given = (transition as { delay?: unknown }).delay;
+      const delay = String(given);
+      if (declared !== undefined && typeof given === 'string' && !declared.has(given)) {
+        const at = node.path.join('.') || '(root)';
+        const known = [...declared].sort();
+        throw definitionError(config.id,
+          `Workflow "${config.id}": the delay "${delay}" of state "${at}" is declared nowhere (${known.length === 0 ? 'no delay is declared' : `declared: ${known.join(', ')}`}), so XState would fire it at once. Declare it in deadlines (e.g. { ${delay}: workingDays(1) }) or setup({ delays }), or fix its name.`,
+          'machine',
+          { state: at, delay },
+        );
+      }
       const read = timerNameOf(transition.eventType);
       if (read !== delay) {
         const at = node.path.join('.') || '(root)';
@@ -329,6 +346,29 @@ function checkDelayNames(config: { id: string; machine: unknown }): void {
   };
   const root = (config.machine as { root?: AnyStateNode }).root;
   if (root !== undefined) walk(root);
+}
+
+/**
+ * The delay names a definition declares: its machine's `setup({ delays })`, its `deadlines`, and the
+ * delays its `implementations` provide (called as effectTypesOf lists actions: no directory or
+ * calendar, the instant 0; none of the functions it builds runs). `undefined` when that factory
+ * cannot be called without a real env: then nobody can tell here, and no name is refused.
+ */
+function declaredDelays(config: { machine: unknown; deadlines?: unknown; implementations?: (env: WorkflowEnv) => Record<string, unknown> }): Set<string> | undefined {
+  const names = new Set<string>();
+  const add = (delays: unknown): void => {
+    if (delays !== null && typeof delays === 'object') for (const name of Object.keys(delays)) names.add(name);
+  };
+  add((config.machine as { implementations?: { delays?: unknown } }).implementations?.delays);
+  add(config.deadlines);
+  if (typeof config.implementations === 'function') {
+    try {
+      add((config.implementations({ directory: undefined, calendar: undefined, now: () => 0 }) as { delays?: unknown } | undefined)?.delays);
+    } catch {
+      return undefined;
+    }
+  }
+  return names;
 }
 
 /**
