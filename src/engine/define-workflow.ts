@@ -11,6 +11,7 @@ import { checkNewId } from '../store/id-rule.js';
 import { checkMigrations, type WorkflowMigrations } from './migration/migration-spec.js';
 import { timerNameOf } from './timer-owner.js';
 import { kindOf } from '../input/kind-of.js';
+import { listedImplementations } from './listed-implementations.js';
 
 /** A label in both languages the documents and their users speak. */
 export interface Labels {
@@ -362,11 +363,9 @@ function declaredDelays(config: { machine: unknown; deadlines?: unknown; impleme
   add((config.machine as { implementations?: { delays?: unknown } }).implementations?.delays);
   add(config.deadlines);
   if (typeof config.implementations === 'function') {
-    try {
-      add((config.implementations({ directory: undefined, calendar: undefined, now: () => 0 }) as { delays?: unknown } | undefined)?.delays);
-    } catch {
-      return undefined;
-    }
+    const provided = listedImplementations(config.implementations);
+    if (provided === undefined) return undefined;
+    add(provided.delays);
   }
   return names;
 }

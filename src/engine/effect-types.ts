@@ -1,8 +1,9 @@
 import type { AnyStateMachine, AnyStateNode } from 'xstate';
-import type { AnyWorkflow, WorkflowEnv } from './define-workflow.js';
+import type { AnyWorkflow } from './define-workflow.js';
 import { DocketError } from '../errors.js';
 import { kindOf } from '../input/kind-of.js';
 import { migrationsOf } from './migration/migration-spec.js';
+import { listedImplementations } from './listed-implementations.js';
 
 // The mark an action carries when it is, or enqueues, an outbox effect. A registered symbol on a
 // non-enumerable property, not a private field or a weak table: two copies of Docket loaded side by
@@ -95,9 +96,6 @@ function isBuiltIn(action: unknown): boolean {
   return typeof action === 'function' && typeof (action as { resolve?: unknown }).resolve === 'function';
 }
 
-// The env a workflow's `implementations` factory is called with when only its action names are
-// wanted: no directory or calendar, and the instant 0. The factory builds functions; none runs here.
-const LISTING_ENV: WorkflowEnv = { directory: undefined, calendar: undefined, now: () => 0 };
 
 /**
  * The effect types a workflow can emit: what its machine's actions are, or enqueue (`effect()`
@@ -157,13 +155,8 @@ function listEffectTypes(workflow: AnyWorkflow): readonly string[] {
   const machine = workflow.machine as AnyStateMachine;
   const out = new Set(machineEffectTypes(machine));
   if (typeof workflow.implementations === 'function') {
-    let provided: { actions?: unknown } | undefined;
-    try {
-      provided = workflow.implementations(LISTING_ENV) as { actions?: unknown };
-    } catch {
-      // A factory that needs a real env to build: its actions are listed by the engine, which calls it with one.
-      provided = undefined;
-    }
+    // undefined for a factory that needs a real env to build: the engine lists its actions, calling it with one.
+    const provided = listedImplementations(workflow.implementations);
     if (provided?.actions !== undefined && typeof provided.actions === 'object' && provided.actions !== null) {
       for (const type of machineEffectTypes(machine.provide({ actions: provided.actions } as never))) out.add(type);
     }
