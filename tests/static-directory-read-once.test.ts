@@ -117,6 +117,10 @@ describe('staticDirectory checks what it keeps: stand-in ranges and department h
     [{ users, standIns: [{ principal: 'a', deputy: 'b', from: Number.NaN, to: 10 }] }, 'standIns[0].from'],
     [{ users, standIns: [{ principal: 'a', deputy: 'b', from: 0, to: null }] }, 'standIns[0].to'],
     [{ users, standIns: [{ principal: 'a', deputy: 'b', from: 10, to: 5 }] }, 'standIns[0].to'],
+    // Whole ms a store keeps (±2^53) but no Date holds: new Date(from) of it is an Invalid Date.
+    [{ users, standIns: [{ principal: 'a', deputy: 'b', from: -8640000000000001, to: 0 }] }, 'standIns[0].from'],
+    [{ users, standIns: [{ principal: 'a', deputy: 'b', from: 0, to: 8640000000000001 }] }, 'standIns[0].to'],
+    [{ users, standIns: [{ principal: 'a', deputy: 'b', from: 0, to: Number.MAX_SAFE_INTEGER }] }, 'standIns[0].to'],
     [{ users, departmentHeads: { d: '' } }, 'departmentHeads.d'],
     [{ users, departmentHeads: { d: 5 } }, 'departmentHeads.d'],
   ])('%j is INVALID_ARGUMENT naming %s', (data, field) => {
