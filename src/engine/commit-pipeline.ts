@@ -337,7 +337,16 @@ export function createCommitPipeline(deps: PipelineDeps): CommitPipeline {
       state: record.state,
       revision: record.revision,
     };
-    await store.appendRefusal(refusal);
+    // The refusal is the caller's answer; the log entry is audit data beside it. A log write that
+    // failed (the store down, a write lock held elsewhere, a full disk, an answer lost) replaced the
+    // typed refusal with the store's error: a bad event was told STORE_UNAVAILABLE, "retry", or
+    // STORE_OUTCOME_UNKNOWN, "it may have been applied", for an act that was refused and changed
+    // nothing. The refusal is thrown as decided; the failed log write is reported on `error`.
+    try {
+      await store.appendRefusal(refusal);
+    } catch (failure) {
+      emitter.emit('error', refusalNotRecorded(refusal, failure));
+    }
     emitter.emit('refused', refusal, error);
   }
 
@@ -529,7 +538,19 @@ export function createCommitPipeline(deps: PipelineDeps): CommitPipeline {
       });
     },
     async refuseInput(instanceId, actor, event, error) {
-      await mutex.run(instanceId, async () => refuse(await load(instanceId, actor), actor, event, error));
+      await mutex.run(instanceId, async () => {
+        let record: InstanceRecord;
+        try {
+          record = await load(instanceId, actor);
+        } catch (failure) {
+          // No such instance (or another tenant's) is the caller's answer; a store that cannot read
+          // it is not: the input is refused as it is, and the unread instance's log is not written.
+          if (isDocketError(failure, 'INSTANCE_NOT_FOUND') || isDocketError(failure, 'INVALID_ARGUMENT')) throw failure;
+          emitter.emit('error', refusalNotRecorded({ instanceId, actor: { id: actor.id }, event: { ...event }, code: error.code }, failure));
+          return;
+        }
+        await refuse(record, actor, event, error);
+      });
     },
     load,
     restore,
@@ -538,4 +559,23 @@ export function createCommitPipeline(deps: PipelineDeps): CommitPipeline {
     envAt,
     idle: () => mutex.idle(),
   };
+}
+
+/**
+ * The `error` reported when a refusal could not be written to the refusal log (its caller still gets
+ * the refusal): the store's code (`STORE_UNAVAILABLE`: not recorded; `STORE_OUTCOME_UNKNOWN`: it may
+ * be), what was refused and that the act changed nothing, with the store's failure as `cause`.
+ */
+function refusalNotRecorded(
+  refusal: { readonly instanceId: string; readonly actor: { readonly id: string }; readonly event: { readonly type: string }; readonly code: string },
+  failure: unknown,
+): DocketError {
+  const code = isDocketError(failure) && failure.code === 'STORE_OUTCOME_UNKNOWN' ? 'STORE_OUTCOME_UNKNOWN' : 'STORE_UNAVAILABLE';
+  const why = failure instanceof Error ? failure.message : String(failure);
+  const recorded = code === 'STORE_OUTCOME_UNKNOWN' ? 'may not have been recorded' : 'was not recorded';
+  return new DocketError(
+    code,
+    `The refusal of "${refusal.event.type}" by ${refusal.actor.id} on instance ${refusal.instanceId} (${refusal.code}) ${recorded} in the refusal log: ${why} The act was refused and changed nothing; its caller was told ${refusal.code}.`,
+    { instanceId: refusal.instanceId, refused: refusal.code, refusalLogged: false, cause: failure },
+  );
 }

@@ -288,6 +288,13 @@ export const claimEffects = (now: Instant, claim: HeldClaim, leaseMs: number, li
     limit,
   );
 export const nextEffectDue = () => plan(`SELECT MIN(ready_at) AS at FROM docket_effects WHERE status = 'pending'`);
+/** Set an effect whose row cannot be read aside in its claim: dead, the reason kept, no claim held. */
+export const setAsideEffect = (id: string, reason: string) =>
+  plan(
+    `UPDATE docket_effects SET status = 'dead', last_error = ?, claimed_by = NULL, claim_token = NULL, lease_until = NULL, ready_at = next_attempt_at WHERE id = ?`,
+    reason,
+    id,
+  );
 export const updateEffect = (id: string, u: EffectUpdate) =>
   plan(
     `UPDATE docket_effects SET status = ?, attempts = ?, next_attempt_at = ?, last_error = COALESCE(?, last_error),

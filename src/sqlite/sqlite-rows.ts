@@ -124,6 +124,38 @@ export function effectFromRow(row: EffectRow): EffectRecord {
   };
 }
 
+/**
+ * The event a claimed timer row carries when its event column cannot be read: a claim leases many
+ * rows in one write, and one unreadable row used to fail the whole claim (rolled back, and taken
+ * first again by every later claim: no timer of any instance fired again). The row is handed on with
+ * this event, which no history entry committed to, so the engine's head check refuses it for its own
+ * instance (the timer is parked and reported, never fired as something it is not).
+ */
+export const UNREADABLE_TIMER_EVENT = 'docket.unreadable';
+
+/** {@link timerFromRow} for a claim: an unreadable event does not fail the other rows (see {@link UNREADABLE_TIMER_EVENT}). */
+export function claimedTimerFromRow(row: TimerRow): TimerRecord {
+  try {
+    return timerFromRow(row);
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    return { ...timerFromRow({ ...row, event: 'null' }), event: { type: UNREADABLE_TIMER_EVENT, reason } as TimerRecord['event'] };
+  }
+}
+
+/**
+ * {@link effectFromRow} for a claim: the effect, or why its row cannot be read (its params are
+ * not JSON). Such an effect is never handed to a handler (it would get something else than the
+ * commit made); the claim sets it aside as `dead` with the reason instead of failing every row.
+ */
+export function claimedEffectFromRow(row: EffectRow): { readonly effect: EffectRecord; readonly unreadable?: never } | { readonly effect?: never; readonly unreadable: string } {
+  try {
+    return { effect: effectFromRow(row) };
+  } catch (error) {
+    return { unreadable: error instanceof Error ? error.message : String(error) };
+  }
+}
+
 /** Parse a JSON column of a history, refusal, task or idempotency row, naming the instance on failure. */
 export function jsonColumn<T>(instanceId: string, column: string, text: string): T {
   return parse(instanceId, column, text) as T;

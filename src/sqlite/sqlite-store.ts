@@ -5,7 +5,7 @@ import type BetterSqlite3 from 'better-sqlite3';
 import { createRequire } from 'node:module';
 import { loadOptionalDriver } from '../store/load-optional-driver.js';
 import { DocketError, isDocketError } from '../errors.js';
-import type { IdempotencyRecord, InstanceRecord, RefusalEntry, TaskRecord, HistoryEntry } from '../store/records.js';
+import type { EffectRecord, IdempotencyRecord, InstanceRecord, RefusalEntry, TaskRecord, HistoryEntry } from '../store/records.js';
 import type { Commit, InstanceQuery, Page, Store, TaskQuery } from '../store/store.js';
 import { byEffectDue, byTimerDue, checkClaim, checkEffectUpdate, checkTimerHand, staleEffectClaim, unknownEffect } from '../store/claim-rules.js';
 import { closedGuard } from '../store/closed-guard.js';
@@ -18,7 +18,7 @@ import { SqliteGroupCommit } from './sqlite-group-commit.js';
 import { SQLITE_META_TABLE, SQLITE_MIGRATIONS, SQLITE_SCHEMA_VERSION } from './sqlite-migrations.js';
 import * as plans from './sqlite-plans.js';
 import type { SqlitePlan } from './sqlite-plans.js';
-import { effectFromRow, instanceFromRow, jsonColumn, timerFromRow, type EffectRow, type InstanceRow, type TimerRow } from './sqlite-rows.js';
+import { claimedEffectFromRow, claimedTimerFromRow, effectFromRow, instanceFromRow, jsonColumn, timerFromRow, type EffectRow, type InstanceRow, type TimerRow } from './sqlite-rows.js';
 import { sqliteRetention } from './sqlite-retention.js';
 
 /** Options for {@link sqliteStore}. */
@@ -615,7 +615,8 @@ export function sqliteStore(rawOptions: SqliteStoreOptions): SqliteStore {
       const { now, options: opts } = checkClaim(rawNow, rawOpts);
       return write(() => {
         const rows = all<TimerRow>(plans.claimTimers(now, opts, opts.leaseMs, opts.limit));
-        return rows.map(timerFromRow).sort(byTimerDue);
+        // Row by row: one unreadable row must not fail the claim of every other (claimedTimerFromRow).
+        return rows.map(claimedTimerFromRow).sort(byTimerDue);
       });
     },
     async releaseTimer(rawId, rawClaim) {
@@ -640,7 +641,14 @@ export function sqliteStore(rawOptions: SqliteStoreOptions): SqliteStore {
       const { now, options: opts } = checkClaim(rawNow, rawOpts);
       return write(() => {
         const rows = all<EffectRow>(plans.claimEffects(now, opts, opts.leaseMs, opts.limit));
-        return rows.map(effectFromRow).sort(byEffectDue);
+        // Row by row: an unreadable one is set aside (dead, naming why), never fails the others.
+        const claimed: EffectRecord[] = [];
+        for (const row of rows) {
+          const read = claimedEffectFromRow(row);
+          if (read.effect) claimed.push(read.effect);
+          else run(plans.setAsideEffect(row.id, `Set aside by the claim, never delivered: ${read.unreadable}`));
+        }
+        return claimed.sort(byEffectDue);
       });
     },
     async nextEffectDue() {
