@@ -66,7 +66,7 @@ const script: Script = [
 /** One virtual year with `n` of each; seconds, and counts to check the two sizes did the same work per instance. */
 async function simulateYear(n: number) {
   const clock = virtualClock('2026-09-21T09:00:00+08:00');
-  const engine = createEngine({ store: memoryStore(), clock, calendar, directory, workflows: [strategyCycle, contractApproval], effects: noopEffects, workerId: 'sim', snapshotCacheSize: 1000 });
+  const engine = createEngine({ store: memoryStore(), clock, calendar, directory, workflows: [strategyCycle, contractApproval], effects: noopEffects, workerId: 'sim' });
   let fired = 0;
   let acts = 0;
   let refused = 0;

@@ -235,7 +235,7 @@ export function createEngine<const W extends AnyWorkflow>(raw: EngineOptions<W>)
     keys,
     routing,
     conflictRetries: whole(options.conflictRetries, 5, 'conflictRetries', 0, 'retries'),
-    snapshotCacheSize: whole(options.snapshotCacheSize, 1000, 'snapshotCacheSize', 0, 'records'),
+    snapshotCacheSize: whole(options.snapshotCacheSize, 4096, 'snapshotCacheSize', 0, 'records'),
   });
   const { load, viewOf } = pipeline;
   let closed = false;
