@@ -171,8 +171,11 @@ function hasPayloadFault(value: unknown, level = 1, key: string | number = '', v
       if (item !== null && typeof item !== 'number' && typeof item !== 'boolean' && item !== undefined && hasPayloadFault(item, level + 1, i)) return true;
     }
   } else {
-    for (const k in value) {
-      if (!Object.hasOwn(value, k)) continue;
+    // Object.keys: the own enumerable string keys, as for-in with hasOwn gives them, without an
+    // own-property lookup per key.
+    const keys = Object.keys(value);
+    for (let j = 0; j < keys.length; j++) {
+      const k = keys[j]!;
       if (!isStorableString(k)) return true;
       const child = (value as Record<string, unknown>)[k];
       if (child !== null && typeof child !== 'number' && typeof child !== 'boolean' && child !== undefined && hasPayloadFault(child, level + 1, k)) return true;
