@@ -126,3 +126,14 @@ export function suspensionText(suspension: { readonly at: number; readonly by: s
   const reason = terminalSafe(suspension.reason);
   return lang === 'zh-CN' ? `已挂起（${when}，${by}）：${reason}` : `Suspended ${when} by ${by}: ${reason}`;
 }
+
+/**
+ * The reasons history entries carry (挂起、恢复、终止、任意跳转 and the engine's own suspension), as
+ * notes printed under the history table, one line each: `#5 reason: …` / `#5 原因：…`. The table's
+ * `admin (suspend)` row alone did not say why; a reason in a table cell would widen every row.
+ */
+export function reasonNotes(history: readonly Pick<HistoryEntry, 'revision' | 'reason'>[], lang: Lang): string[] {
+  return history
+    .filter((h) => typeof h.reason === 'string' && h.reason !== '')
+    .map((h) => (lang === 'zh-CN' ? `#${h.revision} 原因：${terminalSafe(h.reason!)}` : `#${h.revision} reason: ${terminalSafe(h.reason!)}`));
+}
