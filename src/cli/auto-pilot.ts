@@ -104,7 +104,8 @@ export function demoPeople(workflow: AnyWorkflow): Actor[] {
 
 /**
  * Who acts for an event: an assignee of an open task offering it, someone other than the initiator
- * when the task has one (a task is a decision on the initiator's request); else the initiator `demo`
+ * when a task has one (a task is a decision on the initiator's request; in 会签 each approver holds a
+ * task of their own, and the others' come before the initiator's); else the initiator `demo`
  * when their roles may send it (a withdrawal, a kickoff the sales side holds); else the first
  * simulated person whose roles may (`permissions[type]`: a contract administrator signs, finance
  * records a payment). Without the last rule the initiator, refused the event that moves the process
@@ -113,8 +114,13 @@ export function demoPeople(workflow: AnyWorkflow): Actor[] {
  * others first: otherwise the initiator of an expense decided its finance check and paid it out.
  */
 export function demoActor(workflow: AnyWorkflow, type: string, tasks: readonly TaskRecord[]): Actor {
-  const task = tasks.find((t) => t.actions.includes(type));
-  const id = (task && (task.claimedBy ?? task.assignees.find((a) => a !== INITIATOR) ?? task.assignees[0])) ?? permittedPerson(workflow, type);
+  // A task of someone else before the initiator's own: in 会签 each approver holds a task of their
+  // own, and the first listed was often the initiator's (who, holding every role when the workflow
+  // names no start roles, is resolved as an approver too), so they decided their own request first.
+  const holder = (t: TaskRecord) => t.claimedBy ?? t.assignees.find((a) => a !== INITIATOR) ?? t.assignees[0];
+  const offering = tasks.filter((t) => t.actions.includes(type));
+  const task = offering.find((t) => holder(t) !== INITIATOR) ?? offering[0];
+  const id = (task && holder(task)) ?? permittedPerson(workflow, type);
   return { id, roles: demoRoles(workflow, id), name: id };
 }
 
