@@ -16,6 +16,7 @@ import {
 } from '../src/index.js';
 import { sqliteStore } from '../src/sqlite/index.js';
 import { bidReview, contractApproval, strategyCycle, type StartContractApprovalParams, type StrategyCycleContext } from '../machines/index.js';
+import { dayMarks, LEGEND } from './demo-day.js';
 
 const DB = '.tmp/demo.db';
 
@@ -94,12 +95,9 @@ const engine = createEngine({
 const fmt = new Intl.DateTimeFormat('sv-SE', { timeZone: 'Asia/Shanghai', dateStyle: 'short', timeStyle: 'short' });
 const WEEKDAY = ['', '一', '二', '三', '四', '五', '六', '日'];
 function when(at: number): string {
-  const day = calendar.describeDay(at);
-  const note = day.working ? (day.kind === 'makeup-workday' ? ' 调休' : '') : day.name ? ` ${day.name}` : ' 休';
-  // A day in a year without the official schedule (2027 here): its kind is the statutory estimate.
+  // A day in a year without the official schedule (2027 here) is marked 暂定: its kind is the statutory estimate.
   // 30 columns: the longest, a provisional holiday ('2026-12-25 23:59 周五 休 暂定'), keeps the table aligned.
-  if (day.provisional) return pad(`${fmt.format(at)} 周${WEEKDAY[day.weekday]}${note} 暂定`, 30);
-  return pad(`${fmt.format(at)} 周${WEEKDAY[day.weekday]}${note}`, 30);
+  return pad(`${fmt.format(at)} ${dayMarks(calendar.describeDay(at)).join(' ')}`, 30);
 }
 /** Pad to a display width: CJK characters take two columns in a terminal. */
 function pad(text: string, width: number): string {
@@ -230,7 +228,9 @@ for (const [at, run] of [...script].sort((a, b) => a[0].localeCompare(b[0]))) {
 await clock.advanceTo('2027-01-31T00:00:00+08:00');
 
 console.log('docket demo — the 2027 Q1 strategy cycle during 2026 Q4, and a bid that becomes a contract');
-console.log(`store: SQLite ${DB} · calendar: ${calendar.zone}, China's holidays and 调休 · virtual clock\n`);
+console.log(`store: SQLite ${DB} · calendar: ${calendar.zone}, China's holidays and 调休 · virtual clock`);
+for (const line of LEGEND) console.log(line);
+console.log('');
 console.log(`${pad('when (Asia/Shanghai)', 25)}${pad('instance', 20)}${pad('from → to', 62)}who / timer`);
 for (const line of lines) console.log(line);
 
@@ -252,6 +252,10 @@ if (warnings.length > 0) console.log(`  note: ${warnings[0]?.split(';')[0]} (the
 console.log(
   `  2027 is ${calendar.yearCoverage(2027)}: dates marked 暂定 use the statutory estimate (no official schedule yet; 调休 unknown). ` +
     `The receivable chase is 30 calendar days, so its instant is exact; a working-day deadline there would be flagged and re-resolved with engine.reresolveDeadlines().`,
+);
+console.log(
+  `  2027 年为${{ provisional: '暂定', official: '已公布', missing: '缺失' }[calendar.yearCoverage(2027)]}：标「暂定」的日期按法定假日估算（官方安排尚未公布，调休未知）。` +
+    `回款催收为 30 个自然日，时刻准确；若为工作日期限，会被标为暂定，并在官方安排公布后用 engine.reresolveDeadlines() 重新计算。`,
 );
 for (const [id, lines] of provisional) {
   if ((await engine.get(id)).status !== 'active') continue;

@@ -24,27 +24,46 @@ export function rolesOf(workflow: AnyWorkflow): string[] {
   return [...roles];
 }
 
-const approvalRoles = new WeakMap<AnyWorkflow, readonly string[]>();
+const approvalNames = new WeakMap<AnyWorkflow, { readonly roles: readonly string[]; readonly users: readonly string[] }>();
 
-/** The roles named anywhere in the workflow's approval step specs (`meta.approval` of its states). */
-function approvalRolesOf(workflow: AnyWorkflow): readonly string[] {
-  const cached = approvalRoles.get(workflow);
+/**
+ * The roles and the people named anywhere in the workflow's approval step specs (`meta.approval` of
+ * its states): every `role` value, and the ids of every `users(...)` rule (`{ kind: 'users', users }`).
+ */
+function approvalNamesOf(workflow: AnyWorkflow): { readonly roles: readonly string[]; readonly users: readonly string[] } {
+  const cached = approvalNames.get(workflow);
   if (cached) return cached;
-  const found = new Set<string>();
+  const roles = new Set<string>();
+  const users = new Set<string>();
   const walk = (value: unknown, depth: number): void => {
     if (depth > 32 || value === null || typeof value !== 'object') return;
     if (Array.isArray(value)) {
       for (const item of value) walk(item, depth + 1);
       return;
     }
-    const role = (value as { role?: unknown }).role;
-    if (typeof role === 'string' && role !== '') found.add(role);
+    const { role, kind, users: ids } = value as { role?: unknown; kind?: unknown; users?: unknown };
+    if (typeof role === 'string' && role !== '') roles.add(role);
+    if (kind === 'users' && Array.isArray(ids)) for (const id of ids) if (typeof id === 'string' && id !== '') users.add(id);
     for (const item of Object.values(value)) walk(item, depth + 1);
   };
   for (const node of stateGraph(workflow).nodes) walk(node.approval?.raw, 0);
-  const roles = [...found];
-  approvalRoles.set(workflow, roles);
-  return roles;
+  const found = { roles: [...roles], users: [...users] };
+  approvalNames.set(workflow, found);
+  return found;
+}
+
+/** The roles named anywhere in the workflow's approval step specs. */
+function approvalRolesOf(workflow: AnyWorkflow): readonly string[] {
+  return approvalNamesOf(workflow).roles;
+}
+
+/**
+ * The people a step names by id (`users('sun')`) who are not simulated people: the simulation's
+ * directory knows them too, or such a step resolved nobody (the act entering it was refused with
+ * NO_APPROVER, and a deadline entering it had the engine suspend the instance).
+ */
+export function namedApprovers(workflow: AnyWorkflow): string[] {
+  return approvalNamesOf(workflow).users.filter((id) => !(DEMO_USERS as readonly string[]).includes(id));
 }
 
 /**
@@ -63,11 +82,17 @@ export function demoRoles(workflow: AnyWorkflow, id: string): string[] {
 /**
  * A directory for simulations: `demo` reports to `lead`, who reports to `director` (and `lead` heads
  * demo's department), each with {@link demoRoles}, so approver rules (roles, supervisors,
- * department heads) always resolve to someone other than the initiator.
+ * department heads) always resolve to someone other than the initiator; and everyone a step names by
+ * id (`users('sun')`, {@link namedApprovers}), so such a step resolves as written.
  */
 export function demoDirectory(workflow: AnyWorkflow): Directory {
   return staticDirectory({
-    users: DEMO_USERS.map((id, i) => ({ id, name: id, roles: demoRoles(workflow, id), department: 'demo', supervisor: DEMO_USERS[i + 1] ?? null })),
+    users: [
+      ...DEMO_USERS.map((id, i) => ({ id, name: id, roles: demoRoles(workflow, id), department: 'demo', supervisor: DEMO_USERS[i + 1] ?? null })),
+      // The people the workflow's steps name by id ({@link namedApprovers}), holding every role as
+      // `lead` and `director` do, outside demo's reporting chain.
+      ...namedApprovers(workflow).map((id) => ({ id, name: id, roles: demoRoles(workflow, id), supervisor: null })),
+    ],
     departmentHeads: { demo: 'lead' },
   });
 }
@@ -79,7 +104,8 @@ export function demoPeople(workflow: AnyWorkflow): Actor[] {
 
 /**
  * Who acts for an event: an assignee of an open task offering it, someone other than the initiator
- * when the task has one (a task is a decision on the initiator's request); else the initiator `demo`
+ * when a task has one (a task is a decision on the initiator's request; in 会签 each approver holds a
+ * task of their own, and the others' come before the initiator's); else the initiator `demo`
  * when their roles may send it (a withdrawal, a kickoff the sales side holds); else the first
  * simulated person whose roles may (`permissions[type]`: a contract administrator signs, finance
  * records a payment). Without the last rule the initiator, refused the event that moves the process
@@ -88,8 +114,13 @@ export function demoPeople(workflow: AnyWorkflow): Actor[] {
  * others first: otherwise the initiator of an expense decided its finance check and paid it out.
  */
 export function demoActor(workflow: AnyWorkflow, type: string, tasks: readonly TaskRecord[]): Actor {
-  const task = tasks.find((t) => t.actions.includes(type));
-  const id = (task && (task.claimedBy ?? task.assignees.find((a) => a !== INITIATOR) ?? task.assignees[0])) ?? permittedPerson(workflow, type);
+  // A task of someone else before the initiator's own: in 会签 each approver holds a task of their
+  // own, and the first listed was often the initiator's (who, holding every role when the workflow
+  // names no start roles, is resolved as an approver too), so they decided their own request first.
+  const holder = (t: TaskRecord) => t.claimedBy ?? t.assignees.find((a) => a !== INITIATOR) ?? t.assignees[0];
+  const offering = tasks.filter((t) => t.actions.includes(type));
+  const task = offering.find((t) => holder(t) !== INITIATOR) ?? offering[0];
+  const id = (task && holder(task)) ?? permittedPerson(workflow, type);
   return { id, roles: demoRoles(workflow, id), name: id };
 }
 

@@ -15,7 +15,7 @@ import { print, printJson, type CommandContext } from './cli-context.js';
 import { t } from './cli-lang.js';
 import { exportRecord } from './export-instance.js';
 import { recordView } from './record-view.js';
-import { entryEventText, formatTime, stateLabel, table, timerStateText, timerText } from './format-text.js';
+import { entryEventText, formatTime, reasonNotes, stateLabel, suspensionOf, table, timerStateText, timerText } from './format-text.js';
 import { provisionalNote } from './command-calendar.js';
 import { jsonSafe, terminalSafe } from './terminal-safe.js';
 import { withReadStore } from './open-store.js';
@@ -167,6 +167,10 @@ export async function showCommand(ctx: CommandContext, db: string, id: string): 
       rows.push([t(ctx.lang, '计时器', 'Timer'), `${timerText(graph, timer.name, null, ctx.lang, timer.event)} @ ${formatTime(timer.dueAt, ctx.tz)}${timer.deadline?.provisional ? provisional : ''}${where}`]);
     });
     for (const task of tasks) rows.push([t(ctx.lang, '待办', 'Task'), `${task.title?.[ctx.lang] ?? task.step} → ${task.assignees.join(', ') || task.roles.join(', ')}${task.dueAt === null ? '' : ` (${formatTime(task.dueAt, ctx.tz)}${task.dueProvisional ? provisional : ''})`}`]);
+    // Why it is suspended (an administrator's reason, or the engine's, which says what to fix): the
+    // status read `active (suspended)` alone.
+    const suspension = suspensionOf(record.suspended, record.suspended ? await store.history(id) : []);
+    if (suspension !== null) rows.push([t(ctx.lang, '挂起', 'Suspended'), `${formatTime(suspension.at, ctx.tz)} ${suspension.by}: ${suspension.reason}`]);
     const width = Math.max(...rows.map(([k]) => k.length));
     print(ctx, rows.map(([k, v]) => `${k.padEnd(width)}  ${terminalSafe(v)}`).join('\n'));
   });
@@ -196,6 +200,10 @@ export async function historyCommand(ctx: CommandContext, db: string, id: string
         ]),
       ),
     );
+    // Each entry's reason (挂起、恢复、终止、任意跳转, the engine's suspension) under the table: the row
+    // said `admin (suspend)` and never why.
+    const notes = reasonNotes(history, ctx.lang);
+    if (notes.length > 0) print(ctx, `\n${notes.join('\n')}`);
   });
 }
 

@@ -17,7 +17,7 @@ import { autoStep, demoDirectory, namedPeople, rolesOf, sampleOptionsAt } from '
 import { CliError, EXIT } from './cli-error.js';
 import { findWorkflow, print, printJson, rangeOrderError, type CommandContext } from './cli-context.js';
 import { t } from './cli-lang.js';
-import { entryEventText, formatTime, stateLabel, table, timerText } from './format-text.js';
+import { entryEventText, formatTime, stateLabel, suspensionOf, suspensionText, table, timerText } from './format-text.js';
 import { progressBar } from './progress-bar.js';
 
 const ZONE = 'Asia/Shanghai';
@@ -138,6 +138,10 @@ export async function simulateCommand(ctx: CommandContext, id: string, opts: Sim
       const e = h as { revision: number; at: number; actor: { id: string; name?: string }; event: { type: string; delivered?: unknown }; timer?: { state?: string | null }; from: unknown; to: unknown; kind: string };
       return { revision: e.revision, kind: e.kind, at: e.at, atLocal: formatTime(e.at, ctx.tz), actor: e.actor.id, event: e.event.type, eventLabel: entryEventText(graph, h as HistoryEntry, ctx.lang), from: e.from, to: e.to };
     });
+    // The engine suspends an instance whose timer cannot be delivered (a step entered by a deadline
+    // that resolves nobody): the simulation stops there. It ended with `(active)` and exit 0, and the
+    // reason, which says what to fix, was only in the stored history.
+    const suspension = suspensionOf(view.suspended, history);
     const result = {
       workflow: workflow.id,
       instanceId,
@@ -145,6 +149,8 @@ export async function simulateCommand(ctx: CommandContext, id: string, opts: Sim
       from: formatTime(from, ctx.tz),
       to: formatTime(to, ctx.tz),
       status: view.status,
+      suspended: view.suspended,
+      ...(suspension === null ? {} : { suspension: { ...suspension, atLocal: formatTime(suspension.at, ctx.tz) } }),
       state: view.state,
       stateLabel: stateLabel(graph, view.state, ctx.lang),
       history: entries,
@@ -161,10 +167,13 @@ export async function simulateCommand(ctx: CommandContext, id: string, opts: Sim
           entries.map((e) => [String(e.revision), e.atLocal, e.actor, e.eventLabel, `${e.from === null || e.from === undefined ? '—' : stateLabel(graph, e.from, ctx.lang)} → ${stateLabel(graph, e.to, ctx.lang)}`]),
         ),
       );
-      print(ctx, `\n${t(ctx.lang, '结果', 'Result')}: ${result.stateLabel} (${result.status})`);
+      const status = view.suspended ? `${result.status}${t(ctx.lang, '，已挂起', ', suspended')}` : result.status;
+      print(ctx, `\n${t(ctx.lang, '结果', 'Result')}: ${result.stateLabel} (${status})`);
+      if (suspension !== null) print(ctx, suspensionText(suspension, ctx.lang, ctx.tz));
       for (const tm of result.timers) print(ctx, `${t(ctx.lang, '待触发', 'Pending')}: ${tm.label} @ ${tm.dueLocal}`);
     }
-    return EXIT.ok;
+    // Stopped by the engine: a problem the simulation found (exit 1), as a year without holiday data is.
+    return view.suspended ? EXIT.problem : EXIT.ok;
   } catch (error) {
     bar.finish();
     if (isDocketError(error)) throw new CliError(`Simulation stopped: ${error.message}`, EXIT.problem, error.code);

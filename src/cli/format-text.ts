@@ -102,3 +102,38 @@ export function table(header: readonly string[], body: readonly (readonly string
   const line = (cells: readonly string[]) => cells.map((c, i) => (i === cells.length - 1 ? c : c + ' '.repeat((widths[i] ?? 0) - displayWidth(c)))).join('  ');
   return [line(header.map((h) => terminalSafe(h))), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
 }
+
+/**
+ * The suspension in force on an instance: the last `docket.admin.suspend` entry of its history (when,
+ * by whom, and the reason: an administrator's, or the engine's when a timer could not be delivered,
+ * which says what to fix), or null when the instance is not suspended. `show` and `simulate` printed
+ * `active (suspended)` alone, so a user whose simulation the engine had stopped was not told why.
+ */
+export function suspensionOf(
+  suspended: boolean,
+  history: readonly Pick<HistoryEntry, 'event' | 'at' | 'actor' | 'reason'>[],
+): { readonly at: number; readonly by: string; readonly reason: string } | null {
+  if (!suspended) return null;
+  const entry = history.findLast((h) => h.event.type === 'docket.admin.suspend');
+  if (entry === undefined) return null;
+  return { at: entry.at, by: entry.actor.name ?? entry.actor.id, reason: entry.reason ?? '' };
+}
+
+/** {@link suspensionOf} as one line for people, in the output language; every value terminal-safe. */
+export function suspensionText(suspension: { readonly at: number; readonly by: string; readonly reason: string }, lang: Lang, zone?: string): string {
+  const when = formatTime(suspension.at, zone);
+  const by = terminalSafe(suspension.by);
+  const reason = terminalSafe(suspension.reason);
+  return lang === 'zh-CN' ? `已挂起（${when}，${by}）：${reason}` : `Suspended ${when} by ${by}: ${reason}`;
+}
+
+/**
+ * The reasons history entries carry (挂起、恢复、终止、任意跳转 and the engine's own suspension), as
+ * notes printed under the history table, one line each: `#5 reason: …` / `#5 原因：…`. The table's
+ * `admin (suspend)` row alone did not say why; a reason in a table cell would widen every row.
+ */
+export function reasonNotes(history: readonly Pick<HistoryEntry, 'revision' | 'reason'>[], lang: Lang): string[] {
+  return history
+    .filter((h) => typeof h.reason === 'string' && h.reason !== '')
+    .map((h) => (lang === 'zh-CN' ? `#${h.revision} 原因：${terminalSafe(h.reason!)}` : `#${h.revision} reason: ${terminalSafe(h.reason!)}`));
+}
