@@ -359,6 +359,9 @@ export interface VerifyOptions {
  * revision and that the stored state, tenant and pending timers are the ones the head entry
  * committed to (the timer table is not read here: {@link verifyHistory} checks it too).
  *
+ * An entry that is not an entry (`42`, `null`, an entry whose fields cannot be checked) is an
+ * `unreadable` problem at its position, not a throw.
+ *
  * @throws DocketError `INVALID_ARGUMENT` for a malformed `historyKey`.
  */
 export function verifyChain(instanceId: string, entries: Iterable<HistoryEntry>, head: InstanceRecord | string, options: VerifyOptions = {}): VerifyReport {
@@ -510,7 +513,11 @@ function differs(timers: readonly DigestedTimer[], hash: string): boolean {
  * Check an instance's chain straight from a store, one page of entries at a time (memory bounded by
  * `pageSize`, whatever the history's length): what `engine.verify` and `docket verify` run.
  *
- * @throws DocketError `INVALID_ARGUMENT` for a malformed `historyKey`; store errors as the store throws them.
+ * A history entry or timer row the store cannot read (its `CORRUPT_SNAPSHOT`) is an `unreadable`
+ * problem, not a throw, and the rest of the chain is checked past it.
+ *
+ * @throws DocketError `INVALID_ARGUMENT` for a malformed `historyKey`; other store errors (e.g.
+ * `STORE_UNAVAILABLE`) as the store throws them.
  */
 export function verifyHistory(store: Pick<Store, 'history' | 'load'> & Partial<Pick<Store, 'timers'>>, record: InstanceRecord, options: VerifyOptions = {}): Promise<VerifyReport> {
   return walkHistory(store, record, createKeyring(options.historyKey), () => store.load(record.id));
