@@ -1,5 +1,6 @@
 import { writeFileSync } from 'node:fs';
-import { verifyHistory } from '../engine/chain-verifier.js';
+import { unreadableRowOf, walkHistory, type WalkedHead } from '../engine/chain-verifier.js';
+import { isDocketError } from '../errors.js';
 import { createKeyring } from '../engine/history-key.js';
 import { retentionOf, verifyArchived } from '../engine/retention.js';
 import type { ArchivedInstance, Tombstone } from '../store/retention.js';
@@ -229,21 +230,48 @@ export async function exportCommand(ctx: CommandContext, db: string, id: string,
 /** `docket verify <db> [id]`: check the history hash chain of one instance or all of them. */
 export async function verifyCommand(ctx: CommandContext, db: string, id: string | undefined, opts: { historyKeyFile?: string } = {}): Promise<number> {
   const historyKey = readHistoryKey(opts.historyKeyFile, ctx.io.env);
-  const verifyOptions = historyKey === undefined ? {} : { historyKey };
   return withStore(ctx, db, async (store, ctx) => {
+    const keys = createKeyring(historyKey);
     const reports: VerifyReport[] = [];
     const records: InstanceRecord[] = [];
+    // A row that cannot be read is reported with its instance (an `unreadable` problem), never thrown:
+    // the verifier is what is run when data is damaged, and the other instances are checked on.
+    const check = async (head: WalkedHead) => reports.push(await walkHistory(store, head, keys, () => store.load(head.id)));
     if (id !== undefined) {
-      const found = await loadAny(store, id);
-      if (found.record && !found.archived) {
+      let found: Awaited<ReturnType<typeof loadAny>> | undefined;
+      try {
+        found = await loadAny(store, id);
+      } catch (error) {
+        const unreadable = unreadableRowOf(error, id, 'instance');
+        if (unreadable === undefined) throw error;
+        await check({ id, unreadable: { ...unreadable, part: 'instance' } });
+      }
+      if (found?.record && !found.archived) {
         records.push(found.record);
-        reports.push(await verifyHistory(store, found.record, verifyOptions));
-      } else reports.push((await verifyArchived({ store, keys: createKeyring(historyKey) }, id))!);
+        await check(found.record);
+      } else if (found) reports.push((await verifyArchived({ store, keys }, id))!);
     } else {
       let cursor: string | undefined;
       do {
-        const page = await store.list({ limit: 500, ...(cursor ? { cursor } : {}) });
-        for (const record of page.items) reports.push(await verifyHistory(store, record, verifyOptions));
+        const after = cursor;
+        let page: Awaited<ReturnType<Store['list']>>;
+        try {
+          page = await store.list({ limit: 500, ...(after ? { cursor: after } : {}) });
+        } catch (error) {
+          // The page holds an instance whose row cannot be read: the rows before it, it, then on past it.
+          const d = isDocketError(error, 'CORRUPT_SNAPSHOT') ? error.details : undefined;
+          const damaged = typeof d?.instanceId === 'string' ? d.instanceId : undefined;
+          const unreadable = damaged === undefined ? undefined : unreadableRowOf(error, damaged, 'instance');
+          if (d === undefined || damaged === undefined || unreadable === undefined || typeof d.skipCursor !== 'string' || !Number.isSafeInteger(d.readableBefore)) throw error;
+          const before = d.readableBefore as number;
+          const readable = before > 0 ? (await store.list({ limit: before, ...(after ? { cursor: after } : {}) })).items : [];
+          for (const record of readable) await check(record);
+          records.push(...readable);
+          await check({ id: damaged, unreadable: { ...unreadable, part: 'instance' } });
+          cursor = d.skipCursor;
+          continue;
+        }
+        for (const record of page.items) await check(record);
         records.push(...page.items);
         cursor = page.nextCursor;
       } while (cursor);

@@ -3,7 +3,7 @@ import { nanoid } from 'nanoid';
 import { newInstanceId } from './instance-id.js';
 import { DocketError, isDocketError } from '../errors.js';
 import type { Actor } from '../store/records.js';
-import { walkHistory } from './chain-verifier.js';
+import { loadForVerify, walkHistory } from './chain-verifier.js';
 import { createCommitPipeline } from './commit-pipeline.js';
 import type { AnyWorkflow } from './define-workflow.js';
 import type { EngineParts } from './engine-core.js';
@@ -455,7 +455,10 @@ export function createEngine<const W extends AnyWorkflow>(raw: EngineOptions<W>)
     },
     async verify(instanceId) {
       await ready();
-      return orArchived(async () => walkHistory(store, await load(instanceId), keys, () => store.load(instanceId)), () => verifyArchived(retention, instanceId));
+      return orArchived(
+        async () => walkHistory(store, await loadForVerify(() => load(instanceId), instanceId), keys, () => store.load(instanceId)),
+        () => verifyArchived(retention, instanceId),
+      );
     },
     retain: (opts) => retain(retention, opts),
     archived: async (instanceId) => {

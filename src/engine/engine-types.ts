@@ -264,13 +264,29 @@ export interface SendOptions {
  * - `unknown-key`: an entry is sealed with a history key the verifier does not hold (`keyId` names it);
  * - `unkeyed`: keys are configured but an entry after a keyed one, or the whole chain, is unkeyed;
  * - `tenant-mismatch`: the instance's stored tenant is not the one its start entry records (the
- *   tenant column was edited outside Docket: the instance was moved into or out of a tenant).
+ *   tenant column was edited outside Docket: the instance was moved into or out of a tenant);
+ * - `unreadable`: a stored row cannot be read at all (a column that is not JSON, or JSON of the wrong
+ *   shape, e.g. a snapshot that is not an object): `part` says whose row (`instance`: the instance's
+ *   own row, `history`: one history entry, `timer`: a row of the timer table), `column` which column
+ *   when the store names it, `timerId` which timer row. What could not be read is not checked (an
+ *   unreadable instance row: its state, tenant and timers; an unreadable entry: that entry, and the
+ *   link of the next one to it); everything else is, and `verify` goes on past it.
+ *
+ * `revision` is the entry's revision; for `unreadable`, the revision the damaged row records (the
+ * instance's, the entry's, or the commit that armed the timer), or 0 when the store does not say.
  */
 export interface VerifyProblem {
   readonly revision: number;
-  readonly problem: 'edited' | 'missing' | 'reordered' | 'head-mismatch' | 'snapshot-mismatch' | 'timers-mismatch' | 'unknown-key' | 'unkeyed' | 'tenant-mismatch';
+  readonly problem: 'edited' | 'missing' | 'reordered' | 'head-mismatch' | 'snapshot-mismatch' | 'timers-mismatch' | 'unknown-key' | 'unkeyed' | 'tenant-mismatch' | 'unreadable';
+  /** What was found, and for `unreadable` what to do (restore the row from a backup). English. */
   readonly message: string;
   readonly keyId?: string;
+  /** For `unreadable`: whose row cannot be read. */
+  readonly part?: 'instance' | 'history' | 'timer';
+  /** For `unreadable`: the column that cannot be read (`snapshot`, `timers`, `entry`, `event`, …), when the store names it. */
+  readonly column?: string;
+  /** For `unreadable` in the timer table: the timer row's id, when the store names it. */
+  readonly timerId?: string;
 }
 
 /** What `engine.verify` found in an instance's history chain. */
@@ -448,7 +464,13 @@ export interface Engine<W extends AnyWorkflow = AnyWorkflow> {
   /**
    * Check the instance's history chain page by page (bounded memory): revisions gapless up to the
    * instance's revision, every hash (or HMAC) matching, the head matching, the stored state matching
-   * what the head entry committed to. Problems are reported, not thrown.
+   * what the head entry committed to. Problems are reported, not thrown: a row that cannot be read
+   * (the instance's row, a history entry, a timer row) is an `unreadable` problem naming it, and the
+   * rest is checked past it.
+   *
+   * @throws DocketError `INSTANCE_NOT_FOUND` for an id with no instance (live, archived or purged),
+   * `INVALID_ARGUMENT` for an id that is not an id; store errors (e.g. `STORE_UNAVAILABLE`) as the
+   * store throws them.
    */
   verify(instanceId: string): Promise<VerifyReport>;
   /** Administrator operations: audited, and only for actors with the `admin` role. */

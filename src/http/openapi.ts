@@ -196,8 +196,11 @@ export function openApiDocument(workflows: readonly AnyWorkflow[], options: Open
             type: 'object',
             properties: {
               revision: { type: 'integer' },
-              problem: { type: 'string', enum: ['edited', 'missing', 'reordered', 'head-mismatch', 'snapshot-mismatch', 'timers-mismatch', 'unknown-key', 'unkeyed', 'tenant-mismatch'] },
+              problem: { type: 'string', enum: ['edited', 'missing', 'reordered', 'head-mismatch', 'snapshot-mismatch', 'timers-mismatch', 'unknown-key', 'unkeyed', 'tenant-mismatch', 'unreadable'] },
               message: { type: 'string' }, keyId: { type: 'string' },
+              part: { type: 'string', enum: ['instance', 'history', 'timer'], description: "For 'unreadable': whose stored row cannot be read." },
+              column: { type: 'string', description: "For 'unreadable': the column that cannot be read, when the store names it." },
+              timerId: { type: 'string', description: "For 'unreadable' in the timer table: the timer row's id." },
             },
             required: ['revision', 'problem', 'message'],
           },

@@ -87,7 +87,7 @@ export function listInstances(s: string, query: InstanceQuery, afterSeq: string,
 }
 
 export const history = (s: string, instanceId: string, afterRevision: number, limit: number | null) =>
-  plan(`SELECT entry FROM ${s}.docket_history WHERE instance_id = $1 AND revision > $2 ORDER BY revision LIMIT $3`, instanceId, afterRevision, limit);
+  plan(`SELECT revision, entry FROM ${s}.docket_history WHERE instance_id = $1 AND revision > $2 ORDER BY revision LIMIT $3`, instanceId, afterRevision, limit);
 
 export const insertRefusal = (s: string, r: RefusalEntry) =>
   plan(`INSERT INTO ${s}.docket_refusals (instance_id, entry) VALUES ($1, $2::json)`, r.instanceId, JSON.stringify(r));

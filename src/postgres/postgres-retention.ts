@@ -1,12 +1,12 @@
 import type { Pool, PoolClient } from 'pg';
 import { DocketError, isDocketError } from '../errors.js';
-import type { HistoryEntry, InstanceRecord, RefusalEntry } from '../store/records.js';
+import type { InstanceRecord, RefusalEntry } from '../store/records.js';
 import { checkId } from '../store/payload-rules.js';
 import { checkHistoryRange, checkRetentionQuery } from '../store/query-rules.js';
 import { checkArchive, checkTombstones, type ArchivedInstance, type StoreRetention, type Tombstone } from '../store/retention.js';
 import type { PostgresPlan } from './postgres-plans.js';
 import { inTransaction, runStatement } from './postgres-connection.js';
-import { effectFromRow, instanceFromRow, type EffectRow, type InstanceRow } from './postgres-rows.js';
+import { effectFromRow, historyFromRow, instanceFromRow, type EffectRow, type InstanceRow } from './postgres-rows.js';
 
 const plan = (text: string, ...values: unknown[]): PostgresPlan => ({ text, values });
 
@@ -41,7 +41,7 @@ export const copyHistory = (s: string, id: string) =>
   plan(`INSERT INTO ${s}.docket_archive_history (instance_id, revision, entry) SELECT instance_id, revision, entry FROM ${s}.docket_history WHERE instance_id = $1`, id);
 export const loadArchive = (s: string, id: string) => plan(`SELECT archived_at, record, refusals, effects FROM ${s}.docket_archive_instances WHERE id = $1`, id);
 export const archiveHistory = (s: string, id: string, after: number, limit: number | null) =>
-  plan(`SELECT entry FROM ${s}.docket_archive_history WHERE instance_id = $1 AND revision > $2 ORDER BY revision LIMIT $3`, id, after, limit);
+  plan(`SELECT revision, entry FROM ${s}.docket_archive_history WHERE instance_id = $1 AND revision > $2 ORDER BY revision LIMIT $3`, id, after, limit);
 export const deleteArchive = (s: string, id: string): PostgresPlan[] => [
   plan(`DELETE FROM ${s}.docket_archive_history WHERE instance_id = $1`, id),
   plan(`DELETE FROM ${s}.docket_archive_instances WHERE id = $1`, id),
@@ -133,7 +133,7 @@ export function postgresRetention(pool: Pool, s: string, open: () => void): Stor
       checkId(id);
       open();
       const range = checkHistoryRange(options);
-      return (await query<{ entry: HistoryEntry }>(archiveHistory(s, id, range.after, range.limit ?? null), 'archivedHistory')).map((r) => r.entry);
+      return (await query<{ revision: number; entry: unknown }>(archiveHistory(s, id, range.after, range.limit ?? null), 'archivedHistory')).map((r) => historyFromRow(id, r));
     },
     async tombstone(id) {
       checkId(id);

@@ -1,5 +1,5 @@
 import { checkRowFormat, corruptRow } from '../store/row-rules.js';
-import type { EffectRecord, InstanceRecord, TimerRecord } from '../store/records.js';
+import type { EffectRecord, HistoryEntry, InstanceRecord, TimerRecord } from '../store/records.js';
 import { POSTGRES_ROW_FORMAT } from './postgres-migrations.js';
 
 type Bigint = string | number;
@@ -58,9 +58,12 @@ export interface EffectRow {
 
 /** Decode an instance row, refusing rows written by a newer schema or with a malformed snapshot. */
 export function instanceFromRow(row: InstanceRow): InstanceRecord {
-  checkRowFormat(row.id, row.row_format, POSTGRES_ROW_FORMAT);
-  if (row.snapshot === null || typeof row.snapshot !== 'object' || Array.isArray(row.snapshot)) throw corruptRow(row.id, 'the snapshot is not an object');
-  if (!Array.isArray(row.timers)) throw corruptRow(row.id, 'the timers column is not an array');
+  // The columns are json: they parse, but an edit can still leave a value of the wrong shape.
+  const at = (column: string) => ({ part: 'instance', column, revision: row.revision }) as const;
+  checkRowFormat(row.id, row.row_format, POSTGRES_ROW_FORMAT, at('row_format'));
+  if (row.snapshot === null || typeof row.snapshot !== 'object' || Array.isArray(row.snapshot)) throw corruptRow(row.id, 'the snapshot is not an object', undefined, at('snapshot'));
+  if (!Array.isArray(row.timers)) throw corruptRow(row.id, 'the timers column is not an array', undefined, at('timers'));
+  if (row.held_timers != null && !Array.isArray(row.held_timers)) throw corruptRow(row.id, 'the held timers are not an array', undefined, at('held_timers'));
   return {
     id: row.id,
     workflow: row.workflow,
@@ -112,4 +115,17 @@ export function effectFromRow(row: EffectRow): EffectRecord {
     ...(row.last_error === null ? {} : { lastError: row.last_error }),
     ...(row.delivered_at === null ? {} : { deliveredAt: num(row.delivered_at) }),
   };
+}
+
+/**
+ * Decode a history row: its `entry` column is json, so it parses, but an edit can leave a value that
+ * is not an entry (`42`, `[]`, `null`). Such a row is refused naming the instance and the revision, so
+ * `verify` can report that entry and read on past it rather than fail on its fields.
+ */
+export function historyFromRow(instanceId: string, row: { readonly entry: unknown; readonly revision?: number }): HistoryEntry {
+  const { entry } = row;
+  if (entry === null || typeof entry !== 'object' || Array.isArray(entry)) {
+    throw corruptRow(instanceId, 'the history entry is not an object', undefined, { part: 'history', column: 'entry', ...(row.revision === undefined ? {} : { revision: row.revision }) });
+  }
+  return entry as HistoryEntry;
 }

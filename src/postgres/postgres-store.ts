@@ -17,7 +17,7 @@ import { PostgresGroupCommit } from './postgres-group-commit.js';
 import { POSTGRES_MIGRATIONS, POSTGRES_SCHEMA_VERSION } from './postgres-migrations.js';
 import * as plans from './postgres-plans.js';
 import type { PostgresPlan } from './postgres-plans.js';
-import { effectFromRow, instanceFromRow, timerFromRow, type EffectRow, type InstanceRow, type TimerRow } from './postgres-rows.js';
+import { effectFromRow, historyFromRow, instanceFromRow, timerFromRow, type EffectRow, type InstanceRow, type TimerRow } from './postgres-rows.js';
 import { postgresRetention } from './postgres-retention.js';
 
 /**
@@ -247,8 +247,8 @@ export function postgresStore(rawConnection: PostgresConnection, rawOptions: Pos
     async history(instanceId, opts = {}) {
       checkId(instanceId);
       const { after, limit } = checkHistoryRange(opts);
-      const rows = await query<{ entry: HistoryEntry }>(plans.history(s, instanceId, after, limit ?? null), 'history');
-      return rows.map((r) => r.entry);
+      const rows = await query<{ revision: number; entry: unknown }>(plans.history(s, instanceId, after, limit ?? null), 'history');
+      return rows.map((r) => historyFromRow(instanceId, r));
     },
     async appendRefusal(raw: RefusalEntry) {
       const entry = storableRefusal(raw);

@@ -195,7 +195,7 @@ export const insertHistory = (seq: number, e: HistoryEntry): SqlitePlan => ({
 /** An instance's history after a revision: one range of pos (schema v3 and later). */
 export const history = (instanceId: string, afterRevision: number, limit: number) =>
   plan(
-    `SELECT h.entry FROM docket_instances i JOIN docket_history h
+    `SELECT h.revision, h.entry FROM docket_instances i JOIN docket_history h
        ON h.pos > i.seq * ${HISTORY_POS_BASE} + ? AND h.pos < (i.seq + 1) * ${HISTORY_POS_BASE}
      WHERE i.id = ? ORDER BY h.pos LIMIT ?`,
     Math.max(0, afterRevision),
@@ -204,7 +204,7 @@ export const history = (instanceId: string, afterRevision: number, limit: number
   );
 /** The same on a schema v1/v2 file opened read-only (never migrated). */
 export const historyBeforeV3 = (instanceId: string, afterRevision: number, limit: number) =>
-  plan(`SELECT entry FROM docket_history WHERE instance_id = ? AND revision > ? ORDER BY revision LIMIT ?`, instanceId, afterRevision, limit);
+  plan(`SELECT revision, entry FROM docket_history WHERE instance_id = ? AND revision > ? ORDER BY revision LIMIT ?`, instanceId, afterRevision, limit);
 
 export const insertRefusal = (r: RefusalEntry) => plan(`INSERT INTO docket_refusals (instance_id, entry) VALUES (?, ?)`, r.instanceId, json(r));
 export const refusals = (instanceId: string) => plan(`SELECT entry FROM docket_refusals WHERE instance_id = ? ORDER BY seq`, instanceId);

@@ -1,12 +1,12 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import type { Instant } from '../clock/clock.js';
-import type { HistoryEntry, InstanceRecord, RefusalEntry } from '../store/records.js';
+import type { InstanceRecord, RefusalEntry } from '../store/records.js';
 import { checkId } from '../store/payload-rules.js';
 import { checkHistoryRange, checkRetentionQuery } from '../store/query-rules.js';
 import { checkArchive, checkTombstones, isRetainable, type ArchivedInstance, type StoreRetention, type Tombstone } from '../store/retention.js';
 import * as plans from './sqlite-plans.js';
 import type { SqlitePlan } from './sqlite-plans.js';
-import { effectFromRow, instanceFromRow, jsonColumn, type EffectRow, type InstanceRow } from './sqlite-rows.js';
+import { effectFromRow, historyFromRow, instanceFromRow, jsonColumn, type EffectRow, type InstanceRow } from './sqlite-rows.js';
 
 const plan = (text: string, ...values: (string | number | null)[]): SqlitePlan => ({ text, values });
 const json = (value: unknown): string => JSON.stringify(value ?? null);
@@ -41,7 +41,7 @@ export const deleteHotRows = (id: string, seq: number): SqlitePlan[] => [
 ];
 export const loadArchive = (id: string) => plan(`SELECT archived_at, record, refusals, effects FROM docket_archive_instances WHERE id = ?`, id);
 export const archiveHistory = (id: string, after: number, limit: number) =>
-  plan(`SELECT entry FROM docket_archive_history WHERE instance_id = ? AND revision > ? ORDER BY revision LIMIT ?`, id, after, limit);
+  plan(`SELECT revision, entry FROM docket_archive_history WHERE instance_id = ? AND revision > ? ORDER BY revision LIMIT ?`, id, after, limit);
 export const deleteArchive = (id: string): SqlitePlan[] => [
   plan(`DELETE FROM docket_archive_history WHERE instance_id = ?`, id),
   plan(`DELETE FROM docket_archive_instances WHERE id = ?`, id),
@@ -143,7 +143,7 @@ export function sqliteRetention(d: SqliteRetentionDriver): StoreRetention {
       checkId(id);
       d.open();
       const { after, limit } = checkHistoryRange(options);
-      return d.all<{ entry: string }>(archiveHistory(id, after, limit ?? -1)).map((r) => jsonColumn<HistoryEntry>(id, 'history entry', r.entry));
+      return d.all<{ revision: number; entry: string }>(archiveHistory(id, after, limit ?? -1)).map((r) => historyFromRow(id, r));
     },
     async tombstone(id) {
       checkId(id);

@@ -1,5 +1,5 @@
-import { checkRowFormat, corruptRow } from '../store/row-rules.js';
-import type { EffectRecord, InstanceRecord, TimerRecord } from '../store/records.js';
+import { checkRowFormat, corruptRow, type UnreadableRowPlace } from '../store/row-rules.js';
+import type { EffectRecord, HistoryEntry, InstanceRecord, TimerRecord } from '../store/records.js';
 import { SQLITE_ROW_FORMAT } from './sqlite-migrations.js';
 
 /** A `docket_instances` row as better-sqlite3 returns it. */
@@ -54,23 +54,29 @@ export interface EffectRow {
   delivered_at: number | null;
 }
 
-function parse(instanceId: string, column: string, text: string): unknown {
+function parse(instanceId: string, column: string, text: string, place?: UnreadableRowPlace): unknown {
   try {
     return JSON.parse(text);
   } catch (error) {
-    throw corruptRow(instanceId, `column ${column} is not valid JSON`, error);
+    throw corruptRow(instanceId, `column ${column} is not valid JSON`, error, place);
   }
 }
 
 /** Decode an instance row, refusing rows written by a newer schema or whose JSON does not parse. */
 export function instanceFromRow(row: InstanceRow): InstanceRecord {
-  checkRowFormat(row.id, row.row_format, SQLITE_ROW_FORMAT);
-  const snapshot = parse(row.id, 'snapshot', row.snapshot);
-  if (snapshot === null || typeof snapshot !== 'object') throw corruptRow(row.id, 'the snapshot is not an object');
-  const statePaths = parse(row.id, 'state_paths', row.state_paths);
-  const timers = parse(row.id, 'timers', row.timers);
-  if (!Array.isArray(statePaths) || !Array.isArray(timers)) throw corruptRow(row.id, 'state paths or timers are not arrays');
-  const held = row.held_timers === null ? undefined : parse(row.id, 'held_timers', row.held_timers);
+  const at = (column: string): UnreadableRowPlace => ({ part: 'instance', column, revision: row.revision });
+  checkRowFormat(row.id, row.row_format, SQLITE_ROW_FORMAT, at('row_format'));
+  const column = (name: keyof InstanceRow & string, text: string) => parse(row.id, name, text, at(name));
+  const snapshot = column('snapshot', row.snapshot);
+  if (snapshot === null || typeof snapshot !== 'object' || Array.isArray(snapshot)) throw corruptRow(row.id, 'the snapshot is not an object', undefined, at('snapshot'));
+  const statePaths = column('state_paths', row.state_paths);
+  if (!Array.isArray(statePaths)) throw corruptRow(row.id, 'the state paths are not an array', undefined, at('state_paths'));
+  const timers = column('timers', row.timers);
+  if (!Array.isArray(timers)) throw corruptRow(row.id, 'the timers column is not an array', undefined, at('timers'));
+  const held = row.held_timers === null ? undefined : column('held_timers', row.held_timers);
+  if (held !== undefined && !Array.isArray(held)) throw corruptRow(row.id, 'the held timers are not an array', undefined, at('held_timers'));
+  const state = column('state', row.state);
+  const context = column('context', row.context);
   return {
     id: row.id,
     workflow: row.workflow,
@@ -78,9 +84,9 @@ export function instanceFromRow(row: InstanceRow): InstanceRecord {
     status: row.status as InstanceRecord['status'],
     suspended: row.suspended === 1,
     snapshot,
-    state: parse(row.id, 'state', row.state),
+    state,
     statePaths: statePaths as string[],
-    context: parse(row.id, 'context', row.context),
+    context,
     revision: row.revision,
     historyHash: row.history_hash,
     initiator: row.initiator,
@@ -99,7 +105,7 @@ export function timerFromRow(row: TimerRow): TimerRecord {
     instanceId: row.instance_id,
     key: row.key,
     name: row.name,
-    event: parse(row.instance_id, 'timer event', row.event) as TimerRecord['event'],
+    event: parse(row.instance_id, 'timer event', row.event, { part: 'timer', column: 'event', revision: row.revision, timerId: row.id }) as TimerRecord['event'],
     dueAt: row.due_at,
     revision: row.revision,
     status: row.status as TimerRecord['status'],
@@ -156,7 +162,19 @@ export function claimedEffectFromRow(row: EffectRow): { readonly effect: EffectR
   }
 }
 
-/** Parse a JSON column of a history, refusal, task or idempotency row, naming the instance on failure. */
+/**
+ * Decode a history row (its `entry` column, and the row's `revision` when the plan selects it): an
+ * entry that is not JSON, or not an object, is refused naming the instance and the revision, so
+ * `verify` can report that entry and read on past it.
+ */
+export function historyFromRow(instanceId: string, row: { readonly entry: string; readonly revision?: number }): HistoryEntry {
+  const place: UnreadableRowPlace = { part: 'history', column: 'entry', ...(row.revision === undefined ? {} : { revision: row.revision }) };
+  const entry = parse(instanceId, 'history entry', row.entry, place);
+  if (entry === null || typeof entry !== 'object' || Array.isArray(entry)) throw corruptRow(instanceId, 'the history entry is not an object', undefined, place);
+  return entry as HistoryEntry;
+}
+
+/** Parse a JSON column of a refusal, task, idempotency or archive row, naming the instance on failure. */
 export function jsonColumn<T>(instanceId: string, column: string, text: string): T {
   return parse(instanceId, column, text) as T;
 }

@@ -5,7 +5,7 @@ import type BetterSqlite3 from 'better-sqlite3';
 import { createRequire } from 'node:module';
 import { loadOptionalDriver } from '../store/load-optional-driver.js';
 import { DocketError, isDocketError } from '../errors.js';
-import type { EffectRecord, IdempotencyRecord, InstanceRecord, RefusalEntry, TaskRecord, HistoryEntry } from '../store/records.js';
+import type { EffectRecord, IdempotencyRecord, InstanceRecord, RefusalEntry, TaskRecord } from '../store/records.js';
 import type { Commit, InstanceQuery, Page, Store, TaskQuery } from '../store/store.js';
 import { byEffectDue, byTimerDue, checkClaim, checkEffectUpdate, checkTimerHand, staleEffectClaim, unknownEffect } from '../store/claim-rules.js';
 import { closedGuard } from '../store/closed-guard.js';
@@ -18,7 +18,7 @@ import { SqliteGroupCommit } from './sqlite-group-commit.js';
 import { SQLITE_META_TABLE, SQLITE_MIGRATIONS, SQLITE_SCHEMA_VERSION } from './sqlite-migrations.js';
 import * as plans from './sqlite-plans.js';
 import type { SqlitePlan } from './sqlite-plans.js';
-import { claimedEffectFromRow, claimedTimerFromRow, effectFromRow, instanceFromRow, jsonColumn, timerFromRow, type EffectRow, type InstanceRow, type TimerRow } from './sqlite-rows.js';
+import { claimedEffectFromRow, claimedTimerFromRow, effectFromRow, historyFromRow, instanceFromRow, jsonColumn, timerFromRow, type EffectRow, type InstanceRow, type TimerRow } from './sqlite-rows.js';
 import { sqliteRetention } from './sqlite-retention.js';
 
 /** Options for {@link sqliteStore}. */
@@ -593,8 +593,7 @@ export function sqliteStore(rawOptions: SqliteStoreOptions): SqliteStore {
       checkId(instanceId);
       const plan = schemaVersion >= 3 ? plans.history : plans.historyBeforeV3;
       const { after, limit } = checkHistoryRange(opts);
-      const rows = all<{ entry: string }>(plan(instanceId, after, limit ?? -1));
-      return rows.map((r) => jsonColumn<HistoryEntry>(instanceId, 'history entry', r.entry));
+      return all<{ revision: number; entry: string }>(plan(instanceId, after, limit ?? -1)).map((r) => historyFromRow(instanceId, r));
     },
     async appendRefusal(raw: RefusalEntry) {
       const entry = storableRefusal(raw);

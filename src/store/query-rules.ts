@@ -1,4 +1,4 @@
-import { DocketError } from '../errors.js';
+import { DocketError, isDocketError } from '../errors.js';
 import { INSTANT_BOUND } from '../clock/whole-instant.js';
 import { ID_MAX_LENGTH } from './payload-rules.js';
 import { idRuleProblem, isBlankId } from './id-rule.js';
@@ -183,12 +183,24 @@ export function encodeCursor(position: number | string): string {
 /**
  * The page of a keyset query, the same in every store that pages on an insertion sequence: ask the
  * database for `limit + 1` rows after the position {@link checkInstanceQuery} returned, in sequence
- * order, and pass them here. Returns the first `limit` rows decoded (a decode error propagates), with
- * a `nextCursor` at the last one's `position` only when the extra row shows that more exist.
+ * order, and pass them here. Returns the first `limit` rows decoded, with a `nextCursor` at the last
+ * one's `position` only when the extra row shows that more exist.
+ *
+ * A row that cannot be read fails the page with its `CORRUPT_SNAPSHOT` (naming the instance), which
+ * also carries `details.readableBefore` (how many rows of the page before it do read) and
+ * `details.skipCursor` (a cursor just past it): `docket verify` lists a whole store with them, the
+ * readable rows and then on past the damaged one, so one damaged instance does not hide the others.
  */
 export function keysetPage<R, T>(rows: readonly R[], limit: number, position: (row: R) => number | string, decode: (row: R) => T): Page<T> {
   const page = rows.length > limit ? rows.slice(0, limit) : rows;
-  const items = page.map(decode);
+  const items = page.map((row, index) => {
+    try {
+      return decode(row);
+    } catch (error) {
+      if (!isDocketError(error, 'CORRUPT_SNAPSHOT')) throw error;
+      throw new DocketError('CORRUPT_SNAPSHOT', error.message, { ...error.details, readableBefore: index, skipCursor: encodeCursor(position(row)) });
+    }
+  });
   const last = page.at(-1);
   return rows.length > limit && last !== undefined ? { items, nextCursor: encodeCursor(position(last)) } : { items };
 }

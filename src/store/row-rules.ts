@@ -6,18 +6,37 @@ import { DocketError } from '../errors.js';
  * and a row written in a newer row format is refused rather than misread.
  */
 
-/** The error for a row that cannot be read back: it names the instance, and nothing else breaks. */
-export function corruptRow(instanceId: string, what: string, cause?: unknown): DocketError {
+/**
+ * Where in the store a row that cannot be read sits, as {@link corruptRow} puts it in the error's
+ * `details` (beside `instanceId` and `what`, why it cannot be read): `verify` reads it to report
+ * the row as an `unreadable` problem and go on past it (see `VerifyProblem`).
+ */
+export interface UnreadableRowPlace {
+  /** The instance's own row, one of its history entries, or one of its timer rows. */
+  readonly part: 'instance' | 'history' | 'timer';
+  /** The column that cannot be read, e.g. `snapshot`, `entry`, `event`. */
+  readonly column?: string;
+  /** The row's revision: the instance's, the history entry's, or the commit that armed the timer. */
+  readonly revision?: number;
+  /** A timer row's id. */
+  readonly timerId?: string;
+}
+
+/**
+ * The error for a row that cannot be read back: it names the instance, and nothing else breaks.
+ * `place` (details `part`, `column`, `revision`, `timerId`) says which row and column.
+ */
+export function corruptRow(instanceId: string, what: string, cause?: unknown, place?: UnreadableRowPlace): DocketError {
   return new DocketError(
     'CORRUPT_SNAPSHOT',
     `Instance ${instanceId} has a stored row that cannot be read (${what}). Restore it from a backup or terminate it; other instances are unaffected.`,
-    cause === undefined ? { instanceId } : { instanceId, cause },
+    { instanceId, what, ...place, ...(cause === undefined ? {} : { cause }) },
   );
 }
 
 /** Throws {@link corruptRow} when a row's format (`found`) is newer than the one this library writes. */
-export function checkRowFormat(instanceId: string, found: number, supported: number): void {
+export function checkRowFormat(instanceId: string, found: number, supported: number, place?: UnreadableRowPlace): void {
   if (found > supported) {
-    throw corruptRow(instanceId, `row format ${found} comes from a newer Docket schema than this library's ${supported}; upgrade Docket`);
+    throw corruptRow(instanceId, `row format ${found} comes from a newer Docket schema than this library's ${supported}; upgrade Docket`, undefined, place);
   }
 }
