@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { AnyWorkflow } from '../engine/define-workflow.js';
-import { KEY_MAX_LENGTH } from '../store/payload-rules.js';
+import { ID_MAX_LENGTH, KEY_MAX_LENGTH } from '../store/payload-rules.js';
 import { QUERY_PARAMETERS } from './query-parameters.js';
 import { INSTANCE_STATUSES } from '../store/records.js';
 import { DocketError } from '../errors.js';
@@ -303,7 +303,7 @@ export function openApiDocument(workflows: readonly AnyWorkflow[], options: Open
     starts.push({
       type: 'object',
       title: w.labels?.title?.en ?? w.id,
-      properties: { workflow: { const: w.id }, input: ref(input), id: { type: 'string', description: 'Optional instance id (else generated).' } },
+      properties: { workflow: { const: w.id }, input: ref(input), id: { type: 'string', minLength: 1, maxLength: ID_MAX_LENGTH, not: { enum: ['.', '..'] }, description: 'Optional instance id (else generated): any id but the dot segments . and .., which no URL can name.' } },
       required: ['workflow', 'input'],
       additionalProperties: false,
     });
