@@ -75,6 +75,11 @@ export async function startInboxApp(options: InboxAppOptions = {}): Promise<{ ur
   const fetch = async (req: Request): Promise<Response> => {
     const { pathname } = new URL(req.url);
     if (pathname.startsWith('/api/')) return api(req);
+    // The page and its people are read-only: any other method was answered with the file (a POST, a
+    // PUT or a DELETE of /app.js got 200 and the script), as if it had done something.
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      return new Response(`${req.method} is not allowed here: this file is read-only (GET, HEAD).`, { status: 405, headers: { allow: 'GET, HEAD', 'content-type': 'text/plain; charset=utf-8' } });
+    }
     if (pathname === '/demo/people.json') return Response.json(people.map(({ id, name, nameEn, roles, zone }) => ({ id, name, nameEn, roles, zone })));
     const file = pathname === '/' ? 'index.html' : pathname.slice(1);
     if (!/^[a-z-]+\.(html|js|css)$/.test(file)) return new Response('Not found', { status: 404 });

@@ -404,7 +404,9 @@ export interface Engine<W extends AnyWorkflow = AnyWorkflow> {
    * the start is idempotent: retried with the same id, workflow and input by the same actor (after a
    * `STORE_OUTCOME_UNKNOWN`), it resolves with the id of the start that landed, writing and emitting
    * nothing again. An id taken otherwise (another input, workflow or actor; an archived or purged
-   * instance) is `CONFLICT` with `details.field: 'id'`.
+   * instance) is `CONFLICT` with `details.field: 'id'`. An explicit id follows the id rule, and is not
+   * `.` or `..` (dot segments no URL can name, so docket/http could never reach the instance):
+   * `INVALID_ARGUMENT` with `details.field: 'id'`.
    */
   start<K extends WorkflowIdFrom<W>>(
     workflowId: K,

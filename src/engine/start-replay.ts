@@ -13,12 +13,20 @@ import { canonicalJson } from './canonical-json.js';
  * had started the instance.
  *
  * Anything else under that id (another input, workflow or actor, an archived or purged instance)
- * is a `CONFLICT` saying the id is taken (`details.field: 'id'`).
+ * is a `CONFLICT` saying the id is taken (`details.field: 'id'`). A start of one tenant under an id
+ * another tenant's instance holds is told only that, in the same words whatever that instance is.
  */
-export async function landedStart(store: Pick<Store, 'load' | 'history'>, commit: Commit, refusal: unknown): Promise<InstanceRecord> {
+export async function landedStart(store: Pick<Store, 'load' | 'history' | 'archived' | 'tombstone'>, commit: Commit, refusal: unknown): Promise<InstanceRecord> {
   if (!isDocketError(refusal, 'CONFLICT')) throw refusal;
   const id = commit.instance.id;
   const record = await store.load(id);
+  const tenant = commit.instance.tenant;
+  if (tenant !== undefined && (await holderTenant(store, id, record)) !== tenant) {
+    // Ids are one namespace, so an id another tenant holds is taken; but what that instance is (live,
+    // finished, archived, purged, or who started it) is that tenant's, as everywhere else: the same
+    // words whatever it is, and no cause carrying the store's own message.
+    throw new DocketError('CONFLICT', `Instance id "${id}" is taken. Start with another id (or none).`, { instanceId: id, field: 'id' });
+  }
   const first = record === undefined ? undefined : (await store.history(id, { limit: 1 }))[0];
   const mine = commit.history;
   if (
@@ -38,4 +46,15 @@ export async function landedStart(store: Pick<Store, 'load' | 'history'>, commit
       : `Instance id "${id}" is taken: an instance was started under it ${first?.actor.id === mine.actor.id ? 'with another input or workflow' : 'by someone else'}. Start with another id (or none); a start retried with the same id, workflow and input by the same actor is answered as the one that landed.`,
     { instanceId: id, field: 'id', cause: refusal },
   );
+}
+
+/**
+ * The tenant of the instance holding `id`: the live record's, else the archived record's or the
+ * tombstone's (a store without retention has neither: `undefined`, as for an instance of no tenant).
+ */
+async function holderTenant(store: Pick<Store, 'archived' | 'tombstone'>, id: string, record: InstanceRecord | undefined): Promise<string | undefined> {
+  if (record !== undefined) return record.tenant;
+  const archived = await store.archived?.(id);
+  if (archived !== undefined) return archived.instance.tenant;
+  return (await store.tombstone?.(id))?.tenant;
 }

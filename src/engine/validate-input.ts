@@ -506,7 +506,8 @@ export function checkSendInput(instanceId: unknown, event: unknown, opts: unknow
  * instances of that tenant only.
  *
  * @throws DocketError `INVALID_ARGUMENT` for a bad workflow id, options, actor or instance id (an
- * explicit id or tenant is a new id: blank is refused, as every filter refuses it);
+ * explicit id or tenant is a new id: blank is refused, as every filter refuses it; an instance id
+ * `.` or `..` is refused too, as no URL can name it);
  * `FORBIDDEN` for an actor of one tenant starting an instance of another; `INVALID_PAYLOAD` for an
  * input that is not a JSON value.
  */
@@ -522,6 +523,12 @@ export function checkStartInput(
   const id = options.id;
   // New ids, by the one rule every filter shares: a blank one could never be listed by.
   if (id !== undefined) checkNewId(id, 'The instance id (options.id)', 'id', at);
+  // An instance id is a URL path segment over docket/http (`/instances/{id}`): `.` and `..` are the
+  // dot segments every URL resolves away (percent-encoded too), so such an instance could never be
+  // named there (its Location `/instances/..` is `/`). Any other id is written as it is, encoded.
+  if (id === '.' || id === '..') {
+    throw new DocketError('INVALID_ARGUMENT', `The instance id (options.id) is ${JSON.stringify(id)}, a URL's dot segment: /instances/${id} resolves to another path, so the instance could never be read over HTTP. Choose another id (or none).`, { ...at, field: 'id' });
+  }
   if (options.tenant !== undefined) checkNewId(options.tenant, 'The tenant (options.tenant)', 'tenant', at);
   if (options.tenant !== undefined && actor.tenant !== undefined && options.tenant !== actor.tenant) {
     throw new DocketError('FORBIDDEN', `${actor.id} belongs to tenant ${JSON.stringify(actor.tenant)} and may not start an instance of tenant ${JSON.stringify(options.tenant)}.`, { ...at, actor: actor.id });

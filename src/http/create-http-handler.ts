@@ -154,6 +154,23 @@ function readQuery(c: Context, names: readonly string[], filter = false): { quer
   return { query: out, text };
 }
 
+/**
+ * The methods each path takes, from the routes as registered (`:id` matching one segment, as the
+ * router does): an empty list for a path no route has. A path with a GET route also takes HEAD,
+ * which the router answers as the GET without its body.
+ */
+function allowedMethods(routes: readonly { readonly method: string; readonly path: string }[]): (path: string) => readonly string[] {
+  const table = routes
+    .filter((r) => r.method !== 'ALL')
+    .map((r) => ({ method: r.method, pattern: new RegExp(`^${r.path.split('/').map((s) => (s.startsWith(':') ? '[^/]+' : s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))).join('/')}$`) }));
+  return (path) => {
+    const methods = new Set<string>();
+    for (const r of table) if (r.pattern.test(path)) methods.add(r.method);
+    if (methods.has('GET')) methods.add('HEAD');
+    return [...methods];
+  };
+}
+
 /** What a request carries from the middlewares to its handler: who asks, and the query as read. */
 interface HandlerVariables {
   actor: Actor;
@@ -246,7 +263,8 @@ function readHandlerOptions(given: unknown): HttpHandlerOptions {
  * and retention see only that tenant's instances, and any other tenant's instance id answers 404
  * `INSTANCE_NOT_FOUND`, exactly as an id that does not exist.
  *
- * No identity → 401. A body over `maxBodyBytes` (default 8 MiB) → 413 `PAYLOAD_TOO_LARGE`. Every refusal is an RFC 9457 `application/problem+json` body with the
+ * A method a path's routes do not take → 405 `METHOD_NOT_ALLOWED` with an `Allow` header (OPTIONS → 204
+ * with `Allow`), before identity. No identity → 401. A body over `maxBodyBytes` (default 8 MiB) → 413 `PAYLOAD_TOO_LARGE`. Every refusal is an RFC 9457 `application/problem+json` body with the
  * DocketError `code` and message; statuses per {@link STATUS_BY_CODE} (400/403/404/409/422/503).
  *
  * @example
@@ -273,6 +291,26 @@ export function createHttpHandler(given: HttpHandlerOptions): (request: Request)
   const app = new Hono<{ Variables: HandlerVariables }>();
   const api = basePath ? app.basePath(basePath) : app;
   let document: string | undefined;
+
+  // The method rule, before identity (which methods a path takes is in the public document): a path
+  // of a route asked with a method it does not take was answered 404 NOT_FOUND ("No route PUT
+  // /instances/x"), as if the path did not exist, and OPTIONS likewise. RFC 9110 §15.5.6: 405 with
+  // the methods it takes in Allow; OPTIONS is answered 204 with Allow.
+  let allowed: ((path: string) => readonly string[]) | undefined;
+  api.use('*', async (c, next) => {
+    allowed ??= allowedMethods(app.routes);
+    const methods = allowed(c.req.path);
+    if (methods.length === 0 || methods.includes(c.req.method)) return next();
+    const allow = methods.join(', ');
+    if (c.req.method === 'OPTIONS') return new Response(null, { status: 204, headers: { allow } });
+    const refused = problemResponse({
+      type: 'urn:docket:error:METHOD_NOT_ALLOWED', title: 'METHOD_NOT_ALLOWED', status: 405, code: 'METHOD_NOT_ALLOWED', instance: c.req.path,
+      detail: `${c.req.path} takes ${allow}, not ${shownName(c.req.method)}. See ${basePath}/openapi.json for each route's method.`,
+      details: { allow: methods },
+    });
+    refused.headers.set('allow', allow);
+    return refused;
+  });
 
   api.get('/openapi.json', (c) => {
     // The query rule of every route (a route not in QUERY_PARAMETERS takes none): `?version=2` was

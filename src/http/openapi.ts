@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { AnyWorkflow } from '../engine/define-workflow.js';
-import { KEY_MAX_LENGTH } from '../store/payload-rules.js';
+import { ID_MAX_LENGTH, KEY_MAX_LENGTH } from '../store/payload-rules.js';
 import { QUERY_PARAMETERS } from './query-parameters.js';
 import { INSTANCE_STATUSES } from '../store/records.js';
 import { DocketError } from '../errors.js';
@@ -69,6 +69,13 @@ const refusals = {
   '503': problem(
     'STORE_UNAVAILABLE, ENGINE_CLOSED or MISSING_DEPENDENCY: nothing was written; retry later. STORE_OUTCOME_UNKNOWN: the write may have been applied: ' +
       'read the instance before acting again, or retry with the same Idempotency-Key. A start (POST /instances) without an "id" cannot be read back, so pass an id to make its retry safe (the retry answers CONFLICT if the first one landed).',
+  ),
+  // The handler answers 500 on every route (onError in create-http-handler.ts), so the document says
+  // so: it listed 400–503 only, and a client generated from it had no type for the body it got.
+  '500': problem(
+    'A fault on the server, not in the request: INTERNAL (an error that is not a DocketError; its message stays in the server log), CORRUPT_SNAPSHOT, MACHINE_ERROR, ' +
+      'WORKFLOW_VERSION_NOT_REGISTERED, CALENDAR_YEAR_MISSING, INVALID_HOLIDAY_DATA, EFFECT_TIMEOUT, EXPLORATION_LIMIT, INVALID_WORKFLOW_GRAPH, or an actor the host\'s identify hook returned that Docket cannot use. ' +
+      'Changing the request will not help: report it to whoever runs the server.',
   ),
 };
 const reasonBody = (extra: Json = {}, required: string[] = []) => ({
@@ -299,7 +306,7 @@ export function openApiDocument(workflows: readonly AnyWorkflow[], options: Open
     starts.push({
       type: 'object',
       title: w.labels?.title?.en ?? w.id,
-      properties: { workflow: { const: w.id }, input: ref(input), id: { type: 'string', description: 'Optional instance id (else generated).' } },
+      properties: { workflow: { const: w.id }, input: ref(input), id: { type: 'string', minLength: 1, maxLength: ID_MAX_LENGTH, not: { enum: ['.', '..'] }, description: 'Optional instance id (else generated): any id but the dot segments . and .., which no URL can name.' } },
       required: ['workflow', 'input'],
       additionalProperties: false,
     });

@@ -38,7 +38,8 @@ export const STATUS_BY_CODE: Readonly<Record<DocketErrorCode, number>> = {
 
 /**
  * An RFC 9457 problem details body. `code` is the DocketError code (or `UNAUTHENTICATED`,
- * `NOT_FOUND`, `PAYLOAD_TOO_LARGE`, `INTERNAL` for refusals made by the HTTP layer itself);
+ * `NOT_FOUND`, `METHOD_NOT_ALLOWED` (405, with an `Allow` header), `PAYLOAD_TOO_LARGE`, `INTERNAL` for refusals
+ * made by the HTTP layer itself);
  * `detail` is its message.
  */
 export interface Problem {
@@ -46,7 +47,7 @@ export interface Problem {
   readonly title: string;
   readonly status: number;
   readonly detail: string;
-  readonly code: DocketErrorCode | 'UNAUTHENTICATED' | 'NOT_FOUND' | 'PAYLOAD_TOO_LARGE' | 'INTERNAL';
+  readonly code: DocketErrorCode | 'UNAUTHENTICATED' | 'NOT_FOUND' | 'METHOD_NOT_ALLOWED' | 'PAYLOAD_TOO_LARGE' | 'INTERNAL';
   readonly instance?: string;
   /** JSON-safe details of a DocketError (instance, state, event, zod issues), without `cause`. */
   readonly details?: Record<string, unknown>;
