@@ -2,7 +2,7 @@ import { DateTime, IANAZone } from 'luxon';
 import { hasOwnOffset, isoInstantFault, parseOffsetInstant } from '../clock/iso-instant.js';
 import type { Instant } from '../clock/clock.js';
 import { DocketError } from '../errors.js';
-import { dayOrdinalOf, tryParseLocalDate, type DayOrdinal } from './local-date.js';
+import { checkDateRange, dayOrdinalOf, tryParseLocalDate, type DayOrdinal } from './local-date.js';
 import { MS_PER_DAY } from './time-of-day.js';
 import { shownValue } from './shown-value.js';
 
@@ -152,8 +152,21 @@ export class ZonedTime {
     return early;
   }
 
-  /** Parse a {@link CalendarInput} into a local position (local dates mean local midnight). */
+  /**
+   * Parse a {@link CalendarInput} into a local position (local dates mean local midnight). The
+   * calendar's one reader of date inputs: every method's date argument comes through here (or through
+   * `parseLocalDate`), so the supported dates, 0001-01-01 to 9999-12-31, are checked in one place.
+   *
+   * @throws DocketError `INVALID_ARGUMENT` for what is not a date or instant, or whose local date is
+   *   outside 0001-01-01 … 9999-12-31 (epoch ms of year -1, `'0000-06-01T10:00'`, year 10000).
+   */
   parse(input: CalendarInput): LocalPoint {
+    const point = this.#read(input);
+    checkDateRange(point.ordinal, input);
+    return point;
+  }
+
+  #read(input: CalendarInput): LocalPoint {
     if (typeof input === 'number') return this.toLocal(input);
     if (input instanceof Date) return this.toLocal(input.getTime());
     if (typeof input !== 'string') throw new DocketError('INVALID_ARGUMENT', `Not a date or instant: ${shownValue(input)}.`);
@@ -190,19 +203,10 @@ export class ZonedTime {
    * in a DST overlap would move the first 01:30 to the second.
    */
   parseInstant(input: CalendarInput): Instant {
-    if (typeof input === 'number') {
-      if (!Number.isFinite(input)) throw new DocketError('INVALID_ARGUMENT', `Not an instant: ${input}.`);
-      return input;
-    }
-    if (input instanceof Date) {
-      const ms = input.getTime();
-      if (!Number.isFinite(ms)) throw new DocketError('INVALID_ARGUMENT', `Not an instant: ${String(input)}.`);
-      return ms;
-    }
-    if (typeof input === 'string') {
-      const instant = parseOffsetInstant(input);
-      if (instant !== undefined) return instant;
-    }
-    return this.toInstant(this.parse(input));
+    const point = this.parse(input); // refuses what is no date or instant, or lies outside the supported dates
+    if (typeof input === 'number') return input;
+    if (input instanceof Date) return input.getTime();
+    const instant = parseOffsetInstant(input);
+    return instant !== undefined ? instant : this.toInstant(point);
   }
 }
