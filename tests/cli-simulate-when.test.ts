@@ -4,7 +4,7 @@
 // --from near the last date a Date keeps (`+275760-09-01`) was taken, its default --to (90 days on)
 // ran past it, and the run failed as "The start input … planQuarter.year: … received NaN" (USAGE),
 // blaming the workflow's input. Both are INVALID_ARGUMENT naming the option the user gave now, exit 2,
-// nothing run.
+// nothing run. The calendar now reads dates to 9999-12-31 only, so that is the last date here.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { docket } from './helpers/cli-runner.js';
@@ -30,10 +30,16 @@ describe('simulate --from/--to that is no date is INVALID_ARGUMENT naming the op
 });
 
 describe('simulate --from whose default --to passes the last date is refused naming --from', () => {
-  it.each(['+275760-09-01', '+275760-09-13'])('--from %s', async (value) => {
+  // The calendar reads dates to 9999-12-31 (tests/brk25-date-range.test.ts): the last date is its last.
+  it.each(['9999-10-03', '9999-12-31'])('--from %s', async (value) => {
     const e = await error(['simulate', 'strategy-cycle', '--from', value]);
     expect(e).toMatchObject({ exit: 2, code: 'INVALID_ARGUMENT', field: 'from' });
-    expect(e.message).toMatch(/^--from .* is too late: the default --to, 90 days after it, is past the last instant.*give an earlier --from, or --to as well/);
+    expect(e.message).toMatch(/^--from .* is too late: the default --to, 90 days after it, is past the last date the calendar supports \(9999-12-31\); give an earlier --from, or --to as well/);
+  });
+  it.each(['+275760-09-01', '+275760-09-13', '+010000-01-01'])('--from %s, past the calendar\'s dates, says its range', async (value) => {
+    const e = await error(['simulate', 'strategy-cycle', '--from', value]);
+    expect(e).toMatchObject({ exit: 2, code: 'INVALID_ARGUMENT', field: 'from' });
+    expect(e.message).toMatch(/^--from: .* is outside the dates the calendar supports, 0001-01-01 to 9999-12-31/);
   });
 });
 

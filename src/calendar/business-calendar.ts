@@ -307,10 +307,11 @@ export const businessCalendar = callerInput('businessCalendar()', ['options'], f
     };
   };
 
+  // The date's own fields: reading them back out of its 'YYYY-MM-DD' text by position made year 10000
+  // { year: 1000, quarter: 0 }.
   const quarterOf = (at: CalendarInput): QuarterRef => {
-    const p = time.parse(at);
-    const d = formatDayOrdinal(p.ordinal);
-    return quarterOfMonth(Number(d.slice(0, 4)), Number(d.slice(5, 7)));
+    const { year, month } = civilDateOf(time.parse(at).ordinal);
+    return quarterOfMonth(year, month);
   };
 
   const quarterDay = (query: QuarterDayQuery): Instant => {
@@ -380,16 +381,17 @@ export const businessCalendar = callerInput('businessCalendar()', ['options'], f
     resolve: (input, from) => {
       const rule = validateDeadlineRule(input);
       if (typeof from !== 'number' || !Number.isFinite(from)) throw new DocketError('INVALID_ARGUMENT', `resolve() needs an epoch-ms instant as "from", got ${shownValue(from)}.`);
+      // Read as every date input is (the supported dates checked there), whatever the rule needs of it.
+      const start = time.parse(from);
       switch (rule.kind) {
         case 'duration':
           return from + durationToMs(rule.duration);
         case 'workingHours':
           return calendar.addWorkingHours(from, rule.hours);
         case 'workingDays': {
-          const p = time.toLocal(from);
-          const ordinal = rollOrdinal(index.addWorkingDays(p.ordinal, rule.days), rule.roll);
-          if (rule.time === undefined && ordinal === p.ordinal) return from;
-          return time.toInstant({ ordinal, timeOfDay: rule.time === undefined ? p.timeOfDay : parseTimeOfDay(rule.time) });
+          const ordinal = rollOrdinal(index.addWorkingDays(start.ordinal, rule.days), rule.roll);
+          if (rule.time === undefined && ordinal === start.ordinal) return from;
+          return time.toInstant({ ordinal, timeOfDay: rule.time === undefined ? start.timeOfDay : parseTimeOfDay(rule.time) });
         }
         case 'quarterDay': {
           const quarter = 'relative' in rule.quarter ? shiftQuarterOf(quarterOf(from), rule.quarter.relative) : rule.quarter;

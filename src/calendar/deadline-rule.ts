@@ -2,7 +2,7 @@ import { callerInput, unguarded } from '../input/plain-input.js';
 import { DateTime } from 'luxon';
 import type { DurationInput } from '../clock/clock.js';
 import { DocketError } from '../errors.js';
-import { daysInMonth, tryParseLocalDate } from './local-date.js';
+import { DATE_RANGE, daysInMonth, tryParseLocalDate } from './local-date.js';
 import { isQuarterRef, quarterMonth, type QuarterRef } from './quarter.js';
 import { formatTimeOfDay, tryParseTimeOfDay } from './time-of-day.js';
 import { isoInstantFault } from '../clock/iso-instant.js';
@@ -195,6 +195,8 @@ function invalid(message: string, rule: unknown): DocketError {
 function isResolvableAt(text: string): boolean {
   if (tryParseLocalDate(text) !== undefined) return true;
   if (!/^\d{4}-\d{2}-\d{2}[Tt]/.test(text) || isoInstantFault(text) !== undefined) return false;
+  // Its date must be one the calendar reads (0001-01-01 … 9999-12-31): '0000-06-01T10:00' validated, then failed when armed.
+  if (tryParseLocalDate(text.slice(0, 10)) === undefined) return false;
   // Text with its own offset is read by the one reader resolution uses, so a rule that validates
   // also resolves ('+99:99' passed luxon's check here and was refused when the deadline was armed).
   if (hasOwnOffset(text)) return parseOffsetInstant(text) !== undefined;
@@ -299,7 +301,7 @@ export const validateDeadlineRule = callerInput('validateDeadlineRule()', ['rule
       } else if (typeof at === 'string' && isoInstantFault(at) !== undefined) {
         throw invalid(`"at": ${isoInstantFault(at)!}`, rule);
       } else if (typeof at !== 'string' || !isResolvableAt(at)) {
-        throw invalid(`"at" must be epoch ms, an ISO instant, or a local date 'YYYY-MM-DD' (optionally 'THH:mm'), got ${shownValue(at)}.`, rule);
+        throw invalid(`"at" must be epoch ms, an ISO instant, or a local date 'YYYY-MM-DD' (optionally 'THH:mm') from ${DATE_RANGE.first} to ${DATE_RANGE.last}, got ${shownValue(at)}.`, rule);
       }
       checkTimeAndRoll(r, rule);
       break;

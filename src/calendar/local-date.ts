@@ -1,4 +1,5 @@
 import { DocketError } from '../errors.js';
+import { shownValue } from './shown-value.js';
 
 /**
  * A calendar date with no time and no zone, as the number of days since 1970-01-01 (day 0).
@@ -98,18 +99,42 @@ export function daysInMonth(year: number, month: number): number {
   return dayOrdinalOf(month === 12 ? year + 1 : year, month === 12 ? 1 : month + 1, 1) - dayOrdinalOf(year, month, 1);
 }
 
-const DATE_RE = /^(\d{4})-(\d{2})-(\d{2})$/;
+/**
+ * The dates the calendar reads and answers for: 0001-01-01 to 9999-12-31, the years `'YYYY-MM-DD'`
+ * writes (ISO 8601 without its expanded, signed years), as quarters and holiday lists take them.
+ */
+export const DATE_RANGE = Object.freeze({ first: '0001-01-01', last: '9999-12-31' });
+const FIRST_ORDINAL = dayOrdinalOf(1, 1, 1);
+const LAST_ORDINAL = dayOrdinalOf(9999, 12, 31);
 
 /**
- * Parse a strict `'YYYY-MM-DD'` date into a day ordinal, or `undefined` when the text is not a real date.
+ * The one range check of the calendar's date inputs: `ordinal` when it lies in {@link DATE_RANGE},
+ * else `INVALID_ARGUMENT` saying the range (`details.supported` is {@link DATE_RANGE}), `input` shown as the caller gave it. Before it, year 0 and
+ * negative years were read (an epoch-ms input of year -1 resolved deadlines) and year 10000 came out
+ * of `quarterOf` as `{ year: 1000, quarter: 0 }`.
+ *
+ * @throws DocketError `INVALID_ARGUMENT` for a date before 0001-01-01 or after 9999-12-31.
  *
  * @example
  * ```ts
- * import { tryParseLocalDate } from './local-date.js';
- * tryParseLocalDate('2026-02-29'); // undefined (2026 is not a leap year)
+ * import { checkDateRange, dayOrdinalOf } from './local-date.js';
+ * checkDateRange(dayOrdinalOf(2026, 10, 8), '2026-10-08'); // the ordinal
+ * checkDateRange(dayOrdinalOf(0, 12, 31), '0000-12-31'); // throws INVALID_ARGUMENT
  * ```
  */
-export function tryParseLocalDate(text: string): DayOrdinal | undefined {
+export function checkDateRange(ordinal: DayOrdinal, input: unknown): DayOrdinal {
+  if (ordinal >= FIRST_ORDINAL && ordinal <= LAST_ORDINAL) return ordinal;
+  throw new DocketError(
+    'INVALID_ARGUMENT',
+    `${shownValue(input)} is outside the dates the calendar supports, ${DATE_RANGE.first} to ${DATE_RANGE.last} (years 1–9999): pass a date in that range.`,
+    { supported: DATE_RANGE },
+  );
+}
+
+const DATE_RE = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+/** The ordinal of a `'YYYY-MM-DD'` text naming a real date (any four-digit year), or `undefined`. */
+function readDate(text: string): DayOrdinal | undefined {
   const m = DATE_RE.exec(text);
   if (m === null) return undefined;
   const year = Number(m[1]);
@@ -120,7 +145,23 @@ export function tryParseLocalDate(text: string): DayOrdinal | undefined {
 }
 
 /**
- * Parse a strict `'YYYY-MM-DD'` date into a day ordinal; throws `INVALID_ARGUMENT` otherwise.
+ * Parse a strict `'YYYY-MM-DD'` date into a day ordinal, or `undefined` when the text is not a real
+ * date in {@link DATE_RANGE} (`'0000-01-01'` is not: there is no year 0).
+ *
+ * @example
+ * ```ts
+ * import { tryParseLocalDate } from './local-date.js';
+ * tryParseLocalDate('2026-02-29'); // undefined (2026 is not a leap year)
+ * ```
+ */
+export function tryParseLocalDate(text: string): DayOrdinal | undefined {
+  const ordinal = readDate(text);
+  return ordinal === undefined || ordinal < FIRST_ORDINAL || ordinal > LAST_ORDINAL ? undefined : ordinal;
+}
+
+/**
+ * Parse a strict `'YYYY-MM-DD'` date into a day ordinal; throws `INVALID_ARGUMENT` otherwise, saying
+ * the supported range for a date outside it ({@link checkDateRange}).
  *
  * @example
  * ```ts
@@ -129,11 +170,11 @@ export function tryParseLocalDate(text: string): DayOrdinal | undefined {
  * ```
  */
 export function parseLocalDate(text: string, what = 'date'): DayOrdinal {
-  const ordinal = tryParseLocalDate(text);
+  const ordinal = readDate(text);
   if (ordinal === undefined) {
     throw new DocketError('INVALID_ARGUMENT', `Invalid ${what} "${text}": expected a real date written 'YYYY-MM-DD'.`);
   }
-  return ordinal;
+  return checkDateRange(ordinal, text);
 }
 
 function pad(n: number, width: number): string {

@@ -41,7 +41,7 @@ export const isQuarterRef = callerInput('isQuarterRef()', ['value'], function is
 // runs on that copy, not through isQuarterRef's own guard (a second copy at every call).
 function check(q: QuarterRef): void {
   if (!unguarded(isQuarterRef)(q)) {
-    throw new DocketError('INVALID_ARGUMENT', `Invalid quarter ${shownValue(q)}: expected { year, quarter: 1 | 2 | 3 | 4 }.`);
+    throw new DocketError('INVALID_ARGUMENT', `Invalid quarter ${shownValue(q)}: expected { year: 1–9999, quarter: 1 | 2 | 3 | 4 }.`);
   }
 }
 

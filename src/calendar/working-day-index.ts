@@ -1,6 +1,6 @@
 import { DocketError } from '../errors.js';
 import type { CompiledHolidays } from './holiday-source.js';
-import { civilDateOf, dayOrdinalOf, isoWeekdayOf, type DayOrdinal } from './local-date.js';
+import { civilDateOf, DATE_RANGE, dayOrdinalOf, isoWeekdayOf, type DayOrdinal } from './local-date.js';
 import { noticeYearsOf, noticeYearsTouching } from './notice-span.js';
 import { isStatutoryYear } from './statutory-holidays.js';
 
@@ -144,6 +144,10 @@ export class WorkingDayIndex {
     if (cached !== undefined) {
       if (cached.estimated && this.#touched !== undefined) this.#touched.add(year);
       return cached;
+    }
+    // A walk from a supported date can still step past one: its answer would be a date no input may name.
+    if (year < 1 || year > 9999) {
+      throw new DocketError('INVALID_ARGUMENT', `Working-day arithmetic reached the year ${year}, outside the dates the calendar supports, ${DATE_RANGE.first} to ${DATE_RANGE.last}: count fewer working days.`, { supported: DATE_RANGE });
     }
     const { holidays } = this.#options;
     const estimated = !holidays.coversYear(year);

@@ -2,7 +2,7 @@ import { DateTime, IANAZone } from 'luxon';
 import { hasOwnOffset, isoInstantFault, parseOffsetInstant } from '../clock/iso-instant.js';
 import type { Instant } from '../clock/clock.js';
 import { DocketError } from '../errors.js';
-import { civilDateOf, dayOrdinalOf, tryParseLocalDate, type DayOrdinal } from './local-date.js';
+import { checkDateRange, dayOrdinalOf, tryParseLocalDate, type DayOrdinal } from './local-date.js';
 import { MS_PER_DAY } from './time-of-day.js';
 import { shownValue } from './shown-value.js';
 
@@ -99,9 +99,27 @@ export class ZonedTime {
     };
   }
 
+  /** The zone's offset (whole ms) at `instant`: from the per-day cache when it holds all day. */
+  #offsetAt(instant: number): number {
+    const stable = this.#stableOffset(Math.floor(instant / MS_PER_DAY));
+    return stable ?? Math.round(this.#zone.offset(instant) * 60_000);
+  }
+
   /**
-   * The instant of a local wall-clock position. A time inside a DST gap moves forward by the gap;
-   * an ambiguous time (DST fall-back) resolves as luxon does (to the second occurrence, standard time).
+   * The instant of a local wall-clock position, decided by the zone's rules alone: never by the
+   * process's clock or zone. luxon's `DateTime.fromObject({ … }, { zone })` starts from the zone's
+   * offset *now* (`Settings.now()`), so in a DST overlap it answered the first occurrence in a process
+   * started in summer and the second in one started in winter: a deadline an hour apart.
+   *
+   * - An **ambiguous** time (the clocks go back, so it happens twice: America/New_York 2026-11-01
+   *   01:30 is 05:30Z, EDT, and again 06:30Z, EST) means the **later** occurrence (06:30Z).
+   * - A **nonexistent** time (the clocks go forward past it: New York 2026-03-08 02:30) moves
+   *   **forward by the length of the gap** (03:30 EDT, 07:30Z); a skipped day (Pacific/Apia
+   *   2011-12-30) moves forward a day.
+   *
+   * Both are Temporal's `disambiguation: 'later'` (TC39 Temporal, DisambiguatePossibleInstants),
+   * computed as it does: the offsets in force a day before and a day after the wall time give the
+   * candidate instants; those the zone really has that offset at are the occurrences.
    */
   toInstant(point: LocalPoint): Instant {
     let { ordinal, timeOfDay } = point;
@@ -110,8 +128,7 @@ export class ZonedTime {
       timeOfDay %= MS_PER_DAY;
     }
     // The wall time read as if it were UTC. The instant lies within 14 h of it (the widest offset), so
-    // when one offset holds from 26 h before to 26 h after, the answer is unique and plain arithmetic
-    // (no gap, no overlap); near a transition luxon decides, as it always has.
+    // when one offset holds from 26 h before to 26 h after, the answer is unique and plain arithmetic.
     const wall = ordinal * MS_PER_DAY + timeOfDay;
     const first = Math.floor((wall - 26 * 3_600_000) / MS_PER_DAY);
     const last = Math.floor((wall + 26 * 3_600_000) / MS_PER_DAY);
@@ -121,24 +138,35 @@ export class ZonedTime {
       for (let d = first + 1; d <= last && same; d++) same = this.#stableOffset(d) === offset;
       if (same) return wall - offset;
     }
-    const { year, month, day } = civilDateOf(ordinal);
-    const dt = DateTime.fromObject(
-      {
-        year,
-        month,
-        day,
-        hour: Math.floor(timeOfDay / 3_600_000),
-        minute: Math.floor((timeOfDay % 3_600_000) / 60_000),
-        second: Math.floor((timeOfDay % 60_000) / 1000),
-        millisecond: timeOfDay % 1000,
-      },
-      { zone: this.zone },
-    );
-    return dt.toMillis();
+    // Near a transition: the offset before it and the offset after it each name a candidate.
+    const before = this.#offsetAt(wall - MS_PER_DAY);
+    const after = this.#offsetAt(wall + MS_PER_DAY);
+    const early = wall - before;
+    const late = wall - after;
+    const earlyOccurs = this.#offsetAt(early) === before;
+    const lateOccurs = this.#offsetAt(late) === after;
+    if (earlyOccurs && lateOccurs) return Math.max(early, late); // an overlap: the later occurrence
+    if (lateOccurs) return late;
+    if (earlyOccurs) return early;
+    // A gap: read with the offset in force before it, which is the wall time moved forward by the gap.
+    return early;
   }
 
-  /** Parse a {@link CalendarInput} into a local position (local dates mean local midnight). */
+  /**
+   * Parse a {@link CalendarInput} into a local position (local dates mean local midnight). The
+   * calendar's one reader of date inputs: every method's date argument comes through here (or through
+   * `parseLocalDate`), so the supported dates, 0001-01-01 to 9999-12-31, are checked in one place.
+   *
+   * @throws DocketError `INVALID_ARGUMENT` for what is not a date or instant, or whose local date is
+   *   outside 0001-01-01 … 9999-12-31 (epoch ms of year -1, `'0000-06-01T10:00'`, year 10000).
+   */
   parse(input: CalendarInput): LocalPoint {
+    const point = this.#read(input);
+    checkDateRange(point.ordinal, input);
+    return point;
+  }
+
+  #read(input: CalendarInput): LocalPoint {
     if (typeof input === 'number') return this.toLocal(input);
     if (input instanceof Date) return this.toLocal(input.getTime());
     if (typeof input !== 'string') throw new DocketError('INVALID_ARGUMENT', `Not a date or instant: ${shownValue(input)}.`);
@@ -155,14 +183,18 @@ export class ZonedTime {
     const own = hasOwnOffset(input);
     const instant = own ? parseOffsetInstant(input) : undefined;
     if (instant !== undefined) return this.toLocal(instant);
-    const dt = DateTime.fromISO(input, { zone: this.zone });
+    // A local date-time: its fields read as written (in UTC, where no offset is guessed), then placed
+    // in the zone by toInstant's rule. Read in the zone, luxon guessed the offset from the current time.
+    const dt = DateTime.fromISO(input, { zone: 'UTC' });
     if (own || !dt.isValid) {
       throw new DocketError(
         'INVALID_ARGUMENT',
         `Not a date or instant: "${input}". Use epoch ms, 'YYYY-MM-DD' (local date), 'YYYY-MM-DDTHH:mm' (local time) or an ISO instant with offset.`,
       );
     }
-    return this.toLocal(dt.toMillis());
+    const wall = dt.toMillis();
+    const ordinal = Math.floor(wall / MS_PER_DAY);
+    return this.toLocal(this.toInstant({ ordinal, timeOfDay: wall - ordinal * MS_PER_DAY }));
   }
 
   /**
@@ -171,19 +203,10 @@ export class ZonedTime {
    * in a DST overlap would move the first 01:30 to the second.
    */
   parseInstant(input: CalendarInput): Instant {
-    if (typeof input === 'number') {
-      if (!Number.isFinite(input)) throw new DocketError('INVALID_ARGUMENT', `Not an instant: ${input}.`);
-      return input;
-    }
-    if (input instanceof Date) {
-      const ms = input.getTime();
-      if (!Number.isFinite(ms)) throw new DocketError('INVALID_ARGUMENT', `Not an instant: ${String(input)}.`);
-      return ms;
-    }
-    if (typeof input === 'string') {
-      const instant = parseOffsetInstant(input);
-      if (instant !== undefined) return instant;
-    }
-    return this.toInstant(this.parse(input));
+    const point = this.parse(input); // refuses what is no date or instant, or lies outside the supported dates
+    if (typeof input === 'number') return input;
+    if (input instanceof Date) return input.getTime();
+    const instant = parseOffsetInstant(input);
+    return instant !== undefined ? instant : this.toInstant(point);
   }
 }

@@ -3,7 +3,8 @@ import { existsSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { DateTime } from 'luxon';
 import { businessCalendar } from '../calendar/index.js';
-import { INSTANT_LIMIT, virtualClock } from '../clock/index.js';
+import { virtualClock } from '../clock/index.js';
+import { DATE_RANGE } from '../calendar/local-date.js';
 import { isoInstantFault } from '../clock/iso-instant.js';
 import { ZonedTime } from '../calendar/zoned-time.js';
 import { createEngine } from '../engine/create-engine.js';
@@ -21,6 +22,8 @@ import { entryEventText, formatTime, stateLabel, suspensionOf, suspensionText, t
 import { progressBar } from './progress-bar.js';
 
 const ZONE = 'Asia/Shanghai';
+/** The last instant of the calendar's last date, 9999-12-31, in {@link ZONE}. */
+const LAST_INSTANT = Date.parse(`${DATE_RANGE.last}T23:59:59.999+08:00`);
 const DAY = 86_400_000;
 
 /** Options of `docket simulate`. */
@@ -42,7 +45,9 @@ export function parseWhen(name: string, text: string): number {
   // The calendar's one ISO reader: luxon alone read '…T09:00+08:00[America/New_York]' as 09:00 New York.
   try {
     return new ZonedTime(ZONE).parseInstant(/^\d{4}-\d{2}-\d{2}$/.test(text) ? `${text}T09:00` : text);
-  } catch {
+  } catch (error) {
+    // A date, but one the calendar does not read: say its range, not "must be a date".
+    if (isDocketError(error) && error.details['supported'] !== undefined) throw new CliError(`${name}: ${error.message}`, EXIT.usage, 'INVALID_ARGUMENT', name.replace(/^-+/, ''));
     const fault = isoInstantFault(text);
     throw new CliError(`${name} must be a date (2026-10-08) or date-time (2026-10-08T09:00+08:00), got "${text}"${fault === undefined ? '' : `: ${fault}`}.`, EXIT.usage, 'INVALID_ARGUMENT', name.replace(/^-+/, ''));
   }
@@ -75,11 +80,11 @@ export async function simulateCommand(ctx: CommandContext, id: string, opts: Sim
   const workflow = findWorkflow(ctx, id);
   const from = opts.from === undefined ? ctx.io.now() : parseWhen('--from', opts.from);
   const to = opts.to === undefined ? from + 90 * DAY : parseWhen('--to', opts.to);
-  // A given --to is a date a Date keeps; the default, 90 days after --from, may not be: `--from
-  // +275760-09-01` ran to an instant past the last one (8.64e15 ms) and failed as "planQuarter.year: …
-  // NaN", blaming the workflow's input.
-  if (to > INSTANT_LIMIT) {
-    throw new CliError(`--from ${formatTime(from, ctx.tz)} is too late: the default --to, 90 days after it, is past the last instant a date can name (+275760-09-13); give an earlier --from, or --to as well.`, EXIT.usage, 'INVALID_ARGUMENT', 'from');
+  // A given --to is a date the calendar reads (to 9999-12-31); the default, 90 days after --from, may
+  // not be: `--from +275760-09-01` ran to an instant past the last a Date holds and failed as
+  // "planQuarter.year: … NaN", blaming the workflow's input; the calendar now stops at 9999-12-31.
+  if (to > LAST_INSTANT) {
+    throw new CliError(`--from ${formatTime(from, ctx.tz)} is too late: the default --to, 90 days after it, is past the last date the calendar supports (${DATE_RANGE.last}); give an earlier --from, or --to as well.`, EXIT.usage, 'INVALID_ARGUMENT', 'from');
   }
   if (to <= from) {
     throw rangeOrderError(
