@@ -46,23 +46,6 @@ export function checkWholeInstant(value: unknown, field: string, what: string, d
 }
 
 /**
- * `value` when it is an instant a clock can reach: whole epoch milliseconds ({@link isWholeInstant})
- * within a `Date`'s range, ±{@link INSTANT_LIMIT} ms (about the year 275,760 either side). For
- * instants a caller gives that are compared with the clock and shown as dates (a stand-in's `from`
- * and `to`): a store keeps whole ms up to ±2^53, but `new Date(x)` of one past ±8.64e15 is an
- * Invalid Date that throws when formatted.
- *
- * @throws DocketError `INVALID_ARGUMENT` with `details.field` = `field`, saying the range.
- */
-export function checkClockInstant(value: unknown, field: string, what: string, details: DocketErrorDetails = {}): Instant {
-  const ms = checkWholeInstant(value, field, what, details);
-  if (Math.abs(ms) > INSTANT_LIMIT) {
-    throw new DocketError('INVALID_ARGUMENT', `${what} "${field}" is ${ms}, past the instants a clock can reach (a Date holds ±${INSTANT_LIMIT} ms, about the year 275,760 either side of 1970); give an instant within that range.`, { ...details, field });
-  }
-  return ms;
-}
-
-/**
  * Seconds with a fraction finer than a millisecond (a fourth digit on that is not 0), in an ISO time:
  * extended (`09:00:00.0005`) or basic (`T090000.0005`, which the ISO reader takes as well).
  */

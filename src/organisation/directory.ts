@@ -5,7 +5,7 @@ import { plainInput } from '../input/plain-input.js';
 import { readOptions } from '../input/read-options.js';
 import { kindOf } from '../input/kind-of.js';
 import { checkMethodObject } from '../input/method-object.js';
-import { checkClockInstant } from '../clock/whole-instant.js';
+import { checkWholeInstant } from '../clock/whole-instant.js';
 
 const USER_FIELDS = ['id', 'name', 'roles', 'department', 'supervisor', 'active'] as const;
 const STAND_IN_KEYS = ['principal', 'deputy', 'from', 'to', 'workflows'] as const;
@@ -114,7 +114,7 @@ function checkSupervisors(users: readonly DirectoryUser[]): void {
  * @throws DocketError `INVALID_ARGUMENT` naming the field (`users[2].id`, `users[0].roles[1]`,
  * `standIns[0].deputy`, `departmentHeads.sales`) for a user id, role, department head or stand-in's person that is not an id by the one rule
  * every filter shares (a string of 1 to 256 characters, not blank, without U+0000 or an unpaired
- * surrogate), a stand-in whose `from`/`to` are not whole epoch ms within a Date's range (±8.64e15) with `from < to` (`standIns[0].to`), a user id given twice (`user(id)` and `usersWithRole` answered from different entries),
+ * surrogate), a stand-in whose `from`/`to` are not whole epoch ms with `from < to` (`standIns[0].to`), a user id given twice (`user(id)` and `usersWithRole` answered from different entries),
  * an unknown key of the data or of a stand-in (`standins`: the stand-ins were silently dropped; a
  * stand-in's `workflow`: it covered every workflow), a user's `active` that is not a boolean, `name`
  * that is not a string, `department` or `supervisor` that is not an id (`supervisor` may be `null`),
@@ -203,8 +203,8 @@ export function staticDirectory(data: {
     checkNewId(s.deputy, `staticDirectory(): standIns[${i}].deputy`, `standIns[${i}].deputy`);
     // When it is in force, as every instant Docket takes: whole ms since the epoch, `from` before `to`.
     // A `from: 'soon'` or NaN, or a range that ends before it starts, was taken and never in force.
-    checkClockInstant(s.from, `standIns[${i}].from`, "staticDirectory():");
-    checkClockInstant(s.to, `standIns[${i}].to`, "staticDirectory():");
+    checkWholeInstant(s.from, `standIns[${i}].from`, "staticDirectory():");
+    checkWholeInstant(s.to, `standIns[${i}].to`, "staticDirectory():");
     if (s.from >= s.to) throw new DocketError('INVALID_ARGUMENT', `staticDirectory(): standIns[${i}] ends (to ${s.to}) before it starts (from ${s.from}); give the range it is in force, from < to.`, { field: `standIns[${i}].to` });
   });
   return {
