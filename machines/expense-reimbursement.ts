@@ -67,8 +67,7 @@ export const expenseReimbursementMachine = setup({
   id: 'expense',
   context: ({ input }) => {
     const amount = input.items.reduce((sum, i) => sum + i.amount, 0);
-    return {
-      ...approvals.context(input),
+    return approvals.context(input, {
       title: input.title,
       department: input.department,
       items: input.items,
@@ -77,7 +76,7 @@ export const expenseReimbursementMachine = setup({
       level: levelOf(amount, input.thresholds),
       paidAt: undefined,
       voucherNo: undefined,
-    };
+    });
   },
   initial: 'draft',
   states: {

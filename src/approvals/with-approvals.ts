@@ -48,8 +48,17 @@ export interface ApprovalPlugin<D extends Readonly<Record<string, DeadlineSpec>>
   readonly guards: ApprovalGuards;
   /** Spread into `setup({ delays })`: one per named deadline. */
   readonly delays: { readonly [K in keyof D]: () => number };
-  /** The approval fields of the machine's initial context: spread into `context: ({ input }) => ({ ...approvals.context(input), … })`. */
-  readonly context: (input: unknown) => ApprovalContext;
+  /**
+   * The machine's initial context: the approval fields from the start input, followed by the
+   * machine's own fields when given: `context: ({ input }) => approvals.context(input, { contractNo:
+   * input.contractNo, … })`. The same object as `{ ...approvals.context(input), contractNo, … }`, which
+   * also works, built without V8's slow path for keys added after a spread (~1.5 µs a key on Node 20,
+   * and a hidden class per context).
+   */
+  readonly context: {
+    (input: unknown): ApprovalContext;
+    <E extends object>(input: unknown, own: E): Omit<ApprovalContext, keyof E> & E;
+  };
   /**
    * `defineWorkflow` with the approval operations' events, their labels, the deadlines, the engine
    * implementations, the authorization and the inbox projection filled in. Throws `INVALID_ARGUMENT`
