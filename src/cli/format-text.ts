@@ -1,4 +1,4 @@
-import type { HistoryEntry } from '../store/records.js';
+import type { HistoryEntry, InstanceStatus } from '../store/records.js';
 import { DateTime } from 'luxon';
 import type { StateGraph } from '../visualizer/state-graph.js';
 import { activeStateIds } from '../visualizer/state-graph.js';
@@ -11,6 +11,27 @@ import { firedTimerState, timerStateLabel, timerText as timerWords } from '../vi
 /** Local date and time in the calendar's zone, `2026-10-08 09:00`. */
 export function formatTime(ms: number, zone = 'Asia/Shanghai'): string {
   return DateTime.fromMillis(ms, { zone }).toFormat('yyyy-MM-dd HH:mm');
+}
+
+/**
+ * The zh-CN words for an instance's status ({@link InstanceStatus}; `suspended` is a flag beside
+ * `active`). English output prints the status as stored (`active`, what `--status` takes).
+ */
+const STATUS_ZH: Readonly<Record<InstanceStatus, string>> = Object.freeze({ active: '进行中', done: '已完成', failed: '失败', cancelled: '已取消' });
+
+/** An instance's status as a word in the output language: `active` / `进行中`; a status this CLI does not know (a newer store's) as stored. */
+export function statusWord(status: string, lang: Lang): string {
+  return lang === 'zh-CN' && Object.hasOwn(STATUS_ZH, status) ? STATUS_ZH[status as InstanceStatus] : status;
+}
+
+/**
+ * An instance's status with its suspension, as `show` and `list` print it: `active (suspended)` /
+ * `进行中（已挂起）`. zh-CN printed `active (suspended)` in English.
+ */
+export function statusText(status: string, suspended: boolean, lang: Lang): string {
+  const word = statusWord(status, lang);
+  if (!suspended) return word;
+  return lang === 'zh-CN' ? `${word}（已挂起）` : `${word} (suspended)`;
 }
 
 /** The innermost active states of a state value, by label when the workflow is known. */
