@@ -15,7 +15,7 @@ import { print, printJson, type CommandContext } from './cli-context.js';
 import { t } from './cli-lang.js';
 import { exportRecord } from './export-instance.js';
 import { recordView } from './record-view.js';
-import { entryEventText, formatTime, reasonNotes, stateLabel, statusText, suspensionOf, table, timerStateText, timerText } from './format-text.js';
+import { entryEventText, formatTime, keyValueLines, reasonNotes, stateLabel, statusText, suspensionOf, table, timerStateText, timerText } from './format-text.js';
 import { provisionalNote } from './command-calendar.js';
 import { jsonSafe, terminalSafe } from './terminal-safe.js';
 import { withReadStore } from './open-store.js';
@@ -171,8 +171,7 @@ export async function showCommand(ctx: CommandContext, db: string, id: string): 
     // status read `active (suspended)` alone.
     const suspension = suspensionOf(record.suspended, record.suspended ? await store.history(id) : []);
     if (suspension !== null) rows.push([t(ctx.lang, '挂起', 'Suspended'), `${formatTime(suspension.at, ctx.tz)} ${suspension.by}: ${suspension.reason}`]);
-    const width = Math.max(...rows.map(([k]) => k.length));
-    print(ctx, rows.map(([k, v]) => `${k.padEnd(width)}  ${terminalSafe(v)}`).join('\n'));
+    print(ctx, keyValueLines(rows));
   });
 }
 

@@ -1,5 +1,6 @@
 import type { HistoryEntry, InstanceStatus } from '../store/records.js';
 import { DateTime } from 'luxon';
+import stringWidth from 'string-width';
 import type { StateGraph } from '../visualizer/state-graph.js';
 import { activeStateIds } from '../visualizer/state-graph.js';
 import type { Lang } from '../visualizer/text-metrics.js';
@@ -106,22 +107,41 @@ export function entryEventText(
   return lang === 'zh-CN' ? `${label}；撤下定时器：${names.join('、')}` : `${label}; retired: ${names.join(', ')}`;
 }
 
-function displayWidth(text: string): number {
-  let w = 0;
-  for (const ch of text) w += (ch.codePointAt(0) ?? 0) >= 0x2e80 ? 2 : 1;
-  return w;
+/**
+ * The columns `text` takes in a terminal, by string-width (Unicode East Asian Width: CJK and
+ * fullwidth forms 2, halfwidth forms 1, combining marks and zero-width characters 0, an emoji
+ * sequence 2; ambiguous-width characters such as `—` and `→` 1, as most terminals draw them). A
+ * devDependency bundled into the CLI as commander is, so the package installs no CLI weight.
+ */
+export function displayWidth(text: string): number {
+  return stringWidth(text);
+}
+
+/** `text` followed by spaces up to `width` display columns ({@link displayWidth}); `padEnd` counts UTF-16 units. */
+export function padDisplay(text: string, width: number): string {
+  return text + ' '.repeat(Math.max(0, width - displayWidth(text)));
 }
 
 /**
- * A plain-text table with aligned columns (CJK characters count double). Every cell is one value
+ * Labelled lines (`show`): each key padded to the widest by display width, two spaces, the value
+ * made terminal-safe. Padding by `String.length` put 实例's value two columns left of 发起人's.
+ */
+export function keyValueLines(rows: readonly (readonly [string, string])[]): string {
+  const width = Math.max(0, ...rows.map(([k]) => displayWidth(k)));
+  return rows.map(([k, v]) => `${padDisplay(k, width)}  ${terminalSafe(v)}`).join('\n');
+}
+
+/**
+ * A plain-text table whose columns line up by display width ({@link displayWidth}). Every cell is one value
  * made terminal-safe ({@link terminalSafe}: controls and newlines escaped), so a stored id or
  * actor name can neither drive the terminal nor break the table into forged lines.
  */
 export function table(header: readonly string[], body: readonly (readonly string[])[]): string {
   const rows = body.map((r) => r.map((c) => terminalSafe(c)));
-  const widths = header.map((h, i) => Math.max(displayWidth(h), ...rows.map((r) => displayWidth(r[i] ?? ''))));
-  const line = (cells: readonly string[]) => cells.map((c, i) => (i === cells.length - 1 ? c : c + ' '.repeat((widths[i] ?? 0) - displayWidth(c)))).join('  ');
-  return [line(header.map((h) => terminalSafe(h))), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
+  const head = header.map((h) => terminalSafe(h));
+  const widths = head.map((h, i) => Math.max(displayWidth(h), ...rows.map((r) => displayWidth(r[i] ?? ''))));
+  const line = (cells: readonly string[]) => cells.map((c, i) => (i === cells.length - 1 ? c : padDisplay(c, widths[i] ?? 0))).join('  ');
+  return [line(head), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
 }
 
 /**
