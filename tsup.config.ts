@@ -3,7 +3,7 @@ import { defineConfig } from 'tsup';
 // One bundle per subpath export. Optional drivers (better-sqlite3, pg) stay external, so a user of
 // the memory store installs and bundles neither. xstate, zod and @opentelemetry/api are peers (one
 // copy shared with the app). Tooling weight is bundled, not installed: @xstate/graph into
-// docket/testing, hono into docket/http, commander into the CLI (all devDependencies); elkjs is an optional peer.
+// docket/testing, hono into docket/http, commander and string-width into the CLI (all devDependencies); elkjs is an optional peer.
 export default defineConfig([
   {
     entry: {
@@ -38,6 +38,7 @@ export default defineConfig([
     banner: { js: "#!/usr/bin/env node\nimport { createRequire as __docketRequire } from 'node:module';\nconst require = __docketRequire(import.meta.url);" },
     // elkjs (diagrams only) is an optional peer, loaded on first use; the rest is bundled.
     external: ['better-sqlite3', 'pg', 'xstate', 'zod', 'luxon', 'nanoid', 'eventemitter3', 'tyme4ts', 'elkjs'],
-    noExternal: ['commander', '@xstate/graph'],
+    // string-width (ESM, Node >= 20): the display width of CJK text, so the CLI's columns line up.
+    noExternal: ['commander', '@xstate/graph', 'string-width'],
   },
 ]);

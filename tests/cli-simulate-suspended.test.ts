@@ -56,7 +56,7 @@ describe('docket simulate: an instance the engine suspends', () => {
 
   it('text, zh-CN: 已挂起, with the reason', async () => {
     const { out } = await simulate('ghost', 'zh-CN', false);
-    expect(out).toContain('(active，已挂起)');
+    expect(out).toContain('(进行中，已挂起)');
     expect(out).toMatch(/^已挂起（2026-11-03 09:00，docket:system）：Suspended by the engine: /m);
   });
 

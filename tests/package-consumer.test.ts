@@ -80,7 +80,7 @@ describe.each(ends)('a consumer app on xstate $xstate and zod $zod', ({ xstate, 
 
   it('installs no CLI or visualizer weight, and the docket bin still runs', () => {
     const installed = readdirSync(join(app, 'node_modules'));
-    for (const heavy of ['elkjs', 'commander', 'hono', 'better-sqlite3', 'pg', '@opentelemetry']) expect(installed).not.toContain(heavy);
+    for (const heavy of ['elkjs', 'commander', 'string-width', 'hono', 'better-sqlite3', 'pg', '@opentelemetry']) expect(installed).not.toContain(heavy);
     expect(existsSync(join(app, 'node_modules', '@xstate', 'graph'))).toBe(false);
     const help = spawnSync(join(app, 'node_modules', '.bin', 'docket'), ['--help'], { cwd: app, encoding: 'utf8' });
     expect(help.status).toBe(0);

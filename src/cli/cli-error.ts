@@ -1,4 +1,5 @@
 import { isDocketError } from '../errors.js';
+import type { CliErrorCode } from './error-text-zh.js';
 
 /** Exit codes of `docket`: documented in docs/cli.md. */
 export const EXIT = {
@@ -23,7 +24,8 @@ export class CliError extends Error {
   constructor(
     message: string,
     readonly exitCode: number = EXIT.usage,
-    readonly code: string = 'USAGE',
+    /** The library's code when it refused, else the CLI's own; each has a zh-CN line (error-text-zh.ts). */
+    readonly code: CliErrorCode = 'USAGE',
     /** The field a refused argument stands for, as the library names it (`workflow`, `where.state`): in `--json` errors. */
     readonly field?: string,
   ) {

@@ -20,3 +20,23 @@ export function resolveLang(option: string | undefined, env: NodeJS.ProcessEnv =
 export function t(lang: Lang, zh: string, en: string): string {
   return lang === 'zh-CN' ? zh : en;
 }
+
+/**
+ * The output language as `resolveLang` picks it, read from the raw arguments (`--lang zh-CN`,
+ * `--lang=zh-CN`), for an error found before the command's context is built (commander's refusal of
+ * an unknown option, an unknown `--lang` itself): a value `resolveLang` refuses falls back to the locale.
+ */
+export function argvLang(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): Lang {
+  let option: string | undefined;
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (arg === '--') break;
+    if (arg === '--lang') option = argv[++i];
+    else if (arg.startsWith('--lang=')) option = arg.slice('--lang='.length);
+  }
+  try {
+    return resolveLang(option, env);
+  } catch {
+    return resolveLang(undefined, env);
+  }
+}

@@ -16,7 +16,7 @@ import { print, printJson, type CommandContext } from './cli-context.js';
 import { t } from './cli-lang.js';
 import { exportRecord } from './export-instance.js';
 import { recordView } from './record-view.js';
-import { entryEventText, formatTime, reasonNotes, stateLabel, suspensionOf, table, timerStateText, timerText } from './format-text.js';
+import { entryEventText, formatTime, keyValueLines, reasonNotes, stateLabel, statusText, suspensionOf, table, timerStateText, timerText } from './format-text.js';
 import { provisionalNote } from './command-calendar.js';
 import { jsonSafe, terminalSafe } from './terminal-safe.js';
 import { withReadStore } from './open-store.js';
@@ -125,7 +125,7 @@ export async function listCommand(ctx: CommandContext, db: string, opts: ListOpt
       ctx,
       table(
         ctx.lang === 'zh-CN' ? ['实例', '流程', '状态', '状况', '更新时间', '下一期限'] : ['id', 'workflow', 'state', 'status', 'updated', 'next due'],
-        rows.map((r) => [r.id, r.workflow, r.stateLabel, r.suspended ? `${r.status} (suspended)` : r.status, formatTime(r.updatedAt, ctx.tz), r.nextDueAt === null ? '—' : formatTime(r.nextDueAt, ctx.tz)]),
+        rows.map((r) => [r.id, r.workflow, r.stateLabel, statusText(r.status, r.suspended, ctx.lang), formatTime(r.updatedAt, ctx.tz), r.nextDueAt === null ? '—' : formatTime(r.nextDueAt, ctx.tz)]),
       ),
     );
     provisionalNote(ctx, page.items);
@@ -152,7 +152,7 @@ export async function showCommand(ctx: CommandContext, db: string, id: string): 
       [t(ctx.lang, '实例', 'Instance'), record.id],
       [t(ctx.lang, '流程', 'Workflow'), `${graph?.title[ctx.lang] ?? record.workflow} (${record.workflow} v${record.version})`],
       [t(ctx.lang, '状态', 'State'), stateLabel(graph, record.state, ctx.lang)],
-      [t(ctx.lang, '状况', 'Status'), record.suspended ? `${record.status} (suspended)` : record.status],
+      [t(ctx.lang, '状况', 'Status'), statusText(record.status, record.suspended, ctx.lang)],
       [t(ctx.lang, '发起人', 'Initiator'), record.initiator],
       [t(ctx.lang, '版本号', 'Revision'), String(record.revision)],
       [t(ctx.lang, '创建', 'Created'), formatTime(record.createdAt, ctx.tz)],
@@ -172,8 +172,7 @@ export async function showCommand(ctx: CommandContext, db: string, id: string): 
     // status read `active (suspended)` alone.
     const suspension = suspensionOf(record.suspended, record.suspended ? await store.history(id) : []);
     if (suspension !== null) rows.push([t(ctx.lang, '挂起', 'Suspended'), `${formatTime(suspension.at, ctx.tz)} ${suspension.by}: ${suspension.reason}`]);
-    const width = Math.max(...rows.map(([k]) => k.length));
-    print(ctx, rows.map(([k, v]) => `${k.padEnd(width)}  ${terminalSafe(v)}`).join('\n'));
+    print(ctx, keyValueLines(rows));
   });
 }
 

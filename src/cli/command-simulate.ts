@@ -18,7 +18,7 @@ import { autoStep, demoDirectory, namedPeople, rolesOf, sampleOptionsAt } from '
 import { CliError, EXIT } from './cli-error.js';
 import { findWorkflow, print, printJson, rangeOrderError, type CommandContext } from './cli-context.js';
 import { t } from './cli-lang.js';
-import { entryEventText, formatTime, stateLabel, suspensionOf, suspensionText, table, timerText } from './format-text.js';
+import { entryEventText, formatTime, stateLabel, statusWord, suspensionOf, suspensionText, table, timerText } from './format-text.js';
 import { progressBar } from './progress-bar.js';
 
 const ZONE = 'Asia/Shanghai';
@@ -172,7 +172,8 @@ export async function simulateCommand(ctx: CommandContext, id: string, opts: Sim
           entries.map((e) => [String(e.revision), e.atLocal, e.actor, e.eventLabel, `${e.from === null || e.from === undefined ? '—' : stateLabel(graph, e.from, ctx.lang)} → ${stateLabel(graph, e.to, ctx.lang)}`]),
         ),
       );
-      const status = view.suspended ? `${result.status}${t(ctx.lang, '，已挂起', ', suspended')}` : result.status;
+      const word = statusWord(result.status, ctx.lang);
+      const status = view.suspended ? `${word}${t(ctx.lang, '，已挂起', ', suspended')}` : word;
       print(ctx, `\n${t(ctx.lang, '结果', 'Result')}: ${result.stateLabel} (${status})`);
       if (suspension !== null) print(ctx, suspensionText(suspension, ctx.lang, ctx.tz));
       for (const tm of result.timers) print(ctx, `${t(ctx.lang, '待触发', 'Pending')}: ${tm.label} @ ${tm.dueLocal}`);

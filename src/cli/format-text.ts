@@ -1,5 +1,6 @@
-import type { HistoryEntry } from '../store/records.js';
+import type { HistoryEntry, InstanceStatus } from '../store/records.js';
 import { DateTime } from 'luxon';
+import stringWidth from 'string-width';
 import type { StateGraph } from '../visualizer/state-graph.js';
 import { activeStateIds } from '../visualizer/state-graph.js';
 import type { Lang } from '../visualizer/text-metrics.js';
@@ -11,6 +12,27 @@ import { firedTimerState, timerStateLabel, timerText as timerWords } from '../vi
 /** Local date and time in the calendar's zone, `2026-10-08 09:00`. */
 export function formatTime(ms: number, zone = 'Asia/Shanghai'): string {
   return DateTime.fromMillis(ms, { zone }).toFormat('yyyy-MM-dd HH:mm');
+}
+
+/**
+ * The zh-CN words for an instance's status ({@link InstanceStatus}; `suspended` is a flag beside
+ * `active`). English output prints the status as stored (`active`, what `--status` takes).
+ */
+const STATUS_ZH: Readonly<Record<InstanceStatus, string>> = Object.freeze({ active: '进行中', done: '已完成', failed: '失败', cancelled: '已取消' });
+
+/** An instance's status as a word in the output language: `active` / `进行中`; a status this CLI does not know (a newer store's) as stored. */
+export function statusWord(status: string, lang: Lang): string {
+  return lang === 'zh-CN' && Object.hasOwn(STATUS_ZH, status) ? STATUS_ZH[status as InstanceStatus] : status;
+}
+
+/**
+ * An instance's status with its suspension, as `show` and `list` print it: `active (suspended)` /
+ * `进行中（已挂起）`. zh-CN printed `active (suspended)` in English.
+ */
+export function statusText(status: string, suspended: boolean, lang: Lang): string {
+  const word = statusWord(status, lang);
+  if (!suspended) return word;
+  return lang === 'zh-CN' ? `${word}（已挂起）` : `${word} (suspended)`;
 }
 
 /** The innermost active states of a state value, by label when the workflow is known. */
@@ -85,22 +107,41 @@ export function entryEventText(
   return lang === 'zh-CN' ? `${label}；撤下定时器：${names.join('、')}` : `${label}; retired: ${names.join(', ')}`;
 }
 
-function displayWidth(text: string): number {
-  let w = 0;
-  for (const ch of text) w += (ch.codePointAt(0) ?? 0) >= 0x2e80 ? 2 : 1;
-  return w;
+/**
+ * The columns `text` takes in a terminal, by string-width (Unicode East Asian Width: CJK and
+ * fullwidth forms 2, halfwidth forms 1, combining marks and zero-width characters 0, an emoji
+ * sequence 2; ambiguous-width characters such as `—` and `→` 1, as most terminals draw them). A
+ * devDependency bundled into the CLI as commander is, so the package installs no CLI weight.
+ */
+export function displayWidth(text: string): number {
+  return stringWidth(text);
+}
+
+/** `text` followed by spaces up to `width` display columns ({@link displayWidth}); `padEnd` counts UTF-16 units. */
+export function padDisplay(text: string, width: number): string {
+  return text + ' '.repeat(Math.max(0, width - displayWidth(text)));
 }
 
 /**
- * A plain-text table with aligned columns (CJK characters count double). Every cell is one value
+ * Labelled lines (`show`): each key padded to the widest by display width, two spaces, the value
+ * made terminal-safe. Padding by `String.length` put 实例's value two columns left of 发起人's.
+ */
+export function keyValueLines(rows: readonly (readonly [string, string])[]): string {
+  const width = Math.max(0, ...rows.map(([k]) => displayWidth(k)));
+  return rows.map(([k, v]) => `${padDisplay(k, width)}  ${terminalSafe(v)}`).join('\n');
+}
+
+/**
+ * A plain-text table whose columns line up by display width ({@link displayWidth}). Every cell is one value
  * made terminal-safe ({@link terminalSafe}: controls and newlines escaped), so a stored id or
  * actor name can neither drive the terminal nor break the table into forged lines.
  */
 export function table(header: readonly string[], body: readonly (readonly string[])[]): string {
   const rows = body.map((r) => r.map((c) => terminalSafe(c)));
-  const widths = header.map((h, i) => Math.max(displayWidth(h), ...rows.map((r) => displayWidth(r[i] ?? ''))));
-  const line = (cells: readonly string[]) => cells.map((c, i) => (i === cells.length - 1 ? c : c + ' '.repeat((widths[i] ?? 0) - displayWidth(c)))).join('  ');
-  return [line(header.map((h) => terminalSafe(h))), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
+  const head = header.map((h) => terminalSafe(h));
+  const widths = head.map((h, i) => Math.max(displayWidth(h), ...rows.map((r) => displayWidth(r[i] ?? ''))));
+  const line = (cells: readonly string[]) => cells.map((c, i) => (i === cells.length - 1 ? c : padDisplay(c, widths[i] ?? 0))).join('  ');
+  return [line(head), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
 }
 
 /**

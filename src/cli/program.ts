@@ -2,7 +2,9 @@ import { Command, CommanderError, Option } from 'commander';
 import { isDocketError } from '../errors.js';
 import { CliError, EXIT, usageOf } from './cli-error.js';
 import type { CliIo, CommandContext } from './cli-context.js';
-import { resolveLang } from './cli-lang.js';
+import { argvLang, resolveLang } from './cli-lang.js';
+import { errorTextZh } from './error-text-zh.js';
+import type { Lang } from '../visualizer/text-metrics.js';
 import { diagramCommand, workflowsCommand } from './command-diagram.js';
 import { dbAndId, exportCommand, historyCommand, listCommand, repeatable, showCommand, verifyCommand, type ListOptions } from './command-inspect.js';
 import { simulateCommand } from './command-simulate.js';
@@ -50,6 +52,24 @@ function helpTarget(program: Command, names: readonly string[]): Command {
 }
 
 /**
+ * A commander `Command` that calls `beforeError` with the refusal's code before commander prints its
+ * English line, in every subcommand it creates: so `--lang zh-CN` puts the zh-CN line first for an
+ * unknown option or a missing argument too, as for every other error.
+ */
+class DocketCommand extends Command {
+  beforeError: ((code: string) => void) | undefined;
+  override createCommand(name?: string): DocketCommand {
+    const cmd = new DocketCommand(name);
+    cmd.beforeError = this.beforeError;
+    return cmd;
+  }
+  override error(message: string, options?: { readonly code?: string; readonly exitCode?: number }): never {
+    this.beforeError?.(options?.code ?? 'commander.error');
+    return super.error(message, options);
+  }
+}
+
+/**
  * Run `docket` with `argv` (the arguments after the program name) and resolve with the exit code:
  * 0 done, 1 the command found a problem (a broken history chain, a failed simulation), 2 bad
  * arguments or an unusable database file (nothing written). Never calls `process.exit`.
@@ -57,7 +77,21 @@ function helpTarget(program: Command, names: readonly string[]): Command {
 export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
   let exitCode: number = EXIT.ok;
   const wantsJson = argv.includes('--json');
-  const program = new Command('docket');
+  // The language errors are printed in: the one the command resolved, else read from argv as it would be.
+  let resolvedLang: Lang | undefined;
+  const errorLang = (): Lang => resolvedLang ?? argvLang(argv, io.env);
+  // zh-CN: a line saying what went wrong and what to do comes first, then the English detail.
+  const zhLine = (code: string, field?: string): Record<string, string> => {
+    if (errorLang() !== 'zh-CN') return {};
+    const messageZh = errorTextZh(code, field);
+    io.stderr.write(`docket: ${terminalSafe(messageZh)}\n`);
+    return { messageZh };
+  };
+  let commanderZh: Record<string, string> = {};
+  const program = new DocketCommand('docket');
+  program.beforeError = (code) => {
+    commanderZh = zhLine(code);
+  };
   program
     .description('Docket: diagrams, simulations and instance inspection for durable approval workflows.')
     .version(packageJson.version, '-V, --version', 'print the version of docket')
@@ -78,6 +112,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   const context = async (cmd: Command): Promise<CommandContext> => {
     const opts = cmd.optsWithGlobals<{ json?: boolean; lang?: string; workflows?: string; config?: string; db?: string; schema?: string; tz?: string; onMissingYear?: string }>();
     const lang = resolveLang(opts.lang, io.env);
+    resolvedLang = lang;
     const config = await (loaded ??= loadConfig({ ...(opts.config !== undefined ? { config: opts.config } : {}), ...(opts.workflows !== undefined ? { workflows: opts.workflows } : {}) }, io.cwd ?? process.cwd()));
     const tz = opts.tz ?? config.tz ?? 'Asia/Shanghai';
     if (!DateTime.now().setZone(tz).isValid) throw new CliError(`Unknown time zone "${tz}": use an IANA zone such as Asia/Shanghai, Europe/Berlin or UTC.`);
@@ -219,7 +254,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     if (error instanceof CommanderError) {
       if (error.code === 'commander.helpDisplayed' || error.code === 'commander.help' || error.code === 'commander.version') return EXIT.ok;
       // Commander already printed "error: …" on stderr.
-      if (wantsJson) io.stdout.write(`${jsonSafe(JSON.stringify({ error: { code: error.code, message: error.message } }))}\n`);
+      if (wantsJson) io.stdout.write(`${jsonSafe(JSON.stringify({ error: { code: error.code, message: error.message, ...commanderZh } }))}\n`);
       return EXIT.usage;
     }
     // A missing optional package (elkjs for diagram) is the setup's problem, like a missing driver: exit 2.
@@ -227,12 +262,14 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     const usage = usageOf(error);
     const known = usage instanceof CliError ? usage : isDocketError(error) ? new CliError(error.message, error.code === 'MISSING_DEPENDENCY' ? EXIT.usage : EXIT.problem, error.code) : undefined;
     if (known) {
+      const zh = zhLine(known.code, known.field);
       io.stderr.write(`docket: ${terminalSafe(known.message)}\n`);
-      if (wantsJson) io.stdout.write(`${jsonSafe(JSON.stringify({ error: { code: known.code, message: known.message, ...(known.field === undefined ? {} : { field: known.field }) } }))}\n`);
+      if (wantsJson) io.stdout.write(`${jsonSafe(JSON.stringify({ error: { code: known.code, message: known.message, ...(known.field === undefined ? {} : { field: known.field }), ...zh } }))}\n`);
       return known.exitCode;
     }
+    const zh = zhLine('INTERNAL');
     io.stderr.write(`docket: unexpected error: ${terminalSafe(error instanceof Error ? (error.stack ?? error.message) : String(error), { keepNewlines: true })}\n`);
-    if (wantsJson) io.stdout.write(`${jsonSafe(JSON.stringify({ error: { code: 'INTERNAL', message: error instanceof Error ? error.message : String(error) } }))}\n`);
+    if (wantsJson) io.stdout.write(`${jsonSafe(JSON.stringify({ error: { code: 'INTERNAL', message: error instanceof Error ? error.message : String(error), ...zh } }))}\n`);
     return EXIT.problem;
   }
 }
