@@ -1,18 +1,18 @@
 import { CN_HOLIDAY_DATA, CN_HOLIDAY_DATA_SOURCE } from './cn-holidays-data.js';
 import { durationToMs, type Instant } from '../clock/clock.js';
-import { assertKnownKeys, DocketError } from '../errors.js';
+import { assertKnownKeys, DocketError, isDocketError } from '../errors.js';
 import { callerInput, unguarded } from '../input/plain-input.js';
 import { checkMethodObject } from '../input/method-object.js';
 import { validateDeadlineRule, type DeadlineRule, type RollPolicy } from './deadline-rule.js';
 import { compileHolidaySources, type HolidaySource } from './holiday-source.js';
 import { civilDateOf, daysInMonth, dayOrdinalOf, formatDayOrdinal, isoWeekdayOf, parseLocalDate, type DayOrdinal } from './local-date.js';
-import { quarterMonth, quarterOfMonth, shiftQuarter, type QuarterRef } from './quarter.js';
+import { checkQuarter, quarterMonth, quarterOfMonth, shiftQuarter, type QuarterRef } from './quarter.js';
 import { END_OF_DAY_MS, parseTimeOfDay } from './time-of-day.js';
 import { isStatutoryYear, STATUTORY_YEARS, statutoryOverrides, type StatutoryWeekendRule } from './statutory-holidays.js';
 import { checkYearArgument, WorkingDayIndex, type DayKind, type MissingYearPolicy } from './working-day-index.js';
 import { shownValue } from './shown-value.js';
 import { addWorkingTime, parseWorkingHours, type WorkingHoursOption } from './working-hours.js';
-import { ZonedTime, type CalendarInput } from './zoned-time.js';
+import { ZonedTime, type CalendarInput, type LocalPoint } from './zoned-time.js';
 
 // Inside the calendar, quarters it worked out itself go to the quarter helpers without a copy.
 const quarterMonthOf = unguarded(quarterMonth);
@@ -206,6 +206,16 @@ export interface BusinessCalendar {
 
 const MAX_RANGE_DAYS = 36_600;
 
+/**
+ * `error`, when it is a refusal naming no argument, as the same refusal naming `field`
+ * (`details.field`): the readers below (a date, a time, a zone) do not know which argument they read;
+ * the method that called them does. A refusal that names a field already keeps it.
+ */
+function naming(error: unknown, field: string): unknown {
+  if (!isDocketError(error) || error.details.field !== undefined) return error;
+  return new DocketError(error.code, error.message, { ...error.details, field });
+}
+
 function missingYearHint(sources: readonly HolidaySource[]): (year: number) => string {
   const usesCn = sources.includes('CN');
   const cnYears = Object.keys(CN_HOLIDAY_DATA).map(Number).sort((a, b) => a - b);
@@ -224,7 +234,9 @@ const OPTION_KEYS = ['zone', 'holidays', 'workweek', 'onMissingYear', 'statutory
 /**
  * Create a business calendar on luxon: working days, holidays (China's official schedule by default),
  * working hours, quarter arithmetic and deadline-rule resolution, all in one IANA zone.
- * Throws `INVALID_ARGUMENT` for an unknown zone or malformed options.
+ * Throws `INVALID_ARGUMENT` for an unknown zone or malformed options, naming the option in
+ * `details.field` (`zone`, `workingHours.start`); each method's refusal of a bad argument names it
+ * the same way (`at`, `days`, `from`, `to`, `date`, `time`, `query.month`: {@link METHOD_ARGUMENTS}).
  *
  * @example
  * ```ts
@@ -236,26 +248,36 @@ const OPTION_KEYS = ['zone', 'holidays', 'workweek', 'onMissingYear', 'statutory
  */
 export const businessCalendar = callerInput('businessCalendar()', ['options'], function businessCalendar(options: BusinessCalendarOptions = {}): BusinessCalendar {
   if (typeof options !== 'object' || options === null || Array.isArray(options)) {
-    throw new DocketError('INVALID_ARGUMENT', `businessCalendar() takes an options object { ${OPTION_KEYS.join(', ')} }, got ${shownValue(options)}.`);
+    throw new DocketError('INVALID_ARGUMENT', `businessCalendar() takes an options object { ${OPTION_KEYS.join(', ')} }, got ${shownValue(options)}.`, { field: 'options' });
   }
   // A misspelt option was ignored: { workWeek: [1, 2, 3, 4, 5, 6] } counted Saturdays off, { onMissingYears: 'throw' } estimated.
   assertKnownKeys(options, OPTION_KEYS, 'businessCalendar()');
   const zone = options.zone ?? 'Asia/Shanghai';
-  const time = new ZonedTime(zone);
+  let time: ZonedTime;
+  try {
+    time = new ZonedTime(zone);
+  } catch (error) {
+    throw naming(error, 'zone');
+  }
   const sourceOption = options.holidays ?? 'CN';
   const sources: readonly HolidaySource[] = Array.isArray(sourceOption) ? sourceOption : [sourceOption as HolidaySource];
-  const holidays = compileHolidaySources(sources);
+  let holidays: ReturnType<typeof compileHolidaySources>;
+  try {
+    holidays = compileHolidaySources(sources);
+  } catch (error) {
+    throw naming(error, 'holidays');
+  }
   const workweek = options.workweek ?? [1, 2, 3, 4, 5];
   if (!Array.isArray(workweek) || workweek.length === 0 || workweek.some((d) => !Number.isInteger(d) || d < 1 || d > 7)) {
-    throw new DocketError('INVALID_ARGUMENT', `Invalid workweek ${shownValue(workweek)}: expected ISO weekdays 1 (Mon) … 7 (Sun), at least one.`);
+    throw new DocketError('INVALID_ARGUMENT', `Invalid workweek ${shownValue(workweek)}: expected ISO weekdays 1 (Mon) … 7 (Sun), at least one.`, { field: 'workweek' });
   }
   const onMissingYear = options.onMissingYear ?? (sources.includes('CN') ? 'statutory' : 'throw');
   if (onMissingYear !== 'throw' && onMissingYear !== 'statutory' && onMissingYear !== 'weekdays-with-warning') {
-    throw new DocketError('INVALID_ARGUMENT', `Invalid onMissingYear ${shownValue(onMissingYear)}: use 'statutory', 'throw' or 'weekdays-with-warning'.`);
+    throw new DocketError('INVALID_ARGUMENT', `Invalid onMissingYear ${shownValue(onMissingYear)}: use 'statutory', 'throw' or 'weekdays-with-warning'.`, { field: 'onMissingYear' });
   }
   const weekendRule = options.statutoryWeekendRule ?? 'next-weekday';
   if (weekendRule !== 'next-weekday' && weekendRule !== 'none') {
-    throw new DocketError('INVALID_ARGUMENT', `Invalid statutoryWeekendRule ${shownValue(weekendRule)}: use 'next-weekday' or 'none'.`);
+    throw new DocketError('INVALID_ARGUMENT', `Invalid statutoryWeekendRule ${shownValue(weekendRule)}: use 'next-weekday' or 'none'.`, { field: 'statutoryWeekendRule' });
   }
   const estimates = new Map<number, ReturnType<typeof statutoryOverrides>>();
   const statutory = (year: number) => {
@@ -264,7 +286,12 @@ export const businessCalendar = callerInput('businessCalendar()', ['options'], f
     return days;
   };
   const workingHoursOption = options.workingHours ?? { start: '09:00', end: '18:00' };
-  const window = parseWorkingHours(workingHoursOption);
+  let window: ReturnType<typeof parseWorkingHours>;
+  try {
+    window = parseWorkingHours(workingHoursOption);
+  } catch (error) {
+    throw naming(error, 'workingHours');
+  }
   const index = new WorkingDayIndex({
     holidays,
     workweek,
@@ -275,17 +302,47 @@ export const businessCalendar = callerInput('businessCalendar()', ['options'], f
     statutory,
   });
 
-  const rollOrdinal = (ordinal: DayOrdinal, policy: RollPolicy | undefined): DayOrdinal => {
+  const rollOrdinal = (ordinal: DayOrdinal, policy: RollPolicy | undefined, field?: string): DayOrdinal => {
     // Checked before the day is looked at: roll(at, 'Next') passed silently on a working day and threw only on a holiday.
     if (policy !== undefined && policy !== 'none' && policy !== 'previous' && policy !== 'next') {
-      throw new DocketError('INVALID_ARGUMENT', `Invalid roll policy ${shownValue(policy)}: use 'previous', 'next' or 'none'.`);
+      throw new DocketError('INVALID_ARGUMENT', `Invalid roll policy ${shownValue(policy)}: use 'previous', 'next' or 'none'.`, field === undefined ? {} : { field });
     }
     if (policy === undefined || policy === 'none' || index.isWorking(ordinal)) return ordinal;
     return index.addWorkingDays(ordinal, policy === 'previous' ? -1 : 1);
   };
 
+  // The method's date, time and instant arguments, read with their refusals naming the argument.
+  const pointArg = (input: CalendarInput, field: string): LocalPoint => {
+    try {
+      return time.parse(input);
+    } catch (error) {
+      throw naming(error, field);
+    }
+  };
+  const instantArg = (input: CalendarInput, field: string): Instant => {
+    try {
+      return time.parseInstant(input);
+    } catch (error) {
+      throw naming(error, field);
+    }
+  };
+  const dateArg = (text: string, field: string): DayOrdinal => {
+    try {
+      return parseLocalDate(text);
+    } catch (error) {
+      throw naming(error, field);
+    }
+  };
+  const timeArg = (text: string, field: string): number => {
+    try {
+      return parseTimeOfDay(text);
+    } catch (error) {
+      throw naming(error, field);
+    }
+  };
+
   const shiftDays = (at: CalendarInput, n: number): Instant => {
-    const p = time.parse(at);
+    const p = pointArg(at, 'at');
     return time.toInstant({ ordinal: index.addWorkingDays(p.ordinal, n), timeOfDay: p.timeOfDay });
   };
 
@@ -309,23 +366,32 @@ export const businessCalendar = callerInput('businessCalendar()', ['options'], f
 
   // The date's own fields: reading them back out of its 'YYYY-MM-DD' text by position made year 10000
   // { year: 1000, quarter: 0 }.
-  const quarterOf = (at: CalendarInput): QuarterRef => {
-    const { year, month } = civilDateOf(time.parse(at).ordinal);
+  const quarterOfOrdinal = (ordinal: DayOrdinal): QuarterRef => {
+    const { year, month } = civilDateOf(ordinal);
     return quarterOfMonth(year, month);
   };
 
-  const quarterDay = (query: QuarterDayQuery): Instant => {
-    const { year, month } = quarterMonthOf(query.quarter, query.month);
+  /** `query` as the caller's argument (refusals name `query.month` …), or as a rule resolved it (`undefined`: no field). */
+  const quarterDay = (query: QuarterDayQuery, arg?: 'query'): Instant => {
+    const field = (key: string) => (arg === undefined ? {} : { field: `${arg}.${key}` });
+    if (arg !== undefined) checkQuarter(query.quarter, `${arg}.quarter`);
+    let ym: { readonly year: number; readonly month: number };
+    try {
+      ym = quarterMonthOf(query.quarter, query.month);
+    } catch (error) {
+      throw arg === undefined ? error : naming(error, `${arg}.month`);
+    }
+    const { year, month } = ym;
     const last = daysInMonth(year, month);
     const day = query.day === 'last' ? last : query.day;
     if (!Number.isInteger(day) || day < 1 || day > last) {
-      throw new DocketError('INVALID_DEADLINE_RULE', `Day ${String(query.day)} does not exist in ${year}-${String(month).padStart(2, '0')} (it has ${last} days); use day: 'last'.`);
+      throw new DocketError('INVALID_DEADLINE_RULE', `Day ${String(query.day)} does not exist in ${year}-${String(month).padStart(2, '0')} (it has ${last} days); use day: 'last'.`, field('day'));
     }
     if (query.month !== 1 && query.month !== 2 && query.month !== 3) {
-      throw new DocketError('INVALID_DEADLINE_RULE', `Month of quarter must be 1, 2 or 3, got ${shownValue(query.month)}.`);
+      throw new DocketError('INVALID_DEADLINE_RULE', `Month of quarter must be 1, 2 or 3, got ${shownValue(query.month)}.`, field('month'));
     }
-    const ordinal = rollOrdinal(dayOrdinalOf(year, month, day), query.roll);
-    const timeOfDay = query.time === undefined ? END_OF_DAY_MS : parseTimeOfDay(query.time);
+    const ordinal = rollOrdinal(dayOrdinalOf(year, month, day), query.roll, arg === undefined ? undefined : `${arg}.roll`);
+    const timeOfDay = query.time === undefined ? END_OF_DAY_MS : arg === undefined ? parseTimeOfDay(query.time) : timeArg(query.time, `${arg}.time`);
     return time.toInstant({ ordinal, timeOfDay });
   };
 
@@ -348,28 +414,29 @@ export const businessCalendar = callerInput('businessCalendar()', ['options'], f
       const { value, estimatedYears } = index.track(() => calendar.resolve(rule, from));
       return { at: value, provisional: estimatedYears.length > 0, estimatedYears };
     },
-    isWorkingDay: (at) => index.isWorking(time.parse(at).ordinal),
+    isWorkingDay: (at) => index.isWorking(pointArg(at, 'at').ordinal),
     nextWorkingDay: (at) => shiftDays(at, 1),
     previousWorkingDay: (at) => shiftDays(at, -1),
     addWorkingDays: (at, n) => {
-      if (typeof n !== 'number' || !Number.isInteger(n)) throw new DocketError('INVALID_ARGUMENT', `Working days must be a whole number, got ${shownValue(n)}.`);
-      return n === 0 ? time.parseInstant(at) : shiftDays(at, n);
+      if (typeof n !== 'number' || !Number.isInteger(n)) throw new DocketError('INVALID_ARGUMENT', `Working days must be a whole number, got ${shownValue(n)}.`, { field: 'days' });
+      return n === 0 ? instantArg(at, 'at') : shiftDays(at, n);
     },
-    workingDaysBetween: (a, b) => index.between(time.parse(a).ordinal, time.parse(b).ordinal),
+    workingDaysBetween: (a, b) => index.between(pointArg(a, 'from').ordinal, pointArg(b, 'to').ordinal),
     addWorkingHours: (at, hours) => {
-      if (typeof hours !== 'number' || !Number.isFinite(hours)) throw new DocketError('INVALID_ARGUMENT', `Working hours must be a finite number, got ${shownValue(hours)}.`);
-      if (hours === 0) return time.parseInstant(at);
-      return time.toInstant(addWorkingTime(index, window, time.parse(at), Math.round(hours * 3_600_000)));
+      if (typeof hours !== 'number' || !Number.isFinite(hours)) throw new DocketError('INVALID_ARGUMENT', `Working hours must be a finite number, got ${shownValue(hours)}.`, { field: 'hours' });
+      if (hours === 0) return instantArg(at, 'at');
+      return time.toInstant(addWorkingTime(index, window, pointArg(at, 'at'), Math.round(hours * 3_600_000)));
     },
     roll: (at, policy) => {
-      const p = time.parse(at);
-      const ordinal = rollOrdinal(p.ordinal, policy);
+      const p = pointArg(at, 'at');
+      const ordinal = rollOrdinal(p.ordinal, policy, 'policy');
       // A date that does not move keeps its instant (local time and back is not one-to-one in a DST overlap).
       if (ordinal === p.ordinal) return time.parseInstant(at);
       return time.toInstant({ ordinal, timeOfDay: p.timeOfDay });
     },
-    quarterOf,
+    quarterOf: (at) => quarterOfOrdinal(pointArg(at, 'at').ordinal),
     quarterDates: (q) => {
+      checkQuarter(q, 'quarter');
       const first = quarterMonthOf(q, 1);
       const last = quarterMonthOf(q, 3);
       return {
@@ -377,12 +444,17 @@ export const businessCalendar = callerInput('businessCalendar()', ['options'], f
         last: formatDayOrdinal(dayOrdinalOf(last.year, last.month, daysInMonth(last.year, last.month))),
       };
     },
-    quarterDay,
+    quarterDay: (query) => quarterDay(query, 'query'),
     resolve: (input, from) => {
-      const rule = validateDeadlineRule(input);
-      if (typeof from !== 'number' || !Number.isFinite(from)) throw new DocketError('INVALID_ARGUMENT', `resolve() needs an epoch-ms instant as "from", got ${shownValue(from)}.`);
+      let rule: DeadlineRule;
+      try {
+        rule = validateDeadlineRule(input);
+      } catch (error) {
+        throw naming(error, 'rule');
+      }
+      if (typeof from !== 'number' || !Number.isFinite(from)) throw new DocketError('INVALID_ARGUMENT', `resolve() needs an epoch-ms instant as "from", got ${shownValue(from)}.`, { field: 'from' });
       // Read as every date input is (the supported dates checked there), whatever the rule needs of it.
-      const start = time.parse(from);
+      const start = pointArg(from, 'from');
       switch (rule.kind) {
         case 'duration':
           return from + durationToMs(rule.duration);
@@ -394,7 +466,7 @@ export const businessCalendar = callerInput('businessCalendar()', ['options'], f
           return time.toInstant({ ordinal, timeOfDay: rule.time === undefined ? start.timeOfDay : parseTimeOfDay(rule.time) });
         }
         case 'quarterDay': {
-          const quarter = 'relative' in rule.quarter ? shiftQuarterOf(quarterOf(from), rule.quarter.relative) : rule.quarter;
+          const quarter = 'relative' in rule.quarter ? shiftQuarterOf(quarterOfOrdinal(start.ordinal), rule.quarter.relative) : rule.quarter;
           return quarterDay(withTimeOrUndefined({ quarter, month: rule.month, day: rule.day }, rule.time, rule.roll));
         }
         case 'absolute': {
@@ -409,18 +481,18 @@ export const businessCalendar = callerInput('businessCalendar()', ['options'], f
         }
       }
     },
-    describeDay: (at) => dayInfo(time.parse(at).ordinal),
+    describeDay: (at) => dayInfo(pointArg(at, 'at').ordinal),
     daysInRange: (from, to) => {
-      const a = time.parse(from).ordinal;
-      const b = time.parse(to).ordinal;
-      if (b < a) throw new DocketError('INVALID_ARGUMENT', `daysInRange: "to" (${formatDayOrdinal(b)}) is before "from" (${formatDayOrdinal(a)}).`);
-      if (b - a >= MAX_RANGE_DAYS) throw new DocketError('INVALID_ARGUMENT', `daysInRange covers at most ${MAX_RANGE_DAYS} days.`);
+      const a = pointArg(from, 'from').ordinal;
+      const b = pointArg(to, 'to').ordinal;
+      if (b < a) throw new DocketError('INVALID_ARGUMENT', `daysInRange: "to" (${formatDayOrdinal(b)}) is before "from" (${formatDayOrdinal(a)}).`, { field: 'to' });
+      if (b - a >= MAX_RANGE_DAYS) throw new DocketError('INVALID_ARGUMENT', `daysInRange covers at most ${MAX_RANGE_DAYS} days.`, { field: 'to' });
       const days: DayInfo[] = [];
       for (let d = a; d <= b; d++) days.push(dayInfo(d));
       return days;
     },
-    toLocalDate: (at) => formatDayOrdinal(time.parse(at).ordinal),
-    localInstant: (date, t) => time.toInstant({ ordinal: parseLocalDate(date), timeOfDay: t === undefined ? 0 : parseTimeOfDay(t) }),
+    toLocalDate: (at) => formatDayOrdinal(pointArg(at, 'at').ordinal),
+    localInstant: (date, t) => time.toInstant({ ordinal: dateArg(date, 'date'), timeOfDay: t === undefined ? 0 : timeArg(t, 'time') }),
   };
   // Every method reads its arguments as plain data, once (src/input/plain-input.ts): a Proxy or a
   // getter that throws is INVALID_ARGUMENT naming the argument, never the caller's raw error.

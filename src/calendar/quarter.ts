@@ -37,11 +37,15 @@ export const isQuarterRef = callerInput('isQuarterRef()', ['value'], function is
   );
 });
 
-// Called inside the guarded functions below, on the argument their guard copied already: the check
-// runs on that copy, not through isQuarterRef's own guard (a second copy at every call).
-function check(q: QuarterRef): void {
+/**
+ * `INVALID_ARGUMENT` naming `field` (`details.field`) unless `q` is a {@link QuarterRef}. Called inside
+ * the guarded functions below, on the argument their guard copied already: the check runs on that
+ * copy, not through isQuarterRef's own guard (a second copy at every call). Internal: the calendar
+ * checks its own quarter arguments with it (not exported from `docket`, so no compiled example).
+ */
+export function checkQuarter(q: unknown, field: string): asserts q is QuarterRef {
   if (!unguarded(isQuarterRef)(q)) {
-    throw new DocketError('INVALID_ARGUMENT', `Invalid quarter ${shownValue(q)}: expected { year: 1–9999, quarter: 1 | 2 | 3 | 4 }.`);
+    throw new DocketError('INVALID_ARGUMENT', `Invalid quarter ${shownValue(q)}: expected { year: 1–9999, quarter: 1 | 2 | 3 | 4 }.`, { field });
   }
 }
 
@@ -69,12 +73,12 @@ export function quarterOfMonth(year: number, month: number): QuarterRef {
  * ```
  */
 export const shiftQuarter = callerInput('shiftQuarter()', ['q', 'n'], function shiftQuarter(q: QuarterRef, n: number): QuarterRef {
-  check(q);
-  if (!Number.isInteger(n)) throw new DocketError('INVALID_ARGUMENT', `Quarters to shift must be a whole number, got ${n}.`);
+  checkQuarter(q, 'q');
+  if (!Number.isInteger(n)) throw new DocketError('INVALID_ARGUMENT', `Quarters to shift must be a whole number, got ${n}.`, { field: 'n' });
   const index = q.year * 4 + (q.quarter - 1) + n;
   const shifted = { year: Math.floor(index / 4), quarter: ((index - Math.floor(index / 4) * 4) + 1) as 1 | 2 | 3 | 4 };
   // Past the years a quarter may name: (1, Q1) shifted by -5 was { year: -1, quarter: 0 }, and 1e20 a year no date has.
-  if (!unguarded(isQuarterRef)(shifted)) throw new DocketError('INVALID_ARGUMENT', `Shifting ${formatQuarter(q)} by ${n} quarters leaves the years 1–9999.`);
+  if (!unguarded(isQuarterRef)(shifted)) throw new DocketError('INVALID_ARGUMENT', `Shifting ${formatQuarter(q)} by ${n} quarters leaves the years 1–9999.`, { field: 'n' });
   return shifted;
 });
 
@@ -90,11 +94,11 @@ export const shiftQuarter = callerInput('shiftQuarter()', ['q', 'n'], function s
  * ```
  */
 export const quarterMonth = callerInput('quarterMonth()', ['q', 'm'], function quarterMonth(q: QuarterRef, m: number): { readonly year: number; readonly month: number } {
-  check(q);
-  if (!Number.isInteger(m)) throw new DocketError('INVALID_ARGUMENT', `Month of quarter must be a whole number, got ${m}.`);
+  checkQuarter(q, 'q');
+  if (!Number.isInteger(m)) throw new DocketError('INVALID_ARGUMENT', `Month of quarter must be a whole number, got ${m}.`, { field: 'm' });
   const index = q.year * 12 + (q.quarter - 1) * 3 + (m - 1);
   const year = Math.floor(index / 12);
-  if (year < 1 || year > 9999) throw new DocketError('INVALID_ARGUMENT', `Month ${m} of ${formatQuarter(q)} is outside the years 1–9999.`);
+  if (year < 1 || year > 9999) throw new DocketError('INVALID_ARGUMENT', `Month ${m} of ${formatQuarter(q)} is outside the years 1–9999.`, { field: 'm' });
   return { year, month: index - year * 12 + 1 };
 });
 
@@ -108,8 +112,8 @@ export const quarterMonth = callerInput('quarterMonth()', ['q', 'm'], function q
  * ```
  */
 export const compareQuarters = callerInput('compareQuarters()', ['a', 'b'], function compareQuarters(a: QuarterRef, b: QuarterRef): number {
-  check(a);
-  check(b);
+  checkQuarter(a, 'a');
+  checkQuarter(b, 'b');
   return a.year * 4 + a.quarter - (b.year * 4 + b.quarter);
 });
 
@@ -123,7 +127,7 @@ export const compareQuarters = callerInput('compareQuarters()', ['a', 'b'], func
  * ```
  */
 export const formatQuarter = callerInput('formatQuarter()', ['q'], function formatQuarter(q: QuarterRef): string {
-  check(q);
+  checkQuarter(q, 'q');
   return `${String(q.year).padStart(4, '0')}-Q${q.quarter}`; // YYYY, as parseQuarter reads it
 });
 
@@ -139,6 +143,6 @@ export const formatQuarter = callerInput('formatQuarter()', ['q'], function form
 export const parseQuarter = callerInput('parseQuarter()', ['text'], function parseQuarter(text: string): QuarterRef {
   if (typeof text !== 'string') throw new DocketError('INVALID_ARGUMENT', `parseQuarter() takes a string like '2027-Q1', got ${shownValue(text)}.`, { field: 'text' });
   const m = /^(\d{4})-?Q([1-4])$/i.exec(text);
-  if (m === null) throw new DocketError('INVALID_ARGUMENT', `Invalid quarter "${text}": expected 'YYYY-Qn', like '2027-Q1'.`);
+  if (m === null) throw new DocketError('INVALID_ARGUMENT', `Invalid quarter "${text}": expected 'YYYY-Qn', like '2027-Q1'.`, { field: 'text' });
   return { year: Number(m[1]), quarter: Number(m[2]) as 1 | 2 | 3 | 4 };
 });

@@ -86,7 +86,7 @@ export interface WorkingDayIndexOptions {
 export function checkYearArgument(year: unknown): asserts year is number {
   if (typeof year !== 'number' || !Number.isSafeInteger(year)) {
     const shown = typeof year === 'string' ? JSON.stringify(year.slice(0, 40)) : typeof year === 'number' ? String(year) : typeof year;
-    throw new DocketError('INVALID_ARGUMENT', `A year must be a whole number like 2027, got ${shown}${typeof year === 'string' ? ' (a string: pass Number(year))' : ''}.`);
+    throw new DocketError('INVALID_ARGUMENT', `A year must be a whole number like 2027, got ${shown}${typeof year === 'string' ? ' (a string: pass Number(year))' : ''}.`, { field: 'year' });
   }
 }
 

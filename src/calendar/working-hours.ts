@@ -1,7 +1,7 @@
 import { assertKnownKeys, DocketError } from '../errors.js';
 import type { LocalPoint } from './zoned-time.js';
 import type { WorkingDayIndex } from './working-day-index.js';
-import { parseTimeOfDay } from './time-of-day.js';
+import { tryParseTimeOfDay } from './time-of-day.js';
 import { shownValue } from './shown-value.js';
 
 /**
@@ -32,6 +32,13 @@ export interface WorkingWindow {
   readonly end: number;
 }
 
+// The window's `start` or `end`, its refusal naming it (`workingHours.start`).
+function timeOf(text: string, key: 'start' | 'end'): number {
+  const ms = typeof text === 'string' ? tryParseTimeOfDay(text) : undefined;
+  if (ms === undefined) throw new DocketError('INVALID_ARGUMENT', `Invalid working hours ${key} ${shownValue(text)}: expected 'HH:mm' (00:00–23:59, or 24:00).`, { field: `workingHours.${key}` });
+  return ms;
+}
+
 /**
  * Parse and check a {@link WorkingHoursOption}; throws `INVALID_ARGUMENT` when `end` is not after `start`.
  *
@@ -45,10 +52,10 @@ export function parseWorkingHours(option: WorkingHoursOption): WorkingWindow {
   if (typeof option !== 'object' || option === null) throw new DocketError('INVALID_ARGUMENT', `Working hours must be { start: 'HH:mm', end: 'HH:mm' }, got ${shownValue(option)}.`);
   // A lunch break or a misspelt key was ignored: say it is not read.
   assertKnownKeys(option, ['start', 'end'], 'workingHours', {}, 'workingHours');
-  const start = parseTimeOfDay(option.start, 'working hours start');
-  const end = parseTimeOfDay(option.end, 'working hours end');
+  const start = timeOf(option.start, 'start');
+  const end = timeOf(option.end, 'end');
   if (end <= start) {
-    throw new DocketError('INVALID_ARGUMENT', `Working hours end (${option.end}) must be after their start (${option.start}).`);
+    throw new DocketError('INVALID_ARGUMENT', `Working hours end (${option.end}) must be after their start (${option.start}).`, { field: 'workingHours.end' });
   }
   return { start, end };
 }
