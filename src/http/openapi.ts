@@ -55,7 +55,10 @@ const componentName = (...parts: string[]) => parts.join('.').replace(/[^A-Za-z0
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
 const problem = (description: string) => ({ description, content: { 'application/problem+json': { schema: ref('Problem') } } });
 const json = (schema: Json, description = 'OK') => ({ description, content: { 'application/json': { schema } } });
-const idParam = { name: 'id', in: 'path', required: true, schema: { type: 'string' } };
+const idParam = {
+  name: 'id', in: 'path', required: true, schema: { type: 'string' },
+  description: 'The instance id, percent-encoded as UTF-8 (encodeURIComponent). A segment that is not valid percent-encoding (%zz, an encoded lone surrogate such as %ED%A0%80) is refused, 400 INVALID_ARGUMENT with details.field "id".',
+};
 const refusals = {
   '400': problem('Malformed request (INVALID_ARGUMENT).'),
   '401': problem('No identity: the host hook returned no actor.'),
@@ -77,6 +80,11 @@ const refusals = {
       'WORKFLOW_VERSION_NOT_REGISTERED, CALENDAR_YEAR_MISSING, INVALID_HOLIDAY_DATA, EFFECT_TIMEOUT, EXPLORATION_LIMIT, INVALID_WORKFLOW_GRAPH, or an actor the host\'s identify hook returned that Docket cannot use. ' +
       'Changing the request will not help: report it to whoever runs the server.',
   ),
+};
+/** The refusals of an operation with an `{id}` path parameter: its 400 says how the id is read. */
+const idRefusals = {
+  ...refusals,
+  '400': problem('Malformed request (INVALID_ARGUMENT), including an {id} path segment that is not valid percent-encoded UTF-8 (details.field "id").'),
 };
 const reasonBody = (extra: Json = {}, required: string[] = []) => ({
   required: true,
@@ -351,14 +359,14 @@ export function openApiDocument(workflows: readonly AnyWorkflow[], options: Open
         },
       },
       '/instances/{id}': {
-        get: { operationId: 'get', parameters: [idParam], responses: { '200': json(ref('Instance')), ...refusals } },
+        get: { operationId: 'get', parameters: [idParam], responses: { '200': json(ref('Instance')), ...idRefusals } },
       },
       '/instances/{id}/events': {
         post: {
           operationId: 'send', summary: 'Send one event. An Idempotency-Key header makes a retry safe.',
           parameters: [idParam, { name: 'Idempotency-Key', in: 'header', required: false, description: 'The same key for a retry of the same act (an empty key is refused, 400).', schema: { type: 'string', minLength: 1, maxLength: KEY_MAX_LENGTH } }],
           requestBody: { required: true, content: { 'application/json': { schema: { oneOf: events.length ? events : [{ type: 'object' }] } } } },
-          responses: { '200': json(ref('Instance')), ...refusals },
+          responses: { '200': json(ref('Instance')), ...idRefusals },
         },
       },
       '/instances/{id}/history': {
@@ -371,7 +379,7 @@ export function openApiDocument(workflows: readonly AnyWorkflow[], options: Open
           ],
           responses: {
             '200': json({ type: 'object', properties: { items: { type: 'array', items: ref('HistoryEntry') }, nextCursor: { type: 'string' } }, required: ['items'] }),
-            ...refusals,
+            ...idRefusals,
           },
         },
       },
@@ -394,10 +402,10 @@ export function openApiDocument(workflows: readonly AnyWorkflow[], options: Open
       },
       ...Object.fromEntries((['suspend', 'resume', 'terminate'] as const).map((op) => [
         `/instances/{id}/${op}`,
-        { post: { operationId: op, summary: `Admin: ${op} an instance (audited).`, parameters: [idParam], requestBody: reasonBody(), responses: { '200': json(ref('Instance')), ...refusals } } },
+        { post: { operationId: op, summary: `Admin: ${op} an instance (audited).`, parameters: [idParam], requestBody: reasonBody(), responses: { '200': json(ref('Instance')), ...idRefusals } } },
       ])),
       '/instances/{id}/move': {
-        post: { operationId: 'moveTo', summary: 'Admin: move an instance to any state (a dotted path).', parameters: [idParam], requestBody: reasonBody({ target: { type: 'string' } }, ['target']), responses: { '200': json(ref('Instance')), ...refusals } },
+        post: { operationId: 'moveTo', summary: 'Admin: move an instance to any state (a dotted path).', parameters: [idParam], requestBody: reasonBody({ target: { type: 'string' } }, ['target']), responses: { '200': json(ref('Instance')), ...idRefusals } },
       },
       '/admin/reassign': {
         post: {
@@ -409,13 +417,13 @@ export function openApiDocument(workflows: readonly AnyWorkflow[], options: Open
       '/instances/{id}/verify': {
         get: {
           operationId: 'verify', summary: 'Check the history chain (hashes, order, head, stored state, tenant); also for an archived or purged instance.',
-          parameters: [idParam], responses: { '200': json(ref('VerifyReport')), ...refusals },
+          parameters: [idParam], responses: { '200': json(ref('VerifyReport')), ...idRefusals },
         },
       },
       '/instances/{id}/archived': {
         get: {
           operationId: 'archived', summary: 'An archived instance with its history, or a purged one\'s tombstone (404 while live or unknown).',
-          parameters: [idParam], responses: { '200': json(ref('ArchivedView')), ...refusals },
+          parameters: [idParam], responses: { '200': json(ref('ArchivedView')), ...idRefusals },
         },
       },
       '/admin/migrate': {
