@@ -156,6 +156,28 @@ function readQuery(c: Context, names: readonly string[], filter = false): { quer
 }
 
 /**
+ * The `Idempotency-Key` header of a send, or `undefined` without one. A key sent over HTTP holds no
+ * comma: the header is one value, not a list, and HTTP lets a client, a proxy or the server's own
+ * parser join repeated field lines into one with commas (RFC 9110 §5.3; Fetch's `Headers` and Node's
+ * parser do, as `"a, b"`), so a comma in the value cannot be told from the header sent twice. Two
+ * headers `a` and `b` were taken as the one key `"a, b"`: a retry that sent only `a` acted again.
+ * Refused with 400 `INVALID_ARGUMENT` (`details.field: 'Idempotency-Key'`), as an empty one is, before
+ * anything is read or written. The engine's key rule (`checkKey`: at most 256 characters, storable)
+ * applies after; a key given in a JSON body (`POST /batch`) may hold a comma.
+ */
+function idempotencyKeyHeader(headers: Headers): string | undefined {
+  const key = headers.get('idempotency-key') ?? undefined;
+  if (key !== undefined && key.includes(',')) {
+    throw bad(
+      `The Idempotency-Key header is sent more than once, or holds a comma ("${shownName(key)}"): send it once, with a key without commas (HTTP joins a repeated header with commas, so the two cannot be told apart). Nothing was done.`,
+      { field: 'Idempotency-Key' },
+    );
+  }
+  if (key === '') throw bad('The Idempotency-Key header is empty: give a key (the same one for each retry of this act), or leave the header out. Nothing was done.', { field: 'Idempotency-Key' });
+  return key;
+}
+
+/**
  * The methods each path takes, from the routes as registered (`:id` matching one segment, as the
  * router does): an empty list for a path no route has. A path with a GET route also takes HEAD,
  * which the router answers as the GET without its body.
@@ -246,7 +268,8 @@ function readHandlerOptions(given: unknown): HttpHandlerOptions {
  *   only the fields the route lists (an event's body is its payload, checked by the workflow's schema);
  *   anything else is a 400 `INVALID_ARGUMENT` whose `details.field` names it (`content-type`, the
  *   unknown field, `acts[2].idempotencyKy`), before anything is read or written.
- * - `POST /instances/:id/events` `{ type, ...payload }` (header `Idempotency-Key` optional) → instance.
+ * - `POST /instances/:id/events` `{ type, ...payload }` (header `Idempotency-Key` optional: given at
+ *   most once, without a comma, which HTTP uses to join a repeated header) → instance.
  * - Path parameters (`:id`): percent-decoded as UTF-8; a segment that is not valid percent-encoding
  *   (`%zz`, an encoded lone surrogate `%ED%A0%80`) is a 400 `INVALID_ARGUMENT` with `details.field: 'id'`.
  * - `POST /batch` `{ acts: [{ instanceId, event, idempotencyKey? }] }` → one result per act.
@@ -436,7 +459,7 @@ export function createHttpHandler(given: HttpHandlerOptions): (request: Request)
     text(event.type, 'type');
     // An empty Idempotency-Key is refused (400), not dropped: dropped, the send went unkeyed and the
     // client's retry acted twice.
-    const key = c.req.header('idempotency-key');
+    const key = idempotencyKeyHeader(c.req.raw.headers);
     return c.json(await on(c).send(idOf(c), event as never, { actor: c.get('actor'), ...(key === undefined ? {} : { idempotencyKey: key }) }));
   });
 

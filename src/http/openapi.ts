@@ -364,9 +364,12 @@ export function openApiDocument(workflows: readonly AnyWorkflow[], options: Open
       '/instances/{id}/events': {
         post: {
           operationId: 'send', summary: 'Send one event. An Idempotency-Key header makes a retry safe.',
-          parameters: [idParam, { name: 'Idempotency-Key', in: 'header', required: false, description: 'The same key for a retry of the same act (an empty key is refused, 400).', schema: { type: 'string', minLength: 1, maxLength: KEY_MAX_LENGTH } }],
+          parameters: [idParam, { name: 'Idempotency-Key', in: 'header', required: false, description: 'The same key for a retry of the same act. Sent once and without a comma: HTTP joins a repeated header with commas, so a comma cannot be told from the header sent twice; either is refused, as is an empty key (400 INVALID_ARGUMENT, details.field "Idempotency-Key").', schema: { type: 'string', minLength: 1, maxLength: KEY_MAX_LENGTH, pattern: '^[^,]*$' } }],
           requestBody: { required: true, content: { 'application/json': { schema: { oneOf: events.length ? events : [{ type: 'object' }] } } } },
-          responses: { '200': json(ref('Instance')), ...idRefusals },
+          responses: {
+            '200': json(ref('Instance')), ...idRefusals,
+            '400': problem('Malformed request (INVALID_ARGUMENT), including an {id} path segment that is not valid percent-encoded UTF-8 (details.field "id") and an Idempotency-Key header sent more than once, holding a comma or empty (details.field "Idempotency-Key").'),
+          },
         },
       },
       '/instances/{id}/history': {
