@@ -63,7 +63,7 @@ const refusals = {
   '400': problem('Malformed request (INVALID_ARGUMENT).'),
   '401': problem('No identity: the host hook returned no actor.'),
   '403': problem('FORBIDDEN: the actor may not do this.'),
-  '404': problem('WORKFLOW_NOT_FOUND or INSTANCE_NOT_FOUND (also for an instance of another tenant than the actor\'s).'),
+  '404': problem('WORKFLOW_NOT_FOUND or INSTANCE_NOT_FOUND (also for an instance of another tenant than the actor\'s; for the actor\'s own instance that retention archived or purged, details.retention says which).'),
   '409': problem('INSTANCE_NOT_ACTIVE, EVENT_NOT_ACCEPTED, OPERATION_NOT_ALLOWED, IDEMPOTENCY_MISMATCH or CONFLICT.'),
   '413': problem('PAYLOAD_TOO_LARGE: the request body is over the handler\'s maxBodyBytes (default 8 MiB).'),
   '422': problem('INVALID_PAYLOAD or UNKNOWN_EVENT (the body failed the workflow\'s schema), INVALID_MIGRATION (no migration declared between the versions), NO_APPROVER (a step found nobody to decide) or INVALID_DEADLINE_RULE.'),
