@@ -515,7 +515,7 @@ export function createHttpHandler(given: HttpHandlerOptions): (request: Request)
     const tenant = c.get('actor').tenant;
     const found = tenant === undefined ? await engine.archived(id) : await engine.forTenant(tenant).archived(id);
     if (found === undefined) {
-      throw new DocketError('INSTANCE_NOT_FOUND', `No archived or purged instance "${id}". A live instance is read at ${basePath}/instances/${id}.`, { instanceId: id });
+      throw new DocketError('INSTANCE_NOT_FOUND', `No archived or purged instance "${id}". A live instance is read at ${basePath}/instances/${encodeURIComponent(id)}.`, { instanceId: id });
     }
     return c.json(found);
   });
