@@ -49,10 +49,11 @@ describe('the OpenAPI document against real requests and responses', () => {
     const doc = openApiDocument(workflows) as Json;
     const validate = validatorFor(doc);
     // The Idempotency-Key header as the handler takes it: an empty key is refused (400), so the
-    // document says minLength 1, and the store's key limit as maxLength.
+    // document says minLength 1, and the store's key limit as maxLength; no comma (a repeated header
+    // is joined with commas, so a comma is refused: tests/http-idempotency-key-header.test.ts).
     const sendParams = (doc as { paths: Record<string, Record<string, { operationId?: string; parameters?: { name: string; schema: unknown }[] }>> }).paths;
     const sendOp = Object.values(sendParams).flatMap((p) => Object.values(p)).find((op) => op.operationId === 'send');
-    expect(sendOp?.parameters?.find((p) => p.name === 'Idempotency-Key')?.schema).toEqual({ type: 'string', minLength: 1, maxLength: KEY_MAX_LENGTH });
+    expect(sendOp?.parameters?.find((p) => p.name === 'Idempotency-Key')?.schema).toEqual({ type: 'string', minLength: 1, maxLength: KEY_MAX_LENGTH, pattern: '^[^,]*$' });
     const problems: string[] = [];
     const call = async (method: string, path: string, user?: string, body?: unknown) => {
       const res = await handler(new Request(`http://app${path}`, {

@@ -293,6 +293,36 @@ export function createCommitPipeline(deps: PipelineDeps): CommitPipeline {
   }
 
   /**
+   * The refusal for an id with no live instance. An instance retention took out of the hot tables is
+   * still `INSTANCE_NOT_FOUND` (it takes no act and has no live view), but said as what it is, with
+   * `details.retention` (`'archived'` or `'purged'`): "No instance … Check the id" sent a client whose
+   * retried send (same Idempotency-Key) came after the archive, or an operator acting on an id from
+   * last year's report, looking for a typo. Only for an actor who may see the instance (its tenant, as
+   * {@link visibleTo} decides for a live one): to anyone else it stays the plain answer, so ids do not
+   * leak. Read only on this miss path; a store without retention, or one whose retention read fails,
+   * gives the plain answer.
+   */
+  async function missing(instanceId: string, actor: Actor | undefined): Promise<DocketError> {
+    if (!store.archived || !store.tombstone) return notFound(instanceId);
+    try {
+      const archived = await store.archived(instanceId);
+      const tombstone = archived === undefined ? await store.tombstone(instanceId) : undefined;
+      const tenant = archived !== undefined ? archived.instance.tenant : tombstone?.tenant;
+      const own = actor !== null && typeof actor === 'object' ? actor.tenant : undefined;
+      if ((archived === undefined && tombstone === undefined) || (own !== undefined && (tenant ?? undefined) !== own)) return notFound(instanceId);
+      const kind = archived !== undefined ? 'archived' : 'purged';
+      const read = kind === 'archived' ? 'its history and state are read with engine.archived(id), history(id) and verify(id)' : 'only its sealed tombstone is kept: engine.archived(id) and verify(id) read it';
+      return new DocketError(
+        'INSTANCE_NOT_FOUND',
+        `Instance "${instanceId}" is finished and was ${kind} by retention: it takes no more acts and has no live view; ${read}. An act retried after the archive (same idempotency key) cannot be replayed: read its outcome from the history.`,
+        { instanceId, retention: kind },
+      );
+    } catch {
+      return notFound(instanceId);
+    }
+  }
+
+  /**
    * Whether `actor` may see `record`: an actor of a tenant sees only that tenant's instances. The one
    * place tenant isolation of acts is decided; the refusal is INSTANCE_NOT_FOUND, so ids do not leak.
    */
@@ -304,7 +334,8 @@ export function createCommitPipeline(deps: PipelineDeps): CommitPipeline {
   async function load(instanceId: string, actor?: Actor): Promise<InstanceRecord> {
     assertId(instanceId, 'The instance id', {}, 'instanceId');
     const record = await store.load(instanceId);
-    if (!record || !visibleTo(record, actor)) throw notFound(instanceId);
+    if (!record) throw await missing(instanceId, actor);
+    if (!visibleTo(record, actor)) throw notFound(instanceId);
     return record;
   }
 
@@ -450,7 +481,8 @@ export function createCommitPipeline(deps: PipelineDeps): CommitPipeline {
           const both = await store.loadWithHead(instanceId);
           loaded = both?.record;
           head = both ? (both.head ?? null) : undefined;
-          if (!act.wanted && (!loaded || !visibleTo(loaded, actor))) throw notFound(instanceId);
+          if (!act.wanted && !loaded) throw await missing(instanceId, actor);
+          if (!act.wanted && !visibleTo(loaded!, actor)) throw notFound(instanceId);
         } else {
           loaded = act.wanted ? await store.load(instanceId) : await load(instanceId, actor);
         }

@@ -518,7 +518,9 @@ export interface Engine<W extends AnyWorkflow = AnyWorkflow> {
    * `archived` and `verify`) or purging them (a purge verifies the chain first and keeps a sealed
    * tombstone of its head). Active instances are never taken. `run({ retain })` calls it every
    * `everyMs` (default one hour). Throws `INVALID_ARGUMENT` for a bad policy, mode or limit, or a store
-   * without retention.
+   * without retention. Afterwards an act or live read naming a retained instance (`send`, `get`,
+   * `suspend`…) is `INSTANCE_NOT_FOUND` with `details.retention: 'archived' | 'purged'` and a message
+   * saying so (for an actor of another tenant, the plain answer an unknown id gets).
    */
   retain(options: RetainOptions): Promise<RetainReport>;
   /** An archived instance with its history, or a purged one's tombstone; undefined when it is neither. */

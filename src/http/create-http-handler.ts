@@ -13,6 +13,7 @@ import { checkDocumentArguments, openApiDocument, type OpenApiOptions } from './
 import { readOptions } from '../input/read-options.js';
 import { readBasePath } from './base-path.js';
 import { problemResponse, toProblem, type Problem } from './problem.js';
+import { readPathParameters } from './path-parameters.js';
 import { checkActorInput } from '../engine/validate-input.js';
 import { HISTORY_PAGE_DEFAULT } from '../engine/history-page.js';
 
@@ -155,6 +156,28 @@ function readQuery(c: Context, names: readonly string[], filter = false): { quer
 }
 
 /**
+ * The `Idempotency-Key` header of a send, or `undefined` without one. A key sent over HTTP holds no
+ * comma: the header is one value, not a list, and HTTP lets a client, a proxy or the server's own
+ * parser join repeated field lines into one with commas (RFC 9110 §5.3; Fetch's `Headers` and Node's
+ * parser do, as `"a, b"`), so a comma in the value cannot be told from the header sent twice. Two
+ * headers `a` and `b` were taken as the one key `"a, b"`: a retry that sent only `a` acted again.
+ * Refused with 400 `INVALID_ARGUMENT` (`details.field: 'Idempotency-Key'`), as an empty one is, before
+ * anything is read or written. The engine's key rule (`checkKey`: at most 256 characters, storable)
+ * applies after; a key given in a JSON body (`POST /batch`) may hold a comma.
+ */
+function idempotencyKeyHeader(headers: Headers): string | undefined {
+  const key = headers.get('idempotency-key') ?? undefined;
+  if (key !== undefined && key.includes(',')) {
+    throw bad(
+      `The Idempotency-Key header is sent more than once, or holds a comma ("${shownName(key)}"): send it once, with a key without commas (HTTP joins a repeated header with commas, so the two cannot be told apart). Nothing was done.`,
+      { field: 'Idempotency-Key' },
+    );
+  }
+  if (key === '') throw bad('The Idempotency-Key header is empty: give a key (the same one for each retry of this act), or leave the header out. Nothing was done.', { field: 'Idempotency-Key' });
+  return key;
+}
+
+/**
  * The methods each path takes, from the routes as registered (`:id` matching one segment, as the
  * router does): an empty list for a path no route has. A path with a GET route also takes HEAD,
  * which the router answers as the GET without its body.
@@ -177,6 +200,8 @@ interface HandlerVariables {
   query: Partial<Record<string, string>>;
   /** Every value of each parameter, as given: what a filter route reads by the filter rule. */
   queryText: QueryText;
+  /** The route's path parameters, decoded by the one strict rule ({@link readPathParameters}). */
+  params: Readonly<Record<string, string>>;
 }
 
 function batchJson(r: BatchResult): unknown {
@@ -243,7 +268,10 @@ function readHandlerOptions(given: unknown): HttpHandlerOptions {
  *   only the fields the route lists (an event's body is its payload, checked by the workflow's schema);
  *   anything else is a 400 `INVALID_ARGUMENT` whose `details.field` names it (`content-type`, the
  *   unknown field, `acts[2].idempotencyKy`), before anything is read or written.
- * - `POST /instances/:id/events` `{ type, ...payload }` (header `Idempotency-Key` optional) → instance.
+ * - `POST /instances/:id/events` `{ type, ...payload }` (header `Idempotency-Key` optional: given at
+ *   most once, without a comma, which HTTP uses to join a repeated header) → instance.
+ * - Path parameters (`:id`): percent-decoded as UTF-8; a segment that is not valid percent-encoding
+ *   (`%zz`, an encoded lone surrogate `%ED%A0%80`) is a 400 `INVALID_ARGUMENT` with `details.field: 'id'`.
  * - `POST /batch` `{ acts: [{ instanceId, event, idempotencyKey? }] }` → one result per act.
  * - `GET /tasks` — the caller's inbox (by user id and by each role), each task with its `actions`;
  *   an `admin` may pass `?assignee=`.
@@ -345,11 +373,14 @@ export function createHttpHandler(given: HttpHandlerOptions): (request: Request)
     return undefined;
   });
 
-  // Every route's query, by one rule (readQuery, QUERY_PARAMETERS), before any handler runs: a route
-  // that takes no parameter refuses one instead of ignoring it. A path no route matches stays a 404.
+  // Every route's path parameters and query, by one rule each (readPathParameters; readQuery,
+  // QUERY_PARAMETERS), before any handler runs: a segment that is not valid percent-encoded UTF-8 is
+  // refused, not taken as the literal id; a route that takes no query parameter refuses one instead
+  // of ignoring it. A path no route matches stays a 404.
   api.use('*', async (c, next) => {
     const route = matchedRoutes(c).findLast((r) => r.method !== 'ALL');
     if (route !== undefined) {
+      c.set('params', readPathParameters(route.path, c.req.url));
       const name = `${route.method} ${route.path.slice(basePath.length)}`;
       const { query, text } = readQuery(c, queryNamesOf(name), FILTER_ROUTES.has(name));
       c.set('query', query);
@@ -384,6 +415,9 @@ export function createHttpHandler(given: HttpHandlerOptions): (request: Request)
     return tenant === undefined ? engine : engine.forTenant(tenant);
   };
 
+  /** The route's `:id`, as the path-parameter rule decoded it (never Hono's lenient `c.req.param`). */
+  const idOf = (c: Context<{ Variables: HandlerVariables }>): string => c.get('params').id!;
+
   api.get('/me', (c) => c.json(c.get('actor')));
 
   api.post('/instances', async (c) => {
@@ -403,7 +437,7 @@ export function createHttpHandler(given: HttpHandlerOptions): (request: Request)
     return c.json(await on(c).list(instanceQueryFromText(c.get('queryText'))));
   });
 
-  api.get('/instances/:id', async (c) => c.json(await on(c).get(c.req.param('id'))));
+  api.get('/instances/:id', async (c) => c.json(await on(c).get(idOf(c))));
 
   api.get('/instances/:id/history', async (c) => {
     const q = c.get('query');
@@ -416,7 +450,7 @@ export function createHttpHandler(given: HttpHandlerOptions): (request: Request)
     // The limit is always passed: a history call without limit or cursor is the whole history.
     const limit = queryLimit(q.limit) ?? HISTORY_PAGE_DEFAULT;
     const page = { limit, ...(q.cursor === undefined ? {} : { cursor: q.cursor }) };
-    const id = c.req.param('id');
+    const id = idOf(c);
     return c.json(q.includeRefused === 'true' ? await on(c).history(id, { ...page, includeRefused: true }) : await on(c).history(id, page));
   });
 
@@ -425,8 +459,8 @@ export function createHttpHandler(given: HttpHandlerOptions): (request: Request)
     text(event.type, 'type');
     // An empty Idempotency-Key is refused (400), not dropped: dropped, the send went unkeyed and the
     // client's retry acted twice.
-    const key = c.req.header('idempotency-key');
-    return c.json(await on(c).send(c.req.param('id'), event as never, { actor: c.get('actor'), ...(key === undefined ? {} : { idempotencyKey: key }) }));
+    const key = idempotencyKeyHeader(c.req.raw.headers);
+    return c.json(await on(c).send(idOf(c), event as never, { actor: c.get('actor'), ...(key === undefined ? {} : { idempotencyKey: key }) }));
   });
 
   api.post('/batch', async (c) => {
@@ -465,23 +499,23 @@ export function createHttpHandler(given: HttpHandlerOptions): (request: Request)
   for (const op of ['suspend', 'resume', 'terminate'] as const) {
     api.post(`/instances/:id/${op}`, async (c) => {
       const reason = text((await body(c, `POST /instances/:id/${op}`)).reason, 'reason')!;
-      return c.json(await on(c)[op](c.req.param('id'), { actor: c.get('actor'), reason }));
+      return c.json(await on(c)[op](idOf(c), { actor: c.get('actor'), reason }));
     });
   }
 
   api.post('/instances/:id/move', async (c) => {
     const b = await body(c, 'POST /instances/:id/move');
-    return c.json(await on(c).moveTo(c.req.param('id'), { actor: c.get('actor'), target: text(b.target, 'target')!, reason: text(b.reason, 'reason')! }));
+    return c.json(await on(c).moveTo(idOf(c), { actor: c.get('actor'), target: text(b.target, 'target')!, reason: text(b.reason, 'reason')! }));
   });
 
-  api.get('/instances/:id/verify', async (c) => c.json(await on(c).verify(c.req.param('id'))));
+  api.get('/instances/:id/verify', async (c) => c.json(await on(c).verify(idOf(c))));
 
   api.get('/instances/:id/archived', async (c) => {
-    const id = c.req.param('id');
+    const id = idOf(c);
     const tenant = c.get('actor').tenant;
     const found = tenant === undefined ? await engine.archived(id) : await engine.forTenant(tenant).archived(id);
     if (found === undefined) {
-      throw new DocketError('INSTANCE_NOT_FOUND', `No archived or purged instance "${id}". A live instance is read at ${basePath}/instances/${id}.`, { instanceId: id });
+      throw new DocketError('INSTANCE_NOT_FOUND', `No archived or purged instance "${id}". A live instance is read at ${basePath}/instances/${encodeURIComponent(id)}.`, { instanceId: id });
     }
     return c.json(found);
   });

@@ -55,12 +55,15 @@ const componentName = (...parts: string[]) => parts.join('.').replace(/[^A-Za-z0
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
 const problem = (description: string) => ({ description, content: { 'application/problem+json': { schema: ref('Problem') } } });
 const json = (schema: Json, description = 'OK') => ({ description, content: { 'application/json': { schema } } });
-const idParam = { name: 'id', in: 'path', required: true, schema: { type: 'string' } };
+const idParam = {
+  name: 'id', in: 'path', required: true, schema: { type: 'string' },
+  description: 'The instance id, percent-encoded as UTF-8 (encodeURIComponent). A segment that is not valid percent-encoding (%zz, an encoded lone surrogate such as %ED%A0%80) is refused, 400 INVALID_ARGUMENT with details.field "id".',
+};
 const refusals = {
   '400': problem('Malformed request (INVALID_ARGUMENT).'),
   '401': problem('No identity: the host hook returned no actor.'),
   '403': problem('FORBIDDEN: the actor may not do this.'),
-  '404': problem('WORKFLOW_NOT_FOUND or INSTANCE_NOT_FOUND (also for an instance of another tenant than the actor\'s).'),
+  '404': problem('WORKFLOW_NOT_FOUND or INSTANCE_NOT_FOUND (also for an instance of another tenant than the actor\'s; for the actor\'s own instance that retention archived or purged, details.retention says which).'),
   '409': problem('INSTANCE_NOT_ACTIVE, EVENT_NOT_ACCEPTED, OPERATION_NOT_ALLOWED, IDEMPOTENCY_MISMATCH or CONFLICT.'),
   '413': problem('PAYLOAD_TOO_LARGE: the request body is over the handler\'s maxBodyBytes (default 8 MiB).'),
   '422': problem('INVALID_PAYLOAD or UNKNOWN_EVENT (the body failed the workflow\'s schema), INVALID_MIGRATION (no migration declared between the versions), NO_APPROVER (a step found nobody to decide) or INVALID_DEADLINE_RULE.'),
@@ -77,6 +80,11 @@ const refusals = {
       'WORKFLOW_VERSION_NOT_REGISTERED, CALENDAR_YEAR_MISSING, INVALID_HOLIDAY_DATA, EFFECT_TIMEOUT, EXPLORATION_LIMIT, INVALID_WORKFLOW_GRAPH, or an actor the host\'s identify hook returned that Docket cannot use. ' +
       'Changing the request will not help: report it to whoever runs the server.',
   ),
+};
+/** The refusals of an operation with an `{id}` path parameter: its 400 says how the id is read. */
+const idRefusals = {
+  ...refusals,
+  '400': problem('Malformed request (INVALID_ARGUMENT), including an {id} path segment that is not valid percent-encoded UTF-8 (details.field "id").'),
 };
 const reasonBody = (extra: Json = {}, required: string[] = []) => ({
   required: true,
@@ -351,14 +359,17 @@ export function openApiDocument(workflows: readonly AnyWorkflow[], options: Open
         },
       },
       '/instances/{id}': {
-        get: { operationId: 'get', parameters: [idParam], responses: { '200': json(ref('Instance')), ...refusals } },
+        get: { operationId: 'get', parameters: [idParam], responses: { '200': json(ref('Instance')), ...idRefusals } },
       },
       '/instances/{id}/events': {
         post: {
           operationId: 'send', summary: 'Send one event. An Idempotency-Key header makes a retry safe.',
-          parameters: [idParam, { name: 'Idempotency-Key', in: 'header', required: false, description: 'The same key for a retry of the same act (an empty key is refused, 400).', schema: { type: 'string', minLength: 1, maxLength: KEY_MAX_LENGTH } }],
+          parameters: [idParam, { name: 'Idempotency-Key', in: 'header', required: false, description: 'The same key for a retry of the same act. Sent once and without a comma: HTTP joins a repeated header with commas, so a comma cannot be told from the header sent twice; either is refused, as is an empty key (400 INVALID_ARGUMENT, details.field "Idempotency-Key").', schema: { type: 'string', minLength: 1, maxLength: KEY_MAX_LENGTH, pattern: '^[^,]*$' } }],
           requestBody: { required: true, content: { 'application/json': { schema: { oneOf: events.length ? events : [{ type: 'object' }] } } } },
-          responses: { '200': json(ref('Instance')), ...refusals },
+          responses: {
+            '200': json(ref('Instance')), ...idRefusals,
+            '400': problem('Malformed request (INVALID_ARGUMENT), including an {id} path segment that is not valid percent-encoded UTF-8 (details.field "id") and an Idempotency-Key header sent more than once, holding a comma or empty (details.field "Idempotency-Key").'),
+          },
         },
       },
       '/instances/{id}/history': {
@@ -371,7 +382,7 @@ export function openApiDocument(workflows: readonly AnyWorkflow[], options: Open
           ],
           responses: {
             '200': json({ type: 'object', properties: { items: { type: 'array', items: ref('HistoryEntry') }, nextCursor: { type: 'string' } }, required: ['items'] }),
-            ...refusals,
+            ...idRefusals,
           },
         },
       },
@@ -394,10 +405,10 @@ export function openApiDocument(workflows: readonly AnyWorkflow[], options: Open
       },
       ...Object.fromEntries((['suspend', 'resume', 'terminate'] as const).map((op) => [
         `/instances/{id}/${op}`,
-        { post: { operationId: op, summary: `Admin: ${op} an instance (audited).`, parameters: [idParam], requestBody: reasonBody(), responses: { '200': json(ref('Instance')), ...refusals } } },
+        { post: { operationId: op, summary: `Admin: ${op} an instance (audited).`, parameters: [idParam], requestBody: reasonBody(), responses: { '200': json(ref('Instance')), ...idRefusals } } },
       ])),
       '/instances/{id}/move': {
-        post: { operationId: 'moveTo', summary: 'Admin: move an instance to any state (a dotted path).', parameters: [idParam], requestBody: reasonBody({ target: { type: 'string' } }, ['target']), responses: { '200': json(ref('Instance')), ...refusals } },
+        post: { operationId: 'moveTo', summary: 'Admin: move an instance to any state (a dotted path).', parameters: [idParam], requestBody: reasonBody({ target: { type: 'string' } }, ['target']), responses: { '200': json(ref('Instance')), ...idRefusals } },
       },
       '/admin/reassign': {
         post: {
@@ -409,13 +420,13 @@ export function openApiDocument(workflows: readonly AnyWorkflow[], options: Open
       '/instances/{id}/verify': {
         get: {
           operationId: 'verify', summary: 'Check the history chain (hashes, order, head, stored state, tenant); also for an archived or purged instance.',
-          parameters: [idParam], responses: { '200': json(ref('VerifyReport')), ...refusals },
+          parameters: [idParam], responses: { '200': json(ref('VerifyReport')), ...idRefusals },
         },
       },
       '/instances/{id}/archived': {
         get: {
           operationId: 'archived', summary: 'An archived instance with its history, or a purged one\'s tombstone (404 while live or unknown).',
-          parameters: [idParam], responses: { '200': json(ref('ArchivedView')), ...refusals },
+          parameters: [idParam], responses: { '200': json(ref('ArchivedView')), ...idRefusals },
         },
       },
       '/admin/migrate': {
