@@ -54,6 +54,7 @@ export type {
   PendingTimer,
   RefusalEntry,
   RetiredTimerNote,
+  EndedSuspensionNote,
   TaskRecord,
   TimerDeadline,
   TimerRecord,
