@@ -54,6 +54,7 @@ export type {
   PendingTimer,
   RefusalEntry,
   RetiredTimerNote,
+  EndedSuspensionNote,
   TaskRecord,
   TimerDeadline,
   TimerRecord,
@@ -129,7 +130,7 @@ export { HISTORY_PAGE_MAX } from './engine/history-page.js';
 // Migration: move running instances to a new version of a workflow.
 export { migrateFrom } from './engine/migration/migration-spec.js';
 export type { MigrationInstanceInfo, StateMapping, StatePathOf, WorkflowMigration, WorkflowMigrations, WorkflowStatePath } from './engine/migration/migration-spec.js';
-export type { MigrateOptions, MigratedTimer, MigrationBlockCode, MigrationBlocked, MigrationMove, MigrationReport } from './engine/migration/migration-types.js';
+export type { MigrateOptions, MigratedTimer, MigrationBlockCode, MigrationBlocked, MigrationEffectsAgain, MigrationLostVotes, MigrationMove, MigrationReport } from './engine/migration/migration-types.js';
 
 // Retention and tenants: archive/purge finished instances; one engine seen per tenant.
 export type { ArchivedView, RetainOptions, RetainReport, RetentionPolicy } from './engine/retention.js';

@@ -74,6 +74,21 @@ function printReport(ctx: CommandContext, report: MigrationReport, graph: StateG
     // Each timer as people read it (`after 1h in Waiting`), not its bare name (`3600000`).
     const timers = m.timers.map((x) => `${timerText(graph, x.name, x.state, ctx.lang)} ${formatTime(x.dueAt, ctx.tz)}`).join(', ');
     print(ctx, `${report.dryRun ? '→' : '✓'} ${m.instanceId}  ${state(m.fromState)} → ${state(m.toState)}${timers ? `  (${timers})` : ''}`);
+    // The move's side effects the operator must know before a real run (older reports lack the fields).
+    for (const again of m.effectsAgain ?? []) {
+      const sends = again.effects.join(t(ctx.lang, '、', ', '));
+      print(ctx, t(ctx.lang, `  ！再次进入「${again.state}」：其进入动作会再次发送 ${sends}`, `  ! enters "${again.state}" again: its entry sends ${sends} again`));
+    }
+    for (const lost of m.lostVotes ?? []) {
+      print(
+        ctx,
+        t(
+          ctx.lang,
+          `  ！审批步骤「${lost.step}」已记录的 ${lost.votes} 票将作废（${lost.voters.join('、')}），须重新审批`,
+          `  ! approval step "${lost.step}" loses ${lost.votes} recorded vote${lost.votes === 1 ? '' : 's'} (${lost.voters.join(', ')}): it is asked again`,
+        ),
+      );
+    }
   }
   for (const b of report.blocked) print(ctx, `✗ ${b.instanceId}  ${state(b.state)}  ${b.code}: ${b.message}`);
   const verb = report.dryRun ? t(ctx.lang, '将迁移', 'would move') : t(ctx.lang, '已迁移', 'moved');

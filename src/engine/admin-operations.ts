@@ -74,7 +74,12 @@ export function adminOperations(parts: EngineParts): AdminOperations {
         requireAdmin(actor, instanceId, op);
         requireReason(reason, op, instanceId);
         if (record.status !== 'active') {
-          throw new DocketError('INSTANCE_NOT_ACTIVE', `Instance ${instanceId} is ${record.status}; only an active instance can be ${op === 'suspend' ? 'suspended' : op === 'resume' ? 'resumed' : 'terminated'}.`, { instanceId });
+          // A finished instance holds nothing to resume (its suspension ended with it, see planCommit).
+          throw new DocketError(
+            'INSTANCE_NOT_ACTIVE',
+            `Instance ${instanceId} is finished (${record.status}); only an active instance can be ${op === 'suspend' ? 'suspended' : op === 'resume' ? 'resumed' : 'terminated'}. A finished instance takes no more acts: start a new one if the work must go on.`,
+            { instanceId, status: record.status },
+          );
         }
         if (op === 'suspend' && record.suspended) throw new DocketError('INSTANCE_NOT_ACTIVE', `Instance ${instanceId} is already suspended.`, { instanceId });
         if (op === 'resume' && !record.suspended) throw new DocketError('INSTANCE_NOT_ACTIVE', `Instance ${instanceId} is not suspended.`, { instanceId });

@@ -91,6 +91,36 @@ export function machineEffectTypes(machine: AnyStateMachine): string[] {
   return [...out].sort();
 }
 
+/**
+ * The effect types a state's own `entry` actions are or enqueue, by {@link machineEffectTypes}' rule,
+ * with `actions` the machine's `implementations.actions`: what entering the state hands the outbox
+ * (again, when the state is entered again). Sorted. Internal (the migration report's warnings).
+ */
+export function entryEffectTypes(node: AnyStateNode, actions: Readonly<Record<string, unknown>>): string[] {
+  const out = new Set<string>();
+  for (const action of node.entry ?? []) {
+    if (typeof action === 'function') {
+      if (isBuiltIn(action)) continue;
+      const mark = markOf(action);
+      if (mark !== undefined && mark !== 'self') for (const type of mark) out.add(type);
+      else out.add((action as { name?: unknown }).name ? String((action as { name?: unknown }).name) : '(anonymous)');
+      continue;
+    }
+    const type = typeof action === 'string' ? action : typeof (action as { type?: unknown } | null)?.type === 'string' ? (action as { type: string }).type : undefined;
+    if (type === undefined || type.startsWith('xstate.')) continue;
+    if (!Object.hasOwn(actions, type)) {
+      out.add(type);
+      continue;
+    }
+    const impl = actions[type];
+    const mark = markOf(impl);
+    if (mark === 'self') out.add(type);
+    else if (mark !== undefined) for (const t of mark) out.add(t);
+    else if (typeof impl === 'function' && !isBuiltIn(impl)) out.add(type);
+  }
+  return [...out].sort();
+}
+
 /** One of XState's built-in actions (`assign`, `raise`, `enqueueActions` …): resolved inside the transition, never an effect. */
 function isBuiltIn(action: unknown): boolean {
   return typeof action === 'function' && typeof (action as { resolve?: unknown }).resolve === 'function';

@@ -8,11 +8,13 @@ export const GENESIS_HASH = '0'.repeat(64);
 // The entry's own fields in sorted order, so the text equals canonicalJson(entry) without sorting
 // the top level on the hot path (nested values still go through canonicalJson). `keyId` and
 // `stateHash` (entry format 2), `timersHash` (format 3) and `format` (4) are absent from older
-// entries, whose text is therefore unchanged; so is `retiredTimers` from every entry that retired none.
+// entries, whose text is therefore unchanged; so is `retiredTimers` from every entry that retired none, and `endedSuspension` from every
+// entry that did not finish a suspended instance.
 const FIELDS = [
   'actor',
   'at',
   'deadlines',
+  'endedSuspension',
   'event',
   'format',
   'from',

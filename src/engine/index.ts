@@ -38,4 +38,4 @@ export {
 export type { ProvisionalResolution } from './workflow-registry.js';
 export { INPUT_LIMITS } from './validate-input.js';
 export { migrateFrom, type WorkflowMigration, type WorkflowMigrations, type StateMapping, type MigrationInstanceInfo, type StatePathOf, type WorkflowStatePath } from './migration/migration-spec.js';
-export type { MigrateOptions, MigrationReport, MigrationMove, MigrationBlocked, MigrationBlockCode, MigratedTimer } from './migration/migration-types.js';
+export type { MigrateOptions, MigrationReport, MigrationMove, MigrationBlocked, MigrationBlockCode, MigratedTimer, MigrationEffectsAgain, MigrationLostVotes } from './migration/migration-types.js';

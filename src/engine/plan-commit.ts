@@ -12,12 +12,13 @@ import type {
   DeadlineNote,
   PendingTimer,
   RetiredTimerNote,
+  EndedSuspensionNote,
   TaskRecord,
   TimerRecord,
 } from '../store/records.js';
 import type { Commit } from '../store/store.js';
 import { GENESIS_HASH, sealOwnEntry } from './history.js';
-import { timerIsLive, timerNameOf, type TimerOwners } from './timer-owner.js';
+import { ownerOfTimer, timerIsLive, timerNameOf, type TimerOwners } from './timer-owner.js';
 import type { SealingKey } from './history-key.js';
 import { committedTimersDigest, ENTRY_FORMAT, stateDigest } from './state-digest.js';
 import type { Step } from './xstate-runtime.js';
@@ -227,14 +228,26 @@ export function planCommit(
   if (retired) entry.retiredTimers = retired;
   const notes = facts.deadlineNotes ?? provisionalNotes(addTimers);
   if (notes.length > 0) entry.deadlines = notes;
+  // A finished instance is not suspended and holds no timers: whatever ends it (terminate is the one
+  // act that reaches a suspended instance today; a final state reached any other way would be the
+  // same), the suspension ends with it and its held timers are dropped, never to fire. Every reader
+  // (get, the inbox, the CLI, HTTP) showed a cancelled instance as suspended. The entry that ends
+  // the suspension says so (`endedSuspension`), naming the timers it dropped.
+  const wasSuspended = facts.suspended ?? previous?.suspended ?? false;
+  const heldTimers = ended ? undefined : facts.heldTimers ?? previous?.heldTimers;
+  if (ended && (wasSuspended || (previous?.heldTimers?.length ?? 0) > 0)) {
+    const note: EndedSuspensionNote = {
+      heldTimers: (facts.heldTimers ?? previous?.heldTimers ?? []).map((t) => ({ name: t.name, dueAt: t.dueAt, state: ownerOfTimer(t.key, owners) })),
+    };
+    entry.endedSuspension = note;
+  }
   entry.prevHash = previous?.historyHash ?? GENESIS_HASH;
-  const heldTimers = facts.heldTimers ?? previous?.heldTimers;
   const instance: InstanceRecord = {
     id: instanceId,
     workflow: facts.workflow,
     version: facts.version,
     status,
-    suspended: facts.suspended ?? previous?.suspended ?? false,
+    suspended: ended ? false : wasSuspended,
     snapshot: persisted,
     state,
     statePaths: paths,

@@ -263,6 +263,16 @@ export function openApiDocument(workflows: readonly AnyWorkflow[], options: Open
             type: 'object',
             properties: {
               instanceId: { type: 'string' }, fromState: {}, target: { type: 'string' }, toState: {}, revision: { type: 'integer' },
+              effectsAgain: {
+                type: 'array',
+                description: 'Warning: states the move enters again whose entry actions send these effects again.',
+                items: { type: 'object', properties: { state: { type: 'string' }, effects: { type: 'array', items: { type: 'string' } } }, required: ['state', 'effects'] },
+              },
+              lostVotes: {
+                type: 'array',
+                description: 'Warning: approval steps whose recorded votes the move drops (a new round), with how many and who cast them.',
+                items: { type: 'object', properties: { step: { type: 'string' }, votes: { type: 'integer' }, voters: { type: 'array', items: { type: 'string' } } }, required: ['step', 'votes', 'voters'] },
+              },
               timers: {
                 type: 'array',
                 items: {

@@ -128,6 +128,22 @@ export interface RetiredTimerNote {
   readonly dueAt: Instant;
 }
 
+/**
+ * What a history entry that finished a suspended instance (terminate) ended with it: the suspension,
+ * and the timers it held, dropped without firing. A finished instance is never suspended and holds
+ * no timers.
+ */
+export interface EndedSuspensionNote {
+  /** The held timers dropped, as they were held (empty when the suspension held none). */
+  readonly heldTimers: readonly {
+    readonly name: string;
+    /** When it was due, epoch ms. */
+    readonly dueAt: Instant;
+    /** The dotted path of the state that armed it, or null when it cannot be told. */
+    readonly state: string | null;
+  }[];
+}
+
 /** What a history entry records. */
 export type HistoryKind = 'start' | 'event' | 'timer' | 'admin';
 
@@ -156,6 +172,12 @@ export interface HistoryEntry {
    * a termination or a migration is not listed here.
    */
   readonly retiredTimers?: readonly RetiredTimerNote[];
+  /**
+   * Set on the entry that finished an instance while it was suspended (an administrator's
+   * terminate): the instance is no longer suspended, and the timers the suspension held were dropped
+   * without firing (see {@link EndedSuspensionNote}). Absent on every other entry.
+   */
+  readonly endedSuspension?: EndedSuspensionNote;
   /** For `send` on behalf of someone (delegate, stand-in): who the act counts for. */
   readonly onBehalfOf?: string;
   readonly reason?: string;

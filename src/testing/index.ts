@@ -26,6 +26,7 @@ export {
   type RehearsalDifference,
   type RehearsalInstance,
   type RehearsalReport,
+  type RehearsalWarning,
   type RehearsedDeadline,
   type RehearsedFuture,
 } from './rehearse-migration.js';

@@ -1,7 +1,7 @@
 import type { BusinessCalendar } from '../calendar/index.js';
 import { virtualClock, type Instant, type InstantInput } from '../clock/index.js';
 import { wholeInstantInput } from '../clock/whole-instant.js';
-import { createEngine, type AnyWorkflow, type MigrationBlockCode, type MigrationReport, type WorkflowMigration } from '../engine/index.js';
+import { createEngine, type AnyWorkflow, type MigrationBlockCode, type MigrationMove, type MigrationReport, type WorkflowMigration } from '../engine/index.js';
 import type { Directory } from '../organisation/directory.js';
 import { mappedTarget } from '../engine/migration/migrate-instances.js';
 import { machineStatePaths, migrationsOf } from '../engine/migration/migration-spec.js';
@@ -90,6 +90,15 @@ export interface RehearsalDifference {
   readonly deadlinesMoved?: { readonly old: readonly Instant[]; readonly new: readonly Instant[] };
 }
 
+/** What the migration does to one instance besides moving it, which its future alone may not show. */
+export interface RehearsalWarning {
+  readonly instanceId: string;
+  /** States entered again whose entry effects are sent again. */
+  readonly effectsAgain: MigrationMove['effectsAgain'];
+  /** Approval steps whose recorded votes are dropped, with the count. */
+  readonly lostVotes: MigrationMove['lostVotes'];
+}
+
 /**
  * What {@link rehearseMigration} found.
  *
@@ -105,6 +114,11 @@ export interface RehearsalReport {
   readonly instances: number;
   /** The migration as it ran on the copies. */
   readonly migration: MigrationReport;
+  /**
+   * Each migrated instance the move warns about (its `migration.moved` entry's `effectsAgain` and
+   * `lostVotes`): entry effects sent again, approval votes dropped. Empty when none.
+   */
+  readonly warnings: readonly RehearsalWarning[];
   readonly differences: readonly RehearsalDifference[];
 }
 
@@ -266,5 +280,8 @@ export async function rehearseMigration(given: RehearseOptions): Promise<Rehears
       ...(moves ? { deadlinesMoved: { old: oldDue, new: newDue } } : {}),
     });
   }
-  return { at, horizon, instances: instances.length, migration, differences };
+  const warnings = migration.moved
+    .filter((m) => m.effectsAgain.length > 0 || m.lostVotes.length > 0)
+    .map(({ instanceId, effectsAgain, lostVotes }) => ({ instanceId, effectsAgain, lostVotes }));
+  return { at, horizon, instances: instances.length, migration, differences, warnings };
 }

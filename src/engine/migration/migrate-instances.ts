@@ -1,3 +1,4 @@
+import type { AnyStateMachine } from 'xstate';
 import { DocketError, isDocketError } from '../../errors.js';
 import type { InstanceRecord } from '../../store/records.js';
 import type { CommitDecision, DecideContext, Decision } from '../commit-pipeline.js';
@@ -12,6 +13,7 @@ import { checkFilterText } from '../../store/query-rules.js';
 import { machineError } from '../workflow-registry.js';
 import { machineStatePaths, migrationsOf, type MigrationInstanceInfo, type WorkflowMigration } from './migration-spec.js';
 import { migrationRuntime, originSnapshot } from './migration-runtime.js';
+import { effectsSentAgain, votesLost } from './migration-warnings.js';
 import type { MigrateOptions, MigrationBlocked, MigrationBlockCode, MigrationMove, MigrationReport } from './migration-types.js';
 
 /** The history entry's event type of a migration. */
@@ -251,6 +253,7 @@ export async function migrateInstances(parts: EngineParts, raw: MigrateOptions):
   };
 
   const owners = newReg.runtime.timerOwners;
+  const newMachine = newReg.runtime.machine as AnyStateMachine;
   for (const instanceId of selected) {
     let record: InstanceRecord | undefined;
     try {
@@ -271,16 +274,20 @@ export async function migrateInstances(parts: EngineParts, raw: MigrateOptions):
         continue;
       }
       const { instance } = outcome.commit;
+      const target = (outcome.commit.history.event as unknown as { readonly target: string }).target;
       moved.push({
         instanceId,
         fromState: record!.state,
-        target: (outcome.commit.history.event as unknown as { readonly target: string }).target,
+        target,
         toState: instance.state,
         timers: instance.timers.map((t) => {
           const { state, label } = nameTimer(t, owners);
           return { name: t.name, dueAt: t.dueAt, state, label };
         }),
         revision: instance.revision,
+        // What the operator is warned of before a real run: entry effects sent again, votes dropped.
+        effectsAgain: effectsSentAgain(newMachine, record!, instance.statePaths, target, outcome.commit.effects ?? []),
+        lostVotes: votesLost(record!.context, instance.context, newMachine, instance.statePaths),
       });
     } catch (error) {
       const state = (record as InstanceRecord | undefined)?.state ?? null;

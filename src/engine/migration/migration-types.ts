@@ -64,6 +64,31 @@ export interface MigratedTimer {
   readonly label: string;
 }
 
+/**
+ * A state the move enters again (the instance was in it, by path or as the mapped target) whose entry
+ * actions hand the outbox effects: they are sent again (the manager notified a second time).
+ */
+export interface MigrationEffectsAgain {
+  /** The state's dotted path on the new version. */
+  readonly state: string;
+  /** The effect types its entry sends in this move, sorted (`notify`, `approval.assigned`). */
+  readonly effects: readonly string[];
+}
+
+/**
+ * An approval step open before the move whose recorded votes the move drops: entering the step again
+ * opens a new round (a half-voted 会签 starts over), and leaving it or a context transform that drops
+ * it loses them too.
+ */
+export interface MigrationLostVotes {
+  /** The step's id (its state's id, `context.approvals[step]`). */
+  readonly step: string;
+  /** How many votes are lost: people's approvals and rejections in the step's round (automatic ones not counted). */
+  readonly votes: number;
+  /** Who cast them (the person who acted: a delegate or stand-in when one did), in the step's order. */
+  readonly voters: readonly string[];
+}
+
 /** One instance that moves (dry run: would move). */
 export interface MigrationMove {
   readonly instanceId: string;
@@ -77,6 +102,16 @@ export interface MigrationMove {
   readonly timers: readonly MigratedTimer[];
   /** The instance's revision after the move (dry run: the revision the move would write). */
   readonly revision: number;
+  /**
+   * Warning: states the move enters again whose entry effects are sent again (see
+   * {@link MigrationEffectsAgain}); empty when none.
+   */
+  readonly effectsAgain: readonly MigrationEffectsAgain[];
+  /**
+   * Warning: approval steps whose recorded votes the move drops, with the count (see
+   * {@link MigrationLostVotes}); empty when none.
+   */
+  readonly lostVotes: readonly MigrationLostVotes[];
 }
 
 /** One instance that cannot move, and why; it is left as it was. */
