@@ -2,12 +2,12 @@ import pg from 'pg';
 import { assign, setup } from 'xstate';
 import { z } from 'zod';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createEngine, defineWorkflow, memoryStore, virtualClock, type Store } from '../src/index.js';
+import { createEngine, defineWorkflow, memoryStore, virtualClock, type Store, type TimerRecord } from '../src/index.js';
 import { sqliteStore } from '../src/sqlite/index.js';
 import { postgresStore } from '../src/postgres/index.js';
 import { dropSchema, PG_URL, requirePostgres } from './helpers/pg-harness.js';
 import { sqliteFile } from './helpers/sqlite-harness.js';
-import { slug, T0 } from './helpers/records.js';
+import { nextCommit, slug, T0 } from './helpers/records.js';
 
 // Cases the differential property (tests/store-differential.property.test.ts) found where the
 // memory store answered otherwise than SQLite and Postgres, each checked on every store.
@@ -103,6 +103,30 @@ describe('a context member JSON leaves out is not kept, on any store, from the c
         await engine.close();
         await store.close();
         if (second !== undefined && second !== store) await second.close();
+        await done();
+      }
+    });
+  }
+});
+
+describe('timers() and claimDueTimers() give the timer table row, without the deadline kept in the instance', () => {
+  for (const kind of kinds) {
+    it(`${kind.name}: a timer committed with its deadline provenance comes back from the table without it`, async () => {
+      const { store, done } = await kind.open('timer-row');
+      try {
+        await store.init();
+        const c = nextCommit('t1', undefined, { addTimers: [{ key: 'due', dueAt: T0 + 1000 }] });
+        const deadline = { rule: { kind: 'duration' as const, duration: 1000 }, from: T0, provisional: true as const, years: [2027], armedDueAt: T0 + 1000 };
+        const timer: TimerRecord = { ...c.addTimers[0]!, deadline };
+        await store.commit({ ...c, addTimers: [timer], instance: { ...c.instance, timers: c.instance.timers.map((t) => ({ ...t, deadline })) } });
+        const rows = await store.timers('t1');
+        expect(rows.map((t) => Object.keys(t).includes('deadline'))).toEqual([false]);
+        const claimed = await store.claimDueTimers(T0 + 1000, { owner: 'w', token: 'k', leaseMs: 1000, limit: 10 });
+        expect(claimed.map((t) => Object.keys(t).includes('deadline'))).toEqual([false]);
+        // The instance keeps its copy.
+        expect((await store.load('t1'))?.timers[0]?.deadline).toEqual(deadline);
+      } finally {
+        await store.close();
         await done();
       }
     });

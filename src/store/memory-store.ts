@@ -32,6 +32,17 @@ function heldBy(lease: Lease | undefined, claim: HeldClaim): boolean {
 }
 
 /**
+ * A timer as the timer table keeps it: without its deadline provenance, which is kept in the instance's
+ * timers alone ({@link TimerRecord.deadline}), as the SQL stores' `docket_timers` rows have no column
+ * for it. `timers()` and `claimDueTimers()` gave it back on the memory store only before 2026-12.
+ */
+function tableRow(timer: TimerRecord): TimerRecord {
+  if (timer.deadline === undefined) return timer;
+  const { deadline: _provenance, ...row } = timer;
+  return row;
+}
+
+/**
  * A store in process memory: for tests, simulations and short-lived work. Nothing survives the
  * process. Records are kept by reference and must be treated as immutable (the engine never mutates
  * what it loaded).
@@ -145,7 +156,7 @@ export function memoryStore(): Store {
       }
       for (const timerId of c.cancelTimerIds) cancelTimer(timerId);
       for (const timer of c.addTimers) {
-        timers.set(timer.id, timer);
+        timers.set(timer.id, tableRow(timer));
         let set = pendingByInstance.get(id);
         if (!set) pendingByInstance.set(id, (set = new Set()));
         set.add(timer.id);
