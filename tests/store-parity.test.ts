@@ -132,3 +132,22 @@ describe('timers() and claimDueTimers() give the timer table row, without the de
     });
   }
 });
+
+describe('a filtered list page has a nextCursor only when another match follows', () => {
+  for (const kind of kinds) {
+    it(`${kind.name}: one active instance then a done one, status active, limit 1: one page, no cursor`, async () => {
+      const { store, done } = await kind.open('list-cursor');
+      try {
+        await store.init();
+        await store.commit(nextCommit('first', undefined));
+        await store.commit(nextCommit('second', undefined, { status: 'done' }));
+        const page = await store.list({ status: 'active', limit: 1 });
+        expect(page.items.map((r) => r.id)).toEqual(['first']);
+        expect(page.nextCursor).toBeUndefined();
+      } finally {
+        await store.close();
+        await done();
+      }
+    });
+  }
+});

@@ -12,7 +12,7 @@ import type {
 import type { ClaimOptions, Commit, EffectUpdate, HeldClaim, InstanceQuery, Page, Store, TaskQuery } from './store.js';
 import { matchesInstanceQuery, matchesTaskQuery } from './query-match.js';
 import { checkId, checkKey, storableRefusal } from './payload-rules.js';
-import { checkHistoryRange, checkInstanceQuery, checkTaskQuery, encodeCursor } from './query-rules.js';
+import { checkHistoryRange, checkInstanceQuery, checkTaskQuery, keysetPage } from './query-rules.js';
 import { memoryRetention, type MemoryTables } from './memory-retention.js';
 import { checkCommitRules, checkRevision, conflict, conflictReason, tasksOf } from './commit-rules.js';
 import { byEffectDue, byTimerDue, compareIds, checkClaim, checkEffectUpdate, checkTimerHand, leaseExpiry, unknownEffect, staleEffectClaim } from './claim-rules.js';
@@ -182,14 +182,16 @@ export function memoryStore(): Store {
     async list(query: InstanceQuery = {}): Promise<Page<InstanceRecord>> {
       open();
       const { limit, after, bound } = checkInstanceQuery(query);
-      const items: InstanceRecord[] = [];
-      let i = after;
-      for (; i < order.length && items.length < limit; i++) {
+      // Positions in `order` of up to limit + 1 matches, paged as the SQL stores page their rows: a
+      // cursor only when another match follows. It was given whenever any instance followed the page,
+      // so a filtered list ended here with an empty last page that SQLite and Postgres never gave.
+      const found: number[] = [];
+      for (let i = after; i < order.length && found.length <= limit; i++) {
         // An archived or purged instance leaves its place in `order` (cursors are positions in it).
         const record = instances.get(order[i]!);
-        if (record && matchesInstanceQuery(record, bound)) items.push(record);
+        if (record && matchesInstanceQuery(record, bound)) found.push(i);
       }
-      return i < order.length ? { items, nextCursor: encodeCursor(i) } : { items };
+      return keysetPage(found, limit, (i) => i + 1, (i) => instances.get(order[i]!)!);
     },
     async history(instanceId, options = {}) {
       open();
