@@ -151,3 +151,30 @@ describe('a filtered list page has a nextCursor only when another match follows'
     });
   }
 });
+
+describe('tasks() lists oldest first in one order on every store: by instance creation, then the instance’s own list', () => {
+  for (const kind of kinds) {
+    it(`${kind.name}: an instance created first keeps its tasks first after it commits again, and a limit of 1 gets its first task`, async () => {
+      const { store, done } = await kind.open('task-order');
+      try {
+        await store.init();
+        const task = (id: string) => ({ id, step: 'review', assignees: ['wang'], roles: [] });
+        await store.commit(nextCommit('a', undefined, { tasks: [task('a1'), task('a2')] }));
+        await store.commit(nextCommit('b', undefined, { tasks: [task('b1')] }));
+        // a acts (one seat leaves, one is added): written after b's rows.
+        await store.commit(nextCommit('a', await store.load('a'), { tasks: [task('a2'), task('a3')] }));
+        // c had no task at first, then gets one: it still comes after a and b.
+        await store.commit(nextCommit('c', undefined, { tasks: [] }));
+        await store.commit(nextCommit('c', await store.load('c'), { tasks: [task('c1')] }));
+        // b's tasks go, then come back: b keeps its place.
+        await store.commit(nextCommit('b', await store.load('b'), { tasks: [] }));
+        await store.commit(nextCommit('b', await store.load('b'), { tasks: [task('b2')] }));
+        expect((await store.tasks()).map((t) => t.id)).toEqual(['a2', 'a3', 'b2', 'c1']);
+        expect((await store.tasks({ assignee: 'wang', limit: 1 })).map((t) => t.id)).toEqual(['a2']);
+      } finally {
+        await store.close();
+        await done();
+      }
+    });
+  }
+});

@@ -31,6 +31,8 @@ function heldBy(lease: Lease | undefined, claim: HeldClaim): boolean {
   return lease !== undefined && lease.token === claim.token && lease.owner === claim.owner;
 }
 
+const NO_TASKS: readonly TaskRecord[] = Object.freeze([]);
+
 /**
  * A timer as the timer table keeps it: without its deadline provenance, which is kept in the instance's
  * timers alone ({@link TimerRecord.deadline}), as the SQL stores' `docket_timers` rows have no column
@@ -143,7 +145,12 @@ export function memoryStore(): Store {
         throw conflict(id, conflictReason.idempotencyKeyUsed(c.idempotency.key));
       }
       // All checks passed: apply everything; nothing below can fail halfway.
-      if (!current) order.push(id);
+      if (!current) {
+        order.push(id);
+        // The instance's place among the task lists, kept while it has none: tasks() lists them in
+        // the order their instances were created, as the SQL stores do (see `TaskQuery`).
+        tasks.set(id, NO_TASKS);
+      }
       instances.set(id, c.instance);
       let entries = history.get(id);
       if (!entries) history.set(id, (entries = []));
@@ -174,8 +181,7 @@ export function memoryStore(): Store {
         // Every reader gets these very objects: frozen, so one reader cannot change the task another
         // gets (a copy stamped with the tenant, or with a deadline's current due instant, was not).
         for (const task of stamped) Object.freeze(task);
-        if (stamped.length === 0) tasks.delete(id);
-        else tasks.set(id, stamped);
+        tasks.set(id, stamped.length === 0 ? NO_TASKS : stamped);
       }
       if (c.idempotency) idempotency.set(`${id}\u0000${c.idempotency.key}`, c.idempotency);
     },
