@@ -178,3 +178,22 @@ describe('tasks() lists oldest first in one order on every store: by instance cr
     });
   }
 });
+
+describe('retainable() breaks ties between instances finished at one instant by id in code point order, on every store', () => {
+  for (const kind of kinds) {
+    it(`${kind.name}: "B" before "a" (live and archived), so a batch of 1 takes the same instance`, async () => {
+      const { store, done } = await kind.open('retain-ties');
+      try {
+        await store.init();
+        for (const id of ['a', 'B', 'c']) await store.commit(nextCommit(id, undefined, { status: 'done', at: T0 }));
+        expect(await store.retainable!({ finishedBefore: T0 + 1, limit: 1 })).toEqual(['B']);
+        expect(await store.retainable!({ finishedBefore: T0 + 1, limit: 3 })).toEqual(['B', 'a', 'c']);
+        await store.archive!(['a', 'B', 'c'], T0 + 1);
+        expect(await store.retainable!({ finishedBefore: T0 + 1, limit: 3, archived: true })).toEqual(['B', 'a', 'c']);
+      } finally {
+        await store.close();
+        await done();
+      }
+    });
+  }
+});
