@@ -242,7 +242,10 @@ type Op =
   | { readonly op: 'tasks'; readonly filter: number; readonly limit: number | null }
   | { readonly op: 'inspect'; readonly inst: number }
   | { readonly op: 'retain'; readonly mode: 'archive' | 'purge'; readonly days: number; readonly limit: number; readonly dryRun: boolean }
-  | { readonly op: 'tenant'; readonly what: 'list' | 'tasks' | 'get'; readonly inst: number };
+  | { readonly op: 'tenant'; readonly what: 'list' | 'tasks' | 'get'; readonly inst: number }
+  | { readonly op: 'deadlines'; readonly reresolve: boolean; readonly admin: boolean }
+  | { readonly op: 'moveTo'; readonly inst: number; readonly target: string; readonly admin: boolean }
+  | { readonly op: 'sendMany'; readonly insts: readonly number[]; readonly event: number; readonly actor: number };
 
 const HOUR = 3_600_000;
 /** null `weight` times as often as a value. */
@@ -250,6 +253,9 @@ const mostlyNull = <T,>(arb: fc.Arbitrary<T>, weight: number): fc.Arbitrary<T | 
 const opArb: fc.Arbitrary<Op> = fc.oneof(
   { weight: 3, arbitrary: fc.record({ op: fc.constant('start' as const), wf: fc.nat({ max: 3 }), input: fc.nat({ max: 3 }), actor: mostlyNull(fc.nat({ max: PEOPLE.length - 1 }), 5), id: fc.boolean(), tenant: fc.boolean() }) },
   { weight: 1, arbitrary: fc.record({ op: fc.constant('retain' as const), mode: fc.constantFrom('archive' as const, 'purge' as const), days: fc.constantFrom(0, 1, 30), limit: fc.integer({ min: 1, max: 3 }), dryRun: fc.boolean() }) },
+  { weight: 1, arbitrary: fc.record({ op: fc.constant('deadlines' as const), reresolve: fc.boolean(), admin: fc.boolean() }) },
+  { weight: 1, arbitrary: fc.record({ op: fc.constant('moveTo' as const), inst: fc.nat({ max: 7 }), target: fc.constantFrom('draft', 'signing', 'review', 'payment', 'open.preparing', 'nowhere', 'bond'), admin: fc.boolean() }) },
+  { weight: 1, arbitrary: fc.record({ op: fc.constant('sendMany' as const), insts: fc.array(fc.nat({ max: 7 }), { minLength: 1, maxLength: 3 }), event: fc.nat({ max: EVENTS.length - 1 }), actor: fc.nat({ max: PEOPLE.length - 1 }) }) },
   { weight: 1, arbitrary: fc.record({ op: fc.constant('tenant' as const), what: fc.constantFrom('list' as const, 'tasks' as const, 'get' as const), inst: fc.nat({ max: 7 }) }) },
   {
     weight: 10,
@@ -567,6 +573,26 @@ async function step(legs: readonly Leg[], known: Known, op: Op, n: number): Prom
         if (op.what === 'tasks') return observe(() => acme.tasks({ limit: 2 }));
         return observe(() => acme.get(ref === undefined ? 'none' : idOn(leg, ref)));
       });
+    }
+    case 'deadlines': {
+      const actor = op.admin ? 'feng' : 'wang';
+      return each(op.reresolve ? `reresolve deadlines by ${actor}` : 'provisional deadlines', (leg) =>
+        observe(async () => (op.reresolve ? leg.engine.reresolveDeadlines({ actor: actorOf(actor), reason: '节假日公布' }) : firedList(leg, await leg.engine.provisionalDeadlines()))),
+      );
+    }
+    case 'moveTo': {
+      const ref = inst(op.inst);
+      if (ref === undefined) return { what: 'moveTo (nothing started)', answers };
+      const actor = op.admin ? 'feng' : 'wang';
+      return each(`moveTo ${op.target} ${JSON.stringify(ref)} by ${actor}`, (leg) => observe(() => leg.engine.moveTo(idOn(leg, ref), { actor: actorOf(actor), target: op.target, reason: '纠正' })));
+    }
+    case 'sendMany': {
+      const refs = op.insts.map(inst).filter((r) => r !== undefined);
+      const event = EVENTS[op.event]!;
+      const actor = PEOPLE[op.actor]!;
+      return each(`sendMany ${JSON.stringify(event)} to ${JSON.stringify(refs)} by ${actor}`, (leg) =>
+        observe(() => leg.engine.sendMany(refs.map((ref) => ({ instanceId: idOn(leg, ref), event: event as never })), { actor: actorOf(actor) })),
+      );
     }
     case 'inspect': {
       const ref = inst(op.inst);
