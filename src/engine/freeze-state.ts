@@ -191,6 +191,9 @@ function freezeNode(value: unknown, depth: number, key: string | number): number
   let below = 0;
   // How much longer the node's JSON is than its node text: each hashed member's JSON in place of its reference.
   let longer = 0;
+  // What JSON does not write is not kept (see `dropUnwritten`): before the walk, so the node's text,
+  // its mark and the members every store and the engine's cache keep are the same.
+  if (Object.isExtensible(value)) dropUnwritten(value, isArray);
   if (isArray) {
     for (let i = 0; i < value.length; i++) {
       const height = freezeNode(value[i], depth + 1, i);
@@ -229,6 +232,39 @@ function freezeNode(value: unknown, depth: number, key: string | number): number
   Object.freeze(value);
   walked(exact - text.ref.length, storable);
   return below + 1;
+}
+
+/** A member JSON leaves out of an object (and writes as `null` in an array): undefined, a symbol, a function without toJSON. */
+function unwritten(item: unknown): boolean {
+  return item === undefined || typeof item === 'symbol' || (typeof item === 'function' && typeof (item as { toJSON?: unknown }).toJSON !== 'function');
+}
+
+/**
+ * Make a plain node hold what its JSON holds: members JSON leaves out are deleted from an object, and
+ * array items JSON writes as `null` become `null`. A SQL store writes the context as JSON and reads
+ * that back, while the memory store and the engine's snapshot cache keep the very object: an
+ * `assign({ signedOn: undefined })` (or `{ ...c, note: event.note }` with no note) left the key in
+ * the context on the memory store and in the cache, and not after a load from SQLite or Postgres, so
+ * `Object.keys(context)`, `'note' in context` and the views differed by store and by restart.
+ * Only own data properties that can be changed are touched (a getter is read, not replaced; a sealed
+ * node is left as its owner made it).
+ */
+function dropUnwritten(value: object, isArray: boolean): void {
+  if (isArray) {
+    const list = value as unknown[];
+    for (let i = 0; i < list.length; i++) {
+      if (!unwritten(list[i])) continue;
+      const desc = Object.getOwnPropertyDescriptor(list, i);
+      if (desc === undefined || ('value' in desc && desc.writable === true)) list[i] = null;
+    }
+    return;
+  }
+  const record = value as Record<string, unknown>;
+  for (const k in record) {
+    if (!Object.hasOwn(record, k) || !unwritten(record[k])) continue;
+    const desc = Object.getOwnPropertyDescriptor(record, k);
+    if (desc !== undefined && 'value' in desc && desc.configurable === true) delete record[k];
+  }
 }
 
 /**

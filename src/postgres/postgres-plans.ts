@@ -168,15 +168,21 @@ export function tasks(s: string, query: TaskQuery, limit = PAGE_LIMIT_MAX): Post
     values.push(value);
     where.push(sql.replace('?', `$${values.length}`));
   };
-  if (query.assignee !== undefined) add('assignees @> ARRAY[?]::text[]', query.assignee);
-  if (query.role !== undefined) add('roles @> ARRAY[?]::text[]', query.role);
-  if (query.instanceId !== undefined) add('instance_id = ?', query.instanceId);
-  if (query.workflow !== undefined) add('workflow = ?', query.workflow);
-  if (query.status !== undefined) add('status = ?', query.status);
+  if (query.assignee !== undefined) add('t.assignees @> ARRAY[?]::text[]', query.assignee);
+  if (query.role !== undefined) add('t.roles @> ARRAY[?]::text[]', query.role);
+  if (query.instanceId !== undefined) add('t.instance_id = ?', query.instanceId);
+  if (query.workflow !== undefined) add('t.workflow = ?', query.workflow);
+  if (query.status !== undefined) add('t.status = ?', query.status);
   // The instance's tenant (filled from its chained start entry) decides: a task row cannot claim one.
-  if (query.tenant !== undefined) add(`instance_id IN (SELECT id FROM ${s}.docket_instances WHERE tenant = ?)`, query.tenant);
+  if (query.tenant !== undefined) add('i.tenant = ?', query.tenant);
   values.push(limit);
-  return plan(`SELECT instance_id, task FROM ${s}.docket_tasks${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY seq LIMIT $${values.length}`, ...values);
+  // In the order every store lists tasks (see `TaskQuery`): by the instance's creation, then its own
+  // list order. By row seq alone, an instance's tasks moved behind every other instance's at each of
+  // its commits (they are written afresh), where SQLite keeps kept rows and memory its lists.
+  return plan(
+    `SELECT t.instance_id, t.task FROM ${s}.docket_tasks t JOIN ${s}.docket_instances i ON i.id = t.instance_id${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY i.seq, t.seq LIMIT $${values.length}`,
+    ...values,
+  );
 }
 
 export const findIdempotency = (s: string, instanceId: string, key: string) =>

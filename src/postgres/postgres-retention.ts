@@ -12,16 +12,20 @@ const plan = (text: string, ...values: unknown[]): PostgresPlan => ({ text, valu
 
 /** No effect of the instance `i` is still to deliver (`isRetainable`): served by `docket_effects_instance`. */
 const noPendingEffect = (s: string) => `NOT EXISTS (SELECT 1 FROM ${s}.docket_effects e WHERE e.instance_id = i.id AND e.status = 'pending')`;
-/** Retainable instances by their last commit, served by the partial index `docket_instances_finished`. */
+/**
+ * Retainable instances by their last commit, served by the partial index `docket_instances_finished`;
+ * ties by id in code point order (`COLLATE "C"`, as SQLite's BINARY and `compareIds`), not the
+ * database's collation, so every store takes the same instances into a batch.
+ */
 export const retainable = (s: string, before: number, limit: number, tenant?: string) =>
   tenant === undefined
-    ? plan(`SELECT id FROM ${s}.docket_instances i WHERE status <> 'active' AND updated_at < $1 AND ${noPendingEffect(s)} ORDER BY updated_at, id LIMIT $2`, before, limit)
-    : plan(`SELECT id FROM ${s}.docket_instances i WHERE status <> 'active' AND updated_at < $1 AND tenant = $3 AND ${noPendingEffect(s)} ORDER BY updated_at, id LIMIT $2`, before, limit, tenant);
+    ? plan(`SELECT id FROM ${s}.docket_instances i WHERE status <> 'active' AND updated_at < $1 AND ${noPendingEffect(s)} ORDER BY updated_at, id COLLATE "C" LIMIT $2`, before, limit)
+    : plan(`SELECT id FROM ${s}.docket_instances i WHERE status <> 'active' AND updated_at < $1 AND tenant = $3 AND ${noPendingEffect(s)} ORDER BY updated_at, id COLLATE "C" LIMIT $2`, before, limit, tenant);
 /** Archived instances finished before the cut-off (by their archived record's `updatedAt`), oldest first: what a purge takes after the live ones. */
 export const retainableArchived = (s: string, before: number, limit: number, tenant?: string) =>
   tenant === undefined
-    ? plan(`SELECT id FROM ${s}.docket_archive_instances WHERE (record->>'updatedAt')::bigint < $1 ORDER BY (record->>'updatedAt')::bigint, id LIMIT $2`, before, limit)
-    : plan(`SELECT id FROM ${s}.docket_archive_instances WHERE (record->>'updatedAt')::bigint < $1 AND tenant = $3 ORDER BY (record->>'updatedAt')::bigint, id LIMIT $2`, before, limit, tenant);
+    ? plan(`SELECT id FROM ${s}.docket_archive_instances WHERE (record->>'updatedAt')::bigint < $1 ORDER BY (record->>'updatedAt')::bigint, id COLLATE "C" LIMIT $2`, before, limit)
+    : plan(`SELECT id FROM ${s}.docket_archive_instances WHERE (record->>'updatedAt')::bigint < $1 AND tenant = $3 ORDER BY (record->>'updatedAt')::bigint, id COLLATE "C" LIMIT $2`, before, limit, tenant);
 /**
  * Locks the row of a retainable instance (finished, no effect still pending): a finished instance
  * takes no commits, but a concurrent purge or archive must wait.

@@ -338,12 +338,13 @@ export const insertTaskRole = (role: string, taskSeq: number, instanceId: string
  * read at a schema before tenants (`tenantColumn` false) has no tenant, so it matches nothing.
  */
 export function tasks(query: TaskQuery, tenantColumn = true, limit = PAGE_LIMIT_MAX): SqlitePlan {
-  let from = 'docket_tasks t';
+  // Joined for the order every store lists tasks in (see `TaskQuery`): by the instance's creation,
+  // then the instance's own list order (its rows keep it by seq).
+  let from = 'docket_tasks t JOIN docket_instances i ON i.id = t.instance_id';
   const where: string[] = [];
   const values: (string | number)[] = [];
   if (query.tenant !== undefined) {
     if (!tenantColumn) return plan(`SELECT task FROM docket_tasks WHERE 0`);
-    from += ' JOIN docket_instances i ON i.id = t.instance_id';
     where.push('i.tenant = ?');
     values.push(query.tenant);
   }
@@ -367,7 +368,7 @@ export function tasks(query: TaskQuery, tenantColumn = true, limit = PAGE_LIMIT_
       values.push(value);
     }
   }
-  return plan(`SELECT t.task FROM ${from}${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY t.seq LIMIT ?`, ...values, limit);
+  return plan(`SELECT t.task FROM ${from}${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY i.seq, t.seq LIMIT ?`, ...values, limit);
 }
 
 export const insertIdempotency = (r: IdempotencyRecord) =>

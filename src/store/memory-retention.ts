@@ -1,5 +1,6 @@
 import type { Instant } from '../clock/clock.js';
 import type { EffectRecord, HistoryEntry, IdempotencyRecord, InstanceRecord, RefusalEntry, TaskRecord, TimerRecord } from './records.js';
+import { compareIds } from './claim-rules.js';
 import { checkId } from './payload-rules.js';
 import { checkHistoryRange, checkRetentionQuery } from './query-rules.js';
 import { checkArchive, checkTombstones, isRetainable, type ArchivedInstance, type StoreRetention, type Tombstone } from './retention.js';
@@ -62,7 +63,9 @@ export function memoryRetention(t: MemoryTables): StoreRetention {
       for (const record of records) {
         if (record.updatedAt < finishedBefore && (tenant === undefined || record.tenant === tenant)) due.push(record);
       }
-      return due.sort((a, b) => a.updatedAt - b.updatedAt || a.id.localeCompare(b.id)).slice(0, limit).map((r) => r.id);
+      // Ties by id in code point order, as the SQL stores order them (compareIds): localeCompare put
+      // 'a' before 'B', so a batch with a limit took other instances than SQLite's and Postgres's.
+      return due.sort((a, b) => a.updatedAt - b.updatedAt || compareIds(a.id, b.id)).slice(0, limit).map((r) => r.id);
     },
     async archive(rawIds, rawAt: Instant) {
       t.open();

@@ -12,7 +12,7 @@ import type {
 import type { ClaimOptions, Commit, EffectUpdate, HeldClaim, InstanceQuery, Page, Store, TaskQuery } from './store.js';
 import { matchesInstanceQuery, matchesTaskQuery } from './query-match.js';
 import { checkId, checkKey, storableRefusal } from './payload-rules.js';
-import { checkHistoryRange, checkInstanceQuery, checkTaskQuery, encodeCursor } from './query-rules.js';
+import { checkHistoryRange, checkInstanceQuery, checkTaskQuery, keysetPage } from './query-rules.js';
 import { memoryRetention, type MemoryTables } from './memory-retention.js';
 import { checkCommitRules, checkRevision, conflict, conflictReason, tasksOf } from './commit-rules.js';
 import { byEffectDue, byTimerDue, compareIds, checkClaim, checkEffectUpdate, checkTimerHand, leaseExpiry, unknownEffect, staleEffectClaim } from './claim-rules.js';
@@ -29,6 +29,19 @@ interface Lease {
 /** Whether `lease` is the claim `claim` names (owner and token): a hand under any other claim changes nothing. */
 function heldBy(lease: Lease | undefined, claim: HeldClaim): boolean {
   return lease !== undefined && lease.token === claim.token && lease.owner === claim.owner;
+}
+
+const NO_TASKS: readonly TaskRecord[] = Object.freeze([]);
+
+/**
+ * A timer as the timer table keeps it: without its deadline provenance, which is kept in the instance's
+ * timers alone ({@link TimerRecord.deadline}), as the SQL stores' `docket_timers` rows have no column
+ * for it. `timers()` and `claimDueTimers()` gave it back on the memory store only before 2026-12.
+ */
+function tableRow(timer: TimerRecord): TimerRecord {
+  if (timer.deadline === undefined) return timer;
+  const { deadline: _provenance, ...row } = timer;
+  return row;
 }
 
 /**
@@ -132,7 +145,12 @@ export function memoryStore(): Store {
         throw conflict(id, conflictReason.idempotencyKeyUsed(c.idempotency.key));
       }
       // All checks passed: apply everything; nothing below can fail halfway.
-      if (!current) order.push(id);
+      if (!current) {
+        order.push(id);
+        // The instance's place among the task lists, kept while it has none: tasks() lists them in
+        // the order their instances were created, as the SQL stores do (see `TaskQuery`).
+        tasks.set(id, NO_TASKS);
+      }
       instances.set(id, c.instance);
       let entries = history.get(id);
       if (!entries) history.set(id, (entries = []));
@@ -145,7 +163,7 @@ export function memoryStore(): Store {
       }
       for (const timerId of c.cancelTimerIds) cancelTimer(timerId);
       for (const timer of c.addTimers) {
-        timers.set(timer.id, timer);
+        timers.set(timer.id, tableRow(timer));
         let set = pendingByInstance.get(id);
         if (!set) pendingByInstance.set(id, (set = new Set()));
         set.add(timer.id);
@@ -163,22 +181,23 @@ export function memoryStore(): Store {
         // Every reader gets these very objects: frozen, so one reader cannot change the task another
         // gets (a copy stamped with the tenant, or with a deadline's current due instant, was not).
         for (const task of stamped) Object.freeze(task);
-        if (stamped.length === 0) tasks.delete(id);
-        else tasks.set(id, stamped);
+        tasks.set(id, stamped.length === 0 ? NO_TASKS : stamped);
       }
       if (c.idempotency) idempotency.set(`${id}\u0000${c.idempotency.key}`, c.idempotency);
     },
     async list(query: InstanceQuery = {}): Promise<Page<InstanceRecord>> {
       open();
       const { limit, after, bound } = checkInstanceQuery(query);
-      const items: InstanceRecord[] = [];
-      let i = after;
-      for (; i < order.length && items.length < limit; i++) {
+      // Positions in `order` of up to limit + 1 matches, paged as the SQL stores page their rows: a
+      // cursor only when another match follows. It was given whenever any instance followed the page,
+      // so a filtered list ended here with an empty last page that SQLite and Postgres never gave.
+      const found: number[] = [];
+      for (let i = after; i < order.length && found.length <= limit; i++) {
         // An archived or purged instance leaves its place in `order` (cursors are positions in it).
         const record = instances.get(order[i]!);
-        if (record && matchesInstanceQuery(record, bound)) items.push(record);
+        if (record && matchesInstanceQuery(record, bound)) found.push(i);
       }
-      return i < order.length ? { items, nextCursor: encodeCursor(i) } : { items };
+      return keysetPage(found, limit, (i) => i + 1, (i) => instances.get(order[i]!)!);
     },
     async history(instanceId, options = {}) {
       open();

@@ -59,6 +59,12 @@ export interface TaskQuery {
   /**
    * At most this many tasks, oldest first: an integer from 1 to `PAGE_LIMIT_MAX` (1000, also the
    * default). An inbox longer than that is narrowed by its filters (workflow, status, instance).
+   *
+   * Oldest first is the same order in every store: by the instance's creation (its place in `list()`),
+   * then the order of the instance's own task list. Before 2026-12 each store had its own (memory: by
+   * when an instance last got tasks; SQLite: by when each row was written; Postgres: by the
+   * instance's last commit, since its rows are written afresh), so a limited inbox held other tasks
+   * on each store.
    */
   readonly limit?: number;
   /**
