@@ -54,28 +54,9 @@ export function machineEffectTypes(machine: AnyStateMachine): string[] {
   } catch {
     return [];
   }
-  for (const name of Object.keys(actions)) {
-    const action = actions[name];
-    const mark = markOf(action);
-    if (mark === 'self') out.add(name);
-    else if (mark !== undefined) for (const type of mark) out.add(type);
-    else if (typeof action === 'function' && !isBuiltIn(action) && !name.startsWith('xstate.')) out.add(name);
-  }
-  // The actions the machine's states and transitions name: one named but not implemented (`entry:
-  // 'sendMail'` in a machine made without setup) is handed to the executor by its name, and an inline
-  // function by its own name (XState's rule, `action.name || '(anonymous)'`); both reach the outbox.
-  const seen = (action: unknown): void => {
-    if (typeof action === 'function') {
-      if (isBuiltIn(action)) return;
-      const mark = markOf(action);
-      if (mark !== undefined && mark !== 'self') for (const type of mark) out.add(type);
-      else out.add((action as { name?: unknown }).name ? String((action as { name?: unknown }).name) : '(anonymous)');
-      return;
-    }
-    const type = typeof action === 'string' ? action : typeof (action as { type?: unknown } | null)?.type === 'string' ? (action as { type: string }).type : undefined;
-    if (type === undefined || type.startsWith('xstate.') || Object.hasOwn(actions, type)) return;
-    out.add(type);
-  };
+  for (const name of Object.keys(actions)) addImplementedEffectTypes(name, actions[name], out);
+  // The actions the machine's states and transitions name (the implemented ones are counted above).
+  const seen = (action: unknown): void => addNamedEffectTypes(action, actions, out, false);
   const walk = (node: AnyStateNode): void => {
     for (const action of node.entry ?? []) seen(action);
     for (const action of node.exit ?? []) seen(action);
@@ -98,27 +79,41 @@ export function machineEffectTypes(machine: AnyStateMachine): string[] {
  */
 export function entryEffectTypes(node: AnyStateNode, actions: Readonly<Record<string, unknown>>): string[] {
   const out = new Set<string>();
-  for (const action of node.entry ?? []) {
-    if (typeof action === 'function') {
-      if (isBuiltIn(action)) continue;
-      const mark = markOf(action);
-      if (mark !== undefined && mark !== 'self') for (const type of mark) out.add(type);
-      else out.add((action as { name?: unknown }).name ? String((action as { name?: unknown }).name) : '(anonymous)');
-      continue;
-    }
-    const type = typeof action === 'string' ? action : typeof (action as { type?: unknown } | null)?.type === 'string' ? (action as { type: string }).type : undefined;
-    if (type === undefined || type.startsWith('xstate.')) continue;
-    if (!Object.hasOwn(actions, type)) {
-      out.add(type);
-      continue;
-    }
-    const impl = actions[type];
-    const mark = markOf(impl);
-    if (mark === 'self') out.add(type);
-    else if (mark !== undefined) for (const t of mark) out.add(t);
-    else if (typeof impl === 'function' && !isBuiltIn(impl)) out.add(type);
-  }
+  for (const action of node.entry ?? []) addNamedEffectTypes(action, actions, out, true);
   return [...out].sort();
+}
+
+/**
+ * Add to `out` the effect types of the implementation `impl` of action `name`: the name itself for an
+ * `effect()` or any plain function action (the engine records it rather than runs it), the types its
+ * mark says it enqueues (the approval plugin's); nothing for XState's built-ins or an `xstate.*` name.
+ */
+function addImplementedEffectTypes(name: string, impl: unknown, out: Set<string>): void {
+  const mark = markOf(impl);
+  if (mark === 'self') out.add(name);
+  else if (mark !== undefined) for (const type of mark) out.add(type);
+  else if (typeof impl === 'function' && !isBuiltIn(impl) && !name.startsWith('xstate.')) out.add(name);
+}
+
+/**
+ * Add to `out` the effect types of one action a state or transition names. One named but not
+ * implemented (`entry: 'sendMail'` in a machine made without setup) is handed to the executor by its
+ * name, and an inline function by its own name (XState's rule, `action.name || '(anonymous)'`); both
+ * reach the outbox. A name the machine implements adds its implementation's types when
+ * `withImplemented` (else the caller counts the implementations itself).
+ */
+function addNamedEffectTypes(action: unknown, actions: Readonly<Record<string, unknown>>, out: Set<string>, withImplemented: boolean): void {
+  if (typeof action === 'function') {
+    if (isBuiltIn(action)) return;
+    const mark = markOf(action);
+    if (mark !== undefined && mark !== 'self') for (const type of mark) out.add(type);
+    else out.add((action as { name?: unknown }).name ? String((action as { name?: unknown }).name) : '(anonymous)');
+    return;
+  }
+  const type = typeof action === 'string' ? action : typeof (action as { type?: unknown } | null)?.type === 'string' ? (action as { type: string }).type : undefined;
+  if (type === undefined || type.startsWith('xstate.')) return;
+  if (!Object.hasOwn(actions, type)) out.add(type);
+  else if (withImplemented) addImplementedEffectTypes(type, actions[type], out);
 }
 
 /** One of XState's built-in actions (`assign`, `raise`, `enqueueActions` …): resolved inside the transition, never an effect. */
