@@ -5,6 +5,7 @@ import { DocketError, type DocketErrorDetails } from '../errors.js';
 import { oneOfOption, readOptions } from '../input/read-options.js';
 import { checkNewId, isBlankId } from '../store/id-rule.js';
 import { ID_MAX_LENGTH, isStorableString } from '../store/payload-rules.js';
+import { safeString } from '../input/safe-string.js';
 
 /**
  * Who approves a step, as data (so the visualizer and the path preview can show it):
@@ -122,7 +123,7 @@ export function supervisor(): ApproverRule {
  */
 export function supervisors(levels: number): ApproverRule {
   if (!Number.isInteger(levels) || levels < 1) {
-    throw new DocketError('INVALID_ARGUMENT', `supervisors(levels) needs a positive integer, got ${String(levels)}.`, { field: 'levels' });
+    throw new DocketError('INVALID_ARGUMENT', `supervisors(levels) needs a positive integer, got ${safeString(levels)}.`, { field: 'levels' });
   }
   return { kind: 'supervisor', levels };
 }
@@ -255,7 +256,7 @@ function checkOneRule(rule: unknown, path: string, what: string, details: Docket
       contextPath(r.field, 'field', true);
       return undefined;
     case 'supervisor':
-      if (typeof r.levels !== 'number' || !Number.isInteger(r.levels) || r.levels < 1) refuse(`${at('levels')} must be a positive integer, not ${String(r.levels)}.`, at('levels'));
+      if (typeof r.levels !== 'number' || !Number.isInteger(r.levels) || r.levels < 1) refuse(`${at('levels')} must be a positive integer, not ${safeString(r.levels)}.`, at('levels'));
       return undefined;
     default:
       return refuse(`${path === '' ? 'the rule' : path} has no known kind (${JSON.stringify(r.kind) ?? 'undefined'}); build it with ${RULE_USAGE}.`, path === '' ? 'rule' : path);

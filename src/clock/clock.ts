@@ -1,6 +1,7 @@
 import { DocketError } from '../errors.js';
 import { checkMethodObject } from '../input/method-object.js';
 import { isoInstantFault, parseOffsetInstant } from './iso-instant.js';
+import { safeString } from '../input/safe-string.js';
 
 /** An absolute instant, in milliseconds since the Unix epoch (UTC). */
 export type Instant = number;
@@ -100,7 +101,7 @@ function invalid(message: string, field: string): never {
  */
 export function durationToMs(duration: DurationInput): number {
   if (typeof duration === 'number') {
-    if (!Number.isFinite(duration) || Math.abs(duration) > INSTANT_LIMIT) invalid(`A duration must be a finite number of milliseconds, not ${String(duration)}.`, 'duration');
+    if (!Number.isFinite(duration) || Math.abs(duration) > INSTANT_LIMIT) invalid(`A duration must be a finite number of milliseconds, not ${safeString(duration)}.`, 'duration');
     return duration;
   }
   if (typeof duration !== 'object' || duration === null || Array.isArray(duration)) {
@@ -121,7 +122,7 @@ export function durationToMs(duration: DurationInput): number {
     if (error instanceof DocketError) throw error;
     throw new DocketError('INVALID_ARGUMENT', `Duration field "${at}" could not be read; pass plain numbers.`, { field: at === '' ? 'duration' : `duration.${at}`, cause: error });
   }
-  if (!Number.isFinite(ms) || Math.abs(ms) > INSTANT_LIMIT) invalid(`A duration must be within ${INSTANT_LIMIT} ms, not ${String(ms)}.`, 'duration');
+  if (!Number.isFinite(ms) || Math.abs(ms) > INSTANT_LIMIT) invalid(`A duration must be within ${INSTANT_LIMIT} ms, not ${safeString(ms)}.`, 'duration');
   return ms;
 }
 

@@ -10,6 +10,7 @@ import {
   type Instant,
   type InstantInput,
 } from './clock.js';
+import { safeString } from '../input/safe-string.js';
 
 /** A clock that moves only when told to, jumping straight from one due timer to the next. */
 export interface VirtualClock extends Clock {
@@ -57,7 +58,7 @@ export function virtualClock(start: InstantInput): VirtualClock {
   async function run(target: Instant): Promise<FiredTimer[]> {
     // now + a valid duration can still pass the range of a Date (and NaN compared false below).
     if (!Number.isFinite(target) || Math.abs(target) > INSTANT_LIMIT) {
-      throw new DocketError('INVALID_ARGUMENT', `A virtual clock moves to instants a Date can hold (within ±8.64e15 ms), not ${String(target)}.`, { field: 'instant' });
+      throw new DocketError('INVALID_ARGUMENT', `A virtual clock moves to instants a Date can hold (within ±8.64e15 ms), not ${safeString(target)}.`, { field: 'instant' });
     }
     if (target < now) {
       throw new DocketError(

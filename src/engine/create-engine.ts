@@ -32,6 +32,7 @@ import { INSTANT_BOUND, wholeMillisecondClock } from '../clock/whole-instant.js'
 import { checkClock } from '../clock/clock.js';
 import { checkStore } from '../store/store-shape.js';
 import { checkNewId } from '../store/id-rule.js';
+import { safeString } from '../input/safe-string.js';
 
 const HISTORY_OPTION_KEYS = ['includeRefused', 'limit', 'cursor'] as const;
 const ENGINE_OPTION_KEYS = [
@@ -76,7 +77,7 @@ function checkSignal(value: unknown, what: string, consequence: string): void {
 function positive(value: number | undefined, fallback: number, name: string, integer = false): number {
   if (value === undefined) return fallback;
   if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0 || (integer && !Number.isInteger(value))) {
-    throw new DocketError('INVALID_ARGUMENT', `${name} must be a positive ${integer ? 'whole number of deliveries' : 'number of milliseconds'}; got ${String(value)}.`, { field: name });
+    throw new DocketError('INVALID_ARGUMENT', `${name} must be a positive ${integer ? 'whole number of deliveries' : 'number of milliseconds'}; got ${safeString(value)}.`, { field: name });
   }
   return value;
 }
@@ -217,7 +218,7 @@ export function createEngine<const W extends AnyWorkflow>(raw: EngineOptions<W>)
   // past it every claim was refused, reported on 'error' at each dispatch, and no effect was ever delivered.
   if (effectTimeoutMs + leaseMs > INSTANT_BOUND) {
     const field = effectTimeoutMs >= leaseMs ? 'effectTimeoutMs' : 'leaseMs';
-    throw new DocketError('INVALID_ARGUMENT', `effectTimeoutMs + leaseMs is how long an effect is claimed and must be at most 2^53 ms; got ${String(effectTimeoutMs)} + ${String(leaseMs)}. Give ${field} a length in range (the defaults are 30 000 each).`, { field });
+    throw new DocketError('INVALID_ARGUMENT', `effectTimeoutMs + leaseMs is how long an effect is claimed and must be at most 2^53 ms; got ${safeString(effectTimeoutMs)} + ${safeString(leaseMs)}. Give ${field} a length in range (the defaults are 30 000 each).`, { field });
   }
   const outbox = new Outbox(
     store,

@@ -12,6 +12,7 @@ import { checkMigrations, type WorkflowMigrations } from './migration/migration-
 import { timerNameOf } from './timer-owner.js';
 import { kindOf } from '../input/kind-of.js';
 import { listedImplementations } from './listed-implementations.js';
+import { safeString } from '../input/safe-string.js';
 
 /** A label in both languages the documents and their users speak. */
 export interface Labels {
@@ -475,7 +476,7 @@ export function defineWorkflow<
   // Every check below and every later reader sees this copy, never the caller's object again.
   const config = readDefinition(definition);
   if (!Number.isInteger(config.version) || config.version < 1) {
-    throw definitionError(config.id, `Workflow "${config.id}": version must be a positive integer, got ${String(config.version)}.`, 'version');
+    throw definitionError(config.id, `Workflow "${config.id}": version must be a positive integer, got ${safeString(config.version)}.`, 'version');
   }
   // Definition-time checks a JavaScript caller (no compiler) would otherwise meet as a raw error at start.
   for (const [field, ok] of [

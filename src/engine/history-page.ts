@@ -2,6 +2,7 @@ import { DocketError } from '../errors.js';
 import type { HistoryEntry, InstanceRecord, RefusalEntry } from '../store/records.js';
 import type { Page, Store } from '../store/store.js';
 import type { HistoryPageOptions, RefusedHistoryPageOptions } from './engine-types.js';
+import { safeString } from '../input/safe-string.js';
 
 /** A refused attempt as the merged history shows it. */
 export type RefusedItem = RefusalEntry & { readonly kind: 'refused' };
@@ -41,7 +42,7 @@ export async function historyPage(
 ): Promise<Page<HistoryEntry | RefusedItem>> {
   const limit = options.limit ?? HISTORY_PAGE_DEFAULT;
   if (typeof limit !== 'number' || !Number.isInteger(limit) || limit < 1 || limit > HISTORY_PAGE_MAX) {
-    throw new DocketError('INVALID_ARGUMENT', `history() takes a limit from 1 to ${HISTORY_PAGE_MAX} entries per page; got ${String(limit).slice(0, 40)}.`, {
+    throw new DocketError('INVALID_ARGUMENT', `history() takes a limit from 1 to ${HISTORY_PAGE_MAX} entries per page; got ${safeString(limit).slice(0, 40)}.`, {
       instanceId: record.id,
       field: 'limit',
     });

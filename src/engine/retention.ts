@@ -10,6 +10,7 @@ import type { VerifyReport } from './engine-types.js';
 import { checkSealedText, sealText, type Keyring, type SealingKey } from './history-key.js';
 import { checkNewId } from '../store/id-rule.js';
 import { readOptions } from '../input/read-options.js';
+import { safeString } from '../input/safe-string.js';
 
 /**
  * What retention reads and changes (internal; `createEngine` gives it). Retention moves finished
@@ -97,14 +98,14 @@ export function cutoffOf(raw: RetentionPolicy, now: Instant): Instant {
   if (policy.finishedBefore !== undefined && policy.olderThan !== undefined) invalid('retain() policy takes one cut-off: olderThan or finishedBefore, not both.', 'policy');
   if (policy.finishedBefore !== undefined) {
     if (typeof policy.finishedBefore !== 'number' || !Number.isFinite(policy.finishedBefore)) {
-      invalid(`policy.finishedBefore must be an instant in epoch milliseconds, not ${String(policy.finishedBefore)}.`, 'policy.finishedBefore');
+      invalid(`policy.finishedBefore must be an instant in epoch milliseconds, not ${safeString(policy.finishedBefore)}.`, 'policy.finishedBefore');
     }
     return policy.finishedBefore;
   }
   if (policy.olderThan === undefined) invalid('policy.olderThan must be { days }, e.g. { days: 180 }.', 'policy.olderThan');
   const { days } = readOptions(policy.olderThan, { keys: ['days'], what: 'retain(): policy.olderThan', usage: '{ days: 180 }', path: 'policy.olderThan' });
   if (typeof days !== 'number' || !Number.isFinite(days) || days < 0) {
-    invalid(`policy.olderThan.days must be a number of days ≥ 0, not ${String(days)}.`, 'policy.olderThan.days');
+    invalid(`policy.olderThan.days must be a number of days ≥ 0, not ${safeString(days)}.`, 'policy.olderThan.days');
   }
   return now - days * DAY_MS;
 }
@@ -146,7 +147,7 @@ function checkRetain(core: RetentionParts, raw: RetainOptions, now: Instant) {
   // config file must not quietly decide whether finished instances are deleted.
   if (typeof dryRun !== 'boolean') invalid(`retain() dryRun must be true or false, not ${JSON.stringify(dryRun)}.`, 'dryRun');
   const limit = options.limit ?? RETAIN_LIMIT_DEFAULT;
-  if (typeof limit !== 'number' || !Number.isInteger(limit) || limit < 1 || limit > RETAIN_LIMIT_MAX) invalid(`retain() limit must be an integer from 1 to ${RETAIN_LIMIT_MAX}, not ${String(limit)}.`, 'limit');
+  if (typeof limit !== 'number' || !Number.isInteger(limit) || limit < 1 || limit > RETAIN_LIMIT_MAX) invalid(`retain() limit must be an integer from 1 to ${RETAIN_LIMIT_MAX}, not ${safeString(limit)}.`, 'limit');
   const store = retentionOf(core.store);
   const finishedBefore = cutoffOf(options.policy as RetentionPolicy, now);
   const tenant = options.tenant;
@@ -360,7 +361,7 @@ export function retentionStep(core: RetentionParts, options: RetainOptions & { r
   const read = readOptions(options, { keys: [...RETAIN_KEYS, 'everyMs'], what: 'run({ retain })', usage: '{ policy, mode, limit?, everyMs? } (nothing was started)', field: 'retain' });
   const { everyMs = 3_600_000, ...batch } = read;
   if (typeof everyMs !== 'number' || !Number.isFinite(everyMs) || everyMs <= 0) {
-    invalid(`run({ retain: { everyMs } }) must be a positive number of milliseconds; got ${String(everyMs)}.`, 'retain.everyMs');
+    invalid(`run({ retain: { everyMs } }) must be a positive number of milliseconds; got ${safeString(everyMs)}.`, 'retain.everyMs');
   }
   checkRetain(core, batch as unknown as RetainOptions, core.clock.now());
   let nextAt = Number.NEGATIVE_INFINITY;

@@ -16,6 +16,7 @@ import { problemResponse, toProblem, type Problem } from './problem.js';
 import { readPathParameters } from './path-parameters.js';
 import { checkActorInput } from '../engine/validate-input.js';
 import { HISTORY_PAGE_DEFAULT } from '../engine/history-page.js';
+import { safeString } from '../input/safe-string.js';
 
 /** Options for {@link createHttpHandler}. */
 export interface HttpHandlerOptions {
@@ -313,7 +314,7 @@ export function createHttpHandler(given: HttpHandlerOptions): (request: Request)
   const { engine } = options;
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   if (!Number.isSafeInteger(maxBodyBytes) || maxBodyBytes < 1) {
-    throw new DocketError('INVALID_ARGUMENT', `createHttpHandler: maxBodyBytes must be a positive integer number of bytes, not ${String(maxBodyBytes)}.`, { field: 'maxBodyBytes' });
+    throw new DocketError('INVALID_ARGUMENT', `createHttpHandler: maxBodyBytes must be a positive integer number of bytes, not ${safeString(maxBodyBytes)}.`, { field: 'maxBodyBytes' });
   }
   const basePath = readBasePath(options.basePath, 'createHttpHandler');
   const app = new Hono<{ Variables: HandlerVariables }>();

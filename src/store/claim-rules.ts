@@ -5,6 +5,7 @@ import { checkId, isStorableString } from './payload-rules.js';
 import { INSTANT_BOUND } from '../clock/whole-instant.js';
 import { readOptions } from '../input/read-options.js';
 import type { ClaimOptions, EffectUpdate, HeldClaim } from './store.js';
+import { safeString } from '../input/safe-string.js';
 
 /**
  * How workers claim due timers and effects, the same in every store:
@@ -178,7 +179,7 @@ export function checkEffectUpdate(effectId: unknown, update: unknown): { readonl
     throw new DocketError('INVALID_ARGUMENT', `An effect update's "status" must be one of ${EFFECT_STATUSES.join(', ')}.`, { field: 'status' });
   }
   if (typeof u.attempts !== 'number' || !Number.isSafeInteger(u.attempts) || u.attempts < 0) {
-    throw new DocketError('INVALID_ARGUMENT', `An effect update's "attempts" must be a whole number of at least 0, not ${String(u.attempts)}.`, { field: 'attempts' });
+    throw new DocketError('INVALID_ARGUMENT', `An effect update's "attempts" must be a whole number of at least 0, not ${safeString(u.attempts)}.`, { field: 'attempts' });
   }
   if (u.lastError !== undefined && (typeof u.lastError !== 'string' || !isStorableString(u.lastError))) {
     throw new DocketError('INVALID_ARGUMENT', `An effect update's "lastError" must be text without U+0000 or lone surrogates (every store keeps it as text).`, { field: 'lastError' });

@@ -15,6 +15,7 @@ import { machineStatePaths, migrationsOf, type MigrationInstanceInfo, type Workf
 import { migrationRuntime, originSnapshot } from './migration-runtime.js';
 import { effectsSentAgain, votesLost } from './migration-warnings.js';
 import type { MigrateOptions, MigrationBlocked, MigrationBlockCode, MigrationMove, MigrationReport } from './migration-types.js';
+import { safeString } from '../../input/safe-string.js';
 
 /** The history entry's event type of a migration. */
 export const MIGRATE_EVENT = 'docket.admin.migrate';
@@ -107,7 +108,7 @@ export async function migrateInstances(parts: EngineParts, raw: MigrateOptions):
   const from = options.from as number;
   const to = options.to as number;
   for (const [name, v] of [['from', from], ['to', to]] as const) {
-    if (!Number.isInteger(v) || v < 1) throw new DocketError('INVALID_ARGUMENT', `migrate(): ${name} must be a version number (a positive integer), got ${String(v)}.`, { workflow });
+    if (!Number.isInteger(v) || v < 1) throw new DocketError('INVALID_ARGUMENT', `migrate(): ${name} must be a version number (a positive integer), got ${safeString(v)}.`, { workflow });
   }
   if (from === to) throw new DocketError('INVALID_ARGUMENT', `migrate(): from and to are both ${from}; name the version instances move to.`, { workflow });
   // Only `true` is a dry run: `dryRun: 'true'` (a string from a form or a config) ran the real

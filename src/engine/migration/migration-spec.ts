@@ -1,6 +1,7 @@
 import type { AnyStateMachine, AnyStateNode, ContextFrom, StateValueFrom } from 'xstate';
 import type { z } from 'zod';
 import { DocketError } from '../../errors.js';
+import { safeString } from '../../input/safe-string.js';
 
 /**
  * Every dotted state path of a state value type: `'draft' | { review: 'legal' | 'finance' }` →
@@ -137,7 +138,7 @@ export function checkMigrations(workflow: { readonly id: string; readonly versio
   const seen = new Set<number>();
   for (const m of list) {
     if (!m || typeof m !== 'object') fail('each migration must be an object { from, states?, context? } (or use migrateFrom(oldWorkflow, { ... })).');
-    if (!Number.isInteger(m.from) || m.from < 1 || m.from === workflow.version) fail(`a migration's "from" must be another version's number (a positive integer other than ${workflow.version}), got ${String(m.from)}.`);
+    if (!Number.isInteger(m.from) || m.from < 1 || m.from === workflow.version) fail(`a migration's "from" must be another version's number (a positive integer other than ${workflow.version}), got ${safeString(m.from)}.`);
     if (seen.has(m.from)) fail(`declares two migrations from version ${m.from}; keep one.`, { from: m.from });
     seen.add(m.from);
     if (m.context !== undefined && typeof m.context !== 'function') fail(`the migration from v${m.from} has a "context" that is not a function (old context → new context).`, { from: m.from });
