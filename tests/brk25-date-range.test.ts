@@ -144,6 +144,9 @@ describe('property: a year outside 1..9999 is refused by every entry point with 
     const yearArb = fc.oneof(fc.integer({ min: -271_000, max: 0 }), fc.integer({ min: 10_000, max: 275_000 }), fc.constantFrom(0, -1, 10_000));
     const inputArb = fc
       .record({ year: yearArb, month: fc.integer({ min: 1, max: 12 }), day: fc.integer({ min: 1, max: 28 }), hour: fc.integer({ min: 0, max: 23 }), form: fc.constantFrom('ms', 'date', 'text') })
+      // Not 10000-01-01 UTC: west of Greenwich that instant is still 9999-12-31, a date in range (the
+      // calendar reads the local date, rightly; a full suite drew New York's 19:00 on 9999-12-31).
+      .filter(({ year, month, day }) => !(year === 10_000 && month === 1 && day === 1))
       .map(({ year, month, day, hour, form }) => {
         const ms = utc(year, month, day, hour);
         if (form === 'date') return new Date(ms);
@@ -158,7 +161,7 @@ describe('property: a year outside 1..9999 is refused by every entry point with 
         const e = refusal(() => call(cal, at));
         expect(isDocketError(e, 'INVALID_ARGUMENT'), `${name}(${String(at)}): ${String(e)}`).toBe(true);
       }),
-      { numRuns: 400 },
+      { numRuns: Number(process.env.PROP_RUNS ?? 400) },
     );
   });
 });
