@@ -6,6 +6,7 @@ import { checkSeal, GENESIS_HASH } from './history.js';
 import { createKeyring, type HistoryKeyOption, type Keyring } from './history-key.js';
 import { startTenantOf } from './head-check.js';
 import { readsFormat, stateDigestFor, timersDigest, type DigestedTimer } from './state-digest.js';
+import { messageOf } from '../input/safe-string.js';
 
 /** Entries `verify` reads per store call: memory stays bounded by one page, whatever the history's length. */
 export const VERIFY_PAGE_SIZE = 500;
@@ -103,7 +104,7 @@ export class ChainVerifier {
     try {
       this.check(entry);
     } catch (error) {
-      this.unreadable({ part: 'history', column: 'entry', revision: entry.revision, reason: `it cannot be checked: ${error instanceof Error ? error.message : String(error)}` });
+      this.unreadable({ part: 'history', column: 'entry', revision: entry.revision, reason: `it cannot be checked: ${messageOf(error)}` });
     }
   }
 
@@ -342,7 +343,7 @@ function attempt<T>(run: () => T): { readonly value: T; readonly failed?: never 
   try {
     return { value: run() };
   } catch (error) {
-    return { failed: error instanceof Error ? error.message : String(error) };
+    return { failed: messageOf(error) };
   }
 }
 

@@ -20,10 +20,12 @@ import { ownerOfTimer, type TimerOwners } from './timer-owner.js';
 import { assertId } from './validate-input.js';
 import { toView } from './instance-view.js';
 import { landedStart } from './start-replay.js';
+import { retainedInstance } from './retained-instance.js';
 import type { RegisteredWorkflow, WorkflowRegistry } from './workflow-registry.js';
 import type { Step } from './xstate-runtime.js';
 import { copyWith } from '../store/copy-with.js';
 import { privateMark } from '../store/private-mark.js';
+import { messageOf } from '../input/safe-string.js';
 
 /**
  * What a decision changes, besides the step: the history entry's facts and the admin overrides of
@@ -305,12 +307,10 @@ export function createCommitPipeline(deps: PipelineDeps): CommitPipeline {
   async function missing(instanceId: string, actor: Actor | undefined): Promise<DocketError> {
     if (!store.archived || !store.tombstone) return notFound(instanceId);
     try {
-      const archived = await store.archived(instanceId);
-      const tombstone = archived === undefined ? await store.tombstone(instanceId) : undefined;
-      const tenant = archived !== undefined ? archived.instance.tenant : tombstone?.tenant;
+      const retained = await retainedInstance(store, instanceId);
       const own = actor !== null && typeof actor === 'object' ? actor.tenant : undefined;
-      if ((archived === undefined && tombstone === undefined) || (own !== undefined && (tenant ?? undefined) !== own)) return notFound(instanceId);
-      const kind = archived !== undefined ? 'archived' : 'purged';
+      if (retained === undefined || (own !== undefined && retained.tenant !== own)) return notFound(instanceId);
+      const kind = retained.kind;
       const read = kind === 'archived' ? 'its history and state are read with engine.archived(id), history(id) and verify(id)' : 'only its sealed tombstone is kept: engine.archived(id) and verify(id) read it';
       return new DocketError(
         'INSTANCE_NOT_FOUND',
@@ -603,7 +603,7 @@ function refusalNotRecorded(
   failure: unknown,
 ): DocketError {
   const code = isDocketError(failure) && failure.code === 'STORE_OUTCOME_UNKNOWN' ? 'STORE_OUTCOME_UNKNOWN' : 'STORE_UNAVAILABLE';
-  const why = failure instanceof Error ? failure.message : String(failure);
+  const why = messageOf(failure);
   const recorded = code === 'STORE_OUTCOME_UNKNOWN' ? 'may not have been recorded' : 'was not recorded';
   return new DocketError(
     code,

@@ -1,6 +1,7 @@
 import { DocketError } from '../errors.js';
 import type { EffectHandler } from './engine-types.js';
 import { kindOf } from '../input/kind-of.js';
+import { messageOf } from '../input/safe-string.js';
 
 /** The `createEngine({ effects })` object: handlers by effect type (internal). */
 export type EffectHandlers = Readonly<Record<string, EffectHandler>>;
@@ -20,11 +21,7 @@ function refuse(message: string, field: string, cause?: unknown): never {
 }
 
 function reason(error: unknown): string {
-  try {
-    return error instanceof Error ? String(error.message) : String(error);
-  } catch {
-    return 'an unprintable value was thrown';
-  }
+  return messageOf(error, 'an unprintable value was thrown');
 }
 
 /**

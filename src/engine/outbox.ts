@@ -8,6 +8,7 @@ import { copyWith } from '../store/copy-with.js';
 import { storableText } from '../store/payload-rules.js';
 import { INSTANT_BOUND } from '../clock/whole-instant.js';
 import { lookupEffectHandler, type EffectHandlers, type HandlerLookup } from './effect-handlers.js';
+import { messageOf } from '../input/safe-string.js';
 
 /** Why an internal timeout is called off: the race it guarded has settled. */
 const SETTLED = 'settled';
@@ -39,11 +40,7 @@ const LAST_ERROR_MAX = 10_000;
 
 /** A failed attempt's error as text (a `toString` that throws); made storable where it is recorded. */
 function errorText(error: unknown): string {
-  try {
-    return error instanceof Error ? String(error.message) : String(error);
-  } catch {
-    return 'The handler failed with a value that cannot be shown as text.';
-  }
+  return messageOf(error, 'The handler failed with a value that cannot be shown as text.');
 }
 
 /**

@@ -2,6 +2,7 @@ import { DocketError, isDocketError } from '../errors.js';
 import type { InstanceRecord } from '../store/records.js';
 import type { Commit, Store } from '../store/store.js';
 import { canonicalJson } from './canonical-json.js';
+import { retainedInstance } from './retained-instance.js';
 
 /**
  * A start under an explicit id that the store refused because the id is taken (`CONFLICT`), told
@@ -21,7 +22,7 @@ export async function landedStart(store: Pick<Store, 'load' | 'history' | 'archi
   const id = commit.instance.id;
   const record = await store.load(id);
   const tenant = commit.instance.tenant;
-  if (tenant !== undefined && (await holderTenant(store, id, record)) !== tenant) {
+  if (tenant !== undefined && (record !== undefined ? record.tenant : (await retainedInstance(store, id))?.tenant) !== tenant) {
     // Ids are one namespace, so an id another tenant holds is taken; but what that instance is (live,
     // finished, archived, purged, or who started it) is that tenant's, as everywhere else: the same
     // words whatever it is, and no cause carrying the store's own message.
@@ -46,15 +47,4 @@ export async function landedStart(store: Pick<Store, 'load' | 'history' | 'archi
       : `Instance id "${id}" is taken: an instance was started under it ${first?.actor.id === mine.actor.id ? 'with another input or workflow' : 'by someone else'}. Start with another id (or none); a start retried with the same id, workflow and input by the same actor is answered as the one that landed.`,
     { instanceId: id, field: 'id', cause: refusal },
   );
-}
-
-/**
- * The tenant of the instance holding `id`: the live record's, else the archived record's or the
- * tombstone's (a store without retention has neither: `undefined`, as for an instance of no tenant).
- */
-async function holderTenant(store: Pick<Store, 'archived' | 'tombstone'>, id: string, record: InstanceRecord | undefined): Promise<string | undefined> {
-  if (record !== undefined) return record.tenant;
-  const archived = await store.archived?.(id);
-  if (archived !== undefined) return archived.instance.tenant;
-  return (await store.tombstone?.(id))?.tenant;
 }

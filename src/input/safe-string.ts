@@ -18,3 +18,23 @@ export function safeString(value: unknown): string {
     return value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value;
   }
 }
+
+/**
+ * What a thrown value says, for a message or a record: an `Error`'s `message`, any other value as
+ * `String()` gives it, and `fallback` when reading it throws (a getter, a `toString` that throws or is
+ * not a function). Internal: one reader for every place that reports an error it caught.
+ *
+ * @example
+ * ```ts
+ * import { messageOf } from './safe-string.js';
+ * messageOf(new Error('disk full')); // 'disk full'
+ * messageOf({ toString: 0 }, 'unprintable'); // 'unprintable'
+ * ```
+ */
+export function messageOf(error: unknown, fallback = 'a value that cannot be shown as text'): string {
+  try {
+    return error instanceof Error ? String(error.message) : String(error);
+  } catch {
+    return fallback;
+  }
+}

@@ -1,4 +1,4 @@
-import { checkRowFormat, corruptRow } from '../store/row-rules.js';
+import { checkRowFormat, corruptRow, historyEntryOf, historyRowPlace } from '../store/row-rules.js';
 import type { EffectRecord, HistoryEntry, InstanceRecord, TimerRecord } from '../store/records.js';
 import { POSTGRES_ROW_FORMAT } from './postgres-migrations.js';
 
@@ -123,9 +123,5 @@ export function effectFromRow(row: EffectRow): EffectRecord {
  * `verify` can report that entry and read on past it rather than fail on its fields.
  */
 export function historyFromRow(instanceId: string, row: { readonly entry: unknown; readonly revision?: number }): HistoryEntry {
-  const { entry } = row;
-  if (entry === null || typeof entry !== 'object' || Array.isArray(entry)) {
-    throw corruptRow(instanceId, 'the history entry is not an object', undefined, { part: 'history', column: 'entry', ...(row.revision === undefined ? {} : { revision: row.revision }) });
-  }
-  return entry as HistoryEntry;
+  return historyEntryOf(instanceId, row.entry, historyRowPlace(row.revision));
 }

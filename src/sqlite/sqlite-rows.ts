@@ -1,6 +1,7 @@
-import { checkRowFormat, corruptRow, type UnreadableRowPlace } from '../store/row-rules.js';
+import { checkRowFormat, corruptRow, historyEntryOf, historyRowPlace, type UnreadableRowPlace } from '../store/row-rules.js';
 import type { EffectRecord, HistoryEntry, InstanceRecord, TimerRecord } from '../store/records.js';
 import { SQLITE_ROW_FORMAT } from './sqlite-migrations.js';
+import { messageOf } from '../input/safe-string.js';
 
 /** A `docket_instances` row as better-sqlite3 returns it. */
 export interface InstanceRow {
@@ -144,7 +145,7 @@ export function claimedTimerFromRow(row: TimerRow): TimerRecord {
   try {
     return timerFromRow(row);
   } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
+    const reason = messageOf(error);
     return { ...timerFromRow({ ...row, event: 'null' }), event: { type: UNREADABLE_TIMER_EVENT, reason } as TimerRecord['event'] };
   }
 }
@@ -158,7 +159,7 @@ export function claimedEffectFromRow(row: EffectRow): { readonly effect: EffectR
   try {
     return { effect: effectFromRow(row) };
   } catch (error) {
-    return { unreadable: error instanceof Error ? error.message : String(error) };
+    return { unreadable: messageOf(error) };
   }
 }
 
@@ -168,10 +169,8 @@ export function claimedEffectFromRow(row: EffectRow): { readonly effect: EffectR
  * `verify` can report that entry and read on past it.
  */
 export function historyFromRow(instanceId: string, row: { readonly entry: string; readonly revision?: number }): HistoryEntry {
-  const place: UnreadableRowPlace = { part: 'history', column: 'entry', ...(row.revision === undefined ? {} : { revision: row.revision }) };
-  const entry = parse(instanceId, 'history entry', row.entry, place);
-  if (entry === null || typeof entry !== 'object' || Array.isArray(entry)) throw corruptRow(instanceId, 'the history entry is not an object', undefined, place);
-  return entry as HistoryEntry;
+  const place = historyRowPlace(row.revision);
+  return historyEntryOf(instanceId, parse(instanceId, 'history entry', row.entry, place), place);
 }
 
 /** Parse a JSON column of a refusal, task, idempotency or archive row, naming the instance on failure. */

@@ -1,4 +1,5 @@
 import { DocketError } from '../errors.js';
+import type { HistoryEntry } from './records.js';
 
 /**
  * How a store that keeps rows reads them back, the same everywhere: a row it cannot read is
@@ -39,4 +40,19 @@ export function checkRowFormat(instanceId: string, found: number, supported: num
   if (found > supported) {
     throw corruptRow(instanceId, `row format ${found} comes from a newer Docket schema than this library's ${supported}; upgrade Docket`, undefined, place);
   }
+}
+
+/** Where a history row sits: its `entry` column, at `revision` when the row's plan selects it. */
+export function historyRowPlace(revision: number | undefined): UnreadableRowPlace {
+  return { part: 'history', column: 'entry', ...(revision === undefined ? {} : { revision }) };
+}
+
+/**
+ * A history row's entry, read from its column (parsed, by a store whose column is text), as an entry:
+ * a value that is not one (`42`, `[]`, `null`: an edit that still parses) is {@link corruptRow} at
+ * `place`, so `verify` can report that entry and read on past it rather than fail on its fields.
+ */
+export function historyEntryOf(instanceId: string, entry: unknown, place: UnreadableRowPlace): HistoryEntry {
+  if (entry === null || typeof entry !== 'object' || Array.isArray(entry)) throw corruptRow(instanceId, 'the history entry is not an object', undefined, place);
+  return entry as HistoryEntry;
 }
