@@ -3,24 +3,10 @@
 // (RFC 9110 §5.3), so the header's key holds none: 400 INVALID_ARGUMENT naming Idempotency-Key.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { createEngine, memoryStore, virtualClock } from '../src/index.js';
-import { createHttpHandler } from '../src/http/index.js';
-import { reviewWorkflow, staff } from './fixtures/review-workflow.js';
+import { staff } from './fixtures/review-workflow.js';
+import { httpAsAdmin } from './helpers/http-admin.js';
 
-const admin = { ...staff, roles: [...staff.roles, 'admin'] };
-
-function setup() {
-  const store = memoryStore();
-  const engine = createEngine({ store, clock: virtualClock('2026-11-02T09:00:00+08:00'), workflows: [reviewWorkflow] });
-  const handler = createHttpHandler({ engine, workflows: [reviewWorkflow], identify: () => admin });
-  const call = async (method: string, path: string, body?: unknown, headers?: Headers) => {
-    const h = headers ?? new Headers();
-    if (body !== undefined) h.set('content-type', 'application/json');
-    const res = await handler(new Request(`http://app${path}`, { method, headers: h, ...(body === undefined ? {} : { body: JSON.stringify(body) }) }));
-    return { status: res.status, body: await res.json() };
-  };
-  return { engine, store, call };
-}
+const setup = httpAsAdmin;
 
 describe('an Idempotency-Key header sent more than once is refused, not joined into one key', () => {
   it('two headers "a" and "b": 400 naming Idempotency-Key, nothing sent', async () => {

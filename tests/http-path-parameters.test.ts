@@ -4,25 +4,12 @@
 // written, decided where path parameters are decoded (src/http/path-parameters.ts).
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { createEngine, memoryStore, virtualClock } from '../src/index.js';
-import { createHttpHandler, openApiDocument } from '../src/http/index.js';
+import { openApiDocument } from '../src/http/index.js';
 import { reviewWorkflow, staff } from './fixtures/review-workflow.js';
+import { httpAsAdmin } from './helpers/http-admin.js';
 import { checkId } from '../src/store/payload-rules.js';
 
-const admin = { ...staff, roles: [...staff.roles, 'admin'] };
-
-function setup() {
-  const store = memoryStore();
-  const engine = createEngine({ store, clock: virtualClock('2026-11-02T09:00:00+08:00'), workflows: [reviewWorkflow] });
-  const handler = createHttpHandler({ engine, workflows: [reviewWorkflow], identify: () => admin });
-  const call = async (method: string, path: string, body?: unknown, headers?: Headers) => {
-    const h = headers ?? new Headers();
-    if (body !== undefined) h.set('content-type', 'application/json');
-    const res = await handler(new Request(`http://app${path}`, { method, headers: h, ...(body === undefined ? {} : { body: JSON.stringify(body) }) }));
-    return { status: res.status, body: await res.json() };
-  };
-  return { engine, store, call };
-}
+const setup = httpAsAdmin;
 
 /** Every route with an `{id}` segment, as method, the path after the id, and a valid body. */
 const ID_ROUTES: readonly [string, string, unknown][] = [
