@@ -274,11 +274,41 @@ function dropUnwritten(value: object, isArray: boolean): void {
     return;
   }
   const record = value as Record<string, unknown>;
+  if (rebuildWithout(record)) return;
   for (const k in record) {
     if (!Object.hasOwn(record, k) || !unwritten(record[k])) continue;
     const desc = Object.getOwnPropertyDescriptor(record, k);
     if (desc !== undefined && 'value' in desc && desc.configurable === true) delete record[k];
   }
+}
+
+/**
+ * Drop a plain record's unwritten members by taking every member off, last first, and putting back
+ * the written ones in their order. Same members and order as deleting the unwritten ones, but V8
+ * keeps the object in fast mode: a `delete` of any member but the last added turns it into a
+ * dictionary-mode object, which held ~780 B more per idle contract approval (its context starts with
+ * `signedOn: undefined` and three more) and is slower to read (workload 6, session 22). Taking off
+ * the last member each time only steps V8's hidden class back.
+ *
+ * Only a record whose every own key is a string naming an enumerable, writable, configurable data
+ * member is rebuilt (what an object literal, a spread or `assign` makes); anything else (a getter, a
+ * symbol key, a hidden member) is left to the plain deletes, so nothing its owner set up is changed.
+ *
+ * @returns true when the record was rebuilt.
+ */
+function rebuildWithout(record: Record<string, unknown>): boolean {
+  const keys = Reflect.ownKeys(record);
+  const values: unknown[] = new Array(keys.length);
+  for (let i = 0; i < keys.length; i++) {
+    const k = keys[i]!;
+    if (typeof k !== 'string') return false;
+    const desc = Object.getOwnPropertyDescriptor(record, k)!;
+    if (!('value' in desc) || desc.writable !== true || desc.enumerable !== true || desc.configurable !== true) return false;
+    values[i] = desc.value;
+  }
+  for (let i = keys.length - 1; i >= 0; i--) delete record[keys[i] as string];
+  for (let i = 0; i < keys.length; i++) if (!unwritten(values[i])) record[keys[i] as string] = values[i];
+  return true;
 }
 
 /**
