@@ -7,6 +7,22 @@ import { MS_PER_DAY } from './time-of-day.js';
 import { shownValue } from './shown-value.js';
 
 /**
+ * ISO 8601's date forms: a year (four digits, or six with a sign), then a month and day, a week and
+ * day, or an ordinal day, extended or basic ('2026-10-08', '20261008', '2026-W41-4', '2026-281').
+ */
+const ISO_DATE_PART = /^(?:[+-]\d{6}|\d{4})(?:-?\d{2}(?:-?\d{2})?|-?W\d{2}(?:-?\d)?|-?\d{3})?$/;
+
+/**
+ * True when local date(-time) text writes its date: the part before its time ('T', 't' or a space)
+ * is one of ISO's date forms. ISO's time-only forms, '09:00', '24:00', '093000.123', and '2026Z' or
+ * '2026+08' (20:26 with an offset), are not: luxon puts those on the real date of the machine.
+ */
+function writesADate(text: string): boolean {
+  const split = text.search(/[Tt ]/);
+  return ISO_DATE_PART.test(split < 0 ? text : text.slice(0, split));
+}
+
+/**
  * What the calendar accepts as a point in time: epoch milliseconds, a `Date`, an ISO-8601 instant with
  * offset (`'2026-10-08T09:00:00Z'`), or a local date / date-time in the calendar's zone
  * (`'2026-10-08'` = local midnight, `'2026-10-08T18:00'`).
@@ -183,6 +199,15 @@ export class ZonedTime {
     const own = hasOwnOffset(input);
     const instant = own ? parseOffsetInstant(input) : undefined;
     if (instant !== undefined) return this.toLocal(instant);
+    // A local date-time must write its date. ISO's time-only forms ('09:00', '09', '24:00',
+    // '09:00:00.123') were read by luxon on the real date of the machine running it, so an answer
+    // changed from one day to the next and a simulation on a virtual clock read the wall clock.
+    if (!writesADate(input)) {
+      throw new DocketError(
+        'INVALID_ARGUMENT',
+        `Not a date or instant: ${JSON.stringify(input.length > 80 ? `${input.slice(0, 80)}…` : input)} has no date, and a time alone would be read on the machine's real date. Write the date with it ('2026-10-08T09:00', a local time) or pass an instant (epoch ms, or ISO with its offset).`,
+      );
+    }
     // A local date-time: its fields read as written (in UTC, where no offset is guessed), then placed
     // in the zone by toInstant's rule. Read in the zone, luxon guessed the offset from the current time.
     const dt = DateTime.fromISO(input, { zone: 'UTC' });
