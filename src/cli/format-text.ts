@@ -93,18 +93,31 @@ export function eventLabelOf(
  * A history entry's event for people ({@link eventLabelOf}), followed by the timers the entry retired
  * without firing (`retiredTimers`: of a state no longer active), each by {@link timerText}:
  * `admin (retireTimers); retired: after 1h in Waiting` / `管理操作（retireTimers）；撤下定时器：「等待」1小时后`.
- * The row of a retirement named no timer, although the entry lists them.
+ * The row of a retirement named no timer, although the entry lists them. An entry that finished a
+ * suspended instance (`endedSuspension`) says so, with the held timers it dropped:
+ * `admin (terminate); ended the suspension; held timers dropped: after 1h in Waiting` /
+ * `管理操作（terminate）；结束挂起，持有的定时器不再触发：「等待」1小时后`.
  */
 export function entryEventText(
   graph: StateGraph | undefined,
-  entry: Pick<HistoryEntry, 'event' | 'timer' | 'retiredTimers'>,
+  entry: Pick<HistoryEntry, 'event' | 'timer' | 'retiredTimers' | 'endedSuspension'>,
   lang: Lang,
 ): string {
-  const label = eventLabelOf(graph, entry.event, lang, entry.timer);
+  let text = eventLabelOf(graph, entry.event, lang, entry.timer);
   const retired = entry.retiredTimers;
-  if (!retired || retired.length === 0) return label;
-  const names = retired.map((r) => timerText(graph, r.name, r.state, lang));
-  return lang === 'zh-CN' ? `${label}；撤下定时器：${names.join('、')}` : `${label}; retired: ${names.join(', ')}`;
+  if (retired && retired.length > 0) {
+    const names = retired.map((r) => timerText(graph, r.name, r.state, lang));
+    text = lang === 'zh-CN' ? `${text}；撤下定时器：${names.join('、')}` : `${text}; retired: ${names.join(', ')}`;
+  }
+  // An entry that finished a suspended instance (终止 of a 挂起 one) ended the suspension and dropped
+  // the timers it held: the row said only 'admin (terminate)'.
+  const ended = entry.endedSuspension;
+  if (ended !== undefined) {
+    const held = ended.heldTimers.map((h) => timerText(graph, h.name, h.state, lang));
+    if (lang === 'zh-CN') text = `${text}；结束挂起${held.length > 0 ? `，持有的定时器不再触发：${held.join('、')}` : ''}`;
+    else text = `${text}; ended the suspension${held.length > 0 ? `; held timers dropped: ${held.join(', ')}` : ''}`;
+  }
+  return text;
 }
 
 /**
