@@ -19,3 +19,15 @@ export async function withAdminEngine<T>(engine: Pick<Engine, 'close'>, store: P
     await store.close();
   }
 }
+
+/**
+ * The store as an administrator's engine sees it: every read and write as it is, except that it
+ * claims no effect (`claimEffects` finds none, `nextEffectDue` none due). The CLI's engine has no
+ * effect handlers, yet a commit of its own that enqueues an effect (a migration re-entering a state
+ * with an entry notice) started its outbox, which claimed every due effect in the store, of any
+ * instance, and marked each `dead` for want of a handler: the application's workers, which have the
+ * handlers, never delivered them. The effects it writes are left to those workers.
+ */
+export function withoutEffectClaims<S extends Store>(store: S): S {
+  return { ...store, claimEffects: async () => [], nextEffectDue: async () => undefined };
+}

@@ -9,7 +9,7 @@ import type { InstanceRecord } from '../store/records.js';
 import type { Store } from '../store/store.js';
 import { openWritableStore } from './open-store.js';
 import { CliError, EXIT } from './cli-error.js';
-import { withAdminEngine } from './admin-engine.js';
+import { withAdminEngine, withoutEffectClaims } from './admin-engine.js';
 import { intOption, print, printJson, rangeOrderError, type CommandContext } from './cli-context.js';
 import { t } from './cli-lang.js';
 import { formatTime } from './format-text.js';
@@ -133,7 +133,7 @@ export async function reresolveCommand(ctx: CommandContext, db: string, opts: { 
     );
   }
   // A virtual clock at the real time: the engine records the instant but fires no timers here.
-  const engine = createEngine({ store, clock: virtualClock(ctx.io.now()), workflows: ctx.workflows, calendar: businessCalendar({ holidays: ['CN', ...extra], onWarning: () => {} }) });
+  const engine = createEngine({ store: withoutEffectClaims(store), clock: virtualClock(ctx.io.now()), workflows: ctx.workflows, calendar: businessCalendar({ holidays: ['CN', ...extra], onWarning: () => {} }) });
   return withAdminEngine(engine, store, async () => {
     const report = await engine.reresolveDeadlines({ actor: { id: opts.actor ?? 'docket-cli', roles: ['admin'] }, ...(year === undefined ? {} : { year }) });
     if (ctx.json) printJson(ctx, report);

@@ -13,7 +13,7 @@ import { openWritableStore } from './open-store.js';
 import { CliError, EXIT, flagLabel } from './cli-error.js';
 import { checkFilterText } from '../store/query-rules.js';
 import { repeatable } from './command-inspect.js';
-import { withAdminEngine } from './admin-engine.js';
+import { withAdminEngine, withoutEffectClaims } from './admin-engine.js';
 import { intOption, print, printJson, type CommandContext } from './cli-context.js';
 import { t } from './cli-lang.js';
 import { isWorkflow } from './workflow-catalog.js';
@@ -123,7 +123,7 @@ export async function migrateCommand(ctx: CommandContext, db: string, opts: Migr
   const store = await openWritableStore(db, ctx.schema);
   const calendar = businessCalendar({ holidays: ['CN'], onMissingYear: ctx.onMissingYear, onWarning: () => {} });
   // A virtual clock at the real time: timers of the new states are armed from now; none fire here.
-  const engine = createEngine({ store, clock: virtualClock(ctx.io.now()), workflows, calendar, ...(directory ? { directory } : {}) });
+  const engine = createEngine({ store: withoutEffectClaims(store), clock: virtualClock(ctx.io.now()), workflows, calendar, ...(directory ? { directory } : {}) });
   return withAdminEngine(engine, store, async () => {
     const report = await engine.migrate({
       workflow,

@@ -4,7 +4,7 @@ import { createEngine } from '../engine/create-engine.js';
 import type { RetainReport } from '../engine/retention.js';
 import { openWritableStore } from './open-store.js';
 import { CliError, EXIT } from './cli-error.js';
-import { withAdminEngine } from './admin-engine.js';
+import { withAdminEngine, withoutEffectClaims } from './admin-engine.js';
 import { intOption, print, printJson, type CommandContext } from './cli-context.js';
 import { t } from './cli-lang.js';
 
@@ -37,7 +37,7 @@ export async function retainCommand(ctx: CommandContext, db: string, opts: Retai
   const total = intOption('--limit', opts.limit, Number.MAX_SAFE_INTEGER);
   const store = await openWritableStore(db, ctx.schema);
   // A virtual clock at the real time: the cut-off is measured from now; no timer fires here.
-  const engine = createEngine({ store, clock: virtualClock(ctx.io.now()), workflows: [] });
+  const engine = createEngine({ store: withoutEffectClaims(store), clock: virtualClock(ctx.io.now()), workflows: [] });
   const reports: RetainReport[] = [];
   await withAdminEngine(engine, store, async () => {
     let taken = 0;

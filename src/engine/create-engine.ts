@@ -220,11 +220,21 @@ export function createEngine<const W extends AnyWorkflow>(raw: EngineOptions<W>)
     const field = effectTimeoutMs >= leaseMs ? 'effectTimeoutMs' : 'leaseMs';
     throw new DocketError('INVALID_ARGUMENT', `effectTimeoutMs + leaseMs is how long an effect is claimed and must be at most 2^53 ms; got ${safeString(effectTimeoutMs)} + ${safeString(leaseMs)}. Give ${field} a length in range (the defaults are 30 000 each).`, { field });
   }
+  // Whether this engine registers a workflow version (an effect of another version's instance that has
+  // no handler here is left for an engine that registers it: see the outbox's handBack).
+  const registers = (workflow: string, version: number): boolean => {
+    try {
+      registry.get(workflow, version);
+      return true;
+    } catch {
+      return false;
+    }
+  };
   const outbox = new Outbox(
     store,
     clock,
     handlers,
-    { workerId, claimToken, leaseMs, timeoutMs: effectTimeoutMs, concurrency: positive(options.effectConcurrency, 16, 'effectConcurrency', true), retry },
+    { workerId, claimToken, leaseMs, timeoutMs: effectTimeoutMs, concurrency: positive(options.effectConcurrency, 16, 'effectConcurrency', true), retry, registers },
     emitter,
   );
   const pipeline = createCommitPipeline({

@@ -29,11 +29,22 @@ export interface OutboxOptions {
   /** How many deliveries may run at once (effects of one instance in one claim run one by one). */
   readonly concurrency: number;
   readonly retry: RetryPolicy;
+  /**
+   * Whether this engine registers a workflow version: an effect with no handler here, of an instance
+   * on a version this engine does not register, is left for an engine that does (see `handBack`).
+   */
+  readonly registers: (workflow: string, version: number) => boolean;
 }
 
 type Outcome = { readonly ok: true } | { readonly ok: false; readonly error: unknown };
 
 const DELIVERED: Outcome = { ok: true };
+
+/** How many effects' hand-back counts an outbox keeps (see `Outbox.handBack`). */
+const HANDED_BACK_MAX = 10_000;
+
+/** The longest an effect handed back to other engines waits before this engine looks at it again (ms). */
+const HAND_BACK_MAX_MS = 3_600_000;
 
 /** Longest handler error message kept as an effect's `lastError`. */
 const LAST_ERROR_MAX = 10_000;
@@ -231,6 +242,7 @@ export class Outbox {
       return;
     }
     if (found.missing !== undefined) {
+      if (await this.handBack(effect, held, found.missing)) return;
       // The engine's own configuration lacks the handler: a typed error naming the option to fix, as
       // createEngine names it (a plain Error here was the one untyped error the engine reported).
       const error = new DocketError('INVALID_ARGUMENT', found.missing, { field: `effects.${effect.type}`, instanceId: effect.instanceId, effectId: effect.id });
@@ -245,6 +257,51 @@ export class Outbox {
       return;
     }
     await this.failed(effect, held, attempt, outcome.error, errorText(outcome.error));
+  }
+
+  /**
+   * How often in a row this engine handed each effect back (by id), for the backoff of `handBack`.
+   * Bounded: the oldest entries are dropped first (a dropped one starts its backoff again).
+   */
+  private readonly handedBack = new Map<string, number>();
+
+  /**
+   * An effect with no handler here whose instance runs a workflow version this engine does not
+   * register (a rolling deploy: a new process emitted it on version 2, an old one claimed it) is not
+   * this engine's to judge: another engine on the store may have the handler. It is handed back
+   * pending, its attempts unchanged, claimable again after one lease (doubling while this engine keeps
+   * claiming it, at most an hour), with one `error` saying so; true when handed back (or when the
+   * instance could not be read: the claim then runs out and the effect is claimed again). Before, the
+   * old engine marked it `dead` at once and no engine ever delivered it. An instance on a version this
+   * engine registers (its own configuration lacks the handler) or no longer live: false, `dead` as before.
+   */
+  private async handBack(effect: EffectRecord, held: HeldClaim, missing: string): Promise<boolean> {
+    let record: { readonly workflow: string; readonly version: number } | undefined;
+    try {
+      record = await this.store.load(effect.instanceId);
+    } catch (error) {
+      this.emitter.emit('error', error);
+      return true;
+    }
+    if (record === undefined || this.options.registers(record.workflow, record.version)) return false;
+    const count = (this.handedBack.get(effect.id) ?? 0) + 1;
+    this.handedBack.delete(effect.id);
+    this.handedBack.set(effect.id, count);
+    if (this.handedBack.size > HANDED_BACK_MAX) this.handedBack.delete(this.handedBack.keys().next().value!);
+    const now = this.clock.now();
+    const retryAt = Math.min(now + Math.min(HAND_BACK_MAX_MS, this.options.leaseMs * 2 ** Math.min(count - 1, 32)), INSTANT_BOUND);
+    const message = `Effect "${effect.type}" (${effect.id}) was not delivered by this engine: ${missing} Its instance ${effect.instanceId} runs workflow "${record.workflow}" version ${record.version}, which this engine does not register, so it is left pending, its attempts unchanged, for an engine that registers that version (another process on this store) to deliver; this one looks at it again at ${new Date(retryAt).toISOString()}.`;
+    try {
+      await this.store.updateEffect(effect.id, copyWith({ status: 'pending' as const, attempts: effect.attempts, nextAttemptAt: retryAt, lastError: storableText(message, LAST_ERROR_MAX) }, held));
+    } catch (failure) {
+      this.emitter.emit('error', failure);
+      return true;
+    }
+    this.emitter.emit(
+      'error',
+      new DocketError('WORKFLOW_VERSION_NOT_REGISTERED', message, { instanceId: effect.instanceId, effectId: effect.id, workflow: record.workflow, version: record.version, field: `effects.${effect.type}`, retryAt }),
+    );
+    return true;
   }
 
   /** Record a failed attempt: retried after the policy's backoff, `dead` once it was the last. */

@@ -104,7 +104,8 @@ export function timerDelivery(
       return done;
     } catch (error) {
       const tampered = isTampered(error);
-      if (isTransient(error) || isOutcomeUnknown(error) || tampered) {
+      const unregistered = isUnregistered(error);
+      if (isTransient(error) || isOutcomeUnknown(error) || tampered || unregistered) {
         // The store, not the instance, failed: nothing about the timer is wrong. Set it aside and
         // try again later; suspending would need an administrator for a passing outage.
         // A firing whose outcome is unknown (the connection dropped mid-commit, COMMIT's fsync
@@ -115,6 +116,11 @@ export function timerDelivery(
         // would seal the edit into a new entry. Its timer is parked, not fired, until the instance
         // is restored: an edit does not mend itself within seconds, so it waits the longest backoff
         // (an hour) at once, and is checked again then (it fires, late, once the instance is restored).
+        // An instance of a workflow version this engine does not register (a rolling deploy: a new
+        // process started it on version 2, an old one that knows version 1 only claimed its timer) is
+        // this engine's limit, not the instance's fault: it is set aside the same way, for an engine
+        // that registers the version to fire. It suspended the instance before, for an administrator
+        // to resume, although the newer processes beside it could have fired the timer.
         const failures = (waiting?.failures ?? 0) + 1;
         const delayMs = tampered ? MAX_RETRY_MS : Math.min(MAX_RETRY_MS, parts.leaseMs * 2 ** (failures - 1));
         const retryAt = now + delayMs;
@@ -123,7 +129,14 @@ export function timerDelivery(
         // (every 30 s) claimed it again only to skip it, for ever while an instance stayed edited.
         await store.deferTimer(timer.id, held, retryAt).catch((e: unknown) => emitter.emit('error', e));
         const owners = ownersOf(timer, seen.record);
-        emitter.emit('error', tampered ? parked(error, timer, owners, failures, retryAt) : retrying(error, timer, owners, failures, retryAt, delayMs));
+        emitter.emit(
+          'error',
+          tampered
+            ? parked(error, timer, owners, failures, retryAt)
+            : unregistered
+              ? leftForAnother(error, timer, owners, failures, retryAt)
+              : retrying(error, timer, owners, failures, retryAt, delayMs),
+        );
         return undefined;
       }
       backoff.delete(timer.id);
@@ -338,6 +351,14 @@ function retirement(record: InstanceRecord, owners: TimerOwners): CommitDecision
 export const RETIRE_EVENT = 'docket.admin.retireTimers';
 
 /**
+ * Whether the claimed timer's instance runs a workflow (or a version of it) this engine does not
+ * register: another engine on the same store may (a rolling deploy), so it is not the instance's fault.
+ */
+function isUnregistered(error: unknown): boolean {
+  return isDocketError(error, 'WORKFLOW_VERSION_NOT_REGISTERED') || isDocketError(error, 'WORKFLOW_NOT_FOUND');
+}
+
+/**
  * Whether delivery was refused because the instance (or the claimed timer) is not what its history
  * head committed to: the head check's CORRUPT_SNAPSHOT, which names the failed check.
  */
@@ -382,6 +403,20 @@ function parked(error: unknown, timer: TimerRecord, owners: TimerOwners | undefi
     error.code,
     `Timer "${nameTimer(timer, owners).label}" of instance ${timer.instanceId} is parked, not fired: the instance is not what its history committed to (${error.message}). It is not suspended (that would seal the edit into its history). Restore the instance from a backup (engine.verify("${timer.instanceId}") names what differs); the timer is checked again at ${new Date(retryAt).toISOString()}, hourly, and fires then, late, once the instance verifies.`,
     { ...error.details, instanceId: timer.instanceId, timer: timer.name, ...timerDetails(timer, owners), failures, retryAt, parked: true, cause: error },
+  );
+}
+
+/**
+ * The error reported for a timer of an instance whose workflow version this engine does not register:
+ * same code, saying the instance is not suspended, the timer is left for an engine that registers the
+ * version, and when this one looks at it again.
+ */
+function leftForAnother(error: unknown, timer: TimerRecord, owners: TimerOwners | undefined, failures: number, retryAt: Instant): unknown {
+  if (!isDocketError(error)) return error;
+  return new DocketError(
+    error.code,
+    `Timer "${nameTimer(timer, owners).label}" of instance ${timer.instanceId} was not fired by this engine (${error.message}). The instance is not suspended: the timer is set aside until ${new Date(retryAt).toISOString()} for an engine that registers its workflow version (another process on this store) to fire it, once. If no engine does, register that version here.`,
+    { ...error.details, instanceId: timer.instanceId, timer: timer.name, ...timerDetails(timer, owners), failures, retryAt, cause: error },
   );
 }
 
