@@ -8,6 +8,7 @@ import { copyWith } from '../store/copy-with.js';
 import { storableText } from '../store/payload-rules.js';
 import { INSTANT_BOUND } from '../clock/whole-instant.js';
 import { lookupEffectHandler, type EffectHandlers, type HandlerLookup } from './effect-handlers.js';
+import { setNewest } from './bounded-map.js';
 import { messageOf } from '../input/safe-string.js';
 
 /** Why an internal timeout is called off: the race it guarded has settled. */
@@ -285,9 +286,7 @@ export class Outbox {
     }
     if (record === undefined || this.options.registers(record.workflow, record.version)) return false;
     const count = (this.handedBack.get(effect.id) ?? 0) + 1;
-    this.handedBack.delete(effect.id);
-    this.handedBack.set(effect.id, count);
-    if (this.handedBack.size > HANDED_BACK_MAX) this.handedBack.delete(this.handedBack.keys().next().value!);
+    setNewest(this.handedBack, effect.id, count, HANDED_BACK_MAX);
     const now = this.clock.now();
     const retryAt = Math.min(now + Math.min(HAND_BACK_MAX_MS, this.options.leaseMs * 2 ** Math.min(count - 1, 32)), INSTANT_BOUND);
     const message = `Effect "${effect.type}" (${effect.id}) was not delivered by this engine: ${missing} Its instance ${effect.instanceId} runs workflow "${record.workflow}" version ${record.version}, which this engine does not register, so it is left pending, its attempts unchanged, for an engine that registers that version (another process on this store) to deliver; this one looks at it again at ${new Date(retryAt).toISOString()}.`;

@@ -9,6 +9,11 @@ import { timerIsLive, type TimerOwners } from './timer-owner.js';
 import { describeTimer, nameTimer, type TimerIdentity } from './timer-identity.js';
 import type { FiredTimerView } from './engine-types.js';
 import { copyWith } from '../store/copy-with.js';
+import { setNewest } from './bounded-map.js';
+
+
+/** How many timers' backoff entries one engine keeps (see `setNewest`: the oldest are dropped first). */
+export const BACKOFF_MAX = 10_000;
 import type { HeldClaim } from '../store/store.js';
 
 /** A {@link ClockSubscriber} whose firings say what each timer is (see {@link FiredTimerView}). */
@@ -124,7 +129,8 @@ export function timerDelivery(
         const failures = (waiting?.failures ?? 0) + 1;
         const delayMs = tampered ? MAX_RETRY_MS : Math.min(MAX_RETRY_MS, parts.leaseMs * 2 ** (failures - 1));
         const retryAt = now + delayMs;
-        backoff.set(timer.id, { failures, retryAt });
+        // Bounded: a timer another engine fired (a rolling deploy's newer process) leaves its entry here.
+        setNewest(backoff, timer.id, { failures, retryAt }, BACKOFF_MAX);
         // Set aside in the store until then: the claim was kept before, and each lease that ran out
         // (every 30 s) claimed it again only to skip it, for ever while an instance stayed edited.
         await store.deferTimer(timer.id, held, retryAt).catch((e: unknown) => emitter.emit('error', e));
