@@ -10,11 +10,10 @@ import { describeTimer, nameTimer, type TimerIdentity } from './timer-identity.j
 import type { FiredTimerView } from './engine-types.js';
 import { copyWith } from '../store/copy-with.js';
 import { setNewest } from './bounded-map.js';
-
+import type { HeldClaim } from '../store/store.js';
 
 /** How many timers' backoff entries one engine keeps (see `setNewest`: the oldest are dropped first). */
 export const BACKOFF_MAX = 10_000;
-import type { HeldClaim } from '../store/store.js';
 
 /** A {@link ClockSubscriber} whose firings say what each timer is (see {@link FiredTimerView}). */
 export interface TimerDelivery extends ClockSubscriber {
