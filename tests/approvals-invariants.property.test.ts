@@ -380,12 +380,11 @@ describe('approval step invariants under random operations (model-based)', () =>
             const canClaim = live(before).some((a) => a.status === 'pending' && a.user === null && (a.group?.members ?? []).includes(id) && !seated.has(id) && (initiatorMayDecide(before) || id !== INITIATOR));
             expect(id === INITIATOR || id === ADMIN || seated.has(id) || canClaim, `${id} copied others in`).toBe(true);
           }
-          // A reminder (催办) reaches exactly the people the inbox lists on the open tasks (delegates aside).
+          // A reminder (催办) reaches exactly the people the inbox lists on the open tasks, a delegate (委托)
+          // with the assignee: whoever may act now (peopleWhoMayAct; delegates were left out until 2026-12).
           for (const e of effects.filter((x) => x.type === 'approval.remind')) {
             const s = ctx.approvals[STEP]!;
-            const listed = inbox({ snapshot: { context: ctx, hasTag: () => s.active } as never, instance: { id: 'i', workflow: 'w', initiator: INITIATOR }, now: 0 }).flatMap((t) =>
-              t.assignees.filter((p) => p !== (t.data as { delegate?: string }).delegate),
-            );
+            const listed = inbox({ snapshot: { context: ctx, hasTag: () => s.active } as never, instance: { id: 'i', workflow: 'w', initiator: INITIATOR }, now: 0 }).flatMap((t) => t.assignees);
             expect([...(e.params as { to: string[] }).to].sort(), `reminded after ${label}`).toEqual([...new Set(listed)].sort());
           }
           checkLinks(before, ctx.approvals[STEP]!, label);

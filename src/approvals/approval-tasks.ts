@@ -3,7 +3,7 @@ import type { Instant } from '../clock/clock.js';
 import type { InstanceFacts, TaskTimer } from '../engine/define-workflow.js';
 import type { TaskRecord } from '../store/records.js';
 import { actionable, seatHolders } from './approval-decision.js';
-import { reachablePeople } from './operations/reducer-helpers.js';
+import { peopleWhoMayAct } from './operations/reducer-helpers.js';
 import type { ApprovalAssignment, ApprovalContext, ApprovalOperation, ApprovalStepState } from './approval-types.js';
 import { APPROVAL_OPERATIONS } from './operations.js';
 import { frozenMark } from '../store/frozen-data.js';
@@ -152,7 +152,7 @@ export function approvalTasks<C = ApprovalContext>(options: { readonly data?: (c
       // An unclaimed group task lists only the members who could claim it now: not those who already
       // hold a seat in the step (one vote per person: their claim would be refused), nor an initiator
       // the step does not let decide their own request.
-      const people = reachablePeople(state, ctx.initiator);
+      const people = peopleWhoMayAct(state, ctx.initiator);
       const open = actionable(state.assignments);
       // Who sits in the step, once per step and shared by its tasks: the inbox keeps a stand-in who
       // holds a seat here off the principal's task by the rule send applies (standInFor).
@@ -160,8 +160,8 @@ export function approvalTasks<C = ApprovalContext>(options: { readonly data?: (c
       const dueAt = args.timers === undefined || open.length === 0 ? state.dueAt : dueAtFromTimers(state, args.timers, stepPath(snapshot, step));
       for (const a of open) {
         const claimed = a.user !== null;
-        const reached = people(a);
-        const assignees = a.delegate !== undefined ? [...reached, a.delegate] : reached;
+        // Its user (or the members who could claim it) and its delegate (委托): reminders and notices read the same.
+        const assignees = people(a);
         const last = reusable ? built.get(a) : undefined;
         if (last !== undefined && last.spec === state.spec && last.round === state.round && last.extra === extra && sameTask(last.task, instance, ctx.initiator, dueAt, assignees, seated)) {
           // Shared by the step's tasks, as when they were built together.

@@ -40,8 +40,13 @@ export function enterStep<C extends ApprovalContext>(ctx: C, spec: ApprovalStepS
     assignments.push({ id: `t${++n}`, user, status: auto ? 'skipped' : 'pending', waitsFor: [], origin, since: now, ...(auto ? { auto, actedAt: now } : {}) });
     if (auto) acts.push({ type: 'AUTO', by: SYSTEM, onBehalfOf: user, at: now, task: `t${n}`, comment: 'approved in the previous step (去重)' });
   };
+  // A 认领 group two rules name (the same role) is one group task, as a person two rules name is asked
+  // once: it made two tasks of the same role, each member saw it twice, and a 会签 needed two members.
+  const groups = new Set<string>();
   for (const r of resolved) {
     if (r.kind === 'group') {
+      if (groups.has(r.role)) continue;
+      groups.add(r.role);
       const members = groupMembers(spec, ctx.initiator, r.members);
       if (members.length > 0) assignments.push({ id: `t${++n}`, user: null, group: { role: r.role, members }, status: 'pending', waitsFor: [], origin: 'rule', since: now });
       continue;

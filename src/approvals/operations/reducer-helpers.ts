@@ -46,12 +46,47 @@ export function reachablePeople(state: ApprovalStepState, initiator: string): (a
   };
 }
 
-/** The `approval.assigned` effect for people who became actionable since `before`. */
+/**
+ * Who may act on an open assignment of the step now: the people {@link reachablePeople} gives (its
+ * user, or the members who could claim an unclaimed group task) and, on a task delegated (委托), the
+ * delegate, who acts on it for its user (the user stays responsible and may act too). The one rule
+ * for the inbox's assignees, reminders (催办) and assignment notices (`approval.assigned`): a
+ * delegate was listed in the inbox but never told of the task nor reminded of it.
+ */
+export function peopleWhoMayAct(state: ApprovalStepState, initiator: string): (a: ApprovalAssignment) => string[] {
+  const reach = reachablePeople(state, initiator);
+  return (a) => {
+    const people = reach(a);
+    return a.delegate !== undefined && a.user !== null && !people.includes(a.delegate) ? [...people, a.delegate] : people;
+  };
+}
+
+/**
+ * The `approval.assigned` effect for the people who may act on an open task now and could not act on
+ * that task before the act ({@link peopleWhoMayAct}, read on `before` and on `state`): a 依次
+ * approver whose turn came, a signer added after (加签) once the adder approved, an adder whose turn
+ * came back, a delegate (委托), a new task's holder (转交, escalation). Someone who could already act
+ * on the task (a group member who claimed it) is not told again.
+ *
+ * Until 2026-12: compared by task and user against every assignment of `before`, queued ones
+ * included, so a task that became actionable without changing its user (依次, 加签 after or before,
+ * 减签 of the one it waited for) and a delegation told nobody.
+ */
 export function assignedEffects(before: readonly ApprovalAssignment[], state: ApprovalStepState, reason: string, initiator: string): ApprovalEffect[] {
   if (state.outcome) return [];
-  const had = new Set(before.map((a) => `${a.id}:${a.user ?? ''}`));
-  const fresh = actionable(state.assignments).filter((a) => !had.has(`${a.id}:${a.user ?? ''}`));
-  const to = [...new Set(fresh.flatMap(reachablePeople(state, initiator)))];
+  const open = actionable(state.assignments);
+  if (open.length === 0) return [];
+  const could = new Map<string, readonly string[]>();
+  if (before.length > 0) {
+    const earlier = peopleWhoMayAct(copyWith(state, { assignments: before }), initiator);
+    for (const a of actionable(before)) could.set(a.id, earlier(a));
+  }
+  const now = peopleWhoMayAct(state, initiator);
+  const to = [...new Set(open.flatMap((a) => {
+    const had = could.get(a.id);
+    const people = now(a);
+    return had === undefined ? people : people.filter((p) => !had.includes(p));
+  }))];
   return to.length === 0 ? [] : [{ type: 'approval.assigned', params: { step: state.spec.id, round: state.round, to, reason } }];
 }
 

@@ -6,7 +6,7 @@ import type { ApprovalChange, ApprovalEffect } from '../approval-change.js';
 import { actionable } from '../approval-decision.js';
 import type { ApprovalContext } from '../approval-types.js';
 import type { OperationContext } from './operation-context.js';
-import { isAdmin, reachablePeople, refuse, withStep } from './reducer-helpers.js';
+import { isAdmin, peopleWhoMayAct, refuse, withStep } from './reducer-helpers.js';
 
 /** Remind the current assignees: asked for (REMIND, by the initiator or an administrator) or on schedule (REMIND_TIMER). */
 export function remind<C extends ApprovalContext>(op: OperationContext<C>, type: 'REMIND' | 'REMIND_TIMER'): ApprovalChange<C> {
@@ -14,7 +14,8 @@ export function remind<C extends ApprovalContext>(op: OperationContext<C>, type:
   if (type === 'REMIND' && actor.id !== ctx.initiator && !isAdmin(actor)) {
     refuse('FORBIDDEN', `Only the initiator or an administrator may send a reminder (催办) for step "${stepId}".`, details);
   }
-  const to = [...new Set(actionable(state.assignments).flatMap(reachablePeople(state, ctx.initiator)))];
+  // Whoever may act now, a delegate (委托) with the assignee: the people the inbox lists on the open tasks.
+  const to = [...new Set(actionable(state.assignments).flatMap(peopleWhoMayAct(state, ctx.initiator)))];
   const next = { ...state, acts: [...state.acts, op.act({ type: 'REMIND', users: to })] };
   const effect: ApprovalEffect = {
     type: 'approval.remind',
