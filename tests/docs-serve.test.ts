@@ -20,6 +20,8 @@ function get(path: string): Promise<number> {
       res.resume();
       res.on('end', () => done(res.statusCode ?? 0));
     });
+    // A server that died mid-request never answers: fail fast rather than at the test timeout.
+    r.setTimeout(3000, () => r.destroy(new Error(`no answer to GET ${path}`)));
     r.on('error', fail);
     r.end();
   });
