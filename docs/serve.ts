@@ -20,15 +20,27 @@ const TYPES: Record<string, string> = {
 /** Serve `dir` over HTTP on `port` (0 for any free port); resolves with the listening server. */
 export function serveSite(dir: string, port: number, host = '127.0.0.1') {
   const server = createServer((req, res) => {
-    const url = new URL(req.url ?? '/', 'http://localhost');
-    let path = normalize(join(dir, decodeURIComponent(url.pathname)));
+    // The path as sent (not `new URL`: `//` would throw, `//x/a` would lose `x`), without its query.
+    const pathname = (req.url ?? '/').split(/[?#]/)[0] || '/';
+    let name: string;
+    try {
+      name = decodeURIComponent(pathname);
+    } catch {
+      name = '\0';
+    }
+    if (name.includes('\0')) {
+      // A malformed escape (`/%E0%A4%A`) or a NUL is the client's mistake: refuse it, keep serving.
+      res.writeHead(400, { 'content-type': 'text/plain; charset=utf-8' }).end('Bad request: not a valid percent-encoded path.');
+      return;
+    }
+    let path = normalize(join(dir, name));
     if (path !== dir && !path.startsWith(dir + sep)) {
       res.writeHead(403).end('Forbidden');
       return;
     }
     if (existsSync(path) && statSync(path).isDirectory()) path = join(path, 'index.html');
     if (!existsSync(path)) {
-      res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' }).end(`Not found: ${url.pathname}`);
+      res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' }).end(`Not found: ${pathname}`);
       return;
     }
     res.writeHead(200, { 'content-type': TYPES[extname(path)] ?? 'application/octet-stream', 'cache-control': 'no-cache' });

@@ -40,7 +40,8 @@ function notAnExport(message: string, field: string): DocketError {
  * Check that `value` (parsed JSON) is an {@link InstanceExport}.
  *
  * @throws DocketError `INVALID_ARGUMENT` saying what is wrong and what to do, `details.field` naming
- * the part (`export`, `format`, `formatVersion`, `instance`, `history`, `timers`).
+ * the part (`export`, `format`, `formatVersion`, `instance`, `history`, `timers`, or the path of a part
+ * inside, such as `history[2].actor.id` or `timers[0].dueAt`, when the file was edited or damaged).
  */
 export function parseInstanceExport(value: unknown): InstanceExport {
   const obj = value as Partial<InstanceExport> | null;
@@ -52,5 +53,90 @@ export function parseInstanceExport(value: unknown): InstanceExport {
   if (typeof obj.instance !== 'object' || obj.instance === null || typeof obj.instance.id !== 'string') throw notAnExport('The export has no instance record. Export it again with `docket export <db> <id>`.', 'instance');
   if (!Array.isArray(obj.history)) throw notAnExport('The export has no history list. Export it again with `docket export <db> <id>`.', 'history');
   if (!Array.isArray(obj.timers)) throw notAnExport('The export has no timer list. Export it again with `docket export <db> <id>`.', 'timers');
+  checkParts(obj as Record<string, unknown>);
   return obj as InstanceExport;
+}
+
+/** The latest instant a JavaScript date (and so the viewer) can show: ±100,000,000 days from 1970. */
+const MAX_INSTANT = 8.64e15;
+
+type Check = (value: unknown) => string | null;
+const text: Check = (v) => (typeof v === 'string' ? null : 'a string');
+const optional = (check: Check): Check => (v) => (v === undefined ? null : check(v));
+const nullable = (check: Check): Check => (v) => (v === null ? null : check(v));
+const integer: Check = (v) => (Number.isSafeInteger(v) ? null : 'a whole number');
+const instant: Check = (v) => (typeof v === 'number' && Number.isFinite(v) && Math.abs(v) <= MAX_INSTANT ? null : 'an instant in epoch milliseconds (a number a date can hold)');
+const bool: Check = (v) => (typeof v === 'boolean' ? null : 'true or false');
+const biText: Check = (v) =>
+  typeof v === 'object' && v !== null && typeof (v as Record<string, unknown>)['zh-CN'] === 'string' && typeof (v as Record<string, unknown>)['en'] === 'string'
+    ? null
+    : 'a text in both languages ({ "zh-CN": "…", "en": "…" })';
+const textList: Check = (v) => (Array.isArray(v) && v.every((x) => typeof x === 'string') ? null : 'a list of strings');
+
+function describe(value: unknown): string {
+  if (value === undefined) return 'missing';
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'a list';
+  if (typeof value === 'string') return `the string ${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)}`;
+  return typeof value === 'object' ? 'an object' : `${typeof value} ${String(value)}`;
+}
+
+/** A part of the export that is not what `docket export` writes: the file was edited by hand or damaged. */
+function badPart(field: string, value: unknown, want: string): DocketError {
+  return notAnExport(
+    `The export's ${field} should be ${want}, but it is ${describe(value)}: the file was edited or is damaged. Export it again with \`docket export <db> <id>\`.`,
+    field,
+  );
+}
+
+function objectAt(field: string, value: unknown): Record<string, unknown> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw badPart(field, value, 'an object');
+  return value as Record<string, unknown>;
+}
+
+function listAt(field: string, value: unknown): unknown[] {
+  if (!Array.isArray(value)) throw badPart(field, value, 'a list');
+  return value;
+}
+
+function fields(at: string, obj: Record<string, unknown>, checks: Record<string, Check>): void {
+  for (const [key, check] of Object.entries(checks)) {
+    const want = check(obj[key]);
+    if (want !== null) throw badPart(`${at}.${key}`, obj[key], want);
+  }
+}
+
+/**
+ * Every part the instance view reads, checked before it reads it: a hand-edited or damaged file is
+ * refused naming the part (`history[2].actor.id`), never shown as a TypeError, an "Invalid DateTime"
+ * or, worse, as markup. Parts older exports lack (a timer's `state` and `label`, a task's `title`,
+ * a history entry's `timer`) stay optional.
+ */
+function checkParts(obj: Record<string, unknown>): void {
+  const exportedAt = instant(obj['exportedAt']);
+  if (exportedAt !== null) throw badPart('exportedAt', obj['exportedAt'], exportedAt);
+  const workflow = objectAt('workflow', obj['workflow']);
+  fields('workflow', workflow, { id: text, version: integer, title: optional(nullable(biText)) });
+  fields('instance', objectAt('instance', obj['instance']), { id: text, status: text, initiator: text, suspended: optional(bool) });
+  listAt('history', obj['history']).forEach((value, i) => {
+    const at = `history[${i}]`;
+    const entry = objectAt(at, value);
+    fields(at, entry, { revision: integer, at: instant, onBehalfOf: optional(text) });
+    fields(`${at}.actor`, objectAt(`${at}.actor`, entry['actor']), { id: text, name: optional(text) });
+    fields(`${at}.event`, objectAt(`${at}.event`, entry['event']), { type: text });
+    if (entry['timer'] !== undefined) fields(`${at}.timer`, objectAt(`${at}.timer`, entry['timer']), { name: text, state: optional(nullable(text)) });
+  });
+  listAt('timers', obj['timers']).forEach((value, i) => {
+    const at = `timers[${i}]`;
+    const timer = objectAt(at, value);
+    fields(at, timer, { name: text, key: text, dueAt: instant, state: optional(nullable(text)), label: optional(text) });
+    fields(`${at}.event`, objectAt(`${at}.event`, timer['event']), { type: text });
+  });
+  listAt('tasks', obj['tasks']).forEach((value, i) => {
+    const at = `tasks[${i}]`;
+    fields(at, objectAt(at, value), { step: text, title: optional(biText), assignees: textList, roles: textList, dueAt: nullable(instant) });
+  });
+  const verify = objectAt('verify', obj['verify']);
+  fields('verify', verify, { ok: bool, entries: integer });
+  listAt('verify.problems', verify['problems']).forEach((value, i) => fields(`verify.problems[${i}]`, objectAt(`verify.problems[${i}]`, value), { message: text }));
 }
