@@ -1,5 +1,6 @@
 // Markdown at build time (Node only, never bundled for the browser): inline markdown in page text,
 // so `docket export` reads as code rather than as literal backticks, and the docs/*.md guides.
+import GithubSlugger from 'github-slugger';
 import { Marked, type Tokens } from 'marked';
 import { esc, type Bi } from './templates.js';
 
@@ -38,14 +39,13 @@ export function bim(text: Bi): string {
 }
 
 /**
- * A heading's anchor as GitHub makes it, so `x.md#some-heading` links written for GitHub land on
- * the site too: lower case, punctuation dropped, each space a hyphen.
+ * A heading's anchor as GitHub makes it (github-slugger, the slugger GitHub's own rendering follows,
+ * repeats numbered `-1`, `-2`), so `x.md#some-heading` links written for GitHub land on the site too.
+ * One slugger per document: `slugs()` starts a new one.
  */
-export function headingSlug(text: string): string {
-  return text
-    .toLowerCase()
-    .replace(/[^\p{L}\p{M}\p{N}\p{Pc} -]/gu, '')
-    .replace(/ /g, '-');
+export function slugs(): (text: string) => string {
+  const slugger = new GithubSlugger();
+  return (text) => slugger.slug(text);
 }
 
 /**
@@ -54,7 +54,7 @@ export function headingSlug(text: string): string {
  * null for a target that is not on the site (a source file): its text is shown, not a dead link.
  */
 export function blockMd(text: string, link: (href: string) => string | null = (h) => h): string {
-  const seen = new Map<string, number>();
+  const slug = slugs();
   const doc = new Marked({
     gfm: true,
     renderer: {
@@ -65,10 +65,7 @@ export function blockMd(text: string, link: (href: string) => string | null = (h
         return `<a href="${esc(target)}"${title ? ` title="${esc(title)}"` : ''}>${inner}</a>`;
       },
       heading({ tokens, depth }: Tokens.Heading) {
-        const base = headingSlug(this.parser.parseInline(tokens, this.parser.textRenderer));
-        const n = seen.get(base) ?? 0;
-        seen.set(base, n + 1);
-        const id = n === 0 ? base : `${base}-${n}`;
+        const id = slug(this.parser.parseInline(tokens, this.parser.textRenderer));
         return `<h${depth} id="${esc(id)}">${this.parser.parseInline(tokens)}</h${depth}>\n`;
       },
     },
