@@ -1,11 +1,10 @@
 import { callerInput, unguarded } from '../input/plain-input.js';
-import { DateTime } from 'luxon';
 import type { DurationInput } from '../clock/clock.js';
 import { DocketError } from '../errors.js';
 import { DATE_RANGE, daysInMonth, tryParseLocalDate } from './local-date.js';
 import { isQuarterRef, quarterMonth, type QuarterRef } from './quarter.js';
 import { formatTimeOfDay, tryParseTimeOfDay } from './time-of-day.js';
-import { isoInstantFault } from '../clock/iso-instant.js';
+import { isoInstantFault, readIsoFields } from '../clock/iso-instant.js';
 import { hasOwnOffset, parseOffsetInstant } from './zoned-time.js';
 import { shownValue } from './shown-value.js';
 
@@ -200,7 +199,7 @@ function isResolvableAt(text: string): boolean {
   // Text with its own offset is read by the one reader resolution uses, so a rule that validates
   // also resolves ('+99:99' passed luxon's check here and was refused when the deadline was armed).
   if (hasOwnOffset(text)) return parseOffsetInstant(text) !== undefined;
-  return DateTime.fromISO(text, { zone: 'UTC' }).isValid;
+  return readIsoFields(text) !== undefined;
 }
 
 /**

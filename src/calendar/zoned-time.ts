@@ -1,5 +1,5 @@
 import { DateTime, IANAZone } from 'luxon';
-import { hasOwnOffset, isoInstantFault, parseOffsetInstant } from '../clock/iso-instant.js';
+import { hasOwnOffset, isoInstantFault, parseOffsetInstant, readIsoFields, validDateTime } from '../clock/iso-instant.js';
 import type { Instant } from '../clock/clock.js';
 import { DocketError } from '../errors.js';
 import { checkDateRange, dayOrdinalOf, tryParseLocalDate, type DayOrdinal } from './local-date.js';
@@ -107,8 +107,8 @@ export class ZonedTime {
       const ordinal = Math.floor(local / MS_PER_DAY);
       return { ordinal, timeOfDay: local - ordinal * MS_PER_DAY };
     }
-    const dt = DateTime.fromMillis(instant, { zone: this.zone });
-    if (!dt.isValid) throw new DocketError('INVALID_ARGUMENT', `Not an instant: ${instant} has no local time in ${this.zone} (too close to the end of the range a Date holds).`);
+    const dt = validDateTime(() => DateTime.fromMillis(instant, { zone: this.zone }));
+    if (dt === undefined) throw new DocketError('INVALID_ARGUMENT', `Not an instant: ${instant} has no local time in ${this.zone} (too close to the end of the range a Date holds).`);
     return {
       ordinal: dayOrdinalOf(dt.year, dt.month, dt.day),
       timeOfDay: ((dt.hour * 60 + dt.minute) * 60 + dt.second) * 1000 + dt.millisecond,
@@ -210,8 +210,8 @@ export class ZonedTime {
     }
     // A local date-time: its fields read as written (in UTC, where no offset is guessed), then placed
     // in the zone by toInstant's rule. Read in the zone, luxon guessed the offset from the current time.
-    const dt = DateTime.fromISO(input, { zone: 'UTC' });
-    if (own || !dt.isValid) {
+    const dt = readIsoFields(input);
+    if (own || dt === undefined) {
       throw new DocketError(
         'INVALID_ARGUMENT',
         `Not a date or instant: "${input}". Use epoch ms, 'YYYY-MM-DD' (local date), 'YYYY-MM-DDTHH:mm' (local time) or an ISO instant with offset.`,

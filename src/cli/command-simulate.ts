@@ -4,7 +4,7 @@ import { dirname } from 'node:path';
 import { DateTime } from 'luxon';
 import { businessCalendar } from '../calendar/index.js';
 import { virtualClock } from '../clock/index.js';
-import { DATE_RANGE } from '../calendar/local-date.js';
+import { DATE_RANGE, formatDayOrdinal, parseLocalDate } from '../calendar/local-date.js';
 import { isoInstantFault } from '../clock/iso-instant.js';
 import { ZonedTime } from '../calendar/zoned-time.js';
 import { createEngine } from '../engine/create-engine.js';
@@ -131,7 +131,9 @@ export async function simulateCommand(ctx: CommandContext, id: string, opts: Sim
       const view = await engine.get(instanceId);
       if (view.status !== 'active') break;
       const localDate = calendar.toLocalDate(clock.now());
-      if (mode === 'auto' && calendar.isWorkingDay(clock.now())) await autoStep(engine, workflow, graph, instanceId, DateTime.fromISO(localDate).plus({ days: 30 }).toISODate() ?? localDate, tried, named);
+      // Day arithmetic on the local date: luxon without a zone read it in the machine's zone, where a
+      // skipped day (Pacific/Apia's 2011-12-30) moved it on, so the hint depended on the machine.
+      if (mode === 'auto' && calendar.isWorkingDay(clock.now())) await autoStep(engine, workflow, graph, instanceId, formatDayOrdinal(parseLocalDate(localDate) + 30), tried, named);
       const nextDay = DateTime.fromISO(localDate, { zone: ZONE }).plus({ days: 1 }).set({ hour: 10 }).toMillis();
       await clock.advanceTo(Math.min(to, nextDay));
       bar.update(day + 1, calendar.toLocalDate(clock.now()));

@@ -107,6 +107,7 @@ const FIELD_TEXT_ZH: Readonly<Record<string, string>> = Object.freeze({
   from: '请给出正确的起点（年份如 2027，或日期如 2026-10-08），且不晚于终点',
   to: '请给出正确的终点（年份如 2027，或日期如 2026-10-08），且不早于起点',
   year: '请给出 1901 到 2099 之间的年份，用数字写',
+  tz: '请给出 IANA 时区名，如 Asia/Shanghai、Europe/Berlin 或 UTC（打印的时间按所给时区，不随机器本地时区变化，所以不接受 local、system）',
 });
 
 /** The option a field is given by on the command line (`where.state` is `--state`). */

@@ -13,7 +13,7 @@ import { registerMigrateCommand } from './command-migrate.js';
 import { registerRetainCommand } from './command-retain.js';
 import { loadConfig, type LoadedConfig } from './load-workflows.js';
 import { workflowCatalog } from './workflow-catalog.js';
-import { DateTime } from 'luxon';
+import { IANAZone } from 'luxon';
 import packageJson from '../../package.json' with { type: 'json' };
 import type { MissingYearPolicy } from '../calendar/index.js';
 import { jsonSafe, terminalSafe } from './terminal-safe.js';
@@ -115,7 +115,17 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     resolvedLang = lang;
     const config = await (loaded ??= loadConfig({ ...(opts.config !== undefined ? { config: opts.config } : {}), ...(opts.workflows !== undefined ? { workflows: opts.workflows } : {}) }, io.cwd ?? process.cwd()));
     const tz = opts.tz ?? config.tz ?? 'Asia/Shanghai';
-    if (!DateTime.now().setZone(tz).isValid) throw new CliError(`Unknown time zone "${tz}": use an IANA zone such as Asia/Shanghai, Europe/Berlin or UTC.`);
+    // An IANA zone only. luxon's setZone also took 'local', 'system' and 'default' (the machine's own
+    // zone: the same command printed other times on another machine) and fixed offsets ('utc+8', a
+    // number in the config file); and it asked the real clock to check a name.
+    if (typeof tz !== 'string' || !IANAZone.isValidZone(tz)) {
+      throw new CliError(
+        `Unknown time zone ${typeof tz === 'string' ? `"${tz}"` : String(tz)}: use an IANA zone such as Asia/Shanghai, Europe/Berlin or UTC (printed times are in the zone named, never the machine's own zone).`,
+        EXIT.usage,
+        'INVALID_ARGUMENT',
+        'tz',
+      );
+    }
     // The library's default for China's calendar: a year whose schedule is not yet published (2027,
     // this December) is estimated from the law and its deadlines marked provisional, not a dead end.
     const onMissingYear = opts.onMissingYear ?? config.onMissingYear ?? 'statutory';

@@ -1,5 +1,6 @@
 import * as machines from '../../machines/index.js';
 import type { AnyWorkflow } from '../engine/define-workflow.js';
+import { compareIds } from '../store/claim-rules.js';
 
 /** True for a value made by `defineWorkflow` (any copy of Docket: it checks the `kind` tag). */
 export function isWorkflow(value: unknown): value is AnyWorkflow {
@@ -11,7 +12,12 @@ export function isContractWorkflow(workflow: AnyWorkflow): boolean {
   return /contract/i.test(workflow.id);
 }
 
-/** The newest version of each id among `values`, sorted by id (every caller sees the same order). */
+/**
+ * The newest version of each id among `values`, sorted by id in code point order ({@link compareIds},
+ * the stores' order): every caller sees the same order on every machine. `localeCompare` sorted by the
+ * process's locale, so `docket workflows --json` and the docs site listed `yearly-close` before
+ * `sign-off` under LANG=lt_LT.UTF-8 and `aa-audit` last under da_DK.UTF-8.
+ */
 export function newestById(values: Iterable<unknown>): AnyWorkflow[] {
   const byId = new Map<string, AnyWorkflow>();
   for (const value of values) {
@@ -19,7 +25,7 @@ export function newestById(values: Iterable<unknown>): AnyWorkflow[] {
     const seen = byId.get(value.id);
     if (!seen || seen.version < value.version) byId.set(value.id, value);
   }
-  return [...byId.values()].sort((a, b) => a.id.localeCompare(b.id));
+  return [...byId.values()].sort((a, b) => compareIds(a.id, b.id));
 }
 
 /**

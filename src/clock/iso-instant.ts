@@ -113,8 +113,47 @@ function readCore(core: string): Instant | undefined {
   // '+99' and '+99:99', which named an instant four days away.
   const offset = OFFSET_FIELDS.exec(core);
   if (offset && (Number(offset[2]) > 23 || Number(offset[3] ?? 0) > 59)) return undefined;
-  const dt = DateTime.fromISO(core, { zone: 'UTC' });
-  return dt.isValid ? dt.toMillis() : undefined;
+  return readIsoFields(core)?.toMillis();
+}
+
+/**
+ * The DateTime `make` builds with luxon, or `undefined` when luxon calls it invalid, the same in every
+ * process. luxon's settings are the process's: an application that sets `Settings.throwOnInvalid =
+ * true` (luxon's advice for TypeScript) made luxon throw its own `Error` where Docket reads
+ * `isValid`, so `isWorkingDay('2026-02-30T09:00')`, `virtualClock('2026-02-30T09:00Z')` and a
+ * deadline rule's `at` gave a raw "Invalid DateTime" in place of `INVALID_ARGUMENT` (and a
+ * rule's check threw instead of answering false). Every luxon construction in Docket's reading of
+ * dates goes through here.
+ *
+ * @example
+ * ```ts
+ * import { DateTime } from 'luxon';
+ * import { validDateTime } from './iso-instant.js';
+ * validDateTime(() => DateTime.fromISO('2026-02-30', { zone: 'UTC' })); // undefined, even with Settings.throwOnInvalid
+ * ```
+ */
+export function validDateTime(make: () => DateTime): DateTime | undefined {
+  let dt: DateTime;
+  try {
+    dt = make();
+  } catch {
+    return undefined; // luxon's InvalidDateTimeError under Settings.throwOnInvalid
+  }
+  return dt.isValid ? dt : undefined;
+}
+
+/**
+ * ISO-8601 text's fields as written, read by luxon in UTC (so no offset is guessed from the process's
+ * zone or clock), or `undefined` when it is not ISO luxon reads ({@link validDateTime}).
+ *
+ * @example
+ * ```ts
+ * import { readIsoFields } from './iso-instant.js';
+ * readIsoFields('2026-10-08T09:00')?.toMillis(); // 1791450000000 (the wall time, read as UTC)
+ * ```
+ */
+export function readIsoFields(text: string): DateTime | undefined {
+  return validDateTime(() => DateTime.fromISO(text, { zone: 'UTC' }));
 }
 
 /**
