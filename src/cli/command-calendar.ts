@@ -12,7 +12,7 @@ import { CliError, EXIT } from './cli-error.js';
 import { withAdminEngine, withoutEffectClaims } from './admin-engine.js';
 import { intOption, print, printJson, rangeOrderError, type CommandContext } from './cli-context.js';
 import { t } from './cli-lang.js';
-import { formatTime } from './format-text.js';
+import { formatTime, localDateIn } from './format-text.js';
 
 /**
  * The schedules of the `--holidays` files, each year from one file only: holiday lists compose day by
@@ -49,7 +49,10 @@ const collect = (value: string, previous: string[] = []) => [...previous, value]
 
 /** `docket calendar [--from y] [--to y] [--holidays file]`: which years are official, provisional or missing. */
 export function calendarCommand(ctx: CommandContext, opts: { from?: string; to?: string; holidays?: string[]; onMissingYear?: string }): void {
-  const today = new Date(ctx.io.now()).toISOString().slice(0, 10);
+  // Today in the CLI's zone (--tz, Asia/Shanghai by default), the zone the holiday notices and the
+  // table's years are read in: the UTC date was yesterday's from 00:00 to 08:00 in Shanghai, so on
+  // 1 January the default --to and the coverage advice were a year behind.
+  const today = localDateIn(ctx.io.now(), ctx.tz);
   const shipped = Object.keys(CN_HOLIDAY_DATA).map(Number);
   const from = yearOption('--from', opts.from, Math.max(...shipped) - 1);
   const to = yearOption('--to', opts.to, Number(today.slice(0, 4)) + 2);

@@ -14,6 +14,11 @@ export function formatTime(ms: number, zone = 'Asia/Shanghai'): string {
   return DateTime.fromMillis(ms, { zone }).toFormat('yyyy-MM-dd HH:mm');
 }
 
+/** The local date ('YYYY-MM-DD') of instant `ms` (epoch ms) in `zone` (an IANA zone, as --tz takes). */
+export function localDateIn(ms: number, zone = 'Asia/Shanghai'): string {
+  return DateTime.fromMillis(ms, { zone }).toFormat('yyyy-MM-dd');
+}
+
 /**
  * The zh-CN words for an instance's status ({@link InstanceStatus}; `suspended` is a flag beside
  * `active`). English output prints the status as stored (`active`, what `--status` takes).
