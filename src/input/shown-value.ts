@@ -11,14 +11,17 @@ function markNonFinite(_key: string, v: unknown): unknown {
 }
 
 /**
- * A value as an error message of the calendar shows it, never throwing: its JSON, or `String(value)`
+ * A value as a refusal's message shows it, never throwing: its JSON, or `String(value)`
  * where JSON gives none (`undefined`, a function) or cannot write it (a BigInt, a cycle, an array
  * nested deeper than `JSON.stringify` recurses), else its type; cut to `max` characters (with `…`),
  * 200 by default: a 5 MB string in an option made a 5 MB error message. `NaN`, `Infinity` and
  * `-Infinity` are shown as themselves, at the top or inside an object or array: JSON writes them
  * `null`, so `addWorkingDays(at, NaN)` said "got null", which is not what was passed.
- * One helper for the calendar's refusals (options, deadline rules, holiday schedules), so a bad
- * input is always refused with the calendar's typed error, never a raw RangeError or TypeError.
+ * One helper for every refusal that shows a caller's value (the calendar's options, deadline rules
+ * and holiday schedules; the engine's `retain`/`migrate` options; a definition's permissions; an
+ * approver rule's kind), so a bad input is always refused with its typed error, never a raw
+ * RangeError or TypeError: `JSON.stringify` of a cycle, a BigInt or a getter that throws, used
+ * directly in a message, threw in place of the refusal being built.
  *
  * @example
  * ```ts

@@ -16,6 +16,7 @@ import { migrationRuntime, originSnapshot } from './migration-runtime.js';
 import { effectsSentAgain, votesLost } from './migration-warnings.js';
 import type { MigrateOptions, MigrationBlocked, MigrationBlockCode, MigrationMove, MigrationReport } from './migration-types.js';
 import { safeString } from '../../input/safe-string.js';
+import { shownValue } from '../../input/shown-value.js';
 
 /** The history entry's event type of a migration. */
 export const MIGRATE_EVENT = 'docket.admin.migrate';
@@ -65,7 +66,7 @@ function targetOf(spec: WorkflowMigration, to: number, record: InstanceRecord, i
     }
     if (target === undefined) throw new Blocked('STATE_NOT_MAPPED', `The state mapping for "${key}" chose no state for this instance.`);
   }
-  if (typeof target !== 'string' || !targets.has(target)) throw new Blocked('TARGET_STATE_INVALID', `The mapping for "${key}" chose ${JSON.stringify(target)}, which is not a state of the new version.`);
+  if (typeof target !== 'string' || !targets.has(target)) throw new Blocked('TARGET_STATE_INVALID', `The mapping for "${key}" chose ${shownValue(target)}, which is not a state of the new version.`);
   return target;
 }
 
@@ -114,7 +115,7 @@ export async function migrateInstances(parts: EngineParts, raw: MigrateOptions):
   // Only `true` is a dry run: `dryRun: 'true'` (a string from a form or a config) ran the real
   // migration, so anything but a boolean is refused before anything is read.
   if (options.dryRun !== undefined && typeof options.dryRun !== 'boolean') {
-    throw new DocketError('INVALID_ARGUMENT', `migrate(): dryRun must be true or false, not ${JSON.stringify(options.dryRun)}.`, { workflow });
+    throw new DocketError('INVALID_ARGUMENT', `migrate(): dryRun must be true or false, not ${shownValue(options.dryRun)}.`, { workflow, field: 'dryRun' });
   }
   const dryRun = options.dryRun === true;
   const where = (options.where === undefined ? {} : readOptions(options.where, { keys: WHERE_KEYS, what: 'migrate(): where', usage: '{ state?, instanceIds?, match?, tenant? }', path: 'where', details: { workflow } })) as {
