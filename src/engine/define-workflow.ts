@@ -491,6 +491,13 @@ export function defineWorkflow<
     if (type.startsWith('docket.') || type.startsWith('xstate.')) {
       throw definitionError(config.id, `Workflow "${config.id}": event "${type}" uses a reserved prefix (docket., xstate.). Rename the event.`, `events.${type}`);
     }
+    // Each event's schema is checked as `input` is: `events: { GO: {} }` (or a number, or null) was
+    // defined, and every send of GO then threw a raw TypeError (`schema.safeParse is not a function`)
+    // or said the workflow "declares no event GO" while listing GO among its events.
+    const schema = (config.events as Record<string, unknown>)[type];
+    if (typeof (schema as { safeParse?: unknown } | null | undefined)?.safeParse !== 'function') {
+      throw definitionError(config.id, `Workflow "${config.id}": events.${type} must be a zod schema of the event's payload (e.g. z.object({ comment: z.string() })), not ${kindOf(schema)}. Give each event a schema (z.object({}) for none).`, `events.${type}`);
+    }
   }
   checkStateNames(config);
   checkDelayNames(config);
