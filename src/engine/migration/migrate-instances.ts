@@ -146,8 +146,24 @@ export async function migrateInstances(parts: EngineParts, raw: MigrateOptions):
   const ids = listed === undefined ? undefined : new Set(listed);
   await parts.ready();
   const { registry, store, pipeline } = parts;
-  const oldReg = registry.get(workflow, from);
-  const newReg = registry.get(workflow, to);
+  // A version this engine does not register is the caller's `from` or `to`: named as such, saying
+  // what to do (the registry's own refusal spoke of "Instance ?" and asked to keep a version
+  // registered until its instances finish, with no field).
+  const versionOf = (version: number, field: 'from' | 'to') => {
+    try {
+      return registry.get(workflow, version);
+    } catch (error) {
+      if (!isDocketError(error, 'WORKFLOW_VERSION_NOT_REGISTERED')) throw error;
+      const known = registry.all().filter((r) => r.workflow.id === workflow).map((r) => r.workflow.version).join(', ') || 'none';
+      throw new DocketError(
+        'WORKFLOW_VERSION_NOT_REGISTERED',
+        `migrate(): ${field} is version ${version} of workflow "${workflow}", which this engine does not register (registered versions: ${known}). Register both versions in createEngine({ workflows }) and migrate again; nothing was migrated.`,
+        { workflow, version, field },
+      );
+    }
+  };
+  const oldReg = versionOf(from, 'from');
+  const newReg = versionOf(to, 'to');
   const spec = migrationsOf(newReg.workflow).find((m) => m.from === from);
   if (!spec) {
     throw new DocketError('INVALID_MIGRATION', `Workflow "${workflow}" v${to} declares no migration from v${from}. Add migrations: migrateFrom(v${from}, { states, context }) to its definition.`, { workflow, version: to, from });
