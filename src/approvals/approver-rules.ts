@@ -6,6 +6,7 @@ import { oneOfOption, readOptions } from '../input/read-options.js';
 import { checkNewId, isBlankId } from '../store/id-rule.js';
 import { ID_MAX_LENGTH, isStorableString } from '../store/payload-rules.js';
 import { safeString } from '../input/safe-string.js';
+import { shownValue } from '../input/shown-value.js';
 
 /**
  * Who approves a step, as data (so the visualizer and the path preview can show it):
@@ -259,7 +260,7 @@ function checkOneRule(rule: unknown, path: string, what: string, details: Docket
       if (typeof r.levels !== 'number' || !Number.isInteger(r.levels) || r.levels < 1) refuse(`${at('levels')} must be a positive integer, not ${safeString(r.levels)}.`, at('levels'));
       return undefined;
     default:
-      return refuse(`${path === '' ? 'the rule' : path} has no known kind (${JSON.stringify(r.kind) ?? 'undefined'}); build it with ${RULE_USAGE}.`, path === '' ? 'rule' : path);
+      return refuse(`${path === '' ? 'the rule' : path} has no known kind (${shownValue(r.kind)}); build it with ${RULE_USAGE}.`, path === '' ? 'rule' : path);
   }
 }
 

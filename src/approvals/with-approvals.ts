@@ -3,6 +3,7 @@
 import type { AnyStateMachine } from 'xstate';
 import type { z } from 'zod';
 import { DocketError } from '../errors.js';
+import { kindOf } from '../input/kind-of.js';
 import { plainInput } from '../input/plain-input.js';
 import { defineWorkflow, readDefinition, type AuthorizeArgs, type AuthorizeResult, type DeadlineSpec, type EventSchemas, type Workflow, type WorkflowConfig, type WorkflowEnv } from '../engine/define-workflow.js';
 import { deadline } from '../engine/effect.js';
@@ -116,6 +117,10 @@ export function withApprovals<const D extends Readonly<Record<string, DeadlineSp
 ): ApprovalPlugin<D> {
   // Read once, as defineWorkflow reads a definition: the delays, the inbox's due dates and every
   // workflow defined through the plugin use this frozen copy, never the caller's object again.
+  // `null` (or a string, an array) was read as options: a raw TypeError reading `null.deadlines`.
+  if (typeof given !== 'object' || given === null || Array.isArray(given)) {
+    throw new DocketError('INVALID_ARGUMENT', `withApprovals() takes its options as an object such as { deadlines: { review: workingDays(3) } } (or nothing), not ${kindOf(given)}.`, { field: 'options' });
+  }
   const options = plainInput(given, 'withApprovals()', 'options', { ownData: true }) as ApprovalsOptions<D, C>;
   const deadlines = (options.deadlines ?? {}) as D;
   const delays = Object.fromEntries(Object.keys(deadlines).map((name) => [name, deadline(name)])) as { readonly [K in keyof D]: () => number };

@@ -11,6 +11,7 @@ import { END_OF_DAY_MS, parseTimeOfDay } from './time-of-day.js';
 import { isStatutoryYear, STATUTORY_YEARS, statutoryOverrides, type StatutoryWeekendRule } from './statutory-holidays.js';
 import { checkYearArgument, WorkingDayIndex, type DayKind, type MissingYearPolicy } from './working-day-index.js';
 import { shownValue } from './shown-value.js';
+import { kindOf } from '../input/kind-of.js';
 import { addWorkingTime, parseWorkingHours, type WorkingHoursOption } from './working-hours.js';
 import { ZonedTime, type CalendarInput, type LocalPoint } from './zoned-time.js';
 
@@ -374,6 +375,10 @@ export const businessCalendar = callerInput('businessCalendar()', ['options'], f
   /** `query` as the caller's argument (refusals name `query.month` …), or as a rule resolved it (`undefined`: no field). */
   const quarterDay = (query: QuarterDayQuery, arg?: 'query'): Instant => {
     const field = (key: string) => (arg === undefined ? {} : { field: `${arg}.${key}` });
+    if (arg !== undefined && (typeof query !== 'object' || query === null || Array.isArray(query))) {
+      // `quarterDay(null)` read `null.quarter`: a raw TypeError.
+      throw new DocketError('INVALID_ARGUMENT', `quarterDay() takes { quarter, month, day, time?, roll? } such as { quarter: { year: 2027, quarter: 1 }, month: 3, day: 'last' }, not ${kindOf(query)}.`, { field: arg });
+    }
     if (arg !== undefined) checkQuarter(query.quarter, `${arg}.quarter`);
     let ym: { readonly year: number; readonly month: number };
     try {

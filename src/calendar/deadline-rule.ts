@@ -1,6 +1,7 @@
 import { callerInput, unguarded } from '../input/plain-input.js';
 import type { DurationInput } from '../clock/clock.js';
-import { DocketError } from '../errors.js';
+import { DocketError, isDocketError } from '../errors.js';
+import { kindOf } from '../input/kind-of.js';
 import { DATE_RANGE, daysInMonth, tryParseLocalDate } from './local-date.js';
 import { isQuarterRef, quarterMonth, type QuarterRef } from './quarter.js';
 import { formatTimeOfDay, tryParseTimeOfDay } from './time-of-day.js';
@@ -92,10 +93,14 @@ export interface QuarterDaySpec extends DeadlineTimeOptions {
   readonly day: number | 'last';
 }
 
-function withOptions<T extends object>(base: T, opts: DeadlineTimeOptions | undefined): T & DeadlineTimeOptions {
+function withOptions<T extends object>(base: T, opts: DeadlineTimeOptions | undefined, what: string, field: string): T & DeadlineTimeOptions {
   // `base` is the builder's own fresh literal: the options are added to it, in this order (time,
   // then roll), rather than spread into a copy (a rule is built on every deadline a machine arms).
   if (opts === undefined) return base;
+  // `null` was a raw TypeError (destructuring it), and a string or number was taken as no options.
+  if (typeof opts !== 'object' || opts === null || Array.isArray(opts)) {
+    throw new DocketError('INVALID_ARGUMENT', `${what}: ${field} must be an object such as { time: '18:00', roll: 'previous' } (or left out), not ${kindOf(opts)}.`, { field });
+  }
   const { time, roll } = opts;
   const rule = base as T & { -readonly [K in keyof DeadlineTimeOptions]: DeadlineTimeOptions[K] };
   if (time !== undefined) rule.time = time;
@@ -113,7 +118,7 @@ function withOptions<T extends object>(base: T, opts: DeadlineTimeOptions | unde
  * ```
  */
 export const duration = callerInput('duration()', ['duration'], function duration(d: DurationInput): DeadlineRule {
-  return checkBuiltRule({ kind: 'duration', duration: d });
+  return checkBuiltRule({ kind: 'duration', duration: d }, () => 'duration');
 }, { vouchResult: true });
 
 /**
@@ -127,7 +132,7 @@ export const duration = callerInput('duration()', ['duration'], function duratio
  * ```
  */
 export const workingDays = callerInput('workingDays()', ['days', 'options'], function workingDays(days: number, opts?: DeadlineTimeOptions): DeadlineRule {
-  return checkBuiltRule(withOptions({ kind: 'workingDays', days }, opts));
+  return checkBuiltRule(withOptions({ kind: 'workingDays', days }, opts, 'workingDays()', 'options'), (key) => (key === 'days' ? 'days' : `options.${key}`));
 }, { vouchResult: true });
 
 /**
@@ -140,7 +145,7 @@ export const workingDays = callerInput('workingDays()', ['days', 'options'], fun
  * ```
  */
 export const workingHours = callerInput('workingHours()', ['hours'], function workingHours(hours: number): DeadlineRule {
-  return checkBuiltRule({ kind: 'workingHours', hours });
+  return checkBuiltRule({ kind: 'workingHours', hours }, () => 'hours');
 }, { vouchResult: true });
 
 /**
@@ -155,8 +160,12 @@ export const workingHours = callerInput('workingHours()', ['hours'], function wo
  * ```
  */
 export const quarterDay = callerInput('quarterDay()', ['spec'], function quarterDay(spec: QuarterDaySpec): DeadlineRule {
+  if (typeof spec !== 'object' || spec === null || Array.isArray(spec)) {
+    throw new DocketError('INVALID_ARGUMENT', `quarterDay() takes { quarter, month, day, time?, roll? } such as { quarter: { relative: 1 }, month: 2, day: 20 }, not ${kindOf(spec)}.`, { field: 'spec' });
+  }
   return checkBuiltRule(
-    withOptions({ kind: 'quarterDay', quarter: spec.quarter, month: spec.month, day: spec.day }, spec),
+    withOptions({ kind: 'quarterDay', quarter: spec.quarter, month: spec.month, day: spec.day }, spec, 'quarterDay()', 'spec'),
+    (key) => `spec.${key}`,
   );
 }, { vouchResult: true });
 
@@ -170,7 +179,7 @@ export const quarterDay = callerInput('quarterDay()', ['spec'], function quarter
  * ```
  */
 export const absolute = callerInput('absolute()', ['at', 'options'], function absolute(at: string | number, opts?: DeadlineTimeOptions): DeadlineRule {
-  return checkBuiltRule(withOptions({ kind: 'absolute', at }, opts));
+  return checkBuiltRule(withOptions({ kind: 'absolute', at }, opts, 'absolute()', 'options'), (key) => (key === 'at' ? 'at' : `options.${key}`));
 }, { vouchResult: true });
 
 const DURATION_KEYS = ['weeks', 'days', 'hours', 'minutes', 'seconds', 'milliseconds'] as const;
@@ -185,8 +194,12 @@ const ALLOWED_KEYS: Record<DeadlineRule['kind'], readonly string[]> = {
 const MIN_DAYS_OF_QUARTER_MONTH = [30, 28, 30] as const;
 const MAX_WORKING_DAYS = 100_000;
 
-function invalid(message: string, rule: unknown): DocketError {
-  return new DocketError('INVALID_DEADLINE_RULE', `Invalid deadline rule ${shownValue(rule)}: ${message}`, { rule });
+/**
+ * A refusal of `rule`, naming the part at fault in `details.field` (`rule.days`, `rule.duration.hours`,
+ * `rule` for the rule as a whole); a builder renames it after its own arguments (see checkBuiltRule).
+ */
+function invalid(message: string, rule: unknown, key?: string): DocketError {
+  return new DocketError('INVALID_DEADLINE_RULE', `Invalid deadline rule ${shownValue(rule)}: ${message}`, { rule, field: key === undefined ? 'rule' : `rule.${key}` });
 }
 
 
@@ -204,7 +217,8 @@ function isResolvableAt(text: string): boolean {
 
 /**
  * Check that `rule` is a well-formed {@link DeadlineRule} (for example one read from JSON) and return it
- * typed. Throws `INVALID_DEADLINE_RULE` with a message saying what is wrong.
+ * typed. Throws `INVALID_DEADLINE_RULE` with a message saying what is wrong and `details.field`
+ * naming the part (`rule.days`, `rule.duration.hours`; `rule` for the rule as a whole).
  *
  * @example
  * ```ts
@@ -218,34 +232,34 @@ export const validateDeadlineRule = callerInput('validateDeadlineRule()', ['rule
   const r = rule as Record<string, unknown>;
   const kind = r['kind'];
   if (typeof kind !== 'string' || !Object.hasOwn(ALLOWED_KEYS, kind)) {
-    throw invalid(`unknown kind ${shownValue(kind)}; expected 'duration', 'workingDays', 'workingHours', 'quarterDay' or 'absolute'.`, rule);
+    throw invalid(`unknown kind ${shownValue(kind)}; expected 'duration', 'workingDays', 'workingHours', 'quarterDay' or 'absolute'.`, rule, 'kind');
   }
   const allowed = ALLOWED_KEYS[kind as DeadlineRule['kind']];
   for (const key of Object.keys(r)) {
-    if (!allowed.includes(key)) throw invalid(`unknown field "${key}" for a '${kind}' rule (allowed: ${allowed.join(', ')}).`, rule);
+    if (!allowed.includes(key)) throw invalid(`unknown field "${key}" for a '${kind}' rule (allowed: ${allowed.join(', ')}).`, rule, key);
   }
   switch (kind) {
     case 'duration': {
       const d = r['duration'];
       if (typeof d === 'number') {
-        if (!Number.isFinite(d) || d < 0) throw invalid(`"duration" in ms must be a finite number ≥ 0, got ${d}.`, rule);
+        if (!Number.isFinite(d) || d < 0) throw invalid(`"duration" in ms must be a finite number ≥ 0, got ${d}.`, rule, 'duration');
       } else if (typeof d === 'object' && d !== null && !Array.isArray(d)) {
         const entries = Object.entries(d);
-        if (entries.length === 0) throw invalid('"duration" needs at least one of weeks, days, hours, minutes, seconds, milliseconds.', rule);
+        if (entries.length === 0) throw invalid('"duration" needs at least one of weeks, days, hours, minutes, seconds, milliseconds.', rule, 'duration');
         for (const [unit, value] of entries) {
-          if (!(DURATION_KEYS as readonly string[]).includes(unit)) throw invalid(`unknown duration unit "${unit}" (use ${DURATION_KEYS.join(', ')}).`, rule);
-          if (typeof value !== 'number' || !Number.isFinite(value)) throw invalid(`duration "${unit}" must be a finite number, got ${shownValue(value)}.`, rule);
+          if (!(DURATION_KEYS as readonly string[]).includes(unit)) throw invalid(`unknown duration unit "${unit}" (use ${DURATION_KEYS.join(', ')}).`, rule, `duration.${unit}`);
+          if (typeof value !== 'number' || !Number.isFinite(value)) throw invalid(`duration "${unit}" must be a finite number, got ${shownValue(value)}.`, rule, `duration.${unit}`);
         }
-        if (entries.some(([, v]) => (v as number) < 0)) throw invalid('duration parts must not be negative.', rule);
+        if (entries.some(([, v]) => (v as number) < 0)) throw invalid('duration parts must not be negative.', rule, 'duration');
       } else {
-        throw invalid('"duration" must be milliseconds or { weeks?, days?, hours?, minutes?, seconds?, milliseconds? }.', rule);
+        throw invalid('"duration" must be milliseconds or { weeks?, days?, hours?, minutes?, seconds?, milliseconds? }.', rule, 'duration');
       }
       break;
     }
     case 'workingDays': {
       const days = r['days'];
       if (typeof days !== 'number' || !Number.isInteger(days) || Math.abs(days) > MAX_WORKING_DAYS) {
-        throw invalid(`"days" must be a whole number of working days (|days| ≤ ${MAX_WORKING_DAYS}), got ${shownValue(days)}.`, rule);
+        throw invalid(`"days" must be a whole number of working days (|days| ≤ ${MAX_WORKING_DAYS}), got ${shownValue(days)}.`, rule, 'days');
       }
       checkTimeAndRoll(r, rule);
       break;
@@ -253,7 +267,7 @@ export const validateDeadlineRule = callerInput('validateDeadlineRule()', ['rule
     case 'workingHours': {
       const hours = r['hours'];
       if (typeof hours !== 'number' || !Number.isFinite(hours) || Math.abs(hours) > MAX_WORKING_DAYS * 24) {
-        throw invalid(`"hours" must be a finite number of working hours, got ${shownValue(hours)}.`, rule);
+        throw invalid(`"hours" must be a finite number of working hours, got ${shownValue(hours)}.`, rule, 'hours');
       }
       break;
     }
@@ -263,17 +277,17 @@ export const validateDeadlineRule = callerInput('validateDeadlineRule()', ['rule
       if (isRelative) {
         const rel = (q as { relative: unknown }).relative;
         if (Object.keys(q).length !== 1 || typeof rel !== 'number' || !Number.isInteger(rel) || Math.abs(rel) > 400) {
-          throw invalid(`"quarter.relative" must be a whole number of quarters (0 this, 1 next, -1 previous), got ${shownValue(q)}.`, rule);
+          throw invalid(`"quarter.relative" must be a whole number of quarters (0 this, 1 next, -1 previous), got ${shownValue(q)}.`, rule, 'quarter.relative');
         }
       } else if (!isQuarterRefOf(q)) {
-        throw invalid(`"quarter" must be { year, quarter: 1 | 2 | 3 | 4 } or { relative: n }, got ${shownValue(q)}.`, rule);
+        throw invalid(`"quarter" must be { year, quarter: 1 | 2 | 3 | 4 } or { relative: n }, got ${shownValue(q)}.`, rule, 'quarter');
       }
       const month = r['month'];
-      if (month !== 1 && month !== 2 && month !== 3) throw invalid(`"month" must be 1, 2 or 3 (month of the quarter), got ${shownValue(month)}.`, rule);
+      if (month !== 1 && month !== 2 && month !== 3) throw invalid(`"month" must be 1, 2 or 3 (month of the quarter), got ${shownValue(month)}.`, rule, 'month');
       const day = r['day'];
       if (day !== 'last') {
         if (typeof day !== 'number' || !Number.isInteger(day) || day < 1) {
-          throw invalid(`"day" must be a day of the month (1–31) or 'last', got ${shownValue(day)}.`, rule);
+          throw invalid(`"day" must be a day of the month (1–31) or 'last', got ${shownValue(day)}.`, rule, 'day');
         }
         const max = isRelative
           ? MIN_DAYS_OF_QUARTER_MONTH[month - 1]!
@@ -287,6 +301,7 @@ export const validateDeadlineRule = callerInput('validateDeadlineRule()', ['rule
               ? `"day" ${day} does not exist in month ${month} of every quarter (at most ${max}); use day: 'last' for the end of the month.`
               : `"day" ${day} does not exist in that month (it has ${max} days); use day: 'last' for the end of the month.`,
             rule,
+            'day',
           );
         }
       }
@@ -296,11 +311,11 @@ export const validateDeadlineRule = callerInput('validateDeadlineRule()', ['rule
     case 'absolute': {
       const at = r['at'];
       if (typeof at === 'number') {
-        if (!Number.isFinite(at)) throw invalid(`"at" must be a finite epoch-ms instant, got ${at}.`, rule);
+        if (!Number.isFinite(at)) throw invalid(`"at" must be a finite epoch-ms instant, got ${at}.`, rule, 'at');
       } else if (typeof at === 'string' && isoInstantFault(at) !== undefined) {
-        throw invalid(`"at": ${isoInstantFault(at)!}`, rule);
+        throw invalid(`"at": ${isoInstantFault(at)!}`, rule, 'at');
       } else if (typeof at !== 'string' || !isResolvableAt(at)) {
-        throw invalid(`"at" must be epoch ms, an ISO instant, or a local date 'YYYY-MM-DD' (optionally 'THH:mm') from ${DATE_RANGE.first} to ${DATE_RANGE.last}, got ${shownValue(at)}.`, rule);
+        throw invalid(`"at" must be epoch ms, an ISO instant, or a local date 'YYYY-MM-DD' (optionally 'THH:mm') from ${DATE_RANGE.first} to ${DATE_RANGE.last}, got ${shownValue(at)}.`, rule, 'at');
       }
       checkTimeAndRoll(r, rule);
       break;
@@ -313,11 +328,11 @@ export const validateDeadlineRule = callerInput('validateDeadlineRule()', ['rule
 function checkTimeAndRoll(r: Record<string, unknown>, rule: unknown): void {
   const time = r['time'];
   if (time !== undefined && (typeof time !== 'string' || tryParseTimeOfDay(time) === undefined)) {
-    throw invalid(`"time" must be 'HH:mm' (00:00–23:59 or 24:00), got ${shownValue(time)}.`, rule);
+    throw invalid(`"time" must be 'HH:mm' (00:00–23:59 or 24:00), got ${shownValue(time)}.`, rule, 'time');
   }
   const roll = r['roll'];
   if (roll !== undefined && roll !== 'previous' && roll !== 'next' && roll !== 'none') {
-    throw invalid(`"roll" must be 'previous', 'next' or 'none', got ${shownValue(roll)}.`, rule);
+    throw invalid(`"roll" must be 'previous', 'next' or 'none', got ${shownValue(roll)}.`, rule, 'roll');
   }
 }
 
@@ -419,6 +434,16 @@ export const describeDeadlineRule = callerInput('describeDeadlineRule()', ['rule
  * guard copied already: not copied a second time (the strategy cycle builds a quarter rule at every
  * deadline it arms).
  */
-function checkBuiltRule(rule: DeadlineRule): DeadlineRule {
-  return validateRule(rule);
+function checkBuiltRule(rule: DeadlineRule, argumentOf: (key: string) => string): DeadlineRule {
+  try {
+    return validateRule(rule);
+  } catch (error) {
+    // The refusal names the rule's part (`rule.days`); a builder's caller passed no rule but its
+    // arguments, so it names the argument instead (`days`, `options.time`, `spec.month`).
+    const field = isDocketError(error) ? error.details.field : undefined;
+    if (typeof field !== 'string' || !field.startsWith('rule.')) throw error;
+    const path = field.slice('rule.'.length);
+    const key = path.split('.')[0]!;
+    throw new DocketError((error as DocketError).code, (error as DocketError).message, { ...(error as DocketError).details, field: argumentOf(key) + path.slice(key.length) });
+  }
 }

@@ -170,9 +170,10 @@ export function tryParseLocalDate(text: string): DayOrdinal | undefined {
  * ```
  */
 export function parseLocalDate(text: string, what = 'date'): DayOrdinal {
-  const ordinal = readDate(text);
+  // Not a string: no date (a Symbol made the match throw a raw TypeError); shown cut, not whole.
+  const ordinal = typeof text === 'string' ? readDate(text) : undefined;
   if (ordinal === undefined) {
-    throw new DocketError('INVALID_ARGUMENT', `Invalid ${what} "${text}": expected a real date written 'YYYY-MM-DD'.`);
+    throw new DocketError('INVALID_ARGUMENT', `Invalid ${what} ${shownValue(text)}: expected a real date written 'YYYY-MM-DD'.`);
   }
   return checkDateRange(ordinal, text);
 }

@@ -74,7 +74,7 @@ export function quarterOfMonth(year: number, month: number): QuarterRef {
  */
 export const shiftQuarter = callerInput('shiftQuarter()', ['q', 'n'], function shiftQuarter(q: QuarterRef, n: number): QuarterRef {
   checkQuarter(q, 'q');
-  if (!Number.isInteger(n)) throw new DocketError('INVALID_ARGUMENT', `Quarters to shift must be a whole number, got ${n}.`, { field: 'n' });
+  if (!Number.isInteger(n)) throw new DocketError('INVALID_ARGUMENT', `Quarters to shift must be a whole number, got ${shownValue(n)}.`, { field: 'n' });
   const index = q.year * 4 + (q.quarter - 1) + n;
   const shifted = { year: Math.floor(index / 4), quarter: ((index - Math.floor(index / 4) * 4) + 1) as 1 | 2 | 3 | 4 };
   // Past the years a quarter may name: (1, Q1) shifted by -5 was { year: -1, quarter: 0 }, and 1e20 a year no date has.
@@ -95,7 +95,7 @@ export const shiftQuarter = callerInput('shiftQuarter()', ['q', 'n'], function s
  */
 export const quarterMonth = callerInput('quarterMonth()', ['q', 'm'], function quarterMonth(q: QuarterRef, m: number): { readonly year: number; readonly month: number } {
   checkQuarter(q, 'q');
-  if (!Number.isInteger(m)) throw new DocketError('INVALID_ARGUMENT', `Month of quarter must be a whole number, got ${m}.`, { field: 'm' });
+  if (!Number.isInteger(m)) throw new DocketError('INVALID_ARGUMENT', `Month of quarter must be a whole number, got ${shownValue(m)}.`, { field: 'm' });
   const index = q.year * 12 + (q.quarter - 1) * 3 + (m - 1);
   const year = Math.floor(index / 12);
   if (year < 1 || year > 9999) throw new DocketError('INVALID_ARGUMENT', `Month ${m} of ${formatQuarter(q)} is outside the years 1–9999.`, { field: 'm' });
@@ -143,6 +143,6 @@ export const formatQuarter = callerInput('formatQuarter()', ['q'], function form
 export const parseQuarter = callerInput('parseQuarter()', ['text'], function parseQuarter(text: string): QuarterRef {
   if (typeof text !== 'string') throw new DocketError('INVALID_ARGUMENT', `parseQuarter() takes a string like '2027-Q1', got ${shownValue(text)}.`, { field: 'text' });
   const m = /^(\d{4})-?Q([1-4])$/i.exec(text);
-  if (m === null) throw new DocketError('INVALID_ARGUMENT', `Invalid quarter "${text}": expected 'YYYY-Qn', like '2027-Q1'.`, { field: 'text' });
+  if (m === null) throw new DocketError('INVALID_ARGUMENT', `Invalid quarter ${shownValue(text)}: expected 'YYYY-Qn', like '2027-Q1'.`, { field: 'text' });
   return { year: Number(m[1]), quarter: Number(m[2]) as 1 | 2 | 3 | 4 };
 });

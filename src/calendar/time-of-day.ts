@@ -1,4 +1,5 @@
 import { DocketError } from '../errors.js';
+import { shownValue } from './shown-value.js';
 
 /**
  * Milliseconds in one (wall-clock) day.
@@ -37,6 +38,8 @@ const TIME_RE = /^(\d{2}):(\d{2})(?::(\d{2}))?$/;
  * ```
  */
 export function tryParseTimeOfDay(text: string): number | undefined {
+  // Not a string: no time (a Symbol made the match throw a raw TypeError).
+  if (typeof text !== 'string') return undefined;
   const m = TIME_RE.exec(text);
   if (m === null) return undefined;
   const h = Number(m[1]);
@@ -59,7 +62,7 @@ export function tryParseTimeOfDay(text: string): number | undefined {
 export function parseTimeOfDay(text: string, what = 'time'): number {
   const ms = tryParseTimeOfDay(text);
   if (ms === undefined) {
-    throw new DocketError('INVALID_ARGUMENT', `Invalid ${what} "${text}": expected 'HH:mm' (00:00–23:59, or 24:00).`);
+    throw new DocketError('INVALID_ARGUMENT', `Invalid ${what} ${shownValue(text)}: expected 'HH:mm' (00:00–23:59, or 24:00).`);
   }
   return ms;
 }

@@ -126,6 +126,17 @@ export function durationToMs(duration: DurationInput): number {
   return ms;
 }
 
+const getTime = Date.prototype.getTime;
+
+/** The time a Date holds (any Date, a subclass too, read from its slot), or undefined for anything else. */
+function dateSlot(value: object): number | undefined {
+  try {
+    return getTime.call(value);
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * Epoch milliseconds from an {@link InstantInput}: a finite number within the range of a `Date`, a
  * valid `Date`, or text naming one instant by itself: ISO-8601 with its own offset (`Z`, `+08:00`,
@@ -145,9 +156,14 @@ export function durationToMs(duration: DurationInput): number {
 export function toInstant(input: InstantInput): Instant {
   let ms: number | undefined;
   if (typeof input === 'number') ms = input;
-  else if (input instanceof Date) ms = input.getTime();
   else if (typeof input === 'string') ms = parseOffsetInstant(input);
-  else invalid(`An instant is epoch milliseconds, a Date or an ISO-8601 string with its offset, not ${input === null ? 'null' : typeof input}.`, 'instant');
+  else {
+    // A Date (a subclass too) is read from its internal slot, never through `instanceof` (which ran
+    // a Proxy's getPrototypeOf trap: its error escaped raw) or a `getTime` it carries (a subclass's
+    // override answered for it).
+    ms = typeof input === 'object' && input !== null ? dateSlot(input) : undefined;
+    if (ms === undefined) invalid(`An instant is epoch milliseconds, a Date or an ISO-8601 string with its offset, not ${input === null ? 'null' : typeof input}.`, 'instant');
+  }
   if (ms === undefined || !Number.isFinite(ms) || Math.abs(ms) > INSTANT_LIMIT) {
     const fault = typeof input === 'string' ? isoInstantFault(input) : undefined;
     invalid(

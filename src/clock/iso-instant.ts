@@ -1,5 +1,11 @@
 import { DateTime, IANAZone } from 'luxon';
 import type { Instant } from './clock.js';
+import { shownValue } from '../input/shown-value.js';
+
+/** An annotation's body cut for a message (a 1e6-character annotation made a 1e6-character message). */
+function cut(body: string): string {
+  return body.length > 60 ? `${body.slice(0, 59)}…` : body;
+}
 
 /**
  * An ISO-8601 time that ends in its own offset: `Z`, `+08:00`, `+0800` or `+08`. The separator may be
@@ -29,18 +35,18 @@ export type IsoText = { readonly core: string; readonly zone?: string; readonly 
  */
 export function splitIsoText(text: string): IsoText {
   const m = SUFFIX.exec(text);
-  if (m === null) return text.includes('[') || text.includes(']') ? { fault: `"${text}" has a malformed bracketed annotation (RFC 9557: 2027-01-04T09:00+08:00[Asia/Shanghai]).` } : { core: text };
+  if (m === null) return text.includes('[') || text.includes(']') ? { fault: `${shownValue(text)} has a malformed bracketed annotation (RFC 9557: 2027-01-04T09:00+08:00[Asia/Shanghai]).` } : { core: text };
   const core = m[1]!;
   let zone: string | undefined;
   let index = 0;
   for (const [, critical, body] of m[2]!.matchAll(ANNOTATION)) {
     const tag = KEY_VALUE.exec(body!);
     if (tag === null) {
-      if (body!.includes('=') || index > 0) return { fault: `"${text}": [${critical}${body}] is not an RFC 9557 annotation (one time zone first, then key=value tags).` };
-      if (!OFFSET_ZONE.test(body!) && !IANAZone.isValidZone(body!)) return { fault: `"${text}" names an unknown time zone [${body}]: use an IANA zone name like Asia/Shanghai.` };
+      if (body!.includes('=') || index > 0) return { fault: `${shownValue(text)}: [${critical}${cut(body!)}] is not an RFC 9557 annotation (one time zone first, then key=value tags).` };
+      if (!OFFSET_ZONE.test(body!) && !IANAZone.isValidZone(body!)) return { fault: `${shownValue(text)} names an unknown time zone [${cut(body!)}]: use an IANA zone name like Asia/Shanghai.` };
       zone = body!;
     } else if (critical === '!' && tag[1] !== 'u-ca') {
-      return { fault: `"${text}" has a critical annotation [!${body}] Docket does not understand.` };
+      return { fault: `${shownValue(text)} has a critical annotation [!${cut(body!)}] Docket does not understand.` };
     }
     index++;
   }

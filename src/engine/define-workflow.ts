@@ -13,6 +13,7 @@ import { timerNameOf } from './timer-owner.js';
 import { kindOf } from '../input/kind-of.js';
 import { listedImplementations } from './listed-implementations.js';
 import { safeString } from '../input/safe-string.js';
+import { shownValue } from '../input/shown-value.js';
 
 /** A label in both languages the documents and their users speak. */
 export interface Labels {
@@ -230,7 +231,7 @@ function checkPermissions(config: { readonly id: string; readonly permissions?: 
     }
     if (roles === undefined) continue;
     if (!Array.isArray(roles) || !roles.every((role) => typeof role === 'string' && role !== '')) {
-      throw definitionError(config.id, `Workflow "${config.id}": permissions.${type} must be a list of role names (e.g. ['manager']), got ${JSON.stringify(roles) ?? typeof roles}.`, `permissions.${type}`);
+      throw definitionError(config.id, `Workflow "${config.id}": permissions.${type} must be a list of role names (e.g. ['manager']), got ${shownValue(roles)}.`, `permissions.${type}`);
     }
     // Each a role name by the one id rule a directory's roles and an actor's roles follow: a role
     // ' ' was taken, and no actor could ever hold it (the event could be sent by nobody).
@@ -250,7 +251,7 @@ function checkStandInActions(config: { readonly id: string; readonly standInActi
   }
   (actions as readonly unknown[]).forEach((type, i) => {
     if (typeof type !== 'string' || !Object.hasOwn(config.events, type)) {
-      throw definitionError(config.id, `Workflow "${config.id}": standInActions names ${JSON.stringify(type) ?? typeof type}, which is no event of the workflow (its events: ${Object.keys(config.events).join(', ') || 'none'}). Fix the name.`, `standInActions[${i}]`);
+      throw definitionError(config.id, `Workflow "${config.id}": standInActions names ${shownValue(type)}, which is no event of the workflow (its events: ${Object.keys(config.events).join(', ') || 'none'}). Fix the name.`, `standInActions[${i}]`);
     }
   });
 }
@@ -489,6 +490,13 @@ export function defineWorkflow<
   for (const type of Object.keys(config.events)) {
     if (type.startsWith('docket.') || type.startsWith('xstate.')) {
       throw definitionError(config.id, `Workflow "${config.id}": event "${type}" uses a reserved prefix (docket., xstate.). Rename the event.`, `events.${type}`);
+    }
+    // Each event's schema is checked as `input` is: `events: { GO: {} }` (or a number, or null) was
+    // defined, and every send of GO then threw a raw TypeError (`schema.safeParse is not a function`)
+    // or said the workflow "declares no event GO" while listing GO among its events.
+    const schema = (config.events as Record<string, unknown>)[type];
+    if (typeof (schema as { safeParse?: unknown } | null | undefined)?.safeParse !== 'function') {
+      throw definitionError(config.id, `Workflow "${config.id}": events.${type} must be a zod schema of the event's payload (e.g. z.object({ comment: z.string() })), not ${kindOf(schema)}. Give each event a schema (z.object({}) for none).`, `events.${type}`);
     }
   }
   checkStateNames(config);

@@ -11,6 +11,7 @@ import { checkSealedText, sealText, type Keyring, type SealingKey } from './hist
 import { checkNewId } from '../store/id-rule.js';
 import { readOptions } from '../input/read-options.js';
 import { safeString } from '../input/safe-string.js';
+import { shownValue } from '../input/shown-value.js';
 
 /**
  * What retention reads and changes (internal; `createEngine` gives it). Retention moves finished
@@ -141,11 +142,11 @@ function checkRetain(core: RetentionParts, raw: RetainOptions, now: Instant) {
   // real), and a Proxy or a throwing getter is refused as INVALID_ARGUMENT, not let through raw.
   const options = readOptions(raw, { keys: RETAIN_KEYS, what: 'retain()', usage: "{ policy, mode: 'archive' | 'purge' }" });
   const { dryRun = false } = options;
-  if (options.mode !== 'archive' && options.mode !== 'purge') invalid(`retain() mode must be 'archive' or 'purge', not ${JSON.stringify(options.mode)}.`, 'mode');
+  if (options.mode !== 'archive' && options.mode !== 'purge') invalid(`retain() mode must be 'archive' or 'purge', not ${shownValue(options.mode)}.`, 'mode');
   const mode = options.mode as 'archive' | 'purge';
   // Only `true` is a dry run, and anything but a boolean is refused: `dryRun: 'false'` or `1` from a
   // config file must not quietly decide whether finished instances are deleted.
-  if (typeof dryRun !== 'boolean') invalid(`retain() dryRun must be true or false, not ${JSON.stringify(dryRun)}.`, 'dryRun');
+  if (typeof dryRun !== 'boolean') invalid(`retain() dryRun must be true or false, not ${shownValue(dryRun)}.`, 'dryRun');
   const limit = options.limit ?? RETAIN_LIMIT_DEFAULT;
   if (typeof limit !== 'number' || !Number.isInteger(limit) || limit < 1 || limit > RETAIN_LIMIT_MAX) invalid(`retain() limit must be an integer from 1 to ${RETAIN_LIMIT_MAX}, not ${safeString(limit)}.`, 'limit');
   const store = retentionOf(core.store);

@@ -77,6 +77,21 @@ function reason(error: unknown): string {
   return error instanceof Error ? error.message : 'it threw';
 }
 
+/**
+ * The longest path (in keys, the root's name included) {@link PlainInputOptions.keep} is asked
+ * about. What a definition keeps by reference sits near its root (`definition.migrations[0].source.machine`
+ * is 5 keys); asking at every depth built every object's path from the root, so a value nested
+ * 100,000 levels deep (`permissions: { GO: deep }`) took hours to copy before it was refused.
+ */
+export const KEEP_PATH_MAX = 8;
+
+/** A place at most {@link KEEP_PATH_MAX} keys from the root (walks at most that many links). */
+function near(place: Place): boolean {
+  let n = 0;
+  for (let p: Place | undefined = place; p !== undefined; p = p.parent) if (++n > KEEP_PATH_MAX) return false;
+  return true;
+}
+
 /** The keys of a place from the root: what {@link PlainInputOptions.keep} is given. */
 function keysOf(place: Place): (string | number)[] {
   const keys: (string | number)[] = [];
@@ -99,8 +114,8 @@ export interface PlainInputOptions {
   readonly ownData?: boolean;
   /**
    * Objects kept by reference, neither copied nor frozen (an XState machine, a zod schema): asked with
-   * the object's path from the root (`['definition', 'machine']`), after the Proxy check. Only with
-   * `ownData`.
+   * the object's path from the root (`['definition', 'machine']`), after the Proxy check, for paths
+   * of at most {@link KEEP_PATH_MAX} keys (a deeper object is copied). Only with `ownData`.
    */
   readonly keep?: (path: readonly (string | number)[]) => boolean;
 }
@@ -152,7 +167,7 @@ function copyArgument(value: object, root: Place, options?: PlainInputOptions): 
   const shell = (source: object, place: Place): unknown => {
     if (isProxy(source)) throw new Refusal(place, 'is a Proxy; pass plain data');
     if (typeof source === 'function') return source;
-    if (own && (VOUCHED.has(source) || (keep !== undefined && keep(keysOf(place))))) return source;
+    if (own && (VOUCHED.has(source) || (keep !== undefined && near(place) && keep(keysOf(place))))) return source;
     if (source === first) return firstCopy;
     if (copies !== undefined) {
       const known = copies.get(source);

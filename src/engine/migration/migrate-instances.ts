@@ -16,6 +16,7 @@ import { migrationRuntime, originSnapshot } from './migration-runtime.js';
 import { effectsSentAgain, votesLost } from './migration-warnings.js';
 import type { MigrateOptions, MigrationBlocked, MigrationBlockCode, MigrationMove, MigrationReport } from './migration-types.js';
 import { safeString } from '../../input/safe-string.js';
+import { shownValue } from '../../input/shown-value.js';
 
 /** The history entry's event type of a migration. */
 export const MIGRATE_EVENT = 'docket.admin.migrate';
@@ -65,7 +66,7 @@ function targetOf(spec: WorkflowMigration, to: number, record: InstanceRecord, i
     }
     if (target === undefined) throw new Blocked('STATE_NOT_MAPPED', `The state mapping for "${key}" chose no state for this instance.`);
   }
-  if (typeof target !== 'string' || !targets.has(target)) throw new Blocked('TARGET_STATE_INVALID', `The mapping for "${key}" chose ${JSON.stringify(target)}, which is not a state of the new version.`);
+  if (typeof target !== 'string' || !targets.has(target)) throw new Blocked('TARGET_STATE_INVALID', `The mapping for "${key}" chose ${shownValue(target)}, which is not a state of the new version.`);
   return target;
 }
 
@@ -114,7 +115,7 @@ export async function migrateInstances(parts: EngineParts, raw: MigrateOptions):
   // Only `true` is a dry run: `dryRun: 'true'` (a string from a form or a config) ran the real
   // migration, so anything but a boolean is refused before anything is read.
   if (options.dryRun !== undefined && typeof options.dryRun !== 'boolean') {
-    throw new DocketError('INVALID_ARGUMENT', `migrate(): dryRun must be true or false, not ${JSON.stringify(options.dryRun)}.`, { workflow });
+    throw new DocketError('INVALID_ARGUMENT', `migrate(): dryRun must be true or false, not ${shownValue(options.dryRun)}.`, { workflow, field: 'dryRun' });
   }
   const dryRun = options.dryRun === true;
   const where = (options.where === undefined ? {} : readOptions(options.where, { keys: WHERE_KEYS, what: 'migrate(): where', usage: '{ state?, instanceIds?, match?, tenant? }', path: 'where', details: { workflow } })) as {
@@ -145,8 +146,24 @@ export async function migrateInstances(parts: EngineParts, raw: MigrateOptions):
   const ids = listed === undefined ? undefined : new Set(listed);
   await parts.ready();
   const { registry, store, pipeline } = parts;
-  const oldReg = registry.get(workflow, from);
-  const newReg = registry.get(workflow, to);
+  // A version this engine does not register is the caller's `from` or `to`: named as such, saying
+  // what to do (the registry's own refusal spoke of "Instance ?" and asked to keep a version
+  // registered until its instances finish, with no field).
+  const versionOf = (version: number, field: 'from' | 'to') => {
+    try {
+      return registry.get(workflow, version);
+    } catch (error) {
+      if (!isDocketError(error, 'WORKFLOW_VERSION_NOT_REGISTERED')) throw error;
+      const known = registry.all().filter((r) => r.workflow.id === workflow).map((r) => r.workflow.version).join(', ') || 'none';
+      throw new DocketError(
+        'WORKFLOW_VERSION_NOT_REGISTERED',
+        `migrate(): ${field} is version ${version} of workflow "${workflow}", which this engine does not register (registered versions: ${known}). Register both versions in createEngine({ workflows }) and migrate again; nothing was migrated.`,
+        { workflow, version, field },
+      );
+    }
+  };
+  const oldReg = versionOf(from, 'from');
+  const newReg = versionOf(to, 'to');
   const spec = migrationsOf(newReg.workflow).find((m) => m.from === from);
   if (!spec) {
     throw new DocketError('INVALID_MIGRATION', `Workflow "${workflow}" v${to} declares no migration from v${from}. Add migrations: migrateFrom(v${from}, { states, context }) to its definition.`, { workflow, version: to, from });
