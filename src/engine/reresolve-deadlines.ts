@@ -178,7 +178,7 @@ export async function reresolveDeadlines(
   // The actor and reason are recorded in every entry it writes: the same checks as the other admin acts.
   const actor = checkActorInput(options.actor, 'reresolveDeadlines');
   if (options.reason !== undefined) {
-    assertText(options.reason, 'reresolveDeadlines(): reason');
+    assertText(options.reason, 'reresolveDeadlines(): reason', {}, 'reason');
     if (options.reason.trim() === '') throw new DocketError('INVALID_ARGUMENT', 'reresolveDeadlines(): a reason, when given, must say why (leave it out for the default one).', { actor: actor.id });
   }
   if (!actor.roles.includes('admin')) {

@@ -126,8 +126,8 @@ export function assertId(value: unknown, what: string, details: DocketErrorDetai
  * The options object of a method, with the named fields read once; INVALID_ARGUMENT (saying `usage`)
  * if it is not a plain readable object or holds a key the method does not know (see {@link readOptions}).
  */
-function optionsOf<K extends string>(opts: unknown, keys: readonly K[], usage: string, details: DocketErrorDetails, what: string): Record<K, unknown> {
-  if (!isOptionsObject(opts)) throw invalid(`${usage}; got ${describe(opts)}.`, details);
+function optionsOf<K extends string>(opts: unknown, keys: readonly K[], usage: string, details: DocketErrorDetails, what: string, field = 'options'): Record<K, unknown> {
+  if (!isOptionsObject(opts)) throw invalid(`${usage}; got ${describe(opts)}.`, { ...details, field });
   return readOptions(opts, { keys, what, details }) as Record<K, unknown>;
 }
 
@@ -217,10 +217,11 @@ export function checkActorInput(value: unknown, method: string, details: DocketE
  *
  * @throws DocketError `INVALID_ARGUMENT` otherwise.
  */
-export function assertText(value: unknown, what: string, details: DocketErrorDetails = {}): asserts value is string {
-  if (typeof value !== 'string') throw invalid(`${what} must be a string, got ${describe(value)}.`, details);
-  if (value.length > INPUT_LIMITS.textLength) throw invalid(`${what} must be at most ${INPUT_LIMITS.textLength} characters, got ${value.length}.`, details);
-  if (!storable(value)) throw invalid(`${what} must not contain U+0000 or unpaired surrogates.`, details);
+export function assertText(value: unknown, what: string, details: DocketErrorDetails, field: string): asserts value is string {
+  // `field` names the option (`reason`, `target`), as every other INVALID_ARGUMENT does.
+  if (typeof value !== 'string') throw invalid(`${what} must be a string, got ${describe(value)}.`, { ...details, field });
+  if (value.length > INPUT_LIMITS.textLength) throw invalid(`${what} must be at most ${INPUT_LIMITS.textLength} characters, got ${value.length}.`, { ...details, field });
+  if (!storable(value)) throw invalid(`${what} must not contain U+0000 or unpaired surrogates.`, { ...details, field });
 }
 
 /** Where a walk is: the source container, its copy, its depth, and how it was reached (for messages). */
@@ -460,7 +461,7 @@ const SEND_KEYS = ['actor', 'idempotencyKey'] as const;
 export function checkSendInput(instanceId: unknown, event: unknown, opts: unknown, method = 'send'): CheckedSend {
   assertId(instanceId, 'The instance id', {}, 'instanceId');
   if (typeof event !== 'object' || event === null || Array.isArray(event) || isProxy(event)) {
-    throw invalid(`An event must be a plain object with a string "type", e.g. { type: "APPROVE" }; got ${describe(event)}.`, { instanceId });
+    throw invalid(`An event must be a plain object with a string "type", e.g. { type: "APPROVE" }; got ${describe(event)}.`, { instanceId, field: 'event' });
   }
   // The copy reads every property once; only when the quick copy cannot decide does the full walk
   // run, and `type` is then looked up on its own, to name the refusal.
@@ -482,7 +483,7 @@ export function checkSendInput(instanceId: unknown, event: unknown, opts: unknow
   if (typeof type !== 'string' || type.length > INPUT_LIMITS.idLength || !storable(type)) {
     throw invalid(
       `An event must be a plain object with a string "type" of at most ${INPUT_LIMITS.idLength} characters, e.g. { type: "APPROVE" }; its type is ${accessor ? 'a getter' : describe(type)}.`,
-      { instanceId },
+      { instanceId, field: 'event.type' },
     );
   }
   // Read once, by the house rule: an unknown key is refused, not ignored (a misspelt
@@ -551,11 +552,11 @@ export function checkStartInput(
  * in the batch is sent.
  */
 export function checkBatchInput(acts: unknown, opts: unknown): { readonly actor: Actor; readonly acts: readonly { readonly instanceId: string; readonly event: unknown; readonly idempotencyKey?: string }[] } {
-  if (!Array.isArray(acts) || isProxy(acts)) throw invalid(`sendMany() needs an array of { instanceId, event }; got ${describe(acts)}.`);
+  if (!Array.isArray(acts) || isProxy(acts)) throw invalid(`sendMany() needs an array of { instanceId, event }; got ${describe(acts)}.`, { field: 'acts' });
   const actor = checkActorInput(optionsOf(opts, ['actor'], 'sendMany() needs options { actor: { id, roles } }: who is acting', {}, 'sendMany() options').actor, 'sendMany');
   const out: { readonly instanceId: string; readonly event: unknown; readonly idempotencyKey?: string }[] = [];
   for (let i = 0; i < acts.length; i++) {
-    const act = optionsOf(acts[i], ['instanceId', 'event', 'idempotencyKey'], `sendMany(): act [${i}] must be an object { instanceId, event }; nothing was sent`, {}, `sendMany(): act [${i}] (nothing was sent)`);
+    const act = optionsOf(acts[i], ['instanceId', 'event', 'idempotencyKey'], `sendMany(): act [${i}] must be an object { instanceId, event }; nothing was sent`, {}, `sendMany(): act [${i}] (nothing was sent)`, `acts[${i}]`);
     assertId(act.instanceId, `sendMany(): act [${i}]'s instanceId`, {}, `acts[${i}].instanceId`);
     if (act.idempotencyKey !== undefined) assertId(act.idempotencyKey, `sendMany(): act [${i}]'s idempotencyKey`, { instanceId: act.instanceId }, `acts[${i}].idempotencyKey`);
     out.push(act.idempotencyKey === undefined ? { instanceId: act.instanceId, event: act.event } : { instanceId: act.instanceId, event: act.event, idempotencyKey: act.idempotencyKey as string });
@@ -575,8 +576,8 @@ export function checkAdminInput(instanceId: unknown, opts: unknown, op: string):
   const withTarget = op === 'moveTo';
   const options = optionsOf(opts, withTarget ? ['actor', 'reason', 'target'] : ['actor', 'reason'], `${op}() needs options { actor, reason${withTarget ? ', target' : ''} }`, at, `${op}() options`) as Record<'actor' | 'reason' | 'target', unknown>;
   const actor = checkActorInput(options.actor, op, at);
-  assertText(options.reason, `${op}()'s reason`, at);
-  if (withTarget) assertText(options.target, `${op}()'s target`, at);
+  assertText(options.reason, `${op}()'s reason`, at, 'reason');
+  if (withTarget) assertText(options.target, `${op}()'s target`, at, 'target');
   return { actor, reason: options.reason, target: withTarget ? (options.target as string) : '' };
 }
 
@@ -593,9 +594,9 @@ export function checkReassignInput(opts: unknown): { readonly from: string; read
   // `from` names tasks already stored (a blank assignee of an older Docket can be handed away); `to`
   // is a new assignee, by the one id rule.
   checkNewId(options.to, 'reassignTasks(): to', 'to');
-  assertText(options.reason, 'reassignTasks(): reason');
+  assertText(options.reason, 'reassignTasks(): reason', {}, 'reason');
   if (options.from === options.to) {
-    throw new DocketError('INVALID_ARGUMENT', `reassignTasks(): from and to are both "${String(options.from)}"; name the person who takes over the tasks.`, { from: options.from });
+    throw new DocketError('INVALID_ARGUMENT', `reassignTasks(): from and to are both "${String(options.from)}"; name the person who takes over the tasks.`, { from: options.from, field: 'to' });
   }
   if (options.workflow !== undefined) assertId(options.workflow, 'reassignTasks(): workflow', {}, 'workflow');
   // The copy checked is the copy used: reassignTasks read the caller's object again, so a getter

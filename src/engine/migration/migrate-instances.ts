@@ -102,7 +102,7 @@ export async function migrateInstances(parts: EngineParts, raw: MigrateOptions):
   };
   const actor = checkActorInput(options.actor, 'migrate');
   assertId(options.workflow, 'migrate(): workflow', {}, 'workflow');
-  assertText(options.reason, 'migrate(): reason');
+  assertText(options.reason, 'migrate(): reason', {}, 'reason');
   if (options.reason.trim() === '') throw new DocketError('INVALID_ARGUMENT', 'Say why: migrate needs a non-empty reason, for the audit trail.', { workflow: options.workflow });
   const workflow = options.workflow;
   const reason = options.reason;
