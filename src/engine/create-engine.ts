@@ -222,14 +222,7 @@ export function createEngine<const W extends AnyWorkflow>(raw: EngineOptions<W>)
   }
   // Whether this engine registers a workflow version (an effect of another version's instance that has
   // no handler here is left for an engine that registers it: see the outbox's handBack).
-  const registers = (workflow: string, version: number): boolean => {
-    try {
-      registry.get(workflow, version);
-      return true;
-    } catch {
-      return false;
-    }
-  };
+  const registers = (workflow: string, version: number): boolean => registry.has(workflow, version);
   const outbox = new Outbox(
     store,
     clock,

@@ -83,6 +83,11 @@ export class WorkflowRegistry {
     return versions.get(Math.max(...versions.keys()))!;
   }
 
+  /** Whether version `version` of workflow `id` is registered here (what `get` would find, without its refusal). */
+  has(id: string, version: number): boolean {
+    return this.byId.get(id)?.has(version) === true;
+  }
+
   get(id: string, version: number, instanceId?: string): RegisteredWorkflow {
     const found = this.byId.get(id)?.get(version);
     if (!found) {
