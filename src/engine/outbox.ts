@@ -276,19 +276,35 @@ export class Outbox {
    * old engine marked it `dead` at once and no engine ever delivered it. An instance on a version this
    * engine registers (its own configuration lacks the handler) or no longer live: false, `dead` as before.
    */
+  /** When this engine looks again at an effect it hands back: the lease doubled per hand-back in a row, at most an hour. */
+  private nextLook(effect: EffectRecord): Instant {
+    const count = (this.handedBack.get(effect.id) ?? 0) + 1;
+    setNewest(this.handedBack, effect.id, count, HANDED_BACK_MAX);
+    return Math.min(this.clock.now() + Math.min(HAND_BACK_MAX_MS, this.options.leaseMs * 2 ** Math.min(count - 1, 32)), INSTANT_BOUND);
+  }
+
   private async handBack(effect: EffectRecord, held: HeldClaim, missing: string): Promise<boolean> {
     let record: { readonly workflow: string; readonly version: number } | undefined;
     try {
       record = await this.store.load(effect.instanceId);
     } catch (error) {
+      // The instance cannot be read (a corrupt or newer-schema row, the store down): whose effect this
+      // is cannot be judged. It is left pending, attempts unchanged, and looked at again after the
+      // same backoff as a hand-back. Keeping the claim instead had it claimed again at every lease's
+      // end (each minute of a simulated year, each with an error) for as long as the row stayed so.
       this.emitter.emit('error', error);
+      const retryAt = this.nextLook(effect);
+      const message = `Effect "${effect.type}" (${effect.id}) was not delivered by this engine: ${missing} Its instance ${effect.instanceId} could not be read (${errorText(error)}), so it is left pending, its attempts unchanged; this engine looks at it again at ${new Date(retryAt).toISOString()}. Run \`docket verify\` on the instance, and restore its row if it is damaged.`;
+      try {
+        await this.store.updateEffect(effect.id, copyWith({ status: 'pending' as const, attempts: effect.attempts, nextAttemptAt: retryAt, lastError: storableText(message, LAST_ERROR_MAX) }, held));
+      } catch (failure) {
+        // Not recorded: the claim is kept, and the effect is claimed again once it runs out.
+        this.emitter.emit('error', failure);
+      }
       return true;
     }
     if (record === undefined || this.options.registers(record.workflow, record.version)) return false;
-    const count = (this.handedBack.get(effect.id) ?? 0) + 1;
-    setNewest(this.handedBack, effect.id, count, HANDED_BACK_MAX);
-    const now = this.clock.now();
-    const retryAt = Math.min(now + Math.min(HAND_BACK_MAX_MS, this.options.leaseMs * 2 ** Math.min(count - 1, 32)), INSTANT_BOUND);
+    const retryAt = this.nextLook(effect);
     const message = `Effect "${effect.type}" (${effect.id}) was not delivered by this engine: ${missing} Its instance ${effect.instanceId} runs workflow "${record.workflow}" version ${record.version}, which this engine does not register, so it is left pending, its attempts unchanged, for an engine that registers that version (another process on this store) to deliver; this one looks at it again at ${new Date(retryAt).toISOString()}.`;
     try {
       await this.store.updateEffect(effect.id, copyWith({ status: 'pending' as const, attempts: effect.attempts, nextAttemptAt: retryAt, lastError: storableText(message, LAST_ERROR_MAX) }, held));
