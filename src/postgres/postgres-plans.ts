@@ -28,12 +28,16 @@ const INSTANCE_COLUMNS = `seq, id, workflow, version, status, suspended, revisio
   created_at, updated_at, row_format, snapshot, state, context, state_paths, timers, held_timers, tenant`;
 
 export const loadInstance = (s: string, id: string) => plan(`SELECT ${INSTANCE_COLUMNS} FROM ${s}.docket_instances WHERE id = $1`, id);
-/** The instance row and the history entry of its revision (its head), in one statement (one snapshot). */
-export const loadInstanceWithHead = (s: string, id: string) =>
+/**
+ * Instance rows, each with the history entry of its revision (its head), for several ids in one
+ * statement (one snapshot): one row per id that exists, in no particular order (the caller matches
+ * rows by `id`). A lone act's load is this statement with one id.
+ */
+export const loadInstancesWithHead = (s: string, ids: readonly string[]) =>
   plan(
     `SELECT ${INSTANCE_COLUMNS.split(',').map((c) => `i.${c.trim()}`).join(', ')}, h.entry AS head_entry FROM ${s}.docket_instances i ` +
-      `LEFT JOIN ${s}.docket_history h ON h.instance_id = i.id AND h.revision = i.revision WHERE i.id = $1`,
-    id,
+      `LEFT JOIN ${s}.docket_history h ON h.instance_id = i.id AND h.revision = i.revision WHERE i.id = ANY($1::text[])`,
+    ids,
   );
 
 /**

@@ -14,6 +14,7 @@ import { migrationsToApply } from '../store/schema-version.js';
 import { readOptions, wholeOption } from '../input/read-options.js';
 import { holdConnection, holdOwnConnection, inTransaction, runStatement, type StatementKind } from './postgres-connection.js';
 import { PostgresGroupCommit } from './postgres-group-commit.js';
+import { PostgresGroupLoad } from './postgres-group-load.js';
 import { POSTGRES_MIGRATIONS, POSTGRES_SCHEMA_VERSION } from './postgres-migrations.js';
 import * as plans from './postgres-plans.js';
 import type { PostgresPlan } from './postgres-plans.js';
@@ -35,11 +36,15 @@ export type PostgresConnection = { readonly connectionString: string; readonly m
 export interface PostgresStoreOptions {
   /** The schema holding Docket's tables (created by `init()`). Default `docket`. */
   readonly schema?: string;
-  /** Most commits sent in one group-commit call. Default 256. */
+  /**
+   * Most commits sent in one group-commit call, and most instances read by one grouped load (an act's
+   * load of the instance and its history head: loads that arrive together go as one statement).
+   * Default 256.
+   */
   readonly maxBatch?: number;
   /**
-   * Most group-commit calls in flight at once, each on its own pooled connection. Default 4; keep
-   * it below the pool size so loads and queries still find a connection.
+   * Most group-commit calls in flight at once, each on its own pooled connection, and likewise most
+   * grouped loads. Default 4; keep it below the pool size so other queries still find a connection.
    */
   readonly maxInFlight?: number;
 }
@@ -159,6 +164,14 @@ export function postgresStore(rawConnection: PostgresConnection, rawOptions: Pos
     return (await statement(p, what, kind)).rows as T[];
   }
 
+  // Loads with the head that arrive together go as one statement (a timer firing always loads).
+  const loads = new PostgresGroupLoad<InstanceRow & { head_entry: HistoryEntry | null }>(
+    (ids) => query(plans.loadInstancesWithHead(s, ids), 'load'),
+    (row) => row.id,
+    options.maxBatch ?? 256,
+    options.maxInFlight ?? 4,
+  );
+
   async function migrate(): Promise<void> {
     await inTransaction(pool, `migration of schema ${schemaName}`, async (client) => {
       const run = (p: PostgresPlan) => client.query(p.text, p.values as unknown[]);
@@ -231,7 +244,8 @@ export function postgresStore(rawConnection: PostgresConnection, rawOptions: Pos
     },
     async loadWithHead(instanceId) {
       checkId(instanceId);
-      const [row] = await query<InstanceRow & { head_entry: HistoryEntry | null }>(plans.loadInstanceWithHead(s, instanceId), 'load');
+      open();
+      const row = await loads.load(instanceId);
       return row ? { record: instanceFromRow(row), head: row.head_entry ?? undefined } : undefined;
     },
     async commit(c: Commit) {
