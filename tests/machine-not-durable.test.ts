@@ -16,6 +16,7 @@ import { describe, expect, it } from 'vitest';
 import { createEngine, defineWorkflow, INPUT_LIMITS, isDocketError, memoryStore, virtualClock, type Store } from '../src/index.js';
 import { sqliteStore } from '../src/sqlite/index.js';
 import { sqliteFile } from './helpers/sqlite-harness.js';
+import { assertNoDeadEnds, exploreWorkflow } from '../src/testing/index.js';
 
 const someone = { id: 'li', roles: ['staff'] };
 const T0 = Date.parse('2026-11-02T09:00:00+08:00');
@@ -197,4 +198,25 @@ describe('a step Docket cannot take durably is refused with MACHINE_ERROR, nothi
     const view = await engine.send(id, { type: 'GO' }, { actor: someone });
     expect([view.state, (view.context as { n: number }).n]).toEqual(['b', 1000]);
   });
+
+  // docket/testing's exploration steps the machine with a scope of its own: a cycle hung it for ever,
+  // and a step the engine refuses was reported reachable (b, waiting on PING), so a check passed on a
+  // workflow whose GO the engine refuses. It is now bounded and refused the same way.
+  for (const [i, c] of CASES.entries()) {
+    if (c.name.startsWith('a guarded')) continue;
+    it(`exploreWorkflow and assertNoDeadEnds: ${c.name} is a machine error on GO, never a reachable state`, () => {
+      const wf = workflowOf(`ex${i}`, c.machine, ['GO', 'LEAVE', 'BACK', 'PING']);
+      const report = exploreWorkflow(wf, { input: {} });
+      expect(report.paths.map((p) => p.state)).not.toContain('b');
+      expect(report.errors.map((e) => [e.state, e.path.description])).toEqual([['idle', 'GO']]);
+      expect(report.errors[0]!.message).toMatch(c.says);
+      let refusal: unknown;
+      try {
+        assertNoDeadEnds(wf, { input: {} });
+      } catch (error) {
+        refusal = error;
+      }
+      expect(isDocketError(refusal, 'INVALID_WORKFLOW_GRAPH')).toBe(true);
+    });
+  }
 });

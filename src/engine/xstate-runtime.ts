@@ -68,17 +68,7 @@ export class XStateRuntime {
   constructor(readonly machine: AnyStateMachine) {
     this.timerOwners = timerOwnersOf(machine);
     const self = createActor(machine);
-    // XState tells its system of every microstep it takes (an inspection event): counted here, so a
-    // step that never settles (an `always` cycle, an event that raises itself) is refused instead
-    // of blocking the process for ever, which XState, with no limit by default, does.
-    type Inspected = { _sendInspectionEvent(event: { type: string }): void };
-    const system = Object.create(self.system) as Inspected;
-    const inspect = (self.system as unknown as Inspected)._sendInspectionEvent.bind(self.system);
-    system._sendInspectionEvent = (event) => {
-      const call = current;
-      if (event.type === '@xstate.microstep' && call !== undefined && ++call.microsteps > INPUT_LIMITS.microsteps) throw endless(machine);
-      inspect(event);
-    };
+    const system = boundedSystem(machine, self.system, () => current);
     this.scope = {
       self,
       defer: () => {},
@@ -278,6 +268,31 @@ function inOrder(nodes: readonly StateNodeLike[]): boolean {
   return true;
 }
 
+/** How many microsteps a step has taken so far. */
+export interface StepCount {
+  microsteps: number;
+}
+
+/**
+ * `system` (an actor scope's) counting the microsteps of the step `count` returns (none outside a
+ * step): XState tells its system of every microstep it takes (an inspection event), so a step that
+ * never settles (an `always` cycle, an event that raises itself) is refused with `MACHINE_ERROR`
+ * past `INPUT_LIMITS.microsteps` instead of blocking the process for ever, which XState, with no
+ * limit by default, does. The one bound of a step, for the engine's runtime and `docket/testing`'s
+ * exploration alike.
+ */
+export function boundedSystem<T>(machine: AnyStateMachine, system: T, count: () => StepCount | undefined): T {
+  type Inspected = { _sendInspectionEvent(event: { type: string }): void };
+  const bounded = Object.create(system as object) as Inspected;
+  const inspect = (system as unknown as Inspected)._sendInspectionEvent.bind(system);
+  bounded._sendInspectionEvent = (event) => {
+    const counted = count();
+    if (event.type === '@xstate.microstep' && counted !== undefined && ++counted.microsteps > INPUT_LIMITS.microsteps) throw endless(machine);
+    inspect(event);
+  };
+  return bounded as T;
+}
+
 /**
  * XState's actions that Docket has no durable meaning for: an event sent to another actor (`sendTo`,
  * `sendParent`, `forwardTo`, also `sendTo(self)`, delayed or not), an actor started (`invoke`,
@@ -297,9 +312,10 @@ const NOT_DURABLE: Readonly<Record<string, string>> = {
 /**
  * Refuse a step that asks for what Docket cannot do durably (see {@link NOT_DURABLE}), or that
  * spawns an actor from an `assign` (a child the snapshot did not have before, `before` being the
- * children of the snapshot stepped from): `MACHINE_ERROR` saying what to do instead.
+ * children of the snapshot stepped from, undefined for an initial step): `MACHINE_ERROR` saying what
+ * to do instead. The engine's runtime and `docket/testing`'s exploration both ask it of each step.
  */
-function refuseWhatIsNotDurable(machine: AnyStateMachine, actions: readonly ActionData[], snapshot: AnyMachineSnapshot, before: object | undefined): void {
+export function refuseWhatIsNotDurable(machine: AnyStateMachine, actions: readonly { readonly type: string; readonly params?: unknown }[], snapshot: AnyMachineSnapshot, before: object | undefined): void {
   for (const action of actions) {
     const why = NOT_DURABLE[action.type];
     if (why === undefined) continue;
