@@ -48,6 +48,13 @@ export const INPUT_LIMITS = Object.freeze({
    * failing to write it.
    */
   contextSize: 8 * 1024 * 1024,
+  /**
+   * Most microsteps one step of a machine may take (its transition, then each eventless `always`
+   * transition and each raised event it leads to). XState itself takes them without end by default,
+   * so a cycle (`b: { always: 'c' }, c: { always: 'b' }`, or an event that raises itself) blocked the
+   * process for ever; past this the step is refused with `MACHINE_ERROR` and changes nothing.
+   */
+  microsteps: 10_000,
 });
 
 const OBJECT_PROTO = Object.prototype;

@@ -145,7 +145,12 @@ export function workflowList(value: unknown): readonly AnyWorkflow[] {
 
 /** Unwrap an error XState caught inside a transition into a DocketError. */
 export function machineError(error: unknown, instanceId: string | undefined, workflow: string): DocketError {
-  if (isDocketError(error)) return error;
+  if (isDocketError(error)) {
+    // The runtime's own refusals (a step that never settles, an action Docket cannot do durably)
+    // know the machine, not the instance: name both here.
+    if (error.code !== 'MACHINE_ERROR' || error.details.instanceId !== undefined || instanceId === undefined) return error;
+    return new DocketError(error.code, error.message, { ...error.details, workflow, instanceId });
+  }
   const message = error instanceof Error ? error.message : String(error);
   // The engine freezes every committed context (see freezeJsonData): an action that changes one in
   // place fails with the TypeError of a frozen object. Say so, and what to do instead.

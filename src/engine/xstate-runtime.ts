@@ -5,6 +5,8 @@ import { timerOwnersOf, type TimerOwners } from './timer-owner.js';
 import { freezeJsonData } from './freeze-state.js';
 import { stateParts } from './state-parts.js';
 import { copyWith } from '../store/copy-with.js';
+import { DocketError } from '../errors.js';
+import { INPUT_LIMITS } from './validate-input.js';
 
 // Shared empty objects, frozen and marked as JSON data (their Merkle reference and string check are
 // known): most persisted snapshots have no history and no children.
@@ -37,6 +39,8 @@ interface StepCall {
   provisional: ProvisionalResolution[] | undefined;
   /** The last provisional resolution not yet bound to the delayed raise that asked for it. */
   unbound: ProvisionalResolution | undefined;
+  /** How many microsteps the step has taken (bounded by `INPUT_LIMITS.microsteps`). */
+  microsteps: number;
 }
 
 // The step being computed, whichever runtime computes it: a step is one synchronous call, so this is
@@ -64,6 +68,7 @@ export class XStateRuntime {
   constructor(readonly machine: AnyStateMachine) {
     this.timerOwners = timerOwnersOf(machine);
     const self = createActor(machine);
+    const system = boundedSystem(machine, self.system, () => current);
     this.scope = {
       self,
       defer: () => {},
@@ -71,7 +76,7 @@ export class XStateRuntime {
       logger: () => {},
       sessionId: '',
       stopChild: () => {},
-      system: self.system,
+      system,
       emit: () => {},
       actionExecutor: (action: { type: string; params: unknown }) => {
         // XState resolves a raise's delay (our deadline's delay function, which notes a provisional
@@ -111,14 +116,15 @@ export class XStateRuntime {
     current.unbound = resolution;
   }
 
-  private collect(now: Instant, tenant: string | undefined, fn: () => AnyMachineSnapshot): Step {
+  private collect(now: Instant, tenant: string | undefined, children: object | undefined, fn: () => AnyMachineSnapshot): Step {
     this.collected = [];
     const outer = current;
-    const call: StepCall = { now, tenant, provisional: undefined, unbound: undefined };
+    const call: StepCall = { now, tenant, provisional: undefined, unbound: undefined, microsteps: 0 };
     current = call;
     this.#last = now;
     try {
       const snapshot = fn();
+      refuseWhatIsNotDurable(this.machine, this.collected, snapshot, children);
       return call.provisional ? { snapshot, actions: this.collected, provisional: call.provisional } : { snapshot, actions: this.collected };
     } finally {
       this.collected = [];
@@ -131,7 +137,7 @@ export class XStateRuntime {
    * an instance of `tenant` (none by default).
    */
   initial(input: unknown, now: Instant = this.now(), tenant?: string): Step {
-    return this.collect(now, tenant, () => inDocumentOrder(this.machine.getInitialSnapshot(this.scope, input)));
+    return this.collect(now, tenant, undefined, () => inDocumentOrder(this.machine.getInitialSnapshot(this.scope, input)));
   }
 
   /**
@@ -143,7 +149,7 @@ export class XStateRuntime {
     this.scope.self._snapshot = from;
     // XState answers an event no transition takes with the snapshot it was given: answer with the
     // caller's own, which is how the engine tells an event not accepted.
-    return this.collect(now, tenant, () => {
+    return this.collect(now, tenant, from.children, () => {
       const next = this.machine.transition(from, event as never, this.scope) as AnyMachineSnapshot;
       return next === from ? snapshot : inDocumentOrder(next);
     });
@@ -260,6 +266,84 @@ function inOrder(nodes: readonly StateNodeLike[]): boolean {
     for (let j = 0; j < i; j++) if (nodes[j]!.parent === node.parent && nodes[j]!.order > node.order) return false;
   }
   return true;
+}
+
+/** How many microsteps a step has taken so far. */
+export interface StepCount {
+  microsteps: number;
+}
+
+/**
+ * `system` (an actor scope's) counting the microsteps of the step `count` returns (none outside a
+ * step): XState tells its system of every microstep it takes (an inspection event), so a step that
+ * never settles (an `always` cycle, an event that raises itself) is refused with `MACHINE_ERROR`
+ * past `INPUT_LIMITS.microsteps` instead of blocking the process for ever, which XState, with no
+ * limit by default, does. The one bound of a step, for the engine's runtime and `docket/testing`'s
+ * exploration alike.
+ */
+export function boundedSystem<T>(machine: AnyStateMachine, system: T, count: () => StepCount | undefined): T {
+  type Inspected = { _sendInspectionEvent(event: { type: string }): void };
+  const bounded = Object.create(system as object) as Inspected;
+  const inspect = (system as unknown as Inspected)._sendInspectionEvent.bind(system);
+  bounded._sendInspectionEvent = (event) => {
+    const counted = count();
+    if (event.type === '@xstate.microstep' && counted !== undefined && ++counted.microsteps > INPUT_LIMITS.microsteps) throw endless(machine);
+    inspect(event);
+  };
+  return bounded as T;
+}
+
+/**
+ * XState's actions that Docket has no durable meaning for: an event sent to another actor (`sendTo`,
+ * `sendParent`, `forwardTo`, also `sendTo(self)`, delayed or not), an actor started (`invoke`,
+ * `spawnChild`), an event emitted to the actor's listeners (`emit`). An instance is one durable
+ * machine and nothing else runs beside it, so each was dropped without a word: the event never
+ * arrived, the invoked actor never ran (its `onDone` never came), and the instance waited for ever.
+ */
+const NOT_DURABLE: Readonly<Record<string, string>> = {
+  'xstate.sendTo':
+    'sends an event to an actor (sendTo, sendParent or forwardTo): Docket runs one durable machine per instance and no other actors, so the event would be lost. Send the machine an event with raise(event) (raise(event, { delay }) for a later one, which Docket keeps as a durable timer), and reach the outside with an effect(), delivered through the outbox',
+  'xstate.spawnChild':
+    'starts an actor (invoke or spawnChild): Docket never runs actors beside the instance, so its onDone or onError would never come. Do the work in an effect() (delivered through the outbox) and send the instance an event when it is done',
+  'xstate.emit':
+    'emits an event to the actor\'s listeners (emit): a Docket instance has none, so it would be lost. Use an effect() (delivered through the outbox) to tell the outside',
+};
+
+/**
+ * Refuse a step that asks for what Docket cannot do durably (see {@link NOT_DURABLE}), or that
+ * spawns an actor from an `assign` (a child the snapshot did not have before, `before` being the
+ * children of the snapshot stepped from, undefined for an initial step): `MACHINE_ERROR` saying what
+ * to do instead. The engine's runtime and `docket/testing`'s exploration both ask it of each step.
+ */
+export function refuseWhatIsNotDurable(machine: AnyStateMachine, actions: readonly { readonly type: string; readonly params?: unknown }[], snapshot: AnyMachineSnapshot, before: object | undefined): void {
+  for (const action of actions) {
+    const why = NOT_DURABLE[action.type];
+    if (why === undefined) continue;
+    const params = action.params as { id?: unknown; src?: unknown; event?: { type?: unknown } } | undefined;
+    const what = action.type === 'xstate.spawnChild' ? (typeof params?.src === 'string' ? params.src : params?.id) : params?.event?.type;
+    throw notDurable(machine, action.type, typeof what === 'string' ? what : undefined, why);
+  }
+  for (const id in snapshot.children) {
+    if (before !== undefined && Object.prototype.hasOwnProperty.call(before, id)) continue;
+    throw notDurable(machine, 'spawn', id, NOT_DURABLE['xstate.spawnChild']!.replace('(invoke or spawnChild)', '(spawn in assign)'));
+  }
+}
+
+function notDurable(machine: AnyStateMachine, action: string, what: string | undefined, why: string): DocketError {
+  return new DocketError(
+    'MACHINE_ERROR',
+    `Machine "${machine.id}" ${why}.${what === undefined ? '' : ` (${action}: "${what}")`} Nothing was changed. 状态机使用了 Docket 无法持久执行的动作（sendTo、invoke、spawn、emit）：请改用 raise 向本实例发送事件，用 effect() 通知外部。`,
+    { machine: machine.id, action, problem: 'not-durable', ...(what === undefined ? {} : { what }) },
+  );
+}
+
+/** The refusal of a step that took more than `INPUT_LIMITS.microsteps` microsteps without settling. */
+function endless(machine: AnyStateMachine): DocketError {
+  return new DocketError(
+    'MACHINE_ERROR',
+    `Machine "${machine.id}" took more than ${INPUT_LIMITS.microsteps.toLocaleString('en')} microsteps (INPUT_LIMITS.microsteps) in one step without settling: an eventless (always) transition or a raised event leads back to where it started, without a guard that ever stops it. Nothing was changed; give the cycle a guard that becomes false, or a target that waits for an event. 状态机一步之内未能稳定：always 转移或 raise 的事件形成了循环，请给循环加上会变为假的守卫。`,
+    { machine: machine.id, problem: 'endless-step', limit: INPUT_LIMITS.microsteps },
+  );
 }
 
 /** Whether `value` is an object with no own enumerable keys (`{}`, the persisted form of no children). */

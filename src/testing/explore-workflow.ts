@@ -7,6 +7,7 @@ import type { Directory } from '../organisation/index.js';
 import { ownValue } from '../engine/own-property.js';
 import { delayEventLabel } from '../engine/timer-identity.js';
 import { timerOwnersOf, timersAfterStep } from '../engine/timer-owner.js';
+import { boundedSystem, refuseWhatIsNotDurable, type StepCount } from '../engine/xstate-runtime.js';
 import type { Actor } from '../store/index.js';
 import { DocketError, isDocketError } from '../errors.js';
 import { parseEventPayload } from '../engine/authorize.js';
@@ -286,17 +287,23 @@ export function explore(workflow: AnyWorkflow, checked: CheckedExploreOptions): 
   // traversal sees such an act as going nowhere; the failure is recorded and reported with its path.
   const failures: { key: string; event: SampleEvent; message: string }[] = [];
   // The step's actions as XState executes them, for the timers it arms and cancels.
-  const recording = (scope: { actionExecutor: (action: never) => void }, into: { type: string; params?: unknown }[]) => ({
-    ...scope,
-    actionExecutor: (action: { type: string; params?: unknown }) => {
-      into.push({ type: action.type, params: action.params });
-      scope.actionExecutor(action as never);
-    },
-  });
+  // Bounded as the engine bounds a step (boundedSystem): a cycle hung the exploration for ever.
+  const recording = (scope: { actionExecutor: (action: never) => void; system: unknown }, into: { type: string; params?: unknown }[]) => {
+    const count: StepCount = { microsteps: 0 };
+    return {
+      ...scope,
+      system: boundedSystem(machine, scope.system, () => count),
+      actionExecutor: (action: { type: string; params?: unknown }) => {
+        into.push({ type: action.type, params: action.params });
+        scope.actionExecutor(action as never);
+      },
+    };
+  };
   const logic = Object.create(machine) as AnyStateMachine;
   logic.getInitialSnapshot = ((scope: never, given: unknown) => {
     const actions: { type: string; params?: unknown }[] = [];
     const snapshot = machine.getInitialSnapshot(recording(scope, actions) as never, given);
+    refuseWhatIsNotDurable(machine, actions, snapshot, undefined);
     pending.set(snapshot, timersAfterStep([], undefined, actions, statePaths(snapshot.value), owners));
     return snapshot;
   }) as never;
@@ -304,6 +311,8 @@ export function explore(workflow: AnyWorkflow, checked: CheckedExploreOptions): 
     const actions: { type: string; params?: unknown }[] = [];
     try {
       const next = machine.transition(snapshot, given(event) as never, recording(scope, actions) as never);
+      // A step the engine refuses (an action it cannot do durably) goes nowhere here too.
+      refuseWhatIsNotDurable(machine, actions, next, snapshot.children);
       // An event the state does not take returns the same snapshot: its timers are as they were.
       if (next !== snapshot) {
         const fired = event.type.startsWith('xstate.after.') ? event.type : undefined;
