@@ -16,7 +16,8 @@ import { copyWith } from './copy-with.js';
  *    nothing of the commit: the revision check ({@link checkRevision}: `expectedRevision` 0 creates
  *    an absent instance, any other value must equal the stored revision); the delivered timer
  *    (`firesTimer`) is still pending; the idempotency key is unused for the instance; the history
- *    revision is not stored yet.
+ *    revision is not stored yet (else {@link historyPastHead}: an entry is there only when written
+ *    outside Docket).
  * 3. Then everything, all or nothing: the instance row, the history entry, the delivered timer
  *    becomes `fired` (its lease cleared), `cancelTimerIds` that are still pending become `cancelled`
  *    (before `addTimers` are added), the effects, the tasks (replaced when present; an empty list
@@ -68,8 +69,23 @@ export const conflictReason = {
     `Instance ${instanceId} is at revision ${stored}, not ${expected}: another writer changed it first.`,
   timerNotPending: (timerId: string) => `Timer ${timerId} is no longer pending.`,
   idempotencyKeyUsed: (key: string) => `Idempotency key "${key}" was used concurrently.`,
-  revisionExists: (instanceId: string, revision: number) => `Revision ${revision} of instance ${instanceId} already exists.`,
 } as const;
+
+/**
+ * The history already holds the revision a commit appends, although the instance row was at the
+ * revision before it (the revision check passed, and the instance row stays locked until the commit
+ * ends): a commit writes the row and its entry together, so the entry was written, or left behind,
+ * outside Docket. `CORRUPT_SNAPSHOT` (`details.problem` `history-past-head`), not a `CONFLICT`: every
+ * retry meets the same entry, so "reload and try again" looped (the engine retried each act, and a due
+ * timer was retried with backoff for ever). Nothing of the commit is written.
+ */
+export function historyPastHead(instanceId: string, revision: number): DocketError {
+  return new DocketError(
+    'CORRUPT_SNAPSHOT',
+    `Instance ${instanceId} was not changed: its history already holds an entry for revision ${revision}, past the head (revision ${revision - 1}) the instance records. Docket writes an instance and its history entry together, so that entry was written or left there outside Docket, and a retry meets it again. Run engine.verify("${instanceId}") and restore the instance from a backup.`,
+    { instanceId, revision, problem: 'history-past-head' },
+  );
+}
 
 /**
  * The revision check: throws `CONFLICT` unless `stored` (the instance's stored revision, `undefined`
