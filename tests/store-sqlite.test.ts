@@ -191,7 +191,9 @@ describe('sqlite store, schema v2 -> v3 (history keyed by instance seq and revis
       expect(await store.history('a', { afterRevision: -3 })).toEqual(entries('a'));
       expect(await store.history('ghost')).toEqual([]);
 
-      // Writing continues where v2 left off: the next revision lands, a repeated one conflicts.
+      // Writing continues where v2 left off: the next revision lands, a repeated one is refused (an
+      // entry past the head the instance records was left outside Docket: CORRUPT_SNAPSHOT, not a
+      // CONFLICT to retry).
       const a = (await store.load('a'))!;
       expect(a.revision).toBe(3);
       const next = nextCommit('a', a, { state: 'done', status: 'done' });
@@ -202,7 +204,7 @@ describe('sqlite store, schema v2 -> v3 (history keyed by instance seq and revis
       store.database().prepare(`UPDATE docket_instances SET revision = 3 WHERE id = 'a'`).run(); // as if rev 4 were lost
       const again = sqliteStore({ filename });
       const dup = await again.commit(nextCommit('a', a)).catch((e: unknown) => e);
-      expect(isDocketError(dup, 'CONFLICT')).toBe(true);
+      expect(isDocketError(dup, 'CORRUPT_SNAPSHOT') && dup.details.problem === 'history-past-head').toBe(true);
       await again.close();
       await store.close();
     } finally {

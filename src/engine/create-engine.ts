@@ -17,6 +17,7 @@ import { machineError, WorkflowRegistry, workflowList, type RegisteredWorkflow }
 import type { Step } from './xstate-runtime.js';
 import { adminOperations } from './admin-operations.js';
 import { timerDelivery } from './timer-delivery.js';
+import { stalledTimerSweep } from './timer-stalls.js';
 import { inboxWithStandIns, type PermissionsOf } from '../organisation/task-inbox.js';
 import { provisionalDeadlines, reresolveDeadlines } from './reresolve-deadlines.js';
 import { InstanceWaiters } from './instance-waiters.js';
@@ -315,6 +316,8 @@ export function createEngine<const W extends AnyWorkflow>(raw: EngineOptions<W>)
   const retention: RetentionParts = { store, clock, keys, ready, forget: pipeline.forget };
   const admin = adminOperations(parts);
   const timers = timerDelivery(parts, admin.suspendAfterFailure);
+  // The worker loop's look for timers no worker can claim (a row edited outside Docket): run() and tick().
+  const stalls = stalledTimerSweep(parts);
   // A virtual clock steps only once the deliveries in flight have settled, and a step ends once its
   // own have: simulated time never passes while a handler runs (`engine.run` does not wait for them).
   // (Like a time-skipping test server: a handler that never settles holds the advance, until `close`.)
@@ -482,6 +485,7 @@ export function createEngine<const W extends AnyWorkflow>(raw: EngineOptions<W>)
     moveTo: admin.moveTo,
     async tick() {
       const fired = await timers.fireDue(clock.now());
+      await stalls(clock.now());
       await outbox.settled();
       return fired;
     },
@@ -511,6 +515,7 @@ export function createEngine<const W extends AnyWorkflow>(raw: EngineOptions<W>)
           woken = false;
           try {
             await timers.fireDue(clock.now());
+            await stalls(clock.now());
             await retaining?.();
           } catch (error) {
             emitter.emit('error', error);

@@ -13,8 +13,8 @@ import type { WorkflowRegistry } from './workflow-registry.js';
 export interface EngineParts {
   /** The one path every change takes (see commit-pipeline.ts). */
   readonly pipeline: CommitPipeline;
-  /** Read-only uses: claiming due timers, listing instances, what is due next. */
-  readonly store: Pick<Store, 'claimDueTimers' | 'releaseTimer' | 'deferTimer' | 'retireTimer' | 'nextTimerDue' | 'nextEffectDue' | 'list'>;
+  /** Read-only uses: claiming due timers, listing instances, what is due next, an instance's timer rows (stalled timers). */
+  readonly store: Pick<Store, 'claimDueTimers' | 'releaseTimer' | 'deferTimer' | 'retireTimer' | 'nextTimerDue' | 'nextEffectDue' | 'list' | 'load' | 'timers'>;
   readonly registry: Pick<WorkflowRegistry, 'get' | 'all'>;
   /** The instant an operation over many instances runs at (`engine.migrate`). */
   readonly clock: Pick<Clock, 'now'>;

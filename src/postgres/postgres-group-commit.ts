@@ -1,6 +1,7 @@
 import type { Pool } from 'pg';
 import { DocketError } from '../errors.js';
-import { conflict } from '../store/commit-rules.js';
+import { conflict, historyPastHead, timersNotPending } from '../store/commit-rules.js';
+import { TIMERS_NOT_PENDING } from './postgres-migrations.js';
 import type { Commit } from '../store/store.js';
 import { commitBatch } from './postgres-plans.js';
 import { answeredNotCommitted, holdConnection, isRaceLost, sqlstate, type HeldConnection } from './postgres-connection.js';
@@ -156,7 +157,14 @@ export class PostgresGroupCommit {
       const r = results[i];
       const instanceId = job.commit.instance.id;
       if (r?.ok) job.resolve();
+      // The history's key taken although the instance row was at the expected revision (and locked):
+      // an entry written outside Docket, which every retry would meet again.
+      else if (r?.code === 'CONFLICT' && r.sqlstate === '23505' && r.message?.includes('docket_history_pkey')) job.reject(historyPastHead(instanceId, job.commit.history.revision));
       else if (r?.code === 'CONFLICT') job.reject(conflict(instanceId, r.message ?? 'Conflict.'));
+      else if (r?.sqlstate === TIMERS_NOT_PENDING) {
+        const found = Number(/: (\d+) of \d+ timers/.exec(r.message ?? '')?.[1] ?? 0);
+        job.reject(timersNotPending(instanceId, found, job.commit.cancelTimerIds.length));
+      }
       else if (r?.sqlstate !== undefined && isDataError(r.sqlstate)) job.reject(invalidPayload(instanceId, new Error(r.message)));
       else
         job.reject(

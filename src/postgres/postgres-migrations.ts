@@ -10,6 +10,12 @@ export interface PostgresMigration extends VersionedMigration {
   readonly sql: (s: string) => string;
 }
 
+/**
+ * The SQLSTATE `docket_commit` (schema 7 on) raises for a commit that cancels timers not all pending
+ * in the timer table (`timersNotPending` in `src/store/commit-rules.ts`); its message says how many were.
+ */
+export const TIMERS_NOT_PENDING = 'DK412';
+
 /** The row format written into `docket_instances.row_format`; newer rows are refused, never guessed at. */
 export const POSTGRES_ROW_FORMAT = 1;
 
@@ -24,7 +30,7 @@ export const POSTGRES_ROW_FORMAT = 1;
  * context's keys in jsonb's order, so a machine that reads keys in order could step differently
  * after a restart.) Schema 1 keeps its shipped text (`exact` false).
  */
-const commitFunction = (s: string, exact = false) => {
+const commitFunction = (s: string, exact = false, strictCancel = false) => {
   /** The JSON column value of field `f` of jsonb `o`: its text (exact), or the jsonb value cast. */
   const col = (o: string, f: string) => (exact ? `(${o}->>'${f}')::json` : `(${o}->'${f}')::json`);
   return `
@@ -91,7 +97,15 @@ BEGIN
       VALUES (i->>'id', (h->>'revision')::int, h->>'kind', (h->>'at')::bigint, ${exact ? col('c', 'entry') : 'h::json'});
       IF jsonb_array_length(c->'cancel') > 0 THEN
         UPDATE ${s}.docket_timers SET status = 'cancelled', claimed_by = NULL, lease_until = NULL
-        WHERE id IN (SELECT jsonb_array_elements_text(c->'cancel')) AND status = 'pending';
+        WHERE id IN (SELECT jsonb_array_elements_text(c->'cancel')) AND status = 'pending';${
+          strictCancel
+            ? `
+        GET DIAGNOSTICS n = ROW_COUNT;
+        IF n <> jsonb_array_length(c->'cancel') THEN
+          RAISE EXCEPTION 'Instance %: % of % timers to cancel are pending.', i->>'id', n, jsonb_array_length(c->'cancel') USING ERRCODE = '${TIMERS_NOT_PENDING}';
+        END IF;`
+            : ''
+        }
       END IF;
       IF jsonb_array_length(c->'addTimers') > 0 THEN
         INSERT INTO ${s}.docket_timers (id, instance_id, key, name, event, due_at, revision, status, ready_at)
@@ -316,6 +330,14 @@ WHERE json_typeof(t.task) = 'object' AND json_typeof(t.task->'step') = 'string' 
   WHERE i.id = t.instance_id AND json_typeof(i.context->'approvals'->(t.task->>'step')->'assignments') = 'array'
 );
 `,
+  },
+  {
+    // A commit that cancels timers the instance holds as pending finds each of them pending in the
+    // timer table, or is refused whole (TIMERS_NOT_PENDING): only an edit outside Docket leaves one
+    // fired, cancelled or deleted, and taking it as already done let the act seal a timer list
+    // without it, so verify passed again (see timersNotPending in src/store/commit-rules.ts).
+    version: 7,
+    sql: (s) => commitFunction(s, true, true),
   },
 ];
 

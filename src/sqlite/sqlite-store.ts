@@ -9,7 +9,7 @@ import type { EffectRecord, IdempotencyRecord, InstanceRecord, RefusalEntry, Tas
 import type { Commit, InstanceQuery, Page, Store, TaskQuery } from '../store/store.js';
 import { byEffectDue, byTimerDue, checkClaim, checkEffectUpdate, checkTimerHand, staleEffectClaim, unknownEffect } from '../store/claim-rules.js';
 import { closedGuard } from '../store/closed-guard.js';
-import { checkCommitRules, checkRevision, conflict, conflictReason, tasksOf } from '../store/commit-rules.js';
+import { checkCommitRules, checkRevision, conflict, conflictReason, historyPastHead, tasksOf, timersNotPending } from '../store/commit-rules.js';
 import { checkId, checkKey, storableRefusal } from '../store/payload-rules.js';
 import { checkHistoryRange, checkInstanceQuery, checkTaskQuery, keysetPage } from '../store/query-rules.js';
 import { migrationsToApply, newerSchema } from '../store/schema-version.js';
@@ -489,7 +489,7 @@ export function sqliteStore(rawOptions: SqliteStoreOptions): SqliteStore {
     try {
       run(plans.insertHistory(seq, c.history));
     } catch (error) {
-      if (isConstraint(error)) throw conflict(id, conflictReason.revisionExists(id, c.history.revision));
+      if (isConstraint(error)) throw historyPastHead(id, c.history.revision);
       throw error;
     }
     // Only the paths that changed: most events move within a state or to a sibling.
@@ -500,7 +500,9 @@ export function sqliteStore(rawOptions: SqliteStoreOptions): SqliteStore {
       for (const path of previousPaths) if (!paths.includes(path)) run(plans.deleteStatePath(path, seq));
       for (const path of paths) if (!previousPaths.includes(path)) run(plans.insertStatePath(path, seq));
     }
-    for (const timerId of c.cancelTimerIds) run(plans.cancelTimer(timerId));
+    let cancelled = 0;
+    for (const timerId of c.cancelTimerIds) cancelled += run(plans.cancelTimer(timerId)).changes;
+    if (cancelled !== c.cancelTimerIds.length) throw timersNotPending(id, cancelled, c.cancelTimerIds.length);
     for (const timer of c.addTimers) run(plans.insertTimer(timer));
     for (const effect of c.effects) run(plans.insertEffect(effect));
     let tasks = previousTasks;

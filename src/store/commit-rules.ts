@@ -16,10 +16,13 @@ import { copyWith } from './copy-with.js';
  *    nothing of the commit: the revision check ({@link checkRevision}: `expectedRevision` 0 creates
  *    an absent instance, any other value must equal the stored revision); the delivered timer
  *    (`firesTimer`) is still pending; the idempotency key is unused for the instance; the history
- *    revision is not stored yet.
+ *    revision is not stored yet (else {@link historyPastHead}: an entry is there only when written
+ *    outside Docket); every timer of `cancelTimerIds` is pending (else {@link timersNotPending}: the
+ *    ids come from the instance's own list, so only an edit outside Docket leaves one not pending; a
+ *    SQL store may check this as it cancels, by the rows changed, since a failure undoes the commit).
  * 3. Then everything, all or nothing: the instance row, the history entry, the delivered timer
- *    becomes `fired` (its lease cleared), `cancelTimerIds` that are still pending become `cancelled`
- *    (before `addTimers` are added), the effects, the tasks (replaced when present; an empty list
+ *    becomes `fired` (its lease cleared), `cancelTimerIds` become `cancelled` (before `addTimers` are
+ *    added), the effects, the tasks (replaced when present; an empty list
  *    clears the instance's inbox), the idempotency record.
  */
 
@@ -68,8 +71,41 @@ export const conflictReason = {
     `Instance ${instanceId} is at revision ${stored}, not ${expected}: another writer changed it first.`,
   timerNotPending: (timerId: string) => `Timer ${timerId} is no longer pending.`,
   idempotencyKeyUsed: (key: string) => `Idempotency key "${key}" was used concurrently.`,
-  revisionExists: (instanceId: string, revision: number) => `Revision ${revision} of instance ${instanceId} already exists.`,
 } as const;
+
+/**
+ * A commit cancels timers the instance holds as pending (its `timers` list at the expected revision,
+ * which the history head commits to), but `found` of those `listed` rows are pending in the timer
+ * table: the others were marked fired or cancelled, or deleted, outside Docket (a commit marks a
+ * timer fired or cancelled in the transaction that takes it out of the list). `CORRUPT_SNAPSHOT`
+ * (`details.problem` `timer-not-pending`), nothing of the commit written. Taken as "already done"
+ * before, the act went through and its entry committed to a timer list without the edited timer, so
+ * `verify` passed again: a deadline suppressed in the table (its timeout never fired) and an act
+ * accepted after it left no trace. Checked after the revision check, so the list is the stored one.
+ */
+export function timersNotPending(instanceId: string, found: number, listed: number): DocketError {
+  return new DocketError(
+    'CORRUPT_SNAPSHOT',
+    `Instance ${instanceId} was not changed: this act cancels ${listed} timer(s) the instance holds as pending, but only ${found} of them are pending in the timer table; the others were marked fired or cancelled, or deleted, outside Docket (a deadline that could not fire). Run engine.verify("${instanceId}") (it reports timers-mismatch) and restore the instance from a backup.`,
+    { instanceId, problem: 'timer-not-pending', cancelled: found, listed },
+  );
+}
+
+/**
+ * The history already holds the revision a commit appends, although the instance row was at the
+ * revision before it (the revision check passed, and the instance row stays locked until the commit
+ * ends): a commit writes the row and its entry together, so the entry was written, or left behind,
+ * outside Docket. `CORRUPT_SNAPSHOT` (`details.problem` `history-past-head`), not a `CONFLICT`: every
+ * retry meets the same entry, so "reload and try again" looped (the engine retried each act, and a due
+ * timer was retried with backoff for ever). Nothing of the commit is written.
+ */
+export function historyPastHead(instanceId: string, revision: number): DocketError {
+  return new DocketError(
+    'CORRUPT_SNAPSHOT',
+    `Instance ${instanceId} was not changed: its history already holds an entry for revision ${revision}, past the head (revision ${revision - 1}) the instance records. Docket writes an instance and its history entry together, so that entry was written or left there outside Docket, and a retry meets it again. Run engine.verify("${instanceId}") and restore the instance from a backup.`,
+    { instanceId, revision, problem: 'history-past-head' },
+  );
+}
 
 /**
  * The revision check: throws `CONFLICT` unless `stored` (the instance's stored revision, `undefined`

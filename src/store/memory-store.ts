@@ -14,7 +14,7 @@ import { matchesInstanceQuery, matchesTaskQuery } from './query-match.js';
 import { checkId, checkKey, storableRefusal } from './payload-rules.js';
 import { checkHistoryRange, checkInstanceQuery, checkTaskQuery, keysetPage } from './query-rules.js';
 import { memoryRetention, type MemoryTables } from './memory-retention.js';
-import { checkCommitRules, checkRevision, conflict, conflictReason, tasksOf } from './commit-rules.js';
+import { checkCommitRules, checkRevision, conflict, conflictReason, tasksOf, timersNotPending } from './commit-rules.js';
 import { byEffectDue, byTimerDue, compareIds, checkClaim, checkEffectUpdate, checkTimerHand, leaseExpiry, unknownEffect, staleEffectClaim } from './claim-rules.js';
 import { closedGuard } from './closed-guard.js';
 import { copyWith } from './copy-with.js';
@@ -144,6 +144,8 @@ export function memoryStore(): Store {
       if (c.idempotency && idempotency.has(`${id}\u0000${c.idempotency.key}`)) {
         throw conflict(id, conflictReason.idempotencyKeyUsed(c.idempotency.key));
       }
+      const cancelling = c.cancelTimerIds.filter((t) => timers.get(t)?.status === 'pending').length;
+      if (cancelling !== c.cancelTimerIds.length) throw timersNotPending(id, cancelling, c.cancelTimerIds.length);
       // All checks passed: apply everything; nothing below can fail halfway.
       if (!current) {
         order.push(id);
