@@ -45,5 +45,6 @@ export const WITHDRAW = defineOperation({
   moves: true,
   forOthers: false,
   inbox: false,
+  everyLiveStep: 'each',
   apply: withdraw,
 });
