@@ -42,6 +42,8 @@ export function approvalFlow<const Id extends string = 'flow'>(
     readonly permissions?: Record<string, readonly string[]>;
     /** The inbox's own data on each task (`withApprovals({ inbox: { data } })`). */
     readonly inbox?: { readonly data: (context: FlowContext) => unknown };
+    /** Where a rejection (`rejection: 'end'`) goes: the `rejected` final (default) or back to the `draft`. */
+    readonly rejectedTo?: 'rejected' | 'draft';
   } = {},
 ) {
   const ids = steps.map((s) => s.id);
@@ -52,7 +54,7 @@ export function approvalFlow<const Id extends string = 'flow'>(
     states[s.id] = approvalStep({
       ...rest,
       onApproved: { target: ids[i + 1] ?? 'approved', jumpBack: ids.slice(i + 1) },
-      onRejected: 'rejected',
+      onRejected: options.rejectedTo ?? 'rejected',
       onWithdrawn: 'withdrawn',
       ...(returns ? { returns: { ...returns, submitter: returns.submitter ? 'draft' : undefined } as never } : {}),
     });

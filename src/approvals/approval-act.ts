@@ -6,13 +6,16 @@ import type { ApprovalContext } from './approval-types.js';
 
 /**
  * An act already reduced: for which step, from which step states (by identity: the result holds only
- * for exactly that context), and the change. Opaque to everyone but the approval plugin.
+ * for exactly that context), and the change; `next`, the same act reduced on further steps it reaches
+ * (催办 or 撤回 across parallel branches), each from the states the one before it left. Opaque to
+ * everyone but the approval plugin.
  */
 export interface ApprovalCarry {
   readonly kind: 'docket.approval-act';
   readonly step: string;
   readonly from: ApprovalContext['approvals'];
   readonly change: ApprovalChange<ApprovalContext>;
+  readonly next?: ApprovalCarry;
 }
 
 function isCarry(value: unknown): value is ApprovalCarry {
@@ -22,6 +25,22 @@ function isCarry(value: unknown): value is ApprovalCarry {
 /** Reduce `event` on `step` and wrap the result as a carry. Throws what the reducer throws. */
 export function reduceAct(ctx: ApprovalContext, step: string, event: ApprovalInput, facts: ReduceFacts): ApprovalCarry {
   return { kind: 'docket.approval-act', step, from: ctx.approvals, change: applyApproval(ctx, step, event, facts) };
+}
+
+/**
+ * Reduce `event` on each of `steps` in turn, each on the context the one before left (the order the
+ * machine's parallel regions take it in, document order), as one carry. Throws the first refusal:
+ * an act that reaches several steps is taken by all of them or refused as a whole.
+ */
+export function reduceActs(ctx: ApprovalContext, steps: readonly string[], event: ApprovalInput, facts: ReduceFacts): ApprovalCarry {
+  const carries: ApprovalCarry[] = [];
+  let at = ctx;
+  for (const step of steps) {
+    const carry = reduceAct(at, step, event, facts);
+    carries.push(carry);
+    at = carry.change.context;
+  }
+  return carries.reduceRight<ApprovalCarry | undefined>((next, c) => (next === undefined ? c : { ...c, next }), undefined)!;
 }
 
 // Within one transition the guard and the action see the same event object: the guard's result is
@@ -36,11 +55,12 @@ const reducedInTransition = new WeakMap<object, ApprovalCarry>();
  * reducer's DocketError when the act is refused.
  */
 export function changeFor(ctx: ApprovalContext, step: string, event: EventObject, facts: () => ReduceFacts): ApprovalChange<ApprovalContext> {
-  const fits = (c: ApprovalCarry | undefined): c is ApprovalCarry => c !== undefined && c.step === step && c.from === ctx.approvals;
+  const fits = (c: ApprovalCarry | undefined): boolean => c !== undefined && c.step === step && c.from === ctx.approvals;
   const attached = (event as { $carry?: unknown }).$carry;
-  if (isCarry(attached) && fits(attached)) return attached.change;
+  let part: ApprovalCarry | undefined = isCarry(attached) ? attached : undefined;
+  for (; part !== undefined; part = part.next) if (fits(part)) return part.change;
   const kept = reducedInTransition.get(event);
-  if (fits(kept)) return kept.change;
+  if (kept !== undefined && fits(kept)) return kept.change;
   const carry = reduceAct(ctx, step, event as ApprovalInput, facts());
   reducedInTransition.set(event, carry);
   return carry.change;

@@ -3,10 +3,10 @@ import { DocketError, isDocketError } from '../errors.js';
 import { standInFor } from '../organisation/on-behalf-of.js';
 import { standInPermits } from '../organisation/role-permits.js';
 import { parseTaskId } from './operations/reducer-helpers.js';
-import { reduceAct, type ApprovalCarry } from './approval-act.js';
+import { reduceActs, type ApprovalCarry } from './approval-act.js';
 import { actionable, seatHolders } from './approval-decision.js';
 import type { ApprovalInput } from './approval-reducer.js';
-import { targetStep } from './approval-target.js';
+import { targetSteps } from './approval-target.js';
 import type { ApprovalContext } from './approval-types.js';
 import { operationOf } from './operations.js';
 import { copyWith } from '../store/copy-with.js';
@@ -45,7 +45,9 @@ export function approvalAuthorize(
     if (!ctx || typeof ctx.approvals !== 'object') return true;
     const now = env.now();
     const input = copyWith(event, { $actor: actor, $at: now }) as ApprovalInput;
-    const step = targetStep(ctx, input, (s) => snapshot.hasTag(`approval:${s}`));
+    // One step, or every live one for an act meant for the whole request (催办, 撤回 across branches).
+    const steps = targetSteps(ctx, input, (s) => snapshot.hasTag(`approval:${s}`));
+    const step = steps[0];
     if (step === undefined && typeof event['taskId'] === 'string' && typeof event['step'] !== 'string' && Object.values(ctx.approvals).some((s) => snapshot.hasTag(`approval:${s.spec.id}`) && s.outcome === null)) {
       // A step is open, but the task named is in none of them: the old words ("no open approval step")
       // sent the reader looking at the state, when the task id was what to check.
@@ -100,7 +102,7 @@ export function approvalAuthorize(
     }
     let carry: ApprovalCarry;
     try {
-      carry = reduceAct(ctx, step, onBehalfOf === undefined ? input : (copyWith(input, { $onBehalfOf: onBehalfOf }) as ApprovalInput), { directory: env.directory, now });
+      carry = reduceActs(ctx, steps, onBehalfOf === undefined ? input : (copyWith(input, { $onBehalfOf: onBehalfOf }) as ApprovalInput), { directory: env.directory, now });
     } catch (error) {
       if (isDocketError(error)) return error;
       throw error;

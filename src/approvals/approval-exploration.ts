@@ -52,8 +52,8 @@ export function approvalExplorationOf(machine: AnyStateMachine): ApprovalExplora
 /**
  * The approval part of a context as far as it decides what can happen next: per active step, who is
  * asked in which order and how each has decided (task ids renumbered, so a 转交 chain or a new round
- * gives the same key), the outcome, and the flow facts (去重's last approvers, 撤回's "acted", a pending
- * jump back). Left out: the act log, rounds, instants, comments and copies (抄送), which only grow.
+ * gives the same key), the outcome, and the flow facts (去重's last approvers, 撤回's "acted" and the
+ * steps acted on, whether the request is back with its submitter, a pending jump back). Left out: the act log, rounds, instants, comments and copies (抄送), which only grow.
  * Two contexts with the same key accept the same acts and lead to the same states.
  *
  * @example
@@ -78,6 +78,13 @@ export function approvalStateKey(context: ApprovalContext): unknown {
   return {
     initiator: context.initiator,
     steps,
-    flow: flow && { resume: flow.resume?.step ?? null, last: flow.lastApproved && [flow.lastApproved.step, [...flow.lastApproved.users].sort()], acted: flow.acted },
+    flow: flow && {
+      resume: flow.resume?.step ?? null,
+      last: flow.lastApproved && [flow.lastApproved.step, [...flow.lastApproved.users].sort()],
+      acted: flow.acted,
+      // Which steps were acted on (撤回 is judged per branch) and whether the next entry is a new submission.
+      actedOn: [...(flow.actedOn ?? [])].sort(),
+      withSubmitter: flow.withSubmitter === true,
+    },
   };
 }

@@ -9,11 +9,12 @@ import { applyApproval, enterStep, type ApprovalChange, type ApprovalEffect, typ
 import { APPROVAL_EFFECT_TYPES } from './approval-change.js';
 import { markEffectTypes } from '../engine/effect-types.js';
 import { exitStep } from './operations/exit-step.js';
-import { targetStep } from './approval-target.js';
+import { targetSteps } from './approval-target.js';
 import type { ApprovalContext, ApprovalStepSpec } from './approval-types.js';
 import { matches, type Condition } from './branch.js';
 import { resolveApprovers, type ApproverRule } from './approver-rules.js';
 import { copyWith } from '../store/copy-with.js';
+import { MOVE_EVENT } from '../engine/move-to-state.js';
 
 /** What approval actions and guards need from the engine; absent outside an engine (tests of the bare machine). */
 interface ApprovalEnv {
@@ -79,7 +80,18 @@ export type ApprovalGuards = {
 };
 
 /** XState's args to an `enqueueActions` callback, as the approval actions read them. */
-type EnqueueArgs = { readonly context: unknown; readonly event: EventObject; readonly enqueue: unknown };
+type EnqueueArgs = { readonly context: unknown; readonly event: EventObject; readonly enqueue: unknown; readonly self?: unknown };
+
+/**
+ * Whether the instance was in an approval step just before the transition now running: the actor's
+ * snapshot is the one the transition started from (XState commits the new one after it, and the
+ * engine's runtime sets it to the snapshot it steps from). Where no snapshot can be read (a start),
+ * an administrator's move is taken as coming from a step and anything else as not.
+ */
+function wasInStep(args: EnqueueArgs, event: EventObject): boolean {
+  const snapshot = (args.self as { getSnapshot?: () => unknown } | undefined)?.getSnapshot?.() as { hasTag?: (tag: string) => boolean } | undefined;
+  return typeof snapshot?.hasTag === 'function' ? snapshot.hasTag('approval') : event.type === MOVE_EVENT;
+}
 const argsOf = (args: EnqueueArgs) => ({ context: args.context as ApprovalContext, event: args.event, enqueue: args.enqueue as Enqueue });
 
 /** The approval actions by name, with their params. */
@@ -101,7 +113,7 @@ function makeActions(scope: ApprovalEnv): ApprovalActions {
       const { context, event, enqueue } = argsOf(args);
       const now = nowOf(scope, event);
       const dueAt = dueAtOf(scope, params.spec, { context, event }, now);
-      apply(enqueue, enterStep(context, params.spec, copyWith(factsOf(scope, event), { dueAt })));
+      apply(enqueue, enterStep(context, params.spec, copyWith(factsOf(scope, event), { dueAt }), wasInStep(args, event)));
     }),
     /** Leave a step: it no longer shows in the inbox (see {@link exitStep}). */
     'approval.exit': enqueueActions((args: EnqueueArgs, params: { step: string }) => {
@@ -143,7 +155,7 @@ function makeGuards(scope: ApprovalEnv): ApprovalGuards {
   return {
     /** This event is meant for this step, and the step accepts it (the act reduced once, see {@link changeFor}). */
     'approval.targets': ({ context: ctx, event }, params) => {
-      if (targetStep(ctx, event, (s) => ctx.approvals[s]?.active === true) !== params.step) return false;
+      if (!targetSteps(ctx, event, (s) => ctx.approvals[s]?.active === true).includes(params.step)) return false;
       try {
         changeFor(ctx, params.step, event, () => factsOf(scope, event));
         return true;

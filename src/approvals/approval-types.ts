@@ -160,8 +160,20 @@ export interface ApprovalFlowState {
   readonly resume: { readonly step: string } | null;
   /** Who approved the last decided step, for 去重. */
   readonly lastApproved: { readonly step: string; readonly users: readonly string[] } | null;
-  /** Whether anyone acted since the last submission (for 撤回 `untilActed`). */
+  /** Whether anyone decided on a step since the submission began (for 撤回 `untilActed`). */
   readonly acted: boolean;
+  /**
+   * The steps someone decided on since the submission began, in the order first acted on (for 撤回
+   * `untilActed`, per branch, and to name them in its refusal). Absent in contexts stored before it
+   * was recorded: `acted` alone then tells.
+   */
+  readonly actedOn?: readonly string[];
+  /**
+   * The request is back with its submitter: a step ended by 拒绝, 撤回 or 退回 to the submitter, or an
+   * administrator moved the instance out of a step undecided. The next step entered by the submitter's
+   * resubmission begins a new submission (see `src/approvals/submission.ts`, the one place deciding it).
+   */
+  readonly withSubmitter?: boolean;
 }
 
 /**

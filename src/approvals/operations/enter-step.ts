@@ -8,10 +8,13 @@ import { needed, reachableApprovals } from '../approval-decision.js';
 import { checkStepInvariants } from '../step-invariants.js';
 import { groupMembers, refuse, settle, SYSTEM, withStep } from './reducer-helpers.js';
 import { INPUT_LIMITS } from '../../engine/validate-input.js';
+import { flowOnEnter } from '../submission.js';
 
 /**
  * Enter a step (a new round): resolve its approvers through the directory, apply its policies
  * (去重, initiator, nobody resolved, too few resolved) and decide at once when nobody is left to ask.
+ * `fromStep`: the instance was in an approval step just before; a request back with its submitter
+ * that enters from outside the steps begins a new submission ({@link flowOnEnter}).
  * Throws `NO_APPROVER` when nobody (or fewer than the mode needs) resolved and the step refuses to start.
  *
  * @example
@@ -23,7 +26,7 @@ import { INPUT_LIMITS } from '../../engine/validate-input.js';
  * context.approvals['legal']?.assignments.map((a) => a.user); // ['zhao']
  * ```
  */
-export function enterStep<C extends ApprovalContext>(ctx: C, spec: ApprovalStepSpec, facts: ReduceFacts & { readonly dueAt: Instant | null }): ApprovalChange<C> {
+export function enterStep<C extends ApprovalContext>(ctx: C, spec: ApprovalStepSpec, facts: ReduceFacts & { readonly dueAt: Instant | null }, fromStep = false): ApprovalChange<C> {
   const { directory, now } = facts;
   const prev = ctx.approvals[spec.id];
   const rules = Array.isArray(spec.approvers) ? (spec.approvers as ApprovalStepSpec['approvers'][]) : [spec.approvers];
@@ -145,7 +148,8 @@ export function enterStep<C extends ApprovalContext>(ctx: C, spec: ApprovalStepS
     nextTask: n + 1,
   };
   const resume = ctx.approvalFlow.resume?.step === spec.id ? { resume: null } : {};
-  const base = withStep(ctx, state, nobody ? { ...resume, lastApproved: { step: spec.id, users: [] } } : resume);
+  const submission = flowOnEnter(ctx.approvalFlow, fromStep);
+  const base = withStep(ctx, state, nobody ? { ...submission, ...resume, lastApproved: { step: spec.id, users: [] } } : { ...submission, ...resume });
   const change = settle(base, state, [], 'entered');
   const after = change.context.approvals[spec.id];
   if (after) checkStepInvariants(undefined, after, { act: 'ENTER', code: 'NO_APPROVER', details: { step: spec.id }, initiator: ctx.initiator });

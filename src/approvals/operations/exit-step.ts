@@ -1,11 +1,14 @@
 // Leaving an approval step's state node, decided or not.
 import type { ApprovalContext } from '../approval-types.js';
 import { copyWith } from '../../store/copy-with.js';
+import { flowOnLeave } from '../submission.js';
 
 /**
  * Leave step `stepId`: it is no longer active (nor in the inbox). A step left without being approved
  * (任意跳转 past it, a transition of the machine's own) approved nobody, so the flow forgets who
- * approved the step before it: the next step's 去重 counts only the step decided just before.
+ * approved the step before it: the next step's 去重 counts only the step decided just before. A step
+ * that sends the request back to its submitter (rejected, withdrawn, returned to the submitter, or
+ * left undecided) marks it so, for the next submission ({@link flowOnLeave}).
  *
  * @example
  * ```ts
@@ -21,8 +24,8 @@ export function exitStep<C extends ApprovalContext>(ctx: C, stepId: string): C {
   const state = ctx.approvals[stepId];
   if (!state) return ctx;
   const approvals = copyWith(ctx.approvals, { [stepId]: copyWith(state, { active: false }) });
-  if (state.outcome?.kind !== 'approved' && ctx.approvalFlow.lastApproved !== null) {
-    return { ...ctx, approvals, approvalFlow: copyWith(ctx.approvalFlow, { lastApproved: null }) };
-  }
+  const forget = state.outcome?.kind !== 'approved' && ctx.approvalFlow.lastApproved !== null ? { lastApproved: null } : {};
+  const flow = { ...forget, ...flowOnLeave(ctx.approvalFlow, state) };
+  if (Object.keys(flow).length > 0) return { ...ctx, approvals, approvalFlow: copyWith(ctx.approvalFlow, flow) };
   return { ...ctx, approvals };
 }

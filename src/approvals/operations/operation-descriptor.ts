@@ -42,6 +42,13 @@ export interface OperationDescriptor<T extends string = string, S extends z.ZodT
    * turn (减签 and 转交 name a task that need not be actionable now).
    */
   readonly reachesWaitingTasks?: boolean;
+  /**
+   * Whether the act, naming no `step` nor `taskId`, is meant for every live step at once (parallel
+   * branches) rather than for the one step where the actor has something to do (see `targetSteps`):
+   * `'each'`, every live step, each of which must take it or the act is refused as a whole (撤回);
+   * `'allowing'`, every live step whose `operations` allow it (催办).
+   */
+  readonly everyLiveStep?: 'each' | 'allowing';
   /** What the operation does to the step. */
   readonly apply: OperationApply;
 }

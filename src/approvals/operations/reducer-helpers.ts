@@ -135,8 +135,9 @@ export function settle<C extends ApprovalContext>(ctx: C, state: ApprovalStepSta
   }
   if (next.outcome && next.outcome.kind !== 'approved') flow = copyWith(flow, { lastApproved: null });
   if (next.outcome?.kind === 'returned') {
+    // Back with the submitter, the request's next submission begins when it enters a step again
+    // (src/approvals/submission.ts): who acted on this one counts until then.
     flow = copyWith(flow, { resume: next.spec.resubmit === 'jump' ? { step: next.spec.id } : null });
-    if (next.outcome.to === 'submitter') flow = copyWith(flow, { acted: false });
   }
   return { context: withStep(ctx, next, flow), effects: assignedEffects(before, next, reason, ctx.initiator) };
 }

@@ -24,7 +24,7 @@ export function remind<C extends ApprovalContext>(op: OperationContext<C>, type:
   return { context: withStep(ctx, next), effects: [effect] };
 }
 
-/** 催办: the initiator or an administrator nudges whoever may act now (not an inbox action). */
+/** 催办: the initiator or an administrator nudges whoever may act now (not an inbox action); without `step`, at every live step that allows it. */
 export const REMIND = defineOperation({
   type: 'REMIND',
   schema: z.object({ step, comment }),
@@ -32,5 +32,6 @@ export const REMIND = defineOperation({
   moves: false,
   forOthers: false,
   inbox: false,
+  everyLiveStep: 'allowing',
   apply: (op) => remind(op, 'REMIND'),
 });

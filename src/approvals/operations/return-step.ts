@@ -7,6 +7,7 @@ import type { ApprovalAssignment, ApprovalContext } from '../approval-types.js';
 import type { OperationContext } from './operation-context.js';
 import { refuse, returnTarget } from './reducer-helpers.js';
 import { copyWith } from '../../store/copy-with.js';
+import { flowOnDecision } from '../submission.js';
 
 /** Return the step: REQUEST_CHANGES goes to the submitter (and needs a comment); RETURN goes to `event.to`. */
 export function returnStep<C extends ApprovalContext>(op: OperationContext<C>, type: 'REQUEST_CHANGES' | 'RETURN'): ApprovalChange<C> {
@@ -15,7 +16,7 @@ export function returnStep<C extends ApprovalContext>(op: OperationContext<C>, t
   const to = returnTarget(spec, type === 'REQUEST_CHANGES' ? 'submitter' : (op.event['to'] as string | undefined));
   if (type === 'REQUEST_CHANGES' && comment === undefined) refuse('INVALID_ARGUMENT', 'REQUEST_CHANGES needs a comment telling the submitter what to change.', details);
   const done: ApprovalAssignment = copyWith(task, { status: 'rejected' as const, actedAt: now, ...op.actedBy(task), ...(comment === undefined ? {} : { comment }) });
-  return op.update({ assignments: op.replace(done), outcome: { kind: 'returned', to } }, op.act({ type, task: task.id, to, ...(onBehalfOf ? { onBehalfOf } : {}) }), { acted: true });
+  return op.update({ assignments: op.replace(done), outcome: { kind: 'returned', to } }, op.act({ type, task: task.id, to, ...(onBehalfOf ? { onBehalfOf } : {}) }), flowOnDecision(op.ctx.approvalFlow, op.stepId));
 }
 
 /** 退回修改: send the request back to the submitter, saying what to change. */
