@@ -5,6 +5,12 @@ import { sqliteStore } from '../src/sqlite/index.js';
 import { runCli } from '../src/cli/program.js';
 import { demoPeople, demoRoles } from '../src/cli/auto-pilot.js';
 import { contractApproval, bidReview, expenseReimbursement } from '../machines/index.js';
+import { fileURLToPath } from 'node:url';
+import fc from 'fast-check';
+import { setup } from 'xstate';
+import { z } from 'zod';
+import { approvalStep, role, withApprovals, type ApprovalContext, type ApprovalEvent } from '../src/index.js';
+import { leaveCountersign } from './helpers/leave-countersign.js';
 
 // `docket simulate` (and the docs site's simulator, which uses the same people) must not let the
 // initiator decide their own request: 'demo' starts it and holds only the roles that may start it.
@@ -37,6 +43,53 @@ describe('simulated people', () => {
       if (start && start.length > 0) expect(demoRoles(w, 'demo')).toEqual([...start]);
       expect(demoPeople(w).map((p) => p.id)).toEqual(['demo', 'lead', 'director']);
     }
+  });
+
+  // Regression: a workflow without permissions.start gave demo every role, so a 会签 of the supervisor
+  // and role('hr') seated the initiator, who approved their own leave request.
+  it('docket simulate of a workflow without a start permission: the initiator is not seated by a role and decides nothing', async () => {
+    expect(demoRoles(leaveCountersign, 'demo')).not.toContain('hr');
+    mkdirSync(work, { recursive: true });
+    const moduleFile = fileURLToPath(new URL('./helpers/leave-countersign-module.js', import.meta.url));
+    const db = join(work, 'leave.db');
+    const io = { stdout: { write: () => true }, stderr: { write: () => true }, env: {}, now: () => Date.parse('2026-09-28T01:00:00Z'), cwd: work };
+    const code = await runCli(['--workflows', moduleFile, 'simulate', 'leave', '--from', '2026-09-28', '--to', '2026-12-31', '--store', `sqlite:${db}`], io);
+    expect(code).toBe(0);
+    const store = sqliteStore({ filename: db, readonly: true });
+    try {
+      const [instance] = (await store.list({})).items;
+      const history = await store.history(instance!.id);
+      const decisions = history.filter((e) => DECISIONS.has(e.event.type));
+      expect(decisions.map((e) => e.actor.id).sort()).toEqual(['director', 'lead']);
+      expect(instance!.state).toBe('approved');
+    } finally {
+      await store.close?.();
+    }
+  });
+
+  it('property: without a start permission, the initiator holds no role an approval step names', () => {
+    fc.assert(
+      fc.property(fc.uniqueArray(fc.constantFrom('hr', 'legal', 'finance', 'staff', 'ops'), { minLength: 1, maxLength: 3 }), fc.uniqueArray(fc.constantFrom('hr', 'legal', 'finance', 'staff', 'ops'), { maxLength: 3 }), (stepRoles, eventRoles) => {
+        const approvals = withApprovals();
+        const at = (i: number) => stepRoles[i] ?? stepRoles[0]!;
+        const machine = setup({ types: {} as { context: ApprovalContext; events: ApprovalEvent | { type: 'NOTE' } }, actions: approvals.actions, guards: approvals.guards }).createMachine({
+          context: ({ input }) => approvals.context(input),
+          initial: 's0',
+          on: { NOTE: {} },
+          states: {
+            s0: approvalStep({ id: 's0', mode: 'all', approvers: role(at(0)), onApproved: 's1', onRejected: 'done' }),
+            s1: approvalStep({ id: 's1', mode: 'any', approvers: role(at(1)), onApproved: 's2', onRejected: 'done' }),
+            s2: approvalStep({ id: 's2', mode: 'all', approvers: role(at(2)), onApproved: 'done', onRejected: 'done' }),
+            done: { type: 'final' },
+          },
+        });
+        const w = approvals.defineWorkflow({ id: 'p', version: 1, machine, input: z.object({}), events: { NOTE: z.object({}) }, ...(eventRoles.length > 0 ? { permissions: { NOTE: eventRoles } } : {}) });
+        const held = demoRoles(w, 'demo');
+        expect(held.filter((r) => (stepRoles as string[]).includes(r))).toEqual([]);
+        expect(held.sort()).toEqual(eventRoles.filter((r) => !(stepRoles as string[]).includes(r)).sort());
+      }),
+      { numRuns: Number(process.env['FC_RUNS'] ?? 100) },
+    );
   });
 
   it('docket simulate contract-approval: nobody decides their own contract', async () => {

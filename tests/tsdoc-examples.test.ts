@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { pointAtSources } from './helpers/example-imports.js';
 
 // Every TSDoc `@example` in src/ is compiled, so examples cannot drift from the API (they did in
 // Temporal's SDK). Imports of `docket` and its subpaths are pointed at the sources; an example on an
@@ -58,15 +59,8 @@ describe('TSDoc examples', () => {
     expect(list.length).toBeGreaterThan(10);
     rmSync(out, { recursive: true, force: true });
     mkdirSync(out, { recursive: true });
-    const src = join(root, 'src');
     list.forEach(({ file, code }, i) => {
-      const body = code
-        .replace(/from '(\.\.?\/[^']+)'/g, (_m, spec: string) => `from '${join(root, dirname(file), spec)}'`)
-        .replace(/from 'docket\/otel'/g, `from '${join(src, 'observe', 'otel.js')}'`)
-        .replace(/from 'docket\/internals'/g, `from '${join(src, 'internals.js')}'`)
-        .replace(/from 'docket\/(sqlite|postgres|testing|visualizer|http|otel)'/g, (_m, sub: string) => `from '${join(src, sub, 'index.js')}'`)
-        .replace(/from 'docket\/machines'/g, `from '${join(root, 'machines', 'index.js')}'`)
-        .replace(/from 'docket'/g, `from '${join(src, 'index.js')}'`);
+      const body = pointAtSources(code.replace(/from '(\.\.?\/[^']+)'/g, (_m, spec: string) => `from '${join(root, dirname(file), spec)}'`), root);
       writeFileSync(join(out, `ex${i}.ts`), `// ${file}\n${body}\nexport {};\n`);
     });
     writeFileSync(

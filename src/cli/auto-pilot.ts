@@ -68,15 +68,19 @@ export function namedApprovers(workflow: AnyWorkflow): string[] {
 
 /**
  * The roles a simulated person holds: `demo` starts the request and holds only the roles that may
- * start it (`permissions.start`; every role when the workflow names none); `lead` and `director`
- * above them hold every role. So approver rules resolve to people other than the initiator, as in a
- * real organisation, and nobody approves their own request.
+ * start it (`permissions.start`; when the workflow names none, every role but those its approval
+ * steps name); `lead` and `director` above them hold every role. So approver rules resolve to people
+ * other than the initiator, as in a real organisation, and nobody approves their own request.
+ * (Without a start permission demo held every role, so a step of `role('hr')` seated the initiator,
+ * who approved their own leave request.)
  */
 export function demoRoles(workflow: AnyWorkflow, id: string): string[] {
   const all = rolesOf(workflow);
   if (id !== 'demo') return all;
   const start = ownValue<readonly string[] | undefined>(workflow.permissions, 'start') ?? [];
-  return start.length > 0 ? [...start] : all;
+  if (start.length > 0) return [...start];
+  const approverRoles = new Set(approvalRolesOf(workflow));
+  return all.filter((r) => !approverRoles.has(r));
 }
 
 /**

@@ -150,7 +150,7 @@ export async function showCommand(ctx: CommandContext, db: string, id: string): 
     if (ctx.json) return printJson(ctx, { ...view, stateLabel: stateLabel(graph, record.state, ctx.lang), tasks, ...retention });
     const rows: [string, string][] = [
       [t(ctx.lang, '实例', 'Instance'), record.id],
-      [t(ctx.lang, '流程', 'Workflow'), `${graph?.title[ctx.lang] ?? record.workflow} (${record.workflow} v${record.version})`],
+      [t(ctx.lang, '流程', 'Workflow'), workflowLine(graph?.title[ctx.lang], record.workflow, record.version)],
       [t(ctx.lang, '状态', 'State'), stateLabel(graph, record.state, ctx.lang)],
       [t(ctx.lang, '状况', 'Status'), statusText(record.status, record.suspended, ctx.lang)],
       [t(ctx.lang, '发起人', 'Initiator'), record.initiator],
@@ -294,4 +294,13 @@ export async function verifyCommand(ctx: CommandContext, db: string, id: string 
     }
     return bad.length === 0 ? EXIT.ok : EXIT.problem;
   });
+}
+
+/**
+ * The workflow of `show`: its title, then id and version (`Contract approval (contract-approval v1)`);
+ * the id alone when there is no title other than the id (it printed `leave (leave v1)`).
+ */
+export function workflowLine(title: string | undefined, workflow: string, version: number): string {
+  const idVersion = `${workflow} v${version}`;
+  return title === undefined || title === workflow ? idVersion : `${title} (${idVersion})`;
 }
