@@ -300,14 +300,14 @@ export function boundedSystem<T>(machine: AnyStateMachine, system: T, count: () 
  * machine and nothing else runs beside it, so each was dropped without a word: the event never
  * arrived, the invoked actor never ran (its `onDone` never came), and the instance waited for ever.
  */
-const NOT_DURABLE: Readonly<Record<string, string>> = {
+const NOT_DURABLE: ReadonlyMap<string, string> = new Map(Object.entries({
   'xstate.sendTo':
     'sends an event to an actor (sendTo, sendParent or forwardTo): Docket runs one durable machine per instance and no other actors, so the event would be lost. Send the machine an event with raise(event) (raise(event, { delay }) for a later one, which Docket keeps as a durable timer), and reach the outside with an effect(), delivered through the outbox',
   'xstate.spawnChild':
     'starts an actor (invoke or spawnChild): Docket never runs actors beside the instance, so its onDone or onError would never come. Do the work in an effect() (delivered through the outbox) and send the instance an event when it is done',
   'xstate.emit':
     'emits an event to the actor\'s listeners (emit): a Docket instance has none, so it would be lost. Use an effect() (delivered through the outbox) to tell the outside',
-};
+}));
 
 /**
  * Refuse a step that asks for what Docket cannot do durably (see {@link NOT_DURABLE}), or that
@@ -317,7 +317,8 @@ const NOT_DURABLE: Readonly<Record<string, string>> = {
  */
 export function refuseWhatIsNotDurable(machine: AnyStateMachine, actions: readonly { readonly type: string; readonly params?: unknown }[], snapshot: AnyMachineSnapshot, before: object | undefined): void {
   for (const action of actions) {
-    const why = NOT_DURABLE[action.type];
+    // A Map: an action named like an Object.prototype member (an effect `toString`) is not one of these.
+    const why = NOT_DURABLE.get(action.type);
     if (why === undefined) continue;
     const params = action.params as { id?: unknown; src?: unknown; event?: { type?: unknown } } | undefined;
     const what = action.type === 'xstate.spawnChild' ? (typeof params?.src === 'string' ? params.src : params?.id) : params?.event?.type;
@@ -325,7 +326,7 @@ export function refuseWhatIsNotDurable(machine: AnyStateMachine, actions: readon
   }
   for (const id in snapshot.children) {
     if (before !== undefined && Object.prototype.hasOwnProperty.call(before, id)) continue;
-    throw notDurable(machine, 'spawn', id, NOT_DURABLE['xstate.spawnChild']!.replace('(invoke or spawnChild)', '(spawn in assign)'));
+    throw notDurable(machine, 'spawn', id, NOT_DURABLE.get('xstate.spawnChild')!.replace('(invoke or spawnChild)', '(spawn in assign)'));
   }
 }
 
