@@ -42,6 +42,7 @@ export class CliError extends Error {
  *
  * @example
  * ```ts
+ * import { flagError } from './cli-error.js';
  * throw flagError('--mode', '--mode must be archive or purge, got "delete".');
  * ```
  */
