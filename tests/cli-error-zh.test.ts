@@ -89,7 +89,9 @@ describe('docket --lang zh-CN: errors', () => {
   it('an unknown --lang falls back to the locale for its own error: LANG=zh_CN gets the line', async () => {
     const zh = await docket(['workflows', '--lang', 'fr'], { LANG: 'zh_CN.UTF-8' });
     expect(zh.code).toBe(2);
-    expect(zh.lines[0]).toBe(`docket: ${ERROR_TEXT_ZH.USAGE}`);
+    // The refusal of an option's value names the option (flagError): --lang, and what to give.
+    expect(zh.lines[0]).toBe(`docket: ${errorTextZh('INVALID_ARGUMENT', 'lang')}`);
+    expect(zh.lines[0]).toContain('--lang');
     expect(zh.lines[1]).toBe('docket: Unknown language "fr": use --lang zh-CN or --lang en.');
   });
 

@@ -61,7 +61,7 @@ async function refusal(call: () => unknown): Promise<{ code: string; field: unkn
 }
 
 describe('migrate() between versions this engine does not register', () => {
-  // Was WORKFLOW_VERSION_NOT_REGISTERED with no field, saying "Instance ? runs workflow "review"
+  // Was WORKFLOW_VERSION_NOT_REGISTERED with no field (and so a 500 over HTTP), saying "Instance ? runs workflow "review"
   // version 2 … Keep registering version 2 until its instances finish": no instance was named, and
   // the advice was for another situation.
   it.each([
@@ -70,7 +70,7 @@ describe('migrate() between versions this engine does not register', () => {
   ])('names %s and says to register the version', async (field, versions) => {
     const before = await footprint();
     const error = await engine.migrate({ workflow: 'review', actor: admin, reason: 'r', ...versions }).catch((e: unknown) => e);
-    expect(isDocketError(error, 'WORKFLOW_VERSION_NOT_REGISTERED')).toBe(true);
+    expect(isDocketError(error, 'WORKFLOW_NOT_FOUND')).toBe(true);
     expect((error as { details: { field?: unknown } }).details.field).toBe(field);
     expect((error as Error).message).toMatch(/Register both versions in createEngine\(\{ workflows \}\)/);
     expect((error as Error).message).not.toMatch(/Instance \?/);

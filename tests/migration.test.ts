@@ -227,7 +227,7 @@ describe('engine.migrate: refusals and declarations', () => {
     const base = { workflow: WF, actor: admin, reason: 'r' };
     expect(isDocketError(await engine.migrate({ ...base, from: 1, to: 2, reason: ' ' }).catch((e: unknown) => e), 'INVALID_ARGUMENT')).toBe(true);
     expect(isDocketError(await engine.migrate({ ...base, from: 2, to: 1 }).catch((e: unknown) => e), 'INVALID_MIGRATION')).toBe(true);
-    expect(isDocketError(await engine.migrate({ ...base, from: 1, to: 3 }).catch((e: unknown) => e), 'WORKFLOW_VERSION_NOT_REGISTERED')).toBe(true);
+    expect(isDocketError(await engine.migrate({ ...base, from: 1, to: 3 }).catch((e: unknown) => e), 'WORKFLOW_NOT_FOUND')).toBe(true);
   });
 
   // `dryRun: 'true'` (a string, as from a form or a config) ran the real migration; a string

@@ -12,7 +12,9 @@ export async function withAdminEngine<T>(engine: Pick<Engine, 'close'>, store: P
   try {
     return await work();
   } catch (error) {
-    if (isDocketError(error)) throw new CliError(error.message, EXIT.usage, error.code);
+    // The field the library named (`from`, `reason`, `where.state`) is kept: it was dropped, so
+    // `--json` named no field for any refusal of migrate, retain or reresolve.
+    if (isDocketError(error)) throw new CliError(error.message, EXIT.usage, error.code, typeof error.details.field === 'string' ? error.details.field : undefined);
     throw error;
   } finally {
     await engine.close();

@@ -30,6 +30,8 @@ export interface CommandContext {
   readonly db?: string;
   /** PostgreSQL schema of the store (`--schema`). Default `docket`. */
   readonly schema?: string;
+  /** True when `schema` was given as `--schema` (not by the config file): a SQLite database refuses it. */
+  readonly schemaFromFlag?: boolean;
 }
 
 /** Print a value as JSON (one document on stdout), with terminal controls escaped ({@link jsonSafe}). */

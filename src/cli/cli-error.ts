@@ -34,6 +34,23 @@ export class CliError extends Error {
 }
 
 /**
+ * The refusal of an option's value (`--lang fr`, `--mode delete`, `--schema a-b`): exit 2, code
+ * `INVALID_ARGUMENT`, `field` the option's name without its dashes (`lang`, `older-than`), as
+ * {@link intOption} and `--tz` name theirs, so `--json` says which option to fix and `--lang zh-CN`
+ * names it in its Chinese line. The one way the CLI refuses an option: each of these was a `USAGE`
+ * error without a field, so a script reading `--json` could not tell which option was wrong.
+ *
+ * @example
+ * ```ts
+ * import { flagError } from './cli-error.js';
+ * throw flagError('--mode', '--mode must be archive or purge, got "delete".');
+ * ```
+ */
+export function flagError(flag: string, message: string): CliError {
+  return new CliError(message, EXIT.usage, 'INVALID_ARGUMENT', flag.replace(/^-+/, ''));
+}
+
+/**
  * The option a library field is given by on the command line, by command: `list`'s filters and
  * `migrate`'s `where.state` (`--state`). Used to word a refusal of the one filter rule.
  */

@@ -1,5 +1,5 @@
 import type { Lang } from '../visualizer/text-metrics.js';
-import { CliError } from './cli-error.js';
+import { flagError } from './cli-error.js';
 
 /**
  * The output language: `--lang` when given (zh-CN or en), else the locale (`LC_ALL`, `LC_MESSAGES`,
@@ -10,7 +10,7 @@ export function resolveLang(option: string | undefined, env: NodeJS.ProcessEnv =
     const normal = option.toLowerCase().replace('_', '-');
     if (normal === 'zh-cn' || normal === 'zh') return 'zh-CN';
     if (normal === 'en' || normal.startsWith('en-')) return 'en';
-    throw new CliError(`Unknown language "${option}": use --lang zh-CN or --lang en.`);
+    throw flagError('--lang', `Unknown language ${JSON.stringify(option)}: use --lang zh-CN or --lang en.`);
   }
   const locale = env['LC_ALL'] || env['LC_MESSAGES'] || env['LANG'] || '';
   return locale.toLowerCase().startsWith('zh') ? 'zh-CN' : 'en';

@@ -7,7 +7,7 @@ import { createEngine } from '../engine/create-engine.js';
 import { provisionalDeadlinesOf, type ProvisionalDeadline } from '../engine/reresolve-deadlines.js';
 import type { InstanceRecord } from '../store/records.js';
 import type { Store } from '../store/store.js';
-import { openWritableStore } from './open-store.js';
+import { openWritableStore, storeSchema } from './open-store.js';
 import { CliError, EXIT } from './cli-error.js';
 import { withAdminEngine, withoutEffectClaims } from './admin-engine.js';
 import { intOption, print, printJson, rangeOrderError, type CommandContext } from './cli-context.js';
@@ -120,7 +120,7 @@ async function timersArmedElsewhere(store: Pick<Store, 'list'>, base: BusinessCa
 export async function reresolveCommand(ctx: CommandContext, db: string, opts: { holidays?: string[]; year?: string; actor?: string }): Promise<number> {
   const extra = loadSchedules(opts.holidays ?? []);
   const year = opts.year === undefined ? undefined : yearOption('--year', opts.year, 0);
-  const store = await openWritableStore(db, ctx.schema);
+  const store = await openWritableStore(db, storeSchema(ctx, db));
   const elsewhere = await timersArmedElsewhere(store, businessCalendar({ holidays: ['CN'], onWarning: () => {} }), year).catch(async (error: unknown) => {
     await store.close?.();
     throw error;

@@ -3,7 +3,7 @@ import { layoutStateGraph } from '../visualizer/layout-graph.js';
 import { renderSvg } from '../visualizer/render-svg.js';
 import { stateGraph } from '../visualizer/state-graph.js';
 import { toMermaid } from '../visualizer/to-mermaid.js';
-import { CliError } from './cli-error.js';
+import { flagError } from './cli-error.js';
 import { findWorkflow, print, printJson, type CommandContext } from './cli-context.js';
 import { table } from './format-text.js';
 import { t } from './cli-lang.js';
@@ -15,7 +15,7 @@ const FORMATS = ['svg', 'mermaid', 'json'] as const;
 /** `docket diagram <workflow> [--format svg|mermaid|json] [--out file]`. */
 export async function diagramCommand(ctx: CommandContext, id: string, opts: { format?: string; out?: string }): Promise<void> {
   const format = (opts.format ?? 'svg') as (typeof FORMATS)[number];
-  if (!FORMATS.includes(format)) throw new CliError(`Unknown format "${opts.format}": use --format svg, mermaid or json.`);
+  if (!FORMATS.includes(format)) throw flagError('--format', `Unknown format ${JSON.stringify(opts.format)}: use --format svg, mermaid or json.`);
   const workflow = findWorkflow(ctx, id);
   const graph = stateGraph(workflow);
   let content: string;

@@ -19,7 +19,7 @@ import { recordView } from './record-view.js';
 import { entryEventText, formatTime, keyValueLines, reasonNotes, stateLabel, statusText, suspensionOf, table, timerStateText, timerText } from './format-text.js';
 import { provisionalNote } from './command-calendar.js';
 import { jsonSafe, terminalSafe } from './terminal-safe.js';
-import { withReadStore } from './open-store.js';
+import { storeSchema, withReadStore } from './open-store.js';
 
 function graphs(ctx: CommandContext): Map<string, StateGraph> {
   return new Map(ctx.workflows.map((w) => [w.id, stateGraph(w)]));
@@ -32,7 +32,8 @@ function graphs(ctx: CommandContext): Map<string, StateGraph> {
  * from the read that counts.
  */
 async function withStore<T>(ctx: CommandContext, db: string, work: (store: Store, out: CommandContext) => Promise<T>): Promise<T> {
-  return withReadStore(db, ctx.schema === undefined ? {} : { schema: ctx.schema }, async (store, emit) => {
+  const schema = storeSchema(ctx, db);
+  return withReadStore(db, schema === undefined ? {} : { schema }, async (store, emit) => {
     const chunks: string[] = [];
     const out: CommandContext = { ...ctx, io: { ...ctx.io, now: ctx.io.now, stdout: { write: (text: string) => chunks.push(text) } } };
     const result = await work(store, out);

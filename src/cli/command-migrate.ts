@@ -9,8 +9,8 @@ import type { AnyWorkflow } from '../engine/define-workflow.js';
 import type { Directory } from '../organisation/directory.js';
 import type { MigrationReport } from '../engine/migration/migration-types.js';
 import * as machines from '../../machines/index.js';
-import { openWritableStore } from './open-store.js';
-import { CliError, EXIT, flagLabel } from './cli-error.js';
+import { openWritableStore, storeSchema } from './open-store.js';
+import { CliError, EXIT, flagError, flagLabel } from './cli-error.js';
 import { checkFilterText } from '../store/query-rules.js';
 import { repeatable } from './command-inspect.js';
 import { withAdminEngine, withoutEffectClaims } from './admin-engine.js';
@@ -108,7 +108,7 @@ function printReport(ctx: CommandContext, report: MigrationReport, graph: StateG
  * moved (or would), 1 when some cannot (listed with the reason), 2 for bad arguments.
  */
 export async function migrateCommand(ctx: CommandContext, db: string, opts: MigrateCliOptions & { workflows?: string }): Promise<number> {
-  if (opts.workflow === undefined) throw new CliError('--workflow <id> is required: which workflow to migrate.');
+  if (opts.workflow === undefined) throw flagError('--workflow', '--workflow <id> is required: which workflow to migrate.');
   // `--state` selects instances as a list filter does: by the one filter rule, as `where.state`, the
   // path engine.migrate and POST /admin/migrate name, checked before the database is opened. `--state ''`
   // was passed on, refused by the store's list as `state` (a field migrate does not take) and exit 1.
@@ -116,11 +116,11 @@ export async function migrateCommand(ctx: CommandContext, db: string, opts: Migr
   checkFilterText(state, 'where.state', flagLabel({ 'where.state': '--state' }));
   const from = version('from', opts.from);
   const to = version('to', opts.to);
-  if (!opts.reason || opts.reason.trim() === '') throw new CliError('--reason <text> is required: it is recorded in every migrated instance history.');
+  if (!opts.reason || opts.reason.trim() === '') throw flagError('--reason', '--reason <text> is required, not blank: it is recorded in every migrated instance history.');
   const workflow: string = opts.workflow;
   const reason: string = opts.reason;
   const { workflows, directory } = await loadAll(opts.workflows, ctx.io.cwd ?? process.cwd());
-  const store = await openWritableStore(db, ctx.schema);
+  const store = await openWritableStore(db, storeSchema(ctx, db));
   const calendar = businessCalendar({ holidays: ['CN'], onMissingYear: ctx.onMissingYear, onWarning: () => {} });
   // A virtual clock at the real time: timers of the new states are armed from now; none fire here.
   const engine = createEngine({ store: withoutEffectClaims(store), clock: virtualClock(ctx.io.now()), workflows, calendar, ...(directory ? { directory } : {}) });

@@ -2,8 +2,8 @@ import type { Command } from 'commander';
 import { virtualClock } from '../clock/index.js';
 import { createEngine } from '../engine/create-engine.js';
 import type { RetainReport } from '../engine/retention.js';
-import { openWritableStore } from './open-store.js';
-import { CliError, EXIT } from './cli-error.js';
+import { openWritableStore, storeSchema } from './open-store.js';
+import { EXIT, flagError } from './cli-error.js';
 import { withAdminEngine, withoutEffectClaims } from './admin-engine.js';
 import { intOption, print, printJson, type CommandContext } from './cli-context.js';
 import { t } from './cli-lang.js';
@@ -19,7 +19,7 @@ export interface RetainCommandOptions {
 /** `90d` → 90. A usage error for anything else. */
 export function parseDays(value: string | undefined): number {
   const m = /^(\d{1,6})d$/.exec(value ?? '');
-  if (!m) throw new CliError(`--older-than must be a number of days such as 90d, got ${JSON.stringify(value ?? '')}.`);
+  if (!m) throw flagError('--older-than', `--older-than must be a number of days such as 90d, got ${JSON.stringify(value ?? '')}.`);
   return Number(m[1]);
 }
 
@@ -33,9 +33,9 @@ export function parseDays(value: string | undefined): number {
 export async function retainCommand(ctx: CommandContext, db: string, opts: RetainCommandOptions): Promise<number> {
   const days = parseDays(opts.olderThan);
   const mode = opts.mode ?? 'archive';
-  if (mode !== 'archive' && mode !== 'purge') throw new CliError(`--mode must be archive or purge, got ${JSON.stringify(mode)}.`);
+  if (mode !== 'archive' && mode !== 'purge') throw flagError('--mode', `--mode must be archive or purge, got ${JSON.stringify(mode)}.`);
   const total = intOption('--limit', opts.limit, Number.MAX_SAFE_INTEGER);
-  const store = await openWritableStore(db, ctx.schema);
+  const store = await openWritableStore(db, storeSchema(ctx, db));
   // A virtual clock at the real time: the cut-off is measured from now; no timer fires here.
   const engine = createEngine({ store: withoutEffectClaims(store), clock: virtualClock(ctx.io.now()), workflows: [] });
   const reports: RetainReport[] = [];

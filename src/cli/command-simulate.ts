@@ -15,7 +15,7 @@ import { sampleValue } from '../visualizer/sample-value.js';
 import { terminalSafe } from './terminal-safe.js';
 import { stateGraph } from '../visualizer/state-graph.js';
 import { autoStep, demoDirectory, namedPeople, rolesOf, sampleOptionsAt } from './auto-pilot.js';
-import { CliError, EXIT } from './cli-error.js';
+import { CliError, EXIT, flagError } from './cli-error.js';
 import { findWorkflow, print, printJson, rangeOrderError, type CommandContext } from './cli-context.js';
 import { t } from './cli-lang.js';
 import { entryEventText, formatTime, stateLabel, statusWord, suspensionOf, suspensionText, table, timerText } from './format-text.js';
@@ -56,9 +56,9 @@ export function parseWhen(name: string, text: string): number {
 async function openStore(spec: string | undefined): Promise<{ store: Store; label: string }> {
   if (spec === undefined || spec === 'memory') return { store: memoryStore(), label: 'memory' };
   const m = /^sqlite:(.+)$/.exec(spec);
-  if (!m) throw new CliError(`--store must be "memory" or "sqlite:<path>", got "${spec}".`);
+  if (!m) throw flagError('--store', `--store must be "memory" or "sqlite:<path>", got ${JSON.stringify(spec)}.`);
   const filename = m[1]!;
-  if (!existsSync(dirname(filename) || '.')) throw new CliError(`--store: the folder of ${filename} does not exist.`);
+  if (!existsSync(dirname(filename) || '.')) throw flagError('--store', `--store: the folder of ${filename} does not exist.`);
   const { sqliteStore } = await import('../sqlite/index.js');
   const store = sqliteStore({ filename });
   try {
@@ -99,20 +99,20 @@ export async function simulateCommand(ctx: CommandContext, id: string, opts: Sim
     throw new CliError(`A simulation covers at most ten years, and --to (${formatTime(to, ctx.tz)}) is more than ten years after ${start}.`, EXIT.usage, 'INVALID_ARGUMENT', 'to');
   }
   const mode = opts.path ?? 'auto';
-  if (mode !== 'auto' && mode !== 'idle') throw new CliError(`--path must be "auto" (people act every working day) or "idle" (only deadlines fire), got "${mode}".`);
+  if (mode !== 'auto' && mode !== 'idle') throw flagError('--path', `--path must be "auto" (people act every working day) or "idle" (only deadlines fire), got ${JSON.stringify(mode)}.`);
   let input: unknown;
   if (opts.input !== undefined) {
     try {
       input = JSON.parse(opts.input);
     } catch {
-      throw new CliError(`--input must be JSON, e.g. --input '{"title":"Q4 plan"}'.`);
+      throw flagError('--input', `--input must be JSON, e.g. --input '{"title":"Q4 plan"}'.`);
     }
   } else {
     input = sampleValue(workflow.input, sampleOptionsAt(from));
   }
   const parsed = workflow.input.safeParse(input);
   if (!parsed.success) {
-    throw new CliError(`The start input for "${workflow.id}" is invalid: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}. Pass --input '<json>'.`);
+    throw flagError('--input', `The start input for "${workflow.id}" is invalid: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}. Pass --input '<json>'.`);
   }
 
   const { store, label } = await openStore(opts.store);

@@ -108,10 +108,23 @@ const FIELD_TEXT_ZH: Readonly<Record<string, string>> = Object.freeze({
   to: '请给出正确的终点（年份如 2027，或日期如 2026-10-08），且不早于起点',
   year: '请给出 1901 到 2099 之间的年份，用数字写',
   tz: '请给出 IANA 时区名，如 Asia/Shanghai、Europe/Berlin 或 UTC（打印的时间按所给时区，不随机器本地时区变化，所以不接受 local、system）',
+  lang: '请给出 zh-CN 或 en',
+  format: '请给出 svg、mermaid 或 json',
+  'on-missing-year': '请给出 statutory（按法定规则估算，默认）、throw（拒绝）或 weekdays-with-warning（只算周一至周五）',
+  schema: '请给出 PostgreSQL 的 schema 名（字母、数字、下划线，至多 63 个字符）；SQLite 数据库没有 schema，请不要给出此选项',
+  store: '请给出 memory 或 sqlite:<路径>（路径所在的文件夹须已存在）',
+  path: '请给出 auto（每个工作日都有人处理）或 idle（只触发期限）',
+  input: '请给出符合该流程发起数据格式的 JSON，如 --input \'{"title":"Q4 plan"}\'',
+  'older-than': '请给出天数，如 90d',
+  mode: '请给出 archive（归档）或 purge（清除）',
+  reason: '请给出不为空的理由，它会记入每个实例的历史',
+  'history-key-file': '请给出可读的 JSON 文件：{ "id": "k1", "secret": "…" } 或密钥环 { "current": …, "previous": [ … ] }',
+  DOCKET_HISTORY_KEY: '请在该环境变量中给出 JSON：{ "id": "k1", "secret": "…" } 或密钥环 { "current": …, "previous": [ … ] }',
 });
 
-/** The option a field is given by on the command line (`where.state` is `--state`). */
+/** The option a field is given by on the command line (`where.state` is `--state`); an environment variable (`DOCKET_HISTORY_KEY`) as such. */
 function flagOf(field: string): string {
+  if (/^[A-Z][A-Z0-9_]*$/.test(field)) return `（环境变量）${field}`;
   return `--${field.replace(/^where\./, '')}`;
 }
 

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { HistoryKeyOption } from '../engine/history-key.js';
-import { CliError } from './cli-error.js';
+import { flagError } from './cli-error.js';
 
 /**
  * The history key `docket verify` checks a keyed chain with: a JSON file holding what the engine was
@@ -17,7 +17,7 @@ export function readHistoryKey(file: string | undefined, env: NodeJS.ProcessEnv 
     try {
       text = readFileSync(file, 'utf8');
     } catch (error) {
-      throw new CliError(`Cannot read the history key file ${file}: ${error instanceof Error ? error.message : String(error)}.`);
+      throw flagError('--history-key-file', `Cannot read the history key file ${file}: ${error instanceof Error ? error.message : String(error)}.`);
     }
   } else {
     where = 'DOCKET_HISTORY_KEY';
@@ -28,10 +28,10 @@ export function readHistoryKey(file: string | undefined, env: NodeJS.ProcessEnv 
   try {
     value = JSON.parse(text);
   } catch {
-    throw new CliError(`${where} is not JSON: give { "id": "k1", "secret": "…" } or { "current": { "id", "secret" }, "previous": [ … ] }.`);
+    throw flagError(file === undefined ? 'DOCKET_HISTORY_KEY' : '--history-key-file', `${where} is not JSON: give { "id": "k1", "secret": "…" } or { "current": { "id", "secret" }, "previous": [ … ] }.`);
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new CliError(`${where} must hold a JSON object: { "id": "k1", "secret": "…" } or { "current": …, "previous": [ … ] }.`);
+    throw flagError(file === undefined ? 'DOCKET_HISTORY_KEY' : '--history-key-file', `${where} must hold a JSON object: { "id": "k1", "secret": "…" } or { "current": …, "previous": [ … ] }.`);
   }
   return value as HistoryKeyOption;
 }

@@ -1,7 +1,8 @@
 import { existsSync, statSync } from 'node:fs';
 import { isDocketError } from '../errors.js';
 import type { Store } from '../store/store.js';
-import { CliError, EXIT } from './cli-error.js';
+import { CliError, EXIT, flagError, usageOf } from './cli-error.js';
+import type { CommandContext } from './cli-context.js';
 
 /** True for a `postgres://` or `postgresql://` connection string. */
 export function isPostgresUrl(db: string): boolean {
@@ -58,7 +59,7 @@ async function openPostgres(db: string, schema: string): Promise<ReadStore> {
   } catch {
     throw new CliError('Reading a PostgreSQL store needs the pg package: npm install pg', EXIT.usage, 'MISSING_DEPENDENCY');
   }
-  if (!/^[A-Za-z_][A-Za-z0-9_]{0,62}$/.test(schema)) throw new CliError(`--schema must be a plain identifier (letters, digits, underscore), got "${schema}".`);
+  if (!/^[A-Za-z_][A-Za-z0-9_]{0,62}$/.test(schema)) throw flagError('--schema', `--schema must be a plain identifier (letters, digits, underscore), got ${JSON.stringify(schema)}.`);
   // Every transaction of this pool is read-only on the server: a write would fail there, not be made.
   const pool = new pg.Pool({ connectionString: db, max: 4, options: '-c default_transaction_read_only=on', connectionTimeoutMillis: 10_000 });
   pool.on('error', () => undefined);
@@ -84,6 +85,21 @@ async function openPostgres(db: string, schema: string): Promise<ReadStore> {
     store: Object.assign(Object.create(store) as Store, { close: async () => { await close().catch(() => undefined); await pool.end().catch(() => undefined); } }),
     changed: () => false,
   };
+}
+
+/**
+ * The PostgreSQL schema a command opens `db` with: the context's (`--schema`, else the config file's)
+ * for a `postgres://` URL. For a SQLite file, which has no schemas, a `--schema` given on the command
+ * line is refused (`INVALID_ARGUMENT`, `field: 'schema'`): it was ignored, so `docket list x.db
+ * --schema tenant_b` listed everything in the file as if it were that schema's. A config file's
+ * schema (meant for its PostgreSQL `db`) is left out quietly.
+ */
+export function storeSchema(ctx: Pick<CommandContext, 'schema' | 'schemaFromFlag'>, db: string): string | undefined {
+  if (isPostgresUrl(db)) return ctx.schema;
+  if (ctx.schemaFromFlag === true) {
+    throw flagError('--schema', `--schema names a PostgreSQL schema, and ${db} is a SQLite file, which has none: leave --schema out (or give a postgres:// URL).`);
+  }
+  return undefined;
 }
 
 /**
@@ -130,6 +146,9 @@ export async function openWritableStore(db: string, schema: string | undefined):
     return sqliteStore({ filename: db });
   } catch (error) {
     if (error instanceof CliError) throw error;
+    // A connection string or schema the store refuses is a bad argument (exit 2, its field), not a
+    // missing driver: it was reported as "SQLite needs better-sqlite3, PostgreSQL needs pg".
+    if (isDocketError(error, 'INVALID_ARGUMENT')) throw usageOf(error);
     throw new CliError(`Cannot open ${redactUrl(db)}: ${error instanceof Error ? error.message : String(error)} (SQLite needs better-sqlite3, PostgreSQL needs pg).`, EXIT.usage, 'MISSING_DEPENDENCY');
   }
 }

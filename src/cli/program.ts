@@ -1,6 +1,6 @@
 import { Command, CommanderError, Option } from 'commander';
 import { isDocketError } from '../errors.js';
-import { CliError, EXIT, usageOf } from './cli-error.js';
+import { CliError, EXIT, flagError, usageOf } from './cli-error.js';
 import type { CliIo, CommandContext } from './cli-context.js';
 import { argvLang, resolveLang } from './cli-lang.js';
 import { errorTextZh } from './error-text-zh.js';
@@ -130,9 +130,14 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     // this December) is estimated from the law and its deadlines marked provisional, not a dead end.
     const onMissingYear = opts.onMissingYear ?? config.onMissingYear ?? 'statutory';
     if (onMissingYear !== 'statutory' && onMissingYear !== 'throw' && onMissingYear !== 'weekdays-with-warning') {
-      throw new CliError(`--on-missing-year must be "statutory", "throw" or "weekdays-with-warning", got "${onMissingYear}".`);
+      throw flagError('--on-missing-year', `--on-missing-year must be "statutory", "throw" or "weekdays-with-warning", got ${JSON.stringify(onMissingYear)}.`);
     }
     const db = opts.db ?? config.db;
+    // Checked here, before any database is opened (it was checked only when a postgres:// URL was
+    // opened, and then without a field).
+    if (opts.schema !== undefined && !/^[A-Za-z_][A-Za-z0-9_]{0,62}$/.test(opts.schema)) {
+      throw flagError('--schema', `--schema must be a plain identifier (letters, digits, underscore; at most 63), got ${JSON.stringify(opts.schema)}.`);
+    }
     const schema = opts.schema ?? config.schema;
     const examples = config.examples !== false;
     return {
@@ -144,6 +149,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       onMissingYear: onMissingYear as MissingYearPolicy,
       ...(db !== undefined ? { db } : {}),
       ...(schema !== undefined ? { schema } : {}),
+      ...(opts.schema !== undefined ? { schemaFromFlag: true } : {}),
     };
   };
 
@@ -270,7 +276,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     // A missing optional package (elkjs for diagram) is the setup's problem, like a missing driver: exit 2.
     // INVALID_ARGUMENT is a bad argument, whichever check found it: exit 2 with its code and field (usageOf).
     const usage = usageOf(error);
-    const known = usage instanceof CliError ? usage : isDocketError(error) ? new CliError(error.message, error.code === 'MISSING_DEPENDENCY' ? EXIT.usage : EXIT.problem, error.code) : undefined;
+    const field = isDocketError(error) && typeof error.details.field === 'string' ? error.details.field : undefined;
+    const known = usage instanceof CliError ? usage : isDocketError(error) ? new CliError(error.message, error.code === 'MISSING_DEPENDENCY' ? EXIT.usage : EXIT.problem, error.code, field) : undefined;
     if (known) {
       const zh = zhLine(known.code, known.field);
       io.stderr.write(`docket: ${terminalSafe(known.message)}\n`);

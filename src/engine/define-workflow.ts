@@ -5,7 +5,8 @@ import type { BusinessCalendar, DeadlineRule } from '../calendar/index.js';
 import { validateDeadlineRule } from '../calendar/index.js';
 import type { Actor, TaskRecord } from '../store/records.js';
 import type { Directory } from '../organisation/directory.js';
-import { DocketError } from '../errors.js';
+import { assertKnownKeys, DocketError } from '../errors.js';
+import { stringFault } from '../store/payload-rules.js';
 import { plainInput } from '../input/plain-input.js';
 import { checkNewId } from '../store/id-rule.js';
 import { checkMigrations, type WorkflowMigrations } from './migration/migration-spec.js';
@@ -15,7 +16,10 @@ import { listedImplementations } from './listed-implementations.js';
 import { safeString } from '../input/safe-string.js';
 import { shownValue } from '../input/shown-value.js';
 
-/** A label in both languages the documents and their users speak. */
+/**
+ * A label in both languages the documents and their users speak: each a non-blank line of text (no
+ * control characters), at most 1,000 characters (a `description`, 4,000). Checked by `defineWorkflow`.
+ */
 export interface Labels {
   readonly 'zh-CN': string;
   readonly en: string;
@@ -282,6 +286,69 @@ function checkDeadlines(config: { readonly id: string; readonly deadlines?: unkn
   }
 }
 
+/** The groups of `labels` beside its `title`, each an object of {@link Labels} by name. */
+const LABEL_GROUPS = ['states', 'events', 'guards', 'deadlines', 'values', 'fields'] as const;
+
+/** The longest text of a label (a title, a state's or a role's name), and of a `description`. */
+const LABEL_MAX = 1_000;
+const DESCRIPTION_MAX = 4_000;
+
+/**
+ * `labels`, `roles` and `description` are checked when the workflow is defined, by one rule for each
+ * text: `{ 'zh-CN', en }`, both given, each a non-blank string of at most {@link LABEL_MAX} characters
+ * ({@link DESCRIPTION_MAX} for `description`) without control characters, U+0000 or a lone
+ * surrogate. Nothing checked them: `labels.states.a: 1` was defined and every diagram of the workflow
+ * then failed with a raw TypeError (`text is not iterable`); `labels: 5`, a title without `en`, a
+ * `roles.manager: 'M'` or a misspelt `labels.stats` were taken and shown as nothing, the id, or
+ * `undefined`; a title of control characters was drawn into every SVG and inbox. Each is
+ * `INVALID_ARGUMENT` naming its path (`definition.labels.states.a.en`).
+ */
+function checkLabels(config: { readonly id: string; readonly labels?: unknown; readonly roles?: unknown; readonly description?: unknown }): void {
+  const where = `Workflow "${config.id}"`;
+  const group = (value: unknown, part: string, usage: string): Record<string, unknown> => {
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+      throw definitionError(config.id, `${where}: ${part} must be an object ${usage}, got ${kindOf(value)}.`, part);
+    }
+    return value as Record<string, unknown>;
+  };
+  const labels = config.labels;
+  if (labels !== undefined) {
+    const l = group(labels, 'labels', "such as { title: { 'zh-CN': '请假', en: 'Leave' }, states: { … } }");
+    assertKnownKeys(l, ['title', ...LABEL_GROUPS], `${where}: labels`, { workflow: config.id }, 'definition.labels');
+    checkLabel(config.id, l['title'], 'labels.title', LABEL_MAX);
+    for (const name of LABEL_GROUPS) {
+      if (l[name] === undefined) continue;
+      const texts = group(l[name], `labels.${name}`, `of labels by name, such as { pending: { 'zh-CN': '待审批', en: 'Pending' } }`);
+      for (const [key, text] of Object.entries(texts)) checkLabel(config.id, text, `labels.${name}.${key}`, LABEL_MAX);
+    }
+  }
+  if (config.roles !== undefined) {
+    const roles = group(config.roles, 'roles', "of labels by role, such as { manager: { 'zh-CN': '经理', en: 'Manager' } }");
+    for (const [role, text] of Object.entries(roles)) checkLabel(config.id, text, `roles.${role}`, LABEL_MAX);
+  }
+  if (config.description !== undefined) checkLabel(config.id, config.description, 'description', DESCRIPTION_MAX);
+}
+
+/** One {@link Labels} by the rule of {@link checkLabels}; `part` is its path in the definition. */
+function checkLabel(workflow: string, value: unknown, part: string, max: number): void {
+  const usage = `{ 'zh-CN': '…', en: '…' }: the text in both languages`;
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw definitionError(workflow, `Workflow "${workflow}": ${part} must be ${usage}, got ${typeof value === 'string' ? `the string ${shownValue(value)}` : kindOf(value)}.`, part);
+  }
+  assertKnownKeys(value, ['zh-CN', 'en'], `Workflow "${workflow}": ${part}`, { workflow }, `definition.${part}`);
+  for (const lang of ['zh-CN', 'en'] as const) {
+    const text = (value as Record<string, unknown>)[lang];
+    const at = `${part}.${lang}`;
+    if (text === undefined) throw definitionError(workflow, `Workflow "${workflow}": ${part} has no ${lang} text: give ${usage}.`, at);
+    if (typeof text !== 'string') throw definitionError(workflow, `Workflow "${workflow}": ${at} must be a string, got ${kindOf(text)}.`, at);
+    const fault =
+      text.trim() === '' ? 'is blank'
+      : text.length > max ? `is ${text.length} characters long, more than the ${max} a label may be (it is drawn in diagrams and listed in inboxes: keep it short)`
+      : (stringFault(text) ?? (/[\u0000-\u001f\u007f-\u009f]/.test(text) ? 'contains a control character (a line break, a tab, an escape)' : undefined));
+    if (fault !== undefined) throw definitionError(workflow, `Workflow "${workflow}": ${at} ${fault}; give the text as people should read it.`, at);
+  }
+}
+
 /**
  * Refuse a state named `__proto__` anywhere in the machine's config: XState builds state values as
  * plain objects, where that key sets the prototype instead of a region, so the instance recorded a
@@ -444,7 +511,11 @@ export function readDefinition<T>(config: T, what = 'defineWorkflow()', root = '
  * `.events` missing or not a machine or schema; an event `definition.events.<type>` with a reserved
  * prefix; `definition.permissions.<type>` naming no event or not a list of role names, each an id by
  * the one rule; `definition.standInActions[i]` naming no event; a state named `__proto__` or a
- * delay name with a dot, `definition.machine` with `details.state`); `INVALID_DEADLINE_RULE` naming `definition.deadlines.<name>` for a deadline rule
+ * delay name with a dot, `definition.machine` with `details.state`; a `labels`, `roles` or
+ * `description` text that is not `{ 'zh-CN', en }` with both non-blank strings of at most 1,000
+ * characters (4,000 for `description`) without control characters, U+0000 or a lone surrogate,
+ * naming its path, e.g. `definition.labels.states.a.en`, or a group of `labels` it does not have);
+ * `INVALID_DEADLINE_RULE` naming `definition.deadlines.<name>` for a deadline rule
  * given as data that is not one; `INVALID_MIGRATION` for a migration that cannot be used. (The parts
  * were refused with a TypeError, without a code, until 2026-12-02.)
  *
@@ -504,6 +575,7 @@ export function defineWorkflow<
   checkPermissions(config);
   checkStandInActions(config);
   checkDeadlines(config);
+  checkLabels(config);
   checkMigrations(config);
   const workflow = Object.freeze({ ...config, kind: 'docket.workflow' as const });
   DEFINED.add(workflow);

@@ -499,7 +499,8 @@ export interface Engine<W extends AnyWorkflow = AnyWorkflow> {
    * the new version's rules armed from now, tasks recomputed). Instances that cannot move stay,
    * listed in `blocked` with a reason; `dryRun` reports the same without changing anything. Re-running
    * skips instances already moved. Admin only (`FORBIDDEN`, recorded per selected instance);
-   * `INVALID_MIGRATION` when `to` declares no migration from `from`; `WORKFLOW_VERSION_NOT_REGISTERED`.
+   * `INVALID_MIGRATION` when `to` declares no migration from `from`; `WORKFLOW_NOT_FOUND` (naming
+   * `details.field` `from` or `to`) when the engine does not register that version of `workflow`.
    */
   migrate(options: MigrateOptions): Promise<MigrationReport>;
   /** Live instances' deadlines that rest on estimated holiday data (optionally only in `year`). */

@@ -105,14 +105,17 @@ export function copyOptions<O extends object>(value: O, what: string): O {
 
 /**
  * An optional whole-number option of a store or engine (a count, a batch size, milliseconds): a safe
- * integer of at least `min`, or undefined when not given. Anything else is `INVALID_ARGUMENT` naming
- * the field: a `maxBatch` of 0 made SQLite's group commit loop for ever on empty groups, and a
- * PostgreSQL `maxInFlight` of 0 left every commit waiting for a slot that never came.
+ * integer of at least `min` (and at most `max`, when the value is handed to something that keeps it
+ * in fewer bits), or undefined when not given. Anything else is `INVALID_ARGUMENT` naming the field:
+ * a `maxBatch` of 0 made SQLite's group commit loop for ever on empty groups, a PostgreSQL
+ * `maxInFlight` of 0 left every commit waiting for a slot that never came, and a SQLite
+ * `busyTimeoutMs` above 2^31 - 1 became 0 in SQLite's 32-bit setting (no waiting at all).
  */
-export function wholeOption(value: unknown, field: string, what: string, min: number): number | undefined {
+export function wholeOption(value: unknown, field: string, what: string, min: number, max = Number.MAX_SAFE_INTEGER): number | undefined {
   if (value === undefined) return undefined;
-  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < min) {
-    refuse(`${what}: ${field} must be a whole number of at least ${min}, not ${typeof value === 'number' ? String(value) : kindOf(value)}.`, field, undefined);
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < min || value > max) {
+    const range = max === Number.MAX_SAFE_INTEGER ? `of at least ${min}` : `from ${min} to ${max}`;
+    refuse(`${what}: ${field} must be a whole number ${range}, not ${typeof value === 'number' ? String(value) : kindOf(value)}.`, field, undefined);
   }
   return value;
 }

@@ -12,6 +12,7 @@ import { checkId, checkKey, storableRefusal } from '../store/payload-rules.js';
 import { checkHistoryRange, checkInstanceQuery, checkTaskQuery, keysetPage } from '../store/query-rules.js';
 import { migrationsToApply } from '../store/schema-version.js';
 import { readOptions, wholeOption } from '../input/read-options.js';
+import { shownValue } from '../input/shown-value.js';
 import { holdConnection, holdOwnConnection, inTransaction, runStatement, type StatementKind } from './postgres-connection.js';
 import { PostgresGroupCommit } from './postgres-group-commit.js';
 import { PostgresGroupLoad } from './postgres-group-load.js';
@@ -67,6 +68,36 @@ export interface PostgresStore extends Store {
 
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/;
 
+/** A schema PostgreSQL keeps for itself (names starting with `pg_` are reserved; the SQL catalog views). */
+function isSystemSchema(name: string): boolean {
+  return name.startsWith('pg_') || name === 'information_schema';
+}
+
+/**
+ * Why `value` is no connection string `pg` can use, or undefined: `pg` reads anything else as a
+ * path relative to `postgres://base` (`'x'`, `' '`, `'mysql://x'` tried the host `base` or `x`) or
+ * fails only at the first connect ("Invalid URL" for a port of 99999), and each was reported by
+ * `init()` as STORE_UNAVAILABLE, "retry once the database is reachable": a transient fault for a
+ * mistake no retry mends. Accepted as `pg` parses them: a socket directory (`/run/postgresql db`), or
+ * a `postgres:`, `postgresql:` or `socket:` URL (an empty host, `postgres://user@/db`, as `pg` allows
+ * it). The value is never shown: it may hold a password.
+ */
+function connectionStringFault(value: string): string | undefined {
+  if (value.includes('\u0000')) return 'contains U+0000';
+  if (value.startsWith('/')) return undefined;
+  if (!/^(postgres|postgresql|socket):/i.test(value)) return 'is not a PostgreSQL URL (it must start with postgres://, postgresql:// or socket:, or be a socket directory starting with /)';
+  const spaced = value.replace(/ /g, '%20');
+  for (const candidate of [spaced, spaced.replace('@/', '@___DUMMY___/')]) {
+    try {
+      new URL(candidate);
+      return undefined;
+    } catch {
+      // tried again as pg does, with a stand-in for an empty host
+    }
+  }
+  return 'is not a valid URL (check the host, the port (1 to 65535) and that reserved characters in the user or password are percent-encoded)';
+}
+
 /**
  * Both arguments read by the house rule (plain objects, known keys, each read once) and checked
  * before a pool is made: `INVALID_ARGUMENT` naming the field otherwise. Nothing checked them: a
@@ -89,12 +120,27 @@ function checkPostgresOptions(rawConnection: unknown, rawOptions: unknown): { co
     if (typeof c.connectionString !== 'string' || c.connectionString === '') {
       throw new DocketError('INVALID_ARGUMENT', `${what}: connectionString must be a PostgreSQL URL such as 'postgres://user@host:5432/db' (or pass { pool }).`, { field: 'connectionString' });
     }
+    const fault = connectionStringFault(c.connectionString);
+    if (fault !== undefined) {
+      throw new DocketError('INVALID_ARGUMENT', `${what}: connectionString ${fault}: give a PostgreSQL URL such as 'postgres://user@host:5432/db' (or a socket directory '/var/run/postgresql db', or pass { pool }). Nothing was opened.`, { field: 'connectionString' });
+    }
     const max = wholeOption(c.max, 'max', what, 1);
     connection = max === undefined ? { connectionString: c.connectionString } : { connectionString: c.connectionString, max };
   }
   const o = readOptions(rawOptions, { keys: ['schema', 'maxBatch', 'maxInFlight'], what: `${what}: options`, usage: "{ schema: 'docket' }" });
-  if (o.schema !== undefined && (typeof o.schema !== 'string' || !IDENTIFIER.test(o.schema))) {
-    throw new DocketError('INVALID_ARGUMENT', `Schema name "${String(o.schema)}" must be a plain identifier (letters, digits, underscore; at most 63).`, { field: 'schema' });
+  // Shown by shownValue: String() of an object without toString (Object.create(null)) or with one
+  // that throws was a raw TypeError in place of this refusal. A name starting with pg_ is reserved by
+  // PostgreSQL (init() failed with STORE_UNAVAILABLE, "retry once the database is reachable"), and
+  // information_schema is its catalog's: Docket's tables were created among the system views.
+  if (o.schema !== undefined && (typeof o.schema !== 'string' || !IDENTIFIER.test(o.schema) || isSystemSchema(o.schema))) {
+    const reserved = typeof o.schema === 'string' && isSystemSchema(o.schema);
+    throw new DocketError(
+      'INVALID_ARGUMENT',
+      reserved
+        ? `${what}: schema ${shownValue(o.schema)} is PostgreSQL's own (names starting with pg_ and information_schema are reserved for the system): choose another name, such as 'docket'.`
+        : `${what}: schema ${shownValue(o.schema)} must be a plain identifier (letters, digits, underscore, not a digit first; at most 63), such as 'docket'.`,
+      { field: 'schema' },
+    );
   }
   const maxBatch = wholeOption(o.maxBatch, 'maxBatch', what, 1);
   const maxInFlight = wholeOption(o.maxInFlight, 'maxInFlight', what, 1);

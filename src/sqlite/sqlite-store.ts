@@ -10,10 +10,11 @@ import type { Commit, InstanceQuery, Page, Store, TaskQuery } from '../store/sto
 import { byEffectDue, byTimerDue, checkClaim, checkEffectUpdate, checkTimerHand, staleEffectClaim, unknownEffect } from '../store/claim-rules.js';
 import { closedGuard } from '../store/closed-guard.js';
 import { checkCommitRules, checkRevision, conflict, conflictReason, historyPastHead, tasksOf, timersNotPending } from '../store/commit-rules.js';
-import { checkId, checkKey, storableRefusal } from '../store/payload-rules.js';
+import { checkId, checkKey, storableRefusal, stringFault } from '../store/payload-rules.js';
 import { checkHistoryRange, checkInstanceQuery, checkTaskQuery, keysetPage } from '../store/query-rules.js';
 import { migrationsToApply, newerSchema } from '../store/schema-version.js';
 import { oneOfOption, readOptions, wholeOption } from '../input/read-options.js';
+import { shownValue } from '../input/shown-value.js';
 import { SqliteGroupCommit } from './sqlite-group-commit.js';
 import { SQLITE_META_TABLE, SQLITE_MIGRATIONS, SQLITE_SCHEMA_VERSION } from './sqlite-migrations.js';
 import * as plans from './sqlite-plans.js';
@@ -23,7 +24,11 @@ import { sqliteRetention } from './sqlite-retention.js';
 
 /** Options for {@link sqliteStore}. */
 export interface SqliteStoreOptions {
-  /** Path of the database file (created if missing). `':memory:'` works for throwaway use. */
+  /**
+   * Path of the database file (created if missing). `':memory:'` works for throwaway use. Not blank,
+   * no white space at either end, without U+0000 or an unpaired surrogate (`INVALID_ARGUMENT`,
+   * `details.field: 'filename'`): each would open another file than the one named.
+   */
   readonly filename: string;
   /**
    * Open an existing Docket database for reading only (tooling, the CLI's read commands): the file
@@ -52,7 +57,7 @@ export interface SqliteStoreOptions {
    * OS crash (`synchronous=NORMAL` in WAL mode). An explicit opt-in.
    */
   readonly durability?: 'full' | 'normal';
-  /** How long a writer waits for another process's write lock before failing. Default 5000 ms. */
+  /** How long a writer waits for another process's write lock before failing, 0 to 2^31 - 1 ms. Default 5000 ms. */
   readonly busyTimeoutMs?: number;
   /** Most writes applied in one group-commit transaction. Default 512. */
   readonly maxBatch?: number;
@@ -108,6 +113,9 @@ function readonlyFailure(code: 'STORE_UNAVAILABLE' | 'CORRUPT_SNAPSHOT', reason:
   return new DocketError(code, message, cause === undefined ? { reason } : { reason, cause });
 }
 
+/** The largest value SQLite's `busy_timeout` keeps (a C `int`): 2^31 - 1 ms, about 24.8 days. */
+const SQLITE_INT_MAX = 2_147_483_647;
+
 /** The keys of {@link SqliteStoreOptions}. */
 const SQLITE_OPTION_KEYS = ['filename', 'readonly', 'untouched', 'durability', 'busyTimeoutMs', 'maxBatch'] as const;
 
@@ -124,10 +132,27 @@ function checkSqliteOptions(raw: unknown): SqliteStoreOptions {
   if (typeof o.filename !== 'string') {
     throw new DocketError('INVALID_ARGUMENT', `${what}: filename must be the path of the database file (a string; ':memory:' for a throwaway one).`, { field: 'filename' });
   }
+  // SQLite takes '' as a temporary database deleted at close (an unset environment variable lost
+  // every instance, silently), reads a path up to its first U+0000 ('a\u0000b' created the file 'a',
+  // then init() failed with a raw TypeError), and writes a lone surrogate as U+FFFD (another file
+  // than the one named). Refused before anything is opened, as is white space at either end (below).
+  if (o.filename.trim() === '') {
+    throw new DocketError('INVALID_ARGUMENT', `${what}: filename is blank: give the path of the database file, or ':memory:' for a throwaway one (SQLite takes '' as a temporary database that is deleted when it closes).`, { field: 'filename' });
+  }
+  // better-sqlite3 trims the path it is given ('./a.db ' opened './a.db'), while Docket's own
+  // checks (the file exists, its -wal beside it) read the path as given: refused, not guessed at.
+  if (o.filename !== o.filename.trim()) {
+    throw new DocketError('INVALID_ARGUMENT', `${what}: filename ${shownValue(o.filename)} starts or ends with white space, which the SQLite driver strips (it would open another file than the one named): give the path without it.`, { field: 'filename' });
+  }
+  const fault = stringFault(o.filename);
+  if (fault !== undefined) {
+    throw new DocketError('INVALID_ARGUMENT', `${what}: filename ${fault}: SQLite would open another file than the one named (a path ends at U+0000; a lone surrogate is written as U+FFFD). Give the path without it.`, { field: 'filename' });
+  }
   const readonly = oneOfOption(o.readonly, [true, false], 'readonly', what);
   const untouched = oneOfOption(o.untouched, [true, false], 'untouched', what);
   const durability = oneOfOption(o.durability, ['full', 'normal'] as const, 'durability', what);
-  const busyTimeoutMs = wholeOption(o.busyTimeoutMs, 'busyTimeoutMs', what, 0);
+  // SQLite keeps the busy timeout in a 32-bit int: a larger value became 0 (fail at once, never wait).
+  const busyTimeoutMs = wholeOption(o.busyTimeoutMs, 'busyTimeoutMs', what, 0, SQLITE_INT_MAX);
   const maxBatch = wholeOption(o.maxBatch, 'maxBatch', what, 1);
   return {
     filename: o.filename,

@@ -80,7 +80,7 @@ export function storableText(text: string, max: number): string {
  * Why a string cannot be stored, or `undefined` when it can: an unstorable string holds a NUL or
  * is not well-formed ({@link isStorableString}), so the reason follows from whether it holds a NUL.
  */
-function stringFault(value: string): string | undefined {
+export function stringFault(value: string): string | undefined {
   if (isStorableString(value)) return undefined;
   return value.includes('\u0000') ? 'contains U+0000 (NUL)' : 'contains a lone UTF-16 surrogate (not well-formed Unicode)';
 }

@@ -103,15 +103,15 @@ export async function migrateInstances(parts: EngineParts, raw: MigrateOptions):
   const actor = checkActorInput(options.actor, 'migrate');
   assertId(options.workflow, 'migrate(): workflow', {}, 'workflow');
   assertText(options.reason, 'migrate(): reason', {}, 'reason');
-  if (options.reason.trim() === '') throw new DocketError('INVALID_ARGUMENT', 'Say why: migrate needs a non-empty reason, for the audit trail.', { workflow: options.workflow });
+  if (options.reason.trim() === '') throw new DocketError('INVALID_ARGUMENT', 'Say why: migrate needs a non-empty reason, for the audit trail.', { workflow: options.workflow, field: 'reason' });
   const workflow = options.workflow;
   const reason = options.reason;
   const from = options.from as number;
   const to = options.to as number;
   for (const [name, v] of [['from', from], ['to', to]] as const) {
-    if (!Number.isInteger(v) || v < 1) throw new DocketError('INVALID_ARGUMENT', `migrate(): ${name} must be a version number (a positive integer), got ${safeString(v)}.`, { workflow });
+    if (!Number.isInteger(v) || v < 1) throw new DocketError('INVALID_ARGUMENT', `migrate(): ${name} must be a version number (a positive integer), got ${safeString(v)}.`, { workflow, field: name });
   }
-  if (from === to) throw new DocketError('INVALID_ARGUMENT', `migrate(): from and to are both ${from}; name the version instances move to.`, { workflow });
+  if (from === to) throw new DocketError('INVALID_ARGUMENT', `migrate(): from and to are both ${from}; name the version instances move to.`, { workflow, field: 'to' });
   // Only `true` is a dry run: `dryRun: 'true'` (a string from a form or a config) ran the real
   // migration, so anything but a boolean is refused before anything is read.
   if (options.dryRun !== undefined && typeof options.dryRun !== 'boolean') {
@@ -148,7 +148,10 @@ export async function migrateInstances(parts: EngineParts, raw: MigrateOptions):
   const { registry, store, pipeline } = parts;
   // A version this engine does not register is the caller's `from` or `to`: named as such, saying
   // what to do (the registry's own refusal spoke of "Instance ?" and asked to keep a version
-  // registered until its instances finish, with no field).
+  // registered until its instances finish, with no field). WORKFLOW_NOT_FOUND, the code of a
+  // workflow id or version the caller names that is not registered (a 404 over HTTP):
+  // WORKFLOW_VERSION_NOT_REGISTERED is a stored instance's version gone missing, a fault of the
+  // server's setup, so POST /admin/migrate with `to: 3` was answered 500, as if the server had failed.
   const versionOf = (version: number, field: 'from' | 'to') => {
     try {
       return registry.get(workflow, version);
@@ -156,7 +159,7 @@ export async function migrateInstances(parts: EngineParts, raw: MigrateOptions):
       if (!isDocketError(error, 'WORKFLOW_VERSION_NOT_REGISTERED')) throw error;
       const known = registry.all().filter((r) => r.workflow.id === workflow).map((r) => r.workflow.version).join(', ') || 'none';
       throw new DocketError(
-        'WORKFLOW_VERSION_NOT_REGISTERED',
+        'WORKFLOW_NOT_FOUND',
         `migrate(): ${field} is version ${version} of workflow "${workflow}", which this engine does not register (registered versions: ${known}). Register both versions in createEngine({ workflows }) and migrate again; nothing was migrated.`,
         { workflow, version, field },
       );
