@@ -64,10 +64,18 @@ describe('defineWorkflow: labels, roles and description', () => {
     expect(workflowMermaid(wf, 'zh-CN')).toContain('甲');
   });
 
+  it('a description may break lines and hold tabs (a paragraph or more); a label may not, and an escape is refused in both', () => {
+    expect(refusal({ description: { 'zh-CN': '第一段。\n\n第二段：\t说明。', en: 'First paragraph.\r\n\r\nSecond:\tnotes.' } })).toBe('accepted');
+    expect(refusal({ labels: { title: { 'zh-CN': '请假\n申请', en: 'Leave' } } })).toMatchObject({ code: 'INVALID_ARGUMENT', field: 'definition.labels.title.zh-CN' });
+    expect(refusal({ description: { 'zh-CN': '说明\u001b[31m', en: 'About' } })).toMatchObject({ code: 'INVALID_ARGUMENT', field: 'definition.description.zh-CN' });
+  });
+
   it('property: a label value is accepted exactly when it is text in both languages, else refused naming a path inside it', () => {
-    const text = fc.oneof(fc.string({ maxLength: 8 }), fc.string({ unit: 'binary', maxLength: 4 }), fc.constantFrom('', ' ', '\u0000', '\u001b', '\ud800', 'x'.repeat(1001), '请假'), fc.anything());
+    const text = fc.oneof(fc.string({ maxLength: 8 }), fc.string({ unit: 'binary', maxLength: 4 }), fc.constantFrom('', ' ', '\u0000', '\u001b', '\ud800', 'x'.repeat(1001), '请假', '第一段。\n\n第二段：\t说明', 'a\r\nb'), fc.anything());
     const label = fc.oneof(fc.record({ 'zh-CN': text, en: text }, { requiredKeys: [] }), fc.anything(), fc.record({ 'zh-CN': text, en: text, extra: text }));
-    const good = (t: unknown, max: number) => typeof t === 'string' && t.trim() !== '' && t.length <= max && !/[\u0000-\u001f\u007f-\u009f]/.test(t) && t.isWellFormed();
+    // A description may break lines and hold tabs (a paragraph or more); a label is one line.
+    const control = (max: number) => (max === 4000 ? /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/ : /[\u0000-\u001f\u007f-\u009f]/);
+    const good = (t: unknown, max: number) => typeof t === 'string' && t.trim() !== '' && t.length <= max && !control(max).test(t) && t.isWellFormed();
     const where = fc.constantFrom(
       (l: unknown) => [{ labels: { title: l } }, 'definition.labels.title'] as const,
       (l: unknown) => [{ labels: { title, states: { a: l } } }, 'definition.labels.states.a'] as const,

@@ -292,11 +292,15 @@ const LABEL_GROUPS = ['states', 'events', 'guards', 'deadlines', 'values', 'fiel
 /** The longest text of a label (a title, a state's or a role's name), and of a `description`. */
 const LABEL_MAX = 1_000;
 const DESCRIPTION_MAX = 4_000;
+/** Control characters a label may not hold (any: a label is one line). */
+const LABEL_CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
+/** Control characters a description may not hold: any but a line break (LF, CR) or a tab, since a description is a paragraph or more. */
+const DESCRIPTION_CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/;
 
 /**
  * `labels`, `roles` and `description` are checked when the workflow is defined, by one rule for each
  * text: `{ 'zh-CN', en }`, both given, each a non-blank string of at most {@link LABEL_MAX} characters
- * ({@link DESCRIPTION_MAX} for `description`) without control characters, U+0000 or a lone
+ * ({@link DESCRIPTION_MAX} for `description`) without control characters (a description may break lines and hold tabs), U+0000 or a lone
  * surrogate. Nothing checked them: `labels.states.a: 1` was defined and every diagram of the workflow
  * then failed with a raw TypeError (`text is not iterable`); `labels: 5`, a title without `en`, a
  * `roles.manager: 'M'` or a misspelt `labels.stats` were taken and shown as nothing, the id, or
@@ -344,7 +348,7 @@ function checkLabel(workflow: string, value: unknown, part: string, max: number)
     const fault =
       text.trim() === '' ? 'is blank'
       : text.length > max ? `is ${text.length} characters long, more than the ${max} a label may be (it is drawn in diagrams and listed in inboxes: keep it short)`
-      : (stringFault(text) ?? (/[\u0000-\u001f\u007f-\u009f]/.test(text) ? 'contains a control character (a line break, a tab, an escape)' : undefined));
+      : (stringFault(text) ?? ((max === DESCRIPTION_MAX ? DESCRIPTION_CONTROL : LABEL_CONTROL).test(text) ? `contains a control character (${max === DESCRIPTION_MAX ? 'an escape; line breaks and tabs are fine in a description' : 'a line break, a tab, an escape'})` : undefined));
     if (fault !== undefined) throw definitionError(workflow, `Workflow "${workflow}": ${at} ${fault}; give the text as people should read it.`, at);
   }
 }
